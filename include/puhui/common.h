@@ -1,0 +1,168 @@
+/*
+ * puhui — common definitions: status codes, the error record, the context.
+ *
+ * One error convention for the whole library (docs/errors.md):
+ *   - every fallible function returns a ph_status (PH_OK on success);
+ *   - its last argument is a `ph_error *err` that may be NULL; on failure it
+ *     is filled with the status, where the bad input was (source, line,
+ *     column), which field and value, and what was expected;
+ *   - output parameters are written only on success.
+ *
+ * The library keeps no mutable global state. A ph_ctx carries the allocator
+ * and the logger; it is immutable after creation and may be shared by threads.
+ */
+#ifndef PUHUI_COMMON_H
+#define PUHUI_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PH_EXTERN __attribute__((visibility("default")))
+#define PH_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define PH_EXTERN
+#define PH_PRINTF(fmt, args)
+#endif
+
+/* Status codes. Zero is success, PH_DONE ends an iteration, errors are < 0. */
+typedef enum ph_status {
+    PH_OK = 0,
+    PH_DONE = 1,        /* no more items (end of a stream or result set) */
+    PH_EINVAL = -1,     /* bad input: malformed or invalid value */
+    PH_ERANGE = -2,     /* value out of range, or arithmetic overflow */
+    PH_ENOMEM = -3,     /* allocation failed */
+    PH_EIO = -4,        /* operating-system I/O error (open, read, write) */
+    PH_ENOTFOUND = -5,  /* the thing asked for does not exist */
+    PH_EEXISTS = -6,    /* the thing to create exists already */
+    PH_ESTORE = -7,     /* the storage backend failed */
+    PH_ESCHEMA = -8,    /* database schema is newer than this library */
+    PH_EMISUSE = -9,    /* API misuse: NULL argument, buffer too small, bad state */
+    PH_EBUSY = -10      /* resource busy: database locked past the timeout */
+} ph_status;
+
+/* Short, stable name of a status: "PH_EINVAL". */
+PH_EXTERN const char *ph_status_name(ph_status status);
+
+/* True for the statuses caused by bad input (the CLI's exit code 2). */
+PH_EXTERN int ph_status_is_input_error(ph_status status);
+
+#define PH_ERROR_SOURCE_MAX 256
+#define PH_ERROR_FIELD_MAX 64
+#define PH_ERROR_VALUE_MAX 96
+#define PH_ERROR_DETAIL_MAX 512
+#define PH_ERROR_MESSAGE_MAX 1024
+
+/*
+ * The error record. Callers allocate it (usually on the stack) and pass a
+ * pointer; the library fills it. Each part is empty ("" or 0) when it does
+ * not apply. `value` is the offending input with control and non-UTF-8 bytes
+ * escaped as \xNN; a value longer than the buffer ends in "..." so the
+ * shortening is visible. `message` is the whole sentence, composed from the
+ * parts: "SOURCE:LINE:COLUMN: field FIELD, value 'VALUE': DETAIL".
+ */
+typedef struct ph_error {
+    ph_status code;
+    char source[PH_ERROR_SOURCE_MAX];
+    uint64_t line;
+    uint64_t column;
+    char field[PH_ERROR_FIELD_MAX];
+    char value[PH_ERROR_VALUE_MAX];
+    char detail[PH_ERROR_DETAIL_MAX];
+    char message[PH_ERROR_MESSAGE_MAX];
+} ph_error;
+
+/* Reset to "no error". */
+PH_EXTERN void ph_error_clear(ph_error *err);
+
+/*
+ * Fill `err` (if not NULL) with `code`, the field and value (each may be NULL)
+ * and a printf-style detail; keeps any location already set. Returns `code`
+ * so that callers can write `return ph_error_set(err, PH_EINVAL, ...)`.
+ */
+PH_EXTERN ph_status ph_error_set(ph_error *err, ph_status code, const char *field,
+                                 const char *value, const char *fmt, ...) PH_PRINTF(5, 6);
+
+/* Like ph_error_set, for a value that is not NUL-terminated. */
+PH_EXTERN ph_status ph_error_setn(ph_error *err, ph_status code, const char *field,
+                                  const char *value, size_t value_len, const char *fmt,
+                                  ...) PH_PRINTF(6, 7);
+
+PH_EXTERN ph_status ph_error_setv(ph_error *err, ph_status code, const char *field,
+                                  const char *value, size_t value_len, const char *fmt,
+                                  va_list ap) PH_PRINTF(6, 0);
+
+/*
+ * Say where the error happened: a source name (file path or stream name,
+ * NULL keeps the current one), 1-based line and column (0 = unknown).
+ * Used by readers that find a bad value deep inside a parser that knew only
+ * the value. Recomposes `message`. Does nothing when err is NULL.
+ */
+PH_EXTERN void ph_error_locate(ph_error *err, const char *source, uint64_t line,
+                               uint64_t column);
+
+/* Name the field, when a lower layer knew only the value. */
+PH_EXTERN void ph_error_set_field(ph_error *err, const char *field);
+
+/* --- Context ------------------------------------------------------------ */
+
+typedef enum ph_log_level {
+    PH_LOG_DEBUG = 0,
+    PH_LOG_INFO = 1,
+    PH_LOG_WARN = 2,
+    PH_LOG_ERROR = 3,
+    PH_LOG_OFF = 4
+} ph_log_level;
+
+typedef struct ph_allocator {
+    void *(*malloc_fn)(void *user, size_t size);
+    void *(*realloc_fn)(void *user, void *ptr, size_t size);
+    void (*free_fn)(void *user, void *ptr);
+    void *user;
+} ph_allocator;
+
+typedef void (*ph_log_fn)(void *user, ph_log_level level, const char *message);
+
+/* Options for ph_ctx_new. Zero-initialise, then set what you need. */
+typedef struct ph_ctx_options {
+    const ph_allocator *allocator; /* NULL: the C library's malloc/realloc/free */
+    ph_log_fn log;                 /* NULL: write "puhui: LEVEL: msg" to stderr */
+    void *log_user;
+    ph_log_level log_level;        /* messages below this level are dropped */
+} ph_ctx_options;
+
+typedef struct ph_ctx ph_ctx;
+
+/* Create a context. `options` may be NULL for all defaults (log level WARN). */
+PH_EXTERN ph_status ph_ctx_new(const ph_ctx_options *options, ph_ctx **out, ph_error *err);
+PH_EXTERN void ph_ctx_free(ph_ctx *ctx);
+
+/* Allocation through the context's allocator. ph_malloc(ctx, 0) returns NULL. */
+PH_EXTERN void *ph_malloc(const ph_ctx *ctx, size_t size);
+PH_EXTERN void *ph_calloc(const ph_ctx *ctx, size_t count, size_t size);
+PH_EXTERN void *ph_realloc(const ph_ctx *ctx, void *ptr, size_t size);
+PH_EXTERN void ph_free(const ph_ctx *ctx, void *ptr);
+PH_EXTERN char *ph_strdup(const ph_ctx *ctx, const char *s);
+
+PH_EXTERN void ph_log(const ph_ctx *ctx, ph_log_level level, const char *fmt, ...)
+    PH_PRINTF(3, 4);
+PH_EXTERN int ph_log_enabled(const ph_ctx *ctx, ph_log_level level);
+
+/* Library version. */
+#define PH_VERSION_MAJOR 0
+#define PH_VERSION_MINOR 1
+#define PH_VERSION_PATCH 0
+#define PH_VERSION_STRING "0.1.0"
+
+PH_EXTERN const char *ph_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUHUI_COMMON_H */

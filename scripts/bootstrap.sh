@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install what puhui needs to build and test, from Debian's packages.
+# Idempotent: installs only what is missing, so `make` stays fast once set up.
+set -eu
+
+PACKAGES="gcc make cmake pkg-config libc6-dev
+libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-dev
+sqlite3"
+
+missing=""
+for pkg in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $pkg"
+    fi
+done
+
+[ -z "$missing" ] && exit 0
+
+echo "bootstrap: installing$missing"
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "bootstrap: missing packages:$missing" >&2
+    echo "bootstrap: run as root, or install them with: apt-get install$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

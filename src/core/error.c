@@ -1,0 +1,206 @@
+/*
+ * The error record: status names, filling the parts, composing the message.
+ * See docs/errors.md for the convention.
+ */
+#include "puhui/common.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *ph_status_name(ph_status status)
+{
+    switch (status) {
+    case PH_OK: return "PH_OK";
+    case PH_DONE: return "PH_DONE";
+    case PH_EINVAL: return "PH_EINVAL";
+    case PH_ERANGE: return "PH_ERANGE";
+    case PH_ENOMEM: return "PH_ENOMEM";
+    case PH_EIO: return "PH_EIO";
+    case PH_ENOTFOUND: return "PH_ENOTFOUND";
+    case PH_EEXISTS: return "PH_EEXISTS";
+    case PH_ESTORE: return "PH_ESTORE";
+    case PH_ESCHEMA: return "PH_ESCHEMA";
+    case PH_EMISUSE: return "PH_EMISUSE";
+    case PH_EBUSY: return "PH_EBUSY";
+    }
+    return "PH_UNKNOWN";
+}
+
+int ph_status_is_input_error(ph_status status)
+{
+    return status == PH_EINVAL || status == PH_ERANGE || status == PH_ENOTFOUND ||
+           status == PH_EEXISTS;
+}
+
+void ph_error_clear(ph_error *err)
+{
+    if (err == NULL)
+        return;
+    memset(err, 0, sizeof(*err));
+}
+
+/* Copy at most dst_size-1 bytes; if `src` does not fit, end the copy in "...". */
+static void copy_marked(char *dst, size_t dst_size, const char *src)
+{
+    size_t len = strlen(src);
+    if (len < dst_size) {
+        memcpy(dst, src, len + 1);
+        return;
+    }
+    memcpy(dst, src, dst_size - 4);
+    memcpy(dst + dst_size - 4, "...", 4);
+}
+
+/*
+ * Store the offending value printable: bytes below 0x20, 0x7f and the
+ * backslash are escaped; bytes >= 0x80 are kept only as part of a valid
+ * UTF-8 sequence (so Chinese text reads as Chinese), otherwise escaped.
+ */
+static size_t utf8_sequence_len(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    size_t need;
+    if (c >= 0xc2 && c <= 0xdf)
+        need = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        need = 3;
+    else if (c >= 0xf0 && c <= 0xf4)
+        need = 4;
+    else
+        return 0;
+    if (need > avail)
+        return 0;
+    for (size_t i = 1; i < need; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if (c == 0xe0 && s[1] < 0xa0)
+        return 0; /* overlong */
+    if (c == 0xed && s[1] > 0x9f)
+        return 0; /* surrogate */
+    if (c == 0xf0 && s[1] < 0x90)
+        return 0; /* overlong */
+    if (c == 0xf4 && s[1] > 0x8f)
+        return 0; /* above U+10FFFF */
+    return need;
+}
+
+static void copy_value(char *dst, size_t dst_size, const char *value, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)value;
+    size_t out = 0, i = 0;
+    const size_t limit = dst_size - 4; /* room for "..." and the NUL */
+    while (i < len) {
+        char piece[8];
+        size_t piece_len;
+        size_t seq = s[i] >= 0x80 ? utf8_sequence_len(s + i, len - i) : 0;
+        if (seq > 0) {
+            memcpy(piece, s + i, seq);
+            piece_len = seq;
+        } else if (s[i] < 0x20 || s[i] == 0x7f || s[i] >= 0x80 || s[i] == '\\') {
+            if (s[i] == '\\')
+                piece_len = (size_t)snprintf(piece, sizeof(piece), "\\\\");
+            else
+                piece_len = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", s[i]);
+            seq = 1;
+        } else {
+            piece[0] = (char)s[i];
+            piece_len = 1;
+            seq = 1;
+        }
+        if (out + piece_len > limit) {
+            memcpy(dst + out, "...", 4);
+            return;
+        }
+        memcpy(dst + out, piece, piece_len);
+        out += piece_len;
+        i += seq;
+    }
+    dst[out] = '\0';
+}
+
+static void compose(ph_error *err)
+{
+    char where[PH_ERROR_SOURCE_MAX + 48] = "";
+    char what[PH_ERROR_FIELD_MAX + PH_ERROR_VALUE_MAX + 32] = "";
+
+    if (err->source[0] != '\0' && err->line > 0 && err->column > 0)
+        snprintf(where, sizeof(where), "%s:%llu:%llu: ", err->source,
+                 (unsigned long long)err->line, (unsigned long long)err->column);
+    else if (err->source[0] != '\0' && err->line > 0)
+        snprintf(where, sizeof(where), "%s:%llu: ", err->source, (unsigned long long)err->line);
+    else if (err->source[0] != '\0')
+        snprintf(where, sizeof(where), "%s: ", err->source);
+    else if (err->line > 0 && err->column > 0)
+        snprintf(where, sizeof(where), "line %llu, column %llu: ",
+                 (unsigned long long)err->line, (unsigned long long)err->column);
+    else if (err->line > 0)
+        snprintf(where, sizeof(where), "line %llu: ", (unsigned long long)err->line);
+
+    if (err->field[0] != '\0' && err->value[0] != '\0')
+        snprintf(what, sizeof(what), "field %s, value '%s': ", err->field, err->value);
+    else if (err->field[0] != '\0')
+        snprintf(what, sizeof(what), "field %s: ", err->field);
+    else if (err->value[0] != '\0')
+        snprintf(what, sizeof(what), "value '%s': ", err->value);
+
+    char full[sizeof(where) + sizeof(what) + PH_ERROR_DETAIL_MAX];
+    snprintf(full, sizeof(full), "%s%s%s", where, what, err->detail);
+    copy_marked(err->message, sizeof(err->message), full);
+}
+
+ph_status ph_error_setv(ph_error *err, ph_status code, const char *field, const char *value,
+                        size_t value_len, const char *fmt, va_list ap)
+{
+    if (err == NULL)
+        return code;
+    err->code = code;
+    copy_marked(err->field, sizeof(err->field), field ? field : "");
+    if (value != NULL)
+        copy_value(err->value, sizeof(err->value), value, value_len);
+    else
+        err->value[0] = '\0';
+    char detail[PH_ERROR_DETAIL_MAX * 2];
+    vsnprintf(detail, sizeof(detail), fmt ? fmt : "", ap);
+    copy_marked(err->detail, sizeof(err->detail), detail);
+    compose(err);
+    return code;
+}
+
+ph_status ph_error_setn(ph_error *err, ph_status code, const char *field, const char *value,
+                        size_t value_len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ph_error_setv(err, code, field, value, value_len, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+ph_status ph_error_set(ph_error *err, ph_status code, const char *field, const char *value,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ph_error_setv(err, code, field, value, value ? strlen(value) : 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void ph_error_locate(ph_error *err, const char *source, uint64_t line, uint64_t column)
+{
+    if (err == NULL)
+        return;
+    if (source != NULL)
+        copy_marked(err->source, sizeof(err->source), source);
+    err->line = line;
+    err->column = column;
+    compose(err);
+}
+
+void ph_error_set_field(ph_error *err, const char *field)
+{
+    if (err == NULL)
+        return;
+    copy_marked(err->field, sizeof(err->field), field ? field : "");
+    compose(err);
+}

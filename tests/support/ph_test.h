@@ -1,0 +1,43 @@
+/*
+ * Shared helpers for the cmocka test programs.
+ * Include this instead of <cmocka.h>: it pulls in what cmocka needs first.
+ */
+#ifndef PH_TEST_H
+#define PH_TEST_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "puhui/puhui.h"
+
+/* A fresh, empty directory for this test program, under $PUHUI_TEST_TMP
+ * (or /tmp). The caller frees the returned path with free(). */
+char *ph_test_tmpdir(const char *name);
+
+/* Join a directory and a file name; the caller frees the result. */
+char *ph_test_path(const char *dir, const char *file);
+
+/* Path of a file under the shared context ($PUHUI_SHARED_DIR, else ../shared),
+ * or NULL when it is absent; the test should then skip() with a message. */
+char *ph_test_shared_file(const char *relative);
+
+/* Remove a directory tree made by ph_test_tmpdir. */
+void ph_test_rmtree(const char *dir);
+
+/* Write `text` to `path` (truncating); fails the test on error. */
+void ph_test_write_file(const char *path, const char *text);
+
+/* Assert that a status is `expected` and that the error message contains
+ * `needle` (NULL: do not check the message). Prints the message on failure. */
+#define ph_assert_error(status, expected, err, needle) \
+    ph_test_assert_error_((status), (expected), (err), (needle), __FILE__, __LINE__)
+void ph_test_assert_error_(ph_status status, ph_status expected, const ph_error *err,
+                           const char *needle, const char *file, int line);
+
+/* Assert PH_OK, printing the error message otherwise. */
+#define ph_assert_ok(status, err) ph_test_assert_error_((status), PH_OK, (err), NULL, __FILE__, __LINE__)
+
+#endif
