@@ -7,5 +7,6 @@
 
 #include "puhui/common.h"
 #include "puhui/region.h"
+#include "puhui/uscc.h"
 
 #endif
