@@ -6,6 +6,7 @@
 #define PUHUI_H
 
 #include "puhui/common.h"
+#include "puhui/industry.h"
 #include "puhui/region.h"
 #include "puhui/uscc.h"
 

@@ -54,7 +54,8 @@ const ph_division ph_region_provinces[] = {
     PROV(810000, "香港特别行政区", "Hong Kong", SAR),
     PROV(820000, "澳门特别行政区", "Macau", SAR),
 };
-const size_t ph_region_province_count = sizeof(ph_region_provinces) / sizeof(ph_region_provinces[0]);
+const size_t ph_region_province_count =
+    sizeof(ph_region_provinces) / sizeof(ph_region_provinces[0]);
 
 const ph_division ph_region_shandong_cities[] = {
     CITY(370100, "济南市", "Jinan"),
