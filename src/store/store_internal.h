@@ -1,0 +1,13 @@
+/*
+ * Helpers shared by the files of the store module (store.c, migrate.c).
+ * Not part of the public contract.
+ */
+#ifndef PH_STORE_INTERNAL_H
+#define PH_STORE_INTERNAL_H
+
+#include "puhui/store.h"
+
+/* Does a user table of this name exist? *exists is 1 or 0. */
+ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph_error *err);
+
+#endif /* PH_STORE_INTERNAL_H */
