@@ -6,6 +6,7 @@
 #define PUHUI_H
 
 #include "puhui/common.h"
+#include "puhui/schema.h"
 #include "puhui/store.h"
 
 #endif

@@ -151,8 +151,10 @@ PH_EXTERN void ph_stmt_free(ph_stmt *stmt);
  * schema_migrations(version INTEGER PRIMARY KEY, name TEXT NOT NULL,
  * applied_at TEXT NOT NULL), applied_at in UTC ISO 8601
  * ("2025-03-01T08:30:00Z"); it is created by the first migration.
- * A migration's SQL and apply function must not begin, commit or roll back:
- * the migration then fails. */
+ * While a migration runs, its SQL and apply function cannot begin, commit
+ * or roll back (ph_store_begin/commit/rollback and SQL BEGIN, COMMIT,
+ * ROLLBACK are refused with PH_EMISUSE), so it cannot end its transaction
+ * early; the migration then fails as a whole. */
 typedef struct ph_migration {
     int version;
     const char *name;

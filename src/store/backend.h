@@ -49,6 +49,11 @@ typedef struct ph_backend {
      * SQL run through exec may have opened or closed one. */
     int (*in_transaction)(const ph_backend_conn *conn);
     int64_t (*changes)(ph_backend_conn *conn);
+    /* While `on`, SQL that begins, commits or rolls back a transaction is
+     * refused (PH_EMISUSE) before it runs, so that code running inside a
+     * transaction the store manages (a migration) cannot end it early.
+     * Cannot fail: switching it is local to the connection. */
+    void (*guard_transaction)(ph_backend_conn *conn, int on);
 
     /* --- statements ---------------------------------------------------- */
     /* Exactly one statement; anything but whitespace or comments after it

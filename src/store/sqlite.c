@@ -65,6 +65,7 @@ static const struct sqlite_status_map {
     {SQLITE_RANGE, PH_ERANGE},
     {SQLITE_MISUSE, PH_EMISUSE},
     {SQLITE_NOTADB, PH_EINVAL}, /* the operator pointed us at some other file */
+    {SQLITE_AUTH, PH_EMISUSE},  /* refused by guard_transaction's authorizer */
 };
 
 static ph_status status_of(int code)
@@ -138,6 +139,11 @@ static ph_status fail(ph_backend_conn *conn, int rc, const char *sql, ph_error *
 
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return ph_error_set(err, status, NULL, NULL, "%s", message);
+    if ((rc & 0xff) == SQLITE_AUTH)
+        return ph_error_set(err, status, NULL, NULL,
+                            "BEGIN, COMMIT and ROLLBACK are not allowed here; the store "
+                            "manages this transaction (in SQL \"%s\")",
+                            excerpt);
     if (status == PH_EBUSY)
         return ph_error_set(err, status, NULL, NULL,
                             "%s: another connection held the lock for more than %d ms "
@@ -350,6 +356,24 @@ static int sqlite_in_transaction(const ph_backend_conn *conn)
 static int64_t sqlite_changes(ph_backend_conn *conn)
 {
     return (int64_t)sqlite3_changes64(conn->db);
+}
+
+/* The authorizer runs when SQL is compiled, so refused transaction control
+ * never starts to execute. */
+static int deny_transaction_control(void *user, int action, const char *a, const char *b,
+                                    const char *c, const char *d)
+{
+    (void)user;
+    (void)a;
+    (void)b;
+    (void)c;
+    (void)d;
+    return action == SQLITE_TRANSACTION ? SQLITE_DENY : SQLITE_OK;
+}
+
+static void sqlite_guard_transaction(ph_backend_conn *conn, int on)
+{
+    sqlite3_set_authorizer(conn->db, on ? deny_transaction_control : NULL, NULL);
 }
 
 /* --- statements ------------------------------------------------------------- */
@@ -626,6 +650,7 @@ const ph_backend ph_sqlite_backend = {
     .rollback = sqlite_rollback,
     .in_transaction = sqlite_in_transaction,
     .changes = sqlite_changes,
+    .guard_transaction = sqlite_guard_transaction,
     .prepare = sqlite_prepare,
     .param_count = sqlite_param_count,
     .bind_int64 = sqlite_bind_int64,

@@ -26,6 +26,7 @@ struct ph_store {
     ph_backend_conn *conn;
     char *uri;
     int in_txn;     /* kept in step with backend->in_transaction */
+    int guarded;    /* the transaction belongs to ph_store_migrate */
     ph_stmt *stmts; /* live statements, so that ph_store_free can find leftovers */
 };
 
@@ -187,6 +188,20 @@ const char *ph_store_uri(const ph_store *store)
 
 /* --- SQL and transactions ------------------------------------------------ */
 
+static ph_status refuse_guarded(const char *fn, ph_error *err)
+{
+    return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                        "%s: not allowed inside a migration; ph_store_migrate commits or "
+                        "rolls back each migration itself",
+                        fn);
+}
+
+void ph_store_guard_transaction(ph_store *store, int on)
+{
+    store->backend->guard_transaction(store->conn, on);
+    store->guarded = on != 0;
+}
+
 /* After anything that may open or end a transaction, ask the backend. */
 static void sync_transaction(ph_store *store)
 {
@@ -207,6 +222,8 @@ ph_status ph_store_begin(ph_store *store, ph_error *err)
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_store_begin: store is NULL");
+    if (store->guarded)
+        return refuse_guarded("ph_store_begin", err);
     if (store->in_txn)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_begin: a transaction is already open and transactions "
@@ -220,6 +237,8 @@ ph_status ph_store_commit(ph_store *store, ph_error *err)
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_store_commit: store is NULL");
+    if (store->guarded)
+        return refuse_guarded("ph_store_commit", err);
     if (!store->in_txn)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_commit: no transaction is open");
@@ -232,6 +251,8 @@ ph_status ph_store_rollback(ph_store *store, ph_error *err)
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_store_rollback: store is NULL");
+    if (store->guarded)
+        return refuse_guarded("ph_store_rollback", err);
     if (!store->in_txn)
         return PH_OK;
     ph_status st = store->backend->rollback(store->conn, err);
