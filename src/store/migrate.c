@@ -7,8 +7,9 @@
  * the same transaction as the migration's changes, the version can never
  * claim a migration that is not there, nor miss one that is.
  *
- * Everything here goes through the public store API, so it works on any
- * backend whose SQL understands CREATE TABLE IF NOT EXISTS and MAX().
+ * Everything here goes through the store API (plus the module's
+ * has_table and transaction-guard helpers), so it works on any backend whose
+ * SQL understands CREATE TABLE IF NOT EXISTS and MAX().
  */
 #include "store/store_internal.h"
 
