@@ -636,8 +636,8 @@ static void test_busy(void **state)
 
     ph_assert_error(ph_store_exec(other, "INSERT INTO t VALUES (3)", &err), PH_EBUSY, &err,
                     NULL);
-    assert_string_equal(err.message, "database is locked: another connection held the lock "
-                                     "for more than 30 ms (in SQL \"INSERT INTO t VALUES (3)\")");
+    assert_string_equal(err.message, "database is locked: another connection holds the lock "
+                                     "(waited up to 30 ms) (in SQL \"INSERT INTO t VALUES (3)\")");
     ph_assert_error(ph_store_begin(other, &err), PH_EBUSY, &err,
                     "(in SQL \"BEGIN IMMEDIATE\")");
     assert_false(ph_store_in_transaction(other));

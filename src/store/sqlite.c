@@ -146,7 +146,7 @@ static ph_status fail(ph_backend_conn *conn, int rc, const char *sql, ph_error *
                             excerpt);
     if (status == PH_EBUSY)
         return ph_error_set(err, status, NULL, NULL,
-                            "%s: another connection held the lock for more than %d ms "
+                            "%s: another connection holds the lock (waited up to %d ms) "
                             "(in SQL \"%s\")",
                             message, conn->busy_timeout_ms, excerpt);
     if (sql == NULL)
