@@ -8,6 +8,8 @@
 #include "puhui/common.h"
 #include "puhui/industry.h"
 #include "puhui/region.h"
+#include "puhui/schema.h"
+#include "puhui/store.h"
 #include "puhui/uscc.h"
 
 #endif

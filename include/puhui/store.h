@@ -7,6 +7,19 @@
  * values are always bound, never spliced into SQL text.
  *
  * A store handle is used by one thread at a time; open one per thread.
+ *
+ * Errors from the database are mapped to statuses: a lock held past the
+ * busy timeout is PH_EBUSY; a UNIQUE or PRIMARY KEY violation PH_EEXISTS; a
+ * CHECK, NOT NULL or FOREIGN KEY violation PH_EINVAL (the message is the
+ * database's, naming the constraint: "UNIQUE constraint failed: t.id");
+ * other failures PH_ESTORE, with the database's message and the start of the
+ * SQL that failed.
+ *
+ * SQLite specifics: every connection runs in WAL mode with foreign keys on
+ * and synchronous=NORMAL. A commit that returned survives the process being
+ * killed at any later moment; after a power failure or an OS crash the last
+ * commits may be rolled back, but the database stays consistent (never half
+ * a transaction).
  */
 #ifndef PUHUI_STORE_H
 #define PUHUI_STORE_H
@@ -26,13 +39,29 @@ typedef struct ph_store_options {
     int must_exist;      /* fail with PH_ENOTFOUND instead of creating the database */
 } ph_store_options;
 
-/* Open (creating if allowed) the store at `uri`. `options` may be NULL.
- * The context must outlive the store. */
+/*
+ * Open (creating if allowed) the store at `uri`. `options` may be NULL.
+ * The context must outlive the store.
+ *
+ * `uri`: "sqlite:PATH" or a plain PATH (":memory:" for a private in-memory
+ * database); the scheme is matched ignoring case. "postgresql://..." and
+ * "postgres://..." are recognised but not built in (PH_EINVAL saying so);
+ * any other "scheme://" is PH_EINVAL. Error messages name the scheme only,
+ * never the rest of a URI, which may hold credentials.
+ *
+ * Errors: PH_EMISUSE (NULL ctx, uri or out); PH_EINVAL (bad URI, negative
+ * busy_timeout_ms, a file that is not a database); PH_ENOTFOUND "no database
+ * at PATH; run `puhui init` first" when must_exist or read_only is set and
+ * the file is missing; PH_EIO naming the path and the system's reason when
+ * the file cannot be opened; PH_EBUSY when setting the database up needs a
+ * lock that another connection holds past the timeout.
+ */
 PH_EXTERN ph_status ph_store_open(const ph_ctx *ctx, const char *uri,
                                   const ph_store_options *options, ph_store **out,
                                   ph_error *err);
-/* Close the store, finalising nothing for the caller: free statements first.
- * An open transaction is rolled back. NULL is allowed. */
+/* Close the store. Free its statements first: statements still open are a
+ * caller bug, and are freed here (with a warning logged), so they must not be
+ * used afterwards. An open transaction is rolled back. NULL is allowed. */
 PH_EXTERN void ph_store_free(ph_store *store);
 
 /* "sqlite" for the embedded backend. */
@@ -43,43 +72,89 @@ PH_EXTERN const char *ph_store_uri(const ph_store *store);
 /* Run SQL that takes no parameters (DDL, pragmas); several statements allowed. */
 PH_EXTERN ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *err);
 
-/* Transactions. Every multi-row change runs inside one. Nesting is a misuse
- * (PH_EMISUSE). ph_store_rollback with no open transaction does nothing. */
+/*
+ * Transactions. Every multi-row change runs inside one. Nesting is a misuse
+ * (PH_EMISUSE), as is a commit with no open transaction.
+ * ph_store_rollback with no open transaction does nothing, so after any
+ * failure inside a transaction (a failed commit included) calling it is
+ * always right.
+ *
+ * ph_store_begin takes the write lock at once (SQLite: BEGIN IMMEDIATE), so
+ * a writer waits for another writer here, under the busy timeout, and gets
+ * PH_EBUSY here rather than half-way through its work. On a read-only store
+ * it opens a read transaction: a consistent snapshot.
+ *
+ * ph_store_in_transaction reflects the database's own state: a statement
+ * error that makes the database abandon the transaction ends it here too.
+ */
 PH_EXTERN ph_status ph_store_begin(ph_store *store, ph_error *err);
 PH_EXTERN ph_status ph_store_commit(ph_store *store, ph_error *err);
 PH_EXTERN ph_status ph_store_rollback(ph_store *store, ph_error *err);
 PH_EXTERN int ph_store_in_transaction(const ph_store *store);
 
-/* Prepared statements. Parameter and column indexes: parameters are 1-based,
- * columns 0-based (as in SQLite). */
+/*
+ * Prepared statements. Parameter and column indexes: parameters are 1-based,
+ * columns 0-based (as in SQLite).
+ *
+ * ph_store_prepare compiles exactly one statement (a trailing ";" or comment
+ * is fine); none, or more than one, is PH_EINVAL. Free it with ph_stmt_free
+ * before freeing the store.
+ */
 PH_EXTERN ph_status ph_store_prepare(ph_store *store, const char *sql, ph_stmt **out,
                                      ph_error *err);
+/*
+ * Binding. A parameter index outside 1..(number of parameters) is PH_ERANGE.
+ * A statement that has finished (PH_DONE or an error) is reset first, so
+ * "bind, step, bind, step" needs no explicit reset; binding while a row is
+ * pending is PH_EMISUSE (call ph_stmt_reset first).
+ */
 PH_EXTERN ph_status ph_stmt_bind_int64(ph_stmt *stmt, int index, int64_t value, ph_error *err);
 PH_EXTERN ph_status ph_stmt_bind_double(ph_stmt *stmt, int index, double value, ph_error *err);
-/* `len` < 0: `value` is NUL-terminated. The text is copied. */
+/* `len` < 0: `value` is NUL-terminated; otherwise `len` bytes. The text is
+ * copied, and should be UTF-8. `value` NULL is PH_EMISUSE: bind SQL NULL with
+ * ph_stmt_bind_null. */
 PH_EXTERN ph_status ph_stmt_bind_text(ph_stmt *stmt, int index, const char *value, long len,
                                       ph_error *err);
 PH_EXTERN ph_status ph_stmt_bind_null(ph_stmt *stmt, int index, ph_error *err);
-/* PH_OK when a row is ready to read, PH_DONE when the statement has finished. */
+/* PH_OK when a row is ready to read, PH_DONE when the statement has finished.
+ * Stepping a finished statement runs it again. */
 PH_EXTERN ph_status ph_stmt_step(ph_stmt *stmt, ph_error *err);
 /* Make the statement ready to run again; bindings are kept until rebound. */
 PH_EXTERN ph_status ph_stmt_reset(ph_stmt *stmt, ph_error *err);
+/*
+ * Reading the current row. Columns can be counted and named as soon as the
+ * statement is prepared; values can be read only while a row is ready
+ * (the last step returned PH_OK). Out of range, or with no row ready, the
+ * readers give: is_null 1, int64 0, double 0.0, text NULL, name NULL.
+ * Read a value as the type it was stored with; other reads convert the way
+ * the backend does.
+ */
 PH_EXTERN int ph_stmt_column_count(ph_stmt *stmt);
 PH_EXTERN const char *ph_stmt_column_name(ph_stmt *stmt, int col);
 PH_EXTERN int ph_stmt_column_is_null(ph_stmt *stmt, int col);
 PH_EXTERN int64_t ph_stmt_column_int64(ph_stmt *stmt, int col);
 PH_EXTERN double ph_stmt_column_double(ph_stmt *stmt, int col);
-/* NULL for SQL NULL; valid until the next step, reset or free. */
+/* UTF-8, NUL-terminated; NULL for SQL NULL. Valid until the next step, reset
+ * or free, or another read of the same column as another type. */
 PH_EXTERN const char *ph_stmt_column_text(ph_stmt *stmt, int col);
 /* Rows changed by the last completed INSERT, UPDATE or DELETE on this store. */
 PH_EXTERN int64_t ph_store_changes(ph_store *store);
+/* Finalise the statement. NULL is allowed. */
 PH_EXTERN void ph_stmt_free(ph_stmt *stmt);
 
 /* --- Schema migrations --------------------------------------------------
  * A migration moves the schema from version-1 to version. Its SQL runs, then
  * its optional `apply` function (for data steps), inside one transaction
  * together with the record in the schema_migrations table: a migration is
- * applied whole or not at all. Versions start at 1 and have no gaps. */
+ * applied whole or not at all. Versions start at 1 and have no gaps.
+ *
+ * schema_migrations(version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+ * applied_at TEXT NOT NULL), applied_at in UTC ISO 8601
+ * ("2025-03-01T08:30:00Z"); it is created by the first migration.
+ * While a migration runs, its SQL and apply function cannot begin, commit
+ * or roll back (ph_store_begin/commit/rollback and SQL BEGIN, COMMIT,
+ * ROLLBACK are refused with PH_EMISUSE), so it cannot end its transaction
+ * early; the migration then fails as a whole. */
 typedef struct ph_migration {
     int version;
     const char *name;
@@ -90,9 +165,24 @@ typedef struct ph_migration {
 /* Current schema version: 0 for an empty database. */
 PH_EXTERN ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err);
 
-/* Apply the migrations of `list` above the current version up to `target`
+/*
+ * Apply the migrations of `list` above the current version up to `target`
  * (-1: the last of the list). A database whose version is above the list's
- * last fails with PH_ESCHEMA. `applied` (may be NULL) receives how many ran. */
+ * last fails with PH_ESCHEMA ("database schema version 5 is newer than this
+ * puhui (knows up to 2); upgrade puhui"). `applied` (may be NULL) receives
+ * how many ran (0 when already at or past target; there are no downgrades);
+ * it is written only on success.
+ *
+ * Errors: PH_EMISUSE for a NULL store, a malformed list (versions not
+ * 1..count in order, a missing name, neither sql nor apply) or an open
+ * transaction; PH_ERANGE for a target outside -1..count. When a migration
+ * fails, the database stays at the version before it, earlier migrations of
+ * this call stay applied, and the error keeps the failure's status with the
+ * message "migration N (NAME) failed: ...".
+ *
+ * Safe against another process migrating at the same time: the version is
+ * read again inside each migration's transaction.
+ */
 PH_EXTERN ph_status ph_store_migrate(ph_store *store, const ph_migration *list, size_t count,
                                      int target, int *applied, ph_error *err);
 
@@ -104,7 +194,13 @@ typedef struct ph_table_info {
 
 typedef ph_status (*ph_table_fn)(void *user, const ph_table_info *table, ph_error *err);
 
-/* Call `fn` for every user table, in name order, with its row count. */
+/*
+ * Call `fn` for every user table, in name order (byte order), with its row
+ * count. User tables include schema_migrations but not the backend's own
+ * (SQLite's sqlite_*). `table->name` is valid during the call only. The
+ * callback may run SQL on the store. If it returns anything but PH_OK, the
+ * walk stops and that status is returned.
+ */
 PH_EXTERN ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *user,
                                         ph_error *err);
 

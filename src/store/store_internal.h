@@ -1,0 +1,21 @@
+/*
+ * Helpers shared by the files of the store module (store.c, migrate.c).
+ * Not part of the public contract.
+ */
+#ifndef PH_STORE_INTERNAL_H
+#define PH_STORE_INTERNAL_H
+
+#include "puhui/store.h"
+
+/*
+ * Guard the open transaction for the store's own use (migrations): while
+ * guarded, ph_store_begin, ph_store_commit and ph_store_rollback are
+ * PH_EMISUSE and SQL transaction control (BEGIN, COMMIT, ROLLBACK) is
+ * refused. Lift the guard before committing or rolling back.
+ */
+void ph_store_guard_transaction(ph_store *store, int on);
+
+/* Does a user table of this name exist? *exists is 1 or 0. */
+ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph_error *err);
+
+#endif /* PH_STORE_INTERNAL_H */

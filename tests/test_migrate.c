@@ -1,0 +1,503 @@
+/* Schema migrations (src/store/migrate.c) and the platform schema
+ * (src/schema/schema.c). */
+#include "ph_test.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    char *dir;
+    ph_ctx *ctx;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof(*fx));
+    assert_non_null(fx);
+    fx->dir = ph_test_tmpdir("migrate");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    ph_ctx_free(fx->ctx);
+    ph_test_rmtree(fx->dir);
+    free(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static ph_store *open_store(fixture *fx, const char *file)
+{
+    char *path = ph_test_path(fx->dir, file);
+    ph_store *store = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_open(fx->ctx, path, NULL, &store, &err), &err);
+    free(path);
+    return store;
+}
+
+static void exec_ok(ph_store *store, const char *sql)
+{
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_exec(store, sql, &err), &err);
+}
+
+static int64_t query_int(ph_store *store, const char *sql)
+{
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_prepare(store, sql, &stmt, &err), &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    int64_t value = ph_stmt_column_int64(stmt, 0);
+    ph_stmt_free(stmt);
+    return value;
+}
+
+static int schema_version(ph_store *store)
+{
+    int version = -1;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_schema_version(store, &version, &err), &err);
+    return version;
+}
+
+static int table_exists(ph_store *store, const char *name)
+{
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_prepare(store,
+                                  "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' "
+                                  "AND name = ?",
+                                  &stmt, &err),
+                 &err);
+    ph_assert_ok(ph_stmt_bind_text(stmt, 1, name, -1, &err), &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    int exists = ph_stmt_column_int64(stmt, 0) == 1;
+    ph_stmt_free(stmt);
+    return exists;
+}
+
+/* --- a test schema: accounts, evolving over three versions --------------------- */
+
+/* Version 3's data step: fill the new column from the old data. */
+static ph_status fill_balance_class(ph_store *store, ph_error *err)
+{
+    return ph_store_exec(store,
+                         "UPDATE account SET balance_class ="
+                         " CASE WHEN balance_fen >= 100000 THEN 'large' ELSE 'small' END",
+                         err);
+}
+
+static const ph_migration ACCOUNTS[] = {
+    {1, "accounts", "CREATE TABLE account (id INTEGER PRIMARY KEY, balance_fen INTEGER NOT NULL)",
+     NULL},
+    {2, "account index", "CREATE INDEX account_balance ON account (balance_fen)", NULL},
+    {3, "balance class", "ALTER TABLE account ADD COLUMN balance_class TEXT",
+     fill_balance_class},
+};
+
+/* Five trivial versions, to make a database "from the future". */
+static const ph_migration FIVE[] = {
+    {1, "one", "CREATE TABLE t1 (x)", NULL}, {2, "two", "CREATE TABLE t2 (x)", NULL},
+    {3, "three", "CREATE TABLE t3 (x)", NULL}, {4, "four", "CREATE TABLE t4 (x)", NULL},
+    {5, "five", "CREATE TABLE t5 (x)", NULL},
+};
+
+static int is_utc_iso8601(const char *s)
+{
+    /* 2025-03-01T08:30:00Z */
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    if (strlen(s) != sizeof(shape) - 1)
+        return 0;
+    for (size_t i = 0; shape[i] != '\0'; i++) {
+        if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+            return 0;
+    }
+    return 1;
+}
+
+static void test_fresh_database_to_latest(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "fresh.db");
+    ph_error err;
+    ph_error_clear(&err);
+    assert_int_equal(schema_version(store), 0);
+    int applied = -1;
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, &applied, &err), &err);
+    assert_int_equal(applied, 3);
+    assert_int_equal(schema_version(store), 3);
+    assert_false(ph_store_in_transaction(store));
+
+    ph_stmt *stmt = NULL;
+    ph_assert_ok(ph_store_prepare(store,
+                                  "SELECT version, name, applied_at FROM schema_migrations "
+                                  "ORDER BY version",
+                                  &stmt, &err),
+                 &err);
+    for (int v = 1; v <= 3; v++) {
+        ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+        assert_int_equal(ph_stmt_column_int64(stmt, 0), v);
+        assert_string_equal(ph_stmt_column_text(stmt, 1), ACCOUNTS[v - 1].name);
+        const char *at = ph_stmt_column_text(stmt, 2);
+        if (!is_utc_iso8601(at))
+            fail_msg("applied_at '%s' is not UTC ISO 8601", at);
+    }
+    assert_int_equal(ph_stmt_step(stmt, &err), PH_DONE);
+    ph_stmt_free(stmt);
+
+    /* idempotent: a second run applies nothing and writes nothing */
+    applied = -1;
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, &applied, &err), &err);
+    assert_int_equal(applied, 0);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM schema_migrations"), 3);
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, NULL, &err), &err);
+    ph_store_free(store);
+}
+
+static void test_upgrade_in_place_keeps_data(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "older.db");
+    ph_error err;
+    ph_error_clear(&err);
+    int applied = -1;
+    /* an older puhui knew only version 1 */
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 1, -1, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    exec_ok(store, "INSERT INTO account VALUES (1, 250000), (2, 999), (3, 100000)");
+    ph_store_free(store);
+
+    /* the newer puhui opens it and upgrades it */
+    store = open_store(fx, "older.db");
+    assert_int_equal(schema_version(store), 1);
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, &applied, &err), &err);
+    assert_int_equal(applied, 2);
+    assert_int_equal(schema_version(store), 3);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM account"), 3);
+    assert_int_equal(query_int(store, "SELECT SUM(balance_fen) FROM account"), 350999);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM account WHERE balance_class = "
+                                      "'large'"),
+                     2);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' "
+                                      "AND name = 'account_balance'"),
+                     1);
+    ph_store_free(store);
+}
+
+static void test_target_versions(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "target.db");
+    ph_error err;
+    ph_error_clear(&err);
+    int applied = -1;
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, 0, &applied, &err), &err);
+    assert_int_equal(applied, 0);
+    assert_false(table_exists(store, "schema_migrations"));
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, 2, &applied, &err), &err);
+    assert_int_equal(applied, 2);
+    assert_int_equal(schema_version(store), 2);
+    assert_true(table_exists(store, "account"));
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM pragma_table_info('account') "
+                                      "WHERE name = 'balance_class'"),
+                     0); /* version 3 not applied */
+    /* no downgrades: a lower target does nothing */
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, 1, &applied, &err), &err);
+    assert_int_equal(applied, 0);
+    assert_int_equal(schema_version(store), 2);
+
+    ph_assert_error(ph_store_migrate(store, ACCOUNTS, 3, 4, &applied, &err), PH_ERANGE, &err,
+                    NULL);
+    assert_string_equal(err.message, "field target: expected -1 (the latest) or a version from "
+                                     "0 to 3, got 4");
+    ph_assert_error(ph_store_migrate(store, ACCOUNTS, 3, -2, &applied, &err), PH_ERANGE, &err,
+                    "got -2");
+    assert_int_equal(applied, 0); /* untouched on failure */
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, 3, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    ph_store_free(store);
+}
+
+static void test_newer_database_is_refused(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "future.db");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_migrate(store, FIVE, 5, -1, NULL, &err), &err);
+    int applied = -7;
+    ph_assert_error(ph_store_migrate(store, FIVE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
+                    NULL);
+    assert_string_equal(err.message, "database schema version 5 is newer than this puhui "
+                                     "(knows up to 2); upgrade puhui");
+    assert_int_equal(applied, -7);
+    /* the same with the platform's own schema */
+    ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
+    assert_string_equal(err.message, "database schema version 5 is newer than this puhui "
+                                     "(knows up to 1); upgrade puhui");
+    assert_int_equal(schema_version(store), 5);
+    ph_store_free(store);
+}
+
+/* --- failures leave the previous version ------------------------------------------------ */
+
+static ph_status refuse_data(ph_store *store, ph_error *err)
+{
+    (void)store;
+    return ph_error_set(err, PH_EINVAL, "balance_fen", "-5", "expected an amount >= 0");
+}
+
+static ph_status commit_behind_our_back(ph_store *store, ph_error *err)
+{
+    return ph_store_commit(store, err);
+}
+
+static void test_failed_migration_changes_nothing(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "broken.db");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 1, -1, NULL, &err), &err);
+    exec_ok(store, "INSERT INTO account VALUES (1, 500)");
+
+    /* bad SQL after a good statement: the good one is rolled back too */
+    const ph_migration bad_sql[] = {
+        ACCOUNTS[0],
+        {2, "ledger", "CREATE TABLE ledger (x); INSERT INTO account VALUES (2, 1); CREAT INDEX",
+         NULL},
+    };
+    int applied = -1;
+    ph_assert_error(ph_store_migrate(store, bad_sql, 2, -1, &applied, &err), PH_ESTORE, &err,
+                    NULL);
+    assert_string_equal(err.message, "migration 2 (ledger) failed: near \"CREAT\": syntax error "
+                                     "(SQLite code 1) in SQL \"CREAT INDEX\"");
+    assert_int_equal(applied, -1);
+    assert_int_equal(schema_version(store), 1);
+    assert_false(table_exists(store, "ledger"));
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM account"), 1);
+    assert_false(ph_store_in_transaction(store));
+
+    /* a failing data step: its status and message come through */
+    const ph_migration bad_apply[] = {
+        ACCOUNTS[0],
+        {2, "ledger", "CREATE TABLE ledger (x)", refuse_data},
+    };
+    ph_assert_error(ph_store_migrate(store, bad_apply, 2, -1, &applied, &err), PH_EINVAL, &err,
+                    NULL);
+    assert_string_equal(err.message, "migration 2 (ledger) failed: field balance_fen, value "
+                                     "'-5': expected an amount >= 0");
+    assert_int_equal(schema_version(store), 1);
+    assert_false(table_exists(store, "ledger"));
+
+    /* a constraint violation in a data step keeps its status */
+    const ph_migration dup[] = {
+        ACCOUNTS[0],
+        {2, "duplicate", "INSERT INTO account VALUES (1, 7)", NULL},
+    };
+    ph_assert_error(ph_store_migrate(store, dup, 2, -1, &applied, &err), PH_EEXISTS, &err,
+                    NULL);
+    assert_string_equal(err.message,
+                        "migration 2 (duplicate) failed: UNIQUE constraint failed: account.id");
+
+    /* a migration may not end its own transaction */
+    const ph_migration sneaky[] = {
+        ACCOUNTS[0],
+        {2, "sneaky", "CREATE TABLE sneaky (x)", commit_behind_our_back},
+    };
+    ph_assert_error(ph_store_migrate(store, sneaky, 2, -1, &applied, &err), PH_EMISUSE, &err,
+                    NULL);
+    assert_string_equal(err.message, "migration 2 (sneaky) failed: ph_store_commit: not allowed "
+                                     "inside a migration; ph_store_migrate commits or rolls back "
+                                     "each migration itself");
+    assert_int_equal(schema_version(store), 1);
+    assert_false(table_exists(store, "sneaky"));
+    /* the guard is lifted afterwards */
+    ph_assert_ok(ph_store_begin(store, &err), &err);
+    ph_assert_ok(ph_store_commit(store, &err), &err);
+
+    /* v2 good, v3 bad: one call ends at version 2 */
+    const ph_migration half[] = {
+        ACCOUNTS[0],
+        ACCOUNTS[1],
+        {3, "broken", "ALTER TABLE nowhere ADD COLUMN x", NULL},
+    };
+    ph_assert_error(ph_store_migrate(store, half, 3, -1, &applied, &err), PH_ESTORE, &err,
+                    "migration 3 (broken) failed: no such table: nowhere");
+    assert_int_equal(schema_version(store), 2);
+    ph_store_free(store);
+}
+
+static void test_commit_inside_sql_is_caught(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "commit-sql.db");
+    ph_error err;
+    ph_error_clear(&err);
+    const char *control[] = {"CREATE TABLE early (x); COMMIT;",
+                             "CREATE TABLE early (x); ROLLBACK; CREATE TABLE late (x)",
+                             "CREATE TABLE early (x); END TRANSACTION"};
+    /* (a statement refused at compile time is quoted from its start on) */
+    const char *quoted[] = {"COMMIT;", "ROLLBACK; CREATE TABLE late (x)", "END TRANSACTION"};
+    for (size_t i = 0; i < sizeof(control) / sizeof(control[0]); i++) {
+        const ph_migration list[] = {{1, "ends itself", control[i], NULL}};
+        ph_assert_error(ph_store_migrate(store, list, 1, -1, NULL, &err), PH_EMISUSE, &err,
+                        NULL);
+        char expected[256];
+        snprintf(expected, sizeof(expected),
+                 "migration 1 (ends itself) failed: BEGIN, COMMIT and ROLLBACK are not allowed "
+                 "here; the store manages this transaction (in SQL \"%s\")",
+                 quoted[i]);
+        assert_string_equal(err.message, expected);
+        assert_int_equal(schema_version(store), 0);
+        assert_false(table_exists(store, "early"));
+    }
+    /* the guard is lifted afterwards: SQL transaction control works again */
+    exec_ok(store, "BEGIN; CREATE TABLE after_guard (x); COMMIT;");
+    assert_true(table_exists(store, "after_guard"));
+    ph_store_free(store);
+}
+
+/* --- the list itself ----------------------------------------------------------------------- */
+
+static void test_malformed_lists(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "lists.db");
+    ph_error err;
+    ph_error_clear(&err);
+    const ph_migration gap[] = {
+        {1, "one", "CREATE TABLE one (x)", NULL},
+        {3, "three", "CREATE TABLE three (x)", NULL},
+    };
+    ph_assert_error(ph_store_migrate(store, gap, 2, -1, NULL, &err), PH_EMISUSE, &err, NULL);
+    assert_string_equal(err.message, "field version: migration list entry 1 has version 3; "
+                                     "expected 2 (versions run from 1 without gaps)");
+    const ph_migration from_zero[] = {{0, "zero", "CREATE TABLE zero (x)", NULL}};
+    ph_assert_error(ph_store_migrate(store, from_zero, 1, -1, NULL, &err), PH_EMISUSE, &err,
+                    "migration list entry 0 has version 0; expected 1");
+    const ph_migration unnamed[] = {{1, "", "CREATE TABLE one (x)", NULL}};
+    ph_assert_error(ph_store_migrate(store, unnamed, 1, -1, NULL, &err), PH_EMISUSE, &err,
+                    "field name: migration 1 has no name");
+    const ph_migration empty[] = {{1, "nothing", NULL, NULL}};
+    ph_assert_error(ph_store_migrate(store, empty, 1, -1, NULL, &err), PH_EMISUSE, &err,
+                    "migration 1 (nothing) has neither sql nor apply");
+    ph_assert_error(ph_store_migrate(store, NULL, 2, -1, NULL, &err), PH_EMISUSE, &err,
+                    "ph_store_migrate: list is NULL but count is 2");
+    ph_assert_error(ph_store_migrate(NULL, gap, 1, -1, NULL, &err), PH_EMISUSE, &err,
+                    "ph_store_migrate: store is NULL");
+    /* nothing was touched */
+    assert_int_equal(schema_version(store), 0);
+    assert_false(table_exists(store, "one"));
+    assert_false(table_exists(store, "schema_migrations"));
+
+    /* an empty list is valid and does nothing on an empty database */
+    int applied = -1;
+    ph_assert_ok(ph_store_migrate(store, NULL, 0, -1, &applied, &err), &err);
+    assert_int_equal(applied, 0);
+
+    /* migrating inside the caller's transaction is refused */
+    ph_assert_ok(ph_store_begin(store, &err), &err);
+    ph_assert_error(ph_store_migrate(store, ACCOUNTS, 3, -1, NULL, &err), PH_EMISUSE, &err,
+                    "runs each migration in its own transaction");
+    ph_assert_ok(ph_store_rollback(store, &err), &err);
+
+    int version = 0;
+    ph_assert_error(ph_store_schema_version(store, NULL, &err), PH_EMISUSE, &err,
+                    "ph_store_schema_version: store and version must not be NULL");
+    ph_assert_error(ph_store_schema_version(NULL, &version, &err), PH_EMISUSE, &err, NULL);
+    ph_store_free(store);
+}
+
+/* --- the platform schema --------------------------------------------------------------------- */
+
+static void expect_exec(ph_store *store, const char *sql, ph_status status, const char *message)
+{
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_error(ph_store_exec(store, sql, &err), status, &err, NULL);
+    assert_string_equal(err.message, message);
+}
+
+static void test_platform_schema(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "puhui.db");
+    ph_error err;
+    ph_error_clear(&err);
+    assert_int_equal(ph_schema_latest(), 1);
+    int applied = -1;
+    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(schema_version(store), 1);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1 "
+                                      "AND name = 'core registry'"),
+                     1);
+    assert_true(table_exists(store, "meta"));
+    assert_true(table_exists(store, "institution"));
+    assert_true(table_exists(store, "enterprise"));
+
+    exec_ok(store, "INSERT INTO meta VALUES ('created_by', 'test');"
+                   "INSERT INTO institution VALUES ('ABC', 'Agricultural Bank of China', "
+                   "'state_bank');"
+                   "INSERT INTO institution VALUES ('MYBANK', 'MYbank', 'digital_bank');"
+                   "INSERT INTO enterprise (uscc, name, division_code, industry_section, "
+                   "size_class) VALUES ('91330100MA27XYZ12A', 'Tea shop', 52, 'F', 'micro');");
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM enterprise WHERE status = 'active' "
+                                      "AND registered_on IS NULL"),
+                     1);
+    expect_exec(store, "INSERT INTO institution VALUES ('ABC', 'again', 'state_bank')",
+                PH_EEXISTS, "UNIQUE constraint failed: institution.id");
+    expect_exec(store, "INSERT INTO institution VALUES ('X', 'X', 'pawnshop')", PH_EINVAL,
+                "CHECK constraint failed: kind IN ("
+                "    'state_bank', 'commercial_bank', 'rural_bank', 'village_bank', "
+                "'micro_lender',    'digital_bank', 'guarantor', 'government', "
+                "'core_enterprise', 'regulator')");
+    expect_exec(store, "INSERT INTO meta (key) VALUES ('k')", PH_EINVAL,
+                "NOT NULL constraint failed: meta.value");
+    expect_exec(store, "INSERT INTO enterprise (uscc, name, division_code, industry_section) "
+                       "VALUES ('91330100MA27XYZ12', 'short code', 52, 'F')",
+                PH_EINVAL, "CHECK constraint failed: length(uscc) = 18");
+    expect_exec(store, "INSERT INTO enterprise (uscc, name, division_code, industry_section, "
+                       "size_class) VALUES ('91330100MA27XYZ12B', 'x', 52, 'F', 'tiny')",
+                PH_EINVAL,
+                "CHECK constraint failed: size_class IN ('micro', 'small', 'medium', 'large')");
+    expect_exec(store, "UPDATE enterprise SET status = 'closed'", PH_EINVAL,
+                "CHECK constraint failed: status IN ('active', 'abnormal', 'deregistered', "
+                "'revoked')");
+
+    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    assert_int_equal(applied, 0);
+    ph_assert_error(ph_schema_migrate(store, 2, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 1, got 2");
+    ph_store_free(store);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fresh_database_to_latest),
+        cmocka_unit_test(test_upgrade_in_place_keeps_data),
+        cmocka_unit_test(test_target_versions),
+        cmocka_unit_test(test_newer_database_is_refused),
+        cmocka_unit_test(test_failed_migration_changes_nothing),
+        cmocka_unit_test(test_commit_inside_sql_is_caught),
+        cmocka_unit_test(test_malformed_lists),
+        cmocka_unit_test(test_platform_schema),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
