@@ -7,5 +7,6 @@
 
 #include "puhui/common.h"
 #include "puhui/money.h"
+#include "puhui/rate.h"
 
 #endif
