@@ -7,6 +7,8 @@
 
 #include "puhui/common.h"
 #include "puhui/industry.h"
+#include "puhui/money.h"
+#include "puhui/rate.h"
 #include "puhui/region.h"
 #include "puhui/schema.h"
 #include "puhui/store.h"

@@ -1,0 +1,223 @@
+/*
+ * Money as text: the strict decimal parser and the formatter, plus the
+ * whole-yuan conversions. Amounts are exact counts of fen; see money.h.
+ */
+#include "money/money_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FIELD "amount"
+#define EXAMPLE "an amount such as 12345.67 or 12,345.67"
+#define RANGE_TEXT "-92233720368547758.08 to 92233720368547758.07"
+
+static ph_status amount_error(ph_error *err, ph_status code, const char *s, size_t len,
+                              const char *fmt, ...) PH_PRINTF(5, 6);
+
+static ph_status amount_error(ph_error *err, ph_status code, const char *s, size_t len,
+                              const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ph_error_setv(err, code, FIELD, s, len, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+const char *ph_describe_byte(unsigned char c, char *buf, size_t size)
+{
+    if (c == ' ')
+        snprintf(buf, size, "space");
+    else if (c > 0x20 && c < 0x7f)
+        snprintf(buf, size, "'%c'", c);
+    else
+        snprintf(buf, size, "byte 0x%02x", c);
+    return buf;
+}
+
+static ph_status unexpected(ph_error *err, const char *s, size_t len, size_t pos)
+{
+    char what[16];
+    return amount_error(err, PH_EINVAL, s, len, "unexpected %s at position %zu; expected %s",
+                        ph_describe_byte((unsigned char)s[pos], what, sizeof(what)), pos + 1,
+                        EXAMPLE);
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * The digits accumulate as a negative number so that the most negative
+ * amount, whose magnitude exceeds INT64_MAX by one, parses too; a positive
+ * amount is negated at the end. Overflow is remembered, not reported, until
+ * the whole text is known to be well-formed: a malformed value is reported
+ * as malformed, whatever its size.
+ */
+struct accumulator {
+    int64_t value; /* <= 0 */
+    int overflow;
+};
+
+static void push_digit(struct accumulator *acc, char c)
+{
+    if (acc->overflow)
+        return;
+    if (__builtin_mul_overflow(acc->value, 10, &acc->value) ||
+        __builtin_sub_overflow(acc->value, c - '0', &acc->value))
+        acc->overflow = 1;
+}
+
+ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err)
+{
+    if (s == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_parse: %s is NULL",
+                            s == NULL ? "s" : "out");
+    if (len == 0)
+        return amount_error(err, PH_EINVAL, s, len, "expected %s, got an empty string",
+                            EXAMPLE);
+
+    size_t i = 0;
+    int negative = 0;
+    if (s[0] == '+' || s[0] == '-') {
+        negative = s[0] == '-';
+        i = 1;
+    }
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        return amount_error(err, PH_EINVAL, s, len, "expected at most one sign");
+
+    /* Integer part, with optional thousands grouping. */
+    struct accumulator acc = {0, 0};
+    size_t digits = 0, group = 0;
+    int grouped = 0, bad_grouping = 0;
+    for (; i < len; i++) {
+        if (is_digit(s[i])) {
+            push_digit(&acc, s[i]);
+            digits++;
+            group++;
+        } else if (s[i] == ',') {
+            /* The first group has 1 to 3 digits, every later one exactly 3. */
+            if (group == 0 || group > 3 || (grouped && group != 3))
+                bad_grouping = 1;
+            grouped = 1;
+            group = 0;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0) {
+        if (i < len && s[i] == '.')
+            return amount_error(err, PH_EINVAL, s, len,
+                                "expected a digit before the decimal point");
+        if (i == len && grouped == 0)
+            return amount_error(err, PH_EINVAL, s, len, "expected digits after the sign");
+    }
+    if (bad_grouping || (grouped && group != 3))
+        return amount_error(err, PH_EINVAL, s, len,
+                            "misplaced thousands separator: expected 1 to 3 digits, then "
+                            "groups of exactly 3, as in 1,234,567.89");
+
+    /* Fraction: one or two digits after the point. */
+    size_t fraction = 0;
+    if (i < len && s[i] == '.') {
+        for (i++; i < len && is_digit(s[i]); i++) {
+            if (fraction < 2)
+                push_digit(&acc, s[i]);
+            fraction++;
+        }
+        if (fraction == 0 && i == len)
+            return amount_error(err, PH_EINVAL, s, len,
+                                "expected 1 or 2 digits after the decimal point");
+        if (fraction > 2)
+            return amount_error(err, PH_EINVAL, s, len,
+                                "expected at most 2 decimal places (whole fen), got %zu",
+                                fraction);
+    }
+    if (i < len)
+        return unexpected(err, s, len, i);
+
+    for (; fraction < 2; fraction++)
+        push_digit(&acc, '0');
+    if (!negative && !acc.overflow) {
+        if (acc.value == INT64_MIN)
+            acc.overflow = 1;
+        else
+            acc.value = -acc.value;
+    }
+    if (acc.overflow)
+        return amount_error(err, PH_ERANGE, s, len, "expected an amount from " RANGE_TEXT);
+    *out = acc.value;
+    return PH_OK;
+}
+
+/* Write the text of m into tmp (at least PH_MONEY_FORMAT_MAX bytes), right
+ * to left; returns where it starts. */
+static char *format_backwards(ph_money m, int grouping, char *tmp, size_t size)
+{
+    char *p = tmp + size;
+    uint64_t magnitude = ph_i64_abs(m);
+    *--p = '\0';
+    *--p = (char)('0' + magnitude % 10);
+    magnitude /= 10;
+    *--p = (char)('0' + magnitude % 10);
+    magnitude /= 10;
+    *--p = '.';
+    int written = 0;
+    do {
+        if (grouping && written > 0 && written % 3 == 0)
+            *--p = ',';
+        *--p = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+        written++;
+    } while (magnitude > 0);
+    if (m < 0)
+        *--p = '-';
+    return p;
+}
+
+ph_status ph_money_format(ph_money m, unsigned flags, char *buf, size_t size, ph_error *err)
+{
+    if (buf == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_format: buf is NULL");
+    if ((flags & ~PH_MONEY_GROUPING) != 0)
+        return ph_error_set(err, PH_EINVAL, "flags", NULL,
+                            "expected PH_MONEY_GROUPING or 0, got 0x%x", flags);
+    char tmp[PH_MONEY_FORMAT_MAX];
+    const char *text = format_backwards(m, (flags & PH_MONEY_GROUPING) != 0, tmp, sizeof(tmp));
+    size_t need = strlen(text) + 1;
+    if (size < need)
+        return ph_error_set(err, PH_EMISUSE, NULL, text,
+                            "ph_money_format: buffer of %zu bytes is too small, need %zu",
+                            size, need);
+    memcpy(buf, text, need);
+    return PH_OK;
+}
+
+ph_status ph_money_from_yuan(int64_t yuan, ph_money *out, ph_error *err)
+{
+    if (out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_from_yuan: out is NULL");
+    ph_money fen;
+    if (__builtin_mul_overflow(yuan, PH_FEN_PER_YUAN, &fen)) {
+        char value[32];
+        snprintf(value, sizeof(value), "%" PRId64, yuan);
+        return ph_error_set(err, PH_ERANGE, FIELD, value,
+                            "expected whole yuan from -92233720368547758 to "
+                            "92233720368547758");
+    }
+    *out = fen;
+    return PH_OK;
+}
+
+ph_status ph_money_to_yuan(ph_money m, ph_rounding rounding, int64_t *out, ph_error *err)
+{
+    if (out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_to_yuan: out is NULL");
+    ph_status st = ph_rounding_check(rounding, err);
+    if (st != PH_OK)
+        return st;
+    *out = (int64_t)ph_i128_div_round(m, PH_FEN_PER_YUAN, rounding);
+    return PH_OK;
+}
