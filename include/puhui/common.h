@@ -82,7 +82,8 @@ PH_EXTERN void ph_error_clear(ph_error *err);
 
 /*
  * Fill `err` (if not NULL) with `code`, the field and value (each may be NULL)
- * and a printf-style detail; keeps any location already set. Returns `code`
+ * and a printf-style detail; clears any location (add one afterwards with
+ * ph_error_locate), so an uninitialised record is fine. Returns `code`
  * so that callers can write `return ph_error_set(err, PH_EINVAL, ...)`.
  */
 PH_EXTERN ph_status ph_error_set(ph_error *err, ph_status code, const char *field,

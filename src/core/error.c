@@ -153,7 +153,13 @@ ph_status ph_error_setv(ph_error *err, ph_status code, const char *field, const 
 {
     if (err == NULL)
         return code;
+    /* A new error starts clean: the location is added afterwards by the
+     * layer that knows it (ph_error_locate), never inherited from an
+     * earlier error or from uninitialised stack memory. */
     err->code = code;
+    err->source[0] = '\0';
+    err->line = 0;
+    err->column = 0;
     copy_marked(err->field, sizeof(err->field), field ? field : "");
     if (value != NULL)
         copy_value(err->value, sizeof(err->value), value, value_len);
