@@ -7,6 +7,7 @@
 
 #include "puhui/common.h"
 #include "puhui/industry.h"
+#include "puhui/json.h"
 #include "puhui/money.h"
 #include "puhui/rate.h"
 #include "puhui/region.h"

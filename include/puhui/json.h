@@ -1,0 +1,75 @@
+/*
+ * puhui — JSON through jansson, with errors in the one convention.
+ *
+ * Values are jansson's json_t (include <jansson.h>); these functions add what
+ * jansson leaves to the caller: load errors that name the file, line and
+ * column, and typed getters whose errors name the member's path
+ * ("policy.limits[2].cap") and say what type was expected.
+ */
+#ifndef PUHUI_JSON_H
+#define PUHUI_JSON_H
+
+#include <jansson.h>
+
+#include "puhui/common.h"
+#include "puhui/money.h"
+#include "puhui/rate.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Parse a whole file. The caller owns *out (json_decref). Duplicate object
+ * keys are rejected: in a policy or a feed a second value silently winning is
+ * a bug. */
+PH_EXTERN ph_status ph_json_load_file(const char *path, json_t **out, ph_error *err);
+
+/* Parse text; `source` names it in errors (e.g. "request body"). */
+PH_EXTERN ph_status ph_json_load_text(const char *text, size_t len, const char *source,
+                                      json_t **out, ph_error *err);
+
+/* Write `value` to `path` as indented UTF-8 JSON with sorted keys, ending in
+ * a newline: the same value always gives the same bytes. */
+PH_EXTERN ph_status ph_json_save_file(const json_t *value, const char *path, ph_error *err);
+
+/*
+ * Typed getters on a member of an object. `path` names the object in errors
+ * ("" or NULL for the top level); the member's full name is path.key.
+ * ph_json_get_* fail with PH_ENOTFOUND when the member is absent;
+ * ph_json_opt_* leave *out unchanged and return PH_OK when it is absent.
+ * Both fail with PH_EINVAL when it has the wrong type or value.
+ * Strings are borrowed from `object` and live as long as it does.
+ */
+PH_EXTERN ph_status ph_json_get_object(const json_t *object, const char *path, const char *key,
+                                       json_t **out, ph_error *err);
+PH_EXTERN ph_status ph_json_get_array(const json_t *object, const char *path, const char *key,
+                                      json_t **out, ph_error *err);
+PH_EXTERN ph_status ph_json_get_string(const json_t *object, const char *path, const char *key,
+                                       const char **out, ph_error *err);
+PH_EXTERN ph_status ph_json_opt_string(const json_t *object, const char *path, const char *key,
+                                       const char **out, ph_error *err);
+PH_EXTERN ph_status ph_json_get_int(const json_t *object, const char *path, const char *key,
+                                    int64_t *out, ph_error *err);
+PH_EXTERN ph_status ph_json_opt_int(const json_t *object, const char *path, const char *key,
+                                    int64_t *out, ph_error *err);
+PH_EXTERN ph_status ph_json_get_bool(const json_t *object, const char *path, const char *key,
+                                     int *out, ph_error *err);
+PH_EXTERN ph_status ph_json_opt_bool(const json_t *object, const char *path, const char *key,
+                                     int *out, ph_error *err);
+
+/*
+ * Money and rates are never read through a double. Money is a string in
+ * yuan ("12345.67", "12,345.67") or an integer number of yuan; a JSON real
+ * such as 12345.67 is accepted only when its shortest decimal form has at
+ * most two decimal places. Rates are strings ("3.85%", "385bp", "0.0385").
+ */
+PH_EXTERN ph_status ph_json_get_money(const json_t *object, const char *path, const char *key,
+                                      ph_money *out, ph_error *err);
+PH_EXTERN ph_status ph_json_get_rate(const json_t *object, const char *path, const char *key,
+                                     ph_rate *out, ph_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUHUI_JSON_H */
