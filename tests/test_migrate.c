@@ -248,7 +248,7 @@ static void test_newer_database_is_refused(void **state)
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
     assert_string_equal(err.message, "database schema version 5 is newer than this puhui "
-                                     "(knows up to 1); upgrade puhui");
+                                     "(knows up to 2); upgrade puhui");
     assert_int_equal(schema_version(store), 5);
     ph_store_free(store);
 }
@@ -439,9 +439,10 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 1);
+    assert_int_equal(ph_schema_latest(), 2);
     int applied = -1;
-    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    /* version 1 first, with data in it, as an older puhui would have left it */
+    ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
     assert_int_equal(applied, 1);
     assert_int_equal(schema_version(store), 1);
     assert_int_equal(query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1 "
@@ -455,8 +456,8 @@ static void test_platform_schema(void **state)
                    "INSERT INTO institution VALUES ('ABC', 'Agricultural Bank of China', "
                    "'state_bank');"
                    "INSERT INTO institution VALUES ('MYBANK', 'MYbank', 'digital_bank');"
-                   "INSERT INTO enterprise (uscc, name, division_code, industry_section, "
-                   "size_class) VALUES ('91330100MA27XYZ12A', 'Tea shop', 52, 'F', 'micro');");
+                   "INSERT INTO enterprise (uscc, name, region_code, industry_section, "
+                   "size_class) VALUES ('91330100MA27XYZ12A', 'Tea shop', 330102, 'F', 'micro');");
     assert_int_equal(query_int(store, "SELECT COUNT(*) FROM enterprise WHERE status = 'active' "
                                       "AND registered_on IS NULL"),
                      1);
@@ -469,21 +470,45 @@ static void test_platform_schema(void **state)
                 "'core_enterprise', 'regulator')");
     expect_exec(store, "INSERT INTO meta (key) VALUES ('k')", PH_EINVAL,
                 "NOT NULL constraint failed: meta.value");
-    expect_exec(store, "INSERT INTO enterprise (uscc, name, division_code, industry_section) "
-                       "VALUES ('91330100MA27XYZ12', 'short code', 52, 'F')",
+    expect_exec(store, "INSERT INTO enterprise (uscc, name, region_code, industry_section) "
+                       "VALUES ('91330100MA27XYZ12', 'short code', 330102, 'F')",
                 PH_EINVAL, "CHECK constraint failed: length(uscc) = 18");
-    expect_exec(store, "INSERT INTO enterprise (uscc, name, division_code, industry_section, "
-                       "size_class) VALUES ('91330100MA27XYZ12B', 'x', 52, 'F', 'tiny')",
+    expect_exec(store, "INSERT INTO enterprise (uscc, name, region_code, industry_section, "
+                       "size_class) VALUES ('91330100MA27XYZ12B', 'x', 330102, 'F', 'tiny')",
                 PH_EINVAL,
                 "CHECK constraint failed: size_class IN ('micro', 'small', 'medium', 'large')");
     expect_exec(store, "UPDATE enterprise SET status = 'closed'", PH_EINVAL,
                 "CHECK constraint failed: status IN ('active', 'abnormal', 'deregistered', "
                 "'revoked')");
 
+    expect_exec(store, "INSERT INTO enterprise (uscc, name, region_code, industry_section) "
+                       "VALUES ('91330100MA27XYZ12C', 'bad region', 12, 'F')",
+                PH_EINVAL, "CHECK constraint failed: region_code BETWEEN 100000 AND 999999");
+
+    /* upgrade in place to version 2: the reference data arrives, data stays */
+    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(schema_version(store), 2);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM industry_section"), 20);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region WHERE level = 'province'"),
+                     34);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region WHERE parent_code = 370000"),
+                     16);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region r JOIN region c "
+                                      "ON r.parent_code = c.code WHERE c.parent_code = 370000"),
+                     136);
+    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region WHERE code = 370102 AND "
+                                      "name_zh = '历下区' AND kind = 'district'"),
+                     1);
+    assert_int_equal(query_int(store, "SELECT last_division FROM industry_section "
+                                      "WHERE letter = 'C'"),
+                     43);
+
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 2, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 1, got 2");
+    ph_assert_error(ph_schema_migrate(store, 3, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 2, got 3");
     ph_store_free(store);
 }
 

@@ -7,6 +7,9 @@
  */
 #include "puhui/schema.h"
 
+#include "puhui/industry.h"
+#include "puhui/region.h"
+
 /* Version 1. Enumerations are CHECK lists so that a bad code is refused by
  * the database itself, whichever program writes the row. */
 static const char CORE_REGISTRY_SQL[] =
@@ -22,22 +25,134 @@ static const char CORE_REGISTRY_SQL[] =
     "    'digital_bank', 'guarantor', 'government', 'core_enterprise', 'regulator'))"
     ");"
     /* uscc: the unified social credit code (GB 32100-2015), 18 characters;
-     * division_code: GB/T 4754 industry division; industry_section: its
-     * letter section; registered_on: ISO 8601 date. */
+     * region_code: the GB/T 2260 county-level division where it is
+     * registered; industry_section: GB/T 4754 letter section and
+     * industry_division its 2-digit division (NULL when unknown);
+     * registered_on: ISO 8601 date. */
     "CREATE TABLE enterprise ("
     "  uscc TEXT PRIMARY KEY CHECK (length(uscc) = 18),"
     "  name TEXT NOT NULL,"
-    "  division_code INTEGER NOT NULL,"
-    "  industry_section TEXT NOT NULL,"
+    "  region_code INTEGER NOT NULL CHECK (region_code BETWEEN 100000 AND 999999),"
+    "  industry_section TEXT NOT NULL CHECK (length(industry_section) = 1),"
+    "  industry_division INTEGER CHECK (industry_division BETWEEN 1 AND 97),"
     "  size_class TEXT CHECK (size_class IN ('micro', 'small', 'medium', 'large')),"
     "  registered_on TEXT,"
     "  status TEXT NOT NULL DEFAULT 'active'"
     "    CHECK (status IN ('active', 'abnormal', 'deregistered', 'revoked'))"
     ");";
 
+/* Version 2: the reference data that reports join against, seeded from the
+ * library's own tables (src/ident) so there is one source of truth. */
+static const char REFERENCE_DATA_SQL[] =
+    "CREATE TABLE industry_section ("
+    "  letter TEXT PRIMARY KEY,"
+    "  name_zh TEXT NOT NULL,"
+    "  name_en TEXT NOT NULL,"
+    "  first_division INTEGER NOT NULL,"
+    "  last_division INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE region ("
+    "  code INTEGER PRIMARY KEY,"
+    "  parent_code INTEGER REFERENCES region(code),"
+    "  level TEXT NOT NULL CHECK (level IN ('province', 'city', 'county')),"
+    "  kind TEXT NOT NULL,"
+    "  name_zh TEXT NOT NULL,"
+    "  name_en TEXT"
+    ");"
+    "CREATE INDEX region_parent ON region(parent_code);";
+
+static ph_status seed_industry_sections(ph_store *store, ph_error *err)
+{
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "INSERT INTO industry_section (letter, name_zh, name_en, "
+                                    "first_division, last_division) VALUES (?, ?, ?, ?, ?)",
+                                    &stmt, err);
+    for (size_t i = 0; st == PH_OK && i < PH_INDUSTRY_SECTION_COUNT; i++) {
+        const ph_industry_section *section = ph_industry_section_at(i);
+        char letter[2] = {section->letter, '\0'};
+        st = ph_stmt_bind_text(stmt, 1, letter, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(stmt, 2, section->name_zh, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(stmt, 3, section->name_en, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(stmt, 4, section->first_division, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(stmt, 5, section->last_division, err);
+        if (st == PH_OK)
+            st = ph_stmt_step(stmt, err) == PH_DONE ? PH_OK : PH_ESTORE;
+    }
+    ph_stmt_free(stmt);
+    return st;
+}
+
+static const char *level_name(ph_div_level level)
+{
+    switch (level) {
+    case PH_DIV_PROVINCE: return "province";
+    case PH_DIV_CITY: return "city";
+    case PH_DIV_COUNTY: return "county";
+    case PH_DIV_INVALID: break;
+    }
+    return "invalid";
+}
+
+static ph_status insert_region(ph_stmt *stmt, const ph_division *d, int parent, ph_error *err)
+{
+    ph_status st = ph_stmt_bind_int64(stmt, 1, d->code, err);
+    if (st == PH_OK)
+        st = parent ? ph_stmt_bind_int64(stmt, 2, parent, err) : ph_stmt_bind_null(stmt, 2, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 3, level_name(d->level), -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 4, ph_division_kind_name(d->kind), -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 5, d->name_zh, -1, err);
+    if (st == PH_OK)
+        st = d->name_en ? ph_stmt_bind_text(stmt, 6, d->name_en, -1, err)
+                        : ph_stmt_bind_null(stmt, 6, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(stmt, err);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+/* Every province, and below them every city and county the library knows. */
+static ph_status seed_regions(ph_store *store, ph_stmt *stmt, int parent, ph_error *err)
+{
+    const ph_division *children = NULL;
+    size_t count = 0;
+    ph_status st = ph_division_children(parent, &children, &count, err);
+    if (st == PH_ENOTFOUND) /* the library has no breakdown below this one */
+        return PH_OK;
+    for (size_t i = 0; st == PH_OK && i < count; i++) {
+        st = insert_region(stmt, &children[i], parent, err);
+        if (st == PH_OK && children[i].level != PH_DIV_COUNTY)
+            st = seed_regions(store, stmt, children[i].code, err);
+    }
+    return st;
+}
+
+static ph_status seed_reference_data(ph_store *store, ph_error *err)
+{
+    ph_status st = seed_industry_sections(store, err);
+    if (st != PH_OK)
+        return st;
+    ph_stmt *stmt = NULL;
+    st = ph_store_prepare(store,
+                          "INSERT INTO region (code, parent_code, level, kind, name_zh, "
+                          "name_en) VALUES (?, ?, ?, ?, ?, ?)",
+                          &stmt, err);
+    if (st == PH_OK)
+        st = seed_regions(store, stmt, 0, err);
+    ph_stmt_free(stmt);
+    return st;
+}
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
+    {2, "reference data", REFERENCE_DATA_SQL, seed_reference_data},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
