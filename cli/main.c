@@ -1,8 +1,168 @@
-/* Placeholder entry point while the CLI lands; replaced by the dispatcher. */
-#include "puhui/puhui.h"
-#include <stdio.h>
-int main(void)
+/*
+ * puhui — the command-line program. Parses the global options (which may
+ * stand anywhere on the line), then hands the rest to one subcommand.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+
+static const ph_cli_command commands[] = {
+    {"help", "show help for puhui or for one command",
+     "usage: puhui help [COMMAND]\n"
+     "\n"
+     "Without a command, list the commands and the global options.\n",
+     ph_cmd_help},
+    {"version", "print the versions of puhui, its schema and its libraries",
+     "usage: puhui version [--format json|table]\n", ph_cmd_version},
+    {"init", "create the database or upgrade it to this version's schema",
+     "usage: puhui init [--db PATH]\n"
+     "\n"
+     "Creates the database if it does not exist and applies every schema\n"
+     "migration it lacks, each in its own transaction. Safe to run again: an\n"
+     "up-to-date database is left as it is. A database made by an older puhui\n"
+     "is upgraded in place; one made by a newer puhui is refused.\n",
+     ph_cmd_init},
+    {"info", "show what the database holds: schema, migrations, tables",
+     "usage: puhui info [--db PATH] [--format json|table]\n"
+     "\n"
+     "Prints the database's backend, schema version, the migrations applied\n"
+     "and every table with its row count.\n",
+     ph_cmd_info},
+    {"uscc", "check or generate Unified Social Credit Codes (GB 32100-2015)",
+     "usage: puhui uscc check CODE...\n"
+     "       puhui uscc generate [--division CODE] [--kind XY] [--count N] [--serial S]\n"
+     "\n"
+     "check: validates each code (length, character set, registration authority\n"
+     "and category, division code, both check characters) and says what is wrong\n"
+     "with the ones that fail; exit code 2 if any fails.\n"
+     "generate: prints N valid codes for division CODE (default 370102) and kind\n"
+     "XY (default 91, an enterprise registered with market regulation), made\n"
+     "deterministically from serial numbers S, S+1, ... (default 1).\n",
+     ph_cmd_uscc},
+};
+
+const ph_cli_command *ph_cli_commands(size_t *count)
 {
-    printf("puhui %s\n", ph_version());
+    *count = sizeof(commands) / sizeof(commands[0]);
+    return commands;
+}
+
+const ph_cli_command *ph_cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* Match "--name VALUE" or "--name=VALUE"; advances *i past a separate value. */
+static int option_value(int argc, char **argv, int *i, const char *name, const char **value,
+                        int *missing)
+{
+    size_t len = strlen(name);
+    if (strncmp(argv[*i], name, len) != 0)
+        return 0;
+    if (argv[*i][len] == '=') {
+        *value = argv[*i] + len + 1;
+        return 1;
+    }
+    if (argv[*i][len] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return 1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+/*
+ * Take the global options out of argv, wherever they stand, and leave the
+ * command and its own arguments in `rest`. Returns -1 on a usage error
+ * (already printed).
+ */
+static int parse_globals(ph_cli *cli, int argc, char **argv, char **rest, int *rest_count)
+{
+    int n = 0, after_dashdash = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *value = NULL;
+        int missing = 0;
+        if (after_dashdash) {
+            rest[n++] = argv[i];
+        } else if (strcmp(argv[i], "--") == 0) {
+            after_dashdash = 1;
+        } else if (option_value(argc, argv, &i, "--db", &value, &missing)) {
+            if (missing || value[0] == '\0')
+                return ph_cli_usage_error(cli, NULL, "--db needs a database path"), -1;
+            cli->db_path = value;
+        } else if (option_value(argc, argv, &i, "--format", &value, &missing)) {
+            if (!missing && strcmp(value, "json") == 0)
+                cli->format = PH_FORMAT_JSON;
+            else if (!missing && strcmp(value, "table") == 0)
+                cli->format = PH_FORMAT_TABLE;
+            else
+                return ph_cli_usage_error(cli, NULL,
+                                          "--format takes 'json' or 'table', got '%s'",
+                                          missing ? "" : value),
+                       -1;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            rest[n++] = "help";
+        } else if (strcmp(argv[i], "--version") == 0) {
+            rest[n++] = "version";
+        } else {
+            rest[n++] = argv[i];
+        }
+    }
+    /* "puhui init --help" reads as "puhui help init" */
+    if (n >= 2 && strcmp(rest[n - 1], "help") == 0 && strcmp(rest[0], "help") != 0) {
+        rest[n - 1] = rest[0];
+        rest[0] = "help";
+        n = 2;
+    }
+    *rest_count = n;
     return 0;
+}
+
+int main(int argc, char **argv)
+{
+    ph_cli cli = {NULL, NULL, PH_FORMAT_TABLE, stdout, stderr};
+    const char *env_db = getenv("PUHUI_DB");
+    cli.db_path = (env_db && env_db[0]) ? env_db : "./puhui.db";
+
+    char **rest = calloc((size_t)argc + 1, sizeof(char *));
+    if (rest == NULL) {
+        fputs("puhui: error: out of memory\n", stderr);
+        return PH_EXIT_FAILURE;
+    }
+    int rest_count = 0;
+    if (parse_globals(&cli, argc, argv, rest, &rest_count) != 0) {
+        free(rest);
+        return PH_EXIT_USAGE;
+    }
+    if (rest_count == 0) {
+        rest[0] = "help";
+        rest_count = 1;
+    }
+
+    const ph_cli_command *command = ph_cli_find_command(rest[0]);
+    if (command == NULL) {
+        int code = ph_cli_usage_error(&cli, NULL, "unknown command '%s'", rest[0]);
+        free(rest);
+        return code;
+    }
+
+    ph_error err;
+    ph_ctx_options options = {.log_level = PH_LOG_WARN};
+    if (ph_ctx_new(&options, &cli.ctx, &err) != PH_OK) {
+        free(rest);
+        return ph_cli_fail(&cli, err.code, &err, NULL);
+    }
+    int code = command->run(&cli, rest_count, rest);
+    ph_ctx_free(cli.ctx);
+    free(rest);
+    if (fflush(stdout) != 0)
+        return PH_EXIT_FAILURE;
+    return code;
 }

@@ -1,0 +1,97 @@
+/*
+ * The puhui command-line program: shared state and helpers for subcommands.
+ * Each subcommand lives in its own cli/cmd_<name>.c and is listed in the
+ * command table in cli/main.c.
+ */
+#ifndef PUHUI_CLI_H
+#define PUHUI_CLI_H
+
+#include <stdio.h>
+
+#include "puhui/json.h"
+#include "puhui/puhui.h"
+
+/* Exit codes (documented in `puhui help`). */
+enum {
+    PH_EXIT_OK = 0,
+    PH_EXIT_FAILURE = 1, /* the command could not do its job */
+    PH_EXIT_USAGE = 2    /* usage error or bad input: fix the command or the data */
+};
+
+typedef enum ph_cli_format { PH_FORMAT_TABLE, PH_FORMAT_JSON } ph_cli_format;
+
+typedef struct ph_cli {
+    ph_ctx *ctx;
+    const char *db_path;  /* --db, else $PUHUI_DB, else ./puhui.db */
+    ph_cli_format format; /* --format */
+    FILE *out;
+    FILE *err;
+} ph_cli;
+
+typedef struct ph_cli_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* the full help text of the command */
+    int (*run)(ph_cli *cli, int argc, char **argv);
+} ph_cli_command;
+
+/* The subcommands, one file each (cli/cmd_<name>.c). */
+int ph_cmd_help(ph_cli *cli, int argc, char **argv);
+int ph_cmd_version(ph_cli *cli, int argc, char **argv);
+int ph_cmd_init(ph_cli *cli, int argc, char **argv);
+int ph_cmd_info(ph_cli *cli, int argc, char **argv);
+int ph_cmd_uscc(ph_cli *cli, int argc, char **argv);
+
+/* The command table (cli/main.c). */
+const ph_cli_command *ph_cli_commands(size_t *count);
+const ph_cli_command *ph_cli_find_command(const char *name);
+
+/* Print "puhui: error: MESSAGE" and, when given, "hint: HINT"; return the
+ * exit code that fits the status (2 for bad input, 1 otherwise). */
+int ph_cli_fail(ph_cli *cli, ph_status status, const ph_error *err, const char *hint);
+
+/* A usage error in COMMAND: prints the message and where to read more. */
+int ph_cli_usage_error(ph_cli *cli, const char *command, const char *fmt, ...)
+    PH_PRINTF(3, 4);
+
+/* Reject any argument left after a command's own options. */
+int ph_cli_no_more_args(ph_cli *cli, const char *command, int argc, char **argv);
+
+/* Parse a whole number for OPTION in [min, max]; prints a usage error and
+ * returns 2 when it is not one. */
+int ph_cli_parse_int(ph_cli *cli, const char *command, const char *option, const char *text,
+                     long long min, long long max, long long *out);
+
+/* Match argv[*i] against "--name VALUE" or "--name=VALUE". Returns 1 on a
+ * match, with *value NULL when the value is missing; advances *i past a
+ * separate value. */
+int ph_cli_option(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Open the database named by --db; `must_exist` gives the "run puhui init
+ * first" error when it is missing. Prints the error and returns NULL on
+ * failure, setting *exit_code. */
+ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code);
+
+/*
+ * Tabular output shared by every command: `--format table` prints aligned
+ * columns (Chinese counts two columns wide), `--format json` prints an
+ * array of objects. Cells are strings; `numeric` marks right-aligned columns
+ * that become JSON numbers.
+ */
+typedef struct ph_cli_table ph_cli_table;
+
+ph_cli_table *ph_cli_table_new(const char *const *headers, const int *numeric, size_t columns);
+/* Add a row of `columns` cells (copied). Returns 0, or -1 when out of memory. */
+int ph_cli_table_add(ph_cli_table *table, const char *const *cells);
+void ph_cli_table_print(const ph_cli *cli, const ph_cli_table *table, const char *title);
+/* The table as a JSON array of objects (new reference), for commands that
+ * print several parts as one JSON document. */
+json_t *ph_cli_table_json(const ph_cli_table *table);
+/* Print a JSON document (steals the reference). */
+void ph_cli_print_json(const ph_cli *cli, json_t *document);
+void ph_cli_table_free(ph_cli_table *table);
+
+/* Terminal display width of UTF-8 text: wide (CJK) characters count two. */
+size_t ph_cli_display_width(const char *text);
+
+#endif

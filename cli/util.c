@@ -1,0 +1,88 @@
+/* Error reporting and database opening shared by the subcommands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int ph_cli_fail(ph_cli *cli, ph_status status, const ph_error *err, const char *hint)
+{
+    fprintf(cli->err, "puhui: error: %s\n",
+            (err && err->message[0]) ? err->message : ph_status_name(status));
+    if (hint != NULL)
+        fprintf(cli->err, "hint: %s\n", hint);
+    return ph_status_is_input_error(status) ? PH_EXIT_USAGE : PH_EXIT_FAILURE;
+}
+
+int ph_cli_usage_error(ph_cli *cli, const char *command, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("puhui: error: ", cli->err);
+    va_start(ap, fmt);
+    vfprintf(cli->err, fmt, ap);
+    va_end(ap);
+    fputc('\n', cli->err);
+    if (command != NULL)
+        fprintf(cli->err, "hint: see 'puhui help %s'\n", command);
+    else
+        fputs("hint: see 'puhui help' for the commands and options\n", cli->err);
+    return PH_EXIT_USAGE;
+}
+
+int ph_cli_no_more_args(ph_cli *cli, const char *command, int argc, char **argv)
+{
+    if (argc <= 1)
+        return PH_EXIT_OK;
+    if (argv[1][0] == '-')
+        return ph_cli_usage_error(cli, command, "unknown option '%s' for '%s'", argv[1],
+                                  command);
+    return ph_cli_usage_error(cli, command, "unexpected argument '%s' for '%s'", argv[1],
+                              command);
+}
+
+ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code)
+{
+    ph_store_options options = {.must_exist = must_exist};
+    ph_store *store = NULL;
+    ph_error err;
+    ph_status st = ph_store_open(cli->ctx, cli->db_path, &options, &store, &err);
+    if (st == PH_OK)
+        return store;
+    const char *hint = NULL;
+    if (st == PH_ENOTFOUND)
+        hint = "create it with 'puhui init', or point --db (or $PUHUI_DB) at an existing "
+               "database";
+    else if (st == PH_EBUSY)
+        hint = "another process holds the database; try again when it has finished";
+    *exit_code = ph_cli_fail(cli, st, &err, hint);
+    return NULL;
+}
+
+int ph_cli_parse_int(ph_cli *cli, const char *command, const char *option, const char *text,
+                     long long min, long long max, long long *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll(text, &end, 10);
+    if (text[0] == '\0' || *end != '\0' || errno == ERANGE || value < min || value > max)
+        return ph_cli_usage_error(cli, command, "%s takes a whole number from %lld to %lld, got '%s'",
+                                  option, min, max, text);
+    *out = value;
+    return PH_EXIT_OK;
+}
+
+int ph_cli_option(int argc, char **argv, int *i, const char *name, const char **value)
+{
+    size_t len = strlen(name);
+    if (strncmp(argv[*i], name, len) != 0)
+        return 0;
+    if (argv[*i][len] == '=') {
+        *value = argv[*i] + len + 1;
+        return 1;
+    }
+    if (argv[*i][len] != '\0')
+        return 0;
+    *value = (*i + 1 < argc) ? argv[++*i] : NULL;
+    return 1;
+}
