@@ -6,6 +6,7 @@
 #define PUHUI_H
 
 #include "puhui/common.h"
+#include "puhui/date.h"
 #include "puhui/money.h"
 #include "puhui/rate.h"
 
