@@ -165,7 +165,7 @@ ph_status ph_date_format(ph_date d, char *buf, size_t size, ph_error *err)
 /* The date as text when valid, else its day number: for error values. */
 static const char *date_text(ph_date d, char *buf, size_t size)
 {
-    if (size < PH_DATE_FORMAT_MAX || ph_date_format(d, buf, size, NULL) != PH_OK)
+    if (ph_date_format(d, buf, size, NULL) != PH_OK)
         snprintf(buf, size, "day %" PRId32, d);
     return buf;
 }
