@@ -144,14 +144,16 @@ static ph_status check_weights(const int64_t *weights, size_t n, int64_t *sum, p
         return ph_error_set(err, PH_EINVAL, "weights", NULL, "expected at least one weight");
     int64_t total = 0;
     for (size_t i = 0; i < n; i++) {
+        int negative = weights[i] < 0;
+        if (!negative && !__builtin_add_overflow(total, weights[i], &total))
+            continue;
         char value[32];
         snprintf(value, sizeof(value), "%" PRId64, weights[i]);
-        if (weights[i] < 0)
+        if (negative)
             return ph_error_set(err, PH_EINVAL, "weights", value,
                                 "weights[%zu] is negative; expected every weight >= 0", i);
-        if (__builtin_add_overflow(total, weights[i], &total))
-            return ph_error_set(err, PH_ERANGE, "weights", value,
-                                "the sum of the weights overflows 64 bits at weights[%zu]", i);
+        return ph_error_set(err, PH_ERANGE, "weights", value,
+                            "the sum of the weights overflows 64 bits at weights[%zu]", i);
     }
     if (total == 0)
         return ph_error_set(err, PH_EINVAL, "weights", NULL,
