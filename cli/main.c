@@ -41,6 +41,24 @@ static const ph_cli_command commands[] = {
      "XY (default 91, an enterprise registered with market regulation), made\n"
      "deterministically from serial numbers S, S+1, ... (default 1).\n",
      ph_cmd_uscc},
+    {"interest", "simple interest to the fen (RMB convention: daily rate = annual / 360)",
+     "usage: puhui interest --principal AMOUNT --rate RATE (--days N | --from DATE --to DATE)\n"
+     "                      [--daycount ACT/360|ACT/365] [--rounding MODE]\n"
+     "\n"
+     "AMOUNT in yuan (12345.67 or 12,345.67); RATE as 3.85%, 385bp or 0.0385;\n"
+     "DATE as YYYY-MM-DD (interest runs from --from up to, not including, --to).\n"
+     "The product principal x rate x days / basis is computed exactly and rounded\n"
+     "once to the fen: MODE is half-up (default), half-even, down, up, floor or\n"
+     "ceiling.\n",
+     ph_cmd_interest},
+    {"size", "classify a firm micro/small/medium/large by the 2011 SME rule",
+     "usage: puhui size --industry CODE [--employees N] [--revenue AMOUNT] [--assets AMOUNT]\n"
+     "\n"
+     "CODE is a GB/T 4754-2017 section letter with its division where the rule\n"
+     "needs it (C, F52, G59, I65); revenue is the year's operating revenue and\n"
+     "assets the total assets, both in yuan. The sector decides which of the\n"
+     "three measures count; a measure it needs and you left out is an error.\n",
+     ph_cmd_size},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)
