@@ -8,7 +8,8 @@ mkdir -p "$demo"
 db="$demo/puhui.db"
 rm -f "$db" "$db-wal" "$db-shm"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold=; plain=; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 step "puhui version"
 "$puhui" version
@@ -18,3 +19,21 @@ step "create the platform database ($db)"
 
 step "what the database holds"
 "$puhui" --db "$db" info
+
+step "Unified Social Credit Codes: three for Lixia district (370102), then two with typos"
+codes=$("$puhui" uscc generate --division 370102 --count 3)
+echo "$codes"
+# shellcheck disable=SC2086
+"$puhui" uscc check $codes 91350100M000100Y44 9135010OM000100Y43 || true
+
+step "money to the fen: 100,000 yuan at LPR 3.00% + 85bp for 30 days (RMB convention, ACT/360)"
+"$puhui" interest --principal 100,000 --rate 3.85% --days 30
+"$puhui" interest --principal 120 --rate 3.85% --days 30 --rounding half-even
+
+step "the 2011 SME size rule"
+"$puhui" size --industry C --employees 19 --revenue 2,800,000
+"$puhui" size --industry F52 --employees 12 --revenue 1,200,000
+"$puhui" size --industry E --revenue 70,000,000 --assets 60,000,000
+
+step "bad input is named, not guessed (exit code 2)"
+"$puhui" interest --principal 12.345 --rate 3.85% --days 30 || true
