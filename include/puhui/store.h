@@ -66,6 +66,10 @@ PH_EXTERN void ph_store_free(ph_store *store);
 
 /* "sqlite" for the embedded backend. */
 PH_EXTERN const char *ph_store_backend_name(const ph_store *store);
+/* The version of the SQLite library the embedded backend runs on ("3.40.1"),
+ * for `puhui version` and bug reports; callers never include sqlite3.h. */
+PH_EXTERN const char *ph_store_sqlite_version(void);
+
 /* The path or URI the store was opened with. */
 PH_EXTERN const char *ph_store_uri(const ph_store *store);
 

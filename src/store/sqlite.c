@@ -640,6 +640,11 @@ static ph_status sqlite_count_rows(ph_backend_conn *conn, const char *table, int
     return st;
 }
 
+const char *ph_store_sqlite_version(void)
+{
+    return sqlite3_libversion();
+}
+
 const ph_backend ph_sqlite_backend = {
     .name = "sqlite",
     .open = sqlite_open,
