@@ -75,27 +75,6 @@ const ph_cli_command *ph_cli_find_command(const char *name)
     return NULL;
 }
 
-/* Match "--name VALUE" or "--name=VALUE"; advances *i past a separate value. */
-static int option_value(int argc, char **argv, int *i, const char *name, const char **value,
-                        int *missing)
-{
-    size_t len = strlen(name);
-    if (strncmp(argv[*i], name, len) != 0)
-        return 0;
-    if (argv[*i][len] == '=') {
-        *value = argv[*i] + len + 1;
-        return 1;
-    }
-    if (argv[*i][len] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return 1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
-
 /*
  * Take the global options out of argv, wherever they stand, and leave the
  * command and its own arguments in `rest`. Returns -1 on a usage error
@@ -106,24 +85,23 @@ static int parse_globals(ph_cli *cli, int argc, char **argv, char **rest, int *r
     int n = 0, after_dashdash = 0;
     for (int i = 1; i < argc; i++) {
         const char *value = NULL;
-        int missing = 0;
         if (after_dashdash) {
             rest[n++] = argv[i];
         } else if (strcmp(argv[i], "--") == 0) {
             after_dashdash = 1;
-        } else if (option_value(argc, argv, &i, "--db", &value, &missing)) {
-            if (missing || value[0] == '\0')
+        } else if (ph_cli_option(argc, argv, &i, "--db", &value)) {
+            if (value == NULL || value[0] == '\0')
                 return ph_cli_usage_error(cli, NULL, "--db needs a database path"), -1;
             cli->db_path = value;
-        } else if (option_value(argc, argv, &i, "--format", &value, &missing)) {
-            if (!missing && strcmp(value, "json") == 0)
+        } else if (ph_cli_option(argc, argv, &i, "--format", &value)) {
+            if (value != NULL && strcmp(value, "json") == 0)
                 cli->format = PH_FORMAT_JSON;
-            else if (!missing && strcmp(value, "table") == 0)
+            else if (value != NULL && strcmp(value, "table") == 0)
                 cli->format = PH_FORMAT_TABLE;
             else
                 return ph_cli_usage_error(cli, NULL,
                                           "--format takes 'json' or 'table', got '%s'",
-                                          missing ? "" : value),
+                                          value ? value : ""),
                        -1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             rest[n++] = "help";
