@@ -6,5 +6,6 @@
 #define PUHUI_H
 
 #include "puhui/common.h"
+#include "puhui/csv.h"
 
 #endif
