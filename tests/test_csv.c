@@ -439,9 +439,11 @@ static void test_error_invalid_utf8(void **state)
         {"id,name\n1,\xd6\xd0\xce\xc4\n",
          "t.csv:2:3: field name, value '\\xd6\\xd0\\xce\\xc4': invalid UTF-8 byte 0xd6"},
         /* "café" in Latin-1: the lead byte 0xe9 has no continuation */
-        {"id,name\n1,caf\xe9\n", "t.csv:2:6: field name, value 'caf\\xe9': invalid UTF-8 byte 0xe9"},
+        {"id,name\n1,caf\xe9\n",
+         "t.csv:2:6: field name, value 'caf\\xe9': invalid UTF-8 byte 0xe9"},
         /* overlong, surrogate, above U+10FFFF, lone continuation */
-        {"id,name\n1,\xc0\x80\n", "t.csv:2:3: field name, value '\\xc0\\x80': invalid UTF-8 byte 0xc0"},
+        {"id,name\n1,\xc0\x80\n",
+         "t.csv:2:3: field name, value '\\xc0\\x80': invalid UTF-8 byte 0xc0"},
         {"id,name\n\xed\xa0\x80,x\n",
          "t.csv:2:1: field id, value '\\xed\\xa0\\x80': invalid UTF-8 byte 0xed"},
         {"id,name\n1,\xf4\x90\x80\x80\n",
@@ -449,8 +451,10 @@ static void test_error_invalid_utf8(void **state)
         {"id,name\n1,\xe4\xb8\xad\x80\n",
          "t.csv:2:6: field name, value '\xe4\xb8\xad\\x80': invalid UTF-8 byte 0x80"},
         /* a sequence cut by the delimiter or by the end of the record */
-        {"id,name\n\xe4\xb8,x\n", "t.csv:2:1: field id, value '\\xe4\\xb8': invalid UTF-8 byte 0xe4"},
-        {"id,name\n1,\xe4\xb8", "t.csv:2:3: field name, value '\\xe4\\xb8': invalid UTF-8 byte 0xe4"},
+        {"id,name\n\xe4\xb8,x\n",
+         "t.csv:2:1: field id, value '\\xe4\\xb8': invalid UTF-8 byte 0xe4"},
+        {"id,name\n1,\xe4\xb8",
+         "t.csv:2:3: field name, value '\\xe4\\xb8': invalid UTF-8 byte 0xe4"},
         /* positions after a multi-line quoted field with doubled quotes */
         {"id,name\n\"a\"\"\nb\"\"c\",d\xff\n",
          "t.csv:3:8: field name, value 'd\\xff': invalid UTF-8 byte 0xff"},
