@@ -176,6 +176,49 @@ static void test_record_larger_than_the_buffer(void **state)
     free(doc);
 }
 
+/* Fields that end exactly where the record buffer is full (it starts at
+ * 1 KiB and doubles), then more fields or the end of the input. */
+static void test_fields_ending_at_the_record_buffer_end(void **state)
+{
+    fixture *f = *state;
+    ph_csv_options o = options();
+    o.has_header = 0;
+    o.allow_ragged = 1;
+    char doc[8192];
+    for (size_t lead = 1000; lead <= 1030; lead++) {
+        for (int variant = 0; variant < 4; variant++) {
+            memset(doc, 'x', lead);
+            size_t len = lead;
+            const char *tails[] = {",y\n", ",", ",\"q\"", ",,"};
+            memcpy(doc + len, tails[variant], strlen(tails[variant]));
+            len += strlen(tails[variant]);
+            csvt_outcome whole, cut;
+            csvt_parse_memory(f->ctx, doc, len, &o, &whole);
+            assert_int_equal(whole.status, PH_DONE);
+            char expected[64];
+            snprintf(expected, sizeof(expected), "%zu:", lead);
+            assert_memory_equal(whole.records.s + strlen("L1:"), expected, strlen(expected));
+            csvt_parse_chunked(f->ctx, doc, len, 7, &o, &cut);
+            csvt_assert_same(&whole, &cut);
+            csvt_outcome_free(&whole);
+            csvt_outcome_free(&cut);
+        }
+    }
+    /* the same at the next size, 2 KiB, with many short fields */
+    for (size_t pad = 0; pad < 8; pad++) {
+        size_t len = 0;
+        for (size_t i = 0; i < 1020 + pad; i++) {
+            doc[len++] = 'a';
+            doc[len++] = ',';
+        }
+        doc[len++] = 'z';
+        csvt_outcome whole;
+        csvt_parse_memory(f->ctx, doc, len, &o, &whole);
+        assert_int_equal(whole.status, PH_DONE);
+        csvt_outcome_free(&whole);
+    }
+}
+
 /* --- Kinds of input ---------------------------------------------------------------- */
 
 /* A few hundred KiB of mixed records. */
@@ -497,6 +540,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_cut_gives_the_same_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_do_not_depend_on_cuts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_larger_than_the_buffer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fields_ending_at_the_record_buffer_end, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_all_inputs_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_callback_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_does_not_grow_with_the_input, setup,

@@ -59,8 +59,9 @@
  * holds the current record, growing to the largest record seen. A record
  * longer than max_record_bytes is an error (PH_ERANGE), so memory stays below
  * about buffer_size + 7 * max_record_bytes whatever the input size; for
- * ordinary data it is buffer_size plus a few KiB. Memory input is parsed in
- * place without a copy.
+ * ordinary data it is buffer_size plus a few KiB. Memory input is read where
+ * it is (no input buffer); fields are always copied into the record buffer,
+ * quotes removed.
  *
  * A reader is used by one thread at a time. It never closes a descriptor or
  * FILE* it did not open.

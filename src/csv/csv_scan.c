@@ -227,7 +227,7 @@ static inline ph_status prepare_run(ph_csv_reader *r, size_t *n, int *at_eof)
             return PH_OK;
         }
     }
-    if (r->rec_cap - r->rec_len == 1) {
+    if (r->rec_cap - r->rec_len <= 1) { /* no room left beside the field's NUL */
         ph_status st = grow_record(r);
         if (st != PH_OK)
             return st;
@@ -421,6 +421,7 @@ ph_status csv_scan_record(ph_csv_reader *r)
         st = c == '"' ? scan_quoted(r, &term) : scan_plain(r, &term);
         if (st != PH_OK)
             return st;
+        /* The scanners always leave one byte free for this NUL. */
         r->rec[r->rec_len++] = '\0';
         r->nfields++;
     }

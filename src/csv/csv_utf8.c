@@ -55,7 +55,7 @@ size_t csv_utf8_check(const unsigned char *s, size_t len)
 {
     const uint64_t highs = 0x8080808080808080ULL;
     size_t i = 0;
-    while (i < len) {
+    for (;;) {
         /* ASCII fast path: eight bytes at a time while no high bit is set. */
         while (len - i >= 8) {
             uint64_t w;
@@ -67,11 +67,13 @@ size_t csv_utf8_check(const unsigned char *s, size_t len)
         while (i < len && s[i] < 0x80)
             i++;
         if (i == len)
-            break;
-        size_t n = sequence_length(s + i, len - i);
-        if (n == 0)
-            return i;
-        i += n;
+            return len;
+        /* Non-ASCII text (Chinese) comes in runs: stay here until it ends. */
+        do {
+            size_t n = sequence_length(s + i, len - i);
+            if (n == 0)
+                return i;
+            i += n;
+        } while (i < len && s[i] >= 0x80);
     }
-    return len;
 }
