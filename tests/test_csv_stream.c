@@ -375,6 +375,7 @@ static void test_read_callback_failures(void **state)
 /* An allocator that counts the bytes in use and the peak. */
 typedef struct counter {
     size_t current, peak;
+    size_t calls, fail_at; /* the fail_at-th allocation fails (0: none) */
 } counter;
 
 #define COUNT_HEADER 16
@@ -386,8 +387,15 @@ static void count_add(counter *c, size_t more, size_t less)
         c->peak = c->current;
 }
 
+static int count_fails(counter *c)
+{
+    return ++c->calls == c->fail_at;
+}
+
 static void *count_malloc(void *user, size_t size)
 {
+    if (count_fails(user))
+        return NULL;
     unsigned char *p = malloc(size + COUNT_HEADER);
     if (p == NULL)
         return NULL;
@@ -400,6 +408,8 @@ static void *count_realloc(void *user, void *ptr, size_t size)
 {
     if (ptr == NULL)
         return count_malloc(user, size);
+    if (count_fails(user))
+        return NULL;
     unsigned char *base = (unsigned char *)ptr - COUNT_HEADER;
     size_t old;
     memcpy(&old, base, sizeof(old));
@@ -480,7 +490,7 @@ static ph_status generate(void *user, char *buf, size_t capacity, size_t *got, p
 /* Read `rows` generated rows through a counting allocator; returns the peak. */
 static size_t peak_for(unsigned long long rows, size_t buffer_size)
 {
-    counter count = {0, 0};
+    counter count = {0, 0, 0, 0};
     ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
     ph_ctx_options ctx_opts = {&alloc, NULL, NULL, PH_LOG_WARN};
     ph_ctx *ctx;
@@ -513,7 +523,7 @@ static void test_memory_does_not_grow_with_the_input(void **state)
     assert_true(large < buffer + 16 * 1024);
 
     /* a record far over the limit stops at the limit */
-    counter count = {0, 0};
+    counter count = {0, 0, 0, 0};
     ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
     ph_ctx_options ctx_opts = {&alloc, NULL, NULL, PH_LOG_WARN};
     ph_ctx *ctx;
@@ -534,6 +544,50 @@ static void test_memory_does_not_grow_with_the_input(void **state)
     assert_int_equal(count.current, 0);
 }
 
+/* Every allocation of the reader failing in turn: a clean PH_ENOMEM each time,
+ * nothing leaked, and the reader still usable for ph_csv_free. */
+static void test_out_of_memory_everywhere(void **state)
+{
+    (void)state;
+    char doc[6000];
+    size_t len = (size_t)snprintf(doc, sizeof(doc), "a,b\n1,");
+    memset(doc + len, 'x', 3000); /* grows the record buffer */
+    len += 3000;
+    for (int i = 0; i < 100; i++) /* grows the field arrays */
+        len += (size_t)snprintf(doc + len, sizeof(doc) - len, ",%d", i);
+    len += (size_t)snprintf(doc + len, sizeof(doc) - len, "\n");
+    ph_csv_options o = options();
+    o.allow_ragged = 1;
+    int finished = 0, failures = 0;
+    for (size_t k = 1; !finished; k++) {
+        assert_true(k < 100);
+        counter count = {0, 0, 0, 0};
+        ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
+        ph_ctx_options ctx_opts = {&alloc, NULL, NULL, PH_LOG_WARN};
+        ph_ctx *ctx;
+        ph_error err;
+        ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);
+        count.fail_at = count.calls + k;
+        ph_csv_reader *r = NULL;
+        ph_status st = ph_csv_open_memory(ctx, doc, len, &o, &r, &err);
+        if (st == PH_OK) {
+            while ((st = ph_csv_next(r, &err)) == PH_OK)
+                ;
+            ph_csv_free(r);
+        }
+        if (st == PH_DONE) {
+            assert_true(count.calls < count.fail_at); /* no failure went unreported */
+            finished = 1;
+        } else {
+            ph_assert_error(st, PH_ENOMEM, &err, "out of memory");
+            failures++;
+        }
+        ph_ctx_free(ctx);
+        assert_int_equal(count.current, 0);
+    }
+    assert_true(failures >= 10); /* create, header, and both kinds of growth */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +600,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_callback_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_does_not_grow_with_the_input, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_memory_everywhere, setup, teardown),
     };
     return cmocka_run_group_tests_name("csv_stream", tests, NULL, NULL);
 }
