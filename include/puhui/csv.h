@@ -58,7 +58,8 @@
  * Memory: the reader allocates its input buffer (buffer_size bytes) once and
  * holds the current record, growing to the largest record seen. A record
  * longer than max_record_bytes is an error (PH_ERANGE), so memory stays below
- * about buffer_size + 7 * max_record_bytes whatever the input size; for
+ * buffer_size + 11 * max_record_bytes (the worst case, a header and a record
+ * of nothing but delimiters) plus a few KiB, whatever the input size; for
  * ordinary data it is buffer_size plus a few KiB. Memory input is read where
  * it is (no input buffer); fields are always copied into the record buffer,
  * quotes removed.
@@ -121,8 +122,8 @@ typedef ph_status (*ph_csv_read_fn)(void *user, char *buf, size_t capacity, size
                                     ph_error *err);
 
 /*
- * Constructors. `opts` may be NULL for the defaults; it is copied, but
- * source_name is copied too so it need not outlive the call. The context
+ * Constructors. `opts` may be NULL for the defaults; it is copied,
+ * source_name included, so neither needs to outlive the call. The context
  * must outlive the reader. With has_header the header is read and checked
  * (unique names) before the constructor returns, so it can fail with any
  * error of ph_csv_next, and with PH_EINVAL on an empty input.
@@ -136,8 +137,9 @@ PH_EXTERN ph_status ph_csv_open_file(const ph_ctx *ctx, const char *path,
                                      const ph_csv_options *opts, ph_csv_reader **out,
                                      ph_error *err);
 
-/* Parse `len` bytes at `data` in place (no copy). The bytes must stay
- * unchanged until ph_csv_free. */
+/* Read the `len` bytes at `data` where they are, without an input buffer
+ * (fields are still copied into the record). The bytes must stay unchanged
+ * until ph_csv_free. */
 PH_EXTERN ph_status ph_csv_open_memory(const ph_ctx *ctx, const void *data, size_t len,
                                        const ph_csv_options *opts, ph_csv_reader **out,
                                        ph_error *err);
