@@ -6,6 +6,7 @@
 #define PUHUI_H
 
 #include "puhui/common.h"
+#include "puhui/csv.h"
 #include "puhui/date.h"
 #include "puhui/industry.h"
 #include "puhui/json.h"
