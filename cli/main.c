@@ -59,6 +59,15 @@ static const ph_cli_command commands[] = {
      "assets the total assets, both in yuan. The sector decides which of the\n"
      "three measures count; a measure it needs and you left out is an error.\n",
      ph_cmd_size},
+    {"csv", "check that CSV feed files are well formed (RFC 4180, UTF-8)",
+     "usage: puhui csv check FILE... [--require COL,COL...] [--delimiter C]\n"
+     "\n"
+     "Reads each file to the end with the platform's CSV reader and prints its\n"
+     "records, columns and size, or the first problem with its file, line and\n"
+     "column: an unclosed quote, a row with the wrong number of fields, bytes\n"
+     "that are not UTF-8 (GBK exports must be converted first). --require names\n"
+     "header columns that must be present. Exit code 2 if any file fails.\n",
+     ph_cmd_csv},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -37,3 +37,10 @@ step "the 2011 SME size rule"
 
 step "bad input is named, not guessed (exit code 2)"
 "$puhui" interest --principal 12.345 --rate 3.85% --days 30 || true
+
+step "feed files: a clean CSV, and one exported in GBK instead of UTF-8"
+printf 'uscc,name,month,sales\n%s,"济南示例商贸有限公司",2025-11,"128,400.00"\n' \
+    "$(echo "$codes" | head -1)" >"$demo/vat_good.csv"
+printf 'uscc,name,month,sales\n%s,"\274\303\304\317",2025-11,9000.00\n' \
+    "$(echo "$codes" | tail -1)" >"$demo/vat_gbk.csv"
+"$puhui" csv check "$demo/vat_good.csv" "$demo/vat_gbk.csv" --require uscc,month,sales || true
