@@ -278,6 +278,17 @@ static void test_check_char_errors(void **state)
     ph_assert_error(ph_uscc_check_char("91350100M0001S0Y4", &c, &err), PH_EINVAL, &err,
                     "position 14: character 'S' is not allowed");
     assert_int_equal(c, '?');
+    /* A bad character before the end of a short string: the error quotes
+     * the string, and reads no byte past its terminator (ASan would see). */
+    char *short_code = malloc(3);
+    assert_non_null(short_code);
+    memcpy(short_code, "9#", 3);
+    ph_assert_error(ph_uscc_check_char(short_code, &c, &err), PH_EINVAL, &err,
+                    "value '9#': position 2: character '#' is not allowed");
+    memcpy(short_code, "M#", 3);
+    ph_assert_error(ph_uscc_orgcode_check_char(short_code, &c, &err), PH_EINVAL, &err,
+                    "value 'M#': position 2: character '#' is not allowed");
+    free(short_code);
     /* Reads no further than 17 characters: the 18th may be anything. */
     ph_assert_ok(ph_uscc_check_char("91350100M000100Y4\x01", &c, &err), &err);
     assert_int_equal(c, '3');

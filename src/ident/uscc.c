@@ -273,7 +273,7 @@ ph_status ph_uscc_check_char(const char *first17, char *out, ph_error *err)
                                  i);
         if (char_value(first17[i]) < 0) {
             char repr[8];
-            return ph_error_setn(err, PH_EINVAL, FIELD, first17, 17,
+            return ph_error_setn(err, PH_EINVAL, FIELD, first17, strnlen(first17, 17),
                                  "position %zu: character %s is not allowed (expected 0-9 "
                                  "or A-Z except I, O, S, V, Z)",
                                  i + 1, ph_ident_char_repr(first17[i], repr));
@@ -294,7 +294,7 @@ ph_status ph_uscc_orgcode_check_char(const char *body8, char *out, ph_error *err
                                  "expected 8 body characters, got %zu", i);
         if (orgcode_value(body8[i]) < 0) {
             char repr[8];
-            return ph_error_setn(err, PH_EINVAL, "org_code", body8, 8,
+            return ph_error_setn(err, PH_EINVAL, "org_code", body8, strnlen(body8, 8),
                                  "position %zu: character %s is not allowed (expected 0-9 "
                                  "or A-Z)",
                                  i + 1, ph_ident_char_repr(body8[i], repr));
