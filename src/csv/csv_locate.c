@@ -12,6 +12,7 @@
 #include "csv/csv_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 size_t csv_field_len(const ph_csv_reader *r, size_t i)
@@ -87,21 +88,73 @@ ph_status csv_fail(ph_csv_reader *r, ph_status code, long field, const char *val
 
 /* --- The header ---------------------------------------------------------- */
 
+typedef struct header_name {
+    const char *text;
+    size_t len;
+    size_t index;
+} header_name;
+
+/* Order by length, then bytes, then position, so duplicates sit together
+ * with their first occurrence leading. */
+static int compare_names(const void *a, const void *b)
+{
+    const header_name *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    int c = memcmp(x->text, y->text, x->len);
+    if (c != 0)
+        return c;
+    return x->index < y->index ? -1 : (x->index > y->index);
+}
+
+/*
+ * Find the earliest column whose name already appeared: *first and *second
+ * (0-based) are that column and its first occurrence. Sorting keeps this
+ * O(n log n): a header may hold hundreds of thousands of names within the
+ * record limit, and a quadratic scan of a hostile file would hang the reader.
+ */
+static ph_status find_duplicate(ph_csv_reader *r, size_t *first, size_t *second, int *found)
+{
+    *found = 0;
+    if (r->nfields < 2)
+        return PH_OK;
+    header_name *names = ph_malloc(r->ctx, r->nfields * sizeof(*names));
+    if (names == NULL)
+        return PH_ENOMEM;
+    for (size_t i = 0; i < r->nfields; i++)
+        names[i] = (header_name){r->rec + r->starts[i], csv_field_len(r, i), i};
+    qsort(names, r->nfields, sizeof(*names), compare_names);
+    for (size_t k = 1; k < r->nfields; k++) {
+        const header_name *a = &names[k - 1], *b = &names[k];
+        int same_run = a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+        /* only the first two of a run matter: the second is the earliest repeat */
+        int run_start = k == 1 || names[k - 2].len != a->len ||
+                        memcmp(names[k - 2].text, a->text, a->len) != 0;
+        if (same_run && run_start && (!*found || b->index < *second)) {
+            *first = a->index;
+            *second = b->index;
+            *found = 1;
+        }
+    }
+    ph_free(r->ctx, names);
+    return PH_OK;
+}
+
 ph_status csv_take_header(ph_csv_reader *r)
 {
-    for (size_t i = 1; i < r->nfields; i++) {
-        const char *name = r->rec + r->starts[i];
-        size_t len = csv_field_len(r, i);
-        for (size_t j = 0; j < i; j++) {
-            if (csv_field_len(r, j) != len || memcmp(name, r->rec + r->starts[j], len) != 0)
-                continue;
-            uint64_t line, column;
-            csv_field_start(r, i, &line, &column);
-            return csv_fail(r, PH_EINVAL, -1, name, len, line, column,
-                            "duplicate column name in the header (columns %zu and %zu); "
-                            "expected unique names",
-                            j + 1, i + 1);
-        }
+    size_t first = 0, second = 0;
+    int found = 0;
+    if (find_duplicate(r, &first, &second, &found) != PH_OK)
+        return csv_fail(r, PH_ENOMEM, -1, NULL, 0, r->rec_line, 0,
+                        "out of memory checking a header of %zu columns", r->nfields);
+    if (found) {
+        uint64_t line, column;
+        csv_field_start(r, second, &line, &column);
+        return csv_fail(r, PH_EINVAL, -1, r->rec + r->starts[second],
+                        csv_field_len(r, second), line, column,
+                        "duplicate column name in the header (columns %zu and %zu); "
+                        "expected unique names",
+                        first + 1, second + 1);
     }
     r->hdr = ph_malloc(r->ctx, r->rec_len);
     r->hdr_starts = ph_malloc(r->ctx, (r->nfields + 1) * sizeof(*r->hdr_starts));
@@ -148,7 +201,7 @@ static int append_name(char *list, size_t size, const char *sep, const char *nam
     size_t used = strlen(list);
     int n = snprintf(list + used, size - used, bare ? "%s%s" : "%s'%s'", used ? sep : "",
                      name);
-    if (n < 0 || (size_t)n >= size - used - 4) {
+    if (n < 0 || (size_t)n + strlen(sep) + 4 >= size - used) {
         snprintf(list + used, size - used, "%s...", used ? sep : "");
         return 0;
     }
