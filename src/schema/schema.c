@@ -81,7 +81,9 @@ static ph_status seed_industry_sections(ph_store *store, ph_error *err)
         if (st == PH_OK)
             st = ph_stmt_bind_int64(stmt, 5, section->last_division, err);
         if (st == PH_OK)
-            st = ph_stmt_step(stmt, err) == PH_DONE ? PH_OK : PH_ESTORE;
+            st = ph_stmt_step(stmt, err);
+        if (st == PH_DONE)
+            st = PH_OK;
     }
     ph_stmt_free(stmt);
     return st;
