@@ -13,22 +13,24 @@ typedef struct size_args {
     int have_industry;
 } size_args;
 
-static int parse_option(ph_cli *cli, const char *option, const char *value, size_args *a)
+static int parse_option(ph_cli *cli, const char *option, const char *value, void *user)
 {
+    size_args *a = user;
     ph_error err;
     ph_status st = PH_OK;
-    if (value == NULL)
-        return ph_cli_usage_error(cli, "size", "%s needs a value", option);
     size_t len = strlen(value);
     if (strcmp(option, "--industry") == 0) {
         st = ph_industry_code_parse(value, len, &a->industry, &err);
         a->have_industry = 1;
     } else if (strcmp(option, "--employees") == 0) {
         return ph_cli_parse_int(cli, "size", option, value, 0, 100000000, &a->employees);
-    } else if (strcmp(option, "--revenue") == 0) {
-        st = ph_money_parse(value, len, &a->revenue, &err);
-    } else if (strcmp(option, "--assets") == 0) {
-        st = ph_money_parse(value, len, &a->assets, &err);
+    } else if (strcmp(option, "--revenue") == 0 || strcmp(option, "--assets") == 0) {
+        ph_money *amount = option[2] == 'r' ? &a->revenue : &a->assets;
+        st = ph_money_parse(value, len, amount, &err);
+        /* negative is the classifier's "unknown", never a real figure here */
+        if (st == PH_OK && *amount < 0)
+            return ph_cli_usage_error(cli, "size", "%s takes an amount of zero or more, got '%s'",
+                                      option, value);
     }
     if (st != PH_OK) {
         ph_error_set_field(&err, option);
@@ -60,29 +62,21 @@ int ph_cmd_size(ph_cli *cli, int argc, char **argv)
                                            "--assets"};
     /* -1: not given; the classifier says which metric the sector needs */
     size_args a = {.employees = -1, .revenue = -1, .assets = -1};
-    for (int i = 1; i < argc; i++) {
-        const char *value = NULL;
-        size_t k = 0;
-        while (k < sizeof(options) / sizeof(options[0]) &&
-               !ph_cli_option(argc, argv, &i, options[k], &value))
-            k++;
-        int code = k < sizeof(options) / sizeof(options[0])
-                       ? parse_option(cli, options[k], value, &a)
-                       : ph_cli_no_more_args(cli, "size", 2, argv + i - 1);
-        if (code != PH_EXIT_OK)
-            return code;
-    }
+    int code = ph_cli_each_option(cli, "size", argc, argv, 1, options,
+                                  sizeof(options) / sizeof(options[0]), parse_option, &a);
+    if (code != PH_EXIT_OK)
+        return code;
     if (!a.have_industry)
         return ph_cli_usage_error(cli, "size", "--industry is required (e.g. C, F52, I65)");
 
     ph_error err;
     ph_sme_sector sector;
     ph_size_class size;
-    ph_status st = ph_sme_sector_of(a.industry.section, a.industry.division, &sector, &err);
+    ph_status st = ph_sme_sector_of_code(&a.industry, &sector, &err);
     if (st != PH_OK)
         return ph_cli_fail(cli, st, &err, "give the division too, e.g. --industry F52");
     const ph_sme_rule *rule = ph_sme_rule_of(sector);
-    int code = check_metrics(cli, rule, &a);
+    code = check_metrics(cli, rule, &a);
     if (code != PH_EXIT_OK)
         return code;
     st = ph_sme_classify(sector, a.employees, a.revenue, a.assets, &size, &err);

@@ -586,9 +586,44 @@ static void test_section_to_size_end_to_end(void **state)
     assert_int_equal(c, PH_SIZE_MEDIUM);
 }
 
+static void test_sector_of_code_splits_real_estate(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *code;
+        ph_sme_sector sector;
+    } cases[] = {
+        {"K7010", PH_SME_REAL_ESTATE_DEV}, {"K701", PH_SME_REAL_ESTATE_DEV},
+        {"K7020", PH_SME_PROPERTY_MGMT},   {"702", PH_SME_PROPERTY_MGMT},
+        {"K7030", PH_SME_OTHER},           {"K7040", PH_SME_OTHER},
+        {"K7090", PH_SME_OTHER},           {"K70", PH_SME_REAL_ESTATE_DEV},
+        {"K", PH_SME_REAL_ESTATE_DEV},     {"C1311", PH_SME_INDUSTRY},
+        {"F5211", PH_SME_RETAIL},
+    };
+    ph_error err;
+    ph_error_clear(&err);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ph_industry_code code;
+        ph_sme_sector sector = PH_SME_SECTOR_COUNT;
+        ph_assert_ok(ph_industry_code_parse(cases[i].code, strlen(cases[i].code), &code, &err),
+                     &err);
+        ph_assert_ok(ph_sme_sector_of_code(&code, &sector, &err), &err);
+        if (sector != cases[i].sector)
+            fail_msg("%s: sector %d, expected %d", cases[i].code, (int)sector,
+                     (int)cases[i].sector);
+    }
+    ph_industry_code f = {'F', 0, 0, 0};
+    ph_sme_sector sector;
+    ph_assert_error(ph_sme_sector_of_code(&f, &sector, &err), PH_EINVAL, &err,
+                    "section F needs the division");
+    ph_assert_error(ph_sme_sector_of_code(NULL, &sector, &err), PH_EMISUSE, &err,
+                    "is NULL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sector_of_code_splits_real_estate),
         cmocka_unit_test(test_sections_cover_divisions_in_order),
         cmocka_unit_test(test_section_of_division),
         cmocka_unit_test(test_division_names),

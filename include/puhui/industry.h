@@ -173,6 +173,16 @@ PH_EXTERN ph_status ph_sme_sector_of(char section, int division, ph_sme_sector *
                                      ph_error *err);
 
 /*
+ * As ph_sme_sector_of, from a parsed code at any depth, using the group or
+ * class where the rule looks below the division: K 701x real-estate
+ * development, 702x property management, other groups of 70 (agency,
+ * leasing, other) -> other. A bare K or K70 keeps ph_sme_sector_of's
+ * choice. Errors as ph_sme_sector_of; PH_EMISUSE for NULL code or out.
+ */
+PH_EXTERN ph_status ph_sme_sector_of_code(const ph_industry_code *code, ph_sme_sector *out,
+                                          ph_error *err);
+
+/*
  * Classify a firm by the 2011 rule. `employees` in persons, `revenue_fen`
  * the operating revenue of the year and `assets_fen` the total assets, both
  * in fen. Pass a negative value for a metric that is unknown; metrics the

@@ -299,3 +299,37 @@ ph_status ph_sme_classify(ph_sme_sector sector, int64_t employees, int64_t reven
     *out = size;
     return PH_OK;
 }
+
+/*
+ * Real estate (K 70) is the one division the 2011 rule splits below the
+ * division: 701 房地产开发经营 and 702 物业管理 have rules of their own, and
+ * the rest of 70 (703 agency, 704 leasing, 709 other) falls under "other".
+ */
+static const struct {
+    int group;
+    ph_sme_sector sector;
+} group_map[] = {
+    { 701, PH_SME_REAL_ESTATE_DEV },
+    { 702, PH_SME_PROPERTY_MGMT },
+};
+
+ph_status ph_sme_sector_of_code(const ph_industry_code *code, ph_sme_sector *out,
+                                ph_error *err)
+{
+    if (code == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, "industry_code", NULL,
+                            "the industry code or the output pointer is NULL");
+    ph_sme_sector sector;
+    ph_status st = ph_sme_sector_of(code->section, code->division, &sector, err);
+    if (st != PH_OK)
+        return st;
+    int group = code->group ? code->group : code->class_code / 10;
+    if (code->division == 70 && group != 0) {
+        sector = PH_SME_OTHER;
+        for (size_t i = 0; i < sizeof(group_map) / sizeof(group_map[0]); i++)
+            if (group_map[i].group == group)
+                sector = group_map[i].sector;
+    }
+    *out = sector;
+    return PH_OK;
+}

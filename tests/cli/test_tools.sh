@@ -57,6 +57,10 @@ run 2 size --industry E --employees 3
 check "missing measure named" contains "$ERR" "needs --revenue"
 run 2 size --industry F --employees 3 --revenue 1
 check "division needed" contains "$ERR" "section F needs the division"
+run 0 size --industry K7020 --employees 150 --revenue 6,000,000
+check "property management has its own rule" contains "$OUT" "small (小型) under the 2011 rule for property management"
+run 2 size --industry E --revenue -5 --assets 1
+check "negative revenue refused" contains "$ERR" "--revenue takes an amount of zero or more, got '-5'"
 run 2 size --industry Z
 check "unknown section" contains "$ERR" "field --industry, value 'Z': 'Z' is not a section letter (expected A to T)"
 
