@@ -5,6 +5,11 @@
  * jansson leaves to the caller: load errors that name the file, line and
  * column, and typed getters whose errors name the member's path
  * ("policy.limits[2].cap") and say what type was expected.
+ *
+ * Allocation: json_t values are allocated by jansson through its own
+ * allocator (malloc unless the embedding program calls
+ * json_set_alloc_funcs), not through a ph_ctx; jansson offers no
+ * per-call allocator. Everything else in puhui allocates through its ctx.
  */
 #ifndef PUHUI_JSON_H
 #define PUHUI_JSON_H
@@ -29,7 +34,8 @@ PH_EXTERN ph_status ph_json_load_text(const char *text, size_t len, const char *
                                       json_t **out, ph_error *err);
 
 /* Write `value` to `path` as indented UTF-8 JSON with sorted keys, ending in
- * a newline: the same value always gives the same bytes. */
+ * a newline: the same value always gives the same bytes. The file is written
+ * as PATH.tmp and renamed, so PATH is either the old file or the new one. */
 PH_EXTERN ph_status ph_json_save_file(const json_t *value, const char *path, ph_error *err);
 
 /*
@@ -61,7 +67,8 @@ PH_EXTERN ph_status ph_json_opt_bool(const json_t *object, const char *path, con
  * Money and rates are never read through a double. Money is a string in
  * yuan ("12345.67", "12,345.67") or an integer number of yuan; a JSON real
  * such as 12345.67 is accepted only when its shortest decimal form has at
- * most two decimal places. Rates are strings ("3.85%", "385bp", "0.0385").
+ * most two decimal places. Rates must be strings ("3.85%", "385bp",
+ * "0.0385"): a bare number could be a fraction or a percentage.
  */
 PH_EXTERN ph_status ph_json_get_money(const json_t *object, const char *path, const char *key,
                                       ph_money *out, ph_error *err);

@@ -5,6 +5,7 @@
 #include "puhui/json.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,14 +56,29 @@ ph_status ph_json_save_file(const json_t *value, const char *path, ph_error *err
 {
     if (value == NULL || path == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_json_save_file: NULL argument");
-    FILE *f = fopen(path, "wb");
+    /* Write beside the target and rename over it, so a failed or interrupted
+     * write never leaves a half-written file where a good one was. */
+    char tmp[PATH_MAX];
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+        return ph_error_set(err, PH_EINVAL, "path", path, "path is too long");
+    FILE *f = fopen(tmp, "wb");
     if (f == NULL)
-        return ph_error_set(err, PH_EIO, "path", path, "cannot create: %s", strerror(errno));
+        return ph_error_set(err, PH_EIO, "path", tmp, "cannot create: %s", strerror(errno));
     int failed = json_dumpf(value, f, JSON_INDENT(2) | JSON_SORT_KEYS) != 0;
     failed |= fputc('\n', f) == EOF;
-    failed |= fclose(f) != 0;
-    if (failed)
-        return ph_error_set(err, PH_EIO, "path", path, "cannot write: %s", strerror(errno));
+    int saved_errno = errno;
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        saved_errno = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) {
+        failed = 1;
+        saved_errno = errno;
+    }
+    if (failed) {
+        remove(tmp);
+        return ph_error_set(err, PH_EIO, "path", path, "cannot write: %s", strerror(saved_errno));
+    }
     return PH_OK;
 }
 
@@ -303,12 +319,14 @@ ph_status ph_json_get_money(const json_t *object, const char *path, const char *
 ph_status ph_json_get_rate(const json_t *object, const char *path, const char *key,
                            ph_rate *out, ph_error *err)
 {
-    static const char what[] = "a rate such as \"3.85%\", \"385bp\" or \"0.0385\"";
-    char text[64];
-    ph_status st = decimal_member(object, path, key, what, text, sizeof(text), err);
+    /* Strings only: a bare number is ambiguous (is 4.35 a fraction or a
+     * percentage?), and reading it the wrong way is a 100x pricing error. */
+    static const char what[] = "a rate as a string such as \"3.85%\", \"385bp\" or \"0.0385\"";
+    json_t *v = NULL;
+    ph_status st = typed_member(object, path, key, JSON_STRING, what, 1, &v, err);
     if (st != PH_OK)
         return st;
-    st = ph_rate_parse(text, strlen(text), out, err);
+    st = ph_rate_parse(json_string_value(v), json_string_length(v), out, err);
     if (st != PH_OK) {
         char name[256];
         member_name(path, key, name, sizeof(name));
