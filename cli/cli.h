@@ -70,6 +70,15 @@ int ph_cli_parse_int(ph_cli *cli, const char *command, const char *option, const
  * separate value. */
 int ph_cli_option(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* Walk argv[first..] where every argument is one of `options` with a value;
+ * call fn(cli, option, value, user) for each. An unknown argument or a
+ * missing value is a usage error; the first non-zero exit code stops the
+ * walk and is returned. */
+typedef int (*ph_cli_option_fn)(ph_cli *cli, const char *option, const char *value, void *user);
+int ph_cli_each_option(ph_cli *cli, const char *command, int argc, char **argv, int first,
+                       const char *const *options, size_t count, ph_cli_option_fn fn,
+                       void *user);
+
 /* Open the database named by --db; `must_exist` gives the "run puhui init
  * first" error when it is missing. Prints the error and returns NULL on
  * failure, setting *exit_code. */
@@ -83,9 +92,10 @@ ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code);
  */
 typedef struct ph_cli_table ph_cli_table;
 
+/* Out of memory ends the program with a message (the CLI, not the library). */
 ph_cli_table *ph_cli_table_new(const char *const *headers, const int *numeric, size_t columns);
-/* Add a row of `columns` cells (copied). Returns 0, or -1 when out of memory. */
-int ph_cli_table_add(ph_cli_table *table, const char *const *cells);
+/* Add a row of `columns` cells (copied). */
+void ph_cli_table_add(ph_cli_table *table, const char *const *cells);
 void ph_cli_table_print(const ph_cli *cli, const ph_cli_table *table, const char *title);
 /* The table as a JSON array of objects (new reference), for commands that
  * print several parts as one JSON document. */

@@ -32,7 +32,8 @@ static ph_status add_table_row(void *user, const ph_table_info *info, ph_error *
     char rows[24];
     snprintf(rows, sizeof(rows), "%lld", (long long)info->rows);
     const char *cells[] = {info->name, rows};
-    return ph_cli_table_add(user, cells) == 0 ? PH_OK : PH_ENOMEM;
+    ph_cli_table_add(user, cells);
+    return PH_OK;
 }
 
 int ph_cmd_info(ph_cli *cli, int argc, char **argv)

@@ -19,12 +19,11 @@ typedef struct interest_args {
 
 /* Parse one option's value with the library's own parser, so the CLI
  * accepts exactly what the library accepts and reports it the same way. */
-static int parse_option(ph_cli *cli, const char *option, const char *value, interest_args *a)
+static int parse_option(ph_cli *cli, const char *option, const char *value, void *user)
 {
+    interest_args *a = user;
     ph_error err;
     ph_status st = PH_OK;
-    if (value == NULL)
-        return ph_cli_usage_error(cli, "interest", "%s needs a value", option);
     size_t len = strlen(value);
     if (strcmp(option, "--principal") == 0) {
         st = ph_money_parse(value, len, &a->principal, &err);
@@ -58,18 +57,10 @@ int ph_cmd_interest(ph_cli *cli, int argc, char **argv)
     static const char *const options[] = {"--principal", "--rate",     "--days", "--from",
                                            "--to",        "--daycount", "--rounding"};
     interest_args a = {.daycount = PH_DAYCOUNT_ACT_360, .rounding = PH_ROUND_HALF_UP};
-    for (int i = 1; i < argc; i++) {
-        const char *value = NULL;
-        size_t k = 0;
-        while (k < sizeof(options) / sizeof(options[0]) &&
-               !ph_cli_option(argc, argv, &i, options[k], &value))
-            k++;
-        int code = k < sizeof(options) / sizeof(options[0])
-                       ? parse_option(cli, options[k], value, &a)
-                       : ph_cli_no_more_args(cli, "interest", 2, argv + i - 1);
-        if (code != PH_EXIT_OK)
-            return code;
-    }
+    int code = ph_cli_each_option(cli, "interest", argc, argv, 1, options,
+                                  sizeof(options) / sizeof(options[0]), parse_option, &a);
+    if (code != PH_EXIT_OK)
+        return code;
     if (a.have_from != a.have_to || (a.have_from && a.have_days))
         return ph_cli_usage_error(cli, "interest",
                                   "give either --days, or both --from and --to");

@@ -13,59 +13,49 @@ struct ph_cli_table {
     char **cells; /* rows * columns, row-major */
 };
 
+/* The CLI is a program, not the library: running out of memory while
+ * printing a table ends it with a message rather than a half-printed table. */
+static void *checked(void *p)
+{
+    if (p == NULL) {
+        fputs("puhui: error: out of memory\n", stderr);
+        exit(PH_EXIT_FAILURE);
+    }
+    return p;
+}
+
 static char *copy_text(const char *s)
 {
     size_t len = strlen(s ? s : "") + 1;
-    char *copy = malloc(len);
-    if (copy != NULL)
-        memcpy(copy, s ? s : "", len);
+    char *copy = checked(malloc(len));
+    memcpy(copy, s ? s : "", len);
     return copy;
 }
 
 ph_cli_table *ph_cli_table_new(const char *const *headers, const int *numeric, size_t columns)
 {
-    ph_cli_table *t = calloc(1, sizeof(*t));
-    if (t == NULL)
-        return NULL;
+    ph_cli_table *t = checked(calloc(1, sizeof(*t)));
     t->columns = columns;
-    t->headers = calloc(columns, sizeof(char *));
-    t->numeric = calloc(columns, sizeof(int));
-    if (t->headers == NULL || t->numeric == NULL) {
-        ph_cli_table_free(t);
-        return NULL;
-    }
+    t->headers = checked(calloc(columns, sizeof(char *)));
+    t->numeric = checked(calloc(columns, sizeof(int)));
     for (size_t c = 0; c < columns; c++) {
         t->headers[c] = copy_text(headers[c]);
-        if (t->headers[c] == NULL) {
-            ph_cli_table_free(t);
-            return NULL;
-        }
         t->numeric[c] = numeric ? numeric[c] : 0;
     }
     return t;
 }
 
-int ph_cli_table_add(ph_cli_table *t, const char *const *cells)
+void ph_cli_table_add(ph_cli_table *t, const char *const *cells)
 {
     if (t->rows == t->capacity) {
         size_t capacity = t->capacity ? t->capacity * 2 : 16;
-        char **grown = realloc(t->cells, capacity * t->columns * sizeof(char *));
-        if (grown == NULL)
-            return -1;
-        t->cells = grown;
+        t->cells = checked(realloc(t->cells, capacity * t->columns * sizeof(char *)));
         t->capacity = capacity;
     }
     char **row = t->cells + t->rows * t->columns;
-    for (size_t c = 0; c < t->columns; c++) {
+    for (size_t c = 0; c < t->columns; c++)
         row[c] = copy_text(cells[c]);
-        if (row[c] == NULL) {
-            while (c-- > 0)
-                free(row[c]);
-            return -1;
-        }
-    }
     t->rows++;
-    return 0;
 }
 
 void ph_cli_table_free(ph_cli_table *t)
@@ -183,9 +173,7 @@ void ph_cli_table_print(const ph_cli *cli, const ph_cli_table *t, const char *ti
         ph_cli_print_json(cli, ph_cli_table_json(t));
         return;
     }
-    size_t *widths = calloc(t->columns, sizeof(size_t));
-    if (widths == NULL)
-        return;
+    size_t *widths = checked(calloc(t->columns, sizeof(size_t)));
     for (size_t c = 0; c < t->columns; c++) {
         widths[c] = ph_cli_display_width(t->headers[c]);
         for (size_t r = 0; r < t->rows; r++) {

@@ -86,3 +86,25 @@ int ph_cli_option(int argc, char **argv, int *i, const char *name, const char **
     *value = (*i + 1 < argc) ? argv[++*i] : NULL;
     return 1;
 }
+
+int ph_cli_each_option(ph_cli *cli, const char *command, int argc, char **argv, int first,
+                       const char *const *options, size_t count, ph_cli_option_fn fn,
+                       void *user)
+{
+    for (int i = first; i < argc; i++) {
+        const char *value = NULL;
+        size_t k = 0;
+        while (k < count && !ph_cli_option(argc, argv, &i, options[k], &value))
+            k++;
+        int code;
+        if (k == count)
+            code = ph_cli_no_more_args(cli, command, 2, argv + i - 1);
+        else if (value == NULL)
+            code = ph_cli_usage_error(cli, command, "%s needs a value", options[k]);
+        else
+            code = fn(cli, options[k], value, user);
+        if (code != PH_EXIT_OK)
+            return code;
+    }
+    return PH_EXIT_OK;
+}
