@@ -45,25 +45,6 @@ static ph_store *open_store(fixture *fx, const char *file)
     return store;
 }
 
-static void exec_ok(ph_store *store, const char *sql)
-{
-    ph_error err;
-    ph_error_clear(&err);
-    ph_assert_ok(ph_store_exec(store, sql, &err), &err);
-}
-
-static int64_t query_int(ph_store *store, const char *sql)
-{
-    ph_stmt *stmt = NULL;
-    ph_error err;
-    ph_error_clear(&err);
-    ph_assert_ok(ph_store_prepare(store, sql, &stmt, &err), &err);
-    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
-    int64_t value = ph_stmt_column_int64(stmt, 0);
-    ph_stmt_free(stmt);
-    return value;
-}
-
 static int schema_version(ph_store *store)
 {
     int version = -1;
@@ -163,7 +144,7 @@ static void test_fresh_database_to_latest(void **state)
     applied = -1;
     ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM schema_migrations"), 3);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM schema_migrations"), 3);
     ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, NULL, &err), &err);
     ph_store_free(store);
 }
@@ -178,7 +159,7 @@ static void test_upgrade_in_place_keeps_data(void **state)
     /* an older puhui knew only version 1 */
     ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 1, -1, &applied, &err), &err);
     assert_int_equal(applied, 1);
-    exec_ok(store, "INSERT INTO account VALUES (1, 250000), (2, 999), (3, 100000)");
+    ph_test_exec(store, "INSERT INTO account VALUES (1, 250000), (2, 999), (3, 100000)");
     ph_store_free(store);
 
     /* the newer puhui opens it and upgrades it */
@@ -187,12 +168,12 @@ static void test_upgrade_in_place_keeps_data(void **state)
     ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 3, -1, &applied, &err), &err);
     assert_int_equal(applied, 2);
     assert_int_equal(schema_version(store), 3);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM account"), 3);
-    assert_int_equal(query_int(store, "SELECT SUM(balance_fen) FROM account"), 350999);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM account WHERE balance_class = "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM account"), 3);
+    assert_int_equal(ph_test_query_int(store, "SELECT SUM(balance_fen) FROM account"), 350999);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM account WHERE balance_class = "
                                       "'large'"),
                      2);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' "
                                       "AND name = 'account_balance'"),
                      1);
     ph_store_free(store);
@@ -212,7 +193,7 @@ static void test_target_versions(void **state)
     assert_int_equal(applied, 2);
     assert_int_equal(schema_version(store), 2);
     assert_true(table_exists(store, "account"));
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM pragma_table_info('account') "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM pragma_table_info('account') "
                                       "WHERE name = 'balance_class'"),
                      0); /* version 3 not applied */
     /* no downgrades: a lower target does nothing */
@@ -273,7 +254,7 @@ static void test_failed_migration_changes_nothing(void **state)
     ph_error err;
     ph_error_clear(&err);
     ph_assert_ok(ph_store_migrate(store, ACCOUNTS, 1, -1, NULL, &err), &err);
-    exec_ok(store, "INSERT INTO account VALUES (1, 500)");
+    ph_test_exec(store, "INSERT INTO account VALUES (1, 500)");
 
     /* bad SQL after a good statement: the good one is rolled back too */
     const ph_migration bad_sql[] = {
@@ -289,7 +270,7 @@ static void test_failed_migration_changes_nothing(void **state)
     assert_int_equal(applied, -1);
     assert_int_equal(schema_version(store), 1);
     assert_false(table_exists(store, "ledger"));
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM account"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM account"), 1);
     assert_false(ph_store_in_transaction(store));
 
     /* a failing data step: its status and message come through */
@@ -367,7 +348,7 @@ static void test_commit_inside_sql_is_caught(void **state)
         assert_false(table_exists(store, "early"));
     }
     /* the guard is lifted afterwards: SQL transaction control works again */
-    exec_ok(store, "BEGIN; CREATE TABLE after_guard (x); COMMIT;");
+    ph_test_exec(store, "BEGIN; CREATE TABLE after_guard (x); COMMIT;");
     assert_true(table_exists(store, "after_guard"));
     ph_store_free(store);
 }
@@ -445,20 +426,20 @@ static void test_platform_schema(void **state)
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
     assert_int_equal(applied, 1);
     assert_int_equal(schema_version(store), 1);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1 "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1 "
                                       "AND name = 'core registry'"),
                      1);
     assert_true(table_exists(store, "meta"));
     assert_true(table_exists(store, "institution"));
     assert_true(table_exists(store, "enterprise"));
 
-    exec_ok(store, "INSERT INTO meta VALUES ('created_by', 'test');"
+    ph_test_exec(store, "INSERT INTO meta VALUES ('created_by', 'test');"
                    "INSERT INTO institution VALUES ('ABC', 'Agricultural Bank of China', "
                    "'state_bank');"
                    "INSERT INTO institution VALUES ('MYBANK', 'MYbank', 'digital_bank');"
                    "INSERT INTO enterprise (uscc, name, region_code, industry_section, "
                    "size_class) VALUES ('91330100MA27XYZ12A', 'Tea shop', 330102, 'F', 'micro');");
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM enterprise WHERE status = 'active' "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise WHERE status = 'active' "
                                       "AND registered_on IS NULL"),
                      1);
     expect_exec(store, "INSERT INTO institution VALUES ('ABC', 'again', 'state_bank')",
@@ -489,19 +470,19 @@ static void test_platform_schema(void **state)
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 1);
     assert_int_equal(schema_version(store), 2);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM industry_section"), 20);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region WHERE level = 'province'"),
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM industry_section"), 20);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM region WHERE level = 'province'"),
                      34);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region WHERE parent_code = 370000"),
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM region WHERE parent_code = 370000"),
                      16);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region r JOIN region c "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM region r JOIN region c "
                                       "ON r.parent_code = c.code WHERE c.parent_code = 370000"),
                      136);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM region WHERE code = 370102 AND "
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM region WHERE code = 370102 AND "
                                       "name_zh = '历下区' AND kind = 'district'"),
                      1);
-    assert_int_equal(query_int(store, "SELECT last_division FROM industry_section "
+    assert_int_equal(ph_test_query_int(store, "SELECT last_division FROM industry_section "
                                       "WHERE letter = 'C'"),
                      43);
 

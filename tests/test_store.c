@@ -60,26 +60,6 @@ static ph_store *open_store(fixture *fx, const char *file, const ph_store_option
     return store;
 }
 
-static void exec_ok(ph_store *store, const char *sql)
-{
-    ph_error err;
-    ph_error_clear(&err);
-    ph_assert_ok(ph_store_exec(store, sql, &err), &err);
-}
-
-/* The single integer a query returns. */
-static int64_t query_int(ph_store *store, const char *sql)
-{
-    ph_stmt *stmt = NULL;
-    ph_error err;
-    ph_error_clear(&err);
-    ph_assert_ok(ph_store_prepare(store, sql, &stmt, &err), &err);
-    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
-    int64_t value = ph_stmt_column_int64(stmt, 0);
-    ph_stmt_free(stmt);
-    return value;
-}
-
 /* The single text a query returns, copied into `out`. */
 static void query_text(ph_store *store, const char *sql, char *out, size_t size)
 {
@@ -112,9 +92,9 @@ static void test_open_creates_and_configures(void **state)
     char mode[32];
     query_text(store, "PRAGMA journal_mode", mode, sizeof(mode));
     assert_string_equal(mode, "wal");
-    assert_int_equal(query_int(store, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(query_int(store, "PRAGMA synchronous"), 1); /* NORMAL */
-    assert_int_equal(query_int(store, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(ph_test_query_int(store, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(ph_test_query_int(store, "PRAGMA synchronous"), 1); /* NORMAL */
+    assert_int_equal(ph_test_query_int(store, "PRAGMA busy_timeout"), 5000);
     ph_store_free(store);
 
     /* "sqlite:" prefix (any case) and an explicit busy timeout */
@@ -125,7 +105,7 @@ static void test_open_creates_and_configures(void **state)
     ph_store_options opts = {.busy_timeout_ms = 250};
     ph_assert_ok(ph_store_open(fx->ctx, uri, &opts, &store, &err), &err);
     assert_string_equal(ph_store_uri(store), uri);
-    assert_int_equal(query_int(store, "PRAGMA busy_timeout"), 250);
+    assert_int_equal(ph_test_query_int(store, "PRAGMA busy_timeout"), 250);
     ph_store_free(store);
     free(uri);
     free(path);
@@ -222,12 +202,12 @@ static void test_open_read_only(void **state)
 {
     fixture *fx = *state;
     ph_store *rw = open_store(fx, "ro.db", NULL);
-    exec_ok(rw, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (41), (1);");
+    ph_test_exec(rw, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (41), (1);");
     ph_store_free(rw);
 
     ph_store_options opts = {.read_only = 1};
     ph_store *ro = open_store(fx, "ro.db", &opts);
-    assert_int_equal(query_int(ro, "SELECT SUM(x) FROM t"), 42);
+    assert_int_equal(ph_test_query_int(ro, "SELECT SUM(x) FROM t"), 42);
     ph_error err;
     ph_error_clear(&err);
     ph_assert_error(ph_store_exec(ro, "INSERT INTO t VALUES (1)", &err), PH_ESTORE, &err,
@@ -235,7 +215,7 @@ static void test_open_read_only(void **state)
     /* a read transaction is allowed and is a snapshot */
     ph_assert_ok(ph_store_begin(ro, &err), &err);
     assert_true(ph_store_in_transaction(ro));
-    assert_int_equal(query_int(ro, "SELECT COUNT(*) FROM t"), 2);
+    assert_int_equal(ph_test_query_int(ro, "SELECT COUNT(*) FROM t"), 2);
     ph_assert_ok(ph_store_commit(ro, &err), &err);
     ph_store_free(ro);
 
@@ -254,8 +234,8 @@ static void test_memory_database(void **state)
     ph_error err;
     ph_error_clear(&err);
     ph_assert_ok(ph_store_open(fx->ctx, ":memory:", NULL, &store, &err), &err);
-    exec_ok(store, "CREATE TABLE t (x); INSERT INTO t VALUES (7);");
-    assert_int_equal(query_int(store, "SELECT x FROM t"), 7);
+    ph_test_exec(store, "CREATE TABLE t (x); INSERT INTO t VALUES (7);");
+    assert_int_equal(ph_test_query_int(store, "SELECT x FROM t"), 7);
     ph_store_free(store);
 }
 
@@ -268,15 +248,15 @@ static void test_exec(void **state)
     ph_error err;
     ph_error_clear(&err);
     /* several statements, comments, empty statements, a pragma's rows ignored */
-    exec_ok(store, "-- set up\n"
+    ph_test_exec(store, "-- set up\n"
                    "CREATE TABLE a (x INTEGER);;\n"
                    "/* two rows */ INSERT INTO a VALUES (1), (2);\n"
                    "PRAGMA user_version = 3;\n"
                    "PRAGMA journal_mode;\n"
                    "  ");
-    exec_ok(store, "");
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM a"), 2);
-    assert_int_equal(query_int(store, "PRAGMA user_version"), 3);
+    ph_test_exec(store, "");
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM a"), 2);
+    assert_int_equal(ph_test_query_int(store, "PRAGMA user_version"), 3);
 
     ph_assert_error(ph_store_exec(store, "CREAT TABLE b (x)", &err), PH_ESTORE, &err, NULL);
     assert_string_equal(err.message,
@@ -294,7 +274,7 @@ static void test_exec(void **state)
                                      "\"SELECT x, x + 1, x + 2 FROM no_such_table WHERE x > 0 "
                                      "AND x...\"");
     /* statements before the failing one have run (no implicit transaction) */
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM a"), 3);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM a"), 3);
 
     ph_assert_error(ph_store_exec(NULL, "SELECT 1", &err), PH_EMISUSE, &err,
                     "ph_store_exec: store and sql must not be NULL");
@@ -310,7 +290,7 @@ static void test_statement_every_type(void **state)
 {
     fixture *fx = *state;
     ph_store *store = open_store(fx, "types.db", NULL);
-    exec_ok(store, "CREATE TABLE v (i INTEGER, r REAL, t TEXT, n TEXT)");
+    ph_test_exec(store, "CREATE TABLE v (i INTEGER, r REAL, t TEXT, n TEXT)");
     ph_error err;
     ph_error_clear(&err);
     ph_stmt *ins = NULL;
@@ -330,7 +310,7 @@ static void test_statement_every_type(void **state)
         assert_int_equal(ph_store_changes(store), 1);
     }
     ph_stmt_free(ins);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM v"), 5);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM v"), 5);
 
     ph_stmt *sel = NULL;
     ph_assert_ok(ph_store_prepare(store, "SELECT i, r, t, n AS absent FROM v ORDER BY rowid",
@@ -363,7 +343,7 @@ static void test_statement_every_type(void **state)
     ph_stmt_free(sel);
 
     /* UPDATE changes */
-    exec_ok(store, "UPDATE v SET n = 'x' WHERE i >= 0");
+    ph_test_exec(store, "UPDATE v SET n = 'x' WHERE i >= 0");
     assert_int_equal(ph_store_changes(store), 3);
     assert_int_equal(ph_store_changes(NULL), 0);
     ph_store_free(store);
@@ -393,7 +373,7 @@ static void test_utf8_round_trip(void **state)
 {
     fixture *fx = *state;
     ph_store *store = open_store(fx, "utf8.db", NULL);
-    exec_ok(store, "CREATE TABLE e (name TEXT)");
+    ph_test_exec(store, "CREATE TABLE e (name TEXT)");
     /* 普惠金融·小微企业 (10 characters, 30 bytes) and an astral-plane one */
     const char *name = "\xe6\x99\xae\xe6\x83\xa0\xe9\x87\x91\xe8\x9e\x8d\xc2\xb7"
                        "\xe5\xb0\x8f\xe5\xbe\xae\xe4\xbc\x81\xe4\xb8\x9a\xf0\xa0\x80\x80";
@@ -422,7 +402,7 @@ static void test_statement_misuse(void **state)
 {
     fixture *fx = *state;
     ph_store *store = open_store(fx, "misuse.db", NULL);
-    exec_ok(store, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);");
+    ph_test_exec(store, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);");
     ph_error err;
     ph_error_clear(&err);
     ph_stmt *stmt = NULL;
@@ -511,14 +491,14 @@ static void test_transactions(void **state)
 {
     fixture *fx = *state;
     ph_store *store = open_store(fx, "txn.db", NULL);
-    exec_ok(store, "CREATE TABLE t (x INTEGER)");
+    ph_test_exec(store, "CREATE TABLE t (x INTEGER)");
     ph_error err;
     ph_error_clear(&err);
 
     assert_false(ph_store_in_transaction(store));
     ph_assert_ok(ph_store_begin(store, &err), &err);
     assert_true(ph_store_in_transaction(store));
-    exec_ok(store, "INSERT INTO t VALUES (1)");
+    ph_test_exec(store, "INSERT INTO t VALUES (1)");
     ph_assert_error(ph_store_begin(store, &err), PH_EMISUSE, &err, NULL);
     assert_string_equal(err.message, "ph_store_begin: a transaction is already open and "
                                      "transactions do not nest; commit or roll back the open "
@@ -526,14 +506,14 @@ static void test_transactions(void **state)
     assert_true(ph_store_in_transaction(store)); /* the misuse changed nothing */
     ph_assert_ok(ph_store_commit(store, &err), &err);
     assert_false(ph_store_in_transaction(store));
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM t"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM t"), 1);
 
     ph_assert_ok(ph_store_begin(store, &err), &err);
-    exec_ok(store, "INSERT INTO t VALUES (2); INSERT INTO t VALUES (3);");
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM t"), 3);
+    ph_test_exec(store, "INSERT INTO t VALUES (2); INSERT INTO t VALUES (3);");
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM t"), 3);
     ph_assert_ok(ph_store_rollback(store, &err), &err);
     assert_false(ph_store_in_transaction(store));
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM t"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM t"), 1);
 
     ph_assert_error(ph_store_commit(store, &err), PH_EMISUSE, &err,
                     "ph_store_commit: no transaction is open");
@@ -544,20 +524,20 @@ static void test_transactions(void **state)
     assert_false(ph_store_in_transaction(NULL));
 
     /* the flag follows the database even when SQL opens the transaction */
-    exec_ok(store, "BEGIN");
+    ph_test_exec(store, "BEGIN");
     assert_true(ph_store_in_transaction(store));
     ph_assert_error(ph_store_begin(store, &err), PH_EMISUSE, &err, "do not nest");
-    exec_ok(store, "INSERT INTO t VALUES (4)");
+    ph_test_exec(store, "INSERT INTO t VALUES (4)");
     ph_assert_ok(ph_store_rollback(store, &err), &err);
     assert_false(ph_store_in_transaction(store));
 
     /* closing with a transaction open rolls it back */
     ph_assert_ok(ph_store_begin(store, &err), &err);
-    exec_ok(store, "INSERT INTO t VALUES (5)");
+    ph_test_exec(store, "INSERT INTO t VALUES (5)");
     ph_store_free(store);
     store = open_store(fx, "txn.db", NULL);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM t"), 1);
-    assert_int_equal(query_int(store, "SELECT x FROM t"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM t"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT x FROM t"), 1);
     ph_store_free(store);
 }
 
@@ -567,7 +547,7 @@ static void test_constraint_violations(void **state)
 {
     fixture *fx = *state;
     ph_store *store = open_store(fx, "constraints.db", NULL);
-    exec_ok(store, "CREATE TABLE lender (id TEXT PRIMARY KEY, name TEXT NOT NULL);"
+    ph_test_exec(store, "CREATE TABLE lender (id TEXT PRIMARY KEY, name TEXT NOT NULL);"
                    "CREATE TABLE loan (id INTEGER PRIMARY KEY,"
                    "  lender_id TEXT NOT NULL REFERENCES lender(id),"
                    "  contract TEXT UNIQUE,"
@@ -614,8 +594,8 @@ static void test_constraint_violations(void **state)
     ph_assert_ok(ph_stmt_reset(stmt, &err), &err);
     ph_stmt_free(stmt);
     ph_assert_ok(ph_store_commit(store, &err), &err);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM lender"), 2);
-    assert_int_equal(query_int(store, "SELECT COUNT(*) FROM loan"), 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM lender"), 2);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM loan"), 1);
     ph_store_free(store);
 }
 
@@ -625,14 +605,14 @@ static void test_busy(void **state)
 {
     fixture *fx = *state;
     ph_store *writer = open_store(fx, "busy.db", NULL);
-    exec_ok(writer, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);");
+    ph_test_exec(writer, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);");
     ph_store_options quick = {.busy_timeout_ms = 30};
     ph_store *other = open_store(fx, "busy.db", &quick);
     ph_error err;
     ph_error_clear(&err);
 
     ph_assert_ok(ph_store_begin(writer, &err), &err);
-    exec_ok(writer, "INSERT INTO t VALUES (2)");
+    ph_test_exec(writer, "INSERT INTO t VALUES (2)");
 
     ph_assert_error(ph_store_exec(other, "INSERT INTO t VALUES (3)", &err), PH_EBUSY, &err,
                     NULL);
@@ -642,11 +622,11 @@ static void test_busy(void **state)
                     "(in SQL \"BEGIN IMMEDIATE\")");
     assert_false(ph_store_in_transaction(other));
     /* WAL: the reader is not blocked, and sees only what was committed */
-    assert_int_equal(query_int(other, "SELECT COUNT(*) FROM t"), 1);
+    assert_int_equal(ph_test_query_int(other, "SELECT COUNT(*) FROM t"), 1);
 
     ph_assert_ok(ph_store_commit(writer, &err), &err);
-    exec_ok(other, "INSERT INTO t VALUES (3)");
-    assert_int_equal(query_int(writer, "SELECT SUM(x) FROM t"), 6);
+    ph_test_exec(other, "INSERT INTO t VALUES (3)");
+    assert_int_equal(ph_test_query_int(writer, "SELECT SUM(x) FROM t"), 6);
     ph_store_free(other);
     ph_store_free(writer);
 }
@@ -676,7 +656,7 @@ static void test_each_table(void **state)
 {
     fixture *fx = *state;
     ph_store *store = open_store(fx, "tables.db", NULL);
-    exec_ok(store, "CREATE TABLE loan (id INTEGER PRIMARY KEY AUTOINCREMENT, a INTEGER);"
+    ph_test_exec(store, "CREATE TABLE loan (id INTEGER PRIMARY KEY AUTOINCREMENT, a INTEGER);"
                    "CREATE TABLE \"We\"\"ird; DROP TABLE loan; --\" (x);"
                    "CREATE TABLE \"\xe4\xbc\x81\xe4\xb8\x9a\" (x);" /* 企业 */
                    "CREATE TABLE Bank (x);"

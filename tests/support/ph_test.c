@@ -86,3 +86,22 @@ void ph_test_assert_error_(ph_status status, ph_status expected, const ph_error 
                      err->message, needle);
     }
 }
+
+void ph_test_exec(ph_store *store, const char *sql)
+{
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_exec(store, sql, &err), &err);
+}
+
+int64_t ph_test_query_int(ph_store *store, const char *sql)
+{
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_prepare(store, sql, &stmt, &err), &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    int64_t value = ph_stmt_column_int64(stmt, 0);
+    ph_stmt_free(stmt);
+    return value;
+}

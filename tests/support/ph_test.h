@@ -30,6 +30,12 @@ void ph_test_rmtree(const char *dir);
 /* Write `text` to `path` (truncating); fails the test on error. */
 void ph_test_write_file(const char *path, const char *text);
 
+/* Run parameterless SQL on a store; fails the test on error. */
+void ph_test_exec(ph_store *store, const char *sql);
+
+/* The single integer a query returns; fails the test on error. */
+int64_t ph_test_query_int(ph_store *store, const char *sql);
+
 /* Assert that a status is `expected` and that the error message contains
  * `needle` (NULL: do not check the message). Prints the message on failure. */
 #define ph_assert_error(status, expected, err, needle) \
