@@ -4,6 +4,8 @@
  */
 #include "puhui/common.h"
 
+#include "core/utf8.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -56,34 +58,6 @@ static void copy_marked(char *dst, size_t dst_size, const char *src)
  * backslash are escaped; bytes >= 0x80 are kept only as part of a valid
  * UTF-8 sequence (so Chinese text reads as Chinese), otherwise escaped.
  */
-static size_t utf8_sequence_len(const unsigned char *s, size_t avail)
-{
-    unsigned char c = s[0];
-    size_t need;
-    if (c >= 0xc2 && c <= 0xdf)
-        need = 2;
-    else if (c >= 0xe0 && c <= 0xef)
-        need = 3;
-    else if (c >= 0xf0 && c <= 0xf4)
-        need = 4;
-    else
-        return 0;
-    if (need > avail)
-        return 0;
-    for (size_t i = 1; i < need; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if (c == 0xe0 && s[1] < 0xa0)
-        return 0; /* overlong */
-    if (c == 0xed && s[1] > 0x9f)
-        return 0; /* surrogate */
-    if (c == 0xf0 && s[1] < 0x90)
-        return 0; /* overlong */
-    if (c == 0xf4 && s[1] > 0x8f)
-        return 0; /* above U+10FFFF */
-    return need;
-}
-
 static void copy_value(char *dst, size_t dst_size, const char *value, size_t len)
 {
     const unsigned char *s = (const unsigned char *)value;
@@ -92,7 +66,7 @@ static void copy_value(char *dst, size_t dst_size, const char *value, size_t len
     while (i < len) {
         char piece[8];
         size_t piece_len;
-        size_t seq = s[i] >= 0x80 ? utf8_sequence_len(s + i, len - i) : 0;
+        size_t seq = s[i] >= 0x80 ? ph_utf8_sequence_len(s + i, len - i) : 0;
         if (seq > 0) {
             memcpy(piece, s + i, seq);
             piece_len = seq;
