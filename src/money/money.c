@@ -12,19 +12,6 @@
 #define EXAMPLE "an amount such as 12345.67 or 12,345.67"
 #define RANGE_TEXT "-92233720368547758.08 to 92233720368547758.07"
 
-static ph_status amount_error(ph_error *err, ph_status code, const char *s, size_t len,
-                              const char *fmt, ...) PH_PRINTF(5, 6);
-
-static ph_status amount_error(ph_error *err, ph_status code, const char *s, size_t len,
-                              const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ph_error_setv(err, code, FIELD, s, len, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 const char *ph_describe_byte(unsigned char c, char *buf, size_t size)
 {
     if (c == ' ')
@@ -39,7 +26,7 @@ const char *ph_describe_byte(unsigned char c, char *buf, size_t size)
 static ph_status unexpected(ph_error *err, const char *s, size_t len, size_t pos)
 {
     char what[16];
-    return amount_error(err, PH_EINVAL, s, len, "unexpected %s at position %zu; expected %s",
+    return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "unexpected %s at position %zu; expected %s",
                         ph_describe_byte((unsigned char)s[pos], what, sizeof(what)), pos + 1,
                         EXAMPLE);
 }
@@ -76,7 +63,7 @@ ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_parse: %s is NULL",
                             s == NULL ? "s" : "out");
     if (len == 0)
-        return amount_error(err, PH_EINVAL, s, len, "expected %s, got an empty string",
+        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected %s, got an empty string",
                             EXAMPLE);
 
     size_t i = 0;
@@ -86,7 +73,7 @@ ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err
         i = 1;
     }
     if (i < len && (s[i] == '+' || s[i] == '-'))
-        return amount_error(err, PH_EINVAL, s, len, "expected at most one sign");
+        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected at most one sign");
 
     /* Integer part, with optional thousands grouping. */
     struct accumulator acc = {0, 0};
@@ -109,13 +96,13 @@ ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err
     }
     if (digits == 0) {
         if (i < len && s[i] == '.')
-            return amount_error(err, PH_EINVAL, s, len,
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                                 "expected a digit before the decimal point");
         if (i == len && grouped == 0)
-            return amount_error(err, PH_EINVAL, s, len, "expected digits after the sign");
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected digits after the sign");
     }
     if (bad_grouping || (grouped && group != 3))
-        return amount_error(err, PH_EINVAL, s, len,
+        return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                             "misplaced thousands separator: expected 1 to 3 digits, then "
                             "groups of exactly 3, as in 1,234,567.89");
 
@@ -128,10 +115,10 @@ ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err
             fraction++;
         }
         if (fraction == 0 && i == len)
-            return amount_error(err, PH_EINVAL, s, len,
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                                 "expected 1 or 2 digits after the decimal point");
         if (fraction > 2)
-            return amount_error(err, PH_EINVAL, s, len,
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                                 "expected at most 2 decimal places (whole fen), got %zu",
                                 fraction);
     }
@@ -147,7 +134,7 @@ ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err
             acc.value = -acc.value;
     }
     if (acc.overflow)
-        return amount_error(err, PH_ERANGE, s, len, "expected an amount from " RANGE_TEXT);
+        return ph_error_setn(err, PH_ERANGE, FIELD, s, len, "expected an amount from " RANGE_TEXT);
     *out = acc.value;
     return PH_OK;
 }

@@ -54,19 +54,6 @@ static const rate_syntax any_rate = {"a rate such as 3.85%, 385bp or 0.0385", UN
                                      1};
 static const rate_syntax percent_only = {"a percentage such as 3.85", UNIT_PERCENT, 0};
 
-static ph_status rate_error(ph_error *err, ph_status code, const char *s, size_t len,
-                            const char *fmt, ...) PH_PRINTF(5, 6);
-
-static ph_status rate_error(ph_error *err, ph_status code, const char *s, size_t len,
-                            const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    ph_error_setv(err, code, FIELD, s, len, fmt, ap);
-    va_end(ap);
-    return code;
-}
-
 static char lower(char c)
 {
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -113,7 +100,7 @@ static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit u
         i = 1;
     }
     if (i < end && (s[i] == '+' || s[i] == '-'))
-        return rate_error(err, PH_EINVAL, s, len, "expected at most one sign");
+        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected at most one sign");
 
     int64_t acc = 0;
     int overflow = 0;
@@ -122,12 +109,12 @@ static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit u
         push_digit(&acc, &overflow, s[i]);
     if (digits == 0) {
         if (i < end && s[i] == '.')
-            return rate_error(err, PH_EINVAL, s, len,
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                               "expected a digit before the decimal point");
         if (i == end && i > 0)
-            return rate_error(err, PH_EINVAL, s, len, "expected digits after the sign");
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected digits after the sign");
         if (i == end)
-            return rate_error(err, PH_EINVAL, s, len, "expected a number before '%.*s'",
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected a number before '%.*s'",
                               (int)(len - end), s + end);
     }
 
@@ -138,17 +125,17 @@ static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit u
             if (fraction < (size_t)decimals)
                 push_digit(&acc, &overflow, s[i]);
         if (fraction == 0 && i == end)
-            return rate_error(err, PH_EINVAL, s, len,
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                               "expected a digit after the decimal point");
         if (fraction > (size_t)decimals)
-            return rate_error(err, PH_EINVAL, s, len,
+            return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                               "expected at most %d decimal places for %s (rates are exact "
                               "to 1e-8), got %zu",
                               decimals, units[unit].noun, fraction);
     }
     if (i < end) {
         char what[16];
-        return rate_error(err, PH_EINVAL, s, len, "unexpected %s at position %zu; expected %s",
+        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "unexpected %s at position %zu; expected %s",
                           ph_describe_byte((unsigned char)s[i], what, sizeof(what)), i + 1,
                           syntax->example);
     }
@@ -164,7 +151,7 @@ static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit u
             acc = -acc;
     }
     if (overflow)
-        return rate_error(err, PH_ERANGE, s, len,
+        return ph_error_setn(err, PH_ERANGE, FIELD, s, len,
                           "expected a rate from " RANGE_TEXT);
     *out = acc;
     return PH_OK;
@@ -177,7 +164,7 @@ static ph_status parse_rate(const char *s, size_t len, const rate_syntax *syntax
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "%s: %s is NULL", function,
                             s == NULL ? "s" : "out");
     if (len == 0)
-        return rate_error(err, PH_EINVAL, s, len, "expected %s, got an empty string",
+        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected %s, got an empty string",
                           syntax->example);
     rate_unit unit = syntax->bare_unit;
     size_t end = len;
