@@ -57,7 +57,7 @@ static const gen_division div_c[] = {
     { 14, 0.050, "食品制造", "糕点坊" },
     { 15, 0.020, "酒业", NULL },
     { 17, 0.050, "纺织", NULL },
-    { 18, 0.045, "服饰", NULL },
+    { 18, 0.050, "服饰", NULL },
     { 19, 0.015, "鞋业", NULL },
     { 20, 0.030, "木业", NULL },            /* plywood around Linyi and Heze */
     { 21, 0.030, "家具", NULL },
