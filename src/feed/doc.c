@@ -100,6 +100,8 @@ static void put_range(FILE *out, const ph_feed_column *col)
         fputs("section + division", out);
         return;
     case PH_FIELD_USCC:
+        fputs("18 characters", out);
+        return;
     case PH_FIELD_TEXT:
     case PH_FIELD_ID:
         return;
