@@ -276,7 +276,8 @@ static int decimal_within(const decimal_text *d, int decimals, int64_t min, int6
     size_t skip = 0;
     while (skip + 1 < d->whole_len && d->whole[skip] == '0')
         skip++;
-    /* 20 significant digits exceed every int64 bound. */
+    /* Past 20 significant digits a value exceeds every int64 bound; up to 20,
+     * times 10^18 at most, fit the 128-bit arithmetic below. */
     if (d->whole_len - skip > 20)
         return 0;
     i128 scale = 1, value = 0;
