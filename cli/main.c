@@ -68,6 +68,18 @@ static const ph_cli_command commands[] = {
      "that are not UTF-8 (GBK exports must be converted first). --require names\n"
      "header columns that must be present. Exit code 2 if any file fails.\n",
      ph_cmd_csv},
+    {"feeds", "describe the data feeds puhui gen writes: list, show, doc",
+     "usage: puhui feeds list\n"
+     "       puhui feeds show NAME\n"
+     "       puhui feeds doc --out DIR\n"
+     "\n"
+     "list: every feed of the catalog with its file, frequency, natural key and\n"
+     "number of columns (--format json for a machine-readable list).\n"
+     "show: the documentation of one feed, in Markdown: source, frequency, lag,\n"
+     "key, purposes and every column with its type, unit and allowed values.\n"
+     "doc: writes DIR/README.md (layout and conventions of all files, an index)\n"
+     "and DIR/NAME.md for every feed; docs/formats is made this way.\n",
+     ph_cmd_feeds},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -8,6 +8,7 @@
 #include "puhui/common.h"
 #include "puhui/csv.h"
 #include "puhui/date.h"
+#include "puhui/feed.h"
 #include "puhui/industry.h"
 #include "puhui/json.h"
 #include "puhui/money.h"
