@@ -45,6 +45,11 @@ extern "C" {
  *   DIVISION  any tabulated GB/T 2260 code: province 370000, city 370100 or county
  *   INDUSTRY  GB/T 4754-2017 section letter and 2-digit division: C13
  */
+/* Years a date or month field may hold (inclusive): earlier or later ones are
+ * typing errors or placeholders such as 1899-01-01 and 2099-12-31. */
+#define PH_FEED_YEAR_MIN "1949"
+#define PH_FEED_YEAR_MAX "2089"
+
 typedef enum ph_field_type {
     PH_FIELD_USCC,
     PH_FIELD_TEXT,

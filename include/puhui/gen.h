@@ -49,7 +49,7 @@ typedef enum ph_gen_scenario {
 typedef struct ph_gen_options {
     uint64_t enterprises;      /* 1 .. PH_GEN_MAX_ENTERPRISES */
     int months;                /* 1 .. PH_GEN_MAX_MONTHS */
-    ph_month start;            /* first month of the window */
+    ph_month start;            /* first month of the window, 2016-01 .. 2030-12 */
     uint64_t seed;
     const char *out_dir;       /* created if absent; must be empty unless `force` */
     ph_gen_scenario scenario;

@@ -73,6 +73,10 @@ static ph_status check_date(const ph_feed_column *col, const char *s, size_t len
     ph_date date;
     if (ph_date_parse(s, len, &date, &inner) != PH_OK)
         return bad(col, s, len, err, "expected a date as YYYY-MM-DD: %s", inner.detail);
+    /* No feed describes a firm before the People's Republic or after the
+     * century: such dates are typing errors or placeholders (1899, 2099). */
+    if (memcmp(s, PH_FEED_YEAR_MIN, 4) < 0 || memcmp(s, PH_FEED_YEAR_MAX, 4) > 0)
+        return bad(col, s, len, err, "expected a date from " PH_FEED_YEAR_MIN " to " PH_FEED_YEAR_MAX);
     return PH_OK;
 }
 
@@ -82,6 +86,8 @@ static ph_status check_month(const ph_feed_column *col, const char *s, size_t le
     ph_month month;
     if (ph_month_parse(s, len, &month, &inner) != PH_OK)
         return bad(col, s, len, err, "expected a month as YYYY-MM: %s", inner.detail);
+    if (memcmp(s, PH_FEED_YEAR_MIN, 4) < 0 || memcmp(s, PH_FEED_YEAR_MAX, 4) > 0)
+        return bad(col, s, len, err, "expected a month from " PH_FEED_YEAR_MIN " to " PH_FEED_YEAR_MAX);
     return PH_OK;
 }
 

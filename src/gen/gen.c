@@ -18,6 +18,9 @@
 ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err);
 void gen_lender_codes(gen_run *run);
 
+#define GEN_START_MIN (2016 * 12)
+#define GEN_START_MAX (2030 * 12 + 11)
+
 static const char *const scenario_names[] = {"baseline", "stress"};
 static const char *const source_names[PH_GEN_SRC_COUNT] = {
     "vat", "tax", "social_security", "electricity", "payments", "credit_bureau",
@@ -71,9 +74,12 @@ static ph_status check_options(const ph_gen_options *o, ph_error *err)
         snprintf(v, sizeof(v), "%d", o->months);
         return ph_error_set(err, PH_EINVAL, "months", v, "expected 1 to %d", PH_GEN_MAX_MONTHS);
     }
-    if (!ph_month_is_valid(o->start) || o->start < 1990 * 12 || o->start > 2090 * 12) {
-        snprintf(v, sizeof(v), "%d", (int)o->start);
-        return ph_error_set(err, PH_EINVAL, "start", v, "expected a month from 1990-01 to 2090-01");
+    /* The province is calibrated on the 2020s; the range also keeps every
+     * generated date and birth year inside what the feed formats accept. */
+    if (!ph_month_is_valid(o->start) || o->start < GEN_START_MIN || o->start > GEN_START_MAX) {
+        if (ph_month_format(o->start, v, sizeof(v), NULL) != PH_OK)
+            snprintf(v, sizeof(v), "%d", (int)o->start);
+        return ph_error_set(err, PH_EINVAL, "start", v, "expected a month from 2016-01 to 2030-12");
     }
     if (!(o->dirty_rate >= 0.0 && o->dirty_rate <= PH_GEN_MAX_DIRTY)) {
         snprintf(v, sizeof(v), "%g", o->dirty_rate);
