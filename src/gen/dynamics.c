@@ -56,7 +56,7 @@ static const struct gen_model {
     int stress_ramp, stress_hold, stress_recover;
     char stress_sector;
 } model = {
-    .intercept = {0.0, -3.78, -3.66, -3.46},
+    .intercept = {0.0, -3.84, -3.72, -3.52},
     .young_shift = 0.22,
     .slope = 0.85,
     .sigma = {0.07, 0.10, 0.14},
@@ -74,8 +74,8 @@ static const struct gen_model {
     .activity_theta = 0.55,
     .activity_systemic = 0.35,
     .stress_start_share = 0.25,
-    .stress_depth = 0.75,
-    .sector_depth = 0.6,
+    .stress_depth = 0.6,
+    .sector_depth = 0.5,
     .stress_ramp = 6,
     .stress_hold = 6,
     .stress_recover = 12,
