@@ -443,7 +443,12 @@ static void test_dates_and_months(void **state)
 {
     (void)state;
     const ph_feed_column *date = column("registration", "registered_on");
-    assert_good(date, (const char *const[]){"2024-02-29", "1999-12-31", "0001-01-01", NULL});
+    assert_good(date, (const char *const[]){"2024-02-29", "1999-12-31", "1949-01-01", "2089-12-31",
+                                            NULL});
+    /* placeholders and typing errors outside the plausible years */
+    assert_bad(date, "1899-01-01",
+               "field registered_on, value '1899-01-01': expected a date from 1949 to 2089");
+    assert_bad(date, "2099-12-31", "expected a date from 1949 to 2089");
     assert_bad(date, "20240229",
                "field registered_on, value '20240229': expected a date as YYYY-MM-DD");
     assert_bad(date, "2024-2-29", "expected a date as YYYY-MM-DD");
@@ -456,7 +461,8 @@ static void test_dates_and_months(void **state)
     assert_bad(date, "2024-0a-01", "expected a date as YYYY-MM-DD: ");
 
     const ph_feed_column *month = column("vat_invoices", "month");
-    assert_good(month, (const char *const[]){"2024-03", "9999-12", NULL});
+    assert_good(month, (const char *const[]){"2024-03", "2089-12", NULL});
+    assert_bad(month, "2099-01", "field month, value '2099-01': expected a month from 1949 to 2089");
     assert_bad(month, "2024-13",
                "field month, value '2024-13': expected a month as YYYY-MM: ");
     assert_bad(month, "202403", "expected a month as YYYY-MM");

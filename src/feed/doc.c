@@ -20,8 +20,9 @@ static const struct {
     {PH_FIELD_TEXT, "free text in UTF-8, no control characters"},
     {PH_FIELD_ID, "an identifier: letters, digits, CJK characters and `- _ ( ) .` "
                   "(case numbers such as `(2024)鲁0102民初1234号`)"},
-    {PH_FIELD_DATE, "`YYYY-MM-DD`, a real calendar day: `2024-03-15`"},
-    {PH_FIELD_MONTH, "`YYYY-MM`: `2024-03`"},
+    {PH_FIELD_DATE, "`YYYY-MM-DD`, a real calendar day from " PH_FEED_YEAR_MIN " to "
+                    PH_FEED_YEAR_MAX ": `2024-03-15`"},
+    {PH_FIELD_MONTH, "`YYYY-MM`, from " PH_FEED_YEAR_MIN " to " PH_FEED_YEAR_MAX ": `2024-03`"},
     {PH_FIELD_INT, "a whole number in base 10, digits only; a `-` sign only where the "
                    "column's range goes below zero"},
     {PH_FIELD_MONEY, "yuan with 2 decimals, no thousands separators, never negative: "
