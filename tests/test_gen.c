@@ -185,6 +185,8 @@ static int cmp_str(const void *a, const void *b)
 /* Sorts the set; returns the first duplicate or NULL. */
 static const char *key_duplicate(key_set *k)
 {
+    if (k->count == 0)
+        return NULL;
     qsort(k->keys, k->count, sizeof(char *), cmp_str);
     for (size_t i = 1; i < k->count; i++)
         if (strcmp(k->keys[i - 1], k->keys[i]) == 0)
@@ -194,6 +196,8 @@ static const char *key_duplicate(key_set *k)
 
 static int key_contains(const key_set *k, const char *key)
 {
+    if (k->count == 0)
+        return 0;
     return bsearch(&key, k->keys, k->count, sizeof(char *), cmp_str) != NULL;
 }
 

@@ -30,9 +30,6 @@ typedef struct loan {
     double utilisation;
 } loan;
 
-void gen_put_subsidy(gen_firm_ctx *fc, ph_date paid, const char *programme_name, double yuan,
-                     int payer_level);
-
 static int pick_lender(gen_rng *r, const gen_run *run, const gen_firm *f)
 {
     size_t idx = 0;
@@ -229,7 +226,8 @@ void gen_emit_credit(gen_firm_ctx *fc)
         ph_date paid = loans[0].opened + 30;
         if (paid <= run->window_last)
             gen_put_subsidy(fc, paid, "first_loan_award",
-                            (double)loans[0].amount_fen / 100.0 * FIRST_LOAN_AWARD, 0);
+                            (double)loans[0].amount_fen / 100.0 * FIRST_LOAN_AWARD,
+                            GEN_PAYER_PROVINCE);
     }
     /* interest subsidies for green and technology firms, each quarter */
     if (!(fc->firm->flags & (GEN_FIRM_GREEN | GEN_FIRM_TECH)))
@@ -244,6 +242,7 @@ void gen_emit_credit(gen_firm_ctx *fc)
             if (loans[k].opened <= q_end && loans[k].maturity > q_end)
                 outstanding += (double)loans[k].amount_fen / 100.0;
         if (outstanding > 0.0)
-            gen_put_subsidy(fc, paid, "interest_subsidy", outstanding * LPR_1Y * 0.25 * 0.5, 1);
+            gen_put_subsidy(fc, paid, "interest_subsidy", outstanding * LPR_1Y * 0.25 * 0.5,
+                            GEN_PAYER_CITY);
     }
 }

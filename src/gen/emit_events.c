@@ -222,43 +222,38 @@ static void emit_patents(gen_firm_ctx *fc, gen_rng *r)
 
 /* --- subsidies ------------------------------------------------------------- */
 
-typedef enum { PAYER_PROVINCE, PAYER_CITY, PAYER_COUNTY } payer_level;
-
 typedef struct programme {
     const char *name;
     double monthly_chance;
     double min_yuan, span_yuan;
-    payer_level payer;
+    gen_payer_level payer;
 } programme;
 
 /* Programmes a firm can qualify for without applying (免申即享, brief §8). */
 static const programme programmes[] = {
-    {"employment", 0.012, 1000.0, 19000.0, PAYER_COUNTY},
-    {"tech_innovation", 0.02, 50000.0, 450000.0, PAYER_CITY},
-    {"green", 0.008, 20000.0, 180000.0, PAYER_PROVINCE},
-    {"agriculture", 0.03, 5000.0, 95000.0, PAYER_COUNTY},
-    {"export", 0.004, 10000.0, 90000.0, PAYER_CITY},
+    {"employment", 0.012, 1000.0, 19000.0, GEN_PAYER_COUNTY},
+    {"tech_innovation", 0.02, 50000.0, 450000.0, GEN_PAYER_CITY},
+    {"green", 0.008, 20000.0, 180000.0, GEN_PAYER_PROVINCE},
+    {"agriculture", 0.03, 5000.0, 95000.0, GEN_PAYER_COUNTY},
+    {"export", 0.004, 10000.0, 90000.0, GEN_PAYER_CITY},
 };
 
-int gen_payer_code(int region, int level);
-int gen_payer_code(int region, int level)
+static int payer_code(int region, gen_payer_level level)
 {
-    return level == PAYER_PROVINCE ? region / 10000 * 10000
-           : level == PAYER_CITY   ? region / 100 * 100
-                                   : region;
+    return level == GEN_PAYER_PROVINCE ? region / 10000 * 10000
+           : level == GEN_PAYER_CITY   ? region / 100 * 100
+                                       : region;
 }
 
 void gen_put_subsidy(gen_firm_ctx *fc, ph_date paid, const char *programme_name, double yuan,
-                     int payer_level);
-void gen_put_subsidy(gen_firm_ctx *fc, ph_date paid, const char *programme_name, double yuan,
-                     int payer)
+                     gen_payer_level payer)
 {
     gen_buf *b = &fc->block->out[GEN_F_SUBSIDIES];
     gen_put_raw(b, fc->firm->uscc, 18);
     gen_put_date(b, paid);
     gen_put_str(b, programme_name);
     gen_put_money(b, gen_fen(floor(yuan)));
-    gen_put_int(b, gen_payer_code(fc->firm->region, payer));
+    gen_put_int(b, payer_code(fc->firm->region, payer));
     gen_row_end(b, GEN_F_SUBSIDIES, fc->dirty);
 }
 
@@ -283,7 +278,7 @@ static void emit_subsidies(gen_firm_ctx *fc, gen_rng *r)
             if (!qualifies(fc, i) || !gen_chance(r, pg->monthly_chance))
                 continue;
             gen_put_subsidy(fc, random_day(r, fc->run, t), pg->name,
-                            pg->min_yuan + pg->span_yuan * gen_uniform(r), (int)pg->payer);
+                            pg->min_yuan + pg->span_yuan * gen_uniform(r), pg->payer);
         }
     }
 }

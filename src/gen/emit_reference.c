@@ -24,7 +24,6 @@ static void institution_uscc(const gen_run *run, uint64_t offset, int division, 
         memcpy(out, "000000000000000000", 19);
 }
 
-void gen_lender_codes(gen_run *run);
 void gen_lender_codes(gen_run *run)
 {
     double cum = 0.0;

@@ -15,8 +15,6 @@
 #include "gen/pipeline.h"
 #include "gen/writer.h"
 
-ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err);
-void gen_lender_codes(gen_run *run);
 
 #define GEN_START_MIN (2016 * 12)
 #define GEN_START_MAX (2030 * 12 + 11)

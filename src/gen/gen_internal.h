@@ -327,9 +327,19 @@ void gen_emit_daily(gen_firm_ctx *fc);
 void gen_emit_events(gen_firm_ctx *fc);
 void gen_emit_credit(gen_firm_ctx *fc);
 void gen_emit_truth(gen_firm_ctx *fc);
+/* Who pays a subsidy: the province, the firm's city or its county. */
+typedef enum { GEN_PAYER_PROVINCE, GEN_PAYER_CITY, GEN_PAYER_COUNTY } gen_payer_level;
+/* One row of feeds/subsidies.csv (programmes from several emitters). */
+void gen_put_subsidy(gen_firm_ctx *fc, ph_date paid, const char *programme_name, double yuan,
+                     gen_payer_level payer);
+
 /* whole-province files, written once */
 void gen_emit_reference(const gen_run *run, gen_block *block);
 ph_status gen_supply_build(gen_run *run, ph_error *err);
+/* The lenders' codes and cumulative market shares, before any firm borrows. */
+void gen_lender_codes(gen_run *run);
+/* manifest.json, after every file is closed. */
+ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err);
 void gen_emit_supply(const gen_run *run, gen_block *block, gen_dirty *dirty);
 void gen_emit_macro(const gen_run *run, gen_block *block);
 

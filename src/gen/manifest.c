@@ -59,7 +59,6 @@ static json_t *summary_json(const ph_gen_summary *s)
                      "dirty_rows", (json_int_t)s->dirty_rows);
 }
 
-ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err);
 ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err)
 {
     json_t *root = json_pack("{s:i, s:{s:s, s:s}, s:o, s:o, s:o, s:s}",
