@@ -5,6 +5,9 @@
 # options are refused with the option named, before anything is written.
 set -e
 . "$(dirname "$0")/lib.sh"
+# python3 reads the JSON (the manifest, the summary); without it this test
+# would check nothing, so it fails rather than skips.
+command -v python3 >/dev/null || { echo "not ok - test_gen.sh needs python3 (apt-get install python3)"; exit 1; }
 
 # 1,500 firms over half a year: every file gets rows. A run costs about
 # 0.3 s (1 s under ASan), mostly per month (the PD tables), not per firm.
