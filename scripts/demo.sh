@@ -44,3 +44,15 @@ printf 'uscc,name,month,sales\n%s,"济南示例商贸有限公司",2025-11,"128,
 printf 'uscc,name,month,sales\n%s,"\274\303\304\317",2025-11,9000.00\n' \
     "$(echo "$codes" | tail -1)" >"$demo/vat_gbk.csv"
 "$puhui" csv check "$demo/vat_good.csv" "$demo/vat_gbk.csv" --require uscc,month,sales || true
+
+province="$demo/province"
+step "a synthetic province: 20,000 firms over 24 months from 2024-01, seed 1 ($province)"
+"$puhui" gen --enterprises 20000 --months 24 --seed 1 --out "$province" --force
+echo
+head -3 "$province/feeds/registration.csv" "$province/feeds/payments_daily.csv"
+echo
+echo "the manifest's first file entry (check it with: b2sum -l 256 $province/feeds/registration.csv):"
+sed -n '/"files": \[/,/}/p' "$province/manifest.json"
+echo
+echo "truth/ holds what the feeds were drawn from (each firm's health, its true PD, its default date),"
+echo "to score models and early warnings against; a model must never read it."
