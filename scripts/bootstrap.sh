@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="gcc make cmake pkg-config libc6-dev
 libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-dev
-sqlite3"
+sqlite3 python3"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -92,6 +92,13 @@ static void test_bad_options(void **state)
     o.out_dir = dir;
     o.threads = -1;
     expect_option_error(&o, "field threads");
+    ph_gen_options_init(&o);
+    char *long_dir = malloc(5000);
+    memset(long_dir, 'a', 4999);
+    long_dir[4999] = '\0';
+    o.out_dir = long_dir;
+    expect_option_error(&o, "the path is 4999 bytes long; at most 4032");
+    free(long_dir);
     ph_gen_scenario sc;
     ph_error err;
     ph_assert_error(ph_gen_scenario_parse("boom", &sc, &err), PH_EINVAL, &err,

@@ -84,6 +84,13 @@ static ph_status check_options(const ph_gen_options *o, ph_error *err)
         return ph_error_set(err, PH_EINVAL, "dirty", v, "expected a rate from 0 to %g",
                             PH_GEN_MAX_DIRTY);
     }
+    /* every file's path is DIR + "/" + a catalogue path of under 64 bytes */
+    size_t dir_len = strlen(o->out_dir);
+    if (dir_len > GEN_PATH_MAX - 64) {
+        snprintf(v, sizeof(v), "%.40s...", o->out_dir);
+        return ph_error_set(err, PH_EINVAL, "out", v, "the path is %zu bytes long; at most %d",
+                            dir_len, GEN_PATH_MAX - 64);
+    }
     if (o->threads < 0 || o->threads > 64) {
         snprintf(v, sizeof(v), "%d", o->threads);
         return ph_error_set(err, PH_EINVAL, "threads", v, "expected 0 (automatic) to 64");
@@ -115,7 +122,7 @@ static ph_status check_out_dir(const ph_gen_options *o, ph_error *err)
         return ph_error_set(err, PH_EEXISTS, "out", o->out_dir,
                             "the directory is not empty; choose another or pass --force to "
                             "replace an earlier run");
-    char manifest[4096];
+    char manifest[GEN_PATH_MAX];
     snprintf(manifest, sizeof(manifest), "%s/manifest.json", o->out_dir);
     if (unlink(manifest) != 0 && errno != ENOENT)
         return ph_error_set(err, PH_EIO, "out", manifest, "cannot remove the old manifest: %s",
@@ -241,6 +248,9 @@ ph_status ph_gen_run(const ph_ctx *ctx, const ph_gen_options *opts, ph_gen_summa
     ph_status st = check_options(opts, err);
     if (st == PH_OK)
         st = check_out_dir(opts, err);
+    /* create the folders first: an unwritable place fails before the work */
+    if (st == PH_OK)
+        st = gen_writer_dirs(opts->out_dir, err);
     if (st != PH_OK)
         return st;
 
@@ -271,8 +281,6 @@ ph_status ph_gen_run(const ph_ctx *ctx, const ph_gen_options *opts, ph_gen_summa
         st = gen_dynamics_build(&run, err);
     if (st == PH_OK)
         st = gen_supply_build(&run, err);
-    if (st == PH_OK)
-        st = gen_writer_dirs(opts->out_dir, err);
     if (st == PH_OK)
         st = gen_writer_open(&w, opts->out_dir, run.feeds, err);
     if (st == PH_OK)

@@ -83,6 +83,9 @@ typedef struct gen_dirty_list {
 } gen_dirty_list;
 
 #define GEN_MAX_FIELDS 24
+/* Longest output path: ph_gen_run refuses an out_dir that would not fit
+ * with the catalogue's relative paths. */
+#define GEN_PATH_MAX 4096
 
 /* ISO text of every day of a span (the window and its margins), so the
  * daily feeds copy 10 bytes instead of converting a date per row. */

@@ -70,7 +70,7 @@ ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_err
                              "checksum_tool", "b2sum -l 256 FILE");
     if (!root)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot build the manifest");
-    char path[4096];
+    char path[GEN_PATH_MAX];
     snprintf(path, sizeof(path), "%s/manifest.json", run->opt.out_dir);
     ph_status st = ph_json_save_file(root, path, err);
     json_decref(root);

@@ -55,7 +55,7 @@ ph_status gen_writer_dirs(const char *dir, ph_error *err)
     static const char *const areas[] = {"feeds", "reference", "truth"};
     ph_status st = make_dir(dir, err);
     for (size_t i = 0; i < 3 && st == PH_OK; i++) {
-        char path[4096];
+        char path[GEN_PATH_MAX];
         snprintf(path, sizeof(path), "%s/%s", dir, areas[i]);
         st = make_dir(path, err);
     }
@@ -101,11 +101,19 @@ ph_status gen_writer_open(gen_writer *w, const char *dir, const ph_feed *const *
         if (f->fd < 0)
             return ph_error_set(err, PH_EIO, "file", f->path, "cannot create: %s", strerror(errno));
         crypto_generichash_init(&f->hash, NULL, 0, 32);
-        char header[1024];
+        char header[2048];
         size_t len = 0;
-        for (size_t c = 0; c < feeds[i]->column_count; c++)
-            len += (size_t)snprintf(header + len, sizeof(header) - len, "%s%s", c ? "," : "",
-                                    feeds[i]->columns[c].name);
+        for (size_t c = 0; c < feeds[i]->column_count; c++) {
+            size_t n = strlen(feeds[i]->columns[c].name);
+            if (len + n + 2 > sizeof(header))
+                return ph_error_set(err, PH_EMISUSE, "feed", feeds[i]->name,
+                                    "the catalogue's header is longer than %zu bytes",
+                                    sizeof(header));
+            if (c)
+                header[len++] = ',';
+            memcpy(header + len, feeds[i]->columns[c].name, n);
+            len += n;
+        }
         header[len++] = '\n';
         ph_status st = write_bytes(f, header, len, err);
         if (st != PH_OK)

@@ -11,7 +11,7 @@
 
 typedef struct gen_file {
     int fd;                  /* -1 when closed */
-    char path[4096];
+    char path[GEN_PATH_MAX];
     crypto_generichash_state hash;
     uint64_t rows;           /* data rows written, header excluded */
     uint64_t bytes;
