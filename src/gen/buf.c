@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "date/date_internal.h"
 #include "gen/gen_internal.h"
 
 int gen_buf_reserve(gen_buf *b, size_t extra)
@@ -144,21 +145,14 @@ int64_t gen_fen(double yuan)
     return (int64_t)llround(yuan * 100.0);
 }
 
-/* Days since 1970-01-01 to the proleptic Gregorian calendar (the era
- * arithmetic of civil calendars: 400-year eras of 146097 days). */
+/* The date module's conversion without its validation and error record:
+ * the simulator's dates are always in range. */
 void gen_civil(ph_date d, int *year, int *month, int *day)
 {
-    int64_t z = (int64_t)d + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t dd = doy - (153 * mp + 2) / 5 + 1;
-    int64_t mm = mp < 10 ? mp + 3 : mp - 9;
-    *year = (int)(yoe + era * 400 + (mm <= 2));
-    *month = (int)mm;
-    *day = (int)dd;
+    ph_civil c = ph_civil_from_days(d);
+    *year = (int)c.year;
+    *month = c.month;
+    *day = c.day;
 }
 
 static void two(char *p, int v)

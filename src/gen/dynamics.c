@@ -93,11 +93,6 @@ static double norm_cdf(double z)
     return 0.5 * erfc(-z * GEN_SQRT1_2);
 }
 
-ph_month gen_month_of_index(const gen_run *run, int t)
-{
-    return run->start + t;
-}
-
 /* Days in window month t (t may be negative: the burn-in). */
 int gen_days_in_window_month(const gen_run *run, int t)
 {
@@ -116,9 +111,8 @@ static int volatility(const gen_run *run, int industry)
     return v < 0 ? 0 : v > 2 ? 2 : v;
 }
 
-int gen_segment_of(const gen_run *run, const gen_firm *f)
+static int segment_of(const gen_firm *f)
 {
-    (void)run;
     int young = (f->flags & GEN_FIRM_YOUNG) != 0;
     return ((int)f->industry * 3 + (f->tier - 1)) * 2 + young;
 }
@@ -265,14 +259,20 @@ static void pd_segment(const gen_run *run, int seg, float *table)
     for (int t = 0; t < run->months; t++) {
         /* the horizon: the last day of month t + 12 */
         ph_date limit = month_first_day(run, t + 13) - 1;
+        double share[16]; /* by tau - t; only months t+1..t+10 can reach the horizon */
         int last = t + 1;
-        while (last + 1 < run->months + 12 && horizon_share(run, last + 1, limit) > 0.0)
-            last++;
+        share[1] = horizon_share(run, t + 1, limit);
+        while (last + 1 < run->months + 12 && last - t < 15) {
+            double w = horizon_share(run, last + 1, limit);
+            if (w <= 0.0)
+                break;
+            share[++last - t] = w;
+        }
         for (int r = 0; r < 2; r++)
             for (int i = 0; i < GEN_PD_GRID; i++)
                 d[r][i] = 0.0;
         for (int tau = last; tau > t; tau--) {
-            double w = horizon_share(run, tau, limit);
+            double w = share[tau - t];
             double s = systemic(run, p.industry, tau);
             for (int r2 = 0; r2 < 2; r2++) {
                 for (int i = 0; i < GEN_PD_GRID; i++) {
@@ -357,7 +357,7 @@ void gen_simulate_firm(const gen_run *run, const gen_firm *f, uint64_t index, ge
 {
     gen_rng r;
     gen_rng_init(&r, run->opt.seed, GEN_STREAM_HEALTH, index);
-    int seg = gen_segment_of(run, f);
+    int seg = segment_of(f);
     segment_params sp = params_of(run, seg);
     int months = run->months;
 

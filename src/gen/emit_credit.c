@@ -124,12 +124,18 @@ static int plan_loans(gen_firm_ctx *fc, gen_rng *r, loan *loans)
     return n;
 }
 
+/* LN<firm index>-<k>: unique, and the same in credit_loans and credit_status. */
+static size_t loan_id(const gen_firm_ctx *fc, int k, char *out, size_t size)
+{
+    return (size_t)snprintf(out, size, "LN%010llu-%02d", (unsigned long long)fc->index, k);
+}
+
 static void put_loan(gen_firm_ctx *fc, const loan *l, int k)
 {
     gen_buf *b = &fc->block->out[GEN_F_CREDIT_LOANS];
     char id[32];
-    int len = snprintf(id, sizeof(id), "LN%010llu-%02d", (unsigned long long)fc->index, k);
-    gen_put_raw(b, id, (size_t)len);
+    size_t len = loan_id(fc, k, id, sizeof(id));
+    gen_put_raw(b, id, len);
     gen_put_raw(b, fc->firm->uscc, 18);
     gen_put_raw(b, fc->run->lender_uscc[l->lender], 18);
     gen_put_str(b, product_names[l->product]);
@@ -163,7 +169,7 @@ static void put_status(gen_firm_ctx *fc, gen_rng *r, const loan *l, int k)
     const gen_path *p = fc->path;
     int active_at_miss = p->miss_date && l->opened <= p->miss_date && l->maturity > p->miss_date;
     char id[32];
-    int len = snprintf(id, sizeof(id), "LN%010llu-%02d", (unsigned long long)fc->index, k);
+    size_t len = loan_id(fc, k, id, sizeof(id));
     int64_t frozen = -1;
     for (int t = 0; t < run->months; t++) {
         ph_date month_end = run->month_first[t + 1 + GEN_LAG] - 1;
@@ -194,7 +200,7 @@ static void put_status(gen_firm_ctx *fc, gen_rng *r, const loan *l, int k)
             }
         }
         gen_buf *b = &fc->block->out[GEN_F_CREDIT_STATUS];
-        gen_put_raw(b, id, (size_t)len);
+        gen_put_raw(b, id, len);
         gen_put_raw(b, fc->firm->uscc, 18);
         gen_put_month(b, run->start + t);
         gen_put_money(b, balance);

@@ -110,21 +110,19 @@ static void emit_taxes(gen_firm_ctx *fc, gen_rng *r, int t, const double *sales,
     ph_month m = fc->run->start + t;
     int quarter_end = m % 3 == 2;
     double purchase_ratio = fc->ind->purchase_ratio;
+    double quarter = 0.0; /* sales of the quarter ending in month t */
+    for (int k = t - 2; quarter_end && k <= t; k++)
+        quarter += k >= first ? sales[k] : 0.0;
     if (f->flags & GEN_FIRM_GENERAL_VAT) {
         double vat = VAT_GENERAL_RATE * sales[t] * (1.0 - purchase_ratio) * gen_lognormal(r, 0.0, 0.1);
         emit_tax_row(fc, r, t, 1, "vat", vat);
     } else if (quarter_end) {
-        double q = 0.0;
-        for (int k = t - 2; k <= t; k++)
-            q += k >= first ? sales[k] : 0.0;
-        emit_tax_row(fc, r, t, 3, "vat", q > VAT_SMALL_EXEMPT_QUARTER ? VAT_SMALL_RATE * q : 0.0);
+        emit_tax_row(fc, r, t, 3, "vat",
+                     quarter > VAT_SMALL_EXEMPT_QUARTER ? VAT_SMALL_RATE * quarter : 0.0);
     }
     if (quarter_end && f->entity == GEN_ENTITY_COMPANY) {
-        double q = 0.0;
-        for (int k = t - 2; k <= t; k++)
-            q += k >= first ? sales[k] : 0.0;
         double margin = 0.06 * fmin(1.5, gen_activity(fc->path, t, 0)) - 0.02;
-        emit_tax_row(fc, r, t, 3, "cit", q * fmax(0.0, margin) * CIT_EFFECTIVE * 4.0);
+        emit_tax_row(fc, r, t, 3, "cit", quarter * fmax(0.0, margin) * CIT_EFFECTIVE * 4.0);
     }
 }
 
@@ -167,14 +165,13 @@ static void emit_grades(gen_firm_ctx *fc, gen_rng *r)
     const gen_run *run = fc->run;
     const gen_firm *f = fc->firm;
     const gen_path *p = fc->path;
+    int reg_year, reg_month, reg_day;
+    gen_civil(f->registered_on, &reg_year, &reg_month, &reg_day);
     int first_year = run->start / 12 - 2;
     for (int year = first_year;; year++) {
         ph_date assessed;
         if (ph_date_from_ymd(year + 1, 4, 15, &assessed, NULL) != PH_OK || assessed > run->window_last)
             break;
-        int reg_year;
-        int reg_month, reg_day;
-        gen_civil(f->registered_on, &reg_year, &reg_month, &reg_day);
         if (reg_year > year)
             continue;
         if (p->status_month < run->months && p->status != GEN_STATUS_ABNORMAL

@@ -24,7 +24,7 @@ static void institution_uscc(const gen_run *run, uint64_t offset, int division, 
         memcpy(out, "000000000000000000", 19);
 }
 
-void gen_lender_codes(gen_run *run)
+void gen_institution_codes(gen_run *run)
 {
     double cum = 0.0;
     for (size_t i = 0; i < run->lender_count && i < 32; i++) {
@@ -32,6 +32,10 @@ void gen_lender_codes(gen_run *run)
         cum += run->lenders[i].market_share;
         run->lender_cum[i] = cum;
     }
+    size_t n;
+    const gen_core_enterprise *c = gen_world_core_enterprises(&n);
+    for (size_t i = 0; i < n && i < 32; i++)
+        institution_uscc(run, SERIAL_CORES + i, c[i].region, run->core_uscc[i]);
 }
 
 static void emit_lenders(const gen_run *run, gen_block *block)
@@ -101,9 +105,7 @@ static void emit_cores(const gen_run *run, gen_block *block)
     const gen_core_enterprise *c = gen_world_core_enterprises(&n);
     gen_buf *b = &block->out[GEN_F_CORE];
     for (size_t i = 0; i < n; i++) {
-        char code[20];
-        institution_uscc(run, SERIAL_CORES + i, c[i].region, code);
-        gen_put_raw(b, code, 18);
+        gen_put_raw(b, run->core_uscc[i], 18);
         gen_put_str(b, c[i].name);
         gen_put_str(b, c[i].industry_code);
         gen_put_int(b, c[i].region);
@@ -217,14 +219,12 @@ ph_status gen_supply_build(gen_run *run, ph_error *err)
 
 void gen_emit_supply(const gen_run *run, gen_block *block, gen_dirty *dirty)
 {
-    size_t ncores;
-    const gen_core_enterprise *cores = gen_world_core_enterprises(&ncores);
     gen_buf *b = &block->out[GEN_F_SUPPLY_CHAIN];
     for (size_t i = 0; i < run->link_count; i++) {
         const gen_chain_link *l = &run->links[i];
-        char chain[16], core[20];
+        char chain[16];
+        const char *core = run->core_uscc[l->chain];
         int len = snprintf(chain, sizeof(chain), "SC%04u", l->chain + 1);
-        institution_uscc(run, SERIAL_CORES + l->chain, cores[l->chain].region, core);
         gen_put_raw(b, chain, (size_t)len);
         gen_put_raw(b, core, 18);
         gen_put_int(b, l->tier);

@@ -54,7 +54,7 @@ static double county_factor(char section)
     return 1.0;
 }
 
-int gen_city_index(const gen_run *run, int county_code)
+static int city_index(const gen_run *run, int county_code)
 {
     int city = county_code / 100 * 100;
     for (size_t i = 0; i < run->city_count; i++)
@@ -168,7 +168,7 @@ static ph_status build_firm(gen_run *run, const double *section_cum_city,
     int is_county = div && !ph_division_kind_is_urban(div->kind);
     f->region = county->code;
     f->tier = (uint8_t)county->tier;
-    f->city = (uint8_t)gen_city_index(run, county->code);
+    f->city = (uint8_t)city_index(run, county->code);
 
     const double *cum = is_county ? section_cum_county : section_cum_city;
     f->industry = (uint8_t)gen_pick_cumulative(&r, cum, run->industry_count);

@@ -143,7 +143,9 @@ static ph_status setup_province(gen_run *run, ph_error *err)
     run->counties = gen_world_counties(&run->county_count);
     run->industries = gen_world_industries(&run->industry_count);
     run->lenders = gen_world_lenders(&run->lender_count);
-    if (run->industry_count != PH_GEN_SECTIONS || run->lender_count > 32)
+    size_t cores;
+    gen_world_core_enterprises(&cores);
+    if (run->industry_count != PH_GEN_SECTIONS || run->lender_count > 32 || cores > 32)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "the province tables are inconsistent");
     run->county_cum = ph_malloc(run->ctx, run->county_count * sizeof(double));
     int months_total = run->months + GEN_LAG + 16;
@@ -178,7 +180,7 @@ static ph_status setup_province(gen_run *run, ph_error *err)
     run->dates.first = run->month_first[0];
     run->dates.count = days;
     run->dates.text = (const char (*)[10])run->date_text;
-    gen_lender_codes(run);
+    gen_institution_codes(run);
     return gen_feeds_resolve(run->feeds, err);
 }
 

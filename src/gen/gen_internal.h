@@ -53,7 +53,6 @@ typedef enum gen_feed_id {
     GEN_F_COUNT
 } gen_feed_id;
 
-const char *gen_feed_name(gen_feed_id id);
 
 /* Kinds of injected bad rows (truth/dirty.csv "kind"). */
 typedef enum gen_dirty_kind {
@@ -205,6 +204,7 @@ typedef struct gen_run {
     size_t lender_count;
     double lender_cum[32];
     char lender_uscc[32][20];
+    char core_uscc[32][20];        /* core enterprises, in gen_world_core_enterprises order */
 
     gen_firm *firms;
     uint64_t firm_count;
@@ -315,13 +315,11 @@ ph_status gen_firms_build(gen_run *run, ph_error *err);
 ph_status gen_firm_uscc(const gen_run *run, uint64_t serial_index, char authority, char category,
                         int division, char out[20], ph_error *err);
 void gen_firm_name(const gen_run *run, const gen_firm *f, uint64_t index, char *out, size_t size);
-int gen_city_index(const gen_run *run, int county_code);
 
 /* dynamics.c */
 ph_status gen_dynamics_build(gen_run *run, ph_error *err);
 void gen_dynamics_free(gen_run *run);
 void gen_simulate_firm(const gen_run *run, const gen_firm *f, uint64_t index, gen_path *path);
-int gen_segment_of(const gen_run *run, const gen_firm *f);
 
 /* emitters: each writes one firm's rows of its feeds */
 void gen_emit_registration(gen_firm_ctx *fc);
@@ -339,15 +337,15 @@ void gen_put_subsidy(gen_firm_ctx *fc, ph_date paid, const char *programme_name,
 /* whole-province files, written once */
 void gen_emit_reference(const gen_run *run, gen_block *block);
 ph_status gen_supply_build(gen_run *run, ph_error *err);
-/* The lenders' codes and cumulative market shares, before any firm borrows. */
-void gen_lender_codes(gen_run *run);
+/* The lenders' and core enterprises' codes and the lenders' cumulative
+ * market shares, before any firm borrows or supplies. */
+void gen_institution_codes(gen_run *run);
 /* manifest.json, after every file is closed. */
 ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err);
 void gen_emit_supply(const gen_run *run, gen_block *block, gen_dirty *dirty);
 void gen_emit_macro(const gen_run *run, gen_block *block);
 
-/* month index helpers */
-ph_month gen_month_of_index(const gen_run *run, int t);
+/* days in window month t (negative t: the burn-in) */
 int gen_days_in_window_month(const gen_run *run, int t);
 
 /* money from a simulated yuan amount, rounded half away from zero to the fen */

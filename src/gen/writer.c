@@ -22,11 +22,6 @@ static const char *const feed_names[GEN_F_COUNT] = {
     "truth_pd", "truth_defaults", "truth_firms", "truth_dirty", "truth_macro",
 };
 
-const char *gen_feed_name(gen_feed_id id)
-{
-    return (unsigned)id < GEN_F_COUNT ? feed_names[id] : "?";
-}
-
 ph_status gen_feeds_resolve(const ph_feed **feeds, ph_error *err)
 {
     for (int i = 0; i < GEN_F_COUNT; i++) {
@@ -164,16 +159,6 @@ ph_status gen_writer_block(gen_writer *w, const gen_block *block, ph_error *err)
     return st;
 }
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[in[i] >> 4];
-        out[2 * i + 1] = digits[in[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 ph_status gen_writer_close(gen_writer *w, ph_gen_summary *summary, ph_error *err)
 {
     ph_status st = PH_OK;
@@ -197,7 +182,7 @@ ph_status gen_writer_close(gen_writer *w, ph_gen_summary *summary, ph_error *err
         out->rows = f->rows;
         out->bytes = f->bytes;
         char h[65];
-        hex(digest, sizeof(digest), h);
+        sodium_bin2hex(h, sizeof(h), digest, sizeof(digest));
         snprintf(out->checksum, sizeof(out->checksum), "blake2b-256:%s", h);
         summary->total_rows += f->rows;
         summary->total_bytes += f->bytes;
