@@ -197,7 +197,20 @@ static void test_feed_metadata(void **state)
             assert_int_equal(feed->purposes, 0);
         else
             assert_int_not_equal(feed->purposes, 0);
+        /* the time column, when there is one, is a date or month of the feed;
+         * every ingested feed except a snapshot has one */
+        if (feed->time_column != NULL) {
+            int col = ph_feed_column_index(feed, feed->time_column);
+            assert_true(col >= 0);
+            assert_true(feed->columns[col].type == PH_FIELD_DATE ||
+                        feed->columns[col].type == PH_FIELD_MONTH);
+        } else if (feed->area == PH_FEED_AREA_FEEDS) {
+            assert_int_equal(feed->frequency, PH_FREQ_STATIC);
+        }
     }
+    assert_string_equal(ph_feed_find("vat_invoices")->time_column, "month");
+    assert_string_equal(ph_feed_find("tax_grades")->time_column, "assessed_on");
+    assert_null(ph_feed_find("lenders")->time_column);
     const ph_feed *vat = ph_feed_find("vat_invoices");
     assert_int_equal(vat->frequency, PH_FREQ_MONTHLY);
     assert_int_equal(vat->lag_days, 15);
@@ -689,7 +702,8 @@ static void test_doc_of_a_feed(void **state)
     static const char title[] = "# registration — 工商登记\n\nOne row per firm";
     assert_int_equal(strncmp(doc, title, strlen(title)), 0);
     assert_contains(doc, "| file | `feeds/registration.csv` |");
-    assert_contains(doc, "| frequency | static |\n| lag | 1 day |\n| key | `uscc` |\n"
+    assert_contains(doc, "| frequency | static |\n| lag | 1 day |\n"
+                         "| known from | `registered_on` + lag |\n| key | `uscc` |\n"
                          "| purposes | credit, monitoring, supply_chain |\n"
                          "| format version | 1 |");
     assert_contains(doc, "| 9 | `owner_birth_year` | int |  | yes | 1940 to 2010 |");
@@ -703,6 +717,7 @@ static void test_doc_of_a_feed(void **state)
     doc = written_by(ph_feed_doc_write, ph_feed_find("lenders"));
     /* '|' inside a cell is escaped so the table keeps its columns */
     assert_contains(doc, "separated by \\|, e.g. micro\\|small |");
+    assert_contains(doc, "| known from | the day it is ingested (a snapshot) |");
     free(doc);
 
     doc = written_by(ph_feed_doc_write, ph_feed_find("truth_pd"));
@@ -710,6 +725,7 @@ static void test_doc_of_a_feed(void **state)
                          "read this file.");
     assert_contains(doc, "| purposes | none: ground truth for evaluation only |");
     assert_contains(doc, "| 3 | `pd_12m` | decimal |  | yes | 0 to 1, 6 decimals |");
+    assert_contains(doc, "| known from | `month` (its last day) + lag |");
     free(doc);
 }
 

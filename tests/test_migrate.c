@@ -229,7 +229,7 @@ static void test_newer_database_is_refused(void **state)
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
     assert_string_equal(err.message, "database schema version 5 is newer than this puhui "
-                                     "(knows up to 2); upgrade puhui");
+                                     "(knows up to 4); upgrade puhui");
     assert_int_equal(schema_version(store), 5);
     ph_store_free(store);
 }
@@ -420,7 +420,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 2);
+    assert_int_equal(ph_schema_latest(), 4);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -467,7 +467,7 @@ static void test_platform_schema(void **state)
                 PH_EINVAL, "CHECK constraint failed: region_code BETWEEN 100000 AND 999999");
 
     /* upgrade in place to version 2: the reference data arrives, data stays */
-    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    ph_assert_ok(ph_schema_migrate(store, 2, &applied, &err), &err);
     assert_int_equal(applied, 1);
     assert_int_equal(schema_version(store), 2);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
@@ -486,10 +486,45 @@ static void test_platform_schema(void **state)
                                       "WHERE letter = 'C'"),
                      43);
 
+    /* version 3 adds the data hub: a table pair per stored feed, none for truth */
+    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    assert_int_equal(applied, 2);
+    assert_int_equal(schema_version(store), 4);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
+    size_t stored = 0;
+    for (size_t i = 0; i < ph_feed_count(); i++)
+        stored += (size_t)ph_schema_feed_stored(ph_feed_at(i));
+    assert_int_equal(stored, 19);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM sqlite_schema WHERE "
+                                              "type = 'table' AND name LIKE 'feed\\_%' ESCAPE '\\'"),
+                     2 * 19);
+    assert_false(table_exists(store, "feed_truth_pd"));
+    assert_true(table_exists(store, "feed_vat_invoices_history"));
+    /* money is fen, the key is the primary key, provenance is required */
+    ph_test_exec(store, "INSERT INTO feed_vat_invoices VALUES ('91330100MA27XYZ12A', '2025-01', "
+                        "1234567, 3, 0, 0, 1, 1.0, '2025-02-15', 1, 2, 42)");
+    expect_exec(store, "INSERT INTO feed_vat_invoices VALUES ('91330100MA27XYZ12A', '2025-01', "
+                       "1, 3, 0, 0, 1, 1.0, '2025-02-15', 1, 3, 43)",
+                PH_EEXISTS, "UNIQUE constraint failed: feed_vat_invoices.uscc, "
+                            "feed_vat_invoices.month");
+    expect_exec(store, "INSERT INTO feed_vat_invoices (uscc, month, sales_amount_fen, "
+                       "sales_invoices, purchase_amount_fen, purchase_invoices, "
+                       "distinct_buyers, file_id, line, row_hash) VALUES "
+                       "('91330100MA27XYZ12A', '2025-02', 1, 1, 1, 1, 1, 1, 1, 1)",
+                PH_EINVAL, "NOT NULL constraint failed: feed_vat_invoices.known_on");
+    /* the access log refuses edits and deletions */
+    ph_test_exec(store, "INSERT INTO access_log (at, institution_id, uscc, purpose, what, "
+                        "prev_hash, hash) VALUES ('2025-01-01T00:00:00Z', 'ABC', "
+                        "'91330100MA27XYZ12A', 'credit', 'profile', '', 'h')");
+    expect_exec(store, "UPDATE access_log SET what = 'nothing'", PH_EINVAL,
+                "access_log is append-only: entries cannot be changed");
+    expect_exec(store, "DELETE FROM access_log", PH_EINVAL,
+                "access_log is append-only: entries cannot be deleted");
+
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 3, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 2, got 3");
+    ph_assert_error(ph_schema_migrate(store, 5, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 4, got 5");
     ph_store_free(store);
 }
 

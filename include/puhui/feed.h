@@ -118,6 +118,11 @@ typedef struct ph_feed {
     const char *description;
     size_t column_count;
     const ph_feed_column *columns; /* in file order */
+    /* The DATE or MONTH column that dates a row for point-in-time use: a row
+     * is known from that day (a month: its last day) plus lag_days. NULL for
+     * a snapshot with no date of its own, which is known from the day it is
+     * ingested (see `puhui ingest --known-on`). */
+    const char *time_column;
 } ph_feed;
 
 /* Number of feeds in the catalog. */

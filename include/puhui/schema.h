@@ -11,11 +11,42 @@
  *   institution(id, name, kind) lenders, guarantors, government bodies...
  *   enterprise(uscc, ...)       small and micro enterprises, by their
  *                               18-character unified social credit code
+ *
+ * Version 2, "reference data": industry_section, region (from src/ident).
+ *
+ * Version 3, "data hub feeds": one pair of tables per stored feed (below),
+ * and the ingestion record:
+ *   ingest_run(id, started_at, finished_at, known_on, command)
+ *   ingest_file(id, run_id, feed, path, format, checksum, state, counts...)
+ *   quarantine(id, file_id, feed, path, line, field, value, reason, detail, raw)
+ *
+ * Version 4, "consent and access log":
+ *   consent(id, uscc, institution_id, purpose, sources, raw_access,
+ *           granted_on, expires_on, revoked_at, ...)
+ *   access_log(seq, at, institution_id, uscc, purpose, what, prev_hash, hash)
+ *     append-only (triggers refuse UPDATE and DELETE) and hash-chained.
+ *
+ * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
+ * stored in feed_<name> (the current version of each row; primary key = the
+ * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions
+ * that corrections superseded, with superseded_on and superseded_by = the
+ * ingest_file that superseded them). Columns are the catalog's, in its
+ * order, typed by ph_schema_feed_sql_type: money as INTEGER fen in a column
+ * named <name>_fen; int, region and division INTEGER; share and decimal
+ * REAL; everything else (dates 'YYYY-MM-DD', months 'YYYY-MM') TEXT; an
+ * empty field is NULL. Then four columns of provenance:
+ *   known_on   'YYYY-MM-DD': the first day the platform could know the row
+ *              (point in time: features as of D read only rows known_on <= D)
+ *   file_id    the ingest_file the row came from
+ *   line       its physical line in that file (1-based; the header is line 1)
+ *   row_hash   a 64-bit hash of the row's fields, to tell a correction from
+ *              a repeat
  */
 #ifndef PUHUI_SCHEMA_H
 #define PUHUI_SCHEMA_H
 
 #include "puhui/common.h"
+#include "puhui/feed.h"
 #include "puhui/store.h"
 
 #ifdef __cplusplus
@@ -35,6 +66,28 @@ PH_EXTERN int ph_schema_latest(void);
  * previous version; PH_EMISUSE for a NULL store or an open transaction.
  */
 PH_EXTERN ph_status ph_schema_migrate(ph_store *store, int target, int *applied, ph_error *err);
+
+/* 1 when `feed` is stored in the database (feeds/ and reference/ areas),
+ * 0 for truth files and NULL. */
+PH_EXTERN int ph_schema_feed_stored(const ph_feed *feed);
+
+/* The table of a stored feed: "feed_vat_invoices", or with `history` set
+ * "feed_vat_invoices_history". Errors: PH_EINVAL for a feed that is not
+ * stored; PH_EMISUSE for NULL arguments or a buffer too small. */
+PH_EXTERN ph_status ph_schema_feed_table(const ph_feed *feed, int history, char *buf,
+                                         size_t size, ph_error *err);
+
+/* The SQL column of a catalog column: its name, with "_fen" appended for
+ * money. Errors: PH_EMISUSE for NULL arguments or a buffer too small. */
+PH_EXTERN ph_status ph_schema_feed_column(const ph_feed_column *col, char *buf, size_t size,
+                                          ph_error *err);
+
+/* "INTEGER", "REAL" or "TEXT": how a field type is stored. */
+PH_EXTERN const char *ph_schema_feed_sql_type(ph_field_type type);
+
+/* The DDL of every feed table, as migration 3 runs it (for documentation and
+ * tests). *out is allocated with ctx; free it with ph_free. */
+PH_EXTERN ph_status ph_schema_feed_ddl(const ph_ctx *ctx, char **out, ph_error *err);
 
 #ifdef __cplusplus
 }

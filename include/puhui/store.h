@@ -73,6 +73,10 @@ PH_EXTERN const char *ph_store_sqlite_version(void);
 /* The path or URI the store was opened with. */
 PH_EXTERN const char *ph_store_uri(const ph_store *store);
 
+/* The context the store was opened with (NULL for a NULL store), so that
+ * code given only a store allocates and logs through the caller's context. */
+PH_EXTERN const ph_ctx *ph_store_ctx(const ph_store *store);
+
 /* Run SQL that takes no parameters (DDL, pragmas); several statements allowed. */
 PH_EXTERN ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *err);
 

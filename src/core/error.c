@@ -24,6 +24,7 @@ const char *ph_status_name(ph_status status)
     case PH_ESCHEMA: return "PH_ESCHEMA";
     case PH_EMISUSE: return "PH_EMISUSE";
     case PH_EBUSY: return "PH_EBUSY";
+    case PH_EDENIED: return "PH_EDENIED";
     }
     return "PH_UNKNOWN";
 }
@@ -31,7 +32,7 @@ const char *ph_status_name(ph_status status)
 int ph_status_is_input_error(ph_status status)
 {
     return status == PH_EINVAL || status == PH_ERANGE || status == PH_ENOTFOUND ||
-           status == PH_EEXISTS;
+           status == PH_EEXISTS || status == PH_EDENIED;
 }
 
 void ph_error_clear(ph_error *err)

@@ -125,6 +125,13 @@ static void put_purposes(FILE *out, unsigned purposes)
 }
 
 /* The caller's stream may have failed anywhere above: one check at the end. */
+/* 1 when the feed's time column is a MONTH: a month is known from its last day. */
+static int time_column_is_month(const ph_feed *feed)
+{
+    int col = ph_feed_column_index(feed, feed->time_column);
+    return col >= 0 && feed->columns[col].type == PH_FIELD_MONTH;
+}
+
 static ph_status finish(FILE *out, const char *what, ph_error *err)
 {
     if (fflush(out) != 0 || ferror(out))
@@ -151,6 +158,11 @@ ph_status ph_feed_doc_write(const ph_feed *feed, FILE *out, ph_error *err)
     put_cell(out, feed->source);
     fprintf(out, " |\n| frequency | %s |\n", ph_feed_frequency_name(feed->frequency));
     fprintf(out, "| lag | %d day%s |\n", feed->lag_days, feed->lag_days == 1 ? "" : "s");
+    if (feed->time_column != NULL)
+        fprintf(out, "| known from | `%s`%s + lag |\n", feed->time_column,
+                time_column_is_month(feed) ? " (its last day)" : "");
+    else
+        fputs("| known from | the day it is ingested (a snapshot) |\n", out);
     fputs("| key | ", out);
     put_code_list(out, feed->key, ',');
     fputs(" |\n| purposes | ", out);
@@ -230,6 +242,9 @@ ph_status ph_feed_doc_index(FILE *out, ph_error *err)
           "- **key**: the columns that identify a row; no two rows share a key.\n"
           "- **lag**: days after the period end (or the event) when the source makes a row\n"
           "  available. A point-in-time model must not use a row before then.\n"
+          "- **known from**: the date column that dates a row (a month counts from its last\n"
+          "  day); the row is known from that day plus the lag. A snapshot with no such\n"
+          "  column is known from the day it is ingested.\n"
           "- **purposes**: credit (credit assessment), monitoring (post-loan monitoring),\n"
           "  supply_chain (supply-chain finance).\n\n"
           "Field types:\n\n"

@@ -10,6 +10,8 @@
 #include "puhui/industry.h"
 #include "puhui/region.h"
 
+#include "schema/schema_internal.h"
+
 /* Version 1. Enumerations are CHECK lists so that a bad code is refused by
  * the database itself, whichever program writes the row. */
 static const char CORE_REGISTRY_SQL[] =
@@ -151,10 +153,97 @@ static ph_status seed_reference_data(ph_store *store, ph_error *err)
     return st;
 }
 
+/* Version 3: the data hub's ingestion record; the feed tables themselves are
+ * generated from the catalog by schema_create_feed_tables (feed_tables.c).
+ * ingest_run: one `puhui ingest` command; known_on is the date the run's
+ * data became known (for snapshots and corrections). ingest_file: one file of
+ * a run, with its outcome counts; state 'running' survives a crash, so the
+ * next run can tell it was interrupted. quarantine: one refused row, with the
+ * field, the value and why; `raw` is the line as read (valid UTF-8 or NULL). */
+static const char DATA_HUB_SQL[] =
+    "CREATE TABLE ingest_run ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  known_on TEXT NOT NULL,"
+    "  command TEXT"
+    ");"
+    "CREATE TABLE ingest_file ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES ingest_run(id),"
+    "  feed TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  format TEXT NOT NULL CHECK (format IN ('csv', 'jsonl')),"
+    "  checksum TEXT,"
+    "  state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  rows_read INTEGER NOT NULL DEFAULT 0,"
+    "  accepted INTEGER NOT NULL DEFAULT 0,"
+    "  unchanged INTEGER NOT NULL DEFAULT 0,"
+    "  superseded INTEGER NOT NULL DEFAULT 0,"
+    "  rejected INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE INDEX ingest_file_run ON ingest_file(run_id);"
+    "CREATE TABLE quarantine ("
+    "  id INTEGER PRIMARY KEY,"
+    "  file_id INTEGER NOT NULL REFERENCES ingest_file(id),"
+    "  feed TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  line INTEGER NOT NULL,"
+    "  field TEXT,"
+    "  value TEXT,"
+    "  reason TEXT NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  raw TEXT"
+    ");"
+    "CREATE INDEX quarantine_file ON quarantine(file_id);"
+    "CREATE INDEX quarantine_path_line ON quarantine(path, line);";
+
+/* Version 4: consent and the access log (brief §2). A consent lets one
+ * institution read one enterprise's named sources for one purpose until
+ * expires_on (inclusive) unless revoked. sources: feed names joined by ','
+ * or '*' for all. raw_access 1: raw records may be read, not only derived
+ * features (data minimisation). The access log is append-only: triggers
+ * refuse UPDATE and DELETE, and each entry's hash covers the previous
+ * entry's, so an edit that bypasses the triggers is still detected. */
+static const char CONSENT_SQL[] =
+    "CREATE TABLE consent ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uscc TEXT NOT NULL REFERENCES enterprise(uscc),"
+    "  institution_id TEXT NOT NULL REFERENCES institution(id),"
+    "  purpose TEXT NOT NULL CHECK (purpose IN ('credit', 'monitoring', 'supply_chain')),"
+    "  sources TEXT NOT NULL,"
+    "  raw_access INTEGER NOT NULL DEFAULT 0 CHECK (raw_access IN (0, 1)),"
+    "  granted_on TEXT NOT NULL,"
+    "  expires_on TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  revoked_at TEXT"
+    ");"
+    "CREATE INDEX consent_lookup ON consent(uscc, institution_id, purpose);"
+    "CREATE TABLE access_log ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  institution_id TEXT NOT NULL,"
+    "  uscc TEXT NOT NULL,"
+    "  purpose TEXT NOT NULL,"
+    "  what TEXT NOT NULL,"
+    "  consent_id INTEGER,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");"
+    "CREATE INDEX access_log_uscc ON access_log(uscc);"
+    "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log "
+    "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END;"
+    "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
+    "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
     {2, "reference data", REFERENCE_DATA_SQL, seed_reference_data},
+    {3, "data hub feeds", DATA_HUB_SQL, schema_create_feed_tables},
+    {4, "consent and access log", CONSENT_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

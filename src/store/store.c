@@ -186,6 +186,11 @@ const char *ph_store_uri(const ph_store *store)
     return store != NULL ? store->uri : NULL;
 }
 
+const ph_ctx *ph_store_ctx(const ph_store *store)
+{
+    return store != NULL ? store->ctx : NULL;
+}
+
 /* --- SQL and transactions ------------------------------------------------ */
 
 static ph_status refuse_guarded(const char *fn, ph_error *err)
