@@ -13,6 +13,7 @@
 #include "puhui/industry.h"
 #include "puhui/json.h"
 #include "puhui/money.h"
+#include "puhui/profile.h"
 #include "puhui/rate.h"
 #include "puhui/region.h"
 #include "puhui/schema.h"
