@@ -90,9 +90,8 @@ PH_EXTERN ph_source_set ph_source_set_for_purpose(unsigned purpose);
 PH_EXTERN ph_status ph_source_set_format(ph_source_set set, char *buf, size_t size,
                                          ph_error *err);
 
-/* Today (see the top of this file). PH_ESTORE-free; fails only with
- * PH_ERANGE if the system clock is outside the date range, PH_EMISUSE for
- * NULL out. */
+/* Today (see the top of this file). Fails only with PH_ERANGE when the
+ * system clock gives no usable date, PH_EMISUSE for NULL out. */
 PH_EXTERN ph_status ph_access_today(ph_date *out, ph_error *err);
 
 /* --- Consent ----------------------------------------------------------------- */
@@ -341,9 +340,9 @@ typedef struct ph_audit_anchor {
 } ph_audit_anchor;
 
 typedef struct ph_audit_report {
-    int64_t entries;              /* entries checked */
-    int64_t head_seq;             /* seq of the last entry; 0 for an empty log */
-    char head[PH_AUDIT_HASH_HEX]; /* hash of the last entry (64 zeros when empty) */
+    int64_t entries;              /* entries checked (the bad one included) */
+    int64_t head_seq;             /* seq of the last sound entry; 0 for an empty log */
+    char head[PH_AUDIT_HASH_HEX]; /* its hash, to publish (64 zeros when empty) */
     int intact;                   /* 1 when every check passed */
     int64_t bad_seq;              /* the first bad or missing seq; 0 when intact */
     char problem[PH_ERROR_DETAIL_MAX]; /* what is wrong there; "" when intact */

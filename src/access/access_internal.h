@@ -8,7 +8,7 @@
 #define ACCESS_UTC_MAX 21
 
 /* The current UTC time to the second, "2025-03-01T08:30:00Z".
- * PH_ESTORE-free: fails only with PH_ERANGE if the clock cannot be read. */
+ * Fails only with PH_ERANGE if the clock cannot be read. */
 ph_status access_utc_now(char buf[ACCESS_UTC_MAX], ph_error *err);
 
 /* `d`, or today when d is 0 (the "zero means today" rule of access.h). */
