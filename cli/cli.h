@@ -46,6 +46,9 @@ int ph_cmd_size(ph_cli *cli, int argc, char **argv);
 int ph_cmd_csv(ph_cli *cli, int argc, char **argv);
 int ph_cmd_feeds(ph_cli *cli, int argc, char **argv);
 int ph_cmd_gen(ph_cli *cli, int argc, char **argv);
+int ph_cmd_consent(ph_cli *cli, int argc, char **argv);
+int ph_cmd_audit(ph_cli *cli, int argc, char **argv);
+int ph_cmd_records(ph_cli *cli, int argc, char **argv);
 
 /* The command table (cli/main.c). */
 const ph_cli_command *ph_cli_commands(size_t *count);

@@ -103,6 +103,52 @@ static const ph_cli_command commands[] = {
      "doc: writes DIR/README.md (layout and conventions of all files, an index)\n"
      "and DIR/NAME.md for every feed; docs/formats is made this way.\n",
      ph_cmd_feeds},
+    {"consent", "an enterprise authorises an institution to use its data: grant, revoke, list",
+     "usage: puhui consent grant --enterprise USCC --institution ID --purpose P\n"
+     "                           [--sources a,b|all] [--raw] [--from DATE] --until DATE\n"
+     "       puhui consent revoke (--id N | --enterprise USCC --institution ID --purpose P)\n"
+     "       puhui consent list [--enterprise USCC] [--institution ID] [--live [--asof DATE]]\n"
+     "\n"
+     "P is credit (credit assessment), monitoring (post-loan monitoring) or\n"
+     "supply_chain (supply-chain finance). --sources names feeds of the catalogue\n"
+     "that serve P ('puhui feeds list'); all (the default) is every such feed\n"
+     "today, written out, so feeds added later are not covered. The consent is\n"
+     "valid from --from (default today) to --until, both days included. Without\n"
+     "--raw the institution gets derived features and profiles only; with it,\n"
+     "also the raw rows ('puhui records').\n"
+     "revoke: takes effect at once; by id, or every unrevoked consent of the\n"
+     "enterprise to the institution for P.\n"
+     "list: every consent with its state (live, pending, expired, revoked) as of\n"
+     "--asof (default today); --live shows only the live ones.\n"
+     "Enterprise and institution must be registered in the database.\n",
+     ph_cmd_consent},
+    {"audit", "the access log: verify its hash chain, list who read a firm's data",
+     "usage: puhui audit verify [--head HASH] [--expect-count N]\n"
+     "       puhui audit list [--enterprise USCC] [--institution ID] [--limit N]\n"
+     "\n"
+     "Every read on behalf of an institution, allowed or refused, is an entry of\n"
+     "the access log, chained to the one before by a BLAKE2b-256 hash\n"
+     "(docs/consent.md gives the encoding, to re-verify independently).\n"
+     "verify: checks every entry and link; exit code 1 and the first bad entry\n"
+     "when one was changed, removed, inserted or reordered. It prints the head\n"
+     "hash: publish it. A removed LAST entry is caught only against a published\n"
+     "head: --head HASH (and --expect-count N, the entry count published with it)\n"
+     "prove that nothing up to that entry changed.\n"
+     "list: entries newest first: when, who, whose data, purpose, outcome, what\n"
+     "was read, the sources, the consents relied on and why a read was refused.\n",
+     ph_cmd_audit},
+    {"records", "raw rows of one feed about one firm, for an institution with raw consent",
+     "usage: puhui records --enterprise USCC --as INSTITUTION --feed NAME\n"
+     "                     [--purpose P] [--limit N] [--on DATE]\n"
+     "\n"
+     "Prints the rows of feed NAME about the firm (columns of the catalogue,\n"
+     "money in yuan), on behalf of INSTITUTION for purpose P (default credit).\n"
+     "Allowed only under a live consent that covers the feed for P and grants\n"
+     "raw access (data minimisation: otherwise institutions see features and\n"
+     "profiles only); refused with exit code 2 and what is missing otherwise.\n"
+     "The read, or the refusal, is logged in the access log first. --on is the\n"
+     "date of the read (default today).\n",
+     ph_cmd_records},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

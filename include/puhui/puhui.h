@@ -5,6 +5,7 @@
 #ifndef PUHUI_H
 #define PUHUI_H
 
+#include "puhui/access.h"
 #include "puhui/common.h"
 #include "puhui/csv.h"
 #include "puhui/date.h"

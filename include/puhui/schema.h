@@ -23,8 +23,10 @@
  * Version 4, "consent and access log":
  *   consent(id, uscc, institution_id, purpose, sources, raw_access,
  *           granted_on, expires_on, revoked_at, ...)
- *   access_log(seq, at, institution_id, uscc, purpose, what, prev_hash, hash)
- *     append-only (triggers refuse UPDATE and DELETE) and hash-chained.
+ *   access_log(seq, at, institution_id, uscc, purpose, outcome, what,
+ *              sources, raw, consents, reason, prev_hash, hash)
+ *     append-only (triggers refuse UPDATE and DELETE) and hash-chained
+ *     (access.h, docs/consent.md).
  *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the

@@ -200,39 +200,52 @@ static const char DATA_HUB_SQL[] =
     "CREATE INDEX quarantine_file ON quarantine(file_id);"
     "CREATE INDEX quarantine_path_line ON quarantine(path, line);";
 
-/* Version 4: consent and the access log (brief §2). A consent lets one
- * institution read one enterprise's named sources for one purpose until
- * expires_on (inclusive) unless revoked. sources: feed names joined by ','
- * or '*' for all. raw_access 1: raw records may be read, not only derived
- * features (data minimisation). The access log is append-only: triggers
- * refuse UPDATE and DELETE, and each entry's hash covers the previous
- * entry's, so an edit that bypasses the triggers is still detected. */
+/* Version 4: consent and the access log (brief §2, docs/consent.md). A
+ * consent lets one institution read one enterprise's named sources for one
+ * purpose from granted_on to expires_on (inclusive) unless revoked.
+ * sources: feed names joined by ',' (an explicit list: "all" is expanded
+ * when granted, so feeds added later are never covered by old consents).
+ * raw_access 1: raw records may be read, not only derived features (data
+ * minimisation).
+ * access_log: one entry per decided read, allowed or refused (outcome);
+ * sources: those allowed (for 'denied', those asked for); consents: the ids
+ * relied on, joined by ','; reason: why refused. The log is append-only:
+ * triggers refuse UPDATE and DELETE, and each entry's hash covers the
+ * previous entry's hash (src/access/log.c), so an edit that bypasses the
+ * triggers is still detected by `puhui audit verify`. */
 static const char CONSENT_SQL[] =
     "CREATE TABLE consent ("
     "  id INTEGER PRIMARY KEY,"
     "  uscc TEXT NOT NULL REFERENCES enterprise(uscc),"
     "  institution_id TEXT NOT NULL REFERENCES institution(id),"
     "  purpose TEXT NOT NULL CHECK (purpose IN ('credit', 'monitoring', 'supply_chain')),"
-    "  sources TEXT NOT NULL,"
+    "  sources TEXT NOT NULL CHECK (sources <> ''),"
     "  raw_access INTEGER NOT NULL DEFAULT 0 CHECK (raw_access IN (0, 1)),"
     "  granted_on TEXT NOT NULL,"
-    "  expires_on TEXT NOT NULL,"
+    "  expires_on TEXT NOT NULL CHECK (expires_on >= granted_on),"
     "  created_at TEXT NOT NULL,"
     "  revoked_at TEXT"
     ");"
     "CREATE INDEX consent_lookup ON consent(uscc, institution_id, purpose);"
+    "CREATE INDEX consent_institution ON consent(institution_id);"
     "CREATE TABLE access_log ("
     "  seq INTEGER PRIMARY KEY,"
     "  at TEXT NOT NULL,"
     "  institution_id TEXT NOT NULL,"
     "  uscc TEXT NOT NULL,"
     "  purpose TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL DEFAULT 'allowed'"
+    "    CHECK (outcome IN ('allowed', 'partial', 'denied')),"
     "  what TEXT NOT NULL,"
-    "  consent_id INTEGER,"
+    "  sources TEXT NOT NULL DEFAULT '',"
+    "  raw INTEGER NOT NULL DEFAULT 0 CHECK (raw IN (0, 1)),"
+    "  consents TEXT NOT NULL DEFAULT '',"
+    "  reason TEXT NOT NULL DEFAULT '',"
     "  prev_hash TEXT NOT NULL,"
     "  hash TEXT NOT NULL"
     ");"
-    "CREATE INDEX access_log_uscc ON access_log(uscc);"
+    "CREATE INDEX access_log_uscc ON access_log(uscc, seq);"
+    "CREATE INDEX access_log_institution ON access_log(institution_id, seq);"
     "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log "
     "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END;"
     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "

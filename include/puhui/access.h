@@ -1,0 +1,374 @@
+/*
+ * puhui — consent, the access gate, the access log and raw records
+ * (the data hub's 一次授权、全网通用 and 全流程留痕; brief §2, docs/consent.md).
+ *
+ * An enterprise authorises ONE institution, for ONE purpose (credit
+ * assessment, post-loan monitoring, supply-chain finance), over named
+ * sources (feeds of the catalogue), from granted_on to expires_on inclusive,
+ * optionally with raw access. Every read on behalf of an institution goes
+ * through ph_access_check, which finds the live consents that cover it and
+ * appends an entry to the access log in the same transaction, allowed or
+ * refused. The log is append-only (database triggers) and hash-chained
+ * (BLAKE2b-256), so an edit or deletion made around the triggers is still
+ * detected by ph_audit_verify.
+ *
+ * Data minimisation: institutions get derived features and profiles; raw
+ * rows of a feed (ph_records_read) only under a consent with raw_access.
+ *
+ * Dates are ph_date calendar days. Wherever a date field of a struct below
+ * is 0 (the zero value, 1970-01-01), it means "today": the current day in
+ * the process's local time zone (run the platform with TZ=Asia/Shanghai).
+ * Timestamps (created_at, revoked_at, the log's `at`) are UTC ISO 8601 to
+ * the second: "2025-03-01T08:30:00Z".
+ *
+ * All functions take a store at schema version 4 or later and must be called
+ * with no transaction open on it (they run their own; PH_EMISUSE otherwise).
+ */
+#ifndef PUHUI_ACCESS_H
+#define PUHUI_ACCESS_H
+
+#include "puhui/common.h"
+#include "puhui/date.h"
+#include "puhui/feed.h"
+#include "puhui/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- Purposes ---------------------------------------------------------------
+ * A purpose is one PH_PURPOSE_* bit of feed.h. Its stable name is
+ * ph_feed_purpose_name's: "credit", "monitoring", "supply_chain". */
+
+/* Parse a purpose name s (NUL-terminated, exact, lower case).
+ * Errors: PH_EINVAL (field "purpose", the value) naming the three names;
+ * PH_EMISUSE for NULL s or out. */
+PH_EXTERN ph_status ph_purpose_parse(const char *s, unsigned *out, ph_error *err);
+
+/* "credit assessment", "post-loan monitoring", "supply-chain finance" for one
+ * PH_PURPOSE_* bit; NULL for anything else. */
+PH_EXTERN const char *ph_purpose_title(unsigned purpose);
+
+/* --- Source sets --------------------------------------------------------------
+ * A set of feeds as a bit mask over catalogue indexes: bit i is
+ * ph_feed_at(i). Only stored feeds (ph_schema_feed_stored: the feeds/ and
+ * reference/ areas) can be sources; truth files never are. */
+typedef uint64_t ph_source_set;
+
+#define PH_SOURCE_BIT(index) ((ph_source_set)1 << (index))
+
+/* A buffer that holds ph_source_set_format of any set of today's catalogue. */
+#define PH_SOURCE_SET_FORMAT_MAX 1024
+
+/* Add the feed `name` to *set. Errors: PH_EINVAL (field "sources", value the
+ * name) for a name not in the catalogue or a feed that is not stored;
+ * PH_ERANGE for a catalogue index past 63; PH_EMISUSE for NULL arguments. */
+PH_EXTERN ph_status ph_source_set_add(ph_source_set *set, const char *name, ph_error *err);
+
+/*
+ * Parse a source list: feed names separated by ',' (spaces around a name are
+ * allowed; a repeated name counts once), or "all". With a purpose (one
+ * PH_PURPOSE_* bit), every source must serve that purpose (its catalogue
+ * `purposes` include it) and "all" means every stored feed that serves it;
+ * with purpose 0 there is no such check and "all" is every stored feed.
+ * Errors, all PH_EINVAL with field "sources": an empty list or an empty name
+ * between commas; an unknown or unstored feed (as ph_source_set_add); a
+ * feed that does not serve the purpose ("expected a source used for
+ * post-loan monitoring; patents serves credit only"). PH_EMISUSE for NULL
+ * list or out, or a purpose that is not 0 or one PH_PURPOSE_* bit.
+ */
+PH_EXTERN ph_status ph_source_set_parse(const char *list, unsigned purpose, ph_source_set *out,
+                                        ph_error *err);
+
+/* Every stored feed whose catalogue purposes include `purpose` (any of the
+ * bits given); 0 for no bits. */
+PH_EXTERN ph_source_set ph_source_set_for_purpose(unsigned purpose);
+
+/* Write the set's feed names in catalogue order, joined by "," (the empty
+ * string for an empty set). Bits that are not stored feeds are PH_EINVAL
+ * (field "sources"); a buffer too small or NULL is PH_EMISUSE. */
+PH_EXTERN ph_status ph_source_set_format(ph_source_set set, char *buf, size_t size,
+                                         ph_error *err);
+
+/* Today (see the top of this file). Fails only with PH_ERANGE when the
+ * system clock gives no usable date, PH_EMISUSE for NULL out. */
+PH_EXTERN ph_status ph_access_today(ph_date *out, ph_error *err);
+
+/* --- Consent ----------------------------------------------------------------- */
+
+/* What an enterprise grants (input of ph_consent_grant). */
+typedef struct ph_consent_terms {
+    const char *uscc;           /* the enterprise: a row of table enterprise */
+    const char *institution_id; /* who may read: a row of table institution */
+    unsigned purpose;           /* one PH_PURPOSE_* bit */
+    ph_source_set sources;      /* at least one; each must serve `purpose` */
+    int raw_access;             /* 1: raw records may be read, not only features */
+    ph_date granted_on;         /* first day of validity; 0: today */
+    ph_date expires_on;         /* last day of validity (inclusive); required */
+} ph_consent_terms;
+
+/* A stored consent, as ph_consent_list reports it. Pointers are valid during
+ * the callback only. */
+typedef struct ph_consent {
+    int64_t id;
+    const char *uscc;
+    const char *institution_id;
+    unsigned purpose;
+    ph_source_set sources; /* names no longer in the catalogue are left out */
+    int raw_access;
+    ph_date granted_on;
+    ph_date expires_on;
+    const char *created_at; /* UTC timestamp */
+    const char *revoked_at; /* UTC timestamp, NULL while not revoked */
+} ph_consent;
+
+/*
+ * Record a consent; *id receives its id (ids grow from 1).
+ * "All sources" is whatever the caller put in `sources`
+ * (ph_source_set_for_purpose): the set is stored as explicit feed names, so
+ * a feed added to the catalogue later is never covered by an older consent.
+ * Errors (nothing is stored):
+ *   PH_ENOTFOUND field "enterprise" / "institution" with the value, when
+ *     the enterprise or institution is not registered in the database;
+ *   PH_EINVAL field "purpose" (not exactly one PH_PURPOSE_* bit), "sources"
+ *     (empty, not stored feeds, or a feed not serving the purpose: named),
+ *     "raw_access" (not 0 or 1), "expires_on" (missing, or before
+ *     granted_on: "expected a date on or after granted_on 2025-06-01");
+ *   PH_EMISUSE for NULL store, terms, uscc, institution_id or id;
+ *   store errors (PH_EBUSY, PH_ESTORE).
+ */
+PH_EXTERN ph_status ph_consent_grant(ph_store *store, const ph_consent_terms *terms,
+                                     int64_t *id, ph_error *err);
+
+/*
+ * Revoke consent `id` now (revoked_at = the current UTC time). It refuses
+ * every read from that moment, whatever the read's date.
+ * Errors: PH_ENOTFOUND (field "id") when there is no such consent;
+ * PH_EINVAL (field "id") when it was revoked already, saying when;
+ * PH_EMISUSE for a NULL store; store errors.
+ */
+PH_EXTERN ph_status ph_consent_revoke(ph_store *store, int64_t id, ph_error *err);
+
+/*
+ * Revoke now every consent not yet revoked from enterprise `uscc` to
+ * `institution_id` for `purpose` (expired ones included, so nothing of the
+ * triple can be read again). *revoked (may be NULL) receives how many.
+ * Errors: PH_ENOTFOUND (field "consent") when there is none to revoke,
+ * naming the triple; PH_EINVAL field "purpose"; PH_EMISUSE for NULL store,
+ * uscc or institution_id; store errors.
+ */
+PH_EXTERN ph_status ph_consent_revoke_matching(ph_store *store, const char *uscc,
+                                               const char *institution_id, unsigned purpose,
+                                               int64_t *revoked, ph_error *err);
+
+/* Which consents ph_consent_list reports. Zero-initialised: all of them. */
+typedef struct ph_consent_filter {
+    const char *uscc;           /* NULL: every enterprise */
+    const char *institution_id; /* NULL: every institution */
+    int live_only;              /* 1: only those live on `asof`: not revoked and
+                                   granted_on <= asof <= expires_on */
+    ph_date asof;               /* 0: today */
+} ph_consent_filter;
+
+typedef ph_status (*ph_consent_fn)(void *user, const ph_consent *consent, ph_error *err);
+
+/* Call fn for each consent matching `filter` (NULL: all), by id. A callback
+ * status other than PH_OK stops the walk and is returned. Errors: PH_EMISUSE
+ * for NULL store or fn; store errors. */
+PH_EXTERN ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter,
+                                    ph_consent_fn fn, void *user, ph_error *err);
+
+/* --- The gate ------------------------------------------------------------------ */
+
+typedef enum ph_access_mode {
+    PH_ACCESS_STRICT = 0, /* every source asked for must be covered, or nothing is */
+    PH_ACCESS_SUBSET = 1  /* proceed with the covered sources; refuse only if none is */
+} ph_access_mode;
+
+/* One read on behalf of an institution. Zero-initialise, then fill. */
+typedef struct ph_access_request {
+    const char *institution_id; /* who reads */
+    const char *uscc;           /* whose data */
+    unsigned purpose;           /* one PH_PURPOSE_* bit */
+    ph_source_set sources;      /* the feeds the read needs (at least one) */
+    int raw;                    /* 1: raw records, which need a raw_access consent */
+    ph_date on;                 /* the date of the read; 0: today */
+    const char *what;           /* short text for the log: "profile asof 2025-12-31" */
+    ph_access_mode mode;
+} ph_access_request;
+
+/* One consent per source at most, so 64 always suffice. */
+#define PH_ACCESS_MAX_CONSENTS 64
+
+/* What the gate allowed. */
+typedef struct ph_access_grant {
+    int64_t log_seq;         /* the access-log entry that records this read */
+    ph_source_set allowed;   /* the sources the caller may read */
+    ph_source_set refused;   /* PH_ACCESS_SUBSET: the sources asked for but refused */
+    size_t consent_count;
+    int64_t consent_ids[PH_ACCESS_MAX_CONSENTS]; /* the consents relied on, ascending */
+} ph_access_grant;
+
+/*
+ * The gate every read on behalf of an institution goes through.
+ *
+ * A consent is live for the request when it is from req->uscc to
+ * req->institution_id for req->purpose, not revoked, and granted_on <= on <=
+ * expires_on; when req->raw is set it must also grant raw_access. Several
+ * live consents may together cover the sources (an enterprise that granted
+ * vat_invoices in March and payments_daily in May has granted both); the
+ * grant lists the consents used, each adding at least one source, lowest id
+ * first. A source whose catalogue purposes do not include req->purpose is
+ * never covered.
+ *
+ * STRICT: allowed when every source is covered. SUBSET: allowed when at
+ * least one is; `refused` names the others (the caller reads only
+ * `allowed`).
+ *
+ * Every decided request is logged in the access log in the same
+ * transaction as the decision, which is committed before this returns:
+ * outcome "allowed", "partial" (SUBSET with refusals) or "denied" (the
+ * reason is logged too: regulators see refused attempts). A request that
+ * is malformed or names an unregistered enterprise or institution is
+ * refused before any decision and is not logged.
+ *
+ * Errors:
+ *   PH_EDENIED, with the entry logged, and a message naming what is missing:
+ *     "no live consent from U for institution I to use payments_daily,
+ *     tax_payments for credit assessment; consent 7 expired on 2025-06-30"
+ *     (clauses for each consent of the triple that came close: expired, not
+ *     yet valid, revoked, covers only X, does not grant raw records, is for
+ *     another purpose; at most four, then "and N more");
+ *   PH_ENOTFOUND field "enterprise" / "institution": not registered;
+ *   PH_EINVAL field "purpose", "sources" (empty, or bits that are not
+ *     stored feeds), "what" (empty), "mode";
+ *   PH_EMISUSE for NULL store, req, out, institution_id, uscc or what, or an
+ *     open transaction; store errors (nothing is logged then).
+ * `out` is written on success only.
+ */
+PH_EXTERN ph_status ph_access_check(ph_store *store, const ph_access_request *req,
+                                    ph_access_grant *out, ph_error *err);
+
+/* --- Raw records (data minimisation) ---------------------------------------------- */
+
+typedef struct ph_records_request {
+    const char *institution_id;
+    const char *uscc;
+    unsigned purpose;
+    const char *feed;  /* a stored feed that has a USCC column: "payments_daily" */
+    ph_date on;        /* the date of the read; 0: today */
+    int64_t limit;     /* at most this many rows; 0: all */
+} ph_records_request;
+
+/* values[i] is column i of the feed's catalogue columns, as text in the
+ * feed's file format (money in yuan "12345.67", shares and decimals with the
+ * column's decimals), or NULL for an empty field. Valid during the call. */
+typedef ph_status (*ph_record_fn)(void *user, const ph_feed *feed, const char *const *values,
+                                  ph_error *err);
+
+/*
+ * Read the raw rows of one feed about one enterprise (rows where any USCC
+ * column of the feed is `uscc`), in natural-key order, on behalf of an
+ * institution: allowed only with live consents that cover the feed for the
+ * purpose and grant raw access (ph_access_check with raw = 1, STRICT, what
+ * = "records FEED"), so the read is logged before any row is read. `grant`
+ * (may be NULL) receives the gate's answer on success.
+ * Errors: PH_EDENIED (logged) as ph_access_check; PH_EINVAL field "feed" for
+ * an unknown or unstored feed or one without a USCC column, field "limit"
+ * for a negative limit; everything ph_access_check returns; the callback's
+ * own status, which stops the read.
+ */
+PH_EXTERN ph_status ph_records_read(ph_store *store, const ph_records_request *req,
+                                    ph_record_fn fn, void *user, ph_access_grant *grant,
+                                    ph_error *err);
+
+/* --- The access log ----------------------------------------------------------------- */
+
+/* 64 lowercase hex digits and the NUL. */
+#define PH_AUDIT_HASH_HEX 65
+
+/* One entry of the access log. Pointers valid during the callback only. */
+typedef struct ph_audit_entry {
+    int64_t seq;                /* 1, 2, 3, ... without gaps */
+    const char *at;             /* UTC timestamp of the read */
+    const char *institution_id;
+    const char *uscc;
+    const char *purpose;        /* "credit", "monitoring", "supply_chain" */
+    const char *outcome;        /* "allowed", "partial" or "denied" */
+    const char *what;
+    const char *sources;        /* allowed: the sources read; denied: those asked for */
+    int raw;                    /* 1: raw records were asked for */
+    const char *consents;       /* the consent ids relied on: "7" or "7,9"; "" if denied */
+    const char *reason;         /* why refused (partial: what was refused); "" if allowed */
+    const char *prev_hash;      /* the previous entry's hash; 64 zeros for seq 1 */
+    const char *hash;
+} ph_audit_entry;
+
+/*
+ * The hash of an entry: BLAKE2b-256 (libsodium crypto_generichash, no key)
+ * of the concatenation, for each of these fields in this order, of its
+ * length in bytes as 8-byte big-endian and its UTF-8 bytes:
+ *   "puhui-access-log-v1", seq (decimal), at, institution_id, uscc, purpose,
+ *   outcome, what, sources, raw ("0" or "1"), consents, reason, prev_hash
+ * written as 64 lowercase hex digits to `out`. `entry->hash` is not read.
+ * Errors: PH_EMISUSE for NULL entry, out, or a NULL text field.
+ */
+PH_EXTERN ph_status ph_audit_entry_hash(const ph_audit_entry *entry,
+                                        char out[PH_AUDIT_HASH_HEX], ph_error *err);
+
+/* Which entries ph_audit_list reports. Zero-initialised: all. */
+typedef struct ph_audit_filter {
+    const char *uscc;           /* NULL: every enterprise */
+    const char *institution_id; /* NULL: every institution */
+    int64_t limit;              /* at most this many, newest first; 0: all */
+} ph_audit_filter;
+
+typedef ph_status (*ph_audit_fn)(void *user, const ph_audit_entry *entry, ph_error *err);
+
+/* Call fn for each matching entry, newest (highest seq) first. A callback
+ * status other than PH_OK stops the walk and is returned. Errors:
+ * PH_EINVAL field "limit" when negative; PH_EMISUSE for NULL store or fn;
+ * store errors. */
+PH_EXTERN ph_status ph_audit_list(ph_store *store, const ph_audit_filter *filter,
+                                  ph_audit_fn fn, void *user, ph_error *err);
+
+/* What an operator published earlier to anchor the log's tail. A deleted
+ * LAST entry leaves an intact-looking chain; only an anchor reveals it. */
+typedef struct ph_audit_anchor {
+    const char *head; /* a published head hash; NULL: none */
+    int64_t count;    /* the entry count published with it; 0: none */
+} ph_audit_anchor;
+
+typedef struct ph_audit_report {
+    int64_t entries;              /* entries checked (the bad one included) */
+    int64_t head_seq;             /* seq of the last sound entry; 0 for an empty log */
+    char head[PH_AUDIT_HASH_HEX]; /* its hash, to publish (64 zeros when empty) */
+    int intact;                   /* 1 when every check passed */
+    int64_t bad_seq;              /* the first bad or missing seq; 0 when intact */
+    char problem[PH_ERROR_DETAIL_MAX]; /* what is wrong there; "" when intact */
+} ph_audit_report;
+
+/*
+ * Walk the whole log in seq order and check that seq runs 1, 2, 3... with no
+ * gap, that each entry's hash is the hash of its contents, and that each
+ * prev_hash is the previous entry's hash (64 zeros for the first). With an
+ * anchor: the log must have at least `count` entries, and `head` must be the
+ * hash of entry `count` (or, without a count, of some entry: the log may
+ * have grown since the head was published).
+ * Returns PH_OK when the log is intact. When it is not, returns PH_ESTORE
+ * with field "seq", the first bad seq as value and the problem ("entry 3 was
+ * altered: its contents hash to ... but it records ..."); in that case, as
+ * an exception to the rule, `report` IS written too (intact 0, bad_seq,
+ * problem), so a caller can show the finding.
+ * Other errors: PH_EINVAL field "head" (not 64 hex digits) or "count"
+ * (negative); PH_EMISUSE for NULL store or report; store errors (report not
+ * written).
+ */
+PH_EXTERN ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
+                                    ph_audit_report *report, ph_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUHUI_ACCESS_H */

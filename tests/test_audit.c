@@ -1,0 +1,448 @@
+/* The access log (src/access/log.c): the hash encoding against vectors
+ * computed independently (Python hashlib.blake2b), listing, and
+ * verification catching every kind of tampering made around the triggers. */
+#include "ph_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
+
+typedef struct fixture {
+    char *dir;
+    ph_ctx *ctx;
+    ph_store *store;
+    char firm[PH_USCC_LEN + 1];
+    char other[PH_USCC_LEN + 1];
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof(*fx));
+    assert_non_null(fx);
+    fx->dir = ph_test_tmpdir("audit");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
+    char *path = ph_test_path(fx->dir, "p.db");
+    ph_assert_ok(ph_store_open(fx->ctx, path, NULL, &fx->store, &err), &err);
+    free(path);
+    ph_assert_ok(ph_schema_migrate(fx->store, -1, NULL, &err), &err);
+    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 1, fx->firm, &err), &err);
+    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 2, fx->other, &err), &err);
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
+             "('%s', 'A', 370102, 'C'), ('%s', 'B', 370102, 'F');"
+             "INSERT INTO institution (id, name, kind) VALUES "
+             "('BANK01', 'one', 'commercial_bank'), ('BANK02', 'two', 'village_bank')",
+             fx->firm, fx->other);
+    ph_test_exec(fx->store, sql);
+    ph_source_set set = 0;
+    ph_assert_ok(ph_source_set_parse("vat_invoices", 0, &set, &err), &err);
+    const char *firms[] = {fx->firm, fx->other};
+    for (size_t i = 0; i < 2; i++) {
+        ph_consent_terms t = {firms[i], "BANK01", PH_PURPOSE_CREDIT, set, 0, 0, PH_DATE_MAX};
+        int64_t id = 0;
+        ph_assert_ok(ph_consent_grant(fx->store, &t, &id, &err), &err);
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    ph_store_free(fx->store);
+    ph_ctx_free(fx->ctx);
+    ph_test_rmtree(fx->dir);
+    free(fx->dir);
+    free(fx);
+    return 0;
+}
+
+/* n reads: allowed for the firm by BANK01, the 3rd by BANK02 (refused). */
+static void reads(fixture *fx, int n)
+{
+    for (int i = 1; i <= n; i++) {
+        ph_access_request req;
+        memset(&req, 0, sizeof(req));
+        req.institution_id = i == 3 ? "BANK02" : "BANK01";
+        req.uscc = i == 4 ? fx->other : fx->firm;
+        req.purpose = PH_PURPOSE_CREDIT;
+        ph_error err;
+        ph_assert_ok(ph_source_set_parse("vat_invoices", 0, &req.sources, &err), &err);
+        char what[32];
+        snprintf(what, sizeof(what), "features %d", i);
+        req.what = what;
+        ph_access_grant g;
+        ph_status st = ph_access_check(fx->store, &req, &g, &err);
+        ph_assert_error(st, i == 3 ? PH_EDENIED : PH_OK, &err, NULL);
+    }
+}
+
+static void drop_triggers(fixture *fx)
+{
+    ph_test_exec(fx->store, "DROP TRIGGER access_log_no_update; "
+                            "DROP TRIGGER access_log_no_delete");
+}
+
+static void hash_of(fixture *fx, int64_t seq, char out[PH_AUDIT_HASH_HEX])
+{
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_prepare(fx->store, "SELECT hash FROM access_log WHERE seq = ?", &stmt,
+                                  &err),
+                 &err);
+    ph_assert_ok(ph_stmt_bind_int64(stmt, 1, seq, &err), &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    snprintf(out, PH_AUDIT_HASH_HEX, "%s", ph_stmt_column_text(stmt, 0));
+    ph_stmt_free(stmt);
+}
+
+/* Verification fails at `seq` with a message containing `needle`. */
+static void expect_broken(fixture *fx, const ph_audit_anchor *anchor, int64_t seq,
+                          const char *needle)
+{
+    ph_audit_report r;
+    memset(&r, 0, sizeof(r));
+    ph_error err;
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "field seq, value '%lld': ", (long long)seq);
+    ph_assert_error(ph_audit_verify(fx->store, anchor, &r, &err), PH_ESTORE, &err, prefix);
+    ph_assert_error(PH_ESTORE, PH_ESTORE, &err, needle);
+    assert_int_equal(r.intact, 0);
+    assert_int_equal(r.bad_seq, seq);
+    assert_non_null(strstr(err.message, r.problem));
+}
+
+static void test_hash_vectors(void **state)
+{
+    (void)state;
+    ph_audit_entry e = {1, "2025-01-02T03:04:05Z", "BANK01", "913701020000000015", "credit",
+                        "allowed", "profile asof 2025-12-31", "vat_invoices,payments_daily", 0,
+                        "3,7", "", ZEROS, NULL};
+    char h1[PH_AUDIT_HASH_HEX], h2[PH_AUDIT_HASH_HEX];
+    ph_error err;
+    ph_assert_ok(ph_audit_entry_hash(&e, h1, &err), &err);
+    assert_string_equal(h1, "0dbd9a4405608c36d41de15eb143c601253a45f5d28b08404e26bd570bc07b34");
+    e.seq = 2;
+    e.institution_id = "银行";
+    e.raw = 1;
+    e.prev_hash = h1;
+    ph_assert_ok(ph_audit_entry_hash(&e, h2, &err), &err);
+    assert_string_equal(h2, "390007de9f87722c39b5efaf9aaa3640038fcace0fd385b6dada3b7ebbfe6604");
+    /* the length prefixes keep field boundaries: moving a character between
+     * two fields changes the hash */
+    e.what = "profile asof 2025-12-3";
+    e.sources = "1vat_invoices,payments_daily";
+    ph_assert_ok(ph_audit_entry_hash(&e, h1, &err), &err);
+    assert_string_not_equal(h1, h2);
+    e.reason = NULL;
+    ph_assert_error(ph_audit_entry_hash(&e, h1, &err), PH_EMISUSE, &err, NULL);
+}
+
+static void test_verify_intact(void **state)
+{
+    fixture *fx = *state;
+    ph_audit_report r;
+    ph_error err;
+    ph_assert_ok(ph_audit_verify(fx->store, NULL, &r, &err), &err);
+    assert_int_equal(r.entries, 0);
+    assert_int_equal(r.head_seq, 0);
+    assert_string_equal(r.head, ZEROS);
+    assert_int_equal(r.intact, 1);
+    assert_int_equal(r.bad_seq, 0);
+    assert_string_equal(r.problem, "");
+
+    reads(fx, 5);
+    ph_assert_ok(ph_audit_verify(fx->store, NULL, &r, &err), &err);
+    assert_int_equal(r.entries, 5);
+    assert_int_equal(r.head_seq, 5);
+    char h5[PH_AUDIT_HASH_HEX], h3[PH_AUDIT_HASH_HEX];
+    hash_of(fx, 5, h5);
+    hash_of(fx, 3, h3);
+    assert_string_equal(r.head, h5);
+
+    /* anchored: the head published now, and an older one after the log grew */
+    ph_audit_anchor a = {h5, 5};
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    a.count = 0;
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    a.head = h3;
+    a.count = 3;
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    for (char *p = h3; *p; p++) /* published heads may be upper case */
+        *p = (char)(*p >= 'a' && *p <= 'f' ? *p - 'a' + 'A' : *p);
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    a.count = 0;
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+
+    a.head = "abc";
+    ph_assert_error(ph_audit_verify(fx->store, &a, &r, &err), PH_EINVAL, &err,
+                    "field head, value 'abc': expected 64 hexadecimal digits (a BLAKE2b-256 "
+                    "hash), got 3 characters");
+    a.head = NULL;
+    a.count = -1;
+    ph_assert_error(ph_audit_verify(fx->store, &a, &r, &err), PH_EINVAL, &err,
+                    "field count, value '-1'");
+    ph_assert_error(ph_audit_verify(fx->store, NULL, NULL, &err), PH_EMISUSE, &err, NULL);
+
+    /* the triggers still stand in an untampered database */
+    ph_assert_error(ph_store_exec(fx->store, "DELETE FROM access_log WHERE seq = 5", &err),
+                    PH_EINVAL, &err, "access_log is append-only: entries cannot be deleted");
+}
+
+static void test_tamper_edit(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "UPDATE access_log SET what = 'nothing to see' WHERE seq = 3");
+    char h3[PH_AUDIT_HASH_HEX];
+    hash_of(fx, 3, h3);
+    char needle[256];
+    snprintf(needle, sizeof(needle), "entry 3 was altered: its contents hash to ");
+    expect_broken(fx, NULL, 3, needle);
+    snprintf(needle, sizeof(needle), " but it records %s", h3);
+    expect_broken(fx, NULL, 3, needle);
+    ph_audit_report r;
+    ph_error err;
+    (void)ph_audit_verify(fx->store, NULL, &r, &err);
+    assert_int_equal(r.entries, 3);
+    assert_int_equal(r.head_seq, 2); /* the last sound entry */
+}
+
+static void test_tamper_edit_outcome(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 4);
+    drop_triggers(fx); /* hide the refusal: it was entry 3 */
+    ph_test_exec(fx->store, "UPDATE access_log SET outcome = 'allowed', reason = '' "
+                            "WHERE seq = 3");
+    expect_broken(fx, NULL, 3, "entry 3 was altered");
+}
+
+/* An editor who also recomputes the entry's own hash breaks the link to
+ * the next entry instead. */
+static void test_tamper_rewrite_with_hash(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "UPDATE access_log SET what = 'rewritten' WHERE seq = 3");
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_prepare(fx->store,
+                                  "SELECT seq, at, institution_id, uscc, purpose, outcome, "
+                                  "what, sources, raw, consents, reason, prev_hash "
+                                  "FROM access_log WHERE seq = 3",
+                                  &stmt, &err),
+                 &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    ph_audit_entry e = {ph_stmt_column_int64(stmt, 0), ph_stmt_column_text(stmt, 1),
+                        ph_stmt_column_text(stmt, 2), ph_stmt_column_text(stmt, 3),
+                        ph_stmt_column_text(stmt, 4), ph_stmt_column_text(stmt, 5),
+                        ph_stmt_column_text(stmt, 6), ph_stmt_column_text(stmt, 7),
+                        (int)ph_stmt_column_int64(stmt, 8), ph_stmt_column_text(stmt, 9),
+                        ph_stmt_column_text(stmt, 10), ph_stmt_column_text(stmt, 11), NULL};
+    char forged[PH_AUDIT_HASH_HEX];
+    ph_assert_ok(ph_audit_entry_hash(&e, forged, &err), &err);
+    ph_stmt_free(stmt);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "UPDATE access_log SET hash = '%s' WHERE seq = 3", forged);
+    ph_test_exec(fx->store, sql);
+    expect_broken(fx, NULL, 4, "entry 4 does not follow entry 3: it records prev_hash ");
+    char needle[128];
+    snprintf(needle, sizeof(needle), "but entry 3's hash is %s", forged);
+    expect_broken(fx, NULL, 4, needle);
+}
+
+static void test_tamper_delete_middle(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "DELETE FROM access_log WHERE seq = 3");
+    expect_broken(fx, NULL, 3, "entry 3 is missing: the log goes from entry 2 to entry 4");
+}
+
+static void test_tamper_delete_first(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 2);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "DELETE FROM access_log WHERE seq = 1");
+    expect_broken(fx, NULL, 1, "entry 1 is missing: the log goes from entry 0 to entry 2");
+}
+
+/* Deleting and renumbering keeps seq without gaps, but not the chain. */
+static void test_tamper_delete_and_renumber(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "DELETE FROM access_log WHERE seq = 3; "
+                            "UPDATE access_log SET seq = 1 - seq WHERE seq > 3; "
+                            "UPDATE access_log SET seq = -seq WHERE seq < 0");
+    expect_broken(fx, NULL, 3, "entry 3 was altered");
+}
+
+static void test_tamper_delete_last(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    ph_audit_report r;
+    ph_error err;
+    ph_assert_ok(ph_audit_verify(fx->store, NULL, &r, &err), &err);
+    char head[PH_AUDIT_HASH_HEX];
+    memcpy(head, r.head, sizeof(head)); /* the operator publishes this */
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "DELETE FROM access_log WHERE seq = 5");
+
+    /* without the anchor the shortened chain looks whole: that is why heads are published */
+    ph_assert_ok(ph_audit_verify(fx->store, NULL, &r, &err), &err);
+    assert_int_equal(r.entries, 4);
+
+    ph_audit_anchor a = {head, 0};
+    char needle[256];
+    snprintf(needle, sizeof(needle),
+             "no entry has the published head hash %s: the entries after entry 4 (at least "
+             "entry 5) were deleted, or the log was rewritten",
+             head);
+    expect_broken(fx, &a, 5, needle);
+    a.head = NULL;
+    a.count = 5;
+    expect_broken(fx, &a, 5, "entry 5 is missing: the log ends at entry 4 but 5 entries were "
+                             "published");
+    a.head = head;
+    expect_broken(fx, &a, 5, "entry 5 is missing");
+}
+
+/* A head that names an entry which is no longer what was published. */
+static void test_anchor_mismatch(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    char h2[PH_AUDIT_HASH_HEX];
+    hash_of(fx, 2, h2);
+    ph_audit_anchor a = {h2, 3};
+    char needle[256];
+    snprintf(needle, sizeof(needle),
+             "entry 3 does not have the published head hash %s: it, or an entry before it, "
+             "was rewritten",
+             h2);
+    expect_broken(fx, &a, 3, needle);
+}
+
+static void test_tamper_reorder(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "UPDATE access_log SET seq = -2 WHERE seq = 2;"
+                            "UPDATE access_log SET seq = 2 WHERE seq = 4;"
+                            "UPDATE access_log SET seq = 4 WHERE seq = -2");
+    expect_broken(fx, NULL, 2, "entry 2 was altered");
+}
+
+static void test_tamper_insert(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 3);
+    drop_triggers(fx);
+    /* make room at 2 and insert a forged entry there */
+    ph_test_exec(fx->store, "UPDATE access_log SET seq = seq + 10 WHERE seq >= 2;"
+                            "UPDATE access_log SET seq = seq - 9 WHERE seq >= 12;"
+                            "INSERT INTO access_log (seq, at, institution_id, uscc, purpose, "
+                            "what, prev_hash, hash) SELECT 2, at, 'BANK02', uscc, purpose, "
+                            "'forged', hash, hash FROM access_log WHERE seq = 1");
+    expect_broken(fx, NULL, 2, "entry 2 was altered");
+    /* an entry appended with a chain-correct hash is an append: only an
+     * anchor published before it could tell, and it is not a gap */
+}
+
+typedef struct seen_entries {
+    size_t count;
+    int64_t seqs[16];
+    char last_what[64];
+} seen_entries;
+
+static ph_status keep_entry(void *user, const ph_audit_entry *e, ph_error *err)
+{
+    (void)err;
+    seen_entries *s = user;
+    assert_true(s->count < 16);
+    s->seqs[s->count++] = e->seq;
+    snprintf(s->last_what, sizeof(s->last_what), "%s/%s/%s", e->what, e->outcome,
+             e->institution_id);
+    return PH_OK;
+}
+
+static ph_status stop_entry(void *user, const ph_audit_entry *e, ph_error *err)
+{
+    (void)user, (void)e;
+    return ph_error_set(err, PH_EIO, NULL, NULL, "stop");
+}
+
+static void test_list(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 5);
+    seen_entries s;
+    memset(&s, 0, sizeof(s));
+    ph_error err;
+    ph_audit_filter f = {fx->firm, NULL, 0};
+    ph_assert_ok(ph_audit_list(fx->store, &f, keep_entry, &s, &err), &err);
+    assert_int_equal(s.count, 4); /* entry 4 is about the other firm */
+    assert_int_equal(s.seqs[0], 5);
+    assert_int_equal(s.seqs[1], 3);
+    assert_int_equal(s.seqs[2], 2);
+    assert_int_equal(s.seqs[3], 1);
+    assert_string_equal(s.last_what, "features 1/allowed/BANK01");
+
+    memset(&s, 0, sizeof(s));
+    f.institution_id = "BANK02";
+    ph_assert_ok(ph_audit_list(fx->store, &f, keep_entry, &s, &err), &err);
+    assert_int_equal(s.count, 1);
+    assert_string_equal(s.last_what, "features 3/denied/BANK02");
+
+    memset(&s, 0, sizeof(s));
+    ph_audit_filter newest = {NULL, NULL, 2};
+    ph_assert_ok(ph_audit_list(fx->store, &newest, keep_entry, &s, &err), &err);
+    assert_int_equal(s.count, 2);
+    assert_int_equal(s.seqs[0], 5);
+    assert_int_equal(s.seqs[1], 4);
+
+    memset(&s, 0, sizeof(s));
+    ph_assert_ok(ph_audit_list(fx->store, NULL, keep_entry, &s, &err), &err);
+    assert_int_equal(s.count, 5);
+    ph_assert_error(ph_audit_list(fx->store, NULL, stop_entry, NULL, &err), PH_EIO, &err,
+                    "stop");
+    newest.limit = -3;
+    ph_assert_error(ph_audit_list(fx->store, &newest, keep_entry, &s, &err), PH_EINVAL, &err,
+                    "field limit, value '-3': expected a positive number of entries, or 0 "
+                    "for all");
+    ph_assert_error(ph_audit_list(fx->store, NULL, NULL, &s, &err), PH_EMISUSE, &err, NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hash_vectors),
+        cmocka_unit_test_setup_teardown(test_verify_intact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_edit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_edit_outcome, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_rewrite_with_hash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_middle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_and_renumber, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_delete_last, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_anchor_mismatch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_reorder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tamper_insert, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
