@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ph_feed_load.h"
 #include "ph_test.h"
 
 /* Firms of the fixtures: valid codes, in byte order. */
@@ -27,7 +28,7 @@ typedef struct fx {
     ph_store *store;
 } fx;
 
-static ph_store *fx_open(fx *f, const char *name)
+static inline ph_store *fx_open(fx *f, const char *name)
 {
     char *path = ph_test_path(f->dir, name);
     ph_store *store = NULL;
@@ -37,7 +38,7 @@ static ph_store *fx_open(fx *f, const char *name)
     return store;
 }
 
-static int fx_setup(void **state)
+static inline int fx_setup(void **state)
 {
     fx *f = calloc(1, sizeof(*f));
     ph_error err;
@@ -51,7 +52,7 @@ static int fx_setup(void **state)
     return 0;
 }
 
-static int fx_teardown(void **state)
+static inline int fx_teardown(void **state)
 {
     fx *f = *state;
     ph_store_free(f->store);
@@ -62,8 +63,8 @@ static int fx_teardown(void **state)
     return 0;
 }
 
-static void sqlf(ph_store *store, const char *fmt, ...) PH_PRINTF(2, 3);
-static void sqlf(ph_store *store, const char *fmt, ...)
+static inline void sqlf(ph_store *store, const char *fmt, ...) PH_PRINTF(2, 3);
+static inline void sqlf(ph_store *store, const char *fmt, ...)
 {
     char sql[2048];
     va_list ap;
@@ -73,7 +74,7 @@ static void sqlf(ph_store *store, const char *fmt, ...)
     ph_test_exec(store, sql);
 }
 
-static ph_date day(const char *text)
+static inline ph_date day(const char *text)
 {
     ph_date d = 0;
     ph_error err;
@@ -82,7 +83,7 @@ static ph_date day(const char *text)
 }
 
 /* "YYYY-MM-DD" of a date + days into buf. */
-static const char *plus(ph_date d, int days, char *buf)
+static inline const char *plus(ph_date d, int days, char *buf)
 {
     ph_error err;
     ph_assert_ok(ph_date_format(d + days, buf, PH_DATE_FORMAT_MAX, &err), &err);
@@ -90,7 +91,7 @@ static const char *plus(ph_date d, int days, char *buf)
 }
 
 /* known_on of a monthly row: the month's last day + lag. */
-static const char *month_known(const char *month, int lag, char *buf)
+static inline const char *month_known(const char *month, int lag, char *buf)
 {
     ph_month m;
     ph_date last;
@@ -101,13 +102,13 @@ static const char *month_known(const char *month, int lag, char *buf)
 }
 
 /* "YYYY-MM" of month index k counted from 2024-01. */
-static const char *month_k(int k, char *buf)
+static inline const char *month_k(int k, char *buf)
 {
     snprintf(buf, 8, "%04d-%02d", 2024 + k / 12, k % 12 + 1);
     return buf;
 }
 
-static void add_firm(ph_store *s, const char *uscc, int region, const char *industry,
+static inline void add_firm(ph_store *s, const char *uscc, int region, const char *industry,
                      const char *registered_on, const char *status, const char *status_date,
                      const char *known_on)
 {
@@ -118,7 +119,7 @@ static void add_firm(ph_store *s, const char *uscc, int region, const char *indu
          uscc, region, industry, registered_on, status, sd, known_on);
 }
 
-static void add_vat(ph_store *s, const char *uscc, const char *month, long long sales_fen,
+static inline void add_vat(ph_store *s, const char *uscc, const char *month, long long sales_fen,
                     long long purchase_fen, const char *share)
 {
     char k[16];
@@ -127,7 +128,7 @@ static void add_vat(ph_store *s, const char *uscc, const char *month, long long 
          uscc, month, sales_fen, purchase_fen, share ? share : "NULL", month_known(month, 15, k));
 }
 
-static void add_payment(ph_store *s, const char *uscc, const char *date, int count,
+static inline void add_payment(ph_store *s, const char *uscc, const char *date, int count,
                         long long inflow_fen)
 {
     char k[16];
@@ -139,7 +140,7 @@ static void add_payment(ph_store *s, const char *uscc, const char *date, int cou
 /* Assert a feature's value (exactly, or within 1e-9 relative for non-integers). */
 #define assert_feature(values, name, expected) \
     assert_feature_((values), (name), (expected), __FILE__, __LINE__)
-static void assert_feature_(const double *values, const char *name, double expected,
+static inline void assert_feature_(const double *values, const char *name, double expected,
                             const char *file, int line)
 {
     int i = ph_feature_index(name);
@@ -155,7 +156,7 @@ static void assert_feature_(const double *values, const char *name, double expec
 }
 
 /* One firm's features as of a date, through the single-firm path. */
-static void features_of(ph_store *store, const char *uscc, const char *asof, double *values)
+static inline void features_of(ph_store *store, const char *uscc, const char *asof, double *values)
 {
     ph_error err;
     ph_assert_ok(ph_features_for(store, uscc, day(asof), values, &err), &err);

@@ -223,11 +223,16 @@ void fs_peer_lookup(const fs_peer_table *t, const fs_data *data, size_t f, size_
 ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_table *t,
                         ph_error *err)
 {
-    ph_stmt *del = NULL, *ins = NULL;
+    ph_stmt *del = NULL, *ins = NULL, *mark = NULL;
     ph_status st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
     st = ph_store_prepare(store, "DELETE FROM feature_peer WHERE asof = ?", &del, err);
+    if (st == PH_OK)
+        st = ph_store_prepare(store, "INSERT OR REPLACE INTO feature_peer_date (asof, firms, "
+                                     "computed_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', "
+                                     "'now'))",
+                              &mark, err);
     if (st == PH_OK)
         st = ph_store_prepare(store, "INSERT INTO feature_peer (asof, peer_group, feature, "
                                      "median, n) VALUES (?, ?, ?, ?, ?)",
@@ -238,6 +243,15 @@ ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_tabl
         if (st == PH_OK)
             st = ph_stmt_bind_text(del, 1, date, -1, err);
         if (st == PH_OK && (st = ph_stmt_step(del, err)) == PH_DONE)
+            st = PH_OK;
+        int64_t firms = 0;
+        for (size_t f = 0; f < data->nfirms; f++)
+            firms += fs_registration(data, f, j) != NULL;
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(mark, 1, date, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(mark, 2, firms, err);
+        if (st == PH_OK && (st = ph_stmt_step(mark, err)) == PH_DONE)
             st = PH_OK;
         for (size_t g = 0; st == PH_OK && g < t->ngroups; g++)
             for (int in = 0; st == PH_OK && in < FS_PEER_INPUTS; in++) {
@@ -261,6 +275,7 @@ ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_tabl
     }
     ph_stmt_free(del);
     ph_stmt_free(ins);
+    ph_stmt_free(mark);
     if (st == PH_OK)
         return ph_store_commit(store, err);
     ph_store_rollback(store, NULL);
@@ -285,8 +300,8 @@ ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peer
     ph_stmt *stmt = NULL;
     st = ph_store_prepare(store, "SELECT peer_group, feature, median, n FROM feature_peer "
                                  "WHERE asof = ?1 AND peer_group IN (?2, ?3, ?4) "
-                                 "UNION ALL SELECT NULL, NULL, NULL, COUNT(*) FROM ("
-                                 "SELECT 1 FROM feature_peer WHERE asof = ?1 LIMIT 1)",
+                                 "UNION ALL SELECT NULL, NULL, NULL, COUNT(*) FROM "
+                                 "feature_peer_date WHERE asof = ?1",
                           &stmt, err);
     for (int i = 0; st == PH_OK && i < 4; i++)
         st = ph_stmt_bind_text(stmt, i + 1, i == 0 ? date : names[i - 1], -1, err);

@@ -243,7 +243,8 @@ static const char CONSENT_SQL[] =
  * batch over all firms, so that one firm's features can be read alone.
  * peer_group: section letter (or '*' for all) and a division code,
  * "C:370100"; feature: the value's name ("sales_12m"); n: firms with a
- * value. The history tables of feeds whose key does not start with the
+ * value. feature_peer_date records each date whose medians were computed
+ * (firms: how many were known then), even when no group had a value. The history tables of feeds whose key does not start with the
  * firm's code get a uscc index, so that one firm's superseded versions are
  * found without a scan. */
 static const char FEATURE_STORE_SQL[] =
@@ -255,6 +256,11 @@ static const char FEATURE_STORE_SQL[] =
     "  n INTEGER NOT NULL CHECK (n > 0),"
     "  PRIMARY KEY (asof, peer_group, feature)"
     ") WITHOUT ROWID;"
+    "CREATE TABLE feature_peer_date ("
+    "  asof TEXT PRIMARY KEY,"
+    "  firms INTEGER NOT NULL,"
+    "  computed_at TEXT NOT NULL"
+    ");"
     "CREATE INDEX feed_litigation_history_uscc ON feed_litigation_history(uscc);"
     "CREATE INDEX feed_penalties_history_uscc ON feed_penalties_history(uscc);"
     "CREATE INDEX feed_patents_history_uscc ON feed_patents_history(uscc);"
