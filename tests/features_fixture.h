@@ -104,7 +104,8 @@ static inline const char *month_known(const char *month, int lag, char *buf)
 /* "YYYY-MM" of month index k counted from 2024-01. */
 static inline const char *month_k(int k, char *buf)
 {
-    snprintf(buf, 8, "%04d-%02d", 2024 + k / 12, k % 12 + 1);
+    ph_error err;
+    ph_assert_ok(ph_month_format(2024 * 12 + k, buf, PH_MONTH_FORMAT_MAX, &err), &err);
     return buf;
 }
 

@@ -41,13 +41,13 @@ static ph_status sorted_dates(const ph_ctx *ctx, const ph_date *asof, size_t cou
     qsort(d, count, sizeof(*d), cmp_date);
     for (size_t i = 0; i < count; i++) {
         char text[PH_DATE_FORMAT_MAX] = "";
-        if (d[i] < lo || d[i] > hi || (i > 0 && d[i] == d[i - 1])) {
+        int out_of_range = d[i] < lo || d[i] > hi;
+        if (out_of_range || (i > 0 && d[i] == d[i - 1])) {
             (void)ph_date_format(d[i], text, sizeof(text), NULL);
             ph_free(ctx, d);
             return ph_error_set(err, PH_EINVAL, "asof", text,
-                                d[i] < lo || d[i] > hi
-                                    ? "expected a date from 1949-01-01 to 2089-12-31"
-                                    : "expected each as-of date once, got it twice");
+                                out_of_range ? "expected a date from 1949-01-01 to 2089-12-31"
+                                             : "expected each as-of date once, got it twice");
         }
     }
     *out = d;
