@@ -199,7 +199,7 @@ PH_EXTERN ph_status ph_features_batch(ph_store *store, const ph_date *asof, size
  * ph_features_batch gives for the same firm and date.
  *
  * When no peer medians are stored for `asof`, they are computed first by a
- * ph_features_batch over all firms for that date with store_peers (seconds
+ * ph_features_batch over all firms for that date with store_peers (13 s
  * for 100,000 firms; see docs/features.md), so the store must then be
  * writable. They are not recomputed when data arrives later: run
  * `puhui features --asof DATE` (or a batch with store_peers) to refresh.
