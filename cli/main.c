@@ -149,6 +149,23 @@ static const ph_cli_command commands[] = {
      "The read, or the refusal, is logged in the access log first. --on is the\n"
      "date of the read (default today).\n",
      ph_cmd_records},
+    {"features", "compute the feature store: export, list, show one firm, doc",
+     "usage: puhui features --asof DATE --out FILE.csv [--threads N]\n"
+     "       puhui features --from YYYY-MM --to YYYY-MM --out FILE.csv [--threads N]\n"
+     "       puhui features list\n"
+     "       puhui features show --enterprise USCC --asof DATE\n"
+     "       puhui features doc [--out FILE]\n"
+     "\n"
+     "Computes every feature of every enterprise from the feed tables, as the\n"
+     "platform knew them on each as-of date (point in time), and writes one CSV\n"
+     "row per enterprise and date: uscc, asof, then the features in catalogue\n"
+     "order; a missing value is an empty cell. --from/--to makes a monthly panel\n"
+     "with each month's last day as the as-of date. The peer-group medians of\n"
+     "those dates are stored in the database for single-firm reads.\n"
+     "list: the catalogue (name, unit, profile dimension, what higher means).\n"
+     "show: one enterprise's features with their units (an operator command).\n"
+     "doc: the catalogue in Markdown; docs/features.md is made this way.\n",
+     ph_cmd_features},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

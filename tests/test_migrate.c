@@ -90,11 +90,12 @@ static const ph_migration ACCOUNTS[] = {
      fill_balance_class},
 };
 
-/* Five trivial versions, to make a database "from the future". */
-static const ph_migration FIVE[] = {
+/* Trivial versions, to make a database "from the future" (one more than
+ * the platform's schema has). */
+static const ph_migration FUTURE[] = {
     {1, "one", "CREATE TABLE t1 (x)", NULL}, {2, "two", "CREATE TABLE t2 (x)", NULL},
     {3, "three", "CREATE TABLE t3 (x)", NULL}, {4, "four", "CREATE TABLE t4 (x)", NULL},
-    {5, "five", "CREATE TABLE t5 (x)", NULL},
+    {5, "five", "CREATE TABLE t5 (x)", NULL}, {6, "six", "CREATE TABLE t6 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -219,18 +220,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FIVE, 5, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 6, -1, NULL, &err), &err);
     int applied = -7;
-    ph_assert_error(ph_store_migrate(store, FIVE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
+    ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 5 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 6 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 5 is newer than this puhui "
-                                     "(knows up to 4); upgrade puhui");
-    assert_int_equal(schema_version(store), 5);
+    assert_string_equal(err.message, "database schema version 6 is newer than this puhui "
+                                     "(knows up to 5); upgrade puhui");
+    assert_int_equal(schema_version(store), 6);
     ph_store_free(store);
 }
 
@@ -420,7 +421,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 4);
+    assert_int_equal(ph_schema_latest(), 5);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -488,8 +489,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 2);
-    assert_int_equal(schema_version(store), 4);
+    assert_int_equal(applied, 3);
+    assert_int_equal(schema_version(store), 5);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -523,8 +524,8 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 5, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 4, got 5");
+    ph_assert_error(ph_schema_migrate(store, 6, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 5, got 6");
     ph_store_free(store);
 }
 

@@ -10,6 +10,7 @@
 #include "puhui/csv.h"
 #include "puhui/date.h"
 #include "puhui/feed.h"
+#include "puhui/features.h"
 #include "puhui/gen.h"
 #include "puhui/industry.h"
 #include "puhui/json.h"

@@ -28,6 +28,11 @@
  *     append-only (triggers refuse UPDATE and DELETE) and hash-chained
  *     (access.h, docs/consent.md).
  *
+ * Version 5, "feature store":
+ *   feature_peer(asof, peer_group, feature, median, n)  peer-group medians
+ *     (see features.h), and uscc indexes on the history tables of feeds
+ *     whose key does not start with the firm's code.
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions

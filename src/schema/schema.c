@@ -251,12 +251,45 @@ static const char CONSENT_SQL[] =
     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
     "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END;";
 
+/* Version 5: the feature store (src/features). feature_peer holds the
+ * median of each peer group's values at each as-of date, computed by a
+ * batch over all firms, so that one firm's features can be read alone.
+ * peer_group: section letter (or '*' for all) and a division code,
+ * "C:370100"; feature: the value's name ("sales_12m"); n: firms with a
+ * value. feature_peer_date records each date whose medians were computed
+ * (firms: how many were known then), even when no group had a value. The history tables of feeds whose key does not start with the
+ * firm's code get a uscc index, so that one firm's superseded versions are
+ * found without a scan. */
+static const char FEATURE_STORE_SQL[] =
+    "CREATE TABLE feature_peer ("
+    "  asof TEXT NOT NULL,"
+    "  peer_group TEXT NOT NULL,"
+    "  feature TEXT NOT NULL,"
+    "  median REAL NOT NULL,"
+    "  n INTEGER NOT NULL CHECK (n > 0),"
+    "  PRIMARY KEY (asof, peer_group, feature)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE feature_peer_date ("
+    "  asof TEXT PRIMARY KEY,"
+    "  firms INTEGER NOT NULL,"
+    "  computed_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX feed_litigation_history_uscc ON feed_litigation_history(uscc);"
+    "CREATE INDEX feed_penalties_history_uscc ON feed_penalties_history(uscc);"
+    "CREATE INDEX feed_patents_history_uscc ON feed_patents_history(uscc);"
+    "CREATE INDEX feed_credit_loans_history_uscc ON feed_credit_loans_history(uscc);"
+    "CREATE INDEX feed_credit_status_history_uscc ON feed_credit_status_history(uscc);"
+    "CREATE INDEX feed_supply_chain_history_supplier ON "
+    "feed_supply_chain_history(supplier_uscc);"
+    "CREATE INDEX feed_supply_chain_history_buyer ON feed_supply_chain_history(buyer_uscc);";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
     {2, "reference data", REFERENCE_DATA_SQL, seed_reference_data},
     {3, "data hub feeds", DATA_HUB_SQL, schema_create_feed_tables},
     {4, "consent and access log", CONSENT_SQL, NULL},
+    {5, "feature store", FEATURE_STORE_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

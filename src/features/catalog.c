@@ -1,0 +1,291 @@
+/*
+ * The feature catalogue: one row of data per feature, from which the CSV
+ * header, `puhui features list`, docs/features.md and, later, reason codes
+ * are all derived. The definitions themselves are in compute.c; each
+ * description here says exactly what compute.c does, in a credit officer's
+ * words.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "features/features_internal.h"
+
+#define Y PH_UNIT_YUAN
+#define R PH_UNIT_RATIO
+#define P PH_UNIT_PEOPLE
+#define K PH_UNIT_KWH
+#define D PH_UNIT_DAYS
+#define M PH_UNIT_MONTHS
+#define C PH_UNIT_COUNT
+#define F PH_UNIT_FLAG
+#define S PH_UNIT_SCORE
+#define OPS PH_DIM_OPERATING_STABILITY
+#define IND PH_DIM_INDUSTRY_PROSPERITY
+#define CRH PH_DIM_CREDIT_HISTORY
+#define DIG PH_DIM_DIGITAL_FOOTPRINT
+#define POL PH_DIM_POLICY_FIT
+#define COV PH_DIM_COVERAGE
+#define NEU PH_DIRECTION_NEUTRAL
+#define BET PH_DIRECTION_HIGHER_BETTER
+#define WOR PH_DIRECTION_HIGHER_WORSE
+
+static const ph_feature FEATURES[] = {
+    [FI_HAS_VAT] = {"has_vat", F, COV, BET, 0, "vat_invoices",
+        "1 when VAT invoice data exists for any of the last 12 complete months, else 0",
+        "VAT invoice data present: %s"},
+    [FI_HAS_TAX] = {"has_tax", F, COV, BET, 0, "tax_payments",
+        "1 when tax payment records exist for any of the last 12 complete months, else 0",
+        "tax payment records present: %s"},
+    [FI_HAS_SOCIAL_SECURITY] = {"has_social_security", F, COV, BET, 0, "social_security",
+        "1 when social-security data exists for any of the last 12 complete months, else 0",
+        "social-security data present: %s"},
+    [FI_HAS_POWER] = {"has_power", F, COV, BET, 0, "electricity_daily, electricity_monthly",
+        "1 when electricity data (daily or monthly) exists for any of the last 12 complete months, else 0",
+        "electricity data present: %s"},
+    [FI_HAS_PAYMENTS] = {"has_payments", F, COV, BET, 0, "payments_daily",
+        "1 when payment-flow data exists for any of the last 12 complete months, else 0",
+        "payment-flow data present: %s"},
+    [FI_HAS_CREDIT_HISTORY] = {"has_credit_history", F, COV, BET, 0, "credit_loans, credit_status",
+        "1 when the credit bureau reported a loan status in the last 12 complete months or a loan opened in the last 12 months, else 0",
+        "credit bureau data present: %s"},
+    [FI_COVERAGE_SHARE] = {"coverage_share", R, COV, BET, 6, "(the six has_* flags)",
+        "share of the six sources VAT, tax, social security, power, payments and credit bureau with data in the last 12 months",
+        "only %s of the main data sources cover the firm"},
+    [FI_AGE_MONTHS] = {"age_months", M, OPS, BET, 0, "registration",
+        "whole months from the registration date to the as-of date",
+        "the firm was registered %s ago"},
+    [FI_STATUS_ABNORMAL] = {"status_abnormal", F, OPS, WOR, 0, "registration",
+        "1 when the business status is abnormal, deregistered or revoked from a date on or before the as-of date",
+        "abnormal business status: %s"},
+    [FI_SALES_3M] = {"sales_3m", Y, OPS, BET, 2, "vat_invoices",
+        "invoiced sales of the last 3 complete months (a month without a report counts as the mean of the reported ones)",
+        "invoiced sales of the last 3 months were %s"},
+    [FI_SALES_12M] = {"sales_12m", Y, OPS, BET, 2, "vat_invoices",
+        "invoiced sales of the last 12 complete months (a month without a report counts as the mean of the reported ones)",
+        "invoiced sales of the last 12 months were %s"},
+    [FI_SALES_GROWTH_3M] = {"sales_growth_3m", R, OPS, BET, 6, "vat_invoices",
+        "mean monthly invoiced sales of the last 3 months against the 3 before, minus 1 (-1 = fell to zero)",
+        "invoiced sales changed by %s over the last 3 months against the 3 before"},
+    [FI_SALES_YOY_3M] = {"sales_yoy_3m", R, OPS, BET, 6, "vat_invoices",
+        "mean monthly invoiced sales of the last 3 months against the same 3 months a year earlier, minus 1",
+        "invoiced sales changed by %s against the same months last year"},
+    [FI_SALES_TREND_12M] = {"sales_trend_12m", R, OPS, BET, 6, "vat_invoices",
+        "least-squares slope of monthly sales over the last 12 months, as a share of mean monthly sales per month",
+        "invoiced sales trend %s per month over the last 12 months"},
+    [FI_SALES_VOLATILITY_12M] = {"sales_volatility_12m", R, OPS, WOR, 6, "vat_invoices",
+        "coefficient of variation (standard deviation / mean) of the reported monthly sales of the last 12 months",
+        "monthly sales vary by %s of their mean"},
+    [FI_SALES_VS_PEER_12M] = {"sales_vs_peer_12m", R, IND, BET, 6, "vat_invoices",
+        "sales_12m against the median of the firm's peer group (industry section and city), minus 1",
+        "sales of the last 12 months are %s against the peer median"},
+    [FI_PURCHASE_TO_SALES_12M] = {"purchase_to_sales_12m", R, OPS, NEU, 6, "vat_invoices",
+        "invoiced purchases over invoiced sales, reported months of the last 12",
+        "purchases are %s of sales"},
+    [FI_TOP_BUYER_SHARE_3M] = {"top_buyer_share_3m", R, OPS, WOR, 6, "vat_invoices",
+        "share of the last 3 months' sales that went to each month's largest buyer (sales-weighted)",
+        "the largest buyer takes %s of sales"},
+    [FI_MONTHS_WITHOUT_SALES_12M] = {"months_without_sales_12m", M, OPS, WOR, 0, "vat_invoices",
+        "reported months of the last 12 with no invoiced sales",
+        "no invoiced sales in %s of the last 12"},
+    [FI_TAX_PAID_12M] = {"tax_paid_12m", Y, CRH, BET, 2, "tax_payments",
+        "tax paid for the tax periods ending in the last 12 complete months",
+        "tax paid over the last 12 months was %s"},
+    [FI_TAX_LATE_COUNT_12M] = {"tax_late_count_12m", C, CRH, WOR, 0, "tax_payments",
+        "tax payments of those periods made late or still unpaid",
+        "%s late tax payments in the last 12 months"},
+    [FI_TAX_GRADE_SCORE] = {"tax_grade_score", S, CRH, BET, 0, "tax_grades",
+        "latest published tax credit grade: A=4, B=3, M=2, C=1, D=0",
+        "tax credit grade score %s (A=4 .. D=0)"},
+    [FI_TAX_GRADE_D] = {"tax_grade_d", F, CRH, WOR, 0, "tax_grades",
+        "1 when the latest published tax credit grade is D, else 0 (also 0 with no grade)",
+        "tax credit grade D: %s"},
+    [FI_HEADCOUNT_LAST] = {"headcount_last", P, OPS, BET, 0, "social_security",
+        "insured employees in the latest reported month of the last 12",
+        "%s insured employees"},
+    [FI_HEADCOUNT_CHANGE_3M] = {"headcount_change_3m", P, OPS, BET, 0, "social_security",
+        "insured employees in the latest reported month minus 3 months before it",
+        "social-security headcount changed by %s over 3 months"},
+    [FI_WAGE_BASE_3M] = {"wage_base_3m", Y, OPS, BET, 2, "social_security",
+        "contribution wage base of the last 3 complete months (a month without a report counts as the mean of the reported ones)",
+        "wage base of the last 3 months was %s"},
+    [FI_WAGE_TO_SALES_12M] = {"wage_to_sales_12m", R, OPS, NEU, 6, "social_security, vat_invoices",
+        "wage base of the last 12 months over sales_12m: a wage-bill proxy",
+        "wages are %s of sales"},
+    [FI_SS_LATE_MONTHS_12M] = {"ss_late_months_12m", M, CRH, WOR, 0, "social_security",
+        "reported months of the last 12 whose contributions were paid late",
+        "social-security contributions late in %s of the last 12"},
+    [FI_POWER_KWH_3M] = {"power_kwh_3m", K, DIG, BET, 1, "electricity_daily, electricity_monthly",
+        "electricity used in the last 3 complete months (daily meters summed; a month without data counts as the mean of the others)",
+        "electricity use of the last 3 months was %s"},
+    [FI_POWER_GROWTH_3M] = {"power_growth_3m", R, DIG, BET, 6, "electricity_daily, electricity_monthly",
+        "mean monthly electricity use of the last 3 months against the 3 before, minus 1",
+        "electricity use changed by %s over the last 3 months against the 3 before"},
+    [FI_POWER_YOY_3M] = {"power_yoy_3m", R, DIG, BET, 6, "electricity_daily, electricity_monthly",
+        "mean monthly electricity use of the last 3 months against the same months a year earlier, minus 1",
+        "electricity use changed by %s against the same months last year"},
+    [FI_POWER_VOLATILITY_12M] = {"power_volatility_12m", R, DIG, WOR, 6, "electricity_daily, electricity_monthly",
+        "coefficient of variation of monthly electricity use over the last 12 months",
+        "monthly electricity use varies by %s of its mean"},
+    [FI_POWER_VS_PEER_3M] = {"power_vs_peer_3m", R, IND, BET, 6, "electricity_daily, electricity_monthly",
+        "power_kwh_3m against the median of the firm's peer group, minus 1",
+        "electricity use is %s against the peer median"},
+    [FI_INFLOW_1M] = {"inflow_1m", Y, DIG, BET, 2, "payments_daily",
+        "incoming payments of the last complete month (a day without a row had none)",
+        "payment inflow of the last month was %s"},
+    [FI_INFLOW_3M] = {"inflow_3m", Y, DIG, BET, 2, "payments_daily",
+        "incoming payments of the last 3 complete months",
+        "payment inflow of the last 3 months was %s"},
+    [FI_INFLOW_12M] = {"inflow_12m", Y, DIG, BET, 2, "payments_daily",
+        "incoming payments of the last 12 complete months",
+        "payment inflow of the last 12 months was %s"},
+    [FI_INFLOW_GROWTH_3M] = {"inflow_growth_3m", R, DIG, BET, 6, "payments_daily",
+        "incoming payments of the last 3 months against the 3 before, minus 1",
+        "payment inflow changed by %s over the last 3 months against the 3 before"},
+    [FI_INFLOW_YOY_3M] = {"inflow_yoy_3m", R, DIG, BET, 6, "payments_daily",
+        "incoming payments of the last 3 months against the same months a year earlier, minus 1",
+        "payment inflow changed by %s against the same months last year"},
+    [FI_INFLOW_VOLATILITY_12M] = {"inflow_volatility_12m", R, DIG, WOR, 6, "payments_daily",
+        "coefficient of variation of monthly inflow over the last 12 months, from the first month with data",
+        "monthly payment inflow varies by %s of its mean"},
+    [FI_INFLOW_TREND_12M] = {"inflow_trend_12m", R, DIG, BET, 6, "payments_daily",
+        "least-squares slope of monthly inflow over the last 12 months (from the first month with data), as a share of the mean per month",
+        "payment inflow trend %s per month over the last 12 months"},
+    [FI_INFLOW_VS_PEER_12M] = {"inflow_vs_peer_12m", R, IND, BET, 6, "payments_daily",
+        "inflow_12m against the median of the firm's peer group, minus 1",
+        "payment inflow of the last 12 months is %s against the peer median"},
+    [FI_PAYMENTS_TO_SALES_12M] = {"payments_to_sales_12m", R, DIG, BET, 6, "payments_daily, vat_invoices",
+        "inflow_12m over sales_12m: how much of invoiced sales is seen as payments",
+        "payments received are %s of invoiced sales"},
+    [FI_ACTIVE_DAYS_3M] = {"active_days_3m", D, DIG, BET, 0, "payments_daily",
+        "days with at least one incoming payment in the last 3 complete months",
+        "payments received on %s in the last 3 months"},
+    [FI_DAYS_SINCE_LAST_INFLOW] = {"days_since_last_inflow", D, DIG, WOR, 0, "payments_daily",
+        "days from the last day with an incoming payment known by the as-of date; missing when none ever",
+        "no incoming payment for %s"},
+    [FI_LITIGATION_COUNT_12M] = {"litigation_count_12m", C, CRH, WOR, 0, "litigation",
+        "court cases filed in the last 12 months against the firm (defendant or enforced party)",
+        "%s court cases against the firm in the last 12 months"},
+    [FI_LITIGATION_OPEN] = {"litigation_open", C, CRH, WOR, 0, "litigation",
+        "cases against the firm filed and not closed by the as-of date",
+        "%s open court cases against the firm"},
+    [FI_ENFORCEMENT_OPEN] = {"enforcement_open", C, CRH, WOR, 0, "litigation",
+        "open enforcement cases (执行) in which the firm is the enforced party",
+        "%s open enforcement cases"},
+    [FI_PENALTY_COUNT_12M] = {"penalty_count_12m", C, CRH, WOR, 0, "penalties",
+        "administrative penalties decided in the last 12 months",
+        "%s administrative penalties in the last 12 months"},
+    [FI_PENALTY_SERIOUS_24M] = {"penalty_serious_24m", C, CRH, WOR, 0, "penalties",
+        "penalties classified serious (严重违法) in the last 24 months",
+        "%s serious penalties in the last 24 months"},
+    [FI_ENVIRONMENT_PENALTY_24M] = {"environment_penalty_24m", C, CRH, WOR, 0, "penalties",
+        "environmental penalties in the last 24 months",
+        "%s environmental penalties in the last 24 months"},
+    [FI_DAYS_SINCE_PENALTY] = {"days_since_penalty", D, CRH, BET, 0, "penalties",
+        "days since the latest penalty decision; missing when the firm has had none",
+        "the latest penalty was %s ago"},
+    [FI_LOANS_OPEN] = {"loans_open", C, CRH, NEU, 0, "credit_loans",
+        "loans opened by the as-of date whose maturity is after it",
+        "%s loans open"},
+    [FI_LOAN_BALANCE] = {"loan_balance", Y, CRH, NEU, 2, "credit_status",
+        "outstanding balance of all loans at the end of the latest complete reporting month; missing for a credit-white firm",
+        "outstanding loan balance %s"},
+    [FI_MAX_DPD_12M] = {"max_dpd_12m", D, CRH, WOR, 0, "credit_status",
+        "most days past due on any loan at a month end of the last 12 complete months; missing for a credit-white firm",
+        "a loan was up to %s past due in the last 12 months"},
+    [FI_OVERDUE_MONTHS_12M] = {"overdue_months_12m", M, CRH, WOR, 0, "credit_status",
+        "months of the last 12 with any loan past due at month end; missing for a credit-white firm",
+        "loans past due in %s of the last 12"},
+    [FI_CREDIT_WHITE] = {"credit_white", F, CRH, NEU, 0, "credit_loans",
+        "1 when no loan of the firm is known by the as-of date (信用白户), else 0",
+        "no loan history (credit-white): %s"},
+    [FI_CREDIT_HISTORY_MONTHS] = {"credit_history_months", M, CRH, BET, 0, "credit_loans",
+        "whole months since the first loan was opened; missing for a credit-white firm",
+        "credit history of %s"},
+    [FI_SUBSIDY_12M] = {"subsidy_12m", Y, POL, BET, 2, "subsidies",
+        "government subsidies paid in the last 12 months",
+        "subsidies of %s received in the last 12 months"},
+    [FI_GREEN_SUBSIDY_24M] = {"green_subsidy_24m", Y, POL, BET, 2, "subsidies",
+        "green-programme subsidies paid in the last 24 months",
+        "green subsidies of %s received in the last 24 months"},
+    [FI_PATENTS_TOTAL] = {"patents_total", C, POL, BET, 0, "patents",
+        "patents granted to the firm by the as-of date",
+        "%s patents granted"},
+    [FI_INVENTION_PATENTS] = {"invention_patents", C, POL, BET, 0, "patents",
+        "invention patents (发明) among them",
+        "%s invention patents"},
+    [FI_CHAIN_MEMBER] = {"chain_member", F, POL, BET, 0, "supply_chain",
+        "1 when the firm is a confirmed supplier or buyer in a core enterprise's supply chain, else 0",
+        "member of a core enterprise's supply chain: %s"},
+    [FI_CHAIN_TIER] = {"chain_tier", S, POL, WOR, 0, "supply_chain",
+        "the firm's closest tier to a core enterprise (1 sells to it directly); missing outside chains",
+        "supply-chain tier %s"},
+    [FI_INDUSTRY_GROWTH_12M] = {"industry_growth_12m", R, IND, BET, 6, "vat_invoices",
+        "median sales_yoy_3m of the firms of the same industry section in the province: industry prosperity",
+        "sales in the firm's industry changed by %s over the year"},
+    [FI_REGION_GROWTH_12M] = {"region_growth_12m", R, IND, BET, 6, "vat_invoices",
+        "median sales_yoy_3m of the firms of the same city, all industries",
+        "sales in the firm's city changed by %s over the year"},
+};
+
+_Static_assert(sizeof(FEATURES) / sizeof(FEATURES[0]) == PH_FEATURE_COUNT,
+               "PH_FEATURE_COUNT must match the catalogue");
+_Static_assert(FI_COUNT == PH_FEATURE_COUNT, "the index enum must match the catalogue");
+
+size_t ph_feature_count(void)
+{
+    return PH_FEATURE_COUNT;
+}
+
+const ph_feature *ph_feature_at(size_t index)
+{
+    return index < PH_FEATURE_COUNT ? &FEATURES[index] : NULL;
+}
+
+int ph_feature_index(const char *name)
+{
+    for (size_t i = 0; name != NULL && i < PH_FEATURE_COUNT; i++)
+        if (strcmp(FEATURES[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+const ph_feature *ph_feature_find(const char *name)
+{
+    int i = ph_feature_index(name);
+    return i < 0 ? NULL : &FEATURES[i];
+}
+
+static const char *const UNIT_NAMES[] = {"yuan", "ratio", "people", "kWh", "days",
+                                         "months", "count", "flag", "score"};
+static const char *const DIMENSION_NAMES[] = {"operating_stability", "industry_prosperity",
+                                              "credit_history", "digital_footprint",
+                                              "policy_fit", "coverage"};
+static const char *const DIRECTION_NAMES[] = {"neutral", "higher_better", "higher_worse"};
+
+#define NAME_OF(table, v) \
+    ((size_t)(v) < sizeof(table) / sizeof(table[0]) ? table[(size_t)(v)] : "unknown")
+
+const char *ph_feature_unit_name(ph_feature_unit unit)
+{
+    return NAME_OF(UNIT_NAMES, unit);
+}
+
+const char *ph_feature_dimension_name(ph_feature_dimension dimension)
+{
+    return NAME_OF(DIMENSION_NAMES, dimension);
+}
+
+const char *ph_feature_direction_name(ph_feature_direction direction)
+{
+    return NAME_OF(DIRECTION_NAMES, direction);
+}
+
+double ph_feature_missing(void)
+{
+    return NAN;
+}
+
+int ph_feature_is_missing(double value)
+{
+    return isnan(value);
+}

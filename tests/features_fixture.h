@@ -1,0 +1,166 @@
+/*
+ * Fixtures shared by the feature-store tests: a migrated database in a
+ * fresh directory and one-line inserts into the feed tables with plain SQL,
+ * known_on computed as ingestion would (the row's date + the feed's lag).
+ * Included by tests/test_features*.c (a header, not a test program).
+ */
+#ifndef FEATURES_FIXTURE_H
+#define FEATURES_FIXTURE_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ph_feed_load.h"
+#include "ph_test.h"
+
+/* Firms of the fixtures: valid codes, in byte order. */
+#define FIRM_A "913701020AQ1PNXK8L" /* Jinan (370102), manufacturing C13 */
+#define FIRM_B "913701020QN30DAL0K" /* Jinan (370102), manufacturing C13 */
+#define FIRM_C "91370281FKAW4U0T0X" /* Qingdao (370281), farming A03 */
+#define FIRM_Z "92370102FT9Q9EXL4R" /* Jinan, retail F52: a registration and nothing else */
+
+typedef struct fx {
+    ph_ctx *ctx;
+    char *dir;
+    ph_store *store;
+} fx;
+
+static inline ph_store *fx_open(fx *f, const char *name)
+{
+    char *path = ph_test_path(f->dir, name);
+    ph_store *store = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_open(f->ctx, path, NULL, &store, &err), &err);
+    free(path);
+    return store;
+}
+
+static inline int fx_setup(void **state)
+{
+    fx *f = calloc(1, sizeof(*f));
+    ph_error err;
+    ph_ctx_options o = {0};
+    o.log_level = PH_LOG_OFF;
+    ph_assert_ok(ph_ctx_new(&o, &f->ctx, &err), &err);
+    f->dir = ph_test_tmpdir("features");
+    f->store = fx_open(f, "puhui.db");
+    ph_assert_ok(ph_schema_migrate(f->store, -1, NULL, &err), &err);
+    *state = f;
+    return 0;
+}
+
+static inline int fx_teardown(void **state)
+{
+    fx *f = *state;
+    ph_store_free(f->store);
+    ph_test_rmtree(f->dir);
+    free(f->dir);
+    ph_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+static inline void sqlf(ph_store *store, const char *fmt, ...) PH_PRINTF(2, 3);
+static inline void sqlf(ph_store *store, const char *fmt, ...)
+{
+    char sql[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof(sql), fmt, ap);
+    va_end(ap);
+    ph_test_exec(store, sql);
+}
+
+static inline ph_date day(const char *text)
+{
+    ph_date d = 0;
+    ph_error err;
+    ph_assert_ok(ph_date_parse(text, strlen(text), &d, &err), &err);
+    return d;
+}
+
+/* "YYYY-MM-DD" of a date + days into buf. */
+static inline const char *plus(ph_date d, int days, char *buf)
+{
+    ph_error err;
+    ph_assert_ok(ph_date_format(d + days, buf, PH_DATE_FORMAT_MAX, &err), &err);
+    return buf;
+}
+
+/* known_on of a monthly row: the month's last day + lag. */
+static inline const char *month_known(const char *month, int lag, char *buf)
+{
+    ph_month m;
+    ph_date last;
+    ph_error err;
+    ph_assert_ok(ph_month_parse(month, strlen(month), &m, &err), &err);
+    ph_assert_ok(ph_month_last_day(m, &last, &err), &err);
+    return plus(last, lag, buf);
+}
+
+/* "YYYY-MM" of month index k counted from 2024-01. */
+static inline const char *month_k(int k, char *buf)
+{
+    ph_error err;
+    ph_assert_ok(ph_month_format(2024 * 12 + k, buf, PH_MONTH_FORMAT_MAX, &err), &err);
+    return buf;
+}
+
+static inline void add_firm(ph_store *s, const char *uscc, int region, const char *industry,
+                     const char *registered_on, const char *status, const char *status_date,
+                     const char *known_on)
+{
+    char sd[16];
+    snprintf(sd, sizeof(sd), status_date ? "'%s'" : "NULL", status_date);
+    sqlf(s, "INSERT INTO feed_registration VALUES ('%s', 'name', 'company', %d, '%s', '%s', "
+            "100, 'M', 1980, 5, 100, 100, 'micro', 'general', '%s', %s, '%s', 1, 1, 0)",
+         uscc, region, industry, registered_on, status, sd, known_on);
+}
+
+static inline void add_vat(ph_store *s, const char *uscc, const char *month, long long sales_fen,
+                    long long purchase_fen, const char *share)
+{
+    char k[16];
+    sqlf(s, "INSERT INTO feed_vat_invoices VALUES ('%s', '%s', %lld, 3, %lld, 2, 2, %s, '%s', "
+            "1, 1, 0)",
+         uscc, month, sales_fen, purchase_fen, share ? share : "NULL", month_known(month, 15, k));
+}
+
+static inline void add_payment(ph_store *s, const char *uscc, const char *date, int count,
+                        long long inflow_fen)
+{
+    char k[16];
+    sqlf(s, "INSERT INTO feed_payments_daily VALUES ('%s', '%s', %d, %lld, 1, 100, '%s', 1, 1, "
+            "0)",
+         uscc, date, count, inflow_fen, plus(day(date), 1, k));
+}
+
+/* Assert a feature's value (exactly, or within 1e-9 relative for non-integers). */
+#define assert_feature(values, name, expected) \
+    assert_feature_((values), (name), (expected), __FILE__, __LINE__)
+static inline void assert_feature_(const double *values, const char *name, double expected,
+                            const char *file, int line)
+{
+    int i = ph_feature_index(name);
+    if (i < 0)
+        _fail(file, line);
+    double got = values[i];
+    int ok = isnan(expected) ? isnan(got)
+                             : !isnan(got) && fabs(got - expected) <= 1e-9 * fmax(1.0, fabs(expected));
+    if (!ok) {
+        print_error("%s: expected %.12g, got %.12g\n", name, expected, got);
+        _fail(file, line);
+    }
+}
+
+/* One firm's features as of a date, through the single-firm path. */
+static inline void features_of(ph_store *store, const char *uscc, const char *asof, double *values)
+{
+    ph_error err;
+    ph_assert_ok(ph_features_for(store, uscc, day(asof), values, &err), &err);
+}
+
+#endif
