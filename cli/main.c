@@ -166,6 +166,23 @@ static const ph_cli_command commands[] = {
      "show: one enterprise's features with their units (an operator command).\n"
      "doc: the catalogue in Markdown; docs/features.md is made this way.\n",
      ph_cmd_features},
+    {"profile", "an enterprise's profile for an institution: five dimensions, class, coverage",
+     "usage: puhui profile --enterprise USCC --as INSTITUTION [--asof DATE]\n"
+     "                     [--purpose P] [--on DATE]\n"
+     "\n"
+     "Prints the profile INSTITUTION receives for the firm: who it is, its class and\n"
+     "sub-class (4 classes, 12 sub-classes) and why, the five dimensions (operating\n"
+     "stability, industry prosperity, credit history, digital footprint, policy\n"
+     "fit) scored 0-100 with the features behind each, the features that say most,\n"
+     "and what the platform can see of the firm. Features are as the platform\n"
+     "knew them on --asof (default today). A dimension with too few features is\n"
+     "'insufficient data', never a good score.\n"
+     "The read needs a live consent from the firm to INSTITUTION for purpose P\n"
+     "(default credit) covering at least one source behind the features; the\n"
+     "features of sources not covered are withheld ('not consented'). The read is\n"
+     "logged in the access log (puhui audit list --enterprise USCC). --on is the\n"
+     "date of the read for consent (default today).\n",
+     ph_cmd_profile},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -11,7 +11,11 @@
 #ifndef PUHUI_PROFILE_H
 #define PUHUI_PROFILE_H
 
+#include "puhui/access.h"
 #include "puhui/common.h"
+#include "puhui/date.h"
+#include "puhui/features.h"
+#include "puhui/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,6 +76,59 @@ PH_EXTERN ph_status ph_profile_score(ph_profile_value_fn value, void *user,
 
 /* Number of distinct (class, sub-class) pairs the rules can give: 12. */
 PH_EXTERN size_t ph_profile_subclass_count(void);
+
+/*
+ * The `max` components of a scored profile that say most about the firm:
+ * present values whose points lie furthest from the middle (50), strongest
+ * first, ties in rule order. Returns how many were written to out[].
+ */
+PH_EXTERN size_t ph_profile_key_components(const ph_profile_scores *scores,
+                                           const ph_profile_component **out, size_t max);
+
+/* --- Reading a profile on behalf of an institution ------------------------------ */
+
+typedef struct ph_profile_request {
+    const char *uscc;           /* the enterprise */
+    const char *institution_id; /* who reads: a row of table institution */
+    unsigned purpose;           /* one PH_PURPOSE_* bit; 0: credit assessment */
+    ph_date asof;               /* features as the platform knew them on this day; 0: today */
+    ph_date on;                 /* the date of the read, for consent; 0: today */
+} ph_profile_request;
+
+/* A profile as an institution receives it: derived values only. */
+typedef struct ph_profile {
+    char uscc[19];
+    char name[256];          /* registered name */
+    int region_code;         /* county-level GB/T 2260 code */
+    char industry[4];        /* "C13", or the section letter alone */
+    char size_class[8];      /* micro | small | medium | large, or "" */
+    char status[16];         /* active | abnormal | deregistered | revoked */
+    unsigned purpose;
+    ph_date asof;
+    ph_source_set allowed;   /* sources the consent covered, and the profile used */
+    ph_source_set refused;   /* sources behind the features that were not covered */
+    int64_t log_seq;         /* the access-log entry of this read */
+    double values[PH_FEATURE_COUNT];          /* catalogue order; NaN: missing or withheld */
+    unsigned char withheld[PH_FEATURE_COUNT]; /* 1: not consented (value NaN) */
+    ph_profile_scores scores;
+} ph_profile;
+
+/*
+ * Read the profile of req->uscc for req->institution_id: the consent gate
+ * (access.h) in subset mode over every source behind the features — a
+ * profile needs a live consent for the purpose covering at least one of
+ * them, and the read is logged —, then the firm's features as of
+ * req->asof (ph_features_for, point in time), with the features of
+ * sources not covered withheld, then the scores. Nothing raw is returned.
+ *
+ * Errors: PH_EDENIED when no consent covers any source (logged, the message
+ * names what is missing); PH_ENOTFOUND for an unregistered enterprise or
+ * institution, or a firm not yet known on asof; as ph_access_check and
+ * ph_features_for; PH_EMISUSE for NULL arguments. `out` is written on
+ * success only.
+ */
+PH_EXTERN ph_status ph_profile_read(ph_store *store, const ph_profile_request *req,
+                                    ph_profile *out, ph_error *err);
 
 #ifdef __cplusplus
 }

@@ -48,7 +48,8 @@ static const ph_feature FEATURES[] = {
     [FI_HAS_CREDIT_HISTORY] = {"has_credit_history", F, COV, BET, 0, "credit_loans, credit_status",
         "1 when the credit bureau reported a loan status in the last 12 complete months or a loan opened in the last 12 months, else 0",
         "credit bureau data present: %s"},
-    [FI_COVERAGE_SHARE] = {"coverage_share", R, COV, BET, 6, "(the six has_* flags)",
+    [FI_COVERAGE_SHARE] = {"coverage_share", R, COV, BET, 6, "vat_invoices, tax_payments, social_security, electricity_daily, "
+        "electricity_monthly, payments_daily, credit_loans, credit_status",
         "share of the six sources VAT, tax, social security, power, payments and credit bureau with data in the last 12 months",
         "only %s of the main data sources cover the firm"},
     [FI_AGE_MONTHS] = {"age_months", M, OPS, BET, 0, "registration",

@@ -135,3 +135,34 @@ size_t ph_profile_subclass_count(void)
     }
     return count;
 }
+
+size_t ph_profile_key_components(const ph_profile_scores *scores,
+                                 const ph_profile_component **out, size_t max)
+{
+    size_t n = 0;
+    if (scores == NULL || out == NULL)
+        return 0;
+    for (size_t d = 0; d < PH_PROFILE_DIMENSION_COUNT; d++) {
+        const ph_profile_dimension_score *dim = &scores->dimensions[d];
+        for (size_t i = 0; i < dim->component_count; i++) {
+            const ph_profile_component *c = &dim->components[i];
+            if (isnan(c->points))
+                continue;
+            double strength = fabs(c->points - 50.0);
+            /* insertion into the top `max`, strongest first; equal strength
+             * keeps rule order */
+            size_t at = n;
+            while (at > 0 && fabs(out[at - 1]->points - 50.0) < strength)
+                at--;
+            if (at >= max)
+                continue;
+            size_t last = n < max ? n : max - 1;
+            for (size_t j = last; j > at; j--)
+                out[j] = out[j - 1];
+            out[at] = c;
+            if (n < max)
+                n++;
+        }
+    }
+    return n;
+}

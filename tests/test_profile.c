@@ -1,0 +1,196 @@
+/*
+ * Reading a profile for an institution: consent decides what may be used,
+ * the read is logged, and only derived values come back.
+ */
+#include "features_fixture.h"
+
+#define BANK "91370100MA3C5XYZ1B" /* any registered institution id */
+
+/* A firm with 14 months of VAT and payments, registered and known. */
+static void seed(ph_store *s)
+{
+    char m[16];
+    add_firm(s, FIRM_A, 370102, "C13", "2019-05-01", "active", NULL, "2019-05-02");
+    sqlf(s, "INSERT INTO enterprise (uscc, name, region_code, industry_section, "
+            "industry_division, size_class, registered_on, status) VALUES ('%s', "
+            "'济南示例食品有限公司', 370102, 'C', 13, 'micro', '2019-05-01', 'active')",
+         FIRM_A);
+    sqlf(s, "INSERT INTO institution VALUES ('%s', 'Example Bank', 'commercial_bank')", BANK);
+    for (int k = 0; k < 14; k++)
+        add_vat(s, FIRM_A, month_k(k, m), 100000000 + 1000000LL * k, 60000000, "0.4000");
+    for (int d = 0; d < 400; d += 3) {
+        char date[PH_DATE_FORMAT_MAX];
+        add_payment(s, FIRM_A, plus(day("2024-01-01"), d, date), 2, 3000000);
+    }
+}
+
+static void grant(ph_store *s, const char *sources, int64_t *id)
+{
+    ph_consent_terms t = {0};
+    t.uscc = FIRM_A;
+    t.institution_id = BANK;
+    t.purpose = PH_PURPOSE_CREDIT;
+    ph_error err;
+    ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
+    t.granted_on = day("2025-01-01");
+    t.expires_on = day("2099-12-31");
+    ph_assert_ok(ph_consent_grant(s, &t, id, &err), &err);
+}
+
+static ph_profile_request request(void)
+{
+    ph_profile_request req = {FIRM_A, BANK, PH_PURPOSE_CREDIT, 0, 0};
+    req.asof = day("2025-02-28");
+    req.on = day("2025-03-01");
+    return req;
+}
+
+static void test_no_consent_is_refused_and_logged(void **state)
+{
+    fx *f = *state;
+    seed(f->store);
+    ph_profile_request req = request();
+    ph_profile p;
+    ph_error err;
+    ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_EDENIED, &err,
+                    "no live consent from " FIRM_A " for institution " BANK);
+    assert_int_equal(ph_test_query_int(f->store, "SELECT COUNT(*) FROM access_log WHERE "
+                                                 "outcome = 'denied' AND what = 'profile asof "
+                                                 "2025-02-28'"),
+                     1);
+}
+
+static void test_partial_consent_withholds_the_rest(void **state)
+{
+    fx *f = *state;
+    seed(f->store);
+    int64_t id = 0;
+    grant(f->store, "registration,vat_invoices", &id);
+    ph_profile_request req = request();
+    ph_profile p;
+    ph_error err;
+    ph_assert_ok(ph_profile_read(f->store, &req, &p, &err), &err);
+    assert_string_equal(p.uscc, FIRM_A);
+    assert_string_equal(p.name, "济南示例食品有限公司");
+    assert_string_equal(p.industry, "C13");
+    assert_int_equal(p.region_code, 370102);
+    assert_true(p.log_seq > 0);
+    /* VAT features are there; payment features are withheld, not zero */
+    int sales = ph_feature_index("sales_12m"), inflow = ph_feature_index("inflow_3m");
+    assert_false(p.withheld[sales]);
+    assert_false(isnan(p.values[sales]));
+    assert_true(p.withheld[inflow]);
+    assert_true(isnan(p.values[inflow]));
+    ph_source_set vat = 0;
+    ph_assert_ok(ph_source_set_parse("vat_invoices", 0, &vat, &err), &err);
+    assert_true((p.allowed & vat) == vat);
+    ph_source_set pay = 0;
+    ph_assert_ok(ph_source_set_parse("payments_daily", 0, &pay, &err), &err);
+    assert_true((p.refused & pay) == pay);
+    assert_int_equal(ph_test_query_int(f->store, "SELECT COUNT(*) FROM access_log WHERE "
+                                                 "outcome = 'partial'"),
+                     1);
+}
+
+static void test_full_consent_equals_the_feature_store(void **state)
+{
+    fx *f = *state;
+    seed(f->store);
+    int64_t id = 0;
+    grant(f->store, "all", &id);
+    ph_profile_request req = request();
+    ph_profile p;
+    ph_error err;
+    ph_assert_ok(ph_profile_read(f->store, &req, &p, &err), &err);
+    assert_int_equal(p.refused, 0);
+    double direct[PH_FEATURE_COUNT];
+    features_of(f->store, FIRM_A, "2025-02-28", direct);
+    /* everything a credit consent can cover is used; features of feeds that
+     * serve another purpose only (supply_chain) stay withheld */
+    ph_source_set credit = ph_source_set_for_purpose(PH_PURPOSE_CREDIT);
+    for (size_t i = 0; i < PH_FEATURE_COUNT; i++) {
+        ph_source_set need = 0;
+        ph_assert_ok(ph_source_set_parse(ph_feature_at(i)->sources, 0, &need, &err), &err);
+        assert_int_equal(p.withheld[i], (need & ~credit) != 0);
+        if (p.withheld[i])
+            continue;
+        if (isnan(direct[i]))
+            assert_true(isnan(p.values[i]));
+        else
+            assert_true(p.values[i] == direct[i]);
+    }
+    /* the firm pays in steadily: payments and VAT are seen, power is not */
+    assert_feature(p.values, "has_payments", 1);
+    assert_feature(p.values, "has_power", 0);
+    assert_true(p.withheld[ph_feature_index("chain_member")]);
+    const ph_profile_dimension_score *dig = &p.scores.dimensions[PH_PROFILE_DIGITAL_FOOTPRINT];
+    assert_false(isnan(dig->score));
+    assert_true(dig->score > 0 && dig->score < 100);
+    /* VAT and payments only: 2 of the 6 main sources is thin data, which
+     * is its own class, never a clean bill of health */
+    assert_feature(p.values, "coverage_share", 2.0 / 6.0);
+    assert_string_equal(p.scores.class_name, "in_transition");
+    assert_string_equal(p.scores.subclass, "thin_data");
+    /* every rule's feature is in the catalogue */
+    for (size_t d = 0; d < PH_PROFILE_DIMENSION_COUNT; d++)
+        for (size_t i = 0; i < p.scores.dimensions[d].component_count; i++)
+            if (ph_feature_index(p.scores.dimensions[d].components[i].feature) < 0)
+                fail_msg("rule feature %s is not in the catalogue",
+                         p.scores.dimensions[d].components[i].feature);
+    /* key components: strongest first, present values only */
+    const ph_profile_component *key[6];
+    size_t n = ph_profile_key_components(&p.scores, key, 6);
+    assert_true(n > 0 && n <= 6);
+    for (size_t i = 1; i < n; i++)
+        assert_true(fabs(key[i - 1]->points - 50) >= fabs(key[i]->points - 50));
+}
+
+static void test_revocation_takes_effect_at_once(void **state)
+{
+    fx *f = *state;
+    seed(f->store);
+    int64_t id = 0;
+    grant(f->store, "all", &id);
+    ph_profile_request req = request();
+    ph_profile p;
+    ph_error err;
+    ph_assert_ok(ph_profile_read(f->store, &req, &p, &err), &err);
+    ph_assert_ok(ph_consent_revoke(f->store, id, &err), &err);
+    ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_EDENIED, &err, "revoked");
+}
+
+static void test_errors(void **state)
+{
+    fx *f = *state;
+    seed(f->store);
+    int64_t id = 0;
+    grant(f->store, "all", &id);
+    ph_profile_request req = request();
+    ph_profile p;
+    ph_error err;
+    ph_assert_error(ph_profile_read(NULL, &req, &p, &err), PH_EMISUSE, &err, "must not be NULL");
+    ph_assert_error(ph_profile_read(f->store, &req, NULL, &err), PH_EMISUSE, &err,
+                    "must not be NULL");
+    req.institution_id = "NOBANK";
+    ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_ENOTFOUND, &err, "NOBANK");
+    /* before the firm's registration was known there is no profile */
+    req = request();
+    req.asof = day("2019-05-01");
+    ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_ENOTFOUND, &err, NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_no_consent_is_refused_and_logged, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_partial_consent_withholds_the_rest, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_full_consent_equals_the_feature_store, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_revocation_takes_effect_at_once, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
