@@ -46,6 +46,7 @@ int ph_cmd_size(ph_cli *cli, int argc, char **argv);
 int ph_cmd_csv(ph_cli *cli, int argc, char **argv);
 int ph_cmd_feeds(ph_cli *cli, int argc, char **argv);
 int ph_cmd_gen(ph_cli *cli, int argc, char **argv);
+int ph_cmd_ingest(ph_cli *cli, int argc, char **argv);
 
 /* The command table (cli/main.c). */
 const ph_cli_command *ph_cli_commands(size_t *count);

@@ -10,6 +10,7 @@
 #include "puhui/date.h"
 #include "puhui/feed.h"
 #include "puhui/gen.h"
+#include "puhui/ingest.h"
 #include "puhui/industry.h"
 #include "puhui/json.h"
 #include "puhui/money.h"
