@@ -106,7 +106,7 @@ static void find_rules(ing_checker *c)
 }
 
 ph_status ing_checker_new(const ph_ctx *ctx, const ph_feed *feed, ing_firm_set *firms,
-                          ing_checker **out, ph_error *err)
+                          uint64_t expected_rows, ing_checker **out, ph_error *err)
 {
     ing_checker *c = ph_calloc(ctx, 1, sizeof(*c));
     if (c == NULL)
@@ -117,7 +117,7 @@ ph_status ing_checker_new(const ph_ctx *ctx, const ph_feed *feed, ing_firm_set *
     c->raw.ctx = ctx;
     c->rule = ph_calloc(ctx, feed->column_count, 1);
     ph_status st = c->rule == NULL ? ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory")
-                                   : ing_key_set_new(ctx, &c->keys, err);
+                                   : ing_key_set_new(ctx, expected_rows, &c->keys, err);
     if (st == PH_OK)
         st = parse_key(c, err);
     if (st != PH_OK) {

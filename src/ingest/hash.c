@@ -4,6 +4,7 @@
  * a file. The row hash is stored (row_hash), so this function is part of
  * the data format: changing it would make every stored row look corrected.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ingest/ingest_internal.h"
@@ -134,10 +135,17 @@ unsigned ing_firm_set_kinds(const ing_firm_set *set, const char *code)
 
 /* --- the keys of one file ----------------------------------------------------------- */
 
+/* 16 bytes, so four share a cache line: the 64-bit h1, and 24 more bits
+ * of fingerprint packed with a 40-bit line number (0: an empty slot; lines
+ * start at 1). 88 bits of fingerprint still make a false match between two
+ * different keys of one file practically impossible (about n^2 / 2^89). */
 typedef struct key_slot {
-    uint64_t h1, h2;
-    uint64_t line; /* 0: empty slot (lines start at 1) */
+    uint64_t h1;
+    uint64_t tag_line;
 } key_slot;
+
+#define LINE_BITS 40
+#define LINE_MASK ((UINT64_C(1) << LINE_BITS) - 1)
 
 struct ing_key_set {
     const ph_ctx *ctx;
@@ -146,12 +154,17 @@ struct ing_key_set {
     size_t count;
 };
 
-ph_status ing_key_set_new(const ph_ctx *ctx, ing_key_set **out, ph_error *err)
+ph_status ing_key_set_new(const ph_ctx *ctx, uint64_t expected, ing_key_set **out,
+                          ph_error *err)
 {
     ing_key_set *s = ph_calloc(ctx, 1, sizeof(*s));
     if (s != NULL) {
         s->ctx = ctx;
         s->cap = 4096;
+        /* sized for the expected keys at most half full: growing a large
+         * table costs as much again as filling it */
+        while (s->cap < expected * 2 && s->cap < ((size_t)1 << 30))
+            s->cap *= 2;
         s->slots = ph_calloc(ctx, s->cap, sizeof(*s->slots));
     }
     if (s == NULL || s->slots == NULL) {
@@ -170,10 +183,11 @@ void ing_key_set_free(ing_key_set *set)
     ph_free(set->ctx, set);
 }
 
-static size_t key_find(const key_slot *slots, size_t cap, uint64_t h1, uint64_t h2)
+static size_t key_find(const key_slot *slots, size_t cap, uint64_t h1, uint64_t tag)
 {
     size_t i = (size_t)h1 & (cap - 1);
-    while (slots[i].line != 0 && (slots[i].h1 != h1 || slots[i].h2 != h2))
+    while (slots[i].tag_line != 0 &&
+           (slots[i].h1 != h1 || (slots[i].tag_line >> LINE_BITS) != tag))
         i = (i + 1) & (cap - 1);
     return i;
 }
@@ -185,8 +199,9 @@ static ph_status key_grow(ing_key_set *s, ph_error *err)
     if (slots == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the set of keys");
     for (size_t i = 0; i < s->cap; i++)
-        if (s->slots[i].line != 0)
-            slots[key_find(slots, cap, s->slots[i].h1, s->slots[i].h2)] = s->slots[i];
+        if (s->slots[i].tag_line != 0)
+            slots[key_find(slots, cap, s->slots[i].h1, s->slots[i].tag_line >> LINE_BITS)] =
+                s->slots[i];
     ph_free(s->ctx, s->slots);
     s->slots = slots;
     s->cap = cap;
@@ -201,14 +216,20 @@ ph_status ing_key_set_insert(ing_key_set *set, uint64_t h1, uint64_t h2, uint64_
         if (st != PH_OK)
             return st;
     }
-    key_slot *slot = &set->slots[key_find(set->slots, set->cap, h1, h2)];
-    if (slot->line != 0) {
-        *first_line = slot->line;
+    if (line == 0 || line > LINE_MASK) {
+        char shown[24];
+        snprintf(shown, sizeof(shown), "%llu", (unsigned long long)line);
+        return ph_error_set(err, PH_ERANGE, "line", shown,
+                            "expected a line number from 1 to %llu", (unsigned long long)LINE_MASK);
+    }
+    uint64_t tag = h2 >> LINE_BITS;
+    key_slot *slot = &set->slots[key_find(set->slots, set->cap, h1, tag)];
+    if (slot->tag_line != 0) {
+        *first_line = slot->tag_line & LINE_MASK;
         return PH_OK;
     }
     slot->h1 = h1;
-    slot->h2 = h2;
-    slot->line = line;
+    slot->tag_line = (tag << LINE_BITS) | line;
     set->count++;
     *first_line = 0;
     return PH_OK;

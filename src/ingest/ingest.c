@@ -347,12 +347,16 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, ph_error *err)
     if (st == PH_OK)
         st = open_file_record(ing, in, &file_id, &counts, &resumed, err);
     if (st == PH_OK) {
-        ing_file_job job = {ing->store,          in,
-                            src,                 ing->firms,
-                            ing->known_on,       file_id,
-                            counts.rows,         ing->opts.batch_rows,
-                            ing->opts.threads,   &counts,
-                            ing->opts.progress,  ing->opts.progress_user};
+        struct stat info;
+        /* rows of the biggest feeds take at least about 32 bytes */
+        uint64_t expected = stat(in->path, &info) == 0 ? (uint64_t)info.st_size / 32 : 0;
+        ing_file_job job = {ing->store,        in,
+                            src,               ing->firms,
+                            ing->known_on,     file_id,
+                            counts.rows,       expected,
+                            ing->opts.batch_rows, ing->opts.threads,
+                            &counts,           ing->opts.progress,
+                            ing->opts.progress_user};
         st = ing_pipeline_run(&job, err);
     }
     ing_source_free(src);

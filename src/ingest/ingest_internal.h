@@ -45,12 +45,14 @@ ph_status ing_firm_set_add(ing_firm_set *set, const char *code, unsigned kinds, 
 /* The kinds known for `code` (18 bytes); 0 when unknown. */
 unsigned ing_firm_set_kinds(const ing_firm_set *set, const char *code);
 
-/* The natural keys seen in one file: a 128-bit fingerprint of the key's
+/* The natural keys seen in one file: an 88-bit fingerprint of the key's
  * values and the line that had it first. Two different keys share a
- * fingerprint with probability about n^2 / 2^129: never in practice. */
+ * fingerprint with probability about n^2 / 2^89: never in practice.
+ * `expected` keys (0: unknown) size the table up front. */
 typedef struct ing_key_set ing_key_set;
 
-ph_status ing_key_set_new(const ph_ctx *ctx, ing_key_set **out, ph_error *err);
+ph_status ing_key_set_new(const ph_ctx *ctx, uint64_t expected, ing_key_set **out,
+                          ph_error *err);
 void ing_key_set_free(ing_key_set *set);
 /* Insert the key (h1, h2) first seen at `line`. *first_line receives 0 when
  * it is new, else the line that had it first (and nothing is inserted). */
@@ -200,9 +202,10 @@ ph_status ing_jsonl_parse(const ph_feed *feed, const char *line, size_t len, cha
 typedef struct ing_checker ing_checker;
 
 /* A checker of one feed's records, filling batches. `firms` is shared with
- * the run and updated as registration and reference rows are accepted. */
+ * the run and updated as registration and reference rows are accepted.
+ * `expected_rows` (0: unknown) sizes its key set. */
 ph_status ing_checker_new(const ph_ctx *ctx, const ph_feed *feed, ing_firm_set *firms,
-                          ing_checker **out, ph_error *err);
+                          uint64_t expected_rows, ing_checker **out, ph_error *err);
 void ing_checker_free(ing_checker *c);
 /* Check one record; a good row is added to `b` (unless skip), a bad one as a
  * reject (unless skip). Skipped records (already committed by an
@@ -258,6 +261,7 @@ typedef struct ing_file_job {
     ph_date run_known_on;
     int64_t file_id;
     uint64_t skip;           /* records already committed by an interrupted run */
+    uint64_t expected_rows;  /* an estimate from the file's size, 0 if unknown */
     size_t batch_rows;
     int threads;
     ph_ingest_counts *counts; /* in: committed so far; out: final */

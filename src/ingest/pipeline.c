@@ -218,7 +218,7 @@ ph_status ing_pipeline_run(const ing_file_job *job, ph_error *err)
     ing_writer *w = NULL;
     ing_batch *batches[BATCHES] = {NULL, NULL, NULL};
     r.src = job->source;
-    ph_status st = ing_checker_new(ctx, job->input->feed, job->firms, &r.checker, err);
+    ph_status st = ing_checker_new(ctx, job->input->feed, job->firms, job->expected_rows, &r.checker, err);
     if (st == PH_OK)
         st = ing_writer_new(job->store, job->input->feed, job->file_id, job->input->stored_path,
                             job->run_known_on, &w, err);

@@ -18,7 +18,7 @@
 #include "ingest/ingest_internal.h"
 
 /* Rows per multi-row INSERT. */
-#define GROUP 16
+#define GROUP 128
 
 typedef enum write_mode { INSERT_FIRST, LOOKUP_FIRST } write_mode;
 
@@ -356,14 +356,26 @@ ph_status ing_writer_new(ph_store *store, const ph_feed *feed, int64_t file_id, 
 
 /* --- rows ---------------------------------------------------------------------------- */
 
+/* 'YYYY-MM-DD' of a known_on date, remembered for the next row (rows of
+ * one date often follow each other); digits written directly, because a
+ * printf per row shows in the profile. */
 static const char *date_text(ing_writer *w, ph_date d)
 {
-    if (d != w->cached_date) {
-        if (ph_date_format(d, w->cached_text, sizeof(w->cached_text), NULL) != PH_OK)
-            w->cached_text[0] = '\0';
-        w->cached_date = d;
+    if (d == w->cached_date)
+        return w->cached_text;
+    int y, m, day;
+    char *t = w->cached_text;
+    if (ph_date_to_ymd(d, &y, &m, &day, NULL) != PH_OK || y < 0 || y > 9999) {
+        t[0] = '\0';
+    } else {
+        const int parts[] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, -1, m / 10, m % 10,
+                             -1, day / 10, day % 10};
+        for (int i = 0; i < 10; i++)
+            t[i] = parts[i] < 0 ? '-' : (char)('0' + parts[i]);
+        t[10] = '\0';
     }
-    return w->cached_text;
+    w->cached_date = d;
+    return t;
 }
 
 static ph_date known_on(const ing_writer *w, const ing_row *row, int correction)
