@@ -40,7 +40,7 @@ ph_status ing_text_escaped(ing_text *t, const char *s, size_t len, ph_error *err
         if (p[i] >= 0x80)
             n = ph_utf8_sequence_len(p + i, len - i);
         if (n == 0 || (p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
-            t->len += (size_t)snprintf(t->data + t->len, 5, "\\x%02X", p[i]);
+            t->len += (size_t)snprintf(t->data + t->len, 5, "\\x%02x", p[i]);
             i++;
             continue;
         }
