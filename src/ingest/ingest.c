@@ -238,16 +238,33 @@ const char *ph_ingest_known_on(const ph_ingest *ing)
 
 /* --- the ingest_file record ---------------------------------------------------------- */
 
+/* What the run knows about one of its files before reading it. */
+typedef struct planned_file {
+    int64_t file_id;
+    int resumed;
+    ph_ingest_counts counts; /* committed by an interrupted run */
+} planned_file;
+
+static int claimed(const planned_file *plan, size_t count, int64_t id)
+{
+    for (size_t i = 0; i < count; i++)
+        if (plan[i].file_id == id)
+            return 1;
+    return 0;
+}
+
 /* An unfinished record of the same file (same path and checksum) left by an
- * interrupted run: *file_id 0 when there is none. */
-static ph_status find_unfinished(ph_ingest *ing, const ing_input *in, int64_t *file_id,
-                                 ph_ingest_counts *counts, ph_error *err)
+ * interrupted run and not claimed yet by this one: *file_id 0 when there
+ * is none. */
+static ph_status find_unfinished(ph_ingest *ing, const ing_input *in, const planned_file *plan,
+                                 size_t planned, int64_t *file_id, ph_ingest_counts *counts,
+                                 ph_error *err)
 {
     ph_stmt *s = NULL;
     ph_status st = ph_store_prepare(ing->store,
                                     "SELECT id, rows_read, accepted, unchanged, superseded, "
                                     "rejected FROM ingest_file WHERE path = ? AND checksum = ? "
-                                    "AND feed = ? AND state = 'running' ORDER BY id DESC LIMIT 1",
+                                    "AND feed = ? AND state = 'running' ORDER BY id",
                                     &s, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 1, in->stored_path, -1, err);
@@ -255,9 +272,10 @@ static ph_status find_unfinished(ph_ingest *ing, const ing_input *in, int64_t *f
         st = ph_stmt_bind_text(s, 2, in->checksum, -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 3, in->feed->name, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(s, err);
     *file_id = 0;
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK &&
+           claimed(plan, planned, ph_stmt_column_int64(s, 0)))
+        ;
     if (st == PH_OK) {
         *file_id = ph_stmt_column_int64(s, 0);
         uint64_t *fields[] = {&counts->rows, &counts->accepted, &counts->unchanged,
@@ -292,15 +310,17 @@ static const char *format_name(ing_format f)
     return f == ING_JSONL ? "jsonl" : "csv";
 }
 
-static ph_status open_file_record(ph_ingest *ing, const ing_input *in, int64_t *file_id,
-                                  ph_ingest_counts *counts, int *resumed, ph_error *err)
+static ph_status open_file_record(ph_ingest *ing, const ing_input *in, planned_file *plan,
+                                  size_t planned, ph_error *err)
 {
-    memset(counts, 0, sizeof(*counts));
-    ph_status st = find_unfinished(ing, in, file_id, counts, err);
+    planned_file *p = &plan[planned];
+    memset(p, 0, sizeof(*p));
+    int64_t *file_id = &p->file_id;
+    ph_status st = find_unfinished(ing, in, plan, planned, file_id, &p->counts, err);
     if (st != PH_OK)
         return st;
-    *resumed = *file_id != 0;
-    if (*resumed) {
+    p->resumed = *file_id != 0;
+    if (p->resumed) {
         const int64_t ints[] = {ing->run_id, *file_id};
         return exec_bound(ing, "UPDATE ingest_file SET run_id = ? WHERE id = ?", NULL, 0, ints, 2,
                           NULL, err);
@@ -336,23 +356,39 @@ static ph_status add_result(ph_ingest *ing, const ing_input *in, int64_t file_id
     return PH_OK;
 }
 
-static ph_status ingest_one(ph_ingest *ing, const ing_input *in, ph_error *err)
+/*
+ * Every file of the run gets its ingest_file record (a new one, or the
+ * unfinished one it resumes) before any is read, in one transaction: a run
+ * killed half-way leaves all its unfinished files 'running', so the next
+ * run resumes each under its own id, and the stored rows' file_id are
+ * those an uninterrupted run gives them.
+ */
+static ph_status plan_files(ph_ingest *ing, const ing_input *inputs, size_t n,
+                            planned_file *plan, ph_error *err)
+{
+    ph_status st = ph_store_begin(ing->store, err);
+    for (size_t i = 0; st == PH_OK && i < n; i++)
+        st = open_file_record(ing, &inputs[i], plan, i, err);
+    if (st == PH_OK)
+        st = ph_store_commit(ing->store, err);
+    if (st != PH_OK)
+        ph_store_rollback(ing->store, NULL);
+    return st;
+}
+
+static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *plan,
+                            ph_error *err)
 {
     ing_source *src = NULL;
-    /* the header is checked before anything is recorded */
     ph_status st = ing_source_open(ing->ctx, in->path, in->format, in->feed, &src, err);
-    int64_t file_id = 0;
-    int resumed = 0;
-    ph_ingest_counts counts;
-    if (st == PH_OK)
-        st = open_file_record(ing, in, &file_id, &counts, &resumed, err);
+    ph_ingest_counts counts = plan->counts;
     if (st == PH_OK) {
         struct stat info;
         /* rows of the biggest feeds take at least about 32 bytes */
         uint64_t expected = stat(in->path, &info) == 0 ? (uint64_t)info.st_size / 32 : 0;
         ing_file_job job = {ing->store,        in,
                             src,               ing->firms,
-                            ing->known_on,     file_id,
+                            ing->known_on,     plan->file_id,
                             counts.rows,       expected,
                             ing->opts.batch_rows, ing->opts.threads,
                             &counts,           ing->opts.progress,
@@ -364,12 +400,25 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, ph_error *err)
         char now[32];
         utc_now(now);
         const char *texts[] = {now};
-        const int64_t ints[] = {file_id};
+        const int64_t ints[] = {plan->file_id};
         st = exec_bound(ing, "UPDATE ingest_file SET state = 'done', finished_at = ? WHERE id = ?",
                         texts, 1, ints, 1, NULL, err);
     }
     if (st == PH_OK)
-        st = add_result(ing, in, file_id, resumed, &counts, err);
+        st = add_result(ing, in, plan->file_id, plan->resumed, &counts, err);
+    return st;
+}
+
+/* Open every file and check its header before anything is recorded. */
+static ph_status check_headers(ph_ingest *ing, const ing_input *inputs, size_t n, ph_error *err)
+{
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        ing_source *src = NULL;
+        st = ing_source_open(ing->ctx, inputs[i].path, inputs[i].format, inputs[i].feed, &src,
+                             err);
+        ing_source_free(src);
+    }
     return st;
 }
 
@@ -434,8 +483,16 @@ ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count
     }
     if (st == PH_OK)
         order_inputs(inputs, n);
+    if (st == PH_OK)
+        st = check_headers(ing, inputs, n, err);
+    planned_file *plan = NULL;
+    if (st == PH_OK && n > 0 && (plan = ph_calloc(ing->ctx, n, sizeof(*plan))) == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK)
+        st = plan_files(ing, inputs, n, plan, err);
     for (size_t i = 0; st == PH_OK && i < n; i++)
-        st = ingest_one(ing, &inputs[i], err);
+        st = ingest_one(ing, &inputs[i], &plan[i], err);
+    ph_free(ing->ctx, plan);
     for (size_t i = 0; i < n; i++)
         ing_input_clear(ing->ctx, &inputs[i]);
     ph_free(ing->ctx, inputs);
