@@ -2,7 +2,6 @@
  * The batch: rows checked and converted by the reader, in flat arrays that
  * are reused from batch to batch, so a steady run allocates nothing.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "ingest/ingest_internal.h"
@@ -124,14 +123,11 @@ ph_status ing_batch_add_reject(ing_batch *b, uint64_t line, ph_reject_reason rea
 
 /* --- sorting by key ------------------------------------------------------------- */
 
-/* qsort has no user pointer; the comparison's context travels with each
- * element instead (the sort runs on the reader's thread, so no global). */
-typedef struct sort_item {
-    ing_row row;
+typedef struct sort_ctx {
     const ing_batch *batch;
     const int *key;
     size_t nkey;
-} sort_item;
+} sort_ctx;
 
 /* SQLite's order within one type: integers and reals by value, text by
  * bytes (BINARY collation), NULL first. */
@@ -152,30 +148,67 @@ static int compare_value(const ing_batch *b, const ing_value *x, const ing_value
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-static int compare_items(const void *pa, const void *pb)
+static int compare_rows(const sort_ctx *c, uint32_t ia, uint32_t ib)
 {
-    const sort_item *a = pa, *b = pb;
-    for (size_t k = 0; k < a->nkey; k++) {
-        int col = a->key[k];
-        int c = compare_value(a->batch, &a->batch->values[a->row.first + (size_t)col],
-                              &a->batch->values[b->row.first + (size_t)col]);
-        if (c != 0)
-            return c;
+    const ing_row *a = &c->batch->rows[ia], *b = &c->batch->rows[ib];
+    for (size_t k = 0; k < c->nkey; k++) {
+        size_t col = (size_t)c->key[k];
+        int r = compare_value(c->batch, &c->batch->values[a->first + col],
+                              &c->batch->values[b->first + col]);
+        if (r != 0)
+            return r;
     }
-    return a->row.line < b->row.line ? -1 : a->row.line > b->row.line;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Bottom-up merge sort of row indexes: stable, no recursion, and it moves
+ * 4-byte indexes rather than rows. Runs already in order (a firm's rows by
+ * date) are copied after one comparison. Returns the array (a or tmp) that
+ * holds the result. */
+static uint32_t *merge_sort(const sort_ctx *c, uint32_t *a, uint32_t *tmp, size_t n)
+{
+    uint32_t *src = a, *dst = tmp;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            if (mid == hi || compare_rows(c, src[mid - 1], src[mid]) <= 0) {
+                memcpy(dst + lo, src + lo, (hi - lo) * sizeof(*src));
+                continue;
+            }
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = compare_rows(c, src[j], src[i]) < 0 ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    return src;
 }
 
 void ing_batch_sort(ing_batch *b, const int *key, size_t nkey)
 {
-    if (b->row_count < 2)
+    size_t n = b->row_count;
+    if (n < 2 || n > UINT32_MAX)
         return;
-    sort_item *items = ph_malloc(b->ctx, b->row_count * sizeof(*items));
-    if (items == NULL)
-        return; /* the order is only an optimisation */
-    for (size_t i = 0; i < b->row_count; i++)
-        items[i] = (sort_item){b->rows[i], b, key, nkey};
-    qsort(items, b->row_count, sizeof(*items), compare_items);
-    for (size_t i = 0; i < b->row_count; i++)
-        b->rows[i] = items[i].row;
-    ph_free(b->ctx, items);
+    uint32_t *order = ph_malloc(b->ctx, n * sizeof(*order));
+    uint32_t *tmp = ph_malloc(b->ctx, n * sizeof(*tmp));
+    ing_row *rows = ph_malloc(b->ctx, n * sizeof(*rows));
+    if (order != NULL && tmp != NULL && rows != NULL) { /* else: the order is only an optimisation */
+        for (size_t i = 0; i < n; i++)
+            order[i] = (uint32_t)i;
+        sort_ctx c = {b, key, nkey};
+        const uint32_t *sorted = merge_sort(&c, order, tmp, n);
+        for (size_t i = 0; i < n; i++)
+            rows[i] = b->rows[sorted[i]];
+        memcpy(b->rows, rows, n * sizeof(*rows));
+    }
+    ph_free(b->ctx, order);
+    ph_free(b->ctx, tmp);
+    ph_free(b->ctx, rows);
 }
