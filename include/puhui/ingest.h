@@ -120,10 +120,11 @@ typedef struct ph_ingest ph_ingest;
  * Start an ingestion run on `store` (schema version 3 or later: `puhui
  * init`): records an ingest_run, loads the registered enterprises and known
  * institutions, and sets per-connection pragmas for bulk loading
- * (cache_size 256 MiB, temp_store MEMORY; WAL and synchronous=NORMAL stay as
- * the store set them, so durability is the store's: a commit that returned
- * survives a killed process). `opts` may be NULL; it is copied. The store
- * must outlive the run.
+ * (cache_size 256 MiB, temp_store MEMORY, wal_autocheckpoint 65536 pages;
+ * ph_ingest_free sets SQLite's defaults back). WAL and synchronous=NORMAL
+ * stay as the store set them, so durability is the store's: a commit that
+ * returned survives a killed process. `opts` may be NULL; it is copied. The
+ * store must outlive the run.
  * Errors: PH_EMISUSE (NULL store or out, options not initialised); PH_EINVAL
  * (bad known_on, threads not 0..2); PH_ESCHEMA when the schema is too old
  * ("run puhui init"); store errors.
