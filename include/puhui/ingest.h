@@ -181,8 +181,8 @@ typedef struct ph_rejected_row {
 typedef ph_status (*ph_rejected_fn)(void *user, const ph_rejected_row *row, ph_error *err);
 
 /*
- * Call `fn` for quarantined rows in the order they were quarantined (by
- * path, then line), those of feed `feed` only unless it is NULL, at most
+ * Call `fn` for quarantined rows in the order they were quarantined (a
+ * file's in line order), those of feed `feed` only unless it is NULL, at most
  * `limit` of them (0: all). A callback status other than PH_OK stops the
  * walk and is returned.
  * Errors: PH_EMISUSE (NULL store or fn); PH_EINVAL for a feed the catalog
