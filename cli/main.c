@@ -82,6 +82,25 @@ static const ph_cli_command commands[] = {
      "DIR must be empty unless --force (which replaces an earlier run).\n"
      "File formats: docs/formats/ or 'puhui feeds show NAME'.\n",
      ph_cmd_gen},
+    {"ingest", "load feed files into the data hub; list the rows it quarantined",
+     "usage: puhui ingest [--known-on YYYY-MM-DD] [--threads 1|2] [--batch-rows N] PATH...\n"
+     "       puhui ingest --rejected [--feed FEED] [--limit N]\n"
+     "\n"
+     "Each PATH is a feed file, FEED.csv (as puhui gen writes it) or FEED.jsonl\n"
+     "(one JSON object per line, keys = the feed's columns), or a directory\n"
+     "written by puhui gen: every feeds/ and reference/ file its manifest.json\n"
+     "lists is ingested after its BLAKE2b-256 checksum is verified (truth/ is\n"
+     "never read). Registration goes first, then reference data, then the rest.\n"
+     "Every field is checked against the feed catalog; a bad row is quarantined\n"
+     "with its reason and the good rows still land. Rows are idempotent by\n"
+     "natural key: a repeat is 'unchanged', a changed row 'superseded' (the old\n"
+     "version kept in the feed's history table). Rows are known (for point-in-\n"
+     "time reads) from their date plus the feed's lag; snapshots and corrections\n"
+     "from --known-on (default today, UTC). Batches of --batch-rows rows (default\n"
+     "100000) are committed; after a crash the same command resumes.\n"
+     "--rejected lists quarantined rows: file:line, field, value, reason, detail.\n"
+     "Reasons and semantics: docs/ingest.md.\n",
+     ph_cmd_ingest},
     {"csv", "check that CSV feed files are well formed (RFC 4180, UTF-8)",
      "usage: puhui csv check FILE... [--require COL,COL...] [--delimiter C]\n"
      "\n"

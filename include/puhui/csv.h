@@ -171,6 +171,28 @@ PH_EXTERN void ph_csv_free(ph_csv_reader *reader);
  */
 PH_EXTERN ph_status ph_csv_next(ph_csv_reader *reader, ph_error *err);
 
+/*
+ * Row-level recovery: after ph_csv_next failed on a bad record (PH_EINVAL:
+ * malformed quoting, invalid UTF-8, a NUL byte, a wrong field count; or
+ * PH_ERANGE: a record too long), skip it and let reading continue. The
+ * reader skips whatever is left of the record's physical line (up to and
+ * including the next LF; quotes are not honoured there, since the record's
+ * quoting is what went wrong) and returns to the reading state, so the next
+ * ph_csv_next reads the record on the following line. *line (may be NULL)
+ * receives the line where the bad record started, for the caller's report;
+ * the ph_error that ph_csv_next gave says what was wrong.
+ * When the bad record was read whole (a wrong field count, invalid UTF-8, a
+ * record too long) its fields stay readable with ph_csv_field and
+ * ph_csv_field_count until the next ph_csv_next, so the caller can keep
+ * what it held; otherwise the field count is 0. A skipped record is not
+ * counted by ph_csv_record_count.
+ * Errors: PH_EMISUSE for a NULL reader or when the last ph_csv_next did not
+ * fail; the reader's own error, unchanged, when it cannot be recovered from
+ * (PH_EIO, PH_ENOMEM: the input itself failed) or when skipping the line
+ * fails to read.
+ */
+PH_EXTERN ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err);
+
 /* Fields of the current record: 0 when there is none (before the first
  * ph_csv_next, after PH_DONE or an error). */
 PH_EXTERN size_t ph_csv_field_count(const ph_csv_reader *reader);

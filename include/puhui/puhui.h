@@ -12,6 +12,7 @@
 #include "puhui/feed.h"
 #include "puhui/features.h"
 #include "puhui/gen.h"
+#include "puhui/ingest.h"
 #include "puhui/industry.h"
 #include "puhui/json.h"
 #include "puhui/money.h"

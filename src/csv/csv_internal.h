@@ -71,6 +71,7 @@ struct ph_csv_reader {
     uint64_t rec_start; /* stream offset where it starts */
     uint64_t rec_end;   /* stream offset of its line end (or end of input) */
     int has_record;     /* 1 between a ph_csv_next returning PH_OK and the next call */
+    int rec_complete;   /* 1 once the scanner reached the record's end (its line end) */
     uint64_t records;
     size_t expected_fields; /* 0 until known */
 
@@ -96,6 +97,10 @@ ph_status csv_fill(ph_csv_reader *r);
  * error recorded in r->error. Checks syntax, size and (optionally) UTF-8; the
  * field count is the caller's business. */
 ph_status csv_scan_record(ph_csv_reader *r);
+
+/* After an error inside a record: skip the rest of its physical line (up to
+ * and including the next LF, or to the end of input). */
+ph_status csv_skip_line(ph_csv_reader *r);
 
 /* --- csv_utf8.c ---------------------------------------------------------- */
 

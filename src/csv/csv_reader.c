@@ -426,6 +426,48 @@ ph_status ph_csv_next(ph_csv_reader *reader, ph_error *err)
     return st;
 }
 
+/* Errors of a record's content, which the next line may be free of; I/O,
+ * memory and misuse errors are not. */
+static int recoverable(ph_status st)
+{
+    return st == PH_EINVAL || st == PH_ERANGE;
+}
+
+ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err)
+{
+    if (reader == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_csv_recover: reader is NULL");
+    ph_status st = reader->state;
+    if (st == PH_OK || st == PH_DONE)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_csv_recover: the last ph_csv_next did not fail; there is no "
+                            "bad record to skip");
+    if (!recoverable(st)) {
+        if (err != NULL)
+            *err = reader->error;
+        return st;
+    }
+    uint64_t bad_line = reader->rec_line;
+    int whole = reader->rec_complete;
+    if (!whole) {
+        ph_status skip = csv_skip_line(reader);
+        if (skip != PH_OK) {
+            reader->state = skip;
+            if (err != NULL)
+                *err = reader->error;
+            return skip;
+        }
+    }
+    reader->state = PH_OK;
+    ph_error_clear(&reader->error);
+    /* A record read whole (wrong field count, bad UTF-8) stays readable, so
+     * the caller can show what it held; it is not counted as a record. */
+    reader->has_record = whole;
+    if (line != NULL)
+        *line = bad_line;
+    return PH_OK;
+}
+
 /* --- Accessors ------------------------------------------------------------- */
 
 size_t ph_csv_field_count(const ph_csv_reader *reader)

@@ -404,6 +404,8 @@ ph_status csv_scan_record(ph_csv_reader *r)
 {
     r->rec_len = 0;
     r->nfields = 0;
+    r->rec_complete = 0;
+    r->rec_line = r->line; /* an error before the first field is on this line */
     ph_status st = skip_to_record(r);
     if (st != PH_OK)
         return st;
@@ -426,9 +428,30 @@ ph_status csv_scan_record(ph_csv_reader *r)
         r->nfields++;
     }
     r->starts[r->nfields] = (uint32_t)r->rec_len;
+    r->rec_complete = 1;
     if (r->rec_end - r->rec_start > r->opts.max_record_bytes)
         return too_large(r);
     if (r->opts.validate_utf8)
         return check_utf8(r);
     return PH_OK;
+}
+
+ph_status csv_skip_line(ph_csv_reader *r)
+{
+    for (;;) {
+        if (r->in_pos == r->in_len) {
+            ph_status st = csv_fill(r);
+            if (st != PH_OK)
+                return st;
+            if (r->in_pos == r->in_len)
+                return PH_OK; /* the end of input ends the line too */
+        }
+        const unsigned char *lf = memchr(r->in + r->in_pos, '\n', r->in_len - r->in_pos);
+        if (lf != NULL) {
+            r->in_pos = (size_t)(lf - r->in);
+            consume_lf(r);
+            return PH_OK;
+        }
+        r->in_pos = r->in_len;
+    }
 }

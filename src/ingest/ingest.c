@@ -1,0 +1,514 @@
+/*
+ * An ingestion run: options, the ingest_run record, the known firms, the
+ * files in dependency order, and for each file its ingest_file record (a
+ * new one, or the unfinished one of an interrupted run, resumed).
+ */
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "puhui/schema.h"
+
+#include "ingest/ingest_internal.h"
+
+/* Per-connection settings for the run, and the defaults they replace. */
+#define BULK_PRAGMAS                                                                         \
+    "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY; "                              \
+    "PRAGMA wal_autocheckpoint = 65536;"
+#define DEFAULT_PRAGMAS                                                                      \
+    "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT; "                               \
+    "PRAGMA wal_autocheckpoint = 1000;"
+
+/* The schema version that brought the feed tables and the ingestion record. */
+#define DATA_HUB_SCHEMA 3
+
+struct ph_ingest {
+    const ph_ctx *ctx;
+    ph_store *store;
+    ph_ingest_options opts;
+    char *command;
+    char known_on_text[PH_DATE_FORMAT_MAX];
+    ph_date known_on;
+    int64_t run_id;
+    int failed;
+    ing_firm_set *firms;
+    ph_ingest_file_result *results;
+    size_t result_count, result_cap;
+};
+
+void ph_ingest_options_init(ph_ingest_options *opts)
+{
+    if (opts == NULL)
+        return;
+    memset(opts, 0, sizeof(*opts));
+    opts->version = PH_INGEST_OPTIONS_VERSION;
+    opts->batch_rows = PH_INGEST_DEFAULT_BATCH_ROWS;
+    opts->threads = 2;
+}
+
+/* "2025-03-01T08:30:00Z" */
+static void utc_now(char out[32])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static ph_status today_utc(ph_date *out, ph_error *err)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    return ph_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out, err);
+}
+
+static ph_status check_options(const ph_ingest_options *o, ph_date *known_on, ph_error *err)
+{
+    if (o->version != PH_INGEST_OPTIONS_VERSION)
+        return ph_error_set(err, PH_EMISUSE, "version", NULL,
+                            "ph_ingest_options must be set up with ph_ingest_options_init "
+                            "(version %u expected, got %u)",
+                            PH_INGEST_OPTIONS_VERSION, o->version);
+    if (o->threads < 0 || o->threads > 2) {
+        char shown[16];
+        snprintf(shown, sizeof(shown), "%d", o->threads);
+        return ph_error_set(err, PH_EINVAL, "threads", shown,
+                            "expected 1 (one thread), 2 or 0 (a reader thread beside the writer)");
+    }
+    if (o->known_on == NULL)
+        return today_utc(known_on, err);
+    size_t len = strlen(o->known_on);
+    ph_error inner;
+    if (len != 10 || ph_date_parse(o->known_on, len, known_on, &inner) != PH_OK)
+        return ph_error_set(err, PH_EINVAL, "known_on", o->known_on,
+                            "expected a date as YYYY-MM-DD");
+    return PH_OK;
+}
+
+/* Load the registered enterprises and known institutions. */
+static ph_status load_firms(ph_ingest *ing, ph_error *err)
+{
+    static const struct {
+        const char *sql;
+        unsigned kind;
+    } sources[] = {
+        {"SELECT uscc FROM enterprise", ING_KNOWN_ENTERPRISE},
+        {"SELECT id FROM institution WHERE length(id) = 18", ING_KNOWN_INSTITUTION},
+    };
+    ph_status st = ing_firm_set_new(ing->ctx, &ing->firms, err);
+    for (size_t i = 0; st == PH_OK && i < 2; i++) {
+        ph_stmt *s = NULL;
+        st = ph_store_prepare(ing->store, sources[i].sql, &s, err);
+        while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+            const char *code = ph_stmt_column_text(s, 0);
+            if (code != NULL && strlen(code) == 18)
+                st = ing_firm_set_add(ing->firms, code, sources[i].kind, err);
+        }
+        if (st == PH_DONE)
+            st = PH_OK;
+        ph_stmt_free(s);
+    }
+    return st;
+}
+
+static ph_status start_run(ph_ingest *ing, ph_error *err)
+{
+    char now[32];
+    utc_now(now);
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(ing->store,
+                                    "INSERT INTO ingest_run (started_at, known_on, command) "
+                                    "VALUES (?, ?, ?) RETURNING id",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, now, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, ing->known_on_text, -1, err);
+    if (st == PH_OK)
+        st = ing->command ? ph_stmt_bind_text(s, 3, ing->command, -1, err)
+                          : ph_stmt_bind_null(s, 3, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK) {
+        ing->run_id = ph_stmt_column_int64(s, 0);
+        st = ph_stmt_reset(s, err);
+    } else if (st == PH_DONE) {
+        st = ph_error_set(err, PH_ESTORE, NULL, NULL, "ingest_run: no id returned");
+    }
+    ph_stmt_free(s);
+    return st;
+}
+
+ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts, ph_ingest **out,
+                        ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_ingest_new: store and out must not be NULL");
+    ph_ingest_options o;
+    ph_ingest_options_init(&o);
+    if (opts != NULL)
+        o = *opts;
+    ph_date known_on;
+    ph_status st = check_options(&o, &known_on, err);
+    if (st != PH_OK)
+        return st;
+    if (o.batch_rows == 0)
+        o.batch_rows = PH_INGEST_DEFAULT_BATCH_ROWS;
+    if (o.threads == 0)
+        o.threads = 2;
+    int version = 0;
+    st = ph_store_schema_version(store, &version, err);
+    if (st != PH_OK)
+        return st;
+    if (version < DATA_HUB_SCHEMA)
+        return ph_error_set(err, PH_ESCHEMA, NULL, NULL,
+                            "the database has schema version %d; ingestion needs version %d or "
+                            "later: run `puhui init`",
+                            version, DATA_HUB_SCHEMA);
+    const ph_ctx *ctx = ph_store_ctx(store);
+    ph_ingest *ing = ph_calloc(ctx, 1, sizeof(*ing));
+    if (ing == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    ing->ctx = ctx;
+    ing->store = store;
+    ing->opts = o;
+    ing->known_on = known_on;
+    ing->opts.known_on = NULL;
+    ing->opts.command = NULL;
+    if (o.command != NULL && (ing->command = ph_strdup(ctx, o.command)) == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK)
+        st = ph_date_format(known_on, ing->known_on_text, sizeof(ing->known_on_text), err);
+    /* Bulk-load settings of this connection only, undone by ph_ingest_free:
+     * a large page cache keeps the feed tables' B-trees in memory;
+     * temporary data stays in memory; the write-ahead log is copied back
+     * into the database every 256 MiB rather than every 4 MiB, so a batch
+     * commit seldom waits for a checkpoint (measured: a third faster). The
+     * journal (WAL) and synchronous=NORMAL stay the store's, so a commit
+     * that returned is as durable as any other. */
+    if (st == PH_OK)
+        st = ph_store_exec(store, BULK_PRAGMAS, err);
+    if (st == PH_OK)
+        st = load_firms(ing, err);
+    if (st == PH_OK)
+        st = start_run(ing, err);
+    if (st != PH_OK) {
+        ing->failed = 1;
+        ing->run_id = 0;
+        ph_ingest_free(ing);
+        return st;
+    }
+    *out = ing;
+    return PH_OK;
+}
+
+void ph_ingest_free(ph_ingest *ing)
+{
+    if (ing == NULL)
+        return;
+    if (!ing->failed && ing->run_id != 0) {
+        char now[32];
+        utc_now(now);
+        ph_stmt *s = NULL;
+        if (ph_store_prepare(ing->store, "UPDATE ingest_run SET finished_at = ? WHERE id = ?",
+                             &s, NULL) == PH_OK &&
+            ph_stmt_bind_text(s, 1, now, -1, NULL) == PH_OK &&
+            ph_stmt_bind_int64(s, 2, ing->run_id, NULL) == PH_OK)
+            (void)ph_stmt_step(s, NULL);
+        ph_stmt_free(s);
+    }
+    (void)ph_store_exec(ing->store, DEFAULT_PRAGMAS, NULL);
+    for (size_t i = 0; i < ing->result_count; i++)
+        ph_free(ing->ctx, (char *)ing->results[i].path);
+    ph_free(ing->ctx, ing->results);
+    ing_firm_set_free(ing->firms);
+    ph_free(ing->ctx, ing->command);
+    ph_free(ing->ctx, ing);
+}
+
+size_t ph_ingest_result_count(const ph_ingest *ing)
+{
+    return ing != NULL ? ing->result_count : 0;
+}
+
+const ph_ingest_file_result *ph_ingest_result_at(const ph_ingest *ing, size_t index)
+{
+    return ing != NULL && index < ing->result_count ? &ing->results[index] : NULL;
+}
+
+int64_t ph_ingest_run_id(const ph_ingest *ing)
+{
+    return ing != NULL ? ing->run_id : 0;
+}
+
+const char *ph_ingest_known_on(const ph_ingest *ing)
+{
+    return ing != NULL ? ing->known_on_text : NULL;
+}
+
+/* --- the ingest_file record ---------------------------------------------------------- */
+
+/* What the run knows about one of its files before reading it. */
+typedef struct planned_file {
+    int64_t file_id;
+    int resumed;
+    ph_ingest_counts counts; /* committed by an interrupted run */
+} planned_file;
+
+static int claimed(const planned_file *plan, size_t count, int64_t id)
+{
+    for (size_t i = 0; i < count; i++)
+        if (plan[i].file_id == id)
+            return 1;
+    return 0;
+}
+
+/* An unfinished record of the same file (same path and checksum) left by an
+ * interrupted run and not claimed yet by this one: *file_id 0 when there
+ * is none. */
+static ph_status find_unfinished(ph_ingest *ing, const ing_input *in, const planned_file *plan,
+                                 size_t planned, int64_t *file_id, ph_ingest_counts *counts,
+                                 ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(ing->store,
+                                    "SELECT id, rows_read, accepted, unchanged, superseded, "
+                                    "rejected FROM ingest_file WHERE path = ? AND checksum = ? "
+                                    "AND feed = ? AND state = 'running' ORDER BY id",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, in->stored_path, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, in->checksum, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 3, in->feed->name, -1, err);
+    *file_id = 0;
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK &&
+           claimed(plan, planned, ph_stmt_column_int64(s, 0)))
+        ;
+    if (st == PH_OK) {
+        *file_id = ph_stmt_column_int64(s, 0);
+        uint64_t *fields[] = {&counts->rows, &counts->accepted, &counts->unchanged,
+                              &counts->superseded, &counts->rejected};
+        for (int i = 0; i < 5; i++)
+            *fields[i] = (uint64_t)ph_stmt_column_int64(s, i + 1);
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+static ph_status exec_bound(ph_ingest *ing, const char *sql, const char *const *texts,
+                            size_t ntexts, const int64_t *ints, size_t nints, int64_t *returned,
+                            ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(ing->store, sql, &s, err);
+    for (size_t i = 0; st == PH_OK && i < ntexts; i++)
+        st = ph_stmt_bind_text(s, (int)i + 1, texts[i], -1, err);
+    for (size_t i = 0; st == PH_OK && i < nints; i++)
+        st = ph_stmt_bind_int64(s, (int)(ntexts + i) + 1, ints[i], err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK && returned != NULL)
+        *returned = ph_stmt_column_int64(s, 0);
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+static const char *format_name(ing_format f)
+{
+    return f == ING_JSONL ? "jsonl" : "csv";
+}
+
+static ph_status open_file_record(ph_ingest *ing, const ing_input *in, planned_file *plan,
+                                  size_t planned, ph_error *err)
+{
+    planned_file *p = &plan[planned];
+    memset(p, 0, sizeof(*p));
+    int64_t *file_id = &p->file_id;
+    ph_status st = find_unfinished(ing, in, plan, planned, file_id, &p->counts, err);
+    if (st != PH_OK)
+        return st;
+    p->resumed = *file_id != 0;
+    if (p->resumed) {
+        const int64_t ints[] = {ing->run_id, *file_id};
+        return exec_bound(ing, "UPDATE ingest_file SET run_id = ? WHERE id = ?", NULL, 0, ints, 2,
+                          NULL, err);
+    }
+    char now[32];
+    utc_now(now);
+    const char *texts[] = {in->feed->name, in->stored_path, format_name(in->format), in->checksum,
+                           now};
+    const int64_t ints[] = {ing->run_id};
+    return exec_bound(ing,
+                      "INSERT INTO ingest_file (feed, path, format, checksum, started_at, state, "
+                      "run_id) VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING id",
+                      texts, 5, ints, 1, file_id, err);
+}
+
+static ph_status add_result(ph_ingest *ing, const ing_input *in, int64_t file_id, int resumed,
+                            const ph_ingest_counts *counts, ph_error *err)
+{
+    if (ing->result_count == ing->result_cap) {
+        size_t cap = ing->result_cap ? ing->result_cap * 2 : 8;
+        ph_ingest_file_result *grown = ph_realloc(ing->ctx, ing->results, cap * sizeof(*grown));
+        if (grown == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+        ing->results = grown;
+        ing->result_cap = cap;
+    }
+    char *path = ph_strdup(ing->ctx, in->stored_path);
+    if (path == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    ing->results[ing->result_count++] =
+        (ph_ingest_file_result){file_id, in->feed->name, path, format_name(in->format), resumed,
+                                *counts};
+    return PH_OK;
+}
+
+/*
+ * Every file of the run gets its ingest_file record (a new one, or the
+ * unfinished one it resumes) before any is read, in one transaction: a run
+ * killed half-way leaves all its unfinished files 'running', so the next
+ * run resumes each under its own id, and the stored rows' file_id are
+ * those an uninterrupted run gives them.
+ */
+static ph_status plan_files(ph_ingest *ing, const ing_input *inputs, size_t n,
+                            planned_file *plan, ph_error *err)
+{
+    ph_status st = ph_store_begin(ing->store, err);
+    for (size_t i = 0; st == PH_OK && i < n; i++)
+        st = open_file_record(ing, &inputs[i], plan, i, err);
+    if (st == PH_OK)
+        st = ph_store_commit(ing->store, err);
+    if (st != PH_OK)
+        ph_store_rollback(ing->store, NULL);
+    return st;
+}
+
+static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *plan,
+                            ph_error *err)
+{
+    ing_source *src = NULL;
+    ph_status st = ing_source_open(ing->ctx, in->path, in->format, in->feed, &src, err);
+    ph_ingest_counts counts = plan->counts;
+    if (st == PH_OK) {
+        struct stat info;
+        /* rows of the biggest feeds take at least about 32 bytes */
+        uint64_t expected = stat(in->path, &info) == 0 ? (uint64_t)info.st_size / 32 : 0;
+        ing_file_job job = {ing->store,        in,
+                            src,               ing->firms,
+                            ing->known_on,     plan->file_id,
+                            counts.rows,       expected,
+                            ing->opts.batch_rows, ing->opts.threads,
+                            &counts,           ing->opts.progress,
+                            ing->opts.progress_user};
+        st = ing_pipeline_run(&job, err);
+    }
+    ing_source_free(src);
+    if (st == PH_OK) {
+        char now[32];
+        utc_now(now);
+        const char *texts[] = {now};
+        const int64_t ints[] = {plan->file_id};
+        st = exec_bound(ing, "UPDATE ingest_file SET state = 'done', finished_at = ? WHERE id = ?",
+                        texts, 1, ints, 1, NULL, err);
+    }
+    if (st == PH_OK)
+        st = add_result(ing, in, plan->file_id, plan->resumed, &counts, err);
+    return st;
+}
+
+/* Open every file and check its header before anything is recorded. */
+static ph_status check_headers(ph_ingest *ing, const ing_input *inputs, size_t n, ph_error *err)
+{
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        ing_source *src = NULL;
+        st = ing_source_open(ing->ctx, inputs[i].path, inputs[i].format, inputs[i].feed, &src,
+                             err);
+        ing_source_free(src);
+    }
+    return st;
+}
+
+/* --- the paths --------------------------------------------------------------------------- */
+
+/* Registration first (every other feed names its firms), then reference
+ * data (lenders and core enterprises are named by credit and supply-chain
+ * rows), then the rest. */
+static int dependency_rank(const ph_feed *feed)
+{
+    if (strcmp(feed->name, "registration") == 0)
+        return 0;
+    return feed->area == PH_FEED_AREA_REFERENCE ? 1 : 2;
+}
+
+static void order_inputs(ing_input *inputs, size_t count)
+{
+    for (size_t i = 1; i < count; i++) { /* insertion sort: stable, and lists are short */
+        ing_input in = inputs[i];
+        size_t j = i;
+        while (j > 0 && dependency_rank(inputs[j - 1].feed) > dependency_rank(in.feed)) {
+            inputs[j] = inputs[j - 1];
+            j--;
+        }
+        inputs[j] = in;
+    }
+}
+
+ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count, ph_error *err)
+{
+    if (ing == NULL || (paths == NULL && count > 0))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_ingest_paths: ing and paths must not be NULL");
+    ing_input *inputs = NULL;
+    size_t n = 0, cap = 0;
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < count; i++) {
+        struct stat info;
+        if (paths[i] == NULL) {
+            st = ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_ingest_paths: paths[%zu] is NULL",
+                              i);
+        } else if (stat(paths[i], &info) != 0) {
+            st = ph_error_set(err, PH_EIO, "path", paths[i],
+                              "cannot read it: no such file or directory");
+        } else if (S_ISDIR(info.st_mode)) {
+            st = ing_manifest_inputs(ing->ctx, paths[i], &inputs, &n, &cap, err);
+        } else {
+            if (n == cap) {
+                size_t grown_cap = cap ? cap * 2 : 16;
+                ing_input *grown = ph_realloc(ing->ctx, inputs, grown_cap * sizeof(*grown));
+                if (grown == NULL) {
+                    st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+                    break;
+                }
+                inputs = grown;
+                cap = grown_cap;
+            }
+            st = ing_input_for_file(ing->ctx, paths[i], &inputs[n], err);
+            if (st == PH_OK)
+                n++;
+        }
+    }
+    if (st == PH_OK)
+        order_inputs(inputs, n);
+    if (st == PH_OK)
+        st = check_headers(ing, inputs, n, err);
+    planned_file *plan = NULL;
+    if (st == PH_OK && n > 0 && (plan = ph_calloc(ing->ctx, n, sizeof(*plan))) == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK)
+        st = plan_files(ing, inputs, n, plan, err);
+    for (size_t i = 0; st == PH_OK && i < n; i++)
+        st = ingest_one(ing, &inputs[i], &plan[i], err);
+    ph_free(ing->ctx, plan);
+    for (size_t i = 0; i < n; i++)
+        ing_input_clear(ing->ctx, &inputs[i]);
+    ph_free(ing->ctx, inputs);
+    if (st != PH_OK)
+        ing->failed = 1;
+    return st;
+}
