@@ -154,13 +154,6 @@ static ph_cli_table *coverage_table(const ph_profile *p)
         const char *cells[] = {ph_feature_at(i)->name, value};
         ph_cli_table_add(t, cells);
     }
-    char allowed[PH_SOURCE_SET_FORMAT_MAX], refused[PH_SOURCE_SET_FORMAT_MAX];
-    (void)ph_source_set_format(p->allowed, allowed, sizeof(allowed), NULL);
-    (void)ph_source_set_format(p->refused, refused, sizeof(refused), NULL);
-    const char *used[] = {"sources consented", allowed[0] ? allowed : "none"};
-    const char *not_used[] = {"sources not consented", refused[0] ? refused : "none"};
-    ph_cli_table_add(t, used);
-    ph_cli_table_add(t, not_used);
     return t;
 }
 
@@ -169,10 +162,15 @@ static void print_profile(ph_cli *cli, const ph_profile *p, const char *institut
     ph_cli_table *parts[] = {identity_table(p, institution), dimension_table(p),
                              key_feature_table(p), coverage_table(p)};
     static const char *const names[] = {"enterprise", "dimensions", "key_features", "coverage"};
+    char allowed[PH_SOURCE_SET_FORMAT_MAX], refused[PH_SOURCE_SET_FORMAT_MAX];
+    (void)ph_source_set_format(p->allowed, allowed, sizeof(allowed), NULL);
+    (void)ph_source_set_format(p->refused, refused, sizeof(refused), NULL);
     if (cli->format == PH_FORMAT_JSON) {
         json_t *doc = json_object();
         for (size_t i = 0; i < 4; i++)
             json_object_set_new(doc, names[i], ph_cli_table_json(parts[i]));
+        json_object_set_new(doc, "sources_consented", json_string(allowed));
+        json_object_set_new(doc, "sources_not_consented", json_string(refused));
         json_object_set_new(doc, "access_log_seq", json_integer(p->log_seq));
         ph_cli_print_json(cli, doc);
     } else {
@@ -182,10 +180,12 @@ static void print_profile(ph_cli *cli, const ph_profile *p, const char *institut
         fputc('\n', cli->out);
         ph_cli_table_print(cli, parts[1], "five dimensions (0-100, higher is better)");
         fputc('\n', cli->out);
-        ph_cli_table_print(cli, parts[2], "key features");
+        ph_cli_table_print(cli, parts[2], "key features: concerns, then strengths");
         fputc('\n', cli->out);
         ph_cli_table_print(cli, parts[3], "data coverage");
-        fprintf(cli->out, "\n(access log entry %lld)\n", (long long)p->log_seq);
+        fprintf(cli->out, "\nsources consented: %s\nsources not consented: %s\n",
+                allowed[0] ? allowed : "none", refused[0] ? refused : "none");
+        fprintf(cli->out, "(this read is access-log entry %lld)\n", (long long)p->log_seq);
     }
     for (size_t i = 0; i < 4; i++)
         ph_cli_table_free(parts[i]);

@@ -141,8 +141,11 @@ static void test_full_consent_equals_the_feature_store(void **state)
     const ph_profile_component *key[6];
     size_t n = ph_profile_key_components(&p.scores, key, 6);
     assert_true(n > 0 && n <= 6);
-    for (size_t i = 1; i < n; i++)
-        assert_true(fabs(key[i - 1]->points - 50) >= fabs(key[i]->points - 50));
+    size_t i = 0;
+    for (; i < n && key[i]->points < 50; i++) /* concerns, weakest first */
+        assert_true(i == 0 || key[i - 1]->points <= key[i]->points);
+    for (size_t first = i; i < n; i++) /* then strengths, strongest first */
+        assert_true(key[i]->points > 50 && (i == first || key[i - 1]->points >= key[i]->points));
 }
 
 static void test_revocation_takes_effect_at_once(void **state)

@@ -165,6 +165,37 @@ static void test_class_rules(void **state)
     assert_string_equal(s.class_reason, "a court enforcement against the firm is open");
 }
 
+static void test_key_components(void **state)
+{
+    (void)state;
+    /* points: max_dpd_12m 90 -> 0 (w2), tax_late_count_12m 4 -> 0 (w1),
+     * sales_growth_3m -0.1 -> 50 (neither side), age_months 120 -> 100 (w1),
+     * status_abnormal 0 -> 100 (w2), coverage_share 0.75 -> 75 */
+    static const named_value v[] = {
+        {"max_dpd_12m", 90},    {"tax_late_count_12m", 4}, {"sales_growth_3m", -0.1},
+        {"age_months", 120},    {"status_abnormal", 0},    {"coverage_share", 0.75},
+    };
+    firm f = FIRM(v);
+    ph_profile_scores s;
+    ph_error err;
+    ph_assert_ok(ph_profile_score(lookup, &f, 'C', &s, &err), &err);
+    const ph_profile_component *key[4];
+    assert_int_equal(ph_profile_key_components(&s, key, 4), 4);
+    /* concerns: equal points, heavier first; then strengths: same */
+    assert_string_equal(key[0]->feature, "max_dpd_12m");
+    assert_string_equal(key[1]->feature, "tax_late_count_12m");
+    assert_string_equal(key[2]->feature, "status_abnormal");
+    assert_string_equal(key[3]->feature, "age_months");
+    /* an odd room gives the extra place to concerns; fewer concerns leave room */
+    assert_int_equal(ph_profile_key_components(&s, key, 3), 3);
+    assert_string_equal(key[2]->feature, "status_abnormal");
+    const ph_profile_component *all[10];
+    assert_int_equal(ph_profile_key_components(&s, all, 10), 5); /* the 50 is neither */
+    assert_string_equal(all[4]->feature, "coverage_share");
+    assert_int_equal(ph_profile_key_components(&s, all, 0), 0);
+    assert_int_equal(ph_profile_key_components(NULL, all, 3), 0);
+}
+
 static void test_twelve_subclasses(void **state)
 {
     (void)state;
@@ -193,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_digital_footprint_by_hand),
         cmocka_unit_test(test_points_are_clamped_and_directed),
         cmocka_unit_test(test_class_rules),
+        cmocka_unit_test(test_key_components),
         cmocka_unit_test(test_twelve_subclasses),
         cmocka_unit_test(test_errors),
     };

@@ -78,9 +78,11 @@ PH_EXTERN ph_status ph_profile_score(ph_profile_value_fn value, void *user,
 PH_EXTERN size_t ph_profile_subclass_count(void);
 
 /*
- * The `max` components of a scored profile that say most about the firm:
- * present values whose points lie furthest from the middle (50), strongest
- * first, ties in rule order. Returns how many were written to out[].
+ * The components of a scored profile that say most about the firm, at most
+ * `max`: first the concerns (present values scoring below 50, weakest
+ * first), then the strengths (above 50, strongest first), half each when
+ * both have enough; among equal points the heavier weight comes first.
+ * Returns how many were written to out[].
  */
 PH_EXTERN size_t ph_profile_key_components(const ph_profile_scores *scores,
                                            const ph_profile_component **out, size_t max);

@@ -136,33 +136,67 @@ size_t ph_profile_subclass_count(void)
     return count;
 }
 
+/* Insert c into the `n` entries of out (capacity max) kept sorted by
+ * `before`; returns the new count. */
+static size_t insert_sorted(const ph_profile_component **out, size_t n, size_t max,
+                            const ph_profile_component *c,
+                            int (*before)(const ph_profile_component *,
+                                          const ph_profile_component *))
+{
+    size_t at = n;
+    while (at > 0 && before(c, out[at - 1]))
+        at--;
+    if (at >= max)
+        return n;
+    size_t last = n < max ? n : max - 1;
+    for (size_t j = last; j > at; j--)
+        out[j] = out[j - 1];
+    out[at] = c;
+    return n < max ? n + 1 : n;
+}
+
+/* Weakest first; among equals, the heavier weight first. */
+static int weaker(const ph_profile_component *a, const ph_profile_component *b)
+{
+    return a->points < b->points || (a->points == b->points && a->weight > b->weight);
+}
+
+/* Strongest first; among equals, the heavier weight first. */
+static int stronger(const ph_profile_component *a, const ph_profile_component *b)
+{
+    return a->points > b->points || (a->points == b->points && a->weight > b->weight);
+}
+
 size_t ph_profile_key_components(const ph_profile_scores *scores,
                                  const ph_profile_component **out, size_t max)
 {
-    size_t n = 0;
-    if (scores == NULL || out == NULL)
+    if (scores == NULL || out == NULL || max == 0)
         return 0;
+    /* half concerns (points below 50), half strengths (above 50); a side
+     * with fewer leaves its room to the other */
+    const ph_profile_component *weak[PH_PROFILE_DIMENSION_COUNT * PH_PROFILE_MAX_COMPONENTS];
+    const ph_profile_component *strong[PH_PROFILE_DIMENSION_COUNT * PH_PROFILE_MAX_COMPONENTS];
+    size_t nweak = 0, nstrong = 0, cap = sizeof(weak) / sizeof(weak[0]);
     for (size_t d = 0; d < PH_PROFILE_DIMENSION_COUNT; d++) {
         const ph_profile_dimension_score *dim = &scores->dimensions[d];
         for (size_t i = 0; i < dim->component_count; i++) {
             const ph_profile_component *c = &dim->components[i];
-            if (isnan(c->points))
+            if (isnan(c->points) || c->points == 50.0)
                 continue;
-            double strength = fabs(c->points - 50.0);
-            /* insertion into the top `max`, strongest first; equal strength
-             * keeps rule order */
-            size_t at = n;
-            while (at > 0 && fabs(out[at - 1]->points - 50.0) < strength)
-                at--;
-            if (at >= max)
-                continue;
-            size_t last = n < max ? n : max - 1;
-            for (size_t j = last; j > at; j--)
-                out[j] = out[j - 1];
-            out[at] = c;
-            if (n < max)
-                n++;
+            if (c->points < 50.0)
+                nweak = insert_sorted(weak, nweak, cap, c, weaker);
+            else
+                nstrong = insert_sorted(strong, nstrong, cap, c, stronger);
         }
     }
+    size_t take_weak = nweak < (max + 1) / 2 ? nweak : (max + 1) / 2;
+    size_t take_strong = nstrong < max - take_weak ? nstrong : max - take_weak;
+    if (take_weak + take_strong < max)
+        take_weak = nweak < max - take_strong ? nweak : max - take_strong;
+    size_t n = 0;
+    for (size_t i = 0; i < take_weak; i++)
+        out[n++] = weak[i];
+    for (size_t i = 0; i < take_strong; i++)
+        out[n++] = strong[i];
     return n;
 }
