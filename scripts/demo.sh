@@ -46,8 +46,8 @@ printf 'uscc,name,month,sales\n%s,"\274\303\304\317",2025-11,9000.00\n' \
 "$puhui" csv check "$demo/vat_good.csv" "$demo/vat_gbk.csv" --require uscc,month,sales || true
 
 province="$demo/province"
-step "a synthetic province: 20,000 firms over 24 months from 2024-01, seed 1 ($province)"
-"$puhui" gen --enterprises 20000 --months 24 --seed 1 --out "$province" --force
+step "a synthetic province: 20,000 firms over 24 months from 2024-01, seed 1, 0.1% dirty rows ($province)"
+"$puhui" gen --enterprises 20000 --months 24 --seed 1 --dirty 0.001 --out "$province" --force
 echo
 head -3 "$province/feeds/registration.csv" "$province/feeds/payments_daily.csv"
 echo
@@ -56,3 +56,59 @@ sed -n '/"files": \[/,/}/p' "$province/manifest.json"
 echo
 echo "truth/ holds what the feeds were drawn from (each firm's health, its true PD, its default date),"
 echo "to score models and early warnings against; a model must never read it."
+
+step "the data hub takes the province in: every field checked, bad rows quarantined, good rows land"
+echo "(the data is known as of 2026-01-01, the day after the window; about half a minute)"
+"$puhui" --db "$db" ingest --known-on 2026-01-01 "$province"
+
+step "quarantine: each bad row with its file, line, field, value and reason (first 6)"
+"$puhui" --db "$db" ingest --rejected --limit 6
+echo "every one of them is listed in $province/truth/dirty.csv, and nothing else was refused"
+
+step "ingesting a file again changes nothing (idempotent by natural key)"
+"$puhui" --db "$db" ingest --known-on 2026-01-01 "$province/feeds/tax_grades.csv"
+
+step "consents the scenario implies"
+# Firms with a loan still open at the window end let their lender monitor them;
+# 200 firms applying for credit let three province-wide lenders assess them.
+awk -F, 'NR > 1 && $6 <= "2025-12-31" && $7 > "2025-12-31" { print $2, $3, $7 }' \
+    "$province/feeds/credit_loans.csv" | sort -u -k1,2 | head -150 >"$demo/open_loans.txt"
+while read -r firm lender until; do
+    "$puhui" --db "$db" consent grant --enterprise "$firm" --institution "$lender" \
+        --purpose monitoring --from 2025-12-31 --until "$until" >/dev/null
+done <"$demo/open_loans.txt"
+awk -F, 'NR > 1 && $4 == 370000 { print $1 }' "$province/reference/lenders.csv" | head -3 \
+    >"$demo/lenders.txt"
+awk -F, 'NR > 1 && NR % 100 == 2 { print $1 }' "$province/feeds/registration.csv" \
+    | grep -v -F -f "$demo/open_loans.txt" | head -200 >"$demo/applicants.txt" || true
+while read -r lender; do
+    while read -r firm; do
+        "$puhui" --db "$db" consent grant --enterprise "$firm" --institution "$lender" \
+            --purpose credit --from 2025-12-01 --until 2026-06-30 >/dev/null 2>&1 || true
+    done <"$demo/applicants.txt"
+done <"$demo/lenders.txt"
+echo "$(wc -l <"$demo/open_loans.txt") monitoring consents (open loans), and credit consents from" \
+    "$(wc -l <"$demo/applicants.txt") applicants to $(wc -l <"$demo/lenders.txt") lenders"
+"$puhui" --db "$db" consent list --enterprise "$(head -1 "$demo/applicants.txt")" --asof 2025-12-31
+
+step "point-in-time features of every firm as of 2025-12-31 ($demo/features.csv)"
+"$puhui" --db "$db" features --asof 2025-12-31 --out "$demo/features.csv"
+echo "coverage: how much of each firm the platform can see (a firm with none is never 'no risk')"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^has_/ || $i == "coverage_share") col[i] = $i; next }
+         { n++; for (i in col) { if (col[i] == "coverage_share") { share += $i; if ($i < 0.34) thin++ } else seen[i] += $i } }
+         END { for (i in col) if (col[i] != "coverage_share") printf "  %-22s %6d firms (%4.1f%%)\n", col[i], seen[i], 100 * seen[i] / n
+               printf "  %-22s %6.3f (mean); %d firms see under a third of the main sources\n", "coverage_share", share / n, thin }' \
+    "$demo/features.csv" | sort
+
+firm=$(head -1 "$demo/applicants.txt")
+lender=$(head -1 "$demo/lenders.txt")
+step "the profile lender $lender receives for applicant $firm (derived values only)"
+"$puhui" --db "$db" profile --enterprise "$firm" --as "$lender" --asof 2025-12-31 --on 2025-12-31
+
+step "without consent the same read is refused, and the refusal is logged (exit code 2)"
+other=$(awk -F, 'NR == 3 { print $1 }' "$province/feeds/registration.csv")
+"$puhui" --db "$db" profile --enterprise "$other" --as "$lender" --asof 2025-12-31 --on 2025-12-31 || true
+
+step "the firm sees who looked at its data; the access log's hash chain is intact"
+"$puhui" --db "$db" audit list --enterprise "$firm"
+"$puhui" --db "$db" audit verify
