@@ -5,10 +5,10 @@
  *
  * Builds (once) a database of N enterprises (default 100,000) over M months
  * (default 24, from 2024-01, seed 1) in DIR (default $TMPDIR or /tmp, then
- * puhui-bench-features-N): `puhui gen` output loaded into the feed tables
- * by the minimal loader of tests/support/ph_feed_load.c (the ingestion
- * module is built elsewhere), with known_on = each row's date + lag. An
- * existing DIR/puhui.db is reused, so later runs time only the features.
+ * puhui-bench-features-N): `puhui gen` output ingested with ph_ingest
+ * (known_on = each row's date + lag; reference files known on the last
+ * month's end). An existing DIR/puhui.db is reused, so later runs time only
+ * the features.
  * Then it times:
  *   - the monthly panel: features of every firm at each of the M month ends
  *     (one batch; the demanding case: N x M rows);
@@ -27,8 +27,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
-
-#include "../tests/support/ph_feed_load.c"
 
 static double now_seconds(void)
 {
@@ -89,7 +87,9 @@ static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t fi
         return fprintf(stderr, "bench_features: --dir is too long\n"), 1;
     remove(tmp);
     ph_store *store = NULL;
+    ph_ingest *ing = NULL;
     ph_date snapshot;
+    char known_on[PH_DATE_FORMAT_MAX];
     ph_month last = opts.start + months - 1;
     uint64_t rows = 0;
     ph_status st = ph_store_open(ctx, tmp, NULL, &store, &err);
@@ -98,7 +98,20 @@ static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t fi
     if (st == PH_OK)
         st = ph_month_last_day(last, &snapshot, &err);
     if (st == PH_OK)
-        st = ph_test_load_feeds(store, province, snapshot, &rows, &err);
+        st = ph_date_format(snapshot, known_on, sizeof(known_on), &err);
+    if (st == PH_OK) {
+        ph_ingest_options io;
+        ph_ingest_options_init(&io);
+        io.known_on = known_on;
+        st = ph_ingest_new(store, &io, &ing, &err);
+    }
+    if (st == PH_OK) {
+        const char *paths[] = {province};
+        st = ph_ingest_paths(ing, paths, 1, &err);
+    }
+    for (size_t i = 0; st == PH_OK && i < ph_ingest_result_count(ing); i++)
+        rows += ph_ingest_result_at(ing, i)->counts.accepted;
+    ph_ingest_free(ing);
     ph_store_free(store);
     if (st != PH_OK)
         return fail("load", &err);
@@ -106,7 +119,7 @@ static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t fi
         fprintf(stderr, "bench_features: %s: %s\n", db, strerror(errno));
         return 1;
     }
-    printf("built %s: gen %.1f s, loaded %" PRIu64 " rows in %.1f s\n", db, t1 - t0, rows,
+    printf("built %s: gen %.1f s, ingested %" PRIu64 " rows in %.1f s\n", db, t1 - t0, rows,
            now_seconds() - t1);
     return 0;
 }

@@ -4,13 +4,15 @@
 # province generator at its defaults (100,000 enterprises x 24 months: about
 # 1.7 GB written to $TMPDIR and removed, 10-15 s on 2 cores), then ingestion
 # of a 20,000 x 24 province (about 7 million rows, ingested twice: first load,
-# then all unchanged), then any others.
+# then all unchanged), the feature store (100,000 x 24, its database built
+# once under $TMPDIR and kept), one institution's profile read (20,000 x 24,
+# 1,000 reads; target under 5 ms each), then any others.
 # The full-size province (1,000,000 x 24, about 17 GB) is left to be run by
 # hand:
 #   build/bench_gen --enterprises 1000000
 set -eu
 build=${1:-build}
-first="bench_csv bench_gen bench_ingest"
+first="bench_csv bench_gen bench_ingest bench_features bench_profile"
 found=0
 run_bench() {
     [ -x "$1" ] || return 0

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ph_feed_load.h"
 #include "ph_test.h"
 
 /* Firms of the fixtures: valid codes, in byte order. */

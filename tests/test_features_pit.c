@@ -8,6 +8,8 @@
  *      rows known by D;
  * and the batch, the monthly panel and the single-firm path agree exactly.
  */
+#include <sys/stat.h>
+
 #include "features_fixture.h"
 
 static void test_month_counts_from_end_plus_lag(void **state)
@@ -183,6 +185,94 @@ static void truncate_to(ph_store *store, const char *d)
     }
 }
 
+/* Write to out_dir/NAME.csv the lines of the generated feed `name` that
+ * `pick` selects, with money column `column` changed by `change` (fen): a
+ * correction file. Lines whose amount is empty are left out (nothing to
+ * correct). Generated lines of these feeds hold no quoted fields. */
+typedef int (*pick_fn)(const char *const *fields);
+static void write_correction(const char *province, const char *out_dir, const char *name,
+                             pick_fn pick, const char *column, ph_money (*change)(ph_money))
+{
+    char in_path[1024], out_path[1024], line[4096];
+    snprintf(in_path, sizeof(in_path), "%s/feeds/%s.csv", province, name);
+    snprintf(out_path, sizeof(out_path), "%s/%s.csv", out_dir, name);
+    FILE *in = fopen(in_path, "r"), *out = fopen(out_path, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    assert_non_null(fgets(line, sizeof(line), in));
+    fputs(line, out);
+    int target = -1, n = 0;
+    for (char *tok = strtok(line, ",\r\n"); tok; tok = strtok(NULL, ",\r\n"), n++)
+        if (strcmp(tok, column) == 0)
+            target = n;
+    assert_true(target >= 0);
+    while (fgets(line, sizeof(line), in) != NULL) {
+        assert_null(strchr(line, '"'));
+        const char *fields[64];
+        size_t count = 0;
+        char *p = line;
+        line[strcspn(line, "\r\n")] = '\0';
+        for (;;) { /* split in place, keeping empty fields */
+            fields[count++] = p;
+            char *comma = strchr(p, ',');
+            if (comma == NULL || count == 64)
+                break;
+            *comma = '\0';
+            p = comma + 1;
+        }
+        if (!pick(fields) || fields[target][0] == '\0')
+            continue;
+        ph_money fen;
+        char amount[PH_MONEY_FORMAT_MAX];
+        ph_error err;
+        ph_assert_ok(ph_money_parse(fields[target], strlen(fields[target]), &fen, &err), &err);
+        ph_assert_ok(ph_money_format(change(fen), 0, amount, sizeof(amount), &err), &err);
+        for (size_t i = 0; i < count; i++)
+            fprintf(out, "%s%s", i ? "," : "", (int)i == target ? amount : fields[i]);
+        fputc('\n', out);
+    }
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+}
+
+/* March 2025 VAT of the firms whose code ends in a digit (uscc is column
+ * 0, month column 1). */
+static int pick_vat(const char *const *fields)
+{
+    return strcmp(fields[1], "2025-03") == 0 && fields[0][17] >= '0' && fields[0][17] <= '9';
+}
+static ph_money double_plus_one(ph_money fen) { return 2 * fen + 1; }
+
+/* Early-May payment days of the firms of region codes below 3703 (Jinan
+ * and Qingdao). */
+static int pick_payments(const char *const *fields)
+{
+    return strcmp(fields[1], "2025-05-01") >= 0 && strcmp(fields[1], "2025-05-10") <= 0 &&
+           strncmp(fields[0] + 2, "3703", 4) < 0;
+}
+static ph_money plus_12345(ph_money fen) { return fen + 12345; }
+
+/* Ingest `path` with the run's known_on; returns the rows accepted plus
+ * superseded, and asserts that none was rejected. */
+static uint64_t ingest(fx *f, const char *path, const char *known_on)
+{
+    ph_ingest_options opts;
+    ph_ingest_options_init(&opts);
+    opts.known_on = known_on;
+    ph_ingest *ing = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ingest_new(f->store, &opts, &ing, &err), &err);
+    ph_assert_ok(ph_ingest_paths(ing, &path, 1, &err), &err);
+    uint64_t written = 0;
+    for (size_t i = 0; i < ph_ingest_result_count(ing); i++) {
+        const ph_ingest_counts *c = &ph_ingest_result_at(ing, i)->counts;
+        assert_int_equal(c->rejected, 0);
+        written += c->accepted + c->superseded;
+    }
+    ph_ingest_free(ing);
+    return written;
+}
+
 static void test_generated_province(void **state)
 {
     fx *f = *state;
@@ -194,27 +284,38 @@ static void test_generated_province(void **state)
     g.months = 24;
     g.out_dir = province;
     ph_assert_ok(ph_gen_run(f->ctx, &g, NULL, &err), &err);
-    uint64_t loaded = 0;
-    ph_assert_ok(ph_test_load_feeds(f->store, province, day("2025-12-31"), &loaded, &err), &err);
-    assert_true(loaded > 100000);
+    /* the province as delivered: every row known on its date + lag */
+    assert_true(ingest(f, province, "2025-12-31") > 100000);
+    /* corrections, ingested as they arrive: payments of early May on 06-05,
+     * then March VAT on 06-10 (each then known from its run's known_on) */
+    char *fixes = ph_test_path(f->dir, "fixes");
+    assert_int_equal(mkdir(fixes, 0777), 0);
+    write_correction(province, fixes, "payments_daily", pick_payments, "inflow_amount",
+                     plus_12345);
+    char *payments = ph_test_path(fixes, "payments_daily.csv");
+    assert_true(ingest(f, payments, "2025-06-05") > 100);
+    write_correction(province, fixes, "vat_invoices", pick_vat, "sales_amount",
+                     double_plus_one);
+    char *vat = ph_test_path(fixes, "vat_invoices.csv");
+    uint64_t vat_fixed = ingest(f, vat, "2025-06-10");
+    assert_true(vat_fixed > 20);
+    free(payments);
+    free(vat);
+    free(fixes);
     free(province);
-    /* corrections: March VAT of 40 firms on 06-10, payments of early May on
-     * 06-05; social security for April arriving late, on 07-01 */
-    ph_test_exec(f->store,
-                 "INSERT INTO feed_vat_invoices_history SELECT *, '2025-06-10', 2 FROM "
-                 "feed_vat_invoices WHERE month = '2025-03' AND uscc IN (SELECT uscc FROM "
-                 "feed_vat_invoices WHERE month = '2025-03' ORDER BY uscc LIMIT 40);"
-                 "UPDATE feed_vat_invoices SET sales_amount_fen = 2 * sales_amount_fen + 1, "
-                 "known_on = '2025-06-10', file_id = 2 WHERE month = '2025-03' AND uscc IN "
-                 "(SELECT uscc FROM feed_vat_invoices_history);"
-                 "INSERT INTO feed_payments_daily_history SELECT *, '2025-06-05', 2 FROM "
-                 "feed_payments_daily WHERE date BETWEEN '2025-05-01' AND '2025-05-10' AND "
-                 "substr(uscc, 3, 4) < '3703';"
-                 "UPDATE feed_payments_daily SET inflow_amount_fen = inflow_amount_fen + 12345, "
-                 "known_on = '2025-06-05', file_id = 2 WHERE date BETWEEN '2025-05-01' AND "
-                 "'2025-05-10' AND substr(uscc, 3, 4) < '3703';"
-                 "UPDATE feed_social_security SET known_on = '2025-07-01' WHERE month = "
-                 "'2025-04' AND substr(uscc, 3, 4) < '3703'");
+    /* the corrected versions are known from the correction's run, the
+     * versions they replaced until then */
+    assert_int_equal(ph_test_query_int(f->store, "SELECT COUNT(*) FROM feed_vat_invoices_history "
+                                                 "WHERE superseded_on = '2025-06-10' AND "
+                                                 "known_on = '2025-04-15'"),
+                     vat_fixed);
+    assert_int_equal(ph_test_query_int(f->store, "SELECT COUNT(*) FROM feed_vat_invoices "
+                                                 "WHERE known_on = '2025-06-10'"),
+                     vat_fixed);
+    /* social security for April arriving late, on 07-01: ingestion dates a
+     * new row by its month + lag, so a late arrival is set by hand */
+    ph_test_exec(f->store, "UPDATE feed_social_security SET known_on = '2025-07-01' WHERE "
+                           "month = '2025-04' AND substr(uscc, 3, 4) < '3703'");
     assert_true(ph_test_query_int(f->store, "SELECT COUNT(*) FROM feed_payments_daily_history") >
                 100);
 
