@@ -213,7 +213,7 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
         printf("bench_profile: %zu firms' features as of the last day, peers stored; "
                "%zu firms consented to %s\n", firms, n, lender);
         ph_profile_request req = {NULL, lender, PH_PURPOSE_CREDIT, asof, asof};
-        static ph_profile profile;
+        ph_profile profile;
         for (size_t i = 0; st == PH_OK && i < n; i++) {
             req.uscc = codes[i];
             double t0 = now_seconds();

@@ -369,6 +369,58 @@ static void test_bindings_are_kept_across_reset(void **state)
     ph_store_free(store);
 }
 
+/* The static binding reads the caller's bytes when the statement runs, not
+ * when it is bound: a change in between shows, where ph_stmt_bind_text's
+ * copy does not. */
+static void test_bind_text_static(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "static.db", NULL);
+    ph_test_exec(store, "CREATE TABLE s (a TEXT, b TEXT)");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_stmt *stmt = NULL;
+    ph_assert_ok(ph_store_prepare(store, "INSERT INTO s VALUES (?, ?)", &stmt, &err), &err);
+    char copied[] = "before", shared[] = "before and tail";
+    ph_assert_ok(ph_stmt_bind_text(stmt, 1, copied, -1, &err), &err);
+    ph_assert_ok(ph_stmt_bind_text_static(stmt, 2, shared, 6, &err), &err); /* "before" */
+    memcpy(copied, "after!", 6);
+    memcpy(shared, "after!", 6);
+    assert_int_equal(ph_stmt_step(stmt, &err), PH_DONE);
+    /* NUL-terminated length, and a second row through the same statement */
+    ph_assert_ok(ph_stmt_bind_text_static(stmt, 1, "whole", -1, &err), &err);
+    ph_assert_ok(ph_stmt_bind_text_static(stmt, 2, "", 0, &err), &err);
+    assert_int_equal(ph_stmt_step(stmt, &err), PH_DONE);
+
+    ph_assert_error(ph_stmt_bind_text_static(stmt, 3, "a", -1, &err), PH_ERANGE, &err, NULL);
+    assert_string_equal(err.message, "field index: ph_stmt_bind_text_static: expected a "
+                                     "parameter index from 1 to 2, got 3");
+    ph_assert_error(ph_stmt_bind_text_static(stmt, 1, NULL, 0, &err), PH_EMISUSE, &err, NULL);
+    assert_string_equal(err.message, "ph_stmt_bind_text_static: value is NULL (bind SQL NULL "
+                                     "with ph_stmt_bind_null)");
+    ph_assert_error(ph_stmt_bind_text_static(NULL, 1, "a", -1, &err), PH_EMISUSE, &err, NULL);
+    assert_string_equal(err.message, "ph_stmt_bind_text_static: stmt is NULL");
+    ph_stmt_free(stmt);
+
+    ph_assert_ok(ph_store_prepare(store, "SELECT a || '|' || b FROM s ORDER BY rowid", &stmt,
+                                  &err),
+                 &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    assert_string_equal(ph_stmt_column_text(stmt, 0), "before|after!");
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    assert_string_equal(ph_stmt_column_text(stmt, 0), "whole|");
+    /* a row is pending */
+    ph_stmt_free(stmt);
+    ph_assert_ok(ph_store_prepare(store, "SELECT ?", &stmt, &err), &err);
+    ph_assert_ok(ph_stmt_bind_text_static(stmt, 1, "x", 1, &err), &err);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    assert_string_equal(ph_stmt_column_text(stmt, 0), "x");
+    ph_assert_error(ph_stmt_bind_text_static(stmt, 1, "y", 1, &err), PH_EMISUSE, &err,
+                    "ph_stmt_bind_text_static: the statement has a row pending");
+    ph_stmt_free(stmt);
+    ph_store_free(store);
+}
+
 static void test_utf8_round_trip(void **state)
 {
     fixture *fx = *state;
@@ -710,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_exec),
         cmocka_unit_test(test_statement_every_type),
         cmocka_unit_test(test_bindings_are_kept_across_reset),
+        cmocka_unit_test(test_bind_text_static),
         cmocka_unit_test(test_utf8_round_trip),
         cmocka_unit_test(test_statement_misuse),
         cmocka_unit_test(test_free_store_with_open_statement),

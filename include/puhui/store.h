@@ -123,6 +123,13 @@ PH_EXTERN ph_status ph_stmt_bind_double(ph_stmt *stmt, int index, double value, 
  * ph_stmt_bind_null. */
 PH_EXTERN ph_status ph_stmt_bind_text(ph_stmt *stmt, int index, const char *value, long len,
                                       ph_error *err);
+/* As ph_stmt_bind_text, but the text is NOT copied: the statement keeps a
+ * pointer to `value`, so the bytes must stay valid and unchanged until the
+ * statement is next stepped to completion, reset, rebound or freed. For bulk
+ * loads whose buffers outlive the step (a copy per value shows in the
+ * profile); when in doubt, use ph_stmt_bind_text. Same errors. */
+PH_EXTERN ph_status ph_stmt_bind_text_static(ph_stmt *stmt, int index, const char *value,
+                                             long len, ph_error *err);
 PH_EXTERN ph_status ph_stmt_bind_null(ph_stmt *stmt, int index, ph_error *err);
 /* PH_OK when a row is ready to read, PH_DONE when the statement has finished.
  * Stepping a finished statement runs it again. */

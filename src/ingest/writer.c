@@ -167,7 +167,8 @@ static ph_status bind_value(ph_stmt *s, int index, const ing_batch *b, const ing
     switch ((ing_kind)v->kind) {
     case ING_INT: return ph_stmt_bind_int64(s, index, v->u.i, err);
     case ING_REAL: return ph_stmt_bind_double(s, index, v->u.d, err);
-    case ING_TEXT: return ph_stmt_bind_text(s, index, b->text + v->u.off, (long)v->len, err);
+    case ING_TEXT: /* the batch outlives the step: no copy */
+        return ph_stmt_bind_text_static(s, index, b->text + v->u.off, (long)v->len, err);
     case ING_NULL: break;
     }
     return ph_stmt_bind_null(s, index, err);
@@ -397,6 +398,7 @@ static ph_status bind_row(ing_writer *w, ph_stmt *s, int base, const ing_batch *
     for (size_t i = 0; i < n && st == PH_OK; i++)
         st = bind_value(s, base + (int)i + 1, b, &v[i], err);
     int p = base + (int)n;
+    /* copied: date_text's buffer is rewritten by the next row of a group */
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, p + 1, date_text(w, known), -1, err);
     if (st == PH_OK)

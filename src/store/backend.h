@@ -66,6 +66,10 @@ typedef struct ph_backend {
     /* `value` holds `len` bytes (not necessarily NUL-terminated); copied. */
     ph_status (*bind_text)(ph_backend_stmt *stmt, int index, const char *value, size_t len,
                            ph_error *err);
+    /* The same, not copied: `value` stays valid until the statement is next
+     * stepped to completion, reset, rebound or finalised. */
+    ph_status (*bind_text_static)(ph_backend_stmt *stmt, int index, const char *value,
+                                  size_t len, ph_error *err);
     ph_status (*bind_null)(ph_backend_stmt *stmt, int index, ph_error *err);
     /* PH_OK: a row is ready; PH_DONE: finished; < 0: failed. */
     ph_status (*step)(ph_backend_stmt *stmt, ph_error *err);

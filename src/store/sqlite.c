@@ -460,6 +460,17 @@ static ph_status sqlite_bind_text(ph_backend_stmt *stmt, int index, const char *
                  err);
 }
 
+static ph_status sqlite_bind_text_static(ph_backend_stmt *stmt, int index, const char *value,
+                                         size_t len, ph_error *err)
+{
+    /* SQLITE_STATIC: SQLite reads the caller's bytes when the statement
+     * runs; the caller keeps them alive (store.h). */
+    return bound(stmt,
+                 sqlite3_bind_text64(stmt->stmt, index, value, (sqlite3_uint64)len,
+                                     SQLITE_STATIC, SQLITE_UTF8),
+                 err);
+}
+
 static ph_status sqlite_bind_null(ph_backend_stmt *stmt, int index, ph_error *err)
 {
     return bound(stmt, sqlite3_bind_null(stmt->stmt, index), err);
@@ -661,6 +672,7 @@ const ph_backend ph_sqlite_backend = {
     .bind_int64 = sqlite_bind_int64,
     .bind_double = sqlite_bind_double,
     .bind_text = sqlite_bind_text,
+    .bind_text_static = sqlite_bind_text_static,
     .bind_null = sqlite_bind_null,
     .step = sqlite_step,
     .reset = sqlite_reset,

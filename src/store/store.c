@@ -360,18 +360,40 @@ ph_status ph_stmt_bind_double(ph_stmt *stmt, int index, double value, ph_error *
     return stmt->store->backend->bind_double(stmt->impl, index, value, err);
 }
 
-ph_status ph_stmt_bind_text(ph_stmt *stmt, int index, const char *value, long len,
-                            ph_error *err)
+/* The checks both text bindings share; *bytes receives the length. */
+static ph_status check_bind_text(ph_stmt *stmt, int index, const char *value, long len,
+                                 const char *function, size_t *bytes, ph_error *err)
 {
-    ph_status st = check_bind(stmt, index, "ph_stmt_bind_text", err);
+    ph_status st = check_bind(stmt, index, function, err);
     if (st != PH_OK)
         return st;
     if (value == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_stmt_bind_text: value is NULL (bind SQL NULL with "
-                            "ph_stmt_bind_null)");
-    size_t bytes = len < 0 ? strlen(value) : (size_t)len;
+                            "%s: value is NULL (bind SQL NULL with ph_stmt_bind_null)",
+                            function);
+    *bytes = len < 0 ? strlen(value) : (size_t)len;
+    return PH_OK;
+}
+
+ph_status ph_stmt_bind_text(ph_stmt *stmt, int index, const char *value, long len,
+                            ph_error *err)
+{
+    size_t bytes = 0;
+    ph_status st = check_bind_text(stmt, index, value, len, "ph_stmt_bind_text", &bytes, err);
+    if (st != PH_OK)
+        return st;
     return stmt->store->backend->bind_text(stmt->impl, index, value, bytes, err);
+}
+
+ph_status ph_stmt_bind_text_static(ph_stmt *stmt, int index, const char *value, long len,
+                                   ph_error *err)
+{
+    size_t bytes = 0;
+    ph_status st = check_bind_text(stmt, index, value, len, "ph_stmt_bind_text_static", &bytes,
+                                   err);
+    if (st != PH_OK)
+        return st;
+    return stmt->store->backend->bind_text_static(stmt->impl, index, value, bytes, err);
 }
 
 ph_status ph_stmt_bind_null(ph_stmt *stmt, int index, ph_error *err)
