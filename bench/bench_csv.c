@@ -14,6 +14,7 @@
  * for one core with validation on; this is a measurement, so it always
  * exits 0 when it could run.
  */
+#include "bench_util.h"
 #include "puhui/puhui.h"
 
 #include <errno.h>
@@ -108,13 +109,6 @@ static int generate(const char *path, uint64_t target_bytes)
     return 0;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 typedef struct run_result {
     double seconds;
     uint64_t bytes, records, checksum;
@@ -129,7 +123,7 @@ static int parse_once(const ph_ctx *ctx, const char *path, const void *data, siz
     opts.validate_utf8 = validate;
     ph_error err;
     ph_csv_reader *csv;
-    double start = now_seconds();
+    double start = bench_now_seconds();
     ph_status st = data != NULL ? ph_csv_open_memory(ctx, data, len, &opts, &csv, &err)
                                 : ph_csv_open_file(ctx, path, &opts, &csv, &err);
     if (st != PH_OK) {
@@ -146,7 +140,7 @@ static int parse_once(const ph_ctx *ctx, const char *path, const void *data, siz
             checksum += flen + (unsigned char)p[0];
         }
     }
-    double seconds = now_seconds() - start;
+    double seconds = bench_now_seconds() - start;
     if (st != PH_DONE) {
         fprintf(stderr, "bench_csv: %s\n", err.message);
         ph_csv_free(csv);

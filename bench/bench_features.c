@@ -17,6 +17,7 @@
  *     worst time per firm;
  * and the process's peak resident memory. Always exits 0 when it could run.
  */
+#include "bench_util.h"
 #include "puhui/puhui.h"
 
 #include <errno.h>
@@ -27,20 +28,6 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long peak_rss_mb(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss / 1024;
-}
 
 typedef struct tally {
     uint64_t rows;
@@ -78,10 +65,10 @@ static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t fi
     opts.months = months;
     opts.out_dir = province;
     opts.force = 1;
-    double t0 = now_seconds();
+    double t0 = bench_now_seconds();
     if (ph_gen_run(ctx, &opts, NULL, &err) != PH_OK)
         return fail("gen", &err);
-    double t1 = now_seconds();
+    double t1 = bench_now_seconds();
     char tmp[4400];
     if (snprintf(tmp, sizeof(tmp), "%s.part", db) >= (int)sizeof(tmp))
         return fprintf(stderr, "bench_features: --dir is too long\n"), 1;
@@ -120,7 +107,7 @@ static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t fi
         return 1;
     }
     printf("built %s: gen %.1f s, ingested %" PRIu64 " rows in %.1f s\n", db, t1 - t0, rows,
-           now_seconds() - t1);
+           bench_now_seconds() - t1);
     return 0;
 }
 
@@ -183,12 +170,12 @@ int main(int argc, char **argv)
 
     ph_features_options opts = {0, 1};
     tally panel = {0, 0}, single = {0, 0};
-    double t0 = now_seconds();
+    double t0 = bench_now_seconds();
     ph_status st = ph_features_batch(store, asof, (size_t)months, &opts, count_row, &panel, &err);
-    double t1 = now_seconds();
+    double t1 = bench_now_seconds();
     if (st == PH_OK)
         st = ph_features_batch(store, &asof[months - 1], 1, &opts, count_row, &single, &err);
-    double t2 = now_seconds();
+    double t2 = bench_now_seconds();
     if (st != PH_OK) {
         ph_store_free(store);
         ph_ctx_free(ctx);
@@ -214,10 +201,10 @@ int main(int argc, char **argv)
         ph_stmt_free(stmt);
         double values[PH_FEATURE_COUNT];
         for (uint64_t i = 0; i < n; i++) {
-            double a = now_seconds();
+            double a = bench_now_seconds();
             if (ph_features_for(store, codes[i], asof[months - 1], values, &err) != PH_OK)
                 break;
-            double dt = now_seconds() - a;
+            double dt = bench_now_seconds() - a;
             total += dt;
             worst = dt > worst ? dt : worst;
             done++;
@@ -227,7 +214,7 @@ int main(int argc, char **argv)
     if (done)
         printf("single firm: %" PRIu64 " reads, mean %.3f ms, worst %.3f ms\n", done,
                1000.0 * total / done, 1000.0 * worst);
-    printf("peak RSS %ld MB\n", peak_rss_mb());
+    printf("peak RSS %ld MB\n", bench_peak_rss_mb());
     free(asof);
     ph_store_free(store);
     ph_ctx_free(ctx);

@@ -21,6 +21,7 @@
  *
  * This is a measurement, so it always exits 0 when it could run.
  */
+#include "bench_util.h"
 #include "puhui/puhui.h"
 
 #include <dirent.h>
@@ -32,13 +33,6 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A whole number in [min, max], or -1 with a message. */
 static int parse_number(const char *option, const char *text, uint64_t min, uint64_t max,
@@ -95,9 +89,9 @@ static int run_once(const ph_ctx *ctx, const ph_gen_options *opts, ph_gen_summar
                     run_result *out)
 {
     ph_error err;
-    double start = now_seconds();
+    double start = bench_now_seconds();
     ph_status st = ph_gen_run(ctx, opts, summary, &err);
-    double seconds = now_seconds() - start;
+    double seconds = bench_now_seconds() - start;
     if (st != PH_OK) {
         fprintf(stderr, "bench_gen: %s\n", err.message);
         return -1;

@@ -16,47 +16,16 @@
  *
  * This is a measurement, so it always exits 0 when it could run.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
+#include "bench_util.h"
 #include "puhui/puhui.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int number(const char *option, const char *text, long long min, long long max,
-                  long long *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-        fprintf(stderr, "bench_ingest: %s takes a whole number from %lld to %lld, got '%s'\n",
-                option, min, max, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
 
 /* One pass: ingest `dir` into the store; prints and returns rows/s. */
 static int pass(ph_store *store, const char *dir, const char *label, int threads, size_t batch)
@@ -68,11 +37,11 @@ static int pass(ph_store *store, const char *dir, const char *label, int threads
     opts.batch_rows = batch;
     ph_ingest *ing = NULL;
     ph_error err;
-    double t0 = now_seconds();
+    double t0 = bench_now_seconds();
     ph_status st = ph_ingest_new(store, &opts, &ing, &err);
     if (st == PH_OK)
         st = ph_ingest_paths(ing, (const char *const[]){dir}, 1, &err);
-    double seconds = now_seconds() - t0;
+    double seconds = bench_now_seconds() - t0;
     if (st != PH_OK) {
         fprintf(stderr, "bench_ingest: %s\n", err.message);
         ph_ingest_free(ing);
@@ -94,9 +63,9 @@ static int pass(ph_store *store, const char *dir, const char *label, int threads
            (unsigned long long)total.rejected);
     /* The rows are committed (in the write-ahead log); copying the log back
      * into the database is SQLite's housekeeping, shown apart. */
-    t0 = now_seconds();
+    t0 = bench_now_seconds();
     st = ph_store_exec(store, "PRAGMA wal_checkpoint(TRUNCATE)", &err);
-    double checkpoint = now_seconds() - t0;
+    double checkpoint = bench_now_seconds() - t0;
     if (st != PH_OK) {
         fprintf(stderr, "bench_ingest: %s\n", err.message);
         return -1;
@@ -114,13 +83,13 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : "";
         int bad = 0;
         if (strcmp(argv[i], "--enterprises") == 0)
-            bad = number(argv[i], v, 1, 20000000, &enterprises);
+            bad = bench_number("bench_ingest", argv[i], v, 1, 20000000, &enterprises);
         else if (strcmp(argv[i], "--months") == 0)
-            bad = number(argv[i], v, 1, 120, &months);
+            bad = bench_number("bench_ingest", argv[i], v, 1, 120, &months);
         else if (strcmp(argv[i], "--threads") == 0)
-            bad = number(argv[i], v, 1, 2, &threads);
+            bad = bench_number("bench_ingest", argv[i], v, 1, 2, &threads);
         else if (strcmp(argv[i], "--batch-rows") == 0)
-            bad = number(argv[i], v, 1, 100000000, &batch);
+            bad = bench_number("bench_ingest", argv[i], v, 1, 100000000, &batch);
         else if (strcmp(argv[i], "--keep") == 0)
             keep = v;
         else {
@@ -170,6 +139,6 @@ int main(int argc, char **argv)
     ph_store_free(store);
     ph_ctx_free(ctx);
     if (keep == NULL)
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        bench_rmtree(dir);
     return code;
 }

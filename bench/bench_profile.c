@@ -20,47 +20,16 @@
  *
  * This is a measurement, so it always exits 0 when it could run.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
+#include "bench_util.h"
 #include "puhui/puhui.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int number(const char *option, const char *text, long long min, long long max,
-                  long long *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (*text == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-        fprintf(stderr, "bench_profile: %s takes a whole number from %lld to %lld, got '%s'\n",
-                option, min, max, text);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
 
 static int compare_double(const void *a, const void *b)
 {
@@ -216,17 +185,17 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
         ph_profile profile;
         for (size_t i = 0; st == PH_OK && i < n; i++) {
             req.uscc = codes[i];
-            double t0 = now_seconds();
+            double t0 = bench_now_seconds();
             st = ph_profile_read(store, &req, &profile, &err);
-            ms[i] = 1000.0 * (now_seconds() - t0);
+            ms[i] = 1000.0 * (bench_now_seconds() - t0);
         }
         if (st == PH_OK)
             report("ph_profile_read", ms, n);
         double values[PH_FEATURE_COUNT];
         for (size_t i = 0; st == PH_OK && i < n; i++) {
-            double t0 = now_seconds();
+            double t0 = bench_now_seconds();
             st = ph_features_for(store, codes[i], asof, values, &err);
-            ms[i] = 1000.0 * (now_seconds() - t0);
+            ms[i] = 1000.0 * (bench_now_seconds() - t0);
         }
         if (st == PH_OK)
             report("ph_features_for", ms, n);
@@ -247,11 +216,11 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : "";
         int bad = 0;
         if (strcmp(argv[i], "--enterprises") == 0)
-            bad = number(argv[i], v, 1, 20000000, &enterprises);
+            bad = bench_number("bench_profile", argv[i], v, 1, 20000000, &enterprises);
         else if (strcmp(argv[i], "--months") == 0)
-            bad = number(argv[i], v, 1, 120, &months);
+            bad = bench_number("bench_profile", argv[i], v, 1, 120, &months);
         else if (strcmp(argv[i], "--reads") == 0)
-            bad = number(argv[i], v, 1, 1000000, &reads);
+            bad = bench_number("bench_profile", argv[i], v, 1, 1000000, &reads);
         else if (strcmp(argv[i], "--keep") == 0)
             keep = v;
         else {
@@ -294,6 +263,6 @@ int main(int argc, char **argv)
     }
     ph_ctx_free(ctx);
     if (keep == NULL)
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        bench_rmtree(dir);
     return code;
 }

@@ -45,8 +45,7 @@ static inline int fx_setup(void **state)
     o.log_level = PH_LOG_OFF;
     ph_assert_ok(ph_ctx_new(&o, &f->ctx, &err), &err);
     f->dir = ph_test_tmpdir("features");
-    f->store = fx_open(f, "puhui.db");
-    ph_assert_ok(ph_schema_migrate(f->store, -1, NULL, &err), &err);
+    f->store = ph_test_open_db(f->ctx, f->dir, "puhui.db");
     *state = f;
     return 0;
 }

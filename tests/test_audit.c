@@ -25,10 +25,7 @@ static int setup(void **state)
     ph_error err;
     ph_error_clear(&err);
     ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
-    char *path = ph_test_path(fx->dir, "p.db");
-    ph_assert_ok(ph_store_open(fx->ctx, path, NULL, &fx->store, &err), &err);
-    free(path);
-    ph_assert_ok(ph_schema_migrate(fx->store, -1, NULL, &err), &err);
+    fx->store = ph_test_open_db(fx->ctx, fx->dir, "p.db");
     ph_assert_ok(ph_uscc_generate('9', '1', 370102, 1, fx->firm, &err), &err);
     ph_assert_ok(ph_uscc_generate('9', '1', 370102, 2, fx->other, &err), &err);
     char sql[512];

@@ -171,7 +171,7 @@ static void test_every_reason(void **state)
         REG_D);                                                                      /* 14 */
     char *vat = write_file(f, "reasons", "vat_invoices.csv",
                            VAT_HEADER VAT_A1 VAT_A2 FIRM_C ",2024-01,100.00,1,0.00,0,1,1.0000\n" VAT_B1);
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "reasons.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "reasons.db");
     /* vat first on the command line: registration still goes first */
     const char *paths[] = {vat, reg};
     ph_ingest *ing = NULL;
@@ -244,7 +244,7 @@ static void test_rejected_listing(void **state)
                            REG_HEADER REG_A "91370281FKAW4U0T0Y,x" REG_A_TAIL REG_A);
     char *vat = write_file(f, "listing", "vat_invoices.csv",
                            VAT_HEADER VAT_A1 FIRM_C ",2024-01,100.00,1,0.00,0,1,1.0000\n");
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "listing.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "listing.db");
     const char *paths[] = {reg, vat};
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, paths, 2, "2024-06-30", 2, 0, NULL, &err), &err);
@@ -273,7 +273,7 @@ static void test_reingest_is_idempotent(void **state)
     fixture *f = *state;
     char *reg = write_file(f, "again", "registration.csv", REG_HEADER REG_A REG_B REG_A "x,y\n");
     char *vat = write_file(f, "again", "vat_invoices.csv", VAT_HEADER VAT_A1 VAT_A2 VAT_B1);
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "again.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "again.db");
     const char *paths[] = {reg, vat};
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, paths, 2, "2024-06-30", 2, 0, NULL, &err), &err);
@@ -302,7 +302,7 @@ static void test_correction_supersedes(void **state)
     char *vat = write_file(f, "fix1", "vat_invoices.csv", VAT_HEADER VAT_A1 VAT_A2 VAT_B1);
     char *fixed = write_file(f, "fix2", "vat_invoices.csv",
                              VAT_HEADER FIRM_A ",2024-01,9999.99,2,4172.58,3,1,1.0000\n" VAT_A2);
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "fix.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "fix.db");
     const char *first[] = {reg, vat};
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, first, 2, "2024-06-30", 1, 0, NULL, &err), &err);
@@ -346,7 +346,7 @@ static void test_stored_values_and_registries(void **state)
         "LN1," FIRM_A "," LENDER ",term_loan,credit,2023-03-01,2024-03-01,300000.00\n"
         "LN2," FIRM_A "," FIRM_B ",term_loan,credit,2023-03-01,2024-03-01,300000.00\n");
     char *vat = write_file(f, "values", "vat_invoices.csv", VAT_HEADER VAT_A1 VAT_B1);
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "values.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "values.db");
     const char *paths[] = {loans, vat, lenders, reg};
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, paths, 4, "2024-06-30", 2, 0, NULL, &err), &err);
@@ -405,8 +405,8 @@ static void test_jsonl_equals_csv(void **state)
         "\n"
         "{\"uscc\":\"" FIRM_B "\",\"month\":\"2024-01\",\"sales_amount\":500,\"sales_invoices\":1,"
         "\"purchase_amount\":0,\"purchase_invoices\":0,\"distinct_buyers\":1}");
-    ph_store *a = ph_ingest_test_db(f->ctx, f->dir, "csv.db");
-    ph_store *b = ph_ingest_test_db(f->ctx, f->dir, "json.db");
+    ph_store *a = ph_test_open_db(f->ctx, f->dir, "csv.db");
+    ph_store *b = ph_test_open_db(f->ctx, f->dir, "json.db");
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(a, (const char *[]){reg_csv, vat_csv}, 2, "2024-06-30", 2, 0,
                                     NULL, &err), &err);
@@ -454,7 +454,7 @@ static void test_jsonl_bad_lines(void **state)
         "\"purchase_amount\":null,\"purchase_invoices\":1,\"distinct_buyers\":1}\n"             /* 8 */
         "{\"uscc\":\"" FIRM_A "\",\"uscc\":\"" FIRM_A "\"}\n"                                   /* 9 */
         "{\"uscc\":\"" FIRM_A "\"} x\n");                                                      /* 10 */
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "jbad.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "jbad.db");
     ph_ingest *ing = NULL;
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, (const char *[]){reg, vat}, 2, "2024-06-30", 2, 0, &ing,
@@ -484,7 +484,7 @@ static void test_jsonl_bad_lines(void **state)
 static void test_file_errors(void **state)
 {
     fixture *f = *state;
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "errors.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "errors.db");
     ph_error err;
     char *missing = write_file(f, "h1", "vat_invoices.csv",
                                "uscc,month,sales_amount,sales_invoices,purchase_amount,"
@@ -576,7 +576,7 @@ static void test_manifest_checksums(void **state)
 {
     fixture *f = *state;
     char *dir = generate(f, "small", 200, 2, 0.0);
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "small.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "small.db");
     ph_ingest *ing = NULL;
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, (const char *[]){dir}, 1, "2024-03-31", 2, 0, &ing,
@@ -633,7 +633,7 @@ static void test_dirty_province(void **state)
 {
     fixture *f = *state;
     char *dir = generate(f, "dirty", 3000, 6, 0.01);
-    ph_store *store = ph_ingest_test_db(f->ctx, f->dir, "dirty.db");
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "dirty.db");
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, (const char *[]){dir}, 1, "2024-07-31", 2, 0, NULL,
                                     &err), &err);

@@ -128,7 +128,7 @@ static void test_kill_and_resume(void **state)
     fixture *f = *state;
     ph_error err;
     const char *paths[] = {f->province};
-    ph_store *clean = ph_ingest_test_db(f->ctx, f->dir, "clean.db");
+    ph_store *clean = ph_test_open_db(f->ctx, f->dir, "clean.db");
     ph_assert_ok(ph_ingest_test_run(clean, paths, 1, KNOWN_ON, 2, BATCH_ROWS, NULL, &err), &err);
     char *expected = ph_ingest_test_dump(clean, NULL);
     char *counts = ph_ingest_test_text(clean, FIRST_RECORDS);
@@ -137,7 +137,7 @@ static void test_kill_and_resume(void **state)
     for (size_t round = 0; round < sizeof(KILL_AFTER) / sizeof(KILL_AFTER[0]); round++) {
         char name[32];
         snprintf(name, sizeof(name), "crash%zu.db", round);
-        ph_store *store = ph_ingest_test_db(f->ctx, f->dir, name);
+        ph_store *store = ph_test_open_db(f->ctx, f->dir, name);
         char *db = ph_test_path(f->dir, name);
         ph_store_free(store);
         assert_true(crash_after(f, db, KILL_AFTER[round]));

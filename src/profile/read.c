@@ -28,12 +28,15 @@ static ph_source_set feature_sources(const ph_feature *feature)
     return set;
 }
 
-/* Every source any feature reads, limited to those that serve `purpose`. */
-static ph_source_set profile_sources(unsigned purpose)
+/* The sources behind every feature, parsed once per read; their union,
+ * limited to those that serve `purpose`, is returned. */
+static ph_source_set profile_sources(unsigned purpose, ph_source_set need[PH_FEATURE_COUNT])
 {
     ph_source_set all = 0;
-    for (size_t i = 0; i < PH_FEATURE_COUNT; i++)
-        all |= feature_sources(ph_feature_at(i));
+    for (size_t i = 0; i < PH_FEATURE_COUNT; i++) {
+        need[i] = feature_sources(ph_feature_at(i));
+        all |= need[i];
+    }
     return all & ph_source_set_for_purpose(purpose);
 }
 
@@ -79,11 +82,10 @@ static double profile_value(void *user, const char *feature)
 }
 
 /* Withhold the features that read a source the institution may not use. */
-static void withhold_unconsented(ph_profile *p)
+static void withhold_unconsented(ph_profile *p, const ph_source_set need[PH_FEATURE_COUNT])
 {
     for (size_t i = 0; i < PH_FEATURE_COUNT; i++) {
-        ph_source_set need = feature_sources(ph_feature_at(i));
-        p->withheld[i] = (need & ~p->allowed) != 0;
+        p->withheld[i] = (need[i] & ~p->allowed) != 0;
         if (p->withheld[i])
             p->values[i] = ph_feature_missing();
     }
@@ -118,7 +120,8 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
     access.institution_id = req->institution_id;
     access.uscc = req->uscc;
     access.purpose = purpose;
-    access.sources = profile_sources(purpose);
+    ph_source_set need[PH_FEATURE_COUNT];
+    access.sources = profile_sources(purpose, need);
     access.on = req->on;
     access.what = what;
     access.mode = PH_ACCESS_SUBSET;
@@ -133,7 +136,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
     if (st == PH_OK)
         st = ph_features_for(store, req->uscc, asof, p->values, err);
     if (st == PH_OK) {
-        withhold_unconsented(p);
+        withhold_unconsented(p, need);
         st = ph_profile_score(profile_value, p, p->industry[0], &p->scores, err);
     }
     if (st == PH_OK)

@@ -4,18 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-ph_store *ph_ingest_test_db(const ph_ctx *ctx, const char *dir, const char *name)
-{
-    char *path = ph_test_path(dir, name);
-    remove(path);
-    ph_store *store = NULL;
-    ph_error err;
-    ph_assert_ok(ph_store_open(ctx, path, NULL, &store, &err), &err);
-    ph_assert_ok(ph_schema_migrate(store, -1, NULL, &err), &err);
-    free(path);
-    return store;
-}
-
 ph_status ph_ingest_test_run(ph_store *store, const char *const *paths, size_t count,
                              const char *known_on, int threads, size_t batch_rows,
                              ph_ingest **out, ph_error *err)

@@ -1,15 +1,12 @@
 /*
- * Helpers for the ingestion tests: a migrated database, a run over some
- * paths, and a text dump of the tables ingestion fills (to prove two
+ * Helpers for the ingestion tests (a fresh database is ph_test_open_db): a
+ * run over some paths, and a text dump of the tables ingestion fills (to prove two
  * databases hold the same data).
  */
 #ifndef PH_INGEST_TEST_H
 #define PH_INGEST_TEST_H
 
 #include "ph_test.h"
-
-/* A fresh database at dir/name, migrated to the latest schema. */
-ph_store *ph_ingest_test_db(const ph_ctx *ctx, const char *dir, const char *name);
 
 /* Ingest `count` paths with known_on and threads (batch_rows 0: default);
  * returns the status, and the run (freed by the caller) through *out

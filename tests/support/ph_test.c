@@ -87,6 +87,19 @@ void ph_test_assert_error_(ph_status status, ph_status expected, const ph_error 
     }
 }
 
+ph_store *ph_test_open_db(const ph_ctx *ctx, const char *dir, const char *name)
+{
+    char *path = ph_test_path(dir, name);
+    remove(path);
+    ph_store *store = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_open(ctx, path, NULL, &store, &err), &err);
+    ph_assert_ok(ph_schema_migrate(store, -1, NULL, &err), &err);
+    free(path);
+    return store;
+}
+
 void ph_test_exec(ph_store *store, const char *sql)
 {
     ph_error err;

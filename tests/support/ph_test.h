@@ -30,6 +30,10 @@ void ph_test_rmtree(const char *dir);
 /* Write `text` to `path` (truncating); fails the test on error. */
 void ph_test_write_file(const char *path, const char *text);
 
+/* A fresh database DIR/NAME (any old file removed), migrated to the latest
+ * schema; fails the test on error. Free it with ph_store_free. */
+ph_store *ph_test_open_db(const ph_ctx *ctx, const char *dir, const char *name);
+
 /* Run parameterless SQL on a store; fails the test on error. */
 void ph_test_exec(ph_store *store, const char *sql);
 

@@ -1,0 +1,71 @@
+/*
+ * Helpers shared by the benchmark programs (bench/bench_*.c): a monotonic
+ * clock, whole-number options, removing a scratch tree and peak memory.
+ * Include it first: it asks for nftw, which needs _XOPEN_SOURCE before any
+ * system header.
+ */
+#ifndef PUHUI_BENCH_UTIL_H
+#define PUHUI_BENCH_UTIL_H
+
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* nftw */
+#endif
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Seconds on the monotonic clock, for differences only. */
+static inline double bench_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Parse OPTION's whole number in [min, max] into *out; on a bad one print
+ * "PROGRAM: OPTION takes a whole number from MIN to MAX, got 'TEXT'" and
+ * return -1. */
+static inline int bench_number(const char *program, const char *option, const char *text,
+                               long long min, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+        fprintf(stderr, "%s: %s takes a whole number from %lld to %lld, got '%s'\n", program,
+                option, min, max, text);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static inline int bench_remove_entry(const char *path, const struct stat *sb, int flag,
+                                     struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Remove the scratch tree `dir` (files first, never following links). */
+static inline void bench_rmtree(const char *dir)
+{
+    nftw(dir, bench_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The process's peak resident memory so far, in MB. */
+static inline long bench_peak_rss_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024;
+}
+
+#endif
