@@ -1,11 +1,14 @@
 #!/bin/sh
 # Install what puhui needs to build and test, from Debian's packages.
+# python3-xgboost and python3-sklearn make the model tests' fixtures and run the
+# benchmark's peer (tests read the committed fixtures; never the product).
 # Idempotent: installs only what is missing, so `make` stays fast once set up.
 set -eu
 
 PACKAGES="gcc make cmake pkg-config libc6-dev
 libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-dev
-sqlite3 python3"
+sqlite3 python3
+python3-numpy python3-xgboost python3-sklearn"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -60,6 +60,18 @@ char *ph_test_shared_file(const char *relative)
     return path;
 }
 
+char *ph_test_fixture(const char *relative)
+{
+    const char *base = getenv("PUHUI_FIXTURES");
+    if (base == NULL || base[0] == '\0')
+        base = "tests/fixtures";
+    char *path = ph_test_path(base, relative);
+    if (access(path, R_OK) != 0)
+        fail_msg("fixture %s is missing (tests/fixtures is committed; PUHUI_FIXTURES=%s)", path,
+                 base);
+    return path;
+}
+
 void ph_test_write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");

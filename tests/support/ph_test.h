@@ -24,6 +24,10 @@ char *ph_test_path(const char *dir, const char *file);
  * or NULL when it is absent; the test should then skip() with a message. */
 char *ph_test_shared_file(const char *relative);
 
+/* Path of a committed fixture, tests/fixtures/RELATIVE ($PUHUI_FIXTURES set by
+ * CTest). Fails the test when the file is absent. Free with free(). */
+char *ph_test_fixture(const char *relative);
+
 /* Remove a directory tree made by ph_test_tmpdir. */
 void ph_test_rmtree(const char *dir);
 

@@ -1,0 +1,158 @@
+/*
+ * puhui — risk models: load, score, explain.
+ *
+ * One opaque ph_model stands for any model the platform runs:
+ *   - a scorecard (trained by puhui, or any PMML 4.4 Scorecard);
+ *   - an XGBoost JSON model with objective binary:logistic;
+ *   - a LightGBM text model with objective binary.
+ * ph_model_load_file tells them apart by content.
+ *
+ * Every model predicts the probability that the case is BAD (target 1), and
+ * a scorecard also gives its points. Inputs are matched to the model's
+ * features by NAME (ph_model_bind), never by position.
+ *
+ * Explanations are additive contributions per feature:
+ *   - tree models: exact TreeSHAP values in log-odds, weighted by node cover
+ *     as XGBoost's pred_contribs; the last entry is the bias (the expected
+ *     margin), and the entries sum to the margin;
+ *   - scorecards: the points each characteristic scored; the last entry is
+ *     the initial score; the entries sum to the score.
+ * Reason codes (ph_model_reasons) rank the ADVERSE contributions: for trees
+ * the positive SHAP values (towards bad), for scorecards the points below the
+ * characteristic's baseline (reasonCodeAlgorithm pointsBelow).
+ *
+ * A loaded model is immutable and may be used by several threads at once.
+ */
+#ifndef PUHUI_MODEL_H
+#define PUHUI_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "puhui/common.h"
+#include "puhui/dataset.h"
+#include "puhui/scorecard.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ph_model ph_model;
+
+typedef enum ph_model_kind {
+    PH_MODEL_SCORECARD = 1,
+    PH_MODEL_XGBOOST = 2,
+    PH_MODEL_LIGHTGBM = 3
+} ph_model_kind;
+
+/* "scorecard", "xgboost", "lightgbm". */
+PH_EXTERN const char *ph_model_kind_name(ph_model_kind kind);
+
+/*
+ * Load a model file: PMML (starts with '<'), XGBoost JSON (starts with '{')
+ * or LightGBM text (starts with "tree"). Errors name the file, where in it
+ * (line, or JSON path such as learner.gradient_booster.model.trees[3]) and
+ * what was expected: truncated JSON, an unknown objective, a node pointing
+ * outside its tree, a scorecard attribute gap.
+ */
+PH_EXTERN ph_status ph_model_load_file(const ph_ctx *ctx, const char *path, ph_model **out,
+                                       ph_error *err);
+PH_EXTERN ph_status ph_model_load_memory(const ph_ctx *ctx, const char *data, size_t len,
+                                         const char *source, ph_model **out, ph_error *err);
+
+/* A model that scores with `sc` (copied; the caller keeps `sc`). */
+PH_EXTERN ph_status ph_model_from_scorecard(const ph_ctx *ctx, const ph_scorecard *sc,
+                                            ph_model **out, ph_error *err);
+
+PH_EXTERN void ph_model_free(ph_model *model);
+
+PH_EXTERN ph_model_kind ph_model_kind_of(const ph_model *model);
+/* Where the model came from (path or source name). */
+PH_EXTERN const char *ph_model_source(const ph_model *model);
+PH_EXTERN size_t ph_model_feature_count(const ph_model *model);
+PH_EXTERN const char *ph_model_feature_name(const ph_model *model, size_t index);
+/* 1 when the feature is categorical (scorecard characteristics only). */
+PH_EXTERN int ph_model_feature_categorical(const ph_model *model, size_t index);
+/* 1 when the model gives points (a scorecard). */
+PH_EXTERN int ph_model_has_points(const ph_model *model);
+/* The scorecard behind a scorecard model, or NULL. Owned by the model. */
+PH_EXTERN const ph_scorecard *ph_model_scorecard(const ph_model *model);
+/* Trees in a tree model (0 for a scorecard). */
+PH_EXTERN size_t ph_model_tree_count(const ph_model *model);
+
+/* ---- scoring a dataset ------------------------------------------------ */
+
+/* The model's features bound to the columns of a dataset. */
+typedef struct ph_model_input ph_model_input;
+
+/*
+ * Bind `model` to `ds` by feature name. Errors: PH_ENOTFOUND naming the
+ * first feature the dataset lacks ("feature 'x' is missing from input
+ * FILE"); PH_EINVAL when a tree feature is categorical in the data. Both the
+ * model and the dataset must outlive the binding.
+ */
+PH_EXTERN ph_status ph_model_bind(const ph_model *model, const ph_dataset *ds,
+                                  ph_model_input **out, ph_error *err);
+PH_EXTERN void ph_model_input_free(ph_model_input *in);
+
+/*
+ * Score rows [first, first + count): pd[i] the probability of bad; points[i]
+ * (may be NULL) the score for a scorecard, NaN for other models. Errors name
+ * the row's line (a value no scorecard attribute covers).
+ */
+PH_EXTERN ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count,
+                                     double *pd, double *points, ph_error *err);
+
+/*
+ * The additive contributions of one row: out has feature_count + 1 entries
+ * (see the file comment for the units and the last entry).
+ */
+PH_EXTERN ph_status ph_model_contributions(const ph_model_input *in, size_t row, double *out,
+                                           ph_error *err);
+
+/* One adverse reason. */
+typedef struct ph_reason {
+    size_t feature;      /* model feature index */
+    const char *name;    /* feature name (owned by the model) */
+    char code[64];       /* reason code: the scorecard's, or the feature name */
+    char value[64];      /* the row's value as text ("" when missing) */
+    double impact;       /* log-odds towards bad (trees) or points below (scorecards) */
+    char text[256];      /* a sentence: from the feature catalogue when it knows the
+                          * feature ("payment inflow down 42% over the last 3 months") */
+} ph_reason;
+
+/*
+ * The top `k` adverse reasons of one row, largest impact first; *n gets how
+ * many there are (only contributions above zero count, so it may be < k).
+ */
+PH_EXTERN ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k,
+                                     ph_reason *out, size_t *n, ph_error *err);
+
+/* ---- the fast path for tree models -------------------------------------- */
+
+/*
+ * Tree models only: score `rows` rows of a row-major float32 matrix whose
+ * columns are the model's features in the model's order (NaN = missing),
+ * writing the probability of bad. This is the batch scorer the benchmark
+ * measures; ph_model_predict uses it.
+ */
+PH_EXTERN ph_status ph_model_predict_matrix(const ph_model *model, const float *x, size_t rows,
+                                            double *pd, ph_error *err);
+
+/* Tree models only: margins (log-odds, base score included). */
+PH_EXTERN ph_status ph_model_margin_matrix(const ph_model *model, const float *x, size_t rows,
+                                           double *margin, ph_error *err);
+
+/*
+ * Tree models only: TreeSHAP contributions for `rows` rows; out is row-major
+ * with feature_count + 1 columns, the last the bias, as XGBoost's
+ * pred_contribs.
+ */
+PH_EXTERN ph_status ph_model_contributions_matrix(const ph_model *model, const float *x,
+                                                  size_t rows, double *out, ph_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUHUI_MODEL_H */

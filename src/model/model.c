@@ -1,0 +1,386 @@
+/*
+ * The model object: loading by format, binding to a dataset by feature name,
+ * and scoring, whatever the kind (see include/puhui/model.h).
+ */
+#include "puhui/model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model_internal.h"
+
+const char *ph_model_kind_name(ph_model_kind kind)
+{
+    switch (kind) {
+    case PH_MODEL_SCORECARD: return "scorecard";
+    case PH_MODEL_XGBOOST: return "xgboost";
+    case PH_MODEL_LIGHTGBM: return "lightgbm";
+    }
+    return "unknown";
+}
+
+ph_status model_alloc(const ph_ctx *ctx, ph_model_kind kind, const char *source,
+                      ph_model **out, ph_error *err)
+{
+    ph_model *m = ph_calloc(ctx, 1, sizeof(*m));
+    if (!m || !(m->source = ph_strdup(ctx, source ? source : "<memory>"))) {
+        ph_free(ctx, m);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a model");
+    }
+    m->ctx = ctx;
+    m->kind = kind;
+    *out = m;
+    return PH_OK;
+}
+
+ph_status model_tree_alloc(const ph_ctx *ctx, model_tree *t, uint32_t n, ph_error *err)
+{
+    memset(t, 0, sizeof(*t));
+    size_t k = n ? n : 1;
+    t->left = ph_calloc(ctx, k, sizeof(int32_t));
+    t->right = ph_calloc(ctx, k, sizeof(int32_t));
+    t->feature = ph_calloc(ctx, k, sizeof(uint32_t));
+    t->threshold = ph_calloc(ctx, k, sizeof(double));
+    t->default_left = ph_calloc(ctx, k, 1);
+    t->missing = ph_calloc(ctx, k, 1);
+    t->value = ph_calloc(ctx, k, sizeof(double));
+    t->cover = ph_calloc(ctx, k, sizeof(double));
+    t->n_nodes = n;
+    if (!t->left || !t->right || !t->feature || !t->threshold || !t->default_left ||
+        !t->missing || !t->value || !t->cover)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a tree");
+    return PH_OK;
+}
+
+static void tree_clear(const ph_ctx *ctx, model_tree *t)
+{
+    ph_free(ctx, t->left);
+    ph_free(ctx, t->right);
+    ph_free(ctx, t->feature);
+    ph_free(ctx, t->threshold);
+    ph_free(ctx, t->default_left);
+    ph_free(ctx, t->missing);
+    ph_free(ctx, t->value);
+    ph_free(ctx, t->cover);
+}
+
+void model_forest_free(const ph_ctx *ctx, model_forest *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n_trees; i++)
+        tree_clear(ctx, &f->trees[i]);
+    ph_free(ctx, f->trees);
+    ph_free(ctx, f);
+}
+
+void ph_model_free(ph_model *m)
+{
+    if (!m)
+        return;
+    const ph_ctx *ctx = m->ctx;
+    for (size_t i = 0; i < m->n_features; i++)
+        ph_free(ctx, m->feature_names ? m->feature_names[i] : NULL);
+    ph_free(ctx, m->feature_names);
+    ph_free(ctx, m->feature_categorical);
+    model_forest_free(ctx, m->forest);
+    ph_scorecard_free(m->scorecard);
+    ph_free(ctx, m->source);
+    ph_free(ctx, m);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static const char *skip_space(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    /* A UTF-8 byte order mark before the first character. */
+    if (end - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
+        return skip_space(p + 3, end);
+    return p;
+}
+
+static ph_status model_from_pmml(const ph_ctx *ctx, const char *data, size_t len,
+                                 const char *source, ph_model **out, ph_error *err)
+{
+    ph_scorecard *sc;
+    ph_status st = ph_scorecard_read_pmml(ctx, data, len, source, &sc, err);
+    if (st != PH_OK)
+        return st;
+    st = ph_model_from_scorecard(ctx, sc, out, err);
+    if (st == PH_OK) {
+        ph_free(ctx, (*out)->source);
+        (*out)->source = ph_strdup(ctx, source ? source : "<memory>");
+        if (!(*out)->source) {
+            ph_model_free(*out);
+            st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a model");
+        }
+    }
+    ph_scorecard_free(sc);
+    return st;
+}
+
+ph_status ph_model_load_memory(const ph_ctx *ctx, const char *data, size_t len,
+                               const char *source, ph_model **out, ph_error *err)
+{
+    if (!ctx || (!data && len) || !out)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_load_memory: NULL argument");
+    const char *end = data + len;
+    const char *p = data ? skip_space(data, end) : end;
+    ph_status st;
+    if (p < end && *p == '<')
+        st = model_from_pmml(ctx, data, len, source, out, err);
+    else if (p < end && *p == '{')
+        st = model_load_xgboost(ctx, data, len, source, out, err);
+    else if (end - p >= 4 && memcmp(p, "tree", 4) == 0)
+        st = model_load_lightgbm(ctx, data, len, source, out, err);
+    else
+        return ph_error_set(err, PH_EINVAL, "model", source ? source : "<memory>",
+                            "expected a PMML document (<PMML ...>), an XGBoost JSON model "
+                            "({...}) or a LightGBM text model (tree ...)");
+    return st;
+}
+
+ph_status ph_model_load_file(const ph_ctx *ctx, const char *path, ph_model **out,
+                             ph_error *err)
+{
+    if (!ctx || !path || !out)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_load_file: NULL argument");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ph_error_set(err, PH_EIO, NULL, path, "cannot open the model file: %s",
+                            strerror(errno));
+    char *data = NULL;
+    size_t len = 0, cap = 0;
+    ph_status st = PH_OK;
+    for (;;) {
+        if (len + 65536 > cap) {
+            size_t ncap = cap ? cap * 2 : 1 << 20;
+            char *nd = ph_realloc(ctx, data, ncap);
+            if (!nd) {
+                st = ph_error_set(err, PH_ENOMEM, NULL, path, "out of memory reading the model");
+                break;
+            }
+            data = nd;
+            cap = ncap;
+        }
+        size_t got = fread(data + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = ph_error_set(err, PH_EIO, NULL, path, "cannot read the model file: %s",
+                                  strerror(errno));
+            break;
+        }
+    }
+    fclose(f);
+    if (st == PH_OK)
+        st = ph_model_load_memory(ctx, data, len, path, out, err);
+    ph_free(ctx, data);
+    return st;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+ph_model_kind ph_model_kind_of(const ph_model *m) { return m ? m->kind : 0; }
+const char *ph_model_source(const ph_model *m) { return m ? m->source : NULL; }
+size_t ph_model_feature_count(const ph_model *m) { return m ? m->n_features : 0; }
+int ph_model_has_points(const ph_model *m) { return m && m->kind == PH_MODEL_SCORECARD; }
+const ph_scorecard *ph_model_scorecard(const ph_model *m) { return m ? m->scorecard : NULL; }
+size_t ph_model_tree_count(const ph_model *m) { return m && m->forest ? m->forest->n_trees : 0; }
+
+const char *ph_model_feature_name(const ph_model *m, size_t i)
+{
+    return m && i < m->n_features ? m->feature_names[i] : NULL;
+}
+
+int ph_model_feature_categorical(const ph_model *m, size_t i)
+{
+    return m && i < m->n_features && m->feature_categorical ? m->feature_categorical[i] : 0;
+}
+
+/* ---- binding and scoring -------------------------------------------------- */
+
+ph_status ph_model_bind(const ph_model *m, const ph_dataset *ds, ph_model_input **out,
+                        ph_error *err)
+{
+    if (!m || !ds || !out)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_bind: NULL argument");
+    const ph_ctx *ctx = m->ctx;
+    ph_model_input *in = ph_calloc(ctx, 1, sizeof(*in));
+    int *column = ph_calloc(ctx, m->n_features ? m->n_features : 1, sizeof(int));
+    if (!in || !column) {
+        ph_free(ctx, in);
+        ph_free(ctx, column);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory binding a model");
+    }
+    for (size_t i = 0; i < m->n_features; i++) {
+        const char *name = m->feature_names[i];
+        int c = ph_dataset_column_index(ds, name);
+        ph_status st = PH_OK;
+        if (c < 0)
+            st = ph_error_set(err, PH_ENOTFOUND, "feature", name,
+                              "the model %s needs this feature, which is missing from input %s",
+                              m->source, ph_dataset_source(ds));
+        else if (m->forest && ph_dataset_column_kind(ds, (size_t)c) != PH_COLUMN_NUMERIC)
+            st = ph_error_set(err, PH_EINVAL, "feature", name,
+                              "the tree model %s needs a numeric column; input %s holds text "
+                              "in it (first value '%s')",
+                              m->source, ph_dataset_source(ds),
+                              ph_dataset_level(ds, (size_t)c, 0) ? ph_dataset_level(ds, (size_t)c, 0) : "");
+        if (st != PH_OK) {
+            ph_free(ctx, in);
+            ph_free(ctx, column);
+            return st;
+        }
+        column[i] = c;
+    }
+    in->model = m;
+    in->ds = ds;
+    in->column = column;
+    *out = in;
+    return PH_OK;
+}
+
+void ph_model_input_free(ph_model_input *in)
+{
+    if (!in)
+        return;
+    const ph_ctx *ctx = in->model->ctx;
+    ph_free(ctx, in->column);
+    ph_free(ctx, in);
+}
+
+/* Copy rows [first, first + count) of the bound numeric columns into a
+ * row-major float32 block, the tree scorers' input. */
+static void gather_floats(const ph_model_input *in, size_t first, size_t count, float *x)
+{
+    size_t nf = in->model->n_features;
+    for (size_t j = 0; j < nf; j++) {
+        const double *col = ph_dataset_numeric(in->ds, (size_t)in->column[j]);
+        for (size_t r = 0; r < count; r++)
+            x[r * nf + j] = (float)col[first + r];
+    }
+}
+
+static double logistic(double margin) { return 1.0 / (1.0 + exp(-margin)); }
+
+enum { GATHER_ROWS = 4096 };
+
+static ph_status predict_forest(const ph_model_input *in, size_t first, size_t count,
+                                double *pd, double *points, ph_error *err)
+{
+    const ph_model *m = in->model;
+    size_t nf = m->n_features ? m->n_features : 1;
+    float *x = ph_malloc(m->ctx, GATHER_ROWS * nf * sizeof(float));
+    if (!x)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
+    ph_status st = PH_OK;
+    for (size_t done = 0; st == PH_OK && done < count; done += GATHER_ROWS) {
+        size_t n = count - done < GATHER_ROWS ? count - done : GATHER_ROWS;
+        gather_floats(in, first + done, n, x);
+        st = ph_model_predict_matrix(m, x, n, pd + done, err);
+        for (size_t r = 0; points && r < n; r++)
+            points[done + r] = NAN;
+    }
+    ph_free(m->ctx, x);
+    return st;
+}
+
+ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count, double *pd,
+                           double *points, ph_error *err)
+{
+    if (!in || (!pd && count))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_predict: NULL argument");
+    if (first > ph_dataset_rows(in->ds) || count > ph_dataset_rows(in->ds) - first)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "rows out of the dataset's range");
+    if (in->model->forest)
+        return predict_forest(in, first, count, pd, points, err);
+    for (size_t r = 0; r < count; r++) {
+        double score;
+        ph_status st = model_scorecard_row(in, first + r, &score, NULL, NULL, err);
+        if (st != PH_OK)
+            return st;
+        pd[r] = ph_scorecard_pd(in->model->scorecard, score);
+        if (points)
+            points[r] = score;
+    }
+    return PH_OK;
+}
+
+static ph_status need_forest(const ph_model *m, const char *what, ph_error *err)
+{
+    if (!m)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "%s: NULL model", what);
+    if (!m->forest)
+        return ph_error_set(err, PH_EMISUSE, "model", m->source,
+                            "%s works on tree models; this one is a %s", what,
+                            ph_model_kind_name(m->kind));
+    return PH_OK;
+}
+
+ph_status ph_model_margin_matrix(const ph_model *m, const float *x, size_t rows,
+                                 double *margin, ph_error *err)
+{
+    ph_status st = need_forest(m, "ph_model_margin_matrix", err);
+    if (st != PH_OK)
+        return st;
+    if (rows && (!x || !margin))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_margin_matrix: NULL argument");
+    return model_forest_margin(m, x, rows, margin, err);
+}
+
+ph_status ph_model_predict_matrix(const ph_model *m, const float *x, size_t rows, double *pd,
+                                  ph_error *err)
+{
+    ph_status st = ph_model_margin_matrix(m, x, rows, pd, err);
+    for (size_t r = 0; st == PH_OK && r < rows; r++)
+        pd[r] = logistic(pd[r]);
+    return st;
+}
+
+ph_status ph_model_contributions_matrix(const ph_model *m, const float *x, size_t rows,
+                                        double *out, ph_error *err)
+{
+    ph_status st = need_forest(m, "ph_model_contributions_matrix", err);
+    if (st != PH_OK)
+        return st;
+    if (rows && (!x || !out))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_model_contributions_matrix: NULL argument");
+    void *scratch = ph_malloc(m->ctx, model_treeshap_scratch_size(m));
+    if (!scratch)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for TreeSHAP");
+    for (size_t r = 0; r < rows; r++)
+        model_treeshap_row(m, x + r * m->n_features, out + r * (m->n_features + 1), scratch);
+    ph_free(m->ctx, scratch);
+    return PH_OK;
+}
+
+ph_status ph_model_contributions(const ph_model_input *in, size_t row, double *out,
+                                 ph_error *err)
+{
+    if (!in || !out)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_contributions: NULL argument");
+    if (row >= ph_dataset_rows(in->ds))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "row out of the dataset's range");
+    const ph_model *m = in->model;
+    if (!m->forest) {
+        double score;
+        ph_status st = model_scorecard_row(in, row, &score, out, NULL, err);
+        if (st == PH_OK)
+            out[m->n_features] = m->scorecard->initial_score;
+        return st;
+    }
+    float *x = ph_malloc(m->ctx, (m->n_features ? m->n_features : 1) * sizeof(float));
+    if (!x)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for TreeSHAP");
+    gather_floats(in, row, 1, x);
+    ph_status st = ph_model_contributions_matrix(m, x, 1, out, err);
+    ph_free(m->ctx, x);
+    return st;
+}

@@ -1,0 +1,105 @@
+/*
+ * Inside a ph_model: what the loaders build and the scorers read.
+ *
+ * Tree models (XGBoost, LightGBM) load into one forest form, so scoring,
+ * TreeSHAP and reasons are written once. Scorecards keep their ph_scorecard.
+ */
+#ifndef PH_MODEL_INTERNAL_H
+#define PH_MODEL_INTERNAL_H
+
+#include <math.h>
+#include <stdint.h>
+
+#include "puhui/model.h"
+
+/* How a split treats a missing value (NaN). */
+enum {
+    MODEL_MISSING_DEFAULT = 0, /* NaN takes the default direction (XGBoost; LightGBM NaN) */
+    MODEL_MISSING_AS_ZERO = 1, /* NaN is read as 0.0 and compared (LightGBM None) */
+    MODEL_MISSING_ZERO = 2     /* 0.0 and NaN take the default direction (LightGBM Zero) */
+};
+
+/*
+ * One tree, node 0 the root, as parallel arrays. A leaf has left[i] < 0.
+ * The comparison is the forest's: XGBoost sends x left when x < threshold
+ * (x and threshold float32), LightGBM when x <= threshold (double).
+ */
+typedef struct model_tree {
+    uint32_t n_nodes;
+    int32_t *left, *right;
+    uint32_t *feature;
+    double *threshold;     /* XGBoost's float32 threshold held exactly as a double */
+    uint8_t *default_left; /* where the missing value goes */
+    uint8_t *missing;      /* MODEL_MISSING_* per node */
+    double *value;         /* leaf value, margin units (0 for inner nodes) */
+    double *cover;         /* node cover (XGBoost sum_hessian; LightGBM count): SHAP weights */
+    uint32_t max_depth;
+} model_tree;
+
+typedef struct model_forest {
+    size_t n_trees;
+    model_tree *trees;
+    double base_margin; /* added to every margin: XGBoost logit(base_score) */
+    int split_le;       /* 0: x < threshold (XGBoost); 1: x <= threshold (LightGBM) */
+} model_forest;
+
+struct ph_model {
+    const ph_ctx *ctx;
+    ph_model_kind kind;
+    char *source;
+    size_t n_features;
+    char **feature_names;
+    uint8_t *feature_categorical;
+    model_forest *forest;   /* tree models */
+    ph_scorecard *scorecard; /* scorecards */
+};
+
+struct ph_model_input {
+    const ph_model *model;
+    const ph_dataset *ds;
+    int *column; /* per model feature: the dataset column */
+};
+
+/* Does value x go left at node `n`? The one definition every tree reader uses. */
+static inline int model_goes_left(const model_forest *f, const model_tree *t, uint32_t n,
+                                  double x)
+{
+    if (isnan(x)) {
+        if (t->missing[n] != MODEL_MISSING_AS_ZERO)
+            return t->default_left[n];
+        x = 0.0;
+    } else if (t->missing[n] == MODEL_MISSING_ZERO && x == 0.0) {
+        return t->default_left[n];
+    }
+    return f->split_le ? x <= t->threshold[n] : x < t->threshold[n];
+}
+
+/* Allocate an empty model of `kind` named after `source`. */
+ph_status model_alloc(const ph_ctx *ctx, ph_model_kind kind, const char *source,
+                      ph_model **out, ph_error *err);
+
+/* Allocate the arrays of a tree of n nodes (zeroed). */
+ph_status model_tree_alloc(const ph_ctx *ctx, model_tree *t, uint32_t n_nodes, ph_error *err);
+void model_forest_free(const ph_ctx *ctx, model_forest *f);
+
+/* Loaders by format. `data` need not be NUL-terminated. */
+ph_status model_load_xgboost(const ph_ctx *ctx, const char *data, size_t len,
+                             const char *source, ph_model **out, ph_error *err);
+ph_status model_load_lightgbm(const ph_ctx *ctx, const char *data, size_t len,
+                              const char *source, ph_model **out, ph_error *err);
+
+/* Forest scoring (src/model/forest_predict.c). */
+ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, double *margin,
+                              ph_error *err);
+
+/* TreeSHAP (src/model/treeshap.c): one row of n_features floats into
+ * out[n_features + 1]. `scratch` is from model_treeshap_scratch_size. */
+size_t model_treeshap_scratch_size(const ph_model *m);
+void model_treeshap_row(const ph_model *m, const float *x, double *out, void *scratch);
+
+/* Scorecard scoring (src/model/scorecard_score.c): points and per
+ * characteristic points for one row of the bound input. */
+ph_status model_scorecard_row(const ph_model_input *in, size_t row, double *points,
+                              double *partial, size_t *attribute, ph_error *err);
+
+#endif /* PH_MODEL_INTERNAL_H */
