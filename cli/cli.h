@@ -52,6 +52,7 @@ int ph_cmd_records(ph_cli *cli, int argc, char **argv);
 int ph_cmd_features(ph_cli *cli, int argc, char **argv);
 int ph_cmd_profile(ph_cli *cli, int argc, char **argv);
 int ph_cmd_ingest(ph_cli *cli, int argc, char **argv);
+int ph_cmd_model(ph_cli *cli, int argc, char **argv);
 
 /* The command table (cli/main.c). */
 const ph_cli_command *ph_cli_commands(size_t *count);

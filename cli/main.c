@@ -202,6 +202,20 @@ static const ph_cli_command commands[] = {
      "logged in the access log (puhui audit list --enterprise USCC). --on is the\n"
      "date of the read for consent (default today).\n",
      ph_cmd_profile},
+    {"model", "risk models: train a scorecard, score with reasons, report, register, approve",
+     "usage: puhui model train-scorecard --input FILE.csv --target COL [--id COL]\n"
+     "                            [--exclude COL,...] --out MODEL.pmml\n"
+     "       puhui model score --model FILE --input FILE.csv [--id COL] --out FILE.csv\n"
+     "                         [--explain K]\n"
+     "       puhui model report --model FILE --input FILE.csv --target COL\n"
+     "                          [--segment COL,...] [--baseline FILE.csv]\n"
+     "       puhui model register --model FILE --name NAME ...\n"
+     "       puhui model approve|reject|retire --name NAME --version V ...\n"
+     "       puhui model list\n"
+     "\n"
+     "Models: PMML 4.4 scorecards (trained here or anywhere), XGBoost JSON\n"
+     "(binary:logistic) and LightGBM text (binary). Features are matched by name.\n",
+     ph_cmd_model},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -1,0 +1,18 @@
+/*
+ * `puhui model SUBCOMMAND`: the subcommands, one file each (cli/model_*.c),
+ * dispatched by cli/cmd_model.c. Each gets the full argv ("model", "sub",
+ * options...) and returns an exit code.
+ */
+#ifndef PUHUI_MODEL_CLI_H
+#define PUHUI_MODEL_CLI_H
+
+#include "cli.h"
+
+int ph_model_cmd_train(ph_cli *cli, int argc, char **argv);    /* train-scorecard */
+int ph_model_cmd_score(ph_cli *cli, int argc, char **argv);    /* score */
+int ph_model_cmd_report(ph_cli *cli, int argc, char **argv);   /* report */
+int ph_model_cmd_register(ph_cli *cli, int argc, char **argv); /* register */
+int ph_model_cmd_approve(ph_cli *cli, int argc, char **argv);  /* approve, reject, retire */
+int ph_model_cmd_list(ph_cli *cli, int argc, char **argv);     /* list */
+
+#endif /* PUHUI_MODEL_CLI_H */
