@@ -487,15 +487,33 @@ static ph_status read_characteristics(pmml_reader *r, const xmlNode *model,
 
 /* ---- the document ---------------------------------------------------------------------- */
 
-/* libxml2's messages are collected on the context (lastError), not printed.
- * The handler's parameter lost its const-less form in libxml2 2.12. */
+/* The first problem libxml2 reports: later ones are mostly its echoes. */
+typedef struct first_error {
+    int seen;
+    char message[256];
+    long line, column;
+} first_error;
+
+/* libxml2's messages come here (the parser context's structured handler),
+ * never to stderr. The handler's parameter became const in libxml2 2.12. */
 #if LIBXML_VERSION >= 21200
-static void quiet(void *user, const xmlError *error)
+static void keep_first(void *user, const xmlError *error)
 #else
-static void quiet(void *user, xmlErrorPtr error)
+static void keep_first(void *user, xmlErrorPtr error)
 #endif
 {
-    (void)user, (void)error;
+    const xmlParserCtxt *pctx = user; /* a context's userData is itself */
+    first_error *first = pctx ? pctx->_private : NULL;
+    if (!first || first->seen || !error || error->level < XML_ERR_ERROR)
+        return;
+    first->seen = 1;
+    snprintf(first->message, sizeof(first->message), "%s",
+             error->message ? error->message : "not well-formed");
+    for (size_t n = strlen(first->message); n && (first->message[n - 1] == '\n' ||
+                                                  first->message[n - 1] == ' ');)
+        first->message[--n] = '\0';
+    first->line = error->line;
+    first->column = error->int2;
 }
 
 static ph_status parse(pmml_reader *r, const char *data, size_t len, xmlDoc **out)
@@ -507,20 +525,22 @@ static ph_status parse(pmml_reader *r, const char *data, size_t len, xmlDoc **ou
     xmlParserCtxt *pctx = xmlNewParserCtxt();
     if (!pctx)
         return ph_error_set(r->err, PH_ENOMEM, NULL, NULL, "out of memory for the XML parser");
-    pctx->sax->serror = quiet;
+    first_error first = {0};
+    pctx->_private = &first;
+    pctx->sax->serror = keep_first;
     xmlDoc *doc = xmlCtxtReadMemory(pctx, data ? data : "", (int)len, r->source, NULL,
                                     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                         XML_PARSE_BIG_LINES);
     ph_status st = PH_OK;
     if (!doc || !pctx->wellFormed) {
-        const xmlError *e = &pctx->lastError;
-        char msg[256];
-        snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "not well-formed");
-        for (size_t n = strlen(msg); n && (msg[n - 1] == '\n' || msg[n - 1] == ' ');)
-            msg[--n] = '\0';
-        st = ph_error_set(r->err, PH_EINVAL, NULL, NULL, "malformed XML: %s", msg);
-        ph_error_locate(r->err, r->source, e->line > 0 ? (uint64_t)e->line : 0,
-                        e->int2 > 0 ? (uint64_t)e->int2 : 0);
+        if (!first.seen) { /* no report reached the handler: use the context's */
+            const xmlError *e = &pctx->lastError;
+            keep_first(pctx, (xmlErrorPtr)e);
+        }
+        st = ph_error_set(r->err, PH_EINVAL, NULL, NULL, "malformed XML: %s",
+                          first.seen ? first.message : "not well-formed");
+        ph_error_locate(r->err, r->source, first.line > 0 ? (uint64_t)first.line : 0,
+                        first.column > 0 ? (uint64_t)first.column : 0);
         xmlFreeDoc(doc);
         doc = NULL;
     } else if (doc->intSubset || doc->extSubset) {

@@ -169,23 +169,30 @@ static ph_status check_scorecard(const ph_scorecard *sc, ph_error *err)
 
 /* ---- output --------------------------------------------------------------- */
 
-/* Escaped for an attribute value or element text. Tab, newline and carriage
- * return become character references so that XML's whitespace
- * normalisation gives them back unchanged. */
-static void put_escaped(FILE *f, const char *s)
+/* Escaped for an attribute value (in_attribute) or element text. Tab,
+ * newline and carriage return become character references so that XML's
+ * whitespace normalisation gives them back unchanged. */
+static void put_xml(FILE *f, const char *s, int in_attribute)
 {
     for (; *s; s++) {
         switch (*s) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;
         case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
+        case '"':
+            fputs(in_attribute ? "&quot;" : "\"", f);
+            break;
         case '\t': fputs("&#9;", f); break;
         case '\n': fputs("&#10;", f); break;
         case '\r': fputs("&#13;", f); break;
         default: fputc(*s, f);
         }
     }
+}
+
+static void put_escaped(FILE *f, const char *s)
+{
+    put_xml(f, s, 1);
 }
 
 /* ` name="value"` with the value escaped. */
@@ -209,17 +216,17 @@ static void put_array_value(FILE *f, const char *s)
 {
     int quote = *s == '\0' || strpbrk(s, " \t\n\r\"\\") != NULL;
     if (!quote) {
-        put_escaped(f, s);
+        put_xml(f, s, 0);
         return;
     }
-    fputs("&quot;", f);
+    fputc('"', f);
     for (const char *p = s; *p; p++) {
         char one[2] = {*p, '\0'};
         if (*p == '"' || *p == '\\')
             fputc('\\', f);
-        put_escaped(f, one);
+        put_xml(f, one, 0);
     }
-    fputs("&quot;", f);
+    fputc('"', f);
 }
 
 /* Does an earlier characteristic read the same field? */
