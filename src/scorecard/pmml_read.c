@@ -59,7 +59,7 @@ static const char *pool(pmml_reader *r, xmlChar *s)
 
 const char *pmml_attr(pmml_reader *r, const xmlNode *node, const char *name)
 {
-    if (!xmlHasProp(node, (const xmlChar *)name))
+    if (!xmlHasNsProp(node, (const xmlChar *)name, NULL))
         return NULL;
     xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
     if (!v)
