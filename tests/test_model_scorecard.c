@@ -295,6 +295,60 @@ static void test_categorical_levels_on_numeric_column(void **state)
     ph_scorecard_free(sc);
 }
 
+static void *failing_malloc(void *user, size_t size)
+{
+    size_t *left = user;
+    if (*left == 0)
+        return NULL;
+    --*left;
+    return malloc(size);
+}
+
+static void *failing_realloc(void *user, void *ptr, size_t size)
+{
+    size_t *left = user;
+    if (*left == 0)
+        return NULL;
+    --*left;
+    return realloc(ptr, size);
+}
+
+static void plain_free(void *user, void *ptr)
+{
+    (void)user;
+    free(ptr);
+}
+
+/* Out of memory at each allocation of ph_model_from_scorecard in turn. */
+static void test_from_scorecard_out_of_memory(void **state)
+{
+    fixture *f = *state;
+    ph_scorecard *sc = sct_card(f->ctx);
+    for (size_t budget = 0;; budget++) {
+        size_t left = 1000000;
+        ph_allocator a = {failing_malloc, failing_realloc, plain_free, &left};
+        ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
+        ph_ctx *ctx;
+        ph_error err;
+        ph_assert_ok(ph_ctx_new(&opts, &ctx, &err), &err);
+        left = budget;
+        ph_model *m = NULL;
+        ph_status st = ph_model_from_scorecard(ctx, sc, &m, &err);
+        left = 1000000;
+        if (st == PH_OK) {
+            sct_assert_equal(sc, ph_model_scorecard(m));
+            ph_model_free(m);
+            ph_ctx_free(ctx);
+            assert_true(budget > 5);
+            break;
+        }
+        ph_assert_error(st, PH_ENOMEM, &err, "out of memory");
+        assert_null(m);
+        ph_ctx_free(ctx);
+    }
+    ph_scorecard_free(sc);
+}
+
 static void test_scoring_errors(void **state)
 {
     fixture *f = *state;
@@ -398,6 +452,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_tool_points_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_categorical_levels_on_numeric_column, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_from_scorecard_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoring_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
