@@ -5,11 +5,10 @@
  * each special value present get a bin of their own (exempt from the minimum
  * share: they mean something else than their neighbours).
  *
- * The fine classes of a column cost one sort of its values; each row is
+ * The fine classes of a column cost one (radix) sort of its values; each row is
  * then placed by a binary search among at most fine_bins - 1 cut points.
  */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "train_internal.h"
@@ -79,12 +78,6 @@ void sc_runs_enforce_min_count(sc_run *runs, size_t *n, uint64_t min_count)
     }
 }
 
-static int compare_doubles(const void *pa, const void *pb)
-{
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a > b) - (a < b);
-}
-
 /* Index of the fine class of v: the number of cuts <= v. */
 static size_t fine_class(const double *cuts, size_t n_cuts, double v)
 {
@@ -130,6 +123,7 @@ static ph_sc_direction detect_direction(const sc_run *fine, size_t n)
 typedef struct numeric_work {
     double *values;  /* the regular (not missing, not special) values, sorted */
     size_t n_values;
+    uint64_t *keys;  /* 2 x rows: scratch of the sort */
     double *cuts;    /* fine class lower edges after the first */
     size_t n_cuts;
     sc_run *runs;    /* fine classes, merged in place */
@@ -141,6 +135,7 @@ typedef struct numeric_work {
 static void work_free(const ph_ctx *ctx, numeric_work *w)
 {
     ph_free(ctx, w->values);
+    ph_free(ctx, w->keys);
     ph_free(ctx, w->cuts);
     ph_free(ctx, w->runs);
     ph_free(ctx, w->special);
@@ -163,7 +158,7 @@ static void fine_cuts(const double *x, const sc_bin_params *p, numeric_work *w)
             w->values[w->n_values++] = v;
         }
     }
-    qsort(w->values, w->n_values, sizeof(double), compare_doubles);
+    sc_sort_doubles(w->values, w->n_values, w->keys, w->keys + p->rows);
     for (size_t k = 1; w->n_values && k < p->fine_bins; k++) {
         double c = w->values[(size_t)((double)k * (double)w->n_values / (double)p->fine_bins)];
         if (c > w->values[0] && (w->n_cuts == 0 || c > w->cuts[w->n_cuts - 1]))
@@ -248,11 +243,12 @@ ph_status sc_bin_numeric(const ph_ctx *ctx, const ph_dataset *ds, const sc_bin_p
     size_t rows = p->rows ? p->rows : 1;
     numeric_work w = {0};
     w.values = ph_malloc(ctx, rows * sizeof(double));
+    w.keys = ph_malloc(ctx, 2 * rows * sizeof(uint64_t));
     w.cuts = ph_malloc(ctx, p->fine_bins * sizeof(double));
     w.runs = ph_malloc(ctx, p->fine_bins * sizeof(sc_run));
     w.special = ph_calloc(ctx, p->n_special_values + 1, sizeof(sc_run));
     var->row_bin = ph_malloc(ctx, rows * sizeof(uint16_t));
-    if (!w.values || !w.cuts || !w.runs || !w.special || !var->row_bin) {
+    if (!w.values || !w.keys || !w.cuts || !w.runs || !w.special || !var->row_bin) {
         work_free(ctx, &w);
         return ph_error_set(err, PH_ENOMEM, var->name, NULL, "out of memory binning");
     }

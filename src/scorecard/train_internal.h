@@ -3,13 +3,16 @@
  *
  *   binning.c / grouping.c  fine classes, then coarse bins (numeric: monotone
  *                           merging; categorical: levels grouped by bad rate)
+ *   sort.c                  radix sort of a column's values
  *   woe.c                   WOE and IV of the bins, the WOE design matrix
  *   select.c                IV floor, correlation, VIF
  *   cholesky.c              the small dense solver behind VIF and IRLS
  *   irls.c                  penalised logistic regression (Newton / IRLS)
+ *   fitstats.c              training AUC and KS
  *   assemble.c              bins + coefficients -> ph_scorecard attributes
  *   train.c                 options, orchestration, the training log
  *   summary.c               ph_scorecard_write_summary
+ *   trainlog.c              the training log
  *
  * Conventions: WOE = ln(share of goods / share of bads), so a higher WOE is
  * a safer bin. The regression is fitted on "good" (1 - bad), so a variable
@@ -108,6 +111,9 @@ void sc_runs_make_monotone(sc_run *runs, size_t *n, int increasing);
 void sc_runs_enforce_min_count(sc_run *runs, size_t *n, uint64_t min_count);
 
 void sc_var_clear(const ph_ctx *ctx, sc_var *var);
+
+/* Sort n finite doubles ascending, with two scratch arrays of n keys. */
+void sc_sort_doubles(double *values, size_t n, uint64_t *keys, uint64_t *tmp);
 
 /* ---- WOE ---- */
 
