@@ -138,7 +138,7 @@ ph_status sc_irls(const ph_ctx *ctx, const double *x, size_t rows, size_t k,
         char value[32];
         snprintf(value, sizeof(value), "%zu", max_iterations);
         st = ph_error_set(err, PH_EINVAL, "max_iterations", value,
-                          "the fit did not converge in %zu iterations: the largest "
+                          "the fit did not converge within %zu iterations: the largest "
                           "coefficient change (%s) was still %.3g, above the tolerance %.3g",
                           max_iterations, widest ? names[widest - 1] : "intercept", change,
                           tolerance);
