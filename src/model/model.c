@@ -232,6 +232,13 @@ ph_status ph_model_bind(const ph_model *m, const ph_dataset *ds, ph_model_input 
                               "in it (first value '%s')",
                               m->source, ph_dataset_source(ds),
                               ph_dataset_level(ds, (size_t)c, 0) ? ph_dataset_level(ds, (size_t)c, 0) : "");
+        else if (m->scorecard && !m->feature_categorical[i] &&
+                 ph_dataset_column_kind(ds, (size_t)c) != PH_COLUMN_NUMERIC)
+            st = ph_error_set(err, PH_EINVAL, "feature", name,
+                              "the scorecard %s compares it with numeric ranges; input %s "
+                              "holds text in it (first value '%s')",
+                              m->source, ph_dataset_source(ds),
+                              ph_dataset_level(ds, (size_t)c, 0) ? ph_dataset_level(ds, (size_t)c, 0) : "");
         if (st != PH_OK) {
             ph_free(ctx, in);
             ph_free(ctx, column);
