@@ -757,6 +757,40 @@ static double auc_of(ranked *r, size_t n)
     return (good_ranks - goods * (goods + 1) / 2) / (goods * bads);
 }
 
+/* The trained card through PMML and the model API: the same points as our
+ * own scoring of each row, and the PD the scale gives (doubles survive). */
+static void check_pmml_scoring(const ph_ctx *ctx, const ph_scorecard *sc, const ph_dataset *ds)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ph_error err;
+    ph_assert_ok(ph_scorecard_write_pmml(sc, f, &err), &err);
+    fclose(f);
+    ph_scorecard *back;
+    ph_assert_ok(ph_scorecard_read_pmml(ctx, text, len, "german.pmml", &back, &err), &err);
+    assert_int_equal(back->n_characteristics, sc->n_characteristics);
+    assert_true(back->initial_score == sc->initial_score);
+    ph_model *model;
+    ph_model_input *in;
+    ph_assert_ok(ph_model_from_scorecard(ctx, back, &model, &err), &err);
+    ph_assert_ok(ph_model_bind(model, ds, &in, &err), &err);
+    size_t n = ph_dataset_rows(ds);
+    double *pd = malloc(n * sizeof(double)), *points = malloc(n * sizeof(double));
+    ph_assert_ok(ph_model_predict(in, 0, n, pd, points, &err), &err);
+    for (size_t i = 0; i < n; i++) {
+        double mine = score_row(sc, ds, i);
+        assert_near(points[i], mine, 1e-9);
+        assert_near(pd[i], ph_scorecard_pd(sc, mine), 1e-12);
+    }
+    free(pd);
+    free(points);
+    ph_model_input_free(in);
+    ph_model_free(model);
+    ph_scorecard_free(back);
+    free(text);
+}
+
 static void test_germancredit_against_sklearn(void **state)
 {
     (void)state;
@@ -817,6 +851,7 @@ static void test_germancredit_against_sklearn(void **state)
                   auc, sklearn_auc, sc->n_characteristics);
     if (fabs(auc - sklearn_auc) > 0.03)
         fail_msg("scorecard AUC %.4f is not within 0.03 of sklearn's %.4f", auc, sklearn_auc);
+    check_pmml_scoring(ctx, sc, test_ds);
 
     ph_scorecard_free(sc);
     ph_dataset_free(train_ds);
