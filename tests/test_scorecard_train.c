@@ -660,6 +660,22 @@ static void test_errors(void **state)
                     "<memory>:3: field bad, value '2': expected a target of 1 (bad) or 0 (good)");
     ph_dataset_free(ds);
 
+    /* a target the variable separates: without a penalty the Hessian
+     * vanishes as the coefficient grows; the default penalty fits it */
+    static const group separated[] = {{{0, 0, 0}, NULL, 100, 0}, {{1, 0, 0}, NULL, 100, 100}};
+    table ts = {{"x", NULL}, NULL, separated, 2};
+    ds = make(ctx, &ts);
+    bad = o;
+    bad.l2 = 0;
+    ph_assert_error(ph_scorecard_train(ctx, ds, &bad, &sc, NULL, &err), PH_EINVAL, &err,
+                    "WOE columns are collinear or separate the target; raise l2");
+    assert_non_null(strstr(err.message, "field l2: the Hessian is singular at iteration "));
+    sc = train(ctx, ds, &o, NULL);
+    assert_true(sc->characteristics[0].coefficient > 0);
+    ph_scorecard_free(sc);
+    sc = NULL;
+    ph_dataset_free(ds);
+
     /* a direction on a categorical column */
     static const group cat[] = {{{0, 0, 0}, "a", 10, 1}, {{1, 0, 0}, "b", 10, 5}};
     table tc = {{"x", NULL}, "kind", cat, 2};

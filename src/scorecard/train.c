@@ -236,8 +236,7 @@ static ph_status bin_all(const ph_ctx *ctx, const ph_dataset *ds, const ph_sc_tr
                          uint64_t *min_count, ph_error *err)
 {
     size_t rows = ph_dataset_rows(ds);
-    sc_bin_params p = {bad, rows, bads, o->fine_bins, 0, o->special_values,
-                       o->n_special_values};
+    sc_bin_params p = {bad, rows, o->fine_bins, 0, o->special_values, o->n_special_values};
     p.min_count = (uint64_t)ceil(o->min_bin_share * (double)rows);
     *min_count = p.min_count;
     for (size_t i = 0; i < n_vars; i++) {

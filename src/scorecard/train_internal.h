@@ -77,7 +77,6 @@ typedef struct sc_var {
 typedef struct sc_bin_params {
     const uint8_t *bad;      /* target per row */
     size_t rows;
-    uint64_t total_bads;
     size_t fine_bins;
     uint64_t min_count;      /* smallest coarse bin, rows */
     const double *special_values;

@@ -17,16 +17,28 @@ static const char *direction_word(const sc_var *v)
     return v->direction_given ? "increasing (given)" : "increasing";
 }
 
+/* The width of the name column: the longest name, at least "variable". */
+static int name_width(const sc_train_report *r)
+{
+    size_t w = strlen("variable");
+    for (size_t i = 0; i < r->n_vars; i++) {
+        size_t n = strlen(r->vars[i].name);
+        w = n > w ? n : w;
+    }
+    return w > 200 ? 200 : (int)w; /* longer names just push their line */
+}
+
 static void write_variables(FILE *out, const sc_train_report *r)
 {
-    fprintf(out, "\n%-32s %-11s %5s %-19s %8s  %s\n", "variable", "kind", "bins", "direction",
+    int w = name_width(r);
+    fprintf(out, "\n%-*s %-11s %5s %-19s %8s  %s\n", w, "variable", "kind", "bins", "direction",
             "IV", "decision");
     for (size_t i = 0; i < r->n_vars; i++) {
         const sc_var *v = &r->vars[i];
         size_t used = 0;
         for (size_t b = 0; b < v->n_bins; b++)
             used += v->bins[b].count > 0;
-        fprintf(out, "%-32s %-11s %5zu %-19s %8.4f  %s%s\n", v->name,
+        fprintf(out, "%-*s %-11s %5zu %-19s %8.4f  %s%s\n", w, v->name,
                 v->categorical ? "categorical" : "numeric", used, direction_word(v), v->iv,
                 v->fate == SC_KEPT ? "kept" : "dropped: ", v->fate == SC_KEPT ? "" : v->why);
     }
@@ -37,10 +49,11 @@ static void write_fit(FILE *out, const sc_train_report *r, const ph_scorecard *s
     fprintf(out, "\nregression of good on WOE: %zu variables, converged in %zu iterations, "
                  "penalised log-likelihood %.4f, l2 %g\n",
             sc->n_characteristics, r->iterations, r->log_likelihood, r->l2);
-    fprintf(out, "  %-32s %12s\n", "variable", "coefficient");
-    fprintf(out, "  %-32s %12.6f\n", "(intercept)", sc->intercept);
+    int w = name_width(r);
+    fprintf(out, "  %-*s %12s\n", w, "variable", "coefficient");
+    fprintf(out, "  %-*s %12.6f\n", w, "(intercept)", sc->intercept);
     for (size_t i = 0; i < sc->n_characteristics; i++)
-        fprintf(out, "  %-32s %12.6f\n", sc->characteristics[i].field,
+        fprintf(out, "  %-*s %12.6f\n", w, sc->characteristics[i].field,
                 sc->characteristics[i].coefficient);
     fprintf(out, "training AUC %.4f, KS %.4f (on the training rows: optimistic)\n", r->auc,
             r->ks);
