@@ -190,6 +190,8 @@ static int train(ph_cli *cli, const train_args *a, const ph_dataset *ds,
         st = ph_error_set(&err, PH_EIO, "--summary", a->summary, "writing it failed: %s",
                           strerror(errno));
     if (st != PH_OK) {
+        if (log && log != cli->out)
+            remove(a->summary); /* the log is written only after a successful fit */
         ph_scorecard_free(sc);
         return ph_cli_fail(cli, st, &err, NULL);
     }

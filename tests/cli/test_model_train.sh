@@ -54,9 +54,10 @@ run 0 model train-scorecard --input "$CSV" --target status --bad defaulted --id 
     --exclude leak --direction x=decreasing --out "$WORK/dir.pmml" --summary -
 check "direction given, x too weak then" [ -n "$(echo "$OUT" | grep -E '^x +numeric +3 decreasing \(given\) .*dropped: IV 0.0030 below the floor 0.02')" ]
 run 2 model train-scorecard --input "$CSV" --target status --bad defaulted --id firm_id \
-    --exclude leak --min-iv 3 --out "$WORK/none.pmml"
+    --exclude leak --min-iv 3 --out "$WORK/none.pmml" --summary "$WORK/none.txt"
 check "IV floor named" contains "$ERR" "no variable reaches the IV floor 3: the best is"
 check "no model on failure" [ ! -e "$WORK/none.pmml" ]
+check "no empty log on failure" [ ! -e "$WORK/none.txt" ]
 
 # German credit (shared data), the log to stdout
 GERMAN=${PUHUI_SHARED_DIR:-$(dirname "$0")/../../../shared}/data/germancredit.csv
