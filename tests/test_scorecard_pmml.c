@@ -441,6 +441,92 @@ static void test_predicates_map_to_attributes(void **state)
     ph_ctx_free(ctx);
 }
 
+static void test_false_first(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = ctx_new();
+    ph_scorecard *sc = expect_ok(ctx, NO_CODES,
+        "<Characteristic name=\"g\">\n"
+        "  <Attribute partialScore=\"1\"><False/></Attribute>\n"
+        "  <Attribute partialScore=\"2\"><SimplePredicate field=\"grade\" operator=\"equal\" "
+        "value=\"A\"/></Attribute>\n"
+        "</Characteristic>\n");
+    assert_int_equal(sc->characteristics[0].n_attributes, 1);
+    assert_true(sc->characteristics[0].attributes[0].partial_score == 2);
+    ph_scorecard_free(sc);
+    ph_ctx_free(ctx);
+}
+
+/* An allocator that fails after `left` allocations. */
+static void *failing_malloc(void *user, size_t size)
+{
+    size_t *left = user;
+    if (*left == 0)
+        return NULL;
+    --*left;
+    return malloc(size);
+}
+
+static void *failing_realloc(void *user, void *ptr, size_t size)
+{
+    size_t *left = user;
+    if (*left == 0)
+        return NULL;
+    --*left;
+    return realloc(ptr, size);
+}
+
+static void plain_free(void *user, void *ptr)
+{
+    (void)user;
+    free(ptr);
+}
+
+/* Out of memory at every allocation in turn: PH_ENOMEM, nothing leaked
+ * (ASan), and finally the same scorecard. */
+static void test_read_out_of_memory(void **state)
+{
+    (void)state;
+    ph_ctx *plain = ctx_new();
+    size_t len, fixture_len;
+    ph_scorecard *card = sct_card(plain);
+    char *text = sct_pmml(card, &len);
+    char *other = read_fixture("pmml/shop_other_tool.pmml", &fixture_len);
+    const char *docs[] = {text, other};
+    size_t lens[] = {len, fixture_len};
+    for (int d = 0; d < 2; d++) {
+        for (size_t budget = 0;; budget++) {
+            size_t left = budget;
+            ph_allocator a = {failing_malloc, failing_realloc, plain_free, &left};
+            ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
+            ph_ctx *ctx;
+            ph_error err;
+            left = 1000000;
+            ph_assert_ok(ph_ctx_new(&opts, &ctx, &err), &err);
+            left = budget;
+            ph_scorecard *sc = NULL;
+            ph_status st = ph_scorecard_read_pmml(ctx, docs[d], lens[d], "x.pmml", &sc, &err);
+            if (st == PH_OK) {
+                if (d == 0)
+                    sct_assert_equal(card, sc);
+                ph_scorecard_free(sc);
+                left = 1000000;
+                ph_ctx_free(ctx);
+                assert_true(budget > 10);
+                break;
+            }
+            ph_assert_error(st, PH_ENOMEM, &err, "out of memory");
+            assert_null(sc);
+            left = 1000000;
+            ph_ctx_free(ctx);
+        }
+    }
+    free(text);
+    free(other);
+    ph_scorecard_free(card);
+    ph_ctx_free(plain);
+}
+
 static void test_baselines(void **state)
 {
     (void)state;
@@ -750,6 +836,8 @@ int main(void)
         cmocka_unit_test(test_write_errors),
         cmocka_unit_test(test_read_other_tool),
         cmocka_unit_test(test_predicates_map_to_attributes),
+        cmocka_unit_test(test_false_first),
+        cmocka_unit_test(test_read_out_of_memory),
         cmocka_unit_test(test_baselines),
         cmocka_unit_test(test_attribute_gaps),
         cmocka_unit_test(test_malformed_and_foreign_documents),

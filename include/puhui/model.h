@@ -60,7 +60,14 @@ PH_EXTERN ph_status ph_model_load_file(const ph_ctx *ctx, const char *path, ph_m
 PH_EXTERN ph_status ph_model_load_memory(const ph_ctx *ctx, const char *data, size_t len,
                                          const char *source, ph_model **out, ph_error *err);
 
-/* A model that scores with `sc` (copied; the caller keeps `sc`). */
+/*
+ * A model that scores with `sc` (copied; the caller keeps `sc`). Its
+ * features are the characteristics in order, each named after the field it
+ * reads (a name may repeat when two characteristics read one field), so
+ * contributions and reasons line up with characteristics. PH_EINVAL for a
+ * characteristic without a field. The model's source is sc->name
+ * ("<memory>" when it has none).
+ */
 PH_EXTERN ph_status ph_model_from_scorecard(const ph_ctx *ctx, const ph_scorecard *sc,
                                             ph_model **out, ph_error *err);
 
@@ -88,7 +95,10 @@ typedef struct ph_model_input ph_model_input;
 /*
  * Bind `model` to `ds` by feature name. Errors: PH_ENOTFOUND naming the
  * first feature the dataset lacks ("feature 'x' is missing from input
- * FILE"); PH_EINVAL when a tree feature is categorical in the data. Both the
+ * FILE"); PH_EINVAL when a tree feature, or a numeric scorecard
+ * characteristic, is categorical in the data. A categorical characteristic
+ * may be bound to a numeric column: a level then matches a number when the
+ * level reads as that number ("1", "1.0" and "01" all match 1). Both the
  * model and the dataset must outlive the binding.
  */
 PH_EXTERN ph_status ph_model_bind(const ph_model *model, const ph_dataset *ds,

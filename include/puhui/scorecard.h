@@ -218,14 +218,38 @@ PH_EXTERN ph_status ph_scorecard_train(const ph_ctx *ctx, const ph_dataset *ds,
 
 /* ---- PMML 4.4 ----------------------------------------------------------- */
 
-/* Write `sc` as a PMML 4.4 document with a Scorecard model. */
+/*
+ * Write `sc` as a PMML 4.4 document with a Scorecard model (docs/pmml.md).
+ * The bytes depend only on `sc` (no timestamp; numbers in their shortest
+ * round-trip form), so identical scorecards give identical files. Any PMML
+ * consumer gets the score, three reason codes and, with has_scale, the PD
+ * (an Output expression); the scale and training statistics also sit in
+ * puhui <Extension>s. Everything is checked before anything is written:
+ * PH_EINVAL (naming the characteristic) for a scorecard PMML cannot hold:
+ * no characteristics, one without field or attributes, an empty range, a
+ * range on a categorical characteristic or levels on a numeric one, a
+ * missing reason code while use_reason_codes, text XML cannot carry.
+ * PH_EIO when the stream fails.
+ */
 PH_EXTERN ph_status ph_scorecard_write_pmml(const ph_scorecard *sc, FILE *out, ph_error *err);
 
 /*
- * Read a PMML 4.4 (or 4.x) Scorecard from memory. Errors name the source,
- * the line of the element and what is wrong (an unsupported predicate, a
- * field not in the DataDictionary, an attribute gap: a range of values no
- * attribute covers).
+ * Read a PMML 4.x Scorecard from memory (any producer's; docs/pmml.md lists
+ * what is understood). `source` (may be NULL) names the document in errors.
+ * On success *out is a new scorecard owned by `ctx`; has_scale is set only
+ * when the document carries puhui's scale extension. A predicate that is
+ * more than one interval or level set (an "or", notEqual, isNotIn) becomes
+ * consecutive attributes with the same points, which scores the same.
+ * Writing then reading gives back an equal scorecard, except that an
+ * infinite end of a range always reads back as exclusive.
+ * Errors (PH_EINVAL, message "SOURCE:LINE: ..." naming the element):
+ * malformed XML (with its column), a DOCTYPE (refused: no entity is ever
+ * expanded or fetched), not PMML 4.x, a model other than a Scorecard, a
+ * field not in the DataDictionary, a missing partialScore or reasonCode, an
+ * unsupported predicate, and an attribute gap: for a numeric characteristic
+ * the first interval no attribute covers, "Characteristic 'age': no
+ * attribute covers values in [25, 30)" (for an integer field only whole
+ * numbers must be covered). PH_ERANGE for a document over 2 GiB.
  */
 PH_EXTERN ph_status ph_scorecard_read_pmml(const ph_ctx *ctx, const char *data, size_t len,
                                            const char *source, ph_scorecard **out,

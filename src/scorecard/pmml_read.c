@@ -59,7 +59,7 @@ static const char *pool(pmml_reader *r, xmlChar *s)
 
 const char *pmml_attr(pmml_reader *r, const xmlNode *node, const char *name)
 {
-    if (!xmlHasProp(node, (const xmlChar *)name))
+    if (!xmlHasNsProp(node, (const xmlChar *)name, NULL))
         return NULL;
     xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
     if (!v)
@@ -379,6 +379,8 @@ static ph_status read_attribute(pmml_reader *r, const xmlNode *node, const ph_sc
     pmml_atoms atoms = {0};
     if ((st = pmml_predicate(r, pred, field, &atoms)) != PH_OK)
         return st;
+    if (atoms.n == 0) /* never matches (<False/>): scores nothing */
+        return PH_OK;
     if ((st = grow_attributes(r, c, atoms.n)) != PH_OK) {
         pmml_atoms_clear(r->ctx, &atoms);
         return st;
