@@ -1,8 +1,259 @@
-/* Placeholder: `puhui model` subcommand not built yet (issue 5). */
+/*
+ * puhui model train-scorecard --input FILE.csv --target COL [--id COL]
+ *     [--exclude COL,...] [--categorical COL,...] [--numeric COL,...]
+ *     [--bad VALUE] [--direction COL=increasing|decreasing,...] [--special V,...]
+ *     [--min-iv X] [--min-bin-share X] [--base-points P] [--base-odds O]
+ *     [--pdo D] [--round-points] --out MODEL.pmml [--summary FILE|-]
+ *
+ * Reads the CSV (kinds detected, or forced with --categorical/--numeric),
+ * trains a scorecard (ph_scorecard_train) and writes it as PMML 4.4. The
+ * training log (bins, IV, selection decisions, coefficients, training AUC,
+ * the scorecard) goes to --summary, "-" for standard output. The PMML is
+ * written to a temporary file renamed into place, so a failure never leaves
+ * half a model behind.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "model_cli.h"
+
+static const char CMD[] = "model";
+
+typedef struct train_args {
+    const char *input, *target, *id, *exclude, *categorical, *numeric, *bad, *direction;
+    const char *special, *min_iv, *min_bin_share, *base_points, *base_odds, *pdo, *out;
+    const char *summary;
+    int round_points;
+} train_args;
+
+/* The options that take a value, and where each goes. */
+static const struct {
+    const char *name;
+    size_t offset;
+} valued[] = {
+    {"--input", offsetof(train_args, input)},
+    {"--target", offsetof(train_args, target)},
+    {"--id", offsetof(train_args, id)},
+    {"--exclude", offsetof(train_args, exclude)},
+    {"--categorical", offsetof(train_args, categorical)},
+    {"--numeric", offsetof(train_args, numeric)},
+    {"--bad", offsetof(train_args, bad)},
+    {"--direction", offsetof(train_args, direction)},
+    {"--special", offsetof(train_args, special)},
+    {"--min-iv", offsetof(train_args, min_iv)},
+    {"--min-bin-share", offsetof(train_args, min_bin_share)},
+    {"--base-points", offsetof(train_args, base_points)},
+    {"--base-odds", offsetof(train_args, base_odds)},
+    {"--pdo", offsetof(train_args, pdo)},
+    {"--out", offsetof(train_args, out)},
+    {"--summary", offsetof(train_args, summary)},
+};
+
+static int parse_args(ph_cli *cli, int argc, char **argv, train_args *a)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--round-points") == 0) {
+            a->round_points = 1;
+            continue;
+        }
+        const char *value = NULL;
+        size_t k = 0;
+        while (k < sizeof(valued) / sizeof(valued[0]) &&
+               !ph_cli_option(argc, argv, &i, valued[k].name, &value))
+            k++;
+        if (k == sizeof(valued) / sizeof(valued[0]))
+            return ph_cli_no_more_args(cli, CMD, 2, argv + i - 1);
+        if (!value)
+            return ph_cli_usage_error(cli, CMD, "%s needs a value", valued[k].name);
+        *(const char **)((char *)a + valued[k].offset) = value;
+    }
+    if (!a->input || !a->target || !a->out)
+        return ph_cli_usage_error(cli, CMD,
+                                  "model train-scorecard needs --input FILE.csv, --target COL "
+                                  "and --out MODEL.pmml");
+    return PH_EXIT_OK;
+}
+
+/* A comma-separated option value as a NULL-terminated list. */
+typedef struct name_list {
+    char **items; /* NULL-terminated; points into buf */
+    char *buf;
+} name_list;
+
+/* Split "a,b,c" (NULL: an empty list) and append `extra` when not NULL.
+ * Out of memory ends the program (the CLI, not the library). */
+static name_list split_list(const char *text, const char *extra)
+{
+    size_t n = 2;
+    for (const char *p = text; p && *p; p++)
+        n += *p == ',';
+    name_list l = {calloc(n + 1, sizeof(char *)), text ? strdup(text) : NULL};
+    if (!l.items || (text && !l.buf)) {
+        fputs("puhui: out of memory\n", stderr);
+        exit(PH_EXIT_FAILURE);
+    }
+    size_t k = 0;
+    char *save = NULL;
+    for (char *tok = l.buf ? strtok_r(l.buf, ",", &save) : NULL; tok;
+         tok = strtok_r(NULL, ",", &save))
+        l.items[k++] = tok;
+    if (extra)
+        l.items[k++] = (char *)extra;
+    return l;
+}
+
+static void free_list(name_list *l)
+{
+    free(l->items);
+    free(l->buf);
+}
+
+static int parse_real(ph_cli *cli, const char *option, const char *text, double *out)
+{
+    if (!text)
+        return PH_EXIT_OK;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (text[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return ph_cli_usage_error(cli, CMD, "%s takes a number, got '%s'", option, text);
+    *out = v;
+    return PH_EXIT_OK;
+}
+
+/* --special V,...: the numbers into specials[] (at most `cap`). */
+static int parse_specials(ph_cli *cli, const char *text, double *specials, size_t cap,
+                          size_t *n)
+{
+    *n = 0;
+    name_list list = split_list(text, NULL);
+    int code = PH_EXIT_OK;
+    for (size_t i = 0; code == PH_EXIT_OK && list.items[i]; i++) {
+        if (*n == cap)
+            code = ph_cli_usage_error(cli, CMD, "--special takes at most %zu values", cap);
+        else
+            code = parse_real(cli, "--special", list.items[i], &specials[(*n)++]);
+    }
+    free_list(&list);
+    return code;
+}
+
+static int write_pmml(ph_cli *cli, const ph_scorecard *sc, const char *path)
+{
+    size_t len = strlen(path) + 8;
+    char *tmp = malloc(len);
+    if (!tmp) {
+        fputs("puhui: out of memory\n", stderr);
+        exit(PH_EXIT_FAILURE);
+    }
+    snprintf(tmp, len, "%s.tmp", path);
+    ph_error err;
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        ph_error_set(&err, PH_EIO, "--out", path, "cannot create %s: %s", tmp, strerror(errno));
+        free(tmp);
+        return ph_cli_fail(cli, PH_EIO, &err, NULL);
+    }
+    ph_status st = ph_scorecard_write_pmml(sc, f, &err);
+    if (fclose(f) != 0 && st == PH_OK)
+        st = ph_error_set(&err, PH_EIO, "--out", path, "writing %s failed: %s", tmp,
+                          strerror(errno));
+    if (st == PH_OK && rename(tmp, path) != 0)
+        st = ph_error_set(&err, PH_EIO, "--out", path, "cannot rename %s to it: %s", tmp,
+                          strerror(errno));
+    if (st != PH_OK)
+        remove(tmp);
+    free(tmp);
+    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+}
+
+/* Train on the dataset and write the log and the model. */
+static int train(ph_cli *cli, const train_args *a, const ph_dataset *ds,
+                 ph_sc_train_options *opts)
+{
+    ph_error err;
+    FILE *log = NULL;
+    if (a->summary && strcmp(a->summary, "-") == 0) {
+        log = cli->out;
+    } else if (a->summary && !(log = fopen(a->summary, "w"))) {
+        ph_error_set(&err, PH_EIO, "--summary", a->summary, "cannot create it: %s",
+                     strerror(errno));
+        return ph_cli_fail(cli, PH_EIO, &err, NULL);
+    }
+    ph_scorecard *sc = NULL;
+    ph_status st = ph_scorecard_train(cli->ctx, ds, opts, &sc, log, &err);
+    if (log && log != cli->out && fclose(log) != 0 && st == PH_OK)
+        st = ph_error_set(&err, PH_EIO, "--summary", a->summary, "writing it failed: %s",
+                          strerror(errno));
+    if (st != PH_OK) {
+        if (log && log != cli->out)
+            remove(a->summary); /* the log is written only after a successful fit */
+        ph_scorecard_free(sc);
+        return ph_cli_fail(cli, st, &err, NULL);
+    }
+    int code = write_pmml(cli, sc, a->out);
+    if (code == PH_EXIT_OK && log != cli->out)
+        fprintf(cli->out, "wrote %s: scorecard %s, %zu characteristics, trained on %llu rows "
+                          "(%llu bad)\n",
+                a->out, sc->name, sc->n_characteristics, (unsigned long long)sc->train_rows,
+                (unsigned long long)sc->train_bads);
+    ph_scorecard_free(sc);
+    return code;
+}
 
 int ph_model_cmd_train(ph_cli *cli, int argc, char **argv)
 {
-    (void)argc;
-    return ph_cli_usage_error(cli, "model", "'model %s' is not built yet", argv[1]);
+    train_args a = {0};
+    int code = parse_args(cli, argc, argv, &a);
+    ph_sc_train_options opts;
+    ph_sc_train_options_init(&opts);
+    opts.target = a.target;
+    opts.bad_label = a.bad;
+    opts.round_points = a.round_points;
+    double specials[64];
+    if (code == PH_EXIT_OK)
+        code = parse_specials(cli, a.special, specials, 64, &opts.n_special_values);
+    opts.special_values = specials;
+    const struct {
+        const char *option, *text;
+        double *slot;
+    } reals[] = {
+        {"--min-iv", a.min_iv, &opts.min_iv},
+        {"--min-bin-share", a.min_bin_share, &opts.min_bin_share},
+        {"--base-points", a.base_points, &opts.base_points},
+        {"--base-odds", a.base_odds, &opts.base_odds},
+        {"--pdo", a.pdo, &opts.pdo},
+    };
+    for (size_t i = 0; code == PH_EXIT_OK && i < sizeof(reals) / sizeof(reals[0]); i++)
+        code = parse_real(cli, reals[i].option, reals[i].text, reals[i].slot);
+    if (code != PH_EXIT_OK)
+        return code;
+
+    name_list categorical = split_list(a.categorical, NULL);
+    name_list numeric = split_list(a.numeric, NULL);
+    name_list exclude = split_list(a.exclude, a.id), direction = split_list(a.direction, NULL);
+    opts.exclude = (const char *const *)exclude.items;
+    opts.directions = (const char *const *)direction.items;
+    ph_dataset_options dopts = {(const char *const *)categorical.items,
+                                (const char *const *)numeric.items, NULL};
+    ph_dataset *ds = NULL;
+    ph_error err;
+    ph_status st = ph_dataset_read_csv(cli->ctx, a.input, &dopts, &ds, &err);
+    if (st != PH_OK)
+        code = ph_cli_fail(cli, st, &err, NULL);
+    else if (a.id && ph_dataset_column_index(ds, a.id) < 0)
+        code = ph_cli_usage_error(cli, CMD, "--id %s: %s has no column of this name", a.id,
+                                  a.input);
+    else
+        code = train(cli, &a, ds, &opts);
+    ph_dataset_free(ds);
+    free_list(&categorical);
+    free_list(&numeric);
+    free_list(&exclude);
+    free_list(&direction);
+    return code;
 }

@@ -79,6 +79,17 @@ PH_EXTERN ph_status ph_dataset_add_categorical(ph_dataset *ds, const char *name,
 
 PH_EXTERN void ph_dataset_free(ph_dataset *ds);
 
+/*
+ * A new dataset holding rows rows[0..n-1] of `ds`, in that order (a row may
+ * appear more than once). Columns keep their names, kinds and levels (the
+ * same codes, including levels no chosen row uses); each row keeps the line
+ * it came from. The copy is owned by `ds`'s context and freed with
+ * ph_dataset_free. Errors: PH_ERANGE for a row index >= ph_dataset_rows(ds)
+ * (naming the index), PH_ENOMEM, PH_EMISUSE for NULL arguments.
+ */
+PH_EXTERN ph_status ph_dataset_subset(const ph_dataset *ds, const size_t *rows, size_t n,
+                                      ph_dataset **out, ph_error *err);
+
 PH_EXTERN const ph_ctx *ph_dataset_ctx(const ph_dataset *ds);
 PH_EXTERN size_t ph_dataset_rows(const ph_dataset *ds);
 PH_EXTERN size_t ph_dataset_columns(const ph_dataset *ds);

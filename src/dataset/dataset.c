@@ -574,3 +574,72 @@ ph_status ph_dataset_binary_target(const ph_dataset *ds, const char *name,
     }
     return PH_OK;
 }
+
+/* ---- subsets ---------------------------------------------------------- */
+
+/* Copy column `src` into `dst` keeping only `rows`; the levels are copied
+ * whole so codes mean the same in both datasets. */
+static ph_status copy_column_rows(const ph_ctx *ctx, const ds_column *src, const size_t *rows,
+                                  size_t n, ds_column *dst, ph_error *err)
+{
+    size_t alloc = n ? n : 1;
+    dst->kind = src->kind;
+    dst->name = ph_strdup(ctx, src->name);
+    if (src->kind == PH_COLUMN_NUMERIC)
+        dst->values = ph_malloc(ctx, alloc * sizeof(double));
+    else
+        dst->codes = ph_malloc(ctx, alloc * sizeof(uint32_t));
+    if (src->n_levels)
+        dst->levels = ph_calloc(ctx, src->n_levels, sizeof(char *));
+    if (!dst->name || (!dst->values && !dst->codes) || (src->n_levels && !dst->levels))
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a dataset subset");
+    dst->cap_levels = src->n_levels;
+    for (size_t i = 0; i < src->n_levels; i++) {
+        if (!(dst->levels[i] = ph_strdup(ctx, src->levels[i])))
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a dataset subset");
+        dst->n_levels = i + 1;
+    }
+    for (size_t r = 0; r < n; r++) {
+        if (dst->values)
+            dst->values[r] = src->values[rows[r]];
+        else
+            dst->codes[r] = src->codes[rows[r]];
+    }
+    return PH_OK;
+}
+
+ph_status ph_dataset_subset(const ph_dataset *ds, const size_t *rows, size_t n,
+                            ph_dataset **out, ph_error *err)
+{
+    if (!ds || (!rows && n) || !out)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_dataset_subset: NULL argument");
+    for (size_t r = 0; r < n; r++) {
+        if (rows[r] >= ds->rows) {
+            char value[32];
+            snprintf(value, sizeof(value), "%zu", rows[r]);
+            return ph_error_set(err, PH_ERANGE, "rows", value,
+                                "expected a row index below %zu (the rows of %s)", ds->rows,
+                                ds->source);
+        }
+    }
+    ph_dataset *sub;
+    ph_status st = dataset_alloc(ds->ctx, ds->source, n, &sub, err);
+    if (st != PH_OK)
+        return st;
+    sub->lines = ph_malloc(ds->ctx, (n ? n : 1) * sizeof(uint64_t));
+    sub->cols = ph_calloc(ds->ctx, ds->n_cols ? ds->n_cols : 1, sizeof(ds_column));
+    if (!sub->lines || !sub->cols)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a dataset subset");
+    for (size_t r = 0; st == PH_OK && r < n; r++)
+        sub->lines[r] = ph_dataset_row_line(ds, rows[r]);
+    for (size_t c = 0; st == PH_OK && c < ds->n_cols; c++) {
+        sub->n_cols = c + 1; /* so a half-copied column is released too */
+        st = copy_column_rows(ds->ctx, &ds->cols[c], rows, n, &sub->cols[c], err);
+    }
+    if (st != PH_OK) {
+        ph_dataset_free(sub);
+        return st;
+    }
+    *out = sub;
+    return PH_OK;
+}
