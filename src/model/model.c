@@ -73,6 +73,7 @@ void model_forest_free(const ph_ctx *ctx, model_forest *f)
     for (size_t i = 0; i < f->n_trees; i++)
         tree_clear(ctx, &f->trees[i]);
     ph_free(ctx, f->trees);
+    model_forest_compiled_free(ctx, f->compiled);
     ph_free(ctx, f);
 }
 
