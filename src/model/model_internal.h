@@ -83,6 +83,15 @@ ph_status model_alloc(const ph_ctx *ctx, ph_model_kind kind, const char *source,
 ph_status model_tree_alloc(const ph_ctx *ctx, model_tree *t, uint32_t n_nodes, ph_error *err);
 void model_forest_free(const ph_ctx *ctx, model_forest *f);
 
+/*
+ * Check that tree t's children (each already inside the tree) make a tree
+ * from node 0: no node is reached twice, so no cycle and no shared node.
+ * Nodes never reached are allowed (XGBoost keeps deleted nodes). Sets
+ * t->max_depth and returns 1; returns 0 with the node whose child was
+ * reached twice in *parent and *side (0 left, 1 right); -1 out of memory.
+ */
+int model_tree_shape(const ph_ctx *ctx, model_tree *t, uint32_t *parent, int *side);
+
 /* Loaders by format. `data` need not be NUL-terminated. */
 ph_status model_load_xgboost(const ph_ctx *ctx, const char *data, size_t len,
                              const char *source, ph_model **out, ph_error *err);

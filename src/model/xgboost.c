@@ -371,54 +371,24 @@ static ph_status read_node(const xgb_reader *r, const xgb_arrays *a, const char 
     return PH_OK;
 }
 
-/*
- * Walk from the root: every node is reached at most once (no cycle, no node
- * with two parents), and the depth is measured. Nodes never reached (XGBoost's
- * deleted nodes) are allowed and ignored.
- */
+/* The children make a tree (model_tree_shape), which also measures its depth. */
 static ph_status check_shape(const xgb_reader *r, const char *path, model_tree *t)
 {
-    uint32_t n = t->n_nodes;
-    uint32_t *stack = ph_malloc(r->ctx, (size_t)n * 2 * sizeof(uint32_t));
-    uint8_t *seen = ph_calloc(r->ctx, n, 1);
-    if (!stack || !seen) {
-        ph_free(r->ctx, stack);
-        ph_free(r->ctx, seen);
+    uint32_t parent;
+    int side;
+    int ok = model_tree_shape(r->ctx, t, &parent, &side);
+    if (ok < 0)
         return ph_error_set(r->err, PH_ENOMEM, NULL, NULL, "out of memory checking a tree");
-    }
-    /* stack holds (node, depth) pairs; a node is pushed only when first seen. */
-    size_t top = 0;
-    ph_status st = PH_OK;
-    stack[top++] = 0;
-    stack[top++] = 0;
-    seen[0] = 1;
-    t->max_depth = 0;
-    while (top > 0 && st == PH_OK) {
-        uint32_t depth = stack[--top], node = stack[--top];
-        if (depth > t->max_depth)
-            t->max_depth = depth;
-        if (t->left[node] < 0)
-            continue;
-        const int32_t child[2] = {t->left[node], t->right[node]};
-        for (int k = 0; k < 2 && st == PH_OK; k++) {
-            uint32_t c = (uint32_t)child[k];
-            if (seen[c]) {
-                char name[256];
-                snprintf(name, sizeof(name), "%s.%s[%u]", path,
-                         k == 0 ? "left_children" : "right_children", node);
-                json_t *v = json_integer(child[k]);
-                st = bad(r, name, v, "node %u is reached twice: expected a tree (no cycle, one "
-                         "parent per node)", c);
-                json_decref(v);
-                break;
-            }
-            seen[c] = 1;
-            stack[top++] = c;
-            stack[top++] = depth + 1;
-        }
-    }
-    ph_free(r->ctx, stack);
-    ph_free(r->ctx, seen);
+    if (ok)
+        return PH_OK;
+    int32_t child = side == 0 ? t->left[parent] : t->right[parent];
+    char name[256];
+    snprintf(name, sizeof(name), "%s.%s[%u]", path, side == 0 ? "left_children" : "right_children",
+             parent);
+    json_t *v = json_integer(child);
+    ph_status st = bad(r, name, v, "node %d is reached twice: expected a tree (no cycle, one "
+                       "parent per node)", child);
+    json_decref(v);
     return st;
 }
 
