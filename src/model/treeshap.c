@@ -229,35 +229,21 @@ static void walk(shap_walk *w, uint32_t node, uint32_t depth, const shap_step *p
              reach * cold_share);
 }
 
-/* Depth (edges to the deepest leaf) of the subtree of `node`, stopping past
- * MODEL_TREESHAP_MAX_DEPTH so a malformed (cyclic) tree cannot run away. */
-static uint32_t subtree_depth(const model_tree *t, uint32_t node, uint32_t depth)
-{
-    if (depth > MODEL_TREESHAP_MAX_DEPTH || t->left[node] < 0)
-        return depth;
-    uint32_t l = subtree_depth(t, (uint32_t)t->left[node], depth + 1);
-    if (l > MODEL_TREESHAP_MAX_DEPTH)
-        return l;
-    uint32_t r = subtree_depth(t, (uint32_t)t->right[node], depth + 1);
-    return l > r ? l : r;
-}
-
 /* The scratch buffer: the reciprocal table (fixed size, so the walk can
  * find the levels without knowing the depth), then the path levels. */
 enum { INV_SLOTS = MODEL_TREESHAP_MAX_DEPTH + 2 };
 
 size_t model_treeshap_scratch_size(const ph_model *m)
 {
+    /* max_depth is measured by the loaders' shape check (model_tree_shape),
+     * which also guarantees the walk ends: every node is reached once. */
     const model_forest *f = m->forest;
     uint32_t deepest = 0;
     for (size_t i = 0; i < f->n_trees; i++) {
-        if (f->trees[i].n_nodes == 0)
-            continue;
-        uint32_t d = subtree_depth(&f->trees[i], 0, 0);
-        if (d > MODEL_TREESHAP_MAX_DEPTH)
+        if (f->trees[i].max_depth > MODEL_TREESHAP_MAX_DEPTH)
             return 0;
-        if (d > deepest)
-            deepest = d;
+        if (f->trees[i].max_depth > deepest)
+            deepest = f->trees[i].max_depth;
     }
     /* Levels 0..deepest, level d holding d + 1 steps. No overflow: deepest
      * is at most MODEL_TREESHAP_MAX_DEPTH. */
