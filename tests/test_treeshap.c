@@ -594,6 +594,47 @@ static void test_feature_split_twice_on_a_path(void **state)
     ph_ctx_free(ctx);
 }
 
+/*
+ * A leaf no training case reached (cover 0):
+ *   0: f0 < 0 (cover 10) -> 1, 4 (leaf 2, cover 6)
+ *   1: f1 < 0 (cover 4)  -> 2 (leaf 7, cover 0), 3 (leaf 1, cover 4)
+ * v({}) = (4 * 1 + 6 * 2) / 10 = 1.6. XGBoost divides by the empty leaf's
+ * zero fraction when the row passes it by (0/0, NaN); here it is skipped.
+ */
+static void test_zero_cover_leaf(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = new_ctx();
+    tforest f;
+    memset(&f, 0, sizeof(f));
+    f.n_features = 2;
+    f.names[0] = "f0";
+    f.names[1] = "f1";
+    f.base_score = "5E-1";
+    f.n_trees = 1;
+    ttree *t = &f.tree[0];
+    t->n = 5;
+    t->node[0] = (tnode){.left = 1, .right = 4, .feature = 0, .threshold = 0, .cover = 10};
+    t->node[1] = (tnode){.left = 2, .right = 3, .feature = 1, .threshold = 0, .cover = 4};
+    t->node[2] = (tnode){.left = -1, .right = -1, .value = 7, .cover = 0};
+    t->node[3] = (tnode){.left = -1, .right = -1, .value = 1, .cover = 4};
+    t->node[4] = (tnode){.left = -1, .right = -1, .value = 2, .cover = 6};
+    ph_model *m = load_forest(ctx, &f);
+    double out[3];
+    /* The row passes the empty leaf by: v({f0}) = 1, v({f1}) = 1.6, v(both) = 1. */
+    contributions_of(m, (const float[]){-1.0f, 1.0f}, out);
+    assert_near(out[0], -0.6, 1e-12);
+    assert_near(out[1], 0.0, 1e-12);
+    assert_near(out[2], 1.6, 1e-12);
+    /* The row lands in it: v({f0}) = 7, v({f1}) = (4 * 7 + 12) / 10 = 4, v(both) = 7. */
+    contributions_of(m, (const float[]){-1.0f, -1.0f}, out);
+    assert_near(out[0], ((1.0 - 1.6) + (7.0 - 4.0)) / 2, 1e-12);
+    assert_near(out[1], ((4.0 - 1.6) + (7.0 - 1.0)) / 2, 1e-12);
+    assert_near(out[2], 1.6, 1e-12);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
 static void test_base_margin_is_in_the_bias(void **state)
 {
     (void)state;
@@ -1051,6 +1092,7 @@ int main(void)
         cmocka_unit_test(test_missing_value_goes_the_default_way),
         cmocka_unit_test(test_single_leaf_tree_is_all_bias),
         cmocka_unit_test(test_feature_split_twice_on_a_path),
+        cmocka_unit_test(test_zero_cover_leaf),
         cmocka_unit_test(test_base_margin_is_in_the_bias),
         cmocka_unit_test(test_contributions_by_dataset),
         cmocka_unit_test(test_reasons_rank_positive_contributions),

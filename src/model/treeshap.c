@@ -14,9 +14,9 @@
  * per distinct feature split on it: the share of cover that flows down the
  * path when the feature is unknown ("zero" fraction), whether the row itself
  * flows down it ("one" fraction, 0 or 1), and the permutation weights of the
- * subsets of each size. A leaf then credits each feature of the path in
- * O(depth). A feature split twice on the path is unwound (its step removed)
- * and extended again with the product of its fractions.
+ * subsets of each size. A leaf credits each feature of its path in O(depth)
+ * (so O(depth^2) per leaf). A feature split twice on the path is unwound
+ * (its step removed) and extended again with the product of its fractions.
  *
  * The scratch buffer holds one copy of the path per tree level: the walk of a
  * node at depth d reads its parent's copy (level d - 1) and writes level d,
@@ -91,14 +91,16 @@ static void path_extend(const double *inv, shap_step *path, const shap_step *par
 }
 
 /*
- * The sum of the weights a path of `len` steps would have without one of its
- * steps (path_extend undone), times (d + 1), d = len - 1. A step's row
- * fraction is exactly 0 or 1 (a product of 0s and 1s), so:
- *   - a row-side step (one == 1) is undone from the largest subset size down,
- *     which depends on its zero fraction (unwound_sum_hot);
- *   - for a cover-side step (one == 0) the sum is sum_i w_i / (d - i) divided
- *     by its zero fraction; the sum is the same for every such step, so the
- *     leaf computes it once (cold_sum).
+ * A step's feature is credited with (one - zero) times the leaf value times
+ * the sum of the weights the path would have without that step (path_extend
+ * undone; d = len - 1 below). A step's row fraction is exactly 0 or 1 (a
+ * product of 0s and 1s), so:
+ *   - for a row-side step (one == 1) the extension is undone from the
+ *     largest subset size down, which depends on its zero fraction:
+ *     unwound_sum_hot returns the sum;
+ *   - for a cover-side step (one == 0) the sum is (d + 1) sum_i w_i / (d - i)
+ *     divided by its zero fraction: cold_sum returns the part before the
+ *     division, the same for every such step, so a leaf computes it once.
  */
 static double unwound_sum_hot(const double *inv, const shap_step *path, uint32_t len,
                               double zero)
