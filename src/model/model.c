@@ -374,7 +374,13 @@ ph_status ph_model_contributions_matrix(const ph_model *m, const float *x, size_
     if (rows && (!x || !out))
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_contributions_matrix: NULL argument");
-    void *scratch = ph_malloc(m->ctx, model_treeshap_scratch_size(m));
+    size_t scratch_size = model_treeshap_scratch_size(m);
+    if (scratch_size == 0)
+        return ph_error_set(err, PH_ERANGE, "model", m->source,
+                            "TreeSHAP handles trees up to %d levels deep; this model has a "
+                            "deeper tree",
+                            MODEL_TREESHAP_MAX_DEPTH);
+    void *scratch = ph_malloc(m->ctx, scratch_size);
     if (!scratch)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for TreeSHAP");
     for (size_t r = 0; r < rows; r++)

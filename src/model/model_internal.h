@@ -107,7 +107,11 @@ ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, do
                               ph_error *err);
 
 /* TreeSHAP (src/model/treeshap.c): one row of n_features floats into
- * out[n_features + 1]. `scratch` is from model_treeshap_scratch_size. */
+ * out[n_features + 1]. `scratch` is from model_treeshap_scratch_size, sized
+ * by the trees' max_depth (so the loaders must set it: model_tree_shape), and
+ * 0 when a tree is deeper than MODEL_TREESHAP_MAX_DEPTH (the walk recurses
+ * once per level and its scratch grows with the square of the depth). */
+#define MODEL_TREESHAP_MAX_DEPTH 1024
 size_t model_treeshap_scratch_size(const ph_model *m);
 void model_treeshap_row(const ph_model *m, const float *x, double *out, void *scratch);
 
