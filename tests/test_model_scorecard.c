@@ -142,7 +142,7 @@ static void test_reasons_points_below(void **state)
     assert_string_equal(r[0].code, "RC_INCOME");
     assert_string_equal(r[0].value, "800");
     assert_true(r[0].impact == 50);
-    assert_string_equal(r[0].text, "income is 800 (50 points below the best)");
+    assert_string_equal(r[0].text, "income is 800 (50 points below the baseline)");
     assert_string_equal(r[1].code, "RC_AGE");
     assert_string_equal(r[1].value, "");
     assert_true(r[1].impact == 25);
@@ -191,6 +191,42 @@ static void test_reasons_points_above(void **state)
     assert_true(r[0].impact == 25);
     assert_string_equal(r[1].code, "RC_AGE");
     assert_true(r[1].impact == 5);
+    assert_string_equal(r[1].text, "age is missing");
+    assert_string_equal(r[0].text, "grade is C (25 points above the baseline)");
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_model_free(m);
+    ph_scorecard_free(sc);
+}
+
+/* A level too long for ph_reason.value is shortened at a character boundary
+ * with "...", never shown as missing. */
+static void test_reason_value_shortened(void **state)
+{
+    fixture *f = *state;
+    ph_scorecard *sc = sct_card(f->ctx);
+    /* 25 three-byte characters: 75 bytes, more than the 63 that fit. */
+    char long_level[128] = "";
+    for (int i = 0; i < 25; i++)
+        strcat(long_level, "\xe4\xb8\xad");
+    const char *const levels[] = {"D E", long_level};
+    sct_levels(sc, &sc->characteristics[1].attributes[2], levels, 2);
+    ph_model *m;
+    ph_error err;
+    ph_assert_ok(ph_model_from_scorecard(f->ctx, sc, &m, &err), &err);
+    char text[256];
+    snprintf(text, sizeof(text), "id,age,grade,income\n5,30,%s,6000\n", long_level);
+    ph_dataset *ds = csv(f, "long.csv", text);
+    ph_model_input *in = bind(m, ds);
+    ph_reason r[1];
+    size_t n;
+    ph_assert_ok(ph_model_reasons(in, 0, 1, r, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_string_equal(r[0].code, "RC_GRADE_LOW");
+    char expected[64];
+    memcpy(expected, long_level, 60); /* 20 whole characters */
+    strcpy(expected + 60, "...");
+    assert_string_equal(r[0].value, expected);
     ph_model_input_free(in);
     ph_dataset_free(ds);
     ph_model_free(m);
@@ -448,6 +484,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_points_and_pd_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reasons_points_below, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reasons_points_above, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reason_value_shortened, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_scores_after_pmml, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_tool_points_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_categorical_levels_on_numeric_column, setup,

@@ -60,10 +60,25 @@ static void reason_text(const ph_model *m, const ph_reason *r, double numeric, i
     if (r->value[0] == '\0')
         snprintf(buf, size, "%s is missing", r->name);
     else if (m->scorecard)
-        snprintf(buf, size, "%s is %s (%.0f points below the best)", r->name, r->value,
-                 r->impact);
+        snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, r->value,
+                 r->impact,
+                 m->scorecard->reason_algorithm == PH_SC_POINTS_ABOVE ? "above" : "below");
     else
         snprintf(buf, size, "%s is %s", r->name, r->value);
+}
+
+/* The row's value as text, shortened with "..." at a UTF-8 character
+ * boundary when it does not fit: a long level name must not read as missing. */
+static void value_text(const ph_dataset *ds, size_t col, size_t row, char *buf, size_t size)
+{
+    if (ph_dataset_cell_text(ds, col, row, buf, size, NULL) == PH_OK)
+        return;
+    const char *level = ph_dataset_level(ds, col, ph_dataset_codes(ds, col)[row]);
+    size_t keep = size - 4;
+    while (keep > 0 && ((unsigned char)level[keep] & 0xC0) == 0x80)
+        keep--; /* do not cut a character in two */
+    memcpy(buf, level, keep);
+    memcpy(buf + keep, "...", 4);
 }
 
 ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k, ph_reason *out,
@@ -105,7 +120,7 @@ ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k, ph_re
         reason_code(m, best, m->scorecard ? attribute[best] : (size_t)-1, r->code,
                     sizeof(r->code));
         size_t col = (size_t)in->column[best];
-        ph_dataset_cell_text(in->ds, col, row, r->value, sizeof(r->value), NULL);
+        value_text(in->ds, col, row, r->value, sizeof(r->value));
         const double *num = ph_dataset_numeric(in->ds, col);
         reason_text(m, r, num ? num[row] : NAN, num != NULL, r->text, sizeof(r->text));
     }
