@@ -1,0 +1,210 @@
+/*
+ * The modelling table: kinds detected per column, missing tokens, forced
+ * kinds, levels in order of first appearance, lines for errors, targets,
+ * and every error naming the file, line, field and value.
+ */
+#include "ph_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fixture {
+    ph_ctx *ctx;
+    char *dir;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof(*f));
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
+    f->dir = ph_test_tmpdir("dataset");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    ph_test_rmtree(f->dir);
+    free(f->dir);
+    ph_ctx_free(f->ctx);
+    free(f);
+    return 0;
+}
+
+/* Write `text` to DIR/NAME and read it as a dataset. */
+static ph_status read_text(fixture *f, const char *name, const char *text,
+                           const ph_dataset_options *opts, ph_dataset **out, ph_error *err)
+{
+    char *path = ph_test_path(f->dir, name);
+    ph_test_write_file(path, text);
+    ph_status st = ph_dataset_read_csv(f->ctx, path, opts, out, err);
+    free(path);
+    return st;
+}
+
+static void test_kinds_and_missing(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    ph_assert_ok(read_text(f, "a.csv",
+                           "id,amount,grade,rate\n"
+                           "007,12.5,A,1e-2\n"
+                           "008,,B,NA\n"
+                           "009,-3,A,null\n"
+                           "010,N/A,,0.5\n",
+                           NULL, &ds, &err),
+                 &err);
+    assert_int_equal(ph_dataset_rows(ds), 4);
+    assert_int_equal(ph_dataset_columns(ds), 4);
+    /* "007" reads as a number, so an id needs forcing (next test). */
+    assert_int_equal(ph_dataset_column_kind(ds, 0), PH_COLUMN_NUMERIC);
+    const double *amount = ph_dataset_numeric(ds, 1);
+    assert_non_null(amount);
+    assert_true(amount[0] == 12.5 && isnan(amount[1]) && amount[2] == -3.0 && isnan(amount[3]));
+    assert_int_equal(ph_dataset_column_kind(ds, 2), PH_COLUMN_CATEGORICAL);
+    assert_null(ph_dataset_numeric(ds, 2));
+    const uint32_t *grade = ph_dataset_codes(ds, 2);
+    assert_int_equal(ph_dataset_level_count(ds, 2), 2);
+    assert_string_equal(ph_dataset_level(ds, 2, 0), "A");
+    assert_string_equal(ph_dataset_level(ds, 2, 1), "B");
+    assert_null(ph_dataset_level(ds, 2, 2));
+    assert_true(grade[0] == 0 && grade[1] == 1 && grade[2] == 0 && grade[3] == PH_DATASET_MISSING);
+    const double *rate = ph_dataset_numeric(ds, 3);
+    assert_true(rate[0] == 0.01 && isnan(rate[1]) && isnan(rate[2]) && rate[3] == 0.5);
+    assert_int_equal(ph_dataset_column_index(ds, "rate"), 3);
+    assert_int_equal(ph_dataset_column_index(ds, "nope"), -1);
+    assert_int_equal(ph_dataset_row_line(ds, 0), 2);
+    assert_int_equal(ph_dataset_row_line(ds, 3), 5);
+
+    char buf[32];
+    ph_assert_ok(ph_dataset_cell_text(ds, 1, 0, buf, sizeof(buf), &err), &err);
+    assert_string_equal(buf, "12.5");
+    ph_assert_ok(ph_dataset_cell_text(ds, 1, 1, buf, sizeof(buf), &err), &err);
+    assert_string_equal(buf, "");
+    ph_assert_ok(ph_dataset_cell_text(ds, 2, 1, buf, sizeof(buf), &err), &err);
+    assert_string_equal(buf, "B");
+    ph_assert_error(ph_dataset_cell_text(ds, 2, 1, buf, 1, &err), PH_EMISUSE, &err, "too small");
+    ph_dataset_free(ds);
+}
+
+static void test_words_that_look_like_numbers_are_text(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    /* strtod would take "inf", "0x10" and " 5": a data column does not. */
+    ph_assert_ok(read_text(f, "b.csv", "a,b,c\ninf,0x10, 5\n1,2,3\n", NULL, &ds, &err), &err);
+    for (size_t c = 0; c < 3; c++)
+        assert_int_equal(ph_dataset_column_kind(ds, c), PH_COLUMN_CATEGORICAL);
+    ph_dataset_free(ds);
+}
+
+static void test_forced_kinds_and_skip(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    static const char *const cat[] = {"id", NULL};
+    static const char *const skip[] = {"note", NULL};
+    ph_dataset_options opts = {.categorical = cat, .skip = skip};
+    ph_assert_ok(read_text(f, "c.csv", "id,x,note\n007,1,hello\n008,2,\"a, b\"\n", &opts, &ds,
+                           &err),
+                 &err);
+    assert_int_equal(ph_dataset_columns(ds), 2);
+    assert_int_equal(ph_dataset_column_kind(ds, 0), PH_COLUMN_CATEGORICAL);
+    assert_string_equal(ph_dataset_level(ds, 0, 0), "007");
+    assert_int_equal(ph_dataset_column_index(ds, "note"), -1);
+    ph_dataset_free(ds);
+
+    static const char *const num[] = {"x", NULL};
+    ph_dataset_options forced = {.numeric = num};
+    ph_assert_error(read_text(f, "d.csv", "id,x\n1,2\n2,3\n3,12O.5\n", &forced, &ds, &err),
+                    PH_EINVAL, &err, "d.csv:4:3: field x, value '12O.5': expected a number");
+
+    static const char *const unknown[] = {"y", NULL};
+    ph_dataset_options bad = {.numeric = unknown};
+    ph_assert_error(read_text(f, "e.csv", "id,x\n1,2\n", &bad, &ds, &err), PH_EINVAL, &err,
+                    "field numeric, value 'y': expected a column of");
+}
+
+static void test_bad_files(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    ph_assert_error(ph_dataset_read_csv(f->ctx, "/nonexistent/x.csv", NULL, &ds, &err), PH_EIO,
+                    &err, "/nonexistent/x.csv");
+    ph_assert_error(read_text(f, "f.csv", "a,b\n1,2\n3\n", NULL, &ds, &err), PH_EINVAL, &err,
+                    "f.csv:3");
+    ph_assert_ok(read_text(f, "g.csv", "a,b\n", NULL, &ds, &err), &err);
+    assert_int_equal(ph_dataset_rows(ds), 0);
+    assert_int_equal(ph_dataset_columns(ds), 2);
+    ph_dataset_free(ds);
+}
+
+static void test_targets(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    uint8_t y[4];
+    ph_assert_ok(read_text(f, "t.csv",
+                           "n,w,z,g\n"
+                           "1,good,0,x\n"
+                           "0,bad,1,y\n"
+                           "1,bad,2,x\n"
+                           "0,good,,x\n",
+                           NULL, &ds, &err),
+                 &err);
+    ph_assert_ok(ph_dataset_binary_target(ds, "w", NULL, y, &err), &err);
+    assert_memory_equal(y, ((uint8_t[]){0, 1, 1, 0}), 4);
+    ph_assert_ok(ph_dataset_binary_target(ds, "g", "y", y, &err), &err);
+    assert_memory_equal(y, ((uint8_t[]){0, 1, 0, 0}), 4);
+    ph_assert_error(ph_dataset_binary_target(ds, "z", NULL, y, &err), PH_EINVAL, &err,
+                    "t.csv:4: field z, value '2': expected a target of 1 (bad) or 0 (good)");
+    ph_assert_error(ph_dataset_binary_target(ds, "g", NULL, y, &err), PH_EINVAL, &err,
+                    "t.csv:2: field g, value 'x'");
+    ph_assert_error(ph_dataset_binary_target(ds, "none", NULL, y, &err), PH_ENOTFOUND, &err,
+                    "field target, value 'none'");
+    ph_dataset_free(ds);
+}
+
+static void test_built_dataset(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    ph_assert_ok(ph_dataset_new(f->ctx, 3, &ds, &err), &err);
+    const double x[] = {1.0, NAN, 0.1};
+    const char *const g[] = {"b", NULL, "b"};
+    ph_assert_ok(ph_dataset_add_numeric(ds, "x", x, &err), &err);
+    ph_assert_ok(ph_dataset_add_categorical(ds, "g", g, &err), &err);
+    ph_assert_error(ph_dataset_add_numeric(ds, "g", x, &err), PH_EEXISTS, &err, "exists");
+    assert_int_equal(ph_dataset_columns(ds), 2);
+    assert_string_equal(ph_dataset_source(ds), "<memory>");
+    assert_int_equal(ph_dataset_row_line(ds, 2), 3);
+    assert_int_equal(ph_dataset_level_count(ds, 1), 1);
+    assert_int_equal(ph_dataset_codes(ds, 1)[1], PH_DATASET_MISSING);
+    char buf[32];
+    ph_assert_ok(ph_dataset_cell_text(ds, 0, 2, buf, sizeof(buf), &err), &err);
+    assert_string_equal(buf, "0.1");
+    ph_dataset_free(ds);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_kinds_and_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_words_that_look_like_numbers_are_text, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_forced_kinds_and_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_targets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_built_dataset, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
