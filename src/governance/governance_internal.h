@@ -42,4 +42,16 @@ int gov_compare_doubles(const void *a, const void *b);
 /* One bin's PSI term, shares floored at PH_PSI_EPSILON. */
 double gov_psi_term(double base_share, double cur_share);
 
+/* The schema version that has the model registry. */
+#define GOV_REGISTRY_SCHEMA 6
+
+/* PH_ESCHEMA (run `puhui init`) unless the store has the registry tables. */
+ph_status gov_registry_check_schema(ph_store *store, ph_error *err);
+
+/* "2025-03-01T08:30:00Z" and the NUL. */
+#define GOV_UTC_MAX 24
+
+/* The current UTC time to the second; PH_ERANGE when the clock fails. */
+ph_status gov_utc_now(char buf[GOV_UTC_MAX], ph_error *err);
+
 #endif
