@@ -89,11 +89,14 @@ static void table_print(const text_table *t, FILE *out)
         for (size_t c = 0; c < t->columns; c++) {
             const char *cell = t->cells[r][c];
             size_t pad = widths[c] - display_width(cell);
+            int last_left = c + 1 == t->columns && !t->right[c];
+            if (last_left && cell[0] == '\0')
+                break; /* no trailing blanks */
             if (c > 0)
                 fputs("  ", out);
             if (t->right[c])
                 fprintf(out, "%*s%s", (int)pad, "", cell);
-            else if (c + 1 < t->columns)
+            else if (!last_left)
                 fprintf(out, "%s%*s", cell, (int)pad, "");
             else
                 fputs(cell, out);
@@ -307,7 +310,9 @@ ph_status ph_model_report_write_text(const ph_model_report *r, FILE *out, ph_err
 
 /* ---- JSON ------------------------------------------------------------------------ */
 
-/* A number, or null when it is not finite. */
+/* A number, or null when it is not finite. Reals are written with 15
+ * significant digits (0.4, not 0.40000000000000002): more than any metric
+ * here means, and what a reader expects. */
 static json_t *jnum(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
@@ -409,7 +414,7 @@ ph_status ph_model_report_write_json(const ph_model_report *r, FILE *out, ph_err
     json_t *doc = report_json(r);
     if (doc == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory writing the report");
-    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
     json_decref(doc);
     if (rc != 0 || fputc('\n', out) == EOF)
         return ph_error_set(err, PH_EIO, "report", NULL, "cannot write the report: %s",
@@ -423,7 +428,7 @@ ph_status ph_model_report_metrics_json(const ph_model_report *r, char **out, ph_
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_report_metrics_json: NULL argument");
     json_t *m = metrics_json(r);
-    char *text = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER)
+    char *text = m ? json_dumps(m, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
                    : NULL;
     json_decref(m);
     char *copy = text ? ph_strdup(r->ctx, text) : NULL;
