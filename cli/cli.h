@@ -54,6 +54,10 @@ int ph_cmd_profile(ph_cli *cli, int argc, char **argv);
 int ph_cmd_ingest(ph_cli *cli, int argc, char **argv);
 int ph_cmd_model(ph_cli *cli, int argc, char **argv);
 
+/* Write `text` as one CSV field (RFC 4180): quoted when it holds a comma,
+ * a quote or a line break, with quotes doubled. */
+void ph_cli_csv_field(FILE *out, const char *text);
+
 /* The command table (cli/main.c). */
 const ph_cli_command *ph_cli_commands(size_t *count);
 const ph_cli_command *ph_cli_find_command(const char *name);

@@ -1,8 +1,193 @@
-/* Placeholder: `puhui model` subcommand not built yet (issue 5). */
+/*
+ * puhui model score --model FILE --input FILE.csv [--id COL] --out FILE.csv
+ *                   [--explain K]
+ *
+ * Scores every row of a CSV with any model puhui runs (PMML scorecard,
+ * XGBoost JSON, LightGBM text), matching features by name. The output has
+ * the id, the points (scorecards; empty otherwise), the probability of bad
+ * and, with --explain K, the top K adverse reasons: code, value, impact and
+ * a sentence.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "model_cli.h"
+
+typedef struct score_opts {
+    const char *model, *input, *id, *out, *explain;
+} score_opts;
+
+static int take_option(ph_cli *cli, const char *option, const char *value, void *user)
+{
+    (void)cli;
+    score_opts *o = user;
+    if (strcmp(option, "--model") == 0)
+        o->model = value;
+    else if (strcmp(option, "--input") == 0)
+        o->input = value;
+    else if (strcmp(option, "--id") == 0)
+        o->id = value;
+    else if (strcmp(option, "--out") == 0)
+        o->out = value;
+    else
+        o->explain = value;
+    return PH_EXIT_OK;
+}
+
+/* The model's categorical features (and the id) are read as text whatever
+ * they look like, so a level "01" is not turned into the number 1. */
+static const char **text_columns(const ph_model *model, const char *id)
+{
+    size_t n = ph_model_feature_count(model);
+    const char **names = calloc(n + 2, sizeof(*names));
+    if (!names)
+        return NULL;
+    size_t k = 0;
+    if (id)
+        names[k++] = id;
+    for (size_t i = 0; i < n; i++) {
+        if (ph_model_feature_categorical(model, i))
+            names[k++] = ph_model_feature_name(model, i);
+    }
+    return names;
+}
+
+static void write_header(FILE *out, const score_opts *o, size_t k)
+{
+    fprintf(out, "%s,score,pd", o->id ? o->id : "row");
+    for (size_t r = 1; r <= k; r++)
+        fprintf(out, ",reason_%zu,value_%zu,impact_%zu,text_%zu", r, r, r, r);
+    fputc('\n', out);
+}
+
+/* ",value" with `decimals` places, or "," alone for NaN. */
+static void write_number(FILE *out, double v, int decimals)
+{
+    fputc(',', out);
+    if (!isnan(v))
+        fprintf(out, "%.*f", decimals, v);
+}
+
+/* One output row; reasons are computed here (one row at a time). */
+static ph_status write_row(FILE *out, const ph_model_input *in, const ph_dataset *ds, int id_col,
+                           size_t row, double pd, double points, ph_reason *reasons, size_t k,
+                           ph_error *err)
+{
+    char id[256];
+    if (id_col >= 0) {
+        ph_status st = ph_dataset_cell_text(ds, (size_t)id_col, row, id, sizeof(id), err);
+        if (st != PH_OK)
+            return st;
+        ph_cli_csv_field(out, id);
+    } else {
+        fprintf(out, "%zu", row + 1);
+    }
+    write_number(out, points, 4);
+    write_number(out, pd, 10);
+    size_t got = 0;
+    if (k) {
+        ph_status st = ph_model_reasons(in, row, k, reasons, &got, err);
+        if (st != PH_OK)
+            return st;
+    }
+    for (size_t r = 0; r < k; r++) {
+        if (r >= got) {
+            fputs(",,,,", out);
+            continue;
+        }
+        fputc(',', out);
+        ph_cli_csv_field(out, reasons[r].code);
+        fputc(',', out);
+        ph_cli_csv_field(out, reasons[r].value);
+        fprintf(out, ",%.6f,", reasons[r].impact);
+        ph_cli_csv_field(out, reasons[r].text);
+    }
+    fputc('\n', out);
+    return PH_OK;
+}
+
+enum { SCORE_BLOCK = 65536 };
+
+static ph_status score_all(FILE *out, const ph_model_input *in, const ph_dataset *ds,
+                           int id_col, size_t k, ph_error *err)
+{
+    size_t rows = ph_dataset_rows(ds);
+    double *pd = malloc(SCORE_BLOCK * sizeof(double));
+    double *points = malloc(SCORE_BLOCK * sizeof(double));
+    ph_reason *reasons = calloc(k ? k : 1, sizeof(ph_reason));
+    ph_status st = PH_OK;
+    if (!pd || !points || !reasons)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
+    for (size_t first = 0; st == PH_OK && first < rows; first += SCORE_BLOCK) {
+        size_t n = rows - first < SCORE_BLOCK ? rows - first : SCORE_BLOCK;
+        st = ph_model_predict(in, first, n, pd, points, err);
+        for (size_t r = 0; st == PH_OK && r < n; r++)
+            st = write_row(out, in, ds, id_col, first + r, pd[r], points[r], reasons, k, err);
+    }
+    free(pd);
+    free(points);
+    free(reasons);
+    return st;
+}
+
+static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
+{
+    ph_error err;
+    ph_model *model = NULL;
+    ph_dataset *ds = NULL;
+    ph_model_input *in = NULL;
+    FILE *out = NULL;
+    const char **text = NULL;
+    ph_status st = ph_model_load_file(cli->ctx, o->model, &model, &err);
+    if (st == PH_OK && !(text = text_columns(model, o->id)))
+        st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK) {
+        ph_dataset_options dopts = {.categorical = text};
+        st = ph_dataset_read_csv(cli->ctx, o->input, &dopts, &ds, &err);
+    }
+    if (st == PH_OK)
+        st = ph_model_bind(model, ds, &in, &err);
+    if (st == PH_OK && !(out = fopen(o->out, "w")))
+        st = ph_error_set(&err, PH_EIO, NULL, o->out, "cannot write the output: %s",
+                          strerror(errno));
+    if (st == PH_OK) {
+        write_header(out, o, (size_t)k);
+        st = score_all(out, in, ds, o->id ? ph_dataset_column_index(ds, o->id) : -1, (size_t)k,
+                       &err);
+    }
+    if (out && fclose(out) != 0 && st == PH_OK)
+        st = ph_error_set(&err, PH_EIO, NULL, o->out, "cannot write the output: %s",
+                          strerror(errno));
+    if (st == PH_OK)
+        fprintf(cli->out, "scored %zu rows of %s with %s model %s (%zu features) -> %s\n",
+                ph_dataset_rows(ds), o->input, ph_model_kind_name(ph_model_kind_of(model)),
+                o->model, ph_model_feature_count(model), o->out);
+    else if (out)
+        remove(o->out); /* no half-written output left behind */
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_model_free(model);
+    free(text);
+    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+}
 
 int ph_model_cmd_score(ph_cli *cli, int argc, char **argv)
 {
-    (void)argc;
-    return ph_cli_usage_error(cli, "model", "'model %s' is not built yet", argv[1]);
+    static const char *const options[] = {"--model", "--input", "--id", "--out", "--explain"};
+    score_opts o = {0};
+    int code = ph_cli_each_option(cli, "model", argc, argv, 2, options,
+                                  sizeof(options) / sizeof(options[0]), take_option, &o);
+    if (code != PH_EXIT_OK)
+        return code;
+    if (!o.model || !o.input || !o.out)
+        return ph_cli_usage_error(cli, "model", "'model score' needs --model, --input and --out");
+    long long k = 0;
+    if (o.explain) {
+        code = ph_cli_parse_int(cli, "model", "--explain", o.explain, 0, 20, &k);
+        if (code != PH_EXIT_OK)
+            return code;
+    }
+    return run_scoring(cli, &o, k);
 }

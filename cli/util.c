@@ -108,3 +108,18 @@ int ph_cli_each_option(ph_cli *cli, const char *command, int argc, char **argv, 
     }
     return PH_EXIT_OK;
 }
+
+void ph_cli_csv_field(FILE *out, const char *text)
+{
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(text, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model_internal.h"
@@ -73,6 +74,7 @@ void model_forest_free(const ph_ctx *ctx, model_forest *f)
     for (size_t i = 0; i < f->n_trees; i++)
         tree_clear(ctx, &f->trees[i]);
     ph_free(ctx, f->trees);
+    model_forest_compiled_free(ctx, f->compiled);
     ph_free(ctx, f);
 }
 
@@ -205,6 +207,20 @@ int ph_model_feature_categorical(const ph_model *m, size_t i)
 
 /* ---- binding and scoring -------------------------------------------------- */
 
+/* The first level of a text column that does not read as a number: what
+ * made the dataset read the column as text. */
+static const char *first_text_level(const ph_dataset *ds, size_t column)
+{
+    for (uint32_t k = 0; k < ph_dataset_level_count(ds, column); k++) {
+        const char *level = ph_dataset_level(ds, column, k);
+        char *end;
+        strtod(level, &end);
+        if (end == level || *end != '\0')
+            return level;
+    }
+    return "";
+}
+
 ph_status ph_model_bind(const ph_model *m, const ph_dataset *ds, ph_model_input **out,
                         ph_error *err)
 {
@@ -232,6 +248,12 @@ ph_status ph_model_bind(const ph_model *m, const ph_dataset *ds, ph_model_input 
                               "in it (first value '%s')",
                               m->source, ph_dataset_source(ds),
                               ph_dataset_level(ds, (size_t)c, 0) ? ph_dataset_level(ds, (size_t)c, 0) : "");
+        else if (m->scorecard && !m->feature_categorical[i] &&
+                 ph_dataset_column_kind(ds, (size_t)c) != PH_COLUMN_NUMERIC)
+            st = ph_error_set(err, PH_EINVAL, "feature", name,
+                              "the scorecard %s compares it with numeric ranges; input %s "
+                              "holds text in it ('%s')",
+                              m->source, ph_dataset_source(ds), first_text_level(ds, (size_t)c));
         if (st != PH_OK) {
             ph_free(ctx, in);
             ph_free(ctx, column);

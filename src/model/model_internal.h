@@ -41,6 +41,7 @@ typedef struct model_forest {
     model_tree *trees;
     double base_margin; /* added to every margin: XGBoost logit(base_score) */
     int split_le;       /* 0: x < threshold (XGBoost); 1: x <= threshold (LightGBM) */
+    void *compiled;     /* forest_predict.c's fast layout (model_forest_compile) */
 } model_forest;
 
 struct ph_model {
@@ -82,13 +83,26 @@ ph_status model_alloc(const ph_ctx *ctx, ph_model_kind kind, const char *source,
 ph_status model_tree_alloc(const ph_ctx *ctx, model_tree *t, uint32_t n_nodes, ph_error *err);
 void model_forest_free(const ph_ctx *ctx, model_forest *f);
 
+/*
+ * Check that tree t's children (each already inside the tree) make a tree
+ * from node 0: no node is reached twice, so no cycle and no shared node.
+ * Nodes never reached are allowed (XGBoost keeps deleted nodes). Sets
+ * t->max_depth and returns 1; returns 0 with the node whose child was
+ * reached twice in *parent and *side (0 left, 1 right); -1 out of memory.
+ */
+int model_tree_shape(const ph_ctx *ctx, model_tree *t, uint32_t *parent, int *side);
+
 /* Loaders by format. `data` need not be NUL-terminated. */
 ph_status model_load_xgboost(const ph_ctx *ctx, const char *data, size_t len,
                              const char *source, ph_model **out, ph_error *err);
 ph_status model_load_lightgbm(const ph_ctx *ctx, const char *data, size_t len,
                               const char *source, ph_model **out, ph_error *err);
 
-/* Forest scoring (src/model/forest_predict.c). */
+/* Forest scoring (src/model/forest_predict.c). The loaders call
+ * model_forest_compile last, to lay the trees out for the batch scorer;
+ * model_forest_free releases that layout with model_forest_compiled_free. */
+ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err);
+void model_forest_compiled_free(const ph_ctx *ctx, void *compiled);
 ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, double *margin,
                               ph_error *err);
 

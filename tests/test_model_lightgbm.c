@@ -1,0 +1,409 @@
+/*
+ * LightGBM text models: x <= threshold, the decision_type bits (default
+ * direction, missing types None, Zero and NaN), leaves as negative child
+ * indexes, single-leaf trees, trees too deep for the compiled layout;
+ * scoring equal to XGBoost on the same trees (lgb_from_xgb.txt) and to a
+ * plain reference walk (lgb_small.txt); malformed models refused with the
+ * line and column.
+ */
+#include "model_fixture.h"
+
+/* One split on b: b <= 0.5 goes left (-0.25), else right (0.75). */
+static const char tiny[] =
+    "tree\n"
+    "version=v3\n"
+    "num_class=1\n"
+    "num_tree_per_iteration=1\n"
+    "label_index=0\n"
+    "max_feature_idx=1\n"
+    "objective=binary sigmoid:1\n"
+    "feature_names=a b\n"
+    "feature_infos=none none\n"
+    "tree_sizes=300\n"
+    "\n"
+    "Tree=0\n"
+    "num_leaves=2\n"
+    "num_cat=0\n"
+    "split_feature=1\n"
+    "split_gain=1\n"
+    "threshold=0.5\n"
+    "decision_type=10\n"
+    "left_child=-1\n"
+    "right_child=-2\n"
+    "leaf_value=-0.25 0.75\n"
+    "leaf_weight=6 4\n"
+    "leaf_count=60 40\n"
+    "internal_value=0\n"
+    "internal_weight=10\n"
+    "internal_count=100\n"
+    "is_linear=0\n"
+    "shrinkage=1\n"
+    "\n"
+    "\n"
+    "end of trees\n"
+    "\n"
+    "feature_importances:\n"
+    "b=1\n";
+
+static ph_ctx *new_ctx(void)
+{
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
+    return ctx;
+}
+
+static ph_status load_text(const ph_ctx *ctx, const char *text, ph_model **m, ph_error *err)
+{
+    return ph_model_load_memory(ctx, text, strlen(text), "model.txt", m, err);
+}
+
+/* Margins of rows of (a, b) under tiny with `from` replaced by `to`. */
+static void tiny_margins(const char *from, const char *to, const float *x, size_t rows,
+                         double *margin)
+{
+    ph_ctx *ctx = new_ctx();
+    char *text = replaced(tiny, from, to);
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_ok(load_text(ctx, text, &m, &err), &err);
+    ph_assert_ok(ph_model_margin_matrix(m, x, rows, margin, &err), &err);
+    ph_model_free(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+static void refused(const char *from, const char *to, ph_status code, const char *message)
+{
+    ph_ctx *ctx = new_ctx();
+    char *text = replaced(tiny, from, to);
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_error(load_text(ctx, text, &m, &err), code, &err, message);
+    assert_null(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+/* ---- the rules ------------------------------------------------------------ */
+
+static void test_tiny_model(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = new_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_ok(load_text(ctx, tiny, &m, &err), &err);
+    assert_int_equal(ph_model_kind_of(m), PH_MODEL_LIGHTGBM);
+    assert_string_equal(ph_model_kind_name(ph_model_kind_of(m)), "lightgbm");
+    assert_int_equal(ph_model_feature_count(m), 2);
+    assert_string_equal(ph_model_feature_name(m, 1), "b");
+    assert_int_equal(ph_model_tree_count(m), 1);
+    /* Internal nodes first, then leaves; cover from the counts. */
+    const model_tree *t = &m->forest->trees[0];
+    assert_int_equal(t->n_nodes, 3);
+    assert_int_equal(t->left[0], 1);
+    assert_int_equal(t->right[0], 2);
+    assert_true(t->cover[0] == 100 && t->cover[1] == 60 && t->cover[2] == 40);
+    assert_true(t->value[1] == -0.25 && t->value[2] == 0.75);
+    assert_true(m->forest->split_le == 1 && m->forest->base_margin == 0.0);
+    /* x <= t: 0.5 goes left; decision_type 10 = default left, missing NaN. */
+    const float x[] = {0, 0.25f, 0, 0.5f, 0, nextafterf(0.5f, 1), 0, NAN};
+    double margin[4], pd;
+    ph_assert_ok(ph_model_margin_matrix(m, x, 4, margin, &err), &err);
+    assert_true(margin[0] == -0.25);
+    assert_true(margin[1] == -0.25);
+    assert_true(margin[2] == 0.75);
+    assert_true(margin[3] == -0.25);
+    ph_assert_ok(ph_model_predict_matrix(m, x + 4, 1, &pd, &err), &err);
+    assert_true(pd == 1.0 / (1.0 + exp(-0.75)));
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
+static void test_threshold_is_a_double(void **state)
+{
+    (void)state;
+    /* 0.1 as a double lies between two floats: (float)0.1 is above it, so
+     * x = 0.1f is not <= 0.1 and goes right; the float below goes left. */
+    const float x[] = {0, 0.1f, 0, nextafterf(0.1f, 0)};
+    double margin[2];
+    tiny_margins("threshold=0.5", "threshold=0.10000000000000001", x, 2, margin);
+    assert_true(margin[0] == 0.75);
+    assert_true(margin[1] == -0.25);
+}
+
+static void test_missing_types(void **state)
+{
+    (void)state;
+    const float x[] = {0, NAN, 0, 0.0f, 0, -0.0f, 0, 0.75f, 0, -1.0f};
+    double m[5];
+    /* 8: missing NaN, default right: NaN right, 0 by comparison (left). */
+    tiny_margins("decision_type=10", "decision_type=8", x, 5, m);
+    assert_true(m[0] == 0.75 && m[1] == -0.25 && m[2] == -0.25 && m[3] == 0.75 &&
+                m[4] == -0.25);
+    /* 0: missing None: NaN is read as 0.0, which is <= 0.5: left, whatever
+     * the default says. */
+    tiny_margins("decision_type=10", "decision_type=0", x, 5, m);
+    assert_true(m[0] == -0.25 && m[1] == -0.25 && m[3] == 0.75);
+    /* 4: missing Zero, default right: 0, -0 and NaN go right although 0 <= 0.5. */
+    tiny_margins("decision_type=10", "decision_type=4", x, 5, m);
+    assert_true(m[0] == 0.75 && m[1] == 0.75 && m[2] == 0.75 && m[3] == 0.75 &&
+                m[4] == -0.25);
+    /* 6: missing Zero, default left: the same as the comparison here. */
+    tiny_margins("decision_type=10", "decision_type=6", x, 5, m);
+    assert_true(m[0] == -0.25 && m[1] == -0.25 && m[2] == -0.25 && m[3] == 0.75);
+    /* None with a threshold below 0: NaN (read as 0) goes right. */
+    tiny_margins("threshold=0.5\ndecision_type=10", "threshold=-0.5\ndecision_type=2", x, 5, m);
+    assert_true(m[0] == 0.75 && m[1] == 0.75 && m[4] == -0.25);
+}
+
+static void test_single_leaf_and_extreme_thresholds(void **state)
+{
+    (void)state;
+    const float x[] = {0, INFINITY, 0, -INFINITY, 0, 3e38f, 0, NAN};
+    double m[4];
+    /* A threshold of +inf: every number goes left, inf included; this split
+     * cannot be put as a float cut, so the tree is walked. */
+    tiny_margins("threshold=0.5", "threshold=inf", x, 4, m);
+    assert_true(m[0] == -0.25 && m[1] == -0.25 && m[2] == -0.25 && m[3] == -0.25);
+    /* Above the largest float: inf goes right, 3e38 left. */
+    tiny_margins("threshold=0.5", "threshold=1e300", x, 4, m);
+    assert_true(m[0] == 0.75 && m[1] == -0.25 && m[2] == -0.25);
+    tiny_margins("threshold=0.5", "threshold=-1e300", x, 4, m);
+    assert_true(m[0] == 0.75 && m[1] == -0.25 && m[2] == 0.75);
+
+    const char *one_leaf = "Tree=0\nnum_leaves=1\nnum_cat=0\nsplit_feature=\nthreshold=\n"
+                           "leaf_value=-0.0625\nis_linear=0\nshrinkage=1\n\n\nTree=1\n";
+    ph_ctx *ctx = new_ctx();
+    char *text = replaced(tiny, "Tree=0\n", one_leaf);
+    ph_model *mod = NULL;
+    ph_error err;
+    ph_assert_ok(load_text(ctx, text, &mod, &err), &err);
+    assert_int_equal(ph_model_tree_count(mod), 2);
+    assert_int_equal(mod->forest->trees[0].n_nodes, 1);
+    ph_assert_ok(ph_model_margin_matrix(mod, x, 1, m, &err), &err);
+    assert_true(m[0] == -0.0625 + 0.75);
+    ph_model_free(mod);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+/* A chain of 14 splits on a, deeper than the compiled layout takes: a <= i
+ * + 0.5 goes to leaf i (value i) at node i; past them all, leaf 14. */
+static void test_deep_tree_is_walked(void **state)
+{
+    (void)state;
+    char tree[2048] = "Tree=0\nnum_leaves=15\nsplit_feature=";
+    size_t len = strlen(tree);
+#define ADD(...) (len += (size_t)snprintf(tree + len, sizeof(tree) - len, __VA_ARGS__))
+    for (int i = 0; i < 14; i++)
+        ADD("%s0", i ? " " : "");
+    ADD("\nthreshold=");
+    for (int i = 0; i < 14; i++)
+        ADD("%s%g", i ? " " : "", i + 0.5);
+    ADD("\ndecision_type=");
+    for (int i = 0; i < 14; i++)
+        ADD("%s10", i ? " " : "");
+    ADD("\nleft_child=");
+    for (int i = 0; i < 14; i++)
+        ADD("%s%d", i ? " " : "", -(i + 1));
+    ADD("\nright_child=");
+    for (int i = 0; i < 14; i++)
+        ADD("%s%d", i ? " " : "", i < 13 ? i + 1 : -15);
+    ADD("\nleaf_value=");
+    for (int i = 0; i < 15; i++)
+        ADD("%s%d", i ? " " : "", i);
+    ADD("\nleaf_count=");
+    for (int i = 0; i < 15; i++)
+        ADD("%s1", i ? " " : "");
+    ADD("\ninternal_count=");
+    for (int i = 0; i < 14; i++)
+        ADD("%s%d", i ? " " : "", 15 - i);
+    ADD("\n\n");
+#undef ADD
+    const char *start = strstr(tiny, "Tree=0\n"), *stop = strstr(tiny, "end of trees");
+    size_t head = (size_t)(start - tiny);
+    char *text = malloc(head + len + strlen(stop) + 1);
+    assert_non_null(text);
+    memcpy(text, tiny, head);
+    memcpy(text + head, tree, len);
+    strcpy(text + head + len, stop);
+
+    ph_ctx *ctx = new_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_ok(load_text(ctx, text, &m, &err), &err);
+    assert_int_equal(m->forest->trees[0].max_depth, 14);
+    float x[2 * 17];
+    double margin[17];
+    for (int i = 0; i < 17; i++) {
+        x[2 * i] = (float)i;
+        x[2 * i + 1] = 0;
+    }
+    x[2 * 16] = NAN; /* default left at the root: leaf 0 */
+    ph_assert_ok(ph_model_margin_matrix(m, x, 17, margin, &err), &err);
+    for (int i = 0; i < 15; i++)
+        assert_true(margin[i] == i);
+    assert_true(margin[15] == 14);
+    assert_true(margin[16] == 0);
+    ph_model_free(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+/* ---- against the fixtures -------------------------------------------------- */
+
+static void test_converted_trees_match_xgboost(void **state)
+{
+    (void)state;
+    double pe, me;
+    fixture_check("models/lgb_from_xgb.txt", "models/lgb_from_xgb.expected.csv", 1e-6, &pe, &me);
+    assert_true(me <= 1e-5);
+}
+
+static void test_small_matches_reference_walk(void **state)
+{
+    (void)state;
+    double pe, me;
+    fixture_check("models/lgb_small.txt", "models/lgb_small.expected.csv", 1e-15, &pe, &me);
+    /* The same doubles summed in the same order. */
+    assert_true(me == 0.0);
+}
+
+static void test_fast_scorer_equals_plain_walk(void **state)
+{
+    (void)state;
+    check_fast_equals_plain("models/lgb_from_xgb.txt");
+    check_fast_equals_plain("models/lgb_small.txt");
+}
+
+/* ---- malformed models ------------------------------------------------------ */
+
+static void test_categorical_split(void **state)
+{
+    (void)state;
+    refused("decision_type=10", "decision_type=11", PH_EINVAL,
+            "model.txt:18: field decision_type[0], value '11': categorical splits not "
+            "supported");
+    refused("num_cat=0", "num_cat=1", PH_EINVAL,
+            "model.txt:14:9: field num_cat, value '1': categorical splits not supported; "
+            "expected num_cat=0");
+    refused("decision_type=10", "decision_type=14", PH_EINVAL,
+            "model.txt:18: field decision_type[0], value '14': unknown missing type 3");
+}
+
+static void test_objective(void **state)
+{
+    (void)state;
+    refused("objective=binary sigmoid:1", "objective=regression", PH_EINVAL,
+            "model.txt:7:11: field objective, value 'regression': unsupported objective; "
+            "expected binary (objective=binary sigmoid:1)");
+    refused("objective=binary sigmoid:1", "objective=multiclass num_class:3", PH_EINVAL,
+            "field objective, value 'multiclass': unsupported objective");
+    refused("objective=binary sigmoid:1", "objective=binary sigmoid:2", PH_EINVAL,
+            "model.txt:7:18: field objective, value 'binary sigmoid:2': expected sigmoid:1");
+    refused("objective=binary sigmoid:1\n", "", PH_EINVAL,
+            "model.txt:11: field objective: no objective line before the trees");
+    refused("num_class=1", "num_class=3", PH_EINVAL,
+            "model.txt:3:11: field num_class, value '3': expected a whole number from 1 to 1");
+    refused("tree_sizes=300\n", "tree_sizes=300\naverage_output\n", PH_EINVAL,
+            "model.txt:11: average_output (a random forest, boosting=rf) is not supported");
+}
+
+static void test_children(void **state)
+{
+    (void)state;
+    refused("left_child=-1", "left_child=-3", PH_EINVAL,
+            "model.txt:19: field left_child[0], value '-3': expected an internal node below 1 "
+            "or a leaf -1 to -2");
+    refused("right_child=-2", "right_child=1", PH_EINVAL,
+            "model.txt:20: field right_child[0], value '1': expected an internal node below 1");
+    refused("right_child=-2", "right_child=-1", PH_EINVAL,
+            "model.txt:20: field right_child[0]: node 1 is reached twice");
+    refused("split_feature=1", "split_feature=2", PH_EINVAL,
+            "model.txt:15:15: field split_feature[0], value '2': expected a feature index below "
+            "max_feature_idx + 1");
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 x", PH_EINVAL,
+            "model.txt:21:18: field leaf_value[1], value 'x': expected a number");
+    refused("leaf_value=-0.25 0.75", "leaf_value=-0.25", PH_EINVAL,
+            "model.txt:21: field leaf_value: expected 2 values, found 1");
+    refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 0.75 1", PH_EINVAL,
+            "model.txt:21:23: field leaf_value: expected 2 values, found more");
+    refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 nan", PH_EINVAL,
+            "field leaf_value[1], value 'nan': expected a finite number");
+    refused("threshold=0.5", "threshold=nan", PH_EINVAL,
+            "model.txt:17:11: field threshold[0], value 'nan': expected a number");
+    refused("num_leaves=2", "num_leaves=0", PH_EINVAL,
+            "model.txt:13:12: field num_leaves, value '0': expected a whole number from 1 to");
+    refused("internal_count=100\n", "", PH_EINVAL,
+            "model.txt:12: field internal_count: the tree has no internal_count line");
+    refused("Tree=0", "Tree=1", PH_EINVAL,
+            "model.txt:12:6: field Tree, value '1': expected Tree=0 (the trees in order)");
+}
+
+static void test_header(void **state)
+{
+    (void)state;
+    refused("feature_names=a b", "feature_names=a", PH_EINVAL,
+            "model.txt:8:16: field feature_names: expected 2 names (max_feature_idx + 1), "
+            "found 1");
+    refused("feature_names=a b", "feature_names=a a", PH_EINVAL,
+            "model.txt:8:17: field feature_names[1], value 'a': duplicate feature name");
+    refused("feature_names=a b\n", "", PH_EINVAL,
+            "model.txt:11: field feature_names: no feature_names line before the trees");
+    refused("is_linear=0", "is_linear=1", PH_EINVAL,
+            "model.txt:27:11: field is_linear, value '1': linear trees are not supported");
+}
+
+static void test_truncated(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = new_ctx();
+    size_t len;
+    char *text = fixture_text("models/lgb_small.txt", &len);
+    ph_model *m = NULL;
+    ph_error err;
+    const char *cut = strstr(text, "end of trees");
+    ph_assert_error(ph_model_load_memory(ctx, text, (size_t)(cut - text), "lgb.txt", &m, &err),
+                    PH_EINVAL, &err,
+                    "lgb.txt: the text ends inside the trees, at line 57: expected an 'end of "
+                    "trees' line (is the file truncated?)");
+    /* Cut inside a tree: the tree lacks what follows. */
+    cut = strstr(text, "Tree=2");
+    ph_assert_error(ph_model_load_memory(ctx, text, (size_t)(cut - text) + 20, "lgb.txt", &m,
+                                         &err),
+                    PH_EINVAL, &err, "lgb.txt:50: field leaf_value: the tree has no leaf_value "
+                                     "line");
+    ph_assert_error(ph_model_load_memory(ctx, text, 120, "lgb.txt", &m, &err), PH_EINVAL, &err,
+                    "lgb.txt: no Tree= block and no 'end of trees' line");
+    assert_null(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiny_model),
+        cmocka_unit_test(test_threshold_is_a_double),
+        cmocka_unit_test(test_missing_types),
+        cmocka_unit_test(test_single_leaf_and_extreme_thresholds),
+        cmocka_unit_test(test_deep_tree_is_walked),
+        cmocka_unit_test(test_converted_trees_match_xgboost),
+        cmocka_unit_test(test_small_matches_reference_walk),
+        cmocka_unit_test(test_fast_scorer_equals_plain_walk),
+        cmocka_unit_test(test_categorical_split),
+        cmocka_unit_test(test_objective),
+        cmocka_unit_test(test_children),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_header),
+        cmocka_unit_test(test_truncated),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
