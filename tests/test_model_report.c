@@ -1,8 +1,9 @@
 /* The model report (src/governance/report*.c) assembled from arrays of
  * scores: the numbers it gathers, the cut-off it chooses, its fairness and
- * stability sections, and its text and JSON forms. (The report run from a
- * real model and datasets is tested once the model loaders have landed.) */
-#include "ph_test.h"
+ * stability sections, and its text and JSON forms; then the report run
+ * from real models (an XGBoost model against scikit-learn's AUC, a
+ * scorecard's CSI by attribute points) and its errors. */
+#include "ph_scorecard_test.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -287,6 +288,169 @@ static void test_json(void **state)
     ph_model_report_free(r);
 }
 
+
+/* ---- from a model and datasets ---------------------------------------------- */
+
+static ph_dataset *read_fixture(const char *name)
+{
+    char *path = ph_test_fixture(name);
+    ph_dataset *ds = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_dataset_read_csv(ctx, path, NULL, &ds, &err), &err);
+    free(path);
+    return ds;
+}
+
+static double expected_value(const char *key)
+{
+    char *path = ph_test_fixture("governance/expected.txt");
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char name[32];
+    double v, found = NAN;
+    while (fscanf(f, "%31s %lf", name, &v) == 2)
+        if (strcmp(name, key) == 0)
+            found = v;
+    fclose(f);
+    free(path);
+    assert_false(isnan(found));
+    return found;
+}
+
+static void test_run_xgboost(void **state)
+{
+    (void)state;
+    ph_error err;
+    ph_error_clear(&err);
+    char *path = ph_test_fixture("models/xgb_small.json");
+    ph_model *model = NULL;
+    ph_assert_ok(ph_model_load_file(ctx, path, &model, &err), &err);
+    ph_dataset *ds = read_fixture("governance/sample.csv");
+    ph_dataset *base = read_fixture("governance/baseline.csv");
+    const char *segments[] = {"owner_gender", "city", NULL};
+    ph_report_options o = {.target = "bad", .segments = segments, .baseline = base};
+    ph_model_report *r = NULL;
+    ph_assert_ok(ph_model_report_run(model, ds, &o, &r, &err), &err);
+    /* the same ranking as XGBoost's own probabilities: scikit-learn's AUC */
+    assert_int_equal(r->metrics.n, (size_t)expected_value("rows"));
+    assert_int_equal(r->metrics.bads, (size_t)expected_value("bads"));
+    assert_float_equal(r->metrics.auc, expected_value("auc"), 1e-12);
+    assert_float_equal(r->metrics.brier, expected_value("brier"), 1e-6);
+    assert_string_equal(r->model_kind, "xgboost");
+    assert_string_equal(r->model, path);
+    assert_true(r->has_baseline);
+    assert_int_equal(r->baseline_rows, 80);
+    /* CSI per feature in the model's order, decile bins */
+    assert_int_equal(r->n_csi, 8);
+    assert_string_equal(r->csi[0].feature, "revenue_growth_3m");
+    assert_string_equal(r->csi[0].basis, "deciles");
+    assert_int_equal(r->csi[0].bins, 11); /* ten deciles and the missing bin */
+    /* fairness: text segments in order of appearance, numbers numerically */
+    assert_int_equal(r->n_fairness, 2);
+    assert_string_equal(r->fairness[0].segments[0].value, "M");
+    assert_string_equal(r->fairness[0].segments[1].value, "F");
+    const ph_report_fairness *city = &r->fairness[1];
+    assert_int_equal(city->n_segments, 3);
+    assert_string_equal(city->segments[0].value, "430100");
+    assert_string_equal(city->segments[2].value, "430300");
+    size_t total = 0;
+    for (size_t i = 0; i < city->n_segments; i++)
+        total += city->segments[i].stats.count;
+    assert_int_equal(total, 80);
+    ph_model_report_free(r);
+
+    /* errors name what is missing */
+    const char *bad_segment[] = {"province", NULL};
+    o = (ph_report_options){.target = "bad", .segments = bad_segment};
+    ph_assert_error(ph_model_report_run(model, ds, &o, &r, &err), PH_ENOTFOUND, &err,
+                    "field segment, value 'province': expected a column of");
+    o = (ph_report_options){.target = "default_flag"};
+    ph_assert_error(ph_model_report_run(model, ds, &o, &r, &err), PH_ENOTFOUND, &err,
+                    "field target, value 'default_flag'");
+    o = (ph_report_options){.target = "owner_gender", .bad_label = "F"};
+    ph_assert_ok(ph_model_report_run(model, ds, &o, &r, &err), &err); /* any two-valued column */
+    ph_model_report_free(r);
+    ph_assert_error(ph_model_report_run(model, ds, NULL, &r, &err), PH_EMISUSE, &err,
+                    "ph_model_report_run: model, ds, opts, opts->target and out must not be "
+                    "NULL");
+    ph_dataset_free(ds);
+    ph_dataset_free(base);
+    ph_model_free(model);
+    free(path);
+}
+
+/* A dataset of the hand card's three inputs and a target. */
+static ph_dataset *card_data(const double *age, const char *const *grade, const double *income,
+                             const double *bad, size_t rows)
+{
+    ph_dataset *ds = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_dataset_new(ctx, rows, &ds, &err), &err);
+    ph_assert_ok(ph_dataset_add_numeric(ds, "age", age, &err), &err);
+    ph_assert_ok(ph_dataset_add_categorical(ds, "grade", grade, &err), &err);
+    ph_assert_ok(ph_dataset_add_numeric(ds, "income", income, &err), &err);
+    ph_assert_ok(ph_dataset_add_numeric(ds, "bad", bad, &err), &err);
+    return ds;
+}
+
+static void test_run_scorecard(void **state)
+{
+    (void)state;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_scorecard *sc = sct_card(ctx);
+    ph_model *model = NULL;
+    ph_assert_ok(ph_model_from_scorecard(ctx, sc, &model, &err), &err);
+    /* age points: missing 5, < 25 10, [25, 40) 20, >= 40 30 */
+    const double age[] = {20, 30, 45, NAN, 22, 50, 35, 41};
+    const char *const grade[] = {"A", "B", "C", "A", NULL, "A", "B", "C"};
+    const double income[] = {500, 2000, 6000, 3000, 800, 9000, 4000, 1200};
+    const double bad[] = {1, 0, 0, 1, 1, 0, 0, 1};
+    const double base_age[] = {30, 30, 30, 30, 45, 45, 22, NAN};
+    ph_dataset *ds = card_data(age, grade, income, bad, 8);
+    ph_dataset *base = card_data(base_age, grade, income, bad, 8);
+    const char *segments[] = {"grade", NULL};
+    ph_report_options o = {.target = "bad", .segments = segments, .baseline = base,
+                           .cutoff = 0.5};
+    ph_model_report *r = NULL;
+    ph_assert_ok(ph_model_report_run(model, ds, &o, &r, &err), &err);
+    assert_string_equal(r->model_kind, "scorecard");
+    assert_int_equal(r->n_csi, 3);
+    assert_string_equal(r->csi[0].feature, "age");
+    assert_string_equal(r->csi[0].basis, "attribute points");
+    /* points now 10 20 30 5 10 30 20 30 -> 5:1 10:2 20:2 30:3 of 8;
+     * baseline 20 20 20 20 30 30 10 5 -> 5:1 10:1 20:4 30:2 */
+    assert_int_equal(r->csi[0].bins, 4);
+    double expected = (2.0 / 8 - 1.0 / 8) * log(2.0) + (2.0 / 8 - 4.0 / 8) * log(0.5) +
+                      (3.0 / 8 - 2.0 / 8) * log(1.5);
+    assert_float_equal(r->csi[0].csi, expected, 1e-12);
+    assert_float_equal(r->csi[1].csi, 0.0, 0); /* grade and income did not move */
+    assert_float_equal(r->csi[2].csi, 0.0, 0);
+    /* the missing grade is a segment of its own, last */
+    const ph_report_fairness *f = &r->fairness[0];
+    assert_int_equal(f->n_segments, 4);
+    assert_string_equal(f->segments[0].value, "A");
+    assert_string_equal(f->segments[3].value, "(missing)");
+    assert_int_equal(f->segments[3].stats.count, 1);
+    assert_int_equal(f->segments[0].stats.count, 3);
+    ph_model_report_free(r);
+    ph_model_free(model);
+    /* points only: no PD to measure */
+    sc->has_scale = 0;
+    ph_assert_ok(ph_model_from_scorecard(ctx, sc, &model, &err), &err);
+    r = NULL;
+    ph_assert_error(ph_model_report_run(model, ds, &o, &r, &err), PH_EINVAL, &err,
+                    "this scorecard gives points only (no scale from points to a probability "
+                    "of default), and the report measures PDs");
+    assert_null(r);
+    ph_dataset_free(ds);
+    ph_dataset_free(base);
+    ph_model_free(model);
+    ph_scorecard_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +459,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_run_xgboost),
+        cmocka_unit_test(test_run_scorecard),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

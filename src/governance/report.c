@@ -482,6 +482,11 @@ ph_status ph_model_report_run(const ph_model *model, const ph_dataset *ds,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_report_run: model, ds, opts, opts->target and out must "
                             "not be NULL");
+    const ph_scorecard *sc = ph_model_scorecard(model);
+    if (sc != NULL && !sc->has_scale)
+        return ph_error_set(err, PH_EINVAL, "model", ph_model_source(model),
+                            "this scorecard gives points only (no scale from points to a "
+                            "probability of default), and the report measures PDs");
     run_state s;
     memset(&s, 0, sizeof(s));
     s.ctx = ph_dataset_ctx(ds);
