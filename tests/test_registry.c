@@ -406,6 +406,145 @@ static void test_tampered_bytes_are_refused(void **state)
     assert_null(m);
 }
 
+static char *file_checksum(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t len = fread(buf, 1, sizeof(buf), f);
+    assert_true(len < sizeof(buf));
+    fclose(f);
+    char *hex = malloc(PH_REGISTRY_CHECKSUM_HEX);
+    assert_non_null(hex);
+    ph_registry_checksum(buf, len, hex);
+    return hex;
+}
+
+static void test_register_real_models(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_store *s = fx->store;
+    char *path = ph_test_fixture("models/xgb_small.json");
+    char *sum = file_checksum(path);
+    ph_registry_spec spec = {.path = path, .name = "pd"};
+    ph_registry_entry *e = NULL;
+    ph_assert_ok(ph_registry_register(s, &spec, &e, &err), &err);
+    assert_int_equal(e->version, 1);
+    assert_int_equal(e->kind, PH_MODEL_XGBOOST);
+    assert_string_equal(e->checksum, sum);
+    assert_string_equal(e->file, "xgb_small.json");
+    assert_string_equal(e->features,
+                        "[\"revenue_growth_3m\",\"inflow_ratio\",\"overdue_days_max\","
+                        "\"tax_paid_12m\",\"months_in_business\",\"inquiries_6m\","
+                        "\"utilization\",\"owner_age\"]");
+    assert_int_equal(e->state, PH_MODEL_DRAFT);
+    assert_null(e->training);
+    assert_string_equal(e->state_at, e->registered_at);
+    ph_registry_entry_free(e);
+    /* versions: the next by default, a free one when given, never a taken one */
+    ph_assert_ok(ph_registry_register(s, &spec, NULL, &err), &err);
+    spec.version = 2;
+    ph_assert_error(ph_registry_register(s, &spec, &e, &err), PH_EEXISTS, &err,
+                    "field version, value '2': model pd already has version 2 (registered "
+                    "versions are never replaced; the next free one is 3)");
+    spec.version = 10;
+    ph_assert_ok(ph_registry_register(s, &spec, NULL, &err), &err);
+    spec.version = 0;
+    ph_assert_ok(ph_registry_register(s, &spec, &e, &err), &err);
+    assert_int_equal(e->version, 11);
+    ph_registry_entry_free(e);
+
+    /* the training summary and the metrics */
+    char *data = ph_test_fixture("governance/sample.csv");
+    char *data_sum = file_checksum(data);
+    ph_dataset *ds = NULL;
+    ph_assert_ok(ph_dataset_read_csv(fx->ctx, data, NULL, &ds, &err), &err);
+    spec = (ph_registry_spec){.path = path, .name = "pd.tree-v2", .training = ds,
+                              .target = "bad", .metrics_json = "{ \"auc\": 0.71 }"};
+    ph_assert_ok(ph_registry_register(s, &spec, &e, &err), &err);
+    char expected[1024];
+    snprintf(expected, sizeof(expected),
+             "{\"file\":\"sample.csv\",\"checksum\":\"%s\",\"rows\":80,\"target\":\"bad\","
+             "\"bad_rate\":0.3875,\"columns\":[\"firm_id\",\"utilization\","
+             "\"owner_age\",\"tax_paid_12m\",\"revenue_growth_3m\",\"inquiries_6m\","
+             "\"inflow_ratio\",\"months_in_business\",\"overdue_days_max\",\"bad\","
+             "\"owner_gender\",\"city\"]}",
+             data_sum);
+    assert_string_equal(e->training, expected);
+    assert_string_equal(e->metrics, "{\"auc\":0.71}");
+    ph_registry_entry_free(e);
+    spec.metrics_json = "[0.71]";
+    ph_assert_error(ph_registry_register(s, &spec, &e, &err), PH_EINVAL, &err,
+                    "field metrics, value '[0.71]': expected a JSON object");
+    spec.metrics_json = "{\"auc\":";
+    ph_assert_error(ph_registry_register(s, &spec, &e, &err), PH_EINVAL, &err,
+                    "expected a JSON object: ");
+    spec.metrics_json = NULL;
+    spec.target = "nope";
+    ph_assert_error(ph_registry_register(s, &spec, &e, &err), PH_ENOTFOUND, &err,
+                    "field target, value 'nope'");
+    assert_int_equal(ph_test_query_int(s, "SELECT count(*) FROM model_registry"), 5);
+    ph_dataset_free(ds);
+    free(data);
+    free(data_sum);
+    free(sum);
+    free(path);
+}
+
+static void test_load_approved_scores_like_the_file(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_store *s = fx->store;
+    char *xgb = ph_test_fixture("models/xgb_small.json");
+    char *lgb = ph_test_fixture("models/lgb_small.txt");
+    ph_registry_spec spec = {.path = xgb, .name = "pd"};
+    ph_assert_ok(ph_registry_register(s, &spec, NULL, &err), &err);
+    spec.path = lgb;
+    ph_assert_ok(ph_registry_register(s, &spec, NULL, &err), &err);
+    ph_assert_ok(ph_registry_set_state(s, "pd", 1, PH_MODEL_APPROVED, "Li", "AUC 0.86", &err),
+                 &err);
+    ph_model *m = NULL;
+    /* version 2 is a draft: the latest approved is 1 */
+    ph_assert_ok(ph_registry_load_approved(s, "pd", 0, &m, &err), &err);
+    assert_int_equal(ph_model_kind_of(m), PH_MODEL_XGBOOST);
+    assert_string_equal(ph_model_source(m), "registry:pd@1");
+    ph_model *direct = NULL;
+    ph_assert_ok(ph_model_load_file(fx->ctx, xgb, &direct, &err), &err);
+    char *input = ph_test_fixture("models/input.csv");
+    ph_dataset *ds = NULL;
+    ph_assert_ok(ph_dataset_read_csv(fx->ctx, input, NULL, &ds, &err), &err);
+    size_t rows = ph_dataset_rows(ds);
+    double *a = calloc(rows, sizeof(double)), *b = calloc(rows, sizeof(double));
+    ph_model_input *ia = NULL, *ib = NULL;
+    ph_assert_ok(ph_model_bind(m, ds, &ia, &err), &err);
+    ph_assert_ok(ph_model_bind(direct, ds, &ib, &err), &err);
+    ph_assert_ok(ph_model_predict(ia, 0, rows, a, NULL, &err), &err);
+    ph_assert_ok(ph_model_predict(ib, 0, rows, b, NULL, &err), &err);
+    assert_memory_equal(a, b, rows * sizeof(double));
+    ph_model_input_free(ia);
+    ph_model_input_free(ib);
+    ph_model_free(m);
+    ph_model_free(direct);
+    m = NULL;
+    ph_assert_error(ph_registry_load_approved(s, "pd", 2, &m, &err), PH_EDENIED, &err,
+                    "model pd version 2 is draft");
+    ph_assert_ok(ph_registry_set_state(s, "pd", 2, PH_MODEL_APPROVED, "Li", "better", &err),
+                 &err);
+    ph_assert_ok(ph_registry_load_approved(s, "pd", 0, &m, &err), &err);
+    assert_int_equal(ph_model_kind_of(m), PH_MODEL_LIGHTGBM);
+    ph_model_free(m);
+    free(a);
+    free(b);
+    ph_dataset_free(ds);
+    free(input);
+    free(xgb);
+    free(lgb);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fresh, close_db)
@@ -418,6 +557,8 @@ int main(void)
         T(test_events_and_models_are_kept),
         T(test_load_approved_refuses),
         T(test_tampered_bytes_are_refused),
+        T(test_register_real_models),
+        T(test_load_approved_scores_like_the_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -148,7 +148,10 @@ static const char *base_name(const char *path)
 
 static char *dump_json(const ph_ctx *ctx, json_t *value)
 {
-    char *text = value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    /* reals with 15 digits, as the report's JSON */
+    char *text = value ? json_dumps(value, JSON_COMPACT | JSON_PRESERVE_ORDER |
+                                               JSON_REAL_PRECISION(15))
+                       : NULL;
     json_decref(value);
     char *copy = text ? ph_strdup(ctx, text) : NULL;
     free(text);
