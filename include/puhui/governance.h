@@ -425,8 +425,11 @@ typedef struct ph_registry_spec {
  * itself, and a file that does not load is refused), hashed and stored.
  * *out (may be NULL) receives the entry; free it with ph_registry_entry_free.
  * Errors: PH_EIO (the file); the loader's errors; PH_EINVAL for a bad name,
- * a version < 0, metrics that are not a JSON object, a training target
- * error; PH_EEXISTS when the name already has that version; PH_ESCHEMA.
+ * a version < 0, metrics that are not a JSON object; the training target's
+ * errors (ph_dataset_binary_target: PH_ENOTFOUND for a missing column,
+ * PH_EINVAL for a value that is not an outcome); PH_EEXISTS when the name
+ * already has that version ("model pd already has version 2 (registered
+ * versions are never replaced; the next free one is 3)"); PH_ESCHEMA.
  */
 PH_EXTERN ph_status ph_registry_register(ph_store *store, const ph_registry_spec *spec,
                                          ph_registry_entry **out, ph_error *err);
@@ -466,8 +469,8 @@ typedef struct ph_registry_event {
 typedef ph_status (*ph_registry_event_fn)(void *user, const ph_registry_event *event,
                                           ph_error *err);
 
-/* The transitions of NAME VERSION, oldest first. PH_ENOTFOUND when there is
- * no such model. */
+/* The transitions of NAME VERSION (1 or more), oldest first. PH_ENOTFOUND
+ * when there is no such model; PH_EMISUSE for version 0 or a NULL fn. */
 PH_EXTERN ph_status ph_registry_events(ph_store *store, const char *name, int64_t version,
                                        ph_registry_event_fn fn, void *user, ph_error *err);
 

@@ -156,7 +156,7 @@ static void write_performance(const ph_model_report *r, FILE *out)
                 pct(b, sizeof(b), r->approval_rate));
 }
 
-static ph_status write_calibration(const ph_model_report *r, FILE *out, text_table *t)
+static void write_calibration(const ph_model_report *r, FILE *out, text_table *t)
 {
     static const int right[] = {1, 1, 1, 1, 1, 1, 1};
     static const char *const head[] = {"decile", "rows",    "bads",    "PD from",
@@ -180,7 +180,6 @@ static ph_status write_calibration(const ph_model_report *r, FILE *out, text_tab
                  "decile)\n");
     table_print(t, out);
     fputc('\n', out);
-    return PH_OK;
 }
 
 static void bin_range(char *buf, size_t size, const ph_psi_bin *b)
