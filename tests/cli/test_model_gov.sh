@@ -59,6 +59,8 @@ check "metrics recorded" contains "$OUT" '"auc":0.714285714285714'
 run 0 --format json model register --model "$LGB" --name pd
 echo "$OUT" > "$WORK/reg.json"
 check "json: version 2" [ "$(json "$WORK/reg.json" 'd["version"], d["kind"], d["state"]')" = "(2, 'lightgbm', 'draft')" ]
+run 0 model register --model "$F/pmml/shop_other_tool.pmml" --name shop --version 3
+check "a PMML scorecard, version given" contains "$OUT" "model shop version 3 registered as a draft: scorecard, "
 run 2 model register --model "$LGB" --name pd --version 2
 check "a taken version" contains "$ERR" "model pd already has version 2"
 run 2 model register --model "$SAMPLE" --name pd
@@ -94,6 +96,6 @@ check "list: retired with who" contains "$OUT" "retired"
 check "list: rejected" contains "$OUT" "rejected"
 run 0 --format json model list
 echo "$OUT" > "$WORK/list.json"
-check "json: two versions" [ "$(json "$WORK/list.json" '[(m["version"], m["state"], m["by"]) for m in d]')" = "[(1, 'retired', 'Zhao Min'), (2, 'rejected', 'Wang Fang')]" ]
+check "json: by name, then version" [ "$(json "$WORK/list.json" '[(m["name"], m["version"], m["state"], m["by"]) for m in d]')" = "[('pd', 1, 'retired', 'Zhao Min'), ('pd', 2, 'rejected', 'Wang Fang'), ('shop', 3, 'draft', '')]" ]
 check "json: auc at registration" [ "$(json "$WORK/list.json" 'd[0]["auc"]')" = "0.7143" ]
 finish
