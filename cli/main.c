@@ -207,14 +207,23 @@ static const ph_cli_command commands[] = {
      "                            [--exclude COL,...] --out MODEL.pmml\n"
      "       puhui model score --model FILE --input FILE.csv [--id COL] --out FILE.csv\n"
      "                         [--explain K]\n"
-     "       puhui model report --model FILE --input FILE.csv --target COL\n"
+     "       puhui model report --model FILE --input FILE.csv --target COL [--bad V]\n"
      "                          [--segment COL,...] [--baseline FILE.csv]\n"
-     "       puhui model register --model FILE --name NAME ...\n"
-     "       puhui model approve|reject|retire --name NAME --version V ...\n"
-     "       puhui model list\n"
+     "                          [--cutoff PD | --approval RATE] [--id COL]\n"
+     "       puhui model register --model FILE --name NAME [--version N]\n"
+     "                            [--data FILE.csv --target COL [--bad V]]\n"
+     "       puhui model approve|reject|retire --name NAME --version N --by PERSON\n"
+     "                            [--note TEXT]\n"
+     "       puhui model list [--name NAME]\n"
      "\n"
      "Models: PMML 4.4 scorecards (trained here or anywhere), XGBoost JSON\n"
-     "(binary:logistic) and LightGBM text (binary). Features are matched by name.\n",
+     "(binary:logistic) and LightGBM text (binary). Features are matched by name.\n"
+     "report: AUC, Gini, KS, Brier and calibration by decile; PSI and CSI against\n"
+     "--baseline; per --segment value the bad rate, approval rate at the cut-off\n"
+     "(default: the PD that approves 70%) and AUC, flagged below 4/5 of the best.\n"
+     "register keeps the file's exact bytes and BLAKE2b-256 checksum as a draft;\n"
+     "approve and reject need --note; only approved models serve decisions.\n"
+     "Details: docs/governance.md.\n",
      ph_cmd_model},
 };
 
@@ -262,7 +271,9 @@ static int parse_globals(ph_cli *cli, int argc, char **argv, char **rest, int *r
                        -1;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             rest[n++] = "help";
-        } else if (strcmp(argv[i], "--version") == 0) {
+        } else if (n == 0 && strcmp(argv[i], "--version") == 0) {
+            /* only before a command: after one, --version is the command's own
+             * option ('puhui model approve --version 2') */
             rest[n++] = "version";
         } else {
             rest[n++] = argv[i];

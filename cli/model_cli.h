@@ -15,4 +15,9 @@ int ph_model_cmd_register(ph_cli *cli, int argc, char **argv); /* register */
 int ph_model_cmd_approve(ph_cli *cli, int argc, char **argv);  /* approve, reject, retire */
 int ph_model_cmd_list(ph_cli *cli, int argc, char **argv);     /* list */
 
+/* Read a CSV for `model`, keeping the id column and the model's categorical
+ * features as text (cli/model_report.c). */
+ph_status ph_model_cli_read_data(ph_cli *cli, const ph_model *model, const char *path,
+                                 const char *id, ph_dataset **out, ph_error *err);
+
 #endif /* PUHUI_MODEL_CLI_H */

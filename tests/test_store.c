@@ -421,6 +421,52 @@ static void test_bind_text_static(void **state)
     ph_store_free(store);
 }
 
+/* Blobs keep every byte, NUL included; an empty blob is not SQL NULL. */
+static void test_blob_round_trip(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "blob.db", NULL);
+    ph_test_exec(store, "CREATE TABLE b (k INTEGER PRIMARY KEY, v BLOB)");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_stmt *stmt = NULL;
+    static const unsigned char bytes[] = {0x00, 0xff, 'a', 0x00, 0x80, '\n'};
+    ph_assert_ok(ph_store_prepare(store, "INSERT INTO b VALUES (?, ?)", &stmt, &err), &err);
+    ph_assert_ok(ph_stmt_bind_int64(stmt, 1, 1, &err), &err);
+    ph_assert_ok(ph_stmt_bind_blob(stmt, 2, bytes, sizeof(bytes), &err), &err);
+    assert_int_equal(ph_stmt_step(stmt, &err), PH_DONE);
+    ph_assert_ok(ph_stmt_bind_int64(stmt, 1, 2, &err), &err);
+    ph_assert_ok(ph_stmt_bind_blob(stmt, 2, NULL, 0, &err), &err);
+    assert_int_equal(ph_stmt_step(stmt, &err), PH_DONE);
+    ph_assert_error(ph_stmt_bind_blob(stmt, 2, NULL, 3, &err), PH_EMISUSE, &err, NULL);
+    assert_string_equal(err.message, "ph_stmt_bind_blob: value is NULL with 3 bytes (bind SQL "
+                                     "NULL with ph_stmt_bind_null)");
+    ph_assert_error(ph_stmt_bind_blob(stmt, 3, bytes, 1, &err), PH_ERANGE, &err,
+                    "ph_stmt_bind_blob: expected a parameter index from 1 to 2, got 3");
+    ph_stmt_free(stmt);
+
+    ph_assert_ok(ph_store_prepare(store, "SELECT v, typeof(v), length(v) FROM b ORDER BY k",
+                                  &stmt, &err),
+                 &err);
+    size_t len = 99;
+    assert_null(ph_stmt_column_blob(stmt, 0, &len)); /* no row yet */
+    assert_int_equal(len, 0);
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    const void *got = ph_stmt_column_blob(stmt, 0, &len);
+    assert_int_equal(len, sizeof(bytes));
+    assert_memory_equal(got, bytes, sizeof(bytes));
+    assert_string_equal(ph_stmt_column_text(stmt, 1), "blob");
+    ph_assert_ok(ph_stmt_step(stmt, &err), &err);
+    len = 99;
+    assert_null(ph_stmt_column_blob(stmt, 0, &len));
+    assert_int_equal(len, 0);
+    assert_string_equal(ph_stmt_column_text(stmt, 1), "blob"); /* empty, not NULL */
+    assert_int_equal(ph_stmt_column_int64(stmt, 2), 0);
+    assert_null(ph_stmt_column_blob(stmt, 7, NULL));
+    ph_stmt_free(stmt);
+    ph_store_free(store);
+}
+
 static void test_utf8_round_trip(void **state)
 {
     fixture *fx = *state;
@@ -763,6 +809,7 @@ int main(void)
         cmocka_unit_test(test_statement_every_type),
         cmocka_unit_test(test_bindings_are_kept_across_reset),
         cmocka_unit_test(test_bind_text_static),
+        cmocka_unit_test(test_blob_round_trip),
         cmocka_unit_test(test_utf8_round_trip),
         cmocka_unit_test(test_statement_misuse),
         cmocka_unit_test(test_free_store_with_open_statement),

@@ -12,6 +12,7 @@
 #include "puhui/date.h"
 #include "puhui/feed.h"
 #include "puhui/features.h"
+#include "puhui/governance.h"
 #include "puhui/gen.h"
 #include "puhui/ingest.h"
 #include "puhui/industry.h"

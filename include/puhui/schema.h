@@ -33,6 +33,15 @@
  *     (see features.h), and uscc indexes on the history tables of feeds
  *     whose key does not start with the firm's code.
  *
+ * Version 6, "model registry" (governance.h):
+ *   model_registry(id, name, version, kind, checksum, size, model BLOB, file,
+ *                  features, training, metrics, state, registered_at)
+ *     one row per registered model version; only `state` can change, along
+ *     draft -> approved | rejected and approved -> retired (triggers), and
+ *     rows are never deleted;
+ *   model_event(seq, model_id, at, from_state, to_state, actor, note)
+ *     every state transition; append-only (triggers).
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions

@@ -131,6 +131,11 @@ PH_EXTERN ph_status ph_stmt_bind_text(ph_stmt *stmt, int index, const char *valu
 PH_EXTERN ph_status ph_stmt_bind_text_static(ph_stmt *stmt, int index, const char *value,
                                              long len, ph_error *err);
 PH_EXTERN ph_status ph_stmt_bind_null(ph_stmt *stmt, int index, ph_error *err);
+/* Bind `len` bytes of binary data (any byte, NUL included; copied). A value
+ * of zero bytes is an empty blob, not SQL NULL; `value` NULL with len > 0
+ * is PH_EMISUSE. */
+PH_EXTERN ph_status ph_stmt_bind_blob(ph_stmt *stmt, int index, const void *value, size_t len,
+                                      ph_error *err);
 /* PH_OK when a row is ready to read, PH_DONE when the statement has finished.
  * Stepping a finished statement runs it again. */
 PH_EXTERN ph_status ph_stmt_step(ph_stmt *stmt, ph_error *err);
@@ -152,6 +157,10 @@ PH_EXTERN double ph_stmt_column_double(ph_stmt *stmt, int col);
 /* UTF-8, NUL-terminated; NULL for SQL NULL. Valid until the next step, reset
  * or free, or another read of the same column as another type. */
 PH_EXTERN const char *ph_stmt_column_text(ph_stmt *stmt, int col);
+/* The bytes of a value read as binary; *len (may be NULL) receives their
+ * count. NULL with *len 0 for an empty value, SQL NULL, or no row ready.
+ * Valid as ph_stmt_column_text's result is. */
+PH_EXTERN const void *ph_stmt_column_blob(ph_stmt *stmt, int col, size_t *len);
 /* Rows changed by the last completed INSERT, UPDATE or DELETE on this store. */
 PH_EXTERN int64_t ph_store_changes(ph_store *store);
 /* Finalise the statement. NULL is allowed. */

@@ -283,6 +283,61 @@ static const char FEATURE_STORE_SQL[] =
     "feed_supply_chain_history(supplier_uscc);"
     "CREATE INDEX feed_supply_chain_history_buyer ON feed_supply_chain_history(buyer_uscc);";
 
+/* Version 6: the model registry (src/governance/registry.c, brief §10).
+ * model_registry: one row per registered model version, holding the exact
+ * bytes decisions must use (model), their BLAKE2b-256 checksum, the kind
+ * and features read from the model itself, the training-data summary and
+ * the metrics at registration (JSON texts), and the current state. Only
+ * `state` may ever change, and only along the legal transitions (draft ->
+ * approved | rejected, approved -> retired); rows are never deleted.
+ * model_event: every transition with who, when and why; append-only like the
+ * access log. The triggers make the database itself refuse what the library
+ * never does, whichever program writes; ph_registry_load_approved still
+ * re-hashes the bytes, for a change made around the triggers. */
+static const char MODEL_REGISTRY_SQL[] =
+    "CREATE TABLE model_registry ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('scorecard', 'xgboost', 'lightgbm')),"
+    "  checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  model BLOB NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  features TEXT NOT NULL,"
+    "  training TEXT,"
+    "  metrics TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'draft'"
+    "    CHECK (state IN ('draft', 'approved', 'rejected', 'retired')),"
+    "  registered_at TEXT NOT NULL,"
+    "  UNIQUE (name, version)"
+    ");"
+    "CREATE TABLE model_event ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  model_id INTEGER NOT NULL REFERENCES model_registry(id),"
+    "  at TEXT NOT NULL,"
+    "  from_state TEXT NOT NULL,"
+    "  to_state TEXT NOT NULL,"
+    "  actor TEXT NOT NULL CHECK (actor <> ''),"
+    "  note TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE INDEX model_event_model ON model_event(model_id, seq);"
+    "CREATE TRIGGER model_registry_no_delete BEFORE DELETE ON model_registry "
+    "BEGIN SELECT RAISE(ABORT, 'model_registry keeps every registered model: rows cannot be "
+    "deleted'); END;"
+    "CREATE TRIGGER model_registry_frozen BEFORE UPDATE OF id, name, version, kind, checksum, "
+    "size, model, file, features, training, metrics, registered_at ON model_registry "
+    "BEGIN SELECT RAISE(ABORT, 'model_registry: a registered model cannot be changed, only "
+    "its state'); END;"
+    "CREATE TRIGGER model_registry_transition BEFORE UPDATE OF state ON model_registry "
+    "WHEN NOT ((OLD.state = 'draft' AND NEW.state IN ('approved', 'rejected')) OR "
+    "(OLD.state = 'approved' AND NEW.state = 'retired')) "
+    "BEGIN SELECT RAISE(ABORT, 'model_registry: illegal state transition'); END;"
+    "CREATE TRIGGER model_event_no_update BEFORE UPDATE ON model_event "
+    "BEGIN SELECT RAISE(ABORT, 'model_event is append-only: events cannot be changed'); END;"
+    "CREATE TRIGGER model_event_no_delete BEFORE DELETE ON model_event "
+    "BEGIN SELECT RAISE(ABORT, 'model_event is append-only: events cannot be deleted'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -290,6 +345,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {3, "data hub feeds", DATA_HUB_SQL, schema_create_feed_tables},
     {4, "consent and access log", CONSENT_SQL, NULL},
     {5, "feature store", FEATURE_STORE_SQL, NULL},
+    {6, "model registry", MODEL_REGISTRY_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

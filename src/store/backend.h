@@ -71,6 +71,9 @@ typedef struct ph_backend {
     ph_status (*bind_text_static)(ph_backend_stmt *stmt, int index, const char *value,
                                   size_t len, ph_error *err);
     ph_status (*bind_null)(ph_backend_stmt *stmt, int index, ph_error *err);
+    /* `len` bytes of binary data (any byte, NUL included); copied. */
+    ph_status (*bind_blob)(ph_backend_stmt *stmt, int index, const void *value, size_t len,
+                           ph_error *err);
     /* PH_OK: a row is ready; PH_DONE: finished; < 0: failed. */
     ph_status (*step)(ph_backend_stmt *stmt, ph_error *err);
     ph_status (*reset)(ph_backend_stmt *stmt, ph_error *err);
@@ -81,6 +84,9 @@ typedef struct ph_backend {
     int64_t (*column_int64)(ph_backend_stmt *stmt, int col);
     double (*column_double)(ph_backend_stmt *stmt, int col);
     const char *(*column_text)(ph_backend_stmt *stmt, int col);
+    /* The bytes of a value read as binary, *len their count (NULL for a
+     * zero-length value or SQL NULL, *len 0). */
+    const void *(*column_blob)(ph_backend_stmt *stmt, int col, size_t *len);
     void (*finalize)(ph_backend_stmt *stmt); /* never NULL here */
 
     /* --- schema introspection ------------------------------------------ */

@@ -476,6 +476,19 @@ static ph_status sqlite_bind_null(ph_backend_stmt *stmt, int index, ph_error *er
     return bound(stmt, sqlite3_bind_null(stmt->stmt, index), err);
 }
 
+static ph_status sqlite_bind_blob(ph_backend_stmt *stmt, int index, const void *value,
+                                  size_t len, ph_error *err)
+{
+    /* A zero-length blob is bound as zeroblob(0): SQLite reads a NULL
+     * pointer in bind_blob as SQL NULL, which an empty value is not. */
+    if (len == 0)
+        return bound(stmt, sqlite3_bind_zeroblob(stmt->stmt, index, 0), err);
+    return bound(stmt,
+                 sqlite3_bind_blob64(stmt->stmt, index, value, (sqlite3_uint64)len,
+                                     SQLITE_TRANSIENT),
+                 err);
+}
+
 static ph_status sqlite_step(ph_backend_stmt *stmt, ph_error *err)
 {
     int rc = sqlite3_step(stmt->stmt);
@@ -527,6 +540,14 @@ static double sqlite_column_double(ph_backend_stmt *stmt, int col)
 static const char *sqlite_column_text(ph_backend_stmt *stmt, int col)
 {
     return (const char *)sqlite3_column_text(stmt->stmt, col);
+}
+
+static const void *sqlite_column_blob(ph_backend_stmt *stmt, int col, size_t *len)
+{
+    /* blob first, then bytes: the order SQLite documents for a stable pointer */
+    const void *data = sqlite3_column_blob(stmt->stmt, col);
+    *len = data ? (size_t)sqlite3_column_bytes(stmt->stmt, col) : 0;
+    return data;
 }
 
 static void sqlite_finalize(ph_backend_stmt *stmt)
@@ -674,6 +695,7 @@ const ph_backend ph_sqlite_backend = {
     .bind_text = sqlite_bind_text,
     .bind_text_static = sqlite_bind_text_static,
     .bind_null = sqlite_bind_null,
+    .bind_blob = sqlite_bind_blob,
     .step = sqlite_step,
     .reset = sqlite_reset,
     .column_count = sqlite_column_count,
@@ -682,6 +704,7 @@ const ph_backend ph_sqlite_backend = {
     .column_int64 = sqlite_column_int64,
     .column_double = sqlite_column_double,
     .column_text = sqlite_column_text,
+    .column_blob = sqlite_column_blob,
     .finalize = sqlite_finalize,
     .list_tables = sqlite_list_tables,
     .free_tables = sqlite_free_tables,

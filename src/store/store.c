@@ -396,6 +396,20 @@ ph_status ph_stmt_bind_text_static(ph_stmt *stmt, int index, const char *value, 
     return stmt->store->backend->bind_text_static(stmt->impl, index, value, bytes, err);
 }
 
+ph_status ph_stmt_bind_blob(ph_stmt *stmt, int index, const void *value, size_t len,
+                            ph_error *err)
+{
+    ph_status st = check_bind(stmt, index, "ph_stmt_bind_blob", err);
+    if (st != PH_OK)
+        return st;
+    if (value == NULL && len > 0)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_stmt_bind_blob: value is NULL with %zu bytes (bind SQL NULL "
+                            "with ph_stmt_bind_null)",
+                            len);
+    return stmt->store->backend->bind_blob(stmt->impl, index, value, len, err);
+}
+
 ph_status ph_stmt_bind_null(ph_stmt *stmt, int index, ph_error *err)
 {
     ph_status st = check_bind(stmt, index, "ph_stmt_bind_null", err);
@@ -467,6 +481,17 @@ const char *ph_stmt_column_text(ph_stmt *stmt, int col)
     if (!column_readable(stmt, col))
         return NULL;
     return stmt->store->backend->column_text(stmt->impl, col);
+}
+
+const void *ph_stmt_column_blob(ph_stmt *stmt, int col, size_t *len)
+{
+    size_t bytes = 0;
+    const void *data = column_readable(stmt, col)
+                           ? stmt->store->backend->column_blob(stmt->impl, col, &bytes)
+                           : NULL;
+    if (len != NULL)
+        *len = bytes;
+    return data;
 }
 
 /* --- introspection --------------------------------------------------------- */

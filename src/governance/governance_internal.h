@@ -1,0 +1,57 @@
+/* Helpers shared by the files of the governance module (src/governance). */
+#ifndef PH_GOVERNANCE_INTERNAL_H
+#define PH_GOVERNANCE_INTERNAL_H
+
+#include "puhui/governance.h"
+
+/* One case, for sorting: by group, then PD, then input order (so that every
+ * sort is deterministic whatever qsort does with equal keys). */
+typedef struct gov_case {
+    double pd;
+    size_t index;
+    uint32_t group;
+    uint8_t bad;
+} gov_case;
+
+/* PH_EINVAL (field "n") for an empty sample. */
+ph_status gov_check_size(size_t n, ph_error *err);
+
+/* Every pd[i] a number in [0, 1]: NaN is PH_EINVAL, out of range PH_ERANGE,
+ * both naming "pd[i]". */
+ph_status gov_check_pd(const double *pd, size_t n, ph_error *err);
+
+/* Every bad[i] 0 or 1 (PH_EINVAL naming "bad[i]"). */
+ph_status gov_check_bad(const uint8_t *bad, size_t n, ph_error *err);
+
+/* The cases sorted (group may be NULL: all in group 0). Inputs are checked
+ * already. The array is allocated with ctx. */
+ph_status gov_sort_cases(const ph_ctx *ctx, const double *pd, const uint8_t *bad,
+                         const uint32_t *group, size_t n, gov_case **out, ph_error *err);
+
+/* AUC and KS of cases sorted by PD, with `bads` of the n bad and at least
+ * one of each class. */
+void gov_sweep(const gov_case *c, size_t n, size_t bads, double *auc, double *ks,
+               double *ks_at);
+
+/* PH_EINVAL naming `metric` when a sample has only one class. */
+ph_status gov_one_class(const char *metric, size_t n, size_t bads, ph_error *err);
+
+/* qsort comparator of doubles, NaN last. */
+int gov_compare_doubles(const void *a, const void *b);
+
+/* One bin's PSI term, shares floored at PH_PSI_EPSILON. */
+double gov_psi_term(double base_share, double cur_share);
+
+/* The schema version that has the model registry. */
+#define GOV_REGISTRY_SCHEMA 6
+
+/* PH_ESCHEMA (run `puhui init`) unless the store has the registry tables. */
+ph_status gov_registry_check_schema(ph_store *store, ph_error *err);
+
+/* "2025-03-01T08:30:00Z" and the NUL. */
+#define GOV_UTC_MAX 24
+
+/* The current UTC time to the second; PH_ERANGE when the clock fails. */
+ph_status gov_utc_now(char buf[GOV_UTC_MAX], ph_error *err);
+
+#endif
