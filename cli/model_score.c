@@ -1,7 +1,9 @@
 /*
- * puhui model score --model FILE --input FILE.csv [--id COL] --out FILE.csv
- *                   [--explain K]
+ * puhui model score (--model FILE | --registered NAME[@VERSION])
+ *                   --input FILE.csv [--id COL] --out FILE.csv [--explain K]
  *
+ * --registered takes the model from the database's registry, and only when it
+ * is approved: the path decisions take (an unapproved model is refused).
  * Scores every row of a CSV with any model puhui runs (PMML scorecard,
  * XGBoost JSON, LightGBM text), matching features by name. The output has
  * the id, the points (scorecards; empty otherwise), the probability of bad
@@ -16,7 +18,7 @@
 #include "model_cli.h"
 
 typedef struct score_opts {
-    const char *model, *input, *id, *out, *explain;
+    const char *model, *registered, *input, *id, *out, *explain;
 } score_opts;
 
 static int take_option(ph_cli *cli, const char *option, const char *value, void *user)
@@ -27,6 +29,8 @@ static int take_option(ph_cli *cli, const char *option, const char *value, void 
         o->model = value;
     else if (strcmp(option, "--input") == 0)
         o->input = value;
+    else if (strcmp(option, "--registered") == 0)
+        o->registered = value;
     else if (strcmp(option, "--id") == 0)
         o->id = value;
     else if (strcmp(option, "--out") == 0)
@@ -132,6 +136,30 @@ static ph_status score_all(FILE *out, const ph_model_input *in, const ph_dataset
     return st;
 }
 
+/* A registered model, only when approved: "NAME" (the latest approved
+ * version) or "NAME@VERSION". */
+static ph_status load_registered(ph_store *store, const char *spec, ph_model **model,
+                                 ph_error *err)
+{
+    char name[256];
+    long long version = 0;
+    const char *at = strchr(spec, '@');
+    size_t len = at ? (size_t)(at - spec) : strlen(spec);
+    if (len == 0 || len >= sizeof(name))
+        return ph_error_set(err, PH_EINVAL, "--registered", spec, "expected NAME or NAME@VERSION");
+    memcpy(name, spec, len);
+    name[len] = '\0';
+    if (at) {
+        char *end;
+        errno = 0;
+        version = strtoll(at + 1, &end, 10);
+        if (errno || *end || end == at + 1 || version < 1)
+            return ph_error_set(err, PH_EINVAL, "--registered", spec,
+                                "expected NAME@VERSION with a version of 1 or more");
+    }
+    return ph_registry_load_approved(store, name, version, model, err);
+}
+
 static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
 {
     ph_error err;
@@ -140,7 +168,17 @@ static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
     ph_model_input *in = NULL;
     FILE *out = NULL;
     const char **text = NULL;
-    ph_status st = ph_model_load_file(cli->ctx, o->model, &model, &err);
+    ph_status st;
+    if (o->registered) {
+        int code = PH_EXIT_OK;
+        ph_store *store = ph_cli_open_store(cli, 1, &code);
+        if (!store)
+            return code;
+        st = load_registered(store, o->registered, &model, &err);
+        ph_store_free(store);
+    } else {
+        st = ph_model_load_file(cli->ctx, o->model, &model, &err);
+    }
     if (st == PH_OK && !(text = text_columns(model, o->id)))
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK) {
@@ -163,7 +201,7 @@ static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
     if (st == PH_OK)
         fprintf(cli->out, "scored %zu rows of %s with %s model %s (%zu features) -> %s\n",
                 ph_dataset_rows(ds), o->input, ph_model_kind_name(ph_model_kind_of(model)),
-                o->model, ph_model_feature_count(model), o->out);
+                ph_model_source(model), ph_model_feature_count(model), o->out);
     else if (out)
         remove(o->out); /* no half-written output left behind */
     ph_model_input_free(in);
@@ -175,14 +213,18 @@ static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
 
 int ph_model_cmd_score(ph_cli *cli, int argc, char **argv)
 {
-    static const char *const options[] = {"--model", "--input", "--id", "--out", "--explain"};
+    static const char *const options[] = {"--model", "--registered", "--input", "--id", "--out",
+                                          "--explain"};
     score_opts o = {0};
     int code = ph_cli_each_option(cli, "model", argc, argv, 2, options,
                                   sizeof(options) / sizeof(options[0]), take_option, &o);
     if (code != PH_EXIT_OK)
         return code;
-    if (!o.model || !o.input || !o.out)
-        return ph_cli_usage_error(cli, "model", "'model score' needs --model, --input and --out");
+    if (!o.model == !o.registered)
+        return ph_cli_usage_error(cli, "model",
+                                  "'model score' takes --model FILE or --registered NAME[@VERSION]");
+    if (!o.input || !o.out)
+        return ph_cli_usage_error(cli, "model", "'model score' needs --input and --out");
     long long k = 0;
     if (o.explain) {
         code = ph_cli_parse_int(cli, "model", "--explain", o.explain, 0, 20, &k);

@@ -89,7 +89,7 @@ while read -r lender; do
 done <"$demo/lenders.txt"
 echo "$(wc -l <"$demo/open_loans.txt") monitoring consents (open loans), and credit consents from" \
     "$(wc -l <"$demo/applicants.txt") applicants to $(wc -l <"$demo/lenders.txt") lenders"
-"$puhui" --db "$db" consent list --enterprise "$(head -1 "$demo/applicants.txt")" --asof 2025-12-31
+"$puhui" --db "$db" consent list --enterprise "$(head -1 "$demo/applicants.txt")" --live --asof 2025-12-31
 
 step "point-in-time features of every firm as of 2025-12-31 ($demo/features.csv)"
 "$puhui" --db "$db" features --asof 2025-12-31 --out "$demo/features.csv"
@@ -112,3 +112,55 @@ other=$(awk -F, 'NR == 3 { print $1 }' "$province/feeds/registration.csv")
 step "the firm sees who looked at its data; the access log's hash chain is intact"
 "$puhui" --db "$db" audit list --enterprise "$firm"
 "$puhui" --db "$db" audit verify
+
+models="$demo/models"
+mkdir -p "$models"
+step "risk models: a modelling sample from the feature store"
+echo "every firm at each month end from 2024-06 to 2024-12, as the platform knew it then;"
+echo "outcome bad = default within the next 12 months (scripts/model_sample.awk)"
+"$puhui" --db "$db" features --from 2024-06 --to 2024-12 --out "$models/panel.csv"
+awk -f scripts/model_sample.awk "$province/truth/defaults.csv" \
+    "$province/feeds/registration.csv" "$models/panel.csv" >"$models/sample.csv"
+# Train on 2024-06..2024-09; judge on 2024-12, a later month the model never saw.
+awk -F, 'NR == 1 || $2 <= "2024-09-30"' "$models/sample.csv" >"$models/train.csv"
+awk -F, 'NR == 1 || $2 == "2024-12-31"' "$models/sample.csv" >"$models/later.csv"
+echo "training sample: $(($(wc -l <"$models/train.csv") - 1)) firm-months;" \
+    "out-of-time month 2024-12: $(($(wc -l <"$models/later.csv") - 1)) firms"
+
+step "train a scorecard: fine classes, monotone bins, WOE/IV, selection, logistic regression"
+echo "(600 points at 50:1 good:bad, 20 points to double the odds; segments are never inputs)"
+"$puhui" model train-scorecard --input "$models/train.csv" --target bad --id uscc \
+    --exclude asof,city,industry,owner_gender --out "$models/province.pmml" \
+    --summary "$models/summary.txt"
+sed -n '/^variable/,/^$/p' "$models/summary.txt" | awk 'NR == 1 || / kept/' | head -12
+echo "... the full summary (bins, WOE, points, every dropped variable and why): $models/summary.txt"
+echo "the model is a standard PMML 4.4 Scorecard: $models/province.pmml"
+
+step "the regulator's report on the later month: discrimination, calibration, stability, fairness"
+"$puhui" model report --model "$models/province.pmml" --input "$models/later.csv" --target bad \
+    --segment owner_gender,city --baseline "$models/train.csv" --id uscc \
+    | awk '/^Calibration/ { skip = 1 } /^Stability/ { skip = 0 } /^Characteristic/ { skip = 1 }
+           /^Fairness/ { skip = 0 } !skip'
+
+step "score the later month with reasons a credit officer can read to the firm"
+"$puhui" model score --model "$models/province.pmml" --input "$models/later.csv" --id uscc \
+    --out "$models/scored.csv" --explain 3
+sort -t, -k3 -g -r "$models/scored.csv" | head -2 | awk -F, '{
+    printf "%s  score %.0f  PD %.1f%%\n", $1, $2, 100 * $3
+    for (i = 7; i <= NF; i += 4) printf "    - %s\n", $i }'
+
+step "a model trained elsewhere: XGBoost JSON, explained by exact TreeSHAP"
+"$puhui" model score --model tests/fixtures/models/xgb_forest.json \
+    --input tests/fixtures/models/input.csv --id firm_id --out "$models/xgb_scored.csv" --explain 2
+head -3 "$models/xgb_scored.csv"
+
+step "the registry: a model is used for decisions only once approved"
+"$puhui" --db "$db" model register --model "$models/province.pmml" --name province_pd \
+    --data "$models/train.csv" --target bad | grep -v '^training data\|^features'
+"$puhui" --db "$db" model score --registered province_pd --input "$models/later.csv" \
+    --out "$models/decided.csv" || true
+"$puhui" --db "$db" model approve --name province_pd --version 1 --by "model risk committee" \
+    --note "out-of-time AUC and fairness reviewed"
+"$puhui" --db "$db" model score --registered province_pd --input "$models/later.csv" \
+    --id uscc --out "$models/decided.csv"
+"$puhui" --db "$db" model list

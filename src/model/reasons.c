@@ -59,6 +59,8 @@ static void reason_text(const ph_model *m, const ph_reason *r, double numeric, i
         return;
     if (r->value[0] == '\0')
         snprintf(buf, size, "%s is missing", r->name);
+    else if (is_numeric && !m->scorecard)
+        snprintf(buf, size, "%s is %.6g", r->name, numeric); /* value keeps every digit */
     else if (m->scorecard)
         snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, r->value,
                  r->impact,
