@@ -60,6 +60,9 @@ void sct_range(ph_sc_attribute *a, double low, int low_inclusive, double high,
 
 void sct_levels(ph_scorecard *sc, ph_sc_attribute *a, const char *const *levels, size_t n)
 {
+    for (size_t i = 0; i < a->n_levels; i++) /* replacing a set: free the old one */
+        ph_free(sc->ctx, a->levels[i]);
+    ph_free(sc->ctx, a->levels);
     a->match = PH_SC_IN;
     a->levels = ph_calloc(sc->ctx, n, sizeof(char *));
     assert_non_null(a->levels);

@@ -21,7 +21,7 @@ ph_sc_attribute *sct_attribute(ph_scorecard *sc, ph_sc_characteristic *c, ph_sc_
 void sct_range(ph_sc_attribute *a, double low, int low_inclusive, double high,
                int high_inclusive);
 
-/* Make `a` the set of `n` levels (copied). */
+/* Make `a` the set of `n` levels (copied), replacing any it had. */
 void sct_levels(ph_scorecard *sc, ph_sc_attribute *a, const char *const *levels, size_t n);
 
 /*
