@@ -50,25 +50,25 @@
 #define KEY_NAN 0xFFFFFFFEu
 #define KEY_NEVER 0xFFFFFFFFu
 
-/* One split: right when key(x) - lo <= span (unsigned); x is the value at
- * `offset` of the feature-major key block (feature * FP_BLOCK). */
+/* One split: right when key(x) - lo <= span (unsigned), x being the value
+ * at offsets[node] of the feature-major key block (feature * FP_BLOCK). The
+ * offsets are a parallel array so that both are indexed without a shift. */
 typedef struct fp_node {
     uint32_t lo;
     uint32_t span;
-    uint32_t offset;
-    uint32_t pad;
 } fp_node;
 
 typedef struct fp_tree {
     uint32_t depth;      /* levels of splits; 0 for a single leaf */
     int walk;            /* 1: not compiled, use the plain walk */
-    size_t node_offset;  /* into fp_forest.nodes: 2^depth - 1 nodes */
+    size_t node_offset;  /* into fp_forest.nodes and .offsets: 2^depth - 1 nodes */
     size_t leaf_offset;  /* into fp_forest.leaves: 2^depth leaves */
 } fp_tree;
 
 typedef struct fp_forest {
     fp_tree *trees;
     fp_node *nodes;
+    uint32_t *offsets;
     double *leaves;
 } fp_forest;
 
@@ -89,7 +89,8 @@ static uint32_t float_key(float v)
  * Node n as a key interval. Returns 0 when it cannot be (the tree is then
  * walked). The results equal model_goes_left's for every float input.
  */
-static int compile_split(const model_forest *f, const model_tree *t, uint32_t n, fp_node *out)
+static int compile_split(const model_forest *f, const model_tree *t, uint32_t n, fp_node *out,
+                         uint32_t *offset)
 {
     double thr = t->threshold[n];
     float cut;
@@ -119,7 +120,7 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
     }
     out->lo = float_key(cut);
     out->span = (default_left ? float_key(INFINITY) : KEY_NAN) - out->lo;
-    out->offset = t->feature[n] * FP_BLOCK;
+    *offset = t->feature[n] * FP_BLOCK;
     return 1;
 }
 
@@ -128,25 +129,30 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
  * levels, `level` being the slot's level. Returns 0 when a split cannot be
  * compiled. Recursion depth is at most FP_MAX_DEPTH.
  */
+typedef struct fp_layout {
+    fp_node *nodes;
+    uint32_t *offsets;
+    double *leaves;
+    uint32_t depth;
+} fp_layout;
+
 static int place(const model_forest *f, const model_tree *t, uint32_t node, uint32_t slot,
-                 uint32_t level, uint32_t depth, fp_node *nodes, double *leaves)
+                 uint32_t level, const fp_layout *out)
 {
-    uint32_t first_leaf = (1u << depth) - 1;
     if (t->left[node] >= 0) {
-        if (!compile_split(f, t, node, &nodes[slot]))
+        if (!compile_split(f, t, node, &out->nodes[slot], &out->offsets[slot]))
             return 0;
-        return place(f, t, (uint32_t)t->left[node], 2 * slot + 1, level + 1, depth, nodes,
-                     leaves) &&
-               place(f, t, (uint32_t)t->right[node], 2 * slot + 2, level + 1, depth, nodes,
-                     leaves);
+        return place(f, t, (uint32_t)t->left[node], 2 * slot + 1, level + 1, out) &&
+               place(f, t, (uint32_t)t->right[node], 2 * slot + 2, level + 1, out);
     }
     /* A leaf: padding nodes down to the bottom, each always going left (no
      * value has the key KEY_NEVER). */
-    for (; level < depth; level++) {
-        nodes[slot] = (fp_node){KEY_NEVER, 0, 0, 0};
+    for (; level < out->depth; level++) {
+        out->nodes[slot] = (fp_node){KEY_NEVER, 0};
+        out->offsets[slot] = 0;
         slot = 2 * slot + 1;
     }
-    leaves[slot - first_leaf] = t->value[node];
+    out->leaves[slot - ((1u << out->depth) - 1)] = t->value[node];
     return 1;
 }
 
@@ -157,6 +163,7 @@ void model_forest_compiled_free(const ph_ctx *ctx, void *compiled)
         return;
     ph_free(ctx, c->trees);
     ph_free(ctx, c->nodes);
+    ph_free(ctx, c->offsets);
     ph_free(ctx, c->leaves);
     ph_free(ctx, c);
 }
@@ -184,15 +191,17 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         n_leaves += (size_t)1 << ct->depth;
     }
     c->nodes = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(fp_node));
+    c->offsets = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(uint32_t));
     c->leaves = ph_calloc(ctx, n_leaves ? n_leaves : 1, sizeof(double));
-    if (!c->nodes || !c->leaves) {
+    if (!c->nodes || !c->offsets || !c->leaves) {
         model_forest_compiled_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
     for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
-        if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, ct->depth, c->nodes + ct->node_offset,
-                                c->leaves + ct->leaf_offset))
+        fp_layout out = {c->nodes + ct->node_offset, c->offsets + ct->node_offset,
+                         c->leaves + ct->leaf_offset, ct->depth};
+        if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, &out))
             ct->walk = 1;
     }
     model_forest_compiled_free(ctx, f->compiled);
@@ -223,18 +232,18 @@ static void make_keys(const float *x, size_t nf, size_t rows, uint32_t *keys)
             keys[j * FP_BLOCK + r] = KEY_NAN;
 }
 
-/* One level for lane L: the node at at##L, the key of row `row0 + L`. */
+/* One level for lane L (a constant, so the row is an address displacement). */
 #define FP_STEP(L)                                                                  \
     do {                                                                            \
-        const fp_node *nd = &nodes[at##L];                                          \
-        at##L = 2 * at##L + 1 + (keys[nd->offset + L] - nd->lo <= nd->span);       \
+        uint32_t key = keys[(size_t)offsets[at##L] + L];                           \
+        at##L = 2 * at##L + 1 + (key - nodes[at##L].lo <= nodes[at##L].span);      \
     } while (0)
 
 /* The leaf slot each of FP_LANES rows (keys + lane) reaches in one tree. */
-static void descend_lanes(const fp_node *nodes, uint32_t depth, const uint32_t *keys,
-                          uint32_t *slot)
+static void descend_lanes(const fp_node *nodes, const uint32_t *offsets, uint32_t depth,
+                          const uint32_t *keys, uint32_t *slot)
 {
-    uint32_t at0 = 0, at1 = 0, at2 = 0, at3 = 0, at4 = 0, at5 = 0, at6 = 0, at7 = 0;
+    size_t at0 = 0, at1 = 0, at2 = 0, at3 = 0, at4 = 0, at5 = 0, at6 = 0, at7 = 0;
     for (uint32_t level = 0; level < depth; level++) {
         FP_STEP(0);
         FP_STEP(1);
@@ -245,15 +254,15 @@ static void descend_lanes(const fp_node *nodes, uint32_t depth, const uint32_t *
         FP_STEP(6);
         FP_STEP(7);
     }
-    uint32_t first_leaf = (1u << depth) - 1;
-    slot[0] = at0 - first_leaf;
-    slot[1] = at1 - first_leaf;
-    slot[2] = at2 - first_leaf;
-    slot[3] = at3 - first_leaf;
-    slot[4] = at4 - first_leaf;
-    slot[5] = at5 - first_leaf;
-    slot[6] = at6 - first_leaf;
-    slot[7] = at7 - first_leaf;
+    size_t first_leaf = ((size_t)1 << depth) - 1;
+    slot[0] = (uint32_t)(at0 - first_leaf);
+    slot[1] = (uint32_t)(at1 - first_leaf);
+    slot[2] = (uint32_t)(at2 - first_leaf);
+    slot[3] = (uint32_t)(at3 - first_leaf);
+    slot[4] = (uint32_t)(at4 - first_leaf);
+    slot[5] = (uint32_t)(at5 - first_leaf);
+    slot[6] = (uint32_t)(at6 - first_leaf);
+    slot[7] = (uint32_t)(at7 - first_leaf);
 }
 
 /* Sums of one block: float32 or double, as the forest says. */
@@ -280,10 +289,11 @@ static void score_block(const model_forest *f, const fp_forest *c, const float *
             continue;
         }
         const fp_node *nodes = c->nodes + ct->node_offset;
+        const uint32_t *offsets = c->offsets + ct->node_offset;
         const double *leaves = c->leaves + ct->leaf_offset;
         uint32_t slot[FP_BLOCK];
         for (size_t lane = 0; lane < rows; lane += FP_LANES)
-            descend_lanes(nodes, ct->depth, keys + lane, slot + lane);
+            descend_lanes(nodes, offsets, ct->depth, keys + lane, slot + lane);
         if (f->sum_float) {
             for (size_t r = 0; r < rows; r++)
                 s->f[r] += (float)leaves[slot[r]];
