@@ -8,14 +8,14 @@
  * child array: i = 2i + 1 + goes_right, depth times.
  *
  * Every split becomes one unsigned test on an order-preserving integer KEY
- * of the float (see float_key): go right when key(x) - lo <= span, i.e.
- * key(x) in [lo, lo + span]. lo is the key of the float cut c such that a
- * number goes right exactly when x >= c:
+ * of the float (see float_key): go right when key(x) >= lo, lo being the
+ * key of the float cut c such that a number goes right exactly when x >= c:
  *   - XGBoost (x < t goes left): c is the float32 threshold itself;
  *   - LightGBM ((double)x <= thr goes left): c is the float just above the
  *     largest float <= thr, since for a float x, x <= thr <=> x < c.
- * NaN has the largest key: the interval ends at +inf's key when NaN goes
- * left and at NaN's when it goes right, so one comparison also routes the
+ * Each row's values are keyed twice: once with NaN below every number (it
+ * fails every test: goes left) and once above (goes right). A node reads
+ * the copy of its default direction, so the same comparison routes the
  * missing value (LightGBM's missing type None sends NaN where 0.0 goes, a
  * direction fixed at load time). A split that cannot be put so (LightGBM's
  * missing type Zero when 0.0 and the default part ways, a threshold of
@@ -24,8 +24,8 @@
  * the same answer, which tests/test_model_*.c check on adversarial rows.
  *
  * Rows are scored in blocks of FP_BLOCK: the block's values are turned into
- * keys once, stored feature-major (so a node's feature is an offset and a
- * row is a constant displacement), then for each tree FP_LANES rows descend
+ * keys once, stored feature-major (so a node's feature and default are an
+ * offset and a row is a constant displacement), then for each tree FP_LANES rows descend
  * together, level by level, so the CPU overlaps their independent steps.
  * The margin is summed tree by tree in order (float32 when the forest says
  * sum_float, as XGBoost does; else double), so the result does not depend on
@@ -45,38 +45,38 @@
 /* Rows descending a tree together, each in a register. */
 #define FP_LANES 8
 
-/* Keys: floats ordered as unsigned integers. +0 and -0 share one key, every
- * NaN has KEY_NAN, above +inf; no value has KEY_NEVER. */
-#define KEY_NAN 0xFFFFFFFEu
+/* Keys: floats ordered as unsigned integers, from 0x007FFFFF (-inf) to
+ * 0xFF800000 (+inf); +0 and -0 share one key. NaN is KEY_NAN_LEFT or
+ * KEY_NAN_RIGHT, below or above them all; no value has KEY_NEVER. */
+#define KEY_NAN_LEFT 0u
+#define KEY_NAN_RIGHT 0xFFFFFFFEu
 #define KEY_NEVER 0xFFFFFFFFu
 
-/* One split: right when key(x) - lo <= span (unsigned), x being the value
- * at offsets[node] of the feature-major key block (feature * FP_BLOCK). The
- * offsets are a parallel array so that both are indexed without a shift. */
+/* One split: right when key >= lo, the key being at `offset` in the
+ * feature-major key block: (feature + (NaN goes right ? features : 0)) *
+ * FP_BLOCK. */
 typedef struct fp_node {
     uint32_t lo;
-    uint32_t span;
+    uint32_t offset;
 } fp_node;
 
 typedef struct fp_tree {
     uint32_t depth;      /* levels of splits; 0 for a single leaf */
     int walk;            /* 1: not compiled, use the plain walk */
-    size_t node_offset;  /* into fp_forest.nodes and .offsets: 2^depth - 1 nodes */
+    size_t node_offset;  /* into fp_forest.nodes: 2^depth - 1 nodes */
     size_t leaf_offset;  /* into fp_forest.leaves: 2^depth leaves */
 } fp_tree;
 
 typedef struct fp_forest {
     fp_tree *trees;
     fp_node *nodes;
-    uint32_t *offsets;
     double *leaves;
 } fp_forest;
 
+/* The key of a number (not NaN). */
 static uint32_t float_key(float v)
 {
     uint32_t bits;
-    if (v != v)
-        return KEY_NAN;
     if (v == 0.0f)
         v = 0.0f; /* -0 compares equal to +0: one key */
     memcpy(&bits, &v, sizeof(bits));
@@ -89,8 +89,8 @@ static uint32_t float_key(float v)
  * Node n as a key interval. Returns 0 when it cannot be (the tree is then
  * walked). The results equal model_goes_left's for every float input.
  */
-static int compile_split(const model_forest *f, const model_tree *t, uint32_t n, fp_node *out,
-                         uint32_t *offset)
+static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
+                         uint32_t n_features, fp_node *out)
 {
     double thr = t->threshold[n];
     float cut;
@@ -119,8 +119,7 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
             return 0; /* MODEL_MISSING_ZERO: 0.0 must take the default, not its side */
     }
     out->lo = float_key(cut);
-    out->span = (default_left ? float_key(INFINITY) : KEY_NAN) - out->lo;
-    *offset = t->feature[n] * FP_BLOCK;
+    out->offset = (t->feature[n] + (default_left ? 0 : n_features)) * FP_BLOCK;
     return 1;
 }
 
@@ -131,16 +130,16 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
  */
 typedef struct fp_layout {
     fp_node *nodes;
-    uint32_t *offsets;
     double *leaves;
     uint32_t depth;
+    uint32_t n_features;
 } fp_layout;
 
 static int place(const model_forest *f, const model_tree *t, uint32_t node, uint32_t slot,
                  uint32_t level, const fp_layout *out)
 {
     if (t->left[node] >= 0) {
-        if (!compile_split(f, t, node, &out->nodes[slot], &out->offsets[slot]))
+        if (!compile_split(f, t, node, out->n_features, &out->nodes[slot]))
             return 0;
         return place(f, t, (uint32_t)t->left[node], 2 * slot + 1, level + 1, out) &&
                place(f, t, (uint32_t)t->right[node], 2 * slot + 2, level + 1, out);
@@ -149,7 +148,6 @@ static int place(const model_forest *f, const model_tree *t, uint32_t node, uint
      * value has the key KEY_NEVER). */
     for (; level < out->depth; level++) {
         out->nodes[slot] = (fp_node){KEY_NEVER, 0};
-        out->offsets[slot] = 0;
         slot = 2 * slot + 1;
     }
     out->leaves[slot - ((1u << out->depth) - 1)] = t->value[node];
@@ -163,7 +161,6 @@ void model_forest_compiled_free(const ph_ctx *ctx, void *compiled)
         return;
     ph_free(ctx, c->trees);
     ph_free(ctx, c->nodes);
-    ph_free(ctx, c->offsets);
     ph_free(ctx, c->leaves);
     ph_free(ctx, c);
 }
@@ -176,8 +173,8 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         ph_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
-    /* A node's offset (feature * FP_BLOCK) must fit its 32 bits. */
-    int compilable = m->n_features <= UINT32_MAX / FP_BLOCK;
+    /* A node's offset (< 2 * features * FP_BLOCK) must fit its 32 bits. */
+    int compilable = m->n_features <= UINT32_MAX / FP_BLOCK / 2;
     size_t n_nodes = 0, n_leaves = 0;
     for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
@@ -191,16 +188,15 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         n_leaves += (size_t)1 << ct->depth;
     }
     c->nodes = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(fp_node));
-    c->offsets = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(uint32_t));
     c->leaves = ph_calloc(ctx, n_leaves ? n_leaves : 1, sizeof(double));
-    if (!c->nodes || !c->offsets || !c->leaves) {
+    if (!c->nodes || !c->leaves) {
         model_forest_compiled_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
     for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
-        fp_layout out = {c->nodes + ct->node_offset, c->offsets + ct->node_offset,
-                         c->leaves + ct->leaf_offset, ct->depth};
+        fp_layout out = {c->nodes + ct->node_offset, c->leaves + ct->leaf_offset, ct->depth,
+                         (uint32_t)m->n_features};
         if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, &out))
             ct->walk = 1;
     }
@@ -220,28 +216,39 @@ static double walk_tree(const model_forest *f, const model_tree *t, const float 
     return t->value[n];
 }
 
-/* The keys of `rows` rows (<= FP_BLOCK), feature-major: keys[j * FP_BLOCK + r].
+/* The keys of `rows` rows (<= FP_BLOCK), feature-major: keys[j * FP_BLOCK + r]
+ * with NaN going left, keys[(nf + j) * FP_BLOCK + r] with NaN going right.
  * Rows past `rows` get NaN keys: they descend like any row and are dropped. */
 static void make_keys(const float *x, size_t nf, size_t rows, uint32_t *keys)
 {
-    for (size_t r = 0; r < rows; r++)
-        for (size_t j = 0; j < nf; j++)
-            keys[j * FP_BLOCK + r] = float_key(x[r * nf + j]);
-    for (size_t j = 0; rows < FP_BLOCK && j < nf; j++)
-        for (size_t r = rows; r < FP_BLOCK; r++)
-            keys[j * FP_BLOCK + r] = KEY_NAN;
+    uint32_t *nan_right = keys + nf * FP_BLOCK;
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < nf; j++) {
+            float v = x[r * nf + j];
+            int nan = v != v;
+            uint32_t k = nan ? 0 : float_key(v);
+            keys[j * FP_BLOCK + r] = nan ? KEY_NAN_LEFT : k;
+            nan_right[j * FP_BLOCK + r] = nan ? KEY_NAN_RIGHT : k;
+        }
+    }
+    for (size_t j = 0; rows < FP_BLOCK && j < nf; j++) {
+        for (size_t r = rows; r < FP_BLOCK; r++) {
+            keys[j * FP_BLOCK + r] = KEY_NAN_LEFT;
+            nan_right[j * FP_BLOCK + r] = KEY_NAN_RIGHT;
+        }
+    }
 }
 
 /* One level for lane L (a constant, so the row is an address displacement). */
 #define FP_STEP(L)                                                                  \
     do {                                                                            \
-        uint32_t key = keys[(size_t)offsets[at##L] + L];                           \
-        at##L = 2 * at##L + 1 + (key - nodes[at##L].lo <= nodes[at##L].span);      \
+        const fp_node *nd = &nodes[at##L];                                          \
+        at##L = 2 * at##L + 1 + (keys[(size_t)nd->offset + L] >= nd->lo);          \
     } while (0)
 
 /* The leaf slot each of FP_LANES rows (keys + lane) reaches in one tree. */
-static void descend_lanes(const fp_node *nodes, const uint32_t *offsets, uint32_t depth,
-                          const uint32_t *keys, uint32_t *slot)
+static void descend_lanes(const fp_node *nodes, uint32_t depth, const uint32_t *keys,
+                          uint32_t *slot)
 {
     size_t at0 = 0, at1 = 0, at2 = 0, at3 = 0, at4 = 0, at5 = 0, at6 = 0, at7 = 0;
     for (uint32_t level = 0; level < depth; level++) {
@@ -289,11 +296,10 @@ static void score_block(const model_forest *f, const fp_forest *c, const float *
             continue;
         }
         const fp_node *nodes = c->nodes + ct->node_offset;
-        const uint32_t *offsets = c->offsets + ct->node_offset;
         const double *leaves = c->leaves + ct->leaf_offset;
         uint32_t slot[FP_BLOCK];
         for (size_t lane = 0; lane < rows; lane += FP_LANES)
-            descend_lanes(nodes, offsets, ct->depth, keys + lane, slot + lane);
+            descend_lanes(nodes, ct->depth, keys + lane, slot + lane);
         if (f->sum_float) {
             for (size_t r = 0; r < rows; r++)
                 s->f[r] += (float)leaves[slot[r]];
@@ -313,7 +319,7 @@ ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, do
     if (!c)
         return ph_error_set(err, PH_EMISUSE, "model", m->source,
                             "the forest was not compiled (model_forest_compile)");
-    uint32_t *keys = ph_malloc(m->ctx, (nf ? nf : 1) * FP_BLOCK * sizeof(uint32_t));
+    uint32_t *keys = ph_malloc(m->ctx, (nf ? nf : 1) * 2 * FP_BLOCK * sizeof(uint32_t));
     fp_sums *sums = ph_malloc(m->ctx, sizeof(fp_sums));
     if (!keys || !sums) {
         ph_free(m->ctx, keys);
