@@ -133,6 +133,12 @@ static void test_base_score_is_a_probability(void **state)
     ph_model_free(m);
     free(raw);
     free(text2);
+    /* XGBoost 2 writes one value per target in brackets. */
+    text = replaced(tiny, "\"5E-1\"", "\"[2E-1]\"");
+    ph_assert_ok(load_text(ctx, text, &m, &err), &err);
+    assert_true(m->forest->base_margin == (double)-logf(1.0f / 0.2f - 1.0f));
+    ph_model_free(m);
+    free(text);
     ph_ctx_free(ctx);
 }
 
@@ -354,6 +360,12 @@ static void test_learner_errors(void **state)
     refused("\"5E-1\"", "\"1\"", PH_EINVAL,
             "field learner.learner_model_param.base_score, value '1': expected a probability "
             "strictly between 0 and 1");
+    refused("\"5E-1\"", "\"1e99\"", PH_EINVAL,
+            "field learner.learner_model_param.base_score, value '1e99': expected a finite "
+            "number in a string");
+    refused("\"5E-1\"", "0.5", PH_EINVAL,
+            "model.json: field learner.learner_model_param.base_score, value '0.5': expected a "
+            "string, found a real number");
     refused("\"tree_info\":[0]", "\"tree_info\":[1]", PH_EINVAL,
             "field learner.gradient_booster.model.tree_info[0], value '1': expected 0: a binary "
             "model has one output");

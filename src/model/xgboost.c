@@ -109,7 +109,7 @@ static ph_status string_number(const xgb_reader *r, const json_t *obj, const cha
 static ph_status string_count(const xgb_reader *r, const json_t *obj, const char *path,
                               const char *key, double min, double max, uint32_t *out)
 {
-    double v;
+    double v = 0.0;
     ph_status st = string_number(r, obj, path, key, &v);
     if (st != PH_OK)
         return st;
@@ -150,28 +150,39 @@ static ph_status read_base_margin(const xgb_reader *r, const json_t *learner, do
 {
     int is_probability = 1;
     json_t *param;
-    double base; /* checked to be a finite number; read again as a float below */
+    const char *text;
     ph_status st = read_objective(r, learner, &is_probability);
     if (st == PH_OK)
         st = located(r, ph_json_get_object(learner, "learner", "learner_model_param", &param,
                                            r->err));
     if (st == PH_OK)
-        st = string_number(r, param, "learner.learner_model_param", "base_score", &base);
+        st = located(r, ph_json_get_string(param, "learner.learner_model_param", "base_score",
+                                           &text, r->err));
     if (st != PH_OK)
         return st;
+    /* "5E-1" (XGBoost 1.x) or "[5E-1]" (2.x, one value per target). */
+    char number[64];
+    size_t len = strlen(text);
+    if (len >= 2 && text[0] == '[' && text[len - 1] == ']')
+        snprintf(number, sizeof(number), "%.*s", (int)(len - 2), text + 1);
+    else
+        snprintf(number, sizeof(number), "%s", text);
     /* XGBoost holds base_score as a float32 and turns it into the base
      * margin in float32 (-logf(1/p - 1)); it sums margins in float32 too.
      * So do we, and the margins are XGBoost's to the bit. */
-    float p = strtof(json_string_value(json_object_get(param, "base_score")), NULL);
+    char *end;
+    float p = strtof(number, &end);
+    const json_t *value = json_object_get(param, "base_score");
+    const char *path = "learner.learner_model_param.base_score";
+    if (end == number || *end != '\0' || !isfinite(p))
+        return bad(r, path, value, "expected a finite number in a string");
     if (!is_probability) {
         *out = (double)p;
         return PH_OK;
     }
     if (!(p > 0.0f && p < 1.0f))
-        return bad(r, "learner.learner_model_param.base_score",
-                   json_object_get(param, "base_score"),
-                   "expected a probability strictly between 0 and 1 (the objective is "
-                   "logistic)");
+        return bad(r, path, value, "expected a probability strictly between 0 and 1 (the "
+                   "objective is logistic)");
     *out = (double)-logf(1.0f / p - 1.0f);
     return PH_OK;
 }
