@@ -42,8 +42,10 @@
 /* Rows whose keys are made at once: amortises the conversion over the trees
  * while the block (features x FP_BLOCK keys) stays near L1. */
 #define FP_BLOCK 64
-/* Rows descending a tree together, each in a register. */
+/* Rows descending a tree together, each in a register (descend_lanes). */
 #define FP_LANES 8
+_Static_assert(FP_LANES == 8 && FP_BLOCK % FP_LANES == 0,
+               "descend_lanes is written for 8 lanes, and a block holds whole lane groups");
 
 /* Keys: floats ordered as unsigned integers, from 0x007FFFFF (-inf) to
  * 0xFF800000 (+inf); +0 and -0 share one key. NaN is KEY_NAN_LEFT or
@@ -53,8 +55,8 @@
 #define KEY_NEVER 0xFFFFFFFFu
 
 /* One split: right when key >= lo, the key being at `offset` in the
- * feature-major key block: (feature + (NaN goes right ? features : 0)) *
- * FP_BLOCK. */
+ * feature-major key block: (column + (NaN goes right ? columns : 0)) *
+ * FP_BLOCK, the columns being the features the compiled splits use. */
 typedef struct fp_node {
     uint32_t lo;
     uint32_t offset;
@@ -71,6 +73,8 @@ typedef struct fp_forest {
     fp_tree *trees;
     fp_node *nodes;
     double *leaves;
+    uint32_t *used;  /* the model features the compiled splits read, one key column each */
+    size_t n_used;
 } fp_forest;
 
 /* The key of a number (not NaN). */
@@ -90,7 +94,7 @@ static uint32_t float_key(float v)
  * walked). The results equal model_goes_left's for every float input.
  */
 static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
-                         uint32_t n_features, fp_node *out)
+                         const uint32_t *column, uint32_t n_used, fp_node *out)
 {
     double thr = t->threshold[n];
     float cut;
@@ -119,7 +123,7 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
             return 0; /* MODEL_MISSING_ZERO: 0.0 must take the default, not its side */
     }
     out->lo = float_key(cut);
-    out->offset = (t->feature[n] + (default_left ? 0 : n_features)) * FP_BLOCK;
+    out->offset = (column[t->feature[n]] + (default_left ? 0 : n_used)) * FP_BLOCK;
     return 1;
 }
 
@@ -132,14 +136,15 @@ typedef struct fp_layout {
     fp_node *nodes;
     double *leaves;
     uint32_t depth;
-    uint32_t n_features;
+    const uint32_t *column; /* model feature -> key column */
+    uint32_t n_used;
 } fp_layout;
 
 static int place(const model_forest *f, const model_tree *t, uint32_t node, uint32_t slot,
                  uint32_t level, const fp_layout *out)
 {
     if (t->left[node] >= 0) {
-        if (!compile_split(f, t, node, out->n_features, &out->nodes[slot]))
+        if (!compile_split(f, t, node, out->column, out->n_used, &out->nodes[slot]))
             return 0;
         return place(f, t, (uint32_t)t->left[node], 2 * slot + 1, level + 1, out) &&
                place(f, t, (uint32_t)t->right[node], 2 * slot + 2, level + 1, out);
@@ -162,7 +167,33 @@ void model_forest_compiled_free(const ph_ctx *ctx, void *compiled)
     ph_free(ctx, c->trees);
     ph_free(ctx, c->nodes);
     ph_free(ctx, c->leaves);
+    ph_free(ctx, c->used);
     ph_free(ctx, c);
+}
+
+/*
+ * Number the features that the trees to compile split on (key columns
+ * 0..n_used-1): a model with thousands of features, few of them used, keys
+ * only those. Returns 0 when out of memory.
+ */
+static int number_columns(const ph_ctx *ctx, const model_forest *f, size_t n_features,
+                          fp_forest *c, uint32_t *column)
+{
+    c->used = ph_malloc(ctx, (n_features ? n_features : 1) * sizeof(uint32_t));
+    if (!c->used)
+        return 0;
+    for (size_t j = 0; j < n_features; j++)
+        column[j] = UINT32_MAX;
+    for (size_t i = 0; i < f->n_trees; i++) {
+        const model_tree *t = &f->trees[i];
+        for (uint32_t n = 0; !c->trees[i].walk && n < t->n_nodes; n++) {
+            if (t->left[n] >= 0 && column[t->feature[n]] == UINT32_MAX) {
+                column[t->feature[n]] = (uint32_t)c->n_used;
+                c->used[c->n_used++] = t->feature[n];
+            }
+        }
+    }
+    return 1;
 }
 
 ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
@@ -173,13 +204,22 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         ph_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
-    /* A node's offset (< 2 * features * FP_BLOCK) must fit its 32 bits. */
-    int compilable = m->n_features <= UINT32_MAX / FP_BLOCK / 2;
     size_t n_nodes = 0, n_leaves = 0;
     for (size_t i = 0; i < f->n_trees; i++) {
+        c->trees[i].depth = f->trees[i].max_depth;
+        c->trees[i].walk = c->trees[i].depth > FP_MAX_DEPTH;
+    }
+    uint32_t *column = ph_malloc(ctx, (m->n_features ? m->n_features : 1) * sizeof(uint32_t));
+    if (!column || !number_columns(ctx, f, m->n_features, c, column)) {
+        ph_free(ctx, column);
+        model_forest_compiled_free(ctx, c);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
+    }
+    /* A node's offset (< 2 * columns * FP_BLOCK) must fit its 32 bits. */
+    int compilable = c->n_used <= UINT32_MAX / FP_BLOCK / 2;
+    for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
-        ct->depth = f->trees[i].max_depth;
-        ct->walk = !compilable || ct->depth > FP_MAX_DEPTH;
+        ct->walk |= !compilable;
         if (ct->walk)
             continue;
         ct->node_offset = n_nodes;
@@ -190,16 +230,18 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
     c->nodes = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(fp_node));
     c->leaves = ph_calloc(ctx, n_leaves ? n_leaves : 1, sizeof(double));
     if (!c->nodes || !c->leaves) {
+        ph_free(ctx, column);
         model_forest_compiled_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
     for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
         fp_layout out = {c->nodes + ct->node_offset, c->leaves + ct->leaf_offset, ct->depth,
-                         (uint32_t)m->n_features};
+                         column, (uint32_t)c->n_used};
         if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, &out))
             ct->walk = 1;
     }
+    ph_free(ctx, column);
     model_forest_compiled_free(ctx, f->compiled);
     f->compiled = c;
     return PH_OK;
@@ -216,22 +258,25 @@ static double walk_tree(const model_forest *f, const model_tree *t, const float 
     return t->value[n];
 }
 
-/* The keys of `rows` rows (<= FP_BLOCK), feature-major: keys[j * FP_BLOCK + r]
- * with NaN going left, keys[(nf + j) * FP_BLOCK + r] with NaN going right.
- * Rows past `rows` get NaN keys: they descend like any row and are dropped. */
-static void make_keys(const float *x, size_t nf, size_t rows, uint32_t *keys)
+/* The keys of `rows` rows (<= FP_BLOCK) of the used features, column-major:
+ * keys[j * FP_BLOCK + r] with NaN going left, keys[(n_used + j) * FP_BLOCK +
+ * r] with NaN going right. Rows past `rows` get NaN keys: they descend like
+ * any row and are dropped. */
+static void make_keys(const fp_forest *c, const float *x, size_t nf, size_t rows,
+                      uint32_t *keys)
 {
-    uint32_t *nan_right = keys + nf * FP_BLOCK;
+    size_t n_used = c->n_used;
+    uint32_t *nan_right = keys + n_used * FP_BLOCK;
     for (size_t r = 0; r < rows; r++) {
-        for (size_t j = 0; j < nf; j++) {
-            float v = x[r * nf + j];
+        for (size_t j = 0; j < n_used; j++) {
+            float v = x[r * nf + c->used[j]];
             int nan = v != v;
             uint32_t k = nan ? 0 : float_key(v);
             keys[j * FP_BLOCK + r] = nan ? KEY_NAN_LEFT : k;
             nan_right[j * FP_BLOCK + r] = nan ? KEY_NAN_RIGHT : k;
         }
     }
-    for (size_t j = 0; rows < FP_BLOCK && j < nf; j++) {
+    for (size_t j = 0; rows < FP_BLOCK && j < n_used; j++) {
         for (size_t r = rows; r < FP_BLOCK; r++) {
             keys[j * FP_BLOCK + r] = KEY_NAN_LEFT;
             nan_right[j * FP_BLOCK + r] = KEY_NAN_RIGHT;
@@ -319,7 +364,8 @@ ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, do
     if (!c)
         return ph_error_set(err, PH_EMISUSE, "model", m->source,
                             "the forest was not compiled (model_forest_compile)");
-    uint32_t *keys = ph_malloc(m->ctx, (nf ? nf : 1) * 2 * FP_BLOCK * sizeof(uint32_t));
+    /* Padding nodes read column 0: there is always one. */
+    uint32_t *keys = ph_malloc(m->ctx, (c->n_used + 1) * 2 * FP_BLOCK * sizeof(uint32_t));
     fp_sums *sums = ph_malloc(m->ctx, sizeof(fp_sums));
     if (!keys || !sums) {
         ph_free(m->ctx, keys);
@@ -329,7 +375,7 @@ ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, do
     for (size_t first = 0; first < rows; first += FP_BLOCK) {
         size_t n = rows - first < FP_BLOCK ? rows - first : FP_BLOCK;
         const float *block = x + first * nf;
-        make_keys(block, nf, n, keys);
+        make_keys(c, block, nf, n, keys);
         score_block(f, c, block, nf, n, keys, sums);
         for (size_t r = 0; r < n; r++)
             margin[first + r] = f->sum_float ? (double)sums->f[r] : sums->d[r];
