@@ -22,7 +22,9 @@
  *
  * DIR defaults to $TMPDIR (or /tmp)/bench_model_score-PID and is removed
  * afterwards; a DIR given is kept, and --no-peer reuses what a previous run
- * left there. Exit status: 0 when it ran and the probabilities agree.
+ * left there (with --rows/--shap-rows up to the run's, XGBoost's times then
+ * scaled in proportion). Exit status: 0 when it ran and the probabilities
+ * agree.
  */
 #include "bench_util.h"
 #include "puhui/puhui.h"
@@ -49,6 +51,7 @@ typedef struct options {
 typedef struct peer_times {
     double inplace, dmatrix, contribs;
     double inplace_cpu, dmatrix_cpu, contribs_cpu;
+    double rows, shap_rows; /* what the peer timed */
     char version[32];
 } peer_times;
 
@@ -154,12 +157,16 @@ static int read_times(const char *dir, peer_times *t)
             t->dmatrix_cpu = atof(value);
         else if (strcmp(key, "pred_contribs_cpu_seconds") == 0)
             t->contribs_cpu = atof(value);
+        else if (strcmp(key, "rows") == 0)
+            t->rows = atof(value);
+        else if (strcmp(key, "shap_rows") == 0)
+            t->shap_rows = atof(value);
         else if (strcmp(key, "xgboost_version") == 0)
             snprintf(t->version, sizeof(t->version), "%.31s", value);
     }
     fclose(f);
     if (t->inplace <= 0 || t->dmatrix <= 0 || t->contribs <= 0 || t->inplace_cpu <= 0 ||
-        t->dmatrix_cpu <= 0 || t->contribs_cpu <= 0) {
+        t->dmatrix_cpu <= 0 || t->contribs_cpu <= 0 || t->rows < 1 || t->shap_rows < 1) {
         fprintf(stderr, "bench_model_score: %s lacks a timing\n", path);
         return -1;
     }
@@ -183,6 +190,31 @@ static float *read_floats(const char *dir, const char *name, size_t count)
         return NULL;
     }
     return v;
+}
+
+/*
+ * With --no-peer and fewer rows than the peer timed, XGBoost's times are
+ * scaled down in proportion (an estimate, said so): prediction cost is
+ * linear in the rows.
+ */
+static int scale_times(const options *o, peer_times *t)
+{
+    if ((double)o->rows > t->rows || (double)o->shap_rows > t->shap_rows) {
+        fprintf(stderr, "bench_model_score: the files in %s hold %.0f rows (%.0f for TreeSHAP); "
+                        "ask for at most that many\n", o->dir, t->rows, t->shap_rows);
+        return -1;
+    }
+    double k = (double)o->rows / t->rows, ks = (double)o->shap_rows / t->shap_rows;
+    if (k != 1.0 || ks != 1.0)
+        printf("note: XGBoost's times scaled from the %.0f rows (%.0f for TreeSHAP) it timed\n",
+               t->rows, t->shap_rows);
+    t->inplace *= k;
+    t->dmatrix *= k;
+    t->inplace_cpu *= k;
+    t->dmatrix_cpu *= k;
+    t->contribs *= ks;
+    t->contribs_cpu *= ks;
+    return 0;
 }
 
 static void load_caveat(void)
@@ -327,7 +359,8 @@ int main(int argc, char **argv)
     ph_error err;
     char path[4096];
     rc = 1;
-    if ((o.run_peer && run_peer(&o) != 0) || read_times(o.dir, &pt) != 0)
+    if ((o.run_peer && run_peer(&o) != 0) || read_times(o.dir, &pt) != 0 ||
+        scale_times(&o, &pt) != 0)
         goto done;
     if (ph_ctx_new(NULL, &ctx, &err) != PH_OK)
         goto failed;

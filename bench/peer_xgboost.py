@@ -97,6 +97,7 @@ def main():
 
     with open(os.path.join(a.dir, "timings.txt"), "w") as out:
         out.write("xgboost_version %s\n" % xgb.__version__)
+        out.write("rows %d\nshap_rows %d\n" % (a.rows, a.shap_rows))
         out.write("train_seconds %.6f\n" % train_s)
         for key, (wall, cpu) in (("inplace_predict", inplace_s), ("dmatrix_predict", dmatrix_s),
                                  ("pred_contribs", shap_s)):
