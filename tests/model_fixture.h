@@ -160,11 +160,13 @@ static char *replaced(const char *text, const char *from, const char *to)
     return out;
 }
 
-/* The plain definition: walk each tree with model_goes_left. */
+/* The plain definition: walk each tree with model_goes_left, summing in
+ * float32 or double as the forest says. */
 static double plain_margin(const ph_model *m, const float *row)
 {
     const model_forest *f = m->forest;
     double sum = f->base_margin;
+    float sum_float = (float)f->base_margin;
     for (size_t i = 0; i < f->n_trees; i++) {
         const model_tree *t = &f->trees[i];
         uint32_t n = 0;
@@ -172,8 +174,9 @@ static double plain_margin(const ph_model *m, const float *row)
             n = (uint32_t)(model_goes_left(f, t, n, row[t->feature[n]]) ? t->left[n]
                                                                         : t->right[n]);
         sum += t->value[n];
+        sum_float += (float)t->value[n];
     }
-    return sum;
+    return f->sum_float ? (double)sum_float : sum;
 }
 
 /* Rows mixing thresholds, their float neighbours, NaN and random values. */

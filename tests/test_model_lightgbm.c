@@ -332,9 +332,13 @@ static void test_numbers(void **state)
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 x", PH_EINVAL,
             "model.txt:21:18: field leaf_value[1], value 'x': expected a number");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25", PH_EINVAL,
-            "model.txt:21: field leaf_value: expected 2 values, found 1");
+            "model.txt:21: field leaf_value: expected 2 values (num_leaves), found 1");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 0.75 1", PH_EINVAL,
-            "model.txt:21:23: field leaf_value: expected 2 values, found more");
+            "model.txt:21: field leaf_value: expected 2 values (num_leaves), found 3");
+    refused("num_leaves=2", "num_leaves=1000000000", PH_EINVAL,
+            "model.txt:21: field leaf_value: expected 1000000000 values (num_leaves), found 2");
+    refused("leaf_count=60 40", "leaf_count=60 40 7", PH_EINVAL,
+            "model.txt:23:18: field leaf_count: expected 2 values, found more");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 nan", PH_EINVAL,
             "field leaf_value[1], value 'nan': expected a finite number");
     refused("threshold=0.5", "threshold=nan", PH_EINVAL,

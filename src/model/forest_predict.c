@@ -5,25 +5,31 @@
  * depth (node i has children 2i+1 and 2i+2; a leaf above the bottom is
  * pushed down through padding nodes that always go left, and its value is
  * stored at the leftmost bottom slot). Descent then needs no branch and no
- * child array: i = 2i + 1 + goes_right, depth times, and the leaf is
- * leaves[i - (2^depth - 1)].
+ * child array: i = 2i + 1 + goes_right, depth times.
  *
- * Every split becomes one test, "go right when x >= t" on float32, plus
- * where NaN goes:
- *   - XGBoost (x < t goes left): t is the float32 threshold itself;
- *   - LightGBM ((double)x <= thr goes left): t is the float32 just above the
- *     largest float32 <= thr, since for a float x, x <= thr <=> x < t;
- *   - NaN takes the default direction (LightGBM's missing type None sends it
- *     where 0.0 goes, a fixed direction known at load time).
- * A split that cannot be put so (LightGBM's missing type Zero when 0.0 and
- * the default part ways, a threshold of +inf) and trees deeper than
- * FP_MAX_DEPTH are scored by the plain walk over model_goes_left instead:
- * the compiled form is only ever a faster way to the same answer.
+ * Every split becomes one unsigned test on an order-preserving integer KEY
+ * of the float (see float_key): go right when key(x) >= lo, lo being the
+ * key of the float cut c such that a number goes right exactly when x >= c:
+ *   - XGBoost (x < t goes left): c is the float32 threshold itself;
+ *   - LightGBM ((double)x <= thr goes left): c is the float just above the
+ *     largest float <= thr, since for a float x, x <= thr <=> x < c.
+ * Each row's values are keyed twice: once with NaN below every number (it
+ * fails every test: goes left) and once above (goes right). A node reads
+ * the copy of its default direction, so the same comparison routes the
+ * missing value (LightGBM's missing type None sends NaN where 0.0 goes, a
+ * direction fixed at load time). A split that cannot be put so (LightGBM's
+ * missing type Zero when 0.0 and the default part ways, a threshold of
+ * +inf) and trees deeper than FP_MAX_DEPTH are scored by the plain walk over
+ * model_goes_left instead: the compiled form is only ever a faster way to
+ * the same answer, which tests/test_model_*.c check on adversarial rows.
  *
- * Rows are scored in blocks: for one tree, level by level, every row of the
- * block takes one step, so the CPU overlaps the independent descents. Margins
- * are summed in double, tree by tree in order, so the result does not depend
- * on the block size.
+ * Rows are scored in blocks of FP_BLOCK: the block's values are turned into
+ * keys once, stored feature-major (so a node's feature and default are an
+ * offset and a row is a constant displacement), then for each tree FP_LANES rows descend
+ * together, level by level, so the CPU overlaps their independent steps.
+ * The margin is summed tree by tree in order (float32 when the forest says
+ * sum_float, as XGBoost does; else double), so the result does not depend on
+ * the block size.
  */
 #include <float.h>
 #include <math.h>
@@ -33,16 +39,27 @@
 
 /* Deeper trees would cost 2^depth nodes each when padded; they are walked. */
 #define FP_MAX_DEPTH 12
-/* Rows descending a tree together: enough independent work to hide the
- * latency of each step, few enough that the block stays in L1. */
+/* Rows whose keys are made at once: amortises the conversion over the trees
+ * while the block (features x FP_BLOCK keys) stays near L1. */
 #define FP_BLOCK 64
-#define FP_DEFAULT_RIGHT 0x80000000u
+/* Rows descending a tree together, each in a register (descend_lanes). */
+#define FP_LANES 8
+_Static_assert(FP_LANES == 8 && FP_BLOCK % FP_LANES == 0,
+               "descend_lanes is written for 8 lanes, and a block holds whole lane groups");
 
-/* One split: go right when x >= threshold, or when x is NaN and the
- * FP_DEFAULT_RIGHT bit of `word` is set; the other bits are the feature. */
+/* Keys: floats ordered as unsigned integers, from 0x007FFFFF (-inf) to
+ * 0xFF800000 (+inf); +0 and -0 share one key. NaN is KEY_NAN_LEFT or
+ * KEY_NAN_RIGHT, below or above them all; no value has KEY_NEVER. */
+#define KEY_NAN_LEFT 0u
+#define KEY_NAN_RIGHT 0xFFFFFFFEu
+#define KEY_NEVER 0xFFFFFFFFu
+
+/* One split: right when key >= lo, the key being at `offset` in the
+ * feature-major key block: (column + (NaN goes right ? columns : 0)) *
+ * FP_BLOCK, the columns being the features the compiled splits use. */
 typedef struct fp_node {
-    float threshold;
-    uint32_t word;
+    uint32_t lo;
+    uint32_t offset;
 } fp_node;
 
 typedef struct fp_tree {
@@ -56,15 +73,28 @@ typedef struct fp_forest {
     fp_tree *trees;
     fp_node *nodes;
     double *leaves;
+    uint32_t *used;  /* the model features the compiled splits read, one key column each */
+    size_t n_used;
 } fp_forest;
+
+/* The key of a number (not NaN). */
+static uint32_t float_key(float v)
+{
+    uint32_t bits;
+    if (v == 0.0f)
+        v = 0.0f; /* -0 compares equal to +0: one key */
+    memcpy(&bits, &v, sizeof(bits));
+    return bits & 0x80000000u ? ~bits : bits | 0x80000000u;
+}
 
 /* ---- compiling ----------------------------------------------------------- */
 
 /*
- * Node n as one float test. Returns 0 when it cannot be (the tree is then
+ * Node n as a key interval. Returns 0 when it cannot be (the tree is then
  * walked). The results equal model_goes_left's for every float input.
  */
-static int compile_split(const model_forest *f, const model_tree *t, uint32_t n, fp_node *out)
+static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
+                         const uint32_t *column, uint32_t n_used, fp_node *out)
 {
     double thr = t->threshold[n];
     float cut;
@@ -92,8 +122,8 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
         else if (zero_left != default_left)
             return 0; /* MODEL_MISSING_ZERO: 0.0 must take the default, not its side */
     }
-    out->threshold = cut;
-    out->word = t->feature[n] | (default_left ? 0 : FP_DEFAULT_RIGHT);
+    out->lo = float_key(cut);
+    out->offset = (column[t->feature[n]] + (default_left ? 0 : n_used)) * FP_BLOCK;
     return 1;
 }
 
@@ -102,26 +132,30 @@ static int compile_split(const model_forest *f, const model_tree *t, uint32_t n,
  * levels, `level` being the slot's level. Returns 0 when a split cannot be
  * compiled. Recursion depth is at most FP_MAX_DEPTH.
  */
+typedef struct fp_layout {
+    fp_node *nodes;
+    double *leaves;
+    uint32_t depth;
+    const uint32_t *column; /* model feature -> key column */
+    uint32_t n_used;
+} fp_layout;
+
 static int place(const model_forest *f, const model_tree *t, uint32_t node, uint32_t slot,
-                 uint32_t level, uint32_t depth, fp_node *nodes, double *leaves)
+                 uint32_t level, const fp_layout *out)
 {
-    uint32_t first_leaf = (1u << depth) - 1;
     if (t->left[node] >= 0) {
-        if (!compile_split(f, t, node, &nodes[slot]))
+        if (!compile_split(f, t, node, out->column, out->n_used, &out->nodes[slot]))
             return 0;
-        return place(f, t, (uint32_t)t->left[node], 2 * slot + 1, level + 1, depth, nodes,
-                     leaves) &&
-               place(f, t, (uint32_t)t->right[node], 2 * slot + 2, level + 1, depth, nodes,
-                     leaves);
+        return place(f, t, (uint32_t)t->left[node], 2 * slot + 1, level + 1, out) &&
+               place(f, t, (uint32_t)t->right[node], 2 * slot + 2, level + 1, out);
     }
-    /* A leaf: padding nodes down to the bottom, each always going left
-     * (x >= NaN is false for every x, and NaN goes left). */
-    for (; level < depth; level++) {
-        nodes[slot].threshold = NAN;
-        nodes[slot].word = 0;
+    /* A leaf: padding nodes down to the bottom, each always going left (no
+     * value has the key KEY_NEVER). */
+    for (; level < out->depth; level++) {
+        out->nodes[slot] = (fp_node){KEY_NEVER, 0};
         slot = 2 * slot + 1;
     }
-    leaves[slot - first_leaf] = t->value[node];
+    out->leaves[slot - ((1u << out->depth) - 1)] = t->value[node];
     return 1;
 }
 
@@ -133,7 +167,33 @@ void model_forest_compiled_free(const ph_ctx *ctx, void *compiled)
     ph_free(ctx, c->trees);
     ph_free(ctx, c->nodes);
     ph_free(ctx, c->leaves);
+    ph_free(ctx, c->used);
     ph_free(ctx, c);
+}
+
+/*
+ * Number the features that the trees to compile split on (key columns
+ * 0..n_used-1): a model with thousands of features, few of them used, keys
+ * only those. Returns 0 when out of memory.
+ */
+static int number_columns(const ph_ctx *ctx, const model_forest *f, size_t n_features,
+                          fp_forest *c, uint32_t *column)
+{
+    c->used = ph_malloc(ctx, (n_features ? n_features : 1) * sizeof(uint32_t));
+    if (!c->used)
+        return 0;
+    for (size_t j = 0; j < n_features; j++)
+        column[j] = UINT32_MAX;
+    for (size_t i = 0; i < f->n_trees; i++) {
+        const model_tree *t = &f->trees[i];
+        for (uint32_t n = 0; !c->trees[i].walk && n < t->n_nodes; n++) {
+            if (t->left[n] >= 0 && column[t->feature[n]] == UINT32_MAX) {
+                column[t->feature[n]] = (uint32_t)c->n_used;
+                c->used[c->n_used++] = t->feature[n];
+            }
+        }
+    }
+    return 1;
 }
 
 ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
@@ -144,13 +204,22 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         ph_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
-    /* The feature index must leave the FP_DEFAULT_RIGHT bit free. */
-    int compilable = m->n_features < FP_DEFAULT_RIGHT;
     size_t n_nodes = 0, n_leaves = 0;
     for (size_t i = 0; i < f->n_trees; i++) {
+        c->trees[i].depth = f->trees[i].max_depth;
+        c->trees[i].walk = c->trees[i].depth > FP_MAX_DEPTH;
+    }
+    uint32_t *column = ph_malloc(ctx, (m->n_features ? m->n_features : 1) * sizeof(uint32_t));
+    if (!column || !number_columns(ctx, f, m->n_features, c, column)) {
+        ph_free(ctx, column);
+        model_forest_compiled_free(ctx, c);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
+    }
+    /* A node's offset (< 2 * columns * FP_BLOCK) must fit its 32 bits. */
+    int compilable = c->n_used <= UINT32_MAX / FP_BLOCK / 2;
+    for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
-        ct->depth = f->trees[i].max_depth;
-        ct->walk = !compilable || ct->depth > FP_MAX_DEPTH;
+        ct->walk |= !compilable;
         if (ct->walk)
             continue;
         ct->node_offset = n_nodes;
@@ -161,15 +230,18 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
     c->nodes = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(fp_node));
     c->leaves = ph_calloc(ctx, n_leaves ? n_leaves : 1, sizeof(double));
     if (!c->nodes || !c->leaves) {
+        ph_free(ctx, column);
         model_forest_compiled_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
     for (size_t i = 0; i < f->n_trees; i++) {
         fp_tree *ct = &c->trees[i];
-        if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, ct->depth, c->nodes + ct->node_offset,
-                                c->leaves + ct->leaf_offset))
+        fp_layout out = {c->nodes + ct->node_offset, c->leaves + ct->leaf_offset, ct->depth,
+                         column, (uint32_t)c->n_used};
+        if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, &out))
             ct->walk = 1;
     }
+    ph_free(ctx, column);
     model_forest_compiled_free(ctx, f->compiled);
     f->compiled = c;
     return PH_OK;
@@ -186,29 +258,101 @@ static double walk_tree(const model_forest *f, const model_tree *t, const float 
     return t->value[n];
 }
 
-/* Add tree `ct`'s leaf value for `rows` rows (<= FP_BLOCK) to acc. */
-static void descend_block(const fp_forest *c, const fp_tree *ct, const float *x, size_t nf,
-                          size_t rows, double *acc)
+/* The keys of `rows` rows (<= FP_BLOCK) of the used features, column-major:
+ * keys[j * FP_BLOCK + r] with NaN going left, keys[(n_used + j) * FP_BLOCK +
+ * r] with NaN going right. Rows past `rows` get NaN keys: they descend like
+ * any row and are dropped. */
+static void make_keys(const fp_forest *c, const float *x, size_t nf, size_t rows,
+                      uint32_t *keys)
 {
-    const fp_node *nodes = c->nodes + ct->node_offset;
-    const double *leaves = c->leaves + ct->leaf_offset;
-    uint32_t at[FP_BLOCK];
-    for (size_t r = 0; r < rows; r++)
-        at[r] = 0;
-    for (uint32_t level = 0; level < ct->depth; level++) {
-        for (size_t r = 0; r < rows; r++) {
-            fp_node node = nodes[at[r]];
-            float v = x[r * nf + (node.word & ~FP_DEFAULT_RIGHT)];
-            /* Right when v >= t; a NaN fails every comparison, so it goes
-             * right only through the default bit. */
-            uint32_t right = (uint32_t)(v >= node.threshold) |
-                             ((uint32_t)(v != v) & (node.word >> 31));
-            at[r] = 2 * at[r] + 1 + right;
+    size_t n_used = c->n_used;
+    uint32_t *nan_right = keys + n_used * FP_BLOCK;
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < n_used; j++) {
+            float v = x[r * nf + c->used[j]];
+            int nan = v != v;
+            uint32_t k = nan ? 0 : float_key(v);
+            keys[j * FP_BLOCK + r] = nan ? KEY_NAN_LEFT : k;
+            nan_right[j * FP_BLOCK + r] = nan ? KEY_NAN_RIGHT : k;
         }
     }
-    uint32_t first_leaf = (1u << ct->depth) - 1;
-    for (size_t r = 0; r < rows; r++)
-        acc[r] += leaves[at[r] - first_leaf];
+    for (size_t j = 0; rows < FP_BLOCK && j < n_used; j++) {
+        for (size_t r = rows; r < FP_BLOCK; r++) {
+            keys[j * FP_BLOCK + r] = KEY_NAN_LEFT;
+            nan_right[j * FP_BLOCK + r] = KEY_NAN_RIGHT;
+        }
+    }
+}
+
+/* One level for lane L (a constant, so the row is an address displacement). */
+#define FP_STEP(L)                                                                  \
+    do {                                                                            \
+        const fp_node *nd = &nodes[at##L];                                          \
+        at##L = 2 * at##L + 1 + (keys[(size_t)nd->offset + L] >= nd->lo);          \
+    } while (0)
+
+/* The leaf slot each of FP_LANES rows (keys + lane) reaches in one tree. */
+static void descend_lanes(const fp_node *nodes, uint32_t depth, const uint32_t *keys,
+                          uint32_t *slot)
+{
+    size_t at0 = 0, at1 = 0, at2 = 0, at3 = 0, at4 = 0, at5 = 0, at6 = 0, at7 = 0;
+    for (uint32_t level = 0; level < depth; level++) {
+        FP_STEP(0);
+        FP_STEP(1);
+        FP_STEP(2);
+        FP_STEP(3);
+        FP_STEP(4);
+        FP_STEP(5);
+        FP_STEP(6);
+        FP_STEP(7);
+    }
+    size_t first_leaf = ((size_t)1 << depth) - 1;
+    slot[0] = (uint32_t)(at0 - first_leaf);
+    slot[1] = (uint32_t)(at1 - first_leaf);
+    slot[2] = (uint32_t)(at2 - first_leaf);
+    slot[3] = (uint32_t)(at3 - first_leaf);
+    slot[4] = (uint32_t)(at4 - first_leaf);
+    slot[5] = (uint32_t)(at5 - first_leaf);
+    slot[6] = (uint32_t)(at6 - first_leaf);
+    slot[7] = (uint32_t)(at7 - first_leaf);
+}
+
+/* Sums of one block: float32 or double, as the forest says. */
+typedef struct fp_sums {
+    float f[FP_BLOCK];
+    double d[FP_BLOCK];
+} fp_sums;
+
+static void score_block(const model_forest *f, const fp_forest *c, const float *x, size_t nf,
+                        size_t rows, const uint32_t *keys, fp_sums *s)
+{
+    for (size_t r = 0; r < FP_BLOCK; r++) {
+        s->f[r] = (float)f->base_margin;
+        s->d[r] = f->base_margin;
+    }
+    for (size_t i = 0; i < f->n_trees; i++) {
+        const fp_tree *ct = &c->trees[i];
+        if (ct->walk) {
+            for (size_t r = 0; r < rows; r++) {
+                double v = walk_tree(f, &f->trees[i], x + r * nf);
+                s->f[r] += (float)v;
+                s->d[r] += v;
+            }
+            continue;
+        }
+        const fp_node *nodes = c->nodes + ct->node_offset;
+        const double *leaves = c->leaves + ct->leaf_offset;
+        uint32_t slot[FP_BLOCK];
+        for (size_t lane = 0; lane < rows; lane += FP_LANES)
+            descend_lanes(nodes, ct->depth, keys + lane, slot + lane);
+        if (f->sum_float) {
+            for (size_t r = 0; r < rows; r++)
+                s->f[r] += (float)leaves[slot[r]];
+        } else {
+            for (size_t r = 0; r < rows; r++)
+                s->d[r] += leaves[slot[r]];
+        }
+    }
 }
 
 ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, double *margin,
@@ -220,22 +364,23 @@ ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, do
     if (!c)
         return ph_error_set(err, PH_EMISUSE, "model", m->source,
                             "the forest was not compiled (model_forest_compile)");
+    /* Padding nodes read column 0: there is always one. */
+    uint32_t *keys = ph_malloc(m->ctx, (c->n_used + 1) * 2 * FP_BLOCK * sizeof(uint32_t));
+    fp_sums *sums = ph_malloc(m->ctx, sizeof(fp_sums));
+    if (!keys || !sums) {
+        ph_free(m->ctx, keys);
+        ph_free(m->ctx, sums);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
+    }
     for (size_t first = 0; first < rows; first += FP_BLOCK) {
         size_t n = rows - first < FP_BLOCK ? rows - first : FP_BLOCK;
         const float *block = x + first * nf;
-        double acc[FP_BLOCK];
+        make_keys(c, block, nf, n, keys);
+        score_block(f, c, block, nf, n, keys, sums);
         for (size_t r = 0; r < n; r++)
-            acc[r] = f->base_margin;
-        for (size_t i = 0; i < f->n_trees; i++) {
-            const fp_tree *ct = &c->trees[i];
-            if (!ct->walk) {
-                descend_block(c, ct, block, nf, n, acc);
-                continue;
-            }
-            for (size_t r = 0; r < n; r++)
-                acc[r] += walk_tree(f, &f->trees[i], block + r * nf);
-        }
-        memcpy(margin + first, acc, n * sizeof(double));
+            margin[first + r] = f->sum_float ? (double)sums->f[r] : sums->d[r];
     }
+    ph_free(m->ctx, keys);
+    ph_free(m->ctx, sums);
     return PH_OK;
 }

@@ -486,6 +486,14 @@ static ph_status read_tree(lgb_reader *r, const lgb_block *b, size_t n_features,
     if (st != PH_OK)
         return st;
     uint32_t n_leaves = (uint32_t)leaves, internal = n_leaves - 1;
+    /* The values must be there before num_leaves sizes any allocation. */
+    const char *v = b->key[KEY_LEAF_VALUE].value;
+    size_t tokens = *v ? 1 : 0;
+    for (; *v; v++)
+        tokens += *v == ' ';
+    if (tokens != n_leaves)
+        return bad(r, &b->key[KEY_LEAF_VALUE], NULL, "leaf_value", NULL,
+                   "expected %u values (num_leaves), found %zu", n_leaves, tokens);
     double *scratch = ph_malloc(r->ctx, (size_t)n_leaves * 5 * sizeof(double));
     if (!scratch || model_tree_alloc(r->ctx, t, 2 * n_leaves - 1, r->err) != PH_OK) {
         ph_free(r->ctx, scratch);

@@ -41,6 +41,8 @@ typedef struct model_forest {
     model_tree *trees;
     double base_margin; /* added to every margin: XGBoost logit(base_score) */
     int split_le;       /* 0: x < threshold (XGBoost); 1: x <= threshold (LightGBM) */
+    int sum_float;      /* 1: the margin is summed in float32, base first, then tree by
+                         * tree, as XGBoost's predictor does; 0: in double (LightGBM) */
     void *compiled;     /* forest_predict.c's fast layout (model_forest_compile) */
 } model_forest;
 

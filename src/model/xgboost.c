@@ -9,6 +9,8 @@
  *     is rounded to float32 and kept exactly as a double;
  *   - base_score is a probability for binary:logistic and a string in the
  *     JSON ("3E-1"): the margin starts at logit(base_score);
+ *   - XGBoost sums the margin in float32 (base first, then tree by tree): the
+ *     forest says so (sum_float), and our margins equal XGBoost's exactly;
  *   - features are matched by name, so learner.feature_names is required;
  *   - categorical splits (split_type 1) are refused, not misread.
  * Every error names the source and the JSON path of the bad member.
@@ -107,7 +109,7 @@ static ph_status string_number(const xgb_reader *r, const json_t *obj, const cha
 static ph_status string_count(const xgb_reader *r, const json_t *obj, const char *path,
                               const char *key, double min, double max, uint32_t *out)
 {
-    double v;
+    double v = 0.0;
     ph_status st = string_number(r, obj, path, key, &v);
     if (st != PH_OK)
         return st;
@@ -148,25 +150,40 @@ static ph_status read_base_margin(const xgb_reader *r, const json_t *learner, do
 {
     int is_probability = 1;
     json_t *param;
-    double base;
+    const char *text;
     ph_status st = read_objective(r, learner, &is_probability);
     if (st == PH_OK)
         st = located(r, ph_json_get_object(learner, "learner", "learner_model_param", &param,
                                            r->err));
     if (st == PH_OK)
-        st = string_number(r, param, "learner.learner_model_param", "base_score", &base);
+        st = located(r, ph_json_get_string(param, "learner.learner_model_param", "base_score",
+                                           &text, r->err));
     if (st != PH_OK)
         return st;
+    /* "5E-1" (XGBoost 1.x) or "[5E-1]" (2.x, one value per target). */
+    char number[64];
+    size_t len = strlen(text);
+    if (len >= 2 && text[0] == '[' && text[len - 1] == ']')
+        snprintf(number, sizeof(number), "%.*s", (int)(len - 2), text + 1);
+    else
+        snprintf(number, sizeof(number), "%s", text);
+    /* XGBoost holds base_score as a float32 and turns it into the base
+     * margin in float32 (-logf(1/p - 1)); it sums margins in float32 too.
+     * So do we, and the margins are XGBoost's to the bit. */
+    char *end;
+    float p = strtof(number, &end);
+    const json_t *value = json_object_get(param, "base_score");
+    const char *path = "learner.learner_model_param.base_score";
+    if (end == number || *end != '\0' || !isfinite(p))
+        return bad(r, path, value, "expected a finite number in a string");
     if (!is_probability) {
-        *out = base;
+        *out = (double)p;
         return PH_OK;
     }
-    if (!(base > 0.0 && base < 1.0))
-        return bad(r, "learner.learner_model_param.base_score",
-                   json_object_get(param, "base_score"),
-                   "expected a probability strictly between 0 and 1 (the objective is "
-                   "logistic)");
-    *out = log(base / (1.0 - base));
+    if (!(p > 0.0f && p < 1.0f))
+        return bad(r, path, value, "expected a probability strictly between 0 and 1 (the "
+                   "objective is logistic)");
+    *out = (double)-logf(1.0f / p - 1.0f);
     return PH_OK;
 }
 
@@ -490,6 +507,7 @@ static ph_status read_forest(const xgb_reader *r, const json_t *learner, double 
         return ph_error_set(r->err, PH_ENOMEM, NULL, NULL, "out of memory for a model");
     f->n_trees = n; /* the trees are zeroed, so a partly read forest frees cleanly */
     f->split_le = 0;
+    f->sum_float = 1;
     f->base_margin = base_margin;
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = read_tree(r, trees, i, (uint32_t)m->n_features, &f->trees[i]);
