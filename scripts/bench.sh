@@ -17,8 +17,8 @@
 #   build/bench_gen --enterprises 1000000
 set -eu
 build=${1:-build}
-first="bench_csv bench_gen bench_ingest bench_features bench_profile bench_scorecard_train
-bench_model_score"
+first="bench_csv bench_gen bench_ingest bench_features bench_profile"
+first="$first bench_scorecard_train bench_model_score"
 src=$(cd "$(dirname "$0")/.." && pwd)
 found=0
 run_bench() {
