@@ -967,7 +967,11 @@ static double check_against_xgboost(const char *model, const char *contribs, dou
            "over %zu rows\n",
            model, worst, worst_sum, rows);
     assert_true(worst <= tolerance);
-    assert_true(worst_sum <= 1e-9);
+    /* An XGBoost margin is summed in float32, as XGBoost's predictor does
+     * (model.h), while the contributions are doubles: they agree to float32
+     * rounding. LightGBM margins are doubles and agree to double rounding. */
+    double sum_tolerance = ph_model_kind_of(m) == PH_MODEL_XGBOOST ? 2e-6 : 1e-9;
+    assert_true(worst_sum <= sum_tolerance);
 
     ph_model_input_free(bound);
     free(x);
