@@ -331,30 +331,6 @@ static void test_categorical_levels_on_numeric_column(void **state)
     ph_scorecard_free(sc);
 }
 
-static void *failing_malloc(void *user, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return malloc(size);
-}
-
-static void *failing_realloc(void *user, void *ptr, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return realloc(ptr, size);
-}
-
-static void plain_free(void *user, void *ptr)
-{
-    (void)user;
-    free(ptr);
-}
-
 /* Out of memory at each allocation of ph_model_from_scorecard in turn. */
 static void test_from_scorecard_out_of_memory(void **state)
 {
@@ -362,7 +338,7 @@ static void test_from_scorecard_out_of_memory(void **state)
     ph_scorecard *sc = sct_card(f->ctx);
     for (size_t budget = 0;; budget++) {
         size_t left = 1000000;
-        ph_allocator a = {failing_malloc, failing_realloc, plain_free, &left};
+        ph_allocator a = sct_failing_allocator(&left);
         ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
         ph_ctx *ctx;
         ph_error err;

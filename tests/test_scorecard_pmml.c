@@ -457,31 +457,6 @@ static void test_false_first(void **state)
     ph_ctx_free(ctx);
 }
 
-/* An allocator that fails after `left` allocations. */
-static void *failing_malloc(void *user, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return malloc(size);
-}
-
-static void *failing_realloc(void *user, void *ptr, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return realloc(ptr, size);
-}
-
-static void plain_free(void *user, void *ptr)
-{
-    (void)user;
-    free(ptr);
-}
-
 /* Out of memory at every allocation in turn: PH_ENOMEM, nothing leaked
  * (ASan), and finally the same scorecard. */
 static void test_read_out_of_memory(void **state)
@@ -497,7 +472,7 @@ static void test_read_out_of_memory(void **state)
     for (int d = 0; d < 2; d++) {
         for (size_t budget = 0;; budget++) {
             size_t left = budget;
-            ph_allocator a = {failing_malloc, failing_realloc, plain_free, &left};
+            ph_allocator a = sct_failing_allocator(&left);
             ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
             ph_ctx *ctx;
             ph_error err;
