@@ -226,3 +226,11 @@ ph_allocator sct_failing_allocator(size_t *left)
     ph_allocator a = {failing_malloc, failing_realloc, plain_free, left};
     return a;
 }
+
+ph_ctx *sct_ctx(void)
+{
+    ph_ctx *ctx;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
+    return ctx;
+}

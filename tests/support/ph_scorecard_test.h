@@ -8,6 +8,9 @@
 
 #include "ph_test.h"
 
+/* A context with the default options (free with ph_ctx_free). */
+ph_ctx *sct_ctx(void);
+
 /* Append a characteristic (its pointer is valid until the next append). */
 ph_sc_characteristic *sct_characteristic(ph_scorecard *sc, const char *name, const char *field,
                                          int categorical, const char *reason_code,
