@@ -378,6 +378,8 @@ static void test_scoring_errors(void **state)
              "matches this value (scorecard shop credit)", csv_path);
     ph_assert_error(ph_model_predict(in, 0, 2, pd, points, &err), PH_EINVAL, &err, expected);
     assert_int_equal(err.line, 3);
+    /* Row 1 scores, row 2 does not: nothing written. */
+    assert_true(pd[0] == -1 && pd[1] == -1 && points[0] == -1 && points[1] == -1);
     double contrib[4] = {-1, -1, -1, -1};
     ph_assert_error(ph_model_contributions(in, 1, contrib, &err), PH_EINVAL, &err, expected);
     assert_true(contrib[0] == -1 && contrib[3] == -1); /* nothing written */
