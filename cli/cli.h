@@ -54,6 +54,12 @@ int ph_cmd_profile(ph_cli *cli, int argc, char **argv);
 int ph_cmd_ingest(ph_cli *cli, int argc, char **argv);
 int ph_cmd_model(ph_cli *cli, int argc, char **argv);
 
+/* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
+ * list, empty items skipped, with room for `spare` more entries before the
+ * terminator (the caller may append them). The list and the strings are one
+ * malloc'd block: free(list) frees all. NULL when out of memory. */
+char **ph_cli_split_list(const char *text, size_t spare);
+
 /* Write `text` as one CSV field (RFC 4180): quoted when it holds a comma,
  * a quote or a line break, with quotes doubled. */
 void ph_cli_csv_field(FILE *out, const char *text);

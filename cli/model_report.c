@@ -68,21 +68,6 @@ static int parse_share(ph_cli *cli, const char *option, const char *text, double
     return PH_EXIT_OK;
 }
 
-/* Split "a,b,c" into a NULL-terminated list pointing into `buf` (a copy). */
-static const char **split_list(char *buf)
-{
-    size_t n = 1;
-    for (const char *p = buf; *p; p++)
-        n += *p == ',';
-    const char **list = calloc(n + 1, sizeof(*list));
-    if (list == NULL)
-        return NULL;
-    size_t k = 0;
-    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ","))
-        list[k++] = tok;
-    return list;
-}
-
 static ph_status print_report(ph_cli *cli, const ph_model_report *r, ph_error *err)
 {
     if (cli->format == PH_FORMAT_JSON)
@@ -96,10 +81,9 @@ static int run_report(ph_cli *cli, const report_opts *o, ph_report_options *ro)
     ph_model *model = NULL;
     ph_dataset *ds = NULL, *base = NULL;
     ph_model_report *report = NULL;
-    char *segments = o->segment ? strdup(o->segment) : NULL;
-    const char **list = segments ? split_list(segments) : NULL;
+    char **list = o->segment ? ph_cli_split_list(o->segment, 0) : NULL;
     ph_status st = PH_OK;
-    if (o->segment && (segments == NULL || list == NULL))
+    if (o->segment && list == NULL)
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK)
         st = ph_model_load_file(cli->ctx, o->model, &model, &err);
@@ -108,7 +92,7 @@ static int run_report(ph_cli *cli, const report_opts *o, ph_report_options *ro)
     if (st == PH_OK && o->baseline)
         st = ph_model_cli_read_data(cli, model, o->baseline, o->id, &base, &err);
     if (st == PH_OK) {
-        ro->segments = list;
+        ro->segments = (const char *const *)list;
         ro->baseline = base;
         st = ph_model_report_run(model, ds, ro, &report, &err);
     }
@@ -119,7 +103,6 @@ static int run_report(ph_cli *cli, const report_opts *o, ph_report_options *ro)
     ph_dataset_free(ds);
     ph_model_free(model);
     free(list);
-    free(segments);
     return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
 }
 

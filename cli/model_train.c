@@ -78,38 +78,22 @@ static int parse_args(ph_cli *cli, int argc, char **argv, train_args *a)
     return PH_EXIT_OK;
 }
 
-/* A comma-separated option value as a NULL-terminated list. */
-typedef struct name_list {
-    char **items; /* NULL-terminated; points into buf */
-    char *buf;
-} name_list;
-
-/* Split "a,b,c" (NULL: an empty list) and append `extra` when not NULL.
- * Out of memory ends the program (the CLI, not the library). */
-static name_list split_list(const char *text, const char *extra)
+/* ph_cli_split_list, with `extra` appended when not NULL. Out of memory
+ * ends the program (the CLI, not the library). Free with free(). */
+static char **split_list(const char *text, const char *extra)
 {
-    size_t n = 2;
-    for (const char *p = text; p && *p; p++)
-        n += *p == ',';
-    name_list l = {calloc(n + 1, sizeof(char *)), text ? strdup(text) : NULL};
-    if (!l.items || (text && !l.buf)) {
+    char **list = ph_cli_split_list(text, 1);
+    if (list == NULL) {
         fputs("puhui: out of memory\n", stderr);
         exit(PH_EXIT_FAILURE);
     }
-    size_t k = 0;
-    char *save = NULL;
-    for (char *tok = l.buf ? strtok_r(l.buf, ",", &save) : NULL; tok;
-         tok = strtok_r(NULL, ",", &save))
-        l.items[k++] = tok;
-    if (extra)
-        l.items[k++] = (char *)extra;
-    return l;
-}
-
-static void free_list(name_list *l)
-{
-    free(l->items);
-    free(l->buf);
+    if (extra) {
+        size_t k = 0;
+        while (list[k])
+            k++;
+        list[k] = (char *)extra;
+    }
+    return list;
 }
 
 static int parse_real(ph_cli *cli, const char *option, const char *text, double *out)
@@ -130,15 +114,15 @@ static int parse_specials(ph_cli *cli, const char *text, double *specials, size_
                           size_t *n)
 {
     *n = 0;
-    name_list list = split_list(text, NULL);
+    char **list = split_list(text, NULL);
     int code = PH_EXIT_OK;
-    for (size_t i = 0; code == PH_EXIT_OK && list.items[i]; i++) {
+    for (size_t i = 0; code == PH_EXIT_OK && list[i]; i++) {
         if (*n == cap)
             code = ph_cli_usage_error(cli, CMD, "--special takes at most %zu values", cap);
         else
-            code = parse_real(cli, "--special", list.items[i], &specials[(*n)++]);
+            code = parse_real(cli, "--special", list[i], &specials[(*n)++]);
     }
-    free_list(&list);
+    free(list);
     return code;
 }
 
@@ -233,13 +217,13 @@ int ph_model_cmd_train(ph_cli *cli, int argc, char **argv)
     if (code != PH_EXIT_OK)
         return code;
 
-    name_list categorical = split_list(a.categorical, NULL);
-    name_list numeric = split_list(a.numeric, NULL);
-    name_list exclude = split_list(a.exclude, a.id), direction = split_list(a.direction, NULL);
-    opts.exclude = (const char *const *)exclude.items;
-    opts.directions = (const char *const *)direction.items;
-    ph_dataset_options dopts = {(const char *const *)categorical.items,
-                                (const char *const *)numeric.items, NULL};
+    char **categorical = split_list(a.categorical, NULL);
+    char **numeric = split_list(a.numeric, NULL);
+    char **exclude = split_list(a.exclude, a.id), **direction = split_list(a.direction, NULL);
+    opts.exclude = (const char *const *)exclude;
+    opts.directions = (const char *const *)direction;
+    ph_dataset_options dopts = {(const char *const *)categorical, (const char *const *)numeric,
+                                NULL};
     ph_dataset *ds = NULL;
     ph_error err;
     ph_status st = ph_dataset_read_csv(cli->ctx, a.input, &dopts, &ds, &err);
@@ -251,9 +235,9 @@ int ph_model_cmd_train(ph_cli *cli, int argc, char **argv)
     else
         code = train(cli, &a, ds, &opts);
     ph_dataset_free(ds);
-    free_list(&categorical);
-    free_list(&numeric);
-    free_list(&exclude);
-    free_list(&direction);
+    free(categorical);
+    free(numeric);
+    free(exclude);
+    free(direction);
     return code;
 }

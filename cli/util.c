@@ -123,3 +123,21 @@ void ph_cli_csv_field(FILE *out, const char *text)
     }
     fputc('"', out);
 }
+
+char **ph_cli_split_list(const char *text, size_t spare)
+{
+    size_t slots = 2 + spare; /* one item more than there are commas, and NULL */
+    for (const char *p = text; p && *p; p++)
+        slots += *p == ',';
+    size_t len = text ? strlen(text) + 1 : 0;
+    char **list = calloc(1, slots * sizeof(char *) + len);
+    if (list == NULL)
+        return NULL;
+    if (text == NULL)
+        return list;
+    char *copy = memcpy((char *)(list + slots), text, len), *save = NULL;
+    size_t k = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+        list[k++] = tok;
+    return list;
+}

@@ -6,7 +6,11 @@
  * plain reference walk (lgb_small.txt); malformed models refused with the
  * line and column.
  */
-#include "model_fixture.h"
+#include "ph_model_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* One split on b: b <= 0.5 goes left (-0.25), else right (0.75). */
 static const char tiny[] =
@@ -45,24 +49,16 @@ static const char tiny[] =
     "feature_importances:\n"
     "b=1\n";
 
-static ph_ctx *new_ctx(void)
-{
-    ph_ctx *ctx = NULL;
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
-    return ctx;
-}
-
 static ph_status load_text(const ph_ctx *ctx, const char *text, ph_model **m, ph_error *err)
 {
-    return ph_model_load_memory(ctx, text, strlen(text), "model.txt", m, err);
+    return fixture_load_text(ctx, text, "model.txt", m, err);
 }
 
 /* Margins of rows of (a, b) under tiny with `from` replaced by `to`. */
 static void tiny_margins(const char *from, const char *to, const float *x, size_t rows,
                          double *margin)
 {
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     char *text = replaced(tiny, from, to);
     ph_model *m = NULL;
     ph_error err;
@@ -73,16 +69,10 @@ static void tiny_margins(const char *from, const char *to, const float *x, size_
     ph_ctx_free(ctx);
 }
 
+/* Load tiny with `from` replaced by `to`; expect `code` and `message`. */
 static void refused(const char *from, const char *to, ph_status code, const char *message)
 {
-    ph_ctx *ctx = new_ctx();
-    char *text = replaced(tiny, from, to);
-    ph_model *m = NULL;
-    ph_error err;
-    ph_assert_error(load_text(ctx, text, &m, &err), code, &err, message);
-    assert_null(m);
-    free(text);
-    ph_ctx_free(ctx);
+    fixture_refused(tiny, "model.txt", from, to, code, message);
 }
 
 /* ---- the rules ------------------------------------------------------------ */
@@ -90,7 +80,7 @@ static void refused(const char *from, const char *to, ph_status code, const char
 static void test_tiny_model(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = NULL;
     ph_error err;
     ph_assert_ok(load_text(ctx, tiny, &m, &err), &err);
@@ -175,7 +165,7 @@ static void test_single_leaf_and_extreme_thresholds(void **state)
 
     const char *one_leaf = "Tree=0\nnum_leaves=1\nnum_cat=0\nsplit_feature=\nthreshold=\n"
                            "leaf_value=-0.0625\nis_linear=0\nshrinkage=1\n\n\nTree=1\n";
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     char *text = replaced(tiny, "Tree=0\n", one_leaf);
     ph_model *mod = NULL;
     ph_error err;
@@ -230,7 +220,7 @@ static void test_deep_tree_is_walked(void **state)
     memcpy(text + head, tree, len);
     strcpy(text + head + len, stop);
 
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = NULL;
     ph_error err;
     ph_assert_ok(load_text(ctx, text, &m, &err), &err);
@@ -368,7 +358,7 @@ static void test_header(void **state)
 static void test_truncated(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     size_t len;
     char *text = fixture_text("models/lgb_small.txt", &len);
     ph_model *m = NULL;

@@ -331,30 +331,6 @@ static void test_categorical_levels_on_numeric_column(void **state)
     ph_scorecard_free(sc);
 }
 
-static void *failing_malloc(void *user, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return malloc(size);
-}
-
-static void *failing_realloc(void *user, void *ptr, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return realloc(ptr, size);
-}
-
-static void plain_free(void *user, void *ptr)
-{
-    (void)user;
-    free(ptr);
-}
-
 /* Out of memory at each allocation of ph_model_from_scorecard in turn. */
 static void test_from_scorecard_out_of_memory(void **state)
 {
@@ -362,7 +338,7 @@ static void test_from_scorecard_out_of_memory(void **state)
     ph_scorecard *sc = sct_card(f->ctx);
     for (size_t budget = 0;; budget++) {
         size_t left = 1000000;
-        ph_allocator a = {failing_malloc, failing_realloc, plain_free, &left};
+        ph_allocator a = sct_failing_allocator(&left);
         ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
         ph_ctx *ctx;
         ph_error err;
@@ -402,6 +378,8 @@ static void test_scoring_errors(void **state)
              "matches this value (scorecard shop credit)", csv_path);
     ph_assert_error(ph_model_predict(in, 0, 2, pd, points, &err), PH_EINVAL, &err, expected);
     assert_int_equal(err.line, 3);
+    /* Row 1 scores, row 2 does not: nothing written. */
+    assert_true(pd[0] == -1 && pd[1] == -1 && points[0] == -1 && points[1] == -1);
     double contrib[4] = {-1, -1, -1, -1};
     ph_assert_error(ph_model_contributions(in, 1, contrib, &err), PH_EINVAL, &err, expected);
     assert_true(contrib[0] == -1 && contrib[3] == -1); /* nothing written */

@@ -5,7 +5,11 @@
  * the fast scorer equal to the plain walk, and every malformed model refused
  * with a message naming the file and the JSON path.
  */
-#include "model_fixture.h"
+#include "ph_model_test.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* A one-split model: b < 0.5 goes left (-0.25), else right (0.75); NaN left. */
 static const char tiny[] =
@@ -24,30 +28,15 @@ static const char tiny[] =
     "\"num_feature\":\"2\",\"num_target\":\"1\"},\"objective\":{\"name\":\"binary:logistic\","
     "\"reg_loss_param\":{\"scale_pos_weight\":\"1\"}}},\"version\":[1,7,4]}";
 
-static ph_ctx *new_ctx(void)
-{
-    ph_ctx *ctx = NULL;
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
-    return ctx;
-}
-
 static ph_status load_text(const ph_ctx *ctx, const char *text, ph_model **m, ph_error *err)
 {
-    return ph_model_load_memory(ctx, text, strlen(text), "model.json", m, err);
+    return fixture_load_text(ctx, text, "model.json", m, err);
 }
 
 /* Load tiny with `from` replaced by `to`; expect `code` and `message`. */
 static void refused(const char *from, const char *to, ph_status code, const char *message)
 {
-    ph_ctx *ctx = new_ctx();
-    char *text = replaced(tiny, from, to);
-    ph_model *m = NULL;
-    ph_error err;
-    ph_assert_error(load_text(ctx, text, &m, &err), code, &err, message);
-    assert_null(m);
-    free(text);
-    ph_ctx_free(ctx);
+    fixture_refused(tiny, "model.json", from, to, code, message);
 }
 
 /* ---- the format's traps, on the tiny model ---------------------------------- */
@@ -55,7 +44,7 @@ static void refused(const char *from, const char *to, ph_status code, const char
 static void test_tiny_model(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = NULL;
     ph_error err;
     ph_assert_ok(load_text(ctx, tiny, &m, &err), &err);
@@ -88,7 +77,7 @@ static void test_tiny_model(void **state)
 static void test_threshold_is_float32(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     /* 0.1 as float32 is 0.100000001490116...: x = (float)0.1 is not below
      * it, so it goes right, as in XGBoost. Read as a double 0.1, it would
      * go left. */
@@ -110,7 +99,7 @@ static void test_threshold_is_float32(void **state)
 static void test_base_score_is_a_probability(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     char *text = replaced(tiny, "\"5E-1\"", "\"2E-1\"");
     ph_model *m = NULL;
     ph_error err;
@@ -164,7 +153,7 @@ static void test_forest_matches_xgboost(void **state)
 static void test_fixture_shape(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *small = fixture_model(ctx, "models/xgb_small.json");
     ph_model *forest = fixture_model(ctx, "models/xgb_forest.json");
     assert_int_equal(ph_model_tree_count(small), 30);
@@ -204,7 +193,7 @@ static void test_fast_scorer_equals_plain_walk(void **state)
 static void test_bind_by_name(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = NULL;
     ph_error err;
     ph_assert_ok(load_text(ctx, tiny, &m, &err), &err);
@@ -248,7 +237,7 @@ static void test_bind_by_name(void **state)
 static void test_fixture_input_lacks_feature(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = fixture_model(ctx, "models/xgb_small.json");
     char *path = ph_test_fixture("models/input.csv");
     const char *skip[] = {"inquiries_6m", NULL};
@@ -273,7 +262,7 @@ static void test_fixture_input_lacks_feature(void **state)
 static void test_truncated_json(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     size_t len;
     char *text = fixture_text("models/xgb_small.json", &len);
     ph_model *m = NULL;
@@ -382,7 +371,7 @@ static void test_learner_errors(void **state)
 static void test_not_a_model(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = NULL;
     ph_error err;
     ph_assert_error(load_text(ctx, "[1, 2]", &m, &err), PH_EINVAL, &err,

@@ -10,14 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static ph_ctx *ctx_new(void)
-{
-    ph_ctx *ctx;
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
-    return ctx;
-}
-
 static void assert_contains(const char *text, const char *needle)
 {
     if (!strstr(text, needle))
@@ -79,7 +71,7 @@ static ph_status read_doc(const ph_ctx *ctx, const char *attrs, const char *body
 /* Read a body that must fail, and check the status and the message. */
 static void expect_error(const char *attrs, const char *body, ph_status code, const char *message)
 {
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = NULL;
     ph_error err;
     ph_status st = read_doc(ctx, attrs, body, &sc, &err);
@@ -104,7 +96,7 @@ static ph_scorecard *expect_ok(const ph_ctx *ctx, const char *attrs, const char 
 static void test_write_is_standard_pmml(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = sct_card(ctx);
     char *text = sct_pmml(sc, NULL);
     assert_contains(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -154,7 +146,7 @@ static void test_write_is_standard_pmml(void **state)
 static void test_round_trip_is_exact(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = sct_card(ctx);
     /* Numbers that need 17 digits, and an equal-range and an all-numbers one. */
     sc->initial_score = 0.1 + 0.2;
@@ -186,7 +178,7 @@ static void test_round_trip_plain_card(void **state)
     (void)state;
     /* pointsAbove, no reason codes, no scale, no statistics, a point range,
      * a range over every number and a level set with an empty level. */
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc;
     ph_error err;
     ph_assert_ok(ph_scorecard_new(ctx, &sc, &err), &err);
@@ -223,7 +215,7 @@ static void test_round_trip_plain_card(void **state)
 static void test_write_errors(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_error err;
     FILE *sink = fopen("/dev/null", "w");
     assert_non_null(sink);
@@ -296,7 +288,7 @@ static void assert_range(const ph_sc_attribute *a, double low, int li, double hi
 static void test_read_other_tool(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     size_t len;
     char *text = read_fixture("pmml/shop_other_tool.pmml", &len);
     ph_scorecard *sc;
@@ -369,7 +361,7 @@ static void test_read_other_tool(void **state)
 static void test_predicates_map_to_attributes(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = expect_ok(ctx, NO_CODES,
         "<Characteristic name=\"g\">\n"
         "  <Attribute partialScore=\"1\"><CompoundPredicate booleanOperator=\"or\">"
@@ -444,7 +436,7 @@ static void test_predicates_map_to_attributes(void **state)
 static void test_false_first(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = expect_ok(ctx, NO_CODES,
         "<Characteristic name=\"g\">\n"
         "  <Attribute partialScore=\"1\"><False/></Attribute>\n"
@@ -457,37 +449,12 @@ static void test_false_first(void **state)
     ph_ctx_free(ctx);
 }
 
-/* An allocator that fails after `left` allocations. */
-static void *failing_malloc(void *user, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return malloc(size);
-}
-
-static void *failing_realloc(void *user, void *ptr, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return realloc(ptr, size);
-}
-
-static void plain_free(void *user, void *ptr)
-{
-    (void)user;
-    free(ptr);
-}
-
 /* Out of memory at every allocation in turn: PH_ENOMEM, nothing leaked
  * (ASan), and finally the same scorecard. */
 static void test_read_out_of_memory(void **state)
 {
     (void)state;
-    ph_ctx *plain = ctx_new();
+    ph_ctx *plain = sct_ctx();
     size_t len, fixture_len;
     ph_scorecard *card = sct_card(plain);
     char *text = sct_pmml(card, &len);
@@ -497,7 +464,7 @@ static void test_read_out_of_memory(void **state)
     for (int d = 0; d < 2; d++) {
         for (size_t budget = 0;; budget++) {
             size_t left = budget;
-            ph_allocator a = {failing_malloc, failing_realloc, plain_free, &left};
+            ph_allocator a = sct_failing_allocator(&left);
             ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
             ph_ctx *ctx;
             ph_error err;
@@ -530,7 +497,7 @@ static void test_read_out_of_memory(void **state)
 static void test_baselines(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     static const char body[] =
         "<Characteristic name=\"a\" reasonCode=\"R\">\n"
         "  <Attribute partialScore=\"7\"><SimplePredicate field=\"age\" operator=\"lessThan\" "
@@ -599,7 +566,7 @@ static void test_attribute_gaps(void **state)
                  "</Characteristic>\n",
                  PH_EINVAL, "Characteristic 'age': no attribute covers values in (-inf, inf)");
     /* An integer field needs only its whole numbers: (1, 2) is no gap, [3, 4) is. */
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = expect_ok(ctx, NO_CODES,
         "<Characteristic name=\"k\">\n"
         "  <Attribute partialScore=\"1\"><SimplePredicate field=\"kids\" operator=\"lessOrEqual\" "
@@ -623,7 +590,7 @@ static void test_attribute_gaps(void **state)
 static void test_malformed_and_foreign_documents(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = NULL;
     ph_error err;
     static const char broken[] = "<PMML version=\"4.4\">\n  <DataDictionary>\n</PMML>\n";
@@ -785,7 +752,7 @@ static void test_bad_attributes(void **state)
 static void test_bad_schema(void **state)
 {
     (void)state;
-    ph_ctx *ctx = ctx_new();
+    ph_ctx *ctx = sct_ctx();
     ph_scorecard *sc = NULL;
     ph_error err;
     static const char unknown[] =

@@ -3,29 +3,15 @@
  * models written here, whose contributions are checked against a brute-force
  * Shapley computation over every subset of features; hand-computed cases
  * (the default direction of a missing value, a single-leaf tree, a feature
- * split twice on a path, the base margin in the bias); reason codes on a tree
- * model; and the committed fixtures against XGBoost's own pred_contribs and against
- * the definition.
+ * split twice on a path, the base margin in the bias); and reason codes on a tree
+ * model. The committed fixtures are in test_treeshap_fixtures.c.
  */
-#include "ph_test.h"
-
-/* The forest's arrays, read (never written) by the definition's check of
- * the committed fixtures. */
-#include "model/model_internal.h"
+#include "ph_model_test.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* |got - want| <= tol, in doubles (cmocka 1.1.5's float assertion rounds to
- * float32). tol 0 asks for equality. */
-#define assert_near(got, want, tol) assert_near_((got), (want), (tol), __FILE__, __LINE__)
-static void assert_near_(double got, double want, double tol, const char *file, int line)
-{
-    if (!(fabs(got - want) <= tol))
-        fail_msg("%s:%d: %.17g is not within %g of %.17g", file, line, got, tol, want);
-}
 
 /* ---- a forest the test can both write as JSON and evaluate itself ------- */
 
@@ -305,14 +291,6 @@ static double tree_given(const tforest *f, const ttree *t, int n, const float *x
            (double)nd->cover;
 }
 
-static double factorial(int k)
-{
-    double r = 1.0;
-    for (int i = 2; i <= k; i++)
-        r *= i;
-    return r;
-}
-
 /* Shapley values by their definition: out[n_features] is the sum of the
  * trees' expected values (the bias without the base margin). */
 static void brute_shapley(const tforest *f, const float *x, double *out)
@@ -402,14 +380,6 @@ static void random_row(float *x, int n, uint64_t *state)
         x[j] = random_below(state, 6) == 0 ? NAN : grid_value(state);
 }
 
-static ph_ctx *new_ctx(void)
-{
-    ph_ctx *ctx = NULL;
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
-    return ctx;
-}
-
 /* ---- against the definition ---------------------------------------------------- */
 
 enum { RANDOM_FORESTS = 300, ROWS_PER_FOREST = 16 };
@@ -417,7 +387,7 @@ enum { RANDOM_FORESTS = 300, ROWS_PER_FOREST = 16 };
 /* RANDOM_FORESTS random forests in one format against the definition. */
 static void check_random_forests(int lightgbm, uint64_t seed)
 {
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     double worst = 0.0, worst_sum = 0.0;
     int repeated = 0, missing_rows = 0;
     for (int k = 0; k < RANDOM_FORESTS; k++) {
@@ -504,7 +474,7 @@ static void contributions_of(const ph_model *m, const float *x, double *out)
 static void test_missing_value_goes_the_default_way(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     tforest f;
     /* E = (4 * -1 + 6 * 2) / 10 = 0.8. */
     for (int default_left = 0; default_left <= 1; default_left++) {
@@ -528,7 +498,7 @@ static void test_missing_value_goes_the_default_way(void **state)
 static void test_single_leaf_tree_is_all_bias(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     tforest f;
     one_split(&f, 1);
     f.n_trees = 2;
@@ -567,7 +537,7 @@ static void test_single_leaf_tree_is_all_bias(void **state)
 static void test_feature_split_twice_on_a_path(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     tforest f;
     memset(&f, 0, sizeof(f));
     f.n_features = 2;
@@ -604,7 +574,7 @@ static void test_feature_split_twice_on_a_path(void **state)
 static void test_zero_cover_leaf(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     tforest f;
     memset(&f, 0, sizeof(f));
     f.n_features = 2;
@@ -638,7 +608,7 @@ static void test_zero_cover_leaf(void **state)
 static void test_base_margin_is_in_the_bias(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     tforest f;
     one_split(&f, 1);
     f.base_score = "2.5E-1";
@@ -705,7 +675,7 @@ static ph_dataset *reasons_data(const ph_ctx *ctx)
 static void test_contributions_by_dataset(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = reasons_model(ctx);
     ph_dataset *ds = reasons_data(ctx);
     ph_model_input *in = NULL;
@@ -741,7 +711,7 @@ static void test_contributions_by_dataset(void **state)
 static void test_reasons_rank_positive_contributions(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     ph_model *m = reasons_model(ctx);
     ph_dataset *ds = reasons_data(ctx);
     ph_model_input *in = NULL;
@@ -799,7 +769,7 @@ static void test_reasons_rank_positive_contributions(void **state)
 static void test_contributions_matrix_errors(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     tforest f;
     one_split(&f, 1);
     ph_model *m = load_forest(ctx, &f);
@@ -821,7 +791,7 @@ static void test_contributions_matrix_errors(void **state)
 static void test_too_deep_tree_is_refused(void **state)
 {
     (void)state;
-    ph_ctx *ctx = new_ctx();
+    ph_ctx *ctx = fixture_ctx();
     const int depth = 1025; /* MODEL_TREESHAP_MAX_DEPTH + 1 */
     sbuf b = {0};
     const char *arrays[] = {"left_children", "right_children", "parents", "split_indices",
@@ -874,220 +844,6 @@ static void test_too_deep_tree_is_refused(void **state)
     ph_ctx_free(ctx);
 }
 
-/* ---- against XGBoost's pred_contribs ---------------------------------------- */
-
-static ph_dataset *read_fixture_csv(const ph_ctx *ctx, const char *name)
-{
-    char *path = ph_test_fixture(name);
-    ph_dataset *ds = NULL;
-    ph_error err;
-    ph_assert_ok(ph_dataset_read_csv(ctx, path, NULL, &ds, &err), &err);
-    free(path);
-    return ds;
-}
-
-static const double *numeric_column(const ph_dataset *ds, const char *name)
-{
-    int c = ph_dataset_column_index(ds, name);
-    if (c < 0)
-        fail_msg("column %s is missing from %s", name, ph_dataset_source(ds));
-    const double *v = ph_dataset_numeric(ds, (size_t)c);
-    assert_non_null(v);
-    return v;
-}
-
-static ph_model *load_fixture_model(const ph_ctx *ctx, const char *name)
-{
-    char *path = ph_test_fixture(name);
-    ph_model *m = NULL;
-    ph_error err;
-    ph_assert_ok(ph_model_load_file(ctx, path, &m, &err), &err);
-    free(path);
-    return m;
-}
-
-/* The rows of `in` as a row-major float32 matrix in the model's feature order. */
-static float *model_matrix(const ph_model *m, const ph_dataset *in)
-{
-    const size_t nf = ph_model_feature_count(m), rows = ph_dataset_rows(in);
-    float *x = malloc(rows * nf * sizeof(float));
-    assert_non_null(x);
-    for (size_t j = 0; j < nf; j++) {
-        const double *col = numeric_column(in, ph_model_feature_name(m, j));
-        for (size_t r = 0; r < rows; r++)
-            x[r * nf + j] = (float)col[r];
-    }
-    return x;
-}
-
-/*
- * Contributions of fixture MODEL on input.csv: through the matrix and row by
- * row through a binding (which must agree exactly), each row summing to its
- * margin within 1e-9, and within `tolerance` of XGBoost's pred_contribs in
- * CONTRIBS (features in the model's order, then "bias"). Returns the largest
- * difference from XGBoost.
- */
-static double check_against_xgboost(const char *model, const char *contribs, double tolerance)
-{
-    ph_ctx *ctx = new_ctx();
-    ph_model *m = load_fixture_model(ctx, model);
-    ph_dataset *in = read_fixture_csv(ctx, "models/input.csv");
-    ph_dataset *want = read_fixture_csv(ctx, contribs);
-    const size_t nf = ph_model_feature_count(m), rows = ph_dataset_rows(in);
-    assert_int_equal(rows, ph_dataset_rows(want));
-    assert_true(rows >= 100);
-
-    float *x = model_matrix(m, in);
-    double *got = malloc(rows * (nf + 1) * sizeof(double));
-    double *margin = malloc(rows * sizeof(double));
-    double *one = malloc((nf + 1) * sizeof(double));
-    assert_true(got && margin && one);
-    ph_error err;
-    ph_assert_ok(ph_model_contributions_matrix(m, x, rows, got, &err), &err);
-    ph_assert_ok(ph_model_margin_matrix(m, x, rows, margin, &err), &err);
-
-    ph_model_input *bound = NULL;
-    ph_assert_ok(ph_model_bind(m, in, &bound, &err), &err);
-    double worst = 0.0, worst_sum = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        const double *row = got + r * (nf + 1);
-        ph_assert_ok(ph_model_contributions(bound, r, one, &err), &err);
-        double sum = 0.0;
-        for (size_t j = 0; j <= nf; j++) {
-            assert_near(one[j], row[j], 0.0);
-            const char *name = j < nf ? ph_model_feature_name(m, j) : "bias";
-            double e = fabs(row[j] - numeric_column(want, name)[r]);
-            worst = e > worst ? e : worst;
-            sum += row[j];
-        }
-        double e = fabs(sum - margin[r]);
-        worst_sum = e > worst_sum ? e : worst_sum;
-    }
-    printf("# %s: max |TreeSHAP - XGBoost pred_contribs| = %.3g, max |sum - margin| = %.3g "
-           "over %zu rows\n",
-           model, worst, worst_sum, rows);
-    assert_true(worst <= tolerance);
-    /* An XGBoost margin is summed in float32, as XGBoost's predictor does
-     * (model.h), while the contributions are doubles: they agree to float32
-     * rounding. LightGBM margins are doubles and agree to double rounding. */
-    double sum_tolerance = ph_model_kind_of(m) == PH_MODEL_XGBOOST ? 2e-6 : 1e-9;
-    assert_true(worst_sum <= sum_tolerance);
-
-    ph_model_input_free(bound);
-    free(x);
-    free(got);
-    free(margin);
-    free(one);
-    ph_dataset_free(in);
-    ph_dataset_free(want);
-    ph_model_free(m);
-    ph_ctx_free(ctx);
-    return worst;
-}
-
-/* v(S) of a loaded tree (the definition again, on the model's own arrays). */
-static double loaded_tree_given(const model_forest *f, const model_tree *t, uint32_t n,
-                                const float *x, unsigned known)
-{
-    if (t->left[n] < 0)
-        return t->value[n];
-    uint32_t l = (uint32_t)t->left[n], r = (uint32_t)t->right[n];
-    if (known >> t->feature[n] & 1u)
-        return loaded_tree_given(f, t, model_goes_left(f, t, n, x[t->feature[n]]) ? l : r, x,
-                                 known);
-    return (t->cover[l] * loaded_tree_given(f, t, l, x, known) +
-            t->cover[r] * loaded_tree_given(f, t, r, x, known)) /
-           t->cover[n];
-}
-
-enum { FIXTURE_MAX_FEATURES = 10 };
-
-/* The fixture models (8 features) on input.csv against the definition. */
-static void check_fixture_definition(const char *model)
-{
-    ph_ctx *ctx = new_ctx();
-    ph_model *m = load_fixture_model(ctx, model);
-    ph_dataset *in = read_fixture_csv(ctx, "models/input.csv");
-    const size_t nf = ph_model_feature_count(m), rows = ph_dataset_rows(in);
-    assert_true(nf <= FIXTURE_MAX_FEATURES);
-    float *x = model_matrix(m, in);
-    double *got = malloc(rows * (nf + 1) * sizeof(double));
-    double *v = malloc(((size_t)1 << nf) * sizeof(double));
-    assert_true(got && v);
-    ph_error err;
-    ph_assert_ok(ph_model_contributions_matrix(m, x, rows, got, &err), &err);
-    const model_forest *f = m->forest;
-    double worst = 0.0;
-    for (size_t r = 0; r < rows; r++) {
-        double want[FIXTURE_MAX_FEATURES + 1] = {0};
-        want[nf] = f->base_margin;
-        for (size_t t = 0; t < f->n_trees; t++) {
-            for (unsigned s = 0; s < 1u << nf; s++)
-                v[s] = loaded_tree_given(f, &f->trees[t], 0, x + r * nf, s);
-            want[nf] += v[0];
-            for (size_t i = 0; i < nf; i++)
-                for (unsigned s = 0; s < 1u << nf; s++) {
-                    if (s >> i & 1u)
-                        continue;
-                    int size = __builtin_popcount(s);
-                    want[i] += factorial(size) * factorial((int)nf - size - 1) /
-                               factorial((int)nf) * (v[s | 1u << i] - v[s]);
-                }
-        }
-        for (size_t j = 0; j <= nf; j++) {
-            double e = fabs(got[r * (nf + 1) + j] - want[j]);
-            worst = e > worst ? e : worst;
-        }
-    }
-    printf("# %s: max |TreeSHAP - definition| = %.3g over %zu rows\n", model, worst, rows);
-    assert_true(worst <= 1e-9);
-    free(x);
-    free(got);
-    free(v);
-    ph_dataset_free(in);
-    ph_model_free(m);
-    ph_ctx_free(ctx);
-}
-
-static void test_xgboost_small_matches_pred_contribs(void **state)
-{
-    (void)state;
-    check_against_xgboost("models/xgb_small.json", "models/xgb_small.contribs.csv", 1e-5);
-}
-
-/* num_parallel_tree 2, depth 6: deeper paths, more repeated features. */
-static void test_xgboost_forest_matches_pred_contribs(void **state)
-{
-    (void)state;
-    check_against_xgboost("models/xgb_forest.json", "models/xgb_forest.contribs.csv", 1e-5);
-}
-
-/*
- * xgb_small's trees written as LightGBM text. LightGBM weights TreeSHAP by
- * data count (leaf_count, internal_count), as its own pred_contrib does, and
- * the fixture's counts are XGBoost's hessians times 100 rounded to whole
- * numbers: the cover ratios differ in the fourth digit, so the contributions
- * agree with XGBoost's to 1e-3 (3.9e-4 seen), not 1e-5, while each is exact
- * for the model's own covers.
- */
-static void test_lightgbm_from_xgboost_matches_pred_contribs(void **state)
-{
-    (void)state;
-    check_against_xgboost("models/lgb_from_xgb.txt", "models/xgb_small.contribs.csv", 1e-3);
-}
-
-/* Every fixture, on every row, against the Shapley values by definition
- * (256 subsets of the 8 features); lgb_small has missing types Zero and
- * None and a single-leaf tree. */
-static void test_fixtures_match_definition(void **state)
-{
-    (void)state;
-    check_fixture_definition("models/xgb_small.json");
-    check_fixture_definition("models/xgb_forest.json");
-    check_fixture_definition("models/lgb_from_xgb.txt");
-    check_fixture_definition("models/lgb_small.txt");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1102,10 +858,6 @@ int main(void)
         cmocka_unit_test(test_reasons_rank_positive_contributions),
         cmocka_unit_test(test_contributions_matrix_errors),
         cmocka_unit_test(test_too_deep_tree_is_refused),
-        cmocka_unit_test(test_xgboost_small_matches_pred_contribs),
-        cmocka_unit_test(test_xgboost_forest_matches_pred_contribs),
-        cmocka_unit_test(test_lightgbm_from_xgboost_matches_pred_contribs),
-        cmocka_unit_test(test_fixtures_match_definition),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,9 @@
  * Explanations are additive contributions per feature:
  *   - tree models: exact TreeSHAP values in log-odds, weighted by node cover
  *     as XGBoost's pred_contribs; the last entry is the bias (the expected
- *     margin), and the entries sum to the margin;
+ *     margin), and the entries sum (in double) to the leaves summed in
+ *     double: for LightGBM that is the margin, for XGBoost the margin before
+ *     its float32 rounding (see ph_model_margin_matrix), within ~1e-6;
  *   - scorecards: the points each characteristic scored; the last entry is
  *     the initial score; the entries sum to the score.
  * Reason codes (ph_model_reasons) rank the ADVERSE contributions: for trees
@@ -107,8 +109,11 @@ PH_EXTERN void ph_model_input_free(ph_model_input *in);
 
 /*
  * Score rows [first, first + count): pd[i] the probability of bad; points[i]
- * (may be NULL) the score for a scorecard, NaN for other models. Errors name
- * the row's line (a value no scorecard attribute covers).
+ * (may be NULL) the score for a scorecard, NaN for other models. Errors:
+ * PH_EMISUSE for NULL arguments or rows outside the dataset; PH_EINVAL
+ * naming the row's line for a value no scorecard attribute covers (pd and
+ * points untouched); PH_ENOMEM (a tree model scores 4096 rows at a time, so
+ * rows before the failing block may have been written).
  */
 PH_EXTERN ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count,
                                      double *pd, double *points, ph_error *err);
@@ -143,20 +148,31 @@ PH_EXTERN ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_
 /*
  * Tree models only: score `rows` rows of a row-major float32 matrix whose
  * columns are the model's features in the model's order (NaN = missing),
- * writing the probability of bad. This is the batch scorer the benchmark
- * measures; ph_model_predict uses it.
+ * writing the probability of bad: 1 / (1 + exp(-margin)) of the margin
+ * ph_model_margin_matrix gives. This is the batch scorer the benchmark
+ * measures; ph_model_predict uses it. Errors as ph_model_margin_matrix's.
  */
 PH_EXTERN ph_status ph_model_predict_matrix(const ph_model *model, const float *x, size_t rows,
                                             double *pd, ph_error *err);
 
-/* Tree models only: margins (log-odds, base score included). */
+/*
+ * Tree models only: margins (log-odds, base score included) of `rows` rows
+ * of a matrix laid out as for ph_model_predict_matrix. Each model sums as
+ * its own library's predictor does, so margins equal that library's to the
+ * bit: XGBoost in float32, starting from the base score turned into a
+ * margin as -logf(1/p - 1) and adding each leaf as a float; LightGBM in
+ * double. PH_EMISUSE for a scorecard model or a NULL x / margin when rows
+ * > 0; PH_ENOMEM (nothing written).
+ */
 PH_EXTERN ph_status ph_model_margin_matrix(const ph_model *model, const float *x, size_t rows,
                                            double *margin, ph_error *err);
 
 /*
  * Tree models only: TreeSHAP contributions for `rows` rows; out is row-major
  * with feature_count + 1 columns, the last the bias, as XGBoost's
- * pred_contribs.
+ * pred_contribs (computed in double). PH_EMISUSE for a scorecard model or a
+ * NULL x / out when rows > 0; PH_ERANGE for a tree deeper than TreeSHAP's
+ * 1024 levels; PH_ENOMEM. Nothing is written on error.
  */
 PH_EXTERN ph_status ph_model_contributions_matrix(const ph_model *model, const float *x,
                                                   size_t rows, double *out, ph_error *err);

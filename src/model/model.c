@@ -313,6 +313,27 @@ static ph_status predict_forest(const ph_model_input *in, size_t first, size_t c
     return st;
 }
 
+/* Every row's points first, the outputs only once all rows scored: a row no
+ * attribute covers (an error) leaves pd and points as they were. */
+static ph_status predict_scorecard(const ph_model_input *in, size_t first, size_t count,
+                                   double *pd, double *points, ph_error *err)
+{
+    const ph_model *m = in->model;
+    double *score = ph_malloc(m->ctx, (count ? count : 1) * sizeof(double));
+    if (!score)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
+    ph_status st = PH_OK;
+    for (size_t r = 0; st == PH_OK && r < count; r++)
+        st = model_scorecard_row(in, first + r, &score[r], NULL, NULL, err);
+    for (size_t r = 0; st == PH_OK && r < count; r++) {
+        pd[r] = ph_scorecard_pd(m->scorecard, score[r]);
+        if (points)
+            points[r] = score[r];
+    }
+    ph_free(m->ctx, score);
+    return st;
+}
+
 ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count, double *pd,
                            double *points, ph_error *err)
 {
@@ -322,16 +343,7 @@ ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "rows out of the dataset's range");
     if (in->model->forest)
         return predict_forest(in, first, count, pd, points, err);
-    for (size_t r = 0; r < count; r++) {
-        double score;
-        ph_status st = model_scorecard_row(in, first + r, &score, NULL, NULL, err);
-        if (st != PH_OK)
-            return st;
-        pd[r] = ph_scorecard_pd(in->model->scorecard, score);
-        if (points)
-            points[r] = score;
-    }
-    return PH_OK;
+    return predict_scorecard(in, first, count, pd, points, err);
 }
 
 static ph_status need_forest(const ph_model *m, const char *what, ph_error *err)

@@ -8,6 +8,9 @@
 
 #include "ph_test.h"
 
+/* A context with the default options (free with ph_ctx_free). */
+ph_ctx *sct_ctx(void);
+
 /* Append a characteristic (its pointer is valid until the next append). */
 ph_sc_characteristic *sct_characteristic(ph_scorecard *sc, const char *name, const char *field,
                                          int categorical, const char *reason_code,
@@ -43,5 +46,9 @@ char *sct_pmml(const ph_scorecard *sc, size_t *len);
 
 /* Fail unless a and b are equal in every field. */
 void sct_assert_equal(const ph_scorecard *a, const ph_scorecard *b);
+
+/* An allocator that fails (returns NULL) once *left allocations have been
+ * made; each success counts *left down. Frees with free(). */
+ph_allocator sct_failing_allocator(size_t *left);
 
 #endif

@@ -1,22 +1,12 @@
-/*
- * Helpers shared by the tree-model tests (test_model_xgboost.c,
- * test_model_lightgbm.c): load a committed model and its expected values,
- * score the committed input through the public API, measure the largest
- * difference. Header-only, static functions: each test program is one file.
- */
-#ifndef PH_MODEL_FIXTURE_H
-#define PH_MODEL_FIXTURE_H
-
-#include "ph_test.h"
-
-#include "model/model_internal.h"
+/* Tree-model test helpers; see ph_model_test.h. */
+#include "ph_model_test.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static ph_model *fixture_model(const ph_ctx *ctx, const char *name)
+ph_model *fixture_model(const ph_ctx *ctx, const char *name)
 {
     char *path = ph_test_fixture(name);
     ph_model *m = NULL;
@@ -26,7 +16,7 @@ static ph_model *fixture_model(const ph_ctx *ctx, const char *name)
     return m;
 }
 
-static ph_dataset *fixture_csv(const ph_ctx *ctx, const char *name)
+ph_dataset *fixture_csv(const ph_ctx *ctx, const char *name)
 {
     char *path = ph_test_fixture(name);
     ph_dataset *ds = NULL;
@@ -36,10 +26,11 @@ static ph_dataset *fixture_csv(const ph_ctx *ctx, const char *name)
     return ds;
 }
 
-static const double *fixture_column(const ph_dataset *ds, const char *name)
+const double *fixture_column(const ph_dataset *ds, const char *name)
 {
     int c = ph_dataset_column_index(ds, name);
-    assert_true(c >= 0);
+    if (c < 0)
+        fail_msg("column %s is missing from %s", name, ph_dataset_source(ds));
     const double *v = ph_dataset_numeric(ds, (size_t)c);
     assert_non_null(v);
     return v;
@@ -47,7 +38,7 @@ static const double *fixture_column(const ph_dataset *ds, const char *name)
 
 /* The dataset's rows as a row-major float32 matrix in the model's feature
  * order (what ph_model_margin_matrix takes). Free with free(). */
-static float *fixture_matrix(const ph_model *m, const ph_dataset *ds)
+float *fixture_matrix(const ph_model *m, const ph_dataset *ds)
 {
     size_t nf = ph_model_feature_count(m), rows = ph_dataset_rows(ds);
     float *x = malloc(rows * nf * sizeof(float) + 1);
@@ -60,7 +51,7 @@ static float *fixture_matrix(const ph_model *m, const ph_dataset *ds)
     return x;
 }
 
-static double max_abs_diff(const double *a, const double *b, size_t n)
+double max_abs_diff(const double *a, const double *b, size_t n)
 {
     double worst = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -76,8 +67,8 @@ static double max_abs_diff(const double *a, const double *b, size_t n)
  * and through ph_model_margin_matrix; compare with EXPECTED (columns margin
  * and probability); print the largest differences; return them.
  */
-static void fixture_check(const char *name, const char *expected, double tolerance,
-                          double *prob_error, double *margin_error)
+void fixture_check(const char *name, const char *expected, double tolerance,
+                   double *prob_error, double *margin_error)
 {
     ph_ctx *ctx = NULL;
     ph_error err;
@@ -126,7 +117,7 @@ static void fixture_check(const char *name, const char *expected, double toleran
 }
 
 /* Read a whole fixture into a NUL-terminated malloc'd buffer. */
-static char *fixture_text(const char *name, size_t *len)
+char *fixture_text(const char *name, size_t *len)
 {
     char *path = ph_test_fixture(name);
     FILE *f = fopen(path, "rb");
@@ -146,7 +137,7 @@ static char *fixture_text(const char *name, size_t *len)
 }
 
 /* `text` with the first occurrence of `from` replaced by `to` (must occur). */
-static char *replaced(const char *text, const char *from, const char *to)
+char *replaced(const char *text, const char *from, const char *to)
 {
     const char *at = strstr(text, from);
     if (!at)
@@ -160,13 +151,13 @@ static char *replaced(const char *text, const char *from, const char *to)
     return out;
 }
 
-/* The plain definition: walk each tree with model_goes_left, summing in
- * float32 or double as the forest says. */
-static double plain_margin(const ph_model *m, const float *row)
+/* Walk each tree of m on row with model_goes_left; the leaves summed in
+ * double and in float32. */
+static void plain_sums(const ph_model *m, const float *row, double *sum_double, float *sum_float)
 {
     const model_forest *f = m->forest;
     double sum = f->base_margin;
-    float sum_float = (float)f->base_margin;
+    float sumf = (float)f->base_margin;
     for (size_t i = 0; i < f->n_trees; i++) {
         const model_tree *t = &f->trees[i];
         uint32_t n = 0;
@@ -174,13 +165,30 @@ static double plain_margin(const ph_model *m, const float *row)
             n = (uint32_t)(model_goes_left(f, t, n, row[t->feature[n]]) ? t->left[n]
                                                                         : t->right[n]);
         sum += t->value[n];
-        sum_float += (float)t->value[n];
+        sumf += (float)t->value[n];
     }
-    return f->sum_float ? (double)sum_float : sum;
+    *sum_double = sum;
+    *sum_float = sumf;
+}
+
+double plain_margin(const ph_model *m, const float *row)
+{
+    double sum;
+    float sumf;
+    plain_sums(m, row, &sum, &sumf);
+    return m->forest->sum_float ? (double)sumf : sum;
+}
+
+double plain_margin_double(const ph_model *m, const float *row)
+{
+    double sum;
+    float sumf;
+    plain_sums(m, row, &sum, &sumf);
+    return sum;
 }
 
 /* Rows mixing thresholds, their float neighbours, NaN and random values. */
-static void adversarial_rows(const ph_model *m, float *x, size_t rows, uint64_t seed)
+void adversarial_rows(const ph_model *m, float *x, size_t rows, uint64_t seed)
 {
     const model_forest *f = m->forest;
     size_t nf = ph_model_feature_count(m);
@@ -202,7 +210,7 @@ static void adversarial_rows(const ph_model *m, float *x, size_t rows, uint64_t 
 }
 
 /* The fast scorer equals the plain walk on adversarial rows of model NAME. */
-static void check_fast_equals_plain(const char *name)
+void check_fast_equals_plain(const char *name)
 {
     ph_ctx *ctx = NULL;
     ph_error err;
@@ -225,4 +233,43 @@ static void check_fast_equals_plain(const char *name)
     ph_ctx_free(ctx);
 }
 
-#endif
+ph_ctx *fixture_ctx(void)
+{
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
+    return ctx;
+}
+
+ph_status fixture_load_text(const ph_ctx *ctx, const char *text, const char *source, ph_model **m,
+                            ph_error *err)
+{
+    return ph_model_load_memory(ctx, text, strlen(text), source, m, err);
+}
+
+void fixture_refused(const char *text, const char *source, const char *from, const char *to,
+                     ph_status code, const char *message)
+{
+    ph_ctx *ctx = fixture_ctx();
+    char *changed = replaced(text, from, to);
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_error(fixture_load_text(ctx, changed, source, &m, &err), code, &err, message);
+    assert_null(m);
+    free(changed);
+    ph_ctx_free(ctx);
+}
+
+void fixture_assert_near_(double got, double want, double tol, const char *file, int line)
+{
+    if (!(fabs(got - want) <= tol))
+        fail_msg("%s:%d: %.17g is not within %g of %.17g", file, line, got, tol, want);
+}
+
+double factorial(int k)
+{
+    double r = 1.0;
+    for (int i = 2; i <= k; i++)
+        r *= i;
+    return r;
+}
