@@ -26,5 +26,6 @@
 #include "puhui/scorecard.h"
 #include "puhui/store.h"
 #include "puhui/uscc.h"
+#include "puhui/value.h"
 
 #endif
