@@ -35,7 +35,8 @@ typedef enum expr_op {
     OP_JUMP_TRUE,    /* or: when the top is true, keep it and jump to arg */
     OP_JUMP_UNLESS,  /* if: pop; unless it was true, jump to arg */
     OP_JUMP,         /* jump to arg */
-    OP_IN,           /* x, n items -> bool; n in `count` */
+    OP_IN,           /* x, n items -> bool; n in `count`; with kind 1 the
+                        items are consts[arg .. arg + n), not on the stack */
     OP_BETWEEN,      /* x, lo, hi -> bool */
     OP_MIN,          /* n values -> the least; n in `count` */
     OP_MAX,

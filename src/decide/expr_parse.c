@@ -471,7 +471,6 @@ static int parse_unary(parser *p)
 static int parse_binary_decimal(parser *p, int (*operand)(parser *), token_type t1, expr_op op1,
                                 token_type t2, expr_op op2, const char *n1, const char *n2)
 {
-    size_t start = p->tok.start;
     int kind = operand(p);
     while (kind >= 0 && (p->tok.type == t1 || p->tok.type == t2)) {
         int first = p->tok.type == t1;
@@ -485,7 +484,6 @@ static int parse_binary_decimal(parser *p, int (*operand)(parser *), token_type 
             return -1;
         kind = PH_VALUE_DECIMAL;
     }
-    (void)start;
     return kind;
 }
 
