@@ -10,6 +10,7 @@
 #include "puhui/csv.h"
 #include "puhui/dataset.h"
 #include "puhui/date.h"
+#include "puhui/expr.h"
 #include "puhui/feed.h"
 #include "puhui/features.h"
 #include "puhui/governance.h"
@@ -26,5 +27,6 @@
 #include "puhui/scorecard.h"
 #include "puhui/store.h"
 #include "puhui/uscc.h"
+#include "puhui/value.h"
 
 #endif
