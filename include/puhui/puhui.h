@@ -10,6 +10,7 @@
 #include "puhui/csv.h"
 #include "puhui/dataset.h"
 #include "puhui/date.h"
+#include "puhui/dtable.h"
 #include "puhui/expr.h"
 #include "puhui/feed.h"
 #include "puhui/features.h"
