@@ -144,6 +144,50 @@ static void test_context_bad_options(void **state)
     ph_assert_error(ph_ctx_new(NULL, NULL, &err), PH_EMISUSE, &err, "out is NULL");
 }
 
+/* ph_read_file: the whole file, an empty one, and the errors naming the path. */
+static void test_read_file(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
+    char *dir = ph_test_tmpdir("read_file");
+    char *path = ph_test_path(dir, "doc.txt");
+    /* Larger than the first 64 KiB buffer, so the buffer grows. */
+    size_t n = 70000;
+    char *text = malloc(n + 1);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 26);
+    text[n] = '\0';
+    ph_test_write_file(path, text);
+    char *data = NULL;
+    size_t len = 0;
+    ph_assert_ok(ph_read_file(ctx, path, "policy", &data, &len, &err), &err);
+    assert_int_equal(len, n);
+    assert_memory_equal(data, text, n);
+    ph_free(ctx, data);
+
+    ph_test_write_file(path, "");
+    ph_assert_ok(ph_read_file(ctx, path, NULL, &data, &len, &err), &err);
+    assert_int_equal(len, 0);
+    ph_free(ctx, data);
+
+    char *absent = ph_test_path(dir, "absent.txt");
+    data = NULL;
+    ph_assert_error(ph_read_file(ctx, absent, "policy", &data, &len, &err), PH_EIO, &err,
+                    "absent.txt': cannot open the policy: No such file or directory");
+    assert_null(data);
+    ph_assert_error(ph_read_file(ctx, NULL, NULL, &data, &len, &err), PH_EMISUSE, &err,
+                    "NULL argument");
+    free(absent);
+    free(text);
+    free(path);
+    ph_test_rmtree(dir);
+    free(dir);
+    ph_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_context_allocator_and_log),
         cmocka_unit_test(test_context_bad_options),
+        cmocka_unit_test(test_read_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

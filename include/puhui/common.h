@@ -151,6 +151,16 @@ PH_EXTERN void *ph_realloc(const ph_ctx *ctx, void *ptr, size_t size);
 PH_EXTERN void ph_free(const ph_ctx *ctx, void *ptr);
 PH_EXTERN char *ph_strdup(const ph_ctx *ctx, const char *s);
 
+/*
+ * Read the whole file at `path` into a buffer allocated with `ctx` (free it
+ * with ph_free); *len gets its size (the buffer is not NUL-terminated).
+ * `what` names the file in errors ("model file"; NULL: "file"). Errors:
+ * PH_EIO naming the path and the system's reason, PH_ENOMEM. Outputs are
+ * written only on success.
+ */
+PH_EXTERN ph_status ph_read_file(const ph_ctx *ctx, const char *path, const char *what,
+                                 char **data, size_t *len, ph_error *err);
+
 PH_EXTERN void ph_log(const ph_ctx *ctx, ph_log_level level, const char *fmt, ...)
     PH_PRINTF(3, 4);
 PH_EXTERN int ph_log_enabled(const ph_ctx *ctx, ph_log_level level);

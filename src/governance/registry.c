@@ -3,7 +3,6 @@
  * as a draft, the approval state machine with its append-only events, and
  * loading an approved model for decisions after re-checking its checksum.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,47 +94,6 @@ static ph_status check_name(const char *name, ph_error *err)
     return PH_OK;
 }
 
-/* Read a whole file with ctx. */
-static ph_status read_file(const ph_ctx *ctx, const char *path, char **data, size_t *len,
-                           ph_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return ph_error_set(err, PH_EIO, "path", path, "cannot open the file: %s",
-                            strerror(errno));
-    char *buf = NULL;
-    size_t used = 0, cap = 0;
-    ph_status st = PH_OK;
-    for (;;) {
-        if (used == cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            char *grown = ncap > cap ? ph_realloc(ctx, buf, ncap) : NULL;
-            if (grown == NULL) {
-                st = ph_error_set(err, PH_ENOMEM, "path", path, "out of memory reading the file");
-                break;
-            }
-            buf = grown;
-            cap = ncap;
-        }
-        size_t got = fread(buf + used, 1, cap - used, f);
-        used += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = ph_error_set(err, PH_EIO, "path", path, "cannot read the file: %s",
-                                  strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (st != PH_OK) {
-        ph_free(ctx, buf);
-        return st;
-    }
-    *data = buf;
-    *len = used;
-    return PH_OK;
-}
-
 /* The last path component: the registry records where a model came from
  * without the registering machine's directories. */
 static const char *base_name(const char *path)
@@ -179,7 +137,7 @@ static ph_status training_json(const ph_ctx *ctx, const ph_registry_spec *spec, 
     json_t *checksum = json_null();
     char *data = NULL;
     size_t len = 0;
-    if (read_file(ctx, ph_dataset_source(ds), &data, &len, NULL) == PH_OK) {
+    if (ph_read_file(ctx, ph_dataset_source(ds), "training data", &data, &len, NULL) == PH_OK) {
         char hex[PH_REGISTRY_CHECKSUM_HEX];
         ph_registry_checksum(data, len, hex);
         json_decref(checksum);
@@ -314,7 +272,7 @@ static ph_status insert_row(ph_store *store, const new_row *row, int64_t version
 static ph_status gather(const ph_ctx *ctx, const ph_registry_spec *spec, new_row *row,
                         ph_error *err)
 {
-    ph_status st = read_file(ctx, spec->path, &row->data, &row->len, err);
+    ph_status st = ph_read_file(ctx, spec->path, NULL, &row->data, &row->len, err);
     ph_model *model = NULL;
     if (st == PH_OK)
         st = ph_model_load_memory(ctx, row->data, row->len, spec->path, &model, err);

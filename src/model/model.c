@@ -4,7 +4,6 @@
  */
 #include "puhui/model.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,34 +151,9 @@ ph_status ph_model_load_file(const ph_ctx *ctx, const char *path, ph_model **out
 {
     if (!ctx || !path || !out)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_load_file: NULL argument");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ph_error_set(err, PH_EIO, NULL, path, "cannot open the model file: %s",
-                            strerror(errno));
     char *data = NULL;
-    size_t len = 0, cap = 0;
-    ph_status st = PH_OK;
-    for (;;) {
-        if (len + 65536 > cap) {
-            size_t ncap = cap ? cap * 2 : 1 << 20;
-            char *nd = ph_realloc(ctx, data, ncap);
-            if (!nd) {
-                st = ph_error_set(err, PH_ENOMEM, NULL, path, "out of memory reading the model");
-                break;
-            }
-            data = nd;
-            cap = ncap;
-        }
-        size_t got = fread(data + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = ph_error_set(err, PH_EIO, NULL, path, "cannot read the model file: %s",
-                                  strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
+    size_t len = 0;
+    ph_status st = ph_read_file(ctx, path, "model file", &data, &len, err);
     if (st == PH_OK)
         st = ph_model_load_memory(ctx, data, len, path, out, err);
     ph_free(ctx, data);
