@@ -6,6 +6,7 @@
  * with a message naming the file and the JSON path.
  */
 #include "ph_model_test.h"
+#include "ph_scorecard_test.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -384,6 +385,65 @@ static void test_not_a_model(void **state)
     ph_ctx_free(ctx);
 }
 
+/* Out of memory while scoring leaves the caller's outputs untouched, also
+ * past the first block of rows: the scratch is allocated before the first
+ * row is scored. */
+static void test_predict_out_of_memory_writes_nothing(void **state)
+{
+    (void)state;
+    size_t left = SIZE_MAX;
+    ph_allocator failing = sct_failing_allocator(&left);
+    ph_ctx_options options = {.allocator = &failing};
+    ph_ctx *ctx;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(&options, &ctx, &err), &err);
+    ph_model *m = fixture_model(ctx, "models/xgb_small.json");
+    ph_dataset *fixture = fixture_csv(ctx, "models/input.csv");
+    /* 10,000 rows (more than two blocks), the fixture's rows over and over. */
+    const size_t rows = 10000, have = ph_dataset_rows(fixture);
+    ph_dataset *ds;
+    ph_assert_ok(ph_dataset_new(ctx, rows, &ds, &err), &err);
+    double *column = malloc(rows * sizeof(double));
+    assert_non_null(column);
+    for (size_t j = 0; j < ph_model_feature_count(m); j++) {
+        const char *name = ph_model_feature_name(m, j);
+        const double *values = fixture_column(fixture, name);
+        for (size_t r = 0; r < rows; r++)
+            column[r] = values[r % have];
+        ph_assert_ok(ph_dataset_add_numeric(ds, name, column, &err), &err);
+    }
+    free(column);
+    ph_model_input *in;
+    ph_assert_ok(ph_model_bind(m, ds, &in, &err), &err);
+    double *pd = malloc(rows * sizeof(double));
+    double *points = malloc(rows * sizeof(double));
+    assert_true(pd && points);
+    size_t failures = 0;
+    for (size_t fail_at = 0; fail_at < 8; fail_at++) {
+        for (size_t r = 0; r < rows; r++)
+            pd[r] = points[r] = -1.0;
+        left = fail_at;
+        ph_status st = ph_model_predict(in, 0, rows, pd, points, &err);
+        if (st == PH_OK)
+            continue; /* enough allocations: scored in full */
+        failures++;
+        ph_assert_error(st, PH_ENOMEM, &err, "out of memory scoring");
+        for (size_t r = 0; r < rows; r++)
+            assert_true(pd[r] == -1.0 && points[r] == -1.0);
+    }
+    assert_true(failures >= 1);
+    left = SIZE_MAX;
+    ph_assert_ok(ph_model_predict(in, 0, rows, pd, points, &err), &err);
+    assert_true(pd[rows - 1] > 0.0 && pd[rows - 1] < 1.0 && isnan(points[rows - 1]));
+    free(pd);
+    free(points);
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_dataset_free(fixture);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_categorical_split),
         cmocka_unit_test(test_learner_errors),
         cmocka_unit_test(test_not_a_model),
+        cmocka_unit_test(test_predict_out_of_memory_writes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,9 +111,9 @@ PH_EXTERN void ph_model_input_free(ph_model_input *in);
  * Score rows [first, first + count): pd[i] the probability of bad; points[i]
  * (may be NULL) the score for a scorecard, NaN for other models. Errors:
  * PH_EMISUSE for NULL arguments or rows outside the dataset; PH_EINVAL
- * naming the row's line for a value no scorecard attribute covers (pd and
- * points untouched); PH_ENOMEM (a tree model scores 4096 rows at a time, so
- * rows before the failing block may have been written).
+ * naming the row's line for a value no scorecard attribute covers;
+ * PH_ENOMEM. On any error pd and points are left untouched (a tree model
+ * allocates its scratch before it scores the first row).
  */
 PH_EXTERN ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count,
                                      double *pd, double *points, ph_error *err);

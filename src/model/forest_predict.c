@@ -355,23 +355,28 @@ static void score_block(const model_forest *f, const fp_forest *c, const float *
     }
 }
 
-ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, double *margin,
-                              ph_error *err)
+/* The workspace: the keys of one block of rows (padding nodes read column 0,
+ * so there is always one key column), then the block's sums. */
+static size_t keys_bytes(const fp_forest *c)
+{
+    size_t bytes = (c->n_used + 1) * 2 * FP_BLOCK * sizeof(uint32_t);
+    return (bytes + sizeof(double) - 1) / sizeof(double) * sizeof(double); /* align the sums */
+}
+
+size_t model_forest_workspace_size(const ph_model *m)
+{
+    const fp_forest *c = m->forest->compiled;
+    return c ? keys_bytes(c) + sizeof(fp_sums) : 0;
+}
+
+void model_forest_margin_ws(const ph_model *m, const float *x, size_t rows, double *margin,
+                            void *workspace)
 {
     const model_forest *f = m->forest;
     const fp_forest *c = f->compiled;
     size_t nf = m->n_features;
-    if (!c)
-        return ph_error_set(err, PH_EMISUSE, "model", m->source,
-                            "the forest was not compiled (model_forest_compile)");
-    /* Padding nodes read column 0: there is always one. */
-    uint32_t *keys = ph_malloc(m->ctx, (c->n_used + 1) * 2 * FP_BLOCK * sizeof(uint32_t));
-    fp_sums *sums = ph_malloc(m->ctx, sizeof(fp_sums));
-    if (!keys || !sums) {
-        ph_free(m->ctx, keys);
-        ph_free(m->ctx, sums);
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
-    }
+    uint32_t *keys = workspace;
+    fp_sums *sums = (fp_sums *)(void *)((char *)workspace + keys_bytes(c));
     for (size_t first = 0; first < rows; first += FP_BLOCK) {
         size_t n = rows - first < FP_BLOCK ? rows - first : FP_BLOCK;
         const float *block = x + first * nf;
@@ -380,7 +385,18 @@ ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, do
         for (size_t r = 0; r < n; r++)
             margin[first + r] = f->sum_float ? (double)sums->f[r] : sums->d[r];
     }
-    ph_free(m->ctx, keys);
-    ph_free(m->ctx, sums);
+}
+
+ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, double *margin,
+                              ph_error *err)
+{
+    if (!m->forest->compiled)
+        return ph_error_set(err, PH_EMISUSE, "model", m->source,
+                            "the forest was not compiled (model_forest_compile)");
+    void *workspace = ph_malloc(m->ctx, model_forest_workspace_size(m));
+    if (!workspace)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
+    model_forest_margin_ws(m, x, rows, margin, workspace);
+    ph_free(m->ctx, workspace);
     return PH_OK;
 }

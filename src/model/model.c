@@ -267,24 +267,36 @@ static double logistic(double margin) { return 1.0 / (1.0 + exp(-margin)); }
 
 enum { GATHER_ROWS = 4096 };
 
+/* Every allocation happens before the first row is scored, so a failure
+ * leaves pd and points untouched. */
 static ph_status predict_forest(const ph_model_input *in, size_t first, size_t count,
                                 double *pd, double *points, ph_error *err)
 {
     const ph_model *m = in->model;
     size_t nf = m->n_features ? m->n_features : 1;
+    size_t ws_size = model_forest_workspace_size(m);
+    if (ws_size == 0)
+        return ph_error_set(err, PH_EMISUSE, "model", m->source, "the forest was not compiled");
     float *x = ph_malloc(m->ctx, GATHER_ROWS * nf * sizeof(float));
-    if (!x)
+    void *ws = ph_malloc(m->ctx, ws_size);
+    if (!x || !ws) {
+        ph_free(m->ctx, x);
+        ph_free(m->ctx, ws);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
-    ph_status st = PH_OK;
-    for (size_t done = 0; st == PH_OK && done < count; done += GATHER_ROWS) {
+    }
+    for (size_t done = 0; done < count; done += GATHER_ROWS) {
         size_t n = count - done < GATHER_ROWS ? count - done : GATHER_ROWS;
         gather_floats(in, first + done, n, x);
-        st = ph_model_predict_matrix(m, x, n, pd + done, err);
-        for (size_t r = 0; points && r < n; r++)
-            points[done + r] = NAN;
+        model_forest_margin_ws(m, x, n, pd + done, ws);
+        for (size_t r = 0; r < n; r++) {
+            pd[done + r] = logistic(pd[done + r]);
+            if (points)
+                points[done + r] = NAN;
+        }
     }
     ph_free(m->ctx, x);
-    return st;
+    ph_free(m->ctx, ws);
+    return PH_OK;
 }
 
 /* Every row's points first, the outputs only once all rows scored: a row no

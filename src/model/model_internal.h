@@ -107,6 +107,12 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err);
 void model_forest_compiled_free(const ph_ctx *ctx, void *compiled);
 ph_status model_forest_margin(const ph_model *m, const float *x, size_t rows, double *margin,
                               ph_error *err);
+/* The same without allocating, for callers that must not fail half-way:
+ * `workspace` holds model_forest_workspace_size(m) bytes (0 when the forest
+ * is not compiled: use model_forest_margin then). */
+size_t model_forest_workspace_size(const ph_model *m);
+void model_forest_margin_ws(const ph_model *m, const float *x, size_t rows, double *margin,
+                            void *workspace);
 
 /* TreeSHAP (src/model/treeshap.c): one row of n_features floats into
  * out[n_features + 1]. `scratch` is from model_treeshap_scratch_size, sized
