@@ -366,6 +366,65 @@ static void test_eval_errors(void **state)
                     "ph_policy_eval: NULL argument");
 }
 
+/* The trace as JSON, read back from a temporary file. */
+static char *trace_text(const ph_policy *p, const ph_policy_run *run)
+{
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    ph_error err;
+    ph_assert_ok(ph_policy_trace_write_json(p, run, tmp, &err), &err);
+    long n = ftell(tmp);
+    rewind(tmp);
+    char *text = calloc(1, (size_t)n + 1);
+    assert_int_equal(fread(text, 1, (size_t)n, tmp), (size_t)n);
+    fclose(tmp);
+    return text;
+}
+
+static void test_trace_json(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_assert_error(ph_policy_trace_write_json(f->policy, f->run, stdout, &err), PH_EMISUSE,
+                    &err, "after a successful ph_policy_eval");
+    set(f, "tax_grade", ph_value_text("D"));
+    set(f, "lpr", ph_value_decimal(dec("0.5%")));
+    eval(f);
+    char *text = trace_text(f->policy, f->run);
+    const char *expected_parts[] = {
+        "{\"policy\":{\"lender\":\"91370000MA3C5EXAMPLE (illustrative city commercial bank)\","
+        "\"name\":\"inclusive working-capital loan\",\"version\":3},\"approved\":false,"
+        "\"limit\":\"388888.85\",\"rate\":\"0.02\",\"reasons\":[{\"code\":\"TAX_GRADE_D\","
+        "\"kind\":\"knockout\",\"step\":1,\"table\":\"knockouts\",\"rule\":3,"
+        "\"read\":{\"tax_grade\":\"D\"}}],\"values\":{\"product_min_amount\":\"50000\",",
+        "\"business_status\":\"存续\",",
+        "\"court_enforcement\":false,",
+        "\"limit\":\"388888.857\",",
+        "\"steps\":[{\"kind\":\"knockout\",\"name\":\"knockouts\",\"matched\":[3]},"
+        "{\"kind\":\"formula\",\"name\":\"amount_in_range\",\"value\":true},",
+        "{\"kind\":\"table\",\"name\":\"risk_grade\",\"matched\":[2],"
+        "\"outputs\":{\"grade\":\"B\"}},",
+        "{\"kind\":\"formula\",\"name\":\"rate\",\"value\":\"0.02\"}]}\n",
+    };
+    for (size_t i = 0; i < sizeof(expected_parts) / sizeof(expected_parts[0]); i++)
+        if (strstr(text, expected_parts[i]) == NULL)
+            fail_msg("trace lacks\n  %s\ngot\n  %s", expected_parts[i], text);
+    assert_memory_equal(text, expected_parts[0], strlen(expected_parts[0]));
+    free(text);
+}
+
+static void test_trace_own_reasons(void **state)
+{
+    fixture *f = *state;
+    set(f, "avg_inflow_12m", ph_value_null());
+    eval(f);
+    char *text = trace_text(f->policy, f->run);
+    if (strstr(text, "\"approved\":false,\"limit\":null,\"rate\":\"0.052\","
+                     "\"reasons\":[{\"code\":\"LIMIT_MISSING\"}],") == NULL)
+        fail_msg("got %s", text);
+    free(text);
+}
+
 /* ---- load errors ------------------------------------------------------------------- */
 
 /* A small policy: {TABLES} {FORMULAS} {FLOW} substituted; ' stands for ". */
@@ -535,6 +594,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_green_and_guarantee, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trace_json, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_trace_own_reasons, setup, teardown),
         cmocka_unit_test(test_small_policy_loads),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_load_errors_structure),
