@@ -427,21 +427,22 @@ static void test_trace_own_reasons(void **state)
 
 /* ---- load errors ------------------------------------------------------------------- */
 
-/* A small policy: {TABLES} {FORMULAS} {FLOW} substituted; ' stands for ". */
-static const char *const BASE =
-    "{'lender': 'L', 'name': 'N', 'version': 1%s,"
-    " 'product': {'name': 'P', 'min_amount': '1,000', 'max_amount': '5,000',"
-    "  'min_term': 1, 'max_term': 12, 'repayment': 'bullet'},"
-    " 'inputs': [{'name': 'score', 'kind': 'decimal'}, {'name': 'tax_grade', 'kind': 'text'}],"
-    " 'tables': [{'name': 'ko', 'hit_policy': 'COLLECT',"
-    "   'inputs': [{'name': 'tax_grade', 'kind': '%s'}], 'outputs': [],"
-    "   'rules': [{'when': ['%s'], 'then': []%s}]},"
-    "  {'name': 'grade', 'hit_policy': 'FIRST',"
-    "   'inputs': [{'name': 'score', 'kind': 'decimal'}],"
-    "   'outputs': [{'name': 'spread', 'kind': 'decimal'}],"
-    "   'rules': [{'when': ['>= 600'], 'then': ['1%%']}]}],"
-    " 'formulas': [{'name': 'limit', 'expr': '%s'}, {'name': 'rate', 'expr': '3%% + spread'}],"
-    " 'flow': [{'%s': 'ko'}, {'table': 'grade'}, {'formula': 'limit'}, {'formula': 'rate'}]}";
+/* A small policy with the variant's parts put in; ' stands for ", ` for \". A
+ * macro, so that snprintf checks the format. */
+#define BASE \
+    "{'lender': 'L', 'name': 'N', 'version': 1%s," \
+    " 'product': {'name': 'P', 'min_amount': '1,000', 'max_amount': '5,000'," \
+    "  'min_term': 1, 'max_term': 12, 'repayment': 'bullet'}," \
+    " 'inputs': [{'name': 'score', 'kind': 'decimal'}, {'name': 'tax_grade', 'kind': 'text'}]," \
+    " 'tables': [{'name': 'ko', 'hit_policy': 'COLLECT'," \
+    "   'inputs': [{'name': 'tax_grade', 'kind': '%s'}], 'outputs': []," \
+    "   'rules': [{'when': ['%s'], 'then': []%s}]}," \
+    "  {'name': 'grade', 'hit_policy': 'FIRST'," \
+    "   'inputs': [{'name': 'score', 'kind': 'decimal'}]," \
+    "   'outputs': [{'name': 'spread', 'kind': 'decimal'}]," \
+    "   'rules': [{'when': ['>= 600'], 'then': ['1%%']}]}]," \
+    " 'formulas': [{'name': 'limit', 'expr': '%s'}, {'name': 'rate', 'expr': '3%% + spread'}]," \
+    " 'flow': [{'%s': 'ko'}, {'table': 'grade'}, {'formula': 'limit'}, {'formula': 'rate'}]}"
 
 typedef struct variant {
     const char *extra;   /* more top-level members */
@@ -487,6 +488,94 @@ static void load_fails(const variant *v, ph_status code, const char *message)
         fail_msg("message\n  got:      %s\n  expected: %s", err.message, message);
     assert_null(p);
     ph_ctx_free(ctx);
+}
+
+/* GOOD with the first `from` replaced by `to` (both in JSON, with " as is)
+ * must fail with exactly `message`. */
+static void replaced_fails(const char *from, const char *to, ph_status code,
+                           const char *message)
+{
+    char *good = policy_text(&GOOD), *at = strstr(good, from);
+    if (at == NULL)
+        fail_msg("'%s' is not in the policy", from);
+    char *text = malloc(strlen(good) + strlen(to) + 1);
+    size_t head = (size_t)(at - good);
+    memcpy(text, good, head);
+    strcpy(text + head, to);
+    strcat(text, at + strlen(from));
+    ph_ctx *ctx = ctx_new();
+    ph_policy *p = NULL;
+    ph_error err;
+    ph_status st = ph_policy_load_text(ctx, text, strlen(text), "policy.json", &p, &err);
+    free(good);
+    free(text);
+    ph_assert_error(st, code, &err, message);
+    if (strcmp(err.message, message) != 0)
+        fail_msg("message\n  got:      %s\n  expected: %s", err.message, message);
+    assert_null(p);
+    ph_ctx_free(ctx);
+}
+
+static void test_load_errors_flow(void **state)
+{
+    (void)state;
+    replaced_fails("{\"formula\": \"limit\"}, ", "", PH_EINVAL,
+                   "policy.json: formula 'limit' is not run by the flow");
+    replaced_fails("{\"table\": \"grade\"}, ", "", PH_EINVAL,
+                   "policy.json: formula 'rate': field expression, value '3% + spread': "
+                   "unknown variable 'spread' at column 6");
+    replaced_fails("{\"knockout\": \"ko\"}, ", "", PH_EINVAL,
+                   "policy.json: table 'ko' is not run by the flow");
+    replaced_fails("{\"formula\": \"rate\"}", "{\"formula\": \"limit\"}", PH_EINVAL,
+                   "policy.json: flow step 4 (formula 'limit'): already run by flow step 3");
+    replaced_fails("{\"name\": \"rate\", \"expr\": \"3% + spread\"}",
+                   "{\"name\": \"rates\", \"expr\": \"3% + spread\"}", PH_EINVAL,
+                   "policy.json: flow step 4 (formula 'rate'): no formula of that name in "
+                   "\"formulas\"");
+    replaced_fails("{\"formula\": \"rate\"}", "{\"table\": \"nope\"}", PH_EINVAL,
+                   "policy.json: flow step 4 (table 'nope'): no table of that name in "
+                   "\"tables\"");
+    replaced_fails("{\"name\": \"spread\", \"kind\": \"decimal\"}",
+                   "{\"name\": \"score\", \"kind\": \"decimal\"}", PH_EINVAL,
+                   "policy.json: flow step 2 (table 'grade'): 'score' is defined already "
+                   "(value 6 of the environment)");
+    replaced_fails("\"name\": \"rate\", \"expr\": \"3% + spread\"",
+                   "\"name\": \"rate\", \"expr\": \"3% + spread\", \"note\": 1", PH_EINVAL,
+                   "policy.json: formula 2: unknown member 'note' (expected name, expr)");
+    replaced_fails("\"name\": \"rate\", \"expr\": \"3% + spread\"",
+                   "\"name\": \"limit\", \"expr\": \"3% + spread\"", PH_EINVAL,
+                   "policy.json: formula 'limit' is defined twice (formulas 1 and 2)");
+    replaced_fails("\"expr\": \"3% + spread\"", "\"expr\": \"spread > 1\"", PH_EINVAL,
+                   "policy.json: flow: 'rate' must be a decimal, got bool");
+    replaced_fails("\"hit_policy\": \"COLLECT\"", "\"hit_policy\": \"FIRST\"", PH_EINVAL,
+                   "policy.json: flow step 1 (knockout 'ko'): expected a COLLECT table without "
+                   "aggregation (every matching rule is a reason), got FIRST");
+    replaced_fails("{\"knockout\": \"ko\"}", "{\"knockout\": \"ko\", \"x\": 1}", PH_EINVAL,
+                   "policy.json: flow step 1: expected an object with one member, one of "
+                   "knockout, eligibility, table, formula, naming a table or formula");
+}
+
+static void test_load_errors_header(void **state)
+{
+    (void)state;
+    replaced_fails("\"repayment\": \"bullet\"", "\"repayment\": \"bullet\", \"fee\": 1",
+                   PH_EINVAL, "policy.json: product: unknown member 'fee' (expected name, "
+                   "min_amount, max_amount, min_term, max_term, repayment, guarantee_fee)");
+    replaced_fails("\"min_amount\": \"1,000\"", "\"min_amount\": \"9,000\"", PH_EINVAL,
+                   "policy.json: product: expected 0 < min_amount <= max_amount");
+    replaced_fails("\"max_term\": 12", "\"max_term\": 0", PH_EINVAL,
+                   "policy.json: product: expected 1 <= min_term <= max_term <= 600 (months), "
+                   "got 1 and 0");
+    replaced_fails("\"version\": 1", "\"version\": 0", PH_EINVAL,
+                   "policy.json: version: expected a whole number >= 1, got 0");
+    replaced_fails("{\"name\": \"tax_grade\", \"kind\": \"text\"}]",
+                   "{\"name\": \"tax_grade\", \"kind\": \"string\"}]", PH_EINVAL,
+                   "policy.json: input 2 (tax_grade): kind: expected \"decimal\", \"text\" or "
+                   "\"bool\"");
+    replaced_fails("{\"name\": \"tax_grade\", \"kind\": \"text\"}]",
+                   "{\"name\": \"score\", \"kind\": \"text\"}]", PH_EINVAL,
+                   "policy.json: input 2 (score): 'score' is defined already (value 6 of the "
+                   "environment)");
 }
 
 static void test_small_policy_loads(void **state)
@@ -599,6 +688,8 @@ int main(void)
         cmocka_unit_test(test_small_policy_loads),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_load_errors_structure),
+        cmocka_unit_test(test_load_errors_flow),
+        cmocka_unit_test(test_load_errors_header),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
