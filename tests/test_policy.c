@@ -425,6 +425,54 @@ static void test_trace_own_reasons(void **state)
     free(text);
 }
 
+/* Evaluation allocates nothing: count the context's allocations. */
+static void *count_malloc(void *user, size_t size)
+{
+    ++*(size_t *)user;
+    return malloc(size);
+}
+
+static void *count_realloc(void *user, void *ptr, size_t size)
+{
+    ++*(size_t *)user;
+    return realloc(ptr, size);
+}
+
+static void count_free(void *user, void *ptr)
+{
+    (void)user;
+    free(ptr);
+}
+
+static void test_eval_allocates_nothing(void **state)
+{
+    fixture *f = *state;
+    size_t calls = 0;
+    ph_allocator alloc = {count_malloc, count_realloc, count_free, &calls};
+    ph_ctx_options opts = {.allocator = &alloc, .log_level = PH_LOG_OFF};
+    ph_ctx *ctx = NULL;
+    ph_policy *p = NULL;
+    ph_policy_run *run = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(&opts, &ctx, &err), &err);
+    char *path = ph_test_fixture("policies/brief_bank.json");
+    ph_assert_ok(ph_policy_load_file(ctx, path, &p, &err), &err);
+    free(path);
+    ph_assert_ok(ph_policy_run_new(p, &run, &err), &err);
+    size_t before = calls;
+    assert_true(before > 0);
+    ph_policy_outcome o;
+    for (int i = 0; i < 3; i++) {
+        f->in[ph_policy_input_index(p, "fraud_flag")] = ph_value_bool(i == 1);
+        ph_assert_ok(ph_policy_eval(p, run, f->in, &o, &err), &err);
+        assert_int_equal(o.approved, i != 1);
+    }
+    assert_int_equal(calls, before);
+    ph_policy_run_free(run);
+    ph_policy_free(p);
+    ph_ctx_free(ctx);
+}
+
 /* ---- load errors ------------------------------------------------------------------- */
 
 /* A small policy with the variant's parts put in; ' stands for ", ` for \". A
@@ -683,6 +731,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_green_and_guarantee, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eval_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eval_allocates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_own_reasons, setup, teardown),
         cmocka_unit_test(test_small_policy_loads),
