@@ -1,8 +1,9 @@
 /*
- * Policy evaluation speed: the brief's bank policy (4 knock-outs, 6
+ * Policy evaluation speed: the brief's bank policy (5 knock-out rules, 6
  * eligibility rules, risk grade, spread, volatility and seasonal tables, 7
- *  formulas) evaluated on a fixed pool of synthetic applicants, about
- * two in five knocked out, ineligible or without a positive limit. Prints ns per decision on one thread.
+ * formulas) evaluated on a fixed pool of synthetic applicants, about two in
+ * five knocked out, ineligible or without a positive limit. Prints ns per
+ * decision on one thread.
  *
  *   bench_policy [DECISIONS [POLICY.json]]
  *       (default 1,000,000 decisions on tests/fixtures/policies/brief_bank.json,
