@@ -651,6 +651,36 @@ static void test_small_policy_loads(void **state)
     ph_ctx_free(ctx);
 }
 
+/* A formula failing at run time fails the evaluation with its own location. */
+static void test_eval_runtime_error(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = ctx_new();
+    variant v = GOOD;
+    v.limit = "1000 / (score - 650)";
+    char *text = policy_text(&v);
+    ph_policy *p = NULL;
+    ph_policy_run *run = NULL;
+    ph_error err;
+    ph_assert_ok(ph_policy_load_text(ctx, text, strlen(text), "policy.json", &p, &err), &err);
+    free(text);
+    ph_assert_ok(ph_policy_run_new(p, &run, &err), &err);
+    ph_value in[2] = {ph_value_decimal(D(650)), ph_value_text("A")};
+    ph_policy_outcome o = {.approved = 7};
+    ph_assert_error(ph_policy_eval(p, run, in, &o, &err), PH_EINVAL, &err,
+                    "policy.json: formula 'limit': field expression, value "
+                    "'1000 / (score - 650)': division by zero at column 6 (1000 / 0)");
+    assert_int_equal(o.approved, 7); /* untouched */
+    ph_assert_error(ph_policy_trace_write_json(p, run, stdout, &err), PH_EMISUSE, &err,
+                    "after a successful ph_policy_eval");
+    in[0] = ph_value_decimal(D(660));
+    ph_assert_ok(ph_policy_eval(p, run, in, &o, &err), &err);
+    assert_int_equal(o.limit, 10000); /* 1000 / 10 = 100 yuan */
+    ph_policy_run_free(run);
+    ph_policy_free(p);
+    ph_ctx_free(ctx);
+}
+
 static void test_load_errors(void **state)
 {
     (void)state;
@@ -735,6 +765,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_trace_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trace_own_reasons, setup, teardown),
         cmocka_unit_test(test_small_policy_loads),
+        cmocka_unit_test(test_eval_runtime_error),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_load_errors_structure),
         cmocka_unit_test(test_load_errors_flow),
