@@ -21,6 +21,7 @@
 #include "puhui/json.h"
 #include "puhui/model.h"
 #include "puhui/money.h"
+#include "puhui/policy.h"
 #include "puhui/profile.h"
 #include "puhui/rate.h"
 #include "puhui/region.h"

@@ -1,0 +1,71 @@
+/*
+ * Lender policies inside: the loaded form shared by the loader
+ * (policy_load.c), the evaluator (policy_eval.c) and the trace writer
+ * (policy_trace.c).
+ *
+ * The environment is one array of ph_value slots; slot i is the symbol i
+ * of `sym` (the expr symbol table), so formulas read the environment
+ * directly and a table step gathers its inputs through precomputed slots.
+ */
+#ifndef PH_DECIDE_POLICY_INTERNAL_H
+#define PH_DECIDE_POLICY_INTERNAL_H
+
+#include "puhui/expr.h"
+#include "puhui/policy.h"
+
+#include <stddef.h>
+
+/* The product constants come first in the environment, in this order. */
+enum { POL_N_CONSTANTS = 5 };
+
+typedef struct pol_step {
+    ph_policy_step_kind kind;
+    char *name;              /* table or formula name (owned) */
+    const ph_dtable *table;  /* table steps: borrowed from policy->tables */
+    size_t *in_slots;        /* table steps: environment slot of each table input */
+    size_t out_slot;         /* TABLE: slot of output 0 (outputs are consecutive);
+                                FORMULA: the formula's slot */
+    ph_expr *expr;           /* FORMULA */
+    size_t *rule_read;       /* KNOCKOUT/ELIGIBILITY: n_rules + 1 offsets into
+                                policy->read_names / read_inputs */
+} pol_step;
+
+struct ph_policy {
+    const ph_ctx *ctx;
+    char *lender, *name;
+    int64_t version;
+    ph_policy_product product; /* name and repayment owned */
+    ph_dtable_set *tables;
+    ph_expr_symbols *sym;
+
+    char **value_names;        /* n_values, owned */
+    ph_value_kind *value_kinds;
+    size_t n_values, cap_values;
+    ph_value constants[POL_N_CONSTANTS];
+    size_t n_inputs;           /* inputs are slots POL_N_CONSTANTS .. + n_inputs */
+
+    pol_step *steps;
+    size_t n_steps;
+
+    /* For every knock-out and eligibility rule, the inputs its cells test. */
+    const char **read_names;   /* borrowed from the tables */
+    size_t *read_inputs;       /* table input index */
+    size_t n_read, cap_read;
+
+    size_t max_reasons;        /* all knock-out/eligibility rules + 3 own codes */
+    size_t max_table_inputs;
+    size_t limit_slot, rate_slot;
+};
+
+struct ph_policy_run {
+    const ph_policy *policy;
+    ph_value *env;                /* n_values */
+    ph_value *scratch;            /* max_table_inputs: one table's inputs */
+    ph_value *read_values;        /* n_read */
+    ph_dtable_result **results;   /* per step, NULL for formulas */
+    ph_policy_reason *reasons;    /* max_reasons */
+    ph_policy_outcome outcome;
+    int has_outcome;              /* the last evaluation succeeded */
+};
+
+#endif
