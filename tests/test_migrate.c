@@ -96,7 +96,7 @@ static const ph_migration FUTURE[] = {
     {1, "one", "CREATE TABLE t1 (x)", NULL}, {2, "two", "CREATE TABLE t2 (x)", NULL},
     {3, "three", "CREATE TABLE t3 (x)", NULL}, {4, "four", "CREATE TABLE t4 (x)", NULL},
     {5, "five", "CREATE TABLE t5 (x)", NULL}, {6, "six", "CREATE TABLE t6 (x)", NULL},
-    {7, "seven", "CREATE TABLE t7 (x)", NULL},
+    {7, "seven", "CREATE TABLE t7 (x)", NULL}, {8, "eight", "CREATE TABLE t8 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -221,18 +221,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 7, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 8, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 7 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 8 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 7 is newer than this puhui "
-                                     "(knows up to 6); upgrade puhui");
-    assert_int_equal(schema_version(store), 7);
+    assert_string_equal(err.message, "database schema version 8 is newer than this puhui "
+                                     "(knows up to 7); upgrade puhui");
+    assert_int_equal(schema_version(store), 8);
     ph_store_free(store);
 }
 
@@ -422,7 +422,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 6);
+    assert_int_equal(ph_schema_latest(), 7);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -490,8 +490,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 4);
-    assert_int_equal(schema_version(store), 6);
+    assert_int_equal(applied, 5);
+    assert_int_equal(schema_version(store), 7);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -541,11 +541,25 @@ static void test_platform_schema(void **state)
                 "model_event is append-only: events cannot be changed");
     expect_exec(store, "DELETE FROM model_event", PH_EINVAL,
                 "model_event is append-only: events cannot be deleted");
+    /* version 7: a loaded policy is frozen but for its active marker, and a
+     * lender's policy has at most one active version */
+    ph_test_exec(store, "INSERT INTO policy (lender, name, version, checksum, size, document, "
+                        "file, loaded_at, active) VALUES ('L', 'p', 1, printf('%064d', 0), 1, "
+                        "x'7b', 'p.json', '2025-01-01T00:00:00Z', 1)");
+    expect_exec(store, "UPDATE policy SET document = x'00'", PH_EINVAL,
+                "policy: a loaded version cannot be changed, only activated");
+    expect_exec(store, "DELETE FROM policy", PH_EINVAL,
+                "policy keeps every loaded version: rows cannot be deleted");
+    expect_exec(store, "INSERT INTO policy (lender, name, version, checksum, size, document, "
+                       "file, loaded_at, active) VALUES ('L', 'p', 2, printf('%064d', 0), 1, "
+                       "x'7b', 'p.json', '2025-01-01T00:00:00Z', 1)",
+                PH_EEXISTS, "UNIQUE constraint failed: policy.lender, policy.name");
+    ph_test_exec(store, "UPDATE policy SET active = 0");
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 7, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 6, got 7");
+    ph_assert_error(ph_schema_migrate(store, 8, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 7, got 8");
     ph_store_free(store);
 }
 

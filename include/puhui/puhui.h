@@ -22,6 +22,7 @@
 #include "puhui/model.h"
 #include "puhui/money.h"
 #include "puhui/policy.h"
+#include "puhui/policy_store.h"
 #include "puhui/profile.h"
 #include "puhui/rate.h"
 #include "puhui/region.h"

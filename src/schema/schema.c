@@ -338,6 +338,37 @@ static const char MODEL_REGISTRY_SQL[] =
     "CREATE TRIGGER model_event_no_delete BEFORE DELETE ON model_event "
     "BEGIN SELECT RAISE(ABORT, 'model_event is append-only: events cannot be deleted'); END;";
 
+/* Version 7: lender policies (src/decide/policy_store.c, issue 6).
+ * policy: one row per loaded policy version, holding the document's exact
+ * bytes and their BLAKE2b-256 checksum, so that a decision taken under
+ * LENDER / NAME version V can be replayed with the very same rules. Rows are
+ * immutable except `active`, the one version of (lender, name) that serves
+ * decisions (a partial unique index allows at most one); rows are never
+ * deleted. ph_policy_store_get still re-hashes the bytes, for a change made
+ * around the triggers. */
+static const char POLICY_SQL[] =
+    "CREATE TABLE policy ("
+    "  id INTEGER PRIMARY KEY,"
+    "  lender TEXT NOT NULL CHECK (lender <> ''),"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  document BLOB NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),"
+    "  UNIQUE (lender, name, version)"
+    ");"
+    "CREATE UNIQUE INDEX policy_one_active ON policy(lender, name) WHERE active = 1;"
+    "CREATE TRIGGER policy_no_delete BEFORE DELETE ON policy "
+    "BEGIN SELECT RAISE(ABORT, 'policy keeps every loaded version: rows cannot be deleted'); "
+    "END;"
+    "CREATE TRIGGER policy_frozen BEFORE UPDATE OF id, lender, name, version, checksum, size, "
+    "document, file, loaded_at ON policy "
+    "BEGIN SELECT RAISE(ABORT, 'policy: a loaded version cannot be changed, only activated'); "
+    "END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -346,6 +377,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {4, "consent and access log", CONSENT_SQL, NULL},
     {5, "feature store", FEATURE_STORE_SQL, NULL},
     {6, "model registry", MODEL_REGISTRY_SQL, NULL},
+    {7, "lender policies", POLICY_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
