@@ -237,6 +237,21 @@ static const ph_cli_command commands[] = {
      "approve and reject need --note; only approved models serve decisions.\n"
      "Details: docs/models.md.\n",
      ph_cmd_model},
+    {"policy", "lender policies in the database: load a version, list, activate, show",
+     "usage: puhui policy load FILE [--activate]\n"
+     "       puhui policy list [--lender ID]\n"
+     "       puhui policy activate --lender ID --name N --version V\n"
+     "       puhui policy show --lender ID --name N [--version V]\n"
+     "\n"
+     "load: checks the policy document (docs/policies.md) and stores its exact\n"
+     "bytes and BLAKE2b-256 checksum under its lender, name and version. A version\n"
+     "is stored once and never changes, so decisions can be replayed: loading it\n"
+     "again with the same bytes changes nothing, with other bytes is an error.\n"
+     "--activate also makes it the active version.\n"
+     "activate: the version decisions use; one per lender and policy name.\n"
+     "show: the product, inputs and flow steps of a version (default: the active\n"
+     "one), after checking the stored bytes against their checksum.\n",
+     ph_cmd_policy},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)
