@@ -238,15 +238,22 @@ static ph_status stored_checksum(ph_store *store, const new_row *row,
                                  char out[PH_POLICY_CHECKSUM_HEX], ph_error *err)
 {
     ph_stmt *stmt = NULL;
+    ph_error local;
+    ph_error_clear(&local);
     out[0] = '\0';
+    /* a local error: "not found" is the normal case here, not a message */
     ph_status st = select_row(store, "SELECT checksum FROM policy ", row->lender, row->name,
-                              row->version, &stmt, err);
+                              row->version, &stmt, &local);
     if (st == PH_ENOTFOUND)
-        return PH_OK; /* the message select_row wrote is overwritten by any later error */
-    if (st == PH_OK)
-        snprintf(out, PH_POLICY_CHECKSUM_HEX, "%s", text_at(stmt, 0));
+        return PH_OK;
+    if (st != PH_OK) {
+        if (err != NULL)
+            *err = local;
+        return st;
+    }
+    snprintf(out, PH_POLICY_CHECKSUM_HEX, "%s", text_at(stmt, 0));
     ph_stmt_free(stmt);
-    return st;
+    return PH_OK;
 }
 
 static ph_status insert_row(ph_store *store, const new_row *row, ph_error *err)
