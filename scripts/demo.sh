@@ -164,3 +164,7 @@ step "the registry: a model is used for decisions only once approved"
 "$puhui" --db "$db" model score --registered province_pd --input "$models/later.csv" \
     --id uscc --out "$models/decided.csv"
 "$puhui" --db "$db" model list
+
+step "lender policies as data (issue 6, in progress): a versioned policy loaded, checked and stored"
+"$puhui" --db "$db" policy load tests/fixtures/policies/brief_bank.json --activate
+"$puhui" --db "$db" policy list
