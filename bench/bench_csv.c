@@ -230,9 +230,8 @@ int main(int argc, char **argv)
 
     char generated[512] = "";
     if (path == NULL) {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(generated, sizeof(generated), "%s/puhui-bench-csv-%ld.csv",
-                 tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp", (long)getpid());
+        snprintf(generated, sizeof(generated), "%s/puhui-bench-csv-%ld.csv", bench_tmp_base(),
+                 (long)getpid());
         printf("generating %" PRIu64 " MB of CSV in %s\n", size_mb, generated);
         fflush(stdout);
         if (generate(generated, size_mb * 1000000) != 0)

@@ -137,9 +137,8 @@ int main(int argc, char **argv)
     }
     char dir_buf[4096], db[4200];
     if (dir == NULL) {
-        const char *tmp = getenv("TMPDIR");
         snprintf(dir_buf, sizeof(dir_buf), "%s/puhui-bench-features-%" PRIu64 "-%d",
-                 tmp ? tmp : "/tmp", firms, months);
+                 bench_tmp_base(), firms, months);
         dir = dir_buf;
     }
     mkdir(dir, 0777);

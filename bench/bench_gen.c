@@ -134,9 +134,7 @@ int main(int argc, char **argv)
     char tmp_dir[512];
     const char *dir = keep;
     if (dir == NULL) {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(tmp_dir, sizeof(tmp_dir), "%s/puhui-bench-gen-XXXXXX",
-                 tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+        snprintf(tmp_dir, sizeof(tmp_dir), "%s/puhui-bench-gen-XXXXXX", bench_tmp_base());
         if (mkdtemp(tmp_dir) == NULL) {
             fprintf(stderr, "bench_gen: cannot create %s: %s\n", tmp_dir, strerror(errno));
             return 1;

@@ -339,9 +339,7 @@ int main(int argc, char **argv)
     char scratch[4096];
     int remove_dir = o.dir == NULL;
     if (!o.dir) {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(scratch, sizeof(scratch), "%s/bench_model_score-%ld", tmp && *tmp ? tmp : "/tmp",
-                 (long)getpid());
+        bench_scratch_dir("bench_model_score", NULL, scratch, sizeof(scratch));
         o.dir = scratch;
     }
     if (mkdir(o.dir, 0700) != 0 && errno != EEXIST) {

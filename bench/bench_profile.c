@@ -233,13 +233,7 @@ int main(int argc, char **argv)
         i++;
     }
     char dir[512];
-    if (keep != NULL) {
-        snprintf(dir, sizeof(dir), "%s", keep);
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(dir, sizeof(dir), "%s/bench_profile-%ld", tmp && *tmp ? tmp : "/tmp",
-                 (long)getpid());
-    }
+    bench_scratch_dir("bench_profile", keep, dir, sizeof(dir));
     char province[600], db[600];
     snprintf(province, sizeof(province), "%s/province", dir);
     snprintf(db, sizeof(db), "%s/hub.db", dir);

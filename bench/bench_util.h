@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the benchmark programs (bench/bench_*.c): a monotonic
- * clock, whole-number options, removing a scratch tree and peak memory.
+ * clock, whole-number options, where scratch files go, removing a scratch
+ * tree and peak memory.
  * Include it first: it asks for nftw, which needs _XOPEN_SOURCE before any
  * system header.
  */
@@ -18,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Seconds on the monotonic clock, for differences only. */
 static inline double bench_now_seconds(void)
@@ -52,6 +54,23 @@ static inline int bench_remove_entry(const char *path, const struct stat *sb, in
     (void)flag;
     (void)ftw;
     return remove(path);
+}
+
+/* Where scratch files go: $TMPDIR, or /tmp when it is unset or empty. */
+static inline const char *bench_tmp_base(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp";
+}
+
+/* The scratch directory of benchmark `name`: `keep` when given, else
+ * TMPBASE/NAME-PID (the caller removes it when it did not keep it). */
+static inline void bench_scratch_dir(const char *name, const char *keep, char *buf, size_t size)
+{
+    if (keep != NULL)
+        snprintf(buf, size, "%s", keep);
+    else
+        snprintf(buf, size, "%s/%s-%ld", bench_tmp_base(), name, (long)getpid());
 }
 
 /* Remove the scratch tree `dir` (files first, never following links). */

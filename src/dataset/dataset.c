@@ -283,18 +283,12 @@ static ph_status apply_names(const ph_csv_reader *csv, const char *const *names,
     return PH_OK;
 }
 
-static ph_status open_csv(const ph_ctx *ctx, const char *path, ph_csv_reader **csv,
-                          ph_error *err)
-{
-    return ph_csv_open_file(ctx, path, NULL, csv, err);
-}
-
 /* First pass: count rows and decide each column's kind. */
 static ph_status scan_kinds(const ph_ctx *ctx, const char *path, const ph_dataset_options *opts,
                             plan *p, size_t *rows, ph_error *err)
 {
     ph_csv_reader *csv;
-    ph_status st = open_csv(ctx, path, &csv, err);
+    ph_status st = ph_csv_open_file(ctx, path, NULL, &csv, err);
     if (st != PH_OK)
         return st;
     p->n_fields = ph_csv_header_count(csv);
@@ -370,7 +364,7 @@ static ph_status fill_field(ph_dataset *ds, const ph_csv_reader *csv, size_t f, 
 static ph_status fill_rows(ph_dataset *ds, const char *path, plan *p, ph_error *err)
 {
     ph_csv_reader *csv;
-    ph_status st = open_csv(ds->ctx, path, &csv, err);
+    ph_status st = ph_csv_open_file(ds->ctx, path, NULL, &csv, err);
     if (st != PH_OK)
         return st;
     for (size_t f = 0; st == PH_OK && f < p->n_fields; f++) {

@@ -506,14 +506,8 @@ static ph_status read_policy(ph_policy *p, const json_t *root, const char *sourc
         st = read_product(p, root, err);
     if (st == PH_OK)
         st = read_inputs(p, root, err);
-    if (st == PH_OK) {
-        /* The table loader reads the "tables" member and ignores the rest. */
-        char *text = json_dumps(root, JSON_COMPACT);
-        if (text == NULL)
-            return fail(err, PH_ENOMEM, "out of memory");
-        st = ph_dtable_set_load_text(p->ctx, text, strlen(text), source, &p->tables, err);
-        free(text);
-    }
+    if (st == PH_OK) /* the tables from the same parsed document, not a re-parse */
+        st = dt_set_from_json(p->ctx, root, source, &p->tables, err);
     if (st == PH_OK)
         st = read_flow(p, root, source, err);
     if (st == PH_OK)

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 /* What a compiled cell tests. "-" cells are not stored at all: a rule keeps
  * only the cells that can fail, so a knock-out row of dashes costs nothing. */
 typedef enum dt_op {
@@ -89,6 +91,12 @@ char *dt_arena_strndup(ph_dtable *t, const char *s, size_t len);
  * stored). On a bad test returns PH_EINVAL with the detail "expected ...,
  * got '...'" (no location: the caller prefixes it) or PH_ENOMEM.
  */
+/* The tables of a parsed policy document (its "tables" member; other
+ * members are ignored). `root` stays the caller's. Errors are located at
+ * `source`. */
+ph_status dt_set_from_json(const ph_ctx *ctx, const json_t *root, const char *source,
+                           ph_dtable_set **out, ph_error *err);
+
 ph_status dt_cell_compile(ph_dtable *t, uint32_t input, const char *text, dt_cell *cell,
                           int *is_any, ph_error *err);
 

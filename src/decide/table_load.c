@@ -398,17 +398,14 @@ static ph_status read_document(const ph_ctx *ctx, const json_t *root, ph_dtable_
     return PH_OK;
 }
 
-static ph_status load_json(const ph_ctx *ctx, json_t *root, const char *source,
+ph_status dt_set_from_json(const ph_ctx *ctx, const json_t *root, const char *source,
                            ph_dtable_set **out, ph_error *err)
 {
     ph_dtable_set *set = ph_calloc(ctx, 1, sizeof(*set));
-    if (set == NULL) {
-        json_decref(root);
+    if (set == NULL)
         return fail(err, PH_ENOMEM, "out of memory");
-    }
     set->ctx = ctx;
     ph_status st = read_document(ctx, root, set, err);
-    json_decref(root);
     if (st != PH_OK) {
         ph_error_locate(err, source, 0, 0);
         ph_dtable_set_free(set);
@@ -416,6 +413,15 @@ static ph_status load_json(const ph_ctx *ctx, json_t *root, const char *source,
     }
     *out = set;
     return PH_OK;
+}
+
+/* dt_set_from_json, then release the parsed document. */
+static ph_status load_json(const ph_ctx *ctx, json_t *root, const char *source,
+                           ph_dtable_set **out, ph_error *err)
+{
+    ph_status st = dt_set_from_json(ctx, root, source, out, err);
+    json_decref(root);
+    return st;
 }
 
 ph_status ph_dtable_set_load_file(const ph_ctx *ctx, const char *path, ph_dtable_set **out,
