@@ -143,6 +143,42 @@ typedef struct ph_reason {
 PH_EXTERN ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k,
                                      ph_reason *out, size_t *n, ph_error *err);
 
+/* ---- scoring one row without a dataset ------------------------------------ */
+
+/*
+ * Score one row given as x[ph_model_feature_count(model)]: one double per
+ * model feature, in the model's feature order (ph_model_feature_name), NaN
+ * for a missing value. *pd gets the probability of bad and *points (points
+ * may be NULL) the score of a scorecard, NaN for other models: exactly what
+ * ph_model_predict gives for the same values in a dataset. A categorical
+ * scorecard characteristic matches a level that reads as the number, as
+ * when bound to a numeric column ("2", "2.0" and "02" match 2.0); a tree
+ * model compares the value as a float32, as its batch scorer does.
+ * Scorecards allocate nothing (the decision engine's path); tree models
+ * allocate their scratch through the model's ctx.
+ * Errors: PH_EMISUSE for a NULL model, x or pd; PH_EINVAL for a value no
+ * scorecard attribute covers, naming the field, the value and the
+ * characteristic (there is no file or line); PH_ENOMEM (trees). On error
+ * pd and points are untouched.
+ */
+PH_EXTERN ph_status ph_model_predict_row(const ph_model *model, const double *x, double *pd,
+                                         double *points, ph_error *err);
+
+/*
+ * The top `k` adverse reasons of the row x (laid out as for
+ * ph_model_predict_row), as ph_model_reasons gives them for the same values
+ * in a dataset: same features, codes, impacts and sentences. The value
+ * text is the double in the feature catalogue's formatting when the feature
+ * is a catalogue feature (ph_feature_format: "0.125000"), else every digit
+ * ("0.125"); "" when missing. Scorecards allocate nothing; tree models
+ * allocate the TreeSHAP scratch through the model's ctx. Errors as
+ * ph_model_predict_row's (PH_EMISUSE also for a NULL n, or a NULL out when
+ * k > 0; PH_ERANGE for a tree deeper than TreeSHAP handles). On error out
+ * and *n are untouched.
+ */
+PH_EXTERN ph_status ph_model_reasons_row(const ph_model *model, const double *x, size_t k,
+                                         ph_reason *out, size_t *n, ph_error *err);
+
 /* ---- the fast path for tree models -------------------------------------- */
 
 /*

@@ -263,8 +263,6 @@ static void gather_floats(const ph_model_input *in, size_t first, size_t count, 
     }
 }
 
-static double logistic(double margin) { return 1.0 / (1.0 + exp(-margin)); }
-
 enum { GATHER_ROWS = 4096 };
 
 /* Every allocation happens before the first row is scored, so a failure
@@ -289,7 +287,7 @@ static ph_status predict_forest(const ph_model_input *in, size_t first, size_t c
         gather_floats(in, first + done, n, x);
         model_forest_margin_ws(m, x, n, pd + done, ws);
         for (size_t r = 0; r < n; r++) {
-            pd[done + r] = logistic(pd[done + r]);
+            pd[done + r] = model_logistic(pd[done + r]);
             if (points)
                 points[done + r] = NAN;
         }
@@ -309,8 +307,10 @@ static ph_status predict_scorecard(const ph_model_input *in, size_t first, size_
     if (!score)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
     ph_status st = PH_OK;
-    for (size_t r = 0; st == PH_OK && r < count; r++)
-        st = model_scorecard_row(in, first + r, &score[r], NULL, NULL, err);
+    for (size_t r = 0; st == PH_OK && r < count; r++) {
+        model_row row = model_row_of_dataset(in, first + r);
+        st = model_scorecard_row(&row, &score[r], NULL, NULL, err);
+    }
     for (size_t r = 0; st == PH_OK && r < count; r++) {
         pd[r] = ph_scorecard_pd(m->scorecard, score[r]);
         if (points)
@@ -359,7 +359,7 @@ ph_status ph_model_predict_matrix(const ph_model *m, const float *x, size_t rows
 {
     ph_status st = ph_model_margin_matrix(m, x, rows, pd, err);
     for (size_t r = 0; st == PH_OK && r < rows; r++)
-        pd[r] = logistic(pd[r]);
+        pd[r] = model_logistic(pd[r]);
     return st;
 }
 
@@ -397,7 +397,8 @@ ph_status ph_model_contributions(const ph_model_input *in, size_t row, double *o
     const ph_model *m = in->model;
     if (!m->forest) {
         double score;
-        ph_status st = model_scorecard_row(in, row, &score, out, NULL, err);
+        model_row r = model_row_of_dataset(in, row);
+        ph_status st = model_scorecard_row(&r, &score, out, NULL, err);
         if (st == PH_OK)
             out[m->n_features] = m->scorecard->initial_score;
         return st;

@@ -123,9 +123,53 @@ void model_forest_margin_ws(const ph_model *m, const float *x, size_t rows, doub
 size_t model_treeshap_scratch_size(const ph_model *m);
 void model_treeshap_row(const ph_model *m, const float *x, double *out, void *scratch);
 
-/* Scorecard scoring (src/model/scorecard_score.c): points and per
- * characteristic points for one row of the bound input. */
-ph_status model_scorecard_row(const ph_model_input *in, size_t row, double *points,
-                              double *partial, size_t *attribute, ph_error *err);
+/* The probability of bad for a margin (log-odds): every tree scorer's last step. */
+static inline double model_logistic(double margin) { return 1.0 / (1.0 + exp(-margin)); }
+
+/*
+ * One row to score or explain: a row of a bound dataset (`in`, `row`), or
+ * one double per model feature (`x`, NaN = missing) when `in` is NULL. The
+ * scorecard matcher and the reasons read values only through it, so the
+ * dataset path and the single-row path share every rule.
+ */
+typedef struct model_row {
+    const ph_model *model;
+    const ph_model_input *in; /* NULL: the row is x */
+    size_t row;
+    const double *x;
+} model_row;
+
+static inline model_row model_row_of_dataset(const ph_model_input *in, size_t row)
+{
+    model_row r = {in->model, in, row, NULL};
+    return r;
+}
+
+static inline model_row model_row_of_vector(const ph_model *m, const double *x)
+{
+    model_row r = {m, NULL, 0, x};
+    return r;
+}
+
+/* Scorecard scoring (src/model/scorecard_score.c), allocating nothing.
+ * model_scorecard_row: the points of a row, and (each may be NULL) the
+ * points and the index of the attribute of every characteristic; on error
+ * nothing is written. model_scorecard_match: the attribute characteristic
+ * i scores for the row. Errors: PH_EINVAL for a value no attribute covers,
+ * naming the field, value and characteristic (and the data file's line for
+ * a dataset row). */
+/* A number as the shortest of %.15g / %.17g that reads back as the same
+ * double (as ph_dataset_cell_text writes one); 32 bytes suffice. */
+void model_number_text(double x, char *buf, size_t size);
+ph_status model_scorecard_row(const model_row *r, double *points, double *partial,
+                              size_t *attribute, ph_error *err);
+ph_status model_scorecard_match(const model_row *r, size_t i, size_t *attribute,
+                                ph_error *err);
+
+/* Reasons (src/model/reasons.c) of a row: ph_model_reasons' contract,
+ * arguments already checked. Scorecards allocate nothing; tree models
+ * allocate their TreeSHAP scratch through the model's ctx. */
+ph_status model_reasons(const model_row *r, size_t k, ph_reason *out, size_t *n,
+                        ph_error *err);
 
 #endif /* PH_MODEL_INTERNAL_H */

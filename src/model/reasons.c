@@ -8,6 +8,11 @@
  * above it for "pointsAbove". Sentences come from the feature catalogue when
  * the feature is one of the platform's; any other model's feature gets a
  * plain sentence naming it and its value.
+ *
+ * The row is a dataset row or one double per feature (model_row); both go
+ * through model_reasons. A scorecard's impacts are matched again on each
+ * pass of the ranking instead of being kept in an array, so its reasons
+ * allocate nothing (k is small and matching is cheap).
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,25 +21,42 @@
 #include "model_internal.h"
 #include "puhui/features.h"
 
-/* The adverse impact of each feature of one row into impact[n_features];
- * for scorecards also the chosen attribute of each characteristic. */
-static ph_status adverse_impacts(const ph_model_input *in, size_t row, double *impact,
-                                 size_t *attribute, ph_error *err)
+/* The adverse impact of characteristic i scoring attribute k. */
+static double scorecard_impact(const ph_scorecard *sc, size_t i, size_t k)
 {
-    const ph_model *m = in->model;
-    if (m->forest)
-        return ph_model_contributions(in, row, impact, err);
-    double score;
-    ph_status st = model_scorecard_row(in, row, &score, impact, attribute, err);
-    if (st != PH_OK)
-        return st;
-    const ph_scorecard *sc = m->scorecard;
-    for (size_t i = 0; i < m->n_features; i++) {
-        double base = sc->characteristics[i].baseline_score;
-        impact[i] = sc->reason_algorithm == PH_SC_POINTS_ABOVE ? impact[i] - base
-                                                                : base - impact[i];
-    }
-    return PH_OK;
+    const ph_sc_characteristic *c = &sc->characteristics[i];
+    double points = c->attributes[k].partial_score;
+    return sc->reason_algorithm == PH_SC_POINTS_ABOVE ? points - c->baseline_score
+                                                      : c->baseline_score - points;
+}
+
+/* The adverse impact of feature i: the SHAP value of a tree model, or the
+ * scorecard's impact with the attribute matched in *attribute. The row was
+ * scored once already, so matching cannot fail here. */
+static double impact_of(const model_row *r, const double *shap, size_t i, size_t *attribute)
+{
+    if (shap)
+        return shap[i];
+    size_t k = 0;
+    model_scorecard_match(r, i, &k, NULL);
+    *attribute = k;
+    return scorecard_impact(r->model->scorecard, i, k);
+}
+
+/* TreeSHAP of the row into shap[n_features + 1]. */
+static ph_status tree_contributions(const model_row *r, double *shap, ph_error *err)
+{
+    if (r->in)
+        return ph_model_contributions(r->in, r->row, shap, err);
+    const ph_model *m = r->model;
+    float *x = ph_malloc(m->ctx, (m->n_features ? m->n_features : 1) * sizeof(float));
+    if (!x)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for TreeSHAP");
+    for (size_t j = 0; j < m->n_features; j++)
+        x[j] = (float)r->x[j]; /* as gather_floats reads a dataset column */
+    ph_status st = ph_model_contributions_matrix(m, x, 1, shap, err);
+    ph_free(m->ctx, x);
+    return st;
 }
 
 static void reason_code(const ph_model *m, size_t feature, size_t attribute, char *buf,
@@ -69,9 +91,9 @@ static void reason_text(const ph_model *m, const ph_reason *r, double numeric, i
         snprintf(buf, size, "%s is %s", r->name, r->value);
 }
 
-/* The row's value as text, shortened with "..." at a UTF-8 character
+/* A dataset cell as text, shortened with "..." at a UTF-8 character
  * boundary when it does not fit: a long level name must not read as missing. */
-static void value_text(const ph_dataset *ds, size_t col, size_t row, char *buf, size_t size)
+static void cell_text(const ph_dataset *ds, size_t col, size_t row, char *buf, size_t size)
 {
     if (ph_dataset_cell_text(ds, col, row, buf, size, NULL) == PH_OK)
         return;
@@ -83,6 +105,98 @@ static void value_text(const ph_dataset *ds, size_t col, size_t row, char *buf, 
     memcpy(buf + keep, "...", 4);
 }
 
+/* A double of a single row as text: "" when missing, the catalogue's
+ * formatting for a catalogue feature, else every digit. */
+static void number_text(const char *name, double x, char *buf, size_t size)
+{
+    int idx = ph_feature_index(name);
+    if (isnan(x))
+        buf[0] = '\0';
+    else if (idx < 0 || ph_feature_format((size_t)idx, x, buf, size, NULL) != PH_OK)
+        model_number_text(x, buf, size);
+}
+
+/* The row's value of feature i as text into r->value, and the number
+ * behind it (*is_numeric 0 for a text level). */
+static void row_value(const model_row *row, size_t i, ph_reason *r, double *number,
+                      int *is_numeric)
+{
+    if (!row->in) {
+        *number = row->x[i];
+        *is_numeric = 1;
+        number_text(r->name, *number, r->value, sizeof(r->value));
+        return;
+    }
+    size_t col = (size_t)row->in->column[i];
+    cell_text(row->in->ds, col, row->row, r->value, sizeof(r->value));
+    const double *num = ph_dataset_numeric(row->in->ds, col);
+    *number = num ? num[row->row] : NAN;
+    *is_numeric = num != NULL;
+}
+
+static void fill_reason(const model_row *row, size_t feature, double impact, size_t attribute,
+                        ph_reason *r)
+{
+    const ph_model *m = row->model;
+    memset(r, 0, sizeof(*r));
+    r->feature = feature;
+    r->name = m->feature_names[feature];
+    r->impact = impact;
+    reason_code(m, feature, m->scorecard ? attribute : (size_t)-1, r->code, sizeof(r->code));
+    double number;
+    int is_numeric;
+    row_value(row, feature, r, &number, &is_numeric);
+    reason_text(m, r, number, is_numeric, r->text, sizeof(r->text));
+}
+
+ph_status model_reasons(const model_row *r, size_t k, ph_reason *out, size_t *n,
+                        ph_error *err)
+{
+    const ph_model *m = r->model;
+    size_t nf = m->n_features;
+    double *shap = NULL;
+    ph_status st;
+    if (m->forest) {
+        shap = ph_malloc(m->ctx, (nf + 1) * sizeof(double));
+        st = shap ? tree_contributions(r, shap, err)
+                  : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for reasons");
+    } else {
+        double score; /* scored once to fail before anything is written */
+        st = model_scorecard_row(r, &score, NULL, NULL, err);
+    }
+    /* Selection, not a sort: k is small (3-5) and nf rarely above 100. The
+     * order is impact descending, ties to the earlier feature; a pass takes
+     * the best feature that comes after the previous pick in that order. */
+    size_t got = 0, prev = nf;
+    double prev_impact = 0;
+    while (st == PH_OK && got < k) {
+        size_t best = nf, best_attribute = 0;
+        double best_impact = 0;
+        for (size_t i = 0; i < nf; i++) {
+            size_t attribute = 0;
+            double v = impact_of(r, shap, i, &attribute);
+            if (!(v > 1e-12))
+                continue;
+            if (prev < nf && !(v < prev_impact || (v == prev_impact && i > prev)))
+                continue; /* ranked already */
+            if (best == nf || v > best_impact) {
+                best = i;
+                best_impact = v;
+                best_attribute = attribute;
+            }
+        }
+        if (best == nf)
+            break;
+        prev = best;
+        prev_impact = best_impact;
+        fill_reason(r, best, best_impact, best_attribute, &out[got++]);
+    }
+    ph_free(m->ctx, shap);
+    if (st == PH_OK)
+        *n = got;
+    return st;
+}
+
 ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k, ph_reason *out,
                            size_t *n, ph_error *err)
 {
@@ -90,46 +204,6 @@ ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k, ph_re
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_model_reasons: NULL argument");
     if (row >= ph_dataset_rows(in->ds))
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "row out of the dataset's range");
-    const ph_model *m = in->model;
-    size_t nf = m->n_features;
-    double *impact = ph_malloc(m->ctx, (nf + 1) * sizeof(double));
-    size_t *attribute = ph_malloc(m->ctx, (nf + 1) * sizeof(size_t));
-    uint8_t *taken = ph_calloc(m->ctx, nf + 1, 1);
-    if (!impact || !attribute || !taken) {
-        ph_free(m->ctx, impact);
-        ph_free(m->ctx, attribute);
-        ph_free(m->ctx, taken);
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for reasons");
-    }
-    ph_status st = adverse_impacts(in, row, impact, attribute, err);
-    size_t got = 0;
-    while (st == PH_OK && got < k) {
-        /* Selection, not a sort: k is small (3-5) and nf rarely above 100.
-         * Ties go to the earlier feature, so the order is stable. */
-        size_t best = nf;
-        for (size_t i = 0; i < nf; i++) {
-            if (!taken[i] && impact[i] > 1e-12 && (best == nf || impact[i] > impact[best]))
-                best = i;
-        }
-        if (best == nf)
-            break;
-        taken[best] = 1;
-        ph_reason *r = &out[got++];
-        memset(r, 0, sizeof(*r));
-        r->feature = best;
-        r->name = m->feature_names[best];
-        r->impact = impact[best];
-        reason_code(m, best, m->scorecard ? attribute[best] : (size_t)-1, r->code,
-                    sizeof(r->code));
-        size_t col = (size_t)in->column[best];
-        value_text(in->ds, col, row, r->value, sizeof(r->value));
-        const double *num = ph_dataset_numeric(in->ds, col);
-        reason_text(m, r, num ? num[row] : NAN, num != NULL, r->text, sizeof(r->text));
-    }
-    ph_free(m->ctx, impact);
-    ph_free(m->ctx, attribute);
-    ph_free(m->ctx, taken);
-    if (st == PH_OK)
-        *n = got;
-    return st;
+    model_row r = model_row_of_dataset(in, row);
+    return model_reasons(&r, k, out, n, err);
 }

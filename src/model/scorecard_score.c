@@ -9,13 +9,17 @@
  *
  * Matching follows PMML: each characteristic scores the points of the
  * FIRST attribute whose predicate holds; a value no attribute matches is an
- * error naming the data file, the line, the field, the value and the
- * characteristic, never 0 points.
+ * error naming the field, the value and the characteristic (and, for a
+ * dataset row, the data file and line), never 0 points.
+ *
+ * A row is a dataset row or one double per feature (model_row); only
+ * read_cell tells them apart, so both are matched by the same rules.
  *
  * A categorical characteristic may be bound to a column the dataset read
  * as numeric (a grade coded 1, 2, 3): a level then matches a number when
  * the level's text reads as that same number ("1", "1.0" and "01" all
- * match 1). A numeric characteristic cannot be bound to a text column
+ * match 1); a categorical characteristic given a double matches the same
+ * way. A numeric characteristic cannot be bound to a text column
  * (ph_model_bind refuses it).
  */
 #include <math.h>
@@ -63,23 +67,37 @@ ph_status ph_model_from_scorecard(const ph_ctx *ctx, const ph_scorecard *sc, ph_
     return PH_OK;
 }
 
-/* One cell of the bound dataset, whatever the column's kind. */
+void model_number_text(double x, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.15g", x);
+    if (strtod(buf, NULL) != x)
+        snprintf(buf, size, "%.17g", x);
+}
+
+/* One value of the row, whatever its source. */
 typedef struct cell {
     int missing;
     const char *text; /* categorical column: the level; NULL for a number */
-    double x;         /* numeric column */
+    double x;         /* a number */
 } cell;
 
-static cell read_cell(const ph_dataset *ds, size_t column, size_t row)
+static cell read_cell(const model_row *r, size_t feature)
 {
     cell v = {0};
-    const double *num = ph_dataset_numeric(ds, column);
-    if (num) {
-        v.x = num[row];
+    if (!r->in) {
+        v.x = r->x[feature];
         v.missing = isnan(v.x);
         return v;
     }
-    uint32_t code = ph_dataset_codes(ds, column)[row];
+    const ph_dataset *ds = r->in->ds;
+    size_t column = (size_t)r->in->column[feature];
+    const double *num = ph_dataset_numeric(ds, column);
+    if (num) {
+        v.x = num[r->row];
+        v.missing = isnan(v.x);
+        return v;
+    }
+    uint32_t code = ph_dataset_codes(ds, column)[r->row];
     v.missing = code == PH_DATASET_MISSING;
     v.text = v.missing ? NULL : ph_dataset_level(ds, column, code);
     return v;
@@ -120,11 +138,11 @@ static int attribute_matches(const ph_sc_attribute *a, const cell *v)
     return 0;
 }
 
-static ph_status no_match(const ph_model_input *in, const ph_sc_characteristic *c,
-                          const cell *v, size_t row, ph_error *err)
+static ph_status no_match(const model_row *r, const ph_sc_characteristic *c, const cell *v,
+                          ph_error *err)
 {
     char number[32];
-    const char *scorecard = in->model->source;
+    const char *scorecard = r->model->source;
     if (v->missing) {
         ph_error_set(err, PH_EINVAL, c->field, NULL,
                      "the value is missing and no attribute of characteristic '%s' matches "
@@ -132,54 +150,53 @@ static ph_status no_match(const ph_model_input *in, const ph_sc_characteristic *
     } else {
         const char *text = v->text;
         if (!text) {
-            snprintf(number, sizeof(number), "%.15g", v->x);
-            if (strtod(number, NULL) != v->x)
-                snprintf(number, sizeof(number), "%.17g", v->x);
+            model_number_text(v->x, number, sizeof(number));
             text = number;
         }
         ph_error_set(err, PH_EINVAL, c->field, text,
                      "no attribute of characteristic '%s' matches this value (scorecard %s)",
                      c->name, scorecard);
     }
-    ph_error_locate(err, ph_dataset_source(in->ds), ph_dataset_row_line(in->ds, row), 0);
+    if (r->in) /* a single row has no file to point into */
+        ph_error_locate(err, ph_dataset_source(r->in->ds),
+                        ph_dataset_row_line(r->in->ds, r->row), 0);
     return PH_EINVAL;
 }
 
-/* The index of the first attribute of characteristic i matching the row. */
-static ph_status find_attribute(const ph_model_input *in, size_t i, size_t row, size_t *out,
+ph_status model_scorecard_match(const model_row *r, size_t i, size_t *attribute,
                                 ph_error *err)
 {
-    const ph_sc_characteristic *c = &in->model->scorecard->characteristics[i];
-    cell v = read_cell(in->ds, (size_t)in->column[i], row);
+    const ph_sc_characteristic *c = &r->model->scorecard->characteristics[i];
+    cell v = read_cell(r, i);
     for (size_t k = 0; k < c->n_attributes; k++) {
         if (attribute_matches(&c->attributes[k], &v)) {
-            *out = k;
+            *attribute = k;
             return PH_OK;
         }
     }
-    return no_match(in, c, &v, row, err);
+    return no_match(r, c, &v, err);
 }
 
-ph_status model_scorecard_row(const ph_model_input *in, size_t row, double *points,
-                              double *partial, size_t *attribute, ph_error *err)
+ph_status model_scorecard_row(const model_row *r, double *points, double *partial,
+                              size_t *attribute, ph_error *err)
 {
-    const ph_scorecard *sc = in->model->scorecard;
+    const ph_scorecard *sc = r->model->scorecard;
     if (!sc)
-        return ph_error_set(err, PH_EMISUSE, "model", in->model->source,
+        return ph_error_set(err, PH_EMISUSE, "model", r->model->source,
                             "scorecard scoring on a %s model",
-                            ph_model_kind_name(in->model->kind));
+                            ph_model_kind_name(r->model->kind));
     /* With per-characteristic outputs, check every characteristic first so
      * that nothing is written when the row fails. */
     for (size_t i = 0; (partial || attribute) && i < sc->n_characteristics; i++) {
         size_t k;
-        ph_status st = find_attribute(in, i, row, &k, err);
+        ph_status st = model_scorecard_match(r, i, &k, err);
         if (st != PH_OK)
             return st;
     }
     double total = sc->initial_score;
     for (size_t i = 0; i < sc->n_characteristics; i++) {
         size_t k;
-        ph_status st = find_attribute(in, i, row, &k, err);
+        ph_status st = model_scorecard_match(r, i, &k, err);
         if (st != PH_OK)
             return st;
         double p = sc->characteristics[i].attributes[k].partial_score;
