@@ -54,6 +54,9 @@ int ph_cmd_profile(ph_cli *cli, int argc, char **argv);
 int ph_cmd_ingest(ph_cli *cli, int argc, char **argv);
 int ph_cmd_model(ph_cli *cli, int argc, char **argv);
 int ph_cmd_policy(ph_cli *cli, int argc, char **argv);
+int ph_cmd_apply(ph_cli *cli, int argc, char **argv);
+int ph_cmd_market(ph_cli *cli, int argc, char **argv);
+int ph_cmd_decision(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the

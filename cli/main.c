@@ -252,6 +252,49 @@ static const ph_cli_command commands[] = {
      "show: the product, inputs and flow steps of a version (default: the active\n"
      "one), after checking the stored bytes against their checksum.\n",
      ph_cmd_policy},
+    {"apply", "apply once for a loan: offers from every matching lender, or reasons",
+     "usage: puhui apply --enterprise USCC --amount A --term MONTHS --purpose P\n"
+     "                   [--asof DATE] [--guarantor] [--format json]\n"
+     "       puhui apply --batch FILE.csv\n"
+     "\n"
+     "The platform gathers the firm's facts as known on --asof (default today),\n"
+     "asks the active policy of every lender whose appetite fits and whose\n"
+     "credit consent from the firm covers what the policy reads (each check is\n"
+     "logged), scores with the policy's approved model, and quotes: offers ranked\n"
+     "by the firm's net annual cost (APR after interest subsidies and the\n"
+     "first-loan award), or at least three reasons with the data behind them.\n"
+     "Every decision is stored with its full trace: puhui decision replay ID.\n"
+     "Purposes: working_capital, equipment, trade, expansion, agriculture,\n"
+     "green_upgrade. Terms 1-360 months; amounts above 0 up to 100,000,000 yuan.\n"
+     "--batch: a CSV with columns enterprise,amount,term,purpose,asof[,guarantor]\n"
+     "(amounts without separators); prints one line per application.\n"
+     "Details: docs/marketplace.md.\n",
+     ph_cmd_apply},
+    {"market", "market settings and view: LPR, subsidy programme, facts, report",
+     "usage: puhui market lpr RATE --from DATE\n"
+     "       puhui market subsidy FILE\n"
+     "       puhui market facts\n"
+     "       puhui market report [--from DATE] [--to DATE]\n"
+     "\n"
+     "lpr: the 1-year loan prime rate in force from a day (never replaced).\n"
+     "subsidy: an interest-subsidy programme (docs/subsidies.md); the newest is in\n"
+     "force and is applied to every offer without an application (免申即享).\n"
+     "facts: every value a policy input can name, its kind and its feeds.\n"
+     "report: per lender over applications with as-of dates in the period:\n"
+     "decided, not asked, approval rate, amount offered, amount-weighted average\n"
+     "rate and net APR, credit-loan share, first-time borrowers, and the most\n"
+     "frequent decline reasons.\n",
+     ph_cmd_market},
+    {"decision", "a stored decision: replay it to the identical result, or show its trace",
+     "usage: puhui decision replay ID\n"
+     "       puhui decision show ID\n"
+     "\n"
+     "replay: re-runs the decision from its stored facts under the stored policy\n"
+     "version (checksum checked) and the model version that scored it; exits 0\n"
+     "when score, PD, outcome and trace are byte-identical, 1 otherwise.\n"
+     "show: the stored trace as JSON: inputs, model outputs, every rule evaluated\n"
+     "and whether it matched.\n",
+     ph_cmd_decision},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -487,6 +487,14 @@ PH_EXTERN ph_status ph_registry_events(ph_store *store, const char *name, int64_
 PH_EXTERN ph_status ph_registry_load_approved(ph_store *store, const char *name,
                                               int64_t version, ph_model **out, ph_error *err);
 
+/*
+ * Load NAME at VERSION (>= 1) to replay decisions it took: approved or
+ * retired (a retired model's past decisions must still replay), never a
+ * draft or rejected one (PH_EDENIED). Checksum checked as above.
+ */
+PH_EXTERN ph_status ph_registry_load_decided(ph_store *store, const char *name,
+                                             int64_t version, ph_model **out, ph_error *err);
+
 /* BLAKE2b-256 of `len` bytes as 64 lower-case hex digits. */
 PH_EXTERN void ph_registry_checksum(const void *data, size_t len,
                                     char out[PH_REGISTRY_CHECKSUM_HEX]);

@@ -14,7 +14,9 @@
  *    "tables":   [TABLE, ...],
  *    "formulas": [{"name": "limit", "expr": "min(...)"}, ...],
  *    "flow":     [{"knockout": "knockouts"}, {"eligibility": "eligibility"},
- *                 {"table": "risk_grade"}, {"formula": "limit"}, ...]}
+ *                 {"table": "risk_grade"}, {"formula": "limit"}, ...],
+ *    "model":    "province_pd",                       (optional, see below)
+ *    "appetite": {"purposes": [...], "industries": [...], ...}}   (optional)
  *
  * The environment starts with the product constants (product_min_amount,
  * product_max_amount, product_min_term, product_max_term as decimals,
@@ -122,6 +124,26 @@ PH_EXTERN ph_policy_step_kind ph_policy_step_kind_at(const ph_policy *p, size_t 
 PH_EXTERN const char *ph_policy_step_name(const ph_policy *p, size_t step);
 /* The table of a table, knockout or eligibility step, else NULL. */
 PH_EXTERN const ph_dtable *ph_policy_step_table(const ph_policy *p, size_t step);
+
+/* ---- the marketplace members --------------------------------------------------- */
+
+/* The registered model whose outputs the policy reads as its "score" and
+ * "pd" inputs: the document's "model" member, "NAME" or "NAME@VERSION";
+ * NULL when it has none. */
+PH_EXTERN const char *ph_policy_model(const ph_policy *p);
+
+/*
+ * Whether an application fits the policy's "appetite" member: its purpose
+ * and size class exactly one of the listed ones, its GB/T 4754 industry code
+ * ("C13") and GB/T 2260 region code ("370102") starting with one of the
+ * listed prefixes; a list the document leaves out takes anything. Returns 1
+ * or 0; on 0 `why` (may be NULL) gets the first mismatch in words:
+ * "industry K70 is outside the lender's appetite (C, F, G)". A NULL value
+ * fits only a list that is left out.
+ */
+PH_EXTERN int ph_policy_appetite_matches(const ph_policy *p, const char *purpose,
+                                         const char *industry_code, const char *region_code,
+                                         const char *size_class, char *why, size_t why_size);
 
 /* ---- evaluating ---------------------------------------------------------------------- */
 

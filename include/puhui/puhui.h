@@ -18,6 +18,7 @@
 #include "puhui/gen.h"
 #include "puhui/ingest.h"
 #include "puhui/industry.h"
+#include "puhui/market.h"
 #include "puhui/json.h"
 #include "puhui/model.h"
 #include "puhui/money.h"

@@ -13,6 +13,8 @@
 #include "puhui/expr.h"
 #include "puhui/policy.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 
 /* The product constants come first in the environment, in this order. */
@@ -29,6 +31,9 @@ typedef struct pol_step {
     size_t *rule_read;       /* KNOCKOUT/ELIGIBILITY: n_rules + 1 offsets into
                                 policy->read_names / read_inputs */
 } pol_step;
+
+/* purposes, industries, regions, size_classes (policy_market.c) */
+#define POL_APPETITE_LISTS 4
 
 struct ph_policy {
     const ph_ctx *ctx;
@@ -55,6 +60,11 @@ struct ph_policy {
     size_t max_reasons;        /* all knock-out/eligibility rules + 3 own codes */
     size_t max_table_inputs;
     size_t limit_slot, rate_slot;
+
+    /* The marketplace members (policy_market.c); NULL when absent. */
+    char *model;
+    char **appetite_lists[POL_APPETITE_LISTS]; /* NULL-terminated; NULL: any */
+    size_t appetite_counts[POL_APPETITE_LISTS];
 };
 
 struct ph_policy_run {
@@ -67,5 +77,9 @@ struct ph_policy_run {
     ph_policy_outcome outcome;
     int has_outcome;              /* the last evaluation succeeded */
 };
+
+/* policy_market.c: the "model" and "appetite" members. */
+ph_status pol_read_market(ph_policy *p, const json_t *root, ph_error *err);
+void pol_free_market(ph_policy *p);
 
 #endif

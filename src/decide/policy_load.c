@@ -22,7 +22,8 @@
 #include <strings.h>
 
 static const char *const TOP_MEMBERS[] = {"lender", "name", "version", "product", "inputs",
-                                          "tables", "formulas", "flow", NULL};
+                                          "tables", "formulas", "flow", "model",
+                                          "appetite", NULL};
 static const char *const PRODUCT_MEMBERS[] = {"name", "min_amount", "max_amount", "min_term",
                                               "max_term", "repayment", "guarantee_fee", NULL};
 static const char *const INPUT_MEMBERS[] = {"name", "kind", NULL};
@@ -501,6 +502,8 @@ static ph_status read_policy(ph_policy *p, const json_t *root, const char *sourc
     if (st == PH_OK)
         st = read_header(p, root, err);
     if (st == PH_OK)
+        st = pol_read_market(p, root, err);
+    if (st == PH_OK)
         st = ph_expr_symbols_new(p->ctx, &p->sym, err);
     if (st == PH_OK)
         st = read_product(p, root, err);
@@ -568,6 +571,7 @@ void ph_policy_free(ph_policy *p)
     if (p == NULL)
         return;
     const ph_ctx *ctx = p->ctx;
+    pol_free_market(p);
     for (size_t i = 0; i < p->n_steps; i++) {
         ph_free(ctx, p->steps[i].name);
         ph_free(ctx, p->steps[i].in_slots);

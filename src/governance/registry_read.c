@@ -394,12 +394,16 @@ static ph_status approved_version(ph_store *store, const char *name, int64_t ver
 
 /* Read the bytes, check them against the checksum, load them. */
 static ph_status load_checked(ph_store *store, const char *name, int64_t version,
-                              ph_model **out, ph_error *err)
+                              int retired_too, ph_model **out, ph_error *err)
 {
     ph_stmt *stmt = NULL;
     ph_status st = ph_store_prepare(store,
-                                    "SELECT model, checksum FROM model_registry WHERE name = ? "
-                                    "AND version = ? AND state = 'approved'",
+                                    retired_too
+                                        ? "SELECT model, checksum FROM model_registry WHERE "
+                                          "name = ? AND version = ? AND state IN ('approved', "
+                                          "'retired')"
+                                        : "SELECT model, checksum FROM model_registry WHERE "
+                                          "name = ? AND version = ? AND state = 'approved'",
                                     &stmt, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(stmt, 1, name, -1, err);
@@ -411,7 +415,10 @@ static ph_status load_checked(ph_store *store, const char *name, int64_t version
     version_text(v, sizeof(v), version);
     if (st == PH_DONE) /* it changed state since approved_version looked */
         st = ph_error_set(err, PH_EDENIED, "model", name,
-                          "model %s version %s is no longer approved", name, v);
+                          retired_too ? "model %s version %s was never approved: it cannot have "
+                                        "taken a decision"
+                                      : "model %s version %s is no longer approved",
+                          name, v);
     if (st != PH_OK) {
         ph_stmt_free(stmt);
         return st;
@@ -446,6 +453,19 @@ ph_status ph_registry_load_approved(ph_store *store, const char *name, int64_t v
     int64_t chosen = 0;
     st = approved_version(store, name, version, &chosen, err);
     if (st == PH_OK)
-        st = load_checked(store, name, chosen, out, err);
+        st = load_checked(store, name, chosen, 0, out, err);
+    return st;
+}
+
+ph_status ph_registry_load_decided(ph_store *store, const char *name, int64_t version,
+                                   ph_model **out, ph_error *err)
+{
+    if (out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_registry_load_decided: out is NULL");
+    ph_status st = check_args(store, name, version, "ph_registry_load_decided", err);
+    if (st == PH_OK && version < 1)
+        st = ph_error_set(err, PH_EINVAL, "version", NULL, "expected a version >= 1");
+    if (st == PH_OK)
+        st = load_checked(store, name, version, 1, out, err);
     return st;
 }

@@ -369,6 +369,118 @@ static const char POLICY_SQL[] =
     "BEGIN SELECT RAISE(ABORT, 'policy: a loaded version cannot be changed, only activated'); "
     "END;";
 
+/* Version 8: the marketplace (src/market, issue 6).
+ * lpr: the loan prime rate in force from a date (a rate as text, "3.00%").
+ * subsidy_programme: interest-subsidy programmes by version, exact bytes and
+ *   checksum as for policies; the newest loaded is in force.
+ * policy_challenger: the challenger version of a lender's policy and the
+ *   share of applications (basis points) it serves.
+ * application: one row per application, with the facts the platform knew
+ *   (JSON, the inputs every policy and model reads) and the lenders not asked.
+ * decision: one row per policy evaluated for an application (champion and
+ *   challenger both), with the policy version, model outputs, outcome, offer,
+ *   reasons, the policy inputs and the full trace. Applications and
+ *   decisions are immutable, so a decision replays under what took it.
+ * appeal: a manual review of a decision: opened with grounds, decided once
+ *   by a named reviewer with a reason (an override may set limit and rate). */
+static const char MARKET_SQL[] =
+    "CREATE TABLE lpr ("
+    "  effective_on TEXT PRIMARY KEY,"
+    "  rate TEXT NOT NULL,"
+    "  set_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE subsidy_programme ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+    "  document BLOB NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL,"
+    "  UNIQUE (name, version)"
+    ");"
+    "CREATE TABLE policy_challenger ("
+    "  lender TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  share_bp INTEGER NOT NULL CHECK (share_bp BETWEEN 1 AND 10000),"
+    "  set_at TEXT NOT NULL,"
+    "  PRIMARY KEY (lender, name)"
+    ");"
+    "CREATE TABLE application ("
+    "  id INTEGER PRIMARY KEY,"
+    "  uscc TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  term INTEGER NOT NULL CHECK (term BETWEEN 1 AND 360),"
+    "  purpose TEXT NOT NULL,"
+    "  guarantor INTEGER NOT NULL CHECK (guarantor IN (0, 1)),"
+    "  asof TEXT NOT NULL,"
+    "  lpr TEXT NOT NULL,"
+    "  subsidy_programme_id INTEGER REFERENCES subsidy_programme(id),"
+    "  facts TEXT NOT NULL,"
+    "  not_asked TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX application_uscc ON application(uscc, asof);"
+    "CREATE TABLE decision ("
+    "  id INTEGER PRIMARY KEY,"
+    "  application_id INTEGER NOT NULL REFERENCES application(id),"
+    "  lender TEXT NOT NULL,"
+    "  policy_name TEXT NOT NULL,"
+    "  policy_version INTEGER NOT NULL,"
+    "  policy_checksum TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('champion', 'challenger')),"
+    "  served INTEGER NOT NULL CHECK (served IN (0, 1)),"
+    "  model TEXT,"
+    "  model_version INTEGER,"
+    "  score REAL,"
+    "  pd REAL,"
+    "  approved INTEGER NOT NULL CHECK (approved IN (0, 1)),"
+    "  limit_fen INTEGER,"
+    "  rate INTEGER,"
+    "  offer_fen INTEGER,"
+    "  subsidy_rate INTEGER,"
+    "  award_fen INTEGER,"
+    "  apr INTEGER,"
+    "  net_apr INTEGER,"
+    "  reasons TEXT NOT NULL,"
+    "  inputs TEXT NOT NULL,"
+    "  trace TEXT NOT NULL,"
+    "  decided_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX decision_application ON decision(application_id);"
+    "CREATE INDEX decision_policy ON decision(lender, policy_name, role);"
+    "CREATE TABLE appeal ("
+    "  id INTEGER PRIMARY KEY,"
+    "  decision_id INTEGER NOT NULL REFERENCES decision(id),"
+    "  grounds TEXT NOT NULL CHECK (grounds <> ''),"
+    "  opened_at TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'upheld', 'overturned')),"
+    "  reviewer TEXT,"
+    "  reason TEXT,"
+    "  decided_at TEXT,"
+    "  limit_fen INTEGER,"
+    "  rate INTEGER"
+    ");"
+    "CREATE UNIQUE INDEX appeal_one_open ON appeal(decision_id) WHERE status = 'open';"
+    "CREATE TRIGGER application_frozen BEFORE UPDATE ON application "
+    "BEGIN SELECT RAISE(ABORT, 'application: a recorded application cannot be changed'); END;"
+    "CREATE TRIGGER application_no_delete BEFORE DELETE ON application "
+    "BEGIN SELECT RAISE(ABORT, 'application: recorded applications cannot be deleted'); END;"
+    "CREATE TRIGGER decision_frozen BEFORE UPDATE ON decision "
+    "BEGIN SELECT RAISE(ABORT, 'decision: a recorded decision cannot be changed (appeal it)'); "
+    "END;"
+    "CREATE TRIGGER decision_no_delete BEFORE DELETE ON decision "
+    "BEGIN SELECT RAISE(ABORT, 'decision: recorded decisions cannot be deleted'); END;"
+    "CREATE TRIGGER appeal_decided_once BEFORE UPDATE ON appeal "
+    "WHEN OLD.status <> 'open' OR NEW.decision_id <> OLD.decision_id "
+    "OR NEW.grounds <> OLD.grounds OR NEW.opened_at <> OLD.opened_at "
+    "BEGIN SELECT RAISE(ABORT, 'appeal: a decided appeal cannot be changed'); END;"
+    "CREATE TRIGGER appeal_no_delete BEFORE DELETE ON appeal "
+    "BEGIN SELECT RAISE(ABORT, 'appeal: appeals cannot be deleted'); END;"
+    "CREATE TRIGGER subsidy_programme_frozen BEFORE UPDATE ON subsidy_programme "
+    "BEGIN SELECT RAISE(ABORT, 'subsidy_programme: a loaded version cannot be changed'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -378,6 +490,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {5, "feature store", FEATURE_STORE_SQL, NULL},
     {6, "model registry", MODEL_REGISTRY_SQL, NULL},
     {7, "lender policies", POLICY_SQL, NULL},
+    {8, "marketplace", MARKET_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

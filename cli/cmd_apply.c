@@ -1,0 +1,285 @@
+/*
+ * puhui apply --enterprise USCC --amount A --term MONTHS --purpose P
+ *             [--asof DATE] [--guarantor]
+ * puhui apply --batch FILE.csv      (columns enterprise,amount,term,purpose,asof[,guarantor])
+ *
+ * One application through the marketplace (market.h): the offers of every
+ * lender that fits, ranked by the firm's net annual cost, or the reasons it
+ * was declined; lenders not asked and why. A batch decides one application
+ * per CSV row with the market opened once, and prints one line per
+ * application; a bad row is reported with its line and skipped.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct apply_opts {
+    const char *enterprise, *amount, *term, *purpose, *asof, *batch;
+    int guarantor;
+} apply_opts;
+
+static int parse_apply(ph_cli *cli, int argc, char **argv, apply_opts *o)
+{
+    struct {
+        const char *name;
+        const char **value;
+    } opts[] = {{"--enterprise", &o->enterprise}, {"--amount", &o->amount},
+                {"--term", &o->term},             {"--purpose", &o->purpose},
+                {"--asof", &o->asof},             {"--batch", &o->batch}};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--guarantor") == 0) {
+            o->guarantor = 1;
+            continue;
+        }
+        int known = 0;
+        for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && !known; k++) {
+            const char *value = NULL;
+            if (!ph_cli_option(argc, argv, &i, opts[k].name, &value))
+                continue;
+            if (value == NULL || value[0] == '\0')
+                return ph_cli_usage_error(cli, "apply", "%s needs a value", opts[k].name);
+            *opts[k].value = value;
+            known = 1;
+        }
+        if (!known)
+            return ph_cli_no_more_args(cli, "apply", 1, argv + i - 1);
+    }
+    if (o->batch != NULL)
+        return o->enterprise || o->amount || o->term || o->purpose || o->asof
+                   ? ph_cli_usage_error(cli, "apply", "--batch takes its applications from "
+                                                      "the file; give no other option")
+                   : PH_EXIT_OK;
+    if (!o->enterprise || !o->amount || !o->term || !o->purpose)
+        return ph_cli_usage_error(cli, "apply",
+                                  "needs --enterprise, --amount, --term and --purpose");
+    return PH_EXIT_OK;
+}
+
+/* Fill an application from text fields; errors name the field. */
+static ph_status application_from_text(const char *enterprise, const char *amount,
+                                       const char *term, const char *purpose, const char *asof,
+                                       int guarantor, ph_application *app, ph_error *err)
+{
+    memset(app, 0, sizeof(*app));
+    app->uscc = enterprise;
+    app->purpose = purpose;
+    app->guarantor = guarantor;
+    ph_status st = ph_money_parse(amount, strlen(amount), &app->amount, err);
+    if (st != PH_OK) {
+        ph_error_set(err, st, "amount", amount,
+                     "expected an amount in yuan such as 500,000 or 120000.50");
+        return st;
+    }
+    char *end = NULL;
+    long long months = strtoll(term, &end, 10);
+    if (term[0] == '\0' || *end != '\0')
+        return ph_error_set(err, PH_EINVAL, "term", term, "expected a whole number of months");
+    app->term = months;
+    if (asof != NULL && asof[0] != '\0')
+        st = ph_date_parse(asof, strlen(asof), &app->asof, err);
+    return st;
+}
+
+/* ---- printing one result ---------------------------------------------------------------- */
+
+static void percent(ph_rate r, char *buf, size_t size)
+{
+    if (ph_rate_format_percent(r, buf, size, NULL) != PH_OK)
+        snprintf(buf, size, "?");
+}
+
+static void yuan(ph_money m, char *buf, size_t size)
+{
+    if (ph_money_format(m, PH_MONEY_GROUPING, buf, size, NULL) != PH_OK)
+        snprintf(buf, size, "?");
+}
+
+static void print_offers(ph_cli *cli, const ph_market_result *r)
+{
+    static const char *const headers[] = {"#", "lender", "amount", "rate", "subsidy",
+                                          "APR", "net APR", "net cost", "repayment"};
+    static const int numeric[] = {1, 0, 0, 0, 0, 0, 0, 0, 0};
+    ph_cli_table *t = ph_cli_table_new(headers, numeric, 9);
+    for (size_t i = 0; i < r->n_quotes; i++) {
+        const ph_quote *q = &r->quotes[i];
+        if (q->status != PH_QUOTE_OFFER)
+            continue;
+        char rank[24], amount[40], rate[32], sub[32], apr[32], net[32], cost[40];
+        snprintf(rank, sizeof(rank), "%zu", i + 1);
+        yuan(q->amount, amount, sizeof(amount));
+        percent(q->rate, rate, sizeof(rate));
+        percent(q->subsidy.subsidy_rate, sub, sizeof(sub));
+        percent(q->cost.apr, apr, sizeof(apr));
+        percent(q->cost.net_apr, net, sizeof(net));
+        yuan(q->cost.net_cost, cost, sizeof(cost));
+        const char *cells[] = {rank, q->lender_name, amount, rate, sub, apr, net, cost,
+                               q->repayment};
+        ph_cli_table_add(t, cells);
+    }
+    ph_cli_table_print(cli, t, "offers, cheapest for the firm first (net of subsidies)");
+    ph_cli_table_free(t);
+    for (size_t i = 0; i < r->n_quotes; i++) {
+        const ph_quote *q = &r->quotes[i];
+        if (q->status == PH_QUOTE_OFFER)
+            fprintf(cli->out, "  %s: %s; %s (decision %lld%s)\n", q->lender_name,
+                    q->conditions, q->subsidy.explanation, (long long)q->decision_id,
+                    q->challenger ? ", challenger policy" : "");
+    }
+}
+
+static void print_result(ph_cli *cli, const ph_market_result *r)
+{
+    char lpr[32];
+    percent(r->lpr, lpr, sizeof(lpr));
+    fprintf(cli->out, "application %lld as of %s (LPR %s): %zu offer%s from %zu lender%s\n",
+            (long long)r->application_id, r->asof, lpr, r->n_offers,
+            r->n_offers == 1 ? "" : "s", r->n_quotes, r->n_quotes == 1 ? "" : "s");
+    if (r->n_offers > 0)
+        print_offers(cli, r);
+    for (size_t i = 0; i < r->n_quotes; i++) {
+        const ph_quote *q = &r->quotes[i];
+        if (q->status == PH_QUOTE_DECLINE) {
+            fprintf(cli->out, "declined by %s (%s v%lld%s, decision %lld", q->lender_name,
+                    q->policy, (long long)q->policy_version,
+                    q->challenger ? ", challenger" : "", (long long)q->decision_id);
+            if (!isnan(q->score))
+                fprintf(cli->out, ", score %.0f", q->score);
+            fprintf(cli->out, "):\n");
+            for (size_t k = 0; k < q->n_reasons; k++)
+                fprintf(cli->out, "  - %s: %s\n", q->reasons[k].code, q->reasons[k].text);
+        } else if (q->status != PH_QUOTE_OFFER) {
+            fprintf(cli->out, "%s %s\n", q->lender_name, q->note);
+        }
+    }
+}
+
+/* ---- one application ------------------------------------------------------------------------ */
+
+static int fail(ph_cli *cli, ph_status st, const ph_error *err)
+{
+    return ph_cli_fail(cli, st, err,
+                       st == PH_ESCHEMA ? "run 'puhui init' to upgrade the database" : NULL);
+}
+
+static int apply_one(ph_cli *cli, ph_market *market, const apply_opts *o)
+{
+    ph_error err;
+    ph_application app;
+    ph_status st = application_from_text(o->enterprise, o->amount, o->term, o->purpose,
+                                         o->asof, o->guarantor, &app, &err);
+    ph_market_result *r = NULL;
+    if (st == PH_OK)
+        st = ph_market_apply(market, &app, &r, &err);
+    if (st != PH_OK)
+        return fail(cli, st, &err);
+    if (cli->format == PH_FORMAT_JSON)
+        st = ph_market_result_write_json(r, cli->out, &err);
+    else
+        print_result(cli, r);
+    ph_market_result_free(r);
+    return st == PH_OK ? PH_EXIT_OK : fail(cli, st, &err);
+}
+
+/* ---- a batch --------------------------------------------------------------------------------- */
+
+typedef struct batch_state {
+    ph_cli *cli;
+    ph_market *market;
+    long long line, decided, offered, rejected;
+} batch_state;
+
+/* One CSV line "enterprise,amount,term,purpose,asof[,guarantor]"; amounts
+ * in the file carry no thousands separators, so a plain split suffices. */
+static void batch_line(batch_state *b, char *line)
+{
+    char *fields[6] = {0};
+    size_t n = 0;
+    for (char *p = line; n < 6; n++) {
+        fields[n] = p;
+        char *comma = strchr(p, ',');
+        if (comma == NULL) {
+            n++;
+            break;
+        }
+        *comma = '\0';
+        p = comma + 1;
+    }
+    ph_error err;
+    ph_application app;
+    ph_status st = n < 5 ? ph_error_set(&err, PH_EINVAL, "line", NULL,
+                                        "expected enterprise,amount,term,purpose,asof"
+                                        "[,guarantor]")
+                         : application_from_text(fields[0], fields[1], fields[2], fields[3],
+                                                 fields[4], n > 5 && fields[5][0] == '1', &app,
+                                                 &err);
+    ph_market_result *r = NULL;
+    if (st == PH_OK)
+        st = ph_market_apply(b->market, &app, &r, &err);
+    if (st != PH_OK) {
+        fprintf(b->cli->err, "puhui: line %lld skipped: %s\n", b->line, err.message);
+        b->rejected++;
+        return;
+    }
+    b->decided++;
+    b->offered += r->n_offers > 0;
+    const ph_quote *best = r->n_offers ? &r->quotes[0] : NULL;
+    char net[32] = "-";
+    if (best)
+        percent(best->cost.net_apr, net, sizeof(net));
+    fprintf(b->cli->out, "%lld,%s,%zu,%s,%s\n", (long long)r->application_id, app.uscc,
+            r->n_offers, best ? best->lender : "", net);
+    ph_market_result_free(r);
+}
+
+static int apply_batch(ph_cli *cli, ph_market *market, const char *path)
+{
+    FILE *in = fopen(path, "r");
+    if (in == NULL) {
+        ph_error err;
+        ph_error_set(&err, PH_EIO, "file", path, "cannot open the batch file");
+        return ph_cli_fail(cli, PH_EIO, &err, NULL);
+    }
+    batch_state b = {cli, market, 0, 0, 0, 0};
+    char line[512];
+    fprintf(cli->out, "application,enterprise,offers,best_lender,best_net_apr\n");
+    while (fgets(line, sizeof(line), in) != NULL) {
+        b.line++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (b.line == 1 && strncmp(line, "enterprise,", 11) == 0)
+            continue; /* the header */
+        if (line[0] != '\0')
+            batch_line(&b, line);
+    }
+    fclose(in);
+    fprintf(cli->err, "%lld applications decided (%lld with at least one offer), %lld skipped\n",
+            b.decided, b.offered, b.rejected);
+    return b.rejected > 0 && b.decided == 0 ? PH_EXIT_USAGE : PH_EXIT_OK;
+}
+
+int ph_cmd_apply(ph_cli *cli, int argc, char **argv)
+{
+    apply_opts o = {0};
+    int code = parse_apply(cli, argc, argv, &o);
+    if (code != PH_EXIT_OK)
+        return code;
+    ph_store *store = ph_cli_open_store(cli, 1, &code);
+    if (store == NULL)
+        return code;
+    ph_error err;
+    ph_market *market = NULL;
+    ph_status st = ph_market_open(store, &market, &err);
+    if (st != PH_OK)
+        code = fail(cli, st, &err);
+    else if (ph_market_lender_count(market) == 0) {
+        ph_error_set(&err, PH_ENOTFOUND, "policy", NULL,
+                     "no lender has an active policy: nobody can quote");
+        code = ph_cli_fail(cli, PH_ENOTFOUND, &err,
+                           "load one with 'puhui policy load FILE --activate'");
+    } else
+        code = o.batch ? apply_batch(cli, market, o.batch) : apply_one(cli, market, &o);
+    ph_market_free(market);
+    ph_store_free(store);
+    return code;
+}

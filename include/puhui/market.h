@@ -1,0 +1,276 @@
+/*
+ * puhui — the marketplace: one application, quotes from every matching
+ * lender (issue 6; brief §3, §4, §8; docs/marketplace.md is the guide).
+ *
+ * A firm applies once (ph_application). The platform gathers the FACTS it
+ * knows about the firm on the application's as-of date (the feature store's
+ * point-in-time features, the registration, the application itself and the
+ * LPR in force) and offers them to the active policy of every lender
+ * (policy_store.h):
+ *
+ *   1. appetite   a policy whose "appetite" does not fit is not asked;
+ *   2. consent    the firm must have consented to that lender reading, for
+ *                 credit assessment, every source the policy and its model
+ *                 read (ph_access_check, logged); without it the lender is
+ *                 not asked and the firm is told which consent is missing;
+ *   3. score      the policy's registered, APPROVED model scores the facts;
+ *   4. decide     the policy runs; a lender with a challenger version runs
+ *                 both, and a stable share of applications is served by the
+ *                 challenger (both outcomes are recorded);
+ *   5. price      an approved outcome becomes an offer: the amount (the
+ *                 requested amount up to the limit), the rate, the interest
+ *                 subsidy and first-loan award the firm qualifies for under
+ *                 the programme in force (subsidy.h), applied without an
+ *                 application, and the firm's annual cost net of them.
+ *
+ * Offers are ranked by the firm's net annual cost (net APR), then by the
+ * larger amount. A decline carries the policy's reasons with the data each
+ * rule read, completed from the model's adverse reasons to at least three
+ * when the model has them.
+ *
+ * Every application and every decision is stored (schema 8) with the facts,
+ * the policy inputs, model outputs and the full policy trace; rows are
+ * immutable, and ph_market_replay re-runs a stored decision under the very
+ * policy version and model that took it, to the identical trace.
+ *
+ * Facts are values of policy inputs (value.h): decimals in yuan, months,
+ * fractions and scores, texts, booleans, or null for missing data (a
+ * missing feature is null, never 0). ph_market_fact_* lists them; a policy
+ * input must be one of them, or "score" / "pd" (the model's points and
+ * probability of default).
+ */
+#ifndef PUHUI_MARKET_H
+#define PUHUI_MARKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "puhui/common.h"
+#include "puhui/date.h"
+#include "puhui/money.h"
+#include "puhui/rate.h"
+#include "puhui/store.h"
+#include "puhui/subsidy.h"
+#include "puhui/value.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- the facts a policy can read ---------------------------------------------------- */
+
+/* How many facts there are; the catalogue features are among them. */
+PH_EXTERN size_t ph_market_fact_count(void);
+/* The fact's name, kind, the feeds it comes from ("" for the application's
+ * own fields) and a one-line description; NULL / PH_VALUE_NULL past the end. */
+PH_EXTERN const char *ph_market_fact_name(size_t i);
+PH_EXTERN ph_value_kind ph_market_fact_kind(size_t i);
+PH_EXTERN const char *ph_market_fact_sources(size_t i);
+PH_EXTERN const char *ph_market_fact_description(size_t i);
+/* Index of the fact `name`, or -1. */
+PH_EXTERN long ph_market_fact_index(const char *name);
+
+/* ---- the application -------------------------------------------------------------------- */
+
+/* One application. Zero-initialise, then fill. */
+typedef struct ph_application {
+    const char *uscc;     /* the applying enterprise, registered on asof */
+    ph_money amount;      /* requested, in fen: > 0 and at most 100,000,000 yuan */
+    int64_t term;         /* months, 1 .. 360 */
+    const char *purpose;  /* one of ph_application_purpose(i) */
+    ph_date asof;         /* the data as the platform knew it that day; 0: today */
+    int guarantor;        /* 1 when a guarantor takes part */
+} ph_application;
+
+/* The purposes an application may name ("working_capital", "equipment",
+ * "trade", "expansion", "agriculture", "green_upgrade"); NULL past the end. */
+PH_EXTERN const char *ph_application_purpose(size_t i);
+
+/*
+ * Check an application's own fields (not the enterprise's existence, which
+ * needs the store). Errors, PH_EINVAL with the field and value: "uscc" (not
+ * a valid USCC: the check character), "amount" ("expected an amount above 0
+ * and at most 100,000,000.00 yuan"), "term" ("expected 1 to 360 months"),
+ * "purpose" (naming the known purposes), "guarantor" (not 0 or 1);
+ * PH_EMISUSE for NULL app, uscc or purpose.
+ */
+PH_EXTERN ph_status ph_application_check(const ph_application *app, ph_error *err);
+
+/* ---- market settings in the store ------------------------------------------------------ */
+
+/* Record the LPR in force from `from` (a later entry for the same day
+ * replaces nothing: PH_EEXISTS). Rates 0 < lpr <= 20%. */
+PH_EXTERN ph_status ph_market_set_lpr(ph_store *store, ph_date from, ph_rate lpr, ph_error *err);
+/* The LPR in force on `on`. PH_ENOTFOUND: "no LPR in force on 2025-12-31; record one with
+ * `puhui market lpr`". */
+PH_EXTERN ph_status ph_market_lpr(ph_store *store, ph_date on, ph_rate *out, ph_error *err);
+
+/* Load a subsidy programme file (subsidy.h) into the store; the newest
+ * loaded is the one in force. Same bytes again: nothing stored; other bytes
+ * under the same name and version: PH_EEXISTS. *id (may be NULL) gets its id. */
+PH_EXTERN ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
+                                           ph_error *err);
+
+/* Route `share_bp` basis points (1..10000) of LENDER / NAME's applications
+ * to its stored version VERSION as challenger; share_bp 0 removes the
+ * challenger. PH_ENOTFOUND when that version is not stored; PH_EINVAL when
+ * it is the active version or the share is out of range. */
+PH_EXTERN ph_status ph_market_set_challenger(ph_store *store, const char *lender,
+                                             const char *name, int64_t version,
+                                             int64_t share_bp, ph_error *err);
+
+/* ---- applying ------------------------------------------------------------------------------ */
+
+typedef struct ph_market ph_market;
+
+/*
+ * Open the marketplace on `store` (schema 8): every active policy with its
+ * challenger, the approved models they name (loaded once), and the subsidy
+ * programme in force (none is fine). Errors: a policy input that is not a
+ * fact or has another kind ("policy BANK/loan@3: input 'x' is decimal but
+ * the fact 'x' is text"), a policy reading score or pd without a "model",
+ * a model that is not approved (PH_EDENIED, from the registry), a model
+ * feature that is not a fact; PH_ESCHEMA; store errors.
+ */
+PH_EXTERN ph_status ph_market_open(ph_store *store, ph_market **out, ph_error *err);
+PH_EXTERN void ph_market_free(ph_market *market);
+/* How many lender policies the market asks (champions). */
+PH_EXTERN size_t ph_market_lender_count(const ph_market *market);
+
+typedef enum ph_quote_status {
+    PH_QUOTE_OFFER = 0,       /* approved: an offer */
+    PH_QUOTE_DECLINE = 1,     /* declined, with reasons */
+    PH_QUOTE_NO_CONSENT = 2,  /* not asked: the firm's consent does not cover it */
+    PH_QUOTE_NOT_MATCHED = 3  /* not asked: outside the lender's appetite */
+} ph_quote_status;
+
+/* "offer", "decline", "no_consent", "not_matched". */
+PH_EXTERN const char *ph_quote_status_name(ph_quote_status status);
+
+#define PH_QUOTE_MAX_REASONS 8
+
+/* One reason to decline, in words, with the data behind it. */
+typedef struct ph_quote_reason {
+    char code[64];  /* the policy rule's code, or "MODEL:<code>" for a model reason */
+    char text[320]; /* "tax credit grade D (tax_grade = D)" */
+} ph_quote_reason;
+
+/* One lender's answer. */
+typedef struct ph_quote {
+    ph_quote_status status;
+    char lender[64];          /* the lender's institution id */
+    char lender_name[128];    /* its registered name when known, else the id */
+    char policy[128];         /* the policy's name */
+    int64_t policy_version;   /* the version that served (the challenger's when it did) */
+    int challenger;           /* 1 when the challenger served this application */
+    int64_t decision_id;      /* the served decision's row; 0 when not asked */
+    double score, pd;         /* the model's points and PD; NaN without a model */
+    /* offers */
+    ph_money limit;           /* the policy's limit */
+    ph_money amount;          /* offered: the requested amount up to the limit */
+    ph_rate rate;             /* the quoted annual rate, fees included as the policy quotes */
+    int64_t term;
+    char repayment[32];
+    char conditions[256];     /* the product and guarantee conditions in words */
+    ph_subsidy_result subsidy;
+    ph_loan_cost cost;        /* cost.apr, cost.net_apr: the ranking key is net_apr */
+    /* declines */
+    size_t n_reasons;
+    ph_quote_reason reasons[PH_QUOTE_MAX_REASONS];
+    /* not asked: why */
+    char note[320];
+} ph_quote;
+
+/* The answer to one application. */
+typedef struct ph_market_result {
+    const ph_ctx *ctx;
+    int64_t application_id;
+    char asof[11];
+    ph_rate lpr;
+    size_t n_quotes;
+    ph_quote *quotes;   /* offers by net APR, then declines, then lenders not asked */
+    size_t n_offers;
+} ph_market_result;
+
+/*
+ * Decide one application. The application is checked first
+ * (ph_application_check; an unknown enterprise is PH_ENOTFOUND field
+ * "enterprise"; no LPR in force is PH_ENOTFOUND): a bad application stores
+ * nothing. Consent checks are logged in the access log as they happen; the
+ * application and its decisions are then stored in one transaction.
+ * *out (free with ph_market_result_free) is written on success.
+ */
+PH_EXTERN ph_status ph_market_apply(ph_market *market, const ph_application *app,
+                                    ph_market_result **out, ph_error *err);
+PH_EXTERN void ph_market_result_free(ph_market_result *result);
+
+/* The result as one JSON object (amounts in yuan text, rates as decimal
+ * fractions in text, so no double touches them). PH_EIO on a write error. */
+PH_EXTERN ph_status ph_market_result_write_json(const ph_market_result *result, FILE *out,
+                                                ph_error *err);
+
+/* ---- the market view ------------------------------------------------------------------ */
+
+#define PH_MARKET_REPORT_REASONS 5
+
+/* One lender's (or, with lender "", the whole market's) served decisions. */
+typedef struct ph_market_lender_stats {
+    char lender[64];
+    char lender_name[128];
+    int64_t asked;            /* applications it decided */
+    int64_t not_asked;        /* applications it was not asked: appetite or consent */
+    int64_t approved;
+    ph_money offered;         /* sum of offered amounts, fen */
+    ph_rate avg_rate;         /* amount-weighted average quoted rate */
+    ph_rate avg_net_apr;      /* amount-weighted average net APR (after subsidies) */
+    int64_t credit_offers;    /* offers without a guarantor (credit loans) */
+    int64_t first_time;       /* offers to firms with no loan before (首贷户) */
+    int64_t challenger;       /* decisions served by a challenger policy */
+    size_t n_reasons;         /* the most frequent decline reasons, most first */
+    char reason_code[PH_MARKET_REPORT_REASONS][64];
+    int64_t reason_count[PH_MARKET_REPORT_REASONS];
+} ph_market_lender_stats;
+
+typedef struct ph_market_report {
+    const ph_ctx *ctx;
+    int64_t applications;
+    int64_t with_offer;       /* applications with at least one offer */
+    size_t n_lenders;
+    ph_market_lender_stats *lenders; /* by lender id; lenders[n_lenders] is the total */
+} ph_market_report;
+
+/*
+ * The market over applications with as-of dates in [from, to] (0: open
+ * ended): per lender the served decisions. Averages round half-even to the
+ * 1e-8 unit in 128-bit integers. Free with ph_market_report_free.
+ */
+PH_EXTERN ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
+                                           ph_market_report **out, ph_error *err);
+PH_EXTERN void ph_market_report_free(ph_market_report *report);
+
+/* ---- replay --------------------------------------------------------------------------------- */
+
+typedef struct ph_replay_report {
+    int64_t decision_id;
+    int identical;            /* 1 when score, pd, outcome and trace are byte-identical */
+    size_t trace_bytes;
+    char difference[PH_ERROR_DETAIL_MAX]; /* "" when identical, else the first difference */
+} ph_replay_report;
+
+/*
+ * Re-run stored decision `decision_id` from its stored facts, under the
+ * stored policy version (its checksum must equal the decision's) and the
+ * model version that scored it, and compare the outputs and the trace with
+ * what was stored. Returns PH_OK with report->identical 0 or 1; errors:
+ * PH_ENOTFOUND for an unknown decision; the policy store's and registry's
+ * errors (a tampered policy or model is PH_ESTORE).
+ */
+PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
+                                     ph_replay_report *out, ph_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUHUI_MARKET_H */

@@ -1,0 +1,222 @@
+/*
+ * Deciding one application under one policy version: score, evaluate,
+ * explain, and price an approval into an offer net of subsidies. The result
+ * is a market_decision, which record.c stores and apply.c turns into the
+ * lender's quote.
+ */
+#include "market_decide.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reasons ----------------------------------------------------------------------------- */
+
+static void append(char *buf, size_t size, const char *s)
+{
+    size_t used = strlen(buf);
+    if (used + 1 < size)
+        snprintf(buf + used, size - used, "%s", s);
+}
+
+/* "tax_grade = D, court_enforcement = true", then the catalogue's sentence
+ * for the first feature read. */
+static void policy_reason_text(const ph_policy_reason *r, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (r->n_read == 0) {
+        static const struct { const char *code, *text; } OWN[] = {
+            {"LIMIT_MISSING", "no limit could be computed: the data it needs is missing"},
+            {"LIMIT_NOT_POSITIVE", "the computed limit is zero or below"},
+            {"RATE_MISSING", "no rate could be computed: the data it needs is missing"}};
+        for (size_t i = 0; i < sizeof(OWN) / sizeof(OWN[0]); i++)
+            if (strcmp(r->code, OWN[i].code) == 0)
+                snprintf(buf, size, "%s", OWN[i].text);
+        return;
+    }
+    for (size_t i = 0; i < r->n_read; i++) {
+        char value[64];
+        if (ph_value_format(&r->read_values[i], value, sizeof(value), NULL) != PH_OK)
+            snprintf(value, sizeof(value), "?");
+        char part[160];
+        snprintf(part, sizeof(part), "%s%s = %s", i ? ", " : "", r->read_names[i], value);
+        append(buf, size, part);
+    }
+    int f = ph_feature_index(r->read_names[0]);
+    if (f >= 0 && r->read_values[0].kind == PH_VALUE_DECIMAL) {
+        char sentence[256];
+        if (ph_feature_reason((size_t)f, ph_decimal_to_double(r->read_values[0].as.decimal),
+                              sentence, sizeof(sentence), NULL) == PH_OK) {
+            append(buf, size, ": ");
+            append(buf, size, sentence);
+        }
+    }
+}
+
+static void add_reason(market_decision *d, const char *code, const char *text)
+{
+    if (d->n_reasons >= PH_QUOTE_MAX_REASONS)
+        return;
+    ph_quote_reason *q = &d->reasons[d->n_reasons++];
+    snprintf(q->code, sizeof(q->code), "%s", code);
+    snprintf(q->text, sizeof(q->text), "%s", text);
+}
+
+/* The policy's reasons, then the model's adverse reasons until there are at
+ * least three (brief §3: a decline gets three concrete reasons). */
+static ph_status explain(market_side *side, const ph_policy_outcome *o, market_decision *d,
+                         ph_error *err)
+{
+    for (size_t i = 0; i < o->n_reasons; i++) {
+        char text[320];
+        policy_reason_text(&o->reasons[i], text, sizeof(text));
+        add_reason(d, o->reasons[i].code, text);
+    }
+    if (d->n_reasons >= MARKET_MIN_REASONS || side->bind.model == NULL)
+        return PH_OK;
+    ph_reason model_reasons[MARKET_MIN_REASONS];
+    size_t n = 0;
+    ph_status st = ph_model_reasons_row(side->bind.model, side->bind.x, MARKET_MIN_REASONS,
+                                        model_reasons, &n, err);
+    for (size_t i = 0; st == PH_OK && i < n && d->n_reasons < MARKET_MIN_REASONS; i++) {
+        char code[64];
+        snprintf(code, sizeof(code), "MODEL:%s", model_reasons[i].code);
+        add_reason(d, code, model_reasons[i].text);
+    }
+    return st;
+}
+
+/* ---- JSON of a decision -------------------------------------------------------------------- */
+
+ph_status market_trace_json(const ph_policy *policy, const ph_policy_run *run, char **out,
+                            ph_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (mem == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a trace");
+    ph_status st = ph_policy_trace_write_json(policy, run, mem, err);
+    if (fclose(mem) != 0 && st == PH_OK)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a trace");
+    if (st != PH_OK) {
+        free(buf);
+        return st;
+    }
+    *out = buf; /* malloc'd by open_memstream: freed with free() */
+    return PH_OK;
+}
+
+static ph_status reasons_json(const market_decision *d, char **out, ph_error *err)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < d->n_reasons; i++) {
+        json_t *o = json_pack("{s:s, s:s}", "code", d->reasons[i].code, "text",
+                              d->reasons[i].text);
+        if (o == NULL || json_array_append_new(arr, o) != 0) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    }
+    *out = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+    json_decref(arr);
+    return *out ? PH_OK : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for reasons");
+}
+
+/* ---- pricing an approval ---------------------------------------------------------------------- */
+
+static ph_money fact_money(const market_facts *f, size_t fact)
+{
+    ph_money fen = 0;
+    if (f->v[fact].kind == PH_VALUE_DECIMAL &&
+        ph_decimal_to_money(f->v[fact].as.decimal, PH_ROUND_HALF_EVEN, &fen, NULL) != PH_OK)
+        fen = 0;
+    return fen < 0 ? 0 : fen;
+}
+
+static int fact_true(const market_facts *f, size_t fact)
+{
+    return f->v[fact].kind == PH_VALUE_BOOL && f->v[fact].as.boolean;
+}
+
+/* An optional "upfront_fee" value of the policy (yuan), charged at drawdown. */
+static ph_money upfront_fee(const ph_policy *p, const ph_policy_outcome *o)
+{
+    long i = ph_policy_value_index(p, "upfront_fee");
+    ph_money fen = 0;
+    if (i >= 0 && o->values[i].kind == PH_VALUE_DECIMAL &&
+        ph_decimal_to_money(o->values[i].as.decimal, PH_ROUND_HALF_UP, &fen, NULL) != PH_OK)
+        fen = 0;
+    return fen < 0 ? 0 : fen;
+}
+
+static ph_status price(const ph_market *m, market_side *side, const ph_application *app,
+                       const market_facts *f, ph_rate lpr, const ph_policy_outcome *o,
+                       market_decision *d, ph_error *err)
+{
+    d->offer = app->amount < o->limit ? app->amount : o->limit;
+    memset(&d->subsidy, 0, sizeof(d->subsidy));
+    ph_status st = PH_OK;
+    if (m->programme != NULL) {
+        ph_subsidy_firm firm = {0};
+        firm.existing_credit = fact_money(f, MARKET_BASE_FACTS +
+                                                 (size_t)ph_feature_index("loan_balance"));
+        firm.size_class = f->v[FACT_SIZE_CLASS].kind == PH_VALUE_TEXT ? f->text[FACT_SIZE_CLASS]
+                                                                      : NULL;
+        firm.green = fact_true(f, FACT_GREEN);
+        firm.tech = fact_true(f, FACT_TECH);
+        firm.first_loan = fact_true(f, FACT_FIRST_LOAN);
+        st = ph_subsidy_apply(m->programme, &firm, d->offer, o->rate, lpr, &d->subsidy, err);
+    }
+    if (st != PH_OK)
+        return st;
+    ph_loan_terms terms = {0};
+    terms.amount = d->offer;
+    terms.term_months = app->term;
+    terms.repayment = side->repayment;
+    terms.rate = o->rate;
+    terms.upfront_fee = upfront_fee(side->policy, o);
+    terms.subsidy_rate = d->subsidy.subsidy_rate;
+    terms.award = d->subsidy.award_to_enterprise ? d->subsidy.first_loan_award : 0;
+    return ph_loan_cost_compute(&terms, &d->cost, err);
+}
+
+/* ---- one decision ------------------------------------------------------------------------------ */
+
+ph_status market_decide(const ph_market *m, market_side *side, const ph_application *app,
+                        const market_facts *f, ph_rate lpr, market_decision *d, ph_error *err)
+{
+    ph_status st = market_score(&side->bind, f, &d->score, &d->pd, err);
+    if (st != PH_OK)
+        return st;
+    market_fill_inputs(&side->bind, f, d->score, d->pd);
+    ph_policy_outcome o;
+    st = ph_policy_eval(side->policy, side->run, side->bind.inputs, &o, err);
+    if (st != PH_OK)
+        return st;
+    d->approved = o.approved;
+    d->has_limit = o.has_limit;
+    d->limit = o.limit;
+    d->has_rate = o.has_rate;
+    d->rate = o.rate;
+    if (o.approved)
+        st = price(m, side, app, f, lpr, &o, d, err);
+    else
+        st = explain(side, &o, d, err);
+    if (st == PH_OK)
+        st = market_trace_json(side->policy, side->run, &d->trace, err);
+    if (st == PH_OK)
+        st = market_inputs_to_json(side->policy, side->bind.inputs, &d->inputs, err);
+    if (st == PH_OK)
+        st = reasons_json(d, &d->reasons_json, err);
+    return st;
+}
+
+void market_decision_clear(market_decision *d)
+{
+    free(d->trace);
+    free(d->inputs);
+    free(d->reasons_json);
+    d->trace = d->inputs = d->reasons_json = NULL;
+}

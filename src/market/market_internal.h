@@ -1,0 +1,127 @@
+/*
+ * Inside the marketplace: the facts of one application, how a policy's
+ * inputs and a model's features are bound to them, and the rows stored.
+ */
+#ifndef PH_MARKET_INTERNAL_H
+#define PH_MARKET_INTERNAL_H
+
+#include <jansson.h>
+
+#include "puhui/access.h"
+#include "puhui/features.h"
+#include "puhui/market.h"
+#include "puhui/model.h"
+#include "puhui/policy.h"
+
+#define MARKET_SCHEMA 8
+
+/* The facts that are not catalogue features, in this order; the catalogue
+ * features follow them (fact MARKET_BASE_FACTS + i is feature i). */
+enum {
+    FACT_AMOUNT, FACT_TERM, FACT_PURPOSE, FACT_GUARANTOR, FACT_MONTH, FACT_LPR,
+    FACT_BUSINESS_STATUS, FACT_INDUSTRY_SECTION, FACT_INDUSTRY_CODE, FACT_REGION_CODE,
+    FACT_SIZE_CLASS, FACT_ENTITY_TYPE, FACT_TAX_GRADE, FACT_COURT_ENFORCEMENT,
+    FACT_FRAUD_FLAG, FACT_AVG_INFLOW_12M, FACT_ANNUAL_DEBT_SERVICE, FACT_GREEN, FACT_TECH,
+    FACT_FIRST_LOAN,
+    MARKET_BASE_FACTS
+};
+#define MARKET_FACTS (MARKET_BASE_FACTS + PH_FEATURE_COUNT)
+#define MARKET_TEXT_MAX 48
+
+/* Everything the platform knows about one application. Text values point
+ * into `text`, so a facts struct is copied with market_facts_copy only. */
+typedef struct market_facts {
+    ph_value v[MARKET_FACTS];
+    char text[MARKET_FACTS][MARKET_TEXT_MAX];
+} market_facts;
+
+/* Binding input/feature slots to facts: >= 0 a fact index, or one of these. */
+enum { BIND_SCORE = -1, BIND_PD = -2 };
+
+/* A policy bound to the facts, with its model. */
+typedef struct market_binding {
+    const ph_policy *policy;
+    long *input_fact;           /* per policy input: fact index or BIND_* */
+    const ph_model *model;      /* NULL when the policy reads no score/pd */
+    char model_name[96];
+    int64_t model_version;
+    long *feature_fact;         /* per model feature: fact index */
+    double *x;                  /* scratch: one row of model features */
+    ph_value *inputs;           /* scratch: the policy's inputs */
+    ph_source_set sources;      /* the feeds the policy and model read */
+} market_binding;
+
+/* A model the market loaded once, shared by the policies naming it. */
+typedef struct market_model {
+    char ref[128];  /* as the policy names it: "NAME" or "NAME@V" */
+    char name[96];
+    int64_t version; /* the version that loaded */
+    ph_model *model;
+} market_model;
+
+/* One policy version ready to decide: champion or challenger. */
+typedef struct market_side {
+    ph_policy *policy;
+    int64_t id;              /* its row in the policy table */
+    char checksum[65];
+    ph_policy_run *run;
+    market_binding bind;
+    int bound;
+    ph_repayment repayment;
+} market_side;
+
+typedef struct market_lender {
+    char id[64];             /* the institution id */
+    char name[128];          /* its registered name, else the id */
+    market_side champion, challenger;
+    int has_challenger;
+    int64_t share_bp;        /* of applications the challenger serves */
+} market_lender;
+
+struct ph_market {
+    ph_store *store;
+    const ph_ctx *ctx;
+    market_lender *lenders;
+    size_t n;
+    market_model *models;
+    size_t n_models;
+    ph_subsidy_programme *programme; /* NULL: none in force */
+    int64_t programme_id;
+};
+
+/* facts.c */
+ph_status market_facts_gather(ph_store *store, const ph_application *app, ph_date asof,
+                              ph_rate lpr, market_facts *out, ph_error *err);
+/* *out is malloc'd (free()). */
+ph_status market_facts_to_json(const market_facts *f, char **out, ph_error *err);
+ph_status market_facts_from_json(const char *json, market_facts *out, ph_error *err);
+void market_facts_set_text(market_facts *f, size_t fact, const char *s);
+/* A fact's value as a double for a model (NaN when null or not a decimal). */
+double market_fact_number(const market_facts *f, size_t fact);
+
+/* bind.c */
+ph_status market_bind(const ph_ctx *ctx, const ph_policy *policy, const ph_model *model,
+                      const char *model_name, int64_t model_version, market_binding *out,
+                      ph_error *err);
+void market_binding_free(const ph_ctx *ctx, market_binding *b);
+/* Score the facts with the binding's model (score/pd NaN without one). */
+ph_status market_score(market_binding *b, const market_facts *f, double *score, double *pd,
+                       ph_error *err);
+/* Fill b->inputs from the facts and the model outputs. */
+void market_fill_inputs(market_binding *b, const market_facts *f, double score, double pd);
+/* Split "NAME@V" into name and version (0 = latest approved). */
+ph_status market_model_ref(const char *ref, char *name, size_t size, int64_t *version,
+                           ph_error *err);
+
+/* facts.c: a policy's inputs as one JSON object by name (decimals as
+ * strings); *out is malloc'd (free()). */
+ph_status market_inputs_to_json(const ph_policy *p, const ph_value *inputs, char **out,
+                                ph_error *err);
+/* One value as JSON (decimals as strings), NULL when out of memory. */
+json_t *market_value_json(const ph_value *v);
+
+/* settings.c */
+ph_status market_check_schema(ph_store *store, ph_error *err);
+ph_status market_utc_now(char buf[24], ph_error *err);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * The market view (brief §10): per lender, over a period, how many
+ * applications it decided and approved, at what average price, how many of
+ * its offers were credit (unsecured) loans and went to first-time
+ * borrowers, and why it declined. Sums are exact: fen and 1e-8 rates
+ * multiplied in 128 bits.
+ */
+#include "market_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__extension__ typedef __int128 i128;
+
+/* Working sums per lender while rows are read. */
+typedef struct lender_acc {
+    ph_market_lender_stats s;
+    i128 rate_x_amount, net_x_amount;
+    /* decline reason codes and counts (a small open list) */
+    char codes[64][64];
+    int64_t counts[64];
+    size_t n_codes;
+} lender_acc;
+
+typedef struct report_build {
+    const ph_ctx *ctx;
+    lender_acc *acc;
+    size_t n, cap;
+} report_build;
+
+static lender_acc *lender_of(report_build *b, const char *lender, ph_error *err)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->acc[i].s.lender, lender) == 0)
+            return &b->acc[i];
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 8;
+        lender_acc *grown = ph_realloc(b->ctx, b->acc, cap * sizeof(*grown));
+        if (grown == NULL) {
+            ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+            return NULL;
+        }
+        b->acc = grown;
+        b->cap = cap;
+    }
+    lender_acc *a = &b->acc[b->n++];
+    memset(a, 0, sizeof(*a));
+    snprintf(a->s.lender, sizeof(a->s.lender), "%s", lender);
+    snprintf(a->s.lender_name, sizeof(a->s.lender_name), "%s", lender);
+    return a;
+}
+
+static void count_code(lender_acc *a, const char *code)
+{
+    for (size_t i = 0; i < a->n_codes; i++)
+        if (strcmp(a->codes[i], code) == 0) {
+            a->counts[i]++;
+            return;
+        }
+    if (a->n_codes < 64) {
+        snprintf(a->codes[a->n_codes], 64, "%s", code);
+        a->counts[a->n_codes++] = 1;
+    }
+}
+
+static void count_reasons(lender_acc *a, const char *json)
+{
+    json_t *arr = json_loads(json ? json : "[]", 0, NULL);
+    size_t i;
+    json_t *r;
+    json_array_foreach(arr, i, r) {
+        const char *code = json_string_value(json_object_get(r, "code"));
+        if (code != NULL)
+            count_code(a, code);
+    }
+    json_decref(arr);
+}
+
+static ph_status bind_range(ph_stmt *stmt, ph_date from, ph_date to, ph_error *err)
+{
+    char a[11] = "0000-01-01", b[11] = "9999-12-31";
+    ph_status st = from ? ph_date_format(from, a, sizeof(a), err) : PH_OK;
+    if (st == PH_OK && to)
+        st = ph_date_format(to, b, sizeof(b), err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 1, a, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 2, b, -1, err);
+    return st;
+}
+
+/* The served decisions of the period, one row each. */
+static ph_status read_decisions(ph_store *store, report_build *b, ph_date from, ph_date to,
+                                ph_error *err)
+{
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(
+        store,
+        "SELECT d.lender, d.approved, d.offer_fen, d.rate, d.net_apr, a.guarantor, "
+        "json_extract(a.facts, '$.first_loan'), d.role, d.reasons FROM decision d "
+        "JOIN application a ON a.id = d.application_id WHERE d.served = 1 AND a.asof "
+        "BETWEEN ?1 AND ?2 ORDER BY d.id",
+        &stmt, err);
+    if (st == PH_OK)
+        st = bind_range(stmt, from, to, err);
+    while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
+        lender_acc *a = lender_of(b, ph_stmt_column_text(stmt, 0), err);
+        if (a == NULL) {
+            st = PH_ENOMEM;
+            break;
+        }
+        a->s.asked++;
+        a->s.challenger += strcmp(ph_stmt_column_text(stmt, 7), "challenger") == 0;
+        if (!ph_stmt_column_int64(stmt, 1)) {
+            count_reasons(a, ph_stmt_column_text(stmt, 8));
+            continue;
+        }
+        int64_t offer = ph_stmt_column_int64(stmt, 2);
+        a->s.approved++;
+        a->s.offered += offer;
+        a->rate_x_amount += (i128)ph_stmt_column_int64(stmt, 3) * offer;
+        a->net_x_amount += (i128)ph_stmt_column_int64(stmt, 4) * offer;
+        a->s.credit_offers += ph_stmt_column_int64(stmt, 5) == 0;
+        a->s.first_time += ph_stmt_column_int64(stmt, 6) == 1;
+    }
+    ph_stmt_free(stmt);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+/* Applications, those with an offer, and per lender the ones it was not asked. */
+static ph_status read_applications(ph_store *store, report_build *b, ph_market_report *r,
+                                   ph_date from, ph_date to, ph_error *err)
+{
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(
+        store,
+        "SELECT a.not_asked, EXISTS (SELECT 1 FROM decision d WHERE d.application_id = a.id "
+        "AND d.served = 1 AND d.approved = 1) FROM application a WHERE a.asof BETWEEN ?1 AND ?2",
+        &stmt, err);
+    if (st == PH_OK)
+        st = bind_range(stmt, from, to, err);
+    while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
+        r->applications++;
+        r->with_offer += ph_stmt_column_int64(stmt, 1) != 0;
+        json_t *arr = json_loads(ph_stmt_column_text(stmt, 0), 0, NULL);
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o) {
+            const char *lender = json_string_value(json_object_get(o, "lender"));
+            lender_acc *a = lender ? lender_of(b, lender, err) : NULL;
+            if (a != NULL)
+                a->s.not_asked++;
+        }
+        json_decref(arr);
+    }
+    ph_stmt_free(stmt);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+static ph_rate weighted(i128 sum, ph_money amount)
+{
+    if (amount <= 0)
+        return 0;
+    i128 q = sum / amount, rem = sum % amount;
+    if (2 * rem > amount || (2 * rem == amount && (q & 1)))
+        q++; /* half-even */
+    return (ph_rate)q;
+}
+
+/* The top reasons of an accumulator into its stats. */
+static void top_reasons(lender_acc *a)
+{
+    for (size_t k = 0; k < PH_MARKET_REPORT_REASONS; k++) {
+        size_t best = a->n_codes;
+        for (size_t i = 0; i < a->n_codes; i++)
+            if (a->counts[i] > 0 && (best == a->n_codes || a->counts[i] > a->counts[best]))
+                best = i;
+        if (best == a->n_codes)
+            break;
+        snprintf(a->s.reason_code[k], 64, "%s", a->codes[best]);
+        a->s.reason_count[k] = a->counts[best];
+        a->s.n_reasons = k + 1;
+        a->counts[best] = -a->counts[best]; /* taken; restored below */
+    }
+    for (size_t i = 0; i < a->n_codes; i++)
+        if (a->counts[i] < 0)
+            a->counts[i] = -a->counts[i];
+}
+
+/* Fold every lender into the total (the last entry). */
+static void total(report_build *b, lender_acc *t)
+{
+    memset(t, 0, sizeof(*t));
+    snprintf(t->s.lender_name, sizeof(t->s.lender_name), "all lenders");
+    for (size_t i = 0; i < b->n; i++) {
+        lender_acc *a = &b->acc[i];
+        t->s.asked += a->s.asked;
+        t->s.not_asked += a->s.not_asked;
+        t->s.approved += a->s.approved;
+        t->s.offered += a->s.offered;
+        t->s.credit_offers += a->s.credit_offers;
+        t->s.first_time += a->s.first_time;
+        t->s.challenger += a->s.challenger;
+        t->rate_x_amount += a->rate_x_amount;
+        t->net_x_amount += a->net_x_amount;
+        for (size_t k = 0; k < a->n_codes; k++)
+            for (int64_t c = 0; c < a->counts[k]; c++)
+                count_code(t, a->codes[k]);
+    }
+}
+
+static void lender_names(ph_store *store, report_build *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        ph_stmt *stmt = NULL;
+        if (ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt, NULL) ==
+                PH_OK &&
+            ph_stmt_bind_text(stmt, 1, b->acc[i].s.lender, -1, NULL) == PH_OK &&
+            ph_stmt_step(stmt, NULL) == PH_OK)
+            snprintf(b->acc[i].s.lender_name, sizeof(b->acc[i].s.lender_name), "%s",
+                     ph_stmt_column_text(stmt, 0));
+        ph_stmt_free(stmt);
+    }
+}
+
+static int by_lender(const void *x, const void *y)
+{
+    return strcmp(((const lender_acc *)x)->s.lender, ((const lender_acc *)y)->s.lender);
+}
+
+ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
+                                 ph_market_report **out, ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_market_report_build: NULL argument");
+    ph_status st = market_check_schema(store, err);
+    if (st != PH_OK)
+        return st;
+    const ph_ctx *ctx = ph_store_ctx(store);
+    report_build b = {ctx, NULL, 0, 0};
+    ph_market_report *r = ph_calloc(ctx, 1, sizeof(*r));
+    if (r == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+    r->ctx = ctx;
+    st = read_decisions(store, &b, from, to, err);
+    if (st == PH_OK)
+        st = read_applications(store, &b, r, from, to, err);
+    lender_acc *t = st == PH_OK ? ph_malloc(ctx, sizeof(*t)) : NULL;
+    if (st == PH_OK && t == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+    if (st == PH_OK)
+        r->lenders = ph_calloc(ctx, b.n + 1, sizeof(ph_market_lender_stats));
+    if (st == PH_OK && r->lenders == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+    if (st == PH_OK) {
+        qsort(b.acc, b.n, sizeof(lender_acc), by_lender);
+        lender_names(store, &b);
+        total(&b, t);
+        for (size_t i = 0; i <= b.n; i++) {
+            lender_acc *a = i < b.n ? &b.acc[i] : t;
+            a->s.avg_rate = weighted(a->rate_x_amount, a->s.offered);
+            a->s.avg_net_apr = weighted(a->net_x_amount, a->s.offered);
+            top_reasons(a);
+            r->lenders[i] = a->s;
+        }
+        r->n_lenders = b.n;
+    }
+    ph_free(ctx, t);
+    ph_free(ctx, b.acc);
+    if (st != PH_OK) {
+        ph_market_report_free(r);
+        return st;
+    }
+    *out = r;
+    return PH_OK;
+}
+
+void ph_market_report_free(ph_market_report *r)
+{
+    if (r == NULL)
+        return;
+    ph_free(r->ctx, r->lenders);
+    ph_free(r->ctx, r);
+}
