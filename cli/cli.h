@@ -55,6 +55,10 @@ int ph_cmd_ingest(ph_cli *cli, int argc, char **argv);
 int ph_cmd_model(ph_cli *cli, int argc, char **argv);
 int ph_cmd_policy(ph_cli *cli, int argc, char **argv);
 int ph_cmd_apply(ph_cli *cli, int argc, char **argv);
+int ph_cmd_appeal(ph_cli *cli, int argc, char **argv);
+/* cli/policy_market.c: `policy challenger` and `policy simulate`. */
+int ph_policy_challenger(ph_cli *cli, int argc, char **argv);
+int ph_policy_simulate(ph_cli *cli, int argc, char **argv);
 int ph_cmd_market(ph_cli *cli, int argc, char **argv);
 int ph_cmd_decision(ph_cli *cli, int argc, char **argv);
 

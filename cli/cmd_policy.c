@@ -3,6 +3,7 @@
  * puhui policy list [--lender ID]            every stored version
  * puhui policy activate --lender ID --name N --version V
  * puhui policy show --lender ID --name N [--version V]
+ * puhui policy challenger | simulate ...    (cli/policy_market.c)
  *
  * Policies are stored once per version (policy_store.h); the active version
  * of a lender's policy is the one decisions use.
@@ -289,10 +290,13 @@ int ph_cmd_policy(ph_cli *cli, int argc, char **argv)
         {"list", policy_list},
         {"activate", policy_activate},
         {"show", policy_show},
+        {"challenger", ph_policy_challenger},
+        {"simulate", ph_policy_simulate},
     };
     for (size_t i = 0; argc >= 2 && i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
         if (strcmp(argv[1], subcommands[i].name) == 0)
             return subcommands[i].run(cli, argc, argv);
     return ph_cli_usage_error(cli, "policy",
-                              "'policy' takes 'load', 'list', 'activate' or 'show'");
+                              "'policy' takes 'load', 'list', 'activate', 'show', "
+                              "'challenger' or 'simulate'");
 }

@@ -242,6 +242,9 @@ static const ph_cli_command commands[] = {
      "       puhui policy list [--lender ID]\n"
      "       puhui policy activate --lender ID --name N --version V\n"
      "       puhui policy show --lender ID --name N [--version V]\n"
+     "       puhui policy challenger --lender ID --name N --version V --share 20%\n"
+     "       puhui policy simulate --lender ID --name N --version V [--from D]\n"
+     "                             [--to D] [--lgd 45%]\n"
      "\n"
      "load: checks the policy document (docs/policies.md) and stores its exact\n"
      "bytes and BLAKE2b-256 checksum under its lender, name and version. A version\n"
@@ -250,7 +253,13 @@ static const ph_cli_command commands[] = {
      "--activate also makes it the active version.\n"
      "activate: the version decisions use; one per lender and policy name.\n"
      "show: the product, inputs and flow steps of a version (default: the active\n"
-     "one), after checking the stored bytes against their checksum.\n",
+     "one), after checking the stored bytes against their checksum.\n"
+     "challenger: route a stable share of the lender's applications to another\n"
+     "stored version; both versions decide, the share is served by the\n"
+     "challenger, and both outcomes are recorded (--share 0% removes it).\n"
+     "simulate: re-run a version over the applications already decided from\n"
+     "their stored facts: approval rate, amount offered, expected loss\n"
+     "(PD x LGD x amount) against what was decided, and every changed decision.\n",
      ph_cmd_policy},
     {"apply", "apply once for a loan: offers from every matching lender, or reasons",
      "usage: puhui apply --enterprise USCC --amount A --term MONTHS --purpose P\n"
@@ -295,6 +304,17 @@ static const ph_cli_command commands[] = {
      "show: the stored trace as JSON: inputs, model outputs, every rule evaluated\n"
      "and whether it matched.\n",
      ph_cmd_decision},
+    {"appeal", "appeal a decision and record a reviewer's outcome",
+     "usage: puhui appeal open --decision ID --grounds TEXT\n"
+     "       puhui appeal decide --appeal ID --reviewer NAME --outcome uphold|overturn\n"
+     "                           --reason TEXT [--limit AMOUNT --rate RATE]\n"
+     "       puhui appeal list [--decision ID]\n"
+     "\n"
+     "open: a manual review of the decision the firm was given, with its grounds;\n"
+     "one open appeal per decision.\n"
+     "decide: the reviewer upholds it, or overturns it granting --limit and --rate;\n"
+     "the reviewer and the reason are recorded, the decision itself never changes.\n",
+     ph_cmd_appeal},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -269,6 +269,94 @@ typedef struct ph_replay_report {
 PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
                                      ph_replay_report *out, ph_error *err);
 
+/* ---- appeals ---------------------------------------------------------------------------------- */
+
+/*
+ * A firm may appeal the decision it was given (brief §3: an appeal opens a
+ * manual review). A reviewer then upholds it or overturns it; an override
+ * records the limit and rate granted. The decision itself never changes:
+ * the appeal is the record of the change, with who decided and why.
+ */
+typedef enum ph_appeal_outcome {
+    PH_APPEAL_UPHOLD = 0,   /* the decision stands */
+    PH_APPEAL_OVERTURN = 1  /* the reviewer grants limit and rate */
+} ph_appeal_outcome;
+
+/* Open an appeal of served decision `decision_id` with the firm's grounds.
+ * *id (may be NULL) gets the appeal's id. Errors: PH_ENOTFOUND (no such
+ * decision); PH_EINVAL field "decision" for a decision that was not served
+ * (a challenger's or champion's shadow outcome), field "grounds" when empty;
+ * PH_EEXISTS when an appeal of it is open already. */
+PH_EXTERN ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *grounds,
+                                   int64_t *id, ph_error *err);
+
+/* Decide open appeal `appeal_id`. `reviewer` and `reason` are required.
+ * Overturning needs limit > 0 (fen) and 0 < rate <= 100%; upholding takes
+ * limit and rate 0. Errors: PH_ENOTFOUND; PH_EINVAL naming the field, or
+ * "appeal 3 was decided already (overturned by ... on ...)". */
+PH_EXTERN ph_status ph_appeal_decide(ph_store *store, int64_t appeal_id,
+                                     ph_appeal_outcome outcome, const char *reviewer,
+                                     const char *reason, ph_money limit, ph_rate rate,
+                                     ph_error *err);
+
+/* One appeal as read back; strings valid during the callback only. */
+typedef struct ph_appeal {
+    int64_t id, decision_id, application_id;
+    const char *uscc, *lender;
+    int decision_approved;
+    const char *grounds, *opened_at;
+    const char *status;        /* "open", "upheld", "overturned" */
+    const char *reviewer, *reason, *decided_at; /* "" while open */
+    int has_override;
+    ph_money limit;
+    ph_rate rate;
+} ph_appeal;
+
+typedef ph_status (*ph_appeal_fn)(void *user, const ph_appeal *appeal, ph_error *err);
+
+/* Every appeal (of `decision_id`, or all when 0), by id. */
+PH_EXTERN ph_status ph_appeal_list(ph_store *store, int64_t decision_id, ph_appeal_fn fn,
+                                   void *user, ph_error *err);
+
+/* ---- simulation ------------------------------------------------------------------------------- */
+
+/* One application whose decision a simulated version would change. */
+typedef struct ph_simulated_change {
+    int64_t application_id, decision_id;
+    const char *uscc;
+    int old_approved, new_approved;
+    ph_money old_limit, new_limit; /* 0 when declined */
+    ph_rate old_rate, new_rate;
+    const char *new_reason;        /* the first reason of a new decline, else "" */
+} ph_simulated_change;
+
+typedef ph_status (*ph_simulation_fn)(void *user, const ph_simulated_change *change,
+                                      ph_error *err);
+
+typedef struct ph_simulation {
+    int64_t applications;          /* the lender's served decisions in the period */
+    int64_t old_approved, new_approved;
+    ph_money old_offered, new_offered;
+    /* expected loss = sum over approvals of PD x LGD x amount offered, in fen
+     * (a projection: PD is a model's double, rounded once per loan) */
+    ph_money old_expected_loss, new_expected_loss;
+    int64_t changed;
+} ph_simulation;
+
+/*
+ * Re-run LENDER / NAME version VERSION (stored; active or not) over the
+ * stored applications whose served decision came from that lender's policy
+ * NAME, with as-of dates in [from, to] (0: open), from their stored facts,
+ * and compare with what was decided. `lgd` is the loss given default (a
+ * rate, 45% = 45000000). `fn` (may be NULL) is called per changed decision.
+ * Nothing is stored. Errors: the policy store's; a model the version names
+ * that is not approved (PH_EDENIED); PH_EINVAL for lgd outside (0, 100%].
+ */
+PH_EXTERN ph_status ph_market_simulate(ph_store *store, const char *lender, const char *name,
+                                       int64_t version, ph_date from, ph_date to, ph_rate lgd,
+                                       ph_simulation_fn fn, void *user, ph_simulation *out,
+                                       ph_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,9 +68,9 @@ static ph_status open_side(ph_market *m, const char *lender, const char *name, i
         side->bound = 1;
     if (st == PH_OK)
         st = ph_policy_run_new(side->policy, &side->run, err);
+    const char *repayment = st == PH_OK ? ph_policy_product_of(side->policy)->repayment : "";
     if (st == PH_OK)
-        st = ph_repayment_parse(ph_policy_product_of(side->policy)->repayment,
-                                &side->repayment, err);
+        st = ph_repayment_parse(repayment, strlen(repayment), &side->repayment, err);
     return st;
 }
 
