@@ -30,6 +30,7 @@
 #include "puhui/schema.h"
 #include "puhui/scorecard.h"
 #include "puhui/store.h"
+#include "puhui/subsidy.h"
 #include "puhui/uscc.h"
 #include "puhui/value.h"
 
