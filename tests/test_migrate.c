@@ -97,6 +97,7 @@ static const ph_migration FUTURE[] = {
     {3, "three", "CREATE TABLE t3 (x)", NULL}, {4, "four", "CREATE TABLE t4 (x)", NULL},
     {5, "five", "CREATE TABLE t5 (x)", NULL}, {6, "six", "CREATE TABLE t6 (x)", NULL},
     {7, "seven", "CREATE TABLE t7 (x)", NULL}, {8, "eight", "CREATE TABLE t8 (x)", NULL},
+    {9, "nine", "CREATE TABLE t9 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -221,18 +222,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 8, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 9, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 8 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 9 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 8 is newer than this puhui "
-                                     "(knows up to 7); upgrade puhui");
-    assert_int_equal(schema_version(store), 8);
+    assert_string_equal(err.message, "database schema version 9 is newer than this puhui "
+                                     "(knows up to 8); upgrade puhui");
+    assert_int_equal(schema_version(store), 9);
     ph_store_free(store);
 }
 
@@ -490,8 +491,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 5);
-    assert_int_equal(schema_version(store), 7);
+    assert_int_equal(applied, 6);
+    assert_int_equal(schema_version(store), 8);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -556,10 +557,31 @@ static void test_platform_schema(void **state)
                 PH_EEXISTS, "UNIQUE constraint failed: policy.lender, policy.name");
     ph_test_exec(store, "UPDATE policy SET active = 0");
 
+    /* version 8: applications and decisions are immutable, an appeal is
+     * decided once */
+    ph_test_exec(store, "INSERT INTO application (uscc, amount_fen, term, purpose, guarantor, "
+                        "asof, lpr, facts, not_asked, created_at) VALUES ('U', 100, 12, 'trade', "
+                        "0, '2025-12-31', '3.00%', '{}', '[]', 'now')");
+    expect_exec(store, "UPDATE application SET amount_fen = 1", PH_EINVAL,
+                "application: a recorded application cannot be changed");
+    ph_test_exec(store, "INSERT INTO decision (application_id, lender, policy_name, "
+                        "policy_version, policy_checksum, role, served, approved, reasons, "
+                        "inputs, trace, decided_at) VALUES (1, 'L', 'p', 1, 'c', 'champion', 1, "
+                        "0, '[]', '{}', '{}', 'now')");
+    expect_exec(store, "UPDATE decision SET approved = 1", PH_EINVAL,
+                "decision: a recorded decision cannot be changed (appeal it)");
+    expect_exec(store, "DELETE FROM decision", PH_EINVAL,
+                "decision: recorded decisions cannot be deleted");
+    ph_test_exec(store, "INSERT INTO appeal (decision_id, grounds, opened_at) VALUES (1, 'g', "
+                        "'now')");
+    ph_test_exec(store, "UPDATE appeal SET status = 'upheld', reviewer = 'r', reason = 'x'");
+    expect_exec(store, "UPDATE appeal SET status = 'overturned'", PH_EINVAL,
+                "appeal: a decided appeal cannot be changed");
+
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 8, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 7, got 8");
+    ph_assert_error(ph_schema_migrate(store, 9, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 8, got 9");
     ph_store_free(store);
 }
 
