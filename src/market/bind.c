@@ -45,7 +45,8 @@ static ph_status add_sources(market_binding *b, long fact, ph_error *err)
     const char *list = ph_market_fact_sources((size_t)fact);
     char name[64];
     while (list != NULL && *list != '\0') {
-        size_t n = strcspn(list, ",");
+        list += strspn(list, " "); /* the catalogue writes "vat_invoices, tax_payments" */
+        size_t n = strcspn(list, ", ");
         if (n > 0 && n < sizeof(name)) {
             memcpy(name, list, n);
             name[n] = '\0';
@@ -53,7 +54,7 @@ static ph_status add_sources(market_binding *b, long fact, ph_error *err)
             if (st != PH_OK)
                 return st;
         }
-        list += n + (list[n] == ',');
+        list += n + (list[n] == ',' || list[n] == ' ');
     }
     return PH_OK;
 }
