@@ -81,7 +81,7 @@ static ph_status explain(market_side *side, const ph_policy_outcome *o, market_d
                                         model_reasons, &n, err);
     for (size_t i = 0; st == PH_OK && i < n && d->n_reasons < MARKET_MIN_REASONS; i++) {
         char code[64];
-        snprintf(code, sizeof(code), "MODEL:%s", model_reasons[i].code);
+        snprintf(code, sizeof(code), "MODEL:%.57s", model_reasons[i].code);
         add_reason(d, code, model_reasons[i].text);
     }
     return st;
