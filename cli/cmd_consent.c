@@ -3,6 +3,7 @@
  * puhui consent revoke ...   withdraw it, effective at once
  * puhui consent list ...     who may read what, and until when
  */
+#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
@@ -10,6 +11,7 @@
 /* The options of every consent subcommand; unset ones stay NULL / 0. */
 typedef struct consent_opts {
     const char *enterprise, *institution, *purpose, *sources, *from, *until, *asof, *id;
+    const char *enterprises; /* grant: a file of USCCs, one per line */
     int raw, live;
 } consent_opts;
 
@@ -25,6 +27,7 @@ static int parse_opts(ph_cli *cli, int argc, char **argv, const char *const *all
         {"--purpose", &o->purpose},       {"--sources", &o->sources},
         {"--from", &o->from},             {"--until", &o->until},
         {"--asof", &o->asof},             {"--id", &o->id},
+        {"--enterprises", &o->enterprises},
     };
     struct {
         const char *name;
@@ -91,18 +94,57 @@ static json_t *sources_json(ph_source_set set)
     return array;
 }
 
+/* --enterprises FILE: the same terms from every enterprise listed, one USCC
+ * per line, in one store session (each grant is its own transaction). The
+ * first failure stops the run, naming its line; earlier grants stand. */
+static int grant_each(ph_cli *cli, const char *path, ph_consent_terms *t)
+{
+    FILE *in = fopen(path, "r");
+    ph_error err;
+    if (in == NULL) {
+        ph_error_set(&err, PH_EIO, "--enterprises", path, "cannot open: %s", strerror(errno));
+        return ph_cli_fail(cli, PH_EIO, &err, NULL);
+    }
+    int code = PH_EXIT_OK;
+    ph_store *store = ph_cli_open_store(cli, 1, &code);
+    char line[128];
+    long long n = 0, granted = 0;
+    while (store != NULL && code == PH_EXIT_OK && fgets(line, sizeof(line), in) != NULL) {
+        n++;
+        line[strcspn(line, " \r\n")] = '\0';
+        if (line[0] == '\0')
+            continue;
+        t->uscc = line;
+        int64_t id;
+        ph_status st = ph_consent_grant(store, t, &id, &err);
+        if (st != PH_OK) {
+            ph_error_locate(&err, path, (uint64_t)n, 0);
+            code = ph_cli_fail(cli, st, &err, NULL);
+        } else
+            granted++;
+    }
+    fclose(in);
+    ph_store_free(store);
+    if (store != NULL)
+        fprintf(cli->out, "%lld consents granted to %s for %s from %s\n", granted,
+                t->institution_id, ph_purpose_title(t->purpose), path);
+    return code;
+}
+
 static int consent_grant(ph_cli *cli, int argc, char **argv)
 {
     static const char *const allowed[] = {"--enterprise", "--institution", "--purpose",
                                           "--sources",    "--raw",         "--from",
-                                          "--until",      NULL};
+                                          "--until",      "--enterprises", NULL};
     consent_opts o;
     memset(&o, 0, sizeof(o));
     ph_consent_terms t;
     memset(&t, 0, sizeof(t));
     int code = parse_opts(cli, argc, argv, allowed, &o);
-    if (code == PH_EXIT_OK)
+    if (code == PH_EXIT_OK && o.enterprises == NULL)
         code = need(cli, o.enterprise, "--enterprise USCC");
+    if (code == PH_EXIT_OK && o.enterprises != NULL && o.enterprise != NULL)
+        code = ph_cli_usage_error(cli, "consent", "give --enterprise or --enterprises, not both");
     if (code == PH_EXIT_OK)
         code = need(cli, o.institution, "--institution ID");
     if (code == PH_EXIT_OK)
@@ -127,6 +169,8 @@ static int consent_grant(ph_cli *cli, int argc, char **argv)
     t.uscc = o.enterprise;
     t.institution_id = o.institution;
     t.raw_access = o.raw;
+    if (o.enterprises != NULL)
+        return grant_each(cli, o.enterprises, &t);
     ph_store *store = ph_cli_open_store(cli, 1, &code);
     if (store == NULL)
         return code;

@@ -123,8 +123,9 @@ static const ph_cli_command commands[] = {
      "and DIR/NAME.md for every feed; docs/formats is made this way.\n",
      ph_cmd_feeds},
     {"consent", "an enterprise authorises an institution to use its data: grant, revoke, list",
-     "usage: puhui consent grant --enterprise USCC --institution ID --purpose P\n"
-     "                           [--sources a,b|all] [--raw] [--from DATE] --until DATE\n"
+     "usage: puhui consent grant (--enterprise USCC | --enterprises FILE) --institution ID\n"
+     "                           --purpose P [--sources a,b|all] [--raw] [--from DATE]\n"
+     "                           --until DATE\n"
      "       puhui consent revoke (--id N | --enterprise USCC --institution ID --purpose P)\n"
      "       puhui consent list [--enterprise USCC] [--institution ID] [--live [--asof DATE]]\n"
      "\n"
@@ -134,7 +135,9 @@ static const ph_cli_command commands[] = {
      "today, written out, so feeds added later are not covered. The consent is\n"
      "valid from --from (default today) to --until, both days included. Without\n"
      "--raw the institution gets derived features and profiles only; with it,\n"
-     "also the raw rows ('puhui records').\n"
+     "also the raw rows ('puhui records'). --enterprises FILE grants the same\n"
+     "terms from every USCC in the file (one per line); the first failure stops,\n"
+     "naming its line, and the grants before it stand.\n"
      "revoke: takes effect at once; by id, or every unrevoked consent of the\n"
      "enterprise to the institution for P.\n"
      "list: every consent with its state (live, pending, expired, revoked) as of\n"

@@ -454,13 +454,26 @@ static void test_policy_binding_errors(void **state)
     ph_test_write_file(path, text);
     ph_assert_ok(ph_policy_store_load(m->f.store, path, 1, NULL, &err), &err);
     free(path);
-    ph_market *market = NULL;
-    ph_assert_error(ph_market_open(m->f.store, &market, &err), PH_EINVAL, &err,
-                    "input 'lpx' is not a fact the platform provides");
-    assert_null(market);
-    /* a model the registry has not approved */
+    /* one lender's broken policy does not stop the market */
+    grant(&m->f, LENDER_1, "registration,payments_daily");
+    open_market(m);
+    assert_int_equal(ph_market_lender_count(m->market), 2);
+    assert_string_equal(ph_market_lender_id(m->market, 1), LENDER_2);
+    assert_non_null(strstr(ph_market_lender_error(m->market, 1),
+                           "input 'lpx' is not a fact the platform provides"));
+    assert_string_equal(ph_market_lender_error(m->market, 0), "");
+    ph_market_result *r = NULL;
+    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    assert_int_equal(r->n_offers, 1);
+    const ph_quote *q = quote_of(r, LENDER_2);
+    assert_int_equal(q->status, PH_QUOTE_UNAVAILABLE);
+    assert_non_null(strstr(q->note, "not asked: the lender's policy cannot run: "));
+    ph_market_result_free(r);
+    /* a model the registry does not know */
     write_policy(&m->f, LENDER_2, 3, "300,000", "\"model\": \"nope\",", "1", "1%", 1);
-    ph_assert_error(ph_market_open(m->f.store, &market, &err), PH_ENOTFOUND, &err, "nope");
+    open_market(m);
+    assert_non_null(strstr(ph_market_lender_error(m->market, 1), "nope"));
 }
 
 static void test_facts_list(void **state)

@@ -127,25 +127,34 @@ typedef struct ph_market ph_market;
 /*
  * Open the marketplace on `store` (schema 8): every active policy with its
  * challenger, the approved models they name (loaded once), and the subsidy
- * programme in force (none is fine). Errors: a policy input that is not a
- * fact or has another kind ("policy BANK/loan@3: input 'x' is decimal but
- * the fact 'x' is text"), a policy reading score or pd without a "model",
- * a model that is not approved (PH_EDENIED, from the registry), a model
- * feature that is not a fact; PH_ESCHEMA; store errors.
+ * programme in force (none is fine).
+ * One lender's broken policy does not stop the market: a policy input that
+ * is not a fact or has another kind ("input 'x' is decimal, but the
+ * platform's fact 'x' is text"), a policy reading score or pd without a
+ * "model", a model that is not approved (from the registry), a model
+ * feature that is not a fact, a stored policy or model whose bytes were
+ * altered: that lender answers every application PH_QUOTE_UNAVAILABLE with
+ * the error as its note, and ph_market_lender_error says why. Errors:
+ * PH_ESCHEMA; a subsidy programme that does not load; store errors; PH_ENOMEM.
  */
 PH_EXTERN ph_status ph_market_open(ph_store *store, ph_market **out, ph_error *err);
 PH_EXTERN void ph_market_free(ph_market *market);
-/* How many lender policies the market asks (champions). */
+/* How many lender policies the market holds (champions). */
 PH_EXTERN size_t ph_market_lender_count(const ph_market *market);
+/* Lender i's institution id, and why its policy cannot run ("" when it can);
+ * NULL past the end. */
+PH_EXTERN const char *ph_market_lender_id(const ph_market *market, size_t i);
+PH_EXTERN const char *ph_market_lender_error(const ph_market *market, size_t i);
 
 typedef enum ph_quote_status {
     PH_QUOTE_OFFER = 0,       /* approved: an offer */
     PH_QUOTE_DECLINE = 1,     /* declined, with reasons */
     PH_QUOTE_NO_CONSENT = 2,  /* not asked: the firm's consent does not cover it */
-    PH_QUOTE_NOT_MATCHED = 3  /* not asked: outside the lender's appetite */
+    PH_QUOTE_NOT_MATCHED = 3, /* not asked: outside the lender's appetite */
+    PH_QUOTE_UNAVAILABLE = 4  /* not asked: the lender's policy cannot run (note says why) */
 } ph_quote_status;
 
-/* "offer", "decline", "no_consent", "not_matched". */
+/* "offer", "decline", "no_consent", "not_matched", "unavailable". */
 PH_EXTERN const char *ph_quote_status_name(ph_quote_status status);
 
 #define PH_QUOTE_MAX_REASONS 8

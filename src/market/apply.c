@@ -14,8 +14,9 @@
 
 const char *ph_quote_status_name(ph_quote_status status)
 {
-    static const char *const NAMES[] = {"offer", "decline", "no_consent", "not_matched"};
-    return (unsigned)status < 4 ? NAMES[status] : "?";
+    static const char *const NAMES[] = {"offer", "decline", "no_consent", "not_matched",
+                                        "unavailable"};
+    return (unsigned)status < 5 ? NAMES[status] : "?";
 }
 
 /* Which side serves: a stable share of applications goes to the challenger,
@@ -144,9 +145,19 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
     const market_facts *f = &s->facts;
     snprintf(q->lender, sizeof(q->lender), "%s", l->id);
     snprintf(q->lender_name, sizeof(q->lender_name), "%s", l->name);
+    q->score = q->pd = NAN;
+    if (l->broken[0] != '\0') {
+        q->status = PH_QUOTE_UNAVAILABLE;
+        snprintf(q->note, sizeof(q->note), "not asked: the lender's policy cannot run: %.270s",
+                 l->broken);
+        json_t *o = json_pack("{s:s, s:s, s:s}", "lender", l->id, "status", "unavailable",
+                              "note", q->note);
+        if (o == NULL || json_array_append_new(s->not_asked, o) != 0)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+        return PH_OK;
+    }
     snprintf(q->policy, sizeof(q->policy), "%s", ph_policy_name(l->champion.policy));
     q->policy_version = ph_policy_version(l->champion.policy);
-    q->score = q->pd = NAN;
     const char *text[4];
     const size_t facts_used[4] = {FACT_PURPOSE, FACT_INDUSTRY_CODE, FACT_REGION_CODE,
                                   FACT_SIZE_CLASS};

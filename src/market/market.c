@@ -131,10 +131,23 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
     memset(l, 0, sizeof(*l));
     snprintf(l->id, sizeof(l->id), "%s", lender);
     institution_name(m, lender, l->name, sizeof(l->name));
-    ph_status st = open_side(m, lender, name, version, &l->champion, err);
+    ph_error why;
+    ph_error_clear(&why);
+    ph_status st = open_side(m, lender, name, version, &l->champion, &why);
     if (st == PH_OK)
-        st = read_challenger(m, l, lender, name, err);
-    return st;
+        st = read_challenger(m, l, lender, name, &why);
+    if (st == PH_ENOMEM) {
+        if (err != NULL)
+            *err = why;
+        return st;
+    }
+    if (st != PH_OK) {
+        /* this lender cannot quote; the others still can */
+        snprintf(l->broken, sizeof(l->broken), "%s", why.message[0] ? why.message
+                                                                     : ph_status_name(st));
+        l->has_challenger = 0;
+    }
+    return PH_OK;
 }
 
 /* Collect the active (lender, name, version) first: the walk's statement
@@ -235,4 +248,14 @@ void ph_market_free(ph_market *m)
 size_t ph_market_lender_count(const ph_market *m)
 {
     return m ? m->n : 0;
+}
+
+const char *ph_market_lender_id(const ph_market *m, size_t i)
+{
+    return m && i < m->n ? m->lenders[i].id : NULL;
+}
+
+const char *ph_market_lender_error(const ph_market *m, size_t i)
+{
+    return m && i < m->n ? m->lenders[i].broken : NULL;
 }

@@ -75,6 +75,7 @@ typedef struct market_lender {
     char name[128];          /* its registered name, else the id */
     market_side champion, challenger;
     int has_challenger;
+    char broken[PH_ERROR_MESSAGE_MAX]; /* why the policy cannot run; "" when it can */
     int64_t share_bp;        /* of applications the challenger serves */
 } market_lender;
 

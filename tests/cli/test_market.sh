@@ -56,11 +56,14 @@ check "refusals logged" [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM access_lo
 # consents from 150 firms to the three lenders, then a batch
 awk -F, 'NR > 1 && NR <= 151 { print $1 }' "$WORK/prov/feeds/registration.csv" >"$WORK/firms.txt"
 for l in "$L1" "$L2" "$L3"; do
-    while read -r f; do
-        "$PUHUI" consent grant --enterprise "$f" --institution "$l" --purpose credit \
-            --from 2025-12-01 --until 2026-06-30 >/dev/null
-    done <"$WORK/firms.txt"
+    run 0 consent grant --enterprises "$WORK/firms.txt" --institution "$l" --purpose credit \
+        --from 2025-12-01 --until 2026-06-30
 done
+check "150 consents per lender" contains "$OUT" "150 consents granted to $L3 for credit assessment"
+{ head -2 "$WORK/firms.txt"; echo "91370102NOTACODE00"; } >"$WORK/some.txt"
+run 2 consent grant --enterprises "$WORK/some.txt" --institution "$L1" --purpose monitoring --from 2025-12-01 --until 2026-06-30
+check "a bad line stops the run, named" contains "$ERR" "some.txt:3: "
+check "the grants before it stand" contains "$OUT" "2 consents granted"
 { echo enterprise,amount,term,purpose,asof,guarantor
   awk '{ print $1 ",300000,12,working_capital,2025-12-" sprintf("%02d", NR % 28 + 1) "," NR % 3 }' "$WORK/firms.txt"
   echo "$FIRM,-1,12,working_capital,2025-12-31"; } >"$WORK/batch.csv"
