@@ -75,7 +75,7 @@ check "load needs file" contains "$ERR" "'policy load' needs a FILE"
 run 2 policy load "$BRIEF" --bogus
 check "unknown option" contains "$ERR" "--bogus"
 run 2 policy
-check "subcommands" contains "$ERR" "'policy' takes 'load', 'list', 'activate' or 'show'"
+check "subcommands" contains "$ERR" "'policy' takes 'load', 'list', 'activate', 'show', 'challenger' or 'simulate'"
 run 0 help policy
 check "help usage" contains "$OUT" "usage: puhui policy load FILE [--activate]"
 finish
