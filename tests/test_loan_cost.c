@@ -189,12 +189,17 @@ static void test_subsidy(void **state)
     assert_int_equal(c.apr, 6000001);
     assert_int_equal(c.net_apr, 3000076);
 
-    /* Subsidy rounds down: 1,000.01 x 3% / 12 = 2.500025 -> 2.50 a month. */
-    t = terms(100001, 1, PH_REPAY_INTEREST_ONLY, PCT(6));
+    /* Interest rounds half-up, the subsidy down: 1,001.00 x 6% / 12 =
+     * 5.005 -> 5.01; 1,002.00 x 3% / 12 = 2.505 -> 2.50. */
+    t = terms(100100, 1, PH_REPAY_INTEREST_ONLY, PCT(6));
+    c = cost_of(&t);
+    assert_int_equal(c.total_interest, 501);
+    t = terms(100200, 1, PH_REPAY_INTEREST_ONLY, PCT(6));
     t.subsidy_rate = PCT(3);
     c = cost_of(&t);
-    assert_int_equal(c.total_interest, 500); /* 5.00005 -> 5.00 */
+    assert_int_equal(c.total_interest, 501);
     assert_int_equal(c.total_subsidy, 250);
+    assert_int_equal(c.first_payment, 100200 + 501 - 250);
 }
 
 /* An award at disbursement lowers the firm's cost and its net APR, which
