@@ -206,7 +206,7 @@ typedef struct ph_loan_cost {
  * -(payment - subsidy). For a loan paid monthly without fees apr equals the
  * quoted rate (up to the fen rounding of the interest). The IRR is found by
  * bisection in double precision — an estimate of a rate, never a balance —
- * and returned rounded half-even to 1e-8; it may be negative when subsidy
+ * and returned rounded to the nearest 1e-8; it may be negative when subsidy
  * and award exceed the interest and fee.
  *
  * Errors (field named, value shown): PH_EINVAL for amount <= 0,

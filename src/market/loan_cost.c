@@ -214,7 +214,7 @@ static ph_status annual_irr(ph_money received, const ph_money *pay, int64_t n,
     if (!(fabs(annual) < 9.2e18))
         return ph_error_set(err, PH_ERANGE, field, NULL,
                             "the annualised rate does not fit in a rate");
-    *out = (ph_rate)nearbyint(annual); /* default rounding mode: half-even */
+    *out = (ph_rate)llround(annual); /* nearest, whatever the FPU rounding mode */
     return PH_OK;
 }
 

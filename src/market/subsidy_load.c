@@ -54,7 +54,7 @@ static ph_status check_members(const json_t *obj, const char *const *allowed, co
             i++;
         if (allowed[i] != NULL)
             continue;
-        char field[PH_ERROR_FIELD_MAX], list[128] = "";
+        char field[256], list[128] = "";
         member_path(field, sizeof(field), path, key);
         for (size_t k = 0; allowed[k] != NULL; k++) {
             strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
@@ -84,7 +84,7 @@ static ph_status read_rate(const json_t *obj, const char *path, const char *key,
 {
     if (!required && json_object_get(obj, key) == NULL)
         return PH_OK;
-    char field[PH_ERROR_FIELD_MAX];
+    char field[256];
     member_path(field, sizeof(field), path, key);
     ph_rate r;
     ph_status st = ph_json_get_rate(obj, path, key, &r, err);
@@ -106,7 +106,7 @@ static ph_status read_positive_money(const json_t *obj, const char *path, const 
     if (st != PH_OK)
         return st;
     if (m <= 0) {
-        char field[PH_ERROR_FIELD_MAX], text[PH_MONEY_FORMAT_MAX];
+        char field[256], text[PH_MONEY_FORMAT_MAX];
         member_path(field, sizeof(field), path, key);
         ph_money_format(m, PH_MONEY_GROUPING, text, sizeof(text), NULL);
         return ph_error_set(err, PH_EINVAL, field, text, "expected an amount in yuan > 0");
