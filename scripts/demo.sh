@@ -183,18 +183,21 @@ done
 # A month of applications: every loan the province's firms took out in
 # December 2025 becomes an application (amount, term, with a guarantor when
 # the loan was guaranteed), plus one credit-white firm in 25 asking for its
-# first loan; each applicant authorises the three lenders.
+# first loan; each applicant authorises the three lenders. The platform
+# refreshes its features weekly, so an application is assessed on the data as
+# of the Monday of its week (1, 8, 15, 22 or 29 December: point in time).
 awk -F, 'NR > 1 && substr($6, 1, 7) == "2025-12" && $4 != "bill_discount" {
         split($6, a, "-"); split($7, b, "-");
         term = (b[1] - a[1]) * 12 + (b[2] - a[2]); if (term < 1) term = 12;
         amount = $8; sub(/\.[0-9]*$/, "", amount);
-        print $2 "," amount "," term ",working_capital," $6 "," ($5 == "guaranteed") }' \
+        printf "%s,%s,%d,working_capital,2025-12-%02d,%d\n", $2, amount, term,
+               1 + 7 * int((a[3] - 1) / 7), ($5 == "guaranteed") }' \
     "$province/feeds/credit_loans.csv" >"$market/borrowers.csv"
 awk -F, 'NR > 1 { print $2 }' "$province/feeds/credit_loans.csv" | sort -u >"$market/with_loans.txt"
 awk -F, 'NR > 1 && $14 != "medium" { print $1 }' "$province/feeds/registration.csv" \
     | sort | comm -23 - "$market/with_loans.txt" | awk 'NR % 25 == 0 {
         printf "%s,%d,12,%s,2025-12-%02d,0\n", $1, 100000 + (NR % 4) * 100000,
-               (NR % 3 ? "working_capital" : "trade"), NR % 28 + 1 }' >"$market/first_time.csv"
+               (NR % 3 ? "working_capital" : "trade"), 1 + 7 * (NR % 5) }' >"$market/first_time.csv"
 { echo enterprise,amount,term,purpose,asof,guarantor
   cat "$market/borrowers.csv" "$market/first_time.csv"; } >"$market/applications.csv"
 cut -d, -f1 "$market/borrowers.csv" "$market/first_time.csv" | sort -u >"$market/applicants.txt"
@@ -205,35 +208,35 @@ done
 echo "$(wc -l <"$market/borrowers.csv") applications from firms that borrowed in December 2025," \
     "$(wc -l <"$market/first_time.csv") from credit-white firms asking for a first loan"
 
-step "one application: offers ranked by the firm's net cost after the subsidy"
-"$puhui" --db "$db" apply --batch "$market/applications.csv" >"$market/decided.csv" 2>/dev/null
-firm=$(awk -F, 'NR > 1 && $3 >= 2 { print $2; exit }' "$market/decided.csv")
-"$puhui" --db "$db" apply --enterprise "$firm" --amount 300,000 --term 12 \
-    --purpose working_capital --asof 2025-12-31
-
-step "a declined application: at least three reasons, with the data behind them"
-declined=$(awk -F, 'NR > 1 && $3 == 0 { print $2; exit }' "$market/decided.csv")
-"$puhui" --db "$db" apply --enterprise "$declined" --amount 300,000 --term 12 \
-    --purpose working_capital --asof 2025-12-31
-
-step "every decision is stored with its full trace and replays to the identical result"
-last=$("$puhui" --db "$db" --format json apply --enterprise "$declined" --amount 300,000 \
-    --term 12 --purpose working_capital --asof 2025-12-31 \
-    | awk -F': ' '/"decision_id"/ { gsub(/,/, "", $2); if ($2 > 0) { print $2; exit } }')
-"$puhui" --db "$db" decision replay "$last"
-"$puhui" --db "$db" appeal open --decision "$last" --grounds "December sales were not yet reported"
-"$puhui" --db "$db" appeal decide --appeal 1 --reviewer "credit officer Li Wei" \
-    --outcome uphold --reason "the December figures do not change the tax grade"
-"$puhui" --db "$db" appeal list
-
 step "a month of the province through the marketplace, with a challenger on half the city bank's traffic"
 sed 's/"version": 1/"version": 2/; s/"80bp"/"60bp"/; s/"1.20%"/"1.00%"/' \
     "$market/city_bank.json" >"$market/city_bank_v2.json"
 "$puhui" --db "$db" policy load "$market/city_bank_v2.json" | head -1
 "$puhui" --db "$db" policy challenger --lender "$bank" --name "inclusive working-capital loan" \
     --version 2 --share 50%
+echo "(each week's first application computes that day's peer medians for the province: a few seconds)"
 "$puhui" --db "$db" apply --batch "$market/applications.csv" >"$market/decided.csv"
 "$puhui" --db "$db" market report --from 2025-12-01 --to 2025-12-31
+
+step "one application: offers ranked by the firm's net cost after the subsidy"
+firm=$(awk -F, 'NR > 1 && $3 >= 2 { print $2; exit }' "$market/decided.csv")
+"$puhui" --db "$db" apply --enterprise "$firm" --amount 300,000 --term 12 \
+    --purpose working_capital --asof 2025-12-29
+
+step "a declined application: at least three reasons, with the data behind them"
+declined=$(awk -F, 'NR > 1 && $3 == 0 { print $2; exit }' "$market/decided.csv")
+"$puhui" --db "$db" apply --enterprise "$declined" --amount 300,000 --term 12 \
+    --purpose working_capital --asof 2025-12-29
+
+step "every decision is stored with its full trace, replays to the identical result, and can be appealed"
+last=$("$puhui" --db "$db" --format json apply --enterprise "$declined" --amount 300,000 \
+    --term 12 --purpose working_capital --asof 2025-12-29 \
+    | awk -F': ' '/"decision_id"/ { gsub(/,/, "", $2); if ($2 > 0) { print $2; exit } }')
+"$puhui" --db "$db" decision replay "$last"
+"$puhui" --db "$db" appeal open --decision "$last" --grounds "December sales were not yet reported"
+"$puhui" --db "$db" appeal decide --appeal 1 --reviewer "credit officer Li Wei" \
+    --outcome uphold --reason "the December figures do not change the tax grade"
+"$puhui" --db "$db" appeal list
 
 step "what a stricter score cut-off would have done to the month (nothing is stored)"
 sed 's/"version": 1/"version": 3/; s/"< 550"/"< 600"/' "$market/city_bank.json" \
