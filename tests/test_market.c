@@ -476,6 +476,39 @@ static void test_policy_binding_errors(void **state)
     assert_non_null(strstr(ph_market_lender_error(m->market, 1), "nope"));
 }
 
+/* A lender with two policies (two products) quotes twice, each quote with
+ * its own stored decision. */
+static void test_two_policies_of_one_lender(void **state)
+{
+    mk *m = *state;
+    grant(&m->f, LENDER_1, "registration,payments_daily");
+    char text[4096];
+    snprintf(text, sizeof(text), POLICY_FMT, LENDER_1, 1, "3,000,000", "", "1", "2.50%");
+    char *name = strstr(text, "\"name\": \"loan\"");
+    memcpy(name, "\"name\": \"lon2\"", 14);
+    char *path = ph_test_path(m->f.dir, "second.json");
+    ph_test_write_file(path, text);
+    ph_error err;
+    ph_assert_ok(ph_policy_store_load(m->f.store, path, 1, NULL, &err), &err);
+    free(path);
+    open_market(m);
+    ph_market_result *r = NULL;
+    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    assert_int_equal(r->n_quotes, 3);
+    assert_int_equal(r->n_offers, 2);
+    for (size_t i = 0; i < 2; i++) {
+        char sql[160];
+        snprintf(sql, sizeof(sql), "SELECT rate FROM decision WHERE id = %lld",
+                 (long long)r->quotes[i].decision_id);
+        assert_int_equal(ph_test_query_int(m->f.store, sql), r->quotes[i].rate);
+    }
+    assert_int_equal(r->quotes[0].rate, 4200000); /* the cheaper first */
+    assert_int_equal(r->quotes[1].rate, 5500000);
+    assert_string_equal(r->quotes[1].policy, "lon2");
+    ph_market_result_free(r);
+}
+
 static void test_facts_list(void **state)
 {
     (void)state;
@@ -504,6 +537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_simulation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_policy_binding_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_policies_of_one_lender, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,6 +136,9 @@ typedef struct ph_market ph_market;
  * altered: that lender answers every application PH_QUOTE_UNAVAILABLE with
  * the error as its note, and ph_market_lender_error says why. Errors:
  * PH_ESCHEMA; a subsidy programme that does not load; store errors; PH_ENOMEM.
+ * A market holds each policy's evaluation workspace and uses its store, so
+ * it serves one thread at a time: a server opens one per worker thread (each
+ * on its own store connection). Reopen it to see policies activated since.
  */
 PH_EXTERN ph_status ph_market_open(ph_store *store, ph_market **out, ph_error *err);
 PH_EXTERN void ph_market_free(ph_market *market);

@@ -140,7 +140,7 @@ typedef struct apply_state {
 } apply_state;
 
 static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application *app,
-                            apply_state *s, ph_quote *q, ph_error *err)
+                            apply_state *s, ph_quote *q, size_t quote, ph_error *err)
 {
     const market_facts *f = &s->facts;
     snprintf(q->lender, sizeof(q->lender), "%s", l->id);
@@ -195,6 +195,7 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
         d->side = sides[k];
         d->challenger = k == 1;
         d->served = (k == 1) == (to_challenger != 0);
+        d->quote = quote;
         st = market_decide(m, sides[k], app, f, s->lpr, d, err);
         if (st == PH_OK && d->served)
             fill_quote(q, l, d, app);
@@ -252,13 +253,10 @@ static ph_status finish_result(ph_market *m, const ph_application *app, apply_st
     free(not_asked);
     if (st != PH_OK)
         return st;
-    /* the served decisions' ids, in lender order as the quotes still are */
-    for (size_t i = 0, q = 0; i < s->n_decisions; i++) {
-        while (q < r->n_quotes && strcmp(r->quotes[q].lender, s->decisions[i].lender->id) != 0)
-            q++;
-        if (q < r->n_quotes && s->decisions[i].served)
-            r->quotes[q].decision_id = s->decisions[i].id;
-    }
+    /* the served decisions' ids, before the quotes are sorted */
+    for (size_t i = 0; i < s->n_decisions; i++)
+        if (s->decisions[i].served)
+            r->quotes[s->decisions[i].quote].decision_id = s->decisions[i].id;
     snprintf(r->asof, sizeof(r->asof), "%s", s->asof);
     r->lpr = s->lpr;
     qsort(r->quotes, r->n_quotes, sizeof(ph_quote), quote_order);
@@ -280,7 +278,7 @@ ph_status ph_market_apply(ph_market *m, const ph_application *app, ph_market_res
     if (st == PH_OK)
         st = new_result(m, &r, err);
     for (size_t i = 0; st == PH_OK && i < m->n; i++) {
-        st = ask_lender(m, &m->lenders[i], app, s, &r->quotes[i], err);
+        st = ask_lender(m, &m->lenders[i], app, s, &r->quotes[i], i, err);
         r->n_quotes = i + 1;
     }
     if (st == PH_OK)

@@ -27,6 +27,7 @@ typedef struct market_decision {
     ph_quote_reason reasons[PH_QUOTE_MAX_REASONS];
     char *inputs, *trace, *reasons_json; /* JSON text, malloc'd (free()) */
     int64_t id;              /* its row once recorded */
+    size_t quote;            /* the index of its lender's quote in the result */
 } market_decision;
 
 /* Score, evaluate, explain and price; the JSON texts are filled. */
