@@ -106,6 +106,19 @@ int ph_cli_each_option(ph_cli *cli, const char *command, int argc, char **argv, 
                        const char *const *options, size_t count, ph_cli_option_fn fn,
                        void *user);
 
+/* One named option: "--name VALUE" into *value, or with `flag` set a bare
+ * "--name" that sets *flag to 1. */
+typedef struct ph_cli_named {
+    const char *name;
+    const char **value;
+    int *flag;
+} ph_cli_named;
+
+/* Parse argv[first..] against `opts`: an unknown argument, or a value
+ * missing or empty, is a usage error of COMMAND (exit code 2 returned). */
+int ph_cli_parse_named(ph_cli *cli, const char *command, int argc, char **argv, int first,
+                       const ph_cli_named *opts, size_t count);
+
 /* Open the database named by --db; `must_exist` gives the "run puhui init
  * first" error when it is missing. Prints the error and returns NULL on
  * failure, setting *exit_code. */

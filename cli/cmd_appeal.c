@@ -18,28 +18,13 @@ typedef struct appeal_opts {
 
 static int parse(ph_cli *cli, int argc, char **argv, appeal_opts *o)
 {
-    struct {
-        const char *name;
-        const char **value;
-    } opts[] = {{"--decision", &o->decision}, {"--grounds", &o->grounds},
-                {"--appeal", &o->appeal},     {"--reviewer", &o->reviewer},
-                {"--outcome", &o->outcome},   {"--reason", &o->reason},
-                {"--limit", &o->limit},       {"--rate", &o->rate}};
-    for (int i = 2; i < argc; i++) {
-        int known = 0;
-        for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && !known; k++) {
-            const char *value = NULL;
-            if (!ph_cli_option(argc, argv, &i, opts[k].name, &value))
-                continue;
-            if (value == NULL)
-                return ph_cli_usage_error(cli, "appeal", "%s needs a value", opts[k].name);
-            *opts[k].value = value;
-            known = 1;
-        }
-        if (!known)
-            return ph_cli_no_more_args(cli, "appeal", 2, argv + i - 1);
-    }
-    return PH_EXIT_OK;
+    const ph_cli_named opts[] = {
+        {"--decision", &o->decision, NULL}, {"--grounds", &o->grounds, NULL},
+        {"--appeal", &o->appeal, NULL},     {"--reviewer", &o->reviewer, NULL},
+        {"--outcome", &o->outcome, NULL},   {"--reason", &o->reason, NULL},
+        {"--limit", &o->limit, NULL},       {"--rate", &o->rate, NULL}};
+    return ph_cli_parse_named(cli, "appeal", argc, argv, 2, opts,
+                              sizeof(opts) / sizeof(opts[0]));
 }
 
 static int fail(ph_cli *cli, ph_status st, const ph_error *err)

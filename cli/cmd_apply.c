@@ -22,30 +22,15 @@ typedef struct apply_opts {
 
 static int parse_apply(ph_cli *cli, int argc, char **argv, apply_opts *o)
 {
-    struct {
-        const char *name;
-        const char **value;
-    } opts[] = {{"--enterprise", &o->enterprise}, {"--amount", &o->amount},
-                {"--term", &o->term},             {"--purpose", &o->purpose},
-                {"--asof", &o->asof},             {"--batch", &o->batch}};
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--guarantor") == 0) {
-            o->guarantor = 1;
-            continue;
-        }
-        int known = 0;
-        for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && !known; k++) {
-            const char *value = NULL;
-            if (!ph_cli_option(argc, argv, &i, opts[k].name, &value))
-                continue;
-            if (value == NULL || value[0] == '\0')
-                return ph_cli_usage_error(cli, "apply", "%s needs a value", opts[k].name);
-            *opts[k].value = value;
-            known = 1;
-        }
-        if (!known)
-            return ph_cli_no_more_args(cli, "apply", 1, argv + i - 1);
-    }
+    const ph_cli_named opts[] = {
+        {"--enterprise", &o->enterprise, NULL}, {"--amount", &o->amount, NULL},
+        {"--term", &o->term, NULL},             {"--purpose", &o->purpose, NULL},
+        {"--asof", &o->asof, NULL},             {"--batch", &o->batch, NULL},
+        {"--guarantor", NULL, &o->guarantor}};
+    int code = ph_cli_parse_named(cli, "apply", argc, argv, 1, opts,
+                                  sizeof(opts) / sizeof(opts[0]));
+    if (code != PH_EXIT_OK)
+        return code;
     if (o->batch != NULL)
         return o->enterprise || o->amount || o->term || o->purpose || o->asof
                    ? ph_cli_usage_error(cli, "apply", "--batch takes its applications from "

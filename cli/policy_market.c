@@ -17,26 +17,15 @@ typedef struct market_opts {
 
 static int parse(ph_cli *cli, int argc, char **argv, market_opts *o)
 {
-    struct {
-        const char *name;
-        const char **value;
-    } opts[] = {{"--lender", &o->lender}, {"--name", &o->name}, {"--version", &o->version},
-                {"--share", &o->share},   {"--from", &o->from}, {"--to", &o->to},
-                {"--lgd", &o->lgd}};
-    for (int i = 2; i < argc; i++) {
-        int known = 0;
-        for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]) && !known; k++) {
-            const char *value = NULL;
-            if (!ph_cli_option(argc, argv, &i, opts[k].name, &value))
-                continue;
-            if (value == NULL || value[0] == '\0')
-                return ph_cli_usage_error(cli, "policy", "%s needs a value", opts[k].name);
-            *opts[k].value = value;
-            known = 1;
-        }
-        if (!known)
-            return ph_cli_no_more_args(cli, "policy", 2, argv + i - 1);
-    }
+    const ph_cli_named opts[] = {
+        {"--lender", &o->lender, NULL}, {"--name", &o->name, NULL},
+        {"--version", &o->version, NULL}, {"--share", &o->share, NULL},
+        {"--from", &o->from, NULL},     {"--to", &o->to, NULL},
+        {"--lgd", &o->lgd, NULL}};
+    int code = ph_cli_parse_named(cli, "policy", argc, argv, 2, opts,
+                                  sizeof(opts) / sizeof(opts[0]));
+    if (code != PH_EXIT_OK)
+        return code;
     if (o->lender == NULL || o->name == NULL || o->version == NULL)
         return ph_cli_usage_error(cli, "policy", "'policy %s' needs --lender, --name and "
                                                  "--version", argv[1]);

@@ -109,6 +109,28 @@ int ph_cli_each_option(ph_cli *cli, const char *command, int argc, char **argv, 
     return PH_EXIT_OK;
 }
 
+int ph_cli_parse_named(ph_cli *cli, const char *command, int argc, char **argv, int first,
+                       const ph_cli_named *opts, size_t count)
+{
+    for (int i = first; i < argc; i++) {
+        size_t k = 0;
+        const char *value = NULL;
+        while (k < count && !(opts[k].flag ? strcmp(argv[i], opts[k].name) == 0
+                                           : ph_cli_option(argc, argv, &i, opts[k].name, &value)))
+            k++;
+        if (k == count)
+            return ph_cli_no_more_args(cli, command, 1, argv + i);
+        if (opts[k].flag) {
+            *opts[k].flag = 1;
+            continue;
+        }
+        if (value == NULL || value[0] == '\0')
+            return ph_cli_usage_error(cli, command, "%s needs a value", opts[k].name);
+        *opts[k].value = value;
+    }
+    return PH_EXIT_OK;
+}
+
 void ph_cli_csv_field(FILE *out, const char *text)
 {
     if (strpbrk(text, ",\"\r\n") == NULL) {

@@ -9,15 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static ph_status finish(ph_store *store, ph_status st, ph_error *err)
-{
-    if (st == PH_OK)
-        st = ph_store_commit(store, err);
-    if (st != PH_OK)
-        (void)ph_store_rollback(store, NULL);
-    return st;
-}
-
 static void id_text(char *buf, size_t size, int64_t id)
 {
     snprintf(buf, size, "%lld", (long long)id);
@@ -94,17 +85,11 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
         st = ph_stmt_bind_text(stmt, 3, now, -1, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
-    if (st == PH_DONE)
-        st = PH_OK;
     ph_stmt_free(stmt);
     int64_t got = 0;
-    if (st == PH_OK) {
-        st = ph_store_prepare(store, "SELECT max(id) FROM appeal", &stmt, err);
-        if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
-            got = ph_stmt_column_int64(stmt, 0);
-        ph_stmt_free(stmt);
-    }
-    st = finish(store, st, err);
+    if (st == PH_DONE)
+        st = market_last_id(store, "appeal", &got, err);
+    st = market_finish(store, st, err);
     if (st == PH_OK && id != NULL)
         *id = got;
     return st;
@@ -205,7 +190,7 @@ ph_status ph_appeal_decide(ph_store *store, int64_t appeal_id, ph_appeal_outcome
                  : ph_error_set(err, PH_EBUSY, "appeal", NULL,
                                 "the appeal was decided by someone else meanwhile");
     ph_stmt_free(stmt);
-    return finish(store, st, err);
+    return market_finish(store, st, err);
 }
 
 ph_status ph_appeal_list(ph_store *store, int64_t decision_id, ph_appeal_fn fn, void *user,

@@ -19,22 +19,6 @@ static ph_status bind_int_or_null(ph_stmt *s, int i, int present, int64_t v, ph_
     return present ? ph_stmt_bind_int64(s, i, v, err) : ph_stmt_bind_null(s, i, err);
 }
 
-/* The id of the row just inserted into `table` (ids only grow, and the
- * transaction holds the write lock). */
-static ph_status last_id(ph_store *store, const char *table, int64_t *id, ph_error *err)
-{
-    char sql[64];
-    snprintf(sql, sizeof(sql), "SELECT max(id) FROM %s", table);
-    ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store, sql, &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    if (st == PH_OK)
-        *id = ph_stmt_column_int64(stmt, 0);
-    ph_stmt_free(stmt);
-    return st;
-}
-
 static ph_status insert_application(ph_market *m, const ph_application *app, const char *asof,
                                    ph_rate lpr, const char *facts, const char *not_asked,
                                    const char *now, ph_error *err)
@@ -144,7 +128,7 @@ static ph_status insert_decision(ph_market *m, int64_t application_id, market_de
         st = ph_stmt_step(s, err);
     ph_stmt_free(s);
     if (st == PH_DONE)
-        st = last_id(m->store, "decision", &d->id, err);
+        st = market_last_id(m->store, "decision", &d->id, err);
     return st;
 }
 
@@ -162,13 +146,11 @@ ph_status market_record(ph_market *m, const ph_application *app, const char *aso
     int64_t id = 0;
     st = insert_application(m, app, asof, lpr, facts_json, not_asked_json, now, err);
     if (st == PH_OK)
-        st = last_id(m->store, "application", &id, err);
+        st = market_last_id(m->store, "application", &id, err);
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = insert_decision(m, id, &decisions[i], now, err);
-    if (st == PH_OK)
-        st = ph_store_commit(m->store, err);
+    st = market_finish(m->store, st, err);
     if (st != PH_OK) {
-        (void)ph_store_rollback(m->store, NULL);
         for (size_t i = 0; i < n; i++)
             decisions[i].id = 0;
         return st;

@@ -79,12 +79,26 @@ ph_status ph_application_check(const ph_application *app, ph_error *err)
 
 /* ---- LPR ------------------------------------------------------------------------------ */
 
-static ph_status finish(ph_store *store, ph_status st, ph_error *err)
+ph_status market_finish(ph_store *store, ph_status st, ph_error *err)
 {
     if (st == PH_OK)
         st = ph_store_commit(store, err);
     if (st != PH_OK)
         (void)ph_store_rollback(store, NULL);
+    return st;
+}
+
+ph_status market_last_id(ph_store *store, const char *table, int64_t *id, ph_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "SELECT max(id) FROM %s", table);
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(store, sql, &stmt, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(stmt, err);
+    if (st == PH_OK)
+        *id = ph_stmt_column_int64(stmt, 0);
+    ph_stmt_free(stmt);
     return st;
 }
 
@@ -126,7 +140,7 @@ ph_status ph_market_set_lpr(ph_store *store, ph_date from, ph_rate lpr, ph_error
                                 "an LPR is recorded from that day already; rates are never "
                                 "replaced, record the next one from a later day");
     ph_stmt_free(stmt);
-    return finish(store, st, err);
+    return market_finish(store, st, err);
 }
 
 ph_status ph_market_lpr(ph_store *store, ph_date on, ph_rate *out, ph_error *err)
@@ -222,21 +236,11 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
             st = ph_stmt_bind_text(stmt, 6, now, -1, err);
         if (st == PH_OK)
             st = ph_stmt_step(stmt, err);
-        if (st == PH_DONE) {
-            st = PH_OK;
-            got = -1;
-        }
+        if (st == PH_DONE)
+            st = market_last_id(store, "subsidy_programme", &got, err);
     }
     ph_stmt_free(stmt);
-    st = finish(store, st, err);
-    if (st == PH_OK && got == -1) {
-        /* the new row's id: the largest, as ids only grow */
-        ph_stmt *q = NULL;
-        st = ph_store_prepare(store, "SELECT max(id) FROM subsidy_programme", &q, err);
-        if (st == PH_OK && (st = ph_stmt_step(q, err)) == PH_OK)
-            got = ph_stmt_column_int64(q, 0);
-        ph_stmt_free(q);
-    }
+    st = market_finish(store, st, err);
     ph_free(ctx, data);
     ph_subsidy_programme_free(prog);
     if (st == PH_OK && id != NULL)
@@ -299,5 +303,5 @@ ph_status ph_market_set_challenger(ph_store *store, const char *lender, const ch
     if (st == PH_DONE)
         st = PH_OK;
     ph_stmt_free(stmt);
-    return finish(store, st, err);
+    return market_finish(store, st, err);
 }
