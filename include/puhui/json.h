@@ -63,6 +63,13 @@ PH_EXTERN ph_status ph_json_get_bool(const json_t *object, const char *path, con
 PH_EXTERN ph_status ph_json_opt_bool(const json_t *object, const char *path, const char *key,
                                      int *out, ph_error *err);
 
+/* "path.key", or "key" when path is NULL or "" (the top level): how errors
+ * name a member. */
+PH_EXTERN void ph_json_member_name(const char *path, const char *key, char *buf, size_t size);
+/* "an object", "an array", "a string", "an integer", "a real number",
+ * "a boolean", "null": what a value is, for "expected X, got Y" messages. */
+PH_EXTERN const char *ph_json_type_name(const json_t *v);
+
 /*
  * Money and rates are never read through a double. Money is a string in
  * yuan ("12345.67", "12,345.67") or an integer number of yuan; a JSON real

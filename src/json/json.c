@@ -82,8 +82,7 @@ ph_status ph_json_save_file(const json_t *value, const char *path, ph_error *err
     return PH_OK;
 }
 
-/* "path.key", or "key" at the top level. */
-static void member_name(const char *path, const char *key, char *buf, size_t size)
+void ph_json_member_name(const char *path, const char *key, char *buf, size_t size)
 {
     if (path != NULL && path[0] != '\0')
         snprintf(buf, size, "%s.%s", path, key);
@@ -91,7 +90,7 @@ static void member_name(const char *path, const char *key, char *buf, size_t siz
         snprintf(buf, size, "%s", key);
 }
 
-static const char *type_name(const json_t *v)
+const char *ph_json_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
@@ -131,7 +130,7 @@ static ph_status find_member(const json_t *object, const char *path, const char 
         char name[256];
         snprintf(name, sizeof(name), "%s", path && path[0] ? path : "(top level)");
         return ph_error_set(err, PH_EINVAL, name, NULL, "expected an object, found %s",
-                            type_name(object));
+                            ph_json_type_name(object));
     }
     json_t *v = json_object_get(object, key);
     if (v == NULL)
@@ -143,7 +142,7 @@ static ph_status find_member(const json_t *object, const char *path, const char 
 static ph_status missing(const char *path, const char *key, ph_error *err, const char *what)
 {
     char name[256];
-    member_name(path, key, name, sizeof(name));
+    ph_json_member_name(path, key, name, sizeof(name));
     return ph_error_set(err, PH_ENOTFOUND, name, NULL, "required member is missing; expected %s",
                         what);
 }
@@ -152,10 +151,10 @@ static ph_status wrong_type(const char *path, const char *key, const json_t *v, 
                             const char *what)
 {
     char name[256], text[128];
-    member_name(path, key, name, sizeof(name));
+    ph_json_member_name(path, key, name, sizeof(name));
     value_text(v, text, sizeof(text));
     return ph_error_set(err, PH_EINVAL, name, text, "expected %s, found %s", what,
-                        type_name(v));
+                        ph_json_type_name(v));
 }
 
 /* Lookup + type check shared by every getter. `required` turns absence into
@@ -310,7 +309,7 @@ ph_status ph_json_get_money(const json_t *object, const char *path, const char *
     st = ph_money_parse(text, strlen(text), out, err);
     if (st != PH_OK) {
         char name[256];
-        member_name(path, key, name, sizeof(name));
+        ph_json_member_name(path, key, name, sizeof(name));
         ph_error_set_field(err, name);
     }
     return st;
@@ -329,7 +328,7 @@ ph_status ph_json_get_rate(const json_t *object, const char *path, const char *k
     st = ph_rate_parse(json_string_value(v), json_string_length(v), out, err);
     if (st != PH_OK) {
         char name[256];
-        member_name(path, key, name, sizeof(name));
+        ph_json_member_name(path, key, name, sizeof(name));
         ph_error_set_field(err, name);
     }
     return st;

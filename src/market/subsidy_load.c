@@ -19,30 +19,6 @@ static const char *const TIER_MEMBERS[] = {"credit_below", "share", NULL};
 static const char *const BONUS_MEMBERS[] = {"green", "tech", "max", NULL};
 static const char *const AWARD_MEMBERS[] = {"rate", "max", "payee", NULL};
 
-/* "path.key", or "key" at the top level. */
-static void member_path(char *buf, size_t size, const char *path, const char *key)
-{
-    if (path[0] != '\0')
-        snprintf(buf, size, "%s.%s", path, key);
-    else
-        snprintf(buf, size, "%s", key);
-}
-
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a real number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "an unknown value";
-}
-
 static ph_status check_members(const json_t *obj, const char *const *allowed, const char *path,
                                ph_error *err)
 {
@@ -55,7 +31,7 @@ static ph_status check_members(const json_t *obj, const char *const *allowed, co
         if (allowed[i] != NULL)
             continue;
         char field[256], list[128] = "";
-        member_path(field, sizeof(field), path, key);
+        ph_json_member_name(path, key, field, sizeof(field));
         for (size_t k = 0; allowed[k] != NULL; k++) {
             strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
             strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
@@ -85,7 +61,7 @@ static ph_status read_rate(const json_t *obj, const char *path, const char *key,
     if (!required && json_object_get(obj, key) == NULL)
         return PH_OK;
     char field[256];
-    member_path(field, sizeof(field), path, key);
+    ph_json_member_name(path, key, field, sizeof(field));
     ph_rate r;
     ph_status st = ph_json_get_rate(obj, path, key, &r, err);
     if (st != PH_OK)
@@ -107,7 +83,7 @@ static ph_status read_positive_money(const json_t *obj, const char *path, const 
         return st;
     if (m <= 0) {
         char field[256], text[PH_MONEY_FORMAT_MAX];
-        member_path(field, sizeof(field), path, key);
+        ph_json_member_name(path, key, field, sizeof(field));
         ph_money_format(m, PH_MONEY_GROUPING, text, sizeof(text), NULL);
         return ph_error_set(err, PH_EINVAL, field, text, "expected an amount in yuan > 0");
     }
@@ -176,7 +152,7 @@ static ph_status read_sizes(ph_subsidy_programme *p, const json_t *root, ph_erro
         ph_size_class size;
         if (!json_is_string(item))
             return ph_error_set(err, PH_EINVAL, field, NULL, "expected %s, found %s", what,
-                                type_name(item));
+                                ph_json_type_name(item));
         const char *text = json_string_value(item);
         if (ph_size_class_parse(text, json_string_length(item), &size, NULL) != PH_OK)
             return ph_error_set(err, PH_EINVAL, field, text, "expected %s", what);
@@ -194,7 +170,7 @@ static ph_status read_tier(ph_subsidy_programme *p, size_t i, const json_t *item
     if (!json_is_object(item))
         return ph_error_set(err, PH_EINVAL, path, NULL,
                             "expected an object with credit_below and share, found %s",
-                            type_name(item));
+                            ph_json_type_name(item));
     sub_tier *t = &p->tiers[i];
     ph_status st = check_members(item, TIER_MEMBERS, path, err);
     if (st == PH_OK)
@@ -286,7 +262,7 @@ static ph_status read_programme(ph_subsidy_programme *p, const json_t *root, ph_
     if (!json_is_object(root))
         return ph_error_set(err, PH_EINVAL, NULL, NULL,
                             "expected a JSON object (a subsidy programme), found %s",
-                            type_name(root));
+                            ph_json_type_name(root));
     ph_status st = check_members(root, TOP_MEMBERS, "", err);
     if (st == PH_OK)
         st = read_header(p, root, err);
