@@ -83,24 +83,28 @@ static void yuan(ph_money m, char *buf, size_t size)
 
 static void print_offers(ph_cli *cli, const ph_market_result *r)
 {
-    static const char *const headers[] = {"#", "lender", "amount", "rate", "subsidy",
-                                          "APR", "net APR", "net cost", "repayment"};
-    static const int numeric[] = {1, 0, 0, 0, 0, 0, 0, 0, 0};
-    ph_cli_table *t = ph_cli_table_new(headers, numeric, 9);
+    static const char *const headers[] = {"#",       "lender",  "limit",    "amount",
+                                          "term",    "rate",    "subsidy",  "APR",
+                                          "net APR", "net cost", "repayment"};
+    static const int numeric[] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
+    ph_cli_table *t = ph_cli_table_new(headers, numeric, 11);
     for (size_t i = 0; i < r->n_quotes; i++) {
         const ph_quote *q = &r->quotes[i];
         if (q->status != PH_QUOTE_OFFER)
             continue;
-        char rank[24], amount[40], rate[32], sub[32], apr[32], net[32], cost[40];
+        char rank[24], limit[40], amount[40], term[24], rate[32], sub[32], apr[32], net[32],
+            cost[40];
         snprintf(rank, sizeof(rank), "%zu", i + 1);
+        yuan(q->limit, limit, sizeof(limit));
         yuan(q->amount, amount, sizeof(amount));
+        snprintf(term, sizeof(term), "%lldm", (long long)q->term);
         percent(q->rate, rate, sizeof(rate));
         percent(q->subsidy.subsidy_rate, sub, sizeof(sub));
         percent(q->cost.apr, apr, sizeof(apr));
         percent(q->cost.net_apr, net, sizeof(net));
         yuan(q->cost.net_cost, cost, sizeof(cost));
-        const char *cells[] = {rank, q->lender_name, amount, rate, sub, apr, net, cost,
-                               q->repayment};
+        const char *cells[] = {rank, q->lender_name, limit, amount, term, rate, sub, apr, net,
+                               cost, q->repayment};
         ph_cli_table_add(t, cells);
     }
     ph_cli_table_print(cli, t, "offers, cheapest for the firm first (net of subsidies)");
