@@ -8,8 +8,13 @@
  * vector (catalogue order) by precomputed index; ph_model_predict_row;
  * score, PD and the policy's feature inputs to decimals
  * (ph_decimal_from_double; NaN becomes null) by precomputed index;
- * ph_policy_eval. The pool of 1,024 synthetic firms is built once from a
- * fixed seed, about 4% of feature values missing.
+ * ph_policy_eval; and an approval priced as the marketplace prices an
+ * offer: the subsidy programme applied (ph_subsidy_apply, the Chongqing
+ * fixture) and the repayment schedule with APR and net APR
+ * (ph_loan_cost_compute). The pool of 1,024 synthetic firms is built once
+ * from a fixed seed, about 4% of feature values missing. Not included: the
+ * database (features, consent, storing the trace), which `puhui apply
+ * --batch` measures end to end.
  *
  * For comparison only: GoRules ZEN publishes 45,000 evaluations/s for a
  * loan-approval decision on one Apple M3 core. That is their published
@@ -118,6 +123,8 @@ typedef struct decider {
     size_t n_slots;
     feature_slot slots[MAX_INPUTS];
     size_t score_input, pd_input;
+    long amount_input, term_input;    /* -1: the policy has none */
+    const ph_subsidy_programme *programme;
 } decider;
 
 static int set_input(const ph_policy *p, ph_value *in, const char *name, ph_value v)
@@ -242,8 +249,42 @@ static ph_status convert(const decider *d, firm *f, double pd, double points, ph
     return bad ? PH_EINVAL : PH_OK;
 }
 
+/* An approval as an offer: the requested amount up to the limit, the
+ * subsidy the firm qualifies for, the schedule and its APRs. */
+static ph_status price(const decider *d, const firm *f, const ph_policy_outcome *o,
+                       ph_loan_cost *cost, ph_error *err)
+{
+    ph_money amount = o->limit;
+    int64_t term = 12;
+    if (d->amount_input >= 0 && f->inputs[d->amount_input].kind == PH_VALUE_DECIMAL) {
+        ph_money asked;
+        if (ph_decimal_to_money(f->inputs[d->amount_input].as.decimal, PH_ROUND_HALF_UP, &asked,
+                                NULL) == PH_OK && asked < amount)
+            amount = asked;
+    }
+    if (d->term_input >= 0 && f->inputs[d->term_input].kind == PH_VALUE_DECIMAL)
+        term = f->inputs[d->term_input].as.decimal / PH_DECIMAL_ONE;
+    ph_subsidy_firm who = {0};
+    who.size_class = "micro";
+    who.green = f->features[ph_feature_index("green_subsidy_24m")] > 0;
+    who.first_loan = f->features[ph_feature_index("credit_white")] == 1;
+    ph_subsidy_result sub;
+    ph_status st = ph_subsidy_apply(d->programme, &who, amount, o->rate, 3450000, &sub, err);
+    if (st != PH_OK)
+        return st;
+    ph_loan_terms t = {0};
+    t.amount = amount;
+    t.term_months = term;
+    t.repayment = PH_REPAY_EQUAL_INSTALLMENT;
+    t.rate = o->rate;
+    t.subsidy_rate = sub.subsidy_rate;
+    t.award = sub.award_to_enterprise ? sub.first_loan_award : 0;
+    return ph_loan_cost_compute(&t, cost, err);
+}
+
 /* One full decision. */
-static ph_status decide(const decider *d, firm *f, ph_policy_outcome *o, ph_error *err)
+static ph_status decide(const decider *d, firm *f, ph_policy_outcome *o, ph_loan_cost *cost,
+                        ph_error *err)
 {
     double pd, points;
     ph_status st = score_firm(d, f, &pd, &points, err);
@@ -251,6 +292,8 @@ static ph_status decide(const decider *d, firm *f, ph_policy_outcome *o, ph_erro
         st = convert(d, f, pd, points, err);
     if (st == PH_OK)
         st = ph_policy_eval(d->policy, d->run, f->inputs, o, err);
+    if (st == PH_OK && o->approved)
+        st = price(d, f, o, cost, err);
     return st;
 }
 
@@ -264,7 +307,8 @@ static int print_reasons(const decider *d, firm *pool)
     ph_error err;
     for (size_t i = 0; i < POOL; i++) {
         ph_policy_outcome o;
-        if (decide(d, &pool[i], &o, &err) != PH_OK) {
+        ph_loan_cost cost;
+        if (decide(d, &pool[i], &o, &cost, &err) != PH_OK) {
             fprintf(stderr, "bench_decide: %s\n", err.message);
             return -1;
         }
@@ -327,10 +371,24 @@ static int timing_splits(const decider *d, firm *pool, long long n)
         approved += o.approved;
     }
     double t4 = bench_now_seconds();
+    long long priced = 0;
+    for (long long i = 0; i < n; i++) {
+        ph_policy_outcome o;
+        ph_loan_cost cost;
+        firm *f = &pool[i % POOL];
+        if (ph_policy_eval(d->policy, d->run, f->inputs, &o, &err) != PH_OK ||
+            (o.approved && price(d, f, &o, &cost, &err) != PH_OK))
+            goto fail;
+        priced += o.approved ? cost.net_apr % 7 : 0;
+    }
+    double t5 = bench_now_seconds();
     printf("  split: gather + ph_model_predict_row %7.1f ns, to decimals %7.1f ns, "
-           "ph_policy_eval %7.1f ns (check %.0f, %lld)\n",
+           "ph_policy_eval %7.1f ns, pricing an approval (subsidy, schedule, APRs) %7.1f ns "
+           "(check %.0f, %lld, %lld)\n",
            (t1 - t0) * 1e9 / (double)n, (t2 - t1) * 1e9 / (double)n,
-           (t4 - t3) * 1e9 / (double)n, sink, approved);
+           (t4 - t3) * 1e9 / (double)n,
+           approved ? ((t5 - t4) - (t4 - t3)) * 1e9 / (double)approved : 0.0, sink, approved,
+           priced);
     return 0;
 fail:
     fprintf(stderr, "bench_decide: %s\n", err.message);
@@ -346,7 +404,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s [DECISIONS [SCORECARD.pmml POLICY.json]]\n", argv[0]);
         return 2;
     }
-    char model_buf[512], policy_buf[512];
+    char model_buf[512], policy_buf[512], subsidy_buf[512];
     const char *model_path =
         argc > 3 ? argv[2] : fixture("tests/fixtures/pmml/province_scorecard.pmml", model_buf,
                                      sizeof(model_buf));
@@ -360,6 +418,7 @@ int main(int argc, char **argv)
     int rc = 1;
     ph_model *model = NULL;
     ph_policy *policy = NULL;
+    ph_subsidy_programme *programme = NULL;
     static decider d;
     firm *pool = calloc(POOL, sizeof(firm));
     if (pool == NULL) {
@@ -368,12 +427,18 @@ int main(int argc, char **argv)
     }
     if (ph_model_load_file(ctx, model_path, &model, &err) != PH_OK ||
         ph_policy_load_file(ctx, policy_path, &policy, &err) != PH_OK ||
-        ph_policy_run_new(policy, &d.run, &err) != PH_OK) {
+        ph_policy_run_new(policy, &d.run, &err) != PH_OK ||
+        ph_subsidy_programme_load_file(ctx, fixture("tests/fixtures/market/subsidy_chongqing.json",
+                                                    subsidy_buf, sizeof(subsidy_buf)),
+                                       &programme, &err) != PH_OK) {
         fprintf(stderr, "bench_decide: %s\n", err.message);
         goto done;
     }
     d.model = model;
     d.policy = policy;
+    d.programme = programme;
+    d.amount_input = ph_policy_input_index(policy, "amount");
+    d.term_input = ph_policy_input_index(policy, "term");
     if (wire(&d) != 0)
         goto done;
     uint64_t seed = 0x9e3779b97f4a7c15u;
@@ -388,17 +453,18 @@ int main(int argc, char **argv)
     double start = bench_now_seconds();
     for (long long i = 0; i < n; i++) {
         ph_policy_outcome o;
-        if (decide(&d, &pool[i % POOL], &o, &err) != PH_OK) {
+        ph_loan_cost cost;
+        if (decide(&d, &pool[i % POOL], &o, &cost, &err) != PH_OK) {
             fprintf(stderr, "bench_decide: decision %lld: %s\n", i, err.message);
             goto done;
         }
         approved += o.approved;
-        limits += o.approved ? o.limit % 1000 : 0; /* keep the result alive */
+        limits += o.approved ? (o.limit + cost.net_apr) % 1000 : 0; /* keep the result alive */
     }
     double seconds = bench_now_seconds() - start;
     double per_s = (double)n / seconds;
     printf("full decision: scorecard %s (%zu characteristics) + policy %s v%lld "
-           "(%zu steps), %zu firms in the pool\n",
+           "(%zu steps) + an approval priced net of subsidies, %zu firms in the pool\n",
            model_path, d.n_model, ph_policy_name(policy), (long long)ph_policy_version(policy),
            ph_policy_step_count(policy), (size_t)POOL);
     printf("  %lld decisions on one thread in %.3f s: %.0f decisions/s, %.1f ns/decision, "
@@ -415,6 +481,7 @@ int main(int argc, char **argv)
     rc = 0;
 done:
     ph_policy_run_free(d.run);
+    ph_subsidy_programme_free(programme);
     ph_policy_free(policy);
     ph_model_free(model);
     free(pool);
