@@ -124,6 +124,7 @@ typedef struct decider {
     feature_slot slots[MAX_INPUTS];
     size_t score_input, pd_input;
     long amount_input, term_input;    /* -1: the policy has none */
+    size_t green_feature, white_feature; /* catalogue indexes the subsidy reads */
     const ph_subsidy_programme *programme;
 } decider;
 
@@ -266,8 +267,8 @@ static ph_status price(const decider *d, const firm *f, const ph_policy_outcome 
         term = f->inputs[d->term_input].as.decimal / PH_DECIMAL_ONE;
     ph_subsidy_firm who = {0};
     who.size_class = "micro";
-    who.green = f->features[ph_feature_index("green_subsidy_24m")] > 0;
-    who.first_loan = f->features[ph_feature_index("credit_white")] == 1;
+    who.green = f->features[d->green_feature] > 0;
+    who.first_loan = f->features[d->white_feature] == 1;
     ph_subsidy_result sub;
     ph_status st = ph_subsidy_apply(d->programme, &who, amount, o->rate, 3450000, &sub, err);
     if (st != PH_OK)
@@ -439,6 +440,8 @@ int main(int argc, char **argv)
     d.programme = programme;
     d.amount_input = ph_policy_input_index(policy, "amount");
     d.term_input = ph_policy_input_index(policy, "term");
+    d.green_feature = (size_t)ph_feature_index("green_subsidy_24m");
+    d.white_feature = (size_t)ph_feature_index("credit_white");
     if (wire(&d) != 0)
         goto done;
     uint64_t seed = 0x9e3779b97f4a7c15u;

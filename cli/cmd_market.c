@@ -34,7 +34,7 @@ static int parse_dates(ph_cli *cli, const char *command, int argc, char **argv, 
             continue;
         } else
             return ph_cli_no_more_args(cli, command, 1, argv + i);
-        if (value == NULL || from == NULL)
+        if (value == NULL)
             return ph_cli_usage_error(cli, command, "%s needs a date", argv[i]);
         ph_error err;
         if (ph_date_parse(value, strlen(value), target, &err) != PH_OK)

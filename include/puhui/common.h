@@ -161,6 +161,13 @@ PH_EXTERN char *ph_strdup(const ph_ctx *ctx, const char *s);
 PH_EXTERN ph_status ph_read_file(const ph_ctx *ctx, const char *path, const char *what,
                                  char **data, size_t *len, ph_error *err);
 
+/* Room for a timestamp "2025-03-01T08:30:00Z" and its NUL. */
+#define PH_UTC_MAX 21
+
+/* The current UTC time as "2025-03-01T08:30:00Z", the form every stored
+ * timestamp takes. PH_ERANGE when the system clock gives no usable time. */
+PH_EXTERN ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err);
+
 PH_EXTERN void ph_log(const ph_ctx *ctx, ph_log_level level, const char *fmt, ...)
     PH_PRINTF(3, 4);
 PH_EXTERN int ph_log_enabled(const ph_ctx *ctx, ph_log_level level);

@@ -4,12 +4,7 @@
 
 #include "puhui/access.h"
 
-/* "2025-03-01T08:30:00Z" and the NUL. */
-#define ACCESS_UTC_MAX 21
 
-/* The current UTC time to the second, "2025-03-01T08:30:00Z".
- * Fails only with PH_ERANGE if the clock cannot be read. */
-ph_status access_utc_now(char buf[ACCESS_UTC_MAX], ph_error *err);
 
 /* `d`, or today when d is 0 (the "zero means today" rule of access.h). */
 ph_status access_resolve_date(ph_date d, ph_date *out, ph_error *err);

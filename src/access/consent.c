@@ -103,12 +103,12 @@ static ph_status check_terms(const ph_consent_terms *t, ph_date *granted, ph_dat
 static ph_status insert_consent(ph_store *store, const ph_consent_terms *t, const char *sources,
                                 ph_date granted, ph_date expires, int64_t *id, ph_error *err)
 {
-    char from[PH_DATE_FORMAT_MAX], until[PH_DATE_FORMAT_MAX], now[ACCESS_UTC_MAX];
+    char from[PH_DATE_FORMAT_MAX], until[PH_DATE_FORMAT_MAX], now[PH_UTC_MAX];
     ph_status st = ph_date_format(granted, from, sizeof(from), err);
     if (st == PH_OK)
         st = ph_date_format(expires, until, sizeof(until), err);
     if (st == PH_OK)
-        st = access_utc_now(now, err);
+        st = ph_utc_now(now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;
@@ -193,8 +193,8 @@ static ph_status revoke_one(ph_store *store, int64_t id, ph_error *err)
     ph_stmt_free(stmt);
     if (st != PH_OK)
         return st;
-    char now[ACCESS_UTC_MAX];
-    st = access_utc_now(now, err);
+    char now[PH_UTC_MAX];
+    st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_prepare(store, "UPDATE consent SET revoked_at = ? WHERE id = ?", &stmt,
                               err);
@@ -234,8 +234,8 @@ ph_status ph_consent_revoke_matching(ph_store *store, const char *uscc,
     ph_status st = access_check_purpose(purpose, err);
     if (st != PH_OK)
         return st;
-    char now[ACCESS_UTC_MAX];
-    st = access_utc_now(now, err);
+    char now[PH_UTC_MAX];
+    st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)

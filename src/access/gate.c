@@ -254,8 +254,8 @@ static void format_ids(const decision *d, char *buf, size_t size)
 static ph_status log_decision(ph_store *store, const ph_access_request *req, const decision *d,
                               const char *reason, int64_t *seq, ph_error *err)
 {
-    char at[ACCESS_UTC_MAX], sources[PH_SOURCE_SET_FORMAT_MAX], ids[24 * PH_ACCESS_MAX_CONSENTS];
-    ph_status st = access_utc_now(at, err);
+    char at[PH_UTC_MAX], sources[PH_SOURCE_SET_FORMAT_MAX], ids[24 * PH_ACCESS_MAX_CONSENTS];
+    ph_status st = ph_utc_now(at, err);
     if (st == PH_OK)
         st = ph_source_set_format(d->allowed ? d->allowed : req->sources, sources,
                                   sizeof(sources), err);

@@ -263,13 +263,3 @@ ph_status access_resolve_date(ph_date d, ph_date *out, ph_error *err)
     return PH_OK;
 }
 
-ph_status access_utc_now(char buf[ACCESS_UTC_MAX], ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL ||
-        strftime(buf, ACCESS_UTC_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return ph_error_set(err, PH_ERANGE, "clock", NULL,
-                            "expected the system clock to give the current UTC time");
-    return PH_OK;
-}

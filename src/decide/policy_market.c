@@ -43,10 +43,8 @@ static ph_status read_list(ph_policy *p, const json_t *appetite, size_t which, p
         if (!json_is_string(s) || json_string_length(s) == 0)
             return ph_error_set(err, PH_EINVAL, NULL, NULL,
                                 "appetite.%s[%zu]: expected a non-empty string", key, i);
-        size_t len = json_string_length(s) + 1;
-        if ((list[i] = ph_malloc(p->ctx, len)) == NULL)
+        if ((list[i] = ph_strdup(p->ctx, json_string_value(s))) == NULL)
             return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-        memcpy(list[i], json_string_value(s), len);
     }
     p->appetite_counts[which] = n;
     return PH_OK;
@@ -61,10 +59,8 @@ ph_status pol_read_market(ph_policy *p, const json_t *root, ph_error *err)
             return ph_error_set(err, PH_EINVAL, NULL, NULL,
                                 "model: expected the name of a registered model, \"NAME\" or "
                                 "\"NAME@VERSION\"");
-        size_t len = strlen(s) + 1;
-        if ((p->model = ph_malloc(p->ctx, len)) == NULL)
+        if ((p->model = ph_strdup(p->ctx, s)) == NULL)
             return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-        memcpy(p->model, s, len);
     }
     const json_t *appetite = json_object_get(root, "appetite");
     if (appetite == NULL)

@@ -12,7 +12,6 @@
 #include "puhui/governance.h"
 
 #define POLICY_SCHEMA 7
-#define UTC_MAX 24
 #define CHECKSUM_PREFIX 12 /* hex digits of a checksum shown in messages */
 
 /* ---- small helpers ------------------------------------------------------------- */
@@ -27,16 +26,6 @@ static ph_status check_schema(ph_store *store, ph_error *err)
                           "%d; run `puhui init`",
                           POLICY_SCHEMA, version);
     return st;
-}
-
-static ph_status utc_now(char buf[UTC_MAX], ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL)
-        return ph_error_set(err, PH_ERANGE, "clock", NULL, "cannot read the system clock");
-    strftime(buf, UTC_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return PH_OK;
 }
 
 /* The last path component: the store records where a policy came from
@@ -229,7 +218,7 @@ typedef struct new_row {
     char checksum[PH_POLICY_CHECKSUM_HEX];
     const char *lender, *name, *file;
     int64_t version;
-    char at[UTC_MAX];
+    char at[PH_UTC_MAX];
 } new_row;
 
 /* Inside the transaction: the checksum already stored for the version, or
@@ -332,7 +321,7 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
         row.version = ph_policy_version(policy);
         row.file = base_name(path);
         ph_registry_checksum(row.data, row.len, row.checksum);
-        st = utc_now(row.at, err);
+        st = ph_utc_now(row.at, err);
     }
     if (st == PH_OK)
         st = ph_store_begin(store, err);

@@ -48,10 +48,6 @@ double gov_psi_term(double base_share, double cur_share);
 /* PH_ESCHEMA (run `puhui init`) unless the store has the registry tables. */
 ph_status gov_registry_check_schema(ph_store *store, ph_error *err);
 
-/* "2025-03-01T08:30:00Z" and the NUL. */
-#define GOV_UTC_MAX 24
 
-/* The current UTC time to the second; PH_ERANGE when the clock fails. */
-ph_status gov_utc_now(char buf[GOV_UTC_MAX], ph_error *err);
 
 #endif

@@ -59,16 +59,6 @@ ph_status gov_registry_check_schema(ph_store *store, ph_error *err)
     return st;
 }
 
-ph_status gov_utc_now(char buf[GOV_UTC_MAX], ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL)
-        return ph_error_set(err, PH_ERANGE, "clock", NULL, "cannot read the system clock");
-    strftime(buf, GOV_UTC_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return PH_OK;
-}
-
 static ph_status abort_with(ph_store *store, ph_status st)
 {
     (void)ph_store_rollback(store, NULL);
@@ -226,7 +216,7 @@ typedef struct new_row {
     size_t len;
     char checksum[PH_REGISTRY_CHECKSUM_HEX];
     char *features, *training, *metrics;
-    char at[GOV_UTC_MAX];
+    char at[PH_UTC_MAX];
 } new_row;
 
 static ph_status bind_texts(ph_stmt *stmt, int first, const char *const *texts, int count,
@@ -291,7 +281,7 @@ static ph_status gather(const ph_ctx *ctx, const ph_registry_spec *spec, new_row
     if (st == PH_OK && spec->metrics_json != NULL)
         st = metrics_text(ctx, spec->metrics_json, &row->metrics, err);
     if (st == PH_OK)
-        st = gov_utc_now(row->at, err);
+        st = ph_utc_now(row->at, err);
     return st;
 }
 

@@ -46,12 +46,12 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
     if (grounds[0] == '\0')
         return ph_error_set(err, PH_EINVAL, "grounds", "",
                             "expected the firm's grounds for the appeal");
-    char now[24];
+    char now[PH_UTC_MAX];
     ph_status st = market_check_schema(store, err);
     if (st == PH_OK)
         st = check_decision(store, decision_id, err);
     if (st == PH_OK)
-        st = market_utc_now(now, err);
+        st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)
@@ -149,14 +149,14 @@ ph_status ph_appeal_decide(ph_store *store, int64_t appeal_id, ph_appeal_outcome
     if (store == NULL || reviewer == NULL || reason == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_appeal_decide: NULL store, reviewer or reason");
-    char now[24];
+    char now[PH_UTC_MAX];
     ph_status st = check_outcome(outcome, reviewer, reason, limit, rate, err);
     if (st == PH_OK)
         st = market_check_schema(store, err);
     if (st == PH_OK)
         st = check_open(store, appeal_id, err);
     if (st == PH_OK)
-        st = market_utc_now(now, err);
+        st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)

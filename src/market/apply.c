@@ -27,14 +27,12 @@ static int challenger_serves(const market_lender *l, const ph_application *app,
 {
     if (!l->has_challenger)
         return 0;
-    char key[256], sum[PH_REGISTRY_CHECKSUM_HEX];
-    int n = snprintf(key, sizeof(key), "%s|%s|%s|%s", app->uscc, l->id,
-                     ph_policy_name(l->champion.policy), asof);
-    ph_registry_checksum(key, (size_t)n, sum);
-    unsigned long bucket = strtoul((char[9]){sum[0], sum[1], sum[2], sum[3], sum[4], sum[5],
-                                             sum[6], sum[7], 0},
-                                   NULL, 16) % 10000;
-    return (int64_t)bucket < l->share_bp;
+    char key[512], sum[PH_REGISTRY_CHECKSUM_HEX];
+    snprintf(key, sizeof(key), "%s|%s|%s|%s", app->uscc, l->id,
+             ph_policy_name(l->champion.policy), asof);
+    ph_registry_checksum(key, strlen(key), sum);
+    sum[8] = '\0'; /* the first 32 bits of the hash */
+    return (int64_t)(strtoul(sum, NULL, 16) % 10000) < l->share_bp;
 }
 
 /* The consent check for one lender: every feed its policy and model read,
@@ -88,8 +86,7 @@ static void conditions(const market_side *side, const ph_application *app, char 
              fee[0] ? " a year, included in the rate" : "");
 }
 
-static void fill_quote(ph_quote *q, const market_lender *l, const market_decision *d,
-                       const ph_application *app)
+static void fill_quote(ph_quote *q, const market_decision *d, const ph_application *app)
 {
     const market_side *side = d->side;
     q->status = d->approved ? PH_QUOTE_OFFER : PH_QUOTE_DECLINE;
@@ -109,7 +106,6 @@ static void fill_quote(ph_quote *q, const market_lender *l, const market_decisio
     }
     q->n_reasons = d->n_reasons;
     memcpy(q->reasons, d->reasons, sizeof(q->reasons));
-    (void)l;
 }
 
 /* Offers by net APR (then the larger amount, then the lender), then
@@ -198,7 +194,7 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
         d->quote = quote;
         st = market_decide(m, sides[k], app, f, s->lpr, d, err);
         if (st == PH_OK && d->served)
-            fill_quote(q, l, d, app);
+            fill_quote(q, d, app);
     }
     return st;
 }

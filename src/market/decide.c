@@ -140,10 +140,10 @@ static int fact_true(const market_facts *f, size_t fact)
     return f->v[fact].kind == PH_VALUE_BOOL && f->v[fact].as.boolean;
 }
 
-/* An optional "upfront_fee" value of the policy (yuan), charged at drawdown. */
-static ph_money upfront_fee(const ph_policy *p, const ph_policy_outcome *o)
+/* The policy's optional "upfront_fee" value (yuan), charged at drawdown. */
+static ph_money upfront_fee(const market_side *side, const ph_policy_outcome *o)
 {
-    long i = ph_policy_value_index(p, "upfront_fee");
+    long i = side->upfront_fee_value;
     ph_money fen = 0;
     if (i >= 0 && o->values[i].kind == PH_VALUE_DECIMAL &&
         ph_decimal_to_money(o->values[i].as.decimal, PH_ROUND_HALF_UP, &fen, NULL) != PH_OK)
@@ -160,8 +160,7 @@ static ph_status price(const ph_market *m, market_side *side, const ph_applicati
     ph_status st = PH_OK;
     if (m->programme != NULL) {
         ph_subsidy_firm firm = {0};
-        firm.existing_credit = fact_money(f, MARKET_BASE_FACTS +
-                                                 (size_t)ph_feature_index("loan_balance"));
+        firm.existing_credit = fact_money(f, m->loan_balance_fact);
         firm.size_class = f->v[FACT_SIZE_CLASS].kind == PH_VALUE_TEXT ? f->text[FACT_SIZE_CLASS]
                                                                       : NULL;
         firm.green = fact_true(f, FACT_GREEN);
@@ -176,7 +175,7 @@ static ph_status price(const ph_market *m, market_side *side, const ph_applicati
     terms.term_months = app->term;
     terms.repayment = side->repayment;
     terms.rate = o->rate;
-    terms.upfront_fee = upfront_fee(side->policy, o);
+    terms.upfront_fee = upfront_fee(side, o);
     terms.subsidy_rate = d->subsidy.subsidy_rate;
     terms.award = d->subsidy.award_to_enterprise ? d->subsidy.first_loan_award : 0;
     return ph_loan_cost_compute(&terms, &d->cost, err);

@@ -242,19 +242,16 @@ static ph_status derive(market_facts *f, const double *values, ph_error *err)
     f->v[FACT_FIRST_LOAN] = flag(white, 1);
     double inflow = feature(values, "inflow_12m");
     ph_status st = decimal_fact(f, FACT_AVG_INFLOW_12M, isnan(inflow) ? NAN : inflow / 12.0, err);
+    if (st == PH_OK && f->v[FACT_AVG_INFLOW_12M].kind == PH_VALUE_DECIMAL) {
+        ph_decimal *avg = &f->v[FACT_AVG_INFLOW_12M].as.decimal; /* to the fen: it is money */
+        st = ph_decimal_round(*avg, 2, PH_ROUND_HALF_EVEN, avg, err);
+    }
     if (st != PH_OK)
         return st;
     double balance = feature(values, "loan_balance");
     if (isnan(balance) && white == 1)
         balance = 0; /* nothing owed: the one place missing means zero, and it is known */
     st = decimal_fact(f, FACT_ANNUAL_DEBT_SERVICE, balance, err);
-    if (st == PH_OK && f->v[FACT_AVG_INFLOW_12M].kind == PH_VALUE_DECIMAL) {
-        /* inflow / 12 rounded to the fen, so the fact reads as money */
-        ph_decimal d;
-        st = ph_decimal_round(f->v[FACT_AVG_INFLOW_12M].as.decimal, 2, PH_ROUND_HALF_EVEN, &d, err);
-        if (st == PH_OK)
-            f->v[FACT_AVG_INFLOW_12M] = ph_value_decimal(d);
-    }
     return st;
 }
 

@@ -68,6 +68,8 @@ static ph_status open_side(ph_market *m, const char *lender, const char *name, i
         side->bound = 1;
     if (st == PH_OK)
         st = ph_policy_run_new(side->policy, &side->run, err);
+    if (st == PH_OK)
+        side->upfront_fee_value = ph_policy_value_index(side->policy, "upfront_fee");
     const char *repayment = st == PH_OK ? ph_policy_product_of(side->policy)->repayment : "";
     if (st == PH_OK)
         st = ph_repayment_parse(repayment, strlen(repayment), &side->repayment, err);
@@ -109,17 +111,6 @@ static ph_status read_challenger(ph_market *m, market_lender *l, const char *len
     return st;
 }
 
-static void institution_name(ph_market *m, const char *id, char *buf, size_t size)
-{
-    ph_stmt *stmt = NULL;
-    snprintf(buf, size, "%s", id);
-    if (ph_store_prepare(m->store, "SELECT name FROM institution WHERE id = ?", &stmt, NULL) ==
-            PH_OK &&
-        ph_stmt_bind_text(stmt, 1, id, -1, NULL) == PH_OK && ph_stmt_step(stmt, NULL) == PH_OK)
-        snprintf(buf, size, "%s", ph_stmt_column_text(stmt, 0));
-    ph_stmt_free(stmt);
-}
-
 static ph_status add_lender(ph_market *m, const char *lender, const char *name,
                             int64_t version, ph_error *err)
 {
@@ -130,7 +121,7 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
     market_lender *l = &m->lenders[m->n++];
     memset(l, 0, sizeof(*l));
     snprintf(l->id, sizeof(l->id), "%s", lender);
-    institution_name(m, lender, l->name, sizeof(l->name));
+    market_institution_name(m->store, lender, l->name, sizeof(l->name));
     ph_error why;
     ph_error_clear(&why);
     ph_status st = open_side(m, lender, name, version, &l->champion, &why);
@@ -213,6 +204,7 @@ ph_status ph_market_open(ph_store *store, ph_market **out, ph_error *err)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
     m->store = store;
     m->ctx = ph_store_ctx(store);
+    m->loan_balance_fact = (size_t)ph_market_fact_index("loan_balance");
     active_row *rows = NULL;
     size_t n = 0;
     st = read_active(m, &rows, &n, err);

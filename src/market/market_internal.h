@@ -68,6 +68,7 @@ typedef struct market_side {
     market_binding bind;
     int bound;
     ph_repayment repayment;
+    long upfront_fee_value;  /* the policy's optional "upfront_fee" value, or -1 */
 } market_side;
 
 typedef struct market_lender {
@@ -88,6 +89,7 @@ struct ph_market {
     size_t n_models;
     ph_subsidy_programme *programme; /* NULL: none in force */
     int64_t programme_id;
+    size_t loan_balance_fact; /* the firm's existing credit, for the subsidy tier */
 };
 
 /* facts.c */
@@ -123,11 +125,16 @@ json_t *market_value_json(const ph_value *v);
 
 /* settings.c */
 ph_status market_check_schema(ph_store *store, ph_error *err);
-ph_status market_utc_now(char buf[24], ph_error *err);
 /* End a transaction: commit on success, else roll back; returns the status. */
 ph_status market_finish(ph_store *store, ph_status st, ph_error *err);
 /* The id of the row just inserted into `table` (ids only grow, and the
  * transaction holds the write lock). */
 ph_status market_last_id(ph_store *store, const char *table, int64_t *id, ph_error *err);
+/* Bind the period [from, to] (0: open ended) as ISO dates to parameters
+ * `first` and first + 1 of `stmt`. */
+ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
+                             ph_error *err);
+/* The institution's registered name into buf, or its id when it has none. */
+void market_institution_name(ph_store *store, const char *id, char *buf, size_t size);
 
 #endif

@@ -137,8 +137,8 @@ ph_status market_record(ph_market *m, const ph_application *app, const char *aso
                         market_decision *decisions, size_t n, int64_t *application_id,
                         ph_error *err)
 {
-    char now[24];
-    ph_status st = market_utc_now(now, err);
+    char now[PH_UTC_MAX];
+    ph_status st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(m->store, err);
     if (st != PH_OK)

@@ -25,15 +25,6 @@ typedef struct stored_decision {
     char *trace, *facts; /* ph_malloc'd */
 } stored_decision;
 
-static char *dup_text(const ph_ctx *ctx, const char *s)
-{
-    size_t n = strlen(s ? s : "") + 1;
-    char *copy = ph_malloc(ctx, n);
-    if (copy != NULL)
-        memcpy(copy, s ? s : "", n);
-    return copy;
-}
-
 static double column_or_nan(ph_stmt *stmt, int col)
 {
     return ph_stmt_column_is_null(stmt, col) ? NAN : ph_stmt_column_double(stmt, col);
@@ -74,8 +65,8 @@ static ph_status read_decision(ph_store *store, int64_t id, stored_decision *d, 
         d->limit = ph_stmt_column_int64(stmt, 9);
         d->has_rate = !ph_stmt_column_is_null(stmt, 10);
         d->rate = ph_stmt_column_int64(stmt, 10);
-        d->trace = dup_text(ctx, ph_stmt_column_text(stmt, 11));
-        d->facts = dup_text(ctx, ph_stmt_column_text(stmt, 12));
+        d->trace = ph_strdup(ctx, ph_stmt_column_text(stmt, 11));
+        d->facts = ph_strdup(ctx, ph_stmt_column_text(stmt, 12));
         if (d->trace == NULL || d->facts == NULL)
             st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     }

@@ -77,19 +77,6 @@ static void count_reasons(lender_acc *a, const char *json)
     json_decref(arr);
 }
 
-static ph_status bind_range(ph_stmt *stmt, ph_date from, ph_date to, ph_error *err)
-{
-    char a[11] = "0000-01-01", b[11] = "9999-12-31";
-    ph_status st = from ? ph_date_format(from, a, sizeof(a), err) : PH_OK;
-    if (st == PH_OK && to)
-        st = ph_date_format(to, b, sizeof(b), err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, a, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 2, b, -1, err);
-    return st;
-}
-
 /* The served decisions of the period, one row each. */
 static ph_status read_decisions(ph_store *store, report_build *b, ph_date from, ph_date to,
                                 ph_error *err)
@@ -103,7 +90,7 @@ static ph_status read_decisions(ph_store *store, report_build *b, ph_date from, 
         "BETWEEN ?1 AND ?2 ORDER BY d.id",
         &stmt, err);
     if (st == PH_OK)
-        st = bind_range(stmt, from, to, err);
+        st = market_bind_period(stmt, 1, from, to, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
         lender_acc *a = lender_of(b, ph_stmt_column_text(stmt, 0), err);
         if (a == NULL) {
@@ -139,7 +126,7 @@ static ph_status read_applications(ph_store *store, report_build *b, ph_market_r
         "AND d.served = 1 AND d.approved = 1) FROM application a WHERE a.asof BETWEEN ?1 AND ?2",
         &stmt, err);
     if (st == PH_OK)
-        st = bind_range(stmt, from, to, err);
+        st = market_bind_period(stmt, 1, from, to, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
         r->applications++;
         r->with_offer += ph_stmt_column_int64(stmt, 1) != 0;
@@ -212,16 +199,9 @@ static void total(report_build *b, lender_acc *t)
 
 static void lender_names(ph_store *store, report_build *b)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        ph_stmt *stmt = NULL;
-        if (ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt, NULL) ==
-                PH_OK &&
-            ph_stmt_bind_text(stmt, 1, b->acc[i].s.lender, -1, NULL) == PH_OK &&
-            ph_stmt_step(stmt, NULL) == PH_OK)
-            snprintf(b->acc[i].s.lender_name, sizeof(b->acc[i].s.lender_name), "%s",
-                     ph_stmt_column_text(stmt, 0));
-        ph_stmt_free(stmt);
-    }
+    for (size_t i = 0; i < b->n; i++)
+        market_institution_name(store, b->acc[i].s.lender, b->acc[i].s.lender_name,
+                                sizeof(b->acc[i].s.lender_name));
 }
 
 static int by_lender(const void *x, const void *y)

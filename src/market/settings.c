@@ -25,14 +25,29 @@ ph_status market_check_schema(ph_store *store, ph_error *err)
     return st;
 }
 
-ph_status market_utc_now(char buf[24], ph_error *err)
+ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
+                             ph_error *err)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL)
-        return ph_error_set(err, PH_ERANGE, "clock", NULL, "cannot read the system clock");
-    strftime(buf, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return PH_OK;
+    char a[PH_DATE_FORMAT_MAX] = "0000-01-01", b[PH_DATE_FORMAT_MAX] = "9999-12-31";
+    ph_status st = from ? ph_date_format(from, a, sizeof(a), err) : PH_OK;
+    if (st == PH_OK && to)
+        st = ph_date_format(to, b, sizeof(b), err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, first, a, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, first + 1, b, -1, err);
+    return st;
+}
+
+void market_institution_name(ph_store *store, const char *id, char *buf, size_t size)
+{
+    ph_stmt *stmt = NULL;
+    snprintf(buf, size, "%s", id);
+    if (ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt, NULL) ==
+            PH_OK &&
+        ph_stmt_bind_text(stmt, 1, id, -1, NULL) == PH_OK && ph_stmt_step(stmt, NULL) == PH_OK)
+        snprintf(buf, size, "%s", ph_stmt_column_text(stmt, 0));
+    ph_stmt_free(stmt);
 }
 
 /* ---- the application's own fields --------------------------------------------------- */
@@ -117,7 +132,7 @@ ph_status ph_market_set_lpr(ph_store *store, ph_date from, ph_rate lpr, ph_error
     if (st == PH_OK)
         st = ph_rate_format_percent(lpr, rate, sizeof(rate), err);
     if (st == PH_OK)
-        st = market_utc_now(now, err);
+        st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)
@@ -188,7 +203,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
     if (st == PH_OK)
         st = ph_subsidy_programme_load_text(ctx, data, len, path, &prog, err);
     if (st == PH_OK)
-        st = market_utc_now(now, err);
+        st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK) {
@@ -273,9 +288,9 @@ ph_status ph_market_set_challenger(ph_store *store, const char *lender, const ch
                               "must be another stored version", (long long)version);
         ph_policy_entry_free(entry);
     }
-    char now[24];
+    char now[PH_UTC_MAX];
     if (st == PH_OK)
-        st = market_utc_now(now, err);
+        st = ph_utc_now(now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)

@@ -130,24 +130,6 @@ static ph_status simulate_row(sim_policy *s, const sim_row *row, const char *fac
     return fn(user, &c, err);
 }
 
-static ph_status bind_range(ph_stmt *stmt, const char *lender, const char *name, ph_date from,
-                            ph_date to, ph_error *err)
-{
-    char a[11] = "0000-01-01", b[11] = "9999-12-31";
-    ph_status st = from ? ph_date_format(from, a, sizeof(a), err) : PH_OK;
-    if (st == PH_OK && to)
-        st = ph_date_format(to, b, sizeof(b), err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, lender, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 2, name, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 3, a, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 4, b, -1, err);
-    return st;
-}
-
 ph_status ph_market_simulate(ph_store *store, const char *lender, const char *name,
                              int64_t version, ph_date from, ph_date to, ph_rate lgd,
                              ph_simulation_fn fn, void *user, ph_simulation *out,
@@ -177,7 +159,11 @@ ph_status ph_market_simulate(ph_store *store, const char *lender, const char *na
             "d.lender = ?1 AND d.policy_name = ?2 AND a.asof BETWEEN ?3 AND ?4 ORDER BY a.id",
             &stmt, err);
     if (st == PH_OK)
-        st = bind_range(stmt, lender, name, from, to, err);
+        st = ph_stmt_bind_text(stmt, 1, lender, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 2, name, -1, err);
+    if (st == PH_OK)
+        st = market_bind_period(stmt, 3, from, to, err);
     ph_simulation sum;
     memset(&sum, 0, sizeof(sum));
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {

@@ -39,7 +39,7 @@ typedef struct shap_step {
     double zero;      /* cover share down the path when the feature is unknown */
     double one;       /* 1 when the row goes down the path at every split on it, else 0 */
     double weight;
-    uint32_t feature; /* UINT32_MAX for step 0, the root's placeholder */
+    uint32_t feature; /* UINT32_MAX for step 0, which stands for the root (no feature) */
 } shap_step;
 
 /* The walk of one row. `inv[i]` is 1/i, filled as deep as the walk has gone
