@@ -194,7 +194,7 @@ static ph_status row_ss(const fs_row *row, fs_out *out)
 {
     static const char *const yn[] = {"Y", "N", NULL};
     fs_rec *r = one(out, INT32_MIN);
-    int late;
+    int late = 0;
     ph_status st = col_month(row, 1, &r->t);
     if (st == PH_OK)
         st = col_int(row, 2, &r->v[0]);
