@@ -11,7 +11,9 @@
 # given means all. A run keeps what it learns in build-fuzz/corpus/<target>/
 # (the committed seeds in tests/fuzz/corpus/<target>/ are read, never
 # written) and its findings in build-fuzz/findings/<target>/; the log of each
-# target is build-fuzz/logs/<target>.log. One line per target sums it up.
+# target is build-fuzz/logs/<target>.log. A smoke run keeps its scratch
+# corpus, findings and log in build-fuzz/smoke/<target>/. One line per
+# target sums it up.
 # FUZZ_JOBS targets run at once (1), each under `nice -n 10`.
 set -eu
 
@@ -49,8 +51,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # The options every run shares: the dictionary when there is one, the limits,
 # where findings go.
 common_flags() {
-    t=$1
-    printf '%s ' "-artifact_prefix=$BUILD/findings/$t/" "-timeout=$TIMEOUT" \
+    t=$1 findings=$2
+    printf '%s ' "-artifact_prefix=$findings/" "-timeout=$TIMEOUT" \
         "-rss_limit_mb=$RSS_MB" "-malloc_limit_mb=$MALLOC_MB" -print_final_stats=1
     [ -f "$ROOT/tests/fuzz/$t.dict" ] && printf '%s ' "-dict=$ROOT/tests/fuzz/$t.dict"
     return 0
@@ -59,7 +61,7 @@ common_flags() {
 # The numbers of a finished run, read from its log: libFuzzer's final
 # statistics (plain mode) or the last status line (fork mode).
 summary() {
-    t=$1 secs=$2 dir=$3 log=$BUILD/logs/$t.log
+    t=$1 secs=$2 dir=$3 found=$4 log=$5
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
     if [ -z "$execs" ]; then
@@ -69,7 +71,7 @@ summary() {
         rate=$(printf '%s' "$last" | sed -n 's/.* exec\/s:\{0,1\} \([0-9]*\).*/\1/p')
     fi
     corpus=$(find "$dir" -type f 2>/dev/null | wc -l)
-    findings=$(find "$BUILD/findings/$t" -type f 2>/dev/null | wc -l)
+    findings=$(find "$found" -type f 2>/dev/null | wc -l)
     printf 'fuzz %-9s %5ss  %10s execs  %7s exec/s  corpus %5s  findings %s\n' \
         "$t" "$secs" "${execs:-?}" "${rate:-?}" "$corpus" "$findings"
     [ "$findings" -eq 0 ]
@@ -82,27 +84,31 @@ run_one() {
     mkdir -p "$BUILD/corpus/$t" "$BUILD/findings/$t" "$BUILD/logs"
     start=$(date +%s)
     # shellcheck disable=SC2046
-    nice -n 10 "$BIN/fuzz_$t" $(common_flags "$t") -max_total_time="$SECONDS_RUN" \
-        -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+    nice -n 10 "$BIN/fuzz_$t" $(common_flags "$t" "$BUILD/findings/$t") \
+        -max_total_time="$SECONDS_RUN" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
         "$BUILD/corpus/$t" "$SEEDS/$t" >"$BUILD/logs/$t.log" 2>&1 || true
-    summary "$t" $(($(date +%s) - start)) "$BUILD/corpus/$t" || true
+    summary "$t" $(($(date +%s) - start)) "$BUILD/corpus/$t" "$BUILD/findings/$t" \
+        "$BUILD/logs/$t.log" || true
 }
 
-# smoke: the seeds, then a short run from them in a throwaway corpus
-# (build-fuzz/smoke-corpus); libFuzzer stops and fails at the first finding.
+# smoke: the seeds, then a short run from them, all in build-fuzz/smoke/
+# (a scratch corpus, its findings, its log) so a long run's are left alone;
+# libFuzzer stops and fails at the first finding.
 smoke_one() {
     t=$1
-    scratch=$BUILD/smoke-corpus/$t
-    rm -rf "$scratch" "$BUILD/findings/$t"
-    mkdir -p "$scratch" "$BUILD/findings/$t" "$BUILD/logs"
+    dir=$BUILD/smoke/$t
+    rm -rf "$dir"
+    mkdir -p "$dir/corpus" "$dir/findings"
     start=$(date +%s)
     status=0
     # shellcheck disable=SC2046
-    { "$BIN/fuzz_$t" $(common_flags "$t") "$SEEDS/$t"/* &&
-        nice -n 10 "$BIN/fuzz_$t" $(common_flags "$t") -max_total_time="$SECONDS_SMOKE" \
-            "$scratch" "$SEEDS/$t"; } >"$BUILD/logs/$t.log" 2>&1 || status=1
-    if ! summary "$t" $(($(date +%s) - start)) "$scratch" || [ $status -ne 0 ]; then
-        echo "fuzz $t: FAILED; see $BUILD/logs/$t.log and $BUILD/findings/$t/" >&2
+    { "$BIN/fuzz_$t" $(common_flags "$t" "$dir/findings") "$SEEDS/$t"/* &&
+        nice -n 10 "$BIN/fuzz_$t" $(common_flags "$t" "$dir/findings") \
+            -max_total_time="$SECONDS_SMOKE" "$dir/corpus" "$SEEDS/$t"; } >"$dir/log" 2>&1 ||
+        status=1
+    if ! summary "$t" $(($(date +%s) - start)) "$dir/corpus" "$dir/findings" "$dir/log" ||
+        [ $status -ne 0 ]; then
+        echo "fuzz $t: FAILED; see $dir/log and $dir/findings/" >&2
         return 1
     fi
 }
