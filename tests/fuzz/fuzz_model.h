@@ -31,7 +31,12 @@ static inline void fuzz_model_score(const ph_model *model)
             x[i] = (i & 1) ? fills[f] : fills[(f + 1) % 5];
         double pd, points;
         ph_error err;
-        (void)ph_model_predict_row(model, x, &pd, &points, &err);
+        /* The one property checked beyond memory safety: whatever a model
+         * that loaded holds, a score is a probability. */
+        if (ph_model_predict_row(model, x, &pd, &points, &err) == PH_OK && !(pd >= 0 && pd <= 1)) {
+            fprintf(stderr, "fuzz: a loaded model scored pd = %g (row %zu)\n", pd, f);
+            abort();
+        }
         ph_reason reasons[3];
         size_t got = 0;
         (void)ph_model_reasons_row(model, x, 3, reasons, &got, &err);
