@@ -61,20 +61,21 @@ common_flags() {
 # The numbers of a finished run, read from its log: libFuzzer's final
 # statistics (plain mode) or the last status line (fork mode).
 summary() {
-    t=$1 secs=$2 dir=$3 found=$4 log=$5
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-    rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
-    if [ -z "$execs" ]; then
-        # fork mode: "#EXECS: cov: .. corp: N exec/s: R ... time: Ts"
-        last=$(grep -E '^#[0-9]+: cov:' "$log" | tail -n 1)
-        execs=$(printf '%s' "$last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
-        rate=$(printf '%s' "$last" | sed -n 's/.* exec\/s:\{0,1\} \([0-9]*\).*/\1/p')
+    # sh has no local variables: these names are summary's own.
+    s_name=$1 s_secs=$2 s_corpus=$3 s_found=$4 s_log=$5
+    s_execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$s_log" | tail -n 1)
+    s_rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$s_log" | tail -n 1)
+    if [ -z "$s_execs" ]; then
+        # fork mode: "#EXECS: cov: .. corp: N exec/s R ... time: Ts"
+        s_last=$(grep -E '^#[0-9]+: cov:' "$s_log" | tail -n 1)
+        s_execs=$(printf '%s' "$s_last" | sed -n 's/^#\([0-9]*\):.*/\1/p')
+        s_rate=$(printf '%s' "$s_last" | sed -n 's/.* exec\/s:\{0,1\} \([0-9]*\).*/\1/p')
     fi
-    corpus=$(find "$dir" -type f 2>/dev/null | wc -l)
-    findings=$(find "$found" -type f 2>/dev/null | wc -l)
+    s_size=$(find "$s_corpus" -type f 2>/dev/null | wc -l)
+    s_findings=$(find "$s_found" -type f 2>/dev/null | wc -l)
     printf 'fuzz %-9s %5ss  %10s execs  %7s exec/s  corpus %5s  findings %s\n' \
-        "$t" "$secs" "${execs:-?}" "${rate:-?}" "$corpus" "$findings"
-    [ "$findings" -eq 0 ]
+        "$s_name" "$s_secs" "${s_execs:-?}" "${s_rate:-?}" "$s_size" "$s_findings"
+    [ "$s_findings" -eq 0 ]
 }
 
 # run: keep going after a finding (fork mode) so the whole time is spent
@@ -102,10 +103,9 @@ smoke_one() {
     start=$(date +%s)
     status=0
     # shellcheck disable=SC2046
-    { "$BIN/fuzz_$t" $(common_flags "$t" "$dir/findings") "$SEEDS/$t"/* &&
-        nice -n 10 "$BIN/fuzz_$t" $(common_flags "$t" "$dir/findings") \
-            -max_total_time="$SECONDS_SMOKE" "$dir/corpus" "$SEEDS/$t"; } >"$dir/log" 2>&1 ||
-        status=1
+    # libFuzzer runs every seed first (and keeps the one that fails).
+    nice -n 10 "$BIN/fuzz_$t" $(common_flags "$t" "$dir/findings") \
+        -max_total_time="$SECONDS_SMOKE" "$dir/corpus" "$SEEDS/$t" >"$dir/log" 2>&1 || status=1
     if ! summary "$t" $(($(date +%s) - start)) "$dir/corpus" "$dir/findings" "$dir/log" ||
         [ $status -ne 0 ]; then
         echo "fuzz $t: FAILED; see $dir/log and $dir/findings/" >&2
