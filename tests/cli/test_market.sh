@@ -65,11 +65,11 @@ run 2 consent grant --enterprises "$WORK/some.txt" --institution "$L1" --purpose
 check "a bad line stops the run, named" contains "$ERR" "some.txt:3: "
 check "the grants before it stand" contains "$OUT" "2 consents granted"
 { echo enterprise,amount,term,purpose,asof,guarantor
-  awk '{ print $1 ",300000,12,working_capital,2025-12-" sprintf("%02d", NR % 28 + 1) "," NR % 3 }' "$WORK/firms.txt"
+  awk '{ print $1 ",300000,12,working_capital,2025-12-" sprintf("%02d", NR % 28 + 1) "," NR % 2 }' "$WORK/firms.txt"
   echo "$FIRM,-1,12,working_capital,2025-12-31"; } >"$WORK/batch.csv"
 run 0 apply --batch "$WORK/batch.csv"
 check "batch line per application" [ "$(echo "$OUT" | wc -l)" -eq 151 ]
-check "bad batch row skipped with its line" contains "$ERR" "line 152 skipped: field amount"
+check "bad batch row skipped with its line" contains "$ERR" "skipped $WORK/batch.csv:152:20: field amount"
 
 # an application with offers: ranked by net APR, subsidy shown
 OFFER=$(sqlite3 "$PUHUI_DB" "SELECT a.uscc FROM application a JOIN decision d ON d.application_id = a.id WHERE d.approved = 1 AND d.served = 1 GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT 1")
