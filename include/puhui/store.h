@@ -82,7 +82,8 @@ PH_EXTERN ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *er
 
 /*
  * Transactions. Every multi-row change runs inside one. Nesting is a misuse
- * (PH_EMISUSE), as is a commit with no open transaction.
+ * (PH_EMISUSE), except inside a unit (ph_store_begin_unit, below), as is a
+ * commit with no open transaction.
  * ph_store_rollback with no open transaction does nothing, so after any
  * failure inside a transaction (a failed commit included) calling it is
  * always right.
@@ -97,6 +98,30 @@ PH_EXTERN ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *er
  */
 PH_EXTERN ph_status ph_store_begin(ph_store *store, ph_error *err);
 PH_EXTERN ph_status ph_store_commit(ph_store *store, ph_error *err);
+
+/*
+ * A unit of work: one transaction whose reads all see one snapshot of the
+ * database and whose writes commit together, even when the code it calls
+ * runs transactions of its own. It opens like ph_store_begin (SQLite:
+ * BEGIN IMMEDIATE, so no other connection commits until the unit ends, and
+ * the unit's reads see the state as of its start; a backend without such a
+ * lock must begin it at snapshot isolation, PostgreSQL REPEATABLE READ).
+ * Inside it, ph_store_begin, ph_store_commit and ph_store_rollback nest as
+ * savepoints (SAVEPOINT, RELEASE, ROLLBACK TO): a nested rollback undoes
+ * only the nested work, a nested commit keeps it for the unit. The unit
+ * ends with the ph_store_commit or ph_store_rollback that matches it; a
+ * statement error that makes the database abandon the transaction ends it
+ * too.
+ *
+ * Cost: one transaction for the whole unit instead of one per nested
+ * begin, so one commit (fsync) at the end; other writers wait for the
+ * write lock while it is open.
+ *
+ * Errors: as ph_store_begin (PH_EBUSY when another writer keeps the lock
+ * past the busy timeout); PH_EMISUSE when a transaction is already open
+ * (units do not nest) or inside a migration.
+ */
+PH_EXTERN ph_status ph_store_begin_unit(ph_store *store, ph_error *err);
 PH_EXTERN ph_status ph_store_rollback(ph_store *store, ph_error *err);
 PH_EXTERN int ph_store_in_transaction(const ph_store *store);
 
