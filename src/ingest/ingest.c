@@ -306,7 +306,6 @@ static ph_status undo_replaced(ph_ingest *ing, const ing_input *in, planned_file
         char note[600];
         snprintf(note, sizeof(note), "ingest_file %lld %s", (long long)old_id, outcome);
         st = set_note(ing, p, note, err);
-        ph_log(ing->ctx, PH_LOG_WARN, "%s: %s", in->stored_path, note);
     }
     return st;
 }
