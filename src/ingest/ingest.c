@@ -521,6 +521,8 @@ static ph_status refuse_file(ph_ingest *ing, const ing_input *in, const planned_
             *err = inner;
         return st;
     }
+    if (err != NULL)
+        *err = *why;
     return why->code;
 }
 
@@ -545,14 +547,17 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *p
                             &counts,           {ing->opts.max_rejects, ing->opts.max_reject_share},
                             &refused,          ing->opts.progress,
                             ing->opts.progress_user};
-        st = ing_pipeline_run(&job, err);
+        ph_error why; /* the refusal must be rolled back even when err is NULL */
+        ph_error_clear(&why);
+        st = ing_pipeline_run(&job, &why);
+        if (st != PH_OK && refused) {
+            ph_error_locate(&why, in->stored_path, 0, 0);
+            st = refuse_file(ing, in, plan, &why, err);
+        } else if (st != PH_OK && err != NULL) {
+            *err = why;
+        }
     }
     ing_source_free(src);
-    if (st != PH_OK && refused && err != NULL) {
-        ph_error why = *err;
-        ph_error_locate(&why, in->stored_path, 0, 0);
-        st = refuse_file(ing, in, plan, &why, err);
-    }
     if (st == PH_OK) {
         char now[32];
         utc_now(now);
