@@ -154,6 +154,13 @@ static void test_mostly_bad_file_refused(void **state)
     ph_assert_error(run(store, bad, 0, 0, NULL, &err), PH_EINVAL, &err, "refused");
     assert_int_equal(vat_state_count(store, "failed"), 2);
     assert_int_equal(vat_state_count(store, "running"), 0);
+    /* the count limit stops it in the middle, the reader thread still going */
+    ph_assert_error(run(store, bad, 10, 0, NULL, &err), PH_EINVAL, &err,
+                    "refused: 100 bad rows in its first 600 records, more than the limit of 10");
+    char *again = ph_ingest_test_dump(store, NULL);
+    assert_string_equal(again, before);
+    free(again);
+    assert_int_equal(vat_state_count(store, "running"), 0);
     free(outcome);
     free(after);
     free(before);
