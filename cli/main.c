@@ -83,7 +83,8 @@ static const ph_cli_command commands[] = {
      "File formats: docs/formats/ or 'puhui feeds show NAME'.\n",
      ph_cmd_gen},
     {"ingest", "load feed files into the data hub; list the rows it quarantined",
-     "usage: puhui ingest [--known-on YYYY-MM-DD] [--threads 1|2] [--batch-rows N] PATH...\n"
+     "usage: puhui ingest [--known-on YYYY-MM-DD] [--threads 1|2] [--batch-rows N]\n"
+     "                    [--max-rejects N] [--max-reject-share P%] PATH...\n"
      "       puhui ingest --rejected [--feed FEED] [--limit N]\n"
      "\n"
      "Each PATH is a feed file, FEED.csv (as puhui gen writes it) or FEED.jsonl\n"
@@ -97,8 +98,13 @@ static const ph_cli_command commands[] = {
      "version kept in the feed's history table). Rows are known (for point-in-\n"
      "time reads) from their date plus the feed's lag; snapshots and corrections\n"
      "from --known-on (default today, UTC). Batches of --batch-rows rows (default\n"
-     "100000) are committed; after a crash the same command resumes.\n"
-     "--rejected lists quarantined rows: file:line, field, value, reason, detail.\n"
+     "100000) are committed; after a crash the same command resumes. A file with\n"
+     "more than --max-rejects bad rows (default 100000), or more than\n"
+     "--max-reject-share of its records bad (default 10%, files of 1000 records\n"
+     "or more), is refused and none of its rows are kept. A file another live\n"
+     "run is loading is skipped (exit status 1 after the others are done).\n"
+     "--rejected lists quarantined rows: file:line, column, field, value, reason,\n"
+     "detail.\n"
      "Reasons and semantics: docs/ingest.md.\n",
      ph_cmd_ingest},
     {"csv", "check that CSV feed files are well formed (RFC 4180, UTF-8)",

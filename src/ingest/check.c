@@ -264,7 +264,7 @@ static int row_date(const ing_checker *c, const ing_record *rec, ph_date *out)
 /* --- the checks --------------------------------------------------------------------- */
 
 static ph_status reject(ing_checker *c, const ing_record *rec, ing_batch *b,
-                        ph_reject_reason reason, const char *field, const char *value,
+                        ph_reject_reason reason, int column, const char *field, const char *value,
                         size_t value_len, const char *detail, ph_error *err)
 {
     const char *raw = rec->raw;
@@ -277,8 +277,8 @@ static ph_status reject(ing_checker *c, const ing_record *rec, ing_batch *b,
         raw = c->raw.data;
         raw_len = c->raw.len;
     }
-    return ing_batch_add_reject(b, rec->line, reason, field, value, value_len, detail, raw,
-                                raw_len, err);
+    return ing_batch_add_reject(b, rec->line, reason, column + 1, field, value, value_len,
+                                detail, raw, raw_len, err);
 }
 
 /* The fingerprint of the row's key: two seeds over the key fields, each
@@ -307,8 +307,9 @@ static ph_status duplicate(ing_checker *c, const ing_record *rec, ing_batch *b, 
                                  (int)rec->lens[c->key[k]], rec->fields[c->key[k]]);
     snprintf(detail, sizeof(detail), "same key as line %llu; expected each key (%s) once per "
              "file", (unsigned long long)first, c->feed->key);
-    return reject(c, rec, b, PH_REJECT_DUPLICATE_KEY, c->feed->key, value, strlen(value), detail,
-                  err);
+    /* the key's first column locates it; the field names the whole key */
+    return reject(c, rec, b, PH_REJECT_DUPLICATE_KEY, c->key[0], c->feed->key, value,
+                  strlen(value), detail, err);
 }
 
 ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, ing_batch *b,
@@ -316,7 +317,8 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
 {
     if (rec->bad)
         return skip ? PH_OK
-                    : ing_batch_add_reject(b, rec->line, rec->reason, rec->field, rec->value,
+                    : ing_batch_add_reject(b, rec->line, rec->reason, rec->field_number,
+                                           rec->field, rec->value,
                                            rec->value_len, rec->detail, rec->raw, rec->raw_len,
                                            err);
     const ph_feed *feed = c->feed;
@@ -325,7 +327,8 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
         const ph_feed_column *col = &feed->columns[i];
         if (ph_feed_check_field(col, rec->fields[i], rec->lens[i], &e) != PH_OK)
             return skip ? PH_OK
-                        : reject(c, rec, b, ing_reason_of_field(col, rec->lens[i]), col->name,
+                        : reject(c, rec, b, ing_reason_of_field(col, rec->lens[i]), (int)i,
+                                 col->name,
                                  rec->fields[i], rec->lens[i], e.detail, err);
     }
     for (size_t i = 0; i < feed->column_count; i++) {
@@ -338,7 +341,8 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
         snprintf(detail, sizeof(detail), "unknown firm; expected %s",
                  reference_rules[(size_t)c->rule[i]].expected);
         return skip ? PH_OK
-                    : reject(c, rec, b, PH_REJECT_UNKNOWN_ENTERPRISE, feed->columns[i].name,
+                    : reject(c, rec, b, PH_REJECT_UNKNOWN_ENTERPRISE, (int)i,
+                             feed->columns[i].name,
                              rec->fields[i], rec->lens[i], detail, err);
     }
     uint64_t h1, h2, first = 0;

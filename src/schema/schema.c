@@ -481,6 +481,21 @@ static const char MARKET_SQL[] =
     "CREATE TRIGGER subsidy_programme_frozen BEFORE UPDATE ON subsidy_programme "
     "BEGIN SELECT RAISE(ABORT, 'subsidy_programme: a loaded version cannot be changed'); END;";
 
+/* Version 9: ingest runs and quarantine (docs/ingest.md). A running file is
+ * held by a lease: the process id and host that load it and a heartbeat
+ * (seconds since 1970, UTC) renewed at each batch commit, so another run
+ * resumes only a crashed run's file. outcome says why a file ended 'failed'
+ * (refused for too many bad rows, or replaced after a crash) and what was
+ * rolled back. quarantine.field_number: the 1-based column of the field
+ * (NULL when the row as a whole was refused). */
+static const char INGEST_LEASE_SQL[] =
+    "ALTER TABLE ingest_file ADD COLUMN lease_pid INTEGER;"
+    "ALTER TABLE ingest_file ADD COLUMN lease_host TEXT;"
+    "ALTER TABLE ingest_file ADD COLUMN lease_heartbeat INTEGER;"
+    "ALTER TABLE ingest_file ADD COLUMN outcome TEXT;"
+    "ALTER TABLE quarantine ADD COLUMN field_number INTEGER;"
+    "CREATE INDEX ingest_file_path ON ingest_file(path, state);";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -491,6 +506,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {6, "model registry", MODEL_REGISTRY_SQL, NULL},
     {7, "lender policies", POLICY_SQL, NULL},
     {8, "marketplace", MARKET_SQL, NULL},
+    {9, "ingest runs and quarantine", INGEST_LEASE_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
