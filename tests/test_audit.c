@@ -85,6 +85,18 @@ static void drop_triggers(fixture *fx)
                             "DROP TRIGGER access_log_no_delete");
 }
 
+/* Put the triggers back as the schema creates them (an intruder covering up). */
+static void restore_triggers(fixture *fx)
+{
+    ph_test_exec(fx->store,
+                 "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log "
+                 "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be "
+                 "changed'); END;"
+                 "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
+                 "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be "
+                 "deleted'); END;");
+}
+
 static void hash_of(fixture *fx, int64_t seq, char out[PH_AUDIT_HASH_HEX])
 {
     ph_stmt *stmt = NULL;
@@ -119,7 +131,7 @@ static void test_hash_vectors(void **state)
     (void)state;
     ph_audit_entry e = {1, "2025-01-02T03:04:05Z", "BANK01", "913701020000000015", "credit",
                         "allowed", "profile asof 2025-12-31", "vat_invoices,payments_daily", 0,
-                        "3,7", "", ZEROS, NULL};
+                        "3,7", "", ZEROS, NULL, NULL, 1};
     char h1[PH_AUDIT_HASH_HEX], h2[PH_AUDIT_HASH_HEX];
     ph_error err;
     ph_assert_ok(ph_audit_entry_hash(&e, h1, &err), &err);
@@ -163,7 +175,7 @@ static void test_verify_intact(void **state)
     assert_string_equal(r.head, h5);
 
     /* anchored: the head published now, and an older one after the log grew */
-    ph_audit_anchor a = {h5, 5};
+    ph_audit_anchor a = {h5, 5, NULL};
     ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
     a.count = 0;
     ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
@@ -233,7 +245,7 @@ static void test_tamper_rewrite_with_hash(void **state)
     ph_error err;
     ph_assert_ok(ph_store_prepare(fx->store,
                                   "SELECT seq, at, institution_id, uscc, purpose, outcome, "
-                                  "what, sources, raw, consents, reason, prev_hash "
+                                  "what, sources, raw, consents, reason, prev_hash, data_on "
                                   "FROM access_log WHERE seq = 3",
                                   &stmt, &err),
                  &err);
@@ -243,7 +255,8 @@ static void test_tamper_rewrite_with_hash(void **state)
                         ph_stmt_column_text(stmt, 4), ph_stmt_column_text(stmt, 5),
                         ph_stmt_column_text(stmt, 6), ph_stmt_column_text(stmt, 7),
                         (int)ph_stmt_column_int64(stmt, 8), ph_stmt_column_text(stmt, 9),
-                        ph_stmt_column_text(stmt, 10), ph_stmt_column_text(stmt, 11), NULL};
+                        ph_stmt_column_text(stmt, 10), ph_stmt_column_text(stmt, 11), NULL,
+                        ph_stmt_column_text(stmt, 12), 2};
     char forged[PH_AUDIT_HASH_HEX];
     ph_assert_ok(ph_audit_entry_hash(&e, forged, &err), &err);
     ph_stmt_free(stmt);
@@ -298,11 +311,13 @@ static void test_tamper_delete_last(void **state)
     drop_triggers(fx);
     ph_test_exec(fx->store, "DELETE FROM access_log WHERE seq = 5");
 
-    /* without the anchor the shortened chain looks whole: that is why heads are published */
+    /* without the anchor the shortened chain looks whole (once the triggers are
+     * back): that is why heads are published */
+    restore_triggers(fx);
     ph_assert_ok(ph_audit_verify(fx->store, NULL, &r, &err), &err);
     assert_int_equal(r.entries, 4);
 
-    ph_audit_anchor a = {head, 0};
+    ph_audit_anchor a = {head, 0, NULL};
     char needle[256];
     snprintf(needle, sizeof(needle),
              "no entry has the published head hash %s: the entries after entry 4 (at least "
@@ -324,7 +339,7 @@ static void test_anchor_mismatch(void **state)
     reads(fx, 5);
     char h2[PH_AUDIT_HASH_HEX];
     hash_of(fx, 2, h2);
-    ph_audit_anchor a = {h2, 3};
+    ph_audit_anchor a = {h2, 3, NULL};
     char needle[256];
     snprintf(needle, sizeof(needle),
              "entry 3 does not have the published head hash %s: it, or an entry before it, "
