@@ -206,9 +206,11 @@ static int parse_note(const char *note, parsed_note *p)
     char origin[64], hash_b64[64], at[64];
     long long size = -1;
     int used = 0;
-    if (sscanf(note, "%63[^\n]\n%lld\n%63[^\n]\ntime %63[^\n]\n%n", origin, &size, hash_b64,
+    /* a '\n' in the format would match any run of white space: the end is
+     * checked by position instead */
+    if (sscanf(note, "%63[^\n]\n%lld\n%63[^\n]\ntime %63[^\n]%n", origin, &size, hash_b64,
                at, &used) != 4 ||
-        (size_t)used != p->body_len || strcmp(origin, PH_AUDIT_KEY_NAME) != 0 || size < 0)
+        (size_t)used + 1 != p->body_len || strcmp(origin, PH_AUDIT_KEY_NAME) != 0 || size < 0)
         return 0;
     p->size = size;
     unsigned char bin[32];
