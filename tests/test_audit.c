@@ -477,6 +477,44 @@ static void test_v1_entries_keep_verifying(void **state)
                                "that uses 2");
 }
 
+/* A log written at schema version 8 (before data_on) is migrated to 10 and
+ * still verifies: its entries keep encoding 1. */
+static void test_migration_keeps_old_entries(void **state)
+{
+    fixture *fx = *state;
+    char *path = ph_test_path(fx->dir, "old.db");
+    ph_store *store = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_open(fx->ctx, path, NULL, &store, &err), &err);
+    ph_assert_ok(ph_schema_migrate(store, 8, NULL, &err), &err);
+    char prev[PH_AUDIT_HASH_HEX] = ZEROS, hash[PH_AUDIT_HASH_HEX];
+    for (int64_t seq = 1; seq <= 2; seq++) {
+        ph_audit_entry e = {seq, "2025-01-02T03:04:05Z", "BANK01", fx->firm, "credit",
+                            "allowed", "profile", "vat_invoices", 0, "1", "", prev, NULL,
+                            NULL, 1};
+        ph_assert_ok(ph_audit_entry_hash(&e, hash, &err), &err);
+        char sql[1024];
+        snprintf(sql, sizeof(sql),
+                 "INSERT INTO access_log (seq, at, institution_id, uscc, purpose, outcome, "
+                 "what, sources, raw, consents, reason, prev_hash, hash) VALUES (%lld, '%s', "
+                 "'BANK01', '%s', 'credit', 'allowed', 'profile', 'vat_invoices', 0, '1', '', "
+                 "'%s', '%s')",
+                 (long long)seq, e.at, fx->firm, prev, hash);
+        ph_test_exec(store, sql);
+        memcpy(prev, hash, sizeof(prev));
+    }
+    ph_assert_ok(ph_schema_migrate(store, -1, NULL, &err), &err);
+    assert_int_equal(ph_test_query_int(store, "SELECT count(*) FROM access_log WHERE "
+                                              "hash_version = 1 AND data_on IS NULL"),
+                     2);
+    ph_audit_report r;
+    ph_assert_ok(ph_audit_verify(store, NULL, &r, &err), &err);
+    assert_int_equal(r.entries, 2);
+    assert_string_equal(r.head, hash);
+    ph_store_free(store);
+    free(path);
+}
+
 /* --- signed checkpoints ---------------------------------------------------------------- */
 
 static void key_path(fixture *fx, const char *name, char *out, size_t size)
@@ -768,6 +806,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_triggers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_date_logged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_entries_keep_verifying, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_keeps_old_entries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keygen_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_unsigned_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_forged, setup, teardown),
