@@ -407,6 +407,12 @@ static void test_missing_triggers(void **state)
     ph_test_exec(fx->store, "DROP TRIGGER access_checkpoint_no_update");
     ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
                     "triggers access_log_no_delete, access_checkpoint_no_update are missing");
+    ph_test_exec(fx->store, "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
+                            "BEGIN SELECT RAISE(ABORT, 'no'); END");
+    ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
+                    "field trigger, value 'access_checkpoint_no_update': the append-only "
+                    "protection of the access log is gone: trigger access_checkpoint_no_update "
+                    "is missing");
 }
 
 static ph_status keep_data_on(void *user, const ph_audit_entry *e, ph_error *err)

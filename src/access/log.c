@@ -457,7 +457,7 @@ ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
     r.head_seq = w.expected_seq - 1;
     memcpy(r.head, w.prev, sizeof(r.head));
     const char *field = "seq";
-    char value[24];
+    char value[64]; /* a seq, a checkpoint id or a trigger's name */
     snprintf(value, sizeof(value), "%lld", (long long)r.bad_seq);
     if (keyed && r.intact) {
         int64_t bad_id = 0;
