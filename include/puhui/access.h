@@ -21,7 +21,7 @@
  * Timestamps (created_at, revoked_at, the log's `at`) are UTC ISO 8601 to
  * the second: "2025-03-01T08:30:00Z".
  *
- * All functions take a store at schema version 4 or later and must be called
+ * All functions take a store at schema version 10 or later and must be called
  * with no transaction open on it (they run their own; PH_EMISUSE otherwise).
  */
 #ifndef PUHUI_ACCESS_H
