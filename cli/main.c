@@ -151,8 +151,10 @@ static const ph_cli_command commands[] = {
      "Enterprise and institution must be registered in the database.\n",
      ph_cmd_consent},
     {"audit", "the access log: verify its hash chain, list who read a firm's data",
-     "usage: puhui audit verify [--head HASH] [--expect-count N]\n"
+     "usage: puhui audit verify [--head HASH] [--expect-count N] [--key PUBKEY]\n"
      "       puhui audit list [--enterprise USCC] [--institution ID] [--limit N]\n"
+     "       puhui audit keygen --out FILE\n"
+     "       puhui audit checkpoint --key FILE\n"
      "\n"
      "Every read on behalf of an institution, allowed or refused, is an entry of\n"
      "the access log, chained to the one before by a BLAKE2b-256 hash\n"
@@ -161,7 +163,13 @@ static const ph_cli_command commands[] = {
      "when one was changed, removed, inserted or reordered. It prints the head\n"
      "hash: publish it. A removed LAST entry is caught only against a published\n"
      "head: --head HASH (and --expect-count N, the entry count published with it)\n"
-     "prove that nothing up to that entry changed.\n"
+     "prove that nothing up to that entry changed. It also fails when the\n"
+     "append-only triggers were dropped. --key PUBKEY (base64; several: a,b)\n"
+     "checks every signed checkpoint and reports the unsigned tail.\n"
+     "keygen: a new Ed25519 checkpoint key; the secret key goes to FILE (0600,\n"
+     "never overwritten), the public key (base64) is printed.\n"
+     "checkpoint: signs the verified head with the secret key in FILE, stores\n"
+     "the checkpoint and prints it as a signed note, to publish.\n"
      "list: entries newest first: when, who, whose data, purpose, outcome, what\n"
      "was read, the sources, the consents relied on and why a read was refused.\n",
      ph_cmd_audit},

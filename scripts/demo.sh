@@ -113,6 +113,12 @@ step "the firm sees who looked at its data; the access log's hash chain is intac
 "$puhui" --db "$db" audit list --enterprise "$firm"
 "$puhui" --db "$db" audit verify
 
+step "the platform signs the log's head with its key (kept outside the database)"
+rm -f "$demo/checkpoint.key"
+pubkey=$("$puhui" audit keygen --out "$demo/checkpoint.key" | sed -n 's/^public key (base64): //p')
+"$puhui" --db "$db" audit checkpoint --key "$demo/checkpoint.key"
+"$puhui" --db "$db" audit verify --key "$pubkey"
+
 models="$demo/models"
 mkdir -p "$models"
 step "risk models: a modelling sample from the feature store"

@@ -233,7 +233,7 @@ static void test_newer_database_is_refused(void **state)
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
     assert_string_equal(err.message, "database schema version 12 is newer than this puhui "
-                                     "(knows up to 9); upgrade puhui");
+                                     "(knows up to 10); upgrade puhui");
     assert_int_equal(schema_version(store), 12);
     ph_store_free(store);
 }
@@ -424,7 +424,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 9);
+    assert_int_equal(ph_schema_latest(), 10);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -492,8 +492,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 7);
-    assert_int_equal(schema_version(store), 9);
+    assert_int_equal(applied, 8);
+    assert_int_equal(schema_version(store), 10);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -581,8 +581,8 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 10, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 9, got 10");
+    ph_assert_error(ph_schema_migrate(store, 11, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 10, got 11");
     ph_store_free(store);
 }
 

@@ -186,6 +186,11 @@ PH_EXTERN const char *ph_stmt_column_text(ph_stmt *stmt, int col);
  * count. NULL with *len 0 for an empty value, SQL NULL, or no row ready.
  * Valid as ph_stmt_column_text's result is. */
 PH_EXTERN const void *ph_stmt_column_blob(ph_stmt *stmt, int col, size_t *len);
+/* The length in bytes of the value as last read with ph_stmt_column_text or
+ * ph_stmt_column_blob: call it after that read. Text may hold NUL bytes, so
+ * code that must see every stored byte (a hash over a value) takes this
+ * length, not strlen. 0 for SQL NULL, out of range, or no row ready. O(1). */
+PH_EXTERN size_t ph_stmt_column_bytes(ph_stmt *stmt, int col);
 /* Rows changed by the last completed INSERT, UPDATE or DELETE on this store. */
 PH_EXTERN int64_t ph_store_changes(ph_store *store);
 /* Finalise the statement. NULL is allowed. */
@@ -252,6 +257,15 @@ typedef ph_status (*ph_table_fn)(void *user, const ph_table_info *table, ph_erro
  */
 PH_EXTERN ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *user,
                                         ph_error *err);
+
+/*
+ * Does trigger `trigger` exist on table `table`? *exists receives 1 or 0.
+ * For checks that a protection the schema put in place is still there
+ * (the access log's append-only triggers). Errors: PH_EMISUSE for a NULL
+ * argument; store errors.
+ */
+PH_EXTERN ph_status ph_store_has_trigger(ph_store *store, const char *table,
+                                         const char *trigger, int *exists, ph_error *err);
 
 #ifdef __cplusplus
 }

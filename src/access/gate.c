@@ -251,8 +251,9 @@ static void format_ids(const decision *d, char *buf, size_t size)
 }
 
 /* Write the decision to the log, inside the open transaction. */
-static ph_status log_decision(ph_store *store, const ph_access_request *req, const decision *d,
-                              const char *reason, int64_t *seq, ph_error *err)
+static ph_status log_decision(ph_store *store, const ph_access_request *req, ph_date on,
+                              const decision *d, const char *reason, int64_t *seq,
+                              ph_error *err)
 {
     char at[PH_UTC_MAX], sources[PH_SOURCE_SET_FORMAT_MAX], ids[24 * PH_ACCESS_MAX_CONSENTS];
     ph_status st = ph_utc_now(at, err);
@@ -275,7 +276,7 @@ static ph_status log_decision(ph_store *store, const ph_access_request *req, con
     e.consents = d->allowed ? ids : "";
     e.reason = reason;
     char prev[PH_AUDIT_HASH_HEX], hash[PH_AUDIT_HASH_HEX];
-    st = access_log_append(store, &e, prev, hash, err);
+    st = access_log_append(store, &e, on, prev, hash, err);
     if (st == PH_OK)
         *seq = e.seq;
     return st;
@@ -319,7 +320,7 @@ static ph_status decide_and_log(ph_store *store, const ph_access_request *req, p
             ph_source_set missing = d->allowed ? d->refused : req->sources & ~d->covered;
             explain_refusal(&rows, req, on, d, missing, why);
         }
-        st = log_decision(store, req, d, why->data, seq, err);
+        st = log_decision(store, req, on, d, why->data, seq, err);
     }
     ph_free(rows.ctx, rows.rows);
     return st;

@@ -496,6 +496,33 @@ static const char INGEST_LEASE_SQL[] =
     "ALTER TABLE quarantine ADD COLUMN field_number INTEGER;"
     "CREATE INDEX ingest_file_path ON ingest_file(path, state);";
 
+/* Version 10: access log v2 (src/access/log.c, docs/consent.md).
+ * access_log.data_on: the date the data was read as of (the request's date),
+ * next to `at`, the wall-clock time of the read; NULL in entries written
+ * before this version. hash_version: the entry's hash encoding, 1 for those
+ * older entries (whose hashes stay valid) and 2 for new ones, which hash
+ * data_on too. access_checkpoint: the log's head signed with the platform's
+ * Ed25519 key (kept outside the database); `note` is the signed note exactly
+ * as published, the other columns index it. Append-only like the log. */
+static const char ACCESS_LOG_V2_SQL[] =
+    "ALTER TABLE access_log ADD COLUMN data_on TEXT;"
+    "ALTER TABLE access_log ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1"
+    "  CHECK (hash_version IN (1, 2));"
+    "CREATE TABLE access_checkpoint ("
+    "  id INTEGER PRIMARY KEY,"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  head TEXT NOT NULL CHECK (length(head) = 64),"
+    "  signed_at TEXT NOT NULL,"
+    "  key_id TEXT NOT NULL CHECK (length(key_id) = 8),"
+    "  note TEXT NOT NULL"
+    ");"
+    "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON access_checkpoint "
+    "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
+    "changed'); END;"
+    "CREATE TRIGGER access_checkpoint_no_delete BEFORE DELETE ON access_checkpoint "
+    "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
+    "deleted'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -507,6 +534,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {7, "lender policies", POLICY_SQL, NULL},
     {8, "marketplace", MARKET_SQL, NULL},
     {9, "ingest runs and quarantine", INGEST_LEASE_SQL, NULL},
+    {10, "access log v2", ACCESS_LOG_V2_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

@@ -560,6 +560,13 @@ const void *ph_stmt_column_blob(ph_stmt *stmt, int col, size_t *len)
     return data;
 }
 
+size_t ph_stmt_column_bytes(ph_stmt *stmt, int col)
+{
+    if (!column_readable(stmt, col))
+        return 0;
+    return stmt->store->backend->column_bytes(stmt->impl, col);
+}
+
 /* --- introspection --------------------------------------------------------- */
 
 ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *user, ph_error *err)
@@ -590,4 +597,14 @@ ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_has_table: store, table and exists must not be NULL");
     return store->backend->has_table(store->conn, table, exists, err);
+}
+
+ph_status ph_store_has_trigger(ph_store *store, const char *table, const char *trigger,
+                               int *exists, ph_error *err)
+{
+    if (store == NULL || table == NULL || trigger == NULL || exists == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_has_trigger: store, table, trigger and exists must not "
+                            "be NULL");
+    return store->backend->has_trigger(store->conn, table, trigger, exists, err);
 }

@@ -148,19 +148,21 @@ reverify() {
     python3 - "$1" <<'PY'
 import hashlib, sqlite3, struct, sys
 db = sqlite3.connect(sys.argv[1])
-prev = "0" * 64
-rows = db.execute("SELECT seq, at, institution_id, uscc, purpose, outcome, what, sources, raw,"
-                  " consents, reason, prev_hash, hash FROM access_log ORDER BY seq").fetchall()
-for n, row in enumerate(rows, 1):
-    seq, *fields, prev_hash, stored = row
-    assert seq == n, f"entry {n} missing"
-    assert prev_hash == prev, f"entry {seq} does not follow"
+prev, last_version = "0" * 64, 1
+rows = db.execute("SELECT seq, hash_version, at, data_on, institution_id, uscc, purpose,"
+                  " outcome, what, sources, raw, consents, reason, prev_hash, hash"
+                  " FROM access_log ORDER BY seq").fetchall()
+for n, (seq, version, at, data_on, *fields, prev_hash, stored) in enumerate(rows, 1):
+    assert seq == n, f"entry {n} is missing"
+    assert version in (1, 2) and version >= last_version, f"entry {seq} was altered"
+    assert prev_hash == prev, f"entry {seq} does not follow entry {seq - 1}"
+    dated = [at, data_on or ""] if version == 2 else [at]
     h = hashlib.blake2b(digest_size=32)
-    for f in ["puhui-access-log-v1", str(seq)] + [str(v) for v in fields] + [prev_hash]:
+    for f in [f"puhui-access-log-v{version}", str(seq), *dated, *map(str, fields), prev_hash]:
         b = f.encode("utf-8")
         h.update(struct.pack(">Q", len(b)) + b)
-    assert h.hexdigest() == stored, f"entry {seq} altered"
-    prev = stored
+    assert h.hexdigest() == stored, f"entry {seq} was altered"
+    prev, last_version = stored, version
 print(len(rows), prev)
 PY
 }
@@ -188,6 +190,10 @@ run 1 --db "$WORK/t.db" audit verify
 check "deleted middle entry caught" contains "$ERR" "FAILED at entry 5: entry 5 is missing: the log goes from entry 4 to entry 6"
 
 tampered "DELETE FROM access_log WHERE seq = $ENTRIES"
+run 1 --db "$WORK/t.db" audit verify
+check "dropped triggers are reported" contains "$ERR" "triggers access_log_no_update, access_log_no_delete are missing"
+sql "$WORK/t.db" "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'x'); END;
+                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'x'); END;"
 run 0 --db "$WORK/t.db" audit verify
 check "a deleted last entry is invisible without an anchor" contains "$OUT" "$((ENTRIES - 1)) entries"
 run 1 --db "$WORK/t.db" audit verify --head "$HEAD"
