@@ -9,6 +9,7 @@
 #include "ph_model_test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -320,13 +321,13 @@ static void test_numbers(void **state)
 {
     (void)state;
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 x", PH_EINVAL,
-            "model.txt:21:18: field leaf_value[1], value 'x': expected a number");
+            "model.txt:21:18: field leaf_value[1], value 'x': expected a finite number");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25", PH_EINVAL,
             "model.txt:21: field leaf_value: expected 2 values (num_leaves), found 1");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 0.75 1", PH_EINVAL,
             "model.txt:21: field leaf_value: expected 2 values (num_leaves), found 3");
-    refused("num_leaves=2", "num_leaves=1000000000", PH_EINVAL,
-            "model.txt:21: field leaf_value: expected 1000000000 values (num_leaves), found 2");
+    refused("num_leaves=2", "num_leaves=100000", PH_EINVAL,
+            "model.txt:21: field leaf_value: expected 100000 values (num_leaves), found 2");
     refused("leaf_count=60 40", "leaf_count=60 40 7", PH_EINVAL,
             "model.txt:23:18: field leaf_count: expected 2 values, found more");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 nan", PH_EINVAL,
@@ -381,6 +382,244 @@ static void test_truncated(void **state)
     ph_ctx_free(ctx);
 }
 
+/* ---- number syntax and limits ---------------------------------------------- */
+
+static void test_decision_type_range(void **state)
+{
+    (void)state;
+    /* The value as written, not as the unsigned it would wrap to. */
+    refused("decision_type=10", "decision_type=-10", PH_EINVAL,
+            "model.txt:18:15: field decision_type[0], value '-10': expected a decision type "
+            "from 0 to 255");
+    refused("decision_type=10", "decision_type=256", PH_EINVAL,
+            "model.txt:18:15: field decision_type[0], value '256': expected a decision type "
+            "from 0 to 255");
+}
+
+/* tiny with `from` replaced by `to`, loaded with its full length (NUL bytes
+ * included: `to` is `to_len` bytes). */
+static void refused_bytes(const char *from, const char *to, size_t to_len, const char *message)
+{
+    const char *at = strstr(tiny, from);
+    assert_non_null(at);
+    size_t head = (size_t)(at - tiny), tail = strlen(at + strlen(from));
+    size_t len = head + to_len + tail;
+    char *text = malloc(len);
+    assert_non_null(text);
+    memcpy(text, tiny, head);
+    memcpy(text + head, to, to_len);
+    memcpy(text + head + to_len, at + strlen(from), tail);
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "model.txt", &m, &err), PH_EINVAL, &err,
+                    message);
+    assert_null(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+static void test_nul_inside_a_value(void **state)
+{
+    (void)state;
+    refused_bytes("num_leaves=2", "num_leaves=2\0junk", 17,
+                  "model.txt:13:12: field num_leaves, value '2\\x00junk': expected a whole "
+                  "number from 1 to 131072");
+    refused_bytes("threshold=0.5", "threshold=0.5\0", 14,
+                  "model.txt:17:11: field threshold[0], value '0.5\\x00': expected a number in "
+                  "plain decimal");
+    refused_bytes("leaf_value=-0.25 0.75", "leaf_value=-0.25 0.75\0", 22,
+                  "model.txt:21:18: field leaf_value[1], value '0.75\\x00': expected a finite "
+                  "number in plain decimal");
+    refused_bytes("Tree=0", "Tree=0\0x", 8,
+                  "model.txt:12:6: field Tree, value '0\\x00x': expected Tree=0");
+    refused_bytes("objective=binary", "objective=binary\0", 17,
+                  "model.txt:7:17: field objective, value 'binary\\x00 sigmoid:1': expected text "
+                  "without NUL bytes");
+}
+
+static void test_number_syntax(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from, *to, *message;
+    } cases[] = {
+        {"threshold=0.5", "threshold=0x1p3",
+         "model.txt:17:11: field threshold[0], value '0x1p3': expected a number in plain "
+         "decimal"},
+        {"threshold=0.5", "threshold=infinity",
+         "field threshold[0], value 'infinity': expected a number in plain decimal"},
+        {"threshold=0.5", "threshold=NaN", "value 'NaN': expected a number in plain decimal"},
+        {"threshold=0.5", "threshold= 0.5", "field threshold[0]: expected a number in plain"},
+        {"threshold=0.5", "threshold=.5", "value '.5': expected a number in plain decimal"},
+        {"leaf_value=-0.25 0.75", "leaf_value=-0.25 0x1p-2",
+         "model.txt:21:18: field leaf_value[1], value '0x1p-2': expected a finite number in "
+         "plain decimal"},
+        {"leaf_value=-0.25 0.75", "leaf_value=-0.25 inf",
+         "value 'inf': expected a finite number in plain decimal"},
+        {"leaf_value=-0.25 0.75", "leaf_value=-0.25 1e400",
+         "value '1e400': expected a finite number in plain decimal"},
+        {"num_leaves=2", "num_leaves=+2",
+         "model.txt:13:12: field num_leaves, value '+2': expected a whole number"},
+        {"num_leaves=2", "num_leaves=2.0", "value '2.0': expected a whole number"},
+        {"num_leaves=2", "num_leaves= 2", "field num_leaves, value ' 2': expected a whole number"},
+        {"split_feature=1", "split_feature=0x1",
+         "model.txt:15:15: field split_feature[0], value '0x1': expected a whole number"},
+        {"left_child=-1", "left_child=-1e0", "value '-1e0': expected a whole number"},
+        {"max_feature_idx=1", "max_feature_idx=1 ", "value '1 ': expected a whole number"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        refused(cases[i].from, cases[i].to, PH_EINVAL, cases[i].message);
+
+    /* What LightGBM writes: %.17g doubles (kZeroThreshold as a double),
+     * inf for an unbounded split, and tiny or negative values. */
+    const float x[] = {0, 0.0f, 0, 1e-36f, 0, 1e-34f};
+    double m[3];
+    tiny_margins("threshold=0.5", "threshold=1.0000000180025095e-35", x, 3, m);
+    assert_true(m[0] == -0.25 && m[1] == -0.25 && m[2] == 0.75);
+    tiny_margins("threshold=0.5", "threshold=-inf", x, 3, m);
+    assert_true(m[0] == 0.75 && m[2] == 0.75);
+    const float y[] = {0, 0.25f, 0, 0.75f};
+    tiny_margins("leaf_value=-0.25 0.75", "leaf_value=-2.5E-1 7.5e+2", y, 2, m);
+    assert_true(m[0] == -0.25 && m[1] == 750);
+}
+
+static void test_margin_cannot_overflow(void **state)
+{
+    (void)state;
+    /* One tree's leaf of 1e308 is finite, but two such trees sum to inf. */
+    refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 1e308", PH_EINVAL,
+            "model.txt:21: field leaf_value, value '1e+308': the largest |leaf value| of each "
+            "tree, summed over trees 0 to 0, is 1e+308, above the limit of 1e+100 (a margin "
+            "could overflow)");
+    /* Each tree within the limit, their sum not. */
+    char *one = replaced(tiny, "leaf_value=-0.25 0.75", "leaf_value=-0.25 5e99");
+    char *two = replaced(one, "Tree=0\n", "Tree=0\nnum_leaves=1\nleaf_value=-6e99\n\n\nTree=1\n");
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_error(load_text(ctx, two, &m, &err), PH_EINVAL, &err,
+                    "model.txt:26: field leaf_value, value '5e+99': the largest |leaf value| of "
+                    "each tree, summed over trees 0 to 1, is 1.1e+100, above the limit of "
+                    "1e+100");
+    free(two);
+    /* Just within: loads. */
+    two = replaced(one, "Tree=0\n", "Tree=0\nnum_leaves=1\nleaf_value=-5e99\n\n\nTree=1\n");
+    ph_assert_ok(load_text(ctx, two, &m, &err), &err);
+    ph_model_free(m);
+    free(two);
+    free(one);
+    ph_ctx_free(ctx);
+}
+
+/* A model of `trees` chains of `depth` splits on feature a (leaf i, value
+ * i / 64, where a <= i + 0.5 first holds; NaN goes right, to the last leaf),
+ * in a NUL-terminated malloc'd text. */
+static char *chain_model(size_t trees, unsigned depth, size_t *len)
+{
+    const char *start = strstr(tiny, "Tree=0\n"), *stop = strstr(tiny, "end of trees");
+    size_t head = (size_t)(start - tiny), per_tree = 200 + (size_t)depth * 60;
+    size_t cap = head + trees * per_tree + strlen(stop) + 1;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, tiny, head);
+    size_t n = head;
+#define ADD(...) (n += (size_t)snprintf(text + n, cap - n, __VA_ARGS__))
+    for (size_t k = 0; k < trees; k++) {
+        ADD("Tree=%zu\nnum_leaves=%u\nsplit_feature=", k, depth + 1);
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s0", i ? " " : "");
+        ADD("\nthreshold=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s%u.5", i ? " " : "", i);
+        ADD("\ndecision_type=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s8", i ? " " : "");
+        ADD("\nleft_child=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s-%u", i ? " " : "", i + 1);
+        ADD("\nright_child=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", i + 1 < depth ? (int)i + 1 : -(int)depth - 1);
+        ADD("\nleaf_value=");
+        for (unsigned i = 0; i <= depth; i++)
+            ADD("%s%g", i ? " " : "", i / 64.0);
+        ADD("\nleaf_count=");
+        for (unsigned i = 0; i <= depth; i++)
+            ADD("%s1", i ? " " : "");
+        ADD("\ninternal_count=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s%u", i ? " " : "", depth + 1 - i);
+        ADD("\n\n");
+        assert_true(n < cap);
+    }
+    ADD("%s", stop);
+#undef ADD
+    *len = n;
+    return text;
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    /* Trees: one more than the limit, each a single leaf. */
+    size_t cap = 100001 * 40 + 4096, n = (size_t)(strstr(tiny, "Tree=0\n") - tiny);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, tiny, n);
+    for (size_t k = 0; k <= 100000; k++)
+        n += (size_t)snprintf(text + n, cap - n, "Tree=%zu\nnum_leaves=1\nleaf_value=0\n", k);
+    n += (size_t)snprintf(text + n, cap - n, "end of trees\n");
+    ph_assert_error(ph_model_load_memory(ctx, text, n, "many.txt", &m, &err), PH_EINVAL, &err,
+                    "many.txt:300012:6: field Tree, value '100000': more than 100000 trees, "
+                    "the limit on trees in a model");
+    /* The same text cut after tree 99999 loads. */
+    char *last = strstr(text, "Tree=100000\n");
+    strcpy(last, "end of trees\n");
+    ph_assert_ok(ph_model_load_memory(ctx, text, strlen(text), "many.txt", &m, &err), &err);
+    assert_int_equal(ph_model_tree_count(m), 100000);
+    ph_model_free(m);
+    m = NULL;
+    free(text);
+
+    /* Depth: a chain 1025 deep, and one 1024 deep (loads). */
+    size_t len;
+    text = chain_model(1, 1025, &len);
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "deep.txt", &m, &err), PH_EINVAL, &err,
+                    "deep.txt:12:6: field Tree, value '0': the tree is 1025 levels deep, above "
+                    "the limit of 1024 levels");
+    free(text);
+    text = chain_model(1, 1024, &len);
+    ph_assert_ok(ph_model_load_memory(ctx, text, len, "deep.txt", &m, &err), &err);
+    ph_model_free(m);
+    m = NULL;
+    free(text);
+
+    /* Leaves per tree: LightGBM's own maximum, 131072. */
+    text = chain_model(1, 131072, &len);
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "wide.txt", &m, &err), PH_EINVAL, &err,
+                    "wide.txt:13:12: field num_leaves, value '131073': expected a whole number "
+                    "from 1 to 131072");
+    free(text);
+
+    /* The file size, checked before anything is read. */
+    len = ((size_t)64 << 20) + 1;
+    text = malloc(len);
+    assert_non_null(text);
+    memset(text, ' ', len);
+    memcpy(text, tiny, strlen(tiny));
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "big.txt", &m, &err), PH_EINVAL, &err,
+                    "big.txt: the LightGBM model is 67108865 bytes, above the limit of "
+                    "67108864 bytes (64 MiB)");
+    ph_assert_ok(ph_model_load_memory(ctx, text, strlen(tiny), "big.txt", &m, &err), &err);
+    ph_model_free(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +637,11 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_decision_type_range),
+        cmocka_unit_test(test_nul_inside_a_value),
+        cmocka_unit_test(test_number_syntax),
+        cmocka_unit_test(test_margin_cannot_overflow),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
