@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* One split on b: b <= 0.5 goes left (-0.25), else right (0.75). */
 static const char tiny[] =
@@ -559,6 +560,165 @@ static char *chain_model(size_t trees, unsigned depth, size_t *len)
     return text;
 }
 
+/* Bytes live through a context, and their peak. */
+typedef struct counted {
+    size_t live, peak;
+} counted;
+
+static void *count_malloc(void *user, size_t size)
+{
+    counted *c = user;
+    size_t *p = malloc(size + 16);
+    if (!p)
+        return NULL;
+    p[0] = size;
+    c->live += size;
+    if (c->live > c->peak)
+        c->peak = c->live;
+    return (char *)p + 16;
+}
+
+static void count_free(void *user, void *ptr)
+{
+    if (!ptr)
+        return;
+    size_t *p = (size_t *)(void *)((char *)ptr - 16);
+    ((counted *)user)->live -= p[0];
+    free(p);
+}
+
+static void *count_realloc(void *user, void *ptr, size_t size)
+{
+    void *q = count_malloc(user, size);
+    if (q && ptr) {
+        size_t old = ((size_t *)(void *)((char *)ptr - 16))[0];
+        memcpy(q, ptr, old < size ? old : size);
+        count_free(user, ptr);
+    }
+    return q;
+}
+
+static long max_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* An 8 MB model of chains 12 deep (each a few hundred bytes of text, which a
+ * perfect-tree layout would pad to 2^13 slots) loads in memory proportional
+ * to the text, and scores as the plain walk does. */
+static void test_chain_model_bounded_memory(void **state)
+{
+    (void)state;
+    size_t len, trees = 19000; /* about 440 bytes of text each */
+    char *text = chain_model(trees, 12, &len);
+    assert_true(len >= (size_t)8 << 20);
+    counted count = {0, 0};
+    ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
+    ph_ctx_options options = {0};
+    options.allocator = &alloc;
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(&options, &ctx, &err), &err);
+    size_t live_before = count.live; /* the context itself */
+    long rss_before = max_rss_kib();
+    ph_model *m = NULL;
+    ph_assert_ok(ph_model_load_memory(ctx, text, len, "chain.txt", &m, &err), &err);
+    long rss_grown_mib = (max_rss_kib() - rss_before) / 1024;
+    print_message("chain model: %zu bytes of text, %zu trees; peak %zu MiB allocated, max RSS "
+                  "grew %ld MiB\n", len, trees, count.peak >> 20, rss_grown_mib);
+    /* The text, its copy, and the nodes: a few times the text, not 1.3 GB. */
+    assert_true(count.peak < 8 * len);
+    assert_true(rss_grown_mib < 256);
+    float x[2 * 16];
+    double margin[16];
+    for (int i = 0; i < 16; i++) {
+        x[2 * i] = (float)i - 1.0f;
+        x[2 * i + 1] = 0;
+    }
+    x[2 * 15] = NAN; /* default right: down the chain to the last leaf */
+    ph_assert_ok(ph_model_margin_matrix(m, x, 16, margin, &err), &err);
+    for (int i = 0; i < 16; i++) {
+        int leaf = i == 15 ? 12 : i < 1 ? 0 : i - 1 < 12 ? i - 1 : 12;
+        assert_true(margin[i] == (double)trees * (leaf / 64.0));
+        assert_true(margin[i] == plain_margin_double(m, x + 2 * i));
+    }
+    ph_model_free(m);
+    assert_int_equal(count.live, live_before);
+    ph_ctx_free(ctx);
+    free(text);
+}
+
+/* Lopsided trees (chains 5 to 12 deep, turning left and right, on both
+ * features, every missing type, thresholds around 0): the compact layout,
+ * and the walk where a split cannot be compiled, equal the plain walk on
+ * adversarial rows (thresholds, their neighbours, zeros, NaN). */
+static void test_compact_layout_equals_plain_walk(void **state)
+{
+    (void)state;
+    static const int types[] = {0, 2, 4, 6, 8, 10};
+    const char *start = strstr(tiny, "Tree=0\n"), *stop = strstr(tiny, "end of trees");
+    size_t cap = 1 << 20, n = (size_t)(start - tiny);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, tiny, n);
+#define ADD(...) (n += (size_t)snprintf(text + n, cap - n, __VA_ARGS__))
+    for (int k = 0; k < 48; k++) {
+        int depth = 5 + k % 8;
+        ADD("Tree=%d\nnum_leaves=%d\nsplit_feature=", k, depth + 1);
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", (i + k) % 2);
+        ADD("\nthreshold=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%.17g", i ? " " : "", (i - depth / 2) * 0.375 + k * 0.001);
+        ADD("\ndecision_type=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", types[(i + k) % 6]);
+        /* Node i continues the chain on one side, leaf i on the other. */
+        ADD("\nleft_child=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", (i + k) % 3 == 0 && i + 1 < depth ? i + 1 : -(i + 1));
+        ADD("\nright_child=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "",
+                i + 1 == depth ? -(depth + 1) : (i + k) % 3 == 0 ? -(i + 1) : i + 1);
+        ADD("\nleaf_value=");
+        for (int i = 0; i <= depth; i++)
+            ADD("%s%.17g", i ? " " : "", (i + 1) * 0.01 + k * 1e-4);
+        ADD("\nleaf_count=");
+        for (int i = 0; i <= depth; i++)
+            ADD("%s1", i ? " " : "");
+        ADD("\ninternal_count=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", depth + 1 - i);
+        ADD("\n\n");
+    }
+    ADD("%s", stop);
+#undef ADD
+    assert_true(n < cap);
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_ok(load_text(ctx, text, &m, &err), &err);
+    size_t rows = 2001;
+    float *x = malloc(rows * 2 * sizeof(float));
+    double *margin = malloc(rows * sizeof(double));
+    assert_non_null(x);
+    assert_non_null(margin);
+    adversarial_rows(m, x, rows, 7);
+    ph_assert_ok(ph_model_margin_matrix(m, x, rows, margin, &err), &err);
+    for (size_t r = 0; r < rows; r++)
+        if (margin[r] != plain_margin(m, x + 2 * r))
+            fail_msg("row %zu (%g, %g): fast %.17g, plain %.17g", r, x[2 * r], x[2 * r + 1],
+                     margin[r], plain_margin(m, x + 2 * r));
+    free(x);
+    free(margin);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+    free(text);
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -641,6 +801,8 @@ int main(void)
         cmocka_unit_test(test_nul_inside_a_value),
         cmocka_unit_test(test_number_syntax),
         cmocka_unit_test(test_margin_cannot_overflow),
+        cmocka_unit_test(test_chain_model_bounded_memory),
+        cmocka_unit_test(test_compact_layout_equals_plain_walk),
         cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
