@@ -765,6 +765,11 @@ static void test_limits(void **state)
                     "from 1 to 131072");
     free(text);
 
+    /* Features. */
+    refused("max_feature_idx=1", "max_feature_idx=1000000", PH_EINVAL,
+            "model.txt:6:17: field max_feature_idx, value '1000000': expected a whole number "
+            "from 0 to 999999");
+
     /* The file size, checked before anything is read. */
     len = ((size_t)64 << 20) + 1;
     text = malloc(len);

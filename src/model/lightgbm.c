@@ -45,6 +45,7 @@
 const model_limits model_lightgbm_limits = {
     .file_bytes = (size_t)64 << 20, /* 64 MiB of text */
     .trees = 100000,
+    .features = 1000000,
     .leaves = 131072, /* LightGBM's own maximum num_leaves */
     .depth = MODEL_TREESHAP_MAX_DEPTH, /* so every model loaded can be explained */
     .margin = 1e100, /* the sum over trees of each tree's largest |leaf value| */
@@ -414,7 +415,8 @@ static ph_status read_header(lgb_reader *r, ph_model *m, lgb_line *first)
         else if (is_key(&line, "feature_names"))
             names = line;
         else if (is_key(&line, "max_feature_idx"))
-            st = line_count(r, &line, "max_feature_idx", 0, 1000000, &max_index);
+            st = line_count(r, &line, "max_feature_idx", 0,
+                            (long long)model_lightgbm_limits.features - 1, &max_index);
         else if (is_key(&line, "num_class") || is_key(&line, "num_tree_per_iteration"))
             st = line_count(r, &line, is_key(&line, "num_class") ? "num_class"
                                                                 : "num_tree_per_iteration",

@@ -100,6 +100,7 @@ int model_tree_shape(const ph_ctx *ctx, model_tree *t, uint32_t *parent, int *si
 typedef struct model_limits {
     size_t file_bytes; /* the text */
     size_t trees;
+    size_t features;
     uint32_t leaves;   /* per tree */
     uint32_t depth;    /* levels of splits in a tree */
     double margin;     /* the sum over the trees of each one's largest |leaf value| */
