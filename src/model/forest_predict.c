@@ -218,7 +218,8 @@ static int lay_out_compact(const model_forest *f, const model_tree *t, const fp_
     return t->n_nodes > 0 && place_compact(f, t, 0, &out);
 }
 
-/* Does padding tree t to a perfect tree of its depth cost too much? */
+/* Does padding tree t to a perfect tree of its depth (at most FP_MAX_DEPTH)
+ * cost too much? */
 static int pad_too_costly(const model_tree *t, uint32_t depth)
 {
     size_t slots = ((size_t)2 << depth) - 1; /* inner nodes and leaves */
@@ -275,7 +276,8 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
     for (size_t i = 0; i < f->n_trees; i++) {
         c->trees[i].depth = f->trees[i].max_depth;
         c->trees[i].walk = c->trees[i].depth > FP_MAX_DEPTH;
-        c->trees[i].compact = pad_too_costly(&f->trees[i], c->trees[i].depth);
+        c->trees[i].compact =
+            !c->trees[i].walk && pad_too_costly(&f->trees[i], c->trees[i].depth);
     }
     uint32_t *column = ph_malloc(ctx, (m->n_features ? m->n_features : 1) * sizeof(uint32_t));
     if (!column || !number_columns(ctx, f, m->n_features, c, column)) {

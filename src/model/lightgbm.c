@@ -599,7 +599,8 @@ static ph_status read_tree(lgb_reader *r, const lgb_block *b, size_t n_features,
     if (st == PH_OK && b->key[KEY_NUM_CAT].text) {
         st = line_count(r, &b->key[KEY_NUM_CAT], "num_cat", 0, 1 << 30, &flag);
         if (st == PH_OK && flag != 0)
-            st = bad(r, &b->key[KEY_NUM_CAT], b->key[KEY_NUM_CAT].value, "num_cat", b->key[KEY_NUM_CAT].value,
+            st = bad(r, &b->key[KEY_NUM_CAT], b->key[KEY_NUM_CAT].value, "num_cat",
+                     b->key[KEY_NUM_CAT].value,
                      "categorical splits not supported; expected num_cat=0");
     }
     if (st == PH_OK && b->key[KEY_IS_LINEAR].text) {
