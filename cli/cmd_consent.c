@@ -182,7 +182,7 @@ static int consent_grant(ph_cli *cli, int argc, char **argv)
     char from[PH_DATE_FORMAT_MAX] = "", until[PH_DATE_FORMAT_MAX] = "";
     char names[PH_SOURCE_SET_FORMAT_MAX] = "";
     ph_date today = 0;
-    if (t.granted_on == 0 && ph_access_today(&today, NULL) == PH_OK)
+    if (t.granted_on == 0 && ph_ctx_today(cli->ctx, &today, NULL) == PH_OK)
         t.granted_on = today;
     (void)ph_date_format(t.granted_on, from, sizeof(from), NULL);
     (void)ph_date_format(t.expires_on, until, sizeof(until), NULL);
@@ -289,19 +289,20 @@ static int consent_list(ph_cli *cli, int argc, char **argv)
 {
     static const char *const allowed[] = {"--enterprise", "--institution", "--live", "--asof",
                                           NULL};
+    /* --asof is still recognised, to say why it went */
     consent_opts o;
     memset(&o, 0, sizeof(o));
     ph_consent_filter f;
     memset(&f, 0, sizeof(f));
     int code = parse_opts(cli, argc, argv, allowed, &o);
-    if (code == PH_EXIT_OK && o.asof && !o.live)
-        code = ph_cli_usage_error(cli, "consent", "--asof goes with --live");
-    if (code == PH_EXIT_OK)
-        code = parse_day(cli, "--asof", o.asof, &f.asof);
+    if (code == PH_EXIT_OK && o.asof)
+        code = ph_cli_usage_error(cli, "consent",
+                                  "--asof is gone: a consent is live or not on the day of the "
+                                  "read (today), whatever date the data is read as of");
     ph_error err;
-    list_state s = {NULL, f.asof};
-    if (code == PH_EXIT_OK && s.asof == 0) {
-        ph_status st = ph_access_today(&s.asof, &err);
+    list_state s = {NULL, 0};
+    if (code == PH_EXIT_OK) {
+        ph_status st = ph_ctx_today(cli->ctx, &s.asof, &err);
         if (st != PH_OK)
             code = ph_cli_fail(cli, st, &err, NULL);
     }
