@@ -251,16 +251,16 @@ static int consent_revoke(ph_cli *cli, int argc, char **argv)
 
 typedef struct list_state {
     ph_cli_table *table;
-    ph_date asof;
+    ph_date today; /* states are as of the day of the read, like the gate's */
 } list_state;
 
-static const char *consent_state(const ph_consent *c, ph_date asof)
+static const char *consent_state(const ph_consent *c, ph_date today)
 {
     if (c->revoked_at != NULL)
         return "revoked";
-    if (asof > c->expires_on)
+    if (today > c->expires_on)
         return "expired";
-    if (asof < c->granted_on)
+    if (today < c->granted_on)
         return "pending";
     return "live";
 }
@@ -280,7 +280,7 @@ static ph_status add_consent(void *user, const ph_consent *c, ph_error *err)
         return st;
     const char *cells[] = {id,    c->uscc, c->institution_id, ph_feed_purpose_name(c->purpose),
                            names, c->raw_access ? "yes" : "no", from, until,
-                           consent_state(c, s->asof), c->revoked_at ? c->revoked_at : ""};
+                           consent_state(c, s->today), c->revoked_at ? c->revoked_at : ""};
     ph_cli_table_add(s->table, cells);
     return PH_OK;
 }
@@ -302,7 +302,7 @@ static int consent_list(ph_cli *cli, int argc, char **argv)
     ph_error err;
     list_state s = {NULL, 0};
     if (code == PH_EXIT_OK) {
-        ph_status st = ph_ctx_today(cli->ctx, &s.asof, &err);
+        ph_status st = ph_ctx_today(cli->ctx, &s.today, &err);
         if (st != PH_OK)
             code = ph_cli_fail(cli, st, &err, NULL);
     }

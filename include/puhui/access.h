@@ -154,7 +154,7 @@ typedef struct ph_consent {
  *     or more than the purpose's max_days after granted_on: "expected a
  *     date at most 366 days after granted_on 2026-12-07: a credit
  *     assessment consent may last at most 366 days
- *     (docs/consent.md#grant-limits); 9999-12-31 is 2,918,346 days after
+ *     (docs/consent.md#grant-limits); 9999-12-31 is 2,912,102 days after
  *     it"), "granted_on" (more than max_backdate_days before today, said
  *     the same way);
  *   PH_ERANGE field "clock" when the context's clock gives no date;
