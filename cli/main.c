@@ -133,21 +133,24 @@ static const ph_cli_command commands[] = {
      "                           --purpose P [--sources a,b|all] [--raw] [--from DATE]\n"
      "                           --until DATE\n"
      "       puhui consent revoke (--id N | --enterprise USCC --institution ID --purpose P)\n"
-     "       puhui consent list [--enterprise USCC] [--institution ID] [--live [--asof DATE]]\n"
+     "       puhui consent list [--enterprise USCC] [--institution ID] [--live]\n"
      "\n"
      "P is credit (credit assessment), monitoring (post-loan monitoring) or\n"
      "supply_chain (supply-chain finance). --sources names feeds of the catalogue\n"
      "that serve P ('puhui feeds list'); all (the default) is every such feed\n"
      "today, written out, so feeds added later are not covered. The consent is\n"
-     "valid from --from (default today) to --until, both days included. Without\n"
+     "valid from --from (default today) to --until, both days included; --from at\n"
+     "most 30 days back, --until at most 366 days after --from (1096 for\n"
+     "monitoring): docs/consent.md#grant-limits. Consent is judged on the day of\n"
+     "the read, whatever date the data is read as of. Without\n"
      "--raw the institution gets derived features and profiles only; with it,\n"
      "also the raw rows ('puhui records'). --enterprises FILE grants the same\n"
      "terms from every USCC in the file (one per line); the first failure stops,\n"
      "naming its line, and the grants before it stand.\n"
      "revoke: takes effect at once; by id, or every unrevoked consent of the\n"
      "enterprise to the institution for P.\n"
-     "list: every consent with its state (live, pending, expired, revoked) as of\n"
-     "--asof (default today); --live shows only the live ones.\n"
+     "list: every consent with its state (live, pending, expired, revoked) today;\n"
+     "--live shows only the live ones.\n"
      "Enterprise and institution must be registered in the database.\n",
      ph_cmd_consent},
     {"audit", "the access log: verify its hash chain, list who read a firm's data",
@@ -183,7 +186,8 @@ static const ph_cli_command commands[] = {
      "raw access (data minimisation: otherwise institutions see features and\n"
      "profiles only); refused with exit code 2 and what is missing otherwise.\n"
      "The read, or the refusal, is logged in the access log first. --on is the\n"
-     "date of the read (default today).\n",
+     "data date the log records (default today); consent is judged on the day of\n"
+     "the read, whatever --on says.\n",
      ph_cmd_records},
     {"features", "compute the feature store: export, list, show one firm, doc",
      "usage: puhui features --asof DATE --out FILE.csv [--threads N]\n"
@@ -204,7 +208,7 @@ static const ph_cli_command commands[] = {
      ph_cmd_features},
     {"profile", "an enterprise's profile for an institution: five dimensions, class, coverage",
      "usage: puhui profile --enterprise USCC --as INSTITUTION [--asof DATE]\n"
-     "                     [--purpose P] [--on DATE]\n"
+     "                     [--purpose P]\n"
      "\n"
      "Prints the profile INSTITUTION receives for the firm: who it is, its class and\n"
      "sub-class (4 classes, 12 sub-classes) and why, the five dimensions (operating\n"
@@ -216,8 +220,8 @@ static const ph_cli_command commands[] = {
      "The read needs a live consent from the firm to INSTITUTION for purpose P\n"
      "(default credit) covering at least one source behind the features; the\n"
      "features of sources not covered are withheld ('not consented'). The read is\n"
-     "logged in the access log (puhui audit list --enterprise USCC). --on is the\n"
-     "date of the read for consent (default today).\n",
+     "logged in the access log (puhui audit list --enterprise USCC). Consent is\n"
+     "judged on the day of the read, whatever --asof says.\n",
      ph_cmd_profile},
     {"model", "risk models: train a scorecard, score with reasons, report, register, approve",
      "usage: puhui model train-scorecard --input FILE.csv --target COL [--id COL]\n"

@@ -40,8 +40,10 @@ static int setup(void **state)
     ph_source_set set = 0;
     ph_assert_ok(ph_source_set_parse("vat_invoices", 0, &set, &err), &err);
     const char *firms[] = {fx->firm, fx->other};
+    ph_date today = 0; /* granted today for 300 days, live whenever the test runs */
+    ph_assert_ok(ph_ctx_today(fx->ctx, &today, &err), &err);
     for (size_t i = 0; i < 2; i++) {
-        ph_consent_terms t = {firms[i], "BANK01", PH_PURPOSE_CREDIT, set, 0, 0, PH_DATE_MAX};
+        ph_consent_terms t = {firms[i], "BANK01", PH_PURPOSE_CREDIT, set, 0, 0, today + 300};
         int64_t id = 0;
         ph_assert_ok(ph_consent_grant(fx->store, &t, &id, &err), &err);
     }

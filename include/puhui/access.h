@@ -15,9 +15,15 @@
  * Data minimisation: institutions get derived features and profiles; raw
  * rows of a feed (ph_records_read) only under a consent with raw_access.
  *
+ * Consent is judged at the moment of the read: a consent is live when it is
+ * live today, by the wall clock, whatever date the data is read as of. The
+ * wall clock is the context's (ph_ctx_options.now, ph_ctx_today; the system
+ * clock by default): no date a caller passes changes what "today" is.
+ *
  * Dates are ph_date calendar days. Wherever a date field of a struct below
- * is 0 (the zero value, 1970-01-01), it means "today": the current day in
- * the process's local time zone (run the platform with TZ=Asia/Shanghai).
+ * is 0 (the zero value, 1970-01-01), it means "today": ph_ctx_today of the
+ * store's context, the current day in the process's local time zone (run
+ * the platform with TZ=Asia/Shanghai).
  * Timestamps (created_at, revoked_at, the log's `at`) are UTC ISO 8601 to
  * the second: "2025-03-01T08:30:00Z".
  *
@@ -90,10 +96,6 @@ PH_EXTERN ph_source_set ph_source_set_for_purpose(unsigned purpose);
 PH_EXTERN ph_status ph_source_set_format(ph_source_set set, char *buf, size_t size,
                                          ph_error *err);
 
-/* Today (see the top of this file). Fails only with PH_ERANGE when the
- * system clock gives no usable date, PH_EMISUSE for NULL out. */
-PH_EXTERN ph_status ph_access_today(ph_date *out, ph_error *err);
-
 /* --- Consent ----------------------------------------------------------------- */
 
 /* What an enterprise grants (input of ph_consent_grant). */
@@ -103,9 +105,24 @@ typedef struct ph_consent_terms {
     unsigned purpose;           /* one PH_PURPOSE_* bit */
     ph_source_set sources;      /* at least one; each must serve `purpose` */
     int raw_access;             /* 1: raw records may be read, not only features */
-    ph_date granted_on;         /* first day of validity; 0: today */
-    ph_date expires_on;         /* last day of validity (inclusive); required */
+    ph_date granted_on;         /* first day of validity; 0: today; at most the
+                                   purpose's max_backdate_days before today */
+    ph_date expires_on;         /* last day of validity (inclusive); required; at
+                                   most the purpose's max_days after granted_on */
 } ph_consent_terms;
+
+/* The grant limits of one purpose (data: src/access/consent_limits.c,
+ * explained in docs/consent.md#grant-limits). */
+typedef struct ph_consent_limit {
+    unsigned purpose;          /* one PH_PURPOSE_* bit */
+    int32_t max_backdate_days; /* granted_on no earlier than today minus this */
+    int32_t max_days;          /* expires_on no later than granted_on plus this */
+    const char *why;           /* what the duration follows, for the documentation */
+} ph_consent_limit;
+
+/* The limits of `purpose` (one PH_PURPOSE_* bit); NULL for anything else.
+ * Constant time; the result is static. */
+PH_EXTERN const ph_consent_limit *ph_consent_limit_for(unsigned purpose);
 
 /* A stored consent, as ph_consent_list reports it. Pointers are valid during
  * the callback only. */
@@ -133,7 +150,14 @@ typedef struct ph_consent {
  *   PH_EINVAL field "purpose" (not exactly one PH_PURPOSE_* bit), "sources"
  *     (empty, not stored feeds, or a feed not serving the purpose: named),
  *     "raw_access" (not 0 or 1), "expires_on" (missing, or before
- *     granted_on: "expected a date on or after granted_on 2025-06-01");
+ *     granted_on: "expected a date on or after granted_on 2025-06-01";
+ *     or more than the purpose's max_days after granted_on: "expected a
+ *     date at most 366 days after granted_on 2026-12-07: a credit
+ *     assessment consent may last at most 366 days
+ *     (docs/consent.md#grant-limits); 9999-12-31 is 2,912,102 days after
+ *     it"), "granted_on" (more than max_backdate_days before today, said
+ *     the same way);
+ *   PH_ERANGE field "clock" when the context's clock gives no date;
  *   PH_EMISUSE for NULL store, terms, uscc, institution_id or id;
  *   store errors (PH_EBUSY, PH_ESTORE).
  */
@@ -165,16 +189,16 @@ PH_EXTERN ph_status ph_consent_revoke_matching(ph_store *store, const char *uscc
 typedef struct ph_consent_filter {
     const char *uscc;           /* NULL: every enterprise */
     const char *institution_id; /* NULL: every institution */
-    int live_only;              /* 1: only those live on `asof`: not revoked and
-                                   granted_on <= asof <= expires_on */
-    ph_date asof;               /* 0: today */
+    int live_only;              /* 1: only those live today (the context's clock):
+                                   not revoked, granted_on <= today <= expires_on */
 } ph_consent_filter;
 
 typedef ph_status (*ph_consent_fn)(void *user, const ph_consent *consent, ph_error *err);
 
 /* Call fn for each consent matching `filter` (NULL: all), by id. A callback
  * status other than PH_OK stops the walk and is returned. Errors: PH_EMISUSE
- * for NULL store or fn; store errors. */
+ * for NULL store or fn; PH_ERANGE (field "clock") when live_only is set and
+ * the context's clock gives no date; store errors. */
 PH_EXTERN ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter,
                                     ph_consent_fn fn, void *user, ph_error *err);
 
@@ -192,7 +216,8 @@ typedef struct ph_access_request {
     unsigned purpose;           /* one PH_PURPOSE_* bit */
     ph_source_set sources;      /* the feeds the read needs (at least one) */
     int raw;                    /* 1: raw records, which need a raw_access consent */
-    ph_date on;                 /* the date of the read; 0: today */
+    ph_date on;                 /* the date the data is read as of, for the log;
+                                   0: today. Never the day consent is judged on */
     const char *what;           /* short text for the log: "profile asof 2025-12-31" */
     ph_access_mode mode;
 } ph_access_request;
@@ -213,8 +238,11 @@ typedef struct ph_access_grant {
  * The gate every read on behalf of an institution goes through.
  *
  * A consent is live for the request when it is from req->uscc to
- * req->institution_id for req->purpose, not revoked, and granted_on <= on <=
- * expires_on; when req->raw is set it must also grant raw_access. Several
+ * req->institution_id for req->purpose, not revoked, and granted_on <= today
+ * <= expires_on, today being the wall clock (ph_ctx_today of the store's
+ * context) whatever req->on says: a read dated before an expired consent's
+ * end, or after a pending consent's start, is refused all the same. When
+ * req->raw is set the consent must also grant raw_access. Several
  * live consents may together cover the sources (an enterprise that granted
  * vat_invoices in March and payments_daily in May has granted both); the
  * grant lists the consents used, each adding at least one source, lowest id
@@ -238,10 +266,14 @@ typedef struct ph_access_grant {
  *     tax_payments for credit assessment; consent 7 expired on 2025-06-30"
  *     (clauses for each consent of the triple that came close: expired, not
  *     yet valid, revoked, covers only X, does not grant raw records, is for
- *     another purpose; at most four, then "and N more");
+ *     another purpose; at most four, then "and N more"; when req->on is not
+ *     today, the message ends "(consent is judged on the day of the read,
+ *     2026-12-07, not on the data date 2025-03-31)");
  *   PH_ENOTFOUND field "enterprise" / "institution": not registered;
  *   PH_EINVAL field "purpose", "sources" (empty, or bits that are not
- *     stored feeds), "what" (empty), "mode";
+ *     stored feeds), "what" (empty), "mode"; PH_ERANGE field "date" (req->on
+ *     not a day from 0001-01-01 to 9999-12-31) or "clock" (the context's
+ *     clock gives no date);
  *   PH_EMISUSE for NULL store, req, out, institution_id, uscc or what, or an
  *     open transaction; store errors (nothing is logged then).
  * `out` is written on success only.
@@ -256,7 +288,7 @@ typedef struct ph_records_request {
     const char *uscc;
     unsigned purpose;
     const char *feed;  /* a stored feed that has a USCC column: "payments_daily" */
-    ph_date on;        /* the date of the read; 0: today */
+    ph_date on;        /* the data date, for the log (ph_access_request.on); 0: today */
     int64_t limit;     /* at most this many rows; 0: all */
 } ph_records_request;
 

@@ -6,8 +6,9 @@
 
 
 
-/* `d`, or today when d is 0 (the "zero means today" rule of access.h). */
-ph_status access_resolve_date(ph_date d, ph_date *out, ph_error *err);
+/* `d`, or today by ctx's clock when d is 0 (the "zero means today" rule of
+ * access.h). PH_ERANGE for a day number outside 0001-01-01..9999-12-31. */
+ph_status access_resolve_date(const ph_ctx *ctx, ph_date d, ph_date *out, ph_error *err);
 
 /* PH_EINVAL (field "purpose") unless `purpose` is exactly one PH_PURPOSE_* bit. */
 ph_status access_check_purpose(unsigned purpose, ph_error *err);

@@ -221,7 +221,7 @@ static ph_status prepare(ph_market *m, const ph_application *app, apply_state *s
     ph_status st = ph_application_check(app, err);
     s->day = app->asof;
     if (st == PH_OK && s->day == 0)
-        st = ph_access_today(&s->day, err);
+        st = ph_ctx_today(m->ctx, &s->day, err);
     if (st == PH_OK)
         st = ph_date_format(s->day, s->asof, sizeof(s->asof), err);
     if (st == PH_OK)
