@@ -79,6 +79,7 @@ static int setup(void **state)
     t->f = *(fx *)inner;
     free(inner);
     fx *f = &t->f;
+    fx_set_today(f, "2025-12-31"); /* consent is judged on this day (the context's clock) */
     add_firm(f->store, FIRM_A, 370102, "C13", "2015-03-10", "active", NULL, "2015-03-11");
     for (int k = 0; k < 24; k++) {
         char month[16], date[40];
@@ -103,8 +104,8 @@ static int setup(void **state)
     ph_assert_ok(ph_source_set_parse("registration,payments_daily", PH_PURPOSE_CREDIT,
                                      &c.sources, &err),
                  &err);
-    c.granted_on = day("2025-01-01");
-    c.expires_on = day("2026-12-31");
+    c.granted_on = day("2025-12-01");
+    c.expires_on = day("2026-06-30");
     int64_t id;
     ph_assert_ok(ph_consent_grant(f->store, &c, &id, &err), &err);
     /* the day's peer medians, as the daily refresh stores them */

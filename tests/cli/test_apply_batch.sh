@@ -20,7 +20,7 @@ run 0 market lpr 3.00% --from 2025-01-01
 FIRM=$(awk -F, 'NR == 2 { print $1 }' "$WORK/prov/feeds/registration.csv")
 echo "$FIRM" >"$WORK/firms.txt"
 run 0 consent grant --enterprises "$WORK/firms.txt" --institution "$L1" --purpose credit \
-    --from 2025-12-01 --until 2026-06-30
+    --until "$(date -d '300 days' +%F)"
 
 applications() { sqlite3 "$PUHUI_DB" 'SELECT count(*) FROM application'; }
 guarantors() { sqlite3 "$PUHUI_DB" "SELECT count(*) FROM application WHERE guarantor = 1"; }

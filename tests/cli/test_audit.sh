@@ -16,7 +16,7 @@ sql "$DB" "INSERT INTO enterprise (uscc, name, region_code, industry_section) VA
            INSERT INTO feed_payments_daily VALUES ('$U', '2025-03-02', 3, 1234567, 1, 5, '2025-03-03', 1, 3, 1);"
 export PUHUI_DB="$DB"
 run 0 consent grant --enterprise "$U" --institution BANK01 --purpose credit --sources payments_daily \
-    --raw --from 2025-01-01 --until 2099-12-31
+    --raw --until "$(date -d '300 days' +%F)"
 run 0 records --enterprise "$U" --as BANK01 --feed payments_daily --on 2025-12-31
 run 0 audit list
 check "list shows the data date next to the time" contains "$OUT" "data_on"
