@@ -141,7 +141,10 @@ ph_status ph_error_setv(ph_error *err, ph_status code, const char *field, const 
     else
         err->value[0] = '\0';
     char detail[PH_ERROR_DETAIL_MAX * 2];
-    vsnprintf(detail, sizeof(detail), fmt ? fmt : "", ap);
+    if (fmt != NULL)
+        vsnprintf(detail, sizeof(detail), fmt, ap);
+    else
+        detail[0] = '\0';
     copy_marked(err->detail, sizeof(err->detail), detail);
     compose(err);
     return code;
