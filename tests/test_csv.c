@@ -297,13 +297,13 @@ static void test_require_columns_missing(void **state)
     int idx[2] = {-5, -5};
     ph_assert_error(ph_csv_require_columns(r, want, 2, idx, &err), PH_EINVAL, &err, NULL);
     assert_string_equal(err.message, "t.csv:3: field amount: missing column 'amount'; the "
-                                     "header has 3 columns: id, name, amt");
+                                     "header has 3 columns: 'id', 'name', 'amt'");
     assert_int_equal(idx[0], -5); /* untouched on failure */
     static const char *const want3[] = {"date", "id", "amount"};
     int idx3[3];
     ph_assert_error(ph_csv_require_columns(r, want3, 3, idx3, &err), PH_EINVAL, &err, NULL);
     assert_string_equal(err.message, "t.csv:3: field date: missing columns 'date', 'amount'; "
-                                     "the header has 3 columns: id, name, amt");
+                                     "the header has 3 columns: 'id', 'name', 'amt'");
     assert_int_equal(ph_csv_require_columns(r, want, 2, idx, NULL), PH_EINVAL);
     ph_csv_free(r);
 }

@@ -493,7 +493,9 @@ static void test_file_errors(void **state)
     ph_assert_error(ph_ingest_test_run(store, (const char *[]){missing}, 1, NULL, 2, 0, NULL, &err),
                     PH_EINVAL, &err,
                     "vat_invoices.csv:1: field header, value 'top_buyer_share': missing column "
-                    "'top_buyer_share'; expected the columns of feed vat_invoices, in this order: "
+                    "'top_buyer_share'; the header has 7 columns: 'uscc', 'month', "
+                    "'sales_amount', 'sales_invoices', 'purchase_amount', 'purchase_invoices', "
+                    "'distinct_buyers'; expected the columns of feed vat_invoices, in this order: "
                     "uscc, month, sales_amount");
     char *extra = write_file(f, "h2", "vat_invoices.csv",
                              "uscc,month,sales_amount,sales_invoices,purchase_amount,"

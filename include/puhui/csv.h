@@ -249,15 +249,36 @@ PH_EXTERN int ph_csv_column(const ph_csv_reader *reader, const char *name);
 
 /*
  * Look up `count` column names at once: indexes[i] receives the index of
- * names[i]. When any is missing it fails with PH_EINVAL naming every missing
- * column and listing the header found, e.g.
+ * names[i]. When any is missing it fails with PH_EINVAL naming the missing
+ * columns (the first eight) as ph_csv_explain_missing does, e.g.
  *   loans.csv:1: field amount: missing column 'amount'; the header has 3
- *   columns: id, name, amt
+ *   columns: 'id', 'name', 'amt'
  * and `indexes` is left unchanged. PH_EMISUSE without a header.
  */
 PH_EXTERN ph_status ph_csv_require_columns(const ph_csv_reader *reader,
                                            const char *const *names, size_t count,
                                            int *indexes, ph_error *err);
+
+/*
+ * Say why the header has no column named names[0..count), in words a
+ * person can act on: the names, then for each one the header name that is
+ * that name spoilt by an accident (a byte order mark, a blank in front or
+ * behind, capitals), then the whole header as found. Every name is quoted
+ * and escaped as values are (docs/errors.md), e.g.
+ *   missing column 'uscc': column 1 is '\xef\xbb\xbfuscc' (a second
+ *   byte-order mark); the header has 2 columns: '\xef\xbb\xbfuscc', 'name'
+ *   missing column 'uscc': column 1 is ' uscc' (a leading space); ...
+ *   missing column 'uscc': column 1 is 'USCC' (column names are lower case); ...
+ * Writes to buf (NUL-terminated; cut with "..." when it does not fit; the
+ * header list shows whole names while they fit, then "... (N more)"; give
+ * a smaller size to leave room for words of your own). Does nothing when
+ * buf is NULL or size < 8;
+ * writes "" without a reader or names. O(count x header length).
+ * ph_csv_require_columns uses it; callers with their own column checks
+ * should too, so the message reads the same everywhere.
+ */
+PH_EXTERN void ph_csv_explain_missing(const ph_csv_reader *reader, const char *const *names,
+                                      size_t count, char *buf, size_t size);
 
 /*
  * Stamp an error the caller raised while converting field `index` of the
