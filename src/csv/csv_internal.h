@@ -24,9 +24,9 @@ enum csv_class {
     CSV_C_NUL    /* only when validate_utf8 is on */
 };
 
-/* Where the scanner is in a record's syntax, kept once per field (not per
- * byte) so that recovery after an error can go on from the same state and
- * find the record's real end (see csv_skip_record). */
+/* Where the scanner stood in a record's syntax when it failed, so that
+ * recovery can go on from the same state and find the record's real end
+ * (see csv_skip_record). Set on the error paths only. */
 enum csv_lex {
     CSV_LEX_FIELD_START, /* at the first byte of a field */
     CSV_LEX_PLAIN,       /* inside an unquoted field, or after junk */
@@ -83,7 +83,7 @@ struct ph_csv_reader {
     int has_record;     /* 1 between a ph_csv_next returning PH_OK and the next call */
     int rec_complete;   /* 1 once the scanner reached the record's end (its line end) */
     int rec_has_nul;    /* a NUL byte was copied into the record (validate_utf8 only) */
-    enum csv_lex lex;   /* the scanner's state, for recovery after an error */
+    enum csv_lex lex;   /* the scanner's state at its last error, for recovery */
     uint64_t records;
     size_t expected_fields; /* 0 until known */
 

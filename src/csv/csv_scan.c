@@ -244,7 +244,6 @@ static inline ph_status prepare_run(ph_csv_reader *r, size_t *n, int *at_eof)
 /* An unquoted field, from in_pos up to its terminator. */
 static ph_status scan_plain(ph_csv_reader *r, csv_term *term)
 {
-    r->lex = CSV_LEX_PLAIN;
     for (;;) {
         size_t n = 0;
         int at_eof;
@@ -314,13 +313,14 @@ static ph_status scan_quoted(ph_csv_reader *r, csv_term *term)
 {
     uint64_t open_line = r->line, open_column = column_now(r);
     r->in_pos++;
-    r->lex = CSV_LEX_QUOTED;
     for (;;) {
         size_t n = 0;
         int at_eof;
         ph_status st = prepare_run(r, &n, &at_eof);
-        if (st != PH_OK)
+        if (st != PH_OK) {
+            r->lex = CSV_LEX_QUOTED; /* the record is too long in the middle of quotes */
             return st;
+        }
         if (at_eof) {
             char detail[160];
             snprintf(detail, sizeof(detail),
@@ -356,8 +356,10 @@ static ph_status scan_quoted(ph_csv_reader *r, csv_term *term)
         if (c == -2)
             return st;
         if (c != '"') {
-            r->lex = CSV_LEX_PLAIN; /* what follows a closing quote is not quoted */
-            return after_closing_quote(r, c, term);
+            st = after_closing_quote(r, c, term);
+            if (st != PH_OK)
+                r->lex = CSV_LEX_PLAIN; /* what follows a closing quote is not quoted */
+            return st;
         }
         r->rec[r->rec_len++] = '"';
         r->in_pos++;
@@ -442,7 +444,6 @@ ph_status csv_scan_record(ph_csv_reader *r)
     r->nfields = 0;
     r->rec_complete = 0;
     r->rec_has_nul = 0;
-    r->lex = CSV_LEX_FIELD_START;
     r->rec_line = r->line; /* an error before the first field is on this line */
     ph_status st = skip_to_record(r);
     if (st != PH_OK)
@@ -450,16 +451,23 @@ ph_status csv_scan_record(ph_csv_reader *r)
     r->rec_line = r->line;
     r->rec_start = offset_now(r);
     csv_term term = TERM_DELIM;
+    /* r->lex is set only on the way out of an error (it costs nothing when
+     * all is well): where the input stands, for csv_skip_record. */
     while (term == TERM_DELIM) {
-        r->lex = CSV_LEX_FIELD_START;
-        if (r->nfields + 2 > r->fields_cap && (st = grow_fields(r)) != PH_OK)
+        if (r->nfields + 2 > r->fields_cap && (st = grow_fields(r)) != PH_OK) {
+            r->lex = CSV_LEX_FIELD_START;
             return st;
+        }
         r->starts[r->nfields] = (uint32_t)r->rec_len;
         int c = peek(r, &st);
         if (c == -2)
             return st;
         r->quoted[r->nfields] = (c == '"');
-        st = c == '"' ? scan_quoted(r, &term) : scan_plain(r, &term);
+        if (c == '"') {
+            st = scan_quoted(r, &term); /* sets r->lex when it fails */
+        } else if ((st = scan_plain(r, &term)) != PH_OK) {
+            r->lex = CSV_LEX_PLAIN;
+        }
         if (st != PH_OK)
             return st;
         /* The scanners always leave one byte free for this NUL. */
