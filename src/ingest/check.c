@@ -57,6 +57,7 @@ struct ing_checker {
     unsigned source_kind;
     signed char *rule;     /* per column: index into reference_rules, or -1 */
     ing_text raw;
+    ing_text value; /* the refused value, escaped as every value shown is */
 };
 
 void ing_checker_free(ing_checker *c)
@@ -66,6 +67,7 @@ void ing_checker_free(ing_checker *c)
     ing_key_set_free(c->keys);
     ph_free(c->ctx, c->rule);
     ing_text_free(&c->raw);
+    ing_text_free(&c->value);
     ph_free(c->ctx, c);
 }
 
@@ -114,7 +116,7 @@ ph_status ing_checker_new(const ph_ctx *ctx, const ph_feed *feed, ing_firm_set *
     c->ctx = ctx;
     c->feed = feed;
     c->firms = firms;
-    c->raw.ctx = ctx;
+    c->raw.ctx = c->value.ctx = ctx;
     c->rule = ph_calloc(ctx, feed->column_count, 1);
     ph_status st = c->rule == NULL ? ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory")
                                    : ing_key_set_new(ctx, expected_rows, &c->keys, err);
@@ -277,7 +279,11 @@ static ph_status reject(ing_checker *c, const ing_record *rec, ing_batch *b,
         raw = c->raw.data;
         raw_len = c->raw.len;
     }
-    return ing_batch_add_reject(b, rec->line, reason, column + 1, field, value, value_len,
+    c->value.len = 0;
+    ph_status st = ing_text_escaped(&c->value, value, value_len, err);
+    if (st != PH_OK)
+        return st;
+    return ing_batch_add_reject(b, rec->line, reason, column + 1, field, c->value.data, c->value.len,
                                 detail, raw, raw_len, err);
 }
 

@@ -12,6 +12,7 @@
 
 #include "puhui/csv.h"
 
+#include "core/escape.h"
 #include "core/utf8.h"
 #include "ingest/ingest_internal.h"
 
@@ -89,16 +90,23 @@ static ph_status check_header(const ing_source *src, ph_error *err)
 {
     const ph_feed *feed = src->feed;
     size_t n = ph_csv_header_count(src->csv);
-    char what[160];
+    char what[PH_ERROR_DETAIL_MAX], shown[PH_ERROR_FIELD_MAX * 2];
     for (size_t i = 0; i < feed->column_count; i++)
         if (ph_csv_column(src->csv, feed->columns[i].name) < 0) {
-            snprintf(what, sizeof(what), "missing column '%s'", feed->columns[i].name);
+            /* leave room for what header_error adds, so the expected columns show */
+            char columns[1024];
+            list_columns(feed, columns, sizeof(columns));
+            size_t rest = strlen(columns) + strlen(feed->name) + 64, room = 160;
+            if (rest + room < sizeof(what))
+                room = sizeof(what) - rest;
+            ph_csv_explain_missing(src->csv, &feed->columns[i].name, 1, what, room);
             return header_error(src, feed->columns[i].name, what, err);
         }
     for (size_t i = 0; i < n; i++) {
         const char *name = ph_csv_header_name(src->csv, i);
         if (ph_feed_column_index(feed, name) < 0) {
-            snprintf(what, sizeof(what), "unexpected column '%s'", name);
+            ph_escape_into(shown, sizeof(shown), name, strlen(name));
+            snprintf(what, sizeof(what), "unexpected column '%s'", shown);
             return header_error(src, name, what, err);
         }
     }
