@@ -63,4 +63,9 @@ ph_status access_parse_public_keys(const char *text, access_keys *keys, ph_error
 ph_status access_checkpoints_verify(ph_store *store, const access_keys *keys,
                                     ph_audit_report *r, int64_t *bad_id, ph_error *err);
 
+/* Mark the verification report failed at entry `seq` with the formatted
+ * problem; returns 0 so that a check can end with `return
+ * access_report_bad(...)`. Shared by the chain walk and the checkpoints. */
+int access_report_bad(ph_audit_report *r, int64_t seq, const char *fmt, ...) PH_PRINTF(3, 4);
+
 #endif

@@ -362,19 +362,6 @@ ph_status access_parse_public_keys(const char *text, access_keys *keys, ph_error
     }
 }
 
-static int checkpoint_bad(ph_audit_report *r, int64_t seq, const char *fmt, ...) PH_PRINTF(3, 4);
-
-static int checkpoint_bad(ph_audit_report *r, int64_t seq, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(r->problem, sizeof(r->problem), fmt, ap);
-    va_end(ap);
-    r->intact = 0;
-    r->bad_seq = seq;
-    return 0;
-}
-
 static ph_status hash_at(ph_store *store, int64_t seq, char out[PH_AUDIT_HASH_HEX],
                          ph_error *err)
 {
@@ -408,7 +395,7 @@ static ph_status check_checkpoint(ph_store *store, const access_keys *keys, ph_s
     const unsigned char *key = NULL;
     *sound = 0;
     if (note == NULL || strlen(note) != note_len || !parse_note(note, &p)) {
-        checkpoint_bad(r, 0, "checkpoint %lld is not a signed checkpoint note: it was altered",
+        access_report_bad(r, 0, "checkpoint %lld is not a signed checkpoint note: it was altered",
                        (long long)id);
         return PH_OK;
     }
@@ -426,7 +413,7 @@ static ph_status check_checkpoint(ph_store *store, const access_keys *keys, ph_s
         }
     }
     if (key == NULL) {
-        checkpoint_bad(r, 0,
+        access_report_bad(r, 0,
                        "checkpoint %lld is not signed by the key given (key id %s): it names "
                        "key %s (a forged checkpoint, or one signed by a key you were not "
                        "given)",
@@ -434,21 +421,21 @@ static ph_status check_checkpoint(ph_store *store, const access_keys *keys, ph_s
         return PH_OK;
     }
     if (crypto_sign_verify_detached(p.sig, (const unsigned char *)note, p.body_len, key) != 0) {
-        checkpoint_bad(r, 0,
+        access_report_bad(r, 0,
                        "checkpoint %lld's signature does not verify under key %s: it was "
                        "forged or altered",
                        (long long)id, want);
         return PH_OK;
     }
     if (size != p.size || head == NULL || strcmp(head, p.head) != 0) {
-        checkpoint_bad(r, 0,
+        access_report_bad(r, 0,
                        "checkpoint %lld's size and head columns disagree with its signed "
                        "note (entry %lld, hash %s): the row was altered",
                        (long long)id, (long long)p.size, p.head);
         return PH_OK;
     }
     if (p.size > r->head_seq) {
-        checkpoint_bad(r, r->head_seq + 1,
+        access_report_bad(r, r->head_seq + 1,
                        "checkpoint %lld signs entry %lld but the log ends at entry %lld: "
                        "signed entries were deleted",
                        (long long)id, (long long)p.size, (long long)r->head_seq);
@@ -459,7 +446,7 @@ static ph_status check_checkpoint(ph_store *store, const access_keys *keys, ph_s
     if (st != PH_OK)
         return st;
     if (strcmp(stored, p.head) != 0) {
-        checkpoint_bad(r, p.size,
+        access_report_bad(r, p.size,
                        "checkpoint %lld signs entry %lld with hash %s but the log has %s: "
                        "the log up to entry %lld was rewritten after it was signed",
                        (long long)id, (long long)p.size, p.head, stored, (long long)p.size);

@@ -263,9 +263,7 @@ typedef struct chain_walk {
     int64_t anchor_seq; /* the entry whose hash equals the anchor's head, 0 if none seen */
 } chain_walk;
 
-static int bad(ph_audit_report *r, int64_t seq, const char *fmt, ...) PH_PRINTF(3, 4);
-
-static int bad(ph_audit_report *r, int64_t seq, const char *fmt, ...)
+int access_report_bad(ph_audit_report *r, int64_t seq, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -284,27 +282,27 @@ static int check_entry(chain_walk *w, ph_stmt *stmt, const char *head, ph_audit_
     read_entry(stmt, &entry);
     const ph_audit_entry *e = &entry;
     if (e->seq != w->expected_seq)
-        return bad(r, w->expected_seq,
+        return access_report_bad(r, w->expected_seq,
                    "entry %lld is missing: the log goes from entry %lld to entry %lld",
                    (long long)w->expected_seq, (long long)(w->expected_seq - 1),
                    (long long)e->seq);
     if (e->version < 1 || e->version > PH_AUDIT_VERSION)
-        return bad(r, e->seq,
+        return access_report_bad(r, e->seq,
                    "entry %lld was altered: it names hash encoding %d, but only 1 to %d exist",
                    (long long)e->seq, e->version, PH_AUDIT_VERSION);
     if (e->version < w->version)
-        return bad(r, e->seq,
+        return access_report_bad(r, e->seq,
                    "entry %lld was altered: it uses hash encoding %d after an entry that uses "
                    "%d (entries are never written in an older encoding)",
                    (long long)e->seq, e->version, w->version);
     char computed[PH_AUDIT_HASH_HEX];
     stored_hash(stmt, e->version, computed);
     if (strcmp(computed, e->hash) != 0)
-        return bad(r, e->seq,
+        return access_report_bad(r, e->seq,
                    "entry %lld was altered: its contents hash to %s but it records %s",
                    (long long)e->seq, computed, e->hash);
     if (strcmp(e->prev_hash, w->prev) != 0)
-        return bad(r, e->seq,
+        return access_report_bad(r, e->seq,
                    "entry %lld does not follow entry %lld: it records prev_hash %s but entry "
                    "%lld's hash is %s (an entry was removed, inserted or rewritten before it)",
                    (long long)e->seq, (long long)(e->seq - 1), e->prev_hash,
@@ -323,7 +321,7 @@ static void check_anchor(const chain_walk *w, const char *head, int64_t count,
 {
     int64_t last = w->expected_seq - 1;
     if (count > 0 && last < count) {
-        bad(r, last + 1,
+        access_report_bad(r, last + 1,
             "entry %lld is missing: the log ends at entry %lld but %lld entries were "
             "published",
             (long long)(last + 1), (long long)last, (long long)count);
@@ -332,14 +330,14 @@ static void check_anchor(const chain_walk *w, const char *head, int64_t count,
     if (head == NULL)
         return;
     if (count > 0 && w->anchor_seq != count) {
-        bad(r, count,
+        access_report_bad(r, count,
             "entry %lld does not have the published head hash %s: it, or an entry before "
             "it, was rewritten",
             (long long)count, head);
         return;
     }
     if (w->anchor_seq == 0)
-        bad(r, last + 1,
+        access_report_bad(r, last + 1,
             "no entry has the published head hash %s: the entries after entry %lld (at "
             "least entry %lld) were deleted, or the log was rewritten",
             head, (long long)last, (long long)(last + 1));
