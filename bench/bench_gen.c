@@ -109,7 +109,7 @@ int main(int argc, char **argv)
 {
     uint64_t enterprises = 100000, months = 24, runs = 1, threads = 0;
     const char *keep = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* each option and its value */
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = value == NULL;
         if (!bad && strcmp(argv[i], "--enterprises") == 0)
@@ -128,7 +128,6 @@ int main(int argc, char **argv)
             fputs(usage, stderr);
             return 2;
         }
-        i++;
     }
 
     char tmp_dir[512];

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 {
     long long enterprises = 20000, months = 24, threads = 2, batch = 0;
     const char *keep = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* each option and its value */
         const char *v = i + 1 < argc ? argv[i + 1] : "";
         int bad = 0;
         if (strcmp(argv[i], "--enterprises") == 0)
@@ -99,7 +99,6 @@ int main(int argc, char **argv)
         }
         if (bad)
             return 2;
-        i++;
     }
     char dir[512];
     bench_scratch_dir("bench_ingest", keep, dir, sizeof(dir));

@@ -132,16 +132,19 @@ static ph_status first_lender(ph_store *store, char *id, size_t size, ph_error *
     return st;
 }
 
+/* Consent is judged on the day of the read (docs/consent.md), so the
+ * grants run from today, whatever day the features are read as of. */
 static ph_status grant_all(ph_store *store, const char *lender, char (*codes)[19], size_t n,
-                           ph_date asof, ph_error *err)
+                           ph_error *err)
 {
     ph_consent_terms terms;
     memset(&terms, 0, sizeof(terms));
     terms.institution_id = lender;
     terms.purpose = PH_PURPOSE_CREDIT;
-    terms.granted_on = asof - 30;
-    terms.expires_on = asof + 365;
-    ph_status st = ph_source_set_parse("all", PH_PURPOSE_CREDIT, &terms.sources, err);
+    ph_status st = ph_ctx_today(ph_store_ctx(store), &terms.granted_on, err);
+    terms.expires_on = terms.granted_on + 300;
+    if (st == PH_OK)
+        st = ph_source_set_parse("all", PH_PURPOSE_CREDIT, &terms.sources, err);
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         int64_t id;
         terms.uscc = codes[i];
@@ -175,13 +178,13 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
     if (st == PH_OK)
         st = first_lender(store, lender, sizeof(lender), &err);
     if (st == PH_OK)
-        st = grant_all(store, lender, codes, n, asof, &err);
+        st = grant_all(store, lender, codes, n, &err);
     if (st == PH_OK)
         st = ph_features_batch(store, &asof, 1, &fo, count_row, &firms, &err);
     if (st == PH_OK && n > 0) {
         printf("bench_profile: %zu firms' features as of the last day, peers stored; "
                "%zu firms consented to %s\n", firms, n, lender);
-        ph_profile_request req = {NULL, lender, PH_PURPOSE_CREDIT, asof, asof};
+        ph_profile_request req = {.institution_id = lender, .purpose = PH_PURPOSE_CREDIT, .asof = asof};
         ph_profile profile;
         for (size_t i = 0; st == PH_OK && i < n; i++) {
             req.uscc = codes[i];
@@ -212,7 +215,7 @@ int main(int argc, char **argv)
 {
     long long enterprises = 20000, months = 24, reads = 1000;
     const char *keep = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* each option and its value */
         const char *v = i + 1 < argc ? argv[i + 1] : "";
         int bad = 0;
         if (strcmp(argv[i], "--enterprises") == 0)
@@ -230,7 +233,6 @@ int main(int argc, char **argv)
         }
         if (bad)
             return 2;
-        i++;
     }
     char dir[512];
     bench_scratch_dir("bench_profile", keep, dir, sizeof(dir));

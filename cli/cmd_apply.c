@@ -7,7 +7,8 @@
  * lender that fits, ranked by the firm's net annual cost, or the reasons it
  * was declined; lenders not asked and why. A batch decides one application
  * per CSV row with the market opened once, and prints one line per
- * application; a bad row is reported with its line and skipped.
+ * application; a bad row is reported with its file, line and column and
+ * skipped, and nothing is stored for it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -176,38 +177,104 @@ static int apply_one(ph_cli *cli, ph_market *market, const apply_opts *o)
 typedef struct batch_state {
     ph_cli *cli;
     ph_market *market;
+    const char *path;
     long long line, decided, offered, rejected;
 } batch_state;
 
-/* One CSV line "enterprise,amount,term,purpose,asof[,guarantor]"; amounts
- * in the file carry no thousands separators, so a plain split suffices. */
-static void batch_line(batch_state *b, char *line)
+/* The columns of a batch row, in order; the last is optional. */
+static const char *const BATCH_COLUMNS[] = {"enterprise", "amount", "term",
+                                            "purpose",    "asof",   "guarantor"};
+enum { BATCH_FIELDS = sizeof(BATCH_COLUMNS) / sizeof(BATCH_COLUMNS[0]) };
+
+/* The guarantor column: exactly "1" (a guarantor takes part), "0" or empty
+ * (none). Anything else is an error, because the flag changes the price. */
+static ph_status batch_guarantor(const char *text, int *guarantor, ph_error *err)
 {
-    char *fields[6] = {0};
+    if (strcmp(text, "1") == 0 || strcmp(text, "0") == 0 || text[0] == '\0') {
+        *guarantor = text[0] == '1';
+        return PH_OK;
+    }
+    return ph_error_set(err, PH_EINVAL, "guarantor", text,
+                        "expected 1 (a guarantor takes part), 0 or empty (none)");
+}
+
+/* Split a row at its commas into at most BATCH_FIELDS + 1 fields (one more
+ * than allowed, so an extra field is seen); columns[i] is the 1-based
+ * column where field i starts. Returns the number of fields. */
+static size_t batch_split(char *line, char **fields, size_t *columns)
+{
     size_t n = 0;
-    for (char *p = line; n < 6; n++) {
+    for (char *p = line; n <= BATCH_FIELDS;) {
         fields[n] = p;
+        columns[n++] = (size_t)(p - line) + 1;
         char *comma = strchr(p, ',');
-        if (comma == NULL) {
-            n++;
+        if (comma == NULL || n > BATCH_FIELDS)
             break;
-        }
         *comma = '\0';
         p = comma + 1;
     }
+    return n;
+}
+
+/* Check the shape of a row and fill the application; errors name the field
+ * and *column the column it starts at (0 when no one field is at fault). */
+static ph_status batch_application(char **fields, const size_t *columns, size_t n,
+                                   ph_application *app, size_t *column, ph_error *err)
+{
+    *column = 0;
+    if (n < BATCH_FIELDS - 1)
+        return ph_error_set(err, PH_EINVAL, "line", NULL,
+                            "expected enterprise,amount,term,purpose,asof[,guarantor], "
+                            "found %zu field%s",
+                            n, n == 1 ? "" : "s");
+    if (n > BATCH_FIELDS) {
+        *column = columns[BATCH_FIELDS];
+        return ph_error_set(err, PH_EINVAL, "line", fields[BATCH_FIELDS],
+                            "expected at most %d fields "
+                            "(enterprise,amount,term,purpose,asof,guarantor); this is a "
+                            "field more",
+                            (int)BATCH_FIELDS);
+    }
+    int guarantor = 0;
+    ph_status st = n == BATCH_FIELDS ? batch_guarantor(fields[BATCH_FIELDS - 1], &guarantor, err)
+                                     : PH_OK;
+    if (st == PH_OK)
+        st = application_from_text(fields[0], fields[1], fields[2], fields[3], fields[4],
+                                   guarantor, app, err);
+    return st;
+}
+
+/* Where a row's error is: the file, the line, and the column of the field
+ * it names when that field is one of the row's. */
+static void batch_locate(const batch_state *b, const size_t *columns, size_t n, size_t column,
+                         ph_error *err)
+{
+    if (err->source[0] != '\0')
+        return; /* located already, in some other file or record */
+    for (size_t i = 0; column == 0 && i < n && i < BATCH_FIELDS; i++)
+        if (strcmp(err->field, BATCH_COLUMNS[i]) == 0)
+            column = columns[i];
+    ph_error_locate(err, b->path, (uint64_t)b->line, column);
+}
+
+/* One CSV line "enterprise,amount,term,purpose,asof[,guarantor]"; amounts
+ * in the file carry no thousands separators, so a plain split suffices. A
+ * bad row is reported with its file, line and column and skipped: nothing
+ * is stored for it. */
+static void batch_line(batch_state *b, char *line)
+{
+    char *fields[BATCH_FIELDS + 1] = {0};
+    size_t columns[BATCH_FIELDS + 1] = {0};
+    size_t n = batch_split(line, fields, columns), column = 0;
     ph_error err;
     ph_application app;
-    ph_status st = n < 5 ? ph_error_set(&err, PH_EINVAL, "line", NULL,
-                                        "expected enterprise,amount,term,purpose,asof"
-                                        "[,guarantor]")
-                         : application_from_text(fields[0], fields[1], fields[2], fields[3],
-                                                 fields[4], n > 5 && fields[5][0] == '1', &app,
-                                                 &err);
+    ph_status st = batch_application(fields, columns, n, &app, &column, &err);
     ph_market_result *r = NULL;
     if (st == PH_OK)
         st = ph_market_apply(b->market, &app, &r, &err);
     if (st != PH_OK) {
-        fprintf(b->cli->err, "puhui: line %lld skipped: %s\n", b->line, err.message);
+        batch_locate(b, columns, n, column, &err);
+        fprintf(b->cli->err, "puhui: skipped %s\n", err.message);
         b->rejected++;
         return;
     }
@@ -230,7 +297,7 @@ static int apply_batch(ph_cli *cli, ph_market *market, const char *path)
         ph_error_set(&err, PH_EIO, "file", path, "cannot open the batch file");
         return ph_cli_fail(cli, PH_EIO, &err, NULL);
     }
-    batch_state b = {cli, market, 0, 0, 0, 0};
+    batch_state b = {cli, market, path, 0, 0, 0, 0};
     char line[512];
     fprintf(cli->out, "application,enterprise,offers,best_lender,best_net_apr\n");
     while (fgets(line, sizeof(line), in) != NULL) {

@@ -182,7 +182,7 @@ static int consent_grant(ph_cli *cli, int argc, char **argv)
     char from[PH_DATE_FORMAT_MAX] = "", until[PH_DATE_FORMAT_MAX] = "";
     char names[PH_SOURCE_SET_FORMAT_MAX] = "";
     ph_date today = 0;
-    if (t.granted_on == 0 && ph_access_today(&today, NULL) == PH_OK)
+    if (t.granted_on == 0 && ph_ctx_today(cli->ctx, &today, NULL) == PH_OK)
         t.granted_on = today;
     (void)ph_date_format(t.granted_on, from, sizeof(from), NULL);
     (void)ph_date_format(t.expires_on, until, sizeof(until), NULL);
@@ -251,16 +251,16 @@ static int consent_revoke(ph_cli *cli, int argc, char **argv)
 
 typedef struct list_state {
     ph_cli_table *table;
-    ph_date asof;
+    ph_date today; /* states are as of the day of the read, like the gate's */
 } list_state;
 
-static const char *consent_state(const ph_consent *c, ph_date asof)
+static const char *consent_state(const ph_consent *c, ph_date today)
 {
     if (c->revoked_at != NULL)
         return "revoked";
-    if (asof > c->expires_on)
+    if (today > c->expires_on)
         return "expired";
-    if (asof < c->granted_on)
+    if (today < c->granted_on)
         return "pending";
     return "live";
 }
@@ -280,7 +280,7 @@ static ph_status add_consent(void *user, const ph_consent *c, ph_error *err)
         return st;
     const char *cells[] = {id,    c->uscc, c->institution_id, ph_feed_purpose_name(c->purpose),
                            names, c->raw_access ? "yes" : "no", from, until,
-                           consent_state(c, s->asof), c->revoked_at ? c->revoked_at : ""};
+                           consent_state(c, s->today), c->revoked_at ? c->revoked_at : ""};
     ph_cli_table_add(s->table, cells);
     return PH_OK;
 }
@@ -289,19 +289,20 @@ static int consent_list(ph_cli *cli, int argc, char **argv)
 {
     static const char *const allowed[] = {"--enterprise", "--institution", "--live", "--asof",
                                           NULL};
+    /* --asof is still recognised, to say why it went */
     consent_opts o;
     memset(&o, 0, sizeof(o));
     ph_consent_filter f;
     memset(&f, 0, sizeof(f));
     int code = parse_opts(cli, argc, argv, allowed, &o);
-    if (code == PH_EXIT_OK && o.asof && !o.live)
-        code = ph_cli_usage_error(cli, "consent", "--asof goes with --live");
-    if (code == PH_EXIT_OK)
-        code = parse_day(cli, "--asof", o.asof, &f.asof);
+    if (code == PH_EXIT_OK && o.asof)
+        code = ph_cli_usage_error(cli, "consent",
+                                  "--asof is gone: a consent is live or not on the day of the "
+                                  "read (today), whatever date the data is read as of");
     ph_error err;
-    list_state s = {NULL, f.asof};
-    if (code == PH_EXIT_OK && s.asof == 0) {
-        ph_status st = ph_access_today(&s.asof, &err);
+    list_state s = {NULL, 0};
+    if (code == PH_EXIT_OK) {
+        ph_status st = ph_ctx_today(cli->ctx, &s.today, &err);
         if (st != PH_OK)
             code = ph_cli_fail(cli, st, &err, NULL);
     }

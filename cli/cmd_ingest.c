@@ -1,9 +1,11 @@
 /*
- * puhui ingest [--known-on YYYY-MM-DD] [--threads N] [--batch-rows N] PATH...
+ * puhui ingest [--known-on YYYY-MM-DD] [--threads N] [--batch-rows N]
+ *              [--max-rejects N] [--max-reject-share P%] PATH...
  * puhui ingest --rejected [--feed F] [--limit N]
  * Load feed files (or a generated directory) into the data hub, or list
  * the rows that were quarantined.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,22 @@ typedef struct ingest_args {
     const char **paths;
     size_t path_count;
 } ingest_args;
+
+/* "10%", "2.5%" or "10": a percentage from 0 to 100, as a share. */
+static int parse_share(ph_cli *cli, const char *text, double *share)
+{
+    char *end = NULL;
+    double p = strtod(text, &end);
+    if (end != text && *end == '%')
+        end++;
+    if (end == text || *end != '\0' || !(p >= 0.0 && p <= 100.0))
+        return ph_cli_usage_error(cli, "ingest",
+                                  "--max-reject-share: '%s' is not a percentage; expected "
+                                  "0%% to 100%% (100%%: no limit), e.g. 10%%",
+                                  text);
+    *share = p / 100.0;
+    return PH_EXIT_OK;
+}
 
 static int parse_args(ph_cli *cli, int argc, char **argv, ingest_args *a)
 {
@@ -43,6 +61,13 @@ static int parse_args(ph_cli *cli, int argc, char **argv, ingest_args *a)
             if (value != NULL && (code = ph_cli_parse_int(cli, "ingest", "--batch-rows", value, 1,
                                                           100000000, &n)) == PH_EXIT_OK)
                 a->opts.batch_rows = (size_t)n;
+        } else if (ph_cli_option(argc, argv, &i, "--max-rejects", &value)) {
+            if (value != NULL && (code = ph_cli_parse_int(cli, "ingest", "--max-rejects", value, 0,
+                                                          INT64_MAX, &n)) == PH_EXIT_OK)
+                a->opts.max_rejects = (uint64_t)n;
+        } else if (ph_cli_option(argc, argv, &i, "--max-reject-share", &value)) {
+            if (value != NULL)
+                code = parse_share(cli, value, &a->opts.max_reject_share);
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             return ph_cli_usage_error(cli, "ingest", "unknown option '%s' for 'ingest'", argv[i]);
         } else {
@@ -71,8 +96,11 @@ static ph_status add_rejected(void *user, const ph_rejected_row *row, ph_error *
 {
     (void)err;
     char where[1200];
+    char column[24] = "";
     snprintf(where, sizeof(where), "%s:%lld", row->path, (long long)row->line);
-    const char *cells[] = {where,       row->feed,   row->field ? row->field : "",
+    if (row->field_number > 0)
+        snprintf(column, sizeof(column), "%lld", (long long)row->field_number);
+    const char *cells[] = {where,  row->feed, column, row->field ? row->field : "",
                            row->value ? row->value : "", row->reason, row->detail};
     ph_cli_table_add(user, cells);
     return PH_OK;
@@ -84,10 +112,10 @@ static int list_rejected(ph_cli *cli, const ingest_args *a)
     ph_store *store = ph_cli_open_store(cli, 1, &code);
     if (store == NULL)
         return code;
-    static const char *const headers[] = {"location", "feed", "field", "value", "reason",
-                                          "detail"};
-    static const int numeric[] = {0, 0, 0, 0, 0, 0};
-    ph_cli_table *table = ph_cli_table_new(headers, numeric, 6);
+    static const char *const headers[] = {"location", "feed",   "column", "field",
+                                          "value",    "reason", "detail"};
+    static const int numeric[] = {0, 0, 1, 0, 0, 0, 0};
+    ph_cli_table *table = ph_cli_table_new(headers, numeric, 7);
     ph_error err;
     ph_status st = ph_ingest_each_rejected(store, a->feed, (uint64_t)a->limit, add_rejected,
                                            table, &err);
@@ -119,7 +147,7 @@ static void print_results(ph_cli *cli, const ph_ingest *ing)
         for (int k = 0; k < 6; k++)
             snprintf(n[k], sizeof(n[k]), "%llu", (unsigned long long)v[k]);
         const char *cells[] = {r->feed, r->format, n[0], n[1], n[2], n[3], n[4], n[5],
-                               r->resumed ? "yes" : "no", r->path};
+                               r->skipped ? "skipped" : r->resumed ? "yes" : "no", r->path};
         ph_cli_table_add(table, cells);
         total.rows += r->counts.rows;
         total.accepted += r->counts.accepted;
@@ -129,6 +157,11 @@ static void print_results(ph_cli *cli, const ph_ingest *ing)
     }
     ph_cli_table_print(cli, table, NULL);
     ph_cli_table_free(table);
+    for (size_t i = 0; i < ph_ingest_result_count(ing); i++) {
+        const ph_ingest_file_result *r = ph_ingest_result_at(ing, i);
+        if (r->note != NULL && !r->skipped) /* a skipped file is the error reported last */
+            fprintf(cli->err, "puhui: note: %s: %s\n", r->path, r->note);
+    }
     if (cli->format == PH_FORMAT_TABLE)
         fprintf(cli->out,
                 "\n%llu rows: %llu accepted, %llu unchanged, %llu superseded, %llu rejected "
@@ -182,9 +215,17 @@ int ph_cmd_ingest(ph_cli *cli, int argc, char **argv)
         } else if (store != NULL) {
             if (ing != NULL && ph_ingest_result_count(ing) > 0)
                 print_results(cli, ing);
-            const char *hint = st == PH_ESCHEMA ? "run 'puhui init' to upgrade the database"
-                                                : "files before this one stay ingested; fix it "
-                                                  "and run the command again (it resumes)";
+            int refused = strcmp(err.field, "max_rejects") == 0 ||
+                          strcmp(err.field, "max_reject_share") == 0;
+            const char *hint =
+                st == PH_ESCHEMA ? "run 'puhui init' to upgrade the database"
+                : st == PH_EBUSY ? "the other files were ingested; run the command again when "
+                                   "the other run has finished"
+                : refused ? "files before this one stay ingested and the refused file was rolled "
+                            "back; fix it, or raise the limit (--max-rejects, "
+                            "--max-reject-share), and run the command again"
+                          : "files before this one stay ingested; fix it and run the command "
+                            "again (it resumes)";
             code = ph_cli_fail(cli, st, &err, hint);
         }
         ph_ingest_free(ing);

@@ -1,5 +1,5 @@
 /*
- * puhui profile --enterprise USCC --as INSTITUTION [--asof DATE] [--purpose P] [--on DATE]
+ * puhui profile --enterprise USCC --as INSTITUTION [--asof DATE] [--purpose P]
  *
  * The firm's profile as an institution receives it: who the firm is, its
  * class and sub-class, the five dimensions with the features behind each,
@@ -215,13 +215,15 @@ int ph_cmd_profile(ph_cli *cli, int argc, char **argv)
         return code;
     if (a.uscc == NULL || a.institution == NULL)
         return ph_cli_usage_error(cli, CMD, "profile needs --enterprise USCC and --as INSTITUTION");
-    ph_profile_request req = {a.uscc, a.institution, PH_PURPOSE_CREDIT, 0, 0};
+    if (a.on != NULL)
+        return ph_cli_usage_error(cli, CMD,
+                                  "--on is gone: consent is judged on the day of the read, "
+                                  "whatever the data date; --asof DATE sets the data date");
+    ph_profile_request req = {a.uscc, a.institution, PH_PURPOSE_CREDIT, 0};
     ph_error err;
     if (a.purpose != NULL && ph_purpose_parse(a.purpose, &req.purpose, &err) != PH_OK)
         return ph_cli_fail(cli, PH_EINVAL, &err, NULL);
     if (a.asof != NULL && (code = parse_date(cli, "--asof", a.asof, &req.asof)) != PH_EXIT_OK)
-        return code;
-    if (a.on != NULL && (code = parse_date(cli, "--on", a.on, &req.on)) != PH_EXIT_OK)
         return code;
     ph_store *store = ph_cli_open_store(cli, 1, &code);
     if (store == NULL)

@@ -83,7 +83,8 @@ static const ph_cli_command commands[] = {
      "File formats: docs/formats/ or 'puhui feeds show NAME'.\n",
      ph_cmd_gen},
     {"ingest", "load feed files into the data hub; list the rows it quarantined",
-     "usage: puhui ingest [--known-on YYYY-MM-DD] [--threads 1|2] [--batch-rows N] PATH...\n"
+     "usage: puhui ingest [--known-on YYYY-MM-DD] [--threads 1|2] [--batch-rows N]\n"
+     "                    [--max-rejects N] [--max-reject-share P%] PATH...\n"
      "       puhui ingest --rejected [--feed FEED] [--limit N]\n"
      "\n"
      "Each PATH is a feed file, FEED.csv (as puhui gen writes it) or FEED.jsonl\n"
@@ -97,8 +98,13 @@ static const ph_cli_command commands[] = {
      "version kept in the feed's history table). Rows are known (for point-in-\n"
      "time reads) from their date plus the feed's lag; snapshots and corrections\n"
      "from --known-on (default today, UTC). Batches of --batch-rows rows (default\n"
-     "100000) are committed; after a crash the same command resumes.\n"
-     "--rejected lists quarantined rows: file:line, field, value, reason, detail.\n"
+     "100000) are committed; after a crash the same command resumes. A file with\n"
+     "more than --max-rejects bad rows (default 100000), or more than\n"
+     "--max-reject-share of its records bad (default 10%, files of 1000 records\n"
+     "or more), is refused and none of its rows are kept. A file another live\n"
+     "run is loading is skipped (exit status 1 after the others are done).\n"
+     "--rejected lists quarantined rows: file:line, column, field, value, reason,\n"
+     "detail.\n"
      "Reasons and semantics: docs/ingest.md.\n",
      ph_cmd_ingest},
     {"csv", "check that CSV feed files are well formed (RFC 4180, UTF-8)",
@@ -127,26 +133,31 @@ static const ph_cli_command commands[] = {
      "                           --purpose P [--sources a,b|all] [--raw] [--from DATE]\n"
      "                           --until DATE\n"
      "       puhui consent revoke (--id N | --enterprise USCC --institution ID --purpose P)\n"
-     "       puhui consent list [--enterprise USCC] [--institution ID] [--live [--asof DATE]]\n"
+     "       puhui consent list [--enterprise USCC] [--institution ID] [--live]\n"
      "\n"
      "P is credit (credit assessment), monitoring (post-loan monitoring) or\n"
      "supply_chain (supply-chain finance). --sources names feeds of the catalogue\n"
      "that serve P ('puhui feeds list'); all (the default) is every such feed\n"
      "today, written out, so feeds added later are not covered. The consent is\n"
-     "valid from --from (default today) to --until, both days included. Without\n"
+     "valid from --from (default today) to --until, both days included; --from at\n"
+     "most 30 days back, --until at most 366 days after --from (1096 for\n"
+     "monitoring): docs/consent.md#grant-limits. Consent is judged on the day of\n"
+     "the read, whatever date the data is read as of. Without\n"
      "--raw the institution gets derived features and profiles only; with it,\n"
      "also the raw rows ('puhui records'). --enterprises FILE grants the same\n"
      "terms from every USCC in the file (one per line); the first failure stops,\n"
      "naming its line, and the grants before it stand.\n"
      "revoke: takes effect at once; by id, or every unrevoked consent of the\n"
      "enterprise to the institution for P.\n"
-     "list: every consent with its state (live, pending, expired, revoked) as of\n"
-     "--asof (default today); --live shows only the live ones.\n"
+     "list: every consent with its state (live, pending, expired, revoked) today;\n"
+     "--live shows only the live ones.\n"
      "Enterprise and institution must be registered in the database.\n",
      ph_cmd_consent},
     {"audit", "the access log: verify its hash chain, list who read a firm's data",
-     "usage: puhui audit verify [--head HASH] [--expect-count N]\n"
+     "usage: puhui audit verify [--head HASH] [--expect-count N] [--key PUBKEY]\n"
      "       puhui audit list [--enterprise USCC] [--institution ID] [--limit N]\n"
+     "       puhui audit keygen --out FILE\n"
+     "       puhui audit checkpoint --key FILE\n"
      "\n"
      "Every read on behalf of an institution, allowed or refused, is an entry of\n"
      "the access log, chained to the one before by a BLAKE2b-256 hash\n"
@@ -155,7 +166,13 @@ static const ph_cli_command commands[] = {
      "when one was changed, removed, inserted or reordered. It prints the head\n"
      "hash: publish it. A removed LAST entry is caught only against a published\n"
      "head: --head HASH (and --expect-count N, the entry count published with it)\n"
-     "prove that nothing up to that entry changed.\n"
+     "prove that nothing up to that entry changed. It also fails when the\n"
+     "append-only triggers were dropped. --key PUBKEY (base64; several: a,b)\n"
+     "checks every signed checkpoint and reports the unsigned tail.\n"
+     "keygen: a new Ed25519 checkpoint key; the secret key goes to FILE (0600,\n"
+     "never overwritten), the public key (base64) is printed.\n"
+     "checkpoint: signs the verified head with the secret key in FILE, stores\n"
+     "the checkpoint and prints it as a signed note, to publish.\n"
      "list: entries newest first: when, who, whose data, purpose, outcome, what\n"
      "was read, the sources, the consents relied on and why a read was refused.\n",
      ph_cmd_audit},
@@ -169,7 +186,8 @@ static const ph_cli_command commands[] = {
      "raw access (data minimisation: otherwise institutions see features and\n"
      "profiles only); refused with exit code 2 and what is missing otherwise.\n"
      "The read, or the refusal, is logged in the access log first. --on is the\n"
-     "date of the read (default today).\n",
+     "data date the log records (default today); consent is judged on the day of\n"
+     "the read, whatever --on says.\n",
      ph_cmd_records},
     {"features", "compute the feature store: export, list, show one firm, doc",
      "usage: puhui features --asof DATE --out FILE.csv [--threads N]\n"
@@ -190,7 +208,7 @@ static const ph_cli_command commands[] = {
      ph_cmd_features},
     {"profile", "an enterprise's profile for an institution: five dimensions, class, coverage",
      "usage: puhui profile --enterprise USCC --as INSTITUTION [--asof DATE]\n"
-     "                     [--purpose P] [--on DATE]\n"
+     "                     [--purpose P]\n"
      "\n"
      "Prints the profile INSTITUTION receives for the firm: who it is, its class and\n"
      "sub-class (4 classes, 12 sub-classes) and why, the five dimensions (operating\n"
@@ -202,8 +220,8 @@ static const ph_cli_command commands[] = {
      "The read needs a live consent from the firm to INSTITUTION for purpose P\n"
      "(default credit) covering at least one source behind the features; the\n"
      "features of sources not covered are withheld ('not consented'). The read is\n"
-     "logged in the access log (puhui audit list --enterprise USCC). --on is the\n"
-     "date of the read for consent (default today).\n",
+     "logged in the access log (puhui audit list --enterprise USCC). Consent is\n"
+     "judged on the day of the read, whatever --asof says.\n",
      ph_cmd_profile},
     {"model", "risk models: train a scorecard, score with reasons, report, register, approve",
      "usage: puhui model train-scorecard --input FILE.csv --target COL [--id COL]\n"

@@ -2,14 +2,15 @@
 # Install what puhui needs to build and test, from Debian's packages.
 # python3-xgboost and python3-sklearn make the model tests' fixtures and run the
 # benchmark's peer (tests read the committed fixtures; never the product).
-# clang and libclang-rt-dev (libFuzzer, the sanitizer runtimes) build the fuzz
-# targets of `make fuzz` and `make fuzz-smoke`.
+# clang builds the check's second compiler configuration; libclang-rt-dev is
+# its compiler-rt runtime (the sanitizers, when clang builds with them, and
+# libFuzzer for `make fuzz` and `make fuzz-smoke`).
 # Idempotent: installs only what is missing, so `make` stays fast once set up.
 set -eu
 
-PACKAGES="gcc make cmake pkg-config libc6-dev
+PACKAGES="gcc clang libclang-rt-dev make cmake pkg-config libc6-dev
 libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-dev
-sqlite3 python3 clang libclang-rt-dev
+sqlite3 python3
 python3-numpy python3-xgboost python3-sklearn"
 
 missing=""

@@ -71,11 +71,18 @@ step "ingesting a file again changes nothing (idempotent by natural key)"
 step "consents the scenario implies"
 # Firms with a loan still open at the window end let their lender monitor them;
 # 200 firms applying for credit let three province-wide lenders assess them.
+# Consent is judged on the day of the read (the wall clock), so the consents
+# are granted today, never on the simulated window's dates: a monitoring
+# consent for the loan's remaining term (at most 1096 days), a credit consent
+# for 300 days (docs/consent.md#grant-limits).
 awk -F, 'NR > 1 && $6 <= "2025-12-31" && $7 > "2025-12-31" { print $2, $3, $7 }' \
     "$province/feeds/credit_loans.csv" | sort -u -k1,2 | head -150 >"$demo/open_loans.txt"
-while read -r firm lender until; do
+window_end=$(date -d 2025-12-31 +%s)
+while read -r firm lender maturity; do
+    term_days=$(( ($(date -d "$maturity" +%s) - window_end) / 86400 ))
+    [ "$term_days" -le 1096 ] || term_days=1096
     "$puhui" --db "$db" consent grant --enterprise "$firm" --institution "$lender" \
-        --purpose monitoring --from 2025-12-31 --until "$until" >/dev/null
+        --purpose monitoring --until "$(date -d "$term_days days" +%F)" >/dev/null
 done <"$demo/open_loans.txt"
 awk -F, 'NR > 1 && $4 == 370000 { print $1 }' "$province/reference/lenders.csv" | head -3 \
     >"$demo/lenders.txt"
@@ -84,12 +91,12 @@ awk -F, 'NR > 1 && NR % 100 == 2 { print $1 }' "$province/feeds/registration.csv
 while read -r lender; do
     while read -r firm; do
         "$puhui" --db "$db" consent grant --enterprise "$firm" --institution "$lender" \
-            --purpose credit --from 2025-12-01 --until 2026-06-30 >/dev/null 2>&1 || true
+            --purpose credit --until "$(date -d '300 days' +%F)" >/dev/null 2>&1 || true
     done <"$demo/applicants.txt"
 done <"$demo/lenders.txt"
 echo "$(wc -l <"$demo/open_loans.txt") monitoring consents (open loans), and credit consents from" \
     "$(wc -l <"$demo/applicants.txt") applicants to $(wc -l <"$demo/lenders.txt") lenders"
-"$puhui" --db "$db" consent list --enterprise "$(head -1 "$demo/applicants.txt")" --live --asof 2025-12-31
+"$puhui" --db "$db" consent list --enterprise "$(head -1 "$demo/applicants.txt")" --live
 
 step "point-in-time features of every firm as of 2025-12-31 ($demo/features.csv)"
 "$puhui" --db "$db" features --asof 2025-12-31 --out "$demo/features.csv"
@@ -103,15 +110,21 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^has_/ || $i == "coverage
 firm=$(head -1 "$demo/applicants.txt")
 lender=$(head -1 "$demo/lenders.txt")
 step "the profile lender $lender receives for applicant $firm (derived values only)"
-"$puhui" --db "$db" profile --enterprise "$firm" --as "$lender" --asof 2025-12-31 --on 2025-12-31
+"$puhui" --db "$db" profile --enterprise "$firm" --as "$lender" --asof 2025-12-31
 
 step "without consent the same read is refused, and the refusal is logged (exit code 2)"
 other=$(awk -F, 'NR == 3 { print $1 }' "$province/feeds/registration.csv")
-"$puhui" --db "$db" profile --enterprise "$other" --as "$lender" --asof 2025-12-31 --on 2025-12-31 || true
+"$puhui" --db "$db" profile --enterprise "$other" --as "$lender" --asof 2025-12-31 || true
 
 step "the firm sees who looked at its data; the access log's hash chain is intact"
 "$puhui" --db "$db" audit list --enterprise "$firm"
 "$puhui" --db "$db" audit verify
+
+step "the platform signs the log's head with its key (kept outside the database)"
+rm -f "$demo/checkpoint.key"
+pubkey=$("$puhui" audit keygen --out "$demo/checkpoint.key" | sed -n 's/^public key (base64): //p')
+"$puhui" --db "$db" audit checkpoint --key "$demo/checkpoint.key"
+"$puhui" --db "$db" audit verify --key "$pubkey"
 
 models="$demo/models"
 mkdir -p "$models"
@@ -203,7 +216,7 @@ awk -F, 'NR > 1 && $14 != "medium" { print $1 }' "$province/feeds/registration.c
 cut -d, -f1 "$market/borrowers.csv" "$market/first_time.csv" | sort -u >"$market/applicants.txt"
 for lender in "$bank" "$digital" "$rural"; do
     "$puhui" --db "$db" consent grant --enterprises "$market/applicants.txt" \
-        --institution "$lender" --purpose credit --from 2025-11-01 --until 2026-06-30
+        --institution "$lender" --purpose credit --until "$(date -d '300 days' +%F)"
 done
 echo "$(wc -l <"$market/borrowers.csv") applications from firms that borrowed in December 2025," \
     "$(wc -l <"$market/first_time.csv") from credit-white firms asking for a first loan"

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ph_test.h"
 
@@ -25,7 +26,25 @@ typedef struct fx {
     ph_ctx *ctx;
     char *dir;
     ph_store *store;
+    int64_t *now; /* the context's clock, seconds since 1970; 0: the system clock.
+                     On the heap, so a copy of the fixture keeps the same clock */
 } fx;
+
+static inline int64_t fx_clock(void *user)
+{
+    const int64_t *now = user;
+    return *now ? *now : (int64_t)time(NULL);
+}
+
+/* Set the context's clock to noon of `date` ("2025-03-01"): "today" for
+ * consent (the same calendar day in any time zone within 12 hours of UTC). */
+static inline void fx_set_today(fx *f, const char *date)
+{
+    ph_date d = 0;
+    ph_error err;
+    ph_assert_ok(ph_date_parse(date, strlen(date), &d, &err), &err);
+    *f->now = (int64_t)d * 86400 + 12 * 3600;
+}
 
 static inline ph_store *fx_open(fx *f, const char *name)
 {
@@ -43,6 +62,9 @@ static inline int fx_setup(void **state)
     ph_error err;
     ph_ctx_options o = {0};
     o.log_level = PH_LOG_OFF;
+    f->now = calloc(1, sizeof(*f->now));
+    o.now = fx_clock;
+    o.now_user = f->now;
     ph_assert_ok(ph_ctx_new(&o, &f->ctx, &err), &err);
     f->dir = ph_test_tmpdir("features");
     f->store = ph_test_open_db(f->ctx, f->dir, "puhui.db");
@@ -57,6 +79,7 @@ static inline int fx_teardown(void **state)
     ph_test_rmtree(f->dir);
     free(f->dir);
     ph_ctx_free(f->ctx);
+    free(f->now);
     free(f);
     return 0;
 }

@@ -9,6 +9,7 @@
 
 typedef struct fixture {
     char *dir;
+    int64_t now; /* the fixture's clock (ph_ctx_options.now): seconds since 1970 */
     ph_ctx *ctx;
     ph_store *store;
     char firm[PH_USCC_LEN + 1];  /* registered */
@@ -31,14 +32,31 @@ static ph_source_set sources(const char *list)
     return set;
 }
 
+static int64_t fixture_clock(void *user)
+{
+    return ((const fixture *)user)->now;
+}
+
+/* Set the wall clock to noon of `text`: the same calendar day in every time
+ * zone within 12 hours of UTC, so "today" is `text` wherever tests run. */
+static void set_today(fixture *fx, const char *text)
+{
+    fx->now = (int64_t)day(text) * 86400 + 12 * 3600;
+}
+
 static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof(*fx));
     assert_non_null(fx);
     fx->dir = ph_test_tmpdir("consent");
+    set_today(fx, "2025-01-01");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
+    ph_ctx_options options = {0};
+    options.log_level = PH_LOG_WARN;
+    options.now = fixture_clock;
+    options.now_user = fx;
+    ph_assert_ok(ph_ctx_new(&options, &fx->ctx, &err), &err);
     fx->store = ph_test_open_db(fx->ctx, fx->dir, "p.db");
     ph_assert_ok(ph_uscc_generate('9', '1', 370102, 1, fx->firm, &err), &err);
     ph_assert_ok(ph_uscc_generate('9', '1', 370102, 2, fx->other, &err), &err);
@@ -65,9 +83,11 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A consent recorded on the day it begins (the clock is set to `from`). */
 static int64_t grant(fixture *fx, const char *institution, unsigned purpose, const char *list,
                      int raw, const char *from, const char *until)
 {
+    set_today(fx, from);
     ph_consent_terms t = {fx->firm, institution, purpose, sources(list), raw, day(from),
                           day(until)};
     int64_t id = 0;
@@ -76,16 +96,18 @@ static int64_t grant(fixture *fx, const char *institution, unsigned purpose, con
     return id;
 }
 
+/* A read made on `today` (the clock is set to it), of data as of today. */
 static ph_access_request request(fixture *fx, unsigned purpose, const char *list,
-                                 const char *on)
+                                 const char *today)
 {
+    set_today(fx, today);
     ph_access_request req;
     memset(&req, 0, sizeof(req));
     req.institution_id = "BANK01";
     req.uscc = fx->firm;
     req.purpose = purpose;
     req.sources = sources(list);
-    req.on = day(on);
+    req.on = 0;
     req.what = "profile asof 2025-03-31";
     return req;
 }
@@ -195,12 +217,15 @@ static ph_status collect(void *user, const ph_consent *c, ph_error *err)
     return ph_source_set_format(c->sources, l->sources, sizeof(l->sources), err);
 }
 
+/* With `today`, the clock is set to it first. */
 static listed list(fixture *fx, const char *uscc, const char *institution, int live,
-                   const char *asof)
+                   const char *today)
 {
     listed l;
     memset(&l, 0, sizeof(l));
-    ph_consent_filter f = {uscc, institution, live, asof ? day(asof) : 0};
+    if (today != NULL)
+        set_today(fx, today);
+    ph_consent_filter f = {uscc, institution, live};
     ph_error err;
     ph_assert_ok(ph_consent_list(fx->store, &f, collect, &l, &err), &err);
     return l;
@@ -247,6 +272,7 @@ static void test_grant_and_list(void **state)
     assert_int_equal(l.ids[0], 2);
 
     /* "all" expands to an explicit list when granted */
+    set_today(fx, "2025-01-01");
     ph_consent_terms t = {fx->firm, "BANK01", PH_PURPOSE_SUPPLY_CHAIN,
                           ph_source_set_for_purpose(PH_PURPOSE_SUPPLY_CHAIN), 0,
                           day("2025-01-01"), day("2025-01-01")};
@@ -314,7 +340,7 @@ static void test_grant_refusals(void **state)
 
     /* granted_on 0 is today; a one-day consent is fine */
     ph_date today = 0;
-    ph_assert_ok(ph_access_today(&today, &err), &err);
+    ph_assert_ok(ph_ctx_today(fx->ctx, &today, &err), &err);
     t = good;
     t.granted_on = 0;
     t.expires_on = today;
@@ -466,6 +492,7 @@ static void test_gate_refusals(void **state)
           "2025-12-31");
     int64_t expired = grant(fx, "BANK01", PH_PURPOSE_CREDIT, "payments_daily,tax_payments", 0,
                             "2025-01-01", "2025-06-30");
+    set_today(fx, "2025-07-01");
     snprintf(msg, sizeof(msg),
              "%suse tax_payments, payments_daily for credit assessment; consent 1 is for "
              "post-loan monitoring; consent 2 expired on 2025-06-30",
@@ -473,7 +500,7 @@ static void test_gate_refusals(void **state)
     expect_denied(fx, &req, msg);
     assert_int_equal(expired, 2);
 
-    req.on = day("2025-06-30"); /* still valid on its last day */
+    set_today(fx, "2025-06-30"); /* still valid on its last day */
     ph_access_grant g;
     ph_error err;
     ph_assert_ok(ph_access_check(fx->store, &req, &g, &err), &err);
@@ -490,6 +517,7 @@ static void test_gate_refusals(void **state)
     /* revocation takes effect at once: allowed, revoked, refused */
     int64_t live = grant(fx, "BANK01", PH_PURPOSE_CREDIT, "payments_daily", 0, "2025-01-01",
                          "2025-12-31");
+    set_today(fx, "2025-12-31");
     ph_assert_ok(ph_access_check(fx->store, &req, &g, &err), &err);
     assert_int_equal(g.consent_ids[0], live);
     ph_assert_ok(ph_consent_revoke(fx->store, live, &err), &err);
@@ -797,6 +825,188 @@ static void test_records_supply_chain(void **state)
                     &err, "the catalogue does not allow supply_chain for credit assessment");
 }
 
+/* --- consent is judged at the moment of the read ------------------------------------- */
+
+/* A grant recorded today (the clock as it is). */
+static int64_t grant_now(fixture *fx, unsigned purpose, const char *list, int raw,
+                         const char *from, const char *until)
+{
+    ph_consent_terms t = {fx->firm, "BANK01", purpose, sources(list), raw, day(from),
+                          day(until)};
+    int64_t id = 0;
+    ph_error err;
+    ph_assert_ok(ph_consent_grant(fx->store, &t, &id, &err), &err);
+    return id;
+}
+
+/* Data dated before an expired consent's end is not readable today under it. */
+static void test_backdated_read_refused(void **state)
+{
+    fixture *fx = *state;
+    set_today(fx, "2026-03-01");
+    grant_now(fx, PH_PURPOSE_CREDIT, "payments_daily", 1, "2026-03-01", "2026-06-30");
+    set_today(fx, "2026-12-07");
+    ph_access_request req = request(fx, PH_PURPOSE_CREDIT, "payments_daily", "2026-12-07");
+    req.on = day("2026-03-31"); /* the data date, inside the expired consent */
+    char msg[512];
+    snprintf(msg, sizeof(msg),
+             "no live consent from %s for institution BANK01 to use payments_daily for credit "
+             "assessment; consent 1 expired on 2026-06-30 (consent is judged on the day of the "
+             "read, 2026-12-07, not on the data date 2026-03-31)",
+             fx->firm);
+    expect_denied(fx, &req, msg);
+    /* raw records and the live-only list follow the same rule */
+    ph_records_request rr = {"BANK01", fx->firm, PH_PURPOSE_CREDIT, "payments_daily",
+                             day("2026-03-31"), 0};
+    rows_seen seen;
+    memset(&seen, 0, sizeof(seen));
+    ph_error err;
+    ph_assert_error(ph_records_read(fx->store, &rr, keep_row, &seen, NULL, &err), PH_EDENIED,
+                    &err, "; consent 1 expired on 2026-06-30 (consent is judged");
+    assert_int_equal(list(fx, NULL, NULL, 1, NULL).count, 0);
+    assert_int_equal(list(fx, NULL, NULL, 1, "2026-06-30").count, 1);
+}
+
+/* Data dated after a pending consent's start is not readable before it begins. */
+static void test_future_dated_read_refused(void **state)
+{
+    fixture *fx = *state;
+    set_today(fx, "2026-12-07");
+    grant_now(fx, PH_PURPOSE_CREDIT, "payments_daily", 0, "2026-12-20", "2027-06-30");
+    ph_access_request req = request(fx, PH_PURPOSE_CREDIT, "payments_daily", "2026-12-07");
+    req.on = day("2026-12-31");
+    char msg[512];
+    snprintf(msg, sizeof(msg),
+             "no live consent from %s for institution BANK01 to use payments_daily for credit "
+             "assessment; consent 1 is valid only from 2026-12-20 (consent is judged on the "
+             "day of the read, 2026-12-07, not on the data date 2026-12-31)",
+             fx->firm);
+    expect_denied(fx, &req, msg);
+    assert_int_equal(list(fx, NULL, NULL, 1, NULL).count, 0);
+    set_today(fx, "2026-12-20"); /* it has begun: now the same read is allowed */
+    ph_access_grant g;
+    ph_error err;
+    ph_assert_ok(ph_access_check(fx->store, &req, &g, &err), &err);
+    assert_int_equal(list(fx, NULL, NULL, 1, NULL).count, 1);
+}
+
+/* A live consent allows reading data as of any date, old ones included. */
+static void test_live_consent_old_data_allowed(void **state)
+{
+    fixture *fx = *state;
+    set_today(fx, "2026-12-07");
+    int64_t id = grant_now(fx, PH_PURPOSE_CREDIT, "payments_daily", 1, "2026-12-01",
+                           "2027-06-30");
+    ph_access_request req = request(fx, PH_PURPOSE_CREDIT, "payments_daily", "2026-12-07");
+    req.on = day("2020-01-31");
+    ph_access_grant g;
+    ph_error err;
+    ph_assert_ok(ph_access_check(fx->store, &req, &g, &err), &err);
+    assert_int_equal(g.consent_count, 1);
+    assert_int_equal(g.consent_ids[0], id);
+    ph_records_request rr = {"BANK01", fx->firm, PH_PURPOSE_CREDIT, "payments_daily",
+                             day("2020-01-31"), 0};
+    rows_seen seen;
+    memset(&seen, 0, sizeof(seen));
+    ph_assert_ok(ph_records_read(fx->store, &rr, keep_row, &seen, NULL, &err), &err);
+    /* the log stamps the read with the wall clock, not the data date */
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM access_log WHERE at "
+                                                  "LIKE '2026-12-07T%' AND outcome = "
+                                                  "'allowed'"),
+                     2);
+}
+
+/* --- grant limits (src/access/consent_limits.c) --------------------------------------- */
+
+static ph_status try_grant(fixture *fx, unsigned purpose, const char *list, const char *from,
+                           const char *until, ph_error *err)
+{
+    ph_consent_terms t = {fx->firm, "BANK01", purpose, sources(list), 0, day(from),
+                          day(until)};
+    int64_t id = 0;
+    return ph_consent_grant(fx->store, &t, &id, err);
+}
+
+static void test_grant_backdating_limit(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    set_today(fx, "2026-12-07");
+    /* 30 days back is the limit, inclusive */
+    ph_assert_ok(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2026-11-07", "2027-06-30",
+                           &err),
+                 &err);
+    ph_assert_error(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2026-11-06",
+                              "2027-06-30", &err),
+                    PH_EINVAL, &err,
+                    "field granted_on, value '2026-11-06': expected a date at most 30 days "
+                    "before today 2026-12-07: a consent may be recorded at most 30 days after "
+                    "it was given (docs/consent.md#grant-limits); 2026-11-06 is 31 days before "
+                    "today");
+    ph_assert_error(try_grant(fx, PH_PURPOSE_MONITORING, "payments_daily", "1949-01-01",
+                              "1949-12-31", &err),
+                    PH_EINVAL, &err,
+                    "field granted_on, value '1949-01-01': expected a date at most 30 days "
+                    "before today 2026-12-07: a consent may be recorded at most 30 days after "
+                    "it was given (docs/consent.md#grant-limits); 1949-01-01 is 28,464 days "
+                    "before today");
+    /* a consent that begins later is not backdated */
+    ph_assert_ok(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2027-01-01", "2027-12-31",
+                           &err),
+                 &err);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM consent"), 2);
+}
+
+static void test_grant_duration_limits(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    set_today(fx, "2026-12-07");
+    /* per purpose: the last allowed day, then one day more */
+    static const struct {
+        unsigned purpose;
+        const char *sources, *last_ok, *first_bad, *message;
+    } cases[] = {
+        {PH_PURPOSE_CREDIT, "vat_invoices", "2027-12-08", "2027-12-09",
+         "field expires_on, value '2027-12-09': expected a date at most 366 days after "
+         "granted_on 2026-12-07: a credit assessment consent may last at most 366 days "
+         "(docs/consent.md#grant-limits); 2027-12-09 is 367 days after it"},
+        {PH_PURPOSE_MONITORING, "payments_daily", "2029-12-07", "2029-12-08",
+         "field expires_on, value '2029-12-08': expected a date at most 1096 days after "
+         "granted_on 2026-12-07: a post-loan monitoring consent may last at most 1096 days "
+         "(docs/consent.md#grant-limits); 2029-12-08 is 1,097 days after it"},
+        {PH_PURPOSE_SUPPLY_CHAIN, "supply_chain", "2027-12-08", "2027-12-09",
+         "field expires_on, value '2027-12-09': expected a date at most 366 days after "
+         "granted_on 2026-12-07: a supply-chain finance consent may last at most 366 days "
+         "(docs/consent.md#grant-limits); 2027-12-09 is 367 days after it"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ph_assert_ok(try_grant(fx, cases[i].purpose, cases[i].sources, "2026-12-07",
+                               cases[i].last_ok, &err),
+                     &err);
+        ph_assert_error(try_grant(fx, cases[i].purpose, cases[i].sources, "2026-12-07",
+                                  cases[i].first_bad, &err),
+                        PH_EINVAL, &err, cases[i].message);
+        const ph_consent_limit *limit = ph_consent_limit_for(cases[i].purpose);
+        assert_non_null(limit);
+        assert_int_equal(day(cases[i].last_ok) - day("2026-12-07"), limit->max_days);
+    }
+    ph_assert_error(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2026-12-07",
+                              "9999-12-31", &err),
+                    PH_EINVAL, &err,
+                    "field expires_on, value '9999-12-31': expected a date at most 366 days "
+                    "after granted_on 2026-12-07: a credit assessment consent may last at most "
+                    "366 days (docs/consent.md#grant-limits); 9999-12-31 is 2,912,102 days "
+                    "after it");
+    /* the duration counts from granted_on, not from today: a later start may end later */
+    ph_assert_ok(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2027-01-01", "2028-01-01",
+                           &err),
+                 &err);
+    assert_null(ph_consent_limit_for(0));
+    assert_null(ph_consent_limit_for(PH_PURPOSE_ALL));
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM consent"), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -813,6 +1023,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_gate_same_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_records_supply_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backdated_read_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_future_dated_read_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_live_consent_old_data_allowed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grant_backdating_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grant_duration_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

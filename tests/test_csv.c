@@ -297,13 +297,13 @@ static void test_require_columns_missing(void **state)
     int idx[2] = {-5, -5};
     ph_assert_error(ph_csv_require_columns(r, want, 2, idx, &err), PH_EINVAL, &err, NULL);
     assert_string_equal(err.message, "t.csv:3: field amount: missing column 'amount'; the "
-                                     "header has 3 columns: id, name, amt");
+                                     "header has 3 columns: 'id', 'name', 'amt'");
     assert_int_equal(idx[0], -5); /* untouched on failure */
     static const char *const want3[] = {"date", "id", "amount"};
     int idx3[3];
     ph_assert_error(ph_csv_require_columns(r, want3, 3, idx3, &err), PH_EINVAL, &err, NULL);
     assert_string_equal(err.message, "t.csv:3: field date: missing columns 'date', 'amount'; "
-                                     "the header has 3 columns: id, name, amt");
+                                     "the header has 3 columns: 'id', 'name', 'amt'");
     assert_int_equal(ph_csv_require_columns(r, want, 2, idx, NULL), PH_EINVAL);
     ph_csv_free(r);
 }
@@ -405,11 +405,12 @@ static void test_error_nul_byte(void **state)
 {
     fixture *f = *state;
     ph_csv_options o = options(0);
+    /* the whole field is shown, the NUL escaped (docs/errors.md) */
     expect_error(f->ctx, "ab\0c\n", 5, &o, PH_EINVAL,
-                 "t.csv:1:3: field column 1, value 'ab': NUL byte (0x00) in a field; expected "
+                 "t.csv:1:3: field column 1, value 'ab\\x00c': NUL byte (0x00) in a field; expected "
                  "text (is the file UTF-16 or binary?)");
     expect_error(f->ctx, "1,\"a\nb\0\"\n", 9, &o, PH_EINVAL,
-                 "t.csv:2:2: field column 2, value 'a\\x0ab': NUL byte (0x00) in a field; "
+                 "t.csv:2:2: field column 2, value 'a\\x0ab\\x00': NUL byte (0x00) in a field; "
                  "expected text (is the file UTF-16 or binary?)");
     /* without validation a NUL is data, and the length still tells the truth */
     o.validate_utf8 = 0;

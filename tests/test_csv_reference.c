@@ -162,8 +162,6 @@ static int ref_parse_field(ref_state *s, ref_field *f, ref_outcome *out)
             } else if (c == '"') {
                 s->i++, s->column++;
                 return ref_field_end(s, out, 1);
-            } else if (c == 0 && s->validate) {
-                return ref_fail(out, s->line, s->column, "NUL byte");
             } else {
                 ref_add(f, c, s->line, s->column);
                 s->i++;
@@ -180,8 +178,6 @@ static int ref_parse_field(ref_state *s, ref_field *f, ref_outcome *out)
         unsigned char c = s->d[s->i];
         if (c == s->delim || c == '\n' || c == '\r' || c == '"')
             return ref_field_end(s, out, 0);
-        if (c == 0 && s->validate)
-            return ref_fail(out, s->line, s->column, "NUL byte");
         ref_add(f, c, s->line, s->column);
         s->i++, s->column++;
     }
@@ -220,7 +216,14 @@ static void ref_parse(const unsigned char *d, size_t n, unsigned char delim, int
         }
         for (size_t k = 0; validate && end > 0 && k < count; k++) {
             long bad = ref_utf8_bad((const unsigned char *)fields[k].bytes.s, fields[k].bytes.len);
-            if (bad >= 0) {
+            const char *nul = fields[k].bytes.len > 0
+                                  ? memchr(fields[k].bytes.s, 0, fields[k].bytes.len)
+                                  : NULL;
+            if (nul != NULL && (bad < 0 || nul - fields[k].bytes.s < bad)) {
+                /* a NUL is checked with the UTF-8, once the record is whole */
+                bad = nul - fields[k].bytes.s;
+                end = ref_fail(out, fields[k].line[bad], fields[k].column[bad], "NUL byte");
+            } else if (bad >= 0) {
                 char detail[64];
                 snprintf(detail, sizeof(detail), "invalid UTF-8 byte 0x%02x",
                          (unsigned char)fields[k].bytes.s[bad]);

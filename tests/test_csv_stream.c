@@ -492,7 +492,7 @@ static size_t peak_for(unsigned long long rows, size_t buffer_size)
 {
     counter count = {0, 0, 0, 0};
     ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
-    ph_ctx_options ctx_opts = {&alloc, NULL, NULL, PH_LOG_WARN};
+    ph_ctx_options ctx_opts = {.allocator = &alloc, .log_level = PH_LOG_WARN};
     ph_ctx *ctx;
     ph_error err;
     ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);
@@ -525,7 +525,7 @@ static void test_memory_does_not_grow_with_the_input(void **state)
     /* a record far over the limit stops at the limit */
     counter count = {0, 0, 0, 0};
     ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
-    ph_ctx_options ctx_opts = {&alloc, NULL, NULL, PH_LOG_WARN};
+    ph_ctx_options ctx_opts = {.allocator = &alloc, .log_level = PH_LOG_WARN};
     ph_ctx *ctx;
     ph_error err;
     ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);
@@ -563,7 +563,7 @@ static void test_out_of_memory_everywhere(void **state)
         assert_true(k < 100);
         counter count = {0, 0, 0, 0};
         ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
-        ph_ctx_options ctx_opts = {&alloc, NULL, NULL, PH_LOG_WARN};
+        ph_ctx_options ctx_opts = {.allocator = &alloc, .log_level = PH_LOG_WARN};
         ph_ctx *ctx;
         ph_error err;
         ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);

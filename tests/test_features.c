@@ -384,6 +384,41 @@ static void test_errors(void **state)
                     &err, "expected a month YYYY-MM in table feed_vat_invoices");
 }
 
+/*
+ * A stored row whose early column is bad, in the two handlers whose last
+ * column is read into a local (social security's paid_on_time, the tax's
+ * days_late): the row is refused with its field and table, and nothing is
+ * made of the columns after the bad one. Before the fix the social-security
+ * handler went on to read its paid_on_time flag, never set on this path.
+ */
+static void test_bad_early_column(void **state)
+{
+    fx *f = *state;
+    ph_error err;
+    double v[PH_FEATURE_COUNT];
+    ph_date asof = day("2025-04-15");
+    sqlf(f->store, "INSERT INTO feed_social_security VALUES ('%s', '2025-13', 3, 1380000, 'Y', "
+                   "'2025-01-01', 1, 1, 0)",
+         FIRM_Z);
+    ph_assert_error(ph_features_for(f->store, FIRM_Z, asof, v, &err), PH_EINVAL, &err,
+                    "field month, value '2025-13': expected a month YYYY-MM in table "
+                    "feed_social_security");
+    sqlf(f->store, "UPDATE feed_social_security SET month = '2025-01', insured_headcount = -3 "
+                   "WHERE uscc = '%s'",
+         FIRM_Z);
+    ph_assert_error(ph_features_batch(f->store, &asof, 1, NULL, NULL, NULL, &err), PH_EINVAL,
+                    &err,
+                    "field insured_headcount, value '-3': expected a number not below 0 in "
+                    "table feed_social_security");
+    sqlf(f->store, "DELETE FROM feed_social_security WHERE uscc = '%s'", FIRM_Z);
+    sqlf(f->store, "INSERT INTO feed_tax_payments VALUES ('%s', '2024-12', 3, 'cit', 5000, -1, "
+                   "'2025-01-15', '2025-01-18', 3, '2025-01-20', 1, 1, 0)",
+         FIRM_Z);
+    ph_assert_error(ph_features_for(f->store, FIRM_Z, asof, v, &err), PH_EINVAL, &err,
+                    "field amount_paid_fen, value '-1': expected a number not below 0 in table "
+                    "feed_tax_payments");
+}
+
 static void test_old_schema(void **state)
 {
     fx *f = *state;
@@ -411,6 +446,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_peers_small_groups, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_peers_city_group, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_early_column, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_old_schema, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

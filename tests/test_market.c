@@ -62,8 +62,10 @@ static void grant(fx *f, const char *lender, const char *sources)
     t.institution_id = lender;
     t.purpose = PH_PURPOSE_CREDIT;
     ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
-    t.granted_on = day("2025-01-01");
-    t.expires_on = day("2026-12-31");
+    /* granted on 2025-12-01 for a year; the tests' reads happen that day */
+    fx_set_today(f, "2025-12-01");
+    t.granted_on = day("2025-12-01");
+    t.expires_on = day("2026-11-30");
     int64_t id;
     ph_assert_ok(ph_consent_grant(f->store, &t, &id, &err), &err);
 }
@@ -525,12 +527,38 @@ static void test_facts_list(void **state)
     assert_null(ph_application_purpose(6));
 }
 
+/* The market asks a lender only under a consent live on the day of the
+ * application, whatever date the application is assessed as of. */
+static void test_expired_consent_not_revived_by_asof(void **state)
+{
+    mk *m = *state;
+    open_market(m);
+    grant(&m->f, LENDER_1, "registration,payments_daily"); /* 2025-12-01 to 2026-11-30 */
+    fx_set_today(&m->f, "2026-12-07");
+    ph_application a = app_of(FIRM_A, 20000000, 12); /* as of 2025-12-31 */
+    ph_market_result *r = NULL;
+    ph_error err;
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    const ph_quote *q = quote_of(r, LENDER_1);
+    assert_int_equal(q->status, PH_QUOTE_NO_CONSENT);
+    assert_non_null(strstr(q->note, "consent 1 expired on 2026-11-30 (consent is judged on "
+                                    "the day of the read, 2026-12-07, not on the data date "
+                                    "2025-12-31)"));
+    ph_market_result_free(r);
+    fx_set_today(&m->f, "2026-11-30"); /* its last day: LENDER_1 is asked */
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    assert_int_equal(quote_of(r, LENDER_1)->status == PH_QUOTE_NO_CONSENT, 0);
+    ph_market_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_facts_list),
         cmocka_unit_test_setup_teardown(test_bad_applications_store_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_consent_refusal_then_offers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expired_consent_not_revived_by_asof, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_rate_cap_subsidy_and_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decline_reasons_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_challenger_split, setup, teardown),

@@ -9,8 +9,10 @@
 #include "ph_model_test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /* One split on b: b <= 0.5 goes left (-0.25), else right (0.75). */
 static const char tiny[] =
@@ -320,13 +322,13 @@ static void test_numbers(void **state)
 {
     (void)state;
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 x", PH_EINVAL,
-            "model.txt:21:18: field leaf_value[1], value 'x': expected a number");
+            "model.txt:21:18: field leaf_value[1], value 'x': expected a finite number");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25", PH_EINVAL,
             "model.txt:21: field leaf_value: expected 2 values (num_leaves), found 1");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 0.75 1", PH_EINVAL,
             "model.txt:21: field leaf_value: expected 2 values (num_leaves), found 3");
-    refused("num_leaves=2", "num_leaves=1000000000", PH_EINVAL,
-            "model.txt:21: field leaf_value: expected 1000000000 values (num_leaves), found 2");
+    refused("num_leaves=2", "num_leaves=100000", PH_EINVAL,
+            "model.txt:21: field leaf_value: expected 100000 values (num_leaves), found 2");
     refused("leaf_count=60 40", "leaf_count=60 40 7", PH_EINVAL,
             "model.txt:23:18: field leaf_count: expected 2 values, found more");
     refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 nan", PH_EINVAL,
@@ -381,6 +383,408 @@ static void test_truncated(void **state)
     ph_ctx_free(ctx);
 }
 
+/* ---- number syntax and limits ---------------------------------------------- */
+
+static void test_decision_type_range(void **state)
+{
+    (void)state;
+    /* The value as written, not as the unsigned it would wrap to. */
+    refused("decision_type=10", "decision_type=-10", PH_EINVAL,
+            "model.txt:18:15: field decision_type[0], value '-10': expected a decision type "
+            "from 0 to 255");
+    refused("decision_type=10", "decision_type=256", PH_EINVAL,
+            "model.txt:18:15: field decision_type[0], value '256': expected a decision type "
+            "from 0 to 255");
+}
+
+/* tiny with `from` replaced by `to`, loaded with its full length (NUL bytes
+ * included: `to` is `to_len` bytes). */
+static void refused_bytes(const char *from, const char *to, size_t to_len, const char *message)
+{
+    const char *at = strstr(tiny, from);
+    assert_non_null(at);
+    size_t head = (size_t)(at - tiny), tail = strlen(at + strlen(from));
+    size_t len = head + to_len + tail;
+    char *text = malloc(len);
+    assert_non_null(text);
+    memcpy(text, tiny, head);
+    memcpy(text + head, to, to_len);
+    memcpy(text + head + to_len, at + strlen(from), tail);
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "model.txt", &m, &err), PH_EINVAL, &err,
+                    message);
+    assert_null(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
+static void test_nul_inside_a_value(void **state)
+{
+    (void)state;
+    refused_bytes("num_leaves=2", "num_leaves=2\0junk", 17,
+                  "model.txt:13:12: field num_leaves, value '2\\x00junk': expected a whole "
+                  "number from 1 to 131072");
+    refused_bytes("threshold=0.5", "threshold=0.5\0", 14,
+                  "model.txt:17:11: field threshold[0], value '0.5\\x00': expected a number in "
+                  "plain decimal");
+    refused_bytes("leaf_value=-0.25 0.75", "leaf_value=-0.25 0.75\0", 22,
+                  "model.txt:21:18: field leaf_value[1], value '0.75\\x00': expected a finite "
+                  "number in plain decimal");
+    refused_bytes("Tree=0", "Tree=0\0x", 8,
+                  "model.txt:12:6: field Tree, value '0\\x00x': expected Tree=0");
+    refused_bytes("objective=binary", "objective=binary\0", 17,
+                  "model.txt:7:17: field objective, value 'binary\\x00 sigmoid:1': expected text "
+                  "without NUL bytes");
+}
+
+static void test_number_syntax(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from, *to, *message;
+    } cases[] = {
+        {"threshold=0.5", "threshold=0x1p3",
+         "model.txt:17:11: field threshold[0], value '0x1p3': expected a number in plain "
+         "decimal"},
+        {"threshold=0.5", "threshold=infinity",
+         "field threshold[0], value 'infinity': expected a number in plain decimal"},
+        {"threshold=0.5", "threshold=NaN", "value 'NaN': expected a number in plain decimal"},
+        {"threshold=0.5", "threshold= 0.5", "field threshold[0]: expected a number in plain"},
+        {"threshold=0.5", "threshold=.5", "value '.5': expected a number in plain decimal"},
+        {"leaf_value=-0.25 0.75", "leaf_value=-0.25 0x1p-2",
+         "model.txt:21:18: field leaf_value[1], value '0x1p-2': expected a finite number in "
+         "plain decimal"},
+        {"leaf_value=-0.25 0.75", "leaf_value=-0.25 inf",
+         "value 'inf': expected a finite number in plain decimal"},
+        {"leaf_value=-0.25 0.75", "leaf_value=-0.25 1e400",
+         "value '1e400': expected a finite number in plain decimal"},
+        {"num_leaves=2", "num_leaves=+2",
+         "model.txt:13:12: field num_leaves, value '+2': expected a whole number"},
+        {"num_leaves=2", "num_leaves=2.0", "value '2.0': expected a whole number"},
+        {"num_leaves=2", "num_leaves= 2", "field num_leaves, value ' 2': expected a whole number"},
+        {"split_feature=1", "split_feature=0x1",
+         "model.txt:15:15: field split_feature[0], value '0x1': expected a whole number"},
+        {"left_child=-1", "left_child=-1e0", "value '-1e0': expected a whole number"},
+        {"max_feature_idx=1", "max_feature_idx=1 ", "value '1 ': expected a whole number"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        refused(cases[i].from, cases[i].to, PH_EINVAL, cases[i].message);
+
+    /* What LightGBM writes: %.17g doubles (kZeroThreshold as a double),
+     * inf for an unbounded split, and tiny or negative values. */
+    const float x[] = {0, 0.0f, 0, 1e-36f, 0, 1e-34f};
+    double m[3];
+    tiny_margins("threshold=0.5", "threshold=1.0000000180025095e-35", x, 3, m);
+    assert_true(m[0] == -0.25 && m[1] == -0.25 && m[2] == 0.75);
+    tiny_margins("threshold=0.5", "threshold=-inf", x, 3, m);
+    assert_true(m[0] == 0.75 && m[2] == 0.75);
+    const float y[] = {0, 0.25f, 0, 0.75f};
+    tiny_margins("leaf_value=-0.25 0.75", "leaf_value=-2.5E-1 7.5e+2", y, 2, m);
+    assert_true(m[0] == -0.25 && m[1] == 750);
+}
+
+static void test_margin_cannot_overflow(void **state)
+{
+    (void)state;
+    /* One tree's leaf of 1e308 is finite, but two such trees sum to inf. */
+    refused("leaf_value=-0.25 0.75", "leaf_value=-0.25 1e308", PH_EINVAL,
+            "model.txt:21: field leaf_value, value '1e+308': the largest |leaf value| of each "
+            "tree, summed over trees 0 to 0, is 1e+308, above the limit of 1e+100 (a margin "
+            "could overflow)");
+    /* Each tree within the limit, their sum not. */
+    char *one = replaced(tiny, "leaf_value=-0.25 0.75", "leaf_value=-0.25 5e99");
+    char *two = replaced(one, "Tree=0\n", "Tree=0\nnum_leaves=1\nleaf_value=-6e99\n\n\nTree=1\n");
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_error(load_text(ctx, two, &m, &err), PH_EINVAL, &err,
+                    "model.txt:26: field leaf_value, value '5e+99': the largest |leaf value| of "
+                    "each tree, summed over trees 0 to 1, is 1.1e+100, above the limit of "
+                    "1e+100");
+    free(two);
+    /* Just within: loads. */
+    two = replaced(one, "Tree=0\n", "Tree=0\nnum_leaves=1\nleaf_value=-5e99\n\n\nTree=1\n");
+    ph_assert_ok(load_text(ctx, two, &m, &err), &err);
+    ph_model_free(m);
+    free(two);
+    free(one);
+    ph_ctx_free(ctx);
+}
+
+/* A model of `trees` chains of `depth` splits on feature a (leaf i, value
+ * i / 64, where a <= i + 0.5 first holds; NaN goes right, to the last leaf),
+ * in a NUL-terminated malloc'd text. */
+static char *chain_model(size_t trees, unsigned depth, size_t *len)
+{
+    const char *start = strstr(tiny, "Tree=0\n"), *stop = strstr(tiny, "end of trees");
+    size_t head = (size_t)(start - tiny), per_tree = 200 + (size_t)depth * 60;
+    size_t cap = head + trees * per_tree + strlen(stop) + 1;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, tiny, head);
+    size_t n = head;
+#define ADD(...) (n += (size_t)snprintf(text + n, cap - n, __VA_ARGS__))
+    for (size_t k = 0; k < trees; k++) {
+        ADD("Tree=%zu\nnum_leaves=%u\nsplit_feature=", k, depth + 1);
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s0", i ? " " : "");
+        ADD("\nthreshold=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s%u.5", i ? " " : "", i);
+        ADD("\ndecision_type=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s8", i ? " " : "");
+        ADD("\nleft_child=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s-%u", i ? " " : "", i + 1);
+        ADD("\nright_child=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", i + 1 < depth ? (int)i + 1 : -(int)depth - 1);
+        ADD("\nleaf_value=");
+        for (unsigned i = 0; i <= depth; i++)
+            ADD("%s%g", i ? " " : "", i / 64.0);
+        ADD("\nleaf_count=");
+        for (unsigned i = 0; i <= depth; i++)
+            ADD("%s1", i ? " " : "");
+        ADD("\ninternal_count=");
+        for (unsigned i = 0; i < depth; i++)
+            ADD("%s%u", i ? " " : "", depth + 1 - i);
+        ADD("\n\n");
+        assert_true(n < cap);
+    }
+    ADD("%s", stop);
+#undef ADD
+    *len = n;
+    return text;
+}
+
+/* Bytes live through a context, and their peak. */
+typedef struct counted {
+    size_t live, peak;
+} counted;
+
+static void *count_malloc(void *user, size_t size)
+{
+    counted *c = user;
+    size_t *p = malloc(size + 16);
+    if (!p)
+        return NULL;
+    p[0] = size;
+    c->live += size;
+    if (c->live > c->peak)
+        c->peak = c->live;
+    return (char *)p + 16;
+}
+
+static void count_free(void *user, void *ptr)
+{
+    if (!ptr)
+        return;
+    size_t *p = (size_t *)(void *)((char *)ptr - 16);
+    ((counted *)user)->live -= p[0];
+    free(p);
+}
+
+static void *count_realloc(void *user, void *ptr, size_t size)
+{
+    void *q = count_malloc(user, size);
+    if (q && ptr) {
+        size_t old = ((size_t *)(void *)((char *)ptr - 16))[0];
+        memcpy(q, ptr, old < size ? old : size);
+        count_free(user, ptr);
+    }
+    return q;
+}
+
+static long max_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* An 8 MB model of chains 12 deep (each a few hundred bytes of text, which a
+ * perfect-tree layout would pad to 2^13 slots) loads in memory proportional
+ * to the text, and scores as the plain walk does. */
+static void test_chain_model_bounded_memory(void **state)
+{
+    (void)state;
+    size_t len, trees = 19000; /* about 440 bytes of text each */
+    char *text = chain_model(trees, 12, &len);
+    assert_true(len >= (size_t)8 << 20);
+    counted count = {0, 0};
+    ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
+    ph_ctx_options options = {0};
+    options.allocator = &alloc;
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(&options, &ctx, &err), &err);
+    size_t live_before = count.live; /* the context itself */
+    long rss_before = max_rss_kib();
+    ph_model *m = NULL;
+    ph_assert_ok(ph_model_load_memory(ctx, text, len, "chain.txt", &m, &err), &err);
+    long rss_grown_mib = (max_rss_kib() - rss_before) / 1024;
+    print_message("chain model: %zu bytes of text, %zu trees; peak %zu MiB allocated, max RSS "
+                  "grew %ld MiB\n", len, trees, count.peak >> 20, rss_grown_mib);
+    /* The text, its copy, and the nodes: a few times the text, not 1.3 GB. */
+    assert_true(count.peak < 8 * len);
+    assert_true(rss_grown_mib < 256);
+    float x[2 * 16];
+    double margin[16];
+    for (int i = 0; i < 16; i++) {
+        x[2 * i] = (float)i - 1.0f;
+        x[2 * i + 1] = 0;
+    }
+    x[2 * 15] = NAN; /* default right: down the chain to the last leaf */
+    ph_assert_ok(ph_model_margin_matrix(m, x, 16, margin, &err), &err);
+    for (int i = 0; i < 16; i++) {
+        int leaf = i == 15 ? 12 : i < 1 ? 0 : i - 1 < 12 ? i - 1 : 12;
+        assert_true(margin[i] == (double)trees * (leaf / 64.0));
+        assert_true(margin[i] == plain_margin_double(m, x + 2 * i));
+    }
+    ph_model_free(m);
+    assert_int_equal(count.live, live_before);
+    ph_ctx_free(ctx);
+    free(text);
+}
+
+/* Lopsided trees (chains 5 to 12 deep, turning left and right, on both
+ * features, every missing type, thresholds around 0): the compact layout,
+ * and the walk where a split cannot be compiled, equal the plain walk on
+ * adversarial rows (thresholds, their neighbours, zeros, NaN). */
+static void test_compact_layout_equals_plain_walk(void **state)
+{
+    (void)state;
+    static const int types[] = {0, 2, 4, 6, 8, 10};
+    const char *start = strstr(tiny, "Tree=0\n"), *stop = strstr(tiny, "end of trees");
+    size_t cap = 1 << 20, n = (size_t)(start - tiny);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, tiny, n);
+#define ADD(...) (n += (size_t)snprintf(text + n, cap - n, __VA_ARGS__))
+    for (int k = 0; k < 48; k++) {
+        int depth = 5 + k % 8;
+        ADD("Tree=%d\nnum_leaves=%d\nsplit_feature=", k, depth + 1);
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", (i + k) % 2);
+        ADD("\nthreshold=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%.17g", i ? " " : "", (i - depth / 2) * 0.375 + k * 0.001);
+        ADD("\ndecision_type=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", types[(i + k) % 6]);
+        /* Node i continues the chain on one side, leaf i on the other. */
+        ADD("\nleft_child=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", (i + k) % 3 == 0 && i + 1 < depth ? i + 1 : -(i + 1));
+        ADD("\nright_child=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "",
+                i + 1 == depth ? -(depth + 1) : (i + k) % 3 == 0 ? -(i + 1) : i + 1);
+        ADD("\nleaf_value=");
+        for (int i = 0; i <= depth; i++)
+            ADD("%s%.17g", i ? " " : "", (i + 1) * 0.01 + k * 1e-4);
+        ADD("\nleaf_count=");
+        for (int i = 0; i <= depth; i++)
+            ADD("%s1", i ? " " : "");
+        ADD("\ninternal_count=");
+        for (int i = 0; i < depth; i++)
+            ADD("%s%d", i ? " " : "", depth + 1 - i);
+        ADD("\n\n");
+    }
+    ADD("%s", stop);
+#undef ADD
+    assert_true(n < cap);
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_ok(load_text(ctx, text, &m, &err), &err);
+    size_t rows = 2001;
+    float *x = malloc(rows * 2 * sizeof(float));
+    double *margin = malloc(rows * sizeof(double));
+    assert_non_null(x);
+    assert_non_null(margin);
+    adversarial_rows(m, x, rows, 7);
+    ph_assert_ok(ph_model_margin_matrix(m, x, rows, margin, &err), &err);
+    for (size_t r = 0; r < rows; r++)
+        if (margin[r] != plain_margin(m, x + 2 * r))
+            fail_msg("row %zu (%g, %g): fast %.17g, plain %.17g", r, x[2 * r], x[2 * r + 1],
+                     margin[r], plain_margin(m, x + 2 * r));
+    free(x);
+    free(margin);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+    free(text);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    /* Trees: one more than the limit, each a single leaf. */
+    size_t cap = 100001 * 40 + 4096, n = (size_t)(strstr(tiny, "Tree=0\n") - tiny);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    memcpy(text, tiny, n);
+    for (size_t k = 0; k <= 100000; k++)
+        n += (size_t)snprintf(text + n, cap - n, "Tree=%zu\nnum_leaves=1\nleaf_value=0\n", k);
+    n += (size_t)snprintf(text + n, cap - n, "end of trees\n");
+    ph_assert_error(ph_model_load_memory(ctx, text, n, "many.txt", &m, &err), PH_EINVAL, &err,
+                    "many.txt:300012:6: field Tree, value '100000': more than 100000 trees, "
+                    "the limit on trees in a model");
+    /* The same text cut after tree 99999 loads. */
+    char *last = strstr(text, "Tree=100000\n");
+    strcpy(last, "end of trees\n");
+    ph_assert_ok(ph_model_load_memory(ctx, text, strlen(text), "many.txt", &m, &err), &err);
+    assert_int_equal(ph_model_tree_count(m), 100000);
+    ph_model_free(m);
+    m = NULL;
+    free(text);
+
+    /* Depth: a chain 1025 deep, and one 1024 deep (loads). */
+    size_t len;
+    text = chain_model(1, 1025, &len);
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "deep.txt", &m, &err), PH_EINVAL, &err,
+                    "deep.txt:12:6: field Tree, value '0': the tree is 1025 levels deep, above "
+                    "the limit of 1024 levels");
+    free(text);
+    text = chain_model(1, 1024, &len);
+    ph_assert_ok(ph_model_load_memory(ctx, text, len, "deep.txt", &m, &err), &err);
+    ph_model_free(m);
+    m = NULL;
+    free(text);
+
+    /* Leaves per tree: LightGBM's own maximum, 131072. */
+    text = chain_model(1, 131072, &len);
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "wide.txt", &m, &err), PH_EINVAL, &err,
+                    "wide.txt:13:12: field num_leaves, value '131073': expected a whole number "
+                    "from 1 to 131072");
+    free(text);
+
+    /* Features. */
+    refused("max_feature_idx=1", "max_feature_idx=1000000", PH_EINVAL,
+            "model.txt:6:17: field max_feature_idx, value '1000000': expected a whole number "
+            "from 0 to 999999");
+
+    /* The file size, checked before anything is read. */
+    len = ((size_t)64 << 20) + 1;
+    text = malloc(len);
+    assert_non_null(text);
+    memset(text, ' ', len);
+    memcpy(text, tiny, strlen(tiny));
+    ph_assert_error(ph_model_load_memory(ctx, text, len, "big.txt", &m, &err), PH_EINVAL, &err,
+                    "big.txt: the LightGBM model is 67108865 bytes, above the limit of "
+                    "67108864 bytes (64 MiB)");
+    ph_assert_ok(ph_model_load_memory(ctx, text, strlen(tiny), "big.txt", &m, &err), &err);
+    ph_model_free(m);
+    free(text);
+    ph_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -398,6 +802,13 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_decision_type_range),
+        cmocka_unit_test(test_nul_inside_a_value),
+        cmocka_unit_test(test_number_syntax),
+        cmocka_unit_test(test_margin_cannot_overflow),
+        cmocka_unit_test(test_chain_model_bounded_memory),
+        cmocka_unit_test(test_compact_layout_equals_plain_walk),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,24 +24,27 @@ static void seed(ph_store *s)
     }
 }
 
-static void grant(ph_store *s, const char *sources, int64_t *id)
+/* Granted on 2025-03-01 for a year, with the clock at that day: reads are
+ * made on 2025-03-01 (consent is judged on the day of the read). */
+static void grant(fx *f, const char *sources, int64_t *id)
 {
+    ph_store *s = f->store;
+    fx_set_today(f, "2025-03-01");
     ph_consent_terms t = {0};
     t.uscc = FIRM_A;
     t.institution_id = BANK;
     t.purpose = PH_PURPOSE_CREDIT;
     ph_error err;
     ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
-    t.granted_on = day("2025-01-01");
-    t.expires_on = day("2099-12-31");
+    t.granted_on = day("2025-03-01");
+    t.expires_on = day("2026-02-28");
     ph_assert_ok(ph_consent_grant(s, &t, id, &err), &err);
 }
 
 static ph_profile_request request(void)
 {
-    ph_profile_request req = {FIRM_A, BANK, PH_PURPOSE_CREDIT, 0, 0};
+    ph_profile_request req = {FIRM_A, BANK, PH_PURPOSE_CREDIT, 0};
     req.asof = day("2025-02-28");
-    req.on = day("2025-03-01");
     return req;
 }
 
@@ -65,7 +68,7 @@ static void test_partial_consent_withholds_the_rest(void **state)
     fx *f = *state;
     seed(f->store);
     int64_t id = 0;
-    grant(f->store, "registration,vat_invoices", &id);
+    grant(f, "registration,vat_invoices", &id);
     ph_profile_request req = request();
     ph_profile p;
     ph_error err;
@@ -97,7 +100,7 @@ static void test_full_consent_equals_the_feature_store(void **state)
     fx *f = *state;
     seed(f->store);
     int64_t id = 0;
-    grant(f->store, "all", &id);
+    grant(f, "all", &id);
     ph_profile_request req = request();
     ph_profile p;
     ph_error err;
@@ -153,7 +156,7 @@ static void test_revocation_takes_effect_at_once(void **state)
     fx *f = *state;
     seed(f->store);
     int64_t id = 0;
-    grant(f->store, "all", &id);
+    grant(f, "all", &id);
     ph_profile_request req = request();
     ph_profile p;
     ph_error err;
@@ -167,7 +170,7 @@ static void test_errors(void **state)
     fx *f = *state;
     seed(f->store);
     int64_t id = 0;
-    grant(f->store, "all", &id);
+    grant(f, "all", &id);
     ph_profile_request req = request();
     ph_profile p;
     ph_error err;
@@ -182,6 +185,25 @@ static void test_errors(void **state)
     ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_ENOTFOUND, &err, NULL);
 }
 
+/* Consent is judged on the day of the read: a profile as of a day inside an
+ * expired consent is refused today, and the refusal names both dates. */
+static void test_expired_consent_refuses_backdated_profile(void **state)
+{
+    fx *f = *state;
+    seed(f->store);
+    int64_t id = 0;
+    grant(f, "all", &id); /* 2025-03-01 to 2026-02-28 */
+    fx_set_today(f, "2026-12-07");
+    ph_profile_request req = request(); /* as of 2025-02-28 */
+    ph_profile p;
+    ph_error err;
+    ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_EDENIED, &err,
+                    "; consent 1 expired on 2026-02-28 (consent is judged on the day of the "
+                    "read, 2026-12-07, not on the data date 2025-02-28)");
+    fx_set_today(f, "2026-02-28"); /* its last day: the same read is allowed */
+    ph_assert_ok(ph_profile_read(f->store, &req, &p, &err), &err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +216,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revocation_takes_effect_at_once, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_expired_consent_refuses_backdated_profile,
+                                        fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

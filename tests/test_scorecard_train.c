@@ -84,8 +84,11 @@ static ph_scorecard *train(const ph_ctx *ctx, const ph_dataset *ds,
     ph_scorecard *sc = NULL;
     ph_error err;
     ph_assert_ok(ph_scorecard_train(ctx, ds, o, &sc, f, &err), &err);
-    if (f) {
+    if (f)
         fclose(f);
+    if (log) {
+        /* set even when open_memstream failed, so the caller never reads garbage */
+        assert_non_null(text);
         *log = text;
     }
     return sc;

@@ -130,12 +130,19 @@ typedef struct ph_allocator {
 
 typedef void (*ph_log_fn)(void *user, ph_log_level level, const char *message);
 
+/* A clock: the current time in seconds since 1970-01-01T00:00:00Z, or -1
+ * when it cannot tell. Tests pass one that returns a chosen instant, so
+ * "today" is theirs to set without any global state. */
+typedef int64_t (*ph_clock_fn)(void *user);
+
 /* Options for ph_ctx_new. Zero-initialise, then set what you need. */
 typedef struct ph_ctx_options {
     const ph_allocator *allocator; /* NULL: the C library's malloc/realloc/free */
     ph_log_fn log;                 /* NULL: write "puhui: LEVEL: msg" to stderr */
     void *log_user;
     ph_log_level log_level;        /* messages below this level are dropped */
+    ph_clock_fn now;               /* NULL: the system clock (time()) */
+    void *now_user;                /* passed to `now` */
 } ph_ctx_options;
 
 typedef struct ph_ctx ph_ctx;
@@ -167,6 +174,16 @@ PH_EXTERN ph_status ph_read_file(const ph_ctx *ctx, const char *path, const char
 /* The current UTC time as "2025-03-01T08:30:00Z", the form every stored
  * timestamp takes. PH_ERANGE when the system clock gives no usable time. */
 PH_EXTERN ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err);
+
+/* The context's clock (ph_ctx_options.now; the system clock by default or
+ * for a NULL ctx): seconds since 1970-01-01T00:00:00Z, -1 when the clock
+ * cannot tell. Costs one call of the clock. Every decision that depends on
+ * "now" (is a consent live?) reads this, never time() directly. */
+PH_EXTERN int64_t ph_ctx_now(const ph_ctx *ctx);
+
+/* ph_ctx_now as a timestamp "2025-03-01T08:30:00Z". PH_ERANGE when the
+ * clock gives no usable time; PH_EMISUSE for a NULL buf. */
+PH_EXTERN ph_status ph_ctx_utc_now(const ph_ctx *ctx, char buf[PH_UTC_MAX], ph_error *err);
 
 PH_EXTERN void ph_log(const ph_ctx *ctx, ph_log_level level, const char *fmt, ...)
     PH_PRINTF(3, 4);

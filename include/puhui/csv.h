@@ -42,7 +42,9 @@
  *   - With validate_utf8 (default on) every field must be valid UTF-8
  *     (no overlong forms, surrogates or code points above U+10FFFF) and
  *     must not contain a NUL byte; mis-encoded GBK or Latin-1 text is
- *     reported at its first bad byte.
+ *     reported at its first bad byte. Both are checked once the record is
+ *     read whole, so the error shows the whole field (escaped: see
+ *     docs/errors.md) and the record's fields stay readable.
  *   - Every record must have as many fields as the header (or, without a
  *     header, as the first record) unless allow_ragged is set.
  *   - Header names are matched exactly (case and spaces count) and must be
@@ -175,20 +177,26 @@ PH_EXTERN ph_status ph_csv_next(ph_csv_reader *reader, ph_error *err);
  * Row-level recovery: after ph_csv_next failed on a bad record (PH_EINVAL:
  * malformed quoting, invalid UTF-8, a NUL byte, a wrong field count; or
  * PH_ERANGE: a record too long), skip it and let reading continue. The
- * reader skips whatever is left of the record's physical line (up to and
- * including the next LF; quotes are not honoured there, since the record's
- * quoting is what went wrong) and returns to the reading state, so the next
- * ph_csv_next reads the record on the following line. *line (may be NULL)
- * receives the line where the bad record started, for the caller's report;
- * the ph_error that ph_csv_next gave says what was wrong.
+ * reader skips whatever is left of the record, following its quoting from
+ * where the error was found: inside quotes an LF is text and the record
+ * ends only after the closing quote, at the next LF outside quotes (a
+ * quote that is never closed runs to the end of the input: the rest of the
+ * input is this one bad record); what the strict reading refused (a stray
+ * '"' in an unquoted field, junk after a closing quote, a bare CR) is taken
+ * as text. So lines inside a bad record's quotes never come back as
+ * records, and every bad record consumes at least one whole record: a file
+ * never yields more records, good and bad, than it has records.
+ * *line (may be NULL) receives the line where the bad record started, for
+ * the caller's report; the ph_error that ph_csv_next gave says what was
+ * wrong. Skipping copies nothing: memory stays bounded.
  * When the bad record was read whole (a wrong field count, invalid UTF-8, a
- * record too long) its fields stay readable with ph_csv_field and
- * ph_csv_field_count until the next ph_csv_next, so the caller can keep
+ * NUL byte, a record too long) its fields stay readable with ph_csv_field
+ * and ph_csv_field_count until the next ph_csv_next, so the caller can keep
  * what it held; otherwise the field count is 0. A skipped record is not
  * counted by ph_csv_record_count.
  * Errors: PH_EMISUSE for a NULL reader or when the last ph_csv_next did not
  * fail; the reader's own error, unchanged, when it cannot be recovered from
- * (PH_EIO, PH_ENOMEM: the input itself failed) or when skipping the line
+ * (PH_EIO, PH_ENOMEM: the input itself failed) or when skipping the record
  * fails to read.
  */
 PH_EXTERN ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err);
@@ -241,15 +249,36 @@ PH_EXTERN int ph_csv_column(const ph_csv_reader *reader, const char *name);
 
 /*
  * Look up `count` column names at once: indexes[i] receives the index of
- * names[i]. When any is missing it fails with PH_EINVAL naming every missing
- * column and listing the header found, e.g.
+ * names[i]. When any is missing it fails with PH_EINVAL naming the missing
+ * columns (the first eight) as ph_csv_explain_missing does, e.g.
  *   loans.csv:1: field amount: missing column 'amount'; the header has 3
- *   columns: id, name, amt
+ *   columns: 'id', 'name', 'amt'
  * and `indexes` is left unchanged. PH_EMISUSE without a header.
  */
 PH_EXTERN ph_status ph_csv_require_columns(const ph_csv_reader *reader,
                                            const char *const *names, size_t count,
                                            int *indexes, ph_error *err);
+
+/*
+ * Say why the header has no column named names[0..count), in words a
+ * person can act on: the names, then for each one the header name that is
+ * that name spoilt by an accident (a byte order mark, a blank in front or
+ * behind, capitals), then the whole header as found. Every name is quoted
+ * and escaped as values are (docs/errors.md), e.g.
+ *   missing column 'uscc': column 1 is '\xef\xbb\xbfuscc' (a second
+ *   byte-order mark); the header has 2 columns: '\xef\xbb\xbfuscc', 'name'
+ *   missing column 'uscc': column 1 is ' uscc' (a leading space); ...
+ *   missing column 'uscc': column 1 is 'USCC' (column names are lower case); ...
+ * Writes to buf (NUL-terminated; cut with "..." when it does not fit; the
+ * header list shows whole names while they fit, then "... (N more)"; give
+ * a smaller size to leave room for words of your own). Does nothing when
+ * buf is NULL or size < 8;
+ * writes "" without a reader or names. O(count x header length).
+ * ph_csv_require_columns uses it; callers with their own column checks
+ * should too, so the message reads the same everywhere.
+ */
+PH_EXTERN void ph_csv_explain_missing(const ph_csv_reader *reader, const char *const *names,
+                                      size_t count, char *buf, size_t size);
 
 /*
  * Stamp an error the caller raised while converting field `index` of the

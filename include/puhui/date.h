@@ -178,6 +178,13 @@ PH_EXTERN ph_status ph_month_format(ph_month m, char *buf, size_t size, ph_error
  */
 PH_EXTERN int32_t ph_months_between(ph_date from, ph_date to);
 
+/* Today by the context's clock (ph_ctx_now): the calendar day in the
+ * process's local time zone (run the platform with TZ=Asia/Shanghai). A NULL
+ * ctx reads the system clock. Costs one clock call and one localtime_r.
+ * Errors: PH_ERANGE (field "clock") when the clock gives no usable date;
+ * PH_EMISUSE for NULL out. */
+PH_EXTERN ph_status ph_ctx_today(const ph_ctx *ctx, ph_date *out, ph_error *err);
+
 #ifdef __cplusplus
 }
 #endif

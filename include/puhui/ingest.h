@@ -32,7 +32,9 @@
  *
  * Reading and checking run on one thread and writing on the calling thread
  * (with `threads` = 2, the default), joined by a bounded queue of batches.
- * The store must not be used by anyone else while an ingestion runs.
+ * Another process may ingest into the same database at the same time: each
+ * running file is held by a lease, and a file held by a live run is
+ * skipped rather than loaded twice.
  */
 #ifndef PUHUI_INGEST_H
 #define PUHUI_INGEST_H
@@ -99,9 +101,17 @@ typedef struct ph_ingest_options {
     /* Called on the calling thread after each committed batch; may be NULL. */
     void (*progress)(void *user, const char *path, const ph_ingest_counts *so_far);
     void *progress_user;
+    /* A file with more bad rows than max_rejects (checked before each batch
+     * commits), or whose bad rows are more than max_reject_share of its
+     * records (0..1, checked at its end, for files of 1,000 records or
+     * more), is refused and rolled back
+     * (docs/ingest.md, "Limits"). UINT64_MAX and 1.0: no limit. */
+    uint64_t max_rejects;
+    double max_reject_share;
 } ph_ingest_options;
 
-/* Defaults: known_on today, 100,000-row batches, 2 threads. */
+/* Defaults: known_on today, 100,000-row batches, 2 threads, at most
+ * 100,000 and 10% bad rows per file. */
 PH_EXTERN void ph_ingest_options_init(ph_ingest_options *opts);
 
 /* The outcome of one file. */
@@ -112,12 +122,16 @@ typedef struct ph_ingest_file_result {
     const char *format;      /* "csv" or "jsonl" */
     int resumed;             /* 1 when it completed an interrupted ingestion */
     ph_ingest_counts counts; /* for a resumed file, including the rows committed before */
+    int skipped;             /* 1: another live run holds the file's lease; nothing done */
+    const char *note;        /* why it was skipped, or what an interrupted ingestion of an
+                              * earlier version of the file left and how it was undone;
+                              * NULL when there is nothing to say */
 } ph_ingest_file_result;
 
 typedef struct ph_ingest ph_ingest;
 
 /*
- * Start an ingestion run on `store` (schema version 3 or later: `puhui
+ * Start an ingestion run on `store` (schema version 9 or later: `puhui
  * init`): records an ingest_run, loads the registered enterprises and known
  * institutions, and sets per-connection pragmas for bulk loading
  * (cache_size 256 MiB, temp_store MEMORY, wal_autocheckpoint 65536 pages;
@@ -126,7 +140,7 @@ typedef struct ph_ingest ph_ingest;
  * returned survives a killed process. `opts` may be NULL; it is copied. The
  * store must outlive the run.
  * Errors: PH_EMISUSE (NULL store or out, options not initialised); PH_EINVAL
- * (bad known_on, threads not 0..2); PH_ESCHEMA when the schema is too old
+ * (bad known_on, threads not 0..2, max_reject_share not 0..1); PH_ESCHEMA when the schema is too old
  * ("run puhui init"); store errors.
  */
 PH_EXTERN ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts,
@@ -143,9 +157,19 @@ PH_EXTERN ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts
  * A file-level problem stops the run at that file, files before it staying
  * ingested: PH_EINVAL for an unknown feed name (the message lists the known
  * ones), a header that does not match the catalog (naming the missing or
- * unexpected column), a checksum mismatch, a manifest that cannot be read;
- * PH_EIO for files that cannot be read; store errors. Bad ROWS are never
- * errors: they are counted as rejected.
+ * unexpected column), an empty file (CSV or JSON Lines alike), a checksum
+ * mismatch, a manifest that cannot be read, a file past the bad-row limits
+ * (refused: its ingest_file record ends 'failed', every row it had
+ * committed is rolled back); PH_EIO for files that cannot be read; store
+ * errors. Bad rows within the limits are not errors: they are counted as
+ * rejected.
+ * Leases: a file whose unfinished record is held by a live run (another
+ * process, see docs/ingest.md "Leases") is skipped, the others are
+ * ingested, and the call then returns PH_EBUSY naming the file and the
+ * holder; its result has skipped = 1 and a note. An unfinished record of
+ * the same path with another checksum (the file was replaced after a
+ * crash) is rolled back and marked 'failed'; the new file's result says so
+ * in its note.
  */
 PH_EXTERN ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count,
                                     ph_error *err);
@@ -176,6 +200,8 @@ typedef struct ph_rejected_row {
     const char *reason; /* a ph_reject_reason_name */
     const char *detail;
     const char *raw;
+    int64_t field_number; /* the field's 1-based column in the feed; 0 when the row as a
+                           * whole was refused (or it was quarantined before schema 9) */
 } ph_rejected_row;
 
 typedef ph_status (*ph_rejected_fn)(void *user, const ph_rejected_row *row, ph_error *err);
@@ -186,7 +212,7 @@ typedef ph_status (*ph_rejected_fn)(void *user, const ph_rejected_row *row, ph_e
  * `limit` of them (0: all). A callback status other than PH_OK stops the
  * walk and is returned.
  * Errors: PH_EMISUSE (NULL store or fn); PH_EINVAL for a feed the catalog
- * does not store; PH_ESCHEMA for a schema older than version 3; store errors.
+ * does not store; PH_ESCHEMA for a schema older than version 9; store errors.
  */
 PH_EXTERN ph_status ph_ingest_each_rejected(ph_store *store, const char *feed, uint64_t limit,
                                             ph_rejected_fn fn, void *user, ph_error *err);

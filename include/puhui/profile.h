@@ -93,8 +93,9 @@ typedef struct ph_profile_request {
     const char *uscc;           /* the enterprise */
     const char *institution_id; /* who reads: a row of table institution */
     unsigned purpose;           /* one PH_PURPOSE_* bit; 0: credit assessment */
-    ph_date asof;               /* features as the platform knew them on this day; 0: today */
-    ph_date on;                 /* the date of the read, for consent; 0: today */
+    ph_date asof;               /* features as the platform knew them on this day; 0: today.
+                                   The data date only: consent is judged on the day
+                                   of the read, by the wall clock (access.h) */
 } ph_profile_request;
 
 /* A profile as an institution receives it: derived values only. */

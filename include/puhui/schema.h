@@ -42,6 +42,12 @@
  *   model_event(seq, model_id, at, from_state, to_state, actor, note)
  *     every state transition; append-only (triggers).
  *
+ * Version 10, "access log v2" (access.h, docs/consent.md):
+ *   access_log gains data_on (the date the data was read as of) and
+ *     hash_version (1 for older entries, 2 for new ones, which hash data_on);
+ *   access_checkpoint(id, size, head, signed_at, key_id, note)
+ *     the log's head signed with the platform's key; append-only (triggers).
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions

@@ -82,7 +82,8 @@ PH_EXTERN ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *er
 
 /*
  * Transactions. Every multi-row change runs inside one. Nesting is a misuse
- * (PH_EMISUSE), as is a commit with no open transaction.
+ * (PH_EMISUSE), except inside a unit (ph_store_begin_unit, below), as is a
+ * commit with no open transaction.
  * ph_store_rollback with no open transaction does nothing, so after any
  * failure inside a transaction (a failed commit included) calling it is
  * always right.
@@ -97,6 +98,30 @@ PH_EXTERN ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *er
  */
 PH_EXTERN ph_status ph_store_begin(ph_store *store, ph_error *err);
 PH_EXTERN ph_status ph_store_commit(ph_store *store, ph_error *err);
+
+/*
+ * A unit of work: one transaction whose reads all see one snapshot of the
+ * database and whose writes commit together, even when the code it calls
+ * runs transactions of its own. It opens like ph_store_begin (SQLite:
+ * BEGIN IMMEDIATE, so no other connection commits until the unit ends, and
+ * the unit's reads see the state as of its start; a backend without such a
+ * lock must begin it at snapshot isolation, PostgreSQL REPEATABLE READ).
+ * Inside it, ph_store_begin, ph_store_commit and ph_store_rollback nest as
+ * savepoints (SAVEPOINT, RELEASE, ROLLBACK TO): a nested rollback undoes
+ * only the nested work, a nested commit keeps it for the unit. The unit
+ * ends with the ph_store_commit or ph_store_rollback that matches it; a
+ * statement error that makes the database abandon the transaction ends it
+ * too.
+ *
+ * Cost: one transaction for the whole unit instead of one per nested
+ * begin, so one commit (fsync) at the end; other writers wait for the
+ * write lock while it is open.
+ *
+ * Errors: as ph_store_begin (PH_EBUSY when another writer keeps the lock
+ * past the busy timeout); PH_EMISUSE when a transaction is already open
+ * (units do not nest) or inside a migration.
+ */
+PH_EXTERN ph_status ph_store_begin_unit(ph_store *store, ph_error *err);
 PH_EXTERN ph_status ph_store_rollback(ph_store *store, ph_error *err);
 PH_EXTERN int ph_store_in_transaction(const ph_store *store);
 
@@ -161,6 +186,11 @@ PH_EXTERN const char *ph_stmt_column_text(ph_stmt *stmt, int col);
  * count. NULL with *len 0 for an empty value, SQL NULL, or no row ready.
  * Valid as ph_stmt_column_text's result is. */
 PH_EXTERN const void *ph_stmt_column_blob(ph_stmt *stmt, int col, size_t *len);
+/* The length in bytes of the value as last read with ph_stmt_column_text or
+ * ph_stmt_column_blob: call it after that read. Text may hold NUL bytes, so
+ * code that must see every stored byte (a hash over a value) takes this
+ * length, not strlen. 0 for SQL NULL, out of range, or no row ready. O(1). */
+PH_EXTERN size_t ph_stmt_column_bytes(ph_stmt *stmt, int col);
 /* Rows changed by the last completed INSERT, UPDATE or DELETE on this store. */
 PH_EXTERN int64_t ph_store_changes(ph_store *store);
 /* Finalise the statement. NULL is allowed. */
@@ -227,6 +257,15 @@ typedef ph_status (*ph_table_fn)(void *user, const ph_table_info *table, ph_erro
  */
 PH_EXTERN ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *user,
                                         ph_error *err);
+
+/*
+ * Does trigger `trigger` exist on table `table`? *exists receives 1 or 0.
+ * For checks that a protection the schema put in place is still there
+ * (the access log's append-only triggers). Errors: PH_EMISUSE for a NULL
+ * argument; store errors.
+ */
+PH_EXTERN ph_status ph_store_has_trigger(ph_store *store, const char *table,
+                                         const char *trigger, int *exists, ph_error *err);
 
 #ifdef __cplusplus
 }

@@ -52,9 +52,57 @@ ph_status access_check_registered(ph_store *store, const char *uscc,
     return PH_OK;
 }
 
+/* "2918346" as "2,918,346": day counts in errors are read by people. */
+static void format_count(int64_t n, char *buf, size_t size)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof(digits), "%lld", (long long)n);
+    size_t used = 0;
+    for (int i = 0; i < len && used + 2 < size; i++) {
+        if (i > 0 && digits[i - 1] != '-' && (len - i) % 3 == 0)
+            buf[used++] = ',';
+        buf[used++] = digits[i];
+    }
+    buf[used] = '\0';
+}
+
+/* The limits of consent_limits.c: granted_on no earlier than
+ * max_backdate_days before today, expires_on no later than max_days after
+ * granted_on. */
+static ph_status check_limits(unsigned purpose, ph_date today, ph_date granted, ph_date expires,
+                              ph_error *err)
+{
+    const ph_consent_limit *limit = ph_consent_limit_for(purpose);
+    char first[PH_DATE_FORMAT_MAX], last[PH_DATE_FORMAT_MAX], now[PH_DATE_FORMAT_MAX];
+    char count[32];
+    (void)ph_date_format(granted, first, sizeof(first), NULL);
+    (void)ph_date_format(expires, last, sizeof(last), NULL);
+    (void)ph_date_format(today, now, sizeof(now), NULL);
+    if ((int64_t)today - granted > limit->max_backdate_days) {
+        format_count((int64_t)today - granted, count, sizeof(count));
+        return ph_error_set(err, PH_EINVAL, "granted_on", first,
+                            "expected a date at most %d days before today %s: a consent may "
+                            "be recorded at most %d days after it was given "
+                            "(docs/consent.md#grant-limits); %s is %s days before today",
+                            (int)limit->max_backdate_days, now,
+                            (int)limit->max_backdate_days, first, count);
+    }
+    if ((int64_t)expires - granted > limit->max_days) {
+        format_count((int64_t)expires - granted, count, sizeof(count));
+        return ph_error_set(err, PH_EINVAL, "expires_on", last,
+                            "expected a date at most %d days after granted_on %s: a %s consent "
+                            "may last at most %d days (docs/consent.md#grant-limits); %s is %s "
+                            "days after it",
+                            (int)limit->max_days, first, ph_purpose_title(purpose),
+                            (int)limit->max_days, last, count);
+    }
+    return PH_OK;
+}
+
 /* Everything about the terms that can be checked without the database. */
-static ph_status check_terms(const ph_consent_terms *t, ph_date *granted, ph_date *expires,
-                             char *sources, size_t sources_size, ph_error *err)
+static ph_status check_terms(const ph_ctx *ctx, const ph_consent_terms *t, ph_date *granted,
+                             ph_date *expires, char *sources, size_t sources_size,
+                             ph_error *err)
 {
     ph_status st = access_check_purpose(t->purpose, err);
     if (st != PH_OK)
@@ -85,9 +133,12 @@ static ph_status check_terms(const ph_consent_terms *t, ph_date *granted, ph_dat
     if (t->expires_on == 0)
         return ph_error_set(err, PH_EINVAL, "expires_on", NULL,
                             "expected the last day the consent is valid");
-    st = access_resolve_date(t->granted_on, granted, err);
+    ph_date today = 0;
+    st = ph_ctx_today(ctx, &today, err);
     if (st == PH_OK)
-        st = access_resolve_date(t->expires_on, expires, err);
+        st = access_resolve_date(ctx, t->granted_on, granted, err);
+    if (st == PH_OK)
+        st = access_resolve_date(ctx, t->expires_on, expires, err);
     if (st != PH_OK)
         return st;
     if (*expires < *granted) {
@@ -97,7 +148,7 @@ static ph_status check_terms(const ph_consent_terms *t, ph_date *granted, ph_dat
         return ph_error_set(err, PH_EINVAL, "expires_on", until,
                             "expected a date on or after granted_on %s", from);
     }
-    return PH_OK;
+    return check_limits(t->purpose, today, *granted, *expires, err);
 }
 
 static ph_status insert_consent(ph_store *store, const ph_consent_terms *t, const char *sources,
@@ -108,7 +159,7 @@ static ph_status insert_consent(ph_store *store, const ph_consent_terms *t, cons
     if (st == PH_OK)
         st = ph_date_format(expires, until, sizeof(until), err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
+        st = ph_ctx_utc_now(ph_store_ctx(store), now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;
@@ -153,7 +204,8 @@ ph_status ph_consent_grant(ph_store *store, const ph_consent_terms *terms, int64
                             "terms->institution_id and id must not be NULL");
     ph_date granted = 0, expires = 0;
     char sources[PH_SOURCE_SET_FORMAT_MAX];
-    ph_status st = check_terms(terms, &granted, &expires, sources, sizeof(sources), err);
+    ph_status st = check_terms(ph_store_ctx(store), terms, &granted, &expires, sources,
+                               sizeof(sources), err);
     if (st != PH_OK)
         return st;
     st = ph_store_begin(store, err);
@@ -194,7 +246,7 @@ static ph_status revoke_one(ph_store *store, int64_t id, ph_error *err)
     if (st != PH_OK)
         return st;
     char now[PH_UTC_MAX];
-    st = ph_utc_now(now, err);
+    st = ph_ctx_utc_now(ph_store_ctx(store), now, err);
     if (st == PH_OK)
         st = ph_store_prepare(store, "UPDATE consent SET revoked_at = ? WHERE id = ?", &stmt,
                               err);
@@ -235,7 +287,7 @@ ph_status ph_consent_revoke_matching(ph_store *store, const char *uscc,
     if (st != PH_OK)
         return st;
     char now[PH_UTC_MAX];
-    st = ph_utc_now(now, err);
+    st = ph_ctx_utc_now(ph_store_ctx(store), now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)
@@ -311,8 +363,9 @@ ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter, ph_c
     const ph_consent_filter *f = filter ? filter : &all;
     char asof[PH_DATE_FORMAT_MAX] = "";
     if (f->live_only) {
+        /* live today, by the wall clock: the gate's rule (gate.c) */
         ph_date day = 0;
-        ph_status st = access_resolve_date(f->asof, &day, err);
+        ph_status st = ph_ctx_today(ph_store_ctx(store), &day, err);
         if (st == PH_OK)
             st = ph_date_format(day, asof, sizeof(asof), err);
         if (st != PH_OK)

@@ -3,6 +3,13 @@
  * logged in the same transaction, so no read is ever unlogged and no log
  * entry records a decision that was not taken.
  *
+ * Consent is judged at the moment of the read: a consent is live when it is
+ * live TODAY by the context's clock, whatever date the data is read as of.
+ * The request's `on` is only that data date (the log records both). Were it
+ * the date consent is judged on, a caller could backdate a read to before
+ * an expired consent's end, or date it after a pending consent's start, and
+ * read today what no live consent allows.
+ *
  * Consents are combined: the live consents of the triple (enterprise,
  * institution, purpose) are taken lowest id first, each kept when it adds a
  * source still needed. A refusal explains itself from the consents that
@@ -42,6 +49,15 @@ typedef struct decision {
     size_t consent_count;
     int64_t consent_ids[PH_ACCESS_MAX_CONSENTS];
 } decision;
+
+/* The two times of one read: the consent is judged on `today` (the wall
+ * clock, the context's); `on` is the date the data is read as of; `at` is
+ * the instant logged. */
+typedef struct read_times {
+    ph_date today;
+    ph_date on;
+    char at[PH_UTC_MAX];
+} read_times;
 
 /* A text that grows up to its fixed size and then ends in "...". */
 typedef struct text_buf {
@@ -130,13 +146,18 @@ static ph_status load_consents(ph_store *store, const ph_access_request *req,
     return st == PH_DONE ? PH_OK : st;
 }
 
-static int is_live(const consent_row *c, const ph_access_request *req, ph_date on)
+/* In force on `today`: begun, not ended, not revoked. */
+static int in_force(const consent_row *c, ph_date today)
 {
-    return c->purpose == req->purpose && c->revoked_at[0] == '\0' && c->from <= on &&
-           on <= c->until && (!req->raw || c->raw);
+    return c->revoked_at[0] == '\0' && c->from <= today && today <= c->until;
 }
 
-static void decide(const consent_rows *rows, const ph_access_request *req, ph_date on,
+static int is_live(const consent_row *c, const ph_access_request *req, ph_date today)
+{
+    return c->purpose == req->purpose && in_force(c, today) && (!req->raw || c->raw);
+}
+
+static void decide(const consent_rows *rows, const ph_access_request *req, ph_date today,
                    decision *d)
 {
     memset(d, 0, sizeof(*d));
@@ -144,7 +165,7 @@ static void decide(const consent_rows *rows, const ph_access_request *req, ph_da
     for (size_t i = 0; i < rows->count; i++) {
         const consent_row *c = &rows->rows[i];
         ph_source_set adds = c->sources & d->fit & ~d->covered;
-        if (!is_live(c, req, on) || adds == 0 || d->consent_count == PH_ACCESS_MAX_CONSENTS)
+        if (!is_live(c, req, today) || adds == 0 || d->consent_count == PH_ACCESS_MAX_CONSENTS)
             continue;
         d->covered |= adds;
         d->consent_ids[d->consent_count++] = c->id;
@@ -161,15 +182,14 @@ static void decide(const consent_rows *rows, const ph_access_request *req, ph_da
 /* Why consent c does not give the missing sources; "" when it is beside the
  * point: a consent that shares none of them matters only when it is usable
  * and simply covers other sources. */
-static void explain_consent(const consent_row *c, const ph_access_request *req, ph_date on,
+static void explain_consent(const consent_row *c, const ph_access_request *req, ph_date today,
                             ph_source_set missing, char *buf, size_t size)
 {
     char day[PH_DATE_FORMAT_MAX];
     buf[0] = '\0';
-    int in_force = c->revoked_at[0] == '\0' && c->from <= on && on <= c->until;
     if ((c->sources & missing) == 0) {
         char names[PH_SOURCE_SET_FORMAT_MAX];
-        if (c->purpose == req->purpose && in_force &&
+        if (c->purpose == req->purpose && in_force(c, today) &&
             ph_source_set_format(c->sources, names, sizeof(names), NULL) == PH_OK)
             snprintf(buf, size, "consent %lld covers only %s", (long long)c->id, names);
     } else if (c->purpose != req->purpose) {
@@ -177,10 +197,10 @@ static void explain_consent(const consent_row *c, const ph_access_request *req, 
                  ph_purpose_title(c->purpose));
     } else if (c->revoked_at[0] != '\0') {
         snprintf(buf, size, "consent %lld was revoked at %s", (long long)c->id, c->revoked_at);
-    } else if (on > c->until) {
+    } else if (today > c->until) {
         (void)ph_date_format(c->until, day, sizeof(day), NULL);
         snprintf(buf, size, "consent %lld expired on %s", (long long)c->id, day);
-    } else if (on < c->from) {
+    } else if (today < c->from) {
         (void)ph_date_format(c->from, day, sizeof(day), NULL);
         snprintf(buf, size, "consent %lld is valid only from %s", (long long)c->id, day);
     } else if (req->raw && !c->raw) {
@@ -207,7 +227,8 @@ static void add_names(text_buf *t, ph_source_set set)
 /* The sentence a refusal gives: what is missing, then why, from the
  * consents that came closest. */
 static void explain_refusal(const consent_rows *rows, const ph_access_request *req,
-                            ph_date on, const decision *d, ph_source_set missing, text_buf *t)
+                            const read_times *times, const decision *d, ph_source_set missing,
+                            text_buf *t)
 {
     enum { MAX_CLAUSES = 4 };
     text_add(t, "no live consent from %s for institution %s to %s ", req->uscc,
@@ -224,7 +245,8 @@ static void explain_refusal(const consent_rows *rows, const ph_access_request *r
     }
     for (size_t i = 0; i < rows->count; i++) {
         char clause[PH_SOURCE_SET_FORMAT_MAX + 128];
-        explain_consent(&rows->rows[i], req, on, missing & d->fit, clause, sizeof(clause));
+        explain_consent(&rows->rows[i], req, times->today, missing & d->fit, clause,
+                        sizeof(clause));
         if (clause[0] == '\0')
             continue;
         if (clauses < MAX_CLAUSES)
@@ -235,6 +257,14 @@ static void explain_refusal(const consent_rows *rows, const ph_access_request *r
     }
     if (more > 0)
         text_add(t, "; and %zu more", more);
+    if (times->on != times->today) {
+        /* a caller who dated the read otherwise learns why that did not help */
+        char today[PH_DATE_FORMAT_MAX], on[PH_DATE_FORMAT_MAX];
+        (void)ph_date_format(times->today, today, sizeof(today), NULL);
+        (void)ph_date_format(times->on, on, sizeof(on), NULL);
+        text_add(t, " (consent is judged on the day of the read, %s, not on the data date %s)",
+                 today, on);
+    }
 }
 
 static void format_ids(const decision *d, char *buf, size_t size)
@@ -251,20 +281,19 @@ static void format_ids(const decision *d, char *buf, size_t size)
 }
 
 /* Write the decision to the log, inside the open transaction. */
-static ph_status log_decision(ph_store *store, const ph_access_request *req, const decision *d,
-                              const char *reason, int64_t *seq, ph_error *err)
+static ph_status log_decision(ph_store *store, const ph_access_request *req,
+                              const read_times *times, const decision *d, const char *reason,
+                              int64_t *seq, ph_error *err)
 {
-    char at[PH_UTC_MAX], sources[PH_SOURCE_SET_FORMAT_MAX], ids[24 * PH_ACCESS_MAX_CONSENTS];
-    ph_status st = ph_utc_now(at, err);
-    if (st == PH_OK)
-        st = ph_source_set_format(d->allowed ? d->allowed : req->sources, sources,
-                                  sizeof(sources), err);
+    char sources[PH_SOURCE_SET_FORMAT_MAX], ids[24 * PH_ACCESS_MAX_CONSENTS];
+    ph_status st = ph_source_set_format(d->allowed ? d->allowed : req->sources, sources,
+                                        sizeof(sources), err);
     if (st != PH_OK)
         return st;
     format_ids(d, ids, sizeof(ids));
     ph_audit_entry e;
     memset(&e, 0, sizeof(e));
-    e.at = at;
+    e.at = times->at;
     e.institution_id = req->institution_id;
     e.uscc = req->uscc;
     e.purpose = ph_feed_purpose_name(req->purpose);
@@ -275,7 +304,7 @@ static ph_status log_decision(ph_store *store, const ph_access_request *req, con
     e.consents = d->allowed ? ids : "";
     e.reason = reason;
     char prev[PH_AUDIT_HASH_HEX], hash[PH_AUDIT_HASH_HEX];
-    st = access_log_append(store, &e, prev, hash, err);
+    st = access_log_append(store, &e, times->on, prev, hash, err);
     if (st == PH_OK)
         *seq = e.seq;
     return st;
@@ -305,21 +334,35 @@ static ph_status check_request(const ph_access_request *req, ph_error *err)
     return PH_OK;
 }
 
+/* The times of the read, from the context's clock; `on` 0 is today. */
+static ph_status read_clock(const ph_ctx *ctx, ph_date on, read_times *t, ph_error *err)
+{
+    ph_status st = ph_ctx_utc_now(ctx, t->at, err);
+    if (st == PH_OK)
+        st = ph_ctx_today(ctx, &t->today, err);
+    if (st == PH_OK)
+        st = on == 0 ? PH_OK : access_resolve_date(ctx, on, &t->on, err);
+    if (st == PH_OK && on == 0)
+        t->on = t->today;
+    return st;
+}
+
 /* Inside the transaction: decide, log, and say why when refused. */
-static ph_status decide_and_log(ph_store *store, const ph_access_request *req, ph_date on,
-                                decision *d, int64_t *seq, text_buf *why, ph_error *err)
+static ph_status decide_and_log(ph_store *store, const ph_access_request *req,
+                                const read_times *times, decision *d, int64_t *seq,
+                                text_buf *why, ph_error *err)
 {
     consent_rows rows = {ph_store_ctx(store), NULL, 0, 0};
     ph_status st = access_check_registered(store, req->uscc, req->institution_id, err);
     if (st == PH_OK)
         st = load_consents(store, req, &rows, err);
     if (st == PH_OK) {
-        decide(&rows, req, on, d);
+        decide(&rows, req, times->today, d);
         if (d->allowed != req->sources) {
             ph_source_set missing = d->allowed ? d->refused : req->sources & ~d->covered;
-            explain_refusal(&rows, req, on, d, missing, why);
+            explain_refusal(&rows, req, times, d, missing, why);
         }
-        st = log_decision(store, req, d, why->data, seq, err);
+        st = log_decision(store, req, times, d, why->data, seq, err);
     }
     ph_free(rows.ctx, rows.rows);
     return st;
@@ -334,9 +377,10 @@ ph_status ph_access_check(ph_store *store, const ph_access_request *req, ph_acce
                             "ph_access_check: store, req, out, req->institution_id, req->uscc "
                             "and req->what must not be NULL");
     ph_status st = check_request(req, err);
-    ph_date on = 0;
+    read_times times;
+    memset(&times, 0, sizeof(times));
     if (st == PH_OK)
-        st = access_resolve_date(req->on, &on, err);
+        st = read_clock(ph_store_ctx(store), req->on, &times, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK)
@@ -345,7 +389,7 @@ ph_status ph_access_check(ph_store *store, const ph_access_request *req, ph_acce
     text_buf why;
     memset(&why, 0, sizeof(why));
     int64_t seq = 0;
-    st = decide_and_log(store, req, on, &d, &seq, &why, err);
+    st = decide_and_log(store, req, &times, &d, &seq, &why, err);
     if (st == PH_OK)
         st = ph_store_commit(store, err);
     if (st != PH_OK)

@@ -19,12 +19,38 @@
 static const char GENESIS[PH_AUDIT_HASH_HEX] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-/* The domain tag: the first field hashed, naming the encoding's version. */
-static const char HASH_TAG[] = "puhui-access-log-v1";
+/* The domain tags: the first field hashed, naming the encoding's version.
+ * v1 entries were written before the log recorded the data date; v2 entries
+ * hash it right after `at`. Old entries keep their v1 hash, so the chain
+ * stays valid across the migration (schema version 10). */
+static const char HASH_TAG_V1[] = "puhui-access-log-v1";
+static const char HASH_TAG_V2[] = "puhui-access-log-v2";
 
-static void hash_field(crypto_generichash_state *state, const char *text)
+enum { MAX_FIELDS = 14 };
+
+/* The byte strings an entry's hash covers, in order, each with its length:
+ * from a caller's entry (C strings) or from the stored row (every stored
+ * byte, NUL bytes included). */
+typedef struct hash_input {
+    const char *text[MAX_FIELDS];
+    size_t len[MAX_FIELDS];
+    size_t count;
+} hash_input;
+
+static void input_add(hash_input *in, const char *text, size_t len)
 {
-    size_t len = strlen(text);
+    in->text[in->count] = text;
+    in->len[in->count] = len;
+    in->count++;
+}
+
+static void input_add_str(hash_input *in, const char *text)
+{
+    input_add(in, text, strlen(text));
+}
+
+static void hash_field(crypto_generichash_state *state, const char *text, size_t len)
+{
     unsigned char prefix[8];
     uint64_t n = (uint64_t)len;
     for (int i = 7; i >= 0; i--) {
@@ -35,6 +61,17 @@ static void hash_field(crypto_generichash_state *state, const char *text)
     crypto_generichash_update(state, (const unsigned char *)text, len);
 }
 
+static void hash_input_digest(const hash_input *in, char out[PH_AUDIT_HASH_HEX])
+{
+    crypto_generichash_state state;
+    unsigned char digest[32];
+    crypto_generichash_init(&state, NULL, 0, sizeof(digest));
+    for (size_t i = 0; i < in->count; i++)
+        hash_field(&state, in->text[i], in->len[i]);
+    crypto_generichash_final(&state, digest, sizeof(digest));
+    sodium_bin2hex(out, PH_AUDIT_HASH_HEX, digest, sizeof(digest));
+}
+
 ph_status ph_audit_entry_hash(const ph_audit_entry *e, char out[PH_AUDIT_HASH_HEX],
                               ph_error *err)
 {
@@ -43,26 +80,40 @@ ph_status ph_audit_entry_hash(const ph_audit_entry *e, char out[PH_AUDIT_HASH_HE
         e->sources == NULL || e->consents == NULL || e->reason == NULL || e->prev_hash == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_audit_entry_hash: entry, out and every text field but hash "
-                            "must not be NULL");
+                            "and data_on must not be NULL");
+    int version = e->version == 0 ? PH_AUDIT_VERSION : e->version;
+    if (version != 1 && version != 2) {
+        char value[24];
+        snprintf(value, sizeof(value), "%d", e->version);
+        return ph_error_set(err, PH_EINVAL, "version", value,
+                            "expected encoding version 1 or 2 (0 for the current one)");
+    }
+    if (version == 2 && e->data_on == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_audit_entry_hash: a version 2 entry needs data_on");
     char seq[24];
     snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
-    const char *fields[] = {HASH_TAG,    seq,       e->at,      e->institution_id, e->uscc,
-                            e->purpose,  e->outcome, e->what,   e->sources,
-                            e->raw ? "1" : "0", e->consents, e->reason, e->prev_hash};
-    crypto_generichash_state state;
-    unsigned char digest[32];
-    crypto_generichash_init(&state, NULL, 0, sizeof(digest));
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        hash_field(&state, fields[i]);
-    crypto_generichash_final(&state, digest, sizeof(digest));
-    sodium_bin2hex(out, PH_AUDIT_HASH_HEX, digest, sizeof(digest));
+    hash_input in = {{NULL}, {0}, 0};
+    input_add_str(&in, version == 1 ? HASH_TAG_V1 : HASH_TAG_V2);
+    input_add_str(&in, seq);
+    input_add_str(&in, e->at);
+    if (version == 2)
+        input_add_str(&in, e->data_on);
+    const char *rest[] = {e->institution_id, e->uscc,    e->purpose,
+                          e->outcome,        e->what,    e->sources,
+                          e->raw ? "1" : "0", e->consents, e->reason, e->prev_hash};
+    for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++)
+        input_add_str(&in, rest[i]);
+    hash_input_digest(&in, out);
     return PH_OK;
 }
 
-/* The columns of an entry, in the order read_entry expects. */
+/* The columns of an entry, in the order read_entry expects: the hashed ones
+ * first, in hash order (data_on among them), then the rest. */
 #define ENTRY_COLUMNS                                                                        \
-    "seq, at, institution_id, uscc, purpose, outcome, what, sources, raw, consents, "       \
-    "reason, prev_hash, hash"
+    "seq, at, data_on, institution_id, uscc, purpose, outcome, what, sources, raw, "        \
+    "consents, reason, prev_hash, hash, hash_version"
+enum { COL_SEQ, COL_AT, COL_DATA_ON, COL_PREV_HASH = 12, COL_HASH, COL_VERSION };
 
 static const char *text_or_empty(ph_stmt *stmt, int col)
 {
@@ -72,31 +123,54 @@ static const char *text_or_empty(ph_stmt *stmt, int col)
 
 static void read_entry(ph_stmt *stmt, ph_audit_entry *e)
 {
-    e->seq = ph_stmt_column_int64(stmt, 0);
-    e->at = text_or_empty(stmt, 1);
-    e->institution_id = text_or_empty(stmt, 2);
-    e->uscc = text_or_empty(stmt, 3);
-    e->purpose = text_or_empty(stmt, 4);
-    e->outcome = text_or_empty(stmt, 5);
-    e->what = text_or_empty(stmt, 6);
-    e->sources = text_or_empty(stmt, 7);
-    e->raw = ph_stmt_column_int64(stmt, 8) != 0;
-    e->consents = text_or_empty(stmt, 9);
-    e->reason = text_or_empty(stmt, 10);
-    e->prev_hash = text_or_empty(stmt, 11);
-    e->hash = text_or_empty(stmt, 12);
+    e->seq = ph_stmt_column_int64(stmt, COL_SEQ);
+    e->at = text_or_empty(stmt, COL_AT);
+    e->data_on = ph_stmt_column_text(stmt, COL_DATA_ON);
+    e->institution_id = text_or_empty(stmt, 3);
+    e->uscc = text_or_empty(stmt, 4);
+    e->purpose = text_or_empty(stmt, 5);
+    e->outcome = text_or_empty(stmt, 6);
+    e->what = text_or_empty(stmt, 7);
+    e->sources = text_or_empty(stmt, 8);
+    e->raw = ph_stmt_column_int64(stmt, 9) != 0;
+    e->consents = text_or_empty(stmt, 10);
+    e->reason = text_or_empty(stmt, 11);
+    e->prev_hash = text_or_empty(stmt, COL_PREV_HASH);
+    e->hash = text_or_empty(stmt, COL_HASH);
+    e->version = (int)ph_stmt_column_int64(stmt, COL_VERSION);
 }
 
-ph_status access_log_append(ph_store *store, ph_audit_entry *entry,
+/* The hash of the row as stored: every column's bytes as the database holds
+ * them, with their length (a NUL inside a text is hashed too, as any other
+ * verifier reading the file sees it), under the row's own encoding.
+ * seq and raw are hashed as their stored text ("1"), as the documented
+ * re-verifier does. */
+static void stored_hash(ph_stmt *stmt, int version, char out[PH_AUDIT_HASH_HEX])
+{
+    hash_input in = {{NULL}, {0}, 0};
+    input_add_str(&in, version == 1 ? HASH_TAG_V1 : HASH_TAG_V2);
+    for (int col = COL_SEQ; col <= COL_PREV_HASH; col++) {
+        if (col == COL_DATA_ON && version == 1)
+            continue;
+        const char *text = text_or_empty(stmt, col);
+        input_add(&in, text, ph_stmt_column_bytes(stmt, col));
+    }
+    hash_input_digest(&in, out);
+}
+
+ph_status access_log_append(ph_store *store, ph_audit_entry *entry, ph_date data_on,
                             char prev[PH_AUDIT_HASH_HEX], char hash[PH_AUDIT_HASH_HEX],
                             ph_error *err)
 {
+    char day[PH_DATE_FORMAT_MAX];
+    ph_status st = ph_date_format(data_on, day, sizeof(day), err);
+    if (st != PH_OK)
+        return st;
     ph_stmt *stmt = NULL;
     int64_t last = 0;
     memcpy(prev, GENESIS, PH_AUDIT_HASH_HEX);
-    ph_status st = ph_store_prepare(store,
-                                    "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1",
-                                    &stmt, err);
+    st = ph_store_prepare(store, "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1",
+                          &stmt, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
     if (st == PH_OK) {
@@ -110,34 +184,34 @@ ph_status access_log_append(ph_store *store, ph_audit_entry *entry,
         return ph_error_set(err, PH_ERANGE, "seq", NULL, "the access log is full");
     entry->seq = last + 1;
     entry->prev_hash = prev;
+    entry->data_on = day;
+    entry->version = PH_AUDIT_VERSION;
     st = ph_audit_entry_hash(entry, hash, err);
-    if (st != PH_OK)
-        return st;
-    entry->hash = hash;
-    st = ph_store_prepare(store,
-                          "INSERT INTO access_log (" ENTRY_COLUMNS ") "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          &stmt, err);
-    const char *texts[] = {entry->at,      entry->institution_id, entry->uscc,
-                           entry->purpose, entry->outcome,        entry->what,
-                           entry->sources};
+    if (st == PH_OK) {
+        entry->hash = hash;
+        st = ph_store_prepare(store,
+                              "INSERT INTO access_log (" ENTRY_COLUMNS ") "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              &stmt, err);
+    }
+    const char *texts[] = {entry->at,      day,           entry->institution_id,
+                           entry->uscc,    entry->purpose, entry->outcome,
+                           entry->what,    entry->sources};
     if (st == PH_OK)
         st = ph_stmt_bind_int64(stmt, 1, entry->seq, err);
-    for (int i = 0; st == PH_OK && i < 7; i++)
+    for (int i = 0; st == PH_OK && i < 8; i++)
         st = ph_stmt_bind_text(stmt, 2 + i, texts[i], -1, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 9, entry->raw ? 1 : 0, err);
+        st = ph_stmt_bind_int64(stmt, 10, entry->raw ? 1 : 0, err);
+    const char *tail[] = {entry->consents, entry->reason, entry->prev_hash, entry->hash};
+    for (int i = 0; st == PH_OK && i < 4; i++)
+        st = ph_stmt_bind_text(stmt, 11 + i, tail[i], -1, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 10, entry->consents, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 11, entry->reason, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 12, entry->prev_hash, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 13, entry->hash, -1, err);
+        st = ph_stmt_bind_int64(stmt, 15, PH_AUDIT_VERSION, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
     ph_stmt_free(stmt);
+    entry->data_on = NULL; /* `day` ends with this call */
     return st == PH_DONE ? PH_OK : st;
 }
 
@@ -184,13 +258,12 @@ ph_status ph_audit_list(ph_store *store, const ph_audit_filter *filter, ph_audit
 /* The walk's state: what the next entry must look like. */
 typedef struct chain_walk {
     int64_t expected_seq;
+    int version; /* the previous entry's encoding: never goes down */
     char prev[PH_AUDIT_HASH_HEX];
     int64_t anchor_seq; /* the entry whose hash equals the anchor's head, 0 if none seen */
 } chain_walk;
 
-static int bad(ph_audit_report *r, int64_t seq, const char *fmt, ...) PH_PRINTF(3, 4);
-
-static int bad(ph_audit_report *r, int64_t seq, const char *fmt, ...)
+int access_report_bad(ph_audit_report *r, int64_t seq, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -203,22 +276,33 @@ static int bad(ph_audit_report *r, int64_t seq, const char *fmt, ...)
 
 /* Check one entry against the walk; 1 when it is sound, 0 with the report
  * filled when it is not. */
-static int check_entry(chain_walk *w, const ph_audit_entry *e, const char *head,
-                       ph_audit_report *r)
+static int check_entry(chain_walk *w, ph_stmt *stmt, const char *head, ph_audit_report *r)
 {
+    ph_audit_entry entry;
+    read_entry(stmt, &entry);
+    const ph_audit_entry *e = &entry;
     if (e->seq != w->expected_seq)
-        return bad(r, w->expected_seq,
+        return access_report_bad(r, w->expected_seq,
                    "entry %lld is missing: the log goes from entry %lld to entry %lld",
                    (long long)w->expected_seq, (long long)(w->expected_seq - 1),
                    (long long)e->seq);
+    if (e->version < 1 || e->version > PH_AUDIT_VERSION)
+        return access_report_bad(r, e->seq,
+                   "entry %lld was altered: it names hash encoding %d, but only 1 to %d exist",
+                   (long long)e->seq, e->version, PH_AUDIT_VERSION);
+    if (e->version < w->version)
+        return access_report_bad(r, e->seq,
+                   "entry %lld was altered: it uses hash encoding %d after an entry that uses "
+                   "%d (entries are never written in an older encoding)",
+                   (long long)e->seq, e->version, w->version);
     char computed[PH_AUDIT_HASH_HEX];
-    (void)ph_audit_entry_hash(e, computed, NULL);
+    stored_hash(stmt, e->version, computed);
     if (strcmp(computed, e->hash) != 0)
-        return bad(r, e->seq,
+        return access_report_bad(r, e->seq,
                    "entry %lld was altered: its contents hash to %s but it records %s",
                    (long long)e->seq, computed, e->hash);
     if (strcmp(e->prev_hash, w->prev) != 0)
-        return bad(r, e->seq,
+        return access_report_bad(r, e->seq,
                    "entry %lld does not follow entry %lld: it records prev_hash %s but entry "
                    "%lld's hash is %s (an entry was removed, inserted or rewritten before it)",
                    (long long)e->seq, (long long)(e->seq - 1), e->prev_hash,
@@ -226,6 +310,7 @@ static int check_entry(chain_walk *w, const ph_audit_entry *e, const char *head,
     if (head != NULL && w->anchor_seq == 0 && strcmp(e->hash, head) == 0)
         w->anchor_seq = e->seq;
     snprintf(w->prev, sizeof(w->prev), "%s", e->hash);
+    w->version = e->version;
     w->expected_seq++;
     return 1;
 }
@@ -236,7 +321,7 @@ static void check_anchor(const chain_walk *w, const char *head, int64_t count,
 {
     int64_t last = w->expected_seq - 1;
     if (count > 0 && last < count) {
-        bad(r, last + 1,
+        access_report_bad(r, last + 1,
             "entry %lld is missing: the log ends at entry %lld but %lld entries were "
             "published",
             (long long)(last + 1), (long long)last, (long long)count);
@@ -245,14 +330,14 @@ static void check_anchor(const chain_walk *w, const char *head, int64_t count,
     if (head == NULL)
         return;
     if (count > 0 && w->anchor_seq != count) {
-        bad(r, count,
+        access_report_bad(r, count,
             "entry %lld does not have the published head hash %s: it, or an entry before "
             "it, was rewritten",
             (long long)count, head);
         return;
     }
     if (w->anchor_seq == 0)
-        bad(r, last + 1,
+        access_report_bad(r, last + 1,
             "no entry has the published head hash %s: the entries after entry %lld (at "
             "least entry %lld) were deleted, or the log was rewritten",
             head, (long long)last, (long long)(last + 1));
@@ -283,14 +368,49 @@ static ph_status walk_log(ph_store *store, chain_walk *w, const char *head,
                                     "SELECT " ENTRY_COLUMNS " FROM access_log ORDER BY seq",
                                     &stmt, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
-        ph_audit_entry e;
-        read_entry(stmt, &e);
         r->entries++;
-        if (!check_entry(w, &e, head, r))
+        if (!check_entry(w, stmt, head, r))
             break;
     }
     ph_stmt_free(stmt);
     return st == PH_DONE ? PH_OK : st;
+}
+
+/* The append-only triggers: the schema's protections of the log and of its
+ * checkpoints. A trigger added later is one more row. */
+static const struct {
+    const char *table;
+    const char *trigger;
+} REQUIRED_TRIGGERS[] = {
+    {"access_log", "access_log_no_update"},
+    {"access_log", "access_log_no_delete"},
+    {"access_checkpoint", "access_checkpoint_no_update"},
+    {"access_checkpoint", "access_checkpoint_no_delete"},
+};
+
+/* Fill r->missing_triggers; *first receives the first missing name (NULL if
+ * none). */
+static ph_status check_triggers(ph_store *store, ph_audit_report *r, const char **first,
+                                ph_error *err)
+{
+    *first = NULL;
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof(REQUIRED_TRIGGERS) / sizeof(REQUIRED_TRIGGERS[0]); i++) {
+        int exists = 0;
+        ph_status st = ph_store_has_trigger(store, REQUIRED_TRIGGERS[i].table,
+                                            REQUIRED_TRIGGERS[i].trigger, &exists, err);
+        if (st != PH_OK)
+            return st;
+        if (exists)
+            continue;
+        if (*first == NULL)
+            *first = REQUIRED_TRIGGERS[i].trigger;
+        int n = snprintf(r->missing_triggers + used, sizeof(r->missing_triggers) - used, "%s%s",
+                         used ? ", " : "", REQUIRED_TRIGGERS[i].trigger);
+        if (n > 0 && (size_t)n < sizeof(r->missing_triggers) - used)
+            used += (size_t)n;
+    }
+    return PH_OK;
 }
 
 ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
@@ -314,10 +434,17 @@ ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
             return st;
         head = head_buf;
     }
+    access_keys keys;
+    int keyed = anchor != NULL && anchor->public_key != NULL;
+    if (keyed) {
+        ph_status st = access_parse_public_keys(anchor->public_key, &keys, err);
+        if (st != PH_OK)
+            return st;
+    }
     ph_audit_report r;
     memset(&r, 0, sizeof(r));
     r.intact = 1;
-    chain_walk w = {1, "", 0};
+    chain_walk w = {1, 1, "", 0};
     memcpy(w.prev, GENESIS, sizeof(w.prev));
     /* one SELECT reads one snapshot, even while others append */
     ph_status st = walk_log(store, &w, head, &r, err);
@@ -327,10 +454,38 @@ ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
         check_anchor(&w, head, count, &r);
     r.head_seq = w.expected_seq - 1;
     memcpy(r.head, w.prev, sizeof(r.head));
+    const char *field = "seq";
+    char value[64]; /* a seq, a checkpoint id or a trigger's name */
+    snprintf(value, sizeof(value), "%lld", (long long)r.bad_seq);
+    if (keyed && r.intact) {
+        int64_t bad_id = 0;
+        st = access_checkpoints_verify(store, &keys, &r, &bad_id, err);
+        if (st != PH_OK)
+            return st;
+        if (!r.intact) {
+            field = "checkpoint";
+            snprintf(value, sizeof(value), "%lld", (long long)bad_id);
+        }
+    }
+    const char *missing = NULL;
+    st = check_triggers(store, &r, &missing, err);
+    if (st != PH_OK)
+        return st;
+    if (missing != NULL && r.intact) {
+        r.intact = 0;
+        snprintf(r.problem, sizeof(r.problem),
+                 "the append-only protection of the access log is gone: trigger%s %s %s "
+                 "missing, so entries or checkpoints could have been changed or deleted "
+                 "without the database refusing it (the hash chain and signatures above "
+                 "still hold; restore the triggers from the schema and find out who "
+                 "dropped them)",
+                 strchr(r.missing_triggers, ',') ? "s" : "", r.missing_triggers,
+                 strchr(r.missing_triggers, ',') ? "are" : "is");
+        field = "trigger";
+        snprintf(value, sizeof(value), "%s", missing);
+    }
     *report = r;
     if (r.intact)
         return PH_OK;
-    char value[24];
-    snprintf(value, sizeof(value), "%lld", (long long)r.bad_seq);
-    return ph_error_set(err, PH_ESTORE, "seq", value, "%s", r.problem);
+    return ph_error_set(err, PH_ESTORE, field, value, "%s", r.problem);
 }

@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "puhui/schema.h"
 
@@ -237,22 +236,10 @@ ph_source_set access_sources_from_text(const char *text)
     return set;
 }
 
-ph_status ph_access_today(ph_date *out, ph_error *err)
-{
-    if (out == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_access_today: out must not be NULL");
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || localtime_r(&now, &tm) == NULL)
-        return ph_error_set(err, PH_ERANGE, "clock", NULL,
-                            "expected the system clock to give today's date");
-    return ph_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out, err);
-}
-
-ph_status access_resolve_date(ph_date d, ph_date *out, ph_error *err)
+ph_status access_resolve_date(const ph_ctx *ctx, ph_date d, ph_date *out, ph_error *err)
 {
     if (d == 0)
-        return ph_access_today(out, err);
+        return ph_ctx_today(ctx, out, err);
     if (!ph_date_is_valid(d)) {
         char value[24];
         snprintf(value, sizeof(value), "%ld", (long)d);

@@ -5,15 +5,25 @@
 
 #include "puhui/common.h"
 
-ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err)
+static ph_status format_utc(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err)
 {
-    time_t now = time(NULL);
     struct tm tm;
+    time_t t = (time_t)seconds;
     if (buf == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_utc_now: NULL buffer");
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL ||
+    if (seconds < 0 || (int64_t)t != seconds || gmtime_r(&t, &tm) == NULL ||
         strftime(buf, PH_UTC_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return ph_error_set(err, PH_ERANGE, "clock", NULL,
-                            "expected the system clock to give the current UTC time");
+                            "expected the clock to give the current UTC time");
     return PH_OK;
+}
+
+ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err)
+{
+    return format_utc(ph_ctx_now(NULL), buf, err);
+}
+
+ph_status ph_ctx_utc_now(const ph_ctx *ctx, char buf[PH_UTC_MAX], ph_error *err)
+{
+    return format_utc(ph_ctx_now(ctx), buf, err);
 }

@@ -7,12 +7,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct ph_ctx {
     ph_allocator allocator;
     ph_log_fn log;
     void *log_user;
     ph_log_level log_level;
+    ph_clock_fn now;
+    void *now_user;
 };
 
 static void *default_malloc(void *user, size_t size)
@@ -75,6 +78,8 @@ ph_status ph_ctx_new(const ph_ctx_options *options, ph_ctx **out, ph_error *err)
     ctx->log = (options && options->log) ? options->log : default_log;
     ctx->log_user = options ? options->log_user : NULL;
     ctx->log_level = level;
+    ctx->now = options ? options->now : NULL;
+    ctx->now_user = options ? options->now_user : NULL;
     *out = ctx;
     return PH_OK;
 }
@@ -128,6 +133,14 @@ char *ph_strdup(const ph_ctx *ctx, const char *s)
     if (copy != NULL)
         memcpy(copy, s, len);
     return copy;
+}
+
+int64_t ph_ctx_now(const ph_ctx *ctx)
+{
+    if (ctx != NULL && ctx->now != NULL)
+        return ctx->now(ctx->now_user);
+    time_t now = time(NULL);
+    return now == (time_t)-1 ? -1 : (int64_t)now;
 }
 
 int ph_log_enabled(const ph_ctx *ctx, ph_log_level level)

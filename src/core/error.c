@@ -4,7 +4,7 @@
  */
 #include "puhui/common.h"
 
-#include "core/utf8.h"
+#include "core/escape.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,45 +54,6 @@ static void copy_marked(char *dst, size_t dst_size, const char *src)
     memcpy(dst + dst_size - 4, "...", 4);
 }
 
-/*
- * Store the offending value printable: bytes below 0x20, 0x7f and the
- * backslash are escaped; bytes >= 0x80 are kept only as part of a valid
- * UTF-8 sequence (so Chinese text reads as Chinese), otherwise escaped.
- */
-static void copy_value(char *dst, size_t dst_size, const char *value, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)value;
-    size_t out = 0, i = 0;
-    const size_t limit = dst_size - 4; /* room for "..." and the NUL */
-    while (i < len) {
-        char piece[8];
-        size_t piece_len;
-        size_t seq = s[i] >= 0x80 ? ph_utf8_sequence_len(s + i, len - i) : 0;
-        if (seq > 0) {
-            memcpy(piece, s + i, seq);
-            piece_len = seq;
-        } else if (s[i] < 0x20 || s[i] == 0x7f || s[i] >= 0x80 || s[i] == '\\') {
-            if (s[i] == '\\')
-                piece_len = (size_t)snprintf(piece, sizeof(piece), "\\\\");
-            else
-                piece_len = (size_t)snprintf(piece, sizeof(piece), "\\x%02x", s[i]);
-            seq = 1;
-        } else {
-            piece[0] = (char)s[i];
-            piece_len = 1;
-            seq = 1;
-        }
-        if (out + piece_len > limit) {
-            memcpy(dst + out, "...", 4);
-            return;
-        }
-        memcpy(dst + out, piece, piece_len);
-        out += piece_len;
-        i += seq;
-    }
-    dst[out] = '\0';
-}
-
 static void compose(ph_error *err)
 {
     char where[PH_ERROR_SOURCE_MAX + 48] = "";
@@ -137,7 +98,7 @@ ph_status ph_error_setv(ph_error *err, ph_status code, const char *field, const 
     err->column = 0;
     copy_marked(err->field, sizeof(err->field), field ? field : "");
     if (value != NULL)
-        copy_value(err->value, sizeof(err->value), value, value_len);
+        ph_escape_into(err->value, sizeof(err->value), value, value_len);
     else
         err->value[0] = '\0';
     char detail[PH_ERROR_DETAIL_MAX * 2];

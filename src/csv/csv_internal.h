@@ -24,6 +24,16 @@ enum csv_class {
     CSV_C_NUL    /* only when validate_utf8 is on */
 };
 
+/* Where the scanner stood in a record's syntax when it failed, so that
+ * recovery can go on from the same state and find the record's real end
+ * (see csv_skip_record). Set on the error paths only. */
+enum csv_lex {
+    CSV_LEX_FIELD_START, /* at the first byte of a field */
+    CSV_LEX_PLAIN,       /* inside an unquoted field, or after junk */
+    CSV_LEX_QUOTED,      /* inside quotes */
+    CSV_LEX_QUOTE_SEEN   /* just after a '"' inside quotes: a closing quote or half of "" */
+};
+
 enum csv_source_kind { CSV_SRC_MEMORY, CSV_SRC_FD, CSV_SRC_STREAM, CSV_SRC_CALLBACK };
 
 struct ph_csv_reader {
@@ -72,6 +82,8 @@ struct ph_csv_reader {
     uint64_t rec_end;   /* stream offset of its line end (or end of input) */
     int has_record;     /* 1 between a ph_csv_next returning PH_OK and the next call */
     int rec_complete;   /* 1 once the scanner reached the record's end (its line end) */
+    int rec_has_nul;    /* a NUL byte was copied into the record (validate_utf8 only) */
+    enum csv_lex lex;   /* the scanner's state at its last error, for recovery */
     uint64_t records;
     size_t expected_fields; /* 0 until known */
 
@@ -98,9 +110,11 @@ ph_status csv_fill(ph_csv_reader *r);
  * field count is the caller's business. */
 ph_status csv_scan_record(ph_csv_reader *r);
 
-/* After an error inside a record: skip the rest of its physical line (up to
- * and including the next LF, or to the end of input). */
-ph_status csv_skip_line(ph_csv_reader *r);
+/* After an error inside a record: skip the rest of the record, following
+ * its quoting from the state r->lex (inside quotes an LF is text; a quote
+ * that never closes runs to the end of input), up to and including the LF
+ * that ends it. Nothing is copied, so memory stays bounded. */
+ph_status csv_skip_record(ph_csv_reader *r);
 
 /* --- csv_utf8.c ---------------------------------------------------------- */
 

@@ -10,6 +10,7 @@
  * delimiter. Only an LF inside a quoted field starts a new line.
  */
 #include "csv/csv_internal.h"
+#include "core/escape.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,8 @@ void csv_content_position(const ph_csv_reader *r, size_t field, size_t offset,
 void csv_field_label(const ph_csv_reader *r, size_t i, char *buf, size_t size)
 {
     if (r->hdr != NULL && i < r->hdr_count && r->hdr[r->hdr_starts[i]] != '\0')
-        snprintf(buf, size, "%s", r->hdr + r->hdr_starts[i]);
+        ph_escape_into(buf, size, r->hdr + r->hdr_starts[i],
+                       r->hdr_starts[i + 1] - r->hdr_starts[i] - 1);
     else
         snprintf(buf, size, "column %zu", i + 1);
 }
@@ -194,20 +196,6 @@ int ph_csv_column(const ph_csv_reader *reader, const char *name)
     return -1;
 }
 
-/* Append "'name'" (or "name" when bare) to list, keeping room for "..."; returns
- * 0 once the list is full. */
-static int append_name(char *list, size_t size, const char *sep, const char *name, int bare)
-{
-    size_t used = strlen(list);
-    int n = snprintf(list + used, size - used, bare ? "%s%s" : "%s'%s'", used ? sep : "",
-                     name);
-    if (n < 0 || (size_t)n + strlen(sep) + 4 >= size - used) {
-        snprintf(list + used, size - used, "%s...", used ? sep : "");
-        return 0;
-    }
-    return 1;
-}
-
 ph_status ph_csv_require_columns(const ph_csv_reader *reader, const char *const *names,
                                  size_t count, int *indexes, ph_error *err)
 {
@@ -218,38 +206,28 @@ ph_status ph_csv_require_columns(const ph_csv_reader *reader, const char *const 
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_csv_require_columns: the reader has no header "
                             "(has_header is 0)");
-    char missing[200] = "";
-    const char *first_missing = NULL;
+    /* The missing names, the first few of them: the message shows no more. */
+    const char *missing[8];
     size_t missing_count = 0;
-    int room = 1;
     for (size_t i = 0; i < count; i++) {
         if (names[i] == NULL)
             return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                                 "ph_csv_require_columns: names[%zu] is NULL", i);
-        if (ph_csv_column(reader, names[i]) >= 0)
-            continue;
-        if (first_missing == NULL)
-            first_missing = names[i];
-        missing_count++;
-        if (room)
-            room = append_name(missing, sizeof(missing), ", ", names[i], 0);
+        if (ph_csv_column(reader, names[i]) < 0 &&
+            missing_count < sizeof(missing) / sizeof(missing[0]))
+            missing[missing_count++] = names[i];
     }
-    if (first_missing == NULL) {
+    if (missing_count == 0) {
         for (size_t i = 0; i < count; i++)
             indexes[i] = ph_csv_column(reader, names[i]);
         return PH_OK;
     }
-    char found[280] = "";
-    for (size_t i = 0; i < reader->hdr_count; i++)
-        if (!append_name(found, sizeof(found), ", ", ph_csv_header_name(reader, i), 1))
-            break;
     if (err == NULL)
         return PH_EINVAL;
+    char what[PH_ERROR_DETAIL_MAX];
+    ph_csv_explain_missing(reader, missing, missing_count, what, sizeof(what));
     ph_error_clear(err);
-    ph_error_set(err, PH_EINVAL, first_missing, NULL,
-                 "missing column%s %s; the header has %zu column%s: %s",
-                 missing_count > 1 ? "s" : "", missing, reader->hdr_count,
-                 reader->hdr_count == 1 ? "" : "s", found);
+    ph_error_set(err, PH_EINVAL, missing[0], NULL, "%s", what);
     ph_error_locate(err, reader->source, reader->hdr_line, 0);
     return PH_EINVAL;
 }

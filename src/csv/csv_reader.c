@@ -426,7 +426,7 @@ ph_status ph_csv_next(ph_csv_reader *reader, ph_error *err)
     return st;
 }
 
-/* Errors of a record's content, which the next line may be free of; I/O,
+/* Errors of a record's content, which the next record may be free of; I/O,
  * memory and misuse errors are not. */
 static int recoverable(ph_status st)
 {
@@ -450,7 +450,7 @@ ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err)
     uint64_t bad_line = reader->rec_line;
     int whole = reader->rec_complete;
     if (!whole) {
-        ph_status skip = csv_skip_line(reader);
+        ph_status skip = csv_skip_record(reader);
         if (skip != PH_OK) {
             reader->state = skip;
             if (err != NULL)

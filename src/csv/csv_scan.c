@@ -169,11 +169,15 @@ static ph_status fail_in_field(ph_csv_reader *r, ph_status code, uint64_t line,
                     column, "%s", detail);
 }
 
-static ph_status fail_nul(ph_csv_reader *r)
+/* A NUL byte at in_pos (validate_utf8 only): kept as text and reported once
+ * the record is read whole (check_text), so the message shows the whole
+ * field and recovery knows where the record ends. There is room for it:
+ * the run stopped before the end of the room it was given. */
+static void keep_nul(ph_csv_reader *r)
 {
-    return fail_in_field(r, PH_EINVAL, r->line, column_now(r),
-                         "NUL byte (0x00) in a field; expected text "
-                         "(is the file UTF-16 or binary?)");
+    r->rec[r->rec_len++] = '\0';
+    r->in_pos++;
+    r->rec_has_nul = 1;
 }
 
 /* A CR outside quotes is at in_pos: it must be the first half of CRLF. */
@@ -264,7 +268,8 @@ static ph_status scan_plain(ph_csv_reader *r, csv_term *term)
                                  "unexpected '\"' inside an unquoted field; expected the "
                                  "whole field in quotes, with inner quotes doubled (\"\")");
         case CSV_C_NUL:
-            return fail_nul(r);
+            keep_nul(r);
+            continue;
         case CSV_C_PLAIN:
         case CSV_C_DELIM:
         case CSV_C_LF:
@@ -312,8 +317,10 @@ static ph_status scan_quoted(ph_csv_reader *r, csv_term *term)
         size_t n = 0;
         int at_eof;
         ph_status st = prepare_run(r, &n, &at_eof);
-        if (st != PH_OK)
+        if (st != PH_OK) {
+            r->lex = CSV_LEX_QUOTED; /* the record is too long in the middle of quotes */
             return st;
+        }
         if (at_eof) {
             char detail[160];
             snprintf(detail, sizeof(detail),
@@ -335,7 +342,8 @@ static ph_status scan_quoted(ph_csv_reader *r, csv_term *term)
             consume_lf(r);
             continue;
         case CSV_C_NUL:
-            return fail_nul(r);
+            keep_nul(r);
+            continue;
         case CSV_C_QUOTE:
             break;
         case CSV_C_PLAIN:
@@ -347,8 +355,12 @@ static ph_status scan_quoted(ph_csv_reader *r, csv_term *term)
         int c = peek(r, &st);
         if (c == -2)
             return st;
-        if (c != '"')
-            return after_closing_quote(r, c, term);
+        if (c != '"') {
+            st = after_closing_quote(r, c, term);
+            if (st != PH_OK)
+                r->lex = CSV_LEX_PLAIN; /* what follows a closing quote is not quoted */
+            return st;
+        }
         r->rec[r->rec_len++] = '"';
         r->in_pos++;
     }
@@ -375,17 +387,38 @@ static ph_status skip_to_record(ph_csv_reader *r)
         c = peek(r, &st);
         if (c == -2)
             return st;
-        if (c != '\n')
+        if (c != '\n') {
+            r->lex = CSV_LEX_PLAIN; /* the CR is the first byte of a bad record */
+            r->rec_line = line;
             return csv_fail(r, PH_EINVAL, -1, NULL, 0, line, column,
                             "carriage return (0x0d) not followed by a line feed; expected "
                             "CRLF or LF line endings");
+        }
         consume_lf(r);
     }
 }
 
-static ph_status check_utf8(ph_csv_reader *r)
+/* Offset in the record of the first NUL byte inside a field, or rec_len
+ * (each field is followed by a NUL of the record's own, which is skipped). */
+static size_t first_nul(const ph_csv_reader *r)
+{
+    for (size_t f = 0; f < r->nfields; f++) {
+        const char *p = memchr(r->rec + r->starts[f], '\0', csv_field_len(r, f));
+        if (p != NULL)
+            return (size_t)(p - r->rec);
+    }
+    return r->rec_len;
+}
+
+/* The record is read whole: its first NUL byte or invalid UTF-8 sequence,
+ * whichever comes first, is the error, shown with its whole field. */
+static ph_status check_text(ph_csv_reader *r)
 {
     size_t bad = csv_utf8_check((const unsigned char *)r->rec, r->rec_len);
+    size_t nul = r->rec_has_nul ? first_nul(r) : r->rec_len;
+    int is_nul = nul < bad;
+    if (is_nul)
+        bad = nul;
     if (bad == r->rec_len)
         return PH_OK;
     size_t field = 0;
@@ -393,6 +426,11 @@ static ph_status check_utf8(ph_csv_reader *r)
         field++;
     uint64_t line, column;
     csv_content_position(r, field, bad - r->starts[field], &line, &column);
+    if (is_nul)
+        return csv_fail(r, PH_EINVAL, (long)field, r->rec + r->starts[field],
+                        csv_field_len(r, field), line, column,
+                        "NUL byte (0x00) in a field; expected text (is the file UTF-16 or "
+                        "binary?)");
     return csv_fail(r, PH_EINVAL, (long)field, r->rec + r->starts[field],
                     csv_field_len(r, field), line, column,
                     "invalid UTF-8 byte 0x%02x; expected UTF-8 text (convert GBK or other "
@@ -405,6 +443,7 @@ ph_status csv_scan_record(ph_csv_reader *r)
     r->rec_len = 0;
     r->nfields = 0;
     r->rec_complete = 0;
+    r->rec_has_nul = 0;
     r->rec_line = r->line; /* an error before the first field is on this line */
     ph_status st = skip_to_record(r);
     if (st != PH_OK)
@@ -412,15 +451,23 @@ ph_status csv_scan_record(ph_csv_reader *r)
     r->rec_line = r->line;
     r->rec_start = offset_now(r);
     csv_term term = TERM_DELIM;
+    /* r->lex is set only on the way out of an error (it costs nothing when
+     * all is well): where the input stands, for csv_skip_record. */
     while (term == TERM_DELIM) {
-        if (r->nfields + 2 > r->fields_cap && (st = grow_fields(r)) != PH_OK)
+        if (r->nfields + 2 > r->fields_cap && (st = grow_fields(r)) != PH_OK) {
+            r->lex = CSV_LEX_FIELD_START;
             return st;
+        }
         r->starts[r->nfields] = (uint32_t)r->rec_len;
         int c = peek(r, &st);
         if (c == -2)
             return st;
         r->quoted[r->nfields] = (c == '"');
-        st = c == '"' ? scan_quoted(r, &term) : scan_plain(r, &term);
+        if (c == '"') {
+            st = scan_quoted(r, &term); /* sets r->lex when it fails */
+        } else if ((st = scan_plain(r, &term)) != PH_OK) {
+            r->lex = CSV_LEX_PLAIN;
+        }
         if (st != PH_OK)
             return st;
         /* The scanners always leave one byte free for this NUL. */
@@ -432,26 +479,62 @@ ph_status csv_scan_record(ph_csv_reader *r)
     if (r->rec_end - r->rec_start > r->opts.max_record_bytes)
         return too_large(r);
     if (r->opts.validate_utf8)
-        return check_utf8(r);
+        return check_text(r);
     return PH_OK;
 }
 
-ph_status csv_skip_line(ph_csv_reader *r)
+/* The next state of the lenient lexer that finds a bad record's end. It
+ * reads the record as the scanner would, and takes whatever the scanner
+ * refused (a stray quote, junk after a closing quote, a bare CR, a NUL) as
+ * text, so it ends the record where the record's own quoting ends it. */
+static enum csv_lex skip_step(enum csv_lex s, unsigned char c, unsigned char delimiter)
 {
+    switch (s) {
+    case CSV_LEX_QUOTED:
+        return c == '"' ? CSV_LEX_QUOTE_SEEN : CSV_LEX_QUOTED;
+    case CSV_LEX_FIELD_START:
+    case CSV_LEX_QUOTE_SEEN: /* '"' here opens a field, or is the second half of "" */
+        if (c == '"')
+            return CSV_LEX_QUOTED;
+        break;
+    case CSV_LEX_PLAIN:
+        break;
+    }
+    return c == delimiter ? CSV_LEX_FIELD_START : CSV_LEX_PLAIN;
+}
+
+ph_status csv_skip_record(ph_csv_reader *r)
+{
+    enum csv_lex s = r->lex;
+    const unsigned char delimiter = (unsigned char)r->opts.delimiter;
     for (;;) {
         if (r->in_pos == r->in_len) {
             ph_status st = csv_fill(r);
             if (st != PH_OK)
                 return st;
             if (r->in_pos == r->in_len)
-                return PH_OK; /* the end of input ends the line too */
+                return PH_OK; /* the end of input ends the record (an open quote too) */
         }
-        const unsigned char *lf = memchr(r->in + r->in_pos, '\n', r->in_len - r->in_pos);
-        if (lf != NULL) {
-            r->in_pos = (size_t)(lf - r->in);
+        if (s == CSV_LEX_QUOTED) { /* jump to the next quote, counting lines on the way */
+            const unsigned char *at = r->in + r->in_pos;
+            size_t n = r->in_len - r->in_pos;
+            const unsigned char *q = memchr(at, '"', n);
+            size_t upto = q != NULL ? (size_t)(q - at) : n;
+            for (const unsigned char *lf = memchr(at, '\n', upto); lf != NULL;
+                 lf = memchr(lf + 1, '\n', upto - (size_t)(lf + 1 - at))) {
+                r->line++;
+                r->line_start = r->in_base + r->in_pos + (size_t)(lf + 1 - at);
+            }
+            r->in_pos += upto;
+            if (q == NULL)
+                continue;
+        }
+        unsigned char c = r->in[r->in_pos];
+        if (c == '\n' && s != CSV_LEX_QUOTED) {
             consume_lf(r);
             return PH_OK;
         }
-        r->in_pos = r->in_len;
+        r->in_pos++;
+        s = skip_step(s, c, delimiter);
     }
 }

@@ -176,6 +176,7 @@ static ph_status dataset_alloc(const ph_ctx *ctx, const char *source, size_t row
     ph_dataset *ds = ph_calloc(ctx, 1, sizeof(*ds));
     if (!ds || !(ds->source = ph_strdup(ctx, source))) {
         ph_free(ctx, ds);
+        *out = NULL; /* set on every path: callers need not trust the status alone */
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a dataset");
     }
     ds->ctx = ctx;

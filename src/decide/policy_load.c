@@ -330,6 +330,8 @@ static ph_status wire_outputs(ph_policy *p, pol_step *s, const char *where, ph_e
     return PH_OK;
 }
 
+/* The first formula named `name` and its position in `formulas`; NULL and
+ * the array's size when there is none (so *index is always set). */
 static const json_t *find_formula(const json_t *formulas, const char *name, size_t *index)
 {
     for (size_t i = 0; i < json_array_size(formulas); i++) {
@@ -340,6 +342,7 @@ static const json_t *find_formula(const json_t *formulas, const char *name, size
             return f;
         }
     }
+    *index = json_array_size(formulas);
     return NULL;
 }
 

@@ -100,14 +100,14 @@ static ph_status opt_text(ing_batch *b, const char *s, size_t len, size_t *off, 
 }
 
 ph_status ing_batch_add_reject(ing_batch *b, uint64_t line, ph_reject_reason reason,
-                               const char *field, const char *value, size_t value_len,
+                               int field_number, const char *field, const char *value, size_t value_len,
                                const char *detail, const char *raw, size_t raw_len,
                                ph_error *err)
 {
     if (!reserve(b->ctx, (void **)&b->rejects, &b->reject_cap, b->reject_count, 1,
                  sizeof(ing_reject)))
         return no_memory(err);
-    ing_reject r = {line, reason, 0, 0, 0, 0};
+    ing_reject r = {line, reason, field_number, 0, 0, 0, 0};
     ph_status st = opt_text(b, field, field ? strlen(field) : 0, &r.field, err);
     if (st == PH_OK)
         st = opt_text(b, value, value_len, &r.value, err);

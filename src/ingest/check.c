@@ -57,6 +57,7 @@ struct ing_checker {
     unsigned source_kind;
     signed char *rule;     /* per column: index into reference_rules, or -1 */
     ing_text raw;
+    ing_text value; /* the refused value, escaped as every value shown is */
 };
 
 void ing_checker_free(ing_checker *c)
@@ -66,6 +67,7 @@ void ing_checker_free(ing_checker *c)
     ing_key_set_free(c->keys);
     ph_free(c->ctx, c->rule);
     ing_text_free(&c->raw);
+    ing_text_free(&c->value);
     ph_free(c->ctx, c);
 }
 
@@ -114,7 +116,7 @@ ph_status ing_checker_new(const ph_ctx *ctx, const ph_feed *feed, ing_firm_set *
     c->ctx = ctx;
     c->feed = feed;
     c->firms = firms;
-    c->raw.ctx = ctx;
+    c->raw.ctx = c->value.ctx = ctx;
     c->rule = ph_calloc(ctx, feed->column_count, 1);
     ph_status st = c->rule == NULL ? ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory")
                                    : ing_key_set_new(ctx, expected_rows, &c->keys, err);
@@ -264,7 +266,7 @@ static int row_date(const ing_checker *c, const ing_record *rec, ph_date *out)
 /* --- the checks --------------------------------------------------------------------- */
 
 static ph_status reject(ing_checker *c, const ing_record *rec, ing_batch *b,
-                        ph_reject_reason reason, const char *field, const char *value,
+                        ph_reject_reason reason, int column, const char *field, const char *value,
                         size_t value_len, const char *detail, ph_error *err)
 {
     const char *raw = rec->raw;
@@ -277,8 +279,12 @@ static ph_status reject(ing_checker *c, const ing_record *rec, ing_batch *b,
         raw = c->raw.data;
         raw_len = c->raw.len;
     }
-    return ing_batch_add_reject(b, rec->line, reason, field, value, value_len, detail, raw,
-                                raw_len, err);
+    c->value.len = 0;
+    ph_status st = ing_text_escaped(&c->value, value, value_len, err);
+    if (st != PH_OK)
+        return st;
+    return ing_batch_add_reject(b, rec->line, reason, column + 1, field, c->value.data, c->value.len,
+                                detail, raw, raw_len, err);
 }
 
 /* The fingerprint of the row's key: two seeds over the key fields, each
@@ -307,8 +313,9 @@ static ph_status duplicate(ing_checker *c, const ing_record *rec, ing_batch *b, 
                                  (int)rec->lens[c->key[k]], rec->fields[c->key[k]]);
     snprintf(detail, sizeof(detail), "same key as line %llu; expected each key (%s) once per "
              "file", (unsigned long long)first, c->feed->key);
-    return reject(c, rec, b, PH_REJECT_DUPLICATE_KEY, c->feed->key, value, strlen(value), detail,
-                  err);
+    /* the key's first column locates it; the field names the whole key */
+    return reject(c, rec, b, PH_REJECT_DUPLICATE_KEY, c->key[0], c->feed->key, value,
+                  strlen(value), detail, err);
 }
 
 ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, ing_batch *b,
@@ -316,7 +323,8 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
 {
     if (rec->bad)
         return skip ? PH_OK
-                    : ing_batch_add_reject(b, rec->line, rec->reason, rec->field, rec->value,
+                    : ing_batch_add_reject(b, rec->line, rec->reason, rec->field_number,
+                                           rec->field, rec->value,
                                            rec->value_len, rec->detail, rec->raw, rec->raw_len,
                                            err);
     const ph_feed *feed = c->feed;
@@ -325,7 +333,8 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
         const ph_feed_column *col = &feed->columns[i];
         if (ph_feed_check_field(col, rec->fields[i], rec->lens[i], &e) != PH_OK)
             return skip ? PH_OK
-                        : reject(c, rec, b, ing_reason_of_field(col, rec->lens[i]), col->name,
+                        : reject(c, rec, b, ing_reason_of_field(col, rec->lens[i]), (int)i,
+                                 col->name,
                                  rec->fields[i], rec->lens[i], e.detail, err);
     }
     for (size_t i = 0; i < feed->column_count; i++) {
@@ -338,7 +347,8 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
         snprintf(detail, sizeof(detail), "unknown firm; expected %s",
                  reference_rules[(size_t)c->rule[i]].expected);
         return skip ? PH_OK
-                    : reject(c, rec, b, PH_REJECT_UNKNOWN_ENTERPRISE, feed->columns[i].name,
+                    : reject(c, rec, b, PH_REJECT_UNKNOWN_ENTERPRISE, (int)i,
+                             feed->columns[i].name,
                              rec->fields[i], rec->lens[i], detail, err);
     }
     uint64_t h1, h2, first = 0;

@@ -19,8 +19,9 @@
     "PRAGMA cache_size = -2000; PRAGMA temp_store = DEFAULT; "                               \
     "PRAGMA wal_autocheckpoint = 1000;"
 
-/* The schema version that brought the feed tables and the ingestion record. */
-#define DATA_HUB_SCHEMA 3
+/* The schema version that brought the leases and the quarantine's column
+ * numbers (the feed tables and the ingestion record came with version 3). */
+#define INGEST_SCHEMA 9
 
 struct ph_ingest {
     const ph_ctx *ctx;
@@ -32,6 +33,7 @@ struct ph_ingest {
     int64_t run_id;
     int failed;
     ing_firm_set *firms;
+    ing_lease self;           /* this process, for the leases it takes */
     ph_ingest_file_result *results;
     size_t result_count, result_cap;
 };
@@ -44,6 +46,8 @@ void ph_ingest_options_init(ph_ingest_options *opts)
     opts->version = PH_INGEST_OPTIONS_VERSION;
     opts->batch_rows = PH_INGEST_DEFAULT_BATCH_ROWS;
     opts->threads = 2;
+    opts->max_rejects = (uint64_t)ing_limit_default("max_rejects");
+    opts->max_reject_share = ing_limit_default("max_reject_share");
 }
 
 /* "2025-03-01T08:30:00Z" */
@@ -75,6 +79,12 @@ static ph_status check_options(const ph_ingest_options *o, ph_date *known_on, ph
         snprintf(shown, sizeof(shown), "%d", o->threads);
         return ph_error_set(err, PH_EINVAL, "threads", shown,
                             "expected 1 (one thread), 2 or 0 (a reader thread beside the writer)");
+    }
+    if (!(o->max_reject_share >= 0.0 && o->max_reject_share <= 1.0)) {
+        char shown[32];
+        snprintf(shown, sizeof(shown), "%g", o->max_reject_share);
+        return ph_error_set(err, PH_EINVAL, "max_reject_share", shown,
+                            "expected a share from 0 to 1 (1: no limit)");
     }
     if (o->known_on == NULL)
         return today_utc(known_on, err);
@@ -162,11 +172,11 @@ ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts, ph_inges
     st = ph_store_schema_version(store, &version, err);
     if (st != PH_OK)
         return st;
-    if (version < DATA_HUB_SCHEMA)
+    if (version < INGEST_SCHEMA)
         return ph_error_set(err, PH_ESCHEMA, NULL, NULL,
                             "the database has schema version %d; ingestion needs version %d or "
                             "later: run `puhui init`",
-                            version, DATA_HUB_SCHEMA);
+                            version, INGEST_SCHEMA);
     const ph_ctx *ctx = ph_store_ctx(store);
     ph_ingest *ing = ph_calloc(ctx, 1, sizeof(*ing));
     if (ing == NULL)
@@ -220,8 +230,10 @@ void ph_ingest_free(ph_ingest *ing)
         ph_stmt_free(s);
     }
     (void)ph_store_exec(ing->store, DEFAULT_PRAGMAS, NULL);
-    for (size_t i = 0; i < ing->result_count; i++)
+    for (size_t i = 0; i < ing->result_count; i++) {
         ph_free(ing->ctx, (char *)ing->results[i].path);
+        ph_free(ing->ctx, (char *)ing->results[i].note);
+    }
     ph_free(ing->ctx, ing->results);
     ing_firm_set_free(ing->firms);
     ph_free(ing->ctx, ing->command);
@@ -254,6 +266,8 @@ const char *ph_ingest_known_on(const ph_ingest *ing)
 typedef struct planned_file {
     int64_t file_id;
     int resumed;
+    int skipped;             /* a live run holds it: not read */
+    char *note;              /* for the result: why skipped, or what was rolled back */
     ph_ingest_counts counts; /* committed by an interrupted run */
 } planned_file;
 
@@ -265,38 +279,131 @@ static int claimed(const planned_file *plan, size_t count, int64_t id)
     return 0;
 }
 
-/* An unfinished record of the same file (same path and checksum) left by an
- * interrupted run and not claimed yet by this one: *file_id 0 when there
- * is none. */
-static ph_status find_unfinished(ph_ingest *ing, const ing_input *in, const planned_file *plan,
-                                 size_t planned, int64_t *file_id, ph_ingest_counts *counts,
-                                 ph_error *err)
+static ph_status set_note(ph_ingest *ing, planned_file *p, const char *text, ph_error *err)
+{
+    ph_free(ing->ctx, p->note);
+    p->note = ph_strdup(ing->ctx, text);
+    return p->note != NULL ? PH_OK : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+}
+
+/* An unfinished record of another version of the file, left by a crashed
+ * run: what it had committed is taken back and it ends 'failed', so the
+ * new version is loaded afresh and nothing of the old one is left behind
+ * unreported. */
+static ph_status undo_replaced(ph_ingest *ing, const ing_input *in, planned_file *p,
+                               int64_t old_id, const char *old_checksum, ph_error *err)
+{
+    int64_t removed = 0;
+    ph_status st = ing_rollback_file(ing->store, in->feed, old_id, &removed, err);
+    char outcome[512];
+    snprintf(outcome, sizeof(outcome),
+             "replaced: the file changed after an interrupted ingestion (checksum %s, now %s); "
+             "the %lld rows it had committed were rolled back",
+             old_checksum, in->checksum, (long long)removed);
+    if (st == PH_OK)
+        st = ing_file_fail(ing->store, old_id, outcome, err);
+    if (st == PH_OK) {
+        char note[600];
+        snprintf(note, sizeof(note), "ingest_file %lld %s", (long long)old_id, outcome);
+        st = set_note(ing, p, note, err);
+    }
+    return st;
+}
+
+/* A running record of the file's path found in ingest_file. */
+typedef struct running_record {
+    int64_t id;
+    char checksum[80];
+    ph_ingest_counts counts;
+    ing_lease holder;
+} running_record;
+
+static ph_status running_records(ph_ingest *ing, const ing_input *in, running_record **out,
+                                 size_t *count, ph_error *err)
 {
     ph_stmt *s = NULL;
+    size_t cap = 0;
+    *out = NULL;
+    *count = 0;
     ph_status st = ph_store_prepare(ing->store,
-                                    "SELECT id, rows_read, accepted, unchanged, superseded, "
-                                    "rejected FROM ingest_file WHERE path = ? AND checksum = ? "
-                                    "AND feed = ? AND state = 'running' ORDER BY id",
+                                    "SELECT id, checksum, rows_read, accepted, unchanged, "
+                                    "superseded, rejected, lease_pid, lease_host, "
+                                    "lease_heartbeat FROM ingest_file WHERE path = ? AND feed = ? "
+                                    "AND state = 'running' ORDER BY id",
                                     &s, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 1, in->stored_path, -1, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 2, in->checksum, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 3, in->feed->name, -1, err);
-    *file_id = 0;
-    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK &&
-           claimed(plan, planned, ph_stmt_column_int64(s, 0)))
-        ;
-    if (st == PH_OK) {
-        *file_id = ph_stmt_column_int64(s, 0);
-        uint64_t *fields[] = {&counts->rows, &counts->accepted, &counts->unchanged,
-                              &counts->superseded, &counts->rejected};
+        st = ph_stmt_bind_text(s, 2, in->feed->name, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 4;
+            running_record *grown = ph_realloc(ing->ctx, *out, cap * sizeof(*grown));
+            if (grown == NULL) {
+                st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+                break;
+            }
+            *out = grown;
+        }
+        running_record *r = &(*out)[(*count)++];
+        memset(r, 0, sizeof(*r));
+        r->id = ph_stmt_column_int64(s, 0);
+        const char *checksum = ph_stmt_column_text(s, 1);
+        snprintf(r->checksum, sizeof(r->checksum), "%s", checksum ? checksum : "");
+        uint64_t *fields[] = {&r->counts.rows, &r->counts.accepted, &r->counts.unchanged,
+                              &r->counts.superseded, &r->counts.rejected};
         for (int i = 0; i < 5; i++)
-            *fields[i] = (uint64_t)ph_stmt_column_int64(s, i + 1);
+            *fields[i] = (uint64_t)ph_stmt_column_int64(s, i + 2);
+        r->holder.pid = ph_stmt_column_int64(s, 7);
+        const char *host = ph_stmt_column_text(s, 8);
+        snprintf(r->holder.host, sizeof(r->holder.host), "%s", host ? host : "");
+        r->holder.heartbeat = ph_stmt_column_int64(s, 9);
     }
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
+}
+
+/*
+ * What to do with the file, from the running records of its path: skip it
+ * when a live run holds any of them (lease.c); otherwise resume the first
+ * unclaimed one with the same checksum, and roll back those of another
+ * checksum (the file was replaced after a crash). *file_id 0: start afresh.
+ */
+static ph_status find_unfinished(ph_ingest *ing, const ing_input *in, planned_file *plan,
+                                 size_t planned, ph_error *err)
+{
+    planned_file *p = &plan[planned];
+    running_record *records = NULL;
+    size_t count = 0;
+    int64_t stale_after = (int64_t)ing_limit_default("lease_stale_seconds");
+    ph_status st = running_records(ing, in, &records, &count, err);
+    for (size_t i = 0; st == PH_OK && i < count; i++) {
+        if (claimed(plan, planned, records[i].id) ||
+            !ing_lease_live(&records[i].holder, &ing->self, stale_after))
+            continue;
+        char holder[400], note[600];
+        ing_lease_describe(&records[i].holder, &ing->self, holder, sizeof(holder));
+        snprintf(note, sizeof(note),
+                 "skipped: another run is ingesting this file (ingest_file %lld, %s); run the "
+                 "command again when it has finished",
+                 (long long)records[i].id, holder);
+        p->skipped = 1;
+        st = set_note(ing, p, note, err);
+        break;
+    }
+    for (size_t i = 0; st == PH_OK && !p->skipped && i < count; i++) {
+        const running_record *r = &records[i];
+        if (claimed(plan, planned, r->id))
+            continue;
+        if (strcmp(r->checksum, in->checksum) != 0) {
+            st = undo_replaced(ing, in, p, r->id, r->checksum, err);
+        } else if (p->file_id == 0) {
+            p->file_id = r->id;
+            p->counts = r->counts;
+        }
+    }
+    ph_free(ing->ctx, records);
+    return st;
 }
 
 static ph_status exec_bound(ph_ingest *ing, const char *sql, const char *const *texts,
@@ -322,33 +429,37 @@ static const char *format_name(ing_format f)
     return f == ING_JSONL ? "jsonl" : "csv";
 }
 
+/* Take the file's record (resumed or new) under this run's lease. */
 static ph_status open_file_record(ph_ingest *ing, const ing_input *in, planned_file *plan,
                                   size_t planned, ph_error *err)
 {
     planned_file *p = &plan[planned];
-    memset(p, 0, sizeof(*p));
     int64_t *file_id = &p->file_id;
-    ph_status st = find_unfinished(ing, in, plan, planned, file_id, &p->counts, err);
-    if (st != PH_OK)
+    ph_status st = find_unfinished(ing, in, plan, planned, err);
+    if (st != PH_OK || p->skipped)
         return st;
     p->resumed = *file_id != 0;
     if (p->resumed) {
-        const int64_t ints[] = {ing->run_id, *file_id};
-        return exec_bound(ing, "UPDATE ingest_file SET run_id = ? WHERE id = ?", NULL, 0, ints, 2,
-                          NULL, err);
+        const char *texts[] = {ing->self.host};
+        const int64_t ints[] = {ing->run_id, ing->self.pid, ing->self.heartbeat, *file_id};
+        return exec_bound(ing,
+                          "UPDATE ingest_file SET lease_host = ?, run_id = ?, lease_pid = ?, "
+                          "lease_heartbeat = ? WHERE id = ?",
+                          texts, 1, ints, 4, NULL, err);
     }
     char now[32];
     utc_now(now);
     const char *texts[] = {in->feed->name, in->stored_path, format_name(in->format), in->checksum,
-                           now};
-    const int64_t ints[] = {ing->run_id};
+                           now, ing->self.host};
+    const int64_t ints[] = {ing->run_id, ing->self.pid, ing->self.heartbeat};
     return exec_bound(ing,
-                      "INSERT INTO ingest_file (feed, path, format, checksum, started_at, state, "
-                      "run_id) VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING id",
-                      texts, 5, ints, 1, file_id, err);
+                      "INSERT INTO ingest_file (feed, path, format, checksum, started_at, "
+                      "lease_host, state, run_id, lease_pid, lease_heartbeat) VALUES (?, ?, ?, ?, "
+                      "?, ?, 'running', ?, ?, ?) RETURNING id",
+                      texts, 6, ints, 3, file_id, err);
 }
 
-static ph_status add_result(ph_ingest *ing, const ing_input *in, int64_t file_id, int resumed,
+static ph_status add_result(ph_ingest *ing, const ing_input *in, planned_file *plan,
                             const ph_ingest_counts *counts, ph_error *err)
 {
     if (ing->result_count == ing->result_cap) {
@@ -363,8 +474,9 @@ static ph_status add_result(ph_ingest *ing, const ing_input *in, int64_t file_id
     if (path == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     ing->results[ing->result_count++] =
-        (ph_ingest_file_result){file_id, in->feed->name, path, format_name(in->format), resumed,
-                                *counts};
+        (ph_ingest_file_result){plan->file_id, in->feed->name, path, format_name(in->format),
+                                plan->resumed, *counts, plan->skipped, plan->note};
+    plan->note = NULL; /* the result owns it now */
     return PH_OK;
 }
 
@@ -373,11 +485,13 @@ static ph_status add_result(ph_ingest *ing, const ing_input *in, int64_t file_id
  * unfinished one it resumes) before any is read, in one transaction: a run
  * killed half-way leaves all its unfinished files 'running', so the next
  * run resumes each under its own id, and the stored rows' file_id are
- * those an uninterrupted run gives them.
+ * those an uninterrupted run gives them. The transaction takes the write
+ * lock at once, so two runs planning together see each other's leases.
  */
 static ph_status plan_files(ph_ingest *ing, const ing_input *inputs, size_t n,
                             planned_file *plan, ph_error *err)
 {
+    ing_lease_self(&ing->self);
     ph_status st = ph_store_begin(ing->store, err);
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = open_file_record(ing, &inputs[i], plan, i, err);
@@ -388,12 +502,39 @@ static ph_status plan_files(ph_ingest *ing, const ing_input *inputs, size_t n,
     return st;
 }
 
+/* A file past the bad-row limits: take back its earlier batches and record
+ * why, in one transaction. `why` is the refusal, returned to the caller. */
+static ph_status refuse_file(ph_ingest *ing, const ing_input *in, const planned_file *plan,
+                             const ph_error *why, ph_error *err)
+{
+    ph_error inner;
+    ph_status st = ph_store_begin(ing->store, &inner);
+    if (st == PH_OK)
+        st = ing_rollback_file(ing->store, in->feed, plan->file_id, NULL, &inner);
+    if (st == PH_OK)
+        st = ing_file_fail(ing->store, plan->file_id, why->detail, &inner);
+    if (st == PH_OK)
+        st = ph_store_commit(ing->store, &inner);
+    if (st != PH_OK) {
+        ph_store_rollback(ing->store, NULL);
+        if (err != NULL)
+            *err = inner;
+        return st;
+    }
+    if (err != NULL)
+        *err = *why;
+    return why->code;
+}
+
 static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *plan,
                             ph_error *err)
 {
+    ph_ingest_counts counts = plan->counts;
+    if (plan->skipped)
+        return add_result(ing, in, plan, &counts, err);
     ing_source *src = NULL;
     ph_status st = ing_source_open(ing->ctx, in->path, in->format, in->feed, &src, err);
-    ph_ingest_counts counts = plan->counts;
+    int refused = 0;
     if (st == PH_OK) {
         struct stat info;
         /* rows of the biggest feeds take at least about 32 bytes */
@@ -403,9 +544,18 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *p
                             ing->known_on,     plan->file_id,
                             counts.rows,       expected,
                             ing->opts.batch_rows, ing->opts.threads,
-                            &counts,           ing->opts.progress,
+                            &counts,           {ing->opts.max_rejects, ing->opts.max_reject_share},
+                            &refused,          ing->opts.progress,
                             ing->opts.progress_user};
-        st = ing_pipeline_run(&job, err);
+        ph_error why; /* the refusal must be rolled back even when err is NULL */
+        ph_error_clear(&why);
+        st = ing_pipeline_run(&job, &why);
+        if (st != PH_OK && refused) {
+            ph_error_locate(&why, in->stored_path, 0, 0);
+            st = refuse_file(ing, in, plan, &why, err);
+        } else if (st != PH_OK && err != NULL) {
+            *err = why;
+        }
     }
     ing_source_free(src);
     if (st == PH_OK) {
@@ -417,7 +567,7 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *p
                         texts, 1, ints, 1, NULL, err);
     }
     if (st == PH_OK)
-        st = add_result(ing, in, plan->file_id, plan->resumed, &counts, err);
+        st = add_result(ing, in, plan, &counts, err);
     return st;
 }
 
@@ -502,8 +652,18 @@ ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK)
         st = plan_files(ing, inputs, n, plan, err);
+    size_t first_result = ing->result_count;
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = ingest_one(ing, &inputs[i], &plan[i], err);
+    /* the other files are done: now say the first one left to another run */
+    for (size_t i = 0; st == PH_OK && i < n; i++)
+        if (plan[i].skipped) {
+            const ph_ingest_file_result *r = &ing->results[first_result + i];
+            st = ph_error_set(err, PH_EBUSY, NULL, NULL, "%s", r->note);
+            ph_error_locate(err, r->path, 0, 0);
+        }
+    for (size_t i = 0; plan != NULL && i < n; i++)
+        ph_free(ing->ctx, plan[i].note);
     ph_free(ing->ctx, plan);
     for (size_t i = 0; i < n; i++)
         ing_input_clear(ing->ctx, &inputs[i]);

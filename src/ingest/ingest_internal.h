@@ -11,6 +11,9 @@
  *   pipeline.c  one file: reader thread, queue, writer
  *   ingest.c    the run: options, files in order, results
  *   rejected.c  listing the quarantine
+ *   limits.c    the bad-row limits past which a file is refused
+ *   lease.c     the lease on a running file: whose it is, whether it is live
+ *   rollback.c  taking back what one file committed
  */
 #ifndef PH_INGEST_INTERNAL_H
 #define PH_INGEST_INTERNAL_H
@@ -94,6 +97,7 @@ typedef struct ing_row {
 typedef struct ing_reject {
     uint64_t line;
     ph_reject_reason reason;
+    int field_number; /* 1-based column of the field, 0 when none */
     size_t field, value, detail, raw;
 } ing_reject;
 
@@ -124,7 +128,7 @@ ing_row *ing_batch_add_row(ing_batch *b, size_t columns, ph_error *err);
 /* Drop the last row added (it turned out bad). */
 void ing_batch_drop_row(ing_batch *b, size_t columns);
 ph_status ing_batch_add_reject(ing_batch *b, uint64_t line, ph_reject_reason reason,
-                               const char *field, const char *value, size_t value_len,
+                               int field_number, const char *field, const char *value, size_t value_len,
                                const char *detail, const char *raw, size_t raw_len,
                                ph_error *err);
 /* Sort the good rows by the key columns (indexes key[0..nkey)), in the
@@ -162,6 +166,7 @@ typedef struct ing_record {
     uint64_t line;
     int bad;
     ph_reject_reason reason;
+    int field_number; /* 1-based column of `field`, 0 when none */
     const char *field;
     const char *value;
     size_t value_len;
@@ -216,17 +221,61 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
 /* The key columns' indexes. */
 const int *ing_checker_key(const ing_checker *c, size_t *count);
 
+/* --- limits.c --------------------------------------------------------------- */
+
+typedef struct ing_limits {
+    uint64_t max_rejects;     /* more bad rows than this: refused */
+    double max_reject_share;  /* a larger share of bad records at the end: refused (for
+                               * files of share_min_records records or more) */
+} ing_limits;
+
+/* A default from the table of limits ("max_rejects", "max_reject_share",
+ * "share_min_records", "lease_stale_seconds"); 0 for an unknown name. */
+double ing_limit_default(const char *name);
+/* PH_EINVAL with the refusal (naming path, the counts and the limit) when
+ * `counts` are past a limit; the share is checked only `at_end`. */
+ph_status ing_limits_check(const ing_limits *limits, const char *path,
+                           const ph_ingest_counts *counts, int at_end, ph_error *err);
+
+/* --- lease.c ---------------------------------------------------------------- */
+
+typedef struct ing_lease {
+    int64_t pid;       /* 0: no lease */
+    char host[256];
+    int64_t heartbeat; /* seconds since 1970, UTC */
+} ing_lease;
+
+/* This process now. */
+void ing_lease_self(ing_lease *self);
+/* 1 when `holder` is a run that may still be loading its file. */
+int ing_lease_live(const ing_lease *holder, const ing_lease *self, int64_t stale_seconds);
+/* "process 123 on host h (last heartbeat 4s ago)". */
+void ing_lease_describe(const ing_lease *holder, const ing_lease *self, char *out, size_t size);
+
+/* --- rollback.c ------------------------------------------------------------- */
+
+/* Inside the caller's transaction: delete the feed rows file_id wrote
+ * (*rows_removed, may be NULL), put back the versions it superseded, and
+ * delete its quarantine entries. */
+ph_status ing_rollback_file(ph_store *store, const ph_feed *feed, int64_t file_id,
+                            int64_t *rows_removed, ph_error *err);
+/* Mark the record 'failed' with `outcome` and finished_at now. */
+ph_status ing_file_fail(ph_store *store, int64_t file_id, const char *outcome, ph_error *err);
+
 /* --- writer.c --------------------------------------------------------------- */
 
 typedef struct ing_writer ing_writer;
 
 ph_status ing_writer_new(ph_store *store, const ph_feed *feed, int64_t file_id, const char *path,
-                         ph_date run_known_on, ing_writer **out, ph_error *err);
+                         ph_date run_known_on, const ing_limits *limits, ing_writer **out,
+                         ph_error *err);
 void ing_writer_free(ing_writer *w);
 /* Apply a batch in one transaction, together with `counts` (updated here)
- * and the progress in ingest_file. */
+ * and the progress and lease heartbeat in ingest_file. A batch that takes
+ * the file past a limit is not committed: PH_EINVAL with the refusal, and
+ * *refused set to 1. */
 ph_status ing_writer_apply(ing_writer *w, const ing_batch *b, ph_ingest_counts *counts,
-                           ph_error *err);
+                           int *refused, ph_error *err);
 
 /* --- manifest.c ------------------------------------------------------------- */
 
@@ -265,6 +314,8 @@ typedef struct ing_file_job {
     size_t batch_rows;
     int threads;
     ph_ingest_counts *counts; /* in: committed so far; out: final */
+    ing_limits limits;
+    int *refused;             /* out: 1 when the file was refused for its bad rows */
     void (*progress)(void *user, const char *path, const ph_ingest_counts *so_far);
     void *progress_user;
 } ing_file_job;

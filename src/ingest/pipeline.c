@@ -148,7 +148,7 @@ static ph_status write_batch(const ing_file_job *job, ing_writer *w, ing_batch *
             *err = b->error;
         return b->status;
     }
-    ph_status st = ing_writer_apply(w, b, job->counts, err);
+    ph_status st = ing_writer_apply(w, b, job->counts, job->refused, err);
     if (st != PH_OK)
         return st;
     if (job->progress != NULL)
@@ -221,7 +221,7 @@ ph_status ing_pipeline_run(const ing_file_job *job, ph_error *err)
     ph_status st = ing_checker_new(ctx, job->input->feed, job->firms, job->expected_rows, &r.checker, err);
     if (st == PH_OK)
         st = ing_writer_new(job->store, job->input->feed, job->file_id, job->input->stored_path,
-                            job->run_known_on, &w, err);
+                            job->run_known_on, &job->limits, &w, err);
     for (size_t i = 0; st == PH_OK && i < BATCHES; i++)
         if ((batches[i] = ing_batch_new(ctx)) == NULL)
             st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for batches");

@@ -16,16 +16,16 @@ ph_status ph_ingest_each_rejected(ph_store *store, const char *feed, uint64_t li
                             "expected the name of an ingested feed (see 'puhui feeds list')");
     int version = 0;
     ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < 3)
+    if (st == PH_OK && version < 9)
         st = ph_error_set(err, PH_ESCHEMA, NULL, NULL,
-                          "the database has schema version %d; the quarantine needs version 3 "
+                          "the database has schema version %d; the quarantine needs version 9 "
                           "or later: run `puhui init`",
                           version);
     ph_stmt *s = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store,
                               "SELECT id, file_id, feed, path, line, field, value, reason, detail, "
-                              "raw FROM quarantine WHERE (?1 IS NULL OR feed = ?1) ORDER BY id "
+                              "raw, field_number FROM quarantine WHERE (?1 IS NULL OR feed = ?1) ORDER BY id "
                               "LIMIT ?2",
                               &s, err);
     if (st == PH_OK)
@@ -38,7 +38,7 @@ ph_status ph_ingest_each_rejected(ph_store *store, const char *feed, uint64_t li
             ph_stmt_column_int64(s, 0), ph_stmt_column_int64(s, 1), ph_stmt_column_text(s, 2),
             ph_stmt_column_text(s, 3),  ph_stmt_column_int64(s, 4), ph_stmt_column_text(s, 5),
             ph_stmt_column_text(s, 6),  ph_stmt_column_text(s, 7),  ph_stmt_column_text(s, 8),
-            ph_stmt_column_text(s, 9),
+            ph_stmt_column_text(s, 9),  ph_stmt_column_int64(s, 10),
         };
         st = fn(user, &row, err);
     }

@@ -12,12 +12,17 @@
 
 #include "puhui/csv.h"
 
+#include "core/escape.h"
 #include "core/utf8.h"
 #include "ingest/ingest_internal.h"
 
 /* The longest JSON line read (as the CSV reader's default record limit). */
 #define JSONL_MAX_LINE ((size_t)1 << 20)
 #define JSONL_BUFFER ((size_t)256 << 10)
+
+/* A UTF-8 byte-order mark: skipped at the start of a file, CSV (the CSV
+ * reader does it) and JSON Lines alike. */
+static const char utf8_bom[3] = {'\xef', '\xbb', '\xbf'};
 
 struct ing_source {
     const ph_ctx *ctx;
@@ -85,16 +90,23 @@ static ph_status check_header(const ing_source *src, ph_error *err)
 {
     const ph_feed *feed = src->feed;
     size_t n = ph_csv_header_count(src->csv);
-    char what[160];
+    char what[PH_ERROR_DETAIL_MAX], shown[PH_ERROR_FIELD_MAX * 2];
     for (size_t i = 0; i < feed->column_count; i++)
         if (ph_csv_column(src->csv, feed->columns[i].name) < 0) {
-            snprintf(what, sizeof(what), "missing column '%s'", feed->columns[i].name);
+            /* leave room for what header_error adds, so the expected columns show */
+            char columns[1024];
+            list_columns(feed, columns, sizeof(columns));
+            size_t rest = strlen(columns) + strlen(feed->name) + 64, room = 160;
+            if (rest + room < sizeof(what))
+                room = sizeof(what) - rest;
+            ph_csv_explain_missing(src->csv, &feed->columns[i].name, 1, what, room);
             return header_error(src, feed->columns[i].name, what, err);
         }
     for (size_t i = 0; i < n; i++) {
         const char *name = ph_csv_header_name(src->csv, i);
         if (ph_feed_column_index(feed, name) < 0) {
-            snprintf(what, sizeof(what), "unexpected column '%s'", name);
+            ph_escape_into(shown, sizeof(shown), name, strlen(name));
+            snprintf(what, sizeof(what), "unexpected column '%s'", shown);
             return header_error(src, name, what, err);
         }
     }
@@ -110,6 +122,39 @@ static ph_status check_header(const ing_source *src, ph_error *err)
 }
 
 /* --- opening ----------------------------------------------------------------------- */
+
+/* One rule for both formats: a file with nothing in it but a byte-order
+ * mark, blank lines and spaces is refused (for CSV it has no header; for
+ * JSON Lines, no line). Reads only up to the first other byte. */
+static ph_status check_not_empty(const ing_source *src, const char *path, ph_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        ph_error_set(err, PH_EIO, NULL, NULL, "cannot open for reading: %s", strerror(errno));
+        ph_error_locate(err, src->name, 0, 0);
+        return PH_EIO;
+    }
+    char buf[4096];
+    size_t offset = 0, bom_len = 0;
+    int content = 0;
+    ssize_t n;
+    while (!content && ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))) {
+        for (ssize_t i = 0; i < n && !content; i++, offset++) {
+            char c = buf[i];
+            int bom = bom_len == offset && offset < sizeof(utf8_bom) && c == utf8_bom[offset];
+            bom_len += (size_t)bom;
+            content = !bom && c != ' ' && c != '\t' && c != '\r' && c != '\n';
+        }
+    }
+    close(fd);
+    if (content)
+        return PH_OK;
+    ph_error_set(err, PH_EINVAL, NULL, NULL,
+                 "the file is empty (nothing but blank lines); expected a feed file: a CSV "
+                 "header line, or JSON Lines with one object per line");
+    ph_error_locate(err, src->name, 0, 0);
+    return PH_EINVAL;
+}
 
 static ph_status open_csv(ing_source *src, const char *path, ph_error *err)
 {
@@ -156,6 +201,8 @@ ph_status ing_source_open(const ph_ctx *ctx, const char *path, ing_format format
     if (src->name == NULL || src->fields == NULL || src->lens == NULL)
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening %s", path);
     else
+        st = check_not_empty(src, path, err);
+    if (st == PH_OK)
         st = format == ING_CSV ? open_csv(src, path, err) : open_jsonl(src, path, err);
     if (st != PH_OK) {
         ing_source_free(src);
@@ -205,6 +252,7 @@ static ph_status csv_bad(ing_source *src, ing_record *rec, ph_error *err)
         return st;
     rec->detail = src->detail.data;
     rec->field = e->field[0] ? e->field : NULL;
+    rec->field_number = rec->field ? ph_feed_column_index(src->feed, rec->field) + 1 : 0;
     rec->value = e->field[0] ? e->value : NULL;
     rec->value_len = rec->value ? strlen(rec->value) : 0;
     size_t n = ph_csv_field_count(src->csv);
@@ -306,6 +354,7 @@ static ph_status jsonl_bad(ing_source *src, ing_record *rec, ph_reject_reason re
     rec->bad = 1;
     rec->reason = reason;
     rec->field = field;
+    rec->field_number = field ? ph_feed_column_index(src->feed, field) + 1 : 0;
     rec->value = NULL;
     rec->value_len = 0;
     src->detail.len = 0;
@@ -351,6 +400,11 @@ static ph_status jsonl_next(ing_source *src, ing_record *rec, ph_error *err)
         const char *line = src->buf + src->start;
         int has_lf = src->start + len < src->end;
         src->start += len + (size_t)has_lf;
+        if (src->line == 1 && len >= sizeof(utf8_bom) &&
+            memcmp(line, utf8_bom, sizeof(utf8_bom)) == 0) {
+            line += sizeof(utf8_bom);
+            len -= sizeof(utf8_bom);
+        }
         rec->line = src->line++;
         if (too_long)
             return jsonl_bad(src, rec, PH_REJECT_MALFORMED_RECORD, NULL,

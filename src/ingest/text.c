@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/utf8.h"
+#include "core/escape.h"
 #include "ingest/ingest_internal.h"
 
 ph_status ing_text_reserve(ing_text *t, size_t more, ph_error *err)
@@ -28,25 +28,19 @@ void ing_text_free(ing_text *t)
     t->len = t->cap = 0;
 }
 
+/* The one escaping rule of messages and the quarantine (core/escape.h). */
 ph_status ing_text_escaped(ing_text *t, const char *s, size_t len, ph_error *err)
 {
-    /* at most 4 output bytes per input byte */
-    ph_status st = ing_text_reserve(t, len * 4, err);
+    ph_status st = ing_text_reserve(t, len * PH_ESCAPE_GROWTH, err);
     if (st != PH_OK)
         return st;
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
-        size_t n = 1;
-        if (p[i] >= 0x80)
-            n = ph_utf8_sequence_len(p + i, len - i);
-        if (n == 0 || (p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
-            t->len += (size_t)snprintf(t->data + t->len, 5, "\\x%02x", p[i]);
-            i++;
-            continue;
-        }
-        memcpy(t->data + t->len, p + i, n);
+        char piece[PH_ESCAPE_PIECE_MAX];
+        size_t n;
+        i += ph_escape_piece(p + i, len - i, piece, &n);
+        memcpy(t->data + t->len, piece, n);
         t->len += n;
-        i += n;
     }
     t->data[t->len] = '\0';
     return PH_OK;

@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "puhui/schema.h"
 
@@ -32,8 +33,9 @@ struct ing_writer {
     int64_t file_id;
     const char *path;
     ph_date run_known_on;
+    ing_limits limits;
     ph_stmt *insert_one, *insert_group, *lookup, *to_history, *update, *quarantine, *progress,
-        *registry;
+        *heartbeat, *registry;
     registry_fn registry_apply;
     int key[8];
     size_t nkey;
@@ -292,12 +294,14 @@ void ing_writer_free(ing_writer *w)
     ph_stmt_free(w->update);
     ph_stmt_free(w->quarantine);
     ph_stmt_free(w->progress);
+    ph_stmt_free(w->heartbeat);
     ph_stmt_free(w->registry);
     ph_free(ph_store_ctx(w->store), w);
 }
 
 ph_status ing_writer_new(ph_store *store, const ph_feed *feed, int64_t file_id, const char *path,
-                         ph_date run_known_on, ing_writer **out, ph_error *err)
+                         ph_date run_known_on, const ing_limits *limits, ing_writer **out,
+                         ph_error *err)
 {
     const ph_ctx *ctx = ph_store_ctx(store);
     ing_writer *w = ph_calloc(ctx, 1, sizeof(*w));
@@ -308,6 +312,7 @@ ph_status ing_writer_new(ph_store *store, const ph_feed *feed, int64_t file_id, 
     w->file_id = file_id;
     w->path = path;
     w->run_known_on = run_known_on;
+    w->limits = *limits;
     w->cached_date = PH_DATE_MIN;
     const char *p = feed->key;
     while (*p != '\0' && w->nkey < 8) {
@@ -335,8 +340,8 @@ ph_status ing_writer_new(ph_store *store, const ph_feed *feed, int64_t file_id, 
     if (st == PH_OK)
         st = ph_store_prepare(
             store,
-            "INSERT INTO quarantine (file_id, feed, path, line, field, value, reason, detail, raw) "
-            "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS (SELECT 1 FROM quarantine "
+            "INSERT INTO quarantine (file_id, feed, path, line, field, value, reason, detail, raw, "
+            "field_number) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 WHERE NOT EXISTS (SELECT 1 FROM quarantine "
             "WHERE path = ?3 AND line = ?4 AND reason = ?7 AND field IS ?5 AND value IS ?6 AND "
             "raw IS ?9)",
             &w->quarantine, err);
@@ -345,6 +350,13 @@ ph_status ing_writer_new(ph_store *store, const ph_feed *feed, int64_t file_id, 
                               "UPDATE ingest_file SET rows_read = ?, accepted = ?, unchanged = ?, "
                               "superseded = ?, rejected = ? WHERE id = ?",
                               &w->progress, err);
+    /* The lease's heartbeat (lease.c), for every file this run still holds:
+     * the files waiting behind this one are alive too. */
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "UPDATE ingest_file SET lease_heartbeat = ?1 WHERE state = 'running' "
+                              "AND run_id = (SELECT run_id FROM ingest_file WHERE id = ?2)",
+                              &w->heartbeat, err);
     if (st == PH_OK)
         st = prepare_registry(w, err);
     if (st != PH_OK) {
@@ -607,6 +619,9 @@ static ph_status write_rejects(ing_writer *w, const ing_batch *b, ph_ingest_coun
         if (st == PH_OK)
             st = bind_opt_text(s, 9, b, r->raw, err);
         if (st == PH_OK)
+            st = r->field_number > 0 ? ph_stmt_bind_int64(s, 10, r->field_number, err)
+                                     : ph_stmt_bind_null(s, 10, err);
+        if (st == PH_OK)
             st = step_done(s, err);
         if (st == PH_OK)
             counts->rejected++;
@@ -622,15 +637,36 @@ static ph_status write_progress(ing_writer *w, const ph_ingest_counts *c, ph_err
         st = ph_stmt_bind_int64(w->progress, i + 1, (int64_t)values[i], err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(w->progress, 6, w->file_id, err);
-    return st == PH_OK ? step_done(w->progress, err) : st;
+    if (st == PH_OK)
+        st = step_done(w->progress, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(w->heartbeat, 1, (int64_t)time(NULL), err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(w->heartbeat, 2, w->file_id, err);
+    return st == PH_OK ? step_done(w->heartbeat, err) : st;
 }
 
 ph_status ing_writer_apply(ing_writer *w, const ing_batch *b, ph_ingest_counts *counts,
-                           ph_error *err)
+                           int *refused, ph_error *err)
 {
     ph_ingest_counts next = *counts;
     next.rows += b->records;
-    ph_status st = ph_store_begin(w->store, err);
+    /* Each record the reader reports is one row or one quarantine entry,
+     * never more: a file cannot add more entries than it has records. */
+    if (b->reject_count > b->records)
+        return ph_error_set(err, PH_ESTORE, NULL, NULL,
+                            "%s: a batch of %llu records carries %zu quarantine entries", w->path,
+                            (unsigned long long)b->records, b->reject_count);
+    /* Past a limit the batch is not written at all (the caller takes back
+     * the file's earlier batches). */
+    next.rejected += b->reject_count;
+    ph_status st = ing_limits_check(&w->limits, w->path, &next, b->last, err);
+    next.rejected -= b->reject_count;
+    if (st != PH_OK) {
+        *refused = 1;
+        return st;
+    }
+    st = ph_store_begin(w->store, err);
     if (st == PH_OK)
         st = write_rejects(w, b, &next, err);
     if (st == PH_OK)

@@ -1,7 +1,8 @@
 /*
  * One application through the marketplace: facts, then per lender the
  * appetite, the consent, the decision (champion and challenger), and the
- * quote; then everything stored at once and the offers ranked.
+ * quote; then everything stored at once and the offers ranked. All of it
+ * is one store unit (ph_store_begin_unit): one snapshot, one commit.
  */
 #include "market_decide.h"
 
@@ -220,7 +221,7 @@ static ph_status prepare(ph_market *m, const ph_application *app, apply_state *s
     ph_status st = ph_application_check(app, err);
     s->day = app->asof;
     if (st == PH_OK && s->day == 0)
-        st = ph_access_today(&s->day, err);
+        st = ph_ctx_today(m->ctx, &s->day, err);
     if (st == PH_OK)
         st = ph_date_format(s->day, s->asof, sizeof(s->asof), err);
     if (st == PH_OK)
@@ -270,7 +271,14 @@ ph_status ph_market_apply(ph_market *m, const ph_application *app, ph_market_res
     if (s == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     ph_market_result *r = NULL;
-    ph_status st = prepare(m, app, s, err);
+    /* One unit for the whole decision: the LPR, the registration, the
+     * features, the consents and the stored decision all see one snapshot,
+     * so an ingest committing meanwhile cannot give a decision facts from
+     * two states of the database. The gate and market_record join it. */
+    ph_status st = ph_store_begin_unit(m->store, err);
+    int in_unit = st == PH_OK;
+    if (st == PH_OK)
+        st = prepare(m, app, s, err);
     if (st == PH_OK)
         st = new_result(m, &r, err);
     for (size_t i = 0; st == PH_OK && i < m->n; i++) {
@@ -279,6 +287,8 @@ ph_status ph_market_apply(ph_market *m, const ph_application *app, ph_market_res
     }
     if (st == PH_OK)
         st = finish_result(m, app, s, r, err);
+    if (in_unit) /* commit, or roll back what the gate and the record wrote */
+        st = market_finish(m->store, st, err);
     for (size_t i = 0; s->decisions && i < s->n_decisions; i++)
         market_decision_clear(&s->decisions[i]);
     ph_free(m->ctx, s->decisions);

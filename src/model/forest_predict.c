@@ -1,11 +1,17 @@
 /*
  * The batch scorer of tree models: margins of many float32 rows.
  *
- * At load time each tree is laid out as a PERFECT binary tree of its own
- * depth (node i has children 2i+1 and 2i+2; a leaf above the bottom is
- * pushed down through padding nodes that always go left, and its value is
- * stored at the leftmost bottom slot). Descent then needs no branch and no
- * child array: i = 2i + 1 + goes_right, depth times.
+ * At load time each shallow, bushy tree is laid out as a PERFECT binary
+ * tree of its own depth (node i has children 2i+1 and 2i+2; a leaf above
+ * the bottom is pushed down through padding nodes that always go left, and
+ * its value is stored at the leftmost bottom slot). Descent then needs no
+ * branch and no child array: i = 2i + 1 + goes_right, depth times. The
+ * padding costs 2^(depth+1) - 1 slots whatever the tree's size, so a tree
+ * for which that is more than FP_PAD_RATIO slots per node of its own (a
+ * chain 12 deep: 8191 slots for 25 nodes) is laid out COMPACT instead: its
+ * nodes as the loader gave them, each with its two children, a leaf being
+ * a node whose children are itself; the descent is the same depth steps of
+ * i = child[i][goes_right], so memory stays proportional to the model.
  *
  * Every split becomes one unsigned test on an order-preserving integer KEY
  * of the float (see float_key): go right when key(x) >= lo, lo being the
@@ -37,8 +43,12 @@
 
 #include "model_internal.h"
 
-/* Deeper trees would cost 2^depth nodes each when padded; they are walked. */
+/* Deeper trees are walked: a descent of `depth` steps for every row would
+ * cost more than the walk's path of its own length. */
 #define FP_MAX_DEPTH 12
+/* A tree is padded to a perfect tree only while that takes at most this
+ * many slots per node of the tree; otherwise it is laid out compact. */
+#define FP_PAD_RATIO 4
 /* Rows whose keys are made at once: amortises the conversion over the trees
  * while the block (features x FP_BLOCK keys) stays near L1. */
 #define FP_BLOCK 64
@@ -62,16 +72,28 @@ typedef struct fp_node {
     uint32_t offset;
 } fp_node;
 
+/* A node of a compact tree: right when key >= lo, as fp_node; a leaf has
+ * lo = KEY_NEVER and both children itself, so extra steps stay on it. */
+typedef struct fp_cnode {
+    uint32_t lo;
+    uint32_t offset;
+    uint32_t child[2];
+} fp_cnode;
+
 typedef struct fp_tree {
     uint32_t depth;      /* levels of splits; 0 for a single leaf */
-    int walk;            /* 1: not compiled, use the plain walk */
-    size_t node_offset;  /* into fp_forest.nodes: 2^depth - 1 nodes */
-    size_t leaf_offset;  /* into fp_forest.leaves: 2^depth leaves */
+    uint8_t walk;        /* 1: not compiled, use the plain walk */
+    uint8_t compact;     /* 1: fp_forest.cnodes, as the model's nodes; 0: padded */
+    size_t node_offset;  /* padded: into fp_forest.nodes, 2^depth - 1 nodes;
+                          * compact: into fp_forest.cnodes, n_nodes nodes */
+    size_t leaf_offset;  /* into fp_forest.leaves: padded 2^depth leaves, compact
+                          * n_nodes values (by node) */
 } fp_tree;
 
 typedef struct fp_forest {
     fp_tree *trees;
     fp_node *nodes;
+    fp_cnode *cnodes;
     double *leaves;
     uint32_t *used;  /* the model features the compiled splits read, one key column each */
     size_t n_used;
@@ -159,6 +181,51 @@ static int place(const model_forest *f, const model_tree *t, uint32_t node, uint
     return 1;
 }
 
+/*
+ * Lay out the subtree of `node` of a compact tree (nodes already all
+ * self-looping leaves). Returns 0 when a split cannot be compiled.
+ * Recursion depth is at most FP_MAX_DEPTH.
+ */
+typedef struct fp_clayout {
+    fp_cnode *nodes;
+    const uint32_t *column;
+    uint32_t n_used;
+} fp_clayout;
+
+static int place_compact(const model_forest *f, const model_tree *t, uint32_t node,
+                         const fp_clayout *out)
+{
+    if (t->left[node] < 0)
+        return 1;
+    fp_node split;
+    if (!compile_split(f, t, node, out->column, out->n_used, &split))
+        return 0;
+    fp_cnode *cn = &out->nodes[node];
+    *cn = (fp_cnode){split.lo, split.offset, {(uint32_t)t->left[node], (uint32_t)t->right[node]}};
+    return place_compact(f, t, cn->child[0], out) && place_compact(f, t, cn->child[1], out);
+}
+
+static int lay_out_compact(const model_forest *f, const model_tree *t, const fp_tree *ct,
+                           fp_forest *c, const uint32_t *column)
+{
+    fp_cnode *nodes = c->cnodes + ct->node_offset;
+    double *leaves = c->leaves + ct->leaf_offset;
+    for (uint32_t n = 0; n < t->n_nodes; n++) {
+        nodes[n] = (fp_cnode){KEY_NEVER, 0, {n, n}};
+        leaves[n] = t->value[n];
+    }
+    fp_clayout out = {nodes, column, (uint32_t)c->n_used};
+    return t->n_nodes > 0 && place_compact(f, t, 0, &out);
+}
+
+/* Does padding tree t to a perfect tree of its depth (at most FP_MAX_DEPTH)
+ * cost too much? */
+static int pad_too_costly(const model_tree *t, uint32_t depth)
+{
+    size_t slots = ((size_t)2 << depth) - 1; /* inner nodes and leaves */
+    return slots / FP_PAD_RATIO > (size_t)t->n_nodes;
+}
+
 void model_forest_compiled_free(const ph_ctx *ctx, void *compiled)
 {
     fp_forest *c = compiled;
@@ -166,6 +233,7 @@ void model_forest_compiled_free(const ph_ctx *ctx, void *compiled)
         return;
     ph_free(ctx, c->trees);
     ph_free(ctx, c->nodes);
+    ph_free(ctx, c->cnodes);
     ph_free(ctx, c->leaves);
     ph_free(ctx, c->used);
     ph_free(ctx, c);
@@ -204,10 +272,12 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         ph_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
     }
-    size_t n_nodes = 0, n_leaves = 0;
+    size_t n_nodes = 0, n_cnodes = 0, n_leaves = 0;
     for (size_t i = 0; i < f->n_trees; i++) {
         c->trees[i].depth = f->trees[i].max_depth;
         c->trees[i].walk = c->trees[i].depth > FP_MAX_DEPTH;
+        c->trees[i].compact =
+            !c->trees[i].walk && pad_too_costly(&f->trees[i], c->trees[i].depth);
     }
     uint32_t *column = ph_malloc(ctx, (m->n_features ? m->n_features : 1) * sizeof(uint32_t));
     if (!column || !number_columns(ctx, f, m->n_features, c, column)) {
@@ -222,14 +292,21 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         ct->walk |= !compilable;
         if (ct->walk)
             continue;
-        ct->node_offset = n_nodes;
         ct->leaf_offset = n_leaves;
-        n_nodes += ((size_t)1 << ct->depth) - 1;
-        n_leaves += (size_t)1 << ct->depth;
+        if (ct->compact) {
+            ct->node_offset = n_cnodes;
+            n_cnodes += f->trees[i].n_nodes;
+            n_leaves += f->trees[i].n_nodes;
+        } else {
+            ct->node_offset = n_nodes;
+            n_nodes += ((size_t)1 << ct->depth) - 1;
+            n_leaves += (size_t)1 << ct->depth;
+        }
     }
     c->nodes = ph_calloc(ctx, n_nodes ? n_nodes : 1, sizeof(fp_node));
+    c->cnodes = ph_malloc(ctx, (n_cnodes ? n_cnodes : 1) * sizeof(fp_cnode));
     c->leaves = ph_calloc(ctx, n_leaves ? n_leaves : 1, sizeof(double));
-    if (!c->nodes || !c->leaves) {
+    if (!c->nodes || !c->cnodes || !c->leaves) {
         ph_free(ctx, column);
         model_forest_compiled_free(ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory compiling a forest");
@@ -238,7 +315,10 @@ ph_status model_forest_compile(const ph_ctx *ctx, ph_model *m, ph_error *err)
         fp_tree *ct = &c->trees[i];
         fp_layout out = {c->nodes + ct->node_offset, c->leaves + ct->leaf_offset, ct->depth,
                          column, (uint32_t)c->n_used};
-        if (!ct->walk && !place(f, &f->trees[i], 0, 0, 0, &out))
+        if (ct->walk)
+            continue;
+        if (ct->compact ? !lay_out_compact(f, &f->trees[i], ct, c, column)
+                        : !place(f, &f->trees[i], 0, 0, 0, &out))
             ct->walk = 1;
     }
     ph_free(ctx, column);
@@ -317,6 +397,38 @@ static void descend_lanes(const fp_node *nodes, uint32_t depth, const uint32_t *
     slot[7] = (uint32_t)(at7 - first_leaf);
 }
 
+/* One level of a compact tree for lane L. */
+#define FP_CSTEP(L)                                                                 \
+    do {                                                                            \
+        const fp_cnode *nd = &nodes[at##L];                                         \
+        at##L = nd->child[keys[(size_t)nd->offset + L] >= nd->lo];                  \
+    } while (0)
+
+/* The node (a leaf) each of FP_LANES rows reaches in a compact tree. */
+static void descend_compact(const fp_cnode *nodes, uint32_t depth, const uint32_t *keys,
+                            uint32_t *slot)
+{
+    uint32_t at0 = 0, at1 = 0, at2 = 0, at3 = 0, at4 = 0, at5 = 0, at6 = 0, at7 = 0;
+    for (uint32_t level = 0; level < depth; level++) {
+        FP_CSTEP(0);
+        FP_CSTEP(1);
+        FP_CSTEP(2);
+        FP_CSTEP(3);
+        FP_CSTEP(4);
+        FP_CSTEP(5);
+        FP_CSTEP(6);
+        FP_CSTEP(7);
+    }
+    slot[0] = at0;
+    slot[1] = at1;
+    slot[2] = at2;
+    slot[3] = at3;
+    slot[4] = at4;
+    slot[5] = at5;
+    slot[6] = at6;
+    slot[7] = at7;
+}
+
 /* Sums of one block: float32 or double, as the forest says. */
 typedef struct fp_sums {
     float f[FP_BLOCK];
@@ -340,11 +452,16 @@ static void score_block(const model_forest *f, const fp_forest *c, const float *
             }
             continue;
         }
-        const fp_node *nodes = c->nodes + ct->node_offset;
         const double *leaves = c->leaves + ct->leaf_offset;
         uint32_t slot[FP_BLOCK];
-        for (size_t lane = 0; lane < rows; lane += FP_LANES)
-            descend_lanes(nodes, ct->depth, keys + lane, slot + lane);
+        if (ct->compact) {
+            for (size_t lane = 0; lane < rows; lane += FP_LANES)
+                descend_compact(c->cnodes + ct->node_offset, ct->depth, keys + lane,
+                                slot + lane);
+        } else {
+            for (size_t lane = 0; lane < rows; lane += FP_LANES)
+                descend_lanes(c->nodes + ct->node_offset, ct->depth, keys + lane, slot + lane);
+        }
         if (f->sum_float) {
             for (size_t r = 0; r < rows; r++)
                 s->f[r] += (float)leaves[slot[r]];

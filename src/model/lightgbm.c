@@ -37,6 +37,20 @@
 
 #include "model_internal.h"
 
+/*
+ * What a LightGBM model may hold, in one place (docs/tree_models.md lists
+ * them). Memory while loading stays a few times the text: the trees are
+ * stored as LightGBM gives them (2 L - 1 nodes for L leaves), never padded.
+ */
+const model_limits model_lightgbm_limits = {
+    .file_bytes = (size_t)64 << 20, /* 64 MiB of text */
+    .trees = 100000,
+    .features = 1000000,
+    .leaves = 131072, /* LightGBM's own maximum num_leaves */
+    .depth = MODEL_TREESHAP_MAX_DEPTH, /* so every model loaded can be explained */
+    .margin = 1e100, /* the sum over trees of each tree's largest |leaf value| */
+};
+
 /* The members of a Tree=N block, as lines of the text. */
 enum {
     KEY_NUM_LEAVES,
@@ -62,6 +76,7 @@ static const char *const tree_keys[KEY_COUNT] = {
 typedef struct lgb_line {
     char *text;  /* the whole line */
     char *value; /* after the '=' (NULL when the line has none) */
+    char *end;   /* where the line ends: a NUL byte before it is part of the line */
     uint64_t number;
 } lgb_line;
 
@@ -78,16 +93,43 @@ typedef struct lgb_reader {
 /* PH_EINVAL at a line (column 0: the whole line; else 1-based). */
 static ph_status bad(const lgb_reader *r, const lgb_line *at, const char *p, const char *field,
                      const char *value, const char *fmt, ...) PH_PRINTF(6, 7);
+static ph_status bad_n(const lgb_reader *r, const lgb_line *at, const char *p,
+                       const char *field, const char *value, size_t value_len,
+                       const char *fmt, ...) PH_PRINTF(7, 8);
+
+static ph_status bad_at(const lgb_reader *r, const lgb_line *at, const char *p,
+                        const char *field, const char *value, size_t value_len,
+                        const char *fmt, va_list ap) PH_PRINTF(7, 0);
+
+static ph_status bad_at(const lgb_reader *r, const lgb_line *at, const char *p,
+                        const char *field, const char *value, size_t value_len,
+                        const char *fmt, va_list ap)
+{
+    ph_error_setv(r->err, PH_EINVAL, field, value, value_len, fmt, ap);
+    ph_error_locate(r->err, r->source, at ? at->number : 0,
+                    at && p ? (uint64_t)(p - at->text) + 1 : 0);
+    return PH_EINVAL;
+}
 
 static ph_status bad(const lgb_reader *r, const lgb_line *at, const char *p, const char *field,
                      const char *value, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    ph_error_setv(r->err, PH_EINVAL, field, value, value ? strlen(value) : 0, fmt, ap);
+    bad_at(r, at, p, field, value, value ? strlen(value) : 0, fmt, ap);
     va_end(ap);
-    ph_error_locate(r->err, r->source, at ? at->number : 0,
-                    at && p ? (uint64_t)(p - at->text) + 1 : 0);
+    return PH_EINVAL;
+}
+
+/* The same for a value of value_len bytes, NUL bytes included (shown \x00). */
+static ph_status bad_n(const lgb_reader *r, const lgb_line *at, const char *p,
+                       const char *field, const char *value, size_t value_len,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bad_at(r, at, p, field, value, value_len, fmt, ap);
+    va_end(ap);
     return PH_EINVAL;
 }
 
@@ -103,8 +145,9 @@ static int next_line(lgb_reader *r, lgb_line *out)
         stop--;
     *stop = '\0';
     out->text = start;
+    out->end = stop;
     out->number = ++r->line_number;
-    char *eq = strchr(start, '=');
+    char *eq = memchr(start, '=', (size_t)(stop - start));
     out->value = eq ? eq + 1 : NULL;
     return 1;
 }
@@ -117,25 +160,114 @@ static int is_key(const lgb_line *line, const char *key)
            memcmp(line->text, key, n) == 0;
 }
 
-/* ---- numbers ------------------------------------------------------------- */
-
-/* A whole number from `p` (a space or the end follows it). */
-static int read_long(const char *p, char **end, long long *out)
+/* Is the line exactly `text` (no NUL byte hiding a tail)? */
+static int is_line(const lgb_line *line, const char *text)
 {
-    errno = 0;
-    long long v = strtoll(p, end, 10);
-    if (*end == p || (**end != ' ' && **end != '\0') || errno == ERANGE)
-        return 0;
-    *out = v;
-    return 1;
+    size_t n = strlen(text);
+    return (size_t)(line->end - line->text) == n && memcmp(line->text, text, n) == 0;
 }
 
-static int read_double(const char *p, char **end, double *out)
+static size_t value_len(const lgb_line *line) { return (size_t)(line->end - line->value); }
+
+/* A text value (objective, feature names) holds no NUL byte. */
+static ph_status text_value(const lgb_reader *r, const lgb_line *line, const char *key)
 {
-    errno = 0;
-    double v = strtod(p, end);
-    if (*end == p || (**end != ' ' && **end != '\0') || (errno == ERANGE && fabs(v) > 1.0))
+    const char *nul = memchr(line->value, '\0', value_len(line));
+    if (!nul)
+        return PH_OK;
+    return bad_n(r, line, nul, key, line->value, value_len(line),
+                 "expected text without NUL bytes");
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+/*
+ * Number syntax. LightGBM writes integers as decimal digits and doubles with
+ * %.17g (1.0000000180025095e-35, -0.25, 60), an unbounded threshold as inf
+ * or -inf. Only that is read: no hex floats, no leading '+' or space, no
+ * other spellings of infinity or NaN, nothing (not even a NUL byte) after
+ * the number up to the space or the end of the line.
+ */
+static const char *skip_digits(const char *p, const char *end)
+{
+    while (p < end && *p >= '0' && *p <= '9')
+        p++;
+    return p;
+}
+
+/* -?DIGITS, all of [p, end). */
+static int plain_integer(const char *p, const char *end)
+{
+    if (p < end && *p == '-')
+        p++;
+    const char *d = skip_digits(p, end);
+    return d > p && d == end;
+}
+
+/* -?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?, all of [p, end). */
+static int plain_decimal(const char *p, const char *end)
+{
+    if (p < end && *p == '-')
+        p++;
+    const char *d = skip_digits(p, end);
+    if (d == p)
         return 0;
+    if (d < end && *d == '.') {
+        const char *f = skip_digits(d + 1, end);
+        if (f == d + 1)
+            return 0;
+        d = f;
+    }
+    if (d < end && (*d == 'e' || *d == 'E')) {
+        const char *e = d + 1;
+        if (e < end && (*e == '+' || *e == '-'))
+            e++;
+        const char *x = skip_digits(e, end);
+        if (x == e)
+            return 0;
+        d = x;
+    }
+    return d == end;
+}
+
+/* How a list's tokens read: whole numbers, finite doubles, or doubles that
+ * may be inf / -inf (thresholds). */
+typedef enum { SYNTAX_WHOLE, SYNTAX_FINITE, SYNTAX_THRESHOLD } lgb_syntax;
+
+static const char *const syntax_expected[] = {
+    [SYNTAX_WHOLE] = "expected a whole number (decimal digits, '-' before a negative one)",
+    [SYNTAX_FINITE] = "expected a finite number in plain decimal (digits, a '.', an exponent: "
+                      "-0.25, 1.5e-05)",
+    [SYNTAX_THRESHOLD] = "expected a number in plain decimal (digits, a '.', an exponent: 0.5, "
+                         "1.0000000180025095e-35), inf or -inf",
+};
+
+/* The token [p, end) as a number, or 0. The byte at `end` is a space or the
+ * line's terminating NUL, so strtoll / strtod stop there. */
+static int read_token(const char *p, const char *end, lgb_syntax syntax, double *out)
+{
+    size_t n = (size_t)(end - p);
+    char *stop;
+    errno = 0;
+    if (syntax == SYNTAX_WHOLE) {
+        if (!plain_integer(p, end))
+            return 0;
+        long long v = strtoll(p, &stop, 10);
+        if (stop != end || errno == ERANGE)
+            return 0;
+        *out = (double)v;
+        return 1;
+    }
+    if (syntax == SYNTAX_THRESHOLD && ((n == 3 && memcmp(p, "inf", 3) == 0) ||
+                                       (n == 4 && memcmp(p, "-inf", 4) == 0))) {
+        *out = *p == '-' ? -INFINITY : INFINITY;
+        return 1;
+    }
+    if (!plain_decimal(p, end))
+        return 0;
+    double v = strtod(p, &stop);
+    if (stop != end || !isfinite(v))
+        return 0; /* 1e400: out of range (a tiny value reads as 0 or subnormal) */
     *out = v;
     return 1;
 }
@@ -144,28 +276,18 @@ static int read_double(const char *p, char **end, double *out)
 static ph_status line_count(const lgb_reader *r, const lgb_line *line, const char *key,
                             long long min, long long max, long long *out)
 {
-    char *end;
-    if (!read_long(line->value, &end, out) || *end != '\0' || *out < min || *out > max)
-        return bad(r, line, line->value, key, line->value,
-                   "expected a whole number from %lld to %lld", min, max);
+    double v;
+    if (!read_token(line->value, line->end, SYNTAX_WHOLE, &v) || v < (double)min ||
+        v > (double)max)
+        return bad_n(r, line, line->value, key, line->value, value_len(line),
+                     "expected a whole number from %lld to %lld", min, max);
+    *out = (long long)v;
     return PH_OK;
 }
 
-/* The space-separated values of `line` as `count` numbers; `fits` checks
- * one (NULL: any finite double). Names value i as key[i] in errors. */
+/* The space-separated values of `line` as `count` numbers; `check` checks
+ * one (NULL: none beyond the syntax). Names value i as key[i] in errors. */
 typedef const char *(*lgb_check)(double v, double limit);
-
-static const char *check_finite(double v, double limit)
-{
-    (void)limit;
-    return isfinite(v) ? NULL : "expected a finite number";
-}
-
-static const char *check_not_nan(double v, double limit)
-{
-    (void)limit;
-    return isnan(v) ? "expected a number" : NULL;
-}
 
 static const char *check_index(double v, double limit)
 {
@@ -175,37 +297,38 @@ static const char *check_index(double v, double limit)
 static const char *check_count(double v, double limit)
 {
     (void)limit;
-    return v >= 0 && isfinite(v) ? NULL : "expected a count >= 0";
+    return v >= 0 ? NULL : "expected a count >= 0";
+}
+
+static const char *check_decision_type(double v, double limit)
+{
+    (void)limit;
+    return v >= 0 && v <= 255 ? NULL : "expected a decision type from 0 to 255";
 }
 
 static ph_status line_numbers(const lgb_reader *r, const lgb_line *line, const char *key,
-                              uint32_t count, int whole, lgb_check check, double limit,
+                              uint32_t count, lgb_syntax syntax, lgb_check check, double limit,
                               double *out)
 {
     char *p = line->value;
     uint32_t found = 0;
-    while (*p != '\0') {
-        char *end, field[64];
-        double v = 0.0;
-        long long w = 0;
+    while (p < line->end) {
+        char field[64];
+        char *token_end = memchr(p, ' ', (size_t)(line->end - p));
+        if (!token_end)
+            token_end = line->end;
+        size_t token_len = (size_t)(token_end - p);
         snprintf(field, sizeof(field), "%s[%u]", key, found);
-        int ok = whole ? read_long(p, &end, &w) : read_double(p, &end, &v);
-        if (whole)
-            v = (double)w;
-        char *token_end = strchr(p, ' ');
-        size_t token_len = token_end ? (size_t)(token_end - p) : strlen(p);
-        char token[64];
-        snprintf(token, sizeof(token), "%.*s", (int)(token_len < 63 ? token_len : 63), p);
-        if (!ok)
-            return bad(r, line, p, field, token, whole ? "expected a whole number"
-                                                       : "expected a number");
+        double v = 0.0;
+        if (!read_token(p, token_end, syntax, &v))
+            return bad_n(r, line, p, field, p, token_len, "%s", syntax_expected[syntax]);
         const char *problem = check ? check(v, limit) : NULL;
         if (problem)
-            return bad(r, line, p, field, token, "%s", problem);
+            return bad_n(r, line, p, field, p, token_len, "%s", problem);
         if (found == count)
             return bad(r, line, p, key, NULL, "expected %u values, found more", count);
         out[found++] = v;
-        p = *end == ' ' ? end + 1 : end;
+        p = token_end < line->end ? token_end + 1 : token_end;
     }
     if (found != count)
         return bad(r, line, NULL, key, NULL, "expected %u values, found %u", count, found);
@@ -229,9 +352,9 @@ static ph_status check_objective(const lgb_reader *r, const lgb_line *line)
     }
     const char *sig = strstr(v, " sigmoid:");
     if (sig) {
-        char *end;
-        double s = strtod(sig + 9, &end);
-        if (s != 1.0 || (*end != ' ' && *end != '\0'))
+        const char *p = sig + 9, *end = memchr(p, ' ', (size_t)(line->end - p));
+        double s = 0.0;
+        if (!read_token(p, end ? end : line->end, SYNTAX_FINITE, &s) || s != 1.0)
             return bad(r, line, sig + 1, "objective", v,
                        "expected sigmoid:1 (a model trained with another sigmoid scale is not "
                        "supported)");
@@ -283,7 +406,7 @@ static ph_status read_header(lgb_reader *r, ph_model *m, lgb_line *first)
     long long max_index = -1, one;
     ph_status st = PH_OK;
     while (st == PH_OK && next_line(r, &line)) {
-        if (is_key(&line, "Tree") || strcmp(line.text, "end of trees") == 0) {
+        if (is_key(&line, "Tree") || is_line(&line, "end of trees")) {
             *first = line;
             break;
         }
@@ -292,12 +415,13 @@ static ph_status read_header(lgb_reader *r, ph_model *m, lgb_line *first)
         else if (is_key(&line, "feature_names"))
             names = line;
         else if (is_key(&line, "max_feature_idx"))
-            st = line_count(r, &line, "max_feature_idx", 0, 1000000, &max_index);
+            st = line_count(r, &line, "max_feature_idx", 0,
+                            (long long)model_lightgbm_limits.features - 1, &max_index);
         else if (is_key(&line, "num_class") || is_key(&line, "num_tree_per_iteration"))
             st = line_count(r, &line, is_key(&line, "num_class") ? "num_class"
                                                                 : "num_tree_per_iteration",
                             1, 1, &one);
-        else if (strcmp(line.text, "average_output") == 0)
+        else if (is_line(&line, "average_output"))
             st = bad(r, &line, NULL, NULL, NULL, "average_output (a random forest, "
                      "boosting=rf) is not supported; expected a gbdt model");
     }
@@ -309,7 +433,8 @@ static ph_status read_header(lgb_reader *r, ph_model *m, lgb_line *first)
     if (!objective.text)
         return bad(r, first, NULL, "objective", NULL, "no objective line before the trees; "
                    "expected objective=binary sigmoid:1");
-    if ((st = check_objective(r, &objective)) != PH_OK)
+    if ((st = text_value(r, &objective, "objective")) != PH_OK ||
+        (st = check_objective(r, &objective)) != PH_OK)
         return st;
     if (max_index < 0)
         return bad(r, first, NULL, "max_feature_idx", NULL,
@@ -318,6 +443,8 @@ static ph_status read_header(lgb_reader *r, ph_model *m, lgb_line *first)
         return bad(r, first, NULL, "feature_names", NULL,
                    "no feature_names line before the trees: puhui matches inputs to features "
                    "by name");
+    if ((st = text_value(r, &names, "feature_names")) != PH_OK)
+        return st;
     return read_feature_names(r, &names, max_index, m);
 }
 
@@ -336,7 +463,7 @@ static void read_block(lgb_reader *r, lgb_block *b, lgb_line *after)
     memset(b->key, 0, sizeof(b->key));
     memset(after, 0, sizeof(*after));
     while (next_line(r, &line)) {
-        if (is_key(&line, "Tree") || strcmp(line.text, "end of trees") == 0) {
+        if (is_key(&line, "Tree") || is_line(&line, "end of trees")) {
             *after = line;
             return;
         }
@@ -380,6 +507,7 @@ static const uint8_t missing_types[3] = {
     MODEL_MISSING_DEFAULT, /* 2 NaN: NaN takes the default */
 };
 
+/* The split rule of internal node i; dt is in [0, 255] (check_decision_type). */
 static ph_status split_rule(const lgb_reader *r, const lgb_block *b, uint32_t i, double dt,
                             model_tree *t)
 {
@@ -387,9 +515,6 @@ static ph_status split_rule(const lgb_reader *r, const lgb_block *b, uint32_t i,
     char field[64], value[32];
     snprintf(field, sizeof(field), "decision_type[%u]", i);
     snprintf(value, sizeof(value), "%u", type);
-    if (dt < 0 || dt > 255)
-        return bad(r, &b->key[KEY_DECISION_TYPE], NULL, field, value,
-                   "expected a decision type from 0 to 255");
     if (type & 1)
         return bad(r, &b->key[KEY_DECISION_TYPE], NULL, field, value,
                    "categorical splits not supported; encode the feature as numbers");
@@ -415,25 +540,26 @@ static ph_status read_splits(const lgb_reader *r, const lgb_block *b, size_t n_f
     for (size_t k = 0; st == PH_OK && k < sizeof(needed) / sizeof(needed[0]); k++)
         st = require(r, b, needed[k]);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_SPLIT_FEATURE], "split_feature", internal, 1,
-                          check_index, (double)n_features, feature);
+        st = line_numbers(r, &b->key[KEY_SPLIT_FEATURE], "split_feature", internal,
+                          SYNTAX_WHOLE, check_index, (double)n_features, feature);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_THRESHOLD], "threshold", internal, 0, check_not_nan,
-                          0, threshold);
+        st = line_numbers(r, &b->key[KEY_THRESHOLD], "threshold", internal, SYNTAX_THRESHOLD,
+                          NULL, 0, threshold);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_DECISION_TYPE], "decision_type", internal, 1, NULL, 0,
-                          dt);
+        st = line_numbers(r, &b->key[KEY_DECISION_TYPE], "decision_type", internal,
+                          SYNTAX_WHOLE, check_decision_type, 0, dt);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_LEFT_CHILD], "left_child", internal, 1, NULL, 0, left);
+        st = line_numbers(r, &b->key[KEY_LEFT_CHILD], "left_child", internal, SYNTAX_WHOLE,
+                          NULL, 0, left);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_RIGHT_CHILD], "right_child", internal, 1, NULL, 0,
-                          right);
+        st = line_numbers(r, &b->key[KEY_RIGHT_CHILD], "right_child", internal, SYNTAX_WHOLE,
+                          NULL, 0, right);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_INTERNAL_COUNT], "internal_count", internal, 0,
-                          check_count, 0, t->cover);
+        st = line_numbers(r, &b->key[KEY_INTERNAL_COUNT], "internal_count", internal,
+                          SYNTAX_FINITE, check_count, 0, t->cover);
     if (st == PH_OK)
-        st = line_numbers(r, &b->key[KEY_LEAF_COUNT], "leaf_count", leaves, 0, check_count, 0,
-                          t->cover + internal);
+        st = line_numbers(r, &b->key[KEY_LEAF_COUNT], "leaf_count", leaves, SYNTAX_FINITE,
+                          check_count, 0, t->cover + internal);
     for (uint32_t i = 0; st == PH_OK && i < internal; i++) {
         t->feature[i] = (uint32_t)feature[i];
         t->threshold[i] = threshold[i];
@@ -468,11 +594,13 @@ static ph_status read_tree(lgb_reader *r, const lgb_block *b, size_t n_features,
     long long leaves, flag;
     ph_status st = require(r, b, KEY_NUM_LEAVES);
     if (st == PH_OK)
-        st = line_count(r, &b->key[KEY_NUM_LEAVES], "num_leaves", 1, 1 << 30, &leaves);
+        st = line_count(r, &b->key[KEY_NUM_LEAVES], "num_leaves", 1,
+                        model_lightgbm_limits.leaves, &leaves);
     if (st == PH_OK && b->key[KEY_NUM_CAT].text) {
         st = line_count(r, &b->key[KEY_NUM_CAT], "num_cat", 0, 1 << 30, &flag);
         if (st == PH_OK && flag != 0)
-            st = bad(r, &b->key[KEY_NUM_CAT], b->key[KEY_NUM_CAT].value, "num_cat", b->key[KEY_NUM_CAT].value,
+            st = bad(r, &b->key[KEY_NUM_CAT], b->key[KEY_NUM_CAT].value, "num_cat",
+                     b->key[KEY_NUM_CAT].value,
                      "categorical splits not supported; expected num_cat=0");
     }
     if (st == PH_OK && b->key[KEY_IS_LINEAR].text) {
@@ -487,9 +615,9 @@ static ph_status read_tree(lgb_reader *r, const lgb_block *b, size_t n_features,
         return st;
     uint32_t n_leaves = (uint32_t)leaves, internal = n_leaves - 1;
     /* The values must be there before num_leaves sizes any allocation. */
-    const char *v = b->key[KEY_LEAF_VALUE].value;
-    size_t tokens = *v ? 1 : 0;
-    for (; *v; v++)
+    const lgb_line *values = &b->key[KEY_LEAF_VALUE];
+    size_t tokens = values->end > values->value ? 1 : 0;
+    for (const char *v = values->value; v < values->end; v++)
         tokens += *v == ' ';
     if (tokens != n_leaves)
         return bad(r, &b->key[KEY_LEAF_VALUE], NULL, "leaf_value", NULL,
@@ -499,19 +627,48 @@ static ph_status read_tree(lgb_reader *r, const lgb_block *b, size_t n_features,
         ph_free(r->ctx, scratch);
         return ph_error_set(r->err, PH_ENOMEM, NULL, NULL, "out of memory for a tree");
     }
-    st = line_numbers(r, &b->key[KEY_LEAF_VALUE], "leaf_value", n_leaves, 0, check_finite, 0,
-                      t->value + internal);
+    st = line_numbers(r, &b->key[KEY_LEAF_VALUE], "leaf_value", n_leaves, SYNTAX_FINITE, NULL,
+                      0, t->value + internal);
     for (uint32_t j = 0; j < n_leaves; j++)
         t->left[internal + j] = t->right[internal + j] = -1;
     if (st == PH_OK && internal > 0)
         st = read_splits(r, b, n_features, n_leaves, scratch, t);
-    else if (st == PH_OK && b->key[KEY_LEAF_COUNT].text && b->key[KEY_LEAF_COUNT].value[0])
-        st = line_numbers(r, &b->key[KEY_LEAF_COUNT], "leaf_count", 1, 0, check_count, 0,
-                          t->cover);
+    else if (st == PH_OK && b->key[KEY_LEAF_COUNT].text &&
+             b->key[KEY_LEAF_COUNT].end > b->key[KEY_LEAF_COUNT].value)
+        st = line_numbers(r, &b->key[KEY_LEAF_COUNT], "leaf_count", 1, SYNTAX_FINITE,
+                          check_count, 0, t->cover);
     ph_free(r->ctx, scratch);
     if (st == PH_OK)
         st = check_tree_shape(r, b, t);
+    if (st == PH_OK && t->max_depth > model_lightgbm_limits.depth)
+        st = bad_n(r, &b->head, b->head.value, "Tree", b->head.value, value_len(&b->head),
+                   "the tree is %u levels deep, above the limit of %u levels", t->max_depth,
+                   model_lightgbm_limits.depth);
     return st;
+}
+
+/*
+ * Add tree t's largest |leaf value| to *sum, the bound on any margin: past
+ * the limit, a sum of leaf values could overflow to infinity (and would
+ * mean nothing long before). Tree `index` is b's.
+ */
+static ph_status bound_margin(const lgb_reader *r, const lgb_block *b, const model_tree *t,
+                              size_t index, double *sum)
+{
+    double largest = 0.0, value = 0.0;
+    for (uint32_t n = 0; n < t->n_nodes; n++)
+        if (t->left[n] < 0 && fabs(t->value[n]) > largest)
+            largest = fabs(value = t->value[n]);
+    *sum += largest;
+    if (*sum <= model_lightgbm_limits.margin)
+        return PH_OK;
+    char value_text[32], sum_text[32], limit_text[32];
+    model_number_text(value, value_text, sizeof(value_text));
+    model_number_text(*sum, sum_text, sizeof(sum_text));
+    model_number_text(model_lightgbm_limits.margin, limit_text, sizeof(limit_text));
+    return bad(r, &b->key[KEY_LEAF_VALUE], NULL, "leaf_value", value_text,
+               "the largest |leaf value| of each tree, summed over trees 0 to %zu, is %s, "
+               "above the limit of %s (a margin could overflow)", index, sum_text, limit_text);
 }
 
 /* Append a zeroed tree to the forest, growing its array. */
@@ -539,18 +696,25 @@ static ph_status read_trees(lgb_reader *r, ph_model *m, lgb_line line)
     f->split_le = 1;
     f->base_margin = 0.0;
     size_t cap = 0;
+    double margin_bound = 0.0;
     while (line.text && is_key(&line, "Tree")) {
         char index[32];
         snprintf(index, sizeof(index), "%zu", f->n_trees);
-        if (strcmp(line.value, index) != 0)
-            return bad(r, &line, line.value, "Tree", line.value, "expected Tree=%s (the trees "
-                       "in order)", index);
+        if (value_len(&line) != strlen(index) || memcmp(line.value, index, strlen(index)) != 0)
+            return bad_n(r, &line, line.value, "Tree", line.value, value_len(&line),
+                         "expected Tree=%s (the trees in order)", index);
+        if (f->n_trees == model_lightgbm_limits.trees)
+            return bad(r, &line, line.value, "Tree", line.value,
+                       "more than %zu trees, the limit on trees in a model",
+                       model_lightgbm_limits.trees);
         lgb_block b = {.head = line};
         read_block(r, &b, &line);
         model_tree *t = add_tree(r, f, &cap);
         if (!t)
             return ph_error_set(r->err, PH_ENOMEM, NULL, NULL, "out of memory for a model");
         ph_status st = read_tree(r, &b, m->n_features, t);
+        if (st == PH_OK)
+            st = bound_margin(r, &b, t, f->n_trees - 1, &margin_bound);
         if (st != PH_OK)
             return st;
     }
@@ -565,6 +729,13 @@ ph_status model_load_lightgbm(const ph_ctx *ctx, const char *data, size_t len,
                               const char *source, ph_model **out, ph_error *err)
 {
     const char *name = source ? source : "<memory>";
+    if (len > model_lightgbm_limits.file_bytes) {
+        ph_error_set(err, PH_EINVAL, NULL, NULL, "the LightGBM model is %zu bytes, above the "
+                     "limit of %zu bytes (%zu MiB)", len, model_lightgbm_limits.file_bytes,
+                     model_lightgbm_limits.file_bytes >> 20);
+        ph_error_locate(err, name, 0, 0);
+        return PH_EINVAL;
+    }
     lgb_reader r = {ctx, name, err, NULL, NULL, NULL, 0};
     r.copy = ph_malloc(ctx, len + 1);
     if (!r.copy)

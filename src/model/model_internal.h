@@ -94,6 +94,20 @@ void model_forest_free(const ph_ctx *ctx, model_forest *f);
  */
 int model_tree_shape(const ph_ctx *ctx, model_tree *t, uint32_t *parent, int *side);
 
+/* What a loader accepts at most (each refused with an error naming the
+ * limit); the LightGBM loader's are model_lightgbm_limits, documented in
+ * docs/tree_models.md. */
+typedef struct model_limits {
+    size_t file_bytes; /* the text */
+    size_t trees;
+    size_t features;
+    uint32_t leaves;   /* per tree */
+    uint32_t depth;    /* levels of splits in a tree */
+    double margin;     /* the sum over the trees of each one's largest |leaf value| */
+} model_limits;
+
+extern const model_limits model_lightgbm_limits;
+
 /* Loaders by format. `data` need not be NUL-terminated. */
 ph_status model_load_xgboost(const ph_ctx *ctx, const char *data, size_t len,
                              const char *source, ph_model **out, ph_error *err);

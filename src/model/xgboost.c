@@ -109,6 +109,9 @@ static ph_status string_number(const xgb_reader *r, const json_t *obj, const cha
 static ph_status string_count(const xgb_reader *r, const json_t *obj, const char *path,
                               const char *key, double min, double max, uint32_t *out)
 {
+    /* Written on every path (0 on failure): bad() is variadic, so never
+     * inlined, and the compiler cannot see that it never returns PH_OK. */
+    *out = 0;
     double v = 0.0;
     ph_status st = string_number(r, obj, path, key, &v);
     if (st != PH_OK)
@@ -322,6 +325,7 @@ static ph_status real_at(const xgb_reader *r, const json_t *a, const char *path,
                          const char *key, uint32_t i, double *out)
 {
     json_t *v = json_array_get(a, i);
+    *out = 0.0; /* written on every path, as in string_count */
     if (!json_is_number(v) || !isfinite(json_number_value(v))) {
         char name[256];
         snprintf(name, sizeof(name), "%s.%s[%u]", path, key, i);

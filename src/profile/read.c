@@ -101,7 +101,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
                             "and out must not be NULL");
     unsigned purpose = req->purpose ? req->purpose : PH_PURPOSE_CREDIT;
     ph_date asof = req->asof;
-    ph_status st = asof ? PH_OK : ph_access_today(&asof, err);
+    ph_status st = asof ? PH_OK : ph_ctx_today(ph_store_ctx(store), &asof, err);
     if (st != PH_OK)
         return st;
 
@@ -122,7 +122,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
     access.purpose = purpose;
     ph_source_set need[PH_FEATURE_COUNT];
     access.sources = profile_sources(purpose, need);
-    access.on = req->on;
+    access.on = asof; /* the data date; consent is judged today (access.h) */
     access.what = what;
     access.mode = PH_ACCESS_SUBSET;
     ph_access_grant grant;

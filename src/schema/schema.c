@@ -481,6 +481,48 @@ static const char MARKET_SQL[] =
     "CREATE TRIGGER subsidy_programme_frozen BEFORE UPDATE ON subsidy_programme "
     "BEGIN SELECT RAISE(ABORT, 'subsidy_programme: a loaded version cannot be changed'); END;";
 
+/* Version 9: ingest runs and quarantine (docs/ingest.md). A running file is
+ * held by a lease: the process id and host that load it and a heartbeat
+ * (seconds since 1970, UTC) renewed at each batch commit, so another run
+ * resumes only a crashed run's file. outcome says why a file ended 'failed'
+ * (refused for too many bad rows, or replaced after a crash) and what was
+ * rolled back. quarantine.field_number: the 1-based column of the field
+ * (NULL when the row as a whole was refused). */
+static const char INGEST_LEASE_SQL[] =
+    "ALTER TABLE ingest_file ADD COLUMN lease_pid INTEGER;"
+    "ALTER TABLE ingest_file ADD COLUMN lease_host TEXT;"
+    "ALTER TABLE ingest_file ADD COLUMN lease_heartbeat INTEGER;"
+    "ALTER TABLE ingest_file ADD COLUMN outcome TEXT;"
+    "ALTER TABLE quarantine ADD COLUMN field_number INTEGER;"
+    "CREATE INDEX ingest_file_path ON ingest_file(path, state);";
+
+/* Version 10: access log v2 (src/access/log.c, docs/consent.md).
+ * access_log.data_on: the date the data was read as of (the request's date),
+ * next to `at`, the wall-clock time of the read; NULL in entries written
+ * before this version. hash_version: the entry's hash encoding, 1 for those
+ * older entries (whose hashes stay valid) and 2 for new ones, which hash
+ * data_on too. access_checkpoint: the log's head signed with the platform's
+ * Ed25519 key (kept outside the database); `note` is the signed note exactly
+ * as published, the other columns index it. Append-only like the log. */
+static const char ACCESS_LOG_V2_SQL[] =
+    "ALTER TABLE access_log ADD COLUMN data_on TEXT;"
+    "ALTER TABLE access_log ADD COLUMN hash_version INTEGER NOT NULL DEFAULT 1"
+    "  CHECK (hash_version IN (1, 2));"
+    "CREATE TABLE access_checkpoint ("
+    "  id INTEGER PRIMARY KEY,"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  head TEXT NOT NULL CHECK (length(head) = 64),"
+    "  signed_at TEXT NOT NULL,"
+    "  key_id TEXT NOT NULL CHECK (length(key_id) = 8),"
+    "  note TEXT NOT NULL"
+    ");"
+    "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON access_checkpoint "
+    "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
+    "changed'); END;"
+    "CREATE TRIGGER access_checkpoint_no_delete BEFORE DELETE ON access_checkpoint "
+    "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
+    "deleted'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -491,6 +533,8 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {6, "model registry", MODEL_REGISTRY_SQL, NULL},
     {7, "lender policies", POLICY_SQL, NULL},
     {8, "marketplace", MARKET_SQL, NULL},
+    {9, "ingest runs and quarantine", INGEST_LEASE_SQL, NULL},
+    {10, "access log v2", ACCESS_LOG_V2_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

@@ -87,6 +87,9 @@ typedef struct ph_backend {
     /* The bytes of a value read as binary, *len their count (NULL for a
      * zero-length value or SQL NULL, *len 0). */
     const void *(*column_blob)(ph_backend_stmt *stmt, int col, size_t *len);
+    /* The length in bytes of the value as last read by column_text or
+     * column_blob (text may hold NUL bytes); 0 for SQL NULL. */
+    size_t (*column_bytes)(ph_backend_stmt *stmt, int col);
     void (*finalize)(ph_backend_stmt *stmt); /* never NULL here */
 
     /* --- schema introspection ------------------------------------------ */
@@ -98,6 +101,9 @@ typedef struct ph_backend {
     void (*free_tables)(ph_backend_conn *conn, char **names, size_t count);
     ph_status (*has_table)(ph_backend_conn *conn, const char *table, int *exists,
                            ph_error *err);
+    /* Does trigger `trigger` exist on table `table`? */
+    ph_status (*has_trigger)(ph_backend_conn *conn, const char *table, const char *trigger,
+                             int *exists, ph_error *err);
     /* Rows in `table`, a name from list_tables; the backend quotes it. */
     ph_status (*count_rows)(ph_backend_conn *conn, const char *table, int64_t *rows,
                             ph_error *err);

@@ -550,6 +550,11 @@ static const void *sqlite_column_blob(ph_backend_stmt *stmt, int col, size_t *le
     return data;
 }
 
+static size_t sqlite_column_bytes(ph_backend_stmt *stmt, int col)
+{
+    return (size_t)sqlite3_column_bytes(stmt->stmt, col);
+}
+
 static void sqlite_finalize(ph_backend_stmt *stmt)
 {
     sqlite3_finalize(stmt->stmt);
@@ -612,15 +617,23 @@ static ph_status sqlite_list_tables(ph_backend_conn *conn, char ***names_out, si
     return PH_OK;
 }
 
-static ph_status sqlite_has_table(ph_backend_conn *conn, const char *table, int *exists,
-                                  ph_error *err)
+/* Is there a schema object of `type` named `name` (on table `table`, when
+ * not NULL)? */
+static ph_status sqlite_has_object(ph_backend_conn *conn, const char *type, const char *name,
+                                   const char *table, int *exists, ph_error *err)
 {
-    static const char sql[] = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?";
+    static const char sql[] = "SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ? "
+                              "AND (?3 IS NULL OR tbl_name = ?3)";
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(conn->db, sql, -1, &stmt, NULL);
     if (rc != SQLITE_OK)
         return fail(conn, rc, sql, err);
-    rc = sqlite3_bind_text(stmt, 1, table, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = table ? sqlite3_bind_text(stmt, 3, table, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(stmt, 3);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(stmt);
     ph_status st = PH_OK;
@@ -630,6 +643,18 @@ static ph_status sqlite_has_table(ph_backend_conn *conn, const char *table, int 
         st = fail(conn, rc, sql, err);
     sqlite3_finalize(stmt);
     return st;
+}
+
+static ph_status sqlite_has_table(ph_backend_conn *conn, const char *table, int *exists,
+                                  ph_error *err)
+{
+    return sqlite_has_object(conn, "table", table, NULL, exists, err);
+}
+
+static ph_status sqlite_has_trigger(ph_backend_conn *conn, const char *table,
+                                    const char *trigger, int *exists, ph_error *err)
+{
+    return sqlite_has_object(conn, "trigger", trigger, table, exists, err);
 }
 
 /*
@@ -705,9 +730,11 @@ const ph_backend ph_sqlite_backend = {
     .column_double = sqlite_column_double,
     .column_text = sqlite_column_text,
     .column_blob = sqlite_column_blob,
+    .column_bytes = sqlite_column_bytes,
     .finalize = sqlite_finalize,
     .list_tables = sqlite_list_tables,
     .free_tables = sqlite_free_tables,
     .has_table = sqlite_has_table,
+    .has_trigger = sqlite_has_trigger,
     .count_rows = sqlite_count_rows,
 };

@@ -7,6 +7,7 @@
 #include "store/store_internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -27,6 +28,10 @@ struct ph_store {
     char *uri;
     int in_txn;     /* kept in step with backend->in_transaction */
     int guarded;    /* the transaction belongs to ph_store_migrate */
+    int in_unit;    /* the open transaction is a unit (ph_store_begin_unit) */
+    int unit_depth; /* savepoints open inside the unit */
+    ph_store_prepare_hook prepare_hook; /* tests only (store_internal.h) */
+    void *prepare_hook_user;
     ph_stmt *stmts; /* live statements, so that ph_store_free can find leftovers */
 };
 
@@ -207,10 +212,26 @@ void ph_store_guard_transaction(ph_store *store, int on)
     store->guarded = on != 0;
 }
 
-/* After anything that may open or end a transaction, ask the backend. */
+/* After anything that may open or end a transaction, ask the backend. A
+ * transaction the database ended on its own ends the unit with it. */
 static void sync_transaction(ph_store *store)
 {
     store->in_txn = store->backend->in_transaction(store->conn) != 0;
+    if (!store->in_txn) {
+        store->in_unit = 0;
+        store->unit_depth = 0;
+    }
+}
+
+/* Savepoint SQL inside a unit: "SAVEPOINT ph_unit_2" and the like, the
+ * same text in SQLite and PostgreSQL. */
+static ph_status unit_savepoint(ph_store *store, const char *verb, int depth, ph_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "%s ph_unit_%d", verb, depth);
+    ph_status st = store->backend->exec(store->conn, sql, err);
+    sync_transaction(store);
+    return st;
 }
 
 ph_status ph_store_exec(ph_store *store, const char *sql, ph_error *err)
@@ -229,12 +250,34 @@ ph_status ph_store_begin(ph_store *store, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_store_begin: store is NULL");
     if (store->guarded)
         return refuse_guarded("ph_store_begin", err);
+    if (store->in_txn && store->in_unit) {
+        ph_status st = unit_savepoint(store, "SAVEPOINT", store->unit_depth + 1, err);
+        if (st == PH_OK)
+            store->unit_depth++;
+        return st;
+    }
     if (store->in_txn)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_begin: a transaction is already open and transactions "
                             "do not nest; commit or roll back the open one first");
     ph_status st = store->backend->begin(store->conn, err);
     sync_transaction(store);
+    return st;
+}
+
+ph_status ph_store_begin_unit(ph_store *store, ph_error *err)
+{
+    ph_status st = ph_store_begin(store, err);
+    if (st == PH_OK && store->unit_depth == 0 && !store->in_unit) {
+        store->in_unit = 1;
+        return PH_OK;
+    }
+    if (st == PH_OK) {
+        /* a unit inside a unit would end early at its caller's commit */
+        (void)ph_store_rollback(store, NULL);
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_begin_unit: a unit is already open; units do not nest");
+    }
     return st;
 }
 
@@ -247,6 +290,12 @@ ph_status ph_store_commit(ph_store *store, ph_error *err)
     if (!store->in_txn)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_commit: no transaction is open");
+    if (store->in_unit && store->unit_depth > 0) {
+        ph_status st = unit_savepoint(store, "RELEASE SAVEPOINT", store->unit_depth, err);
+        if (st == PH_OK)
+            store->unit_depth--;
+        return st;
+    }
     ph_status st = store->backend->commit(store->conn, err);
     sync_transaction(store);
     return st;
@@ -260,6 +309,15 @@ ph_status ph_store_rollback(ph_store *store, ph_error *err)
         return refuse_guarded("ph_store_rollback", err);
     if (!store->in_txn)
         return PH_OK;
+    if (store->in_unit && store->unit_depth > 0) {
+        /* undo the savepoint's work, then drop it: the unit goes on */
+        ph_status st = unit_savepoint(store, "ROLLBACK TO SAVEPOINT", store->unit_depth, err);
+        if (st == PH_OK)
+            st = unit_savepoint(store, "RELEASE SAVEPOINT", store->unit_depth, err);
+        if (st == PH_OK)
+            store->unit_depth--;
+        return st;
+    }
     ph_status st = store->backend->rollback(store->conn, err);
     sync_transaction(store);
     return st;
@@ -268,6 +326,12 @@ ph_status ph_store_rollback(ph_store *store, ph_error *err)
 int ph_store_in_transaction(const ph_store *store)
 {
     return store != NULL && store->in_txn;
+}
+
+void ph_store_set_prepare_hook(ph_store *store, ph_store_prepare_hook hook, void *user)
+{
+    store->prepare_hook = hook;
+    store->prepare_hook_user = user;
 }
 
 int64_t ph_store_changes(ph_store *store)
@@ -282,6 +346,8 @@ ph_status ph_store_prepare(ph_store *store, const char *sql, ph_stmt **out, ph_e
     if (store == NULL || sql == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_prepare: store, sql and out must not be NULL");
+    if (store->prepare_hook != NULL)
+        store->prepare_hook(store->prepare_hook_user, sql);
     ph_stmt *stmt = ph_calloc(store->ctx, 1, sizeof(*stmt));
     if (stmt == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory preparing a statement");
@@ -494,6 +560,13 @@ const void *ph_stmt_column_blob(ph_stmt *stmt, int col, size_t *len)
     return data;
 }
 
+size_t ph_stmt_column_bytes(ph_stmt *stmt, int col)
+{
+    if (!column_readable(stmt, col))
+        return 0;
+    return stmt->store->backend->column_bytes(stmt->impl, col);
+}
+
 /* --- introspection --------------------------------------------------------- */
 
 ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *user, ph_error *err)
@@ -524,4 +597,14 @@ ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_has_table: store, table and exists must not be NULL");
     return store->backend->has_table(store->conn, table, exists, err);
+}
+
+ph_status ph_store_has_trigger(ph_store *store, const char *table, const char *trigger,
+                               int *exists, ph_error *err)
+{
+    if (store == NULL || table == NULL || trigger == NULL || exists == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_has_trigger: store, table, trigger and exists must not "
+                            "be NULL");
+    return store->backend->has_trigger(store->conn, table, trigger, exists, err);
 }

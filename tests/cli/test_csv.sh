@@ -20,7 +20,7 @@ check "open quote located" contains "$OUT" "quoted field opened at line 2 column
 run 1 csv check "$WORK/none.csv"
 check "missing file named" contains "$OUT" "none.csv: cannot open for reading: No such file or directory"
 run 2 csv check "$WORK/good.csv" --require uscc,region
-check "missing column named" contains "$OUT" "missing column 'region'; the header has 3 columns: uscc, name, amount"
+check "missing column named" contains "$OUT" "missing column 'region'; the header has 3 columns: 'uscc', 'name', 'amount'"
 run 0 --format json csv check "$WORK/good.csv" --require name
 check "json output" contains "$OUT" '"records": 2'
 run 2 csv check

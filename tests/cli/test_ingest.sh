@@ -74,6 +74,34 @@ run 2 --db "$DB" ingest --known-on 2024-13-01 "$WORK/one/registration.csv"
 check "bad --known-on" contains "$ERR" "field known_on, value '2024-13-01'"
 run 2 --db "$DB" ingest --feed x "$WORK/p"
 check "--feed without --rejected" contains "$ERR" "--feed and --limit go with --rejected"
+
+# the bad-row limits, the column of a quarantined field, empty files alike
+mkdir -p "$WORK/lim"
+head -2 "$WORK/p/feeds/registration.csv" >"$WORK/lim/registration.csv"
+cp "$WORK/lim/registration.csv" "$WORK/one/registration.csv"
+USCC=$(sed -n 2p "$WORK/lim/registration.csv" | cut -d, -f1)
+{ echo "uscc,month,sales_amount,sales_invoices,purchase_amount,purchase_invoices,distinct_buyers,top_buyer_share"
+  for m in 01 02 03 04 05 06; do echo "$USCC,2024-$m,x$m,1,1.00,1,1,"; done
+  echo "$USCC,2024-07,1.00,1,1.00,1,1,"; } >"$WORK/lim/vat_invoices.csv"
+run 0 --db "$WORK/lim.db" init
+run 2 --db "$WORK/lim.db" ingest --max-rejects 5 "$WORK/lim/registration.csv" "$WORK/lim/vat_invoices.csv"
+check "past --max-rejects: refused, naming file, counts and limit" contains "$ERR" \
+    "lim/vat_invoices.csv: refused: 6 bad rows in its first 7 records, more than the limit of 5 (--max-rejects); none of its rows were kept"
+check "the refused file's hint" contains "$ERR" "the refused file was rolled back"
+run 0 --db "$WORK/lim.db" ingest --rejected
+check "nothing of a refused file is quarantined" [ "$(($(wc -l <<<"$OUT") - 1))" -eq 0 ]
+run 0 --db "$WORK/lim.db" ingest --max-rejects 6 --max-reject-share 100% "$WORK/lim/vat_invoices.csv"
+check "at the limit: accepted" contains "$OUT" "7 rows: 1 accepted, 0 unchanged, 0 superseded, 6 rejected"
+run 0 --db "$WORK/lim.db" ingest --rejected --limit 1
+check "--rejected gives the column number and name" grep -Eq "vat_invoices.csv:2 +vat_invoices +3 +sales_amount +x01 +bad_number" <<<"$OUT"
+run 2 --db "$WORK/lim.db" ingest --max-reject-share 120% "$WORK/lim/vat_invoices.csv"
+check "bad --max-reject-share" contains "$ERR" "expected 0% to 100%"
+: >"$WORK/lim/penalties.csv"
+: >"$WORK/lim/tax_payments.jsonl"
+run 2 --db "$WORK/lim.db" ingest "$WORK/lim/penalties.csv"
+check "an empty CSV is refused" contains "$ERR" "the file is empty"
+run 2 --db "$WORK/lim.db" ingest "$WORK/lim/tax_payments.jsonl"
+check "an empty JSONL is refused alike" contains "$ERR" "the file is empty (nothing but blank lines); expected a feed file"
 run 0 help ingest
 check "help" contains "$OUT" "puhui ingest --rejected"
 finish

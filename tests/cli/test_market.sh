@@ -53,23 +53,24 @@ run 0 apply --enterprise "$FIRM" --amount 300,000 --term 12 --purpose working_ca
 check "not asked without consent" contains "$OUT" "not asked: no live consent from $FIRM"
 check "refusals logged" [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM access_log WHERE outcome = 'denied'")" -ge 2 ]
 
-# consents from 150 firms to the three lenders, then a batch
+# consents from 150 firms to the three lenders, from today (consent is judged
+# on the day of the read), then a batch of applications as of December 2025
 awk -F, 'NR > 1 && NR <= 151 { print $1 }' "$WORK/prov/feeds/registration.csv" >"$WORK/firms.txt"
 for l in "$L1" "$L2" "$L3"; do
     run 0 consent grant --enterprises "$WORK/firms.txt" --institution "$l" --purpose credit \
-        --from 2025-12-01 --until 2026-06-30
+        --until "$(date -d "300 days" +%F)"
 done
 check "150 consents per lender" contains "$OUT" "150 consents granted to $L3 for credit assessment"
 { head -2 "$WORK/firms.txt"; echo "91370102NOTACODE00"; } >"$WORK/some.txt"
-run 2 consent grant --enterprises "$WORK/some.txt" --institution "$L1" --purpose monitoring --from 2025-12-01 --until 2026-06-30
+run 2 consent grant --enterprises "$WORK/some.txt" --institution "$L1" --purpose monitoring --until "$(date -d "300 days" +%F)"
 check "a bad line stops the run, named" contains "$ERR" "some.txt:3: "
 check "the grants before it stand" contains "$OUT" "2 consents granted"
 { echo enterprise,amount,term,purpose,asof,guarantor
-  awk '{ print $1 ",300000,12,working_capital,2025-12-" sprintf("%02d", NR % 28 + 1) "," NR % 3 }' "$WORK/firms.txt"
+  awk '{ print $1 ",300000,12,working_capital,2025-12-" sprintf("%02d", NR % 28 + 1) "," NR % 2 }' "$WORK/firms.txt"
   echo "$FIRM,-1,12,working_capital,2025-12-31"; } >"$WORK/batch.csv"
 run 0 apply --batch "$WORK/batch.csv"
 check "batch line per application" [ "$(echo "$OUT" | wc -l)" -eq 151 ]
-check "bad batch row skipped with its line" contains "$ERR" "line 152 skipped: field amount"
+check "bad batch row skipped with its line" contains "$ERR" "skipped $WORK/batch.csv:152:20: field amount"
 
 # an application with offers: ranked by net APR, subsidy shown
 OFFER=$(sqlite3 "$PUHUI_DB" "SELECT a.uscc FROM application a JOIN decision d ON d.application_id = a.id WHERE d.approved = 1 AND d.served = 1 GROUP BY a.id ORDER BY count(*) DESC, a.id LIMIT 1")

@@ -15,14 +15,14 @@ OTHER=$(awk -F, 'NR == 3 { print $1 }' "$WORK/prov/feeds/registration.csv")
 BANK=$(awk -F, 'NR == 2 { print $1 }' "$WORK/prov/reference/lenders.csv")
 
 # no consent: refused with what is missing, exit 2, and the refusal is logged
-run 2 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31 --on 2025-12-31
+run 2 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31
 check "refusal names the firm and institution" contains "$ERR" \
     "no live consent from $FIRM for institution $BANK"
 check "refusal hints at consent" contains "$ERR" "hint: the enterprise must grant a consent first"
 
 run 0 consent grant --enterprise "$FIRM" --institution "$BANK" --purpose credit \
-    --sources registration,vat_invoices,tax_payments --from 2025-12-01 --until 2026-06-30
-run 0 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31 --on 2025-12-31
+    --sources registration,vat_invoices,tax_payments --until "$(date -d "300 days" +%F)"
+run 0 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31
 check "the five dimensions" contains "$OUT" "five dimensions (0-100, higher is better)"
 for dim in operating_stability industry_prosperity credit_history digital_footprint policy_fit; do
     check "dimension $dim" contains "$OUT" "$dim"
@@ -31,13 +31,13 @@ check "payments withheld, not zero" contains "$OUT" "has_payments         not co
 check "consented sources" contains "$OUT" "sources consented: registration,vat_invoices,tax_payments"
 check "sub-class shown" contains "$OUT" "sub-class"
 
-run 0 --format json profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31 --on 2025-12-31
+run 0 --format json profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31
 check "json: five dimensions" [ "$(json "$WORK/out" 'len(d["dimensions"])')" = "5" ]
 check "json: class is one of four" [ "$(json "$WORK/out" '[r["value"] for r in d["enterprise"] if r["field"] == "class"][0].split()[1] in ("high_potential_tech", "stable_manufacturing", "volatile_services", "in_transition")')" = "True" ]
 check "json: not consented" [ "$(json "$WORK/out" 'd["sources_not_consented"].count("payments_daily")')" = "1" ]
 
 # another firm: still refused; the log holds the denial, the reads and verifies
-run 2 profile --enterprise "$OTHER" --as "$BANK" --asof 2025-12-31 --on 2025-12-31
+run 2 profile --enterprise "$OTHER" --as "$BANK" --asof 2025-12-31
 run 0 audit list --enterprise "$FIRM"
 check "the firm sees the denied and the partial reads" [ "$(echo "$OUT" | grep -c 'profile asof 2025-12-31')" = "3" ]
 run 0 audit verify
@@ -48,6 +48,8 @@ run 2 profile --enterprise "$FIRM"
 check "needs --as" contains "$ERR" "profile needs --enterprise USCC and --as INSTITUTION"
 run 2 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-13-01
 check "bad date named" contains "$ERR" "--asof"
+run 2 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31 --on 2025-12-31
+check "no read date for consent" contains "$ERR" "--on is gone: consent is judged on the day of the read"
 run 2 profile --enterprise "$FIRM" --as "$BANK" --purpose lending
 check "bad purpose named" contains "$ERR" "purpose"
 finish

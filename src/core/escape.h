@@ -1,0 +1,32 @@
+/*
+ * The printable form of a value, one rule for every message and for the
+ * quarantine (private header; docs/errors.md "Values"): valid UTF-8 is kept
+ * as it is, so Chinese text reads as Chinese; a control byte (below 0x20,
+ * and 0x7f), a NUL, a byte that is not part of a well-formed UTF-8 sequence
+ * and the invisible byte order mark U+FEFF are written \xNN per byte; a
+ * backslash is written \\ so that the form reads back unambiguously.
+ * So "50", NUL, ".00" shows as 50\x00.00, whatever the C string would say.
+ */
+#ifndef PH_CORE_ESCAPE_H
+#define PH_CORE_ESCAPE_H
+
+#include <stddef.h>
+
+/* The longest escaped piece (the BOM: 3 x "\xNN") plus its NUL. */
+#define PH_ESCAPE_PIECE_MAX 13
+
+/* Escape the piece that starts at s[0] (len > 0): one character, or one
+ * byte when it must be escaped. Writes it NUL-terminated to `out`, its
+ * length to *out_len, and returns how many bytes of `s` it stands for. */
+size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PIECE_MAX],
+                       size_t *out_len);
+
+/* The escaped form is at most 4 times as long as the text. */
+#define PH_ESCAPE_GROWTH 4
+
+/* Escape s[0..len) into dst (size >= 4 bytes, NUL-terminated). A form that
+ * does not fit is cut at a piece boundary and ends in "...". Returns the
+ * length written. O(len). */
+size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len);
+
+#endif

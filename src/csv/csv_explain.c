@@ -1,0 +1,177 @@
+/*
+ * Why a column is missing: the message that names what was wanted, what the
+ * header holds instead, and the usual accidents that make a right name look
+ * wrong (a second byte order mark, a blank before or after it, capitals).
+ * Shared by ph_csv_require_columns and every caller with its own column
+ * checks (the ingest module's feed headers), so the message reads the same.
+ */
+#include "csv/csv_internal.h"
+#include "core/escape.h"
+
+#include <string.h>
+
+/* A message being written into a fixed buffer; once full it ends in "...". */
+typedef struct message {
+    char *s;
+    size_t size, used;
+    int full;
+} message;
+
+static void message_add(message *m, const char *fmt, ...) PH_PRINTF(2, 3);
+static void message_add(message *m, const char *fmt, ...)
+{
+    if (m->full)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(m->s + m->used, m->size - m->used, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n + 4 <= m->size - m->used) {
+        m->used += (size_t)n;
+        return;
+    }
+    m->full = 1; /* cut, and say so */
+    memcpy(m->s + m->size - 4, "...", 4);
+}
+
+/* 'text', escaped as every value shown (docs/errors.md). */
+static void message_add_name(message *m, const char *text, size_t len)
+{
+    char shown[PH_ERROR_FIELD_MAX * 2];
+    ph_escape_into(shown, sizeof(shown), text, len);
+    message_add(m, "'%s'", shown);
+}
+
+/* The longest "... (N more)" that ends a cut header list, with its ", ". */
+#define MORE_MAX 32
+
+static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
+
+static int blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static int same_ignoring_case(const char *a, const char *b, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return 1;
+}
+
+static int all_lower_case(const char *s)
+{
+    for (; *s != '\0'; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            return 0;
+    return 1;
+}
+
+/*
+ * Is header name h[0..len) (column `index`, 0-based) the wanted name spoilt
+ * by the usual accidents: byte order marks or blanks in front, blanks
+ * behind, other letter case? Then append "column N is 'h' (what is wrong)"
+ * and return 1. A byte order mark in column 1 is the second one: the reader
+ * already skipped the first, at the start of the file.
+ */
+static int explain_near_miss(message *m, const char *h, size_t len, size_t index,
+                             const char *want)
+{
+    size_t start = 0, boms = 0, blanks = 0;
+    for (;;) {
+        if (len - start >= sizeof(bom) && memcmp(h + start, bom, sizeof(bom)) == 0) {
+            start += sizeof(bom);
+            boms++;
+        } else if (start < len && blank(h[start])) {
+            start++;
+            blanks++;
+        } else {
+            break;
+        }
+    }
+    size_t end = len;
+    while (end > start && blank(h[end - 1]))
+        end--;
+    size_t want_len = strlen(want);
+    if (end - start != want_len || !same_ignoring_case(h + start, want, want_len))
+        return 0;
+    message_add(m, "column %zu is ", index + 1);
+    message_add_name(m, h, len);
+    const char *sep = " (";
+    if (boms > 0) {
+        message_add(m, "%s%s byte-order mark", sep, index == 0 ? "a second" : "a");
+        sep = ", ";
+    }
+    if (blanks > 0) {
+        message_add(m, "%sa leading space", sep);
+        sep = ", ";
+    }
+    if (end < len) {
+        message_add(m, "%sa trailing space", sep);
+        sep = ", ";
+    }
+    if (memcmp(h + start, want, want_len) != 0)
+        message_add(m, "%s%s", sep,
+                    all_lower_case(want) ? "column names are lower case"
+                                         : "the letter case differs");
+    message_add(m, ")");
+    return 1;
+}
+
+static size_t header_len(const ph_csv_reader *r, size_t k)
+{
+    return r->hdr_starts[k + 1] - r->hdr_starts[k] - 1;
+}
+
+void ph_csv_explain_missing(const ph_csv_reader *reader, const char *const *names,
+                            size_t count, char *buf, size_t size)
+{
+    if (buf == NULL || size < 8)
+        return;
+    buf[0] = '\0';
+    if (reader == NULL || count == 0 || names == NULL)
+        return;
+    message m = {buf, size, 0, 0};
+    message_add(&m, "missing column%s ", count > 1 ? "s" : "");
+    for (size_t i = 0; i < count; i++) {
+        message_add(&m, "%s", i ? ", " : "");
+        message_add_name(&m, names[i], strlen(names[i]));
+    }
+    const char *sep = ": ";
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < reader->hdr_count; k++) {
+            message probe = m; /* keep the separator only before a near miss */
+            message_add(&probe, "%s", sep);
+            if (explain_near_miss(&probe, ph_csv_header_name(reader, k), header_len(reader, k),
+                                  k, names[i])) {
+                m = probe;
+                sep = "; ";
+                break;
+            }
+            if (probe.full) {
+                m = probe;
+                break;
+            }
+            buf[m.used] = '\0';
+        }
+    message_add(&m, "; the header has %zu column%s: ", reader->hdr_count,
+                reader->hdr_count == 1 ? "" : "s");
+    /* Whole names only: when the next one would not fit, say how many more. */
+    for (size_t k = 0; k < reader->hdr_count; k++) {
+        char shown[PH_ERROR_FIELD_MAX * 2];
+        size_t len = ph_escape_into(shown, sizeof(shown), ph_csv_header_name(reader, k),
+                                    header_len(reader, k));
+        if (m.used + len + 4 + MORE_MAX >= m.size) {
+            message_add(&m, "%s... (%zu more)", k ? ", " : "", reader->hdr_count - k);
+            break;
+        }
+        message_add(&m, "%s'%s'", k ? ", " : "", shown);
+    }
+}

@@ -1,0 +1,115 @@
+/*
+ * Taking back what one file committed: its rows in the feed table are
+ * deleted, the versions it superseded are put back from the history table,
+ * its quarantine entries are deleted, and its ingest_file record ends
+ * 'failed' with the reason in `outcome`. Used for a file refused for too
+ * many bad rows and for the partial rows of a crashed run whose file was
+ * replaced since. Rows of other files are not touched: a row this file
+ * found unchanged still names the file that wrote it.
+ *
+ * The caller holds the transaction, so the rollback and whatever decided
+ * it commit together.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "puhui/schema.h"
+
+#include "ingest/ingest_internal.h"
+
+static void add(ing_text *t, const char *s, ph_status *st, ph_error *err)
+{
+    size_t n = strlen(s);
+    if (*st != PH_OK || (*st = ing_text_reserve(t, n, err)) != PH_OK)
+        return;
+    memcpy(t->data + t->len, s, n + 1);
+    t->len += n;
+}
+
+/* The stored columns of a feed table that its history table also has. */
+static void add_columns(ing_text *t, const ph_feed *feed, ph_status *st, ph_error *err)
+{
+    for (size_t i = 0; i < feed->column_count && *st == PH_OK; i++) {
+        char name[96];
+        *st = ph_schema_feed_column(&feed->columns[i], name, sizeof(name), err);
+        add(t, i ? ", " : "", st, err);
+        add(t, name, st, err);
+    }
+    add(t, ", known_on, file_id, line, row_hash", st, err);
+}
+
+static ph_status run(ph_store *store, ing_text *t, int64_t file_id, int64_t *changes,
+                     ph_status st, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store, t->data, &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 1, file_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_DONE)
+        st = PH_OK;
+    if (st == PH_OK && changes != NULL)
+        *changes = ph_store_changes(store);
+    ph_stmt_free(s);
+    t->len = 0;
+    return st;
+}
+
+ph_status ing_rollback_file(ph_store *store, const ph_feed *feed, int64_t file_id,
+                            int64_t *rows_removed, ph_error *err)
+{
+    char table[96], history[96];
+    ph_status st = ph_schema_feed_table(feed, 0, table, sizeof(table), err);
+    if (st == PH_OK)
+        st = ph_schema_feed_table(feed, 1, history, sizeof(history), err);
+    ing_text t = {ph_store_ctx(store), NULL, 0, 0};
+    add(&t, "DELETE FROM ", &st, err);
+    add(&t, table, &st, err);
+    add(&t, " WHERE file_id = ?", &st, err);
+    st = run(store, &t, file_id, rows_removed, st, err);
+
+    add(&t, "INSERT INTO ", &st, err);
+    add(&t, table, &st, err);
+    add(&t, " (", &st, err);
+    add_columns(&t, feed, &st, err);
+    add(&t, ") SELECT ", &st, err);
+    add_columns(&t, feed, &st, err);
+    add(&t, " FROM ", &st, err);
+    add(&t, history, &st, err);
+    add(&t, " WHERE superseded_by = ?", &st, err);
+    st = run(store, &t, file_id, NULL, st, err);
+
+    add(&t, "DELETE FROM ", &st, err);
+    add(&t, history, &st, err);
+    add(&t, " WHERE superseded_by = ?", &st, err);
+    st = run(store, &t, file_id, NULL, st, err);
+
+    add(&t, "DELETE FROM quarantine WHERE file_id = ?", &st, err);
+    st = run(store, &t, file_id, NULL, st, err);
+    ing_text_free(&t);
+    return st;
+}
+
+ph_status ing_file_fail(ph_store *store, int64_t file_id, const char *outcome, ph_error *err)
+{
+    char now[PH_UTC_MAX];
+    ph_stmt *s = NULL;
+    ph_status st = ph_utc_now(now, err);
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                                    "UPDATE ingest_file SET state = 'failed', finished_at = ?, "
+                                    "outcome = ? WHERE id = ?",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, now, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, outcome, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 3, file_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
