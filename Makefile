@@ -54,8 +54,7 @@ clang: bootstrap
 
 # Every configuration: the default build, ASan + UBSan, gcc Release, clang;
 # then the fuzz targets over their seeds and briefly beyond.
-check: test asan release clang
-check: fuzz-smoke
+check: test asan release clang fuzz-smoke
 
 # libFuzzer targets (tests/fuzz, docs/fuzzing.md): clang, the library under
 # ASan + UBSan. `make fuzz` runs each FUZZ_SECONDS (600); findings go to
