@@ -93,6 +93,24 @@ static void test_missing_column_case(void **state)
             "are lower case); the header has 2 columns: '\\xef\\xbb\\xbf Uscc', 'name'");
 }
 
+/* A blank that does not show: the message names it and the list shows its
+ * bytes, so "uscc" and "uscc" + NBSP no longer read the same. */
+static void test_missing_column_no_break_space(void **state)
+{
+    (void)state;
+    MISSING("name,uscc\xc2\xa0\n", "uscc",
+            "t.csv:1: field uscc: missing column 'uscc': column 2 is 'uscc\\xc2\\xa0' (a "
+            "trailing no-break space); the header has 2 columns: 'name', 'uscc\\xc2\\xa0'");
+    MISSING("\xc2\xa0uscc,name\n", "uscc",
+            "t.csv:1: field uscc: missing column 'uscc': column 1 is '\\xc2\\xa0uscc' (a "
+            "leading no-break space); the header has 2 columns: '\\xc2\\xa0uscc', 'name'");
+    MISSING("name,\xe2\x80\x8b Uscc\xc2\xa0 \n", "uscc",
+            "t.csv:1: field uscc: missing column 'uscc': column 2 is "
+            "'\\xe2\\x80\\x8b Uscc\\xc2\\xa0 ' (a leading space, a leading zero-width space, a "
+            "trailing space, a trailing no-break space, column names are lower case); the "
+            "header has 2 columns: 'name', '\\xe2\\x80\\x8b Uscc\\xc2\\xa0 '");
+}
+
 static void test_missing_column_no_near_miss(void **state)
 {
     (void)state;
@@ -190,17 +208,55 @@ static void test_escape_rule(void **state)
     assert_string_equal(out, "\\x01...");
 }
 
+/* Valid UTF-8 that does not show what it is: every byte as \xNN. */
+static void test_escape_invisible(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *shown;
+    } cases[] = {
+        {"uscc\xc2\xa0", "uscc\\xc2\\xa0"},               /* no-break space */
+        {"a\xc2\x85" "b", "a\\xc2\\x85b"},                  /* C1 control NEL */
+        {"a\xc2\x9f", "a\\xc2\\x9f"},                       /* last C1 control */
+        {"\xe2\x80\x8bx", "\\xe2\\x80\\x8bx"},             /* zero-width space */
+        {"\xe2\x80\x8c\xe2\x80\x8d", "\\xe2\\x80\\x8c\\xe2\\x80\\x8d"},
+        {"\xe2\x81\xa0", "\\xe2\\x81\\xa0"},                /* word joiner */
+        {"1\xe2\x80\xae" "2", "1\\xe2\\x80\\xae2"},          /* right-to-left override */
+        {"\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9",
+         "\\xe2\\x80\\xaa\\xe2\\x81\\xa6\\xe2\\x81\\xa9"}, /* LRE, LRI, PDI */
+        {"\xe2\x80\xa8\xe2\x80\xa9", "\\xe2\\x80\\xa8\\xe2\\x80\\xa9"}, /* LS, PS */
+        {"\xe3\x80\x80", "\\xe3\\x80\\x80"},                /* ideographic space */
+        {"\xf3\xa0\x80\x81", "\\xf3\\xa0\\x80\\x81"},      /* language tag, 4 bytes */
+        /* what shows stays as it is: Chinese, punctuation, accents, emoji */
+        {"\xe5\xb9\xbf\xe5\xb7\x9e\xe5\xb8\x82\xe5\xbe\xae\xe5\xb0\x8f\xe7\xa7\x91"
+         "\xe6\x8a\x80\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8",
+         "\xe5\xb9\xbf\xe5\xb7\x9e\xe5\xb8\x82\xe5\xbe\xae\xe5\xb0\x8f\xe7\xa7\x91"
+         "\xe6\x8a\x80\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8"}, /* 广州市微小科技有限公司 */
+        {"\xef\xbc\x88\xe5\x8c\x97\xe4\xba\xac\xef\xbc\x89\xe3\x80\x81\xe2\x80\x94",
+         "\xef\xbc\x88\xe5\x8c\x97\xe4\xba\xac\xef\xbc\x89\xe3\x80\x81\xe2\x80\x94"},
+        {"A & B, Ltd. (caf\xc3\xa9) 50%", "A & B, Ltd. (caf\xc3\xa9) 50%"},
+        {"\xc2\xa1\xc2\xae\xf0\x9f\x98\x80", "\xc2\xa1\xc2\xae\xf0\x9f\x98\x80"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char out[128];
+        ph_escape_into(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+        assert_string_equal(out, cases[i].shown);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_missing_column_second_bom),
         cmocka_unit_test(test_missing_column_blanks),
         cmocka_unit_test(test_missing_column_case),
+        cmocka_unit_test(test_missing_column_no_break_space),
         cmocka_unit_test(test_missing_column_no_near_miss),
         cmocka_unit_test(test_long_header_list_is_cut),
         cmocka_unit_test(test_nul_value_is_shown_whole),
         cmocka_unit_test(test_control_and_invalid_bytes_escaped),
         cmocka_unit_test(test_escape_rule),
+        cmocka_unit_test(test_escape_invisible),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

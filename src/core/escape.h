@@ -3,8 +3,12 @@
  * quarantine (private header; docs/errors.md "Values"): valid UTF-8 is kept
  * as it is, so Chinese text reads as Chinese; a control byte (below 0x20,
  * and 0x7f), a NUL, a byte that is not part of a well-formed UTF-8 sequence
- * and the invisible byte order mark U+FEFF are written \xNN per byte; a
- * backslash is written \\ so that the form reads back unambiguously.
+ * and every UTF-8 byte of a character that does not show what it is (the
+ * controls and format characters, Unicode Cc and Cf: C1 controls, the byte
+ * order mark, zero-width and bidi marks; the line and paragraph separators;
+ * the spaces other than U+0020, Zs: no-break space, ideographic space) are
+ * written \xNN per byte; a backslash is written \\ so that the form reads
+ * back unambiguously.
  * So "50", NUL, ".00" shows as 50\x00.00, whatever the C string would say.
  */
 #ifndef PH_CORE_ESCAPE_H
@@ -12,11 +16,12 @@
 
 #include <stddef.h>
 
-/* The longest escaped piece (the BOM: 3 x "\xNN") plus its NUL. */
-#define PH_ESCAPE_PIECE_MAX 13
+/* The longest escaped piece (an invisible 4-byte character such as a tag
+ * character: 4 x "\xNN") plus its NUL. */
+#define PH_ESCAPE_PIECE_MAX 17
 
-/* Escape the piece that starts at s[0] (len > 0): one character, or one
- * byte when it must be escaped. Writes it NUL-terminated to `out`, its
+/* Escape the piece that starts at s[0] (len > 0): one character (every
+ * byte of it escaped when it is invisible), or one byte that is not UTF-8. Writes it NUL-terminated to `out`, its
  * length to *out_len, and returns how many bytes of `s` it stands for. */
 size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PIECE_MAX],
                        size_t *out_len);

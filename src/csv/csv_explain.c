@@ -1,7 +1,8 @@
 /*
  * Why a column is missing: the message that names what was wanted, what the
  * header holds instead, and the usual accidents that make a right name look
- * wrong (a second byte order mark, a blank before or after it, capitals).
+ * wrong (a second byte order mark, a blank before or after it, visible or
+ * not, such as a no-break space; capitals).
  * Shared by ph_csv_require_columns and every caller with its own column
  * checks (the ingest module's feed headers), so the message reads the same.
  */
@@ -47,9 +48,42 @@ static void message_add_name(message *m, const char *text, size_t len)
 
 static const unsigned char bom[3] = {0xef, 0xbb, 0xbf};
 
-static int blank(char c)
+/*
+ * The blanks that spoil a name in front or behind, as the message names
+ * them. Tab counts as a space; the rest do not show at all (they are
+ * escaped in the header list, docs/errors.md).
+ */
+static const struct blank {
+    const char *bytes;
+    size_t len;
+    const char *name;
+} blanks[] = {
+    {" ", 1, "space"},
+    {"\t", 1, "space"},
+    {"\xc2\xa0", 2, "no-break space"},
+    {"\xe2\x80\xaf", 3, "narrow no-break space"},
+    {"\xe3\x80\x80", 3, "ideographic space"},
+    {"\xe2\x80\x8b", 3, "zero-width space"},
+};
+#define BLANK_COUNT (sizeof(blanks) / sizeof(blanks[0]))
+
+/* The blank that starts at h[0..len), its index in `blanks`, or -1. */
+static int blank_at(const char *h, size_t len)
 {
-    return c == ' ' || c == '\t';
+    for (size_t i = 0; i < BLANK_COUNT; i++)
+        if (len >= blanks[i].len && memcmp(h, blanks[i].bytes, blanks[i].len) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* The blank that ends h[0..len), its index in `blanks`, or -1. */
+static int blank_before(const char *h, size_t len)
+{
+    for (size_t i = 0; i < BLANK_COUNT; i++)
+        if (len >= blanks[i].len &&
+            memcmp(h + len - blanks[i].len, blanks[i].bytes, blanks[i].len) == 0)
+            return (int)i;
+    return -1;
 }
 
 static int same_ignoring_case(const char *a, const char *b, size_t len)
@@ -74,6 +108,22 @@ static int all_lower_case(const char *s)
     return 1;
 }
 
+/* "a leading space, a leading no-break space": each kind found once, in
+ * the order of the table. */
+static void add_blanks(message *m, const char **sep, const int found[BLANK_COUNT],
+                       const char *where)
+{
+    for (size_t i = 0; i < BLANK_COUNT; i++) {
+        int named = 0; /* space and tab share a name */
+        for (size_t j = 0; j < i; j++)
+            named |= found[j] && strcmp(blanks[j].name, blanks[i].name) == 0;
+        if (found[i] && !named) {
+            message_add(m, "%sa %s %s", *sep, where, blanks[i].name);
+            *sep = ", ";
+        }
+    }
+}
+
 /*
  * Is header name h[0..len) (column `index`, 0-based) the wanted name spoilt
  * by the usual accidents: byte order marks or blanks in front, blanks
@@ -84,21 +134,25 @@ static int all_lower_case(const char *s)
 static int explain_near_miss(message *m, const char *h, size_t len, size_t index,
                              const char *want)
 {
-    size_t start = 0, boms = 0, blanks = 0;
+    size_t start = 0, boms = 0;
+    int leading[BLANK_COUNT] = {0}, trailing[BLANK_COUNT] = {0};
     for (;;) {
+        int b = blank_at(h + start, len - start);
         if (len - start >= sizeof(bom) && memcmp(h + start, bom, sizeof(bom)) == 0) {
             start += sizeof(bom);
             boms++;
-        } else if (start < len && blank(h[start])) {
-            start++;
-            blanks++;
+        } else if (b >= 0) {
+            start += blanks[b].len;
+            leading[b] = 1;
         } else {
             break;
         }
     }
     size_t end = len;
-    while (end > start && blank(h[end - 1]))
-        end--;
+    for (int b; (b = blank_before(h + start, end - start)) >= 0;) {
+        end -= blanks[b].len;
+        trailing[b] = 1;
+    }
     size_t want_len = strlen(want);
     if (end - start != want_len || !same_ignoring_case(h + start, want, want_len))
         return 0;
@@ -109,14 +163,8 @@ static int explain_near_miss(message *m, const char *h, size_t len, size_t index
         message_add(m, "%s%s byte-order mark", sep, index == 0 ? "a second" : "a");
         sep = ", ";
     }
-    if (blanks > 0) {
-        message_add(m, "%sa leading space", sep);
-        sep = ", ";
-    }
-    if (end < len) {
-        message_add(m, "%sa trailing space", sep);
-        sep = ", ";
-    }
+    add_blanks(m, &sep, leading, "leading");
+    add_blanks(m, &sep, trailing, "trailing");
     if (memcmp(h + start, want, want_len) != 0)
         message_add(m, "%s%s", sep,
                     all_lower_case(want) ? "column names are lower case"

@@ -27,6 +27,7 @@ header_case() {
 header_case "second byte-order mark" '\xef\xbb\xbf\xef\xbb\xbfuscc' '\xef\xbb\xbfuscc' "a second byte-order mark"
 header_case "leading space" ' uscc' ' uscc' "a leading space"
 header_case "capitals" 'USCC' 'USCC' "column names are lower case"
+header_case "leading no-break space" '\xc2\xa0uscc' '\xc2\xa0uscc' "a leading no-break space"
 
 # a NUL inside a (closed) quoted value: one bad record, shown whole
 {
