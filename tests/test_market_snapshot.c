@@ -211,10 +211,53 @@ static void test_ingest_between_registration_and_features(void **state)
     straddle_at(*state, "inflow_amount_fen"); /* the features' payments read */
 }
 
+/* Code inside the decision opens a nested transaction and fails before it
+ * ends it: here the hook, just before the decision row is written, begins
+ * one and drops the table, so the insert fails inside it. The record's own
+ * rollback undoes only that innermost savepoint; the decision's unit must
+ * still end whole: no transaction left open, nothing written. */
+static void break_inside_nested(void *user, const char *sql)
+{
+    snap *t = user;
+    if (strstr(sql, "INSERT INTO decision") != NULL) {
+        ph_store_set_prepare_hook(t->f.store, NULL, NULL);
+        ph_error err;
+        ph_assert_ok(ph_store_begin(t->f.store, &err), &err);
+        ph_assert_ok(ph_store_exec(t->f.store, "DROP TABLE decision", &err), &err);
+    }
+}
+
+static void test_error_in_nested_transaction_ends_the_unit(void **state)
+{
+    snap *t = *state;
+    ph_application a = {0};
+    a.uscc = FIRM_A;
+    a.amount = 20000000;
+    a.term = 12;
+    a.purpose = "working_capital";
+    a.asof = day("2025-12-31");
+    ph_error err;
+    ph_market_result *r = NULL;
+    ph_store_set_prepare_hook(t->f.store, break_inside_nested, t);
+    ph_status st = ph_market_apply(t->market, &a, &r, &err);
+    ph_store_set_prepare_hook(t->f.store, NULL, NULL);
+    assert_int_not_equal(st, PH_OK);
+    assert_null(r);
+    assert_false(ph_store_in_transaction(t->f.store));
+    assert_int_equal(ph_test_query_int(t->f.store, "SELECT count(*) FROM application"), 0);
+    assert_int_equal(ph_test_query_int(t->f.store, "SELECT count(*) FROM decision"), 0);
+    /* and the next decision runs and commits as usual */
+    seen next = decide(t);
+    assert_string_equal(next.size_class, "micro");
+    assert_false(ph_store_in_transaction(t->f.store));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ingest_between_registration_and_features, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_error_in_nested_transaction_ends_the_unit, setup,
                                         teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

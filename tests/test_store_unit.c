@@ -98,6 +98,60 @@ static void test_units_do_not_nest(void **state)
     ph_assert_ok(ph_store_rollback(f->store, &err), &err);
 }
 
+/* An error while a nested transaction is still open (its begin without a
+ * commit or rollback): ending the unit undoes everything and leaves no
+ * transaction open, where ph_store_rollback would undo only the savepoint. */
+static void test_end_unit_rolls_back_whatever_the_depth(void **state)
+{
+    unit_fx *f = *state;
+    ph_error err;
+    ph_assert_ok(ph_store_begin_unit(f->store, &err), &err);
+    ph_test_exec(f->store, "INSERT INTO t VALUES (1)");
+    ph_assert_ok(ph_store_begin(f->store, &err), &err);
+    ph_test_exec(f->store, "INSERT INTO t VALUES (2)");
+    ph_assert_ok(ph_store_begin(f->store, &err), &err); /* two deep, the error raised here */
+    ph_test_exec(f->store, "INSERT INTO t VALUES (3)");
+    ph_assert_ok(ph_store_end_unit(f->store, 0, &err), &err);
+    assert_false(ph_store_in_transaction(f->store));
+    assert_int_equal(rows(f), 0);
+    /* the store is usable again: a plain transaction does not nest */
+    ph_assert_ok(ph_store_begin(f->store, &err), &err);
+    assert_int_equal(ph_store_begin(f->store, &err), PH_EMISUSE);
+    ph_assert_ok(ph_store_rollback(f->store, &err), &err);
+    /* rolling back with nothing open does nothing */
+    ph_assert_ok(ph_store_end_unit(f->store, 0, &err), &err);
+}
+
+/* Committing with a nested transaction still open is a bug in the caller:
+ * PH_EMISUSE, and the whole unit rolled back, not half of it committed. */
+static void test_end_unit_commit_needs_depth_zero(void **state)
+{
+    unit_fx *f = *state;
+    ph_error err;
+    ph_assert_ok(ph_store_begin_unit(f->store, &err), &err);
+    ph_test_exec(f->store, "INSERT INTO t VALUES (1)");
+    ph_assert_ok(ph_store_begin(f->store, &err), &err);
+    ph_test_exec(f->store, "INSERT INTO t VALUES (2)");
+    ph_assert_error(ph_store_end_unit(f->store, 1, &err), PH_EMISUSE, &err,
+                    "1 nested transaction is still open");
+    assert_false(ph_store_in_transaction(f->store));
+    assert_int_equal(rows(f), 0);
+    /* at depth 0 it commits */
+    ph_assert_ok(ph_store_begin_unit(f->store, &err), &err);
+    ph_assert_ok(ph_store_begin(f->store, &err), &err);
+    ph_test_exec(f->store, "INSERT INTO t VALUES (4)");
+    ph_assert_ok(ph_store_commit(f->store, &err), &err);
+    ph_assert_ok(ph_store_end_unit(f->store, 1, &err), &err);
+    assert_false(ph_store_in_transaction(f->store));
+    assert_int_equal(rows(f), 1);
+    /* nothing to commit, or not a unit: misuse, and a plain transaction is left alone */
+    ph_assert_error(ph_store_end_unit(f->store, 1, &err), PH_EMISUSE, &err, "no unit is open");
+    ph_assert_ok(ph_store_begin(f->store, &err), &err);
+    ph_assert_error(ph_store_end_unit(f->store, 0, &err), PH_EMISUSE, &err, "not a unit");
+    assert_true(ph_store_in_transaction(f->store));
+    ph_assert_ok(ph_store_rollback(f->store, &err), &err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -105,6 +159,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unit_rollback_undoes_nested_commits, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_units_do_not_nest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_end_unit_rolls_back_whatever_the_depth, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_end_unit_commit_needs_depth_zero, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

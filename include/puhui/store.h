@@ -109,7 +109,8 @@ PH_EXTERN ph_status ph_store_commit(ph_store *store, ph_error *err);
  * Inside it, ph_store_begin, ph_store_commit and ph_store_rollback nest as
  * savepoints (SAVEPOINT, RELEASE, ROLLBACK TO): a nested rollback undoes
  * only the nested work, a nested commit keeps it for the unit. The unit
- * ends with the ph_store_commit or ph_store_rollback that matches it; a
+ * ends with ph_store_end_unit (below), which ends it whatever the nesting,
+ * or with the ph_store_commit or ph_store_rollback that matches it; a
  * statement error that makes the database abandon the transaction ends it
  * too.
  *
@@ -122,6 +123,30 @@ PH_EXTERN ph_status ph_store_commit(ph_store *store, ph_error *err);
  * (units do not nest) or inside a migration.
  */
 PH_EXTERN ph_status ph_store_begin_unit(ph_store *store, ph_error *err);
+
+/*
+ * End the unit, whatever the nesting: `commit` nonzero commits it, zero
+ * rolls it back with every savepoint still open in it. Unlike
+ * ph_store_commit and ph_store_rollback, which inside a unit end only the
+ * innermost savepoint, it never leaves the unit's transaction open:
+ * whatever it returns, no transaction is open afterwards (unless the
+ * database refuses even the rollback, PH_ESTORE). Calling it with commit 0
+ * after any failure is always right, as ph_store_rollback is for a plain
+ * transaction.
+ *
+ * Cost: one COMMIT (fsync) or one ROLLBACK.
+ *
+ * Errors: PH_EMISUSE when store is NULL, inside a migration, when the open
+ * transaction is not a unit (then it is left as it is), when commit is
+ * asked with no unit open (the database may have abandoned it after a
+ * statement error), or when commit is asked while a nested transaction is
+ * still open in the unit (a begin without its commit or rollback: a bug
+ * in the caller) -- then the whole unit is rolled back; PH_EBUSY or
+ * PH_ESTORE when the commit fails -- then too the unit is rolled back and
+ * nothing of it is written. With commit 0 and no transaction open it
+ * does nothing and returns PH_OK.
+ */
+PH_EXTERN ph_status ph_store_end_unit(ph_store *store, int commit, ph_error *err);
 PH_EXTERN ph_status ph_store_rollback(ph_store *store, ph_error *err);
 PH_EXTERN int ph_store_in_transaction(const ph_store *store);
 

@@ -288,7 +288,7 @@ ph_status ph_market_apply(ph_market *m, const ph_application *app, ph_market_res
     if (st == PH_OK)
         st = finish_result(m, app, s, r, err);
     if (in_unit) /* commit, or roll back what the gate and the record wrote */
-        st = market_finish(m->store, st, err);
+        st = market_finish_unit(m->store, st, err);
     for (size_t i = 0; s->decisions && i < s->n_decisions; i++)
         market_decision_clear(&s->decisions[i]);
     ph_free(m->ctx, s->decisions);

@@ -127,6 +127,10 @@ json_t *market_value_json(const ph_value *v);
 ph_status market_check_schema(ph_store *store, ph_error *err);
 /* End a transaction: commit on success, else roll back; returns the status. */
 ph_status market_finish(ph_store *store, ph_status st, ph_error *err);
+/* End a unit (ph_store_begin_unit) whatever savepoints are still open in it:
+ * commit on success (PH_EMISUSE and roll back when one is open), else roll
+ * back all of it; returns the status. */
+ph_status market_finish_unit(ph_store *store, ph_status st, ph_error *err);
 /* The id of the row just inserted into `table` (ids only grow, and the
  * transaction holds the write lock). */
 ph_status market_last_id(ph_store *store, const char *table, int64_t *id, ph_error *err);

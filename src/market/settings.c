@@ -103,6 +103,14 @@ ph_status market_finish(ph_store *store, ph_status st, ph_error *err)
     return st;
 }
 
+ph_status market_finish_unit(ph_store *store, ph_status st, ph_error *err)
+{
+    /* ph_store_rollback would undo only a savepoint left open inside the
+     * unit and keep the unit's transaction (and its write lock) open */
+    ph_status end = ph_store_end_unit(store, st == PH_OK, st == PH_OK ? err : NULL);
+    return st != PH_OK ? st : end;
+}
+
 ph_status market_last_id(ph_store *store, const char *table, int64_t *id, ph_error *err)
 {
     char sql[64];

@@ -323,6 +323,39 @@ ph_status ph_store_rollback(ph_store *store, ph_error *err)
     return st;
 }
 
+ph_status ph_store_end_unit(ph_store *store, int commit, ph_error *err)
+{
+    if (store == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_store_end_unit: store is NULL");
+    if (store->guarded)
+        return refuse_guarded("ph_store_end_unit", err);
+    if (!store->in_txn) /* never opened, or the database abandoned it */
+        return commit ? ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                                     "ph_store_end_unit: no unit is open (a statement error "
+                                     "may have ended it); nothing was committed")
+                      : PH_OK;
+    if (!store->in_unit)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_end_unit: the open transaction is not a unit; end it "
+                            "with ph_store_commit or ph_store_rollback");
+    ph_status st = PH_OK;
+    if (commit && store->unit_depth > 0)
+        st = ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                          "ph_store_end_unit: %d nested transaction%s still open; the unit "
+                          "was rolled back",
+                          store->unit_depth, store->unit_depth == 1 ? " is" : "s are");
+    else if (commit)
+        st = store->backend->commit(store->conn, err);
+    sync_transaction(store);
+    if (!store->in_txn) /* committed, or ended by the failed commit */
+        return st;
+    /* Roll back the whole unit, its savepoints with it, whatever the depth
+     * (a failed commit included): on return no transaction is open. */
+    ph_status rb = store->backend->rollback(store->conn, st == PH_OK ? err : NULL);
+    sync_transaction(store);
+    return st != PH_OK ? st : rb;
+}
+
 int ph_store_in_transaction(const ph_store *store)
 {
     return store != NULL && store->in_txn;
