@@ -8,7 +8,8 @@
  * was declined; lenders not asked and why. A batch decides one application
  * per CSV row with the market opened once, and prints one line per
  * application; a bad row is reported with its file, line and column and
- * skipped, and nothing is stored for it.
+ * skipped, and nothing is stored for it. Lines are read whole up to 64 KiB;
+ * a longer one is skipped as a bad row.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -289,26 +290,71 @@ static void batch_line(batch_state *b, char *line)
     ph_market_result_free(r);
 }
 
+/* The longest batch line read: an application is a few dozen bytes, so a
+ * longer line is a mistake (a missing newline, a binary file), reported
+ * without holding it all in memory. */
+#define BATCH_LINE_MAX 65536
+
+/* Read one line of `in`, without its end (LF or CRLF), into buf
+ * (BATCH_LINE_BUF bytes). Returns 0 at the end of the file; else 1, with
+ * *too_long set when the line held more than BATCH_LINE_MAX bytes (the
+ * rest of it is read and dropped, so the next call starts at the next
+ * line). */
+#define BATCH_LINE_BUF (BATCH_LINE_MAX + 3) /* the line, CR, LF, NUL */
+static int read_batch_line(FILE *in, char *buf, int *too_long)
+{
+    if (fgets(buf, BATCH_LINE_BUF, in) == NULL)
+        return 0;
+    size_t len = strlen(buf);
+    *too_long = 0;
+    if (len > 0 && buf[len - 1] == '\n') {
+        buf[--len] = '\0';
+    } else if (len == BATCH_LINE_BUF - 1) { /* no end in sight: drop the rest */
+        *too_long = 1;
+        for (int c; (c = getc(in)) != EOF && c != '\n';)
+            ;
+    }
+    if (len > 0 && buf[len - 1] == '\r')
+        buf[--len] = '\0';
+    *too_long |= len > BATCH_LINE_MAX;
+    return 1;
+}
+
 static int apply_batch(ph_cli *cli, ph_market *market, const char *path)
 {
     FILE *in = fopen(path, "r");
-    if (in == NULL) {
+    char *line = in != NULL ? malloc(BATCH_LINE_BUF) : NULL;
+    if (line == NULL) {
         ph_error err;
-        ph_error_set(&err, PH_EIO, "file", path, "cannot open the batch file");
-        return ph_cli_fail(cli, PH_EIO, &err, NULL);
+        ph_status st = in == NULL ? PH_EIO : PH_ENOMEM;
+        ph_error_set(&err, st, "file", path,
+                     in == NULL ? "cannot open the batch file" : "out of memory");
+        if (in != NULL)
+            fclose(in);
+        return ph_cli_fail(cli, st, &err, NULL);
     }
     batch_state b = {cli, market, path, 0, 0, 0, 0};
-    char line[512];
     fprintf(cli->out, "application,enterprise,offers,best_lender,best_net_apr\n");
-    while (fgets(line, sizeof(line), in) != NULL) {
+    for (int too_long; read_batch_line(in, line, &too_long);) {
         b.line++;
-        line[strcspn(line, "\r\n")] = '\0';
+        if (too_long) {
+            ph_error err;
+            ph_error_set(&err, PH_EINVAL, NULL, NULL,
+                         "line %lld is longer than %d bytes; expected one application a "
+                         "line: enterprise,amount,term,purpose,asof[,guarantor]",
+                         b.line, BATCH_LINE_MAX);
+            ph_error_locate(&err, path, (uint64_t)b.line, 0);
+            fprintf(cli->err, "puhui: skipped %s\n", err.message);
+            b.rejected++;
+            continue;
+        }
         if (b.line == 1 && strncmp(line, "enterprise,", 11) == 0)
             continue; /* the header */
         if (line[0] != '\0')
             batch_line(&b, line);
     }
     fclose(in);
+    free(line);
     fprintf(cli->err, "%lld applications decided (%lld with at least one offer), %lld skipped\n",
             b.decided, b.offered, b.rejected);
     return b.rejected > 0 && b.decided == 0 ? PH_EXIT_USAGE : PH_EXIT_OK;

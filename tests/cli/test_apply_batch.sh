@@ -68,4 +68,38 @@ check "mixed: two decided, one skipped" contains "$ERR" "2 applications decided"
 check "mixed: the bad line named" contains "$ERR" "mixed.csv:3:$COLUMN: field guarantor, value 'yes'"
 check "mixed: two stored" [ "$(applications)" = $((BEFORE + 2)) ]
 
+# long lines are read whole: a 600-byte row is one row (here a bad one,
+# named at its own line), a row longer than 64 KiB is skipped with its line
+# named, and every later line keeps its own number
+LONG=$(head -c 580 /dev/zero | tr '\0' x)
+HUGE=$(head -c 70000 /dev/zero | tr '\0' y)
+{ echo enterprise,amount,term,purpose,asof,guarantor
+  echo "$FIRM,300000,12,$LONG,2025-12-31,1"
+  echo "$PREFIX,$HUGE"
+  echo "$PREFIX,yes"
+  echo "$PREFIX,1"; } >"$WORK/long.csv"
+check "long: the test line is over 600 bytes" [ "$(sed -n 2p "$WORK/long.csv" | wc -c)" -gt 600 ]
+BEFORE=$(applications)
+run 0 apply --batch "$WORK/long.csv"
+check "long: one decided, three skipped" contains "$ERR" "1 applications decided (1 with at least one offer), 3 skipped"
+check "long: the 600-byte row is one row" [ "$(grep -c 'long.csv:2:' <<<"$ERR")" = 1 ]
+check "long: the 600-byte row named by its field" contains "$ERR" "long.csv:2:$((${#FIRM} + 12)): field purpose"
+check "long: the too-long line named" contains "$ERR" \
+    "puhui: skipped $WORK/long.csv:3: line 3 is longer than 65536 bytes"
+check "long: the next error names its own line" contains "$ERR" "long.csv:4:$COLUMN: field guarantor, value 'yes'"
+check "long: no error for the good line or beyond" [ "$(grep -c "long.csv:[5-9]:" <<<"$ERR")" = 0 ]
+check "long: one stored" [ "$(applications)" = $((BEFORE + 1)) ]
+
+# the limit exactly, with CRLF ends: 65536 bytes is a row (parsed, here
+# refused for its guarantor), 65537 bytes is too long
+PAD=$((65536 - ${#PREFIX} - 1))
+{ printf 'enterprise,amount,term,purpose,asof,guarantor\r\n'
+  printf '%s,%s\r\n' "$PREFIX" "$(head -c $PAD /dev/zero | tr '\0' z)"
+  printf '%s,%s\r\n' "$PREFIX" "$(head -c $((PAD + 1)) /dev/zero | tr '\0' z)"
+  printf '%s,1\r\n' "$PREFIX"; } >"$WORK/edge.csv"
+run 0 apply --batch "$WORK/edge.csv"
+check "edge: 65536 bytes is parsed" contains "$ERR" "edge.csv:2:$COLUMN: field guarantor"
+check "edge: 65537 bytes is too long" contains "$ERR" "edge.csv:3: line 3 is longer than 65536 bytes"
+check "edge: the last row decided" contains "$ERR" "1 applications decided (1 with at least one offer), 2 skipped"
+
 finish
