@@ -159,8 +159,10 @@ PH_EXTERN ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts
  * ones), a header that does not match the catalog (naming the missing or
  * unexpected column), an empty file (CSV or JSON Lines alike), a checksum
  * mismatch, a manifest that cannot be read, a file past the bad-row limits
- * (refused: its ingest_file record ends 'failed', every row it had
- * committed is rolled back); PH_EIO for files that cannot be read; store
+ * or with a CSV bad record that runs to the end of the file inside a quote
+ * or over 1,000 lines (field "bad_record_max_lines") (refused: its
+ * ingest_file record ends 'failed', every row it had committed is rolled
+ * back); PH_EIO for files that cannot be read; store
  * errors. Bad rows within the limits are not errors: they are counted as
  * rejected.
  * Leases: a file whose unfinished record is held by a live run (another
