@@ -32,9 +32,12 @@
  *
  * Reading and checking run on one thread and writing on the calling thread
  * (with `threads` = 2, the default), joined by a bounded queue of batches.
- * Another process may ingest into the same database at the same time: each
- * running file is held by a lease, and a file held by a live run is
- * skipped rather than loaded twice.
+ * Another process, or another ph_ingest of this process on its own
+ * connection, may ingest into the same database at the same time: each
+ * running file is held by a lease of the run (its ingest_run id), a file
+ * held by another live run is skipped rather than loaded twice, and a run
+ * releases its leases when ph_ingest_paths returns (its unfinished files
+ * stay resumable).
  */
 #ifndef PUHUI_INGEST_H
 #define PUHUI_INGEST_H

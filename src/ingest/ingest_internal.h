@@ -255,14 +255,18 @@ typedef struct ing_lease {
     int64_t pid;       /* 0: no lease */
     char host[256];
     int64_t heartbeat; /* seconds since 1970, UTC */
+    int64_t run_id;    /* the ingest_run holding it: identifies the run itself */
 } ing_lease;
 
-/* This process now. */
-void ing_lease_self(ing_lease *self);
+/* This process now, for run `run_id`. */
+void ing_lease_self(ing_lease *self, int64_t run_id);
 /* 1 when `holder` is a run that may still be loading its file. */
 int ing_lease_live(const ing_lease *holder, const ing_lease *self, int64_t stale_seconds);
 /* "process 123 on host h (last heartbeat 4s ago)". */
 void ing_lease_describe(const ing_lease *holder, const ing_lease *self, char *out, size_t size);
+/* Release every lease run `run_id` still holds (its unfinished files stay
+ * 'running', resumable at once by any run). Outside a transaction. */
+ph_status ing_lease_release(ph_store *store, int64_t run_id, ph_error *err);
 
 /* --- rollback.c ------------------------------------------------------------- */
 
