@@ -217,8 +217,11 @@ int ph_cmd_ingest(ph_cli *cli, int argc, char **argv)
                 print_results(cli, ing);
             int refused = strcmp(err.field, "max_rejects") == 0 ||
                           strcmp(err.field, "max_reject_share") == 0;
+            int runaway = strcmp(err.field, "bad_record_max_lines") == 0;
             const char *hint =
                 st == PH_ESCHEMA ? "run 'puhui init' to upgrade the database"
+                : runaway ? "files before this one stay ingested and the refused file was rolled "
+                            "back; fix its quoting and run the command again"
                 : st == PH_EBUSY ? "the other files were ingested; run the command again when "
                                    "the other run has finished"
                 : refused ? "files before this one stay ingested and the refused file was rolled "

@@ -113,12 +113,75 @@ static void test_recover_misuse(void **state)
     ph_ctx_free(ctx);
 }
 
+/* The first bad record of `data`, as ph_csv_recovered reports it:
+ * "<line>+<lines>" and, when it ran to the end in an open quote, "!<quote line>". */
+static void first_bad(const char *data, size_t chunk, char *out, size_t size)
+{
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, &ctx, &err), &err);
+    ph_csv_options opts;
+    ph_csv_options_init(&opts);
+    if (chunk > 0)
+        opts.buffer_size = chunk;
+    ph_csv_reader *r = NULL;
+    FILE *fp = fmemopen((void *)data, strlen(data), "r");
+    assert_non_null(fp);
+    ph_assert_ok(ph_csv_open_stream(ctx, fp, &opts, &r, &err), &err);
+    ph_csv_skipped skipped;
+    ph_status st;
+    snprintf(out, size, "none");
+    while ((st = ph_csv_next(r, &err)) == PH_OK)
+        assert_int_equal(ph_csv_recovered(r, &skipped, &err), PH_EMISUSE);
+    if (st != PH_DONE) {
+        uint64_t line = 0;
+        ph_assert_ok(ph_csv_recover(r, &line, &err), &err);
+        ph_assert_ok(ph_csv_recovered(r, &skipped, &err), &err);
+        int n = snprintf(out, size, "%llu+%llu", (unsigned long long)line,
+                         (unsigned long long)skipped.lines);
+        if (skipped.unclosed)
+            snprintf(out + n, size - (size_t)n, "!%llu", (unsigned long long)skipped.quote_line);
+        else
+            assert_int_equal(skipped.quote_line, 0);
+        (void)ph_csv_next(r, &err); /* the next call forgets it */
+        assert_int_equal(ph_csv_recovered(r, &skipped, &err), PH_EMISUSE);
+    }
+    ph_csv_free(r);
+    fclose(fp);
+    ph_ctx_free(ctx);
+}
+
+static void test_recovered_span(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *data, *expected;
+    } cases[] = {
+        {"a,b\n1,2\n3,\"open\n4,5\n", "3+2!3"},          /* never closed: to the end */
+        {"a,b\n1,\"x\ny", "2+2!2"},                       /* the same without a last LF */
+        {"a,b\n1,\"x\ny\nz\"w\n5,6\n", "2+3"},           /* closed, junk after it */
+        {"a,b\n1,2,3\n4,5\n", "2+1"},                     /* read whole, one line */
+        {"a,b\nx\"y,2\n4,5\n", "2+1"},                    /* a stray quote inside a field */
+        {"a,b\n\"x\"y,\"w\nmore\nrest\n", "2+3!2"},       /* junk, then a quote that opens */
+        {"a,b\n1,2\n", "none"},
+    };
+    char out[64];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (size_t chunk = 0; chunk <= 8; chunk += 4) {
+            first_bad(cases[i].data, chunk, out, sizeof(out));
+            if (strcmp(out, cases[i].expected) != 0)
+                fail_msg("case %zu chunk %zu: got %s, expected %s", i, chunk, out,
+                         cases[i].expected);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recovers_from_each_kind),
         cmocka_unit_test(test_recovery_at_end_and_in_quotes),
         cmocka_unit_test(test_recover_misuse),
+        cmocka_unit_test(test_recovered_span),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

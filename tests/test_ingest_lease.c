@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -282,12 +283,152 @@ static void test_replaced_file_is_rolled_back(void **state)
     ph_store_free(store);
 }
 
+/* --- two runs of one process, a clock far ahead -------------------------------------- */
+
+typedef struct second_run {
+    const fixture *f;
+    int done;
+    ph_status status;
+    ph_error err;
+    int skipped;
+    const char *remove; /* a path to delete after the first batch, or NULL */
+} second_run;
+
+/* After the first batch of run A: run B, a second ph_ingest of this very
+ * process on its own connection, on the same file. */
+static void run_second(void *user, const char *path, const ph_ingest_counts *so_far)
+{
+    (void)path;
+    (void)so_far;
+    second_run *s = user;
+    if (s->done)
+        return;
+    s->done = 1;
+    if (s->remove != NULL) {
+        assert_int_equal(remove(s->remove), 0);
+        return;
+    }
+    ph_store *other = NULL;
+    ph_assert_ok(ph_store_open(s->f->ctx, s->f->db, NULL, &other, &s->err), &s->err);
+    ph_ingest *ing = NULL;
+    s->status = ingest_vat(s->f, other, &ing, &s->err);
+    s->skipped = ph_ingest_result_at(ing, 0) != NULL && ph_ingest_result_at(ing, 0)->skipped;
+    ph_ingest_free(ing);
+    ph_store_free(other);
+}
+
+static ph_status run_with(const fixture *f, ph_store *store, const char *const *paths,
+                          size_t n, second_run *s, ph_ingest **out, ph_error *err)
+{
+    ph_ingest_options opts;
+    ph_ingest_options_init(&opts);
+    opts.known_on = KNOWN_ON;
+    opts.batch_rows = BATCH;
+    opts.threads = 1;
+    opts.progress = run_second;
+    opts.progress_user = s;
+    (void)f;
+    ph_ingest *ing = NULL;
+    ph_status st = ph_ingest_new(store, &opts, &ing, err);
+    if (st == PH_OK)
+        st = ph_ingest_paths(ing, paths, n, err);
+    *out = ing;
+    return st;
+}
+
+static void test_two_runs_of_one_process(void **state)
+{
+    fixture *f = *state;
+    ph_store *store = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_open(f->ctx, f->db, NULL, &store, &err), &err);
+    second_run second = {f, 0, PH_OK, {0}, 0, NULL};
+    ph_ingest *ing = NULL;
+    ph_assert_ok(run_with(f, store, (const char *[]){f->vat}, 1, &second, &ing, &err), &err);
+    /* B found A's lease live (same process, another run) and left the file */
+    assert_true(second.done);
+    assert_int_equal(second.status, PH_EBUSY);
+    assert_true(second.skipped);
+    assert_contains(second.err.message, "another run is ingesting this file");
+    /* A loaded it alone, fully, under one record */
+    const ph_ingest_file_result *r = ph_ingest_result_at(ing, 0);
+    assert_int_equal(r->counts.rows, ROWS);
+    assert_int_equal(r->counts.accepted, ROWS);
+    ph_ingest_free(ing);
+    assert_int_equal(ph_test_query_int(store, "SELECT count(*) FROM ingest_file WHERE feed = "
+                                              "'vat_invoices'"),
+                     1);
+    assert_int_equal(ph_test_query_int(store, "SELECT count(*) FROM feed_vat_invoices"), ROWS);
+    ph_store_free(store);
+}
+
+static void test_failed_run_releases_its_leases(void **state)
+{
+    fixture *f = *state;
+    ph_store *store = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_open(f->ctx, f->db, NULL, &store, &err), &err);
+    /* a second VAT file, gone when the run comes to read it */
+    char *sub = ph_test_path(f->dir, "more");
+    assert_int_equal(mkdir(sub, 0700), 0);
+    char *more = ph_test_path(sub, "vat_invoices.csv");
+    ph_test_write_file(more, VAT_HEADER FIRM_A ",2020-01,1.00,1,1.00,1,1,\n");
+    second_run gone = {f, 0, PH_OK, {0}, 0, more};
+    ph_ingest *ing = NULL;
+    ph_assert_error(run_with(f, store, (const char *[]){f->vat, more}, 2, &gone, &ing, &err),
+                    PH_EIO, &err, NULL);
+    /* still running (resumable), but no longer held by the run that ended */
+    assert_int_equal(ph_test_query_int(store, "SELECT count(*) FROM ingest_file WHERE state = "
+                                              "'running' AND lease_pid IS NULL"),
+                     1);
+    assert_int_equal(ph_test_query_int(store, "SELECT count(*) FROM ingest_file WHERE state = "
+                                              "'running'"),
+                     1);
+    ph_ingest_free(ing);
+    /* another run of this process resumes it at once */
+    ph_test_write_file(more, VAT_HEADER FIRM_A ",2020-01,1.00,1,1.00,1,1,\n");
+    ing = NULL;
+    ph_assert_ok(ph_ingest_test_run(store, (const char *[]){more}, 1, KNOWN_ON, 2, BATCH, &ing,
+                                    &err),
+                 &err);
+    assert_int_equal(ph_ingest_result_at(ing, 0)->resumed, 1);
+    ph_ingest_free(ing);
+    free(more);
+    free(sub);
+    ph_store_free(store);
+}
+
+static void test_heartbeat_from_the_future(void **state)
+{
+    fixture *f = *state;
+    start_child(f, 0, NULL); /* crashed after one batch */
+    ph_store *store = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_open(f->ctx, f->db, NULL, &store, &err), &err);
+    /* another host whose clock runs a minute ahead: live */
+    ph_test_exec(store, "UPDATE ingest_file SET lease_host = 'ahead', lease_heartbeat = "
+                        "CAST(strftime('%s', 'now') AS INTEGER) + 60 WHERE state = 'running'");
+    ph_assert_error(ingest_vat(f, store, NULL, &err), PH_EBUSY, &err, "on host ahead");
+    /* an hour ahead, then it crashed: its heartbeat would never grow old */
+    ph_test_exec(store, "UPDATE ingest_file SET lease_heartbeat = lease_heartbeat + 3600 WHERE "
+                        "state = 'running'");
+    ph_ingest *ing = NULL;
+    ph_assert_ok(ingest_vat(f, store, &ing, &err), &err);
+    assert_int_equal(ph_ingest_result_at(ing, 0)->resumed, 1);
+    assert_int_equal(ph_ingest_result_at(ing, 0)->counts.rows, ROWS);
+    ph_ingest_free(ing);
+    ph_store_free(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_live_lease_is_skipped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_lease_is_taken_over, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replaced_file_is_rolled_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_runs_of_one_process, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_run_releases_its_leases, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_heartbeat_from_the_future, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

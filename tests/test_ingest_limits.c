@@ -359,6 +359,88 @@ static void test_empty_files_alike(void **state)
     ph_store_free(store);
 }
 
+/* --- a quote that runs away -------------------------------------------------------- */
+
+/* dir/sub/vat_invoices.csv with `rows` good months; the row on line
+ * `open_line` has a sales_amount that opens a quote ("100.00 ...), and the
+ * row on line `close_line` (0: none) ends with a '"' that closes it. */
+static char *quote_file(const fixture *f, const char *sub, int rows, int open_line,
+                        int close_line)
+{
+    char *dir = ph_test_path(f->dir, sub);
+    mkdir(dir, 0700);
+    char *path = ph_test_path(dir, "vat_invoices.csv");
+    free(dir);
+    size_t cap = (size_t)rows * 96 + sizeof(VAT_HEADER);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = (size_t)snprintf(text, cap, "%s", VAT_HEADER);
+    for (int i = 0; i < rows; i++) {
+        int line = i + 2;
+        len += (size_t)snprintf(text + len, cap - len, FIRM_A ",%04d-%02d,%s100.00,1,1.00,1,1,%s\n",
+                                1950 + i / 12, i % 12 + 1, line == open_line ? "\"" : "",
+                                line == close_line ? "\"" : "");
+    }
+    ph_test_write_file(path, text);
+    free(text);
+    return path;
+}
+
+static void test_unclosed_quote_refused(void **state)
+{
+    fixture *f = *state;
+    ph_store *store = registered(f, "unclosed.db");
+    ph_error err;
+    char *before = ph_ingest_test_dump(store, NULL);
+    /* 5,000 lines, one stray quote on line 3 and no other '"' in the file:
+     * the rest of the file would be one bad record, 1 of 3 records */
+    char *path = quote_file(f, "unclosed", 4999, 3, 0);
+    ph_assert_error(run(store, path, 0, 0, NULL, &err), PH_EINVAL, &err, NULL);
+    assert_contains(err.message,
+                    "unclosed/vat_invoices.csv: refused: the quote opened at line 3 is never "
+                    "closed, so the bad record starting at line 3 runs to the end of the file "
+                    "(4998 lines) and the rest of the file would be lost; expected a closing "
+                    "'\"' for it");
+    assert_contains(err.message, "none of its rows were kept");
+    char *after = ph_ingest_test_dump(store, NULL);
+    assert_string_equal(after, before);
+    assert_int_equal(vat_state_count(store, "failed"), 1);
+    assert_int_equal(vat_state_count(store, "running"), 0);
+    free(after);
+    free(path);
+    free(before);
+    ph_store_free(store);
+}
+
+static void test_long_bad_record_refused(void **state)
+{
+    fixture *f = *state;
+    ph_store *store = registered(f, "long.db");
+    ph_error err;
+    char *before = ph_ingest_test_dump(store, NULL);
+    /* a quote opened on line 150 closes on line 1180: 1,031 lines of one bad
+     * record, after a committed batch that the refusal takes back */
+    char *path = quote_file(f, "long", ROWS, 150, 1180);
+    ph_assert_error(run(store, path, 0, 0, NULL, &err), PH_EINVAL, &err,
+                    "long/vat_invoices.csv: refused: the bad record starting at line 150 spans "
+                    "1031 lines (to line 1180), more than the limit of 1000");
+    char *after = ph_ingest_test_dump(store, NULL);
+    assert_string_equal(after, before);
+    assert_int_equal(vat_state_count(store, "failed"), 1);
+    /* a quote closed a few lines on is one bad record, no more */
+    free(path);
+    path = quote_file(f, "short", ROWS, 150, 160);
+    ph_ingest *ing = NULL;
+    ph_assert_ok(run(store, path, 0, 0, &ing, &err), &err);
+    assert_int_equal(ph_ingest_result_at(ing, 0)->counts.rejected, 1);
+    assert_int_equal(ph_ingest_result_at(ing, 0)->counts.rows, ROWS - 10);
+    ph_ingest_free(ing);
+    free(after);
+    free(path);
+    free(before);
+    ph_store_free(store);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +451,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_quarantine_gives_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonl_bom_like_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_files_alike, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unclosed_quote_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_bad_record_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

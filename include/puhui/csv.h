@@ -201,6 +201,28 @@ PH_EXTERN ph_status ph_csv_next(ph_csv_reader *reader, ph_error *err);
  */
 PH_EXTERN ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err);
 
+/* What a bad record that ph_csv_recover skipped was like. */
+typedef struct ph_csv_skipped {
+    uint64_t lines;      /* physical lines it spanned, from its first line to its
+                            last (1: it was on one line) */
+    int unclosed;        /* 1: it ran to the end of the input inside a quote
+                            that was never closed (the rest of the input was
+                            consumed as this one record) */
+    uint64_t quote_line; /* with unclosed: the line where that quote opened;
+                            otherwise 0 */
+} ph_csv_skipped;
+
+/*
+ * After a successful ph_csv_recover, and until the next ph_csv_next: how
+ * many lines the skipped record spanned and whether it ran to the end of
+ * the input inside an open quote, so a caller can tell one damaged line
+ * from a quote that swallowed the rest of the file. O(1).
+ * Errors: PH_EMISUSE for NULL arguments or when the last call on the
+ * reader was not a successful ph_csv_recover.
+ */
+PH_EXTERN ph_status ph_csv_recovered(const ph_csv_reader *reader, ph_csv_skipped *out,
+                                     ph_error *err);
+
 /* Fields of the current record: 0 when there is none (before the first
  * ph_csv_next, after PH_DONE or an error). */
 PH_EXTERN size_t ph_csv_field_count(const ph_csv_reader *reader);

@@ -32,9 +32,12 @@
  *
  * Reading and checking run on one thread and writing on the calling thread
  * (with `threads` = 2, the default), joined by a bounded queue of batches.
- * Another process may ingest into the same database at the same time: each
- * running file is held by a lease, and a file held by a live run is
- * skipped rather than loaded twice.
+ * Another process, or another ph_ingest of this process on its own
+ * connection, may ingest into the same database at the same time: each
+ * running file is held by a lease of the run (its ingest_run id), a file
+ * held by another live run is skipped rather than loaded twice, and a run
+ * releases its leases when ph_ingest_paths returns (its unfinished files
+ * stay resumable).
  */
 #ifndef PUHUI_INGEST_H
 #define PUHUI_INGEST_H
@@ -159,8 +162,10 @@ PH_EXTERN ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts
  * ones), a header that does not match the catalog (naming the missing or
  * unexpected column), an empty file (CSV or JSON Lines alike), a checksum
  * mismatch, a manifest that cannot be read, a file past the bad-row limits
- * (refused: its ingest_file record ends 'failed', every row it had
- * committed is rolled back); PH_EIO for files that cannot be read; store
+ * or with a CSV bad record that runs to the end of the file inside a quote
+ * or over 1,000 lines (field "bad_record_max_lines") (refused: its
+ * ingest_file record ends 'failed', every row it had committed is rolled
+ * back); PH_EIO for files that cannot be read; store
  * errors. Bad rows within the limits are not errors: they are counted as
  * rejected.
  * Leases: a file whose unfinished record is held by a live run (another

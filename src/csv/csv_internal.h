@@ -84,6 +84,12 @@ struct ph_csv_reader {
     int rec_complete;   /* 1 once the scanner reached the record's end (its line end) */
     int rec_has_nul;    /* a NUL byte was copied into the record (validate_utf8 only) */
     enum csv_lex lex;   /* the scanner's state at its last error, for recovery */
+    uint64_t quote_line; /* with lex CSV_LEX_QUOTED: where the open quote is */
+    /* What the last ph_csv_recover skipped (ph_csv_recovered). */
+    int recovered;        /* 1 from a successful ph_csv_recover to the next ph_csv_next */
+    uint64_t skip_lines;  /* physical lines the bad record spanned */
+    int skip_unclosed;    /* it ran to the end of input inside an open quote */
+    uint64_t skip_quote_line;
     uint64_t records;
     size_t expected_fields; /* 0 until known */
 

@@ -409,6 +409,7 @@ ph_status ph_csv_next(ph_csv_reader *reader, ph_error *err)
     if (reader == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_csv_next: reader is NULL");
     reader->has_record = 0;
+    reader->recovered = 0;
     ph_status st = reader->state;
     if (st == PH_OK) {
         st = csv_scan_record(reader);
@@ -449,6 +450,7 @@ ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err)
     }
     uint64_t bad_line = reader->rec_line;
     int whole = reader->rec_complete;
+    reader->skip_unclosed = 0;
     if (!whole) {
         ph_status skip = csv_skip_record(reader);
         if (skip != PH_OK) {
@@ -463,8 +465,31 @@ ph_status ph_csv_recover(ph_csv_reader *reader, uint64_t *line, ph_error *err)
     /* A record read whole (wrong field count, bad UTF-8) stays readable, so
      * the caller can show what it held; it is not counted as a record. */
     reader->has_record = whole;
+    /* The line the record ends on: the one before the reader's line when
+     * it stands just after a line end, otherwise the reader's line (the
+     * input ended without one). */
+    uint64_t end_line = reader->line;
+    if (reader->in_base + reader->in_pos == reader->line_start && end_line > bad_line)
+        end_line--;
+    reader->skip_lines = end_line >= bad_line ? end_line - bad_line + 1 : 1;
+    reader->recovered = 1;
     if (line != NULL)
         *line = bad_line;
+    return PH_OK;
+}
+
+ph_status ph_csv_recovered(const ph_csv_reader *reader, ph_csv_skipped *out, ph_error *err)
+{
+    if (reader == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_csv_recovered: reader or out is NULL");
+    if (!reader->recovered)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_csv_recovered: the last call was not a successful "
+                            "ph_csv_recover");
+    out->lines = reader->skip_lines;
+    out->unclosed = reader->skip_unclosed;
+    out->quote_line = reader->skip_unclosed ? reader->skip_quote_line : 0;
     return PH_OK;
 }
 

@@ -319,9 +319,12 @@ static ph_status scan_quoted(ph_csv_reader *r, csv_term *term)
         ph_status st = prepare_run(r, &n, &at_eof);
         if (st != PH_OK) {
             r->lex = CSV_LEX_QUOTED; /* the record is too long in the middle of quotes */
+            r->quote_line = open_line;
             return st;
         }
         if (at_eof) {
+            r->lex = CSV_LEX_QUOTED; /* recovery finds the input ended in this quote */
+            r->quote_line = open_line;
             char detail[160];
             snprintf(detail, sizeof(detail),
                      "quoted field opened at line %llu column %llu is never closed; "
@@ -507,13 +510,19 @@ ph_status csv_skip_record(ph_csv_reader *r)
 {
     enum csv_lex s = r->lex;
     const unsigned char delimiter = (unsigned char)r->opts.delimiter;
+    uint64_t quote_line = r->quote_line;
+    r->skip_unclosed = 0;
     for (;;) {
         if (r->in_pos == r->in_len) {
             ph_status st = csv_fill(r);
             if (st != PH_OK)
                 return st;
-            if (r->in_pos == r->in_len)
-                return PH_OK; /* the end of input ends the record (an open quote too) */
+            if (r->in_pos == r->in_len) {
+                /* the end of input ends the record (an open quote too) */
+                r->skip_unclosed = s == CSV_LEX_QUOTED;
+                r->skip_quote_line = quote_line;
+                return PH_OK;
+            }
         }
         if (s == CSV_LEX_QUOTED) { /* jump to the next quote, counting lines on the way */
             const unsigned char *at = r->in + r->in_pos;
@@ -535,6 +544,9 @@ ph_status csv_skip_record(ph_csv_reader *r)
             return PH_OK;
         }
         r->in_pos++;
-        s = skip_step(s, c, delimiter);
+        enum csv_lex next = skip_step(s, c, delimiter);
+        if (next == CSV_LEX_QUOTED && s != CSV_LEX_QUOTED)
+            quote_line = r->line; /* the quote just read is on this line */
+        s = next;
     }
 }

@@ -31,6 +31,7 @@ void ing_batch_clear(ing_batch *b)
     b->records = 0;
     b->last = 0;
     b->status = PH_OK;
+    b->refused = 0;
     ph_error_clear(&b->error);
 }
 

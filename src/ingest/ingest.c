@@ -33,7 +33,7 @@ struct ph_ingest {
     int64_t run_id;
     int failed;
     ing_firm_set *firms;
-    ing_lease self;           /* this process, for the leases it takes */
+    ing_lease self;           /* this run and process, for the leases it takes */
     ph_ingest_file_result *results;
     size_t result_count, result_cap;
 };
@@ -229,6 +229,8 @@ void ph_ingest_free(ph_ingest *ing)
             (void)ph_stmt_step(s, NULL);
         ph_stmt_free(s);
     }
+    if (ing->failed && ing->run_id != 0)
+        (void)ing_lease_release(ing->store, ing->run_id, NULL); /* again, if it failed then */
     (void)ph_store_exec(ing->store, DEFAULT_PRAGMAS, NULL);
     for (size_t i = 0; i < ing->result_count; i++) {
         ph_free(ing->ctx, (char *)ing->results[i].path);
@@ -328,7 +330,7 @@ static ph_status running_records(ph_ingest *ing, const ing_input *in, running_re
     ph_status st = ph_store_prepare(ing->store,
                                     "SELECT id, checksum, rows_read, accepted, unchanged, "
                                     "superseded, rejected, lease_pid, lease_host, "
-                                    "lease_heartbeat FROM ingest_file WHERE path = ? AND feed = ? "
+                                    "lease_heartbeat, run_id FROM ingest_file WHERE path = ? AND feed = ? "
                                     "AND state = 'running' ORDER BY id",
                                     &s, err);
     if (st == PH_OK)
@@ -358,6 +360,7 @@ static ph_status running_records(ph_ingest *ing, const ing_input *in, running_re
         const char *host = ph_stmt_column_text(s, 8);
         snprintf(r->holder.host, sizeof(r->holder.host), "%s", host ? host : "");
         r->holder.heartbeat = ph_stmt_column_int64(s, 9);
+        r->holder.run_id = ph_stmt_column_int64(s, 10);
     }
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
@@ -491,7 +494,7 @@ static ph_status add_result(ph_ingest *ing, const ing_input *in, planned_file *p
 static ph_status plan_files(ph_ingest *ing, const ing_input *inputs, size_t n,
                             planned_file *plan, ph_error *err)
 {
-    ing_lease_self(&ing->self);
+    ing_lease_self(&ing->self, ing->run_id);
     ph_status st = ph_store_begin(ing->store, err);
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = open_file_record(ing, &inputs[i], plan, i, err);
@@ -650,8 +653,11 @@ ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count
     planned_file *plan = NULL;
     if (st == PH_OK && n > 0 && (plan = ph_calloc(ing->ctx, n, sizeof(*plan))) == NULL)
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    if (st == PH_OK)
+    int plan_made = 0;
+    if (st == PH_OK) {
         st = plan_files(ing, inputs, n, plan, err);
+        plan_made = 1;
+    }
     size_t first_result = ing->result_count;
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = ingest_one(ing, &inputs[i], &plan[i], err);
@@ -668,6 +674,18 @@ ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count
     for (size_t i = 0; i < n; i++)
         ing_input_clear(ing->ctx, &inputs[i]);
     ph_free(ing->ctx, inputs);
+    /* The run has ended: what it left unfinished is free for the next run
+     * at once (a lease kept would block another run of this process until
+     * it went stale). */
+    if (plan_made && ing->run_id != 0) {
+        ph_error lease_err;
+        ph_status released = ing_lease_release(ing->store, ing->run_id, &lease_err);
+        if (st == PH_OK && released != PH_OK) {
+            st = released;
+            if (err != NULL)
+                *err = lease_err;
+        }
+    }
     if (st != PH_OK)
         ing->failed = 1;
     return st;

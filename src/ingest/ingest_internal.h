@@ -114,6 +114,7 @@ typedef struct ing_batch {
     uint64_t records;   /* input records this batch accounts for (rows + rejects) */
     int last;           /* 1: the file ends with this batch */
     ph_status status;   /* not PH_OK: reading failed here (error in `error`) */
+    int refused;        /* with status: the file is refused as a whole (rolled back) */
     ph_error error;
 } ing_batch;
 
@@ -191,6 +192,10 @@ void ing_source_free(ing_source *src);
 /* PH_OK with *rec filled (valid until the next call), PH_DONE at the end,
  * or a file-level error (I/O). */
 ph_status ing_source_next(ing_source *src, ing_record *rec, ph_error *err);
+/* 1 after ing_source_next failed because the file is refused as a whole
+ * (a bad record that ran away: ing_limits_check_bad_record), not because
+ * reading failed. */
+int ing_source_refused(const ing_source *src);
 
 /* --- jsonl.c ---------------------------------------------------------------- */
 
@@ -232,6 +237,13 @@ typedef struct ing_limits {
 /* A default from the table of limits ("max_rejects", "max_reject_share",
  * "share_min_records", "lease_stale_seconds"); 0 for an unknown name. */
 double ing_limit_default(const char *name);
+/* A bad record the CSV reader skipped (line where it starts, physical
+ * lines it spans, whether it ran to the end of the file inside a quote
+ * opened at quote_line): PH_EINVAL refusing the whole file when it ran to
+ * the end inside the quote or spans more than bad_record_max_lines lines;
+ * PH_OK otherwise. */
+ph_status ing_limits_check_bad_record(const char *path, uint64_t line, uint64_t lines,
+                                      int unclosed, uint64_t quote_line, ph_error *err);
 /* PH_EINVAL with the refusal (naming path, the counts and the limit) when
  * `counts` are past a limit; the share is checked only `at_end`. */
 ph_status ing_limits_check(const ing_limits *limits, const char *path,
@@ -243,14 +255,18 @@ typedef struct ing_lease {
     int64_t pid;       /* 0: no lease */
     char host[256];
     int64_t heartbeat; /* seconds since 1970, UTC */
+    int64_t run_id;    /* the ingest_run holding it: identifies the run itself */
 } ing_lease;
 
-/* This process now. */
-void ing_lease_self(ing_lease *self);
+/* This process now, for run `run_id`. */
+void ing_lease_self(ing_lease *self, int64_t run_id);
 /* 1 when `holder` is a run that may still be loading its file. */
 int ing_lease_live(const ing_lease *holder, const ing_lease *self, int64_t stale_seconds);
 /* "process 123 on host h (last heartbeat 4s ago)". */
 void ing_lease_describe(const ing_lease *holder, const ing_lease *self, char *out, size_t size);
+/* Release every lease run `run_id` still holds (its unfinished files stay
+ * 'running', resumable at once by any run). Outside a transaction. */
+ph_status ing_lease_release(ph_store *store, int64_t run_id, ph_error *err);
 
 /* --- rollback.c ------------------------------------------------------------- */
 

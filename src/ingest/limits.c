@@ -28,6 +28,8 @@ static const struct {
     {"max_reject_share", 0.10, "a feed with more than one bad row in ten is the wrong file"},
     {"share_min_records", 1000, "the share says little about a file of a few lines"},
     {"lease_stale_seconds", 600, "a live run renews its lease at every batch commit"},
+    {"bad_record_max_lines", 1000,
+     "a bad record longer than this is a quote out of step with the file, not a damaged line"},
 };
 
 double ing_limit_default(const char *name)
@@ -68,4 +70,29 @@ ph_status ing_limits_check(const ing_limits *limits, const char *path,
                         "limit of %s%% (--max-reject-share); none of its rows were kept",
                         path, (unsigned long long)counts->rejected,
                         (unsigned long long)counts->rows, got, limit);
+}
+
+ph_status ing_limits_check_bad_record(const char *path, uint64_t line, uint64_t lines,
+                                      int unclosed, uint64_t quote_line, ph_error *err)
+{
+    if (unclosed)
+        return ph_error_set(err, PH_EINVAL, "bad_record_max_lines", NULL,
+                            "%s: refused: the quote opened at line %llu is never closed, so the "
+                            "bad record starting at line %llu runs to the end of the file (%llu "
+                            "lines) and the rest of the file would be lost; expected a closing "
+                            "'\"' for it (a '\"' inside a quoted field is written \"\"); none of "
+                            "its rows were kept",
+                            path, (unsigned long long)quote_line, (unsigned long long)line,
+                            (unsigned long long)lines);
+    uint64_t limit = (uint64_t)ing_limit_default("bad_record_max_lines");
+    if (lines <= limit)
+        return PH_OK;
+    return ph_error_set(err, PH_EINVAL, "bad_record_max_lines", NULL,
+                        "%s: refused: the bad record starting at line %llu spans %llu lines (to "
+                        "line %llu), more than the limit of %llu: a quote in it opens a quoted "
+                        "field that closes far below; expected each bad record to end within "
+                        "%llu lines; none of its rows were kept",
+                        path, (unsigned long long)line, (unsigned long long)lines,
+                        (unsigned long long)(line + lines - 1), (unsigned long long)limit,
+                        (unsigned long long)limit);
 }

@@ -60,8 +60,10 @@ static void read_file(reader *r)
         }
         if (st == PH_DONE)
             b->last = 1;
-        else if (st != PH_OK)
+        else if (st != PH_OK) {
             b->status = st;
+            b->refused = ing_source_refused(r->src);
+        }
         if (b->last || b->status != PH_OK ||
             b->row_count + b->reject_count >= job->batch_rows) {
             int done = b->last || b->status != PH_OK;
@@ -144,6 +146,8 @@ static ph_status write_batch(const ing_file_job *job, ing_writer *w, ing_batch *
                              ph_error *err)
 {
     if (b->status != PH_OK) {
+        if (b->refused)
+            *job->refused = 1; /* the caller takes back what the file committed */
         if (err != NULL)
             *err = b->error;
         return b->status;

@@ -34,6 +34,7 @@ struct ing_source {
     ing_text raw;
     ing_text detail;
     ph_error last;   /* the error behind the current bad record */
+    int refused;     /* a bad record refused the whole file */
     /* CSV */
     ph_csv_reader *csv;
     /* JSONL: the file, a window buf[start..end), the next line number */
@@ -241,6 +242,14 @@ static ph_status csv_bad(ing_source *src, ing_record *rec, ph_error *err)
     const ph_error *e = &src->last;
     uint64_t line = 0;
     ph_status st = ph_csv_recover(src->csv, &line, err);
+    ph_csv_skipped skipped;
+    if (st == PH_OK)
+        st = ph_csv_recovered(src->csv, &skipped, err);
+    if (st == PH_OK) {
+        st = ing_limits_check_bad_record(src->name, line, skipped.lines, skipped.unclosed,
+                                         skipped.quote_line, err);
+        src->refused = st != PH_OK;
+    }
     if (st != PH_OK)
         return st;
     rec->bad = 1;
@@ -443,6 +452,11 @@ static ph_status jsonl_next(ing_source *src, ing_record *rec, ph_error *err)
         rec->raw_len = len;
         return PH_OK;
     }
+}
+
+int ing_source_refused(const ing_source *src)
+{
+    return src->refused;
 }
 
 ph_status ing_source_next(ing_source *src, ing_record *rec, ph_error *err)

@@ -94,6 +94,17 @@ run 0 --db "$WORK/lim.db" ingest --max-rejects 6 --max-reject-share 100% "$WORK/
 check "at the limit: accepted" contains "$OUT" "7 rows: 1 accepted, 0 unchanged, 0 superseded, 6 rejected"
 run 0 --db "$WORK/lim.db" ingest --rejected --limit 1
 check "--rejected gives the column number and name" grep -Eq "vat_invoices.csv:2 +vat_invoices +3 +sales_amount +x01 +bad_number" <<<"$OUT"
+# a stray quote that would swallow the rest of the file refuses it
+mkdir -p "$WORK/lim/quote"
+{ echo "uscc,month,sales_amount,sales_invoices,purchase_amount,purchase_invoices,distinct_buyers,top_buyer_share"
+  echo "$USCC,2023-01,1.00,1,1.00,1,1,"
+  echo "$USCC,2023-02,\"1.00,1,1.00,1,1,"
+  for m in 03 04 05 06 07 08 09 10 11 12; do echo "$USCC,2023-$m,1.00,1,1.00,1,1,"; done
+} >"$WORK/lim/quote/vat_invoices.csv"
+run 2 --db "$WORK/lim.db" ingest "$WORK/lim/quote/vat_invoices.csv"
+check "an unclosed quote refuses the file, naming the line" contains "$ERR" \
+    "quote/vat_invoices.csv: refused: the quote opened at line 3 is never closed, so the bad record starting at line 3 runs to the end of the file (11 lines)"
+check "the unclosed quote's hint" contains "$ERR" "fix its quoting"
 run 2 --db "$WORK/lim.db" ingest --max-reject-share 120% "$WORK/lim/vat_invoices.csv"
 check "bad --max-reject-share" contains "$ERR" "expected 0% to 100%"
 : >"$WORK/lim/penalties.csv"
