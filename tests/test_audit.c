@@ -609,6 +609,10 @@ static void test_keygen_files(void **state)
     ph_audit_anchor a = {NULL, 0, pub};
     ph_audit_report r;
     ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    assert_int_equal(chmod(path, 0604), 0);
+    ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
+                    "permissions 0604 are too open");
+    assert_int_equal(chmod(path, 0600), 0);
 
     /* bad key files: missing, not a key, edited */
     key_path(fx, "none.key", path, sizeof(path));
@@ -619,6 +623,13 @@ static void test_keygen_files(void **state)
     assert_non_null(f);
     fputs("hello\n", f);
     fclose(f);
+    /* readable by others: refused before it is read, naming file and mode */
+    assert_int_equal(chmod(path, 0640), 0);
+    ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
+                    "permissions 0640 are too open: the checkpoint secret key must be "
+                    "readable by its owner only");
+    assert_non_null(strstr(err.message, path));
+    assert_int_equal(chmod(path, 0600), 0);
     ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
                     "line 1: not a checkpoint secret key; expected one line "
                     "PRIVATE+KEY+puhui-access-log+<8 hex digits>+<base64 of 33 bytes>");
@@ -627,6 +638,7 @@ static void test_keygen_files(void **state)
     fputs("PRIVATE+KEY+puhui-access-log+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
           f);
     fclose(f);
+    assert_int_equal(chmod(path, 0600), 0);
     ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
                     "the key id does not match the key");
     a.public_key = "not a key";

@@ -130,28 +130,67 @@ static ph_status bad_key_file(const char *path, const char *what, ph_error *err)
                         what);
 }
 
+/* The key file's text into `text` (NUL-terminated, *len bytes), read with
+ * open/read straight into the caller's buffer (no stdio buffer keeps a copy
+ * of the seed on the heap). Refused when group or others may read it, as
+ * ssh refuses a private key they can read: a key others could copy cannot
+ * vouch that only the platform signed. */
+static ph_status read_key_text(const char *path, char *text, size_t size, size_t *len,
+                               ph_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return ph_error_set(err, PH_EIO, "file", path, "cannot open the key file: %s",
+                            strerror(errno));
+    struct stat sb;
+    ph_status st = PH_OK;
+    if (fstat(fd, &sb) != 0)
+        st = ph_error_set(err, PH_EIO, "file", path, "cannot stat the key file: %s",
+                          strerror(errno));
+    else if (!S_ISREG(sb.st_mode))
+        st = ph_error_set(err, PH_EINVAL, "file", path,
+                          "expected a regular file holding the checkpoint secret key");
+    else if ((sb.st_mode & 0077) != 0)
+        st = ph_error_set(err, PH_EINVAL, "file", path,
+                          "permissions %04o are too open: the checkpoint secret key must be "
+                          "readable by its owner only (chmod 600 %s), as `puhui audit keygen` "
+                          "creates it",
+                          (unsigned)(sb.st_mode & 07777), path);
+    size_t got = 0;
+    while (st == PH_OK && got < size - 1) {
+        ssize_t n = read(fd, text + got, size - 1 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            st = ph_error_set(err, PH_EIO, "file", path, "cannot read the key file: %s",
+                              strerror(errno));
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    (void)close(fd);
+    text[got] = '\0';
+    *len = got;
+    return st;
+}
+
 /* The secret key in `path` into sk (wiped by the caller), its key id hex. */
 static ph_status read_secret_key(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES],
                                  char key_id[PH_AUDIT_KEY_ID_MAX], ph_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return ph_error_set(err, PH_EIO, "file", path, "cannot open the key file: %s",
-                            strerror(errno));
     char text[256];
-    size_t len = fread(text, 1, sizeof(text) - 1, f);
-    int read_error = ferror(f);
-    fclose(f);
-    text[len] = '\0';
-    ph_status st = PH_OK;
+    size_t len = 0;
+    ph_status st = read_key_text(path, text, sizeof(text), &len, err);
+    if (st != PH_OK) {
+        sodium_memzero(text, sizeof(text));
+        return st;
+    }
     unsigned char seed[1 + crypto_sign_SEEDBYTES];
     size_t got = 0;
     char *nl = memchr(text, '\n', len);
     size_t line_len = nl ? (size_t)(nl - text) : len;
     size_t prefix = strlen(KEY_PREFIX);
-    if (read_error)
-        st = ph_error_set(err, PH_EIO, "file", path, "cannot read the key file");
-    else if (len == sizeof(text) - 1 || (nl != NULL && (size_t)(nl - text) + 1 != len))
+    if (len == sizeof(text) - 1 || (nl != NULL && (size_t)(nl - text) + 1 != len))
         st = bad_key_file(path, "more than one short line", err);
     else if (line_len < prefix + 10 || memcmp(text, KEY_PREFIX, prefix) != 0 ||
              text[prefix + 8] != '+')
