@@ -521,6 +521,15 @@ static void test_v1_entries_keep_verifying(void **state)
     ph_assert_ok(ph_audit_entry_hash(&e, h2, &err), &err);
     assert_string_not_equal(h1, h2);
     drop_triggers(fx);
+    /* a v1 entry's data_on is not hashed: setting it is caught all the same */
+    ph_test_exec(fx->store, "UPDATE access_log SET data_on = '2020-01-01' WHERE seq = 1");
+    expect_broken(fx, NULL, 1, "entry 1 was altered: it uses hash encoding 1, which has no "
+                               "data date, but it records data_on '2020-01-01'");
+    ph_test_exec(fx->store, "UPDATE access_log SET data_on = NULL WHERE seq = 1");
+    ph_test_exec(fx->store, "SAVEPOINT e; UPDATE access_log SET data_on = NULL WHERE seq = 2");
+    expect_broken(fx, NULL, 2, "entry 2 was altered: it uses hash encoding 2 but its data_on "
+                               "is NULL");
+    ph_test_exec(fx->store, "ROLLBACK TO e; RELEASE e");
     ph_test_exec(fx->store, "UPDATE access_log SET hash_version = 1 WHERE seq = 3");
     expect_broken(fx, NULL, 3, "entry 3 was altered: it uses hash encoding 1 after an entry "
                                "that uses 2");

@@ -295,6 +295,18 @@ static int check_entry(chain_walk *w, ph_stmt *stmt, const char *head, ph_audit_
                    "entry %lld was altered: it uses hash encoding %d after an entry that uses "
                    "%d (entries are never written in an older encoding)",
                    (long long)e->seq, e->version, w->version);
+    /* encoding 1 does not hash data_on: a date set there would be logged
+     * unprotected, so it must not be there; encoding 2 always has one */
+    if (e->version == 1 && e->data_on != NULL)
+        return access_report_bad(r, e->seq,
+                   "entry %lld was altered: it uses hash encoding 1, which has no data date, "
+                   "but it records data_on '%s' (a date no hash covers)",
+                   (long long)e->seq, e->data_on);
+    if (e->version != 1 && e->data_on == NULL)
+        return access_report_bad(r, e->seq,
+                   "entry %lld was altered: it uses hash encoding %d but its data_on is NULL "
+                   "(every entry of that encoding records and hashes its data date)",
+                   (long long)e->seq, e->version);
     char computed[PH_AUDIT_HASH_HEX];
     stored_hash(stmt, e->version, computed);
     if (strcmp(computed, e->hash) != 0)

@@ -179,8 +179,9 @@ rows = db.execute("SELECT seq, hash_version, at, data_on, institution_id, uscc, 
 for n, (seq, version, at, data_on, *fields, prev_hash, stored) in enumerate(rows, 1):
     assert seq == n, f"entry {n} is missing"
     assert version in (1, 2) and version >= last_version, f"entry {seq} was altered"
+    assert (data_on is None) == (version == 1), f"entry {seq} was altered"
     assert prev_hash == prev, f"entry {seq} does not follow entry {seq - 1}"
-    dated = [at, data_on or ""] if version == 2 else [at]
+    dated = [at, data_on] if version == 2 else [at]
     h = hashlib.blake2b(digest_size=32)
     for f in [f"puhui-access-log-v{version}", str(seq), *dated, *map(str, fields), prev_hash]:
         b = f.encode("utf-8")
