@@ -218,7 +218,13 @@ tampered "DELETE FROM access_log WHERE seq = $ENTRIES"
 run 1 --db "$WORK/t.db" audit verify
 check "dropped triggers are reported" contains "$ERR" "triggers access_log_no_update, access_log_no_delete are missing"
 sql "$WORK/t.db" "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'x'); END;
-                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'x'); END;"
+                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT 1; END;"
+run 1 --db "$WORK/t.db" audit verify
+check "triggers not as the schema creates them are reported" contains "$ERR" \
+    "triggers access_log_no_update, access_log_no_delete are missing or not as the schema creates them"
+sql "$WORK/t.db" "DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;
+                  CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END;
+                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END;"
 run 0 --db "$WORK/t.db" audit verify
 check "a deleted last entry is invisible without an anchor" contains "$OUT" "$((ENTRIES - 1)) entries"
 run 1 --db "$WORK/t.db" audit verify --head "$HEAD"
