@@ -982,6 +982,38 @@ static void test_grant_backdating_limit(void **state)
     assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM consent"), 2);
 }
 
+/* A consent may start ahead, but at most 30 days after the day it is recorded. */
+static void test_grant_ahead_limit(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    set_today(fx, "2026-12-07");
+    ph_assert_ok(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2027-01-06", "2027-06-30",
+                           &err),
+                 &err);
+    ph_assert_error(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2027-01-07",
+                              "2027-06-30", &err),
+                    PH_EINVAL, &err,
+                    "field granted_on, value '2027-01-07': expected a date at most 30 days "
+                    "after today 2026-12-07: a consent may be recorded at most 30 days before "
+                    "it begins (docs/consent.md#grant-limits); 2027-01-07 is 31 days after "
+                    "today");
+    ph_assert_error(try_grant(fx, PH_PURPOSE_MONITORING, "payments_daily", "9999-01-01",
+                              "9999-12-31", &err),
+                    PH_EINVAL, &err, "field granted_on, value '9999-01-01': expected a date at "
+                                     "most 30 days after today 2026-12-07");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM consent"), 1);
+    /* every purpose has its row of limits (a purpose without one is refused,
+     * never read through NULL) */
+    const unsigned purposes[] = {PH_PURPOSE_CREDIT, PH_PURPOSE_MONITORING,
+                                 PH_PURPOSE_SUPPLY_CHAIN};
+    for (size_t i = 0; i < sizeof(purposes) / sizeof(purposes[0]); i++) {
+        const ph_consent_limit *limit = ph_consent_limit_for(purposes[i]);
+        assert_non_null(limit);
+        assert_int_equal(limit->max_ahead_days, 30);
+    }
+}
+
 static void test_grant_duration_limits(void **state)
 {
     fixture *fx = *state;
@@ -1053,6 +1085,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_live_consent_old_data_allowed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_one_clock_reading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grant_backdating_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grant_ahead_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grant_duration_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

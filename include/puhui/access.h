@@ -116,6 +116,7 @@ typedef struct ph_consent_terms {
 typedef struct ph_consent_limit {
     unsigned purpose;          /* one PH_PURPOSE_* bit */
     int32_t max_backdate_days; /* granted_on no earlier than today minus this */
+    int32_t max_ahead_days;    /* granted_on no later than today plus this */
     int32_t max_days;          /* expires_on no later than granted_on plus this */
     const char *why;           /* what the duration follows, for the documentation */
 } ph_consent_limit;
@@ -155,8 +156,10 @@ typedef struct ph_consent {
  *     date at most 366 days after granted_on 2026-12-07: a credit
  *     assessment consent may last at most 366 days
  *     (docs/consent.md#grant-limits); 9999-12-31 is 2,912,102 days after
- *     it"), "granted_on" (more than max_backdate_days before today, said
- *     the same way);
+ *     it"), "granted_on" (more than max_backdate_days before today, or
+ *     more than max_ahead_days after it, said the same way), "purpose"
+ *     (a purpose with no row of grant limits: "no grant limits are
+ *     defined for purpose ...");
  *   PH_ERANGE field "clock" when the context's clock gives no date;
  *   PH_EMISUSE for NULL store, terms, uscc, institution_id or id;
  *   store errors (PH_EBUSY, PH_ESTORE).
