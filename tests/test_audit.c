@@ -2,6 +2,7 @@
  * computed independently (Python hashlib.blake2b), listing, and
  * verification catching every kind of tampering made around the triggers. */
 #include "ph_test.h"
+#include "store/store_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,12 +410,52 @@ static void test_missing_triggers(void **state)
     ph_test_exec(fx->store, "DROP TRIGGER access_checkpoint_no_update");
     ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
                     "triggers access_log_no_delete, access_checkpoint_no_update are missing");
-    ph_test_exec(fx->store, "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
-                            "BEGIN SELECT RAISE(ABORT, 'no'); END");
+    /* put back as the schema has it (other white space): no longer missing */
+    ph_test_exec(fx->store, "CREATE TRIGGER access_log_no_delete\n  BEFORE DELETE ON access_log\n"
+                            "BEGIN\n  SELECT RAISE(ABORT, 'access_log is append-only: entries "
+                            "cannot be deleted');\nEND");
     ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
                     "field trigger, value 'access_checkpoint_no_update': the append-only "
                     "protection of the access log is gone: trigger access_checkpoint_no_update "
                     "is missing");
+}
+
+/* A trigger that keeps the name but not the protection counts as gone. */
+static void test_hollow_triggers(void **state)
+{
+    fixture *fx = *state;
+    reads(fx, 2);
+    ph_audit_report r;
+    ph_error err;
+    ph_test_exec(fx->store, "DROP TRIGGER access_log_no_delete; "
+                            "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
+                            "BEGIN SELECT 1; END;");
+    /* the hollow trigger lets an entry go */
+    ph_test_exec(fx->store, "DELETE FROM access_log WHERE seq = 2");
+    ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
+                    "field trigger, value 'access_log_no_delete': the append-only protection "
+                    "of the access log is gone: trigger access_log_no_delete is missing or not "
+                    "as the schema creates it");
+    assert_string_equal(r.missing_triggers, "access_log_no_delete");
+    ph_test_exec(fx->store, "DROP TRIGGER access_log_no_delete; "
+                            "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
+                            "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries "
+                            "cannot be deleted'); END;");
+    ph_assert_ok(ph_audit_verify(fx->store, NULL, &r, &err), &err);
+    /* the right body on another event, and the checkpoints' triggers too */
+    ph_test_exec(fx->store, "DROP TRIGGER access_checkpoint_no_update; "
+                            "CREATE TRIGGER access_checkpoint_no_update AFTER INSERT ON "
+                            "access_checkpoint BEGIN SELECT RAISE(ABORT, 'access_checkpoint is "
+                            "append-only: checkpoints cannot be changed'); END;");
+    ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
+                    "field trigger, value 'access_checkpoint_no_update'");
+    ph_test_exec(fx->store, "DROP TRIGGER access_checkpoint_no_update; "
+                            "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON "
+                            "access_checkpoint WHEN 0 BEGIN SELECT RAISE(ABORT, "
+                            "'access_checkpoint is append-only: checkpoints cannot be changed'); "
+                            "END;");
+    ph_assert_error(ph_audit_verify(fx->store, NULL, &r, &err), PH_ESTORE, &err,
+                    "field trigger, value 'access_checkpoint_no_update'");
 }
 
 static ph_status keep_data_on(void *user, const ph_audit_entry *e, ph_error *err)
@@ -480,6 +521,15 @@ static void test_v1_entries_keep_verifying(void **state)
     ph_assert_ok(ph_audit_entry_hash(&e, h2, &err), &err);
     assert_string_not_equal(h1, h2);
     drop_triggers(fx);
+    /* a v1 entry's data_on is not hashed: setting it is caught all the same */
+    ph_test_exec(fx->store, "UPDATE access_log SET data_on = '2020-01-01' WHERE seq = 1");
+    expect_broken(fx, NULL, 1, "entry 1 was altered: it uses hash encoding 1, which has no "
+                               "data date, but it records data_on '2020-01-01'");
+    ph_test_exec(fx->store, "UPDATE access_log SET data_on = NULL WHERE seq = 1");
+    ph_test_exec(fx->store, "SAVEPOINT e; UPDATE access_log SET data_on = NULL WHERE seq = 2");
+    expect_broken(fx, NULL, 2, "entry 2 was altered: it uses hash encoding 2 but its data_on "
+                               "is NULL");
+    ph_test_exec(fx->store, "ROLLBACK TO e; RELEASE e");
     ph_test_exec(fx->store, "UPDATE access_log SET hash_version = 1 WHERE seq = 3");
     expect_broken(fx, NULL, 3, "entry 3 was altered: it uses hash encoding 1 after an entry "
                                "that uses 2");
@@ -568,6 +618,10 @@ static void test_keygen_files(void **state)
     ph_audit_anchor a = {NULL, 0, pub};
     ph_audit_report r;
     ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    assert_int_equal(chmod(path, 0604), 0);
+    ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
+                    "permissions 0604 are too open");
+    assert_int_equal(chmod(path, 0600), 0);
 
     /* bad key files: missing, not a key, edited */
     key_path(fx, "none.key", path, sizeof(path));
@@ -578,6 +632,13 @@ static void test_keygen_files(void **state)
     assert_non_null(f);
     fputs("hello\n", f);
     fclose(f);
+    /* readable by others: refused before it is read, naming file and mode */
+    assert_int_equal(chmod(path, 0640), 0);
+    ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
+                    "permissions 0640 are too open: the checkpoint secret key must be "
+                    "readable by its owner only");
+    assert_non_null(strstr(err.message, path));
+    assert_int_equal(chmod(path, 0600), 0);
     ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
                     "line 1: not a checkpoint secret key; expected one line "
                     "PRIVATE+KEY+puhui-access-log+<8 hex digits>+<base64 of 33 bytes>");
@@ -586,6 +647,7 @@ static void test_keygen_files(void **state)
     fputs("PRIVATE+KEY+puhui-access-log+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
           f);
     fclose(f);
+    assert_int_equal(chmod(path, 0600), 0);
     ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_EINVAL, &err,
                     "the key id does not match the key");
     a.public_key = "not a key";
@@ -730,6 +792,145 @@ static void test_checkpoint_rewritten_history(void **state)
     assert_int_equal(ph_test_query_int(fx->store, "SELECT count(*) FROM access_checkpoint"), 1);
 }
 
+/* The attack of the review: rewrite the log under an existing checkpoint,
+ * put the triggers back, and have the platform sign the forgery's head. The
+ * signer checks its own earlier checkpoints and refuses. */
+static void test_sign_refuses_rewritten_history(void **state)
+{
+    fixture *fx = *state;
+    char pub[PH_AUDIT_PUBKEY_MAX], other[PH_AUDIT_PUBKEY_MAX];
+    keygen(fx, "k.key", pub);
+    keygen(fx, "old.key", other);
+    reads(fx, 2);
+    ph_audit_checkpoint c;
+    sign(fx, "old.key", &c); /* a key this one replaced: not checkable by it */
+    reads(fx, 2);
+    sign(fx, "k.key", &c);
+    drop_triggers(fx);
+    ph_test_exec(fx->store, "UPDATE access_log SET institution_id = 'BANK02' WHERE seq = 2");
+    rehash_from(fx, 2, 4);
+    restore_triggers(fx);
+    reads(fx, 1);
+    char path[512];
+    key_path(fx, "k.key", path, sizeof(path));
+    ph_error err;
+    ph_assert_error(ph_audit_checkpoint_sign(fx->store, path, &c, &err), PH_ESTORE, &err,
+                    "field checkpoint, value '2': checkpoint 2 signs entry 4 with hash");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT count(*) FROM access_checkpoint"), 2);
+}
+
+/* Rotation: the checkpoints of a replaced key do not stop the new key. */
+static void test_sign_after_rotation(void **state)
+{
+    fixture *fx = *state;
+    char pub[PH_AUDIT_PUBKEY_MAX], other[PH_AUDIT_PUBKEY_MAX];
+    keygen(fx, "k.key", pub);
+    keygen(fx, "old.key", other);
+    reads(fx, 2);
+    ph_audit_checkpoint c;
+    sign(fx, "old.key", &c);
+    reads(fx, 1);
+    sign(fx, "k.key", &c);
+    assert_int_equal(c.size, 3);
+    sign(fx, "k.key", &c);
+    assert_int_equal(c.id, 3);
+}
+
+/* The columns beside the note are compared with it, signed_at and key_id too. */
+static void test_checkpoint_columns(void **state)
+{
+    fixture *fx = *state;
+    char pub[PH_AUDIT_PUBKEY_MAX];
+    keygen(fx, "k.key", pub);
+    reads(fx, 2);
+    ph_audit_checkpoint c;
+    sign(fx, "k.key", &c);
+    ph_test_exec(fx->store, "DROP TRIGGER access_checkpoint_no_update");
+    ph_audit_anchor a = {NULL, 0, pub};
+    ph_audit_report r;
+    ph_error err;
+    const char *edits[] = {
+        "UPDATE access_checkpoint SET signed_at = '2001-01-01T00:00:00Z'",
+        "UPDATE access_checkpoint SET key_id = '00000000'",
+        "UPDATE access_checkpoint SET size = 1",
+    };
+    for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+        char sql[256];
+        snprintf(sql, sizeof(sql), "SAVEPOINT e; %s", edits[i]);
+        ph_test_exec(fx->store, sql);
+        ph_assert_error(ph_audit_verify(fx->store, &a, &r, &err), PH_ESTORE, &err,
+                        "field checkpoint, value '1': checkpoint 1's size, head, signed_at and "
+                        "key_id columns disagree with its signed note");
+        ph_test_exec(fx->store, "ROLLBACK TO e; RELEASE e");
+    }
+    ph_test_exec(fx->store, "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON "
+                            "access_checkpoint BEGIN SELECT RAISE(ABORT, 'access_checkpoint is "
+                            "append-only: checkpoints cannot be changed'); END;");
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+}
+
+/* Two connections: the other signs a checkpoint (of an entry it appends)
+ * between this verification's walk of the log and its check of the
+ * checkpoints. One snapshot sees neither: no false alarm. */
+typedef struct interleave {
+    fixture *fx;
+    ph_store *other;
+    int done;
+} interleave;
+
+static void sign_from_other(void *user, const char *sql)
+{
+    interleave *t = user;
+    if (t->done || strstr(sql, "FROM access_checkpoint") == NULL)
+        return;
+    t->done = 1;
+    ph_access_request req;
+    memset(&req, 0, sizeof(req));
+    req.institution_id = "BANK01";
+    req.uscc = t->fx->firm;
+    req.purpose = PH_PURPOSE_CREDIT;
+    ph_error err;
+    ph_assert_ok(ph_source_set_parse("vat_invoices", 0, &req.sources, &err), &err);
+    req.what = "during the verification";
+    ph_access_grant g;
+    ph_assert_ok(ph_access_check(t->other, &req, &g, &err), &err);
+    char path[512];
+    key_path(t->fx, "k.key", path, sizeof(path));
+    ph_audit_checkpoint c;
+    ph_assert_ok(ph_audit_checkpoint_sign(t->other, path, &c, &err), &err);
+    assert_int_equal(c.size, 3);
+}
+
+static void test_verify_one_snapshot(void **state)
+{
+    fixture *fx = *state;
+    char pub[PH_AUDIT_PUBKEY_MAX];
+    keygen(fx, "k.key", pub);
+    reads(fx, 2);
+    ph_audit_checkpoint c;
+    sign(fx, "k.key", &c);
+    interleave t = {fx, NULL, 0};
+    char *db = ph_test_path(fx->dir, "p.db");
+    ph_error err;
+    ph_assert_ok(ph_store_open(fx->ctx, db, NULL, &t.other, &err), &err);
+    free(db);
+    ph_store_set_prepare_hook(fx->store, sign_from_other, &t);
+    ph_audit_anchor a = {NULL, 0, pub};
+    ph_audit_report r;
+    ph_status st = ph_audit_verify(fx->store, &a, &r, &err);
+    ph_store_set_prepare_hook(fx->store, NULL, NULL);
+    assert_int_equal(t.done, 1);
+    ph_assert_ok(st, &err);
+    assert_int_equal(r.head_seq, 2);
+    assert_int_equal(r.checkpoints, 1);
+    /* afterwards the new state verifies as a whole */
+    ph_assert_ok(ph_audit_verify(fx->store, &a, &r, &err), &err);
+    assert_int_equal(r.head_seq, 3);
+    assert_int_equal(r.checkpoints, 2);
+    assert_int_equal(r.signed_seq, 3);
+    ph_store_free(t.other);
+}
+
 typedef struct seen_entries {
     size_t count;
     int64_t seqs[16];
@@ -812,6 +1013,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tamper_nul_in_field, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_triggers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hollow_triggers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_data_date_logged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_v1_entries_keep_verifying, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_keeps_old_entries, setup, teardown),
@@ -819,6 +1021,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checkpoint_unsigned_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_forged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checkpoint_rewritten_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_refuses_rewritten_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign_after_rotation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoint_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_one_snapshot, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 typedef struct fixture {
     char *dir;
     int64_t now; /* the fixture's clock (ph_ctx_options.now): seconds since 1970 */
+    int64_t tick; /* added to `now` after each reading of the clock (0: it stands still) */
     ph_ctx *ctx;
     ph_store *store;
     char firm[PH_USCC_LEN + 1];  /* registered */
@@ -34,7 +35,10 @@ static ph_source_set sources(const char *list)
 
 static int64_t fixture_clock(void *user)
 {
-    return ((const fixture *)user)->now;
+    fixture *fx = user;
+    int64_t now = fx->now;
+    fx->now += fx->tick;
+    return now;
 }
 
 /* Set the wall clock to noon of `text`: the same calendar day in every time
@@ -916,6 +920,27 @@ static void test_live_consent_old_data_allowed(void **state)
                      2);
 }
 
+/* A read is judged on the day it is logged: one reading of the clock. With
+ * a clock that moves a day between two readings, two readings would log
+ * the read on one day and judge the consent (and date the data) on the
+ * next, where the consent has expired. */
+static void test_read_one_clock_reading(void **state)
+{
+    fixture *fx = *state;
+    grant(fx, "BANK01", PH_PURPOSE_CREDIT, "payments_daily", 0, "2026-01-01", "2026-06-30");
+    ph_access_request req = request(fx, PH_PURPOSE_CREDIT, "payments_daily", "2026-06-30");
+    fx->tick = 86400;
+    ph_access_grant g;
+    ph_error err;
+    ph_status st = ph_access_check(fx->store, &req, &g, &err);
+    fx->tick = 0;
+    ph_assert_ok(st, &err);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM access_log WHERE at "
+                                                  "LIKE '2026-06-30T%' AND data_on = "
+                                                  "'2026-06-30' AND outcome = 'allowed'"),
+                     1);
+}
+
 /* --- grant limits (src/access/consent_limits.c) --------------------------------------- */
 
 static ph_status try_grant(fixture *fx, unsigned purpose, const char *list, const char *from,
@@ -955,6 +980,38 @@ static void test_grant_backdating_limit(void **state)
                            &err),
                  &err);
     assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM consent"), 2);
+}
+
+/* A consent may start ahead, but at most 30 days after the day it is recorded. */
+static void test_grant_ahead_limit(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    set_today(fx, "2026-12-07");
+    ph_assert_ok(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2027-01-06", "2027-06-30",
+                           &err),
+                 &err);
+    ph_assert_error(try_grant(fx, PH_PURPOSE_CREDIT, "vat_invoices", "2027-01-07",
+                              "2027-06-30", &err),
+                    PH_EINVAL, &err,
+                    "field granted_on, value '2027-01-07': expected a date at most 30 days "
+                    "after today 2026-12-07: a consent may be recorded at most 30 days before "
+                    "it begins (docs/consent.md#grant-limits); 2027-01-07 is 31 days after "
+                    "today");
+    ph_assert_error(try_grant(fx, PH_PURPOSE_MONITORING, "payments_daily", "9999-01-01",
+                              "9999-12-31", &err),
+                    PH_EINVAL, &err, "field granted_on, value '9999-01-01': expected a date at "
+                                     "most 30 days after today 2026-12-07");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM consent"), 1);
+    /* every purpose has its row of limits (a purpose without one is refused,
+     * never read through NULL) */
+    const unsigned purposes[] = {PH_PURPOSE_CREDIT, PH_PURPOSE_MONITORING,
+                                 PH_PURPOSE_SUPPLY_CHAIN};
+    for (size_t i = 0; i < sizeof(purposes) / sizeof(purposes[0]); i++) {
+        const ph_consent_limit *limit = ph_consent_limit_for(purposes[i]);
+        assert_non_null(limit);
+        assert_int_equal(limit->max_ahead_days, 30);
+    }
 }
 
 static void test_grant_duration_limits(void **state)
@@ -1026,7 +1083,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backdated_read_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_future_dated_read_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_consent_old_data_allowed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_one_clock_reading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grant_backdating_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_grant_ahead_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_grant_duration_limits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

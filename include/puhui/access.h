@@ -116,6 +116,7 @@ typedef struct ph_consent_terms {
 typedef struct ph_consent_limit {
     unsigned purpose;          /* one PH_PURPOSE_* bit */
     int32_t max_backdate_days; /* granted_on no earlier than today minus this */
+    int32_t max_ahead_days;    /* granted_on no later than today plus this */
     int32_t max_days;          /* expires_on no later than granted_on plus this */
     const char *why;           /* what the duration follows, for the documentation */
 } ph_consent_limit;
@@ -155,8 +156,10 @@ typedef struct ph_consent {
  *     date at most 366 days after granted_on 2026-12-07: a credit
  *     assessment consent may last at most 366 days
  *     (docs/consent.md#grant-limits); 9999-12-31 is 2,912,102 days after
- *     it"), "granted_on" (more than max_backdate_days before today, said
- *     the same way);
+ *     it"), "granted_on" (more than max_backdate_days before today, or
+ *     more than max_ahead_days after it, said the same way), "purpose"
+ *     (a purpose with no row of grant limits: "no grant limits are
+ *     defined for purpose ...");
  *   PH_ERANGE field "clock" when the context's clock gives no date;
  *   PH_EMISUSE for NULL store, terms, uscc, institution_id or id;
  *   store errors (PH_EBUSY, PH_ESTORE).
@@ -398,8 +401,8 @@ typedef struct ph_audit_report {
     int intact;                   /* 1 when every check passed */
     int64_t bad_seq;              /* the first bad or missing seq; 0 when intact */
     char problem[PH_ERROR_DETAIL_MAX]; /* what is wrong there; "" when intact */
-    /* the append-only triggers that are gone ("access_log_no_update, ..."); "" when all
-       stand. Filled whatever else was found. */
+    /* the append-only triggers that are gone or not as the schema creates them
+       ("access_log_no_update, ..."); "" when all stand. Filled whatever else was found. */
     char missing_triggers[PH_AUDIT_TRIGGERS_MAX];
     /* With anchor->public_key: */
     int64_t checkpoints;   /* signed checkpoints checked (all of them when intact) */
@@ -421,9 +424,15 @@ typedef struct ph_audit_report {
  * after the last signed one (unsigned_tail): those no signature vouches for.
  * Finally the append-only triggers (access_log_no_update,
  * access_log_no_delete, access_checkpoint_no_update,
- * access_checkpoint_no_delete) must all exist: a log whose protection was
- * removed fails, even when its chain is sound, since anything could have
- * been done to it while they were gone.
+ * access_checkpoint_no_delete) must all exist with exactly the schema's
+ * definitions (white space aside): a log whose protection was removed or
+ * hollowed out fails, even when its chain is sound, since anything could
+ * have been done to it while they were gone. A checkpoint's size, head,
+ * signed_at and key_id columns must agree with its signed note.
+ * Every read sees one snapshot: outside a transaction it runs in a read
+ * transaction (ph_store_begin_read), so what others commit meanwhile (a
+ * checkpoint and the entry it signs) is not half seen; inside the caller's
+ * transaction it reads that transaction's state.
  * Cost: one read of the log and of the checkpoints; one signature check per
  * checkpoint.
  *
@@ -504,12 +513,19 @@ typedef struct ph_audit_checkpoint {
  * Sign the log's current head with the secret key in `key_path` (as
  * ph_audit_keygen wrote it) and store the checkpoint (table
  * access_checkpoint, append-only). The whole log is verified first, in the
- * same transaction: a log that fails ph_audit_verify is never signed.
- * `out` receives the checkpoint. Key bytes are wiped after use.
+ * same transaction, with the key's own public key: a log that fails
+ * ph_audit_verify is never signed, nor one whose earlier checkpoints by this
+ * key no longer verify or no longer match the log (history rewritten under
+ * them). Checkpoints by other keys are not checked here, and checkpoints
+ * deleted from the database cannot be: publishing each note is what catches
+ * that (docs/consent.md). `out` receives the checkpoint. The key file is
+ * read with open/read into a stack buffer; it and the key bytes are wiped
+ * after use.
  * Cost: one verification of the log, one signature, one insert.
  * Errors: PH_EIO (field "file") when the key file cannot be read; PH_EINVAL
- * (field "file", the path) when it is not a checkpoint secret key, saying
- * what was expected; PH_ESTORE with the verification's finding when the log
+ * (field "file", the path) when group or others may read it ("permissions
+ * 0644 are too open") or it is not a checkpoint secret key, saying what was
+ * expected; PH_ESTORE with the verification's finding when the log
  * is not intact; PH_EMISUSE for NULL arguments or an open transaction;
  * store errors.
  */

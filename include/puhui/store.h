@@ -151,6 +151,27 @@ PH_EXTERN ph_status ph_store_rollback(ph_store *store, ph_error *err);
 PH_EXTERN int ph_store_in_transaction(const ph_store *store);
 
 /*
+ * A read transaction: every statement until the matching ph_store_commit
+ * or ph_store_rollback reads one snapshot of the database, whatever other
+ * connections commit meanwhile, and takes no write lock (writers go on).
+ * SQLite: a deferred BEGIN followed by a read of the schema, which fixes
+ * the snapshot at once (a deferred BEGIN alone would take it at the first
+ * read); with WAL, writers are never blocked by it. PostgreSQL: BEGIN
+ * ISOLATION LEVEL REPEATABLE READ READ ONLY (its snapshot is taken at the
+ * first statement, which the same read provides). Writing inside it is an
+ * error of the database (SQLite: it tries to upgrade, PH_EBUSY when another
+ * writer committed since the snapshot).
+ *
+ * For multi-statement checks that must not mix two states (the access
+ * log's verification). Cost: one round trip and no fsync.
+ *
+ * Errors: PH_EMISUSE for a NULL store, inside a migration, or when a
+ * transaction is already open (it does not nest, not even in a unit);
+ * store errors.
+ */
+PH_EXTERN ph_status ph_store_begin_read(ph_store *store, ph_error *err);
+
+/*
  * Prepared statements. Parameter and column indexes: parameters are 1-based,
  * columns 0-based (as in SQLite).
  *
@@ -291,6 +312,19 @@ PH_EXTERN ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *u
  */
 PH_EXTERN ph_status ph_store_has_trigger(ph_store *store, const char *table,
                                          const char *trigger, int *exists, ph_error *err);
+
+/*
+ * The definition of trigger `trigger` on table `table` as the database
+ * stores it (SQLite: the CREATE TRIGGER text as it was run, without the
+ * final ';'), into `out` of `size` bytes, cut to fit. *len receives the
+ * full length in bytes (-1 when there is no such trigger, out then "").
+ * So a check can tell a trigger still doing what the schema made it do
+ * from one of the same name with another body. Errors: PH_EMISUSE for a
+ * NULL argument or a size of 0; store errors.
+ */
+PH_EXTERN ph_status ph_store_trigger_sql(ph_store *store, const char *table,
+                                         const char *trigger, char *out, size_t size,
+                                         long *len, ph_error *err);
 
 #ifdef __cplusplus
 }

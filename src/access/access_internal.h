@@ -45,6 +45,10 @@ ph_status access_log_append(ph_store *store, ph_audit_entry *entry, ph_date data
 typedef struct access_keys {
     unsigned char key[ACCESS_MAX_KEYS][32];
     size_t count;
+    /* 1: a checkpoint by a key not in the set is skipped instead of being a
+     * forgery (the signer checks its own checkpoints: those of a key it
+     * replaced cannot be checked without that key's public half) */
+    int skip_other_keys;
 } access_keys;
 
 /* The Ed25519 public keys in `text` (each base64 of its 32 bytes, standard
@@ -62,6 +66,15 @@ ph_status access_parse_public_keys(const char *text, access_keys *keys, ph_error
  */
 ph_status access_checkpoints_verify(ph_store *store, const access_keys *keys,
                                     ph_audit_report *r, int64_t *bad_id, ph_error *err);
+
+/*
+ * ph_audit_verify once its anchor is parsed: `head` (lower-case hex) may be
+ * NULL, `count` 0, `keys` NULL for no checkpoint check. Runs in one read
+ * transaction (ph_store_begin_read) unless the caller has one open, so
+ * every statement sees the same snapshot. Errors as ph_audit_verify.
+ */
+ph_status access_verify(ph_store *store, const char *head, int64_t count,
+                        const access_keys *keys, ph_audit_report *report, ph_error *err);
 
 /* Mark the verification report failed at entry `seq` with the formatted
  * problem; returns 0 so that a check can end with `return

@@ -67,12 +67,23 @@ static void format_count(int64_t n, char *buf, size_t size)
 }
 
 /* The limits of consent_limits.c: granted_on no earlier than
- * max_backdate_days before today, expires_on no later than max_days after
- * granted_on. */
+ * max_backdate_days before today nor later than max_ahead_days after it,
+ * expires_on no later than max_days after granted_on. */
 static ph_status check_limits(unsigned purpose, ph_date today, ph_date granted, ph_date expires,
                               ph_error *err)
 {
     const ph_consent_limit *limit = ph_consent_limit_for(purpose);
+    if (limit == NULL) {
+        const char *name = ph_feed_purpose_name(purpose);
+        char value[24];
+        snprintf(value, sizeof(value), "%s", name != NULL ? name : "?");
+        if (name == NULL)
+            snprintf(value, sizeof(value), "0x%x", purpose);
+        return ph_error_set(err, PH_EINVAL, "purpose", value,
+                            "no grant limits are defined for purpose %s; add its row to "
+                            "src/access/consent_limits.c (docs/consent.md#grant-limits)",
+                            value);
+    }
     char first[PH_DATE_FORMAT_MAX], last[PH_DATE_FORMAT_MAX], now[PH_DATE_FORMAT_MAX];
     char count[32];
     (void)ph_date_format(granted, first, sizeof(first), NULL);
@@ -86,6 +97,15 @@ static ph_status check_limits(unsigned purpose, ph_date today, ph_date granted, 
                             "(docs/consent.md#grant-limits); %s is %s days before today",
                             (int)limit->max_backdate_days, now,
                             (int)limit->max_backdate_days, first, count);
+    }
+    if ((int64_t)granted - today > limit->max_ahead_days) {
+        format_count((int64_t)granted - today, count, sizeof(count));
+        return ph_error_set(err, PH_EINVAL, "granted_on", first,
+                            "expected a date at most %d days after today %s: a consent may "
+                            "be recorded at most %d days before it begins "
+                            "(docs/consent.md#grant-limits); %s is %s days after today",
+                            (int)limit->max_ahead_days, now, (int)limit->max_ahead_days,
+                            first, count);
     }
     if ((int64_t)expires - granted > limit->max_days) {
         format_count((int64_t)expires - granted, count, sizeof(count));

@@ -10,6 +10,10 @@
  * authorisation no one can have given. The numbers:
  *   - backdating: a consent signed on paper reaches the platform within a
  *     month, so granted_on may be up to 30 days before the day of the grant;
+ *   - starting ahead: a consent may be recorded before it begins (pending
+ *     until then), but a firm agreeing today agrees to a read it can
+ *     foresee, not one a year away: granted_on at most 30 days after the
+ *     day of the grant;
  *   - credit assessment: an application is decided, and its data goes
  *     stale, within a year: 366 days (a leap year's same date);
  *   - post-loan monitoring: the loan's term; micro and small enterprise
@@ -20,10 +24,10 @@
 #include "access/access_internal.h"
 
 static const ph_consent_limit LIMITS[] = {
-    /* purpose                  backdate  duration  what the duration follows */
-    {PH_PURPOSE_CREDIT,         30,       366,      "an application is decided within a year"},
-    {PH_PURPOSE_MONITORING,     30,       1096,     "the loan term, at most 3 years"},
-    {PH_PURPOSE_SUPPLY_CHAIN,   30,       366,      "one year of the supply contract"},
+    /* purpose                  backdate  ahead  duration  what the duration follows */
+    {PH_PURPOSE_CREDIT,         30,       30,    366,      "an application is decided within a year"},
+    {PH_PURPOSE_MONITORING,     30,       30,    1096,     "the loan term, at most 3 years"},
+    {PH_PURPOSE_SUPPLY_CHAIN,   30,       30,    366,      "one year of the supply contract"},
 };
 
 const ph_consent_limit *ph_consent_limit_for(unsigned purpose)

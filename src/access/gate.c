@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "access/access_internal.h"
 
@@ -334,12 +335,22 @@ static ph_status check_request(const ph_access_request *req, ph_error *err)
     return PH_OK;
 }
 
-/* The times of the read, from the context's clock; `on` 0 is today. */
+/* The times of the read, from one reading of the context's clock: `at`
+ * (UTC, logged) and `today` (local calendar day, judging the consent) are
+ * the same instant, so a read at midnight is never logged on one day and
+ * judged on the next. `on` 0 is today. */
 static ph_status read_clock(const ph_ctx *ctx, ph_date on, read_times *t, ph_error *err)
 {
-    ph_status st = ph_ctx_utc_now(ctx, t->at, err);
-    if (st == PH_OK)
-        st = ph_ctx_today(ctx, &t->today, err);
+    int64_t now = ph_ctx_now(ctx);
+    time_t clock = (time_t)now;
+    struct tm utc, local;
+    if (now < 0 || (int64_t)clock != now || gmtime_r(&clock, &utc) == NULL ||
+        localtime_r(&clock, &local) == NULL ||
+        strftime(t->at, sizeof(t->at), "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
+        return ph_error_set(err, PH_ERANGE, "clock", NULL,
+                            "expected the clock to give the current time and date");
+    ph_status st = ph_date_from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday,
+                                    &t->today, err);
     if (st == PH_OK)
         st = on == 0 ? PH_OK : access_resolve_date(ctx, on, &t->on, err);
     if (st == PH_OK && on == 0)

@@ -295,6 +295,18 @@ static int check_entry(chain_walk *w, ph_stmt *stmt, const char *head, ph_audit_
                    "entry %lld was altered: it uses hash encoding %d after an entry that uses "
                    "%d (entries are never written in an older encoding)",
                    (long long)e->seq, e->version, w->version);
+    /* encoding 1 does not hash data_on: a date set there would be logged
+     * unprotected, so it must not be there; encoding 2 always has one */
+    if (e->version == 1 && e->data_on != NULL)
+        return access_report_bad(r, e->seq,
+                   "entry %lld was altered: it uses hash encoding 1, which has no data date, "
+                   "but it records data_on '%s' (a date no hash covers)",
+                   (long long)e->seq, e->data_on);
+    if (e->version != 1 && e->data_on == NULL)
+        return access_report_bad(r, e->seq,
+                   "entry %lld was altered: it uses hash encoding %d but its data_on is NULL "
+                   "(every entry of that encoding records and hashes its data date)",
+                   (long long)e->seq, e->version);
     char computed[PH_AUDIT_HASH_HEX];
     stored_hash(stmt, e->version, computed);
     if (strcmp(computed, e->hash) != 0)
@@ -377,31 +389,76 @@ static ph_status walk_log(ph_store *store, chain_walk *w, const char *head,
 }
 
 /* The append-only triggers: the schema's protections of the log and of its
- * checkpoints. A trigger added later is one more row. */
+ * checkpoints, each with its definition exactly as the schema's migrations
+ * create it (src/schema/schema.c, versions 4 and 11; white space aside). A
+ * trigger of the right name that does anything else (SELECT 1 instead of
+ * RAISE(ABORT), another event, another table) protects nothing. A trigger
+ * added later is one more row. */
 static const struct {
     const char *table;
     const char *trigger;
+    const char *definition;
 } REQUIRED_TRIGGERS[] = {
-    {"access_log", "access_log_no_update"},
-    {"access_log", "access_log_no_delete"},
-    {"access_checkpoint", "access_checkpoint_no_update"},
-    {"access_checkpoint", "access_checkpoint_no_delete"},
+    {"access_log", "access_log_no_update",
+     "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT "
+     "RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END"},
+    {"access_log", "access_log_no_delete",
+     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT "
+     "RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END"},
+    {"access_checkpoint", "access_checkpoint_no_update",
+     "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON access_checkpoint BEGIN "
+     "SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
+     "changed'); END"},
+    {"access_checkpoint", "access_checkpoint_no_delete",
+     "CREATE TRIGGER access_checkpoint_no_delete BEFORE DELETE ON access_checkpoint BEGIN "
+     "SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
+     "deleted'); END"},
 };
 
-/* Fill r->missing_triggers; *first receives the first missing name (NULL if
- * none). */
+/* `a` and `b` are the same SQL but for white space: every run of it is one
+ * space, none at either end, and none before ';' or ')' or after '('. */
+static int same_sql(const char *a, const char *b)
+{
+    char na[512], nb[512];
+    const char *in[2] = {a, b};
+    char *out[2] = {na, nb};
+    for (int k = 0; k < 2; k++) {
+        size_t n = 0;
+        int space = 0;
+        for (const char *p = in[k]; *p != '\0'; p++) {
+            if (isspace((unsigned char)*p)) {
+                space = n > 0 && out[k][n - 1] != '(';
+                continue;
+            }
+            if (space && *p != ';' && *p != ')' && n + 1 < sizeof(na))
+                out[k][n++] = ' ';
+            space = 0;
+            if (n + 1 >= sizeof(na))
+                return 0; /* longer than any definition this checks */
+            out[k][n++] = *p;
+        }
+        out[k][n] = '\0';
+    }
+    return strcmp(na, nb) == 0;
+}
+
+/* Fill r->missing_triggers with those missing or not as the schema creates
+ * them; *first receives the first such name (NULL if none). */
 static ph_status check_triggers(ph_store *store, ph_audit_report *r, const char **first,
                                 ph_error *err)
 {
     *first = NULL;
     size_t used = 0;
     for (size_t i = 0; i < sizeof(REQUIRED_TRIGGERS) / sizeof(REQUIRED_TRIGGERS[0]); i++) {
-        int exists = 0;
-        ph_status st = ph_store_has_trigger(store, REQUIRED_TRIGGERS[i].table,
-                                            REQUIRED_TRIGGERS[i].trigger, &exists, err);
+        char sql[512];
+        long len = 0;
+        ph_status st = ph_store_trigger_sql(store, REQUIRED_TRIGGERS[i].table,
+                                            REQUIRED_TRIGGERS[i].trigger, sql, sizeof(sql),
+                                            &len, err);
         if (st != PH_OK)
             return st;
-        if (exists)
+        if (len >= 0 && (size_t)len < sizeof(sql) &&
+            same_sql(sql, REQUIRED_TRIGGERS[i].definition))
             continue;
         if (*first == NULL)
             *first = REQUIRED_TRIGGERS[i].trigger;
@@ -411,6 +468,80 @@ static ph_status check_triggers(ph_store *store, ph_audit_report *r, const char 
             used += (size_t)n;
     }
     return PH_OK;
+}
+
+/* The verification proper, once the anchor is parsed: head may be NULL,
+ * count 0, keys NULL (no checkpoint checked). */
+static ph_status verify_parsed(ph_store *store, const char *head, int64_t count,
+                               const access_keys *keys, ph_audit_report *report,
+                               ph_error *err)
+{
+    ph_audit_report r;
+    memset(&r, 0, sizeof(r));
+    r.intact = 1;
+    chain_walk w = {1, 1, "", 0};
+    memcpy(w.prev, GENESIS, sizeof(w.prev));
+    ph_status st = walk_log(store, &w, head, &r, err);
+    if (st != PH_OK)
+        return st;
+    if (r.intact)
+        check_anchor(&w, head, count, &r);
+    r.head_seq = w.expected_seq - 1;
+    memcpy(r.head, w.prev, sizeof(r.head));
+    const char *field = "seq";
+    char value[64]; /* a seq, a checkpoint id or a trigger's name */
+    snprintf(value, sizeof(value), "%lld", (long long)r.bad_seq);
+    if (keys != NULL && r.intact) {
+        int64_t bad_id = 0;
+        st = access_checkpoints_verify(store, keys, &r, &bad_id, err);
+        if (st != PH_OK)
+            return st;
+        if (!r.intact) {
+            field = "checkpoint";
+            snprintf(value, sizeof(value), "%lld", (long long)bad_id);
+        }
+    }
+    const char *missing = NULL;
+    st = check_triggers(store, &r, &missing, err);
+    if (st != PH_OK)
+        return st;
+    if (missing != NULL && r.intact) {
+        r.intact = 0;
+        int several = strchr(r.missing_triggers, ',') != NULL;
+        snprintf(r.problem, sizeof(r.problem),
+                 "the append-only protection of the access log is gone: trigger%s %s %s "
+                 "missing or not as the schema creates %s, so entries or checkpoints could "
+                 "have been changed or deleted without the database refusing it (the hash "
+                 "chain and signatures above still hold; restore the triggers from the "
+                 "schema and find out who dropped or replaced them)",
+                 several ? "s" : "", r.missing_triggers, several ? "are" : "is",
+                 several ? "them" : "it");
+        field = "trigger";
+        snprintf(value, sizeof(value), "%s", missing);
+    }
+    *report = r;
+    if (r.intact)
+        return PH_OK;
+    return ph_error_set(err, PH_ESTORE, field, value, "%s", r.problem);
+}
+
+/* Every read of one verification sees one snapshot: the walk, the
+ * checkpoints, the hashes they sign and the triggers. Without it a
+ * checkpoint committed by another connection between the walk and the
+ * checkpoint check would sign an entry the walk never saw (a false alarm).
+ * Inside the caller's transaction, that transaction's snapshot is used. */
+ph_status access_verify(ph_store *store, const char *head, int64_t count,
+                        const access_keys *keys, ph_audit_report *report, ph_error *err)
+{
+    if (ph_store_in_transaction(store))
+        return verify_parsed(store, head, count, keys, report, err);
+    ph_status st = ph_store_begin_read(store, err);
+    if (st != PH_OK)
+        return st;
+    st = verify_parsed(store, head, count, keys, report, err);
+    /* a read transaction: nothing to keep, and the verdict is in err */
+    ph_status end = ph_store_rollback(store, st == PH_OK ? err : NULL);
+    return st != PH_OK ? st : end;
 }
 
 ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
@@ -441,51 +572,5 @@ ph_status ph_audit_verify(ph_store *store, const ph_audit_anchor *anchor,
         if (st != PH_OK)
             return st;
     }
-    ph_audit_report r;
-    memset(&r, 0, sizeof(r));
-    r.intact = 1;
-    chain_walk w = {1, 1, "", 0};
-    memcpy(w.prev, GENESIS, sizeof(w.prev));
-    /* one SELECT reads one snapshot, even while others append */
-    ph_status st = walk_log(store, &w, head, &r, err);
-    if (st != PH_OK)
-        return st;
-    if (r.intact)
-        check_anchor(&w, head, count, &r);
-    r.head_seq = w.expected_seq - 1;
-    memcpy(r.head, w.prev, sizeof(r.head));
-    const char *field = "seq";
-    char value[64]; /* a seq, a checkpoint id or a trigger's name */
-    snprintf(value, sizeof(value), "%lld", (long long)r.bad_seq);
-    if (keyed && r.intact) {
-        int64_t bad_id = 0;
-        st = access_checkpoints_verify(store, &keys, &r, &bad_id, err);
-        if (st != PH_OK)
-            return st;
-        if (!r.intact) {
-            field = "checkpoint";
-            snprintf(value, sizeof(value), "%lld", (long long)bad_id);
-        }
-    }
-    const char *missing = NULL;
-    st = check_triggers(store, &r, &missing, err);
-    if (st != PH_OK)
-        return st;
-    if (missing != NULL && r.intact) {
-        r.intact = 0;
-        snprintf(r.problem, sizeof(r.problem),
-                 "the append-only protection of the access log is gone: trigger%s %s %s "
-                 "missing, so entries or checkpoints could have been changed or deleted "
-                 "without the database refusing it (the hash chain and signatures above "
-                 "still hold; restore the triggers from the schema and find out who "
-                 "dropped them)",
-                 strchr(r.missing_triggers, ',') ? "s" : "", r.missing_triggers,
-                 strchr(r.missing_triggers, ',') ? "are" : "is");
-        field = "trigger";
-        snprintf(value, sizeof(value), "%s", missing);
-    }
-    *report = r;
-    if (r.intact)
-        return PH_OK;
-    return ph_error_set(err, PH_ESTORE, field, value, "%s", r.problem);
+    return access_verify(store, head, count, keyed ? &keys : NULL, report, err);
 }

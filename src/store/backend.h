@@ -48,6 +48,9 @@ typedef struct ph_backend {
      * database may end one on its own (an error that forces a rollback), or
      * SQL run through exec may have opened or closed one. */
     int (*in_transaction)(const ph_backend_conn *conn);
+    /* A read-only transaction whose snapshot is fixed before it returns
+     * (ph_store_begin_read). */
+    ph_status (*begin_read)(ph_backend_conn *conn, ph_error *err);
     int64_t (*changes)(ph_backend_conn *conn);
     /* While `on`, SQL that begins, commits or rolls back a transaction is
      * refused (PH_EMISUSE) before it runs, so that code running inside a
@@ -104,6 +107,10 @@ typedef struct ph_backend {
     /* Does trigger `trigger` exist on table `table`? */
     ph_status (*has_trigger)(ph_backend_conn *conn, const char *table, const char *trigger,
                              int *exists, ph_error *err);
+    /* The stored definition of trigger `trigger` on `table` (as
+     * ph_store_trigger_sql). */
+    ph_status (*trigger_sql)(ph_backend_conn *conn, const char *table, const char *trigger,
+                             char *out, size_t size, long *len, ph_error *err);
     /* Rows in `table`, a name from list_tables; the backend quotes it. */
     ph_status (*count_rows)(ph_backend_conn *conn, const char *table, int64_t *rows,
                             ph_error *err);

@@ -338,6 +338,20 @@ static ph_status sqlite_begin(ph_backend_conn *conn, ph_error *err)
                        err);
 }
 
+/* Deferred: no lock until the first read, which is made here (any read
+ * fixes the snapshot in WAL mode), so the snapshot is that of the begin. */
+static ph_status sqlite_begin_read(ph_backend_conn *conn, ph_error *err)
+{
+    char ignored[32];
+    ph_status st = sqlite_exec(conn, "BEGIN DEFERRED", err);
+    if (st == PH_OK)
+        st = query_text(conn, "SELECT count(*) FROM sqlite_schema", ignored, sizeof(ignored),
+                        err);
+    if (st != PH_OK && !sqlite3_get_autocommit(conn->db))
+        (void)sqlite_exec(conn, "ROLLBACK", NULL);
+    return st;
+}
+
 static ph_status sqlite_commit(ph_backend_conn *conn, ph_error *err)
 {
     return sqlite_exec(conn, "COMMIT", err);
@@ -657,6 +671,36 @@ static ph_status sqlite_has_trigger(ph_backend_conn *conn, const char *table,
     return sqlite_has_object(conn, "trigger", trigger, table, exists, err);
 }
 
+static ph_status sqlite_trigger_sql(ph_backend_conn *conn, const char *table,
+                                    const char *trigger, char *out, size_t size, long *len,
+                                    ph_error *err)
+{
+    static const char sql[] = "SELECT sql FROM sqlite_schema WHERE type = 'trigger' "
+                              "AND name = ? AND tbl_name = ?";
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(conn->db, sql, -1, &stmt, NULL);
+    if (rc != SQLITE_OK)
+        return fail(conn, rc, sql, err);
+    rc = sqlite3_bind_text(stmt, 1, trigger, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, 2, table, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    ph_status st = PH_OK;
+    if (rc == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(stmt, 0);
+        snprintf(out, size, "%s", text != NULL ? text : "");
+        *len = (long)sqlite3_column_bytes(stmt, 0);
+    } else if (rc == SQLITE_DONE) {
+        out[0] = '\0';
+        *len = -1;
+    } else {
+        st = fail(conn, rc, sql, err);
+    }
+    sqlite3_finalize(stmt);
+    return st;
+}
+
 /*
  * A table name cannot be a bound parameter, so it goes into the SQL text;
  * quoted as an identifier ("..." with every embedded quote doubled) it can
@@ -711,6 +755,7 @@ const ph_backend ph_sqlite_backend = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .in_transaction = sqlite_in_transaction,
+    .begin_read = sqlite_begin_read,
     .changes = sqlite_changes,
     .guard_transaction = sqlite_guard_transaction,
     .prepare = sqlite_prepare,
@@ -736,5 +781,6 @@ const ph_backend ph_sqlite_backend = {
     .free_tables = sqlite_free_tables,
     .has_table = sqlite_has_table,
     .has_trigger = sqlite_has_trigger,
+    .trigger_sql = sqlite_trigger_sql,
     .count_rows = sqlite_count_rows,
 };

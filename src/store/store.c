@@ -356,6 +356,21 @@ ph_status ph_store_end_unit(ph_store *store, int commit, ph_error *err)
     return st != PH_OK ? st : rb;
 }
 
+ph_status ph_store_begin_read(ph_store *store, ph_error *err)
+{
+    if (store == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_store_begin_read: store is NULL");
+    if (store->guarded)
+        return refuse_guarded("ph_store_begin_read", err);
+    if (store->in_txn)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_begin_read: a transaction is already open; a read "
+                            "transaction does not nest, not even in a unit");
+    ph_status st = store->backend->begin_read(store->conn, err);
+    sync_transaction(store);
+    return st;
+}
+
 int ph_store_in_transaction(const ph_store *store)
 {
     return store != NULL && store->in_txn;
@@ -640,4 +655,15 @@ ph_status ph_store_has_trigger(ph_store *store, const char *table, const char *t
                             "ph_store_has_trigger: store, table, trigger and exists must not "
                             "be NULL");
     return store->backend->has_trigger(store->conn, table, trigger, exists, err);
+}
+
+ph_status ph_store_trigger_sql(ph_store *store, const char *table, const char *trigger,
+                               char *out, size_t size, long *len, ph_error *err)
+{
+    if (store == NULL || table == NULL || trigger == NULL || out == NULL || size == 0 ||
+        len == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_trigger_sql: store, table, trigger, out and len must "
+                            "not be NULL, and size not 0");
+    return store->backend->trigger_sql(store->conn, table, trigger, out, size, len, err);
 }

@@ -42,6 +42,11 @@ check "checkpoint is a signed note" contains "$OUT" "puhui-access-log
 "
 check "signature line" contains "$OUT" "— puhui-access-log "
 echo "nonsense" > "$WORK/bad.key"
+chmod 644 "$WORK/bad.key"
+run 2 audit checkpoint --key "$WORK/bad.key"
+check "a key file others can read is refused, naming file and mode" contains "$ERR" \
+    "field file, value '$WORK/bad.key': permissions 0644 are too open"
+chmod 600 "$WORK/bad.key"
 run 2 audit checkpoint --key "$WORK/bad.key"
 check "bad key file named with what is expected" contains "$ERR" \
     "field file, value '$WORK/bad.key': line 1: not a checkpoint secret key; expected one line PRIVATE+KEY+puhui-access-log+"

@@ -179,8 +179,9 @@ rows = db.execute("SELECT seq, hash_version, at, data_on, institution_id, uscc, 
 for n, (seq, version, at, data_on, *fields, prev_hash, stored) in enumerate(rows, 1):
     assert seq == n, f"entry {n} is missing"
     assert version in (1, 2) and version >= last_version, f"entry {seq} was altered"
+    assert (data_on is None) == (version == 1), f"entry {seq} was altered"
     assert prev_hash == prev, f"entry {seq} does not follow entry {seq - 1}"
-    dated = [at, data_on or ""] if version == 2 else [at]
+    dated = [at, data_on] if version == 2 else [at]
     h = hashlib.blake2b(digest_size=32)
     for f in [f"puhui-access-log-v{version}", str(seq), *dated, *map(str, fields), prev_hash]:
         b = f.encode("utf-8")
@@ -217,7 +218,13 @@ tampered "DELETE FROM access_log WHERE seq = $ENTRIES"
 run 1 --db "$WORK/t.db" audit verify
 check "dropped triggers are reported" contains "$ERR" "triggers access_log_no_update, access_log_no_delete are missing"
 sql "$WORK/t.db" "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'x'); END;
-                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'x'); END;"
+                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT 1; END;"
+run 1 --db "$WORK/t.db" audit verify
+check "triggers not as the schema creates them are reported" contains "$ERR" \
+    "triggers access_log_no_update, access_log_no_delete are missing or not as the schema creates them"
+sql "$WORK/t.db" "DROP TRIGGER access_log_no_update; DROP TRIGGER access_log_no_delete;
+                  CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END;
+                  CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END;"
 run 0 --db "$WORK/t.db" audit verify
 check "a deleted last entry is invisible without an anchor" contains "$OUT" "$((ENTRIES - 1)) entries"
 run 1 --db "$WORK/t.db" audit verify --head "$HEAD"
