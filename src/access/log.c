@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "access/access_internal.h"
+#include "access/access_triggers.h"
 
 static const char GENESIS[PH_AUDIT_HASH_HEX] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -390,7 +391,8 @@ static ph_status walk_log(ph_store *store, chain_walk *w, const char *head,
 
 /* The append-only triggers: the schema's protections of the log and of its
  * checkpoints, each with its definition exactly as the schema's migrations
- * create it (src/schema/schema.c, versions 4 and 11; white space aside). A
+ * create it (one spelling for both: access_triggers.h; versions 4 and 10;
+ * white space aside). A
  * trigger of the right name that does anything else (SELECT 1 instead of
  * RAISE(ABORT), another event, another table) protects nothing. A trigger
  * added later is one more row. */
@@ -399,20 +401,10 @@ static const struct {
     const char *trigger;
     const char *definition;
 } REQUIRED_TRIGGERS[] = {
-    {"access_log", "access_log_no_update",
-     "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log BEGIN SELECT "
-     "RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END"},
-    {"access_log", "access_log_no_delete",
-     "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log BEGIN SELECT "
-     "RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END"},
-    {"access_checkpoint", "access_checkpoint_no_update",
-     "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON access_checkpoint BEGIN "
-     "SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
-     "changed'); END"},
-    {"access_checkpoint", "access_checkpoint_no_delete",
-     "CREATE TRIGGER access_checkpoint_no_delete BEFORE DELETE ON access_checkpoint BEGIN "
-     "SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
-     "deleted'); END"},
+    {"access_log", "access_log_no_update", ACCESS_LOG_NO_UPDATE_TRIGGER},
+    {"access_log", "access_log_no_delete", ACCESS_LOG_NO_DELETE_TRIGGER},
+    {"access_checkpoint", "access_checkpoint_no_update", ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER},
+    {"access_checkpoint", "access_checkpoint_no_delete", ACCESS_CHECKPOINT_NO_DELETE_TRIGGER},
 };
 
 /* `a` and `b` are the same SQL but for white space: every run of it is one

@@ -10,6 +10,7 @@
 #include "puhui/industry.h"
 #include "puhui/region.h"
 
+#include "access/access_triggers.h"
 #include "schema/schema_internal.h"
 
 /* Version 1. Enumerations are CHECK lists so that a bad code is refused by
@@ -246,10 +247,8 @@ static const char CONSENT_SQL[] =
     ");"
     "CREATE INDEX access_log_uscc ON access_log(uscc, seq);"
     "CREATE INDEX access_log_institution ON access_log(institution_id, seq);"
-    "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log "
-    "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be changed'); END;"
-    "CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log "
-    "BEGIN SELECT RAISE(ABORT, 'access_log is append-only: entries cannot be deleted'); END;";
+    ACCESS_LOG_NO_UPDATE_TRIGGER ";"
+    ACCESS_LOG_NO_DELETE_TRIGGER ";";
 
 /* Version 5: the feature store (src/features). feature_peer holds the
  * median of each peer group's values at each as-of date, computed by a
@@ -516,12 +515,8 @@ static const char ACCESS_LOG_V2_SQL[] =
     "  key_id TEXT NOT NULL CHECK (length(key_id) = 8),"
     "  note TEXT NOT NULL"
     ");"
-    "CREATE TRIGGER access_checkpoint_no_update BEFORE UPDATE ON access_checkpoint "
-    "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
-    "changed'); END;"
-    "CREATE TRIGGER access_checkpoint_no_delete BEFORE DELETE ON access_checkpoint "
-    "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "
-    "deleted'); END;";
+    ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER ";"
+    ACCESS_CHECKPOINT_NO_DELETE_TRIGGER ";";
 
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
