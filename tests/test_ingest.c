@@ -14,18 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define FIRM_A "91370281FKAW4U0T0X"
 #define FIRM_B "92370102FT9Q9EXL4R"
 #define FIRM_C "91370502G97GJMR88A" /* never registered */
 #define FIRM_D "91370211GP58UWLU4T"
 #define LENDER "91370000YURDK3FP5J"
 
-#define REG_HEADER                                                                           \
-    "uscc,name,entity_type,region_code,industry_code,registered_on,registered_capital,"      \
-    "owner_gender,owner_birth_year,employees,annual_revenue,total_assets,size_class,"         \
-    "taxpayer_type,status,status_date\n"
-#define REG_A_TAIL ",company,370281,A03,2019-02-12,100000.00,M,1989,1,218200.00,232100.00,micro,small_scale,active,\n"
-#define REG_A FIRM_A ",青岛开顺牧业有限公司" REG_A_TAIL
 #define REG_B                                                                                \
     FIRM_B ",历下区韩记修理部,individual,370102,O81,2014-03-25,380000.00,M,1984,1,86700.00," \
            "26000.00,micro,small_scale,active,\n"
@@ -33,9 +26,6 @@
     FIRM_D ",青岛海川机械有限公司,company,370211,C34,2020-01-01,500000.00,F,1980,5,1000000.00," \
            "900000.00,micro,general,active,\n"
 
-#define VAT_HEADER                                                                           \
-    "uscc,month,sales_amount,sales_invoices,purchase_amount,purchase_invoices,distinct_buyers," \
-    "top_buyer_share\n"
 #define VAT_A1 FIRM_A ",2024-01,9696.59,2,4172.58,3,1,1.0000\n"
 #define VAT_A2 FIRM_A ",2024-02,8784.17,4,3656.91,1,3,0.3333\n"
 #define VAT_B1 FIRM_B ",2024-01,500.00,1,0.00,0,1,\n"

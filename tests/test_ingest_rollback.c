@@ -18,17 +18,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define FIRM_A "91370281FKAW4U0T0X"
-#define REG_HEADER                                                                           \
-    "uscc,name,entity_type,region_code,industry_code,registered_on,registered_capital,"      \
-    "owner_gender,owner_birth_year,employees,annual_revenue,total_assets,size_class,"         \
-    "taxpayer_type,status,status_date\n"
-#define REG_A                                                                                \
-    FIRM_A ",青岛开顺牧业有限公司,company,370281,A03,2019-02-12,100000.00,M,1989,1,218200.00," \
-           "232100.00,micro,small_scale,active,\n"
-#define VAT_HEADER                                                                           \
-    "uscc,month,sales_amount,sales_invoices,purchase_amount,purchase_invoices,distinct_buyers," \
-    "top_buyer_share\n"
 #define ROWS 1200
 #define P_ROWS 24 /* the earlier load: months 0..23 */
 #define C_ROWS 48 /* the later file: months 0..47, half of them new in F */

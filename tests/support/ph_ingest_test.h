@@ -8,6 +8,22 @@
 
 #include "ph_test.h"
 
+/* One registered firm and the two headers most ingestion tests write: the
+ * registration and VAT feeds' columns in the catalogue's order
+ * (docs/formats/). */
+#define FIRM_A "91370281FKAW4U0T0X"
+#define REG_HEADER                                                                           \
+    "uscc,name,entity_type,region_code,industry_code,registered_on,registered_capital,"      \
+    "owner_gender,owner_birth_year,employees,annual_revenue,total_assets,size_class,"         \
+    "taxpayer_type,status,status_date\n"
+#define REG_A_TAIL                                                                           \
+    ",company,370281,A03,2019-02-12,100000.00,M,1989,1,218200.00,232100.00,micro,"          \
+    "small_scale,active,\n"
+#define REG_A FIRM_A ",青岛开顺牧业有限公司" REG_A_TAIL
+#define VAT_HEADER                                                                           \
+    "uscc,month,sales_amount,sales_invoices,purchase_amount,purchase_invoices,distinct_buyers," \
+    "top_buyer_share\n"
+
 /* Ingest `count` paths with known_on and threads (batch_rows 0: default);
  * returns the status, and the run (freed by the caller) through *out
  * when out is not NULL. */
