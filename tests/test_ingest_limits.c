@@ -48,27 +48,6 @@ static int teardown(void **state)
     return 0;
 }
 
-/* dir/sub/vat_invoices.csv with `rows` months of FIRM_A from 1950-01 on;
- * the last `bad` of them have a malformed sales_amount (column 3), and
- * sales_amount is `amount` otherwise. Caller frees the path. */
-static char *vat_file(const fixture *f, const char *sub, int rows, int bad, const char *amount)
-{
-    char *dir = ph_test_path(f->dir, sub);
-    mkdir(dir, 0700);
-    char *path = ph_test_path(dir, "vat_invoices.csv");
-    free(dir);
-    size_t cap = (size_t)rows * 96 + sizeof(VAT_HEADER);
-    char *text = malloc(cap);
-    assert_non_null(text);
-    size_t len = (size_t)snprintf(text, cap, "%s", VAT_HEADER);
-    for (int i = 0; i < rows; i++)
-        len += (size_t)snprintf(text + len, cap - len, FIRM_A ",%04d-%02d,%s,1,1.00,1,1,\n",
-                                1950 + i / 12, i % 12 + 1, i >= rows - bad ? "12x" : amount);
-    ph_test_write_file(path, text);
-    free(text);
-    return path;
-}
-
 static ph_status run(ph_store *store, const char *path, uint64_t max_rejects, double share,
                      ph_ingest **out, ph_error *err)
 {
@@ -122,11 +101,11 @@ static void test_mostly_bad_file_refused(void **state)
     ph_store *store = registered(f, "mostly_bad.db");
     ph_error err;
     /* a good load first: the bad file's corrections of it must be undone */
-    char *good = vat_file(f, "good", 24, 0, "100.00");
+    char *good = ph_ingest_test_vat_file(f->dir, "good", 24, 0, "100.00");
     ph_assert_ok(run(store, good, 0, 0, NULL, &err), &err);
     char *before = ph_ingest_test_dump(store, NULL);
 
-    char *bad = vat_file(f, "bad", ROWS, 700, "200.00"); /* 700 of 1200 bad: 58% */
+    char *bad = ph_ingest_test_vat_file(f->dir, "bad", ROWS, 700, "200.00"); /* 700 of 1200 bad: 58% */
     ph_assert_error(run(store, bad, 0, 0, NULL, &err), PH_EINVAL, &err, NULL);
     assert_contains(err.message, "bad/vat_invoices.csv: refused: 700 of its 1200 records are "
                                  "bad (58.33%), more than the limit of 10% "
@@ -163,7 +142,7 @@ static void test_just_under_share_accepted(void **state)
     fixture *f = *state;
     ph_store *store = registered(f, "under.db");
     ph_error err;
-    char *path = vat_file(f, "under", ROWS, ROWS / 10, "100.00"); /* exactly 10% */
+    char *path = ph_ingest_test_vat_file(f->dir, "under", ROWS, ROWS / 10, "100.00"); /* exactly 10% */
     ph_ingest *ing = NULL;
     ph_assert_ok(run(store, path, 0, 0, &ing, &err), &err);
     const ph_ingest_file_result *r = ph_ingest_result_at(ing, 0);
@@ -173,7 +152,7 @@ static void test_just_under_share_accepted(void **state)
     ph_ingest_free(ing);
     /* one more bad row is past the limit */
     free(path);
-    path = vat_file(f, "over", ROWS, ROWS / 10 + 1, "100.00");
+    path = ph_ingest_test_vat_file(f->dir, "over", ROWS, ROWS / 10 + 1, "100.00");
     ph_assert_error(run(store, path, 0, 0, NULL, &err), PH_EINVAL, &err,
                     "121 of its 1200 records are bad (10.08%), more than the limit of 10%");
     free(path);
@@ -185,12 +164,12 @@ static void test_max_rejects(void **state)
     fixture *f = *state;
     ph_store *store = registered(f, "count.db");
     ph_error err;
-    char *path = vat_file(f, "count", ROWS, 50, "100.00");
+    char *path = ph_ingest_test_vat_file(f->dir, "count", ROWS, 50, "100.00");
     /* at the limit: accepted */
     ph_assert_ok(run(store, path, 50, 0, NULL, &err), &err);
     /* one under it: refused at the batch that crosses it (the last); the
      * corrections its earlier batches committed are undone */
-    char *other = vat_file(f, "count2", ROWS, 50, "300.00");
+    char *other = ph_ingest_test_vat_file(f->dir, "count2", ROWS, 50, "300.00");
     ph_assert_error(run(store, other, 49, 0, NULL, &err), PH_EINVAL, &err,
                     "count2/vat_invoices.csv: refused: 50 bad rows in its first 1200 records, "
                     "more than the limit of 49 (--max-rejects); none of its rows were kept");

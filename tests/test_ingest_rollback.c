@@ -34,26 +34,6 @@ typedef struct fixture {
     int c_loaded;
 } fixture;
 
-/* dir/sub/vat_invoices.csv with `rows` months of FIRM_A from 1950-01 on;
- * the last `bad` of them have a malformed sales_amount. Caller frees. */
-static char *vat_file(const fixture *f, const char *sub, int rows, int bad, const char *amount)
-{
-    char *dir = ph_test_path(f->dir, sub);
-    mkdir(dir, 0700);
-    char *path = ph_test_path(dir, "vat_invoices.csv");
-    free(dir);
-    size_t cap = (size_t)rows * 96 + sizeof(VAT_HEADER);
-    char *text = malloc(cap);
-    assert_non_null(text);
-    size_t len = (size_t)snprintf(text, cap, "%s", VAT_HEADER);
-    for (int i = 0; i < rows; i++)
-        len += (size_t)snprintf(text + len, cap - len, FIRM_A ",%04d-%02d,%s,1,1.00,1,1,\n",
-                                1950 + i / 12, i % 12 + 1, i >= rows - bad ? "12x" : amount);
-    ph_test_write_file(path, text);
-    free(text);
-    return path;
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
@@ -64,9 +44,9 @@ static int setup(void **state)
     f->db = ph_test_path(f->dir, "rollback.db");
     f->reg = ph_test_path(f->dir, "registration.csv");
     ph_test_write_file(f->reg, REG_HEADER REG_A);
-    f->p = vat_file(f, "p", P_ROWS, 0, "100.00");
-    f->f = vat_file(f, "f", ROWS, 700, "200.00"); /* 58% bad: refused at its end */
-    f->c = vat_file(f, "c", C_ROWS, 0, "300.00");
+    f->p = ph_ingest_test_vat_file(f->dir, "p", P_ROWS, 0, "100.00");
+    f->f = ph_ingest_test_vat_file(f->dir, "f", ROWS, 700, "200.00"); /* 58% bad: refused at its end */
+    f->c = ph_ingest_test_vat_file(f->dir, "c", C_ROWS, 0, "300.00");
     *state = f;
     return 0;
 }
@@ -226,7 +206,7 @@ static void test_replaced_after_later_file(void **state)
     ph_store *store = loaded_p(f);
     ph_error err;
     free(f->f);
-    f->f = vat_file(f, "f", ROWS, 0, "200.00");
+    f->f = ph_ingest_test_vat_file(f->dir, "f", ROWS, 0, "200.00");
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {

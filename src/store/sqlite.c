@@ -184,26 +184,45 @@ static ph_status sqlite_exec(ph_backend_conn *conn, const char *sql, ph_error *e
     return PH_OK;
 }
 
-/* Run a statement that returns one text value (a pragma) into `out`. */
-static ph_status query_text(ph_backend_conn *conn, const char *sql, char *out, size_t size,
-                            ph_error *err)
+/* Run a statement that returns one text value into `out`, with up to two
+ * text parameters bound (NULL: none); *len (may be NULL) receives the
+ * value's length in bytes, or -1 when there is no row. */
+static ph_status query_text_bound(ph_backend_conn *conn, const char *sql, const char *param1,
+                                  const char *param2, char *out, size_t size, long *len,
+                                  ph_error *err)
 {
     sqlite3_stmt *stmt = NULL;
     int rc = sqlite3_prepare_v2(conn->db, sql, -1, &stmt, NULL);
     if (rc != SQLITE_OK)
         return fail(conn, rc, sql, err);
-    rc = sqlite3_step(stmt);
+    if (param1 != NULL)
+        rc = sqlite3_bind_text(stmt, 1, param1, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK && param2 != NULL)
+        rc = sqlite3_bind_text(stmt, 2, param2, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
     ph_status st = PH_OK;
+    long bytes = -1;
     if (rc == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(stmt, 0);
         snprintf(out, size, "%s", text != NULL ? text : "");
+        bytes = (long)sqlite3_column_bytes(stmt, 0);
     } else if (rc == SQLITE_DONE) {
         out[0] = '\0';
     } else {
         st = fail(conn, rc, sql, err);
     }
     sqlite3_finalize(stmt);
+    if (st == PH_OK && len != NULL)
+        *len = bytes;
     return st;
+}
+
+/* Run a statement that returns one text value (a pragma) into `out`. */
+static ph_status query_text(ph_backend_conn *conn, const char *sql, char *out, size_t size,
+                            ph_error *err)
+{
+    return query_text_bound(conn, sql, NULL, NULL, out, size, NULL, err);
 }
 
 /* --- connection ------------------------------------------------------------- */
@@ -677,28 +696,7 @@ static ph_status sqlite_trigger_sql(ph_backend_conn *conn, const char *table,
 {
     static const char sql[] = "SELECT sql FROM sqlite_schema WHERE type = 'trigger' "
                               "AND name = ? AND tbl_name = ?";
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(conn->db, sql, -1, &stmt, NULL);
-    if (rc != SQLITE_OK)
-        return fail(conn, rc, sql, err);
-    rc = sqlite3_bind_text(stmt, 1, trigger, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(stmt, 2, table, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(stmt);
-    ph_status st = PH_OK;
-    if (rc == SQLITE_ROW) {
-        const char *text = (const char *)sqlite3_column_text(stmt, 0);
-        snprintf(out, size, "%s", text != NULL ? text : "");
-        *len = (long)sqlite3_column_bytes(stmt, 0);
-    } else if (rc == SQLITE_DONE) {
-        out[0] = '\0';
-        *len = -1;
-    } else {
-        st = fail(conn, rc, sql, err);
-    }
-    sqlite3_finalize(stmt);
-    return st;
+    return query_text_bound(conn, sql, trigger, table, out, size, len, err);
 }
 
 /*

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 ph_status ph_ingest_test_run(ph_store *store, const char *const *paths, size_t count,
                              const char *known_on, int threads, size_t batch_rows,
@@ -108,4 +109,23 @@ char *ph_ingest_test_text(ph_store *store, const char *sql)
     }
     ph_stmt_free(s);
     return out;
+}
+
+char *ph_ingest_test_vat_file(const char *dir, const char *sub, int rows, int bad,
+                              const char *amount)
+{
+    char *subdir = ph_test_path(dir, sub);
+    mkdir(subdir, 0700);
+    char *path = ph_test_path(subdir, "vat_invoices.csv");
+    free(subdir);
+    size_t cap = (size_t)rows * 96 + sizeof(VAT_HEADER);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = (size_t)snprintf(text, cap, "%s", VAT_HEADER);
+    for (int i = 0; i < rows; i++)
+        len += (size_t)snprintf(text + len, cap - len, FIRM_A ",%04d-%02d,%s,1,1.00,1,1,\n",
+                                1950 + i / 12, i % 12 + 1, i >= rows - bad ? "12x" : amount);
+    ph_test_write_file(path, text);
+    free(text);
+    return path;
 }

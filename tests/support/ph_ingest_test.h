@@ -37,6 +37,12 @@ ph_status ph_ingest_test_run(ph_store *store, const char *const *paths, size_t c
  * (e.g. "file_id" to compare loads made in a different order). Caller frees. */
 char *ph_ingest_test_dump(ph_store *store, const char *skip_column);
 
+/* dir/sub/vat_invoices.csv with `rows` months of FIRM_A from 1950-01 on;
+ * the last `bad` of them have a malformed sales_amount (column 3), and
+ * sales_amount is `amount` otherwise. Caller frees the path. */
+char *ph_ingest_test_vat_file(const char *dir, const char *sub, int rows, int bad,
+                              const char *amount);
+
 /* The first column of the first row of `sql`, as text ("" for NULL);
  * caller frees. */
 char *ph_ingest_test_text(ph_store *store, const char *sql);
