@@ -1,5 +1,5 @@
 /*
- * Policy evaluation speed: the brief's bank policy (5 knock-out rules, 6
+ * Policy evaluation speed: the reference bank policy (5 knock-out rules, 6
  * eligibility rules, risk grade, spread, volatility and seasonal tables, 7
  * formulas) evaluated on a fixed pool of synthetic applicants, about two in
  * five knocked out, ineligible or without a positive limit. Prints ns per

@@ -1,6 +1,7 @@
 /*
  * The synthetic province against its calibration targets, on 50,000 firms
- * over 24 months (brief §2, §5, §11): the annual default rate, owners,
+ * over 24 months (docs/domain.md#data-hub-and-consent, docs/domain.md#loans,
+ * docs/domain.md#calibration-figures): the annual default rate, owners,
  * counties, size mix; that weak counties and volatile industries default
  * more; that the stress scenario hurts; that the true 12-month PD matches
  * the defaults that followed; and that distress shows in payment inflows
@@ -163,7 +164,7 @@ static double share(uint64_t part, uint64_t whole)
     return whole ? (double)part / (double)whole : 0.0;
 }
 
-/* Annual default rate 1.5-3% (brief §5: published SME NPL 1.0-2.9% in good
+/* Annual default rate 1.5-3% (docs/domain.md#loans: published SME NPL 1.0-2.9% in good
  * provinces, 3.87% in Hunan; Shandong 1.62%). */
 static void test_default_rate(void **state)
 {

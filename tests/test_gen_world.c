@@ -1,5 +1,5 @@
 /* The simulator's reference data (src/gen/world.h, world_data.c, world_industry.c):
- * consistency with the region and industry tables, and the brief's calibration. */
+ * consistency with the region and industry tables, and docs/domain.md#calibration-figures. */
 #include "ph_test.h"
 
 #include "gen/world.h"
@@ -113,7 +113,7 @@ static void test_four_largest_cities_hold_about_half_the_firms(void **state)
     assert_true(share >= 0.45 && share <= 0.55);
 }
 
-static void test_county_economy_holds_the_briefs_share(void **state)
+static void test_county_economy_holds_the_published_share(void **state)
 {
     (void)state;
     size_t n = 0;
@@ -125,7 +125,7 @@ static void test_county_economy_holds_the_briefs_share(void **state)
         if (!ph_division_kind_is_urban(d->kind))
             rural += c[i].firm_weight;
     }
-    /* The brief: 47.8% of Shandong's SME loans sit in counties. */
+    /* docs/domain.md#calibration-figures: 47.8% of Shandong's SME loans sit in counties. */
     double share = rural / county_total(c, n);
     assert_true(share >= 0.45 && share <= 0.52);
 }
@@ -176,7 +176,7 @@ static void test_industries_cover_the_twenty_sections(void **state)
         total += ind[i].share;
     }
     assert_true(fabs(total - 1.0) < 1e-9);
-    /* The mix of the brief's typical SME population. */
+    /* The mix of a typical SME population (src/gen/world_industry.c). */
     assert_true(fabs(ind['F' - 'A'].share - 0.30) < 1e-12);
     assert_true(ind['C' - 'A'].share >= 0.14 && ind['C' - 'A'].share <= 0.16);
     assert_true(ind['S' - 'A'].share == 0 && ind['T' - 'A'].share == 0);
@@ -197,7 +197,7 @@ static void test_seasonality_means_one(void **state)
         if (fabs(sum / 12 - 1.0) >= 1e-9)
             fail_msg("section %c: seasonality mean %.12f, expected 1", ind[i].section, sum / 12);
     }
-    /* The shapes the brief names. */
+    /* The shapes src/gen/world_industry.c describes. */
     const gen_industry *a = &ind['A' - 'A'], *c = &ind['C' - 'A'], *e = &ind['E' - 'A'];
     assert_true(a->seasonality[5] > 1.2 && a->seasonality[9] > 1.2 && a->seasonality[1] < 0.8);
     assert_true(c->seasonality[1] < 0.8);
@@ -291,7 +291,7 @@ static void test_industry_profiles_are_plausible(void **state)
 
 /* --- lenders ------------------------------------------------------------- */
 
-static void test_lender_mix_follows_the_brief(void **state)
+static void test_lender_mix_follows_the_calibration(void **state)
 {
     (void)state;
     size_t n = 0, count[GEN_LENDER_DIGITAL_BANK + 1] = { 0 };
@@ -534,13 +534,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counties_match_the_region_table),
         cmocka_unit_test(test_four_largest_cities_hold_about_half_the_firms),
-        cmocka_unit_test(test_county_economy_holds_the_briefs_share),
+        cmocka_unit_test(test_county_economy_holds_the_published_share),
         cmocka_unit_test(test_tiers_are_about_a_quarter_strong_and_a_quarter_weak),
         cmocka_unit_test(test_industries_cover_the_twenty_sections),
         cmocka_unit_test(test_seasonality_means_one),
         cmocka_unit_test(test_divisions_belong_to_their_sections),
         cmocka_unit_test(test_industry_profiles_are_plausible),
-        cmocka_unit_test(test_lender_mix_follows_the_brief),
+        cmocka_unit_test(test_lender_mix_follows_the_calibration),
         cmocka_unit_test(test_lender_pricing_stays_under_the_cap),
         cmocka_unit_test(test_lender_appetite),
         cmocka_unit_test(test_lender_type_names),

@@ -388,7 +388,7 @@ static void run_cases(const struct size_case *cases, size_t n)
 static void test_industry_boundaries(void **state)
 {
     (void)state;
-    /* The brief: micro < 20 employees or < 3M yuan; small 20-300 and 3M-20M. */
+    /* docs/domain.md#data-hub-and-consent: micro < 20 employees or < 3M yuan; small 20-300 and 3M-20M. */
     static const struct size_case cases[] = {
         { PH_SME_INDUSTRY, 19, WAN(300), UNKNOWN, PH_SIZE_MICRO },
         { PH_SME_INDUSTRY, 20, WAN(300) - CENT_WAN, UNKNOWN, PH_SIZE_MICRO }, /* 299.99万 */
@@ -414,7 +414,7 @@ static void test_industry_boundaries(void **state)
 static void test_retail_and_wholesale_boundaries(void **state)
 {
     (void)state;
-    /* Brief: retail micro < 10 employees or < 1M yuan, small 10-50 and 1M-5M;
+    /* docs/domain.md#data-hub-and-consent: retail micro < 10 employees or < 1M yuan, small 10-50 and 1M-5M;
      * wholesale micro < 5 or < 10M, small 5-20 and 10M-50M. */
     static const struct size_case cases[] = {
         { PH_SME_RETAIL, 9, WAN(100), UNKNOWN, PH_SIZE_MICRO },

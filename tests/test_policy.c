@@ -1,5 +1,6 @@
 /*
- * Lender policies: the brief's bank policy (knock-outs, eligibility, risk
+ * Lender policies: the reference bank policy
+ * (docs/domain.md#decisions-and-the-marketplace: knock-outs, eligibility, risk
  * grade, limit to the fen, price to the 1e-8 unit with cap, green discount
  * and guarantee fee), missing data, located load errors, the trace.
  */

@@ -14,7 +14,7 @@ typedef struct fixture {
     char *dir;
     ph_ctx *ctx;
     ph_store *store;
-    char *brief;      /* the brief's policy, version 3 */
+    char *brief;      /* the reference policy, version 3 */
     char *brief_text; /* its bytes, NUL-terminated */
 } fixture;
 
@@ -31,7 +31,7 @@ static char *replace_once(const char *text, const char *from, const char *to)
     return out;
 }
 
-/* Write a variant of the brief's policy to DIR/NAME; the caller frees the path. */
+/* Write a variant of the reference policy to DIR/NAME; the caller frees the path. */
 static char *variant(fixture *fx, const char *file, const char *from, const char *to)
 {
     char *text = replace_once(fx->brief_text, from, to);

@@ -75,7 +75,7 @@ static void test_accessors(void **state)
     ph_subsidy_programme_free(NULL);
 }
 
-/* The brief's sentence: a green first-time borrower well inside tier 1. */
+/* docs/domain.md#risk-sharing-guarantees-and-subsidies: a green first-time borrower well inside tier 1. */
 static void test_green_first_loan(void **state)
 {
     fixture *f = *state;

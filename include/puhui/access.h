@@ -1,6 +1,7 @@
 /*
  * puhui — consent, the access gate, the access log and raw records
- * (the data hub's 一次授权、全网通用 and 全流程留痕; brief §2, docs/consent.md).
+ * (the data hub's 一次授权、全网通用 and 全流程留痕;
+ * docs/domain.md#data-hub-and-consent, docs/consent.md).
  *
  * An enterprise authorises ONE institution, for ONE purpose (credit
  * assessment, post-loan monitoring, supply-chain finance), over named

@@ -7,7 +7,7 @@
  * NaN (ph_feature_missing), never 0: a firm without a power meter has
  * "power: missing", and the has_* flags and coverage_share say how much of
  * the firm the platform can see, so a firm with no footprint is never read
- * as "no risk" (brief §3). Sources that publish for every firm (courts,
+ * as "no risk" (docs/domain.md#credit-assessment). Sources that publish for every firm (courts,
  * penalties, subsidies, patents) count 0 when a firm has no rows.
  *
  * Point in time. Features as of D read only what the platform knew on D:
@@ -52,7 +52,7 @@ typedef enum ph_feature_unit {
     PH_UNIT_SCORE   /* an ordinal score; the description gives its scale */
 } ph_feature_unit;
 
-/* The profile dimension a feature belongs to (Hebei's five tags, brief §3,
+/* The profile dimension a feature belongs to (Hebei's five tags, docs/domain.md#credit-assessment,
  * plus the data-coverage flags). */
 typedef enum ph_feature_dimension {
     PH_DIM_OPERATING_STABILITY,

@@ -1,7 +1,7 @@
 /*
  * puhui — model governance: performance and stability metrics, the
  * regulator's model report, and the model registry with its approval state
- * (brief §10: every decision model is registered and reviewed for
+ * (docs/domain.md#supervision: every decision model is registered and reviewed for
  * transparency, stability and non-discrimination; Hunan sets AUC >= 0.85 for
  * scenario models).
  *

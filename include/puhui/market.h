@@ -1,6 +1,8 @@
 /*
  * puhui — the marketplace: one application, quotes from every matching
- * lender (issue 6; brief §3, §4, §8; docs/marketplace.md is the guide).
+ * lender (issue 6; docs/domain.md#credit-assessment,
+ * docs/domain.md#decisions-and-the-marketplace,
+ * docs/domain.md#risk-sharing-guarantees-and-subsidies; docs/marketplace.md is the guide).
  *
  * A firm applies once (ph_application). The platform gathers the FACTS it
  * knows about the firm on the application's as-of date (the feature store's
@@ -292,7 +294,7 @@ PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
 /* ---- appeals ---------------------------------------------------------------------------------- */
 
 /*
- * A firm may appeal the decision it was given (brief §3: an appeal opens a
+ * A firm may appeal the decision it was given (docs/domain.md#credit-assessment: an appeal opens a
  * manual review). A reviewer then upholds it or overturns it; an override
  * records the limit and rate granted. The decision itself never changes:
  * the appeal is the record of the change, with who decided and why.

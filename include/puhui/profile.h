@@ -1,6 +1,6 @@
 /*
  * puhui — the enterprise profile (企业信用画像): five dimensions, each scored
- * from the features behind it, and a class and sub-class (brief §3, Hebei's
+ * from the features behind it, and a class and sub-class (docs/domain.md#credit-assessment, Hebei's
  * "five-dimension tags": operating stability, industry prosperity, credit
  * history, digital footprint, policy fit; four classes, twelve sub-classes).
  *

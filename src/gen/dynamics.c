@@ -32,7 +32,7 @@
 
 /* The model's parameters: calibration data, not logic. Annual default rate
  * 1.5-3% overall, higher in weak counties, young firms and volatile
- * industries (brief §5, §11). */
+ * industries (docs/domain.md#loans, docs/domain.md#calibration-figures). */
 static const struct gen_model {
     double intercept[4];        /* probit hazard intercept by county tier (1..3) */
     double young_shift;         /* added for firms under 3 years old */

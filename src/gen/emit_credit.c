@@ -14,8 +14,9 @@
 #include "gen/gen_internal.h"
 
 #define MAX_LOANS 24
-#define LPR_1Y 0.03               /* 1-year LPR, brief §4 */
-#define FIRST_LOAN_AWARD 0.01     /* share of the first loan, brief §8 (0.5%-1%) */
+#define LPR_1Y 0.03               /* 1-year LPR, docs/domain.md#decisions-and-the-marketplace */
+#define FIRST_LOAN_AWARD 0.01     /* share of the first loan (0.5%-1%),
+                                   * docs/domain.md#risk-sharing-guarantees-and-subsidies */
 
 enum { PRODUCT_TERM, PRODUCT_REVOLVING, PRODUCT_BILL };
 static const char *const product_names[] = {"term_loan", "revolving_line", "bill_discount"};

@@ -229,7 +229,8 @@ typedef struct programme {
     gen_payer_level payer;
 } programme;
 
-/* Programmes a firm can qualify for without applying (免申即享, brief §8). */
+/* Programmes a firm can qualify for without applying (免申即享,
+ * docs/domain.md#risk-sharing-guarantees-and-subsidies). */
 static const programme programmes[] = {
     {"employment", 0.012, 1000.0, 19000.0, GEN_PAYER_COUNTY},
     {"tech_innovation", 0.02, 50000.0, 450000.0, GEN_PAYER_CITY},

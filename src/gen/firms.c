@@ -42,8 +42,8 @@ static const int64_t capital_steps[] = {
     30000, 100000, 300000, 500000, 1000000, 2000000, 3000000, 5000000, 10000000, 20000000, 50000000,
 };
 
-#define FEMALE_SHARE 0.327      /* Shandong, brief §11 */
-#define UNDER_35_SHARE 0.413    /* Shandong, brief §11 */
+#define FEMALE_SHARE 0.327      /* Shandong, docs/domain.md#calibration-figures */
+#define UNDER_35_SHARE 0.413    /* Shandong, docs/domain.md#calibration-figures */
 #define MEAN_FIRM_AGE_YEARS 6.0 /* exponential: ~40% under 3 years */
 
 static double county_factor(char section)

@@ -3,7 +3,7 @@
  *
  * Everything the simulator assumes about the world lives here as data, not
  * as code: where firms sit, what industries look like, who lends. The
- * numbers are calibration defaults drawn from ../shared/domain/BRIEF.md;
+ * numbers are calibration defaults drawn from docs/domain.md#calibration-figures;
  * changing a table changes the province, not the simulator.
  */
 #ifndef PH_GEN_WORLD_H

@@ -3,7 +3,7 @@
  * who shares the risk, who anchors the supply chains, what names look like.
  * (The industry profiles are in world_industry.c.) Only static const tables;
  * the contract is world.h, the calibration targets are in
- * ../shared/domain/BRIEF.md, and tests/test_gen_world.c checks both.
+ * docs/domain.md#calibration-figures, and tests/test_gen_world.c checks both.
  *
  * Every institution and firm named here is fictional. Region codes follow
  * GB/T 2260 as tabulated in src/ident/region_data.c (2023 vintage).
@@ -28,7 +28,7 @@
  *   - the four largest cities (Qingdao, Jinan, Linyi, Weifang) hold 47.5% of
  *     firms (Yantai, Jining and Heze follow at 6.6-6.9%);
  *   - county-level cities and counties (县域) hold 47.8% of firms, matching
- *     the 47.8% county share of Shandong's SME loans in the brief.
+ *     the 47.8% county share of Shandong's SME loans (docs/domain.md#calibration-figures).
  * Tiers (35 strong, 67 middle, 34 weak): strong are the core urban districts
  * of the big cities and the county-level cities on the national top-100
  * county lists (百强县: 胶州, 平度, 莱西, 龙口, 莱州, 招远, 寿光, 诸城, 青州,
@@ -207,8 +207,8 @@ const gen_county *gen_world_counties(size_t *count)
 
 /* --- lenders ----------------------------------------------------------------
  *
- * Twelve fictional institutions in the brief's mix. Prices are spreads over
- * the 1-year LPR (3.00%): banks quote 3.85%-6.98%, the brief's range of
+ * Twelve fictional institutions in the mix of docs/domain.md#actors. Prices are spreads over
+ * the 1-year LPR (3.00%): banks quote 3.85%-6.98%, the published range of
  * inclusive rates (85-398 bp); the village bank, the micro-lenders and the
  * digital bank price higher, and no one's comprehensive cost may exceed
  * 4 x LPR = 12%. Market shares follow the usual split of inclusive SME loans:
@@ -280,7 +280,8 @@ const char *gen_lender_type_name(gen_lender_type type)
  * Government guarantors (政府性融资担保) charge at most 1% (Beijing: 0.85%)
  * and share 80% of a loss with the bank's 20%. Leverage may reach 10x (15x
  * for one that serves mainly small firms, as the re-guarantor does); the
- * actual leverage the brief reports is 3.2x, which the simulator reaches by
+ * actual leverage reported
+ * (docs/domain.md#risk-sharing-guarantees-and-subsidies) is 3.2x, which the simulator reaches by
  * volume, not by these caps.
  */
 static const gen_guarantor guarantors[] = {
@@ -300,7 +301,8 @@ const gen_guarantor *gen_world_guarantors(size_t *count)
 /* --- risk-compensation pools --------------------------------------------------
  *
  * The province pays 30% of any eligible loss (the Shandong scheme); the other
- * three borrow the brief's targeted schemes: 50% of first-loan losses
+ * three borrow the targeted schemes of
+ * docs/domain.md#risk-sharing-guarantees-and-subsidies: 50% of first-loan losses
  * (Beijing), 40% of IP-pledge losses (Chongqing), and a farm-loan pool in the
  * largest agricultural city. A pool pays until its capital is spent.
  */

@@ -64,7 +64,7 @@ static void add_reason(market_decision *d, const char *code, const char *text)
 }
 
 /* The policy's reasons, then the model's adverse reasons until there are at
- * least three (brief §3: a decline gets three concrete reasons). */
+ * least three (docs/domain.md#credit-assessment: a decline gets three concrete reasons). */
 static ph_status explain(market_side *side, const ph_policy_outcome *o, market_decision *d,
                          ph_error *err)
 {

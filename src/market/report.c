@@ -1,5 +1,5 @@
 /*
- * The market view (brief §10): per lender, over a period, how many
+ * The market view (docs/domain.md#supervision): per lender, over a period, how many
  * applications it decided and approved, at what average price, how many of
  * its offers were credit (unsecured) loans and went to first-time
  * borrowers, and why it declined. Sums are exact: fen and 1e-8 rates

@@ -1,7 +1,7 @@
 /*
  * The profile's rules, as data: how each of the five dimensions is scored
  * from features, and how a firm is placed in one of four classes and twelve
- * sub-classes (brief §3, Hebei's "five-dimension tags").
+ * sub-classes (docs/domain.md#credit-assessment, Hebei's "five-dimension tags").
  *
  * Change a weight, a reference point or a rule here, not in code: score.c
  * only interprets these tables. Reference points are where a feature's

@@ -201,7 +201,7 @@ static const char DATA_HUB_SQL[] =
     "CREATE INDEX quarantine_file ON quarantine(file_id);"
     "CREATE INDEX quarantine_path_line ON quarantine(path, line);";
 
-/* Version 4: consent and the access log (brief §2, docs/consent.md). A
+/* Version 4: consent and the access log (docs/domain.md#data-hub-and-consent, docs/consent.md). A
  * consent lets one institution read one enterprise's named sources for one
  * purpose from granted_on to expires_on (inclusive) unless revoked.
  * sources: feed names joined by ',' (an explicit list: "all" is expanded
@@ -282,7 +282,7 @@ static const char FEATURE_STORE_SQL[] =
     "feed_supply_chain_history(supplier_uscc);"
     "CREATE INDEX feed_supply_chain_history_buyer ON feed_supply_chain_history(buyer_uscc);";
 
-/* Version 6: the model registry (src/governance/registry.c, brief §10).
+/* Version 6: the model registry (src/governance/registry.c, docs/domain.md#supervision).
  * model_registry: one row per registered model version, holding the exact
  * bytes decisions must use (model), their BLAKE2b-256 checksum, the kind
  * and features read from the model itself, the training-data summary and

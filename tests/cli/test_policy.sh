@@ -5,7 +5,7 @@
 set -e
 . "$(dirname "$0")/lib.sh"
 F=${PUHUI_FIXTURES:-$(dirname "$0")/../fixtures}
-BRIEF=$F/policies/brief_bank.json
+POLICY=$F/policies/brief_bank.json
 LENDER="91370000MA3C5EXAMPLE (illustrative city commercial bank)"
 NAME="inclusive working-capital loan"
 export PUHUI_DB="$WORK/policy.db"
@@ -15,28 +15,28 @@ check "no database yet" contains "$ERR" "puhui init"
 run 0 init
 
 # load, then the same bytes again: a no-op reported as such
-run 0 policy load "$BRIEF"
+run 0 policy load "$POLICY"
 check "loaded" contains "$OUT" "policy $LENDER / $NAME version 3 loaded: "
 check "not active yet" contains "$OUT" "it is not active"
-run 0 policy load "$BRIEF" --activate
+run 0 policy load "$POLICY" --activate
 check "same bytes: nothing changed" contains "$OUT" "version 3 already loaded with the same bytes (nothing changed)"
 check "activated on reload" contains "$OUT" "it is the active version"
 
 # other bytes under the same version are refused
-sed 's/"0.85%"/"0.95%"/' "$BRIEF" > "$WORK/changed.json"
+sed 's/"0.85%"/"0.95%"/' "$POLICY" > "$WORK/changed.json"
 run 2 policy load "$WORK/changed.json"
 check "conflict names the version" contains "$ERR" "policy $LENDER / $NAME version 3 is already loaded with checksum "
 check "conflict gives both checksums" contains "$ERR" "this file's is "
 
 # a policy that does not load is not stored
-sed 's/"lender"/"lendr"/' "$BRIEF" > "$WORK/bad.json"
+sed 's/"lender"/"lendr"/' "$POLICY" > "$WORK/bad.json"
 run 2 policy load "$WORK/bad.json"
 check "loader's error" contains "$ERR" "bad.json: unknown member 'lendr'"
 run 1 policy load "$WORK/missing.json"
 check "missing file" contains "$ERR" "missing.json"
 
 # version 4 and the list
-sed 's/"version": 3/"version": 4/' "$BRIEF" > "$WORK/v4.json"
+sed 's/"version": 3/"version": 4/' "$POLICY" > "$WORK/v4.json"
 run 0 policy load "$WORK/v4.json"
 run 0 policy list
 check "list header" contains "$OUT" "lender"
@@ -72,7 +72,7 @@ run 2 policy show --name "$NAME"
 check "show needs lender" contains "$ERR" "'policy show' needs --lender and --name"
 run 2 policy load
 check "load needs file" contains "$ERR" "'policy load' needs a FILE"
-run 2 policy load "$BRIEF" --bogus
+run 2 policy load "$POLICY" --bogus
 check "unknown option" contains "$ERR" "--bogus"
 run 2 policy
 check "subcommands" contains "$ERR" "'policy' takes 'load', 'list', 'activate', 'show', 'challenger' or 'simulate'"
