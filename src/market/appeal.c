@@ -51,9 +51,7 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
     if (st == PH_OK)
         st = check_decision(store, decision_id, err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;
@@ -158,9 +156,7 @@ ph_status ph_appeal_decide(ph_store *store, int64_t appeal_id, ph_appeal_outcome
     if (st == PH_OK)
         st = check_open(store, appeal_id, err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;

@@ -34,9 +34,7 @@ ph_status ph_market_set_challenger(ph_store *store, const char *lender, const ch
     }
     char now[PH_UTC_MAX];
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;

@@ -11,7 +11,7 @@ ph_status ph_market_set_lpr(ph_store *store, ph_date from, ph_rate lpr, ph_error
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_market_set_lpr: NULL store");
-    char day[11], rate[32], now[24];
+    char day[11], rate[32], now[PH_UTC_MAX];
     ph_status st = market_check_schema(store, err);
     if (st == PH_OK)
         st = ph_date_format(from, day, sizeof(day), err);
@@ -22,9 +22,7 @@ ph_status ph_market_set_lpr(ph_store *store, ph_date from, ph_rate lpr, ph_error
     if (st == PH_OK)
         st = ph_rate_format_percent(lpr, rate, sizeof(rate), err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;

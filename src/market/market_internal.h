@@ -125,6 +125,9 @@ json_t *market_value_json(const ph_value *v);
 
 /* market_store.c */
 ph_status market_check_schema(ph_store *store, ph_error *err);
+/* Start a write to the market's tables: the UTC time it is recorded at
+ * into now, then the transaction (ended by market_finish). */
+ph_status market_begin_write(ph_store *store, char now[PH_UTC_MAX], ph_error *err);
 /* End a transaction: commit on success, else roll back; returns the status. */
 ph_status market_finish(ph_store *store, ph_status st, ph_error *err);
 /* End a unit (ph_store_begin_unit) whatever savepoints are still open in it:

@@ -45,6 +45,14 @@ void market_institution_name(ph_store *store, const char *id, char *buf, size_t 
     ph_stmt_free(stmt);
 }
 
+ph_status market_begin_write(ph_store *store, char now[PH_UTC_MAX], ph_error *err)
+{
+    ph_status st = ph_utc_now(now, err);
+    if (st == PH_OK)
+        st = ph_store_begin(store, err);
+    return st;
+}
+
 ph_status market_finish(ph_store *store, ph_status st, ph_error *err)
 {
     if (st == PH_OK)

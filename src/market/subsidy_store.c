@@ -16,7 +16,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_market_load_subsidy: NULL store or path");
     const ph_ctx *ctx = ph_store_ctx(store);
-    char *data = NULL, sum[PH_REGISTRY_CHECKSUM_HEX], now[24];
+    char *data = NULL, sum[PH_REGISTRY_CHECKSUM_HEX], now[PH_UTC_MAX];
     size_t len = 0;
     ph_subsidy_programme *prog = NULL;
     ph_status st = market_check_schema(store, err);
@@ -25,9 +25,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
     if (st == PH_OK)
         st = ph_subsidy_programme_load_text(ctx, data, len, path, &prog, err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK) {
         ph_free(ctx, data);
         ph_subsidy_programme_free(prog);
