@@ -65,10 +65,14 @@ int ph_cmd_interest(ph_cli *cli, int argc, char **argv)
         return ph_cli_usage_error(cli, "interest",
                                   "give either --days, or both --from and --to");
     if (a.have_from) {
-        /* interest accrues from the drawdown day up to, not including, the end day */
-        a.days = ph_date_diff_days(a.from, a.to);
-        if (a.days < 0)
+        ph_error span_err;
+        int64_t days;
+        ph_status span = ph_interest_days(a.from, a.to, &days, &span_err);
+        if (span == PH_EINVAL) /* the end before the drawdown: the two options disagree */
             return ph_cli_usage_error(cli, "interest", "--to comes before --from");
+        if (span != PH_OK)
+            return ph_cli_fail(cli, span, &span_err, NULL);
+        a.days = days;
         a.have_days = 1;
     }
     if (!a.have_principal || !a.have_rate || !a.have_days)

@@ -144,6 +144,10 @@ static void test_reasons(void **state)
     expect_reason("days_since_last_inflow", 30, "no incoming payment for 30 days");
     expect_reason("sales_12m", 1234567.5,
                   "invoiced sales of the last 12 months were 1,234,567.50 yuan");
+    /* Yuan to the fen as the market's facts take them (ph_money_from_yuan_double):
+     * half to even at 1e-8 yuan, not the binary noise of the double. */
+    expect_reason("inflow_1m", 0.005, "payment inflow of the last month was 0.00 yuan");
+    expect_reason("inflow_1m", 2.675, "payment inflow of the last month was 2.68 yuan");
     expect_reason("has_power", 0, "electricity data present: no");
     expect_reason("litigation_open", 2, "2 open court cases against the firm");
     expect_reason("sales_3m", NAN, "invoiced sales of the last 3 months were missing");

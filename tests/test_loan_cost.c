@@ -6,6 +6,8 @@
  */
 #include "support/ph_test.h"
 
+#include "puhui/pricing.h"
+
 #include <stdlib.h>
 #include <string.h>
 

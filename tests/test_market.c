@@ -236,6 +236,11 @@ static void test_rate_cap_subsidy_and_ranking(void **state)
     ph_error err;
     int64_t id = 0;
     ph_assert_ok(ph_market_load_subsidy(m->f.store, path, &id, &err), &err);
+    assert_int_equal(id, 1); /* the row's id, as the insert returned it */
+    id = 0;
+    ph_assert_ok(ph_market_load_subsidy(m->f.store, path, &id, &err), &err);
+    assert_int_equal(id, 1); /* the same document again: the stored row */
+    assert_int_equal(ph_test_query_int(m->f.store, "SELECT count(*) FROM subsidy_programme"), 1);
     free(path);
     open_market(m);
     ph_market_result *r = NULL;

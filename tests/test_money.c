@@ -1,6 +1,7 @@
 /* Money: parsing, formatting, rounding and exact arithmetic (src/money). */
 #include "ph_test.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -684,6 +685,52 @@ static void test_yuan(void **state)
                     "ph_money_to_yuan: out is NULL");
 }
 
+static void expect_fen(double yuan, ph_money fen)
+{
+    ph_error err;
+    ph_money out = SENTINEL;
+    ph_assert_ok(ph_money_from_yuan_double(yuan, &out, &err), &err);
+    if (out != fen)
+        fail_msg("%.17g yuan: expected %lld fen, got %lld", yuan, (long long)fen,
+                 (long long)out);
+}
+
+/* A feature value in yuan to fen: at 1e-8 yuan first, then half to even. */
+static void test_yuan_double(void **state)
+{
+    (void)state;
+    expect_fen(0, 0);
+    expect_fen(123.45, 12345);
+    expect_fen(-123.45, -12345);
+    expect_fen(1234567.5, 123456750);
+    expect_fen(0.005, 0);     /* a tie: to even (llround(0.005 * 100) gave 1) */
+    expect_fen(0.015, 2);     /* stored as 0.01499999999999999944...: a tie at 1e-8 */
+    expect_fen(2.675, 268);   /* stored as 2.67499999999999982...: llround gave 267 */
+    expect_fen(-0.005, 0);
+    expect_fen(-0.025, -2);
+    expect_fen(0.0050001, 1); /* above the tie */
+    expect_fen(0.004999999, 0);
+    expect_fen(1e-9, 0);
+    expect_fen(4.9e-324, 0);  /* the smallest double */
+    expect_fen(1e15, INT64_C(100000000000000000));
+    expect_fen(9.2e16, INT64_C(9200000000000000000));
+
+    ph_error err;
+    ph_money out = SENTINEL;
+    ph_assert_error(ph_money_from_yuan_double(NAN, &out, &err), PH_EINVAL, &err,
+                    "field amount, value 'NaN': expected a number of yuan");
+    ph_assert_error(ph_money_from_yuan_double(9.25e16, &out, &err), PH_ERANGE, &err,
+                    "field amount, value '92500000000000000': expected yuan from "
+                    "-92233720368547758.07 to 92233720368547758.07");
+    ph_assert_error(ph_money_from_yuan_double(-1e17, &out, &err), PH_ERANGE, &err,
+                    "value '-1e+17'");
+    ph_assert_error(ph_money_from_yuan_double(INFINITY, &out, &err), PH_ERANGE, &err,
+                    "value 'inf'");
+    assert_true(out == SENTINEL);
+    ph_assert_error(ph_money_from_yuan_double(1.0, NULL, &err), PH_EMISUSE, &err,
+                    "ph_money_from_yuan_double: out is NULL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_allocate_errors),
         cmocka_unit_test(test_allocate_matches_reference),
         cmocka_unit_test(test_yuan),
+        cmocka_unit_test(test_yuan_double),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

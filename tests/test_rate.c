@@ -454,6 +454,41 @@ static void test_interest_errors(void **state)
                     PH_EMISUSE, &err, "ph_interest: out is NULL");
 }
 
+/* From the drawdown day up to, not including, the end day. */
+static void test_interest_days(void **state)
+{
+    (void)state;
+    ph_error err = fresh_error();
+    ph_date jan1, jan31, mar1, leap_feb28;
+    ph_assert_ok(ph_date_from_ymd(2025, 1, 1, &jan1, &err), &err);
+    ph_assert_ok(ph_date_from_ymd(2025, 1, 31, &jan31, &err), &err);
+    ph_assert_ok(ph_date_from_ymd(2024, 3, 1, &mar1, &err), &err);
+    ph_assert_ok(ph_date_from_ymd(2024, 2, 28, &leap_feb28, &err), &err);
+    int64_t days = SENTINEL;
+    ph_assert_ok(ph_interest_days(jan1, jan31, &days, &err), &err);
+    assert_int_equal(days, 30); /* Jan 1 counted, Jan 31 not */
+    ph_assert_ok(ph_interest_days(jan1, jan1, &days, &err), &err);
+    assert_int_equal(days, 0); /* drawn and repaid the same day */
+    ph_assert_ok(ph_interest_days(leap_feb28, mar1, &days, &err), &err);
+    assert_int_equal(days, 2); /* Feb 28 and Feb 29 */
+    ph_assert_ok(ph_interest_days(PH_DATE_MIN, PH_DATE_MAX, &days, &err), &err);
+    assert_int_equal(days, (int64_t)PH_DATE_MAX - PH_DATE_MIN);
+
+    days = SENTINEL;
+    ph_assert_error(ph_interest_days(jan31, jan1, &days, &err), PH_EINVAL, &err, NULL);
+    assert_string_equal(err.message, "field to, value '2025-01-01': expected the end day on or "
+                                     "after the drawdown day");
+    assert_string_equal(err.field, "to");
+    ph_assert_error(ph_interest_days(jan1, jan1 - 1, &days, &err), PH_EINVAL, &err, NULL);
+    ph_assert_error(ph_interest_days(PH_DATE_MIN - 1, jan1, &days, &err), PH_ERANGE, &err,
+                    "field from, value '-719163': expected a date from 0001-01-01 to 9999-12-31");
+    ph_assert_error(ph_interest_days(jan1, PH_DATE_MAX + 1, &days, &err), PH_ERANGE, &err,
+                    "field to, value '2932897'");
+    assert_true(days == SENTINEL);
+    ph_assert_error(ph_interest_days(jan1, jan31, NULL, &err), PH_EMISUSE, &err,
+                    "ph_interest_days: out is NULL");
+}
+
 static void test_daily_rate(void **state)
 {
     (void)state;
@@ -497,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_daycount),
         cmocka_unit_test(test_interest_values),
         cmocka_unit_test(test_interest_errors),
+        cmocka_unit_test(test_interest_days),
         cmocka_unit_test(test_daily_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

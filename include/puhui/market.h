@@ -51,6 +51,7 @@
 #include "puhui/common.h"
 #include "puhui/date.h"
 #include "puhui/money.h"
+#include "puhui/pricing.h"
 #include "puhui/rate.h"
 #include "puhui/store.h"
 #include "puhui/subsidy.h"

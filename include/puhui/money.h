@@ -92,6 +92,29 @@ PH_EXTERN ph_status ph_money_format(ph_money m, unsigned flags, char *buf, size_
 /* `yuan` whole yuan in fen. PH_ERANGE if yuan * 100 overflows. */
 PH_EXTERN ph_status ph_money_from_yuan(int64_t yuan, ph_money *out, ph_error *err);
 
+/*
+ * A value in yuan held as a double — a feature value such as a loan
+ * balance or an average monthly inflow — in whole fen. The one conversion
+ * for feature values, used wherever one becomes an amount (the market's
+ * facts, the subsidy's existing credit, the sentences that explain a
+ * feature), so a value never rounds two ways.
+ *
+ * The double's exact binary value is first taken to the nearest 1e-8 yuan
+ * (ties to even), as a policy decimal takes it (ph_decimal_from_double):
+ * 0.005 is stored as 0.00500000000000000010..., and is meant as 0.005.
+ * That is then rounded to the fen HALF TO EVEN: 0.005 -> 0.00, 0.015 ->
+ * 0.02, -0.005 -> -0.00. Half to even because these are statistics about a
+ * firm (averages, peer figures), rounded in bulk, where half-up would bias
+ * every tie the same way; amounts paid are computed in fen throughout and
+ * never pass through here.
+ *
+ * Errors: PH_EINVAL (field "amount") for NaN; PH_ERANGE (field "amount",
+ * the value shown) when the result does not fit in ph_money (infinities
+ * included); PH_EMISUSE for NULL out. *out is written only on success.
+ * Cost: a few integer operations; does not allocate.
+ */
+PH_EXTERN ph_status ph_money_from_yuan_double(double yuan, ph_money *out, ph_error *err);
+
 /* `m` in whole yuan, rounded by `rounding`. Never overflows.
  * PH_EINVAL for a rounding value outside the enum. */
 PH_EXTERN ph_status ph_money_to_yuan(ph_money m, ph_rounding rounding, int64_t *out,

@@ -24,6 +24,7 @@
 #include "puhui/money.h"
 #include "puhui/policy.h"
 #include "puhui/policy_store.h"
+#include "puhui/pricing.h"
 #include "puhui/profile.h"
 #include "puhui/rate.h"
 #include "puhui/region.h"

@@ -15,6 +15,7 @@
 #define PUHUI_RATE_H
 
 #include "puhui/common.h"
+#include "puhui/date.h"
 #include "puhui/money.h"
 
 #ifdef __cplusplus
@@ -133,6 +134,21 @@ PH_EXTERN ph_status ph_daycount_parse(const char *s, size_t len, ph_daycount *ou
 PH_EXTERN ph_status ph_interest(ph_money principal, ph_rate annual, int64_t days,
                                 ph_daycount dc, ph_rounding rounding, ph_money *out,
                                 ph_error *err);
+
+/*
+ * The days of interest of a loan drawn on `drawdown` and repaid (or
+ * counted) up to `end`: interest accrues from the drawdown day up to, not
+ * including, the end day, so the result is end - drawdown. A loan drawn
+ * and repaid the same day accrues 0 days; 2025-01-01 to 2025-01-31 is 30.
+ * The days to give ph_interest.
+ *
+ * Errors: PH_EINVAL (field "to", the end date shown) when end comes before
+ * drawdown; PH_ERANGE (field "from" or "to") for a date outside
+ * 0001-01-01 .. 9999-12-31; PH_EMISUSE for NULL out. *out is written only
+ * on success. Cost: constant time; does not allocate.
+ */
+PH_EXTERN ph_status ph_interest_days(ph_date drawdown, ph_date end, int64_t *out,
+                                     ph_error *err);
 
 /*
  * The daily rate annual / basis(dc), rounded to 1e-8, for display only

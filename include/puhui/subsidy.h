@@ -1,25 +1,16 @@
 /*
- * puhui — interest subsidies and the firm's cost of a loan offer.
+ * puhui — interest subsidies (贴息) and first-loan awards (首贷奖励).
  *
- * Two parts, both exact in integer fen and 1e-8 rates (docs/subsidies.md):
+ * Exact in integer fen and 1e-8 rates (docs/subsidies.md). A programme,
+ * e.g. Chongqing's: full subsidy of the base rate for firms whose credit
+ * stays below 10M yuan, half below 30M, a bonus for green or tech firms, a
+ * first-loan award. A programme is a JSON document — data, not code —
+ * loaded once and then applied to any number of firms without allocating,
+ * so the platform can match every loan against every programme
+ * automatically (免申即享: granted without an application).
  *
- * 1. Interest-subsidy programmes (贴息), e.g. Chongqing's: full subsidy of
- *    the base rate for firms whose credit stays below 10M yuan, half below
- *    30M, a bonus for green or tech firms, a first-loan award (首贷奖励).
- *    A programme is a JSON document — data, not code — loaded once and then
- *    applied to any number of firms without allocating, so the platform can
- *    match every loan against every programme automatically (免申即享:
- *    granted without an application).
- *
- * 2. The cost of an offer to the firm: the repayment schedule in whole fen
- *    (equal instalments, equal principal, or interest-only with the
- *    principal at the end), the totals, and the annualised rate of the cash
- *    flows (APR, 年化利率) before and after subsidies and awards, so offers
- *    can be compared on what the firm really pays.
- *
- * Floating point touches one thing only: the search for the internal rate
- * of return behind the APR, an estimate computed from cash flows that are
- * themselves exact integer fen. No balance, interest or total is a float.
+ * What the resulting subsidy rate and award do to the firm's cost of a loan
+ * is loan pricing: include/puhui/pricing.h.
  */
 #ifndef PUHUI_SUBSIDY_H
 #define PUHUI_SUBSIDY_H
@@ -145,79 +136,6 @@ PH_EXTERN ph_status ph_subsidy_apply(const ph_subsidy_programme *programme,
                                      const ph_subsidy_firm *firm, ph_money amount,
                                      ph_rate loan_rate, ph_rate lpr, ph_subsidy_result *out,
                                      ph_error *err);
-
-/* ---- the cost of an offer ---------------------------------------------------- */
-
-typedef enum ph_repayment {
-    PH_REPAY_EQUAL_INSTALLMENT = 0, /* "equal_installment": one payment every month (等额本息) */
-    PH_REPAY_EQUAL_PRINCIPAL = 1,   /* "equal_principal": equal principal plus interest (等额本金) */
-    PH_REPAY_INTEREST_ONLY = 2      /* "interest_only": interest monthly, principal at the end */
-} ph_repayment;
-
-/* Parse a repayment name from s[0..len) (exactly as ph_repayment_name
- * spells it). PH_EINVAL (field "repayment") naming the three; PH_EMISUSE
- * for NULL s or out. */
-PH_EXTERN ph_status ph_repayment_parse(const char *s, size_t len, ph_repayment *out,
-                                       ph_error *err);
-
-/* "equal_installment", "equal_principal", "interest_only"; NULL outside the enum. */
-PH_EXTERN const char *ph_repayment_name(ph_repayment repayment);
-
-#define PH_LOAN_MAX_TERM_MONTHS 360
-
-typedef struct ph_loan_terms {
-    ph_money amount;      /* principal disbursed, fen, > 0 */
-    int64_t term_months;  /* 1 .. PH_LOAN_MAX_TERM_MONTHS, one payment a month */
-    ph_repayment repayment;
-    ph_rate rate;         /* annual, all-in as quoted, 0 .. 100% */
-    ph_money upfront_fee; /* fen paid by the firm at disbursement, 0 <= fee < amount */
-    ph_rate subsidy_rate; /* annual rate subsidised, 0 .. rate (ph_subsidy_apply) */
-    ph_money award;       /* fen paid to the firm at disbursement, >= 0 */
-} ph_loan_terms;
-
-typedef struct ph_loan_cost {
-    ph_money total_interest; /* sum of the monthly interest charged */
-    ph_money total_subsidy;  /* sum of the monthly subsidy */
-    ph_money upfront_fee;    /* as in the terms */
-    ph_money award;          /* as in the terms */
-    ph_money net_cost;       /* total_interest + upfront_fee - total_subsidy - award */
-    ph_money first_payment;  /* what the firm pays in month 1: instalment less subsidy */
-    ph_money max_payment;    /* the largest monthly payment by the firm, net of subsidy */
-    ph_rate apr;             /* 12 x monthly IRR of the gross flows (amount - fee, payments) */
-    ph_rate net_apr;         /* the same for the firm's flows net of subsidy and award */
-} ph_loan_cost;
-
-/*
- * The schedule and cost of a loan, month by month:
- * - interest of month k = balance x rate / 12, rounded half-up to the fen;
- * - subsidy of month k = balance x subsidy_rate / 12, rounded DOWN to the
- *   fen, paid monthly and lowering the firm's payment;
- * - equal instalments: the whole-fen payment whose schedule leaves the
- *   smallest remainder (120,000 yuan, 12 months, 6%: 10,327.97); the last
- *   payment is the remaining balance plus its interest, so the principal
- *   repaid sums exactly to the amount;
- * - equal principal: amount / term a month, the leftover fen one each to
- *   the first months, plus the interest;
- * - interest only: the interest each month, the principal with the last.
- *
- * apr is 12 x the monthly internal rate of return (the PBoC annualised-rate
- * convention, 年化利率) of the cash flows: +(amount - upfront_fee) at month
- * 0, -payment at month k. net_apr uses +(amount - upfront_fee + award) and
- * -(payment - subsidy). For a loan paid monthly without fees apr equals the
- * quoted rate (up to the fen rounding of the interest). The IRR is found by
- * bisection in double precision — an estimate of a rate, never a balance —
- * and returned rounded to the nearest 1e-8; it may be negative when subsidy
- * and award exceed the interest and fee.
- *
- * Errors (field named, value shown): PH_EINVAL for amount <= 0,
- * term_months outside 1..360, an unknown repayment, rate outside
- * [0, 100%], upfront_fee outside [0, amount), subsidy_rate outside
- * [0, rate], award < 0; PH_ERANGE when a total does not fit in ph_money or
- * an APR not in ph_rate; PH_EMISUSE for NULL arguments. Does not allocate;
- * *out is written only on success.
- */
-PH_EXTERN ph_status ph_loan_cost_compute(const ph_loan_terms *terms, ph_loan_cost *out,
-                                         ph_error *err);
 
 #ifdef __cplusplus
 }

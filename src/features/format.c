@@ -59,9 +59,9 @@ static void words(const ph_feature *f, double v, char *out, size_t size)
     switch (f->unit) {
     case PH_UNIT_YUAN: {
         char money[PH_MONEY_FORMAT_MAX];
-        if (fabs(v) < 9e16 &&
-            ph_money_format((ph_money)llround(v * 100.0), PH_MONEY_GROUPING, money,
-                            sizeof(money), NULL) == PH_OK)
+        ph_money fen;
+        if (ph_money_from_yuan_double(v, &fen, NULL) == PH_OK &&
+            ph_money_format(fen, PH_MONEY_GROUPING, money, sizeof(money), NULL) == PH_OK)
             snprintf(out, size, "%s yuan", money);
         else
             snprintf(out, size, "%.0f yuan", v);

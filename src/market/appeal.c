@@ -51,9 +51,7 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
     if (st == PH_OK)
         st = check_decision(store, decision_id, err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;
@@ -76,7 +74,7 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
     stmt = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store, "INSERT INTO appeal (decision_id, grounds, opened_at) "
-                                     "VALUES (?, ?, ?)", &stmt, err);
+                                     "VALUES (?, ?, ?) RETURNING id", &stmt, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(stmt, 1, decision_id, err);
     if (st == PH_OK)
@@ -85,10 +83,12 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
         st = ph_stmt_bind_text(stmt, 3, now, -1, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
-    ph_stmt_free(stmt);
     int64_t got = 0;
-    if (st == PH_DONE)
-        st = market_last_id(store, "appeal", &got, err);
+    if (st == PH_OK)
+        got = ph_stmt_column_int64(stmt, 0);
+    else if (st == PH_DONE)
+        st = ph_error_set(err, PH_ESTORE, "appeal", NULL, "the insert returned no id");
+    ph_stmt_free(stmt);
     st = market_finish(store, st, err);
     if (st == PH_OK && id != NULL)
         *id = got;
@@ -156,9 +156,7 @@ ph_status ph_appeal_decide(ph_store *store, int64_t appeal_id, ph_appeal_outcome
     if (st == PH_OK)
         st = check_open(store, appeal_id, err);
     if (st == PH_OK)
-        st = ph_utc_now(now, err);
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
+        st = market_begin_write(store, now, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;

@@ -129,8 +129,8 @@ static ph_status reasons_json(const market_decision *d, char **out, ph_error *er
 static ph_money fact_money(const market_facts *f, size_t fact)
 {
     ph_money fen = 0;
-    if (f->v[fact].kind == PH_VALUE_DECIMAL &&
-        ph_decimal_to_money(f->v[fact].as.decimal, PH_ROUND_HALF_EVEN, &fen, NULL) != PH_OK)
+    double yuan = market_fact_number(f, fact); /* a feature fact: NaN when null */
+    if (f->v[fact].kind != PH_VALUE_DECIMAL || ph_money_from_yuan_double(yuan, &fen, NULL) != PH_OK)
         fen = 0;
     return fen < 0 ? 0 : fen;
 }

@@ -149,6 +149,24 @@ static ph_status decimal_fact(market_facts *f, size_t fact, double x, ph_error *
     return st;
 }
 
+/* A feature's double in yuan as a decimal fact to the fen (it is money);
+ * NaN is null. */
+static ph_status money_fact(market_facts *f, size_t fact, double yuan, ph_error *err)
+{
+    ph_money fen;
+    ph_decimal d;
+    if (isnan(yuan)) {
+        f->v[fact] = ph_value_null();
+        return PH_OK;
+    }
+    ph_status st = ph_money_from_yuan_double(yuan, &fen, err);
+    if (st == PH_OK)
+        st = ph_decimal_from_money(fen, &d, err);
+    if (st == PH_OK)
+        f->v[fact] = ph_value_decimal(d);
+    return st;
+}
+
 static double feature(const double *values, const char *name)
 {
     int i = ph_feature_index(name);
@@ -241,11 +259,7 @@ static ph_status derive(market_facts *f, const double *values, ph_error *err)
     double white = feature(values, "credit_white");
     f->v[FACT_FIRST_LOAN] = flag(white, 1);
     double inflow = feature(values, "inflow_12m");
-    ph_status st = decimal_fact(f, FACT_AVG_INFLOW_12M, isnan(inflow) ? NAN : inflow / 12.0, err);
-    if (st == PH_OK && f->v[FACT_AVG_INFLOW_12M].kind == PH_VALUE_DECIMAL) {
-        ph_decimal *avg = &f->v[FACT_AVG_INFLOW_12M].as.decimal; /* to the fen: it is money */
-        st = ph_decimal_round(*avg, 2, PH_ROUND_HALF_EVEN, avg, err);
-    }
+    ph_status st = money_fact(f, FACT_AVG_INFLOW_12M, isnan(inflow) ? NAN : inflow / 12.0, err);
     if (st != PH_OK)
         return st;
     double balance = feature(values, "loan_balance");

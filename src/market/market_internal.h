@@ -123,17 +123,17 @@ ph_status market_inputs_to_json(const ph_policy *p, const ph_value *inputs, char
 /* One value as JSON (decimals as strings), NULL when out of memory. */
 json_t *market_value_json(const ph_value *v);
 
-/* settings.c */
+/* market_store.c */
 ph_status market_check_schema(ph_store *store, ph_error *err);
+/* Start a write to the market's tables: the UTC time it is recorded at
+ * into now, then the transaction (ended by market_finish). */
+ph_status market_begin_write(ph_store *store, char now[PH_UTC_MAX], ph_error *err);
 /* End a transaction: commit on success, else roll back; returns the status. */
 ph_status market_finish(ph_store *store, ph_status st, ph_error *err);
 /* End a unit (ph_store_begin_unit) whatever savepoints are still open in it:
  * commit on success (PH_EMISUSE and roll back when one is open), else roll
  * back all of it; returns the status. */
 ph_status market_finish_unit(ph_store *store, ph_status st, ph_error *err);
-/* The id of the row just inserted into `table` (ids only grow, and the
- * transaction holds the write lock). */
-ph_status market_last_id(ph_store *store, const char *table, int64_t *id, ph_error *err);
 /* Bind the period [from, to] (0: open ended) as ISO dates to parameters
  * `first` and first + 1 of `stmt`. */
 ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,

@@ -21,7 +21,7 @@ static ph_status bind_int_or_null(ph_stmt *s, int i, int present, int64_t v, ph_
 
 static ph_status insert_application(ph_market *m, const ph_application *app, const char *asof,
                                    ph_rate lpr, const char *facts, const char *not_asked,
-                                   const char *now, ph_error *err)
+                                   const char *now, int64_t *id, ph_error *err)
 {
     char rate[PH_RATE_FORMAT_MAX];
     ph_status st = ph_rate_format_percent(lpr, rate, sizeof(rate), err);
@@ -30,7 +30,8 @@ static ph_status insert_application(ph_market *m, const ph_application *app, con
         st = ph_store_prepare(m->store,
                               "INSERT INTO application (uscc, amount_fen, term, purpose, "
                               "guarantor, asof, lpr, subsidy_programme_id, facts, not_asked, "
-                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                              "RETURNING id",
                               &s, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 1, app->uscc, -1, err);
@@ -56,8 +57,12 @@ static ph_status insert_application(ph_market *m, const ph_application *app, con
         st = ph_stmt_bind_text(s, 11, now, -1, err);
     if (st == PH_OK)
         st = ph_stmt_step(s, err);
+    if (st == PH_OK)
+        *id = ph_stmt_column_int64(s, 0);
+    else if (st == PH_DONE)
+        st = ph_error_set(err, PH_ESTORE, "application", NULL, "the insert returned no id");
     ph_stmt_free(s);
-    return st == PH_DONE ? PH_OK : st;
+    return st;
 }
 
 static ph_status insert_decision(ph_market *m, int64_t application_id, market_decision *d,
@@ -72,7 +77,8 @@ static ph_status insert_decision(ph_market *m, int64_t application_id, market_de
         "INSERT INTO decision (application_id, lender, policy_name, policy_version, "
         "policy_checksum, role, served, model, model_version, score, pd, approved, limit_fen, "
         "rate, offer_fen, subsidy_rate, award_fen, apr, net_apr, reasons, inputs, trace, "
-        "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         &s, err);
     int i = 1;
     if (st == PH_OK)
@@ -126,9 +132,11 @@ static ph_status insert_decision(ph_market *m, int64_t application_id, market_de
         st = ph_stmt_bind_text(s, i++, now, -1, err);
     if (st == PH_OK)
         st = ph_stmt_step(s, err);
+    if (st == PH_OK)
+        d->id = ph_stmt_column_int64(s, 0);
+    else if (st == PH_DONE)
+        st = ph_error_set(err, PH_ESTORE, "decision", NULL, "the insert returned no id");
     ph_stmt_free(s);
-    if (st == PH_DONE)
-        st = market_last_id(m->store, "decision", &d->id, err);
     return st;
 }
 
@@ -144,9 +152,7 @@ ph_status market_record(ph_market *m, const ph_application *app, const char *aso
     if (st != PH_OK)
         return st;
     int64_t id = 0;
-    st = insert_application(m, app, asof, lpr, facts_json, not_asked_json, now, err);
-    if (st == PH_OK)
-        st = market_last_id(m->store, "application", &id, err);
+    st = insert_application(m, app, asof, lpr, facts_json, not_asked_json, now, &id, err);
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = insert_decision(m, id, &decisions[i], now, err);
     st = market_finish(m->store, st, err);

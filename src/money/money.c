@@ -5,6 +5,7 @@
 #include "money/money_internal.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -193,6 +194,45 @@ ph_status ph_money_from_yuan(int64_t yuan, ph_money *out, ph_error *err)
         return ph_error_set(err, PH_ERANGE, FIELD, value,
                             "expected whole yuan from -92233720368547758 to "
                             "92233720368547758");
+    }
+    *out = fen;
+    return PH_OK;
+}
+
+/* 1e-8 yuan: the resolution a feature value is taken at before it is
+ * rounded to the fen, that of a policy decimal. */
+#define UNITS_PER_YUAN INT64_C(100000000)
+#define UNITS_PER_FEN (UNITS_PER_YUAN / PH_FEN_PER_YUAN)
+
+ph_status ph_money_from_yuan_double(double yuan, ph_money *out, ph_error *err)
+{
+    if (out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_from_yuan_double: out is NULL");
+    char value[32];
+    if (isnan(yuan))
+        return ph_error_set(err, PH_EINVAL, FIELD, "NaN",
+                            "expected a number of yuan (map a missing value to null first)");
+    if (!(fabs(yuan) < 9.3e16)) { /* beyond it, fen cannot fit: refused before any cast */
+        snprintf(value, sizeof(value), "%.17g", yuan);
+        return ph_error_set(err, PH_ERANGE, FIELD, value,
+                            "expected yuan from -92233720368547758.07 to 92233720368547758.07");
+    }
+    /* yuan = mantissa * 2^e exactly, |mantissa| < 2^53; in 1e-8 yuan that is
+     * mantissa * 1e8 * 2^e (< 2^80 * 2^4), divided exactly by 2^-e when e < 0. */
+    int exponent;
+    double fraction = frexp(yuan, &exponent);
+    int64_t mantissa = (int64_t)ldexp(fraction, 53);
+    int e = exponent - 53;
+    ph_i128 units = (ph_i128)mantissa * UNITS_PER_YUAN;
+    if (e >= 0)
+        units *= (ph_i128)1 << e;
+    else
+        units = e > -120 ? ph_i128_div_round(units, (ph_i128)1 << -e, PH_ROUND_HALF_EVEN) : 0;
+    ph_money fen;
+    if (!ph_i128_to_i64(ph_i128_div_round(units, UNITS_PER_FEN, PH_ROUND_HALF_EVEN), &fen)) {
+        snprintf(value, sizeof(value), "%.17g", yuan);
+        return ph_error_set(err, PH_ERANGE, FIELD, value,
+                            "expected yuan from -92233720368547758.07 to 92233720368547758.07");
     }
     *out = fen;
     return PH_OK;

@@ -132,6 +132,35 @@ ph_status ph_interest(ph_money principal, ph_rate annual, int64_t days, ph_dayco
     return PH_OK;
 }
 
+static ph_status bad_date(ph_error *err, ph_status code, const char *field, ph_date d,
+                          const char *expected)
+{
+    char text[16]; /* a date, or the day number of one that is not: "-2147483648" */
+    if (ph_date_format(d, text, sizeof(text), NULL) != PH_OK)
+        snprintf(text, sizeof(text), "%" PRId32, d);
+    return ph_error_set(err, code, field, text, "%s", expected);
+}
+
+/* Counting the drawdown day and not the end day means a day's interest is
+ * charged for each night the money is out: drawn and repaid the same day,
+ * nothing; one night, one day. */
+ph_status ph_interest_days(ph_date drawdown, ph_date end, int64_t *out, ph_error *err)
+{
+    if (out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_interest_days: out is NULL");
+    if (!ph_date_is_valid(drawdown))
+        return bad_date(err, PH_ERANGE, "from", drawdown,
+                        "expected a date from 0001-01-01 to 9999-12-31");
+    if (!ph_date_is_valid(end))
+        return bad_date(err, PH_ERANGE, "to", end,
+                        "expected a date from 0001-01-01 to 9999-12-31");
+    if (end < drawdown)
+        return bad_date(err, PH_EINVAL, "to", end,
+                        "expected the end day on or after the drawdown day");
+    *out = ph_date_diff_days(drawdown, end);
+    return PH_OK;
+}
+
 ph_status ph_daily_rate(ph_rate annual, ph_daycount dc, ph_rounding rounding, ph_rate *out,
                         ph_error *err)
 {

@@ -10,7 +10,7 @@
  * Nothing is allocated: the schedule is walked on the fly and the cash
  * flows kept in fixed arrays of PH_LOAN_MAX_TERM_MONTHS + 1.
  */
-#include "puhui/subsidy.h"
+#include "puhui/pricing.h"
 
 #include <math.h>
 #include <stdio.h>
