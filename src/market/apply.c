@@ -1,8 +1,10 @@
 /*
- * One application through the marketplace: facts, then per lender the
- * appetite, the consent, the decision (champion and challenger), and the
- * quote; then everything stored at once and the offers ranked. All of it
- * is one store unit (ph_store_begin_unit): one snapshot, one commit.
+ * One application through the marketplace: the registration (the firm
+ * exists; the appetite match reads it), then per lender the appetite, the
+ * consent, and only then the firm's feeds (read once, when the first lender
+ * that reads them has its consent), the decision (champion and challenger)
+ * and the quote; then everything stored at once and the offers ranked. All
+ * of it is one store unit (ph_store_begin_unit): one snapshot, one commit.
  */
 #include "market_decide.h"
 
@@ -36,15 +38,22 @@ static int challenger_serves(const market_lender *l, const ph_application *app,
     return (int64_t)(strtoul(sum, NULL, 16) % 10000) < l->share_bp;
 }
 
+/* The lender's sources: the feeds its champion and challenger read. */
+static ph_source_set lender_sources(const market_lender *l)
+{
+    ph_source_set sources = l->champion.bind.sources;
+    if (l->has_challenger)
+        sources |= l->challenger.bind.sources;
+    return sources;
+}
+
 /* The consent check for one lender: every feed its policy and model read,
  * for credit assessment, on the as-of date. PH_EDENIED fills `note`. */
 static ph_status check_consent(ph_market *m, const market_lender *l, const ph_application *app,
                                ph_date asof, int *allowed, char *note, size_t size,
                                ph_error *err)
 {
-    ph_source_set sources = l->champion.bind.sources;
-    if (l->has_challenger)
-        sources |= l->challenger.bind.sources;
+    ph_source_set sources = lender_sources(l);
     *allowed = 1;
     if (sources == 0)
         return PH_OK; /* the policy reads nothing of the firm's data */
@@ -134,7 +143,9 @@ typedef struct apply_state {
     char asof[11];
     ph_rate lpr;
     ph_date day;
+    int features_read; /* the feeds behind the features were read (after a consent) */
 } apply_state;
+
 
 static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application *app,
                             apply_state *s, ph_quote *q, size_t quote, ph_error *err)
@@ -180,6 +191,13 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
         if (o == NULL || json_array_append_new(s->not_asked, o) != 0)
             return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
         return PH_OK;
+    }
+    if (!s->features_read && lender_sources(l) != 0) {
+        /* the first lender whose consent covers the firm's feeds: read them now */
+        st = market_facts_gather_features(m->store, app->uscc, s->day, &s->facts, err);
+        if (st != PH_OK)
+            return st;
+        s->features_read = 1;
     }
     int to_challenger = challenger_serves(l, app, s->asof);
     market_side *sides[2] = {&l->champion, l->has_challenger ? &l->challenger : NULL};
@@ -227,7 +245,7 @@ static ph_status prepare(ph_market *m, const ph_application *app, apply_state *s
     if (st == PH_OK)
         st = ph_market_lpr(m->store, s->day, &s->lpr, err);
     if (st == PH_OK)
-        st = market_facts_gather(m->store, app, s->day, s->lpr, &s->facts, err);
+        st = market_facts_gather_registration(m->store, app, s->day, s->lpr, &s->facts, err);
     if (st != PH_OK)
         return st;
     s->decisions = ph_calloc(m->ctx, 2 * m->n + 1, sizeof(market_decision));

@@ -1,0 +1,128 @@
+/*
+ * Consent before data: a lender's consent is checked before any feed it
+ * reads is read (docs/architecture.md, docs/marketplace.md). Every read
+ * is a prepared statement, so a store test hook (store_internal.h) that
+ * records the SQL prepared while an application is decided shows which
+ * feeds were read. Here one lender reads nothing of the firm's feeds (its
+ * policy reads only the application) and the other reads the payments
+ * without the firm's consent: the application is decided, the second
+ * lender is refused, and no payment row is read for either.
+ */
+#include "features_fixture.h"
+#include "store/store_internal.h"
+
+#define LENDER_OWN "91370000MA0000001A"  /* reads only the application */
+#define LENDER_FEEDS "91370000MA0000002B" /* reads the payments: not consented */
+
+static const char POLICY_OWN[] =
+    "{\"lender\": \"" LENDER_OWN "\", \"name\": \"own\", \"version\": 1,"
+    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
+    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
+    " \"inputs\": [{\"name\": \"amount\", \"kind\": \"decimal\"},"
+    "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+    " \"tables\": [],"
+    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"amount\"},"
+    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.01\"}],"
+    " \"flow\": [{\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
+
+static const char POLICY_FEEDS[] =
+    "{\"lender\": \"" LENDER_FEEDS "\", \"name\": \"flows\", \"version\": 1,"
+    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
+    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
+    " \"inputs\": [{\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
+    "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+    " \"tables\": [],"
+    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"5 * avg_inflow_12m\"},"
+    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.012\"}],"
+    " \"flow\": [{\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
+
+/* The SQL prepared while the hook is set: did any statement read a feed? */
+typedef struct reads {
+    int payments; /* statements naming feed_payments_daily */
+    int registration;
+} reads;
+
+static void record_prepare(void *user, const char *sql)
+{
+    reads *r = user;
+    r->payments += strstr(sql, "feed_payments_daily") != NULL;
+    r->registration += strstr(sql, "feed_registration") != NULL;
+}
+
+static void load_policy(fx *f, const char *name, const char *text)
+{
+    char *path = ph_test_path(f->dir, name);
+    ph_test_write_file(path, text);
+    ph_error err;
+    ph_assert_ok(ph_policy_store_load(f->store, path, 1, NULL, &err), &err);
+    free(path);
+}
+
+static const ph_quote *quote_of(const ph_market_result *r, const char *lender)
+{
+    for (size_t i = 0; i < r->n_quotes; i++)
+        if (strcmp((&r->quotes[i])->lender, lender) == 0)
+            return (&r->quotes[i]);
+    fail_msg("no quote of %s", lender);
+    return NULL;
+}
+
+static void test_refused_lender_feeds_are_not_read(void **state)
+{
+    fx *f = *state;
+    fx_set_today(f, "2025-12-31");
+    add_firm(f->store, FIRM_A, 370102, "C13", "2015-03-10", "active", NULL, "2015-03-11");
+    for (int k = 0; k < 24; k++) {
+        char month[16], date[40];
+        snprintf(date, sizeof(date), "%s-15", month_k(k, month));
+        add_payment(f->store, FIRM_A, date, 3, 10000000);
+    }
+    sqlf(f->store, "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
+                   "('%s', 'A', 370102, 'C')", FIRM_A);
+    sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'Own Bank', 'commercial_bank')",
+         LENDER_OWN);
+    sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'Flow Bank', 'commercial_bank')",
+         LENDER_FEEDS);
+    ph_error err;
+    ph_assert_ok(ph_market_set_lpr(f->store, day("2025-01-01"), 3 * PH_RATE_PERCENT, &err),
+                 &err);
+    load_policy(f, "own.json", POLICY_OWN);
+    load_policy(f, "feeds.json", POLICY_FEEDS);
+    ph_market *market = NULL;
+    ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
+
+    ph_application a = {0};
+    a.uscc = FIRM_A;
+    a.amount = 20000000;
+    a.term = 12;
+    a.purpose = "working_capital";
+    a.asof = day("2025-12-31");
+    reads seen = {0, 0};
+    ph_store_set_prepare_hook(f->store, record_prepare, &seen);
+    ph_market_result *r = NULL;
+    ph_status st = ph_market_apply(market, &a, &r, &err);
+    ph_store_set_prepare_hook(f->store, NULL, NULL);
+    ph_assert_ok(st, &err);
+
+    assert_int_equal(r->n_quotes, 2);
+    const ph_quote *refused = quote_of(r, LENDER_FEEDS);
+    assert_int_equal(refused->status, PH_QUOTE_NO_CONSENT);
+    assert_non_null(strstr(refused->note, "payments_daily"));
+    assert_int_equal(quote_of(r, LENDER_OWN)->status, PH_QUOTE_OFFER);
+    assert_true(seen.registration > 0); /* the firm exists and the appetite was matched */
+    if (seen.payments != 0)
+        fail_msg("the refused lender's feed was read: %d statement(s) on feed_payments_daily "
+                 "while deciding, though no lender with consent reads it",
+                 seen.payments);
+    ph_market_result_free(r);
+    ph_market_free(market);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_refused_lender_feeds_are_not_read, fx_setup,
+                                        fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
