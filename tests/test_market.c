@@ -508,6 +508,15 @@ static void test_two_policies_of_one_lender(void **state)
     assert_int_equal(r->quotes[0].rate, 4200000); /* the cheaper first */
     assert_int_equal(r->quotes[1].rate, 5500000);
     assert_string_equal(r->quotes[1].policy, "lon2");
+    /* the stored trace, read through the market that owns the decision table */
+    char *trace = NULL;
+    ph_assert_ok(ph_market_decision_trace(m->f.store, r->quotes[0].decision_id, &trace, &err),
+                 &err);
+    assert_true(trace[0] == '{' || trace[0] == '[');
+    ph_free(m->f.ctx, trace);
+    ph_assert_error(ph_market_decision_trace(m->f.store, 999999, &trace, &err), PH_ENOTFOUND,
+                    &err, "no decision 999999");
+    assert_null(trace);
     ph_market_result_free(r);
 }
 

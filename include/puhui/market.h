@@ -289,6 +289,16 @@ typedef struct ph_replay_report {
 PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
                                      ph_replay_report *out, ph_error *err);
 
+/*
+ * The stored trace of decision `decision_id`: the JSON of every rule its
+ * policy evaluated and whether it matched, as recorded (one indexed read).
+ * *out is allocated with the store's context: free it with ph_free.
+ * Errors: PH_ENOTFOUND field "decision" ("no decision 42"); PH_ESCHEMA;
+ * store errors; PH_ENOMEM; PH_EMISUSE for NULL store or out.
+ */
+PH_EXTERN ph_status ph_market_decision_trace(ph_store *store, int64_t decision_id, char **out,
+                                             ph_error *err);
+
 /* ---- appeals ---------------------------------------------------------------------------------- */
 
 /*

@@ -183,3 +183,30 @@ ph_status ph_market_replay(ph_store *store, int64_t decision_id, ph_replay_repor
         *out = r;
     return st;
 }
+
+ph_status ph_market_decision_trace(ph_store *store, int64_t decision_id, char **out,
+                                   ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_market_decision_trace: NULL store or out");
+    *out = NULL;
+    ph_status st = market_check_schema(store, err);
+    ph_stmt *stmt = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store, "SELECT trace FROM decision WHERE id = ?", &stmt, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(stmt, 1, decision_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(stmt, err);
+    if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "decision", NULL, "no decision %lld",
+                          (long long)decision_id);
+    if (st == PH_OK) {
+        *out = ph_strdup(ph_store_ctx(store), ph_stmt_column_text(stmt, 0));
+        if (*out == NULL)
+            st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a trace");
+    }
+    ph_stmt_free(stmt);
+    return st;
+}
