@@ -160,20 +160,26 @@ typedef enum ph_quote_status {
 /* "offer", "decline", "no_consent", "not_matched", "unavailable". */
 PH_EXTERN const char *ph_quote_status_name(ph_quote_status status);
 
+/* A decline shows at most this many reasons: the policy's first, then the
+ * model's (a rule of the quote, not a buffer). */
 #define PH_QUOTE_MAX_REASONS 8
 
-/* One reason to decline, in words, with the data behind it. */
+/* One reason to decline, in words, with the data behind it. The strings
+ * are the result's, whole whatever their length. */
 typedef struct ph_quote_reason {
-    char code[64];  /* the policy rule's code, or "MODEL:<code>" for a model reason */
-    char text[320]; /* "tax credit grade D (tax_grade = D)" */
+    const char *code; /* the policy rule's code, or "MODEL:<code>" for a model reason */
+    const char *text; /* "tax credit grade D (tax_grade = D)" */
 } ph_quote_reason;
 
-/* One lender's answer. */
+/* One lender's answer, as ph_market_result_quote gives it. Every string is
+ * NUL-terminated, never NULL ("" when it does not apply), held whole
+ * whatever its length, and owned by the result (valid until
+ * ph_market_result_free). */
 typedef struct ph_quote {
     ph_quote_status status;
-    char lender[64];          /* the lender's institution id */
-    char lender_name[128];    /* its registered name when known, else the id */
-    char policy[128];         /* the policy's name */
+    const char *lender;       /* the lender's institution id */
+    const char *lender_name;  /* its registered name when known, else the id */
+    const char *policy;       /* the policy's name */
     int64_t policy_version;   /* the version that served (the challenger's when it did) */
     int challenger;           /* 1 when the challenger served this application */
     int64_t decision_id;      /* the served decision's row; 0 when not asked */
@@ -183,27 +189,33 @@ typedef struct ph_quote {
     ph_money amount;          /* offered: the requested amount up to the limit */
     ph_rate rate;             /* the quoted annual rate, fees included as the policy quotes */
     int64_t term;
-    char repayment[32];
-    char conditions[256];     /* the product and guarantee conditions in words */
+    const char *repayment;
+    const char *conditions;   /* the product and guarantee conditions in words */
     ph_subsidy_result subsidy;
     ph_loan_cost cost;        /* cost.apr, cost.net_apr: the ranking key is net_apr */
     /* declines */
-    size_t n_reasons;
-    ph_quote_reason reasons[PH_QUOTE_MAX_REASONS];
+    size_t n_reasons;         /* at most PH_QUOTE_MAX_REASONS */
+    const ph_quote_reason *reasons;
     /* not asked: why */
-    char note[320];
+    const char *note;
 } ph_quote;
 
-/* The answer to one application. */
-typedef struct ph_market_result {
-    const ph_ctx *ctx;
-    int64_t application_id;
-    char asof[11];
-    ph_rate lpr;
-    size_t n_quotes;
-    ph_quote *quotes;   /* offers by net APR, then declines, then lenders not asked */
-    size_t n_offers;
-} ph_market_result;
+/* The answer to one application: opaque, read through the functions
+ * below (each O(1); NULL r gives 0 / NULL). */
+typedef struct ph_market_result ph_market_result;
+
+/* The stored application's row id. */
+PH_EXTERN int64_t ph_market_result_application_id(const ph_market_result *r);
+/* The as-of date the data was read on (the application's, or today). */
+PH_EXTERN ph_date ph_market_result_asof(const ph_market_result *r);
+/* The LPR in force on that date. */
+PH_EXTERN ph_rate ph_market_result_lpr(const ph_market_result *r);
+/* How many lenders answered (every lender of the market), and how many offered. */
+PH_EXTERN size_t ph_market_result_quote_count(const ph_market_result *r);
+PH_EXTERN size_t ph_market_result_offer_count(const ph_market_result *r);
+/* Quote i: offers by net APR (then the larger amount, then the lender),
+ * then declines, then lenders not asked, each by lender; NULL past the end. */
+PH_EXTERN const ph_quote *ph_market_result_quote(const ph_market_result *r, size_t i);
 
 /*
  * Decide one application. The application is checked first
@@ -218,7 +230,8 @@ typedef struct ph_market_result {
  * Cost: about 2 ms with three lenders once the day's peer medians are
  * stored; other writers wait for the write lock meanwhile.
  * Errors: as the steps above; PH_EMISUSE when a transaction is open on the
- * store; PH_EBUSY when another writer keeps the lock past the busy timeout.
+ * store; PH_EBUSY when another writer keeps the lock past the busy timeout;
+ * PH_ENOMEM (nothing stored).
  * *out (free with ph_market_result_free) is written on success.
  */
 PH_EXTERN ph_status ph_market_apply(ph_market *market, const ph_application *app,

@@ -120,7 +120,9 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
     m->lenders = grown;
     market_lender *l = &m->lenders[m->n++];
     memset(l, 0, sizeof(*l));
-    snprintf(l->id, sizeof(l->id), "%s", lender);
+    l->id = ph_strdup(m->ctx, lender);
+    if (l->id == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
     market_institution_name(m->store, lender, l->name, sizeof(l->name));
     ph_error why;
     ph_error_clear(&why);
@@ -237,6 +239,7 @@ void ph_market_free(ph_market *m)
     for (size_t i = 0; i < m->n; i++) {
         free_side(m->ctx, &m->lenders[i].champion);
         free_side(m->ctx, &m->lenders[i].challenger); /* also a half-opened one */
+        ph_free(m->ctx, m->lenders[i].id);
     }
     for (size_t i = 0; i < m->n_models; i++)
         ph_model_free(m->models[i].model);

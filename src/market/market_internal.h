@@ -72,7 +72,7 @@ typedef struct market_side {
 } market_side;
 
 typedef struct market_lender {
-    char id[64];             /* the institution id */
+    char *id;                /* the institution id, whole (the market's allocation) */
     char name[128];          /* its registered name, else the id */
     market_side champion, challenger;
     int has_challenger;
@@ -90,6 +90,18 @@ struct ph_market {
     ph_subsidy_programme *programme; /* NULL: none in force */
     int64_t programme_id;
     size_t loan_balance_fact; /* the firm's existing credit, for the subsidy tier */
+};
+
+/* The answer to one application (market.h): the quotes and every string
+ * they point to are the result's, allocated with ctx. */
+struct ph_market_result {
+    const ph_ctx *ctx;
+    int64_t application_id;
+    ph_date asof;
+    ph_rate lpr;
+    size_t n_quotes;
+    ph_quote *quotes;   /* offers by net APR, then declines, then lenders not asked */
+    size_t n_offers;
 };
 
 /* facts.c: an application's facts in two steps, so that no feed is read

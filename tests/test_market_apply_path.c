@@ -1,4 +1,7 @@
 /*
+ * The application path: consent before data, and quotes that hold their
+ * strings whole.
+ *
  * Consent before data: a lender's consent is checked before any feed it
  * reads is read (docs/architecture.md, docs/marketplace.md). Every read
  * is a prepared statement, so a store test hook (store_internal.h) that
@@ -60,16 +63,17 @@ static void load_policy(fx *f, const char *name, const char *text)
 
 static const ph_quote *quote_of(const ph_market_result *r, const char *lender)
 {
-    for (size_t i = 0; i < r->n_quotes; i++)
-        if (strcmp((&r->quotes[i])->lender, lender) == 0)
-            return (&r->quotes[i]);
+    for (size_t i = 0; i < ph_market_result_quote_count(r); i++)
+        if (strcmp(ph_market_result_quote(r, i)->lender, lender) == 0)
+            return ph_market_result_quote(r, i);
     fail_msg("no quote of %s", lender);
     return NULL;
 }
 
-static void test_refused_lender_feeds_are_not_read(void **state)
+/* FIRM_A with 24 months of payments, registered, and the two lenders as
+ * institutions; the LPR in force. */
+static void add_firm_and_lenders(fx *f, const char *lender_own, const char *lender_feeds)
 {
-    fx *f = *state;
     fx_set_today(f, "2025-12-31");
     add_firm(f->store, FIRM_A, 370102, "C13", "2015-03-10", "active", NULL, "2015-03-11");
     for (int k = 0; k < 24; k++) {
@@ -80,12 +84,19 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     sqlf(f->store, "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
                    "('%s', 'A', 370102, 'C')", FIRM_A);
     sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'Own Bank', 'commercial_bank')",
-         LENDER_OWN);
+         lender_own);
     sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'Flow Bank', 'commercial_bank')",
-         LENDER_FEEDS);
+         lender_feeds);
     ph_error err;
     ph_assert_ok(ph_market_set_lpr(f->store, day("2025-01-01"), 3 * PH_RATE_PERCENT, &err),
                  &err);
+}
+
+static void test_refused_lender_feeds_are_not_read(void **state)
+{
+    fx *f = *state;
+    add_firm_and_lenders(f, LENDER_OWN, LENDER_FEEDS);
+    ph_error err;
     load_policy(f, "own.json", POLICY_OWN);
     load_policy(f, "feeds.json", POLICY_FEEDS);
     ph_market *market = NULL;
@@ -104,7 +115,7 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     ph_store_set_prepare_hook(f->store, NULL, NULL);
     ph_assert_ok(st, &err);
 
-    assert_int_equal(r->n_quotes, 2);
+    assert_int_equal(ph_market_result_quote_count(r), 2);
     const ph_quote *refused = quote_of(r, LENDER_FEEDS);
     assert_int_equal(refused->status, PH_QUOTE_NO_CONSENT);
     assert_non_null(strstr(refused->note, "payments_daily"));
@@ -118,11 +129,82 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     ph_market_free(market);
 }
 
+/* text with every `from` replaced by `to` (malloc'd). */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+    size_t n = 0, lf = strlen(from), lt = strlen(to);
+    for (const char *p = strstr(text, from); p; p = strstr(p + lf, from))
+        n++;
+    char *out = malloc(strlen(text) + n * lt + 1), *w = out;
+    for (const char *p = text, *q; ; p = q + lf) {
+        q = strstr(p, from);
+        size_t k = q ? (size_t)(q - p) : strlen(p);
+        memcpy(w, p, k);
+        w += k;
+        if (q == NULL)
+            break;
+        memcpy(w, to, lt);
+        w += lt;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Lender ids of 100 and 250 characters, a policy name of 150 and a refusal
+ * note past 320 bytes come back whole (they were cut at 63, 127 and 319). */
+static void test_long_strings_are_whole(void **state)
+{
+    fx *f = *state;
+    char own[101], feeds[251], name[151];
+    memset(own, 'O', 100);
+    memset(feeds, 'F', 250);
+    memset(name, 'n', 150);
+    own[100] = feeds[250] = name[150] = '\0';
+    add_firm_and_lenders(f, own, feeds);
+    char *own_lender = replaced(POLICY_OWN, LENDER_OWN, own);
+    char *own_policy = replaced(own_lender, "\"name\": \"own\"", "\"name\": \"NAME\"");
+    char *own_named = replaced(own_policy, "NAME", name);
+    char *feeds_policy = replaced(POLICY_FEEDS, LENDER_FEEDS, feeds);
+    load_policy(f, "own.json", own_named);
+    load_policy(f, "feeds.json", feeds_policy);
+    free(own_lender);
+    free(own_policy);
+    free(own_named);
+    free(feeds_policy);
+    ph_error err;
+    ph_market *market = NULL;
+    ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
+    ph_application a = {0};
+    a.uscc = FIRM_A;
+    a.amount = 20000000;
+    a.term = 12;
+    a.purpose = "working_capital";
+    a.asof = day("2025-12-31");
+    ph_market_result *r = NULL;
+    ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
+    assert_int_equal(ph_market_result_quote_count(r), 2);
+    const ph_quote *offer = ph_market_result_quote(r, 0);
+    assert_int_equal(offer->status, PH_QUOTE_OFFER);
+    assert_string_equal(offer->lender, own);
+    assert_string_equal(offer->policy, name);
+    const ph_quote *refused = ph_market_result_quote(r, 1);
+    assert_int_equal(refused->status, PH_QUOTE_NO_CONSENT);
+    assert_string_equal(refused->lender, feeds);
+    assert_non_null(strstr(refused->note, feeds));
+    if (strlen(refused->note) <= 320)
+        fail_msg("expected a note past 320 bytes, got %zu: %s", strlen(refused->note),
+                 refused->note);
+    assert_null(ph_market_result_quote(r, 2));
+    ph_market_result_free(r);
+    ph_market_free(market);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_refused_lender_feeds_are_not_read, fx_setup,
                                         fx_teardown),
+        cmocka_unit_test_setup_teardown(test_long_strings_are_whole, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
