@@ -195,7 +195,34 @@ static void test_long_strings_are_whole(void **state)
         fail_msg("expected a note past 320 bytes, got %zu: %s", strlen(refused->note),
                  refused->note);
     assert_null(ph_market_result_quote(r, 2));
+    /* and the decision of the long-named lender replays: lender and policy read back whole */
+    ph_replay_report rep;
+    ph_assert_ok(ph_market_replay(f->store, offer->decision_id, &rep, &err), &err);
+    assert_true(rep.identical);
     ph_market_result_free(r);
+    ph_market_free(market);
+}
+
+/* A model name longer than the market holds is refused by name, never cut
+ * to another model's name: the lender cannot quote, and says why. */
+static void test_long_model_name_is_refused(void **state)
+{
+    fx *f = *state;
+    add_firm_and_lenders(f, LENDER_OWN, LENDER_FEEDS);
+    char model[121], member[200];
+    memset(model, 'm', 120);
+    model[120] = '\0';
+    snprintf(member, sizeof(member), "\"model\": \"%s\", \"inputs\"", model);
+    char *text = replaced(POLICY_OWN, "\"inputs\"", member);
+    load_policy(f, "own.json", text);
+    free(text);
+    ph_error err;
+    ph_market *market = NULL;
+    ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
+    assert_int_equal(ph_market_lender_count(market), 1);
+    const char *why = ph_market_lender_error(market, 0);
+    if (strstr(why, "expected a model name of at most 95 bytes, found 120") == NULL)
+        fail_msg("expected the model name's length refused, got: %s", why);
     ph_market_free(market);
 }
 
@@ -205,6 +232,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_lender_feeds_are_not_read, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_long_strings_are_whole, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_long_model_name_is_refused, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
