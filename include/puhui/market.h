@@ -2,17 +2,21 @@
  * puhui — the marketplace: one application, quotes from every matching
  * lender (issue 6; brief §3, §4, §8; docs/marketplace.md is the guide).
  *
- * A firm applies once (ph_application). The platform gathers the FACTS it
- * knows about the firm on the application's as-of date (the feature store's
- * point-in-time features, the registration, the application itself and the
- * LPR in force) and offers them to the active policy of every lender
+ * A firm applies once (ph_application). The platform reads the firm's
+ * registration on the application's as-of date (the firm must be registered
+ * by then) and offers the application to the active policy of every lender
  * (policy_store.h):
  *
- *   1. appetite   a policy whose "appetite" does not fit is not asked;
+ *   1. appetite   a policy whose "appetite" (on the registration and the
+ *                 purpose) does not fit is not asked;
  *   2. consent    the firm must have consented to that lender reading, for
  *                 credit assessment, every source the policy and its model
  *                 read (ph_access_check, logged); without it the lender is
- *                 not asked and the firm is told which consent is missing;
+ *                 not asked, the firm is told which consent is missing, and
+ *                 nothing of the firm's feeds is read for it. Consent comes
+ *                 BEFORE data: the FACTS (the feature store's point-in-time
+ *                 features and what derives from them) are read once, when
+ *                 the first lender that reads them has its consent;
  *   3. score      the policy's registered, APPROVED model scores the facts;
  *   4. decide     the policy runs; a lender with a challenger version runs
  *                 both, and a stable share of applications is served by the
@@ -222,9 +226,9 @@ PH_EXTERN const ph_quote *ph_market_result_quote(const ph_market_result *r, size
  * (ph_application_check; an unknown enterprise is PH_ENOTFOUND field
  * "enterprise"; no LPR in force is PH_ENOTFOUND): a bad application stores
  * nothing. The whole decision is one store unit (ph_store_begin_unit):
- * the LPR, the registration, the features, the consent checks and the
- * stored application, decisions and access-log entries all see one
- * snapshot and are committed together, so a feed ingested meanwhile on
+ * the LPR, the registration, the consent checks, the features (read only
+ * after a consent that needs them) and the stored application, decisions
+ * and access-log entries all see one snapshot and are committed together, so a feed ingested meanwhile on
  * another connection is seen entirely or not at all. A decision that fails
  * stores nothing, its access-log entries included (no data was given).
  * Cost: about 2 ms with three lenders once the day's peer medians are

@@ -42,7 +42,9 @@ static void policy_reason_text(const ph_policy_reason *r, FILE *out)
     }
 }
 
-/* Add a reason: the code (after `prefix`) and the text, held whole. */
+/* Add a reason: the code (after `prefix`) and the text, both held whole.
+ * The text is the policy reason's words when policy_reason is not NULL,
+ * else `text`. */
 static ph_status add_reason(market_decision *d, const char *prefix, const char *code,
                             const ph_policy_reason *policy_reason, const char *text,
                             ph_error *err)
@@ -50,26 +52,28 @@ static ph_status add_reason(market_decision *d, const char *prefix, const char *
     if (d->n_reasons >= PH_QUOTE_MAX_REASONS)
         return PH_OK; /* a quote shows the first PH_QUOTE_MAX_REASONS */
     market_reason *q = &d->reasons[d->n_reasons];
+    char *words = NULL;
     size_t n = 0;
-    FILE *mem = open_memstream(&q->text, &n);
+    FILE *mem = open_memstream(&words, &n);
     if (mem != NULL) {
         if (policy_reason != NULL)
             policy_reason_text(policy_reason, mem);
         else
-            fputs(text, mem);
+            fprintf(mem, "%s", text ? text : "");
         if (fclose(mem) != 0) {
-            free(q->text);
-            q->text = NULL;
+            free(words);
+            words = NULL;
         }
     }
     size_t len = strlen(prefix) + strlen(code) + 1;
-    q->code = q->text ? malloc(len) : NULL;
-    if (q->code == NULL) {
-        free(q->text);
-        q->text = NULL;
+    char *full = words != NULL ? malloc(len) : NULL;
+    if (full == NULL) {
+        free(words);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a reason");
     }
-    snprintf(q->code, len, "%s%s", prefix, code);
+    snprintf(full, len, "%s%s", prefix, code);
+    q->code = full;
+    q->text = words;
     d->n_reasons++;
     return PH_OK;
 }
