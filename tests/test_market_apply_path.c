@@ -200,6 +200,18 @@ static void test_long_strings_are_whole(void **state)
     ph_assert_ok(ph_market_replay(f->store, offer->decision_id, &rep, &err), &err);
     assert_true(rep.identical);
     ph_market_result_free(r);
+    /* a second application, then the market view: one row per lender, ids whole */
+    ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
+    ph_market_result_free(r);
+    ph_market_report *view = NULL;
+    ph_assert_ok(ph_market_report_build(f->store, 0, 0, &view, &err), &err);
+    assert_int_equal(view->n_lenders, 2);
+    assert_string_equal(view->lenders[0].lender, feeds); /* "F..." sorts before "O..." */
+    assert_int_equal(view->lenders[0].not_asked, 2);
+    assert_string_equal(view->lenders[1].lender, own);
+    assert_int_equal(view->lenders[1].asked, 2);
+    assert_string_equal(view->lenders[2].lender_name, "all lenders");
+    ph_market_report_free(view);
     ph_market_free(market);
 }
 

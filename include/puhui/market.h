@@ -252,9 +252,11 @@ PH_EXTERN ph_status ph_market_result_write_json(const ph_market_result *result, 
 #define PH_MARKET_REPORT_REASONS 5
 
 /* One lender's (or, with lender "", the whole market's) served decisions. */
+/* Every string is the report's, whole, never NULL; valid until
+ * ph_market_report_free. */
 typedef struct ph_market_lender_stats {
-    char lender[64];
-    char lender_name[128];
+    const char *lender;       /* the institution id; "" for the total */
+    const char *lender_name;  /* its registered name, else the id; "all lenders" for the total */
     int64_t asked;            /* applications it decided */
     int64_t not_asked;        /* applications it was not asked: appetite or consent */
     int64_t approved;
@@ -265,7 +267,7 @@ typedef struct ph_market_lender_stats {
     int64_t first_time;       /* offers to firms with no loan before (首贷户) */
     int64_t challenger;       /* decisions served by a challenger policy */
     size_t n_reasons;         /* the most frequent decline reasons, most first */
-    char reason_code[PH_MARKET_REPORT_REASONS][64];
+    const char *reason_code[PH_MARKET_REPORT_REASONS];
     int64_t reason_count[PH_MARKET_REPORT_REASONS];
 } ph_market_lender_stats;
 
