@@ -238,6 +238,43 @@ static void test_long_model_name_is_refused(void **state)
     ph_market_free(market);
 }
 
+/* A lender whose appetite lists 40 regions, none the firm's: the note
+ * names every one (the list was cut at 159 bytes). */
+static void test_long_appetite_note_is_whole(void **state)
+{
+    fx *f = *state;
+    add_firm_and_lenders(f, LENDER_OWN, LENDER_FEEDS);
+    char regions[1024] = "\"appetite\": {\"regions\": [";
+    for (int i = 0; i < 40; i++) {
+        char one[16];
+        snprintf(one, sizeof(one), "%s\"3799%02d\"", i ? ", " : "", i);
+        strcat(regions, one);
+    }
+    strcat(regions, "]}, \"inputs\"");
+    char *text = replaced(POLICY_OWN, "\"inputs\"", regions);
+    load_policy(f, "own.json", text);
+    free(text);
+    ph_error err;
+    ph_market *market = NULL;
+    ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
+    ph_application a = {0};
+    a.uscc = FIRM_A;
+    a.amount = 20000000;
+    a.term = 12;
+    a.purpose = "working_capital";
+    a.asof = day("2025-12-31");
+    ph_market_result *r = NULL;
+    ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
+    const ph_quote *q = ph_market_result_quote(r, 0);
+    assert_int_equal(q->status, PH_QUOTE_NOT_MATCHED);
+    if (strstr(q->note, "region 370102 is outside the lender's appetite (379900, 379901, ") ==
+            NULL ||
+        strstr(q->note, ", 379939)") == NULL)
+        fail_msg("expected the whole list of 40 regions, got: %s", q->note);
+    ph_market_result_free(r);
+    ph_market_free(market);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +282,8 @@ int main(void)
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_long_strings_are_whole, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_long_model_name_is_refused, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_long_appetite_note_is_whole, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,29 @@ typedef struct apply_state {
 } apply_state;
 
 
+/* "not asked: industry K70 is outside the lender's appetite (C, F, G)",
+ * whole however long the lender's lists are. */
+static ph_status appetite_note(const ph_ctx *ctx, const market_lender *l, const char *text[4],
+                               const char **note, ph_error *err)
+{
+    char *why = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&why, &len);
+    if (mem != NULL) {
+        (void)ph_policy_appetite_explain(l->champion.policy, text[0], text[1], text[2],
+                                         text[3], mem);
+        if (fclose(mem) != 0) {
+            free(why);
+            why = NULL;
+        }
+    }
+    ph_status st = why != NULL
+                       ? own_format(ctx, note, err, "not asked: %s", why)
+                       : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a note");
+    free(why);
+    return st;
+}
+
 static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application *app,
                             apply_state *s, ph_quote *q, size_t quote, ph_error *err)
 {
@@ -260,12 +283,11 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
                                   FACT_SIZE_CLASS};
     for (size_t i = 0; i < 4; i++)
         text[i] = f->v[facts_used[i]].kind == PH_VALUE_TEXT ? f->text[facts_used[i]] : NULL;
-    char why[256];
     int allowed = 0;
-    if (!ph_policy_appetite_matches(l->champion.policy, text[0], text[1], text[2], text[3], why,
-                                    sizeof(why))) {
+    if (!ph_policy_appetite_explain(l->champion.policy, text[0], text[1], text[2], text[3],
+                                    NULL)) {
         q->status = PH_QUOTE_NOT_MATCHED;
-        st = own_format(m->ctx, &q->note, err, "not asked: %s", why);
+        st = appetite_note(m->ctx, l, text, &q->note, err);
     } else if ((st = check_consent(m, l, app, s->day, &allowed, &q->note, err)) == PH_OK &&
                !allowed) {
         q->status = PH_QUOTE_NO_CONSENT;
