@@ -90,8 +90,8 @@ static void print_offers(ph_cli *cli, const ph_market_result *r)
                                           "net APR", "net cost", "repayment"};
     static const int numeric[] = {1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0};
     ph_cli_table *t = ph_cli_table_new(headers, numeric, 11);
-    for (size_t i = 0; i < r->n_quotes; i++) {
-        const ph_quote *q = &r->quotes[i];
+    for (size_t i = 0; i < ph_market_result_quote_count(r); i++) {
+        const ph_quote *q = ph_market_result_quote(r, i);
         if (q->status != PH_QUOTE_OFFER)
             continue;
         char rank[24], limit[40], amount[40], term[24], rate[32], sub[32], apr[32], net[32],
@@ -111,8 +111,8 @@ static void print_offers(ph_cli *cli, const ph_market_result *r)
     }
     ph_cli_table_print(cli, t, "offers, cheapest for the firm first (net of subsidies)");
     ph_cli_table_free(t);
-    for (size_t i = 0; i < r->n_quotes; i++) {
-        const ph_quote *q = &r->quotes[i];
+    for (size_t i = 0; i < ph_market_result_quote_count(r); i++) {
+        const ph_quote *q = ph_market_result_quote(r, i);
         if (q->status == PH_QUOTE_OFFER)
             fprintf(cli->out, "  %s: %s; %s (decision %lld%s)\n", q->lender_name,
                     q->conditions, q->subsidy.explanation, (long long)q->decision_id,
@@ -122,15 +122,18 @@ static void print_offers(ph_cli *cli, const ph_market_result *r)
 
 static void print_result(ph_cli *cli, const ph_market_result *r)
 {
-    char lpr[32];
-    percent(r->lpr, lpr, sizeof(lpr));
+    char lpr[32], asof[PH_DATE_FORMAT_MAX];
+    percent(ph_market_result_lpr(r), lpr, sizeof(lpr));
+    if (ph_date_format(ph_market_result_asof(r), asof, sizeof(asof), NULL) != PH_OK)
+        snprintf(asof, sizeof(asof), "?");
+    size_t n_offers = ph_market_result_offer_count(r), n_quotes = ph_market_result_quote_count(r);
     fprintf(cli->out, "application %lld as of %s (LPR %s): %zu offer%s from %zu lender%s\n",
-            (long long)r->application_id, r->asof, lpr, r->n_offers,
-            r->n_offers == 1 ? "" : "s", r->n_quotes, r->n_quotes == 1 ? "" : "s");
-    if (r->n_offers > 0)
+            (long long)ph_market_result_application_id(r), asof, lpr, n_offers,
+            n_offers == 1 ? "" : "s", n_quotes, n_quotes == 1 ? "" : "s");
+    if (n_offers > 0)
         print_offers(cli, r);
-    for (size_t i = 0; i < r->n_quotes; i++) {
-        const ph_quote *q = &r->quotes[i];
+    for (size_t i = 0; i < ph_market_result_quote_count(r); i++) {
+        const ph_quote *q = ph_market_result_quote(r, i);
         if (q->status == PH_QUOTE_DECLINE) {
             fprintf(cli->out, "declined by %s (%s v%lld%s, decision %lld", q->lender_name,
                     q->policy, (long long)q->policy_version,
@@ -280,13 +283,14 @@ static void batch_line(batch_state *b, char *line)
         return;
     }
     b->decided++;
-    b->offered += r->n_offers > 0;
-    const ph_quote *best = r->n_offers ? &r->quotes[0] : NULL;
+    size_t n_offers = ph_market_result_offer_count(r);
+    b->offered += n_offers > 0;
+    const ph_quote *best = n_offers ? ph_market_result_quote(r, 0) : NULL;
     char net[32] = "-";
     if (best)
         percent(best->cost.net_apr, net, sizeof(net));
-    fprintf(b->cli->out, "%lld,%s,%zu,%s,%s\n", (long long)r->application_id, app.uscc,
-            r->n_offers, best ? best->lender : "", net);
+    fprintf(b->cli->out, "%lld,%s,%zu,%s,%s\n", (long long)ph_market_result_application_id(r),
+            app.uscc, n_offers, best ? best->lender : "", net);
     ph_market_result_free(r);
 }
 

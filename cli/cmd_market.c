@@ -226,21 +226,14 @@ static int decision_replay(ph_cli *cli, ph_store *store, int64_t id)
 
 static int decision_show(ph_cli *cli, ph_store *store, int64_t id)
 {
-    ph_stmt *stmt = NULL;
     ph_error err;
-    ph_status st = ph_store_prepare(store, "SELECT trace FROM decision WHERE id = ?", &stmt,
-                                    &err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 1, id, &err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, &err);
-    if (st == PH_DONE)
-        st = ph_error_set(&err, PH_ENOTFOUND, "decision", NULL, "no decision %lld",
-                          (long long)id);
-    if (st == PH_OK)
-        fprintf(cli->out, "%s\n", ph_stmt_column_text(stmt, 0));
-    ph_stmt_free(stmt);
-    return st == PH_OK ? PH_EXIT_OK : fail(cli, st, &err);
+    char *trace = NULL;
+    ph_status st = ph_market_decision_trace(store, id, &trace, &err);
+    if (st != PH_OK)
+        return fail(cli, st, &err);
+    fprintf(cli->out, "%s\n", trace);
+    ph_free(ph_store_ctx(store), trace);
+    return PH_EXIT_OK;
 }
 
 int ph_cmd_decision(ph_cli *cli, int argc, char **argv)

@@ -133,9 +133,9 @@ static ph_application app_of(const char *uscc, ph_money amount, int64_t term)
 
 static const ph_quote *quote_of(const ph_market_result *r, const char *lender)
 {
-    for (size_t i = 0; i < r->n_quotes; i++)
-        if (strcmp(r->quotes[i].lender, lender) == 0)
-            return &r->quotes[i];
+    for (size_t i = 0; i < ph_market_result_quote_count(r); i++)
+        if (strcmp(ph_market_result_quote(r, i)->lender, lender) == 0)
+            return ph_market_result_quote(r, i);
     fail_msg("no quote from %s", lender);
     return NULL;
 }
@@ -193,8 +193,8 @@ static void test_consent_refusal_then_offers(void **state)
     ph_market_result *r = NULL;
     ph_application a = app_of(FIRM_A, 20000000, 12); /* 200,000.00 yuan */
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(r->n_quotes, 2);
-    assert_int_equal(r->n_offers, 0);
+    assert_int_equal(ph_market_result_quote_count(r), 2);
+    assert_int_equal(ph_market_result_offer_count(r), 0);
     const ph_quote *q = quote_of(r, LENDER_1);
     assert_int_equal(q->status, PH_QUOTE_NO_CONSENT);
     assert_non_null(strstr(q->note, "not asked: no live consent from " FIRM_A));
@@ -209,8 +209,8 @@ static void test_consent_refusal_then_offers(void **state)
     grant(&m->f, LENDER_1, "registration,payments_daily");
     grant(&m->f, LENDER_2, "registration"); /* not payments: still refused */
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(r->n_offers, 1);
-    q = &r->quotes[0];
+    assert_int_equal(ph_market_result_offer_count(r), 1);
+    q = ph_market_result_quote(r, 0);
     assert_string_equal(q->lender, LENDER_1);
     assert_string_equal(q->lender_name, "City Bank");
     assert_int_equal(q->status, PH_QUOTE_OFFER);
@@ -246,7 +246,7 @@ static void test_rate_cap_subsidy_and_ranking(void **state)
     ph_market_result *r = NULL;
     ph_application a = app_of(FIRM_A, 100000000, 12); /* 1,000,000.00 yuan */
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(r->n_offers, 2);
+    assert_int_equal(ph_market_result_offer_count(r), 2);
     const ph_quote *bank = quote_of(r, LENDER_1), *digital = quote_of(r, LENDER_2);
     assert_int_equal(bank->amount, 50000000);      /* the limit: 500,000.00 */
     assert_int_equal(digital->limit, 30000000);    /* its product cap */
@@ -259,8 +259,8 @@ static void test_rate_cap_subsidy_and_ranking(void **state)
     assert_true(bank->cost.net_apr < bank->cost.apr);
     assert_true(bank->cost.net_apr < 4200000 - 1500000);
     /* ranked by net APR: the bank first */
-    assert_string_equal(r->quotes[0].lender, LENDER_1);
-    assert_true(r->quotes[0].cost.net_apr < r->quotes[1].cost.net_apr);
+    assert_string_equal(ph_market_result_quote(r, 0)->lender, LENDER_1);
+    assert_true(ph_market_result_quote(r, 0)->cost.net_apr < ph_market_result_quote(r, 1)->cost.net_apr);
     ph_market_result_free(r);
     /* the stored offer carries the same figures */
     assert_int_equal(ph_test_query_int(m->f.store, "SELECT rate FROM decision WHERE lender = '"
@@ -472,7 +472,7 @@ static void test_policy_binding_errors(void **state)
     ph_market_result *r = NULL;
     ph_application a = app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(r->n_offers, 1);
+    assert_int_equal(ph_market_result_offer_count(r), 1);
     const ph_quote *q = quote_of(r, LENDER_2);
     assert_int_equal(q->status, PH_QUOTE_UNAVAILABLE);
     assert_non_null(strstr(q->note, "not asked: the lender's policy cannot run: "));
@@ -502,17 +502,26 @@ static void test_two_policies_of_one_lender(void **state)
     ph_market_result *r = NULL;
     ph_application a = app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(r->n_quotes, 3);
-    assert_int_equal(r->n_offers, 2);
+    assert_int_equal(ph_market_result_quote_count(r), 3);
+    assert_int_equal(ph_market_result_offer_count(r), 2);
     for (size_t i = 0; i < 2; i++) {
         char sql[160];
         snprintf(sql, sizeof(sql), "SELECT rate FROM decision WHERE id = %lld",
-                 (long long)r->quotes[i].decision_id);
-        assert_int_equal(ph_test_query_int(m->f.store, sql), r->quotes[i].rate);
+                 (long long)ph_market_result_quote(r, i)->decision_id);
+        assert_int_equal(ph_test_query_int(m->f.store, sql), ph_market_result_quote(r, i)->rate);
     }
-    assert_int_equal(r->quotes[0].rate, 4200000); /* the cheaper first */
-    assert_int_equal(r->quotes[1].rate, 5500000);
-    assert_string_equal(r->quotes[1].policy, "lon2");
+    assert_int_equal(ph_market_result_quote(r, 0)->rate, 4200000); /* the cheaper first */
+    assert_int_equal(ph_market_result_quote(r, 1)->rate, 5500000);
+    assert_string_equal(ph_market_result_quote(r, 1)->policy, "lon2");
+    /* the stored trace, read through the market that owns the decision table */
+    char *trace = NULL;
+    ph_assert_ok(ph_market_decision_trace(m->f.store, ph_market_result_quote(r, 0)->decision_id, &trace, &err),
+                 &err);
+    assert_true(trace[0] == '{' || trace[0] == '[');
+    ph_free(m->f.ctx, trace);
+    ph_assert_error(ph_market_decision_trace(m->f.store, 999999, &trace, &err), PH_ENOTFOUND,
+                    &err, "no decision 999999");
+    assert_null(trace);
     ph_market_result_free(r);
 }
 

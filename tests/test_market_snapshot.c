@@ -147,13 +147,13 @@ static seen decide(snap *t)
     ph_error err;
     ph_market_result *r = NULL;
     ph_assert_ok(ph_market_apply(t->market, &a, &r, &err), &err);
-    assert_int_equal(r->n_quotes, 1);
-    seen s = {"", 0, r->quotes[0].limit};
+    assert_int_equal(ph_market_result_quote_count(r), 1);
+    seen s = {"", 0, ph_market_result_quote(r, 0)->limit};
     char sql[160];
     snprintf(sql, sizeof(sql),
              "SELECT json_extract(facts, '$.size_class') || ' ' || "
              "json_extract(facts, '$.avg_inflow_12m') FROM application WHERE id = %lld",
-             (long long)r->application_id);
+             (long long)ph_market_result_application_id(r));
     ph_stmt *stmt = NULL;
     ph_assert_ok(ph_store_prepare(t->f.store, sql, &stmt, &err), &err);
     assert_int_equal(ph_stmt_step(stmt, &err), PH_OK);

@@ -312,6 +312,18 @@ static void test_list(void **state)
                     "stopped");
     ph_assert_error(ph_policy_store_list(fx->store, NULL, NULL, NULL, &err), PH_EMISUSE, &err,
                     "store and fn must not be NULL");
+    /* the active versions only: what a marketplace opens */
+    listing active = {.n = 0};
+    ph_assert_ok(ph_policy_store_list_active(fx->store, collect, &active, &err), &err);
+    assert_int_equal(active.n, 1);
+    assert_string_equal(active.lines[0], "91370000MA3C5EXAMPLE|" NAME "|4|1");
+    ph_assert_ok(ph_policy_store_activate(fx->store, "Another bank", NAME, 3, &err), &err);
+    active.n = 0;
+    ph_assert_ok(ph_policy_store_list_active(fx->store, collect, &active, &err), &err);
+    assert_int_equal(active.n, 2);
+    assert_string_equal(active.lines[1], "Another bank|" NAME "|3|1");
+    ph_assert_error(ph_policy_store_list_active(fx->store, NULL, NULL, &err), PH_EMISUSE, &err,
+                    "store and fn must not be NULL");
     free(v4);
     free(other);
 }

@@ -4,17 +4,21 @@
  * docs/domain.md#decisions-and-the-marketplace,
  * docs/domain.md#risk-sharing-guarantees-and-subsidies; docs/marketplace.md is the guide).
  *
- * A firm applies once (ph_application). The platform gathers the FACTS it
- * knows about the firm on the application's as-of date (the feature store's
- * point-in-time features, the registration, the application itself and the
- * LPR in force) and offers them to the active policy of every lender
+ * A firm applies once (ph_application). The platform reads the firm's
+ * registration on the application's as-of date (the firm must be registered
+ * by then) and offers the application to the active policy of every lender
  * (policy_store.h):
  *
- *   1. appetite   a policy whose "appetite" does not fit is not asked;
+ *   1. appetite   a policy whose "appetite" (on the registration and the
+ *                 purpose) does not fit is not asked;
  *   2. consent    the firm must have consented to that lender reading, for
  *                 credit assessment, every source the policy and its model
  *                 read (ph_access_check, logged); without it the lender is
- *                 not asked and the firm is told which consent is missing;
+ *                 not asked, the firm is told which consent is missing, and
+ *                 nothing of the firm's feeds is read for it. Consent comes
+ *                 BEFORE data: the FACTS (the feature store's point-in-time
+ *                 features and what derives from them) are read once, when
+ *                 the first lender that reads them has its consent;
  *   3. score      the policy's registered, APPROVED model scores the facts;
  *   4. decide     the policy runs; a lender with a challenger version runs
  *                 both, and a stable share of applications is served by the
@@ -163,20 +167,26 @@ typedef enum ph_quote_status {
 /* "offer", "decline", "no_consent", "not_matched", "unavailable". */
 PH_EXTERN const char *ph_quote_status_name(ph_quote_status status);
 
+/* A decline shows at most this many reasons: the policy's first, then the
+ * model's (a rule of the quote, not a buffer). */
 #define PH_QUOTE_MAX_REASONS 8
 
-/* One reason to decline, in words, with the data behind it. */
+/* One reason to decline, in words, with the data behind it. The strings
+ * are the result's, whole whatever their length. */
 typedef struct ph_quote_reason {
-    char code[64];  /* the policy rule's code, or "MODEL:<code>" for a model reason */
-    char text[320]; /* "tax credit grade D (tax_grade = D)" */
+    const char *code; /* the policy rule's code, or "MODEL:<code>" for a model reason */
+    const char *text; /* "tax credit grade D (tax_grade = D)" */
 } ph_quote_reason;
 
-/* One lender's answer. */
+/* One lender's answer, as ph_market_result_quote gives it. Every string is
+ * NUL-terminated, never NULL ("" when it does not apply), held whole
+ * whatever its length, and owned by the result (valid until
+ * ph_market_result_free). */
 typedef struct ph_quote {
     ph_quote_status status;
-    char lender[64];          /* the lender's institution id */
-    char lender_name[128];    /* its registered name when known, else the id */
-    char policy[128];         /* the policy's name */
+    const char *lender;       /* the lender's institution id */
+    const char *lender_name;  /* its registered name when known, else the id */
+    const char *policy;       /* the policy's name */
     int64_t policy_version;   /* the version that served (the challenger's when it did) */
     int challenger;           /* 1 when the challenger served this application */
     int64_t decision_id;      /* the served decision's row; 0 when not asked */
@@ -186,42 +196,49 @@ typedef struct ph_quote {
     ph_money amount;          /* offered: the requested amount up to the limit */
     ph_rate rate;             /* the quoted annual rate, fees included as the policy quotes */
     int64_t term;
-    char repayment[32];
-    char conditions[256];     /* the product and guarantee conditions in words */
+    const char *repayment;
+    const char *conditions;   /* the product and guarantee conditions in words */
     ph_subsidy_result subsidy;
     ph_loan_cost cost;        /* cost.apr, cost.net_apr: the ranking key is net_apr */
     /* declines */
-    size_t n_reasons;
-    ph_quote_reason reasons[PH_QUOTE_MAX_REASONS];
+    size_t n_reasons;         /* at most PH_QUOTE_MAX_REASONS */
+    const ph_quote_reason *reasons;
     /* not asked: why */
-    char note[320];
+    const char *note;
 } ph_quote;
 
-/* The answer to one application. */
-typedef struct ph_market_result {
-    const ph_ctx *ctx;
-    int64_t application_id;
-    char asof[11];
-    ph_rate lpr;
-    size_t n_quotes;
-    ph_quote *quotes;   /* offers by net APR, then declines, then lenders not asked */
-    size_t n_offers;
-} ph_market_result;
+/* The answer to one application: opaque, read through the functions
+ * below (each O(1); NULL r gives 0 / NULL). */
+typedef struct ph_market_result ph_market_result;
+
+/* The stored application's row id. */
+PH_EXTERN int64_t ph_market_result_application_id(const ph_market_result *r);
+/* The as-of date the data was read on (the application's, or today). */
+PH_EXTERN ph_date ph_market_result_asof(const ph_market_result *r);
+/* The LPR in force on that date. */
+PH_EXTERN ph_rate ph_market_result_lpr(const ph_market_result *r);
+/* How many lenders answered (every lender of the market), and how many offered. */
+PH_EXTERN size_t ph_market_result_quote_count(const ph_market_result *r);
+PH_EXTERN size_t ph_market_result_offer_count(const ph_market_result *r);
+/* Quote i: offers by net APR (then the larger amount, then the lender),
+ * then declines, then lenders not asked, each by lender; NULL past the end. */
+PH_EXTERN const ph_quote *ph_market_result_quote(const ph_market_result *r, size_t i);
 
 /*
  * Decide one application. The application is checked first
  * (ph_application_check; an unknown enterprise is PH_ENOTFOUND field
  * "enterprise"; no LPR in force is PH_ENOTFOUND): a bad application stores
  * nothing. The whole decision is one store unit (ph_store_begin_unit):
- * the LPR, the registration, the features, the consent checks and the
- * stored application, decisions and access-log entries all see one
- * snapshot and are committed together, so a feed ingested meanwhile on
+ * the LPR, the registration, the consent checks, the features (read only
+ * after a consent that needs them) and the stored application, decisions
+ * and access-log entries all see one snapshot and are committed together, so a feed ingested meanwhile on
  * another connection is seen entirely or not at all. A decision that fails
  * stores nothing, its access-log entries included (no data was given).
  * Cost: about 2 ms with three lenders once the day's peer medians are
  * stored; other writers wait for the write lock meanwhile.
  * Errors: as the steps above; PH_EMISUSE when a transaction is open on the
- * store; PH_EBUSY when another writer keeps the lock past the busy timeout.
+ * store; PH_EBUSY when another writer keeps the lock past the busy timeout;
+ * PH_ENOMEM (nothing stored).
  * *out (free with ph_market_result_free) is written on success.
  */
 PH_EXTERN ph_status ph_market_apply(ph_market *market, const ph_application *app,
@@ -238,9 +255,11 @@ PH_EXTERN ph_status ph_market_result_write_json(const ph_market_result *result, 
 #define PH_MARKET_REPORT_REASONS 5
 
 /* One lender's (or, with lender "", the whole market's) served decisions. */
+/* Every string is the report's, whole, never NULL; valid until
+ * ph_market_report_free. */
 typedef struct ph_market_lender_stats {
-    char lender[64];
-    char lender_name[128];
+    const char *lender;       /* the institution id; "" for the total */
+    const char *lender_name;  /* its registered name, else the id; "all lenders" for the total */
     int64_t asked;            /* applications it decided */
     int64_t not_asked;        /* applications it was not asked: appetite or consent */
     int64_t approved;
@@ -251,7 +270,7 @@ typedef struct ph_market_lender_stats {
     int64_t first_time;       /* offers to firms with no loan before (首贷户) */
     int64_t challenger;       /* decisions served by a challenger policy */
     size_t n_reasons;         /* the most frequent decline reasons, most first */
-    char reason_code[PH_MARKET_REPORT_REASONS][64];
+    const char *reason_code[PH_MARKET_REPORT_REASONS];
     int64_t reason_count[PH_MARKET_REPORT_REASONS];
 } ph_market_lender_stats;
 
@@ -291,6 +310,16 @@ typedef struct ph_replay_report {
  */
 PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
                                      ph_replay_report *out, ph_error *err);
+
+/*
+ * The stored trace of decision `decision_id`: the JSON of every rule its
+ * policy evaluated and whether it matched, as recorded (one indexed read).
+ * *out is allocated with the store's context: free it with ph_free.
+ * Errors: PH_ENOTFOUND field "decision" ("no decision 42"); PH_ESCHEMA;
+ * store errors; PH_ENOMEM; PH_EMISUSE for NULL store or out.
+ */
+PH_EXTERN ph_status ph_market_decision_trace(ph_store *store, int64_t decision_id, char **out,
+                                             ph_error *err);
 
 /* ---- appeals ---------------------------------------------------------------------------------- */
 

@@ -138,12 +138,20 @@ PH_EXTERN const char *ph_policy_model(const ph_policy *p);
  * ("C13") and GB/T 2260 region code ("370102") starting with one of the
  * listed prefixes; a list the document leaves out takes anything. Returns 1
  * or 0; on 0 `why` (may be NULL) gets the first mismatch in words:
- * "industry K70 is outside the lender's appetite (C, F, G)". A NULL value
- * fits only a list that is left out.
+ * "industry K70 is outside the lender's appetite (C, F, G)", cut to
+ * why_size (ph_policy_appetite_explain gives it whole). A NULL value fits
+ * only a list that is left out.
  */
 PH_EXTERN int ph_policy_appetite_matches(const ph_policy *p, const char *purpose,
                                          const char *industry_code, const char *region_code,
                                          const char *size_class, char *why, size_t why_size);
+
+/* As ph_policy_appetite_matches, writing the first mismatch in words to
+ * `why` (may be NULL) whole, with the full list, however long. No
+ * allocation; the stream's own errors are its own to report. */
+PH_EXTERN int ph_policy_appetite_explain(const ph_policy *p, const char *purpose,
+                                         const char *industry_code, const char *region_code,
+                                         const char *size_class, FILE *why);
 
 /* ---- evaluating ---------------------------------------------------------------------- */
 

@@ -92,6 +92,14 @@ typedef ph_status (*ph_policy_store_fn)(void *user, const ph_policy_entry *entry
 PH_EXTERN ph_status ph_policy_store_list(ph_store *store, const char *lender,
                                          ph_policy_store_fn fn, void *user, ph_error *err);
 
+/* The active versions (one per lender and name), by lender then name, as
+ * ph_policy_store_list: what a marketplace opens. The walk's statement is
+ * open during the calls, so fn must not write to the store (collect, then
+ * act). One indexed read. PH_EMISUSE for a NULL store or fn; PH_ESCHEMA;
+ * store errors; fn's status. */
+PH_EXTERN ph_status ph_policy_store_list_active(ph_store *store, ph_policy_store_fn fn,
+                                                void *user, ph_error *err);
+
 /* Free an entry (NULL is fine). */
 PH_EXTERN void ph_policy_entry_free(ph_policy_entry *entry);
 

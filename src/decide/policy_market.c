@@ -17,6 +17,7 @@
 #include "puhui/json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const APPETITE_MEMBERS[] = {"purposes", "industries", "regions",
@@ -119,9 +120,9 @@ static int fits(const ph_policy *p, size_t which, const char *value)
     return 0;
 }
 
-int ph_policy_appetite_matches(const ph_policy *p, const char *purpose,
+int ph_policy_appetite_explain(const ph_policy *p, const char *purpose,
                                const char *industry_code, const char *region_code,
-                               const char *size_class, char *why, size_t why_size)
+                               const char *size_class, FILE *why)
 {
     static const char *const WHAT[] = {"purpose", "industry", "region", "size class"};
     const char *values[POL_APPETITE_LISTS] = {purpose, industry_code, region_code, size_class};
@@ -130,18 +131,35 @@ int ph_policy_appetite_matches(const ph_policy *p, const char *purpose,
     for (size_t i = 0; i < POL_APPETITE_LISTS; i++) {
         if (fits(p, i, values[i]))
             continue;
-        if (why != NULL && why_size > 0) {
-            char list[160] = "";
-            for (size_t k = 0; p->appetite_lists[i][k]; k++) {
-                strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
-                strncat(list, p->appetite_lists[i][k], sizeof(list) - strlen(list) - 1);
-            }
-            snprintf(why, why_size, "%s %s is outside the lender's appetite (%s)", WHAT[i],
-                     values[i] ? values[i] : "(unknown)", list);
+        if (why != NULL) {
+            fprintf(why, "%s %s is outside the lender's appetite (", WHAT[i],
+                    values[i] ? values[i] : "(unknown)");
+            for (size_t k = 0; p->appetite_lists[i][k]; k++)
+                fprintf(why, "%s%s", k ? ", " : "", p->appetite_lists[i][k]);
+            fputc(')', why);
         }
         return 0;
     }
-    if (why != NULL && why_size > 0)
-        why[0] = '\0';
     return 1;
+}
+
+int ph_policy_appetite_matches(const ph_policy *p, const char *purpose,
+                               const char *industry_code, const char *region_code,
+                               const char *size_class, char *why, size_t why_size)
+{
+    if (why == NULL || why_size == 0)
+        return ph_policy_appetite_explain(p, purpose, industry_code, region_code, size_class,
+                                          NULL);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int fits_all = ph_policy_appetite_explain(p, purpose, industry_code, region_code,
+                                              size_class, mem);
+    if (mem == NULL || fclose(mem) != 0) {
+        free(text);
+        text = NULL;
+    }
+    snprintf(why, why_size, "%s", text && !fits_all ? text : "");
+    free(text);
+    return fits_all;
 }

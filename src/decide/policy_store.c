@@ -412,20 +412,16 @@ ph_status ph_policy_store_get(ph_store *store, const char *lender, const char *n
     return PH_OK;
 }
 
-ph_status ph_policy_store_list(ph_store *store, const char *lender, ph_policy_store_fn fn,
-                               void *user, ph_error *err)
+/* Walk the entries `sql` selects, calling fn; with by_lender, ?1 is the
+ * lender or NULL. */
+static ph_status walk(ph_store *store, const char *sql, int by_lender, const char *lender,
+                      ph_policy_store_fn fn, void *user, ph_error *err)
 {
-    if (store == NULL || fn == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_policy_store_list: store and fn must not be NULL");
     ph_status st = check_schema(store, err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              ENTRY_SELECT "WHERE ?1 IS NULL OR lender = ?1 "
-                                           "ORDER BY lender, name, version",
-                              &stmt, err);
-    if (st == PH_OK)
+        st = ph_store_prepare(store, sql, &stmt, err);
+    if (st == PH_OK && by_lender)
         st = lender ? ph_stmt_bind_text(stmt, 1, lender, -1, err)
                     : ph_stmt_bind_null(stmt, 1, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
@@ -435,4 +431,24 @@ ph_status ph_policy_store_list(ph_store *store, const char *lender, ph_policy_st
     }
     ph_stmt_free(stmt);
     return st == PH_DONE ? PH_OK : st;
+}
+
+ph_status ph_policy_store_list(ph_store *store, const char *lender, ph_policy_store_fn fn,
+                               void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_policy_store_list: store and fn must not be NULL");
+    return walk(store,
+                ENTRY_SELECT "WHERE ?1 IS NULL OR lender = ?1 ORDER BY lender, name, version",
+                1, lender, fn, user, err);
+}
+
+ph_status ph_policy_store_list_active(ph_store *store, ph_policy_store_fn fn, void *user,
+                                      ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_policy_store_list_active: store and fn must not be NULL");
+    return walk(store, ENTRY_SELECT "WHERE active = 1 ORDER BY lender, name", 0, NULL, fn, user, err);
 }

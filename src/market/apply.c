@@ -1,12 +1,16 @@
 /*
- * One application through the marketplace: facts, then per lender the
- * appetite, the consent, the decision (champion and challenger), and the
- * quote; then everything stored at once and the offers ranked. All of it
- * is one store unit (ph_store_begin_unit): one snapshot, one commit.
+ * One application through the marketplace: the registration (the firm
+ * exists; the appetite match reads it), then per lender the appetite, the
+ * consent, and only then the firm's feeds (read once, when the first lender
+ * that reads them has its consent), the decision (champion and challenger)
+ * and the quote; then everything stored at once and the offers ranked. All
+ * of it is one store unit (ph_store_begin_unit): one snapshot, one commit.
  */
 #include "market_decide.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,31 +24,95 @@ const char *ph_quote_status_name(ph_quote_status status)
     return (unsigned)status < 5 ? NAMES[status] : "?";
 }
 
+/* The strings of a quote that do not apply point here; every other is the
+ * result's own allocation. */
+static const char EMPTY[] = "";
+
+/* printf into a new string the result owns (with ctx), whole. */
+static ph_status own_format(const ph_ctx *ctx, const char **dst, ph_error *err,
+                            const char *fmt, ...) PH_PRINTF(4, 5);
+static ph_status own_format(const ph_ctx *ctx, const char **dst, ph_error *err,
+                            const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *buf = n < 0 ? NULL : ph_malloc(ctx, (size_t)n + 1);
+    if (buf == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a quote");
+    va_start(ap, fmt);
+    vsnprintf(buf, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    *dst = buf;
+    return PH_OK;
+}
+
+static void free_owned(const ph_ctx *ctx, const char *s)
+{
+    if (s != NULL && s != EMPTY)
+        ph_free(ctx, (void *)(uintptr_t)s);
+}
+
+static void quote_init(ph_quote *q)
+{
+    q->lender = q->lender_name = q->policy = q->repayment = q->conditions = q->note = EMPTY;
+}
+
+static void quote_clear(const ph_ctx *ctx, ph_quote *q)
+{
+    const char *owned[] = {q->lender, q->lender_name, q->policy, q->repayment, q->conditions,
+                           q->note};
+    for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+        free_owned(ctx, owned[i]);
+    for (size_t i = 0; q->reasons != NULL && i < q->n_reasons; i++) {
+        free_owned(ctx, q->reasons[i].code);
+        free_owned(ctx, q->reasons[i].text);
+    }
+    ph_free(ctx, (void *)(uintptr_t)q->reasons);
+}
+
 /* Which side serves: a stable share of applications goes to the challenger,
  * by a hash of the firm, the lender and the day, so the same application
  * always takes the same route and replays and simulations agree. */
-static int challenger_serves(const market_lender *l, const ph_application *app,
-                             const char *asof)
+static ph_status challenger_serves(const ph_ctx *ctx, const market_lender *l,
+                                   const ph_application *app, ph_date asof, int *serves,
+                                   ph_error *err)
 {
+    *serves = 0;
     if (!l->has_challenger)
-        return 0;
-    char key[512], sum[PH_REGISTRY_CHECKSUM_HEX];
-    snprintf(key, sizeof(key), "%s|%s|%s|%s", app->uscc, l->id,
-             ph_policy_name(l->champion.policy), asof);
+        return PH_OK;
+    char day[PH_DATE_FORMAT_MAX], sum[PH_REGISTRY_CHECKSUM_HEX];
+    const char *key = NULL;
+    ph_status st = ph_date_format(asof, day, sizeof(day), err);
+    if (st == PH_OK)
+        st = own_format(ctx, &key, err, "%s|%s|%s|%s", app->uscc, l->id,
+                        ph_policy_name(l->champion.policy), day);
+    if (st != PH_OK)
+        return st;
     ph_registry_checksum(key, strlen(key), sum);
+    free_owned(ctx, key);
     sum[8] = '\0'; /* the first 32 bits of the hash */
-    return (int64_t)(strtoul(sum, NULL, 16) % 10000) < l->share_bp;
+    *serves = (int64_t)(strtoul(sum, NULL, 16) % 10000) < l->share_bp;
+    return PH_OK;
 }
 
-/* The consent check for one lender: every feed its policy and model read,
- * for credit assessment, on the as-of date. PH_EDENIED fills `note`. */
-static ph_status check_consent(ph_market *m, const market_lender *l, const ph_application *app,
-                               ph_date asof, int *allowed, char *note, size_t size,
-                               ph_error *err)
+/* The lender's sources: the feeds its champion and challenger read. */
+static ph_source_set lender_sources(const market_lender *l)
 {
     ph_source_set sources = l->champion.bind.sources;
     if (l->has_challenger)
         sources |= l->challenger.bind.sources;
+    return sources;
+}
+
+/* The consent check for one lender: every feed its policy and model read,
+ * for credit assessment, on the as-of date. PH_EDENIED sets *note (the
+ * result's). */
+static ph_status check_consent(ph_market *m, const market_lender *l, const ph_application *app,
+                               ph_date asof, int *allowed, const char **note, ph_error *err)
+{
+    ph_source_set sources = lender_sources(l);
     *allowed = 1;
     if (sources == 0)
         return PH_OK; /* the policy reads nothing of the firm's data */
@@ -67,27 +135,48 @@ static ph_status check_consent(ph_market *m, const market_lender *l, const ph_ap
     if (st == PH_EDENIED || st == PH_ENOTFOUND) {
         /* a lender not registered as an institution cannot be given data either */
         *allowed = 0;
-        snprintf(note, size, "not asked: %.300s", denied.detail);
-        return PH_OK;
+        return own_format(m->ctx, note, err, "not asked: %s", denied.detail);
     }
     if (st != PH_OK && err != NULL)
         *err = denied;
     return st;
 }
 
-static void conditions(const market_side *side, const ph_application *app, char *buf,
-                       size_t size)
+static ph_status conditions(const ph_ctx *ctx, const market_side *side,
+                            const ph_application *app, const char **out, ph_error *err)
 {
     const ph_policy_product *pr = ph_policy_product_of(side->policy);
     char fee[PH_RATE_FORMAT_MAX] = "";
     if (app->guarantor && pr->has_guarantee_fee)
         (void)ph_rate_format_percent(pr->guarantee_fee, fee, sizeof(fee), NULL);
-    snprintf(buf, size, "%s, %s over %lld months%s%s%s", pr->name, pr->repayment,
-             (long long)app->term, fee[0] ? "; guarantee fee " : "", fee,
-             fee[0] ? " a year, included in the rate" : "");
+    return own_format(ctx, out, err, "%s, %s over %lld months%s%s%s", pr->name, pr->repayment,
+                      (long long)app->term, fee[0] ? "; guarantee fee " : "", fee,
+                      fee[0] ? " a year, included in the rate" : "");
 }
 
-static void fill_quote(ph_quote *q, const market_decision *d, const ph_application *app)
+/* The decision's reasons, copied into the result. */
+static ph_status copy_reasons(const ph_ctx *ctx, ph_quote *q, const market_decision *d,
+                              ph_error *err)
+{
+    if (d->n_reasons == 0)
+        return PH_OK;
+    ph_quote_reason *reasons = ph_calloc(ctx, d->n_reasons, sizeof(*reasons));
+    if (reasons == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for reasons");
+    q->reasons = reasons;
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < d->n_reasons; i++) {
+        reasons[i].code = reasons[i].text = EMPTY;
+        q->n_reasons = i + 1; /* so that quote_clear frees what was copied */
+        st = own_format(ctx, &reasons[i].code, err, "%s", d->reasons[i].code);
+        if (st == PH_OK)
+            st = own_format(ctx, &reasons[i].text, err, "%s", d->reasons[i].text);
+    }
+    return st;
+}
+
+static ph_status fill_quote(const ph_ctx *ctx, ph_quote *q, const market_decision *d,
+                            const ph_application *app, ph_error *err)
 {
     const market_side *side = d->side;
     q->status = d->approved ? PH_QUOTE_OFFER : PH_QUOTE_DECLINE;
@@ -98,15 +187,18 @@ static void fill_quote(ph_quote *q, const market_decision *d, const ph_applicati
     q->limit = d->limit;
     q->rate = d->rate;
     q->term = app->term;
+    ph_status st = PH_OK;
     if (d->approved) {
         q->amount = d->offer;
         q->subsidy = d->subsidy;
         q->cost = d->cost;
-        snprintf(q->repayment, sizeof(q->repayment), "%s", ph_repayment_name(side->repayment));
-        conditions(side, app, q->conditions, sizeof(q->conditions));
+        st = own_format(ctx, &q->repayment, err, "%s", ph_repayment_name(side->repayment));
+        if (st == PH_OK)
+            st = conditions(ctx, side, app, &q->conditions, err);
     }
-    q->n_reasons = d->n_reasons;
-    memcpy(q->reasons, d->reasons, sizeof(q->reasons));
+    if (st == PH_OK)
+        st = copy_reasons(ctx, q, d, err);
+    return st;
 }
 
 /* Offers by net APR (then the larger amount, then the lender), then
@@ -131,44 +223,72 @@ typedef struct apply_state {
     market_decision *decisions; /* up to 2 per lender */
     size_t n_decisions;
     json_t *not_asked;
-    char asof[11];
     ph_rate lpr;
     ph_date day;
+    int features_read; /* the feeds behind the features were read (after a consent) */
 } apply_state;
+
+
+/* "not asked: industry K70 is outside the lender's appetite (C, F, G)",
+ * whole however long the lender's lists are. */
+static ph_status appetite_note(const ph_ctx *ctx, const market_lender *l, const char *text[4],
+                               const char **note, ph_error *err)
+{
+    char *why = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&why, &len);
+    if (mem != NULL) {
+        (void)ph_policy_appetite_explain(l->champion.policy, text[0], text[1], text[2],
+                                         text[3], mem);
+        if (fclose(mem) != 0) {
+            free(why);
+            why = NULL;
+        }
+    }
+    ph_status st = why != NULL
+                       ? own_format(ctx, note, err, "not asked: %s", why)
+                       : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a note");
+    free(why);
+    return st;
+}
 
 static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application *app,
                             apply_state *s, ph_quote *q, size_t quote, ph_error *err)
 {
     const market_facts *f = &s->facts;
-    snprintf(q->lender, sizeof(q->lender), "%s", l->id);
-    snprintf(q->lender_name, sizeof(q->lender_name), "%s", l->name);
     q->score = q->pd = NAN;
+    ph_status st = own_format(m->ctx, &q->lender, err, "%s", l->id);
+    if (st == PH_OK)
+        st = own_format(m->ctx, &q->lender_name, err, "%s", l->name);
+    if (st != PH_OK)
+        return st;
     if (l->broken[0] != '\0') {
         q->status = PH_QUOTE_UNAVAILABLE;
-        snprintf(q->note, sizeof(q->note), "not asked: the lender's policy cannot run: %.270s",
-                 l->broken);
+        st = own_format(m->ctx, &q->note, err, "not asked: the lender's policy cannot run: %s",
+                        l->broken);
+        if (st != PH_OK)
+            return st;
         json_t *o = json_pack("{s:s, s:s, s:s}", "lender", l->id, "status", "unavailable",
                               "note", q->note);
         if (o == NULL || json_array_append_new(s->not_asked, o) != 0)
             return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
         return PH_OK;
     }
-    snprintf(q->policy, sizeof(q->policy), "%s", ph_policy_name(l->champion.policy));
+    st = own_format(m->ctx, &q->policy, err, "%s", ph_policy_name(l->champion.policy));
+    if (st != PH_OK)
+        return st;
     q->policy_version = ph_policy_version(l->champion.policy);
     const char *text[4];
     const size_t facts_used[4] = {FACT_PURPOSE, FACT_INDUSTRY_CODE, FACT_REGION_CODE,
                                   FACT_SIZE_CLASS};
     for (size_t i = 0; i < 4; i++)
         text[i] = f->v[facts_used[i]].kind == PH_VALUE_TEXT ? f->text[facts_used[i]] : NULL;
-    char why[256];
     int allowed = 0;
-    ph_status st = PH_OK;
-    if (!ph_policy_appetite_matches(l->champion.policy, text[0], text[1], text[2], text[3], why,
-                                    sizeof(why))) {
+    if (!ph_policy_appetite_explain(l->champion.policy, text[0], text[1], text[2], text[3],
+                                    NULL)) {
         q->status = PH_QUOTE_NOT_MATCHED;
-        snprintf(q->note, sizeof(q->note), "not asked: %s", why);
-    } else if ((st = check_consent(m, l, app, s->day, &allowed, q->note, sizeof(q->note),
-                                   err)) == PH_OK &&
+        st = appetite_note(m->ctx, l, text, &q->note, err);
+    } else if ((st = check_consent(m, l, app, s->day, &allowed, &q->note, err)) == PH_OK &&
                !allowed) {
         q->status = PH_QUOTE_NO_CONSENT;
     }
@@ -181,7 +301,15 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
             return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
         return PH_OK;
     }
-    int to_challenger = challenger_serves(l, app, s->asof);
+    if (!s->features_read && lender_sources(l) != 0) {
+        /* the first lender whose consent covers the firm's feeds: read them now */
+        st = market_facts_gather_features(m->store, app->uscc, s->day, &s->facts, err);
+        if (st != PH_OK)
+            return st;
+        s->features_read = 1;
+    }
+    int to_challenger = 0;
+    st = challenger_serves(m->ctx, l, app, s->day, &to_challenger, err);
     market_side *sides[2] = {&l->champion, l->has_challenger ? &l->challenger : NULL};
     for (size_t k = 0; k < 2 && st == PH_OK; k++) {
         if (sides[k] == NULL)
@@ -195,7 +323,7 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
         d->quote = quote;
         st = market_decide(m, sides[k], app, f, s->lpr, d, err);
         if (st == PH_OK && d->served)
-            fill_quote(q, d, app);
+            st = fill_quote(m->ctx, q, d, app, err);
     }
     return st;
 }
@@ -206,6 +334,8 @@ static ph_status new_result(ph_market *m, ph_market_result **out, ph_error *err)
     if (r != NULL) {
         r->ctx = m->ctx;
         r->quotes = ph_calloc(m->ctx, m->n + 1, sizeof(ph_quote));
+        for (size_t i = 0; r->quotes != NULL && i < m->n + 1; i++)
+            quote_init(&r->quotes[i]);
     }
     if (r == NULL || r->quotes == NULL) {
         ph_market_result_free(r);
@@ -223,11 +353,9 @@ static ph_status prepare(ph_market *m, const ph_application *app, apply_state *s
     if (st == PH_OK && s->day == 0)
         st = ph_ctx_today(m->ctx, &s->day, err);
     if (st == PH_OK)
-        st = ph_date_format(s->day, s->asof, sizeof(s->asof), err);
-    if (st == PH_OK)
         st = ph_market_lpr(m->store, s->day, &s->lpr, err);
     if (st == PH_OK)
-        st = market_facts_gather(m->store, app, s->day, s->lpr, &s->facts, err);
+        st = market_facts_gather_registration(m->store, app, s->day, s->lpr, &s->facts, err);
     if (st != PH_OK)
         return st;
     s->decisions = ph_calloc(m->ctx, 2 * m->n + 1, sizeof(market_decision));
@@ -244,7 +372,7 @@ static ph_status finish_result(ph_market *m, const ph_application *app, apply_st
     ph_status st = not_asked ? market_facts_to_json(&s->facts, &facts, err)
                              : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK)
-        st = market_record(m, app, s->asof, s->lpr, facts, not_asked, s->decisions,
+        st = market_record(m, app, s->day, s->lpr, facts, not_asked, s->decisions,
                            s->n_decisions, &r->application_id, err);
     free(facts);
     free(not_asked);
@@ -254,7 +382,7 @@ static ph_status finish_result(ph_market *m, const ph_application *app, apply_st
     for (size_t i = 0; i < s->n_decisions; i++)
         if (s->decisions[i].served)
             r->quotes[s->decisions[i].quote].decision_id = s->decisions[i].id;
-    snprintf(r->asof, sizeof(r->asof), "%s", s->asof);
+    r->asof = s->day;
     r->lpr = s->lpr;
     qsort(r->quotes, r->n_quotes, sizeof(ph_quote), quote_order);
     for (size_t i = 0; i < r->n_quotes; i++)
@@ -306,6 +434,38 @@ void ph_market_result_free(ph_market_result *r)
 {
     if (r == NULL)
         return;
+    for (size_t i = 0; r->quotes != NULL && i < r->n_quotes; i++)
+        quote_clear(r->ctx, &r->quotes[i]);
     ph_free(r->ctx, r->quotes);
     ph_free(r->ctx, r);
+}
+
+int64_t ph_market_result_application_id(const ph_market_result *r)
+{
+    return r ? r->application_id : 0;
+}
+
+ph_date ph_market_result_asof(const ph_market_result *r)
+{
+    return r ? r->asof : 0;
+}
+
+ph_rate ph_market_result_lpr(const ph_market_result *r)
+{
+    return r ? r->lpr : 0;
+}
+
+size_t ph_market_result_quote_count(const ph_market_result *r)
+{
+    return r ? r->n_quotes : 0;
+}
+
+size_t ph_market_result_offer_count(const ph_market_result *r)
+{
+    return r ? r->n_offers : 0;
+}
+
+const ph_quote *ph_market_result_quote(const ph_market_result *r, size_t i)
+{
+    return r && i < r->n_quotes ? &r->quotes[i] : NULL;
 }

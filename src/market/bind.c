@@ -18,8 +18,12 @@ ph_status market_model_ref(const char *ref, char *name, size_t size, int64_t *ve
     const char *at = strchr(ref, '@');
     size_t len = at ? (size_t)(at - ref) : strlen(ref);
     *version = 0;
-    if (len == 0 || len >= size)
+    if (len == 0)
         return ph_error_set(err, PH_EINVAL, "model", ref, "expected NAME or NAME@VERSION");
+    if (len >= size)
+        return ph_error_set(err, PH_ERANGE, "model", ref,
+                            "expected a model name of at most %zu bytes, found %zu", size - 1,
+                            len);
     memcpy(name, ref, len);
     name[len] = '\0';
     if (at != NULL) {

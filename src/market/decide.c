@@ -13,18 +13,10 @@
 
 /* ---- reasons ----------------------------------------------------------------------------- */
 
-static void append(char *buf, size_t size, const char *s)
-{
-    size_t used = strlen(buf);
-    if (used + 1 < size)
-        snprintf(buf + used, size - used, "%s", s);
-}
-
 /* "tax_grade = D, court_enforcement = true", then the catalogue's sentence
- * for the first feature read. */
-static void policy_reason_text(const ph_policy_reason *r, char *buf, size_t size)
+ * for the first feature read, written whole to `out`. */
+static void policy_reason_text(const ph_policy_reason *r, FILE *out)
 {
-    buf[0] = '\0';
     if (r->n_read == 0) {
         static const struct { const char *code, *text; } OWN[] = {
             {"LIMIT_MISSING", "no limit could be computed: the data it needs is missing"},
@@ -32,35 +24,58 @@ static void policy_reason_text(const ph_policy_reason *r, char *buf, size_t size
             {"RATE_MISSING", "no rate could be computed: the data it needs is missing"}};
         for (size_t i = 0; i < sizeof(OWN) / sizeof(OWN[0]); i++)
             if (strcmp(r->code, OWN[i].code) == 0)
-                snprintf(buf, size, "%s", OWN[i].text);
+                fputs(OWN[i].text, out);
         return;
     }
     for (size_t i = 0; i < r->n_read; i++) {
-        char value[64];
+        char value[MARKET_TEXT_MAX + 16]; /* a fact's text or a decimal: always fits */
         if (ph_value_format(&r->read_values[i], value, sizeof(value), NULL) != PH_OK)
             snprintf(value, sizeof(value), "?");
-        char part[160];
-        snprintf(part, sizeof(part), "%s%s = %s", i ? ", " : "", r->read_names[i], value);
-        append(buf, size, part);
+        fprintf(out, "%s%s = %s", i ? ", " : "", r->read_names[i], value);
     }
     int f = ph_feature_index(r->read_names[0]);
     if (f >= 0 && r->read_values[0].kind == PH_VALUE_DECIMAL) {
-        char sentence[256];
+        char sentence[256]; /* always suffices (features.h) */
         if (ph_feature_reason((size_t)f, ph_decimal_to_double(r->read_values[0].as.decimal),
-                              sentence, sizeof(sentence), NULL) == PH_OK) {
-            append(buf, size, ": ");
-            append(buf, size, sentence);
-        }
+                              sentence, sizeof(sentence), NULL) == PH_OK)
+            fprintf(out, ": %s", sentence);
     }
 }
 
-static void add_reason(market_decision *d, const char *code, const char *text)
+/* Add a reason: the code (after `prefix`) and the text, both held whole.
+ * The text is the policy reason's words when policy_reason is not NULL,
+ * else `text`. */
+static ph_status add_reason(market_decision *d, const char *prefix, const char *code,
+                            const ph_policy_reason *policy_reason, const char *text,
+                            ph_error *err)
 {
     if (d->n_reasons >= PH_QUOTE_MAX_REASONS)
-        return;
-    ph_quote_reason *q = &d->reasons[d->n_reasons++];
-    snprintf(q->code, sizeof(q->code), "%s", code);
-    snprintf(q->text, sizeof(q->text), "%s", text);
+        return PH_OK; /* a quote shows the first PH_QUOTE_MAX_REASONS */
+    market_reason *q = &d->reasons[d->n_reasons];
+    char *words = NULL;
+    size_t n = 0;
+    FILE *mem = open_memstream(&words, &n);
+    if (mem != NULL) {
+        if (policy_reason != NULL)
+            policy_reason_text(policy_reason, mem);
+        else
+            fprintf(mem, "%s", text ? text : "");
+        if (fclose(mem) != 0) {
+            free(words);
+            words = NULL;
+        }
+    }
+    size_t len = strlen(prefix) + strlen(code) + 1;
+    char *full = words != NULL ? malloc(len) : NULL;
+    if (full == NULL) {
+        free(words);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a reason");
+    }
+    snprintf(full, len, "%s%s", prefix, code);
+    q->code = full;
+    q->text = words;
+    d->n_reasons++;
+    return PH_OK;
 }
 
 /* The policy's reasons, then the model's adverse reasons until there are at
@@ -68,22 +83,17 @@ static void add_reason(market_decision *d, const char *code, const char *text)
 static ph_status explain(market_side *side, const ph_policy_outcome *o, market_decision *d,
                          ph_error *err)
 {
-    for (size_t i = 0; i < o->n_reasons; i++) {
-        char text[320];
-        policy_reason_text(&o->reasons[i], text, sizeof(text));
-        add_reason(d, o->reasons[i].code, text);
-    }
-    if (d->n_reasons >= MARKET_MIN_REASONS || side->bind.model == NULL)
-        return PH_OK;
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < o->n_reasons; i++)
+        st = add_reason(d, "", o->reasons[i].code, &o->reasons[i], NULL, err);
+    if (st != PH_OK || d->n_reasons >= MARKET_MIN_REASONS || side->bind.model == NULL)
+        return st;
     ph_reason model_reasons[MARKET_MIN_REASONS];
     size_t n = 0;
-    ph_status st = ph_model_reasons_row(side->bind.model, side->bind.x, MARKET_MIN_REASONS,
-                                        model_reasons, &n, err);
-    for (size_t i = 0; st == PH_OK && i < n && d->n_reasons < MARKET_MIN_REASONS; i++) {
-        char code[64];
-        snprintf(code, sizeof(code), "MODEL:%.57s", model_reasons[i].code);
-        add_reason(d, code, model_reasons[i].text);
-    }
+    st = ph_model_reasons_row(side->bind.model, side->bind.x, MARKET_MIN_REASONS,
+                              model_reasons, &n, err);
+    for (size_t i = 0; st == PH_OK && i < n && d->n_reasons < MARKET_MIN_REASONS; i++)
+        st = add_reason(d, "MODEL:", model_reasons[i].code, NULL, model_reasons[i].text, err);
     return st;
 }
 
@@ -214,6 +224,11 @@ ph_status market_decide(const ph_market *m, market_side *side, const ph_applicat
 
 void market_decision_clear(market_decision *d)
 {
+    for (size_t i = 0; i < d->n_reasons; i++) {
+        free(d->reasons[i].code);
+        free(d->reasons[i].text);
+    }
+    d->n_reasons = 0;
     free(d->trace);
     free(d->inputs);
     free(d->reasons_json);

@@ -246,9 +246,7 @@ static const char *tax_grade_letter(double score)
 static ph_status derive(market_facts *f, const double *values, ph_error *err)
 {
     char status[MARKET_TEXT_MAX];
-    snprintf(status, sizeof(status), "%s",
-             f->v[FACT_BUSINESS_STATUS].kind == PH_VALUE_TEXT ? f->text[FACT_BUSINESS_STATUS]
-                                                               : "");
+    snprintf(status, sizeof(status), "%s", f->text[FACT_BUSINESS_STATUS]);
     market_facts_set_text(f, FACT_BUSINESS_STATUS,
                           status_words(status, feature(values, "status_abnormal")));
     market_facts_set_text(f, FACT_TAX_GRADE, tax_grade_letter(feature(values, "tax_grade_score")));
@@ -289,8 +287,9 @@ static ph_status application_facts(const ph_application *app, ph_date asof, ph_r
     return PH_OK;
 }
 
-ph_status market_facts_gather(ph_store *store, const ph_application *app, ph_date asof,
-                              ph_rate lpr, market_facts *out, ph_error *err)
+ph_status market_facts_gather_registration(ph_store *store, const ph_application *app,
+                                           ph_date asof, ph_rate lpr, market_facts *out,
+                                           ph_error *err)
 {
     market_facts *f = out;
     memset(f, 0, sizeof(*f));
@@ -298,15 +297,23 @@ ph_status market_facts_gather(ph_store *store, const ph_application *app, ph_dat
     ph_status st = ph_date_format(asof, day, sizeof(day), err);
     if (st == PH_OK)
         st = read_registration(store, app->uscc, day, f, err);
-    double values[PH_FEATURE_COUNT];
     if (st == PH_OK)
-        st = ph_features_for(store, app->uscc, asof, values, err);
+        st = application_facts(app, asof, lpr, f, err);
+    /* The status counts only from its date, which the features know: until
+     * they are read it is unknown (derive() reads the registration's text). */
+    f->v[FACT_BUSINESS_STATUS] = ph_value_null();
+    return st;
+}
+
+ph_status market_facts_gather_features(ph_store *store, const char *uscc, ph_date asof,
+                                       market_facts *f, ph_error *err)
+{
+    double values[PH_FEATURE_COUNT];
+    ph_status st = ph_features_for(store, uscc, asof, values, err);
     for (size_t i = 0; st == PH_OK && i < PH_FEATURE_COUNT; i++)
         st = decimal_fact(f, MARKET_BASE_FACTS + i, values[i], err);
     if (st == PH_OK)
         st = derive(f, values, err);
-    if (st == PH_OK)
-        st = application_facts(app, asof, lpr, f, err);
     return st;
 }
 

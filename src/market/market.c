@@ -120,7 +120,9 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
     m->lenders = grown;
     market_lender *l = &m->lenders[m->n++];
     memset(l, 0, sizeof(*l));
-    snprintf(l->id, sizeof(l->id), "%s", lender);
+    l->id = ph_strdup(m->ctx, lender);
+    if (l->id == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
     market_institution_name(m->store, lender, l->name, sizeof(l->name));
     ph_error why;
     ph_error_clear(&why);
@@ -142,33 +144,42 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
 }
 
 /* Collect the active (lender, name, version) first: the walk's statement
- * must be finished before the policy store runs its own transactions. */
+ * must be finished before the policy store runs its own transactions.
+ * The strings are the lender's and the policy's own, whatever their length. */
 typedef struct active_row {
-    char lender[64], name[128];
+    char *lender, *name;
     int64_t version;
 } active_row;
 
-static ph_status read_active(ph_market *m, active_row **rows, size_t *n, ph_error *err)
+typedef struct active_rows {
+    const ph_ctx *ctx;
+    active_row *rows;
+    size_t n;
+} active_rows;
+
+static ph_status collect_active(void *user, const ph_policy_entry *e, ph_error *err)
 {
-    ph_stmt *stmt = NULL;
-    *rows = NULL;
-    *n = 0;
-    ph_status st = ph_store_prepare(m->store, "SELECT lender, name, version FROM policy WHERE "
-                                              "active = 1 ORDER BY lender, name", &stmt, err);
-    while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
-        active_row *grown = ph_realloc(m->ctx, *rows, (*n + 1) * sizeof(*grown));
-        if (grown == NULL) {
-            st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-            break;
-        }
-        *rows = grown;
-        active_row *r = &grown[(*n)++];
-        snprintf(r->lender, sizeof(r->lender), "%s", ph_stmt_column_text(stmt, 0));
-        snprintf(r->name, sizeof(r->name), "%s", ph_stmt_column_text(stmt, 1));
-        r->version = ph_stmt_column_int64(stmt, 2);
+    active_rows *a = user;
+    active_row *grown = ph_realloc(a->ctx, a->rows, (a->n + 1) * sizeof(*grown));
+    if (grown == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
+    a->rows = grown;
+    active_row *r = &grown[a->n++];
+    r->lender = ph_strdup(a->ctx, e->lender);
+    r->name = ph_strdup(a->ctx, e->name);
+    r->version = e->version;
+    if (r->lender == NULL || r->name == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
+    return PH_OK;
+}
+
+static void free_active(active_rows *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        ph_free(a->ctx, a->rows[i].lender);
+        ph_free(a->ctx, a->rows[i].name);
     }
-    ph_stmt_free(stmt);
-    return st == PH_DONE ? PH_OK : st;
+    ph_free(a->ctx, a->rows);
 }
 
 /* The newest subsidy programme, if any. */
@@ -205,12 +216,12 @@ ph_status ph_market_open(ph_store *store, ph_market **out, ph_error *err)
     m->store = store;
     m->ctx = ph_store_ctx(store);
     m->loan_balance_fact = (size_t)ph_market_fact_index("loan_balance");
-    active_row *rows = NULL;
-    size_t n = 0;
-    st = read_active(m, &rows, &n, err);
-    for (size_t i = 0; st == PH_OK && i < n; i++)
-        st = add_lender(m, rows[i].lender, rows[i].name, rows[i].version, err);
-    ph_free(m->ctx, rows);
+    active_rows active = {m->ctx, NULL, 0};
+    st = ph_policy_store_list_active(store, collect_active, &active, err);
+    for (size_t i = 0; st == PH_OK && i < active.n; i++)
+        st = add_lender(m, active.rows[i].lender, active.rows[i].name, active.rows[i].version,
+                        err);
+    free_active(&active);
     if (st == PH_OK)
         st = read_programme(m, err);
     if (st != PH_OK) {
@@ -228,6 +239,7 @@ void ph_market_free(ph_market *m)
     for (size_t i = 0; i < m->n; i++) {
         free_side(m->ctx, &m->lenders[i].champion);
         free_side(m->ctx, &m->lenders[i].challenger); /* also a half-opened one */
+        ph_free(m->ctx, m->lenders[i].id);
     }
     for (size_t i = 0; i < m->n_models; i++)
         ph_model_free(m->models[i].model);

@@ -10,6 +10,11 @@
 /* A decline gets at least this many reasons when the model can give them. */
 #define MARKET_MIN_REASONS 3
 
+/* A reason as the decision holds it: both strings malloc'd, whole. */
+typedef struct market_reason {
+    char *code, *text;
+} market_reason;
+
 typedef struct market_decision {
     const market_lender *lender;
     const market_side *side;
@@ -24,7 +29,7 @@ typedef struct market_decision {
     ph_subsidy_result subsidy;
     ph_loan_cost cost;
     size_t n_reasons;
-    ph_quote_reason reasons[PH_QUOTE_MAX_REASONS];
+    market_reason reasons[PH_QUOTE_MAX_REASONS]; /* freed by market_decision_clear */
     char *inputs, *trace, *reasons_json; /* JSON text, malloc'd (free()) */
     int64_t id;              /* its row once recorded */
     size_t quote;            /* the index of its lender's quote in the result */
@@ -39,7 +44,7 @@ ph_status market_trace_json(const ph_policy *policy, const ph_policy_run *run, c
                             ph_error *err);
 
 /* record.c: store the application and its decisions in one transaction. */
-ph_status market_record(ph_market *m, const ph_application *app, const char *asof, ph_rate lpr,
+ph_status market_record(ph_market *m, const ph_application *app, ph_date asof, ph_rate lpr,
                         const char *facts_json, const char *not_asked_json,
                         market_decision *decisions, size_t n, int64_t *application_id,
                         ph_error *err);

@@ -72,7 +72,7 @@ typedef struct market_side {
 } market_side;
 
 typedef struct market_lender {
-    char id[64];             /* the institution id */
+    char *id;                /* the institution id, whole (the market's allocation) */
     char name[128];          /* its registered name, else the id */
     market_side champion, challenger;
     int has_challenger;
@@ -92,9 +92,30 @@ struct ph_market {
     size_t loan_balance_fact; /* the firm's existing credit, for the subsidy tier */
 };
 
-/* facts.c */
-ph_status market_facts_gather(ph_store *store, const ph_application *app, ph_date asof,
-                              ph_rate lpr, market_facts *out, ph_error *err);
+/* The answer to one application (market.h): the quotes and every string
+ * they point to are the result's, allocated with ctx. */
+struct ph_market_result {
+    const ph_ctx *ctx;
+    int64_t application_id;
+    ph_date asof;
+    ph_rate lpr;
+    size_t n_quotes;
+    ph_quote *quotes;   /* offers by net APR, then declines, then lenders not asked */
+    size_t n_offers;
+};
+
+/* facts.c: an application's facts in two steps, so that no feed is read
+ * before a lender's consent to it is checked. First the registration on
+ * asof (PH_ENOTFOUND field "enterprise" when the firm was not registered by
+ * then), which the appetite match needs, and the application's own facts;
+ * the features and the facts derived from them are null. */
+ph_status market_facts_gather_registration(ph_store *store, const ph_application *app,
+                                           ph_date asof, ph_rate lpr, market_facts *out,
+                                           ph_error *err);
+/* Then, once a lender that reads the firm's feeds has its consent: the
+ * catalogue features point in time and the facts derived from them. */
+ph_status market_facts_gather_features(ph_store *store, const char *uscc, ph_date asof,
+                                       market_facts *f, ph_error *err);
 /* *out is malloc'd (free()). */
 ph_status market_facts_to_json(const market_facts *f, char **out, ph_error *err);
 ph_status market_facts_from_json(const char *json, market_facts *out, ph_error *err);

@@ -19,11 +19,11 @@ static ph_status bind_int_or_null(ph_stmt *s, int i, int present, int64_t v, ph_
     return present ? ph_stmt_bind_int64(s, i, v, err) : ph_stmt_bind_null(s, i, err);
 }
 
-static ph_status insert_application(ph_market *m, const ph_application *app, const char *asof,
+static ph_status insert_application(ph_market *m, const ph_application *app, ph_date asof,
                                    ph_rate lpr, const char *facts, const char *not_asked,
                                    const char *now, int64_t *id, ph_error *err)
 {
-    char rate[PH_RATE_FORMAT_MAX];
+    char rate[PH_RATE_FORMAT_MAX], day[PH_DATE_FORMAT_MAX];
     ph_status st = ph_rate_format_percent(lpr, rate, sizeof(rate), err);
     ph_stmt *s = NULL;
     if (st == PH_OK)
@@ -44,7 +44,9 @@ static ph_status insert_application(ph_market *m, const ph_application *app, con
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, 5, app->guarantor, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 6, asof, -1, err);
+        st = ph_date_format(asof, day, sizeof(day), err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 6, day, -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 7, rate, -1, err);
     if (st == PH_OK)
@@ -140,7 +142,7 @@ static ph_status insert_decision(ph_market *m, int64_t application_id, market_de
     return st;
 }
 
-ph_status market_record(ph_market *m, const ph_application *app, const char *asof, ph_rate lpr,
+ph_status market_record(ph_market *m, const ph_application *app, ph_date asof, ph_rate lpr,
                         const char *facts_json, const char *not_asked_json,
                         market_decision *decisions, size_t n, int64_t *application_id,
                         ph_error *err)

@@ -16,7 +16,8 @@
 
 /* The stored decision, copied out of the statement. */
 typedef struct stored_decision {
-    char lender[64], name[128], checksum[65], model[96];
+    char *lender, *name, *model; /* ph_malloc'd, whole; model NULL without one */
+    char checksum[65];
     int64_t version, model_version;
     int has_model;
     double score, pd;
@@ -50,13 +51,13 @@ static ph_status read_decision(ph_store *store, int64_t id, stored_decision *d, 
         st = ph_error_set(err, PH_ENOTFOUND, "decision", v, "no decision with that id");
     }
     if (st == PH_OK) {
-        snprintf(d->lender, sizeof(d->lender), "%s", ph_stmt_column_text(stmt, 0));
-        snprintf(d->name, sizeof(d->name), "%s", ph_stmt_column_text(stmt, 1));
+        d->lender = ph_strdup(ctx, ph_stmt_column_text(stmt, 0));
+        d->name = ph_strdup(ctx, ph_stmt_column_text(stmt, 1));
         d->version = ph_stmt_column_int64(stmt, 2);
         snprintf(d->checksum, sizeof(d->checksum), "%s", ph_stmt_column_text(stmt, 3));
         d->has_model = !ph_stmt_column_is_null(stmt, 4);
         if (d->has_model)
-            snprintf(d->model, sizeof(d->model), "%s", ph_stmt_column_text(stmt, 4));
+            d->model = ph_strdup(ctx, ph_stmt_column_text(stmt, 4));
         d->model_version = ph_stmt_column_int64(stmt, 5);
         d->score = column_or_nan(stmt, 6);
         d->pd = column_or_nan(stmt, 7);
@@ -67,7 +68,8 @@ static ph_status read_decision(ph_store *store, int64_t id, stored_decision *d, 
         d->rate = ph_stmt_column_int64(stmt, 10);
         d->trace = ph_strdup(ctx, ph_stmt_column_text(stmt, 11));
         d->facts = ph_strdup(ctx, ph_stmt_column_text(stmt, 12));
-        if (d->trace == NULL || d->facts == NULL)
+        if (d->trace == NULL || d->facts == NULL || d->lender == NULL || d->name == NULL ||
+            (d->has_model && d->model == NULL))
             st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     }
     ph_stmt_free(stmt);
@@ -177,9 +179,37 @@ ph_status ph_market_replay(ph_store *store, int64_t decision_id, ph_replay_repor
     st = read_decision(store, decision_id, &d, err);
     if (st == PH_OK)
         st = rerun(store, &d, &r, err);
-    ph_free(ph_store_ctx(store), d.trace);
-    ph_free(ph_store_ctx(store), d.facts);
+    char *owned[] = {d.trace, d.facts, d.lender, d.name, d.model};
+    for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+        ph_free(ph_store_ctx(store), owned[i]);
     if (st == PH_OK)
         *out = r;
+    return st;
+}
+
+ph_status ph_market_decision_trace(ph_store *store, int64_t decision_id, char **out,
+                                   ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_market_decision_trace: NULL store or out");
+    *out = NULL;
+    ph_status st = market_check_schema(store, err);
+    ph_stmt *stmt = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store, "SELECT trace FROM decision WHERE id = ?", &stmt, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(stmt, 1, decision_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(stmt, err);
+    if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "decision", NULL, "no decision %lld",
+                          (long long)decision_id);
+    if (st == PH_OK) {
+        *out = ph_strdup(ph_store_ctx(store), ph_stmt_column_text(stmt, 0));
+        if (*out == NULL)
+            st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a trace");
+    }
+    ph_stmt_free(stmt);
     return st;
 }

@@ -7,20 +7,27 @@
  */
 #include "market_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 __extension__ typedef __int128 i128;
 
-/* Working sums per lender while rows are read. */
+/* One decline reason code and how often it was given. */
+typedef struct reason_tally {
+    char *code;
+    int64_t count;
+} reason_tally;
+
+/* Working sums per lender while rows are read. The strings are the
+ * accumulator's (ph_malloc'd) until they are handed to the report. */
 typedef struct lender_acc {
     ph_market_lender_stats s;
+    char *lender;
     i128 rate_x_amount, net_x_amount;
-    /* decline reason codes and counts (a small open list) */
-    char codes[64][64];
-    int64_t counts[64];
-    size_t n_codes;
+    reason_tally *codes; /* every code given, whole */
+    size_t n_codes, cap_codes;
 } lender_acc;
 
 typedef struct report_build {
@@ -32,7 +39,7 @@ typedef struct report_build {
 static lender_acc *lender_of(report_build *b, const char *lender, ph_error *err)
 {
     for (size_t i = 0; i < b->n; i++)
-        if (strcmp(b->acc[i].s.lender, lender) == 0)
+        if (strcmp(b->acc[i].lender, lender) == 0)
             return &b->acc[i];
     if (b->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 8;
@@ -44,37 +51,63 @@ static lender_acc *lender_of(report_build *b, const char *lender, ph_error *err)
         b->acc = grown;
         b->cap = cap;
     }
-    lender_acc *a = &b->acc[b->n++];
+    lender_acc *a = &b->acc[b->n];
     memset(a, 0, sizeof(*a));
-    snprintf(a->s.lender, sizeof(a->s.lender), "%s", lender);
-    snprintf(a->s.lender_name, sizeof(a->s.lender_name), "%s", lender);
+    a->lender = ph_strdup(b->ctx, lender);
+    if (a->lender == NULL) {
+        ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+        return NULL;
+    }
+    b->n++;
     return a;
 }
 
-static void count_code(lender_acc *a, const char *code)
+static void acc_free(const ph_ctx *ctx, lender_acc *a)
 {
     for (size_t i = 0; i < a->n_codes; i++)
-        if (strcmp(a->codes[i], code) == 0) {
-            a->counts[i]++;
-            return;
-        }
-    if (a->n_codes < 64) {
-        snprintf(a->codes[a->n_codes], 64, "%s", code);
-        a->counts[a->n_codes++] = 1;
-    }
+        ph_free(ctx, a->codes[i].code);
+    ph_free(ctx, a->codes);
+    ph_free(ctx, a->lender);
 }
 
-static void count_reasons(lender_acc *a, const char *json)
+/* Count `code` n more times. */
+static ph_status count_code(const ph_ctx *ctx, lender_acc *a, const char *code, int64_t n,
+                            ph_error *err)
+{
+    for (size_t i = 0; i < a->n_codes; i++)
+        if (strcmp(a->codes[i].code, code) == 0) {
+            a->codes[i].count += n;
+            return PH_OK;
+        }
+    if (a->n_codes == a->cap_codes) {
+        size_t cap = a->cap_codes ? 2 * a->cap_codes : 8;
+        reason_tally *grown = ph_realloc(ctx, a->codes, cap * sizeof(*grown));
+        if (grown == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+        a->codes = grown;
+        a->cap_codes = cap;
+    }
+    char *copy = ph_strdup(ctx, code);
+    if (copy == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
+    a->codes[a->n_codes++] = (reason_tally){copy, n};
+    return PH_OK;
+}
+
+static ph_status count_reasons(const ph_ctx *ctx, lender_acc *a, const char *json,
+                               ph_error *err)
 {
     json_t *arr = json_loads(json ? json : "[]", 0, NULL);
     size_t i;
     json_t *r;
+    ph_status st = PH_OK;
     json_array_foreach(arr, i, r) {
         const char *code = json_string_value(json_object_get(r, "code"));
-        if (code != NULL)
-            count_code(a, code);
+        if (code != NULL && st == PH_OK)
+            st = count_code(ctx, a, code, 1, err);
     }
     json_decref(arr);
+    return st;
 }
 
 /* The served decisions of the period, one row each. */
@@ -100,7 +133,7 @@ static ph_status read_decisions(ph_store *store, report_build *b, ph_date from, 
         a->s.asked++;
         a->s.challenger += strcmp(ph_stmt_column_text(stmt, 7), "challenger") == 0;
         if (!ph_stmt_column_int64(stmt, 1)) {
-            count_reasons(a, ph_stmt_column_text(stmt, 8));
+            st = count_reasons(b->ctx, a, ph_stmt_column_text(stmt, 8), err);
             continue;
         }
         int64_t offer = ph_stmt_column_int64(stmt, 2);
@@ -138,6 +171,8 @@ static ph_status read_applications(ph_store *store, report_build *b, ph_market_r
             lender_acc *a = lender ? lender_of(b, lender, err) : NULL;
             if (a != NULL)
                 a->s.not_asked++;
+            else if (lender != NULL)
+                st = PH_ENOMEM;
         }
         json_decref(arr);
     }
@@ -155,31 +190,32 @@ static ph_rate weighted(i128 sum, ph_money amount)
     return (ph_rate)q;
 }
 
-/* The top reasons of an accumulator into its stats. */
-static void top_reasons(lender_acc *a)
+/* The top reasons of an accumulator: indexes into a->codes, most first. */
+static size_t top_reasons(lender_acc *a, size_t top[PH_MARKET_REPORT_REASONS])
 {
+    size_t n = 0;
     for (size_t k = 0; k < PH_MARKET_REPORT_REASONS; k++) {
         size_t best = a->n_codes;
         for (size_t i = 0; i < a->n_codes; i++)
-            if (a->counts[i] > 0 && (best == a->n_codes || a->counts[i] > a->counts[best]))
+            if (a->codes[i].count > 0 &&
+                (best == a->n_codes || a->codes[i].count > a->codes[best].count))
                 best = i;
         if (best == a->n_codes)
             break;
-        snprintf(a->s.reason_code[k], 64, "%s", a->codes[best]);
-        a->s.reason_count[k] = a->counts[best];
-        a->s.n_reasons = k + 1;
-        a->counts[best] = -a->counts[best]; /* taken; restored below */
+        top[n++] = best;
+        a->codes[best].count = -a->codes[best].count; /* taken; restored below */
     }
     for (size_t i = 0; i < a->n_codes; i++)
-        if (a->counts[i] < 0)
-            a->counts[i] = -a->counts[i];
+        if (a->codes[i].count < 0)
+            a->codes[i].count = -a->codes[i].count;
+    return n;
 }
 
 /* Fold every lender into the total (the last entry). */
-static void total(report_build *b, lender_acc *t)
+static ph_status total(const ph_ctx *ctx, report_build *b, lender_acc *t, ph_error *err)
 {
     memset(t, 0, sizeof(*t));
-    snprintf(t->s.lender_name, sizeof(t->s.lender_name), "all lenders");
+    ph_status st = PH_OK;
     for (size_t i = 0; i < b->n; i++) {
         lender_acc *a = &b->acc[i];
         t->s.asked += a->s.asked;
@@ -191,22 +227,42 @@ static void total(report_build *b, lender_acc *t)
         t->s.challenger += a->s.challenger;
         t->rate_x_amount += a->rate_x_amount;
         t->net_x_amount += a->net_x_amount;
-        for (size_t k = 0; k < a->n_codes; k++)
-            for (int64_t c = 0; c < a->counts[k]; c++)
-                count_code(t, a->codes[k]);
+        for (size_t k = 0; st == PH_OK && k < a->n_codes; k++)
+            st = count_code(ctx, t, a->codes[k].code, a->codes[k].count, err);
     }
+    return st;
 }
 
-static void lender_names(ph_store *store, report_build *b)
+/* The stats of one accumulator, with strings the report owns. */
+static ph_status finish_stats(ph_store *store, lender_acc *a, const char *lender,
+                              const char *name, ph_market_lender_stats *out, ph_error *err)
 {
-    for (size_t i = 0; i < b->n; i++)
-        market_institution_name(store, b->acc[i].s.lender, b->acc[i].s.lender_name,
-                                sizeof(b->acc[i].s.lender_name));
+    const ph_ctx *ctx = ph_store_ctx(store);
+    *out = a->s;
+    out->avg_rate = weighted(a->rate_x_amount, a->s.offered);
+    out->avg_net_apr = weighted(a->net_x_amount, a->s.offered);
+    char registered[128];
+    if (name == NULL) {
+        market_institution_name(store, lender, registered, sizeof(registered));
+        name = registered;
+    }
+    out->lender = ph_strdup(ctx, lender);
+    out->lender_name = ph_strdup(ctx, name);
+    size_t top[PH_MARKET_REPORT_REASONS];
+    out->n_reasons = top_reasons(a, top);
+    int bad = out->lender == NULL || out->lender_name == NULL;
+    for (size_t k = 0; k < out->n_reasons; k++) {
+        out->reason_code[k] = ph_strdup(ctx, a->codes[top[k]].code);
+        out->reason_count[k] = a->codes[top[k]].count;
+        bad |= out->reason_code[k] == NULL;
+    }
+    return bad ? ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report")
+               : PH_OK;
 }
 
 static int by_lender(const void *x, const void *y)
 {
-    return strcmp(((const lender_acc *)x)->s.lender, ((const lender_acc *)y)->s.lender);
+    return strcmp(((const lender_acc *)x)->lender, ((const lender_acc *)y)->lender);
 }
 
 ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
@@ -226,7 +282,7 @@ ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
     st = read_decisions(store, &b, from, to, err);
     if (st == PH_OK)
         st = read_applications(store, &b, r, from, to, err);
-    lender_acc *t = st == PH_OK ? ph_malloc(ctx, sizeof(*t)) : NULL;
+    lender_acc *t = st == PH_OK ? ph_calloc(ctx, 1, sizeof(*t)) : NULL;
     if (st == PH_OK && t == NULL)
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
     if (st == PH_OK)
@@ -235,18 +291,19 @@ ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
     if (st == PH_OK) {
         qsort(b.acc, b.n, sizeof(lender_acc), by_lender);
-        lender_names(store, &b);
-        total(&b, t);
-        for (size_t i = 0; i <= b.n; i++) {
+        r->n_lenders = b.n; /* the total is lenders[n]: freed with them */
+        st = total(ctx, &b, t, err);
+        for (size_t i = 0; st == PH_OK && i <= b.n; i++) {
             lender_acc *a = i < b.n ? &b.acc[i] : t;
-            a->s.avg_rate = weighted(a->rate_x_amount, a->s.offered);
-            a->s.avg_net_apr = weighted(a->net_x_amount, a->s.offered);
-            top_reasons(a);
-            r->lenders[i] = a->s;
+            st = finish_stats(store, a, i < b.n ? a->lender : "",
+                              i < b.n ? NULL : "all lenders", &r->lenders[i], err);
         }
-        r->n_lenders = b.n;
     }
+    if (t != NULL)
+        acc_free(ctx, t);
     ph_free(ctx, t);
+    for (size_t i = 0; i < b.n; i++)
+        acc_free(ctx, &b.acc[i]);
     ph_free(ctx, b.acc);
     if (st != PH_OK) {
         ph_market_report_free(r);
@@ -260,6 +317,13 @@ void ph_market_report_free(ph_market_report *r)
 {
     if (r == NULL)
         return;
+    for (size_t i = 0; r->lenders != NULL && i <= r->n_lenders; i++) {
+        ph_market_lender_stats *s = &r->lenders[i];
+        ph_free(r->ctx, (void *)(uintptr_t)s->lender);
+        ph_free(r->ctx, (void *)(uintptr_t)s->lender_name);
+        for (size_t k = 0; k < s->n_reasons; k++)
+            ph_free(r->ctx, (void *)(uintptr_t)s->reason_code[k]);
+    }
     ph_free(r->ctx, r->lenders);
     ph_free(r->ctx, r);
 }

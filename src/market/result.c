@@ -75,6 +75,10 @@ ph_status ph_market_result_write_json(const ph_market_result *r, FILE *out, ph_e
     if (r == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_market_result_write_json: NULL argument");
+    char asof[PH_DATE_FORMAT_MAX];
+    ph_status st = ph_date_format(r->asof, asof, sizeof(asof), err);
+    if (st != PH_OK)
+        return st;
     json_t *quotes = json_array();
     for (size_t i = 0; quotes && i < r->n_quotes; i++) {
         if (json_array_append_new(quotes, quote_json(&r->quotes[i])) != 0) {
@@ -83,7 +87,7 @@ ph_status ph_market_result_write_json(const ph_market_result *r, FILE *out, ph_e
         }
     }
     json_t *root = quotes ? json_pack("{s:I, s:s, s:o, s:I, s:o}", "application_id",
-                                      (json_int_t)r->application_id, "asof", r->asof, "lpr",
+                                      (json_int_t)r->application_id, "asof", asof, "lpr",
                                       rate_json(r->lpr), "offers", (json_int_t)r->n_offers,
                                       "quotes", quotes)
                           : NULL;
