@@ -177,11 +177,28 @@ static inline void assert_feature_(const double *values, const char *name, doubl
     }
 }
 
-/* One firm's features as of a date, through the single-firm path. */
+/* Refresh the peer medians of `asof` unless a refresh of that date exists,
+ * as a platform's scheduled refresh would have. */
+static inline void refresh_once(ph_store *store, const char *asof)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM feature_peer_date WHERE asof = '%s'", asof);
+    if (ph_test_query_int(store, sql) > 0)
+        return;
+    ph_error err;
+    ph_date d = day(asof);
+    ph_assert_ok(ph_features_refresh(store, &d, 1, NULL, &err), &err);
+}
+
+/* One firm's features as of a date, through the single-firm path, on the
+ * medians of that date's refresh. */
 static inline void features_of(ph_store *store, const char *uscc, const char *asof, double *values)
 {
     ph_error err;
-    ph_assert_ok(ph_features_for(store, uscc, day(asof), values, &err), &err);
+    refresh_once(store, asof);
+    ph_date used = 0;
+    ph_assert_ok(ph_features_for(store, uscc, day(asof), values, &used, &err), &err);
+    assert_int_equal(used, day(asof));
 }
 
 #endif

@@ -96,6 +96,12 @@ static int setup(void **state)
                  &err);
     write_policy(f, LENDER_1, 1, "3,000,000", "", "1", "1.20%", 1);
     write_policy(f, LENDER_2, 1, "300,000", "", "1", "20%", 1);
+    /* the scheduled peer-median refresh of every day the tests apply on */
+    ph_date days[41];
+    for (int d = 0; d < 40; d++)
+        days[d] = day("2025-12-01") + d;
+    days[40] = day("2024-12-31");
+    ph_assert_ok(ph_features_refresh(f->store, days, 41, NULL, &err), &err);
     *state = m;
     return 0;
 }

@@ -109,8 +109,8 @@ static int setup(void **state)
     int64_t id;
     ph_assert_ok(ph_consent_grant(f->store, &c, &id, &err), &err);
     /* the day's peer medians, as the daily refresh stores them */
-    double values[PH_FEATURE_COUNT];
-    ph_assert_ok(ph_features_for(f->store, FIRM_A, day("2025-12-31"), values, &err), &err);
+    ph_date refresh = day("2025-12-31");
+    ph_assert_ok(ph_features_refresh(f->store, &refresh, 1, NULL, &err), &err);
     ph_assert_ok(ph_market_open(f->store, &t->market, &err), &err);
     *state = t;
     return 0;

@@ -22,6 +22,7 @@ static void seed(ph_store *s)
         char date[PH_DATE_FORMAT_MAX];
         add_payment(s, FIRM_A, plus(day("2024-01-01"), d, date), 2, 3000000);
     }
+    refresh_once(s, "2025-02-28"); /* the platform's scheduled peer-median refresh */
 }
 
 /* Granted on 2025-03-01 for a year, with the clock at that day: reads are

@@ -286,7 +286,7 @@ ph_status market_facts_gather(ph_store *store, const ph_application *app, ph_dat
         st = read_registration(store, app->uscc, day, f, err);
     double values[PH_FEATURE_COUNT];
     if (st == PH_OK)
-        st = ph_features_for(store, app->uscc, asof, values, err);
+        st = ph_features_for(store, app->uscc, asof, values, NULL, err);
     for (size_t i = 0; st == PH_OK && i < PH_FEATURE_COUNT; i++)
         st = decimal_fact(f, MARKET_BASE_FACTS + i, values[i], err);
     if (st == PH_OK)
