@@ -121,10 +121,11 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
     market_lender *l = &m->lenders[m->n++];
     memset(l, 0, sizeof(*l));
     snprintf(l->id, sizeof(l->id), "%s", lender);
-    market_institution_name(m->store, lender, l->name, sizeof(l->name));
     ph_error why;
     ph_error_clear(&why);
-    ph_status st = open_side(m, lender, name, version, &l->champion, &why);
+    ph_status st = market_institution_name(m->store, lender, l->name, sizeof(l->name), &why);
+    if (st == PH_OK)
+        st = open_side(m, lender, name, version, &l->champion, &why);
     if (st == PH_OK)
         st = read_challenger(m, l, lender, name, &why);
     if (st == PH_ENOMEM) {

@@ -197,11 +197,13 @@ static void total(report_build *b, lender_acc *t)
     }
 }
 
-static void lender_names(ph_store *store, report_build *b)
+static ph_status lender_names(ph_store *store, report_build *b, ph_error *err)
 {
-    for (size_t i = 0; i < b->n; i++)
-        market_institution_name(store, b->acc[i].s.lender, b->acc[i].s.lender_name,
-                                sizeof(b->acc[i].s.lender_name));
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < b->n; i++)
+        st = market_institution_name(store, b->acc[i].s.lender, b->acc[i].s.lender_name,
+                                     sizeof(b->acc[i].s.lender_name), err);
+    return st;
 }
 
 static int by_lender(const void *x, const void *y)
@@ -235,7 +237,9 @@ ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
     if (st == PH_OK) {
         qsort(b.acc, b.n, sizeof(lender_acc), by_lender);
-        lender_names(store, &b);
+        st = lender_names(store, &b, err);
+    }
+    if (st == PH_OK) {
         total(&b, t);
         for (size_t i = 0; i <= b.n; i++) {
             lender_acc *a = i < b.n ? &b.acc[i] : t;
