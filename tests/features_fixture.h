@@ -161,6 +161,24 @@ static inline void add_payment(ph_store *s, const char *uscc, const char *date, 
 
 /* --- The marketplace's set-up, shared by the market tests ------------------- */
 
+#define FX_LENDER "91370000MA0000001A" /* a city bank */
+
+/* FX_LENDER's policy: limit 5 x the average monthly inflow, rate LPR +
+ * 1.2%; reads the registration (size_class) and payments. */
+static const char FX_POLICY[] =
+    "{\"lender\": \"" FX_LENDER "\", \"name\": \"loan\", \"version\": 1,"
+    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
+    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
+    " \"inputs\": [{\"name\": \"size_class\", \"kind\": \"text\"},"
+    "  {\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
+    "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+    " \"tables\": [{\"name\": \"ko\", \"hit_policy\": \"COLLECT\","
+    "  \"inputs\": [{\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"}], \"outputs\": [],"
+    "  \"rules\": [{\"when\": [\"null\"], \"then\": [], \"reason\": \"NO_PAYMENTS\"}]}],"
+    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"5 * avg_inflow_12m\"},"
+    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.012\"}],"
+    " \"flow\": [{\"knockout\": \"ko\"}, {\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
+
 /* A borrower: `uscc` registered in Jinan (C13) since 2015-03-10, known the
  * next day, with 100,000.00 yuan of inflow on the 15th of each month of 2024
  * and 2025, and its enterprise row named `name`. */
@@ -194,8 +212,8 @@ static inline void fx_load_policy(fx *f, const char *file, const char *text, int
 }
 
 /* `uscc`'s credit consent to `lender` for `sources`, from `from` to `until`,
- * granted with the clock at `from` (consent is judged on the day). */
-static inline void fx_grant(fx *f, const char *uscc, const char *lender, const char *sources,
+ * granted with the clock at `from` (consent is judged on the day); its id. */
+static inline int64_t fx_grant(fx *f, const char *uscc, const char *lender, const char *sources,
                             const char *from, const char *until)
 {
     ph_consent_terms t = {0};
@@ -207,8 +225,9 @@ static inline void fx_grant(fx *f, const char *uscc, const char *lender, const c
     fx_set_today(f, from);
     t.granted_on = day(from);
     t.expires_on = day(until);
-    int64_t id;
+    int64_t id = 0;
     ph_assert_ok(ph_consent_grant(f->store, &t, &id, &err), &err);
+    return id;
 }
 
 /* Assert a feature's value (exactly, or within 1e-9 relative for non-integers). */

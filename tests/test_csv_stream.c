@@ -29,9 +29,9 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    if (f == NULL || ph_ctx_new(NULL, &f->ctx, NULL) != PH_OK)
+    if (f == NULL)
         return -1;
-    f->dir = ph_test_tmpdir("csv-stream");
+    ph_test_env_open("csv-stream", &f->ctx, &f->dir);
     *state = f;
     return 0;
 }
@@ -39,9 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

@@ -15,23 +15,8 @@
 #include "features_fixture.h"
 #include "ph_failalloc.h"
 
-#define LENDER "91370000MA0000001A"
+#define LENDER FX_LENDER
 #define ASOF "2025-12-31"
-
-/* Limit 5 x the average monthly inflow, rate LPR + 1.2%. */
-static const char POLICY[] =
-    "{\"lender\": \"" LENDER "\", \"name\": \"loan\", \"version\": 1,"
-    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
-    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
-    " \"inputs\": [{\"name\": \"size_class\", \"kind\": \"text\"},"
-    "  {\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
-    "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
-    " \"tables\": [{\"name\": \"ko\", \"hit_policy\": \"COLLECT\","
-    "  \"inputs\": [{\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"}], \"outputs\": [],"
-    "  \"rules\": [{\"when\": [\"null\"], \"then\": [], \"reason\": \"NO_PAYMENTS\"}]}],"
-    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"5 * avg_inflow_12m\"},"
-    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.012\"}],"
-    " \"flow\": [{\"knockout\": \"ko\"}, {\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
 
 static const char REGISTRATION[] =
     "uscc,name,entity_type,region_code,industry_code,registered_on,registered_capital,"
@@ -75,7 +60,7 @@ static int group_setup(void **state)
     sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'City Bank', 'commercial_bank')",
          LENDER);
     fx_set_lpr(f->store);
-    fx_load_policy(f, "policy.json", POLICY, 1);
+    fx_load_policy(f, "policy.json", FX_POLICY, 1);
     fx_grant(f, FIRM_A, LENDER, "registration,payments_daily", "2025-12-01", "2026-06-30");
     refresh_once(f->store, ASOF);
     ph_store_free(f->store); /* closed, so the file is whole */

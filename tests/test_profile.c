@@ -29,17 +29,7 @@ static void seed(ph_store *s)
  * made on 2025-03-01 (consent is judged on the day of the read). */
 static void grant(fx *f, const char *sources, int64_t *id)
 {
-    ph_store *s = f->store;
-    fx_set_today(f, "2025-03-01");
-    ph_consent_terms t = {0};
-    t.uscc = FIRM_A;
-    t.institution_id = BANK;
-    t.purpose = PH_PURPOSE_CREDIT;
-    ph_error err;
-    ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
-    t.granted_on = day("2025-03-01");
-    t.expires_on = day("2026-02-28");
-    ph_assert_ok(ph_consent_grant(s, &t, id, &err), &err);
+    *id = fx_grant(f, FIRM_A, BANK, sources, "2025-03-01", "2026-02-28");
 }
 
 static ph_profile_request request(void)
