@@ -164,12 +164,11 @@ static int refresh_dates(ph_cli *cli, const char *list, ph_date *dates, size_t *
         if (*count == REFRESH_DATES_MAX)
             return ph_cli_usage_error(cli, CMD, "--asof takes at most %d dates",
                                       REFRESH_DATES_MAX);
-        char text[PH_DATE_FORMAT_MAX + 8];
-        snprintf(text, sizeof(text), "%.*s", (int)(len < sizeof(text) ? len : sizeof(text) - 1),
-                 p);
-        int code = parse_date(cli, "--asof", text, &dates[(*count)++]);
-        if (code != PH_EXIT_OK)
-            return code;
+        ph_error err;
+        if (ph_date_parse(p, len, &dates[(*count)++], &err) != PH_OK) {
+            ph_error_set_field(&err, "--asof");
+            return ph_cli_fail(cli, err.code, &err, "dates are YYYY-MM-DD, separated by commas");
+        }
         if (end == NULL)
             return PH_EXIT_OK;
         p = end;
