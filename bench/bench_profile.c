@@ -163,7 +163,7 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
     char (*codes)[19] = malloc(reads * sizeof(*codes));
     double *ms = malloc(reads * sizeof(*ms));
     size_t n = 0, firms = 0;
-    ph_features_options fo = {0, 1};
+    ph_features_options fo = {0};
     ph_status st = codes && ms ? PH_OK : PH_ENOMEM;
     if (st == PH_OK)
         st = ph_month_last_day(last, &asof, &err);
@@ -179,6 +179,8 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
         st = first_lender(store, lender, sizeof(lender), &err);
     if (st == PH_OK)
         st = grant_all(store, lender, codes, n, &err);
+    if (st == PH_OK)
+        st = ph_features_refresh(store, &asof, 1, &fo, &err);
     if (st == PH_OK)
         st = ph_features_batch(store, &asof, 1, &fo, count_row, &firms, &err);
     if (st == PH_OK && n > 0) {
@@ -197,7 +199,7 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
         double values[PH_FEATURE_COUNT];
         for (size_t i = 0; st == PH_OK && i < n; i++) {
             double t0 = bench_now_seconds();
-            st = ph_features_for(store, codes[i], asof, values, &err);
+            st = ph_features_for(store, codes[i], asof, values, NULL, &err);
             ms[i] = 1000.0 * (bench_now_seconds() - t0);
         }
         if (st == PH_OK)

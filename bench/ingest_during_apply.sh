@@ -39,7 +39,7 @@ done
 p ingest --known-on 2026-01-01 "${feeds[@]}" >/dev/null
 asof=$(awk -F, 'NR > 1 && $2 > m { m = $2 } END { print m }' "$work/prov/feeds/vat_invoices.csv")
 asof=$(date -d "$asof-01 +1 month -1 day" +%F)
-p features --asof "$asof" --out /dev/null >/dev/null
+p features refresh --asof "$asof" >/dev/null
 p model register --model "$fx/pmml/province_scorecard.pmml" --name province_pd >/dev/null
 p model approve --name province_pd --version 1 --by bench --note bench >/dev/null
 lender=$(awk -F, 'NR > 1 && $3 == "state_bank" { print $1; exit }' \

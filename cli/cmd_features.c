@@ -3,6 +3,7 @@
  * puhui features --from YYYY-MM --to YYYY-MM --out FILE.csv   a monthly panel
  * puhui features list                                 the catalogue
  * puhui features show --enterprise USCC --asof DATE   one firm, name/value/unit
+ * puhui features refresh --asof DATE[,DATE...]       store the peer medians
  * puhui features doc [--out FILE]                     docs/features.md
  */
 #include <errno.h>
@@ -108,11 +109,18 @@ static int features_show(ph_cli *cli, int argc, char **argv)
         return code;
     double values[PH_FEATURE_COUNT];
     ph_error err;
-    ph_status st = ph_features_for(store, a.uscc, asof, values, &err);
+    ph_date peers_asof;
+    ph_status st = ph_features_for(store, a.uscc, asof, values, &peers_asof, &err);
     ph_store_free(store);
     if (st != PH_OK)
         return ph_cli_fail(cli, st, &err,
                            st == PH_ESCHEMA ? "upgrade the database with 'puhui init'" : NULL);
+    if (peers_asof != asof) {
+        char used[PH_DATE_FORMAT_MAX];
+        (void)ph_date_format(peers_asof, used, sizeof(used), NULL);
+        fprintf(cli->err, "note: peer medians from the refresh of %s (none on %s)\n", used,
+                a.asof);
+    }
     static const char *const headers[] = {"feature", "value", "unit"};
     static const int numeric[] = {0, 1, 0};
     ph_cli_table *table = ph_cli_table_new(headers, numeric, 3);
@@ -128,6 +136,85 @@ static int features_show(ph_cli *cli, int argc, char **argv)
     snprintf(title, sizeof(title), "%s as of %s", a.uscc, a.asof);
     ph_cli_table_print(cli, table, title);
     ph_cli_table_free(table);
+    return PH_EXIT_OK;
+}
+
+/* --- refresh ------------------------------------------------------------------------------ */
+
+typedef struct refresh_args {
+    const char *asof, *threads;
+} refresh_args;
+
+static int refresh_option(ph_cli *cli, const char *option, const char *value, void *user)
+{
+    refresh_args *a = user;
+    return take_value(cli, option, value,
+                      strcmp(option, "--asof") == 0 ? (void *)&a->asof : (void *)&a->threads);
+}
+
+#define REFRESH_DATES_MAX 64
+
+/* "2025-12-01,2025-12-08": each date parsed, at most REFRESH_DATES_MAX. */
+static int refresh_dates(ph_cli *cli, const char *list, ph_date *dates, size_t *count)
+{
+    *count = 0;
+    for (const char *p = list;; p++) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (*count == REFRESH_DATES_MAX)
+            return ph_cli_usage_error(cli, CMD, "--asof takes at most %d dates",
+                                      REFRESH_DATES_MAX);
+        ph_error err;
+        if (ph_date_parse(p, len, &dates[(*count)++], &err) != PH_OK) {
+            ph_error_set_field(&err, "--asof");
+            return ph_cli_fail(cli, err.code, &err, "dates are YYYY-MM-DD, separated by commas");
+        }
+        if (end == NULL)
+            return PH_EXIT_OK;
+        p = end;
+    }
+}
+
+static int features_refresh(ph_cli *cli, int argc, char **argv)
+{
+    static const char *const options[] = {"--asof", "--threads"};
+    refresh_args a = {NULL, NULL};
+    int code = ph_cli_each_option(cli, CMD, argc, argv, 2, options, 2, refresh_option, &a);
+    if (code != PH_EXIT_OK)
+        return code;
+    if (a.asof == NULL)
+        return ph_cli_usage_error(cli, CMD, "'features refresh' needs --asof DATE[,DATE...]");
+    ph_features_options opts = {0};
+    long long threads = 0;
+    if (a.threads != NULL &&
+        (code = ph_cli_parse_int(cli, CMD, "--threads", a.threads, 1, 8, &threads)) != 0)
+        return code;
+    opts.threads = (int)threads;
+    ph_date dates[REFRESH_DATES_MAX];
+    size_t count = 0;
+    if ((code = refresh_dates(cli, a.asof, dates, &count)) != PH_EXIT_OK)
+        return code;
+    ph_store *store = ph_cli_open_store(cli, 1, &code);
+    if (store == NULL)
+        return code;
+    ph_error err;
+    ph_status st = ph_features_refresh(store, dates, count, &opts, &err);
+    ph_store_free(store);
+    if (st != PH_OK)
+        return ph_cli_fail(cli, st, &err,
+                           st == PH_ESCHEMA ? "upgrade the database with 'puhui init'" : NULL);
+    if (cli->format == PH_FORMAT_JSON) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < count; i++) {
+            char day[PH_DATE_FORMAT_MAX];
+            (void)ph_date_format(dates[i], day, sizeof(day), NULL);
+            json_array_append_new(list, json_string(day));
+        }
+        ph_cli_print_json(cli, json_pack("{s:o}", "refreshed", list));
+    } else {
+        fprintf(cli->out, "stored the peer medians of %zu as-of date%s (%s)\n", count,
+                count == 1 ? "" : "s", a.asof);
+    }
     return PH_EXIT_OK;
 }
 
@@ -219,7 +306,7 @@ static int features_export(ph_cli *cli, int argc, char **argv)
         return code;
     if (a.out == NULL)
         return ph_cli_usage_error(cli, CMD, "'features' needs --out FILE.csv");
-    ph_features_options opts = {0, 1};
+    ph_features_options opts = {0};
     long long threads = 0;
     if (a.threads != NULL &&
         (code = ph_cli_parse_int(cli, CMD, "--threads", a.threads, 1, 8, &threads)) != 0)
@@ -276,12 +363,15 @@ int ph_cmd_features(ph_cli *cli, int argc, char **argv)
     static const struct {
         const char *name;
         int (*run)(ph_cli *cli, int argc, char **argv);
-    } verbs[] = {{"list", features_list}, {"show", features_show}, {"doc", features_doc}};
+    } verbs[] = {{"list", features_list},
+                 {"show", features_show},
+                 {"doc", features_doc},
+                 {"refresh", features_refresh}};
     for (size_t i = 0; argc >= 2 && i < sizeof(verbs) / sizeof(verbs[0]); i++)
         if (strcmp(argv[1], verbs[i].name) == 0)
             return verbs[i].run(cli, argc, argv);
     if (argc >= 2 && strncmp(argv[1], "--", 2) != 0)
-        return ph_cli_usage_error(cli, CMD, "'features' takes 'list', 'show', 'doc' or "
-                                            "--asof/--from/--to with --out");
+        return ph_cli_usage_error(cli, CMD, "'features' takes 'list', 'show', 'doc', "
+                                            "'refresh' or --asof/--from/--to with --out");
     return features_export(cli, argc, argv);
 }

@@ -88,6 +88,13 @@ static ph_cli_table *identity_table(const ph_profile *p, const char *institution
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         ph_cli_table_add(t, rows[i]);
+    if (p->peers_asof != p->asof) { /* an older refresh: say so */
+        char used[PH_DATE_FORMAT_MAX], note[96];
+        (void)ph_date_format(p->peers_asof, used, sizeof(used), NULL);
+        snprintf(note, sizeof(note), "from the refresh of %s (none on %s)", used, asof);
+        const char *row[] = {"peer medians", note};
+        ph_cli_table_add(t, row);
+    }
     return t;
 }
 
@@ -191,14 +198,16 @@ static void print_profile(ph_cli *cli, const ph_profile *p, const char *institut
         ph_cli_table_free(parts[i]);
 }
 
-static const char *hint_for(ph_status st)
+static const char *hint_for(ph_status st, const ph_error *err)
 {
     switch (st) {
     case PH_EDENIED:
         return "the enterprise must grant a consent first: puhui consent grant --enterprise "
                "USCC --institution ID --purpose credit --until DATE";
-    case PH_ENOTFOUND:
-        return "ingest the firm's registration (puhui ingest) and register the institution";
+    case PH_ENOTFOUND: /* field "asof": no peer-median refresh, the message names the fix */
+        return strcmp(err->field, "asof") == 0
+                   ? NULL
+                   : "ingest the firm's registration (puhui ingest) and register the institution";
     case PH_ESCHEMA:
         return "upgrade the database with 'puhui init'";
     default:
@@ -232,7 +241,7 @@ int ph_cmd_profile(ph_cli *cli, int argc, char **argv)
     ph_status st = ph_profile_read(store, &req, &profile, &err);
     ph_store_free(store);
     if (st != PH_OK)
-        return ph_cli_fail(cli, st, &err, hint_for(st));
+        return ph_cli_fail(cli, st, &err, hint_for(st, &err));
     print_profile(cli, &profile, a.institution);
     return PH_EXIT_OK;
 }

@@ -189,9 +189,10 @@ static const ph_cli_command commands[] = {
      "data date the log records (default today); consent is judged on the day of\n"
      "the read, whatever --on says.\n",
      ph_cmd_records},
-    {"features", "compute the feature store: export, list, show one firm, doc",
+    {"features", "compute the feature store: export, refresh peer medians, list, show one firm, doc",
      "usage: puhui features --asof DATE --out FILE.csv [--threads N]\n"
      "       puhui features --from YYYY-MM --to YYYY-MM --out FILE.csv [--threads N]\n"
+     "       puhui features refresh --asof DATE[,DATE...] [--threads N]\n"
      "       puhui features list\n"
      "       puhui features show --enterprise USCC --asof DATE\n"
      "       puhui features doc [--out FILE]\n"
@@ -200,8 +201,12 @@ static const ph_cli_command commands[] = {
      "platform knew them on each as-of date (point in time), and writes one CSV\n"
      "row per enterprise and date: uscc, asof, then the features in catalogue\n"
      "order; a missing value is an empty cell. --from/--to makes a monthly panel\n"
-     "with each month's last day as the as-of date. The peer-group medians of\n"
-     "those dates are stored in the database for single-firm reads.\n"
+     "with each month's last day as the as-of date. An export only reads.\n"
+     "refresh: computes the peer-group medians (industry and city) of every\n"
+     "as-of date given, over all firms, and stores them: the one step that\n"
+     "writes, scheduled before single-firm reads (show, profile, apply). Those\n"
+     "use the latest refresh on or before their date, and say so when it is\n"
+     "earlier; with none they fail and name this command.\n"
      "list: the catalogue (name, unit, profile dimension, what higher means).\n"
      "show: one enterprise's features with their units (an operator command).\n"
      "doc: the catalogue in Markdown; docs/features.md is made this way.\n",

@@ -100,6 +100,8 @@ echo "$(wc -l <"$demo/open_loans.txt") monitoring consents (open loans), and cre
 
 step "point-in-time features of every firm as of 2025-12-31 ($demo/features.csv)"
 "$puhui" --db "$db" features --asof 2025-12-31 --out "$demo/features.csv"
+echo "the day's peer medians (industry and city), stored for single-firm reads by the scheduled refresh:"
+"$puhui" --db "$db" features refresh --asof 2025-12-31
 echo "coverage: how much of each firm the platform can see (a firm with none is never 'no risk')"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i ~ /^has_/ || $i == "coverage_share") col[i] = $i; next }
          { n++; for (i in col) { if (col[i] == "coverage_share") { share += $i; if ($i < 0.34) thin++ } else seen[i] += $i } }
@@ -227,7 +229,8 @@ sed 's/"version": 1/"version": 2/; s/"80bp"/"60bp"/; s/"1.20%"/"1.00%"/' \
 "$puhui" --db "$db" policy load "$market/city_bank_v2.json" | head -1
 "$puhui" --db "$db" policy challenger --lender "$bank" --name "inclusive working-capital loan" \
     --version 2 --share 50%
-echo "(each week's first application computes that day's peer medians for the province: a few seconds)"
+echo "each Monday's peer medians for the province, stored by the scheduled refresh:"
+"$puhui" --db "$db" features refresh --asof 2025-12-01,2025-12-08,2025-12-15,2025-12-22,2025-12-29
 "$puhui" --db "$db" apply --batch "$market/applications.csv" >"$market/decided.csv"
 "$puhui" --db "$db" market report --from 2025-12-01 --to 2025-12-31
 

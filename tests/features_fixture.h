@@ -159,6 +159,77 @@ static inline void add_payment(ph_store *s, const char *uscc, const char *date, 
          uscc, date, count, inflow_fen, plus(day(date), 1, k));
 }
 
+/* --- The marketplace's set-up, shared by the market tests ------------------- */
+
+#define FX_LENDER "91370000MA0000001A" /* a city bank */
+
+/* FX_LENDER's policy: limit 5 x the average monthly inflow, rate LPR +
+ * 1.2%; reads the registration (size_class) and payments. */
+static const char FX_POLICY[] =
+    "{\"lender\": \"" FX_LENDER "\", \"name\": \"loan\", \"version\": 1,"
+    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
+    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
+    " \"inputs\": [{\"name\": \"size_class\", \"kind\": \"text\"},"
+    "  {\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
+    "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+    " \"tables\": [{\"name\": \"ko\", \"hit_policy\": \"COLLECT\","
+    "  \"inputs\": [{\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"}], \"outputs\": [],"
+    "  \"rules\": [{\"when\": [\"null\"], \"then\": [], \"reason\": \"NO_PAYMENTS\"}]}],"
+    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"5 * avg_inflow_12m\"},"
+    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.012\"}],"
+    " \"flow\": [{\"knockout\": \"ko\"}, {\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
+
+/* A borrower: `uscc` registered in Jinan (C13) since 2015-03-10, known the
+ * next day, with 100,000.00 yuan of inflow on the 15th of each month of 2024
+ * and 2025, and its enterprise row named `name`. */
+static inline void fx_add_borrower(ph_store *s, const char *uscc, const char *name)
+{
+    add_firm(s, uscc, 370102, "C13", "2015-03-10", "active", NULL, "2015-03-11");
+    for (int k = 0; k < 24; k++) {
+        char month[16], date[40];
+        snprintf(date, sizeof(date), "%s-15", month_k(k, month));
+        add_payment(s, uscc, date, 3, 10000000);
+    }
+    sqlf(s, "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
+            "('%s', '%s', 370102, 'C')", uscc, name);
+}
+
+/* The LPR at 3.00% from 2025-01-01. */
+static inline void fx_set_lpr(ph_store *s)
+{
+    ph_error err;
+    ph_assert_ok(ph_market_set_lpr(s, day("2025-01-01"), 3 * PH_RATE_PERCENT, &err), &err);
+}
+
+/* Load policy `text` (written to DIR/FILE) and activate it when asked. */
+static inline void fx_load_policy(fx *f, const char *file, const char *text, int activate)
+{
+    char *path = ph_test_path(f->dir, file);
+    ph_test_write_file(path, text);
+    ph_error err;
+    ph_assert_ok(ph_policy_store_load(f->store, path, activate, NULL, &err), &err);
+    free(path);
+}
+
+/* `uscc`'s credit consent to `lender` for `sources`, from `from` to `until`,
+ * granted with the clock at `from` (consent is judged on the day); its id. */
+static inline int64_t fx_grant(fx *f, const char *uscc, const char *lender, const char *sources,
+                            const char *from, const char *until)
+{
+    ph_consent_terms t = {0};
+    ph_error err;
+    t.uscc = uscc;
+    t.institution_id = lender;
+    t.purpose = PH_PURPOSE_CREDIT;
+    ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
+    fx_set_today(f, from);
+    t.granted_on = day(from);
+    t.expires_on = day(until);
+    int64_t id = 0;
+    ph_assert_ok(ph_consent_grant(f->store, &t, &id, &err), &err);
+    return id;
+}
+
 /* Assert a feature's value (exactly, or within 1e-9 relative for non-integers). */
 #define assert_feature(values, name, expected) \
     assert_feature_((values), (name), (expected), __FILE__, __LINE__)
@@ -177,11 +248,28 @@ static inline void assert_feature_(const double *values, const char *name, doubl
     }
 }
 
-/* One firm's features as of a date, through the single-firm path. */
+/* Refresh the peer medians of `asof` unless a refresh of that date exists,
+ * as a platform's scheduled refresh would have. */
+static inline void refresh_once(ph_store *store, const char *asof)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM feature_peer_date WHERE asof = '%s'", asof);
+    if (ph_test_query_int(store, sql) > 0)
+        return;
+    ph_error err;
+    ph_date d = day(asof);
+    ph_assert_ok(ph_features_refresh(store, &d, 1, NULL, &err), &err);
+}
+
+/* One firm's features as of a date, through the single-firm path, on the
+ * medians of that date's refresh. */
 static inline void features_of(ph_store *store, const char *uscc, const char *asof, double *values)
 {
     ph_error err;
-    ph_assert_ok(ph_features_for(store, uscc, day(asof), values, &err), &err);
+    refresh_once(store, asof);
+    ph_date used = 0;
+    ph_assert_ok(ph_features_for(store, uscc, day(asof), values, &used, &err), &err);
+    assert_int_equal(used, day(asof));
 }
 
 #endif

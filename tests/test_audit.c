@@ -23,21 +23,10 @@ static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof(*fx));
     assert_non_null(fx);
-    fx->dir = ph_test_tmpdir("audit");
+    ph_test_env_open("audit", &fx->ctx, &fx->dir);
     ph_error err;
-    ph_error_clear(&err);
-    ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
     fx->store = ph_test_open_db(fx->ctx, fx->dir, "p.db");
-    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 1, fx->firm, &err), &err);
-    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 2, fx->other, &err), &err);
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
-             "('%s', 'A', 370102, 'C'), ('%s', 'B', 370102, 'F');"
-             "INSERT INTO institution (id, name, kind) VALUES "
-             "('BANK01', 'one', 'commercial_bank'), ('BANK02', 'two', 'village_bank')",
-             fx->firm, fx->other);
-    ph_test_exec(fx->store, sql);
+    ph_test_add_parties(fx->store, fx->firm, fx->other);
     ph_source_set set = 0;
     ph_assert_ok(ph_source_set_parse("vat_invoices", 0, &set, &err), &err);
     const char *firms[] = {fx->firm, fx->other};
@@ -56,9 +45,7 @@ static int teardown(void **state)
 {
     fixture *fx = *state;
     ph_store_free(fx->store);
-    ph_ctx_free(fx->ctx);
-    ph_test_rmtree(fx->dir);
-    free(fx->dir);
+    ph_test_env_close(fx->ctx, fx->dir);
     free(fx);
     return 0;
 }

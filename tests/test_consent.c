@@ -62,16 +62,7 @@ static int setup(void **state)
     options.now_user = fx;
     ph_assert_ok(ph_ctx_new(&options, &fx->ctx, &err), &err);
     fx->store = ph_test_open_db(fx->ctx, fx->dir, "p.db");
-    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 1, fx->firm, &err), &err);
-    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 2, fx->other, &err), &err);
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
-             "('%s', '济南甲公司', 370102, 'C'), ('%s', '济南乙公司', 370102, 'F');"
-             "INSERT INTO institution (id, name, kind) VALUES "
-             "('BANK01', '齐鲁银行', 'commercial_bank'), ('BANK02', '村镇银行', 'village_bank')",
-             fx->firm, fx->other);
-    ph_test_exec(fx->store, sql);
+    ph_test_add_parties(fx->store, fx->firm, fx->other);
     *state = fx;
     return 0;
 }

@@ -5,6 +5,7 @@
  * reference parser are in test_csv_reference.c.
  */
 #include "ph_csv_test.h"
+#include "ph_failalloc.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,9 +29,9 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    if (f == NULL || ph_ctx_new(NULL, &f->ctx, NULL) != PH_OK)
+    if (f == NULL)
         return -1;
-    f->dir = ph_test_tmpdir("csv-stream");
+    ph_test_env_open("csv-stream", &f->ctx, &f->dir);
     *state = f;
     return 0;
 }
@@ -38,9 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }
@@ -372,65 +371,6 @@ static void test_read_callback_failures(void **state)
 
 /* --- Memory stays bounded ------------------------------------------------------------- */
 
-/* An allocator that counts the bytes in use and the peak. */
-typedef struct counter {
-    size_t current, peak;
-    size_t calls, fail_at; /* the fail_at-th allocation fails (0: none) */
-} counter;
-
-#define COUNT_HEADER 16
-
-static void count_add(counter *c, size_t more, size_t less)
-{
-    c->current = c->current + more - less;
-    if (c->current > c->peak)
-        c->peak = c->current;
-}
-
-static int count_fails(counter *c)
-{
-    return ++c->calls == c->fail_at;
-}
-
-static void *count_malloc(void *user, size_t size)
-{
-    if (count_fails(user))
-        return NULL;
-    unsigned char *p = malloc(size + COUNT_HEADER);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, &size, sizeof(size));
-    count_add(user, size, 0);
-    return p + COUNT_HEADER;
-}
-
-static void *count_realloc(void *user, void *ptr, size_t size)
-{
-    if (ptr == NULL)
-        return count_malloc(user, size);
-    if (count_fails(user))
-        return NULL;
-    unsigned char *base = (unsigned char *)ptr - COUNT_HEADER;
-    size_t old;
-    memcpy(&old, base, sizeof(old));
-    unsigned char *p = realloc(base, size + COUNT_HEADER);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, &size, sizeof(size));
-    count_add(user, size, old);
-    return p + COUNT_HEADER;
-}
-
-static void count_free(void *user, void *ptr)
-{
-    if (ptr == NULL)
-        return;
-    unsigned char *base = (unsigned char *)ptr - COUNT_HEADER;
-    size_t old;
-    memcpy(&old, base, sizeof(old));
-    count_add(user, 0, old);
-    free(base);
-}
 
 /* Produces `rows` records on the fly, so the test itself holds no big input;
  * with `giant` > 0 a second record is one field of that many bytes. */
@@ -490,12 +430,7 @@ static ph_status generate(void *user, char *buf, size_t capacity, size_t *got, p
 /* Read `rows` generated rows through a counting allocator; returns the peak. */
 static size_t peak_for(unsigned long long rows, size_t buffer_size)
 {
-    counter count = {0, 0, 0, 0};
-    ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
-    ph_ctx_options ctx_opts = {.allocator = &alloc, .log_level = PH_LOG_WARN};
-    ph_ctx *ctx;
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);
+    ph_failalloc count; /* counts the bytes in use and their peak */    ph_failalloc_init(&count);    ph_ctx_options ctx_opts = {.log_level = PH_LOG_WARN};    ph_ctx *ctx = ph_failalloc_ctx(&count, &ctx_opts);    ph_error err;
     generator g = {0, rows, 0, 0, "", 0, 0, 0};
     ph_csv_options o = options();
     o.buffer_size = buffer_size;
@@ -509,7 +444,7 @@ static size_t peak_for(unsigned long long rows, size_t buffer_size)
     assert_int_equal(ph_csv_bytes_consumed(r), g.bytes);
     ph_csv_free(r);
     ph_ctx_free(ctx);
-    assert_int_equal(count.current, 0); /* everything given back */
+    assert_int_equal(count.live, 0); /* everything given back */
     return count.peak;
 }
 
@@ -523,12 +458,7 @@ static void test_memory_does_not_grow_with_the_input(void **state)
     assert_true(large < buffer + 16 * 1024);
 
     /* a record far over the limit stops at the limit */
-    counter count = {0, 0, 0, 0};
-    ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
-    ph_ctx_options ctx_opts = {.allocator = &alloc, .log_level = PH_LOG_WARN};
-    ph_ctx *ctx;
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);
+    ph_failalloc count; /* counts the bytes in use and their peak */    ph_failalloc_init(&count);    ph_ctx_options ctx_opts = {.log_level = PH_LOG_WARN};    ph_ctx *ctx = ph_failalloc_ctx(&count, &ctx_opts);    ph_error err;
     generator g = {0, 3, 4u << 20, 4u << 20, "", 0, 0, 0};
     ph_csv_options o = options();
     o.buffer_size = buffer;
@@ -541,7 +471,7 @@ static void test_memory_does_not_grow_with_the_input(void **state)
     assert_true(count.peak < buffer + 100000 + 16 * 1024);
     ph_csv_free(r);
     ph_ctx_free(ctx);
-    assert_int_equal(count.current, 0);
+    assert_int_equal(count.live, 0);
 }
 
 /* Every allocation of the reader failing in turn: a clean PH_ENOMEM each time,
@@ -561,13 +491,8 @@ static void test_out_of_memory_everywhere(void **state)
     int finished = 0, failures = 0;
     for (size_t k = 1; !finished; k++) {
         assert_true(k < 100);
-        counter count = {0, 0, 0, 0};
-        ph_allocator alloc = {count_malloc, count_realloc, count_free, &count};
-        ph_ctx_options ctx_opts = {.allocator = &alloc, .log_level = PH_LOG_WARN};
-        ph_ctx *ctx;
-        ph_error err;
-        ph_assert_ok(ph_ctx_new(&ctx_opts, &ctx, &err), &err);
-        count.fail_at = count.calls + k;
+        ph_failalloc count; /* counts the bytes in use and their peak */        ph_failalloc_init(&count);        ph_ctx_options ctx_opts = {.log_level = PH_LOG_WARN};        ph_ctx *ctx = ph_failalloc_ctx(&count, &ctx_opts);        ph_error err;
+        ph_failalloc_fail_in(&count, k);
         ph_csv_reader *r = NULL;
         ph_status st = ph_csv_open_memory(ctx, doc, len, &o, &r, &err);
         if (st == PH_OK) {
@@ -576,14 +501,14 @@ static void test_out_of_memory_everywhere(void **state)
             ph_csv_free(r);
         }
         if (st == PH_DONE) {
-            assert_true(count.calls < count.fail_at); /* no failure went unreported */
+            assert_int_equal(count.failed, 0); /* no failure went unreported */
             finished = 1;
         } else {
             ph_assert_error(st, PH_ENOMEM, &err, "out of memory");
             failures++;
         }
         ph_ctx_free(ctx);
-        assert_int_equal(count.current, 0);
+        assert_int_equal(count.live, 0);
     }
     assert_true(failures >= 10); /* create, header, and both kinds of growth */
 }

@@ -17,9 +17,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("dataset");
+    ph_test_env_open("dataset", &f->ctx, &f->dir);
     *state = f;
     return 0;
 }
@@ -27,9 +25,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

@@ -359,16 +359,16 @@ static void test_errors(void **state)
                     PH_EIO, &err, "callback says stop");
     assert_int_equal(calls, 2);
 
-    ph_assert_error(ph_features_for(f->store, NULL, day("2025-01-31"), v, &err), PH_EMISUSE,
+    ph_assert_error(ph_features_for(f->store, NULL, day("2025-01-31"), v, NULL, &err), PH_EMISUSE,
                     &err, "ph_features_for: store, uscc and values must not be NULL");
-    ph_assert_error(ph_features_for(f->store, "913701020AQ1PNXK8X", day("2025-01-31"), v, &err),
+    ph_assert_error(ph_features_for(f->store, "913701020AQ1PNXK8X", day("2025-01-31"), v, NULL, &err),
                     PH_EINVAL, &err, "field uscc, value '913701020AQ1PNXK8X'");
     char code[PH_USCC_LEN + 1];
     ph_assert_ok(ph_uscc_generate('9', '1', 370102, 777, code, &err), &err);
-    ph_assert_error(ph_features_for(f->store, code, day("2025-01-31"), v, &err), PH_ENOTFOUND,
+    ph_assert_error(ph_features_for(f->store, code, day("2025-01-31"), v, NULL, &err), PH_ENOTFOUND,
                     &err, "no registration of this enterprise is known on 2025-01-31");
     /* C is known from 2024-12-21 */
-    ph_assert_error(ph_features_for(f->store, FIRM_C, day("2024-12-20"), v, &err), PH_ENOTFOUND,
+    ph_assert_error(ph_features_for(f->store, FIRM_C, day("2024-12-20"), v, NULL, &err), PH_ENOTFOUND,
                     &err,
                     "field uscc, value '91370281FKAW4U0T0X': no registration of this "
                     "enterprise is known on 2024-12-20");
@@ -376,7 +376,7 @@ static void test_errors(void **state)
     sqlf(f->store, "INSERT INTO feed_vat_invoices VALUES ('%s', '2025-13', 1, 1, 1, 1, 1, NULL, "
                    "'2025-01-01', 1, 1, 0)",
          FIRM_Z);
-    ph_assert_error(ph_features_for(f->store, FIRM_Z, day("2025-01-31"), v, &err), PH_EINVAL,
+    ph_assert_error(ph_features_for(f->store, FIRM_Z, day("2025-01-31"), v, NULL, &err), PH_EINVAL,
                     &err,
                     "field month, value '2025-13': expected a month YYYY-MM in table "
                     "feed_vat_invoices");
@@ -400,7 +400,7 @@ static void test_bad_early_column(void **state)
     sqlf(f->store, "INSERT INTO feed_social_security VALUES ('%s', '2025-13', 3, 1380000, 'Y', "
                    "'2025-01-01', 1, 1, 0)",
          FIRM_Z);
-    ph_assert_error(ph_features_for(f->store, FIRM_Z, asof, v, &err), PH_EINVAL, &err,
+    ph_assert_error(ph_features_for(f->store, FIRM_Z, asof, v, NULL, &err), PH_EINVAL, &err,
                     "field month, value '2025-13': expected a month YYYY-MM in table "
                     "feed_social_security");
     sqlf(f->store, "UPDATE feed_social_security SET month = '2025-01', insured_headcount = -3 "
@@ -414,9 +414,79 @@ static void test_bad_early_column(void **state)
     sqlf(f->store, "INSERT INTO feed_tax_payments VALUES ('%s', '2024-12', 3, 'cit', 5000, -1, "
                    "'2025-01-15', '2025-01-18', 3, '2025-01-20', 1, 1, 0)",
          FIRM_Z);
-    ph_assert_error(ph_features_for(f->store, FIRM_Z, asof, v, &err), PH_EINVAL, &err,
+    ph_assert_error(ph_features_for(f->store, FIRM_Z, asof, v, NULL, &err), PH_EINVAL, &err,
                     "field amount_paid_fen, value '-1': expected a number not below 0 in table "
                     "feed_tax_payments");
+}
+
+static int64_t peer_rows(ph_store *store)
+{
+    return ph_test_query_int(store, "SELECT COUNT(*) FROM feature_peer") * 100000 +
+           ph_test_query_int(store, "SELECT COUNT(*) FROM feature_peer_date");
+}
+
+/* A read never writes. With no refresh, a single-firm read fails clearly on
+ * a read-only store (before, it ran a province-wide batch to store the
+ * medians, which a read-only store refused with a store error), and on a
+ * writable one it stores nothing; a batch stores nothing either. */
+static void test_read_without_refresh(void **state)
+{
+    fx *f = *state;
+    ph_error err;
+    double v[PH_FEATURE_COUNT];
+    ph_date asof = day("2025-04-15");
+    ph_store_options ro = {0, 1, 1};
+    ph_store *reader = NULL;
+    ph_assert_ok(ph_store_open(f->ctx, ph_store_uri(f->store), &ro, &reader, &err), &err);
+    ph_assert_error(ph_features_for(reader, FIRM_A, asof, v, NULL, &err), PH_ENOTFOUND, &err,
+                    "field asof, value '2025-04-15': no peer-median refresh on or before this "
+                    "date: run `puhui features refresh --asof 2025-04-15`");
+    ph_assert_error(ph_features_for(f->store, FIRM_A, asof, v, NULL, &err), PH_ENOTFOUND, &err,
+                    "no peer-median refresh on or before this date");
+    ph_assert_ok(ph_features_batch(f->store, &asof, 1, NULL, NULL, NULL, &err), &err);
+    assert_int_equal(peer_rows(f->store), 0);
+    /* the refresh is the writing step: refused on the read-only store */
+    assert_int_not_equal(ph_features_refresh(reader, &asof, 1, NULL, &err), PH_OK);
+    assert_int_equal(peer_rows(f->store), 0);
+    ph_assert_ok(ph_features_refresh(f->store, &asof, 1, NULL, &err), &err);
+    int64_t stored = peer_rows(f->store);
+    assert_true(stored > 100000);
+    ph_date used = 0;
+    ph_assert_ok(ph_features_for(reader, FIRM_A, asof, v, &used, &err), &err);
+    assert_int_equal(used, asof);
+    assert_int_equal(peer_rows(f->store), stored);
+    ph_assert_error(ph_features_refresh(NULL, &asof, 1, NULL, &err), PH_EMISUSE, &err,
+                    "ph_features_refresh: store and asof must not be NULL");
+    ph_store_free(reader);
+}
+
+/* A read on a day with no refresh uses the latest earlier one and says so;
+ * the values are then those of the day's refresh once it is made. */
+static void test_read_uses_latest_earlier_refresh(void **state)
+{
+    fx *f = *state;
+    ph_error err;
+    ph_date dates[] = {day("2025-02-28"), day("2025-04-15")};
+    ph_assert_ok(ph_features_refresh(f->store, dates, 1, NULL, &err), &err);
+    int64_t stored = peer_rows(f->store);
+    double early[PH_FEATURE_COUNT], fresh[PH_FEATURE_COUNT];
+    ph_date used = 0;
+    ph_assert_ok(ph_features_for(f->store, FIRM_A, dates[1], early, &used, &err), &err);
+    assert_int_equal(used, dates[0]);
+    assert_int_equal(peer_rows(f->store), stored); /* nothing written */
+    /* the firm's own values are as of the day; the peer features use the
+     * medians of 2025-02-28 (A and B had less sales then) */
+    assert_feature(early, "sales_12m", 114000.0);
+    assert_false(ph_feature_is_missing(early[ph_feature_index("sales_vs_peer_12m")]));
+    ph_assert_ok(ph_features_refresh(f->store, &dates[1], 1, NULL, &err), &err);
+    ph_assert_ok(ph_features_for(f->store, FIRM_A, dates[1], fresh, &used, &err), &err);
+    assert_int_equal(used, dates[1]);
+    assert_feature(fresh, "sales_vs_peer_12m", 114000.0 / 75000.0 - 1.0);
+    assert_true(early[ph_feature_index("sales_vs_peer_12m")] !=
+                fresh[ph_feature_index("sales_vs_peer_12m")]);
+    /* before the first refresh there is none to use */
+    ph_assert_error(ph_features_for(f->store, FIRM_A, day("2025-02-27"), early, &used, &err),
+                    PH_ENOTFOUND, &err, "run `puhui features refresh --asof 2025-02-27`");
 }
 
 static void test_old_schema(void **state)
@@ -427,7 +497,7 @@ static void test_old_schema(void **state)
     double v[PH_FEATURE_COUNT];
     ph_date d = day("2025-01-31");
     ph_assert_ok(ph_schema_migrate(old, 4, NULL, &err), &err);
-    ph_assert_error(ph_features_for(old, FIRM_A, d, v, &err), PH_ESCHEMA, &err,
+    ph_assert_error(ph_features_for(old, FIRM_A, d, v, NULL, &err), PH_ESCHEMA, &err,
                     "field schema_version: expected schema version 5 or later for the feature "
                     "store, got 4; run `puhui init`");
     ph_assert_error(ph_features_batch(old, &d, 1, NULL, NULL, NULL, &err), PH_ESCHEMA, &err,
@@ -448,6 +518,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_bad_early_column, setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_old_schema, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_read_without_refresh, setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_read_uses_latest_earlier_refresh, setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

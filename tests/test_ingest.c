@@ -39,9 +39,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("test_ingest");
+    ph_test_env_open("test_ingest", &f->ctx, &f->dir);
     *state = f;
     return 0;
 }
@@ -49,9 +47,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

@@ -41,8 +41,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("test_ingest_crash");
+    ph_test_env_open("test_ingest_crash", &f->ctx, &f->dir);
     f->province = ph_test_path(f->dir, "province");
     ph_gen_options opts;
     ph_gen_options_init(&opts);
@@ -59,11 +58,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    if (getenv("PH_KEEP_TMP") == NULL)
-        ph_test_rmtree(f->dir);
     free(f->province);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

@@ -47,8 +47,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("test_ingest_lease");
+    ph_test_env_open("test_ingest_lease", &f->ctx, &f->dir);
     char *reg = ph_test_path(f->dir, "registration.csv");
     ph_test_write_file(reg, REG_HEADER REG_A);
     f->vat = ph_test_path(f->dir, "vat_invoices.csv");
@@ -66,11 +65,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
     free(f->db);
     free(f->vat);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

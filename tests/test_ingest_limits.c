@@ -28,9 +28,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("test_ingest_limits");
+    ph_test_env_open("test_ingest_limits", &f->ctx, &f->dir);
     f->reg = ph_test_path(f->dir, "registration.csv");
     ph_test_write_file(f->reg, REG_HEADER REG_A);
     *state = f;
@@ -40,10 +38,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
     free(f->reg);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

@@ -38,9 +38,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("test_ingest_rollback");
+    ph_test_env_open("test_ingest_rollback", &f->ctx, &f->dir);
     f->db = ph_test_path(f->dir, "rollback.db");
     f->reg = ph_test_path(f->dir, "registration.csv");
     ph_test_write_file(f->reg, REG_HEADER REG_A);
@@ -54,14 +52,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
     free(f->c);
     free(f->f);
     free(f->p);
     free(f->reg);
     free(f->db);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }

@@ -47,27 +47,13 @@ static void write_policy(fx *f, const char *lender, int version, const char *cap
     char text[4096], name[64];
     snprintf(text, sizeof(text), POLICY_FMT, lender, version, cap, extra, min_inflow, spread);
     snprintf(name, sizeof(name), "%s_%d.json", lender, version);
-    char *path = ph_test_path(f->dir, name);
-    ph_test_write_file(path, text);
-    ph_error err;
-    ph_assert_ok(ph_policy_store_load(f->store, path, activate, NULL, &err), &err);
-    free(path);
+    fx_load_policy(f, name, text, activate);
 }
 
+/* granted on 2025-12-01 for a year; the tests' reads happen that day */
 static void grant(fx *f, const char *lender, const char *sources)
 {
-    ph_consent_terms t = {0};
-    ph_error err;
-    t.uscc = FIRM_A;
-    t.institution_id = lender;
-    t.purpose = PH_PURPOSE_CREDIT;
-    ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
-    /* granted on 2025-12-01 for a year; the tests' reads happen that day */
-    fx_set_today(f, "2025-12-01");
-    t.granted_on = day("2025-12-01");
-    t.expires_on = day("2026-11-30");
-    int64_t id;
-    ph_assert_ok(ph_consent_grant(f->store, &t, &id, &err), &err);
+    fx_grant(f, FIRM_A, lender, sources, "2025-12-01", "2026-11-30");
 }
 
 /* FIRM_A: manufacturing in Jinan, 100,000.00 yuan of inflow in each month
@@ -80,22 +66,22 @@ static int setup(void **state)
     fx_setup(&inner);
     *f = *(fx *)inner;
     free(inner);
-    add_firm(f->store, FIRM_A, 370102, "C13", "2015-03-10", "active", NULL, "2015-03-11");
+    fx_add_borrower(f->store, FIRM_A, "A");
     add_firm(f->store, FIRM_Z, 370102, "F52", "2018-05-01", "active", NULL, "2018-05-02");
-    for (int k = 0; k < 24; k++) {
-        char month[16], date[40];
-        snprintf(date, sizeof(date), "%s-15", month_k(k, month));
-        add_payment(f->store, FIRM_A, date, 3, 10000000);
-    }
     sqlf(f->store, "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
-                   "('%s', 'A', 370102, 'C'), ('%s', 'Z', 370102, 'F')", FIRM_A, FIRM_Z);
+                   "('%s', 'Z', 370102, 'F')", FIRM_Z);
     sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'City Bank', 'commercial_bank'), "
                    "('%s', 'Digital Bank', 'digital_bank')", LENDER_1, LENDER_2);
     ph_error err;
-    ph_assert_ok(ph_market_set_lpr(f->store, day("2025-01-01"), 3 * PH_RATE_PERCENT, &err),
-                 &err);
+    fx_set_lpr(f->store);
     write_policy(f, LENDER_1, 1, "3,000,000", "", "1", "1.20%", 1);
     write_policy(f, LENDER_2, 1, "300,000", "", "1", "20%", 1);
+    /* the scheduled peer-median refresh of every day the tests apply on */
+    ph_date days[41];
+    for (int d = 0; d < 40; d++)
+        days[d] = day("2025-12-01") + d;
+    days[40] = day("2024-12-31");
+    ph_assert_ok(ph_features_refresh(f->store, days, 41, NULL, &err), &err);
     *state = m;
     return 0;
 }

@@ -11,23 +11,7 @@
 #include "features_fixture.h"
 #include "store/store_internal.h"
 
-#define LENDER "91370000MA0000001A"
-
-/* Limit 5 x the average monthly inflow, rate LPR + 1.2%; reads the
- * registration (size_class) and payments. */
-static const char POLICY[] =
-    "{\"lender\": \"" LENDER "\", \"name\": \"loan\", \"version\": 1,"
-    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
-    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
-    " \"inputs\": [{\"name\": \"size_class\", \"kind\": \"text\"},"
-    "  {\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
-    "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
-    " \"tables\": [{\"name\": \"ko\", \"hit_policy\": \"COLLECT\","
-    "  \"inputs\": [{\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"}], \"outputs\": [],"
-    "  \"rules\": [{\"when\": [\"null\"], \"then\": [], \"reason\": \"NO_PAYMENTS\"}]}],"
-    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"5 * avg_inflow_12m\"},"
-    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.012\"}],"
-    " \"flow\": [{\"knockout\": \"ko\"}, {\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
+#define LENDER FX_LENDER
 
 /* The "ingest" the other connection commits, in one transaction: FIRM_A
  * becomes a small firm, and a second payment each month since 2024-12 doubles its
@@ -79,38 +63,17 @@ static int setup(void **state)
     t->f = *(fx *)inner;
     free(inner);
     fx *f = &t->f;
-    fx_set_today(f, "2025-12-31"); /* consent is judged on this day (the context's clock) */
-    add_firm(f->store, FIRM_A, 370102, "C13", "2015-03-10", "active", NULL, "2015-03-11");
-    for (int k = 0; k < 24; k++) {
-        char month[16], date[40];
-        snprintf(date, sizeof(date), "%s-15", month_k(k, month));
-        add_payment(f->store, FIRM_A, date, 3, 10000000);
-    }
-    sqlf(f->store, "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
-                   "('%s', 'A', 370102, 'C')", FIRM_A);
+    fx_add_borrower(f->store, FIRM_A, "A");
     sqlf(f->store, "INSERT INTO institution VALUES ('%s', 'City Bank', 'commercial_bank')",
          LENDER);
+    fx_set_lpr(f->store);
+    fx_load_policy(f, "policy.json", FX_POLICY, 1);
+    fx_grant(f, FIRM_A, LENDER, "registration,payments_daily", "2025-12-01", "2026-06-30");
+    fx_set_today(f, "2025-12-31"); /* consent is judged on this day (the context's clock) */
     ph_error err;
-    ph_assert_ok(ph_market_set_lpr(f->store, day("2025-01-01"), 3 * PH_RATE_PERCENT, &err),
-                 &err);
-    char *path = ph_test_path(f->dir, "policy.json");
-    ph_test_write_file(path, POLICY);
-    ph_assert_ok(ph_policy_store_load(f->store, path, 1, NULL, &err), &err);
-    free(path);
-    ph_consent_terms c = {0};
-    c.uscc = FIRM_A;
-    c.institution_id = LENDER;
-    c.purpose = PH_PURPOSE_CREDIT;
-    ph_assert_ok(ph_source_set_parse("registration,payments_daily", PH_PURPOSE_CREDIT,
-                                     &c.sources, &err),
-                 &err);
-    c.granted_on = day("2025-12-01");
-    c.expires_on = day("2026-06-30");
-    int64_t id;
-    ph_assert_ok(ph_consent_grant(f->store, &c, &id, &err), &err);
     /* the day's peer medians, as the daily refresh stores them */
-    double values[PH_FEATURE_COUNT];
-    ph_assert_ok(ph_features_for(f->store, FIRM_A, day("2025-12-31"), values, &err), &err);
+    ph_date refresh = day("2025-12-31");
+    ph_assert_ok(ph_features_refresh(f->store, &refresh, 1, NULL, &err), &err);
     ph_assert_ok(ph_market_open(f->store, &t->market, &err), &err);
     *state = t;
     return 0;

@@ -16,10 +16,7 @@ static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof(*fx));
     assert_non_null(fx);
-    fx->dir = ph_test_tmpdir("migrate");
-    ph_error err;
-    ph_error_clear(&err);
-    ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
+    ph_test_env_open("migrate", &fx->ctx, &fx->dir);
     *state = fx;
     return 0;
 }
@@ -27,9 +24,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    ph_ctx_free(fx->ctx);
-    ph_test_rmtree(fx->dir);
-    free(fx->dir);
+    ph_test_env_close(fx->ctx, fx->dir);
     free(fx);
     return 0;
 }

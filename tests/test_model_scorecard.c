@@ -3,6 +3,7 @@
  * contributions, reason codes, the same scores after a PMML round trip,
  * another tool's scorecard, and every scoring error with its line.
  */
+#include "ph_failalloc.h"
 #include "ph_scorecard_test.h"
 
 #include <math.h>
@@ -19,9 +20,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    ph_error err;
-    ph_assert_ok(ph_ctx_new(NULL, &f->ctx, &err), &err);
-    f->dir = ph_test_tmpdir("model_scorecard");
+    ph_test_env_open("model_scorecard", &f->ctx, &f->dir);
     *state = f;
     return 0;
 }
@@ -29,9 +28,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    ph_test_rmtree(f->dir);
-    free(f->dir);
-    ph_ctx_free(f->ctx);
+    ph_test_env_close(f->ctx, f->dir);
     free(f);
     return 0;
 }
@@ -331,33 +328,49 @@ static void test_categorical_levels_on_numeric_column(void **state)
     ph_scorecard_free(sc);
 }
 
+/* One run of the sweep: the run's context and what the call made. */
+typedef struct from_card {
+    const ph_scorecard *card;
+    const ph_ctx *ctx;
+    ph_model *model;
+} from_card;
+
+static void from_card_before(void *user, const ph_ctx *ctx, void **state)
+{
+    from_card *r = user;
+    r->ctx = ctx;
+    r->model = NULL;
+    *state = r;
+}
+
+static ph_status from_card_call(void *user, void *state, ph_error *err)
+{
+    (void)user;
+    from_card *r = state;
+    ph_status st = ph_model_from_scorecard(r->ctx, r->card, &r->model, err);
+    if (st == PH_OK)
+        sct_assert_equal(r->card, ph_model_scorecard(r->model));
+    else
+        assert_null(r->model);
+    return st;
+}
+
+static void from_card_after(void *user, void *state)
+{
+    (void)user;
+    from_card *r = state;
+    ph_model_free(r->model);
+}
+
 /* Out of memory at each allocation of ph_model_from_scorecard in turn. */
 static void test_from_scorecard_out_of_memory(void **state)
 {
     fixture *f = *state;
     ph_scorecard *sc = sct_card(f->ctx);
-    for (size_t budget = 0;; budget++) {
-        size_t left = 1000000;
-        ph_allocator a = sct_failing_allocator(&left);
-        ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
-        ph_ctx *ctx;
-        ph_error err;
-        ph_assert_ok(ph_ctx_new(&opts, &ctx, &err), &err);
-        left = budget;
-        ph_model *m = NULL;
-        ph_status st = ph_model_from_scorecard(ctx, sc, &m, &err);
-        left = 1000000;
-        if (st == PH_OK) {
-            sct_assert_equal(sc, ph_model_scorecard(m));
-            ph_model_free(m);
-            ph_ctx_free(ctx);
-            assert_true(budget > 5);
-            break;
-        }
-        ph_assert_error(st, PH_ENOMEM, &err, "out of memory");
-        assert_null(m);
-        ph_ctx_free(ctx);
-    }
+    from_card run = {sc, NULL, NULL};
+    ph_failalloc_case c = {"ph_model_from_scorecard", &run, from_card_before, from_card_call,
+                           from_card_after, 0};
+    assert_true(ph_failalloc_sweep(&c, NULL, 10000) > 5);
     ph_scorecard_free(sc);
 }
 

@@ -6,6 +6,7 @@
  * with a message naming the file and the JSON path.
  */
 #include "ph_model_test.h"
+#include "ph_failalloc.h"
 #include "ph_scorecard_test.h"
 
 #include <math.h>
@@ -391,12 +392,10 @@ static void test_not_a_model(void **state)
 static void test_predict_out_of_memory_writes_nothing(void **state)
 {
     (void)state;
-    size_t left = SIZE_MAX;
-    ph_allocator failing = sct_failing_allocator(&left);
-    ph_ctx_options options = {.allocator = &failing};
-    ph_ctx *ctx;
+    ph_failalloc fa;
+    ph_failalloc_init(&fa);
+    ph_ctx *ctx = ph_failalloc_ctx(&fa, NULL);
     ph_error err;
-    ph_assert_ok(ph_ctx_new(&options, &ctx, &err), &err);
     ph_model *m = fixture_model(ctx, "models/xgb_small.json");
     ph_dataset *fixture = fixture_csv(ctx, "models/input.csv");
     /* 10,000 rows (more than two blocks), the fixture's rows over and over. */
@@ -422,8 +421,9 @@ static void test_predict_out_of_memory_writes_nothing(void **state)
     for (size_t fail_at = 0; fail_at < 8; fail_at++) {
         for (size_t r = 0; r < rows; r++)
             pd[r] = points[r] = -1.0;
-        left = fail_at;
+        ph_failalloc_fail_in(&fa, fail_at + 1);
         ph_status st = ph_model_predict(in, 0, rows, pd, points, &err);
+        ph_failalloc_fail_in(&fa, 0);
         if (st == PH_OK)
             continue; /* enough allocations: scored in full */
         failures++;
@@ -432,7 +432,6 @@ static void test_predict_out_of_memory_writes_nothing(void **state)
             assert_true(pd[r] == -1.0 && points[r] == -1.0);
     }
     assert_true(failures >= 1);
-    left = SIZE_MAX;
     ph_assert_ok(ph_model_predict(in, 0, rows, pd, points, &err), &err);
     assert_true(pd[rows - 1] > 0.0 && pd[rows - 1] < 1.0 && isnan(points[rows - 1]));
     free(pd);
@@ -442,6 +441,7 @@ static void test_predict_out_of_memory_writes_nothing(void **state)
     ph_dataset_free(fixture);
     ph_model_free(m);
     ph_ctx_free(ctx);
+    assert_int_equal(fa.live, 0); /* every byte the context gave is back */
 }
 
 int main(void)

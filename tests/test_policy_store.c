@@ -45,10 +45,9 @@ static int setup(void **state)
 {
     fixture *fx = calloc(1, sizeof(*fx));
     assert_non_null(fx);
-    fx->dir = ph_test_tmpdir("policy_store");
+    ph_test_env_open("policy_store", &fx->ctx, &fx->dir);
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_ctx_new(NULL, &fx->ctx, &err), &err);
     fx->brief = ph_test_fixture("policies/brief_bank.json");
     char *data = NULL;
     size_t len = 0;
@@ -65,11 +64,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    ph_ctx_free(fx->ctx);
-    ph_test_rmtree(fx->dir);
-    free(fx->dir);
     free(fx->brief);
     free(fx->brief_text);
+    ph_test_env_close(fx->ctx, fx->dir);
     free(fx);
     return 0;
 }

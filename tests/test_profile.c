@@ -22,23 +22,14 @@ static void seed(ph_store *s)
         char date[PH_DATE_FORMAT_MAX];
         add_payment(s, FIRM_A, plus(day("2024-01-01"), d, date), 2, 3000000);
     }
+    refresh_once(s, "2025-02-28"); /* the platform's scheduled peer-median refresh */
 }
 
 /* Granted on 2025-03-01 for a year, with the clock at that day: reads are
  * made on 2025-03-01 (consent is judged on the day of the read). */
 static void grant(fx *f, const char *sources, int64_t *id)
 {
-    ph_store *s = f->store;
-    fx_set_today(f, "2025-03-01");
-    ph_consent_terms t = {0};
-    t.uscc = FIRM_A;
-    t.institution_id = BANK;
-    t.purpose = PH_PURPOSE_CREDIT;
-    ph_error err;
-    ph_assert_ok(ph_source_set_parse(sources, PH_PURPOSE_CREDIT, &t.sources, &err), &err);
-    t.granted_on = day("2025-03-01");
-    t.expires_on = day("2026-02-28");
-    ph_assert_ok(ph_consent_grant(s, &t, id, &err), &err);
+    *id = fx_grant(f, FIRM_A, BANK, sources, "2025-03-01", "2026-02-28");
 }
 
 static ph_profile_request request(void)

@@ -3,6 +3,7 @@
  * struct, same bytes), another tool's scorecard, every predicate shape the
  * reader maps, and every error with its line.
  */
+#include "ph_failalloc.h"
 #include "ph_scorecard_test.h"
 
 #include <math.h>
@@ -449,6 +450,42 @@ static void test_false_first(void **state)
     ph_ctx_free(ctx);
 }
 
+/* One run of the sweep over ph_scorecard_read_pmml. */
+typedef struct read_run {
+    const char *doc;
+    size_t len;
+    const ph_scorecard *expected; /* NULL: any card */
+    const ph_ctx *ctx;
+    ph_scorecard *card;
+} read_run;
+
+static void read_before(void *user, const ph_ctx *ctx, void **state)
+{
+    read_run *r = user;
+    r->ctx = ctx;
+    r->card = NULL;
+    *state = r;
+}
+
+static ph_status read_call(void *user, void *state, ph_error *err)
+{
+    (void)user;
+    read_run *r = state;
+    ph_status st = ph_scorecard_read_pmml(r->ctx, r->doc, r->len, "x.pmml", &r->card, err);
+    if (st == PH_OK && r->expected != NULL)
+        sct_assert_equal(r->expected, r->card);
+    if (st != PH_OK)
+        assert_null(r->card);
+    return st;
+}
+
+static void read_after(void *user, void *state)
+{
+    (void)user;
+    read_run *r = state;
+    ph_scorecard_free(r->card);
+}
+
 /* Out of memory at every allocation in turn: PH_ENOMEM, nothing leaked
  * (ASan), and finally the same scorecard. */
 static void test_read_out_of_memory(void **state)
@@ -462,31 +499,10 @@ static void test_read_out_of_memory(void **state)
     const char *docs[] = {text, other};
     size_t lens[] = {len, fixture_len};
     for (int d = 0; d < 2; d++) {
-        for (size_t budget = 0;; budget++) {
-            size_t left = budget;
-            ph_allocator a = sct_failing_allocator(&left);
-            ph_ctx_options opts = {.allocator = &a, .log_level = PH_LOG_OFF};
-            ph_ctx *ctx;
-            ph_error err;
-            left = 1000000;
-            ph_assert_ok(ph_ctx_new(&opts, &ctx, &err), &err);
-            left = budget;
-            ph_scorecard *sc = NULL;
-            ph_status st = ph_scorecard_read_pmml(ctx, docs[d], lens[d], "x.pmml", &sc, &err);
-            if (st == PH_OK) {
-                if (d == 0)
-                    sct_assert_equal(card, sc);
-                ph_scorecard_free(sc);
-                left = 1000000;
-                ph_ctx_free(ctx);
-                assert_true(budget > 10);
-                break;
-            }
-            ph_assert_error(st, PH_ENOMEM, &err, "out of memory");
-            assert_null(sc);
-            left = 1000000;
-            ph_ctx_free(ctx);
-        }
+        read_run run = {docs[d], lens[d], d == 0 ? card : NULL, NULL, NULL};
+        ph_failalloc_case c = {"ph_scorecard_read_pmml", &run, read_before, read_call,
+                               read_after, 0};
+        assert_true(ph_failalloc_sweep(&c, NULL, 100000) > 10);
     }
     free(text);
     free(other);

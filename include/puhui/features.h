@@ -149,13 +149,11 @@ PH_EXTERN ph_status ph_feature_doc_write(FILE *out, ph_error *err);
 typedef ph_status (*ph_features_fn)(void *user, const char *uscc, ph_date asof,
                                     const double *values, ph_error *err);
 
-/* Options of ph_features_batch. Zero-initialise, then set what you need. */
+/* Options of ph_features_batch and ph_features_refresh. Zero-initialise,
+ * then set what you need. */
 typedef struct ph_features_options {
-    int threads;     /* worker threads; 0 = 2. Each opens its own connection
-                        to the store's URI; a ":memory:" store uses 1. */
-    int store_peers; /* 1: write the peer medians of these dates into
-                        feature_peer (replacing any stored before), for
-                        ph_features_for; needs a writable store */
+    int threads; /* worker threads; 0 = 2. Each opens its own connection
+                    to the store's URI; a ":memory:" store uses 1. */
 } ph_features_options;
 
 /*
@@ -177,6 +175,9 @@ typedef struct ph_features_options {
  * so they see what is committed: do not call this inside an open write
  * transaction whose rows it should see.
  *
+ * A batch only reads: it computes the medians it needs in memory and
+ * stores nothing (ph_features_refresh stores them).
+ *
  * Cost, measured by bench/bench_features.c on 2 cores (100,000 firms, 24
  * months, 35 million rows): one date 13 s, 24 month ends 19 s, 550 MB peak.
  *
@@ -185,31 +186,54 @@ typedef struct ph_features_options {
  * duplicate date or one outside 1949..2089; PH_ESCHEMA when the database
  * is older than schema 5 (run `puhui init`); PH_EINVAL naming the table,
  * column and value of a stored value that cannot be read (a date that is
- * not a date); PH_ERANGE when a month's sum overflows; store errors (a
- * read-only store with store_peers fails when writing); the callback's.
+ * not a date); PH_ERANGE when a month's sum overflows; store errors; the
+ * callback's.
  */
 PH_EXTERN ph_status ph_features_batch(ph_store *store, const ph_date *asof, size_t count,
                                       const ph_features_options *options, ph_features_fn fn,
                                       void *user, ph_error *err);
 
 /*
+ * The peer-median refresh: compute the medians of every peer group as of
+ * each date of asof[0..count) over all firms (the first pass of
+ * ph_features_batch, with the same options and checks) and store them in
+ * feature_peer and feature_peer_date, replacing what was stored for those
+ * dates, in one transaction. ph_features_for reads them. It is the one
+ * step of the feature store that writes: a platform schedules it (`puhui
+ * features refresh --asof D`, e.g. daily, before applications arrive), and
+ * runs it again for a date when data for that date arrives later.
+ *
+ * Cost: about one batch over all firms for those dates (13 s for 100,000
+ * firms with 24 months of data on 2 cores, one date).
+ *
+ * Errors: as ph_features_batch (PH_EMISUSE names ph_features_refresh); store
+ * errors when writing (PH_ESTORE on a read-only store; nothing is stored).
+ */
+PH_EXTERN ph_status ph_features_refresh(ph_store *store, const ph_date *asof, size_t count,
+                                        const ph_features_options *options, ph_error *err);
+
+/*
  * The features of one enterprise as of `asof` into values[0..PH_FEATURE_COUNT),
  * reading only that firm's rows (by primary key or uscc index) and the
- * stored peer medians of that date. The values are identical to those
- * ph_features_batch gives for the same firm and date.
+ * peer medians of the latest refresh on or before `asof`
+ * (ph_features_refresh). It never writes, so it runs on a read-only store.
  *
- * When no peer medians are stored for `asof`, they are computed first by a
- * ph_features_batch over all firms for that date with store_peers (13 s
- * for 100,000 firms; see docs/features.md), so the store must then be
- * writable. They are not recomputed when data arrives later: run
- * `puhui features --asof DATE` (or a batch with store_peers) to refresh.
+ * When a refresh of `asof` itself exists, the values are identical to those
+ * ph_features_batch gives for the same firm and date. Otherwise the peer
+ * features (sales_vs_peer_12m, power_vs_peer_3m, inflow_vs_peer_12m,
+ * industry_growth_12m, region_growth_12m) compare the firm as of `asof`
+ * with the medians of that earlier refresh, and *peers_asof says so: it
+ * receives the date of the refresh used (== asof when fresh). `peers_asof`
+ * may be NULL; it is written on success only.
  *
  * Errors: PH_EMISUSE for NULL store, uscc or values; PH_EINVAL (field
- * "uscc") for a code that is not a valid USCC; PH_ENOTFOUND when no
- * registration of the firm is known on asof; as ph_features_batch.
+ * "uscc") for a code that is not a valid USCC; PH_ENOTFOUND (field "uscc")
+ * when no registration of the firm is known on asof; PH_ENOTFOUND (field
+ * "asof") when no refresh was made on or before asof, the message naming
+ * the command to run; as ph_features_batch.
  */
 PH_EXTERN ph_status ph_features_for(ph_store *store, const char *uscc, ph_date asof,
-                                    double *values, ph_error *err);
+                                    double *values, ph_date *peers_asof, ph_error *err);
 
 #ifdef __cplusplus
 }

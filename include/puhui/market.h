@@ -234,6 +234,8 @@ PH_EXTERN const ph_quote *ph_market_result_quote(const ph_market_result *r, size
  * and access-log entries all see one snapshot and are committed together, so a feed ingested meanwhile on
  * another connection is seen entirely or not at all. A decision that fails
  * stores nothing, its access-log entries included (no data was given).
+ * The features read the latest peer-median refresh on or before the
+ * as-of date (ph_features_for): with none, PH_ENOTFOUND (field "asof").
  * Cost: about 2 ms with three lenders once the day's peer medians are
  * stored; other writers wait for the write lock meanwhile.
  * Errors: as the steps above; PH_EMISUSE when a transaction is open on the

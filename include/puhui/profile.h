@@ -108,6 +108,8 @@ typedef struct ph_profile {
     char status[16];         /* active | abnormal | deregistered | revoked */
     unsigned purpose;
     ph_date asof;
+    ph_date peers_asof;      /* the peer-median refresh used (ph_features_for): asof,
+                                or the latest one before it */
     ph_source_set allowed;   /* sources the consent covered, and the profile used */
     ph_source_set refused;   /* sources behind the features that were not covered */
     int64_t log_seq;         /* the access-log entry of this read */

@@ -179,6 +179,7 @@ ph_status access_log_append(ph_store *store, ph_audit_entry *entry, ph_date data
         snprintf(prev, PH_AUDIT_HASH_HEX, "%s", text_or_empty(stmt, 1));
     }
     ph_stmt_free(stmt);
+    stmt = NULL; /* reused below: freed again at the end when the insert is never prepared */
     if (st != PH_OK && st != PH_DONE)
         return st;
     if (last == INT64_MAX)

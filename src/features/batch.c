@@ -4,9 +4,10 @@
  *
  * The batch reads the tables once (load.c), then makes two passes over the
  * firms: the first computes the values peers are compared on, from which
- * the medians of every peer group and date are built (peer.c) and stored;
- * the second computes every feature and hands it to the caller, block by
- * block, in uscc order. Both passes split the firms between threads.
+ * the medians of every peer group and date are built (peer.c); the second
+ * computes every feature and hands it to the caller, block by block, in uscc
+ * order. Both passes split the firms between threads. A refresh is the first
+ * pass alone, its medians stored; the single-firm read only reads them.
  */
 #include <math.h>
 #include <pthread.h>
@@ -173,17 +174,19 @@ static ph_status run_batch(ph_store *store, fs_data *data, int threads, int stor
     return st;
 }
 
-ph_status ph_features_batch(ph_store *store, const ph_date *asof, size_t count,
-                            const ph_features_options *options, ph_features_fn fn, void *user,
-                            ph_error *err)
+/* A batch (fn) or a refresh (store_peers, fn NULL): `caller` names the
+ * public function in a misuse message. */
+static ph_status batch_or_refresh(const char *caller, ph_store *store, const ph_date *asof,
+                                  size_t count, const ph_features_options *options,
+                                  int store_peers, ph_features_fn fn, void *user, ph_error *err)
 {
     if (store == NULL || asof == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_features_batch: store and asof must not be NULL");
+                            "%s: store and asof must not be NULL", caller);
     if (count == 0 || count > MAX_ASOF)
         return ph_error_set(err, PH_EMISUSE, "count", NULL,
                             "expected 1 to %d as-of dates, got %zu", MAX_ASOF, count);
-    ph_features_options defaults = {0, 0};
+    ph_features_options defaults = {0};
     if (options == NULL)
         options = &defaults;
     int threads = options->threads <= 0 ? 2 : options->threads;
@@ -201,17 +204,31 @@ ph_status ph_features_batch(ph_store *store, const ph_date *asof, size_t count,
         return st;
     st = fs_data_prepare(&data, err);
     if (st == PH_OK)
-        st = run_batch(store, &data, threads, options->store_peers, fn, user, err);
+        st = run_batch(store, &data, threads, store_peers, fn, user, err);
     fs_data_free(&data);
     ph_free(data.ctx, data.end);
     ph_free(data.ctx, data.asof);
     return st;
 }
 
+ph_status ph_features_batch(ph_store *store, const ph_date *asof, size_t count,
+                            const ph_features_options *options, ph_features_fn fn, void *user,
+                            ph_error *err)
+{
+    return batch_or_refresh("ph_features_batch", store, asof, count, options, 0, fn, user, err);
+}
+
+ph_status ph_features_refresh(ph_store *store, const ph_date *asof, size_t count,
+                              const ph_features_options *options, ph_error *err)
+{
+    return batch_or_refresh("ph_features_refresh", store, asof, count, options, 1, NULL, NULL,
+                            err);
+}
+
 /* --- One firm ----------------------------------------------------------------------- */
 
 static ph_status one_firm(ph_store *store, fs_data *data, const char *uscc, double *values,
-                          ph_error *err)
+                          ph_date *peers_asof, ph_error *err)
 {
     ph_status st = fs_load(store, uscc, 1, data, err);
     if (st != PH_OK)
@@ -224,24 +241,20 @@ static ph_status one_firm(ph_store *store, fs_data *data, const char *uscc, doub
                             "no registration of this enterprise is known on %s", date);
     }
     fs_peers peers;
-    st = fs_peer_read(store, reg, data->asof[0], &peers, err);
-    if (st == PH_ENOTFOUND) {
-        /* first single read at this date: compute and store every group's medians */
-        ph_features_options opts = {0, 1};
-        st = ph_features_batch(store, data->asof, 1, &opts, NULL, NULL, err);
-        if (st == PH_OK)
-            st = fs_peer_read(store, reg, data->asof[0], &peers, err);
-    }
+    ph_date used;
+    st = fs_peer_read(store, reg, data->asof[0], &peers, &used, err);
     if (st != PH_OK)
         return st;
     double v[FI_COUNT];
     fs_compute(data, 0, 0, &peers, v);
     memcpy(values, v, sizeof(v));
+    if (peers_asof != NULL)
+        *peers_asof = used;
     return PH_OK;
 }
 
 ph_status ph_features_for(ph_store *store, const char *uscc, ph_date asof, double *values,
-                          ph_error *err)
+                          ph_date *peers_asof, ph_error *err)
 {
     if (store == NULL || uscc == NULL || values == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
@@ -263,7 +276,7 @@ ph_status ph_features_for(ph_store *store, const char *uscc, ph_date asof, doubl
         return st;
     st = fs_data_prepare(&data, err);
     if (st == PH_OK)
-        st = one_firm(store, &data, uscc, values, err);
+        st = one_firm(store, &data, uscc, values, peers_asof, err);
     fs_data_free(&data);
     ph_free(data.ctx, data.end);
     ph_free(data.ctx, data.asof);

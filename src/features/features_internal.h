@@ -132,9 +132,8 @@ void fs_peer_group_names(const fs_rec *reg, char city[FS_PEER_GROUP_MAX],
 /* The fewest firms with a value for a city group to be used. */
 #define FS_PEER_MIN_FIRMS 20
 
-/* Medians of every peer group at every date of `data`, written to
- * feature_peer when `store_to` is not NULL, and kept in `table` for the
- * second pass. */
+/* Medians of every peer group at every date of `data`, kept in `table` for
+ * the second pass; fs_peer_store writes them to feature_peer (a refresh). */
 typedef struct fs_peer_table fs_peer_table;
 ph_status fs_peer_build(const fs_data *data, const double *inputs, fs_peer_table **table,
                         ph_error *err);
@@ -144,10 +143,11 @@ void fs_peer_lookup(const fs_peer_table *table, const fs_data *data, size_t f, s
                     fs_peers *out);
 void fs_peer_table_free(const ph_ctx *ctx, fs_peer_table *table);
 
-/* The stored medians for one firm's groups at `asof` (single-firm path);
- * PH_ENOTFOUND when none are stored for that date. */
+/* The stored medians for one firm's groups from the latest refresh on or
+ * before `asof` (single-firm path), whose date goes to *used; PH_ENOTFOUND
+ * (field "asof") when no refresh is that old. Reads only. */
 ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peers *out,
-                       ph_error *err);
+                       ph_date *used, ph_error *err);
 
 /* Features never read before this schema version. */
 #define FS_SCHEMA_VERSION 5

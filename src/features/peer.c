@@ -282,13 +282,49 @@ ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_tabl
     return st;
 }
 
+/* The latest refresh on or before `date` (feature_peer_date), into `used`;
+ * PH_ENOTFOUND naming the command to run when there is none. */
+static ph_status latest_refresh(ph_store *store, const char *date, char used[PH_DATE_FORMAT_MAX],
+                                ph_error *err)
+{
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(store, "SELECT max(asof) FROM feature_peer_date "
+                                           "WHERE asof <= ?1",
+                                    &stmt, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 1, date, -1, err);
+    const char *found = NULL;
+    if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
+        found = ph_stmt_column_text(stmt, 0);
+    if (found != NULL)
+        snprintf(used, PH_DATE_FORMAT_MAX, "%s", found);
+    ph_stmt_free(stmt);
+    if (st != PH_OK && st != PH_DONE)
+        return st;
+    if (found == NULL)
+        return ph_error_set(err, PH_ENOTFOUND, "asof", date,
+                            "no peer-median refresh on or before this date: run `puhui "
+                            "features refresh --asof %s`",
+                            date);
+    return PH_OK;
+}
+
 ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peers *out,
-                       ph_error *err)
+                       ph_date *used, ph_error *err)
 {
     char date[PH_DATE_FORMAT_MAX], names[KINDS][FS_PEER_GROUP_MAX];
     ph_status st = ph_date_format(asof, date, sizeof(date), err);
-    if (st != PH_OK)
+    char refresh[PH_DATE_FORMAT_MAX] = "";
+    ph_date refresh_date = 0;
+    if (st == PH_OK)
+        st = latest_refresh(store, date, refresh, err);
+    if (st == PH_OK)
+        st = ph_date_parse(refresh, strlen(refresh), &refresh_date, err);
+    if (st != PH_OK) {
+        if (st == PH_EINVAL)
+            ph_error_set_field(err, "feature_peer_date.asof");
         return st;
+    }
     fs_peer_group_names(reg, names[KIND_CITY], names[KIND_PROVINCE], names[KIND_REGION]);
     double med[KINDS][FS_PEER_INPUTS];
     int32_t n[KINDS][FS_PEER_INPUTS];
@@ -299,23 +335,17 @@ ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peer
         }
     ph_stmt *stmt = NULL;
     st = ph_store_prepare(store, "SELECT peer_group, feature, median, n FROM feature_peer "
-                                 "WHERE asof = ?1 AND peer_group IN (?2, ?3, ?4) "
-                                 "UNION ALL SELECT NULL, NULL, NULL, COUNT(*) FROM "
-                                 "feature_peer_date WHERE asof = ?1",
+                                 "WHERE asof = ?1 AND peer_group IN (?2, ?3, ?4)",
                           &stmt, err);
     for (int i = 0; st == PH_OK && i < 4; i++)
-        st = ph_stmt_bind_text(stmt, i + 1, i == 0 ? date : names[i - 1], -1, err);
-    int64_t stored = 0;
+        st = ph_stmt_bind_text(stmt, i + 1, i == 0 ? refresh : names[i - 1], -1, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
         const char *group = ph_stmt_column_text(stmt, 0);
-        if (group == NULL) {
-            stored = ph_stmt_column_int64(stmt, 3);
-            continue;
-        }
         const char *feature = ph_stmt_column_text(stmt, 1);
         for (int k = 0; k < KINDS; k++)
             for (int in = 0; in < FS_PEER_INPUTS; in++)
-                if (strcmp(group, names[k]) == 0 && feature && strcmp(feature, INPUT_NAMES[in]) == 0) {
+                if (group && strcmp(group, names[k]) == 0 && feature &&
+                    strcmp(feature, INPUT_NAMES[in]) == 0) {
                     med[k][in] = ph_stmt_column_double(stmt, 2);
                     n[k][in] = (int32_t)ph_stmt_column_int64(stmt, 3);
                 }
@@ -323,8 +353,6 @@ ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peer
     ph_stmt_free(stmt);
     if (st != PH_DONE)
         return st;
-    if (stored == 0)
-        return ph_error_set(err, PH_ENOTFOUND, "asof", date, "no peer medians stored");
     out->sales_12m = pick(med[KIND_CITY][FS_PEER_SALES_12M], n[KIND_CITY][FS_PEER_SALES_12M],
                           med[KIND_PROVINCE][FS_PEER_SALES_12M]);
     out->power_kwh_3m = pick(med[KIND_CITY][FS_PEER_POWER_3M], n[KIND_CITY][FS_PEER_POWER_3M],
@@ -334,5 +362,6 @@ ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peer
                            med[KIND_PROVINCE][FS_PEER_INFLOW_12M]);
     out->industry_growth = med[KIND_PROVINCE][FS_PEER_SALES_YOY_3M];
     out->region_growth = med[KIND_REGION][FS_PEER_SALES_YOY_3M];
+    *used = refresh_date;
     return PH_OK;
 }

@@ -309,7 +309,7 @@ ph_status market_facts_gather_features(ph_store *store, const char *uscc, ph_dat
                                        market_facts *f, ph_error *err)
 {
     double values[PH_FEATURE_COUNT];
-    ph_status st = ph_features_for(store, uscc, asof, values, err);
+    ph_status st = ph_features_for(store, uscc, asof, values, NULL, err);
     for (size_t i = 0; st == PH_OK && i < PH_FEATURE_COUNT; i++)
         st = decimal_fact(f, MARKET_BASE_FACTS + i, values[i], err);
     if (st == PH_OK)

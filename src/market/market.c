@@ -123,10 +123,11 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
     l->id = ph_strdup(m->ctx, lender);
     if (l->id == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
-    market_institution_name(m->store, lender, l->name, sizeof(l->name));
     ph_error why;
     ph_error_clear(&why);
-    ph_status st = open_side(m, lender, name, version, &l->champion, &why);
+    ph_status st = market_institution_name(m->store, lender, l->name, sizeof(l->name), &why);
+    if (st == PH_OK)
+        st = open_side(m, lender, name, version, &l->champion, &why);
     if (st == PH_OK)
         st = read_challenger(m, l, lender, name, &why);
     if (st == PH_ENOMEM) {

@@ -159,7 +159,9 @@ ph_status market_finish_unit(ph_store *store, ph_status st, ph_error *err);
  * `first` and first + 1 of `stmt`. */
 ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
                              ph_error *err);
-/* The institution's registered name into buf, or its id when it has none. */
-void market_institution_name(ph_store *store, const char *id, char *buf, size_t size);
+/* The institution's registered name into buf, or its id when it has none;
+ * a failed read (out of memory, the store) is returned, not taken for "none". */
+ph_status market_institution_name(ph_store *store, const char *id, char *buf, size_t size,
+                                  ph_error *err);
 
 #endif

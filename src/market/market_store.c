@@ -34,15 +34,19 @@ ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
     return st;
 }
 
-void market_institution_name(ph_store *store, const char *id, char *buf, size_t size)
+ph_status market_institution_name(ph_store *store, const char *id, char *buf, size_t size,
+                                  ph_error *err)
 {
     ph_stmt *stmt = NULL;
     snprintf(buf, size, "%s", id);
-    if (ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt, NULL) ==
-            PH_OK &&
-        ph_stmt_bind_text(stmt, 1, id, -1, NULL) == PH_OK && ph_stmt_step(stmt, NULL) == PH_OK)
+    ph_status st = ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt,
+                                    err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 1, id, -1, err);
+    if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
         snprintf(buf, size, "%s", ph_stmt_column_text(stmt, 0));
     ph_stmt_free(stmt);
+    return st == PH_DONE ? PH_OK : st;
 }
 
 ph_status market_begin_write(ph_store *store, char now[PH_UTC_MAX], ph_error *err)

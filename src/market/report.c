@@ -243,7 +243,9 @@ static ph_status finish_stats(ph_store *store, lender_acc *a, const char *lender
     out->avg_net_apr = weighted(a->net_x_amount, a->s.offered);
     char registered[128];
     if (name == NULL) {
-        market_institution_name(store, lender, registered, sizeof(registered));
+        ph_status st = market_institution_name(store, lender, registered, sizeof(registered), err);
+        if (st != PH_OK)
+            return st;
         name = registered;
     }
     out->lender = ph_strdup(ctx, lender);

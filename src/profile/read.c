@@ -134,7 +134,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
         st = read_enterprise(store, p, err);
     }
     if (st == PH_OK)
-        st = ph_features_for(store, req->uscc, asof, p->values, err);
+        st = ph_features_for(store, req->uscc, asof, p->values, &p->peers_asof, err);
     if (st == PH_OK) {
         withhold_unconsented(p, need);
         st = ph_profile_score(profile_value, p, p->industry[0], &p->scores, err);

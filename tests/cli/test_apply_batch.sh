@@ -17,6 +17,7 @@ L1=$(awk -F, 'NR > 1 && $3 == "state_bank" { print $1; exit }' "$WORK/prov/refer
 sed "s/@LENDER@/$L1/" "$F/market/city_bank.json" >"$WORK/city.json"
 run 0 policy load "$WORK/city.json" --activate
 run 0 market lpr 3.00% --from 2025-01-01
+run 0 features refresh --asof 2025-12-31
 FIRM=$(awk -F, 'NR == 2 { print $1 }' "$WORK/prov/feeds/registration.csv")
 echo "$FIRM" >"$WORK/firms.txt"
 run 0 consent grant --enterprises "$WORK/firms.txt" --institution "$L1" --purpose credit \

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end: puhui features (export, panel, list, show, doc) on a small
+# End-to-end: puhui features (export, panel, refresh, list, show, doc) on a small
 # database filled with plain SQL, and the committed docs/features.md, which
 # must be exactly what `puhui features doc` writes.
 set -e
@@ -36,6 +36,7 @@ for month, fen, known in (("2025-01", 100000, "2025-02-15"), ("2025-02", 200000,
               (a, month, fen, known))
 c.commit()
 PY
+peer_dates() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM feature_peer_date").fetchone()[0])' "$DB"; }
 
 run 0 --db "$DB" features --asof 2025-04-15 --out "$WORK/f.csv"
 check "export says what it wrote" contains "$OUT" "wrote 2 rows (1 as-of date, 65 features) to $WORK/f.csv"
@@ -59,12 +60,36 @@ check "panel rows at 2025-04-30 equal the single date's" \
 run 0 --db "$DB" --format json features --asof 2025-04-15 --out "$WORK/f.csv"
 check "json summary" contains "$OUT" '"rows": 2'
 
+# a read never writes: before any refresh, show fails and names the command
+run 2 --db "$DB" features show --enterprise "$A" --asof 2025-04-15
+check "no refresh: the read fails and names the command" contains "$ERR" \
+    "field asof, value '2025-04-15': no peer-median refresh on or before this date: run \`puhui features refresh --asof 2025-04-15\`"
+check "an export stores no peer medians" [ "$(peer_dates)" = "0" ]
+run 0 --db "$DB" features refresh --asof 2025-04-15
+check "refresh says what it stored" contains "$OUT" "stored the peer medians of 1 as-of date (2025-04-15)"
+check "refresh stored the date" [ "$(peer_dates)" = "1" ]
 run 0 --db "$DB" features show --enterprise "$A" --asof 2025-04-15
+check "a fresh refresh: no note" [ -z "$ERR" ]
 check "show names the firm and date" contains "$OUT" "$A as of 2025-04-15"
 check "show: value and unit" contains "$OUT" "sales_3m                   6000.00  yuan"
 check "show: top buyer" contains "$OUT" "top_buyer_share_3m        0.500000  ratio"
 run 0 --db "$DB" features show --enterprise "$Z" --asof 2025-04-15
 check "show: missing is said" contains "$OUT" "power_kwh_3m               missing  kWh"
+
+# a later date reads the latest earlier refresh and says so; nothing is stored
+run 0 --db "$DB" features show --enterprise "$A" --asof 2025-04-20
+check "an earlier refresh is used, and said" contains "$ERR" \
+    "note: peer medians from the refresh of 2025-04-15 (none on 2025-04-20)"
+check "the read stored nothing" [ "$(peer_dates)" = "1" ]
+run 0 --db "$DB" --format json features refresh --asof 2025-04-15,2025-04-30 --threads 1
+check "refresh: several dates, json" [ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["refreshed"])' <"$WORK/out")" = "['2025-04-15', '2025-04-30']" ]
+check "two dates stored" [ "$(peer_dates)" = "2" ]
+run 2 --db "$DB" features refresh
+check "refresh needs dates" contains "$ERR" "'features refresh' needs --asof DATE[,DATE...]"
+run 2 --db "$DB" features refresh --asof 2025-04-15,2025-04-31
+check "refresh: a bad date named" contains "$ERR" "field --asof, value '2025-04-31'"
+run 2 --db "$DB" features refresh --asof 2025-04-15,2025-04-15
+check "refresh: a date twice" contains "$ERR" "expected each as-of date once, got it twice"
 
 run 2 --db "$DB" features --asof 2025-02-30 --out "$WORK/x.csv"
 check "bad date named" contains "$ERR" "field --asof, value '2025-02-30'"
@@ -91,7 +116,7 @@ check "unknown firm" contains "$ERR" "no registration of this enterprise is know
 run 2 --db "$WORK/none.db" features --asof 2025-01-31 --out "$WORK/x.csv"
 check "missing database" contains "$ERR" "run \`puhui init\` first"
 run 2 features bogus
-check "unknown verb" contains "$ERR" "'features' takes 'list', 'show', 'doc' or --asof/--from/--to with --out"
+check "unknown verb" contains "$ERR" "'features' takes 'list', 'show', 'doc', 'refresh' or --asof/--from/--to with --out"
 run 0 features --help
 check "help" contains "$OUT" "usage: puhui features --asof DATE --out FILE.csv"
 

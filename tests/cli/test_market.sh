@@ -12,6 +12,8 @@ export PUHUI_DB="$WORK/market.db"
 run 0 init
 run 0 gen --enterprises 600 --months 24 --start 2024-01 --seed 3 --out "$WORK/prov"
 run 0 ingest --known-on 2026-01-01 "$WORK/prov"
+# the scheduled peer-median refresh of every day applications are made on
+run 0 features refresh --asof "$(seq -f '2025-12-%02g' 1 28 | paste -sd,),2025-12-31"
 run 0 model register --model "$F/pmml/province_scorecard.pmml" --name province_pd
 run 0 model approve --name province_pd --version 1 --by "model risk committee" --note "fixture"
 

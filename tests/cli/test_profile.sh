@@ -6,6 +6,7 @@ set -e
 command -v python3 >/dev/null || { echo "not ok - test_profile.sh needs python3 (apt-get install python3)"; exit 1; }
 json() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 export PUHUI_DB="$WORK/p.db"
+not_contains() { case "$1" in *"$2"*) echo "  '$2' in: $1"; return 1 ;; esac; return 0; }
 
 run 0 gen --enterprises 300 --months 12 --start 2025-01 --seed 7 --out "$WORK/prov"
 run 0 init
@@ -22,7 +23,9 @@ check "refusal hints at consent" contains "$ERR" "hint: the enterprise must gran
 
 run 0 consent grant --enterprise "$FIRM" --institution "$BANK" --purpose credit \
     --sources registration,vat_invoices,tax_payments --until "$(date -d "300 days" +%F)"
+run 0 features refresh --asof 2025-12-31
 run 0 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31
+check "the day's refresh: no note" not_contains "$OUT" "peer medians"
 check "the five dimensions" contains "$OUT" "five dimensions (0-100, higher is better)"
 for dim in operating_stability industry_prosperity credit_history digital_footprint policy_fit; do
     check "dimension $dim" contains "$OUT" "$dim"
@@ -52,4 +55,16 @@ run 2 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-31 --on 2025-12-3
 check "no read date for consent" contains "$ERR" "--on is gone: consent is judged on the day of the read"
 run 2 profile --enterprise "$FIRM" --as "$BANK" --purpose lending
 check "bad purpose named" contains "$ERR" "purpose"
+# a read never writes: with no peer-median refresh on or before the date the
+# read fails and names the command (no misleading ingest hint); after an
+# earlier refresh it uses that one and says so
+run 2 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-20
+check "no refresh: named" contains "$ERR" "run \`puhui features refresh --asof 2025-12-20\`"
+check "no refresh: no ingest hint" not_contains "$ERR" "ingest the firm's registration"
+run 0 features refresh --asof 2025-12-15
+run 0 profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-20
+check "an earlier refresh is shown" contains "$OUT" "from the refresh of 2025-12-15 (none on 2025-12-20)"
+run 0 --format json profile --enterprise "$FIRM" --as "$BANK" --asof 2025-12-20
+check "json: the refresh used" [ "$(json "$WORK/out" '[r["value"] for r in d["enterprise"] if r["field"] == "peer medians"][0]')" = "from the refresh of 2025-12-15 (none on 2025-12-20)" ]
+
 finish

@@ -197,36 +197,6 @@ void sct_assert_equal(const ph_scorecard *a, const ph_scorecard *b)
     }
 }
 
-static void *failing_malloc(void *user, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return malloc(size);
-}
-
-static void *failing_realloc(void *user, void *ptr, size_t size)
-{
-    size_t *left = user;
-    if (*left == 0)
-        return NULL;
-    --*left;
-    return realloc(ptr, size);
-}
-
-static void plain_free(void *user, void *ptr)
-{
-    (void)user;
-    free(ptr);
-}
-
-ph_allocator sct_failing_allocator(size_t *left)
-{
-    ph_allocator a = {failing_malloc, failing_realloc, plain_free, left};
-    return a;
-}
-
 ph_ctx *sct_ctx(void)
 {
     ph_ctx *ctx;

@@ -47,8 +47,4 @@ char *sct_pmml(const ph_scorecard *sc, size_t *len);
 /* Fail unless a and b are equal in every field. */
 void sct_assert_equal(const ph_scorecard *a, const ph_scorecard *b);
 
-/* An allocator that fails (returns NULL) once *left allocations have been
- * made; each success counts *left down. Frees with free(). */
-ph_allocator sct_failing_allocator(size_t *left);
-
 #endif

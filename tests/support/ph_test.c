@@ -47,6 +47,37 @@ char *ph_test_tmpdir(const char *name)
     return dir;
 }
 
+void ph_test_env_open(const char *name, ph_ctx **ctx, char **dir)
+{
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(NULL, ctx, &err), &err);
+    *dir = ph_test_tmpdir(name);
+}
+
+void ph_test_env_close(ph_ctx *ctx, char *dir)
+{
+    if (dir != NULL && getenv("PH_KEEP_TMP") == NULL)
+        ph_test_rmtree(dir);
+    free(dir);
+    ph_ctx_free(ctx);
+}
+
+void ph_test_add_parties(ph_store *store, char firm[PH_USCC_LEN + 1],
+                         char other[PH_USCC_LEN + 1])
+{
+    ph_error err;
+    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 1, firm, &err), &err);
+    ph_assert_ok(ph_uscc_generate('9', '1', 370102, 2, other, &err), &err);
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
+             "('%s', '济南甲公司', 370102, 'C'), ('%s', '济南乙公司', 370102, 'F');"
+             "INSERT INTO institution (id, name, kind) VALUES "
+             "('BANK01', '齐鲁银行', 'commercial_bank'), ('BANK02', '村镇银行', 'village_bank')",
+             firm, other);
+    ph_test_exec(store, sql);
+}
+
 char *ph_test_shared_file(const char *relative)
 {
     const char *base = getenv("PUHUI_SHARED_DIR");

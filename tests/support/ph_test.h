@@ -17,6 +17,15 @@
  * (or /tmp). The caller frees the returned path with free(). */
 char *ph_test_tmpdir(const char *name);
 
+/* The set-up most test programs share: a context with the default options
+ * into *ctx and a fresh directory ph_test_tmpdir(name) into *dir. Fails the
+ * test on error. */
+void ph_test_env_open(const char *name, ph_ctx **ctx, char **dir);
+
+/* Its tear-down: the directory removed (kept when PH_KEEP_TMP is set, to
+ * look at after a failure), then the path and the context freed. */
+void ph_test_env_close(ph_ctx *ctx, char *dir);
+
 /* Join a directory and a file name; the caller frees the result. */
 char *ph_test_path(const char *dir, const char *file);
 
@@ -37,6 +46,12 @@ void ph_test_write_file(const char *path, const char *text);
 /* A fresh database DIR/NAME (any old file removed), migrated to the latest
  * schema; fails the test on error. Free it with ph_store_free. */
 ph_store *ph_test_open_db(const ph_ctx *ctx, const char *dir, const char *name);
+
+/* The access tests' parties: two registered firms of Jinan (codes 1 and 2
+ * generated for 370102) into firm and other, and the institutions BANK01 (a
+ * commercial bank) and BANK02 (a village bank). Fails the test on error. */
+void ph_test_add_parties(ph_store *store, char firm[PH_USCC_LEN + 1],
+                         char other[PH_USCC_LEN + 1]);
 
 /* Run parameterless SQL on a store; fails the test on error. */
 void ph_test_exec(ph_store *store, const char *sql);
