@@ -105,7 +105,7 @@ static void test_load_and_reload(void **state)
     assert_int_equal(e->size, strlen(fx->brief_text));
     assert_string_equal(e->file, "brief_bank.json");
     char checksum[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum(fx->brief_text, strlen(fx->brief_text), checksum);
+    ph_checksum_hex(fx->brief_text, strlen(fx->brief_text), checksum);
     assert_string_equal(e->checksum, checksum);
     assert_int_equal(strlen(e->loaded_at), 20);
     ph_policy_entry_free(e);
@@ -121,7 +121,7 @@ static void test_load_and_reload(void **state)
     char *changed = variant(fx, "changed.json", "\"0.85%\"", "\"0.95%\"");
     char other[PH_REGISTRY_CHECKSUM_HEX], expected[1024];
     char *text = replace_once(fx->brief_text, "\"0.85%\"", "\"0.95%\"");
-    ph_registry_checksum(text, strlen(text), other);
+    ph_checksum_hex(text, strlen(text), other);
     free(text);
     snprintf(expected, sizeof(expected),
              "field version, value '3': policy " LENDER " / " NAME

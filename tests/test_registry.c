@@ -56,7 +56,7 @@ static int close_db(void **state)
 static void insert_model(ph_store *store, const char *name, int64_t version, const char *bytes)
 {
     char checksum[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum(bytes, strlen(bytes), checksum);
+    ph_checksum_hex(bytes, strlen(bytes), checksum);
     ph_stmt *stmt = NULL;
     ph_error err;
     ph_error_clear(&err);
@@ -91,7 +91,7 @@ static void test_state_names(void **state)
                     "retired");
     /* BLAKE2b-256 of "abc" (RFC 7693 lists BLAKE2b-512; this is b2sum -l 256) */
     char hex[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum("abc", 3, hex);
+    ph_checksum_hex("abc", 3, hex);
     assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
 
@@ -194,7 +194,7 @@ static void test_get_and_list(void **state)
     assert_string_equal(e->state_at, "2025-03-01T08:00:00Z");
     assert_string_equal(e->state_by, "");
     char hex[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum("model two", 9, hex);
+    ph_checksum_hex("model two", 9, hex);
     assert_string_equal(e->checksum, hex);
     ph_registry_entry_free(e);
     ph_assert_ok(ph_registry_get(fx->store, "pd", 1, &e, &err), &err);
@@ -393,8 +393,8 @@ static void test_tampered_bytes_are_refused(void **state)
     ph_test_exec(s, "DROP TRIGGER model_registry_frozen;"
                     "UPDATE model_registry SET model = CAST('the swapped bytes' AS BLOB)");
     char recorded[PH_REGISTRY_CHECKSUM_HEX], actual[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum("the approved bytes", 18, recorded);
-    ph_registry_checksum("the swapped bytes", 17, actual);
+    ph_checksum_hex("the approved bytes", 18, recorded);
+    ph_checksum_hex("the swapped bytes", 17, actual);
     char expected[400];
     snprintf(expected, sizeof(expected),
              "field model, value 'registry:pd@1': the stored model bytes hash to %s but the "
@@ -416,7 +416,7 @@ static char *file_checksum(const char *path)
     fclose(f);
     char *hex = malloc(PH_REGISTRY_CHECKSUM_HEX);
     assert_non_null(hex);
-    ph_registry_checksum(buf, len, hex);
+    ph_checksum_hex(buf, len, hex);
     return hex;
 }
 

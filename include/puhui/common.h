@@ -168,6 +168,14 @@ PH_EXTERN char *ph_strdup(const ph_ctx *ctx, const char *s);
 PH_EXTERN ph_status ph_read_file(const ph_ctx *ctx, const char *path, const char *what,
                                  char **data, size_t *len, ph_error *err);
 
+/* Room for a content checksum: 64 hex digits and the NUL. */
+#define PH_CHECKSUM_HEX 65
+
+/* The content checksum every stored document carries (models, policies,
+ * subsidy programmes): BLAKE2b-256 of `len` bytes as 64 lower-case hex
+ * digits. Cannot fail; costs one pass over the bytes. */
+PH_EXTERN void ph_checksum_hex(const void *data, size_t len, char out[PH_CHECKSUM_HEX]);
+
 /* Room for a timestamp "2025-03-01T08:30:00Z" and its NUL. */
 #define PH_UTC_MAX 21
 

@@ -382,7 +382,7 @@ PH_EXTERN const char *ph_model_state_name(ph_model_state state);
 /* Parse a state name (exact, lower case). PH_EINVAL naming the four. */
 PH_EXTERN ph_status ph_model_state_parse(const char *name, ph_model_state *out, ph_error *err);
 
-#define PH_REGISTRY_CHECKSUM_HEX 65 /* 64 hex digits and the NUL */
+#define PH_REGISTRY_CHECKSUM_HEX PH_CHECKSUM_HEX /* 64 hex digits and the NUL */
 
 /* A registered model as read back. Strings are NUL-terminated; JSON fields
  * are JSON texts (training and metrics NULL when not given). */
@@ -494,10 +494,6 @@ PH_EXTERN ph_status ph_registry_load_approved(ph_store *store, const char *name,
  */
 PH_EXTERN ph_status ph_registry_load_decided(ph_store *store, const char *name,
                                              int64_t version, ph_model **out, ph_error *err);
-
-/* BLAKE2b-256 of `len` bytes as 64 lower-case hex digits. */
-PH_EXTERN void ph_registry_checksum(const void *data, size_t len,
-                                    char out[PH_REGISTRY_CHECKSUM_HEX]);
 
 #ifdef __cplusplus
 }

@@ -26,7 +26,7 @@
 extern "C" {
 #endif
 
-#define PH_POLICY_CHECKSUM_HEX 65 /* 64 hex digits and the NUL */
+#define PH_POLICY_CHECKSUM_HEX PH_CHECKSUM_HEX /* 64 hex digits and the NUL */
 
 /* A stored policy version as read back. Strings are NUL-terminated. */
 typedef struct ph_policy_entry {

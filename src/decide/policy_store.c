@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "puhui/governance.h"
-
 #define POLICY_SCHEMA 7
 #define CHECKSUM_PREFIX 12 /* hex digits of a checksum shown in messages */
 
@@ -320,7 +318,7 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
         row.name = ph_policy_name(policy);
         row.version = ph_policy_version(policy);
         row.file = base_name(path);
-        ph_registry_checksum(row.data, row.len, row.checksum);
+        ph_checksum_hex(row.data, row.len, row.checksum);
         st = ph_utc_now(row.at, err);
     }
     if (st == PH_OK)
@@ -352,7 +350,7 @@ static ph_status parse_checked(ph_store *store, ph_stmt *stmt, const ph_policy_e
     size_t len = 0;
     const void *data = ph_stmt_column_blob(stmt, 9, &len);
     char actual[PH_POLICY_CHECKSUM_HEX], v[24], source[512];
-    ph_registry_checksum(data, len, actual);
+    ph_checksum_hex(data, len, actual);
     version_text(v, sizeof(v), e->version);
     snprintf(source, sizeof(source), "policy:%s/%s@%s", e->lender, e->name, v);
     if (strcmp(actual, e->checksum) != 0)

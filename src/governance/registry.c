@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "governance/governance_internal.h"
 
@@ -36,13 +35,6 @@ ph_status ph_model_state_parse(const char *name, ph_model_state *out, ph_error *
     }
     return ph_error_set(err, PH_EINVAL, "state", name,
                         "expected draft, approved, rejected or retired");
-}
-
-void ph_registry_checksum(const void *data, size_t len, char out[PH_REGISTRY_CHECKSUM_HEX])
-{
-    unsigned char digest[32];
-    crypto_generichash(digest, sizeof(digest), data, len, NULL, 0);
-    sodium_bin2hex(out, PH_REGISTRY_CHECKSUM_HEX, digest, sizeof(digest));
 }
 
 /* ---- small helpers ------------------------------------------------------------- */
@@ -129,7 +121,7 @@ static ph_status training_json(const ph_ctx *ctx, const ph_registry_spec *spec, 
     size_t len = 0;
     if (ph_read_file(ctx, ph_dataset_source(ds), "training data", &data, &len, NULL) == PH_OK) {
         char hex[PH_REGISTRY_CHECKSUM_HEX];
-        ph_registry_checksum(data, len, hex);
+        ph_checksum_hex(data, len, hex);
         json_decref(checksum);
         checksum = json_string(hex);
         ph_free(ctx, data);
@@ -271,7 +263,7 @@ static ph_status gather(const ph_ctx *ctx, const ph_registry_spec *spec, new_row
     row->name = spec->name;
     row->file = base_name(spec->path);
     row->kind = ph_model_kind_name(ph_model_kind_of(model));
-    ph_registry_checksum(row->data, row->len, row->checksum);
+    ph_checksum_hex(row->data, row->len, row->checksum);
     row->features = features_json(ctx, model);
     ph_model_free(model);
     if (row->features == NULL)

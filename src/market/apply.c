@@ -31,7 +31,7 @@ static int challenger_serves(const market_lender *l, const ph_application *app,
     char key[512], sum[PH_REGISTRY_CHECKSUM_HEX];
     snprintf(key, sizeof(key), "%s|%s|%s|%s", app->uscc, l->id,
              ph_policy_name(l->champion.policy), asof);
-    ph_registry_checksum(key, strlen(key), sum);
+    ph_checksum_hex(key, strlen(key), sum);
     sum[8] = '\0'; /* the first 32 bits of the hash */
     return (int64_t)(strtoul(sum, NULL, 16) % 10000) < l->share_bp;
 }

@@ -219,7 +219,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
         ph_subsidy_programme_free(prog);
         return st;
     }
-    ph_registry_checksum(data, len, sum);
+    ph_checksum_hex(data, len, sum);
     const char *slash = strrchr(path, '/');
     ph_stmt *stmt = NULL;
     st = ph_store_prepare(store, "SELECT id, checksum FROM subsidy_programme WHERE name = ? "
