@@ -179,6 +179,11 @@ PH_EXTERN void ph_checksum_hex(const void *data, size_t len, char out[PH_CHECKSU
 /* Room for a timestamp "2025-03-01T08:30:00Z" and its NUL. */
 #define PH_UTC_MAX 21
 
+/* An instant (seconds since 1970-01-01T00:00:00Z) as "2025-03-01T08:30:00Z",
+ * the form every stored timestamp takes. PH_ERANGE (field "clock") for a
+ * negative or unrepresentable instant; PH_EMISUSE for a NULL buf. */
+PH_EXTERN ph_status ph_utc_format(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err);
+
 /* The current UTC time as "2025-03-01T08:30:00Z", the form every stored
  * timestamp takes. PH_ERANGE when the system clock gives no usable time. */
 PH_EXTERN ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err);

@@ -5,7 +5,6 @@
  */
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "puhui/schema.h"
 
@@ -53,21 +52,12 @@ void ph_ingest_options_init(ph_ingest_options *opts)
 /* "2025-03-01T08:30:00Z" */
 static void utc_now(char out[32])
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (ph_utc_now(out, NULL) != PH_OK)
+        out[0] = '\0';
 }
 
-static ph_status today_utc(ph_date *out, ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return ph_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out, err);
-}
-
-static ph_status check_options(const ph_ingest_options *o, ph_date *known_on, ph_error *err)
+static ph_status check_options(const ph_ctx *ctx, const ph_ingest_options *o, ph_date *known_on,
+                               ph_error *err)
 {
     if (o->version != PH_INGEST_OPTIONS_VERSION)
         return ph_error_set(err, PH_EMISUSE, "version", NULL,
@@ -87,7 +77,7 @@ static ph_status check_options(const ph_ingest_options *o, ph_date *known_on, ph
                             "expected a share from 0 to 1 (1: no limit)");
     }
     if (o->known_on == NULL)
-        return today_utc(known_on, err);
+        return ph_ctx_today(ctx, known_on, err);
     size_t len = strlen(o->known_on);
     ph_error inner;
     if (len != 10 || ph_date_parse(o->known_on, len, known_on, &inner) != PH_OK)
@@ -161,7 +151,7 @@ ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts, ph_inges
     if (opts != NULL)
         o = *opts;
     ph_date known_on;
-    ph_status st = check_options(&o, &known_on, err);
+    ph_status st = check_options(ph_store_ctx(store), &o, &known_on, err);
     if (st != PH_OK)
         return st;
     if (o.batch_rows == 0)

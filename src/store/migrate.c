@@ -14,7 +14,6 @@
 #include "store/store_internal.h"
 
 #include <limits.h>
-#include <time.h>
 
 static const char MIGRATIONS_TABLE[] = "schema_migrations";
 
@@ -101,20 +100,10 @@ static ph_status newer_schema(int version, int last, ph_error *err)
                         version, last);
 }
 
-static ph_status utc_now_iso8601(char *out, size_t size, ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL ||
-        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return ph_error_set(err, PH_EIO, NULL, NULL, "cannot read the system clock");
-    return PH_OK;
-}
-
 static ph_status record_migration(ph_store *store, const ph_migration *m, ph_error *err)
 {
-    char applied_at[32];
-    ph_status st = utc_now_iso8601(applied_at, sizeof(applied_at), err);
+    char applied_at[PH_UTC_MAX];
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), applied_at, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;
