@@ -568,7 +568,13 @@ static void test_file_errors(void **state)
     ph_assert_ok(ph_store_open(f->ctx, old_path, NULL, &old, &err), &err);
     ph_assert_ok(ph_schema_migrate(old, 2, NULL, &err), &err);
     ph_assert_error(ph_ingest_new(old, NULL, &ing, &err), PH_ESCHEMA, &err,
-                    "the database has schema version 2; ingestion needs version 9 or later");
+                    "field schema_version: ingestion needs schema version 9 or later, the "
+                    "database has 2; run `puhui init`");
+    /* the quarantine listing says it the same way */
+    ph_assert_error(ph_ingest_each_rejected(old, NULL, 0, collect, &(listing){0, ""}, &err), PH_ESCHEMA,
+                    &err,
+                    "field schema_version: the quarantine needs schema version 9 or later, the "
+                    "database has 2; run `puhui init`");
     ph_store_free(old);
     free(old_path);
     free(missing);

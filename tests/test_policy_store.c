@@ -327,7 +327,7 @@ static void test_old_schema(void **state)
     ph_assert_ok(ph_store_open(fx->ctx, path, NULL, &old, &err), &err);
     ph_assert_ok(ph_schema_migrate(old, 6, NULL, &err), &err);
     ph_assert_error(ph_policy_store_load(old, fx->brief, 0, NULL, &err), PH_ESCHEMA, &err,
-                    "lender policies need schema version 7 or later, the database has 6; run "
+                    "the policy store needs schema version 7 or later, the database has 6; run "
                     "`puhui init`");
     ph_store_free(old);
     free(path);

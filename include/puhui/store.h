@@ -266,6 +266,16 @@ typedef struct ph_migration {
 PH_EXTERN ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err);
 
 /*
+ * The one check a module makes before it touches its tables: the database
+ * must be at schema version `version` or later. `what` names the module
+ * ("the model registry"). Errors: PH_ESCHEMA, field "schema_version":
+ * "the model registry needs schema version 6 or later, the database has 5;
+ * run `puhui init`"; ph_store_schema_version's errors. Costs one query.
+ */
+PH_EXTERN ph_status ph_store_require_schema(ph_store *store, int version, const char *what,
+                                            ph_error *err);
+
+/*
  * Apply the migrations of `list` above the current version up to `target`
  * (-1: the last of the list). A database whose version is above the list's
  * last fails with PH_ESCHEMA ("database schema version 5 is newer than this

@@ -14,18 +14,6 @@
 
 /* ---- small helpers ------------------------------------------------------------- */
 
-static ph_status check_schema(ph_store *store, ph_error *err)
-{
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < POLICY_SCHEMA)
-        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
-                          "lender policies need schema version %d or later, the database has "
-                          "%d; run `puhui init`",
-                          POLICY_SCHEMA, version);
-    return st;
-}
-
 /* The last path component: the store records where a policy came from
  * without the loading machine's directories. */
 static const char *base_name(const char *path)
@@ -159,7 +147,7 @@ static ph_status check_args(ph_store *store, const char *lender, const char *nam
                             min_version ? "expected a version of 1 or more"
                                         : "expected a version of 1 or more (0: the active one)");
     }
-    return check_schema(store, err);
+    return ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
 }
 
 /* ---- activating ---------------------------------------------------------------- */
@@ -303,7 +291,7 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
     if (store == NULL || path == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_policy_store_load: store and path must not be NULL");
-    ph_status st = check_schema(store, err);
+    ph_status st = ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
     if (st != PH_OK)
         return st;
     const ph_ctx *ctx = ph_store_ctx(store);
@@ -416,7 +404,7 @@ ph_status ph_policy_store_list(ph_store *store, const char *lender, ph_policy_st
     if (store == NULL || fn == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_policy_store_list: store and fn must not be NULL");
-    ph_status st = check_schema(store, err);
+    ph_status st = ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store,

@@ -46,7 +46,6 @@ double gov_psi_term(double base_share, double cur_share);
 #define GOV_REGISTRY_SCHEMA 6
 
 /* PH_ESCHEMA (run `puhui init`) unless the store has the registry tables. */
-ph_status gov_registry_check_schema(ph_store *store, ph_error *err);
 
 
 

@@ -39,18 +39,6 @@ ph_status ph_model_state_parse(const char *name, ph_model_state *out, ph_error *
 
 /* ---- small helpers ------------------------------------------------------------- */
 
-ph_status gov_registry_check_schema(ph_store *store, ph_error *err)
-{
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < GOV_REGISTRY_SCHEMA)
-        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
-                          "the model registry needs schema version %d or later, the database "
-                          "has %d; run `puhui init`",
-                          GOV_REGISTRY_SCHEMA, version);
-    return st;
-}
-
 static ph_status abort_with(ph_store *store, ph_status st)
 {
     (void)ph_store_rollback(store, NULL);
@@ -291,7 +279,7 @@ static ph_status check_spec(ph_store *store, const ph_registry_spec *spec, ph_er
     }
     ph_status st = check_name(spec->name, err);
     if (st == PH_OK)
-        st = gov_registry_check_schema(store, err);
+        st = ph_store_require_schema(store, GOV_REGISTRY_SCHEMA, "the model registry", err);
     return st;
 }
 

@@ -158,15 +158,9 @@ ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts, ph_inges
         o.batch_rows = PH_INGEST_DEFAULT_BATCH_ROWS;
     if (o.threads == 0)
         o.threads = 2;
-    int version = 0;
-    st = ph_store_schema_version(store, &version, err);
+    st = ph_store_require_schema(store, INGEST_SCHEMA, "ingestion", err);
     if (st != PH_OK)
         return st;
-    if (version < INGEST_SCHEMA)
-        return ph_error_set(err, PH_ESCHEMA, NULL, NULL,
-                            "the database has schema version %d; ingestion needs version %d or "
-                            "later: run `puhui init`",
-                            version, INGEST_SCHEMA);
     const ph_ctx *ctx = ph_store_ctx(store);
     ph_ingest *ing = ph_calloc(ctx, 1, sizeof(*ing));
     if (ing == NULL)

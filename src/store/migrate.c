@@ -92,6 +92,19 @@ static ph_status check_list(const ph_migration *list, size_t count, ph_error *er
     return PH_OK;
 }
 
+ph_status ph_store_require_schema(ph_store *store, int version, const char *what,
+                                  ph_error *err)
+{
+    int have = 0;
+    ph_status st = ph_store_schema_version(store, &have, err);
+    if (st == PH_OK && have < version)
+        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
+                          "%s needs schema version %d or later, the database has %d; run "
+                          "`puhui init`",
+                          what, version, have);
+    return st;
+}
+
 static ph_status newer_schema(int version, int last, ph_error *err)
 {
     return ph_error_set(err, PH_ESCHEMA, NULL, NULL,
