@@ -129,13 +129,7 @@ static ph_status start_run(ph_ingest *ing, ph_error *err)
         st = ing->command ? ph_stmt_bind_text(s, 3, ing->command, -1, err)
                           : ph_stmt_bind_null(s, 3, err);
     if (st == PH_OK)
-        st = ph_stmt_step(s, err);
-    if (st == PH_OK) {
-        ing->run_id = ph_stmt_column_int64(s, 0);
-        st = ph_stmt_reset(s, err);
-    } else if (st == PH_DONE) {
-        st = ph_error_set(err, PH_ESTORE, NULL, NULL, "ingest_run: no id returned");
-    }
+        st = ph_stmt_step_id(s, &ing->run_id, err);
     ph_stmt_free(s);
     return st;
 }
@@ -404,9 +398,7 @@ static ph_status exec_bound(ph_ingest *ing, const char *sql, const char *const *
     for (size_t i = 0; st == PH_OK && i < nints; i++)
         st = ph_stmt_bind_int64(s, (int)(ntexts + i) + 1, ints[i], err);
     if (st == PH_OK)
-        st = ph_stmt_step(s, err);
-    if (st == PH_OK && returned != NULL)
-        *returned = ph_stmt_column_int64(s, 0);
+        st = returned != NULL ? ph_stmt_step_id(s, returned, err) : ph_stmt_step(s, err);
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
 }

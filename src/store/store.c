@@ -551,6 +551,25 @@ ph_status ph_stmt_reset(ph_stmt *stmt, ph_error *err)
     return st;
 }
 
+ph_status ph_stmt_step_id(ph_stmt *stmt, int64_t *id, ph_error *err)
+{
+    if (stmt == NULL || id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_stmt_step_id: stmt and id must not be NULL");
+    ph_status st = ph_stmt_step(stmt, err);
+    if (st == PH_DONE)
+        return ph_error_set(err, PH_ESTORE, NULL, NULL,
+                            "expected the insert to return the new row's id "
+                            "(INSERT ... RETURNING id)");
+    if (st != PH_OK)
+        return st;
+    int64_t value = ph_stmt_column_int64(stmt, 0);
+    st = ph_stmt_reset(stmt, err);
+    if (st == PH_OK)
+        *id = value;
+    return st;
+}
+
 int ph_stmt_column_count(ph_stmt *stmt)
 {
     return stmt != NULL ? stmt->column_count : 0;
