@@ -111,6 +111,23 @@ PH_EXTERN void ph_error_locate(ph_error *err, const char *source, uint64_t line,
 /* Name the field, when a lower layer knew only the value. */
 PH_EXTERN void ph_error_set_field(ph_error *err, const char *field);
 
+/* --- Rounding ----------------------------------------------------------- */
+
+/*
+ * How a result that falls between two representable values is rounded.
+ * PH_ROUND_HALF_UP is zero, so it is the default of zero-initialised options.
+ * The examples round to whole units. Names and parsing: money.h
+ * (ph_rounding_name, ph_rounding_parse).
+ */
+typedef enum ph_rounding {
+    PH_ROUND_HALF_UP = 0, /* nearest; ties away from zero:  2.5 ->  3, -2.5 -> -3 */
+    PH_ROUND_HALF_EVEN,   /* nearest; ties to even (banker's): 2.5 -> 2, 3.5 -> 4 */
+    PH_ROUND_DOWN,        /* toward zero (truncate):        2.9 ->  2, -2.9 -> -2 */
+    PH_ROUND_UP,          /* away from zero:                2.1 ->  3, -2.1 -> -3 */
+    PH_ROUND_FLOOR,       /* toward -infinity:              2.9 ->  2, -2.1 -> -3 */
+    PH_ROUND_CEILING      /* toward +infinity:              2.1 ->  3, -2.9 -> -2 */
+} ph_rounding;
+
 /* --- Context ------------------------------------------------------------ */
 
 typedef enum ph_log_level {

@@ -129,3 +129,14 @@ size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len)
     dst[out] = '\0';
     return out;
 }
+
+const char *describe_byte(unsigned char c, char *buf, size_t size)
+{
+    if (c == ' ')
+        snprintf(buf, size, "space");
+    else if (c > 0x20 && c < 0x7f)
+        snprintf(buf, size, "'%c'", c);
+    else
+        snprintf(buf, size, "byte 0x%02x", c);
+    return buf;
+}

@@ -34,4 +34,8 @@ size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PI
  * length written. O(len). */
 size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len);
 
+/* Name a byte for an error message: "'x'", "space" or "byte 0xNN". Writes
+ * into buf (16 bytes suffice) and returns it. */
+const char *describe_byte(unsigned char c, char *buf, size_t size);
+
 #endif

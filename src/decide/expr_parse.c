@@ -6,7 +6,7 @@
  */
 #include "decide/expr_internal.h"
 
-#include "money/money_internal.h"
+#include "core/escape.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -189,7 +189,7 @@ static int next(parser *p)
         if (t.type == T_END) {
             char what[16];
             return fail(p, PH_EINVAL, i, "unexpected %s at column %u",
-                        ph_describe_byte((unsigned char)s[i], what, sizeof(what)),
+                        describe_byte((unsigned char)s[i], what, sizeof(what)),
                         column_of(i));
         }
     }

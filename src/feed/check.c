@@ -14,12 +14,11 @@
 #include "puhui/region.h"
 #include "puhui/uscc.h"
 
+#include "core/i128.h"
 #include "core/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
-
-__extension__ typedef __int128 i128;
 
 /* Decimal places beyond this cannot be scaled into an int64 bound exactly. */
 #define MAX_DECIMALS 18

@@ -6,6 +6,7 @@
 
 #include "puhui/region.h"
 
+#include "core/i128.h"
 #include "ident/ident_internal.h"
 
 #include <stdio.h>
@@ -90,7 +91,6 @@ static const int orgcode_weights[8] = { 3, 7, 9, 10, 5, 8, 4, 2 };
 #define SCRAMBLE_K UINT64_C(6180339887)
 #define SCRAMBLE_C UINT64_C(2718281828)
 
-__extension__ typedef unsigned __int128 u128;
 
 /* The value 0..30 of a code character, or -1. */
 static int char_value(char c)

@@ -6,12 +6,11 @@
  * multiplied in 128 bits.
  */
 #include "market_internal.h"
+#include "core/i128.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-__extension__ typedef __int128 i128;
 
 /* Working sums per lender while rows are read. */
 typedef struct lender_acc {
