@@ -97,7 +97,7 @@ static ph_status define(ph_policy *p, const char *name, ph_value_kind kind, cons
 {
     size_t old;
     ph_value_kind old_kind;
-    if (ph_expr_symbols_find(p->sym, name, strlen(name), &old, &old_kind) == PH_OK)
+    if (expr_symbols_find(p->sym, name, strlen(name), &old, &old_kind) == PH_OK)
         return fail(err, PH_EINVAL, "%s: '%s' is defined already (value %zu of the "
                     "environment)", who, name, old + 1);
     if (p->n_values == p->cap_values) {
@@ -256,9 +256,9 @@ static ph_status wire_inputs(ph_policy *p, pol_step *s, const char *where, ph_er
     for (size_t i = 0; i < n; i++) {
         const char *name = ph_dtable_input_name(t, i);
         ph_value_kind want = ph_dtable_input_kind(t, i), have;
-        if (ph_expr_symbols_find(p->sym, name, strlen(name), &s->in_slots[i], &have) != PH_OK) {
+        if (expr_symbols_find(p->sym, name, strlen(name), &s->in_slots[i], &have) != PH_OK) {
             char hint[PH_ERROR_DETAIL_MAX / 2];
-            ph_expr_symbols_near(p->sym, name, strlen(name), hint, sizeof(hint));
+            expr_symbols_near(p->sym, name, strlen(name), hint, sizeof(hint));
             return fail(err, PH_EINVAL, "%s: input '%s' is not defined by the policy inputs "
                         "or an earlier step%s", where, name, hint);
         }
@@ -483,7 +483,7 @@ static ph_status check_complete(ph_policy *p, const json_t *root, ph_error *err)
     size_t *slots[] = {&p->limit_slot, &p->rate_slot};
     for (size_t i = 0; i < 2; i++) {
         ph_value_kind kind;
-        if (ph_expr_symbols_find(p->sym, required[i], strlen(required[i]), slots[i], &kind) !=
+        if (expr_symbols_find(p->sym, required[i], strlen(required[i]), slots[i], &kind) !=
             PH_OK)
             return fail(err, PH_EINVAL, "flow: expected a step defining '%s'", required[i]);
         if (kind != PH_VALUE_DECIMAL && kind != PH_VALUE_NULL)

@@ -34,7 +34,7 @@ ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_schema_version: store and version must not be NULL");
     int exists = 0;
-    ph_status st = ph_store_has_table(store, MIGRATIONS_TABLE, &exists, err);
+    ph_status st = store_has_table(store, MIGRATIONS_TABLE, &exists, err);
     if (st != PH_OK)
         return st;
     if (!exists) {
@@ -172,9 +172,9 @@ static ph_status migrate_next(ph_store *store, const ph_migration *list, int las
     ph_error_clear(&inner);
     /* The guard keeps the migration from ending the transaction early: what
      * it did would be committed without its record, or lost. */
-    ph_store_guard_transaction(store, 1);
+    store_guard_transaction(store, 1);
     st = run_body(store, m, &inner);
-    ph_store_guard_transaction(store, 0);
+    store_guard_transaction(store, 0);
     if (st == PH_OK)
         st = ph_store_commit(store, &inner);
     if (st != PH_OK) {
