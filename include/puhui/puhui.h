@@ -19,7 +19,6 @@
 #include "puhui/ingest.h"
 #include "puhui/industry.h"
 #include "puhui/market.h"
-#include "puhui/json.h"
 #include "puhui/model.h"
 #include "puhui/money.h"
 #include "puhui/policy.h"
