@@ -104,7 +104,7 @@ static void test_load_and_reload(void **state)
     assert_int_equal(e->active, 0);
     assert_int_equal(e->size, strlen(fx->brief_text));
     assert_string_equal(e->file, "brief_bank.json");
-    char checksum[PH_REGISTRY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     ph_checksum_hex(fx->brief_text, strlen(fx->brief_text), checksum);
     assert_string_equal(e->checksum, checksum);
     assert_int_equal(strlen(e->loaded_at), 20);
@@ -119,7 +119,7 @@ static void test_load_and_reload(void **state)
 
     /* other bytes under the same version: refused, naming both checksums */
     char *changed = variant(fx, "changed.json", "\"0.85%\"", "\"0.95%\"");
-    char other[PH_REGISTRY_CHECKSUM_HEX], expected[1024];
+    char other[PH_CHECKSUM_HEX], expected[1024];
     char *text = replace_once(fx->brief_text, "\"0.85%\"", "\"0.95%\"");
     ph_checksum_hex(text, strlen(text), other);
     free(text);

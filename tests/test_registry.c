@@ -55,7 +55,7 @@ static int close_db(void **state)
  * it, for the tests that need a model the loaders need not understand. */
 static void insert_model(ph_store *store, const char *name, int64_t version, const char *bytes)
 {
-    char checksum[PH_REGISTRY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     ph_checksum_hex(bytes, strlen(bytes), checksum);
     ph_stmt *stmt = NULL;
     ph_error err;
@@ -90,7 +90,7 @@ static void test_state_names(void **state)
                     "field state, value 'Approved': expected draft, approved, rejected or "
                     "retired");
     /* BLAKE2b-256 of "abc" (RFC 7693 lists BLAKE2b-512; this is b2sum -l 256) */
-    char hex[PH_REGISTRY_CHECKSUM_HEX];
+    char hex[PH_CHECKSUM_HEX];
     ph_checksum_hex("abc", 3, hex);
     assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
@@ -193,7 +193,7 @@ static void test_get_and_list(void **state)
     assert_int_equal(e->state, PH_MODEL_DRAFT);
     assert_string_equal(e->state_at, "2025-03-01T08:00:00Z");
     assert_string_equal(e->state_by, "");
-    char hex[PH_REGISTRY_CHECKSUM_HEX];
+    char hex[PH_CHECKSUM_HEX];
     ph_checksum_hex("model two", 9, hex);
     assert_string_equal(e->checksum, hex);
     ph_registry_entry_free(e);
@@ -392,7 +392,7 @@ static void test_tampered_bytes_are_refused(void **state)
     /* someone goes around the trigger */
     ph_test_exec(s, "DROP TRIGGER model_registry_frozen;"
                     "UPDATE model_registry SET model = CAST('the swapped bytes' AS BLOB)");
-    char recorded[PH_REGISTRY_CHECKSUM_HEX], actual[PH_REGISTRY_CHECKSUM_HEX];
+    char recorded[PH_CHECKSUM_HEX], actual[PH_CHECKSUM_HEX];
     ph_checksum_hex("the approved bytes", 18, recorded);
     ph_checksum_hex("the swapped bytes", 17, actual);
     char expected[400];
@@ -414,7 +414,7 @@ static char *file_checksum(const char *path)
     size_t len = fread(buf, 1, sizeof(buf), f);
     assert_true(len < sizeof(buf));
     fclose(f);
-    char *hex = malloc(PH_REGISTRY_CHECKSUM_HEX);
+    char *hex = malloc(PH_CHECKSUM_HEX);
     assert_non_null(hex);
     ph_checksum_hex(buf, len, hex);
     return hex;

@@ -201,7 +201,7 @@ ph_status ph_policy_store_activate(ph_store *store, const char *lender, const ch
 typedef struct new_row {
     char *data;
     size_t len;
-    char checksum[PH_POLICY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     const char *lender, *name, *file;
     int64_t version;
     char at[PH_UTC_MAX];
@@ -210,7 +210,7 @@ typedef struct new_row {
 /* Inside the transaction: the checksum already stored for the version, or
  * "" when the version is new. */
 static ph_status stored_checksum(ph_store *store, const new_row *row,
-                                 char out[PH_POLICY_CHECKSUM_HEX], ph_error *err)
+                                 char out[PH_CHECKSUM_HEX], ph_error *err)
 {
     ph_stmt *stmt = NULL;
     ph_error local;
@@ -226,7 +226,7 @@ static ph_status stored_checksum(ph_store *store, const new_row *row,
             *err = local;
         return st;
     }
-    snprintf(out, PH_POLICY_CHECKSUM_HEX, "%s", text_at(stmt, 0));
+    snprintf(out, PH_CHECKSUM_HEX, "%s", text_at(stmt, 0));
     ph_stmt_free(stmt);
     return PH_OK;
 }
@@ -264,7 +264,7 @@ static ph_status insert_row(ph_store *store, const new_row *row, ph_error *err)
  * *stored tells which. */
 static ph_status store_row(ph_store *store, const new_row *row, int *stored, ph_error *err)
 {
-    char existing[PH_POLICY_CHECKSUM_HEX];
+    char existing[PH_CHECKSUM_HEX];
     ph_status st = stored_checksum(store, row, existing, err);
     if (st != PH_OK)
         return st;
@@ -337,7 +337,7 @@ static ph_status parse_checked(ph_store *store, ph_stmt *stmt, const ph_policy_e
 {
     size_t len = 0;
     const void *data = ph_stmt_column_blob(stmt, 9, &len);
-    char actual[PH_POLICY_CHECKSUM_HEX], v[24], source[512];
+    char actual[PH_CHECKSUM_HEX], v[24], source[512];
     ph_checksum_hex(data, len, actual);
     version_text(v, sizeof(v), e->version);
     snprintf(source, sizeof(source), "policy:%s/%s@%s", e->lender, e->name, v);

@@ -2,7 +2,9 @@
 #ifndef PH_GOVERNANCE_INTERNAL_H
 #define PH_GOVERNANCE_INTERNAL_H
 
-#include "puhui/governance.h"
+#include "puhui/metrics.h"
+#include "puhui/model_report.h"
+#include "puhui/registry.h"
 
 /* One case, for sorting: by group, then PD, then input order (so that every
  * sort is deterministic whatever qsort does with equal keys). */

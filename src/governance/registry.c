@@ -108,7 +108,7 @@ static ph_status training_json(const ph_ctx *ctx, const ph_registry_spec *spec, 
     char *data = NULL;
     size_t len = 0;
     if (ph_read_file(ctx, ph_dataset_source(ds), "training data", &data, &len, NULL) == PH_OK) {
-        char hex[PH_REGISTRY_CHECKSUM_HEX];
+        char hex[PH_CHECKSUM_HEX];
         ph_checksum_hex(data, len, hex);
         json_decref(checksum);
         checksum = json_string(hex);
@@ -194,7 +194,7 @@ typedef struct new_row {
     const char *name, *file, *kind;
     char *data;
     size_t len;
-    char checksum[PH_REGISTRY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     char *features, *training, *metrics;
     char at[PH_UTC_MAX];
 } new_row;

@@ -425,7 +425,7 @@ static ph_status load_checked(ph_store *store, const char *name, int64_t version
     }
     size_t len = 0;
     const void *data = ph_stmt_column_blob(stmt, 0, &len);
-    char actual[PH_REGISTRY_CHECKSUM_HEX];
+    char actual[PH_CHECKSUM_HEX];
     ph_checksum_hex(data, len, actual);
     const char *recorded = text_at(stmt, 1);
     snprintf(source, sizeof(source), "registry:%s@%s", name, v);

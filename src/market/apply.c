@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "puhui/governance.h"
 
 const char *ph_quote_status_name(ph_quote_status status)
 {
@@ -28,7 +27,7 @@ static int challenger_serves(const market_lender *l, const ph_application *app,
 {
     if (!l->has_challenger)
         return 0;
-    char key[512], sum[PH_REGISTRY_CHECKSUM_HEX];
+    char key[512], sum[PH_CHECKSUM_HEX];
     snprintf(key, sizeof(key), "%s|%s|%s|%s", app->uscc, l->id,
              ph_policy_name(l->champion.policy), asof);
     ph_checksum_hex(key, strlen(key), sum);

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "puhui/governance.h"
 #include "puhui/policy_store.h"
 #include "puhui/uscc.h"
 
@@ -202,7 +201,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_market_load_subsidy: NULL store or path");
     const ph_ctx *ctx = ph_store_ctx(store);
-    char *data = NULL, sum[PH_REGISTRY_CHECKSUM_HEX], now[24];
+    char *data = NULL, sum[PH_CHECKSUM_HEX], now[24];
     size_t len = 0;
     ph_subsidy_programme *prog = NULL;
     ph_status st = market_check_schema(store, err);
