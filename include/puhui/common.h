@@ -168,7 +168,10 @@ typedef struct ph_ctx ph_ctx;
 PH_EXTERN ph_status ph_ctx_new(const ph_ctx_options *options, ph_ctx **out, ph_error *err);
 PH_EXTERN void ph_ctx_free(ph_ctx *ctx);
 
-/* Allocation through the context's allocator. ph_malloc(ctx, 0) returns NULL. */
+/* Allocation through the context's allocator. ph_malloc(ctx, 0) returns NULL.
+ * Every string or buffer the library returns to its caller is freed this one
+ * way, ph_free with the context its function names, never free()
+ * (docs/errors.md, "Memory the library returns"). */
 PH_EXTERN void *ph_malloc(const ph_ctx *ctx, size_t size);
 PH_EXTERN void *ph_calloc(const ph_ctx *ctx, size_t count, size_t size);
 PH_EXTERN void *ph_realloc(const ph_ctx *ctx, void *ptr, size_t size);
