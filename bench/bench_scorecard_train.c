@@ -154,7 +154,7 @@ int main(int argc, char **argv)
         }
         double s = bench_now_seconds() - t;
         best = s < best ? s : best;
-        characteristics = sc->n_characteristics;
+        (void)ph_scorecard_characteristics(sc, &characteristics);
         ph_scorecard_free(sc);
     }
     printf("train: best of 3 %.3f s (%.0f rows/s), %zu characteristics kept; target < %.1f s: "

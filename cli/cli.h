@@ -6,9 +6,9 @@
 #ifndef PUHUI_CLI_H
 #define PUHUI_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
-#include "puhui/json.h"
 #include "puhui/puhui.h"
 
 /* Exit codes (documented in `puhui help`). */

@@ -97,7 +97,7 @@ static const ph_cli_command commands[] = {
      "natural key: a repeat is 'unchanged', a changed row 'superseded' (the old\n"
      "version kept in the feed's history table). Rows are known (for point-in-\n"
      "time reads) from their date plus the feed's lag; snapshots and corrections\n"
-     "from --known-on (default today, UTC). Batches of --batch-rows rows (default\n"
+     "from --known-on (default today). Batches of --batch-rows rows (default\n"
      "100000) are committed; after a crash the same command resumes. A file with\n"
      "more than --max-rejects bad rows (default 100000), or more than\n"
      "--max-reject-share of its records bad (default 10%, files of 1000 records\n"

@@ -180,11 +180,16 @@ static int train(ph_cli *cli, const train_args *a, const ph_dataset *ds,
         return ph_cli_fail(cli, st, &err, NULL);
     }
     int code = write_pmml(cli, sc, a->out);
-    if (code == PH_EXIT_OK && log != cli->out)
+    if (code == PH_EXIT_OK && log != cli->out) {
+        size_t count = 0;
+        uint64_t rows = 0, bads = 0;
+        (void)ph_scorecard_characteristics(sc, &count);
+        ph_scorecard_training(sc, &rows, &bads, NULL, NULL);
         fprintf(cli->out, "wrote %s: scorecard %s, %zu characteristics, trained on %llu rows "
                           "(%llu bad)\n",
-                a->out, sc->name, sc->n_characteristics, (unsigned long long)sc->train_rows,
-                (unsigned long long)sc->train_bads);
+                a->out, ph_scorecard_name(sc), count, (unsigned long long)rows,
+                (unsigned long long)bads);
+    }
     ph_scorecard_free(sc);
     return code;
 }

@@ -901,11 +901,11 @@ static void test_verify_one_snapshot(void **state)
     ph_error err;
     ph_assert_ok(ph_store_open(fx->ctx, db, NULL, &t.other, &err), &err);
     free(db);
-    ph_store_set_prepare_hook(fx->store, sign_from_other, &t);
+    store_set_prepare_hook(fx->store, sign_from_other, &t);
     ph_audit_anchor a = {NULL, 0, pub};
     ph_audit_report r;
     ph_status st = ph_audit_verify(fx->store, &a, &r, &err);
-    ph_store_set_prepare_hook(fx->store, NULL, NULL);
+    store_set_prepare_hook(fx->store, NULL, NULL);
     assert_int_equal(t.done, 1);
     ph_assert_ok(st, &err);
     assert_int_equal(r.head_seq, 2);

@@ -199,12 +199,12 @@ static void test_escape_rule(void **state)
 {
     (void)state;
     char out[64];
-    ph_escape_into(out, sizeof(out), "50\0.00", 6);
+    escape_into(out, sizeof(out), "50\0.00", 6);
     assert_string_equal(out, "50\\x00.00");
-    ph_escape_into(out, sizeof(out), "\xe4\xb8\xad\xef\xbb\xbf\x7f\\\xc0\xaf", 10);
+    escape_into(out, sizeof(out), "\xe4\xb8\xad\xef\xbb\xbf\x7f\\\xc0\xaf", 10);
     assert_string_equal(out, "\xe4\xb8\xad\\xef\\xbb\\xbf\\x7f\\\\\\xc0\\xaf");
     /* cut at a piece, never inside one */
-    ph_escape_into(out, 10, "\x01\x02\x03", 3);
+    escape_into(out, 10, "\x01\x02\x03", 3);
     assert_string_equal(out, "\\x01...");
 }
 
@@ -239,7 +239,7 @@ static void test_escape_invisible(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char out[128];
-        ph_escape_into(out, sizeof(out), cases[i].in, strlen(cases[i].in));
+        escape_into(out, sizeof(out), cases[i].in, strlen(cases[i].in));
         assert_string_equal(out, cases[i].shown);
     }
 }

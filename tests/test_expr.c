@@ -2,6 +2,7 @@
 #include "ph_test.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The variables every test sees, in slot order. */

@@ -498,10 +498,10 @@ static void test_old_schema(void **state)
     ph_date d = day("2025-01-31");
     ph_assert_ok(ph_schema_migrate(old, 4, NULL, &err), &err);
     ph_assert_error(ph_features_for(old, FIRM_A, d, v, NULL, &err), PH_ESCHEMA, &err,
-                    "field schema_version: expected schema version 5 or later for the feature "
-                    "store, got 4; run `puhui init`");
+                    "field schema_version: the feature store needs schema version 5 or later, "
+                    "the database has 4; run `puhui init`");
     ph_assert_error(ph_features_batch(old, &d, 1, NULL, NULL, NULL, &err), PH_ESCHEMA, &err,
-                    "got 4; run `puhui init`");
+                    "the database has 4; run `puhui init`");
     ph_store_free(old);
 }
 

@@ -364,6 +364,39 @@ static void test_stored_values_and_registries(void **state)
 
 /* --- JSON Lines ------------------------------------------------------------------------- */
 
+/* Noon UTC on 2021-06-15: the same calendar day in every time zone from
+ * UTC-11 to UTC+11, so the test holds whatever TZ it runs under. */
+static int64_t fixed_clock(void *user)
+{
+    (void)user;
+    return 1623758400;
+}
+
+/* Without --known-on a snapshot is known from today by the context's clock
+ * (ph_ctx_today), like every other "today" in the library. */
+static void test_known_on_defaults_to_ctx_today(void **state)
+{
+    fixture *f = *state;
+    char *lenders = write_file(
+        f, "today", "lenders.csv",
+        "lender_id,name,type,scope,serves_counties,min_amount,max_amount,max_term_months,"
+        "target_sizes,industries,credit_share,spread_min_bp,spread_max_bp,max_apr_bp\n" LENDER
+        ",中华泰和银行,rural_commercial_bank,370000,Y,100000.00,10000000.00,36,micro|small,*,0.3000,"
+        "-85,180,600\n");
+    ph_ctx_options options = {0};
+    options.now = fixed_clock;
+    ph_ctx *ctx = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ctx_new(&options, &ctx, &err), &err);
+    ph_store *store = ph_test_open_db(ctx, f->dir, "today.db");
+    ph_assert_ok(ph_ingest_test_run(store, (const char *[]){lenders}, 1, NULL, 1, 0, NULL, &err),
+                 &err);
+    assert_text(store, "SELECT known_on FROM feed_lenders", "2021-06-15");
+    ph_store_free(store);
+    ph_ctx_free(ctx);
+    free(lenders);
+}
+
 static void test_jsonl_equals_csv(void **state)
 {
     fixture *f = *state;
@@ -531,7 +564,13 @@ static void test_file_errors(void **state)
     ph_assert_ok(ph_store_open(f->ctx, old_path, NULL, &old, &err), &err);
     ph_assert_ok(ph_schema_migrate(old, 2, NULL, &err), &err);
     ph_assert_error(ph_ingest_new(old, NULL, &ing, &err), PH_ESCHEMA, &err,
-                    "the database has schema version 2; ingestion needs version 9 or later");
+                    "field schema_version: ingestion needs schema version 9 or later, the "
+                    "database has 2; run `puhui init`");
+    /* the quarantine listing says it the same way */
+    ph_assert_error(ph_ingest_each_rejected(old, NULL, 0, collect, &(listing){0, ""}, &err), PH_ESCHEMA,
+                    &err,
+                    "field schema_version: the quarantine needs schema version 9 or later, the "
+                    "database has 2; run `puhui init`");
     ph_store_free(old);
     free(old_path);
     free(missing);
@@ -680,6 +719,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reingest_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_correction_supersedes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stored_values_and_registries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_known_on_defaults_to_ctx_today, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonl_equals_csv, setup, teardown),
         cmocka_unit_test_setup_teardown(test_jsonl_bad_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),

@@ -109,10 +109,10 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     a.purpose = "working_capital";
     a.asof = day("2025-12-31");
     reads seen = {0, 0};
-    ph_store_set_prepare_hook(f->store, record_prepare, &seen);
+    store_set_prepare_hook(f->store, record_prepare, &seen);
     ph_market_result *r = NULL;
     ph_status st = ph_market_apply(market, &a, &r, &err);
-    ph_store_set_prepare_hook(f->store, NULL, NULL);
+    store_set_prepare_hook(f->store, NULL, NULL);
     ph_assert_ok(st, &err);
 
     assert_int_equal(ph_market_result_quote_count(r), 2);

@@ -153,9 +153,9 @@ static void straddle_at(snap *t, const char *trigger)
     ph_assert_ok(ph_store_open(t->f.ctx, path, &o, &s.writer, &err), &err);
     free(path);
 
-    ph_store_set_prepare_hook(t->f.store, before_prepare, &s);
+    store_set_prepare_hook(t->f.store, before_prepare, &s);
     seen during = decide(t);
-    ph_store_set_prepare_hook(t->f.store, NULL, NULL);
+    store_set_prepare_hook(t->f.store, NULL, NULL);
     assert_true(s.fired);
     assert_one_state(&during, trigger);
     if (s.status == PH_EBUSY) /* the decision kept it out: it commits now */
@@ -183,7 +183,7 @@ static void break_inside_nested(void *user, const char *sql)
 {
     snap *t = user;
     if (strstr(sql, "INSERT INTO decision") != NULL) {
-        ph_store_set_prepare_hook(t->f.store, NULL, NULL);
+        store_set_prepare_hook(t->f.store, NULL, NULL);
         ph_error err;
         ph_assert_ok(ph_store_begin(t->f.store, &err), &err);
         ph_assert_ok(ph_store_exec(t->f.store, "DROP TABLE decision", &err), &err);
@@ -201,9 +201,9 @@ static void test_error_in_nested_transaction_ends_the_unit(void **state)
     a.asof = day("2025-12-31");
     ph_error err;
     ph_market_result *r = NULL;
-    ph_store_set_prepare_hook(t->f.store, break_inside_nested, t);
+    store_set_prepare_hook(t->f.store, break_inside_nested, t);
     ph_status st = ph_market_apply(t->market, &a, &r, &err);
-    ph_store_set_prepare_hook(t->f.store, NULL, NULL);
+    store_set_prepare_hook(t->f.store, NULL, NULL);
     assert_int_not_equal(st, PH_OK);
     assert_null(r);
     assert_false(ph_store_in_transaction(t->f.store));

@@ -75,6 +75,32 @@ static double pd_of(double points)
     return 1.0 / (1.0 + 50.0 * exp2((points - 600.0) / 20.0));
 }
 
+/* The opaque scorecard read through its accessors: sct_card's values. */
+static void test_scorecard_accessors(void **state)
+{
+    fixture *f = *state;
+    ph_scorecard *sc = sct_card(f->ctx);
+    assert_string_equal(ph_scorecard_name(sc), "shop credit");
+    assert_true(ph_scorecard_initial_score(sc) == 500);
+    size_t count = 0;
+    const ph_sc_characteristic *c = ph_scorecard_characteristics(sc, &count);
+    assert_int_equal(count, 3);
+    assert_string_equal(c[1].name, "grade_score");
+    assert_string_equal(c[2].field, "income");
+    assert_int_equal(ph_scorecard_uses_reason_codes(sc), 1);
+    assert_int_equal(ph_scorecard_reason_algorithm(sc), PH_SC_POINTS_BELOW);
+    double points = 0, odds = 0, pdo = 0;
+    assert_int_equal(ph_scorecard_scale(sc, &points, &odds, &pdo), 1);
+    assert_true(points == 600 && odds == 50 && pdo == 20);
+    uint64_t rows = 0, bads = 0;
+    const char *target = NULL;
+    ph_scorecard_training(sc, &rows, &bads, &target, NULL);
+    assert_int_equal(rows, 1000);
+    assert_int_equal(bads, 80);
+    assert_string_equal(target, "bad");
+    ph_scorecard_free(sc);
+}
+
 static void test_points_and_pd_by_hand(void **state)
 {
     fixture *f = *state;
@@ -472,6 +498,7 @@ static void test_scoring_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_scorecard_accessors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_points_and_pd_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reasons_points_below, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reasons_points_above, setup, teardown),

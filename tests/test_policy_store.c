@@ -101,8 +101,8 @@ static void test_load_and_reload(void **state)
     assert_int_equal(e->active, 0);
     assert_int_equal(e->size, strlen(fx->brief_text));
     assert_string_equal(e->file, "brief_bank.json");
-    char checksum[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum(fx->brief_text, strlen(fx->brief_text), checksum);
+    char checksum[PH_CHECKSUM_HEX];
+    ph_checksum_hex(fx->brief_text, strlen(fx->brief_text), checksum);
     assert_string_equal(e->checksum, checksum);
     assert_int_equal(strlen(e->loaded_at), 20);
     ph_policy_entry_free(e);
@@ -116,9 +116,9 @@ static void test_load_and_reload(void **state)
 
     /* other bytes under the same version: refused, naming both checksums */
     char *changed = variant(fx, "changed.json", "\"0.85%\"", "\"0.95%\"");
-    char other[PH_REGISTRY_CHECKSUM_HEX], expected[1024];
+    char other[PH_CHECKSUM_HEX], expected[1024];
     char *text = replace_once(fx->brief_text, "\"0.85%\"", "\"0.95%\"");
-    ph_registry_checksum(text, strlen(text), other);
+    ph_checksum_hex(text, strlen(text), other);
     free(text);
     snprintf(expected, sizeof(expected),
              "field version, value '3': policy " LENDER " / " NAME
@@ -336,7 +336,7 @@ static void test_old_schema(void **state)
     ph_assert_ok(ph_store_open(fx->ctx, path, NULL, &old, &err), &err);
     ph_assert_ok(ph_schema_migrate(old, 6, NULL, &err), &err);
     ph_assert_error(ph_policy_store_load(old, fx->brief, 0, NULL, &err), PH_ESCHEMA, &err,
-                    "lender policies need schema version 7 or later, the database has 6; run "
+                    "the policy store needs schema version 7 or later, the database has 6; run "
                     "`puhui init`");
     ph_store_free(old);
     free(path);

@@ -50,8 +50,8 @@ static int close_db(void **state)
  * it, for the tests that need a model the loaders need not understand. */
 static void insert_model(ph_store *store, const char *name, int64_t version, const char *bytes)
 {
-    char checksum[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum(bytes, strlen(bytes), checksum);
+    char checksum[PH_CHECKSUM_HEX];
+    ph_checksum_hex(bytes, strlen(bytes), checksum);
     ph_stmt *stmt = NULL;
     ph_error err;
     ph_error_clear(&err);
@@ -85,8 +85,8 @@ static void test_state_names(void **state)
                     "field state, value 'Approved': expected draft, approved, rejected or "
                     "retired");
     /* BLAKE2b-256 of "abc" (RFC 7693 lists BLAKE2b-512; this is b2sum -l 256) */
-    char hex[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum("abc", 3, hex);
+    char hex[PH_CHECKSUM_HEX];
+    ph_checksum_hex("abc", 3, hex);
     assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 }
 
@@ -188,8 +188,8 @@ static void test_get_and_list(void **state)
     assert_int_equal(e->state, PH_MODEL_DRAFT);
     assert_string_equal(e->state_at, "2025-03-01T08:00:00Z");
     assert_string_equal(e->state_by, "");
-    char hex[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum("model two", 9, hex);
+    char hex[PH_CHECKSUM_HEX];
+    ph_checksum_hex("model two", 9, hex);
     assert_string_equal(e->checksum, hex);
     ph_registry_entry_free(e);
     ph_assert_ok(ph_registry_get(fx->store, "pd", 1, &e, &err), &err);
@@ -387,9 +387,9 @@ static void test_tampered_bytes_are_refused(void **state)
     /* someone goes around the trigger */
     ph_test_exec(s, "DROP TRIGGER model_registry_frozen;"
                     "UPDATE model_registry SET model = CAST('the swapped bytes' AS BLOB)");
-    char recorded[PH_REGISTRY_CHECKSUM_HEX], actual[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum("the approved bytes", 18, recorded);
-    ph_registry_checksum("the swapped bytes", 17, actual);
+    char recorded[PH_CHECKSUM_HEX], actual[PH_CHECKSUM_HEX];
+    ph_checksum_hex("the approved bytes", 18, recorded);
+    ph_checksum_hex("the swapped bytes", 17, actual);
     char expected[400];
     snprintf(expected, sizeof(expected),
              "field model, value 'registry:pd@1': the stored model bytes hash to %s but the "
@@ -409,9 +409,9 @@ static char *file_checksum(const char *path)
     size_t len = fread(buf, 1, sizeof(buf), f);
     assert_true(len < sizeof(buf));
     fclose(f);
-    char *hex = malloc(PH_REGISTRY_CHECKSUM_HEX);
+    char *hex = malloc(PH_CHECKSUM_HEX);
     assert_non_null(hex);
-    ph_registry_checksum(buf, len, hex);
+    ph_checksum_hex(buf, len, hex);
     return hex;
 }
 

@@ -239,6 +239,39 @@ static void test_memory_database(void **state)
     ph_store_free(store);
 }
 
+/* A new row's id comes from the insert itself (RETURNING), even when a row
+ * with a larger id exists already, where `SELECT max(id)` would be wrong. */
+static void test_step_id(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_open(fx->ctx, ":memory:", NULL, &store, &err), &err);
+    ph_test_exec(store, "CREATE TABLE t (id INTEGER PRIMARY KEY, x); INSERT INTO t VALUES (9, 0);");
+    ph_stmt *stmt = NULL;
+    ph_assert_ok(ph_store_prepare(store, "INSERT INTO t (id, x) VALUES (?, 1) RETURNING id",
+                                  &stmt, &err),
+                 &err);
+    int64_t id = 0;
+    ph_assert_ok(ph_stmt_bind_int64(stmt, 1, 4, &err), &err);
+    ph_assert_ok(ph_stmt_step_id(stmt, &id, &err), &err);
+    assert_int_equal(id, 4);
+    /* reset: ready to run again */
+    ph_assert_ok(ph_stmt_bind_int64(stmt, 1, 5, &err), &err);
+    ph_assert_ok(ph_stmt_step_id(stmt, &id, &err), &err);
+    assert_int_equal(id, 5);
+    ph_stmt_free(stmt);
+    assert_int_equal(ph_test_query_int(store, "SELECT count(*) FROM t"), 3);
+    /* an insert without RETURNING gives no id, and *id is left alone */
+    ph_assert_ok(ph_store_prepare(store, "INSERT INTO t (x) VALUES (2)", &stmt, &err), &err);
+    ph_assert_error(ph_stmt_step_id(stmt, &id, &err), PH_ESTORE, &err,
+                    "expected the insert to return the new row's id (INSERT ... RETURNING id)");
+    assert_int_equal(id, 5);
+    ph_assert_error(ph_stmt_step_id(stmt, NULL, &err), PH_EMISUSE, &err, NULL);
+    ph_stmt_free(stmt);
+    ph_store_free(store);
+}
+
 /* --- exec ----------------------------------------------------------------------- */
 
 static void test_exec(void **state)
@@ -806,6 +839,7 @@ int main(void)
         cmocka_unit_test(test_open_read_only),
         cmocka_unit_test(test_memory_database),
         cmocka_unit_test(test_exec),
+        cmocka_unit_test(test_step_id),
         cmocka_unit_test(test_statement_every_type),
         cmocka_unit_test(test_bindings_are_kept_across_reset),
         cmocka_unit_test(test_bind_text_static),

@@ -111,6 +111,23 @@ PH_EXTERN void ph_error_locate(ph_error *err, const char *source, uint64_t line,
 /* Name the field, when a lower layer knew only the value. */
 PH_EXTERN void ph_error_set_field(ph_error *err, const char *field);
 
+/* --- Rounding ----------------------------------------------------------- */
+
+/*
+ * How a result that falls between two representable values is rounded.
+ * PH_ROUND_HALF_UP is zero, so it is the default of zero-initialised options.
+ * The examples round to whole units. Names and parsing: money.h
+ * (ph_rounding_name, ph_rounding_parse).
+ */
+typedef enum ph_rounding {
+    PH_ROUND_HALF_UP = 0, /* nearest; ties away from zero:  2.5 ->  3, -2.5 -> -3 */
+    PH_ROUND_HALF_EVEN,   /* nearest; ties to even (banker's): 2.5 -> 2, 3.5 -> 4 */
+    PH_ROUND_DOWN,        /* toward zero (truncate):        2.9 ->  2, -2.9 -> -2 */
+    PH_ROUND_UP,          /* away from zero:                2.1 ->  3, -2.1 -> -3 */
+    PH_ROUND_FLOOR,       /* toward -infinity:              2.9 ->  2, -2.1 -> -3 */
+    PH_ROUND_CEILING      /* toward +infinity:              2.1 ->  3, -2.9 -> -2 */
+} ph_rounding;
+
 /* --- Context ------------------------------------------------------------ */
 
 typedef enum ph_log_level {
@@ -151,7 +168,10 @@ typedef struct ph_ctx ph_ctx;
 PH_EXTERN ph_status ph_ctx_new(const ph_ctx_options *options, ph_ctx **out, ph_error *err);
 PH_EXTERN void ph_ctx_free(ph_ctx *ctx);
 
-/* Allocation through the context's allocator. ph_malloc(ctx, 0) returns NULL. */
+/* Allocation through the context's allocator. ph_malloc(ctx, 0) returns NULL.
+ * Every string or buffer the library returns to its caller is freed this one
+ * way, ph_free with the context its function names, never free()
+ * (docs/errors.md, "Memory the library returns"). */
 PH_EXTERN void *ph_malloc(const ph_ctx *ctx, size_t size);
 PH_EXTERN void *ph_calloc(const ph_ctx *ctx, size_t count, size_t size);
 PH_EXTERN void *ph_realloc(const ph_ctx *ctx, void *ptr, size_t size);
@@ -168,8 +188,21 @@ PH_EXTERN char *ph_strdup(const ph_ctx *ctx, const char *s);
 PH_EXTERN ph_status ph_read_file(const ph_ctx *ctx, const char *path, const char *what,
                                  char **data, size_t *len, ph_error *err);
 
+/* Room for a content checksum: 64 hex digits and the NUL. */
+#define PH_CHECKSUM_HEX 65
+
+/* The content checksum every stored document carries (models, policies,
+ * subsidy programmes): BLAKE2b-256 of `len` bytes as 64 lower-case hex
+ * digits. Cannot fail; costs one pass over the bytes. */
+PH_EXTERN void ph_checksum_hex(const void *data, size_t len, char out[PH_CHECKSUM_HEX]);
+
 /* Room for a timestamp "2025-03-01T08:30:00Z" and its NUL. */
 #define PH_UTC_MAX 21
+
+/* An instant (seconds since 1970-01-01T00:00:00Z) as "2025-03-01T08:30:00Z",
+ * the form every stored timestamp takes. PH_ERANGE (field "clock") for a
+ * negative or unrepresentable instant; PH_EMISUSE for a NULL buf. */
+PH_EXTERN ph_status ph_utc_format(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err);
 
 /* The current UTC time as "2025-03-01T08:30:00Z", the form every stored
  * timestamp takes. PH_ERANGE when the system clock gives no usable time. */

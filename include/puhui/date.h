@@ -182,8 +182,14 @@ PH_EXTERN int32_t ph_months_between(ph_date from, ph_date to);
  * process's local time zone (run the platform with TZ=Asia/Shanghai). A NULL
  * ctx reads the system clock. Costs one clock call and one localtime_r.
  * Errors: PH_ERANGE (field "clock") when the clock gives no usable date;
- * PH_EMISUSE for NULL out. */
+ * PH_EMISUSE for NULL out. The one way the library gets "today". */
 PH_EXTERN ph_status ph_ctx_today(const ph_ctx *ctx, ph_date *out, ph_error *err);
+
+/* The calendar day of an instant (seconds since 1970, as ph_ctx_now gives)
+ * in the local time zone: ph_ctx_today for one clock reading that is also
+ * used for a timestamp (ph_utc_format), so both name the same instant.
+ * Errors as ph_ctx_today. */
+PH_EXTERN ph_status ph_date_of_instant(int64_t seconds, ph_date *out, ph_error *err);
 
 #ifdef __cplusplus
 }

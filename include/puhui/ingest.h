@@ -96,7 +96,7 @@ typedef struct ph_ingest_counts {
 typedef struct ph_ingest_options {
     unsigned version;     /* PH_INGEST_OPTIONS_VERSION (ph_ingest_options_init) */
     const char *known_on; /* "YYYY-MM-DD": when this run's data became known (snapshots,
-                           * corrections); NULL = today (UTC) */
+                           * corrections); NULL = today (ph_ctx_today) */
     size_t batch_rows;    /* rows per committed transaction; 0 = the default */
     int threads;          /* 1: read and write on the calling thread; 2 (default, also 0):
                            * read and check on a second thread */

@@ -29,20 +29,6 @@ typedef int64_t ph_money;
  * the terminating NUL ("-92,233,720,368,547,758.08" is 26 characters). */
 #define PH_MONEY_FORMAT_MAX 32
 
-/*
- * How a result that falls between two representable values is rounded.
- * PH_ROUND_HALF_UP is zero, so it is the default of zero-initialised options.
- * The examples round to whole units.
- */
-typedef enum ph_rounding {
-    PH_ROUND_HALF_UP = 0, /* nearest; ties away from zero:  2.5 ->  3, -2.5 -> -3 */
-    PH_ROUND_HALF_EVEN,   /* nearest; ties to even (banker's): 2.5 -> 2, 3.5 -> 4 */
-    PH_ROUND_DOWN,        /* toward zero (truncate):        2.9 ->  2, -2.9 -> -2 */
-    PH_ROUND_UP,          /* away from zero:                2.1 ->  3, -2.1 -> -3 */
-    PH_ROUND_FLOOR,       /* toward -infinity:              2.9 ->  2, -2.1 -> -3 */
-    PH_ROUND_CEILING      /* toward +infinity:              2.1 ->  3, -2.9 -> -2 */
-} ph_rounding;
-
 /* Stable lower-case name of a rounding mode ("half-up", "half-even", "down",
  * "up", "floor", "ceiling"), or NULL for a value outside the enum. */
 PH_EXTERN const char *ph_rounding_name(ph_rounding rounding);

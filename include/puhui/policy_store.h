@@ -26,8 +26,6 @@
 extern "C" {
 #endif
 
-#define PH_POLICY_CHECKSUM_HEX 65 /* 64 hex digits and the NUL */
-
 /* A stored policy version as read back. Strings are NUL-terminated. */
 typedef struct ph_policy_entry {
     const ph_ctx *ctx; /* the store's: the entry's memory is from it */
@@ -35,7 +33,7 @@ typedef struct ph_policy_entry {
     const char *lender;
     const char *name;
     int64_t version;
-    char checksum[PH_POLICY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     size_t size;           /* bytes of the document */
     const char *file;      /* the file name it was loaded from (no directories) */
     const char *loaded_at;

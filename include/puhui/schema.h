@@ -33,7 +33,7 @@
  *     (see features.h), and uscc indexes on the history tables of feeds
  *     whose key does not start with the firm's code.
  *
- * Version 6, "model registry" (governance.h):
+ * Version 6, "model registry" (registry.h):
  *   model_registry(id, name, version, kind, checksum, size, model BLOB, file,
  *                  features, training, metrics, state, registered_at)
  *     one row per registered model version; only `state` can change, along

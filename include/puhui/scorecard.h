@@ -7,10 +7,11 @@
  * points of the FIRST attribute whose predicate holds (PMML 4.4 Scorecard
  * semantics). A value that matches no attribute is an error, never 0 points.
  *
- * The struct below is transparent on purpose: it is the exchange format
- * between training (ph_scorecard_train), PMML (ph_scorecard_read_pmml,
- * ph_scorecard_write_pmml) and scoring (ph_model_from_scorecard in
- * puhui/model.h). All its memory belongs to the scorecard and is released by
+ * A scorecard is opaque (its layout may change); it is made by training
+ * (ph_scorecard_train) or read from PMML (ph_scorecard_read_pmml), written
+ * as PMML (ph_scorecard_write_pmml), scored through ph_model_from_scorecard
+ * (puhui/model.h) and read through the accessors below. Its characteristics
+ * and attributes are plain structs it owns; all its memory is released by
  * ph_scorecard_free.
  *
  * Scale: with has_scale, the score maps to odds of good:bad as
@@ -74,22 +75,8 @@ typedef enum ph_sc_reason_algorithm {
     PH_SC_POINTS_ABOVE = 1  /* adverse = partial score - baseline */
 } ph_sc_reason_algorithm;
 
-typedef struct ph_scorecard {
-    const ph_ctx *ctx;
-    char *name;
-    double initial_score;
-    int use_reason_codes;
-    ph_sc_reason_algorithm reason_algorithm;
-    ph_sc_characteristic *characteristics;
-    size_t n_characteristics;
-    int has_scale;
-    double base_points, base_odds, pdo;
-    /* Training summary (0 / NULL when imported): rows, bads, the target
-     * column's name, the intercept of the regression. */
-    uint64_t train_rows, train_bads;
-    char *target;
-    double intercept;
-} ph_scorecard;
+/* A scorecard: opaque; read it through the accessors below. */
+typedef struct ph_scorecard ph_scorecard;
 
 /* An empty scorecard (no characteristics) owned by `ctx`. */
 PH_EXTERN ph_status ph_scorecard_new(const ph_ctx *ctx, ph_scorecard **out, ph_error *err);
@@ -101,6 +88,30 @@ PH_EXTERN ph_status ph_scorecard_copy(const ph_ctx *ctx, const ph_scorecard *src
 
 /* The probability of default for `score` (needs has_scale; else NaN). */
 PH_EXTERN double ph_scorecard_pd(const ph_scorecard *sc, double score);
+
+/* ---- reading a scorecard (each O(1), none fails; sc must not be NULL) -- */
+
+/* The model name ("scorecard" by default), as written to PMML. */
+PH_EXTERN const char *ph_scorecard_name(const ph_scorecard *sc);
+/* The points every case starts from. */
+PH_EXTERN double ph_scorecard_initial_score(const ph_scorecard *sc);
+/* The characteristics, in scoring order, as one array of *count elements
+ * owned by the scorecard (NULL when there are none). */
+PH_EXTERN const ph_sc_characteristic *ph_scorecard_characteristics(const ph_scorecard *sc,
+                                                                   size_t *count);
+/* 1 when reasons are given (PMML useReasonCodes), else 0. */
+PH_EXTERN int ph_scorecard_uses_reason_codes(const ph_scorecard *sc);
+/* How a characteristic's adverse points are measured from its baseline. */
+PH_EXTERN ph_sc_reason_algorithm ph_scorecard_reason_algorithm(const ph_scorecard *sc);
+/* 1 and the scale (each out may be NULL) when points map to odds, else 0
+ * and the outs untouched. */
+PH_EXTERN int ph_scorecard_scale(const ph_scorecard *sc, double *base_points, double *base_odds,
+                                 double *pdo);
+/* The training summary (0 / NULL for an imported scorecard): rows, bad
+ * rows, the target column and the regression's intercept; each out may be
+ * NULL. */
+PH_EXTERN void ph_scorecard_training(const ph_scorecard *sc, uint64_t *rows, uint64_t *bads,
+                                     const char **target, double *intercept);
 
 /* ---- training --------------------------------------------------------- */
 

@@ -213,6 +213,16 @@ PH_EXTERN ph_status ph_stmt_step(ph_stmt *stmt, ph_error *err);
 /* Make the statement ready to run again; bindings are kept until rebound. */
 PH_EXTERN ph_status ph_stmt_reset(ph_stmt *stmt, ph_error *err);
 /*
+ * The one way to learn a new row's id: run a prepared and bound
+ * `INSERT ... RETURNING id` (portable to PostgreSQL; never `SELECT max(id)`
+ * afterwards, never the backend's last-insert id) and give the id from its
+ * first column; the statement is then reset, complete and ready to run
+ * again. *id is written only on success. Errors: the step's; PH_ESTORE when
+ * the statement returns no row ("expected the insert to return the new
+ * row's id"); PH_EMISUSE for NULL stmt or id.
+ */
+PH_EXTERN ph_status ph_stmt_step_id(ph_stmt *stmt, int64_t *id, ph_error *err);
+/*
  * Reading the current row. Columns can be counted and named as soon as the
  * statement is prepared; values can be read only while a row is ready
  * (the last step returned PH_OK). Out of range, or with no row ready, the
@@ -264,6 +274,16 @@ typedef struct ph_migration {
 
 /* Current schema version: 0 for an empty database. */
 PH_EXTERN ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err);
+
+/*
+ * The one check a module makes before it touches its tables: the database
+ * must be at schema version `version` or later. `what` names the module
+ * ("the model registry"). Errors: PH_ESCHEMA, field "schema_version":
+ * "the model registry needs schema version 6 or later, the database has 5;
+ * run `puhui init`"; ph_store_schema_version's errors. Costs one query.
+ */
+PH_EXTERN ph_status ph_store_require_schema(ph_store *store, int version, const char *what,
+                                            ph_error *err);
 
 /*
  * Apply the migrations of `list` above the current version up to `target`

@@ -301,7 +301,7 @@ static ph_status store_checkpoint(ph_store *store, ph_audit_checkpoint *c, ph_er
     ph_stmt *stmt = NULL;
     ph_status st = ph_store_prepare(store,
                                     "INSERT INTO access_checkpoint (size, head, signed_at, "
-                                    "key_id, note) VALUES (?, ?, ?, ?, ?)",
+                                    "key_id, note) VALUES (?, ?, ?, ?, ?) RETURNING id",
                                     &stmt, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(stmt, 1, c->size, err);
@@ -309,15 +309,9 @@ static ph_status store_checkpoint(ph_store *store, ph_audit_checkpoint *c, ph_er
     for (int i = 0; st == PH_OK && i < 4; i++)
         st = ph_stmt_bind_text(stmt, 2 + i, texts[i], -1, err);
     if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
+        st = ph_stmt_step_id(stmt, &c->id, err);
     ph_stmt_free(stmt);
-    if (st != PH_DONE)
-        return st;
-    st = ph_store_prepare(store, "SELECT max(id) FROM access_checkpoint", &stmt, err);
-    if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
-        c->id = ph_stmt_column_int64(stmt, 0);
-    ph_stmt_free(stmt);
-    return st == PH_OK || st == PH_DONE ? PH_OK : st;
+    return st;
 }
 
 /* Inside the transaction: verify, read the head, sign, store. */

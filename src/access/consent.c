@@ -205,11 +205,7 @@ static ph_status insert_consent(ph_store *store, const ph_consent_terms *t, cons
     if (st == PH_OK)
         st = ph_stmt_bind_text(stmt, 8, now, -1, err);
     if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    if (st == PH_OK)
-        *id = ph_stmt_column_int64(stmt, 0);
-    else if (st == PH_DONE)
-        st = ph_error_set(err, PH_ESTORE, "consent", NULL, "the insert returned no id");
+        st = ph_stmt_step_id(stmt, id, err);
     ph_stmt_free(stmt);
     return st;
 }

@@ -21,7 +21,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "access/access_internal.h"
 
@@ -342,15 +341,9 @@ static ph_status check_request(const ph_access_request *req, ph_error *err)
 static ph_status read_clock(const ph_ctx *ctx, ph_date on, read_times *t, ph_error *err)
 {
     int64_t now = ph_ctx_now(ctx);
-    time_t clock = (time_t)now;
-    struct tm utc, local;
-    if (now < 0 || (int64_t)clock != now || gmtime_r(&clock, &utc) == NULL ||
-        localtime_r(&clock, &local) == NULL ||
-        strftime(t->at, sizeof(t->at), "%Y-%m-%dT%H:%M:%SZ", &utc) == 0)
-        return ph_error_set(err, PH_ERANGE, "clock", NULL,
-                            "expected the clock to give the current time and date");
-    ph_status st = ph_date_from_ymd(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday,
-                                    &t->today, err);
+    ph_status st = ph_utc_format(now, t->at, err);
+    if (st == PH_OK)
+        st = ph_date_of_instant(now, &t->today, err);
     if (st == PH_OK)
         st = on == 0 ? PH_OK : access_resolve_date(ctx, on, &t->on, err);
     if (st == PH_OK && on == 0)

@@ -5,12 +5,12 @@
 
 #include "puhui/common.h"
 
-static ph_status format_utc(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err)
+ph_status ph_utc_format(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err)
 {
     struct tm tm;
     time_t t = (time_t)seconds;
     if (buf == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_utc_now: NULL buffer");
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_utc_format: NULL buffer");
     if (seconds < 0 || (int64_t)t != seconds || gmtime_r(&t, &tm) == NULL ||
         strftime(buf, PH_UTC_MAX, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         return ph_error_set(err, PH_ERANGE, "clock", NULL,
@@ -20,10 +20,10 @@ static ph_status format_utc(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err
 
 ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err)
 {
-    return format_utc(ph_ctx_now(NULL), buf, err);
+    return ph_utc_format(ph_ctx_now(NULL), buf, err);
 }
 
 ph_status ph_ctx_utc_now(const ph_ctx *ctx, char buf[PH_UTC_MAX], ph_error *err)
 {
-    return format_utc(ph_ctx_now(ctx), buf, err);
+    return ph_utc_format(ph_ctx_now(ctx), buf, err);
 }

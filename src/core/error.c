@@ -98,7 +98,7 @@ ph_status ph_error_setv(ph_error *err, ph_status code, const char *field, const 
     err->column = 0;
     copy_marked(err->field, sizeof(err->field), field ? field : "");
     if (value != NULL)
-        ph_escape_into(err->value, sizeof(err->value), value, value_len);
+        escape_into(err->value, sizeof(err->value), value, value_len);
     else
         err->value[0] = '\0';
     char detail[PH_ERROR_DETAIL_MAX * 2];

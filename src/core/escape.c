@@ -78,7 +78,7 @@ static size_t escape_bytes(const unsigned char *s, size_t n, char *out)
     return 4 * n;
 }
 
-size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PIECE_MAX],
+size_t escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PIECE_MAX],
                        size_t *out_len)
 {
     if (s[0] < 0x80) {
@@ -94,7 +94,7 @@ size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PI
         }
         return 1;
     }
-    size_t seq = ph_utf8_sequence_len(s, len);
+    size_t seq = utf8_sequence_len(s, len);
     if (seq == 0) { /* not UTF-8: this byte alone */
         *out_len = escape_bytes(s, 1, out);
         return 1;
@@ -109,7 +109,7 @@ size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PI
     return seq;
 }
 
-size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len)
+size_t escape_into(char *dst, size_t size, const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     const size_t limit = size - 4; /* room for "..." and the NUL */
@@ -117,7 +117,7 @@ size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len)
     for (size_t i = 0; i < len;) {
         char piece[PH_ESCAPE_PIECE_MAX];
         size_t n;
-        size_t used = ph_escape_piece(p + i, len - i, piece, &n);
+        size_t used = escape_piece(p + i, len - i, piece, &n);
         if (out + n > limit) {
             memcpy(dst + out, "...", 4);
             return out + 3;
@@ -128,4 +128,15 @@ size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len)
     }
     dst[out] = '\0';
     return out;
+}
+
+const char *describe_byte(unsigned char c, char *buf, size_t size)
+{
+    if (c == ' ')
+        snprintf(buf, size, "space");
+    else if (c > 0x20 && c < 0x7f)
+        snprintf(buf, size, "'%c'", c);
+    else
+        snprintf(buf, size, "byte 0x%02x", c);
+    return buf;
 }

@@ -23,7 +23,7 @@
 /* Escape the piece that starts at s[0] (len > 0): one character (every
  * byte of it escaped when it is invisible), or one byte that is not UTF-8. Writes it NUL-terminated to `out`, its
  * length to *out_len, and returns how many bytes of `s` it stands for. */
-size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PIECE_MAX],
+size_t escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PIECE_MAX],
                        size_t *out_len);
 
 /* The escaped form is at most 4 times as long as the text. */
@@ -32,6 +32,10 @@ size_t ph_escape_piece(const unsigned char *s, size_t len, char out[PH_ESCAPE_PI
 /* Escape s[0..len) into dst (size >= 4 bytes, NUL-terminated). A form that
  * does not fit is cut at a piece boundary and ends in "...". Returns the
  * length written. O(len). */
-size_t ph_escape_into(char *dst, size_t size, const char *s, size_t len);
+size_t escape_into(char *dst, size_t size, const char *s, size_t len);
+
+/* Name a byte for an error message: "'x'", "space" or "byte 0xNN". Writes
+ * into buf (16 bytes suffice) and returns it. */
+const char *describe_byte(unsigned char c, char *buf, size_t size);
 
 #endif

@@ -29,7 +29,7 @@ static const struct ph_utf8_form {
 };
 
 /* Length of the well-formed sequence at s (s[0] >= 0x80), or 0. */
-static inline size_t ph_utf8_sequence_len(const unsigned char *s, size_t avail)
+static inline size_t utf8_sequence_len(const unsigned char *s, size_t avail)
 {
     const struct ph_utf8_form *form = NULL;
     for (size_t i = 0; i < sizeof(ph_utf8_forms) / sizeof(ph_utf8_forms[0]); i++) {

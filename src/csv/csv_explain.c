@@ -39,7 +39,7 @@ static void message_add(message *m, const char *fmt, ...)
 static void message_add_name(message *m, const char *text, size_t len)
 {
     char shown[PH_ERROR_FIELD_MAX * 2];
-    ph_escape_into(shown, sizeof(shown), text, len);
+    escape_into(shown, sizeof(shown), text, len);
     message_add(m, "'%s'", shown);
 }
 
@@ -214,7 +214,7 @@ void ph_csv_explain_missing(const ph_csv_reader *reader, const char *const *name
     /* Whole names only: when the next one would not fit, say how many more. */
     for (size_t k = 0; k < reader->hdr_count; k++) {
         char shown[PH_ERROR_FIELD_MAX * 2];
-        size_t len = ph_escape_into(shown, sizeof(shown), ph_csv_header_name(reader, k),
+        size_t len = escape_into(shown, sizeof(shown), ph_csv_header_name(reader, k),
                                     header_len(reader, k));
         if (m.used + len + 4 + MORE_MAX >= m.size) {
             message_add(&m, "%s... (%zu more)", k ? ", " : "", reader->hdr_count - k);

@@ -67,7 +67,7 @@ void csv_content_position(const ph_csv_reader *r, size_t field, size_t offset,
 void csv_field_label(const ph_csv_reader *r, size_t i, char *buf, size_t size)
 {
     if (r->hdr != NULL && i < r->hdr_count && r->hdr[r->hdr_starts[i]] != '\0')
-        ph_escape_into(buf, size, r->hdr + r->hdr_starts[i],
+        escape_into(buf, size, r->hdr + r->hdr_starts[i],
                        r->hdr_starts[i + 1] - r->hdr_starts[i] - 1);
     else
         snprintf(buf, size, "column %zu", i + 1);

@@ -31,7 +31,7 @@ size_t csv_utf8_check(const unsigned char *s, size_t len)
             return len;
         /* Non-ASCII text (Chinese) comes in runs: stay here until it ends. */
         do {
-            size_t n = ph_utf8_sequence_len(s + i, len - i);
+            size_t n = utf8_sequence_len(s + i, len - i);
             if (n == 0)
                 return i;
             i += n;

@@ -26,11 +26,11 @@ static int64_t march_month_start(int64_t mp)
     return (153 * mp + 2) / 5;
 }
 
-int64_t ph_days_from_civil(int64_t year, int month, int day)
+int64_t date_days_from_civil(int64_t year, int month, int day)
 {
     /* January and February belong to the previous March-based year. */
     int64_t y = month <= 2 ? year - 1 : year;
-    int64_t era = ph_floor_div(y, 400);
+    int64_t era = date_floor_div(y, 400);
     int64_t year_of_era = y - era * 400; /* 0..399 */
     int64_t mp = (month + 9) % 12;       /* March 0 .. February 11 */
     int64_t day_of_year = march_month_start(mp) + day - 1;
@@ -41,10 +41,10 @@ int64_t ph_days_from_civil(int64_t year, int month, int day)
     return era * DAYS_PER_ERA + day_of_era - DAYS_0000_03_01_TO_EPOCH;
 }
 
-ph_civil ph_civil_from_days(int64_t days)
+date_civil date_civil_from_days(int64_t days)
 {
     int64_t z = days + DAYS_0000_03_01_TO_EPOCH;
-    int64_t era = ph_floor_div(z, DAYS_PER_ERA);
+    int64_t era = date_floor_div(z, DAYS_PER_ERA);
     int64_t day_of_era = z - era * DAYS_PER_ERA; /* 0..146096 */
     /*
      * Take out the leap days so that a plain division by 365 gives the year.
@@ -63,7 +63,7 @@ ph_civil ph_civil_from_days(int64_t days)
         day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     /* Invert march_month_start: the month whose start is the last <= day. */
     int64_t mp = (5 * day_of_year + 2) / 153;
-    ph_civil c;
+    date_civil c;
     c.day = (int)(day_of_year - march_month_start(mp) + 1);
     c.month = (int)(mp < 10 ? mp + 3 : mp - 9);
     c.year = era * 400 + year_of_era + (c.month <= 2);
@@ -75,12 +75,12 @@ static const char *const month_names[] = {
     "July",    "August",   "September", "October", "November", "December",
 };
 
-const char *ph_month_name(int month)
+const char *date_month_name(int month)
 {
     return month >= 1 && month <= 12 ? month_names[month - 1] : "?";
 }
 
-ph_status ph_match_digits(const char *s, size_t len, const char *const *patterns,
+ph_status date_match_digits(const char *s, size_t len, const char *const *patterns,
                           size_t count, const char *field, const char *expected,
                           size_t *which, ph_error *err)
 {
@@ -109,7 +109,7 @@ ph_status ph_match_digits(const char *s, size_t len, const char *const *patterns
     return PH_OK;
 }
 
-int ph_digits_value(const char *s, size_t n)
+int date_digits_value(const char *s, size_t n)
 {
     int value = 0;
     for (size_t i = 0; i < n; i++)

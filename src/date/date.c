@@ -34,14 +34,14 @@ int ph_date_is_valid(ph_date d)
 ph_weekday ph_date_weekday(ph_date d)
 {
     /* Day 0, 1970-01-01, was a Thursday (ISO day 4). */
-    return (ph_weekday)(ph_floor_mod((int64_t)d + 3, 7) + 1);
+    return (ph_weekday)(date_floor_mod((int64_t)d + 3, 7) + 1);
 }
 
 int ph_date_is_end_of_month(ph_date d)
 {
     if (!ph_date_is_valid(d))
         return 0;
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     return c.day == ph_days_in_month((int)c.year, c.month);
 }
 
@@ -76,7 +76,7 @@ static ph_status check_ymd(int year, int month, int day, const char *value, size
         return ph_error_setn(err, PH_EINVAL, FIELD, value, value_len,
                              "day %d does not exist: days start at 1", day);
     return ph_error_setn(err, PH_EINVAL, FIELD, value, value_len,
-                         "day %d does not exist: %s %d has %d days", day, ph_month_name(month),
+                         "day %d does not exist: %s %d has %d days", day, date_month_name(month),
                          year, length);
 }
 
@@ -98,7 +98,7 @@ ph_status ph_date_from_ymd(int year, int month, int day, ph_date *out, ph_error 
     ph_status st = check_ymd(year, month, day, NULL, 0, err);
     if (st != PH_OK)
         return st;
-    *out = (ph_date)ph_days_from_civil(year, month, day);
+    *out = (ph_date)date_days_from_civil(year, month, day);
     return PH_OK;
 }
 
@@ -106,7 +106,7 @@ ph_status ph_date_to_ymd(ph_date d, int *year, int *month, int *day, ph_error *e
 {
     if (!ph_date_is_valid(d))
         return out_of_range(err, d);
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     if (year != NULL)
         *year = (int)c.year;
     if (month != NULL)
@@ -129,17 +129,17 @@ ph_status ph_date_parse(const char *s, size_t len, ph_date *out, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_date_parse: %s is NULL",
                             s == NULL ? "s" : "out");
     size_t which = 0;
-    ph_status st = ph_match_digits(s, len, date_patterns, 2, FIELD,
+    ph_status st = date_match_digits(s, len, date_patterns, 2, FIELD,
                                    "a date as YYYY-MM-DD or YYYYMMDD", &which, err);
     if (st != PH_OK)
         return st;
-    int year = ph_digits_value(s, 4);
-    int month = ph_digits_value(s + month_at[which], 2);
-    int day = ph_digits_value(s + day_at[which], 2);
+    int year = date_digits_value(s, 4);
+    int month = date_digits_value(s + month_at[which], 2);
+    int day = date_digits_value(s + day_at[which], 2);
     st = check_ymd(year, month, day, s, len, err);
     if (st != PH_OK)
         return st;
-    *out = (ph_date)ph_days_from_civil(year, month, day);
+    *out = (ph_date)date_days_from_civil(year, month, day);
     return PH_OK;
 }
 
@@ -153,7 +153,7 @@ ph_status ph_date_format(ph_date d, char *buf, size_t size, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_date_format: buffer of %zu bytes is too small, need %d", size,
                             PH_DATE_FORMAT_MAX);
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     char text[48];
     snprintf(text, sizeof(text), "%04d-%02d-%02d", (int)c.year, c.month, c.day);
     memcpy(buf, text, PH_DATE_FORMAT_MAX);
@@ -208,11 +208,11 @@ ph_status ph_date_add_months(ph_date d, int64_t months, ph_eom_rule rule, ph_dat
                             "expected PH_EOM_CLAMP or PH_EOM_STICKY, got %d", (int)rule);
     if (!ph_date_is_valid(d))
         return out_of_range(err, d);
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     int64_t target;
     if (__builtin_add_overflow(c.year * 12 + (c.month - 1), months, &target))
         return result_out_of_range(err, d, months, "months");
-    int64_t year = ph_floor_div(target, 12);
+    int64_t year = date_floor_div(target, 12);
     int month = (int)(target - year * 12) + 1;
     if (year < PH_DATE_YEAR_MIN || year > PH_DATE_YEAR_MAX)
         return result_out_of_range(err, d, months, "months");
@@ -221,7 +221,7 @@ ph_status ph_date_add_months(ph_date d, int64_t months, ph_eom_rule rule, ph_dat
     int day = c.day < length ? c.day : length;
     if (rule == PH_EOM_STICKY && c.day == ph_days_in_month((int)c.year, c.month))
         day = length;
-    *out = (ph_date)ph_days_from_civil(year, month, day);
+    *out = (ph_date)date_days_from_civil(year, month, day);
     return PH_OK;
 }
 
@@ -232,7 +232,7 @@ ph_status ph_date_start_of_month(ph_date d, ph_date *out, ph_error *err)
                             "ph_date_start_of_month: out is NULL");
     if (!ph_date_is_valid(d))
         return out_of_range(err, d);
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     *out = d - (c.day - 1);
     return PH_OK;
 }
@@ -243,7 +243,7 @@ ph_status ph_date_end_of_month(ph_date d, ph_date *out, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_date_end_of_month: out is NULL");
     if (!ph_date_is_valid(d))
         return out_of_range(err, d);
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     *out = d + (ph_days_in_month((int)c.year, c.month) - c.day);
     return PH_OK;
 }

@@ -69,7 +69,7 @@ ph_status ph_month_to_ym(ph_month m, int *year, int *month, ph_error *err)
 
 ph_month ph_month_of(ph_date d)
 {
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     /* |year| stays below 6 million for any int32 day number: fits. */
     return (ph_month)(c.year * 12 + (c.month - 1));
 }
@@ -109,7 +109,7 @@ ph_status ph_month_first_day(ph_month m, ph_date *out, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_month_first_day: out is NULL");
     if (!ph_month_is_valid(m))
         return out_of_range(err, m);
-    *out = (ph_date)ph_days_from_civil(m / 12, m % 12 + 1, 1);
+    *out = (ph_date)date_days_from_civil(m / 12, m % 12 + 1, 1);
     return PH_OK;
 }
 
@@ -120,7 +120,7 @@ ph_status ph_month_last_day(ph_month m, ph_date *out, ph_error *err)
     if (!ph_month_is_valid(m))
         return out_of_range(err, m);
     int year = m / 12, month = m % 12 + 1;
-    *out = (ph_date)ph_days_from_civil(year, month, ph_days_in_month(year, month));
+    *out = (ph_date)date_days_from_civil(year, month, ph_days_in_month(year, month));
     return PH_OK;
 }
 
@@ -132,12 +132,12 @@ ph_status ph_month_parse(const char *s, size_t len, ph_month *out, ph_error *err
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_month_parse: %s is NULL",
                             s == NULL ? "s" : "out");
     size_t which;
-    ph_status st = ph_match_digits(s, len, month_patterns, 1, FIELD, "a month as YYYY-MM",
+    ph_status st = date_match_digits(s, len, month_patterns, 1, FIELD, "a month as YYYY-MM",
                                    &which, err);
     if (st != PH_OK)
         return st;
-    int year = ph_digits_value(s, 4);
-    int month = ph_digits_value(s + 5, 2);
+    int year = date_digits_value(s, 4);
+    int month = date_digits_value(s + 5, 2);
     st = check_ym(year, month, s, len, err);
     if (st != PH_OK)
         return st;
@@ -163,8 +163,8 @@ ph_status ph_month_format(ph_month m, char *buf, size_t size, ph_error *err)
 
 int32_t ph_months_between(ph_date from, ph_date to)
 {
-    ph_civil a = ph_civil_from_days(from);
-    ph_civil b = ph_civil_from_days(to);
+    date_civil a = date_civil_from_days(from);
+    date_civil b = date_civil_from_days(to);
     int64_t n = (b.year * 12 + b.month) - (a.year * 12 + a.month);
     /* `from` moved n months lands in to's month, on its own day clamped to
      * that month's length; one month fewer is whole if it lands past `to`

@@ -5,7 +5,8 @@
  */
 #include "puhui/value.h"
 
-#include "money/money_internal.h"
+#include "core/escape.h"
+#include "core/i128.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static ph_status unexpected(ph_error *err, const char *s, size_t len, size_t pos
     char what[16];
     return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                          "unexpected %s at position %zu; expected %s",
-                         ph_describe_byte((unsigned char)s[pos], what, sizeof(what)), pos + 1,
+                         describe_byte((unsigned char)s[pos], what, sizeof(what)), pos + 1,
                          EXAMPLE);
 }
 
@@ -43,17 +44,17 @@ static int is_digit(char c)
  * is still checked to the end: malformed is reported before too large).
  */
 struct digits {
-    ph_u128 value;
+    u128 value;
     int too_large;
 };
 
 static void push_digit(struct digits *acc, char c)
 {
-    if (acc->value > (ph_u128)UINT64_MAX * 1000u * 1000u * 1000u) {
+    if (acc->value > (u128)UINT64_MAX * 1000u * 1000u * 1000u) {
         acc->too_large = 1;
         return;
     }
-    acc->value = acc->value * 10u + (ph_u128)(c - '0');
+    acc->value = acc->value * 10u + (u128)(c - '0');
 }
 
 /* Integer part with optional thousands commas: 1 to 3 digits, then groups
@@ -152,12 +153,12 @@ ph_status ph_decimal_parse(const char *s, size_t len, ph_decimal *out, ph_error 
                              "expected at most 8 decimal places (as a plain number), got %d; "
                              "a decimal is never rounded silently",
                              places + shift);
-    ph_u128 magnitude = acc.value * (ph_u128)pow10_table[PH_DECIMAL_PLACES - places - shift];
-    ph_u128 limit = negative ? (ph_u128)INT64_MAX + 1u : (ph_u128)INT64_MAX;
+    u128 magnitude = acc.value * (u128)pow10_table[PH_DECIMAL_PLACES - places - shift];
+    u128 limit = negative ? (u128)INT64_MAX + 1u : (u128)INT64_MAX;
     if (acc.too_large || magnitude > limit)
         return ph_error_setn(err, PH_ERANGE, FIELD, s, len,
                              "expected a decimal from " RANGE_TEXT);
-    *out = negative ? (ph_decimal)((ph_u128)0 - magnitude) : (ph_decimal)magnitude;
+    *out = negative ? (ph_decimal)((u128)0 - magnitude) : (ph_decimal)magnitude;
     return PH_OK;
 }
 
@@ -166,7 +167,7 @@ ph_status ph_decimal_parse(const char *s, size_t len, ph_decimal *out, ph_error 
 /* Shortest exact text into buf (PH_DECIMAL_FORMAT_MAX bytes); its length. */
 static size_t format_into(ph_decimal d, char *buf)
 {
-    uint64_t magnitude = ph_i64_abs(d);
+    uint64_t magnitude = i64_abs(d);
     uint64_t whole = magnitude / (uint64_t)PH_DECIMAL_ONE;
     uint64_t fraction = magnitude % (uint64_t)PH_DECIMAL_ONE;
     int n = snprintf(buf, PH_DECIMAL_FORMAT_MAX, "%s%llu", d < 0 ? "-" : "",
@@ -251,10 +252,10 @@ ph_status ph_decimal_mul(ph_decimal a, ph_decimal b, ph_rounding rounding, ph_de
 {
     if (out == NULL)
         return null_out(err, "ph_decimal_mul");
-    if (ph_rounding_check(rounding, err) != PH_OK)
+    if (rounding_check(rounding, err) != PH_OK)
         return PH_EINVAL;
-    ph_i128 product = ph_i128_div_round((ph_i128)a * b, PH_DECIMAL_ONE, rounding);
-    if (!ph_i128_to_i64(product, out))
+    i128 product = i128_div_round((i128)a * b, PH_DECIMAL_ONE, rounding);
+    if (!i128_to_i64(product, out))
         return overflow(err, a, "*", b, "the product");
     return PH_OK;
 }
@@ -265,15 +266,15 @@ ph_status ph_decimal_div(ph_decimal a, ph_decimal b, ph_rounding rounding, ph_de
 {
     if (out == NULL)
         return null_out(err, "ph_decimal_div");
-    if (ph_rounding_check(rounding, err) != PH_OK)
+    if (rounding_check(rounding, err) != PH_OK)
         return PH_EINVAL;
     if (b == 0) {
         char text[2 * PH_DECIMAL_FORMAT_MAX + 8];
         return ph_error_set(err, PH_EINVAL, FIELD, describe(text, sizeof(text), a, "/", b),
                             "division by zero");
     }
-    ph_i128 quotient = ph_i128_div_round((ph_i128)a * PH_DECIMAL_ONE, b, rounding);
-    if (!ph_i128_to_i64(quotient, out))
+    i128 quotient = i128_div_round((i128)a * PH_DECIMAL_ONE, b, rounding);
+    if (!i128_to_i64(quotient, out))
         return overflow(err, a, "/", b, "the quotient");
     return PH_OK;
 }
@@ -283,14 +284,14 @@ ph_status ph_decimal_round(ph_decimal d, int places, ph_rounding rounding, ph_de
 {
     if (out == NULL)
         return null_out(err, "ph_decimal_round");
-    if (ph_rounding_check(rounding, err) != PH_OK)
+    if (rounding_check(rounding, err) != PH_OK)
         return PH_EINVAL;
     if (places < 0 || places > PH_DECIMAL_PLACES)
         return ph_error_set(err, PH_EINVAL, "places", NULL,
                             "expected 0 to 8 decimal places, got %d", places);
-    ph_i128 unit = pow10_table[PH_DECIMAL_PLACES - places];
-    ph_i128 rounded = ph_i128_div_round(d, unit, rounding) * unit;
-    if (!ph_i128_to_i64(rounded, out)) {
+    i128 unit = pow10_table[PH_DECIMAL_PLACES - places];
+    i128 rounded = i128_div_round(d, unit, rounding) * unit;
+    if (!i128_to_i64(rounded, out)) {
         char text[PH_DECIMAL_FORMAT_MAX];
         format_into(d, text);
         return ph_error_set(err, PH_ERANGE, FIELD, text,
@@ -325,15 +326,15 @@ ph_status ph_decimal_from_double(double x, ph_decimal *out, ph_error *err)
     double fraction = frexp(x, &exponent);
     int64_t mantissa = (int64_t)ldexp(fraction, 53); /* exact: 53 significant bits */
     int e = exponent - 53;
-    ph_i128 scaled = (ph_i128)mantissa * PH_DECIMAL_ONE;
-    ph_i128 value;
+    i128 scaled = (i128)mantissa * PH_DECIMAL_ONE;
+    i128 value;
     if (e >= 0)
         value = scaled << e; /* |x| < 2^37, so e <= 0 in practice; kept for clarity */
     else if (e > -120)
-        value = ph_i128_div_round(scaled, (ph_i128)1 << -e, PH_ROUND_HALF_EVEN);
+        value = i128_div_round(scaled, (i128)1 << -e, PH_ROUND_HALF_EVEN);
     else
         value = 0; /* |x * 1e8| < 2^80 / 2^120: far below half a unit */
-    if (!ph_i128_to_i64(value, out)) {
+    if (!i128_to_i64(value, out)) {
         char text[64];
         snprintf(text, sizeof(text), "%.17g", x);
         return ph_error_set(err, PH_ERANGE, FIELD, text, "expected a decimal from " RANGE_TEXT);
@@ -369,8 +370,8 @@ ph_status ph_decimal_to_money(ph_decimal d, ph_rounding rounding, ph_money *out,
 {
     if (out == NULL)
         return null_out(err, "ph_decimal_to_money");
-    if (ph_rounding_check(rounding, err) != PH_OK)
+    if (rounding_check(rounding, err) != PH_OK)
         return PH_EINVAL;
-    *out = (ph_money)ph_i128_div_round(d, FEN_UNITS, rounding);
+    *out = (ph_money)i128_div_round(d, FEN_UNITS, rounding);
     return PH_OK;
 }

@@ -18,7 +18,7 @@ struct ph_expr_symbols {
     size_t count, cap;
 };
 
-ph_status ph_expr_fail(ph_error *err, ph_status code, const char *source, const char *text,
+ph_status expr_fail(ph_error *err, ph_status code, const char *source, const char *text,
                        uint32_t column, const char *fmt, ...)
 {
     if (err == NULL)
@@ -61,7 +61,7 @@ size_t ph_expr_symbols_count(const ph_expr_symbols *sym)
     return sym != NULL ? sym->count : 0;
 }
 
-ph_status ph_expr_symbols_find(const ph_expr_symbols *sym, const char *name, size_t len,
+ph_status expr_symbols_find(const ph_expr_symbols *sym, const char *name, size_t len,
                                size_t *slot, ph_value_kind *kind)
 {
     for (size_t i = 0; i < sym->count; i++) {
@@ -99,7 +99,7 @@ static int distance(const char *a, size_t an, const char *b, size_t bn)
     return row[bn] > 2 ? 3 : row[bn];
 }
 
-void ph_expr_symbols_near(const ph_expr_symbols *sym, const char *name, size_t len, char *buf,
+void expr_symbols_near(const ph_expr_symbols *sym, const char *name, size_t len, char *buf,
                           size_t size)
 {
     const char *near[3];
@@ -155,7 +155,7 @@ ph_status ph_expr_symbols_add(ph_expr_symbols *sym, const char *name, ph_value_k
                             (int)kind);
     size_t existing;
     ph_value_kind existing_kind;
-    if (ph_expr_symbols_find(sym, name, strlen(name), &existing, &existing_kind) == PH_OK)
+    if (expr_symbols_find(sym, name, strlen(name), &existing, &existing_kind) == PH_OK)
         return ph_error_set(err, PH_EEXISTS, "variable", name, "declared already (slot %zu)",
                             existing);
     if (sym->count == sym->cap) {
@@ -185,7 +185,7 @@ ph_status ph_expr_compile(const ph_expr_symbols *sym, const char *text, const ch
                             sym == NULL ? "sym" : text == NULL ? "text" : "out");
     size_t len = strlen(text);
     if (len > PH_EXPR_TEXT_MAX)
-        return ph_expr_fail(err, PH_EINVAL, source, text, 0,
+        return expr_fail(err, PH_EINVAL, source, text, 0,
                             "expected at most %d bytes of expression, got %zu",
                             PH_EXPR_TEXT_MAX, len);
     ph_expr *e = ph_calloc(sym->ctx, 1, sizeof(*e));
@@ -198,7 +198,7 @@ ph_status ph_expr_compile(const ph_expr_symbols *sym, const char *text, const ch
         ph_expr_free(e);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for an expression");
     }
-    ph_status status = ph_expr_parse(sym, e, err);
+    ph_status status = expr_parse(sym, e, err);
     if (status != PH_OK) {
         ph_expr_free(e);
         return status;

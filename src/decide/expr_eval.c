@@ -31,10 +31,10 @@ static COLD ph_status kind_error(const ph_expr *e, const expr_insn *in, ph_value
                                  ph_value_kind got, ph_error *err)
 {
     if (in->op == OP_JUMP_UNLESS)
-        return ph_expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
+        return expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
                             "'if' at column %u expects a bool condition, got %s", in->column,
                             ph_value_kind_name(got));
-    return ph_expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
+    return expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
                         "'%s' at column %u expects %s, got %s", op_name(in->op), in->column,
                         ph_value_kind_name(want), ph_value_kind_name(got));
 }
@@ -42,7 +42,7 @@ static COLD ph_status kind_error(const ph_expr *e, const expr_insn *in, ph_value
 static COLD ph_status compare_error(const ph_expr *e, const expr_insn *in, ph_value_kind a,
                                     ph_value_kind b, ph_error *err)
 {
-    return ph_expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
+    return expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
                         "'%s' at column %u cannot compare %s and %s", op_name(in->op),
                         in->column, ph_value_kind_name(a), ph_value_kind_name(b));
 }
@@ -51,7 +51,7 @@ static COLD ph_status compare_error(const ph_expr *e, const expr_insn *in, ph_va
 static COLD ph_status arith_error(const ph_expr *e, const expr_insn *in, const ph_error *inner,
                                   ph_error *err)
 {
-    return ph_expr_fail(err, inner->code, e->source, e->text, in->column,
+    return expr_fail(err, inner->code, e->source, e->text, in->column,
                         "%s at column %u (%s)", inner->detail, in->column, inner->value);
 }
 
@@ -63,7 +63,7 @@ static COLD ph_status slot_error(const ph_expr *e, const expr_insn *in, ph_value
     while (name[len] != '\0' && name[len] != ' ' && name[len] != ')' && name[len] != ',' &&
            name[len] != ']' && strchr("+-*/=!<>", name[len]) == NULL)
         len++;
-    return ph_expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
+    return expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
                         "variable '%.*s' at column %u is declared %s but holds %s", (int)len,
                         name, in->column, ph_value_kind_name((ph_value_kind)in->kind),
                         ph_value_kind_name(got));
@@ -74,7 +74,7 @@ static COLD ph_status places_error(const ph_expr *e, const expr_insn *in, ph_dec
 {
     char text[PH_DECIMAL_FORMAT_MAX];
     ph_decimal_format(places, text, sizeof(text), NULL);
-    return ph_expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
+    return expr_fail(err, PH_EINVAL, e->source, e->text, in->column,
                         "'%s' at column %u expects places 0 to 8, got %s", op_name(in->op),
                         in->column, text);
 }

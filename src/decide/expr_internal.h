@@ -72,20 +72,20 @@ struct ph_expr {
 
 /* Parse e->text (e->ctx, e->source set, code and constants empty) into
  * e's code, constants and result kind. */
-ph_status ph_expr_parse(const ph_expr_symbols *sym, ph_expr *e, ph_error *err);
+ph_status expr_parse(const ph_expr_symbols *sym, ph_expr *e, ph_error *err);
 
 /* Find a declared variable by name; PH_ENOTFOUND (err untouched) if none. */
-ph_status ph_expr_symbols_find(const ph_expr_symbols *sym, const char *name, size_t len,
+ph_status expr_symbols_find(const ph_expr_symbols *sym, const char *name, size_t len,
                                size_t *slot, ph_value_kind *kind);
 
 /* "; did you mean 'a' or 'b'?" naming up to 3 declared names close to
  * name (edit distance <= 2), or "" when none is. */
-void ph_expr_symbols_near(const ph_expr_symbols *sym, const char *name, size_t len, char *buf,
+void expr_symbols_near(const ph_expr_symbols *sym, const char *name, size_t len, char *buf,
                           size_t size);
 
 /* Fill err for the expression `text` at `column` (1-based; 0 for none):
  * field "expression", value the text, location the source. */
-ph_status ph_expr_fail(ph_error *err, ph_status code, const char *source, const char *text,
+ph_status expr_fail(ph_error *err, ph_status code, const char *source, const char *text,
                        uint32_t column, const char *fmt, ...) PH_PRINTF(6, 7);
 
 #endif /* PH_EXPR_INTERNAL_H */

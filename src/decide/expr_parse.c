@@ -6,7 +6,7 @@
  */
 #include "decide/expr_internal.h"
 
-#include "money/money_internal.h"
+#include "core/escape.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -84,7 +84,7 @@ static int fail(parser *p, ph_status code, size_t start, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof(detail), fmt, ap);
     va_end(ap);
-    ph_expr_fail(p->err, code, p->e->source, p->e->text, column_of(start), "%s", detail);
+    expr_fail(p->err, code, p->e->source, p->e->text, column_of(start), "%s", detail);
     return -1;
 }
 
@@ -189,7 +189,7 @@ static int next(parser *p)
         if (t.type == T_END) {
             char what[16];
             return fail(p, PH_EINVAL, i, "unexpected %s at column %u",
-                        ph_describe_byte((unsigned char)s[i], what, sizeof(what)),
+                        describe_byte((unsigned char)s[i], what, sizeof(what)),
                         column_of(i));
         }
     }
@@ -363,9 +363,9 @@ static int parse_variable(parser *p, const token *name)
     const char *text = p->e->text + name->start;
     size_t slot;
     ph_value_kind kind;
-    if (ph_expr_symbols_find(p->sym, text, name->len, &slot, &kind) != PH_OK) {
+    if (expr_symbols_find(p->sym, text, name->len, &slot, &kind) != PH_OK) {
         char hint[PH_ERROR_DETAIL_MAX / 2];
-        ph_expr_symbols_near(p->sym, text, name->len, hint, sizeof(hint));
+        expr_symbols_near(p->sym, text, name->len, hint, sizeof(hint));
         return fail(p, PH_EINVAL, name->start, "unknown variable '%.*s' at column %u%s",
                     (int)name->len, text, column_of(name->start), hint);
     }
@@ -656,7 +656,7 @@ static int parse_expr(parser *p)
     return kind;
 }
 
-ph_status ph_expr_parse(const ph_expr_symbols *sym, ph_expr *e, ph_error *err)
+ph_status expr_parse(const ph_expr_symbols *sym, ph_expr *e, ph_error *err)
 {
     parser p;
     memset(&p, 0, sizeof(p));

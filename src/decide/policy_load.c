@@ -13,7 +13,7 @@
 #include "expr_internal.h"
 #include "table_internal.h"
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,7 +97,7 @@ static ph_status define(ph_policy *p, const char *name, ph_value_kind kind, cons
 {
     size_t old;
     ph_value_kind old_kind;
-    if (ph_expr_symbols_find(p->sym, name, strlen(name), &old, &old_kind) == PH_OK)
+    if (expr_symbols_find(p->sym, name, strlen(name), &old, &old_kind) == PH_OK)
         return fail(err, PH_EINVAL, "%s: '%s' is defined already (value %zu of the "
                     "environment)", who, name, old + 1);
     if (p->n_values == p->cap_values) {
@@ -144,11 +144,11 @@ static ph_status read_kind(const json_t *j, const char *where, ph_value_kind *ou
 static ph_status read_header(ph_policy *p, const json_t *root, ph_error *err)
 {
     const char *lender = NULL, *name = NULL;
-    ph_status st = ph_json_get_string(root, "", "lender", &lender, err);
+    ph_status st = pjson_get_string(root, "", "lender", &lender, err);
     if (st == PH_OK)
-        st = ph_json_get_string(root, "", "name", &name, err);
+        st = pjson_get_string(root, "", "name", &name, err);
     if (st == PH_OK)
-        st = ph_json_get_int(root, "", "version", &p->version, err);
+        st = pjson_get_int(root, "", "version", &p->version, err);
     if (st != PH_OK)
         return st;
     if (p->version < 1)
@@ -164,23 +164,23 @@ static ph_status read_product(ph_policy *p, const json_t *root, ph_error *err)
     json_t *prod = NULL;
     const char *name = NULL, *repayment = NULL;
     ph_policy_product *pr = &p->product;
-    ph_status st = ph_json_get_object(root, "", "product", &prod, err);
+    ph_status st = pjson_get_object(root, "", "product", &prod, err);
     if (st == PH_OK)
         st = check_members(prod, PRODUCT_MEMBERS, "product", err);
     if (st == PH_OK)
-        st = ph_json_get_string(prod, "product", "name", &name, err);
+        st = pjson_get_string(prod, "product", "name", &name, err);
     if (st == PH_OK)
-        st = ph_json_get_money(prod, "product", "min_amount", &pr->min_amount, err);
+        st = pjson_get_money(prod, "product", "min_amount", &pr->min_amount, err);
     if (st == PH_OK)
-        st = ph_json_get_money(prod, "product", "max_amount", &pr->max_amount, err);
+        st = pjson_get_money(prod, "product", "max_amount", &pr->max_amount, err);
     if (st == PH_OK)
-        st = ph_json_get_int(prod, "product", "min_term", &pr->min_term, err);
+        st = pjson_get_int(prod, "product", "min_term", &pr->min_term, err);
     if (st == PH_OK)
-        st = ph_json_get_int(prod, "product", "max_term", &pr->max_term, err);
+        st = pjson_get_int(prod, "product", "max_term", &pr->max_term, err);
     if (st == PH_OK)
-        st = ph_json_get_string(prod, "product", "repayment", &repayment, err);
+        st = pjson_get_string(prod, "product", "repayment", &repayment, err);
     if (st == PH_OK && json_object_get(prod, "guarantee_fee") != NULL) {
-        st = ph_json_get_rate(prod, "product", "guarantee_fee", &pr->guarantee_fee, err);
+        st = pjson_get_rate(prod, "product", "guarantee_fee", &pr->guarantee_fee, err);
         pr->has_guarantee_fee = 1;
     }
     if (st != PH_OK)
@@ -219,7 +219,7 @@ static ph_status read_product(ph_policy *p, const json_t *root, ph_error *err)
 static ph_status read_inputs(ph_policy *p, const json_t *root, ph_error *err)
 {
     json_t *arr = NULL;
-    ph_status st = ph_json_get_array(root, "", "inputs", &arr, err);
+    ph_status st = pjson_get_array(root, "", "inputs", &arr, err);
     for (size_t i = 0; st == PH_OK && i < json_array_size(arr); i++) {
         const json_t *in = json_array_get(arr, i);
         const json_t *name = json_object_get(in, "name");
@@ -256,9 +256,9 @@ static ph_status wire_inputs(ph_policy *p, pol_step *s, const char *where, ph_er
     for (size_t i = 0; i < n; i++) {
         const char *name = ph_dtable_input_name(t, i);
         ph_value_kind want = ph_dtable_input_kind(t, i), have;
-        if (ph_expr_symbols_find(p->sym, name, strlen(name), &s->in_slots[i], &have) != PH_OK) {
+        if (expr_symbols_find(p->sym, name, strlen(name), &s->in_slots[i], &have) != PH_OK) {
             char hint[PH_ERROR_DETAIL_MAX / 2];
-            ph_expr_symbols_near(p->sym, name, strlen(name), hint, sizeof(hint));
+            expr_symbols_near(p->sym, name, strlen(name), hint, sizeof(hint));
             return fail(err, PH_EINVAL, "%s: input '%s' is not defined by the policy inputs "
                         "or an earlier step%s", where, name, hint);
         }
@@ -414,9 +414,9 @@ static ph_status read_step_head(const ph_ctx *ctx, const json_t *j, size_t i, po
 static ph_status read_flow(ph_policy *p, const json_t *root, const char *source, ph_error *err)
 {
     json_t *flow = NULL, *formulas = NULL;
-    ph_status st = ph_json_get_array(root, "", "flow", &flow, err);
+    ph_status st = pjson_get_array(root, "", "flow", &flow, err);
     if (st == PH_OK)
-        st = ph_json_get_array(root, "", "formulas", &formulas, err);
+        st = pjson_get_array(root, "", "formulas", &formulas, err);
     if (st == PH_OK)
         st = check_formulas(formulas, err);
     if (st != PH_OK)
@@ -483,7 +483,7 @@ static ph_status check_complete(ph_policy *p, const json_t *root, ph_error *err)
     size_t *slots[] = {&p->limit_slot, &p->rate_slot};
     for (size_t i = 0; i < 2; i++) {
         ph_value_kind kind;
-        if (ph_expr_symbols_find(p->sym, required[i], strlen(required[i]), slots[i], &kind) !=
+        if (expr_symbols_find(p->sym, required[i], strlen(required[i]), slots[i], &kind) !=
             PH_OK)
             return fail(err, PH_EINVAL, "flow: expected a step defining '%s'", required[i]);
         if (kind != PH_VALUE_DECIMAL && kind != PH_VALUE_NULL)
@@ -549,7 +549,7 @@ ph_status ph_policy_load_file(const ph_ctx *ctx, const char *path, ph_policy **o
     if (ctx == NULL || path == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_policy_load_file: NULL argument");
     json_t *root;
-    ph_status st = ph_json_load_file(path, &root, err);
+    ph_status st = pjson_load_file(path, &root, err);
     if (st != PH_OK)
         return st;
     return load_json(ctx, root, path, out, err);
@@ -563,7 +563,7 @@ ph_status ph_policy_load_text(const ph_ctx *ctx, const char *text, size_t len,
     if (source == NULL)
         source = "policy";
     json_t *root;
-    ph_status st = ph_json_load_text(text, len, source, &root, err);
+    ph_status st = pjson_load_text(text, len, source, &root, err);
     if (st != PH_OK)
         return st;
     return load_json(ctx, root, source, out, err);

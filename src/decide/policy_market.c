@@ -14,7 +14,7 @@
  */
 #include "policy_internal.h"
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>

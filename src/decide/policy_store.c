@@ -9,24 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "puhui/governance.h"
-
 #define POLICY_SCHEMA 7
 #define CHECKSUM_PREFIX 12 /* hex digits of a checksum shown in messages */
 
 /* ---- small helpers ------------------------------------------------------------- */
-
-static ph_status check_schema(ph_store *store, ph_error *err)
-{
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < POLICY_SCHEMA)
-        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
-                          "lender policies need schema version %d or later, the database has "
-                          "%d; run `puhui init`",
-                          POLICY_SCHEMA, version);
-    return st;
-}
 
 /* The last path component: the store records where a policy came from
  * without the loading machine's directories. */
@@ -161,7 +147,7 @@ static ph_status check_args(ph_store *store, const char *lender, const char *nam
                             min_version ? "expected a version of 1 or more"
                                         : "expected a version of 1 or more (0: the active one)");
     }
-    return check_schema(store, err);
+    return ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
 }
 
 /* ---- activating ---------------------------------------------------------------- */
@@ -215,7 +201,7 @@ ph_status ph_policy_store_activate(ph_store *store, const char *lender, const ch
 typedef struct new_row {
     char *data;
     size_t len;
-    char checksum[PH_POLICY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     const char *lender, *name, *file;
     int64_t version;
     char at[PH_UTC_MAX];
@@ -224,7 +210,7 @@ typedef struct new_row {
 /* Inside the transaction: the checksum already stored for the version, or
  * "" when the version is new. */
 static ph_status stored_checksum(ph_store *store, const new_row *row,
-                                 char out[PH_POLICY_CHECKSUM_HEX], ph_error *err)
+                                 char out[PH_CHECKSUM_HEX], ph_error *err)
 {
     ph_stmt *stmt = NULL;
     ph_error local;
@@ -240,7 +226,7 @@ static ph_status stored_checksum(ph_store *store, const new_row *row,
             *err = local;
         return st;
     }
-    snprintf(out, PH_POLICY_CHECKSUM_HEX, "%s", text_at(stmt, 0));
+    snprintf(out, PH_CHECKSUM_HEX, "%s", text_at(stmt, 0));
     ph_stmt_free(stmt);
     return PH_OK;
 }
@@ -278,7 +264,7 @@ static ph_status insert_row(ph_store *store, const new_row *row, ph_error *err)
  * *stored tells which. */
 static ph_status store_row(ph_store *store, const new_row *row, int *stored, ph_error *err)
 {
-    char existing[PH_POLICY_CHECKSUM_HEX];
+    char existing[PH_CHECKSUM_HEX];
     ph_status st = stored_checksum(store, row, existing, err);
     if (st != PH_OK)
         return st;
@@ -305,7 +291,7 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
     if (store == NULL || path == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_policy_store_load: store and path must not be NULL");
-    ph_status st = check_schema(store, err);
+    ph_status st = ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
     if (st != PH_OK)
         return st;
     const ph_ctx *ctx = ph_store_ctx(store);
@@ -320,7 +306,7 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
         row.name = ph_policy_name(policy);
         row.version = ph_policy_version(policy);
         row.file = base_name(path);
-        ph_registry_checksum(row.data, row.len, row.checksum);
+        ph_checksum_hex(row.data, row.len, row.checksum);
         st = ph_utc_now(row.at, err);
     }
     if (st == PH_OK)
@@ -351,8 +337,8 @@ static ph_status parse_checked(ph_store *store, ph_stmt *stmt, const ph_policy_e
 {
     size_t len = 0;
     const void *data = ph_stmt_column_blob(stmt, 9, &len);
-    char actual[PH_POLICY_CHECKSUM_HEX], v[24], source[512];
-    ph_registry_checksum(data, len, actual);
+    char actual[PH_CHECKSUM_HEX], v[24], source[512];
+    ph_checksum_hex(data, len, actual);
     version_text(v, sizeof(v), e->version);
     snprintf(source, sizeof(source), "policy:%s/%s@%s", e->lender, e->name, v);
     if (strcmp(actual, e->checksum) != 0)
@@ -417,7 +403,7 @@ ph_status ph_policy_store_get(ph_store *store, const char *lender, const char *n
 static ph_status walk(ph_store *store, const char *sql, int by_lender, const char *lender,
                       ph_policy_store_fn fn, void *user, ph_error *err)
 {
-    ph_status st = check_schema(store, err);
+    ph_status st = ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store, sql, &stmt, err);

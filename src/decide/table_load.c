@@ -6,7 +6,7 @@
  */
 #include "table_internal.h"
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -431,7 +431,7 @@ ph_status ph_dtable_set_load_file(const ph_ctx *ctx, const char *path, ph_dtable
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_dtable_set_load_file: NULL argument");
     json_t *root;
-    ph_status st = ph_json_load_file(path, &root, err);
+    ph_status st = pjson_load_file(path, &root, err);
     if (st != PH_OK)
         return st;
     return load_json(ctx, root, path, out, err);
@@ -446,7 +446,7 @@ ph_status ph_dtable_set_load_text(const ph_ctx *ctx, const char *text, size_t le
     if (source == NULL)
         source = "policy";
     json_t *root;
-    ph_status st = ph_json_load_text(text, len, source, &root, err);
+    ph_status st = pjson_load_text(text, len, source, &root, err);
     if (st != PH_OK)
         return st;
     return load_json(ctx, root, source, out, err);

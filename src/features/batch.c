@@ -192,7 +192,7 @@ static ph_status batch_or_refresh(const char *caller, ph_store *store, const ph_
     int threads = options->threads <= 0 ? 2 : options->threads;
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
-    ph_status st = fs_check_schema(store, err);
+    ph_status st = ph_store_require_schema(store, FS_SCHEMA_VERSION, "the feature store", err);
     if (st != PH_OK)
         return st;
     fs_data data;
@@ -264,7 +264,7 @@ ph_status ph_features_for(ph_store *store, const char *uscc, ph_date asof, doubl
         ph_error_set_field(err, "uscc");
         return st;
     }
-    st = fs_check_schema(store, err);
+    st = ph_store_require_schema(store, FS_SCHEMA_VERSION, "the feature store", err);
     if (st != PH_OK)
         return st;
     fs_data data;

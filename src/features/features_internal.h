@@ -151,6 +151,5 @@ ph_status fs_peer_read(ph_store *store, const fs_rec *reg, ph_date asof, fs_peer
 
 /* Features never read before this schema version. */
 #define FS_SCHEMA_VERSION 5
-ph_status fs_check_schema(ph_store *store, ph_error *err);
 
 #endif

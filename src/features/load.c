@@ -741,16 +741,3 @@ void fs_data_free(fs_data *data)
     data->nfirms = 0;
 }
 
-ph_status fs_check_schema(ph_store *store, ph_error *err)
-{
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st != PH_OK)
-        return st;
-    if (version < FS_SCHEMA_VERSION)
-        return ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
-                            "expected schema version %d or later for the feature store, got "
-                            "%d; run `puhui init`",
-                            FS_SCHEMA_VERSION, version);
-    return PH_OK;
-}

@@ -14,12 +14,11 @@
 #include "puhui/region.h"
 #include "puhui/uscc.h"
 
+#include "core/i128.h"
 #include "core/utf8.h"
 
 #include <stdio.h>
 #include <string.h>
-
-__extension__ typedef __int128 i128;
 
 /* Decimal places beyond this cannot be scaled into an int64 bound exactly. */
 #define MAX_DECIMALS 18
@@ -170,7 +169,7 @@ static ph_status check_chars(const ph_feed_column *col, const char *s, size_t le
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
         if (p[i] >= 0x80) {
-            size_t n = ph_utf8_sequence_len(p + i, len - i);
+            size_t n = utf8_sequence_len(p + i, len - i);
             if (n == 0)
                 return bad(col, s, len, err, "byte %zu (0x%02x) is not valid UTF-8; expected %s",
                            i + 1, p[i], expected);

@@ -149,7 +149,7 @@ int64_t gen_fen(double yuan)
  * the simulator's dates are always in range. */
 void gen_civil(ph_date d, int *year, int *month, int *day)
 {
-    ph_civil c = ph_civil_from_days(d);
+    date_civil c = date_civil_from_days(d);
     *year = (int)c.year;
     *month = c.month;
     *day = c.day;

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 #include "gen/gen_internal.h"
 
 #define MANIFEST_FORMAT 1
@@ -72,7 +72,7 @@ ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_err
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot build the manifest");
     char path[GEN_PATH_MAX];
     snprintf(path, sizeof(path), "%s/manifest.json", run->opt.out_dir);
-    ph_status st = ph_json_save_file(root, path, err);
+    ph_status st = pjson_save_file(root, path, err);
     json_decref(root);
     return st;
 }

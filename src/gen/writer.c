@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 #include "gen/gen_internal.h"
 #include "gen/writer.h"
 

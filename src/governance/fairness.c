@@ -2,7 +2,7 @@
  * Fairness by segment: for each value of a variable such as region,
  * industry or owner gender, the bad rate, the approval rate at a cut-off
  * and the AUC within the segment, each compared with the best segment by
- * the four-fifths rule (a screening signal, see governance.h).
+ * the four-fifths rule (a screening signal, see metrics.h).
  */
 #include <math.h>
 #include <stdio.h>

@@ -2,7 +2,9 @@
 #ifndef PH_GOVERNANCE_INTERNAL_H
 #define PH_GOVERNANCE_INTERNAL_H
 
-#include "puhui/governance.h"
+#include "puhui/metrics.h"
+#include "puhui/model_report.h"
+#include "puhui/registry.h"
 
 /* One case, for sorting: by group, then PD, then input order (so that every
  * sort is deterministic whatever qsort does with equal keys). */
@@ -46,7 +48,6 @@ double gov_psi_term(double base_share, double cur_share);
 #define GOV_REGISTRY_SCHEMA 6
 
 /* PH_ESCHEMA (run `puhui init`) unless the store has the registry tables. */
-ph_status gov_registry_check_schema(ph_store *store, ph_error *err);
 
 
 

@@ -1,5 +1,5 @@
 /*
- * The model registry (governance.h): registering a model file's exact bytes
+ * The model registry (registry.h): registering a model file's exact bytes
  * as a draft, the approval state machine with its append-only events, and
  * loading an approved model for decisions after re-checking its checksum.
  */
@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <sodium.h>
 
 #include "governance/governance_internal.h"
 
@@ -38,26 +37,7 @@ ph_status ph_model_state_parse(const char *name, ph_model_state *out, ph_error *
                         "expected draft, approved, rejected or retired");
 }
 
-void ph_registry_checksum(const void *data, size_t len, char out[PH_REGISTRY_CHECKSUM_HEX])
-{
-    unsigned char digest[32];
-    crypto_generichash(digest, sizeof(digest), data, len, NULL, 0);
-    sodium_bin2hex(out, PH_REGISTRY_CHECKSUM_HEX, digest, sizeof(digest));
-}
-
 /* ---- small helpers ------------------------------------------------------------- */
-
-ph_status gov_registry_check_schema(ph_store *store, ph_error *err)
-{
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < GOV_REGISTRY_SCHEMA)
-        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
-                          "the model registry needs schema version %d or later, the database "
-                          "has %d; run `puhui init`",
-                          GOV_REGISTRY_SCHEMA, version);
-    return st;
-}
 
 static ph_status abort_with(ph_store *store, ph_status st)
 {
@@ -128,8 +108,8 @@ static ph_status training_json(const ph_ctx *ctx, const ph_registry_spec *spec, 
     char *data = NULL;
     size_t len = 0;
     if (ph_read_file(ctx, ph_dataset_source(ds), "training data", &data, &len, NULL) == PH_OK) {
-        char hex[PH_REGISTRY_CHECKSUM_HEX];
-        ph_registry_checksum(data, len, hex);
+        char hex[PH_CHECKSUM_HEX];
+        ph_checksum_hex(data, len, hex);
         json_decref(checksum);
         checksum = json_string(hex);
         ph_free(ctx, data);
@@ -214,7 +194,7 @@ typedef struct new_row {
     const char *name, *file, *kind;
     char *data;
     size_t len;
-    char checksum[PH_REGISTRY_CHECKSUM_HEX];
+    char checksum[PH_CHECKSUM_HEX];
     char *features, *training, *metrics;
     char at[PH_UTC_MAX];
 } new_row;
@@ -271,7 +251,7 @@ static ph_status gather(const ph_ctx *ctx, const ph_registry_spec *spec, new_row
     row->name = spec->name;
     row->file = base_name(spec->path);
     row->kind = ph_model_kind_name(ph_model_kind_of(model));
-    ph_registry_checksum(row->data, row->len, row->checksum);
+    ph_checksum_hex(row->data, row->len, row->checksum);
     row->features = features_json(ctx, model);
     ph_model_free(model);
     if (row->features == NULL)
@@ -299,7 +279,7 @@ static ph_status check_spec(ph_store *store, const ph_registry_spec *spec, ph_er
     }
     ph_status st = check_name(spec->name, err);
     if (st == PH_OK)
-        st = gov_registry_check_schema(store, err);
+        st = ph_store_require_schema(store, GOV_REGISTRY_SCHEMA, "the model registry", err);
     return st;
 }
 

@@ -145,7 +145,7 @@ static ph_status check_args(ph_store *store, const char *name, int64_t version,
         return ph_error_set(err, PH_EINVAL, "version", v,
                             "expected a version of 1 or more (0: the latest)");
     }
-    return gov_registry_check_schema(store, err);
+    return ph_store_require_schema(store, GOV_REGISTRY_SCHEMA, "the model registry", err);
 }
 
 ph_status ph_registry_get(ph_store *store, const char *name, int64_t version,
@@ -175,7 +175,7 @@ ph_status ph_registry_list(ph_store *store, const char *name, ph_registry_fn fn,
     if (store == NULL || fn == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_registry_list: store and fn must not be NULL");
-    ph_status st = gov_registry_check_schema(store, err);
+    ph_status st = ph_store_require_schema(store, GOV_REGISTRY_SCHEMA, "the model registry", err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store,
@@ -425,8 +425,8 @@ static ph_status load_checked(ph_store *store, const char *name, int64_t version
     }
     size_t len = 0;
     const void *data = ph_stmt_column_blob(stmt, 0, &len);
-    char actual[PH_REGISTRY_CHECKSUM_HEX];
-    ph_registry_checksum(data, len, actual);
+    char actual[PH_CHECKSUM_HEX];
+    ph_checksum_hex(data, len, actual);
     const char *recorded = text_at(stmt, 1);
     snprintf(source, sizeof(source), "registry:%s@%s", name, v);
     if (strcmp(actual, recorded) != 0)

@@ -483,7 +483,7 @@ ph_status ph_model_report_run(const ph_model *model, const ph_dataset *ds,
                             "ph_model_report_run: model, ds, opts, opts->target and out must "
                             "not be NULL");
     const ph_scorecard *sc = ph_model_scorecard(model);
-    if (sc != NULL && !sc->has_scale)
+    if (sc != NULL && !ph_scorecard_scale(sc, NULL, NULL, NULL))
         return ph_error_set(err, PH_EINVAL, "model", ph_model_source(model),
                             "this scorecard gives points only (no scale from points to a "
                             "probability of default), and the report measures PDs");

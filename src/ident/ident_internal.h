@@ -12,6 +12,6 @@
  * 'c', anything else as '\xNN', so a stray control or UTF-8 byte is visible.
  * `buf` needs 8 bytes; returns buf.
  */
-const char *ph_ident_char_repr(char c, char buf[8]);
+const char *ident_char_repr(char c, char buf[8]);
 
 #endif

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-const char *ph_ident_char_repr(char c, char buf[8])
+const char *ident_char_repr(char c, char buf[8])
 {
     unsigned char u = (unsigned char)c;
     if (u >= 0x20 && u < 0x7f && u != '\'' && u != '\\')

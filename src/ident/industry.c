@@ -136,7 +136,7 @@ static ph_status bad_letter(ph_error *err, const char *field, const char *s, siz
     char repr[8];
     return ph_error_setn(err, PH_EINVAL, field, s, len,
                          "%s is not a section letter (expected A to T%s)",
-                         ph_ident_char_repr(c, repr),
+                         ident_char_repr(c, repr),
                          c >= 'a' && c <= 't' ? ", upper case" : "");
 }
 
@@ -186,7 +186,7 @@ ph_status ph_industry_code_parse(const char *s, size_t len, ph_industry_code *ou
             char repr[8];
             return ph_error_setn(err, PH_EINVAL, field, s, len, "position %zu: %s is not a digit",
                                  (size_t)(digits - s) + i + 1,
-                                 ph_ident_char_repr(digits[i], repr));
+                                 ident_char_repr(digits[i], repr));
         }
     }
     if (ndigits < 2 || ndigits > 4)

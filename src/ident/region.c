@@ -164,7 +164,7 @@ ph_status ph_division_parse(const char *s, size_t len, int *code, ph_error *err)
             char repr[8];
             return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                                  "position %zu: %s is not a digit", i + 1,
-                                 ph_ident_char_repr(s[i], repr));
+                                 ident_char_repr(s[i], repr));
         }
         value = value * 10 + (s[i] - '0');
     }

@@ -207,7 +207,7 @@ ph_status ph_sme_sector_of(char section, int division, ph_sme_sector *out, ph_er
         const char value[1] = { section };
         return ph_error_setn(err, PH_EINVAL, "industry_section", value, 1,
                              "%s is not a section letter (expected A to T)",
-                             ph_ident_char_repr(section, repr));
+                             ident_char_repr(section, repr));
     }
     if (division != 0) {
         char own;

@@ -6,6 +6,7 @@
 
 #include "puhui/region.h"
 
+#include "core/i128.h"
 #include "ident/ident_internal.h"
 
 #include <stdio.h>
@@ -90,7 +91,6 @@ static const int orgcode_weights[8] = { 3, 7, 9, 10, 5, 8, 4, 2 };
 #define SCRAMBLE_K UINT64_C(6180339887)
 #define SCRAMBLE_C UINT64_C(2718281828)
 
-__extension__ typedef unsigned __int128 u128;
 
 /* The value 0..30 of a code character, or -1. */
 static int char_value(char c)
@@ -178,14 +178,14 @@ static ph_status pair_error(ph_error *err, const char *field, const char *value,
         return ph_error_setn(err, PH_EINVAL, field, value, value_len,
                              "position 1: unknown registration-authority code %s "
                              "(expected 1-9, A, N or Y)",
-                             ph_ident_char_repr(authority, a));
+                             ident_char_repr(authority, a));
     char allowed[64];
     list_categories(authority, allowed, sizeof(allowed));
     return ph_error_setn(err, PH_EINVAL, field, value, value_len,
                          "position 2: registration authority %s (%s) has no institution "
                          "category %s (expected one of %s)",
-                         ph_ident_char_repr(authority, a), entry->authority_zh,
-                         ph_ident_char_repr(category, c), allowed);
+                         ident_char_repr(authority, a), entry->authority_zh,
+                         ident_char_repr(category, c), allowed);
 }
 
 /* Positions 3-8: six digits forming a division code with a known province,
@@ -199,7 +199,7 @@ static ph_status check_division_part(const char *s, int *division, ph_error *err
             return ph_error_setn(err, PH_EINVAL, FIELD, s, PH_USCC_LEN,
                                  "position %d: %s is not a digit (positions 3-8 hold the "
                                  "administrative division code)",
-                                 i + 1, ph_ident_char_repr(s[i], repr));
+                                 i + 1, ident_char_repr(s[i], repr));
         }
         code = code * 10 + (s[i] - '0');
     }
@@ -231,7 +231,7 @@ ph_status ph_uscc_validate_ex(const char *s, size_t len, unsigned flags, ph_erro
             return ph_error_setn(err, PH_EINVAL, FIELD, s, len,
                                  "position %zu: character %s is not allowed (expected 0-9 "
                                  "or A-Z except I, O, S, V, Z%s)",
-                                 i + 1, ph_ident_char_repr(s[i], repr),
+                                 i + 1, ident_char_repr(s[i], repr),
                                  lower ? "; letters are upper case" : "");
         }
     }
@@ -276,7 +276,7 @@ ph_status ph_uscc_check_char(const char *first17, char *out, ph_error *err)
             return ph_error_setn(err, PH_EINVAL, FIELD, first17, strnlen(first17, 17),
                                  "position %zu: character %s is not allowed (expected 0-9 "
                                  "or A-Z except I, O, S, V, Z)",
-                                 i + 1, ph_ident_char_repr(first17[i], repr));
+                                 i + 1, ident_char_repr(first17[i], repr));
         }
     }
     *out = check_char_of(first17);
@@ -297,7 +297,7 @@ ph_status ph_uscc_orgcode_check_char(const char *body8, char *out, ph_error *err
             return ph_error_setn(err, PH_EINVAL, "org_code", body8, strnlen(body8, 8),
                                  "position %zu: character %s is not allowed (expected 0-9 "
                                  "or A-Z)",
-                                 i + 1, ph_ident_char_repr(body8[i], repr));
+                                 i + 1, ident_char_repr(body8[i], repr));
         }
     }
     *out = orgcode_check_of(body8);

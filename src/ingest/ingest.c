@@ -5,7 +5,6 @@
  */
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "puhui/schema.h"
 
@@ -53,21 +52,12 @@ void ph_ingest_options_init(ph_ingest_options *opts)
 /* "2025-03-01T08:30:00Z" */
 static void utc_now(char out[32])
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (ph_utc_now(out, NULL) != PH_OK)
+        out[0] = '\0';
 }
 
-static ph_status today_utc(ph_date *out, ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    return ph_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, out, err);
-}
-
-static ph_status check_options(const ph_ingest_options *o, ph_date *known_on, ph_error *err)
+static ph_status check_options(const ph_ctx *ctx, const ph_ingest_options *o, ph_date *known_on,
+                               ph_error *err)
 {
     if (o->version != PH_INGEST_OPTIONS_VERSION)
         return ph_error_set(err, PH_EMISUSE, "version", NULL,
@@ -87,7 +77,7 @@ static ph_status check_options(const ph_ingest_options *o, ph_date *known_on, ph
                             "expected a share from 0 to 1 (1: no limit)");
     }
     if (o->known_on == NULL)
-        return today_utc(known_on, err);
+        return ph_ctx_today(ctx, known_on, err);
     size_t len = strlen(o->known_on);
     ph_error inner;
     if (len != 10 || ph_date_parse(o->known_on, len, known_on, &inner) != PH_OK)
@@ -139,13 +129,7 @@ static ph_status start_run(ph_ingest *ing, ph_error *err)
         st = ing->command ? ph_stmt_bind_text(s, 3, ing->command, -1, err)
                           : ph_stmt_bind_null(s, 3, err);
     if (st == PH_OK)
-        st = ph_stmt_step(s, err);
-    if (st == PH_OK) {
-        ing->run_id = ph_stmt_column_int64(s, 0);
-        st = ph_stmt_reset(s, err);
-    } else if (st == PH_DONE) {
-        st = ph_error_set(err, PH_ESTORE, NULL, NULL, "ingest_run: no id returned");
-    }
+        st = ph_stmt_step_id(s, &ing->run_id, err);
     ph_stmt_free(s);
     return st;
 }
@@ -161,22 +145,16 @@ ph_status ph_ingest_new(ph_store *store, const ph_ingest_options *opts, ph_inges
     if (opts != NULL)
         o = *opts;
     ph_date known_on;
-    ph_status st = check_options(&o, &known_on, err);
+    ph_status st = check_options(ph_store_ctx(store), &o, &known_on, err);
     if (st != PH_OK)
         return st;
     if (o.batch_rows == 0)
         o.batch_rows = PH_INGEST_DEFAULT_BATCH_ROWS;
     if (o.threads == 0)
         o.threads = 2;
-    int version = 0;
-    st = ph_store_schema_version(store, &version, err);
+    st = ph_store_require_schema(store, INGEST_SCHEMA, "ingestion", err);
     if (st != PH_OK)
         return st;
-    if (version < INGEST_SCHEMA)
-        return ph_error_set(err, PH_ESCHEMA, NULL, NULL,
-                            "the database has schema version %d; ingestion needs version %d or "
-                            "later: run `puhui init`",
-                            version, INGEST_SCHEMA);
     const ph_ctx *ctx = ph_store_ctx(store);
     ph_ingest *ing = ph_calloc(ctx, 1, sizeof(*ing));
     if (ing == NULL)
@@ -420,9 +398,7 @@ static ph_status exec_bound(ph_ingest *ing, const char *sql, const char *const *
     for (size_t i = 0; st == PH_OK && i < nints; i++)
         st = ph_stmt_bind_int64(s, (int)(ntexts + i) + 1, ints[i], err);
     if (st == PH_OK)
-        st = ph_stmt_step(s, err);
-    if (st == PH_OK && returned != NULL)
-        *returned = ph_stmt_column_int64(s, 0);
+        st = returned != NULL ? ph_stmt_step_id(s, returned, err) : ph_stmt_step(s, err);
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
 }

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 #include "puhui/schema.h"
 
 #include "ingest/ingest_internal.h"
@@ -145,9 +145,9 @@ static ph_status manifest_entry(const ph_ctx *ctx, const char *dir, const char *
     char where[32];
     snprintf(where, sizeof(where), "files[%zu]", index);
     const char *rel = NULL, *checksum = NULL;
-    ph_status st = ph_json_get_string(entry, where, "path", &rel, err);
+    ph_status st = pjson_get_string(entry, where, "path", &rel, err);
     if (st == PH_OK)
-        st = ph_json_get_string(entry, where, "checksum", &checksum, err);
+        st = pjson_get_string(entry, where, "checksum", &checksum, err);
     if (st != PH_OK) {
         ph_error_locate(err, manifest, 0, 0);
         return st;
@@ -192,7 +192,7 @@ ph_status ing_manifest_inputs(const ph_ctx *ctx, const char *dir, ing_input **in
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     snprintf(manifest, len, "%s/manifest.json", dir);
     json_t *root = NULL, *files = NULL;
-    ph_status st = ph_json_load_file(manifest, &root, err);
+    ph_status st = pjson_load_file(manifest, &root, err);
     if (st == PH_ENOTFOUND || st == PH_EIO) {
         char why[PH_ERROR_DETAIL_MAX];
         snprintf(why, sizeof(why), "%s", err ? err->detail : "cannot read it");
@@ -201,7 +201,7 @@ ph_status ing_manifest_inputs(const ph_ctx *ctx, const char *dir, ing_input **in
                           why);
     }
     if (st == PH_OK)
-        st = ph_json_get_array(root, "", "files", &files, err);
+        st = pjson_get_array(root, "", "files", &files, err);
     for (size_t i = 0; st == PH_OK && i < json_array_size(files); i++)
         st = manifest_entry(ctx, dir, manifest, json_array_get(files, i), i, inputs, count, cap,
                             err);

@@ -14,13 +14,7 @@ ph_status ph_ingest_each_rejected(ph_store *store, const char *feed, uint64_t li
     if (feed != NULL && !ph_schema_feed_stored(ph_feed_find(feed)))
         return ph_error_set(err, PH_EINVAL, "feed", feed,
                             "expected the name of an ingested feed (see 'puhui feeds list')");
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < 9)
-        st = ph_error_set(err, PH_ESCHEMA, NULL, NULL,
-                          "the database has schema version %d; the quarantine needs version 9 "
-                          "or later: run `puhui init`",
-                          version);
+    ph_status st = ph_store_require_schema(store, 9, "the quarantine", err);
     ph_stmt *s = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store,

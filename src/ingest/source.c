@@ -106,7 +106,7 @@ static ph_status check_header(const ing_source *src, ph_error *err)
     for (size_t i = 0; i < n; i++) {
         const char *name = ph_csv_header_name(src->csv, i);
         if (ph_feed_column_index(feed, name) < 0) {
-            ph_escape_into(shown, sizeof(shown), name, strlen(name));
+            escape_into(shown, sizeof(shown), name, strlen(name));
             snprintf(what, sizeof(what), "unexpected column '%s'", shown);
             return header_error(src, name, what, err);
         }
@@ -388,7 +388,7 @@ static size_t utf8_bad_at(const char *s, size_t len)
             i++;
             continue;
         }
-        size_t n = ph_utf8_sequence_len(p + i, len - i);
+        size_t n = utf8_sequence_len(p + i, len - i);
         if (n == 0)
             return i;
         i += n;

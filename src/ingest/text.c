@@ -38,7 +38,7 @@ ph_status ing_text_escaped(ing_text *t, const char *s, size_t len, ph_error *err
     for (size_t i = 0; i < len;) {
         char piece[PH_ESCAPE_PIECE_MAX];
         size_t n;
-        i += ph_escape_piece(p + i, len - i, piece, &n);
+        i += escape_piece(p + i, len - i, piece, &n);
         memcpy(t->data + t->len, piece, n);
         t->len += n;
     }

@@ -2,7 +2,7 @@
  * JSON through jansson: loading with located errors, typed member getters
  * whose errors name the member's path, and exact money and rate reading.
  */
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -23,10 +23,10 @@ static ph_status load_failed(const json_error_t *jerr, const char *source, ph_er
     return code;
 }
 
-ph_status ph_json_load_file(const char *path, json_t **out, ph_error *err)
+ph_status pjson_load_file(const char *path, json_t **out, ph_error *err)
 {
     if (path == NULL || out == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_json_load_file: NULL argument");
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "pjson_load_file: NULL argument");
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return ph_error_set(err, PH_EIO, "path", path, "cannot open: %s", strerror(errno));
@@ -39,11 +39,11 @@ ph_status ph_json_load_file(const char *path, json_t **out, ph_error *err)
     return PH_OK;
 }
 
-ph_status ph_json_load_text(const char *text, size_t len, const char *source, json_t **out,
+ph_status pjson_load_text(const char *text, size_t len, const char *source, json_t **out,
                             ph_error *err)
 {
     if (text == NULL || out == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_json_load_text: NULL argument");
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "pjson_load_text: NULL argument");
     json_error_t jerr;
     json_t *value = json_loadb(text, len, LOAD_FLAGS, &jerr);
     if (value == NULL)
@@ -52,10 +52,10 @@ ph_status ph_json_load_text(const char *text, size_t len, const char *source, js
     return PH_OK;
 }
 
-ph_status ph_json_save_file(const json_t *value, const char *path, ph_error *err)
+ph_status pjson_save_file(const json_t *value, const char *path, ph_error *err)
 {
     if (value == NULL || path == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_json_save_file: NULL argument");
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "pjson_save_file: NULL argument");
     /* Write beside the target and rename over it, so a failed or interrupted
      * write never leaves a half-written file where a good one was. */
     char tmp[PATH_MAX];
@@ -82,7 +82,7 @@ ph_status ph_json_save_file(const json_t *value, const char *path, ph_error *err
     return PH_OK;
 }
 
-void ph_json_member_name(const char *path, const char *key, char *buf, size_t size)
+void pjson_member_name(const char *path, const char *key, char *buf, size_t size)
 {
     if (path != NULL && path[0] != '\0')
         snprintf(buf, size, "%s.%s", path, key);
@@ -90,7 +90,7 @@ void ph_json_member_name(const char *path, const char *key, char *buf, size_t si
         snprintf(buf, size, "%s", key);
 }
 
-const char *ph_json_type_name(const json_t *v)
+const char *pjson_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT: return "an object";
@@ -130,7 +130,7 @@ static ph_status find_member(const json_t *object, const char *path, const char 
         char name[256];
         snprintf(name, sizeof(name), "%s", path && path[0] ? path : "(top level)");
         return ph_error_set(err, PH_EINVAL, name, NULL, "expected an object, found %s",
-                            ph_json_type_name(object));
+                            pjson_type_name(object));
     }
     json_t *v = json_object_get(object, key);
     if (v == NULL)
@@ -142,7 +142,7 @@ static ph_status find_member(const json_t *object, const char *path, const char 
 static ph_status missing(const char *path, const char *key, ph_error *err, const char *what)
 {
     char name[256];
-    ph_json_member_name(path, key, name, sizeof(name));
+    pjson_member_name(path, key, name, sizeof(name));
     return ph_error_set(err, PH_ENOTFOUND, name, NULL, "required member is missing; expected %s",
                         what);
 }
@@ -151,10 +151,10 @@ static ph_status wrong_type(const char *path, const char *key, const json_t *v, 
                             const char *what)
 {
     char name[256], text[128];
-    ph_json_member_name(path, key, name, sizeof(name));
+    pjson_member_name(path, key, name, sizeof(name));
     value_text(v, text, sizeof(text));
     return ph_error_set(err, PH_EINVAL, name, text, "expected %s, found %s", what,
-                        ph_json_type_name(v));
+                        pjson_type_name(v));
 }
 
 /* Lookup + type check shared by every getter. `required` turns absence into
@@ -177,13 +177,13 @@ static ph_status typed_member(const json_t *object, const char *path, const char
     return PH_OK;
 }
 
-ph_status ph_json_get_object(const json_t *object, const char *path, const char *key,
+ph_status pjson_get_object(const json_t *object, const char *path, const char *key,
                              json_t **out, ph_error *err)
 {
     return typed_member(object, path, key, JSON_OBJECT, "an object", 1, out, err);
 }
 
-ph_status ph_json_get_array(const json_t *object, const char *path, const char *key,
+ph_status pjson_get_array(const json_t *object, const char *path, const char *key,
                             json_t **out, ph_error *err)
 {
     return typed_member(object, path, key, JSON_ARRAY, "an array", 1, out, err);
@@ -199,13 +199,13 @@ static ph_status string_member(const json_t *object, const char *path, const cha
     return st == PH_DONE ? PH_OK : st;
 }
 
-ph_status ph_json_get_string(const json_t *object, const char *path, const char *key,
+ph_status pjson_get_string(const json_t *object, const char *path, const char *key,
                              const char **out, ph_error *err)
 {
     return string_member(object, path, key, 1, out, err);
 }
 
-ph_status ph_json_opt_string(const json_t *object, const char *path, const char *key,
+ph_status pjson_opt_string(const json_t *object, const char *path, const char *key,
                              const char **out, ph_error *err)
 {
     return string_member(object, path, key, 0, out, err);
@@ -222,13 +222,13 @@ static ph_status int_member(const json_t *object, const char *path, const char *
     return st == PH_DONE ? PH_OK : st;
 }
 
-ph_status ph_json_get_int(const json_t *object, const char *path, const char *key, int64_t *out,
+ph_status pjson_get_int(const json_t *object, const char *path, const char *key, int64_t *out,
                           ph_error *err)
 {
     return int_member(object, path, key, 1, out, err);
 }
 
-ph_status ph_json_opt_int(const json_t *object, const char *path, const char *key, int64_t *out,
+ph_status pjson_opt_int(const json_t *object, const char *path, const char *key, int64_t *out,
                           ph_error *err)
 {
     return int_member(object, path, key, 0, out, err);
@@ -245,13 +245,13 @@ static ph_status bool_member(const json_t *object, const char *path, const char 
     return st == PH_DONE ? PH_OK : st;
 }
 
-ph_status ph_json_get_bool(const json_t *object, const char *path, const char *key, int *out,
+ph_status pjson_get_bool(const json_t *object, const char *path, const char *key, int *out,
                            ph_error *err)
 {
     return bool_member(object, path, key, 1, out, err);
 }
 
-ph_status ph_json_opt_bool(const json_t *object, const char *path, const char *key, int *out,
+ph_status pjson_opt_bool(const json_t *object, const char *path, const char *key, int *out,
                            ph_error *err)
 {
     return bool_member(object, path, key, 0, out, err);
@@ -298,7 +298,7 @@ static ph_status decimal_member(const json_t *object, const char *path, const ch
     return PH_OK;
 }
 
-ph_status ph_json_get_money(const json_t *object, const char *path, const char *key,
+ph_status pjson_get_money(const json_t *object, const char *path, const char *key,
                             ph_money *out, ph_error *err)
 {
     static const char what[] = "an amount in yuan such as \"12345.67\"";
@@ -309,13 +309,13 @@ ph_status ph_json_get_money(const json_t *object, const char *path, const char *
     st = ph_money_parse(text, strlen(text), out, err);
     if (st != PH_OK) {
         char name[256];
-        ph_json_member_name(path, key, name, sizeof(name));
+        pjson_member_name(path, key, name, sizeof(name));
         ph_error_set_field(err, name);
     }
     return st;
 }
 
-ph_status ph_json_get_rate(const json_t *object, const char *path, const char *key,
+ph_status pjson_get_rate(const json_t *object, const char *path, const char *key,
                            ph_rate *out, ph_error *err)
 {
     /* Strings only: a bare number is ambiguous (is 4.35 a fraction or a
@@ -328,7 +328,7 @@ ph_status ph_json_get_rate(const json_t *object, const char *path, const char *k
     st = ph_rate_parse(json_string_value(v), json_string_length(v), out, err);
     if (st != PH_OK) {
         char name[256];
-        ph_json_member_name(path, key, name, sizeof(name));
+        pjson_member_name(path, key, name, sizeof(name));
         ph_error_set_field(err, name);
     }
     return st;

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "puhui/governance.h"
 
 const char *ph_quote_status_name(ph_quote_status status)
 {
@@ -82,7 +81,7 @@ static ph_status challenger_serves(const ph_ctx *ctx, const market_lender *l,
     *serves = 0;
     if (!l->has_challenger)
         return PH_OK;
-    char day[PH_DATE_FORMAT_MAX], sum[PH_REGISTRY_CHECKSUM_HEX];
+    char day[PH_DATE_FORMAT_MAX], sum[PH_CHECKSUM_HEX];
     const char *key = NULL;
     ph_status st = ph_date_format(asof, day, sizeof(day), err);
     if (st == PH_OK)
@@ -90,7 +89,7 @@ static ph_status challenger_serves(const ph_ctx *ctx, const market_lender *l,
                         ph_policy_name(l->champion.policy), day);
     if (st != PH_OK)
         return st;
-    ph_registry_checksum(key, strlen(key), sum);
+    ph_checksum_hex(key, strlen(key), sum);
     free_owned(ctx, key);
     sum[8] = '\0'; /* the first 32 bits of the hash */
     *serves = (int64_t)(strtoul(sum, NULL, 16) % 10000) < l->share_bp;

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 typedef struct fact_def {
     const char *name;
@@ -375,7 +375,7 @@ ph_status market_inputs_to_json(const ph_policy *p, const ph_value *inputs, char
 ph_status market_facts_from_json(const char *json, market_facts *out, ph_error *err)
 {
     json_t *root;
-    ph_status st = ph_json_load_text(json, strlen(json), "facts", &root, err);
+    ph_status st = pjson_load_text(json, strlen(json), "facts", &root, err);
     if (st != PH_OK)
         return st;
     memset(out, 0, sizeof(*out));

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "puhui/governance.h"
+#include "puhui/registry.h"
 #include "puhui/policy_store.h"
 
 /* The model NAME[@V] from the cache, loading it (approved only) on first use. */

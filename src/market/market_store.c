@@ -10,14 +10,7 @@
 
 ph_status market_check_schema(ph_store *store, ph_error *err)
 {
-    int version = 0;
-    ph_status st = ph_store_schema_version(store, &version, err);
-    if (st == PH_OK && version < MARKET_SCHEMA)
-        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
-                          "the marketplace needs schema version %d or later, the database "
-                          "has %d; run `puhui init`",
-                          MARKET_SCHEMA, version);
-    return st;
+    return ph_store_require_schema(store, MARKET_SCHEMA, "the marketplace", err);
 }
 
 ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "puhui/governance.h"
+#include "puhui/registry.h"
 #include "puhui/policy_store.h"
 
 /* The stored decision, copied out of the statement. */

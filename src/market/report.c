@@ -6,13 +6,12 @@
  * multiplied in 128 bits.
  */
 #include "market_internal.h"
+#include "core/i128.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-__extension__ typedef __int128 i128;
 
 /* One decline reason code and how often it was given. */
 typedef struct reason_tally {

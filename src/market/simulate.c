@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "puhui/governance.h"
+#include "puhui/registry.h"
 #include "puhui/policy_store.h"
 
 /* A loaded version ready to evaluate. */

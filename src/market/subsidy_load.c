@@ -8,7 +8,7 @@
  */
 #include "subsidy_internal.h"
 
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,7 +31,7 @@ static ph_status check_members(const json_t *obj, const char *const *allowed, co
         if (allowed[i] != NULL)
             continue;
         char field[256], list[128] = "";
-        ph_json_member_name(path, key, field, sizeof(field));
+        pjson_member_name(path, key, field, sizeof(field));
         for (size_t k = 0; allowed[k] != NULL; k++) {
             strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
             strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
@@ -46,7 +46,7 @@ static ph_status opt_object(const json_t *obj, const char *key, json_t **out, ph
 {
     if (json_object_get(obj, key) == NULL)
         return PH_OK;
-    return ph_json_get_object(obj, "", key, out, err);
+    return pjson_get_object(obj, "", key, out, err);
 }
 
 /*
@@ -61,9 +61,9 @@ static ph_status read_rate(const json_t *obj, const char *path, const char *key,
     if (!required && json_object_get(obj, key) == NULL)
         return PH_OK;
     char field[256];
-    ph_json_member_name(path, key, field, sizeof(field));
+    pjson_member_name(path, key, field, sizeof(field));
     ph_rate r;
-    ph_status st = ph_json_get_rate(obj, path, key, &r, err);
+    ph_status st = pjson_get_rate(obj, path, key, &r, err);
     if (st != PH_OK)
         return st;
     if ((lo_open ? r <= lo : r < lo) || r > hi)
@@ -78,12 +78,12 @@ static ph_status read_positive_money(const json_t *obj, const char *path, const 
                                      ph_money *out, ph_error *err)
 {
     ph_money m;
-    ph_status st = ph_json_get_money(obj, path, key, &m, err);
+    ph_status st = pjson_get_money(obj, path, key, &m, err);
     if (st != PH_OK)
         return st;
     if (m <= 0) {
         char field[256], text[PH_MONEY_FORMAT_MAX];
-        ph_json_member_name(path, key, field, sizeof(field));
+        pjson_member_name(path, key, field, sizeof(field));
         ph_money_format(m, PH_MONEY_GROUPING, text, sizeof(text), NULL);
         return ph_error_set(err, PH_EINVAL, field, text, "expected an amount in yuan > 0");
     }
@@ -96,12 +96,12 @@ static ph_status read_positive_money(const json_t *obj, const char *path, const 
 static ph_status read_header(ph_subsidy_programme *p, const json_t *root, ph_error *err)
 {
     const char *name = NULL;
-    ph_status st = ph_json_get_string(root, "", "name", &name, err);
+    ph_status st = pjson_get_string(root, "", "name", &name, err);
     if (st != PH_OK)
         return st;
     if (name[0] == '\0')
         return ph_error_set(err, PH_EINVAL, "name", NULL, "expected a non-empty string");
-    st = ph_json_get_int(root, "", "version", &p->version, err);
+    st = pjson_get_int(root, "", "version", &p->version, err);
     if (st != PH_OK)
         return st;
     if (p->version < 1) {
@@ -117,7 +117,7 @@ static ph_status read_base(ph_subsidy_programme *p, const json_t *root, ph_error
 {
     static const char what[] = "\"lpr\" or a rate in (0, 100%]";
     const char *text = NULL;
-    ph_status st = ph_json_get_string(root, "", "base_rate", &text, err);
+    ph_status st = pjson_get_string(root, "", "base_rate", &text, err);
     if (st != PH_OK)
         return st;
     if (strcmp(text, "lpr") == 0) {
@@ -137,7 +137,7 @@ static ph_status read_sizes(ph_subsidy_programme *p, const json_t *root, ph_erro
     if (json_object_get(root, "eligible_sizes") == NULL)
         return PH_OK; /* every size */
     json_t *arr = NULL;
-    ph_status st = ph_json_get_array(root, "", "eligible_sizes", &arr, err);
+    ph_status st = pjson_get_array(root, "", "eligible_sizes", &arr, err);
     if (st != PH_OK)
         return st;
     if (json_array_size(arr) == 0)
@@ -152,7 +152,7 @@ static ph_status read_sizes(ph_subsidy_programme *p, const json_t *root, ph_erro
         ph_size_class size;
         if (!json_is_string(item))
             return ph_error_set(err, PH_EINVAL, field, NULL, "expected %s, found %s", what,
-                                ph_json_type_name(item));
+                                pjson_type_name(item));
         const char *text = json_string_value(item);
         if (ph_size_class_parse(text, json_string_length(item), &size, NULL) != PH_OK)
             return ph_error_set(err, PH_EINVAL, field, text, "expected %s", what);
@@ -170,7 +170,7 @@ static ph_status read_tier(ph_subsidy_programme *p, size_t i, const json_t *item
     if (!json_is_object(item))
         return ph_error_set(err, PH_EINVAL, path, NULL,
                             "expected an object with credit_below and share, found %s",
-                            ph_json_type_name(item));
+                            pjson_type_name(item));
     sub_tier *t = &p->tiers[i];
     ph_status st = check_members(item, TIER_MEMBERS, path, err);
     if (st == PH_OK)
@@ -196,7 +196,7 @@ static ph_status read_tier(ph_subsidy_programme *p, size_t i, const json_t *item
 static ph_status read_tiers(ph_subsidy_programme *p, const json_t *root, ph_error *err)
 {
     json_t *arr = NULL;
-    ph_status st = ph_json_get_array(root, "", "tiers", &arr, err);
+    ph_status st = pjson_get_array(root, "", "tiers", &arr, err);
     if (st != PH_OK)
         return st;
     size_t n = json_array_size(arr);
@@ -245,7 +245,7 @@ static ph_status read_award(ph_subsidy_programme *p, const json_t *root, ph_erro
     if (st == PH_OK)
         st = read_positive_money(a, "first_loan_award", "max", &p->award_max, err);
     if (st == PH_OK)
-        st = ph_json_get_string(a, "first_loan_award", "payee", &payee, err);
+        st = pjson_get_string(a, "first_loan_award", "payee", &payee, err);
     if (st != PH_OK)
         return st;
     if (strcmp(payee, "enterprise") == 0)
@@ -262,7 +262,7 @@ static ph_status read_programme(ph_subsidy_programme *p, const json_t *root, ph_
     if (!json_is_object(root))
         return ph_error_set(err, PH_EINVAL, NULL, NULL,
                             "expected a JSON object (a subsidy programme), found %s",
-                            ph_json_type_name(root));
+                            pjson_type_name(root));
     ph_status st = check_members(root, TOP_MEMBERS, "", err);
     if (st == PH_OK)
         st = read_header(p, root, err);
@@ -307,7 +307,7 @@ ph_status ph_subsidy_programme_load_file(const ph_ctx *ctx, const char *path,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_subsidy_programme_load_file: NULL argument");
     json_t *root;
-    ph_status st = ph_json_load_file(path, &root, err);
+    ph_status st = pjson_load_file(path, &root, err);
     if (st != PH_OK)
         return st;
     return load_json(ctx, root, path, out, err);
@@ -323,7 +323,7 @@ ph_status ph_subsidy_programme_load_text(const ph_ctx *ctx, const char *text, si
     if (source == NULL)
         source = "subsidy programme";
     json_t *root;
-    ph_status st = ph_json_load_text(text, len, source, &root, err);
+    ph_status st = pjson_load_text(text, len, source, &root, err);
     if (st != PH_OK)
         return st;
     return load_json(ctx, root, source, out, err);

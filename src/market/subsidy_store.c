@@ -8,7 +8,6 @@
 
 #include <string.h>
 
-#include "puhui/governance.h"
 
 ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id, ph_error *err)
 {
@@ -16,7 +15,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_market_load_subsidy: NULL store or path");
     const ph_ctx *ctx = ph_store_ctx(store);
-    char *data = NULL, sum[PH_REGISTRY_CHECKSUM_HEX], now[PH_UTC_MAX];
+    char *data = NULL, sum[PH_CHECKSUM_HEX], now[PH_UTC_MAX];
     size_t len = 0;
     ph_subsidy_programme *prog = NULL;
     ph_status st = market_check_schema(store, err);
@@ -31,7 +30,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
         ph_subsidy_programme_free(prog);
         return st;
     }
-    ph_registry_checksum(data, len, sum);
+    ph_checksum_hex(data, len, sum);
     const char *slash = strrchr(path, '/');
     ph_stmt *stmt = NULL;
     st = ph_store_prepare(store, "SELECT id, checksum FROM subsidy_programme WHERE name = ? "

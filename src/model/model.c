@@ -400,7 +400,7 @@ ph_status ph_model_contributions(const ph_model_input *in, size_t row, double *o
         model_row r = model_row_of_dataset(in, row);
         ph_status st = model_scorecard_row(&r, &score, out, NULL, err);
         if (st == PH_OK)
-            out[m->n_features] = m->scorecard->initial_score;
+            out[m->n_features] = ph_scorecard_initial_score(m->scorecard);
         return st;
     }
     float *x = ph_malloc(m->ctx, (m->n_features ? m->n_features : 1) * sizeof(float));

@@ -138,6 +138,20 @@ size_t model_treeshap_scratch_size(const ph_model *m);
 void model_treeshap_row(const ph_model *m, const float *x, double *out, void *scratch);
 
 /* The probability of bad for a margin (log-odds): every tree scorer's last step. */
+/* A scorecard's characteristic i, and how many it has (scorecard.h keeps
+ * the scorecard opaque; its characteristics are one array). */
+static inline const ph_sc_characteristic *model_sc_char(const ph_scorecard *sc, size_t i)
+{
+    return &ph_scorecard_characteristics(sc, NULL)[i];
+}
+
+static inline size_t model_sc_count(const ph_scorecard *sc)
+{
+    size_t n = 0;
+    (void)ph_scorecard_characteristics(sc, &n);
+    return n;
+}
+
 static inline double model_logistic(double margin) { return 1.0 / (1.0 + exp(-margin)); }
 
 /*

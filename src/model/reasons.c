@@ -24,10 +24,10 @@
 /* The adverse impact of characteristic i scoring attribute k. */
 static double scorecard_impact(const ph_scorecard *sc, size_t i, size_t k)
 {
-    const ph_sc_characteristic *c = &sc->characteristics[i];
+    const ph_sc_characteristic *c = model_sc_char(sc, i);
     double points = c->attributes[k].partial_score;
-    return sc->reason_algorithm == PH_SC_POINTS_ABOVE ? points - c->baseline_score
-                                                      : c->baseline_score - points;
+    return ph_scorecard_reason_algorithm(sc) == PH_SC_POINTS_ABOVE ? points - c->baseline_score
+                                                                    : c->baseline_score - points;
 }
 
 /* The adverse impact of feature i: the SHAP value of a tree model, or the
@@ -64,7 +64,7 @@ static void reason_code(const ph_model *m, size_t feature, size_t attribute, cha
 {
     const char *code = NULL;
     if (m->scorecard) {
-        const ph_sc_characteristic *c = &m->scorecard->characteristics[feature];
+        const ph_sc_characteristic *c = model_sc_char(m->scorecard, feature);
         if (attribute < c->n_attributes)
             code = c->attributes[attribute].reason_code;
         if (!code)
@@ -86,7 +86,8 @@ static void reason_text(const ph_model *m, const ph_reason *r, double numeric, i
     else if (m->scorecard)
         snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, r->value,
                  r->impact,
-                 m->scorecard->reason_algorithm == PH_SC_POINTS_ABOVE ? "above" : "below");
+                 ph_scorecard_reason_algorithm(m->scorecard) == PH_SC_POINTS_ABOVE ? "above"
+                                                                                  : "below");
     else
         snprintf(buf, size, "%s is %s", r->name, r->value);
 }

@@ -35,17 +35,17 @@ ph_status ph_model_from_scorecard(const ph_ctx *ctx, const ph_scorecard *sc, ph_
     if (!ctx || !sc || !out)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_from_scorecard needs ctx, a scorecard and out");
-    for (size_t i = 0; i < sc->n_characteristics; i++) {
-        const ph_sc_characteristic *c = &sc->characteristics[i];
+    for (size_t i = 0; i < model_sc_count(sc); i++) {
+        const ph_sc_characteristic *c = model_sc_char(sc, i);
         if (!c->field)
             return ph_error_set(err, PH_EINVAL, "characteristic", c->name ? c->name : "",
                                 "characteristic %zu has no field to read", i + 1);
     }
     ph_model *m;
-    ph_status st = model_alloc(ctx, PH_MODEL_SCORECARD, sc->name, &m, err);
+    ph_status st = model_alloc(ctx, PH_MODEL_SCORECARD, ph_scorecard_name(sc), &m, err);
     if (st != PH_OK)
         return st;
-    size_t n = sc->n_characteristics;
+    size_t n = model_sc_count(sc);
     st = ph_scorecard_copy(ctx, sc, &m->scorecard, err);
     if (st == PH_OK) {
         m->feature_names = ph_calloc(ctx, n ? n : 1, sizeof(char *));
@@ -55,8 +55,8 @@ ph_status ph_model_from_scorecard(const ph_ctx *ctx, const ph_scorecard *sc, ph_
     }
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         m->n_features = i + 1;
-        m->feature_categorical[i] = sc->characteristics[i].categorical != 0;
-        if (!(m->feature_names[i] = ph_strdup(ctx, sc->characteristics[i].field)))
+        m->feature_categorical[i] = model_sc_char(sc, i)->categorical != 0;
+        if (!(m->feature_names[i] = ph_strdup(ctx, model_sc_char(sc, i)->field)))
             st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a model");
     }
     if (st != PH_OK) {
@@ -166,7 +166,7 @@ static ph_status no_match(const model_row *r, const ph_sc_characteristic *c, con
 ph_status model_scorecard_match(const model_row *r, size_t i, size_t *attribute,
                                 ph_error *err)
 {
-    const ph_sc_characteristic *c = &r->model->scorecard->characteristics[i];
+    const ph_sc_characteristic *c = model_sc_char(r->model->scorecard, i);
     cell v = read_cell(r, i);
     for (size_t k = 0; k < c->n_attributes; k++) {
         if (attribute_matches(&c->attributes[k], &v)) {
@@ -187,19 +187,20 @@ ph_status model_scorecard_row(const model_row *r, double *points, double *partia
                             ph_model_kind_name(r->model->kind));
     /* With per-characteristic outputs, check every characteristic first so
      * that nothing is written when the row fails. */
-    for (size_t i = 0; (partial || attribute) && i < sc->n_characteristics; i++) {
+    for (size_t i = 0; (partial || attribute) && i < model_sc_count(sc); i++) {
         size_t k;
         ph_status st = model_scorecard_match(r, i, &k, err);
         if (st != PH_OK)
             return st;
     }
-    double total = sc->initial_score;
-    for (size_t i = 0; i < sc->n_characteristics; i++) {
+    double total = ph_scorecard_initial_score(sc);
+    size_t count = model_sc_count(sc);
+    for (size_t i = 0; i < count; i++) {
         size_t k;
         ph_status st = model_scorecard_match(r, i, &k, err);
         if (st != PH_OK)
             return st;
-        double p = sc->characteristics[i].attributes[k].partial_score;
+        double p = model_sc_char(sc, i)->attributes[k].partial_score;
         total += p;
         if (partial)
             partial[i] = p;

@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "model_internal.h"
-#include "puhui/json.h"
+#include "json/json_internal.h"
 
 #define TREES_PATH "learner.gradient_booster.model.trees"
 
@@ -90,7 +90,7 @@ static ph_status string_number(const xgb_reader *r, const json_t *obj, const cha
                                const char *key, double *out)
 {
     const char *text;
-    ph_status st = located(r, ph_json_get_string(obj, path, key, &text, r->err));
+    ph_status st = located(r, pjson_get_string(obj, path, key, &text, r->err));
     if (st != PH_OK)
         return st;
     char *end;
@@ -132,10 +132,10 @@ static ph_status read_objective(const xgb_reader *r, const json_t *learner, int 
 {
     json_t *objective;
     const char *name;
-    ph_status st = located(r, ph_json_get_object(learner, "learner", "objective", &objective,
+    ph_status st = located(r, pjson_get_object(learner, "learner", "objective", &objective,
                                                  r->err));
     if (st == PH_OK)
-        st = located(r, ph_json_get_string(objective, "learner.objective", "name", &name, r->err));
+        st = located(r, pjson_get_string(objective, "learner.objective", "name", &name, r->err));
     if (st != PH_OK)
         return st;
     for (size_t i = 0; i < sizeof(objectives) / sizeof(objectives[0]); i++) {
@@ -156,10 +156,10 @@ static ph_status read_base_margin(const xgb_reader *r, const json_t *learner, do
     const char *text;
     ph_status st = read_objective(r, learner, &is_probability);
     if (st == PH_OK)
-        st = located(r, ph_json_get_object(learner, "learner", "learner_model_param", &param,
+        st = located(r, pjson_get_object(learner, "learner", "learner_model_param", &param,
                                            r->err));
     if (st == PH_OK)
-        st = located(r, ph_json_get_string(param, "learner.learner_model_param", "base_score",
+        st = located(r, pjson_get_string(param, "learner.learner_model_param", "base_score",
                                            &text, r->err));
     if (st != PH_OK)
         return st;
@@ -193,7 +193,7 @@ static ph_status read_base_margin(const xgb_reader *r, const json_t *learner, do
 static ph_status read_num_feature(const xgb_reader *r, const json_t *learner, uint32_t *out)
 {
     json_t *param;
-    ph_status st = located(r, ph_json_get_object(learner, "learner", "learner_model_param",
+    ph_status st = located(r, pjson_get_object(learner, "learner", "learner_model_param",
                                                  &param, r->err));
     if (st == PH_OK)
         st = string_count(r, param, "learner.learner_model_param", "num_feature", 1, 1e6, out);
@@ -422,7 +422,7 @@ static ph_status read_tree(const xgb_reader *r, const json_t *trees, size_t inde
     if (!json_is_object(tree))
         return bad(r, path, NULL, "expected an object (a tree)");
     uint32_t n;
-    ph_status st = located(r, ph_json_get_object(tree, path, "tree_param", &param, r->err));
+    ph_status st = located(r, pjson_get_object(tree, path, "tree_param", &param, r->err));
     if (st == PH_OK) {
         char param_path[128];
         snprintf(param_path, sizeof(param_path), "%s.tree_param", path);
@@ -446,10 +446,10 @@ static ph_status find_trees(const xgb_reader *r, const json_t *learner, json_t *
 {
     json_t *booster, *model, *param, *info;
     const char *name;
-    ph_status st = located(r, ph_json_get_object(learner, "learner", "gradient_booster",
+    ph_status st = located(r, pjson_get_object(learner, "learner", "gradient_booster",
                                                  &booster, r->err));
     if (st == PH_OK)
-        st = located(r, ph_json_get_string(booster, "learner.gradient_booster", "name", &name,
+        st = located(r, pjson_get_string(booster, "learner.gradient_booster", "name", &name,
                                            r->err));
     if (st != PH_OK)
         return st;
@@ -458,19 +458,19 @@ static ph_status find_trees(const xgb_reader *r, const json_t *learner, json_t *
                    "unsupported booster; expected gbtree (dart and gblinear models are not "
                    "supported)");
     uint32_t n_trees;
-    st = located(r, ph_json_get_object(booster, "learner.gradient_booster", "model", &model,
+    st = located(r, pjson_get_object(booster, "learner.gradient_booster", "model", &model,
                                        r->err));
     if (st == PH_OK)
-        st = located(r, ph_json_get_object(model, "learner.gradient_booster.model",
+        st = located(r, pjson_get_object(model, "learner.gradient_booster.model",
                                            "gbtree_model_param", &param, r->err));
     if (st == PH_OK)
         st = string_count(r, param, "learner.gradient_booster.model.gbtree_model_param",
                           "num_trees", 0, INT32_MAX, &n_trees);
     if (st == PH_OK)
-        st = located(r, ph_json_get_array(model, "learner.gradient_booster.model", "trees",
+        st = located(r, pjson_get_array(model, "learner.gradient_booster.model", "trees",
                                           trees, r->err));
     if (st == PH_OK)
-        st = located(r, ph_json_get_array(model, "learner.gradient_booster.model", "tree_info",
+        st = located(r, pjson_get_array(model, "learner.gradient_booster.model", "tree_info",
                                           &info, r->err));
     if (st != PH_OK)
         return st;
@@ -524,13 +524,13 @@ ph_status model_load_xgboost(const ph_ctx *ctx, const char *data, size_t len,
     const char *name = source ? source : "<memory>";
     xgb_reader r = {ctx, name, err};
     json_t *root;
-    ph_status st = ph_json_load_text(data, len, name, &root, err);
+    ph_status st = pjson_load_text(data, len, name, &root, err);
     if (st != PH_OK)
         return st;
     ph_model *m = NULL;
     json_t *learner;
     double base_margin = 0.0;
-    st = located(&r, ph_json_get_object(root, "", "learner", &learner, err));
+    st = located(&r, pjson_get_object(root, "", "learner", &learner, err));
     /* The objective first: a multi-class or regression model is told so
      * before anything else about it is checked. */
     if (st == PH_OK)

@@ -2,7 +2,10 @@
  * Money as text: the strict decimal parser and the formatter, plus the
  * whole-yuan conversions. Amounts are exact counts of fen; see money.h.
  */
-#include "money/money_internal.h"
+#include "puhui/money.h"
+
+#include "core/escape.h"
+#include "core/i128.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -13,22 +16,11 @@
 #define EXAMPLE "an amount such as 12345.67 or 12,345.67"
 #define RANGE_TEXT "-92233720368547758.08 to 92233720368547758.07"
 
-const char *ph_describe_byte(unsigned char c, char *buf, size_t size)
-{
-    if (c == ' ')
-        snprintf(buf, size, "space");
-    else if (c > 0x20 && c < 0x7f)
-        snprintf(buf, size, "'%c'", c);
-    else
-        snprintf(buf, size, "byte 0x%02x", c);
-    return buf;
-}
-
 static ph_status unexpected(ph_error *err, const char *s, size_t len, size_t pos)
 {
     char what[16];
     return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "unexpected %s at position %zu; expected %s",
-                        ph_describe_byte((unsigned char)s[pos], what, sizeof(what)), pos + 1,
+                        describe_byte((unsigned char)s[pos], what, sizeof(what)), pos + 1,
                         EXAMPLE);
 }
 
@@ -145,7 +137,7 @@ ph_status ph_money_parse(const char *s, size_t len, ph_money *out, ph_error *err
 static char *format_backwards(ph_money m, int grouping, char *tmp, size_t size)
 {
     char *p = tmp + size;
-    uint64_t magnitude = ph_i64_abs(m);
+    uint64_t magnitude = i64_abs(m);
     *--p = '\0';
     *--p = (char)('0' + magnitude % 10);
     magnitude /= 10;
@@ -223,13 +215,13 @@ ph_status ph_money_from_yuan_double(double yuan, ph_money *out, ph_error *err)
     double fraction = frexp(yuan, &exponent);
     int64_t mantissa = (int64_t)ldexp(fraction, 53);
     int e = exponent - 53;
-    ph_i128 units = (ph_i128)mantissa * UNITS_PER_YUAN;
+    i128 units = (i128)mantissa * UNITS_PER_YUAN;
     if (e >= 0)
-        units *= (ph_i128)1 << e;
+        units *= (i128)1 << e;
     else
-        units = e > -120 ? ph_i128_div_round(units, (ph_i128)1 << -e, PH_ROUND_HALF_EVEN) : 0;
+        units = e > -120 ? i128_div_round(units, (i128)1 << -e, PH_ROUND_HALF_EVEN) : 0;
     ph_money fen;
-    if (!ph_i128_to_i64(ph_i128_div_round(units, UNITS_PER_FEN, PH_ROUND_HALF_EVEN), &fen)) {
+    if (!i128_to_i64(i128_div_round(units, UNITS_PER_FEN, PH_ROUND_HALF_EVEN), &fen)) {
         snprintf(value, sizeof(value), "%.17g", yuan);
         return ph_error_set(err, PH_ERANGE, FIELD, value,
                             "expected yuan from -92233720368547758.07 to 92233720368547758.07");
@@ -242,9 +234,9 @@ ph_status ph_money_to_yuan(ph_money m, ph_rounding rounding, int64_t *out, ph_er
 {
     if (out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_to_yuan: out is NULL");
-    ph_status st = ph_rounding_check(rounding, err);
+    ph_status st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
-    *out = (int64_t)ph_i128_div_round(m, PH_FEN_PER_YUAN, rounding);
+    *out = (int64_t)i128_div_round(m, PH_FEN_PER_YUAN, rounding);
     return PH_OK;
 }

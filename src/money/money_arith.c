@@ -2,7 +2,9 @@
  * Money arithmetic: checked sums and products, exact scaling with explicit
  * rounding, and splits whose parts always add up to the total.
  */
-#include "money/money_internal.h"
+#include "puhui/money.h"
+
+#include "core/i128.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -78,7 +80,7 @@ ph_status ph_money_muldiv(ph_money m, int64_t num, int64_t den, ph_rounding roun
 {
     if (out == NULL)
         return null_out(err, "ph_money_muldiv");
-    ph_status st = ph_rounding_check(rounding, err);
+    ph_status st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
     char rest[64], op[128];
@@ -87,8 +89,8 @@ ph_status ph_money_muldiv(ph_money m, int64_t num, int64_t den, ph_rounding roun
         return ph_error_set(err, PH_EINVAL, "denominator",
                             describe(op, sizeof(op), m, "*", rest), "division by zero");
     /* |m * num| <= 2^126: exact in 128 bits. */
-    ph_i128 exact = ph_i128_div_round((ph_i128)m * num, den, rounding);
-    if (!ph_i128_to_i64(exact, out))
+    i128 exact = i128_div_round((i128)m * num, den, rounding);
+    if (!i128_to_i64(exact, out))
         return overflow(err, describe(op, sizeof(op), m, "*", rest), "the result");
     return PH_OK;
 }
@@ -98,7 +100,7 @@ ph_status ph_money_div_int(ph_money m, int64_t n, ph_rounding rounding, ph_money
 {
     if (out == NULL)
         return null_out(err, "ph_money_div_int");
-    ph_status st = ph_rounding_check(rounding, err);
+    ph_status st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
     char n_text[32], op[96];
@@ -107,7 +109,7 @@ ph_status ph_money_div_int(ph_money m, int64_t n, ph_rounding rounding, ph_money
         return ph_error_set(err, PH_EINVAL, "denominator",
                             describe(op, sizeof(op), m, "/", n_text), "division by zero");
     /* Only PH_MONEY_MIN / -1 can leave the range. */
-    if (!ph_i128_to_i64(ph_i128_div_round(m, n, rounding), out))
+    if (!i128_to_i64(i128_div_round(m, n, rounding), out))
         return overflow(err, describe(op, sizeof(op), m, "/", n_text), "the quotient");
     return PH_OK;
 }
@@ -120,12 +122,12 @@ ph_status ph_money_split(ph_money total, size_t n, ph_money *parts, ph_error *er
         return ph_error_set(err, PH_EINVAL, "parts", "0", "expected at least one part");
     /* Truncating division leaves a remainder with the sign of total and a
      * magnitude below n: one fen of it goes to each of the first parts. */
-    ph_i128 share = (ph_i128)total / (ph_i128)n;
-    ph_i128 rest = (ph_i128)total % (ph_i128)n;
-    ph_u128 extra = ph_i128_abs(rest);
-    ph_i128 unit = total < 0 ? -1 : 1;
+    i128 share = (i128)total / (i128)n;
+    i128 rest = (i128)total % (i128)n;
+    u128 extra = i128_abs(rest);
+    i128 unit = total < 0 ? -1 : 1;
     for (size_t i = 0; i < n; i++)
-        parts[i] = (ph_money)(share + ((ph_u128)i < extra ? unit : 0));
+        parts[i] = (ph_money)(share + ((u128)i < extra ? unit : 0));
     return PH_OK;
 }
 
@@ -176,10 +178,10 @@ ph_status ph_money_allocate(ph_money total, const int64_t *weights, size_t n, ph
     /* Work on the magnitude (2^63 at most) and give the parts total's sign
      * at the end. Nothing below can fail, so parts may serve as scratch
      * space: it first holds each share's remainder, which is below sum. */
-    ph_u128 magnitude = ph_i64_abs(total);
-    ph_u128 floors = 0;
+    u128 magnitude = i64_abs(total);
+    u128 floors = 0;
     for (size_t i = 0; i < n; i++) {
-        ph_u128 scaled = magnitude * (uint64_t)weights[i]; /* < 2^126 */
+        u128 scaled = magnitude * (uint64_t)weights[i]; /* < 2^126 */
         floors += scaled / (uint64_t)sum;
         parts[i] = (ph_money)(scaled % (uint64_t)sum);
     }
@@ -206,14 +208,14 @@ ph_status ph_money_allocate(ph_money total, const int64_t *weights, size_t n, ph
     }
 
     for (size_t i = 0; i < n; i++) {
-        ph_u128 share = magnitude * (uint64_t)weights[i] / (uint64_t)sum;
+        u128 share = magnitude * (uint64_t)weights[i] / (uint64_t)sum;
         if (parts[i] > threshold) {
             share++;
         } else if (parts[i] == threshold && at_threshold > 0) {
             share++;
             at_threshold--;
         }
-        parts[i] = total < 0 ? (ph_money)(-(ph_i128)share) : (ph_money)share;
+        parts[i] = total < 0 ? (ph_money)(-(i128)share) : (ph_money)share;
     }
     return PH_OK;
 }

@@ -1,8 +1,8 @@
 /*
- * Rounding modes: names, validation, and the one exact rounding division
- * every money and rate computation ends with.
+ * Rounding modes: names and parsing (the exact rounding division is
+ * src/core/i128.c).
  */
-#include "money/money_internal.h"
+#include "puhui/money.h"
 
 #include <string.h>
 
@@ -56,42 +56,4 @@ ph_status ph_rounding_parse(const char *s, size_t len, ph_rounding *out, ph_erro
     }
     return ph_error_setn(err, PH_EINVAL, "rounding", s, len,
                          "expected one of half-up, half-even, down, up, floor, ceiling");
-}
-
-ph_status ph_rounding_check(ph_rounding rounding, ph_error *err)
-{
-    if (ph_rounding_name(rounding) != NULL)
-        return PH_OK;
-    return ph_error_set(err, PH_EINVAL, "rounding", NULL,
-                        "expected a rounding mode from PH_ROUND_HALF_UP to PH_ROUND_CEILING, "
-                        "got %d",
-                        (int)rounding);
-}
-
-ph_i128 ph_i128_div_round(ph_i128 n, ph_i128 d, ph_rounding rounding)
-{
-    ph_i128 q = n / d; /* C truncates toward zero */
-    ph_i128 rem = n % d;
-    if (rem == 0)
-        return q;
-
-    int negative = (n < 0) != (d < 0);
-    ph_i128 away = negative ? -1 : 1; /* one unit further from zero */
-    /* The exact quotient lies between q and q + away; compare the distances
-     * to each without forming 2 * rem, which could overflow. */
-    ph_u128 to_q = ph_i128_abs(rem);
-    ph_u128 to_away = ph_i128_abs(d) - to_q;
-
-    switch (rounding) {
-    case PH_ROUND_DOWN: return q;
-    case PH_ROUND_UP: return q + away;
-    case PH_ROUND_FLOOR: return negative ? q - 1 : q;
-    case PH_ROUND_CEILING: return negative ? q : q + 1;
-    case PH_ROUND_HALF_UP: return to_q >= to_away ? q + away : q;
-    case PH_ROUND_HALF_EVEN:
-        if (to_q != to_away)
-            return to_q > to_away ? q + away : q;
-        return q % 2 != 0 ? q + away : q;
-    }
-    return q; /* unreachable for a checked mode */
 }

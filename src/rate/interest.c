@@ -5,7 +5,7 @@
  */
 #include "puhui/rate.h"
 
-#include "money/money_internal.h"
+#include "core/i128.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -78,12 +78,12 @@ ph_status ph_money_mul_rate(ph_money m, ph_rate rate, ph_rounding rounding, ph_m
 {
     if (out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_money_mul_rate: out is NULL");
-    ph_status st = ph_rounding_check(rounding, err);
+    ph_status st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
     /* |m * rate| <= 2^126: exact. */
-    ph_i128 exact = ph_i128_div_round((ph_i128)m * rate, PH_RATE_ONE, rounding);
-    if (!ph_i128_to_i64(exact, out)) {
+    i128 exact = i128_div_round((i128)m * rate, PH_RATE_ONE, rounding);
+    if (!i128_to_i64(exact, out)) {
         char m_text[PH_MONEY_FORMAT_MAX], r_text[PH_RATE_FORMAT_MAX], op[96];
         ph_money_format(m, 0, m_text, sizeof(m_text), NULL);
         ph_rate_format_percent(rate, r_text, sizeof(r_text), NULL);
@@ -113,7 +113,7 @@ ph_status ph_interest(ph_money principal, ph_rate annual, int64_t days, ph_dayco
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_interest: out is NULL");
     ph_status st = check_daycount(dc, err);
     if (st == PH_OK)
-        st = ph_rounding_check(rounding, err);
+        st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
     if (days < 0) {
@@ -123,11 +123,11 @@ ph_status ph_interest(ph_money principal, ph_rate annual, int64_t days, ph_dayco
     }
     /* principal * annual fits in 128 bits; times days it may not, but then
      * the interest (that over at most 365e8) could not fit in 64 bits either. */
-    ph_i128 numerator;
-    if (__builtin_mul_overflow((ph_i128)principal * annual, (ph_i128)days, &numerator))
+    i128 numerator;
+    if (__builtin_mul_overflow((i128)principal * annual, (i128)days, &numerator))
         return interest_overflow(principal, annual, days, dc, err);
-    ph_i128 denominator = (ph_i128)ph_daycount_basis(dc) * PH_RATE_ONE;
-    if (!ph_i128_to_i64(ph_i128_div_round(numerator, denominator, rounding), out))
+    i128 denominator = (i128)ph_daycount_basis(dc) * PH_RATE_ONE;
+    if (!i128_to_i64(i128_div_round(numerator, denominator, rounding), out))
         return interest_overflow(principal, annual, days, dc, err);
     return PH_OK;
 }
@@ -168,9 +168,9 @@ ph_status ph_daily_rate(ph_rate annual, ph_daycount dc, ph_rounding rounding, ph
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_daily_rate: out is NULL");
     ph_status st = check_daycount(dc, err);
     if (st == PH_OK)
-        st = ph_rounding_check(rounding, err);
+        st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
-    *out = (ph_rate)ph_i128_div_round(annual, ph_daycount_basis(dc), rounding);
+    *out = (ph_rate)i128_div_round(annual, ph_daycount_basis(dc), rounding);
     return PH_OK;
 }

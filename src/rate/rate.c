@@ -4,7 +4,8 @@
  */
 #include "puhui/rate.h"
 
-#include "money/money_internal.h"
+#include "core/escape.h"
+#include "core/i128.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -136,7 +137,7 @@ static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit u
     if (i < end) {
         char what[16];
         return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "unexpected %s at position %zu; expected %s",
-                          ph_describe_byte((unsigned char)s[i], what, sizeof(what)), i + 1,
+                          describe_byte((unsigned char)s[i], what, sizeof(what)), i + 1,
                           syntax->example);
     }
 
@@ -201,7 +202,7 @@ static ph_status format_in_unit(ph_rate rate, rate_unit unit, int min_decimals,
     if (buf == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "%s: buf is NULL", function);
     int decimals = units[unit].decimals;
-    uint64_t magnitude = ph_i64_abs(rate);
+    uint64_t magnitude = i64_abs(rate);
     uint64_t one = powers_of_ten[decimals]; /* the unit, in 1e-8 */
 
     char fraction[16];
@@ -289,11 +290,11 @@ ph_status ph_rate_mul(ph_rate a, ph_rate b, ph_rounding rounding, ph_rate *out, 
 {
     if (out == NULL)
         return null_out(err, "ph_rate_mul");
-    ph_status st = ph_rounding_check(rounding, err);
+    ph_status st = rounding_check(rounding, err);
     if (st != PH_OK)
         return st;
-    ph_i128 exact = ph_i128_div_round((ph_i128)a * b, PH_RATE_ONE, rounding);
-    if (!ph_i128_to_i64(exact, out)) {
+    i128 exact = i128_div_round((i128)a * b, PH_RATE_ONE, rounding);
+    if (!i128_to_i64(exact, out)) {
         char b_text[PH_RATE_FORMAT_MAX], op[96];
         ph_rate_format_percent(b, b_text, sizeof(b_text), NULL);
         return overflow(err, describe(op, sizeof(op), a, "*", b_text), "the product");

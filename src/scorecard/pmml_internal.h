@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "puhui/scorecard.h"
+#include "scorecard/scorecard_internal.h"
 
 /* Room for any double in its shortest round-trip text form. */
 #define PMML_NUMBER_MAX 32

@@ -48,7 +48,7 @@ static int xml_safe(const char *s)
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
         if (p[i] >= 0x80) {
-            size_t n = ph_utf8_sequence_len(p + i, len - i);
+            size_t n = utf8_sequence_len(p + i, len - i);
             if (n == 0)
                 return 0;
             i += n;

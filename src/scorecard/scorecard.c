@@ -148,3 +148,57 @@ ph_status ph_scorecard_copy(const ph_ctx *ctx, const ph_scorecard *src, ph_score
     *out = sc;
     return PH_OK;
 }
+
+const char *ph_scorecard_name(const ph_scorecard *sc)
+{
+    return sc->name;
+}
+
+double ph_scorecard_initial_score(const ph_scorecard *sc)
+{
+    return sc->initial_score;
+}
+
+const ph_sc_characteristic *ph_scorecard_characteristics(const ph_scorecard *sc, size_t *count)
+{
+    if (count != NULL)
+        *count = sc->n_characteristics;
+    return sc->characteristics;
+}
+
+int ph_scorecard_uses_reason_codes(const ph_scorecard *sc)
+{
+    return sc->use_reason_codes;
+}
+
+ph_sc_reason_algorithm ph_scorecard_reason_algorithm(const ph_scorecard *sc)
+{
+    return sc->reason_algorithm;
+}
+
+int ph_scorecard_scale(const ph_scorecard *sc, double *base_points, double *base_odds,
+                       double *pdo)
+{
+    if (!sc->has_scale)
+        return 0;
+    if (base_points != NULL)
+        *base_points = sc->base_points;
+    if (base_odds != NULL)
+        *base_odds = sc->base_odds;
+    if (pdo != NULL)
+        *pdo = sc->pdo;
+    return 1;
+}
+
+void ph_scorecard_training(const ph_scorecard *sc, uint64_t *rows, uint64_t *bads,
+                           const char **target, double *intercept)
+{
+    if (rows != NULL)
+        *rows = sc->train_rows;
+    if (bads != NULL)
+        *bads = sc->train_bads;
+    if (target != NULL)
+        *target = sc->target;
+    if (intercept != NULL)
+        *intercept = sc->intercept;
+}

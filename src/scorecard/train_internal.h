@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "puhui/scorecard.h"
+#include "scorecard/scorecard_internal.h"
 
 /* Added to the goods and the bads of every bin before taking the WOE, so a
  * bin with no goods or no bads gets a finite WOE. */

@@ -14,7 +14,6 @@
 #include "store/store_internal.h"
 
 #include <limits.h>
-#include <time.h>
 
 static const char MIGRATIONS_TABLE[] = "schema_migrations";
 
@@ -35,7 +34,7 @@ ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_schema_version: store and version must not be NULL");
     int exists = 0;
-    ph_status st = ph_store_has_table(store, MIGRATIONS_TABLE, &exists, err);
+    ph_status st = store_has_table(store, MIGRATIONS_TABLE, &exists, err);
     if (st != PH_OK)
         return st;
     if (!exists) {
@@ -93,6 +92,19 @@ static ph_status check_list(const ph_migration *list, size_t count, ph_error *er
     return PH_OK;
 }
 
+ph_status ph_store_require_schema(ph_store *store, int version, const char *what,
+                                  ph_error *err)
+{
+    int have = 0;
+    ph_status st = ph_store_schema_version(store, &have, err);
+    if (st == PH_OK && have < version)
+        st = ph_error_set(err, PH_ESCHEMA, "schema_version", NULL,
+                          "%s needs schema version %d or later, the database has %d; run "
+                          "`puhui init`",
+                          what, version, have);
+    return st;
+}
+
 static ph_status newer_schema(int version, int last, ph_error *err)
 {
     return ph_error_set(err, PH_ESCHEMA, NULL, NULL,
@@ -101,20 +113,10 @@ static ph_status newer_schema(int version, int last, ph_error *err)
                         version, last);
 }
 
-static ph_status utc_now_iso8601(char *out, size_t size, ph_error *err)
-{
-    time_t now = time(NULL);
-    struct tm tm;
-    if (now == (time_t)-1 || gmtime_r(&now, &tm) == NULL ||
-        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        return ph_error_set(err, PH_EIO, NULL, NULL, "cannot read the system clock");
-    return PH_OK;
-}
-
 static ph_status record_migration(ph_store *store, const ph_migration *m, ph_error *err)
 {
-    char applied_at[32];
-    ph_status st = utc_now_iso8601(applied_at, sizeof(applied_at), err);
+    char applied_at[PH_UTC_MAX];
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), applied_at, err);
     if (st != PH_OK)
         return st;
     ph_stmt *stmt = NULL;
@@ -170,9 +172,9 @@ static ph_status migrate_next(ph_store *store, const ph_migration *list, int las
     ph_error_clear(&inner);
     /* The guard keeps the migration from ending the transaction early: what
      * it did would be committed without its record, or lost. */
-    ph_store_guard_transaction(store, 1);
+    store_guard_transaction(store, 1);
     st = run_body(store, m, &inner);
-    ph_store_guard_transaction(store, 0);
+    store_guard_transaction(store, 0);
     if (st == PH_OK)
         st = ph_store_commit(store, &inner);
     if (st != PH_OK) {

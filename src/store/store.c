@@ -30,7 +30,7 @@ struct ph_store {
     int guarded;    /* the transaction belongs to ph_store_migrate */
     int in_unit;    /* the open transaction is a unit (ph_store_begin_unit) */
     int unit_depth; /* savepoints open inside the unit */
-    ph_store_prepare_hook prepare_hook; /* tests only (store_internal.h) */
+    store_prepare_hook prepare_hook; /* tests only (store_internal.h) */
     void *prepare_hook_user;
     ph_stmt *stmts; /* live statements, so that ph_store_free can find leftovers */
 };
@@ -206,7 +206,7 @@ static ph_status refuse_guarded(const char *fn, ph_error *err)
                         fn);
 }
 
-void ph_store_guard_transaction(ph_store *store, int on)
+void store_guard_transaction(ph_store *store, int on)
 {
     store->backend->guard_transaction(store->conn, on);
     store->guarded = on != 0;
@@ -376,7 +376,7 @@ int ph_store_in_transaction(const ph_store *store)
     return store != NULL && store->in_txn;
 }
 
-void ph_store_set_prepare_hook(ph_store *store, ph_store_prepare_hook hook, void *user)
+void store_set_prepare_hook(ph_store *store, store_prepare_hook hook, void *user)
 {
     store->prepare_hook = hook;
     store->prepare_hook_user = user;
@@ -551,6 +551,25 @@ ph_status ph_stmt_reset(ph_stmt *stmt, ph_error *err)
     return st;
 }
 
+ph_status ph_stmt_step_id(ph_stmt *stmt, int64_t *id, ph_error *err)
+{
+    if (stmt == NULL || id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_stmt_step_id: stmt and id must not be NULL");
+    ph_status st = ph_stmt_step(stmt, err);
+    if (st == PH_DONE)
+        return ph_error_set(err, PH_ESTORE, NULL, NULL,
+                            "expected the insert to return the new row's id "
+                            "(INSERT ... RETURNING id)");
+    if (st != PH_OK)
+        return st;
+    int64_t value = ph_stmt_column_int64(stmt, 0);
+    st = ph_stmt_reset(stmt, err);
+    if (st == PH_OK)
+        *id = value;
+    return st;
+}
+
 int ph_stmt_column_count(ph_stmt *stmt)
 {
     return stmt != NULL ? stmt->column_count : 0;
@@ -639,11 +658,11 @@ ph_status ph_store_each_table(ph_store *store, ph_table_fn fn, void *user, ph_er
     return st;
 }
 
-ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph_error *err)
+ph_status store_has_table(ph_store *store, const char *table, int *exists, ph_error *err)
 {
     if (store == NULL || table == NULL || exists == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_store_has_table: store, table and exists must not be NULL");
+                            "store_has_table: store, table and exists must not be NULL");
     return store->backend->has_table(store->conn, table, exists, err);
 }
 

@@ -13,10 +13,10 @@
  * PH_EMISUSE and SQL transaction control (BEGIN, COMMIT, ROLLBACK) is
  * refused. Lift the guard before committing or rolling back.
  */
-void ph_store_guard_transaction(ph_store *store, int on);
+void store_guard_transaction(ph_store *store, int on);
 
 /* Does a user table of this name exist? *exists is 1 or 0. */
-ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph_error *err);
+ph_status store_has_table(ph_store *store, const char *table, int *exists, ph_error *err);
 
 /*
  * A test hook: called with the SQL text before every ph_store_prepare on
@@ -24,7 +24,7 @@ ph_status ph_store_has_table(ph_store *store, const char *table, int *exists, ph
  * exact point of a multi-statement read (tests/test_market_snapshot.c). The
  * hook must not use this store. NULL removes it.
  */
-typedef void (*ph_store_prepare_hook)(void *user, const char *sql);
-void ph_store_set_prepare_hook(ph_store *store, ph_store_prepare_hook hook, void *user);
+typedef void (*store_prepare_hook)(void *user, const char *sql);
+void store_set_prepare_hook(ph_store *store, store_prepare_hook hook, void *user);
 
 #endif /* PH_STORE_INTERNAL_H */

@@ -24,7 +24,7 @@ static inline void fuzz_model_score(const ph_model *model)
     if (n > FUZZ_MODEL_MAX_FEATURES)
         return;
     const ph_scorecard *sc = ph_model_scorecard(model);
-    int unscaled = sc != NULL && !sc->has_scale;
+    int unscaled = sc != NULL && !ph_scorecard_scale(sc, NULL, NULL, NULL);
     double *x = malloc((n ? n : 1) * sizeof(double));
     if (x == NULL)
         abort();

@@ -8,6 +8,10 @@
 
 #include "ph_test.h"
 
+/* Tests build and inspect scorecards field by field: the struct behind the
+ * opaque ph_scorecard. */
+#include "scorecard/scorecard_internal.h"
+
 /* A context with the default options (free with ph_ctx_free). */
 ph_ctx *sct_ctx(void);
 
