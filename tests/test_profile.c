@@ -16,6 +16,8 @@ static void seed(ph_store *s)
             "'济南示例食品有限公司', 370102, 'C', 13, 'micro', '2019-05-01', 'active')",
          FIRM_A);
     sqlf(s, "INSERT INTO institution VALUES ('%s', 'Example Bank', 'commercial_bank')", BANK);
+    sqlf(s, "UPDATE feed_registration SET name = '济南示例食品有限公司' WHERE uscc = '%s'",
+         FIRM_A);
     for (int k = 0; k < 14; k++)
         add_vat(s, FIRM_A, month_k(k, m), 100000000 + 1000000LL * k, 60000000, "0.4000");
     for (int d = 0; d < 400; d += 3) {
@@ -185,6 +187,40 @@ static void test_errors(void **state)
     ph_assert_error(ph_profile_read(f->store, &req, &p, &err), PH_ENOTFOUND, &err, NULL);
 }
 
+/* A correction known on 2025-06-01 made the firm small and abnormal (and
+ * the registry says so today): a profile as of 2025-02-28 shows the
+ * registration known then, beside features as of that day. */
+static void test_registration_is_read_as_of_the_profile_date(void **state)
+{
+    fx *f = *state;
+    ph_store *s = f->store;
+    seed(s);
+    sqlf(s, "INSERT INTO feed_registration_history SELECT *, '2025-06-01', 1 "
+            "FROM feed_registration WHERE uscc = '%s'",
+         FIRM_A);
+    sqlf(s, "UPDATE feed_registration SET size_class = 'small', status = 'abnormal', "
+            "status_date = '2025-05-20', name = '济南新名食品有限公司', known_on = '2025-06-01' "
+            "WHERE uscc = '%s'",
+         FIRM_A);
+    sqlf(s, "UPDATE enterprise SET size_class = 'small', status = 'abnormal', "
+            "name = '济南新名食品有限公司' WHERE uscc = '%s'",
+         FIRM_A);
+    int64_t id = 0;
+    grant(f, "all", &id);
+    ph_profile_request req = request(); /* as of 2025-02-28 */
+    ph_profile p;
+    ph_error err;
+    ph_assert_ok(ph_profile_read(s, &req, &p, &err), &err);
+    assert_string_equal(p.size_class, "micro");
+    assert_string_equal(p.status, "active");
+    assert_string_equal(p.name, "济南示例食品有限公司");
+    req.asof = day("2025-06-01"); /* from the day the correction was known */
+    ph_assert_ok(ph_profile_read(s, &req, &p, &err), &err);
+    assert_string_equal(p.size_class, "small");
+    assert_string_equal(p.status, "abnormal");
+    assert_string_equal(p.name, "济南新名食品有限公司");
+}
+
 /* Consent is judged on the day of the read: a profile as of a day inside an
  * expired consent is refused today, and the refusal names both dates. */
 static void test_expired_consent_refuses_backdated_profile(void **state)
@@ -216,6 +252,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_revocation_takes_effect_at_once, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_registration_is_read_as_of_the_profile_date,
+                                        fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_expired_consent_refuses_backdated_profile,
                                         fx_setup, fx_teardown),
     };

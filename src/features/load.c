@@ -517,19 +517,23 @@ static ph_status read_version(const fs_reader *rd, const fs_table *spec, int his
     const fs_data *data = rd->data;
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
         fs_out out;
-        ph_date known, superseded = INT32_MAX;
+        ph_date known = 0, superseded = INT32_MAX;
         st = spec->row(&row, &out);
         if (st == PH_OK)
             st = col_date(&row, known_col, &known);
         if (st == PH_OK && history)
             st = col_date(&row, known_col + 1, &superseded);
+        ph_version_span span = ph_schema_version_span(known, history, superseded);
         for (int i = 0; st == PH_OK && i < out.count; i++) {
             long f = find_firm(data, ph_stmt_column_text(stmt, out.uscc_col[i]), &hint);
             if (f < 0)
                 continue; /* not a registered firm (a core enterprise, an unknown code) */
             fs_rec *r = &out.rec[i];
-            r->a0 = first_at_or_after(data, known > out.when[i] ? known : out.when[i]);
-            r->a1 = history ? first_at_or_after(data, superseded) : (uint16_t)data->nasof;
+            /* valid at the as-of dates in the version's span (schema.h), once
+             * its event has happened */
+            ph_date from = span.from > out.when[i] ? span.from : out.when[i];
+            r->a0 = first_at_or_after(data, from);
+            r->a1 = history ? first_at_or_after(data, span.until) : (uint16_t)data->nasof;
             r->n = 1;
             if (r->a0 >= r->a1)
                 continue; /* never valid at these dates */

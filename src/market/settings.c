@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "puhui/enterprise.h"
 #include "puhui/governance.h"
 #include "puhui/policy_store.h"
 #include "puhui/uscc.h"
@@ -41,13 +42,9 @@ ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
 
 void market_institution_name(ph_store *store, const char *id, char *buf, size_t size)
 {
-    ph_stmt *stmt = NULL;
-    snprintf(buf, size, "%s", id);
-    if (ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt, NULL) ==
-            PH_OK &&
-        ph_stmt_bind_text(stmt, 1, id, -1, NULL) == PH_OK && ph_stmt_step(stmt, NULL) == PH_OK)
-        snprintf(buf, size, "%s", ph_stmt_column_text(stmt, 0));
-    ph_stmt_free(stmt);
+    /* the id stands in for a name that cannot be read or does not fit */
+    if (ph_institution_name(store, id, buf, size, NULL) != PH_OK)
+        snprintf(buf, size, "%s", id);
 }
 
 /* ---- the application's own fields --------------------------------------------------- */

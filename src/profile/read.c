@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "puhui/access.h"
+#include "puhui/enterprise.h"
 #include "puhui/features.h"
 #include "puhui/feed.h"
 #include "puhui/schema.h"
@@ -40,38 +41,20 @@ static ph_source_set profile_sources(unsigned purpose, ph_source_set need[PH_FEA
     return all & ph_source_set_for_purpose(purpose);
 }
 
-static ph_status read_enterprise(ph_store *store, ph_profile *p, ph_error *err)
+/* The registration as of the profile's date, like its features: the size
+ * and status the firm had then, not today's. */
+static ph_status read_registration(ph_store *store, ph_profile *p, ph_error *err)
 {
-    ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "SELECT name, region_code, industry_section, "
-                                    "industry_division, size_class, registered_on, status "
-                                    "FROM enterprise WHERE uscc = ?",
-                                    &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, p->uscc, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    if (st == PH_DONE)
-        st = ph_error_set(err, PH_ENOTFOUND, "enterprise", p->uscc,
-                          "expected a registered enterprise; ingest its registration first");
-    if (st == PH_OK) {
-        const char *name = ph_stmt_column_text(stmt, 0);
-        snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
-        p->region_code = (int)ph_stmt_column_int64(stmt, 1);
-        const char *section = ph_stmt_column_text(stmt, 2);
-        p->industry[0] = section ? section[0] : '\0';
-        p->industry[1] = '\0';
-        if (!ph_stmt_column_is_null(stmt, 3))
-            snprintf(p->industry, sizeof(p->industry), "%c%02d", section ? section[0] : '?',
-                     (int)ph_stmt_column_int64(stmt, 3));
-        const char *size = ph_stmt_column_text(stmt, 4);
-        snprintf(p->size_class, sizeof(p->size_class), "%s", size ? size : "");
-        const char *status = ph_stmt_column_text(stmt, 6);
-        snprintf(p->status, sizeof(p->status), "%s", status ? status : "");
-    }
-    ph_stmt_free(stmt);
-    return st;
+    ph_registration reg;
+    ph_status st = ph_registration_asof(store, p->uscc, p->asof, &reg, err);
+    if (st != PH_OK)
+        return st;
+    memcpy(p->name, reg.name, sizeof(p->name));
+    p->region_code = reg.region_code;
+    memcpy(p->industry, reg.industry_code, sizeof(p->industry));
+    memcpy(p->size_class, reg.size_class, sizeof(p->size_class));
+    memcpy(p->status, reg.status, sizeof(p->status));
+    return PH_OK;
 }
 
 static double profile_value(void *user, const char *feature)
@@ -131,7 +114,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
         p->allowed = grant.allowed;
         p->refused = grant.refused;
         p->log_seq = grant.log_seq;
-        st = read_enterprise(store, p, err);
+        st = read_registration(store, p, err);
     }
     if (st == PH_OK)
         st = ph_features_for(store, req->uscc, asof, p->values, err);
