@@ -205,11 +205,12 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
         printf("bench_profile: %zu firms' features as of the last day, peers stored; "
                "%zu firms consented to %s\n", firms, n, lender);
         ph_profile_request req = {.institution_id = lender, .purpose = PH_PURPOSE_CREDIT, .asof = asof};
-        ph_profile profile;
         for (size_t i = 0; st == PH_OK && i < n; i++) {
+            ph_profile *profile = NULL;
             req.uscc = codes[i];
             double t0 = bench_now_seconds();
             st = ph_profile_read(store, &req, &profile, &err);
+            ph_profile_free(profile);
             ms[i] = 1000.0 * (bench_now_seconds() - t0);
         }
         if (st == PH_OK)

@@ -18,6 +18,19 @@
 #include "puhui/schema.h"
 #include "profile/profile_internal.h"
 
+struct ph_profile {
+    const ph_ctx *ctx;       /* frees it */
+    ph_registration reg;     /* as of asof */
+    unsigned purpose;
+    ph_date asof;
+    ph_source_set allowed;   /* sources the consent covered, and the profile used */
+    ph_source_set refused;   /* sources behind the features that were not covered */
+    int64_t log_seq;         /* the access-log entry of this read */
+    double values[PH_FEATURE_COUNT];          /* catalogue order; NaN: missing or withheld */
+    unsigned char withheld[PH_FEATURE_COUNT]; /* 1: not consented (value NaN) */
+    ph_profile_scores scores;
+};
+
 /* The sources behind a feature (its catalogue `sources`, comma-joined). */
 static ph_source_set feature_sources(const ph_feature *feature)
 {
@@ -41,22 +54,6 @@ static ph_source_set profile_sources(unsigned purpose, ph_source_set need[PH_FEA
     return all & ph_source_set_for_purpose(purpose);
 }
 
-/* The registration as of the profile's date, like its features: the size
- * and status the firm had then, not today's. */
-static ph_status read_registration(ph_store *store, ph_profile *p, ph_error *err)
-{
-    ph_registration reg;
-    ph_status st = ph_registration_asof(store, p->uscc, p->asof, &reg, err);
-    if (st != PH_OK)
-        return st;
-    memcpy(p->name, reg.name, sizeof(p->name));
-    p->region_code = reg.region_code;
-    memcpy(p->industry, reg.industry_code, sizeof(p->industry));
-    memcpy(p->size_class, reg.size_class, sizeof(p->size_class));
-    memcpy(p->status, reg.status, sizeof(p->status));
-    return PH_OK;
-}
-
 static double profile_value(void *user, const char *feature)
 {
     const ph_profile *p = user;
@@ -74,7 +71,7 @@ static void withhold_unconsented(ph_profile *p, const ph_source_set need[PH_FEAT
     }
 }
 
-ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_profile *out,
+ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_profile **out,
                           ph_error *err)
 {
     if (store == NULL || req == NULL || out == NULL || req->uscc == NULL ||
@@ -92,7 +89,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
     if (p == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a profile");
     memset(p, 0, sizeof(*p));
-    snprintf(p->uscc, sizeof(p->uscc), "%s", req->uscc);
+    p->ctx = ph_store_ctx(store);
     p->purpose = purpose;
     p->asof = asof;
 
@@ -114,16 +111,70 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
         p->allowed = grant.allowed;
         p->refused = grant.refused;
         p->log_seq = grant.log_seq;
-        st = read_registration(store, p, err);
+        /* the registration as of the profile's date, like its features:
+         * the size and status the firm had then, not today's */
+        st = ph_registration_asof(store, req->uscc, asof, &p->reg, err);
     }
     if (st == PH_OK)
         st = ph_features_for(store, req->uscc, asof, p->values, err);
     if (st == PH_OK) {
         withhold_unconsented(p, need);
-        st = ph_profile_score(profile_value, p, p->industry[0], &p->scores, err);
+        st = ph_profile_score(profile_value, p, p->reg.industry_code[0], &p->scores, err);
     }
     if (st == PH_OK)
-        *out = *p;
-    ph_free(ph_store_ctx(store), p);
+        *out = p;
+    else
+        ph_profile_free(p);
     return st;
+}
+
+void ph_profile_free(ph_profile *p)
+{
+    if (p != NULL)
+        ph_free(p->ctx, p);
+}
+
+const ph_registration *ph_profile_registration(const ph_profile *p)
+{
+    return &p->reg;
+}
+
+ph_date ph_profile_asof(const ph_profile *p)
+{
+    return p->asof;
+}
+
+unsigned ph_profile_purpose(const ph_profile *p)
+{
+    return p->purpose;
+}
+
+ph_source_set ph_profile_allowed(const ph_profile *p)
+{
+    return p->allowed;
+}
+
+ph_source_set ph_profile_refused(const ph_profile *p)
+{
+    return p->refused;
+}
+
+int64_t ph_profile_log_seq(const ph_profile *p)
+{
+    return p->log_seq;
+}
+
+double ph_profile_value(const ph_profile *p, size_t i)
+{
+    return i < PH_FEATURE_COUNT ? p->values[i] : ph_feature_missing();
+}
+
+int ph_profile_withheld(const ph_profile *p, size_t i)
+{
+    return i < PH_FEATURE_COUNT && p->withheld[i];
+}
+
+const ph_profile_scores *ph_profile_get_scores(const ph_profile *p)
+{
+    return &p->scores;
 }
