@@ -117,7 +117,6 @@ static fs_rec *one(fs_out *out, ph_date when)
 
 static ph_status row_reg(const fs_row *row, fs_out *out)
 {
-    static const char *const status[] = {"active", "abnormal", "deregistered", "revoked", NULL};
     fs_rec *r = one(out, INT32_MIN);
     int64_t region;
     int kind;
@@ -127,8 +126,8 @@ static ph_status row_reg(const fs_row *row, fs_out *out)
         st = bad_value(row, 2, "an industry code such as C13");
     if (st == PH_OK)
         st = col_date(row, 3, &r->t);
-    if (st == PH_OK)
-        st = enum_or_fail(row, 4, status, &kind);
+    if (st == PH_OK && (kind = ph_business_status_parse(ph_stmt_column_text(row->stmt, 4))) < 0)
+        st = bad_value(row, 4, "a value of the feed's enumeration");
     if (st == PH_OK)
         st = col_date_or(row, 5, r->t, &r->t2);
     if (st != PH_OK)
@@ -175,14 +174,13 @@ static ph_status row_tax(const fs_row *row, fs_out *out)
 
 static ph_status row_grade(const fs_row *row, fs_out *out)
 {
-    /* scores in the order of the enumeration: A=4, B=3, M=2, C=1, D=0 */
-    static const char *const grades[] = {"D", "C", "M", "B", "A", NULL};
     fs_rec *r = one(out, INT32_MIN);
     int64_t year;
     int score;
     ph_status st = col_int(row, 1, &year);
-    if (st == PH_OK)
-        st = enum_or_fail(row, 2, grades, &score);
+    /* the grade's rank is its score: A=4, B=3, M=2, C=1, D=0 */
+    if (st == PH_OK && (score = ph_tax_grade_rank(ph_stmt_column_text(row->stmt, 2))) < 0)
+        st = bad_value(row, 2, "a value of the feed's enumeration");
     if (st == PH_OK)
         st = col_date(row, 3, &r->t);
     if (st != PH_OK)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "puhui/enterprise.h"
+#include "puhui/feed.h"
 #include "puhui/json.h"
 
 typedef struct fact_def {
@@ -191,24 +192,23 @@ static ph_status read_registration(ph_store *store, const char *uscc, ph_date as
     return PH_OK;
 }
 
+/* The status in the words of the registry (存续 when operating). A status
+ * counts only from its date, which the status_abnormal feature knows; an
+ * unknown word reads as abnormal. */
 static const char *status_words(const char *status, double abnormal)
 {
-    static const struct { const char *status, *words; } MAP[] = {
-        {"abnormal", "经营异常"}, {"deregistered", "注销"}, {"revoked", "吊销"}};
     if (isnan(abnormal) || abnormal == 0)
-        return "存续";
-    for (size_t i = 0; i < sizeof(MAP) / sizeof(MAP[0]); i++)
-        if (strcmp(status, MAP[i].status) == 0)
-            return MAP[i].words;
-    return "经营异常";
+        return ph_business_status_zh(PH_BUSINESS_ACTIVE);
+    int s = ph_business_status_parse(status);
+    return ph_business_status_zh(s > PH_BUSINESS_ACTIVE ? s : PH_BUSINESS_ABNORMAL);
 }
 
+/* The grade whose rank is the tax_grade_score feature (A=4 .. D=0). */
 static const char *tax_grade_letter(double score)
 {
-    static const char *const GRADES[] = {"D", "C", "M", "B", "A"}; /* A=4 .. D=0 */
-    if (isnan(score) || score < 0 || score > 4 || score != floor(score))
+    if (isnan(score) || score < 0 || score >= PH_TAX_GRADE_COUNT || score != floor(score))
         return NULL;
-    return GRADES[(int)score];
+    return ph_tax_grade_of_rank((int)score);
 }
 
 /* The facts derived from features and the registration. */
