@@ -235,6 +235,32 @@ static void test_registration_is_read_as_of_the_profile_date(void **state)
     ph_profile_free(p);
 }
 
+/* The registration feed reports the status at its date: a firm revoked on
+ * 2025-06-10 was operating on 2025-02-28, and its profile then says so. */
+static void test_status_counts_from_its_date(void **state)
+{
+    fx *f = *state;
+    ph_store *s = f->store;
+    seed(s);
+    sqlf(s, "UPDATE feed_registration SET status = 'revoked', status_date = '2025-06-10' "
+            "WHERE uscc = '%s'",
+         FIRM_A);
+    int64_t id = 0;
+    grant(f, "all", &id);
+    ph_profile_request req = request(); /* as of 2025-02-28 */
+    ph_profile *p = NULL;
+    ph_error err;
+    ph_assert_ok(ph_profile_read(s, &req, &p, &err), &err);
+    assert_string_equal(ph_profile_registration(p)->status, "active");
+    assert_int_equal(ph_profile_registration(p)->status_date, 0);
+    ph_profile_free(p);
+    req.asof = day("2025-06-10");
+    ph_assert_ok(ph_profile_read(s, &req, &p, &err), &err);
+    assert_string_equal(ph_profile_registration(p)->status, "revoked");
+    assert_int_equal(ph_profile_registration(p)->status_date, day("2025-06-10"));
+    ph_profile_free(p);
+}
+
 /* Consent is judged on the day of the read: a profile as of a day inside an
  * expired consent is refused today, and the refusal names both dates. */
 static void test_expired_consent_refuses_backdated_profile(void **state)
@@ -269,6 +295,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_registration_is_read_as_of_the_profile_date,
                                         fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_status_counts_from_its_date, fx_setup,
+                                        fx_teardown),
         cmocka_unit_test_setup_teardown(test_expired_consent_refuses_backdated_profile,
                                         fx_setup, fx_teardown),
     };

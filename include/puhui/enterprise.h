@@ -49,8 +49,9 @@ typedef struct ph_registration {
     char industry_code[4];               /* GB/T 4754 section and division, "C13" */
     ph_date registered_on;               /* date of establishment */
     char size_class[8];                  /* micro | small | medium | large, or "" */
-    char status[16];                     /* active | abnormal | deregistered | revoked, or "" */
-    ph_date status_date;                 /* the day the status took effect; 0: none given */
+    char status[16];                     /* active | abnormal | deregistered | revoked, or "":
+                                            the status in force on the as-of day */
+    ph_date status_date;                 /* the day it took effect; 0: none given */
     ph_date known_on;                    /* the day the platform learned this version */
 } ph_registration;
 
@@ -58,7 +59,10 @@ typedef struct ph_registration {
  * The registration of `uscc` that the platform knew on `asof`: among the
  * current row and the superseded versions of the registration feed, the one
  * whose span (ph_schema_version_span) holds on asof — the latest known_on
- * should two hold. One indexed query over the firm's own rows.
+ * should two hold. A status counts from its status_date, as the features
+ * count it: a version that says "revoked" from a day after asof reads as
+ * "active" (status_date 0) on asof. One indexed query over the firm's own
+ * rows.
  *
  * Errors: PH_EMISUSE for a NULL argument; PH_ENOTFOUND (field
  * "enterprise") when no version was known by asof; PH_ERANGE when a stored

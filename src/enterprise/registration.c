@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "puhui/enterprise.h"
+#include "puhui/feed.h"
 #include "puhui/schema.h"
 
 /* The current row first, then the superseded versions; the last column is
@@ -103,6 +104,12 @@ ph_status ph_registration_asof(ph_store *store, const char *uscc, ph_date asof,
         (void)ph_date_format(asof, day, sizeof(day), NULL);
         return ph_error_set(err, PH_ENOTFOUND, "enterprise", uscc,
                             "expected an enterprise registered with the platform by %s", day);
+    }
+    /* A status counts from the day it took effect, as the features count
+     * it (status_abnormal): before that the firm was operating. */
+    if (best.status_date > asof) {
+        snprintf(best.status, sizeof(best.status), "%s", ph_business_status_name(PH_BUSINESS_ACTIVE));
+        best.status_date = 0;
     }
     snprintf(best.uscc, sizeof(best.uscc), "%s", uscc);
     *out = best;
