@@ -111,12 +111,14 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
         p->allowed = grant.allowed;
         p->refused = grant.refused;
         p->log_seq = grant.log_seq;
-        /* the registration as of the profile's date, like its features:
-         * the size and status the firm had then, not today's */
-        st = ph_registration_asof(store, req->uscc, asof, &p->reg, err);
-    }
-    if (st == PH_OK)
+        /* features first: a firm not known on asof is reported as the
+         * feature store reports it */
         st = ph_features_for(store, req->uscc, asof, p->values, err);
+    }
+    /* the registration as of the profile's date, like its features: the
+     * size and status the firm had then, not today's */
+    if (st == PH_OK)
+        st = ph_registration_asof(store, req->uscc, asof, &p->reg, err);
     if (st == PH_OK) {
         withhold_unconsented(p, need);
         st = ph_profile_score(profile_value, p, p->reg.industry_code[0], &p->scores, err);
