@@ -235,14 +235,3 @@ ph_status schema_create_feed_tables(ph_store *store, ph_error *err)
     ph_free(ph_store_ctx(store), sql);
     return st;
 }
-
-ph_version_span ph_schema_version_span(ph_date known_on, int superseded, ph_date superseded_on)
-{
-    ph_version_span span = {known_on, superseded ? superseded_on : INT32_MAX};
-    return span;
-}
-
-int ph_schema_version_holds(ph_version_span span, ph_date day)
-{
-    return span.from <= day && day < span.until;
-}
