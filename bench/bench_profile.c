@@ -117,18 +117,38 @@ static ph_status pick_firms(ph_store *store, ph_date asof, size_t want, char (*c
 }
 
 /* The first lender of the registry (lenders come from reference/lenders.csv). */
+/* The first institution (by id) that lends: not a guarantor, government
+ * body, core enterprise or regulator. */
+typedef struct lender_pick {
+    char *id;
+    size_t size;
+    int found;
+} lender_pick;
+
+static ph_status pick_lender(void *user, const char *id, const char *name, const char *kind,
+                             ph_error *err)
+{
+    (void)name;
+    (void)err;
+    static const char *const NOT_LENDERS[] = {"guarantor", "government", "core_enterprise",
+                                              "regulator"};
+    lender_pick *pick = user;
+    for (size_t i = 0; i < sizeof(NOT_LENDERS) / sizeof(NOT_LENDERS[0]); i++)
+        if (strcmp(kind, NOT_LENDERS[i]) == 0)
+            return PH_OK;
+    if (!pick->found)
+        snprintf(pick->id, pick->size, "%s", id);
+    pick->found = 1;
+    return PH_OK;
+}
+
 static ph_status first_lender(ph_store *store, char *id, size_t size, ph_error *err)
 {
-    ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store, "SELECT id FROM institution WHERE kind NOT IN "
-                                           "('guarantor', 'government', 'core_enterprise', "
-                                           "'regulator') ORDER BY id LIMIT 1", &stmt, err);
-    if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
-        snprintf(id, size, "%s", ph_stmt_column_text(stmt, 0));
-    else if (st == PH_DONE)
+    lender_pick pick = {id, size, 0};
+    ph_status st = ph_institution_each(store, pick_lender, &pick, err);
+    if (st == PH_OK && !pick.found)
         st = ph_error_set(err, PH_ENOTFOUND, "institution", NULL,
                           "expected at least one lender in table institution");
-    ph_stmt_free(stmt);
     return st;
 }
 
@@ -187,11 +207,12 @@ static int run(const ph_ctx *ctx, const char *province, const char *db, ph_month
         printf("bench_profile: %zu firms' features as of the last day, peers stored; "
                "%zu firms consented to %s\n", firms, n, lender);
         ph_profile_request req = {.institution_id = lender, .purpose = PH_PURPOSE_CREDIT, .asof = asof};
-        ph_profile profile;
         for (size_t i = 0; st == PH_OK && i < n; i++) {
+            ph_profile *profile = NULL;
             req.uscc = codes[i];
             double t0 = bench_now_seconds();
             st = ph_profile_read(store, &req, &profile, &err);
+            ph_profile_free(profile);
             ms[i] = 1000.0 * (bench_now_seconds() - t0);
         }
         if (st == PH_OK)

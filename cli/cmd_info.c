@@ -3,26 +3,22 @@
 
 #include "cli.h"
 
+static ph_status add_migration_row(void *user, const ph_migration_record *m, ph_error *err)
+{
+    (void)err;
+    char version[24];
+    snprintf(version, sizeof(version), "%d", m->version);
+    const char *cells[] = {version, m->name, m->applied_at};
+    ph_cli_table_add(user, cells);
+    return PH_OK;
+}
+
 static ph_cli_table *migrations_table(ph_store *store, ph_error *err, ph_status *st)
 {
     static const char *const headers[] = {"version", "name", "applied_at"};
     static const int numeric[] = {1, 0, 0};
     ph_cli_table *table = ph_cli_table_new(headers, numeric, 3);
-    ph_stmt *stmt = NULL;
-    *st = ph_store_prepare(store,
-                           "SELECT version, name, applied_at FROM schema_migrations "
-                           "ORDER BY version",
-                           &stmt, err);
-    while (*st == PH_OK && (*st = ph_stmt_step(stmt, err)) == PH_OK) {
-        char version[24];
-        snprintf(version, sizeof(version), "%lld", (long long)ph_stmt_column_int64(stmt, 0));
-        const char *cells[] = {version, ph_stmt_column_text(stmt, 1),
-                               ph_stmt_column_text(stmt, 2)};
-        ph_cli_table_add(table, cells);
-    }
-    if (*st == PH_DONE)
-        *st = PH_OK;
-    ph_stmt_free(stmt);
+    *st = ph_store_migration_each(store, add_migration_row, table, err);
     return table;
 }
 

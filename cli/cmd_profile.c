@@ -53,10 +53,11 @@ static void feature_text(const ph_profile *p, int index, char *buf, size_t size)
 {
     if (index < 0) {
         snprintf(buf, size, "?");
-    } else if (p->withheld[index]) {
+    } else if (ph_profile_withheld(p, (size_t)index)) {
         snprintf(buf, size, "not consented");
     } else {
-        (void)ph_feature_format((size_t)index, p->values[index], buf, size, NULL);
+        (void)ph_feature_format((size_t)index, ph_profile_value(p, (size_t)index), buf, size,
+                                NULL);
         if (buf[0] == '\0')
             snprintf(buf, size, "missing");
     }
@@ -67,30 +68,32 @@ static ph_cli_table *identity_table(const ph_profile *p, const char *institution
     static const char *const headers[] = {"field", "value"};
     static const int numeric[] = {0, 0};
     ph_cli_table *t = ph_cli_table_new(headers, numeric, 2);
+    const ph_registration *reg = ph_profile_registration(p);
+    const ph_profile_scores *scores = ph_profile_get_scores(p);
     char region[16], asof[PH_DATE_FORMAT_MAX], cls[160];
-    snprintf(region, sizeof(region), "%d", p->region_code);
-    (void)ph_date_format(p->asof, asof, sizeof(asof), NULL);
-    snprintf(cls, sizeof(cls), "%s %s (%s)", p->scores.class_zh, p->scores.class_name,
-             p->scores.class_en);
+    snprintf(region, sizeof(region), "%d", reg->region_code);
+    (void)ph_date_format(ph_profile_asof(p), asof, sizeof(asof), NULL);
+    snprintf(cls, sizeof(cls), "%s %s (%s)", scores->class_zh, scores->class_name,
+             scores->class_en);
     const char *rows[][2] = {
-        {"uscc", p->uscc},
-        {"name", p->name},
+        {"uscc", reg->uscc},
+        {"name", reg->name},
         {"region", region},
-        {"industry", p->industry},
-        {"size", p->size_class},
-        {"status", p->status},
+        {"industry", reg->industry_code},
+        {"size", reg->size_class},
+        {"status", reg->status},
         {"asof", asof},
         {"read by", institution},
-        {"purpose", ph_purpose_title(p->purpose)},
+        {"purpose", ph_purpose_title(ph_profile_purpose(p))},
         {"class", cls},
-        {"sub-class", p->scores.subclass},
-        {"because", p->scores.class_reason},
+        {"sub-class", scores->subclass},
+        {"because", scores->class_reason},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         ph_cli_table_add(t, rows[i]);
-    if (p->peers_asof != p->asof) { /* an older refresh: say so */
+    if (ph_profile_peers_asof(p) != ph_profile_asof(p)) { /* an older refresh: say so */
         char used[PH_DATE_FORMAT_MAX], note[96];
-        (void)ph_date_format(p->peers_asof, used, sizeof(used), NULL);
+        (void)ph_date_format(ph_profile_peers_asof(p), used, sizeof(used), NULL);
         snprintf(note, sizeof(note), "from the refresh of %s (none on %s)", used, asof);
         const char *row[] = {"peer medians", note};
         ph_cli_table_add(t, row);
@@ -105,7 +108,7 @@ static ph_cli_table *dimension_table(const ph_profile *p)
     static const int numeric[] = {0, 0, 0, 1, 0};
     ph_cli_table *t = ph_cli_table_new(headers, numeric, 5);
     for (size_t d = 0; d < PH_PROFILE_DIMENSION_COUNT; d++) {
-        const ph_profile_dimension_score *dim = &p->scores.dimensions[d];
+        const ph_profile_dimension_score *dim = &ph_profile_get_scores(p)->dimensions[d];
         char score[32], coverage[16], behind[1024] = "";
         format_score(dim->score, score, sizeof(score));
         snprintf(coverage, sizeof(coverage), "%.2f", dim->coverage);
@@ -131,7 +134,7 @@ static ph_cli_table *key_feature_table(const ph_profile *p)
     static const int numeric[] = {0, 1, 0, 1, 0};
     ph_cli_table *t = ph_cli_table_new(headers, numeric, 5);
     const ph_profile_component *key[6];
-    size_t n = ph_profile_key_components(&p->scores, key, 6);
+    size_t n = ph_profile_key_components(ph_profile_get_scores(p), key, 6);
     for (size_t i = 0; i < n; i++) {
         int index = ph_feature_index(key[i]->feature);
         char value[64], points[16], sentence[256] = "";
@@ -170,19 +173,20 @@ static void print_profile(ph_cli *cli, const ph_profile *p, const char *institut
                              key_feature_table(p), coverage_table(p)};
     static const char *const names[] = {"enterprise", "dimensions", "key_features", "coverage"};
     char allowed[PH_SOURCE_SET_FORMAT_MAX], refused[PH_SOURCE_SET_FORMAT_MAX];
-    (void)ph_source_set_format(p->allowed, allowed, sizeof(allowed), NULL);
-    (void)ph_source_set_format(p->refused, refused, sizeof(refused), NULL);
+    (void)ph_source_set_format(ph_profile_allowed(p), allowed, sizeof(allowed), NULL);
+    (void)ph_source_set_format(ph_profile_refused(p), refused, sizeof(refused), NULL);
     if (cli->format == PH_FORMAT_JSON) {
         json_t *doc = json_object();
         for (size_t i = 0; i < 4; i++)
             json_object_set_new(doc, names[i], ph_cli_table_json(parts[i]));
         json_object_set_new(doc, "sources_consented", json_string(allowed));
         json_object_set_new(doc, "sources_not_consented", json_string(refused));
-        json_object_set_new(doc, "access_log_seq", json_integer(p->log_seq));
+        json_object_set_new(doc, "access_log_seq", json_integer(ph_profile_log_seq(p)));
         ph_cli_print_json(cli, doc);
     } else {
         char title[512];
-        snprintf(title, sizeof(title), "profile of %s (%s)", p->name, p->uscc);
+        const ph_registration *reg = ph_profile_registration(p);
+        snprintf(title, sizeof(title), "profile of %s (%s)", reg->name, reg->uscc);
         ph_cli_table_print(cli, parts[0], title);
         fputc('\n', cli->out);
         ph_cli_table_print(cli, parts[1], "five dimensions (0-100, higher is better)");
@@ -192,7 +196,7 @@ static void print_profile(ph_cli *cli, const ph_profile *p, const char *institut
         ph_cli_table_print(cli, parts[3], "data coverage");
         fprintf(cli->out, "\nsources consented: %s\nsources not consented: %s\n",
                 allowed[0] ? allowed : "none", refused[0] ? refused : "none");
-        fprintf(cli->out, "(this read is access-log entry %lld)\n", (long long)p->log_seq);
+        fprintf(cli->out, "(this read is access-log entry %lld)\n", (long long)ph_profile_log_seq(p));
     }
     for (size_t i = 0; i < 4; i++)
         ph_cli_table_free(parts[i]);
@@ -237,11 +241,12 @@ int ph_cmd_profile(ph_cli *cli, int argc, char **argv)
     ph_store *store = ph_cli_open_store(cli, 1, &code);
     if (store == NULL)
         return code;
-    ph_profile profile;
+    ph_profile *profile = NULL;
     ph_status st = ph_profile_read(store, &req, &profile, &err);
     ph_store_free(store);
     if (st != PH_OK)
         return ph_cli_fail(cli, st, &err, hint_for(st, &err));
-    print_profile(cli, &profile, a.institution);
+    print_profile(cli, profile, a.institution);
+    ph_profile_free(profile);
     return PH_EXIT_OK;
 }

@@ -777,10 +777,49 @@ static void test_doc_errors(void **state)
     free(dir);
 }
 
+/* The domain's words are the catalogue's enumerations, in its order: the
+ * lookups and the ENUM columns cannot drift apart. */
+static void test_domain_words_are_the_catalogue_enumerations(void **state)
+{
+    (void)state;
+    const ph_feed *reg = ph_feed_find("registration");
+    const ph_feed_column *status = &reg->columns[ph_feed_column_index(reg, "status")];
+    char joined[128] = "";
+    for (int i = 0; i < PH_BUSINESS_STATUS_COUNT; i++) {
+        strcat(joined, i ? "|" : "");
+        strcat(joined, ph_business_status_name(i));
+        assert_int_equal(ph_business_status_parse(ph_business_status_name(i)), i);
+        assert_non_null(ph_business_status_zh(i));
+    }
+    assert_string_equal(joined, status->values);
+    assert_string_equal(ph_business_status_zh(PH_BUSINESS_ACTIVE), "存续");
+    assert_string_equal(ph_business_status_zh(PH_BUSINESS_REVOKED), "吊销");
+    assert_null(ph_business_status_name(PH_BUSINESS_STATUS_COUNT));
+    assert_int_equal(ph_business_status_parse("Active"), -1);
+    assert_int_equal(ph_business_status_parse(NULL), -1);
+
+    const ph_feed *grades = ph_feed_find("tax_grades");
+    const ph_feed_column *grade = &grades->columns[ph_feed_column_index(grades, "grade")];
+    joined[0] = '\0';
+    for (int rank = PH_TAX_GRADE_COUNT - 1; rank >= 0; rank--) {
+        strcat(joined, rank < PH_TAX_GRADE_COUNT - 1 ? "|" : "");
+        strcat(joined, ph_tax_grade_of_rank(rank));
+        assert_int_equal(ph_tax_grade_rank(ph_tax_grade_of_rank(rank)), rank);
+    }
+    assert_string_equal(joined, grade->values); /* best first: A|B|M|C|D */
+    assert_int_equal(ph_tax_grade_rank("A"), 4);
+    assert_int_equal(ph_tax_grade_rank("M"), 2);
+    assert_int_equal(ph_tax_grade_rank("D"), 0);
+    assert_int_equal(ph_tax_grade_rank("E"), -1);
+    assert_null(ph_tax_grade_of_rank(5));
+    assert_null(ph_tax_grade_of_rank(-1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalog_matches_the_spec_in_order),
+        cmocka_unit_test(test_domain_words_are_the_catalogue_enumerations),
         cmocka_unit_test(test_areas_in_order_and_paths_in_their_directory),
         cmocka_unit_test(test_names_and_paths_are_unique),
         cmocka_unit_test(test_every_key_column_exists_and_is_required),

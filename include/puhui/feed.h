@@ -155,6 +155,36 @@ PH_EXTERN const char *ph_feed_frequency_name(ph_feed_frequency f);
 /* "feeds", "reference", "truth" (the directory); "unknown" otherwise. */
 PH_EXTERN const char *ph_feed_area_name(ph_feed_area area);
 
+/* --- The domain's words ------------------------------------------------------
+ * Enumerations that modules besides ingestion read are defined once, by the
+ * catalogue's ENUM columns; these are their lookups. Use them rather than a
+ * copy of the words. */
+
+/* A registration's business status (registration.status), in catalogue
+ * order. */
+typedef enum ph_business_status {
+    PH_BUSINESS_ACTIVE,       /* "active": operating, 存续 */
+    PH_BUSINESS_ABNORMAL,     /* "abnormal": listed for abnormal operation, 经营异常 */
+    PH_BUSINESS_DEREGISTERED, /* "deregistered": 注销 */
+    PH_BUSINESS_REVOKED,      /* "revoked": licence revoked, 吊销 */
+    PH_BUSINESS_STATUS_COUNT
+} ph_business_status;
+
+/* "active" ... "revoked"; NULL outside the enum. */
+PH_EXTERN const char *ph_business_status_name(int status);
+/* "存续", "经营异常", "注销", "吊销"; NULL outside the enum. */
+PH_EXTERN const char *ph_business_status_zh(int status);
+/* The ph_business_status of a word, or -1 (also for NULL). */
+PH_EXTERN int ph_business_status_parse(const char *text);
+
+/* Tax credit grades (tax_grades.grade), best first: A, B, M, C, D. */
+#define PH_TAX_GRADE_COUNT 5
+/* The grade's rank: 4 for A, 3 B, 2 M, 1 C, 0 D (the feature
+ * tax_grade_score); -1 for anything else (also NULL). */
+PH_EXTERN int ph_tax_grade_rank(const char *grade);
+/* The grade of a rank ("A" for 4 ... "D" for 0); NULL outside 0..4. */
+PH_EXTERN const char *ph_tax_grade_of_rank(int rank);
+
 /* "credit", "monitoring", "supply_chain" for one PH_PURPOSE_* bit; NULL for
  * anything else (zero, several bits, unknown bits). */
 PH_EXTERN const char *ph_feed_purpose_name(unsigned purpose);

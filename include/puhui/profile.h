@@ -14,6 +14,7 @@
 #include "puhui/access.h"
 #include "puhui/common.h"
 #include "puhui/date.h"
+#include "puhui/enterprise.h"
 #include "puhui/features.h"
 #include "puhui/store.h"
 
@@ -98,42 +99,65 @@ typedef struct ph_profile_request {
                                    of the read, by the wall clock (access.h) */
 } ph_profile_request;
 
-/* A profile as an institution receives it: derived values only. */
-typedef struct ph_profile {
-    char uscc[19];
-    char name[256];          /* registered name */
-    int region_code;         /* county-level GB/T 2260 code */
-    char industry[4];        /* "C13", or the section letter alone */
-    char size_class[8];      /* micro | small | medium | large, or "" */
-    char status[16];         /* active | abnormal | deregistered | revoked */
-    unsigned purpose;
-    ph_date asof;
-    ph_date peers_asof;      /* the peer-median refresh used (ph_features_for): asof,
-                                or the latest one before it */
-    ph_source_set allowed;   /* sources the consent covered, and the profile used */
-    ph_source_set refused;   /* sources behind the features that were not covered */
-    int64_t log_seq;         /* the access-log entry of this read */
-    double values[PH_FEATURE_COUNT];          /* catalogue order; NaN: missing or withheld */
-    unsigned char withheld[PH_FEATURE_COUNT]; /* 1: not consented (value NaN) */
-    ph_profile_scores scores;
-} ph_profile;
+/*
+ * A profile as an institution receives it: derived values only. Opaque, so
+ * that a new feature or field changes no caller's layout: read it through
+ * the accessors below and free it with ph_profile_free.
+ */
+typedef struct ph_profile ph_profile;
 
 /*
  * Read the profile of req->uscc for req->institution_id: the consent gate
  * (access.h) in subset mode over every source behind the features — a
  * profile needs a live consent for the purpose covering at least one of
- * them, and the read is logged —, then the firm's features as of
- * req->asof (ph_features_for, point in time), with the features of
- * sources not covered withheld, then the scores. Nothing raw is returned.
+ * them, and the read is logged —, then the firm's registration and features
+ * as of req->asof (ph_registration_asof and ph_features_for, both point in
+ * time: the size and status shown are those the platform knew on asof),
+ * with the features of sources not covered withheld, then the scores.
+ * Nothing raw is returned.
  *
  * Errors: PH_EDENIED when no consent covers any source (logged, the message
  * names what is missing); PH_ENOTFOUND for an unregistered enterprise or
- * institution, or a firm not yet known on asof; as ph_access_check and
- * ph_features_for; PH_EMISUSE for NULL arguments. `out` is written on
- * success only.
+ * institution, or a firm not yet known on asof; PH_ENOMEM; as
+ * ph_access_check and ph_features_for otherwise. *out is set on success
+ * only; free it with ph_profile_free.
  */
 PH_EXTERN ph_status ph_profile_read(ph_store *store, const ph_profile_request *req,
-                                    ph_profile *out, ph_error *err);
+                                    ph_profile **out, ph_error *err);
+
+/* Free a profile. NULL is allowed. */
+PH_EXTERN void ph_profile_free(ph_profile *p);
+
+/* The firm's registration as of the profile's date (enterprise.h): uscc,
+ * name, region, industry ("C13"), size, status... Valid while p lives. */
+PH_EXTERN const ph_registration *ph_profile_registration(const ph_profile *p);
+
+/* The as-of date the profile was read for, and the purpose (a PH_PURPOSE_* bit). */
+PH_EXTERN ph_date ph_profile_asof(const ph_profile *p);
+PH_EXTERN unsigned ph_profile_purpose(const ph_profile *p);
+
+/* The date of the peer-median refresh the features used (ph_features_for):
+ * the as-of date, or the latest refresh before it. */
+PH_EXTERN ph_date ph_profile_peers_asof(const ph_profile *p);
+
+/* The sources the consent covered (and the profile used), and those behind
+ * the features that it did not cover. */
+PH_EXTERN ph_source_set ph_profile_allowed(const ph_profile *p);
+PH_EXTERN ph_source_set ph_profile_refused(const ph_profile *p);
+
+/* The access-log entry of this read. */
+PH_EXTERN int64_t ph_profile_log_seq(const ph_profile *p);
+
+/* Feature `i`'s value (catalogue order, 0 .. ph_feature_count()-1); NaN
+ * when missing, withheld or i is out of range. */
+PH_EXTERN double ph_profile_value(const ph_profile *p, size_t i);
+
+/* 1 when feature `i` was withheld for want of consent (its value is NaN),
+ * else 0 (also for i out of range). */
+PH_EXTERN int ph_profile_withheld(const ph_profile *p, size_t i);
+
+/* The scores: dimensions, class and sub-class. Valid while p lives. */
+PH_EXTERN const ph_profile_scores *ph_profile_get_scores(const ph_profile *p);
 
 #ifdef __cplusplus
 }

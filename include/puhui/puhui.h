@@ -11,6 +11,7 @@
 #include "puhui/dataset.h"
 #include "puhui/date.h"
 #include "puhui/dtable.h"
+#include "puhui/enterprise.h"
 #include "puhui/expr.h"
 #include "puhui/features.h"
 #include "puhui/feed.h"

@@ -68,6 +68,7 @@
 #define PUHUI_SCHEMA_H
 
 #include "puhui/common.h"
+#include "puhui/date.h"
 #include "puhui/feed.h"
 #include "puhui/store.h"
 
@@ -106,6 +107,35 @@ PH_EXTERN ph_status ph_schema_feed_column(const ph_feed_column *col, char *buf, 
 
 /* "INTEGER", "REAL" or "TEXT": how a field type is stored. */
 PH_EXTERN const char *ph_schema_feed_sql_type(ph_field_type type);
+
+/*
+ * The point-in-time rule of every feed table, written once: a row version
+ * is what the platform knew on day D when from <= D < until, where from is
+ * its known_on and until its superseded_on (a current row, never
+ * superseded, holds from known_on on: until is INT32_MAX). Readers of one
+ * firm test a day with ph_schema_version_holds; bulk readers turn the span
+ * into a range of as-of dates.
+ */
+typedef struct ph_version_span {
+    ph_date from;  /* first day it holds: known_on */
+    ph_date until; /* first day it no longer holds: superseded_on, or INT32_MAX */
+} ph_version_span;
+
+/* The span of a version known on `known_on`; `superseded` is 0 for a
+ * current row (superseded_on is then ignored). Inline: the bulk reader
+ * calls it for every row it reads. */
+static inline ph_version_span ph_schema_version_span(ph_date known_on, int superseded,
+                                                     ph_date superseded_on)
+{
+    ph_version_span span = {known_on, superseded ? superseded_on : INT32_MAX};
+    return span;
+}
+
+/* 1 when the span holds on `day`, else 0. */
+static inline int ph_schema_version_holds(ph_version_span span, ph_date day)
+{
+    return span.from <= day && day < span.until;
+}
 
 /* The DDL of every feed table, as migration 3 runs it (for documentation and
  * tests). *out is allocated with ctx; free it with ph_free. */

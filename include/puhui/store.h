@@ -275,6 +275,24 @@ typedef struct ph_migration {
 /* Current schema version: 0 for an empty database. */
 PH_EXTERN ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err);
 
+/* One applied migration, as recorded in schema_migrations. */
+typedef struct ph_migration_record {
+    int version;
+    const char *name;
+    const char *applied_at; /* UTC ISO 8601 */
+} ph_migration_record;
+
+typedef ph_status (*ph_migration_fn)(void *user, const ph_migration_record *m, ph_error *err);
+
+/*
+ * Call `fn` for every applied migration, in version order (none for an
+ * empty database). The strings are valid during the call only. A status
+ * other than PH_OK from fn stops the walk and is returned.
+ * Errors: PH_EMISUSE for a NULL store or fn; store errors.
+ */
+PH_EXTERN ph_status ph_store_migration_each(ph_store *store, ph_migration_fn fn, void *user,
+                                            ph_error *err);
+
 /*
  * The one check a module makes before it touches its tables: the database
  * must be at schema version `version` or later. `what` names the module

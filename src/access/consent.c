@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "access/access_internal.h"
+#include "puhui/enterprise.h"
 
 ph_status access_abort(ph_store *store, ph_status st)
 {
@@ -14,41 +15,24 @@ ph_status access_abort(ph_store *store, ph_status st)
     return st;
 }
 
-/* 1 when `sql` (one `?`) finds a row for `value`; -1 on error (err set). */
-static int row_exists(ph_store *store, const char *sql, const char *value, ph_error *err)
-{
-    ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store, sql, &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, value, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    ph_stmt_free(stmt);
-    return st == PH_OK ? 1 : st == PH_DONE ? 0 : -1;
-}
-
 ph_status access_check_registered(ph_store *store, const char *uscc,
                                   const char *institution_id, ph_error *err)
 {
-    if (uscc != NULL) {
-        int found = row_exists(store, "SELECT 1 FROM enterprise WHERE uscc = ?", uscc, err);
-        if (found < 0)
-            return err ? err->code : PH_ESTORE;
-        if (!found)
-            return ph_error_set(err, PH_ENOTFOUND, "enterprise", uscc,
-                                "expected an enterprise registered in the database (table "
-                                "enterprise)");
-    }
-    if (institution_id != NULL) {
-        int found = row_exists(store, "SELECT 1 FROM institution WHERE id = ?", institution_id,
-                               err);
-        if (found < 0)
-            return err ? err->code : PH_ESTORE;
-        if (!found)
-            return ph_error_set(err, PH_ENOTFOUND, "institution", institution_id,
-                                "expected an institution registered in the database (table "
-                                "institution)");
-    }
+    int found = 1;
+    ph_status st = uscc ? ph_enterprise_exists(store, uscc, &found, err) : PH_OK;
+    if (st != PH_OK)
+        return st;
+    if (!found)
+        return ph_error_set(err, PH_ENOTFOUND, "enterprise", uscc,
+                            "expected an enterprise registered in the database (table "
+                            "enterprise)");
+    st = institution_id ? ph_institution_exists(store, institution_id, &found, err) : PH_OK;
+    if (st != PH_OK)
+        return st;
+    if (!found)
+        return ph_error_set(err, PH_ENOTFOUND, "institution", institution_id,
+                            "expected an institution registered in the database (table "
+                            "institution)");
     return PH_OK;
 }
 

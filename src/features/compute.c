@@ -460,7 +460,7 @@ void fs_compute(const fs_data *data, size_t f, size_t j, const fs_peers *peers, 
     const fs_rec *reg = fs_registration(data, f, j);
     if (reg != NULL) {
         v[FI_AGE_MONTHS] = ph_months_between(reg->t, data->asof[j]);
-        v[FI_STATUS_ABNORMAL] = reg->kind != FS_STATUS_ACTIVE && reg->t2 <= data->asof[j];
+        v[FI_STATUS_ABNORMAL] = reg->kind != PH_BUSINESS_ACTIVE && reg->t2 <= data->asof[j];
     }
     vat_features(data, f, j, v);
     tax_features(data, f, j, v);

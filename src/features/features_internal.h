@@ -78,7 +78,6 @@ typedef enum fs_source {
 #define FS_PEN_SERIOUS 0x1u
 #define FS_PEN_ENVIRONMENT 0x2u
 #define FS_CHAIN_BUYER 100u
-#define FS_STATUS_ACTIVE 0u
 
 /* Records of every firm for each source, grouped by firm (CSR): firm f's
  * records of source s are rec[s][off[s][f] .. off[s][f+1]). */

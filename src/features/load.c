@@ -117,7 +117,6 @@ static fs_rec *one(fs_out *out, ph_date when)
 
 static ph_status row_reg(const fs_row *row, fs_out *out)
 {
-    static const char *const status[] = {"active", "abnormal", "deregistered", "revoked", NULL};
     fs_rec *r = one(out, INT32_MIN);
     int64_t region;
     int kind;
@@ -127,8 +126,8 @@ static ph_status row_reg(const fs_row *row, fs_out *out)
         st = bad_value(row, 2, "an industry code such as C13");
     if (st == PH_OK)
         st = col_date(row, 3, &r->t);
-    if (st == PH_OK)
-        st = enum_or_fail(row, 4, status, &kind);
+    if (st == PH_OK && (kind = ph_business_status_parse(ph_stmt_column_text(row->stmt, 4))) < 0)
+        st = bad_value(row, 4, "a value of the feed's enumeration");
     if (st == PH_OK)
         st = col_date_or(row, 5, r->t, &r->t2);
     if (st != PH_OK)
@@ -175,14 +174,13 @@ static ph_status row_tax(const fs_row *row, fs_out *out)
 
 static ph_status row_grade(const fs_row *row, fs_out *out)
 {
-    /* scores in the order of the enumeration: A=4, B=3, M=2, C=1, D=0 */
-    static const char *const grades[] = {"D", "C", "M", "B", "A", NULL};
     fs_rec *r = one(out, INT32_MIN);
     int64_t year;
     int score;
     ph_status st = col_int(row, 1, &year);
-    if (st == PH_OK)
-        st = enum_or_fail(row, 2, grades, &score);
+    /* the grade's rank is its score: A=4, B=3, M=2, C=1, D=0 */
+    if (st == PH_OK && (score = ph_tax_grade_rank(ph_stmt_column_text(row->stmt, 2))) < 0)
+        st = bad_value(row, 2, "a value of the feed's enumeration");
     if (st == PH_OK)
         st = col_date(row, 3, &r->t);
     if (st != PH_OK)
@@ -517,19 +515,23 @@ static ph_status read_version(const fs_reader *rd, const fs_table *spec, int his
     const fs_data *data = rd->data;
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
         fs_out out;
-        ph_date known, superseded = INT32_MAX;
+        ph_date known = 0, superseded = INT32_MAX;
         st = spec->row(&row, &out);
         if (st == PH_OK)
             st = col_date(&row, known_col, &known);
         if (st == PH_OK && history)
             st = col_date(&row, known_col + 1, &superseded);
+        ph_version_span span = ph_schema_version_span(known, history, superseded);
         for (int i = 0; st == PH_OK && i < out.count; i++) {
             long f = find_firm(data, ph_stmt_column_text(stmt, out.uscc_col[i]), &hint);
             if (f < 0)
                 continue; /* not a registered firm (a core enterprise, an unknown code) */
             fs_rec *r = &out.rec[i];
-            r->a0 = first_at_or_after(data, known > out.when[i] ? known : out.when[i]);
-            r->a1 = history ? first_at_or_after(data, superseded) : (uint16_t)data->nasof;
+            /* valid at the as-of dates in the version's span (schema.h), once
+             * its event has happened */
+            ph_date from = span.from > out.when[i] ? span.from : out.when[i];
+            r->a0 = first_at_or_after(data, from);
+            r->a1 = history ? first_at_or_after(data, span.until) : (uint16_t)data->nasof;
             r->n = 1;
             if (r->a0 >= r->a1)
                 continue; /* never valid at these dates */

@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+#include "feed/words.h"
+
 /* Column builders, so each row reads as "name, type, what it means".
  * Bounds and decimals appear only where the type uses them. */
 #define REQ(name, type, unit, desc) { name, PH_FIELD_##type, 1, unit, NULL, 0, 0, 0, desc }
@@ -56,7 +58,7 @@ static const ph_feed_column registration[] = {
          "size by the 2011 SME rule (工信部联企业〔2011〕300号) from employees, revenue and assets"),
     ENUM("taxpayer_type", "general|small_scale",
          "VAT status: general taxpayer 一般纳税人 or small-scale taxpayer 小规模纳税人"),
-    ENUM("status", "active|abnormal|deregistered|revoked",
+    ENUM("status", BUSINESS_STATUS_VALUES,
          "status at the window end: active, abnormal operation 经营异常, deregistered 注销, "
          "licence revoked 吊销"),
     OPT("status_date", DATE, NULL,
@@ -96,7 +98,7 @@ static const ph_feed_column tax_payments[] = {
 static const ph_feed_column tax_grades[] = {
     FIRM_USCC,
     INT("year", 1990, 2099, NULL, "tax year the grade assesses"),
-    ENUM("grade", "A|B|M|C|D",
+    ENUM("grade", TAX_GRADE_VALUES,
          "tax credit grade, A best to D worst; M = newly established or no revenue in the year"),
     REQ("assessed_on", DATE, NULL,
         "publication date of the grade (April of the following year); the row is known from "

@@ -179,7 +179,7 @@ static void emit_grades(gen_firm_ctx *fc, gen_rng *r)
             break; /* no grade after deregistration */
         const char *grade;
         if (reg_year == year) {
-            grade = "M";
+            grade = ph_tax_grade_of_rank(2); /* M: no full year to grade */
         } else {
             /* mean health over the year's months that the simulation holds */
             double sum = 0.0;
@@ -194,7 +194,8 @@ static void emit_grades(gen_firm_ctx *fc, gen_rng *r)
             double h = n ? sum / n : f->base_health;
             int defaulted = p->default_date && p->default_date < assessed;
             double score = h + 0.35 * gen_normal(r) - (defaulted ? 2.0 : 0.0);
-            grade = score > 0.55 ? "A" : score > -0.35 ? "B" : score > -1.3 ? "C" : "D";
+            /* ranks 4 A, 3 B, 1 C, 0 D (feed.h) */
+            grade = ph_tax_grade_of_rank(score > 0.55 ? 4 : score > -0.35 ? 3 : score > -1.3 ? 1 : 0);
         }
         gen_buf *b = &fc->block->out[GEN_F_TAX_GRADES];
         gen_put_raw(b, f->uscc, 18);

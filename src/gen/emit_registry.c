@@ -8,7 +8,6 @@
 #include "gen/gen_internal.h"
 
 static const char *const entity_names[] = {"company", "individual", "cooperative"};
-static const char *const status_names[] = {"active", "abnormal", "deregistered", "revoked"};
 
 void gen_emit_registration(gen_firm_ctx *fc)
 {
@@ -33,7 +32,7 @@ void gen_emit_registration(gen_firm_ctx *fc)
     gen_put_money(b, f->assets_fen);
     gen_put_str(b, ph_size_class_name((ph_size_class)f->size_class));
     gen_put_str(b, (f->flags & GEN_FIRM_GENERAL_VAT) ? "general" : "small_scale");
-    gen_put_str(b, status_names[p->status]);
+    gen_put_str(b, ph_business_status_name(p->status));
     if (p->status == GEN_STATUS_ACTIVE)
         gen_put_empty(b);
     else

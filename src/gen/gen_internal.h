@@ -255,7 +255,13 @@ typedef struct gen_block {
 
 /* ---- a firm's simulated life ----------------------------------------------- */
 
-enum { GEN_STATUS_ACTIVE, GEN_STATUS_ABNORMAL, GEN_STATUS_DEREGISTERED, GEN_STATUS_REVOKED };
+/* the registration's business status, as the feed catalogue numbers it */
+enum {
+    GEN_STATUS_ACTIVE = PH_BUSINESS_ACTIVE,
+    GEN_STATUS_ABNORMAL = PH_BUSINESS_ABNORMAL,
+    GEN_STATUS_DEREGISTERED = PH_BUSINESS_DEREGISTERED,
+    GEN_STATUS_REVOKED = PH_BUSINESS_REVOKED
+};
 
 #define GEN_LAG 3            /* months of history kept before the window */
 

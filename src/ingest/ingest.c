@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "puhui/enterprise.h"
 #include "puhui/schema.h"
 
 #include "ingest/ingest_internal.h"
@@ -86,29 +87,34 @@ static ph_status check_options(const ph_ctx *ctx, const ph_ingest_options *o, ph
     return PH_OK;
 }
 
+static ph_status known_enterprise(void *user, const char *uscc, ph_error *err)
+{
+    ph_ingest *ing = user;
+    if (uscc == NULL || strlen(uscc) != 18)
+        return PH_OK;
+    return ing_firm_set_add(ing->firms, uscc, ING_KNOWN_ENTERPRISE, err);
+}
+
+/* Institutions identified by a USCC (core enterprises) are firms too. */
+static ph_status known_institution(void *user, const char *id, const char *name,
+                                   const char *kind, ph_error *err)
+{
+    (void)name;
+    (void)kind;
+    ph_ingest *ing = user;
+    if (id == NULL || strlen(id) != 18)
+        return PH_OK;
+    return ing_firm_set_add(ing->firms, id, ING_KNOWN_INSTITUTION, err);
+}
+
 /* Load the registered enterprises and known institutions. */
 static ph_status load_firms(ph_ingest *ing, ph_error *err)
 {
-    static const struct {
-        const char *sql;
-        unsigned kind;
-    } sources[] = {
-        {"SELECT uscc FROM enterprise", ING_KNOWN_ENTERPRISE},
-        {"SELECT id FROM institution WHERE length(id) = 18", ING_KNOWN_INSTITUTION},
-    };
     ph_status st = ing_firm_set_new(ing->ctx, &ing->firms, err);
-    for (size_t i = 0; st == PH_OK && i < 2; i++) {
-        ph_stmt *s = NULL;
-        st = ph_store_prepare(ing->store, sources[i].sql, &s, err);
-        while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
-            const char *code = ph_stmt_column_text(s, 0);
-            if (code != NULL && strlen(code) == 18)
-                st = ing_firm_set_add(ing->firms, code, sources[i].kind, err);
-        }
-        if (st == PH_DONE)
-            st = PH_OK;
-        ph_stmt_free(s);
-    }
+    if (st == PH_OK)
+        st = ph_enterprise_each(ing->store, known_enterprise, ing, err);
+    if (st == PH_OK)
+        st = ph_institution_each(ing->store, known_institution, ing, err);
     return st;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "puhui/enterprise.h"
 #include "puhui/schema.h"
 
 #include "ingest/ingest_internal.h"
@@ -259,24 +260,12 @@ static ph_status prepare_registry(ing_writer *w, ph_error *err)
 {
     if (strcmp(w->feed->name, "registration") == 0) {
         w->registry_apply = registry_enterprise;
-        return ph_store_prepare(
-            w->store,
-            "INSERT INTO enterprise (uscc, name, region_code, industry_section, "
-            "industry_division, size_class, registered_on, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_code = "
-            "excluded.region_code, industry_section = excluded.industry_section, "
-            "industry_division = excluded.industry_division, size_class = excluded.size_class, "
-            "registered_on = excluded.registered_on, status = excluded.status",
-            &w->registry, err);
+        return ph_enterprise_upsert_prepare(w->store, &w->registry, err);
     }
     for (size_t i = 0; i < sizeof(institution_feeds) / sizeof(institution_feeds[0]); i++)
         if (strcmp(institution_feeds[i].feed, w->feed->name) == 0) {
             w->registry_apply = registry_institution;
-            return ph_store_prepare(w->store,
-                                    "INSERT INTO institution (id, name, kind) VALUES (?, ?, ?) "
-                                    "ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
-                                    "kind = excluded.kind",
-                                    &w->registry, err);
+            return ph_institution_upsert_prepare(w->store, &w->registry, err);
         }
     return PH_OK;
 }

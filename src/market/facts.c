@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "json/json_internal.h"
+#include "puhui/enterprise.h"
+#include "puhui/feed.h"
 
 typedef struct fact_def {
     const char *name;
@@ -180,66 +182,51 @@ static ph_value flag(double x, int when_positive)
     return ph_value_bool(when_positive ? x > 0 : x != 0);
 }
 
-/* The registration row valid on asof: the current row when known by then,
- * else the history version that was. */
-static ph_status read_registration(ph_store *store, const char *uscc, const char *asof,
+/* Empty registration fields are null facts. */
+static void registration_text(market_facts *f, size_t fact, const char *s)
+{
+    market_facts_set_text(f, fact, s[0] ? s : NULL);
+}
+
+/* The registration valid on asof (enterprise.h: the one point-in-time read). */
+static ph_status read_registration(ph_store *store, const char *uscc, ph_date asof,
                                    market_facts *f, ph_error *err)
 {
-    static const char SQL[] =
-        "SELECT industry_code, region_code, size_class, entity_type, status FROM "
-        "feed_registration WHERE uscc = ?1 AND known_on <= ?2 UNION ALL "
-        "SELECT industry_code, region_code, size_class, entity_type, status FROM "
-        "feed_registration_history WHERE uscc = ?1 AND known_on <= ?2 AND superseded_on > ?2 "
-        "LIMIT 1";
-    ph_stmt *stmt;
-    ph_status st = ph_store_prepare(store, SQL, &stmt, err);
+    ph_registration reg;
+    ph_status st = ph_registration_asof(store, uscc, asof, &reg, err);
     if (st != PH_OK)
         return st;
-    st = ph_stmt_bind_text(stmt, 1, uscc, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 2, asof, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    if (st == PH_DONE)
-        st = ph_error_set(err, PH_ENOTFOUND, "enterprise", uscc,
-                          "expected an enterprise registered with the platform by %s", asof);
-    if (st == PH_OK) {
-        char industry[16], section[2] = {0};
-        snprintf(industry, sizeof(industry), "%s", ph_stmt_column_text(stmt, 0));
-        section[0] = industry[0];
-        market_facts_set_text(f, FACT_INDUSTRY_SECTION, section);
-        market_facts_set_text(f, FACT_INDUSTRY_CODE, industry);
-        char region[16];
-        snprintf(region, sizeof(region), "%lld", (long long)ph_stmt_column_int64(stmt, 1));
-        market_facts_set_text(f, FACT_REGION_CODE, region);
-        market_facts_set_text(f, FACT_SIZE_CLASS, ph_stmt_column_text(stmt, 2));
-        market_facts_set_text(f, FACT_ENTITY_TYPE, ph_stmt_column_text(stmt, 3));
-        /* The status the registration reports now; it counts only from its
-         * date, which the status_abnormal feature already knows. */
-        market_facts_set_text(f, FACT_BUSINESS_STATUS, ph_stmt_column_text(stmt, 4));
-    }
-    ph_stmt_free(stmt);
-    return st;
+    char section[2] = {reg.industry_code[0], '\0'};
+    registration_text(f, FACT_INDUSTRY_SECTION, section);
+    registration_text(f, FACT_INDUSTRY_CODE, reg.industry_code);
+    char region[16];
+    snprintf(region, sizeof(region), "%d", reg.region_code);
+    market_facts_set_text(f, FACT_REGION_CODE, region);
+    registration_text(f, FACT_SIZE_CLASS, reg.size_class);
+    registration_text(f, FACT_ENTITY_TYPE, reg.entity_type);
+    /* The status the registration reports now; it counts only from its
+     * date, which the status_abnormal feature already knows. */
+    registration_text(f, FACT_BUSINESS_STATUS, reg.status);
+    return PH_OK;
 }
 
+/* The status in the words of the registry (存续 when operating). A status
+ * counts only from its date, which the status_abnormal feature knows; an
+ * unknown word reads as abnormal. */
 static const char *status_words(const char *status, double abnormal)
 {
-    static const struct { const char *status, *words; } MAP[] = {
-        {"abnormal", "经营异常"}, {"deregistered", "注销"}, {"revoked", "吊销"}};
     if (isnan(abnormal) || abnormal == 0)
-        return "存续";
-    for (size_t i = 0; i < sizeof(MAP) / sizeof(MAP[0]); i++)
-        if (strcmp(status, MAP[i].status) == 0)
-            return MAP[i].words;
-    return "经营异常";
+        return ph_business_status_zh(PH_BUSINESS_ACTIVE);
+    int s = ph_business_status_parse(status);
+    return ph_business_status_zh(s > PH_BUSINESS_ACTIVE ? s : PH_BUSINESS_ABNORMAL);
 }
 
+/* The grade whose rank is the tax_grade_score feature (A=4 .. D=0). */
 static const char *tax_grade_letter(double score)
 {
-    static const char *const GRADES[] = {"D", "C", "M", "B", "A"}; /* A=4 .. D=0 */
-    if (isnan(score) || score < 0 || score > 4 || score != floor(score))
+    if (isnan(score) || score < 0 || score >= PH_TAX_GRADE_COUNT || score != floor(score))
         return NULL;
-    return GRADES[(int)score];
+    return ph_tax_grade_of_rank((int)score);
 }
 
 /* The facts derived from features and the registration. */
@@ -293,10 +280,7 @@ ph_status market_facts_gather_registration(ph_store *store, const ph_application
 {
     market_facts *f = out;
     memset(f, 0, sizeof(*f));
-    char day[11];
-    ph_status st = ph_date_format(asof, day, sizeof(day), err);
-    if (st == PH_OK)
-        st = read_registration(store, app->uscc, day, f, err);
+    ph_status st = read_registration(store, app->uscc, asof, f, err);
     if (st == PH_OK)
         st = application_facts(app, asof, lpr, f, err);
     /* The status counts only from its date, which the features know: until

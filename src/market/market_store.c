@@ -6,6 +6,8 @@
  */
 #include "market_internal.h"
 
+#include "puhui/enterprise.h"
+
 #include <stdio.h>
 
 ph_status market_check_schema(ph_store *store, ph_error *err)
@@ -30,16 +32,18 @@ ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
 ph_status market_institution_name(ph_store *store, const char *id, char *buf, size_t size,
                                   ph_error *err)
 {
-    ph_stmt *stmt = NULL;
-    snprintf(buf, size, "%s", id);
-    ph_status st = ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt,
-                                    err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, id, -1, err);
-    if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
-        snprintf(buf, size, "%s", ph_stmt_column_text(stmt, 0));
-    ph_stmt_free(stmt);
-    return st == PH_DONE ? PH_OK : st;
+    /* the id stands in for a name that is not registered or does not fit;
+     * a failed read (out of memory, the store) is returned, not hidden */
+    ph_error why;
+    ph_error_clear(&why);
+    ph_status st = ph_institution_name(store, id, buf, size, &why);
+    if (st == PH_ENOTFOUND || st == PH_ERANGE) {
+        snprintf(buf, size, "%s", id);
+        return PH_OK;
+    }
+    if (st != PH_OK && err != NULL)
+        *err = why;
+    return st;
 }
 
 ph_status market_begin_write(ph_store *store, char now[PH_UTC_MAX], ph_error *err)

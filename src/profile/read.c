@@ -12,10 +12,25 @@
 #include <string.h>
 
 #include "puhui/access.h"
+#include "puhui/enterprise.h"
 #include "puhui/features.h"
 #include "puhui/feed.h"
 #include "puhui/schema.h"
 #include "profile/profile_internal.h"
+
+struct ph_profile {
+    const ph_ctx *ctx;       /* frees it */
+    ph_registration reg;     /* as of asof */
+    unsigned purpose;
+    ph_date asof;
+    ph_date peers_asof;      /* the peer-median refresh used: asof, or the latest before it */
+    ph_source_set allowed;   /* sources the consent covered, and the profile used */
+    ph_source_set refused;   /* sources behind the features that were not covered */
+    int64_t log_seq;         /* the access-log entry of this read */
+    double values[PH_FEATURE_COUNT];          /* catalogue order; NaN: missing or withheld */
+    unsigned char withheld[PH_FEATURE_COUNT]; /* 1: not consented (value NaN) */
+    ph_profile_scores scores;
+};
 
 /* The sources behind a feature (its catalogue `sources`, comma-joined). */
 static ph_source_set feature_sources(const ph_feature *feature)
@@ -40,40 +55,6 @@ static ph_source_set profile_sources(unsigned purpose, ph_source_set need[PH_FEA
     return all & ph_source_set_for_purpose(purpose);
 }
 
-static ph_status read_enterprise(ph_store *store, ph_profile *p, ph_error *err)
-{
-    ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "SELECT name, region_code, industry_section, "
-                                    "industry_division, size_class, registered_on, status "
-                                    "FROM enterprise WHERE uscc = ?",
-                                    &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, p->uscc, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    if (st == PH_DONE)
-        st = ph_error_set(err, PH_ENOTFOUND, "enterprise", p->uscc,
-                          "expected a registered enterprise; ingest its registration first");
-    if (st == PH_OK) {
-        const char *name = ph_stmt_column_text(stmt, 0);
-        snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
-        p->region_code = (int)ph_stmt_column_int64(stmt, 1);
-        const char *section = ph_stmt_column_text(stmt, 2);
-        p->industry[0] = section ? section[0] : '\0';
-        p->industry[1] = '\0';
-        if (!ph_stmt_column_is_null(stmt, 3))
-            snprintf(p->industry, sizeof(p->industry), "%c%02d", section ? section[0] : '?',
-                     (int)ph_stmt_column_int64(stmt, 3));
-        const char *size = ph_stmt_column_text(stmt, 4);
-        snprintf(p->size_class, sizeof(p->size_class), "%s", size ? size : "");
-        const char *status = ph_stmt_column_text(stmt, 6);
-        snprintf(p->status, sizeof(p->status), "%s", status ? status : "");
-    }
-    ph_stmt_free(stmt);
-    return st;
-}
-
 static double profile_value(void *user, const char *feature)
 {
     const ph_profile *p = user;
@@ -91,7 +72,7 @@ static void withhold_unconsented(ph_profile *p, const ph_source_set need[PH_FEAT
     }
 }
 
-ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_profile *out,
+ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_profile **out,
                           ph_error *err)
 {
     if (store == NULL || req == NULL || out == NULL || req->uscc == NULL ||
@@ -109,7 +90,7 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
     if (p == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a profile");
     memset(p, 0, sizeof(*p));
-    snprintf(p->uscc, sizeof(p->uscc), "%s", req->uscc);
+    p->ctx = ph_store_ctx(store);
     p->purpose = purpose;
     p->asof = asof;
 
@@ -131,16 +112,77 @@ ph_status ph_profile_read(ph_store *store, const ph_profile_request *req, ph_pro
         p->allowed = grant.allowed;
         p->refused = grant.refused;
         p->log_seq = grant.log_seq;
-        st = read_enterprise(store, p, err);
-    }
-    if (st == PH_OK)
+        /* features first: a firm not known on asof is reported as the
+         * feature store reports it */
         st = ph_features_for(store, req->uscc, asof, p->values, &p->peers_asof, err);
+    }
+    /* the registration as of the profile's date, like its features: the
+     * size and status the firm had then, not today's */
+    if (st == PH_OK)
+        st = ph_registration_asof(store, req->uscc, asof, &p->reg, err);
     if (st == PH_OK) {
         withhold_unconsented(p, need);
-        st = ph_profile_score(profile_value, p, p->industry[0], &p->scores, err);
+        st = ph_profile_score(profile_value, p, p->reg.industry_code[0], &p->scores, err);
     }
     if (st == PH_OK)
-        *out = *p;
-    ph_free(ph_store_ctx(store), p);
+        *out = p;
+    else
+        ph_profile_free(p);
     return st;
+}
+
+void ph_profile_free(ph_profile *p)
+{
+    if (p != NULL)
+        ph_free(p->ctx, p);
+}
+
+const ph_registration *ph_profile_registration(const ph_profile *p)
+{
+    return &p->reg;
+}
+
+ph_date ph_profile_asof(const ph_profile *p)
+{
+    return p->asof;
+}
+
+ph_date ph_profile_peers_asof(const ph_profile *p)
+{
+    return p->peers_asof;
+}
+
+unsigned ph_profile_purpose(const ph_profile *p)
+{
+    return p->purpose;
+}
+
+ph_source_set ph_profile_allowed(const ph_profile *p)
+{
+    return p->allowed;
+}
+
+ph_source_set ph_profile_refused(const ph_profile *p)
+{
+    return p->refused;
+}
+
+int64_t ph_profile_log_seq(const ph_profile *p)
+{
+    return p->log_seq;
+}
+
+double ph_profile_value(const ph_profile *p, size_t i)
+{
+    return i < PH_FEATURE_COUNT ? p->values[i] : ph_feature_missing();
+}
+
+int ph_profile_withheld(const ph_profile *p, size_t i)
+{
+    return i < PH_FEATURE_COUNT && p->withheld[i];
+}
+
+const ph_profile_scores *ph_profile_get_scores(const ph_profile *p)
+{
+    return &p->scores;
 }

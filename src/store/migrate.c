@@ -63,6 +63,30 @@ ph_status ph_store_schema_version(ph_store *store, int *version, ph_error *err)
     return PH_OK;
 }
 
+ph_status ph_store_migration_each(ph_store *store, ph_migration_fn fn, void *user,
+                                  ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_store_migration_each: store and fn must not be NULL");
+    int exists = 0;
+    ph_status st = ph_store_has_table(store, MIGRATIONS_TABLE, &exists, err);
+    if (st != PH_OK || !exists)
+        return st;
+    ph_stmt *stmt = NULL;
+    st = ph_store_prepare(store,
+                          "SELECT version, name, applied_at FROM schema_migrations "
+                          "ORDER BY version",
+                          &stmt, err);
+    while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
+        ph_migration_record m = {(int)ph_stmt_column_int64(stmt, 0), ph_stmt_column_text(stmt, 1),
+                                 ph_stmt_column_text(stmt, 2)};
+        st = fn(user, &m, err);
+    }
+    ph_stmt_free(stmt);
+    return st == PH_DONE ? PH_OK : st;
+}
+
 /* The list must be versions 1..n in order, each with a name and something
  * to do: a mistake here is the programmer's, found before touching data. */
 static ph_status check_list(const ph_migration *list, size_t count, ph_error *err)
