@@ -413,6 +413,37 @@ static void expect_exec(ph_store *store, const char *sql, ph_status status, cons
     assert_string_equal(err.message, message);
 }
 
+/* The triggers the migrations create are the definitions the schema gives
+ * for them (what `audit verify` compares a database with), and nothing is
+ * given for a trigger the migrations do not create. */
+static void test_trigger_definitions(void **state)
+{
+    fixture *fx = *state;
+    ph_store *store = open_store(fx, "triggers.db");
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_schema_migrate(store, -1, NULL, &err), &err);
+    static const char *const names[][2] = {
+        {"access_log", "access_log_no_update"},
+        {"access_log", "access_log_no_delete"},
+        {"access_checkpoint", "access_checkpoint_no_update"},
+        {"access_checkpoint", "access_checkpoint_no_delete"},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        const char *definition = ph_schema_trigger_definition(names[i][1]);
+        assert_non_null(definition);
+        char sql[512];
+        long len = 0;
+        ph_assert_ok(ph_store_trigger_sql(store, names[i][0], names[i][1], sql, sizeof(sql),
+                                          &len, &err),
+                     &err);
+        assert_string_equal(sql, definition);
+    }
+    assert_null(ph_schema_trigger_definition("access_log_no_insert"));
+    assert_null(ph_schema_trigger_definition(NULL));
+    ph_store_free(store);
+}
+
 static void test_platform_schema(void **state)
 {
     fixture *fx = *state;
@@ -592,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_commit_inside_sql_is_caught),
         cmocka_unit_test(test_malformed_lists),
         cmocka_unit_test(test_platform_schema),
+        cmocka_unit_test(test_trigger_definitions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

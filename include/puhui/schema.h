@@ -90,6 +90,15 @@ PH_EXTERN int ph_schema_latest(void);
  */
 PH_EXTERN ph_status ph_schema_migrate(ph_store *store, int target, int *applied, ph_error *err);
 
+/*
+ * The definition ("CREATE TRIGGER ...") with which the migrations create
+ * the trigger `name`, exactly as they ran it, so that a module can check
+ * that a database still holds its protection unchanged (`audit verify`
+ * checks the access log's append-only triggers). NULL for a trigger the
+ * migrations do not create, or a NULL name. Static storage; no cost.
+ */
+PH_EXTERN const char *ph_schema_trigger_definition(const char *name);
+
 /* 1 when `feed` is stored in the database (feeds/ and reference/ areas),
  * 0 for truth files and NULL. */
 PH_EXTERN int ph_schema_feed_stored(const ph_feed *feed);

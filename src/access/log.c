@@ -15,7 +15,7 @@
 #include <sodium.h>
 
 #include "access/access_internal.h"
-#include "access/access_triggers.h"
+#include "puhui/schema.h"
 
 static const char GENESIS[PH_AUDIT_HASH_HEX] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -392,20 +392,19 @@ static ph_status walk_log(ph_store *store, chain_walk *w, const char *head,
 
 /* The append-only triggers: the schema's protections of the log and of its
  * checkpoints, each with its definition exactly as the schema's migrations
- * create it (one spelling for both: access_triggers.h; versions 4 and 10;
- * white space aside). A
+ * create it (one spelling for both: ph_schema_trigger_definition; versions
+ * 4 and 10; white space aside). A
  * trigger of the right name that does anything else (SELECT 1 instead of
  * RAISE(ABORT), another event, another table) protects nothing. A trigger
  * added later is one more row. */
 static const struct {
     const char *table;
     const char *trigger;
-    const char *definition;
 } REQUIRED_TRIGGERS[] = {
-    {"access_log", "access_log_no_update", ACCESS_LOG_NO_UPDATE_TRIGGER},
-    {"access_log", "access_log_no_delete", ACCESS_LOG_NO_DELETE_TRIGGER},
-    {"access_checkpoint", "access_checkpoint_no_update", ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER},
-    {"access_checkpoint", "access_checkpoint_no_delete", ACCESS_CHECKPOINT_NO_DELETE_TRIGGER},
+    {"access_log", "access_log_no_update"},
+    {"access_log", "access_log_no_delete"},
+    {"access_checkpoint", "access_checkpoint_no_update"},
+    {"access_checkpoint", "access_checkpoint_no_delete"},
 };
 
 /* `a` and `b` are the same SQL but for white space: every run of it is one
@@ -450,8 +449,9 @@ static ph_status check_triggers(ph_store *store, ph_audit_report *r, const char 
                                             &len, err);
         if (st != PH_OK)
             return st;
-        if (len >= 0 && (size_t)len < sizeof(sql) &&
-            same_sql(sql, REQUIRED_TRIGGERS[i].definition))
+        const char *definition = ph_schema_trigger_definition(REQUIRED_TRIGGERS[i].trigger);
+        if (definition != NULL && len >= 0 && (size_t)len < sizeof(sql) &&
+            same_sql(sql, definition))
             continue;
         if (*first == NULL)
             *first = REQUIRED_TRIGGERS[i].trigger;

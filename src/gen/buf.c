@@ -8,7 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "date/date_internal.h"
 #include "gen/gen_internal.h"
 
 int gen_buf_reserve(gen_buf *b, size_t extra)
@@ -145,14 +144,11 @@ int64_t gen_fen(double yuan)
     return (int64_t)llround(yuan * 100.0);
 }
 
-/* The date module's conversion without its validation and error record:
- * the simulator's dates are always in range. */
+/* The date module's conversion; the simulator's dates are always in range,
+ * so no error record is needed. */
 void gen_civil(ph_date d, int *year, int *month, int *day)
 {
-    date_civil c = date_civil_from_days(d);
-    *year = (int)c.year;
-    *month = c.month;
-    *day = c.day;
+    (void)ph_date_to_ymd(d, year, month, day, NULL);
 }
 
 static void two(char *p, int v)

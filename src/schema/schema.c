@@ -10,7 +10,9 @@
 #include "puhui/industry.h"
 #include "puhui/region.h"
 
-#include "access/access_triggers.h"
+#include <string.h>
+
+#include "schema/schema_triggers.h"
 #include "schema/schema_internal.h"
 
 /* Version 1. Enumerations are CHECK lists so that a bad code is refused by
@@ -537,6 +539,26 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
 int ph_schema_latest(void)
 {
     return (int)SCHEMA_MIGRATION_COUNT;
+}
+
+/* The triggers the migrations create, by name (schema_triggers.h). */
+static const struct {
+    const char *name;
+    const char *definition;
+} SCHEMA_TRIGGERS[] = {
+    {"access_log_no_update", ACCESS_LOG_NO_UPDATE_TRIGGER},
+    {"access_log_no_delete", ACCESS_LOG_NO_DELETE_TRIGGER},
+    {"access_checkpoint_no_update", ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER},
+    {"access_checkpoint_no_delete", ACCESS_CHECKPOINT_NO_DELETE_TRIGGER},
+};
+
+const char *ph_schema_trigger_definition(const char *name)
+{
+    for (size_t i = 0; name != NULL && i < sizeof(SCHEMA_TRIGGERS) / sizeof(SCHEMA_TRIGGERS[0]);
+         i++)
+        if (strcmp(SCHEMA_TRIGGERS[i].name, name) == 0)
+            return SCHEMA_TRIGGERS[i].definition;
+    return NULL;
 }
 
 ph_status ph_schema_migrate(ph_store *store, int target, int *applied, ph_error *err)

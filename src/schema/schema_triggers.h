@@ -1,13 +1,13 @@
 /*
  * The append-only triggers of the access module's tables, spelled once.
- * The schema's migrations create them from these strings (src/schema/
- * schema.c, versions 4 and 10), and `audit verify` checks that the
- * database still holds exactly these definitions (src/access/log.c), so
- * the two can never drift apart. A released migration must not change:
+ * The schema's migrations create them from these strings (schema.c,
+ * versions 4 and 10), and `audit verify` (src/access/log.c) checks that the
+ * database still holds exactly these definitions through
+ * ph_schema_trigger_definition, so the two can never drift apart. A released migration must not change:
  * these texts are the bytes versions 4 and 10 ran, and stay so.
  */
-#ifndef PH_ACCESS_TRIGGERS_H
-#define PH_ACCESS_TRIGGERS_H
+#ifndef PH_SCHEMA_TRIGGERS_H
+#define PH_SCHEMA_TRIGGERS_H
 
 #define ACCESS_LOG_NO_UPDATE_TRIGGER                                                        \
     "CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log "                      \
