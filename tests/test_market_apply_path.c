@@ -129,6 +129,64 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     ph_market_free(market);
 }
 
+/* A lender reading the firm's tax grade with its consent, beside one
+ * refused the payments: the features are computed together once the first
+ * consent is given, but the stored application keeps only the facts some
+ * consented lender may see — the payments facts are null, the tax grade is
+ * kept. */
+#define LENDER_TAX "91370000MA0000003C"
+static const char POLICY_TAX[] =
+    "{\"lender\": \"" LENDER_TAX "\", \"name\": \"tax\", \"version\": 1,"
+    " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\", \"max_amount\": \"3,000,000\","
+    "  \"min_term\": 3, \"max_term\": 24, \"repayment\": \"equal_installment\"},"
+    " \"inputs\": [{\"name\": \"tax_grade_score\", \"kind\": \"decimal\"},"
+    "  {\"name\": \"amount\", \"kind\": \"decimal\"}, {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+    " \"tables\": [],"
+    " \"formulas\": [{\"name\": \"limit\", \"expr\": \"amount\"},"
+    "  {\"name\": \"rate\", \"expr\": \"lpr + 0.01\"}],"
+    " \"flow\": [{\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}";
+
+static void test_refused_features_are_not_stored(void **state)
+{
+    fx *f = *state;
+    add_firm_and_lenders(f, LENDER_TAX, LENDER_FEEDS);
+    sqlf(f->store, "INSERT INTO feed_tax_grades VALUES ('%s', 2024, 'A', '2025-04-15', "
+                   "'2025-04-15', 1, 1, 0)",
+         FIRM_A);
+    fx_grant(f, FIRM_A, LENDER_TAX, "tax_grades", "2025-12-01", "2026-11-30");
+    ph_error err;
+    ph_date days[1] = {day("2025-12-31")};
+    ph_assert_ok(ph_features_refresh(f->store, days, 1, NULL, &err), &err);
+    load_policy(f, "tax.json", POLICY_TAX);
+    load_policy(f, "feeds.json", POLICY_FEEDS);
+    ph_market *market = NULL;
+    ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
+    ph_application a = {0};
+    a.uscc = FIRM_A;
+    a.amount = 20000000;
+    a.term = 12;
+    a.purpose = "working_capital";
+    a.asof = day("2025-12-31");
+    ph_market_result *r = NULL;
+    ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
+    assert_int_equal(quote_of(r, LENDER_FEEDS)->status, PH_QUOTE_NO_CONSENT);
+    assert_int_equal(quote_of(r, LENDER_TAX)->status, PH_QUOTE_OFFER);
+    ph_market_result_free(r);
+    ph_market_free(market);
+
+    ph_stmt *stmt = NULL;
+    ph_assert_ok(ph_store_prepare(f->store, "SELECT facts FROM application", &stmt, &err), &err);
+    assert_int_equal(ph_stmt_step(stmt, &err), PH_OK);
+    const char *facts = ph_stmt_column_text(stmt, 0);
+    if (strstr(facts, "\"tax_grade_score\":\"4\"") == NULL)
+        fail_msg("the consented tax grade is not stored: %s", facts);
+    if (strstr(facts, "\"inflow_12m\":null") == NULL ||
+        strstr(facts, "\"avg_inflow_12m\":null") == NULL)
+        fail_msg("a payments feature was stored though no consented lender may see it: %s",
+                 facts);
+    ph_stmt_free(stmt);
+}
+
 /* text with every `from` replaced by `to` (malloc'd). */
 static char *replaced(const char *text, const char *from, const char *to)
 {
@@ -279,6 +337,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_refused_lender_feeds_are_not_read, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_refused_features_are_not_stored, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_long_strings_are_whole, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_long_model_name_is_refused, fx_setup, fx_teardown),

@@ -225,6 +225,7 @@ typedef struct apply_state {
     ph_rate lpr;
     ph_date day;
     int features_read; /* the feeds behind the features were read (after a consent) */
+    ph_source_set granted; /* the feeds some lender's consent covered */
 } apply_state;
 
 
@@ -293,6 +294,8 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
     }
     if (st != PH_OK)
         return st;
+    if (allowed)
+        s->granted |= lender_sources(l);
     if (q->status == PH_QUOTE_NOT_MATCHED || q->status == PH_QUOTE_NO_CONSENT) {
         json_t *o = json_pack("{s:s, s:s, s:s}", "lender", l->id, "status",
                               ph_quote_status_name(q->status), "note", q->note);
@@ -368,8 +371,10 @@ static ph_status finish_result(ph_market *m, const ph_application *app, apply_st
                                ph_market_result *r, ph_error *err)
 {
     char *facts = NULL, *not_asked = json_dumps(s->not_asked, JSON_COMPACT);
-    ph_status st = not_asked ? market_facts_to_json(&s->facts, &facts, err)
+    ph_status st = not_asked ? market_facts_withhold(&s->facts, s->granted, err)
                              : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK)
+        st = market_facts_to_json(&s->facts, &facts, err);
     if (st == PH_OK)
         st = market_record(m, app, s->day, s->lpr, facts, not_asked, s->decisions,
                            s->n_decisions, &r->application_id, err);

@@ -345,6 +345,50 @@ static const char *input_name_at(const void *user, size_t i)
     return ph_policy_input_name((const ph_policy *)user, i);
 }
 
+/* The facts the platform itself applies to every application, whichever
+ * lenders are asked: the registration the appetite is matched on (read
+ * before any consent, to know whom to ask) and the subsidy programme's tests
+ * (green, tech, first loan, the credit the firm already has), which the
+ * market view also counts. They are stored so that replay re-prices a
+ * decision exactly. */
+static const char *const PLATFORM_FACTS[] = {
+    "business_status", "industry_section", "industry_code", "region_code", "size_class",
+    "entity_type", "green", "tech", "first_loan", "loan_balance",
+};
+
+static int platform_fact(size_t i)
+{
+    const char *name = ph_market_fact_name(i);
+    for (size_t k = 0; name != NULL && k < sizeof(PLATFORM_FACTS) / sizeof(PLATFORM_FACTS[0]);
+         k++)
+        if (strcmp(name, PLATFORM_FACTS[k]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The features are computed together, so once one lender's consent lets
+ * the firm's feeds be read, facts of feeds other lenders were refused are
+ * computed too. They serve no decision (each lender's policy reads only
+ * facts its consent covers), and they are not kept: beside the platform's
+ * own facts, the stored facts are only those some consented lender may
+ * see. */
+ph_status market_facts_withhold(market_facts *f, ph_source_set granted, ph_error *err)
+{
+    for (size_t i = 0; i < MARKET_FACTS; i++) {
+        const char *list = ph_market_fact_sources(i);
+        if (list == NULL || list[0] == '\0' || f->v[i].kind == PH_VALUE_NULL ||
+            platform_fact(i))
+            continue;
+        ph_source_set need = 0;
+        ph_status st = ph_source_set_parse(list, 0, &need, err);
+        if (st != PH_OK)
+            return st;
+        if ((need & ~granted) != 0)
+            f->v[i] = ph_value_null();
+    }
+    return PH_OK;
+}
+
 ph_status market_facts_to_json(const market_facts *f, char **out, ph_error *err)
 {
     return values_json(MARKET_FACTS, fact_name_at, NULL, f->v, out, err);

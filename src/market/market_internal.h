@@ -117,6 +117,11 @@ ph_status market_facts_gather_registration(ph_store *store, const ph_application
 ph_status market_facts_gather_features(ph_store *store, const char *uscc, ph_date asof,
                                        market_facts *f, ph_error *err);
 /* *out is malloc'd (free()). */
+/* Nulls every fact read from a source outside `granted` (a fact needs all
+ * its sources), except the platform's own (the appetite's registration, the
+ * subsidy's tests), so that the stored facts hold only what some consented
+ * lender may see. */
+ph_status market_facts_withhold(market_facts *f, ph_source_set granted, ph_error *err);
 ph_status market_facts_to_json(const market_facts *f, char **out, ph_error *err);
 ph_status market_facts_from_json(const char *json, market_facts *out, ph_error *err);
 void market_facts_set_text(market_facts *f, size_t fact, const char *s);
