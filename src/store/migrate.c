@@ -70,7 +70,7 @@ ph_status ph_store_migration_each(ph_store *store, ph_migration_fn fn, void *use
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_store_migration_each: store and fn must not be NULL");
     int exists = 0;
-    ph_status st = ph_store_has_table(store, MIGRATIONS_TABLE, &exists, err);
+    ph_status st = store_has_table(store, MIGRATIONS_TABLE, &exists, err);
     if (st != PH_OK || !exists)
         return st;
     ph_stmt *stmt = NULL;
