@@ -5,9 +5,12 @@
  */
 #include "puhui/policy_store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/record.h"
 
 #define POLICY_SCHEMA 7
 #define CHECKSUM_PREFIX 12 /* hex digits of a checksum shown in messages */
@@ -68,23 +71,10 @@ static void read_entry(ph_stmt *stmt, const ph_ctx *ctx, ph_policy_entry *e)
 /* A deep copy in one allocation: the strings follow the struct. */
 static ph_policy_entry *copy_entry(const ph_policy_entry *e)
 {
-    const char *const *fields[] = {&e->lender, &e->name, &e->file, &e->loaded_at};
-    size_t n = sizeof(fields) / sizeof(fields[0]), size = sizeof(*e);
-    for (size_t i = 0; i < n; i++)
-        size += strlen(*fields[i]) + 1;
-    ph_policy_entry *copy = ph_malloc(e->ctx, size);
-    if (copy == NULL)
-        return NULL;
-    *copy = *e;
-    char *p = (char *)(copy + 1);
-    const char **dst[] = {&copy->lender, &copy->name, &copy->file, &copy->loaded_at};
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(*fields[i]) + 1;
-        memcpy(p, *fields[i], len);
-        *dst[i] = p;
-        p += len;
-    }
-    return copy;
+    static const size_t strings[] = {
+        offsetof(ph_policy_entry, lender), offsetof(ph_policy_entry, name),
+        offsetof(ph_policy_entry, file), offsetof(ph_policy_entry, loaded_at)};
+    return record_copy(e->ctx, e, sizeof(*e), strings, sizeof(strings) / sizeof(strings[0]));
 }
 
 void ph_policy_entry_free(ph_policy_entry *entry)
