@@ -83,6 +83,21 @@ void ph_policy_entry_free(ph_policy_entry *entry)
         ph_free(entry->ctx, entry);
 }
 
+/* Prepare SQL, whose parameters ?1, ?2 and ?3 are a policy's key: LENDER,
+ * NAME and VERSION. */
+static ph_status prepare_key(ph_store *store, const char *sql, const char *lender,
+                             const char *name, int64_t version, ph_stmt **out, ph_error *err)
+{
+    ph_status st = ph_store_prepare(store, sql, out, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(*out, 1, lender, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(*out, 2, name, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(*out, 3, version, err);
+    return st;
+}
+
 /* Prepare and step the row of LENDER / NAME at VERSION (0: the active one),
  * selecting `columns`. PH_ENOTFOUND when there is none. */
 static ph_status select_row(ph_store *store, const char *columns, const char *lender,
@@ -94,13 +109,7 @@ static ph_status select_row(ph_store *store, const char *columns, const char *le
              "((?3 = 0 AND active = 1) OR version = ?3)",
              columns);
     ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store, sql, &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, lender, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 2, name, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 3, version, err);
+    ph_status st = prepare_key(store, sql, lender, name, version, &stmt, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
     if (st == PH_DONE) {
@@ -158,13 +167,7 @@ static ph_status move_active(ph_store *store, const char *lender, const char *na
     };
     for (size_t i = 0; st == PH_OK && i < sizeof(updates) / sizeof(updates[0]); i++) {
         stmt = NULL;
-        st = ph_store_prepare(store, updates[i], &stmt, err);
-        if (st == PH_OK)
-            st = ph_stmt_bind_text(stmt, 1, lender, -1, err);
-        if (st == PH_OK)
-            st = ph_stmt_bind_text(stmt, 2, name, -1, err);
-        if (st == PH_OK)
-            st = ph_stmt_bind_int64(stmt, 3, version, err);
+        st = prepare_key(store, updates[i], lender, name, version, &stmt, err);
         if (st == PH_OK)
             st = ph_stmt_step(stmt, err);
         if (st == PH_DONE)
