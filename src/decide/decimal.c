@@ -102,11 +102,8 @@ ph_status ph_decimal_parse(const char *s, size_t len, ph_decimal *out, ph_error 
     if (s == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_decimal_parse: %s is NULL",
                             s == NULL ? "s" : "out");
-    if (len == 0)
-        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected %s, got an empty string",
-                             EXAMPLE);
     int negative;
-    size_t i = number_sign(s, len, len, FIELD, &negative, err);
+    size_t i = number_start(s, len, len, FIELD, EXAMPLE, &negative, err);
     if (i == (size_t)-1)
         return PH_EINVAL;
 

@@ -96,7 +96,7 @@ static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit u
                               const rate_syntax *syntax, ph_rate *out, ph_error *err)
 {
     int negative;
-    size_t i = number_sign(s, len, end, FIELD, &negative, err);
+    size_t i = number_start(s, len, end, FIELD, syntax->example, &negative, err);
     if (i == (size_t)-1)
         return PH_EINVAL;
 
@@ -161,9 +161,7 @@ static ph_status parse_rate(const char *s, size_t len, const rate_syntax *syntax
     if (s == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "%s: %s is NULL", function,
                             s == NULL ? "s" : "out");
-    if (len == 0)
-        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected %s, got an empty string",
-                          syntax->example);
+    /* an empty input falls through to parse_number, which says so */
     rate_unit unit = syntax->bare_unit;
     size_t end = len;
     for (size_t i = 0; i < SUFFIX_COUNT; i++) {
