@@ -114,7 +114,41 @@ PH_EXTERN ph_status ph_schema_feed_table(const ph_feed *feed, int history, char 
 PH_EXTERN ph_status ph_schema_feed_column(const ph_feed_column *col, char *buf, size_t size,
                                           ph_error *err);
 
-/* "INTEGER", "REAL" or "TEXT": how a field type is stored. */
+/* How a field type is stored: the one rule the feed tables' DDL, ingest's
+ * conversion of a field and the read back as the feed's text all follow.
+ * Money is an INTEGER of fen. */
+typedef enum ph_feed_storage {
+    PH_STORAGE_INTEGER, /* int, money (fen), region, division */
+    PH_STORAGE_REAL,    /* share, decimal */
+    PH_STORAGE_TEXT     /* everything else: USCC, text, id, date, month, enum, industry */
+} ph_feed_storage;
+
+/* The storage of a field type. Inline: ingest asks it for every field it
+ * converts. */
+static inline ph_feed_storage ph_schema_feed_storage(ph_field_type type)
+{
+    switch (type) {
+    case PH_FIELD_INT:
+    case PH_FIELD_MONEY:
+    case PH_FIELD_REGION:
+    case PH_FIELD_DIVISION:
+        return PH_STORAGE_INTEGER;
+    case PH_FIELD_SHARE:
+    case PH_FIELD_DECIMAL:
+        return PH_STORAGE_REAL;
+    case PH_FIELD_USCC:
+    case PH_FIELD_TEXT:
+    case PH_FIELD_ID:
+    case PH_FIELD_DATE:
+    case PH_FIELD_MONTH:
+    case PH_FIELD_ENUM:
+    case PH_FIELD_INDUSTRY:
+        break;
+    }
+    return PH_STORAGE_TEXT;
+}
+
+/* "INTEGER", "REAL" or "TEXT": the SQL type of ph_schema_feed_storage. */
 PH_EXTERN const char *ph_schema_feed_sql_type(ph_field_type type);
 
 /*

@@ -111,29 +111,21 @@ static const char *format_value(ph_stmt *stmt, int i, const ph_feed_column *col,
 {
     if (ph_stmt_column_is_null(stmt, i))
         return NULL;
-    switch (col->type) {
-    case PH_FIELD_MONEY:
+    if (col->type == PH_FIELD_MONEY) {
         if (ph_money_format(ph_stmt_column_int64(stmt, i), 0, scratch, NUMBER_TEXT_MAX, NULL) !=
             PH_OK)
             return NULL;
         return scratch;
-    case PH_FIELD_INT:
-    case PH_FIELD_REGION:
-    case PH_FIELD_DIVISION:
+    }
+    switch (ph_schema_feed_storage(col->type)) {
+    case PH_STORAGE_INTEGER:
         snprintf(scratch, NUMBER_TEXT_MAX, "%lld", (long long)ph_stmt_column_int64(stmt, i));
         return scratch;
-    case PH_FIELD_SHARE:
-    case PH_FIELD_DECIMAL:
+    case PH_STORAGE_REAL:
         snprintf(scratch, NUMBER_TEXT_MAX, "%.*f", col->decimals,
                  ph_stmt_column_double(stmt, i));
         return scratch;
-    case PH_FIELD_USCC:
-    case PH_FIELD_TEXT:
-    case PH_FIELD_ID:
-    case PH_FIELD_DATE:
-    case PH_FIELD_MONTH:
-    case PH_FIELD_ENUM:
-    case PH_FIELD_INDUSTRY:
+    case PH_STORAGE_TEXT:
         break;
     }
     return ph_stmt_column_text(stmt, i);

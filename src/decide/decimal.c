@@ -7,6 +7,7 @@
 
 #include "core/escape.h"
 #include "core/i128.h"
+#include "core/number.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -101,17 +102,10 @@ ph_status ph_decimal_parse(const char *s, size_t len, ph_decimal *out, ph_error 
     if (s == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_decimal_parse: %s is NULL",
                             s == NULL ? "s" : "out");
-    if (len == 0)
-        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected %s, got an empty string",
-                             EXAMPLE);
-    size_t i = 0;
-    int negative = 0;
-    if (s[0] == '+' || s[0] == '-') {
-        negative = s[0] == '-';
-        i = 1;
-    }
-    if (i < len && (s[i] == '+' || s[i] == '-'))
-        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected at most one sign");
+    int negative;
+    size_t i = number_start(s, len, len, FIELD, EXAMPLE, &negative, err);
+    if (i == (size_t)-1)
+        return PH_EINVAL;
 
     struct digits acc = {0, 0};
     i = parse_integer(s, len, i, &acc, err);

@@ -5,9 +5,12 @@
  */
 #include "puhui/policy_store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "core/record.h"
 
 #define POLICY_SCHEMA 7
 #define CHECKSUM_PREFIX 12 /* hex digits of a checksum shown in messages */
@@ -68,29 +71,31 @@ static void read_entry(ph_stmt *stmt, const ph_ctx *ctx, ph_policy_entry *e)
 /* A deep copy in one allocation: the strings follow the struct. */
 static ph_policy_entry *copy_entry(const ph_policy_entry *e)
 {
-    const char *const *fields[] = {&e->lender, &e->name, &e->file, &e->loaded_at};
-    size_t n = sizeof(fields) / sizeof(fields[0]), size = sizeof(*e);
-    for (size_t i = 0; i < n; i++)
-        size += strlen(*fields[i]) + 1;
-    ph_policy_entry *copy = ph_malloc(e->ctx, size);
-    if (copy == NULL)
-        return NULL;
-    *copy = *e;
-    char *p = (char *)(copy + 1);
-    const char **dst[] = {&copy->lender, &copy->name, &copy->file, &copy->loaded_at};
-    for (size_t i = 0; i < n; i++) {
-        size_t len = strlen(*fields[i]) + 1;
-        memcpy(p, *fields[i], len);
-        *dst[i] = p;
-        p += len;
-    }
-    return copy;
+    static const size_t strings[] = {
+        offsetof(ph_policy_entry, lender), offsetof(ph_policy_entry, name),
+        offsetof(ph_policy_entry, file), offsetof(ph_policy_entry, loaded_at)};
+    return record_copy(e->ctx, e, sizeof(*e), strings, sizeof(strings) / sizeof(strings[0]));
 }
 
 void ph_policy_entry_free(ph_policy_entry *entry)
 {
     if (entry != NULL)
         ph_free(entry->ctx, entry);
+}
+
+/* Prepare SQL, whose parameters ?1, ?2 and ?3 are a policy's key: LENDER,
+ * NAME and VERSION. */
+static ph_status prepare_key(ph_store *store, const char *sql, const char *lender,
+                             const char *name, int64_t version, ph_stmt **out, ph_error *err)
+{
+    ph_status st = ph_store_prepare(store, sql, out, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(*out, 1, lender, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(*out, 2, name, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(*out, 3, version, err);
+    return st;
 }
 
 /* Prepare and step the row of LENDER / NAME at VERSION (0: the active one),
@@ -104,13 +109,7 @@ static ph_status select_row(ph_store *store, const char *columns, const char *le
              "((?3 = 0 AND active = 1) OR version = ?3)",
              columns);
     ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store, sql, &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 1, lender, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(stmt, 2, name, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 3, version, err);
+    ph_status st = prepare_key(store, sql, lender, name, version, &stmt, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
     if (st == PH_DONE) {
@@ -168,13 +167,7 @@ static ph_status move_active(ph_store *store, const char *lender, const char *na
     };
     for (size_t i = 0; st == PH_OK && i < sizeof(updates) / sizeof(updates[0]); i++) {
         stmt = NULL;
-        st = ph_store_prepare(store, updates[i], &stmt, err);
-        if (st == PH_OK)
-            st = ph_stmt_bind_text(stmt, 1, lender, -1, err);
-        if (st == PH_OK)
-            st = ph_stmt_bind_text(stmt, 2, name, -1, err);
-        if (st == PH_OK)
-            st = ph_stmt_bind_int64(stmt, 3, version, err);
+        st = prepare_key(store, updates[i], lender, name, version, &stmt, err);
         if (st == PH_OK)
             st = ph_stmt_step(stmt, err);
         if (st == PH_DONE)

@@ -63,6 +63,14 @@ static ph_status check_uscc(const ph_feed_column *col, const char *s, size_t len
     return PH_OK;
 }
 
+/* 1 when the four-digit year that starts S lies in the feeds' range. No feed
+ * describes a firm before the People's Republic or after the century: such
+ * dates and months are typing errors or placeholders (1899, 2099). */
+static int feed_year(const char *s)
+{
+    return memcmp(s, PH_FEED_YEAR_MIN, 4) >= 0 && memcmp(s, PH_FEED_YEAR_MAX, 4) <= 0;
+}
+
 static ph_status check_date(const ph_feed_column *col, const char *s, size_t len, ph_error *err)
 {
     /* The date module also reads the basic form YYYYMMDD; feeds use only the extended one. */
@@ -72,9 +80,7 @@ static ph_status check_date(const ph_feed_column *col, const char *s, size_t len
     ph_date date;
     if (ph_date_parse(s, len, &date, &inner) != PH_OK)
         return bad(col, s, len, err, "expected a date as YYYY-MM-DD: %s", inner.detail);
-    /* No feed describes a firm before the People's Republic or after the
-     * century: such dates are typing errors or placeholders (1899, 2099). */
-    if (memcmp(s, PH_FEED_YEAR_MIN, 4) < 0 || memcmp(s, PH_FEED_YEAR_MAX, 4) > 0)
+    if (!feed_year(s))
         return bad(col, s, len, err, "expected a date from " PH_FEED_YEAR_MIN " to " PH_FEED_YEAR_MAX);
     return PH_OK;
 }
@@ -85,7 +91,7 @@ static ph_status check_month(const ph_feed_column *col, const char *s, size_t le
     ph_month month;
     if (ph_month_parse(s, len, &month, &inner) != PH_OK)
         return bad(col, s, len, err, "expected a month as YYYY-MM: %s", inner.detail);
-    if (memcmp(s, PH_FEED_YEAR_MIN, 4) < 0 || memcmp(s, PH_FEED_YEAR_MAX, 4) > 0)
+    if (!feed_year(s))
         return bad(col, s, len, err, "expected a month from " PH_FEED_YEAR_MIN " to " PH_FEED_YEAR_MAX);
     return PH_OK;
 }

@@ -2,9 +2,11 @@
  * The model registry, reading and deciding: entries, events, state
  * transitions, and loading an approved model for decisions.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/record.h"
 #include "governance/governance_internal.h"
 
 static ph_status state_of(const char *text, ph_model_state *state)
@@ -62,29 +64,16 @@ static void read_entry(ph_stmt *stmt, ph_registry_entry *e)
 /* A deep copy in one allocation: the strings follow the struct. */
 static ph_registry_entry *copy_entry(const ph_ctx *ctx, const ph_registry_entry *e)
 {
-    const char *const *fields[] = {&e->name,          &e->file,     &e->features,
-                                   &e->training,      &e->metrics,  &e->registered_at,
-                                   &e->state_at,      &e->state_by, &e->state_note};
-    size_t n = sizeof(fields) / sizeof(fields[0]), size = sizeof(*e);
-    for (size_t i = 0; i < n; i++)
-        size += *fields[i] ? strlen(*fields[i]) + 1 : 0;
-    ph_registry_entry *copy = ph_malloc(ctx, size);
-    if (copy == NULL)
-        return NULL;
-    *copy = *e;
-    copy->ctx = ctx;
-    char *p = (char *)(copy + 1);
-    const char **dst[] = {&copy->name,          &copy->file,     &copy->features,
-                          &copy->training,      &copy->metrics,  &copy->registered_at,
-                          &copy->state_at,      &copy->state_by, &copy->state_note};
-    for (size_t i = 0; i < n; i++) {
-        if (*fields[i] == NULL)
-            continue;
-        size_t len = strlen(*fields[i]) + 1;
-        memcpy(p, *fields[i], len);
-        *dst[i] = p;
-        p += len;
-    }
+    static const size_t strings[] = {
+        offsetof(ph_registry_entry, name),       offsetof(ph_registry_entry, file),
+        offsetof(ph_registry_entry, features),   offsetof(ph_registry_entry, training),
+        offsetof(ph_registry_entry, metrics),    offsetof(ph_registry_entry, registered_at),
+        offsetof(ph_registry_entry, state_at),   offsetof(ph_registry_entry, state_by),
+        offsetof(ph_registry_entry, state_note)};
+    ph_registry_entry *copy =
+        record_copy(ctx, e, sizeof(*e), strings, sizeof(strings) / sizeof(strings[0]));
+    if (copy != NULL)
+        copy->ctx = ctx;
     return copy;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "puhui/money.h"
+#include "puhui/schema.h"
 
 #include "ingest/ingest_internal.h"
 
@@ -191,28 +192,20 @@ static ph_status convert(ing_batch *b, ing_value *v, const ph_feed_column *col, 
         v->kind = ING_NULL;
         return PH_OK;
     }
-    switch (col->type) {
-    case PH_FIELD_INT:
-    case PH_FIELD_REGION:
-    case PH_FIELD_DIVISION:
+    if (col->type == PH_FIELD_MONEY) {
+        v->kind = ING_INT;
+        return ph_money_parse(s, len, &v->u.i, err);
+    }
+    switch (ph_schema_feed_storage(col->type)) {
+    case PH_STORAGE_INTEGER:
         v->kind = ING_INT;
         v->u.i = to_int(s, len);
         return PH_OK;
-    case PH_FIELD_MONEY:
-        v->kind = ING_INT;
-        return ph_money_parse(s, len, &v->u.i, err);
-    case PH_FIELD_SHARE:
-    case PH_FIELD_DECIMAL:
+    case PH_STORAGE_REAL:
         v->kind = ING_REAL;
         v->u.d = to_real(s, len);
         return PH_OK;
-    case PH_FIELD_USCC:
-    case PH_FIELD_TEXT:
-    case PH_FIELD_ID:
-    case PH_FIELD_DATE:
-    case PH_FIELD_MONTH:
-    case PH_FIELD_ENUM:
-    case PH_FIELD_INDUSTRY:
+    case PH_STORAGE_TEXT:
         break;
     }
     v->kind = ING_TEXT;

@@ -147,6 +147,10 @@ typedef struct ing_text {
 
 ph_status ing_text_reserve(ing_text *t, size_t more, ph_error *err);
 void ing_text_free(ing_text *t);
+/* Append the string s (kept NUL-terminated), unless *st already holds an
+ * error; an allocation failure is left in *st. How the writer and rollback
+ * build their SQL: one check of *st after the whole statement. */
+void ing_text_add(ing_text *t, const char *s, ph_status *st, ph_error *err);
 /* Append s[0..len), escaping every byte that is not part of well-formed
  * UTF-8, and control characters other than tab, as \xNN: the result is
  * always valid UTF-8 text. */

@@ -19,25 +19,16 @@
 
 #include "ingest/ingest_internal.h"
 
-static void add(ing_text *t, const char *s, ph_status *st, ph_error *err)
-{
-    size_t n = strlen(s);
-    if (*st != PH_OK || (*st = ing_text_reserve(t, n, err)) != PH_OK)
-        return;
-    memcpy(t->data + t->len, s, n + 1);
-    t->len += n;
-}
-
 /* The stored columns of a feed table that its history table also has. */
 static void add_columns(ing_text *t, const ph_feed *feed, ph_status *st, ph_error *err)
 {
     for (size_t i = 0; i < feed->column_count && *st == PH_OK; i++) {
         char name[96];
         *st = ph_schema_feed_column(&feed->columns[i], name, sizeof(name), err);
-        add(t, i ? ", " : "", st, err);
-        add(t, name, st, err);
+        ing_text_add(t, i ? ", " : "", st, err);
+        ing_text_add(t, name, st, err);
     }
-    add(t, ", known_on, file_id, line, row_hash", st, err);
+    ing_text_add(t, ", known_on, file_id, line, row_hash", st, err);
 }
 
 static ph_status run(ph_store *store, ing_text *t, int64_t file_id, int64_t *changes,
@@ -84,7 +75,7 @@ static void add_key_match(ing_text *t, const ph_feed *feed, const char *a, const
         *st = ph_schema_feed_column(&feed->columns[i], column, sizeof(column), err);
         const char *parts[] = {" AND ", a, ".", column, " = ", b, ".", column};
         for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++)
-            add(t, parts[k], st, err);
+            ing_text_add(t, parts[k], st, err);
         p = end != NULL ? end + 1 : NULL;
     }
 }
@@ -95,13 +86,13 @@ static void add_key_match(ing_text *t, const ph_feed *feed, const char *a, const
 static void add_successor(ing_text *t, const ph_feed *feed, const char *history,
                           const char *what, const char *outer, ph_status *st, ph_error *err)
 {
-    add(t, "(SELECT ", st, err);
-    add(t, what, st, err);
-    add(t, " FROM ", st, err);
-    add(t, history, st, err);
-    add(t, " n WHERE n.file_id = ?1 AND n.superseded_by <> ?1", st, err);
+    ing_text_add(t, "(SELECT ", st, err);
+    ing_text_add(t, what, st, err);
+    ing_text_add(t, " FROM ", st, err);
+    ing_text_add(t, history, st, err);
+    ing_text_add(t, " n WHERE n.file_id = ?1 AND n.superseded_by <> ?1", st, err);
     add_key_match(t, feed, "n", outer, st, err);
-    add(t, " ORDER BY n.superseded_on LIMIT 1)", st, err);
+    ing_text_add(t, " ORDER BY n.superseded_on LIMIT 1)", st, err);
 }
 
 /*
@@ -127,47 +118,47 @@ ph_status ing_rollback_file(ph_store *store, const ph_feed *feed, int64_t file_i
         st = ph_schema_feed_table(feed, 1, history, sizeof(history), err);
     ing_text t = {ph_store_ctx(store), NULL, 0, 0};
 
-    add(&t, "UPDATE ", &st, err);
-    add(&t, history, &st, err);
-    add(&t, " SET superseded_on = ", &st, err);
+    ing_text_add(&t, "UPDATE ", &st, err);
+    ing_text_add(&t, history, &st, err);
+    ing_text_add(&t, " SET superseded_on = ", &st, err);
     add_successor(&t, feed, history, "n.superseded_on", history, &st, err);
-    add(&t, ", superseded_by = ", &st, err);
+    ing_text_add(&t, ", superseded_by = ", &st, err);
     add_successor(&t, feed, history, "n.superseded_by", history, &st, err);
-    add(&t, " WHERE superseded_by = ?1 AND file_id <> ?1 AND EXISTS ", &st, err);
+    ing_text_add(&t, " WHERE superseded_by = ?1 AND file_id <> ?1 AND EXISTS ", &st, err);
     add_successor(&t, feed, history, "1", history, &st, err);
     st = run(store, &t, file_id, NULL, st, err);
 
-    add(&t, "DELETE FROM ", &st, err);
-    add(&t, history, &st, err);
-    add(&t, " WHERE file_id = ?1", &st, err);
+    ing_text_add(&t, "DELETE FROM ", &st, err);
+    ing_text_add(&t, history, &st, err);
+    ing_text_add(&t, " WHERE file_id = ?1", &st, err);
     st = run(store, &t, file_id, NULL, st, err);
 
-    add(&t, "DELETE FROM ", &st, err);
-    add(&t, table, &st, err);
-    add(&t, " WHERE file_id = ?1", &st, err);
+    ing_text_add(&t, "DELETE FROM ", &st, err);
+    ing_text_add(&t, table, &st, err);
+    ing_text_add(&t, " WHERE file_id = ?1", &st, err);
     st = run(store, &t, file_id, rows_removed, st, err);
 
-    add(&t, "INSERT INTO ", &st, err);
-    add(&t, table, &st, err);
-    add(&t, " (", &st, err);
+    ing_text_add(&t, "INSERT INTO ", &st, err);
+    ing_text_add(&t, table, &st, err);
+    ing_text_add(&t, " (", &st, err);
     add_columns(&t, feed, &st, err);
-    add(&t, ") SELECT ", &st, err);
+    ing_text_add(&t, ") SELECT ", &st, err);
     add_columns(&t, feed, &st, err);
-    add(&t, " FROM ", &st, err);
-    add(&t, history, &st, err);
-    add(&t, " WHERE superseded_by = ?1 AND NOT EXISTS (SELECT 1 FROM ", &st, err);
-    add(&t, table, &st, err);
-    add(&t, " c WHERE 1 = 1", &st, err);
+    ing_text_add(&t, " FROM ", &st, err);
+    ing_text_add(&t, history, &st, err);
+    ing_text_add(&t, " WHERE superseded_by = ?1 AND NOT EXISTS (SELECT 1 FROM ", &st, err);
+    ing_text_add(&t, table, &st, err);
+    ing_text_add(&t, " c WHERE 1 = 1", &st, err);
     add_key_match(&t, feed, "c", history, &st, err);
-    add(&t, ")", &st, err);
+    ing_text_add(&t, ")", &st, err);
     st = run(store, &t, file_id, NULL, st, err);
 
-    add(&t, "DELETE FROM ", &st, err);
-    add(&t, history, &st, err);
-    add(&t, " WHERE superseded_by = ?1", &st, err);
+    ing_text_add(&t, "DELETE FROM ", &st, err);
+    ing_text_add(&t, history, &st, err);
+    ing_text_add(&t, " WHERE superseded_by = ?1", &st, err);
     st = run(store, &t, file_id, NULL, st, err);
 
-    add(&t, "DELETE FROM quarantine WHERE file_id = ?1", &st, err);
+    ing_text_add(&t, "DELETE FROM quarantine WHERE file_id = ?1", &st, err);
     st = run(store, &t, file_id, NULL, st, err);
     ing_text_free(&t);
     return st;

@@ -21,6 +21,15 @@ ph_status ing_text_reserve(ing_text *t, size_t more, ph_error *err)
     return PH_OK;
 }
 
+void ing_text_add(ing_text *t, const char *s, ph_status *st, ph_error *err)
+{
+    size_t n = strlen(s);
+    if (*st != PH_OK || (*st = ing_text_reserve(t, n, err)) != PH_OK)
+        return;
+    memcpy(t->data + t->len, s, n + 1);
+    t->len += n;
+}
+
 void ing_text_free(ing_text *t)
 {
     ph_free(t->ctx, t->data);

@@ -48,49 +48,40 @@ struct ing_writer {
 
 /* --- SQL text ---------------------------------------------------------------------- */
 
-static void sql_add(ing_text *t, const char *s, ph_status *st, ph_error *err)
-{
-    size_t n = strlen(s);
-    if (*st != PH_OK || (*st = ing_text_reserve(t, n, err)) != PH_OK)
-        return;
-    memcpy(t->data + t->len, s, n + 1);
-    t->len += n;
-}
-
 static void sql_column(ing_text *t, const ph_feed_column *col, ph_status *st, ph_error *err)
 {
     char name[96];
     if (*st == PH_OK)
         *st = ph_schema_feed_column(col, name, sizeof(name), err);
-    sql_add(t, name, st, err);
+    ing_text_add(t, name, st, err);
 }
 
 static void sql_columns(ing_text *t, const ph_feed *feed, ph_status *st, ph_error *err)
 {
     for (size_t i = 0; i < feed->column_count; i++) {
         if (i > 0)
-            sql_add(t, ", ", st, err);
+            ing_text_add(t, ", ", st, err);
         sql_column(t, &feed->columns[i], st, err);
     }
-    sql_add(t, ", known_on, file_id, line, row_hash", st, err);
+    ing_text_add(t, ", known_on, file_id, line, row_hash", st, err);
 }
 
 static void sql_tuple(ing_text *t, size_t n, ph_status *st, ph_error *err)
 {
-    sql_add(t, "(", st, err);
+    ing_text_add(t, "(", st, err);
     for (size_t i = 0; i < n; i++)
-        sql_add(t, i ? ", ?" : "?", st, err);
-    sql_add(t, ")", st, err);
+        ing_text_add(t, i ? ", ?" : "?", st, err);
+    ing_text_add(t, ")", st, err);
 }
 
 static void sql_key_match(ing_writer *w, ing_text *t, ph_status *st, ph_error *err)
 {
-    sql_add(t, " WHERE ", st, err);
+    ing_text_add(t, " WHERE ", st, err);
     for (size_t k = 0; k < w->nkey; k++) {
         if (k > 0)
-            sql_add(t, " AND ", st, err);
+            ing_text_add(t, " AND ", st, err);
         sql_column(t, &w->feed->columns[w->key[k]], st, err);
-        sql_add(t, " = ?", st, err);
+        ing_text_add(t, " = ?", st, err);
     }
 }
 
@@ -107,17 +98,17 @@ static ph_status prepare_inserts(ing_writer *w, const char *table, ing_text *t, 
     size_t n = w->feed->column_count + 4;
     ph_status st = PH_OK;
     for (int many = 0; many <= 1; many++) {
-        sql_add(t, "INSERT INTO ", &st, err);
-        sql_add(t, table, &st, err);
-        sql_add(t, " (", &st, err);
+        ing_text_add(t, "INSERT INTO ", &st, err);
+        ing_text_add(t, table, &st, err);
+        ing_text_add(t, " (", &st, err);
         sql_columns(t, w->feed, &st, err);
-        sql_add(t, ") VALUES ", &st, err);
+        ing_text_add(t, ") VALUES ", &st, err);
         for (int r = 0; r < (many ? GROUP : 1); r++) {
             if (r > 0)
-                sql_add(t, ", ", &st, err);
+                ing_text_add(t, ", ", &st, err);
             sql_tuple(t, n, &st, err);
         }
-        sql_add(t, " ON CONFLICT DO NOTHING", &st, err);
+        ing_text_add(t, " ON CONFLICT DO NOTHING", &st, err);
         st = prepare(w, t, many ? &w->insert_group : &w->insert_one, st, err);
     }
     return st;
@@ -127,31 +118,31 @@ static ph_status prepare_lookups(ing_writer *w, const char *table, const char *h
                                  ing_text *t, ph_error *err)
 {
     ph_status st = PH_OK;
-    sql_add(t, "SELECT row_hash, file_id, line FROM ", &st, err);
-    sql_add(t, table, &st, err);
+    ing_text_add(t, "SELECT row_hash, file_id, line FROM ", &st, err);
+    ing_text_add(t, table, &st, err);
     sql_key_match(w, t, &st, err);
     st = prepare(w, t, &w->lookup, st, err);
 
-    sql_add(t, "INSERT INTO ", &st, err);
-    sql_add(t, history, &st, err);
-    sql_add(t, " (", &st, err);
+    ing_text_add(t, "INSERT INTO ", &st, err);
+    ing_text_add(t, history, &st, err);
+    ing_text_add(t, " (", &st, err);
     sql_columns(t, w->feed, &st, err);
-    sql_add(t, ", superseded_on, superseded_by) SELECT ", &st, err);
+    ing_text_add(t, ", superseded_on, superseded_by) SELECT ", &st, err);
     sql_columns(t, w->feed, &st, err);
-    sql_add(t, ", ?, ? FROM ", &st, err);
-    sql_add(t, table, &st, err);
+    ing_text_add(t, ", ?, ? FROM ", &st, err);
+    ing_text_add(t, table, &st, err);
     sql_key_match(w, t, &st, err);
     st = prepare(w, t, &w->to_history, st, err);
 
     /* every column is set (keys to themselves), then the key to match */
-    sql_add(t, "UPDATE ", &st, err);
-    sql_add(t, table, &st, err);
-    sql_add(t, " SET ", &st, err);
+    ing_text_add(t, "UPDATE ", &st, err);
+    ing_text_add(t, table, &st, err);
+    ing_text_add(t, " SET ", &st, err);
     for (size_t i = 0; i < w->feed->column_count; i++) {
         sql_column(t, &w->feed->columns[i], &st, err);
-        sql_add(t, " = ?, ", &st, err);
+        ing_text_add(t, " = ?, ", &st, err);
     }
-    sql_add(t, "known_on = ?, file_id = ?, line = ?, row_hash = ?", &st, err);
+    ing_text_add(t, "known_on = ?, file_id = ?, line = ?, row_hash = ?", &st, err);
     sql_key_match(w, t, &st, err);
     return prepare(w, t, &w->update, st, err);
 }

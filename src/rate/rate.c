@@ -6,6 +6,7 @@
 
 #include "core/escape.h"
 #include "core/i128.h"
+#include "core/number.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -94,14 +95,10 @@ static void push_digit(int64_t *acc, int *overflow, char c)
 static ph_status parse_number(const char *s, size_t len, size_t end, rate_unit unit,
                               const rate_syntax *syntax, ph_rate *out, ph_error *err)
 {
-    size_t i = 0;
-    int negative = 0;
-    if (end > 0 && (s[0] == '+' || s[0] == '-')) {
-        negative = s[0] == '-';
-        i = 1;
-    }
-    if (i < end && (s[i] == '+' || s[i] == '-'))
-        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected at most one sign");
+    int negative;
+    size_t i = number_start(s, len, end, FIELD, syntax->example, &negative, err);
+    if (i == (size_t)-1)
+        return PH_EINVAL;
 
     int64_t acc = 0;
     int overflow = 0;
@@ -164,9 +161,7 @@ static ph_status parse_rate(const char *s, size_t len, const rate_syntax *syntax
     if (s == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "%s: %s is NULL", function,
                             s == NULL ? "s" : "out");
-    if (len == 0)
-        return ph_error_setn(err, PH_EINVAL, FIELD, s, len, "expected %s, got an empty string",
-                          syntax->example);
+    /* an empty input falls through to parse_number, which says so */
     rate_unit unit = syntax->bare_unit;
     size_t end = len;
     for (size_t i = 0; i < SUFFIX_COUNT; i++) {

@@ -65,22 +65,12 @@ ph_status ph_schema_feed_column(const ph_feed_column *col, char *buf, size_t siz
 
 const char *ph_schema_feed_sql_type(ph_field_type type)
 {
-    switch (type) {
-    case PH_FIELD_INT:
-    case PH_FIELD_MONEY:
-    case PH_FIELD_REGION:
-    case PH_FIELD_DIVISION:
+    switch (ph_schema_feed_storage(type)) {
+    case PH_STORAGE_INTEGER:
         return "INTEGER";
-    case PH_FIELD_SHARE:
-    case PH_FIELD_DECIMAL:
+    case PH_STORAGE_REAL:
         return "REAL";
-    case PH_FIELD_USCC:
-    case PH_FIELD_TEXT:
-    case PH_FIELD_ID:
-    case PH_FIELD_DATE:
-    case PH_FIELD_MONTH:
-    case PH_FIELD_ENUM:
-    case PH_FIELD_INDUSTRY:
+    case PH_STORAGE_TEXT:
         break;
     }
     return "TEXT";
