@@ -229,6 +229,10 @@ static void test_long_strings_are_whole(void **state)
     free(own_policy);
     free(own_named);
     free(feeds_policy);
+    char registered[301]; /* a registered name past any buffer the market once held */
+    memset(registered, 'r', 300);
+    registered[300] = '\0';
+    sqlf(f->store, "UPDATE institution SET name = '%s' WHERE id = '%s'", registered, own);
     ph_error err;
     ph_market *market = NULL;
     ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
@@ -244,6 +248,7 @@ static void test_long_strings_are_whole(void **state)
     const ph_quote *offer = ph_market_result_quote(r, 0);
     assert_int_equal(offer->status, PH_QUOTE_OFFER);
     assert_string_equal(offer->lender, own);
+    assert_string_equal(offer->lender_name, registered);
     assert_string_equal(offer->policy, name);
     const ph_quote *refused = ph_market_result_quote(r, 1);
     assert_int_equal(refused->status, PH_QUOTE_NO_CONSENT);
@@ -267,6 +272,7 @@ static void test_long_strings_are_whole(void **state)
     assert_string_equal(view->lenders[0].lender, feeds); /* "F..." sorts before "O..." */
     assert_int_equal(view->lenders[0].not_asked, 2);
     assert_string_equal(view->lenders[1].lender, own);
+    assert_string_equal(view->lenders[1].lender_name, registered);
     assert_int_equal(view->lenders[1].asked, 2);
     assert_string_equal(view->lenders[2].lender_name, "all lenders");
     ph_market_report_free(view);

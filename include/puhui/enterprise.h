@@ -85,11 +85,11 @@ PH_EXTERN ph_status ph_institution_exists(ph_store *store, const char *id, int *
                                           ph_error *err);
 
 /*
- * The name of institution `id` into buf. Errors: PH_EMISUSE for a NULL
- * argument or size 0; PH_ENOTFOUND for an unknown id; PH_ERANGE when the
- * name does not fit in `size` bytes (buf is then ""); store errors.
+ * The name of institution `id`, whole, into *out (free with ph_free and the
+ * store's context). Errors: PH_EMISUSE for a NULL argument; PH_ENOTFOUND for
+ * an unknown id; PH_ENOMEM; store errors. On error *out is NULL.
  */
-PH_EXTERN ph_status ph_institution_name(ph_store *store, const char *id, char *buf, size_t size,
+PH_EXTERN ph_status ph_institution_name(ph_store *store, const char *id, char **out,
                                         ph_error *err);
 
 /* Called once per row; a status other than PH_OK stops the walk and is

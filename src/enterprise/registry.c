@@ -40,13 +40,13 @@ ph_status ph_institution_exists(ph_store *store, const char *id, int *found, ph_
     return row_exists(store, "SELECT 1 FROM institution WHERE id = ?", id, found, err);
 }
 
-ph_status ph_institution_name(ph_store *store, const char *id, char *buf, size_t size,
-                              ph_error *err)
+ph_status ph_institution_name(ph_store *store, const char *id, char **out, ph_error *err)
 {
-    if (store == NULL || id == NULL || buf == NULL || size == 0)
+    if (out != NULL)
+        *out = NULL;
+    if (store == NULL || id == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_institution_name: store, id and a buffer must be given");
-    buf[0] = '\0';
+                            "ph_institution_name: store, id and out must not be NULL");
     ph_stmt *stmt = NULL;
     ph_status st = ph_store_prepare(store, "SELECT name FROM institution WHERE id = ?", &stmt, err);
     if (st == PH_OK)
@@ -59,14 +59,9 @@ ph_status ph_institution_name(ph_store *store, const char *id, char *buf, size_t
                           "institution)");
     if (st == PH_OK) {
         const char *name = ph_stmt_column_text(stmt, 0);
-        size_t len = name ? strlen(name) : 0;
-        if (len >= size)
-            st = ph_error_set(err, PH_ERANGE, "institution", id,
-                              "the institution's name has %zu bytes, more than the %zu the "
-                              "buffer holds",
-                              len, size - 1);
-        else
-            memcpy(buf, name ? name : "", len + 1);
+        *out = ph_strdup(ph_store_ctx(store), name ? name : "");
+        if (*out == NULL)
+            st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a name");
     }
     ph_stmt_free(stmt);
     return st;

@@ -259,7 +259,7 @@ static ph_status ask_lender(ph_market *m, market_lender *l, const ph_application
     q->score = q->pd = NAN;
     ph_status st = own_format(m->ctx, &q->lender, err, "%s", l->id);
     if (st == PH_OK)
-        st = own_format(m->ctx, &q->lender_name, err, "%s", l->name);
+        st = own_format(m->ctx, &q->lender_name, err, "%s", l->name ? l->name : l->id);
     if (st != PH_OK)
         return st;
     if (l->broken[0] != '\0') {

@@ -125,7 +125,7 @@ static ph_status add_lender(ph_market *m, const char *lender, const char *name,
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory opening the market");
     ph_error why;
     ph_error_clear(&why);
-    ph_status st = market_institution_name(m->store, lender, l->name, sizeof(l->name), &why);
+    ph_status st = market_institution_name(m->store, lender, &l->name, &why);
     if (st == PH_OK)
         st = open_side(m, lender, name, version, &l->champion, &why);
     if (st == PH_OK)
@@ -241,6 +241,7 @@ void ph_market_free(ph_market *m)
         free_side(m->ctx, &m->lenders[i].champion);
         free_side(m->ctx, &m->lenders[i].challenger); /* also a half-opened one */
         ph_free(m->ctx, m->lenders[i].id);
+        ph_free(m->ctx, m->lenders[i].name);
     }
     for (size_t i = 0; i < m->n_models; i++)
         ph_model_free(m->models[i].model);

@@ -73,7 +73,7 @@ typedef struct market_side {
 
 typedef struct market_lender {
     char *id;                /* the institution id, whole (the market's allocation) */
-    char name[128];          /* its registered name, else the id */
+    char *name;              /* its registered name, else the id (owned) */
     market_side champion, challenger;
     int has_challenger;
     char broken[PH_ERROR_MESSAGE_MAX]; /* why the policy cannot run; "" when it can */
@@ -164,9 +164,9 @@ ph_status market_finish_unit(ph_store *store, ph_status st, ph_error *err);
  * `first` and first + 1 of `stmt`. */
 ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
                              ph_error *err);
-/* The institution's registered name into buf, or its id when it has none;
- * a failed read (out of memory, the store) is returned, not taken for "none". */
-ph_status market_institution_name(ph_store *store, const char *id, char *buf, size_t size,
-                                  ph_error *err);
+/* The institution's registered name, or its id when it has none, whole
+ * into *out (ph_free with the store's context); a failed read (out of
+ * memory, the store) is returned, not taken for "none". */
+ph_status market_institution_name(ph_store *store, const char *id, char **out, ph_error *err);
 
 #endif

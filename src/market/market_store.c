@@ -29,17 +29,16 @@ ph_status market_bind_period(ph_stmt *stmt, int first, ph_date from, ph_date to,
     return st;
 }
 
-ph_status market_institution_name(ph_store *store, const char *id, char *buf, size_t size,
-                                  ph_error *err)
+ph_status market_institution_name(ph_store *store, const char *id, char **out, ph_error *err)
 {
-    /* the id stands in for a name that is not registered or does not fit;
-     * a failed read (out of memory, the store) is returned, not hidden */
+    /* the id stands in for a name that is not registered; a failed read
+     * (out of memory, the store) is returned, not hidden */
     ph_error why;
     ph_error_clear(&why);
-    ph_status st = ph_institution_name(store, id, buf, size, &why);
-    if (st == PH_ENOTFOUND || st == PH_ERANGE) {
-        snprintf(buf, size, "%s", id);
-        return PH_OK;
+    ph_status st = ph_institution_name(store, id, out, &why);
+    if (st == PH_ENOTFOUND) {
+        *out = ph_strdup(ph_store_ctx(store), id);
+        st = *out ? PH_OK : ph_error_set(&why, PH_ENOMEM, NULL, NULL, "out of memory for a name");
     }
     if (st != PH_OK && err != NULL)
         *err = why;

@@ -240,15 +240,16 @@ static ph_status finish_stats(ph_store *store, lender_acc *a, const char *lender
     *out = a->s;
     out->avg_rate = weighted(a->rate_x_amount, a->s.offered);
     out->avg_net_apr = weighted(a->net_x_amount, a->s.offered);
-    char registered[128];
-    if (name == NULL) {
-        ph_status st = market_institution_name(store, lender, registered, sizeof(registered), err);
+    out->lender = ph_strdup(ctx, lender);
+    if (name != NULL) {
+        out->lender_name = ph_strdup(ctx, name);
+    } else {
+        char *registered = NULL;
+        ph_status st = market_institution_name(store, lender, &registered, err);
+        out->lender_name = registered;
         if (st != PH_OK)
             return st;
-        name = registered;
     }
-    out->lender = ph_strdup(ctx, lender);
-    out->lender_name = ph_strdup(ctx, name);
     size_t top[PH_MARKET_REPORT_REASONS];
     out->n_reasons = top_reasons(a, top);
     int bad = out->lender == NULL || out->lender_name == NULL;
