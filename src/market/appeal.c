@@ -81,13 +81,9 @@ ph_status ph_appeal_open(ph_store *store, int64_t decision_id, const char *groun
         st = ph_stmt_bind_text(stmt, 2, grounds, -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(stmt, 3, now, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
     int64_t got = 0;
     if (st == PH_OK)
-        got = ph_stmt_column_int64(stmt, 0);
-    else if (st == PH_DONE)
-        st = ph_error_set(err, PH_ESTORE, "appeal", NULL, "the insert returned no id");
+        st = ph_stmt_step_id(stmt, &got, err);
     ph_stmt_free(stmt);
     st = market_finish(store, st, err);
     if (st == PH_OK && id != NULL)

@@ -58,11 +58,7 @@ static ph_status insert_application(ph_market *m, const ph_application *app, ph_
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 11, now, -1, err);
     if (st == PH_OK)
-        st = ph_stmt_step(s, err);
-    if (st == PH_OK)
-        *id = ph_stmt_column_int64(s, 0);
-    else if (st == PH_DONE)
-        st = ph_error_set(err, PH_ESTORE, "application", NULL, "the insert returned no id");
+        st = ph_stmt_step_id(s, id, err);
     ph_stmt_free(s);
     return st;
 }
@@ -133,11 +129,7 @@ static ph_status insert_decision(ph_market *m, int64_t application_id, market_de
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, i++, now, -1, err);
     if (st == PH_OK)
-        st = ph_stmt_step(s, err);
-    if (st == PH_OK)
-        d->id = ph_stmt_column_int64(s, 0);
-    else if (st == PH_DONE)
-        st = ph_error_set(err, PH_ESTORE, "decision", NULL, "the insert returned no id");
+        st = ph_stmt_step_id(s, &d->id, err);
     ph_stmt_free(s);
     return st;
 }

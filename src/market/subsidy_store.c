@@ -44,7 +44,8 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
     int64_t got = 0;
     if (st == PH_OK) {
         got = ph_stmt_column_int64(stmt, 0);
-        if (strcmp(ph_stmt_column_text(stmt, 1), sum) != 0)
+        const char *stored = ph_stmt_column_text(stmt, 1);
+        if (stored == NULL || strcmp(stored, sum) != 0)
             st = ph_error_set(err, PH_EEXISTS, "version", NULL,
                               "subsidy programme '%s' version %lld is loaded already with "
                               "other contents; give the new document a new version",
@@ -70,12 +71,7 @@ ph_status ph_market_load_subsidy(ph_store *store, const char *path, int64_t *id,
         if (st == PH_OK)
             st = ph_stmt_bind_text(stmt, 6, now, -1, err);
         if (st == PH_OK)
-            st = ph_stmt_step(stmt, err);
-        if (st == PH_OK)
-            got = ph_stmt_column_int64(stmt, 0);
-        else if (st == PH_DONE)
-            st = ph_error_set(err, PH_ESTORE, "subsidy_programme", NULL,
-                              "the insert returned no id");
+            st = ph_stmt_step_id(stmt, &got, err);
     }
     ph_stmt_free(stmt);
     st = market_finish(store, st, err);
