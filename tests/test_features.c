@@ -448,9 +448,17 @@ static void test_read_without_refresh(void **state)
     /* the refresh is the writing step: refused on the read-only store */
     assert_int_not_equal(ph_features_refresh(reader, &asof, 1, NULL, &err), PH_OK);
     assert_int_equal(peer_rows(f->store), 0);
+    fx_set_today(f, "2031-07-04"); /* the refresh is stamped by the context's clock */
     ph_assert_ok(ph_features_refresh(f->store, &asof, 1, NULL, &err), &err);
     int64_t stored = peer_rows(f->store);
     assert_true(stored > 100000);
+    assert_int_equal(ph_test_query_int(f->store, "SELECT COUNT(*) FROM feature_peer_date WHERE "
+                                                 "computed_at = '2031-07-04T12:00:00Z'"),
+                     1);
+    /* a second refresh of the day replaces its medians and its mark */
+    ph_assert_ok(ph_features_refresh(f->store, &asof, 1, NULL, &err), &err);
+    assert_int_equal(peer_rows(f->store), stored);
+    assert_int_equal(ph_test_query_int(f->store, "SELECT COUNT(*) FROM feature_peer_date"), 1);
     ph_date used = 0;
     ph_assert_ok(ph_features_for(reader, FIRM_A, asof, v, &used, &err), &err);
     assert_int_equal(used, asof);

@@ -204,10 +204,6 @@ PH_EXTERN void ph_checksum_hex(const void *data, size_t len, char out[PH_CHECKSU
  * negative or unrepresentable instant; PH_EMISUSE for a NULL buf. */
 PH_EXTERN ph_status ph_utc_format(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err);
 
-/* The current UTC time as "2025-03-01T08:30:00Z", the form every stored
- * timestamp takes. PH_ERANGE when the system clock gives no usable time. */
-PH_EXTERN ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err);
-
 /* The context's clock (ph_ctx_options.now; the system clock by default or
  * for a NULL ctx): seconds since 1970-01-01T00:00:00Z, -1 when the clock
  * cannot tell. Costs one call of the clock. Every decision that depends on

@@ -335,7 +335,7 @@ static ph_status sign_head(ph_store *store, const unsigned char sk[crypto_sign_S
     if (st == PH_OK)
         st = last_entry(store, &c->size, c->head, err);
     if (st == PH_OK)
-        st = ph_utc_now(c->at, err);
+        st = ph_ctx_utc_now(ph_store_ctx(store), c->at, err);
     if (st != PH_OK)
         return st;
     int body = format_body(c->note, sizeof(c->note), c->size, c->head, c->at);

@@ -18,11 +18,6 @@ ph_status ph_utc_format(int64_t seconds, char buf[PH_UTC_MAX], ph_error *err)
     return PH_OK;
 }
 
-ph_status ph_utc_now(char buf[PH_UTC_MAX], ph_error *err)
-{
-    return ph_utc_format(ph_ctx_now(NULL), buf, err);
-}
-
 ph_status ph_ctx_utc_now(const ph_ctx *ctx, char buf[PH_UTC_MAX], ph_error *err)
 {
     return ph_utc_format(ph_ctx_now(ctx), buf, err);

@@ -300,7 +300,7 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
         row.version = ph_policy_version(policy);
         row.file = base_name(path);
         ph_checksum_hex(row.data, row.len, row.checksum);
-        st = ph_utc_now(row.at, err);
+        st = ph_ctx_utc_now(ctx, row.at, err);
     }
     if (st == PH_OK)
         st = ph_store_begin(store, err);

@@ -223,15 +223,22 @@ void fs_peer_lookup(const fs_peer_table *t, const fs_data *data, size_t f, size_
 ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_table *t,
                         ph_error *err)
 {
-    ph_stmt *del = NULL, *ins = NULL, *mark = NULL;
+    ph_stmt *del = NULL, *unmark = NULL, *ins = NULL, *mark = NULL;
     ph_status st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
-    st = ph_store_prepare(store, "DELETE FROM feature_peer WHERE asof = ?", &del, err);
+    /* a refresh replaces the date's medians and its mark; the time is the
+     * context's clock, bound like every stored timestamp */
+    char now[PH_UTC_MAX];
+    st = ph_ctx_utc_now(ph_store_ctx(store), now, err);
     if (st == PH_OK)
-        st = ph_store_prepare(store, "INSERT OR REPLACE INTO feature_peer_date (asof, firms, "
-                                     "computed_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', "
-                                     "'now'))",
+        st = ph_store_prepare(store, "DELETE FROM feature_peer WHERE asof = ?", &del, err);
+    if (st == PH_OK)
+        st = ph_store_prepare(store, "DELETE FROM feature_peer_date WHERE asof = ?", &unmark,
+                              err);
+    if (st == PH_OK)
+        st = ph_store_prepare(store, "INSERT INTO feature_peer_date (asof, firms, computed_at) "
+                                     "VALUES (?, ?, ?)",
                               &mark, err);
     if (st == PH_OK)
         st = ph_store_prepare(store, "INSERT INTO feature_peer (asof, peer_group, feature, "
@@ -248,9 +255,15 @@ ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_tabl
         for (size_t f = 0; f < data->nfirms; f++)
             firms += fs_registration(data, f, j) != NULL;
         if (st == PH_OK)
+            st = ph_stmt_bind_text(unmark, 1, date, -1, err);
+        if (st == PH_OK && (st = ph_stmt_step(unmark, err)) == PH_DONE)
+            st = PH_OK;
+        if (st == PH_OK)
             st = ph_stmt_bind_text(mark, 1, date, -1, err);
         if (st == PH_OK)
             st = ph_stmt_bind_int64(mark, 2, firms, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(mark, 3, now, -1, err);
         if (st == PH_OK && (st = ph_stmt_step(mark, err)) == PH_DONE)
             st = PH_OK;
         for (size_t g = 0; st == PH_OK && g < t->ngroups; g++)
@@ -274,6 +287,7 @@ ph_status fs_peer_store(ph_store *store, const fs_data *data, const fs_peer_tabl
             }
     }
     ph_stmt_free(del);
+    ph_stmt_free(unmark);
     ph_stmt_free(ins);
     ph_stmt_free(mark);
     if (st == PH_OK)

@@ -261,7 +261,7 @@ static ph_status gather(const ph_ctx *ctx, const ph_registry_spec *spec, new_row
     if (st == PH_OK && spec->metrics_json != NULL)
         st = metrics_text(ctx, spec->metrics_json, &row->metrics, err);
     if (st == PH_OK)
-        st = ph_utc_now(row->at, err);
+        st = ph_ctx_utc_now(ctx, row->at, err);
     return st;
 }
 

@@ -237,7 +237,7 @@ static ph_status record_transition(ph_store *store, int64_t id, ph_model_state f
                                    ph_error *err)
 {
     char at[PH_UTC_MAX];
-    ph_status st = ph_utc_now(at, err);
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), at, err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(store, "UPDATE model_registry SET state = ? WHERE id = ?", &stmt,

@@ -50,10 +50,10 @@ void ph_ingest_options_init(ph_ingest_options *opts)
     opts->max_reject_share = ing_limit_default("max_reject_share");
 }
 
-/* "2025-03-01T08:30:00Z" */
-static void utc_now(char out[32])
+/* "2025-03-01T08:30:00Z" by the context's clock */
+static void utc_now(const ph_ctx *ctx, char out[32])
 {
-    if (ph_utc_now(out, NULL) != PH_OK)
+    if (ph_ctx_utc_now(ctx, out, NULL) != PH_OK)
         out[0] = '\0';
 }
 
@@ -121,7 +121,7 @@ static ph_status load_firms(ph_ingest *ing, ph_error *err)
 static ph_status start_run(ph_ingest *ing, ph_error *err)
 {
     char now[32];
-    utc_now(now);
+    utc_now(ing->ctx, now);
     ph_stmt *s = NULL;
     ph_status st = ph_store_prepare(ing->store,
                                     "INSERT INTO ingest_run (started_at, known_on, command) "
@@ -204,7 +204,7 @@ void ph_ingest_free(ph_ingest *ing)
         return;
     if (!ing->failed && ing->run_id != 0) {
         char now[32];
-        utc_now(now);
+        utc_now(ing->ctx, now);
         ph_stmt *s = NULL;
         if (ph_store_prepare(ing->store, "UPDATE ingest_run SET finished_at = ? WHERE id = ?",
                              &s, NULL) == PH_OK &&
@@ -433,7 +433,7 @@ static ph_status open_file_record(ph_ingest *ing, const ing_input *in, planned_f
                           texts, 1, ints, 4, NULL, err);
     }
     char now[32];
-    utc_now(now);
+    utc_now(ing->ctx, now);
     const char *texts[] = {in->feed->name, in->stored_path, format_name(in->format), in->checksum,
                            now, ing->self.host};
     const int64_t ints[] = {ing->run_id, ing->self.pid, ing->self.heartbeat};
@@ -545,7 +545,7 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *p
     ing_source_free(src);
     if (st == PH_OK) {
         char now[32];
-        utc_now(now);
+        utc_now(ing->ctx, now);
         const char *texts[] = {now};
         const int64_t ints[] = {plan->file_id};
         st = exec_bound(ing, "UPDATE ingest_file SET state = 'done', finished_at = ? WHERE id = ?",

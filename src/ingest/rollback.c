@@ -168,7 +168,7 @@ ph_status ing_file_fail(ph_store *store, int64_t file_id, const char *outcome, p
 {
     char now[PH_UTC_MAX];
     ph_stmt *s = NULL;
-    ph_status st = ph_utc_now(now, err);
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), now, err);
     if (st == PH_OK)
         st = ph_store_prepare(store,
                                     "UPDATE ingest_file SET state = 'failed', finished_at = ?, "

@@ -47,7 +47,7 @@ ph_status market_institution_name(ph_store *store, const char *id, char **out, p
 
 ph_status market_begin_write(ph_store *store, char now[PH_UTC_MAX], ph_error *err)
 {
-    ph_status st = ph_utc_now(now, err);
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), now, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     return st;

@@ -140,7 +140,7 @@ ph_status market_record(ph_market *m, const ph_application *app, ph_date asof, p
                         ph_error *err)
 {
     char now[PH_UTC_MAX];
-    ph_status st = ph_utc_now(now, err);
+    ph_status st = ph_ctx_utc_now(m->ctx, now, err);
     if (st == PH_OK)
         st = ph_store_begin(m->store, err);
     if (st != PH_OK)
