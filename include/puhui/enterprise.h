@@ -14,9 +14,10 @@
  *     ingest's threads and parsers;
  *   - access asks whether a firm or an institution is registered;
  *   - the market and the benchmarks ask for an institution's name or list;
- *   - facts, features and profiles read a firm's registration as of a day
- *     (ph_registration_asof), by the one point-in-time rule of the feed
- *     tables (ph_schema_version_span in schema.h).
+ *   - the market's facts and the profile read a firm's registration as of
+ *     a day (ph_registration_asof), by the one point-in-time rule of the
+ *     feed tables (ph_schema_version_span in schema.h), which the feature
+ *     store's bulk loader applies to every firm at once.
  *
  * The `enterprise` table is the registry as the platform knows it today;
  * the registration of a past day comes from the registration feed's
