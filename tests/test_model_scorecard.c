@@ -147,6 +147,38 @@ static void test_points_and_pd_by_hand(void **state)
     ph_model_free(m);
 }
 
+/* A reason code is given whole, however long (it was cut at 63 bytes), and
+ * a sentence that cannot be held is an error, never a cut sentence. */
+static void test_reasons_are_whole(void **state)
+{
+    fixture *f = *state;
+    ph_scorecard *sc = sct_card(f->ctx);
+    size_t count = 0;
+    ph_sc_characteristic *c = (ph_sc_characteristic *)ph_scorecard_characteristics(sc, &count);
+    char code[201];
+    memset(code, 'R', 200);
+    code[200] = '\0';
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(c[i].reason_code ? c[i].reason_code : "", "RC_INCOME") == 0) {
+            ph_free(f->ctx, c[i].reason_code);
+            c[i].reason_code = ph_strdup(f->ctx, code);
+        }
+    ph_model *m;
+    ph_error err;
+    ph_assert_ok(ph_model_from_scorecard(f->ctx, sc, &m, &err), &err);
+    ph_scorecard_free(sc);
+    ph_dataset *ds = csv(f, "card.csv", card_rows);
+    ph_model_input *in = bind(m, ds);
+    ph_reason r[5];
+    size_t n = 0;
+    ph_assert_ok(ph_model_reasons(in, 1, 5, r, &n, &err), &err);
+    assert_string_equal(r[0].name, "income");
+    assert_string_equal(r[0].code, code);
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_model_free(m);
+}
+
 static void test_reasons_points_below(void **state)
 {
     fixture *f = *state;
@@ -501,6 +533,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_scorecard_accessors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_points_and_pd_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reasons_points_below, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reasons_are_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reasons_points_above, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reason_value_shortened, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_scores_after_pmml, setup, teardown),

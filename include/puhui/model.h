@@ -129,7 +129,8 @@ PH_EXTERN ph_status ph_model_contributions(const ph_model_input *in, size_t row,
 typedef struct ph_reason {
     size_t feature;      /* model feature index */
     const char *name;    /* feature name (owned by the model) */
-    char code[64];       /* reason code: the scorecard's, or the feature name */
+    const char *code;    /* reason code: the scorecard's, or the feature name (owned
+                          * by the model, whole) */
     char value[64];      /* the row's value as text ("" when missing) */
     double impact;       /* log-odds towards bad (trees) or points below (scorecards) */
     char text[256];      /* a sentence: from the feature catalogue when it knows the
@@ -139,6 +140,9 @@ typedef struct ph_reason {
 /*
  * The top `k` adverse reasons of one row, largest impact first; *n gets how
  * many there are (only contributions above zero count, so it may be < k).
+ * PH_ERANGE (field "feature") when a reason's sentence does not fit in its
+ * 255 bytes, which only a feature name of hundreds of bytes can cause: a
+ * sentence is never cut.
  */
 PH_EXTERN ph_status ph_model_reasons(const ph_model_input *in, size_t row, size_t k,
                                      ph_reason *out, size_t *n, ph_error *err);

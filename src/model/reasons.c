@@ -59,8 +59,7 @@ static ph_status tree_contributions(const model_row *r, double *shap, ph_error *
     return st;
 }
 
-static void reason_code(const ph_model *m, size_t feature, size_t attribute, char *buf,
-                        size_t size)
+static const char *reason_code(const ph_model *m, size_t feature, size_t attribute)
 {
     const char *code = NULL;
     if (m->scorecard) {
@@ -70,26 +69,36 @@ static void reason_code(const ph_model *m, size_t feature, size_t attribute, cha
         if (!code)
             code = c->reason_code;
     }
-    snprintf(buf, size, "%s", code ? code : m->feature_names[feature]);
+    return code ? code : m->feature_names[feature];
 }
 
-static void reason_text(const ph_model *m, const ph_reason *r, double numeric, int is_numeric,
-                        char *buf, size_t size)
+/* The sentence into buf; PH_ERANGE (never a cut sentence) when it does not
+ * fit, which only a feature name of hundreds of bytes can cause. */
+static ph_status reason_text(const ph_model *m, const ph_reason *r, double numeric,
+                             int is_numeric, char *buf, size_t size, ph_error *err)
 {
     int idx = ph_feature_index(r->name);
     if (idx >= 0 && is_numeric && ph_feature_reason((size_t)idx, numeric, buf, size, NULL) == PH_OK)
-        return;
+        return PH_OK;
+    int len;
     if (r->value[0] == '\0')
-        snprintf(buf, size, "%s is missing", r->name);
+        len = snprintf(buf, size, "%s is missing", r->name);
     else if (is_numeric && !m->scorecard)
-        snprintf(buf, size, "%s is %.6g", r->name, numeric); /* value keeps every digit */
+        len = snprintf(buf, size, "%s is %.6g", r->name, numeric); /* value keeps every digit */
     else if (m->scorecard)
-        snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, r->value,
-                 r->impact,
-                 ph_scorecard_reason_algorithm(m->scorecard) == PH_SC_POINTS_ABOVE ? "above"
-                                                                                  : "below");
+        len = snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, r->value,
+                       r->impact,
+                       ph_scorecard_reason_algorithm(m->scorecard) == PH_SC_POINTS_ABOVE
+                           ? "above"
+                           : "below");
     else
-        snprintf(buf, size, "%s is %s", r->name, r->value);
+        len = snprintf(buf, size, "%s is %s", r->name, r->value);
+    if (len < 0 || (size_t)len >= size)
+        return ph_error_set(err, PH_ERANGE, "feature", r->name,
+                            "the reason sentence for this feature needs %d bytes, more than "
+                            "the %zu a reason holds; give the feature a shorter name",
+                            len, size - 1);
+    return PH_OK;
 }
 
 /* A dataset cell as text, shortened with "..." at a UTF-8 character
@@ -135,19 +144,19 @@ static void row_value(const model_row *row, size_t i, ph_reason *r, double *numb
     *is_numeric = num != NULL;
 }
 
-static void fill_reason(const model_row *row, size_t feature, double impact, size_t attribute,
-                        ph_reason *r)
+static ph_status fill_reason(const model_row *row, size_t feature, double impact,
+                             size_t attribute, ph_reason *r, ph_error *err)
 {
     const ph_model *m = row->model;
     memset(r, 0, sizeof(*r));
     r->feature = feature;
     r->name = m->feature_names[feature];
     r->impact = impact;
-    reason_code(m, feature, m->scorecard ? attribute : (size_t)-1, r->code, sizeof(r->code));
+    r->code = reason_code(m, feature, m->scorecard ? attribute : (size_t)-1);
     double number;
     int is_numeric;
     row_value(row, feature, r, &number, &is_numeric);
-    reason_text(m, r, number, is_numeric, r->text, sizeof(r->text));
+    return reason_text(m, r, number, is_numeric, r->text, sizeof(r->text), err);
 }
 
 ph_status model_reasons(const model_row *r, size_t k, ph_reason *out, size_t *n,
@@ -190,7 +199,7 @@ ph_status model_reasons(const model_row *r, size_t k, ph_reason *out, size_t *n,
             break;
         prev = best;
         prev_impact = best_impact;
-        fill_reason(r, best, best_impact, best_attribute, &out[got++]);
+        st = fill_reason(r, best, best_impact, best_attribute, &out[got++], err);
     }
     ph_free(m->ctx, shap);
     if (st == PH_OK)
