@@ -18,11 +18,11 @@
  * the phone while "consent 7 expired on 2025-06-30" tells the firm what to
  * renew.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "access/access_internal.h"
+#include "core/text.h"
 
 /* A consent of the enterprise to the institution, any purpose. */
 typedef struct consent_row {
@@ -58,32 +58,6 @@ typedef struct read_times {
     ph_date on;
     char at[PH_UTC_MAX];
 } read_times;
-
-/* A text that grows up to its fixed size and then ends in "...". */
-typedef struct text_buf {
-    char data[1536];
-    size_t len;
-    int full;
-} text_buf;
-
-static void text_add(text_buf *t, const char *fmt, ...) PH_PRINTF(2, 3);
-
-static void text_add(text_buf *t, const char *fmt, ...)
-{
-    if (t->full)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t->data + t->len, sizeof(t->data) - t->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(t->data) - t->len) {
-        memcpy(t->data + sizeof(t->data) - 4, "...", 4);
-        t->len = sizeof(t->data) - 1;
-        t->full = 1;
-        return;
-    }
-    t->len += (size_t)n;
-}
 
 static ph_status rows_push(consent_rows *rows, const consent_row *row, ph_error *err)
 {
@@ -216,10 +190,10 @@ static void add_names(text_buf *t, ph_source_set set)
     const char *p = names;
     for (;;) {
         size_t n = strcspn(p, ",");
-        text_add(t, "%.*s", (int)n, p);
+        text_append(t, "%.*s", (int)n, p);
         if (p[n] == '\0')
             break;
-        text_add(t, ", ");
+        text_append(t, ", ");
         p += n + 1;
     }
 }
@@ -231,16 +205,16 @@ static void explain_refusal(const consent_rows *rows, const ph_access_request *r
                             text_buf *t)
 {
     enum { MAX_CLAUSES = 4 };
-    text_add(t, "no live consent from %s for institution %s to %s ", req->uscc,
-             req->institution_id, req->raw ? "read raw records of" : "use");
+    text_append(t, "no live consent from %s for institution %s to %s ", req->uscc,
+                req->institution_id, req->raw ? "read raw records of" : "use");
     add_names(t, missing);
-    text_add(t, " for %s", ph_purpose_title(req->purpose));
+    text_append(t, " for %s", ph_purpose_title(req->purpose));
     size_t clauses = 0, more = 0;
     ph_source_set unfit = missing & ~d->fit;
     if (unfit != 0) {
-        text_add(t, "; the catalogue does not allow ");
+        text_append(t, "; the catalogue does not allow ");
         add_names(t, unfit);
-        text_add(t, " for %s", ph_purpose_title(req->purpose));
+        text_append(t, " for %s", ph_purpose_title(req->purpose));
         clauses++;
     }
     for (size_t i = 0; i < rows->count; i++) {
@@ -250,20 +224,20 @@ static void explain_refusal(const consent_rows *rows, const ph_access_request *r
         if (clause[0] == '\0')
             continue;
         if (clauses < MAX_CLAUSES)
-            text_add(t, "; %s", clause);
+            text_append(t, "; %s", clause);
         else
             more++;
         clauses++;
     }
     if (more > 0)
-        text_add(t, "; and %zu more", more);
+        text_append(t, "; and %zu more", more);
     if (times->on != times->today) {
         /* a caller who dated the read otherwise learns why that did not help */
         char today[PH_DATE_FORMAT_MAX], on[PH_DATE_FORMAT_MAX];
         (void)ph_date_format(times->today, today, sizeof(today), NULL);
         (void)ph_date_format(times->on, on, sizeof(on), NULL);
-        text_add(t, " (consent is judged on the day of the read, %s, not on the data date %s)",
-                 today, on);
+        text_append(t, " (consent is judged on the day of the read, %s, not on the data date %s)",
+                    today, on);
     }
 }
 
@@ -390,8 +364,9 @@ ph_status ph_access_check(ph_store *store, const ph_access_request *req, ph_acce
     if (st != PH_OK)
         return st;
     decision d;
+    char why_text[1536]; /* the refusal sentence; a longer one ends in "..." */
     text_buf why;
-    memset(&why, 0, sizeof(why));
+    text_init(&why, why_text, sizeof(why_text));
     int64_t seq = 0;
     st = decide_and_log(store, req, &times, &d, &seq, &why, err);
     if (st == PH_OK)

@@ -8,39 +8,16 @@
  */
 #include "csv/csv_internal.h"
 #include "core/escape.h"
+#include "core/text.h"
 
 #include <string.h>
 
-/* A message being written into a fixed buffer; once full it ends in "...". */
-typedef struct message {
-    char *s;
-    size_t size, used;
-    int full;
-} message;
-
-static void message_add(message *m, const char *fmt, ...) PH_PRINTF(2, 3);
-static void message_add(message *m, const char *fmt, ...)
-{
-    if (m->full)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(m->s + m->used, m->size - m->used, fmt, ap);
-    va_end(ap);
-    if (n >= 0 && (size_t)n + 4 <= m->size - m->used) {
-        m->used += (size_t)n;
-        return;
-    }
-    m->full = 1; /* cut, and say so */
-    memcpy(m->s + m->size - 4, "...", 4);
-}
-
 /* 'text', escaped as every value shown (docs/errors.md). */
-static void message_add_name(message *m, const char *text, size_t len)
+static void message_add_name(text_buf *m, const char *text, size_t len)
 {
     char shown[PH_ERROR_FIELD_MAX * 2];
     escape_into(shown, sizeof(shown), text, len);
-    message_add(m, "'%s'", shown);
+    text_append(m, "'%s'", shown);
 }
 
 /* The longest "... (N more)" that ends a cut header list, with its ", ". */
@@ -110,7 +87,7 @@ static int all_lower_case(const char *s)
 
 /* "a leading space, a leading no-break space": each kind found once, in
  * the order of the table. */
-static void add_blanks(message *m, const char **sep, const int found[BLANK_COUNT],
+static void add_blanks(text_buf *m, const char **sep, const int found[BLANK_COUNT],
                        const char *where)
 {
     for (size_t i = 0; i < BLANK_COUNT; i++) {
@@ -118,7 +95,7 @@ static void add_blanks(message *m, const char **sep, const int found[BLANK_COUNT
         for (size_t j = 0; j < i; j++)
             named |= found[j] && strcmp(blanks[j].name, blanks[i].name) == 0;
         if (found[i] && !named) {
-            message_add(m, "%sa %s %s", *sep, where, blanks[i].name);
+            text_append(m, "%sa %s %s", *sep, where, blanks[i].name);
             *sep = ", ";
         }
     }
@@ -131,7 +108,7 @@ static void add_blanks(message *m, const char **sep, const int found[BLANK_COUNT
  * and return 1. A byte order mark in column 1 is the second one: the reader
  * already skipped the first, at the start of the file.
  */
-static int explain_near_miss(message *m, const char *h, size_t len, size_t index,
+static int explain_near_miss(text_buf *m, const char *h, size_t len, size_t index,
                              const char *want)
 {
     size_t start = 0, boms = 0;
@@ -156,20 +133,20 @@ static int explain_near_miss(message *m, const char *h, size_t len, size_t index
     size_t want_len = strlen(want);
     if (end - start != want_len || !same_ignoring_case(h + start, want, want_len))
         return 0;
-    message_add(m, "column %zu is ", index + 1);
+    text_append(m, "column %zu is ", index + 1);
     message_add_name(m, h, len);
     const char *sep = " (";
     if (boms > 0) {
-        message_add(m, "%s%s byte-order mark", sep, index == 0 ? "a second" : "a");
+        text_append(m, "%s%s byte-order mark", sep, index == 0 ? "a second" : "a");
         sep = ", ";
     }
     add_blanks(m, &sep, leading, "leading");
     add_blanks(m, &sep, trailing, "trailing");
     if (memcmp(h + start, want, want_len) != 0)
-        message_add(m, "%s%s", sep,
+        text_append(m, "%s%s", sep,
                     all_lower_case(want) ? "column names are lower case"
                                          : "the letter case differs");
-    message_add(m, ")");
+    text_append(m, ")");
     return 1;
 }
 
@@ -186,17 +163,20 @@ void ph_csv_explain_missing(const ph_csv_reader *reader, const char *const *name
     buf[0] = '\0';
     if (reader == NULL || count == 0 || names == NULL)
         return;
-    message m = {buf, size, 0, 0};
-    message_add(&m, "missing column%s ", count > 1 ? "s" : "");
+    /* every piece leaves room for the "..." that ends a cut message */
+    text_buf m;
+    text_init(&m, buf, size);
+    m.reserve = 3;
+    text_append(&m, "missing column%s ", count > 1 ? "s" : "");
     for (size_t i = 0; i < count; i++) {
-        message_add(&m, "%s", i ? ", " : "");
+        text_append(&m, "%s", i ? ", " : "");
         message_add_name(&m, names[i], strlen(names[i]));
     }
     const char *sep = ": ";
     for (size_t i = 0; i < count; i++)
         for (size_t k = 0; k < reader->hdr_count; k++) {
-            message probe = m; /* keep the separator only before a near miss */
-            message_add(&probe, "%s", sep);
+            text_buf probe = m; /* keep the separator only before a near miss */
+            text_append(&probe, "%s", sep);
             if (explain_near_miss(&probe, ph_csv_header_name(reader, k), header_len(reader, k),
                                   k, names[i])) {
                 m = probe;
@@ -207,19 +187,19 @@ void ph_csv_explain_missing(const ph_csv_reader *reader, const char *const *name
                 m = probe;
                 break;
             }
-            buf[m.used] = '\0';
+            buf[m.len] = '\0';
         }
-    message_add(&m, "; the header has %zu column%s: ", reader->hdr_count,
+    text_append(&m, "; the header has %zu column%s: ", reader->hdr_count,
                 reader->hdr_count == 1 ? "" : "s");
     /* Whole names only: when the next one would not fit, say how many more. */
     for (size_t k = 0; k < reader->hdr_count; k++) {
         char shown[PH_ERROR_FIELD_MAX * 2];
         size_t len = escape_into(shown, sizeof(shown), ph_csv_header_name(reader, k),
                                     header_len(reader, k));
-        if (m.used + len + 4 + MORE_MAX >= m.size) {
-            message_add(&m, "%s... (%zu more)", k ? ", " : "", reader->hdr_count - k);
+        if (m.len + len + 4 + MORE_MAX >= m.size) {
+            text_append(&m, "%s... (%zu more)", k ? ", " : "", reader->hdr_count - k);
             break;
         }
-        message_add(&m, "%s'%s'", k ? ", " : "", shown);
+        text_append(&m, "%s'%s'", k ? ", " : "", shown);
     }
 }

@@ -11,6 +11,7 @@
 #include "policy_internal.h"
 
 #include "expr_internal.h"
+#include "members.h"
 #include "table_internal.h"
 
 #include "json/json_internal.h"
@@ -68,25 +69,6 @@ static void join(char *buf, size_t size, const char *const *names)
         strncat(buf, k ? ", " : "", size - strlen(buf) - 1);
         strncat(buf, names[k], size - strlen(buf) - 1);
     }
-}
-
-static ph_status check_members(const json_t *obj, const char *const *allowed, const char *where,
-                               ph_error *err)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key) != 0)
-            i++;
-        if (allowed[i] == NULL) {
-            char list[200];
-            join(list, sizeof(list), allowed);
-            return fail(err, PH_EINVAL, "%s%sunknown member '%.64s' (expected %s)", where,
-                        where[0] ? ": " : "", key, list);
-        }
-    }
-    return PH_OK;
 }
 
 /* ---- the environment --------------------------------------------------------- */
@@ -166,7 +148,7 @@ static ph_status read_product(ph_policy *p, const json_t *root, ph_error *err)
     ph_policy_product *pr = &p->product;
     ph_status st = pjson_get_object(root, "", "product", &prod, err);
     if (st == PH_OK)
-        st = check_members(prod, PRODUCT_MEMBERS, "product", err);
+        st = decide_check_members(prod, PRODUCT_MEMBERS, "product", err);
     if (st == PH_OK)
         st = pjson_get_string(prod, "product", "name", &name, err);
     if (st == PH_OK)
@@ -230,7 +212,7 @@ static ph_status read_inputs(ph_policy *p, const json_t *root, ph_error *err)
         snprintf(where, sizeof(where), "input %zu (%.64s)", i + 1, json_string_value(name));
         ph_value_kind kind = PH_VALUE_NULL;
         size_t slot;
-        st = check_members(in, INPUT_MEMBERS, where, err);
+        st = decide_check_members(in, INPUT_MEMBERS, where, err);
         if (st == PH_OK)
             st = read_kind(json_object_get(in, "kind"), where, &kind, err);
         if (st == PH_OK)
@@ -372,7 +354,7 @@ static ph_status check_formulas(const json_t *formulas, ph_error *err)
             !json_is_string(json_object_get(f, "expr")))
             return fail(err, PH_EINVAL, "%s: expected an object {\"name\": \"...\", \"expr\": "
                         "\"...\"}", where);
-        ph_status st = check_members(f, FORMULA_MEMBERS, where, err);
+        ph_status st = decide_check_members(f, FORMULA_MEMBERS, where, err);
         if (st != PH_OK)
             return st;
         size_t first;
@@ -501,7 +483,7 @@ static ph_status read_policy(ph_policy *p, const json_t *root, const char *sourc
 {
     if (!json_is_object(root))
         return fail(err, PH_EINVAL, "expected a JSON object (a policy document)");
-    ph_status st = check_members(root, TOP_MEMBERS, "", err);
+    ph_status st = decide_check_members(root, TOP_MEMBERS, "", err);
     if (st == PH_OK)
         st = read_header(p, root, err);
     if (st == PH_OK)

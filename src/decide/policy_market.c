@@ -13,6 +13,7 @@
  * is not a decline, and the firm's data is not read on the lender's behalf.
  */
 #include "policy_internal.h"
+#include "members.h"
 
 #include "json/json_internal.h"
 
@@ -68,23 +69,12 @@ ph_status pol_read_market(ph_policy *p, const json_t *root, ph_error *err)
         return PH_OK;
     if (!json_is_object(appetite))
         return ph_error_set(err, PH_EINVAL, NULL, NULL, "appetite: expected an object");
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)appetite, key, value) {
-        size_t i = 0;
-        while (APPETITE_MEMBERS[i] && strcmp(APPETITE_MEMBERS[i], key) != 0)
-            i++;
-        if (APPETITE_MEMBERS[i] == NULL)
-            return ph_error_set(err, PH_EINVAL, NULL, NULL,
-                                "appetite: unknown member '%.64s' (expected purposes, "
-                                "industries, regions, size_classes)", key);
-    }
-    for (size_t i = 0; i < POL_APPETITE_LISTS; i++) {
-        ph_status st = read_list(p, appetite, i, err);
-        if (st != PH_OK)
-            return st;
-    }
-    return PH_OK;
+    ph_status st = decide_check_members(appetite, APPETITE_MEMBERS, "appetite", err);
+    if (st != PH_OK)
+        return st;
+    for (size_t i = 0; i < POL_APPETITE_LISTS && st == PH_OK; i++)
+        st = read_list(p, appetite, i, err);
+    return st;
 }
 
 void pol_free_market(ph_policy *p)

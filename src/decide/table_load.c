@@ -5,6 +5,7 @@
  * analyst who writes the policy has only the message to go on.
  */
 #include "table_internal.h"
+#include "members.h"
 
 #include "json/json_internal.h"
 
@@ -49,29 +50,6 @@ static void describe(const json_t *j, char *buf, size_t size)
     case JSON_ARRAY: snprintf(buf, size, "an array"); break;
     case JSON_OBJECT: snprintf(buf, size, "an object"); break;
     }
-}
-
-/* Reject members outside `allowed`, so "hitpolicy" is not silently ignored. */
-static ph_status check_members(const json_t *obj, const char *const *allowed, const char *where,
-                               ph_error *err)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
-        size_t i = 0;
-        while (allowed[i] && strcmp(allowed[i], key) != 0)
-            i++;
-        if (allowed[i] == NULL) {
-            char list[160] = "";
-            for (size_t k = 0; allowed[k]; k++) {
-                strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
-                strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
-            }
-            return fail(err, PH_EINVAL, "%s: unknown member '%.64s' (expected %s)", where, key,
-                        list);
-        }
-    }
-    return PH_OK;
 }
 
 static int lookup_name(const char *text, const char *const *names, size_t n)
@@ -175,7 +153,7 @@ static ph_status read_columns(const ph_ctx *ctx, const json_t *table, const char
         snprintf(where, sizeof(where), "table '%s', %s %zu", tname, singular, i + 1);
         if (!json_is_object(col))
             return fail(err, PH_EINVAL, "%s: expected an object {\"name\", \"kind\"}", where);
-        ph_status st = check_members(col, COLUMN_MEMBERS, where, err);
+        ph_status st = decide_check_members(col, COLUMN_MEMBERS, where, err);
         const json_t *name = json_object_get(col, "name");
         if (st == PH_OK && !json_is_string(name))
             return fail(err, PH_EINVAL, "%s: expected a \"name\" string", where);
@@ -254,7 +232,7 @@ static ph_status read_rule(ph_dtable *t, const json_t *rule, size_t r, rule_scra
     snprintf(where, sizeof(where), "table '%s', rule %zu", t->name, r + 1);
     if (!json_is_object(rule))
         return fail(err, PH_EINVAL, "%s: expected an object {\"when\", \"then\"}", where);
-    ph_status st = check_members(rule, RULE_MEMBERS, where, err);
+    ph_status st = decide_check_members(rule, RULE_MEMBERS, where, err);
     if (st == PH_OK)
         st = read_cells(t, json_object_get(rule, "when"), r, s, err);
     if (st != PH_OK)
@@ -350,7 +328,7 @@ static ph_status read_table(const ph_ctx *ctx, const json_t *table, size_t index
     ph_dtable_column *inputs = NULL, *outputs = NULL;
     ph_value *prio_in = NULL, *prio_out = NULL;
     size_t n_in = 0, n_out = 0;
-    ph_status st = check_members(table, TABLE_MEMBERS, where, err);
+    ph_status st = decide_check_members(table, TABLE_MEMBERS, where, err);
     if (st == PH_OK)
         st = read_policy(table, tname, &hit, &agg, err);
     if (st == PH_OK)

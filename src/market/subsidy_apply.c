@@ -9,7 +9,8 @@
  */
 #include "subsidy_internal.h"
 
-#include <stdarg.h>
+#include "core/text.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -41,30 +42,6 @@ static void format_money(ph_money m, char *buf, size_t size)
 {
     if (ph_money_format(m, PH_MONEY_GROUPING, buf, size, NULL) != PH_OK)
         snprintf(buf, size, "?");
-}
-
-/* The explanation is built piece by piece; a piece that does not fit is
- * remembered, so the caller reports it instead of cutting the sentence. */
-typedef struct sentence {
-    char *buf;
-    size_t size, len;
-    int overflow;
-} sentence;
-
-static void say(sentence *s, const char *fmt, ...) PH_PRINTF(2, 3);
-
-static void say(sentence *s, const char *fmt, ...)
-{
-    if (s->overflow)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(s->buf + s->len, s->size - s->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= s->size - s->len)
-        s->overflow = 1;
-    else
-        s->len += (size_t)n;
 }
 
 static ph_status rate_error(ph_error *err, const char *field, ph_rate r, const char *what)
@@ -126,7 +103,7 @@ static ph_rate subsidy_rate_of(ph_rate share, ph_rate base, ph_rate bonus)
     return (ph_rate)(num / ((sub_i128)PH_RATE_ONE * PH_RATE_ONE));
 }
 
-static void explain_subsidy(sentence *s, const ph_subsidy_programme *p,
+static void explain_subsidy(text_buf *s, const ph_subsidy_programme *p,
                             const ph_subsidy_firm *firm, const ph_subsidy_result *r,
                             ph_money credit, const sub_tier *tier, ph_rate uncapped)
 {
@@ -137,8 +114,8 @@ static void explain_subsidy(sentence *s, const ph_subsidy_programme *p,
     format_rate(r->base_rate, base, sizeof(base));
     format_money(credit, credit_text, sizeof(credit_text));
     format_money(tier->credit_below, bound, sizeof(bound));
-    say(s, "interest subsidy %s a year (%s of the %s %s, credit %s yuan below %s", rate, share,
-        base, p->base_is_lpr ? "LPR" : "base rate", credit_text, bound);
+    text_append(s, "interest subsidy %s a year (%s of the %s %s, credit %s yuan below %s", rate,
+                share, base, p->base_is_lpr ? "LPR" : "base rate", credit_text, bound);
     if (r->bonus > 0) {
         char bonus[24];
         format_share(r->bonus, bonus, sizeof(bonus));
@@ -147,11 +124,12 @@ static void explain_subsidy(sentence *s, const ph_subsidy_programme *p,
                           : firm->green && p->bonus_green > 0 ? "green"
                                                               : "tech";
         ph_rate sum = (firm->green ? p->bonus_green : 0) + (firm->tech ? p->bonus_tech : 0);
-        say(s, "; +%s %s bonus%s", bonus, who, sum > r->bonus ? " (the programme's maximum)" : "");
+        text_append(s, "; +%s %s bonus%s", bonus, who,
+                    sum > r->bonus ? " (the programme's maximum)" : "");
     }
     if (r->subsidy_rate < uncapped)
-        say(s, "; capped at the loan's own rate");
-    say(s, ")");
+        text_append(s, "; capped at the loan's own rate");
+    text_append(s, ")");
 }
 
 ph_status ph_subsidy_apply(const ph_subsidy_programme *p, const ph_subsidy_firm *firm,
@@ -178,10 +156,13 @@ ph_status ph_subsidy_apply(const ph_subsidy_programme *p, const ph_subsidy_firm 
     ph_subsidy_result r;
     memset(&r, 0, sizeof(r));
     r.base_rate = p->base_is_lpr ? lpr : p->base_rate;
-    sentence s = {r.explanation, sizeof(r.explanation), 0, 0};
+    /* The explanation is one sentence: a piece that does not fit is not
+     * cut off but reported (text.h's `full`). */
+    text_buf s;
+    text_init(&s, r.explanation, sizeof(r.explanation));
     if (!admitted) {
-        say(&s, "not eligible: size class %s",
-            size >= 0 ? ph_size_class_name((ph_size_class)size) : "unknown");
+        text_append(&s, "not eligible: size class %s",
+                    size >= 0 ? ph_size_class_name((ph_size_class)size) : "unknown");
         *out = r;
         return PH_OK;
     }
@@ -200,8 +181,8 @@ ph_status ph_subsidy_apply(const ph_subsidy_programme *p, const ph_subsidy_firm 
         char credit_text[PH_MONEY_FORMAT_MAX], top[PH_MONEY_FORMAT_MAX];
         format_money(credit, credit_text, sizeof(credit_text));
         format_money(p->tiers[p->n_tiers - 1].credit_below, top, sizeof(top));
-        say(&s, "no interest subsidy: credit %s yuan is at or above the programme's %s",
-            credit_text, top);
+        text_append(&s, "no interest subsidy: credit %s yuan is at or above the programme's %s",
+                    credit_text, top);
     }
 
     if (p->has_award && firm->first_loan) {
@@ -215,12 +196,13 @@ ph_status ph_subsidy_apply(const ph_subsidy_programme *p, const ph_subsidy_firm 
         if (r.first_loan_award > 0) {
             char text[PH_MONEY_FORMAT_MAX];
             format_money(r.first_loan_award, text, sizeof(text));
-            say(&s, "; first-loan award %s yuan%s%s", text, capped ? " (the maximum)" : "",
-                p->award_to_enterprise ? "" : ", paid to the lender");
+            text_append(&s, "; first-loan award %s yuan%s%s", text,
+                        capped ? " (the maximum)" : "",
+                        p->award_to_enterprise ? "" : ", paid to the lender");
         }
     }
     r.eligible = r.subsidy_rate > 0 || r.first_loan_award > 0;
-    if (s.overflow)
+    if (s.full)
         return ph_error_set(err, PH_ERANGE, "explanation", NULL,
                             "the explanation does not fit in %d bytes",
                             PH_SUBSIDY_EXPLANATION_MAX);
