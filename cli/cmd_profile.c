@@ -7,6 +7,7 @@
  * through consent and the access log (ph_profile_read).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,21 +110,26 @@ static ph_cli_table *dimension_table(const ph_profile *p)
     ph_cli_table *t = ph_cli_table_new(headers, numeric, 5);
     for (size_t d = 0; d < PH_PROFILE_DIMENSION_COUNT; d++) {
         const ph_profile_dimension_score *dim = &ph_profile_get_scores(p)->dimensions[d];
-        char score[32], coverage[16], behind[1024] = "";
+        char score[32], coverage[16];
         format_score(dim->score, score, sizeof(score));
         snprintf(coverage, sizeof(coverage), "%.2f", dim->coverage);
-        size_t used = 0;
-        for (size_t i = 0; i < dim->component_count && used < sizeof(behind); i++) {
+        /* every feature behind the score, however many: the text grows */
+        char *behind = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&behind, &len);
+        for (size_t i = 0; mem != NULL && i < dim->component_count; i++) {
             char value[64];
             feature_text(p, ph_feature_index(dim->components[i].feature), value, sizeof(value));
-            int n = snprintf(behind + used, sizeof(behind) - used, "%s%s=%s", i ? ", " : "",
-                             dim->components[i].feature, value);
-            if (n < 0)
-                break;
-            used += (size_t)n;
+            fprintf(mem, "%s%s=%s", i ? ", " : "", dim->components[i].feature, value);
         }
-        const char *cells[] = {dim->name, dim->name_zh, score, coverage, behind};
+        if (mem == NULL || fclose(mem) != 0) {
+            free(behind);
+            behind = NULL;
+        }
+        const char *cells[] = {dim->name, dim->name_zh, score, coverage,
+                               behind ? behind : "(out of memory)"};
         ph_cli_table_add(t, cells);
+        free(behind);
     }
     return t;
 }
