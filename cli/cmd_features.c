@@ -175,6 +175,16 @@ static int refresh_dates(ph_cli *cli, const char *list, ph_date *dates, size_t *
     }
 }
 
+/* --threads N (1-8) into the batch options; absent: the default. */
+static int threads_option(ph_cli *cli, const char *text, ph_features_options *opts)
+{
+    long long threads = 0;
+    int code = text != NULL ? ph_cli_parse_int(cli, CMD, "--threads", text, 1, 8, &threads)
+                            : PH_EXIT_OK;
+    opts->threads = (int)threads;
+    return code;
+}
+
 static int features_refresh(ph_cli *cli, int argc, char **argv)
 {
     static const char *const options[] = {"--asof", "--threads"};
@@ -185,11 +195,8 @@ static int features_refresh(ph_cli *cli, int argc, char **argv)
     if (a.asof == NULL)
         return ph_cli_usage_error(cli, CMD, "'features refresh' needs --asof DATE[,DATE...]");
     ph_features_options opts = {0};
-    long long threads = 0;
-    if (a.threads != NULL &&
-        (code = ph_cli_parse_int(cli, CMD, "--threads", a.threads, 1, 8, &threads)) != 0)
+    if ((code = threads_option(cli, a.threads, &opts)) != PH_EXIT_OK)
         return code;
-    opts.threads = (int)threads;
     ph_date dates[REFRESH_DATES_MAX];
     size_t count = 0;
     if ((code = refresh_dates(cli, a.asof, dates, &count)) != PH_EXIT_OK)
@@ -307,11 +314,8 @@ static int features_export(ph_cli *cli, int argc, char **argv)
     if (a.out == NULL)
         return ph_cli_usage_error(cli, CMD, "'features' needs --out FILE.csv");
     ph_features_options opts = {0};
-    long long threads = 0;
-    if (a.threads != NULL &&
-        (code = ph_cli_parse_int(cli, CMD, "--threads", a.threads, 1, 8, &threads)) != 0)
+    if ((code = threads_option(cli, a.threads, &opts)) != PH_EXIT_OK)
         return code;
-    opts.threads = (int)threads;
     ph_date *dates = NULL;
     size_t count = 0;
     if ((code = export_dates(cli, &a, &dates, &count)) != PH_EXIT_OK) {
