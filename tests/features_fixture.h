@@ -161,6 +161,29 @@ static inline void add_payment(ph_store *s, const char *uscc, const char *date, 
 
 /* --- The marketplace's set-up, shared by the market tests ------------------- */
 
+/* FIRM-style application: `amount` fen over `term` months for working
+ * capital, as of the last day of 2025. */
+static inline ph_application fx_app_of(const char *uscc, ph_money amount, int64_t term)
+{
+    ph_application a = {0};
+    a.uscc = uscc;
+    a.amount = amount;
+    a.term = term;
+    a.purpose = "working_capital";
+    a.asof = day("2025-12-31");
+    return a;
+}
+
+/* The quote of `lender` in r; fails the test when there is none. */
+static inline const ph_quote *fx_quote_of(const ph_market_result *r, const char *lender)
+{
+    for (size_t i = 0; i < ph_market_result_quote_count(r); i++)
+        if (strcmp(ph_market_result_quote(r, i)->lender, lender) == 0)
+            return ph_market_result_quote(r, i);
+    fail_msg("no quote from %s", lender);
+    return NULL;
+}
+
 #define FX_LENDER "91370000MA0000001A" /* a city bank */
 
 /* FX_LENDER's policy: limit 5 x the average monthly inflow, rate LPR +

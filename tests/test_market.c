@@ -106,26 +106,6 @@ static void open_market(mk *m)
     ph_assert_ok(ph_market_open(m->f.store, &m->market, &err), &err);
 }
 
-static ph_application app_of(const char *uscc, ph_money amount, int64_t term)
-{
-    ph_application a = {0};
-    a.uscc = uscc;
-    a.amount = amount;
-    a.term = term;
-    a.purpose = "working_capital";
-    a.asof = day("2025-12-31");
-    return a;
-}
-
-static const ph_quote *quote_of(const ph_market_result *r, const char *lender)
-{
-    for (size_t i = 0; i < ph_market_result_quote_count(r); i++)
-        if (strcmp(ph_market_result_quote(r, i)->lender, lender) == 0)
-            return ph_market_result_quote(r, i);
-    fail_msg("no quote from %s", lender);
-    return NULL;
-}
-
 static int64_t count(mk *m, const char *table)
 {
     char sql[64];
@@ -141,28 +121,28 @@ static void test_bad_applications_store_nothing(void **state)
     open_market(m);
     ph_error err;
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, -100, 12);
+    ph_application a = fx_app_of(FIRM_A, -100, 12);
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_EINVAL, &err,
                     "amount, value '-1.00': expected an amount above 0");
-    a = app_of(FIRM_A, 100000000, 0);
+    a = fx_app_of(FIRM_A, 100000000, 0);
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_EINVAL, &err,
                     "term, value '0': expected 1 to 360 months");
-    a = app_of(FIRM_A, 100000000, 361);
+    a = fx_app_of(FIRM_A, 100000000, 361);
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_EINVAL, &err,
                     "expected 1 to 360 months");
-    a = app_of(FIRM_A, 100000000, 12);
+    a = fx_app_of(FIRM_A, 100000000, 12);
     a.purpose = "holiday";
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_EINVAL, &err,
                     "purpose, value 'holiday': expected one of working_capital");
-    a = app_of("91370102MA00000000", 100000000, 12);
+    a = fx_app_of("91370102MA00000000", 100000000, 12);
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_EINVAL, &err, "uscc");
     char unknown[19] = "91370102000000000";
     ph_assert_ok(ph_uscc_check_char(unknown, &unknown[17], &err), &err);
-    a = app_of(unknown, 100000000, 12);
+    a = fx_app_of(unknown, 100000000, 12);
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_ENOTFOUND, &err,
                     "expected an enterprise "
                     "registered with the platform by 2025-12-31");
-    a = app_of(FIRM_A, 100000000, 12);
+    a = fx_app_of(FIRM_A, 100000000, 12);
     a.asof = day("2024-12-31"); /* no LPR recorded before 2025 */
     ph_assert_error(ph_market_apply(m->market, &a, &r, &err), PH_ENOTFOUND, &err,
                     "no LPR in force on that day");
@@ -177,11 +157,11 @@ static void test_consent_refusal_then_offers(void **state)
     open_market(m);
     ph_error err;
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12); /* 200,000.00 yuan */
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12); /* 200,000.00 yuan */
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
     assert_int_equal(ph_market_result_quote_count(r), 2);
     assert_int_equal(ph_market_result_offer_count(r), 0);
-    const ph_quote *q = quote_of(r, LENDER_1);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
     assert_int_equal(q->status, PH_QUOTE_NO_CONSENT);
     assert_non_null(strstr(q->note, "not asked: no live consent from " FIRM_A));
     assert_int_equal(q->decision_id, 0);
@@ -206,7 +186,7 @@ static void test_consent_refusal_then_offers(void **state)
     assert_in_range(q->cost.apr, 4199990, 4200010); /* no fee: APR = the rate, to fen rounding */
     assert_int_equal(q->subsidy.subsidy_rate, 0); /* no programme in force */
     assert_true(q->decision_id > 0);
-    q = quote_of(r, LENDER_2);
+    q = fx_quote_of(r, LENDER_2);
     assert_int_equal(q->status, PH_QUOTE_NO_CONSENT);
     assert_non_null(strstr(q->note, "payments_daily"));
     ph_market_result_free(r);
@@ -230,10 +210,10 @@ static void test_rate_cap_subsidy_and_ranking(void **state)
     free(path);
     open_market(m);
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 100000000, 12); /* 1,000,000.00 yuan */
+    ph_application a = fx_app_of(FIRM_A, 100000000, 12); /* 1,000,000.00 yuan */
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
     assert_int_equal(ph_market_result_offer_count(r), 2);
-    const ph_quote *bank = quote_of(r, LENDER_1), *digital = quote_of(r, LENDER_2);
+    const ph_quote *bank = fx_quote_of(r, LENDER_1), *digital = fx_quote_of(r, LENDER_2);
     assert_int_equal(bank->amount, 50000000);      /* the limit: 500,000.00 */
     assert_int_equal(digital->limit, 30000000);    /* its product cap */
     assert_int_equal(digital->rate, 12000000);     /* 3% + 20% capped at 4 x 3% */
@@ -264,9 +244,9 @@ static void test_decline_reasons_and_replay(void **state)
     open_market(m);
     ph_error err;
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    const ph_quote *q = quote_of(r, LENDER_1);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
     assert_int_equal(q->status, PH_QUOTE_DECLINE);
     assert_int_equal(q->policy_version, 2);
     assert_int_equal(q->n_reasons, 1); /* no model to add its reasons */
@@ -301,9 +281,9 @@ static void test_challenger_split(void **state)
     ph_assert_ok(ph_market_set_challenger(m->f.store, LENDER_1, "loan", 2, 10000, &err), &err);
     open_market(m);
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    const ph_quote *q = quote_of(r, LENDER_1);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
     assert_true(q->challenger);
     assert_int_equal(q->policy_version, 2);
     assert_int_equal(q->rate, 3900000);
@@ -322,7 +302,7 @@ static void test_challenger_split(void **state)
     for (int d = 0; d < 40; d++) {
         a.asof = day("2025-12-01") + d;
         ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-        served[quote_of(r, LENDER_1)->challenger]++;
+        served[fx_quote_of(r, LENDER_1)->challenger]++;
         ph_market_result_free(r);
     }
     assert_true(served[0] >= 8 && served[1] >= 8);
@@ -341,9 +321,9 @@ static void test_appeals(void **state)
     open_market(m);
     ph_error err;
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    int64_t decision = quote_of(r, LENDER_1)->decision_id;
+    int64_t decision = fx_quote_of(r, LENDER_1)->decision_id;
     ph_market_result_free(r);
     int64_t id = 0;
     ph_assert_error(ph_appeal_open(m->f.store, decision, "", &id, &err), PH_EINVAL, &err,
@@ -382,17 +362,17 @@ static void test_simulation(void **state)
     open_market(m);
     ph_error err;
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
     ph_market_result_free(r);
-    a = app_of(FIRM_Z, 20000000, 12); /* no payments: declined */
+    a = fx_app_of(FIRM_Z, 20000000, 12); /* no payments: declined */
     sqlf(m->f.store, "INSERT INTO consent (uscc, institution_id, purpose, sources, raw_access, "
                      "granted_on, expires_on, created_at) SELECT '%s', institution_id, "
                      "purpose, sources, raw_access, granted_on, expires_on, created_at FROM "
                      "consent WHERE uscc = '%s'", FIRM_Z, FIRM_A);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(quote_of(r, LENDER_1)->status, PH_QUOTE_DECLINE);
-    assert_string_equal(quote_of(r, LENDER_1)->reasons[0].code, "NO_PAYMENTS");
+    assert_int_equal(fx_quote_of(r, LENDER_1)->status, PH_QUOTE_DECLINE);
+    assert_string_equal(fx_quote_of(r, LENDER_1)->reasons[0].code, "NO_PAYMENTS");
     ph_market_result_free(r);
     /* a stricter version 2 would decline FIRM_A too */
     write_policy(&m->f, LENDER_1, 2, "3,000,000", "", "150,000", "1.20%", 0);
@@ -456,10 +436,10 @@ static void test_policy_binding_errors(void **state)
                            "input 'lpx' is not a fact the platform provides"));
     assert_string_equal(ph_market_lender_error(m->market, 0), "");
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
     assert_int_equal(ph_market_result_offer_count(r), 1);
-    const ph_quote *q = quote_of(r, LENDER_2);
+    const ph_quote *q = fx_quote_of(r, LENDER_2);
     assert_int_equal(q->status, PH_QUOTE_UNAVAILABLE);
     assert_non_null(strstr(q->note, "not asked: the lender's policy cannot run: "));
     ph_market_result_free(r);
@@ -486,7 +466,7 @@ static void test_two_policies_of_one_lender(void **state)
     free(path);
     open_market(m);
     ph_market_result *r = NULL;
-    ph_application a = app_of(FIRM_A, 20000000, 12);
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
     assert_int_equal(ph_market_result_quote_count(r), 3);
     assert_int_equal(ph_market_result_offer_count(r), 2);
@@ -535,11 +515,11 @@ static void test_expired_consent_not_revived_by_asof(void **state)
     open_market(m);
     grant(&m->f, LENDER_1, "registration,payments_daily"); /* 2025-12-01 to 2026-11-30 */
     fx_set_today(&m->f, "2026-12-07");
-    ph_application a = app_of(FIRM_A, 20000000, 12); /* as of 2025-12-31 */
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12); /* as of 2025-12-31 */
     ph_market_result *r = NULL;
     ph_error err;
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    const ph_quote *q = quote_of(r, LENDER_1);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
     assert_int_equal(q->status, PH_QUOTE_NO_CONSENT);
     assert_non_null(strstr(q->note, "consent 1 expired on 2026-11-30 (consent is judged on "
                                     "the day of the read, 2026-12-07, not on the data date "
@@ -547,7 +527,7 @@ static void test_expired_consent_not_revived_by_asof(void **state)
     ph_market_result_free(r);
     fx_set_today(&m->f, "2026-11-30"); /* its last day: LENDER_1 is asked */
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
-    assert_int_equal(quote_of(r, LENDER_1)->status == PH_QUOTE_NO_CONSENT, 0);
+    assert_int_equal(fx_quote_of(r, LENDER_1)->status == PH_QUOTE_NO_CONSENT, 0);
     ph_market_result_free(r);
 }
 

@@ -61,15 +61,6 @@ static void load_policy(fx *f, const char *name, const char *text)
     free(path);
 }
 
-static const ph_quote *quote_of(const ph_market_result *r, const char *lender)
-{
-    for (size_t i = 0; i < ph_market_result_quote_count(r); i++)
-        if (strcmp(ph_market_result_quote(r, i)->lender, lender) == 0)
-            return ph_market_result_quote(r, i);
-    fail_msg("no quote of %s", lender);
-    return NULL;
-}
-
 /* FIRM_A with 24 months of payments, registered, and the two lenders as
  * institutions; the LPR in force. */
 static void add_firm_and_lenders(fx *f, const char *lender_own, const char *lender_feeds)
@@ -102,12 +93,7 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     ph_market *market = NULL;
     ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
 
-    ph_application a = {0};
-    a.uscc = FIRM_A;
-    a.amount = 20000000;
-    a.term = 12;
-    a.purpose = "working_capital";
-    a.asof = day("2025-12-31");
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     reads seen = {0, 0};
     store_set_prepare_hook(f->store, record_prepare, &seen);
     ph_market_result *r = NULL;
@@ -116,10 +102,10 @@ static void test_refused_lender_feeds_are_not_read(void **state)
     ph_assert_ok(st, &err);
 
     assert_int_equal(ph_market_result_quote_count(r), 2);
-    const ph_quote *refused = quote_of(r, LENDER_FEEDS);
+    const ph_quote *refused = fx_quote_of(r, LENDER_FEEDS);
     assert_int_equal(refused->status, PH_QUOTE_NO_CONSENT);
     assert_non_null(strstr(refused->note, "payments_daily"));
-    assert_int_equal(quote_of(r, LENDER_OWN)->status, PH_QUOTE_OFFER);
+    assert_int_equal(fx_quote_of(r, LENDER_OWN)->status, PH_QUOTE_OFFER);
     assert_true(seen.registration > 0); /* the firm exists and the appetite was matched */
     if (seen.payments != 0)
         fail_msg("the refused lender's feed was read: %d statement(s) on feed_payments_daily "
@@ -161,16 +147,11 @@ static void test_refused_features_are_not_stored(void **state)
     load_policy(f, "feeds.json", POLICY_FEEDS);
     ph_market *market = NULL;
     ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
-    ph_application a = {0};
-    a.uscc = FIRM_A;
-    a.amount = 20000000;
-    a.term = 12;
-    a.purpose = "working_capital";
-    a.asof = day("2025-12-31");
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_market_result *r = NULL;
     ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
-    assert_int_equal(quote_of(r, LENDER_FEEDS)->status, PH_QUOTE_NO_CONSENT);
-    assert_int_equal(quote_of(r, LENDER_TAX)->status, PH_QUOTE_OFFER);
+    assert_int_equal(fx_quote_of(r, LENDER_FEEDS)->status, PH_QUOTE_NO_CONSENT);
+    assert_int_equal(fx_quote_of(r, LENDER_TAX)->status, PH_QUOTE_OFFER);
     ph_market_result_free(r);
     ph_market_free(market);
 
@@ -236,12 +217,7 @@ static void test_long_strings_are_whole(void **state)
     ph_error err;
     ph_market *market = NULL;
     ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
-    ph_application a = {0};
-    a.uscc = FIRM_A;
-    a.amount = 20000000;
-    a.term = 12;
-    a.purpose = "working_capital";
-    a.asof = day("2025-12-31");
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_market_result *r = NULL;
     ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
     assert_int_equal(ph_market_result_quote_count(r), 2);
@@ -321,12 +297,7 @@ static void test_long_appetite_note_is_whole(void **state)
     ph_error err;
     ph_market *market = NULL;
     ph_assert_ok(ph_market_open(f->store, &market, &err), &err);
-    ph_application a = {0};
-    a.uscc = FIRM_A;
-    a.amount = 20000000;
-    a.term = 12;
-    a.purpose = "working_capital";
-    a.asof = day("2025-12-31");
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
     ph_market_result *r = NULL;
     ph_assert_ok(ph_market_apply(market, &a, &r, &err), &err);
     const ph_quote *q = ph_market_result_quote(r, 0);

@@ -371,10 +371,9 @@ static ph_status finish_result(ph_market *m, const ph_application *app, apply_st
                                ph_market_result *r, ph_error *err)
 {
     char *facts = NULL, *not_asked = json_dumps(s->not_asked, JSON_COMPACT);
-    ph_status st = not_asked ? market_facts_withhold(&s->facts, s->granted, err)
+    market_facts_withhold(&s->facts, m->stored_need, s->granted);
+    ph_status st = not_asked ? market_facts_to_json(&s->facts, &facts, err)
                              : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    if (st == PH_OK)
-        st = market_facts_to_json(&s->facts, &facts, err);
     if (st == PH_OK)
         st = market_record(m, app, s->day, s->lpr, facts, not_asked, s->decisions,
                            s->n_decisions, &r->application_id, err);
@@ -442,34 +441,4 @@ void ph_market_result_free(ph_market_result *r)
         quote_clear(r->ctx, &r->quotes[i]);
     ph_free(r->ctx, r->quotes);
     ph_free(r->ctx, r);
-}
-
-int64_t ph_market_result_application_id(const ph_market_result *r)
-{
-    return r ? r->application_id : 0;
-}
-
-ph_date ph_market_result_asof(const ph_market_result *r)
-{
-    return r ? r->asof : 0;
-}
-
-ph_rate ph_market_result_lpr(const ph_market_result *r)
-{
-    return r ? r->lpr : 0;
-}
-
-size_t ph_market_result_quote_count(const ph_market_result *r)
-{
-    return r ? r->n_quotes : 0;
-}
-
-size_t ph_market_result_offer_count(const ph_market_result *r)
-{
-    return r ? r->n_offers : 0;
-}
-
-const ph_quote *ph_market_result_quote(const ph_market_result *r, size_t i)
-{
-    return r && i < r->n_quotes ? &r->quotes[i] : NULL;
 }

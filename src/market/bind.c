@@ -46,21 +46,10 @@ static void policy_label(const ph_policy *p, char *buf, size_t size)
 /* Add the feeds a fact comes from to the binding's source set. */
 static ph_status add_sources(market_binding *b, long fact, ph_error *err)
 {
-    const char *list = ph_market_fact_sources((size_t)fact);
-    char name[64];
-    while (list != NULL && *list != '\0') {
-        list += strspn(list, " "); /* the catalogue writes "vat_invoices, tax_payments" */
-        size_t n = strcspn(list, ", ");
-        if (n > 0 && n < sizeof(name)) {
-            memcpy(name, list, n);
-            name[n] = '\0';
-            ph_status st = ph_source_set_add(&b->sources, name, err);
-            if (st != PH_OK)
-                return st;
-        }
-        list += n + (list[n] == ',' || list[n] == ' ');
-    }
-    return PH_OK;
+    ph_source_set sources = 0;
+    ph_status st = market_fact_source_set((size_t)fact, &sources, err);
+    b->sources |= sources;
+    return st;
 }
 
 static ph_status bind_inputs(market_binding *b, const ph_policy *p, ph_error *err)

@@ -366,27 +366,49 @@ static int platform_fact(size_t i)
     return 0;
 }
 
+ph_status market_fact_source_set(size_t fact, ph_source_set *out, ph_error *err)
+{
+    *out = 0;
+    const char *list = ph_market_fact_sources(fact);
+    char name[64];
+    while (list != NULL && *list != '\0') {
+        list += strspn(list, " "); /* the catalogue writes "vat_invoices, tax_payments" */
+        size_t n = strcspn(list, ", ");
+        if (n > 0 && n < sizeof(name)) {
+            memcpy(name, list, n);
+            name[n] = '\0';
+            ph_status st = ph_source_set_add(out, name, err);
+            if (st != PH_OK)
+                return st;
+        }
+        list += n + (list[n] == ',' || list[n] == ' ');
+    }
+    return PH_OK;
+}
+
+ph_status market_facts_stored_need(ph_source_set need[MARKET_FACTS], ph_error *err)
+{
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < MARKET_FACTS; i++) {
+        need[i] = 0;
+        if (!platform_fact(i))
+            st = market_fact_source_set(i, &need[i], err);
+    }
+    return st;
+}
+
 /* The features are computed together, so once one lender's consent lets
  * the firm's feeds be read, facts of feeds other lenders were refused are
  * computed too. They serve no decision (each lender's policy reads only
  * facts its consent covers), and they are not kept: beside the platform's
  * own facts, the stored facts are only those some consented lender may
  * see. */
-ph_status market_facts_withhold(market_facts *f, ph_source_set granted, ph_error *err)
+void market_facts_withhold(market_facts *f, const ph_source_set need[MARKET_FACTS],
+                           ph_source_set granted)
 {
-    for (size_t i = 0; i < MARKET_FACTS; i++) {
-        const char *list = ph_market_fact_sources(i);
-        if (list == NULL || list[0] == '\0' || f->v[i].kind == PH_VALUE_NULL ||
-            platform_fact(i))
-            continue;
-        ph_source_set need = 0;
-        ph_status st = ph_source_set_parse(list, 0, &need, err);
-        if (st != PH_OK)
-            return st;
-        if ((need & ~granted) != 0)
+    for (size_t i = 0; i < MARKET_FACTS; i++)
+        if ((need[i] & ~granted) != 0)
             f->v[i] = ph_value_null();
-    }
-    return PH_OK;
 }
 
 ph_status market_facts_to_json(const market_facts *f, char **out, ph_error *err)

@@ -218,7 +218,9 @@ ph_status ph_market_open(ph_store *store, ph_market **out, ph_error *err)
     m->ctx = ph_store_ctx(store);
     m->loan_balance_fact = (size_t)ph_market_fact_index("loan_balance");
     active_rows active = {m->ctx, NULL, 0};
-    st = ph_policy_store_list_active(store, collect_active, &active, err);
+    st = market_facts_stored_need(m->stored_need, err);
+    if (st == PH_OK)
+        st = ph_policy_store_list_active(store, collect_active, &active, err);
     for (size_t i = 0; st == PH_OK && i < active.n; i++)
         st = add_lender(m, active.rows[i].lender, active.rows[i].name, active.rows[i].version,
                         err);

@@ -90,6 +90,7 @@ struct ph_market {
     ph_subsidy_programme *programme; /* NULL: none in force */
     int64_t programme_id;
     size_t loan_balance_fact; /* the firm's existing credit, for the subsidy tier */
+    ph_source_set stored_need[MARKET_FACTS]; /* market_facts_stored_need */
 };
 
 /* The answer to one application (market.h): the quotes and every string
@@ -117,11 +118,16 @@ ph_status market_facts_gather_registration(ph_store *store, const ph_application
 ph_status market_facts_gather_features(ph_store *store, const char *uscc, ph_date asof,
                                        market_facts *f, ph_error *err);
 /* *out is malloc'd (free()). */
-/* Nulls every fact read from a source outside `granted` (a fact needs all
- * its sources), except the platform's own (the appetite's registration, the
- * subsidy's tests), so that the stored facts hold only what some consented
- * lender may see. */
-ph_status market_facts_withhold(market_facts *f, ph_source_set granted, ph_error *err);
+/* The feeds fact `fact` is read from (its catalogue sources). */
+ph_status market_fact_source_set(size_t fact, ph_source_set *out, ph_error *err);
+/* Per fact, the feeds a consent must cover for the fact to be stored with
+ * an application: its sources, or none for the platform's own facts (the
+ * appetite's registration, the subsidy's tests). Computed once per market. */
+ph_status market_facts_stored_need(ph_source_set need[MARKET_FACTS], ph_error *err);
+/* Nulls every fact whose `need` is not all within `granted`, so that the
+ * stored facts hold only what some consented lender may see. */
+void market_facts_withhold(market_facts *f, const ph_source_set need[MARKET_FACTS],
+                           ph_source_set granted);
 ph_status market_facts_to_json(const market_facts *f, char **out, ph_error *err);
 ph_status market_facts_from_json(const char *json, market_facts *out, ph_error *err);
 void market_facts_set_text(market_facts *f, size_t fact, const char *s);

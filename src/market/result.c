@@ -1,6 +1,7 @@
 /*
- * A market result as JSON: amounts in yuan text and rates as decimal
- * fractions in text, so a reader never meets a binary float for money.
+ * A market result read through its accessors, and written as JSON: amounts
+ * in yuan text and rates as decimal fractions in text, so a reader never
+ * meets a binary float for money.
  */
 #include "market_internal.h"
 
@@ -8,6 +9,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int64_t ph_market_result_application_id(const ph_market_result *r)
+{
+    return r ? r->application_id : 0;
+}
+
+ph_date ph_market_result_asof(const ph_market_result *r)
+{
+    return r ? r->asof : 0;
+}
+
+ph_rate ph_market_result_lpr(const ph_market_result *r)
+{
+    return r ? r->lpr : 0;
+}
+
+size_t ph_market_result_quote_count(const ph_market_result *r)
+{
+    return r ? r->n_quotes : 0;
+}
+
+size_t ph_market_result_offer_count(const ph_market_result *r)
+{
+    return r ? r->n_offers : 0;
+}
+
+const ph_quote *ph_market_result_quote(const ph_market_result *r, size_t i)
+{
+    return r && i < r->n_quotes ? &r->quotes[i] : NULL;
+}
 
 static json_t *money_json(ph_money m)
 {
