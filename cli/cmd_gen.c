@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "progress.h"
 
 typedef struct gen_args {
     ph_gen_options opts;
@@ -59,12 +60,7 @@ static int parse_option(ph_cli *cli, const char *option, const char *value, void
 
 static void progress(void *user, uint64_t done, uint64_t total)
 {
-    ph_cli *cli = user;
-    fprintf(cli->err, "\rpuhui gen: %llu / %llu enterprises", (unsigned long long)done,
-            (unsigned long long)total);
-    if (done == total)
-        fputc('\n', cli->err);
-    fflush(cli->err);
+    ph_cli_progress_update(user, done, total);
 }
 
 static void cell_u64(char *buf, size_t n, uint64_t v)
@@ -251,15 +247,17 @@ int ph_cmd_gen(ph_cli *cli, int argc, char **argv)
         return code;
     if (!a.opts.out_dir)
         return ph_cli_usage_error(cli, "gen", "--out DIR is required");
-    if (isatty(fileno(cli->err))) {
-        a.opts.progress = progress;
-        a.opts.progress_user = cli;
-    }
     ph_gen_summary *s = malloc(sizeof(*s));
     if (!s)
         return ph_cli_usage_error(cli, "gen", "out of memory");
+    ph_cli_progress *meter = ph_cli_progress_start(cli, "puhui gen", "enterprises");
+    if (meter) {
+        a.opts.progress = progress;
+        a.opts.progress_user = meter;
+    }
     ph_error err;
     ph_status st = ph_gen_run(cli->ctx, &a.opts, s, &err);
+    ph_cli_progress_finish(meter);
     if (st != PH_OK) {
         free(s);
         return ph_cli_fail(cli, st, &err,

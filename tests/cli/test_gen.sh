@@ -115,6 +115,20 @@ check "--threads 1 and --threads 2 give the same files" diff -r "$WORK/t1" "$WOR
 check "the six-block run's manifest is exact" verify_manifest "$WORK/t2"
 rm -rf "$WORK/t1" "$WORK/t2"
 
+# ---- progress: shown on a terminal (forced here with PUHUI_PROGRESS=1), never in a pipe --------
+PUHUI_PROGRESS=1 run 0 gen "${SMALL[@]}" --out "$WORK/p"
+check "the progress line counts firms, with a rate" \
+    contains "$ERR" "puhui gen: 1,500 / 1,500 enterprises, "
+check "and ends with the time it took" contains "$ERR" " elapsed"
+check "the files are those of an unmetered run" diff -r "$WORK/a" "$WORK/p"
+PUHUI_PROGRESS=0 run 0 gen "${SMALL[@]}" --out "$WORK/q" --force
+check "no progress line when standard error is not a terminal" [ -z "$ERR" ]
+if command -v script >/dev/null; then
+    script -qec "'$PUHUI' gen ${SMALL[*]} --out '$WORK/r'" /dev/null >"$WORK/tty" 2>&1 || true
+    check "on a real terminal (script(1)) the line is drawn" grep -q "enterprises, .*/s" "$WORK/tty"
+fi
+rm -rf "$WORK/p" "$WORK/q" "$WORK/r"
+
 # ---- another seed, and the JSON summary ----------------------------------------------
 run 0 --format json gen "${SMALL[@]}" --seed 2 --out "$WORK/e"
 cp "$WORK/out" "$WORK/e.json"
