@@ -61,11 +61,22 @@ static void test_every_entry_is_complete(void **state)
         assert_string_not_equal(ph_feature_direction_name(f->direction), "unknown");
         assert_true(strlen(f->description) > 20 && strchr(f->description, '\n') == NULL);
         assert_true(strlen(f->sources) > 0);
-        /* exactly one %s and no other conversion */
-        const char *mark = strstr(f->reason, "%s");
-        assert_non_null(mark);
-        assert_null(strchr(mark + 2, '%'));
-        assert_ptr_equal(strchr(f->reason, '%'), mark);
+        /* a value sentence has one "%s" or "%+s" (a flag's none) and no other
+         * conversion; the zero, missing and topic forms have none */
+        const char *mark = strchr(f->reason, '%');
+        if (f->unit == PH_UNIT_FLAG) {
+            assert_null(mark);
+        } else {
+            assert_non_null(mark);
+            assert_true(strncmp(mark, "%s", 2) == 0 || strncmp(mark, "%+s", 3) == 0);
+            assert_null(strchr(mark + 1, '%'));
+        }
+        assert_non_null(f->topic);
+        assert_null(strchr(f->topic, '%'));
+        assert_true(f->reason_zero == NULL || strchr(f->reason_zero, '%') == NULL);
+        assert_true(f->reason_missing == NULL || strchr(f->reason_missing, '%') == NULL);
+        /* every value sentence has a zero form: "0 months" never reads as words */
+        assert_non_null(f->reason_zero);
         if (f->unit == PH_UNIT_YUAN)
             assert_int_equal(f->decimals, 2);
         if (f->unit == PH_UNIT_FLAG)
@@ -140,23 +151,49 @@ static void test_reasons(void **state)
                   "electricity use changed by -42% over the last 3 months against the 3 before");
     expect_reason("headcount_change_3m", -15,
                   "social-security headcount changed by -15 people over 3 months");
-    expect_reason("top_buyer_share_3m", 0.815, "the largest buyer takes 82% of sales");
+    expect_reason("headcount_change_3m", 1,
+                  "social-security headcount changed by +1 person over 3 months");
+    expect_reason("top_buyer_share_3m", 0.815, "the largest buyer takes 82% of invoiced sales");
     expect_reason("days_since_last_inflow", 30, "no incoming payment for 30 days");
     expect_reason("sales_12m", 1234567.5,
                   "invoiced sales of the last 12 months were 1,234,567.50 yuan");
     /* Yuan to the fen as the market's facts take them (ph_money_from_yuan_double):
      * half to even at 1e-8 yuan, not the binary noise of the double. */
-    expect_reason("inflow_1m", 0.005, "payment inflow of the last month was 0.00 yuan");
+    expect_reason("inflow_1m", 0.005, "no incoming payments in the last month");
     expect_reason("inflow_1m", 2.675, "payment inflow of the last month was 2.68 yuan");
-    expect_reason("has_power", 0, "electricity data present: no");
+    expect_reason("has_power", 0, "no electricity data in the last 12 months");
+    expect_reason("has_power", 1, "electricity data covers the firm");
     expect_reason("litigation_open", 2, "2 open court cases against the firm");
-    expect_reason("sales_3m", NAN, "invoiced sales of the last 3 months were missing");
+    expect_reason("sales_3m", NAN, "no data on invoiced sales of the last 3 months");
+    /* zero and missing read as words, never "0 months" or "missing ago" */
+    expect_reason("months_without_sales_12m", 0,
+                  "invoiced sales in every reported month of the last 12");
+    expect_reason("months_without_sales_12m", 1, "no invoiced sales in 1 month of the last 12");
+    expect_reason("age_months", NAN, "the firm's registration date is unknown");
+    expect_reason("litigation_open", 1, "1 open court case against the firm");
+    expect_reason("litigation_open", 0, "no open court cases against the firm");
+    expect_reason("sales_growth_3m", 0.153,
+                  "invoiced sales changed by +15% over the last 3 months against the 3 before");
+    expect_reason("top_buyer_share_3m", 0.004, "the largest buyer takes 0.4% of invoiced sales");
+    expect_reason("power_kwh_3m", 9300.46, "electricity use of the last 3 months was 9,300 kWh");
     char small[8];
     ph_error err;
     ph_assert_error(ph_feature_reason(0, 1, small, sizeof(small), &err), PH_EMISUSE, &err,
                     "field buf: expected room for 30 bytes, got 8");
     ph_assert_error(ph_feature_reason(999, 1, small, sizeof(small), &err), PH_ERANGE, &err,
                     "value '999'");
+    char buf[256];
+    ph_assert_ok(ph_feature_reason_state((size_t)ph_feature_index("inflow_12m"),
+                                         PH_FEATURE_NOT_CONSENTED, 5.0, buf, sizeof(buf), &err),
+                 &err);
+    assert_string_equal(buf, "the firm has not consented to this lender reading its payment "
+                             "flows (payment inflow of the last 12 months)");
+    ph_assert_ok(ph_feature_reason_state((size_t)ph_feature_index("inflow_12m"),
+                                         PH_FEATURE_MISSING, 5.0, buf, sizeof(buf), &err),
+                 &err);
+    assert_string_equal(buf, "no data on payment inflow of the last 12 months");
+    ph_assert_error(ph_feature_reason_state(0, (ph_feature_state)9, 1, buf, sizeof(buf), &err),
+                    PH_EINVAL, &err, "expected PH_FEATURE_VALUE");
 }
 
 static void test_doc(void **state)

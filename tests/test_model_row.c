@@ -182,7 +182,7 @@ static void test_province_card_rows_equal_dataset(void **state)
     assert_string_equal(r[0].code, "INFLOW_12M_MISSING"); /* 18 - (-15) */
     assert_true(r[0].impact == 33);
     assert_string_equal(r[0].value, "");
-    assert_string_equal(r[0].text, "payment inflow of the last 12 months was missing");
+    assert_string_equal(r[0].text, "no data on payment inflow of the last 12 months");
     assert_string_equal(r[1].code, "AGE_MONTHS_MISSING"); /* 12 - (-18) */
     assert_true(r[1].impact == 30);
 

@@ -79,11 +79,30 @@ typedef struct ph_feature {
     int decimals;         /* digits after the point in CSV and text output */
     const char *sources;  /* the feeds it reads: "payments_daily" */
     const char *description; /* one line for a credit officer */
-    /* A reason-code sentence with one %s for the value formatted by
-     * ph_feature_format: "payment inflow changed by %s over the last 3
-     * months against the 3 before". */
+    /* The reason sentences (docs/features.md#reason-sentences), data rather
+     * than code, one per state of the value:
+     *   reason          a value: at most one "%s" (the value in the words of
+     *                   its unit) or "%+s" (the same with its sign, "+12%"),
+     *                   and any "{one|other}" choices, taken by whether the
+     *                   value reads as exactly 1 ("1 court case", "3 court
+     *                   cases"). A flag's sentence is for 1 and has no "%s".
+     *   reason_zero     the value reads as zero; NULL: `reason` with "0".
+     *   reason_missing  missing (no data); NULL: "no data on " + topic.
+     *   topic           a noun phrase for the feature ("invoiced sales of the
+     *                   last 3 months"), used for "not consented". */
     const char *reason;
+    const char *reason_zero;
+    const char *reason_missing;
+    const char *topic;
 } ph_feature;
+
+/* The state of a value a reason sentence is written for. */
+typedef enum ph_feature_state {
+    PH_FEATURE_VALUE,        /* a value (NaN reads as missing) */
+    PH_FEATURE_MISSING,      /* no data for the firm */
+    PH_FEATURE_NOT_CONSENTED /* data exists, but the firm did not consent to
+                                this reader reading its sources */
+} ph_feature_state;
 
 /* PH_FEATURE_COUNT. */
 PH_EXTERN size_t ph_feature_count(void);
@@ -122,13 +141,27 @@ PH_EXTERN ph_status ph_feature_format(size_t index, double value, char *buf, siz
                                       ph_error *err);
 
 /*
- * The reason-code sentence of feature `index` for `value`: its template with
- * the value in the words of its unit ("-42%" for a ratio, "3 days",
- * "12,345.67 yuan"); "missing" for a missing value. Errors as for
- * ph_feature_format (256 bytes always suffice).
+ * The reason-code sentence of feature `index` for `value`: the catalogue's
+ * sentence for the value's state (ph_feature_reason_state with
+ * PH_FEATURE_VALUE). Errors as for ph_feature_format (256 bytes always
+ * suffice).
  */
 PH_EXTERN ph_status ph_feature_reason(size_t index, double value, char *buf, size_t size,
                                       ph_error *err);
+
+/*
+ * The reason sentence of feature `index` in `state`. PH_FEATURE_VALUE: the
+ * catalogue's `reason` with the value in the words of its unit ("-42%", "+15%",
+ * "0.4%" for a ratio, "1 day", "3 days", "12,345.67 yuan"), or its
+ * `reason_zero` when the value reads as zero, or its missing sentence when
+ * the value is NaN. PH_FEATURE_MISSING: the catalogue's `reason_missing`, or
+ * "no data on invoiced sales of the last 3 months" (`value` ignored). PH_FEATURE_NOT_CONSENTED: "the firm has not
+ * consented to this lender reading its VAT invoices (invoiced sales of the
+ * last 3 months)". Errors as for ph_feature_format, and PH_EINVAL for a
+ * state outside the enum (256 bytes always suffice).
+ */
+PH_EXTERN ph_status ph_feature_reason_state(size_t index, ph_feature_state state, double value,
+                                            char *buf, size_t size, ph_error *err);
 
 /*
  * Write the Markdown documentation of the catalogue (docs/features.md is

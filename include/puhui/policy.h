@@ -177,6 +177,17 @@ typedef struct ph_policy_reason {
 } ph_policy_reason;
 
 /*
+ * The sentence a firm reads for one of the outcome's own codes (above):
+ * "LIMIT_MISSING" -> "no limit could be computed: the data it needs is
+ * missing"; NULL for any other code. A consequence code (`*consequence`
+ * set to 1 when not NULL: LIMIT_MISSING, RATE_MISSING) is not a reason of
+ * its own when a reason reading missing data explains it; the market lists
+ * it only when nothing else does, and keeps it in the trace either way.
+ * Static text; no allocation.
+ */
+PH_EXTERN const char *ph_policy_own_reason_text(const char *code, int *consequence);
+
+/*
  * The outcome of one evaluation; every pointer points into the run and is
  * valid until the run's next evaluation or its free.
  *   approved    1 when no knock-out or eligibility rule matched, the limit

@@ -214,6 +214,30 @@ static ph_status run_step(ph_policy_run *run, size_t step, ph_error *err)
     return PH_OK;
 }
 
+/* The outcome's own codes: data, so the market, the docs and the golden
+ * test of reason sentences read one table. */
+static const struct {
+    const char *code, *text;
+    int consequence; /* of missing data, which another reason may explain */
+} OWN_REASONS[] = {
+    {"LIMIT_MISSING", "no limit could be computed: the data it needs is missing", 1},
+    {"LIMIT_NOT_POSITIVE", "the computed limit is zero or below", 0},
+    {"RATE_MISSING", "no rate could be computed: the data it needs is missing", 1},
+};
+
+const char *ph_policy_own_reason_text(const char *code, int *consequence)
+{
+    for (size_t i = 0; code != NULL && i < sizeof(OWN_REASONS) / sizeof(OWN_REASONS[0]); i++)
+        if (strcmp(code, OWN_REASONS[i].code) == 0) {
+            if (consequence != NULL)
+                *consequence = OWN_REASONS[i].consequence;
+            return OWN_REASONS[i].text;
+        }
+    if (consequence != NULL)
+        *consequence = 0;
+    return NULL;
+}
+
 static ph_policy_reason own_reason(const char *code)
 {
     return (ph_policy_reason){.code = code, .kind = PH_POLICY_STEP_FORMULA};

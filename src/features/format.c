@@ -52,58 +52,177 @@ ph_status ph_feature_format(size_t index, double value, char *buf, size_t size, 
     return put_text(text, buf, size, err);
 }
 
-/* The value in the words of its unit, for a sentence. */
-static void words(const ph_feature *f, double v, char *out, size_t size)
+/* ---- reason sentences ------------------------------------------------------------------
+ * The sentences are catalogue data (catalog.c): one per state of a value.
+ * This code only puts the value in the words of its unit and picks the
+ * sentence; it knows nothing of any one feature. */
+
+/* Singular and plural words of the units that are counted in a sentence;
+ * NULL where the number stands alone (counts, scores) or has its own sign. */
+static const struct {
+    const char *one, *other;
+} UNIT_WORDS[] = {
+    [PH_UNIT_YUAN] = {"yuan", "yuan"}, [PH_UNIT_RATIO] = {NULL, NULL},
+    [PH_UNIT_PEOPLE] = {NULL, NULL},   [PH_UNIT_KWH] = {"kWh", "kWh"},
+    [PH_UNIT_DAYS] = {"day", "days"},  [PH_UNIT_MONTHS] = {"month", "months"},
+    [PH_UNIT_COUNT] = {NULL, NULL},    [PH_UNIT_FLAG] = {NULL, NULL},
+    [PH_UNIT_SCORE] = {NULL, NULL}};
+
+/* The feeds in a firm's words, for "not consented" sentences. */
+static const struct {
+    const char *feed, *words;
+} FEED_WORDS[] = {
+    {"vat_invoices", "VAT invoices"},
+    {"tax_payments", "tax payment records"},
+    {"tax_grades", "tax credit grades"},
+    {"social_security", "social-security records"},
+    {"electricity_daily", "electricity meter readings"},
+    {"electricity_monthly", "electricity meter readings"},
+    {"payments_daily", "payment flows"},
+    {"credit_loans", "credit bureau records"},
+    {"credit_status", "credit bureau records"},
+    {"registration", "registration record"},
+    {"litigation", "court records"},
+    {"penalties", "administrative penalty records"},
+    {"subsidies", "subsidy records"},
+    {"patents", "patent records"},
+    {"supply_chain", "supply-chain records"},
+};
+
+/* A value's words: the number with its sign if `sign`, its unit's word, and
+ * whether it reads as zero or as exactly one. */
+typedef struct value_words {
+    char text[440];
+    int zero, one;
+} value_words;
+
+/* Fixed-point text that reads as zero ("0", "0.0", "-0.00")? */
+static int reads_zero(const char *num)
+{
+    return strspn(num + (num[0] == '-' || num[0] == '+'), "0.") ==
+           strlen(num + (num[0] == '-' || num[0] == '+'));
+}
+
+static void words(const ph_feature *f, double v, int sign, value_words *w)
 {
     char num[400];
-    switch (f->unit) {
-    case PH_UNIT_YUAN: {
+    if (f->unit == PH_UNIT_YUAN) {
         char money[PH_MONEY_FORMAT_MAX];
         ph_money fen;
         if (ph_money_from_yuan_double(v, &fen, NULL) == PH_OK &&
             ph_money_format(fen, PH_MONEY_GROUPING, money, sizeof(money), NULL) == PH_OK)
-            snprintf(out, size, "%s yuan", money);
+            snprintf(num, sizeof(num), "%s", money);
         else
-            snprintf(out, size, "%.0f yuan", v);
-        return;
-    }
-    case PH_UNIT_RATIO:
-        fixed(v * 100.0, 0, num, sizeof(num));
-        snprintf(out, size, "%s%%", num);
-        return;
-    case PH_UNIT_FLAG:
-        snprintf(out, size, "%s", v != 0.0 ? "yes" : "no");
-        return;
-    case PH_UNIT_KWH:
-    case PH_UNIT_DAYS:
-    case PH_UNIT_MONTHS:
-    case PH_UNIT_PEOPLE:
+            fixed(v, 0, num, sizeof(num));
+    } else if (f->unit == PH_UNIT_RATIO) {
+        /* whole percent, one decimal below 1% so a small share is not "0%" */
+        double pct = v * 100.0;
+        fixed(pct, fabs(pct) < 0.95 ? 1 : 0, num, sizeof(num));
+    } else if (f->unit == PH_UNIT_KWH && fabs(v) < 1e15 &&
+               ph_money_format((ph_money)llround(v) * 100, PH_MONEY_GROUPING, num, sizeof(num),
+                               NULL) == PH_OK) {
+        num[strcspn(num, ".")] = '\0'; /* whole kWh, grouped like money: "9,300" */
+    } else {
         fixed(v, 0, num, sizeof(num));
-        snprintf(out, size, "%s %s", num, ph_feature_unit_name(f->unit));
-        return;
-    case PH_UNIT_COUNT:
-    case PH_UNIT_SCORE:
-        break;
     }
-    fixed(v, 0, out, size);
+    w->zero = reads_zero(num);
+    w->one = strcmp(num, "1") == 0 || strcmp(num, "1.0") == 0;
+    const char *unit = w->one ? UNIT_WORDS[f->unit].one : UNIT_WORDS[f->unit].other;
+    snprintf(w->text, sizeof(w->text), "%s%s%s%s%s", sign && !w->zero && num[0] != '-' ? "+" : "",
+             num, f->unit == PH_UNIT_RATIO ? "%" : "", unit ? " " : "", unit ? unit : "");
 }
 
-ph_status ph_feature_reason(size_t index, double value, char *buf, size_t size, ph_error *err)
+/* The template with "%s"/"%+s" replaced by the value's words and each
+ * "{one|other}" by the branch its number takes. */
+static void render(const char *tmpl, const ph_feature *f, double v, char *out, size_t size)
+{
+    value_words w;
+    int sign = strstr(tmpl, "%+s") != NULL;
+    words(f, v, sign, &w);
+    size_t n = 0;
+    for (const char *p = tmpl; *p && n + 1 < size;) {
+        if (p[0] == '%' && (p[1] == 's' || (p[1] == '+' && p[2] == 's'))) {
+            n += (size_t)snprintf(out + n, size - n, "%s", w.text);
+            p += p[1] == 's' ? 2 : 3;
+        } else if (p[0] == '{' && strchr(p, '|') && strchr(p, '}')) {
+            const char *bar = strchr(p, '|'), *close = strchr(bar, '}');
+            const char *from = w.one ? p + 1 : bar + 1, *to = w.one ? bar : close;
+            n += (size_t)snprintf(out + n, size - n, "%.*s", (int)(to - from), from);
+            p = close + 1;
+        } else {
+            out[n++] = *p++;
+        }
+        if (n >= size)
+            n = size - 1;
+    }
+    out[n] = '\0';
+}
+
+/* "VAT invoices", "electricity meter readings and payment flows": the
+ * feature's feeds in words, each once. */
+static void feed_words(const ph_feature *f, char *out, size_t size)
+{
+    const char *seen[8];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < sizeof(FEED_WORDS) / sizeof(FEED_WORDS[0]); i++) {
+        const char *at = strstr(f->sources, FEED_WORDS[i].feed);
+        size_t len = strlen(FEED_WORDS[i].feed);
+        if (at == NULL || (at[len] != '\0' && at[len] != ','))
+            continue;
+        int dup = 0;
+        for (size_t k = 0; k < n_seen; k++)
+            dup |= strcmp(seen[k], FEED_WORDS[i].words) == 0;
+        if (!dup && n_seen < sizeof(seen) / sizeof(seen[0]))
+            seen[n_seen++] = FEED_WORDS[i].words;
+    }
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t k = 0; k < n_seen && used < size; k++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s",
+                                 k == 0 ? "" : k + 1 == n_seen ? " and " : ", ", seen[k]);
+    if (n_seen == 0)
+        snprintf(out, size, "data");
+}
+
+ph_status ph_feature_reason_state(size_t index, ph_feature_state state, double value,
+                                  char *buf, size_t size, ph_error *err)
 {
     ph_status st = check_index(index, err);
     if (st != PH_OK)
         return st;
     const ph_feature *f = ph_feature_at(index);
-    char value_text[440], sentence[1024];
-    if (isnan(value))
-        snprintf(value_text, sizeof(value_text), "missing");
-    else
-        words(f, value, value_text, sizeof(value_text));
-    /* The template is catalogue data with exactly one %s (a test checks). */
-    const char *mark = strstr(f->reason, "%s");
-    snprintf(sentence, sizeof(sentence), "%.*s%s%s", (int)(mark - f->reason), f->reason,
-             value_text, mark + 2);
+    char sentence[1024];
+    if (state == PH_FEATURE_VALUE && isnan(value))
+        state = PH_FEATURE_MISSING;
+    if (state == PH_FEATURE_NOT_CONSENTED) {
+        char feeds[512];
+        feed_words(f, feeds, sizeof(feeds));
+        snprintf(sentence, sizeof(sentence),
+                 "the firm has not consented to this lender reading its %s (%s)", feeds,
+                 f->topic);
+    } else if (state == PH_FEATURE_MISSING) {
+        if (f->reason_missing != NULL)
+            snprintf(sentence, sizeof(sentence), "%s", f->reason_missing);
+        else
+            snprintf(sentence, sizeof(sentence), "no data on %s", f->topic);
+    } else if (state == PH_FEATURE_VALUE) {
+        value_words w;
+        words(f, value, 0, &w);
+        int zero = f->unit == PH_UNIT_FLAG ? value == 0.0 : w.zero;
+        render(zero && f->reason_zero != NULL ? f->reason_zero : f->reason, f, value, sentence,
+               sizeof(sentence));
+    } else {
+        char text[32];
+        snprintf(text, sizeof(text), "%d", (int)state);
+        return ph_error_set(err, PH_EINVAL, "state", text,
+                            "expected PH_FEATURE_VALUE, _MISSING or _NOT_CONSENTED");
+    }
     return put_text(sentence, buf, size, err);
+}
+
+ph_status ph_feature_reason(size_t index, double value, char *buf, size_t size, ph_error *err)
+{
+    return ph_feature_reason_state(index, PH_FEATURE_VALUE, value, buf, size, err);
 }
 
 static const char DOC_HEAD[] =

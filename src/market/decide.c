@@ -14,17 +14,13 @@
 /* ---- reasons ----------------------------------------------------------------------------- */
 
 /* "tax_grade = D, court_enforcement = true", then the catalogue's sentence
- * for the first feature read, written whole to `out`. */
+ * for the first feature read (its missing sentence when it is null), written
+ * whole to `out`. */
 static void policy_reason_text(const ph_policy_reason *r, FILE *out)
 {
     if (r->n_read == 0) {
-        static const struct { const char *code, *text; } OWN[] = {
-            {"LIMIT_MISSING", "no limit could be computed: the data it needs is missing"},
-            {"LIMIT_NOT_POSITIVE", "the computed limit is zero or below"},
-            {"RATE_MISSING", "no rate could be computed: the data it needs is missing"}};
-        for (size_t i = 0; i < sizeof(OWN) / sizeof(OWN[0]); i++)
-            if (strcmp(r->code, OWN[i].code) == 0)
-                fputs(OWN[i].text, out);
+        const char *text = ph_policy_own_reason_text(r->code, NULL);
+        fputs(text ? text : "", out);
         return;
     }
     for (size_t i = 0; i < r->n_read; i++) {
@@ -34,12 +30,24 @@ static void policy_reason_text(const ph_policy_reason *r, FILE *out)
         fprintf(out, "%s%s = %s", i ? ", " : "", r->read_names[i], value);
     }
     int f = ph_feature_index(r->read_names[0]);
-    if (f >= 0 && r->read_values[0].kind == PH_VALUE_DECIMAL) {
+    const ph_value *v = &r->read_values[0];
+    if (f >= 0 && (v->kind == PH_VALUE_DECIMAL || v->kind == PH_VALUE_NULL)) {
         char sentence[256]; /* always suffices (features.h) */
-        if (ph_feature_reason((size_t)f, ph_decimal_to_double(r->read_values[0].as.decimal),
-                              sentence, sizeof(sentence), NULL) == PH_OK)
+        double x = v->kind == PH_VALUE_DECIMAL ? ph_decimal_to_double(v->as.decimal)
+                                               : ph_feature_missing();
+        if (ph_feature_reason((size_t)f, x, sentence, sizeof(sentence), NULL) == PH_OK)
             fprintf(out, ": %s", sentence);
     }
+}
+
+/* Whether a reason reads missing data (a null value): such a reason already
+ * explains a limit or rate that could not be computed. */
+static int reads_missing(const ph_policy_reason *r)
+{
+    for (size_t i = 0; i < r->n_read; i++)
+        if (r->read_values[i].kind == PH_VALUE_NULL)
+            return 1;
+    return 0;
 }
 
 /* Add a reason: the code (after `prefix`) and the text, both held whole.
@@ -78,22 +86,46 @@ static ph_status add_reason(market_decision *d, const char *prefix, const char *
     return PH_OK;
 }
 
+/* Whether `feature` is read by one of the policy reasons listed. */
+static int policy_reads(const ph_policy_outcome *o, const char *feature)
+{
+    for (size_t i = 0; i < o->n_reasons; i++)
+        for (size_t k = 0; k < o->reasons[i].n_read; k++)
+            if (strcmp(o->reasons[i].read_names[k], feature) == 0)
+                return 1;
+    return 0;
+}
+
 /* The policy's reasons, then the model's adverse reasons until there are at
- * least three (docs/domain.md#credit-assessment: a decline gets three concrete reasons). */
+ * least three distinct ones (docs/domain.md#credit-assessment: a decline gets
+ * three concrete reasons). A consequence of missing data (LIMIT_MISSING,
+ * RATE_MISSING) is left out when a reason reading missing data explains it
+ * (it stays in the trace); a model reason on a feature a policy reason
+ * already reads would say the same thing twice, so it is skipped too. */
 static ph_status explain(market_side *side, const ph_policy_outcome *o, market_decision *d,
                          ph_error *err)
 {
+    int missing_explained = 0;
+    for (size_t i = 0; i < o->n_reasons; i++)
+        missing_explained |= reads_missing(&o->reasons[i]);
     ph_status st = PH_OK;
-    for (size_t i = 0; st == PH_OK && i < o->n_reasons; i++)
+    for (size_t i = 0; st == PH_OK && i < o->n_reasons; i++) {
+        int consequence = 0;
+        if (ph_policy_own_reason_text(o->reasons[i].code, &consequence) != NULL && consequence &&
+            missing_explained)
+            continue;
         st = add_reason(d, "", o->reasons[i].code, &o->reasons[i], NULL, err);
+    }
     if (st != PH_OK || d->n_reasons >= MARKET_MIN_REASONS || side->bind.model == NULL)
         return st;
-    ph_reason model_reasons[MARKET_MIN_REASONS];
+    ph_reason model_reasons[PH_QUOTE_MAX_REASONS];
     size_t n = 0;
-    st = ph_model_reasons_row(side->bind.model, side->bind.x, MARKET_MIN_REASONS,
+    st = ph_model_reasons_row(side->bind.model, side->bind.x, PH_QUOTE_MAX_REASONS,
                               model_reasons, &n, err);
     for (size_t i = 0; st == PH_OK && i < n && d->n_reasons < MARKET_MIN_REASONS; i++)
-        st = add_reason(d, "MODEL:", model_reasons[i].code, NULL, model_reasons[i].text, err);
+        if (!policy_reads(o, model_reasons[i].name))
+            st = add_reason(d, "MODEL:", model_reasons[i].code, NULL, model_reasons[i].text,
+                            err);
     return st;
 }
 

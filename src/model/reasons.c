@@ -72,6 +72,29 @@ static const char *reason_code(const ph_model *m, size_t feature, size_t attribu
     return code ? code : m->feature_names[feature];
 }
 
+/* A number outside the catalogue, rounded for a sentence: whole from 1,000,
+ * two decimals from 1 ("12.5"), else three significant digits ("0.00582");
+ * the reason's value column keeps every digit. */
+static void readable_number(double x, char *buf, size_t size)
+{
+    double a = fabs(x);
+    if (a >= 1000.0)
+        snprintf(buf, size, "%.0f", x);
+    else if (a >= 1.0)
+        snprintf(buf, size, "%.2f", x);
+    else
+        snprintf(buf, size, "%.3g", x);
+    if (strchr(buf, '.') != NULL && strchr(buf, 'e') == NULL) {
+        size_t n = strlen(buf);
+        while (buf[n - 1] == '0')
+            buf[--n] = '\0';
+        if (buf[n - 1] == '.')
+            buf[--n] = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        snprintf(buf, size, "0");
+}
+
 /* The sentence into buf; PH_ERANGE (never a cut sentence) when it does not
  * fit, which only a feature name of hundreds of bytes can cause. */
 static ph_status reason_text(const ph_model *m, const ph_reason *r, double numeric,
@@ -81,18 +104,21 @@ static ph_status reason_text(const ph_model *m, const ph_reason *r, double numer
     if (idx >= 0 && is_numeric && ph_feature_reason((size_t)idx, numeric, buf, size, NULL) == PH_OK)
         return PH_OK;
     int len;
+    char shown[64];
+    if (is_numeric && !isnan(numeric))
+        readable_number(numeric, shown, sizeof(shown));
+    else
+        snprintf(shown, sizeof(shown), "%s", r->value);
     if (r->value[0] == '\0')
         len = snprintf(buf, size, "%s is missing", r->name);
-    else if (is_numeric && !m->scorecard)
-        len = snprintf(buf, size, "%s is %.6g", r->name, numeric); /* value keeps every digit */
-    else if (m->scorecard)
-        len = snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, r->value,
+    else if (!m->scorecard)
+        len = snprintf(buf, size, "%s is %s", r->name, shown);
+    else
+        len = snprintf(buf, size, "%s is %s (%.0f points %s the baseline)", r->name, shown,
                        r->impact,
                        ph_scorecard_reason_algorithm(m->scorecard) == PH_SC_POINTS_ABOVE
                            ? "above"
                            : "below");
-    else
-        len = snprintf(buf, size, "%s is %s", r->name, r->value);
     if (len < 0 || (size_t)len >= size)
         return ph_error_set(err, PH_ERANGE, "feature", r->name,
                             "the reason sentence for this feature needs %d bytes, more than "
