@@ -179,7 +179,7 @@ static void test_reasons(void **state)
     char small[8];
     ph_error err;
     ph_assert_error(ph_feature_reason(0, 1, small, sizeof(small), &err), PH_EMISUSE, &err,
-                    "field buf: expected room for 30 bytes, got 8");
+                    "field buf: expected room for 33 bytes, got 8");
     ph_assert_error(ph_feature_reason(999, 1, small, sizeof(small), &err), PH_ERANGE, &err,
                     "value '999'");
     char buf[256];

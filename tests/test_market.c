@@ -373,6 +373,10 @@ static void test_simulation(void **state)
     ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
     assert_int_equal(fx_quote_of(r, LENDER_1)->status, PH_QUOTE_DECLINE);
     assert_string_equal(fx_quote_of(r, LENDER_1)->reasons[0].code, "NO_PAYMENTS");
+    /* the null limit is a consequence of the missing payments, not a reason
+     * of its own: NO_PAYMENTS explains it (docs/domain.md#credit-assessment) */
+    for (size_t i = 0; i < fx_quote_of(r, LENDER_1)->n_reasons; i++)
+        assert_string_not_equal(fx_quote_of(r, LENDER_1)->reasons[i].code, "LIMIT_MISSING");
     ph_market_result_free(r);
     /* a stricter version 2 would decline FIRM_A too */
     write_policy(&m->f, LENDER_1, 2, "3,000,000", "", "150,000", "1.20%", 0);
