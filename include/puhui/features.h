@@ -79,7 +79,7 @@ typedef struct ph_feature {
     int decimals;         /* digits after the point in CSV and text output */
     const char *sources;  /* the feeds it reads: "payments_daily" */
     const char *description; /* one line for a credit officer */
-    /* The reason sentences (docs/features.md#reason-sentences), data rather
+    /* The reason sentences (docs/domain.md#credit-assessment), data rather
      * than code, one per state of the value:
      *   reason          a value: at most one "%s" (the value in the words of
      *                   its unit) or "%+s" (the same with its sign, "+12%"),
