@@ -61,14 +61,17 @@ static void test_every_entry_is_complete(void **state)
         assert_string_not_equal(ph_feature_direction_name(f->direction), "unknown");
         assert_true(strlen(f->description) > 20 && strchr(f->description, '\n') == NULL);
         assert_true(strlen(f->sources) > 0);
-        /* a value sentence has one "%s" or "%+s" (a flag's none) and no other
+        /* a value sentence has one "%s", "%+s" or "%~s" (a flag's none) and no other
          * conversion; the zero, missing and topic forms have none */
         const char *mark = strchr(f->reason, '%');
         if (f->unit == PH_UNIT_FLAG) {
             assert_null(mark);
         } else {
             assert_non_null(mark);
-            assert_true(strncmp(mark, "%s", 2) == 0 || strncmp(mark, "%+s", 3) == 0);
+            assert_true(strncmp(mark, "%s", 2) == 0 || strncmp(mark, "%+s", 3) == 0 ||
+                        strncmp(mark, "%~s", 3) == 0);
+            /* a magnitude says its direction in words: "rose" or "fell" */
+            assert_true((strncmp(mark, "%~s", 3) == 0) == (strchr(f->reason, '[') != NULL));
             assert_null(strchr(mark + 1, '%'));
         }
         assert_non_null(f->topic);
@@ -146,13 +149,13 @@ static void test_reasons(void **state)
 {
     (void)state;
     expect_reason("inflow_growth_3m", -0.42,
-                  "payment inflow changed by -42% over the last 3 months against the 3 before");
+                  "payment inflow fell by 42% over the last 3 months against the 3 before");
     expect_reason("power_growth_3m", -0.4249,
-                  "electricity use changed by -42% over the last 3 months against the 3 before");
+                  "electricity use fell by 42% over the last 3 months against the 3 before");
     expect_reason("headcount_change_3m", -15,
-                  "social-security headcount changed by -15 people over 3 months");
+                  "social-security headcount fell by 15 people over 3 months");
     expect_reason("headcount_change_3m", 1,
-                  "social-security headcount changed by +1 person over 3 months");
+                  "social-security headcount rose by 1 person over 3 months");
     expect_reason("top_buyer_share_3m", 0.815, "the largest buyer takes 82% of invoiced sales");
     expect_reason("days_since_last_inflow", 30, "no incoming payment for 30 days");
     expect_reason("sales_12m", 1234567.5,
@@ -173,7 +176,11 @@ static void test_reasons(void **state)
     expect_reason("litigation_open", 1, "1 open court case against the firm");
     expect_reason("litigation_open", 0, "no open court cases against the firm");
     expect_reason("sales_growth_3m", 0.153,
-                  "invoiced sales changed by +15% over the last 3 months against the 3 before");
+                  "invoiced sales rose by 15% over the last 3 months against the 3 before");
+    expect_reason("inflow_vs_peer_12m", -0.25,
+                  "payment inflow of the last 12 months was 25% below the peer median");
+    expect_reason("sales_trend_12m", 0.031,
+                  "invoiced sales trended up by 3% a month over the last 12 months");
     expect_reason("top_buyer_share_3m", 0.004, "the largest buyer takes 0.4% of invoiced sales");
     expect_reason("power_kwh_3m", 9300.46, "electricity use of the last 3 months was 9,300 kWh");
     char small[8];

@@ -18,7 +18,7 @@
 #include "puhui/policy.h"
 
 /* Typical values of each unit, with a negative one for a signed sentence
- * ("%+s") and at most 12 for "N months of the last 12"; NAN ends a list. */
+ * ("%+s", or "[up|down]" with "%~s") and at most 12 for "N months of the last 12"; NAN ends a list. */
 static const double YUAN[] = {1234567.891, 86.5, 1.0, NAN};
 static const double CHANGE[] = {-0.4249, 0.153, 0.004, -0.0004, 2.5, NAN};
 static const double SHARE[] = {0.153, 0.004, 0.5, 1.0, NAN};
@@ -31,7 +31,7 @@ static const double SCORE[] = {4.0, 3.0, 1.0, NAN};
 
 static const double *values_of(const ph_feature *f)
 {
-    int sign = strstr(f->reason, "%+s") != NULL;
+    int sign = strstr(f->reason, "%+s") != NULL || strchr(f->reason, '[') != NULL;
     switch (f->unit) {
     case PH_UNIT_YUAN:
         return YUAN;

@@ -733,7 +733,7 @@ static void test_reasons_rank_positive_contributions(void **state)
                  &err);
     assert_string_equal(r[0].text, sentence);
     assert_string_equal(r[0].text,
-                        "invoiced sales changed by -42% over the last 3 months against the 3 "
+                        "invoiced sales fell by 42% over the last 3 months against the 3 "
                         "before");
     assert_int_equal(r[1].feature, 2);
     assert_string_equal(r[1].code, "custom_score");

@@ -82,10 +82,13 @@ typedef struct ph_feature {
     /* The reason sentences (docs/domain.md#credit-assessment), data rather
      * than code, one per state of the value:
      *   reason          a value: at most one "%s" (the value in the words of
-     *                   its unit) or "%+s" (the same with its sign, "+12%"),
-     *                   and any "{one|other}" choices, taken by whether the
-     *                   value reads as exactly 1 ("1 court case", "3 court
-     *                   cases"). A flag's sentence is for 1 and has no "%s".
+     *                   its unit), "%+s" (the same with its sign, "+12%") or
+     *                   "%~s" (its magnitude, "12%"), any "{one|other}"
+     *                   choices, taken by whether the value reads as exactly
+     *                   1 ("1 court case", "3 court cases"), and any
+     *                   "[up|down]" choices, taken by whether it is above
+     *                   zero ("rose by 12%", "fell by 12%"). A flag's
+     *                   sentence is for 1 and has no "%s".
      *   reason_zero     the value reads as zero; NULL: `reason` with "0".
      *   reason_missing  missing (no data); NULL: "no data on " + topic.
      *   topic           a noun phrase for the feature ("invoiced sales of the

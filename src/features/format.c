@@ -132,23 +132,43 @@ static void words(const ph_feature *f, double v, int sign, value_words *w)
              num, f->unit == PH_UNIT_RATIO ? "%" : "", unit ? " " : "", unit ? unit : "");
 }
 
-/* The template with "%s"/"%+s" replaced by the value's words and each
- * "{one|other}" by the branch its number takes. */
+/* Copy the branch of "{a|b}" or "[a|b]" at p that `first` picks; returns
+ * the text after the closing bracket. */
+static const char *branch(const char *p, char close_char, int first, char *out, size_t *n,
+                          size_t size)
+{
+    const char *bar = strchr(p, '|'), *close = strchr(bar, close_char);
+    const char *from = first ? p + 1 : bar + 1, *to = first ? bar : close;
+    *n += (size_t)snprintf(out + *n, size - *n, "%.*s", (int)(to - from), from);
+    return close + 1;
+}
+
+/* A "{a|b}" or "[a|b]" choice starting at p, closed by `close`. */
+static int is_choice(const char *p, char open, char close)
+{
+    const char *bar = p[0] == open ? strchr(p, '|') : NULL;
+    return bar != NULL && strchr(bar, close) != NULL;
+}
+
+/* The template with "%s"/"%+s"/"%~s" replaced by the value's words (as is,
+ * signed, or its magnitude), each "{one|other}" by the branch its number
+ * takes and each "[up|down]" by the branch its sign takes, so that a change
+ * reads "fell by 42%" rather than "changed by -42%". */
 static void render(const char *tmpl, const ph_feature *f, double v, char *out, size_t size)
 {
     value_words w;
     int sign = strstr(tmpl, "%+s") != NULL;
-    words(f, v, sign, &w);
+    int magnitude = strstr(tmpl, "%~s") != NULL;
+    words(f, magnitude ? fabs(v) : v, sign, &w);
     size_t n = 0;
     for (const char *p = tmpl; *p && n + 1 < size;) {
-        if (p[0] == '%' && (p[1] == 's' || (p[1] == '+' && p[2] == 's'))) {
+        if (p[0] == '%' && (p[1] == 's' || ((p[1] == '+' || p[1] == '~') && p[2] == 's'))) {
             n += (size_t)snprintf(out + n, size - n, "%s", w.text);
             p += p[1] == 's' ? 2 : 3;
-        } else if (p[0] == '{' && strchr(p, '|') && strchr(p, '}')) {
-            const char *bar = strchr(p, '|'), *close = strchr(bar, '}');
-            const char *from = w.one ? p + 1 : bar + 1, *to = w.one ? bar : close;
-            n += (size_t)snprintf(out + n, size - n, "%.*s", (int)(to - from), from);
-            p = close + 1;
+        } else if (is_choice(p, '{', '}')) {
+            p = branch(p, '}', w.one, out, &n, size);
+        } else if (is_choice(p, '[', ']')) {
+            p = branch(p, ']', v > 0, out, &n, size);
         } else {
             out[n++] = *p++;
         }
