@@ -154,7 +154,20 @@ typedef ph_status (*ph_features_fn)(void *user, const char *uscc, ph_date asof,
 typedef struct ph_features_options {
     int threads; /* worker threads; 0 = 2. Each opens its own connection
                     to the store's URI; a ":memory:" store uses 1. */
+    /* Optional progress (NULL: none), called on the calling thread: `done`
+     * of `total` in stage PH_FEATURES_STAGE_TABLES (feed tables read), then
+     * PH_FEATURES_STAGE_PEERS (firms whose peer-compared values are
+     * computed; every 256 firms of the calling thread's share), then, for
+     * a batch only, PH_FEATURES_STAGE_FIRMS (firms whose features are
+     * computed and delivered; every 1,024 firms). `stage` is one of those
+     * static strings; each stage starts at 0 and ends at its total. */
+    void (*progress)(void *user, const char *stage, uint64_t done, uint64_t total);
+    void *progress_user;
 } ph_features_options;
+
+#define PH_FEATURES_STAGE_TABLES "reading the feeds"
+#define PH_FEATURES_STAGE_PEERS "peer values"
+#define PH_FEATURES_STAGE_FIRMS "features"
 
 /*
  * Features of every enterprise as of each date of asof[0..count) (any
