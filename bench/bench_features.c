@@ -2,21 +2,29 @@
  * bench_features — how fast the feature store computes features.
  *
  *   bench_features [--enterprises N] [--months M] [--dir DIR] [--singles K]
+ *                  [--refresh-only]
  *
  * Builds (once) a database of N enterprises (default 100,000) over M months
  * (default 24, from 2024-01, seed 1) in DIR (default $TMPDIR or /tmp, then
- * puhui-bench-features-N): `puhui gen` output ingested with ph_ingest
+ * puhui-bench-features-N-M): `puhui gen` output ingested with ph_ingest
  * (known_on = each row's date + lag; reference files known on the last
  * month's end). An existing DIR/puhui.db is reused, so later runs time only
- * the features.
- * Then it times:
+ * the features. --months 13 is enough for every 12-month window at the last
+ * month end and about halves the rows: the way to a 1M-firm database.
+ * Then it times, each with wall and CPU seconds (all threads) and the
+ * phase's own peak resident memory:
+ *   - the peer-median refresh of the last month end (ph_features_refresh),
+ *     first, so its memory is not mixed with a larger phase's;
  *   - the monthly panel: features of every firm at each of the M month ends
  *     (one batch; the demanding case: N x M rows);
- *   - one as-of date (the last month end);
- *   - the peer-median refresh of that date (ph_features_refresh);
+ *   - one as-of date (the last month end), with how many registered firms
+ *     are not yet known on it (a firm registered on the date itself is
+ *     known the day after: the registration feed's lag);
  *   - ph_features_for on K firms (default 200) with payment data, mean and
  *     worst time per firm;
- * and the process's peak resident memory. Always exits 0 when it could run.
+ * and the process's peak resident memory. --refresh-only stops after the
+ * refresh (for 1M firms, where the panel is the large part). Always exits 0
+ * when it could run.
  */
 #include "bench_util.h"
 #include "puhui/puhui.h"
@@ -52,6 +60,80 @@ static int fail(const char *what, const ph_error *err)
 {
     fprintf(stderr, "bench_features: %s: %s\n", what, err->message);
     return 1;
+}
+
+/* A phase's own peak resident memory: the kernel's high-water mark (VmHWM)
+ * is reset to the current resident size before the phase (clear_refs 5)
+ * and read after it. -1 when /proc does not allow it. */
+static int peak_reset(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f == NULL)
+        return -1;
+    int ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static long peak_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    if (f != NULL)
+        fclose(f);
+    return kb < 0 ? -1 : kb / 1024;
+}
+
+/* A phase measured: wall and CPU seconds and its peak memory. */
+typedef struct phase {
+    bench_clock start;
+    int peak_known;
+    double wall, cpu;
+    long peak;
+} phase;
+
+static void phase_start(phase *p)
+{
+    p->peak_known = peak_reset() == 0;
+    p->start = bench_clock_now();
+}
+
+static void phase_stop(phase *p)
+{
+    bench_clock now = bench_clock_now();
+    p->wall = now.wall - p->start.wall;
+    p->cpu = now.cpu - p->start.cpu;
+    p->peak = p->peak_known ? peak_mb() : bench_peak_rss_mb();
+}
+
+/* "W s wall, C s CPU, peak RSS P MB" (the process's peak when the phase's
+ * own is not available). */
+static void phase_print(const phase *p)
+{
+    printf("%.2f s wall, %.2f s CPU, peak RSS %ld MB%s", p->wall, p->cpu, p->peak,
+           p->peak_known ? "" : " (the process's)");
+}
+
+/* Registered firms, and those not yet known on `asof` (their first
+ * registration row's known_on is later). */
+static void registered(ph_store *store, ph_date asof, uint64_t *total, uint64_t *later)
+{
+    char day[PH_DATE_FORMAT_MAX];
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    *total = *later = 0;
+    if (ph_date_format(asof, day, sizeof(day), &err) != PH_OK ||
+        ph_store_prepare(store, "SELECT count(*), sum(k > ?1) FROM (SELECT min(known_on) AS k "
+                                "FROM feed_registration GROUP BY uscc)", &stmt, &err) != PH_OK)
+        return;
+    if (ph_stmt_bind_text(stmt, 1, day, -1, &err) == PH_OK && ph_stmt_step(stmt, &err) == PH_OK) {
+        *total = (uint64_t)ph_stmt_column_int64(stmt, 0);
+        *later = (uint64_t)ph_stmt_column_int64(stmt, 1);
+    }
+    ph_stmt_free(stmt);
 }
 
 static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t firms, int months)
@@ -114,31 +196,39 @@ static int build(const ph_ctx *ctx, const char *dir, const char *db, uint64_t fi
 
 int main(int argc, char **argv)
 {
-    uint64_t firms = 100000, singles = 200;
-    int months = 24;
+    long long firms = 100000, singles = 200, months = 24;
     const char *dir = NULL;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--enterprises") == 0)
-            firms = strtoull(argv[i + 1], NULL, 10);
-        else if (strcmp(argv[i], "--months") == 0)
-            months = atoi(argv[i + 1]);
-        else if (strcmp(argv[i], "--dir") == 0)
-            dir = argv[i + 1];
-        else if (strcmp(argv[i], "--singles") == 0)
-            singles = strtoull(argv[i + 1], NULL, 10);
-        else {
-            fprintf(stderr, "usage: bench_features [--enterprises N] [--months M] [--dir DIR] "
-                            "[--singles K]\n");
+    int refresh_only = 0;
+    const char *usage = "usage: bench_features [--enterprises N] [--months M] [--dir DIR] "
+                        "[--singles K] [--refresh-only]\n";
+    for (int i = 1; i < argc; i++) {
+        const char *option = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(option, "--refresh-only") == 0) {
+            refresh_only = 1;
+            continue;
+        }
+        if (value == NULL) {
+            fprintf(stderr, "%s", usage);
             return 2;
         }
-    }
-    if (firms == 0 || months < 1 || months > 120) {
-        fprintf(stderr, "bench_features: bad --enterprises or --months\n");
-        return 2;
+        i++;
+        int bad = 0;
+        if (strcmp(option, "--enterprises") == 0)
+            bad = bench_number("bench_features", option, value, 1, 100000000, &firms);
+        else if (strcmp(option, "--months") == 0)
+            bad = bench_number("bench_features", option, value, 1, 120, &months);
+        else if (strcmp(option, "--singles") == 0)
+            bad = bench_number("bench_features", option, value, 0, 1000000, &singles);
+        else if (strcmp(option, "--dir") == 0)
+            dir = value;
+        else
+            bad = fprintf(stderr, "%s", usage) > 0;
+        if (bad)
+            return 2;
     }
     char dir_buf[4096], db[4200];
     if (dir == NULL) {
-        snprintf(dir_buf, sizeof(dir_buf), "%s/puhui-bench-features-%" PRIu64 "-%d",
+        snprintf(dir_buf, sizeof(dir_buf), "%s/puhui-bench-features-%lld-%lld",
                  bench_tmp_base(), firms, months);
         dir = dir_buf;
     }
@@ -170,26 +260,55 @@ int main(int argc, char **argv)
 
     ph_features_options opts = {0};
     tally panel = {0, 0}, single = {0, 0};
-    double t0 = bench_now_seconds();
-    ph_status st = ph_features_batch(store, asof, (size_t)months, &opts, count_row, &panel, &err);
-    double t1 = bench_now_seconds();
+    phase refresh, all_months, one_date;
+    phase_start(&refresh);
+    ph_status st = ph_features_refresh(store, &asof[months - 1], 1, &opts, &err);
+    phase_stop(&refresh);
+    if (st != PH_OK) {
+        free(asof);
+        ph_store_free(store);
+        ph_ctx_free(ctx);
+        return fail("refresh", &err);
+    }
+    printf("peer-median refresh of the last month end (%lld firms, %lld months): ", firms,
+           months);
+    phase_print(&refresh);
+    printf("\n");
+    if (refresh_only) {
+        printf("peak RSS %ld MB\n", bench_peak_rss_mb());
+        free(asof);
+        ph_store_free(store);
+        ph_ctx_free(ctx);
+        return 0;
+    }
+    phase_start(&all_months);
+    st = ph_features_batch(store, asof, (size_t)months, &opts, count_row, &panel, &err);
+    phase_stop(&all_months);
+    phase_start(&one_date);
     if (st == PH_OK)
         st = ph_features_batch(store, &asof[months - 1], 1, &opts, count_row, &single, &err);
-    double t2 = bench_now_seconds();
-    if (st == PH_OK)
-        st = ph_features_refresh(store, &asof[months - 1], 1, &opts, &err);
-    double t3 = bench_now_seconds();
+    phase_stop(&one_date);
     if (st != PH_OK) {
+        free(asof);
         ph_store_free(store);
         ph_ctx_free(ctx);
         return fail("batch", &err);
     }
-    printf("panel: %" PRIu64 " firm-months x %d features in %.2f s (%.0f rows/s), %.1f%% "
-           "missing\n",
-           panel.rows, PH_FEATURE_COUNT, t1 - t0, panel.rows / (t1 - t0),
+    printf("panel: %" PRIu64 " firm-months x %d features (%.0f rows/s wall, %.0f per "
+           "CPU-second), %.1f%% missing: ",
+           panel.rows, PH_FEATURE_COUNT, panel.rows / all_months.wall, panel.rows / all_months.cpu,
            100.0 * panel.missing / (panel.rows ? panel.rows * PH_FEATURE_COUNT : 1));
-    printf("one as-of date: %" PRIu64 " firms in %.2f s\n", single.rows, t2 - t1);
-    printf("peer-median refresh of that date: %.2f s\n", t3 - t2);
+    phase_print(&all_months);
+    printf("\n");
+    uint64_t n_registered, later;
+    char day[PH_DATE_FORMAT_MAX] = "";
+    (void)ph_date_format(asof[months - 1], day, sizeof(day), NULL);
+    registered(store, asof[months - 1], &n_registered, &later);
+    printf("one as-of date: %" PRIu64 " firms known on %s (of %" PRIu64 " registered; %" PRIu64
+           " known only later, registered too close to the date): ",
+           single.rows, day, n_registered, later);
+    phase_print(&one_date);
+    printf("\n");
 
     /* single-firm reads: firms with payments, spread over the key range */
     ph_stmt *stmt = NULL;
@@ -199,7 +318,7 @@ int main(int argc, char **argv)
                                 "ORDER BY uscc", &stmt, &err) == PH_OK) {
         char (*codes)[19] = malloc(singles * sizeof(*codes) + 1);
         uint64_t seen = 0, n = 0;
-        while (ph_stmt_step(stmt, &err) == PH_OK && n < singles)
+        while (ph_stmt_step(stmt, &err) == PH_OK && n < (uint64_t)singles)
             if (seen++ % 37 == 0)
                 memcpy(codes[n++], ph_stmt_column_text(stmt, 0), 19);
         ph_stmt_free(stmt);

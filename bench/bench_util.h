@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the benchmark programs (bench/bench_*.c): a monotonic
- * clock, whole-number options, where scratch files go, removing a scratch
- * tree and peak memory.
+ * clock and the process's CPU time, whole-number options, where scratch
+ * files go, removing a scratch tree and peak memory.
  * Include it first: it asks for nftw, which needs _XOPEN_SOURCE before any
  * system header.
  */
@@ -27,6 +27,26 @@ static inline double bench_now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds (user + system) used by the process so far, for differences
+ * only: unlike the wall clock, a shared machine does not inflate it. */
+static inline double bench_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A point in time on both clocks. */
+typedef struct bench_clock {
+    double wall, cpu;
+} bench_clock;
+
+static inline bench_clock bench_clock_now(void)
+{
+    bench_clock c = {bench_now_seconds(), bench_cpu_seconds()};
+    return c;
 }
 
 /* Parse OPTION's whole number in [min, max] into *out; on a bad one print

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "progress.h"
 
 #define CMD "features"
 
@@ -139,6 +140,50 @@ static int features_show(ph_cli *cli, int argc, char **argv)
     return PH_EXIT_OK;
 }
 
+/* --- progress ------------------------------------------------------------------------ */
+
+/* One progress line per stage of the library's work ("puhui features
+ * refresh, reading the feeds: 3 / 15 tables", then "..., peer values:
+ * 2,048 / 100,000 firms"): a stage's line is finished when the next begins. */
+typedef struct stage_meter {
+    ph_cli *cli;
+    const char *command; /* "puhui features refresh" */
+    const char *stage;   /* the stage being drawn; NULL before the first */
+    ph_cli_progress *meter;
+} stage_meter;
+
+static void stage_progress(void *user, const char *stage, uint64_t done, uint64_t total)
+{
+    stage_meter *m = user;
+    if (m->stage == NULL || strcmp(m->stage, stage) != 0) {
+        char label[128];
+        snprintf(label, sizeof(label), "%s, %s", m->command, stage);
+        ph_cli_progress_finish(m->meter);
+        m->meter = ph_cli_progress_start(
+            m->cli, label, strcmp(stage, PH_FEATURES_STAGE_TABLES) == 0 ? "tables" : "firms");
+        m->stage = stage;
+    }
+    ph_cli_progress_update(m->meter, done, total);
+}
+
+/* The options' progress wired to `m` (nothing is drawn off a terminal). */
+static void stage_meter_attach(stage_meter *m, ph_cli *cli, const char *command,
+                               ph_features_options *opts)
+{
+    m->cli = cli;
+    m->command = command;
+    m->stage = NULL;
+    m->meter = NULL;
+    opts->progress = stage_progress;
+    opts->progress_user = m;
+}
+
+static void stage_meter_finish(stage_meter *m)
+{
+    ph_cli_progress_finish(m->meter);
+    m->meter = NULL;
+}
+
 /* --- refresh ------------------------------------------------------------------------------ */
 
 typedef struct refresh_args {
@@ -205,7 +250,10 @@ static int features_refresh(ph_cli *cli, int argc, char **argv)
     if (store == NULL)
         return code;
     ph_error err;
+    stage_meter meter;
+    stage_meter_attach(&meter, cli, "puhui features refresh", &opts);
     ph_status st = ph_features_refresh(store, dates, count, &opts, &err);
+    stage_meter_finish(&meter);
     ph_store_free(store);
     if (st != PH_OK)
         return ph_cli_fail(cli, st, &err,
@@ -339,8 +387,11 @@ static int features_export(ph_cli *cli, int argc, char **argv)
             st = io_error(&err, a.out, "cannot write");
     if (st == PH_OK && fputc('\n', sink.f) == EOF)
         st = io_error(&err, a.out, "cannot write");
+    stage_meter meter;
+    stage_meter_attach(&meter, cli, "puhui features", &opts);
     if (st == PH_OK)
         st = ph_features_batch(store, dates, count, &opts, write_row, &sink, &err);
+    stage_meter_finish(&meter);
     if (sink.f != NULL && fclose(sink.f) != 0 && st == PH_OK)
         st = io_error(&err, a.out, "cannot write");
     ph_store_free(store);

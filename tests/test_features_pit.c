@@ -154,7 +154,7 @@ static void assert_same_rows(const rows *a, const rows *b)
 static rows batch(ph_store *store, const ph_date *dates, size_t n, int threads)
 {
     rows r = {0, 0, NULL, NULL, NULL};
-    ph_features_options opts = {threads};
+    ph_features_options opts = {.threads = threads};
     ph_error err;
     ph_assert_ok(ph_features_batch(store, dates, n, &opts, collect, &r, &err), &err);
     return r;

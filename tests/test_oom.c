@@ -236,7 +236,7 @@ static ph_status features_batch(void *user, void *state, ph_error *err)
     (void)user;
     run *r = state;
     ph_date dates[] = {day("2025-11-30"), day(ASOF)};
-    ph_features_options o = {1};
+    ph_features_options o = {.threads = 1};
     int rows = 0;
     return ph_features_batch(r->store, dates, 2, &o, count_row, &rows, err);
 }
@@ -246,7 +246,7 @@ static ph_status features_refresh(void *user, void *state, ph_error *err)
     (void)user;
     run *r = state;
     ph_date d = day("2025-11-30");
-    ph_features_options o = {1};
+    ph_features_options o = {.threads = 1};
     return ph_features_refresh(r->store, &d, 1, &o, err);
 }
 

@@ -11,6 +11,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,19 +63,24 @@ typedef struct fs_pass {
     const fs_peer_table *peers; /* NULL in the first pass */
     double *out;                /* pass 1: peer inputs; pass 2: values */
     size_t first;               /* the block's first firm (pass 2) */
+    atomic_size_t *done;        /* pass 1: firms done by every thread */
 } fs_pass;
 
 typedef struct fs_range {
     const fs_pass *pass;
     size_t from, to;
+    int calling_thread; /* the one range run on the caller's thread */
 } fs_range;
+
+/* Pass 1 reports its progress every this many firms of the caller's range. */
+#define PROGRESS_FIRMS 256
 
 static void *pass_one(void *arg)
 {
     const fs_range *r = arg;
     const fs_data *data = r->pass->data;
     double values[FI_COUNT];
-    for (size_t f = r->from; f < r->to; f++)
+    for (size_t f = r->from; f < r->to; f++) {
         for (size_t j = 0; j < data->nasof; j++) {
             double *in = r->pass->out + (f * data->nasof + j) * FS_PEER_INPUTS;
             if (fs_registration(data, f, j) == NULL) {
@@ -85,6 +91,11 @@ static void *pass_one(void *arg)
             fs_compute(data, f, j, NULL, values);
             fs_peer_inputs(values, in);
         }
+        /* Counted by every thread, reported by the caller's alone. */
+        size_t done = atomic_fetch_add_explicit(r->pass->done, 1, memory_order_relaxed) + 1;
+        if (r->calling_thread && (f - r->from) % PROGRESS_FIRMS == PROGRESS_FIRMS - 1)
+            fs_progress(data, PH_FEATURES_STAGE_PEERS, done, data->nfirms);
+    }
     return NULL;
 }
 
@@ -116,6 +127,7 @@ static void run_ranges(void *(*fn)(void *), const fs_pass *pass, size_t from, si
         ranges[t].pass = pass;
         ranges[t].from = a < to ? a : to;
         ranges[t].to = b < to ? b : to;
+        ranges[t].calling_thread = t == 0;
         if (t > 0)
             started[t] = pthread_create(&tid[t], NULL, fn, &ranges[t]) == 0;
     }
@@ -137,15 +149,18 @@ static ph_status deliver(const fs_data *data, const fs_peer_table *peers, int th
     if (block == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for feature values");
     ph_status st = PH_OK;
+    fs_progress(data, PH_FEATURES_STAGE_FIRMS, 0, data->nfirms);
     for (size_t first = 0; st == PH_OK && first < data->nfirms; first += BLOCK_FIRMS) {
         size_t last = first + BLOCK_FIRMS < data->nfirms ? first + BLOCK_FIRMS : data->nfirms;
-        fs_pass pass = {data, peers, block, first};
+        fs_pass pass = {data, peers, block, first, NULL};
         run_ranges(pass_two, &pass, first, last, threads);
         for (size_t f = first; st == PH_OK && f < last; f++)
             for (size_t j = 0; st == PH_OK && j < data->nasof; j++)
                 if (fs_registration(data, f, j) != NULL)
                     st = fn(user, data->uscc[f], data->asof[j],
                             block + ((f - first) * data->nasof + j) * FI_COUNT, err);
+        if (st == PH_OK)
+            fs_progress(data, PH_FEATURES_STAGE_FIRMS, last, data->nfirms);
     }
     ph_free(data->ctx, block);
     return st;
@@ -161,8 +176,12 @@ static ph_status run_batch(ph_store *store, fs_data *data, int threads, int stor
                                               sizeof(*inputs));
     if (inputs == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for peer inputs");
-    fs_pass pass = {data, NULL, inputs, 0};
+    atomic_size_t done;
+    atomic_init(&done, 0);
+    fs_pass pass = {data, NULL, inputs, 0, &done};
+    fs_progress(data, PH_FEATURES_STAGE_PEERS, 0, data->nfirms);
     run_ranges(pass_one, &pass, 0, data->nfirms, threads);
+    fs_progress(data, PH_FEATURES_STAGE_PEERS, data->nfirms, data->nfirms);
     fs_peer_table *peers = NULL;
     st = fs_peer_build(data, inputs, &peers, err);
     ph_free(data->ctx, inputs);
@@ -199,6 +218,8 @@ static ph_status batch_or_refresh(const char *caller, ph_store *store, const ph_
     memset(&data, 0, sizeof(data));
     data.ctx = ph_store_ctx(store);
     data.nasof = count;
+    data.progress = options->progress;
+    data.progress_user = options->progress_user;
     st = sorted_dates(data.ctx, asof, count, &data.asof, err);
     if (st != PH_OK)
         return st;

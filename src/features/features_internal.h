@@ -90,7 +90,19 @@ typedef struct fs_data {
     ph_month *end;          /* [nasof][FS_COUNT]: each source's window end */
     fs_rec *rec[FS_COUNT];
     size_t *off[FS_COUNT];
+    /* ph_features_options' progress (NULL: none), called on the calling
+     * thread only. */
+    void (*progress)(void *user, const char *stage, uint64_t done, uint64_t total);
+    void *progress_user;
 } fs_data;
+
+/* Report progress when the caller asked for it. */
+static inline void fs_progress(const fs_data *data, const char *stage, uint64_t done,
+                               uint64_t total)
+{
+    if (data->progress != NULL)
+        data->progress(data->progress_user, stage, done, total);
+}
 
 /* Set data->end from data->asof and the catalogue's lags. */
 ph_status fs_data_prepare(fs_data *data, ph_error *err);

@@ -633,8 +633,9 @@ typedef struct fs_pool {
     const fs_data *data;
     const char *uscc;
     fs_job *jobs;
-    size_t njobs, next;
+    size_t njobs, next, done;
     pthread_mutex_t lock;
+    pthread_cond_t finished; /* signalled as each job ends */
     int own_connections;
 } fs_pool;
 
@@ -660,11 +661,15 @@ static void *worker(void *arg)
         if (open_st != PH_OK) {
             job->status = open_st;
             job->err = open_err;
-            continue;
+        } else {
+            fs_reader rd = {store, pool->data, pool->uscc, &job->sink};
+            ph_error_clear(&job->err);
+            job->status = read_table(&rd, job->spec, &job->err);
         }
-        fs_reader rd = {store, pool->data, pool->uscc, &job->sink};
-        ph_error_clear(&job->err);
-        job->status = read_table(&rd, job->spec, &job->err);
+        pthread_mutex_lock(&pool->lock);
+        pool->done++;
+        pthread_cond_signal(&pool->finished);
+        pthread_mutex_unlock(&pool->lock);
     }
     if (pool->own_connections)
         ph_store_free(store);
@@ -680,7 +685,9 @@ static int is_memory(const char *uri)
 static ph_status run_jobs(ph_store *store, fs_data *data, const char *uscc, int threads,
                           fs_job *jobs, size_t njobs, ph_error *err)
 {
-    fs_pool pool = {store, data, uscc, jobs, njobs, 0, PTHREAD_MUTEX_INITIALIZER, 0};
+    fs_pool pool = {store, data, uscc, jobs, njobs, 0, 0, PTHREAD_MUTEX_INITIALIZER,
+                    PTHREAD_COND_INITIALIZER, 0};
+    fs_progress(data, PH_FEATURES_STAGE_TABLES, 0, njobs);
     if (threads > 1 && !is_memory(ph_store_uri(store))) {
         pthread_t tid[8];
         int started = 0;
@@ -692,12 +699,27 @@ static ph_status run_jobs(ph_store *store, fs_data *data, const char *uscc, int 
             pool.own_connections = 0;
             worker(&pool);
         }
+        /* The progress is reported here, on the calling thread, as the
+         * workers finish tables. */
+        pthread_mutex_lock(&pool.lock);
+        size_t reported = 0;
+        while (started > 0 && pool.done < njobs) {
+            if (pool.done == reported)
+                pthread_cond_wait(&pool.finished, &pool.lock);
+            reported = pool.done;
+            pthread_mutex_unlock(&pool.lock);
+            fs_progress(data, PH_FEATURES_STAGE_TABLES, reported, njobs);
+            pthread_mutex_lock(&pool.lock);
+        }
+        pthread_mutex_unlock(&pool.lock);
         for (int i = 0; i < started; i++)
             pthread_join(tid[i], NULL);
     } else {
         worker(&pool);
     }
+    fs_progress(data, PH_FEATURES_STAGE_TABLES, njobs, njobs);
     pthread_mutex_destroy(&pool.lock);
+    pthread_cond_destroy(&pool.finished);
     for (size_t i = 0; i < njobs; i++)
         if (jobs[i].status != PH_OK) {
             if (err != NULL)

@@ -53,13 +53,16 @@ static lc_i128 monthly(lc_i128 balance, ph_rate annual, int round_half_up)
 {
     const lc_i128 den = (lc_i128)MONTHS_PER_YEAR * PH_RATE_ONE;
     /* The common case in 64 bits (a 128-bit division costs tens of ns, and
-     * the level-payment search divides a few hundred times): the same
-     * result whenever the product fits. */
+     * the level-payment search walks the schedule several times): the same
+     * result whenever the product, rounding included, fits. Checked by an
+     * overflowing multiply, not a division by the rate, which would cost as
+     * much as the 128-bit path it avoids. */
+    const int64_t den64 = MONTHS_PER_YEAR * PH_RATE_ONE;
+    int64_t num64;
     if (balance >= 0 && balance <= INT64_MAX && annual >= 0 &&
-        (annual == 0 || (int64_t)balance <= (INT64_MAX - (int64_t)den) / annual)) {
-        int64_t num64 = (int64_t)balance * annual, den64 = (int64_t)den;
+        !__builtin_mul_overflow((int64_t)balance, annual, &num64) &&
+        num64 <= INT64_MAX - den64 / 2)
         return round_half_up ? (num64 + den64 / 2) / den64 : num64 / den64;
-    }
     lc_i128 num = balance * annual;
     if (round_half_up)
         return num >= 0 ? (num + den / 2) / den : -((-num + den / 2) / den);
@@ -234,16 +237,53 @@ static double npv_slope(double i, double received, const ph_money *pay, int64_t 
     return pv - received;
 }
 
+/* Stop when a step moves the rate by less than this, relative to 1 + i:
+ * the resolution of a double, far below the 1e-8 the APR is rounded to. */
+#define IRR_RESOLUTION 1e-15
+
 /*
- * 12 x the monthly IRR of: +received at month 0, -pay[k] at month k. The
- * payments are >= 0 and not all zero, received > 0, so the NPV falls
- * strictly as i rises from -1 and the root is unique. Bracket it, then
+ * The root by plain Newton steps from `x`, when that settles quickly: the
+ * NPV is decreasing and convex in i (the payments are >= 0), so a tangent
+ * never overshoots from the left, and from the right it lands to the left
+ * in one step; from there the steps climb to the root. Started at the
+ * quoted rate (the root itself when there is no fee, subsidy or award)
+ * it settles in two to four passes over the flows. Returns 0, leaving the
+ * root to the bracketing search, when a step leaves (-0.5, 1) — the
+ * search's first bracket, inside which both find the same root — or the
+ * steps have not settled after a few dozen.
+ */
+static int irr_newton(double x, double received, const ph_money *pay, int64_t n, double *root)
+{
+    for (int iter = 0; iter < 40; iter++) {
+        double slope;
+        double f = npv_slope(x, received, pay, n, &slope);
+        if (f == 0.0) {
+            *root = x;
+            return 1;
+        }
+        if (!(slope < 0.0) || !isfinite(f))
+            return 0;
+        double next = x - f / slope;
+        if (!(next > -0.5 && next < 1.0))
+            return 0;
+        if (fabs(next - x) <= IRR_RESOLUTION * (1.0 + fabs(x))) {
+            *root = next;
+            return 1;
+        }
+        x = next;
+    }
+    return 0;
+}
+
+/*
+ * The monthly IRR when Newton's steps from the hint do not settle (a root
+ * outside (-0.5, 1), flows a tangent handles badly): bracket the root, then
  * close in by safeguarded Newton steps to the resolution of a double.
  */
-static ph_status annual_irr(ph_money received, const ph_money *pay, int64_t n, double hint,
-                            const char *field, ph_rate *out, ph_error *err)
+static ph_status irr_bracketed(double r, const ph_money *pay, int64_t n, double hint,
+                               const char *field, double *root, ph_error *err)
 {
-    double r = (double)received, lo = 0.0, hi = 1.0;
+    double lo = 0.0, hi = 1.0;
     if (npv(lo, r, pay, n) < 0.0) { /* paid back less than received: negative rate */
         hi = lo;
         lo = -0.5;
@@ -261,7 +301,7 @@ static ph_status annual_irr(ph_money received, const ph_money *pay, int64_t n, d
      * step that leaves it bisects instead); the bracket shrinks every step,
      * so this ends where pure bisection would, in a handful of steps. */
     double x = hint > lo && hint < hi ? hint : lo + (hi - lo) / 2.0;
-    for (int iter = 0; iter < 200 && hi - lo > 1e-15 * (1.0 + fabs(lo)); iter++) {
+    for (int iter = 0; iter < 200 && hi - lo > IRR_RESOLUTION * (1.0 + fabs(lo)); iter++) {
         double slope;
         double f = npv_slope(x, r, pay, n, &slope);
         if (f > 0.0)
@@ -273,9 +313,29 @@ static ph_status annual_irr(ph_money received, const ph_money *pay, int64_t n, d
         double next = slope < 0.0 ? x - f / slope : lo + (hi - lo) / 2.0;
         if (!(next > lo && next < hi) || fabs(next - x) < 1e-16 * (1.0 + fabs(x)))
             next = lo + (hi - lo) / 2.0;
-        if (fabs(next - x) <= 1e-15 * (1.0 + fabs(x)))
+        if (fabs(next - x) <= IRR_RESOLUTION * (1.0 + fabs(x)))
             break;
         x = next;
+    }
+    *root = x;
+    return PH_OK;
+}
+
+/*
+ * 12 x the monthly IRR of: +received at month 0, -pay[k] at month k. The
+ * payments are >= 0 and not all zero, received > 0, so the NPV falls
+ * strictly as i rises from -1 and the root is unique. Newton's steps from
+ * the hint find it in the ordinary case (irr_newton); otherwise bracket it,
+ * then close in by safeguarded Newton steps to the resolution of a double.
+ */
+static ph_status annual_irr(ph_money received, const ph_money *pay, int64_t n, double hint,
+                            const char *field, ph_rate *out, ph_error *err)
+{
+    double r = (double)received, x = 0.0;
+    if (!(hint > -0.5 && hint < 1.0 && irr_newton(hint, r, pay, n, &x))) {
+        ph_status st = irr_bracketed(r, pay, n, hint, field, &x, err);
+        if (st != PH_OK)
+            return st;
     }
     double annual = x * MONTHS_PER_YEAR * (double)PH_RATE_ONE;
     if (!(fabs(annual) < 9.2e18))
@@ -365,7 +425,11 @@ ph_status ph_loan_cost_compute(const ph_loan_terms *terms, ph_loan_cost *out, ph
                       MONTHS_PER_YEAR;
     st = annual_irr(terms->amount - terms->upfront_fee, s.gross, terms->term_months, hint, "apr",
                     &c.apr, err);
-    if (st == PH_OK)
+    /* Without subsidy or award the firm's flows are the gross flows: the
+     * same search on the same numbers, so the same rate. */
+    if (st == PH_OK && terms->subsidy_rate == 0 && terms->award == 0)
+        c.net_apr = c.apr;
+    else if (st == PH_OK)
         st = annual_irr(received_net, s.net, terms->term_months, net_hint, "net_apr",
                         &c.net_apr, err);
     if (st != PH_OK)

@@ -200,17 +200,35 @@ static ph_status format_in_unit(ph_rate rate, rate_unit unit, int min_decimals,
     uint64_t magnitude = i64_abs(rate);
     uint64_t one = powers_of_ten[decimals]; /* the unit, in 1e-8 */
 
+    /* Digits written by hand, not by snprintf: the marketplace formats two
+     * rates into the subsidy sentence of every offer it prices. */
     char fraction[16];
-    snprintf(fraction, sizeof(fraction), "%0*" PRIu64, decimals, magnitude % one);
+    uint64_t frac = magnitude % one;
+    for (int i = decimals - 1; i >= 0; i--, frac /= 10)
+        fraction[i] = (char)('0' + frac % 10);
     int keep = decimals;
     while (keep > min_decimals && fraction[keep - 1] == '0')
         keep--;
-    fraction[keep] = '\0';
 
-    char text[64];
-    snprintf(text, sizeof(text), "%s%" PRIu64 "%s%s%s", rate < 0 ? "-" : "", magnitude / one,
-             keep > 0 ? "." : "", fraction, suffix);
-    size_t need = strlen(text) + 1;
+    char text[64], whole[24];
+    size_t n = 0, nw = 0;
+    if (rate < 0)
+        text[n++] = '-';
+    uint64_t w = magnitude / one;
+    do {
+        whole[nw++] = (char)('0' + w % 10);
+        w /= 10;
+    } while (w > 0);
+    while (nw > 0)
+        text[n++] = whole[--nw];
+    if (keep > 0) {
+        text[n++] = '.';
+        memcpy(text + n, fraction, (size_t)keep);
+        n += (size_t)keep;
+    }
+    size_t suffix_len = strlen(suffix);
+    memcpy(text + n, suffix, suffix_len + 1);
+    size_t need = n + suffix_len + 1;
     if (size < need)
         return ph_error_set(err, PH_EMISUSE, NULL, text,
                             "%s: buffer of %zu bytes is too small, need %zu", function, size,

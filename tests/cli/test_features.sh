@@ -84,6 +84,21 @@ check "the read stored nothing" [ "$(peer_dates)" = "1" ]
 run 0 --db "$DB" --format json features refresh --asof 2025-04-15,2025-04-30 --threads 1
 check "refresh: several dates, json" [ "$(python3 -c 'import json,sys; print(json.load(sys.stdin)["refreshed"])' <"$WORK/out")" = "['2025-04-15', '2025-04-30']" ]
 check "two dates stored" [ "$(peer_dates)" = "2" ]
+# ---- progress: on a terminal (forced with PUHUI_PROGRESS=1), never in a pipe -------------------
+PUHUI_PROGRESS=1 run 0 --db "$DB" features refresh --asof 2025-04-30
+check "refresh: progress of the feeds read, in tables" \
+    contains "$ERR" "puhui features refresh, reading the feeds: 15 / 15 tables, "
+check "then of the firms' peer values, ending with the time taken" \
+    grep -Eq "puhui features refresh, peer values: 2 / 2 firms, .* elapsed" <<<"$ERR"
+PUHUI_PROGRESS=1 run 0 --db "$DB" features --from 2025-01 --to 2025-04 --out "$WORK/p.csv"
+check "a panel: progress of the firms whose features are written" \
+    grep -Eq "puhui features, features: 2 / 2 firms, .* elapsed" <<<"$ERR"
+check "the file is that of an unmetered run" cmp "$WORK/panel.csv" "$WORK/p.csv"
+run 0 --db "$DB" features refresh --asof 2025-04-30
+check "no progress when standard error is not a terminal" [ -z "$ERR" ]
+run 0 --db "$DB" features --from 2025-01 --to 2025-04 --out "$WORK/p.csv"
+check "nor for a panel" [ -z "$ERR" ]
+
 run 2 --db "$DB" features refresh
 check "refresh needs dates" contains "$ERR" "'features refresh' needs --asof DATE[,DATE...]"
 run 2 --db "$DB" features refresh --asof 2025-04-15,2025-04-31
