@@ -49,14 +49,15 @@ typedef struct sc_bin {
     double woe;
 } sc_bin;
 
-/* Why a variable left the model (SC_KEPT while in it). */
+/* Why a variable left the model (SC_KEPT while in it); the same numbers as
+ * the public ph_sc_drop_reason. */
 typedef enum sc_fate {
     SC_KEPT = 0,
-    SC_DROP_ONE_BIN,    /* a single bin after binning: no information */
-    SC_DROP_IV,         /* below the IV floor */
-    SC_DROP_CORRELATION,
-    SC_DROP_VIF,
-    SC_DROP_SIGN        /* coefficient against its WOE */
+    SC_DROP_ONE_BIN = PH_SC_DROP_ONE_BIN, /* a single bin after binning: no information */
+    SC_DROP_IV = PH_SC_DROP_IV,           /* below the IV floor */
+    SC_DROP_CORRELATION = PH_SC_DROP_CORRELATION,
+    SC_DROP_VIF = PH_SC_DROP_VIF,
+    SC_DROP_SIGN = PH_SC_DROP_SIGN        /* coefficient against its WOE */
 } sc_fate;
 
 typedef struct sc_var {
@@ -65,6 +66,7 @@ typedef struct sc_var {
     int categorical;
     ph_sc_direction direction;  /* numeric: as used (never AUTO after binning) */
     int direction_given;     /* 1: from opts->directions */
+    int monotone;            /* numeric: 1 to merge classes until the bad rate is monotone */
     sc_bin *bins;
     size_t n_bins;
     uint16_t *row_bin;       /* bin of each training row */
@@ -72,6 +74,9 @@ typedef struct sc_var {
     sc_fate fate;
     char why[192];           /* the decision in words, for the log */
     double coefficient;      /* on WOE, in the "good" regression */
+    /* A dropped variable tried in the final model (NaN: not tried): the
+     * training AUC gained and its coefficient there. */
+    double auc_gain, trial_coefficient;
 } sc_var;
 
 /* What binning needs besides the column. */
@@ -94,7 +99,8 @@ typedef struct sc_run {
 /* ---- binning ---- */
 
 /* Numeric binning of var->column: specials, ranges, missing; fills bins,
- * row_bin and (when AUTO) the direction. */
+ * row_bin and (when AUTO) the direction; merges to a monotone bad rate only
+ * when var->monotone. */
 ph_status sc_bin_numeric(const ph_ctx *ctx, const ph_dataset *ds, const sc_bin_params *p,
                          sc_var *var, ph_error *err);
 
