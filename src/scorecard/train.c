@@ -183,8 +183,8 @@ static ph_status apply_directions(const ph_dataset *ds, const ph_sc_train_option
     static const char *const monotone_words[] = {"off", "on"};
     for (size_t i = 0; i < n_vars; i++)
         vars[i].monotone = o->monotone;
-    sc_var *v;
-    size_t w;
+    sc_var *v = NULL;
+    size_t w = 0;
     for (size_t i = 0; o->directions && o->directions[i]; i++) {
         ph_status st = named_entry(ds, "directions", o->directions[i], direction_words, 2,
                                    "NAME=increasing or NAME=decreasing", vars, n_vars, &v, &w,
