@@ -818,7 +818,7 @@ static void test_dropped_variable_would_add(void **state)
     assert_non_null(find(all, "weak"));
     double auc_all = 0;
     ph_scorecard_training_fit(all, &auc_all, NULL);
-    assert_true(fabs(auc_all - auc - weak->auc_gain) < 1e-12);
+    assert_true(fabs(auc_all - auc - weak->auc_gain) < 1e-4); /* the trial stops at 1e-3 */
     assert_null(find(all, "noise"));
     ph_scorecard_free(all);
 

@@ -153,6 +153,8 @@ ph_status sc_select(const ph_ctx *ctx, sc_var *vars, size_t n_vars, size_t rows,
 /* ---- regression ---- */
 
 typedef struct sc_fit {
+    const double *start; /* NULL: from the base rate; else k + 1 values, intercept
+                            first (a warm start near the answer saves iterations) */
     double intercept;
     double *coef;        /* k, caller-allocated */
     size_t iterations;
