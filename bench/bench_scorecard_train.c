@@ -126,7 +126,7 @@ fail:
     exit(1);
 }
 
-static void die(const ph_error *err)
+_Noreturn static void die(const ph_error *err)
 {
     fprintf(stderr, "bench_scorecard_train: %s\n", err->message);
     exit(1);
