@@ -8,6 +8,7 @@
  *   select.c                IV floor, correlation, VIF
  *   cholesky.c              the small dense solver behind VIF and IRLS
  *   irls.c                  penalised logistic regression (Newton / IRLS)
+ *   fit.c                   the model's fit; the trial fits of dropped variables
  *   fitstats.c              training AUC and KS
  *   assemble.c              bins + coefficients -> ph_scorecard attributes
  *   train.c                 options, orchestration, the training log
@@ -166,6 +167,35 @@ typedef struct sc_fit {
 ph_status sc_irls(const ph_ctx *ctx, const double *x, size_t rows, size_t k,
                   const uint8_t *bad, double l2, size_t max_iterations, double tolerance,
                   const char *const *names, sc_fit *fit, ph_error *err);
+
+/* The fit of a model and its training AUC and KS. */
+typedef struct sc_fit_result {
+    sc_fit fit;
+    double auc, ks;
+} sc_fit_result;
+
+/* Fit the kept variables (fate SC_KEPT), with drop_wrong_sign dropping the
+ * weakest wrong-signed one and refitting until none is left; sets each kept
+ * variable's coefficient. res->fit.coef is NULL on return. */
+ph_status sc_fit_model(const ph_ctx *ctx, const ph_sc_train_options *o, sc_var *vars,
+                       size_t n_vars, size_t rows, const uint8_t *bad, double l2,
+                       sc_fit_result *res, ph_error *err);
+
+/* With o->assess_dropped, refit `model` once with each dropped variable but
+ * one-bin ones added (warm start, loose tolerance): its auc_gain and
+ * trial_coefficient. Reports progress; fails only when out of memory. */
+ph_status sc_assess_dropped(const ph_ctx *ctx, const ph_sc_train_options *o, sc_var *vars,
+                            size_t n_vars, size_t rows, const uint8_t *bad, double l2,
+                            const sc_fit_result *model, ph_error *err);
+
+/* The progress callback, when there is one: steps are the candidates'
+ * binning (n_vars), then the fit and one trial per assessed drop. */
+static inline void sc_report_progress(const ph_sc_train_options *o, uint64_t done,
+                                      uint64_t total)
+{
+    if (o->progress)
+        o->progress(o->progress_user, done, total);
+}
 
 /* Rank AUC (ties averaged) and KS of `score` (higher = safer) against bad. */
 ph_status sc_auc_ks(const ph_ctx *ctx, const double *score, const uint8_t *bad, size_t rows,
