@@ -704,6 +704,196 @@ static void test_options_init(void **state)
     ph_sc_train_options_init(NULL); /* harmless */
 }
 
+/* --- what a dropped variable would have added; monotone switched off --- */
+
+static uint64_t mix(uint64_t *state) /* splitmix64 */
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static double unit(uint64_t *state)
+{
+    return ((double)(mix(state) >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* 20,000 rows: `strong` (log-odds of bad 0.8 per sd), `weak` (0.12 per sd:
+ * real, but its IV is near 0.015, under the default floor) and `noise`. */
+static ph_dataset *weak_variable_data(const ph_ctx *ctx)
+{
+    enum { ROWS = 20000 };
+    static double col[3][ROWS], bad[ROWS];
+    static const double effect[3] = {0.8, 0.12, 0.0};
+    static const char *const names[3] = {"strong", "weak", "noise"};
+    uint64_t state = 15;
+    for (size_t r = 0; r < ROWS; r++) {
+        double eta = -1.5;
+        for (size_t j = 0; j < 3; j++) {
+            double z = sqrt(-2.0 * log(unit(&state))) * cos(6.283185307179586 * unit(&state));
+            col[j][r] = round(z * 1000.0) / 1000.0;
+            eta += effect[j] * z;
+        }
+        bad[r] = unit(&state) < 1.0 / (1.0 + exp(-eta)) ? 1.0 : 0.0;
+    }
+    ph_dataset *ds;
+    ph_error err;
+    ph_assert_ok(ph_dataset_new(ctx, ROWS, &ds, &err), &err);
+    for (size_t j = 0; j < 3; j++)
+        ph_assert_ok(ph_dataset_add_numeric(ds, names[j], col[j], &err), &err);
+    ph_assert_ok(ph_dataset_add_numeric(ds, "bad", bad, &err), &err);
+    return ds;
+}
+
+static const ph_sc_dropped *dropped(const ph_scorecard *sc, const char *field)
+{
+    size_t n;
+    const ph_sc_dropped *d = ph_scorecard_dropped(sc, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(d[i].field, field) == 0)
+            return &d[i];
+    }
+    return NULL;
+}
+
+static void count_progress(void *user, uint64_t done, uint64_t total)
+{
+    uint64_t *seen = user;
+    assert_true(done <= total);
+    assert_true(done >= seen[0]); /* never goes back */
+    seen[0] = done;
+    seen[1] = total;
+    seen[2]++;
+}
+
+static void test_dropped_variable_would_add(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = sct_ctx();
+    ph_dataset *ds = weak_variable_data(ctx);
+    ph_sc_train_options o = options();
+    uint64_t seen[3] = {0, 0, 0};
+    o.progress = count_progress;
+    o.progress_user = seen;
+    char *log;
+    ph_scorecard *sc = train(ctx, ds, &o, &log);
+    assert_non_null(find(sc, "strong"));
+    assert_null(find(sc, "weak"));
+    const ph_sc_dropped *weak = dropped(sc, "weak"), *noise = dropped(sc, "noise");
+    assert_non_null(weak);
+    assert_non_null(noise);
+    assert_int_equal(weak->reason, PH_SC_DROP_IV);
+    assert_string_equal(ph_sc_drop_reason_name(weak->reason), "iv");
+    assert_true(weak->iv > 0.005 && weak->iv < 0.02);
+    /* it is real: kept, it adds to the AUC and works the way its WOE says;
+     * the noise adds next to nothing */
+    assert_true(weak->auc_gain > 0.001);
+    assert_true(weak->trial_coefficient > 0);
+    assert_true(noise->auc_gain < weak->auc_gain / 5);
+    assert_non_null(strstr(log, "AUC if kept"));
+    char line[64];
+    snprintf(line, sizeof(line), "%+.4f  dropped: IV", weak->auc_gain);
+    assert_non_null(strstr(log, line));
+    double auc = 0, ks = 0;
+    assert_int_equal(ph_scorecard_training_fit(sc, &auc, &ks), 1);
+    assert_true(auc > 0.6 && auc < 1 && ks > 0);
+    /* progress: binning 3 candidates, the fit, 2 trials */
+    assert_int_equal(seen[0], 6);
+    assert_int_equal(seen[1], 6);
+    o.progress = NULL;
+    /* a copy keeps the list */
+    ph_scorecard *copy;
+    ph_error err;
+    ph_assert_ok(ph_scorecard_copy(ctx, sc, &copy, &err), &err);
+    assert_true(dropped(copy, "weak")->auc_gain == weak->auc_gain);
+    ph_scorecard_free(copy);
+    free(log);
+
+    /* with the floor at its IV the weak variable is kept (the noise is
+     * not), and the AUC rises by what was announced */
+    assert_true(noise->iv < weak->iv);
+    o.min_iv = weak->iv;
+    ph_scorecard *all = train(ctx, ds, &o, NULL);
+    assert_non_null(find(all, "weak"));
+    double auc_all = 0;
+    ph_scorecard_training_fit(all, &auc_all, NULL);
+    assert_true(fabs(auc_all - auc - weak->auc_gain) < 1e-4); /* the trial stops at 1e-3 */
+    assert_null(find(all, "noise"));
+    ph_scorecard_free(all);
+
+    /* assess_dropped off: listed, not tried */
+    o.min_iv = 0.02;
+    o.assess_dropped = 0;
+    ph_scorecard *quick = train(ctx, ds, &o, NULL);
+    assert_true(isnan(dropped(quick, "weak")->auc_gain));
+    ph_scorecard_free(quick);
+    ph_scorecard_free(sc);
+    ph_dataset_free(ds);
+    ph_ctx_free(ctx);
+}
+
+static void test_monotone_off(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = sct_ctx();
+    table t = {{"v", "w", NULL}, NULL, zigzag, 5};
+    ph_dataset *ds = make(ctx, &t);
+    ph_sc_train_options o = options();
+    o.monotone = 0;
+    const char *const only_v[] = {"w", NULL};
+    o.exclude = only_v;
+    char *log;
+    ph_error err;
+    ph_scorecard *sc;
+    sc = train(ctx, ds, &o, &log);
+    const ph_sc_characteristic *c = find(sc, "v");
+    assert_non_null(c);
+    assert_int_equal(c->n_attributes, 6); /* five classes as they are, missing */
+    assert_range(&c->attributes[1], 2, 3, 100, 30);
+    assert_range(&c->attributes[2], 3, 4, 100, 20);
+    assert_non_null(strstr(log, "not monotone"));
+    assert_non_null(strstr(log, "merged to a monotone bad rate: off"));
+    free(log);
+    ph_scorecard_free(sc);
+
+    /* per variable: off for v only, the default on */
+    o.monotone = 1;
+    const char *const v_off[] = {"v=off", NULL};
+    o.monotone_by_variable = v_off;
+    sc = train(ctx, ds, &o, NULL);
+    assert_int_equal(find(sc, "v")->n_attributes, 6);
+    ph_scorecard_free(sc);
+    const char *const v_on[] = {"v=on", NULL};
+    o.monotone = 0;
+    o.monotone_by_variable = v_on;
+    sc = train(ctx, ds, &o, NULL);
+    assert_int_equal(find(sc, "v")->n_attributes, 5);
+    ph_scorecard_free(sc);
+
+    /* bad entries, named */
+    sc = NULL;
+    const char *const maybe[] = {"v=maybe", NULL};
+    o.monotone_by_variable = maybe;
+    ph_assert_error(ph_scorecard_train(ctx, ds, &o, &sc, NULL, &err), PH_EINVAL, &err,
+                    "field monotone_by_variable, value 'v=maybe': expected NAME=on or NAME=off");
+    const char *const nope[] = {"nope=on", NULL};
+    o.monotone_by_variable = nope;
+    ph_assert_error(ph_scorecard_train(ctx, ds, &o, &sc, NULL, &err), PH_ENOTFOUND, &err,
+                    "field monotone_by_variable, value 'nope': expected a column of <memory>");
+    const char *const excluded[] = {"w=on", NULL};
+    o.monotone_by_variable = excluded;
+    ph_assert_error(ph_scorecard_train(ctx, ds, &o, &sc, NULL, &err), PH_EINVAL, &err,
+                    "field monotone_by_variable, value 'w=on': expected a candidate variable");
+    o.monotone_by_variable = NULL;
+    o.monotone = 2;
+    ph_assert_error(ph_scorecard_train(ctx, ds, &o, &sc, NULL, &err), PH_EINVAL, &err,
+                    "field monotone, value '2': expected 0 or 1");
+    assert_null(sc);
+    ph_dataset_free(ds);
+    ph_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -718,6 +908,8 @@ int main(void)
         cmocka_unit_test(test_wrong_sign_dropped),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_options_init),
+        cmocka_unit_test(test_dropped_variable_would_add),
+        cmocka_unit_test(test_monotone_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

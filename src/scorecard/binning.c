@@ -256,7 +256,9 @@ ph_status sc_bin_numeric(const ph_ctx *ctx, const ph_dataset *ds, const sc_bin_p
     fine_counts(x, p, &w, var->row_bin);
     if (var->direction == PH_SC_DIRECTION_AUTO)
         var->direction = detect_direction(w.runs, w.n_runs);
-    sc_runs_make_monotone(w.runs, &w.n_runs, var->direction == PH_SC_DIRECTION_INCREASING);
+    if (var->monotone)
+        sc_runs_make_monotone(w.runs, &w.n_runs,
+                              var->direction == PH_SC_DIRECTION_INCREASING);
     sc_runs_enforce_min_count(w.runs, &w.n_runs, p->min_count);
     ph_status st = build_bins(ctx, p, &w, var, err);
     work_free(ctx, &w);

@@ -90,7 +90,10 @@ ph_status sc_irls(const ph_ctx *ctx, const double *x, size_t rows, size_t k,
     uint64_t bads = 0;
     for (size_t r = 0; r < rows; r++)
         bads += bad[r];
-    cur.beta[0] = log((double)(rows - bads) / (double)bads);
+    if (fit->start)
+        memcpy(cur.beta, fit->start, p * sizeof(double));
+    else
+        cur.beta[0] = log((double)(rows - bads) / (double)bads);
     evaluate(x, rows, k, bad, l2, &cur);
     ph_status st = PH_OK;
     double change = INFINITY;

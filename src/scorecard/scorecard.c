@@ -51,6 +51,11 @@ void ph_scorecard_free(ph_scorecard *sc)
     for (size_t i = 0; i < sc->n_characteristics; i++)
         sc_characteristic_clear(ctx, &sc->characteristics[i]);
     ph_free(ctx, sc->characteristics);
+    for (size_t i = 0; i < sc->n_dropped; i++) {
+        ph_free(ctx, sc->dropped[i].field);
+        ph_free(ctx, sc->dropped[i].why);
+    }
+    ph_free(ctx, sc->dropped);
     ph_free(ctx, sc->name);
     ph_free(ctx, sc->target);
     ph_free(ctx, sc);
@@ -129,6 +134,8 @@ ph_status ph_scorecard_copy(const ph_ctx *ctx, const ph_scorecard *src, ph_score
     sc->ctx = keep;
     sc->characteristics = NULL;
     sc->n_characteristics = 0;
+    sc->dropped = NULL;
+    sc->n_dropped = 0;
     sc->name = dup_or_null(ctx, src->name, &failed);
     sc->target = dup_or_null(ctx, src->target, &failed);
     if (src->n_characteristics) {
@@ -139,6 +146,17 @@ ph_status ph_scorecard_copy(const ph_ctx *ctx, const ph_scorecard *src, ph_score
             sc->n_characteristics = i + 1;
             if (!copy_characteristic(ctx, &src->characteristics[i], &sc->characteristics[i]))
                 failed = 1;
+        }
+    }
+    if (src->n_dropped) {
+        sc->dropped = ph_calloc(ctx, src->n_dropped, sizeof(ph_sc_dropped));
+        if (!sc->dropped)
+            failed = 1;
+        for (size_t i = 0; sc->dropped && i < src->n_dropped; i++) {
+            sc->n_dropped = i + 1;
+            sc->dropped[i] = src->dropped[i];
+            sc->dropped[i].field = dup_or_null(ctx, src->dropped[i].field, &failed);
+            sc->dropped[i].why = dup_or_null(ctx, src->dropped[i].why, &failed);
         }
     }
     if (failed) {
@@ -201,4 +219,28 @@ void ph_scorecard_training(const ph_scorecard *sc, uint64_t *rows, uint64_t *bad
         *target = sc->target;
     if (intercept != NULL)
         *intercept = sc->intercept;
+}
+
+const char *ph_sc_drop_reason_name(ph_sc_drop_reason reason)
+{
+    static const char *const names[] = {"?", "one_bin", "iv", "correlation", "vif", "sign"};
+    return (size_t)reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "?";
+}
+
+const ph_sc_dropped *ph_scorecard_dropped(const ph_scorecard *sc, size_t *count)
+{
+    if (count != NULL)
+        *count = sc->n_dropped;
+    return sc->dropped;
+}
+
+int ph_scorecard_training_fit(const ph_scorecard *sc, double *auc, double *ks)
+{
+    if (!sc->train_rows)
+        return 0;
+    if (auc != NULL)
+        *auc = sc->train_auc;
+    if (ks != NULL)
+        *ks = sc->train_ks;
+    return 1;
 }

@@ -21,6 +21,10 @@ struct ph_scorecard {
     uint64_t train_rows, train_bads;
     char *target;
     double intercept;
+    double train_auc, train_ks;
+    /* The variables training dropped (training only; not in PMML). */
+    ph_sc_dropped *dropped;
+    size_t n_dropped;
 };
 
 /* Release what a characteristic holds and zero it. */

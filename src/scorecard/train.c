@@ -33,6 +33,8 @@ void ph_sc_train_options_init(ph_sc_train_options *opts)
     opts->pdo = 20.0;
     opts->name = "scorecard";
     opts->drop_wrong_sign = 1;
+    opts->monotone = 1;
+    opts->assess_dropped = 1;
 }
 
 /* The real-valued options and their ranges: low < v (or <=), v <= high. */
@@ -82,6 +84,19 @@ static ph_status check_options(const ph_sc_train_options *o, ph_error *err)
                                 real_limits[i].expected);
         }
     }
+    const struct {
+        const char *name;
+        int value;
+    } flags[] = {{"monotone", o->monotone},
+                 {"assess_dropped", o->assess_dropped},
+                 {"drop_wrong_sign", o->drop_wrong_sign},
+                 {"round_points", o->round_points}};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+        if (flags[i].value != 0 && flags[i].value != 1) {
+            snprintf(value, sizeof(value), "%d", flags[i].value);
+            return ph_error_set(err, PH_EINVAL, flags[i].name, value, "expected 0 or 1");
+        }
+    }
     if (o->fine_bins < 2 || o->fine_bins > 1000) {
         snprintf(value, sizeof(value), "%zu", o->fine_bins);
         return ph_error_set(err, PH_EINVAL, "fine_bins", value, "expected 2 to 1000 classes");
@@ -122,43 +137,70 @@ static ph_status no_column(const ph_dataset *ds, const char *option, const char 
                         ph_dataset_source(ds));
 }
 
-/* Apply opts->directions to the candidates. */
+/* The numeric candidate an entry "NAME=WORD" of `option` names, and which of
+ * `words` (n_words of them) WORD is; `expected` says the entry's form. */
+static ph_status named_entry(const ph_dataset *ds, const char *option, const char *entry,
+                             const char *const *words, size_t n_words, const char *expected,
+                             sc_var *vars, size_t n_vars, sc_var **var, size_t *word,
+                             ph_error *err)
+{
+    const char *eq = strrchr(entry, '=');
+    if (!eq || eq == entry)
+        return ph_error_set(err, PH_EINVAL, option, entry, "expected %s", expected);
+    size_t w = 0;
+    while (w < n_words && strcmp(eq + 1, words[w]) != 0)
+        w++;
+    if (w == n_words)
+        return ph_error_set(err, PH_EINVAL, option, entry, "expected %s", expected);
+    size_t len = (size_t)(eq - entry), v = 0;
+    while (v < n_vars &&
+           !(strlen(vars[v].name) == len && memcmp(vars[v].name, entry, len) == 0))
+        v++;
+    if (v == n_vars) {
+        char name[PH_ERROR_VALUE_MAX];
+        snprintf(name, sizeof(name), "%.*s", (int)(len < 80 ? len : 80), entry);
+        if (ph_dataset_column_index(ds, name) < 0)
+            return no_column(ds, option, name, err);
+        return ph_error_set(err, PH_EINVAL, option, entry,
+                            "expected a candidate variable, not the target or an "
+                            "excluded column");
+    }
+    if (vars[v].categorical)
+        return ph_error_set(err, PH_EINVAL, option, entry,
+                            "expected a numeric column: a categorical one has no order");
+    *var = &vars[v];
+    *word = w;
+    return PH_OK;
+}
+
+/* Apply opts->directions and opts->monotone_by_variable to the candidates. */
 static ph_status apply_directions(const ph_dataset *ds, const ph_sc_train_options *o,
                                   sc_var *vars, size_t n_vars, ph_error *err)
 {
-    static const struct {
-        const char *word;
-        ph_sc_direction direction;
-    } words[] = {{"increasing", PH_SC_DIRECTION_INCREASING},
-                 {"decreasing", PH_SC_DIRECTION_DECREASING}};
+    static const char *const direction_words[] = {"increasing", "decreasing"};
+    static const ph_sc_direction directions[] = {PH_SC_DIRECTION_INCREASING,
+                                                 PH_SC_DIRECTION_DECREASING};
+    static const char *const monotone_words[] = {"off", "on"};
+    for (size_t i = 0; i < n_vars; i++)
+        vars[i].monotone = o->monotone;
+    sc_var *v = NULL;
+    size_t w = 0;
     for (size_t i = 0; o->directions && o->directions[i]; i++) {
-        const char *d = o->directions[i], *eq = strrchr(d, '=');
-        if (!eq || eq == d)
-            return ph_error_set(err, PH_EINVAL, "directions", d,
-                                "expected NAME=increasing or NAME=decreasing");
-        size_t w = 0;
-        while (w < 2 && strcmp(eq + 1, words[w].word) != 0)
-            w++;
-        if (w == 2)
-            return ph_error_set(err, PH_EINVAL, "directions", d,
-                                "expected NAME=increasing or NAME=decreasing");
-        size_t len = (size_t)(eq - d), v = 0;
-        while (v < n_vars && !(strlen(vars[v].name) == len && memcmp(vars[v].name, d, len) == 0))
-            v++;
-        if (v == n_vars) {
-            char name[PH_ERROR_VALUE_MAX];
-            snprintf(name, sizeof(name), "%.*s", (int)(len < 80 ? len : 80), d);
-            if (ph_dataset_column_index(ds, name) < 0)
-                return no_column(ds, "directions", name, err);
-            return ph_error_set(err, PH_EINVAL, "directions", d,
-                                "expected a candidate variable, not the target or an "
-                                "excluded column");
-        }
-        if (vars[v].categorical)
-            return ph_error_set(err, PH_EINVAL, "directions", d,
-                                "expected a numeric column: a categorical one has no order");
-        vars[v].direction = words[w].direction;
-        vars[v].direction_given = 1;
+        ph_status st = named_entry(ds, "directions", o->directions[i], direction_words, 2,
+                                   "NAME=increasing or NAME=decreasing", vars, n_vars, &v, &w,
+                                   err);
+        if (st != PH_OK)
+            return st;
+        v->direction = directions[w];
+        v->direction_given = 1;
+    }
+    for (size_t i = 0; o->monotone_by_variable && o->monotone_by_variable[i]; i++) {
+        ph_status st = named_entry(ds, "monotone_by_variable", o->monotone_by_variable[i],
+                                   monotone_words, 2, "NAME=on or NAME=off", vars, n_vars, &v,
+                                   &w, err);
+        if (st != PH_OK)
+            return st;
+        v->monotone = (int)w;
     }
     return PH_OK;
 }
@@ -183,6 +225,7 @@ static ph_status candidates(const ph_ctx *ctx, const ph_dataset *ds,
         vars[n].column = c;
         vars[n].name = name;
         vars[n].categorical = ph_dataset_column_kind(ds, c) == PH_COLUMN_CATEGORICAL;
+        vars[n].auc_gain = vars[n].trial_coefficient = NAN;
         n++;
     }
     ph_status st = PH_OK;
@@ -235,6 +278,7 @@ static ph_status bin_all(const ph_ctx *ctx, const ph_dataset *ds, const ph_sc_tr
                          const uint8_t *bad, uint64_t bads, sc_var *vars, size_t n_vars,
                          uint64_t *min_count, ph_error *err)
 {
+    sc_report_progress(o, 0, n_vars + 1);
     size_t rows = ph_dataset_rows(ds);
     sc_bin_params p = {bad, rows, o->fine_bins, 0, o->special_values, o->n_special_values};
     p.min_count = (uint64_t)ceil(o->min_bin_share * (double)rows);
@@ -245,6 +289,7 @@ static ph_status bin_all(const ph_ctx *ctx, const ph_dataset *ds, const ph_sc_tr
         if (st != PH_OK)
             return st;
         sc_woe_compute(&vars[i], rows - bads, bads);
+        sc_report_progress(o, i + 1, n_vars + 1);
     }
     return PH_OK;
 }
@@ -264,95 +309,37 @@ static ph_status nothing_selected(const ph_sc_train_options *o, const sc_var *va
                         o->min_iv, best->name, best->iv);
 }
 
-/* The kept variables' indices, in dataset order. */
-static size_t kept(const sc_var *vars, size_t n_vars, size_t *cols, const char **names)
+/* The dropped variables into the scorecard, for ph_scorecard_dropped. */
+static ph_status record_dropped(const ph_ctx *ctx, const sc_var *vars, size_t n_vars,
+                                ph_scorecard *sc, ph_error *err)
 {
-    size_t k = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < n_vars; i++)
+        n += vars[i].fate != SC_KEPT;
+    if (n == 0)
+        return PH_OK;
+    if (!(sc->dropped = ph_calloc(ctx, n, sizeof(ph_sc_dropped))))
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the dropped list");
     for (size_t i = 0; i < n_vars; i++) {
-        if (vars[i].fate == SC_KEPT) {
-            names[k] = vars[i].name;
-            cols[k++] = i;
-        }
+        const sc_var *v = &vars[i];
+        if (v->fate == SC_KEPT)
+            continue;
+        ph_sc_dropped *d = &sc->dropped[sc->n_dropped++];
+        d->field = ph_strdup(ctx, v->name);
+        d->why = ph_strdup(ctx, v->why);
+        d->reason = (ph_sc_drop_reason)v->fate;
+        d->iv = v->iv;
+        d->auc_gain = v->auc_gain;
+        d->trial_coefficient = v->trial_coefficient;
+        if (!d->field || !d->why)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the dropped list");
     }
-    return k;
-}
-
-/* The weakest kept variable with a coefficient <= 0, or NULL. */
-static sc_var *wrong_signed(sc_var *vars, const size_t *cols, size_t k)
-{
-    sc_var *worst = NULL;
-    for (size_t j = 0; j < k; j++) {
-        sc_var *v = &vars[cols[j]];
-        if (v->coefficient <= 0 && (!worst || v->iv < worst->iv))
-            worst = v;
-    }
-    return worst;
-}
-
-typedef struct fit_result {
-    sc_fit fit;
-    double auc, ks;
-} fit_result;
-
-/* Fit, dropping wrong-signed variables one at a time; the training AUC
- * and KS of the final fit. */
-static ph_status fit_model(const ph_ctx *ctx, const ph_sc_train_options *o, sc_var *vars,
-                           size_t n_vars, size_t rows, const uint8_t *bad, double l2,
-                           fit_result *res, ph_error *err)
-{
-    size_t *cols = ph_malloc(ctx, n_vars * sizeof(size_t));
-    const char **names = ph_malloc(ctx, n_vars * sizeof(char *));
-    double *coef = ph_malloc(ctx, n_vars * sizeof(double));
-    double *x = NULL, *eta = NULL;
-    ph_status st = cols && names && coef ? PH_OK
-                                         : ph_error_set(err, PH_ENOMEM, NULL, NULL,
-                                                        "out of memory fitting the regression");
-    size_t k = 0;
-    while (st == PH_OK) {
-        k = kept(vars, n_vars, cols, names);
-        if (k == 0) {
-            st = ph_error_set(err, PH_EINVAL, "drop_wrong_sign", "1",
-                              "every variable's coefficient went against its WOE");
-            break;
-        }
-        ph_free(ctx, x);
-        x = NULL;
-        res->fit.coef = coef;
-        st = sc_woe_matrix(ctx, vars, cols, k, rows, &x, err);
-        if (st == PH_OK)
-            st = sc_irls(ctx, x, rows, k, bad, l2, o->max_iterations, o->tolerance, names,
-                         &res->fit, err);
-        for (size_t j = 0; st == PH_OK && j < k; j++)
-            vars[cols[j]].coefficient = coef[j];
-        sc_var *wrong = st == PH_OK && o->drop_wrong_sign ? wrong_signed(vars, cols, k) : NULL;
-        if (!wrong)
-            break;
-        wrong->fate = SC_DROP_SIGN;
-        snprintf(wrong->why, sizeof(wrong->why),
-                 "coefficient %.4f against its WOE (the weakest such), refitted without it",
-                 wrong->coefficient);
-    }
-    if (st == PH_OK && !(eta = ph_malloc(ctx, rows * sizeof(double))))
-        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the training AUC");
-    for (size_t r = 0; st == PH_OK && r < rows; r++) {
-        eta[r] = res->fit.intercept;
-        for (size_t j = 0; j < k; j++)
-            eta[r] += coef[j] * x[r * k + j];
-    }
-    if (st == PH_OK)
-        st = sc_auc_ks(ctx, eta, bad, rows, &res->auc, &res->ks, err);
-    res->fit.coef = NULL;
-    ph_free(ctx, eta);
-    ph_free(ctx, x);
-    ph_free(ctx, coef);
-    ph_free(ctx, names);
-    ph_free(ctx, cols);
-    return st;
+    return PH_OK;
 }
 
 static ph_status build_scorecard(const ph_ctx *ctx, const ph_dataset *ds,
                                  const ph_sc_train_options *o, const sc_var *vars,
-                                 size_t n_vars, const fit_result *res, uint64_t bads,
+                                 size_t n_vars, const sc_fit_result *res, uint64_t bads,
                                  ph_scorecard **out, ph_error *err)
 {
     ph_scorecard *sc;
@@ -373,10 +360,14 @@ static ph_status build_scorecard(const ph_ctx *ctx, const ph_dataset *ds,
     sc->train_rows = ph_dataset_rows(ds);
     sc->train_bads = bads;
     sc->intercept = res->fit.intercept;
+    sc->train_auc = res->auc;
+    sc->train_ks = res->ks;
     if (!sc->name || !sc->target)
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the scorecard");
     if (st == PH_OK)
         st = sc_assemble(ctx, ds, vars, n_vars, &scale, sc, err);
+    if (st == PH_OK)
+        st = record_dropped(ctx, vars, n_vars, sc, err);
     if (st != PH_OK) {
         ph_scorecard_free(sc);
         return st;
@@ -411,10 +402,12 @@ ph_status ph_scorecard_train(const ph_ctx *ctx, const ph_dataset *ds,
         n_kept += vars[i].fate == SC_KEPT;
     if (st == PH_OK && n_kept == 0)
         st = nothing_selected(opts, vars, n_vars, err);
-    fit_result res = {0};
+    sc_fit_result res = {0};
     double l2 = opts->l2 * (double)rows;
     if (st == PH_OK)
-        st = fit_model(ctx, opts, vars, n_vars, rows, bad, l2, &res, err);
+        st = sc_fit_model(ctx, opts, vars, n_vars, rows, bad, l2, &res, err);
+    if (st == PH_OK)
+        st = sc_assess_dropped(ctx, opts, vars, n_vars, rows, bad, l2, &res, err);
     ph_scorecard *sc = NULL;
     if (st == PH_OK)
         st = build_scorecard(ctx, ds, opts, vars, n_vars, &res, bads, &sc, err);

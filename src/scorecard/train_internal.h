@@ -8,6 +8,7 @@
  *   select.c                IV floor, correlation, VIF
  *   cholesky.c              the small dense solver behind VIF and IRLS
  *   irls.c                  penalised logistic regression (Newton / IRLS)
+ *   fit.c                   the model's fit; the trial fits of dropped variables
  *   fitstats.c              training AUC and KS
  *   assemble.c              bins + coefficients -> ph_scorecard attributes
  *   train.c                 options, orchestration, the training log
@@ -49,14 +50,15 @@ typedef struct sc_bin {
     double woe;
 } sc_bin;
 
-/* Why a variable left the model (SC_KEPT while in it). */
+/* Why a variable left the model (SC_KEPT while in it); the same numbers as
+ * the public ph_sc_drop_reason. */
 typedef enum sc_fate {
     SC_KEPT = 0,
-    SC_DROP_ONE_BIN,    /* a single bin after binning: no information */
-    SC_DROP_IV,         /* below the IV floor */
-    SC_DROP_CORRELATION,
-    SC_DROP_VIF,
-    SC_DROP_SIGN        /* coefficient against its WOE */
+    SC_DROP_ONE_BIN = PH_SC_DROP_ONE_BIN, /* a single bin after binning: no information */
+    SC_DROP_IV = PH_SC_DROP_IV,           /* below the IV floor */
+    SC_DROP_CORRELATION = PH_SC_DROP_CORRELATION,
+    SC_DROP_VIF = PH_SC_DROP_VIF,
+    SC_DROP_SIGN = PH_SC_DROP_SIGN        /* coefficient against its WOE */
 } sc_fate;
 
 typedef struct sc_var {
@@ -65,6 +67,7 @@ typedef struct sc_var {
     int categorical;
     ph_sc_direction direction;  /* numeric: as used (never AUTO after binning) */
     int direction_given;     /* 1: from opts->directions */
+    int monotone;            /* numeric: 1 to merge classes until the bad rate is monotone */
     sc_bin *bins;
     size_t n_bins;
     uint16_t *row_bin;       /* bin of each training row */
@@ -72,6 +75,9 @@ typedef struct sc_var {
     sc_fate fate;
     char why[192];           /* the decision in words, for the log */
     double coefficient;      /* on WOE, in the "good" regression */
+    /* A dropped variable tried in the final model (NaN: not tried): the
+     * training AUC gained and its coefficient there. */
+    double auc_gain, trial_coefficient;
 } sc_var;
 
 /* What binning needs besides the column. */
@@ -94,7 +100,8 @@ typedef struct sc_run {
 /* ---- binning ---- */
 
 /* Numeric binning of var->column: specials, ranges, missing; fills bins,
- * row_bin and (when AUTO) the direction. */
+ * row_bin and (when AUTO) the direction; merges to a monotone bad rate only
+ * when var->monotone. */
 ph_status sc_bin_numeric(const ph_ctx *ctx, const ph_dataset *ds, const sc_bin_params *p,
                          sc_var *var, ph_error *err);
 
@@ -147,6 +154,8 @@ ph_status sc_select(const ph_ctx *ctx, sc_var *vars, size_t n_vars, size_t rows,
 /* ---- regression ---- */
 
 typedef struct sc_fit {
+    const double *start; /* NULL: from the base rate; else k + 1 values, intercept
+                            first (a warm start near the answer saves iterations) */
     double intercept;
     double *coef;        /* k, caller-allocated */
     size_t iterations;
@@ -158,6 +167,35 @@ typedef struct sc_fit {
 ph_status sc_irls(const ph_ctx *ctx, const double *x, size_t rows, size_t k,
                   const uint8_t *bad, double l2, size_t max_iterations, double tolerance,
                   const char *const *names, sc_fit *fit, ph_error *err);
+
+/* The fit of a model and its training AUC and KS. */
+typedef struct sc_fit_result {
+    sc_fit fit;
+    double auc, ks;
+} sc_fit_result;
+
+/* Fit the kept variables (fate SC_KEPT), with drop_wrong_sign dropping the
+ * weakest wrong-signed one and refitting until none is left; sets each kept
+ * variable's coefficient. res->fit.coef is NULL on return. */
+ph_status sc_fit_model(const ph_ctx *ctx, const ph_sc_train_options *o, sc_var *vars,
+                       size_t n_vars, size_t rows, const uint8_t *bad, double l2,
+                       sc_fit_result *res, ph_error *err);
+
+/* With o->assess_dropped, refit `model` once with each dropped variable but
+ * one-bin ones added (warm start, loose tolerance): its auc_gain and
+ * trial_coefficient. Reports progress; fails only when out of memory. */
+ph_status sc_assess_dropped(const ph_ctx *ctx, const ph_sc_train_options *o, sc_var *vars,
+                            size_t n_vars, size_t rows, const uint8_t *bad, double l2,
+                            const sc_fit_result *model, ph_error *err);
+
+/* The progress callback, when there is one: steps are the candidates'
+ * binning (n_vars), then the fit and one trial per assessed drop. */
+static inline void sc_report_progress(const ph_sc_train_options *o, uint64_t done,
+                                      uint64_t total)
+{
+    if (o->progress)
+        o->progress(o->progress_user, done, total);
+}
 
 /* Rank AUC (ties averaged) and KS of `score` (higher = safer) against bad. */
 ph_status sc_auc_ks(const ph_ctx *ctx, const double *score, const uint8_t *bad, size_t rows,

@@ -4,6 +4,7 @@
  * who has to sign the model off: each dropped variable names its reason.
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include "train_internal.h"
@@ -12,6 +13,8 @@ static const char *direction_word(const sc_var *v)
 {
     if (v->categorical)
         return "-";
+    if (!v->monotone)
+        return "not monotone";
     if (v->direction == PH_SC_DIRECTION_DECREASING)
         return v->direction_given ? "decreasing (given)" : "decreasing";
     return v->direction_given ? "increasing (given)" : "increasing";
@@ -30,18 +33,28 @@ static int name_width(const sc_train_report *r)
 
 static void write_variables(FILE *out, const sc_train_report *r)
 {
-    int w = name_width(r);
-    fprintf(out, "\n%-*s %-11s %5s %-19s %8s  %s\n", w, "variable", "kind", "bins", "direction",
-            "IV", "decision");
+    int w = name_width(r), tried = 0;
+    fprintf(out, "\n%-*s %-11s %5s %-19s %8s %11s  %s\n", w, "variable", "kind", "bins",
+            "direction", "IV", "AUC if kept", "decision");
     for (size_t i = 0; i < r->n_vars; i++) {
         const sc_var *v = &r->vars[i];
         size_t used = 0;
         for (size_t b = 0; b < v->n_bins; b++)
             used += v->bins[b].count > 0;
-        fprintf(out, "%-*s %-11s %5zu %-19s %8.4f  %s%s\n", w, v->name,
-                v->categorical ? "categorical" : "numeric", used, direction_word(v), v->iv,
+        char gain[24] = "-";
+        if (!isnan(v->auc_gain)) {
+            snprintf(gain, sizeof(gain), "%+.4f", v->auc_gain);
+            tried = 1;
+        }
+        fprintf(out, "%-*s %-11s %5zu %-19s %8.4f %11s  %s%s\n", w, v->name,
+                v->categorical ? "categorical" : "numeric", used, direction_word(v), v->iv, gain,
                 v->fate == SC_KEPT ? "kept" : "dropped: ", v->fate == SC_KEPT ? "" : v->why);
     }
+    if (tried)
+        fputs("AUC if kept: the training AUC of the final model refitted with the dropped "
+              "variable added,\nminus the model's (no validation split: measured on the "
+              "training rows, so an upper bound).\n",
+              out);
 }
 
 static void write_fit(FILE *out, const sc_train_report *r, const ph_scorecard *sc)
@@ -71,6 +84,10 @@ ph_status sc_write_training_log(FILE *out, const sc_train_report *r, const ph_sc
     fprintf(out, "\nbinning: %zu fine classes, smallest bin %llu rows (%g of rows), "
                  "WOE = ln(%%good/%%bad) with +%g smoothing\n",
             o->fine_bins, (unsigned long long)r->min_count, o->min_bin_share, SC_WOE_SMOOTHING);
+    fprintf(out, "numeric bins merged to a monotone bad rate: %s%s\n", o->monotone ? "on" : "off",
+            o->monotone_by_variable && o->monotone_by_variable[0] ? " (with exceptions by "
+                                                                    "variable)"
+                                                                  : "");
     fprintf(out, "selection: IV >= %g, |r| <= %g, VIF <= %g%s\n", o->min_iv, o->max_correlation,
             o->max_vif, o->drop_wrong_sign ? ", coefficients positive" : "");
     write_variables(out, r);

@@ -72,6 +72,64 @@ else
     echo "ok - skipped German credit: $GERMAN is absent"
 fi
 
+# a weak but real variable: w raises the bad rate in both s cells (IV about
+# 0.008, under the default floor 0.02); dropped with what it would add
+WEAK="$WORK/weak.csv"
+awk 'BEGIN {
+    print "id,s,w,bad";
+    split("50 60 150 170", bads, " ");
+    id = 0;
+    for (cell = 0; cell < 4; cell++)
+        for (i = 0; i < 500; i++)
+            printf "%d,%d,%d,%d\n", id++, int(cell / 2), cell % 2, i < bads[cell + 1];
+}' >"$WEAK"
+run 0 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/weak.pmml"
+check "table: one characteristic, the AUC" contains "$OUT" "wrote $WORK/weak.pmml: scorecard scorecard, 1 characteristics, trained on 2000 rows (430 bad), training AUC 0."
+check "table: w dropped with a positive AUC if kept" \
+    [ -n "$(echo "$OUT" | grep -E '^w +iv +0\.00[0-9]+ +\+0\.0[0-9]*[1-9][0-9]* +IV 0\.00[0-9]+ below the floor 0\.02')" ]
+check "table: says how it is measured" contains "$OUT" "no validation split"
+run 0 --format json model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/weak.pmml"
+check "json: w dropped for its IV" contains "$OUT" '"variable": "w",
+      "reason": "iv",'
+check "json: a positive AUC gain" [ -n "$(echo "$OUT" | grep -E '"auc_gain_if_kept": 0\.0*[1-9]')" ]
+check "json: a positive coefficient if kept" [ -n "$(echo "$OUT" | grep -E '"coefficient_if_kept": [0-9]')" ]
+check "json: the training AUC" contains "$OUT" '"training_auc": 0.'
+run 0 model train-scorecard --input "$WEAK" --target bad --id id --min-iv 0 --out "$WORK/weak0.pmml"
+check "--min-iv 0 keeps w" contains "$OUT" "2 characteristics"
+run 0 model train-scorecard --input "$WEAK" --target bad --id id --monotone off --bins 4 \
+    --max-correlation 0.9 --max-vif 10 --out "$WORK/weak1.pmml" --summary -
+check "log: monotone off" contains "$OUT" "numeric bins merged to a monotone bad rate: off"
+check "log: w not monotone" [ -n "$(echo "$OUT" | grep -E '^w +numeric +2 not monotone ')" ]
+check "log: --bins" contains "$OUT" "binning: 4 fine classes"
+check "log: --max-correlation, --max-vif" contains "$OUT" "|r| <= 0.9, VIF <= 10"
+check "log: AUC if kept column" [ -n "$(echo "$OUT" | grep -E '^w .* \+0\.0[0-9]+  dropped: IV')" ]
+run 0 model train-scorecard --input "$WEAK" --target bad --id id --monotone off,s=on \
+    --out "$WORK/weak2.pmml" --summary -
+check "per variable: s monotone" [ -n "$(echo "$OUT" | grep -E '^s +numeric +2 increasing ')" ]
+check "per variable: w not" [ -n "$(echo "$OUT" | grep -E '^w +numeric +2 not monotone ')" ]
+
+# progress on a terminal (forced), never in a pipe
+PUHUI_PROGRESS=1 run 0 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/weak.pmml"
+check "progress counts steps: 2 binned, the fit, 1 trial" contains "$ERR" "puhui model train-scorecard: 4 / 4 steps"
+run 0 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/weak.pmml"
+check "no progress in a pipe" [ -z "$ERR" ]
+
+# tuning errors, located
+run 2 model train-scorecard --input "$WEAK" --target bad --out "$WORK/x.pmml" --bins 1
+check "--bins too few" contains "$ERR" "--bins takes a whole number of classes from 2 to 1000, got '1'"
+run 2 model train-scorecard --input "$WEAK" --target bad --out "$WORK/x.pmml" --bins 2x
+check "--bins not a number" contains "$ERR" "--bins takes a whole number of classes from 2 to 1000, got '2x'"
+run 2 model train-scorecard --input "$WEAK" --target bad --out "$WORK/x.pmml" --monotone maybe
+check "--monotone word" contains "$ERR" "--monotone takes on, off or COL=on|off (comma-separated), got 'maybe'"
+run 2 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/x.pmml" --monotone w=maybe
+check "--monotone COL=word" contains "$ERR" "field monotone_by_variable, value 'w=maybe': expected NAME=on or NAME=off"
+run 2 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/x.pmml" --monotone nope=on
+check "--monotone unknown column" contains "$ERR" "field monotone_by_variable, value 'nope': expected a column of $WEAK"
+run 2 model train-scorecard --input "$WEAK" --target bad --out "$WORK/x.pmml" --min-iv -1
+check "--min-iv negative" contains "$ERR" "field min_iv, value '-1': expected an IV of 0 or more"
+run 2 --format json model train-scorecard --input "$WEAK" --target bad --out "$WORK/x.pmml" --summary -
+check "--summary - with json" contains "$ERR" "--summary - and --format json both write to standard output"
+
 # usage and input errors
 run 2 model train-scorecard --input "$CSV" --target status
 check "needs --out" contains "$ERR" "model train-scorecard needs --input FILE.csv, --target COL and --out MODEL.pmml"
