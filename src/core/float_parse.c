@@ -106,14 +106,66 @@ static int scan_decimal(const char *s, size_t len, int *negative, uint64_t *w_ou
     return 1;
 }
 
+/* The common case first: at most MAX_SIGNIFICANT digits in all, so w
+ * cannot overflow and no digit needs a test of its own. Returns 1 (w, p set;
+ * exact), 0 on a syntax error, -1 when there are more digits (the careful
+ * scan_decimal then reads it). */
+static int scan_short(const char *s, size_t len, int *negative, uint64_t *w_out, long *p_out)
+{
+    size_t i = 0;
+    *negative = 0;
+    if (s[0] == '+' || s[0] == '-')
+        *negative = s[i++] == '-';
+    uint64_t w = 0;
+    size_t start = i;
+    for (; i < len && (unsigned)(s[i] - '0') < 10; i++)
+        w = w * 10 + (unsigned)(s[i] - '0');
+    size_t digits = i - start, fraction = 0;
+    if (i < len && s[i] == '.') {
+        size_t point = ++i;
+        for (; i < len && (unsigned)(s[i] - '0') < 10; i++)
+            w = w * 10 + (unsigned)(s[i] - '0');
+        fraction = i - point;
+        digits += fraction;
+    }
+    if (digits == 0)
+        return 0;
+    if (digits > MAX_SIGNIFICANT)
+        return -1;
+    long exponent = 0;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        int exp_negative = 0;
+        if (++i < len && (s[i] == '+' || s[i] == '-'))
+            exp_negative = s[i++] == '-';
+        size_t first = i;
+        for (; i < len && (unsigned)(s[i] - '0') < 10; i++) {
+            if (exponent >= EXPONENT_CAP)
+                return -1;
+            exponent = exponent * 10 + (s[i] - '0');
+        }
+        if (i == first)
+            return 0;
+        if (exp_negative)
+            exponent = -exponent;
+    }
+    if (i != len)
+        return 0;
+    *w_out = w;
+    *p_out = exponent - (long)fraction;
+    return 1;
+}
+
 int float_parse(const char *s, size_t len, double *out)
 {
     if (len == 0 || len >= FLOAT_PARSE_MAX_LEN)
         return 0;
-    int negative, inexact;
+    int negative, inexact = 0;
     uint64_t w;
     long p;
-    if (!scan_decimal(s, len, &negative, &w, &p, &inexact))
+    int got = scan_short(s, len, &negative, &w, &p);
+    if (got == 0)
+        return 0;
+    if (got < 0 && !scan_decimal(s, len, &negative, &w, &p, &inexact))
         return 0;
 #if FLT_EVAL_METHOD == 0
     if (!inexact && w <= TWO_POW_53) {
