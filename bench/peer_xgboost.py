@@ -15,9 +15,32 @@ Writes into DIR:
                   when they take long: pred_contribs costs ~5 ms a row), wall
                   clock (KEY_seconds) and CPU time (KEY_cpu_seconds)
 Everything is seeded: the same options give the same files.
+
+End to end (CSV in, scores out), one run, both sides on the same files:
+
+    /usr/bin/python3 bench/peer_xgboost.py --dir DIR --e2e PUHUI [--e2e-rows N]
+        [--e2e-threads 1,2] [--e2e-runs K] [--trees T] [--depth D] [--features F]
+
+builds the model as above (T trees, default 500; or loads DIR/model.json when
+an earlier run left it there), writes DIR/rows.csv (N rows,
+default 200,000: an id column and F features as float32 written exactly, about
+5% empty = missing), then for each thread count runs, alternately, K times
+each (default 3, best kept):
+  puhui    PUHUI model score --model model.json --input rows.csv --id id
+           --out puhui_T.csv --threads T   (a child process: its wall time and
+           its user+sys CPU seconds from getrusage)
+  XGBoost  pandas.read_csv, DMatrix(nthread=T), predict with nthread=T, and
+           the id and PD written with 10 decimals by DataFrame.to_csv, in this
+           process (wall, and process CPU seconds of all its threads)
+and prints per thread count both sides' wall and CPU seconds, the ratios
+XGBoost / puhui (>= 3 is the goal), the input's size and puhui's MB/s, and the
+largest |pd_puhui - pd_xgboost| over the rows (must be <= 1e-6). Exit 1 when
+the outputs disagree.
 """
 import argparse
 import os
+import resource
+import subprocess
 import sys
 import time
 
@@ -56,6 +79,82 @@ def best_of(runs, fn, setup=lambda: None, budget=60.0):
     return (best, best_cpu), out
 
 
+def write_csv(path, x):
+    """An id column and the float32 values written so they read back exactly
+    (%.9g), NaN as an empty field."""
+    import pandas as pd
+    frame = pd.DataFrame(x.astype(np.float64), columns=["f%02d" % i for i in range(x.shape[1])])
+    frame.insert(0, "id", ["r%d" % i for i in range(len(frame))])
+    frame.to_csv(path, index=False, float_format="%.9g", na_rep="")
+
+
+def run_puhui(puhui, d, threads):
+    out = os.path.join(d, "puhui_%d.csv" % threads)
+    cmd = [puhui, "model", "score", "--model", os.path.join(d, "model.json"), "--input",
+           os.path.join(d, "rows.csv"), "--id", "id", "--out", out, "--threads", str(threads)]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall, cpu, out
+
+
+def run_xgboost(booster, d, threads):
+    import pandas as pd
+    out = os.path.join(d, "xgboost_%d.csv" % threads)
+    t0, c0 = time.perf_counter(), time.process_time()
+    frame = pd.read_csv(os.path.join(d, "rows.csv"))
+    ids = frame.pop("id")
+    booster.set_param({"nthread": threads})
+    pdv = booster.predict(xgb.DMatrix(frame, nthread=threads))
+    pd.DataFrame({"id": ids, "pd": pdv}).to_csv(out, index=False, float_format="%.10f")
+    return time.perf_counter() - t0, time.process_time() - c0, out
+
+
+def max_diff(ours, theirs):
+    import pandas as pd
+    a, b = pd.read_csv(ours), pd.read_csv(theirs)
+    if list(a["id"]) != list(b["id"]):
+        return float("inf")
+    return float(np.max(np.abs(a["pd"].to_numpy() - b["pd"].to_numpy())))
+
+
+def end_to_end(a, booster, rng):
+    rows_csv = os.path.join(a.dir, "rows.csv")
+    write_csv(rows_csv, make_rows(rng, a.e2e_rows, a.features))
+    mb = os.path.getsize(rows_csv) / 1e6
+    print("end to end: %d rows x %d features, %.1f MB CSV, %d trees of depth %d, xgboost %s"
+          % (a.e2e_rows, a.features, mb, a.trees, a.depth, xgb.__version__))
+    print("%-7s %-8s %9s %9s   %s" % ("threads", "side", "wall s", "cpu s", ""))
+    worst, ratios = 0.0, []
+    for threads in [int(t) for t in a.e2e_threads.split(",")]:
+        best = {"puhui": [float("inf")] * 2, "xgboost": [float("inf")] * 2}
+        for _ in range(a.e2e_runs):
+            for side in ("puhui", "xgboost"):
+                wall, cpu, out = (run_puhui(a.e2e, a.dir, threads) if side == "puhui"
+                                  else run_xgboost(booster, a.dir, threads))
+                best[side] = [min(best[side][0], wall), min(best[side][1], cpu)]
+                if side == "puhui":
+                    ours = out
+                else:
+                    theirs = out
+        diff = max_diff(ours, theirs)
+        worst = max(worst, diff)
+        pw, pc = best["puhui"]
+        xw, xc = best["xgboost"]
+        print("%-7d %-8s %9.3f %9.3f   %.1f MB/s" % (threads, "puhui", pw, pc, mb / pw))
+        print("%-7d %-8s %9.3f %9.3f" % (threads, "xgboost", xw, xc))
+        print("%-7d ratio    %8.2fx %8.2fx   (xgboost / puhui; goal >= 3)   max |dpd| %.2g"
+              % (threads, xw / pw, xc / pc, diff))
+        ratios.append((threads, xw / pw, xc / pc))
+    for name in os.listdir(a.dir):
+        if name.endswith(".csv"):
+            os.remove(os.path.join(a.dir, name))
+    return 0 if worst <= 1e-6 else 1
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -65,10 +164,20 @@ def main():
     ap.add_argument("--features", type=int, default=50)
     ap.add_argument("--shap-rows", type=int, default=5_000)
     ap.add_argument("--train-rows", type=int, default=50_000)
+    ap.add_argument("--e2e", metavar="PUHUI", help="time CSV-to-scores end to end with this binary")
+    ap.add_argument("--e2e-rows", type=int, default=200_000)
+    ap.add_argument("--e2e-threads", default="1,2")
+    ap.add_argument("--e2e-runs", type=int, default=3)
     a = ap.parse_args()
     names = ["f%02d" % i for i in range(a.features)]
     rng = np.random.default_rng(12345)
 
+    model_json = os.path.join(a.dir, "model.json")
+    if a.e2e and os.path.exists(model_json):
+        # A model left by an earlier run in a kept DIR: training is setting up, not timed.
+        booster = xgb.Booster(model_file=model_json)
+        make_rows(rng, a.train_rows, a.features)  # the same random stream as when training
+        sys.exit(end_to_end(a, booster, rng))
     t0 = time.perf_counter()
     xt = make_rows(rng, a.train_rows, a.features)
     dtrain = xgb.DMatrix(xt, label=label(rng, xt), feature_names=names, nthread=2)
@@ -77,6 +186,8 @@ def main():
                         dtrain, num_boost_round=a.trees)
     booster.save_model(os.path.join(a.dir, "model.json"))
     train_s = time.perf_counter() - t0
+    if a.e2e:
+        sys.exit(end_to_end(a, booster, rng))
 
     x = make_rows(rng, a.rows, a.features)
     x.tofile(os.path.join(a.dir, "rows.f32"))

@@ -1,14 +1,21 @@
 /*
  * puhui model score (--model FILE | --registered NAME[@VERSION])
  *                   --input FILE.csv [--id COL] --out FILE.csv [--explain K]
+ *                   [--threads N]
  *
  * --registered takes the model from the database's registry, and only when it
  * is approved: the path decisions take (an unapproved model is refused).
  * Scores every row of a CSV with any model puhui runs (PMML scorecard,
  * XGBoost JSON, LightGBM text), matching features by name. The output has
- * the id, the points (scorecards; empty otherwise), the probability of bad
- * and, with --explain K, the top K adverse reasons: code, value, impact and
- * a sentence.
+ * the id, the points (scorecards only: a tree model carries no points scale,
+ * so its output has no score column), the probability of bad and, with
+ * --explain K, the top K adverse reasons: code, value, impact and a sentence.
+ *
+ * --threads N (1-32, default 1) scores the rows on N threads; the output is
+ * the same, byte for byte, whatever N. One thread is the default because the
+ * machines this runs on are shared, and a batch job asks for more.
+ * Reading the CSV and the reasons stay on one thread. A progress line
+ * (reading, then scoring) is drawn on a terminal (cli/progress.h).
  */
 #include <errno.h>
 #include <math.h>
@@ -16,9 +23,11 @@
 #include <string.h>
 
 #include "model_cli.h"
+#include "progress.h"
 
 typedef struct score_opts {
-    const char *model, *registered, *input, *id, *out, *explain;
+    const char *model, *registered, *input, *id, *out, *explain, *threads;
+    int with_points; /* the output has a score column (a scorecard) */
 } score_opts;
 
 static int take_option(ph_cli *cli, const char *option, const char *value, void *user)
@@ -35,6 +44,8 @@ static int take_option(ph_cli *cli, const char *option, const char *value, void 
         o->id = value;
     else if (strcmp(option, "--out") == 0)
         o->out = value;
+    else if (strcmp(option, "--threads") == 0)
+        o->threads = value;
     else
         o->explain = value;
     return PH_EXIT_OK;
@@ -60,7 +71,7 @@ static const char **text_columns(const ph_model *model, const char *id)
 
 static void write_header(FILE *out, const score_opts *o, size_t k)
 {
-    fprintf(out, "%s,score,pd", o->id ? o->id : "row");
+    fprintf(out, "%s%s,pd", o->id ? o->id : "row", o->with_points ? ",score" : "");
     for (size_t r = 1; r <= k; r++)
         fprintf(out, ",reason_%zu,value_%zu,impact_%zu,text_%zu", r, r, r, r);
     fputc('\n', out);
@@ -76,8 +87,8 @@ static void write_number(FILE *out, double v, int decimals)
 
 /* One output row; reasons are computed here (one row at a time). */
 static ph_status write_row(FILE *out, const ph_model_input *in, const ph_dataset *ds, int id_col,
-                           size_t row, double pd, double points, ph_reason *reasons, size_t k,
-                           ph_error *err)
+                           size_t row, double pd, const double *points, ph_reason *reasons,
+                           size_t k, ph_error *err)
 {
     char id[256];
     if (id_col >= 0) {
@@ -88,7 +99,8 @@ static ph_status write_row(FILE *out, const ph_model_input *in, const ph_dataset
     } else {
         fprintf(out, "%zu", row + 1);
     }
-    write_number(out, points, 4);
+    if (points)
+        write_number(out, *points, 4);
     write_number(out, pd, 10);
     size_t got = 0;
     if (k) {
@@ -114,10 +126,12 @@ static ph_status write_row(FILE *out, const ph_model_input *in, const ph_dataset
 
 enum { SCORE_BLOCK = 65536 };
 
-static ph_status score_all(FILE *out, const ph_model_input *in, const ph_dataset *ds,
-                           int id_col, size_t k, ph_error *err)
+static ph_status score_all(ph_cli *cli, FILE *out, const score_opts *o, const ph_model_input *in,
+                           const ph_dataset *ds, int id_col, size_t k, int threads,
+                           ph_error *err)
 {
     size_t rows = ph_dataset_rows(ds);
+    ph_cli_progress *meter = ph_cli_progress_start(cli, "scoring", "rows");
     double *pd = malloc(SCORE_BLOCK * sizeof(double));
     double *points = malloc(SCORE_BLOCK * sizeof(double));
     ph_reason *reasons = calloc(k ? k : 1, sizeof(ph_reason));
@@ -126,10 +140,13 @@ static ph_status score_all(FILE *out, const ph_model_input *in, const ph_dataset
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory scoring");
     for (size_t first = 0; st == PH_OK && first < rows; first += SCORE_BLOCK) {
         size_t n = rows - first < SCORE_BLOCK ? rows - first : SCORE_BLOCK;
-        st = ph_model_predict(in, first, n, pd, points, err);
+        st = ph_model_predict_threads(in, first, n, threads, pd, points, err);
         for (size_t r = 0; st == PH_OK && r < n; r++)
-            st = write_row(out, in, ds, id_col, first + r, pd[r], points[r], reasons, k, err);
+            st = write_row(out, in, ds, id_col, first + r, pd[r],
+                           o->with_points ? &points[r] : NULL, reasons, k, err);
+        ph_cli_progress_update(meter, first + n, rows);
     }
+    ph_cli_progress_finish(meter);
     free(pd);
     free(points);
     free(reasons);
@@ -160,7 +177,13 @@ static ph_status load_registered(ph_store *store, const char *spec, ph_model **m
     return ph_registry_load_approved(store, name, version, model, err);
 }
 
-static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
+/* The reading meter counts MiB of the input. */
+static void reading_progress(void *user, uint64_t bytes_done, uint64_t bytes_total)
+{
+    ph_cli_progress_update(user, bytes_done >> 20, bytes_total >> 20);
+}
+
+static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
 {
     ph_error err;
     ph_model *model = NULL;
@@ -182,8 +205,12 @@ static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
     if (st == PH_OK && !(text = text_columns(model, o->id)))
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK) {
-        ph_dataset_options dopts = {.categorical = text};
+        ph_cli_progress *meter = ph_cli_progress_start(cli, "reading", "MiB");
+        ph_dataset_options dopts = {.categorical = text, .progress = reading_progress,
+                                    .progress_user = meter};
         st = ph_dataset_read_csv(cli->ctx, o->input, &dopts, &ds, &err);
+        ph_cli_progress_finish(meter);
+        o->with_points = ph_model_kind_of(model) == PH_MODEL_SCORECARD;
     }
     if (st == PH_OK)
         st = ph_model_bind(model, ds, &in, &err);
@@ -192,8 +219,8 @@ static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
                           strerror(errno));
     if (st == PH_OK) {
         write_header(out, o, (size_t)k);
-        st = score_all(out, in, ds, o->id ? ph_dataset_column_index(ds, o->id) : -1, (size_t)k,
-                       &err);
+        st = score_all(cli, out, o, in, ds, o->id ? ph_dataset_column_index(ds, o->id) : -1,
+                       (size_t)k, threads, &err);
     }
     if (out && fclose(out) != 0 && st == PH_OK)
         st = ph_error_set(&err, PH_EIO, NULL, o->out, "cannot write the output: %s",
@@ -214,7 +241,7 @@ static int run_scoring(ph_cli *cli, const score_opts *o, long long k)
 int ph_model_cmd_score(ph_cli *cli, int argc, char **argv)
 {
     static const char *const options[] = {"--model", "--registered", "--input", "--id", "--out",
-                                          "--explain"};
+                                          "--explain", "--threads"};
     score_opts o = {0};
     int code = ph_cli_each_option(cli, "model", argc, argv, 2, options,
                                   sizeof(options) / sizeof(options[0]), take_option, &o);
@@ -231,5 +258,12 @@ int ph_model_cmd_score(ph_cli *cli, int argc, char **argv)
         if (code != PH_EXIT_OK)
             return code;
     }
-    return run_scoring(cli, &o, k);
+    long long threads = 1;
+    if (o.threads) {
+        code = ph_cli_parse_int(cli, "model", "--threads", o.threads, 1, PH_MODEL_MAX_THREADS,
+                                &threads);
+        if (code != PH_EXIT_OK)
+            return code;
+    }
+    return run_scoring(cli, &o, k, (int)threads);
 }

@@ -370,8 +370,8 @@ int ph_model_cmd_train(ph_cli *cli, int argc, char **argv)
     char **exclude = split_list(a.exclude, a.id), **direction = split_list(a.direction, NULL);
     opts.exclude = (const char *const *)exclude;
     opts.directions = (const char *const *)direction;
-    ph_dataset_options dopts = {(const char *const *)categorical, (const char *const *)numeric,
-                                NULL};
+    ph_dataset_options dopts = {.categorical = (const char *const *)categorical,
+                                .numeric = (const char *const *)numeric};
     ph_dataset *ds = NULL;
     ph_error err;
     ph_status st = ph_dataset_read_csv(cli->ctx, a.input, &dopts, &ds, &err);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install what puhui needs to build and test, from Debian's packages.
-# python3-xgboost and python3-sklearn make the model tests' fixtures and run the
+# python3-xgboost, python3-sklearn and python3-pandas make the model tests' fixtures and run the
 # benchmark's peer (tests read the committed fixtures; never the product).
 # clang builds the check's second compiler configuration; libclang-rt-dev is
 # its compiler-rt runtime (the sanitizers, when clang builds with them, and
@@ -11,7 +11,7 @@ set -eu
 PACKAGES="gcc clang libclang-rt-dev make cmake pkg-config libc6-dev
 libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-dev
 sqlite3 python3
-python3-numpy python3-xgboost python3-sklearn"
+python3-numpy python3-xgboost python3-sklearn python3-pandas"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -127,6 +127,69 @@ static void test_forced_kinds_and_skip(void **state)
                     "field numeric, value 'y': expected a column of");
 }
 
+/* Read in one pass: a column that shows text only after numbers turns
+ * categorical and its earlier rows keep their own texts ("1.50", not 1.5),
+ * levels in order of first appearance; after only missing values it needs
+ * no texts from before. Rows beyond the first allocation (4,096) too. */
+static void test_column_that_turns_to_text_late(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    size_t rows = 9000;
+    size_t cap = 64 + rows * 32;
+    char *text = malloc(cap);
+    size_t n = (size_t)snprintf(text, cap, "late,missing_first,num,never\n");
+    for (size_t r = 0; r < rows; r++) {
+        const char *late = r == 5000 ? "x" : r % 3 == 0 ? "1.50" : r % 3 == 1 ? "2" : "NA";
+        const char *first = r < 6000 ? "" : r % 2 ? "b" : "a";
+        n += (size_t)snprintf(text + n, cap - n, "%s,%s,%zu.25,7\n", late, first, r);
+    }
+    ph_assert_ok(read_text(f, "late.csv", text, NULL, &ds, &err), &err);
+    free(text);
+    assert_int_equal(ph_dataset_rows(ds), rows);
+    assert_int_equal(ph_dataset_column_kind(ds, 0), PH_COLUMN_CATEGORICAL);
+    assert_int_equal(ph_dataset_level_count(ds, 0), 3);
+    assert_string_equal(ph_dataset_level(ds, 0, 0), "1.50");
+    assert_string_equal(ph_dataset_level(ds, 0, 1), "2");
+    assert_string_equal(ph_dataset_level(ds, 0, 2), "x");
+    const uint32_t *late = ph_dataset_codes(ds, 0);
+    assert_true(late[0] == 0 && late[1] == 1 && late[2] == PH_DATASET_MISSING);
+    assert_true(late[5000] == 2 && late[5001] == 0 && late[5002] == 1);
+    assert_true(late[8999] == PH_DATASET_MISSING);
+    assert_int_equal(ph_dataset_column_kind(ds, 1), PH_COLUMN_CATEGORICAL);
+    assert_int_equal(ph_dataset_level_count(ds, 1), 2);
+    assert_string_equal(ph_dataset_level(ds, 1, 0), "a");
+    const uint32_t *first = ph_dataset_codes(ds, 1);
+    assert_true(first[0] == PH_DATASET_MISSING && first[5999] == PH_DATASET_MISSING);
+    assert_true(first[6000] == 0 && first[6001] == 1);
+    const double *num = ph_dataset_numeric(ds, 2);
+    assert_non_null(num);
+    assert_true(num[0] == 0.25 && num[8999] == 8999.25);
+    assert_true(ph_dataset_numeric(ds, 3)[8999] == 7.0);
+    assert_int_equal(ph_dataset_row_line(ds, 8999), 9001);
+    ph_dataset_free(ds);
+}
+
+/* Junk before or after a number in a column forced numeric is an error at
+ * its line and column, naming the field and the value. */
+static void test_junk_around_a_number_is_located(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    static const char *const num[] = {"x", NULL};
+    ph_dataset_options forced = {.numeric = num};
+    ph_assert_error(read_text(f, "j1.csv", "id,x\n1,2.5\n2,2.5kg\n", &forced, &ds, &err),
+                    PH_EINVAL, &err, "j1.csv:3:3: field x, value '2.5kg': expected a number");
+    ph_assert_error(read_text(f, "j2.csv", "id,x\n1, 2.5\n", &forced, &ds, &err), PH_EINVAL,
+                    &err, "j2.csv:2:3: field x, value ' 2.5'");
+    ph_assert_error(read_text(f, "j3.csv", "id,x\n1,1e400\n", &forced, &ds, &err), PH_EINVAL,
+                    &err, "j3.csv:2:3: field x, value '1e400'");
+    ph_assert_error(read_text(f, "j4.csv", "id,x\n1,inf\n", &forced, &ds, &err), PH_EINVAL,
+                    &err, "value 'inf'");
+}
+
 static void test_bad_files(void **state)
 {
     fixture *f = *state;
@@ -198,6 +261,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_words_that_look_like_numbers_are_text, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_forced_kinds_and_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_column_that_turns_to_text_late, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_junk_around_a_number_is_located, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_targets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_built_dataset, setup, teardown),

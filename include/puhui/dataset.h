@@ -8,8 +8,9 @@
  * into the column's list of distinct texts, in order of first appearance).
  *
  * Type detection: a column is numeric when every value that is not missing
- * reads as a finite decimal number (strtod syntax, the whole field, no
- * spaces); otherwise it is categorical. Options can force either kind per
+ * reads as a finite decimal number (the whole field, no spaces: an optional
+ * sign, digits with an optional point, an optional exponent; no hexadecimal,
+ * "inf" or "nan"); otherwise it is categorical. Options can force either kind per
  * column; a value that does not read as a number in a column forced numeric
  * is an error naming the file, line, column and value.
  *
@@ -52,10 +53,23 @@ typedef struct ph_dataset_options {
     const char *const *numeric;
     /* Columns to leave out entirely (never parsed); NULL-terminated or NULL. */
     const char *const *skip;
+    /* Called on the reading thread every 16,384 rows and once at the end
+     * with the bytes read so far and the file's size (0 when unknown, e.g. a
+     * pipe); NULL for none. */
+    void (*progress)(void *user, uint64_t bytes_done, uint64_t bytes_total);
+    void *progress_user;
 } ph_dataset_options;
 
 /*
- * Read a CSV file with a header. `opts` may be NULL. Errors: PH_EIO (the
+ * Read a CSV file with a header, in one pass. `opts` may be NULL. Numbers
+ * are read with the same bits as strtod gives (a fast exact path for up to
+ * 19 significant digits and powers of ten up to 22, strtod itself beyond);
+ * a field of 128 bytes or more, or one strtod reports out of range, is text.
+ * Cost: O(file size); memory is the columns (8 bytes a numeric cell, 4 a
+ * categorical one, plus the levels), up to twice that while reading, never
+ * the file's text. When a column not forced categorical first shows text
+ * after rows holding numbers, the file is read a second time up to that row
+ * to give those rows their texts. Errors: PH_EIO (the
  * file), PH_EINVAL (malformed CSV, a duplicate or unknown column name in the
  * options, a non-number in a forced-numeric column: file:line, field, value),
  * PH_ENOMEM. An input with a header and no rows is a valid empty dataset.

@@ -118,6 +118,24 @@ PH_EXTERN void ph_model_input_free(ph_model_input *in);
 PH_EXTERN ph_status ph_model_predict(const ph_model_input *in, size_t first, size_t count,
                                      double *pd, double *points, ph_error *err);
 
+/* The most threads ph_model_predict_threads uses. */
+#define PH_MODEL_MAX_THREADS 32
+
+/*
+ * ph_model_predict over `threads` threads (the calling one and threads - 1
+ * more; 0 means 1; at most PH_MODEL_MAX_THREADS): the rows are cut into
+ * contiguous shares, at least 1,024 rows each (fewer threads for fewer
+ * rows), each scored by one ph_model_predict. Every value is the one a
+ * single thread gives, bit for bit, whatever the thread count. A thread that
+ * cannot be started has its share scored on the calling thread. Errors as
+ * ph_model_predict's, the first in row order; PH_EMISUSE also for threads
+ * above PH_MODEL_MAX_THREADS. On an error the values of rows before it may be
+ * written. Cost: as ph_model_predict, divided among the threads.
+ */
+PH_EXTERN ph_status ph_model_predict_threads(const ph_model_input *in, size_t first,
+                                             size_t count, int threads, double *pd,
+                                             double *points, ph_error *err);
+
 /*
  * The additive contributions of one row: out has feature_count + 1 entries
  * (see the file comment for the units and the last entry).

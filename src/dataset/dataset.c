@@ -1,10 +1,10 @@
 /*
  * The column table for modelling (see include/puhui/dataset.h).
  *
- * A CSV is read twice: the first pass decides each column's kind (one
- * non-number makes a column categorical), the second fills the columns. Two
- * passes cost a second parse but never hold the file's text in memory, and a
- * categorical column never has to be rebuilt from numbers already parsed.
+ * A CSV is read once (dataset_read.c): every column whose kind is not forced
+ * starts numeric and turns categorical at its first value that is neither a
+ * number nor a missing token. Numbers are read by core/float_parse.h (the
+ * same bits as strtod, without its cost on ordinary data).
  */
 #include "puhui/dataset.h"
 
@@ -16,69 +16,7 @@
 
 #include "puhui/csv.h"
 
-typedef struct level_index {
-    uint32_t *slots;   /* code + 1, 0 = empty */
-    size_t capacity;   /* power of two */
-} level_index;
-
-typedef struct column {
-    char *name;
-    ph_column_kind kind;
-    double *values;     /* numeric */
-    uint32_t *codes;    /* categorical */
-    char **levels;
-    size_t n_levels, cap_levels;
-    level_index index;
-} ds_column;
-
-struct ph_dataset {
-    const ph_ctx *ctx;
-    char *source;
-    size_t rows;
-    ds_column *cols;
-    size_t n_cols;
-    uint64_t *lines;    /* NULL for built datasets */
-};
-
-static const char *const missing_tokens[] = {"", "NA", "N/A", "NaN", "nan", "null", "NULL",
-                                             "None"};
-
-static int is_missing_token(const char *s, size_t len)
-{
-    for (size_t i = 0; i < sizeof(missing_tokens) / sizeof(missing_tokens[0]); i++) {
-        if (strlen(missing_tokens[i]) == len && memcmp(missing_tokens[i], s, len) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Parse a whole field as a finite number. Returns 1 on success. */
-static int parse_number(const char *s, size_t len, double *out)
-{
-    char buf[128];
-    if (len == 0 || len >= sizeof(buf))
-        return 0;
-    if (s[0] == ' ' || s[len - 1] == ' ')
-        return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    /* strtod also reads hex floats, "inf" and "nan": a data column holds
-     * decimal numbers only, so anything with letters other than an exponent
-     * is text. */
-    for (size_t i = 0; i < len; i++) {
-        char c = buf[i];
-        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' ||
-              c == 'E'))
-            return 0;
-    }
-    errno = 0;
-    char *end;
-    double v = strtod(buf, &end);
-    if (end != buf + len || errno == ERANGE || !isfinite(v))
-        return 0;
-    *out = v;
-    return 1;
-}
+#include "dataset/dataset_internal.h"
 
 static uint64_t hash_text(const char *s, size_t len)
 {
@@ -110,7 +48,7 @@ static ph_status index_grow(const ph_ctx *ctx, ds_column *c, ph_error *err)
 }
 
 /* The code of text `s` in column `c`, adding it as a new level if unseen. */
-static ph_status level_code(const ph_ctx *ctx, ds_column *c, const char *s, size_t len,
+ph_status dataset_level_code(const ph_ctx *ctx, ds_column *c, const char *s, size_t len,
                             uint32_t *code, ph_error *err)
 {
     if ((c->n_levels + 1) * 2 > c->index.capacity && index_grow(ctx, c, err) != PH_OK)
@@ -146,7 +84,7 @@ static ph_status level_code(const ph_ctx *ctx, ds_column *c, const char *s, size
     return PH_OK;
 }
 
-static void column_clear(const ph_ctx *ctx, ds_column *c)
+void dataset_column_clear(const ph_ctx *ctx, ds_column *c)
 {
     ph_free(ctx, c->name);
     ph_free(ctx, c->values);
@@ -163,14 +101,14 @@ void ph_dataset_free(ph_dataset *ds)
         return;
     const ph_ctx *ctx = ds->ctx;
     for (size_t i = 0; i < ds->n_cols; i++)
-        column_clear(ctx, &ds->cols[i]);
+        dataset_column_clear(ctx, &ds->cols[i]);
     ph_free(ctx, ds->cols);
     ph_free(ctx, ds->lines);
     ph_free(ctx, ds->source);
     ph_free(ctx, ds);
 }
 
-static ph_status dataset_alloc(const ph_ctx *ctx, const char *source, size_t rows,
+ph_status dataset_alloc(const ph_ctx *ctx, const char *source, size_t rows,
                                ph_dataset **out, ph_error *err)
 {
     ph_dataset *ds = ph_calloc(ctx, 1, sizeof(*ds));
@@ -193,7 +131,7 @@ ph_status ph_dataset_new(const ph_ctx *ctx, size_t rows, ph_dataset **out, ph_er
 }
 
 /* Append an empty column named `name` of `kind`, with its arrays allocated. */
-static ph_status add_column(ph_dataset *ds, const char *name, ph_column_kind kind,
+ph_status dataset_add_column(ph_dataset *ds, const char *name, ph_column_kind kind,
                             ds_column **out, ph_error *err)
 {
     if (ph_dataset_column_index(ds, name) >= 0)
@@ -212,7 +150,7 @@ static ph_status add_column(ph_dataset *ds, const char *name, ph_column_kind kin
     else
         c->codes = ph_malloc(ds->ctx, n * sizeof(uint32_t));
     if (!c->name || (!c->values && !c->codes)) {
-        column_clear(ds->ctx, c);
+        dataset_column_clear(ds->ctx, c);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for a column");
     }
     ds->n_cols++;
@@ -226,7 +164,7 @@ ph_status ph_dataset_add_numeric(ph_dataset *ds, const char *name, const double 
     if (!ds || !name || (!values && ds->rows))
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_dataset_add_numeric: NULL argument");
     ds_column *c;
-    ph_status st = add_column(ds, name, PH_COLUMN_NUMERIC, &c, err);
+    ph_status st = dataset_add_column(ds, name, PH_COLUMN_NUMERIC, &c, err);
     if (st == PH_OK && ds->rows)
         memcpy(c->values, values, ds->rows * sizeof(double));
     return st;
@@ -239,184 +177,17 @@ ph_status ph_dataset_add_categorical(ph_dataset *ds, const char *name,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_dataset_add_categorical: NULL argument");
     ds_column *c;
-    ph_status st = add_column(ds, name, PH_COLUMN_CATEGORICAL, &c, err);
+    ph_status st = dataset_add_column(ds, name, PH_COLUMN_CATEGORICAL, &c, err);
     for (size_t r = 0; st == PH_OK && r < ds->rows; r++) {
         if (!values[r])
             c->codes[r] = PH_DATASET_MISSING;
         else
-            st = level_code(ds->ctx, c, values[r], strlen(values[r]), &c->codes[r], err);
+            st = dataset_level_code(ds->ctx, c, values[r], strlen(values[r]), &c->codes[r], err);
     }
     if (st != PH_OK && c && ph_dataset_column_index(ds, name) >= 0) {
-        column_clear(ds->ctx, &ds->cols[--ds->n_cols]);
+        dataset_column_clear(ds->ctx, &ds->cols[--ds->n_cols]);
     }
     return st;
-}
-
-/* ---- reading a CSV ---------------------------------------------------- */
-
-enum { KIND_AUTO = 0, KIND_FORCE_NUMERIC, KIND_FORCE_CATEGORICAL, KIND_SKIP };
-
-typedef struct plan {
-    size_t n_fields;
-    int *force;          /* per CSV field: KIND_* */
-    ph_column_kind *kind;
-    int *column;         /* per CSV field: dataset column, or -1 (skipped) */
-} plan;
-
-static void plan_free(const ph_ctx *ctx, plan *p)
-{
-    ph_free(ctx, p->force);
-    ph_free(ctx, p->kind);
-    ph_free(ctx, p->column);
-}
-
-static ph_status apply_names(const ph_csv_reader *csv, const char *const *names, int kind,
-                             const char *option, plan *p, ph_error *err)
-{
-    for (size_t i = 0; names && names[i]; i++) {
-        int at = ph_csv_column(csv, names[i]);
-        if (at < 0)
-            return ph_error_set(err, PH_EINVAL, option, names[i],
-                                "expected a column of %s, which has no column of this name",
-                                ph_csv_source(csv));
-        p->force[at] = kind;
-    }
-    return PH_OK;
-}
-
-/* First pass: count rows and decide each column's kind. */
-static ph_status scan_kinds(const ph_ctx *ctx, const char *path, const ph_dataset_options *opts,
-                            plan *p, size_t *rows, ph_error *err)
-{
-    ph_csv_reader *csv;
-    ph_status st = ph_csv_open_file(ctx, path, NULL, &csv, err);
-    if (st != PH_OK)
-        return st;
-    p->n_fields = ph_csv_header_count(csv);
-    size_t n = p->n_fields ? p->n_fields : 1;
-    p->force = ph_calloc(ctx, n, sizeof(int));
-    p->kind = ph_calloc(ctx, n, sizeof(ph_column_kind));
-    p->column = ph_calloc(ctx, n, sizeof(int));
-    if (!p->force || !p->kind || !p->column) {
-        ph_csv_free(csv);
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory reading %s", path);
-    }
-    if (opts) {
-        st = apply_names(csv, opts->numeric, KIND_FORCE_NUMERIC, "numeric", p, err);
-        if (st == PH_OK)
-            st = apply_names(csv, opts->categorical, KIND_FORCE_CATEGORICAL, "categorical", p,
-                             err);
-        if (st == PH_OK)
-            st = apply_names(csv, opts->skip, KIND_SKIP, "skip", p, err);
-    }
-    size_t count = 0;
-    while (st == PH_OK && (st = ph_csv_next(csv, err)) == PH_OK) {
-        count++;
-        for (size_t f = 0; f < p->n_fields; f++) {
-            if (p->force[f] != KIND_AUTO || p->kind[f] == PH_COLUMN_CATEGORICAL)
-                continue;
-            const char *s;
-            size_t len;
-            double v;
-            ph_csv_field(csv, f, &s, &len, NULL);
-            if (!is_missing_token(s, len) && !parse_number(s, len, &v))
-                p->kind[f] = PH_COLUMN_CATEGORICAL;
-        }
-    }
-    ph_csv_free(csv);
-    if (st != PH_DONE)
-        return st;
-    for (size_t f = 0; f < p->n_fields; f++) {
-        if (p->force[f] == KIND_FORCE_NUMERIC)
-            p->kind[f] = PH_COLUMN_NUMERIC;
-        else if (p->force[f] == KIND_FORCE_CATEGORICAL)
-            p->kind[f] = PH_COLUMN_CATEGORICAL;
-    }
-    *rows = count;
-    return PH_OK;
-}
-
-static ph_status fill_field(ph_dataset *ds, const ph_csv_reader *csv, size_t f, ds_column *c,
-                            size_t row, ph_error *err)
-{
-    const char *s;
-    size_t len;
-    ph_csv_field(csv, f, &s, &len, NULL);
-    if (c->kind == PH_COLUMN_NUMERIC) {
-        if (is_missing_token(s, len)) {
-            c->values[row] = NAN;
-            return PH_OK;
-        }
-        if (parse_number(s, len, &c->values[row]))
-            return PH_OK;
-        ph_error_setn(err, PH_EINVAL, c->name, s, len,
-                      "expected a number (the column is numeric) or a missing value");
-        ph_csv_locate_error(csv, f, err);
-        return PH_EINVAL;
-    }
-    if (is_missing_token(s, len)) {
-        c->codes[row] = PH_DATASET_MISSING;
-        return PH_OK;
-    }
-    return level_code(ds->ctx, c, s, len, &c->codes[row], err);
-}
-
-/* Second pass: fill the columns. */
-static ph_status fill_rows(ph_dataset *ds, const char *path, plan *p, ph_error *err)
-{
-    ph_csv_reader *csv;
-    ph_status st = ph_csv_open_file(ds->ctx, path, NULL, &csv, err);
-    if (st != PH_OK)
-        return st;
-    for (size_t f = 0; st == PH_OK && f < p->n_fields; f++) {
-        ds_column *c;
-        p->column[f] = -1;
-        if (p->force[f] == KIND_SKIP)
-            continue;
-        st = add_column(ds, ph_csv_header_name(csv, f), p->kind[f], &c, err);
-        p->column[f] = (int)ds->n_cols - 1;
-    }
-    size_t row = 0;
-    while (st == PH_OK && (st = ph_csv_next(csv, err)) == PH_OK) {
-        if (row >= ds->rows) { /* the file grew between the passes */
-            st = ph_error_set(err, PH_EIO, NULL, path, "the file changed while being read");
-            break;
-        }
-        ds->lines[row] = ph_csv_line(csv);
-        for (size_t f = 0; st == PH_OK && f < p->n_fields; f++) {
-            if (p->column[f] >= 0)
-                st = fill_field(ds, csv, f, &ds->cols[p->column[f]], row, err);
-        }
-        row++;
-    }
-    ph_csv_free(csv);
-    if (st == PH_DONE && row != ds->rows)
-        return ph_error_set(err, PH_EIO, NULL, path, "the file changed while being read");
-    return st == PH_DONE ? PH_OK : st;
-}
-
-ph_status ph_dataset_read_csv(const ph_ctx *ctx, const char *path,
-                              const ph_dataset_options *opts, ph_dataset **out, ph_error *err)
-{
-    if (!ctx || !path || !out)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_dataset_read_csv: NULL argument");
-    plan p = {0};
-    size_t rows = 0;
-    ph_dataset *ds = NULL;
-    ph_status st = scan_kinds(ctx, path, opts, &p, &rows, err);
-    if (st == PH_OK)
-        st = dataset_alloc(ctx, path, rows, &ds, err);
-    if (st == PH_OK && !(ds->lines = ph_malloc(ctx, (rows ? rows : 1) * sizeof(uint64_t))))
-        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory reading %s", path);
-    if (st == PH_OK)
-        st = fill_rows(ds, path, &p, err);
-    plan_free(ctx, &p);
-    if (st != PH_OK) {
-        ph_dataset_free(ds);
-        return st;
-    }
-    *out = ds;
-    return PH_OK;
 }
 
 /* ---- access ----------------------------------------------------------- */
