@@ -58,11 +58,6 @@ static int parse_option(ph_cli *cli, const char *option, const char *value, void
     return PH_EXIT_OK;
 }
 
-static void progress(void *user, uint64_t done, uint64_t total)
-{
-    ph_cli_progress_update(user, done, total);
-}
-
 static void cell_u64(char *buf, size_t n, uint64_t v)
 {
     snprintf(buf, n, "%llu", (unsigned long long)v);
@@ -252,7 +247,7 @@ int ph_cmd_gen(ph_cli *cli, int argc, char **argv)
         return ph_cli_usage_error(cli, "gen", "out of memory");
     ph_cli_progress *meter = ph_cli_progress_start(cli, "puhui gen", "enterprises");
     if (meter) {
-        a.opts.progress = progress;
+        a.opts.progress = ph_cli_progress_cb;
         a.opts.progress_user = meter;
     }
     ph_error err;

@@ -178,11 +178,6 @@ static ph_status load_registered(ph_store *store, const char *spec, ph_model **m
 }
 
 /* The reading meter counts MiB of the input. */
-static void reading_progress(void *user, uint64_t bytes_done, uint64_t bytes_total)
-{
-    ph_cli_progress_update(user, bytes_done >> 20, bytes_total >> 20);
-}
-
 static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
 {
     ph_error err;
@@ -205,8 +200,8 @@ static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
     if (st == PH_OK && !(text = text_columns(model, o->id)))
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK) {
-        ph_cli_progress *meter = ph_cli_progress_start(cli, "reading", "MiB");
-        ph_dataset_options dopts = {.categorical = text, .progress = reading_progress,
+        ph_cli_progress *meter = ph_cli_progress_start(cli, "reading", "bytes");
+        ph_dataset_options dopts = {.categorical = text, .progress = ph_cli_progress_cb,
                                     .progress_user = meter};
         st = ph_dataset_read_csv(cli->ctx, o->input, &dopts, &ds, &err);
         ph_cli_progress_finish(meter);

@@ -283,11 +283,6 @@ static void report_table(ph_cli *cli, const ph_scorecard *sc, const char *out)
     ph_cli_table_free(t);
 }
 
-static void progress(void *user, uint64_t done, uint64_t total)
-{
-    ph_cli_progress_update(user, done, total);
-}
-
 /* Train on the dataset and write the log and the model. */
 static int train(ph_cli *cli, const train_args *a, const ph_dataset *ds,
                  ph_sc_train_options *opts)
@@ -304,7 +299,7 @@ static int train(ph_cli *cli, const train_args *a, const ph_dataset *ds,
     ph_scorecard *sc = NULL;
     ph_cli_progress *meter = ph_cli_progress_start(cli, "puhui model train-scorecard", "steps");
     if (meter) {
-        opts->progress = progress;
+        opts->progress = ph_cli_progress_cb;
         opts->progress_user = meter;
     }
     ph_status st = ph_scorecard_train(cli->ctx, ds, opts, &sc, log, &err);
@@ -370,11 +365,15 @@ int ph_model_cmd_train(ph_cli *cli, int argc, char **argv)
     char **exclude = split_list(a.exclude, a.id), **direction = split_list(a.direction, NULL);
     opts.exclude = (const char *const *)exclude;
     opts.directions = (const char *const *)direction;
+    ph_cli_progress *meter = ph_cli_progress_start(cli, "reading", "bytes");
     ph_dataset_options dopts = {.categorical = (const char *const *)categorical,
-                                .numeric = (const char *const *)numeric};
+                                .numeric = (const char *const *)numeric,
+                                .progress = meter ? ph_cli_progress_cb : NULL,
+                                .progress_user = meter};
     ph_dataset *ds = NULL;
     ph_error err;
     ph_status st = ph_dataset_read_csv(cli->ctx, a.input, &dopts, &ds, &err);
+    ph_cli_progress_finish(meter);
     if (st != PH_OK)
         code = ph_cli_fail(cli, st, &err, NULL);
     else if (a.id && ph_dataset_column_index(ds, a.id) < 0)

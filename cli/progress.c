@@ -17,6 +17,7 @@ struct ph_cli_progress {
     double last_draw; /* monotonic seconds of the last redraw */
     uint64_t done, total;
     size_t width; /* length of the last line drawn, to blank what is left of it */
+    int bytes;    /* counts bytes: shown in MiB */
 };
 
 static double now_seconds(void)
@@ -45,13 +46,25 @@ ph_cli_progress *ph_cli_progress_start(ph_cli *cli, const char *label, const cha
         return NULL;
     p->out = cli->err;
     snprintf(p->label, sizeof(p->label), "%s", label);
-    snprintf(p->unit, sizeof(p->unit), "%s", unit);
+    p->bytes = strcmp(unit, "bytes") == 0;
+    snprintf(p->unit, sizeof(p->unit), "%s", p->bytes ? "MiB" : unit);
     p->started = now_seconds();
     p->last_draw = 0.0;
     return p;
 }
 
 /* 1234567 as "1,234,567". */
+static void grouped(char *buf, size_t n, uint64_t v);
+
+/* A count in the meter's unit: grouped digits, or bytes as MiB ("12.5"). */
+static void amount(const ph_cli_progress *p, char *buf, size_t n, double v)
+{
+    if (p->bytes)
+        snprintf(buf, n, "%.1f", v / (1024.0 * 1024.0));
+    else
+        grouped(buf, n, (uint64_t)v);
+}
+
 static void grouped(char *buf, size_t n, uint64_t v)
 {
     char digits[32];
@@ -79,9 +92,9 @@ static void draw(ph_cli_progress *p, double now, int final)
     char done[32], total[32], rate[32], tail[64] = "";
     double elapsed = now - p->started;
     double per_second = elapsed > 0 ? (double)p->done / elapsed : 0.0;
-    grouped(done, sizeof(done), p->done);
-    grouped(total, sizeof(total), p->total);
-    grouped(rate, sizeof(rate), (uint64_t)per_second);
+    amount(p, done, sizeof(done), (double)p->done);
+    amount(p, total, sizeof(total), (double)p->total);
+    amount(p, rate, sizeof(rate), per_second);
     if (final) {
         char d[32];
         duration(d, sizeof(d), elapsed);
@@ -119,6 +132,11 @@ void ph_cli_progress_update(ph_cli_progress *p, uint64_t done, uint64_t total)
     double now = now_seconds();
     if (now - p->last_draw >= 0.25)
         draw(p, now, 0);
+}
+
+void ph_cli_progress_cb(void *meter, uint64_t done, uint64_t total)
+{
+    ph_cli_progress_update(meter, done, total);
 }
 
 void ph_cli_progress_finish(ph_cli_progress *p)

@@ -111,6 +111,7 @@ check "per variable: w not" [ -n "$(echo "$OUT" | grep -E '^w +numeric +2 not mo
 # progress on a terminal (forced), never in a pipe
 PUHUI_PROGRESS=1 run 0 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/weak.pmml"
 check "progress counts steps: 2 binned, the fit, 1 trial" contains "$ERR" "puhui model train-scorecard: 4 / 4 steps"
+check "and reading the CSV is metered first" contains "$ERR" "reading: 0.0 / 0.0 MiB"
 run 0 model train-scorecard --input "$WEAK" --target bad --id id --out "$WORK/weak.pmml"
 check "no progress in a pipe" [ -z "$ERR" ]
 
