@@ -67,6 +67,7 @@ static void read_file(reader *r)
         if (b->last || b->status != PH_OK ||
             b->row_count + b->reject_count >= job->batch_rows) {
             int done = b->last || b->status != PH_OK;
+            b->bytes_end = ing_source_bytes(r->src);
             ing_batch_sort(b, key, nkey);
             if (r->io.deliver(r->io.user, b, NULL) != PH_OK || done)
                 return;
@@ -157,6 +158,9 @@ static ph_status write_batch(const ing_file_job *job, ing_writer *w, ing_batch *
         return st;
     if (job->progress != NULL)
         job->progress(job->progress_user, job->input->stored_path, job->counts);
+    if (job->progress_bytes != NULL)
+        job->progress_bytes(job->progress_user, job->bytes_before + b->bytes_end,
+                            job->bytes_total);
     return b->last ? PH_DONE : PH_OK;
 }
 
