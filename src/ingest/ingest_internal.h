@@ -227,9 +227,14 @@ void ing_checker_free(ing_checker *c);
 /* Check one record; a good row is added to `b` (unless skip), a bad one as a
  * reject (unless skip). Skipped records (already committed by an
  * interrupted run) still register their keys and firms. Fails only on
- * PH_ENOMEM. */
+ * PH_ENOMEM. When ing_checker_replay_needed says so afterwards, the record
+ * was not checked: its key broke the file's grouping, and the checker now
+ * needs every earlier record of the file passed again with skip set
+ * before this one is checked again. */
 ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, ing_batch *b,
                              ph_error *err);
+/* 1 once after a record that needs the earlier ones replayed (above). */
+int ing_checker_replay_needed(ing_checker *c);
 /* The key columns' indexes. */
 const int *ing_checker_key(const ing_checker *c, size_t *count);
 
