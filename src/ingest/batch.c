@@ -192,6 +192,19 @@ static uint32_t *merge_sort(const sort_ctx *c, uint32_t *a, uint32_t *tmp, size_
     return src;
 }
 
+/* Whether row i continues the run that row i - 1 is in: it follows it in
+ * key order within the same group (first key column). Cutting runs at
+ * groups keeps the runs of firms that happen to follow each other in order
+ * from merging into one run that overlaps the others. */
+static int same_run(const sort_ctx *c, uint32_t i)
+{
+    const ing_row *a = &c->batch->rows[i - 1], *b = &c->batch->rows[i];
+    size_t col = (size_t)c->key[0];
+    return compare_value(c->batch, &c->batch->values[a->first + col],
+                         &c->batch->values[b->first + col]) == 0 &&
+           compare_rows(c, i - 1, i) <= 0;
+}
+
 /* Rows usually arrive as runs already in key order whose key ranges do
  * not overlap (a firm's rows by date, firms one after another): then
  * ordering the runs by their first row orders the batch, after about 2n
@@ -201,10 +214,10 @@ static int order_runs(const sort_ctx *c, uint32_t *order, uint32_t *tmp, size_t 
 {
     /* tmp[0..runs): where each run starts */
     size_t runs = 0;
-    for (size_t i = 0; i < n; i++)
-        if (i == 0 || compare_rows(c, (uint32_t)i - 1, (uint32_t)i) > 0)
+    for (size_t i = 0; i < n && c->nkey > 0; i++)
+        if (i == 0 || !same_run(c, (uint32_t)i))
             tmp[runs++] = (uint32_t)i;
-    if (runs == 1) {
+    if (runs <= 1) { /* in order already (without a key: in line order) */
         for (size_t i = 0; i < n; i++)
             order[i] = (uint32_t)i;
         return 1;
@@ -223,7 +236,7 @@ static int order_runs(const sort_ctx *c, uint32_t *order, uint32_t *tmp, size_t 
     size_t k = 0;
     for (size_t r = 0; r < runs; r++) {
         uint32_t start = sorted[r], end = start + 1;
-        while (end < n && compare_rows(c, end - 1, end) <= 0)
+        while (end < n && same_run(c, end))
             end++;
         if (k > 0 && compare_rows(c, order[k - 1], start) > 0)
             return 0; /* runs overlap */
