@@ -37,8 +37,6 @@ struct ph_ingest {
     ph_ingest_file_result *results;
     size_t result_count, result_cap;
     uint64_t bytes_done, bytes_total; /* of this ph_ingest_paths call's files (progress) */
-    int64_t saved_cache_size, saved_autocheckpoint; /* restored after the run (bulk_settings) */
-    int bulk;                                       /* 1 while they are changed */
 };
 
 void ph_ingest_options_init(ph_ingest_options *opts)
@@ -579,68 +577,6 @@ static ph_status ingest_one(ph_ingest *ing, const ing_input *in, planned_file *p
     return st;
 }
 
-/* --- the connection during a run --------------------------------------------------- */
-
-/* One integer a pragma returns; 0 with *ok 0 when it cannot be read. */
-static int64_t pragma_value(ph_store *store, const char *sql, int *ok)
-{
-    ph_stmt *s = NULL;
-    int64_t v = 0;
-    *ok = ph_store_prepare(store, sql, &s, NULL) == PH_OK && ph_stmt_step(s, NULL) == PH_OK;
-    if (*ok)
-        v = ph_stmt_column_int64(s, 0);
-    ph_stmt_free(s);
-    return v;
-}
-
-/*
- * Settings of the SQLite connection for a bulk load, put back when the run
- * ends; durability is untouched (journal mode and synchronous stay as the
- * store set them: every commit is in the log before it returns).
- *  - A page cache of INGEST_CACHE_KIB: a first load inserts each firm's rows
- *    into a different part of the key index, and the default 2 MB cache
- *    re-reads those pages batch after batch. A fixed size: memory does not
- *    grow with the province.
- *  - A checkpoint every INGEST_CHECKPOINT_PAGES pages of log instead of
- *    1,000: each checkpoint writes the database and syncs it, and a load of
- *    gigabytes would otherwise stop every 4 MB to do so.
- * Best effort: a setting that cannot be changed leaves the load correct.
- */
-#define INGEST_CACHE_KIB 65536
-#define INGEST_CHECKPOINT_PAGES 16384
-
-static void bulk_settings(ph_ingest *ing, int on)
-{
-    if (strcmp(ph_store_backend_name(ing->store), "sqlite") != 0 || on == ing->bulk)
-        return;
-    char sql[96];
-    if (on) {
-        int ok_cache, ok_checkpoint;
-        ing->saved_cache_size = pragma_value(ing->store, "PRAGMA cache_size", &ok_cache);
-        ing->saved_autocheckpoint =
-            pragma_value(ing->store, "PRAGMA wal_autocheckpoint", &ok_checkpoint);
-        if (!ok_cache || !ok_checkpoint)
-            return;
-        /* a larger cache the caller chose is kept */
-        if (ing->saved_cache_size > -INGEST_CACHE_KIB && ing->saved_cache_size < INGEST_CACHE_KIB / 4) {
-            snprintf(sql, sizeof(sql), "PRAGMA cache_size = -%d", INGEST_CACHE_KIB);
-            (void)ph_store_exec(ing->store, sql, NULL);
-        }
-        if (ing->saved_autocheckpoint > 0 && ing->saved_autocheckpoint < INGEST_CHECKPOINT_PAGES) {
-            snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %d", INGEST_CHECKPOINT_PAGES);
-            (void)ph_store_exec(ing->store, sql, NULL);
-        }
-        ing->bulk = 1;
-        return;
-    }
-    snprintf(sql, sizeof(sql), "PRAGMA cache_size = %lld", (long long)ing->saved_cache_size);
-    (void)ph_store_exec(ing->store, sql, NULL);
-    snprintf(sql, sizeof(sql), "PRAGMA wal_autocheckpoint = %lld",
-             (long long)ing->saved_autocheckpoint);
-    (void)ph_store_exec(ing->store, sql, NULL);
-    ing->bulk = 0;
-}
-
 /* Open every file and check its header before anything is recorded. */
 static ph_status check_headers(ph_ingest *ing, const ing_input *inputs, size_t n, ph_error *err)
 {
@@ -729,10 +665,8 @@ ph_status ph_ingest_paths(ph_ingest *ing, const char *const *paths, size_t count
         plan_made = 1;
     }
     size_t first_result = ing->result_count;
-    bulk_settings(ing, 1);
     for (size_t i = 0; st == PH_OK && i < n; i++)
         st = ingest_one(ing, &inputs[i], &plan[i], err);
-    bulk_settings(ing, 0);
     /* the other files are done: now say the first one left to another run */
     for (size_t i = 0; st == PH_OK && i < n; i++)
         if (plan[i].skipped) {
