@@ -715,7 +715,8 @@ static void test_dirty_province(void **state)
 /* Keys come grouped by firm until line 6 brings firm A back: the file goes
  * on with every key remembered (the earlier lines replayed), and a
  * duplicate is named with its first line either way: next to its twin,
- * in a group that came back, far apart, across batches of 2 rows. */
+ * in a group that came back, far apart, across batches of 2 rows; in a
+ * group whose keys go back; in a group too long to list. */
 static void test_duplicates_in_any_order(void **state)
 {
     fixture *f = *state;
@@ -760,6 +761,26 @@ static void test_duplicates_in_any_order(void **state)
                            "duplicate_key|uscc,month|" FIRM_B ",2024-02|", "same key as line 2;");
         ph_store_free(store);
     }
+    /* a group of 70 keys in order, then one out of order: more keys than
+     * a group lists (64), so the whole file's keys are remembered instead */
+    char long_text[8192] = VAT_HEADER;
+    for (int m = 0; m < 70; m++)
+        snprintf(long_text + strlen(long_text), sizeof(long_text) - strlen(long_text),
+                 FIRM_A ",%04d-%02d,1.00,1,0.00,0,1,\n", 1950 + m / 12, m % 12 + 1);
+    snprintf(long_text + strlen(long_text), sizeof(long_text) - strlen(long_text),
+             FIRM_A ",1955-07,2.00,1,0.00,0,1,\n"); /* line 72: as line 68 */
+    char *longer = write_file(f, "long", "vat_invoices.csv", long_text);
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "long.db");
+    ph_ingest *ing = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ingest_test_run(store, (const char *[]){reg, longer}, 2, "2024-06-30", 1, 16,
+                                    &ing, &err), &err);
+    assert_counts(result_for(ing, "vat_invoices"), 71, 70, 0, 0, 1);
+    ph_ingest_free(ing);
+    assert_quarantined(store, "long/vat_invoices.csv", 72,
+                       "duplicate_key|uscc,month|" FIRM_A ",1955-07|", "same key as line 68;");
+    ph_store_free(store);
+    free(longer);
     free(reg);
     free(vat);
     free(back);
