@@ -3,13 +3,15 @@
  *              [--max-rejects N] [--max-reject-share P%] PATH...
  * puhui ingest --rejected [--feed F] [--limit N]
  * Load feed files (or a generated directory) into the data hub, or list
- * the rows that were quarantined.
+ * the rows that were quarantined. On a terminal a progress line shows the
+ * bytes of input committed, the rate and the time left (cli/progress.h).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "progress.h"
 
 typedef struct ingest_args {
     ph_ingest_options opts;
@@ -171,6 +173,12 @@ static void print_results(ph_cli *cli, const ph_ingest *ing)
                 (unsigned long long)total.rejected, ph_ingest_known_on(ing));
 }
 
+/* The meter, fed by the library after each committed batch. */
+static void progress(void *user, uint64_t done, uint64_t total)
+{
+    ph_cli_progress_update(user, done, total);
+}
+
 /* The command line, for ingest_run.command. */
 static char *command_line(int argc, char **argv)
 {
@@ -207,9 +215,14 @@ int ph_cmd_ingest(ph_cli *cli, int argc, char **argv)
         a.opts.command = command;
         ph_ingest *ing = NULL;
         ph_error err;
+        /* bytes of input, not rows: the total is known before reading */
+        ph_cli_progress *meter = store ? ph_cli_progress_start(cli, "puhui ingest", "bytes") : NULL;
+        a.opts.progress_bytes = progress;
+        a.opts.progress_user = meter;
         ph_status st = store ? ph_ingest_new(store, &a.opts, &ing, &err) : PH_OK;
         if (store != NULL && st == PH_OK)
             st = ph_ingest_paths(ing, a.paths, a.path_count, &err);
+        ph_cli_progress_finish(meter);
         if (store != NULL && st == PH_OK) {
             print_results(cli, ing);
         } else if (store != NULL) {

@@ -710,6 +710,82 @@ static void test_dirty_province(void **state)
     ph_store_free(store);
 }
 
+/* --- duplicate keys, whatever the order of the rows ----------------------------------- */
+
+/* Keys come grouped by firm until line 6 brings firm A back: the file goes
+ * on with every key remembered (the earlier lines replayed), and a
+ * duplicate is named with its first line either way: next to its twin,
+ * in a group that came back, far apart, across batches of 2 rows; in a
+ * group whose keys go back; in a group too long to list. */
+static void test_duplicates_in_any_order(void **state)
+{
+    fixture *f = *state;
+    char *reg = write_file(f, "dups", "registration.csv", REG_HEADER REG_A REG_B);
+    char *vat = write_file(f, "dups", "vat_invoices.csv",
+                           VAT_HEADER VAT_A1 VAT_A2                  /* 2, 3 */
+                           VAT_A2                                    /* 4: as line 3 */
+                           VAT_B1                                    /* 5 */
+                           FIRM_A ",2024-03,1.00,1,0.00,0,1,\n"      /* 6: A again */
+                           VAT_A1                                    /* 7: as line 2 */
+                           VAT_B1                                    /* 8: as line 5 */
+                           FIRM_B ",2024-02,1.00,1,0.00,0,1,\n");    /* 9 */
+    /* within one firm the months go back: no longer grouped from line 3 */
+    char *back = write_file(f, "back", "vat_invoices.csv",
+                            VAT_HEADER FIRM_B ",2024-02,1.00,1,0.00,0,1,\n" /* 2 */
+                            VAT_B1                                           /* 3 */
+                            FIRM_B ",2024-02,2.00,1,0.00,0,1,\n");           /* 4: as line 2 */
+    for (int threads = 1; threads <= 2; threads++) {
+        char name[32];
+        snprintf(name, sizeof(name), "dups%d.db", threads);
+        ph_store *store = ph_test_open_db(f->ctx, f->dir, name);
+        ph_ingest *ing = NULL;
+        ph_error err;
+        ph_assert_ok(ph_ingest_test_run(store, (const char *[]){reg, vat}, 2, "2024-06-30",
+                                        threads, 2, &ing, &err), &err);
+        assert_counts(result_for(ing, "vat_invoices"), 8, 5, 0, 0, 3);
+        ph_ingest_free(ing);
+        const char *v = "dups/vat_invoices.csv";
+        assert_quarantined(store, v, 4, "duplicate_key|uscc,month|" FIRM_A ",2024-02|",
+                           "same key as line 3;");
+        assert_quarantined(store, v, 7, "duplicate_key|uscc,month|" FIRM_A ",2024-01|",
+                           "same key as line 2;");
+        assert_quarantined(store, v, 8, "duplicate_key|uscc,month|" FIRM_B ",2024-01|",
+                           "same key as line 5;");
+        assert_text(store, "SELECT group_concat(line) FROM (SELECT line FROM feed_vat_invoices "
+                           "ORDER BY line)", "2,3,5,6,9");
+        ph_assert_ok(ph_ingest_test_run(store, (const char *[]){back}, 1, "2024-06-30", threads,
+                                        2, &ing, &err), &err);
+        assert_counts(result_for(ing, "vat_invoices"), 3, 0, 2, 0, 1);
+        ph_ingest_free(ing);
+        assert_quarantined(store, "back/vat_invoices.csv", 4,
+                           "duplicate_key|uscc,month|" FIRM_B ",2024-02|", "same key as line 2;");
+        ph_store_free(store);
+    }
+    /* a group of 70 keys in order, then one out of order: more keys than
+     * a group lists (64), so the whole file's keys are remembered instead */
+    char long_text[8192] = VAT_HEADER;
+    for (int m = 0; m < 70; m++)
+        snprintf(long_text + strlen(long_text), sizeof(long_text) - strlen(long_text),
+                 FIRM_A ",%04d-%02d,1.00,1,0.00,0,1,\n", 1950 + m / 12, m % 12 + 1);
+    snprintf(long_text + strlen(long_text), sizeof(long_text) - strlen(long_text),
+             FIRM_A ",1955-07,2.00,1,0.00,0,1,\n"); /* line 72: as line 68 */
+    char *longer = write_file(f, "long", "vat_invoices.csv", long_text);
+    ph_store *store = ph_test_open_db(f->ctx, f->dir, "long.db");
+    ph_ingest *ing = NULL;
+    ph_error err;
+    ph_assert_ok(ph_ingest_test_run(store, (const char *[]){reg, longer}, 2, "2024-06-30", 1, 16,
+                                    &ing, &err), &err);
+    assert_counts(result_for(ing, "vat_invoices"), 71, 70, 0, 0, 1);
+    ph_ingest_free(ing);
+    assert_quarantined(store, "long/vat_invoices.csv", 72,
+                       "duplicate_key|uscc,month|" FIRM_A ",1955-07|", "same key as line 68;");
+    ph_store_free(store);
+    free(longer);
+    free(reg);
+    free(vat);
+    free(back);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -725,6 +801,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_checksums, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dirty_province, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duplicates_in_any_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,12 @@ typedef struct ph_ingest_options {
      * (docs/ingest.md, "Limits"). UINT64_MAX and 1.0: no limit. */
     uint64_t max_rejects;
     double max_reject_share;
+    /* Called on the calling thread after each committed batch and after
+     * each file with the bytes of the run's input files read and committed
+     * so far (`done`) out of their total size (`total`), for a progress
+     * meter; receives progress_user; may be NULL. Files skipped or already
+     * finished count as done. */
+    void (*progress_bytes)(void *user, uint64_t done, uint64_t total);
 } ph_ingest_options;
 
 /* Defaults: known_on today, 100,000-row batches, 2 threads, at most

@@ -192,22 +192,84 @@ static uint32_t *merge_sort(const sort_ctx *c, uint32_t *a, uint32_t *tmp, size_
     return src;
 }
 
+/* Whether row i continues the run that row i - 1 is in: it follows it in
+ * key order within the same group (first key column). Cutting runs at
+ * groups keeps the runs of firms that happen to follow each other in order
+ * from merging into one run that overlaps the others. */
+static int same_run(const sort_ctx *c, uint32_t i)
+{
+    const ing_row *a = &c->batch->rows[i - 1], *b = &c->batch->rows[i];
+    size_t col = (size_t)c->key[0];
+    return compare_value(c->batch, &c->batch->values[a->first + col],
+                         &c->batch->values[b->first + col]) == 0 &&
+           compare_rows(c, i - 1, i) <= 0;
+}
+
+/* Rows usually arrive as runs already in key order whose key ranges do
+ * not overlap (a firm's rows by date, firms one after another): then
+ * ordering the runs by their first row orders the batch, after about 2n
+ * comparisons instead of n log n. Fills `order` and returns 1 when that
+ * worked, 0 when runs overlap (the caller sorts in full). */
+static int order_runs(const sort_ctx *c, uint32_t *order, uint32_t *tmp, size_t n)
+{
+    /* tmp[0..runs): where each run starts */
+    size_t runs = 0;
+    for (size_t i = 0; i < n && c->nkey > 0; i++)
+        if (i == 0 || !same_run(c, (uint32_t)i))
+            tmp[runs++] = (uint32_t)i;
+    if (runs <= 1) { /* in order already (without a key: in line order) */
+        for (size_t i = 0; i < n; i++)
+            order[i] = (uint32_t)i;
+        return 1;
+    }
+    if (runs > n / 8)
+        return 0; /* short runs: the full sort is as cheap */
+    /* the run heads in order (by their first rows), then each run copied */
+    uint32_t *heads = tmp, *sorted = tmp + runs;
+    uint32_t *scratch = order; /* free until the end */
+    const uint32_t *by_head = merge_sort(c, heads, scratch, runs);
+    if (by_head == scratch)
+        memcpy(sorted, scratch, runs * sizeof(*sorted));
+    else
+        memcpy(sorted, heads, runs * sizeof(*sorted));
+    /* the start of each run in `heads` order, so the run's end is known */
+    size_t k = 0;
+    for (size_t r = 0; r < runs; r++) {
+        uint32_t start = sorted[r], end = start + 1;
+        while (end < n && same_run(c, end))
+            end++;
+        if (k > 0 && compare_rows(c, order[k - 1], start) > 0)
+            return 0; /* runs overlap */
+        for (uint32_t i = start; i < end; i++)
+            order[k++] = i;
+    }
+    return 1;
+}
+
 void ing_batch_sort(ing_batch *b, const int *key, size_t nkey)
 {
     size_t n = b->row_count;
-    if (n < 2 || n > UINT32_MAX)
+    if (n < 2 || n > UINT32_MAX / 2)
         return;
     uint32_t *order = ph_malloc(b->ctx, n * sizeof(*order));
-    uint32_t *tmp = ph_malloc(b->ctx, n * sizeof(*tmp));
-    ing_row *rows = ph_malloc(b->ctx, n * sizeof(*rows));
-    if (order != NULL && tmp != NULL && rows != NULL) { /* else: the order is only an optimisation */
-        for (size_t i = 0; i < n; i++)
-            order[i] = (uint32_t)i;
+    uint32_t *tmp = ph_malloc(b->ctx, 2 * n * sizeof(*tmp));
+    ing_row *rows = NULL;
+    if (order != NULL && tmp != NULL) { /* else: the order is only an optimisation */
         sort_ctx c = {b, key, nkey};
-        const uint32_t *sorted = merge_sort(&c, order, tmp, n);
-        for (size_t i = 0; i < n; i++)
-            rows[i] = b->rows[sorted[i]];
-        memcpy(b->rows, rows, n * sizeof(*rows));
+        const uint32_t *sorted = order;
+        if (!order_runs(&c, order, tmp, n)) {
+            for (size_t i = 0; i < n; i++)
+                order[i] = (uint32_t)i;
+            sorted = merge_sort(&c, order, tmp, n);
+        }
+        int moved = 0;
+        for (size_t i = 0; i < n && !moved; i++)
+            moved = sorted[i] != i;
+        if (moved && (rows = ph_malloc(b->ctx, n * sizeof(*rows))) != NULL) {
+            for (size_t i = 0; i < n; i++)
+                rows[i] = b->rows[sorted[i]];
+            memcpy(b->rows, rows, n * sizeof(*rows));
+        }
     }
     ph_free(b->ctx, order);
     ph_free(b->ctx, tmp);

@@ -7,6 +7,18 @@
  * the file's earlier rows. A row that passes is converted (money to fen,
  * codes to integers, shares to reals, empty to NULL), hashed and dated
  * (known_on); the first problem found quarantines it.
+ *
+ * Duplicate keys, in memory that does not grow with the file. Feeds come
+ * grouped by their key's first column (a firm's rows by date, firm after
+ * firm): while they do, a key is new when it is past the previous row's key
+ * within the group, or opens a group not seen before, and a duplicate when
+ * it equals the previous row's key; a group whose keys come out of order is
+ * checked against its own keys, up to GROUP_KEYS_MAX of them. Only the
+ * groups are remembered across the file (one fingerprint per firm, not per
+ * row). The first row that breaks the pattern (a group seen earlier, a key
+ * out of order in a group of more keys than that) switches the file to a
+ * set of every key: the caller replays the records before it
+ * (ing_checker_replay_needed), and the file goes on as before.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +30,8 @@
 #include "ingest/ingest_internal.h"
 
 #define MAX_KEY_COLUMNS 8
+/* Keys of one group listed for a group whose keys come out of order. */
+#define GROUP_KEYS_MAX 64
 
 /* Columns that name a firm another source must have introduced, and what
  * may introduce it. buyer_uscc is a core enterprise for tier-1 suppliers. */
@@ -50,7 +64,17 @@ struct ing_checker {
     const ph_ctx *ctx;
     const ph_feed *feed;
     ing_firm_set *firms;
-    ing_key_set *keys;
+    ing_key_set *keys;     /* every key so far; NULL while the keys come grouped */
+    ing_key_set *groups;   /* while grouped: the groups (first key column) opened */
+    uint64_t expected_rows;
+    ing_text prev;         /* while grouped: the last new key, as length-prefixed fields */
+    uint64_t prev_line;    /* its line; 0: none yet */
+    ing_text cur;          /* this record's key, alike */
+    ing_text group_keys;   /* the current group's first keys: line, length, key */
+    size_t group_count;    /* keys of the current group */
+    size_t group_listed;   /* of them in group_keys (at most GROUP_KEYS_MAX) */
+    int group_in_order;    /* the current group's keys have come in order so far */
+    int replay;            /* the last record needs the earlier ones replayed first */
     int key[MAX_KEY_COLUMNS];
     size_t nkey;
     int time_col;          /* -1: a snapshot */
@@ -66,6 +90,10 @@ void ing_checker_free(ing_checker *c)
     if (c == NULL)
         return;
     ing_key_set_free(c->keys);
+    ing_key_set_free(c->groups);
+    ing_text_free(&c->prev);
+    ing_text_free(&c->cur);
+    ing_text_free(&c->group_keys);
     ph_free(c->ctx, c->rule);
     ing_text_free(&c->raw);
     ing_text_free(&c->value);
@@ -117,10 +145,11 @@ ph_status ing_checker_new(const ph_ctx *ctx, const ph_feed *feed, ing_firm_set *
     c->ctx = ctx;
     c->feed = feed;
     c->firms = firms;
-    c->raw.ctx = c->value.ctx = ctx;
+    c->raw.ctx = c->value.ctx = c->prev.ctx = c->cur.ctx = c->group_keys.ctx = ctx;
+    c->expected_rows = expected_rows;
     c->rule = ph_calloc(ctx, feed->column_count, 1);
     ph_status st = c->rule == NULL ? ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory")
-                                   : ing_key_set_new(ctx, expected_rows, &c->keys, err);
+                                   : ing_key_set_new(ctx, 0, &c->groups, err);
     if (st == PH_OK)
         st = parse_key(c, err);
     if (st != PH_OK) {
@@ -296,6 +325,165 @@ static void key_fingerprint(const ing_checker *c, const ing_record *rec, uint64_
     *h2 = ing_hash_bytes(&z, sizeof(z), 2);
 }
 
+/* The record's key as length-prefixed fields, for comparing with the next. */
+static ph_status key_text(const ing_checker *c, const ing_record *rec, ing_text *out,
+                          ph_error *err)
+{
+    out->len = 0;
+    for (size_t k = 0; k < c->nkey; k++) {
+        size_t len = rec->lens[c->key[k]];
+        ph_status st = ing_text_reserve(out, sizeof(len) + len, err);
+        if (st != PH_OK)
+            return st;
+        memcpy(out->data + out->len, &len, sizeof(len));
+        memcpy(out->data + out->len + sizeof(len), rec->fields[c->key[k]], len);
+        out->len += sizeof(len) + len;
+    }
+    return PH_OK;
+}
+
+/* Two keys as key_text writes them, field by field (bytes, then the
+ * shorter first): -1, 0 or 1 in *order, and whether the first field (the
+ * group) is the same. */
+static void key_compare(const char *x, const char *y, size_t nkey, int *order, int *same_group)
+{
+    *same_group = 0;
+    *order = 0;
+    for (size_t k = 0; k < nkey; k++) {
+        size_t xl, yl;
+        memcpy(&xl, x, sizeof(xl));
+        memcpy(&yl, y, sizeof(yl));
+        int r = memcmp(x + sizeof(xl), y + sizeof(yl), xl < yl ? xl : yl);
+        if (r == 0 && xl != yl)
+            r = xl < yl ? -1 : 1;
+        if (r != 0) {
+            *order = r < 0 ? -1 : 1;
+            return;
+        }
+        if (k == 0)
+            *same_group = 1;
+        x += sizeof(xl) + xl;
+        y += sizeof(yl) + yl;
+    }
+}
+
+/* Remember `key` (c->cur) of `line` as the group's newest key: always as
+ * the previous key, and among the group's listed keys while there is room. */
+static ph_status group_add(ing_checker *c, uint64_t line, ph_error *err)
+{
+    c->group_count++;
+    c->prev_line = line;
+    c->prev.len = 0;
+    ph_status st = ing_text_reserve(&c->prev, c->cur.len, err);
+    if (st != PH_OK)
+        return st;
+    memcpy(c->prev.data, c->cur.data, c->cur.len);
+    c->prev.len = c->cur.len;
+    if (c->group_listed == GROUP_KEYS_MAX)
+        return PH_OK;
+    size_t entry = sizeof(uint64_t) + sizeof(size_t) + c->cur.len;
+    st = ing_text_reserve(&c->group_keys, entry, err);
+    if (st != PH_OK)
+        return st;
+    char *p = c->group_keys.data + c->group_keys.len;
+    memcpy(p, &line, sizeof(line));
+    memcpy(p + sizeof(line), &c->cur.len, sizeof(size_t));
+    memcpy(p + sizeof(line) + sizeof(size_t), c->cur.data, c->cur.len);
+    c->group_keys.len += entry;
+    c->group_listed++;
+    return PH_OK;
+}
+
+/* The line of the group's listed key equal to c->cur, 0 when none is. */
+static uint64_t group_find(const ing_checker *c)
+{
+    const char *p = c->group_keys.data, *end = p + c->group_keys.len;
+    while (p < end) {
+        uint64_t line;
+        size_t len;
+        memcpy(&line, p, sizeof(line));
+        memcpy(&len, p + sizeof(line), sizeof(len));
+        const char *key = p + sizeof(line) + sizeof(len);
+        if (len == c->cur.len && memcmp(key, c->cur.data, len) == 0)
+            return line;
+        p = key + len;
+    }
+    return 0;
+}
+
+/* Switch to the set of every key (the keys stopped coming grouped). */
+static ph_status start_key_set(ing_checker *c, ph_error *err)
+{
+    ph_status st = ing_key_set_new(c->ctx, c->expected_rows, &c->keys, err);
+    if (st != PH_OK)
+        return st;
+    ing_key_set_free(c->groups);
+    c->groups = NULL;
+    return PH_OK;
+}
+
+/* Whether the key is new while the keys come grouped: *first receives 0
+ * (new) or the line of the same key (a duplicate); *broken is set when
+ * the record breaks the grouping (nothing is recorded then). Within a
+ * group, keys in order need only the previous one; a group out of order
+ * (a firm's quarter listed 'vat' then 'cit') is checked against its listed
+ * keys, as long as it has no more than GROUP_KEYS_MAX of them. */
+static ph_status grouped_key(ing_checker *c, const ing_record *rec, uint64_t *first, int *broken,
+                             ph_error *err)
+{
+    *first = 0;
+    *broken = 0;
+    ph_status st = key_text(c, rec, &c->cur, err);
+    if (st != PH_OK)
+        return st;
+    int order = 1, same_group = 0;
+    if (c->prev_line != 0)
+        key_compare(c->cur.data, c->prev.data, c->nkey, &order, &same_group);
+    if (!same_group) {
+        const char *s = rec->fields[c->key[0]];
+        size_t len = rec->lens[c->key[0]];
+        uint64_t seen = 0;
+        st = ing_key_set_insert(c->groups, ing_hash_bytes(s, len, 0x67),
+                                ing_hash_bytes(s, len, 0x68), rec->line, &seen, err);
+        if (st != PH_OK)
+            return st;
+        if (seen != 0) { /* the group came back: its keys may repeat anywhere now */
+            *broken = 1;
+            return PH_OK;
+        }
+        c->group_keys.len = 0;
+        c->group_count = c->group_listed = 0;
+        c->group_in_order = 1;
+        return group_add(c, rec->line, err);
+    }
+    if (order == 0) {
+        *first = c->prev_line;
+        return PH_OK;
+    }
+    if (order > 0 && c->group_in_order)
+        return group_add(c, rec->line, err);
+    c->group_in_order = 0;
+    if (c->group_listed < c->group_count) { /* not every key of the group is listed */
+        *broken = 1;
+        return PH_OK;
+    }
+    *first = group_find(c);
+    if (*first != 0)
+        return PH_OK;
+    if (c->group_listed == GROUP_KEYS_MAX) { /* no room to list it */
+        *broken = 1;
+        return PH_OK;
+    }
+    return group_add(c, rec->line, err);
+}
+
+int ing_checker_replay_needed(ing_checker *c)
+{
+    int r = c->replay;
+    c->replay = 0;
+    return r;
+}
+
 static ph_status duplicate(ing_checker *c, const ing_record *rec, ing_batch *b, uint64_t first,
                            ph_error *err)
 {
@@ -344,9 +532,23 @@ ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, in
                              feed->columns[i].name,
                              rec->fields[i], rec->lens[i], detail, err);
     }
-    uint64_t h1, h2, first = 0;
-    key_fingerprint(c, rec, &h1, &h2);
-    ph_status st = ing_key_set_insert(c->keys, h1, h2, rec->line, &first, err);
+    uint64_t first = 0;
+    ph_status st = PH_OK;
+    if (c->keys == NULL) {
+        int broken = 0;
+        st = grouped_key(c, rec, &first, &broken, err);
+        if (st == PH_OK && broken) {
+            /* every key so far must go into the set: the caller replays the
+             * earlier records, then checks this one again */
+            st = start_key_set(c, err);
+            c->replay = st == PH_OK;
+            return st;
+        }
+    } else {
+        uint64_t h1, h2;
+        key_fingerprint(c, rec, &h1, &h2);
+        st = ing_key_set_insert(c->keys, h1, h2, rec->line, &first, err);
+    }
     if (st != PH_OK)
         return st;
     if (first != 0)

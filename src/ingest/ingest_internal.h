@@ -112,6 +112,7 @@ typedef struct ing_batch {
     char *text;
     size_t text_len, text_cap;
     uint64_t records;   /* input records this batch accounts for (rows + rejects) */
+    uint64_t bytes_end; /* bytes of the file consumed when the batch was delivered */
     int last;           /* 1: the file ends with this batch */
     ph_status status;   /* not PH_OK: reading failed here (error in `error`) */
     int refused;        /* with status: the file is refused as a whole (rolled back) */
@@ -200,6 +201,8 @@ ph_status ing_source_next(ing_source *src, ing_record *rec, ph_error *err);
  * (a bad record that ran away: ing_limits_check_bad_record), not because
  * reading failed. */
 int ing_source_refused(const ing_source *src);
+/* Bytes of the file consumed by the records read so far (for progress). */
+uint64_t ing_source_bytes(const ing_source *src);
 
 /* --- jsonl.c ---------------------------------------------------------------- */
 
@@ -224,9 +227,14 @@ void ing_checker_free(ing_checker *c);
 /* Check one record; a good row is added to `b` (unless skip), a bad one as a
  * reject (unless skip). Skipped records (already committed by an
  * interrupted run) still register their keys and firms. Fails only on
- * PH_ENOMEM. */
+ * PH_ENOMEM. When ing_checker_replay_needed says so afterwards, the record
+ * was not checked: its key broke the file's grouping, and the checker now
+ * needs every earlier record of the file passed again with skip set
+ * before this one is checked again. */
 ph_status ing_checker_record(ing_checker *c, const ing_record *rec, int skip, ing_batch *b,
                              ph_error *err);
+/* 1 once after a record that needs the earlier ones replayed (above). */
+int ing_checker_replay_needed(ing_checker *c);
 /* The key columns' indexes. */
 const int *ing_checker_key(const ing_checker *c, size_t *count);
 
@@ -338,6 +346,9 @@ typedef struct ing_file_job {
     int *refused;             /* out: 1 when the file was refused for its bad rows */
     void (*progress)(void *user, const char *path, const ph_ingest_counts *so_far);
     void *progress_user;
+    /* bytes of the run's inputs before this file, and of all of them */
+    uint64_t bytes_before, bytes_total;
+    void (*progress_bytes)(void *user, uint64_t done, uint64_t total);
 } ing_file_job;
 
 ph_status ing_pipeline_run(const ing_file_job *job, ph_error *err);

@@ -40,6 +40,31 @@ typedef struct reader {
     reader_io io;
 } reader;
 
+/* The checker switched to remembering every key: pass it the file's first
+ * `count` records again (skipped, so only their keys and firms count). */
+static ph_status replay(reader *r, uint64_t count, ph_error *err)
+{
+    const ing_file_job *job = r->job;
+    ing_source *src = NULL;
+    ph_status st = ing_source_open(ph_store_ctx(job->store), job->input->path,
+                                   job->input->format, job->input->feed, &src, err);
+    for (uint64_t i = 0; st == PH_OK && i < count; i++) {
+        ing_record rec;
+        st = ing_source_next(src, &rec, err);
+        if (st == PH_OK)
+            st = ing_checker_record(r->checker, &rec, 1, NULL, err);
+        else if (st == PH_DONE) /* the file changed under us */
+            st = ph_error_set(err, PH_EIO, NULL, NULL,
+                              "%s ended early when read again; expected it unchanged while it "
+                              "is ingested",
+                              job->input->path);
+        if (st == PH_OK && ing_checker_replay_needed(r->checker))
+            st = ph_error_set(err, PH_EMISUSE, NULL, NULL, "the key set was started twice");
+    }
+    ing_source_free(src);
+    return st;
+}
+
 /* Read the whole file into batches. Every path ends by delivering a batch
  * marked last or carrying the error, unless the writer gave up. */
 static void read_file(reader *r)
@@ -56,6 +81,11 @@ static void read_file(reader *r)
             records++;
             int skip = records <= job->skip;
             st = ing_checker_record(r->checker, &rec, skip, b, &b->error);
+            if (st == PH_OK && ing_checker_replay_needed(r->checker)) {
+                st = replay(r, records - 1, &b->error);
+                if (st == PH_OK)
+                    st = ing_checker_record(r->checker, &rec, skip, b, &b->error);
+            }
             b->records += (uint64_t)!skip;
         }
         if (st == PH_DONE)
@@ -67,6 +97,7 @@ static void read_file(reader *r)
         if (b->last || b->status != PH_OK ||
             b->row_count + b->reject_count >= job->batch_rows) {
             int done = b->last || b->status != PH_OK;
+            b->bytes_end = ing_source_bytes(r->src);
             ing_batch_sort(b, key, nkey);
             if (r->io.deliver(r->io.user, b, NULL) != PH_OK || done)
                 return;
@@ -157,6 +188,9 @@ static ph_status write_batch(const ing_file_job *job, ing_writer *w, ing_batch *
         return st;
     if (job->progress != NULL)
         job->progress(job->progress_user, job->input->stored_path, job->counts);
+    if (job->progress_bytes != NULL)
+        job->progress_bytes(job->progress_user, job->bytes_before + b->bytes_end,
+                            job->bytes_total);
     return b->last ? PH_DONE : PH_OK;
 }
 

@@ -43,6 +43,7 @@ struct ing_source {
     size_t buf_cap, start, end;
     int eof;
     uint64_t line;
+    uint64_t bytes_read; /* from fd so far: buf[start..end) is not consumed yet */
     char *scratch;
     size_t scratch_cap;
 };
@@ -353,6 +354,7 @@ static ph_status jsonl_line(ing_source *src, size_t *len, int *too_long, ph_erro
         if (n == 0)
             src->eof = 1;
         src->end += (size_t)n;
+        src->bytes_read += (uint64_t)n;
     }
 }
 
@@ -457,6 +459,13 @@ static ph_status jsonl_next(ing_source *src, ing_record *rec, ph_error *err)
 int ing_source_refused(const ing_source *src)
 {
     return src->refused;
+}
+
+uint64_t ing_source_bytes(const ing_source *src)
+{
+    if (src->format == ING_CSV)
+        return ph_csv_bytes_consumed(src->csv);
+    return src->bytes_read - (uint64_t)(src->end - src->start);
 }
 
 ph_status ing_source_next(ing_source *src, ing_record *rec, ph_error *err)
