@@ -173,12 +173,6 @@ static void print_results(ph_cli *cli, const ph_ingest *ing)
                 (unsigned long long)total.rejected, ph_ingest_known_on(ing));
 }
 
-/* The meter, fed by the library after each committed batch. */
-static void progress(void *user, uint64_t done, uint64_t total)
-{
-    ph_cli_progress_update(user, done, total);
-}
-
 /* The command line, for ingest_run.command. */
 static char *command_line(int argc, char **argv)
 {
@@ -217,7 +211,7 @@ int ph_cmd_ingest(ph_cli *cli, int argc, char **argv)
         ph_error err;
         /* bytes of input, not rows: the total is known before reading */
         ph_cli_progress *meter = store ? ph_cli_progress_start(cli, "puhui ingest", "bytes") : NULL;
-        a.opts.progress_bytes = progress;
+        a.opts.progress_bytes = ph_cli_progress_cb; /* after each committed batch */
         a.opts.progress_user = meter;
         ph_status st = store ? ph_ingest_new(store, &a.opts, &ing, &err) : PH_OK;
         if (store != NULL && st == PH_OK)

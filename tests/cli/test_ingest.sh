@@ -118,10 +118,10 @@ run 0 --db "$WORK/prog.db" init
 run 0 gen --out "$WORK/pp" --enterprises 300 --months 2
 TOTAL=$(python3 -c 'import json,os,sys; r=sys.argv[1]; m=json.load(open(os.path.join(r,"manifest.json")))
 files=[f["path"] for f in m["files"] if not f["path"].startswith("truth/")]
-print("{:,}".format(sum(os.path.getsize(os.path.join(r,p)) for p in files)))' "$WORK/pp")
+print("%.1f" % (sum(os.path.getsize(os.path.join(r,p)) for p in files) / 1048576.0))' "$WORK/pp")
 PUHUI_PROGRESS=1 run 0 --db "$WORK/prog.db" ingest --batch-rows 500 "$WORK/pp"
 check "the progress line counts bytes of input up to their total, with a rate" \
-    contains "$ERR" "puhui ingest: $TOTAL / $TOTAL bytes, "
+    contains "$ERR" "puhui ingest: $TOTAL / $TOTAL MiB, "
 check "and ends with the time it took" contains "$ERR" " elapsed"
 PUHUI_PROGRESS=0 run 0 --db "$WORK/prog.db" ingest "$WORK/pp"
 check "no progress line when standard error is not a terminal" [ -z "$ERR" ]
