@@ -319,7 +319,8 @@ ph_status gen_firm_uscc(const gen_run *run, uint64_t serial_index, char authorit
 void gen_firm_name(const gen_run *run, const gen_firm *f, uint64_t index, char *out, size_t size);
 
 /* dynamics.c */
-ph_status gen_dynamics_build(gen_run *run, ph_error *err);
+/* The systemic paths and the PD tables, on `threads` threads (this one included). */
+ph_status gen_dynamics_build(gen_run *run, int threads, ph_error *err);
 void gen_dynamics_free(gen_run *run);
 void gen_simulate_firm(const gen_run *run, const gen_firm *f, uint64_t index, gen_path *path);
 
