@@ -44,26 +44,10 @@ void gen_buf_reset(gen_buf *b)
     b->nfields = 0;
 }
 
-/* Start a field: the separator, and where the field begins. */
-static int field_begin(gen_buf *b, size_t room)
-{
-    if (gen_buf_reserve(b, room + 1))
-        return -1;
-    if (b->nfields > 0)
-        b->data[b->len++] = ',';
-    if (b->nfields < GEN_MAX_FIELDS)
-        b->field_start[b->nfields] = (uint32_t)(b->len - b->row_start);
-    b->nfields++;
-    return 0;
-}
-
-void gen_put_raw(gen_buf *b, const char *s, size_t len)
-{
-    if (field_begin(b, len))
-        return;
-    memcpy(b->data + b->len, s, len);
-    b->len += len;
-}
+const char gen_digit_pairs[200] = "00010203040506070809101112131415161718192021222324"
+                                  "25262728293031323334353637383940414243444546474849"
+                                  "50515253545556575859606162636465666768697071727374"
+                                  "75767778798081828384858687888990919293949596979899";
 
 void gen_put_str(gen_buf *b, const char *s)
 {
@@ -72,7 +56,7 @@ void gen_put_str(gen_buf *b, const char *s)
         gen_put_raw(b, s, len);
         return;
     }
-    if (field_begin(b, 2 * len + 2))
+    if (gen_field_begin(b, 2 * len + 2))
         return;
     b->data[b->len++] = '"';
     for (size_t i = 0; i < len; i++) {
@@ -85,50 +69,7 @@ void gen_put_str(gen_buf *b, const char *s)
 
 void gen_put_empty(gen_buf *b)
 {
-    field_begin(b, 0);
-}
-
-/* Digits of v (v >= 0) into the end of tmp; returns the first digit. */
-static char *digits(uint64_t v, char *end)
-{
-    char *p = end;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return p;
-}
-
-void gen_put_int(gen_buf *b, int64_t v)
-{
-    char tmp[24], *end = tmp + sizeof(tmp);
-    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    char *p = digits(mag, end);
-    if (v < 0)
-        *--p = '-';
-    gen_put_raw(b, p, (size_t)(end - p));
-}
-
-void gen_put_fixed(gen_buf *b, int64_t scaled, int decimals)
-{
-    char tmp[32], *end = tmp + sizeof(tmp);
-    uint64_t mag = scaled < 0 ? (uint64_t)0 - (uint64_t)scaled : (uint64_t)scaled;
-    char *p = end;
-    for (int i = 0; i < decimals; i++) {
-        *--p = (char)('0' + mag % 10);
-        mag /= 10;
-    }
-    if (decimals > 0)
-        *--p = '.';
-    p = digits(mag, p);
-    if (scaled < 0)
-        *--p = '-';
-    gen_put_raw(b, p, (size_t)(end - p));
-}
-
-void gen_put_money(gen_buf *b, int64_t fen)
-{
-    gen_put_fixed(b, fen, 2);
+    gen_field_begin(b, 0);
 }
 
 void gen_put_decimal(gen_buf *b, double v, int decimals)
@@ -174,18 +115,6 @@ void gen_format_date(ph_date d, char out[10])
     two(out + 5, m);
     out[7] = '-';
     two(out + 8, dd);
-}
-
-void gen_put_date(gen_buf *b, ph_date d)
-{
-    const gen_date_cache *c = b->dates;
-    if (c && d >= c->first && d - c->first < c->count) {
-        gen_put_raw(b, c->text[d - c->first], 10);
-        return;
-    }
-    char s[10];
-    gen_format_date(d, s);
-    gen_put_raw(b, s, 10);
 }
 
 void gen_put_month(gen_buf *b, ph_month m)

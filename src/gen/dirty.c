@@ -289,17 +289,10 @@ static void inject(gen_buf *b, gen_feed_id feed, gen_dirty *d, const row_view *r
     record(d, b, feed, kind, col, detail);
 }
 
-void gen_row_end(gen_buf *b, gen_feed_id feed, gen_dirty *dirty)
+void gen_row_dirty(gen_buf *b, gen_feed_id feed, gen_dirty *dirty, size_t row_start,
+                   int nfields)
 {
-    if (gen_buf_reserve(b, 1))
-        return;
-    size_t row_start = b->row_start;
-    int nfields = b->nfields;
-    b->data[b->len++] = '\n';
-    b->lines++;
-    b->row_start = b->len;
-    b->nfields = 0;
-    if (!dirty || dirty->rate <= 0.0 || !gen_chance(&dirty->rng, dirty->rate))
+    if (!gen_chance(&dirty->rng, dirty->rate))
         return;
     if (nfields > GEN_MAX_FIELDS || b->data[row_start] == '"')
         return;

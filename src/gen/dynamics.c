@@ -26,6 +26,7 @@
  * probability up to the grid's interpolation error.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "gen/gen_internal.h"
@@ -306,7 +307,28 @@ static double pd_lookup(const gen_run *run, int seg, int t, int regime, double u
     return row[i] * (1.0 - f) + row[i + 1] * f;
 }
 
-ph_status gen_dynamics_build(gen_run *run, ph_error *err)
+/* The PD tables' segments are independent: threads take them in turn. */
+typedef struct pd_jobs {
+    const gen_run *run;
+    pthread_mutex_t mu;
+    size_t next;
+} pd_jobs;
+
+static void *pd_worker(void *arg)
+{
+    pd_jobs *jobs = arg;
+    const gen_run *run = jobs->run;
+    for (;;) {
+        pthread_mutex_lock(&jobs->mu);
+        size_t s = jobs->next++;
+        pthread_mutex_unlock(&jobs->mu);
+        if (s >= run->segment_count)
+            return NULL;
+        pd_segment(run, (int)s, run->pd_table + s * (size_t)run->months * 2 * GEN_PD_GRID);
+    }
+}
+
+ph_status gen_dynamics_build(gen_run *run, int threads, ph_error *err)
 {
     run->horizon = run->months + GEN_LAG + 13;
     run->segment_count = run->industry_count * 6;
@@ -317,8 +339,18 @@ ph_status gen_dynamics_build(gen_run *run, ph_error *err)
     if (!run->macro || !run->systemic || !run->pd_table)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the PD tables");
     build_systemic(run);
-    for (size_t s = 0; s < run->segment_count; s++)
-        pd_segment(run, (int)s, run->pd_table + s * (size_t)run->months * 2 * GEN_PD_GRID);
+    /* a second of work at most, but serial before any firm: spread it */
+    pd_jobs jobs = {.run = run, .next = 0};
+    pthread_mutex_init(&jobs.mu, NULL);
+    pthread_t tids[64];
+    int started = 0;
+    for (; started < threads - 1 && started < 64; started++)
+        if (pthread_create(&tids[started], NULL, pd_worker, &jobs) != 0)
+            break;
+    pd_worker(&jobs); /* this thread too; alone when no thread could start */
+    for (int i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    pthread_mutex_destroy(&jobs.mu);
     return PH_OK;
 }
 

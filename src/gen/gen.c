@@ -280,7 +280,7 @@ ph_status ph_gen_run(const ph_ctx *ctx, const ph_gen_options *opts, ph_gen_summa
                                       (unsigned long long)run.firm_count);
     }
     if (st == PH_OK)
-        st = gen_dynamics_build(&run, err);
+        st = gen_dynamics_build(&run, online_threads(opts->threads), err);
     if (st == PH_OK)
         st = gen_supply_build(&run, err);
     if (st == PH_OK)

@@ -119,22 +119,18 @@ int gen_buf_reserve(gen_buf *b, size_t extra);
 void gen_buf_free(gen_buf *b);
 void gen_buf_reset(gen_buf *b);
 
-/* Field writers: each starts a new field of the current row. */
-void gen_put_raw(gen_buf *b, const char *s, size_t len);
+/* Field writers: each starts a new field of the current row (the hot ones,
+ * inline, in buf.h). */
 void gen_put_str(gen_buf *b, const char *s);   /* quoted when it needs it */
 void gen_put_empty(gen_buf *b);
-void gen_put_int(gen_buf *b, int64_t v);
-void gen_put_money(gen_buf *b, int64_t fen);  /* "123.45" */
-void gen_put_fixed(gen_buf *b, int64_t scaled, int decimals); /* 3125,4 -> "0.3125" */
 void gen_put_decimal(gen_buf *b, double v, int decimals);     /* rounded half away from 0 */
-void gen_put_date(gen_buf *b, ph_date d);
 void gen_put_month(gen_buf *b, ph_month m);
-/* End the row; with a dirty source, maybe insert one bad copy after it. */
-void gen_row_end(gen_buf *b, gen_feed_id feed, gen_dirty *dirty);
 
 /* Fast ISO date text into out[10] (no terminator). */
 void gen_format_date(ph_date d, char out[10]);
 void gen_civil(ph_date d, int *year, int *month, int *day);
+
+#include "gen/buf.h"
 
 /* ---- the population --------------------------------------------------------- */
 
@@ -323,7 +319,8 @@ ph_status gen_firm_uscc(const gen_run *run, uint64_t serial_index, char authorit
 void gen_firm_name(const gen_run *run, const gen_firm *f, uint64_t index, char *out, size_t size);
 
 /* dynamics.c */
-ph_status gen_dynamics_build(gen_run *run, ph_error *err);
+/* The systemic paths and the PD tables, on `threads` threads (this one included). */
+ph_status gen_dynamics_build(gen_run *run, int threads, ph_error *err);
 void gen_dynamics_free(gen_run *run);
 void gen_simulate_firm(const gen_run *run, const gen_firm *f, uint64_t index, gen_path *path);
 

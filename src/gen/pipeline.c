@@ -6,6 +6,12 @@
  * in block order. Block b may only use slot b % slots, so at most `slots`
  * blocks are in memory at once and the output never depends on which
  * thread ran which block.
+ *
+ * The files' BLAKE2b checksums are a fifth of the work and each is
+ * sequential, so they are not left to the writing thread: every file's part
+ * of a block is a separate job, taken by whichever thread is free (workers
+ * first, the writer while it waits), in block order for each file. Hashing
+ * 24 files in parallel leaves the writer with little more than write(2).
  */
 #include <pthread.h>
 #include <string.h>
@@ -20,10 +26,17 @@ typedef struct pipeline {
     const gen_run *run;
     pthread_mutex_t mu;
     pthread_cond_t cv;
+    gen_writer *w;
     gen_block *blocks;
     int *state;
+    uint64_t *index;         /* the block each slot holds */
+    int *written;            /* the writer has appended the slot's block */
+    int *hashed;             /* files of the slot's block hashed so far */
     int slots;
     uint64_t nblocks, next_claim;
+    uint64_t hash_next[GEN_F_COUNT]; /* each file's next block to hash */
+    int hash_busy[GEN_F_COUNT];
+    int hash_turn;           /* where the search for a job starts */
     int stop;
 } pipeline;
 
@@ -153,21 +166,88 @@ static void fill_block(const gen_run *run, gen_block *b, uint64_t index, gen_pat
     }
 }
 
+/* A checksum job: file `file`'s rows of the block in `slot`. A file's
+ * blocks are hashed strictly in order, one at a time, so its BLAKE2b state
+ * sees the same bytes in the same order as the file does. Called locked. */
+static int find_hash_job(pipeline *pl, int *slot_out, int *file_out)
+{
+    for (int k = 0; k < GEN_F_COUNT; k++) {
+        int i = (pl->hash_turn + k) % GEN_F_COUNT;
+        if (i == GEN_F_TRUTH_DIRTY || pl->hash_busy[i] || pl->hash_next[i] >= pl->nblocks)
+            continue;
+        int slot = (int)(pl->hash_next[i] % (uint64_t)pl->slots);
+        if (pl->state[slot] == SLOT_READY && pl->index[slot] == pl->hash_next[i]) {
+            pl->hash_turn = i + 1;
+            *slot_out = slot;
+            *file_out = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* A slot is free again once the writer has written it and every file's
+ * part is hashed. Called locked. */
+static void release_if_done(pipeline *pl, int slot)
+{
+    if (pl->written[slot] && pl->hashed[slot] == GEN_F_COUNT - 1) {
+        pl->state[slot] = SLOT_FREE;
+        pl->written[slot] = 0;
+        pl->hashed[slot] = 0;
+        pthread_cond_broadcast(&pl->cv);
+    }
+}
+
+/* Run one checksum job, if there is one; called locked, returns locked. */
+static int hash_one(pipeline *pl)
+{
+    int slot, file;
+    if (!find_hash_job(pl, &slot, &file))
+        return 0;
+    pl->hash_busy[file] = 1;
+    pthread_mutex_unlock(&pl->mu);
+    gen_writer_hash(pl->w, file, &pl->blocks[slot]);
+    pthread_mutex_lock(&pl->mu);
+    pl->hash_busy[file] = 0;
+    pl->hash_next[file]++;
+    pl->hashed[slot]++;
+    release_if_done(pl, slot);
+    pthread_cond_broadcast(&pl->cv);
+    return 1;
+}
+
+static int all_hashed(const pipeline *pl)
+{
+    for (int i = 0; i < GEN_F_COUNT; i++)
+        if (i != GEN_F_TRUTH_DIRTY && pl->hash_next[i] < pl->nblocks)
+            return 0;
+    return 1;
+}
+
+/* A worker hashes whatever is ready first (that frees slots soonest), else
+ * fills the next block, else waits. */
 static void *worker(void *arg)
 {
     pipeline *pl = arg;
     gen_path *path = ph_malloc(pl->run->ctx, sizeof(gen_path));
     pthread_mutex_lock(&pl->mu);
     while (!pl->stop && path) {
+        if (hash_one(pl))
+            continue;
         uint64_t b = pl->next_claim;
-        if (b >= pl->nblocks)
-            break;
+        if (b >= pl->nblocks) {
+            if (all_hashed(pl))
+                break;
+            pthread_cond_wait(&pl->cv, &pl->mu);
+            continue;
+        }
         int slot = (int)(b % (uint64_t)pl->slots);
         if (pl->state[slot] != SLOT_FREE) {
             pthread_cond_wait(&pl->cv, &pl->mu);
             continue;
         }
         pl->state[slot] = SLOT_FILLING;
+        pl->index[slot] = b;
         pl->next_claim++;
         pthread_mutex_unlock(&pl->mu);
         fill_block(pl->run, &pl->blocks[slot], b, path);
@@ -184,6 +264,15 @@ static void *worker(void *arg)
     return NULL;
 }
 
+static void pipeline_free_arrays(pipeline *pl, const ph_ctx *ctx)
+{
+    ph_free(ctx, pl->blocks);
+    ph_free(ctx, pl->state);
+    ph_free(ctx, pl->index);
+    ph_free(ctx, pl->written);
+    ph_free(ctx, pl->hashed);
+}
+
 ph_status gen_pipeline_run(const gen_run *run, gen_writer *w, int threads, gen_stats *total,
                            ph_error *err)
 {
@@ -191,13 +280,16 @@ ph_status gen_pipeline_run(const gen_run *run, gen_writer *w, int threads, gen_s
     memset(&pl, 0, sizeof(pl));
     pl.run = run;
     pl.nblocks = (run->firm_count + GEN_BLOCK_FIRMS - 1) / GEN_BLOCK_FIRMS;
+    pl.w = w;
     pl.slots = 2 * threads + 1;
     pl.blocks = ph_calloc(run->ctx, (size_t)pl.slots, sizeof(gen_block));
     pl.state = ph_calloc(run->ctx, (size_t)pl.slots, sizeof(int));
+    pl.index = ph_calloc(run->ctx, (size_t)pl.slots, sizeof(uint64_t));
+    pl.written = ph_calloc(run->ctx, (size_t)pl.slots, sizeof(int));
+    pl.hashed = ph_calloc(run->ctx, (size_t)pl.slots, sizeof(int));
     pthread_t *tids = ph_calloc(run->ctx, (size_t)threads, sizeof(pthread_t));
-    if (!pl.blocks || !pl.state || !tids) {
-        ph_free(run->ctx, pl.blocks);
-        ph_free(run->ctx, pl.state);
+    if (!pl.blocks || !pl.state || !pl.index || !pl.written || !pl.hashed || !tids) {
+        pipeline_free_arrays(&pl, run->ctx);
         ph_free(run->ctx, tids);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the block pipeline");
     }
@@ -217,25 +309,35 @@ ph_status gen_pipeline_run(const gen_run *run, gen_writer *w, int threads, gen_s
     for (uint64_t b = 0; b < pl.nblocks && st == PH_OK; b++) {
         int slot = (int)(b % (uint64_t)pl.slots);
         pthread_mutex_lock(&pl.mu);
-        while (pl.state[slot] != SLOT_READY && !pl.stop)
-            pthread_cond_wait(&pl.cv, &pl.mu);
-        int stopped = pl.state[slot] != SLOT_READY;
+        while (!(pl.state[slot] == SLOT_READY && pl.index[slot] == b) && !pl.stop)
+            if (!hash_one(&pl))
+                pthread_cond_wait(&pl.cv, &pl.mu);
+        int stopped = pl.state[slot] != SLOT_READY || pl.index[slot] != b;
         pthread_mutex_unlock(&pl.mu);
         if (stopped) {
             st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory in a worker thread");
             break;
         }
-        st = gen_writer_block(w, &pl.blocks[slot], err);
+        /* read what is needed from the block before it can be reused */
+        st = gen_writer_block_unhashed(w, &pl.blocks[slot], err);
+        uint64_t done = pl.blocks[slot].first + pl.blocks[slot].count;
         if (st == PH_OK)
             gen_stats_merge(total, &pl.blocks[slot].stats);
         pthread_mutex_lock(&pl.mu);
-        pl.state[slot] = SLOT_FREE;
-        pthread_cond_broadcast(&pl.cv);
+        pl.written[slot] = 1;
+        release_if_done(&pl, slot);
         pthread_mutex_unlock(&pl.mu);
         if (st == PH_OK && run->opt.progress)
-            run->opt.progress(run->opt.progress_user, pl.blocks[slot].first + pl.blocks[slot].count,
-                              run->firm_count);
+            run->opt.progress(run->opt.progress_user, done, run->firm_count);
     }
+    /* the last blocks' checksums: help the workers finish them */
+    pthread_mutex_lock(&pl.mu);
+    while (st == PH_OK && !pl.stop && !all_hashed(&pl))
+        if (!hash_one(&pl))
+            pthread_cond_wait(&pl.cv, &pl.mu);
+    if (st == PH_OK && !all_hashed(&pl))
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory in a worker thread");
+    pthread_mutex_unlock(&pl.mu);
 
     pthread_mutex_lock(&pl.mu);
     pl.stop = 1;
@@ -247,8 +349,7 @@ ph_status gen_pipeline_run(const gen_run *run, gen_writer *w, int threads, gen_s
     pthread_cond_destroy(&pl.cv);
     for (int i = 0; i < pl.slots; i++)
         gen_block_free(&pl.blocks[i], run->ctx);
-    ph_free(run->ctx, pl.blocks);
-    ph_free(run->ctx, pl.state);
+    pipeline_free_arrays(&pl, run->ctx);
     ph_free(run->ctx, tids);
     return st;
 }

@@ -36,6 +36,14 @@ ph_status gen_writer_open(gen_writer *w, const char *dir, const ph_feed *const *
                           ph_error *err);
 /* Append one block (in block order), with its dirty-row truth. */
 ph_status gen_writer_block(gen_writer *w, const gen_block *block, ph_error *err);
+/* The same, except that the feeds' checksums are not updated (truth/dirty.csv's
+ * is, since its rows are made here): the caller passes every other file's
+ * part of the block to gen_writer_hash, in block order for each file, on any
+ * thread, but never two calls for one file at once. Lets the hashing, a fifth
+ * of a run's work, spread across the pipeline's threads. */
+ph_status gen_writer_block_unhashed(gen_writer *w, const gen_block *block, ph_error *err);
+/* Add file `file`'s rows of `block` to that file's checksum. */
+void gen_writer_hash(gen_writer *w, int file, const gen_block *block);
 /* Flush, sync and close; fill the summary's file list. */
 ph_status gen_writer_close(gen_writer *w, ph_gen_summary *summary, ph_error *err);
 /* Close whatever is open after a failure. */

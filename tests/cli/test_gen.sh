@@ -105,15 +105,22 @@ check "truth/dirty.csv of a clean run has only its header" \
 # ---- determinism ------------------------------------------------------------------
 run 0 gen "${SMALL[@]}" --out "$WORK/b"
 check "the same arguments give the same files" diff -r "$WORK/a" "$WORK/b"
-# Threads fill blocks of 2,048 firms; 10,500 firms make 6 blocks, more than
-# the 5 slots two threads use (3 for one), so slots are reused and blocks
-# finish out of order. Dirty rows check that line numbers survive that too.
-MANY=(--enterprises 10500 --months 2 --dirty 0.01)
+# Threads fill blocks of 2,048 firms; 16,500 firms make 9 blocks, more than
+# the 7 slots three threads use (5 for two, 3 for one), so slots are reused
+# and blocks finish out of order. Dirty rows check that line numbers survive
+# that too.
+MANY=(--enterprises 16500 --months 2 --dirty 0.01)
 run 0 gen "${MANY[@]}" --threads 1 --out "$WORK/t1"
 run 0 gen "${MANY[@]}" --threads 2 --out "$WORK/t2"
 check "--threads 1 and --threads 2 give the same files" diff -r "$WORK/t1" "$WORK/t2"
-check "the six-block run's manifest is exact" verify_manifest "$WORK/t2"
-rm -rf "$WORK/t1" "$WORK/t2"
+check "the nine-block run's manifest is exact" verify_manifest "$WORK/t2"
+# Each file's checksum is taken block by block by whichever thread is free;
+# three workers and the writer race for those jobs, and must still hash
+# every file's blocks in order, before a block's slot is reused.
+run 0 gen "${MANY[@]}" --threads 3 --out "$WORK/t3"
+check "--threads 3 gives the same files" diff -r "$WORK/t1" "$WORK/t3"
+check "the three-thread run's manifest is exact" verify_manifest "$WORK/t3"
+rm -rf "$WORK/t1" "$WORK/t2" "$WORK/t3"
 
 # ---- progress: shown on a terminal (forced here with PUHUI_PROGRESS=1), never in a pipe --------
 PUHUI_PROGRESS=1 run 0 gen "${SMALL[@]}" --out "$WORK/p"
