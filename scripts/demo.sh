@@ -255,8 +255,8 @@ last=$("$puhui" --db "$db" --format json apply --enterprise "$declined" --amount
 "$puhui" --db "$db" appeal list
 
 step "what a stricter score cut-off would have done to the month (nothing is stored)"
-sed 's/"version": 1/"version": 3/; s/"< 550"/"< 600"/' "$market/city_bank.json" \
-    >"$market/city_bank_v3.json"
+sed 's/"version": 1/"version": 3/; s/"< 550"/"< 600"/; s/the 550 this/the 600 this/' \
+    "$market/city_bank.json" >"$market/city_bank_v3.json"
 "$puhui" --db "$db" policy load "$market/city_bank_v3.json" | head -1
 "$puhui" --db "$db" policy simulate --lender "$bank" --name "inclusive working-capital loan" \
     --version 3 --from 2025-12-01 --to 2025-12-31 | head -12

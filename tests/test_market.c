@@ -270,6 +270,34 @@ static void test_decline_reasons_and_replay(void **state)
                     "no decision with that id");
 }
 
+/* A policy's own sentence for a code is what the firm reads, with the
+ * values the rule read in brackets (docs/policies.md#reasons). */
+static void test_decline_reason_words(void **state)
+{
+    mk *m = *state;
+    grant(&m->f, LENDER_1, "registration,payments_daily");
+    write_policy(&m->f, LENDER_1, 2, "3,000,000",
+                 "\"reasons\": {\"INFLOW_TOO_LOW\": \"this loan needs 150,000 yuan of "
+                 "incoming payments a month\"},",
+                 "150,000", "1.20%", 1);
+    open_market(m);
+    ph_error err;
+    ph_market_result *r = NULL;
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
+    assert_int_equal(q->status, PH_QUOTE_DECLINE);
+    assert_int_equal(q->n_reasons, 1);
+    assert_string_equal(q->reasons[0].code, "INFLOW_TOO_LOW");
+    assert_string_equal(q->reasons[0].text, "this loan needs 150,000 yuan of incoming payments "
+                                            "a month (avg_inflow_12m = 100000)");
+    ph_market_result_free(r);
+    /* the stored decision carries the same words */
+    assert_int_equal(ph_test_query_int(m->f.store, "SELECT count(*) FROM decision WHERE "
+                                                   "reasons LIKE '%150,000 yuan of incoming%'"),
+                     1);
+}
+
 static void test_challenger_split(void **state)
 {
     mk *m = *state;
@@ -545,6 +573,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rate_cap_subsidy_and_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decline_reasons_and_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decline_reason_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_challenger_split, setup, teardown),
         cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_simulation, setup, teardown),

@@ -706,7 +706,7 @@ static void test_load_errors(void **state)
     v = GOOD;
     v.extra = ", 'lendr': 'x'";
     load_fails(&v, PH_EINVAL, "policy.json: unknown member 'lendr' (expected lender, name, "
-                              "version, product, inputs, tables, formulas, flow, model, appetite)");
+                              "version, product, inputs, tables, formulas, flow, model, appetite, reasons)");
     v = GOOD;
     v.reason = "";
     load_fails(&v, PH_EINVAL, "policy.json: flow step 1 (knockout 'ko'), rule 1: expected a "
@@ -746,7 +746,7 @@ static void test_load_errors_structure(void **state)
     variant v = GOOD;
     v.extra = ", 'product2': 1";
     load_fails(&v, PH_EINVAL, "policy.json: unknown member 'product2' (expected lender, name, "
-                              "version, product, inputs, tables, formulas, flow, model, appetite)");
+                              "version, product, inputs, tables, formulas, flow, model, appetite, reasons)");
 }
 
 int main(void)

@@ -1,7 +1,8 @@
 /*
  * The two policy members that place a policy in the marketplace: "model"
  * (the registered model behind score and pd) and "appetite" (which
- * applications the lender wants to see), and their load errors.
+ * applications the lender wants to see), the "reasons" member (the sentence
+ * a firm reads for a rule's code), and their load errors.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,20 @@ static void test_model_and_appetite(void **state)
     ph_ctx_free(ctx);
 }
 
+static void test_reason_words(void **state)
+{
+    (void)state;
+    ph_ctx *ctx;
+    ph_policy *p = load_fixture(&ctx, "market/rural_bank.json");
+    assert_string_equal(ph_policy_reason_words(p, "TERM_OUT_OF_RANGE"),
+                        "the term asked for is outside the 6 to 36 months this loan runs");
+    assert_null(ph_policy_reason_words(p, "LIMIT_MISSING")); /* the platform's own code */
+    assert_null(ph_policy_reason_words(p, "NO_SUCH_CODE"));
+    assert_null(ph_policy_reason_words(NULL, "TERM_OUT_OF_RANGE"));
+    ph_policy_free(p);
+    ph_ctx_free(ctx);
+}
+
 /* The rural fixture with one replacement, expected to fail with `message`. */
 static void refused(const char *from, const char *to, const char *message)
 {
@@ -101,12 +116,20 @@ static void test_load_errors(void **state)
             "appetite.industries[1]: expected a non-empty string");
     refused("\"appetite\": {\"industries\": [\"A\", \"C\", \"F\", \"G\"]}",
             "\"appetite\": []", "appetite: expected an object");
+    refused("\"SCORE_TOO_LOW\": \"the credit", "\"SCORE_TOO_HIGH\": \"the credit",
+            "rural.json: reasons.SCORE_TOO_HIGH: expected the code of a knock-out or "
+            "eligibility rule of this policy, got a code no rule gives");
+    refused("\"the credit score is below the 580 this loan needs\"", "7",
+            "reasons.SCORE_TOO_LOW: expected a sentence of 1 to 300 bytes");
+    refused("\"the credit score is below the 580 this loan needs\"", "\"\"",
+            "reasons.SCORE_TOO_LOW: expected a sentence of 1 to 300 bytes");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model_and_appetite),
+        cmocka_unit_test(test_reason_words),
         cmocka_unit_test(test_load_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

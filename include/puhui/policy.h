@@ -188,6 +188,14 @@ typedef struct ph_policy_reason {
 PH_EXTERN const char *ph_policy_own_reason_text(const char *code, int *consequence);
 
 /*
+ * The sentence the policy gives a firm for one of its rule codes (the
+ * document's "reasons" member, docs/policies.md#reasons), or NULL when it
+ * gives none. Borrowed from the policy; no allocation; linear in the number
+ * of sentences.
+ */
+PH_EXTERN const char *ph_policy_reason_words(const ph_policy *p, const char *code);
+
+/*
  * The outcome of one evaluation; every pointer points into the run and is
  * valid until the run's next evaluation or its free.
  *   approved    1 when no knock-out or eligibility rule matched, the limit

@@ -65,6 +65,10 @@ struct ph_policy {
     char *model;
     char **appetite_lists[POL_APPETITE_LISTS]; /* NULL-terminated; NULL: any */
     size_t appetite_counts[POL_APPETITE_LISTS];
+
+    /* The "reasons" member (policy_words.c): a sentence per rule code. */
+    char **word_codes, **word_texts; /* n_words each, owned */
+    size_t n_words;
 };
 
 struct ph_policy_run {
@@ -81,5 +85,10 @@ struct ph_policy_run {
 /* policy_market.c: the "model" and "appetite" members. */
 ph_status pol_read_market(ph_policy *p, const json_t *root, ph_error *err);
 void pol_free_market(ph_policy *p);
+
+/* policy_words.c: the "reasons" member; read after the flow, whose rule
+ * codes it is checked against. */
+ph_status pol_read_words(ph_policy *p, const json_t *root, ph_error *err);
+void pol_free_words(ph_policy *p);
 
 #endif

@@ -24,7 +24,7 @@
 
 static const char *const TOP_MEMBERS[] = {"lender", "name", "version", "product", "inputs",
                                           "tables", "formulas", "flow", "model",
-                                          "appetite", NULL};
+                                          "appetite", "reasons", NULL};
 static const char *const PRODUCT_MEMBERS[] = {"name", "min_amount", "max_amount", "min_term",
                                               "max_term", "repayment", "guarantee_fee", NULL};
 static const char *const INPUT_MEMBERS[] = {"name", "kind", NULL};
@@ -500,6 +500,8 @@ static ph_status read_policy(ph_policy *p, const json_t *root, const char *sourc
         st = read_flow(p, root, source, err);
     if (st == PH_OK)
         st = check_complete(p, root, err);
+    if (st == PH_OK)
+        st = pol_read_words(p, root, err);
     return st;
 }
 
@@ -557,6 +559,7 @@ void ph_policy_free(ph_policy *p)
         return;
     const ph_ctx *ctx = p->ctx;
     pol_free_market(p);
+    pol_free_words(p);
     for (size_t i = 0; i < p->n_steps; i++) {
         ph_free(ctx, p->steps[i].name);
         ph_free(ctx, p->steps[i].in_slots);

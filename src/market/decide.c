@@ -16,28 +16,59 @@
 /* "tax_grade = D, court_enforcement = true", then the catalogue's sentence
  * for the first feature read (its missing sentence when it is null), written
  * whole to `out`. */
-static void policy_reason_text(const ph_policy_reason *r, FILE *out)
+/* The values a reason read, "name = value, ...". */
+static void read_values_text(const ph_policy_reason *r, FILE *out)
 {
-    if (r->n_read == 0) {
-        const char *text = ph_policy_own_reason_text(r->code, NULL);
-        fputs(text ? text : "", out);
-        return;
-    }
     for (size_t i = 0; i < r->n_read; i++) {
         char value[MARKET_TEXT_MAX + 16]; /* a fact's text or a decimal: always fits */
         if (ph_value_format(&r->read_values[i], value, sizeof(value), NULL) != PH_OK)
             snprintf(value, sizeof(value), "?");
         fprintf(out, "%s%s = %s", i ? ", " : "", r->read_names[i], value);
     }
-    int f = ph_feature_index(r->read_names[0]);
-    const ph_value *v = &r->read_values[0];
-    if (f >= 0 && (v->kind == PH_VALUE_DECIMAL || v->kind == PH_VALUE_NULL)) {
-        char sentence[256]; /* always suffices (features.h) */
-        double x = v->kind == PH_VALUE_DECIMAL ? ph_decimal_to_double(v->as.decimal)
-                                               : ph_feature_missing();
-        if (ph_feature_reason((size_t)f, x, sentence, sizeof(sentence), NULL) == PH_OK)
-            fprintf(out, ": %s", sentence);
+}
+
+/* The feature catalogue's sentence on the first value a reason read, when
+ * that value is a catalogue feature's; 0 when it is not. */
+static int catalogue_sentence(const ph_policy_reason *r, char *sentence, size_t size)
+{
+    int f = r->n_read > 0 ? ph_feature_index(r->read_names[0]) : -1;
+    const ph_value *v = r->n_read > 0 ? &r->read_values[0] : NULL;
+    if (f < 0 || (v->kind != PH_VALUE_DECIMAL && v->kind != PH_VALUE_NULL))
+        return 0;
+    double x = v->kind == PH_VALUE_DECIMAL ? ph_decimal_to_double(v->as.decimal)
+                                           : ph_feature_missing();
+    return ph_feature_reason((size_t)f, x, sentence, size, NULL) == PH_OK;
+}
+
+/* What a firm reads for a policy reason. With the policy's own sentence for
+ * the code: the sentence, then the catalogue's sentence on the data behind
+ * it, or else the values it read in brackets ("the term asked for is outside
+ * ... (term_in_range = false)"). Without one: the values, then the
+ * catalogue's sentence. */
+static void policy_reason_text(const ph_policy *policy, const ph_policy_reason *r, FILE *out)
+{
+    const char *words = ph_policy_reason_words(policy, r->code);
+    if (r->n_read == 0) {
+        const char *text = words ? words : ph_policy_own_reason_text(r->code, NULL);
+        fputs(text ? text : "", out);
+        return;
     }
+    char sentence[256]; /* always suffices (features.h) */
+    int has_sentence = catalogue_sentence(r, sentence, sizeof(sentence));
+    if (words != NULL) {
+        fputs(words, out);
+        if (has_sentence) {
+            fprintf(out, ": %s", sentence);
+        } else {
+            fputs(" (", out);
+            read_values_text(r, out);
+            fputc(')', out);
+        }
+        return;
+    }
+    read_values_text(r, out);
+    if (has_sentence)
+        fprintf(out, ": %s", sentence);
 }
 
 /* Whether a reason reads missing data (a null value): such a reason already
@@ -51,11 +82,11 @@ static int reads_missing(const ph_policy_reason *r)
 }
 
 /* Add a reason: the code (after `prefix`) and the text, both held whole.
- * The text is the policy reason's words when policy_reason is not NULL,
+ * The text is what a firm reads for policy_reason (of `policy`) when it is not NULL,
  * else `text`. */
 static ph_status add_reason(market_decision *d, const char *prefix, const char *code,
-                            const ph_policy_reason *policy_reason, const char *text,
-                            ph_error *err)
+                            const ph_policy *policy, const ph_policy_reason *policy_reason,
+                            const char *text, ph_error *err)
 {
     if (d->n_reasons >= PH_QUOTE_MAX_REASONS)
         return PH_OK; /* a quote shows the first PH_QUOTE_MAX_REASONS */
@@ -65,7 +96,7 @@ static ph_status add_reason(market_decision *d, const char *prefix, const char *
     FILE *mem = open_memstream(&words, &n);
     if (mem != NULL) {
         if (policy_reason != NULL)
-            policy_reason_text(policy_reason, mem);
+            policy_reason_text(policy, policy_reason, mem);
         else
             fprintf(mem, "%s", text ? text : "");
         if (fclose(mem) != 0) {
@@ -114,7 +145,8 @@ static ph_status explain(market_side *side, const ph_policy_outcome *o, market_d
         if (ph_policy_own_reason_text(o->reasons[i].code, &consequence) != NULL && consequence &&
             missing_explained)
             continue;
-        st = add_reason(d, "", o->reasons[i].code, &o->reasons[i], NULL, err);
+        st = add_reason(d, "", o->reasons[i].code, side->policy, &o->reasons[i], NULL,
+                        err);
     }
     if (st != PH_OK || d->n_reasons >= MARKET_MIN_REASONS || side->bind.model == NULL)
         return st;
@@ -124,8 +156,8 @@ static ph_status explain(market_side *side, const ph_policy_outcome *o, market_d
                               model_reasons, &n, err);
     for (size_t i = 0; st == PH_OK && i < n && d->n_reasons < MARKET_MIN_REASONS; i++)
         if (!policy_reads(o, model_reasons[i].name))
-            st = add_reason(d, "MODEL:", model_reasons[i].code, NULL, model_reasons[i].text,
-                            err);
+            st = add_reason(d, "MODEL:", model_reasons[i].code, NULL, NULL,
+                            model_reasons[i].text, err);
     return st;
 }
 
