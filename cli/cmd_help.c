@@ -18,6 +18,9 @@ static void print_overview(FILE *out)
           "  -h, --help              this help; 'puhui COMMAND --help' for a command\n"
           "  --version               same as 'puhui version'\n"
           "\n"
+          "environment: PUHUI_DB (the database), PUHUI_PROGRESS=1|0 (the progress line of\n"
+          "long commands on standard error: forced on or off; by default only on a terminal)\n"
+          "\n"
           "exit codes: 0 success, 1 failure, 2 usage error or bad input\n",
           out);
 }
