@@ -13,7 +13,7 @@
  * Then the selection settings compared on a held-out sample drawn from the
  * same model (seed + 1, same size): the default (IV >= 0.02, monotone bins),
  * IV >= 0.01 and IV >= 0 with monotone bins, and IV >= 0 with plain quantile bins (the
- * peer of issue 15: 20 quantile bins, no monotone merging); for each the
+ * plain peer a new user tried: 20 quantile bins, no monotone merging); for each the
  * characteristics kept, the training and the held-out AUC, and for the
  * default what each dropped variable was reported to add.
  */

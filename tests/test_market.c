@@ -298,6 +298,46 @@ static void test_decline_reason_words(void **state)
                      1);
 }
 
+/* A missing limit is left out of the reasons only when a reason names
+ * missing data the limit is computed from. Here the limit also needs
+ * invoiced sales (the firm has none: missing), while the one knock-out reads the
+ * tax grade (missing too, but the limit never reads it): LIMIT_MISSING is
+ * the only reason that tells the firm about its sales, so it stays. */
+static void test_missing_limit_explained_only_by_its_own_data(void **state)
+{
+    mk *m = *state;
+    grant(&m->f, LENDER_1, "registration,payments_daily,tax_grades,vat_invoices");
+    fx_load_policy(&m->f, "tax.json",
+        "{\"lender\": \"" LENDER_1 "\", \"name\": \"loan\", \"version\": 2,"
+        " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\","
+        "  \"max_amount\": \"3,000,000\", \"min_term\": 3, \"max_term\": 24,"
+        "  \"repayment\": \"equal_installment\"},"
+        " \"inputs\": [{\"name\": \"tax_grade\", \"kind\": \"text\"},"
+        "  {\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
+        "  {\"name\": \"sales_12m\", \"kind\": \"decimal\"},"
+        "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+        " \"tables\": [{\"name\": \"ko\", \"hit_policy\": \"COLLECT\","
+        "  \"inputs\": [{\"name\": \"tax_grade\", \"kind\": \"text\"}], \"outputs\": [],"
+        "  \"rules\": [{\"when\": [\"null\"], \"then\": [], \"reason\": \"NO_TAX_GRADE\"}]}],"
+        " \"formulas\": [{\"name\": \"cap\", \"expr\": \"10 * sales_12m\"},"
+        "  {\"name\": \"limit\", \"expr\": \"min(product_max_amount, 5 * avg_inflow_12m, cap)\"},"
+        "  {\"name\": \"rate\", \"expr\": \"lpr + 1.20%\"}],"
+        " \"flow\": [{\"knockout\": \"ko\"}, {\"formula\": \"cap\"},"
+        "  {\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}",
+        1);
+    open_market(m);
+    ph_error err;
+    ph_market_result *r = NULL;
+    ph_application a = fx_app_of(FIRM_A, 20000000, 12);
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
+    assert_int_equal(q->status, PH_QUOTE_DECLINE);
+    assert_int_equal(q->n_reasons, 2);
+    assert_string_equal(q->reasons[0].code, "NO_TAX_GRADE");
+    assert_string_equal(q->reasons[1].code, "LIMIT_MISSING");
+    ph_market_result_free(r);
+}
+
 static void test_challenger_split(void **state)
 {
     mk *m = *state;
@@ -574,6 +614,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rate_cap_subsidy_and_ranking, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decline_reasons_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decline_reason_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_limit_explained_only_by_its_own_data, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_challenger_split, setup, teardown),
         cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_simulation, setup, teardown),

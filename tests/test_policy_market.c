@@ -69,6 +69,17 @@ static void test_reason_words(void **state)
     assert_null(ph_policy_reason_words(p, "LIMIT_MISSING")); /* the platform's own code */
     assert_null(ph_policy_reason_words(p, "NO_SUCH_CODE"));
     assert_null(ph_policy_reason_words(NULL, "TERM_OUT_OF_RANGE"));
+    /* what the limit and the rate are computed from, directly or through steps */
+    assert_int_equal(ph_policy_feeds(p, "sales_12m", "limit"), 1);
+    assert_int_equal(ph_policy_feeds(p, "limit", "limit"), 1);
+    assert_int_equal(ph_policy_feeds(p, "business_status", "limit"), 0);
+    assert_int_equal(ph_policy_feeds(p, "sales_12m", "rate"), 0);
+    assert_int_equal(ph_policy_feeds(p, "lpr", "rate"), 1);
+    assert_int_equal(ph_policy_feeds(p, "score", "rate"), 1); /* through the spread table */
+    assert_int_equal(ph_policy_feeds(p, "green", "rate"), 1); /* through green_discount */
+    assert_int_equal(ph_policy_feeds(p, "score", "limit"), 0);
+    assert_int_equal(ph_policy_feeds(p, "no_such_value", "limit"), 0);
+    assert_int_equal(ph_policy_feeds(p, "sales_12m", "score"), 0);
     ph_policy_free(p);
     ph_ctx_free(ctx);
 }

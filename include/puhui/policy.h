@@ -196,6 +196,15 @@ PH_EXTERN const char *ph_policy_own_reason_text(const char *code, int *consequen
 PH_EXTERN const char *ph_policy_reason_words(const ph_policy *p, const char *code);
 
 /*
+ * 1 when `target` ("limit" or "rate") is computed from the value `name`,
+ * directly or through other formulas and tables (or is `name` itself); 0
+ * otherwise, and for an unknown name or target. A missing limit is a
+ * consequence of missing data only when a value it is computed from was
+ * missing. Worked out once at load; a lookup of the name.
+ */
+PH_EXTERN int ph_policy_feeds(const ph_policy *p, const char *name, const char *target);
+
+/*
  * The outcome of one evaluation; every pointer points into the run and is
  * valid until the run's next evaluation or its free.
  *   approved    1 when no knock-out or eligibility rule matched, the limit

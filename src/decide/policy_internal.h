@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The product constants come first in the environment, in this order. */
 enum { POL_N_CONSTANTS = 5 };
@@ -69,6 +70,9 @@ struct ph_policy {
     /* The "reasons" member (policy_words.c): a sentence per rule code. */
     char **word_codes, **word_texts; /* n_words each, owned */
     size_t n_words;
+    /* feeds[0][v] / feeds[1][v]: the limit / the rate is computed from
+     * environment slot v (policy_words.c); n_values each, owned. */
+    uint8_t *feeds[2];
 };
 
 struct ph_policy_run {
@@ -90,5 +94,6 @@ void pol_free_market(ph_policy *p);
  * codes it is checked against. */
 ph_status pol_read_words(ph_policy *p, const json_t *root, ph_error *err);
 void pol_free_words(ph_policy *p);
+ph_status pol_mark_sources(ph_policy *p, ph_error *err);
 
 #endif

@@ -501,6 +501,8 @@ static ph_status read_policy(ph_policy *p, const json_t *root, const char *sourc
     if (st == PH_OK)
         st = check_complete(p, root, err);
     if (st == PH_OK)
+        st = pol_mark_sources(p, err);
+    if (st == PH_OK)
         st = pol_read_words(p, root, err);
     return st;
 }

@@ -1,5 +1,8 @@
 /*
- * Lender policies: the sentences a firm reads for the policy's reason codes.
+ * Lender policies: what a firm reads about a decline. The sentences for the
+ * policy's reason codes, and which values the limit and the rate are
+ * computed from, so that a missing limit is left out of the reasons only when
+ * a reason already names the missing data it was computed from.
  *
  *   "reasons": {"TERM_OUT_OF_RANGE": "the term asked for is outside the 3 to 36 months
  *                                     this loan is made for", ...}
@@ -13,6 +16,7 @@
  * sentence that silently never shows.
  */
 #include "policy_internal.h"
+#include "expr_internal.h"
 #include "table_internal.h"
 
 #include <stdio.h>
@@ -77,6 +81,8 @@ ph_status pol_read_words(ph_policy *p, const json_t *root, ph_error *err)
 
 void pol_free_words(ph_policy *p)
 {
+    ph_free(p->ctx, p->feeds[0]);
+    ph_free(p->ctx, p->feeds[1]);
     for (size_t i = 0; i < p->n_words; i++) {
         ph_free(p->ctx, p->word_codes[i]);
         ph_free(p->ctx, p->word_texts[i]);
@@ -93,4 +99,78 @@ const char *ph_policy_reason_words(const ph_policy *p, const char *code)
         if (strcmp(p->word_codes[i], code) == 0)
             return p->word_texts[i];
     return NULL;
+}
+
+/* ---- what the limit and the rate are computed from -------------------------------------- */
+
+/* The step that defines environment slot `slot` (a formula, or one of a
+ * table's outputs); NULL for inputs and constants. */
+static const pol_step *defining_step(const ph_policy *p, size_t slot)
+{
+    for (size_t i = 0; i < p->n_steps; i++) {
+        const pol_step *s = &p->steps[i];
+        if (s->kind == PH_POLICY_STEP_FORMULA && s->out_slot == slot)
+            return s;
+        if (s->kind == PH_POLICY_STEP_TABLE && slot >= s->out_slot &&
+            slot < s->out_slot + s->table->n_outputs)
+            return s;
+    }
+    return NULL;
+}
+
+/* Set feeds[v] for `target` and every slot it is computed from, directly or
+ * through other formulas and tables. `stack` has room for n_values. */
+static void mark_sources(const ph_policy *p, size_t target, uint8_t *feeds, size_t *stack)
+{
+    size_t top = 0;
+    feeds[target] = 1;
+    stack[top++] = target;
+    while (top > 0) {
+        const pol_step *s = defining_step(p, stack[--top]);
+        if (s == NULL)
+            continue;
+        size_t n = s->kind == PH_POLICY_STEP_FORMULA ? s->expr->code_len : s->table->n_inputs;
+        for (size_t i = 0; i < n; i++) {
+            size_t from;
+            if (s->kind == PH_POLICY_STEP_FORMULA) {
+                if (s->expr->code[i].op != OP_LOAD)
+                    continue;
+                from = (size_t)s->expr->code[i].arg;
+            } else {
+                from = s->in_slots[i];
+            }
+            if (from < p->n_values && !feeds[from]) {
+                feeds[from] = 1;
+                stack[top++] = from; /* each slot is pushed at most once */
+            }
+        }
+    }
+}
+
+ph_status pol_mark_sources(ph_policy *p, ph_error *err)
+{
+    size_t *stack = ph_calloc(p->ctx, p->n_values, sizeof(*stack));
+    for (size_t i = 0; i < 2; i++)
+        p->feeds[i] = ph_calloc(p->ctx, p->n_values, 1);
+    if (stack == NULL || p->feeds[0] == NULL || p->feeds[1] == NULL) {
+        ph_free(p->ctx, stack);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    mark_sources(p, p->limit_slot, p->feeds[0], stack);
+    mark_sources(p, p->rate_slot, p->feeds[1], stack);
+    ph_free(p->ctx, stack);
+    return PH_OK;
+}
+
+int ph_policy_feeds(const ph_policy *p, const char *name, const char *target)
+{
+    if (p == NULL || name == NULL || target == NULL || p->feeds[0] == NULL)
+        return 0;
+    int which = strcmp(target, "limit") == 0 ? 0 : strcmp(target, "rate") == 0 ? 1 : -1;
+    size_t slot;
+    ph_value_kind kind;
+    if (which < 0 || expr_symbols_find(p->sym, name, strlen(name), &slot, &kind) != PH_OK ||
+        slot >= p->n_values)
+        return 0;
+    return p->feeds[which][slot];
 }

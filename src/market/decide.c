@@ -71,14 +71,32 @@ static void policy_reason_text(const ph_policy *policy, const ph_policy_reason *
         fprintf(out, ": %s", sentence);
 }
 
-/* Whether a reason reads missing data (a null value): such a reason already
- * explains a limit or rate that could not be computed. */
-static int reads_missing(const ph_policy_reason *r)
+/* Whether a reason of the outcome read a missing (null) value that `target`
+ * ("limit" or "rate") is computed from: such a reason already explains why
+ * the target could not be computed. */
+static int missing_explains(const ph_policy *policy, const ph_policy_outcome *o,
+                            const char *target)
 {
-    for (size_t i = 0; i < r->n_read; i++)
-        if (r->read_values[i].kind == PH_VALUE_NULL)
-            return 1;
+    for (size_t i = 0; i < o->n_reasons; i++) {
+        const ph_policy_reason *r = &o->reasons[i];
+        for (size_t k = 0; k < r->n_read; k++)
+            if (r->read_values[k].kind == PH_VALUE_NULL &&
+                ph_policy_feeds(policy, r->read_names[k], target))
+                return 1;
+    }
     return 0;
+}
+
+/* Whether `r` is the outcome's own consequence code (LIMIT_MISSING,
+ * RATE_MISSING) and a reason naming the missing data behind it is listed. */
+static int explained_consequence(const ph_policy *policy, const ph_policy_outcome *o,
+                                 const ph_policy_reason *r)
+{
+    int consequence = 0;
+    if (ph_policy_own_reason_text(r->code, &consequence) == NULL || !consequence)
+        return 0;
+    const char *target = strcmp(r->code, "RATE_MISSING") == 0 ? "rate" : "limit";
+    return missing_explains(policy, o, target);
 }
 
 /* Add a reason: the code (after `prefix`) and the text, both held whole.
@@ -130,20 +148,15 @@ static int policy_reads(const ph_policy_outcome *o, const char *feature)
 /* The policy's reasons, then the model's adverse reasons until there are at
  * least three distinct ones (docs/domain.md#credit-assessment: a decline gets
  * three concrete reasons). A consequence of missing data (LIMIT_MISSING,
- * RATE_MISSING) is left out when a reason reading missing data explains it
- * (it stays in the trace); a model reason on a feature a policy reason
+ * RATE_MISSING) is left out when a reason reads a missing value the limit
+ * or rate is computed from (it stays in the trace); a model reason on a feature a policy reason
  * already reads would say the same thing twice, so it is skipped too. */
 static ph_status explain(market_side *side, const ph_policy_outcome *o, market_decision *d,
                          ph_error *err)
 {
-    int missing_explained = 0;
-    for (size_t i = 0; i < o->n_reasons; i++)
-        missing_explained |= reads_missing(&o->reasons[i]);
     ph_status st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < o->n_reasons; i++) {
-        int consequence = 0;
-        if (ph_policy_own_reason_text(o->reasons[i].code, &consequence) != NULL && consequence &&
-            missing_explained)
+        if (explained_consequence(side->policy, o, &o->reasons[i]))
             continue;
         st = add_reason(d, "", o->reasons[i].code, side->policy, &o->reasons[i], NULL,
                         err);
