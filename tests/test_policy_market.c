@@ -128,12 +128,12 @@ static void test_load_errors(void **state)
     refused("\"appetite\": {\"industries\": [\"A\", \"C\", \"F\", \"G\"]}",
             "\"appetite\": []", "appetite: expected an object");
     refused("\"SCORE_TOO_LOW\": \"the credit", "\"SCORE_TOO_HIGH\": \"the credit",
-            "rural.json: reasons.SCORE_TOO_HIGH: expected the code of a knock-out or "
+            "rural.json: field reasons, value 'SCORE_TOO_HIGH': expected the code of a knock-out or "
             "eligibility rule of this policy, got a code no rule gives");
     refused("\"the credit score is below the 580 this loan needs\"", "7",
-            "reasons.SCORE_TOO_LOW: expected a sentence of 1 to 300 bytes");
+            "field reasons, value 'SCORE_TOO_LOW': expected a string, the sentence a firm reads");
     refused("\"the credit score is below the 580 this loan needs\"", "\"\"",
-            "reasons.SCORE_TOO_LOW: expected a sentence of 1 to 300 bytes");
+            "field reasons, value 'SCORE_TOO_LOW': expected a sentence of 1 to 300 bytes, got 0");
 }
 
 int main(void)

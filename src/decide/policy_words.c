@@ -45,7 +45,7 @@ ph_status pol_read_words(ph_policy *p, const json_t *root, ph_error *err)
     if (words == NULL)
         return PH_OK;
     if (!json_is_object(words) || json_object_size(words) == 0)
-        return ph_error_set(err, PH_EINVAL, NULL, NULL,
+        return ph_error_set(err, PH_EINVAL, "reasons", NULL,
                             "reasons: expected an object {\"CODE\": \"the sentence a firm "
                             "reads\", ...} (leave the member out for none)");
     size_t n = json_object_size(words);
@@ -57,15 +57,17 @@ ph_status pol_read_words(ph_policy *p, const json_t *root, ph_error *err)
     const json_t *text;
     json_object_foreach((json_t *)words, code, text) {
         if (!flow_gives(p, code))
-            return ph_error_set(err, PH_EINVAL, NULL, NULL,
-                                "reasons.%.64s: expected the code of a knock-out or "
-                                "eligibility rule of this policy, got a code no rule gives",
-                                code);
-        size_t len = json_is_string(text) ? json_string_length(text) : 0;
+            return ph_error_set(err, PH_EINVAL, "reasons", code,
+                                "expected the code of a knock-out or eligibility rule of "
+                                "this policy, got a code no rule gives");
+        if (!json_is_string(text))
+            return ph_error_set(err, PH_EINVAL, "reasons", code,
+                                "expected a string, the sentence a firm reads");
+        size_t len = json_string_length(text);
         if (len == 0 || len > WORDS_MAX)
-            return ph_error_set(err, PH_EINVAL, NULL, NULL,
-                                "reasons.%.64s: expected a sentence of 1 to %d bytes", code,
-                                WORDS_MAX);
+            return ph_error_set(err, PH_EINVAL, "reasons", code,
+                                "expected a sentence of 1 to %d bytes, got %zu", WORDS_MAX,
+                                len);
         size_t k = p->n_words;
         p->word_codes[k] = ph_strdup(p->ctx, code);
         p->word_texts[k] = ph_strdup(p->ctx, json_string_value(text));
