@@ -53,6 +53,22 @@ static int take_option(ph_cli *cli, const char *option, const char *value, void 
 
 /* The model's categorical features (and the id) are read as text whatever
  * they look like, so a level "01" is not turned into the number 1. */
+/* The columns scoring reads: the id and the model's features; the rest of
+ * the input is never parsed. */
+static const char **read_columns(const ph_model *model, const char *id)
+{
+    size_t n = ph_model_feature_count(model);
+    const char **names = calloc(n + 2, sizeof(*names));
+    if (!names)
+        return NULL;
+    size_t k = 0;
+    if (id)
+        names[k++] = id;
+    for (size_t i = 0; i < n; i++)
+        names[k++] = ph_model_feature_name(model, i);
+    return names;
+}
+
 static const char **text_columns(const ph_model *model, const char *id)
 {
     size_t n = ph_model_feature_count(model);
@@ -185,7 +201,7 @@ static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
     ph_dataset *ds = NULL;
     ph_model_input *in = NULL;
     FILE *out = NULL;
-    const char **text = NULL;
+    const char **text = NULL, **wanted = NULL;
     ph_status st;
     if (o->registered) {
         int code = PH_EXIT_OK;
@@ -197,12 +213,13 @@ static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
     } else {
         st = ph_model_load_file(cli->ctx, o->model, &model, &err);
     }
-    if (st == PH_OK && !(text = text_columns(model, o->id)))
+    if (st == PH_OK && (!(text = text_columns(model, o->id)) ||
+                        !(wanted = read_columns(model, o->id))))
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK) {
         ph_cli_progress *meter = ph_cli_progress_start(cli, "reading", "bytes");
-        ph_dataset_options dopts = {.categorical = text, .progress = ph_cli_progress_cb,
-                                    .progress_user = meter};
+        ph_dataset_options dopts = {.categorical = text, .only = wanted,
+                                    .progress = ph_cli_progress_cb, .progress_user = meter};
         st = ph_dataset_read_csv(cli->ctx, o->input, &dopts, &ds, &err);
         ph_cli_progress_finish(meter);
         o->with_points = ph_model_kind_of(model) == PH_MODEL_SCORECARD;
@@ -230,6 +247,7 @@ static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
     ph_dataset_free(ds);
     ph_model_free(model);
     free(text);
+    free(wanted);
     return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
 }
 

@@ -8,6 +8,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct fixture {
     ph_ctx *ctx;
@@ -125,6 +128,60 @@ static void test_forced_kinds_and_skip(void **state)
     ph_dataset_options bad = {.numeric = unknown};
     ph_assert_error(read_text(f, "e.csv", "id,x\n1,2\n", &bad, &ds, &err), PH_EINVAL, &err,
                     "field numeric, value 'y': expected a column of");
+}
+
+/* `only` reads the columns listed and leaves the rest unparsed, whatever
+ * they hold; a listed name the header lacks is no error. */
+static void test_only_some_columns(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    static const char *const only[] = {"x", "id", "absent", NULL};
+    ph_dataset_options opts = {.only = only};
+    ph_assert_ok(read_text(f, "o.csv", "id,note,x\n1,7,2.5\n2,text,3\n", &opts, &ds, &err),
+                 &err);
+    assert_int_equal(ph_dataset_columns(ds), 2);
+    assert_int_equal(ph_dataset_column_index(ds, "note"), -1);
+    assert_true(ph_dataset_numeric(ds, (size_t)ph_dataset_column_index(ds, "x"))[1] == 3.0);
+    ph_dataset_free(ds);
+}
+
+/* Read `text` through a named pipe, written by a child process. */
+static ph_status read_piped(fixture *f, const char *text, ph_dataset **out, ph_error *err)
+{
+    char *path = ph_test_path(f->dir, "pipe.csv");
+    assert_int_equal(mkfifo(path, 0600), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        FILE *w = fopen(path, "w");
+        int ok = w && fputs(text, w) >= 0;
+        _exit(w && fclose(w) == 0 && ok ? 0 : 1);
+    }
+    ph_status st = ph_dataset_read_csv(f->ctx, path, NULL, out, err);
+    int status = 0;
+    waitpid(child, &status, 0);
+    unlink(path);
+    free(path);
+    return st;
+}
+
+/* A pipe cannot be read twice: text after numbers is an error naming the
+ * column, the line and the value, never a false "empty input"; text that
+ * comes first (or after missing values only) reads from a pipe as usual. */
+static void test_pipe_text_after_numbers(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_dataset *ds;
+    ph_assert_error(read_piped(f, "id,late\n1,1\n2,2\n3,x\n", &ds, &err), PH_EINVAL, &err,
+                    "pipe.csv:4:3: field late, value 'x': expected a number, as in the rows "
+                    "above, or the column named as categorical");
+    ph_assert_ok(read_piped(f, "id,late\n1,NA\n2,x\n3,1\n", &ds, &err), &err);
+    assert_int_equal(ph_dataset_column_kind(ds, 1), PH_COLUMN_CATEGORICAL);
+    assert_string_equal(ph_dataset_level(ds, 1, 1), "1");
+    ph_dataset_free(ds);
 }
 
 /* Read in one pass: a column that shows text only after numbers turns
@@ -261,6 +318,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_words_that_look_like_numbers_are_text, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_forced_kinds_and_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_only_some_columns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pipe_text_after_numbers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_column_that_turns_to_text_late, setup, teardown),
         cmocka_unit_test_setup_teardown(test_junk_around_a_number_is_located, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),

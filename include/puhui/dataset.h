@@ -53,6 +53,10 @@ typedef struct ph_dataset_options {
     const char *const *numeric;
     /* Columns to leave out entirely (never parsed); NULL-terminated or NULL. */
     const char *const *skip;
+    /* When not NULL, the only columns to read (NULL-terminated): every other
+     * column is left out as if skipped. A name the header lacks is not an
+     * error here (a scorer reports the features it misses by name). */
+    const char *const *only;
     /* Called on the reading thread every 16,384 rows and once at the end
      * with the bytes read so far and the file's size (0 when unknown, e.g. a
      * pipe); NULL for none. */
@@ -69,7 +73,9 @@ typedef struct ph_dataset_options {
  * categorical one, plus the levels), up to twice that while reading, never
  * the file's text. When a column not forced categorical first shows text
  * after rows holding numbers, the file is read a second time up to that row
- * to give those rows their texts. Errors: PH_EIO (the
+ * to give those rows their texts; that needs a regular file, so
+ * from a pipe such a column is an error naming it and its line (force it with
+ * `categorical`). Errors: PH_EIO (the
  * file), PH_EINVAL (malformed CSV, a duplicate or unknown column name in the
  * options, a non-number in a forced-numeric column: file:line, field, value),
  * PH_ENOMEM. An input with a header and no rows is a valid empty dataset.

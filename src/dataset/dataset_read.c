@@ -45,6 +45,7 @@ typedef struct reading {
     size_t n_fields;
     size_t capacity; /* rows allocated in every column and in ds->lines */
     uint64_t file_bytes;
+    int regular; /* the input is a regular file: it can be read again */
 } reading;
 
 /* The missing tokens: "", NA, N/A, NaN, nan, null, NULL, None. All but the
@@ -79,6 +80,14 @@ static ph_status apply_names(reading *rd, const char *const *names, int kind, co
     return PH_OK;
 }
 
+static int listed(const char *const *names, const char *name)
+{
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 /* The plan of every field and the dataset's columns, from the header. */
 static ph_status start(reading *rd, ph_error *err)
 {
@@ -94,6 +103,9 @@ static ph_status start(reading *rd, ph_error *err)
                              err);
         if (st == PH_OK)
             st = apply_names(rd, rd->opts->skip, KIND_SKIP, "skip", err);
+        for (size_t f = 0; st == PH_OK && rd->opts->only && f < rd->n_fields; f++)
+            if (!listed(rd->opts->only, ph_csv_header_name(rd->csv, f)))
+                rd->fields[f].force = KIND_SKIP;
     }
     rd->capacity = FIRST_CAPACITY;
     if (st == PH_OK)
@@ -178,6 +190,16 @@ static ph_status fill_field(reading *rd, field_plan *fp, size_t f, size_t row, p
         if (fp->force == KIND_FORCE_NUMERIC) {
             ph_error_setn(err, PH_EINVAL, c->name, s, len,
                           "expected a number (the column is numeric) or a missing value");
+            ph_csv_locate_error(rd->csv, f, err);
+            return PH_EINVAL;
+        }
+        if (fp->saw_number && !rd->regular) {
+            /* The rows before need their texts again, and a pipe cannot be
+             * read twice. */
+            ph_error_setn(err, PH_EINVAL, c->name, s, len,
+                          "expected a number, as in the rows above, or the column named as "
+                          "categorical: text after numbers needs the input read twice, "
+                          "and this input is not a regular file");
             ph_csv_locate_error(rd->csv, f, err);
             return PH_EINVAL;
         }
@@ -335,8 +357,10 @@ ph_status ph_dataset_read_csv(const ph_ctx *ctx, const char *path,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_dataset_read_csv: NULL argument");
     reading rd = {.ctx = ctx, .path = path, .opts = opts};
     struct stat sb;
-    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+    if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
         rd.file_bytes = (uint64_t)sb.st_size;
+        rd.regular = 1;
+    }
     ph_status st = ph_csv_open_file(ctx, path, NULL, &rd.csv, err);
     if (st == PH_OK)
         st = start(&rd, err);

@@ -123,7 +123,8 @@ PUHUI_PROGRESS=1 run 0 --db "$WORK/prog.db" ingest --batch-rows 500 "$WORK/pp"
 check "the progress line counts bytes of input up to their total, with a rate" \
     contains "$ERR" "puhui ingest: $TOTAL / $TOTAL MiB, "
 check "and ends with the time it took" contains "$ERR" " elapsed"
-PUHUI_PROGRESS=0 run 0 --db "$WORK/prog.db" ingest "$WORK/pp"
+unset PUHUI_PROGRESS # the default: standard error here is a file, not a terminal
+run 0 --db "$WORK/prog.db" ingest "$WORK/pp"
 check "no progress line when standard error is not a terminal" [ -z "$ERR" ]
 
 run 0 help ingest

@@ -114,9 +114,31 @@ check "threads range" contains "$ERR" "--threads"
 PUHUI_PROGRESS=1 run 0 model score --model "$M/xgb_forest.json" --input "$WORK/big.csv" \
     --out "$WORK/u.csv"
 check "progress: reading and scoring" contains "$ERR" "scoring: 6,400 / 6,400 rows"
-PUHUI_PROGRESS=0 run 0 model score --model "$M/xgb_forest.json" --input "$WORK/big.csv" \
+unset PUHUI_PROGRESS # the default: standard error here is a file, not a terminal
+run 0 model score --model "$M/xgb_forest.json" --input "$WORK/big.csv" \
     --out "$WORK/u.csv"
 check "no progress in a pipe" [ -z "$ERR" ]
+
+# Input from a pipe: only the id and the model's features are parsed, so a
+# stray column that turns to text late costs nothing; a feature that does is
+# an error naming it, its line and value (a pipe cannot be read twice).
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0, "note"; next } { print $0, (NR < 100 ? NR : "text") }' \
+    "$M/input.csv" >"$WORK/noted.csv"
+mkfifo "$WORK/fifo"
+cat "$WORK/noted.csv" >"$WORK/fifo" &
+run 0 model score --model "$M/xgb_small.json" --input "$WORK/fifo" --id firm_id --out "$WORK/n.csv"
+wait
+check "piped input with a stray text column scores every row" \
+    [ "$(($(wc -l <"$WORK/n.csv") - 1))" = 160 ]
+feature=$(head -1 "$M/input.csv" | cut -d, -f2)
+awk -F, -v OFS=, 'NR == 120 { $2 = "n/a-ish" } { print }' "$M/input.csv" >"$WORK/late.csv"
+cat "$WORK/late.csv" >"$WORK/fifo" &
+run 2 model score --model "$M/xgb_small.json" --input "$WORK/fifo" --id firm_id --out "$WORK/n.csv"
+wait
+check "piped input: the line of the text" contains "$ERR" "fifo:120:"
+check "piped input: the feature and its value" \
+    contains "$ERR" "field $feature, value 'n/a-ish': expected a number"
+rm -f "$WORK/fifo" "$WORK/noted.csv" "$WORK/late.csv" "$WORK/n.csv"
 rm -f "$WORK/u.csv" "$WORK/t1.csv" "$WORK/tn.csv" "$WORK/big.csv"
 
 # bad models and bad input
