@@ -672,6 +672,47 @@ static ph_dataset *reasons_data(const ph_ctx *ctx)
     return ds;
 }
 
+/* A value outside the catalogue reads rounded, at any size: never a cut
+ * run of digits, never an exponent for a small value. */
+static void test_reasons_round_any_number(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = fixture_ctx();
+    tforest f;
+    memset(&f, 0, sizeof(f));
+    f.n_features = 1;
+    f.names[0] = "custom_score";
+    f.base_score = "5E-1";
+    f.n_trees = 1;
+    f.tree[0].n = 3;
+    f.tree[0].node[0] = (tnode){.left = 1, .right = 2, .feature = 0, .threshold = 1e-9f,
+                                .default_left = 0, .cover = 10};
+    f.tree[0].node[1] = (tnode){.left = -1, .right = -1, .value = -1, .cover = 5};
+    f.tree[0].node[2] = (tnode){.left = -1, .right = -1, .value = 1, .cover = 5};
+    ph_model *m = load_forest(ctx, &f);
+    ph_dataset *ds = NULL;
+    ph_error err;
+    ph_assert_ok(ph_dataset_new(ctx, 5, &ds, &err), &err);
+    const double values[5] = {1.23e20, 12345.678, 2.5, 0.0000123, 0.00582334};
+    ph_assert_ok(ph_dataset_add_numeric(ds, "custom_score", values, &err), &err);
+    ph_model_input *in = NULL;
+    ph_assert_ok(ph_model_bind(m, ds, &in, &err), &err);
+    static const char *const expected[5] = {"custom_score is 1.23e+20", "custom_score is 12346",
+                                            "custom_score is 2.5", "custom_score is 0.0000123",
+                                            "custom_score is 0.00582"};
+    for (size_t row = 0; row < 5; row++) {
+        ph_reason r[1];
+        size_t n = 0;
+        ph_assert_ok(ph_model_reasons(in, row, 1, r, &n, &err), &err);
+        assert_int_equal(n, 1);
+        assert_string_equal(r[0].text, expected[row]);
+    }
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
 static void test_contributions_by_dataset(void **state)
 {
     (void)state;
@@ -856,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_base_margin_is_in_the_bias),
         cmocka_unit_test(test_contributions_by_dataset),
         cmocka_unit_test(test_reasons_rank_positive_contributions),
+        cmocka_unit_test(test_reasons_round_any_number),
         cmocka_unit_test(test_contributions_matrix_errors),
         cmocka_unit_test(test_too_deep_tree_is_refused),
     };

@@ -72,18 +72,25 @@ static const char *reason_code(const ph_model *m, size_t feature, size_t attribu
     return code ? code : m->feature_names[feature];
 }
 
-/* A number outside the catalogue, rounded for a sentence: whole from 1,000,
- * two decimals from 1 ("12.5"), else three significant digits ("0.00582");
- * the reason's value column keeps every digit. */
+/* A number outside the catalogue, rounded for a sentence: whole from 1,000
+ * ("12345"), two decimals from 1 ("12.5"), else three significant digits in
+ * fixed notation ("0.00582", "0.0000123"); below 1e-12, "0". Beyond 1e15 a
+ * whole number would be digits nobody reads: three significant digits with
+ * an exponent ("1.23e+20"). The reason's value column keeps every digit.
+ * `size` >= 32 always suffices. */
 static void readable_number(double x, char *buf, size_t size)
 {
     double a = fabs(x);
-    if (a >= 1000.0)
+    if (a >= 1e15)
+        snprintf(buf, size, "%.3g", x);
+    else if (a >= 1000.0)
         snprintf(buf, size, "%.0f", x);
     else if (a >= 1.0)
         snprintf(buf, size, "%.2f", x);
-    else
-        snprintf(buf, size, "%.3g", x);
+    else if (a < 1e-12)
+        snprintf(buf, size, "0");
+    else /* 3 significant digits: 2 - floor(log10 a) decimals, 3..14 */
+        snprintf(buf, size, "%.*f", 2 - (int)floor(log10(a)), x);
     if (strchr(buf, '.') != NULL && strchr(buf, 'e') == NULL) {
         size_t n = strlen(buf);
         while (buf[n - 1] == '0')
@@ -104,11 +111,12 @@ static ph_status reason_text(const ph_model *m, const ph_reason *r, double numer
     if (idx >= 0 && is_numeric && ph_feature_reason((size_t)idx, numeric, buf, size, NULL) == PH_OK)
         return PH_OK;
     int len;
-    char shown[64];
-    if (is_numeric && !isnan(numeric))
-        readable_number(numeric, shown, sizeof(shown));
-    else
-        snprintf(shown, sizeof(shown), "%s", r->value);
+    char number[32];
+    const char *shown = r->value; /* a category's level, shown whole */
+    if (is_numeric && !isnan(numeric)) {
+        readable_number(numeric, number, sizeof(number));
+        shown = number;
+    }
     if (r->value[0] == '\0')
         len = snprintf(buf, size, "%s is missing", r->name);
     else if (!m->scorecard)
