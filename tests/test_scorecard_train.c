@@ -801,6 +801,15 @@ static void test_dropped_variable_would_add(void **state)
     /* progress: binning 3 candidates, the fit, 2 trials */
     assert_int_equal(seen[0], 6);
     assert_int_equal(seen[1], 6);
+    /* without the trials the meter still ends at its total */
+    uint64_t meter[3] = {0, 0, 0};
+    ph_sc_train_options q = options();
+    q.assess_dropped = 0;
+    q.progress = count_progress;
+    q.progress_user = meter;
+    ph_scorecard_free(train(ctx, ds, &q, NULL));
+    assert_int_equal(meter[0], 4);
+    assert_int_equal(meter[1], 4);
     o.progress = NULL;
     /* a copy keeps the list */
     ph_scorecard *copy;

@@ -108,8 +108,8 @@ ph_status sc_assess_dropped(const ph_ctx *ctx, const ph_sc_train_options *o, sc_
                             size_t n_vars, size_t rows, const uint8_t *bad, double l2,
                             const sc_fit_result *model, ph_error *err)
 {
-    size_t trials = 0;
-    for (size_t i = 0; i < n_vars; i++)
+    size_t trials = 0; /* none when not asked: the meter must still end at its total */
+    for (size_t i = 0; o->assess_dropped && i < n_vars; i++)
         trials += vars[i].fate != SC_KEPT && vars[i].fate != SC_DROP_ONE_BIN;
     uint64_t total = n_vars + 1 + trials, done = n_vars + 1;
     sc_report_progress(o, done, total);
