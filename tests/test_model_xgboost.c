@@ -389,17 +389,12 @@ static void test_not_a_model(void **state)
 /* Out of memory while scoring leaves the caller's outputs untouched, also
  * past the first block of rows: the scratch is allocated before the first
  * row is scored. */
-static void test_predict_out_of_memory_writes_nothing(void **state)
+/* `rows` rows of the model's features: the fixture's rows over and over. */
+static ph_dataset *repeated_rows(const ph_ctx *ctx, const ph_model *m, size_t rows)
 {
-    (void)state;
-    ph_failalloc fa;
-    ph_failalloc_init(&fa);
-    ph_ctx *ctx = ph_failalloc_ctx(&fa, NULL);
     ph_error err;
-    ph_model *m = fixture_model(ctx, "models/xgb_small.json");
     ph_dataset *fixture = fixture_csv(ctx, "models/input.csv");
-    /* 10,000 rows (more than two blocks), the fixture's rows over and over. */
-    const size_t rows = 10000, have = ph_dataset_rows(fixture);
+    const size_t have = ph_dataset_rows(fixture);
     ph_dataset *ds;
     ph_assert_ok(ph_dataset_new(ctx, rows, &ds, &err), &err);
     double *column = malloc(rows * sizeof(double));
@@ -412,6 +407,71 @@ static void test_predict_out_of_memory_writes_nothing(void **state)
         ph_assert_ok(ph_dataset_add_numeric(ds, name, column, &err), &err);
     }
     free(column);
+    ph_dataset_free(fixture);
+    return ds;
+}
+
+/* Several threads give the bits of one, whatever the split; errors are
+ * ph_model_predict's, and a worker short of memory is reported. */
+static void test_predict_threads(void **state)
+{
+    (void)state;
+    ph_failalloc fa;
+    ph_failalloc_init(&fa);
+    ph_ctx *ctx = ph_failalloc_ctx(&fa, NULL);
+    ph_error err;
+    ph_model *m = fixture_model(ctx, "models/xgb_forest.json");
+    const size_t rows = 9999;
+    ph_dataset *ds = repeated_rows(ctx, m, rows);
+    ph_model_input *in;
+    ph_assert_ok(ph_model_bind(m, ds, &in, &err), &err);
+    double *one = malloc(rows * sizeof(double)), *many = malloc(rows * sizeof(double));
+    assert_true(one && many);
+    ph_assert_ok(ph_model_predict(in, 0, rows, one, NULL, &err), &err);
+    static const int threads[] = {0, 1, 2, 3, 7, PH_MODEL_MAX_THREADS};
+    for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+        memset(many, 0, rows * sizeof(double));
+        ph_assert_ok(ph_model_predict_threads(in, 0, rows, threads[i], many, NULL, &err), &err);
+        assert_memory_equal(one, many, rows * sizeof(double));
+    }
+    ph_assert_ok(ph_model_predict_threads(in, 5, rows - 5, 3, many, NULL, &err), &err);
+    assert_memory_equal(one + 5, many, (rows - 5) * sizeof(double));
+    ph_assert_error(ph_model_predict_threads(in, 1, rows, 2, many, NULL, &err), PH_EMISUSE,
+                    &err, "rows out of the dataset's range");
+    ph_assert_error(ph_model_predict_threads(in, 0, rows, PH_MODEL_MAX_THREADS + 1, many, NULL,
+                                             &err),
+                    PH_EMISUSE, &err, "threads must be 0 to");
+    /* allocations fail one after another: every failure is an error */
+    size_t failures = 0;
+    for (size_t fail_at = 1; fail_at < 6; fail_at++) {
+        ph_failalloc_fail_in(&fa, fail_at);
+        ph_status st = ph_model_predict_threads(in, 0, rows, 4, many, NULL, &err);
+        ph_failalloc_fail_in(&fa, 0);
+        if (st == PH_OK)
+            continue;
+        failures++;
+        ph_assert_error(st, PH_ENOMEM, &err, "out of memory scoring");
+    }
+    assert_true(failures >= 1);
+    free(one);
+    free(many);
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
+static void test_predict_out_of_memory_writes_nothing(void **state)
+{
+    (void)state;
+    ph_failalloc fa;
+    ph_failalloc_init(&fa);
+    ph_ctx *ctx = ph_failalloc_ctx(&fa, NULL);
+    ph_error err;
+    ph_model *m = fixture_model(ctx, "models/xgb_small.json");
+    /* 10,000 rows (more than two blocks). */
+    const size_t rows = 10000;
+    ph_dataset *ds = repeated_rows(ctx, m, rows);
     ph_model_input *in;
     ph_assert_ok(ph_model_bind(m, ds, &in, &err), &err);
     double *pd = malloc(rows * sizeof(double));
@@ -438,7 +498,6 @@ static void test_predict_out_of_memory_writes_nothing(void **state)
     free(points);
     ph_model_input_free(in);
     ph_dataset_free(ds);
-    ph_dataset_free(fixture);
     ph_model_free(m);
     ph_ctx_free(ctx);
     assert_int_equal(fa.live, 0); /* every byte the context gave is back */
@@ -464,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_categorical_split),
         cmocka_unit_test(test_learner_errors),
         cmocka_unit_test(test_not_a_model),
+        cmocka_unit_test(test_predict_threads),
         cmocka_unit_test(test_predict_out_of_memory_writes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,9 @@ typedef enum ph_log_level {
     PH_LOG_OFF = 4
 } ph_log_level;
 
+/* A custom allocator. The calls that run on several threads (generation,
+ * ingestion, the features batch, ph_model_predict_threads) call it from all
+ * of them at once, so it must be thread-safe, as malloc is. */
 typedef struct ph_allocator {
     void *(*malloc_fn)(void *user, size_t size);
     void *(*realloc_fn)(void *user, void *ptr, size_t size);

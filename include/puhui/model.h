@@ -130,7 +130,8 @@ PH_EXTERN ph_status ph_model_predict(const ph_model_input *in, size_t first, siz
  * cannot be started has its share scored on the calling thread. Errors as
  * ph_model_predict's, the first in row order; PH_EMISUSE also for threads
  * above PH_MODEL_MAX_THREADS. On an error the values of rows before it may be
- * written. Cost: as ph_model_predict, divided among the threads.
+ * written. Cost: as ph_model_predict, divided among the threads; the
+ * context's allocator is called from every thread (common.h).
  */
 PH_EXTERN ph_status ph_model_predict_threads(const ph_model_input *in, size_t first,
                                              size_t count, int threads, double *pd,

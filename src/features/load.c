@@ -685,8 +685,15 @@ static int is_memory(const char *uri)
 static ph_status run_jobs(ph_store *store, fs_data *data, const char *uscc, int threads,
                           fs_job *jobs, size_t njobs, ph_error *err)
 {
-    fs_pool pool = {store, data, uscc, jobs, njobs, 0, 0, PTHREAD_MUTEX_INITIALIZER,
-                    PTHREAD_COND_INITIALIZER, 0};
+    fs_pool pool = {.store = store, .data = data, .uscc = uscc, .jobs = jobs, .njobs = njobs};
+    /* The static initialisers are for static objects only (POSIX). */
+    if (pthread_mutex_init(&pool.lock, NULL) != 0)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot create a lock for the workers");
+    if (pthread_cond_init(&pool.finished, NULL) != 0) {
+        pthread_mutex_destroy(&pool.lock);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL,
+                            "cannot create a condition for the workers");
+    }
     fs_progress(data, PH_FEATURES_STAGE_TABLES, 0, njobs);
     if (threads > 1 && !is_memory(ph_store_uri(store))) {
         pthread_t tid[8];

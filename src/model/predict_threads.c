@@ -12,18 +12,20 @@
 
 enum { MIN_ROWS_PER_THREAD = 1024 };
 
+/* A share keeps no ph_error (about 2 KB each, 32 of them on the caller's
+ * stack): a share that fails is scored again on the calling thread for the
+ * message, which the same rows always give again. */
 typedef struct share {
     const ph_model_input *in;
     size_t first, count;
     double *pd, *points;
     ph_status status;
-    ph_error err;
 } share;
 
 static void *score_share(void *arg)
 {
     share *s = arg;
-    s->status = ph_model_predict(s->in, s->first, s->count, s->pd, s->points, &s->err);
+    s->status = ph_model_predict(s->in, s->first, s->count, s->pd, s->points, NULL);
     return NULL;
 }
 
@@ -62,9 +64,15 @@ ph_status ph_model_predict_threads(const ph_model_input *in, size_t first, size_
     }
     for (size_t t = 0; t < n; t++) {
         if (shares[t].status != PH_OK) {
-            if (err)
-                *err = shares[t].err;
-            return shares[t].status;
+            const share *s = &shares[t];
+            ph_status again = ph_model_predict(s->in, s->first, s->count, s->pd, s->points, err);
+            if (again != PH_OK)
+                return again;
+            /* Passed the second time: memory was short on the worker only. */
+            return ph_error_set(err, s->status, NULL, NULL,
+                                "%s scoring rows %zu to %zu on a worker thread",
+                                s->status == PH_ENOMEM ? "out of memory" : "failed",
+                                s->first, s->first + s->count - 1);
         }
     }
     return PH_OK;
