@@ -103,6 +103,23 @@ static int reads_zero(const char *num)
            strlen(num + (num[0] == '-' || num[0] == '+'));
 }
 
+/* A whole number with thousands separators, "-12,345"; |v| < 1e15 and
+ * size >= 32. Money has its own formatter; this one is for quantities. */
+static void grouped_whole(double v, char *buf, size_t size)
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof(digits), "%.0f", fabs(v));
+    size_t at = 0;
+    if (v <= -0.5)
+        buf[at++] = '-';
+    for (int i = 0; i < n && at + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf[at++] = ',';
+        buf[at++] = digits[i];
+    }
+    buf[at] = '\0';
+}
+
 static void words(const ph_feature *f, double v, int sign, value_words *w)
 {
     char num[400];
@@ -118,10 +135,8 @@ static void words(const ph_feature *f, double v, int sign, value_words *w)
         /* whole percent, one decimal below 1% so a small share is not "0%" */
         double pct = v * 100.0;
         fixed(pct, fabs(pct) < 0.95 ? 1 : 0, num, sizeof(num));
-    } else if (f->unit == PH_UNIT_KWH && fabs(v) < 1e15 &&
-               ph_money_format((ph_money)llround(v) * 100, PH_MONEY_GROUPING, num, sizeof(num),
-                               NULL) == PH_OK) {
-        num[strcspn(num, ".")] = '\0'; /* whole kWh, grouped like money: "9,300" */
+    } else if (f->unit == PH_UNIT_KWH && fabs(v) < 1e15) {
+        grouped_whole(v, num, sizeof(num)); /* whole kWh, grouped: "9,300" */
     } else {
         fixed(v, 0, num, sizeof(num));
     }
