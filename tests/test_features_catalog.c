@@ -61,9 +61,15 @@ static void test_every_entry_is_complete(void **state)
         assert_string_not_equal(ph_feature_direction_name(f->direction), "unknown");
         assert_true(strlen(f->description) > 20 && strchr(f->description, '\n') == NULL);
         assert_true(strlen(f->sources) > 0);
-        /* a value sentence has one "%s", "%+s" or "%~s" (a flag's none) and no other
+        /* a value sentence has one "%s", "%+s" or "%~s" (a flag's none), after
+         * at most one "%<a|b|...>" naming a score's levels, and no other
          * conversion; the zero, missing and topic forms have none */
         const char *mark = strchr(f->reason, '%');
+        if (mark != NULL && mark[1] == '<') {
+            assert_int_equal(f->unit, PH_UNIT_SCORE);
+            assert_non_null(strchr(mark, '>'));
+            mark = strchr(strchr(mark, '>'), '%');
+        }
         if (f->unit == PH_UNIT_FLAG) {
             assert_null(mark);
         } else {

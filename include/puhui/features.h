@@ -87,8 +87,10 @@ typedef struct ph_feature {
      *                   choices, taken by whether the value reads as exactly
      *                   1 ("1 court case", "3 court cases"), and any
      *                   "[up|down]" choices, taken by whether it is above
-     *                   zero ("rose by 12%", "fell by 12%"). A flag's
-     *                   sentence is for 1 and has no "%s".
+     *                   zero ("rose by 12%", "fell by 12%"); a score may
+     *                   name its levels, "%<D|C|M|B|A>" (0 the first word:
+     *                   "tax credit grade B" for 3). A flag's sentence is
+     *                   for 1 and has no "%s".
      *   reason_zero     the value reads as zero; NULL: `reason` with "0".
      *   reason_missing  missing (no data); NULL: "no data on " + topic.
      *   topic           a noun phrase for the feature ("invoiced sales of the

@@ -138,7 +138,7 @@ static const ph_feature FEATURES[] = {
         "late tax payments"},
     [FI_TAX_GRADE_SCORE] = {"tax_grade_score", S, CRH, BET, 0, "tax_grades",
         "latest published tax credit grade: A=4, B=3, M=2, C=1, D=0",
-        "tax credit grade score %s of 4 (A=4, B=3, M=2, C=1, D=0)",
+        "tax credit grade %<D|C|M|B|A> (score %s of 4)",
         "tax credit grade D, the lowest", "no tax credit grade has been published for the firm",
         "the tax credit grade"},
     [FI_TAX_GRADE_D] = {"tax_grade_d", F, CRH, WOR, 0, "tax_grades",

@@ -165,10 +165,34 @@ static int is_choice(const char *p, char open, char close)
     return bar != NULL && strchr(bar, close) != NULL;
 }
 
+/* "%<D|C|M|B|A>" at p: the word the value names (0 the first, 1 the next,
+ * ...), so that a score reads as the grade it stands for; the value's words
+ * when it names none (not a whole number in range). Returns the text after
+ * the '>'. */
+static const char *level_word(const char *p, double v, const value_words *w, char *out,
+                              size_t *n, size_t size)
+{
+    const char *close = strchr(p, '>');
+    long want = v >= 0 && v == floor(v) ? (long)v : -1;
+    const char *word = p + 2;
+    for (long i = 0; word < close; i++) {
+        const char *end = memchr(word, '|', (size_t)(close - word));
+        end = end ? end : close;
+        if (i == want) {
+            *n += (size_t)snprintf(out + *n, size - *n, "%.*s", (int)(end - word), word);
+            return close + 1;
+        }
+        word = end + 1;
+    }
+    *n += (size_t)snprintf(out + *n, size - *n, "%s", w->text);
+    return close + 1;
+}
+
 /* The template with "%s"/"%+s"/"%~s" replaced by the value's words (as is,
- * signed, or its magnitude), each "{one|other}" by the branch its number
- * takes and each "[up|down]" by the branch its sign takes, so that a change
- * reads "fell by 42%" rather than "changed by -42%". */
+ * signed, or its magnitude), "%<a|b|...>" by the word the value names, each
+ * "{one|other}" by the branch its number takes and each "[up|down]" by the
+ * branch its sign takes, so that a change reads "fell by 42%" rather than
+ * "changed by -42%". */
 static void render(const char *tmpl, const ph_feature *f, double v, char *out, size_t size)
 {
     value_words w;
@@ -180,6 +204,8 @@ static void render(const char *tmpl, const ph_feature *f, double v, char *out, s
         if (p[0] == '%' && (p[1] == 's' || ((p[1] == '+' || p[1] == '~') && p[2] == 's'))) {
             n += (size_t)snprintf(out + n, size - n, "%s", w.text);
             p += p[1] == 's' ? 2 : 3;
+        } else if (p[0] == '%' && p[1] == '<' && strchr(p, '>') != NULL) {
+            p = level_word(p, v, &w, out, &n, size);
         } else if (is_choice(p, '{', '}')) {
             p = branch(p, '}', w.one, out, &n, size);
         } else if (is_choice(p, '[', ']')) {
