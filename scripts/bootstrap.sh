@@ -10,6 +10,7 @@ set -eu
 
 PACKAGES="gcc clang libclang-rt-dev make cmake pkg-config libc6-dev
 libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-dev
+libxgboost-dev
 sqlite3 python3
 python3-numpy python3-xgboost python3-sklearn python3-pandas"
 
