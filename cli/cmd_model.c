@@ -12,6 +12,7 @@ static const struct {
     int (*run)(ph_cli *cli, int argc, char **argv);
 } subcommands[] = {
     {"train-scorecard", ph_model_cmd_train},
+    {"train-gbdt", ph_model_cmd_train_gbdt},
     {"score", ph_model_cmd_score},
     {"report", ph_model_cmd_report},
     {"register", ph_model_cmd_register},

@@ -9,6 +9,7 @@
 #include "cli.h"
 
 int ph_model_cmd_train(ph_cli *cli, int argc, char **argv);    /* train-scorecard */
+int ph_model_cmd_train_gbdt(ph_cli *cli, int argc, char **argv); /* train-gbdt */
 int ph_model_cmd_score(ph_cli *cli, int argc, char **argv);    /* score */
 int ph_model_cmd_report(ph_cli *cli, int argc, char **argv);   /* report */
 int ph_model_cmd_register(ph_cli *cli, int argc, char **argv); /* register */
