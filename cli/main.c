@@ -228,7 +228,7 @@ static const ph_cli_command commands[] = {
      "logged in the access log (puhui audit list --enterprise USCC). Consent is\n"
      "judged on the day of the read, whatever --asof says.\n",
      ph_cmd_profile},
-    {"model", "risk models: train a scorecard, score with reasons, report, register, approve",
+    {"model", "risk models: train a scorecard or boosted trees, score with reasons, report, register, approve",
      "usage: puhui model train-scorecard --input FILE.csv --target COL [--id COL]\n"
      "            [--exclude COL,...] [--categorical COL,...] [--numeric COL,...]\n"
      "            [--bad VALUE] [--direction COL=increasing|decreasing,...]\n"
@@ -236,6 +236,10 @@ static const ph_cli_command commands[] = {
      "            [--min-iv X] [--max-correlation R] [--max-vif V]\n"
      "            [--min-bin-share X] [--base-points P] [--base-odds O] [--pdo D]\n"
      "            [--round-points] --out MODEL.pmml [--summary FILE|-]\n"
+     "       puhui model train-gbdt --input FILE.csv --target COL [--id COL]\n"
+     "            [--exclude COL,...] [--categorical COL,...]\n"
+     "            [--monotone off|COL=+1|-1|0,...] [--time COL [--valid-from DATE]]\n"
+     "            [--params FILE.json] [--search N] [--threads N] --out MODEL.json\n"
      "       puhui model score (--model FILE | --registered NAME[@VERSION])\n"
      "            --input FILE.csv [--id COL] --out FILE.csv [--explain K]\n"
      "            [--threads N]\n"
@@ -258,6 +262,17 @@ static const ph_cli_command commands[] = {
      "summary (docs/scorecard.md). Each dropped variable is refitted once into the\n"
      "model: the report (table or --format json) gives its IV and the training AUC\n"
      "it would add, so a floor set too high shows.\n"
+     "train-gbdt: boosted trees on libxgboost (binary:logistic, hist), every other\n"
+     "column a feature, categoricals one-hot as COL=LEVEL (50 levels at most).\n"
+     "Monotone constraints from the feature catalogue: higher worse +1, higher\n"
+     "better -1, else 0; --monotone COL=+1|-1|0 overrides (repeatable), off drops\n"
+     "them. Early stopping on validation AUC (50 rounds): the rows with --time COL\n"
+     ">= --valid-from DATE (default: the latest date), else a seeded random 20%;\n"
+     "the model is cut to its best round. --params: max_depth 4, eta 0.05,\n"
+     "num_round 1000, min_child_weight 5, subsample 0.8, colsample_bytree 0.8,\n"
+     "lambda 1, seed 1, ... (docs/models.md); --search N tries N seeded candidates\n"
+     "and keeps the best by validation AUC. Writes XGBoost JSON that score reads\n"
+     "(its input needs the COL=LEVEL columns of a one-hot feature).\n"
      "score: the id, points (a score column for scorecards only: a tree model has\n"
      "no points scale, so its output has no score column), PD and, with\n"
      "--explain K, the K largest adverse reasons (TreeSHAP for trees, points below\n"
