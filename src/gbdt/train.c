@@ -163,8 +163,11 @@ static ph_status boost(run_state *rs, ph_gbdt_candidate *cand, BoosterHandle *ou
     XGBoosterFree(b);
     if (st != PH_OK)
         return st;
-    /* rounds already done by this candidate beyond those counted */
+    /* the rounds early stopping saved leave the total, so the meter ends
+     * at it */
     rs->total -= (uint64_t)(cand->params.num_round - it);
+    if (rs->opts->progress)
+        rs->opts->progress(rs->opts->progress_user, rs->done, rs->total);
     cand->best_iteration = best_it;
     cand->rounds = it;
     cand->valid_auc = best;

@@ -76,6 +76,13 @@ run 2 model train-gbdt --input "$WORK/panel.csv" --target default_12m --valid-fr
     --out "$WORK/e.json"
 check "--valid-from needs --time" contains "$ERR" "--valid-from needs --time"
 
+# The progress line ends at its total once early stopping cut the rounds short.
+PUHUI_PROGRESS=1 "$PUHUI" "${common[@]}" --exclude empty --time asof --out "$WORK/p.json" \
+    2>"$WORK/progress" >/dev/null
+last=$(tr '\r' '\n' <"$WORK/progress" | grep 'train-gbdt:' | tail -1)
+check "the progress line ends at its total: $last" \
+    grep -qE 'train-gbdt: ([0-9,]+) / \1 rounds' <<<"$last"
+
 run 0 help model
 check "help names train-gbdt" contains "$OUT" "puhui model train-gbdt"
 finish
