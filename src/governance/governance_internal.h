@@ -46,6 +46,27 @@ int gov_compare_doubles(const void *a, const void *b);
 /* One bin's PSI term, shares floored at PH_PSI_EPSILON. */
 double gov_psi_term(double base_share, double cur_share);
 
+/* ---- the model report's inputs from a model (report.c) ---- */
+
+/* Everything ph_model_report_run allocates to build a ph_report_scores. */
+typedef struct gov_run_state {
+    const ph_ctx *ctx;
+    ph_report_scores scores;
+    double *pd, *baseline_pd;
+    uint8_t *bad;
+    ph_report_segment_input *segments;
+    ph_report_csi_input *csi;
+    double *csi_values; /* features x (rows + baseline rows) */
+} gov_run_state;
+
+/* Score ds (and opts->baseline) with the model, read the target and the
+ * segments into s (zeroed first); ph_model_report_run's errors. Free s with
+ * gov_run_state_free whatever the status. */
+ph_status gov_report_prepare(gov_run_state *s, const ph_model *model, const ph_dataset *ds,
+                             const ph_report_options *opts, ph_error *err);
+
+void gov_run_state_free(gov_run_state *s);
+
 /* ---- a small aligned text table (text_table.c) ---- */
 
 #define GOV_TABLE_MAX_COLUMNS 10
