@@ -67,6 +67,10 @@ ph_status gov_report_prepare(gov_run_state *s, const ph_model *model, const ph_d
 
 void gov_run_state_free(gov_run_state *s);
 
+/* One report as a JSON object (report_write.c; the document
+ * ph_model_report_write_json writes). NULL when out of memory. */
+struct json_t *gov_report_json(const ph_model_report *r);
+
 /* ---- a small aligned text table (text_table.c) ---- */
 
 #define GOV_TABLE_MAX_COLUMNS 10

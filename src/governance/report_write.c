@@ -298,7 +298,7 @@ static json_t *fairness_json(const ph_model_report *r)
     return a;
 }
 
-static json_t *report_json(const ph_model_report *r)
+json_t *gov_report_json(const ph_model_report *r)
 {
     json_t *cut = json_pack("{s:o, s:b, s:o, s:o}", "pd", jnum(r->cutoff), "derived",
                             r->cutoff_derived, "approval_rate_asked",
@@ -316,7 +316,7 @@ ph_status ph_model_report_write_json(const ph_model_report *r, FILE *out, ph_err
     if (r == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_report_write_json: NULL argument");
-    json_t *doc = report_json(r);
+    json_t *doc = gov_report_json(r);
     if (doc == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory writing the report");
     int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
