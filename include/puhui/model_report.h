@@ -220,7 +220,7 @@ PH_EXTERN const char *ph_swap_cell_name(ph_swap_cell_kind kind);
 /*
  * The swap sets of two models' PDs on the same n rows, one per rate (each
  * in (0, 1]) into out[0..n_rates-1]. Cost: two sorts, O(n log n + n *
- * n_rates) time, 2n words of scratch through ctx.
+ * n_rates) time, about 4n words of scratch through ctx.
  * Errors: PH_EMISUSE for a NULL argument; PH_EINVAL for n = 0, no rates, a
  * rate outside (0, 1] (field "approval_rate"), a NaN PD or an outcome other
  * than 0/1; PH_ERANGE for a PD outside [0, 1] (both naming the index);
@@ -242,7 +242,7 @@ typedef struct ph_auc_comparison {
     double p_value;              /* two-sided, normal approximation; NaN with z */
 } ph_auc_comparison;
 
-/* Cost: six sorts, O(n log n), about 8n words of scratch through ctx.
+/* Cost: six sorts, O(n log n), about 7n words of scratch through ctx.
  * Errors: those of ph_metric_auc (one class, empty, NaN or out-of-range PD). */
 PH_EXTERN ph_status ph_metric_auc_delong(const ph_ctx *ctx, const double *champion_pd,
                                          const double *challenger_pd, const uint8_t *bad,

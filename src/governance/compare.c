@@ -7,6 +7,7 @@
  * Writing it out is compare_write.c.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,7 +129,8 @@ ph_status ph_swap_sets(const ph_ctx *ctx, const double *champion_pd, const doubl
     ph_status st = check_inputs(champion_pd, challenger_pd, bad, n, err);
     if (st != PH_OK)
         return st;
-    size_t *rank = ph_malloc(ctx, 2 * n * sizeof(size_t));
+    size_t *rank = n <= SIZE_MAX / (2 * sizeof(size_t)) ? ph_malloc(ctx, 2 * n * sizeof(size_t))
+                                                        : NULL;
     if (rank == NULL)
         return no_memory(err);
     st = rank_rows(ctx, champion_pd, n, rank, err);
@@ -227,6 +229,8 @@ ph_status ph_metric_auc_delong(const ph_ctx *ctx, const double *champion_pd,
     if (st != PH_OK)
         return st;
     size_t goods = n - bads;
+    if (n > SIZE_MAX / (5 * sizeof(double)))
+        return no_memory(err);
     ranked *scratch = ph_malloc(ctx, n * sizeof(*scratch));
     /* work (3n), then v10 and v01 of each model (2n) */
     double *work = ph_malloc(ctx, 5 * n * sizeof(double));
