@@ -246,6 +246,7 @@ static const ph_cli_command commands[] = {
      "       puhui model report --model FILE --input FILE.csv --target COL [--bad V]\n"
      "            [--segment COL,...] [--baseline FILE.csv]\n"
      "            [--cutoff PD | --approval RATE] [--id COL]\n"
+     "            [--challenger FILE [--approve RATE,...]]\n"
      "       puhui model register --model FILE --name NAME [--version N]\n"
      "            [--data FILE.csv --target COL [--bad V]]\n"
      "       puhui model approve|reject|retire --name NAME --version N --by PERSON\n"

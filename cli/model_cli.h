@@ -21,4 +21,10 @@ int ph_model_cmd_list(ph_cli *cli, int argc, char **argv);     /* list */
 ph_status ph_model_cli_read_data(ph_cli *cli, const ph_model *model, const char *path,
                                  const char *id, ph_dataset **out, ph_error *err);
 
+/* The same for several models on one dataset: the union of their
+ * categorical features stays text. */
+ph_status ph_model_cli_read_data_for(ph_cli *cli, const ph_model *const *models,
+                                     size_t n_models, const char *path, const char *id,
+                                     ph_dataset **out, ph_error *err);
+
 #endif /* PUHUI_MODEL_CLI_H */

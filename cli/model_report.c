@@ -2,12 +2,15 @@
  * puhui model report --model FILE --input FILE.csv --target COL [--bad VALUE]
  *                    [--segment COL,...] [--baseline FILE.csv] [--cutoff PD]
  *                    [--approval RATE] [--id COL]
+ *                    [--challenger FILE [--approve RATE,...]]
  *
  * The regulator's model report: discrimination (AUC, Gini, KS), accuracy
  * (Brier, calibration by decile), stability against a baseline (PSI of the
  * PD, CSI per feature) and fairness by segment (approval rates and AUC per
  * value, four-fifths screening). Text by default, --format json for one
- * JSON document.
+ * JSON document. With --challenger, both models on the same rows side by
+ * side, with the swap sets at equal approval rates (--approve); the numbers
+ * are the library's (ph_model_compare_run), this file only reads and prints.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 
 typedef struct report_opts {
     const char *model, *input, *target, *bad, *segment, *baseline, *cutoff, *approval, *id;
+    const char *challenger, *approve;
 } report_opts;
 
 static int take_option(ph_cli *cli, const char *option, const char *value, void *user)
@@ -30,30 +34,42 @@ static int take_option(ph_cli *cli, const char *option, const char *value, void 
                  {"--target", &o->target},     {"--bad", &o->bad},
                  {"--segment", &o->segment},   {"--baseline", &o->baseline},
                  {"--cutoff", &o->cutoff},     {"--approval", &o->approval},
-                 {"--id", &o->id}};
+                 {"--id", &o->id},             {"--challenger", &o->challenger},
+                 {"--approve", &o->approve}};
     for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
         if (strcmp(option, slots[i].name) == 0)
             *slots[i].slot = value;
     return PH_EXIT_OK;
 }
 
-ph_status ph_model_cli_read_data(ph_cli *cli, const ph_model *model, const char *path,
-                                 const char *id, ph_dataset **out, ph_error *err)
+ph_status ph_model_cli_read_data_for(ph_cli *cli, const ph_model *const *models,
+                                     size_t n_models, const char *path, const char *id,
+                                     ph_dataset **out, ph_error *err)
 {
-    size_t n = ph_model_feature_count(model), k = 0;
+    size_t n = 0, k = 0;
+    for (size_t m = 0; m < n_models; m++)
+        n += ph_model_feature_count(models[m]);
     const char **text = calloc(n + 2, sizeof(*text));
     if (text == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    /* the id and the categorical features stay text ("01" is not 1) */
+    /* the id and every model's categorical features stay text ("01" is not
+     * 1); a column named twice is harmless */
     if (id != NULL)
         text[k++] = id;
-    for (size_t i = 0; i < n; i++)
-        if (ph_model_feature_categorical(model, i))
-            text[k++] = ph_model_feature_name(model, i);
+    for (size_t m = 0; m < n_models; m++)
+        for (size_t i = 0; i < ph_model_feature_count(models[m]); i++)
+            if (ph_model_feature_categorical(models[m], i))
+                text[k++] = ph_model_feature_name(models[m], i);
     ph_dataset_options dopts = {.categorical = text};
     ph_status st = ph_dataset_read_csv(cli->ctx, path, &dopts, out, err);
     free(text);
     return st;
+}
+
+ph_status ph_model_cli_read_data(ph_cli *cli, const ph_model *model, const char *path,
+                                 const char *id, ph_dataset **out, ph_error *err)
+{
+    return ph_model_cli_read_data_for(cli, &model, 1, path, id, out, err);
 }
 
 /* A fraction in (0, 1] for OPTION, or a usage error. */
@@ -68,40 +84,117 @@ static int parse_share(ph_cli *cli, const char *option, const char *text, double
     return PH_EXIT_OK;
 }
 
-static ph_status print_report(ph_cli *cli, const ph_model_report *r, ph_error *err)
+/* The swap-set rates of --approve (NULL: the library's defaults), or a
+ * usage error. */
+static int parse_rates(ph_cli *cli, const char *text, double **rates, size_t *n)
 {
-    if (cli->format == PH_FORMAT_JSON)
-        return ph_model_report_write_json(r, cli->out, err);
-    return ph_model_report_write_text(r, cli->out, err);
+    *rates = NULL;
+    *n = 0;
+    if (text == NULL)
+        return PH_EXIT_OK;
+    char **list = ph_cli_split_list(text, 0);
+    size_t count = 0;
+    while (list && list[count])
+        count++;
+    double *v = calloc(count ? count : 1, sizeof(double));
+    if (list == NULL || v == NULL) {
+        ph_error err;
+        free(list);
+        free(v);
+        return ph_cli_fail(cli, ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory"),
+                           &err, NULL);
+    }
+    int code = count == 0 ? ph_cli_usage_error(cli, "model",
+                                               "--approve takes rates in (0, 1], as 0.5,0.7")
+                          : PH_EXIT_OK;
+    for (size_t i = 0; code == PH_EXIT_OK && i < count; i++)
+        code = parse_share(cli, "--approve", list[i], &v[i]);
+    free(list);
+    if (code != PH_EXIT_OK) {
+        free(v);
+        return code;
+    }
+    *rates = v;
+    *n = count;
+    return PH_EXIT_OK;
 }
 
-static int run_report(ph_cli *cli, const report_opts *o, ph_report_options *ro)
+/* Everything one run reads: the models, the input and the baseline. */
+typedef struct report_inputs {
+    ph_model *model, *challenger;
+    ph_dataset *ds, *base;
+} report_inputs;
+
+static void inputs_free(report_inputs *in)
+{
+    ph_dataset_free(in->base);
+    ph_dataset_free(in->ds);
+    ph_model_free(in->challenger);
+    ph_model_free(in->model);
+}
+
+/* Load the model(s), then read the input and the baseline once, as text
+ * where either model needs a category. */
+static ph_status load_inputs(ph_cli *cli, const report_opts *o, report_inputs *in,
+                             ph_error *err)
+{
+    ph_status st = ph_model_load_file(cli->ctx, o->model, &in->model, err);
+    if (st == PH_OK && o->challenger)
+        st = ph_model_load_file(cli->ctx, o->challenger, &in->challenger, err);
+    const ph_model *models[] = {in->model, in->challenger};
+    size_t n_models = o->challenger ? 2 : 1;
+    if (st == PH_OK)
+        st = ph_model_cli_read_data_for(cli, models, n_models, o->input, o->id, &in->ds, err);
+    if (st == PH_OK && o->baseline)
+        st = ph_model_cli_read_data_for(cli, models, n_models, o->baseline, o->id, &in->base,
+                                        err);
+    return st;
+}
+
+static ph_status one_report(ph_cli *cli, const report_inputs *in, const ph_report_options *ro,
+                            ph_error *err)
+{
+    ph_model_report *report = NULL;
+    ph_status st = ph_model_report_run(in->model, in->ds, ro, &report, err);
+    if (st == PH_OK)
+        st = cli->format == PH_FORMAT_JSON ? ph_model_report_write_json(report, cli->out, err)
+                                           : ph_model_report_write_text(report, cli->out, err);
+    ph_model_report_free(report);
+    return st;
+}
+
+static ph_status side_by_side(ph_cli *cli, const report_inputs *in,
+                              const ph_report_options *ro, const double *rates, size_t n_rates,
+                              ph_error *err)
+{
+    ph_model_comparison *c = NULL;
+    ph_status st = ph_model_compare_run(in->model, in->challenger, in->ds, ro, rates, n_rates,
+                                        &c, err);
+    if (st == PH_OK)
+        st = cli->format == PH_FORMAT_JSON ? ph_model_comparison_write_json(c, cli->out, err)
+                                           : ph_model_comparison_write_text(c, cli->out, err);
+    ph_model_comparison_free(c);
+    return st;
+}
+
+static int run_report(ph_cli *cli, const report_opts *o, ph_report_options *ro,
+                      const double *rates, size_t n_rates)
 {
     ph_error err;
-    ph_model *model = NULL;
-    ph_dataset *ds = NULL, *base = NULL;
-    ph_model_report *report = NULL;
+    report_inputs in = {0};
     char **list = o->segment ? ph_cli_split_list(o->segment, 0) : NULL;
     ph_status st = PH_OK;
     if (o->segment && list == NULL)
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
     if (st == PH_OK)
-        st = ph_model_load_file(cli->ctx, o->model, &model, &err);
-    if (st == PH_OK)
-        st = ph_model_cli_read_data(cli, model, o->input, o->id, &ds, &err);
-    if (st == PH_OK && o->baseline)
-        st = ph_model_cli_read_data(cli, model, o->baseline, o->id, &base, &err);
+        st = load_inputs(cli, o, &in, &err);
     if (st == PH_OK) {
         ro->segments = (const char *const *)list;
-        ro->baseline = base;
-        st = ph_model_report_run(model, ds, ro, &report, &err);
+        ro->baseline = in.base;
+        st = in.challenger ? side_by_side(cli, &in, ro, rates, n_rates, &err)
+                           : one_report(cli, &in, ro, &err);
     }
-    if (st == PH_OK)
-        st = print_report(cli, report, &err);
-    ph_model_report_free(report);
-    ph_dataset_free(base);
-    ph_dataset_free(ds);
-    ph_model_free(model);
+    inputs_free(&in);
     free(list);
     return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
 }
@@ -110,7 +203,8 @@ int ph_model_cmd_report(ph_cli *cli, int argc, char **argv)
 {
     static const char *const options[] = {"--model",    "--input",  "--target",
                                           "--bad",      "--segment", "--baseline",
-                                          "--cutoff",   "--approval", "--id"};
+                                          "--cutoff",   "--approval", "--id",
+                                          "--challenger", "--approve"};
     report_opts o = {0};
     int code = ph_cli_each_option(cli, "model", argc, argv, 2, options,
                                   sizeof(options) / sizeof(options[0]), take_option, &o);
@@ -127,7 +221,16 @@ int ph_model_cmd_report(ph_cli *cli, int argc, char **argv)
         code = parse_share(cli, "--cutoff", o.cutoff, &ro.cutoff);
     if (code == PH_EXIT_OK && o.approval)
         code = parse_share(cli, "--approval", o.approval, &ro.approval_rate);
+    if (code == PH_EXIT_OK && o.approve && !o.challenger)
+        code = ph_cli_usage_error(cli, "model",
+                                  "--approve sets the swap sets' rates, which need --challenger");
+    double *rates = NULL;
+    size_t n_rates = 0;
+    if (code == PH_EXIT_OK)
+        code = parse_rates(cli, o.approve, &rates, &n_rates);
     if (code != PH_EXIT_OK)
         return code;
-    return run_report(cli, &o, &ro);
+    code = run_report(cli, &o, &ro, rates, n_rates);
+    free(rates);
+    return code;
 }

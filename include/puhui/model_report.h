@@ -171,6 +171,119 @@ PH_EXTERN ph_status ph_model_report_metrics_json(const ph_model_report *report, 
 
 PH_EXTERN void ph_model_report_free(ph_model_report *report);
 
+/* ---- champion and challenger ---------------------------------------------- */
+
+/*
+ * Governance side by side: a champion (the model in use) and a challenger
+ * scored on the same rows of the same out-of-time sample, each binding its
+ * own features from the one dataset (docs/governance.md#champion-and-challenger).
+ * Promoting the challenger still goes through the registry's approval gate
+ * (registry.h); the comparison only informs that decision.
+ */
+
+/* The approval rates of the swap sets when none are given. */
+#define PH_SWAP_DEFAULT_RATES {0.50, 0.70, 0.90}
+#define PH_SWAP_DEFAULT_RATE_COUNT 3
+
+/* The four cells of a swap set, in this order. */
+typedef enum ph_swap_cell_kind {
+    PH_SWAP_BOTH_APPROVE,
+    PH_SWAP_CHAMPION_ONLY,   /* the champion approves, the challenger declines */
+    PH_SWAP_CHALLENGER_ONLY, /* the challenger approves, the champion declines */
+    PH_SWAP_BOTH_DECLINE,
+    PH_SWAP_CELLS
+} ph_swap_cell_kind;
+
+typedef struct ph_swap_cell {
+    size_t count, bads;
+    double bad_rate; /* bads / count; NaN for an empty cell */
+} ph_swap_cell;
+
+/*
+ * One swap set: at an approval rate each model approves its best share of
+ * the rows, the k = ceil(rate * n) rows with the lowest PD (equal PDs broken
+ * by row order, so exactly k each and the table is deterministic), and the
+ * rows fall in the 2x2 table of who approves them.
+ */
+typedef struct ph_swap_set {
+    double approval_rate;       /* as asked */
+    size_t approved;            /* k: rows each model approves */
+    ph_swap_cell cells[PH_SWAP_CELLS];
+    double champion_bad_rate;   /* among the champion's k approved */
+    double challenger_bad_rate; /* among the challenger's k approved */
+} ph_swap_set;
+
+/* "both approve", "champion only", "challenger only", "both decline";
+ * NULL out of range. */
+PH_EXTERN const char *ph_swap_cell_name(ph_swap_cell_kind kind);
+
+/*
+ * The swap sets of two models' PDs on the same n rows, one per rate (each
+ * in (0, 1]) into out[0..n_rates-1]. Cost: two sorts, O(n log n + n *
+ * n_rates) time, about 4n words of scratch through ctx.
+ * Errors: PH_EMISUSE for a NULL argument; PH_EINVAL for n = 0, no rates, a
+ * rate outside (0, 1] (field "approval_rate"), a NaN PD or an outcome other
+ * than 0/1; PH_ERANGE for a PD outside [0, 1] (both naming the index);
+ * PH_ENOMEM.
+ */
+PH_EXTERN ph_status ph_swap_sets(const ph_ctx *ctx, const double *champion_pd,
+                                 const double *challenger_pd, const uint8_t *bad, size_t n,
+                                 const double *rates, size_t n_rates, ph_swap_set *out,
+                                 ph_error *err);
+
+/* Two AUCs on the same rows and the DeLong standard error of their
+ * difference (DeLong, DeLong and Clarke-Pearson 1988), which counts the
+ * correlation of two models scored on the same cases. */
+typedef struct ph_auc_comparison {
+    double champion, challenger; /* as ph_metric_auc */
+    double difference;           /* challenger - champion */
+    double se;                   /* NaN with fewer than 2 bads or 2 goods */
+    double z;                    /* difference / se; NaN when se is 0 or NaN */
+    double p_value;              /* two-sided, normal approximation; NaN with z */
+} ph_auc_comparison;
+
+/* Cost: six sorts, O(n log n), about 7n words of scratch through ctx.
+ * Errors: those of ph_metric_auc (one class, empty, NaN or out-of-range PD). */
+PH_EXTERN ph_status ph_metric_auc_delong(const ph_ctx *ctx, const double *champion_pd,
+                                         const double *challenger_pd, const uint8_t *bad,
+                                         size_t n, ph_auc_comparison *out, ph_error *err);
+
+/* A comparison. Read-only for callers; released by ph_model_comparison_free. */
+typedef struct ph_model_comparison {
+    const ph_ctx *ctx;
+    ph_model_report *champion, *challenger; /* each a full report on the same rows */
+    ph_auc_comparison auc;
+    size_t n_swaps;
+    ph_swap_set *swaps;
+} ph_model_comparison;
+
+/*
+ * Score `ds` with both models and build both reports (opts applies to each:
+ * target, segments, baseline, and the cut-off rule, so that with a derived
+ * cut-off each model is judged at its own PD for the same approval rate),
+ * the AUC difference and the swap sets at `rates` (NULL: the defaults,
+ * PH_SWAP_DEFAULT_RATES). Cost: each model's ph_model_report_run, plus
+ * ph_metric_auc_delong and ph_swap_sets.
+ * Errors: those of ph_model_report_run (naming which model failed to bind:
+ * a feature the data lacks) and of ph_swap_sets.
+ */
+PH_EXTERN ph_status ph_model_compare_run(const ph_model *champion, const ph_model *challenger,
+                                         const ph_dataset *ds, const ph_report_options *opts,
+                                         const double *rates, size_t n_rates,
+                                         ph_model_comparison **out, ph_error *err);
+
+/* Side by side as text: the metrics with their difference, calibration by
+ * decile and fairness for both, the swap sets, and how to promote the
+ * challenger through the registry. PH_EIO when writing fails. */
+PH_EXTERN ph_status ph_model_comparison_write_text(const ph_model_comparison *c, FILE *out,
+                                                   ph_error *err);
+
+/* As one JSON document (docs/governance.md lists its keys). */
+PH_EXTERN ph_status ph_model_comparison_write_json(const ph_model_comparison *c, FILE *out,
+                                                   ph_error *err);
+
+PH_EXTERN void ph_model_comparison_free(ph_model_comparison *c);
+
 #ifdef __cplusplus
 }
 #endif

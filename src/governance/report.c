@@ -205,17 +205,6 @@ ph_status ph_model_report_from_scores(const ph_ctx *ctx, const ph_report_scores 
 
 /* ---- from a model and datasets ---------------------------------------------- */
 
-/* Everything ph_model_report_run allocates to build a ph_report_scores. */
-typedef struct run_state {
-    const ph_ctx *ctx;
-    ph_report_scores scores;
-    double *pd, *baseline_pd;
-    uint8_t *bad;
-    ph_report_segment_input *segments;
-    ph_report_csi_input *csi;
-    double *csi_values; /* features x (rows + baseline rows) */
-} run_state;
-
 static void free_segment(const ph_ctx *ctx, ph_report_segment_input *s)
 {
     ph_free(ctx, (void *)s->codes);
@@ -224,7 +213,7 @@ static void free_segment(const ph_ctx *ctx, ph_report_segment_input *s)
     ph_free(ctx, (void *)s->values);
 }
 
-static void run_state_free(run_state *s)
+void gov_run_state_free(gov_run_state *s)
 {
     const ph_ctx *ctx = s->ctx;
     for (size_t i = 0; s->segments && i < s->scores.n_segments; i++)
@@ -338,7 +327,7 @@ static ph_status categorical_segments(const ph_ctx *ctx, const ph_dataset *ds, s
     return PH_OK;
 }
 
-static ph_status build_segments(run_state *s, const ph_dataset *ds, const char *const *names,
+static ph_status build_segments(gov_run_state *s, const ph_dataset *ds, const char *const *names,
                                 ph_error *err)
 {
     size_t n = 0;
@@ -407,7 +396,7 @@ static ph_status feature_values(const ph_model *model, const ph_dataset *ds, siz
     return st;
 }
 
-static ph_status build_csi(run_state *s, const ph_model *model, const ph_dataset *ds,
+static ph_status build_csi(gov_run_state *s, const ph_model *model, const ph_dataset *ds,
                            const ph_dataset *baseline, ph_error *err)
 {
     size_t nf = ph_model_feature_count(model);
@@ -443,7 +432,7 @@ static ph_status build_csi(run_state *s, const ph_model *model, const ph_dataset
     return st;
 }
 
-static ph_status prepare(run_state *s, const ph_model *model, const ph_dataset *ds,
+static ph_status prepare_scores(gov_run_state *s, const ph_model *model, const ph_dataset *ds,
                          const ph_report_options *opts, ph_error *err)
 {
     size_t rows = ph_dataset_rows(ds);
@@ -474,6 +463,19 @@ static ph_status prepare(run_state *s, const ph_model *model, const ph_dataset *
     return st;
 }
 
+ph_status gov_report_prepare(gov_run_state *s, const ph_model *model, const ph_dataset *ds,
+                             const ph_report_options *opts, ph_error *err)
+{
+    memset(s, 0, sizeof(*s));
+    s->ctx = ph_dataset_ctx(ds);
+    const ph_scorecard *sc = ph_model_scorecard(model);
+    if (sc != NULL && !ph_scorecard_scale(sc, NULL, NULL, NULL))
+        return ph_error_set(err, PH_EINVAL, "model", ph_model_source(model),
+                            "this scorecard gives points only (no scale from points to a "
+                            "probability of default), and the report measures PDs");
+    return prepare_scores(s, model, ds, opts, err);
+}
+
 ph_status ph_model_report_run(const ph_model *model, const ph_dataset *ds,
                               const ph_report_options *opts, ph_model_report **out,
                               ph_error *err)
@@ -482,17 +484,10 @@ ph_status ph_model_report_run(const ph_model *model, const ph_dataset *ds,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_report_run: model, ds, opts, opts->target and out must "
                             "not be NULL");
-    const ph_scorecard *sc = ph_model_scorecard(model);
-    if (sc != NULL && !ph_scorecard_scale(sc, NULL, NULL, NULL))
-        return ph_error_set(err, PH_EINVAL, "model", ph_model_source(model),
-                            "this scorecard gives points only (no scale from points to a "
-                            "probability of default), and the report measures PDs");
-    run_state s;
-    memset(&s, 0, sizeof(s));
-    s.ctx = ph_dataset_ctx(ds);
-    ph_status st = prepare(&s, model, ds, opts, err);
+    gov_run_state s;
+    ph_status st = gov_report_prepare(&s, model, ds, opts, err);
     if (st == PH_OK)
         st = ph_model_report_from_scores(s.ctx, &s.scores, opts, out, err);
-    run_state_free(&s);
+    gov_run_state_free(&s);
     return st;
 }

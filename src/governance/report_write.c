@@ -11,100 +11,6 @@
 
 #include "governance/governance_internal.h"
 
-/* ---- a small aligned table -------------------------------------------------- */
-
-#define TABLE_MAX_COLUMNS 10
-#define CELL_MAX 96
-
-typedef struct text_table {
-    const ph_ctx *ctx;
-    size_t columns, rows, cap;
-    const int *right;               /* per column: right-aligned (numbers) */
-    char (*cells)[TABLE_MAX_COLUMNS][CELL_MAX];
-    int failed;                     /* out of memory */
-} text_table;
-
-/* Terminal columns of UTF-8 text: East Asian wide characters count two, so
- * that a table of Chinese segment names stays aligned. */
-static size_t display_width(const char *text)
-{
-    static const struct {
-        unsigned first, last;
-    } wide[] = {{0x1100, 0x115f}, {0x2e80, 0x303e}, {0x3041, 0x33ff}, {0x3400, 0x4dbf},
-                {0x4e00, 0x9fff}, {0xa000, 0xa4cf}, {0xac00, 0xd7a3}, {0xf900, 0xfaff},
-                {0xfe30, 0xfe4f}, {0xff00, 0xff60}, {0xffe0, 0xffe6}, {0x20000, 0x3fffd}};
-    const unsigned char *s = (const unsigned char *)text;
-    size_t width = 0;
-    while (*s) {
-        unsigned cp = *s, n = 1;
-        if (*s >= 0xf0)
-            cp = *s & 0x07u, n = 4;
-        else if (*s >= 0xe0)
-            cp = *s & 0x0fu, n = 3;
-        else if (*s >= 0xc0)
-            cp = *s & 0x1fu, n = 2;
-        for (unsigned i = 1; i < n && s[i]; i++)
-            cp = (cp << 6) | (s[i] & 0x3fu);
-        for (unsigned i = 0; i < n && *s; i++)
-            s++;
-        int is_wide = 0;
-        for (size_t k = 0; k < sizeof(wide) / sizeof(wide[0]) && !is_wide; k++)
-            is_wide = cp >= wide[k].first && cp <= wide[k].last;
-        width += is_wide ? 2 : 1;
-    }
-    return width;
-}
-
-static void table_add(text_table *t, const char *const *cells)
-{
-    if (t->failed)
-        return;
-    if (t->rows == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        void *grown = ph_realloc(t->ctx, t->cells, cap * sizeof(*t->cells));
-        if (grown == NULL) {
-            t->failed = 1;
-            return;
-        }
-        t->cells = grown;
-        t->cap = cap;
-    }
-    for (size_t c = 0; c < t->columns; c++)
-        snprintf(t->cells[t->rows][c], CELL_MAX, "%s", cells[c]);
-    t->rows++;
-}
-
-/* Print with two spaces of indent and two between columns; row 0 is the
- * header. No trailing blanks after a left-aligned last column. */
-static void table_print(const text_table *t, FILE *out)
-{
-    size_t widths[TABLE_MAX_COLUMNS] = {0};
-    for (size_t r = 0; r < t->rows; r++)
-        for (size_t c = 0; c < t->columns; c++) {
-            size_t w = display_width(t->cells[r][c]);
-            widths[c] = w > widths[c] ? w : widths[c];
-        }
-    for (size_t r = 0; r < t->rows; r++) {
-        fputs("  ", out);
-        for (size_t c = 0; c < t->columns; c++) {
-            const char *cell = t->cells[r][c];
-            size_t pad = widths[c] - display_width(cell);
-            int last_left = c + 1 == t->columns && !t->right[c];
-            if (last_left && cell[0] == '\0')
-                break; /* no trailing blanks */
-            if (c > 0)
-                fputs("  ", out);
-            if (t->right[c])
-                fprintf(out, "%*s%s", (int)pad, "", cell);
-            else if (!last_left)
-                fprintf(out, "%s%*s", cell, (int)pad, "");
-            else
-                fputs(cell, out);
-        }
-        fputc('\n', out);
-    }
-}
-
 /* ---- text ----------------------------------------------------------------------- */
 
 /* A number with `decimals` decimals, or "n/a" when undefined. */
@@ -156,13 +62,13 @@ static void write_performance(const ph_model_report *r, FILE *out)
                 pct(b, sizeof(b), r->approval_rate));
 }
 
-static void write_calibration(const ph_model_report *r, FILE *out, text_table *t)
+static void write_calibration(const ph_model_report *r, FILE *out, gov_table *t)
 {
     static const int right[] = {1, 1, 1, 1, 1, 1, 1};
     static const char *const head[] = {"decile", "rows",    "bads",    "PD from",
                                        "PD to",  "mean PD", "bad rate"};
-    *t = (text_table){.ctx = r->ctx, .columns = 7, .right = right};
-    table_add(t, head);
+    *t = (gov_table){.ctx = r->ctx, .columns = 7, .right = right};
+    gov_table_add(t, head);
     for (size_t g = 0; g < PH_DECILES; g++) {
         const ph_calibration_bin *d = &r->deciles[g];
         char c[7][32];
@@ -174,11 +80,11 @@ static void write_calibration(const ph_model_report *r, FILE *out, text_table *t
         num(c[5], 32, d->mean_pd, 4);
         num(c[6], 32, d->bad_rate, 4);
         const char *cells[] = {c[0], c[1], c[2], c[3], c[4], c[5], c[6]};
-        table_add(t, cells);
+        gov_table_add(t, cells);
     }
     fprintf(out, "Calibration by decile of predicted PD (1 = lowest PD; equal PDs share a "
                  "decile)\n");
-    table_print(t, out);
+    gov_table_print(t, out);
     fputc('\n', out);
 }
 
@@ -196,7 +102,7 @@ static void bin_range(char *buf, size_t size, const ph_psi_bin *b)
         snprintf(buf, size, "%.4f - %.4f", b->lower, b->upper);
 }
 
-static void write_stability(const ph_model_report *r, FILE *out, text_table *t, text_table *u)
+static void write_stability(const ph_model_report *r, FILE *out, gov_table *t, gov_table *u)
 {
     static const int right_psi[] = {0, 1, 1, 1, 1, 1};
     static const char *const head_psi[] = {"PD bin", "baseline", "share", "current", "share",
@@ -204,8 +110,8 @@ static void write_stability(const ph_model_report *r, FILE *out, text_table *t, 
     fprintf(out, "Stability against %s (%zu rows)\n", r->baseline, r->baseline_rows);
     fprintf(out, "  PSI of the PD  %.4f (%s; < 0.10 stable, 0.10-0.25 watch, > 0.25 shifted)\n",
             r->psi.psi, stability_reading(r->psi.psi));
-    *t = (text_table){.ctx = r->ctx, .columns = 6, .right = right_psi};
-    table_add(t, head_psi);
+    *t = (gov_table){.ctx = r->ctx, .columns = 6, .right = right_psi};
+    gov_table_add(t, head_psi);
     for (size_t i = 0; i < r->psi.n_bins; i++) {
         const ph_psi_bin *b = &r->psi.bins[i];
         char c[6][48];
@@ -216,38 +122,38 @@ static void write_stability(const ph_model_report *r, FILE *out, text_table *t, 
         pct(c[4], 48, b->cur_share);
         snprintf(c[5], 48, "%.4f", b->contribution);
         const char *cells[] = {c[0], c[1], c[2], c[3], c[4], c[5]};
-        table_add(t, cells);
+        gov_table_add(t, cells);
     }
-    table_print(t, out);
+    gov_table_print(t, out);
     if (r->n_csi == 0) {
         fputc('\n', out);
         return;
     }
     static const int right_csi[] = {0, 0, 1, 1, 0};
     static const char *const head_csi[] = {"feature", "binned by", "bins", "CSI", "reading"};
-    *u = (text_table){.ctx = r->ctx, .columns = 5, .right = right_csi};
-    table_add(u, head_csi);
+    *u = (gov_table){.ctx = r->ctx, .columns = 5, .right = right_csi};
+    gov_table_add(u, head_csi);
     for (size_t i = 0; i < r->n_csi; i++) {
         const ph_report_csi *c = &r->csi[i];
         char bins[24], csi[32];
         snprintf(bins, sizeof(bins), "%zu", c->bins);
         snprintf(csi, sizeof(csi), "%.4f", c->csi);
         const char *cells[] = {c->feature, c->basis, bins, csi, stability_reading(c->csi)};
-        table_add(u, cells);
+        gov_table_add(u, cells);
     }
     fprintf(out, "\nCharacteristic stability (CSI) per model feature\n");
-    table_print(u, out);
+    gov_table_print(u, out);
     fputc('\n', out);
 }
 
 static void write_fairness(const ph_model_report *r, const ph_report_fairness *f, FILE *out,
-                           text_table *t)
+                           gov_table *t)
 {
     static const int right[] = {0, 1, 1, 1, 1, 1, 1, 0};
     static const char *const head[] = {"segment", "rows",      "bad rate", "approved",
                                        "ratio",   "AUC",       "ratio",    "flags"};
-    *t = (text_table){.ctx = r->ctx, .columns = 8, .right = right};
-    table_add(t, head);
+    *t = (gov_table){.ctx = r->ctx, .columns = 8, .right = right};
+    gov_table_add(t, head);
     for (size_t i = 0; i < f->n_segments; i++) {
         const ph_fairness_group *g = &f->segments[i].stats;
         char c[7][32], flags[48];
@@ -260,11 +166,11 @@ static void write_fairness(const ph_model_report *r, const ph_report_fairness *f
         snprintf(flags, sizeof(flags), "%s%s%s", g->approval_flag ? "approval" : "",
                  g->approval_flag && g->auc_flag ? "," : "", g->auc_flag ? "auc" : "");
         const char *cells[] = {f->segments[i].value, c[0], c[1], c[2], c[3], c[4], c[5], flags};
-        table_add(t, cells);
+        gov_table_add(t, cells);
     }
     fprintf(out, "Fairness by %s (approved: PD <= %.4f; ratio: to the best segment)\n",
             f->column, r->cutoff);
-    table_print(t, out);
+    gov_table_print(t, out);
     fprintf(out, "  %zu segment%s flagged (ratio below %.2f, the four-fifths rule: a signal "
                  "to review, not a finding of discrimination)\n\n",
             f->flagged, f->flagged == 1 ? "" : "s", PH_FOUR_FIFTHS);
@@ -285,7 +191,7 @@ ph_status ph_model_report_write_text(const ph_model_report *r, FILE *out, ph_err
     if (r == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_report_write_text: NULL argument");
-    text_table t, u = {0};
+    gov_table t, u = {0};
     int failed = 0;
     write_performance(r, out);
     write_calibration(r, out, &t);
@@ -392,7 +298,7 @@ static json_t *fairness_json(const ph_model_report *r)
     return a;
 }
 
-static json_t *report_json(const ph_model_report *r)
+json_t *gov_report_json(const ph_model_report *r)
 {
     json_t *cut = json_pack("{s:o, s:b, s:o, s:o}", "pd", jnum(r->cutoff), "derived",
                             r->cutoff_derived, "approval_rate_asked",
@@ -410,7 +316,7 @@ ph_status ph_model_report_write_json(const ph_model_report *r, FILE *out, ph_err
     if (r == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_model_report_write_json: NULL argument");
-    json_t *doc = report_json(r);
+    json_t *doc = gov_report_json(r);
     if (doc == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory writing the report");
     int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
