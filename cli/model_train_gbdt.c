@@ -22,7 +22,7 @@ static const char CMD[] = "model";
 
 typedef struct gbdt_args {
     const char *input, *target, *id, *exclude, *categorical, *time, *valid_from, *params;
-    const char *search, *threads, *out;
+    const char *search, *threads, *out, *refit;
     char **monotone; /* every --monotone entry, NULL-terminated */
     size_t n_monotone;
     char ***blocks;  /* the split lists holding them, free() each */
@@ -44,6 +44,7 @@ static const struct {
     {"--search", offsetof(gbdt_args, search)},
     {"--threads", offsetof(gbdt_args, threads)},
     {"--out", offsetof(gbdt_args, out)},
+    {"--refit", offsetof(gbdt_args, refit)},
 };
 
 static void *need(void *p)
@@ -121,15 +122,22 @@ static void print_summary(ph_cli *cli, const ph_gbdt_result *r, const char *out)
 {
     const ph_gbdt_candidate *best = &r->candidates[r->chosen];
     FILE *o = cli->out;
-    fprintf(o, "wrote %s: XGBoost binary:logistic, %d trees (best round %d of %d run), "
-               "%zu features\n",
-            out, best->best_iteration + 1, best->best_iteration + 1, best->rounds,
-            r->n_features);
+    if (r->refit_rounds > 0)
+        fprintf(o, "wrote %s: XGBoost binary:logistic, %d trees refitted on every row "
+                   "(best round %d of %d run on the training rows, scaled by all rows), "
+                   "%zu features\n",
+                out, r->refit_rounds, best->best_iteration + 1, best->rounds, r->n_features);
+    else
+        fprintf(o, "wrote %s: XGBoost binary:logistic, %d trees (best round %d of %d run), "
+                   "%zu features\n",
+                out, best->best_iteration + 1, best->best_iteration + 1, best->rounds,
+                r->n_features);
     fprintf(o, "validation slice: %s\n", r->split);
     fprintf(o, "training   %zu rows, %zu bad (%.2f%%), AUC %.4f\n", r->rows_train, r->bad_train,
             100.0 * (double)r->bad_train / (double)r->rows_train, r->train_auc);
-    fprintf(o, "validation %zu rows, %zu bad (%.2f%%), AUC %.4f\n", r->rows_valid, r->bad_valid,
-            100.0 * (double)r->bad_valid / (double)r->rows_valid, r->valid_auc);
+    fprintf(o, "validation %zu rows, %zu bad (%.2f%%), AUC %.4f%s\n", r->rows_valid,
+            r->bad_valid, 100.0 * (double)r->bad_valid / (double)r->rows_valid, r->valid_auc,
+            r->refit_rounds > 0 ? " (the model before the refit: out of time)" : "");
     if (r->n_candidates > 1) {
         static const char *const h[] = {"#", "max_depth", "eta", "min_child_weight",
                                         "subsample", "colsample_bytree", "lambda",
@@ -204,6 +212,12 @@ int ph_model_cmd_train_gbdt(ph_cli *cli, int argc, char **argv)
         code = ph_cli_parse_int(cli, CMD, "--search", a.search, 1, 1000, &search);
     if (code == PH_EXIT_OK && a.threads)
         code = ph_cli_parse_int(cli, CMD, "--threads", a.threads, 1, 256, &threads);
+    if (code == PH_EXIT_OK && a.refit) {
+        if (strcmp(a.refit, "on") == 0 || strcmp(a.refit, "off") == 0)
+            opts.refit = strcmp(a.refit, "on") == 0;
+        else
+            code = ph_cli_usage_error(cli, CMD, "--refit takes on or off, got '%s'", a.refit);
+    }
     if (code == PH_EXIT_OK && a.params) {
         ph_status st = ph_gbdt_params_read(a.params, &opts.params, &err);
         if (st != PH_OK)

@@ -79,10 +79,12 @@ static ph_dataset *panel(const ph_ctx *ctx, int with_seg)
     return ds;
 }
 
-static ph_gbdt_result *train(const ph_ctx *ctx, const ph_dataset *ds, unsigned search)
+static ph_gbdt_result *train_refit(const ph_ctx *ctx, const ph_dataset *ds, unsigned search,
+                                   int refit)
 {
     ph_gbdt_options o;
     ph_gbdt_options_init(&o);
+    o.refit = refit;
     o.target = "bad";
     o.time_column = "asof";
     o.valid_from = "2024-06-01";
@@ -94,6 +96,12 @@ static ph_gbdt_result *train(const ph_ctx *ctx, const ph_dataset *ds, unsigned s
     ph_error err;
     ph_assert_ok(ph_gbdt_train(ctx, ds, &o, &res, &err), &err);
     return res;
+}
+
+/* Held-out training: the saved model is the one cut to its best round. */
+static ph_gbdt_result *train(const ph_ctx *ctx, const ph_dataset *ds, unsigned search)
+{
+    return train_refit(ctx, ds, search, 0);
 }
 
 static void test_design_constraints_and_slices(void **state)
@@ -119,6 +127,35 @@ static void test_design_constraints_and_slices(void **state)
     assert_true(c->best_iteration < c->rounds);
     assert_true(c->rounds <= 300);
     assert_true(res->valid_auc > 0.65 && res->train_auc > 0.65);
+    ph_gbdt_result_free(res);
+    ph_dataset_free(ds);
+}
+
+/* By default the model is trained again on every row for the best round
+ * count scaled by all rows over training rows; the AUCs stay those of the
+ * held-out model. */
+static void test_refit_on_every_row(void **state)
+{
+    fixture *f = *state;
+    ph_dataset *ds = panel(f->ctx, 0);
+    ph_gbdt_result *held = train_refit(f->ctx, ds, 0, 0);
+    ph_gbdt_result *res = train_refit(f->ctx, ds, 0, 1);
+    size_t rows = res->rows_train + res->rows_valid;
+    long want = lround((double)(res->candidates[0].best_iteration + 1) * (double)rows /
+                       (double)res->rows_train);
+    assert_int_equal(held->refit_rounds, 0);
+    assert_int_equal(res->refit_rounds, want);
+    assert_true(res->refit_rounds > res->candidates[0].best_iteration + 1);
+    assert_true(res->valid_auc == held->valid_auc);
+    char *path = ph_test_path(f->dir, "refit.json");
+    ph_error err;
+    ph_assert_ok(ph_gbdt_write_model(res, path, &err), &err);
+    ph_model *model = NULL;
+    ph_assert_ok(ph_model_load_file(f->ctx, path, &model, &err), &err);
+    assert_int_equal(ph_model_tree_count(model), (size_t)want);
+    ph_model_free(model);
+    free(path);
+    ph_gbdt_result_free(held);
     ph_gbdt_result_free(res);
     ph_dataset_free(ds);
 }
@@ -228,6 +265,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_design_constraints_and_slices, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refit_on_every_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_saved_model_scores_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constraints_hold, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_is_seeded_and_keeps_the_best, setup,

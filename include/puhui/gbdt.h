@@ -82,13 +82,19 @@ typedef struct ph_gbdt_options {
     unsigned search;                 /* > 1: random search over that many candidates */
     int threads;                     /* XGBoost's nthread; 0 = all cores */
     size_t max_levels;               /* one-hot cap per categorical column; 0 = 50 */
+    /* 1 (the default): after early stopping, train the chosen parameters
+     * again on every row, the validation slice included, for the best
+     * round count scaled by all rows / training rows, and save that model;
+     * 0: save the held-out model itself. */
+    int refit;
     /* Called after every boosting round with rounds done and the bound over
      * all candidates; NULL for none. */
     void (*progress)(void *user, uint64_t done, uint64_t total);
     void *progress_user;
 } ph_gbdt_options;
 
-/* Options with the default parameters, 50 levels, monotone from the catalogue. */
+/* Options with the default parameters, 50 levels, monotone from the
+ * catalogue, refit on every row. */
 PH_EXTERN void ph_gbdt_options_init(ph_gbdt_options *opts);
 
 /* One feature of the design matrix and its constraint. */
@@ -115,7 +121,11 @@ typedef struct ph_gbdt_result {
     size_t n_candidates;
     ph_gbdt_candidate *candidates;
     size_t chosen;                   /* index of the candidate kept */
-    double train_auc, valid_auc;     /* of the saved model (ph_metric_auc) */
+    /* AUCs of the held-out model, cut to its best round (ph_metric_auc);
+     * valid_auc is the out-of-time estimate, also when the saved model is
+     * the refit, which has seen the validation slice. */
+    double train_auc, valid_auc;
+    int refit_rounds;                /* rounds of the refit on every row; 0: none */
     char *model_json;                /* the XGBoost JSON of the saved model */
     size_t model_json_len;
     const ph_ctx *ctx;

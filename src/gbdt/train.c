@@ -18,6 +18,7 @@ void ph_gbdt_options_init(ph_gbdt_options *opts)
     memset(opts, 0, sizeof(*opts));
     ph_gbdt_params_default(&opts->params);
     opts->max_levels = 50;
+    opts->refit = 1;
 }
 
 static ph_status xgb_failed(ph_error *err, const char *what)
@@ -26,12 +27,13 @@ static ph_status xgb_failed(ph_error *err, const char *what)
                         XGBGetLastError());
 }
 
-/* A DMatrix of the rows of one slice (valid = 0 or 1), labels and names. */
+/* A DMatrix of the rows of one slice (valid = 0 or 1; -1: every row),
+ * labels and names. */
 static ph_status make_matrix(const gbdt_design *d, int valid, DMatrixHandle *out, ph_error *err)
 {
     size_t n = 0, nf = d->n_features;
     for (size_t r = 0; r < d->rows; r++)
-        n += d->is_valid[r] == valid;
+        n += valid < 0 || d->is_valid[r] == valid;
     float *x = ph_malloc(d->ctx, n * nf * sizeof(float) + 1);
     float *y = ph_malloc(d->ctx, n * sizeof(float) + 1);
     const char **names = ph_malloc(d->ctx, nf * sizeof(char *));
@@ -42,7 +44,7 @@ static ph_status make_matrix(const gbdt_design *d, int valid, DMatrixHandle *out
         goto done;
     }
     for (size_t r = 0, i = 0; r < d->rows; r++) {
-        if (d->is_valid[r] != valid)
+        if (valid >= 0 && d->is_valid[r] != valid)
             continue;
         memcpy(x + i * nf, d->x + r * nf, nf * sizeof(float));
         y[i++] = d->y[r];
@@ -237,27 +239,70 @@ static ph_status name_features(const gbdt_design *d, BoosterHandle b, ph_error *
     return st;
 }
 
+/* Train the chosen parameters again on every row, validation slice
+ * included, for as many rounds as early stopping chose, scaled by how many
+ * more rows there are: the latest period carries the most recent behaviour,
+ * and a model that never saw it gives up accuracy out of time. */
+static ph_status refit(const gbdt_design *d, run_state *rs, const ph_gbdt_candidate *cand,
+                       BoosterHandle *out, int *rounds, ph_error *err)
+{
+    DMatrixHandle all = NULL;
+    ph_status st = make_matrix(d, -1, &all, err);
+    if (st != PH_OK)
+        return st;
+    size_t train_rows = 0;
+    for (size_t r = 0; r < d->rows; r++)
+        train_rows += !d->is_valid[r];
+    *rounds = (int)llround((double)(cand->best_iteration + 1) * (double)d->rows /
+                           (double)train_rows);
+    BoosterHandle b = NULL;
+    if (XGBoosterCreate(&all, 1, &b) != 0)
+        st = xgb_failed(err, "XGBoosterCreate");
+    if (st == PH_OK)
+        st = set_params(b, &cand->params, rs->monotone, rs->opts->threads, err);
+    for (int it = 0; st == PH_OK && it < *rounds; it++)
+        if (XGBoosterUpdateOneIter(b, it, all) != 0)
+            st = xgb_failed(err, "XGBoosterUpdateOneIter");
+    XGDMatrixFree(all);
+    if (st != PH_OK) {
+        if (b)
+            XGBoosterFree(b);
+        return st;
+    }
+    *out = b;
+    return PH_OK;
+}
+
+/* The figures of the held-out model (cut to its best round, never trained
+ * on the validation slice: the honest out-of-time AUC), then the saved
+ * model: that one, or its refit on every row. */
 static ph_status finish(const gbdt_design *d, run_state *rs, BoosterHandle b, ph_gbdt_result *res,
                         ph_error *err)
 {
-    ph_status st = name_features(d, b, err);
-    if (st == PH_OK)
-        st = slice_auc(d, b, rs->train, 0, &res->train_auc, err);
+    ph_status st = slice_auc(d, b, rs->train, 0, &res->train_auc, err);
     if (st == PH_OK)
         st = slice_auc(d, b, rs->valid, 1, &res->valid_auc, err);
-    if (st != PH_OK)
-        return st;
+    BoosterHandle saved = b, again = NULL;
+    if (st == PH_OK && rs->opts->refit) {
+        st = refit(d, rs, &res->candidates[res->chosen], &again, &res->refit_rounds, err);
+        saved = again;
+    }
+    if (st == PH_OK)
+        st = name_features(d, saved, err);
     bst_ulong len = 0;
     const char *buf = NULL;
-    if (XGBoosterSaveModelToBuffer(b, "{\"format\": \"json\"}", &len, &buf) != 0)
-        return xgb_failed(err, "XGBoosterSaveModelToBuffer");
-    res->model_json = ph_malloc(d->ctx, (size_t)len + 1);
-    if (!res->model_json)
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    memcpy(res->model_json, buf, (size_t)len);
-    res->model_json[len] = '\0';
-    res->model_json_len = (size_t)len;
-    return PH_OK;
+    if (st == PH_OK && XGBoosterSaveModelToBuffer(saved, "{\"format\": \"json\"}", &len, &buf) != 0)
+        st = xgb_failed(err, "XGBoosterSaveModelToBuffer");
+    if (st == PH_OK && !(res->model_json = ph_malloc(d->ctx, (size_t)len + 1)))
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK) {
+        memcpy(res->model_json, buf, (size_t)len);
+        res->model_json[len] = '\0';
+        res->model_json_len = (size_t)len;
+    }
+    if (again)
+        XGBoosterFree(again);
+    return st;
 }
 
 static ph_status run(const gbdt_design *d, const ph_gbdt_options *o, ph_gbdt_result *res,

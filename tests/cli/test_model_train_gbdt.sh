@@ -56,6 +56,8 @@ run 2 "${common[@]}" --exclude empty --monotone noise=+1,noise=-1 --out "$WORK/e
 check "contradictory constraints" contains "$ERR" "value 'noise': contradictory constraints"
 run 2 "${common[@]}" --exclude empty --monotone segment=+1 --out "$WORK/e.json"
 check "a constraint on a column that is not a feature" contains "$ERR" "not a feature"
+run 2 "${common[@]}" --exclude empty --refit maybe --out "$WORK/e.json"
+check "--refit takes on or off" contains "$ERR" "--refit takes on or off, got 'maybe'"
 echo '{"max_depth": 3, "depth": 2}' >"$WORK/p.json"
 run 2 "${common[@]}" --exclude empty --params "$WORK/p.json" --out "$WORK/e.json"
 check "an unknown parameter is named" contains "$ERR" "$WORK/p.json: field depth"
