@@ -118,6 +118,29 @@ check "both outcomes recorded" [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM de
 check "challenger served some" [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision WHERE role = 'challenger' AND served = 1")" -ge 20 ]
 check "champion served some" [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision d JOIN application a ON a.id = d.application_id WHERE d.role = 'champion' AND d.served = 1 AND d.lender = '$L1' AND a.id > 160")" -ge 20 ]
 
+# across model kinds: the digital bank's version 2 reads an XGBoost model of
+# the platform's features, approved through the same registry gate
+run 0 model register --model "$F/models/province_xgb.json" --name province_gbdt
+sed 's/"version": 1/"version": 2/; s/"model": "province_pd"/"model": "province_gbdt"/' \
+    "$WORK/digital.json" >"$WORK/digital2.json"
+run 0 policy load "$WORK/digital2.json"
+run 0 policy challenger --lender "$L2" --name "payment-flow credit loan" --version 2 --share 50%
+BEFORE=$(sqlite3 "$PUHUI_DB" "SELECT max(id) FROM decision")
+run 0 apply --batch "$WORK/batch.csv"
+check "a draft model is never used: the challenger cannot run" \
+    [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision WHERE id > $BEFORE AND model = 'province_gbdt'")" = 0 ]
+run 0 model approve --name province_gbdt --version 1 --by "model risk committee" --note "fixture"
+BEFORE=$(sqlite3 "$PUHUI_DB" "SELECT max(id) FROM decision")
+run 0 apply --batch "$WORK/batch.csv"
+check "the tree model decides the challenger's share" \
+    [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision WHERE id > $BEFORE AND lender = '$L2' AND role = 'challenger' AND model = 'province_gbdt'")" -ge 50 ]
+check "the scorecard the champion's" \
+    [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision WHERE id > $BEFORE AND lender = '$L2' AND role = 'champion' AND model = 'province_pd'")" -ge 50 ]
+check "a tree model gives a PD and no points" \
+    [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision WHERE id > $BEFORE AND model = 'province_gbdt' AND (pd IS NULL OR score IS NOT NULL)")" = 0 ]
+check "its declines read in the catalogue's words" \
+    [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM decision WHERE id > $BEFORE AND model = 'province_gbdt' AND approved = 0 AND reasons LIKE '%MODEL:%' AND reasons NOT LIKE '% is 0.%'")" -ge 1 ]
+
 # simulate a stricter version over what was decided
 sed 's/"version": 1/"version": 3/; s/"< 550"/"< 640"/' "$WORK/city.json" >"$WORK/city3.json"
 run 0 policy load "$WORK/city3.json"
