@@ -197,10 +197,11 @@ ph_status ph_calibration_from_json(const ph_ctx *ctx, const char *text, size_t l
     if (!json_is_object(root)) {
         st = refuse(err, NULL, root, "an object: {\"method\":\"platt\",\"a\":..,\"b\":..} or "
                                      "{\"method\":\"isotonic\",\"x\":[..],\"y\":[..]}");
+    } else if (!json_is_string(json_object_get(root, "method"))) {
+        st = refuse(err, "method", json_object_get(root, "method"),
+                    "a string, \"platt\" or \"isotonic\"");
     } else {
-        st = pjson_get_string(root, "", "method", &method, err);
-        if (st != PH_OK)
-            ph_error_locate(err, SOURCE, 0, 0);
+        method = json_string_value(json_object_get(root, "method"));
     }
     if (st == PH_OK && strcmp(method, "platt") == 0)
         st = read_platt(ctx, root, out, err);
