@@ -6,6 +6,7 @@
  * the calibration of the uncalibrated model's probabilities.
  */
 #include "ph_model_test.h"
+#include "ph_failalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -439,6 +440,103 @@ static void test_xgboost_attribute_errors(void **state)
     free(text);
 }
 
+/* A one-split XGBoost model (b < 0.5: -0.25, else 0.75; base score 0.5)
+ * carrying a Platt calibration with a = 2, b = -1. */
+static const char tiny_platt[] =
+    "{\"learner\":{\"attributes\":{\"puhui_calibration\":"
+    "\"{\\\"method\\\":\\\"platt\\\",\\\"a\\\":2,\\\"b\\\":-1}\"},"
+    "\"feature_names\":[\"a\",\"b\"],\"feature_types\":[],"
+    "\"gradient_booster\":{\"model\":{\"gbtree_model_param\":{\"num_parallel_tree\":\"1\","
+    "\"num_trees\":\"1\",\"size_leaf_vector\":\"0\"},\"tree_info\":[0],\"trees\":[{"
+    "\"default_left\":[1,0,0],\"id\":0,\"left_children\":[1,-1,-1],"
+    "\"right_children\":[2,-1,-1],\"split_conditions\":[0.5,-0.25,0.75],"
+    "\"split_indices\":[1,0,0],\"split_type\":[0,0,0],\"sum_hessian\":[10.0,6.0,4.0],"
+    "\"tree_param\":{\"num_feature\":\"2\",\"num_nodes\":\"3\"}}]},\"name\":\"gbtree\"},"
+    "\"learner_model_param\":{\"base_score\":\"5E-1\",\"num_class\":\"0\","
+    "\"num_feature\":\"2\"},\"objective\":{\"name\":\"binary:logistic\"}},"
+    "\"version\":[1,7,4]}";
+
+static void test_platt_attribute(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = fixture_ctx();
+    ph_model *m = NULL;
+    ph_error err;
+    ph_assert_ok(ph_model_load_memory(ctx, tiny_platt, strlen(tiny_platt), "tiny.json", &m, &err),
+                 &err);
+    assert_int_equal(ph_calibration_method_of(ph_model_calibration(m)), PH_CALIBRATION_PLATT);
+    const double left[] = {0.0, 0.2}, right[] = {0.0, 0.9};
+    double pd;
+    /* margin -0.25 (base margin 0): logistic(2 * -0.25 - 1) */
+    ph_assert_ok(ph_model_predict_row(m, left, &pd, NULL, &err), &err);
+    assert_near(pd, 1.0 / (1.0 + exp(1.5)), 1e-15);
+    ph_assert_ok(ph_model_predict_row(m, right, &pd, NULL, &err), &err);
+    assert_near(pd, 1.0 / (1.0 + exp(-0.5)), 1e-15);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
+/* ---- out of memory ---------------------------------------------------------- */
+
+static const double oom_p[] = {0.1, 0.4, 0.2, 0.9, 0.4, 0.7};
+static const uint8_t oom_bad[] = {0, 1, 0, 1, 0, 1};
+
+static ph_status oom_fit(void *user, void *state, ph_error *err)
+{
+    const ph_ctx *ctx = state;
+    ph_calibration *c = NULL;
+    ph_status st = ph_calibration_fit(ctx, (ph_calibration_method)(intptr_t)user, oom_p,
+                                      oom_bad, 6, &c, err);
+    if (st == PH_OK) {
+        char *text = NULL;
+        st = ph_calibration_to_json(c, &text, err);
+        ph_free(ctx, text);
+    }
+    ph_calibration_free(c);
+    return st;
+}
+
+static ph_status oom_read(void *user, void *state, ph_error *err)
+{
+    const char *text = user;
+    ph_calibration *c = NULL;
+    ph_status st = ph_calibration_from_json(state, text, strlen(text), &c, err);
+    ph_calibration_free(c);
+    return st;
+}
+
+static ph_status oom_model(void *user, void *state, ph_error *err)
+{
+    const char *text = user;
+    ph_model *m = NULL;
+    ph_status st = ph_model_load_memory(state, text, strlen(text), "cal.json", &m, err);
+    ph_model_free(m);
+    return st;
+}
+
+static void keep_ctx(void *user, const ph_ctx *ctx, void **state)
+{
+    (void)user;
+    *state = (void *)ctx;
+}
+
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    ph_failalloc_case platt = {"fit platt", (void *)(intptr_t)PH_CALIBRATION_PLATT, keep_ctx,
+                               oom_fit, NULL, 0};
+    ph_failalloc_case iso = {"fit isotonic", (void *)(intptr_t)PH_CALIBRATION_ISOTONIC, keep_ctx,
+                             oom_fit, NULL, 0};
+    ph_failalloc_case read = {"from_json", (void *)fixture_calibration, keep_ctx, oom_read,
+                              NULL, 0};
+    assert_true(ph_failalloc_sweep(&platt, NULL, 100) >= 2);
+    assert_true(ph_failalloc_sweep(&iso, NULL, 100) >= 4);
+    assert_true(ph_failalloc_sweep(&read, NULL, 100) >= 1);
+    ph_failalloc_case model = {"load a calibrated model", (void *)tiny_platt, keep_ctx,
+                               oom_model, NULL, 0};
+    assert_true(ph_failalloc_sweep(&model, NULL, 1000) > 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +549,8 @@ int main(void)
         cmocka_unit_test(test_fit_errors),
         cmocka_unit_test(test_xgboost_model_scores_calibrated),
         cmocka_unit_test(test_xgboost_attribute_errors),
+        cmocka_unit_test(test_platt_attribute),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

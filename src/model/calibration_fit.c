@@ -45,7 +45,8 @@ static double platt_loss(const double *f, const double *t, size_t n, double a, d
  * "A note on Platt's probabilistic outputs", 2007). The loss is convex; a
  * tiny ridge keeps the Hessian invertible when every raw probability is the
  * same (then a stays 0 and b is the smoothed log-odds of bad). It stops when
- * the gradient is negligible or a step no longer lowers the loss.
+ * the gradient is negligible, when a Newton step could gain less than the
+ * loss can resolve, or when a step no longer lowers the loss.
  */
 ph_status calibration_fit_platt(const ph_ctx *ctx, const double *p, const uint8_t *bad,
                                 size_t n, ph_calibration **out, ph_error *err)
@@ -75,6 +76,11 @@ ph_status calibration_fit_platt(const ph_ctx *ctx, const double *p, const uint8_
         double da = -(hbb * g[0] - hab * g[1]) / det;
         double db = -(haa * g[1] - hab * g[0]) / det;
         double slope = g[0] * da + g[1] * db, step = 1.0, next = loss;
+        /* The Newton decrement: what a full step would gain at most. Once
+         * it is below what the loss (a sum of n terms) can resolve, the
+         * fit is done: further steps only chase rounding. */
+        if (-slope < 1e-15 * (1.0 + fabs(loss)))
+            break;
         while (step >= 1e-10) {
             next = platt_loss(f, t, n, a + step * da, b + step * db, NULL, NULL);
             if (next <= loss + 1e-4 * step * slope)
