@@ -134,7 +134,10 @@ static double isotonic_at(const ph_calibration *c, double p)
         else
             hi = mid;
     }
-    return y[lo] + (y[hi] - y[lo]) * ((p - x[lo]) / (x[hi] - x[lo]));
+    double v = y[lo] + (y[hi] - y[lo]) * ((p - x[lo]) / (x[hi] - x[lo]));
+    /* y[lo] + (y[hi] - y[lo]) can round one ulp above y[hi]: held at y[hi],
+     * so the function never decreases across a knot. */
+    return v > y[hi] ? y[hi] : v;
 }
 
 double ph_calibration_apply(const ph_calibration *c, double p_raw)
