@@ -237,10 +237,15 @@ static int run_scoring(ph_cli *cli, score_opts *o, long long k, int threads)
     if (out && fclose(out) != 0 && st == PH_OK)
         st = ph_error_set(&err, PH_EIO, NULL, o->out, "cannot write the output: %s",
                           strerror(errno));
+    const ph_calibration *calibration = model ? ph_model_calibration(model) : NULL;
     if (st == PH_OK)
-        fprintf(cli->out, "scored %zu rows of %s with %s model %s (%zu features) -> %s\n",
+        fprintf(cli->out, "scored %zu rows of %s with %s model %s (%zu features%s%s) -> %s\n",
                 ph_dataset_rows(ds), o->input, ph_model_kind_name(ph_model_kind_of(model)),
-                ph_model_source(model), ph_model_feature_count(model), o->out);
+                ph_model_source(model), ph_model_feature_count(model),
+                calibration ? ", calibrated: " : "",
+                calibration ? ph_calibration_method_name(ph_calibration_method_of(calibration))
+                            : "",
+                o->out);
     else if (out)
         remove(o->out); /* no half-written output left behind */
     ph_model_input_free(in);

@@ -8,7 +8,12 @@
  * ph_model_load_file tells them apart by content.
  *
  * Every model predicts the probability that the case is BAD (target 1), and
- * a scorecard also gives its points. Inputs are matched to the model's
+ * a scorecard also gives its points. An XGBoost model may carry a
+ * calibration (calibration.h; the attribute
+ * learner.attributes.puhui_calibration): its probability of bad is then the
+ * calibrated one, everywhere a probability is given (ph_model_predict,
+ * _threads, _row, _matrix); margins, contributions and reasons stay on the
+ * uncalibrated margin. Inputs are matched to the model's
  * features by NAME (ph_model_bind), never by position.
  *
  * Explanations are additive contributions per feature:
@@ -31,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "puhui/calibration.h"
 #include "puhui/common.h"
 #include "puhui/dataset.h"
 #include "puhui/scorecard.h"
@@ -55,7 +61,9 @@ PH_EXTERN const char *ph_model_kind_name(ph_model_kind kind);
  * or LightGBM text (starts with "tree"). Errors name the file, where in it
  * (line, or JSON path such as learner.gradient_booster.model.trees[3]) and
  * what was expected: truncated JSON, an unknown objective, a node pointing
- * outside its tree, a scorecard attribute gap.
+ * outside its tree, a scorecard attribute gap, a malformed
+ * learner.attributes.puhui_calibration (named, with what
+ * ph_calibration_from_json found wrong in it).
  */
 PH_EXTERN ph_status ph_model_load_file(const ph_ctx *ctx, const char *path, ph_model **out,
                                        ph_error *err);
@@ -88,6 +96,10 @@ PH_EXTERN int ph_model_has_points(const ph_model *model);
 PH_EXTERN const ph_scorecard *ph_model_scorecard(const ph_model *model);
 /* Trees in a tree model (0 for a scorecard). */
 PH_EXTERN size_t ph_model_tree_count(const ph_model *model);
+/* The calibration the model applies to its probability of bad, or NULL when
+ * it has none (always NULL for scorecards and LightGBM models). Owned by
+ * the model. */
+PH_EXTERN const ph_calibration *ph_model_calibration(const ph_model *model);
 
 /* ---- scoring a dataset ------------------------------------------------ */
 
@@ -208,7 +220,8 @@ PH_EXTERN ph_status ph_model_reasons_row(const ph_model *model, const double *x,
  * Tree models only: score `rows` rows of a row-major float32 matrix whose
  * columns are the model's features in the model's order (NaN = missing),
  * writing the probability of bad: 1 / (1 + exp(-margin)) of the margin
- * ph_model_margin_matrix gives. This is the batch scorer the benchmark
+ * ph_model_margin_matrix gives, calibrated when the model carries a
+ * calibration (ph_model_calibration). This is the batch scorer the benchmark
  * measures; ph_model_predict uses it. Errors as ph_model_margin_matrix's.
  */
 PH_EXTERN ph_status ph_model_predict_matrix(const ph_model *model, const float *x, size_t rows,

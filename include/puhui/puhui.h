@@ -6,6 +6,7 @@
 #define PUHUI_H
 
 #include "puhui/access.h"
+#include "puhui/calibration.h"
 #include "puhui/common.h"
 #include "puhui/csv.h"
 #include "puhui/dataset.h"

@@ -88,6 +88,7 @@ void ph_model_free(ph_model *m)
     ph_free(ctx, m->feature_categorical);
     model_forest_free(ctx, m->forest);
     ph_scorecard_free(m->scorecard);
+    ph_calibration_free(m->calibration);
     ph_free(ctx, m->source);
     ph_free(ctx, m);
 }
@@ -168,6 +169,7 @@ size_t ph_model_feature_count(const ph_model *m) { return m ? m->n_features : 0;
 int ph_model_has_points(const ph_model *m) { return m && m->kind == PH_MODEL_SCORECARD; }
 const ph_scorecard *ph_model_scorecard(const ph_model *m) { return m ? m->scorecard : NULL; }
 size_t ph_model_tree_count(const ph_model *m) { return m && m->forest ? m->forest->n_trees : 0; }
+const ph_calibration *ph_model_calibration(const ph_model *m) { return m ? m->calibration : NULL; }
 
 const char *ph_model_feature_name(const ph_model *m, size_t i)
 {
@@ -287,7 +289,7 @@ static ph_status predict_forest(const ph_model_input *in, size_t first, size_t c
         gather_floats(in, first + done, n, x);
         model_forest_margin_ws(m, x, n, pd + done, ws);
         for (size_t r = 0; r < n; r++) {
-            pd[done + r] = model_logistic(pd[done + r]);
+            pd[done + r] = model_forest_pd(m, pd[done + r]);
             if (points)
                 points[done + r] = NAN;
         }
@@ -359,7 +361,7 @@ ph_status ph_model_predict_matrix(const ph_model *m, const float *x, size_t rows
 {
     ph_status st = ph_model_margin_matrix(m, x, rows, pd, err);
     for (size_t r = 0; st == PH_OK && r < rows; r++)
-        pd[r] = model_logistic(pd[r]);
+        pd[r] = model_forest_pd(m, pd[r]);
     return st;
 }
 

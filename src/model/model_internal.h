@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "puhui/calibration.h"
 #include "puhui/model.h"
 
 /* How a split treats a missing value (NaN). */
@@ -55,6 +56,7 @@ struct ph_model {
     uint8_t *feature_categorical;
     model_forest *forest;   /* tree models */
     ph_scorecard *scorecard; /* scorecards */
+    ph_calibration *calibration; /* tree models: applied to the probability, NULL if none */
 };
 
 struct ph_model_input {
@@ -153,6 +155,15 @@ static inline size_t model_sc_count(const ph_scorecard *sc)
 }
 
 static inline double model_logistic(double margin) { return 1.0 / (1.0 + exp(-margin)); }
+
+/* A tree model's probability of bad for a margin: the logistic, then the
+ * model's calibration when it carries one. Every tree pd goes through it;
+ * margins, contributions and reasons never do. */
+static inline double model_forest_pd(const ph_model *m, double margin)
+{
+    double p = model_logistic(margin);
+    return m->calibration ? ph_calibration_apply(m->calibration, p) : p;
+}
 
 /*
  * One row to score or explain: a row of a bound dataset (`in`, `row`), or

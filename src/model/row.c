@@ -31,7 +31,7 @@ static ph_status predict_forest_row(const ph_model *m, const double *x, double *
     model_forest_margin_ws(m, row, 1, &margin, ws);
     ph_free(m->ctx, row);
     ph_free(m->ctx, ws);
-    *pd = model_logistic(margin);
+    *pd = model_forest_pd(m, margin);
     if (points)
         *points = NAN;
     return PH_OK;

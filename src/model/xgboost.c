@@ -12,7 +12,10 @@
  *   - XGBoost sums the margin in float32 (base first, then tree by tree): the
  *     forest says so (sum_float), and our margins equal XGBoost's exactly;
  *   - features are matched by name, so learner.feature_names is required;
- *   - categorical splits (split_type 1) are refused, not misread.
+ *   - categorical splits (split_type 1) are refused, not misread;
+ *   - a calibration fitted by puhui rides in the string attribute
+ *     learner.attributes.puhui_calibration (XGBoost keeps attributes it does
+ *     not know and ignores them), read with ph_calibration_from_json.
  * Every error names the source and the JSON path of the bad member.
  */
 #include <errno.h>
@@ -440,6 +443,45 @@ static ph_status read_tree(const xgb_reader *r, const json_t *trees, size_t inde
     return st;
 }
 
+/* ---- the calibration ------------------------------------------------------ */
+
+#define CALIBRATION_PATH "learner.attributes.puhui_calibration"
+
+/* The attribute, when present. An error inside it keeps what the reader
+ * found (member, value, line and column in the attribute's text) and is
+ * told as an error of the attribute, in the model file. */
+static ph_status read_calibration(const xgb_reader *r, const json_t *learner, ph_model *m)
+{
+    json_t *attributes = json_object_get(learner, "attributes");
+    if (!attributes)
+        return PH_OK;
+    if (!json_is_object(attributes))
+        return bad(r, "learner.attributes", NULL, "expected an object of string attributes");
+    json_t *text = json_object_get(attributes, "puhui_calibration");
+    if (!text)
+        return PH_OK;
+    if (!json_is_string(text))
+        return bad(r, CALIBRATION_PATH, text, "expected a string holding the calibration's "
+                   "JSON (ph_calibration_to_json)");
+    ph_error inner;
+    ph_status st = ph_calibration_from_json(r->ctx, json_string_value(text),
+                                            json_string_length(text), &m->calibration, &inner);
+    if (st == PH_OK)
+        return PH_OK;
+    if (st == PH_ENOMEM)
+        return ph_error_set(r->err, PH_ENOMEM, NULL, NULL, "out of memory for a calibration");
+    char where[96] = "";
+    if (inner.line)
+        snprintf(where, sizeof(where), " at line %llu, column %llu of it",
+                 (unsigned long long)inner.line, (unsigned long long)inner.column);
+    else if (inner.field[0])
+        snprintf(where, sizeof(where), " in its member %s", inner.field);
+    ph_error_set(r->err, st, CALIBRATION_PATH, inner.value[0] ? inner.value : NULL,
+                 "malformed calibration%s: %s", where, inner.detail);
+    ph_error_locate(r->err, r->source, 0, 0);
+    return st;
+}
+
 /* ---- the booster --------------------------------------------------------- */
 
 static ph_status find_trees(const xgb_reader *r, const json_t *learner, json_t **trees)
@@ -541,6 +583,8 @@ ph_status model_load_xgboost(const ph_ctx *ctx, const char *data, size_t len,
         st = read_feature_names(&r, learner, m);
     if (st == PH_OK)
         st = read_forest(&r, learner, base_margin, m);
+    if (st == PH_OK)
+        st = read_calibration(&r, learner, m);
     if (st == PH_OK)
         st = model_forest_compile(ctx, m, err);
     json_decref(root);

@@ -29,8 +29,16 @@ for model in xgb_small.json xgb_forest.json lgb_from_xgb.txt lgb_small.txt; do
     diff=$(max_diff "$WORK/s.csv" "$expected")
     check "$model: PD within 1e-6 of the expected ($diff)" below "$diff" 1e-6
 done
+# A model carrying learner.attributes.puhui_calibration says so, with its method.
+run 0 model score --model "$M/xgb_small_calibrated.json" --input "$M/input.csv" --id firm_id \
+    --out "$WORK/c.csv"
+check "the summary names the calibration" contains "$OUT" \
+    "with xgboost model $M/xgb_small_calibrated.json (8 features, calibrated: isotonic) ->"
+check "calibrated PDs differ from the raw ones" [ "$(max_diff "$WORK/c.csv" \
+    "$M/xgb_small.expected.csv" | python3 -c 'print(float(input()) > 0.01)')" = True ]
 run 0 model score --model "$M/xgb_small.json" --input "$M/input.csv" --id firm_id \
     --out "$WORK/s.csv" --explain 3
+check "an uncalibrated model says nothing of calibration" [ "${OUT#*calibrated}" = "$OUT" ]
 check "header with three reasons" [ "$(head -1 "$WORK/s.csv")" = \
     "firm_id,pd,reason_1,value_1,impact_1,text_1,reason_2,value_2,impact_2,text_2,reason_3,value_3,impact_3,text_3" ]
 check "a tree model has no score column: pd follows the id" \
