@@ -22,7 +22,7 @@ static const char CMD[] = "model";
 
 typedef struct gbdt_args {
     const char *input, *target, *id, *exclude, *categorical, *time, *valid_from, *params;
-    const char *search, *threads, *out, *refit;
+    const char *search, *threads, *out, *refit, *calibration;
     char **monotone; /* every --monotone entry, NULL-terminated */
     size_t n_monotone;
     char ***blocks;  /* the split lists holding them, free() each */
@@ -45,6 +45,7 @@ static const struct {
     {"--threads", offsetof(gbdt_args, threads)},
     {"--out", offsetof(gbdt_args, out)},
     {"--refit", offsetof(gbdt_args, refit)},
+    {"--calibration", offsetof(gbdt_args, calibration)},
 };
 
 static void *need(void *p)
@@ -138,6 +139,10 @@ static void print_summary(ph_cli *cli, const ph_gbdt_result *r, const char *out)
     fprintf(o, "validation %zu rows, %zu bad (%.2f%%), AUC %.4f%s\n", r->rows_valid,
             r->bad_valid, 100.0 * (double)r->bad_valid / (double)r->rows_valid, r->valid_auc,
             r->refit_rounds > 0 ? " (the model before the refit: out of time)" : "");
+    if (r->calibration)
+        fprintf(o, "calibration %s, fitted on the validation slice (Brier %.5f before, %.5f "
+                   "after), stored with the model\n",
+                r->calibration, r->brier_raw, r->brier_calibrated);
     if (r->n_candidates > 1) {
         static const char *const h[] = {"#", "max_depth", "eta", "min_child_weight",
                                         "subsample", "colsample_bytree", "lambda",
@@ -217,6 +222,22 @@ int ph_model_cmd_train_gbdt(ph_cli *cli, int argc, char **argv)
             opts.refit = strcmp(a.refit, "on") == 0;
         else
             code = ph_cli_usage_error(cli, CMD, "--refit takes on or off, got '%s'", a.refit);
+    }
+    if (code == PH_EXIT_OK && a.calibration) {
+        static const struct {
+            const char *name;
+            ph_calibration_method method;
+        } methods[] = {{"platt", PH_CALIBRATION_PLATT},
+                       {"isotonic", PH_CALIBRATION_ISOTONIC},
+                       {"none", (ph_calibration_method)0}};
+        size_t k = 0;
+        while (k < 3 && strcmp(a.calibration, methods[k].name) != 0)
+            k++;
+        if (k < 3)
+            opts.calibration = methods[k].method;
+        else
+            code = ph_cli_usage_error(cli, CMD, "--calibration takes platt, isotonic or none, "
+                                                "got '%s'", a.calibration);
     }
     if (code == PH_EXIT_OK && a.params) {
         ph_status st = ph_gbdt_params_read(a.params, &opts.params, &err);

@@ -194,9 +194,16 @@ static void test_saved_model_scores_the_same(void **state)
     const float *xp = NULL;
     assert_int_equal(XGBoosterPredict(b, m, 0, 0, 0, &len, &xp), 0);
     assert_int_equal(len, ROWS);
+    /* the model carries its calibration (Platt by default): puhui's PD is
+     * XGBoost's raw probability through it */
+    const ph_calibration *cal = ph_model_calibration(model);
+    assert_non_null(cal);
+    assert_int_equal(ph_calibration_method_of(cal), PH_CALIBRATION_PLATT);
+    assert_non_null(res->calibration);
+    assert_true(res->brier_calibrated <= res->brier_raw + 1e-9);
     double worst = 0;
     for (size_t r = 0; r < ROWS; r++)
-        worst = fmax(worst, fabs(pd[r] - xp[r]));
+        worst = fmax(worst, fabs(pd[r] - ph_calibration_apply(cal, xp[r])));
     assert_true(worst <= 1e-6);
 
     XGDMatrixFree(m);

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "puhui/calibration.h"
 #include "puhui/common.h"
 #include "puhui/dataset.h"
 
@@ -87,6 +88,11 @@ typedef struct ph_gbdt_options {
      * round count scaled by all rows / training rows, and save that model;
      * 0: save the held-out model itself. */
     int refit;
+    /* The calibration fitted on the held-out model's validation PDs and
+     * stored with the saved model (learner.attributes.puhui_calibration,
+     * docs/tree_models.md), so that its PD is a probability:
+     * PH_CALIBRATION_PLATT (the default) or _ISOTONIC; 0 for none. */
+    ph_calibration_method calibration;
     /* Called after every boosting round with rounds done and the bound over
      * all candidates; NULL for none. */
     void (*progress)(void *user, uint64_t done, uint64_t total);
@@ -94,7 +100,7 @@ typedef struct ph_gbdt_options {
 } ph_gbdt_options;
 
 /* Options with the default parameters, 50 levels, monotone from the
- * catalogue, refit on every row. */
+ * catalogue, refit on every row, Platt calibration. */
 PH_EXTERN void ph_gbdt_options_init(ph_gbdt_options *opts);
 
 /* One feature of the design matrix and its constraint. */
@@ -126,6 +132,10 @@ typedef struct ph_gbdt_result {
      * the refit, which has seen the validation slice. */
     double train_auc, valid_auc;
     int refit_rounds;                /* rounds of the refit on every row; 0: none */
+    /* The calibration stored (its JSON, owned), NULL for none; the Brier
+     * score of the validation slice before and after it. */
+    char *calibration;
+    double brier_raw, brier_calibrated;
     char *model_json;                /* the XGBoost JSON of the saved model */
     size_t model_json_len;
     const ph_ctx *ctx;

@@ -11,6 +11,7 @@
 #include <xgboost/c_api.h>
 
 #include "gbdt/gbdt_internal.h"
+#include "puhui/calibration.h"
 #include "puhui/metrics.h"
 
 void ph_gbdt_options_init(ph_gbdt_options *opts)
@@ -19,6 +20,7 @@ void ph_gbdt_options_init(ph_gbdt_options *opts)
     ph_gbdt_params_default(&opts->params);
     opts->max_levels = 50;
     opts->refit = 1;
+    opts->calibration = PH_CALIBRATION_PLATT;
 }
 
 static ph_status xgb_failed(ph_error *err, const char *what)
@@ -189,9 +191,11 @@ static void draw_candidate(ph_gbdt_params *p, uint64_t *state)
     p->lambda = exp(log(0.1) + gbdt_random_unit(state) * (log(10) - log(0.1)));
 }
 
-/* AUC of the booster on one slice, by the platform's metric. */
-static ph_status slice_auc(const gbdt_design *d, BoosterHandle b, DMatrixHandle m, int valid,
-                           double *auc, ph_error *err)
+/* The booster's PDs and the outcomes of one slice's rows, in row order;
+ * both allocated with the design's context. */
+static ph_status slice_predictions(const gbdt_design *d, BoosterHandle b, DMatrixHandle m,
+                                   int valid, double **pd_out, uint8_t **bad_out, size_t *n,
+                                   ph_error *err)
 {
     bst_ulong len = 0;
     const float *pred = NULL;
@@ -199,18 +203,70 @@ static ph_status slice_auc(const gbdt_design *d, BoosterHandle b, DMatrixHandle 
         return xgb_failed(err, "XGBoosterPredict");
     double *pd = ph_malloc(d->ctx, (size_t)len * sizeof(double) + 1);
     uint8_t *bad = ph_malloc(d->ctx, (size_t)len + 1);
-    ph_status st = PH_OK;
     if (!pd || !bad) {
-        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    } else {
-        for (size_t r = 0, i = 0; r < d->rows && i < len; r++) {
-            if (d->is_valid[r] != valid)
-                continue;
-            pd[i] = pred[i];
-            bad[i++] = d->y[r];
-        }
-        st = ph_metric_auc(d->ctx, pd, bad, (size_t)len, auc, err);
+        ph_free(d->ctx, pd);
+        ph_free(d->ctx, bad);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     }
+    for (size_t r = 0, i = 0; r < d->rows && i < len; r++) {
+        if (d->is_valid[r] != valid)
+            continue;
+        pd[i] = pred[i];
+        bad[i++] = d->y[r];
+    }
+    *pd_out = pd;
+    *bad_out = bad;
+    *n = (size_t)len;
+    return PH_OK;
+}
+
+/* AUC of the booster on one slice, by the platform's metric. */
+static ph_status slice_auc(const gbdt_design *d, BoosterHandle b, DMatrixHandle m, int valid,
+                           double *auc, ph_error *err)
+{
+    double *pd = NULL;
+    uint8_t *bad = NULL;
+    size_t n = 0;
+    ph_status st = slice_predictions(d, b, m, valid, &pd, &bad, &n, err);
+    if (st == PH_OK)
+        st = ph_metric_auc(d->ctx, pd, bad, n, auc, err);
+    ph_free(d->ctx, pd);
+    ph_free(d->ctx, bad);
+    return st;
+}
+
+/* Fit the calibration on the held-out model's validation PDs (rows it never
+ * trained on) and store it in the saved booster's attributes, where puhui's
+ * predictor reads it (docs/tree_models.md). */
+static ph_status calibrate(const gbdt_design *d, run_state *rs, BoosterHandle held,
+                           BoosterHandle saved, ph_gbdt_result *res, ph_error *err)
+{
+    double *pd = NULL;
+    uint8_t *bad = NULL;
+    size_t n = 0;
+    ph_calibration *cal = NULL;
+    char *text = NULL;
+    ph_status st = slice_predictions(d, held, rs->valid, 1, &pd, &bad, &n, err);
+    if (st == PH_OK)
+        st = ph_calibration_fit(d->ctx, rs->opts->calibration, pd, bad, n, &cal, err);
+    if (st == PH_OK)
+        st = ph_calibration_to_json(cal, &text, err);
+    if (st == PH_OK && XGBoosterSetAttr(saved, "puhui_calibration", text) != 0)
+        st = xgb_failed(err, "XGBoosterSetAttr");
+    if (st == PH_OK) {
+        double raw = 0, fitted = 0;
+        for (size_t i = 0; i < n; i++) {
+            double p = ph_calibration_apply(cal, pd[i]);
+            raw += (pd[i] - bad[i]) * (pd[i] - bad[i]);
+            fitted += (p - bad[i]) * (p - bad[i]);
+        }
+        res->brier_raw = n ? raw / (double)n : NAN;
+        res->brier_calibrated = n ? fitted / (double)n : NAN;
+        res->calibration = text;
+        text = NULL;
+    }
+    ph_free(d->ctx, text);
+    ph_calibration_free(cal);
     ph_free(d->ctx, pd);
     ph_free(d->ctx, bad);
     return st;
@@ -289,6 +345,8 @@ static ph_status finish(const gbdt_design *d, run_state *rs, BoosterHandle b, ph
     }
     if (st == PH_OK)
         st = name_features(d, saved, err);
+    if (st == PH_OK && rs->opts->calibration != 0)
+        st = calibrate(d, rs, b, saved, res, err);
     bst_ulong len = 0;
     const char *buf = NULL;
     if (st == PH_OK && XGBoosterSaveModelToBuffer(saved, "{\"format\": \"json\"}", &len, &buf) != 0)
@@ -428,5 +486,6 @@ void ph_gbdt_result_free(ph_gbdt_result *res)
     ph_free(ctx, res->split);
     ph_free(ctx, res->candidates);
     ph_free(ctx, res->model_json);
+    ph_free(ctx, res->calibration);
     ph_free(ctx, res);
 }

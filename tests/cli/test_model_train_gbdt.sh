@@ -33,6 +33,9 @@ check "higher better is -1 from the catalogue" grep -qE '^sales_growth_3m +-1 +c
 check "no catalogue entry, no constraint" grep -qE '^noise +0 +none' <<<"$OUT"
 check "the model is XGBoost JSON" grep -q '"binary:logistic"' "$WORK/m.json"
 check "no temporary file left" [ ! -e "$WORK/m.json.tmp" ]
+check "refitted on every row" contains "$OUT" "trees refitted on every row"
+check "calibrated on the validation slice" contains "$OUT" 'calibration {"method":"platt"'
+check "the calibration is stored with the model" grep -q 'puhui_calibration' "$WORK/m.json"
 
 # Overrides (repeatable, comma lists), the random slice, the search.
 run 0 "${common[@]}" --exclude empty,segment,asof --monotone noise=+1 \
@@ -46,6 +49,8 @@ run 0 model score --model "$WORK/r.json" --input "$WORK/panel.csv" --id id --out
 check "puhui scores the trained model" [ "$(wc -l <"$WORK/s.csv")" -eq 3001 ]
 run 0 "${common[@]}" --exclude empty,segment,asof --monotone off --out "$WORK/o.json"
 check "--monotone off" grep -qE '^months_without_sales_12m +0 +none' <<<"$OUT"
+run 0 model score --model "$WORK/o.json" --input "$WORK/panel.csv" --out "$WORK/cal.csv"
+check "scoring applies the stored calibration" contains "$OUT" "calibrated: platt"
 
 # Errors.
 run 2 "${common[@]}" --time asof --out "$WORK/e.json"
@@ -58,6 +63,8 @@ run 2 "${common[@]}" --exclude empty --monotone segment=+1 --out "$WORK/e.json"
 check "a constraint on a column that is not a feature" contains "$ERR" "not a feature"
 run 2 "${common[@]}" --exclude empty --refit maybe --out "$WORK/e.json"
 check "--refit takes on or off" contains "$ERR" "--refit takes on or off, got 'maybe'"
+run 2 "${common[@]}" --exclude empty --calibration beta --out "$WORK/e.json"
+check "--calibration names its choices" contains "$ERR" "--calibration takes platt, isotonic or none, got 'beta'"
 echo '{"max_depth": 3, "depth": 2}' >"$WORK/p.json"
 run 2 "${common[@]}" --exclude empty --params "$WORK/p.json" --out "$WORK/e.json"
 check "an unknown parameter is named" contains "$ERR" "$WORK/p.json: field depth"
