@@ -3,6 +3,7 @@
  *                    [--segment COL,...] [--baseline FILE.csv] [--cutoff PD]
  *                    [--approval RATE] [--id COL]
  *                    [--challenger FILE [--approve RATE,...]]
+ * puhui model report --pd-column COL --input FILE.csv --target COL [...]
  *
  * The regulator's model report: discrimination (AUC, Gini, KS), accuracy
  * (Brier, calibration by decile), stability against a baseline (PSI of the
@@ -20,7 +21,7 @@
 
 typedef struct report_opts {
     const char *model, *input, *target, *bad, *segment, *baseline, *cutoff, *approval, *id;
-    const char *challenger, *approve;
+    const char *challenger, *approve, *pd_column;
 } report_opts;
 
 static int take_option(ph_cli *cli, const char *option, const char *value, void *user)
@@ -35,7 +36,7 @@ static int take_option(ph_cli *cli, const char *option, const char *value, void 
                  {"--segment", &o->segment},   {"--baseline", &o->baseline},
                  {"--cutoff", &o->cutoff},     {"--approval", &o->approval},
                  {"--id", &o->id},             {"--challenger", &o->challenger},
-                 {"--approve", &o->approve}};
+                 {"--approve", &o->approve},   {"--pd-column", &o->pd_column}};
     for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
         if (strcmp(option, slots[i].name) == 0)
             *slots[i].slot = value;
@@ -133,6 +134,30 @@ static void inputs_free(report_inputs *in)
     ph_model_free(in->model);
 }
 
+/* The report of a PD column (--pd-column): no model, the column's PDs. */
+static ph_status column_report(ph_cli *cli, const report_opts *o, const ph_report_options *ro,
+                               ph_error *err)
+{
+    ph_dataset *ds = NULL, *base = NULL;
+    const char *text[] = {o->id, NULL};
+    ph_dataset_options dopts = {.categorical = o->id ? text : NULL};
+    ph_status st = ph_dataset_read_csv(cli->ctx, o->input, &dopts, &ds, err);
+    if (st == PH_OK && o->baseline)
+        st = ph_dataset_read_csv(cli->ctx, o->baseline, &dopts, &base, err);
+    ph_report_options with_base = *ro;
+    with_base.baseline = base;
+    ph_model_report *report = NULL;
+    if (st == PH_OK)
+        st = ph_model_report_column(ds, o->pd_column, &with_base, &report, err);
+    if (st == PH_OK)
+        st = cli->format == PH_FORMAT_JSON ? ph_model_report_write_json(report, cli->out, err)
+                                           : ph_model_report_write_text(report, cli->out, err);
+    ph_model_report_free(report);
+    ph_dataset_free(base);
+    ph_dataset_free(ds);
+    return st;
+}
+
 /* Load the model(s), then read the input and the baseline once, as text
  * where either model needs a category. */
 static ph_status load_inputs(ph_cli *cli, const report_opts *o, report_inputs *in,
@@ -186,6 +211,12 @@ static int run_report(ph_cli *cli, const report_opts *o, ph_report_options *ro,
     ph_status st = PH_OK;
     if (o->segment && list == NULL)
         st = ph_error_set(&err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (st == PH_OK && o->pd_column) {
+        ro->segments = (const char *const *)list;
+        st = column_report(cli, o, ro, &err);
+        free(list);
+        return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+    }
     if (st == PH_OK)
         st = load_inputs(cli, o, &in, &err);
     if (st == PH_OK) {
@@ -204,15 +235,19 @@ int ph_model_cmd_report(ph_cli *cli, int argc, char **argv)
     static const char *const options[] = {"--model",    "--input",  "--target",
                                           "--bad",      "--segment", "--baseline",
                                           "--cutoff",   "--approval", "--id",
-                                          "--challenger", "--approve"};
+                                          "--challenger", "--approve", "--pd-column"};
     report_opts o = {0};
     int code = ph_cli_each_option(cli, "model", argc, argv, 2, options,
                                   sizeof(options) / sizeof(options[0]), take_option, &o);
     if (code != PH_EXIT_OK)
         return code;
-    if (!o.model || !o.input || !o.target)
+    if ((!o.model == !o.pd_column) || !o.input || !o.target)
         return ph_cli_usage_error(cli, "model",
-                                  "'model report' needs --model, --input and --target");
+                                  "'model report' needs --model (or --pd-column), --input and "
+                                  "--target");
+    if (o.pd_column && o.challenger)
+        return ph_cli_usage_error(cli, "model", "--challenger compares two models; --pd-column "
+                                                "reports one column");
     if (o.cutoff && o.approval)
         return ph_cli_usage_error(cli, "model",
                                   "'model report' takes --cutoff PD or --approval RATE, not both");

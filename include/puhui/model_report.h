@@ -153,6 +153,18 @@ PH_EXTERN ph_status ph_model_report_run(const ph_model *model, const ph_dataset 
                                         const ph_report_options *opts,
                                         ph_model_report **out, ph_error *err);
 
+/*
+ * The same report of PDs read from a numeric column of `ds` rather than a
+ * model's: a bureau's PD, or the synthetic province's true PD (the ceiling
+ * any model can reach, docs/province.md). Stability is the PSI of the same
+ * column in opts->baseline (no CSI: there are no features). Errors: as
+ * ph_model_report_run's, and PH_ENOTFOUND / PH_EINVAL for a column that is
+ * absent, text, missing on a row or outside [0, 1] (naming the line).
+ */
+PH_EXTERN ph_status ph_model_report_column(const ph_dataset *ds, const char *column,
+                                           const ph_report_options *opts,
+                                           ph_model_report **out, ph_error *err);
+
 /* The report as text: aligned tables a reviewer can read, AUC, KS, Gini and
  * Brier with 4 decimals. PH_EIO when writing fails. */
 PH_EXTERN ph_status ph_model_report_write_text(const ph_model_report *report, FILE *out,

@@ -491,3 +491,75 @@ ph_status ph_model_report_run(const ph_model *model, const ph_dataset *ds,
     gov_run_state_free(&s);
     return st;
 }
+
+/* ---- a report of a PD column (a bureau's score, the truth's PD) ---------------------------- */
+
+/* The column's PDs, copied: numeric, each in [0, 1] and present. */
+static ph_status column_pd(const ph_dataset *ds, const char *column, double **out,
+                           ph_error *err)
+{
+    const ph_ctx *ctx = ph_dataset_ctx(ds);
+    int at = ph_dataset_column_index(ds, column);
+    if (at < 0)
+        return ph_error_set(err, PH_ENOTFOUND, "pd column", column,
+                            "expected a column of %s, which has no column of this name",
+                            ph_dataset_source(ds));
+    const double *v = ph_dataset_numeric(ds, (size_t)at);
+    if (v == NULL)
+        return ph_error_set(err, PH_EINVAL, "pd column", column,
+                            "expected a numeric column of probabilities in %s, got text",
+                            ph_dataset_source(ds));
+    size_t rows = ph_dataset_rows(ds);
+    for (size_t r = 0; r < rows; r++)
+        if (!(v[r] >= 0.0 && v[r] <= 1.0)) {
+            ph_error_set(err, PH_EINVAL, column, NULL,
+                         "expected a probability in [0, 1] on every row, got %g", v[r]);
+            ph_error_locate(err, ph_dataset_source(ds), ph_dataset_row_line(ds, r), 0);
+            return PH_EINVAL;
+        }
+    double *pd = ph_malloc(ctx, (rows ? rows : 1) * sizeof(double));
+    if (pd == NULL)
+        return no_memory(err);
+    memcpy(pd, v, rows * sizeof(double));
+    *out = pd;
+    return PH_OK;
+}
+
+ph_status ph_model_report_column(const ph_dataset *ds, const char *column,
+                                 const ph_report_options *opts, ph_model_report **out,
+                                 ph_error *err)
+{
+    if (ds == NULL || column == NULL || opts == NULL || opts->target == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_model_report_column: ds, column, opts, opts->target and out "
+                            "must not be NULL");
+    gov_run_state s;
+    memset(&s, 0, sizeof(s));
+    s.ctx = ph_dataset_ctx(ds);
+    size_t rows = ph_dataset_rows(ds);
+    ph_report_scores *sc = &s.scores;
+    sc->model = column;
+    sc->model_kind = "PD column";
+    sc->data = ph_dataset_source(ds);
+    sc->target = opts->target;
+    sc->rows = rows;
+    ph_status st = (s.bad = ph_calloc(s.ctx, rows ? rows : 1, 1)) ? PH_OK : no_memory(err);
+    if (st == PH_OK)
+        st = ph_dataset_binary_target(ds, opts->target, opts->bad_label, s.bad, err);
+    if (st == PH_OK)
+        st = column_pd(ds, column, &s.pd, err);
+    if (st == PH_OK)
+        st = build_segments(&s, ds, opts->segments, err);
+    if (st == PH_OK && opts->baseline != NULL) {
+        st = column_pd(opts->baseline, column, &s.baseline_pd, err);
+        sc->baseline = ph_dataset_source(opts->baseline);
+        sc->baseline_rows = ph_dataset_rows(opts->baseline);
+        sc->baseline_pd = s.baseline_pd;
+    }
+    sc->pd = s.pd;
+    sc->bad = s.bad;
+    if (st == PH_OK)
+        st = ph_model_report_from_scores(s.ctx, sc, opts, out, err);
+    gov_run_state_free(&s);
+    return st;
+}

@@ -33,7 +33,7 @@ check "json: two genders" [ "$(json "$WORK/report.json" 'len(d["fairness"][0]["s
 
 # report errors
 run 2 model report --model "$XGB" --input "$SAMPLE"
-check "report needs --target" contains "$ERR" "'model report' needs --model, --input and --target"
+check "report needs --target" contains "$ERR" "'model report' needs --model (or --pd-column), --input and --target"
 run 2 model report --model "$XGB" --input "$SAMPLE" --target bad --cutoff 1.5
 check "cut-off range" contains "$ERR" "--cutoff takes a number in (0, 1], got '1.5'"
 run 2 model report --model "$XGB" --input "$SAMPLE" --target bad --cutoff 0.3 --approval 0.6
@@ -98,4 +98,19 @@ run 0 --format json model list
 echo "$OUT" > "$WORK/list.json"
 check "json: by name, then version" [ "$(json "$WORK/list.json" '[(m["name"], m["version"], m["state"], m["by"]) for m in d]')" = "[('pd', 1, 'retired', 'Zhao Min'), ('pd', 2, 'rejected', 'Wang Fang'), ('shop', 3, 'draft', '')]" ]
 check "json: auc at registration" [ "$(json "$WORK/list.json" 'd[0]["auc"]')" = "0.7143" ]
+
+# a report of a PD column, no model (a bureau's PD, the province's true PD):
+# bads at 0.9 and 0.7, goods at 0.8 and 0.1: 3 of 4 pairs ordered, AUC 0.75
+printf 'id,bad,p\nA,1,0.9\nB,0,0.8\nC,1,0.7\nD,0,0.1\n' >"$WORK/col.csv"
+run 0 model report --pd-column p --input "$WORK/col.csv" --target bad --id id
+check "the column's report" contains "$OUT" "model    p (PD column)"
+check "its AUC" contains "$OUT" "AUC      0.7500"
+printf 'id,bad,p\nA,1,0.9\nB,0,1.5\n' >"$WORK/badcol.csv"
+run 2 model report --pd-column p --input "$WORK/badcol.csv" --target bad --id id
+check "a PD out of range is named with its line" contains "$ERR" "badcol.csv:3"
+check "and what was expected" contains "$ERR" "expected a probability in [0, 1] on every row, got 1.5"
+run 2 model report --pd-column q --input "$WORK/col.csv" --target bad
+check "an absent column" contains "$ERR" "field pd column, value 'q'"
+run 2 model report --pd-column p --model x.json --input "$WORK/col.csv" --target bad
+check "a model or a column, not both" contains "$ERR" "needs --model (or --pd-column)"
 finish
