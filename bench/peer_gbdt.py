@@ -132,6 +132,7 @@ def german(args, puhui):
 
     if not os.path.exists(args.german):
         print(f"german: skipped: {args.german} is absent (give --german PATH)")
+        args.skipped.append("german")
         return True
     data = pd.read_csv(args.german)
     split = pd.read_csv(SPLIT)
@@ -327,6 +328,7 @@ def main():
     if not args.omp_active:
         args.env["OMP_WAIT_POLICY"] = "passive"
     parts = args.only.split(",")
+    args.skipped = []
     remove = args.dir is None
     args.dir = args.dir or os.path.join(os.environ.get("TMPDIR", "/tmp"), f"peer_gbdt-{os.getpid()}")
     os.makedirs(args.dir, exist_ok=True)
@@ -343,7 +345,8 @@ def main():
     finally:
         if remove:
             shutil.rmtree(args.dir, ignore_errors=True)
-    print("all goals met" if ok else "a goal was MISSED")
+    skipped = f" (skipped: {', '.join(args.skipped)})" if args.skipped else ""
+    print(("all goals met" if ok else "a goal was MISSED") + skipped)
     return 0 if ok else 1
 
 
