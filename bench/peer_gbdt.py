@@ -30,7 +30,8 @@ speed   Training speed against python3-xgboost on the same N x F CSV (default
         100,000 x 30: features f00.. normal with 5% empty = missing, a target
         with interactions, and a column t = 1..5, one fifth of the rows each;
         t = 5 is the validation slice on both sides: `--time t`). For each
-        thread count T, K runs each side alternately (default 1; best kept):
+        thread count T, K runs each side alternately (default 1; the run with
+        the least CPU time kept, its wall time beside it):
           puhui   PUHUI model train-gbdt --input speed.csv --target bad
                   --time t --threads T --out speed_T.json, default parameters;
                   a child process: wall time, user+sys CPU from getrusage
@@ -54,7 +55,7 @@ speed   Training speed against python3-xgboost on the same N x F CSV (default
         seed: they should agree).
 
 shap    TreeSHAP: the first S rows (default 10,000) of speed.csv in the
-        1-thread model's feature order as float32, XGBoost's
+        feature order of the model of the first thread count, as float32, XGBoost's
         pred_contribs=True on them, and SHAP (bench_gbdt_shap, built with
         -DPH_BUILD_BENCH=ON) comparing ph_model_contributions_matrix with
         them: the largest |difference|, goal <= 1e-5.
