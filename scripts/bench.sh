@@ -11,7 +11,9 @@
 # against XGBoost (500 trees of depth 6, 50 features, 1,000,000 rows, one
 # thread each; the XGBoost side, bench/peer_xgboost.py, trains the model and
 # times XGBoost: about 3 minutes in all, 200 MB in $TMPDIR, removed), then any
-# others.
+# others; bench_gbdt_shap through bench/peer_gbdt.py (train-gbdt against
+# scikit-learn on German credit and against python3-xgboost's training speed,
+# TreeSHAP against pred_contribs: about 2 minutes, 45 MB in $TMPDIR, removed).
 # The full-size province (1,000,000 x 24, about 17 GB) is left to be run by
 # hand:
 #   build/bench_gen --enterprises 1000000
@@ -27,6 +29,8 @@ run_bench() {
     echo "== $(basename "$1")"
     case "$(basename "$1")" in
     bench_model_score) "$1" --peer "$src/bench/peer_xgboost.py" ;;
+    # the helper of peer_gbdt.py, which trains with puhui and its peers
+    bench_gbdt_shap) /usr/bin/python3 "$src/bench/peer_gbdt.py" --puhui "$build/puhui" --shap "$1" ;;
     *) "$1" ;;
     esac
 }
