@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -435,8 +436,26 @@ static int parse_globals(ph_cli *cli, int argc, char **argv, char **rest, int *r
     return 0;
 }
 
+/* OpenMP, inside libxgboost, keeps idle worker threads spinning by default:
+ * on a shared 2-core machine train-gbdt then burnt up to ten times the CPU
+ * (255 s instead of 18 s on the demo's sample, docs/models.md). libgomp
+ * reads OMP_WAIT_POLICY once, as it is loaded, before main; so train-gbdt
+ * runs the program again with it set to passive, unless the user chose a
+ * policy. Should the exec fail, training goes on, spinning. */
+static void passive_openmp(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") != NULL)
+        return;
+    int training = 0;
+    for (int i = 1; argv[i] != NULL; i++)
+        training |= strcmp(argv[i], "train-gbdt") == 0;
+    if (training && setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+        execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+    passive_openmp(argv);
     ph_cli cli = {NULL, NULL, PH_FORMAT_TABLE, stdout, stderr};
     const char *env_db = getenv("PUHUI_DB");
     cli.db_path = (env_db && env_db[0]) ? env_db : "./puhui.db";
