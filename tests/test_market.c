@@ -338,6 +338,44 @@ static void test_missing_limit_explained_only_by_its_own_data(void **state)
     ph_market_result_free(r);
 }
 
+/* A reason naming missing data of the same feed as the limit's missing
+ * input explains the missing limit: FIRM_Z has no payments, the knock-out
+ * reads the days with payments, the limit the average inflow. */
+static void test_missing_limit_explained_by_the_same_feed(void **state)
+{
+    mk *m = *state;
+    grant(&m->f, LENDER_1, "registration,payments_daily");
+    sqlf(m->f.store, "INSERT INTO consent (uscc, institution_id, purpose, sources, raw_access, "
+                     "granted_on, expires_on, created_at) SELECT '%s', institution_id, "
+                     "purpose, sources, raw_access, granted_on, expires_on, created_at FROM "
+                     "consent WHERE uscc = '%s'", FIRM_Z, FIRM_A);
+    fx_load_policy(&m->f, "days.json",
+        "{\"lender\": \"" LENDER_1 "\", \"name\": \"loan\", \"version\": 2,"
+        " \"product\": {\"name\": \"p\", \"min_amount\": \"10,000\","
+        "  \"max_amount\": \"3,000,000\", \"min_term\": 3, \"max_term\": 24,"
+        "  \"repayment\": \"equal_installment\"},"
+        " \"inputs\": [{\"name\": \"active_days_3m\", \"kind\": \"decimal\"},"
+        "  {\"name\": \"avg_inflow_12m\", \"kind\": \"decimal\"},"
+        "  {\"name\": \"lpr\", \"kind\": \"decimal\"}],"
+        " \"tables\": [{\"name\": \"ko\", \"hit_policy\": \"COLLECT\","
+        "  \"inputs\": [{\"name\": \"active_days_3m\", \"kind\": \"decimal\"}], \"outputs\": [],"
+        "  \"rules\": [{\"when\": [\"null\"], \"then\": [], \"reason\": \"NO_PAYMENT_DAYS\"}]}],"
+        " \"formulas\": [{\"name\": \"limit\", \"expr\": \"min(product_max_amount, 5 * avg_inflow_12m)\"},"
+        "  {\"name\": \"rate\", \"expr\": \"lpr + 1.20%\"}],"
+        " \"flow\": [{\"knockout\": \"ko\"}, {\"formula\": \"limit\"}, {\"formula\": \"rate\"}]}",
+        1);
+    open_market(m);
+    ph_error err;
+    ph_market_result *r = NULL;
+    ph_application a = fx_app_of(FIRM_Z, 20000000, 12);
+    ph_assert_ok(ph_market_apply(m->market, &a, &r, &err), &err);
+    const ph_quote *q = fx_quote_of(r, LENDER_1);
+    assert_int_equal(q->status, PH_QUOTE_DECLINE);
+    assert_int_equal(q->n_reasons, 1);
+    assert_string_equal(q->reasons[0].code, "NO_PAYMENT_DAYS");
+    ph_market_result_free(r);
+}
+
 static void test_challenger_split(void **state)
 {
     mk *m = *state;
@@ -615,6 +653,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_decline_reasons_and_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decline_reason_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_limit_explained_only_by_its_own_data, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_missing_limit_explained_by_the_same_feed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_challenger_split, setup, teardown),
         cmocka_unit_test_setup_teardown(test_appeals, setup, teardown),

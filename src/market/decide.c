@@ -71,9 +71,57 @@ static void policy_reason_text(const ph_policy *policy, const ph_policy_reason *
         fprintf(out, ": %s", sentence);
 }
 
-/* Whether a reason of the outcome read a missing (null) value that `target`
- * ("limit" or "rate") is computed from: such a reason already explains why
- * the target could not be computed. */
+/* Whether `feed` (n bytes) is one of the feeds of `list` ("a, b"). */
+static int feed_listed(const char *list, const char *feed, size_t n)
+{
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ", ");
+        if (len == n && memcmp(p, feed, n) == 0)
+            return 1;
+        p += len;
+        p += strspn(p, ", ");
+    }
+    return 0;
+}
+
+/* Whether market facts `a` and `b` are read from a feed in common: with
+ * both missing, the same data is missing. */
+static int same_feed(const char *a, const char *b)
+{
+    long ia = ph_market_fact_index(a), ib = ph_market_fact_index(b);
+    const char *sa = ia >= 0 ? ph_market_fact_sources((size_t)ia) : NULL;
+    const char *sb = ib >= 0 ? ph_market_fact_sources((size_t)ib) : NULL;
+    for (const char *p = sa; p && sb && *p;) {
+        size_t len = strcspn(p, ", ");
+        if (len > 0 && feed_listed(sb, p, len))
+            return 1;
+        p += len;
+        p += strspn(p, ", ");
+    }
+    return 0;
+}
+
+/* Whether missing value `name`, read by a reason, explains why `target`
+ * ("limit" or "rate") could not be computed: the target is computed from
+ * it, or from another value that is missing too and comes from the same
+ * feed ("no data on days with incoming payments" explains a limit sized on
+ * the average inflow). */
+static int explains_target(const ph_policy *policy, const ph_policy_outcome *o,
+                           const char *name, const char *target)
+{
+    if (ph_policy_feeds(policy, name, target))
+        return 1;
+    for (size_t v = 0; v < ph_policy_value_count(policy); v++) {
+        const char *other = ph_policy_value_name(policy, v);
+        if (o->values[v].kind == PH_VALUE_NULL && ph_policy_feeds(policy, other, target) &&
+            same_feed(name, other))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a reason of the outcome read a missing (null) value that explains
+ * why `target` could not be computed. */
 static int missing_explains(const ph_policy *policy, const ph_policy_outcome *o,
                             const char *target)
 {
@@ -81,7 +129,7 @@ static int missing_explains(const ph_policy *policy, const ph_policy_outcome *o,
         const ph_policy_reason *r = &o->reasons[i];
         for (size_t k = 0; k < r->n_read; k++)
             if (r->read_values[k].kind == PH_VALUE_NULL &&
-                ph_policy_feeds(policy, r->read_names[k], target))
+                explains_target(policy, o, r->read_names[k], target))
                 return 1;
     }
     return 0;
@@ -149,7 +197,8 @@ static int policy_reads(const ph_policy_outcome *o, const char *feature)
  * least three distinct ones (docs/domain.md#credit-assessment: a decline gets
  * three concrete reasons). A consequence of missing data (LIMIT_MISSING,
  * RATE_MISSING) is left out when a reason reads a missing value the limit
- * or rate is computed from (it stays in the trace); a model reason on a feature a policy reason
+ * or rate is computed from, or one of the same feed as such a missing value
+ * (it stays in the trace); a model reason on a feature a policy reason
  * already reads would say the same thing twice, so it is skipped too. */
 static ph_status explain(market_side *side, const ph_policy_outcome *o, market_decision *d,
                          ph_error *err)
