@@ -713,6 +713,64 @@ static void test_reasons_round_any_number(void **state)
     ph_ctx_free(ctx);
 }
 
+/* A one-hot column ("segment=farm", "segment=shop", as train-gbdt names
+ * them) speaks as one reason: the column, the row's level and the summed
+ * contribution of its levels. */
+static void test_reasons_group_one_hot_levels(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = fixture_ctx();
+    tforest f;
+    memset(&f, 0, sizeof(f));
+    f.n_features = 3;
+    f.names[0] = "segment=farm";
+    f.names[1] = "segment=shop";
+    f.names[2] = "x";
+    f.base_score = "5E-1";
+    f.n_trees = 2;
+    f.tree[0].n = 3;
+    f.tree[0].node[0] = (tnode){.left = 1, .right = 2, .feature = 0, .threshold = 0.5f,
+                                .default_left = 0, .cover = 10};
+    f.tree[0].node[1] = (tnode){.left = -1, .right = -1, .value = 0.5f, .cover = 5};
+    f.tree[0].node[2] = (tnode){.left = -1, .right = -1, .value = -0.5f, .cover = 5};
+    f.tree[1].n = 3;
+    f.tree[1].node[0] = (tnode){.left = 1, .right = 2, .feature = 1, .threshold = 0.5f,
+                                .default_left = 0, .cover = 10};
+    f.tree[1].node[1] = (tnode){.left = -1, .right = -1, .value = -0.25f, .cover = 5};
+    f.tree[1].node[2] = (tnode){.left = -1, .right = -1, .value = 0.25f, .cover = 5};
+    ph_model *m = load_forest(ctx, &f);
+    ph_dataset *ds = NULL;
+    ph_error err;
+    ph_assert_ok(ph_dataset_new(ctx, 2, &ds, &err), &err);
+    const double farm[2] = {0, 1}, shop[2] = {1, 0}, x[2] = {3, 4};
+    ph_assert_ok(ph_dataset_add_numeric(ds, "segment=farm", farm, &err), &err);
+    ph_assert_ok(ph_dataset_add_numeric(ds, "segment=shop", shop, &err), &err);
+    ph_assert_ok(ph_dataset_add_numeric(ds, "x", x, &err), &err);
+    ph_model_input *in = NULL;
+    ph_assert_ok(ph_model_bind(m, ds, &in, &err), &err);
+    ph_reason r[3];
+    size_t n = 0;
+    ph_assert_ok(ph_model_reasons(in, 0, 3, r, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_string_equal(r[0].name, "segment");
+    assert_string_equal(r[0].code, "segment");
+    assert_string_equal(r[0].value, "shop");
+    assert_near(r[0].impact, 0.75, 1e-12);
+    assert_string_equal(r[0].text, "segment is shop");
+    /* the same input gives the same reasons, every time */
+    ph_reason again[3];
+    size_t n2 = 0;
+    ph_assert_ok(ph_model_reasons(in, 0, 3, again, &n2, &err), &err);
+    assert_int_equal(n2, n);
+    assert_memory_equal(&again[0], &r[0], sizeof(r[0]));
+    ph_assert_ok(ph_model_reasons(in, 1, 3, r, &n, &err), &err);
+    assert_int_equal(n, 0); /* a farm: both levels push towards good */
+    ph_model_input_free(in);
+    ph_dataset_free(ds);
+    ph_model_free(m);
+    ph_ctx_free(ctx);
+}
+
 static void test_contributions_by_dataset(void **state)
 {
     (void)state;
@@ -898,6 +956,7 @@ int main(void)
         cmocka_unit_test(test_contributions_by_dataset),
         cmocka_unit_test(test_reasons_rank_positive_contributions),
         cmocka_unit_test(test_reasons_round_any_number),
+        cmocka_unit_test(test_reasons_group_one_hot_levels),
         cmocka_unit_test(test_contributions_matrix_errors),
         cmocka_unit_test(test_too_deep_tree_is_refused),
     };

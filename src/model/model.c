@@ -89,6 +89,10 @@ void ph_model_free(ph_model *m)
     model_forest_free(ctx, m->forest);
     ph_scorecard_free(m->scorecard);
     ph_calibration_free(m->calibration);
+    for (size_t i = 0; m->one_hot_names && i < m->n_features; i++)
+        ph_free(ctx, m->one_hot_names[i]);
+    ph_free(ctx, m->one_hot_names);
+    ph_free(ctx, m->one_hot);
     ph_free(ctx, m->source);
     ph_free(ctx, m);
 }
@@ -126,6 +130,49 @@ static ph_status model_from_pmml(const ph_ctx *ctx, const char *data, size_t len
     return st;
 }
 
+/* The one-hot columns of a tree model: features named "COL=LEVEL" (as
+ * `puhui model train-gbdt` writes them, docs/models.md) that share COL. */
+static ph_status group_one_hot(ph_model *m, ph_error *err)
+{
+    size_t nf = m->n_features, grouped = 0;
+    size_t *group = ph_malloc(m->ctx, (nf ? nf : 1) * sizeof(size_t));
+    if (!group)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory loading a model");
+    for (size_t i = 0; i < nf; i++) {
+        group[i] = i;
+        const char *eq = strchr(m->feature_names[i], '=');
+        size_t len = eq ? (size_t)(eq - m->feature_names[i]) + 1 : 0; /* "COL=" */
+        for (size_t j = 0; len > 1 && j < i; j++)
+            if (strncmp(m->feature_names[j], m->feature_names[i], len) == 0) {
+                group[i] = group[j];
+                grouped++;
+                break;
+            }
+    }
+    if (grouped == 0) {
+        ph_free(m->ctx, group);
+        return PH_OK;
+    }
+    m->one_hot = group;
+    m->one_hot_names = ph_calloc(m->ctx, nf, sizeof(char *));
+    if (!m->one_hot_names)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory loading a model");
+    for (size_t i = 0; i < nf; i++) {
+        const char *name = m->feature_names[i], *eq = strchr(name, '=');
+        int others = 0; /* a lone "a=b" is a feature of its own, not a column */
+        for (size_t j = i + 1; j < nf && !others; j++)
+            others = group[j] == i;
+        if (group[i] != i || !eq || eq == name || !others)
+            continue;
+        size_t len = (size_t)(eq - name);
+        if (!(m->one_hot_names[i] = ph_malloc(m->ctx, len + 1)))
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory loading a model");
+        memcpy(m->one_hot_names[i], name, len);
+        m->one_hot_names[i][len] = '\0';
+    }
+    return PH_OK;
+}
+
 ph_status ph_model_load_memory(const ph_ctx *ctx, const char *data, size_t len,
                                const char *source, ph_model **out, ph_error *err)
 {
@@ -144,6 +191,10 @@ ph_status ph_model_load_memory(const ph_ctx *ctx, const char *data, size_t len,
         return ph_error_set(err, PH_EINVAL, "model", source ? source : "<memory>",
                             "expected a PMML document (<PMML ...>), an XGBoost JSON model "
                             "({...}) or a LightGBM text model (tree ...)");
+    if (st == PH_OK && (*out)->forest && (st = group_one_hot(*out, err)) != PH_OK) {
+        ph_model_free(*out);
+        *out = NULL;
+    }
     return st;
 }
 

@@ -57,6 +57,12 @@ struct ph_model {
     model_forest *forest;   /* tree models */
     ph_scorecard *scorecard; /* scorecards */
     ph_calibration *calibration; /* tree models: applied to the probability, NULL if none */
+    /* Tree models: one_hot[i] is the first feature of the one-hot column
+     * feature i belongs to ("segment=farm", "segment=shop": both the first),
+     * so that reasons speak of the column; i itself for other features.
+     * NULL when the model has no one-hot features. */
+    size_t *one_hot;
+    char **one_hot_names; /* n_features; "COL" at each column's first feature, else NULL */
 };
 
 struct ph_model_input {

@@ -178,10 +178,50 @@ static void row_value(const model_row *row, size_t i, ph_reason *r, double *numb
     *is_numeric = num != NULL;
 }
 
+/* The row's level of the one-hot column whose first feature is `first`: the
+ * LEVEL of its "COL=LEVEL" feature that reads 1; "" when none does (a
+ * missing value, or a level past the trainer's cap). */
+static void one_hot_level(const model_row *row, size_t first, ph_reason *r)
+{
+    const ph_model *m = row->model;
+    r->value[0] = '\0';
+    for (size_t i = first; i < m->n_features; i++) {
+        if (m->one_hot[i] != first)
+            continue;
+        double x;
+        if (!row->in) {
+            x = row->x[i];
+        } else {
+            const double *num = ph_dataset_numeric(row->in->ds, (size_t)row->in->column[i]);
+            x = num ? num[row->row] : NAN;
+        }
+        if (x == 1.0) {
+            snprintf(r->value, sizeof(r->value), "%s", strchr(m->feature_names[i], '=') + 1);
+            return;
+        }
+    }
+}
+
+/* A one-hot column's reason: the column's name (also its code) and the
+ * row's level, "segment is farm". */
+static ph_status fill_one_hot_reason(const model_row *row, size_t first, double impact,
+                                     ph_reason *r, ph_error *err)
+{
+    const ph_model *m = row->model;
+    memset(r, 0, sizeof(*r));
+    r->feature = first;
+    r->impact = impact;
+    r->name = r->code = m->one_hot_names[first];
+    one_hot_level(row, first, r);
+    return reason_text(m, r, NAN, 0, r->text, sizeof(r->text), err);
+}
+
 static ph_status fill_reason(const model_row *row, size_t feature, double impact,
                              size_t attribute, ph_reason *r, ph_error *err)
 {
     const ph_model *m = row->model;
+    if (m->one_hot && m->one_hot_names[feature])
+        return fill_one_hot_reason(row, feature, impact, r, err);
     memset(r, 0, sizeof(*r));
     r->feature = feature;
     r->name = m->feature_names[feature];
@@ -204,6 +244,13 @@ ph_status model_reasons(const model_row *r, size_t k, ph_reason *out, size_t *n,
         shap = ph_malloc(m->ctx, (nf + 1) * sizeof(double));
         st = shap ? tree_contributions(r, shap, err)
                   : ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for reasons");
+        /* a one-hot column's levels speak as one: their contributions summed
+         * on the column's first feature */
+        for (size_t i = 0; st == PH_OK && m->one_hot && i < nf; i++)
+            if (m->one_hot[i] != i) {
+                shap[m->one_hot[i]] += shap[i];
+                shap[i] = 0;
+            }
     } else {
         double score; /* scored once to fail before anything is written */
         st = model_scorecard_row(r, &score, NULL, NULL, err);
