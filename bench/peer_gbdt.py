@@ -9,7 +9,8 @@
 Three parts, each printing a table; everything is seeded, so the same
 options give the same data, models and AUCs (only the times vary).
 
-german  German credit (PATH, default /work/shared/data/germancredit.csv;
+german  German credit (PATH, default $PUHUI_SHARED_DIR/data/germancredit.csv,
+        else ../shared/data/germancredit.csv beside the repository;
         the part is skipped with a message when the file is absent) on the
         repository's 70/30 split (tests/fixtures/scorecard/germancredit_split.csv,
         made by make_germancredit.py). puhui: `model train-gbdt` on the 70%
@@ -77,7 +78,10 @@ import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPLIT = os.path.join(HERE, "..", "tests", "fixtures", "scorecard", "germancredit_split.csv")
-GERMAN_DEFAULT = "/work/shared/data/germancredit.csv"
+# the shared context beside the repository, as the tests find it
+GERMAN_DEFAULT = os.path.join(os.environ.get("PUHUI_SHARED_DIR",
+                                             os.path.join(HERE, "..", "..", "shared")),
+                              "data", "germancredit.csv")
 GERMAN_MONOTONE = ("duration_in_month=+1,credit_amount=+1,"
                    "installment_rate_in_percentage_of_disposable_income=+1,age_in_years=-1")
 # train-gbdt's defaults (docs/models.md, src/gbdt/params.c), XGBoost's names.
