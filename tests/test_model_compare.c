@@ -96,29 +96,39 @@ static void test_swap_sets_by_hand(void **state)
     assert_null(ph_swap_cell_name(PH_SWAP_CELLS));
 }
 
-/* Equal PDs go to the earlier row: the champion's order is row 3 (0.1),
- * then rows 0, 1, 2 (0.2 each); the challenger ties everything, so rows 0,
- * 1. At 50% (k = 2): both approve row 0 (bad), champion only row 3,
- * challenger only row 1, both decline row 2. */
-static void test_swap_ties_by_row_order(void **state)
+/* A model decides by a cut-off: rows of equal PD are approved together,
+ * whatever their order. At 50% (k = 2) the champion's 2nd best PD is 0.2,
+ * so it approves rows 0-3 (four: three tie at 0.2); the challenger ties
+ * everything at 0.5 and approves all. Reversing the rows changes nothing. */
+static void test_swap_ties_go_together(void **state)
 {
     (void)state;
     ph_error err;
-    const double champion[] = {0.2, 0.2, 0.2, 0.1};
-    const double challenger[] = {0.5, 0.5, 0.5, 0.5};
-    const uint8_t bad[] = {1, 0, 0, 0};
-    const double rate = 0.5;
+    const double champion[] = {0.2, 0.2, 0.2, 0.1, 0.3};
+    const double challenger[] = {0.5, 0.5, 0.5, 0.5, 0.5};
+    const uint8_t bad[] = {1, 0, 0, 0, 1};
+    const double rate = 0.5; /* k = ceil(2.5) = 3 */
     ph_swap_set s;
-    ph_assert_ok(ph_swap_sets(ctx, champion, challenger, bad, 4, &rate, 1, &s, &err), &err);
+    ph_assert_ok(ph_swap_sets(ctx, champion, challenger, bad, 5, &rate, 1, &s, &err), &err);
     const expected_cell want[PH_SWAP_CELLS] = {
-        [PH_SWAP_BOTH_APPROVE] = {1, 1, 1.0},
-        [PH_SWAP_CHAMPION_ONLY] = {1, 0, 0.0},
-        [PH_SWAP_CHALLENGER_ONLY] = {1, 0, 0.0},
-        [PH_SWAP_BOTH_DECLINE] = {1, 0, 0.0},
+        [PH_SWAP_BOTH_APPROVE] = {4, 1, 0.25},
+        [PH_SWAP_CHAMPION_ONLY] = {0, 0, NAN},
+        [PH_SWAP_CHALLENGER_ONLY] = {1, 1, 1.0},
+        [PH_SWAP_BOTH_DECLINE] = {0, 0, NAN},
     };
+    assert_int_equal(s.approved, 3);
+    assert_int_equal(s.champion_approved, 4);
+    assert_int_equal(s.challenger_approved, 5);
+    assert_float_equal(s.champion_cutoff, 0.2, 0);
     assert_cells(&s, want);
-    assert_float_equal(s.champion_bad_rate, 0.5, 1e-12);
-    assert_float_equal(s.challenger_bad_rate, 0.5, 1e-12);
+    assert_float_equal(s.champion_bad_rate, 0.25, 1e-12);
+    assert_float_equal(s.challenger_bad_rate, 0.4, 1e-12);
+    const double champion_r[] = {0.3, 0.1, 0.2, 0.2, 0.2};
+    const uint8_t bad_r[] = {1, 0, 0, 0, 1};
+    ph_swap_set r;
+    ph_assert_ok(ph_swap_sets(ctx, champion_r, challenger, bad_r, 5, &rate, 1, &r, &err), &err);
+    assert_cells(&r, want);
+    assert_int_equal(r.champion_approved, 4);
 }
 
 static void test_swap_bad_inputs(void **state)
@@ -186,7 +196,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_swap_sets_by_hand),
-        cmocka_unit_test(test_swap_ties_by_row_order),
+        cmocka_unit_test(test_swap_ties_go_together),
         cmocka_unit_test(test_swap_bad_inputs),
         cmocka_unit_test(test_delong_by_hand),
     };

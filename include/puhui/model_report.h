@@ -213,16 +213,21 @@ typedef struct ph_swap_cell {
 
 /*
  * One swap set: at an approval rate each model approves its best share of
- * the rows, the k = ceil(rate * n) rows with the lowest PD (equal PDs broken
- * by row order, so exactly k each and the table is deterministic), and the
+ * the rows, k = ceil(rate * n), by the cut-off of its k-th lowest PD (rows of
+ * equal PD go together, so the table does not depend on row order), and the
  * rows fall in the 2x2 table of who approves them.
  */
 typedef struct ph_swap_set {
     double approval_rate;       /* as asked */
-    size_t approved;            /* k: rows each model approves */
+    size_t approved;            /* k: the rows the rate asks for */
+    /* Each model approves the rows with PD <= the PD of its k-th best row
+     * (its cut-off): rows of equal PD go together, so a model approves k
+     * rows, or a few more when PDs tie at its cut-off. */
+    double champion_cutoff, challenger_cutoff;
+    size_t champion_approved, challenger_approved;
     ph_swap_cell cells[PH_SWAP_CELLS];
-    double champion_bad_rate;   /* among the champion's k approved */
-    double challenger_bad_rate; /* among the challenger's k approved */
+    double champion_bad_rate;   /* among the champion's approved */
+    double challenger_bad_rate; /* among the challenger's approved */
 } ph_swap_set;
 
 /* "both approve", "champion only", "challenger only", "both decline";

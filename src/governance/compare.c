@@ -54,8 +54,8 @@ typedef struct ranked {
     size_t row;
 } ranked;
 
-/* By PD, then row order: the best share is the lowest PDs, and equal PDs
- * go to the earlier row, whatever qsort does with equal keys. */
+/* By PD, then row order: a total order whatever qsort does with equal keys
+ * (it finds the k-th lowest PD; the approvals take ties together). */
 static int compare_ranked(const void *x, const void *y)
 {
     const ranked *a = x, *b = y;
@@ -85,19 +85,33 @@ static double rate_of(size_t part, size_t whole)
     return whole ? (double)part / (double)whole : NAN;
 }
 
-static void fill_swap_set(const size_t *rank_a, const size_t *rank_b, const uint8_t *bad,
-                          size_t n, double rate, ph_swap_set *out)
+/* Each model approves the rows whose PD is at most the PD of its k-th best
+ * row: a lender decides by a cut-off, so rows of equal PD are approved or
+ * declined together (as the report's cut-off and deciles treat them), and
+ * a model may approve a few more than k when its PDs tie at the cut-off. */
+static void fill_swap_set(const double *pd_a, const double *pd_b, const size_t *rank_a,
+                          const size_t *rank_b, const uint8_t *bad, size_t n, double rate,
+                          ph_swap_set *out)
 {
     memset(out, 0, sizeof(*out));
     /* the same rounding as ph_metric_cutoff_for_approval: 0.7 * 20 is 14 */
     double k = ceil(rate * (double)n - 1e-9);
     size_t approved = k < 1.0 ? 1 : k >= (double)n ? n : (size_t)k;
+    double cut_a = 0, cut_b = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rank_a[i] == approved - 1)
+            cut_a = pd_a[i];
+        if (rank_b[i] == approved - 1)
+            cut_b = pd_b[i];
+    }
     size_t bads_a = 0, bads_b = 0;
     for (size_t i = 0; i < n; i++) {
-        int a = rank_a[i] < approved, b = rank_b[i] < approved;
+        int a = pd_a[i] <= cut_a, b = pd_b[i] <= cut_b;
         ph_swap_cell *cell = &out->cells[CELL_OF[a][b]];
         cell->count++;
         cell->bads += bad[i];
+        out->champion_approved += (size_t)a;
+        out->challenger_approved += (size_t)b;
         bads_a += a && bad[i];
         bads_b += b && bad[i];
     }
@@ -105,8 +119,10 @@ static void fill_swap_set(const size_t *rank_a, const size_t *rank_b, const uint
         out->cells[c].bad_rate = rate_of(out->cells[c].bads, out->cells[c].count);
     out->approval_rate = rate;
     out->approved = approved;
-    out->champion_bad_rate = rate_of(bads_a, approved);
-    out->challenger_bad_rate = rate_of(bads_b, approved);
+    out->champion_cutoff = cut_a;
+    out->challenger_cutoff = cut_b;
+    out->champion_bad_rate = rate_of(bads_a, out->champion_approved);
+    out->challenger_bad_rate = rate_of(bads_b, out->challenger_approved);
 }
 
 ph_status ph_swap_sets(const ph_ctx *ctx, const double *champion_pd, const double *challenger_pd,
@@ -137,7 +153,7 @@ ph_status ph_swap_sets(const ph_ctx *ctx, const double *champion_pd, const doubl
     if (st == PH_OK)
         st = rank_rows(ctx, challenger_pd, n, rank + n, err);
     for (size_t r = 0; st == PH_OK && r < n_rates; r++)
-        fill_swap_set(rank, rank + n, bad, n, rates[r], &out[r]);
+        fill_swap_set(champion_pd, challenger_pd, rank, rank + n, bad, n, rates[r], &out[r]);
     ph_free(ctx, rank);
     return st;
 }

@@ -189,11 +189,12 @@ static void write_swaps(const ph_model_comparison *c, FILE *out, gov_table *t, g
 {
     static const int right[] = {1, 0, 1, 1, 1};
     static const char *const head[] = {"approve", "cell", "rows", "bads", "bad rate"};
-    static const int right_u[] = {1, 1, 1, 1, 1};
-    static const char *const head_u[] = {"approve", "rows each", "champion bad rate",
-                                         "challenger bad rate", "difference"};
+    static const int right_u[] = {1, 1, 1, 1, 1, 1};
+    static const char *const head_u[] = {"approve", "champion rows", "challenger rows",
+                                         "champion bad rate", "challenger bad rate",
+                                         "difference"};
     *t = (gov_table){.ctx = c->ctx, .columns = 5, .right = right};
-    *u = (gov_table){.ctx = c->ctx, .columns = 5, .right = right_u};
+    *u = (gov_table){.ctx = c->ctx, .columns = 6, .right = right_u};
     gov_table_add(t, head);
     gov_table_add(u, head_u);
     for (size_t s = 0; s < c->n_swaps; s++) {
@@ -209,14 +210,16 @@ static void write_swaps(const ph_model_comparison *c, FILE *out, gov_table *t, g
                                    rows, bads, pct(br, 32, cell->bad_rate, 0)};
             gov_table_add(t, cells);
         }
-        snprintf(each, 32, "%zu", w->approved);
-        const char *cells[] = {rate, each, pct(ba, 32, w->champion_bad_rate, 0),
+        char other[32];
+        snprintf(each, 32, "%zu", w->champion_approved);
+        snprintf(other, 32, "%zu", w->challenger_approved);
+        const char *cells[] = {rate, each, other, pct(ba, 32, w->champion_bad_rate, 0),
                                pct(bb, 32, w->challenger_bad_rate, 0),
                                pct(bd, 32, w->challenger_bad_rate - w->champion_bad_rate, 1)};
         gov_table_add(u, cells);
     }
-    fprintf(out, "Swap sets at equal approval rates (each model approves its lowest-PD share; "
-                 "equal PDs by row order)\n");
+    fprintf(out, "Swap sets at equal approval rates (each model approves the rows with PD at "
+                 "most that of its k-th best; equal PDs go together)\n");
     gov_table_print(t, out);
     fprintf(out, "\nBad rate among the approved\n");
     gov_table_print(u, out);
@@ -338,8 +341,10 @@ static json_t *swaps_json(const ph_model_comparison *c)
                                  (json_int_t)w->cells[k].bads, "bad_rate",
                                  jnum(w->cells[k].bad_rate)));
         json_array_append_new(
-            a, json_pack("{s:o, s:I, s:o, s:o, s:o}", "approval_rate", jnum(w->approval_rate),
+            a, json_pack("{s:o, s:I, s:o, s:I, s:I, s:o, s:o}", "approval_rate", jnum(w->approval_rate),
                          "approved", (json_int_t)w->approved, "cells", cells,
+                         "champion_approved", (json_int_t)w->champion_approved,
+                         "challenger_approved", (json_int_t)w->challenger_approved,
                          "champion_bad_rate", jnum(w->champion_bad_rate),
                          "challenger_bad_rate", jnum(w->challenger_bad_rate)));
     }
