@@ -446,10 +446,17 @@ static void passive_openmp(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") != NULL)
         return;
-    int training = 0;
-    for (int i = 1; argv[i] != NULL; i++)
-        training |= strcmp(argv[i], "train-gbdt") == 0;
-    if (training && setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
+    /* the command words, past the global options (--db and --format take a
+     * value): "model train-gbdt", not a name or value that reads the same */
+    const char *words[2] = {NULL, NULL};
+    for (int i = 1, n = 0; argv[i] != NULL && n < 2; i++) {
+        if (strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--format") == 0)
+            i += argv[i + 1] != NULL;
+        else if (argv[i][0] != '-')
+            words[n++] = argv[i];
+    }
+    if (words[0] && words[1] && strcmp(words[0], "model") == 0 &&
+        strcmp(words[1], "train-gbdt") == 0 && setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
         execv("/proc/self/exe", argv);
 }
 

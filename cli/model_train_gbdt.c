@@ -140,8 +140,8 @@ static void print_summary(ph_cli *cli, const ph_gbdt_result *r, const char *out)
             r->bad_valid, 100.0 * (double)r->bad_valid / (double)r->rows_valid, r->valid_auc,
             r->refit_rounds > 0 ? " (the model before the refit: out of time)" : "");
     if (r->calibration)
-        fprintf(o, "calibration %s, fitted on the validation slice (Brier %.5f before, %.5f "
-                   "after), stored with the model\n",
+        fprintf(o, "calibration %s, fitted on the validation slice (its Brier there %.5f "
+                   "before, %.5f after: in sample), stored with the model\n",
                 r->calibration, r->brier_raw, r->brier_calibrated);
     if (r->n_candidates > 1) {
         static const char *const h[] = {"#", "max_depth", "eta", "min_child_weight",

@@ -133,14 +133,14 @@ static void test_isotonic_is_the_pav_solution(void **state)
                               "\"y\":[0.0,0.40000000000000002,0.40000000000000002,1.0,1.0]}");
     ph_free(ctx, text);
     /* The fitted values at the cases (0 and 1 clamped). */
-    const double want[] = {0.4, 0.4, 1.0 - 1e-6, 1e-6, 0.4, 0.4, 1.0 - 1e-6, 0.4};
+    const double want[] = {0.4, 0.4, 1.0 - 1e-6, PH_CALIBRATION_P_MIN, 0.4, 0.4, 1.0 - 1e-6, 0.4};
     for (size_t i = 0; i < 8; i++)
         assert_true(ph_calibration_apply(c, p[i]) == want[i]);
     /* Between blocks linear; outside the knots the end values. */
     assert_near(ph_calibration_apply(c, 0.55), 0.7, 1e-15);
     assert_near(ph_calibration_apply(c, 0.15), 0.2, 1e-15);
-    assert_true(ph_calibration_apply(c, 0.0) == 1e-6);
-    assert_true(ph_calibration_apply(c, 0.05) == 1e-6);
+    assert_true(ph_calibration_apply(c, 0.0) == PH_CALIBRATION_P_MIN);
+    assert_true(ph_calibration_apply(c, 0.05) == PH_CALIBRATION_P_MIN);
     assert_true(ph_calibration_apply(c, 0.95) == 1.0 - 1e-6);
     assert_true(ph_calibration_apply(c, 1.0) == 1.0 - 1e-6);
     assert_true(isnan(ph_calibration_apply(c, NAN)));
@@ -166,7 +166,7 @@ static void test_isotonic_never_decreases(void **state)
     for (int k = 0; k <= 100000; k++) {
         double q = ph_calibration_apply(c, k / 100000.0);
         assert_true(q >= before);
-        assert_true(q >= 1e-6 && q <= 1.0 - 1e-6);
+        assert_true(q >= PH_CALIBRATION_P_MIN && q <= 1.0 - 1e-6);
         before = q;
     }
     /* Pooled cases share one value, and the mean of the calibrated
@@ -340,6 +340,13 @@ static void test_fit_errors(void **state)
     ph_error err;
     ph_assert_error(ph_calibration_fit(ctx, (ph_calibration_method)7, p, mixed, 4, &c, &err),
                     PH_EMISUSE, &err, "unknown method");
+    assert_null(c);
+    /* a model that ranks the slice backwards: Platt would need a slope <= 0 */
+    const double backwards[] = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};
+    const uint8_t high_good[] = {1, 1, 1, 0, 0, 0};
+    ph_assert_error(ph_calibration_fit(ctx, PH_CALIBRATION_PLATT, backwards, high_good, 6, &c,
+                                       &err),
+                    PH_EINVAL, &err, "expected above 0 (higher raw probabilities riskier)");
     assert_null(c);
     assert_true(isnan(ph_calibration_apply(NULL, 0.5)));
     assert_string_equal(ph_calibration_method_name(PH_CALIBRATION_PLATT), "platt");

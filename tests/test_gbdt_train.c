@@ -263,6 +263,7 @@ static void test_search_is_seeded_and_keeps_the_best(void **state)
         assert_true(a->candidates[k].valid_auc <= a->candidates[a->chosen].valid_auc);
     }
     assert_int_equal(a->model_json_len, b->model_json_len);
+    assert_memory_equal(a->model_json, b->model_json, a->model_json_len);
     ph_gbdt_result_free(a);
     ph_gbdt_result_free(b);
     ph_dataset_free(ds);

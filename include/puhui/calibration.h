@@ -21,8 +21,11 @@
  *     interpolates linearly between knots and holds the end values outside
  *     them.
  *
- * Every calibrated probability is clamped to [1e-6, 1 - 1e-6]: never 0 or 1
- * exactly, so a log-odds of it is finite. A raw probability is read clamped
+ * Every calibrated probability is clamped to [0.0003, 1 - 1e-6]. The floor
+ * is the 0.03% that Basel sets under the PD of a corporate or SME exposure:
+ * an isotonic block with no bads among its cases would otherwise give its
+ * firms a PD near 0, which pricing and expected loss would take at its
+ * word. Never 1 exactly either, so a log-odds of it is finite. A raw probability is read clamped
  * to [0, 1] and, for Platt, to [1e-15, 1 - 1e-15] before its logit.
  *
  * Stored form (ph_calibration_to_json): compact JSON,
@@ -54,7 +57,7 @@ typedef enum ph_calibration_method {
 } ph_calibration_method;
 
 /* The smallest and largest probability a calibration gives. */
-#define PH_CALIBRATION_P_MIN 1e-6
+#define PH_CALIBRATION_P_MIN 0.0003
 #define PH_CALIBRATION_P_MAX (1.0 - 1e-6)
 
 /* "platt", "isotonic" ("unknown" for anything else). */

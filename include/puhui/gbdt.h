@@ -129,11 +129,14 @@ typedef struct ph_gbdt_result {
     size_t chosen;                   /* index of the candidate kept */
     /* AUCs of the held-out model, cut to its best round (ph_metric_auc);
      * valid_auc is the out-of-time estimate, also when the saved model is
-     * the refit, which has seen the validation slice. */
+     * the refit, which has seen the validation slice. The same slice chose
+     * the round (and, with a search, the candidate), so it leans a little
+     * optimistic: judge a model on a later period (model report). */
     double train_auc, valid_auc;
     int refit_rounds;                /* rounds of the refit on every row; 0: none */
     /* The calibration stored (its JSON, owned), NULL for none; the Brier
-     * score of the validation slice before and after it. */
+     * score of the validation slice before and after it (in sample: the
+     * calibration was fitted on those rows). */
     char *calibration;
     double brier_raw, brier_calibrated;
     char *model_json;                /* the XGBoost JSON of the saved model */

@@ -304,8 +304,11 @@ static ph_status refit(const gbdt_design *d, run_state *rs, const ph_gbdt_candid
 {
     DMatrixHandle all = NULL;
     ph_status st = make_matrix(d, -1, &all, err);
-    if (st != PH_OK)
+    if (st != PH_OK) {
+        if (all)
+            XGDMatrixFree(all); /* made, then its labels or names failed */
         return st;
+    }
     size_t train_rows = 0;
     for (size_t r = 0; r < d->rows; r++)
         train_rows += !d->is_valid[r];

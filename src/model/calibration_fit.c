@@ -94,6 +94,13 @@ ph_status calibration_fit_platt(const ph_ctx *ctx, const double *p, const uint8_
         loss = platt_loss(f, t, n, a, b, g, h);
     }
     ph_free(ctx, f);
+    /* a <= 0 would rank the cases backwards or all alike: the model does
+     * not order this slice's risk, and no calibration mends that */
+    if (!(a > 0.0))
+        return ph_error_set(err, PH_EINVAL, "p_raw", NULL,
+                            "the fitted Platt slope is %g: expected above 0 (higher raw "
+                            "probabilities riskier); the model does not rank this sample",
+                            a);
     ph_status st = calibration_alloc(ctx, PH_CALIBRATION_PLATT, 0, out, err);
     if (st == PH_OK) {
         (*out)->a = a;

@@ -3,7 +3,7 @@
  * ph_calibration_from_json, as the XGBoost loader reads the attribute
  * learner.attributes.puhui_calibration. What loads is applied over [0, 1]
  * and written back. Beyond memory safety two properties are checked: a
- * calibrated probability is in [1e-6, 1 - 1e-6], never decreasing for an
+ * calibrated probability is in [PH_CALIBRATION_P_MIN, PH_CALIBRATION_P_MAX], never decreasing for an
  * isotonic calibration, and the written form reads back to the same text.
  */
 #include <math.h>
