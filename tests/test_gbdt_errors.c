@@ -196,6 +196,11 @@ static void test_unknown_parameter(void **state)
 
     ph_test_write_file(path, "{\"max_depth\": 2.5}");
     ph_assert_error(ph_gbdt_params_read(path, &p, &err), PH_EINVAL, &err, "whole number");
+    assert_names(&err, path, "field max_depth", "value '2.5'");
+
+    ph_test_write_file(path, "{\"eta\": true}");
+    ph_assert_error(ph_gbdt_params_read(path, &p, &err), PH_EINVAL, &err, "a number");
+    assert_names(&err, path, "field eta", "value 'true'");
 
     ph_test_write_file(path, "{\"max_depth\": 6, \"learning_rate\": 0.1, \"n_estimators\": 7}");
     ph_assert_ok(ph_gbdt_params_read(path, &p, &err), &err);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gbdt/gbdt_internal.h"
@@ -119,8 +120,16 @@ ph_status ph_gbdt_params_read(const char *path, ph_gbdt_params *params, ph_error
         char shown[64];
         double v = json_is_number(value) ? json_number_value(value) : NAN;
         snprintf(shown, sizeof(shown), "%.17g", v);
-        if (!json_is_number(value) || (d->integer && v != floor(v)))
-            st = ph_error_set(err, PH_EINVAL, key, json_is_string(value) ? json_string_value(value) : NULL,
+        if (!json_is_number(value)) {
+            /* the value as written: "0.1", true, [1, 2] */
+            char *text = json_is_string(value) ? NULL : json_dumps(value, JSON_ENCODE_ANY);
+            st = ph_error_set(err, PH_EINVAL, key,
+                              json_is_string(value) ? json_string_value(value) : text,
+                              "expected %s from %g to %g", d->integer ? "a whole number" : "a number",
+                              d->min, d->max);
+            free(text);
+        } else if (d->integer && v != floor(v))
+            st = ph_error_set(err, PH_EINVAL, key, shown,
                               "expected %s from %g to %g", d->integer ? "a whole number" : "a number",
                               d->min, d->max);
         else if (!(v >= d->min && v <= d->max))

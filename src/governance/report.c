@@ -512,8 +512,12 @@ static ph_status column_pd(const ph_dataset *ds, const char *column, double **ou
     size_t rows = ph_dataset_rows(ds);
     for (size_t r = 0; r < rows; r++)
         if (!(v[r] >= 0.0 && v[r] <= 1.0)) {
-            ph_error_set(err, PH_EINVAL, column, NULL,
-                         "expected a probability in [0, 1] on every row, got %g", v[r]);
+            char value[32] = "";
+            if (!isnan(v[r]))
+                snprintf(value, sizeof(value), "%.17g", v[r]);
+            ph_error_set(err, PH_EINVAL, column, value,
+                         "expected a probability in [0, 1] on every row%s",
+                         isnan(v[r]) ? ", got a missing value" : "");
             ph_error_locate(err, ph_dataset_source(ds), ph_dataset_row_line(ds, r), 0);
             return PH_EINVAL;
         }

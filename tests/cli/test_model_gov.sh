@@ -108,7 +108,10 @@ check "its AUC" contains "$OUT" "AUC      0.7500"
 printf 'id,bad,p\nA,1,0.9\nB,0,1.5\n' >"$WORK/badcol.csv"
 run 2 model report --pd-column p --input "$WORK/badcol.csv" --target bad --id id
 check "a PD out of range is named with its line" contains "$ERR" "badcol.csv:3"
-check "and what was expected" contains "$ERR" "expected a probability in [0, 1] on every row, got 1.5"
+check "and what was expected" contains "$ERR" "field p, value '1.5': expected a probability in [0, 1] on every row"
+printf 'id,bad,p\nA,1,0.9\nB,0,\n' >"$WORK/gapcol.csv"
+run 2 model report --pd-column p --input "$WORK/gapcol.csv" --target bad --id id
+check "a missing PD is named as missing" contains "$ERR" "gapcol.csv:3: field p: expected a probability in [0, 1] on every row, got a missing value"
 run 2 model report --pd-column q --input "$WORK/col.csv" --target bad
 check "an absent column" contains "$ERR" "field pd column, value 'q'"
 run 2 model report --pd-column p --model x.json --input "$WORK/col.csv" --target bad
