@@ -134,6 +134,13 @@ static void inputs_free(report_inputs *in)
     ph_model_free(in->model);
 }
 
+/* A single report, as text or JSON by --format. */
+static ph_status write_report(ph_cli *cli, const ph_model_report *report, ph_error *err)
+{
+    return cli->format == PH_FORMAT_JSON ? ph_model_report_write_json(report, cli->out, err)
+                                         : ph_model_report_write_text(report, cli->out, err);
+}
+
 /* The report of a PD column (--pd-column): no model, the column's PDs. */
 static ph_status column_report(ph_cli *cli, const report_opts *o, const ph_report_options *ro,
                                ph_error *err)
@@ -150,8 +157,7 @@ static ph_status column_report(ph_cli *cli, const report_opts *o, const ph_repor
     if (st == PH_OK)
         st = ph_model_report_column(ds, o->pd_column, &with_base, &report, err);
     if (st == PH_OK)
-        st = cli->format == PH_FORMAT_JSON ? ph_model_report_write_json(report, cli->out, err)
-                                           : ph_model_report_write_text(report, cli->out, err);
+        st = write_report(cli, report, err);
     ph_model_report_free(report);
     ph_dataset_free(base);
     ph_dataset_free(ds);
@@ -182,8 +188,7 @@ static ph_status one_report(ph_cli *cli, const report_inputs *in, const ph_repor
     ph_model_report *report = NULL;
     ph_status st = ph_model_report_run(in->model, in->ds, ro, &report, err);
     if (st == PH_OK)
-        st = cli->format == PH_FORMAT_JSON ? ph_model_report_write_json(report, cli->out, err)
-                                           : ph_model_report_write_text(report, cli->out, err);
+        st = write_report(cli, report, err);
     ph_model_report_free(report);
     return st;
 }

@@ -73,26 +73,31 @@ static void add_monotone(gbdt_args *a, const char *value)
     a->blocks[a->n_blocks++] = list;
 }
 
+/* One option: --monotone appends, the others fill their slot. */
+static int take_option(ph_cli *cli, const char *option, const char *value, void *user)
+{
+    (void)cli;
+    gbdt_args *a = user;
+    if (strcmp(option, "--monotone") == 0) {
+        add_monotone(a, value);
+        return PH_EXIT_OK;
+    }
+    for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
+        if (strcmp(option, valued[k].name) == 0)
+            *(const char **)((char *)a + valued[k].offset) = value;
+    return PH_EXIT_OK;
+}
+
 static int parse_args(ph_cli *cli, int argc, char **argv, gbdt_args *a)
 {
-    for (int i = 2; i < argc; i++) {
-        const char *value = NULL;
-        if (ph_cli_option(argc, argv, &i, "--monotone", &value)) {
-            if (!value)
-                return ph_cli_usage_error(cli, CMD, "--monotone needs a value");
-            add_monotone(a, value);
-            continue;
-        }
-        size_t k = 0;
-        while (k < sizeof(valued) / sizeof(valued[0]) &&
-               !ph_cli_option(argc, argv, &i, valued[k].name, &value))
-            k++;
-        if (k == sizeof(valued) / sizeof(valued[0]))
-            return ph_cli_no_more_args(cli, CMD, 2, argv + i - 1);
-        if (!value)
-            return ph_cli_usage_error(cli, CMD, "%s needs a value", valued[k].name);
-        *(const char **)((char *)a + valued[k].offset) = value;
-    }
+    enum { N_VALUED = sizeof(valued) / sizeof(valued[0]) };
+    const char *names[N_VALUED + 1];
+    for (size_t k = 0; k < N_VALUED; k++)
+        names[k] = valued[k].name;
+    names[N_VALUED] = "--monotone"; /* repeatable */
+    int code = ph_cli_each_option(cli, CMD, argc, argv, 2, names, N_VALUED + 1, take_option, a);
+    if (code != PH_EXIT_OK)
+        return code;
     if (!a->input || !a->target || !a->out)
         return ph_cli_usage_error(cli, CMD,
                                   "model train-gbdt needs --input FILE.csv, --target COL and "

@@ -432,20 +432,31 @@ static ph_status build_csi(gov_run_state *s, const ph_model *model, const ph_dat
     return st;
 }
 
-static ph_status prepare_scores(gov_run_state *s, const ph_model *model, const ph_dataset *ds,
-                         const ph_report_options *opts, ph_error *err)
+/* The names of the report and the target's bad flags: what every report
+ * of `ds` starts from, whoever gives the PDs. */
+static ph_status start_scores(gov_run_state *s, const char *model, const char *kind,
+                              const ph_dataset *ds, const ph_report_options *opts,
+                              ph_error *err)
 {
     size_t rows = ph_dataset_rows(ds);
     ph_report_scores *sc = &s->scores;
-    sc->model = ph_model_source(model);
-    sc->model_kind = ph_model_kind_name(ph_model_kind_of(model));
+    sc->model = model;
+    sc->model_kind = kind;
     sc->data = ph_dataset_source(ds);
     sc->target = opts->target;
     sc->rows = rows;
     s->bad = ph_calloc(s->ctx, rows ? rows : 1, 1);
     if (s->bad == NULL)
         return no_memory(err);
-    ph_status st = ph_dataset_binary_target(ds, opts->target, opts->bad_label, s->bad, err);
+    return ph_dataset_binary_target(ds, opts->target, opts->bad_label, s->bad, err);
+}
+
+static ph_status prepare_scores(gov_run_state *s, const ph_model *model, const ph_dataset *ds,
+                         const ph_report_options *opts, ph_error *err)
+{
+    ph_report_scores *sc = &s->scores;
+    ph_status st = start_scores(s, ph_model_source(model),
+                                ph_model_kind_name(ph_model_kind_of(model)), ds, opts, err);
     if (st == PH_OK)
         st = score_all(model, ds, &s->pd, err);
     if (st == PH_OK)
@@ -540,16 +551,8 @@ ph_status ph_model_report_column(const ph_dataset *ds, const char *column,
     gov_run_state s;
     memset(&s, 0, sizeof(s));
     s.ctx = ph_dataset_ctx(ds);
-    size_t rows = ph_dataset_rows(ds);
     ph_report_scores *sc = &s.scores;
-    sc->model = column;
-    sc->model_kind = "PD column";
-    sc->data = ph_dataset_source(ds);
-    sc->target = opts->target;
-    sc->rows = rows;
-    ph_status st = (s.bad = ph_calloc(s.ctx, rows ? rows : 1, 1)) ? PH_OK : no_memory(err);
-    if (st == PH_OK)
-        st = ph_dataset_binary_target(ds, opts->target, opts->bad_label, s.bad, err);
+    ph_status st = start_scores(&s, column, "PD column", ds, opts, err);
     if (st == PH_OK)
         st = column_pd(ds, column, &s.pd, err);
     if (st == PH_OK)
