@@ -372,6 +372,36 @@ static const ph_cli_command commands[] = {
      "decide: the reviewer upholds it, or overturns it granting --limit and --rate;\n"
      "the reviewer and the reason are recorded, the decision itself never changes.\n",
      ph_cmd_appeal},
+    {"loan", "accept an offer and service the loan: draw, repay, prepay, renew, freeze",
+     "usage: puhui loan accept --decision ID [--on DATE] [--amount YUAN]\n"
+     "       puhui loan draw|repay --loan ID --amount YUAN [--on DATE]\n"
+     "       puhui loan prepay --loan ID (--amount YUAN | --full) [--on DATE]\n"
+     "       puhui loan renew --loan ID --term MONTHS [--on DATE]\n"
+     "       puhui loan freeze|unfreeze --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan show|statement --loan ID [--from DATE --to DATE]\n"
+     "       puhui loan list [--enterprise USCC] [--lender ID]\n"
+     "       puhui loan book\n"
+     "       puhui loan products FILE\n"
+     "\n"
+     "accept books the offer of a served, approved decision within its validity:\n"
+     "the contract copies the decision's terms and never changes. Events are dated\n"
+     "by --on, the business day (default: the day after the last close of business),\n"
+     "and each posts a balanced ledger entry (docs/loans.md, docs/ledger.md).\n"
+     "repay pays what is due in the product's allocation order; prepay pays what is\n"
+     "due and accrued, then principal, and rebuilds the schedule; renew moves the\n"
+     "principal to a new loan (无还本续贷) under the product's renewal rule.\n"
+     "book prints the book by category with NPL, provisions and coverage.\n",
+     ph_cmd_loan},
+    {"cob", "close of business: accrue, bill, classify, provision, subsidise, share losses",
+     "usage: puhui cob --date DATE | --through DATE [--rules FILE]\n"
+     "\n"
+     "Closes the next open business day (--date) or every open day through DATE, each\n"
+     "in one transaction: interest and penalty accrue, instalments fall due, days past\n"
+     "due are counted, every loan is classified (五级分类) and provisioned by the rules\n"
+     "(--rules FILE, default the 2023 rules), interest subsidies are paid with each\n"
+     "instalment, guarantee fees accrue, and a default shares its loss by the loan's\n"
+     "scheme. A closed day is never run again; a killed run is simply run again.\n",
+     ph_cmd_cob},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)
