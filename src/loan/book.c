@@ -197,7 +197,7 @@ static ph_status book(ph_store *store, const ph_market_offer *o, const ph_loan_a
         r.s.daycount = c.daycount;
         r.s.grace_days = c.grace_days;
         r.s.principal = c.method == PH_METHOD_REVOLVING ? 0 : c.amount;
-        r.s.next_k = 1;
+        r.s.next_k = 0;
         r.s.n_instalments = (int32_t)n;
         r.status = LOAN_ACTIVE;
         r.schedule_version = 1;

@@ -59,7 +59,8 @@ typedef struct cob_loan {
     ph_rate guarantee_fee, subsidy_rate;
     int64_t subsidy_programme_id;
     int32_t pool_bp;
-    ph_instalment due;            /* the instalment due today, when next_k's is */
+    int64_t term;                 /* the contract's instalments */
+    ph_instalment due;            /* the instalment due today (k 0 when none) */
 } cob_loan;
 
 typedef struct cob_day_ctx {
@@ -91,7 +92,7 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
     snprintf(sql, sizeof(sql),
              "SELECT l.product, l.guarantor, l.pool, l.scheme, l.uscc, l.method, "
              "l.guarantee_fee, l.subsidy_rate, l.subsidy_programme_id, l.pool_bp, l.daycount, "
-             "l.penalty_rate, l.grace_days, s.%s FROM loan_state s JOIN loan l ON l.id = s.loan_id "
+             "l.penalty_rate, l.grace_days, l.term, s.%s FROM loan_state s JOIN loan l ON l.id = s.loan_id "
              "WHERE s.status = 'active' ORDER BY s.loan_id",
              LOAN_ROW_COLUMNS);
     /* "s.%s" prefixes only the first column; the rest are unambiguous. */
@@ -129,12 +130,13 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
         l->subsidy_programme_id = ph_stmt_column_int64(s, 8);
         l->pool_bp = (int32_t)ph_stmt_column_int64(s, 9);
         if (st == PH_OK)
-            st = loan_row_from_stmt(s, 13, &l->row, err);
+            st = loan_row_from_stmt(s, 14, &l->row, err);
         if (st == PH_OK) {
             const char *dc = ph_stmt_column_text(s, 10);
             st = ph_daycount_parse(dc, strlen(dc), &l->row.s.daycount, err);
             l->row.s.penalty_rate = ph_stmt_column_int64(s, 11);
             l->row.s.grace_days = (int32_t)ph_stmt_column_int64(s, 12);
+            l->term = ph_stmt_column_int64(s, 13);
         }
         d->n++;
     }
@@ -166,10 +168,10 @@ static ph_status load_dues(cob_day_ctx *d, ph_error *err)
             break;
         cob_loan *l = &d->loans[i];
         if (l->row.s.loan_id != id || ph_stmt_column_int64(s, 1) != l->row.schedule_version ||
-            ph_stmt_column_int64(s, 2) != l->row.s.next_k)
+            ph_stmt_column_int64(s, 2) != l->row.s.next_k + 1)
             continue;
         ph_instalment *x = &l->due;
-        x->k = l->row.s.next_k;
+        x->k = l->row.s.next_k + 1;
         x->due_on = d->day;
         const char *ps = ph_stmt_column_text(s, 3);
         st = ph_date_parse(ps, strlen(ps), &x->period_start, err);
@@ -225,7 +227,7 @@ static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_err
     if (st == PH_OK)
         st = ph_date_format(d->day, day, sizeof(day), err);
     if (st == PH_OK)
-        st = ph_stmt_bind_int64(d->due_insert, 2, l->row.s.next_k - 1, err);
+        st = ph_stmt_bind_int64(d->due_insert, 2, l->due.k, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(d->due_insert, 3, day, -1, err);
     if (st == PH_OK)
@@ -427,8 +429,21 @@ static ph_status run_loans(cob_day_ctx *d, pool_walk *pools, ph_error *err)
     for (size_t i = 0; st == PH_OK && i < d->n; i++) {
         cob_loan *l = &d->loans[i];
         ph_loan_state *s = &l->row.s;
-        s->schedule = l->due.k != 0 ? &l->due : NULL;
-        s->n_instalments = l->due.k != 0 ? 1 : 0;
+        /* The engine reads a window of the schedule: today's instalment (when
+         * one is due) and, unless it is the last, a sentinel that is never
+         * due, so the engine does not take it for the last instalment. */
+        ph_instalment window[2];
+        int32_t n = 0, billed_before = s->next_k;
+        if (l->due.k != 0)
+            window[n++] = l->due;
+        if (l->due.k == 0 || l->due.k < l->term) {
+            memset(&window[n], 0, sizeof(window[n]));
+            window[n].due_on = INT32_MAX;
+            n++;
+        }
+        s->schedule = window;
+        s->n_instalments = n;
+        s->next_k = 0;
         ph_cob_delta x;
         st = accrue_fee(d, l, err);
         if (st == PH_OK)
@@ -441,7 +456,9 @@ static ph_status run_loans(cob_day_ctx *d, pool_walk *pools, ph_error *err)
             ph_money none = 0, *balance = l->pool[0] ? pool_slot(pools, l->pool) : NULL;
             st = share(d, l, balance != NULL ? balance : &none, err);
         }
+        s->next_k = billed_before + (st == PH_OK ? x.instalments_billed : 0);
         s->schedule = NULL;
+        s->n_instalments = 0;
         if (st == PH_OK)
             st = loan_row_update_step(upd, &l->row, err);
         if (d->progress != NULL && (i % 65536 == 0 || i + 1 == d->n))

@@ -158,7 +158,7 @@ ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on, int64_t te
     nr.s.principal_due = 0;
     nr.s.oldest_unpaid_due = 0;
     nr.s.dpd = 0;
-    nr.s.next_k = 1;
+    nr.s.next_k = 0;
     nr.s.n_instalments = (int32_t)n;
     nr.schedule_version = 1;
     nr.last_event_on = on;

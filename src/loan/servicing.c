@@ -325,7 +325,7 @@ static ph_status rebuild(event *e, ph_error *err)
     ph_schedule_terms t = {0};
     t.principal = e->r.s.principal;
     t.anchor = e->c.booked_on;
-    t.first_k = e->r.s.next_k;
+    t.first_k = e->r.s.next_k + 1; /* next_k counts the instalments billed */
     t.term_months = (int32_t)e->c.term;
     t.period_start = e->on;
     t.method = e->c.method;
