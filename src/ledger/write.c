@@ -150,13 +150,13 @@ static ph_status insert_lines(ph_store *s, int64_t id, const gl_line *lines, siz
 
 static ph_status prepare_rows(ph_store *s, size_t count, ph_stmt **out, ph_error *err)
 {
-    char sql[64 + GROUP * 20];
+    char sql[128 + GROUP * 16];
     size_t used = (size_t)snprintf(sql, sizeof(sql),
                                    "INSERT INTO ledger_subledger (id, entry_id, loan_id, account, "
                                    "debit, credit) VALUES ");
     for (size_t i = 0; i < count; i++)
-        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s(?, ?, ?, ?, ?, ?)",
-                                 i ? ", " : "");
+        used += (size_t)snprintf(sql + used, sizeof(sql) - used, "%s(?,?,?,?,?,?)",
+                                 i ? "," : "");
     return ph_store_prepare(s, sql, out, err);
 }
 
