@@ -19,6 +19,7 @@
 #include "puhui/gen.h"
 #include "puhui/industry.h"
 #include "puhui/ingest.h"
+#include "puhui/ledger.h"
 #include "puhui/market.h"
 #include "puhui/metrics.h"
 #include "puhui/model.h"

@@ -520,6 +520,60 @@ static const char ACCESS_LOG_V2_SQL[] =
     ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER ";"
     ACCESS_CHECKPOINT_NO_DELETE_TRIGGER ";";
 
+/* Version 11: the general ledger (src/ledger, include/puhui/ledger.h,
+ * docs/ledger.md). journal_entry: one row per balanced entry, numbered
+ * 1, 2, ... in posting order; value_date 'YYYY-MM-DD' (the business day);
+ * reverses: the entry this one reverses (at most one reversal each: the
+ * unique index); its journal_line rows are line_no 1..line_count and its
+ * ledger_subledger rows ids first_sub..first_sub+sub_count-1; hash chains
+ * it to the entry before (prev_hash). journal_line: the general ledger, the
+ * entry's lines summed by (account, product, party) ('' = none), debits and
+ * credits apart. ledger_subledger: one row per line on a loan-level account.
+ * Money columns are BIGINT fen. All three are append-only (triggers), and
+ * nothing records the wall clock. Indexes: journal_line_balance for the
+ * trial balance, journal_entry_date for a date range, ledger_subledger_loan
+ * for one loan's balance and statement. */
+static const char GENERAL_LEDGER_SQL[] =
+    "CREATE TABLE journal_entry ("
+    "  id INTEGER PRIMARY KEY CHECK (id >= 1),"
+    "  value_date TEXT NOT NULL CHECK (length(value_date) = 10),"
+    "  event TEXT NOT NULL CHECK (event <> ''),"
+    "  memo TEXT NOT NULL DEFAULT '',"
+    "  reverses INTEGER REFERENCES journal_entry(id),"
+    "  line_count INTEGER NOT NULL CHECK (line_count >= 1),"
+    "  first_sub INTEGER NOT NULL CHECK (first_sub >= 1),"
+    "  sub_count INTEGER NOT NULL CHECK (sub_count >= 0),"
+    "  prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),"
+    "  hash TEXT NOT NULL CHECK (length(hash) = 64)"
+    ");"
+    "CREATE UNIQUE INDEX journal_entry_reverses ON journal_entry(reverses);"
+    "CREATE INDEX journal_entry_date ON journal_entry(value_date, id);"
+    "CREATE TABLE journal_line ("
+    "  entry_id INTEGER NOT NULL REFERENCES journal_entry(id),"
+    "  line_no INTEGER NOT NULL CHECK (line_no >= 1),"
+    "  account TEXT NOT NULL,"
+    "  product TEXT NOT NULL DEFAULT '',"
+    "  party TEXT NOT NULL DEFAULT '',"
+    "  debit BIGINT NOT NULL CHECK (debit >= 0),"
+    "  credit BIGINT NOT NULL CHECK (credit >= 0),"
+    "  PRIMARY KEY (entry_id, line_no)"
+    ");"
+    "CREATE INDEX journal_line_balance ON journal_line(account, product, party);"
+    "CREATE TABLE ledger_subledger ("
+    "  id INTEGER PRIMARY KEY CHECK (id >= 1),"
+    "  entry_id INTEGER NOT NULL,"
+    "  loan_id INTEGER NOT NULL CHECK (loan_id >= 1),"
+    "  account TEXT NOT NULL,"
+    "  debit BIGINT NOT NULL CHECK (debit >= 0),"
+    "  credit BIGINT NOT NULL CHECK (credit >= 0)"
+    ");"
+    "CREATE INDEX ledger_subledger_loan ON ledger_subledger(loan_id, entry_id);"
+    JOURNAL_ENTRY_NO_UPDATE_TRIGGER ";"
+    JOURNAL_ENTRY_NO_DELETE_TRIGGER ";"
+    JOURNAL_LINE_NO_UPDATE_TRIGGER ";"
+    JOURNAL_LINE_NO_DELETE_TRIGGER ";"
+    LEDGER_SUBLEDGER_NO_UPDATE_TRIGGER ";"
+    LEDGER_SUBLEDGER_NO_DELETE_TRIGGER ";";
 /* Version 12: the loan book (src/loan, docs/loans.md).
  * loan_product: servicing products as data by name and version, exact bytes.
  * loan: the contract, copied from the accepted decision and never changed
@@ -679,6 +733,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {8, "marketplace", MARKET_SQL, NULL},
     {9, "ingest runs and quarantine", INGEST_LEASE_SQL, NULL},
     {10, "access log v2", ACCESS_LOG_V2_SQL, NULL},
+    {11, "general ledger", GENERAL_LEDGER_SQL, NULL},
     {12, "loan book", LOAN_BOOK_SQL, NULL},
 };
 
@@ -698,6 +753,12 @@ static const struct {
     {"access_log_no_delete", ACCESS_LOG_NO_DELETE_TRIGGER},
     {"access_checkpoint_no_update", ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER},
     {"access_checkpoint_no_delete", ACCESS_CHECKPOINT_NO_DELETE_TRIGGER},
+    {"journal_entry_no_update", JOURNAL_ENTRY_NO_UPDATE_TRIGGER},
+    {"journal_entry_no_delete", JOURNAL_ENTRY_NO_DELETE_TRIGGER},
+    {"journal_line_no_update", JOURNAL_LINE_NO_UPDATE_TRIGGER},
+    {"journal_line_no_delete", JOURNAL_LINE_NO_DELETE_TRIGGER},
+    {"ledger_subledger_no_update", LEDGER_SUBLEDGER_NO_UPDATE_TRIGGER},
+    {"ledger_subledger_no_delete", LEDGER_SUBLEDGER_NO_DELETE_TRIGGER},
 };
 
 const char *ph_schema_trigger_definition(const char *name)
