@@ -349,6 +349,15 @@ static void test_restructuring_floor(void **state)
     run_day(f->rules, &t, ymd(2026, 1, 5), &dl);
     assert_int_equal(dl.to, PH_CATEGORY_NORMAL);
 
+    /* More than a year, two instalments billed, but only one of them due
+     * after the restructuring: still in observation. */
+    t = s;
+    t.last_cob = 0;
+    t.restructured_on = ymd(2025, 6, 1);
+    t.next_k = 2; /* 2025-01-01 (before) and 2026-01-01 (after) billed and paid */
+    run_day(f->rules, &t, ymd(2026, 7, 1), &dl);
+    assert_int_equal(dl.to, PH_CATEGORY_SPECIAL_MENTION);
+
     /* Two periods but not a year: still in observation. */
     t = month_end_loan();
     t.restructured_on = ymd(2024, 1, 31);
