@@ -60,28 +60,30 @@ static int skip_string(walker *w, const char **raw, size_t *raw_len)
 static int skip_value(walker *w)
 {
     size_t depth = 0;
-    do {
+    for (;;) {
         if (w->p >= w->end)
-            return 0;
+            return depth == 0; /* a scalar may end the text */
         char c = *w->p;
         if (c == '"') {
             if (!skip_string(w, NULL, NULL))
                 return 0;
+            if (depth == 0)
+                return 1;
         } else if (c == '{' || c == '[') {
             depth++;
             step(w);
         } else if (c == '}' || c == ']') {
             if (depth == 0)
                 return 1; /* a scalar that ended at its container's close */
-            depth--;
             step(w);
+            if (--depth == 0)
+                return 1;
         } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
             return 1;
         } else {
             step(w);
         }
-    } while (depth > 0);
-    return 1;
+    }
 }
 
 /* At a value that must be an object, find member `key`: leave w at its key's
