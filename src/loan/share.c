@@ -88,7 +88,7 @@ ph_status ph_share_schemes_default(const ph_ctx *ctx, ph_share_schemes **out, ph
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_share_schemes_default: NULL argument");
     size_t n = sizeof(DEFAULT_SCHEMES) / sizeof(DEFAULT_SCHEMES[0]);
-    ph_share_schemes *s;
+    ph_share_schemes *s = NULL;
     ph_status st = share_schemes_new(ctx, n, &s, err);
     if (st != PH_OK)
         return st;
@@ -282,7 +282,7 @@ ph_status ph_share_recovery(const ph_share_split *loss_split, ph_money recovered
                                 ph_share_party_name((ph_share_party)p));
         }
     }
-    ph_money loss;
+    ph_money loss = 0;
     if (ph_share_split_total(loss_split, &loss, NULL) != PH_OK)
         return ph_error_set(err, PH_EINVAL, "loss_split", NULL,
                             "expected parts whose sum fits in 64 bits");
