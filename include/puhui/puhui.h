@@ -32,6 +32,7 @@
 #include "puhui/rate.h"
 #include "puhui/region.h"
 #include "puhui/registry.h"
+#include "puhui/riskshare.h"
 #include "puhui/schema.h"
 #include "puhui/scorecard.h"
 #include "puhui/store.h"
