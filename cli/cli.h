@@ -61,6 +61,7 @@ int ph_policy_challenger(ph_cli *cli, int argc, char **argv);
 int ph_policy_simulate(ph_cli *cli, int argc, char **argv);
 int ph_cmd_market(ph_cli *cli, int argc, char **argv);
 int ph_cmd_decision(ph_cli *cli, int argc, char **argv);
+int ph_cmd_ledger(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the
