@@ -402,6 +402,32 @@ static const ph_cli_command commands[] = {
      "instalment, guarantee fees accrue, and a default shares its loss by the loan's\n"
      "scheme. A closed day is never run again; a killed run is simply run again.\n",
      ph_cmd_cob},
+    {"ledger", "the general ledger: trial balance, journal, verify, reverse, manual entries",
+     "usage: puhui ledger trial-balance [--on DATE]\n"
+     "       puhui ledger journal [--from DATE] [--to DATE] [--loan N]\n"
+     "       puhui ledger verify\n"
+     "       puhui ledger reverse --entry N --reason TEXT [--on DATE]\n"
+     "       puhui ledger post --event WORD --line ACCOUNT:dr|cr:AMOUNT[:PRODUCT[:PARTY]]...\n"
+     "                         [--memo TEXT] [--on DATE]\n"
+     "\n"
+     "Every event of a loan posts one balanced, hash-chained journal entry\n"
+     "(docs/ledger.md gives the chart of accounts and the entries of each event).\n"
+     "Amounts are printed and read in yuan; DATE is YYYY-MM-DD, default today.\n"
+     "trial-balance: each account's debits, credits and balance (debit - credit)\n"
+     "by product and party as of --on, and the totals; exit code 1 if they differ.\n"
+     "journal: the lines of the entries dated --from..--to (default: all up to\n"
+     "today); with --loan N, that loan's sub-ledger rows: its statement.\n"
+     "verify: recomputes every entry's hash and the chain, checks that every entry\n"
+     "balances and that the per-loan sub-ledger equals the general ledger, and that\n"
+     "the append-only triggers are in place; prints the head hash (publish it).\n"
+     "Exit code 1 and the first bad entry when one was changed, removed or added.\n"
+     "reverse: a correction is a reversal, never an edit: a new entry with every\n"
+     "line of entry N swapped, dated --on; an entry is reversed at most once, and a\n"
+     "reversal is never reversed.\n"
+     "post: a manual entry (funding, an adjustment) on accounts that are not kept\n"
+     "per loan, e.g. --line 1001:dr:100000.00 --line 3001:cr:100000.00; loan-level\n"
+     "accounts are posted by the loans' own events.\n",
+     ph_cmd_ledger},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -48,7 +48,7 @@ static ph_status judge_offer(ph_store *store, const ph_market_offer *o, const lo
     if (on > until)
         return ph_error_set(err, PH_EINVAL, "on", day,
                             "the offer of decision %lld expired: it was open %s to %s "
-                            "(%d days, product \"%s\")",
+                            "(%d days, servicing product \"%s\")",
                             (long long)o->decision_id, first, last, (int)p->offer_valid_days,
                             p->name);
     ph_stmt *s = NULL;

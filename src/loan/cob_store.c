@@ -92,10 +92,9 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
     snprintf(sql, sizeof(sql),
              "SELECT l.product, l.guarantor, l.pool, l.scheme, l.uscc, l.method, "
              "l.guarantee_fee, l.subsidy_rate, l.subsidy_programme_id, l.pool_bp, l.daycount, "
-             "l.penalty_rate, l.grace_days, l.term, s.%s FROM loan_state s JOIN loan l ON l.id = s.loan_id "
-             "WHERE s.status = 'active' ORDER BY s.loan_id",
+             "l.penalty_rate, l.grace_days, l.term, x.* FROM (SELECT %s FROM loan_state "
+             "WHERE status = 'active') x JOIN loan l ON l.id = x.loan_id ORDER BY x.loan_id",
              LOAN_ROW_COLUMNS);
-    /* "s.%s" prefixes only the first column; the rest are unambiguous. */
     ph_stmt *s = NULL;
     ph_status st = ph_store_prepare(d->store, sql, &s, err);
     d->n = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Exact reference for risk sharing (include/puhui/riskshare.h).
 
-Runs tests/share_reference_driver (path given as the first argument) for
+Runs tests/reference/share_reference_driver (path given as the first argument) for
 COUNT random losses (default 10,000) and recomputes every line with
 Python's fractions, by the rules docs/loans.md ("Risk sharing") states:
 
