@@ -402,6 +402,34 @@ static void test_compensation_rate(void **state)
     assert_int_equal(r, 9);
 }
 
+static void test_pool_eligibility(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"all", "first_loan", "ip_loan", "agriculture"};
+    for (int i = 0; i < PH_POOL_ELIGIBLE_COUNT; i++) {
+        ph_share_pool_eligible e = PH_POOL_ELIGIBLE_COUNT;
+        ph_error err;
+        assert_string_equal(ph_share_pool_eligible_name((ph_share_pool_eligible)i), names[i]);
+        ph_assert_ok(ph_share_pool_eligible_parse(names[i], strlen(names[i]), &e, &err), &err);
+        assert_int_equal(e, i);
+    }
+    assert_string_equal(ph_share_pool_eligible_name(PH_POOL_ELIGIBLE_COUNT), "unknown");
+    ph_share_pool_eligible e = PH_POOL_ALL;
+    ph_error err;
+    ph_assert_error(ph_share_pool_eligible_parse("farm", 4, &e, &err), PH_EINVAL, &err,
+                    "field eligible, value 'farm': expected all, first_loan, ip_loan or "
+                    "agriculture");
+    assert_int_equal(e, PH_POOL_ALL);
+    /* A first loan that is also agricultural: covered by all, first_loan and
+     * agriculture pools, not by an IP pool. */
+    assert_true(ph_share_pool_covers(PH_POOL_ALL, 0, 0, 0));
+    assert_true(ph_share_pool_covers(PH_POOL_FIRST_LOAN, 1, 0, 1));
+    assert_false(ph_share_pool_covers(PH_POOL_IP_LOAN, 1, 0, 1));
+    assert_true(ph_share_pool_covers(PH_POOL_AGRICULTURE, 1, 0, 1));
+    assert_false(ph_share_pool_covers(PH_POOL_FIRST_LOAN, 0, 1, 1));
+    assert_false(ph_share_pool_covers(PH_POOL_ELIGIBLE_COUNT, 1, 1, 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -419,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_bad_recovery_input),
         cmocka_unit_test(test_leverage),
         cmocka_unit_test(test_compensation_rate),
+        cmocka_unit_test(test_pool_eligibility),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -199,6 +199,24 @@ static void test_bad_structure(void **state)
                  PH_EINVAL, ":1:58: invalid JSON: duplicate object key");
 }
 
+/* The line and column of an error after text that could mislead a walk:
+ * brackets, quotes and escapes inside strings, Chinese names (columns count
+ * characters, as jansson's do: "担保" is 2 columns, 6 bytes). Line 3 is
+ * `  {"name": "b", "shares": {"bank": 1}}]}`: "bank" starts at column 28. */
+static void test_location_after_tricky_text(void **state)
+{
+    (void)state;
+    expect_error("{\"schemes\": [\n"
+                 "  {\"name\": \"担保}]\\\"[{\", \"shares\": {\"bank\": 10000}},\n"
+                 "  {\"name\": \"b\", \"shares\": {\"bank\": 1}}]}",
+                 PH_EINVAL, ":3:28: field schemes[1].shares.bank, value '1'");
+    /* On one line after the Chinese name: column in characters. Line 2 is
+     * `{"name": "担保", "shares": {"bank": 10000}, "x": 1}`; "x" at 43. */
+    expect_error("{\"schemes\": [\n"
+                 "{\"name\": \"担保\", \"shares\": {\"bank\": 10000}, \"x\": 1}]}",
+                 PH_EINVAL, ":2:43: field schemes[0].x: unknown member");
+}
+
 static void test_bad_trigger(void **state)
 {
     (void)state;
@@ -249,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_bad_share_values),
         cmocka_unit_test(test_bad_names),
         cmocka_unit_test(test_bad_structure),
+        cmocka_unit_test(test_location_after_tricky_text),
         cmocka_unit_test(test_bad_trigger),
         cmocka_unit_test(test_misuse_and_io),
     };

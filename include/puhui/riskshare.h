@@ -203,6 +203,32 @@ PH_EXTERN ph_status ph_share_recovery(const ph_share_split *loss_split, ph_money
 PH_EXTERN ph_status ph_share_split_total(const ph_share_split *split, ph_money *out,
                                          ph_error *err);
 
+/* ---- pools ---------------------------------------------------------------------- */
+
+/* Which loans a risk-compensation pool covers (docs/formats/risk_pools.md,
+ * column `eligible`). */
+typedef enum ph_share_pool_eligible {
+    PH_POOL_ALL = 0,       /* "all": every loan */
+    PH_POOL_FIRST_LOAN,    /* "first_loan": a firm's first loan 首贷 */
+    PH_POOL_IP_LOAN,       /* "ip_loan": loans against intellectual property 知识产权质押 */
+    PH_POOL_AGRICULTURE,   /* "agriculture": agricultural loans */
+    PH_POOL_ELIGIBLE_COUNT
+} ph_share_pool_eligible;
+
+/* "all", "first_loan", "ip_loan", "agriculture"; "unknown" outside the enum. */
+PH_EXTERN const char *ph_share_pool_eligible_name(ph_share_pool_eligible e);
+
+/* The eligibility named by s[0..len). PH_EINVAL (field "eligible", the value,
+ * the expected names) for anything else; PH_EMISUSE for NULL s or out. */
+PH_EXTERN ph_status ph_share_pool_eligible_parse(const char *s, size_t len,
+                                                 ph_share_pool_eligible *out, ph_error *err);
+
+/* Whether a pool of eligibility `e` covers a loan that is (nonzero) or is
+ * not the firm's first loan, pledged on intellectual property, agricultural.
+ * 0 for a value outside the enum. O(1). */
+PH_EXTERN int ph_share_pool_covers(ph_share_pool_eligible e, int first_loan, int ip_loan,
+                                   int agriculture);
+
 /* ---- a guarantor's figures --------------------------------------------------------- */
 
 /*

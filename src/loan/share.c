@@ -309,6 +309,49 @@ ph_status ph_share_recovery(const ph_share_split *loss_split, ph_money recovered
     return PH_OK;
 }
 
+/* ---- pools ------------------------------------------------------------------------ */
+
+static const char *const ELIGIBLE_NAMES[PH_POOL_ELIGIBLE_COUNT] = {"all", "first_loan", "ip_loan",
+                                                                  "agriculture"};
+
+const char *ph_share_pool_eligible_name(ph_share_pool_eligible e)
+{
+    size_t i = (size_t)e;
+    return i < PH_POOL_ELIGIBLE_COUNT ? ELIGIBLE_NAMES[i] : "unknown";
+}
+
+ph_status ph_share_pool_eligible_parse(const char *s, size_t len, ph_share_pool_eligible *out,
+                                       ph_error *err)
+{
+    if (s == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_share_pool_eligible_parse: NULL argument");
+    for (size_t i = 0; i < PH_POOL_ELIGIBLE_COUNT; i++) {
+        if (strlen(ELIGIBLE_NAMES[i]) == len && memcmp(ELIGIBLE_NAMES[i], s, len) == 0) {
+            *out = (ph_share_pool_eligible)i;
+            return PH_OK;
+        }
+    }
+    return ph_error_setn(err, PH_EINVAL, "eligible", s, len,
+                         "expected all, first_loan, ip_loan or agriculture");
+}
+
+int ph_share_pool_covers(ph_share_pool_eligible e, int first_loan, int ip_loan, int agriculture)
+{
+    switch (e) {
+    case PH_POOL_ALL:
+        return 1;
+    case PH_POOL_FIRST_LOAN:
+        return first_loan != 0;
+    case PH_POOL_IP_LOAN:
+        return ip_loan != 0;
+    case PH_POOL_AGRICULTURE:
+        return agriculture != 0;
+    default:
+        return 0;
+    }
+}
+
 /* ---- a guarantor's figures -------------------------------------------------------- */
 
 /* num / den as a 1e-8 ratio, rounded half up; den > 0, num >= 0. */
