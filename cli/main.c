@@ -372,6 +372,62 @@ static const ph_cli_command commands[] = {
      "decide: the reviewer upholds it, or overturns it granting --limit and --rate;\n"
      "the reviewer and the reason are recorded, the decision itself never changes.\n",
      ph_cmd_appeal},
+    {"loan", "accept an offer and service the loan: draw, repay, prepay, renew, freeze",
+     "usage: puhui loan accept --decision ID [--on DATE] [--amount YUAN]\n"
+     "       puhui loan draw|repay --loan ID --amount YUAN [--on DATE]\n"
+     "       puhui loan prepay --loan ID (--amount YUAN | --full) [--on DATE]\n"
+     "       puhui loan renew --loan ID --term MONTHS [--on DATE]\n"
+     "       puhui loan freeze|unfreeze --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan show|statement --loan ID [--from DATE --to DATE]\n"
+     "       puhui loan list [--enterprise USCC] [--lender ID]\n"
+     "       puhui loan book\n"
+     "       puhui loan products FILE\n"
+     "\n"
+     "accept books the offer of a served, approved decision within its validity:\n"
+     "the contract copies the decision's terms and never changes. Events are dated\n"
+     "by --on, the business day (default: the day after the last close of business),\n"
+     "and each posts a balanced ledger entry (docs/loans.md, docs/ledger.md).\n"
+     "repay pays what is due in the product's allocation order; prepay pays what is\n"
+     "due and accrued, then principal, and rebuilds the schedule; renew moves the\n"
+     "principal to a new loan (无还本续贷) under the product's renewal rule.\n"
+     "book prints the book by category with NPL, provisions and coverage.\n",
+     ph_cmd_loan},
+    {"cob", "close of business: accrue, bill, classify, provision, subsidise, share losses",
+     "usage: puhui cob --date DATE | --through DATE [--rules FILE]\n"
+     "\n"
+     "Closes the next open business day (--date) or every open day through DATE, each\n"
+     "in one transaction: interest and penalty accrue, instalments fall due, days past\n"
+     "due are counted, every loan is classified (五级分类) and provisioned by the rules\n"
+     "(--rules FILE, default the 2023 rules), interest subsidies are paid with each\n"
+     "instalment, guarantee fees accrue, and a default shares its loss by the loan's\n"
+     "scheme. A closed day is never run again; a killed run is simply run again.\n",
+     ph_cmd_cob},
+    {"ledger", "the general ledger: trial balance, journal, verify, reverse, manual entries",
+     "usage: puhui ledger trial-balance [--on DATE]\n"
+     "       puhui ledger journal [--from DATE] [--to DATE] [--loan N]\n"
+     "       puhui ledger verify\n"
+     "       puhui ledger reverse --entry N --reason TEXT [--on DATE]\n"
+     "       puhui ledger post --event WORD --line ACCOUNT:dr|cr:AMOUNT[:PRODUCT[:PARTY]]...\n"
+     "                         [--memo TEXT] [--on DATE]\n"
+     "\n"
+     "Every event of a loan posts one balanced, hash-chained journal entry\n"
+     "(docs/ledger.md gives the chart of accounts and the entries of each event).\n"
+     "Amounts are printed and read in yuan; DATE is YYYY-MM-DD, default today.\n"
+     "trial-balance: each account's debits, credits and balance (debit - credit)\n"
+     "by product and party as of --on, and the totals; exit code 1 if they differ.\n"
+     "journal: the lines of the entries dated --from..--to (default: all up to\n"
+     "today); with --loan N, that loan's sub-ledger rows: its statement.\n"
+     "verify: recomputes every entry's hash and the chain, checks that every entry\n"
+     "balances and that the per-loan sub-ledger equals the general ledger, and that\n"
+     "the append-only triggers are in place; prints the head hash (publish it).\n"
+     "Exit code 1 and the first bad entry when one was changed, removed or added.\n"
+     "reverse: a correction is a reversal, never an edit: a new entry with every\n"
+     "line of entry N swapped, dated --on; an entry is reversed at most once, and a\n"
+     "reversal is never reversed.\n"
+     "post: a manual entry (funding, an adjustment) on accounts that are not kept\n"
+     "per loan, e.g. --line 1001:dr:100000.00 --line 3001:cr:100000.00; loan-level\n"
+     "accounts are posted by the loans' own events.\n",
+     ph_cmd_ledger},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

@@ -323,6 +323,49 @@ PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
 PH_EXTERN ph_status ph_market_decision_trace(ph_store *store, int64_t decision_id, char **out,
                                              ph_error *err);
 
+/* ---- an offer, as the loan book accepts it ------------------------------------------------------ */
+
+#define PH_OFFER_TEXT_MAX 256
+
+/* A stored decision's offer with everything a contract copies from it. The
+ * strings are whole (PH_OFFER_TEXT_MAX is a limit of the stored values, not
+ * a buffer that cuts: a longer value is PH_ERANGE). */
+typedef struct ph_market_offer {
+    int64_t decision_id, application_id;
+    char uscc[19];
+    char lender[PH_OFFER_TEXT_MAX];
+    char policy[PH_OFFER_TEXT_MAX];      /* the policy's name */
+    int64_t policy_version;
+    char product[PH_OFFER_TEXT_MAX];     /* the policy's product name */
+    char repayment[32];                  /* the product's repayment method */
+    char purpose[64];
+    int approved;                        /* 1 when the decision (or an overturning appeal) approved */
+    int served;                          /* 1 when this decision answered the firm */
+    int first_loan;                      /* 1 when the facts say the firm never borrowed */
+    ph_money amount;                     /* offered, fen */
+    ph_rate rate;                        /* the quoted annual rate */
+    int64_t term;                        /* months */
+    int guarantor;                       /* 1 when the application named a guarantor */
+    ph_rate guarantee_fee;               /* the product's fee, 0 without a guarantor */
+    int64_t subsidy_programme_id;        /* 0 = none */
+    ph_rate subsidy_rate;
+    ph_money award;
+    ph_date asof;                        /* the application's date: the offer's day */
+} ph_market_offer;
+
+/*
+ * Read decision `decision_id` as an offer: the decision, its application
+ * and the product of the policy version that decided it (read through the
+ * policy store, so a tampered policy is PH_ESTORE), with an overturning
+ * appeal's limit and rate applied. Does not judge the offer (the loan book
+ * does: declined, expired, accepted). Errors: PH_ENOTFOUND field
+ * "decision"; PH_ERANGE for a stored text longer than the offer holds;
+ * PH_ESCHEMA; store errors; PH_EMISUSE for NULL arguments. Cost: three
+ * indexed reads and one policy parse.
+ */
+PH_EXTERN ph_status ph_market_offer_get(ph_store *store, int64_t decision_id,
+                                        ph_market_offer *out, ph_error *err);
+
 /* ---- appeals ---------------------------------------------------------------------------------- */
 
 /*

@@ -48,6 +48,13 @@
  *   access_checkpoint(id, size, head, signed_at, key_id, note)
  *     the log's head signed with the platform's key; append-only (triggers).
  *
+ * Version 11, "general ledger" (ledger.h, docs/ledger.md):
+ *   journal_entry(id, value_date, event, memo, reverses, line_count,
+ *                 first_sub, sub_count, prev_hash, hash)  hash-chained;
+ *   journal_line(entry_id, line_no, account, product, party, debit, credit);
+ *   ledger_subledger(id, entry_id, loan_id, account, debit, credit);
+ *     all three append-only (triggers).
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions

@@ -520,6 +520,207 @@ static const char ACCESS_LOG_V2_SQL[] =
     ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER ";"
     ACCESS_CHECKPOINT_NO_DELETE_TRIGGER ";";
 
+/* Version 11: the general ledger (src/ledger, include/puhui/ledger.h,
+ * docs/ledger.md). journal_entry: one row per balanced entry, numbered
+ * 1, 2, ... in posting order; value_date 'YYYY-MM-DD' (the business day);
+ * reverses: the entry this one reverses (at most one reversal each: the
+ * unique index); its journal_line rows are line_no 1..line_count and its
+ * ledger_subledger rows ids first_sub..first_sub+sub_count-1; hash chains
+ * it to the entry before (prev_hash). journal_line: the general ledger, the
+ * entry's lines summed by (account, product, party) ('' = none), debits and
+ * credits apart. ledger_subledger: one row per line on a loan-level account.
+ * Money columns are BIGINT fen. All three are append-only (triggers), and
+ * nothing records the wall clock. Indexes: journal_line_balance for the
+ * trial balance, journal_entry_date for a date range, ledger_subledger_loan
+ * for one loan's balance and statement. */
+static const char GENERAL_LEDGER_SQL[] =
+    "CREATE TABLE journal_entry ("
+    "  id INTEGER PRIMARY KEY CHECK (id >= 1),"
+    "  value_date TEXT NOT NULL CHECK (length(value_date) = 10),"
+    "  event TEXT NOT NULL CHECK (event <> ''),"
+    "  memo TEXT NOT NULL DEFAULT '',"
+    "  reverses INTEGER REFERENCES journal_entry(id),"
+    "  line_count INTEGER NOT NULL CHECK (line_count >= 1),"
+    "  first_sub INTEGER NOT NULL CHECK (first_sub >= 1),"
+    "  sub_count INTEGER NOT NULL CHECK (sub_count >= 0),"
+    "  prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),"
+    "  hash TEXT NOT NULL CHECK (length(hash) = 64)"
+    ");"
+    "CREATE UNIQUE INDEX journal_entry_reverses ON journal_entry(reverses);"
+    "CREATE INDEX journal_entry_date ON journal_entry(value_date, id);"
+    "CREATE TABLE journal_line ("
+    "  entry_id INTEGER NOT NULL REFERENCES journal_entry(id),"
+    "  line_no INTEGER NOT NULL CHECK (line_no >= 1),"
+    "  account TEXT NOT NULL,"
+    "  product TEXT NOT NULL DEFAULT '',"
+    "  party TEXT NOT NULL DEFAULT '',"
+    "  debit BIGINT NOT NULL CHECK (debit >= 0),"
+    "  credit BIGINT NOT NULL CHECK (credit >= 0),"
+    "  PRIMARY KEY (entry_id, line_no)"
+    ");"
+    "CREATE INDEX journal_line_balance ON journal_line(account, product, party);"
+    "CREATE TABLE ledger_subledger ("
+    "  id INTEGER PRIMARY KEY CHECK (id >= 1),"
+    "  entry_id INTEGER NOT NULL,"
+    "  loan_id INTEGER NOT NULL CHECK (loan_id >= 1),"
+    "  account TEXT NOT NULL,"
+    "  debit BIGINT NOT NULL CHECK (debit >= 0),"
+    "  credit BIGINT NOT NULL CHECK (credit >= 0)"
+    ");"
+    "CREATE INDEX ledger_subledger_loan ON ledger_subledger(loan_id, entry_id);"
+    JOURNAL_ENTRY_NO_UPDATE_TRIGGER ";"
+    JOURNAL_ENTRY_NO_DELETE_TRIGGER ";"
+    JOURNAL_LINE_NO_UPDATE_TRIGGER ";"
+    JOURNAL_LINE_NO_DELETE_TRIGGER ";"
+    LEDGER_SUBLEDGER_NO_UPDATE_TRIGGER ";"
+    LEDGER_SUBLEDGER_NO_DELETE_TRIGGER ";";
+/* Version 12: the loan book (src/loan, docs/loans.md).
+ * loan_product: servicing products as data by name and version, exact bytes.
+ * loan: the contract, copied from the accepted decision and never changed
+ *   (decision_id UNIQUE: an offer is accepted once, enforced by the store).
+ * loan_state: the one mutable row per loan, what COB and servicing update;
+ *   the accrual columns are the exact sub-fen state (docs/loans.md#accrual).
+ * loan_schedule: instalments by schedule version (a prepayment or repricing
+ *   writes a new version from its instalment on; old versions stay).
+ * loan_due: each instalment billed, with what was paid of it, oldest first.
+ * loan_event: every servicing event with the ledger entry it posted;
+ *   append-only. cob_day: the days closed, one row each, written in the
+ *   day's own transaction (so a killed day is simply not there).
+ * loan_share: a defaulted loan's loss split by party. risk_pool: a pool's
+ *   capital as it entered the ledger (its balance is the ledger's). */
+static const char LOAN_BOOK_SQL[] =
+    "CREATE TABLE loan_product ("
+    "  id INTEGER PRIMARY KEY,"
+    "  version INTEGER NOT NULL UNIQUE CHECK (version >= 1),"
+    "  checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+    "  document TEXT NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL"
+    ");"
+    "CREATE TABLE loan ("
+    "  id INTEGER PRIMARY KEY,"
+    "  decision_id INTEGER UNIQUE REFERENCES decision(id),"
+    "  renewal_of INTEGER UNIQUE REFERENCES loan(id),"
+    "  uscc TEXT NOT NULL CHECK (length(uscc) = 18),"
+    "  lender TEXT NOT NULL,"
+    "  product TEXT NOT NULL,"
+    "  product_version INTEGER NOT NULL,"
+    "  method TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),"
+    "  rate INTEGER NOT NULL CHECK (rate >= 0),"
+    "  term INTEGER NOT NULL CHECK (term BETWEEN 1 AND 360),"
+    "  daycount TEXT NOT NULL,"
+    "  penalty_rate INTEGER NOT NULL CHECK (penalty_rate >= 0),"
+    "  grace_days INTEGER NOT NULL CHECK (grace_days >= 0),"
+    "  allocation TEXT NOT NULL,"
+    "  harvest_months INTEGER NOT NULL,"
+    "  guarantor TEXT,"
+    "  guarantee_fee INTEGER NOT NULL CHECK (guarantee_fee >= 0),"
+    "  scheme TEXT NOT NULL,"
+    "  pool TEXT,"
+    "  pool_bp INTEGER NOT NULL CHECK (pool_bp BETWEEN 0 AND 10000),"
+    "  subsidy_programme_id INTEGER,"
+    "  subsidy_rate INTEGER NOT NULL CHECK (subsidy_rate >= 0),"
+    "  award_fen INTEGER NOT NULL CHECK (award_fen >= 0),"
+    "  restructured INTEGER NOT NULL CHECK (restructured IN (0, 1)),"
+    "  booked_on TEXT NOT NULL,"
+    "  maturity_on TEXT NOT NULL,"
+    "  booked_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX loan_uscc ON loan(uscc);"
+    "CREATE INDEX loan_lender ON loan(lender);"
+    "CREATE TABLE loan_state ("
+    "  loan_id INTEGER PRIMARY KEY REFERENCES loan(id),"
+    "  status TEXT NOT NULL CHECK (status IN ('active', 'closed', 'renewed', 'written_off')),"
+    "  flags INTEGER NOT NULL,"
+    "  rate INTEGER NOT NULL,"
+    "  principal INTEGER NOT NULL,"
+    "  principal_due INTEGER NOT NULL,"
+    "  interest_receivable INTEGER NOT NULL,"
+    "  interest_due INTEGER NOT NULL,"
+    "  penalty INTEGER NOT NULL,"
+    "  fee_receivable INTEGER NOT NULL,"
+    "  acc_closed INTEGER NOT NULL, acc_balance_days INTEGER NOT NULL, acc_posted INTEGER NOT NULL,"
+    "  pen_closed INTEGER NOT NULL, pen_balance_days INTEGER NOT NULL, pen_posted INTEGER NOT NULL,"
+    "  fee_closed INTEGER NOT NULL, fee_balance_days INTEGER NOT NULL, fee_posted INTEGER NOT NULL,"
+    "  oldest_unpaid_due TEXT,"
+    "  dpd INTEGER NOT NULL,"
+    "  category INTEGER NOT NULL CHECK (category BETWEEN 0 AND 4),"
+    "  restructured_on TEXT,"
+    "  npl_since TEXT,"
+    "  provision INTEGER NOT NULL,"
+    "  schedule_version INTEGER NOT NULL,"
+    "  next_k INTEGER NOT NULL,"
+    "  defaulted_on TEXT,"
+    "  last_event_on TEXT NOT NULL,"
+    "  last_cob TEXT,"
+    "  acc_balance INTEGER NOT NULL, acc_rate INTEGER NOT NULL,"
+    "  pen_base INTEGER NOT NULL, pen_rate INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX loan_state_status ON loan_state(status);"
+    "CREATE TABLE loan_schedule ("
+    "  loan_id INTEGER NOT NULL REFERENCES loan(id),"
+    "  version INTEGER NOT NULL,"
+    "  k INTEGER NOT NULL,"
+    "  due_on TEXT NOT NULL,"
+    "  period_start TEXT NOT NULL,"
+    "  principal INTEGER NOT NULL,"
+    "  interest INTEGER NOT NULL,"
+    "  balance_after INTEGER NOT NULL,"
+    "  PRIMARY KEY (loan_id, version, k)"
+    ");"
+    "CREATE INDEX loan_schedule_due ON loan_schedule(due_on);"
+    "CREATE TABLE loan_due ("
+    "  loan_id INTEGER NOT NULL REFERENCES loan(id),"
+    "  k INTEGER NOT NULL,"
+    "  due_on TEXT NOT NULL,"
+    "  principal INTEGER NOT NULL,"
+    "  interest INTEGER NOT NULL,"
+    "  paid_principal INTEGER NOT NULL,"
+    "  paid_interest INTEGER NOT NULL,"
+    "  PRIMARY KEY (loan_id, k)"
+    ");"
+    "CREATE TABLE loan_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  loan_id INTEGER NOT NULL REFERENCES loan(id),"
+    "  on_date TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  amount_fen INTEGER NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  entry_id INTEGER"
+    ");"
+    "CREATE INDEX loan_event_loan ON loan_event(loan_id, id);"
+    "CREATE TABLE cob_day ("
+    "  on_date TEXT PRIMARY KEY,"
+    "  loans INTEGER NOT NULL,"
+    "  entry_id INTEGER"
+    ");"
+    "CREATE TABLE loan_share ("
+    "  loan_id INTEGER PRIMARY KEY REFERENCES loan(id),"
+    "  on_date TEXT NOT NULL,"
+    "  scheme TEXT NOT NULL,"
+    "  loss_fen INTEGER NOT NULL,"
+    "  bank_fen INTEGER NOT NULL, guarantor_fen INTEGER NOT NULL, reguarantor_fen INTEGER NOT NULL,"
+    "  government_fen INTEGER NOT NULL, pool_fen INTEGER NOT NULL,"
+    "  guarantor TEXT, pool TEXT"
+    ");"
+    "CREATE TABLE risk_pool ("
+    "  pool TEXT PRIMARY KEY,"
+    "  capital_fen INTEGER NOT NULL CHECK (capital_fen >= 0),"
+    "  seeded_on TEXT NOT NULL,"
+    "  entry_id INTEGER"
+    ");"
+    "CREATE TRIGGER loan_frozen BEFORE UPDATE ON loan "
+    "BEGIN SELECT RAISE(ABORT, 'loan: a contract cannot be changed (renew or restructure it)'); END;"
+    "CREATE TRIGGER loan_no_delete BEFORE DELETE ON loan "
+    "BEGIN SELECT RAISE(ABORT, 'loan: contracts cannot be deleted'); END;"
+    "CREATE TRIGGER loan_event_no_update BEFORE UPDATE ON loan_event "
+    "BEGIN SELECT RAISE(ABORT, 'loan_event is append-only: events cannot be changed'); END;"
+    "CREATE TRIGGER loan_event_no_delete BEFORE DELETE ON loan_event "
+    "BEGIN SELECT RAISE(ABORT, 'loan_event is append-only: events cannot be deleted'); END;"
+    "CREATE TRIGGER loan_schedule_frozen BEFORE UPDATE ON loan_schedule "
+    "BEGIN SELECT RAISE(ABORT, 'loan_schedule: a schedule version cannot be changed'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -532,6 +733,8 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {8, "marketplace", MARKET_SQL, NULL},
     {9, "ingest runs and quarantine", INGEST_LEASE_SQL, NULL},
     {10, "access log v2", ACCESS_LOG_V2_SQL, NULL},
+    {11, "general ledger", GENERAL_LEDGER_SQL, NULL},
+    {12, "loan book", LOAN_BOOK_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
@@ -550,6 +753,12 @@ static const struct {
     {"access_log_no_delete", ACCESS_LOG_NO_DELETE_TRIGGER},
     {"access_checkpoint_no_update", ACCESS_CHECKPOINT_NO_UPDATE_TRIGGER},
     {"access_checkpoint_no_delete", ACCESS_CHECKPOINT_NO_DELETE_TRIGGER},
+    {"journal_entry_no_update", JOURNAL_ENTRY_NO_UPDATE_TRIGGER},
+    {"journal_entry_no_delete", JOURNAL_ENTRY_NO_DELETE_TRIGGER},
+    {"journal_line_no_update", JOURNAL_LINE_NO_UPDATE_TRIGGER},
+    {"journal_line_no_delete", JOURNAL_LINE_NO_DELETE_TRIGGER},
+    {"ledger_subledger_no_update", LEDGER_SUBLEDGER_NO_UPDATE_TRIGGER},
+    {"ledger_subledger_no_delete", LEDGER_SUBLEDGER_NO_DELETE_TRIGGER},
 };
 
 const char *ph_schema_trigger_definition(const char *name)

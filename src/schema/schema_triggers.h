@@ -3,8 +3,10 @@
  * The schema's migrations create them from these strings (schema.c,
  * versions 4 and 10), and `audit verify` (src/access/log.c) checks that the
  * database still holds exactly these definitions through
- * ph_schema_trigger_definition, so the two can never drift apart. A released migration must not change:
- * these texts are the bytes versions 4 and 10 ran, and stay so.
+ * ph_schema_trigger_definition, so the two can never drift apart. The
+ * ledger's (version 11) are checked the same way by `ledger verify`
+ * (src/ledger/verify.c). A released migration must not change: these texts
+ * are the bytes versions 4, 10 and 11 ran, and stay so.
  */
 #ifndef PH_SCHEMA_TRIGGERS_H
 #define PH_SCHEMA_TRIGGERS_H
@@ -23,5 +25,19 @@
     "CREATE TRIGGER access_checkpoint_no_delete BEFORE DELETE ON access_checkpoint "        \
     "BEGIN SELECT RAISE(ABORT, 'access_checkpoint is append-only: checkpoints cannot be "   \
     "deleted'); END"
+
+/* Version 11, the general ledger: a correction is a reversal, never an edit. */
+#define LEDGER_APPEND_ONLY_TRIGGER(table, event, verb)                                      \
+    "CREATE TRIGGER " table "_no_" event " BEFORE " event " ON " table " "                 \
+    "BEGIN SELECT RAISE(ABORT, '" table " is append-only: rows cannot be " verb            \
+    " (post a reversal)'); END"
+#define JOURNAL_ENTRY_NO_UPDATE_TRIGGER LEDGER_APPEND_ONLY_TRIGGER("journal_entry", "update", "changed")
+#define JOURNAL_ENTRY_NO_DELETE_TRIGGER LEDGER_APPEND_ONLY_TRIGGER("journal_entry", "delete", "deleted")
+#define JOURNAL_LINE_NO_UPDATE_TRIGGER LEDGER_APPEND_ONLY_TRIGGER("journal_line", "update", "changed")
+#define JOURNAL_LINE_NO_DELETE_TRIGGER LEDGER_APPEND_ONLY_TRIGGER("journal_line", "delete", "deleted")
+#define LEDGER_SUBLEDGER_NO_UPDATE_TRIGGER                                                  \
+    LEDGER_APPEND_ONLY_TRIGGER("ledger_subledger", "update", "changed")
+#define LEDGER_SUBLEDGER_NO_DELETE_TRIGGER                                                  \
+    LEDGER_APPEND_ONLY_TRIGGER("ledger_subledger", "delete", "deleted")
 
 #endif

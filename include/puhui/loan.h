@@ -1,0 +1,226 @@
+/*
+ * puhui — the loan book: a firm accepts an offer, the loan is serviced
+ * (draws, repayments, prepayments, renewals, a frozen line), and close of
+ * business moves every loan forward one day at a time (docs/loans.md).
+ *
+ * A contract's terms are copied from the decision when it is accepted and
+ * never change (the table's triggers refuse it); what changes is the loan's
+ * state (balances, days past due, category, provision), kept beside it, and
+ * every change of state posts a balanced entry to the general ledger
+ * (include/puhui/ledger.h) in the same transaction, so the sub-ledger of a
+ * loan always equals its state and the book always equals the ledger.
+ *
+ * Business dates: a loan event is dated by the business day it happens on;
+ * it must come after the last close of business (COB) the book has run, so
+ * that a closed day is never changed. Every function here is one
+ * transaction: on any error nothing is stored.
+ *
+ * Errors follow docs/errors.md: PH_ENOTFOUND (field "loan") for an unknown
+ * loan; PH_EINVAL naming the field and value with what was expected for bad
+ * input (an amount <= 0, a date before the last COB, a draw over the limit
+ * or on a frozen line, a repayment of more than is owed); PH_EEXISTS for a
+ * decision already accepted; PH_ESCHEMA when the store predates the loan
+ * book; store errors; PH_EMISUSE for NULL arguments.
+ */
+#ifndef PUHUI_LOAN_H
+#define PUHUI_LOAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "puhui/cob.h"
+#include "puhui/common.h"
+#include "puhui/date.h"
+#include "puhui/money.h"
+#include "puhui/rate.h"
+#include "puhui/riskshare.h"
+#include "puhui/schedule.h"
+#include "puhui/store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- servicing products ------------------------------------------------------------------- */
+
+/*
+ * How a product is serviced, as data (docs/loans.md#products): a JSON
+ * document of products, each named after a policy's product name ("default"
+ * serves every product without its own entry):
+ *   {"products": [{"name": "default", "penalty_markup": "50%",
+ *     "allocation": "penalty,fee,interest,principal", "grace_days": 3,
+ *     "daycount": "ACT/360", "offer_valid_days": 30, "method": null,
+ *     "harvest_months": [], "scheme_with_guarantor": "bank_guarantor_2_8",
+ *     "scheme_without_guarantor": "bank_only",
+ *     "renewal": "dpd <= 30 and months_on_book >= 6 and renewals < 2"}]}
+ * penalty rate = contract rate x (1 + penalty_markup); "method" overrides the
+ * policy's repayment ("revolving", "seasonal"); the renewal expression is in
+ * the policy expression language over dpd, months_on_book, renewals,
+ * principal (yuan) and category (text).
+ * ph_loan_products_load stores a document by name and version (exact bytes
+ * and checksum); the newest version is in force. Without any, the built-in
+ * default above serves.
+ */
+PH_EXTERN ph_status ph_loan_products_load(ph_store *store, const char *path, int64_t *version,
+                                          ph_error *err);
+
+/* ---- booking ------------------------------------------------------------------------------ */
+
+typedef struct ph_loan_accept_opts {
+    ph_date on;          /* the business day; 0 = the offer's own day */
+    ph_money amount;     /* 0 = the whole offer; else at most the offer */
+} ph_loan_accept_opts;
+
+/*
+ * Accept decision `decision_id`'s offer: the contract is stored with its
+ * terms copied from the decision (amount, rate, term, repayment method,
+ * guarantor and risk-sharing scheme, the subsidy programme and rate, the
+ * servicing product in force) and the schedule built; a term loan is
+ * disbursed on the day (the ledger posts it), a revolving line waits for a
+ * draw. Refused, storing nothing: a declined decision (PH_EINVAL field
+ * "decision"), one that did not answer the firm (a shadow challenger), an
+ * offer past its validity (field "on", naming the last valid day), one
+ * already accepted (PH_EEXISTS, naming the loan), a day before the offer or
+ * before the last COB. *loan_id is the new loan.
+ */
+PH_EXTERN ph_status ph_loan_accept(ph_store *store, int64_t decision_id,
+                                   const ph_loan_accept_opts *opts, int64_t *loan_id,
+                                   ph_error *err);
+
+/* ---- servicing ---------------------------------------------------------------------------- */
+
+/* Draw on a revolving line: refused when frozen, past maturity, or beyond
+ * the limit (the value and the amount available are named). */
+PH_EXTERN ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
+                                 ph_error *err);
+
+/* What a repayment paid, by bucket (ph_bucket order), and what is left. */
+typedef struct ph_loan_payment {
+    ph_money paid[PH_BUCKET_COUNT];
+    ph_money prepaid_principal; /* principal paid before it was due (prepayments, lines) */
+    int closed;                 /* 1 when the loan is repaid in full */
+} ph_loan_payment;
+
+/*
+ * Repay `amount` of what is due, allocated by the product's order (penalty,
+ * fee, interest, principal by default), oldest first. More than is due is
+ * refused naming what is due (prepay instead), except on a revolving line,
+ * where the rest repays the drawn principal (随借随还). out may be NULL.
+ */
+PH_EXTERN ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
+                                  ph_loan_payment *out, ph_error *err);
+
+/*
+ * Prepay: what is due is paid first, then the interest accrued to the day,
+ * then `amount`'s rest reduces the principal and the schedule is rebuilt
+ * from the day for the same maturity (smaller instalments). amount 0 with
+ * full = 1 repays everything owed and closes the loan.
+ */
+PH_EXTERN ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
+                                   int full, ph_loan_payment *out, ph_error *err);
+
+/*
+ * Renew without repaying principal (无还本续贷): a new loan for the
+ * outstanding principal over `term_months` from the day, at the contract
+ * rate, when the product's renewal rule allows it (PH_EINVAL field
+ * "renewal" quoting the rule otherwise). Interest and penalty due must be
+ * paid first. A renewal of a loan that is past due is a restructuring
+ * (docs/domain.md#loans): flagged on the new loan, which is never better
+ * than special mention during its observation period. *new_id is the new
+ * loan; the old one is closed as renewed.
+ */
+PH_EXTERN ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on,
+                                  int64_t term_months, int64_t *new_id, ph_error *err);
+
+/* Freeze (1) or unfreeze (0) a revolving line: a frozen line refuses
+ * draws; repayments and COB go on. The reason is kept with the event. */
+PH_EXTERN ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int frozen,
+                                   const char *reason, ph_error *err);
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+/* A loan as read back: the contract and the state. Strings are whole and
+ * owned by the value (free with ph_loan_info_free). */
+typedef struct ph_loan_info {
+    int64_t id, decision_id, renewal_of;
+    char *uscc, *lender, *product, *method, *scheme, *guarantor, *pool, *status;
+    ph_money amount;            /* principal of a term loan; the limit of a line */
+    ph_rate rate, penalty_rate, guarantee_fee, subsidy_rate;
+    int64_t term;
+    ph_date booked_on, maturity_on;
+    int restructured;
+    ph_loan_state state;        /* the state after the last COB or event (schedule NULL) */
+    ph_money fee_receivable;
+    ph_date last_event_on;
+} ph_loan_info;
+
+PH_EXTERN ph_status ph_loan_get(ph_store *store, int64_t loan_id, ph_loan_info *out,
+                                ph_error *err);
+PH_EXTERN void ph_loan_info_free(const ph_ctx *ctx, ph_loan_info *info);
+
+/* Every loan (of one firm or lender when not NULL), by id; fn's non-zero
+ * return stops the walk. Loans are read whole before fn is called. */
+typedef int (*ph_loan_fn)(const ph_loan_info *info, void *user);
+PH_EXTERN ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender,
+                                 ph_loan_fn fn, void *user, ph_error *err);
+
+/* The current schedule: instalment rows in order. */
+typedef int (*ph_instalment_fn)(const ph_instalment *row, void *user);
+PH_EXTERN ph_status ph_loan_schedule(ph_store *store, int64_t loan_id, ph_instalment_fn fn,
+                                     void *user, ph_error *err);
+
+/* ---- close of business -------------------------------------------------------------------- */
+
+typedef struct ph_cob_report {
+    ph_date from, to;           /* the days run (to < from when none was due) */
+    int64_t days, loan_days;
+    ph_money interest, penalty, fees, subsidy, provision_change, defaulted;
+    int64_t defaults;           /* loans that crossed the default trigger */
+    int64_t entries;            /* ledger entries written */
+} ph_cob_report;
+
+typedef void (*ph_cob_progress_fn)(void *user, ph_date day, int64_t done, int64_t total);
+
+/*
+ * Close every business day after the last one closed, through `through`:
+ * for each day, in one transaction, interest and penalty accrue, instalments
+ * fall due, days past due are counted, every loan is classified and
+ * provisioned (rules: `rules`, NULL for the built-in 2023 rules), the
+ * monthly interest subsidy is paid with the instalment (免申即享), guarantee
+ * fees accrue, and a loan crossing the default trigger shares its loss by
+ * its scheme (include/puhui/riskshare.h). A day already closed is never run
+ * again (idempotent); a run killed mid-day loses that day only, and running
+ * again gives the same ledger, byte for byte. out and progress may be NULL.
+ */
+PH_EXTERN ph_status ph_cob_through(ph_store *store, ph_date through, const ph_cob_rules *rules,
+                                   ph_cob_progress_fn progress, void *user, ph_cob_report *out,
+                                   ph_error *err);
+
+/* The last day closed; 0 when none. */
+PH_EXTERN ph_status ph_cob_last_day(ph_store *store, ph_date *out, ph_error *err);
+
+/* ---- the book ----------------------------------------------------------------------------- */
+
+typedef struct ph_book_category {
+    int64_t loans;
+    ph_money exposure, provision;
+} ph_book_category;
+
+typedef struct ph_book_summary {
+    ph_book_category category[PH_CATEGORY_COUNT];
+    int64_t loans, closed, defaulted;
+    ph_money exposure, npl, provision;
+    ph_rate npl_ratio;          /* npl / exposure, 1e-8 */
+    ph_rate coverage;           /* provision / npl, 1e-8 (0 without NPL) */
+    ph_money subsidy_paid;      /* interest subsidies paid to firms */
+    ph_money shared[PH_PARTY_COUNT]; /* losses shared, by party */
+} ph_book_summary;
+
+PH_EXTERN ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PUHUI_LOAN_H */

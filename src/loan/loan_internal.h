@@ -1,0 +1,146 @@
+/*
+ * The loan module's private parts: servicing products, the contract and
+ * state rows as the store holds them, and the ledger accounts the events
+ * post to (docs/loans.md, docs/ledger.md).
+ */
+#ifndef PH_LOAN_INTERNAL_H
+#define PH_LOAN_INTERNAL_H
+
+#include "puhui/ledger.h"
+#include "puhui/loan.h"
+#include "puhui/pricing.h"
+
+/* ---- servicing products (product.c) -------------------------------------------------------- */
+
+#define LOAN_NAME_MAX 256
+
+typedef struct loan_product {
+    char name[LOAN_NAME_MAX];
+    ph_rate penalty_markup;          /* penalty rate = rate x (1 + markup) */
+    ph_allocation_order allocation;
+    char allocation_text[64];
+    int32_t grace_days;
+    ph_daycount daycount;
+    int32_t offer_valid_days;
+    int has_method;
+    ph_schedule_method method;
+    uint16_t harvest_months;
+    char scheme_with[64], scheme_without[64];
+    char renewal[1024];              /* an expression; "" = renewals not offered */
+} loan_product;
+
+typedef struct loan_products {
+    int64_t version;                 /* 0 = the built-in default */
+    size_t count;
+    loan_product *items;
+} loan_products;
+
+ph_status loan_products_parse(const ph_ctx *ctx, const char *text, size_t len, const char *source,
+                              loan_products *out, ph_error *err);
+ph_status loan_products_current(ph_store *store, loan_products *out, ph_error *err);
+void loan_products_release(const ph_ctx *ctx, loan_products *p);
+/* The product named `name`, else "default" (always present). */
+const loan_product *loan_product_find(const loan_products *p, const char *name);
+
+typedef struct renewal_facts {
+    int64_t dpd, months_on_book, renewals;
+    ph_money principal;
+    const char *category;
+} renewal_facts;
+/* *allowed = 1 when the product's renewal rule holds. */
+ph_status loan_renewal_allowed(const ph_ctx *ctx, const loan_product *p, const renewal_facts *f,
+                               int *allowed, ph_error *err);
+
+/* ---- the contract and its state (loan_store.c) --------------------------------------------- */
+
+typedef struct loan_contract {
+    int64_t id, decision_id, renewal_of, product_version, subsidy_programme_id;
+    char uscc[19], lender[LOAN_NAME_MAX], product[LOAN_NAME_MAX];
+    char scheme[64], guarantor[64], pool[64];
+    ph_schedule_method method;
+    ph_money amount, award;
+    ph_rate rate, penalty_rate, guarantee_fee, subsidy_rate;
+    int64_t term;
+    ph_daycount daycount;
+    int32_t grace_days, pool_bp;
+    ph_allocation_order allocation;
+    char allocation_text[64];
+    uint16_t harvest_months;
+    int restructured;
+    ph_date booked_on, maturity_on;
+} loan_contract;
+
+typedef enum loan_status { LOAN_ACTIVE = 0, LOAN_CLOSED, LOAN_RENEWED, LOAN_WRITTEN_OFF } loan_status;
+const char *loan_status_name(loan_status s);
+
+typedef struct loan_row {
+    ph_loan_state s;                 /* schedule pointer unused in the store */
+    loan_status status;
+    ph_money fee_receivable;
+    ph_accrual fee_accrual;
+    int64_t schedule_version;
+    ph_date defaulted_on, last_event_on;
+} loan_row;
+
+ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err);
+ph_status loan_contract_read(ph_store *store, int64_t id, loan_contract *c, ph_error *err);
+ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err);
+ph_status loan_row_read(ph_store *store, int64_t id, loan_row *r, ph_error *err);
+ph_status loan_row_update(ph_store *store, const loan_row *r, ph_error *err);
+/* A prepared UPDATE for many rows (COB): bind and step per row. */
+ph_status loan_row_update_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_row_update_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
+ph_status loan_row_from_stmt(ph_stmt *stmt, int first_col, loan_row *r, ph_error *err);
+extern const char LOAN_ROW_COLUMNS[];
+
+ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
+                              const ph_instalment *rows, size_t n, ph_error *err);
+/* Instalment k of the loan's current schedule version; PH_DONE when none. */
+ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, int32_t k,
+                            ph_instalment *out, ph_error *err);
+ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
+                         ph_money amount, const char *detail, int64_t entry_id, ph_error *err);
+/* The last day closed (0 = none) and the check that `on` comes after it
+ * and not before the loan's last event. */
+ph_status loan_check_day(ph_store *store, const loan_row *r, ph_date on, ph_error *err);
+ph_status loan_last_cob(ph_store *store, ph_date *out, ph_error *err);
+
+/* The loan-level buckets owed as ph_allocate_payment reads them. */
+void loan_owed(const loan_row *r, ph_money owed[PH_BUCKET_COUNT]);
+
+/* ---- ledger accounts (docs/ledger.md) ------------------------------------------------------ */
+
+#define ACC_CASH "1001"
+#define ACC_PRINCIPAL "1301"
+#define ACC_PRINCIPAL_OVERDUE "1302"
+#define ACC_INTEREST_RECEIVABLE "1311"
+#define ACC_INTEREST_DUE "1312"
+#define ACC_PENALTY "1313"
+#define ACC_FEE "1314"
+#define ACC_PROVISION "1231"
+#define ACC_GUARANTOR_RECEIVABLE "1221"
+#define ACC_POOL_RECEIVABLE "1222"
+#define ACC_GOVERNMENT_RECEIVABLE "1223"
+#define ACC_SUBSIDY_RECEIVABLE "1224"
+#define ACC_SUBSIDY_PAYABLE "2241"
+#define ACC_FEE_PAYABLE "2242"
+#define ACC_POOL_FUND "2901"
+#define ACC_INTEREST_INCOME "6011"
+#define ACC_PENALTY_INCOME "6012"
+#define ACC_PROVISION_EXPENSE "6701"
+#define ACC_CREDIT_LOSS "6702"
+#define ACC_EQUITY "3001"
+
+/* A list of ledger lines being built for one entry (at most LINES_MAX). */
+#define LOAN_LINES_MAX 24
+typedef struct loan_lines {
+    ph_ledger_line line[LOAN_LINES_MAX];
+    size_t n;
+} loan_lines;
+
+/* Add Dr `debit` / Cr `credit` of `amount` (nothing when amount is 0; a
+ * negative amount swaps the sides). loan_id applies to loan-level accounts. */
+void loan_lines_move(loan_lines *l, const loan_contract *c, const char *debit, const char *credit,
+                     ph_money amount, const char *debit_party, const char *credit_party);
+
+#endif

@@ -1,0 +1,248 @@
+/*
+ * Reading the book: one loan, a list, a schedule, and the book's summary by
+ * category with the NPL ratio, provisions and coverage, subsidies paid and
+ * losses shared (docs/loans.md#the-book).
+ */
+#include "loan_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/i128.h"
+
+void ph_loan_info_free(const ph_ctx *ctx, ph_loan_info *info)
+{
+    if (info == NULL)
+        return;
+    char **owned[] = {&info->uscc,   &info->lender, &info->product, &info->method,
+                      &info->scheme, &info->guarantor, &info->pool,  &info->status};
+    for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+        ph_free(ctx, *owned[i]);
+        *owned[i] = NULL;
+    }
+}
+
+static ph_status fill_info(const ph_ctx *ctx, const loan_contract *c, const loan_row *r,
+                           ph_loan_info *out, ph_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = c->id;
+    out->decision_id = c->decision_id;
+    out->renewal_of = c->renewal_of;
+    out->uscc = ph_strdup(ctx, c->uscc);
+    out->lender = ph_strdup(ctx, c->lender);
+    out->product = ph_strdup(ctx, c->product);
+    out->method = ph_strdup(ctx, ph_schedule_method_name(c->method));
+    out->scheme = ph_strdup(ctx, c->scheme);
+    out->guarantor = ph_strdup(ctx, c->guarantor);
+    out->pool = ph_strdup(ctx, c->pool);
+    out->status = ph_strdup(ctx, loan_status_name(r->status));
+    out->amount = c->amount;
+    out->rate = r->s.rate;
+    out->penalty_rate = c->penalty_rate;
+    out->guarantee_fee = c->guarantee_fee;
+    out->subsidy_rate = c->subsidy_rate;
+    out->term = c->term;
+    out->booked_on = c->booked_on;
+    out->maturity_on = c->maturity_on;
+    out->restructured = c->restructured;
+    out->state = r->s;
+    out->state.schedule = NULL;
+    out->fee_receivable = r->fee_receivable;
+    out->last_event_on = r->last_event_on;
+    if (out->uscc == NULL || out->lender == NULL || out->product == NULL || out->method == NULL ||
+        out->scheme == NULL || out->guarantor == NULL || out->pool == NULL ||
+        out->status == NULL) {
+        ph_loan_info_free(ctx, out);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    return PH_OK;
+}
+
+ph_status ph_loan_get(ph_store *store, int64_t loan_id, ph_loan_info *out, ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_get: NULL argument");
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    loan_contract c;
+    loan_row r;
+    if (st == PH_OK)
+        st = loan_contract_read(store, loan_id, &c, err);
+    if (st == PH_OK)
+        st = loan_row_read(store, loan_id, &r, err);
+    if (st == PH_OK)
+        st = fill_info(ph_store_ctx(store), &c, &r, out, err);
+    return st;
+}
+
+ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender, ph_loan_fn fn,
+                       void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_list: NULL argument");
+    const ph_ctx *ctx = ph_store_ctx(store);
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT id FROM loan WHERE (? IS NULL OR uscc = ?) AND "
+                              "(? IS NULL OR lender = ?) ORDER BY id",
+                              &s, err);
+    for (int i = 0; st == PH_OK && i < 2; i++) {
+        const char *v = i == 0 ? uscc : lender;
+        st = v ? ph_stmt_bind_text(s, 2 * i + 1, v, -1, err) : ph_stmt_bind_null(s, 2 * i + 1, err);
+        if (st == PH_OK)
+            st = v ? ph_stmt_bind_text(s, 2 * i + 2, v, -1, err)
+                   : ph_stmt_bind_null(s, 2 * i + 2, err);
+    }
+    /* Ids first (the statement must be done before the reads below). */
+    int64_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            int64_t *g = ph_realloc(ctx, ids, cap * sizeof(*g));
+            if (g == NULL) {
+                st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+                break;
+            }
+            ids = g;
+        }
+        ids[n++] = ph_stmt_column_int64(s, 0);
+    }
+    ph_stmt_free(s);
+    if (st == PH_DONE)
+        st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        ph_loan_info info;
+        st = ph_loan_get(store, ids[i], &info, err);
+        if (st != PH_OK)
+            break;
+        int stop = fn(&info, user);
+        ph_loan_info_free(ctx, &info);
+        if (stop)
+            break;
+    }
+    ph_free(ctx, ids);
+    return st;
+}
+
+ph_status ph_loan_schedule(ph_store *store, int64_t loan_id, ph_instalment_fn fn, void *user,
+                           ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_schedule: NULL argument");
+    loan_row r;
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    if (st == PH_OK)
+        st = loan_row_read(store, loan_id, &r, err);
+    /* The current version holds the instalments from the rebuild on; the
+     * earlier ones come from the versions before it. */
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT k, due_on, period_start, principal, interest, balance_after "
+                              "FROM loan_schedule c WHERE loan_id = ? AND version = (SELECT "
+                              "MAX(version) FROM loan_schedule v WHERE v.loan_id = c.loan_id AND "
+                              "v.k = c.k AND v.version <= ?) ORDER BY k",
+                              &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 1, loan_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 2, r.schedule_version, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        ph_instalment x;
+        x.k = (int32_t)ph_stmt_column_int64(s, 0);
+        const char *a = ph_stmt_column_text(s, 1);
+        st = ph_date_parse(a, strlen(a), &x.due_on, err);
+        const char *b = ph_stmt_column_text(s, 2);
+        if (st == PH_OK)
+            st = ph_date_parse(b, strlen(b), &x.period_start, err);
+        x.principal = ph_stmt_column_int64(s, 3);
+        x.interest = ph_stmt_column_int64(s, 4);
+        x.balance_after = ph_stmt_column_int64(s, 5);
+        if (st == PH_OK && fn(&x, user))
+            break;
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+static ph_rate ratio(ph_money num, ph_money den)
+{
+    if (den <= 0)
+        return 0;
+    int64_t r = 0;
+    return i128_to_i64(i128_div_round((i128)num * 100000000, (i128)den, PH_ROUND_HALF_UP), &r)
+               ? r
+               : 0;
+}
+
+enum { LAST_DAY = 2932896 }; /* 9999-12-31: every posting */
+
+static int sum_subsidy(const ph_ledger_balance *b, void *user)
+{
+    if (strcmp(b->account, ACC_SUBSIDY_RECEIVABLE) == 0)
+        *(ph_money *)user += b->debit;
+    return 0;
+}
+
+ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_book_summary_get: NULL argument");
+    ph_book_summary b;
+    memset(&b, 0, sizeof(b));
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT status, category, COUNT(*), SUM(principal + principal_due), "
+                              "SUM(provision), SUM(CASE WHEN defaulted_on IS NULL THEN 0 ELSE 1 "
+                              "END) FROM loan_state GROUP BY status, category",
+                              &s, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        const char *status = ph_stmt_column_text(s, 0);
+        int64_t cat = ph_stmt_column_int64(s, 1), n = ph_stmt_column_int64(s, 2);
+        b.defaulted += ph_stmt_column_int64(s, 5);
+        if (strcmp(status, "active") != 0) {
+            b.closed += n;
+            continue;
+        }
+        if (cat < 0 || cat >= PH_CATEGORY_COUNT)
+            continue;
+        b.category[cat].loans += n;
+        b.category[cat].exposure += ph_stmt_column_int64(s, 3);
+        b.category[cat].provision += ph_stmt_column_int64(s, 4);
+    }
+    ph_stmt_free(s);
+    s = NULL;
+    if (st == PH_DONE)
+        st = PH_OK;
+    for (int c = 0; c < PH_CATEGORY_COUNT; c++) {
+        b.loans += b.category[c].loans;
+        b.exposure += b.category[c].exposure;
+        b.provision += b.category[c].provision;
+        if (c >= PH_CATEGORY_SUBSTANDARD)
+            b.npl += b.category[c].exposure;
+    }
+    b.npl_ratio = ratio(b.npl, b.exposure);
+    b.coverage = ratio(b.provision, b.npl);
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT COALESCE(SUM(bank_fen), 0), COALESCE(SUM(guarantor_fen), 0), "
+                              "COALESCE(SUM(reguarantor_fen), 0), COALESCE(SUM(government_fen), "
+                              "0), COALESCE(SUM(pool_fen), 0) FROM loan_share",
+                              &s, err);
+    if (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK)
+        for (int p = 0; p < PH_PARTY_COUNT; p++)
+            b.shared[p] = ph_stmt_column_int64(s, p);
+    ph_stmt_free(s);
+    /* What the programmes owe the platform for the subsidies and awards it
+     * paid the firms: the subsidy receivable's debits, from the ledger. */
+    if (st == PH_OK)
+        st = ph_ledger_trial_balance(store, LAST_DAY, sum_subsidy, &b.subsidy_paid, err);
+    if (st == PH_OK)
+        *out = b;
+    return st;
+}
