@@ -31,6 +31,7 @@
 #include "puhui/rate.h"
 #include "puhui/region.h"
 #include "puhui/registry.h"
+#include "puhui/schedule.h"
 #include "puhui/schema.h"
 #include "puhui/scorecard.h"
 #include "puhui/store.h"
