@@ -33,6 +33,7 @@
 #include "puhui/region.h"
 #include "puhui/registry.h"
 #include "puhui/riskshare.h"
+#include "puhui/schedule.h"
 #include "puhui/schema.h"
 #include "puhui/scorecard.h"
 #include "puhui/store.h"

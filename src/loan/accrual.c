@@ -58,7 +58,7 @@ static ph_status day(ph_accrual *a, ph_money balance, ph_rate rate, ph_daycount 
         return ph_error_set(err, PH_ERANGE, "balance_days", NULL,
                             "the period's fen-days no longer fit in int64: close the segment "
                             "or end the period");
-    ph_money to_date;
+    ph_money to_date = 0; /* set by accrued() on success; gcc -O3 cannot tell */
     st = accrued(a, balance_days, rate, dc, &to_date, err);
     if (st != PH_OK)
         return st;
@@ -88,7 +88,7 @@ ph_status ph_accrual_close_segment(ph_accrual *a, ph_rate rate, ph_daycount dc, 
     ph_status st = check_rate(rate, dc, "rate", err);
     if (st != PH_OK)
         return st;
-    ph_money closed;
+    ph_money closed = 0; /* likewise */
     st = accrued(a, a->balance_days, rate, dc, &closed, err);
     if (st != PH_OK)
         return st;

@@ -38,11 +38,11 @@ BUCKETS = ["penalty", "fee", "interest", "principal"]
 
 def rhu(x):
     """Round a Fraction half away from zero to an int."""
-    n, d = abs(x.numerator), x.denominator
-    q, r = divmod(n, d)
+    num, d = x.numerator, x.denominator  # d > 0: the sign is the numerator's
+    q, r = divmod(abs(num), d)
     if 2 * r >= d:
         q += 1
-    return q if x >= 0 else -q
+    return q if num >= 0 else -q
 
 
 def to_date(days):
