@@ -46,11 +46,25 @@ const ph_ledger_account *ph_ledger_chart(size_t *count)
     return CHART;
 }
 
+/* Binary search: the chart is in code order, and a close of business looks
+ * an account up for each of its millions of lines. */
 int ledger_account_index_n(const char *code, size_t len)
 {
-    for (int i = 0; code != NULL && i < CHART_SIZE; i++)
-        if (strlen(CHART[i].code) == len && memcmp(CHART[i].code, code, len) == 0)
-            return i;
+    int lo = 0, hi = CHART_SIZE - 1;
+    while (code != NULL && lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const char *c = CHART[mid].code;
+        size_t clen = strlen(c);
+        int cmp = memcmp(code, c, len < clen ? len : clen);
+        if (cmp == 0)
+            cmp = len < clen ? -1 : len > clen;
+        if (cmp == 0)
+            return mid;
+        if (cmp < 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
     return -1;
 }
 
