@@ -2,8 +2,8 @@
  * puhui loan accept|draw|repay|prepay|renew|freeze|unfreeze|show|statement|list|book|products
  *
  * The loan book from a shell (include/puhui/loan.h, docs/loans.md). Every
- * event is dated by --on, the business day; without it, the day after the
- * last close of business (the open day).
+ * event happens on the open business day (the day after the last close of
+ * business); --on names it, and a booking may name a later day.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,14 +62,13 @@ static int business_day(ph_cli *cli, ph_store *store, const char *on, ph_date *o
         st = ph_date_parse(on, strlen(on), out, &err);
         return st == PH_OK ? PH_EXIT_OK : fail(cli, st, &err);
     }
-    ph_date last = 0;
-    st = ph_cob_last_day(store, &last, &err);
+    ph_date open = 0;
+    st = ph_cob_open_day(store, &open, &err);
     if (st != PH_OK)
         return fail(cli, st, &err);
-    if (last == 0)
-        return ph_cli_usage_error(cli, "loan", "--on DATE is needed before the first close of "
-                                               "business");
-    *out = last + 1;
+    if (open == 0)
+        return ph_cli_usage_error(cli, "loan", "--on DATE is needed: the book is empty");
+    *out = open;
     return PH_EXIT_OK;
 }
 

@@ -10,9 +10,10 @@
  * (include/puhui/ledger.h) in the same transaction, so the sub-ledger of a
  * loan always equals its state and the book always equals the ledger.
  *
- * Business dates: a loan event is dated by the business day it happens on;
- * it must come after the last close of business (COB) the book has run, so
- * that a closed day is never changed. Every function here is one
+ * Business dates: a loan event happens on the open business day, the day
+ * after the last close of business (COB), so that a closed day is never
+ * changed and no day still to close accrues on a balance from its future;
+ * a booking may also come later (COB starts the loan on its day). Every function here is one
  * transaction: on any error nothing is stored.
  *
  * Errors follow docs/errors.md: PH_ENOTFOUND (field "loan") for an unknown
@@ -199,6 +200,11 @@ PH_EXTERN ph_status ph_cob_through(ph_store *store, ph_date through, const ph_co
 
 /* The last day closed; 0 when none. */
 PH_EXTERN ph_status ph_cob_last_day(ph_store *store, ph_date *out, ph_error *err);
+
+/* The open business day, on which every loan event happens: the day after
+ * the last close of business, or before the first, the book's first
+ * booking day; 0 for an empty book. */
+PH_EXTERN ph_status ph_cob_open_day(ph_store *store, ph_date *out, ph_error *err);
 
 /* ---- the book ----------------------------------------------------------------------------- */
 

@@ -93,10 +93,17 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
              "SELECT l.product, l.guarantor, l.pool, l.scheme, l.uscc, l.method, "
              "l.guarantee_fee, l.subsidy_rate, l.subsidy_programme_id, l.pool_bp, l.daycount, "
              "l.penalty_rate, l.grace_days, l.term, x.* FROM (SELECT %s FROM loan_state "
-             "WHERE status = 'active') x JOIN loan l ON l.id = x.loan_id ORDER BY x.loan_id",
+             "WHERE status = 'active') x JOIN loan l ON l.id = x.loan_id WHERE l.booked_on <= ? "
+             "ORDER BY x.loan_id",
              LOAN_ROW_COLUMNS);
     ph_stmt *s = NULL;
-    ph_status st = ph_store_prepare(d->store, sql, &s, err);
+    char day[16];
+    ph_status st = ph_date_format(d->day, day, sizeof(day), err);
+    if (st == PH_OK)
+        st = ph_store_prepare(d->store, sql, &s, err);
+    /* A loan booked on a later day starts then. */
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, day, -1, err);
     d->n = 0;
     while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
         if (d->n == d->cap) {
@@ -204,18 +211,6 @@ static ph_status move(cob_day_ctx *d, const cob_loan *l, const char *dr, const c
     return st == PH_OK ? add(d, l, cr, 0, amount, cr_party, err) : st;
 }
 
-/* The interest subsidy paid with an instalment (免申即享): the programme's
- * share of the period's interest, subsidy_rate / rate of it, rounded down
- * (docs/subsidies.md: the subsidy never exceeds what the rule gives). */
-static ph_money subsidy_of(const cob_loan *l, ph_money interest)
-{
-    if (l->subsidy_rate <= 0 || l->row.s.rate <= 0 || interest <= 0)
-        return 0;
-    i128 num = (i128)interest * l->subsidy_rate;
-    int64_t fen = 0;
-    return i128_to_i64(i128_div_round(num, (i128)l->row.s.rate, PH_ROUND_DOWN), &fen) ? fen : 0;
-}
-
 static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_error *err)
 {
     ph_status st = PH_OK;
@@ -235,7 +230,7 @@ static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_err
         st = ph_stmt_bind_int64(d->due_insert, 5, x->interest_billed, err);
     if (st == PH_OK && (st = ph_stmt_step(d->due_insert, err)) == PH_DONE)
         st = ph_stmt_reset(d->due_insert, err);
-    ph_money subsidy = subsidy_of(l, x->interest_billed);
+    ph_money subsidy = loan_subsidy_of(x->interest_billed, l->subsidy_rate, l->row.s.rate);
     if (st == PH_OK && subsidy > 0) {
         char programme[24];
         snprintf(programme, sizeof(programme), "subsidy:%lld", (long long)l->subsidy_programme_id);

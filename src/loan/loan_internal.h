@@ -100,10 +100,19 @@ ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, i
                             ph_instalment *out, ph_error *err);
 ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
                          ph_money amount, const char *detail, int64_t entry_id, ph_error *err);
-/* The last day closed (0 = none) and the check that `on` comes after it
- * and not before the loan's last event. */
+/* The last day closed (0 = none); the open business day (the day after it,
+ * else the first booking day, 0 for an empty book); the check that an
+ * event comes on the open day (a booking: on it or later). */
 ph_status loan_check_day(ph_store *store, const loan_row *r, ph_date on, ph_error *err);
 ph_status loan_last_cob(ph_store *store, ph_date *out, ph_error *err);
+ph_status loan_open_day(ph_store *store, ph_date *out, ph_error *err);
+
+/* The interest subsidy paid with an instalment (免申即享): subsidy_rate /
+ * rate of the period's interest, rounded down (docs/loans.md). */
+ph_money loan_subsidy_of(ph_money interest, ph_rate subsidy_rate, ph_rate rate);
+/* One billed instalment into loan_due (nothing paid yet). */
+ph_status loan_due_add(ph_store *store, int64_t loan_id, int32_t k, ph_date due_on,
+                       ph_money principal, ph_money interest, ph_error *err);
 
 /* The loan-level buckets owed as ph_allocate_payment reads them. */
 void loan_owed(const loan_row *r, ph_money owed[PH_BUCKET_COUNT]);

@@ -91,20 +91,6 @@ static void fmt_money(ph_money m, char *buf, size_t size)
         snprintf(buf, size, "?");
 }
 
-/* A balance changes today: the open accrual segments close at the rates
- * that ran until now, so that no day is counted at the new balance twice. */
-static ph_status close_segments(event *e, ph_error *err)
-{
-    ph_status st = ph_accrual_close_segment(&e->r.s.accrual, e->r.s.rate, e->r.s.daycount, err);
-    if (st == PH_OK)
-        st = ph_accrual_close_segment(&e->r.s.penalty_accrual, e->r.s.penalty_rate,
-                                      e->r.s.daycount, err);
-    if (st == PH_OK)
-        st = ph_accrual_close_segment(&e->r.fee_accrual, e->c.guarantee_fee, PH_DAYCOUNT_ACT_360,
-                                      err);
-    return st;
-}
-
 /* ---- billed instalments: oldest first ----------------------------------------------------- */
 
 /* Apply paid interest and principal to the billed instalments, oldest
@@ -181,10 +167,6 @@ static ph_status pay_owed(event *e, ph_money amount, ph_loan_payment *p, ph_mone
     ph_status st = ph_allocate_payment(&e->c.allocation, amount, owed, p->paid, rest, err);
     if (st != PH_OK)
         return st;
-    /* Penalty accrues on what is overdue: that base changes now. */
-    st = close_segments(e, err);
-    if (st != PH_OK)
-        return st;
     ph_loan_state *s = &e->r.s;
     s->penalty -= p->paid[PH_BUCKET_PENALTY];
     e->r.fee_receivable -= p->paid[PH_BUCKET_FEE];
@@ -218,6 +200,54 @@ static void close_if_repaid(event *e, ph_loan_payment *p)
     }
 }
 
+/* ---- an instalment due today, before the day's COB ------------------------------------------ */
+
+/* A repayment or prepayment on a due date, before that day's close of
+ * business, first bills the instalment due today (ph_cob_bill), as COB
+ * would, so the firm pays what it owes today; that day's COB then finds
+ * nothing more to bill. */
+static ph_status bill_due_today(event *e, ph_error *err)
+{
+    ph_loan_state *s = &e->r.s;
+    ph_instalment row;
+    ph_status st = loan_schedule_row(e->store, e->c.id, e->r.schedule_version, s->next_k + 1,
+                                     &row, err);
+    if (st == PH_DONE)
+        return PH_OK;
+    if (st != PH_OK || row.due_on > e->on)
+        return st;
+    ph_instalment window[2];
+    int32_t n = 0, billed_before = s->next_k;
+    window[n++] = row;
+    if (row.k < e->c.term) {
+        memset(&window[n], 0, sizeof(window[n]));
+        window[n].due_on = INT32_MAX;
+        n++;
+    }
+    s->schedule = window;
+    s->n_instalments = n;
+    s->next_k = 0;
+    ph_cob_delta x;
+    memset(&x, 0, sizeof(x));
+    st = ph_cob_bill(s, e->on, &x, err);
+    s->next_k = billed_before + (st == PH_OK ? x.instalments_billed : 0);
+    s->schedule = NULL;
+    s->n_instalments = 0;
+    if (st != PH_OK || x.instalments_billed == 0)
+        return st;
+    const loan_contract *c = &e->c;
+    loan_lines_move(&e->lines, c, ACC_PRINCIPAL_OVERDUE, ACC_PRINCIPAL, x.principal_billed, NULL,
+                    NULL);
+    loan_lines_move(&e->lines, c, ACC_INTEREST_DUE, ACC_INTEREST_RECEIVABLE, x.interest_billed,
+                    NULL, NULL);
+    ph_money subsidy = loan_subsidy_of(x.interest_billed, c->subsidy_rate, s->rate);
+    char programme[24];
+    snprintf(programme, sizeof(programme), "subsidy:%lld", (long long)c->subsidy_programme_id);
+    loan_lines_move(&e->lines, c, ACC_SUBSIDY_RECEIVABLE, ACC_CASH, subsidy, programme, c->uscc);
+    return loan_due_add(e->store, c->id, row.k, e->on, x.principal_billed, x.interest_billed,
+                        err);
+}
+
 /* ---- draw --------------------------------------------------------------------------------- */
 
 ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
@@ -247,10 +277,10 @@ ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money am
         st = ph_error_set(err, PH_EINVAL, "amount", v,
                           "over the limit: the line is %s, %s is available", a, b);
     }
-    if (st == PH_OK)
-        st = close_segments(&e, err);
     if (st != PH_OK)
         return event_fail(&e, st);
+    /* The engine closes the interest segment at the next COB: it sees the
+     * balance differ from the open segment's (docs/loans.md#accrual). */
     e.r.s.principal += amount;
     loan_lines_move(&e.lines, &e.c, ACC_PRINCIPAL, ACC_CASH, amount, NULL, e.c.uscc);
     char detail[64];
@@ -269,14 +299,15 @@ ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money a
     ph_status st = event_open(store, loan_id, on, &e, err);
     if (st != PH_OK)
         return st;
+    st = bill_due_today(&e, err);
     ph_loan_payment p;
     memset(&p, 0, sizeof(p));
     ph_money rest = 0;
-    st = pay_owed(&e, amount, &p, &rest, err);
+    if (st == PH_OK)
+        st = pay_owed(&e, amount, &p, &rest, err);
     if (st == PH_OK && rest > 0) {
         /* A line takes the rest as principal (随借随还); a term loan refuses it. */
         if (e.c.method == PH_METHOD_REVOLVING && rest <= e.r.s.principal) {
-            st = close_segments(&e, err);
             e.r.s.principal -= rest;
             p.prepaid_principal = rest;
             loan_lines_move(&e.lines, &e.c, ACC_CASH, ACC_PRINCIPAL, rest, e.c.uscc, NULL);
@@ -309,8 +340,9 @@ ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money a
  * rebuilt schedule's first instalment runs from today. */
 static void bill_accrued(event *e)
 {
-    ph_money accrued = ph_accrual_period_end(&e->r.s.accrual);
-    (void)accrued;
+    (void)ph_accrual_period_end(&e->r.s.accrual);
+    e->r.s.accrual_balance = 0;
+    e->r.s.accrual_rate = 0;
     ph_money billed = e->r.s.interest_receivable;
     e->r.s.interest_receivable = 0;
     e->r.s.interest_due += billed;
@@ -353,7 +385,7 @@ ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money 
         return event_fail(&e, ph_error_set(err, PH_EINVAL, "loan", e.c.product,
                                            "a revolving line is repaid at any time with "
                                            "puhui loan repay; it has no schedule to prepay"));
-    st = close_segments(&e, err);
+    st = bill_due_today(&e, err);
     if (st != PH_OK)
         return event_fail(&e, st);
     bill_accrued(&e);
