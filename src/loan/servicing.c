@@ -112,9 +112,13 @@ static ph_status pay_dues(event *e, ph_money interest, ph_money principal, ph_er
     if (st == PH_OK)
         st = ph_stmt_bind_int64(q, 1, e->c.id, err);
     /* Collect first (the walk's statement stays open), then update. */
-    int64_t ks[64];
-    ph_money pp[64], pi[64];
-    size_t n = 0;
+    typedef struct paid_due {
+        int64_t k;
+        ph_money principal, interest;
+    } paid_due;
+    const ph_ctx *ctx = ph_store_ctx(e->store);
+    paid_due *paid = NULL;
+    size_t n = 0, cap = 0;
     e->r.s.oldest_unpaid_due = 0;
     while (st == PH_OK && (st = ph_stmt_step(q, err)) == PH_OK) {
         ph_money owe_p = ph_stmt_column_int64(q, 2), owe_i = ph_stmt_column_int64(q, 3);
@@ -122,11 +126,17 @@ static ph_status pay_dues(event *e, ph_money interest, ph_money principal, ph_er
         ph_money take_p = principal < owe_p ? principal : owe_p;
         interest -= take_i;
         principal -= take_p;
-        if ((take_i > 0 || take_p > 0) && n < 64) {
-            ks[n] = ph_stmt_column_int64(q, 0);
-            pp[n] = take_p;
-            pi[n] = take_i;
-            n++;
+        if (take_i > 0 || take_p > 0) {
+            if (n == cap) {
+                cap = cap ? 2 * cap : 16;
+                paid_due *grown = ph_realloc(ctx, paid, cap * sizeof(*grown));
+                if (grown == NULL) {
+                    st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+                    break;
+                }
+                paid = grown;
+            }
+            paid[n++] = (paid_due){ph_stmt_column_int64(q, 0), take_p, take_i};
         }
         if ((take_i < owe_i || take_p < owe_p) && e->r.s.oldest_unpaid_due == 0) {
             const char *t = ph_stmt_column_text(q, 1);
@@ -136,16 +146,17 @@ static ph_status pay_dues(event *e, ph_money interest, ph_money principal, ph_er
     if (st == PH_DONE)
         st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < n; i++) {
-        st = ph_stmt_bind_int64(u, 1, pp[i], err);
+        st = ph_stmt_bind_int64(u, 1, paid[i].principal, err);
         if (st == PH_OK)
-            st = ph_stmt_bind_int64(u, 2, pi[i], err);
+            st = ph_stmt_bind_int64(u, 2, paid[i].interest, err);
         if (st == PH_OK)
             st = ph_stmt_bind_int64(u, 3, e->c.id, err);
         if (st == PH_OK)
-            st = ph_stmt_bind_int64(u, 4, ks[i], err);
+            st = ph_stmt_bind_int64(u, 4, paid[i].k, err);
         if (st == PH_OK && (st = ph_stmt_step(u, err)) == PH_DONE)
             st = ph_stmt_reset(u, err);
     }
+    ph_free(ctx, paid);
     ph_stmt_free(q);
     ph_stmt_free(u);
     return st;
