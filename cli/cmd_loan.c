@@ -150,7 +150,7 @@ static int loan_event(ph_cli *cli, ph_store *store, const char *sub, const loan_
     if (code == PH_EXIT_OK)
         code = business_day(cli, store, o->on, &on);
     ph_money amount = 0;
-    int wants_amount = !strcmp(sub, "draw") || !strcmp(sub, "repay") ||
+    int wants_amount = !strcmp(sub, "draw") || !strcmp(sub, "repay") || !strcmp(sub, "recover") ||
                        (!strcmp(sub, "prepay") && !o->full);
     if (code == PH_EXIT_OK && wants_amount)
         code = need_amount(cli, o, sub, &amount);
@@ -173,6 +173,25 @@ static int loan_event(ph_cli *cli, ph_store *store, const char *sub, const loan_
         st = ph_loan_prepay(store, id, on, amount, o->full, &p, &err);
         if (st == PH_OK)
             print_payment(cli, id, "prepaid", &p);
+    } else if (!strcmp(sub, "write-off")) {
+        ph_money off = 0;
+        st = ph_loan_write_off(store, id, on, o->reason, &off, &err);
+        money(off, m, sizeof(m));
+        if (st == PH_OK)
+            fprintf(cli->out, "loan %lld: written off, %s yuan of principal\n", id, m);
+    } else if (!strcmp(sub, "recover")) {
+        ph_share_split parts;
+        st = ph_loan_recover(store, id, on, amount, &parts, &err);
+        if (st == PH_OK) {
+            fprintf(cli->out, "loan %lld: recovered %s yuan:", id, m);
+            for (int party = 0; party < PH_PARTY_COUNT; party++) {
+                char x[PH_MONEY_FORMAT_MAX];
+                money(parts.part[party], x, sizeof(x));
+                fprintf(cli->out, "%s %s %s", party ? "," : "",
+                        ph_share_party_name((ph_share_party)party), x);
+            }
+            fprintf(cli->out, "\n");
+        }
     } else if (!strcmp(sub, "renew")) {
         long long term;
         if (o->term == NULL)
@@ -382,7 +401,7 @@ int ph_cmd_loan(ph_cli *cli, int argc, char **argv)
     const char *sub = argv[1];
     static const char *const known[] = {"accept", "draw",  "repay", "prepay", "renew",
                                         "freeze", "unfreeze", "show", "statement", "list",
-                                        "book",   "products"};
+                                        "book",   "products", "write-off", "recover"};
     int found = 0;
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         found |= strcmp(sub, known[i]) == 0;

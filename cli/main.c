@@ -378,6 +378,8 @@ static const ph_cli_command commands[] = {
      "       puhui loan prepay --loan ID (--amount YUAN | --full) [--on DATE]\n"
      "       puhui loan renew --loan ID --term MONTHS [--on DATE]\n"
      "       puhui loan freeze|unfreeze --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan write-off --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan recover --loan ID --amount YUAN [--on DATE]\n"
      "       puhui loan show|statement --loan ID [--from DATE --to DATE]\n"
      "       puhui loan list [--enterprise USCC] [--lender ID]\n"
      "       puhui loan book\n"
@@ -390,6 +392,9 @@ static const ph_cli_command commands[] = {
      "repay pays what is due in the product's allocation order; prepay pays what is\n"
      "due and accrued, then principal, and rebuilds the schedule; renew moves the\n"
      "principal to a new loan (无还本续贷) under the product's renewal rule.\n"
+     "write-off charges what is left to the provision and credit losses (sharing the\n"
+     "loss first if it was not shared); recover returns cash after compensation in\n"
+     "the loss's own shares.\n"
      "book prints the book by category with NPL, provisions and coverage.\n",
      ph_cmd_loan},
     {"cob", "close of business: accrue, bill, classify, provision, subsidise, share losses",

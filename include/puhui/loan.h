@@ -139,6 +139,27 @@ PH_EXTERN ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on,
 PH_EXTERN ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int frozen,
                                    const char *reason, ph_error *err);
 
+/*
+ * Write the loan off (核销): when it had not defaulted and the schemes count
+ * a write-off as a default, its loss is shared first; the principal left is
+ * charged to the provision held, then to credit losses; interest, penalty
+ * and guarantee fee still owed are reversed out of income. *written_off
+ * (may be NULL) is the principal written off. The loan stays readable,
+ * status written_off, and may still recover.
+ */
+PH_EXTERN ph_status ph_loan_write_off(ph_store *store, int64_t loan_id, ph_date on,
+                                      const char *reason, ph_money *written_off, ph_error *err);
+
+/*
+ * A recovery after compensation: `amount` from the firm flows back in the
+ * loss's own shares (ph_share_recovery): each partner's claim shrinks (the
+ * pool's fund refills), the bank's part reduces the loan or, written off,
+ * recovers credit losses. PH_EINVAL for a loan whose loss was not shared,
+ * or beyond the loss not yet recovered. *parts (may be NULL) is the split.
+ */
+PH_EXTERN ph_status ph_loan_recover(ph_store *store, int64_t loan_id, ph_date on,
+                                    ph_money amount, ph_share_split *parts, ph_error *err);
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 /* A loan as read back: the contract and the state. Strings are whole and

@@ -241,63 +241,26 @@ static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_err
 }
 
 /* A loan crossing the default trigger shares its loss by its scheme. */
+typedef struct cob_sink {
+    cob_day_ctx *d;
+    const cob_loan *l;
+} cob_sink;
+
+static ph_status cob_post(void *user, const char *dr, const char *cr, ph_money amount,
+                          const char *dr_party, const char *cr_party, ph_error *err)
+{
+    cob_sink *k = user;
+    return move(k->d, k->l, dr, cr, amount, dr_party, cr_party, err);
+}
+
 static ph_status share(cob_day_ctx *d, cob_loan *l, ph_money *pool_balance, ph_error *err)
 {
-    ph_loan_state *s = &l->row.s;
-    ph_money loss = s->principal + s->principal_due;
-    const ph_share_scheme *scheme = ph_share_schemes_find(d->schemes, l->scheme);
-    if (scheme == NULL || loss <= 0)
-        return PH_OK;
-    ph_share_split split;
-    ph_status st = ph_share_loss(scheme, loss, l->pool_bp, pool_balance, &split, err);
-    if (st != PH_OK)
-        return st;
-    static const char *const accounts[PH_PARTY_COUNT] = {
-        NULL, ACC_GUARANTOR_RECEIVABLE, ACC_GUARANTOR_RECEIVABLE, ACC_GOVERNMENT_RECEIVABLE,
-        ACC_POOL_FUND};
-    const char *party[PH_PARTY_COUNT] = {NULL, l->guarantor, "reguarantor", "government",
-                                         l->pool};
-    for (int p = 1; st == PH_OK && p < PH_PARTY_COUNT; p++) {
-        ph_money part = split.part[p];
-        /* Overdue principal is written down first, then the rest. */
-        ph_money from_due = part < s->principal_due ? part : s->principal_due;
-        if (from_due > 0)
-            st = move(d, l, accounts[p], ACC_PRINCIPAL_OVERDUE, from_due, party[p], NULL, err);
-        if (st == PH_OK && part - from_due > 0)
-            st = move(d, l, accounts[p], ACC_PRINCIPAL, part - from_due, party[p], NULL, err);
-        s->principal_due -= from_due;
-        s->principal -= part - from_due;
-        d->report->defaulted += part;
-    }
-    ph_stmt *ins = NULL;
-    char day[16];
-    if (st == PH_OK)
-        st = ph_date_format(d->day, day, sizeof(day), err);
-    if (st == PH_OK)
-        st = ph_store_prepare(d->store,
-                              "INSERT INTO loan_share (loan_id, on_date, scheme, loss_fen, "
-                              "bank_fen, guarantor_fen, reguarantor_fen, government_fen, "
-                              "pool_fen, guarantor, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              &ins, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(ins, 1, s->loan_id, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(ins, 2, day, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(ins, 3, l->scheme, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(ins, 4, loss, err);
-    for (int p = 0; st == PH_OK && p < PH_PARTY_COUNT; p++)
-        st = ph_stmt_bind_int64(ins, 5 + p, split.part[p], err);
-    if (st == PH_OK)
-        st = l->guarantor[0] ? ph_stmt_bind_text(ins, 10, l->guarantor, -1, err)
-                             : ph_stmt_bind_null(ins, 10, err);
-    if (st == PH_OK)
-        st = l->pool[0] ? ph_stmt_bind_text(ins, 11, l->pool, -1, err)
-                        : ph_stmt_bind_null(ins, 11, err);
-    if (st == PH_OK && (st = ph_stmt_step(ins, err)) == PH_DONE)
-        st = PH_OK;
-    ph_stmt_free(ins);
+    loan_share_view v = {l->row.s.loan_id, l->scheme, l->guarantor, l->pool, l->pool_bp};
+    cob_sink k = {d, l};
+    ph_money shared = 0;
+    ph_status st = loan_share_default(d->store, d->schemes, &v, &l->row.s, pool_balance, d->day,
+                                      cob_post, &k, &shared, err);
+    d->report->defaulted += shared;
     return st;
 }
 
@@ -447,8 +410,7 @@ static ph_status run_loans(cob_day_ctx *d, pool_walk *pools, ph_error *err)
         if (st == PH_OK && x.defaulted_today) {
             l->row.defaulted_on = d->day;
             d->report->defaults++;
-            ph_money none = 0, *balance = l->pool[0] ? pool_slot(pools, l->pool) : NULL;
-            st = share(d, l, balance != NULL ? balance : &none, err);
+            st = share(d, l, l->pool[0] ? pool_slot(pools, l->pool) : NULL, err);
         }
         s->next_k = billed_before + (st == PH_OK ? x.instalments_billed : 0);
         s->schedule = NULL;

@@ -117,6 +117,32 @@ ph_status loan_due_add(ph_store *store, int64_t loan_id, int32_t k, ph_date due_
 /* The loan-level buckets owed as ph_allocate_payment reads them. */
 void loan_owed(const loan_row *r, ph_money owed[PH_BUCKET_COUNT]);
 
+/* ---- default, write-off, recovery (default.c, writeoff.c) ---------------------------------- */
+
+/* What sharing a loss needs to know of a loan. */
+typedef struct loan_share_view {
+    int64_t loan_id;
+    const char *scheme, *guarantor, *pool;
+    int32_t pool_bp;
+} loan_share_view;
+
+/* Post Dr `debit` / Cr `credit` of amount > 0, with the parties (NULL: none). */
+typedef ph_status (*loan_post_fn)(void *sink, const char *debit, const char *credit,
+                                  ph_money amount, const char *debit_party,
+                                  const char *credit_party, ph_error *err);
+
+/* Share the loan's principal outstanding by its scheme: partners' parts
+ * posted through `post`, the state written down by them, the split stored in
+ * loan_share. *pool_balance (NULL: no pool money) decreases by what the pool
+ * paid. *shared = the partners' total. */
+ph_status loan_share_default(ph_store *store, const ph_share_schemes *schemes,
+                             const loan_share_view *v, ph_loan_state *s, ph_money *pool_balance,
+                             ph_date day, loan_post_fn post, void *sink, ph_money *shared,
+                             ph_error *err);
+/* The pool's money in the ledger (account 2901, party the pool) as of `on`. */
+ph_status loan_pool_balance(ph_store *store, const char *pool, ph_date on, ph_money *out,
+                            ph_error *err);
+
 /* ---- ledger accounts (docs/ledger.md) ------------------------------------------------------ */
 
 #define ACC_CASH "1001"
@@ -151,5 +177,24 @@ typedef struct loan_lines {
  * negative amount swaps the sides). loan_id applies to loan-level accounts. */
 void loan_lines_move(loan_lines *l, const loan_contract *c, const char *debit, const char *credit,
                      ph_money amount, const char *debit_party, const char *credit_party);
+
+/* ---- one servicing event's frame (servicing.c) ------------------------------------------- */
+
+typedef struct loan_evt {
+    ph_store *store;
+    loan_contract c;
+    loan_row r;
+    ph_date on;
+    loan_lines lines;
+} loan_evt;
+
+/* Begin the event's transaction and read the loan (active, on the open
+ * day); on error nothing is open. */
+ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, ph_error *err);
+/* Post the lines, write the state and the event, commit (roll back on error). */
+ph_status loan_event_close(loan_evt *e, const char *kind, ph_money amount, const char *detail,
+                           ph_error *err);
+/* Roll back and return st. */
+ph_status loan_event_fail(loan_evt *e, ph_status st);
 
 #endif

@@ -12,15 +12,8 @@
 
 /* ---- one event's frame: read, check the day, post, write ---------------------------------- */
 
-typedef struct event {
-    ph_store *store;
-    loan_contract c;
-    loan_row r;
-    ph_date on;
-    loan_lines lines;
-} event;
 
-static ph_status event_open(ph_store *store, int64_t id, ph_date on, event *e, ph_error *err)
+ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, ph_error *err)
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "loan event: NULL store");
@@ -51,7 +44,7 @@ static ph_status event_open(ph_store *store, int64_t id, ph_date on, event *e, p
 }
 
 /* Post the lines, write the state and the event, commit; roll back on error. */
-static ph_status event_close(event *e, const char *kind, ph_money amount, const char *detail,
+ph_status loan_event_close(loan_evt *e, const char *kind, ph_money amount, const char *detail,
                              ph_error *err)
 {
     int64_t entry = 0;
@@ -72,7 +65,7 @@ static ph_status event_close(event *e, const char *kind, ph_money amount, const 
     return st;
 }
 
-static ph_status event_fail(event *e, ph_status st)
+ph_status loan_event_fail(loan_evt *e, ph_status st)
 {
     ph_store_rollback(e->store, NULL);
     return st;
@@ -95,7 +88,7 @@ static void fmt_money(ph_money m, char *buf, size_t size)
 
 /* Apply paid interest and principal to the billed instalments, oldest
  * first, and set the oldest unpaid due date (0 when all are paid). */
-static ph_status pay_dues(event *e, ph_money interest, ph_money principal, ph_error *err)
+static ph_status pay_dues(loan_evt *e, ph_money interest, ph_money principal, ph_error *err)
 {
     ph_stmt *q = NULL, *u = NULL;
     ph_status st = ph_store_prepare(e->store,
@@ -163,7 +156,7 @@ static ph_status pay_dues(event *e, ph_money interest, ph_money principal, ph_er
 }
 
 /* Pay what is owed by the product's order. *rest is what is left over. */
-static ph_status pay_owed(event *e, ph_money amount, ph_loan_payment *p, ph_money *rest,
+static ph_status pay_owed(loan_evt *e, ph_money amount, ph_loan_payment *p, ph_money *rest,
                           ph_error *err)
 {
     ph_money owed[PH_BUCKET_COUNT];
@@ -193,7 +186,7 @@ static ph_status pay_owed(event *e, ph_money amount, ph_loan_payment *p, ph_mone
     return pay_dues(e, p->paid[PH_BUCKET_INTEREST], p->paid[PH_BUCKET_PRINCIPAL], err);
 }
 
-static void close_if_repaid(event *e, ph_loan_payment *p)
+static void close_if_repaid(loan_evt *e, ph_loan_payment *p)
 {
     const ph_loan_state *s = &e->r.s;
     int nothing_left = s->principal == 0 && s->principal_due == 0 && s->interest_due == 0 &&
@@ -217,7 +210,7 @@ static void close_if_repaid(event *e, ph_loan_payment *p)
  * business, first bills the instalment due today (ph_cob_bill), as COB
  * would, so the firm pays what it owes today; that day's COB then finds
  * nothing more to bill. */
-static ph_status bill_due_today(event *e, ph_error *err)
+static ph_status bill_due_today(loan_evt *e, ph_error *err)
 {
     ph_loan_state *s = &e->r.s;
     ph_instalment row;
@@ -266,8 +259,8 @@ ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money am
 {
     if (amount <= 0)
         return bad_amount(amount, "expected a draw of more than 0", err);
-    event e;
-    ph_status st = event_open(store, loan_id, on, &e, err);
+    loan_evt e;
+    ph_status st = loan_event_open(store, loan_id, on, &e, err);
     if (st != PH_OK)
         return st;
     char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX], v[PH_MONEY_FORMAT_MAX];
@@ -289,14 +282,14 @@ ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money am
                           "over the limit: the line is %s, %s is available", a, b);
     }
     if (st != PH_OK)
-        return event_fail(&e, st);
+        return loan_event_fail(&e, st);
     /* The engine closes the interest segment at the next COB: it sees the
      * balance differ from the open segment's (docs/loans.md#accrual). */
     e.r.s.principal += amount;
     loan_lines_move(&e.lines, &e.c, ACC_PRINCIPAL, ACC_CASH, amount, NULL, e.c.uscc);
     char detail[64];
     snprintf(detail, sizeof(detail), "draw %s", v);
-    return event_close(&e, "draw", amount, detail, err);
+    return loan_event_close(&e, "draw", amount, detail, err);
 }
 
 /* ---- repay -------------------------------------------------------------------------------- */
@@ -306,8 +299,8 @@ ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money a
 {
     if (amount <= 0)
         return bad_amount(amount, "expected a repayment of more than 0", err);
-    event e;
-    ph_status st = event_open(store, loan_id, on, &e, err);
+    loan_evt e;
+    ph_status st = loan_event_open(store, loan_id, on, &e, err);
     if (st != PH_OK)
         return st;
     st = bill_due_today(&e, err);
@@ -334,12 +327,12 @@ ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money a
         }
     }
     if (st != PH_OK)
-        return event_fail(&e, st);
+        return loan_event_fail(&e, st);
     close_if_repaid(&e, &p);
     char v[PH_MONEY_FORMAT_MAX], detail[96];
     fmt_money(amount, v, sizeof(v));
     snprintf(detail, sizeof(detail), "repay %s%s", v, p.closed ? ", loan repaid" : "");
-    st = event_close(&e, "repay", amount, detail, err);
+    st = loan_event_close(&e, "repay", amount, detail, err);
     if (st == PH_OK && out != NULL)
         *out = p;
     return st;
@@ -349,7 +342,7 @@ ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money a
 
 /* The period ends early: the interest accrued so far is billed now, and the
  * rebuilt schedule's first instalment runs from today. */
-static void bill_accrued(event *e)
+static void bill_accrued(loan_evt *e)
 {
     (void)ph_accrual_period_end(&e->r.s.accrual);
     e->r.s.accrual_balance = 0;
@@ -361,7 +354,7 @@ static void bill_accrued(event *e)
                     NULL);
 }
 
-static ph_status rebuild(event *e, ph_error *err)
+static ph_status rebuild(loan_evt *e, ph_error *err)
 {
     ph_instalment rows[PH_LOAN_MAX_TERM_MONTHS];
     size_t n = 0;
@@ -388,17 +381,17 @@ ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money 
 {
     if (!full && amount <= 0)
         return bad_amount(amount, "expected a prepayment of more than 0 (or --full)", err);
-    event e;
-    ph_status st = event_open(store, loan_id, on, &e, err);
+    loan_evt e;
+    ph_status st = loan_event_open(store, loan_id, on, &e, err);
     if (st != PH_OK)
         return st;
     if (e.c.method == PH_METHOD_REVOLVING)
-        return event_fail(&e, ph_error_set(err, PH_EINVAL, "loan", e.c.product,
+        return loan_event_fail(&e, ph_error_set(err, PH_EINVAL, "loan", e.c.product,
                                            "a revolving line is repaid at any time with "
                                            "puhui loan repay; it has no schedule to prepay"));
     st = bill_due_today(&e, err);
     if (st != PH_OK)
-        return event_fail(&e, st);
+        return loan_event_fail(&e, st);
     bill_accrued(&e);
     ph_money owed[PH_BUCKET_COUNT];
     loan_owed(&e.r, owed);
@@ -412,12 +405,12 @@ ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money 
     fmt_money(amount, v, sizeof(v));
     if (amount > everything) {
         fmt_money(everything, m, sizeof(m));
-        return event_fail(&e, ph_error_set(err, PH_EINVAL, "amount", v,
+        return loan_event_fail(&e, ph_error_set(err, PH_EINVAL, "amount", v,
                                            "more than is owed: %s repays the loan in full", m));
     }
     if (amount <= due) {
         fmt_money(due, m, sizeof(m));
-        return event_fail(&e, ph_error_set(err, PH_EINVAL, "amount", v,
+        return loan_event_fail(&e, ph_error_set(err, PH_EINVAL, "amount", v,
                                            "a prepayment first pays the %s due and accrued; "
                                            "expected more than that (or puhui loan repay)",
                                            m));
@@ -434,11 +427,11 @@ ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money 
             st = rebuild(&e, err);
     }
     if (st != PH_OK)
-        return event_fail(&e, st);
+        return loan_event_fail(&e, st);
     close_if_repaid(&e, &p);
     char detail[96];
     snprintf(detail, sizeof(detail), "prepay %s%s", v, p.closed ? ", loan repaid" : "");
-    st = event_close(&e, "prepay", amount, detail, err);
+    st = loan_event_close(&e, "prepay", amount, detail, err);
     if (st == PH_OK && out != NULL)
         *out = p;
     return st;
@@ -449,8 +442,8 @@ ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money 
 ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int frozen,
                          const char *reason, ph_error *err)
 {
-    event e;
-    ph_status st = event_open(store, loan_id, on, &e, err);
+    loan_evt e;
+    ph_status st = loan_event_open(store, loan_id, on, &e, err);
     if (st != PH_OK)
         return st;
     int is = (e.r.s.flags & PH_LOAN_FROZEN) != 0;
@@ -461,7 +454,7 @@ ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int froze
         st = ph_error_set(err, PH_EINVAL, "loan", NULL, "the line is %s already",
                           is ? "frozen" : "not frozen");
     if (st != PH_OK)
-        return event_fail(&e, st);
+        return loan_event_fail(&e, st);
     if (frozen)
         e.r.s.flags |= PH_LOAN_FROZEN;
     else
@@ -469,5 +462,5 @@ ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int froze
     char detail[256];
     snprintf(detail, sizeof(detail), "%s: %s", frozen ? "frozen" : "unfrozen",
              reason != NULL && reason[0] ? reason : "no reason given");
-    return event_close(&e, frozen ? "freeze" : "unfreeze", 0, detail, err);
+    return loan_event_close(&e, frozen ? "freeze" : "unfreeze", 0, detail, err);
 }
