@@ -14,6 +14,7 @@
 
 typedef struct loan_opts {
     const char *decision, *loan, *on, *amount, *term, *reason, *enterprise, *lender, *from, *to;
+    const char *rate;
     int full;
 } loan_opts;
 
@@ -25,6 +26,7 @@ static int parse(ph_cli *cli, int argc, char **argv, loan_opts *o)
         {"--term", &o->term, NULL},         {"--reason", &o->reason, NULL},
         {"--enterprise", &o->enterprise, NULL}, {"--lender", &o->lender, NULL},
         {"--from", &o->from, NULL},         {"--to", &o->to, NULL},
+        {"--rate", &o->rate, NULL},
         {"--full", NULL, &o->full}};
     return ph_cli_parse_named(cli, "loan", argc, argv, 2, opts, sizeof(opts) / sizeof(opts[0]));
 }
@@ -173,6 +175,16 @@ static int loan_event(ph_cli *cli, ph_store *store, const char *sub, const loan_
         st = ph_loan_prepay(store, id, on, amount, o->full, &p, &err);
         if (st == PH_OK)
             print_payment(cli, id, "prepaid", &p);
+    } else if (!strcmp(sub, "reprice")) {
+        if (o->rate == NULL)
+            return ph_cli_usage_error(cli, "loan", "'loan reprice' needs --rate RATE");
+        ph_rate r = 0;
+        st = ph_rate_parse_percent(o->rate, strlen(o->rate), &r, &err);
+        if (st == PH_OK)
+            st = ph_loan_reprice(store, id, on, r, &err);
+        if (st == PH_OK)
+            fprintf(cli->out, "loan %lld: repriced to %s from %s\n", id, o->rate,
+                    o->on ? o->on : "the open day");
     } else if (!strcmp(sub, "write-off")) {
         ph_money off = 0;
         st = ph_loan_write_off(store, id, on, o->reason, &off, &err);
@@ -401,7 +413,7 @@ int ph_cmd_loan(ph_cli *cli, int argc, char **argv)
     const char *sub = argv[1];
     static const char *const known[] = {"accept", "draw",  "repay", "prepay", "renew",
                                         "freeze", "unfreeze", "show", "statement", "list",
-                                        "book",   "products", "write-off", "recover"};
+                                        "book",   "products", "write-off", "recover", "reprice"};
     int found = 0;
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         found |= strcmp(sub, known[i]) == 0;

@@ -378,6 +378,7 @@ static const ph_cli_command commands[] = {
      "       puhui loan prepay --loan ID (--amount YUAN | --full) [--on DATE]\n"
      "       puhui loan renew --loan ID --term MONTHS [--on DATE]\n"
      "       puhui loan freeze|unfreeze --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan reprice --loan ID --rate RATE [--on DATE]\n"
      "       puhui loan write-off --loan ID [--reason TEXT] [--on DATE]\n"
      "       puhui loan recover --loan ID --amount YUAN [--on DATE]\n"
      "       puhui loan show|statement --loan ID [--from DATE --to DATE]\n"

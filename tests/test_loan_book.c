@@ -189,12 +189,51 @@ static void test_a_year_of_servicing_keeps_state_and_ledger_equal(void **state)
     assert_int_equal(s.closed, 1);
 }
 
+static int second_interest(const ph_instalment *row, void *user)
+{
+    if (row->k == 2)
+        *(ph_money *)user = row->interest;
+    return 0;
+}
+
+/* An LPR repricing mid-period: the instalment billed equals the rebuilt
+ * schedule's, which carries the interest accrued at the old rate. */
+static void test_reprice_mid_period_bills_the_rebuilt_schedule(void **state)
+{
+    bk *b = *state;
+    ph_error err;
+    int64_t id = 0;
+    ph_assert_ok(ph_loan_accept(b->f.store, b->decision, NULL, &id, &err), &err);
+    ph_assert_ok(ph_cob_through(b->f.store, day("2026-01-30"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    ph_assert_ok(ph_loan_repay(b->f.store, id, day("2026-01-31"), 1021000, NULL, &err), &err);
+    ph_assert_ok(ph_cob_through(b->f.store, day("2026-02-09"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    ph_money before = 0;
+    ph_assert_ok(ph_loan_schedule(b->f.store, id, second_interest, &before, &err), &err);
+    ph_assert_ok(ph_loan_reprice(b->f.store, id, day("2026-02-10"), 3850000, &err), &err);
+    ph_money after = 0;
+    ph_assert_ok(ph_loan_schedule(b->f.store, id, second_interest, &after, &err), &err);
+    assert_true(after < before); /* 3.85% from the 10th, not 4.20% */
+    ph_assert_ok(ph_cob_through(b->f.store, day("2026-02-28"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    ph_loan_info info;
+    ph_assert_ok(ph_loan_get(b->f.store, id, &info, &err), &err);
+    assert_int_equal(info.state.interest_due, after);
+    assert_int_equal(info.rate, 3850000);
+    assert_int_equal(info.penalty_rate, 5775000); /* the 50% markup kept */
+    ph_loan_info_free(b->f.ctx, &info);
+    assert_state_is_ledger(b, id, day("2026-02-28"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_accept_once_copies_the_terms, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expired_offer_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_year_of_servicing_keeps_state_and_ledger_equal,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reprice_mid_period_bills_the_rebuilt_schedule,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

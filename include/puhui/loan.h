@@ -134,6 +134,15 @@ PH_EXTERN ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on,
 PH_EXTERN ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on,
                                   int64_t term_months, int64_t *new_id, ph_error *err);
 
+/*
+ * Reprice (an LPR change, 重定价): from the day, the loan runs at `rate`; the
+ * interest accrued at the old rate is kept, the schedule is rebuilt from the
+ * instalment in progress, and the penalty rate keeps the contract's markup.
+ * The contract's rate stays as signed; the event records the change.
+ */
+PH_EXTERN ph_status ph_loan_reprice(ph_store *store, int64_t loan_id, ph_date on, ph_rate rate,
+                                    ph_error *err);
+
 /* Freeze (1) or unfreeze (0) a revolving line: a frozen line refuses
  * draws; repayments and COB go on. The reason is kept with the event. */
 PH_EXTERN ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int frozen,

@@ -140,7 +140,6 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
         if (st == PH_OK) {
             const char *dc = ph_stmt_column_text(s, 10);
             st = ph_daycount_parse(dc, strlen(dc), &l->row.s.daycount, err);
-            l->row.s.penalty_rate = ph_stmt_column_int64(s, 11);
             l->row.s.grace_days = (int32_t)ph_stmt_column_int64(s, 12);
             l->term = ph_stmt_column_int64(s, 13);
         }

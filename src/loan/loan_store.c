@@ -231,8 +231,9 @@ const char LOAN_ROW_COLUMNS[] =
     "penalty, fee_receivable, acc_closed, acc_balance_days, acc_posted, pen_closed, "
     "pen_balance_days, pen_posted, fee_closed, fee_balance_days, fee_posted, oldest_unpaid_due, "
     "dpd, category, restructured_on, npl_since, provision, schedule_version, next_k, "
-    "defaulted_on, last_event_on, last_cob, acc_balance, acc_rate, pen_base, pen_rate";
-enum { ROW_COLUMN_COUNT = 34 };
+    "defaulted_on, last_event_on, last_cob, acc_balance, acc_rate, pen_base, pen_rate, "
+    "penalty_rate";
+enum { ROW_COLUMN_COUNT = 35 };
 
 /* Bind the row's values from index `first`, in LOAN_ROW_COLUMNS order less
  * loan_id (which the caller binds where its statement wants it). */
@@ -272,7 +273,7 @@ static ph_status bind_row(ph_stmt *s, int first, const loan_row *r, ph_error *er
     if (st == PH_OK)
         st = bind_date(s, i++, x->last_cob, err);
     const int64_t open[] = {x->accrual_balance, x->accrual_rate, x->penalty_base,
-                            x->penalty_base_rate};
+                            x->penalty_base_rate, x->penalty_rate};
     for (size_t k = 0; st == PH_OK && k < sizeof(open) / sizeof(open[0]); k++)
         st = ph_stmt_bind_int64(s, i++, open[k], err);
     return st;
@@ -284,7 +285,7 @@ ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err)
     char sql[1024];
     snprintf(sql, sizeof(sql),
              "INSERT INTO loan_state (%s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              LOAN_ROW_COLUMNS);
     ph_status st = ph_store_prepare(store, sql, &s, err);
     if (st == PH_OK)
@@ -308,7 +309,7 @@ ph_status loan_row_update_prepare(ph_store *store, ph_stmt **out, ph_error *err)
         "fee_posted = ?, oldest_unpaid_due = ?, dpd = ?, category = ?, restructured_on = ?, "
         "npl_since = ?, provision = ?, schedule_version = ?, next_k = ?, defaulted_on = ?, "
         "last_event_on = ?, last_cob = ?, acc_balance = ?, acc_rate = ?, pen_base = ?, "
-        "pen_rate = ? WHERE loan_id = ?",
+        "pen_rate = ?, penalty_rate = ? WHERE loan_id = ?",
         out, err);
 }
 
@@ -377,6 +378,7 @@ ph_status loan_row_from_stmt(ph_stmt *s, int c, loan_row *r, ph_error *err)
     x->accrual_rate = ph_stmt_column_int64(s, c + 31);
     x->penalty_base = ph_stmt_column_int64(s, c + 32);
     x->penalty_base_rate = ph_stmt_column_int64(s, c + 33);
+    x->penalty_rate = ph_stmt_column_int64(s, c + 34);
     return st;
 }
 

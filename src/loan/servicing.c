@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i128.h"
+
 /* ---- one event's frame: read, check the day, post, write ---------------------------------- */
 
 
@@ -463,4 +465,68 @@ ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int froze
     snprintf(detail, sizeof(detail), "%s: %s", frozen ? "frozen" : "unfrozen",
              reason != NULL && reason[0] ? reason : "no reason given");
     return loan_event_close(&e, frozen ? "freeze" : "unfreeze", 0, detail, err);
+}
+
+/* ---- reprice ------------------------------------------------------------------------------ */
+
+ph_status ph_loan_reprice(ph_store *store, int64_t loan_id, ph_date on, ph_rate rate,
+                          ph_error *err)
+{
+    if (rate < 0 || rate > 100 * PH_RATE_PERCENT) {
+        char v[32];
+        snprintf(v, sizeof(v), "%lld", (long long)rate);
+        return ph_error_set(err, PH_EINVAL, "rate", v, "expected 0 to 100%%");
+    }
+    loan_evt e;
+    ph_status st = loan_event_open(store, loan_id, on, &e, err);
+    if (st != PH_OK)
+        return st;
+    ph_loan_state *s = &e.r.s;
+    ph_rate old = s->rate;
+    /* The open segment closes at the old rate; the rebuilt instalment's
+     * interest carries what accrued before today (FINERACT's repricing
+     * failure class, docs/loans.md#accrual). */
+    st = ph_accrual_close_segment(&s->accrual, old, s->daycount, err);
+    s->accrual_balance = 0;
+    s->accrual_rate = 0;
+    ph_rate markup = 0;
+    /* The penalty keeps the contract's markup over the new rate. */
+    if (st == PH_OK && old > 0) {
+        i128 num = (i128)(e.c.penalty_rate - e.c.rate) * rate;
+        int64_t m = 0;
+        if (!i128_to_i64(i128_div_round(num, (i128)e.c.rate, PH_ROUND_HALF_UP), &m))
+            st = ph_error_set(err, PH_ERANGE, "rate", NULL, "the penalty rate overflows");
+        markup = m;
+    }
+    if (st == PH_OK) {
+        s->rate = rate;
+        s->penalty_rate = rate + markup;
+    }
+    if (st == PH_OK && s->principal > 0 && e.c.method != PH_METHOD_REVOLVING) {
+        ph_instalment rows[PH_LOAN_MAX_TERM_MONTHS];
+        size_t n = 0;
+        ph_schedule_terms t = {0};
+        t.principal = s->principal;
+        t.anchor = e.c.booked_on;
+        t.first_k = s->next_k + 1;
+        t.term_months = (int32_t)e.c.term;
+        t.period_start = on;
+        t.method = e.c.method;
+        t.rate = rate;
+        t.daycount = e.c.daycount;
+        t.harvest_months = e.c.harvest_months;
+        t.accrued_before = s->accrual.closed;
+        st = ph_schedule_build(&t, rows, PH_LOAN_MAX_TERM_MONTHS, &n, err);
+        if (st == PH_OK)
+            st = loan_schedule_write(store, e.c.id, e.r.schedule_version + 1, rows, n, err);
+        if (st == PH_OK)
+            e.r.schedule_version++;
+    }
+    if (st != PH_OK)
+        return loan_event_fail(&e, st);
+    char a[32], b[32], detail[96];
+    ph_rate_format_percent(old, a, sizeof(a), NULL);
+    ph_rate_format_percent(rate, b, sizeof(b), NULL);
+    snprintf(detail, sizeof(detail), "repriced from %s to %s", a, b);
+    return loan_event_close(&e, "reprice", 0, detail, err);
 }
