@@ -65,6 +65,19 @@ extern "C" {
 PH_EXTERN ph_status ph_loan_products_load(ph_store *store, const char *path, int64_t *version,
                                           ph_error *err);
 
+/*
+ * Check a products document held in memory (`len` bytes, not necessarily
+ * NUL-terminated) exactly as ph_loan_products_load would, storing nothing;
+ * `source` names it in errors. *count, when not NULL, is the number of
+ * products read. Errors: PH_EINVAL for bad JSON (with source, line and
+ * column) and for a bad member (the member's path as field, the value and
+ * what was expected), including a renewal rule that does not compile;
+ * PH_ENOMEM; PH_EMISUSE for NULL ctx, text or source. Cost: one parse.
+ */
+PH_EXTERN ph_status ph_loan_products_check_text(const ph_ctx *ctx, const char *text, size_t len,
+                                                const char *source, size_t *count,
+                                                ph_error *err);
+
 /* ---- booking ------------------------------------------------------------------------------ */
 
 typedef struct ph_loan_accept_opts {
