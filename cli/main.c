@@ -408,6 +408,16 @@ static const ph_cli_command commands[] = {
      "instalment, guarantee fees accrue, and a default shares its loss by the loan's\n"
      "scheme. A closed day is never run again; a killed run is simply run again.\n",
      ph_cmd_cob},
+    {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
+     "usage: puhui risk-share\n"
+     "\n"
+     "The losses shared on default by party (bank, guarantor, re-guarantor, government,\n"
+     "pool); per guarantor of the guarantors feed, the principal outstanding on active\n"
+     "loans naming it, its capital, leverage against its cap and its compensation rate\n"
+     "(compensated / the guaranteed amount that matured or defaulted); per\n"
+     "risk-compensation pool, its capital, what it paid and its balance (ledger\n"
+     "account 2901). --format json prints {parties, guarantors, pools}.\n",
+     ph_cmd_riskshare},
     {"ledger", "the general ledger: trial balance, journal, verify, reverse, manual entries",
      "usage: puhui ledger trial-balance [--on DATE]\n"
      "       puhui ledger journal [--from DATE] [--to DATE] [--loan N]\n"

@@ -66,6 +66,19 @@ extern "C" {
 PH_EXTERN ph_status ph_loan_products_load(ph_store *store, const char *path, int64_t *version,
                                           ph_error *err);
 
+/*
+ * Check a products document held in memory (`len` bytes, not necessarily
+ * NUL-terminated) exactly as ph_loan_products_load would, storing nothing;
+ * `source` names it in errors. *count, when not NULL, is the number of
+ * products read. Errors: PH_EINVAL for bad JSON (with source, line and
+ * column) and for a bad member (the member's path as field, the value and
+ * what was expected), including a renewal rule that does not compile;
+ * PH_ENOMEM; PH_EMISUSE for NULL ctx, text or source. Cost: one parse.
+ */
+PH_EXTERN ph_status ph_loan_products_check_text(const ph_ctx *ctx, const char *text, size_t len,
+                                                const char *source, size_t *count,
+                                                ph_error *err);
+
 /* ---- booking ------------------------------------------------------------------------------ */
 
 typedef struct ph_loan_accept_opts {
@@ -254,6 +267,45 @@ typedef struct ph_book_summary {
 } ph_book_summary;
 
 PH_EXTERN ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err);
+
+/* ---- risk sharing: guarantors and pools ------------------------------------------------- */
+
+/* One guarantor's figures (docs/loans.md#risk-sharing); strings live for the
+ * call only. */
+typedef struct ph_share_guarantor_figures {
+    const char *guarantor, *name;
+    ph_money capital;      /* from the guarantors feed */
+    ph_money outstanding;  /* principal (due or not) of active loans naming it */
+    ph_rate leverage, leverage_cap; /* outstanding / capital; the feed's cap (1e-8) */
+    int within_cap;        /* outstanding <= cap x capital, exactly */
+    ph_money compensated;  /* its parts of the losses shared (loan_share) */
+    ph_money matured;      /* amounts of the loans naming it that matured by the last COB,
+                              closed, were renewed or defaulted */
+    ph_rate compensation_rate; /* compensated / matured (1e-8), 0 when nothing matured */
+} ph_share_guarantor_figures;
+
+/* One risk-compensation pool the book has named: its capital as seeded, the
+ * balance of ledger account 2901 for it (credit), and the difference, paid. */
+typedef struct ph_share_pool_figures {
+    const char *pool;
+    ph_money capital, paid_out, balance;
+} ph_share_pool_figures;
+
+typedef int (*ph_share_guarantor_fn)(const ph_share_guarantor_figures *g, void *user);
+typedef int (*ph_share_pool_fn)(const ph_share_pool_figures *p, void *user);
+
+/*
+ * Every guarantor of the guarantors feed, by id, then every pool a loan has
+ * named, by name; a non-zero return of a callback stops the walk (either may
+ * be NULL). Leverage and compensation rate come from ph_share_leverage and
+ * ph_share_compensation_rate (riskshare.h). A guarantor with no capital in
+ * the feed has leverage 0 and is within its cap only with nothing
+ * outstanding. Errors: PH_ESCHEMA before the loan book; store errors;
+ * PH_ERANGE from the ratios; PH_EMISUSE for a NULL store. Cost: one scan of
+ * the guarantors, the loans and the ledger's trial balance.
+ */
+PH_EXTERN ph_status ph_share_figures(ph_store *store, ph_share_guarantor_fn guarantor_fn,
+                                     ph_share_pool_fn pool_fn, void *user, ph_error *err);
 
 #ifdef __cplusplus
 }
