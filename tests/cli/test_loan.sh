@@ -78,12 +78,12 @@ run 0 loan accept --decision "$A3" --on 2025-12-31
 check "three term loans" [ "$(q "SELECT count(*) FROM loan WHERE method <> 'revolving'")" = 3 ]
 
 # ---- bad servicing ---------------------------------------------------------------------------
-refused "unknown loan" loan 99 loan repay --loan 99 --amount 5 --on 2026-01-02
+refused "unknown loan" loan 99 loan repay --loan 99 --amount 5 --on 2025-12-31
 check "an unknown loan is said so" contains "$ERR" "no loan with that id"
-refused "negative amount" amount -5.00 loan repay --loan 2 --amount -5 --on 2026-01-02
+refused "negative amount" amount -5.00 loan repay --loan 2 --amount -5 --on 2025-12-31
 check "a positive amount is expected" contains "$ERR" "expected a repayment of more than 0"
-refused "zero amount" amount 0.00 loan repay --loan 2 --amount 0 --on 2026-01-02
-refused "more than is due" amount 1,000.00 loan repay --loan 2 --amount 1,000 --on 2026-01-02
+refused "zero amount" amount 0.00 loan repay --loan 2 --amount 0 --on 2025-12-31
+refused "more than is due" amount 1,000.00 loan repay --loan 2 --amount 1,000 --on 2025-12-31
 check "what is due is named" contains "$ERR" "more than is owed: 0.00 is due today; to repay principal early, prepay"
 
 # ---- close of business -----------------------------------------------------------------------
@@ -100,7 +100,9 @@ check "days close in order" contains "$ERR" "days close in order: the next open 
 run 0 cob --date 2026-01-11
 check "the next day closes" contains "$OUT" "closed 1 day, 2026-01-11 to 2026-01-11"
 refused "before the last COB" on 2026-01-05 loan repay --loan 2 --amount 5 --on 2026-01-05
-check "the last COB is named" contains "$ERR" "expected a day after the last close of business, 2026-01-11"
+check "the open day is named" contains "$ERR" "expected the open business day 2026-01-12: the days before it are closed"
+refused "a day still to close" on 2026-01-20 loan repay --loan 2 --amount 5 --on 2026-01-20
+check "the days to close first are named" contains "$ERR" "expected the open business day 2026-01-12: close the days before 2026-01-20 first"
 
 # ---- prepayment ------------------------------------------------------------------------------
 run 0 loan prepay --loan 2 --amount 50,000
