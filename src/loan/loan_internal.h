@@ -68,6 +68,7 @@ typedef struct loan_contract {
     uint16_t harvest_months;
     int restructured;
     ph_date booked_on, maturity_on;
+    char reference[PH_LOAN_REFERENCE_MAX + 1]; /* an imported loan's external reference, or "" */
 } loan_contract;
 
 typedef enum loan_status { LOAN_ACTIVE = 0, LOAN_CLOSED, LOAN_RENEWED, LOAN_WRITTEN_OFF } loan_status;
@@ -83,6 +84,19 @@ typedef struct loan_row {
 } loan_row;
 
 ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err);
+/* Prepared forms for bulk writes (import): prepare once, step per row. */
+ph_status loan_contract_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_contract_insert_step(ph_stmt *stmt, const loan_contract *c, const char *booked_at,
+                                    int64_t *id, ph_error *err);
+ph_status loan_row_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_row_insert_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
+ph_status loan_schedule_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_schedule_insert_rows(ph_stmt *stmt, int64_t loan_id, int64_t version,
+                                    const ph_instalment *rows, size_t n, ph_error *err);
+ph_status loan_event_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_event_insert_step(ph_stmt *stmt, int64_t loan_id, ph_date on, const char *kind,
+                                 ph_money amount, const char *detail, int64_t entry_id,
+                                 const char *reference, ph_error *err);
 ph_status loan_contract_read(ph_store *store, int64_t id, loan_contract *c, ph_error *err);
 ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err);
 ph_status loan_row_read(ph_store *store, int64_t id, loan_row *r, ph_error *err);
@@ -98,8 +112,10 @@ ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
 /* Instalment k of the loan's current schedule version; PH_DONE when none. */
 ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, int32_t k,
                             ph_instalment *out, ph_error *err);
+/* reference: NULL or "" = none; else stored UNIQUE with the event (repayment batches). */
 ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
-                         ph_money amount, const char *detail, int64_t entry_id, ph_error *err);
+                         ph_money amount, const char *detail, int64_t entry_id,
+                         const char *reference, ph_error *err);
 /* The last day closed (0 = none) and the check that `on` comes after it
  * and not before the loan's last event. */
 ph_status loan_check_day(ph_store *store, const loan_row *r, ph_date on, ph_error *err);

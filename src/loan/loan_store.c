@@ -73,21 +73,23 @@ static ph_status not_found(int64_t id, ph_error *err)
 
 /* ---- the contract ------------------------------------------------------------------------- */
 
-ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err)
+ph_status loan_contract_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
-    char at[PH_UTC_MAX];
-    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), at, err);
-    if (st == PH_OK)
-        st = ph_store_prepare(
-            store,
-            "INSERT INTO loan (decision_id, renewal_of, uscc, lender, product, product_version, "
-            "method, amount_fen, rate, term, daycount, penalty_rate, grace_days, allocation, "
-            "harvest_months, guarantor, guarantee_fee, scheme, pool, pool_bp, "
-            "subsidy_programme_id, subsidy_rate, award_fen, restructured, booked_on, maturity_on, "
-            "booked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?) RETURNING id",
-            &s, err);
+    return ph_store_prepare(
+        store,
+        "INSERT INTO loan (decision_id, renewal_of, uscc, lender, product, product_version, "
+        "method, amount_fen, rate, term, daycount, penalty_rate, grace_days, allocation, "
+        "harvest_months, guarantor, guarantee_fee, scheme, pool, pool_bp, "
+        "subsidy_programme_id, subsidy_rate, award_fen, restructured, booked_on, maturity_on, "
+        "booked_at, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        out, err);
+}
+
+ph_status loan_contract_insert_step(ph_stmt *s, const loan_contract *c, const char *booked_at,
+                                    int64_t *id, ph_error *err)
+{
+    ph_status st = PH_OK;
     int i = 1;
     if (st == PH_OK)
         st = c->decision_id ? ph_stmt_bind_int64(s, i, c->decision_id, err)
@@ -106,7 +108,7 @@ ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t 
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->product_version, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, i++, ph_schedule_method_name(c->method), -1, err);
+        st = ph_stmt_bind_text_static(s, i++, ph_schedule_method_name(c->method), -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->amount, err);
     if (st == PH_OK)
@@ -114,7 +116,7 @@ ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t 
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->term, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, i++, ph_daycount_name(c->daycount), -1, err);
+        st = ph_stmt_bind_text_static(s, i++, ph_daycount_name(c->daycount), -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->penalty_rate, err);
     if (st == PH_OK)
@@ -148,9 +150,23 @@ ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t 
     if (st == PH_OK)
         st = bind_date(s, i++, c->maturity_on, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, i++, at, -1, err);
+        st = ph_stmt_bind_text(s, i++, booked_at, -1, err);
+    if (st == PH_OK)
+        st = bind_opt_text(s, i++, c->reference, err);
     if (st == PH_OK)
         st = ph_stmt_step_id(s, id, err);
+    return st;
+}
+
+ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    char at[PH_UTC_MAX];
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), at, err);
+    if (st == PH_OK)
+        st = loan_contract_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_contract_insert_step(s, c, at, id, err);
     ph_stmt_free(s);
     return st;
 }
@@ -276,21 +292,32 @@ static ph_status bind_row(ph_stmt *s, int first, const loan_row *r, ph_error *er
     return st;
 }
 
-ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err)
+ph_status loan_row_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
     char sql[1024];
     snprintf(sql, sizeof(sql),
              "INSERT INTO loan_state (%s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              LOAN_ROW_COLUMNS);
-    ph_status st = ph_store_prepare(store, sql, &s, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(s, 1, r->s.loan_id, err);
+    return ph_store_prepare(store, sql, out, err);
+}
+
+ph_status loan_row_insert_step(ph_stmt *s, const loan_row *r, ph_error *err)
+{
+    ph_status st = ph_stmt_bind_int64(s, 1, r->s.loan_id, err);
     if (st == PH_OK)
         st = bind_row(s, 2, r, err);
     if (st == PH_OK)
         st = step_done(s, err);
+    return st;
+}
+
+ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = loan_row_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_row_insert_step(s, r, err);
     ph_stmt_free(s);
     return st;
 }
@@ -398,15 +425,19 @@ ph_status loan_row_read(ph_store *store, int64_t id, loan_row *r, ph_error *err)
 
 /* ---- schedules, events, days -------------------------------------------------------------- */
 
-ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
-                              const ph_instalment *rows, size_t n, ph_error *err)
+ph_status loan_schedule_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "INSERT INTO loan_schedule (loan_id, version, k, due_on, "
-                                    "period_start, principal, interest, balance_after) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    &s, err);
+    return ph_store_prepare(store,
+                            "INSERT INTO loan_schedule (loan_id, version, k, due_on, "
+                            "period_start, principal, interest, balance_after) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            out, err);
+}
+
+ph_status loan_schedule_insert_rows(ph_stmt *s, int64_t loan_id, int64_t version,
+                                    const ph_instalment *rows, size_t n, ph_error *err)
+{
+    ph_status st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         st = ph_stmt_bind_int64(s, 1, loan_id, err);
         if (st == PH_OK)
@@ -428,6 +459,16 @@ ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
         if (st == PH_OK)
             st = ph_stmt_reset(s, err);
     }
+    return st;
+}
+
+ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
+                              const ph_instalment *rows, size_t n, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = loan_schedule_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_schedule_insert_rows(s, loan_id, version, rows, n, err);
     ph_stmt_free(s);
     return st;
 }
@@ -462,16 +503,19 @@ ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, i
     return st;
 }
 
-ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
-                         ph_money amount, const char *detail, int64_t entry_id, ph_error *err)
+ph_status loan_event_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "INSERT INTO loan_event (loan_id, on_date, kind, amount_fen, "
-                                    "detail, entry_id) VALUES (?, ?, ?, ?, ?, ?)",
-                                    &s, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(s, 1, loan_id, err);
+    return ph_store_prepare(store,
+                            "INSERT INTO loan_event (loan_id, on_date, kind, amount_fen, "
+                            "detail, entry_id, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            out, err);
+}
+
+ph_status loan_event_insert_step(ph_stmt *s, int64_t loan_id, ph_date on, const char *kind,
+                                 ph_money amount, const char *detail, int64_t entry_id,
+                                 const char *reference, ph_error *err)
+{
+    ph_status st = ph_stmt_bind_int64(s, 1, loan_id, err);
     if (st == PH_OK)
         st = bind_date(s, 2, on, err);
     if (st == PH_OK)
@@ -483,7 +527,22 @@ ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const cha
     if (st == PH_OK)
         st = entry_id ? ph_stmt_bind_int64(s, 6, entry_id, err) : ph_stmt_bind_null(s, 6, err);
     if (st == PH_OK)
+        st = reference != NULL && reference[0] != '\0' ? ph_stmt_bind_text(s, 7, reference, -1, err)
+                                                        : ph_stmt_bind_null(s, 7, err);
+    if (st == PH_OK)
         st = step_done(s, err);
+    return st;
+}
+
+ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
+                         ph_money amount, const char *detail, int64_t entry_id,
+                         const char *reference, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = loan_event_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_event_insert_step(s, loan_id, on, kind, amount, detail, entry_id, reference,
+                                    err);
     ph_stmt_free(s);
     return st;
 }
