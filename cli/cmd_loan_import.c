@@ -281,8 +281,7 @@ int ph_loan_repay_batch_cli(ph_cli *cli, ph_store *store, const char *path)
             break; /* the store failed: stop, what was applied stays applied */
         counts[outcome]++;
         if (outcome == 1)
-            fprintf(cli->out, "%s:%llu: %s\n", path, (unsigned long long)ph_csv_line(csv),
-                    err.message);
+            fprintf(cli->out, "%s\n", err.message); /* located: FILE:LINE:COLUMN */
         else if (outcome == 2)
             fprintf(cli->err, "puhui: refused: %s\n", err.message);
         ph_cli_progress_update(meter, (uint64_t)(counts[0] + counts[1] + counts[2]), 0);

@@ -38,4 +38,21 @@ run 2 loan import "$WORK/bad2.csv"
 check "a field that does not parse is located" contains "$ERR" "bad2.csv:2:50: field amount, value '1OO.00'"
 run 0 loan list
 check "nothing of the refused files is stored" bash -c "! grep -q ' B ' <<<'$OUT'"
+
+# --- a repayment batch, run twice ----------------------------------------------------------
+run 0 cob --through 2026-02-06
+cat > "$WORK/pay.csv" <<CSV
+reference,loan,on,amount
+P-1,1,2026-02-07,"1,000.00"
+P-2,3,2026-02-07,50.00
+P-3,1,2026-02-07,abc
+CSV
+run 2 loan repay --batch "$WORK/pay.csv"
+check "first run applies two" contains "$OUT" "2 repayments applied, 0 applied already, 1 refused"
+check "the refused one is located" contains "$ERR" "pay.csv:4:18: field amount, value 'abc'"
+run 2 loan repay --batch "$WORK/pay.csv"
+check "second run applies none" contains "$OUT" "0 repayments applied, 2 applied already, 1 refused"
+check "and says which were in" contains "$OUT" "pay.csv:2:1: field reference, value 'P-1': applied already: loan 1 repaid 1000.00 yuan on 2026-02-07"
+run 2 loan repay --batch "$WORK/pay.csv" --loan 1
+check "--batch takes the loans from the file" contains "$ERR" "takes the loan, day and amount from the file"
 finish
