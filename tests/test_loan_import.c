@@ -193,6 +193,7 @@ static void fee_without_guarantor(ph_loan_import_row *r)
 }
 static void subsidy_over_rate(ph_loan_import_row *r) { r->subsidy_rate = r->rate + 1; }
 static void unknown_scheme(ph_loan_import_row *r) { r->scheme = "5:5"; }
+static void seasonal_without_harvest(ph_loan_import_row *r) { r->method = "seasonal"; }
 
 static const bad_case BAD_CASES[] = {
     {"rows[1].reference", "(it is required)", no_reference},
@@ -211,6 +212,7 @@ static const bad_case BAD_CASES[] = {
     {"rows[1].guarantee_fee", "without a guarantor", fee_without_guarantor},
     {"rows[1].subsidy_rate", "to the loan's rate", subsidy_over_rate},
     {"rows[1].scheme", "risk-sharing scheme", unknown_scheme},
+    {"rows[1].method", "a method the servicing product \"default\" can schedule", seasonal_without_harvest},
 };
 
 static void test_every_check(void **state)

@@ -265,7 +265,7 @@ static ph_status batch_for(importer *im, ph_date day, size_t *index, ph_error *e
     return st;
 }
 
-static ph_status write_row(importer *im, loan_contract *c, ph_error *err)
+static ph_status write_row(importer *im, size_t i, loan_contract *c, ph_error *err)
 {
     ph_instalment rows[PH_LOAN_MAX_TERM_MONTHS];
     size_t n = 0;
@@ -280,6 +280,13 @@ static ph_status write_row(importer *im, loan_contract *c, ph_error *err)
     t.daycount = c->daycount;
     t.harvest_months = c->harvest_months;
     ph_status st = ph_schedule_build(&t, rows, PH_LOAN_MAX_TERM_MONTHS, &n, err);
+    if (st == PH_EINVAL) { /* the terms cannot be scheduled (a seasonal loan without harvest
+                              months in its product): the row's fault, named as such */
+        char why[PH_ERROR_MESSAGE_MAX + LOAN_NAME_MAX + 64];
+        snprintf(why, sizeof(why), "a method the servicing product \"%s\" can schedule (%s)",
+                 loan_product_find(&im->products, c->product)->name, err->message);
+        return refuse(err, i, "method", ph_schedule_method_name(c->method), why);
+    }
     if (st == PH_OK)
         st = loan_contract_insert_step(im->contract, c, im->booked_at, &c->id, err);
     if (st == PH_OK)
@@ -417,7 +424,9 @@ static ph_status import_chunk(importer *im, const ph_loan_import_row *rows, size
             skipped += skip;
             continue;
         }
-        st = write_row(im, &c, err);
+        st = write_row(im, i, &c, err);
+        if (st == PH_EINVAL)
+            im->report->bad_row = i;
         if (st == PH_OK) {
             imported++;
             first = first ? first : c.id;

@@ -104,6 +104,10 @@ ph_status loan_row_update(ph_store *store, const loan_row *r, ph_error *err);
 /* A prepared UPDATE for many rows (COB): bind and step per row. */
 ph_status loan_row_update_prepare(ph_store *store, ph_stmt **out, ph_error *err);
 ph_status loan_row_update_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
+/* COB's prepared UPDATE: the columns a day changes (not status, schedule
+ * version or last event, which only events change). */
+ph_status loan_row_cob_update_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_row_cob_update_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
 ph_status loan_row_from_stmt(ph_stmt *stmt, int first_col, loan_row *r, ph_error *err);
 extern const char LOAN_ROW_COLUMNS[];
 

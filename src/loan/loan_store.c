@@ -24,13 +24,27 @@ static loan_status status_parse(const char *s)
 
 /* ---- dates and optional text at the boundary ---------------------------------------------- */
 
+/* 'YYYY-MM-DD' written digit by digit: COB binds several dates for each of
+ * a million loans, and a formatted print per date showed in the profile. */
 static ph_status bind_date(ph_stmt *s, int i, ph_date d, ph_error *err)
 {
     if (d == 0)
         return ph_stmt_bind_null(s, i, err);
-    char buf[16];
-    ph_status st = ph_date_format(d, buf, sizeof(buf), err);
-    return st == PH_OK ? ph_stmt_bind_text(s, i, buf, -1, err) : st;
+    int y = 0, m = 0, day = 0;
+    ph_status st = ph_date_to_ymd(d, &y, &m, &day, err);
+    if (st != PH_OK)
+        return st;
+    if (y < 1000 || y > 9999) { /* outside four digits: the general formatter */
+        char buf[16];
+        st = ph_date_format(d, buf, sizeof(buf), err);
+        return st == PH_OK ? ph_stmt_bind_text(s, i, buf, -1, err) : st;
+    }
+    char buf[10] = {(char)('0' + y / 1000),     (char)('0' + y / 100 % 10),
+                    (char)('0' + y / 10 % 10),  (char)('0' + y % 10),
+                    '-',                        (char)('0' + m / 10),
+                    (char)('0' + m % 10),       '-',
+                    (char)('0' + day / 10),     (char)('0' + day % 10)};
+    return ph_stmt_bind_text(s, i, buf, 10, err);
 }
 
 static ph_status bind_opt_text(ph_stmt *s, int i, const char *t, ph_error *err)
@@ -342,6 +356,52 @@ ph_status loan_row_update_step(ph_stmt *s, const loan_row *r, ph_error *err)
     ph_status st = bind_row(s, 1, r, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, ROW_COLUMN_COUNT, r->s.loan_id, err);
+    if (st == PH_OK)
+        st = step_done(s, err);
+    if (st == PH_OK)
+        st = ph_stmt_reset(s, err);
+    return st;
+}
+
+/* COB's UPDATE: every column a day can change, and not status,
+ * schedule_version or last_event_on, which COB never changes; leaving
+ * status out of the SET list spares SQLite rewriting the loan_state_status
+ * index entry of every loan every day. */
+ph_status loan_row_cob_update_prepare(ph_store *store, ph_stmt **out, ph_error *err)
+{
+    return ph_store_prepare(
+        store,
+        "UPDATE loan_state SET flags = ?, rate = ?, principal = ?, principal_due = ?, "
+        "interest_receivable = ?, interest_due = ?, penalty = ?, fee_receivable = ?, "
+        "acc_closed = ?, acc_balance_days = ?, acc_posted = ?, pen_closed = ?, "
+        "pen_balance_days = ?, pen_posted = ?, fee_closed = ?, fee_balance_days = ?, "
+        "fee_posted = ?, dpd = ?, category = ?, provision = ?, next_k = ?, acc_balance = ?, "
+        "acc_rate = ?, pen_base = ?, pen_rate = ?, oldest_unpaid_due = ?, restructured_on = ?, "
+        "npl_since = ?, defaulted_on = ?, last_cob = ? WHERE loan_id = ?",
+        out, err);
+}
+
+ph_status loan_row_cob_update_step(ph_stmt *s, const loan_row *r, ph_error *err)
+{
+    const ph_loan_state *x = &r->s;
+    const int64_t ints[] = {
+        (int64_t)x->flags, x->rate, x->principal, x->principal_due, x->interest_receivable,
+        x->interest_due, x->penalty, r->fee_receivable, x->accrual.closed,
+        x->accrual.balance_days, x->accrual.posted, x->penalty_accrual.closed,
+        x->penalty_accrual.balance_days, x->penalty_accrual.posted, r->fee_accrual.closed,
+        r->fee_accrual.balance_days, r->fee_accrual.posted, x->dpd, (int64_t)x->category,
+        x->provision, x->next_k, x->accrual_balance, x->accrual_rate, x->penalty_base,
+        x->penalty_base_rate};
+    const ph_date dates[] = {x->oldest_unpaid_due, x->restructured_on, x->npl_since,
+                             r->defaulted_on, x->last_cob};
+    int i = 1;
+    ph_status st = PH_OK;
+    for (size_t k = 0; st == PH_OK && k < sizeof(ints) / sizeof(ints[0]); k++)
+        st = ph_stmt_bind_int64(s, i++, ints[k], err);
+    for (size_t k = 0; st == PH_OK && k < sizeof(dates) / sizeof(dates[0]); k++)
+        st = bind_date(s, i++, dates[k], err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, i, r->s.loan_id, err);
     if (st == PH_OK)
         st = step_done(s, err);
     if (st == PH_OK)
