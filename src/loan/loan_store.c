@@ -59,6 +59,17 @@ static ph_status column_date(ph_stmt *s, int col, ph_date *out, ph_error *err)
         return PH_OK;
     }
     const char *t = ph_stmt_column_text(s, col);
+    /* The store holds 'YYYY-MM-DD' as bind_date wrote it: read the digits
+     * (COB reads several dates for each of a million loans); anything else
+     * goes to the strict parser, which says what is wrong. */
+    int digits = t != NULL;
+    for (int k = 0; digits && k < 10; k++)
+        digits = (k == 4 || k == 7) ? t[k] == '-' : (t[k] >= '0' && t[k] <= '9');
+    if (digits && t[10] == '\0')
+        return ph_date_from_ymd((t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 +
+                                    (t[3] - '0'),
+                                (t[5] - '0') * 10 + (t[6] - '0'), (t[8] - '0') * 10 + (t[9] - '0'),
+                                out, err);
     return ph_date_parse(t, strlen(t), out, err);
 }
 
