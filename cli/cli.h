@@ -66,6 +66,9 @@ int ph_cmd_riskshare(ph_cli *cli, int argc, char **argv);
 int ph_cmd_cob(ph_cli *cli, int argc, char **argv);
 /* The book by category, NPL, coverage and subsidies (cmd_loan.c; the demo and cob print it). */
 int ph_loan_book_print(ph_cli *cli, ph_store *store);
+/* cmd_loan_import.c: puhui loan import FILE, puhui loan repay --batch FILE */
+int ph_loan_import_cli(ph_cli *cli, ph_store *store, const char *path);
+int ph_loan_repay_batch_cli(ph_cli *cli, ph_store *store, const char *path);
 int ph_cmd_ledger(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated

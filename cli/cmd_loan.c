@@ -1,5 +1,5 @@
 /*
- * puhui loan accept|draw|repay|prepay|renew|freeze|unfreeze|show|statement|list|book|products
+ * puhui loan accept|draw|repay|prepay|renew|freeze|unfreeze|show|statement|list|book|products|import
  *
  * The loan book from a shell (include/puhui/loan.h, docs/loans.md). Every
  * event happens on the open business day (the day after the last close of
@@ -13,8 +13,8 @@
 #include "puhui/loan.h"
 
 typedef struct loan_opts {
-    const char *decision, *loan, *on, *amount, *term, *reason, *enterprise, *lender, *from, *to;
-    const char *rate;
+    const char *decision, *loan, *on, *amount, *term, *reason, *enterprise, *lender, *from, *to,
+        *batch, *rate;
     int full;
 } loan_opts;
 
@@ -26,7 +26,7 @@ static int parse(ph_cli *cli, int argc, char **argv, loan_opts *o)
         {"--term", &o->term, NULL},         {"--reason", &o->reason, NULL},
         {"--enterprise", &o->enterprise, NULL}, {"--lender", &o->lender, NULL},
         {"--from", &o->from, NULL},         {"--to", &o->to, NULL},
-        {"--rate", &o->rate, NULL},
+        {"--rate", &o->rate, NULL},         {"--batch", &o->batch, NULL},
         {"--full", NULL, &o->full}};
     return ph_cli_parse_named(cli, "loan", argc, argv, 2, opts, sizeof(opts) / sizeof(opts[0]));
 }
@@ -413,7 +413,8 @@ int ph_cmd_loan(ph_cli *cli, int argc, char **argv)
     const char *sub = argv[1];
     static const char *const known[] = {"accept", "draw",  "repay", "prepay", "renew",
                                         "freeze", "unfreeze", "show", "statement", "list",
-                                        "book",   "products", "write-off", "recover", "reprice"};
+                                        "book",   "products", "write-off", "recover", "reprice",
+                                        "import"};
     int found = 0;
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         found |= strcmp(sub, known[i]) == 0;
@@ -421,9 +422,9 @@ int ph_cmd_loan(ph_cli *cli, int argc, char **argv)
         return ph_cli_usage_error(cli, "loan", "unknown subcommand '%s'", sub);
     loan_opts o = {0};
     int code = PH_EXIT_OK;
-    if (strcmp(sub, "products") == 0) {
-        if (argc != 3)
-            return ph_cli_usage_error(cli, "loan", "'loan products' needs one FILE");
+    if (strcmp(sub, "products") == 0 || strcmp(sub, "import") == 0) {
+        if (argc != 3 || argv[2][0] == '-')
+            return ph_cli_usage_error(cli, "loan", "'loan %s' needs one FILE", sub);
     } else if ((code = parse(cli, argc, argv, &o)) != PH_EXIT_OK) {
         return code;
     }
@@ -432,6 +433,13 @@ int ph_cmd_loan(ph_cli *cli, int argc, char **argv)
         return code;
     if (!strcmp(sub, "accept"))
         code = loan_accept(cli, store, &o);
+    else if (!strcmp(sub, "import"))
+        code = ph_loan_import_cli(cli, store, argv[2]);
+    else if (!strcmp(sub, "repay") && o.batch != NULL)
+        code = o.loan == NULL && o.amount == NULL && o.on == NULL
+                   ? ph_loan_repay_batch_cli(cli, store, o.batch)
+                   : ph_cli_usage_error(cli, "loan", "'loan repay --batch FILE' takes the loan, "
+                                                     "day and amount from the file");
     else if (!strcmp(sub, "show"))
         code = loan_show(cli, store, &o);
     else if (!strcmp(sub, "statement"))

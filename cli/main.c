@@ -385,6 +385,8 @@ static const ph_cli_command commands[] = {
      "       puhui loan list [--enterprise USCC] [--lender ID]\n"
      "       puhui loan book\n"
      "       puhui loan products FILE\n"
+     "       puhui loan import FILE.csv\n"
+     "       puhui loan repay --batch FILE.csv\n"
      "\n"
      "accept books the offer of a served, approved decision within its validity:\n"
      "the contract copies the decision's terms and never changes. Events are dated\n"
@@ -396,7 +398,12 @@ static const ph_cli_command commands[] = {
      "write-off charges what is left to the provision and credit losses (sharing the\n"
      "loss first if it was not shared); recover returns cash after compensation in\n"
      "the loss's own shares.\n"
-     "book prints the book by category with NPL, provisions and coverage.\n",
+     "book prints the book by category with NPL, provisions and coverage.\n"
+     "import moves an existing book in (columns reference, uscc, lender, product,\n"
+     "method, amount, rate, term, booked_on; optional guarantor, scheme, pool, pool_bp,\n"
+     "guarantee_fee, subsidy_rate); a reference already in the book is skipped.\n"
+     "repay --batch applies a file of repayments (reference, loan, on, amount), each\n"
+     "in its own transaction; run again, it applies only those not applied yet.\n",
      ph_cmd_loan},
     {"cob", "close of business: accrue, bill, classify, provision, subsidise, share losses",
      "usage: puhui cob --date DATE | --through DATE [--rules FILE]\n"

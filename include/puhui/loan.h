@@ -102,6 +102,72 @@ PH_EXTERN ph_status ph_loan_accept(ph_store *store, int64_t decision_id,
                                    const ph_loan_accept_opts *opts, int64_t *loan_id,
                                    ph_error *err);
 
+/* ---- importing a book ---------------------------------------------------------------------- */
+
+/*
+ * One loan of a book moved onto the platform (docs/loans.md#importing-a-book).
+ * Strings are NUL-terminated; optional ones may be NULL or "".
+ */
+typedef struct ph_loan_import_row {
+    const char *reference;   /* the bank's id for the loan, 1..PH_LOAN_REFERENCE_MAX bytes, UNIQUE */
+    const char *uscc;        /* the borrower, a valid unified social credit code */
+    const char *lender;      /* 1..255 bytes */
+    const char *product;     /* the servicing product (penalty, grace, allocation, day count);
+                                1..PH_LEDGER_TEXT_MAX bytes; unknown names take "default" */
+    const char *method;      /* ph_schedule_method_name: "equal_installment", ... */
+    ph_money amount;         /* > 0: principal, or a revolving line's limit */
+    ph_rate rate;            /* annual, 0..100% */
+    int64_t term;            /* months, 1..PH_LOAN_MAX_TERM_MONTHS */
+    ph_date booked_on;       /* the disbursement day: after the last close of business */
+    const char *guarantor;   /* optional */
+    const char *scheme;      /* optional risk-sharing scheme (riskshare.h); else the product's
+                                scheme with or without a guarantor */
+    const char *pool;        /* optional compensation pool: one the book holds already */
+    int32_t pool_bp;         /* the pool's share of the bank's loss, 0..10000; 0 without a pool */
+    ph_rate guarantee_fee;   /* annual on the principal, 0..100%; > 0 needs a guarantor */
+    ph_rate subsidy_rate;    /* interest subsidy, 0..rate */
+} ph_loan_import_row;
+
+/* Loans per transaction (and per ledger entry) of ph_loan_import. */
+#define PH_LOAN_IMPORT_CHUNK 10000
+
+typedef struct ph_loan_import_report {
+    int64_t imported;        /* loans stored */
+    int64_t skipped;         /* rows whose reference the book holds already */
+    int64_t chunks;          /* transactions committed */
+    int64_t entries;         /* ledger entries written */
+    ph_money disbursed;      /* principal disbursed (lines are not disbursed) */
+    int64_t first_id, last_id; /* the ids of the loans stored (0 when none) */
+    size_t bad_row;          /* on PH_EINVAL: the index of the refused row in `rows` */
+} ph_loan_import_report;
+
+/*
+ * Import n loans: each is stored as ph_loan_accept stores a contract (terms
+ * as given, decision_id NULL, the reference kept UNIQUE), its schedule built
+ * by ph_schedule_build, its state opened and a term loan disbursed on its
+ * booked_on day (Dr 1301 loan principal / Cr 1001 cash). Rows are taken in
+ * chunks of PH_LOAN_IMPORT_CHUNK, each chunk ONE transaction with one
+ * ledger batch (one journal entry) per booking day in it. A row whose
+ * reference the book already holds (or that an earlier row of the same call
+ * used) is skipped and counted: importing the same file twice adds nothing.
+ *
+ * A bad row is refused with PH_EINVAL, field "rows[I].FIELD" (I the index in
+ * `rows`), the value, and what was expected; out->bad_row = I. The chunk
+ * holding it stores nothing; the chunks before it stay committed (out says
+ * how many loans they stored), and the rows after it are not read.
+ *
+ * Cost: per loan, one indexed read (the reference), the schedule build and
+ * 3 + term inserts; one commit per chunk. Memory: one chunk's ledger
+ * lines (about 100 bytes a loan).
+ *
+ * Errors: PH_EINVAL as above; PH_EMISUSE for NULL store or rows with n > 0,
+ * or a transaction already open; PH_ESCHEMA before the loan book; PH_ENOMEM;
+ * PH_EBUSY, PH_ESTORE. out may be NULL; it is written on success and on
+ * failure.
+ */
+PH_EXTERN ph_status ph_loan_import(ph_store *store, const ph_loan_import_row *rows, size_t n,
+                                   ph_loan_import_report *out, ph_error *err);
+
 /* ---- servicing ---------------------------------------------------------------------------- */
 
 /* Draw on a revolving line: refused when frozen, past maturity, or beyond
@@ -124,6 +190,23 @@ typedef struct ph_loan_payment {
  */
 PH_EXTERN ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
                                   ph_loan_payment *out, ph_error *err);
+
+/* The longest external reference (an import's loan, a batch's repayment), in bytes. */
+#define PH_LOAN_REFERENCE_MAX 64
+
+/*
+ * ph_loan_repay with an external reference (a bank's payment id), stored
+ * UNIQUE with the event in the same transaction, so a repayment batch run
+ * again after a crash applies each repayment exactly once. A reference seen
+ * before is refused first, before any other check (so also after the day
+ * was closed), with PH_EEXISTS (field "reference") naming the loan, day and
+ * amount it paid; nothing is stored. reference NULL is ph_loan_repay; "" or
+ * longer than PH_LOAN_REFERENCE_MAX is PH_EINVAL. Cost: one indexed read
+ * more than ph_loan_repay.
+ */
+PH_EXTERN ph_status ph_loan_repay_ref(ph_store *store, int64_t loan_id, ph_date on,
+                                      ph_money amount, const char *reference,
+                                      ph_loan_payment *out, ph_error *err);
 
 /*
  * Prepay: what is due is paid first, then the interest accrued to the day,

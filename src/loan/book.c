@@ -209,7 +209,7 @@ static ph_status book(ph_store *store, const ph_market_offer *o, const ph_loan_a
         char detail[128];
         snprintf(detail, sizeof(detail), "decision %lld, %s, %lld months",
                  (long long)c.decision_id, ph_schedule_method_name(c.method), (long long)c.term);
-        st = loan_event_add(store, c.id, on, "book", c.amount, detail, entry, err);
+        st = loan_event_add(store, c.id, on, "book", c.amount, detail, entry, NULL, err);
     }
     loan_products_release(ctx, &ps);
     if (st == PH_OK)

@@ -68,6 +68,7 @@ typedef struct loan_contract {
     uint16_t harvest_months;
     int restructured;
     ph_date booked_on, maturity_on;
+    char reference[PH_LOAN_REFERENCE_MAX + 1]; /* an imported loan's external reference, or "" */
 } loan_contract;
 
 typedef enum loan_status { LOAN_ACTIVE = 0, LOAN_CLOSED, LOAN_RENEWED, LOAN_WRITTEN_OFF } loan_status;
@@ -83,6 +84,19 @@ typedef struct loan_row {
 } loan_row;
 
 ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err);
+/* Prepared forms for bulk writes (import): prepare once, step per row. */
+ph_status loan_contract_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_contract_insert_step(ph_stmt *stmt, const loan_contract *c, const char *booked_at,
+                                    int64_t *id, ph_error *err);
+ph_status loan_row_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_row_insert_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
+ph_status loan_schedule_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_schedule_insert_rows(ph_stmt *stmt, int64_t loan_id, int64_t version,
+                                    const ph_instalment *rows, size_t n, ph_error *err);
+ph_status loan_event_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_event_insert_step(ph_stmt *stmt, int64_t loan_id, ph_date on, const char *kind,
+                                 ph_money amount, const char *detail, int64_t entry_id,
+                                 const char *reference, ph_error *err);
 ph_status loan_contract_read(ph_store *store, int64_t id, loan_contract *c, ph_error *err);
 ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err);
 ph_status loan_row_read(ph_store *store, int64_t id, loan_row *r, ph_error *err);
@@ -90,6 +104,10 @@ ph_status loan_row_update(ph_store *store, const loan_row *r, ph_error *err);
 /* A prepared UPDATE for many rows (COB): bind and step per row. */
 ph_status loan_row_update_prepare(ph_store *store, ph_stmt **out, ph_error *err);
 ph_status loan_row_update_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
+/* COB's prepared UPDATE: the columns a day changes (not status, schedule
+ * version or last event, which only events change). */
+ph_status loan_row_cob_update_prepare(ph_store *store, ph_stmt **out, ph_error *err);
+ph_status loan_row_cob_update_step(ph_stmt *stmt, const loan_row *r, ph_error *err);
 ph_status loan_row_from_stmt(ph_stmt *stmt, int first_col, loan_row *r, ph_error *err);
 extern const char LOAN_ROW_COLUMNS[];
 
@@ -98,8 +116,10 @@ ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
 /* Instalment k of the loan's current schedule version; PH_DONE when none. */
 ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, int32_t k,
                             ph_instalment *out, ph_error *err);
+/* reference: NULL or "" = none; else stored UNIQUE with the event (repayment batches). */
 ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
-                         ph_money amount, const char *detail, int64_t entry_id, ph_error *err);
+                         ph_money amount, const char *detail, int64_t entry_id,
+                         const char *reference, ph_error *err);
 /* The last day closed (0 = none); the open business day (the day after it,
  * else the first booking day, 0 for an empty book); the check that an
  * event comes on the open day (a booking: on it or later). */
@@ -185,12 +205,17 @@ typedef struct loan_evt {
     loan_contract c;
     loan_row r;
     ph_date on;
+    const char *reference; /* a repayment's external reference, or NULL */
     loan_lines lines;
 } loan_evt;
 
 /* Begin the event's transaction and read the loan (active, on the open
  * day); on error nothing is open. */
 ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, ph_error *err);
+/* The same for a repayment with an external reference: one already stored
+ * is PH_EEXISTS (field "reference") naming what it paid. */
+ph_status loan_event_open_ref(ph_store *store, int64_t id, ph_date on, const char *reference,
+                              loan_evt *e, ph_error *err);
 /* Post the lines, write the state and the event, commit (roll back on error). */
 ph_status loan_event_close(loan_evt *e, const char *kind, ph_money amount, const char *detail,
                            ph_error *err);

@@ -26,13 +26,27 @@ static loan_status status_parse(const char *s)
 
 /* ---- dates and optional text at the boundary ---------------------------------------------- */
 
+/* 'YYYY-MM-DD' written digit by digit: COB binds several dates for each of
+ * a million loans, and a formatted print per date showed in the profile. */
 static ph_status bind_date(ph_stmt *s, int i, ph_date d, ph_error *err)
 {
     if (d == 0)
         return ph_stmt_bind_null(s, i, err);
-    char buf[16];
-    ph_status st = ph_date_format(d, buf, sizeof(buf), err);
-    return st == PH_OK ? ph_stmt_bind_text(s, i, buf, -1, err) : st;
+    int y = 0, m = 0, day = 0;
+    ph_status st = ph_date_to_ymd(d, &y, &m, &day, err);
+    if (st != PH_OK)
+        return st;
+    if (y < 1000 || y > 9999) { /* outside four digits: the general formatter */
+        char buf[16];
+        st = ph_date_format(d, buf, sizeof(buf), err);
+        return st == PH_OK ? ph_stmt_bind_text(s, i, buf, -1, err) : st;
+    }
+    char buf[10] = {(char)('0' + y / 1000),     (char)('0' + y / 100 % 10),
+                    (char)('0' + y / 10 % 10),  (char)('0' + y % 10),
+                    '-',                        (char)('0' + m / 10),
+                    (char)('0' + m % 10),       '-',
+                    (char)('0' + day / 10),     (char)('0' + day % 10)};
+    return ph_stmt_bind_text(s, i, buf, 10, err);
 }
 
 static ph_status bind_opt_text(ph_stmt *s, int i, const char *t, ph_error *err)
@@ -47,6 +61,17 @@ static ph_status column_date(ph_stmt *s, int col, ph_date *out, ph_error *err)
         return PH_OK;
     }
     const char *t = ph_stmt_column_text(s, col);
+    /* The store holds 'YYYY-MM-DD' as bind_date wrote it: read the digits
+     * (COB reads several dates for each of a million loans); anything else
+     * goes to the strict parser, which says what is wrong. */
+    int digits = t != NULL;
+    for (int k = 0; digits && k < 10; k++)
+        digits = (k == 4 || k == 7) ? t[k] == '-' : (t[k] >= '0' && t[k] <= '9');
+    if (digits && t[10] == '\0')
+        return ph_date_from_ymd((t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 +
+                                    (t[3] - '0'),
+                                (t[5] - '0') * 10 + (t[6] - '0'), (t[8] - '0') * 10 + (t[9] - '0'),
+                                out, err);
     return ph_date_parse(t, strlen(t), out, err);
 }
 
@@ -75,21 +100,23 @@ static ph_status not_found(int64_t id, ph_error *err)
 
 /* ---- the contract ------------------------------------------------------------------------- */
 
-ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err)
+ph_status loan_contract_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
-    char at[PH_UTC_MAX];
-    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), at, err);
-    if (st == PH_OK)
-        st = ph_store_prepare(
-            store,
-            "INSERT INTO loan (decision_id, renewal_of, uscc, lender, product, product_version, "
-            "method, amount_fen, rate, term, daycount, penalty_rate, grace_days, allocation, "
-            "harvest_months, guarantor, guarantee_fee, scheme, pool, pool_bp, "
-            "subsidy_programme_id, subsidy_rate, award_fen, restructured, booked_on, maturity_on, "
-            "booked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?) RETURNING id",
-            &s, err);
+    return ph_store_prepare(
+        store,
+        "INSERT INTO loan (decision_id, renewal_of, uscc, lender, product, product_version, "
+        "method, amount_fen, rate, term, daycount, penalty_rate, grace_days, allocation, "
+        "harvest_months, guarantor, guarantee_fee, scheme, pool, pool_bp, "
+        "subsidy_programme_id, subsidy_rate, award_fen, restructured, booked_on, maturity_on, "
+        "booked_at, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        out, err);
+}
+
+ph_status loan_contract_insert_step(ph_stmt *s, const loan_contract *c, const char *booked_at,
+                                    int64_t *id, ph_error *err)
+{
+    ph_status st = PH_OK;
     int i = 1;
     if (st == PH_OK)
         st = c->decision_id ? ph_stmt_bind_int64(s, i, c->decision_id, err)
@@ -108,7 +135,7 @@ ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t 
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->product_version, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, i++, ph_schedule_method_name(c->method), -1, err);
+        st = ph_stmt_bind_text_static(s, i++, ph_schedule_method_name(c->method), -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->amount, err);
     if (st == PH_OK)
@@ -116,7 +143,7 @@ ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t 
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->term, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, i++, ph_daycount_name(c->daycount), -1, err);
+        st = ph_stmt_bind_text_static(s, i++, ph_daycount_name(c->daycount), -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, i++, c->penalty_rate, err);
     if (st == PH_OK)
@@ -150,9 +177,23 @@ ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t 
     if (st == PH_OK)
         st = bind_date(s, i++, c->maturity_on, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, i++, at, -1, err);
+        st = ph_stmt_bind_text(s, i++, booked_at, -1, err);
+    if (st == PH_OK)
+        st = bind_opt_text(s, i++, c->reference, err);
     if (st == PH_OK)
         st = ph_stmt_step_id(s, id, err);
+    return st;
+}
+
+ph_status loan_contract_insert(ph_store *store, const loan_contract *c, int64_t *id, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    char at[PH_UTC_MAX];
+    ph_status st = ph_ctx_utc_now(ph_store_ctx(store), at, err);
+    if (st == PH_OK)
+        st = loan_contract_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_contract_insert_step(s, c, at, id, err);
     ph_stmt_free(s);
     return st;
 }
@@ -279,21 +320,32 @@ static ph_status bind_row(ph_stmt *s, int first, const loan_row *r, ph_error *er
     return st;
 }
 
-ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err)
+ph_status loan_row_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
     char sql[1024];
     snprintf(sql, sizeof(sql),
              "INSERT INTO loan_state (%s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
              "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              LOAN_ROW_COLUMNS);
-    ph_status st = ph_store_prepare(store, sql, &s, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(s, 1, r->s.loan_id, err);
+    return ph_store_prepare(store, sql, out, err);
+}
+
+ph_status loan_row_insert_step(ph_stmt *s, const loan_row *r, ph_error *err)
+{
+    ph_status st = ph_stmt_bind_int64(s, 1, r->s.loan_id, err);
     if (st == PH_OK)
         st = bind_row(s, 2, r, err);
     if (st == PH_OK)
         st = step_done(s, err);
+    return st;
+}
+
+ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = loan_row_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_row_insert_step(s, r, err);
     ph_stmt_free(s);
     return st;
 }
@@ -318,6 +370,52 @@ ph_status loan_row_update_step(ph_stmt *s, const loan_row *r, ph_error *err)
     ph_status st = bind_row(s, 1, r, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, ROW_COLUMN_COUNT, r->s.loan_id, err);
+    if (st == PH_OK)
+        st = step_done(s, err);
+    if (st == PH_OK)
+        st = ph_stmt_reset(s, err);
+    return st;
+}
+
+/* COB's UPDATE: every column a day can change, and not status,
+ * schedule_version or last_event_on, which COB never changes; leaving
+ * status out of the SET list spares SQLite rewriting the loan_state_status
+ * index entry of every loan every day. */
+ph_status loan_row_cob_update_prepare(ph_store *store, ph_stmt **out, ph_error *err)
+{
+    return ph_store_prepare(
+        store,
+        "UPDATE loan_state SET flags = ?, rate = ?, principal = ?, principal_due = ?, "
+        "interest_receivable = ?, interest_due = ?, penalty = ?, fee_receivable = ?, "
+        "acc_closed = ?, acc_balance_days = ?, acc_posted = ?, pen_closed = ?, "
+        "pen_balance_days = ?, pen_posted = ?, fee_closed = ?, fee_balance_days = ?, "
+        "fee_posted = ?, dpd = ?, category = ?, provision = ?, next_k = ?, acc_balance = ?, "
+        "acc_rate = ?, pen_base = ?, pen_rate = ?, oldest_unpaid_due = ?, restructured_on = ?, "
+        "npl_since = ?, defaulted_on = ?, last_cob = ? WHERE loan_id = ?",
+        out, err);
+}
+
+ph_status loan_row_cob_update_step(ph_stmt *s, const loan_row *r, ph_error *err)
+{
+    const ph_loan_state *x = &r->s;
+    const int64_t ints[] = {
+        (int64_t)x->flags, x->rate, x->principal, x->principal_due, x->interest_receivable,
+        x->interest_due, x->penalty, r->fee_receivable, x->accrual.closed,
+        x->accrual.balance_days, x->accrual.posted, x->penalty_accrual.closed,
+        x->penalty_accrual.balance_days, x->penalty_accrual.posted, r->fee_accrual.closed,
+        r->fee_accrual.balance_days, r->fee_accrual.posted, x->dpd, (int64_t)x->category,
+        x->provision, x->next_k, x->accrual_balance, x->accrual_rate, x->penalty_base,
+        x->penalty_base_rate};
+    const ph_date dates[] = {x->oldest_unpaid_due, x->restructured_on, x->npl_since,
+                             r->defaulted_on, x->last_cob};
+    int i = 1;
+    ph_status st = PH_OK;
+    for (size_t k = 0; st == PH_OK && k < sizeof(ints) / sizeof(ints[0]); k++)
+        st = ph_stmt_bind_int64(s, i++, ints[k], err);
+    for (size_t k = 0; st == PH_OK && k < sizeof(dates) / sizeof(dates[0]); k++)
+        st = bind_date(s, i++, dates[k], err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, i, r->s.loan_id, err);
     if (st == PH_OK)
         st = step_done(s, err);
     if (st == PH_OK)
@@ -402,15 +500,19 @@ ph_status loan_row_read(ph_store *store, int64_t id, loan_row *r, ph_error *err)
 
 /* ---- schedules, events, days -------------------------------------------------------------- */
 
-ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
-                              const ph_instalment *rows, size_t n, ph_error *err)
+ph_status loan_schedule_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "INSERT INTO loan_schedule (loan_id, version, k, due_on, "
-                                    "period_start, principal, interest, balance_after) "
-                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                    &s, err);
+    return ph_store_prepare(store,
+                            "INSERT INTO loan_schedule (loan_id, version, k, due_on, "
+                            "period_start, principal, interest, balance_after) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            out, err);
+}
+
+ph_status loan_schedule_insert_rows(ph_stmt *s, int64_t loan_id, int64_t version,
+                                    const ph_instalment *rows, size_t n, ph_error *err)
+{
+    ph_status st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         st = ph_stmt_bind_int64(s, 1, loan_id, err);
         if (st == PH_OK)
@@ -432,6 +534,16 @@ ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
         if (st == PH_OK)
             st = ph_stmt_reset(s, err);
     }
+    return st;
+}
+
+ph_status loan_schedule_write(ph_store *store, int64_t loan_id, int64_t version,
+                              const ph_instalment *rows, size_t n, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = loan_schedule_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_schedule_insert_rows(s, loan_id, version, rows, n, err);
     ph_stmt_free(s);
     return st;
 }
@@ -466,16 +578,19 @@ ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, i
     return st;
 }
 
-ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
-                         ph_money amount, const char *detail, int64_t entry_id, ph_error *err)
+ph_status loan_event_insert_prepare(ph_store *store, ph_stmt **out, ph_error *err)
 {
-    ph_stmt *s = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "INSERT INTO loan_event (loan_id, on_date, kind, amount_fen, "
-                                    "detail, entry_id) VALUES (?, ?, ?, ?, ?, ?)",
-                                    &s, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(s, 1, loan_id, err);
+    return ph_store_prepare(store,
+                            "INSERT INTO loan_event (loan_id, on_date, kind, amount_fen, "
+                            "detail, entry_id, reference) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            out, err);
+}
+
+ph_status loan_event_insert_step(ph_stmt *s, int64_t loan_id, ph_date on, const char *kind,
+                                 ph_money amount, const char *detail, int64_t entry_id,
+                                 const char *reference, ph_error *err)
+{
+    ph_status st = ph_stmt_bind_int64(s, 1, loan_id, err);
     if (st == PH_OK)
         st = bind_date(s, 2, on, err);
     if (st == PH_OK)
@@ -487,7 +602,22 @@ ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const cha
     if (st == PH_OK)
         st = entry_id ? ph_stmt_bind_int64(s, 6, entry_id, err) : ph_stmt_bind_null(s, 6, err);
     if (st == PH_OK)
+        st = reference != NULL && reference[0] != '\0' ? ph_stmt_bind_text(s, 7, reference, -1, err)
+                                                        : ph_stmt_bind_null(s, 7, err);
+    if (st == PH_OK)
         st = step_done(s, err);
+    return st;
+}
+
+ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
+                         ph_money amount, const char *detail, int64_t entry_id,
+                         const char *reference, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = loan_event_insert_prepare(store, &s, err);
+    if (st == PH_OK)
+        st = loan_event_insert_step(s, loan_id, on, kind, amount, detail, entry_id, reference,
+                                    err);
     ph_stmt_free(s);
     return st;
 }

@@ -102,6 +102,7 @@ ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on, int64_t te
     c = old;
     c.decision_id = 0;
     c.renewal_of = old.id;
+    c.reference[0] = '\0'; /* an import's reference names the original loan only */
     c.amount = principal;
     c.rate = r.s.rate;
     c.term = term_months;
@@ -179,10 +180,10 @@ ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on, int64_t te
     if (st == PH_OK)
         st = loan_row_update(store, &r, err);
     if (st == PH_OK)
-        st = loan_event_add(store, old.id, on, "renewed", principal, memo, entry, err);
+        st = loan_event_add(store, old.id, on, "renewed", principal, memo, entry, NULL, err);
     if (st == PH_OK)
         st = loan_event_add(store, c.id, on, restructuring ? "restructure" : "renewal", principal,
-                            memo, entry, err);
+                            memo, entry, NULL, err);
     if (st == PH_OK)
         st = ph_store_commit(store, err);
     if (st != PH_OK) {

@@ -15,7 +15,39 @@
 /* ---- one event's frame: read, check the day, post, write ---------------------------------- */
 
 
-ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, ph_error *err)
+/* A repayment whose reference is stored already was applied before (a
+ * batch run again): PH_EEXISTS naming the loan, day and amount it paid. */
+static ph_status reference_unused(ph_store *store, const char *reference, ph_error *err)
+{
+    if (reference == NULL)
+        return PH_OK;
+    size_t len = strlen(reference);
+    if (len == 0 || len > PH_LOAN_REFERENCE_MAX)
+        return ph_error_set(err, PH_EINVAL, "reference", reference,
+                            "expected a reference of 1 to %d bytes", PH_LOAN_REFERENCE_MAX);
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT loan_id, on_date, amount_fen FROM loan_event "
+                                    "WHERE reference = ?",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, reference, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK) {
+        char paid[PH_MONEY_FORMAT_MAX];
+        if (ph_money_format(ph_stmt_column_int64(s, 2), 0, paid, sizeof(paid), NULL) != PH_OK)
+            snprintf(paid, sizeof(paid), "?");
+        st = ph_error_set(err, PH_EEXISTS, "reference", reference,
+                          "applied already: loan %lld repaid %s yuan on %s",
+                          (long long)ph_stmt_column_int64(s, 0), paid, ph_stmt_column_text(s, 1));
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+ph_status loan_event_open_ref(ph_store *store, int64_t id, ph_date on, const char *reference,
+                             loan_evt *e, ph_error *err)
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "loan event: NULL store");
@@ -29,7 +61,12 @@ ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, 
     memset(e, 0, sizeof(*e));
     e->store = store;
     e->on = on;
-    st = loan_contract_read(store, id, &e->c, err);
+    e->reference = reference;
+    /* First, so that a batch run again after the day was closed still
+     * learns that the repayment is in, rather than that the day is shut. */
+    st = reference_unused(store, reference, err);
+    if (st == PH_OK)
+        st = loan_contract_read(store, id, &e->c, err);
     if (st == PH_OK)
         st = loan_row_read(store, id, &e->r, err);
     if (st == PH_OK)
@@ -45,9 +82,14 @@ ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, 
     return st;
 }
 
+ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, ph_error *err)
+{
+    return loan_event_open_ref(store, id, on, NULL, e, err);
+}
+
 /* Post the lines, write the state and the event, commit; roll back on error. */
 ph_status loan_event_close(loan_evt *e, const char *kind, ph_money amount, const char *detail,
-                             ph_error *err)
+                           ph_error *err)
 {
     int64_t entry = 0;
     ph_status st = PH_OK;
@@ -59,7 +101,8 @@ ph_status loan_event_close(loan_evt *e, const char *kind, ph_money amount, const
     if (st == PH_OK)
         st = loan_row_update(e->store, &e->r, err);
     if (st == PH_OK)
-        st = loan_event_add(e->store, e->c.id, e->on, kind, amount, detail, entry, err);
+        st = loan_event_add(e->store, e->c.id, e->on, kind, amount, detail, entry, e->reference,
+                            err);
     if (st == PH_OK)
         st = ph_store_commit(e->store, err);
     if (st != PH_OK)
@@ -299,10 +342,16 @@ ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money am
 ph_status ph_loan_repay(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
                         ph_loan_payment *out, ph_error *err)
 {
+    return ph_loan_repay_ref(store, loan_id, on, amount, NULL, out, err);
+}
+
+ph_status ph_loan_repay_ref(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
+                            const char *reference, ph_loan_payment *out, ph_error *err)
+{
     if (amount <= 0)
         return bad_amount(amount, "expected a repayment of more than 0", err);
     loan_evt e;
-    ph_status st = loan_event_open(store, loan_id, on, &e, err);
+    ph_status st = loan_event_open_ref(store, loan_id, on, reference, &e, err);
     if (st != PH_OK)
         return st;
     st = bill_due_today(&e, err);
