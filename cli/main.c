@@ -402,6 +402,22 @@ static const ph_cli_command commands[] = {
      "instalment, guarantee fees accrue, and a default shares its loss by the loan's\n"
      "scheme. A closed day is never run again; a killed run is simply run again.\n",
      ph_cmd_cob},
+    {"simulate", "run the synthetic province forward through the loan book",
+     "usage: puhui simulate --province DIR --from YYYY-MM --months N [--seed N]\n"
+     "                      [--rules FILE]\n"
+     "\n"
+     "Plays the firms of a province written by puhui gen against the book: every\n"
+     "application's best open offer (the lowest net APR) is accepted on its day; then,\n"
+     "day by day, each firm pays what falls due as its latent health allows (on the\n"
+     "due date, a few days late, or in part), draws on its line, and stops paying when\n"
+     "it defaults (the truth's default date, else a draw from its true 12-month PD);\n"
+     "the close of business runs every day (--rules as for puhui cob). The firms'\n"
+     "behaviour comes from DIR/truth/; no decision ever reads it. The same --seed\n"
+     "(default 1) gives the same book. Prints the book by category with the NPL\n"
+     "ratio, provisions and coverage, losses shared by party and the pools, subsidies\n"
+     "paid, the credit-loan share, first-time borrowers and the compensation rate\n"
+     "(docs/loans.md#the-province-runs-forward).\n",
+     ph_cmd_simulate},
     {"ledger", "the general ledger: trial balance, journal, verify, reverse, manual entries",
      "usage: puhui ledger trial-balance [--on DATE]\n"
      "       puhui ledger journal [--from DATE] [--to DATE] [--loan N]\n"

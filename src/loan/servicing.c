@@ -37,8 +37,15 @@ static ph_status event_open(ph_store *store, int64_t id, ph_date on, event *e, p
     st = loan_contract_read(store, id, &e->c, err);
     if (st == PH_OK)
         st = loan_row_read(store, id, &e->r, err);
-    if (st == PH_OK)
+    if (st == PH_OK) {
+        /* The contract's terms the state row does not keep: without them a
+         * segment closed by the event would be priced at a zero penalty
+         * rate, and the penalty already posted would be taken back. */
+        e->r.s.penalty_rate = e->c.penalty_rate;
+        e->r.s.daycount = e->c.daycount;
+        e->r.s.grace_days = e->c.grace_days;
         st = loan_check_day(store, &e->r, on, err);
+    }
     if (st == PH_OK && e->r.status != LOAN_ACTIVE) {
         char v[24];
         snprintf(v, sizeof(v), "%lld", (long long)id);
