@@ -255,6 +255,8 @@ static const ph_cli_command commands[] = {
      "       puhui model approve|reject|retire --name NAME --version N --by PERSON\n"
      "            [--note TEXT]\n"
      "       puhui model list [--name NAME]\n"
+     "       puhui model sample --from YYYY-MM --to YYYY-MM [--horizon 12m] [--bad dpd90]\n"
+     "            --features PANEL.csv --out SAMPLE.csv [--registration FILE.csv]\n"
      "\n"
      "Models: PMML 4.4 scorecards (trained here or anywhere), XGBoost JSON\n"
      "(binary:logistic) and LightGBM text (binary). Features are matched by name.\n"
@@ -292,6 +294,12 @@ static const ph_cli_command commands[] = {
      "(default: the PD that approves 70%) and AUC, flagged below 4/5 of the best.\n"
      "register keeps the file's exact bytes and BLAKE2b-256 checksum as a draft;\n"
      "approve and reject need --note; only approved models serve decisions.\n"
+     "sample: labels a features panel (puhui features --from/--to) from the loan\n"
+     "book: bad = 1 when a loan of the firm reached --bad days past due (dpd90)\n"
+     "within --horizon (12m) after the month end; rows without a loan then, already\n"
+     "bad, or whose horizon the book has not closed yet are left out; the fairness\n"
+     "segments city, industry and owner_gender (from --registration FILE) are added\n"
+     "(docs/loans.md#model-samples-from-the-book).\n"
      "Details: docs/models.md.\n",
      ph_cmd_model},
     {"policy", "lender policies in the database: load a version, list, activate, show",
