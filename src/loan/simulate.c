@@ -135,7 +135,10 @@ static int firm_cmp(const void *a, const void *b)
 static sim_firm *firm_find(sim *S, const char *uscc)
 {
     sim_firm k;
-    snprintf(k.uscc, sizeof(k.uscc), "%s", uscc);
+    size_t n = strlen(uscc);
+    if (n != sizeof(k.uscc) - 1)
+        return NULL; /* not a USCC: no firm of ours */
+    memcpy(k.uscc, uscc, n + 1);
     return bsearch(&k, S->firms, S->n_firms, sizeof(sim_firm), firm_cmp);
 }
 
