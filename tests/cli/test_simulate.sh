@@ -98,7 +98,7 @@ echo "$OUT" >"$WORK/s2.out"
 check "the same seed gives the same book" cmp -s "$WORK/s1.out" "$WORK/s2.out"
 head1=$(sqlite3 "$WORK/s1.db" "SELECT hash FROM journal_entry ORDER BY id DESC LIMIT 1")
 head2=$(sqlite3 "$WORK/s2.db" "SELECT hash FROM journal_entry ORDER BY id DESC LIMIT 1")
-check "and the same ledger, to the hash" [ -n "$head1" ] && [ "$head1" = "$head2" ]
+check "and the same ledger, to the hash" test -n "$head1" -a "$head1" = "$head2"
 echo "$OUT" | sed -n '1,3p;/^NPL/p;/^compensation/p;/credit loans/p' | sed 's/^/# /'
 check "offers accepted" contains "$OUT" "best offers accepted"
 check "firms repay by health" contains "$OUT" "paid on time"
