@@ -62,6 +62,7 @@ int ph_policy_simulate(ph_cli *cli, int argc, char **argv);
 int ph_cmd_market(ph_cli *cli, int argc, char **argv);
 int ph_cmd_decision(ph_cli *cli, int argc, char **argv);
 int ph_cmd_loan(ph_cli *cli, int argc, char **argv);
+int ph_cmd_riskshare(ph_cli *cli, int argc, char **argv);
 int ph_cmd_cob(ph_cli *cli, int argc, char **argv);
 int ph_cmd_simulate(ph_cli *cli, int argc, char **argv);
 /* The book by category, NPL, coverage and subsidies (cmd_loan.c; the demo and cob print it). */

@@ -2,8 +2,8 @@
  * puhui loan accept|draw|repay|prepay|renew|freeze|unfreeze|show|statement|list|book|products
  *
  * The loan book from a shell (include/puhui/loan.h, docs/loans.md). Every
- * event is dated by --on, the business day; without it, the day after the
- * last close of business (the open day).
+ * event happens on the open business day (the day after the last close of
+ * business); --on names it, and a booking may name a later day.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 
 typedef struct loan_opts {
     const char *decision, *loan, *on, *amount, *term, *reason, *enterprise, *lender, *from, *to;
+    const char *rate;
     int full;
 } loan_opts;
 
@@ -25,6 +26,7 @@ static int parse(ph_cli *cli, int argc, char **argv, loan_opts *o)
         {"--term", &o->term, NULL},         {"--reason", &o->reason, NULL},
         {"--enterprise", &o->enterprise, NULL}, {"--lender", &o->lender, NULL},
         {"--from", &o->from, NULL},         {"--to", &o->to, NULL},
+        {"--rate", &o->rate, NULL},
         {"--full", NULL, &o->full}};
     return ph_cli_parse_named(cli, "loan", argc, argv, 2, opts, sizeof(opts) / sizeof(opts[0]));
 }
@@ -62,14 +64,13 @@ static int business_day(ph_cli *cli, ph_store *store, const char *on, ph_date *o
         st = ph_date_parse(on, strlen(on), out, &err);
         return st == PH_OK ? PH_EXIT_OK : fail(cli, st, &err);
     }
-    ph_date last = 0;
-    st = ph_cob_last_day(store, &last, &err);
+    ph_date open = 0;
+    st = ph_cob_open_day(store, &open, &err);
     if (st != PH_OK)
         return fail(cli, st, &err);
-    if (last == 0)
-        return ph_cli_usage_error(cli, "loan", "--on DATE is needed before the first close of "
-                                               "business");
-    *out = last + 1;
+    if (open == 0)
+        return ph_cli_usage_error(cli, "loan", "--on DATE is needed: the book is empty");
+    *out = open;
     return PH_EXIT_OK;
 }
 
@@ -151,7 +152,7 @@ static int loan_event(ph_cli *cli, ph_store *store, const char *sub, const loan_
     if (code == PH_EXIT_OK)
         code = business_day(cli, store, o->on, &on);
     ph_money amount = 0;
-    int wants_amount = !strcmp(sub, "draw") || !strcmp(sub, "repay") ||
+    int wants_amount = !strcmp(sub, "draw") || !strcmp(sub, "repay") || !strcmp(sub, "recover") ||
                        (!strcmp(sub, "prepay") && !o->full);
     if (code == PH_EXIT_OK && wants_amount)
         code = need_amount(cli, o, sub, &amount);
@@ -174,6 +175,35 @@ static int loan_event(ph_cli *cli, ph_store *store, const char *sub, const loan_
         st = ph_loan_prepay(store, id, on, amount, o->full, &p, &err);
         if (st == PH_OK)
             print_payment(cli, id, "prepaid", &p);
+    } else if (!strcmp(sub, "reprice")) {
+        if (o->rate == NULL)
+            return ph_cli_usage_error(cli, "loan", "'loan reprice' needs --rate RATE");
+        ph_rate r = 0;
+        st = ph_rate_parse_percent(o->rate, strlen(o->rate), &r, &err);
+        if (st == PH_OK)
+            st = ph_loan_reprice(store, id, on, r, &err);
+        if (st == PH_OK)
+            fprintf(cli->out, "loan %lld: repriced to %s from %s\n", id, o->rate,
+                    o->on ? o->on : "the open day");
+    } else if (!strcmp(sub, "write-off")) {
+        ph_money off = 0;
+        st = ph_loan_write_off(store, id, on, o->reason, &off, &err);
+        money(off, m, sizeof(m));
+        if (st == PH_OK)
+            fprintf(cli->out, "loan %lld: written off, %s yuan of principal\n", id, m);
+    } else if (!strcmp(sub, "recover")) {
+        ph_share_split parts;
+        st = ph_loan_recover(store, id, on, amount, &parts, &err);
+        if (st == PH_OK) {
+            fprintf(cli->out, "loan %lld: recovered %s yuan:", id, m);
+            for (int party = 0; party < PH_PARTY_COUNT; party++) {
+                char x[PH_MONEY_FORMAT_MAX];
+                money(parts.part[party], x, sizeof(x));
+                fprintf(cli->out, "%s %s %s", party ? "," : "",
+                        ph_share_party_name((ph_share_party)party), x);
+            }
+            fprintf(cli->out, "\n");
+        }
     } else if (!strcmp(sub, "renew")) {
         long long term;
         if (o->term == NULL)
@@ -383,7 +413,7 @@ int ph_cmd_loan(ph_cli *cli, int argc, char **argv)
     const char *sub = argv[1];
     static const char *const known[] = {"accept", "draw",  "repay", "prepay", "renew",
                                         "freeze", "unfreeze", "show", "statement", "list",
-                                        "book",   "products"};
+                                        "book",   "products", "write-off", "recover", "reprice"};
     int found = 0;
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         found |= strcmp(sub, known[i]) == 0;

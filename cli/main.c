@@ -386,6 +386,9 @@ static const ph_cli_command commands[] = {
      "       puhui loan prepay --loan ID (--amount YUAN | --full) [--on DATE]\n"
      "       puhui loan renew --loan ID --term MONTHS [--on DATE]\n"
      "       puhui loan freeze|unfreeze --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan reprice --loan ID --rate RATE [--on DATE]\n"
+     "       puhui loan write-off --loan ID [--reason TEXT] [--on DATE]\n"
+     "       puhui loan recover --loan ID --amount YUAN [--on DATE]\n"
      "       puhui loan show|statement --loan ID [--from DATE --to DATE]\n"
      "       puhui loan list [--enterprise USCC] [--lender ID]\n"
      "       puhui loan book\n"
@@ -398,6 +401,9 @@ static const ph_cli_command commands[] = {
      "repay pays what is due in the product's allocation order; prepay pays what is\n"
      "due and accrued, then principal, and rebuilds the schedule; renew moves the\n"
      "principal to a new loan (无还本续贷) under the product's renewal rule.\n"
+     "write-off charges what is left to the provision and credit losses (sharing the\n"
+     "loss first if it was not shared); recover returns cash after compensation in\n"
+     "the loss's own shares.\n"
      "book prints the book by category with NPL, provisions and coverage.\n",
      ph_cmd_loan},
     {"cob", "close of business: accrue, bill, classify, provision, subsidise, share losses",
@@ -426,6 +432,16 @@ static const ph_cli_command commands[] = {
      "paid, the credit-loan share, first-time borrowers and the compensation rate\n"
      "(docs/loans.md#the-province-runs-forward).\n",
      ph_cmd_simulate},
+    {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
+     "usage: puhui risk-share\n"
+     "\n"
+     "The losses shared on default by party (bank, guarantor, re-guarantor, government,\n"
+     "pool); per guarantor of the guarantors feed, the principal outstanding on active\n"
+     "loans naming it, its capital, leverage against its cap and its compensation rate\n"
+     "(compensated / the guaranteed amount that matured or defaulted); per\n"
+     "risk-compensation pool, its capital, what it paid and its balance (ledger\n"
+     "account 2901). --format json prints {parties, guarantors, pools}.\n",
+     ph_cmd_riskshare},
     {"ledger", "the general ledger: trial balance, journal, verify, reverse, manual entries",
      "usage: puhui ledger trial-balance [--on DATE]\n"
      "       puhui ledger journal [--from DATE] [--to DATE] [--loan N]\n"

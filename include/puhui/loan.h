@@ -10,9 +10,10 @@
  * (include/puhui/ledger.h) in the same transaction, so the sub-ledger of a
  * loan always equals its state and the book always equals the ledger.
  *
- * Business dates: a loan event is dated by the business day it happens on;
- * it must come after the last close of business (COB) the book has run, so
- * that a closed day is never changed. Every function here is one
+ * Business dates: a loan event happens on the open business day, the day
+ * after the last close of business (COB), so that a closed day is never
+ * changed and no day still to close accrues on a balance from its future;
+ * a booking may also come later (COB starts the loan on its day). Every function here is one
  * transaction: on any error nothing is stored.
  *
  * Errors follow docs/errors.md: PH_ENOTFOUND (field "loan") for an unknown
@@ -64,6 +65,19 @@ extern "C" {
  */
 PH_EXTERN ph_status ph_loan_products_load(ph_store *store, const char *path, int64_t *version,
                                           ph_error *err);
+
+/*
+ * Check a products document held in memory (`len` bytes, not necessarily
+ * NUL-terminated) exactly as ph_loan_products_load would, storing nothing;
+ * `source` names it in errors. *count, when not NULL, is the number of
+ * products read. Errors: PH_EINVAL for bad JSON (with source, line and
+ * column) and for a bad member (the member's path as field, the value and
+ * what was expected), including a renewal rule that does not compile;
+ * PH_ENOMEM; PH_EMISUSE for NULL ctx, text or source. Cost: one parse.
+ */
+PH_EXTERN ph_status ph_loan_products_check_text(const ph_ctx *ctx, const char *text, size_t len,
+                                                const char *source, size_t *count,
+                                                ph_error *err);
 
 /* ---- booking ------------------------------------------------------------------------------ */
 
@@ -133,10 +147,40 @@ PH_EXTERN ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on,
 PH_EXTERN ph_status ph_loan_renew(ph_store *store, int64_t loan_id, ph_date on,
                                   int64_t term_months, int64_t *new_id, ph_error *err);
 
+/*
+ * Reprice (an LPR change, 重定价): from the day, the loan runs at `rate`; the
+ * interest accrued at the old rate is kept, the schedule is rebuilt from the
+ * instalment in progress, and the penalty rate keeps the contract's markup.
+ * The contract's rate stays as signed; the event records the change.
+ */
+PH_EXTERN ph_status ph_loan_reprice(ph_store *store, int64_t loan_id, ph_date on, ph_rate rate,
+                                    ph_error *err);
+
 /* Freeze (1) or unfreeze (0) a revolving line: a frozen line refuses
  * draws; repayments and COB go on. The reason is kept with the event. */
 PH_EXTERN ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int frozen,
                                    const char *reason, ph_error *err);
+
+/*
+ * Write the loan off (核销): when it had not defaulted and the schemes count
+ * a write-off as a default, its loss is shared first; the principal left is
+ * charged to the provision held, then to credit losses; interest, penalty
+ * and guarantee fee still owed are reversed out of income. *written_off
+ * (may be NULL) is the principal written off. The loan stays readable,
+ * status written_off, and may still recover.
+ */
+PH_EXTERN ph_status ph_loan_write_off(ph_store *store, int64_t loan_id, ph_date on,
+                                      const char *reason, ph_money *written_off, ph_error *err);
+
+/*
+ * A recovery after compensation: `amount` from the firm flows back in the
+ * loss's own shares (ph_share_recovery): each partner's claim shrinks (the
+ * pool's fund refills), the bank's part reduces the loan or, written off,
+ * recovers credit losses. PH_EINVAL for a loan whose loss was not shared,
+ * or beyond the loss not yet recovered. *parts (may be NULL) is the split.
+ */
+PH_EXTERN ph_status ph_loan_recover(ph_store *store, int64_t loan_id, ph_date on,
+                                    ph_money amount, ph_share_split *parts, ph_error *err);
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -200,6 +244,11 @@ PH_EXTERN ph_status ph_cob_through(ph_store *store, ph_date through, const ph_co
 /* The last day closed; 0 when none. */
 PH_EXTERN ph_status ph_cob_last_day(ph_store *store, ph_date *out, ph_error *err);
 
+/* The open business day, on which every loan event happens: the day after
+ * the last close of business, or before the first, the book's first
+ * booking day; 0 for an empty book. */
+PH_EXTERN ph_status ph_cob_open_day(ph_store *store, ph_date *out, ph_error *err);
+
 /* ---- the book ----------------------------------------------------------------------------- */
 
 typedef struct ph_book_category {
@@ -218,6 +267,45 @@ typedef struct ph_book_summary {
 } ph_book_summary;
 
 PH_EXTERN ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err);
+
+/* ---- risk sharing: guarantors and pools ------------------------------------------------- */
+
+/* One guarantor's figures (docs/loans.md#risk-sharing); strings live for the
+ * call only. */
+typedef struct ph_share_guarantor_figures {
+    const char *guarantor, *name;
+    ph_money capital;      /* from the guarantors feed */
+    ph_money outstanding;  /* principal (due or not) of active loans naming it */
+    ph_rate leverage, leverage_cap; /* outstanding / capital; the feed's cap (1e-8) */
+    int within_cap;        /* outstanding <= cap x capital, exactly */
+    ph_money compensated;  /* its parts of the losses shared (loan_share) */
+    ph_money matured;      /* amounts of the loans naming it that matured by the last COB,
+                              closed, were renewed or defaulted */
+    ph_rate compensation_rate; /* compensated / matured (1e-8), 0 when nothing matured */
+} ph_share_guarantor_figures;
+
+/* One risk-compensation pool the book has named: its capital as seeded, the
+ * balance of ledger account 2901 for it (credit), and the difference, paid. */
+typedef struct ph_share_pool_figures {
+    const char *pool;
+    ph_money capital, paid_out, balance;
+} ph_share_pool_figures;
+
+typedef int (*ph_share_guarantor_fn)(const ph_share_guarantor_figures *g, void *user);
+typedef int (*ph_share_pool_fn)(const ph_share_pool_figures *p, void *user);
+
+/*
+ * Every guarantor of the guarantors feed, by id, then every pool a loan has
+ * named, by name; a non-zero return of a callback stops the walk (either may
+ * be NULL). Leverage and compensation rate come from ph_share_leverage and
+ * ph_share_compensation_rate (riskshare.h). A guarantor with no capital in
+ * the feed has leverage 0 and is within its cap only with nothing
+ * outstanding. Errors: PH_ESCHEMA before the loan book; store errors;
+ * PH_ERANGE from the ratios; PH_EMISUSE for a NULL store. Cost: one scan of
+ * the guarantors, the loans and the ledger's trial balance.
+ */
+PH_EXTERN ph_status ph_share_figures(ph_store *store, ph_share_guarantor_fn guarantor_fn,
+                                     ph_share_pool_fn pool_fn, void *user, ph_error *err);
 
 #ifdef __cplusplus
 }

@@ -149,15 +149,16 @@ static ph_status book(ph_store *store, const ph_market_offer *o, const ph_loan_a
     const loan_product *p = loan_product_find(&ps, o->product);
     ph_date on = opts != NULL && opts->on != 0 ? opts->on : o->asof;
     ph_money amount = opts != NULL && opts->amount != 0 ? opts->amount : o->amount;
-    if (amount <= 0 || amount > o->amount) {
+    /* The offer first: a declined decision has no amount, and the firm must
+     * read that it was declined, not that the amount is wrong. */
+    st = judge_offer(store, o, p, on, err);
+    if (st == PH_OK && (amount <= 0 || amount > o->amount)) {
         char v[32], most[PH_MONEY_FORMAT_MAX];
         ph_money_format(amount, 0, v, sizeof(v), NULL);
         ph_money_format(o->amount, 0, most, sizeof(most), NULL);
         st = ph_error_set(err, PH_EINVAL, "amount", v, "expected more than 0 and at most the offer, %s",
                           most);
     }
-    if (st == PH_OK)
-        st = judge_offer(store, o, p, on, err);
     if (st == PH_OK)
         st = loan_check_day(store, NULL, on, err);
     loan_contract c;

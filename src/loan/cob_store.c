@@ -93,10 +93,17 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
              "SELECT l.product, l.guarantor, l.pool, l.scheme, l.uscc, l.method, "
              "l.guarantee_fee, l.subsidy_rate, l.subsidy_programme_id, l.pool_bp, l.daycount, "
              "l.penalty_rate, l.grace_days, l.term, x.* FROM (SELECT %s FROM loan_state "
-             "WHERE status = 'active') x JOIN loan l ON l.id = x.loan_id ORDER BY x.loan_id",
+             "WHERE status = 'active') x JOIN loan l ON l.id = x.loan_id WHERE l.booked_on <= ? "
+             "ORDER BY x.loan_id",
              LOAN_ROW_COLUMNS);
     ph_stmt *s = NULL;
-    ph_status st = ph_store_prepare(d->store, sql, &s, err);
+    char day[16];
+    ph_status st = ph_date_format(d->day, day, sizeof(day), err);
+    if (st == PH_OK)
+        st = ph_store_prepare(d->store, sql, &s, err);
+    /* A loan booked on a later day starts then. */
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, day, -1, err);
     d->n = 0;
     while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
         if (d->n == d->cap) {
@@ -133,7 +140,6 @@ static ph_status load_loans(cob_day_ctx *d, ph_error *err)
         if (st == PH_OK) {
             const char *dc = ph_stmt_column_text(s, 10);
             st = ph_daycount_parse(dc, strlen(dc), &l->row.s.daycount, err);
-            l->row.s.penalty_rate = ph_stmt_column_int64(s, 11);
             l->row.s.grace_days = (int32_t)ph_stmt_column_int64(s, 12);
             l->term = ph_stmt_column_int64(s, 13);
         }
@@ -204,18 +210,6 @@ static ph_status move(cob_day_ctx *d, const cob_loan *l, const char *dr, const c
     return st == PH_OK ? add(d, l, cr, 0, amount, cr_party, err) : st;
 }
 
-/* The interest subsidy paid with an instalment (免申即享): the programme's
- * share of the period's interest, subsidy_rate / rate of it, rounded down
- * (docs/subsidies.md: the subsidy never exceeds what the rule gives). */
-static ph_money subsidy_of(const cob_loan *l, ph_money interest)
-{
-    if (l->subsidy_rate <= 0 || l->row.s.rate <= 0 || interest <= 0)
-        return 0;
-    i128 num = (i128)interest * l->subsidy_rate;
-    int64_t fen = 0;
-    return i128_to_i64(i128_div_round(num, (i128)l->row.s.rate, PH_ROUND_DOWN), &fen) ? fen : 0;
-}
-
 static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_error *err)
 {
     ph_status st = PH_OK;
@@ -235,7 +229,7 @@ static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_err
         st = ph_stmt_bind_int64(d->due_insert, 5, x->interest_billed, err);
     if (st == PH_OK && (st = ph_stmt_step(d->due_insert, err)) == PH_DONE)
         st = ph_stmt_reset(d->due_insert, err);
-    ph_money subsidy = subsidy_of(l, x->interest_billed);
+    ph_money subsidy = loan_subsidy_of(x->interest_billed, l->subsidy_rate, l->row.s.rate);
     if (st == PH_OK && subsidy > 0) {
         char programme[24];
         snprintf(programme, sizeof(programme), "subsidy:%lld", (long long)l->subsidy_programme_id);
@@ -246,63 +240,26 @@ static ph_status bill(cob_day_ctx *d, cob_loan *l, const ph_cob_delta *x, ph_err
 }
 
 /* A loan crossing the default trigger shares its loss by its scheme. */
+typedef struct cob_sink {
+    cob_day_ctx *d;
+    const cob_loan *l;
+} cob_sink;
+
+static ph_status cob_post(void *user, const char *dr, const char *cr, ph_money amount,
+                          const char *dr_party, const char *cr_party, ph_error *err)
+{
+    cob_sink *k = user;
+    return move(k->d, k->l, dr, cr, amount, dr_party, cr_party, err);
+}
+
 static ph_status share(cob_day_ctx *d, cob_loan *l, ph_money *pool_balance, ph_error *err)
 {
-    ph_loan_state *s = &l->row.s;
-    ph_money loss = s->principal + s->principal_due;
-    const ph_share_scheme *scheme = ph_share_schemes_find(d->schemes, l->scheme);
-    if (scheme == NULL || loss <= 0)
-        return PH_OK;
-    ph_share_split split;
-    ph_status st = ph_share_loss(scheme, loss, l->pool_bp, pool_balance, &split, err);
-    if (st != PH_OK)
-        return st;
-    static const char *const accounts[PH_PARTY_COUNT] = {
-        NULL, ACC_GUARANTOR_RECEIVABLE, ACC_GUARANTOR_RECEIVABLE, ACC_GOVERNMENT_RECEIVABLE,
-        ACC_POOL_FUND};
-    const char *party[PH_PARTY_COUNT] = {NULL, l->guarantor, "reguarantor", "government",
-                                         l->pool};
-    for (int p = 1; st == PH_OK && p < PH_PARTY_COUNT; p++) {
-        ph_money part = split.part[p];
-        /* Overdue principal is written down first, then the rest. */
-        ph_money from_due = part < s->principal_due ? part : s->principal_due;
-        if (from_due > 0)
-            st = move(d, l, accounts[p], ACC_PRINCIPAL_OVERDUE, from_due, party[p], NULL, err);
-        if (st == PH_OK && part - from_due > 0)
-            st = move(d, l, accounts[p], ACC_PRINCIPAL, part - from_due, party[p], NULL, err);
-        s->principal_due -= from_due;
-        s->principal -= part - from_due;
-        d->report->defaulted += part;
-    }
-    ph_stmt *ins = NULL;
-    char day[16];
-    if (st == PH_OK)
-        st = ph_date_format(d->day, day, sizeof(day), err);
-    if (st == PH_OK)
-        st = ph_store_prepare(d->store,
-                              "INSERT INTO loan_share (loan_id, on_date, scheme, loss_fen, "
-                              "bank_fen, guarantor_fen, reguarantor_fen, government_fen, "
-                              "pool_fen, guarantor, pool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              &ins, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(ins, 1, s->loan_id, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(ins, 2, day, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(ins, 3, l->scheme, -1, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(ins, 4, loss, err);
-    for (int p = 0; st == PH_OK && p < PH_PARTY_COUNT; p++)
-        st = ph_stmt_bind_int64(ins, 5 + p, split.part[p], err);
-    if (st == PH_OK)
-        st = l->guarantor[0] ? ph_stmt_bind_text(ins, 10, l->guarantor, -1, err)
-                             : ph_stmt_bind_null(ins, 10, err);
-    if (st == PH_OK)
-        st = l->pool[0] ? ph_stmt_bind_text(ins, 11, l->pool, -1, err)
-                        : ph_stmt_bind_null(ins, 11, err);
-    if (st == PH_OK && (st = ph_stmt_step(ins, err)) == PH_DONE)
-        st = PH_OK;
-    ph_stmt_free(ins);
+    loan_share_view v = {l->row.s.loan_id, l->scheme, l->guarantor, l->pool, l->pool_bp};
+    cob_sink k = {d, l};
+    ph_money shared = 0;
+    ph_status st = loan_share_default(d->store, d->schemes, &v, &l->row.s, pool_balance, d->day,
+                                      cob_post, &k, &shared, err);
+    d->report->defaulted += shared;
     return st;
 }
 
@@ -452,8 +409,7 @@ static ph_status run_loans(cob_day_ctx *d, pool_walk *pools, ph_error *err)
         if (st == PH_OK && x.defaulted_today) {
             l->row.defaulted_on = d->day;
             d->report->defaults++;
-            ph_money none = 0, *balance = l->pool[0] ? pool_slot(pools, l->pool) : NULL;
-            st = share(d, l, balance != NULL ? balance : &none, err);
+            st = share(d, l, l->pool[0] ? pool_slot(pools, l->pool) : NULL, err);
         }
         s->next_k = billed_before + (st == PH_OK ? x.instalments_billed : 0);
         s->schedule = NULL;

@@ -100,13 +100,48 @@ ph_status loan_schedule_row(ph_store *store, int64_t loan_id, int64_t version, i
                             ph_instalment *out, ph_error *err);
 ph_status loan_event_add(ph_store *store, int64_t loan_id, ph_date on, const char *kind,
                          ph_money amount, const char *detail, int64_t entry_id, ph_error *err);
-/* The last day closed (0 = none) and the check that `on` comes after it
- * and not before the loan's last event. */
+/* The last day closed (0 = none); the open business day (the day after it,
+ * else the first booking day, 0 for an empty book); the check that an
+ * event comes on the open day (a booking: on it or later). */
 ph_status loan_check_day(ph_store *store, const loan_row *r, ph_date on, ph_error *err);
 ph_status loan_last_cob(ph_store *store, ph_date *out, ph_error *err);
+ph_status loan_open_day(ph_store *store, ph_date *out, ph_error *err);
+
+/* The interest subsidy paid with an instalment (免申即享): subsidy_rate /
+ * rate of the period's interest, rounded down (docs/loans.md). */
+ph_money loan_subsidy_of(ph_money interest, ph_rate subsidy_rate, ph_rate rate);
+/* One billed instalment into loan_due (nothing paid yet). */
+ph_status loan_due_add(ph_store *store, int64_t loan_id, int32_t k, ph_date due_on,
+                       ph_money principal, ph_money interest, ph_error *err);
 
 /* The loan-level buckets owed as ph_allocate_payment reads them. */
 void loan_owed(const loan_row *r, ph_money owed[PH_BUCKET_COUNT]);
+
+/* ---- default, write-off, recovery (default.c, writeoff.c) ---------------------------------- */
+
+/* What sharing a loss needs to know of a loan. */
+typedef struct loan_share_view {
+    int64_t loan_id;
+    const char *scheme, *guarantor, *pool;
+    int32_t pool_bp;
+} loan_share_view;
+
+/* Post Dr `debit` / Cr `credit` of amount > 0, with the parties (NULL: none). */
+typedef ph_status (*loan_post_fn)(void *sink, const char *debit, const char *credit,
+                                  ph_money amount, const char *debit_party,
+                                  const char *credit_party, ph_error *err);
+
+/* Share the loan's principal outstanding by its scheme: partners' parts
+ * posted through `post`, the state written down by them, the split stored in
+ * loan_share. *pool_balance (NULL: no pool money) decreases by what the pool
+ * paid. *shared = the partners' total. */
+ph_status loan_share_default(ph_store *store, const ph_share_schemes *schemes,
+                             const loan_share_view *v, ph_loan_state *s, ph_money *pool_balance,
+                             ph_date day, loan_post_fn post, void *sink, ph_money *shared,
+                             ph_error *err);
+/* The pool's money in the ledger (account 2901, party the pool) as of `on`. */
+ph_status loan_pool_balance(ph_store *store, const char *pool, ph_date on, ph_money *out,
+                            ph_error *err);
 
 /* ---- ledger accounts (docs/ledger.md) ------------------------------------------------------ */
 
@@ -142,5 +177,24 @@ typedef struct loan_lines {
  * negative amount swaps the sides). loan_id applies to loan-level accounts. */
 void loan_lines_move(loan_lines *l, const loan_contract *c, const char *debit, const char *credit,
                      ph_money amount, const char *debit_party, const char *credit_party);
+
+/* ---- one servicing event's frame (servicing.c) ------------------------------------------- */
+
+typedef struct loan_evt {
+    ph_store *store;
+    loan_contract c;
+    loan_row r;
+    ph_date on;
+    loan_lines lines;
+} loan_evt;
+
+/* Begin the event's transaction and read the loan (active, on the open
+ * day); on error nothing is open. */
+ph_status loan_event_open(ph_store *store, int64_t id, ph_date on, loan_evt *e, ph_error *err);
+/* Post the lines, write the state and the event, commit (roll back on error). */
+ph_status loan_event_close(loan_evt *e, const char *kind, ph_money amount, const char *detail,
+                           ph_error *err);
+/* Roll back and return st. */
+ph_status loan_event_fail(loan_evt *e, ph_status st);
 
 #endif

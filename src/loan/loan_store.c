@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/i128.h"
+
 const char *loan_status_name(loan_status s)
 {
     static const char *const names[] = {"active", "closed", "renewed", "written_off"};
@@ -229,8 +231,9 @@ const char LOAN_ROW_COLUMNS[] =
     "penalty, fee_receivable, acc_closed, acc_balance_days, acc_posted, pen_closed, "
     "pen_balance_days, pen_posted, fee_closed, fee_balance_days, fee_posted, oldest_unpaid_due, "
     "dpd, category, restructured_on, npl_since, provision, schedule_version, next_k, "
-    "defaulted_on, last_event_on, last_cob, acc_balance, acc_rate, pen_base, pen_rate";
-enum { ROW_COLUMN_COUNT = 34 };
+    "defaulted_on, last_event_on, last_cob, acc_balance, acc_rate, pen_base, pen_rate, "
+    "penalty_rate";
+enum { ROW_COLUMN_COUNT = 35 };
 
 /* Bind the row's values from index `first`, in LOAN_ROW_COLUMNS order less
  * loan_id (which the caller binds where its statement wants it). */
@@ -270,7 +273,7 @@ static ph_status bind_row(ph_stmt *s, int first, const loan_row *r, ph_error *er
     if (st == PH_OK)
         st = bind_date(s, i++, x->last_cob, err);
     const int64_t open[] = {x->accrual_balance, x->accrual_rate, x->penalty_base,
-                            x->penalty_base_rate};
+                            x->penalty_base_rate, x->penalty_rate};
     for (size_t k = 0; st == PH_OK && k < sizeof(open) / sizeof(open[0]); k++)
         st = ph_stmt_bind_int64(s, i++, open[k], err);
     return st;
@@ -282,7 +285,7 @@ ph_status loan_row_insert(ph_store *store, const loan_row *r, ph_error *err)
     char sql[1024];
     snprintf(sql, sizeof(sql),
              "INSERT INTO loan_state (%s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              LOAN_ROW_COLUMNS);
     ph_status st = ph_store_prepare(store, sql, &s, err);
     if (st == PH_OK)
@@ -306,7 +309,7 @@ ph_status loan_row_update_prepare(ph_store *store, ph_stmt **out, ph_error *err)
         "fee_posted = ?, oldest_unpaid_due = ?, dpd = ?, category = ?, restructured_on = ?, "
         "npl_since = ?, provision = ?, schedule_version = ?, next_k = ?, defaulted_on = ?, "
         "last_event_on = ?, last_cob = ?, acc_balance = ?, acc_rate = ?, pen_base = ?, "
-        "pen_rate = ? WHERE loan_id = ?",
+        "pen_rate = ?, penalty_rate = ? WHERE loan_id = ?",
         out, err);
 }
 
@@ -375,6 +378,7 @@ ph_status loan_row_from_stmt(ph_stmt *s, int c, loan_row *r, ph_error *err)
     x->accrual_rate = ph_stmt_column_int64(s, c + 31);
     x->penalty_base = ph_stmt_column_int64(s, c + 32);
     x->penalty_base_rate = ph_stmt_column_int64(s, c + 33);
+    x->penalty_rate = ph_stmt_column_int64(s, c + 34);
     return st;
 }
 
@@ -500,24 +504,62 @@ ph_status loan_last_cob(ph_store *store, ph_date *out, ph_error *err)
     return st;
 }
 
-ph_status loan_check_day(ph_store *store, const loan_row *r, ph_date on, ph_error *err)
+ph_status loan_open_day(ph_store *store, ph_date *out, ph_error *err)
 {
     ph_date last = 0;
     ph_status st = loan_last_cob(store, &last, err);
-    char day[16], limit[16];
-    if (st == PH_OK && ph_date_format(on, day, sizeof(day), NULL) != PH_OK)
-        snprintf(day, sizeof(day), "?");
-    if (st == PH_OK && last != 0 && on <= last) {
-        ph_date_format(last, limit, sizeof(limit), NULL);
-        return ph_error_set(err, PH_EINVAL, "on", day,
-                            "expected a day after the last close of business, %s", limit);
+    if (st != PH_OK || last != 0) {
+        *out = last + (st == PH_OK);
+        return st;
     }
-    if (st == PH_OK && r != NULL && on < r->last_event_on) {
-        ph_date_format(r->last_event_on, limit, sizeof(limit), NULL);
-        return ph_error_set(err, PH_EINVAL, "on", day,
-                            "expected a day on or after the loan's last event, %s", limit);
-    }
+    ph_stmt *s = NULL;
+    st = ph_store_prepare(store, "SELECT MIN(booked_on) FROM loan", &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK)
+        st = column_date(s, 0, out, err);
+    ph_stmt_free(s);
     return st;
+}
+
+/* Every event happens on the open business day: the day after the last
+ * close of business (before the first, the book's first booking day). A
+ * later day would let the event change balances that the days before it,
+ * not yet closed, have still to accrue on; an earlier one would change a
+ * closed day. Booking (r NULL) may also come on a later day: COB starts a
+ * loan on its booking day. */
+ph_status loan_check_day(ph_store *store, const loan_row *r, ph_date on, ph_error *err)
+{
+    ph_date open = 0;
+    ph_status st = loan_open_day(store, &open, err);
+    if (st != PH_OK || open == 0)
+        return st;
+    char day[16], limit[16];
+    if (ph_date_format(on, day, sizeof(day), NULL) != PH_OK)
+        snprintf(day, sizeof(day), "?");
+    if (ph_date_format(open, limit, sizeof(limit), NULL) != PH_OK)
+        snprintf(limit, sizeof(limit), "?");
+    if (r == NULL && on < open)
+        return ph_error_set(err, PH_EINVAL, "on", day,
+                            "expected the open business day %s or later: the days before it are "
+                            "closed",
+                            limit);
+    if (r != NULL && on != open)
+        return ph_error_set(err, PH_EINVAL, "on", day,
+                            on < open ? "expected the open business day %s: the days before it "
+                                        "are closed"
+                                      : "expected the open business day %s: close the days "
+                                        "before %s first (puhui cob --through)",
+                            limit, day);
+    return PH_OK;
+}
+
+ph_status ph_cob_open_day(ph_store *store, ph_date *out, ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_cob_open_day: NULL argument");
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    return st == PH_OK ? loan_open_day(store, out, err) : st;
 }
 
 ph_status ph_cob_last_day(ph_store *store, ph_date *out, ph_error *err)
@@ -526,6 +568,42 @@ ph_status ph_cob_last_day(ph_store *store, ph_date *out, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_cob_last_day: NULL argument");
     ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
     return st == PH_OK ? loan_last_cob(store, out, err) : st;
+}
+
+ph_money loan_subsidy_of(ph_money interest, ph_rate subsidy_rate, ph_rate rate)
+{
+    if (subsidy_rate <= 0 || rate <= 0 || interest <= 0)
+        return 0;
+    int64_t fen = 0;
+    return i128_to_i64(i128_div_round((i128)interest * subsidy_rate, (i128)rate, PH_ROUND_DOWN),
+                       &fen)
+               ? fen
+               : 0;
+}
+
+ph_status loan_due_add(ph_store *store, int64_t loan_id, int32_t k, ph_date due_on,
+                       ph_money principal, ph_money interest, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "INSERT INTO loan_due (loan_id, k, due_on, principal, "
+                                    "interest, paid_principal, paid_interest) "
+                                    "VALUES (?, ?, ?, ?, ?, 0, 0)",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 1, loan_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 2, k, err);
+    if (st == PH_OK)
+        st = bind_date(s, 3, due_on, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 4, principal, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 5, interest, err);
+    if (st == PH_OK)
+        st = step_done(s, err);
+    ph_stmt_free(s);
+    return st;
 }
 
 void loan_owed(const loan_row *r, ph_money owed[PH_BUCKET_COUNT])

@@ -270,6 +270,20 @@ ph_status loan_products_current(ph_store *store, loan_products *out, ph_error *e
     return st;
 }
 
+ph_status ph_loan_products_check_text(const ph_ctx *ctx, const char *text, size_t len,
+                                      const char *source, size_t *count, ph_error *err)
+{
+    if (ctx == NULL || text == NULL || source == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_loan_products_check_text: NULL argument");
+    loan_products parsed = {0};
+    ph_status st = loan_products_parse(ctx, text, len, source, &parsed, err);
+    if (st == PH_OK && count != NULL)
+        *count = parsed.count;
+    loan_products_release(ctx, &parsed);
+    return st;
+}
+
 ph_status ph_loan_products_load(ph_store *store, const char *path, int64_t *version,
                                 ph_error *err)
 {

@@ -39,7 +39,7 @@ static ph_status fill_info(const ph_ctx *ctx, const loan_contract *c, const loan
     out->status = ph_strdup(ctx, loan_status_name(r->status));
     out->amount = c->amount;
     out->rate = r->s.rate;
-    out->penalty_rate = c->penalty_rate;
+    out->penalty_rate = r->s.penalty_rate;
     out->guarantee_fee = c->guarantee_fee;
     out->subsidy_rate = c->subsidy_rate;
     out->term = c->term;

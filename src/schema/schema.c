@@ -586,7 +586,8 @@ static const char GENERAL_LEDGER_SQL[] =
  * loan_event: every servicing event with the ledger entry it posted;
  *   append-only. cob_day: the days closed, one row each, written in the
  *   day's own transaction (so a killed day is simply not there).
- * loan_share: a defaulted loan's loss split by party. risk_pool: a pool's
+ * loan_share: a defaulted loan's loss split by party, and what recoveries
+ *   returned of it. risk_pool: a pool's
  *   capital as it entered the ledger (its balance is the ledger's). */
 static const char LOAN_BOOK_SQL[] =
     "CREATE TABLE loan_product ("
@@ -655,7 +656,8 @@ static const char LOAN_BOOK_SQL[] =
     "  last_event_on TEXT NOT NULL,"
     "  last_cob TEXT,"
     "  acc_balance INTEGER NOT NULL, acc_rate INTEGER NOT NULL,"
-    "  pen_base INTEGER NOT NULL, pen_rate INTEGER NOT NULL"
+    "  pen_base INTEGER NOT NULL, pen_rate INTEGER NOT NULL,"
+    "  penalty_rate INTEGER NOT NULL"
     ");"
     "CREATE INDEX loan_state_status ON loan_state(status);"
     "CREATE TABLE loan_schedule ("
@@ -702,7 +704,8 @@ static const char LOAN_BOOK_SQL[] =
     "  loss_fen INTEGER NOT NULL,"
     "  bank_fen INTEGER NOT NULL, guarantor_fen INTEGER NOT NULL, reguarantor_fen INTEGER NOT NULL,"
     "  government_fen INTEGER NOT NULL, pool_fen INTEGER NOT NULL,"
-    "  guarantor TEXT, pool TEXT"
+    "  guarantor TEXT, pool TEXT,"
+    "  recovered_fen INTEGER NOT NULL DEFAULT 0 CHECK (recovered_fen BETWEEN 0 AND loss_fen)"
     ");"
     "CREATE TABLE risk_pool ("
     "  pool TEXT PRIMARY KEY,"
