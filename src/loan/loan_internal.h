@@ -186,6 +186,7 @@ typedef struct loan_evt {
     loan_row r;
     ph_date on;
     loan_lines lines;
+    char programme[32];              /* a subsidy line's party: the lines point at it until posted */
 } loan_evt;
 
 /* Begin the event's transaction and read the loan (active, on the open
