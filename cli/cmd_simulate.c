@@ -13,7 +13,6 @@
 
 #include "cli.h"
 #include "progress.h"
-#include "puhui/ledger.h"
 #include "puhui/simulate.h"
 
 static void on_progress(void *user, ph_date day, int64_t done, int64_t total)
@@ -34,30 +33,32 @@ static void pct(ph_rate r, char *buf, size_t size)
         snprintf(buf, size, "?");
 }
 
-/* The risk-compensation pools' balances: account 2901 by pool (the party),
- * summed over products, as of the last day run. */
-#define POOLS_MAX 64
-typedef struct pools {
-    char name[POOLS_MAX][64];
-    ph_money in[POOLS_MAX], out[POOLS_MAX];
-    int n;
-} pools;
+/* The pools and the guarantors, as puhui risk-share reads them
+ * (ph_share_figures): each pool's row, and the guarantors' totals. */
+typedef struct shares {
+    ph_cli_table *pools;
+    int n_pools;
+    ph_money compensated, matured;
+} shares;
 
-static int add_pool(const ph_ledger_balance *b, void *user)
+static int add_pool(const ph_share_pool_figures *p, void *user)
 {
-    pools *p = user;
-    if (strcmp(b->account, "2901") != 0)
-        return 0;
-    int i = 0;
-    while (i < p->n && strcmp(p->name[i], b->party) != 0)
-        i++;
-    if (i == p->n) {
-        if (p->n == POOLS_MAX)
-            return 0;
-        snprintf(p->name[p->n++], sizeof(p->name[0]), "%s", b->party);
-    }
-    p->in[i] += b->credit;
-    p->out[i] += b->debit;
+    shares *s = user;
+    char in[PH_MONEY_FORMAT_MAX], paid[PH_MONEY_FORMAT_MAX], left[PH_MONEY_FORMAT_MAX];
+    money(p->capital, in, sizeof(in));
+    money(p->paid_out, paid, sizeof(paid));
+    money(p->balance, left, sizeof(left));
+    const char *cells[] = {p->pool, in, paid, left};
+    ph_cli_table_add(s->pools, cells);
+    s->n_pools++;
+    return 0;
+}
+
+static int add_guarantor(const ph_share_guarantor_figures *g, void *user)
+{
+    shares *s = user;
+    s->compensated += g->compensated;
+    s->matured += g->matured;
     return 0;
 }
 
@@ -114,42 +115,35 @@ static ph_status print_after(ph_cli *cli, ph_store *store, const ph_simulate_rep
     ph_cli_table_free(t);
     static const char *const ph[] = {"pool", "capital", "paid out", "balance"};
     static const int pn[] = {0, 1, 1, 1};
-    pools *p = ph_calloc(cli->ctx, 1, sizeof(pools));
-    if (p == NULL)
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    st = ph_ledger_trial_balance(store, r->last_day, add_pool, p, err);
-    if (st == PH_OK && p->n > 0) {
-        ph_cli_table *pt = ph_cli_table_new(ph, pn, 4);
-        for (int k = 0; k < p->n; k++) {
-            char in[PH_MONEY_FORMAT_MAX], paid[PH_MONEY_FORMAT_MAX], left[PH_MONEY_FORMAT_MAX];
-            money(p->in[k], in, sizeof(in));
-            money(p->out[k], paid, sizeof(paid));
-            money(p->in[k] - p->out[k], left, sizeof(left));
-            const char *cells[] = {p->name[k], in, paid, left};
-            ph_cli_table_add(pt, cells);
-        }
+    shares sh = {ph_cli_table_new(ph, pn, 4), 0, 0, 0};
+    st = ph_share_figures(store, add_guarantor, add_pool, &sh, err);
+    if (st == PH_OK && sh.n_pools > 0) {
         fprintf(out, "\n");
-        ph_cli_table_print(cli, pt, "risk-compensation pools (account 2901)");
-        ph_cli_table_free(pt);
+        ph_cli_table_print(cli, sh.pools, "risk-compensation pools (account 2901)");
     }
-    ph_free(cli->ctx, p);
+    ph_cli_table_free(sh.pools);
+    ph_rate comp_rate = 0;
+    if (st == PH_OK)
+        st = ph_share_compensation_rate(sh.compensated, sh.matured, &comp_rate, err);
     if (st != PH_OK)
         return st;
     char share[32], rate[32], amount[PH_MONEY_FORMAT_MAX], credit[PH_MONEY_FORMAT_MAX];
-    char comp[PH_MONEY_FORMAT_MAX], guar[PH_MONEY_FORMAT_MAX];
+    char comp[PH_MONEY_FORMAT_MAX], matured[PH_MONEY_FORMAT_MAX];
     pct(m.credit_share, share, sizeof(share));
-    pct(m.compensation_rate, rate, sizeof(rate));
+    pct(comp_rate, rate, sizeof(rate));
     money(m.amount, amount, sizeof(amount));
     money(m.credit_amount, credit, sizeof(credit));
-    money(m.compensated, comp, sizeof(comp));
-    money(m.guaranteed, guar, sizeof(guar));
+    money(sh.compensated, comp, sizeof(comp));
+    money(sh.matured, matured, sizeof(matured));
     fprintf(out,
             "\n%lld loans booked (%s yuan): %lld credit loans without a guarantor (%s of loans, "
             "%s yuan), %lld to first-time borrowers (首贷户)\n",
             (long long)m.loans, amount, (long long)m.credit_loans, share, credit,
             (long long)m.first_time);
-    fprintf(out, "compensation rate: %s (guarantors paid %s of %s yuan guaranteed)\n", rate, comp,
-            guar);
+    fprintf(out,
+            "compensation rate: %s (guarantors paid %s yuan on %s yuan of guaranteed loans "
+            "that matured, were renewed or defaulted; puhui risk-share gives it by guarantor)\n",
+            rate, comp, matured);
     return PH_OK;
 }
 

@@ -78,12 +78,11 @@ typedef struct ph_book_mix {
     int64_t credit_loans;        /* without a guarantor (信用贷款) */
     int64_t first_time;          /* the offer's facts said the firm never borrowed (首贷户) */
     ph_money amount, credit_amount, guaranteed; /* contract amounts (a line's limit) */
-    ph_money compensated;        /* what guarantors and re-guarantors paid on defaults */
     ph_rate credit_share;        /* credit_loans / loans, 1e-8 */
-    ph_rate compensation_rate;   /* compensated / guaranteed, 1e-8 (0 when nothing is guaranteed) */
 } ph_book_mix;
 
-/* The book's mix. Cost: one scan of the loans and the shares, and one
+/* The book's mix (the guarantors' compensation rate is ph_share_figures').
+ * Cost: one scan of the loans, and one
  * ph_market_offer_get per loan (the first-loan fact is the offer's).
  * Errors: PH_ESCHEMA; store and market errors; PH_EMISUSE for NULL. */
 PH_EXTERN ph_status ph_book_mix_get(ph_store *store, ph_book_mix *out, ph_error *err);

@@ -1,7 +1,7 @@
 /*
  * What the book itself knows about its borrowers
  * (docs/loans.md#model-samples-from-the-book): the mix of the book (credit
- * loans, first-time borrowers, the guarantors' compensation rate) and, per
+ * loans, first-time borrowers) and, per
  * firm and month, whether a loan went bad within a horizon — the outcome a
  * modelling sample is labelled with, from the platform's own records rather
  * than the generator's truth.
@@ -56,21 +56,11 @@ ph_status ph_book_mix_get(ph_store *store, ph_book_mix *out, ph_error *err)
         }
     }
     ph_stmt_free(s);
-    s = NULL;
-    if (st == PH_DONE)
-        st = ph_store_prepare(store,
-                              "SELECT COALESCE(SUM(guarantor_fen + reguarantor_fen), 0) "
-                              "FROM loan_share",
-                              &s, err);
-    if (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK)
-        m.compensated = ph_stmt_column_int64(s, 0);
-    ph_stmt_free(s);
     if (st == PH_DONE)
         st = PH_OK;
     if (st != PH_OK)
         return st;
     m.credit_share = share_of(m.credit_loans, m.loans);
-    m.compensation_rate = share_of(m.compensated, m.guaranteed);
     *out = m;
     return PH_OK;
 }
