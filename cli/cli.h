@@ -64,6 +64,7 @@ int ph_cmd_decision(ph_cli *cli, int argc, char **argv);
 int ph_cmd_loan(ph_cli *cli, int argc, char **argv);
 int ph_cmd_riskshare(ph_cli *cli, int argc, char **argv);
 int ph_cmd_cob(ph_cli *cli, int argc, char **argv);
+int ph_cmd_simulate(ph_cli *cli, int argc, char **argv);
 /* The book by category, NPL, coverage and subsidies (cmd_loan.c; the demo and cob print it). */
 int ph_loan_book_print(ph_cli *cli, ph_store *store);
 /* cmd_loan_import.c: puhui loan import FILE, puhui loan repay --batch FILE */

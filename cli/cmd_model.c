@@ -20,6 +20,7 @@ static const struct {
     {"reject", ph_model_cmd_approve},
     {"retire", ph_model_cmd_approve},
     {"list", ph_model_cmd_list},
+    {"sample", ph_model_cmd_sample},
 };
 
 int ph_cmd_model(ph_cli *cli, int argc, char **argv)

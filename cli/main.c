@@ -255,6 +255,8 @@ static const ph_cli_command commands[] = {
      "       puhui model approve|reject|retire --name NAME --version N --by PERSON\n"
      "            [--note TEXT]\n"
      "       puhui model list [--name NAME]\n"
+     "       puhui model sample --from YYYY-MM --to YYYY-MM [--horizon 12m] [--bad dpd90]\n"
+     "            --features PANEL.csv --out SAMPLE.csv [--registration FILE.csv]\n"
      "\n"
      "Models: PMML 4.4 scorecards (trained here or anywhere), XGBoost JSON\n"
      "(binary:logistic) and LightGBM text (binary). Features are matched by name.\n"
@@ -292,6 +294,12 @@ static const ph_cli_command commands[] = {
      "(default: the PD that approves 70%) and AUC, flagged below 4/5 of the best.\n"
      "register keeps the file's exact bytes and BLAKE2b-256 checksum as a draft;\n"
      "approve and reject need --note; only approved models serve decisions.\n"
+     "sample: labels a features panel (puhui features --from/--to) from the loan\n"
+     "book: bad = 1 when a loan of the firm reached --bad days past due (dpd90)\n"
+     "within --horizon (12m) after the month end; rows without a loan then, already\n"
+     "bad, or whose horizon the book has not closed yet are left out; the fairness\n"
+     "segments city, industry and owner_gender (from --registration FILE) are added\n"
+     "(docs/loans.md#model-samples-from-the-book).\n"
      "Details: docs/models.md.\n",
      ph_cmd_model},
     {"policy", "lender policies in the database: load a version, list, activate, show",
@@ -415,6 +423,22 @@ static const ph_cli_command commands[] = {
      "instalment, guarantee fees accrue, and a default shares its loss by the loan's\n"
      "scheme. A closed day is never run again; a killed run is simply run again.\n",
      ph_cmd_cob},
+    {"simulate", "run the synthetic province forward through the loan book",
+     "usage: puhui simulate --province DIR --from YYYY-MM --months N [--seed N]\n"
+     "                      [--rules FILE]\n"
+     "\n"
+     "Plays the firms of a province written by puhui gen against the book: every\n"
+     "application's best open offer (the lowest net APR) is accepted on its day; then,\n"
+     "day by day, each firm pays what falls due as its latent health allows (on the\n"
+     "due date, a few days late, or in part), draws on its line, and stops paying when\n"
+     "it defaults (the truth's default date, else a draw from its true 12-month PD);\n"
+     "the close of business runs every day (--rules as for puhui cob). The firms'\n"
+     "behaviour comes from DIR/truth/; no decision ever reads it. The same --seed\n"
+     "(default 1) gives the same book. Prints the book by category with the NPL\n"
+     "ratio, provisions and coverage, losses shared by party and the pools, subsidies\n"
+     "paid, the credit-loan share, first-time borrowers and the compensation rate\n"
+     "(docs/loans.md#the-province-runs-forward).\n",
+     ph_cmd_simulate},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"
      "\n"

@@ -15,6 +15,7 @@ int ph_model_cmd_report(ph_cli *cli, int argc, char **argv);   /* report */
 int ph_model_cmd_register(ph_cli *cli, int argc, char **argv); /* register */
 int ph_model_cmd_approve(ph_cli *cli, int argc, char **argv);  /* approve, reject, retire */
 int ph_model_cmd_list(ph_cli *cli, int argc, char **argv);     /* list */
+int ph_model_cmd_sample(ph_cli *cli, int argc, char **argv);   /* sample */
 
 /* Read a CSV for `model`, keeping the id column and the model's categorical
  * features as text (cli/model_report.c). */

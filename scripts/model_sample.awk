@@ -11,6 +11,11 @@
 # and drops firms that had already defaulted on or before the as-of date: they
 # are no longer applicants. The default dates are the generator's ground truth,
 # standing in for a bank's own record of which borrowers went 90 days past due.
+#
+# Once the platform has a loan book, `puhui model sample --from M1 --to M2
+# --horizon 12m --bad dpd90 --features panel.csv --out sample.csv` labels the
+# panel from the book's own records instead (docs/loans.md#model-samples-from-the-book);
+# this script stays for the demo, whose book is too small to train on.
 BEGIN { FS = OFS = "," }
 FILENAME == ARGV[1] { if (FNR > 1) defaulted[$1] = $2; next }
 FILENAME == ARGV[2] {

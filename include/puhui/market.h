@@ -366,6 +366,29 @@ typedef struct ph_market_offer {
 PH_EXTERN ph_status ph_market_offer_get(ph_store *store, int64_t decision_id,
                                         ph_market_offer *out, ph_error *err);
 
+/* One served, approved decision as the marketplace ranks it (an offer a
+ * firm may accept): its application, the firm, the offer's day and its net
+ * APR after the subsidy (0 when none was stored). */
+typedef struct ph_market_offer_ref {
+    int64_t decision_id, application_id;
+    char uscc[19];
+    ph_date asof;
+    ph_rate net_apr;
+} ph_market_offer_ref;
+typedef int (*ph_market_offer_fn)(const ph_market_offer_ref *offer, void *user); /* nonzero stops */
+
+/*
+ * Every served, approved decision of the applications dated from..to
+ * (inclusive), by application, then by the market's ranking (the lowest net
+ * APR first, then the decision id), so an application's best offer comes
+ * first. Does not judge the offers (expired, accepted: the loan book does;
+ * an appeal's override is read by ph_market_offer_get). Errors: PH_EMISUSE
+ * for NULL store or fn; PH_ESCHEMA; PH_ERANGE for a stored USCC over 18
+ * bytes; store errors. Cost: one scan of the decisions of the period.
+ */
+PH_EXTERN ph_status ph_market_offers_list(ph_store *store, ph_date from, ph_date to,
+                                          ph_market_offer_fn fn, void *user, ph_error *err);
+
 /* ---- appeals ---------------------------------------------------------------------------------- */
 
 /*

@@ -207,6 +207,7 @@ typedef struct loan_evt {
     ph_date on;
     const char *reference; /* a repayment's external reference, or NULL */
     loan_lines lines;
+    char programme[32];              /* a subsidy line's party: the lines point at it until posted */
 } loan_evt;
 
 /* Begin the event's transaction and read the loan (active, on the open

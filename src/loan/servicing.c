@@ -290,9 +290,12 @@ static ph_status bill_due_today(loan_evt *e, ph_error *err)
     loan_lines_move(&e->lines, c, ACC_INTEREST_DUE, ACC_INTEREST_RECEIVABLE, x.interest_billed,
                     NULL, NULL);
     ph_money subsidy = loan_subsidy_of(x.interest_billed, c->subsidy_rate, s->rate);
-    char programme[24];
-    snprintf(programme, sizeof(programme), "subsidy:%lld", (long long)c->subsidy_programme_id);
-    loan_lines_move(&e->lines, c, ACC_SUBSIDY_RECEIVABLE, ACC_CASH, subsidy, programme, c->uscc);
+    /* The line keeps a pointer to its party until the entry is posted at the
+     * event's close: the text must outlive this function. */
+    snprintf(e->programme, sizeof(e->programme), "subsidy:%lld",
+             (long long)c->subsidy_programme_id);
+    loan_lines_move(&e->lines, c, ACC_SUBSIDY_RECEIVABLE, ACC_CASH, subsidy, e->programme,
+                    c->uscc);
     return loan_due_add(e->store, c->id, row.k, e->on, x.principal_billed, x.interest_billed,
                         err);
 }

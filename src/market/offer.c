@@ -146,3 +146,44 @@ ph_status ph_market_offer_get(ph_store *store, int64_t decision_id, ph_market_of
         *out = o;
     return st;
 }
+
+ph_status ph_market_offers_list(ph_store *store, ph_date from, ph_date to, ph_market_offer_fn fn,
+                                void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_market_offers_list: NULL argument");
+    ph_status st = ph_store_require_schema(store, 8, "the marketplace", err);
+    char a[16], b[16];
+    if (st == PH_OK)
+        st = ph_date_format(from, a, sizeof(a), err);
+    if (st == PH_OK)
+        st = ph_date_format(to, b, sizeof(b), err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(
+            store,
+            "SELECT d.id, d.application_id, a.uscc, a.asof, d.net_apr FROM decision d "
+            "JOIN application a ON a.id = d.application_id "
+            "WHERE d.approved = 1 AND d.served = 1 AND a.asof BETWEEN ? AND ? "
+            "ORDER BY d.application_id, d.net_apr IS NULL, d.net_apr, d.id",
+            &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, a, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, b, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        ph_market_offer_ref o;
+        memset(&o, 0, sizeof(o));
+        o.decision_id = ph_stmt_column_int64(s, 0);
+        o.application_id = ph_stmt_column_int64(s, 1);
+        st = copy_text(o.uscc, sizeof(o.uscc), ph_stmt_column_text(s, 2), "uscc", err);
+        const char *asof = ph_stmt_column_text(s, 3);
+        if (st == PH_OK)
+            st = ph_date_parse(asof, strlen(asof), &o.asof, err);
+        o.net_apr = ph_stmt_column_is_null(s, 4) ? 0 : ph_stmt_column_int64(s, 4);
+        if (st == PH_OK && fn(&o, user) != 0)
+            st = PH_DONE;
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
