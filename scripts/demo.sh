@@ -322,3 +322,25 @@ sed 's/"version": 1/"version": 3/; s/"< 550"/"< 600"/; s/the 550 this/the 600 th
 "$puhui" --db "$db" policy load "$market/city_bank_v3.json" | head -1
 "$puhui" --db "$db" policy simulate --lender "$bank" --name "inclusive working-capital loan" \
     --version 3 --from 2025-12-01 --to 2025-12-31 | head -12
+
+step "the loan book: every firm takes up its best offer and the province runs forward a year"
+echo "(repayments by each firm's latent health, defaults by the generator's hazard, a close of"
+echo " business every day; about a minute)"
+"$puhui" --db "$db" simulate --province "$province" --from 2026-01 --months 12 --seed 1
+echo
+echo "the same book at any time: puhui loan book"
+
+step "the general ledger: the trial balance is zero, the hash chain and every sub-ledger check out"
+"$puhui" --db "$db" ledger trial-balance --on 2026-12-31 | tail -2
+"$puhui" --db "$db" ledger verify
+
+step "risk sharing: losses by party, each guarantor's leverage and compensation rate, the pools"
+"$puhui" --db "$db" risk-share
+
+step "one loan's statement (its sub-ledger), June to early July 2026"
+"$puhui" --db "$db" loan statement --loan 1 --from 2026-06-01 --to 2026-07-10
+
+step "a modelling sample from the book: labels from the platform's own records, not truth/"
+"$puhui" --db "$db" model sample --from 2025-12 --to 2025-12 --horizon 12m --bad dpd90 \
+    --features "$demo/features.csv" --registration "$province/feeds/registration.csv" \
+    --out "$models/book_sample.csv"

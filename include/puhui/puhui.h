@@ -7,6 +7,7 @@
 
 #include "puhui/access.h"
 #include "puhui/calibration.h"
+#include "puhui/cob.h"
 #include "puhui/common.h"
 #include "puhui/csv.h"
 #include "puhui/dataset.h"
@@ -20,6 +21,7 @@
 #include "puhui/industry.h"
 #include "puhui/ingest.h"
 #include "puhui/ledger.h"
+#include "puhui/loan.h"
 #include "puhui/market.h"
 #include "puhui/metrics.h"
 #include "puhui/model.h"
@@ -36,6 +38,7 @@
 #include "puhui/schedule.h"
 #include "puhui/schema.h"
 #include "puhui/scorecard.h"
+#include "puhui/simulate.h"
 #include "puhui/store.h"
 #include "puhui/subsidy.h"
 #include "puhui/uscc.h"
