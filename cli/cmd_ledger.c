@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "puhui/loan.h"
 
 static int parse_day(ph_cli *cli, const char *option, const char *text, ph_date *out)
 {
@@ -25,10 +26,27 @@ static int parse_day(ph_cli *cli, const char *option, const char *text, ph_date 
     return PH_EXIT_OK;
 }
 
+/* The default day: the loan book's open business day (the day after the
+ * last close of business), so that a report shows every posting of the days
+ * closed and of the day in progress; today by the clock for a ledger
+ * without a loan book. */
 static int today(ph_cli *cli, ph_date *out)
 {
     ph_error err;
-    ph_status st = ph_ctx_today(cli->ctx, out, &err);
+    int code = PH_EXIT_OK;
+    ph_store *store = ph_cli_open_store(cli, 1, &code);
+    if (store == NULL)
+        return code;
+    ph_date open = 0;
+    ph_status st = ph_cob_open_day(store, &open, &err);
+    ph_store_free(store);
+    if (st == PH_OK && open != 0) {
+        *out = open;
+        return PH_EXIT_OK;
+    }
+    if (st != PH_OK && st != PH_ESCHEMA)
+        return ph_cli_fail(cli, st, &err, NULL);
+    st = ph_ctx_today(cli->ctx, out, &err);
     return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
 }
 

@@ -226,6 +226,44 @@ static void test_reprice_mid_period_bills_the_rebuilt_schedule(void **state)
     assert_state_is_ledger(b, id, day("2026-02-28"));
 }
 
+static int first_principal(const ph_instalment *row, void *user)
+{
+    if (row->k == 1)
+        *(ph_money *)user = row->principal;
+    return 0;
+}
+
+/* A repricing on a due date bills that day's instalment first, as
+ * scheduled at the rate that ran; only the instalments after it change. */
+static void test_reprice_on_a_due_date_bills_the_day_as_scheduled(void **state)
+{
+    bk *b = *state;
+    ph_error err;
+    int64_t id = 0;
+    ph_assert_ok(ph_loan_accept(b->f.store, b->decision, NULL, &id, &err), &err);
+    ph_assert_ok(ph_cob_through(b->f.store, day("2026-01-30"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    ph_money scheduled = 0;
+    ph_assert_ok(ph_loan_schedule(b->f.store, id, first_principal, &scheduled, &err), &err);
+    ph_assert_ok(ph_loan_reprice(b->f.store, id, day("2026-01-31"), 3850000, &err), &err);
+    ph_loan_info info;
+    ph_assert_ok(ph_loan_get(b->f.store, id, &info, &err), &err);
+    assert_int_equal(info.state.principal_due, scheduled);
+    ph_loan_info_free(b->f.ctx, &info);
+    ph_assert_ok(ph_cob_through(b->f.store, day("2026-01-31"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    ph_assert_ok(ph_loan_get(b->f.store, id, &info, &err), &err);
+    assert_int_equal(info.state.principal_due, scheduled); /* nothing billed twice */
+    ph_loan_info_free(b->f.ctx, &info);
+    assert_state_is_ledger(b, id, day("2026-01-31"));
+    /* repriced twice, from whatever rate: no division by the contract's */
+    ph_assert_ok(ph_loan_reprice(b->f.store, id, day("2026-02-01"), 0, &err), &err);
+    ph_assert_ok(ph_loan_reprice(b->f.store, id, day("2026-02-01"), 3000000, &err), &err);
+    ph_assert_ok(ph_loan_get(b->f.store, id, &info, &err), &err);
+    assert_int_equal(info.penalty_rate, 3000000 + 0); /* from 0%, the gap (0) is kept */
+    ph_loan_info_free(b->f.ctx, &info);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +272,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_year_of_servicing_keeps_state_and_ledger_equal,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_reprice_mid_period_bills_the_rebuilt_schedule,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reprice_on_a_due_date_bills_the_day_as_scheduled,
                                         setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

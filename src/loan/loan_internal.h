@@ -208,6 +208,7 @@ typedef struct loan_evt {
     const char *reference; /* a repayment's external reference, or NULL */
     loan_lines lines;
     char programme[32];              /* a subsidy line's party: the lines point at it until posted */
+    char id_text[24];                /* the loan's id as an error's value */
 } loan_evt;
 
 /* Begin the event's transaction and read the loan (active, on the open

@@ -116,6 +116,13 @@ ph_status loan_event_fail(loan_evt *e, ph_status st)
     return st;
 }
 
+/* The loan's id as an error's value. */
+static const char *loan_id_text(loan_evt *e)
+{
+    snprintf(e->id_text, sizeof(e->id_text), "%lld", (long long)e->c.id);
+    return e->id_text;
+}
+
 static ph_status bad_amount(ph_money amount, const char *why, ph_error *err)
 {
     char v[PH_MONEY_FORMAT_MAX];
@@ -315,7 +322,7 @@ ph_status ph_loan_draw(ph_store *store, int64_t loan_id, ph_date on, ph_money am
     fmt_money(amount, v, sizeof(v));
     ph_money used = e.r.s.principal + e.r.s.principal_due;
     if (e.c.method != PH_METHOD_REVOLVING)
-        st = ph_error_set(err, PH_EINVAL, "loan", e.c.product,
+        st = ph_error_set(err, PH_EINVAL, "loan", loan_id_text(&e),
                           "a %s loan was disbursed when booked: only a revolving line is drawn",
                           ph_schedule_method_name(e.c.method));
     else if (e.r.s.flags & PH_LOAN_FROZEN)
@@ -370,15 +377,20 @@ ph_status ph_loan_repay_ref(ph_store *store, int64_t loan_id, ph_date on, ph_mon
             p.prepaid_principal = rest;
             loan_lines_move(&e.lines, &e.c, ACC_CASH, ACC_PRINCIPAL, rest, e.c.uscc, NULL);
         } else {
-            char v[PH_MONEY_FORMAT_MAX], due[PH_MONEY_FORMAT_MAX];
+            char v[PH_MONEY_FORMAT_MAX], due[PH_MONEY_FORMAT_MAX], most[PH_MONEY_FORMAT_MAX];
             fmt_money(amount, v, sizeof(v));
             fmt_money(amount - rest, due, sizeof(due));
-            st = ph_error_set(err, PH_EINVAL, "amount", v,
-                              "more than is owed: %s is due today%s", due,
-                              e.c.method == PH_METHOD_REVOLVING
-                                  ? " with the drawn principal"
-                                  : "; to repay principal early, prepay (puhui loan prepay)");
-        }
+            fmt_money(amount - rest + e.r.s.principal, most, sizeof(most));
+            if (e.c.method == PH_METHOD_REVOLVING)
+                st = ph_error_set(err, PH_EINVAL, "amount", v,
+                                  "more than is owed: at most %s (%s due today and the drawn "
+                                  "principal)",
+                                  most, due);
+            else
+                st = ph_error_set(err, PH_EINVAL, "amount", v,
+                                  "more than is owed: %s is due today; to repay principal early, "
+                                  "prepay (puhui loan prepay)",
+                                  due);        }
     }
     if (st != PH_OK)
         return loan_event_fail(&e, st);
@@ -440,7 +452,7 @@ ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money 
     if (st != PH_OK)
         return st;
     if (e.c.method == PH_METHOD_REVOLVING)
-        return loan_event_fail(&e, ph_error_set(err, PH_EINVAL, "loan", e.c.product,
+        return loan_event_fail(&e, ph_error_set(err, PH_EINVAL, "loan", loan_id_text(&e),
                                            "a revolving line is repaid at any time with "
                                            "puhui loan repay; it has no schedule to prepay"));
     st = bill_due_today(&e, err);
@@ -502,7 +514,7 @@ ph_status ph_loan_freeze(ph_store *store, int64_t loan_id, ph_date on, int froze
         return st;
     int is = (e.r.s.flags & PH_LOAN_FROZEN) != 0;
     if (e.c.method != PH_METHOD_REVOLVING)
-        st = ph_error_set(err, PH_EINVAL, "loan", e.c.product,
+        st = ph_error_set(err, PH_EINVAL, "loan", loan_id_text(&e),
                           "only a revolving line can be frozen");
     else if (is == (frozen != 0))
         st = ph_error_set(err, PH_EINVAL, "loan", NULL, "the line is %s already",
@@ -533,6 +545,11 @@ ph_status ph_loan_reprice(ph_store *store, int64_t loan_id, ph_date on, ph_rate 
     ph_status st = loan_event_open(store, loan_id, on, &e, err);
     if (st != PH_OK)
         return st;
+    /* On a due date, the instalment due today is billed first, at the rate
+     * that ran (as a repayment would): the rebuild starts after it. */
+    st = bill_due_today(&e, err);
+    if (st != PH_OK)
+        return loan_event_fail(&e, st);
     ph_loan_state *s = &e.r.s;
     ph_rate old = s->rate;
     /* The open segment closes at the old rate; the rebuilt instalment's
@@ -541,12 +558,13 @@ ph_status ph_loan_reprice(ph_store *store, int64_t loan_id, ph_date on, ph_rate 
     st = ph_accrual_close_segment(&s->accrual, old, s->daycount, err);
     s->accrual_balance = 0;
     s->accrual_rate = 0;
-    ph_rate markup = 0;
-    /* The penalty keeps the contract's markup over the new rate. */
+    /* The penalty keeps its markup over the rate: in proportion, or, from a
+     * rate of 0, the same gap. */
+    ph_rate markup = s->penalty_rate - old;
     if (st == PH_OK && old > 0) {
-        i128 num = (i128)(e.c.penalty_rate - e.c.rate) * rate;
+        i128 num = (i128)(s->penalty_rate - old) * rate;
         int64_t m = 0;
-        if (!i128_to_i64(i128_div_round(num, (i128)e.c.rate, PH_ROUND_HALF_UP), &m))
+        if (!i128_to_i64(i128_div_round(num, (i128)old, PH_ROUND_HALF_UP), &m))
             st = ph_error_set(err, PH_ERANGE, "rate", NULL, "the penalty rate overflows");
         markup = m;
     }

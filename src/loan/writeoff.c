@@ -164,6 +164,18 @@ ph_status ph_loan_recover(ph_store *store, int64_t loan_id, ph_date on, ph_money
     if (st == PH_OK && !found)
         st = ph_error_set(err, PH_EINVAL, "loan", e.c.scheme,
                           "no loss was shared on this loan: a repayment, not a recovery");
+    ph_money total = 0;
+    for (int p = 0; p < PH_PARTY_COUNT; p++)
+        total += loss.part[p];
+    if (st == PH_OK && amount > total - recovered) {
+        char v[PH_MONEY_FORMAT_MAX], left[PH_MONEY_FORMAT_MAX];
+        ph_money_format(amount, PH_MONEY_GROUPING, v, sizeof(v), NULL);
+        ph_money_format(total - recovered, PH_MONEY_GROUPING, left, sizeof(left), NULL);
+        st = ph_error_set(err, PH_EINVAL, "amount", v,
+                          "more than the loss not yet recovered, %s (beyond it, the money is "
+                          "the firm's)",
+                          left);
+    }
     if (st == PH_OK)
         st = ph_share_recovery(&loss, recovered, amount, &part, err);
     if (st != PH_OK)
