@@ -333,3 +333,27 @@ ph_status pjson_get_rate(const json_t *object, const char *path, const char *key
     }
     return st;
 }
+
+ph_status pjson_check_members(const json_t *obj, const char *path, const char *const *allowed,
+                              const char **unknown, ph_error *err)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)obj, key, value) {
+        size_t i = 0;
+        while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
+            i++;
+        if (allowed[i] != NULL)
+            continue;
+        char field[PH_ERROR_FIELD_MAX], list[256] = "";
+        pjson_member_name(path, key, field, sizeof(field));
+        for (size_t k = 0; allowed[k] != NULL; k++) {
+            strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
+            strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
+        }
+        if (unknown != NULL)
+            *unknown = key;
+        return ph_error_set(err, PH_EINVAL, field, NULL, "unknown member (expected %s)", list);
+    }
+    return PH_OK;
+}

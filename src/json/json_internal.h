@@ -60,6 +60,15 @@ ph_status pjson_get_bool(const json_t *object, const char *path, const char *key
 ph_status pjson_opt_bool(const json_t *object, const char *path, const char *key, int *out,
                          ph_error *err);
 
+/* Every member of `obj` is one of `allowed` (NULL-terminated), else
+ * PH_EINVAL naming the member as path.key: "unknown member (expected a, b,
+ * c)". *unknown (when not NULL) points at the offending key, borrowed from
+ * obj, for loaders that locate it in their text. The one check of the
+ * loaders of policies' neighbours: subsidies, COB rules, risk-sharing
+ * schemes, servicing products. */
+ph_status pjson_check_members(const json_t *obj, const char *path, const char *const *allowed,
+                              const char **unknown, ph_error *err);
+
 /* "path.key", or "key" when path is NULL or "" (the top level): how errors
  * name a member. */
 void pjson_member_name(const char *path, const char *key, char *buf, size_t size);

@@ -41,28 +41,6 @@ void cob_rules_set_defaults(ph_cob_rules *r)
     r->ctx = ctx;
 }
 
-static ph_status check_members(const json_t *obj, const char *const *allowed, const char *path,
-                               ph_error *err)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
-        size_t i = 0;
-        while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
-            i++;
-        if (allowed[i] != NULL)
-            continue;
-        char field[256], list[160] = "";
-        pjson_member_name(path, key, field, sizeof(field));
-        for (size_t k = 0; allowed[k] != NULL; k++) {
-            strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
-            strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
-        }
-        return ph_error_set(err, PH_EINVAL, field, NULL, "unknown member (expected %s)", list);
-    }
-    return PH_OK;
-}
-
 /* An integer member in [lo, hi]; *out untouched when absent and !required. */
 static ph_status read_int(const json_t *obj, const char *path, const char *key, int required,
                           int64_t lo, int64_t hi, int32_t *out, ph_error *err)
@@ -123,7 +101,7 @@ static ph_status read_categories(ph_cob_rules *r, const json_t *root, ph_error *
                                 "expected an object with category and min_dpd, found %s",
                                 pjson_type_name(item));
         ph_loan_category c;
-        st = check_members(item, CATEGORY_MEMBERS, path, err);
+        st = pjson_check_members(item, path, CATEGORY_MEMBERS, NULL, err);
         if (st == PH_OK)
             st = read_category(item, path, "category", &c, err);
         if (st != PH_OK)
@@ -196,7 +174,7 @@ static ph_status read_rules(ph_cob_rules *r, const json_t *root, ph_error *err)
         return ph_error_set(err, PH_EINVAL, NULL, NULL,
                             "expected a JSON object (classification rules), found %s",
                             pjson_type_name(root));
-    ph_status st = check_members(root, TOP_MEMBERS, "", err);
+    ph_status st = pjson_check_members(root, "", TOP_MEMBERS, NULL, err);
     if (st == PH_OK)
         st = read_categories(r, root, err);
     if (st == PH_OK && json_object_get(root, "restructured_floor") != NULL)

@@ -24,24 +24,8 @@ static const char DEFAULT_PRODUCTS[] =
 
 static const char *const PRODUCT_MEMBERS[] = {
     "name", "penalty_markup", "allocation", "grace_days", "daycount", "offer_valid_days",
-    "method", "harvest_months", "scheme_with_guarantor", "scheme_without_guarantor", "renewal"};
-
-static ph_status check_members(const json_t *o, const char *path, ph_error *err)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)o, key, v) {
-        int known = 0;
-        for (size_t i = 0; i < sizeof(PRODUCT_MEMBERS) / sizeof(PRODUCT_MEMBERS[0]); i++)
-            known |= strcmp(key, PRODUCT_MEMBERS[i]) == 0;
-        if (!known)
-            return ph_error_set(err, PH_EINVAL, path, key,
-                                "unknown member (expected name, penalty_markup, allocation, "
-                                "grace_days, daycount, offer_valid_days, method, harvest_months, "
-                                "scheme_with_guarantor, scheme_without_guarantor, renewal)");
-    }
-    return PH_OK;
-}
+    "method", "harvest_months", "scheme_with_guarantor", "scheme_without_guarantor", "renewal",
+    NULL};
 
 static ph_status copy_member(const json_t *o, const char *path, const char *key, char *dst,
                              size_t size, ph_error *err)
@@ -109,7 +93,7 @@ static ph_status read_product(const json_t *o, const char *path, loan_product *p
     p->offer_valid_days = 30;
     snprintf(p->scheme_with, sizeof(p->scheme_with), "bank_guarantor_2_8");
     snprintf(p->scheme_without, sizeof(p->scheme_without), "bank_only");
-    ph_status st = check_members(o, path, err);
+    ph_status st = pjson_check_members(o, path, PRODUCT_MEMBERS, NULL, err);
     const char *s = NULL;
     if (st == PH_OK)
         st = pjson_get_string(o, path, "name", &s, err);

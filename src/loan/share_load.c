@@ -54,27 +54,15 @@ static void locate(const loader *ld, const char *source, ph_error *err)
     ph_error_locate(err, source, line, column);
 }
 
+/* pjson_check_members, then the unknown key located in the text. */
 static ph_status check_members(const json_t *obj, const char *const *allowed, const char *path,
                                loader *ld, size_t depth, ph_error *err)
 {
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
-        size_t i = 0;
-        while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
-            i++;
-        if (allowed[i] != NULL)
-            continue;
-        char field[PH_ERROR_FIELD_MAX], list[128] = "";
-        pjson_member_name(path, key, field, sizeof(field));
-        for (size_t k = 0; allowed[k] != NULL; k++) {
-            strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
-            strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
-        }
-        enter_key(ld, depth, key);
-        return ph_error_set(err, PH_EINVAL, field, NULL, "unknown member (expected %s)", list);
-    }
-    return PH_OK;
+    const char *unknown = NULL;
+    ph_status st = pjson_check_members(obj, path, allowed, &unknown, err);
+    if (st != PH_OK && unknown != NULL)
+        enter_key(ld, depth, unknown);
+    return st;
 }
 
 /* ---- one scheme ------------------------------------------------------------------- */

@@ -19,28 +19,6 @@ static const char *const TIER_MEMBERS[] = {"credit_below", "share", NULL};
 static const char *const BONUS_MEMBERS[] = {"green", "tech", "max", NULL};
 static const char *const AWARD_MEMBERS[] = {"rate", "max", "payee", NULL};
 
-static ph_status check_members(const json_t *obj, const char *const *allowed, const char *path,
-                               ph_error *err)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)obj, key, value) {
-        size_t i = 0;
-        while (allowed[i] != NULL && strcmp(allowed[i], key) != 0)
-            i++;
-        if (allowed[i] != NULL)
-            continue;
-        char field[256], list[128] = "";
-        pjson_member_name(path, key, field, sizeof(field));
-        for (size_t k = 0; allowed[k] != NULL; k++) {
-            strncat(list, k ? ", " : "", sizeof(list) - strlen(list) - 1);
-            strncat(list, allowed[k], sizeof(list) - strlen(list) - 1);
-        }
-        return ph_error_set(err, PH_EINVAL, field, NULL, "unknown member (expected %s)", list);
-    }
-    return PH_OK;
-}
-
 /* An optional object member: *out stays NULL when absent. */
 static ph_status opt_object(const json_t *obj, const char *key, json_t **out, ph_error *err)
 {
@@ -172,7 +150,7 @@ static ph_status read_tier(ph_subsidy_programme *p, size_t i, const json_t *item
                             "expected an object with credit_below and share, found %s",
                             pjson_type_name(item));
     sub_tier *t = &p->tiers[i];
-    ph_status st = check_members(item, TIER_MEMBERS, path, err);
+    ph_status st = pjson_check_members(item, path, TIER_MEMBERS, NULL, err);
     if (st == PH_OK)
         st = read_positive_money(item, path, "credit_below", &t->credit_below, err);
     if (st == PH_OK)
@@ -219,7 +197,7 @@ static ph_status read_bonus(ph_subsidy_programme *p, const json_t *root, ph_erro
     ph_status st = opt_object(root, "bonus", &b, err);
     if (st != PH_OK || b == NULL)
         return st;
-    st = check_members(b, BONUS_MEMBERS, "bonus", err);
+    st = pjson_check_members(b, "bonus", BONUS_MEMBERS, NULL, err);
     if (st == PH_OK)
         st = read_rate(b, "bonus", "green", 0, 0, 0, PH_RATE_ONE, what, &p->bonus_green, err);
     if (st == PH_OK)
@@ -238,7 +216,7 @@ static ph_status read_award(ph_subsidy_programme *p, const json_t *root, ph_erro
     ph_status st = opt_object(root, "first_loan_award", &a, err);
     if (st != PH_OK || a == NULL)
         return st;
-    st = check_members(a, AWARD_MEMBERS, "first_loan_award", err);
+    st = pjson_check_members(a, "first_loan_award", AWARD_MEMBERS, NULL, err);
     if (st == PH_OK)
         st = read_rate(a, "first_loan_award", "rate", 1, 0, 1, PH_RATE_ONE,
                        "a rate in (0, 100%]", &p->award_rate, err);
@@ -263,7 +241,7 @@ static ph_status read_programme(ph_subsidy_programme *p, const json_t *root, ph_
         return ph_error_set(err, PH_EINVAL, NULL, NULL,
                             "expected a JSON object (a subsidy programme), found %s",
                             pjson_type_name(root));
-    ph_status st = check_members(root, TOP_MEMBERS, "", err);
+    ph_status st = pjson_check_members(root, "", TOP_MEMBERS, NULL, err);
     if (st == PH_OK)
         st = read_header(p, root, err);
     if (st == PH_OK)
