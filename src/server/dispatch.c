@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -29,8 +30,6 @@
 /* Lines are written out when the buffer holds this much (and every tick). */
 #define LOG_FLUSH_BYTES 32768
 
-static const char *const role_names[SRV_ROLE_COUNT] = {"none", "enterprise", "institution",
-                                                       "regulator", "admin"};
 
 /* What one request did, for its reply, its log line and the metrics. */
 typedef struct request {
@@ -154,7 +153,7 @@ static void access_log(request *rq, uint64_t dur_us)
     char nums[160];
     n = snprintf(nums, sizeof nums, ",\"status\":%d,\"bytes\":%zu,\"dur_us\":%llu,\"role\":\"%s\"",
                  rq->status, rq->bytes, (unsigned long long)dur_us,
-                 role_names[rq->who.role < SRV_ROLE_COUNT ? rq->who.role : 0]);
+                 srv_role_name(rq->who.role));
     log_raw(w, nums, (size_t)n);
     log_raw(w, ",\"tenant\":", 10);
     log_string(w, rq->who.tenant);
@@ -229,6 +228,44 @@ static void refuse(request *rq, srv_refusal why, const char *reason)
 {
     srv_metrics_refusal(&rq->w->metrics, why);
     rq->refused = reason ? reason : srv_refusal_name(why);
+}
+
+/* ---- counting connections ------------------------------------------------------------------
+ * libevent 2.1 has no hook on a new server connection, so a connection is
+ * counted at its first request (remembered by its fd) and uncounted by the
+ * close callback set then. A connection that never sends a request is not
+ * counted; libevent closes it after the timeout. */
+
+static void connection_closed(struct evhttp_connection *conn, void *arg)
+{
+    srv_worker *w = arg;
+    evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn));
+    if (fd >= 0 && (size_t)fd < w->n_conns && w->conns[fd] == conn) {
+        w->conns[fd] = NULL;
+        atomic_fetch_sub_explicit(&w->srv->connections, 1, memory_order_relaxed);
+    }
+}
+
+static void count_connection(srv_worker *w, struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    evutil_socket_t fd = conn ? bufferevent_getfd(evhttp_connection_get_bufferevent(conn)) : -1;
+    if (fd < 0)
+        return;
+    if ((size_t)fd >= w->n_conns) {
+        size_t n = (size_t)fd * 2 + 64;
+        struct evhttp_connection **grown = realloc(w->conns, n * sizeof *grown);
+        if (!grown)
+            return;
+        memset(grown + w->n_conns, 0, (n - w->n_conns) * sizeof *grown);
+        w->conns = grown;
+        w->n_conns = n;
+    }
+    if (w->conns[fd] == conn)
+        return;
+    w->conns[fd] = conn;
+    atomic_fetch_add_explicit(&w->srv->connections, 1, memory_order_relaxed);
+    evhttp_connection_set_closecb(conn, connection_closed, w);
 }
 
 /* ---- the checks before the handler ---------------------------------------------------------- */
@@ -411,10 +448,10 @@ static void run_route(request *rq)
         call.scope = srv_authz_scope(rq->who.role, route->resource, route->action);
         if (call.scope == SRV_SCOPE_NONE) {
             snprintf(rq->refused_buf, sizeof rq->refused_buf, "no %s %s for role %s",
-                     route->resource, route->action, role_names[rq->who.role]);
+                     route->resource, route->action, srv_role_name(rq->who.role));
             refuse(rq, SRV_REFUSE_FORBIDDEN, rq->refused_buf);
-            ph_error_set(&err, PH_EDENIED, "role", role_names[rq->who.role],
-                         "a %s key may not %s %s", role_names[rq->who.role], route->action,
+            ph_error_set(&err, PH_EDENIED, "role", srv_role_name(rq->who.role),
+                         "a %s key may not %s %s", srv_role_name(rq->who.role), route->action,
                          route->resource);
             send_problem(rq, 403, "forbidden", "Forbidden", &err);
             return;
@@ -491,6 +528,7 @@ void srv_dispatch(struct evhttp_request *req, void *arg)
         snprintf(rq.id, sizeof rq.id, "%s-%d-%llu", srv->boot_id, w->index,
                  (unsigned long long)++w->seq);
 
+    count_connection(w, req);
     if (!check_limits(&rq))
         run_route(&rq);
 

@@ -16,6 +16,7 @@
 /* Every table the server serves, in the order routes are tried. */
 static const srv_route *const route_tables[] = {
     srv_routes_public,
+    srv_routes_session,
     /* The endpoint tables (api_*.c) live on other branches; the lead enables
      * these four lines when merging them:
      * srv_routes_applications,

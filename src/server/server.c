@@ -197,32 +197,6 @@ static ph_status bind_socket(ph_server *srv, ph_error *err)
     return PH_OK;
 }
 
-/* ---- connections: counted through a pass-through filter whose free callback
- * runs when libevent frees the connection (libevent 2.1 has no hook on the
- * connection itself that also fires for connections that never sent a request). */
-
-static void connection_closed(void *arg)
-{
-    ph_server *srv = arg;
-    atomic_fetch_sub_explicit(&srv->connections, 1, memory_order_relaxed);
-}
-
-static struct bufferevent *new_connection(struct event_base *base, void *arg)
-{
-    srv_worker *w = arg;
-    struct bufferevent *sock = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-    if (!sock)
-        return NULL;
-    struct bufferevent *counted = bufferevent_filter_new(sock, NULL, NULL, BEV_OPT_CLOSE_ON_FREE,
-                                                         connection_closed, w->srv);
-    if (!counted) {
-        bufferevent_free(sock);
-        return NULL;
-    }
-    atomic_fetch_add_explicit(&w->srv->connections, 1, memory_order_relaxed);
-    return counted;
-}
-
 /* ---- workers --------------------------------------------------------------------------------- */
 
 static void worker_tick(evutil_socket_t fd, short what, void *arg)
@@ -269,7 +243,6 @@ static ph_status worker_init(ph_server *srv, srv_worker *w, int index, ph_error 
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot create an event loop");
     const ph_server_options *o = &srv->opts;
     evhttp_set_gencb(w->http, srv_dispatch, w);
-    evhttp_set_bevcb(w->http, new_connection, w);
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                             EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
                                             EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
@@ -307,6 +280,7 @@ static void worker_free(ph_server *srv, srv_worker *w)
         event_base_free(w->base);
     srv_access_log_flush(w);
     free(w->log_buf);
+    free(w->conns);
     if (w->reply_owned)
         free(w->reply_data);
     ph_market_free(w->market);

@@ -18,6 +18,7 @@ struct event_base;
 struct evhttp;
 struct evconnlistener;
 struct event;
+struct evhttp_connection;
 
 /* ---- metrics (metrics.c): one set per worker, summed at scrape ---------------------------- */
 
@@ -84,6 +85,8 @@ struct srv_worker {
     int64_t drain_deadline_ms;
     long pending;               /* replies sent but not yet written out */
     uint64_t seq;               /* request ids */
+    struct evhttp_connection **conns; /* by fd: the connections counted in srv->connections */
+    size_t n_conns;
     srv_metrics metrics;
     char *log_buf;              /* the access log lines not yet written */
     size_t log_len, log_cap;
