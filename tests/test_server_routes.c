@@ -206,6 +206,28 @@ static void test_request_id(void **state)
     assert_false(srv_request_id_ok("\xe4\xb8\xad"));
 }
 
+static void test_parse_body(void **state)
+{
+    (void)state;
+    json_t *doc = NULL;
+    ph_error err;
+    const char *good = "{\"amount\": \"1.00\"}";
+    assert_int_equal(srv_parse_body(good, strlen(good), &doc, &err), PH_OK);
+    assert_true(json_is_object(doc));
+    json_decref(doc);
+    doc = NULL;
+    const char *bad = "{\n  \"amount\": 1,,\n}";
+    assert_int_equal(srv_parse_body(bad, strlen(bad), &doc, &err), PH_EINVAL);
+    assert_null(doc);
+    assert_string_equal(err.field, "body");
+    assert_int_equal(err.line, 2);
+    assert_true(err.column > 0);
+    assert_non_null(strstr(err.message, "malformed JSON"));
+    assert_int_equal(srv_parse_body("[1,2]", 5, &doc, &err), PH_EINVAL);
+    assert_string_equal(err.detail, "a JSON object");
+    assert_int_equal(srv_parse_body("{\"a\":1,\"a\":2}", 13, &doc, &err), PH_EINVAL);
+}
+
 static void test_content_types(void **state)
 {
     (void)state;
@@ -227,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_status_map),
         cmocka_unit_test(test_problem_document),
         cmocka_unit_test(test_request_id),
+        cmocka_unit_test(test_parse_body),
         cmocka_unit_test(test_content_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

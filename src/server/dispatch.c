@@ -389,18 +389,10 @@ static ph_status parse_body(request *rq, srv_call *call, char **text, ph_error *
     call->body_len = len;
     if (strcmp(rq->method, "POST") != 0 || len == 0)
         return PH_OK;
-    json_error_t jerr;
-    json_t *doc = json_loadb(*text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        ph_error_set(err, PH_EINVAL, "body", NULL, "malformed JSON: %s", jerr.text);
-        ph_error_locate(err, "body", (uint64_t)(jerr.line > 0 ? jerr.line : 0),
-                        (uint64_t)(jerr.column > 0 ? jerr.column : 0));
-        return PH_EINVAL;
-    }
-    if (!json_is_object(doc)) {
-        json_decref(doc);
-        return ph_error_set(err, PH_EINVAL, "body", NULL, "a JSON object");
-    }
+    json_t *doc = NULL;
+    ph_status st = srv_parse_body(*text, len, &doc, err);
+    if (st != PH_OK)
+        return st;
     call->body = doc;
     return PH_OK;
 }
