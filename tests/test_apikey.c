@@ -311,10 +311,21 @@ static void test_malformed_keys(void **state)
     snprintf(shapes[n++], 200, "phk_1_%.32s", hex);                 /* half the secret */
     snprintf(shapes[n++], 200, "phk_1_%s%s", hex, hex);              /* twice */
     snprintf(shapes[n++], 200, "phk_1_%s", "not-a-key");
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         expect_denied(fx, shapes[i], strlen(shapes[i]));
-    if (has_letter)
+        /* refused by the parser itself, before any read, except the two of
+         * the right shape that name no key or the wrong one */
+        int64_t parsed = -1;
+        int well_formed = i == 22 || i == 23;
+        assert_int_equal(ph_apikey_parse(shapes[i], strlen(shapes[i]), &parsed), well_formed);
+        if (!well_formed)
+            assert_int_equal(parsed, -1);
+    }
+    if (has_letter) {
+        int64_t parsed = -1;
         expect_denied(fx, upper, strlen(upper));
+        assert_int_equal(ph_apikey_parse(upper, strlen(upper), &parsed), 0);
+    }
     /* a NUL inside, and a key given with the NUL counted */
     char with_nul[PH_APIKEY_TEXT_MAX + 1];
     memcpy(with_nul, key, strlen(key) + 1);
