@@ -20,12 +20,7 @@
 
 #include "server/srv.h"
 
-#if defined(__has_include)
-#if __has_include("puhui/apikey.h")
 #include "puhui/apikey.h"
-#define SRV_HAVE_APIKEY 1
-#endif
-#endif
 
 /* Lines are written out when the buffer holds this much (and every tick). */
 #define LOG_FLUSH_BYTES 32768
@@ -336,7 +331,6 @@ static ph_status authenticate(request *rq, ph_error *err)
     const char *key = auth + 7;
     while (*key == ' ')
         key++;
-#ifdef SRV_HAVE_APIKEY
     ph_apikey_info info;
     ph_error kerr;
     ph_status st = ph_apikey_authenticate(rq->w->store, key, strlen(key), &info, &kerr);
@@ -351,11 +345,6 @@ static ph_status authenticate(request *rq, ph_error *err)
     snprintf(rq->who.tenant, sizeof rq->who.tenant, "%s", info.tenant);
     rq->who.key_id = info.id;
     return PH_OK;
-#else
-    (void)key;
-    return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
-                        "the API key is malformed, unknown or revoked");
-#endif
 }
 
 static ph_status parse_query(request *rq, struct evkeyvalq *kv, srv_call *call, ph_error *err)

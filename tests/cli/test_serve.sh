@@ -91,6 +91,15 @@ req -H 'Authorization: Bearer phk_1_00' "$BASE/v1/whoami"
 check "bad key 401" [ "$CODE" = 401 ]
 check "a bad key is not echoed" [ "$(grep -c phk_1_00 "$WORK/body")" = 0 ]
 
+# A real key: whoami answers with its role; revoked, it is refused.
+KEY=$("$PUHUI" --db "$DB" key create --role admin --label test 2>/dev/null)
+req -H "Authorization: Bearer $KEY" "$BASE/v1/whoami"
+check "a live key is accepted" [ "$CODE" = 200 ]
+check "whoami says admin" contains "$BODY" '"role":"admin"'
+"$PUHUI" --db "$DB" key revoke "$(echo "$KEY" | cut -d_ -f2)" 2>/dev/null
+req -H "Authorization: Bearer $KEY" "$BASE/v1/whoami"
+check "a revoked key is refused at once" [ "$CODE" = 401 ]
+
 # Limits: a body over --max-body (here the default 1 MiB) is refused before anything runs.
 before=$("$PUHUI" --db "$DB" info --format json | $PY -c 'import json,sys; print(sum(t["rows"] for t in json.load(sys.stdin)["tables"]))')
 head -c 1100000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
@@ -121,11 +130,11 @@ check "metrics 200" [ "$CODE" = 200 ]
 check "metrics is text 0.0.4" contains "$HDRS" "text/plain; version=0.0.4"
 check "metrics count healthz" contains "$BODY" 'puhui_http_requests_total{route="/healthz",method="GET",status="200"}'
 check "metrics histogram" contains "$BODY" 'puhui_http_request_duration_seconds_bucket{route="/healthz",le="0.0005"}'
-check "metrics refusals" contains "$BODY" 'puhui_http_refusals_total{reason="unauthenticated"} 2'
+check "metrics refusals" contains "$BODY" 'puhui_http_refusals_total{reason="unauthenticated"} 3'
 check "metrics 413 refusal" contains "$BODY" 'puhui_http_refusals_total{reason="body_too_large"} 1'
 check "metrics in flight" contains "$BODY" 'puhui_http_in_flight 1'
 check "metrics store errors" contains "$BODY" 'puhui_store_errors_total 0'
-requests_sent=18
+requests_sent=20
 
 # SIGTERM while a reply is being written: it is finished, then exit 0.
 curl -s --limit-rate 10M -o "$WORK/big.out" "$BASE/console/big.bin" &
@@ -147,6 +156,7 @@ for line in open(sys.argv[1]):
     for k in ("ts", "request_id", "method", "path", "route", "status", "bytes", "dur_us", "role", "tenant", "key_id"):
         assert k in d, (k, line)
 ' "$WORK/access.log"
+check "the log names the key's role" grep -q '"role":"admin","tenant":"","key_id":1' "$WORK/access.log"
 check "the log records a refusal" grep -q '"refused":"unauthenticated"' "$WORK/access.log"
 check "the log keeps the client's request id" grep -q '"request_id":"abc-123_x.y"' "$WORK/access.log"
 
