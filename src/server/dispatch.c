@@ -127,12 +127,16 @@ static void access_log(request *rq, uint64_t dur_us)
     srv_worker *w = rq->w;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
+    if (ts.tv_sec != w->log_second) { /* gmtime_r takes glibc's time-zone lock: once a second */
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(w->log_stamp, sizeof w->log_stamp, "%04d-%02d-%02dT%02d:%02d:%02d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        w->log_second = ts.tv_sec;
+    }
     char head[96];
-    int n = snprintf(head, sizeof head, "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, ts.tv_nsec / 1000000);
+    int n = snprintf(head, sizeof head, "{\"ts\":\"%s.%03ldZ\"", w->log_stamp,
+                     ts.tv_nsec / 1000000);
     log_raw(w, head, (size_t)n);
     log_raw(w, ",\"request_id\":", 14);
     log_string(w, rq->id);

@@ -90,6 +90,8 @@ struct srv_worker {
     srv_metrics metrics;
     char *log_buf;              /* the access log lines not yet written */
     size_t log_len, log_cap;
+    int64_t log_second;         /* the second log_stamp shows */
+    char log_stamp[64];         /* "2026-12-07T17:51:13" */
     /* A non-JSON answer of a public route (metrics, console files): */
     const char *reply_type;
     char *reply_data;
