@@ -161,7 +161,25 @@ check "the log records a refusal" grep -q '"refused":"unauthenticated"' "$WORK/a
 check "the log keeps the client's request id" grep -q '"request_id":"abc-123_x.y"' "$WORK/access.log"
 
 # A port in use is an error that names it.
-start_server
+start_server --max-connections 1
+# Over --max-connections: one keep-alive connection held open, the next is 503.
+$PY - "$PORT" <<'PYEOF' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+s.recv(4096)
+time.sleep(2)
+PYEOF
+HOLDER=$!
+sleep 0.5
+req "$BASE/healthz"
+check "over max connections 503" [ "$CODE" = 503 ]
+check "503 is problem+json" is_problem 503
+check "503 has Retry-After" contains "$HDRS" "Retry-After: 1"
+wait "$HOLDER" || true
+sleep 0.2
+req "$BASE/healthz"
+check "a closed connection is no longer counted" [ "$CODE" = 200 ]
 run 1 --db "$DB" serve --listen "127.0.0.1:$PORT"
 check "port in use names the address" contains "$ERR" "127.0.0.1:$PORT"
 stop_server
