@@ -61,7 +61,7 @@ typedef struct plat {
 } plat;
 
 /* A name from platform.env ("" when absent). */
-static const char *plat_name(const plat *p, const char *name)
+static inline const char *plat_name(const plat *p, const char *name)
 {
     for (size_t i = 0; i < p->n_names; i++)
         if (strcmp(p->names[i][0], name) == 0)
@@ -210,14 +210,14 @@ static ph_status plat_call(plat *p, const srv_route *routes, const char *method,
 }
 
 /* Members of the answer. */
-static const char *plat_str(const json_t *o, const char *name)
+static inline const char *plat_str(const json_t *o, const char *name)
 {
     const json_t *v = json_object_get(o, name);
     assert_true(json_is_string(v));
     return json_string_value(v);
 }
 
-static int64_t plat_int(const json_t *o, const char *name)
+static inline int64_t plat_int(const json_t *o, const char *name)
 {
     const json_t *v = json_object_get(o, name);
     assert_true(json_is_integer(v));
@@ -225,7 +225,7 @@ static int64_t plat_int(const json_t *o, const char *name)
 }
 
 /* The ledger's trial balance must sum to zero: every posting balanced. */
-static void plat_assert_balanced(plat *p)
+static inline void plat_assert_balanced(plat *p)
 {
     int64_t debit = ph_test_query_int(p->store, "SELECT COALESCE(SUM(debit), 0) FROM journal_line");
     int64_t credit =
