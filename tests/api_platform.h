@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../src/server/api.h"
 
@@ -123,8 +124,28 @@ static int plat_setup(void **state, const char *name)
     return 0;
 }
 
+/* With PUHUI_API_DUMP=DIR set, every answer is written to DIR as
+ * PID-NNNN.json {"method", "route", "status", "body"}, for checking against the
+ * OpenAPI fragments (docs/openapi/). */
+static void plat_dump(const plat *p)
+{
+    static int n;
+    const char *dir = getenv("PUHUI_API_DUMP");
+    if (dir == NULL || p->call.result == NULL || p->call.method == NULL)
+        return;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%ld-%04d.json", dir, (long)getpid(), n++);
+    json_t *o = json_pack("{s:s, s:s, s:i, s:O}", "method", p->call.method, "route",
+                          p->call.route, "status", p->call.status ? p->call.status : 200,
+                          "body", p->call.result);
+    if (o != NULL)
+        json_dump_file(o, path, JSON_COMPACT);
+    json_decref(o);
+}
+
 static void plat_reset(plat *p)
 {
+    plat_dump(p);
     json_decref(p->call.result);
     if (p->call.raw_json)
         ph_free(p->ctx, p->call.raw_json);
