@@ -352,7 +352,7 @@ typedef struct ph_book_summary {
 PH_EXTERN ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err);
 
 /*
- * One lender's book (docs/loans.md#the-book): as ph_book_summary_get over
+ * One lender's book (docs/loans.md#the-book-by-lender): as ph_book_summary_get over
  * the loans whose lender is `lender` (an unknown lender has an empty book,
  * all zero), with its losses shared; subsidy_paid is 0 (the ledger keeps
  * subsidies by firm, not by lender). Cost: one grouped scan of the lender's

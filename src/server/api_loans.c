@@ -30,7 +30,8 @@ static json_t *loan_json(const ph_loan_info *l)
     if (o == NULL)
         return NULL;
     json_object_set_new(o, "loan_id", json_integer(l->id));
-    json_object_set_new(o, "decision_id", l->decision_id ? json_integer(l->decision_id) : json_null());
+    json_object_set_new(o, "decision_id",
+                        l->decision_id ? json_integer(l->decision_id) : json_null());
     json_object_set_new(o, "renewal_of", l->renewal_of ? json_integer(l->renewal_of) : json_null());
     json_object_set_new(o, "uscc", json_string(l->uscc));
     json_object_set_new(o, "lender", json_string(l->lender));
@@ -43,7 +44,8 @@ static json_t *loan_json(const ph_loan_info *l)
     json_object_set_new(o, "repayment", json_string(l->method));
     json_object_set_new(o, "status", json_string(l->status));
     json_object_set_new(o, "category", json_string(ph_loan_category_name(s->category)));
-    json_object_set_new(o, "principal_outstanding", srv_json_money(s->principal + s->principal_due));
+    json_object_set_new(o, "principal_outstanding",
+                        srv_json_money(s->principal + s->principal_due));
     json_object_set_new(o, "principal_due", srv_json_money(s->principal_due));
     json_object_set_new(o, "interest_accrued", srv_json_money(s->interest_receivable));
     json_object_set_new(o, "interest_due", srv_json_money(s->interest_due));
