@@ -162,8 +162,6 @@ typedef struct loan_page {
 static int page_loan(const ph_loan_info *info, void *user)
 {
     loan_page *p = user;
-    if (info->id <= p->after)
-        return 0;
     if (p->taken == p->limit) {
         p->more = 1;
         return 1;
@@ -200,7 +198,9 @@ static ph_status loan_list(srv_call *call, ph_error *err)
     p.items = json_array();
     if (p.items == NULL)
         return lg_nomem(err);
-    st = ph_loan_list(lg_store(call), uscc, lender, page_loan, &p, err);
+    /* one more than the page: whether a next page exists */
+    st = ph_loan_list_page(lg_store(call), uscc, lender, p.after, p.limit + 1, page_loan, &p,
+                           err);
     if (st == PH_OK && p.failed)
         st = lg_nomem(err);
     if (st == PH_OK)
