@@ -88,24 +88,40 @@ static void log_raw(srv_worker *w, const char *s, size_t n)
     }
 }
 
-/* A JSON string: quotes, backslashes, control bytes and bytes over 0x7e escaped. */
+/* A JSON string: quotes, backslashes, control bytes and bytes over 0x7e
+ * escaped; runs of plain bytes copied at once. */
 static void log_string(srv_worker *w, const char *s)
 {
     log_raw(w, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        if (*p != '"' && *p != '\\' && *p >= 0x20 && *p <= 0x7e)
+            continue;
+        log_raw(w, (const char *)run, (size_t)(p - run));
         char esc[8];
         if (*p == '"' || *p == '\\') {
             esc[0] = '\\';
             esc[1] = (char)*p;
             log_raw(w, esc, 2);
-        } else if (*p < 0x20 || *p > 0x7e) {
+        } else {
             snprintf(esc, sizeof esc, "\\u%04x", *p);
             log_raw(w, esc, 6);
-        } else {
-            log_raw(w, (const char *)p, 1);
         }
+        run = p + 1;
     }
+    log_raw(w, (const char *)run, (size_t)(p - run));
     log_raw(w, "\"", 1);
+}
+
+static void log_uint(srv_worker *w, uint64_t v)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    log_raw(w, digits + n, sizeof digits - n);
 }
 
 void srv_access_log_flush(srv_worker *w)
@@ -134,11 +150,14 @@ static void access_log(request *rq, uint64_t dur_us)
                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
         w->log_second = ts.tv_sec;
     }
-    char head[96];
-    int n = snprintf(head, sizeof head, "{\"ts\":\"%s.%03ldZ\"", w->log_stamp,
-                     ts.tv_nsec / 1000000);
-    log_raw(w, head, (size_t)n);
-    log_raw(w, ",\"request_id\":", 14);
+    /* Hand-formatted: snprintf was a tenth of a /healthz request's CPU. */
+    char ms[4] = {(char)('0' + ts.tv_nsec / 100000000), (char)('0' + ts.tv_nsec / 10000000 % 10),
+                  (char)('0' + ts.tv_nsec / 1000000 % 10), '\0'};
+    log_raw(w, "{\"ts\":\"", 7);
+    log_raw(w, w->log_stamp, strlen(w->log_stamp));
+    log_raw(w, ".", 1);
+    log_raw(w, ms, 3);
+    log_raw(w, "Z\",\"request_id\":", 16);
     log_string(w, rq->id);
     log_raw(w, ",\"method\":", 10);
     log_string(w, rq->method);
@@ -149,15 +168,18 @@ static void access_log(request *rq, uint64_t dur_us)
         log_string(w, w->srv->routes[rq->route]->pattern);
     else
         log_raw(w, "null", 4);
-    char nums[160];
-    n = snprintf(nums, sizeof nums, ",\"status\":%d,\"bytes\":%zu,\"dur_us\":%llu,\"role\":\"%s\"",
-                 rq->status, rq->bytes, (unsigned long long)dur_us,
-                 srv_role_name(rq->who.role));
-    log_raw(w, nums, (size_t)n);
+    log_raw(w, ",\"status\":", 10);
+    log_uint(w, (uint64_t)rq->status);
+    log_raw(w, ",\"bytes\":", 9);
+    log_uint(w, rq->bytes);
+    log_raw(w, ",\"dur_us\":", 10);
+    log_uint(w, dur_us);
+    log_raw(w, ",\"role\":", 8);
+    log_string(w, srv_role_name(rq->who.role));
     log_raw(w, ",\"tenant\":", 10);
     log_string(w, rq->who.tenant);
-    n = snprintf(nums, sizeof nums, ",\"key_id\":%lld", (long long)rq->who.key_id);
-    log_raw(w, nums, (size_t)n);
+    log_raw(w, ",\"key_id\":", 10);
+    log_uint(w, rq->who.key_id > 0 ? (uint64_t)rq->who.key_id : 0);
     if (rq->refused) {
         log_raw(w, ",\"refused\":", 11);
         log_string(w, rq->refused);
@@ -373,6 +395,9 @@ static ph_status parse_body(request *rq, srv_call *call, char **text, ph_error *
 {
     struct evbuffer *in = evhttp_request_get_input_buffer(rq->req);
     size_t len = evbuffer_get_length(in);
+    call->body_text = "";
+    if (len == 0)
+        return PH_OK;
     *text = malloc(len + 1);
     if (!*text)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the body");
@@ -380,7 +405,7 @@ static ph_status parse_body(request *rq, srv_call *call, char **text, ph_error *
     (*text)[len] = '\0';
     call->body_text = *text;
     call->body_len = len;
-    if (strcmp(rq->method, "POST") != 0 || len == 0)
+    if (strcmp(rq->method, "POST") != 0)
         return PH_OK;
     json_t *doc = NULL;
     ph_status st = srv_parse_body(*text, len, &doc, err);
@@ -489,6 +514,31 @@ static void run_route(request *rq)
     evhttp_clear_headers(&query);
 }
 
+static char *put_uint(char *at, uint64_t v)
+{
+    char digits[24];
+    size_t n = sizeof digits;
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    memcpy(at, digits + n, sizeof digits - n);
+    return at + (sizeof digits - n);
+}
+
+/* "<boot id>-<worker>-<sequence>" (at most 8 + 1 + 20 + 1 + 20 chars). */
+static void make_request_id(char id[80], const char *boot, uint64_t worker, uint64_t seq)
+{
+    size_t blen = strlen(boot);
+    memcpy(id, boot, blen);
+    char *at = id + blen;
+    *at++ = '-';
+    at = put_uint(at, worker);
+    *at++ = '-';
+    at = put_uint(at, seq);
+    *at = '\0';
+}
+
 void srv_dispatch(struct evhttp_request *req, void *arg)
 {
     srv_worker *w = arg;
@@ -510,8 +560,7 @@ void srv_dispatch(struct evhttp_request *req, void *arg)
     if (srv_request_id_ok(client_id))
         snprintf(rq.id, sizeof rq.id, "%s", client_id);
     else
-        snprintf(rq.id, sizeof rq.id, "%s-%d-%llu", srv->boot_id, w->index,
-                 (unsigned long long)++w->seq);
+        make_request_id(rq.id, srv->boot_id, (uint64_t)w->index, ++w->seq);
 
     count_connection(w, req);
     if (!check_limits(&rq))

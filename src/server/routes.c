@@ -185,10 +185,8 @@ const char *srv_content_type(const char *name)
 static ph_status get_healthz(srv_call *call, ph_error *err)
 {
     (void)err;
-    call->raw_json = ph_strdup(call->ctx, "{\"status\":\"ok\"}");
-    if (!call->raw_json)
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    call->raw_len = strlen(call->raw_json);
+    static const char ok[] = "{\"status\":\"ok\"}";
+    srv_worker_reply(call->worker, "application/json; charset=utf-8", (char *)ok, sizeof ok - 1, 0);
     return PH_OK;
 }
 

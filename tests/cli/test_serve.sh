@@ -79,6 +79,13 @@ check "console missing file is a 404 problem" is_problem 404
 req "$BASE/no/such/path"
 check "unknown path 404" [ "$CODE" = 404 ]
 check "404 is problem+json" is_problem 404
+req "$BASE/caf$(printf '\xc3\xa9')\"q"
+check "a path with a quote is a 404" [ "$CODE" = 404 ]
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /x\xff\x01 HTTP/1.0\r\n\r\n' >&3
+raw_status=$(head -1 <&3 | tr -d '\r')
+exec 3<&-
+check "a path with raw bytes is a 404" [ "$raw_status" = "HTTP/1.0 404 Not Found" ]
 req -X POST "$BASE/healthz"
 check "wrong method 405" [ "$CODE" = 405 ]
 check "405 is problem+json" is_problem 405
@@ -134,7 +141,7 @@ check "metrics refusals" contains "$BODY" 'puhui_http_refusals_total{reason="una
 check "metrics 413 refusal" contains "$BODY" 'puhui_http_refusals_total{reason="body_too_large"} 1'
 check "metrics in flight" contains "$BODY" 'puhui_http_in_flight 1'
 check "metrics store errors" contains "$BODY" 'puhui_store_errors_total 0'
-requests_sent=20
+requests_sent=22
 
 # SIGTERM while a reply is being written: it is finished, then exit 0.
 curl -s --limit-rate 10M -o "$WORK/big.out" "$BASE/console/big.bin" &
@@ -157,6 +164,8 @@ for line in open(sys.argv[1]):
         assert k in d, (k, line)
 ' "$WORK/access.log"
 check "the log names the key's role" grep -q '"role":"admin","tenant":"","key_id":1' "$WORK/access.log"
+check "the log escapes quotes in the path" grep -qF '"path":"/caf%c3%a9\"q"' "$WORK/access.log"
+check "the log escapes raw and control bytes in the path" grep -qF '"path":"/x\u00ff\u0001"' "$WORK/access.log"
 check "the log records a refusal" grep -q '"refused":"unauthenticated"' "$WORK/access.log"
 check "the log keeps the client's request id" grep -q '"request_id":"abc-123_x.y"' "$WORK/access.log"
 
