@@ -183,7 +183,9 @@ export async function startPlatform(name, { extraArgs = [] } = {}) {
         });
     }
 
-    return { base, ids, keys, db, dir, accessLog, serverLog, api, calls, openapi, stop, accessLines, env };
+    /* tenants of keys made later (name -> tenant), beside the fixed ones above */
+    const tenants = {};
+    return { base, ids, keys, tenants, db, dir, accessLog, serverLog, api, calls, openapi, stop, accessLines, env };
 }
 
 async function waitReady(base, exited) {
