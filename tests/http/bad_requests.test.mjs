@@ -77,12 +77,12 @@ test('missing members are named', async () => {
 
 test('a missing, malformed or revoked key is 401 with WWW-Authenticate', async () => {
     const cases = [
-        ['no key', {}],
+        ['no key', { key: null }],
         ['a revoked key', { key: 'revoked' }],
-        ['a key of nonsense', { key: undefined, headers: { Authorization: 'Bearer nonsense' } }],
-        ['an unknown key', { key: undefined, headers: { Authorization: `Bearer phk_999999_${'0'.repeat(64)}` } }],
-        ['another scheme', { key: undefined, headers: { Authorization: 'Basic dXNlcjpwYXNz' } }],
-        ['a key with its last digit changed', { key: undefined, headers: { Authorization: `Bearer ${P.keys.enterpriseA.slice(0, -1)}${P.keys.enterpriseA.endsWith('0') ? '1' : '0'}` } }],
+        ['a key of nonsense', { key: null, headers: { Authorization: 'Bearer nonsense' } }],
+        ['an unknown key', { key: null, headers: { Authorization: `Bearer phk_999999_${'0'.repeat(64)}` } }],
+        ['another scheme', { key: null, headers: { Authorization: 'Basic dXNlcjpwYXNz' } }],
+        ['a key with its last digit changed', { key: null, headers: { Authorization: `Bearer ${P.keys.enterpriseA.slice(0, -1)}${P.keys.enterpriseA.endsWith('0') ? '1' : '0'}` } }],
     ];
     for (const [name, c] of cases) {
         const res = await refused(name, { key: c.key, headers: c.headers, body: APPLY, status: 401 });

@@ -208,10 +208,19 @@ async function waitReady(base, exited) {
     return last;
 }
 
-/* A readable list of the calls whose answers the document does not describe. */
+/* The calls whose answers the document does not describe, one line per operation, status and
+ * fault (with how often and one example), so that a long run's failure stays readable. */
 export function describeViolations(calls) {
-    return calls.filter((c) => c.violations.length)
-        .map((c) => `${c.method} ${c.path} -> ${c.status} ${c.contentType}: ${c.violations.join('; ')}\n    body: ${c.body.slice(0, 300)}`);
+    const groups = new Map();
+    for (const c of calls) {
+        for (const v of c.violations) {
+            const key = `${c.method} ${c.route ?? c.path.split('?')[0]} -> ${c.status}: ${v}`;
+            const g = groups.get(key) ?? { n: 0, example: c };
+            g.n++;
+            groups.set(key, g);
+        }
+    }
+    return [...groups].map(([key, g]) => `${key} (x${g.n}; e.g. ${g.example.path}: ${g.example.body.slice(0, 160)})`);
 }
 
 /* Every string value in a JSON value (for "no other tenant's id in the body"). */
