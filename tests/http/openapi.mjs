@@ -106,9 +106,12 @@ export class OpenApi {
             try { value = JSON.parse(body); } catch (e) { return [`${method} ${o.template} ${status}: the body is not JSON (${e.message})`]; }
         }
         const pointer = ['paths', o.template, o.method.toLowerCase(), 'responses', key].map(pointerToken).join('/');
-        const responsePointer = typeof responses[key].$ref === 'string'
-            ? responses[key].$ref.slice(2) /* a shared response: compile it once by its own pointer */
-            : pointer;
+        /* a shared response (a $ref chain): compile it once, by the pointer of the chain's end */
+        let responsePointer = pointer;
+        for (let r = responses[key], hops = 0; r && typeof r.$ref === 'string' && hops < 16; hops++) {
+            responsePointer = r.$ref.slice(2);
+            r = resolvePointer(this.doc, r.$ref);
+        }
         const ref = `${DOC_ID}#/${responsePointer}/content/${pointerToken(docMt)}/schema`;
         let validate = this.compiled.get(ref);
         if (!validate) {

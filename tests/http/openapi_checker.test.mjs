@@ -67,3 +67,14 @@ test('unresolved references are found', () => {
         ["#/paths/~1v1~1loans~1{id}/get/responses/200/content/application~1json/schema: $ref '#/components/schemas/Lone'"]);
     assert.deepEqual(api.unresolvedRefs(), []);
 });
+
+test('a shared response reached through a chain of $refs is checked by its schema', () => {
+    const chained = structuredClone(doc);
+    chained.components.responses.Problem409 = { $ref: '#/components/responses/Problem404' };
+    chained.paths['/v1/loans/{id}'].get.responses[409] = { $ref: '#/components/responses/Problem409' };
+    const api2 = new OpenApi(chained, '');
+    assert.deepEqual(api2.checkResponse({ method: 'GET', path: '/v1/loans/1', status: 409,
+        contentType: 'application/problem+json', body: '{"type":"urn:x","status":409}' }), []);
+    assert.equal(api2.checkResponse({ method: 'GET', path: '/v1/loans/1', status: 409,
+        contentType: 'application/problem+json', body: '{"type":7,"status":409}' }).length, 1);
+});
