@@ -167,8 +167,12 @@ export async function startPlatform(name, { extraArgs = [] } = {}) {
 
     async function stop() {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        const timer = sleep(20000).then(() => ({ code: null, signal: 'timeout' }));
-        const result = await Promise.race([exited, timer]);
+        let timer;
+        const timeout = new Promise((resolve) => {
+            timer = setTimeout(() => resolve({ code: null, signal: 'timeout' }), 20000);
+        });
+        const result = await Promise.race([exited, timeout]);
+        clearTimeout(timer); /* else the pending timer holds node for 20 s */
         if (result.signal === 'timeout') child.kill('SIGKILL');
         fs.closeSync(out);
         if (!process.env.PUHUI_TEST_KEEP && result.code === 0) fs.rmSync(dir, { recursive: true, force: true });
