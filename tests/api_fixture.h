@@ -223,6 +223,17 @@ static inline ph_status api_do(api_fx *f, const srv_route *routes, srv_role role
             assert_non_null(c->result);
             f->answer = json_incref(c->result);
         }
+        /* PUHUI_API_DUMP=FILE: every answer as one JSON line, to check it
+         * against the OpenAPI document (docs/openapi/applications.json) */
+        const char *dump = getenv("PUHUI_API_DUMP");
+        FILE *out = dump ? fopen(dump, "a") : NULL;
+        if (out != NULL) {
+            fprintf(out, "{\"method\": \"%s\", \"route\": \"%s\", \"status\": %d, "
+                         "\"answer\": ", method, pattern, c->status ? c->status : 200);
+            json_dumpf(f->answer, out, JSON_COMPACT);
+            fputs("}\n", out);
+            fclose(out);
+        }
     } else {
         assert_null(c->result);
         assert_null(c->raw_json);

@@ -434,6 +434,45 @@ static void book_by_lender(void **state)
                        plat_str(json_array_get(lenders, 1), "lender")) < 0);
 }
 
+static int collect_id(const ph_loan_info *info, void *user)
+{
+    int64_t *ids = user;
+    ids[++ids[0]] = info->id;
+    return 0;
+}
+
+/* The library's keyset pages: ids after `after`, at most `limit`. */
+static void loan_list_page(void **state)
+{
+    PLAT_OR_SKIP(state);
+    ph_error err;
+    ph_error_clear(&err);
+    int64_t ids[16] = {0};
+    ph_assert_ok(ph_loan_list_page(p->store, NULL, plat_name(p, "LENDER_A"), 0, 2, collect_id,
+                                   ids, &err),
+                 &err);
+    assert_int_equal(ids[0], 2);
+    int64_t last = ids[2];
+    memset(ids, 0, sizeof(ids));
+    ph_assert_ok(ph_loan_list_page(p->store, NULL, plat_name(p, "LENDER_A"), last, 10, collect_id,
+                                   ids, &err),
+                 &err);
+    assert_int_equal(ids[0], 2); /* four loans at LENDER_A */
+    assert_true(ids[1] > last);
+    memset(ids, 0, sizeof(ids));
+    ph_assert_ok(ph_loan_list_page(p->store, plat_name(p, "FIRM_B"), NULL, 0, 10, collect_id, ids,
+                                   &err),
+                 &err);
+    assert_int_equal(ids[0], 1);
+    assert_int_equal(ids[1], atoll(plat_name(p, "LOAN_B")));
+    assert_int_equal(ph_loan_list_page(p->store, NULL, NULL, 0, 0, collect_id, ids, &err),
+                     PH_EINVAL);
+    assert_string_equal(err.field, "limit");
+    assert_int_equal(ph_loan_list_page(p->store, NULL, NULL, -1, 5, collect_id, ids, &err),
+                     PH_EINVAL);
+    assert_string_equal(err.field, "after");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +484,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(accept_an_offer, setup, plat_teardown),
         cmocka_unit_test_setup_teardown(portfolio_views, setup, plat_teardown),
         cmocka_unit_test_setup_teardown(book_by_lender, setup, plat_teardown),
+        cmocka_unit_test_setup_teardown(loan_list_page, setup, plat_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

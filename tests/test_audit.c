@@ -948,7 +948,7 @@ static void test_list(void **state)
     seen_entries s;
     memset(&s, 0, sizeof(s));
     ph_error err;
-    ph_audit_filter f = {fx->firm, NULL, 0};
+    ph_audit_filter f = {fx->firm, NULL, 0, 0};
     ph_assert_ok(ph_audit_list(fx->store, &f, keep_entry, &s, &err), &err);
     assert_int_equal(s.count, 4); /* entry 4 is about the other firm */
     assert_int_equal(s.seqs[0], 5);
@@ -964,7 +964,7 @@ static void test_list(void **state)
     assert_string_equal(s.last_what, "features 3/denied/BANK02");
 
     memset(&s, 0, sizeof(s));
-    ph_audit_filter newest = {NULL, NULL, 2};
+    ph_audit_filter newest = {NULL, NULL, 2, 0};
     ph_assert_ok(ph_audit_list(fx->store, &newest, keep_entry, &s, &err), &err);
     assert_int_equal(s.count, 2);
     assert_int_equal(s.seqs[0], 5);
@@ -980,6 +980,22 @@ static void test_list(void **state)
                     "field limit, value '-3': expected a positive number of entries, or 0 "
                     "for all");
     ph_assert_error(ph_audit_list(fx->store, NULL, NULL, &s, &err), PH_EMISUSE, &err, NULL);
+
+    /* keyset pages: entries below `before`, newest first */
+    memset(&s, 0, sizeof(s));
+    ph_audit_filter page = {fx->firm, NULL, 2, 5};
+    ph_assert_ok(ph_audit_list(fx->store, &page, keep_entry, &s, &err), &err);
+    assert_int_equal(s.count, 2);
+    assert_int_equal(s.seqs[0], 3);
+    assert_int_equal(s.seqs[1], 2);
+    memset(&s, 0, sizeof(s));
+    page.before = 2;
+    ph_assert_ok(ph_audit_list(fx->store, &page, keep_entry, &s, &err), &err);
+    assert_int_equal(s.count, 1);
+    assert_int_equal(s.seqs[0], 1);
+    page.before = -1;
+    ph_assert_error(ph_audit_list(fx->store, &page, keep_entry, &s, &err), PH_EINVAL, &err,
+                    "field before, value '-1'");
 }
 
 int main(void)

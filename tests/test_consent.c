@@ -220,7 +220,7 @@ static listed list(fixture *fx, const char *uscc, const char *institution, int l
     memset(&l, 0, sizeof(l));
     if (today != NULL)
         set_today(fx, today);
-    ph_consent_filter f = {uscc, institution, live};
+    ph_consent_filter f = {uscc, institution, live, 0};
     ph_error err;
     ph_assert_ok(ph_consent_list(fx->store, &f, collect, &l, &err), &err);
     return l;
@@ -257,6 +257,18 @@ static void test_grant_and_list(void **state)
     l = list(fx, NULL, "BANK01", 0, NULL);
     assert_int_equal(l.count, 1);
     assert_int_equal(l.ids[0], 1);
+    /* one consent by id, alone or with its firm */
+    ph_consent_filter by_id = {NULL, NULL, 0, 2};
+    listed one;
+    memset(&one, 0, sizeof(one));
+    ph_error e2;
+    ph_assert_ok(ph_consent_list(fx->store, &by_id, collect, &one, &e2), &e2);
+    assert_int_equal(one.count, 1);
+    assert_int_equal(one.ids[0], 2);
+    by_id.uscc = fx->other; /* not the other firm's */
+    memset(&one, 0, sizeof(one));
+    ph_assert_ok(ph_consent_list(fx->store, &by_id, collect, &one, &e2), &e2);
+    assert_int_equal(one.count, 0);
     l = list(fx, NULL, NULL, 1, "2025-03-01"); /* only the first has started */
     assert_int_equal(l.count, 1);
     assert_int_equal(l.ids[0], 1);

@@ -342,6 +342,52 @@ static void test_old_schema(void **state)
     free(path);
 }
 
+/* A document held in memory is loaded as its file would be: the same row
+ * (the file then adds nothing), and another lender's is refused first. */
+static void test_load_text(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_policy_entry *e = NULL;
+    size_t len = strlen(fx->brief_text);
+    ph_assert_error(ph_policy_store_load_text(fx->store, fx->brief_text, len, "body",
+                                              "another lender", 1, &e, &err),
+                    PH_EDENIED, &err, "another lender");
+    assert_string_equal(err.field, "lender");
+    assert_string_equal(err.value, LENDER);
+    assert_null(e);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT count(*) FROM policy"), 0);
+    /* the length counts, not a NUL: bytes past it are not the document's */
+    char *longer = malloc(len + 8);
+    assert_non_null(longer);
+    memcpy(longer, fx->brief_text, len);
+    memcpy(longer + len, "garbage", 8);
+    ph_assert_ok(ph_policy_store_load_text(fx->store, longer, len, "uploads/brief_bank.json",
+                                           LENDER, 1, &e, &err),
+                 &err);
+    assert_int_equal(e->stored, 1);
+    assert_int_equal(e->active, 1);
+    assert_int_equal(e->size, len);
+    assert_string_equal(e->file, "brief_bank.json");
+    char checksum[PH_CHECKSUM_HEX];
+    ph_checksum_hex(fx->brief_text, len, checksum);
+    assert_string_equal(e->checksum, checksum);
+    ph_policy_entry_free(e);
+    /* the file's bytes are the same version's same bytes: nothing stored */
+    ph_assert_ok(ph_policy_store_load(fx->store, fx->brief, 0, &e, &err), &err);
+    assert_int_equal(e->stored, 0);
+    ph_policy_entry_free(e);
+    /* a broken document: the loader's error, naming the source */
+    ph_assert_error(ph_policy_store_load_text(fx->store, longer, 30, "body", NULL, 0, NULL, &err),
+                    PH_EINVAL, &err, NULL);
+    assert_string_equal(err.source, "body");
+    assert_int_equal(ph_policy_store_load_text(fx->store, NULL, 0, "body", NULL, 0, NULL, &err),
+                     PH_EMISUSE);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT count(*) FROM policy"), 1);
+    free(longer);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failing_policy_is_not_stored, fresh, close_db),
         cmocka_unit_test_setup_teardown(test_tampered_bytes_are_refused, fresh, close_db),
         cmocka_unit_test_setup_teardown(test_list, fresh, close_db),
+        cmocka_unit_test_setup_teardown(test_load_text, fresh, close_db),
         cmocka_unit_test(test_old_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

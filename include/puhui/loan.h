@@ -292,6 +292,19 @@ typedef int (*ph_loan_fn)(const ph_loan_info *info, void *user);
 PH_EXTERN ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender,
                                  ph_loan_fn fn, void *user, ph_error *err);
 
+/*
+ * One page of ph_loan_list (keyset paging): the loans with id > `after`
+ * (of one firm or lender when not NULL), at most `limit`, by id; the last
+ * id given is the next page's `after`. Cost: one indexed range read of at
+ * most `limit` ids, then one ph_loan_get per loan, whatever the page's
+ * position in the book. Errors: PH_EINVAL for after < 0 (field "after") or
+ * limit < 1 (field "limit"); PH_EMISUSE for a NULL store or fn; PH_ESCHEMA
+ * before the loan book; PH_ENOMEM; store errors.
+ */
+PH_EXTERN ph_status ph_loan_list_page(ph_store *store, const char *uscc, const char *lender,
+                                      int64_t after, int64_t limit, ph_loan_fn fn, void *user,
+                                      ph_error *err);
+
 /* The current schedule: instalment rows in order. */
 typedef int (*ph_instalment_fn)(const ph_instalment *row, void *user);
 PH_EXTERN ph_status ph_loan_schedule(ph_store *store, int64_t loan_id, ph_instalment_fn fn,
@@ -352,7 +365,7 @@ typedef struct ph_book_summary {
 PH_EXTERN ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err);
 
 /*
- * One lender's book (docs/loans.md#the-book): as ph_book_summary_get over
+ * One lender's book (docs/loans.md#the-book-by-lender): as ph_book_summary_get over
  * the loans whose lender is `lender` (an unknown lender has an empty book,
  * all zero), with its losses shared; subsidy_paid is 0 (the ledger keeps
  * subsidies by firm, not by lender). Cost: one grouped scan of the lender's

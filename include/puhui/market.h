@@ -465,8 +465,11 @@ typedef struct ph_market_decision_filter {
  * Call fn for each decision matching `filter` (NULL: all), by id from the
  * newest, without reasons (n_reasons 0). A callback status other than PH_OK
  * stops the walk and is returned. The next page starts after the last id
- * seen. Cost: with a lender, uscc or application the walk follows that
- * column's index; otherwise a scan from the newest id that stops at
+ * seen. Cost: with a uscc or an application, that firm's or application's
+ * decisions through their indexes; with a lender alone, every decision of
+ * that lender is read through decision_policy and sorted before the page is
+ * cut (O(the lender's decisions) per page: an index on (lender, id) would
+ * make it O(limit)); with no filter, a walk from the newest id that stops at
  * `limit`. Errors: PH_EINVAL field "limit" when negative, "after" when
  * negative, "to" when before from; PH_ESCHEMA; store errors; PH_EMISUSE for
  * NULL store or fn.

@@ -5,6 +5,7 @@
  */
 #include "loan_internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,19 +76,17 @@ ph_status ph_loan_get(ph_store *store, int64_t loan_id, ph_loan_info *out, ph_er
     return st;
 }
 
-ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender, ph_loan_fn fn,
-                       void *user, ph_error *err)
+/* The ids of the loans (of one firm or lender when not NULL) after
+ * `after`, at most `limit` of them (0: all), by id. */
+static ph_status loan_ids(ph_store *store, const char *uscc, const char *lender, int64_t after,
+                          int64_t limit, int64_t **out, size_t *n_out, ph_error *err)
 {
-    if (store == NULL || fn == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_list: NULL argument");
     const ph_ctx *ctx = ph_store_ctx(store);
-    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
     ph_stmt *s = NULL;
-    if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT id FROM loan WHERE (? IS NULL OR uscc = ?) AND "
-                              "(? IS NULL OR lender = ?) ORDER BY id",
-                              &s, err);
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT id FROM loan WHERE (? IS NULL OR uscc = ?) AND "
+                                    "(? IS NULL OR lender = ?) AND id > ? ORDER BY id LIMIT ?",
+                                    &s, err);
     for (int i = 0; st == PH_OK && i < 2; i++) {
         const char *v = i == 0 ? uscc : lender;
         st = v ? ph_stmt_bind_text(s, 2 * i + 1, v, -1, err) : ph_stmt_bind_null(s, 2 * i + 1, err);
@@ -95,6 +94,10 @@ ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender, ph
             st = v ? ph_stmt_bind_text(s, 2 * i + 2, v, -1, err)
                    : ph_stmt_bind_null(s, 2 * i + 2, err);
     }
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 5, after, err);
+    if (st == PH_OK) /* LIMIT -1 is no limit in SQLite; a large bound is portable */
+        st = ph_stmt_bind_int64(s, 6, limit > 0 ? limit : INT64_MAX, err);
     /* Ids first (the statement must be done before the reads below). */
     int64_t *ids = NULL;
     size_t n = 0, cap = 0;
@@ -113,6 +116,24 @@ ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender, ph
     ph_stmt_free(s);
     if (st == PH_DONE)
         st = PH_OK;
+    if (st != PH_OK) {
+        ph_free(ctx, ids);
+        return st;
+    }
+    *out = ids;
+    *n_out = n;
+    return PH_OK;
+}
+
+static ph_status list_loans(ph_store *store, const char *uscc, const char *lender, int64_t after,
+                            int64_t limit, ph_loan_fn fn, void *user, ph_error *err)
+{
+    const ph_ctx *ctx = ph_store_ctx(store);
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if (st == PH_OK)
+        st = loan_ids(store, uscc, lender, after, limit, &ids, &n, err);
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         ph_loan_info info;
         st = ph_loan_get(store, ids[i], &info, err);
@@ -125,6 +146,29 @@ ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender, ph
     }
     ph_free(ctx, ids);
     return st;
+}
+
+ph_status ph_loan_list(ph_store *store, const char *uscc, const char *lender, ph_loan_fn fn,
+                       void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_list: NULL argument");
+    return list_loans(store, uscc, lender, 0, 0, fn, user, err);
+}
+
+ph_status ph_loan_list_page(ph_store *store, const char *uscc, const char *lender, int64_t after,
+                            int64_t limit, ph_loan_fn fn, void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_list_page: NULL argument");
+    if (after < 0 || limit < 1) {
+        char v[24];
+        snprintf(v, sizeof(v), "%lld", (long long)(after < 0 ? after : limit));
+        return ph_error_set(err, PH_EINVAL, after < 0 ? "after" : "limit", v,
+                            after < 0 ? "expected a loan id, 0 or more"
+                                      : "expected 1 or more loans a page");
+    }
+    return list_loans(store, uscc, lender, after, limit, fn, user, err);
 }
 
 ph_status ph_loan_schedule(ph_store *store, int64_t loan_id, ph_instalment_fn fn, void *user,

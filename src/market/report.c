@@ -292,7 +292,8 @@ ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
     if (st == PH_OK && r->lenders == NULL)
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
     if (st == PH_OK) {
-        qsort(b.acc, b.n, sizeof(lender_acc), by_lender);
+        if (b.n > 1) /* qsort's base must not be NULL, even for no lender (an empty period) */
+            qsort(b.acc, b.n, sizeof(lender_acc), by_lender);
         r->n_lenders = b.n; /* the total is lenders[n]: freed with them */
         st = total(ctx, &b, t, err);
         for (size_t i = 0; st == PH_OK && i <= b.n; i++) {

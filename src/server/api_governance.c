@@ -49,7 +49,8 @@ static ph_status policy_list(srv_call *call, ph_error *err)
     json_t *items = json_array();
     if (items == NULL)
         return lg_nomem(err);
-    ph_status st = ph_policy_store_list(lg_store(call), policy_lender(call), add_policy, items, err);
+    ph_status st =
+        ph_policy_store_list(lg_store(call), policy_lender(call), add_policy, items, err);
     if (st != PH_OK) {
         json_decref(items);
         return st;

@@ -30,7 +30,8 @@ static json_t *loan_json(const ph_loan_info *l)
     if (o == NULL)
         return NULL;
     json_object_set_new(o, "loan_id", json_integer(l->id));
-    json_object_set_new(o, "decision_id", l->decision_id ? json_integer(l->decision_id) : json_null());
+    json_object_set_new(o, "decision_id",
+                        l->decision_id ? json_integer(l->decision_id) : json_null());
     json_object_set_new(o, "renewal_of", l->renewal_of ? json_integer(l->renewal_of) : json_null());
     json_object_set_new(o, "uscc", json_string(l->uscc));
     json_object_set_new(o, "lender", json_string(l->lender));
@@ -43,7 +44,8 @@ static json_t *loan_json(const ph_loan_info *l)
     json_object_set_new(o, "repayment", json_string(l->method));
     json_object_set_new(o, "status", json_string(l->status));
     json_object_set_new(o, "category", json_string(ph_loan_category_name(s->category)));
-    json_object_set_new(o, "principal_outstanding", srv_json_money(s->principal + s->principal_due));
+    json_object_set_new(o, "principal_outstanding",
+                        srv_json_money(s->principal + s->principal_due));
     json_object_set_new(o, "principal_due", srv_json_money(s->principal_due));
     json_object_set_new(o, "interest_accrued", srv_json_money(s->interest_receivable));
     json_object_set_new(o, "interest_due", srv_json_money(s->interest_due));
@@ -160,8 +162,6 @@ typedef struct loan_page {
 static int page_loan(const ph_loan_info *info, void *user)
 {
     loan_page *p = user;
-    if (info->id <= p->after)
-        return 0;
     if (p->taken == p->limit) {
         p->more = 1;
         return 1;
@@ -198,7 +198,9 @@ static ph_status loan_list(srv_call *call, ph_error *err)
     p.items = json_array();
     if (p.items == NULL)
         return lg_nomem(err);
-    st = ph_loan_list(lg_store(call), uscc, lender, page_loan, &p, err);
+    /* one more than the page: whether a next page exists */
+    st = ph_loan_list_page(lg_store(call), uscc, lender, p.after, p.limit + 1, page_loan, &p,
+                           err);
     if (st == PH_OK && p.failed)
         st = lg_nomem(err);
     if (st == PH_OK)
