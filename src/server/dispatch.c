@@ -20,12 +20,7 @@
 
 #include "server/srv.h"
 
-#if defined(__has_include)
-#if __has_include("puhui/apikey.h")
 #include "puhui/apikey.h"
-#define SRV_HAVE_APIKEY 1
-#endif
-#endif
 
 /* Lines are written out when the buffer holds this much (and every tick). */
 #define LOG_FLUSH_BYTES 32768
@@ -132,12 +127,16 @@ static void access_log(request *rq, uint64_t dur_us)
     srv_worker *w = rq->w;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
+    if (ts.tv_sec != w->log_second) { /* gmtime_r takes glibc's time-zone lock: once a second */
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(w->log_stamp, sizeof w->log_stamp, "%04d-%02d-%02dT%02d:%02d:%02d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        w->log_second = ts.tv_sec;
+    }
     char head[96];
-    int n = snprintf(head, sizeof head, "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec, ts.tv_nsec / 1000000);
+    int n = snprintf(head, sizeof head, "{\"ts\":\"%s.%03ldZ\"", w->log_stamp,
+                     ts.tv_nsec / 1000000);
     log_raw(w, head, (size_t)n);
     log_raw(w, ",\"request_id\":", 14);
     log_string(w, rq->id);
@@ -336,7 +335,6 @@ static ph_status authenticate(request *rq, ph_error *err)
     const char *key = auth + 7;
     while (*key == ' ')
         key++;
-#ifdef SRV_HAVE_APIKEY
     ph_apikey_info info;
     ph_error kerr;
     ph_status st = ph_apikey_authenticate(rq->w->store, key, strlen(key), &info, &kerr);
@@ -351,11 +349,6 @@ static ph_status authenticate(request *rq, ph_error *err)
     snprintf(rq->who.tenant, sizeof rq->who.tenant, "%s", info.tenant);
     rq->who.key_id = info.id;
     return PH_OK;
-#else
-    (void)key;
-    return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
-                        "the API key is malformed, unknown or revoked");
-#endif
 }
 
 static ph_status parse_query(request *rq, struct evkeyvalq *kv, srv_call *call, ph_error *err)
@@ -389,18 +382,10 @@ static ph_status parse_body(request *rq, srv_call *call, char **text, ph_error *
     call->body_len = len;
     if (strcmp(rq->method, "POST") != 0 || len == 0)
         return PH_OK;
-    json_error_t jerr;
-    json_t *doc = json_loadb(*text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!doc) {
-        ph_error_set(err, PH_EINVAL, "body", NULL, "malformed JSON: %s", jerr.text);
-        ph_error_locate(err, "body", (uint64_t)(jerr.line > 0 ? jerr.line : 0),
-                        (uint64_t)(jerr.column > 0 ? jerr.column : 0));
-        return PH_EINVAL;
-    }
-    if (!json_is_object(doc)) {
-        json_decref(doc);
-        return ph_error_set(err, PH_EINVAL, "body", NULL, "a JSON object");
-    }
+    json_t *doc = NULL;
+    ph_status st = srv_parse_body(*text, len, &doc, err);
+    if (st != PH_OK)
+        return st;
     call->body = doc;
     return PH_OK;
 }

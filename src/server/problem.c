@@ -140,3 +140,21 @@ int srv_request_id_ok(const char *id)
     }
     return n > 0;
 }
+
+ph_status srv_parse_body(const char *text, size_t len, json_t **out, ph_error *err)
+{
+    json_error_t jerr;
+    json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) {
+        ph_error_set(err, PH_EINVAL, "body", NULL, "malformed JSON: %s", jerr.text);
+        ph_error_locate(err, "body", (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+                        (uint64_t)(jerr.column > 0 ? jerr.column : 0));
+        return PH_EINVAL;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return ph_error_set(err, PH_EINVAL, "body", NULL, "a JSON object");
+    }
+    *out = doc;
+    return PH_OK;
+}

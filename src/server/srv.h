@@ -90,6 +90,8 @@ struct srv_worker {
     srv_metrics metrics;
     char *log_buf;              /* the access log lines not yet written */
     size_t log_len, log_cap;
+    int64_t log_second;         /* the second log_stamp shows */
+    char log_stamp[64];         /* "2026-12-07T17:51:13" */
     /* A non-JSON answer of a public route (metrics, console files): */
     const char *reply_type;
     char *reply_data;
@@ -171,6 +173,11 @@ const char *srv_reason(int http_status);
  */
 json_t *srv_problem(int http_status, const char *slug, const char *title, const ph_error *err,
                     const char *instance, const char *request_id);
+
+/* A POST body: a JSON object (duplicate members refused). Malformed JSON is
+ * PH_EINVAL field "body" located at its line and column ("body:1:9"); any
+ * other JSON value is PH_EINVAL "a JSON object". */
+ph_status srv_parse_body(const char *text, size_t len, json_t **out, ph_error *err);
 
 /* Whether a client's X-Request-Id is sane: 1..64 chars of [A-Za-z0-9._-]. */
 int srv_request_id_ok(const char *id);
