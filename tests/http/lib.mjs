@@ -175,17 +175,22 @@ export async function startPlatform(name, { extraArgs = [] } = {}) {
         clearTimeout(timer); /* else the pending timer holds node for 20 s */
         if (result.signal === 'timeout') child.kill('SIGKILL');
         fs.closeSync(out);
+        /* the log is read before the scratch directory goes, for the checks that follow */
+        loggedAtStop = readAccessLog();
         if (!process.env.PUHUI_TEST_KEEP && result.code === 0) fs.rmSync(dir, { recursive: true, force: true });
         return { ...result, serverLog, dir };
     }
 
-    /* The access log's JSON lines, parsed (bad lines are kept as { unparsed }). */
-    function accessLines() {
-        if (!fs.existsSync(accessLog)) return [];
+    let loggedAtStop = null;
+    function readAccessLog() {
+        if (!fs.existsSync(accessLog)) throw new Error(`no access log at ${accessLog}`);
         return fs.readFileSync(accessLog, 'utf8').split('\n').filter(Boolean).map((l) => {
             try { return JSON.parse(l); } catch { return { unparsed: l }; }
         });
     }
+    /* The access log's JSON lines, parsed (bad lines are kept as { unparsed }); after stop(),
+     * the lines as they were when the server had exited. */
+    const accessLines = () => loggedAtStop ?? readAccessLog();
 
     /* tenants of keys made later (name -> tenant), beside the fixed ones above */
     const tenants = {};
