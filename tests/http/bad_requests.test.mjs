@@ -90,8 +90,9 @@ test('a missing, malformed or revoked key is 401 with WWW-Authenticate', async (
     }
 });
 
-test('an oversize body is refused before it is read', async () => {
-    const big = JSON.stringify({ ...APPLY, purpose: 'x'.repeat(MAX_BODY * 2) });
+test('an oversize body is refused with a problem, and nothing runs', async () => {
+    /* a little over --max-body reaches the server, which answers the problem (docs/api.md#limits) */
+    const big = JSON.stringify({ ...APPLY, purpose: 'x'.repeat(Math.floor(MAX_BODY * 1.5)) });
     let res;
     try {
         res = await P.api('POST', '/v1/applications', { key: P.keys.enterpriseA, raw: big });
@@ -101,6 +102,23 @@ test('an oversize body is refused before it is read', async () => {
     assert.equal(res.status, 413, res.body.slice(0, 300));
     assert.match(res.contentType, /^application\/problem\+json/);
     assert.equal(res.json?.status, 413);
+    assert.equal(res.json?.field, 'body');
+});
+
+test('a body more than twice the limit is stopped by libevent with 413', async () => {
+    /* libevent's own cap (twice --max-body) answers with its HTML page before the server sees
+     * the request (docs/api.md#limits), so this answer is outside the document: sent directly,
+     * not through the recorder that checks every answer against docs/openapi.json */
+    const huge = JSON.stringify({ ...APPLY, purpose: 'x'.repeat(MAX_BODY * 3) });
+    let res;
+    try {
+        res = await fetch(P.base + '/v1/applications', { method: 'POST', body: huge,
+            headers: { Authorization: `Bearer ${P.keys.enterpriseA}`, 'Content-Type': 'application/json' } });
+        await res.text();
+    } catch (e) {
+        assert.fail(`the server dropped the connection instead of answering 413: ${e.cause?.code || e.message}`);
+    }
+    assert.equal(res.status, 413);
 });
 
 test('too many headers are refused with a problem', async () => {
