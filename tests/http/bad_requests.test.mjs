@@ -1,0 +1,154 @@
+/*
+ * Bad requests: malformed JSON, unknown members, wrong types, missing members, a missing,
+ * malformed or revoked key, an oversize body, too many headers. Each answers
+ * application/problem+json with its status and detail (and field/value where one member is
+ * at fault), and nothing is stored: the tables the endpoints write keep their row counts
+ * (sqlite3 on the server's live db) and the loan they aim at is unchanged (GET).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startPlatform, describeViolations, rowCount } from './lib.mjs';
+
+const MAX_BODY = 65536;
+const TABLES = ['application', 'decision', 'appeal', 'consent', 'loan', 'loan_event', 'policy', 'api_key'];
+
+let P;
+let counts;
+let loanBefore;
+before(async () => {
+    P = await startPlatform('bad_requests', { extraArgs: ['--max-body', String(MAX_BODY)] });
+    counts = Object.fromEntries(TABLES.map((t) => [t, rowCount(P.db, t)]));
+    loanBefore = await P.api('GET', `/v1/loans/${P.ids.LOAN_A}`, { key: P.keys.enterpriseA });
+});
+after(async () => { if (P && !P.stopped) await P.stop(); });
+
+const APPLY = { amount: '100000.00', term: 12, purpose: 'working_capital' };
+
+/* Send and check the problem: status, detail, and field/value when given. */
+async function refused(name, { method = 'POST', path = '/v1/applications', key = 'enterpriseA', body, raw, headers,
+                               status, field, value }) {
+    const res = await P.api(method, path, { key: key && P.keys[key], body, raw, headers });
+    const what = `${name}: ${method} ${path}`;
+    assert.equal(res.status, status, `${what}: expected ${status}, got ${res.status}: ${res.body.slice(0, 300)}`);
+    assert.match(res.contentType, /^application\/problem\+json/, `${what}: content type '${res.contentType}'`);
+    assert.ok(res.json, `${what}: the problem is JSON`);
+    assert.equal(res.json.status, status, `${what}: problem.status`);
+    assert.ok(typeof res.json.detail === 'string' && res.json.detail.length > 0, `${what}: problem.detail`);
+    assert.match(String(res.json.type), /^urn:puhui:problem:/, `${what}: problem.type`);
+    if (field !== undefined) assert.equal(res.json.field, field, `${what}: problem.field (${res.json.detail})`);
+    if (value !== undefined) assert.ok(String(res.json.value).includes(value), `${what}: problem.value '${res.json.value}' holds '${value}'`);
+    return res;
+}
+
+test('malformed JSON', async () => {
+    await refused('truncated', { raw: '{"amount": "100000.00", "term": 12,', status: 400 });
+    await refused('not JSON at all', { raw: 'amount=100000', status: 400 });
+    await refused('an array, not an object', { raw: '[1, 2, 3]', status: 400, field: 'body' });
+    await refused('a bare string', { raw: '"hello"', status: 400, field: 'body' });
+    await refused('an empty body', { raw: '', status: 400, field: 'body' });
+});
+
+test('unknown members are named', async () => {
+    await refused('unknown member', { body: { ...APPLY, colour: 'red' }, status: 400, field: 'colour' });
+    await refused('unknown member of a consent', { path: '/v1/consents',
+        body: { institution: P.ids.LENDER_A, purpose: 'credit', until: '2027-06-30', uscc: P.ids.FIRM_B }, status: 400, field: 'uscc' });
+    await refused('unknown member of a repayment', { path: `/v1/loans/${P.ids.LOAN_A}/repayments`,
+        body: { amount: '10.00', amout: '10.00' }, status: 400, field: 'amout' });
+});
+
+test('wrong types and values name the member and the value', async () => {
+    await refused('money as a number', { body: { ...APPLY, amount: 100000 }, status: 400, field: 'amount', value: '100000' });
+    await refused('term as a string', { body: { ...APPLY, term: 'twelve' }, status: 400, field: 'term', value: 'twelve' });
+    await refused('purpose as an object', { body: { ...APPLY, purpose: { a: 1 } }, status: 400, field: 'purpose' });
+    await refused('three decimals', { body: { ...APPLY, amount: '100.001' }, status: 400, field: 'amount', value: '100.001' });
+    await refused('a negative repayment', { path: `/v1/loans/${P.ids.LOAN_A}/repayments`,
+        body: { amount: '-3' }, status: 400, field: 'amount', value: '-3' });
+    await refused('a decision id as a string', { path: '/v1/loans', body: { decision_id: 'three' }, status: 400, field: 'decision_id' });
+    await refused('a date that is not one', { path: '/v1/consents',
+        body: { institution: P.ids.LENDER_A, purpose: 'credit', until: '2027-02-30' }, status: 400, field: 'until', value: '2027-02-30' });
+});
+
+test('missing members are named', async () => {
+    await refused('no amount', { body: { term: 12, purpose: 'working_capital' }, status: 400, field: 'amount' });
+    await refused('no grounds', { path: `/v1/decisions/${P.ids.DECLINE_A}/appeals`, body: {}, status: 400, field: 'grounds' });
+    await refused('no decision id', { path: '/v1/loans', body: {}, status: 400, field: 'decision_id' });
+});
+
+test('a missing, malformed or revoked key is 401 with WWW-Authenticate', async () => {
+    const cases = [
+        ['no key', { key: null }],
+        ['a revoked key', { key: 'revoked' }],
+        ['a key of nonsense', { key: null, headers: { Authorization: 'Bearer nonsense' } }],
+        ['an unknown key', { key: null, headers: { Authorization: `Bearer phk_999999_${'0'.repeat(64)}` } }],
+        ['another scheme', { key: null, headers: { Authorization: 'Basic dXNlcjpwYXNz' } }],
+        ['a key with its last digit changed', { key: null, headers: { Authorization: `Bearer ${P.keys.enterpriseA.slice(0, -1)}${P.keys.enterpriseA.endsWith('0') ? '1' : '0'}` } }],
+    ];
+    for (const [name, c] of cases) {
+        const res = await refused(name, { key: c.key, headers: c.headers, body: APPLY, status: 401 });
+        assert.match(res.headers.get('www-authenticate') || '', /^Bearer/, `${name}: WWW-Authenticate`);
+    }
+});
+
+test('an oversize body is refused with a problem, and nothing runs', async () => {
+    /* a little over --max-body reaches the server, which answers the problem (docs/api.md#limits) */
+    const big = JSON.stringify({ ...APPLY, purpose: 'x'.repeat(Math.floor(MAX_BODY * 1.5)) });
+    let res;
+    try {
+        res = await P.api('POST', '/v1/applications', { key: P.keys.enterpriseA, raw: big });
+    } catch (e) {
+        assert.fail(`the server dropped the connection instead of answering 413: ${e.cause?.code || e.message}`);
+    }
+    assert.equal(res.status, 413, res.body.slice(0, 300));
+    assert.match(res.contentType, /^application\/problem\+json/);
+    assert.equal(res.json?.status, 413);
+    assert.equal(res.json?.field, 'body');
+});
+
+test('a body more than twice the limit is stopped by libevent with 413', async () => {
+    /* libevent's own cap (twice --max-body) answers with its HTML page before the server sees
+     * the request (docs/api.md#limits), so this answer is outside the document: sent directly,
+     * not through the recorder that checks every answer against docs/openapi.json */
+    const huge = JSON.stringify({ ...APPLY, purpose: 'x'.repeat(MAX_BODY * 3) });
+    let res;
+    try {
+        res = await fetch(P.base + '/v1/applications', { method: 'POST', body: huge,
+            headers: { Authorization: `Bearer ${P.keys.enterpriseA}`, 'Content-Type': 'application/json' } });
+        await res.text();
+    } catch (e) {
+        assert.fail(`the server dropped the connection instead of answering 413: ${e.cause?.code || e.message}`);
+    }
+    assert.equal(res.status, 413);
+});
+
+test('too many headers are refused with a problem', async () => {
+    const headers = {};
+    for (let i = 0; i < 300; i++) headers[`X-Filler-${i}`] = 'y'.repeat(40);
+    let res;
+    try {
+        res = await P.api('GET', '/v1/whoami', { key: P.keys.enterpriseA, headers });
+    } catch (e) {
+        assert.fail(`the server dropped the connection instead of answering: ${e.cause?.code || e.message}`);
+    }
+    assert.ok([400, 431].includes(res.status), `expected 431 (or 400), got ${res.status}`);
+    assert.match(res.contentType, /^application\/problem\+json/);
+});
+
+test('nothing was stored', async () => {
+    const now = Object.fromEntries(TABLES.map((t) => [t, rowCount(P.db, t)]));
+    assert.deepEqual(now, counts);
+    /* and the loan the bad repayments aimed at still answers as before them */
+    const loan = await P.api('GET', `/v1/loans/${P.ids.LOAN_A}`, { key: P.keys.enterpriseA });
+    assert.equal(loan.status, 200);
+    assert.equal(loan.body, loanBefore.body);
+});
+
+test('every answer here matches docs/openapi.json', () => {
+    assert.deepEqual(describeViolations(P.calls), []);
+});
+
+test('the server stops on SIGTERM with exit 0', async () => {
+    const r = await P.stop();
+    P.stopped = true;
+    assert.equal(r.code, 0, `exit ${r.code ?? r.signal}; log ${r.serverLog}`);
+});
