@@ -119,6 +119,7 @@ extern const srv_route srv_routes_applications[]; /* api_applications.c: applica
 extern const srv_route srv_routes_consents[];     /* api_consents.c: consents, access log, profiles */
 extern const srv_route srv_routes_governance[];   /* api_governance.c: policies, models, market */
 extern const srv_route srv_routes_loans[];        /* api_loans.c: loans, portfolio */
+extern const srv_route srv_routes_session[];      /* api_session.c: GET /v1/whoami */
 
 /* ---- helpers for handlers (api_util.c) --------------------------------------------------- */
 

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The test platform for the server's tests (tests/http, tests/browser and the
+# handler tests test_api_*): a small province with two lenders, a month of
+# decisions, consents and a few loans, built through the real CLI.
+#
+#   tests/http/platform.sh PUHUI_BIN DIR
+#
+# writes DIR/platform.db and DIR/platform.env (NAME=value lines naming the
+# firms, lenders, decisions and loans the tests use as "own" and "another
+# tenant's" rows). Tests copy the db before writing to it. About 30 s.
+set -euo pipefail
+PUHUI=$(realpath "$1")
+DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+F=${PUHUI_FIXTURES:-$HERE/../fixtures}
+mkdir -p "$DIR"
+DIR=$(realpath "$DIR")
+rm -f "$DIR"/platform.db* "$DIR/platform.env"
+export PUHUI_DB="$DIR/platform.db.building"
+rm -f "$PUHUI_DB"*
+p() { "$PUHUI" "$@" >/dev/null; }
+q() { sqlite3 "$PUHUI_DB" "$1"; }
+
+p init
+p gen --enterprises 300 --months 24 --start 2024-01 --seed 7 --out "$DIR/prov"
+p ingest --known-on 2026-01-01 "$DIR/prov"
+p features refresh --asof 2025-12-31
+p model register --model "$F/pmml/province_scorecard.pmml" --name province_pd
+p model approve --name province_pd --version 1 --by "model risk committee" --note "test platform"
+LENDERS="$DIR/prov/reference/lenders.csv"
+LENDER_A=$(awk -F, 'NR > 1 && $3 == "state_bank" { print $1; exit }' "$LENDERS")
+LENDER_B=$(awk -F, 'NR > 1 && $3 == "digital_bank" { print $1; exit }' "$LENDERS")
+sed "s/@LENDER@/$LENDER_A/" "$F/market/city_bank.json" >"$DIR/policy_a.json"
+sed "s/@LENDER@/$LENDER_B/" "$F/market/digital_bank.json" >"$DIR/policy_b.json"
+p policy load "$DIR/policy_a.json" --activate
+p policy load "$DIR/policy_b.json" --activate
+p market lpr 3.00% --from 2025-01-01
+p market subsidy "$F/market/subsidy_chongqing.json"
+
+# 120 firms consent to both lenders; the first 60 apply with a guarantor,
+# the next 60 without.
+awk -F, 'NR > 1 && NR <= 121 { print $1 }' "$DIR/prov/feeds/registration.csv" >"$DIR/firms.txt"
+UNTIL=$(date -d "300 days" +%F)
+for L in "$LENDER_A" "$LENDER_B"; do
+    p consent grant --enterprises "$DIR/firms.txt" --institution "$L" --purpose credit --until "$UNTIL"
+done
+{ echo enterprise,amount,term,purpose,asof,guarantor
+  awk 'NR <= 60 { print $1 ",300000,12,working_capital,2025-12-31,1" }
+       NR > 60 { print $1 ",200000,12,trade,2025-12-31,0" }' "$DIR/firms.txt"; } >"$DIR/batch.csv"
+p apply --batch "$DIR/batch.csv"
+
+# own and other rows: FIRM_A has a served offer at LENDER_A; FIRM_B one at LENDER_B
+offer_at() {
+    q "SELECT d.id || ' ' || a.uscc FROM decision d JOIN application a ON a.id = d.application_id
+       WHERE d.lender = '$1' AND d.served = 1 AND d.approved = 1 $2 ORDER BY d.id LIMIT 1"
+}
+read -r DECISION_A FIRM_A <<<"$(offer_at "$LENDER_A" "")"
+read -r DECISION_B FIRM_B <<<"$(offer_at "$LENDER_B" "AND a.uscc <> '$FIRM_A'")"
+DECLINE_A=$(q "SELECT d.id FROM decision d WHERE d.lender = '$LENDER_A' AND d.served = 1
+               AND d.approved = 0 ORDER BY d.id LIMIT 1")
+p loan accept --decision "$DECISION_A" --on 2025-12-31
+p loan accept --decision "$DECISION_B" --on 2025-12-31
+LOAN_A=$(q "SELECT id FROM loan WHERE decision_id = $DECISION_A")
+LOAN_B=$(q "SELECT id FROM loan WHERE decision_id = $DECISION_B")
+# three more offers of LENDER_A's become loans, so its book has some weight
+for d in $(q "SELECT d.id FROM decision d JOIN application a ON a.id = d.application_id
+              WHERE d.lender = '$LENDER_A' AND d.served = 1 AND d.approved = 1
+              AND a.uscc NOT IN ('$FIRM_A', '$FIRM_B') ORDER BY d.id LIMIT 3"); do
+    p loan accept --decision "$d" --on 2025-12-31
+done
+p cob --through 2026-01-10
+# a firm with no consent and no application, for refusals
+FIRM_C=$(awk -F, 'NR == 200 { print $1 }' "$DIR/prov/feeds/registration.csv")
+
+cat >"$DIR/platform.env" <<ENV
+FIRM_A=$FIRM_A
+FIRM_B=$FIRM_B
+FIRM_C=$FIRM_C
+LENDER_A=$LENDER_A
+LENDER_B=$LENDER_B
+DECISION_A=$DECISION_A
+DECISION_B=$DECISION_B
+DECLINE_A=$DECLINE_A
+LOAN_A=$LOAN_A
+LOAN_B=$LOAN_B
+REGULATOR=
+ASOF=2025-12-31
+OPEN_DAY=2026-01-11
+ENV
+for v in FIRM_A FIRM_B FIRM_C LENDER_A LENDER_B DECISION_A DECISION_B DECLINE_A LOAN_A LOAN_B; do
+    [ -n "${!v}" ] || { echo "platform.sh: $v is empty" >&2; exit 1; }
+done
+rm -rf "$DIR/prov"
+mv "$PUHUI_DB" "$DIR/platform.db"
+rm -f "$PUHUI_DB"-wal "$PUHUI_DB"-shm
+echo "platform.sh: $DIR/platform.db ($(cat "$DIR/platform.env" | tr '\n' ' '))"
