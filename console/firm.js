@@ -10,7 +10,7 @@ const PURPOSES = ['working_capital', 'equipment', 'trade', 'expansion', 'agricul
 const TERMS = [6, 12, 24, 36];
 
 // The last application's answer survives a language switch.
-const state = { result: null, form: { amount: '', term: '12', purpose: 'working_capital', guarantor: '' }, accepted: {} };
+const state = { result: null, form: { amount: '', term: '12', purpose: 'working_capital', guarantor: false }, accepted: {} };
 
 export async function apply(root, ctx) {
   const f = state.form;
@@ -19,15 +19,14 @@ export async function apply(root, ctx) {
   term.value = f.term;
   const purpose = h('select', { name: 'purpose' }, PURPOSES.map((p) => h('option', { value: p }, t('purpose.' + p))));
   purpose.value = f.purpose;
-  const guarantor = h('input', { name: 'guarantor', autocomplete: 'off', value: f.guarantor });
+  const guarantor = h('input', { name: 'guarantor', type: 'checkbox', checked: f.guarantor });
   const out = h('div', { class: 'apply-result' });
   const submit = h('button', { type: 'submit' }, t('firm.apply.submit'));
 
   const form = h('form', { class: 'form-grid', novalidate: true, onsubmit: async (e) => {
     e.preventDefault();
-    Object.assign(f, { amount: amount.value.trim(), term: term.value, purpose: purpose.value, guarantor: guarantor.value.trim() });
-    const body = { amount: f.amount, term: Number(f.term), purpose: f.purpose };
-    if (f.guarantor) body.guarantor = f.guarantor;
+    Object.assign(f, { amount: amount.value.trim(), term: term.value, purpose: purpose.value, guarantor: guarantor.checked });
+    const body = { amount: f.amount, term: Number(f.term), purpose: f.purpose, guarantor: f.guarantor };
     submit.disabled = true;
     clear(out).append(h('p', { class: 'loading' }, t('firm.apply.deciding')));
     try {
@@ -43,7 +42,7 @@ export async function apply(root, ctx) {
   field('firm.apply.amount', amount, 'firm.apply.amount_hint'),
   field('firm.apply.term', term),
   field('firm.apply.purpose', purpose),
-  field('firm.apply.guarantor', guarantor, 'firm.apply.guarantor_hint'),
+  h('label', { class: 'check' }, guarantor, h('span', {}, h('span', { class: 'field-label' }, t('firm.apply.guarantor')), h('span', { class: 'hint' }, t('firm.apply.guarantor_hint')))),
   h('div', { class: 'form-actions' }, submit));
 
   root.append(card('firm.apply.title', h('p', { class: 'lead' }, t('firm.apply.lead')), form), out);
@@ -211,12 +210,11 @@ export async function showLoan(el, id, canRepay) {
     if (canRepay) parts.push(repayForm(el, id));
     parts.push(h('h3', {}, t('loan.schedule')));
     parts.push(table([
-      { key: 'schedule.no', cell: (s) => String(s.no ?? s.seq ?? s.instalment ?? '') },
-      { key: 'schedule.due', cell: (s) => text(s.due ?? s.due_date) },
+      { key: 'schedule.no', cell: (s) => text(s.k) },
+      { key: 'schedule.due', cell: (s) => text(s.due_on) },
       { key: 'schedule.principal', num: true, cell: (s) => money(s.principal) },
       { key: 'schedule.interest', num: true, cell: (s) => money(s.interest) },
-      { key: 'schedule.total', num: true, cell: (s) => money(s.total ?? s.payment) },
-      { key: 'schedule.paid', cell: (s) => s.paid === true || s.status === 'paid' ? badge(t('schedule.is_paid'), 'ok') : text(s.status) },
+      { key: 'schedule.balance', num: true, cell: (s) => money(s.balance_after) },
     ], sched.items, { emptyKey: 'loan.no_schedule', cls: 'compact' }));
     return card(null, h('h2', {}, t('loan.title', { id })), ...parts);
   });

@@ -26,9 +26,9 @@ export async function queue(root, ctx) {
     return table([
       { key: 'decision.id', cell: (d) => String(d.decision_id) },
       { key: 'decision.firm', cell: (d) => text(d.uscc) },
-      { key: 'decision.date', cell: (d) => text(d.asof ?? d.decided_at) },
-      { key: 'decision.amount', num: true, cell: (d) => money(d.amount) },
-      { key: 'decision.limit', num: true, cell: (d) => money(d.limit) },
+      { key: 'decision.date', cell: (d) => text(d.asof) },
+      { key: 'decision.policy', cell: (d) => t('decision.policy_version', { policy: text(d.policy), version: text(d.policy_version) }) },
+      { key: 'decision.amount_offered', num: true, cell: (d) => money(d.amount) },
       { key: 'decision.rate', num: true, cell: (d) => percent(d.rate) },
       { key: 'decision.outcome', cell: decisionBadge },
     ], data.items, { emptyKey: 'lender.queue.none', onRow: (d) => ctx.navigate('decision/' + d.decision_id) });

@@ -1,12 +1,17 @@
 // The regulator's views (aggregates only): the market by segment, lenders'
 // approval rates, prices, first-time borrowers, NPL and colours, the models.
-import { t } from './i18n.js';
+import { t, getLang } from './i18n.js';
 import { api, query } from './api.js';
 import { h, card, table, fill, badge, kpis } from './ui.js';
 import { money, percent, percentNumber, count, text, yuanNumber } from './format.js';
 import { chart, barOption } from './charts.js';
 
 const SEGMENTS = ['city', 'industry', 'size'];
+
+// The server names each segment in both languages (label, label_en).
+function segmentLabel(s) {
+  return (getLang() === 'en' && s.label_en) || s.label || s.key;
+}
 
 export async function market(root) {
   const intro = card('reg.market.title', h('p', { class: 'lead' }, t('reg.market.lead')));
@@ -17,7 +22,8 @@ export async function market(root) {
     await fill(body, async () => {
       const data = await api('GET', '/v1/market/segments' + query({ by }));
       const items = data.items || [];
-      const labels = items.map((s) => by === 'size' ? t('size.' + s.key, null, s.label || s.key) : (s.label || s.key));
+      const name = (s) => by === 'size' ? t('size.' + s.key, null, s.label || s.key) : segmentLabel(s);
+      const labels = items.map(name);
       return h('div', { class: 'split' },
         chart(barOption(labels, [
           { name: t('segment.applications'), data: items.map((s) => s.applications) },
@@ -25,7 +31,7 @@ export async function market(root) {
           { name: t('segment.first_time'), data: items.map((s) => s.first_time) },
         ], { horizontal: by !== 'size' }), { name: 'segments-' + by, tall: items.length > 8 }),
         table([
-          { key: 'segment.key', cell: (s) => by === 'size' ? t('size.' + s.key, null, s.label || s.key) : text(s.label || s.key) },
+          { key: 'segment.key', cell: (s) => text(name(s)) },
           { key: 'segment.applications', num: true, cell: (s) => count(s.applications) },
           { key: 'segment.approval_rate', num: true, cell: (s) => percent(s.approval_rate, 1) },
           { key: 'segment.offered', num: true, cell: (s) => money(s.offered) },
