@@ -49,7 +49,7 @@ export async function decision(root, ctx, id) {
       card(null, h('h2', {}, t('lender.decision.title', { id: d.decision_id }), ' ', decisionBadge(d)),
         h('p', { class: 'meta' }, t('lender.decision.meta', { uscc: text(d.uscc), app: d.application_id, policy: text(d.policy), version: text(d.policy_version), model: text(d.model), mversion: text(d.model_version), asof: text(d.asof) })),
         kpis([
-          ['decision.amount', money(d.amount)],
+          ['decision.amount_offered', money(d.amount)],
           ['decision.limit', money(d.limit)],
           ['decision.rate', percent(d.rate)],
           ['decision.net_apr', percent(d.net_apr)],
