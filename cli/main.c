@@ -476,6 +476,24 @@ static const ph_cli_command commands[] = {
      "per loan, e.g. --line 1001:dr:100000.00 --line 3001:cr:100000.00; loan-level\n"
      "accounts are posted by the loans' own events.\n",
      ph_cmd_ledger},
+    {"key", "API keys for puhui serve: create (shown once), list, revoke",
+     "usage: puhui key create --role enterprise|institution|regulator|admin [--tenant T]\n"
+     "                        [--label TEXT]\n"
+     "       puhui key list\n"
+     "       puhui key revoke ID\n"
+     "\n"
+     "Every HTTP call carries a key: 'Authorization: Bearer phk_<id>_<64 hex>'.\n"
+     "create: prints the new key alone on one line of stdout (KEY=$(puhui key\n"
+     "create ...)) and on stderr what it is for. It is shown once: the database\n"
+     "keeps only its BLAKE2b-256 hash, so a lost key is revoked and replaced.\n"
+     "The tenant must fit the role: enterprise, the USCC of a registered firm;\n"
+     "institution, an institution id (a lender, guarantor or core enterprise);\n"
+     "regulator, an institution of kind regulator or government, or none for the\n"
+     "provincial regulator; admin, none.\n"
+     "list: id, role, tenant, label, created, revoked; never a key or its hash.\n"
+     "revoke: refused from the next request on; the row stays, and a revoked key\n"
+     "cannot be revoked again (exit code 2). Roles and scopes: docs/keys.md.\n",
+     ph_cmd_key},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

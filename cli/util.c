@@ -119,7 +119,7 @@ int ph_cli_parse_named(ph_cli *cli, const char *command, int argc, char **argv, 
                                            : ph_cli_option(argc, argv, &i, opts[k].name, &value)))
             k++;
         if (k == count)
-            return ph_cli_no_more_args(cli, command, 1, argv + i);
+            return ph_cli_no_more_args(cli, command, 2, argv + i - 1);
         if (opts[k].flag) {
             *opts[k].flag = 1;
             continue;

@@ -94,7 +94,7 @@ static const ph_migration FUTURE[] = {
     {7, "seven", "CREATE TABLE t7 (x)", NULL}, {8, "eight", "CREATE TABLE t8 (x)", NULL},
     {9, "nine", "CREATE TABLE t9 (x)", NULL}, {10, "ten", "CREATE TABLE t10 (x)", NULL},
     {11, "eleven", "CREATE TABLE t11 (x)", NULL}, {12, "twelve", "CREATE TABLE t12 (x)", NULL},
-    {13, "thirteen", "CREATE TABLE t13 (x)", NULL},
+    {13, "thirteen", "CREATE TABLE t13 (x)", NULL}, {14, "fourteen", "CREATE TABLE t14 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -219,18 +219,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 13, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 14, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 13 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 14 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 13 is newer than this puhui "
-                                     "(knows up to 12); upgrade puhui");
-    assert_int_equal(schema_version(store), 13);
+    assert_string_equal(err.message, "database schema version 14 is newer than this puhui "
+                                     "(knows up to 13); upgrade puhui");
+    assert_int_equal(schema_version(store), 14);
     ph_store_free(store);
 }
 
@@ -451,7 +451,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 12);
+    assert_int_equal(ph_schema_latest(), 13);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -519,8 +519,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 10);
-    assert_int_equal(schema_version(store), 12);
+    assert_int_equal(applied, 11);
+    assert_int_equal(schema_version(store), 13);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -606,10 +606,33 @@ static void test_platform_schema(void **state)
     expect_exec(store, "UPDATE appeal SET status = 'overturned'", PH_EINVAL,
                 "appeal: a decided appeal cannot be changed");
 
+    /* version 13: an API key's hash is written once, its role never
+     * changes, it is revoked once and never deleted */
+    ph_test_exec(store, "INSERT INTO api_key (role, tenant, hash, created_at) VALUES "
+                        "('admin', '', '', 'now')");
+    expect_exec(store, "INSERT INTO api_key (role, tenant, hash, created_at) VALUES "
+                       "('root', '', '', 'now')",
+                PH_EINVAL,
+                "CHECK constraint failed: role IN ('enterprise', 'institution', 'regulator', "
+                "'admin')");
+    expect_exec(store, "INSERT INTO api_key (role, tenant, hash, created_at) VALUES "
+                       "('admin', '', 'abc', 'now')",
+                PH_EINVAL, "CHECK constraint failed: hash = '' OR length(hash) = 64");
+    ph_test_exec(store, "UPDATE api_key SET hash = printf('%064d', 1)");
+    expect_exec(store, "UPDATE api_key SET hash = printf('%064d', 2)", PH_EINVAL,
+                "api_key: a key cannot be changed, only revoked");
+    expect_exec(store, "UPDATE api_key SET role = 'enterprise'", PH_EINVAL,
+                "api_key: a key cannot be changed, only revoked");
+    ph_test_exec(store, "UPDATE api_key SET revoked_at = 'then'");
+    expect_exec(store, "UPDATE api_key SET revoked_at = NULL", PH_EINVAL,
+                "api_key: a revoked key stays revoked");
+    expect_exec(store, "DELETE FROM api_key", PH_EINVAL,
+                "api_key: keys cannot be deleted, only revoked");
+
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 13, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 12, got 13");
+    ph_assert_error(ph_schema_migrate(store, 14, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 13, got 14");
     ph_store_free(store);
 }
 

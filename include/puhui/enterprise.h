@@ -85,6 +85,20 @@ PH_EXTERN ph_status ph_enterprise_exists(ph_store *store, const char *uscc, int 
 PH_EXTERN ph_status ph_institution_exists(ph_store *store, const char *id, int *found,
                                           ph_error *err);
 
+/* Room for an institution's kind ("commercial_bank", "core_enterprise") and its NUL. */
+#define PH_INSTITUTION_KIND_MAX 32
+
+/*
+ * The kind of institution `id` (one of the schema's CHECK list: state_bank
+ * ... regulator) into `kind`, and *found 1; *found 0 and `kind` untouched
+ * when there is no such institution. One primary-key read. Errors:
+ * PH_EMISUSE for a NULL argument; PH_ERANGE when a stored kind does not fit
+ * PH_INSTITUTION_KIND_MAX; store errors.
+ */
+PH_EXTERN ph_status ph_institution_kind(ph_store *store, const char *id,
+                                        char kind[PH_INSTITUTION_KIND_MAX], int *found,
+                                        ph_error *err);
+
 /*
  * The name of institution `id`, whole, into *out (free with ph_free and the
  * store's context). Errors: PH_EMISUSE for a NULL argument; PH_ENOTFOUND for

@@ -6,6 +6,7 @@
 #define PUHUI_H
 
 #include "puhui/access.h"
+#include "puhui/apikey.h"
 #include "puhui/calibration.h"
 #include "puhui/cob.h"
 #include "puhui/common.h"

@@ -40,6 +40,37 @@ ph_status ph_institution_exists(ph_store *store, const char *id, int *found, ph_
     return row_exists(store, "SELECT 1 FROM institution WHERE id = ?", id, found, err);
 }
 
+ph_status ph_institution_kind(ph_store *store, const char *id, char kind[PH_INSTITUTION_KIND_MAX],
+                              int *found, ph_error *err)
+{
+    if (store == NULL || id == NULL || kind == NULL || found == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_institution_kind: store, id, kind and found must not be NULL");
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(store, "SELECT kind FROM institution WHERE id = ?", &stmt, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(stmt, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(stmt, err);
+    if (st == PH_OK) {
+        const char *text = ph_stmt_column_text(stmt, 0);
+        size_t len = text ? strlen(text) : 0;
+        if (len >= PH_INSTITUTION_KIND_MAX)
+            st = ph_error_set(err, PH_ERANGE, "kind", text,
+                              "expected an institution kind shorter than %d bytes",
+                              PH_INSTITUTION_KIND_MAX);
+        else {
+            memcpy(kind, text ? text : "", len + 1);
+            *found = 1;
+        }
+    } else if (st == PH_DONE) {
+        *found = 0;
+        st = PH_OK;
+    }
+    ph_stmt_free(stmt);
+    return st;
+}
+
 ph_status ph_institution_name(ph_store *store, const char *id, char **out, ph_error *err)
 {
     if (out != NULL)

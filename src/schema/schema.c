@@ -727,6 +727,35 @@ static const char LOAN_BOOK_SQL[] =
     "CREATE TRIGGER loan_schedule_frozen BEFORE UPDATE ON loan_schedule "
     "BEGIN SELECT RAISE(ABORT, 'loan_schedule: a schedule version cannot be changed'); END;";
 
+/* Version 13: API keys (src/apikey, include/puhui/apikey.h, docs/keys.md).
+ * One row per key: its role, the tenant it acts for ('' for admin and the
+ * provincial regulator), a label for people, and the BLAKE2b-256 of the
+ * whole key text as 64 lower-case hex digits, never the key itself. The key
+ * names its row ("phk_<id>_..."), so the hash is written in the creating
+ * transaction just after the insert that gives the id: hash '' is that
+ * moment only. Keys are never deleted, and nothing about one changes except
+ * its revocation (revoked_at, set once) and the hash, set once from ''. */
+static const char API_KEY_SQL[] =
+    "CREATE TABLE api_key ("
+    "  id INTEGER PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK (role IN ('enterprise', 'institution', 'regulator', 'admin')),"
+    "  tenant TEXT NOT NULL,"
+    "  label TEXT NOT NULL DEFAULT '',"
+    "  hash TEXT NOT NULL CHECK (hash = '' OR length(hash) = 64),"
+    "  created_at TEXT NOT NULL,"
+    "  revoked_at TEXT"
+    ");"
+    "CREATE TRIGGER api_key_frozen BEFORE UPDATE ON api_key "
+    "WHEN NEW.id <> OLD.id OR NEW.role <> OLD.role OR NEW.tenant <> OLD.tenant "
+    "OR NEW.label <> OLD.label OR NEW.created_at <> OLD.created_at "
+    "OR (OLD.hash <> '' AND NEW.hash <> OLD.hash) "
+    "BEGIN SELECT RAISE(ABORT, 'api_key: a key cannot be changed, only revoked'); END;"
+    "CREATE TRIGGER api_key_revoked_once BEFORE UPDATE OF revoked_at ON api_key "
+    "WHEN OLD.revoked_at IS NOT NULL "
+    "BEGIN SELECT RAISE(ABORT, 'api_key: a revoked key stays revoked'); END;"
+    "CREATE TRIGGER api_key_no_delete BEFORE DELETE ON api_key "
+    "BEGIN SELECT RAISE(ABORT, 'api_key: keys cannot be deleted, only revoked'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -741,6 +770,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {10, "access log v2", ACCESS_LOG_V2_SQL, NULL},
     {11, "general ledger", GENERAL_LEDGER_SQL, NULL},
     {12, "loan book", LOAN_BOOK_SQL, NULL},
+    {13, "api keys", API_KEY_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
