@@ -195,6 +195,8 @@ typedef struct ph_consent_filter {
     const char *institution_id; /* NULL: every institution */
     int live_only;              /* 1: only those live today (the context's clock):
                                    not revoked, granted_on <= today <= expires_on */
+    int64_t id;                 /* 0: every consent; else only consent `id` (one
+                                   indexed read: an ownership check) */
 } ph_consent_filter;
 
 typedef ph_status (*ph_consent_fn)(void *user, const ph_consent *consent, ph_error *err);
@@ -370,14 +372,17 @@ typedef struct ph_audit_filter {
     const char *uscc;           /* NULL: every enterprise */
     const char *institution_id; /* NULL: every institution */
     int64_t limit;              /* at most this many, newest first; 0: all */
+    int64_t before;             /* keyset page: only entries with seq < before; 0: from
+                                   the newest */
 } ph_audit_filter;
 
 typedef ph_status (*ph_audit_fn)(void *user, const ph_audit_entry *entry, ph_error *err);
 
 /* Call fn for each matching entry, newest (highest seq) first. A callback
  * status other than PH_OK stops the walk and is returned. Errors:
- * PH_EINVAL field "limit" when negative; PH_EMISUSE for NULL store or fn;
- * store errors. */
+ * PH_EINVAL field "limit" or "before" when negative; PH_EMISUSE for NULL
+ * store or fn; store errors. Cost: with uscc or institution_id, a walk of
+ * that column's index from `before` that stops at `limit`. */
 PH_EXTERN ph_status ph_audit_list(ph_store *store, const ph_audit_filter *filter,
                                   ph_audit_fn fn, void *user, ph_error *err);
 

@@ -323,6 +323,110 @@ PH_EXTERN ph_status ph_market_replay(ph_store *store, int64_t decision_id,
 PH_EXTERN ph_status ph_market_decision_trace(ph_store *store, int64_t decision_id, char **out,
                                              ph_error *err);
 
+/* ---- applications and decisions as stored ------------------------------------------------------ */
+
+/* One stored application. Strings valid during the callback only. */
+typedef struct ph_market_application {
+    int64_t id;
+    const char *uscc;
+    ph_money amount;          /* requested, fen */
+    int64_t term;             /* months */
+    const char *purpose;
+    int guarantor;            /* 0 or 1 */
+    ph_date asof;             /* the day the data was read as of */
+    const char *created_at;   /* UTC timestamp */
+} ph_market_application;
+
+typedef ph_status (*ph_market_application_fn)(void *user, const ph_market_application *app,
+                                              ph_error *err);
+
+/*
+ * Read application `application_id` and call fn once with it (fn's status is
+ * returned). Cost: one indexed read. Errors: PH_ENOTFOUND field
+ * "application" ("no application 42"); PH_ESCHEMA; store errors;
+ * PH_EMISUSE for NULL store or fn.
+ */
+PH_EXTERN ph_status ph_market_application_get(ph_store *store, int64_t application_id,
+                                              ph_market_application_fn fn, void *user,
+                                              ph_error *err);
+
+/* One stored decision (served or a challenger's / champion's shadow outcome).
+ * Strings are never NULL ("" when they do not apply) and valid during the
+ * callback only. */
+typedef struct ph_market_decision {
+    int64_t id, application_id;
+    const char *uscc;          /* the applying firm */
+    const char *lender;        /* the institution whose policy decided */
+    const char *policy;        /* the policy's name */
+    int64_t policy_version;
+    const char *role;          /* "champion" or "challenger" */
+    int served;                /* 1 when this outcome answered the firm */
+    int approved;              /* as decided (an appeal never changes it: see ph_appeal_list) */
+    int has_limit;             /* 1 when the policy set a limit */
+    ph_money limit;            /* fen; 0 when none */
+    int has_rate;
+    ph_rate rate;              /* the quoted annual rate; 0 when none */
+    ph_money amount;           /* offered, fen; 0 when declined */
+    ph_rate apr, net_apr;      /* 0 when declined */
+    double score, pd;          /* the model's; NaN without a model */
+    const char *model;         /* "" without a model */
+    int64_t model_version;     /* 0 without a model */
+    ph_date asof;              /* the application's as-of date */
+    const char *decided_at;    /* UTC timestamp */
+    size_t n_reasons;          /* ph_market_decision_get only; 0 in a list */
+    const ph_quote_reason *reasons;
+} ph_market_decision;
+
+typedef ph_status (*ph_market_decision_fn)(void *user, const ph_market_decision *decision,
+                                           ph_error *err);
+
+/*
+ * Read decision `decision_id` with its reasons (the policy's, then the
+ * model's, as stored) and call fn once with it (fn's status is returned).
+ * Cost: one indexed read and the parse of the stored reasons. Errors:
+ * PH_ENOTFOUND field "decision" ("no decision 42"); PH_ESCHEMA, also for
+ * stored reasons that are not the JSON the market writes; store errors;
+ * PH_ENOMEM; PH_EMISUSE for NULL store or fn.
+ */
+PH_EXTERN ph_status ph_market_decision_get(ph_store *store, int64_t decision_id,
+                                           ph_market_decision_fn fn, void *user,
+                                           ph_error *err);
+
+typedef enum ph_market_decision_outcome {
+    PH_DECISIONS_ANY = 0,
+    PH_DECISIONS_APPROVED = 1,
+    PH_DECISIONS_DECLINED = 2
+} ph_market_decision_outcome;
+
+/* Which decisions ph_market_decisions_list reports. Zero-initialised: every
+ * decision, newest first, all of them. */
+typedef struct ph_market_decision_filter {
+    const char *lender;             /* NULL: any lender */
+    const char *uscc;               /* NULL: any firm */
+    int64_t application_id;         /* 0: any application */
+    ph_market_decision_outcome outcome;
+    int served_only;                /* 1: only the outcomes that answered the firm */
+    ph_date from, to;               /* the application's as-of date within [from, to];
+                                       0: open ended */
+    int64_t after;                  /* keyset: only ids below this one; 0: from the newest */
+    int64_t limit;                  /* at most this many; 0: all */
+} ph_market_decision_filter;
+
+/*
+ * Call fn for each decision matching `filter` (NULL: all), by id from the
+ * newest, without reasons (n_reasons 0). A callback status other than PH_OK
+ * stops the walk and is returned. The next page starts after the last id
+ * seen. Cost: with a lender, uscc or application the walk follows that
+ * column's index; otherwise a scan from the newest id that stops at
+ * `limit`. Errors: PH_EINVAL field "limit" when negative, "after" when
+ * negative, "to" when before from; PH_ESCHEMA; store errors; PH_EMISUSE for
+ * NULL store or fn.
+ */
+PH_EXTERN ph_status ph_market_decisions_list(ph_store *store,
+                                             const ph_market_decision_filter *filter,
+                                             ph_market_decision_fn fn, void *user,
+                                             ph_error *err);
+
 /* ---- an offer, as the loan book accepts it ------------------------------------------------------ */
 
 #define PH_OFFER_TEXT_MAX 256
@@ -437,6 +541,12 @@ typedef ph_status (*ph_appeal_fn)(void *user, const ph_appeal *appeal, ph_error 
 /* Every appeal (of `decision_id`, or all when 0), by id. */
 PH_EXTERN ph_status ph_appeal_list(ph_store *store, int64_t decision_id, ph_appeal_fn fn,
                                    void *user, ph_error *err);
+
+/* Appeal `appeal_id`: fn is called once with it (fn's status is returned).
+ * Cost: one indexed read. Errors: PH_ENOTFOUND field "appeal" ("no appeal
+ * 3"); PH_ESCHEMA; store errors; PH_EMISUSE for NULL store or fn. */
+PH_EXTERN ph_status ph_appeal_get(ph_store *store, int64_t appeal_id, ph_appeal_fn fn,
+                                  void *user, ph_error *err);
 
 /* ---- simulation ------------------------------------------------------------------------------- */
 

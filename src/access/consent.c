@@ -374,13 +374,15 @@ ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter, ph_c
     char sql[512];
     snprintf(sql, sizeof(sql),
              "SELECT id, uscc, institution_id, purpose, sources, raw_access, granted_on, "
-             "expires_on, created_at, revoked_at FROM consent WHERE 1 = 1%s%s%s ORDER BY id",
-             f->uscc ? " AND uscc = ?" : "", f->institution_id ? " AND institution_id = ?" : "",
+             "expires_on, created_at, revoked_at FROM consent WHERE 1 = 1%s%s%s%s ORDER BY id",
+             f->id ? " AND id = ?" : "", f->uscc ? " AND uscc = ?" : "", f->institution_id ? " AND institution_id = ?" : "",
              f->live_only ? " AND revoked_at IS NULL AND granted_on <= ? AND expires_on >= ?"
                           : "");
     ph_stmt *stmt = NULL;
     ph_status st = ph_store_prepare(store, sql, &stmt, err);
     int param = 1;
+    if (st == PH_OK && f->id)
+        st = ph_stmt_bind_int64(stmt, param++, f->id, err);
     if (st == PH_OK && f->uscc)
         st = ph_stmt_bind_text(stmt, param++, f->uscc, -1, err);
     if (st == PH_OK && f->institution_id)

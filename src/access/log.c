@@ -232,11 +232,17 @@ ph_status ph_audit_list(ph_store *store, const ph_audit_filter *filter, ph_audit
         return ph_error_set(err, PH_EINVAL, "limit", value,
                             "expected a positive number of entries, or 0 for all");
     }
+    if (f->before < 0) {
+        char value[24];
+        snprintf(value, sizeof(value), "%lld", (long long)f->before);
+        return ph_error_set(err, PH_EINVAL, "before", value,
+                            "expected the seq of the last entry of the previous page, or 0");
+    }
     char sql[512];
     snprintf(sql, sizeof(sql),
-             "SELECT " ENTRY_COLUMNS " FROM access_log WHERE 1 = 1%s%s ORDER BY seq DESC%s",
+             "SELECT " ENTRY_COLUMNS " FROM access_log WHERE 1 = 1%s%s%s ORDER BY seq DESC%s",
              f->uscc ? " AND uscc = ?" : "", f->institution_id ? " AND institution_id = ?" : "",
-             f->limit > 0 ? " LIMIT ?" : "");
+             f->before > 0 ? " AND seq < ?" : "", f->limit > 0 ? " LIMIT ?" : "");
     ph_stmt *stmt = NULL;
     ph_status st = ph_store_prepare(store, sql, &stmt, err);
     int param = 1;
@@ -244,6 +250,8 @@ ph_status ph_audit_list(ph_store *store, const ph_audit_filter *filter, ph_audit
         st = ph_stmt_bind_text(stmt, param++, f->uscc, -1, err);
     if (st == PH_OK && f->institution_id)
         st = ph_stmt_bind_text(stmt, param++, f->institution_id, -1, err);
+    if (st == PH_OK && f->before > 0)
+        st = ph_stmt_bind_int64(stmt, param++, f->before, err);
     if (st == PH_OK && f->limit > 0)
         st = ph_stmt_bind_int64(stmt, param++, f->limit, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {

@@ -187,24 +187,30 @@ ph_status ph_appeal_decide(ph_store *store, int64_t appeal_id, ph_appeal_outcome
     return market_finish(store, st, err);
 }
 
-ph_status ph_appeal_list(ph_store *store, int64_t decision_id, ph_appeal_fn fn, void *user,
-                         ph_error *err)
+/* The appeals of one decision (by_appeal 0; all when key is 0) or one
+ * appeal (by_appeal 1), by id. */
+static ph_status walk(ph_store *store, int by_appeal, int64_t key, ph_appeal_fn fn, void *user,
+                      int *seen, ph_error *err)
 {
-    if (store == NULL || fn == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_appeal_list: NULL store or fn");
     ph_status st = market_check_schema(store, err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
         st = ph_store_prepare(
             store,
-            "SELECT p.id, p.decision_id, d.application_id, a.uscc, d.lender, d.approved, "
-            "p.grounds, p.opened_at, p.status, coalesce(p.reviewer, ''), "
-            "coalesce(p.reason, ''), coalesce(p.decided_at, ''), p.limit_fen, p.rate "
-            "FROM appeal p JOIN decision d ON d.id = p.decision_id JOIN application a ON "
-            "a.id = d.application_id WHERE ?1 = 0 OR p.decision_id = ?1 ORDER BY p.id",
+            by_appeal
+                ? "SELECT p.id, p.decision_id, d.application_id, a.uscc, d.lender, d.approved, "
+                  "p.grounds, p.opened_at, p.status, coalesce(p.reviewer, ''), "
+                  "coalesce(p.reason, ''), coalesce(p.decided_at, ''), p.limit_fen, p.rate "
+                  "FROM appeal p JOIN decision d ON d.id = p.decision_id JOIN application a ON "
+                  "a.id = d.application_id WHERE p.id = ?1"
+                : "SELECT p.id, p.decision_id, d.application_id, a.uscc, d.lender, d.approved, "
+                  "p.grounds, p.opened_at, p.status, coalesce(p.reviewer, ''), "
+                  "coalesce(p.reason, ''), coalesce(p.decided_at, ''), p.limit_fen, p.rate "
+                  "FROM appeal p JOIN decision d ON d.id = p.decision_id JOIN application a ON "
+                  "a.id = d.application_id WHERE ?1 = 0 OR p.decision_id = ?1 ORDER BY p.id",
             &stmt, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 1, decision_id, err);
+        st = ph_stmt_bind_int64(stmt, 1, key, err);
     while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
         ph_appeal a;
         memset(&a, 0, sizeof(a));
@@ -223,8 +229,33 @@ ph_status ph_appeal_list(ph_store *store, int64_t decision_id, ph_appeal_fn fn, 
         a.has_override = !ph_stmt_column_is_null(stmt, 12);
         a.limit = ph_stmt_column_int64(stmt, 12);
         a.rate = ph_stmt_column_int64(stmt, 13);
+        (*seen)++;
         st = fn(user, &a, err);
     }
     ph_stmt_free(stmt);
     return st == PH_DONE ? PH_OK : st;
+}
+
+ph_status ph_appeal_list(ph_store *store, int64_t decision_id, ph_appeal_fn fn, void *user,
+                         ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_appeal_list: NULL store or fn");
+    int seen = 0;
+    return walk(store, 0, decision_id, fn, user, &seen, err);
+}
+
+ph_status ph_appeal_get(ph_store *store, int64_t appeal_id, ph_appeal_fn fn, void *user,
+                        ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_appeal_get: NULL store or fn");
+    int seen = 0;
+    ph_status st = walk(store, 1, appeal_id, fn, user, &seen, err);
+    if (st == PH_OK && seen == 0) {
+        char v[24];
+        id_text(v, sizeof(v), appeal_id);
+        st = ph_error_set(err, PH_ENOTFOUND, "appeal", v, "no appeal %s", v);
+    }
+    return st;
 }
