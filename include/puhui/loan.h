@@ -351,6 +351,33 @@ typedef struct ph_book_summary {
 
 PH_EXTERN ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err);
 
+/*
+ * One lender's book (docs/loans.md#the-book): as ph_book_summary_get over
+ * the loans whose lender is `lender` (an unknown lender has an empty book,
+ * all zero), with its losses shared; subsidy_paid is 0 (the ledger keeps
+ * subsidies by firm, not by lender). Cost: one grouped scan of the lender's
+ * loans' states and one of their shared losses. Errors: PH_EMISUSE for a
+ * NULL argument; PH_ESCHEMA before the loan book; store errors.
+ */
+PH_EXTERN ph_status ph_book_summary_lender(ph_store *store, const char *lender,
+                                           ph_book_summary *out, ph_error *err);
+
+/* Called per lender with its summary (categories, counts, exposure, NPL,
+ * provision and ratios; shared and subsidy_paid 0); valid during the call
+ * only. Non-zero stops the walk. */
+typedef int (*ph_book_lender_fn)(const char *lender, const ph_book_summary *summary,
+                                 void *user);
+
+/*
+ * Every lender with a loan in the book, by lender id, with its summary: what
+ * a supervisor compares lenders by. Cost: one grouped scan of the loan
+ * states joined to their contracts (lenders x statuses x categories rows).
+ * Errors: PH_EMISUSE for a NULL store or fn; PH_ESCHEMA before the loan
+ * book; PH_ENOMEM; store errors.
+ */
+PH_EXTERN ph_status ph_book_lenders(ph_store *store, ph_book_lender_fn fn, void *user,
+                                    ph_error *err);
+
 /* ---- risk sharing: guarantors and pools ------------------------------------------------- */
 
 /* One guarantor's figures (docs/loans.md#risk-sharing); strings live for the

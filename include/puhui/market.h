@@ -293,6 +293,55 @@ PH_EXTERN ph_status ph_market_report_build(ph_store *store, ph_date from, ph_dat
                                            ph_market_report **out, ph_error *err);
 PH_EXTERN void ph_market_report_free(ph_market_report *report);
 
+/* ---- the market by segment ---------------------------------------------------------- */
+
+/* Segments of fewer firms than this are folded into one segment "other",
+ * so that no published figure is one firm's (docs/marketplace.md). */
+#define PH_MARKET_SEGMENT_MIN_FIRMS 3
+
+/* One segment's applications over the period. Strings are the segments'
+ * (whole, never NULL), valid until ph_market_segments_free. */
+typedef struct ph_market_segment {
+    const char *key;          /* city: its region code ("370100"); industry: the GB/T 4754
+                                 section letter; size: micro/small/medium/large/unknown;
+                                 "other" for the folded small segments */
+    const char *label;        /* the name in Chinese ("" when the region is not known) */
+    const char *label_en;     /* the name in English */
+    int64_t firms;            /* distinct firms that applied */
+    int64_t applications;
+    int64_t approved;         /* applications with at least one served offer */
+    ph_rate approval_rate;    /* approved / applications (1e-8, half-even; 0 without any) */
+    int64_t offers;           /* served offers (an application may get several) */
+    ph_money offered;         /* sum of the offered amounts */
+    ph_rate avg_rate;         /* offered-amount-weighted average quoted rate (half-even) */
+    int64_t first_time;       /* applications with an offer whose facts say the firm never
+                                 borrowed before (首贷户) */
+} ph_market_segment;
+
+typedef struct ph_market_segments {
+    const ph_ctx *ctx;
+    const char *by;           /* "city", "industry" or "size" (static) */
+    size_t n;
+    ph_market_segment *items; /* by key; "other" last */
+} ph_market_segments;
+
+/*
+ * The applications with as-of dates in [from, to] (0: open ended) grouped
+ * by `by`: "city" (the prefecture-level city of the firm's registered
+ * county), "industry" (its industry section) or "size" (its size class), as
+ * the firm's registration (table enterprise) says now. Segments of fewer
+ * than PH_MARKET_SEGMENT_MIN_FIRMS firms are folded into "other". Cost: one
+ * scan of the period's applications with their served decisions, one JSON
+ * parse of the facts of each application with an offer. Errors: PH_EINVAL
+ * (field "by") for another grouping, (field "to") for to < from;
+ * PH_EMISUSE for NULL arguments; PH_ESCHEMA before the marketplace;
+ * PH_ENOMEM; store errors. Free with ph_market_segments_free.
+ */
+PH_EXTERN ph_status ph_market_segments_build(ph_store *store, const char *by, ph_date from,
+                                             ph_date to, ph_market_segments **out,
+                                             ph_error *err);
+PH_EXTERN void ph_market_segments_free(ph_market_segments *segments);
+
 /* ---- replay --------------------------------------------------------------------------------- */
 
 typedef struct ph_replay_report {

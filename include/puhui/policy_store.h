@@ -59,6 +59,24 @@ PH_EXTERN ph_status ph_policy_store_load(ph_store *store, const char *path, int 
                                          ph_policy_entry **out, ph_error *err);
 
 /*
+ * ph_policy_store_load from a document held in memory: text[0..len) (need
+ * not be NUL-terminated; copied), `source` naming it in errors and recorded
+ * as the entry's file (its last path component). When `expect_lender` is
+ * not NULL, a document whose lender differs is refused with PH_EDENIED
+ * (field "lender", the document's lender as value) before anything is
+ * stored: what an institution loading its own policies over the API gets.
+ * Otherwise as ph_policy_store_load: the same validation, idempotence,
+ * PH_EEXISTS and activation. Errors: PH_EMISUSE (NULL store, text or
+ * source), the loader's errors (PH_EINVAL naming source, line and column),
+ * PH_EDENIED, PH_EEXISTS, PH_ESCHEMA, PH_ENOMEM, store errors. Cost: one
+ * parse, one hash, one transaction of two indexed reads and one insert.
+ */
+PH_EXTERN ph_status ph_policy_store_load_text(ph_store *store, const char *text, size_t len,
+                                              const char *source, const char *expect_lender,
+                                              int activate, ph_policy_entry **out,
+                                              ph_error *err);
+
+/*
  * Make LENDER / NAME version VERSION (>= 1) the active one; the version
  * active before (if any) no longer is. PH_ENOTFOUND when that version is not
  * stored; PH_EINVAL for a version < 1; PH_EMISUSE for NULL arguments.

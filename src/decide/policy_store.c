@@ -278,6 +278,44 @@ static ph_status store_row(ph_store *store, const new_row *row, int *stored, ph_
                         row->checksum);
 }
 
+/* Validate, hash and store row->data (row->file names it); the part shared
+ * by the file and the text loaders. `expect_lender` (NULL: any) is checked
+ * before anything is stored. */
+static ph_status load_bytes(ph_store *store, new_row *row, const char *source,
+                            const char *expect_lender, int activate, ph_policy_entry **out,
+                            ph_error *err)
+{
+    const ph_ctx *ctx = ph_store_ctx(store);
+    ph_policy *policy = NULL;
+    ph_status st = ph_policy_load_text(ctx, row->data, row->len, source, &policy, err);
+    if (st == PH_OK) {
+        row->lender = ph_policy_lender(policy);
+        row->name = ph_policy_name(policy);
+        row->version = ph_policy_version(policy);
+        ph_checksum_hex(row->data, row->len, row->checksum);
+        st = ph_ctx_utc_now(ctx, row->at, err);
+    }
+    if (st == PH_OK && expect_lender != NULL && strcmp(row->lender, expect_lender) != 0)
+        st = ph_error_set(err, PH_EDENIED, "lender", row->lender,
+                          "the policy's lender must be %s, who loads it", expect_lender);
+    if (st == PH_OK)
+        st = ph_store_begin(store, err);
+    int stored = 0;
+    if (st == PH_OK) {
+        st = store_row(store, row, &stored, err);
+        if (st == PH_OK && activate)
+            st = move_active(store, row->lender, row->name, row->version, err);
+        st = finish(store, st, err);
+    }
+    if (st == PH_OK && out != NULL) {
+        st = ph_policy_store_get(store, row->lender, row->name, row->version, NULL, out, err);
+        if (st == PH_OK)
+            (*out)->stored = stored;
+    }
+    ph_policy_free(policy);
+    return st;
+}
+
 ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
                                ph_policy_entry **out, ph_error *err)
 {
@@ -290,33 +328,37 @@ ph_status ph_policy_store_load(ph_store *store, const char *path, int activate,
     const ph_ctx *ctx = ph_store_ctx(store);
     new_row row;
     memset(&row, 0, sizeof(row));
-    ph_policy *policy = NULL;
+    row.file = base_name(path);
     st = ph_read_file(ctx, path, "policy file", &row.data, &row.len, err);
     if (st == PH_OK)
-        st = ph_policy_load_text(ctx, row.data, row.len, path, &policy, err);
-    if (st == PH_OK) {
-        row.lender = ph_policy_lender(policy);
-        row.name = ph_policy_name(policy);
-        row.version = ph_policy_version(policy);
-        row.file = base_name(path);
-        ph_checksum_hex(row.data, row.len, row.checksum);
-        st = ph_ctx_utc_now(ctx, row.at, err);
-    }
-    if (st == PH_OK)
-        st = ph_store_begin(store, err);
-    int stored = 0;
-    if (st == PH_OK) {
-        st = store_row(store, &row, &stored, err);
-        if (st == PH_OK && activate)
-            st = move_active(store, row.lender, row.name, row.version, err);
-        st = finish(store, st, err);
-    }
-    if (st == PH_OK && out != NULL) {
-        st = ph_policy_store_get(store, row.lender, row.name, row.version, NULL, out, err);
-        if (st == PH_OK)
-            (*out)->stored = stored;
-    }
-    ph_policy_free(policy);
+        st = load_bytes(store, &row, path, NULL, activate, out, err);
+    ph_free(ctx, row.data);
+    return st;
+}
+
+ph_status ph_policy_store_load_text(ph_store *store, const char *text, size_t len,
+                                    const char *source, const char *expect_lender, int activate,
+                                    ph_policy_entry **out, ph_error *err)
+{
+    if (store == NULL || text == NULL || source == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_policy_store_load_text: store, text and source must not be NULL");
+    ph_status st = ph_store_require_schema(store, POLICY_SCHEMA, "the policy store", err);
+    if (st != PH_OK)
+        return st;
+    const ph_ctx *ctx = ph_store_ctx(store);
+    new_row row;
+    memset(&row, 0, sizeof(row));
+    row.file = base_name(source);
+    /* The store keeps its own copy: the caller's text need not be NUL-terminated
+     * nor outlive the call. */
+    row.data = ph_malloc(ctx, len + 1);
+    if (row.data == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the policy");
+    memcpy(row.data, text, len);
+    row.data[len] = '\0';
+    row.len = len;
+    st = load_bytes(store, &row, source, expect_lender, activate, out, err);
     ph_free(ctx, row.data);
     return st;
 }

@@ -187,62 +187,169 @@ static int sum_subsidy(const ph_ledger_balance *b, void *user)
     return 0;
 }
 
-ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err)
+/* Add one (status, category) group's row (columns from `col`) to b. */
+static void add_group(ph_book_summary *b, ph_stmt *s, int col)
 {
-    if (store == NULL || out == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_book_summary_get: NULL argument");
+    const char *status = ph_stmt_column_text(s, col);
+    int64_t cat = ph_stmt_column_int64(s, col + 1), n = ph_stmt_column_int64(s, col + 2);
+    b->defaulted += ph_stmt_column_int64(s, col + 5);
+    if (strcmp(status, "active") != 0) {
+        b->closed += n;
+        return;
+    }
+    if (cat < 0 || cat >= PH_CATEGORY_COUNT)
+        return;
+    b->category[cat].loans += n;
+    b->category[cat].exposure += ph_stmt_column_int64(s, col + 3);
+    b->category[cat].provision += ph_stmt_column_int64(s, col + 4);
+}
+
+/* The totals, NPL and ratios from the categories. */
+static void finish_summary(ph_book_summary *b)
+{
+    for (int c = 0; c < PH_CATEGORY_COUNT; c++) {
+        b->loans += b->category[c].loans;
+        b->exposure += b->category[c].exposure;
+        b->provision += b->category[c].provision;
+        if (c >= PH_CATEGORY_SUBSTANDARD)
+            b->npl += b->category[c].exposure;
+    }
+    b->npl_ratio = ratio(b->npl, b->exposure);
+    b->coverage = ratio(b->provision, b->npl);
+}
+
+/* The (status, category) groups: of the whole book (lender NULL), of one
+ * lender, or (by_lender) of every lender, its id first, by lender. */
+#define GROUP_COLUMNS                                                                          \
+    "s.status, s.category, COUNT(*), SUM(s.principal + s.principal_due), SUM(s.provision), "    \
+    "SUM(CASE WHEN s.defaulted_on IS NULL THEN 0 ELSE 1 END) "
+
+static ph_status prepare_groups(ph_store *store, const char *lender, int by_lender, ph_stmt **s,
+                                ph_error *err)
+{
+    ph_status st;
+    if (by_lender)
+        return ph_store_prepare(store,
+                                "SELECT l.lender, " GROUP_COLUMNS
+                                "FROM loan_state s JOIN loan l ON l.id = s.loan_id "
+                                "GROUP BY l.lender, s.status, s.category ORDER BY l.lender",
+                                s, err);
+    if (lender == NULL)
+        return ph_store_prepare(store,
+                                "SELECT " GROUP_COLUMNS "FROM loan_state s GROUP BY s.status, "
+                                "s.category",
+                                s, err);
+    st = ph_store_prepare(store,
+                          "SELECT " GROUP_COLUMNS "FROM loan_state s JOIN loan l ON l.id = "
+                          "s.loan_id WHERE l.lender = ? GROUP BY s.status, s.category",
+                          s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(*s, 1, lender, -1, err);
+    return st;
+}
+
+/* Losses shared, by party: the whole book's or one lender's. */
+static ph_status read_shared(ph_store *store, const char *lender, ph_book_summary *b,
+                             ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(
+        store,
+        "SELECT COALESCE(SUM(h.bank_fen), 0), COALESCE(SUM(h.guarantor_fen), 0), "
+        "COALESCE(SUM(h.reguarantor_fen), 0), COALESCE(SUM(h.government_fen), 0), "
+        "COALESCE(SUM(h.pool_fen), 0) FROM loan_share h JOIN loan l ON l.id = h.loan_id "
+        "WHERE ? IS NULL OR l.lender = ?",
+        &s, err);
+    for (int i = 1; st == PH_OK && i <= 2; i++)
+        st = lender ? ph_stmt_bind_text(s, i, lender, -1, err) : ph_stmt_bind_null(s, i, err);
+    if (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK)
+        for (int p = 0; p < PH_PARTY_COUNT; p++)
+            b->shared[p] = ph_stmt_column_int64(s, p);
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+static ph_status summary_of(ph_store *store, const char *lender, ph_book_summary *out,
+                            ph_error *err)
+{
     ph_book_summary b;
     memset(&b, 0, sizeof(b));
     ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
     ph_stmt *s = NULL;
     if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT status, category, COUNT(*), SUM(principal + principal_due), "
-                              "SUM(provision), SUM(CASE WHEN defaulted_on IS NULL THEN 0 ELSE 1 "
-                              "END) FROM loan_state GROUP BY status, category",
-                              &s, err);
-    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
-        const char *status = ph_stmt_column_text(s, 0);
-        int64_t cat = ph_stmt_column_int64(s, 1), n = ph_stmt_column_int64(s, 2);
-        b.defaulted += ph_stmt_column_int64(s, 5);
-        if (strcmp(status, "active") != 0) {
-            b.closed += n;
-            continue;
-        }
-        if (cat < 0 || cat >= PH_CATEGORY_COUNT)
-            continue;
-        b.category[cat].loans += n;
-        b.category[cat].exposure += ph_stmt_column_int64(s, 3);
-        b.category[cat].provision += ph_stmt_column_int64(s, 4);
-    }
+        st = prepare_groups(store, lender, 0, &s, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK)
+        add_group(&b, s, 0);
     ph_stmt_free(s);
-    s = NULL;
     if (st == PH_DONE)
         st = PH_OK;
-    for (int c = 0; c < PH_CATEGORY_COUNT; c++) {
-        b.loans += b.category[c].loans;
-        b.exposure += b.category[c].exposure;
-        b.provision += b.category[c].provision;
-        if (c >= PH_CATEGORY_SUBSTANDARD)
-            b.npl += b.category[c].exposure;
-    }
-    b.npl_ratio = ratio(b.npl, b.exposure);
-    b.coverage = ratio(b.provision, b.npl);
+    finish_summary(&b);
     if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT COALESCE(SUM(bank_fen), 0), COALESCE(SUM(guarantor_fen), 0), "
-                              "COALESCE(SUM(reguarantor_fen), 0), COALESCE(SUM(government_fen), "
-                              "0), COALESCE(SUM(pool_fen), 0) FROM loan_share",
-                              &s, err);
-    if (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK)
-        for (int p = 0; p < PH_PARTY_COUNT; p++)
-            b.shared[p] = ph_stmt_column_int64(s, p);
-    ph_stmt_free(s);
+        st = read_shared(store, lender, &b, err);
     /* What the programmes owe the platform for the subsidies and awards it
-     * paid the firms: the subsidy receivable's debits, from the ledger. */
-    if (st == PH_OK)
+     * paid the firms: the subsidy receivable's debits, from the ledger (the
+     * whole book's only: the ledger's parties are firms, not lenders). */
+    if (st == PH_OK && lender == NULL)
         st = ph_ledger_trial_balance(store, LAST_DAY, sum_subsidy, &b.subsidy_paid, err);
     if (st == PH_OK)
         *out = b;
     return st;
+}
+
+ph_status ph_book_summary_get(ph_store *store, ph_book_summary *out, ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_book_summary_get: NULL argument");
+    return summary_of(store, NULL, out, err);
+}
+
+ph_status ph_book_summary_lender(ph_store *store, const char *lender, ph_book_summary *out,
+                                 ph_error *err)
+{
+    if (store == NULL || lender == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_book_summary_lender: NULL argument");
+    return summary_of(store, lender, out, err);
+}
+
+ph_status ph_book_lenders(ph_store *store, ph_book_lender_fn fn, void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_book_lenders: NULL argument");
+    const ph_ctx *ctx = ph_store_ctx(store);
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = prepare_groups(store, NULL, 1, &s, err);
+    /* The groups come by lender: a lender's summary is complete when the
+     * next lender's first row (or the end) is read. */
+    char *current = NULL;
+    ph_book_summary b;
+    memset(&b, 0, sizeof(b));
+    int stop = 0;
+    while (st == PH_OK && !stop) {
+        st = ph_stmt_step(s, err);
+        const char *lender = st == PH_OK ? ph_stmt_column_text(s, 0) : NULL;
+        if (current != NULL && (lender == NULL || strcmp(lender, current) != 0)) {
+            finish_summary(&b);
+            if (st == PH_OK || st == PH_DONE)
+                stop = fn(current, &b, user);
+            ph_free(ctx, current);
+            current = NULL;
+            memset(&b, 0, sizeof(b));
+        }
+        if (st != PH_OK || stop)
+            break;
+        if (current == NULL) {
+            current = ph_strdup(ctx, lender ? lender : "");
+            if (current == NULL) {
+                st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+                break;
+            }
+        }
+        add_group(&b, s, 1);
+    }
+    ph_free(ctx, current);
+    ph_stmt_free(s);
+    return st == PH_DONE || st == PH_OK ? PH_OK : st;
 }

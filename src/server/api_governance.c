@@ -1,0 +1,319 @@
+/*
+ * Policies, models and the market over HTTP (docs/api.md#governance): a
+ * lender loads and activates its own policies; lenders, the regulator and
+ * the operator read the model registry and the market's aggregates. The
+ * policy store (policy_store.h), the registry (registry.h) and the market
+ * view (market.h) do the work.
+ *
+ * Tenancy: an institution's policies are those whose lender is its id; a
+ * document naming another lender is refused (403) before anything is
+ * stored. The market answers aggregates only: per lender and per segment,
+ * never a firm's row.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "api_lg_util.h"
+#include "puhui/market.h"
+#include "puhui/policy_store.h"
+#include "puhui/registry.h"
+
+/* ---- policies ---------------------------------------------------------------------------- */
+
+static json_t *policy_json(const ph_policy_entry *e)
+{
+    return json_pack("{s:s, s:s, s:I, s:b, s:s, s:I, s:s, s:s}", "lender", e->lender, "name",
+                     e->name, "version", (json_int_t)e->version, "active", e->active,
+                     "checksum", e->checksum, "size", (json_int_t)e->size, "file",
+                     e->file ? e->file : "", "loaded_at", e->loaded_at ? e->loaded_at : "");
+}
+
+static ph_status add_policy(void *user, const ph_policy_entry *e, ph_error *err)
+{
+    json_t *o = policy_json(e);
+    if (o == NULL || json_array_append_new(user, o) != 0)
+        return lg_nomem(err);
+    return PH_OK;
+}
+
+/* The lender whose policies the caller may touch: its own id; NULL for a
+ * scope over every lender. */
+static const char *policy_lender(const srv_call *call)
+{
+    return call->scope == SRV_SCOPE_ALL ? NULL : call->who->tenant;
+}
+
+static ph_status policy_list(srv_call *call, ph_error *err)
+{
+    json_t *items = json_array();
+    if (items == NULL)
+        return lg_nomem(err);
+    ph_status st = ph_policy_store_list(lg_store(call), policy_lender(call), add_policy, items, err);
+    if (st != PH_OK) {
+        json_decref(items);
+        return st;
+    }
+    /* A few versions per lender: one page. */
+    call->result = lg_list_json(items, 0);
+    return call->result ? PH_OK : lg_nomem(err);
+}
+
+/* ?activate: absent, "true" or "false". */
+static ph_status query_bool(const srv_call *call, const char *name, int *out, ph_error *err)
+{
+    const char *v = srv_query(call, name);
+    if (v == NULL)
+        return PH_OK;
+    if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
+        *out = v[0] == 't';
+        return PH_OK;
+    }
+    return ph_error_set(err, PH_EINVAL, name, v, "expected true or false");
+}
+
+static ph_status policy_load(srv_call *call, ph_error *err)
+{
+    int activate = 0;
+    ph_status st = query_bool(call, "activate", &activate, err);
+    if (st != PH_OK)
+        return st;
+    if (call->who->role != SRV_ROLE_INSTITUTION || call->scope != SRV_SCOPE_OWN)
+        return ph_error_set(err, PH_EDENIED, "role", srv_role_name(call->who->role),
+                            "a policy is loaded by its lender");
+    ph_policy_entry *e = NULL;
+    /* The body is the document itself: the store keeps its exact bytes. */
+    st = ph_policy_store_load_text(lg_store(call), call->body_text ? call->body_text : "",
+                                   call->body_len, "body", call->who->tenant, activate, &e, err);
+    if (st == PH_EDENIED)
+        snprintf(call->refused, sizeof(call->refused), "policy of lender %.100s", err->value);
+    if (st != PH_OK)
+        return st;
+    call->result = json_pack("{s:s, s:s, s:I, s:b, s:s, s:b}", "lender", e->lender, "name",
+                             e->name, "version", (json_int_t)e->version, "active", e->active,
+                             "checksum", e->checksum, "stored", e->stored);
+    ph_policy_entry_free(e);
+    if (call->result == NULL)
+        return lg_nomem(err);
+    if (activate)
+        srv_worker_policies_changed(call->worker);
+    call->status = 201;
+    return PH_OK;
+}
+
+static ph_status policy_activate(srv_call *call, ph_error *err)
+{
+    ph_status st = PH_OK;
+    /* {} or no body at all */
+    if (call->body != NULL || call->body_len > 0)
+        st = srv_body_check(call, (const char *const[]){NULL}, err);
+    const char *name = lg_path_text(call, 0);
+    int64_t version = 0;
+    if (st == PH_OK)
+        st = lg_path_id(call, 1, "version", &version, err);
+    if (st == PH_OK && (call->who->role != SRV_ROLE_INSTITUTION || call->scope != SRV_SCOPE_OWN))
+        st = ph_error_set(err, PH_EDENIED, "role", srv_role_name(call->who->role),
+                          "a policy is activated by its lender");
+    /* Only the caller's own lender is ever named: another lender's policy
+     * of the same name is simply not found. */
+    if (st == PH_OK)
+        st = ph_policy_store_activate(lg_store(call), call->who->tenant, name, version, err);
+    if (st != PH_OK)
+        return st;
+    srv_worker_policies_changed(call->worker);
+    call->result = json_pack("{s:s, s:s, s:I, s:b}", "lender", call->who->tenant, "name", name,
+                             "version", (json_int_t)version, "active", 1);
+    return call->result ? PH_OK : lg_nomem(err);
+}
+
+/* ---- models -------------------------------------------------------------------------------- */
+
+/* A JSON text stored by the registry as a value (null when absent or not JSON). */
+static json_t *stored_json(const char *text)
+{
+    json_t *v = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+    return v ? v : json_null();
+}
+
+static json_t *model_json(const ph_registry_entry *e)
+{
+    return json_pack("{s:s, s:I, s:s, s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:s}",
+                     "name", e->name, "version", (json_int_t)e->version, "kind",
+                     ph_model_kind_name(e->kind), "state", ph_model_state_name(e->state),
+                     "checksum", e->checksum, "size", (json_int_t)e->size, "file",
+                     e->file ? e->file : "", "features", stored_json(e->features), "training",
+                     stored_json(e->training), "metrics", stored_json(e->metrics),
+                     "registered_at", e->registered_at ? e->registered_at : "", "state_at",
+                     e->state_at ? e->state_at : "", "state_by", e->state_by ? e->state_by : "",
+                     "state_note", e->state_note ? e->state_note : "");
+}
+
+static ph_status add_model(void *user, const ph_registry_entry *e, ph_error *err)
+{
+    json_t *o = model_json(e);
+    if (o == NULL || json_array_append_new(user, o) != 0)
+        return lg_nomem(err);
+    return PH_OK;
+}
+
+static ph_status model_list(srv_call *call, ph_error *err)
+{
+    json_t *items = json_array();
+    if (items == NULL)
+        return lg_nomem(err);
+    ph_status st = ph_registry_list(lg_store(call), NULL, add_model, items, err);
+    if (st != PH_OK) {
+        json_decref(items);
+        return st;
+    }
+    call->result = lg_list_json(items, 0);
+    return call->result ? PH_OK : lg_nomem(err);
+}
+
+static json_t *text_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static ph_status add_event(void *user, const ph_registry_event *ev, ph_error *err)
+{
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s}", "seq", (json_int_t)ev->seq, "at",
+                          ev->at ? ev->at : "", "from", text_or_null(ev->from), "to",
+                          ev->to ? ev->to : "", "actor", ev->actor ? ev->actor : "", "note",
+                          ev->note ? ev->note : "");
+    if (o == NULL || json_array_append_new(user, o) != 0)
+        return lg_nomem(err);
+    return PH_OK;
+}
+
+static ph_status model_show(srv_call *call, ph_error *err)
+{
+    const char *name = lg_path_text(call, 0);
+    int64_t version = 0;
+    ph_status st = lg_path_id(call, 1, "version", &version, err);
+    ph_registry_entry *e = NULL;
+    if (st == PH_OK)
+        st = ph_registry_get(lg_store(call), name, version, &e, err);
+    if (st != PH_OK)
+        return st;
+    json_t *o = model_json(e);
+    ph_registry_entry_free(e);
+    json_t *events = json_array();
+    if (o == NULL || events == NULL) {
+        json_decref(o);
+        json_decref(events);
+        return lg_nomem(err);
+    }
+    st = ph_registry_events(lg_store(call), name, version, add_event, events, err);
+    json_object_set_new(o, "events", events);
+    if (st != PH_OK) {
+        json_decref(o);
+        return st;
+    }
+    call->result = o;
+    return PH_OK;
+}
+
+/* ---- the market ------------------------------------------------------------------------------ */
+
+/* ?from and ?to (both optional; to >= from). */
+static ph_status period(const srv_call *call, ph_date *from, ph_date *to, ph_error *err)
+{
+    *from = 0;
+    *to = 0;
+    ph_status st = lg_query_date(call, "from", from, err);
+    if (st == PH_OK)
+        st = lg_query_date(call, "to", to, err);
+    if (st == PH_OK && *from && *to && *to < *from)
+        st = ph_error_set(err, PH_EINVAL, "to", srv_query(call, "to"),
+                          "expected a day on or after 'from' (%s)", srv_query(call, "from"));
+    return st;
+}
+
+/* n / d as a rate (1e-8), half up; 0 when d is 0. Counts are far below
+ * 2^63 / 1e8. */
+static ph_rate count_ratio(int64_t n, int64_t d)
+{
+    return d > 0 ? (n * 200000000 + d) / (2 * d) : 0;
+}
+
+static json_t *lender_stats_json(const ph_market_lender_stats *s)
+{
+    json_t *reasons = json_array();
+    for (size_t i = 0; reasons != NULL && i < s->n_reasons; i++)
+        json_array_append_new(reasons, json_pack("{s:s, s:I}", "code", s->reason_code[i], "count",
+                                                 (json_int_t)s->reason_count[i]));
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o}",
+                     "lender", s->lender, "lender_name", s->lender_name, "asked",
+                     (json_int_t)s->asked, "not_asked", (json_int_t)s->not_asked, "approved",
+                     (json_int_t)s->approved, "approval_rate",
+                     srv_json_rate(count_ratio(s->approved, s->asked)), "offered",
+                     srv_json_money(s->offered), "avg_rate", srv_json_rate(s->avg_rate),
+                     "avg_net_apr", srv_json_rate(s->avg_net_apr), "credit_offers",
+                     (json_int_t)s->credit_offers, "first_time", (json_int_t)s->first_time,
+                     "challenger", (json_int_t)s->challenger, "reasons", reasons);
+}
+
+static ph_status market_stats(srv_call *call, ph_error *err)
+{
+    ph_date from = 0, to = 0;
+    ph_status st = period(call, &from, &to, err);
+    ph_market_report *r = NULL;
+    if (st == PH_OK)
+        st = ph_market_report_build(lg_store(call), from, to, &r, err);
+    if (st != PH_OK)
+        return st;
+    json_t *lenders = json_array();
+    for (size_t i = 0; lenders != NULL && i < r->n_lenders; i++)
+        json_array_append_new(lenders, lender_stats_json(&r->lenders[i]));
+    call->result = json_pack("{s:o, s:o, s:I, s:I, s:o, s:o, s:o}", "from", lg_date_json(from),
+                             "to", lg_date_json(to), "applications", (json_int_t)r->applications,
+                             "with_offer", (json_int_t)r->with_offer, "offer_rate",
+                             srv_json_rate(count_ratio(r->with_offer, r->applications)),
+                             "lenders", lenders, "total",
+                             lender_stats_json(&r->lenders[r->n_lenders]));
+    ph_market_report_free(r);
+    return call->result ? PH_OK : lg_nomem(err);
+}
+
+static ph_status market_segments(srv_call *call, ph_error *err)
+{
+    ph_date from = 0, to = 0;
+    const char *by = srv_query(call, "by");
+    ph_status st = period(call, &from, &to, err);
+    ph_market_segments *s = NULL;
+    if (st == PH_OK)
+        st = ph_market_segments_build(lg_store(call), by ? by : "city", from, to, &s, err);
+    if (st != PH_OK)
+        return st;
+    json_t *items = json_array();
+    for (size_t i = 0; items != NULL && i < s->n; i++) {
+        const ph_market_segment *g = &s->items[i];
+        json_array_append_new(
+            items, json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:I}", "key",
+                             g->key, "label", g->label, "label_en", g->label_en, "firms",
+                             (json_int_t)g->firms, "applications", (json_int_t)g->applications,
+                             "approved", (json_int_t)g->approved, "approval_rate",
+                             srv_json_rate(g->approval_rate), "offers", (json_int_t)g->offers,
+                             "offered", srv_json_money(g->offered), "avg_rate",
+                             srv_json_rate(g->avg_rate), "first_time",
+                             (json_int_t)g->first_time));
+    }
+    call->result = json_pack("{s:s, s:o, s:o, s:I, s:o}", "by", s->by, "from", lg_date_json(from),
+                             "to", lg_date_json(to), "min_firms",
+                             (json_int_t)PH_MARKET_SEGMENT_MIN_FIRMS, "items", items);
+    ph_market_segments_free(s);
+    return call->result ? PH_OK : lg_nomem(err);
+}
+
+const srv_route srv_routes_governance[] = {
+    {"GET", "/v1/policies", "policy", "read", policy_list},
+    {"POST", "/v1/policies", "policy", "create", policy_load},
+    {"POST", "/v1/policies/{name}/versions/{version}/activate", "policy", "activate",
+     policy_activate},
+    {"GET", "/v1/models", "model", "read", model_list},
+    {"GET", "/v1/models/{name}/versions/{version}", "model", "read", model_show},
+    {"GET", "/v1/market/stats", "market", "read", market_stats},
+    {"GET", "/v1/market/segments", "market", "read", market_segments},
+    {NULL, NULL, NULL, NULL, NULL},
+};
