@@ -46,7 +46,7 @@ function freePort() {
 
 function createKey(role, tenant) {
   const args = ['key', 'create', '--role', role, '--label', 'browser test ' + role];
-  if (tenant !== undefined) args.push('--tenant', tenant);
+  if (tenant) args.push('--tenant', tenant);
   const out = execFileSync(BIN, args, { env: { ...process.env, PUHUI_DB: path.join(tmp, 'platform.db') }, encoding: 'utf8' });
   const key = out.trim().split('\n').pop().trim();
   assert.match(key, /^phk_\d+_[0-9a-f]{64}$/, 'puhui key create printed ' + JSON.stringify(out));
