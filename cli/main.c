@@ -494,6 +494,24 @@ static const ph_cli_command commands[] = {
      "revoke: refused from the next request on; the row stays, and a revoked key\n"
      "cannot be revoked again (exit code 2). Roles and scopes: docs/keys.md.\n",
      ph_cmd_key},
+    {"serve", "serve the HTTP API and the web console",
+     "usage: puhui serve [--db PATH] [--listen HOST:PORT] [--threads N] [--console DIR]\n"
+     "                   [--access-log FILE] [--max-body BYTES] [--max-connections N]\n"
+     "\n"
+     "Serves the API (docs/api.md) on HOST:PORT (default 127.0.0.1:8080; port 0\n"
+     "picks a free one) with N worker threads (default: one per core), each with\n"
+     "its own connection to the database, which must exist at the current schema.\n"
+     "Prints \"puhui: serving on http://HOST:PORT/ (N threads)\" on stderr once it\n"
+     "listens. Callers send an API key (puhui key create; docs/keys.md), except\n"
+     "for /healthz, /readyz, /metrics, /openapi.json and /console/.\n"
+     "--console DIR serves the web console's files at /console/ (default: the\n"
+     "build's console directory, else the installed one, else none).\n"
+     "--access-log FILE appends one JSON line per request (default: stderr).\n"
+     "--max-body BYTES refuses larger bodies with 413 (default 1048576);\n"
+     "--max-connections N answers 503 beyond N open connections (default 4096).\n"
+     "SIGTERM or SIGINT stops it gracefully: no new connections, the replies in\n"
+     "progress are finished, then exit code 0.\n",
+     ph_cmd_serve},
 };
 
 const ph_cli_command *ph_cli_commands(size_t *count)

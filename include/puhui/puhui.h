@@ -39,6 +39,7 @@
 #include "puhui/schedule.h"
 #include "puhui/schema.h"
 #include "puhui/scorecard.h"
+#include "puhui/server.h"
 #include "puhui/simulate.h"
 #include "puhui/store.h"
 #include "puhui/subsidy.h"

@@ -1,0 +1,542 @@
+/*
+ * One request, from arrival to reply: the limits, the request id, routing,
+ * the key and the authz row, the query and the body, the handler, the
+ * answer (JSON or a problem document), then one access-log line and the
+ * metrics. Runs in the worker that accepted the connection.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "server/srv.h"
+
+#if defined(__has_include)
+#if __has_include("puhui/apikey.h")
+#include "puhui/apikey.h"
+#define SRV_HAVE_APIKEY 1
+#endif
+#endif
+
+/* Lines are written out when the buffer holds this much (and every tick). */
+#define LOG_FLUSH_BYTES 32768
+
+
+/* What one request did, for its reply, its log line and the metrics. */
+typedef struct request {
+    srv_worker *w;
+    struct evhttp_request *req;
+    int64_t t0_ns;
+    char id[80];
+    const char *method;
+    const char *path;
+    size_t route;               /* srv->n_routes when unmatched */
+    int status;
+    size_t bytes;
+    srv_identity who;
+    const char *refused;        /* a refusal's reason, or NULL */
+    char refused_buf[160];
+} request;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static const char *method_name(enum evhttp_cmd_type cmd)
+{
+    switch (cmd) {
+    case EVHTTP_REQ_GET: return "GET";
+    case EVHTTP_REQ_POST: return "POST";
+    case EVHTTP_REQ_HEAD: return "HEAD";
+    case EVHTTP_REQ_PUT: return "PUT";
+    case EVHTTP_REQ_DELETE: return "DELETE";
+    case EVHTTP_REQ_OPTIONS: return "OPTIONS";
+    case EVHTTP_REQ_PATCH: return "PATCH";
+    default: return "OTHER";
+    }
+}
+
+/* ---- the access log ----------------------------------------------------------------------- */
+
+static int log_reserve(srv_worker *w, size_t more)
+{
+    if (w->log_len + more <= w->log_cap)
+        return 1;
+    size_t cap = w->log_cap ? w->log_cap : 65536;
+    while (cap < w->log_len + more)
+        cap *= 2;
+    char *grown = realloc(w->log_buf, cap);
+    if (!grown)
+        return 0;
+    w->log_buf = grown;
+    w->log_cap = cap;
+    return 1;
+}
+
+static void log_raw(srv_worker *w, const char *s, size_t n)
+{
+    if (log_reserve(w, n)) {
+        memcpy(w->log_buf + w->log_len, s, n);
+        w->log_len += n;
+    }
+}
+
+/* A JSON string: quotes, backslashes, control bytes and bytes over 0x7e escaped. */
+static void log_string(srv_worker *w, const char *s)
+{
+    log_raw(w, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char esc[8];
+        if (*p == '"' || *p == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)*p;
+            log_raw(w, esc, 2);
+        } else if (*p < 0x20 || *p > 0x7e) {
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            log_raw(w, esc, 6);
+        } else {
+            log_raw(w, (const char *)p, 1);
+        }
+    }
+    log_raw(w, "\"", 1);
+}
+
+void srv_access_log_flush(srv_worker *w)
+{
+    size_t done = 0;
+    while (done < w->log_len) {
+        ssize_t n = write(w->srv->log_fd, w->log_buf + done, w->log_len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* the log is gone (disk full, closed pipe): drop, never block requests */
+        done += (size_t)n;
+    }
+    w->log_len = 0;
+}
+
+static void access_log(request *rq, uint64_t dur_us)
+{
+    srv_worker *w = rq->w;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char head[96];
+    int n = snprintf(head, sizeof head, "{\"ts\":\"%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ\"",
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec, ts.tv_nsec / 1000000);
+    log_raw(w, head, (size_t)n);
+    log_raw(w, ",\"request_id\":", 14);
+    log_string(w, rq->id);
+    log_raw(w, ",\"method\":", 10);
+    log_string(w, rq->method);
+    log_raw(w, ",\"path\":", 8);
+    log_string(w, rq->path);
+    log_raw(w, ",\"route\":", 9);
+    if (rq->route < w->srv->n_routes)
+        log_string(w, w->srv->routes[rq->route]->pattern);
+    else
+        log_raw(w, "null", 4);
+    char nums[160];
+    n = snprintf(nums, sizeof nums, ",\"status\":%d,\"bytes\":%zu,\"dur_us\":%llu,\"role\":\"%s\"",
+                 rq->status, rq->bytes, (unsigned long long)dur_us,
+                 srv_role_name(rq->who.role));
+    log_raw(w, nums, (size_t)n);
+    log_raw(w, ",\"tenant\":", 10);
+    log_string(w, rq->who.tenant);
+    n = snprintf(nums, sizeof nums, ",\"key_id\":%lld", (long long)rq->who.key_id);
+    log_raw(w, nums, (size_t)n);
+    if (rq->refused) {
+        log_raw(w, ",\"refused\":", 11);
+        log_string(w, rq->refused);
+    }
+    log_raw(w, "}\n", 2);
+    if (w->log_len >= LOG_FLUSH_BYTES)
+        srv_access_log_flush(w);
+}
+
+/* ---- replies -------------------------------------------------------------------------------- */
+
+static void reply_done(struct evhttp_request *req, void *arg)
+{
+    (void)req;
+    srv_worker *w = arg;
+    w->pending--;
+    if (w->draining && w->pending == 0)
+        event_base_loopexit(w->base, NULL);
+}
+
+static void send_body(request *rq, int status, const char *type, const char *data, size_t len)
+{
+    struct evkeyvalq *out = evhttp_request_get_output_headers(rq->req);
+    evhttp_add_header(out, "Content-Type", type);
+    evhttp_add_header(out, "X-Request-Id", rq->id);
+    if (rq->w->draining)
+        evhttp_add_header(out, "Connection", "close");
+    evbuffer_add(evhttp_request_get_output_buffer(rq->req), data, len);
+    rq->status = status;
+    rq->bytes = len;
+    rq->w->pending++;
+    evhttp_request_set_on_complete_cb(rq->req, reply_done, rq->w);
+    evhttp_send_reply(rq->req, status, srv_reason(status), NULL);
+}
+
+static void send_json(request *rq, int status, const char *type, json_t *doc)
+{
+    char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+    if (!text) {
+        static const char fallback[] = "{\"type\":\"urn:puhui:problem:internal\","
+                                       "\"title\":\"Internal error\",\"status\":500}";
+        send_body(rq, 500, "application/problem+json", fallback, sizeof fallback - 1);
+    } else {
+        send_body(rq, status, type, text, strlen(text));
+    }
+    free(text);
+}
+
+/* Answer with a problem document; http 0 takes the status from err->code. */
+static void send_problem(request *rq, int http, const char *slug, const char *title,
+                         const ph_error *err)
+{
+    if (http == 0)
+        http = srv_http_status(err->code);
+    if (http >= 500 && http != 503)
+        ph_log(rq->w->srv->ctx, PH_LOG_ERROR, "request %s %s %s: %s", rq->id, rq->method,
+               rq->path, err->message);
+    struct evkeyvalq *out = evhttp_request_get_output_headers(rq->req);
+    if (http == 503)
+        evhttp_add_header(out, "Retry-After", "1");
+    json_t *doc = srv_problem(http, slug, title, err, rq->path, rq->id);
+    send_json(rq, http, "application/problem+json", doc);
+    json_decref(doc);
+}
+
+static void refuse(request *rq, srv_refusal why, const char *reason)
+{
+    srv_metrics_refusal(&rq->w->metrics, why);
+    rq->refused = reason ? reason : srv_refusal_name(why);
+}
+
+/* ---- counting connections ------------------------------------------------------------------
+ * libevent 2.1 has no hook on a new server connection, so a connection is
+ * counted at its first request (remembered by its fd) and uncounted by the
+ * close callback set then. A connection that never sends a request is not
+ * counted; libevent closes it after the timeout. */
+
+static void connection_closed(struct evhttp_connection *conn, void *arg)
+{
+    srv_worker *w = arg;
+    evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn));
+    if (fd >= 0 && (size_t)fd < w->n_conns && w->conns[fd] == conn) {
+        w->conns[fd] = NULL;
+        atomic_fetch_sub_explicit(&w->srv->connections, 1, memory_order_relaxed);
+    }
+}
+
+static void count_connection(srv_worker *w, struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    evutil_socket_t fd = conn ? bufferevent_getfd(evhttp_connection_get_bufferevent(conn)) : -1;
+    if (fd < 0)
+        return;
+    if ((size_t)fd >= w->n_conns) {
+        size_t n = (size_t)fd * 2 + 64;
+        struct evhttp_connection **grown = realloc(w->conns, n * sizeof *grown);
+        if (!grown)
+            return;
+        memset(grown + w->n_conns, 0, (n - w->n_conns) * sizeof *grown);
+        w->conns = grown;
+        w->n_conns = n;
+    }
+    if (w->conns[fd] == conn)
+        return;
+    w->conns[fd] = conn;
+    atomic_fetch_add_explicit(&w->srv->connections, 1, memory_order_relaxed);
+    evhttp_connection_set_closecb(conn, connection_closed, w);
+}
+
+/* ---- the checks before the handler ---------------------------------------------------------- */
+
+/* 0 when within the limits; else the problem has been sent. */
+static int check_limits(request *rq)
+{
+    ph_server *srv = rq->w->srv;
+    const ph_server_options *o = &srv->opts;
+    ph_error err;
+    if (atomic_load_explicit(&srv->connections, memory_order_relaxed) > o->max_connections) {
+        char value[24];
+        snprintf(value, sizeof value, "%d", o->max_connections);
+        ph_error_set(&err, PH_EBUSY, "connections", NULL,
+                     "the server has more than %d open connections; try again shortly",
+                     o->max_connections);
+        refuse(rq, SRV_REFUSE_CONNECTIONS, NULL);
+        evhttp_add_header(evhttp_request_get_output_headers(rq->req), "Connection", "close");
+        send_problem(rq, 503, "too-many-connections", "Too many connections", &err);
+        return 1;
+    }
+    struct evkeyvalq *in = evhttp_request_get_input_headers(rq->req);
+    size_t count = 0, bytes = strlen(evhttp_request_get_uri(rq->req)) + strlen(rq->method) + 11;
+    for (struct evkeyval *h = in->tqh_first; h; h = h->next.tqe_next) {
+        count++;
+        bytes += strlen(h->key) + strlen(h->value) + 4;
+    }
+    if (count > (size_t)o->max_headers || bytes > o->max_header_bytes) {
+        char value[24];
+        if (count > (size_t)o->max_headers) {
+            snprintf(value, sizeof value, "%zu", count);
+            ph_error_set(&err, PH_ERANGE, "headers", value, "at most %d header lines",
+                         o->max_headers);
+        } else {
+            snprintf(value, sizeof value, "%zu", bytes);
+            ph_error_set(&err, PH_ERANGE, "headers", value,
+                         "at most %zu bytes of request line and headers", o->max_header_bytes);
+        }
+        refuse(rq, SRV_REFUSE_HEADERS, NULL);
+        send_problem(rq, 431, "headers-too-large", "Request header fields too large", &err);
+        return 1;
+    }
+    size_t body = evbuffer_get_length(evhttp_request_get_input_buffer(rq->req));
+    if (body > o->max_body_bytes) {
+        char value[24];
+        snprintf(value, sizeof value, "%zu", body);
+        ph_error_set(&err, PH_ERANGE, "body", value, "a body of at most %zu bytes",
+                     o->max_body_bytes);
+        refuse(rq, SRV_REFUSE_BODY, NULL);
+        send_problem(rq, 413, "body-too-large", "Content too large", &err);
+        return 1;
+    }
+    return 0;
+}
+
+/* The caller's identity from "Authorization: Bearer KEY". PH_EDENIED (401)
+ * for a missing, malformed, unknown or revoked key; a store error as is. */
+static ph_status authenticate(request *rq, ph_error *err)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(rq->req);
+    const char *auth = evhttp_find_header(in, "Authorization");
+    if (!auth)
+        return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
+                            "this route needs an API key: send Authorization: Bearer <key>");
+    if (strncasecmp(auth, "Bearer ", 7) != 0)
+        return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
+                            "expected Authorization: Bearer <key>");
+    const char *key = auth + 7;
+    while (*key == ' ')
+        key++;
+#ifdef SRV_HAVE_APIKEY
+    ph_apikey_info info;
+    ph_error kerr;
+    ph_status st = ph_apikey_authenticate(rq->w->store, key, strlen(key), &info, &kerr);
+    if (st == PH_EDENIED)
+        return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
+                            "the API key is malformed, unknown or revoked");
+    if (st != PH_OK) {
+        *err = kerr;
+        return st;
+    }
+    rq->who.role = (srv_role)info.role;
+    snprintf(rq->who.tenant, sizeof rq->who.tenant, "%s", info.tenant);
+    rq->who.key_id = info.id;
+    return PH_OK;
+#else
+    (void)key;
+    return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
+                        "the API key is malformed, unknown or revoked");
+#endif
+}
+
+static ph_status parse_query(request *rq, struct evkeyvalq *kv, srv_call *call, ph_error *err)
+{
+    const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(rq->req));
+    if (!query || !*query)
+        return PH_OK;
+    if (evhttp_parse_query_str(query, kv) != 0)
+        return ph_error_set(err, PH_EINVAL, "query", query, "a query of name=value pairs");
+    for (struct evkeyval *q = kv->tqh_first; q; q = q->next.tqe_next) {
+        if (call->n_query == SRV_MAX_QUERY)
+            return ph_error_set(err, PH_EINVAL, "query", query, "at most %d query parameters",
+                                SRV_MAX_QUERY);
+        call->query[call->n_query].name = q->key;
+        call->query[call->n_query].value = q->value;
+        call->n_query++;
+    }
+    return PH_OK;
+}
+
+static ph_status parse_body(request *rq, srv_call *call, char **text, ph_error *err)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(rq->req);
+    size_t len = evbuffer_get_length(in);
+    *text = malloc(len + 1);
+    if (!*text)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the body");
+    evbuffer_copyout(in, *text, len);
+    (*text)[len] = '\0';
+    call->body_text = *text;
+    call->body_len = len;
+    if (strcmp(rq->method, "POST") != 0 || len == 0)
+        return PH_OK;
+    json_error_t jerr;
+    json_t *doc = json_loadb(*text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!doc) {
+        ph_error_set(err, PH_EINVAL, "body", NULL, "malformed JSON: %s", jerr.text);
+        ph_error_locate(err, "body", (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+                        (uint64_t)(jerr.column > 0 ? jerr.column : 0));
+        return PH_EINVAL;
+    }
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return ph_error_set(err, PH_EINVAL, "body", NULL, "a JSON object");
+    }
+    call->body = doc;
+    return PH_OK;
+}
+
+/* ---- the request ------------------------------------------------------------------------------ */
+
+static void run_route(request *rq)
+{
+    srv_worker *w = rq->w;
+    ph_server *srv = w->srv;
+    ph_error err;
+    ph_error_clear(&err);
+    char params_buf[2048], allow[64];
+    srv_call call;
+    memset(&call, 0, sizeof call);
+    srv_match m = srv_route_find(srv->routes, srv->n_routes, rq->method, rq->path, &rq->route,
+                                 params_buf, sizeof params_buf, call.params, &call.n_params,
+                                 allow, sizeof allow);
+    if (m == SRV_MATCH_NO_PATH) {
+        ph_error_set(&err, PH_ENOTFOUND, "path", rq->path, "no such resource: %s", rq->path);
+        send_problem(rq, 404, "not-found", "Not found", &err);
+        return;
+    }
+    if (m == SRV_MATCH_NO_METHOD) {
+        evhttp_add_header(evhttp_request_get_output_headers(rq->req), "Allow", allow);
+        ph_error_set(&err, PH_EINVAL, "method", rq->method, "%s allows %s", rq->path, allow);
+        send_problem(rq, 405, "method-not-allowed", "Method not allowed", &err);
+        return;
+    }
+    const srv_route *route = srv->routes[rq->route];
+    if (route->resource) {
+        ph_status st = authenticate(rq, &err);
+        if (st == PH_EDENIED) {
+            refuse(rq, SRV_REFUSE_UNAUTHENTICATED, NULL);
+            evhttp_add_header(evhttp_request_get_output_headers(rq->req), "WWW-Authenticate",
+                              "Bearer realm=\"puhui\"");
+            send_problem(rq, 401, "unauthenticated", "Unauthenticated", &err);
+            return;
+        }
+        if (st != PH_OK) {
+            srv_metrics_store_error(&w->metrics);
+            send_problem(rq, 0, NULL, NULL, &err);
+            return;
+        }
+        call.scope = srv_authz_scope(rq->who.role, route->resource, route->action);
+        if (call.scope == SRV_SCOPE_NONE) {
+            snprintf(rq->refused_buf, sizeof rq->refused_buf, "no %s %s for role %s",
+                     route->resource, route->action, srv_role_name(rq->who.role));
+            refuse(rq, SRV_REFUSE_FORBIDDEN, rq->refused_buf);
+            ph_error_set(&err, PH_EDENIED, "role", srv_role_name(rq->who.role),
+                         "a %s key may not %s %s", srv_role_name(rq->who.role), route->action,
+                         route->resource);
+            send_problem(rq, 403, "forbidden", "Forbidden", &err);
+            return;
+        }
+    }
+
+    struct evkeyvalq query;
+    query.tqh_first = NULL;
+    query.tqh_last = &query.tqh_first;
+    char *body_text = NULL;
+    call.worker = w;
+    call.ctx = srv->ctx;
+    call.who = &rq->who;
+    call.method = rq->method;
+    call.path = rq->path;
+    call.route = route->pattern;
+    ph_status st = parse_query(rq, &query, &call, &err);
+    if (st == PH_OK)
+        st = parse_body(rq, &call, &body_text, &err);
+    if (st == PH_OK) {
+        st = route->handler(&call, &err);
+        for (size_t i = 0; i < call.n_outcomes && i < 8; i++)
+            srv_metrics_outcome(&w->metrics, call.lender_outcome[i]);
+        if (call.refused[0]) {
+            snprintf(rq->refused_buf, sizeof rq->refused_buf, "%s", call.refused);
+            refuse(rq, SRV_REFUSE_TENANT, rq->refused_buf);
+        }
+    }
+    if (st != PH_OK) {
+        if (st == PH_ESTORE || st == PH_EBUSY)
+            srv_metrics_store_error(&w->metrics);
+        if (err.code != st)
+            ph_error_set(&err, st, NULL, NULL, "%s", ph_status_name(st));
+        send_problem(rq, 0, NULL, NULL, &err);
+    } else if (w->reply_data) {
+        send_body(rq, call.status ? call.status : 200, w->reply_type, w->reply_data,
+                  w->reply_len);
+    } else if (call.raw_json) {
+        send_body(rq, call.status ? call.status : 200, "application/json; charset=utf-8",
+                  call.raw_json, call.raw_len);
+    } else {
+        send_json(rq, call.status ? call.status : 200, "application/json; charset=utf-8",
+                  call.result ? call.result : json_null());
+    }
+    srv_worker_reply(w, NULL, NULL, 0, 0);
+    json_decref(call.result);
+    ph_free(srv->ctx, call.raw_json);
+    json_decref(call.body);
+    free(body_text);
+    evhttp_clear_headers(&query);
+}
+
+void srv_dispatch(struct evhttp_request *req, void *arg)
+{
+    srv_worker *w = arg;
+    ph_server *srv = w->srv;
+    atomic_fetch_add_explicit(&srv->in_flight, 1, memory_order_relaxed);
+    request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.w = w;
+    rq.req = req;
+    rq.t0_ns = now_ns();
+    rq.route = srv->n_routes;
+    rq.method = method_name(evhttp_request_get_command(req));
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+    rq.path = uri ? evhttp_uri_get_path(uri) : NULL;
+    if (!rq.path || !*rq.path)
+        rq.path = "/";
+    const char *client_id = evhttp_find_header(evhttp_request_get_input_headers(req),
+                                               "X-Request-Id");
+    if (srv_request_id_ok(client_id))
+        snprintf(rq.id, sizeof rq.id, "%s", client_id);
+    else
+        snprintf(rq.id, sizeof rq.id, "%s-%d-%llu", srv->boot_id, w->index,
+                 (unsigned long long)++w->seq);
+
+    count_connection(w, req);
+    if (!check_limits(&rq))
+        run_route(&rq);
+
+    uint64_t dur_us = (uint64_t)((now_ns() - rq.t0_ns) / 1000);
+    int method = strcmp(rq.method, "GET") == 0    ? SRV_METHOD_GET
+                 : strcmp(rq.method, "POST") == 0 ? SRV_METHOD_POST
+                                                  : SRV_METHOD_OTHER;
+    srv_metrics_request(&w->metrics, rq.route, method, rq.status, dur_us);
+    access_log(&rq, dur_us);
+    atomic_fetch_sub_explicit(&srv->in_flight, 1, memory_order_relaxed);
+}
