@@ -51,8 +51,8 @@ export async function apply(root, ctx) {
 
 function renderResult(r, ctx) {
   const quotes = r.quotes || [];
-  const offers = quotes.filter((q) => q.status === 'offer' && q.offer)
-    .sort((a, b) => percentNumber(a.offer.net_apr) - percentNumber(b.offer.net_apr));
+  // In the market's order: by net APR, then the larger amount (docs/marketplace.md).
+  const offers = quotes.filter((q) => q.status === 'offer' && q.offer);
   const others = quotes.filter((q) => q.status !== 'offer');
   const head = h('p', { class: 'meta' }, t('firm.result.meta', { id: r.application_id, asof: r.asof, lpr: percent(r.lpr), n: offers.length }));
 
