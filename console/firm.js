@@ -200,8 +200,8 @@ export async function showLoan(el, id, canRepay) {
     ]);
     const parts = [
       kpis([
-        ['loan.amount', money(loan.amount)],
         ['loan.outstanding', money(loan.principal_outstanding)],
+        ['loan.principal_due', money(loan.principal_due)],
         ['loan.interest_due', money(loan.interest_due)],
         ['loan.overdue_days', count(loan.overdue_days), loan.overdue_days > 0 ? 'bad' : ''],
       ]),

@@ -40,7 +40,7 @@ export function percent(value, digits = 2) {
 // A rate string as a number of percent, for chart geometry only.
 export function percentNumber(value) {
   const n = Number(value);
-  return Number.isFinite(n) ? Math.round(n * 1e6) / 1e4 : 0;
+  return Number.isFinite(n) ? Math.round(n * 1e4) / 100 : 0;
 }
 
 // A yuan string as a number, for chart geometry only (never for arithmetic).

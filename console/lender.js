@@ -3,7 +3,7 @@
 import { t } from './i18n.js';
 import { api, query } from './api.js';
 import { h, card, table, field, fill, problemBox, badge, kpis, clear } from './ui.js';
-import { money, percent, probability, count, text, yuanNumber } from './format.js';
+import { money, percent, percentNumber, probability, count, text, yuanNumber } from './format.js';
 import { chart, pieOption } from './charts.js';
 import { categoryBadge } from './firm.js';
 
@@ -82,6 +82,7 @@ function traceView(trace) {
     const matched = s.matched === undefined ? null : (Array.isArray(s.matched) ? s.matched.length > 0 : !!s.matched);
     return h('details', { class: 'step', 'data-step': i + 1 },
       h('summary', {}, h('span', { class: 'step-no' }, String(i + 1)), ' ', h('span', { class: 'step-kind' }, t('step.' + s.kind, null, text(s.kind))), ' ', h('code', {}, text(s.name)),
+        s.value !== undefined && typeof s.value !== 'object' ? h('code', { class: 'step-value' }, '= ' + String(s.value)) : null,
         matched === null ? null : badge(matched ? t('lender.decision.fired') : t('lender.decision.not_fired'), matched ? 'warn' : 'muted')),
       h('pre', {}, JSON.stringify(s, null, 2)));
   }), raw);
@@ -99,7 +100,7 @@ export async function portfolio(root) {
           ['portfolio.loans', count(p.loans)],
           ['portfolio.exposure', money(p.exposure)],
           ['portfolio.npl', money(p.npl)],
-          ['portfolio.npl_ratio', percent(p.npl_ratio), 'warn'],
+          ['portfolio.npl_ratio', percent(p.npl_ratio), percentNumber(p.npl_ratio) > 0 ? 'warn' : ''],
           ['portfolio.provision', money(p.provision)],
           ['portfolio.coverage', percent(p.coverage, 0)],
         ])),

@@ -58,7 +58,7 @@ export async function lenders(root) {
           ['reg.lenders.applications', count(stats.applications)],
           ['reg.lenders.with_offer', count(stats.with_offer)],
           ['reg.lenders.first_time', count(tot.first_time)],
-          ['reg.lenders.npl_ratio', percent(port.npl_ratio), 'warn'],
+          ['reg.lenders.npl_ratio', percent(port.npl_ratio), percentNumber(port.npl_ratio) > 0 ? 'warn' : ''],
           ['reg.lenders.exposure', money(port.exposure)],
         ]),
         chart(barOption(names, [
@@ -78,6 +78,7 @@ export async function lenders(root) {
           { key: 'reg.lenders.first_time', num: true, cell: (l) => count(l.first_time) },
         ], rows, { cls: 'compact' })),
       card('reg.risk.title', h('p', { class: 'lead' }, t('reg.risk.lead', { asof: text(port.asof) })),
+        h('p', { class: 'hint chart-caption' }, t('reg.risk.exposure_m')),
         chart(barOption((port.lenders || []).map((l) => l.lender_name || l.lender), [
           { name: t('reg.risk.exposure_m'), data: (port.lenders || []).map((l) => Math.round(yuanNumber(l.exposure) / 1e4) / 100) },
         ], { horizontal: true, labels: true }), { name: 'lender-exposure' }),
