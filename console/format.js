@@ -64,3 +64,14 @@ export function probability(value) {
   if (typeof value !== 'number') return t('fmt.none');
   return t('fmt.percent', { v: (value * 100).toFixed(2) });
 }
+
+// A percent typed by a person ("5.65") as the API's decimal-fraction string
+// ("0.0565"): the decimal point moved two places, in text. null if not a
+// plain non-negative decimal.
+export function percentToFraction(input) {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(String(input).trim().replace(/%$/, ''));
+  if (!m) return null;
+  const whole = m[1].padStart(3, '0');
+  const head = whole.slice(0, -2).replace(/^0+(?=\d)/, '');
+  return head + '.' + whole.slice(-2) + (m[2] || '');
+}

@@ -3,7 +3,7 @@
 import { t } from './i18n.js';
 import { api, query } from './api.js';
 import { h, card, table, field, fill, problemBox, badge, kpis, clear } from './ui.js';
-import { money, percent, percentNumber, probability, count, text, yuanNumber } from './format.js';
+import { money, percent, percentNumber, percentToFraction, probability, count, text, yuanNumber } from './format.js';
 import { chart, pieOption } from './charts.js';
 import { categoryBadge } from './firm.js';
 
@@ -130,24 +130,33 @@ function appealCard(a, reload) {
   const id = a.appeal_id ?? a.id;
   const reviewer = h('input', { name: 'reviewer', required: true, autocomplete: 'name' });
   const reason = h('textarea', { name: 'reason', required: true, rows: 2 });
+  const limit = h('input', { name: 'limit', inputmode: 'decimal', autocomplete: 'off', placeholder: t('lender.appeals.limit_placeholder') });
+  const rate = h('input', { name: 'rate', inputmode: 'decimal', autocomplete: 'off', placeholder: t('lender.appeals.rate_placeholder') });
   const out = h('div');
   const decide = (outcome) => async () => {
+    const body = { outcome, reviewer: reviewer.value.trim(), reason: reason.value.trim() };
+    if (outcome === 'overturn') {
+      if (limit.value.trim()) body.limit = limit.value.trim();
+      // The rate is typed in percent; an unreadable one goes as typed, for the server to name.
+      if (rate.value.trim()) body.rate = percentToFraction(rate.value) ?? rate.value.trim();
+    }
     try {
-      await api('POST', '/v1/appeals/' + id + '/decision', { outcome, reviewer: reviewer.value.trim(), reason: reason.value.trim() });
+      await api('POST', '/v1/appeals/' + id + '/decision', body);
       reload();
     } catch (err) {
       clear(out).append(problemBox(err));
     }
   };
-  return h('article', { class: 'appeal' },
+  return h('article', { class: 'appeal', 'data-appeal': id },
     h('h3', {}, t('lender.appeals.item', { id, decision: a.decision_id, uscc: text(a.uscc) })),
     h('p', { class: 'meta' }, t('lender.appeals.opened', { at: text(a.opened_at) })),
     h('blockquote', {}, text(a.grounds)),
-    h('div', { class: 'form-grid' }, field('lender.appeals.reviewer', reviewer), field('lender.appeals.reason', reason)),
+    h('div', { class: 'form-grid' }, field('lender.appeals.reviewer', reviewer), field('lender.appeals.reason', reason),
+      field('lender.appeals.limit', limit, 'lender.appeals.overturn_hint'), field('lender.appeals.rate', rate, 'lender.appeals.overturn_hint')),
     h('div', { class: 'actions' },
       h('a', { href: '#/decision/' + a.decision_id, class: 'button secondary' }, t('lender.appeals.open_decision')),
-      h('button', { type: 'button', class: 'secondary', onclick: decide('uphold') }, t('lender.appeals.uphold')),
-      h('button', { type: 'button', onclick: decide('overturn') }, t('lender.appeals.overturn'))),
+      h('button', { type: 'button', class: 'secondary', 'data-outcome': 'uphold', onclick: decide('uphold') }, t('lender.appeals.uphold')),
+      h('button', { type: 'button', 'data-outcome': 'overturn', onclick: decide('overturn') }, t('lender.appeals.overturn'))),
     out);
 }
 

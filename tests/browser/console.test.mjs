@@ -303,7 +303,20 @@ test('a firm on a phone', async () => {
   await p.close();
 });
 
+async function call(key, method, url, body) {
+  const r = await fetch(base + url, { method, headers: { Authorization: 'Bearer ' + key, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await r.json();
+  assert.ok(r.ok, method + ' ' + url + ' answered ' + r.status + ': ' + JSON.stringify(data));
+  return data;
+}
+
 test('a lender opens its queue, a decision\'s reasons and trace, its portfolio and appeals', async () => {
+  // The firm declined in DECLINE_A appeals over the API; the lender decides it in the console.
+  const declined = await call(keys.institution, 'GET', '/v1/decisions/' + env.DECLINE_A);
+  const firmKey = createKey('enterprise', declined.uscc);
+  const appeal = await call(firmKey, 'POST', '/v1/decisions/' + env.DECLINE_A + '/appeals',
+    { grounds: 'Our VAT filings for the last quarter were late; they are filed now.' });
   const p = await openPage();
   const { page } = p;
   await signIn(page, 'institution');
@@ -326,6 +339,21 @@ test('a lender opens its queue, a decision\'s reasons and trace, its portfolio a
     await go(page, 'appeals');
     await shot(page, 'lender-appeals-' + lang);
   }
+  // Decide the appeal: overturn, with reviewer and reason; it leaves the open list.
+  await go(page, 'appeals');
+  const card = page.locator('article.appeal[data-appeal="' + appeal.appeal_id + '"]');
+  await card.locator('input[name=reviewer]').fill('Credit committee');
+  await card.locator('textarea[name=reason]').fill('The filings are complete; the knock-out no longer applies.');
+  await card.locator('input[name=limit]').fill('200000.00');
+  await card.locator('input[name=rate]').fill('5.50');
+  await shot(page, 'lender-appeal-deciding-en');
+  await card.locator('button[data-outcome=overturn]').click();
+  await page.waitForFunction((id) => document.querySelector('main .problem') || (!document.querySelector('main .loading')
+    && ![...document.querySelectorAll('article.appeal')].some((a) => a.dataset.appeal === String(id))), appeal.appeal_id);
+  assert.equal(await page.locator('main .problem').count(), 0, await page.locator('main').textContent());
+  const decided = await call(keys.institution, 'GET', '/v1/decisions/' + env.DECLINE_A);
+  assert.ok(decided.appeal && decided.appeal.status === 'overturned', 'the appeal is overturned: ' + JSON.stringify(decided.appeal));
+
   // The queue's filter: declined only.
   await go(page, 'queue');
   await page.locator('select[name=approved]').selectOption('false');
