@@ -17,13 +17,10 @@
 static const srv_route *const route_tables[] = {
     srv_routes_public,
     srv_routes_session,
-    /* The endpoint tables (api_*.c) live on other branches; the lead enables
-     * these four lines when merging them:
-     * srv_routes_applications,
-     * srv_routes_consents,
-     * srv_routes_governance,
-     * srv_routes_loans,
-     */
+    srv_routes_applications,
+    srv_routes_consents,
+    srv_routes_governance,
+    srv_routes_loans,
 };
 
 ph_status srv_routes_collect(const ph_ctx *ctx, const srv_route ***out, size_t *count,
