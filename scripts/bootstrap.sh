@@ -7,7 +7,8 @@
 # libFuzzer for `make fuzz` and `make fuzz-smoke`).
 # chromium, wrk and curl serve the online platform's checks (issue 18): the browser tests drive
 # Debian's chromium through playwright-core, bench/bench_http.sh loads the server with wrk, and
-# `make demo` calls the API with curl. Node.js + npm run the HTTP and browser tests and fetch their
+# `make demo` calls the API with curl; fonts-noto-cjk lets chromium draw the console's Chinese (the
+# screenshots under out/console/ show boxes without it). Node.js + npm run the HTTP and browser tests and fetch their
 # dev dependencies (package-lock.json: ajv, playwright-core, echarts); Debian's nodejs is
 # installed only when no `node` is on the PATH, so a newer node already there is kept.
 # Idempotent: installs only what is missing, so `make` stays fast once set up.
@@ -19,7 +20,7 @@ libsqlite3-dev libjansson-dev libxml2-dev libevent-dev libsodium-dev libcmocka-d
 libxgboost-dev
 sqlite3 python3
 python3-numpy python3-xgboost python3-sklearn python3-pandas
-chromium wrk curl"
+chromium fonts-noto-cjk wrk curl"
 command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs npm"
 
 missing=""

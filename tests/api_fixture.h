@@ -224,7 +224,7 @@ static inline ph_status api_do(api_fx *f, const srv_route *routes, srv_role role
             f->answer = json_incref(c->result);
         }
         /* PUHUI_API_DUMP=FILE: every answer as one JSON line, to check it
-         * against the OpenAPI document (docs/openapi/applications.json) */
+         * against the OpenAPI document (docs/openapi.json) */
         const char *dump = getenv("PUHUI_API_DUMP");
         FILE *out = dump ? fopen(dump, "a") : NULL;
         if (out != NULL) {

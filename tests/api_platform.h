@@ -126,7 +126,7 @@ static int plat_setup(void **state, const char *name)
 
 /* With PUHUI_API_DUMP=DIR set, every answer is written to DIR as
  * PID-NNNN.json {"method", "route", "status", "body"}, for checking against the
- * OpenAPI fragments (docs/openapi/). */
+ * OpenAPI document (docs/openapi.json). */
 static void plat_dump(const plat *p)
 {
     static int n;

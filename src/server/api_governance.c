@@ -102,6 +102,29 @@ static ph_status policy_load(srv_call *call, ph_error *err)
     return PH_OK;
 }
 
+typedef struct policy_match {
+    const char *name;
+    int64_t version;
+    int found;
+} policy_match;
+
+static ph_status match_policy(void *user, const ph_policy_entry *entry, ph_error *err)
+{
+    (void)err;
+    policy_match *m = user;
+    if (strcmp(entry->name, m->name) == 0 && entry->version == m->version)
+        m->found = 1;
+    return PH_OK;
+}
+
+/* Whether some other lender stores NAME at VERSION: an activation that names
+ * it is refused as a missing row, and the refusal logged (srv_refuse). */
+static int another_lenders_policy(srv_call *call, const char *name, int64_t version)
+{
+    policy_match m = {name, version, 0};
+    return ph_policy_store_list(lg_store(call), NULL, match_policy, &m, NULL) == PH_OK && m.found;
+}
+
 static ph_status policy_activate(srv_call *call, ph_error *err)
 {
     ph_status st = PH_OK;
@@ -116,9 +139,17 @@ static ph_status policy_activate(srv_call *call, ph_error *err)
         st = ph_error_set(err, PH_EDENIED, "role", srv_role_name(call->who->role),
                           "a policy is activated by its lender");
     /* Only the caller's own lender is ever named: another lender's policy
-     * of the same name is simply not found. */
+     * of the same name is not found, and the refusal is logged. */
     if (st == PH_OK)
         st = ph_policy_store_activate(lg_store(call), call->who->tenant, name, version, err);
+    if (st == PH_ENOTFOUND && another_lenders_policy(call, name, version)) {
+        /* the same words as a missing version (copied: err is rewritten) */
+        char field[PH_ERROR_FIELD_MAX], value[PH_ERROR_VALUE_MAX], detail[PH_ERROR_DETAIL_MAX];
+        snprintf(field, sizeof(field), "%s", err && err->field[0] ? err->field : "policy");
+        snprintf(value, sizeof(value), "%s", err ? err->value : name);
+        snprintf(detail, sizeof(detail), "%s", err ? err->detail : "no such policy version");
+        return srv_refuse(call, err, field, value, "%s", detail);
+    }
     if (st != PH_OK)
         return st;
     srv_worker_policies_changed(call->worker);

@@ -1,5 +1,5 @@
 /*
- * Who may do what: the role x resource x action table (docs/api.md#roles).
+ * Who may do what: the role x resource x action table (docs/api.md#keys-and-roles).
  *
  * The table is data, read by one lookup: the router asks it before any
  * handler runs, and a handler narrows SRV_SCOPE_OWN to the caller's own
