@@ -344,3 +344,65 @@ step "a modelling sample from the book: labels from the platform's own records, 
 "$puhui" --db "$db" model sample --from 2025-12 --to 2025-12 --horizon 12m --bad dpd90 \
     --features "$demo/features.csv" --registration "$province/feeds/registration.csv" \
     --out "$models/book_sample.csv"
+
+step "the platform online: puhui serve, and the API called as a firm, a lender and the regulator"
+port=${PUHUI_DEMO_PORT:-8080}
+if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    # something answers there already: take a free port instead
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+fi
+base="http://127.0.0.1:$port"
+"$puhui" --db "$db" serve --listen "127.0.0.1:$port" --threads 2 --access-log "$demo/access.log" \
+    2>"$demo/serve.log" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 100); do curl -s -o /dev/null "$base/readyz" && break; sleep 0.1; done
+curl -sS "$base/readyz"; echo
+# a live loan: its firm and its lender get keys, and so does the regulator
+# shellcheck disable=SC2046
+set -- $("$puhui" --db "$db" loan list | awk '$9 == "active" { print $1, $2, $3; exit }')
+loan=$1 firm=$2 lender=$3
+firm_key=$("$puhui" --db "$db" key create --role enterprise --tenant "$firm" --label demo)
+bank_key=$("$puhui" --db "$db" key create --role institution --tenant "$lender" --label demo)
+regulator_key=$("$puhui" --db "$db" key create --role regulator --label demo)
+umask 077
+printf 'firm %s\nlender %s\nregulator %s\n' "$firm_key" "$bank_key" "$regulator_key" >"$demo/keys.txt"
+umask 022
+# call KEY PATH [LINES [MEMBER]]: GET with the key; the answer (or its MEMBER) as
+# indented JSON, its first LINES lines
+call() {
+    echo "\$ curl -H 'Authorization: Bearer phk_…' $base$2${4:+   (member $4)}"
+    curl -sS -H "Authorization: Bearer $1" "$base$2" | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+doc = doc[sys.argv[2]] if sys.argv[2] else doc
+lines = json.dumps(doc, ensure_ascii=False, indent=1).splitlines()
+print("\n".join(lines[:int(sys.argv[1])] + (["  …"] if len(lines) > int(sys.argv[1]) else [])))' \
+        "${3:-14}" "${4:-}"
+}
+echo
+echo "-- the firm $firm: its loan, and who read its data"
+call "$firm_key" "/v1/loans/$loan" 22
+call "$firm_key" "/v1/access-log?limit=1" 14
+echo
+echo "-- its lender $lender: the book by category; another lender's loan is not found (and logged)"
+call "$bank_key" "/v1/portfolio" 12
+other=$("$puhui" --db "$db" loan list | awk -v l="$lender" 'NR > 2 && $3 != l { print $1; exit }')
+call "$bank_key" "/v1/loans/$other" 12
+echo
+echo "-- the regulator: the market by city, and every lender's NPL colour (aggregates only)"
+call "$regulator_key" "/v1/market/segments?by=city" 18
+call "$regulator_key" "/v1/portfolio" 20 lenders
+echo "\$ curl $base/metrics | grep puhui_http_requests_total"
+curl -sS "$base/metrics" | grep '^puhui_http_requests_total' | head -6
+echo
+echo "the console: $base/console/  (sign in with a key from $demo/keys.txt; docs/console.md)"
+echo "the API: docs/api.md, and $base/openapi.json"
+if [ -t 0 ] && [ -t 1 ] && [ "${PUHUI_DEMO_KEEP_SERVING:-1}" != 0 ]; then
+    echo "the server keeps serving until Ctrl-C"
+    wait "$server" || true
+else
+    kill -TERM "$server"
+    wait "$server" && echo "puhui serve stopped on SIGTERM (exit 0); its access log: $demo/access.log"
+fi
+trap - EXIT INT TERM
