@@ -308,13 +308,6 @@ static ph_status append_page(void *user, const ph_market_decision *d, ph_error *
     return append_summary(p->items, d, err);
 }
 
-static ph_status answer_page(srv_call *call, page *p, int64_t limit, ph_error *err)
-{
-    call->result =
-        srv_list_json(p->items, srv_page_next(json_array_size(p->items), limit, p->last));
-    return call->result ? PH_OK : srv_nomem(err);
-}
-
 static ph_status decisions_list(srv_call *call, ph_error *err)
 {
     ph_market_decision_filter f;
@@ -341,10 +334,8 @@ static ph_status decisions_list(srv_call *call, ph_error *err)
     if (p.items == NULL)
         return srv_nomem(err);
     st = ph_market_decisions_list(srv_store(call), &f, append_page, &p, err);
-    if (st == PH_OK)
-        return answer_page(call, &p, f.limit, err);
-    json_decref(p.items);
-    return st;
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), f.limit, p.last), err);
 }
 
 /* ---- GET /v1/decisions/{id} ------------------------------------------------------------------ */
@@ -509,14 +500,8 @@ static ph_status appeals_list(srv_call *call, ph_error *err)
         return srv_nomem(err);
     /* oldest first: a review queue; appeals are few beside decisions */
     st = ph_appeal_list(srv_store(call), 0, append_appeal, &p, err);
-    if (st == PH_DONE)
-        st = PH_OK;
-    if (st == PH_OK) {
-        page out = {p.items, p.last};
-        return answer_page(call, &out, p.limit, err);
-    }
-    json_decref(p.items);
-    return st;
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), p.limit, p.last), err);
 }
 
 static const char *const DECIDE_MEMBERS[] = {"outcome", "reviewer", "reason", "limit", "rate",

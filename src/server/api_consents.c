@@ -193,15 +193,8 @@ static ph_status consents_list(srv_call *call, ph_error *err)
         return srv_nomem(err);
     /* oldest first, by id */
     st = ph_consent_list(srv_store(call), &f, append_consent, &p, err);
-    if (st == PH_DONE)
-        st = PH_OK;
-    if (st == PH_OK) {
-        call->result =
-            srv_list_json(p.items, srv_page_next(json_array_size(p.items), p.limit, p.last));
-        return call->result ? PH_OK : srv_nomem(err);
-    }
-    json_decref(p.items);
-    return st;
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), p.limit, p.last), err);
 }
 
 /* ---- POST /v1/consents/{id}/revoke ------------------------------------------------------------ */
@@ -283,13 +276,8 @@ static ph_status access_log_list(srv_call *call, ph_error *err)
         return srv_nomem(err);
     st = ph_audit_list(p.store, &f, append_entry, &p, err);
     ph_free(ph_store_ctx(p.store), p.name);
-    if (st == PH_OK) {
-        call->result =
-            srv_list_json(p.items, srv_page_next(json_array_size(p.items), f.limit, p.last));
-        return call->result ? PH_OK : srv_nomem(err);
-    }
-    json_decref(p.items);
-    return st;
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), f.limit, p.last), err);
 }
 
 /* ---- GET /v1/enterprises/{uscc}/profile ---------------------------------------------------------- */

@@ -51,13 +51,7 @@ static ph_status policy_list(srv_call *call, ph_error *err)
         return srv_nomem(err);
     ph_status st =
         ph_policy_store_list(srv_store(call), policy_lender(call), add_policy, items, err);
-    if (st != PH_OK) {
-        json_decref(items);
-        return st;
-    }
-    /* A few versions per lender: one page. */
-    call->result = srv_list_json(items, 0);
-    return call->result ? PH_OK : srv_nomem(err);
+    return srv_answer_list(call, st, items, 0, err); /* a few versions per lender: one page */
 }
 
 static ph_status policy_load(srv_call *call, ph_error *err)
@@ -179,12 +173,7 @@ static ph_status model_list(srv_call *call, ph_error *err)
     if (items == NULL)
         return srv_nomem(err);
     ph_status st = ph_registry_list(srv_store(call), NULL, add_model, items, err);
-    if (st != PH_OK) {
-        json_decref(items);
-        return st;
-    }
-    call->result = srv_list_json(items, 0);
-    return call->result ? PH_OK : srv_nomem(err);
+    return srv_answer_list(call, st, items, 0, err);
 }
 
 static ph_status add_event(void *user, const ph_registry_event *ev, ph_error *err)

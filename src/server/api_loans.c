@@ -79,6 +79,18 @@ static ph_status owned_loan(srv_call *call, int64_t id, ph_loan_info *out, ph_er
     return srv_refuse(call, err, "loan", srv_id_string(id).s, "no loan with that id");
 }
 
+/* Path parameter 0 as a loan of the caller's; `info` NULL: only checked. */
+static ph_status path_loan(srv_call *call, int64_t *id, ph_loan_info *info, ph_error *err)
+{
+    ph_loan_info own;
+    ph_status st = srv_path_id(call, 0, "loan", id, err);
+    if (st == PH_OK)
+        st = owned_loan(call, *id, info ? info : &own, err);
+    if (st == PH_OK && info == NULL)
+        ph_loan_info_free(call->ctx, &own);
+    return st;
+}
+
 /* The loan as the answer. */
 static ph_status answer_loan(srv_call *call, int64_t id, ph_error *err)
 {
@@ -201,11 +213,7 @@ static ph_status loan_list(srv_call *call, ph_error *err)
                            err);
     if (st == PH_OK && p.failed)
         st = srv_nomem(err);
-    if (st == PH_OK)
-        call->result = srv_list_json(p.items, p.more ? p.next : 0);
-    else
-        json_decref(p.items);
-    return st == PH_OK && call->result == NULL ? srv_nomem(err) : st;
+    return srv_answer_list(call, st, p.items, p.more ? p.next : 0, err);
 }
 
 /* ---- GET /v1/loans/{id} ----------------------------------------------------------------- */
@@ -213,10 +221,8 @@ static ph_status loan_list(srv_call *call, ph_error *err)
 static ph_status loan_show(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
-    ph_status st = srv_path_id(call, 0, "loan", &id, err);
     ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
+    ph_status st = path_loan(call, &id, &info, err);
     if (st != PH_OK)
         return st;
     call->result = loan_json(&info);
@@ -243,13 +249,9 @@ static int add_instalment(const ph_instalment *row, void *user)
 static ph_status loan_schedule(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
-    ph_status st = srv_path_id(call, 0, "loan", &id, err);
-    ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
+    ph_status st = path_loan(call, &id, NULL, err);
     if (st != PH_OK)
         return st;
-    ph_loan_info_free(call->ctx, &info);
     json_t *items = json_array();
     if (items == NULL)
         return srv_nomem(err);
@@ -284,10 +286,8 @@ static int add_statement_line(const ph_ledger_statement_line *l, void *user)
 static ph_status loan_statement(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
-    ph_status st = srv_path_id(call, 0, "loan", &id, err);
     ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
+    ph_status st = path_loan(call, &id, &info, err);
     if (st != PH_OK)
         return st;
     /* By default the loan's whole life up to the open business day. */
@@ -317,24 +317,38 @@ static ph_status loan_statement(srv_call *call, ph_error *err)
 
 /* ---- POST /v1/loans/{id}/draws ------------------------------------------------------------ */
 
+/*
+ * A draw's or a repayment's arguments, checked in the order the client reads
+ * them back: the loan id, the body (amount; reference when asked for), the
+ * loan being the caller's, and the open business day the event happens on.
+ */
+static ph_status servicing_args(srv_call *call, const char *const *allowed, int64_t *id,
+                                ph_money *amount, const char **reference, ph_date *on,
+                                ph_error *err)
+{
+    ph_status st = srv_path_id(call, 0, "loan", id, err);
+    if (st == PH_OK)
+        st = srv_body_check(call, allowed, err);
+    if (st == PH_OK)
+        st = srv_body_money(call, "amount", 1, amount, err);
+    if (st == PH_OK && reference != NULL)
+        st = srv_body_string(call, "reference", 0, reference, err);
+    ph_loan_info info;
+    if (st == PH_OK)
+        st = owned_loan(call, *id, &info, err);
+    if (st != PH_OK)
+        return st;
+    ph_loan_info_free(call->ctx, &info);
+    return open_day(call, on, err);
+}
+
 static ph_status loan_draw(srv_call *call, ph_error *err)
 {
     static const char *const allowed[] = {"amount", NULL};
     int64_t id = 0;
     ph_money amount = 0;
-    ph_status st = srv_path_id(call, 0, "loan", &id, err);
-    if (st == PH_OK)
-        st = srv_body_check(call, allowed, err);
-    if (st == PH_OK)
-        st = srv_body_money(call, "amount", 1, &amount, err);
-    ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
-    if (st != PH_OK)
-        return st;
-    ph_loan_info_free(call->ctx, &info);
     ph_date on = 0;
-    st = open_day(call, &on, err);
+    ph_status st = servicing_args(call, allowed, &id, &amount, NULL, &on, err);
     if (st == PH_OK)
         st = ph_loan_draw(srv_store(call), id, on, amount, err);
     if (st == PH_OK)
@@ -360,23 +374,10 @@ static ph_status loan_repay(srv_call *call, ph_error *err)
     int64_t id = 0;
     ph_money amount = 0;
     const char *reference = NULL;
-    ph_status st = srv_path_id(call, 0, "loan", &id, err);
-    if (st == PH_OK)
-        st = srv_body_check(call, allowed, err);
-    if (st == PH_OK)
-        st = srv_body_money(call, "amount", 1, &amount, err);
-    if (st == PH_OK)
-        st = srv_body_string(call, "reference", 0, &reference, err);
-    ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
-    if (st != PH_OK)
-        return st;
-    ph_loan_info_free(call->ctx, &info);
     ph_date on = 0;
     ph_loan_payment paid;
     memset(&paid, 0, sizeof(paid));
-    st = open_day(call, &on, err);
+    ph_status st = servicing_args(call, allowed, &id, &amount, &reference, &on, err);
     if (st == PH_OK)
         st = ph_loan_repay_ref(srv_store(call), id, on, amount, reference, &paid, err);
     if (st == PH_OK)

@@ -112,6 +112,17 @@ json_t *srv_list_json(json_t *items, int64_t next)
                      next > 0 ? json_integer(next) : json_null());
 }
 
+ph_status srv_answer_list(srv_call *call, ph_status st, json_t *items, int64_t next,
+                          ph_error *err)
+{
+    if (st != PH_OK && st != PH_DONE) {
+        json_decref(items);
+        return st;
+    }
+    call->result = srv_list_json(items, next);
+    return call->result ? PH_OK : srv_nomem(err);
+}
+
 json_t *srv_json_int_or_null(int present, int64_t v)
 {
     return present ? json_integer(v) : json_null();

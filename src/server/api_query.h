@@ -49,6 +49,12 @@ int64_t srv_page_next(size_t n_items, int64_t limit, int64_t last_id);
  * failure). NULL when out of memory. */
 json_t *srv_list_json(json_t *items, int64_t next);
 
+/* Answer a list read that ended with `st`: on PH_OK (or PH_DONE, a walk
+ * stopped at a full page) call->result is srv_list_json(items, next);
+ * otherwise items is freed. Returns `st`, PH_OK for PH_DONE, or PH_ENOMEM. */
+ph_status srv_answer_list(srv_call *call, ph_status st, json_t *items, int64_t next,
+                          ph_error *err);
+
 /* An integer, or null when `present` is 0. */
 json_t *srv_json_int_or_null(int present, int64_t v);
 
