@@ -37,10 +37,11 @@ static json_t *appeal_json(const ph_appeal *a)
 {
     return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
                      "appeal_id", (json_int_t)a->id, "decision_id", (json_int_t)a->decision_id,
-                     "application_id", (json_int_t)a->application_id, "uscc", a->uscc,
-                     "lender", a->lender, "status", a->status, "grounds", a->grounds,
-                     "opened_at", a->opened_at, "reviewer", srv_json_text_or_null(a->reviewer), "reason",
-                     srv_json_text_or_null(a->reason), "decided_at", srv_json_text_or_null(a->decided_at), "limit",
+                     "application_id", (json_int_t)a->application_id, "uscc", a->uscc, "lender",
+                     a->lender, "status", a->status, "grounds", a->grounds, "opened_at",
+                     a->opened_at, "reviewer", srv_json_text_or_null(a->reviewer), "reason",
+                     srv_json_text_or_null(a->reason), "decided_at",
+                     srv_json_text_or_null(a->decided_at), "limit",
                      a->has_override ? srv_json_money(a->limit) : json_null(), "rate",
                      a->has_override ? srv_json_rate(a->rate) : json_null());
 }
@@ -294,7 +295,7 @@ static ph_status application_get(srv_call *call, ph_error *err)
     return st;
 }
 
-/* ---- GET /v1/decisions ------------------------------------------------------------------------ */
+/* ---- GET /v1/decisions ----------------------------------------------------------------------- */
 
 typedef struct page {
     json_t *items;
@@ -403,7 +404,7 @@ static ph_status decision_trace(srv_call *call, ph_error *err)
     return PH_OK;
 }
 
-/* ---- POST /v1/decisions/{id}/replay ----------------------------------------------------------- */
+/* ---- POST /v1/decisions/{id}/replay ---------------------------------------------------------- */
 
 static ph_status decision_replay(srv_call *call, ph_error *err)
 {
@@ -423,7 +424,7 @@ static ph_status decision_replay(srv_call *call, ph_error *err)
     return call->result ? PH_OK : srv_nomem(err);
 }
 
-/* ---- appeals ---------------------------------------------------------------------------------- */
+/* ---- appeals --------------------------------------------------------------------------------- */
 
 static ph_status keep_appeal(void *user, const ph_appeal *a, ph_error *err)
 {

@@ -197,7 +197,7 @@ static ph_status consents_list(srv_call *call, ph_error *err)
                            srv_page_next(json_array_size(p.items), p.limit, p.last), err);
 }
 
-/* ---- POST /v1/consents/{id}/revoke ------------------------------------------------------------ */
+/* ---- POST /v1/consents/{id}/revoke ----------------------------------------------------------- */
 
 static ph_status consent_revoke(srv_call *call, ph_error *err)
 {
@@ -223,7 +223,7 @@ static ph_status consent_revoke(srv_call *call, ph_error *err)
     return PH_OK;
 }
 
-/* ---- GET /v1/access-log -------------------------------------------------------------------------- */
+/* ---- GET /v1/access-log ---------------------------------------------------------------------- */
 
 typedef struct log_page {
     ph_store *store;
@@ -280,7 +280,7 @@ static ph_status access_log_list(srv_call *call, ph_error *err)
                            srv_page_next(json_array_size(p.items), f.limit, p.last), err);
 }
 
-/* ---- GET /v1/enterprises/{uscc}/profile ---------------------------------------------------------- */
+/* ---- GET /v1/enterprises/{uscc}/profile ------------------------------------------------------ */
 
 static json_t *profile_json(const ph_profile *p)
 {
