@@ -77,6 +77,11 @@ static void own_loans_and_schedule(void **state)
                               NULL, "limit=501", NULL),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "limit");
+    /* as every list's: ?after= is an id, 1 or more (0 is no cursor: leave it out) */
+    assert_int_equal(api_call(p, srv_routes_loans, SRV_ROLE_INSTITUTION, lender, "GET", "/v1/loans",
+                              NULL, "after=0", NULL),
+                     PH_EINVAL);
+    assert_string_equal(p->err.field, "after");
     /* the schedule: 12 instalments, money as strings */
     ph_assert_ok(api_call(p, srv_routes_loans, SRV_ROLE_INSTITUTION, lender, "GET",
                           "/v1/loans/{id}/schedule", id, NULL, NULL),
