@@ -4,7 +4,11 @@
  * tenancy (a firm's own consents and log only; an institution's profile
  * read through the consent gate), and bad bodies that store nothing.
  */
-#include "api_fixture.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ph_api_test.h"
 
 #include "puhui/date.h"
 
@@ -14,9 +18,8 @@
 static void until_in(api_fx *f, int days, char out[PH_DATE_FORMAT_MAX])
 {
     ph_date today = 0;
-    ph_error err;
-    ph_assert_ok(ph_ctx_today(f->ctx, &today, &err), &err);
-    ph_assert_ok(ph_date_format(today + days, out, PH_DATE_FORMAT_MAX, &err), &err);
+    ph_assert_ok(ph_ctx_today(f->ctx, &today, &f->err), &f->err);
+    ph_assert_ok(ph_date_format(today + days, out, PH_DATE_FORMAT_MAX, &f->err), &f->err);
 }
 
 static int64_t grant_c(api_fx *f)
@@ -25,23 +28,23 @@ static int64_t grant_c(api_fx *f)
     until_in(f, 100, until);
     snprintf(body, sizeof(body), "{\"institution\": \"%s\", \"purpose\": \"credit\", "
                                  "\"sources\": [\"registration\"], \"until\": \"%s\"}",
-             f->env.lender_a, until);
-    ph_error err;
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents", NULL,
-                        NULL, body, &err), &err);
+             api_name(f, "LENDER_A"), until);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST", "/v1/consents",
+                          NULL, NULL, body),
+                 &f->err);
     assert_int_equal(f->call.status, 201);
     return api_int(f->answer, "consent_id");
 }
 
 static void test_grant(void **state)
 {
-    api_fx *f = *state;
+    api_fx *f = api_fx_get(state);
     int64_t consents = api_count(f, "consent");
     int64_t id = grant_c(f);
     assert_int_equal(api_count(f, "consent"), consents + 1);
     json_t *c = f->answer;
-    assert_string_equal(api_str(c, "uscc"), f->env.firm_c);
-    assert_string_equal(api_str(c, "institution"), f->env.lender_a);
+    assert_string_equal(api_str(c, "uscc"), api_name(f, "FIRM_C"));
+    assert_string_equal(api_str(c, "institution"), api_name(f, "LENDER_A"));
     assert_string_equal(api_str(c, "purpose"), "credit");
     assert_int_equal(json_array_size(json_object_get(c, "sources")), 1);
     assert_string_equal(json_string_value(json_array_get(json_object_get(c, "sources"), 0)),
@@ -53,10 +56,10 @@ static void test_grant(void **state)
     char until[PH_DATE_FORMAT_MAX], body[256];
     until_in(f, 30, until);
     snprintf(body, sizeof(body), "{\"institution\": \"%s\", \"purpose\": \"credit\", "
-                                 "\"until\": \"%s\"}", f->env.lender_b, until);
-    ph_error err;
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents", NULL,
-                        NULL, body, &err), &err);
+                                 "\"until\": \"%s\"}", api_name(f, "LENDER_B"), until);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST", "/v1/consents",
+                          NULL, NULL, body),
+                 &f->err);
     assert_true(json_array_size(json_object_get(f->answer, "sources")) > 1);
 }
 
@@ -81,7 +84,7 @@ static void fill(char *out, size_t size, const char *text, const char *instituti
 
 static void test_grant_bad_bodies_store_nothing(void **state)
 {
-    api_fx *f = *state;
+    api_fx *f = api_fx_get(state);
     char until[PH_DATE_FORMAT_MAX];
     until_in(f, 100, until);
     /* @I@: the institution, @U@: a valid until */
@@ -107,96 +110,98 @@ static void test_grant_bad_bodies_store_nothing(void **state)
     int64_t consents = api_count(f, "consent");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char body[512];
-        fill(body, sizeof(body), cases[i].body, f->env.lender_a, until);
-        ph_error err;
-        ph_status st = api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents",
-                              NULL, NULL, body, &err);
-        if (st != PH_EINVAL || strcmp(err.field, cases[i].field) != 0)
-            fail_msg("case %zu (%s): status %d field '%s': %s", i, body, (int)st, err.field,
-                     err.message);
+        fill(body, sizeof(body), cases[i].body, api_name(f, "LENDER_A"), until);
+        ph_status st = api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                                "/v1/consents", NULL, NULL, body);
+        if (st != PH_EINVAL || strcmp(f->err.field, cases[i].field) != 0)
+            fail_msg("case %zu (%s): status %d field '%s': %s", i, body, (int)st, f->err.field,
+                     f->err.message);
     }
     /* an unknown institution: 404, nothing stored */
     char body[256];
     snprintf(body, sizeof(body), "{\"institution\": \"NOBODY\", \"purpose\": \"credit\", "
                                  "\"until\": \"%s\"}", until);
-    ph_error err;
-    assert_int_equal(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents",
-                            NULL, NULL, body, &err), PH_ENOTFOUND);
+    assert_int_equal(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                              "/v1/consents", NULL, NULL, body),
+                     PH_ENOTFOUND);
     assert_int_equal(api_count(f, "consent"), consents);
 }
 
 static void test_list(void **state)
 {
-    api_fx *f = *state;
-    ph_error err;
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_a, "GET", "/v1/consents", NULL,
-                        NULL, NULL, &err), &err);
+    api_fx *f = api_fx_get(state);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_A"), "GET", "/v1/consents",
+                          NULL, NULL, NULL),
+                 &f->err);
     json_t *items = json_object_get(f->answer, "items");
     assert_int_equal(json_array_size(items), 2); /* to both lenders */
     for (size_t i = 0; i < 2; i++)
-        assert_string_equal(api_str(json_array_get(items, i), "uscc"), f->env.firm_a);
+        assert_string_equal(api_str(json_array_get(items, i), "uscc"), api_name(f, "FIRM_A"));
     assert_true(json_is_null(json_object_get(f->answer, "next")));
 
-    ph_assert_ok(api_do(f, R, SRV_ROLE_INSTITUTION, f->env.lender_b, "GET", "/v1/consents",
-                        NULL, "limit=5", NULL, &err), &err);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_B"), "GET",
+                          "/v1/consents", NULL, "limit=5", NULL),
+                 &f->err);
     items = json_object_get(f->answer, "items");
     assert_int_equal(json_array_size(items), 5);
     for (size_t i = 0; i < 5; i++)
-        assert_string_equal(api_str(json_array_get(items, i), "institution"), f->env.lender_b);
+        assert_string_equal(api_str(json_array_get(items, i), "institution"),
+                            api_name(f, "LENDER_B"));
     int64_t next = api_int(f->answer, "next");
     char q[64];
     snprintf(q, sizeof(q), "limit=5&after=%lld", (long long)next);
-    ph_assert_ok(api_do(f, R, SRV_ROLE_INSTITUTION, f->env.lender_b, "GET", "/v1/consents",
-                        NULL, q, NULL, &err), &err);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_B"), "GET",
+                          "/v1/consents", NULL, q, NULL),
+                 &f->err);
     assert_true(api_int(json_array_get(json_object_get(f->answer, "items"), 0), "consent_id") >
                 next);
-    ph_status st = api_do(f, R, SRV_ROLE_INSTITUTION, f->env.lender_b, "GET", "/v1/consents",
-                          NULL, "limit=0", NULL, &err);
-    api_assert_bad(st, &err, "limit");
+    ph_status st = api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_B"), "GET",
+                            "/v1/consents", NULL, "limit=0", NULL);
+    api_assert_bad(st, f, "limit");
 }
 
 static void test_revoke(void **state)
 {
-    api_fx *f = *state;
+    api_fx *f = api_fx_get(state);
     int64_t id = grant_c(f);
     char v[24];
     snprintf(v, sizeof(v), "%lld", (long long)id);
-    ph_error err;
     /* another firm: as if missing, refused, and the consent stays live */
-    ph_status st = api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_b, "POST",
-                          "/v1/consents/{id}/revoke", v, NULL, "{}", &err);
-    api_assert_refused(st, f, &err);
-    assert_int_equal(ph_test_query_int(f->worker.store,
+    ph_status st = api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_B"), "POST",
+                            "/v1/consents/{id}/revoke", API_PARAMS(v), NULL, "{}");
+    api_assert_refused(st, f);
+    assert_int_equal(ph_test_query_int(f->store,
                                        "SELECT count(*) FROM consent WHERE revoked_at IS NOT NULL"),
                      0);
-    st = api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents/{id}/revoke",
-                v, NULL, "{\"now\": true}", &err);
-    api_assert_bad(st, &err, "now");
-    st = api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents/{id}/revoke",
-                "99999999", NULL, NULL, &err);
+    st = api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                  "/v1/consents/{id}/revoke", API_PARAMS(v), NULL, "{\"now\": true}");
+    api_assert_bad(st, f, "now");
+    st = api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                  "/v1/consents/{id}/revoke", API_PARAMS("99999999"), NULL, NULL);
     assert_int_equal(st, PH_ENOTFOUND);
     assert_string_equal(f->call.refused, "");
 
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST",
-                        "/v1/consents/{id}/revoke", v, NULL, NULL, &err), &err);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                          "/v1/consents/{id}/revoke", API_PARAMS(v), NULL, NULL),
+                 &f->err);
     assert_int_equal(api_int(f->answer, "consent_id"), id);
     assert_true(json_is_string(json_object_get(f->answer, "revoked_at")));
-    st = api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "POST", "/v1/consents/{id}/revoke", v,
-                NULL, NULL, &err);
+    st = api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                  "/v1/consents/{id}/revoke", API_PARAMS(v), NULL, NULL);
     assert_int_equal(st, PH_EINVAL); /* revoked already */
 }
 
 static void test_profile_and_access_log(void **state)
 {
-    api_fx *f = *state;
-    ph_error err;
+    api_fx *f = api_fx_get(state);
     int64_t log = api_count(f, "access_log");
     char path[64];
-    snprintf(path, sizeof(path), "%s", f->env.firm_a);
-    ph_assert_ok(api_do(f, R, SRV_ROLE_INSTITUTION, f->env.lender_a, "GET",
-                        "/v1/enterprises/{uscc}/profile", path, "purpose=credit&asof=2025-12-31",
-                        NULL, &err), &err);
-    assert_string_equal(api_str(f->answer, "uscc"), f->env.firm_a);
+    snprintf(path, sizeof(path), "%s", api_name(f, "FIRM_A"));
+    ph_assert_ok(api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_A"), "GET",
+                          "/v1/enterprises/{uscc}/profile", API_PARAMS(path),
+                          "purpose=credit&asof=2025-12-31", NULL),
+                 &f->err);
+    assert_string_equal(api_str(f->answer, "uscc"), api_name(f, "FIRM_A"));
     assert_string_equal(api_str(f->answer, "asof"), "2025-12-31");
     assert_int_equal(json_array_size(json_object_get(f->answer, "dimensions")), 5);
     assert_true(json_is_object(json_object_get(f->answer, "class")));
@@ -204,38 +209,42 @@ static void test_profile_and_access_log(void **state)
     assert_int_equal(api_count(f, "access_log"), log + 1); /* the library logged the read */
 
     /* no consent: 403 from the gate, logged too, and refused */
-    ph_status st = api_do(f, R, SRV_ROLE_INSTITUTION, f->env.lender_a, "GET",
-                          "/v1/enterprises/{uscc}/profile", f->env.firm_c, "asof=2025-12-31",
-                          NULL, &err);
+    ph_status st = api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_A"), "GET",
+                            "/v1/enterprises/{uscc}/profile", API_PARAMS(api_name(f, "FIRM_C")),
+                            "asof=2025-12-31", NULL);
     assert_int_equal(st, PH_EDENIED);
     assert_true(f->call.refused[0] != '\0');
     assert_int_equal(api_count(f, "access_log"), log + 2);
-    st = api_do(f, R, SRV_ROLE_INSTITUTION, f->env.lender_a, "GET",
-                "/v1/enterprises/{uscc}/profile", f->env.firm_a, "purpose=fun", NULL, &err);
-    api_assert_bad(st, &err, "purpose");
+    st = api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_A"), "GET",
+                  "/v1/enterprises/{uscc}/profile", API_PARAMS(api_name(f, "FIRM_A")),
+                  "purpose=fun", NULL);
+    api_assert_bad(st, f, "purpose");
 
     /* the firm sees who read it, newest first */
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_a, "GET", "/v1/access-log", NULL,
-                        "limit=1", NULL, &err), &err);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_A"), "GET", "/v1/access-log",
+                          NULL, "limit=1", NULL),
+                 &f->err);
     json_t *items = json_object_get(f->answer, "items");
     assert_int_equal(json_array_size(items), 1);
     json_t *e = json_array_get(items, 0);
     assert_int_equal(api_int(e, "seq"), seq);
-    assert_string_equal(api_str(e, "institution"), f->env.lender_a);
+    assert_string_equal(api_str(e, "institution"), api_name(f, "LENDER_A"));
     assert_true(strlen(api_str(e, "institution_name")) > 0);
     assert_string_equal(api_str(e, "outcome"), "allowed");
     assert_int_equal(api_int(f->answer, "next"), seq);
     char q[64];
     snprintf(q, sizeof(q), "limit=500&after=%lld", (long long)seq);
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_a, "GET", "/v1/access-log", NULL,
-                        q, NULL, &err), &err);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_A"), "GET", "/v1/access-log",
+                          NULL, q, NULL),
+                 &f->err);
     items = json_object_get(f->answer, "items");
     assert_true(json_array_size(items) >= 1); /* the reads of the applications */
     for (size_t i = 0; i < json_array_size(items); i++)
         assert_true(api_int(json_array_get(items, i), "seq") < seq);
     /* FIRM_C's log holds the refusal, and not FIRM_A's read */
-    ph_assert_ok(api_do(f, R, SRV_ROLE_ENTERPRISE, f->env.firm_c, "GET", "/v1/access-log", NULL,
-                        NULL, NULL, &err), &err);
+    ph_assert_ok(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "GET", "/v1/access-log",
+                          NULL, NULL, NULL),
+                 &f->err);
     items = json_object_get(f->answer, "items");
     assert_int_equal(json_array_size(items), 1);
     assert_string_equal(api_str(json_array_get(items, 0), "outcome"), "denied");
@@ -243,11 +252,6 @@ static void test_profile_and_access_log(void **state)
 
 int main(void)
 {
-    if (api_platform_dir() == NULL) {
-        printf("SKIP test_api_consents: PUHUI_TEST_PLATFORM_DIR is not set (build the platform "
-               "with tests/http/platform.sh PUHUI_BIN DIR, the ctest fixture 'platform')\n");
-        return 0;
-    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_grant, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(test_grant_bad_bodies_store_nothing, api_setup,

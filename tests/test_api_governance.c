@@ -4,22 +4,19 @@
  * is stored, the model registry with its events, the market's statistics
  * and segments (aggregates only); and the library functions behind them
  * (ph_policy_store_load_text, ph_market_segments_build). */
-#include "api_platform.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-static int setup(void **state)
-{
-    return plat_setup(state, "api_governance");
-}
+#include "ph_api_test.h"
 
-static const char *const NO_PARAMS[] = {NULL};
-
-static int64_t policies(plat *p)
+static int64_t policies(api_fx *p)
 {
     return ph_test_query_int(p->store, "SELECT COUNT(*) FROM policy");
 }
 
 /* The platform's city-bank policy for `lender` at `version`. */
-static char *policy_text(plat *p, const char *lender, int version)
+static char *policy_text(api_fx *p, const char *lender, int version)
 {
     char *path = ph_test_fixture("market/city_bank.json");
     char *data = NULL;
@@ -54,58 +51,57 @@ static char *policy_text(plat *p, const char *lender, int version)
 
 static void own_policies(void **state)
 {
-    PLAT_OR_SKIP(state);
-    const char *lender = plat_name(p, "LENDER_A");
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/policies", SRV_ROLE_INSTITUTION,
-                           lender, NO_PARAMS, NULL, NULL),
+    api_fx *p = api_fx_get(state);
+    const char *lender = api_name(p, "LENDER_A");
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender, "GET",
+                          "/v1/policies", NULL, NULL, NULL),
                  &p->err);
-    json_t *items = json_object_get(p->call.result, "items");
+    json_t *items = json_object_get(p->answer, "items");
     assert_int_equal(json_array_size(items), 1);
     json_t *e = json_array_get(items, 0);
-    assert_string_equal(plat_str(e, "lender"), lender);
+    assert_string_equal(api_str(e, "lender"), lender);
     assert_true(json_is_true(json_object_get(e, "active")));
-    assert_int_equal(strlen(plat_str(e, "checksum")), 64);
+    assert_int_equal(strlen(api_str(e, "checksum")), 64);
     /* the regulator sees every lender's */
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/policies", SRV_ROLE_REGULATOR,
-                           "", NO_PARAMS, NULL, NULL),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET", "/v1/policies",
+                          NULL, NULL, NULL),
                  &p->err);
-    assert_int_equal(json_array_size(json_object_get(p->call.result, "items")), 2);
+    assert_int_equal(json_array_size(json_object_get(p->answer, "items")), 2);
     /* a firm has no policy row */
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET", "/v1/policies",
-                               SRV_ROLE_ENTERPRISE, plat_name(p, "FIRM_A"), NO_PARAMS, NULL, NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_ENTERPRISE, api_name(p, "FIRM_A"),
+                              "GET", "/v1/policies", NULL, NULL, NULL),
                      PH_EDENIED);
 }
 
 static void load_and_activate(void **state)
 {
-    PLAT_OR_SKIP(state);
-    const char *lender = plat_name(p, "LENDER_A");
+    api_fx *p = api_fx_get(state);
+    const char *lender = api_name(p, "LENDER_A");
     char *v2 = policy_text(p, lender, 2);
     int64_t before = policies(p);
     /* loaded, not active */
-    ph_assert_ok(plat_call(p, srv_routes_governance, "POST", "/v1/policies",
-                           SRV_ROLE_INSTITUTION, lender, NO_PARAMS, NULL, v2),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender, "POST",
+                          "/v1/policies", NULL, NULL, v2),
                  &p->err);
     assert_int_equal(p->call.status, 201);
-    assert_int_equal(plat_int(p->call.result, "version"), 2);
-    assert_true(json_is_false(json_object_get(p->call.result, "active")));
-    assert_true(json_is_true(json_object_get(p->call.result, "stored")));
+    assert_int_equal(api_int(p->answer, "version"), 2);
+    assert_true(json_is_false(json_object_get(p->answer, "active")));
+    assert_true(json_is_true(json_object_get(p->answer, "stored")));
     assert_int_equal(policies(p), before + 1);
-    assert_int_equal(p->worker.policies_changed, 0);
+    assert_int_equal(api_policies_changed(p), 0);
     /* the same bytes again: stored 0, nothing new */
-    ph_assert_ok(plat_call(p, srv_routes_governance, "POST", "/v1/policies",
-                           SRV_ROLE_INSTITUTION, lender, NO_PARAMS, "activate=false", v2),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender, "POST",
+                          "/v1/policies", NULL, "activate=false", v2),
                  &p->err);
-    assert_true(json_is_false(json_object_get(p->call.result, "stored")));
+    assert_true(json_is_false(json_object_get(p->answer, "stored")));
     assert_int_equal(policies(p), before + 1);
     /* activate it: the workers are told */
     const char *params[] = {"inclusive working-capital loan", "2", NULL};
-    ph_assert_ok(plat_call(p, srv_routes_governance, "POST",
-                           "/v1/policies/{name}/versions/{version}/activate",
-                           SRV_ROLE_INSTITUTION, lender, params, NULL, "{}"),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender, "POST",
+                          "/v1/policies/{name}/versions/{version}/activate", params, NULL, "{}"),
                  &p->err);
-    assert_true(json_is_true(json_object_get(p->call.result, "active")));
-    assert_int_equal(p->worker.policies_changed, 1);
+    assert_true(json_is_true(json_object_get(p->answer, "active")));
+    assert_int_equal(api_policies_changed(p), 1);
     assert_int_equal(ph_test_query_int(p->store, "SELECT version FROM policy WHERE active = 1 "
                                                  "AND name = 'inclusive working-capital loan' "
                                                  "AND lender = (SELECT lender FROM loan WHERE "
@@ -113,19 +109,19 @@ static void load_and_activate(void **state)
                      2);
     /* LENDER_B cannot activate LENDER_A's version: it names its own lender,
      * which has no such version */
-    assert_int_equal(plat_call(p, srv_routes_governance, "POST",
-                               "/v1/policies/{name}/versions/{version}/activate",
-                               SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_B"), params, NULL, "{}"),
-                     PH_ENOTFOUND);
+    assert_int_equal(
+        api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_B"), "POST",
+                 "/v1/policies/{name}/versions/{version}/activate", params, NULL, "{}"),
+        PH_ENOTFOUND);
     const char *bad_version[] = {"inclusive working-capital loan", "two", NULL};
-    assert_int_equal(plat_call(p, srv_routes_governance, "POST",
-                               "/v1/policies/{name}/versions/{version}/activate",
-                               SRV_ROLE_INSTITUTION, lender, bad_version, NULL, "{}"),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender, "POST",
+                              "/v1/policies/{name}/versions/{version}/activate", bad_version, NULL,
+                              "{}"),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "version");
-    assert_int_equal(plat_call(p, srv_routes_governance, "POST",
-                               "/v1/policies/{name}/versions/{version}/activate",
-                               SRV_ROLE_INSTITUTION, lender, params, NULL, "{\"now\":true}"),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender, "POST",
+                              "/v1/policies/{name}/versions/{version}/activate", params, NULL,
+                              "{\"now\":true}"),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "now");
     free(v2);
@@ -133,33 +129,32 @@ static void load_and_activate(void **state)
 
 static void another_lenders_policy_stores_nothing(void **state)
 {
-    PLAT_OR_SKIP(state);
-    char *theirs = policy_text(p, plat_name(p, "LENDER_B"), 3);
+    api_fx *p = api_fx_get(state);
+    char *theirs = policy_text(p, api_name(p, "LENDER_B"), 3);
     int64_t before = policies(p);
-    ph_assert_error(plat_call(p, srv_routes_governance, "POST", "/v1/policies",
-                              SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_A"), NO_PARAMS,
-                              "activate=true", theirs),
+    ph_assert_error(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION,
+                             api_name(p, "LENDER_A"), "POST", "/v1/policies", NULL, "activate=true",
+                             theirs),
                     PH_EDENIED, &p->err, NULL);
     assert_string_equal(p->err.field, "lender");
-    assert_string_equal(p->err.value, plat_name(p, "LENDER_B"));
+    assert_string_equal(p->err.value, api_name(p, "LENDER_B"));
     assert_string_not_equal(p->call.refused, "");
     assert_int_equal(policies(p), before);
-    assert_int_equal(p->worker.policies_changed, 0);
+    assert_int_equal(api_policies_changed(p), 0);
     /* bad documents and queries store nothing either */
-    ph_status st = plat_call(p, srv_routes_governance, "POST", "/v1/policies",
-                             SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_A"), NO_PARAMS, NULL,
-                             "{\"lender\": ");
+    ph_status st = api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_A"),
+                            "POST", "/v1/policies", NULL, NULL, "{\"lender\": ");
     assert_int_equal(st, PH_EINVAL);
     assert_string_equal(p->err.source, "body");
-    assert_int_equal(plat_call(p, srv_routes_governance, "POST", "/v1/policies",
-                               SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_A"), NO_PARAMS,
-                               "activate=yes", theirs),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION,
+                              api_name(p, "LENDER_A"), "POST", "/v1/policies", NULL, "activate=yes",
+                              theirs),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "activate");
     assert_int_equal(policies(p), before);
     /* the regulator reads policies but loads none */
-    assert_int_equal(plat_call(p, srv_routes_governance, "POST", "/v1/policies",
-                               SRV_ROLE_REGULATOR, "", NO_PARAMS, NULL, theirs),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "POST",
+                              "/v1/policies", NULL, NULL, theirs),
                      PH_EDENIED);
     assert_int_equal(policies(p), before);
     free(theirs);
@@ -168,7 +163,7 @@ static void another_lenders_policy_stores_nothing(void **state)
 /* The library: the text loader is the file loader, and refuses first. */
 static void policy_store_load_text(void **state)
 {
-    PLAT_OR_SKIP(state);
+    api_fx *p = api_fx_get(state);
     char *text = policy_text(p, "L-TEXT", 1);
     ph_error err;
     ph_error_clear(&err);
@@ -204,127 +199,121 @@ static void policy_store_load_text(void **state)
 
 static void models(void **state)
 {
-    PLAT_OR_SKIP(state);
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/models", SRV_ROLE_REGULATOR, "",
-                           NO_PARAMS, NULL, NULL),
+    api_fx *p = api_fx_get(state);
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET", "/v1/models",
+                          NULL, NULL, NULL),
                  &p->err);
-    json_t *items = json_object_get(p->call.result, "items");
+    json_t *items = json_object_get(p->answer, "items");
     assert_int_equal(json_array_size(items), 1);
     json_t *m = json_array_get(items, 0);
-    assert_string_equal(plat_str(m, "name"), "province_pd");
-    assert_string_equal(plat_str(m, "state"), "approved");
+    assert_string_equal(api_str(m, "name"), "province_pd");
+    assert_string_equal(api_str(m, "state"), "approved");
     assert_true(json_is_array(json_object_get(m, "features")));
     const char *params[] = {"province_pd", "1", NULL};
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/models/{name}/versions/{version}",
-                           SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_A"), params, NULL, NULL),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_A"),
+                          "GET", "/v1/models/{name}/versions/{version}", params, NULL, NULL),
                  &p->err);
-    json_t *events = json_object_get(p->call.result, "events");
+    json_t *events = json_object_get(p->answer, "events");
     /* one transition: draft -> approved */
     assert_int_equal(json_array_size(events), 1);
-    assert_string_equal(plat_str(json_array_get(events, 0), "from"), "draft");
-    assert_string_equal(plat_str(json_array_get(events, 0), "to"), "approved");
-    assert_string_equal(plat_str(json_array_get(events, 0), "actor"), "model risk committee");
+    assert_string_equal(api_str(json_array_get(events, 0), "from"), "draft");
+    assert_string_equal(api_str(json_array_get(events, 0), "to"), "approved");
+    assert_string_equal(api_str(json_array_get(events, 0), "actor"), "model risk committee");
     const char *missing[] = {"province_pd", "9", NULL};
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET",
-                               "/v1/models/{name}/versions/{version}", SRV_ROLE_ADMIN, "",
-                               missing, NULL, NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_ADMIN, "", "GET",
+                              "/v1/models/{name}/versions/{version}", missing, NULL, NULL),
                      PH_ENOTFOUND);
     /* a firm has no model row */
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET", "/v1/models",
-                               SRV_ROLE_ENTERPRISE, plat_name(p, "FIRM_A"), NO_PARAMS, NULL, NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_ENTERPRISE, api_name(p, "FIRM_A"),
+                              "GET", "/v1/models", NULL, NULL, NULL),
                      PH_EDENIED);
 }
 
 static void market_stats(void **state)
 {
-    PLAT_OR_SKIP(state);
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/market/stats",
-                           SRV_ROLE_REGULATOR, "", NO_PARAMS, "from=2025-12-01&to=2025-12-31",
-                           NULL),
+    api_fx *p = api_fx_get(state);
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                          "/v1/market/stats", NULL, "from=2025-12-01&to=2025-12-31", NULL),
                  &p->err);
-    json_t *r = p->call.result;
-    assert_int_equal(plat_int(r, "applications"), 120);
+    json_t *r = p->answer;
+    assert_int_equal(api_int(r, "applications"), 120);
     json_t *lenders = json_object_get(r, "lenders");
     assert_true(json_array_size(lenders) >= 2);
     json_t *total = json_object_get(r, "total");
-    assert_string_equal(plat_str(total, "lender"), "");
-    int64_t asked = plat_int(total, "asked"), approved = plat_int(total, "approved");
+    assert_string_equal(api_str(total, "lender"), "");
+    int64_t asked = api_int(total, "asked"), approved = api_int(total, "approved");
     assert_true(asked > 0);
     /* the approval rate is approved / asked as a decimal fraction */
     char want[32];
     double rate = (double)approved / (double)asked;
     snprintf(want, sizeof(want), "%.4f", rate);
-    assert_memory_equal(plat_str(total, "approval_rate"), want,
-                        strlen(plat_str(total, "approval_rate")) < 6
-                            ? strlen(plat_str(total, "approval_rate"))
+    assert_memory_equal(api_str(total, "approval_rate"), want,
+                        strlen(api_str(total, "approval_rate")) < 6
+                            ? strlen(api_str(total, "approval_rate"))
                             : 6);
     /* an empty period */
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/market/stats",
-                           SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_A"), NO_PARAMS,
-                           "from=2020-01-01&to=2020-01-31", NULL),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_A"),
+                          "GET", "/v1/market/stats", NULL, "from=2020-01-01&to=2020-01-31", NULL),
                  &p->err);
-    assert_int_equal(plat_int(p->call.result, "applications"), 0);
-    assert_string_equal(plat_str(p->call.result, "offer_rate"), "0");
+    assert_int_equal(api_int(p->answer, "applications"), 0);
+    assert_string_equal(api_str(p->answer, "offer_rate"), "0");
     /* bad periods are named */
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET", "/v1/market/stats",
-                               SRV_ROLE_REGULATOR, "", NO_PARAMS, "from=2025-12-31&to=2025-12-01",
-                               NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/market/stats", NULL, "from=2025-12-31&to=2025-12-01", NULL),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "to");
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET", "/v1/market/stats",
-                               SRV_ROLE_REGULATOR, "", NO_PARAMS, "from=yesterday", NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/market/stats", NULL, "from=yesterday", NULL),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "from");
     /* a firm has no market row */
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET", "/v1/market/stats",
-                               SRV_ROLE_ENTERPRISE, plat_name(p, "FIRM_A"), NO_PARAMS, NULL,
-                               NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_ENTERPRISE, api_name(p, "FIRM_A"),
+                              "GET", "/v1/market/stats", NULL, NULL, NULL),
                      PH_EDENIED);
 }
 
 static void market_segments(void **state)
 {
-    PLAT_OR_SKIP(state);
+    api_fx *p = api_fx_get(state);
     static const char *const bys[] = {"city", "industry", "size"};
     for (size_t b = 0; b < 3; b++) {
         char q[32];
         snprintf(q, sizeof(q), "by=%s", bys[b]);
-        ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/market/segments",
-                               SRV_ROLE_REGULATOR, "", NO_PARAMS, q, NULL),
+        ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/market/segments", NULL, q, NULL),
                      &p->err);
-        json_t *r = p->call.result;
-        assert_string_equal(plat_str(r, "by"), bys[b]);
+        json_t *r = p->answer;
+        assert_string_equal(api_str(r, "by"), bys[b]);
         json_t *items = json_object_get(r, "items");
         int64_t apps = 0, firms = 0;
         for (size_t i = 0; i < json_array_size(items); i++) {
             json_t *g = json_array_get(items, i);
-            apps += plat_int(g, "applications");
-            firms += plat_int(g, "firms");
-            assert_true(plat_int(g, "approved") <= plat_int(g, "applications"));
-            assert_true(plat_int(g, "first_time") <= plat_int(g, "approved"));
+            apps += api_int(g, "applications");
+            firms += api_int(g, "firms");
+            assert_true(api_int(g, "approved") <= api_int(g, "applications"));
+            assert_true(api_int(g, "first_time") <= api_int(g, "approved"));
             /* no segment shows fewer than the minimum of firms, "other" aside */
-            if (strcmp(plat_str(g, "key"), "other") != 0)
-                assert_true(plat_int(g, "firms") >= PH_MARKET_SEGMENT_MIN_FIRMS);
+            if (strcmp(api_str(g, "key"), "other") != 0)
+                assert_true(api_int(g, "firms") >= PH_MARKET_SEGMENT_MIN_FIRMS);
         }
         assert_int_equal(apps, 120);
         assert_int_equal(firms, 120);
         char *text = json_dumps(r, JSON_COMPACT);
-        assert_null(strstr(text, plat_name(p, "FIRM_A")));
+        assert_null(strstr(text, api_name(p, "FIRM_A")));
         assert_null(strstr(text, "uscc"));
         free(text);
     }
     /* the size classes: micro and small */
-    ph_assert_ok(plat_call(p, srv_routes_governance, "GET", "/v1/market/segments",
-                           SRV_ROLE_INSTITUTION, plat_name(p, "LENDER_A"), NO_PARAMS, "by=size",
-                           NULL),
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_A"),
+                          "GET", "/v1/market/segments", NULL, "by=size", NULL),
                  &p->err);
-    json_t *items = json_object_get(p->call.result, "items");
+    json_t *items = json_object_get(p->answer, "items");
     assert_int_equal(json_array_size(items), 2);
-    assert_string_equal(plat_str(json_array_get(items, 0), "key"), "micro");
-    assert_int_equal(plat_int(json_array_get(items, 0), "applications"), 95);
+    assert_string_equal(api_str(json_array_get(items, 0), "key"), "micro");
+    assert_int_equal(api_int(json_array_get(items, 0), "applications"), 95);
     /* another grouping is named */
-    assert_int_equal(plat_call(p, srv_routes_governance, "GET", "/v1/market/segments",
-                               SRV_ROLE_REGULATOR, "", NO_PARAMS, "by=firm", NULL),
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/market/segments", NULL, "by=firm", NULL),
                      PH_EINVAL);
     assert_string_equal(p->err.field, "by");
     assert_string_equal(p->err.value, "firm");
@@ -333,7 +322,7 @@ static void market_segments(void **state)
 /* The library: small segments fold into "other"; sums are kept. */
 static void segments_fold_small(void **state)
 {
-    PLAT_OR_SKIP(state);
+    api_fx *p = api_fx_get(state);
     ph_error err;
     ph_error_clear(&err);
     /* two firms become "large": a segment of 2 firms, below the minimum */
@@ -370,15 +359,15 @@ static void segments_fold_small(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(own_policies, setup, plat_teardown),
-        cmocka_unit_test_setup_teardown(load_and_activate, setup, plat_teardown),
-        cmocka_unit_test_setup_teardown(another_lenders_policy_stores_nothing, setup,
-                                        plat_teardown),
-        cmocka_unit_test_setup_teardown(policy_store_load_text, setup, plat_teardown),
-        cmocka_unit_test_setup_teardown(models, setup, plat_teardown),
-        cmocka_unit_test_setup_teardown(market_stats, setup, plat_teardown),
-        cmocka_unit_test_setup_teardown(market_segments, setup, plat_teardown),
-        cmocka_unit_test_setup_teardown(segments_fold_small, setup, plat_teardown),
+        cmocka_unit_test_setup_teardown(own_policies, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(load_and_activate, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(another_lenders_policy_stores_nothing, api_setup,
+                                        api_teardown),
+        cmocka_unit_test_setup_teardown(policy_store_load_text, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(models, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(market_stats, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(market_segments, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(segments_fold_small, api_setup, api_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

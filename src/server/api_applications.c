@@ -10,7 +10,6 @@
  * decided. A row of another tenant answers exactly as a missing one
  * (srv_refuse: 404, "no decision 42"), so existence is not leaked.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +19,6 @@
 #include "puhui/market.h"
 
 /* ---- JSON of the stored rows ------------------------------------------------------------ */
-
-static json_t *date_json(ph_date d)
-{
-    char buf[PH_DATE_FORMAT_MAX];
-    return ph_date_format(d, buf, sizeof(buf), NULL) == PH_OK ? json_string(buf) : json_null();
-}
-
-static json_t *number_or_null(double x)
-{
-    return isnan(x) ? json_null() : json_real(x);
-}
 
 /* The short form, in lists and inside an application. */
 static json_t *decision_summary(const ph_market_decision *d)
@@ -42,29 +30,20 @@ static json_t *decision_summary(const ph_market_decision *d)
                      "served", d->served, "approved", d->approved, "amount",
                      d->approved ? srv_json_money(d->amount) : json_null(), "rate",
                      d->approved && d->has_rate ? srv_json_rate(d->rate) : json_null(), "asof",
-                     date_json(d->asof), "decided_at", d->decided_at);
-}
-
-static json_t *or_null(const char *s)
-{
-    return s != NULL && s[0] != '\0' ? json_string(s) : json_null();
+                     srv_json_date(d->asof), "decided_at", d->decided_at);
 }
 
 static json_t *appeal_json(const ph_appeal *a)
 {
     return json_pack("{s:I, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
                      "appeal_id", (json_int_t)a->id, "decision_id", (json_int_t)a->decision_id,
-                     "application_id", (json_int_t)a->application_id, "uscc", a->uscc,
-                     "lender", a->lender, "status", a->status, "grounds", a->grounds,
-                     "opened_at", a->opened_at, "reviewer", or_null(a->reviewer), "reason",
-                     or_null(a->reason), "decided_at", or_null(a->decided_at), "limit",
+                     "application_id", (json_int_t)a->application_id, "uscc", a->uscc, "lender",
+                     a->lender, "status", a->status, "grounds", a->grounds, "opened_at",
+                     a->opened_at, "reviewer", srv_json_text_or_null(a->reviewer), "reason",
+                     srv_json_text_or_null(a->reason), "decided_at",
+                     srv_json_text_or_null(a->decided_at), "limit",
                      a->has_override ? srv_json_money(a->limit) : json_null(), "rate",
                      a->has_override ? srv_json_rate(a->rate) : json_null());
-}
-
-static ph_status out_of_memory(ph_error *err)
-{
-    return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory building the answer");
 }
 
 /* ---- ownership --------------------------------------------------------------------------- */
@@ -111,10 +90,10 @@ static json_t *decision_detail(const ph_market_decision *d)
         d->has_rate ? srv_json_rate(d->rate) : json_null(), "apr",
         d->approved ? srv_json_rate(d->apr) : json_null(), "net_apr",
         d->approved ? srv_json_rate(d->net_apr) : json_null(), "score",
-        number_or_null(d->score), "pd", number_or_null(d->pd), "model",
+        srv_json_number_or_null(d->score), "pd", srv_json_number_or_null(d->pd), "model",
         has_model ? json_string(d->model) : json_null(), "model_version",
         srv_json_int_or_null(has_model, d->model_version), "reasons", reasons, "asof",
-        date_json(d->asof), "decided_at", d->decided_at, "appeal");
+        srv_json_date(d->asof), "decided_at", d->decided_at, "appeal");
 }
 
 static ph_status keep_decision(void *user, const ph_market_decision *d, ph_error *err)
@@ -125,7 +104,7 @@ static ph_status keep_decision(void *user, const ph_market_decision *d, ph_error
     if (r->owned && r->with_detail) {
         r->detail = decision_detail(d);
         if (r->detail == NULL)
-            return out_of_memory(err);
+            return srv_nomem(err);
     }
     return PH_OK;
 }
@@ -140,12 +119,9 @@ static ph_status read_owned_decision(srv_call *call, int with_detail, int64_t *i
     r->with_detail = with_detail;
     ph_status st = srv_path_id(call, 0, "decision", id, err);
     if (st == PH_OK)
-        st = ph_market_decision_get(srv_worker_store(call->worker), *id, keep_decision, r, err);
-    if (st == PH_OK && !r->owned) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)*id);
-        st = srv_refuse(call, err, "decision", v, "no decision %s", v);
-    }
+        st = ph_market_decision_get(srv_store(call), *id, keep_decision, r, err);
+    if (st == PH_OK && !r->owned) 
+        st = srv_refuse_id(call, err, "decision", *id);
     if (st != PH_OK) {
         json_decref(r->detail);
         r->detail = NULL;
@@ -170,10 +146,10 @@ static ph_status answer_result(srv_call *call, const ph_market_result *r, ph_err
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     if (mem == NULL)
-        return out_of_memory(err);
+        return srv_nomem(err);
     ph_status st = ph_market_result_write_json(r, mem, err);
     if (fclose(mem) != 0 && st == PH_OK)
-        st = out_of_memory(err);
+        st = srv_nomem(err);
     if (st != PH_OK) {
         free(text);
         return st;
@@ -189,7 +165,7 @@ static ph_status answer_result(srv_call *call, const ph_market_result *r, ph_err
     char *buf = ph_malloc(call->ctx, len + 1 + extra);
     if (buf == NULL) {
         free(text);
-        return out_of_memory(err);
+        return srv_nomem(err);
     }
     memcpy(buf, text, len + 1);
     free(text);
@@ -266,23 +242,23 @@ static ph_status keep_application(void *user, const ph_market_application *a, ph
     application_read *r = user;
     snprintf(r->uscc, sizeof(r->uscc), "%s", a->uscc);
     r->doc = json_pack("{s:I, s:s, s:o, s:o, s:I, s:s, s:b}", "application_id",
-                       (json_int_t)a->id, "uscc", a->uscc, "asof", date_json(a->asof),
+                       (json_int_t)a->id, "uscc", a->uscc, "asof", srv_json_date(a->asof),
                        "amount", srv_json_money(a->amount), "term", (json_int_t)a->term,
                        "purpose", a->purpose, "guarantor", a->guarantor);
-    return r->doc ? PH_OK : out_of_memory(err);
+    return r->doc ? PH_OK : srv_nomem(err);
 }
 
 static ph_status append_summary(void *user, const ph_market_decision *d, ph_error *err)
 {
     json_t *o = decision_summary(d);
     if (o == NULL || json_array_append_new(user, o) != 0)
-        return out_of_memory(err);
+        return srv_nomem(err);
     return PH_OK;
 }
 
 static ph_status application_get(srv_call *call, ph_error *err)
 {
-    ph_store *store = srv_worker_store(call->worker);
+    ph_store *store = srv_store(call);
     int64_t id = 0;
     application_read r = {0};
     ph_status st = srv_path_id(call, 0, "application", &id, err);
@@ -301,28 +277,25 @@ static ph_status application_get(srv_call *call, ph_error *err)
         f.lender = call->who->tenant;
     json_t *decisions = json_array();
     st = decisions ? ph_market_decisions_list(store, &f, append_summary, decisions, err)
-                   : out_of_memory(err);
+                   : srv_nomem(err);
     int owned = firm ? srv_owns(call, r.uscc, NULL)
                      : call->scope == SRV_SCOPE_ALL || json_array_size(decisions) > 0;
-    if (st == PH_OK && !owned) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)id);
-        st = srv_refuse(call, err, "application", v, "no application %s", v);
-    }
+    if (st == PH_OK && !owned) 
+        st = srv_refuse_id(call, err, "application", id);
     if (st == PH_OK && json_object_set_new(r.doc, "decisions", decisions) == 0) {
         call->result = r.doc;
         return PH_OK;
     }
     if (st == PH_OK) {
         json_decref(r.doc);
-        return out_of_memory(err);
+        return srv_nomem(err);
     }
     json_decref(decisions);
     json_decref(r.doc);
     return st;
 }
 
-/* ---- GET /v1/decisions ------------------------------------------------------------------------ */
+/* ---- GET /v1/decisions ----------------------------------------------------------------------- */
 
 typedef struct page {
     json_t *items;
@@ -334,13 +307,6 @@ static ph_status append_page(void *user, const ph_market_decision *d, ph_error *
     page *p = user;
     p->last = d->id;
     return append_summary(p->items, d, err);
-}
-
-static ph_status answer_page(srv_call *call, page *p, int64_t limit, ph_error *err)
-{
-    call->result = json_pack("{s:o, s:o}", "items", p->items, "next",
-                             srv_page_next(json_array_size(p->items), limit, p->last));
-    return call->result ? PH_OK : out_of_memory(err);
 }
 
 static ph_status decisions_list(srv_call *call, ph_error *err)
@@ -367,12 +333,10 @@ static ph_status decisions_list(srv_call *call, ph_error *err)
     }
     page p = {json_array(), 0};
     if (p.items == NULL)
-        return out_of_memory(err);
-    st = ph_market_decisions_list(srv_worker_store(call->worker), &f, append_page, &p, err);
-    if (st == PH_OK)
-        return answer_page(call, &p, f.limit, err);
-    json_decref(p.items);
-    return st;
+        return srv_nomem(err);
+    st = ph_market_decisions_list(srv_store(call), &f, append_page, &p, err);
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), f.limit, p.last), err);
 }
 
 /* ---- GET /v1/decisions/{id} ------------------------------------------------------------------ */
@@ -383,7 +347,7 @@ static ph_status keep_last_appeal(void *user, const ph_appeal *a, ph_error *err)
     json_t **slot = user;
     json_t *o = appeal_json(a);
     if (o == NULL)
-        return out_of_memory(err);
+        return srv_nomem(err);
     json_decref(*slot);
     *slot = o;
     return PH_OK;
@@ -397,13 +361,13 @@ static ph_status decision_get(srv_call *call, ph_error *err)
     if (st != PH_OK)
         return st;
     json_t *appeal = NULL;
-    st = ph_appeal_list(srv_worker_store(call->worker), id, keep_last_appeal, &appeal, err);
+    st = ph_appeal_list(srv_store(call), id, keep_last_appeal, &appeal, err);
     if (st == PH_OK) {
         /* set_new takes the reference whether it succeeds or not */
         int rc = json_object_set_new(r.detail, "appeal", appeal ? appeal : json_null());
         appeal = NULL;
         if (rc != 0)
-            st = out_of_memory(err);
+            st = srv_nomem(err);
     }
     json_decref(appeal);
     if (st != PH_OK) {
@@ -421,7 +385,7 @@ static ph_status decision_trace(srv_call *call, ph_error *err)
     int64_t id = 0;
     decision_read r;
     ph_status st = read_owned_decision(call, 0, &id, &r, err);
-    ph_store *store = srv_worker_store(call->worker);
+    ph_store *store = srv_store(call);
     char *trace = NULL;
     if (st == PH_OK)
         st = ph_market_decision_trace(store, id, &trace, err);
@@ -434,53 +398,45 @@ static ph_status decision_trace(srv_call *call, ph_error *err)
         call->raw_json = ph_strdup(call->ctx, trace);
         ph_free(ctx, trace);
         if (call->raw_json == NULL)
-            return out_of_memory(err);
+            return srv_nomem(err);
     }
     call->raw_len = strlen(call->raw_json);
     return PH_OK;
 }
 
-/* ---- POST /v1/decisions/{id}/replay ----------------------------------------------------------- */
-
-static const char *const NO_MEMBERS[] = {NULL};
-
-/* A POST whose body is {} may also come without a body. */
-static ph_status check_empty_body(const srv_call *call, ph_error *err)
-{
-    return call->body == NULL ? PH_OK : srv_body_check(call, NO_MEMBERS, err);
-}
+/* ---- POST /v1/decisions/{id}/replay ---------------------------------------------------------- */
 
 static ph_status decision_replay(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
     decision_read r;
-    ph_status st = check_empty_body(call, err);
+    ph_status st = srv_body_empty(call, err);
     if (st == PH_OK)
         st = read_owned_decision(call, 0, &id, &r, err);
     ph_replay_report rep;
     if (st == PH_OK)
-        st = ph_market_replay(srv_worker_store(call->worker), id, &rep, err);
+        st = ph_market_replay(srv_store(call), id, &rep, err);
     if (st != PH_OK)
         return st;
     call->result = json_pack("{s:I, s:b, s:I, s:s}", "decision_id", (json_int_t)rep.decision_id,
                              "identical", rep.identical, "trace_bytes",
                              (json_int_t)rep.trace_bytes, "difference", rep.difference);
-    return call->result ? PH_OK : out_of_memory(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
-/* ---- appeals ---------------------------------------------------------------------------------- */
+/* ---- appeals --------------------------------------------------------------------------------- */
 
 static ph_status keep_appeal(void *user, const ph_appeal *a, ph_error *err)
 {
     json_t **slot = user;
     *slot = appeal_json(a);
-    return *slot ? PH_OK : out_of_memory(err);
+    return *slot ? PH_OK : srv_nomem(err);
 }
 
 static ph_status answer_appeal(srv_call *call, int64_t appeal_id, int status, ph_error *err)
 {
     json_t *o = NULL;
-    ph_status st = ph_appeal_get(srv_worker_store(call->worker), appeal_id, keep_appeal, &o, err);
+    ph_status st = ph_appeal_get(srv_store(call), appeal_id, keep_appeal, &o, err);
     if (st != PH_OK)
         return st;
     call->result = o;
@@ -501,7 +457,7 @@ static ph_status appeal_create(srv_call *call, ph_error *err)
     if (st == PH_OK)
         st = read_owned_decision(call, 0, &id, &r, err);
     if (st == PH_OK)
-        st = ph_appeal_open(srv_worker_store(call->worker), id, grounds, &appeal_id, err);
+        st = ph_appeal_open(srv_store(call), id, grounds, &appeal_id, err);
     if (st == PH_OK)
         st = answer_appeal(call, appeal_id, 201, err);
     return st;
@@ -525,7 +481,7 @@ static ph_status append_appeal(void *user, const ph_appeal *a, ph_error *err)
         return PH_DONE; /* the page is full: stop the walk */
     json_t *o = appeal_json(a);
     if (o == NULL || json_array_append_new(p->items, o) != 0)
-        return out_of_memory(err);
+        return srv_nomem(err);
     p->last = a->id;
     return PH_OK;
 }
@@ -542,17 +498,11 @@ static ph_status appeals_list(srv_call *call, ph_error *err)
         return st;
     p.items = json_array();
     if (p.items == NULL)
-        return out_of_memory(err);
+        return srv_nomem(err);
     /* oldest first: a review queue; appeals are few beside decisions */
-    st = ph_appeal_list(srv_worker_store(call->worker), 0, append_appeal, &p, err);
-    if (st == PH_DONE)
-        st = PH_OK;
-    if (st == PH_OK) {
-        page out = {p.items, p.last};
-        return answer_page(call, &out, p.limit, err);
-    }
-    json_decref(p.items);
-    return st;
+    st = ph_appeal_list(srv_store(call), 0, append_appeal, &p, err);
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), p.limit, p.last), err);
 }
 
 static const char *const DECIDE_MEMBERS[] = {"outcome", "reviewer", "reason", "limit", "rate",
@@ -604,14 +554,11 @@ static ph_status appeal_decide(srv_call *call, ph_error *err)
     }
     appeal_owner o = {call, 0};
     if (st == PH_OK)
-        st = ph_appeal_get(srv_worker_store(call->worker), id, check_appeal_owner, &o, err);
-    if (st == PH_OK && !o.owned) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)id);
-        st = srv_refuse(call, err, "appeal", v, "no appeal %s", v);
-    }
+        st = ph_appeal_get(srv_store(call), id, check_appeal_owner, &o, err);
+    if (st == PH_OK && !o.owned) 
+        st = srv_refuse_id(call, err, "appeal", id);
     if (st == PH_OK)
-        st = ph_appeal_decide(srv_worker_store(call->worker), id, how, reviewer, reason, limit,
+        st = ph_appeal_decide(srv_store(call), id, how, reviewer, reason, limit,
                               rate, err);
     if (st == PH_OK)
         st = answer_appeal(call, id, 200, err);

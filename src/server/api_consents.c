@@ -9,7 +9,6 @@
  * and refuses with PH_EDENIED (403) when no live consent covers it. Another
  * firm's consent answers as a missing one (404, "no consent 7").
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +19,6 @@
 #include "puhui/enterprise.h"
 #include "puhui/feed.h"
 #include "puhui/profile.h"
-
-static ph_status out_of_memory(ph_error *err)
-{
-    return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory building the answer");
-}
-
-static json_t *date_json(ph_date d)
-{
-    char buf[PH_DATE_FORMAT_MAX];
-    return ph_date_format(d, buf, sizeof(buf), NULL) == PH_OK ? json_string(buf) : json_null();
-}
 
 /* A source set as an array of feed names, in catalogue order. */
 static json_t *sources_json(ph_source_set set)
@@ -52,7 +40,7 @@ static json_t *consent_json(const ph_consent *c)
                      (json_int_t)c->id, "uscc", c->uscc, "institution", c->institution_id,
                      "purpose", ph_feed_purpose_name(c->purpose), "sources",
                      sources_json(c->sources), "raw_access", c->raw_access, "granted_on",
-                     date_json(c->granted_on), "expires_on", date_json(c->expires_on),
+                     srv_json_date(c->granted_on), "expires_on", srv_json_date(c->expires_on),
                      "created_at", c->created_at, "revoked_at",
                      c->revoked_at ? json_string(c->revoked_at) : json_null());
 }
@@ -69,7 +57,7 @@ static ph_status keep_consent(void *user, const ph_consent *c, ph_error *err)
     snprintf(r->uscc, sizeof(r->uscc), "%s", c->uscc);
     json_decref(r->doc);
     r->doc = consent_json(c);
-    return r->doc ? PH_OK : out_of_memory(err);
+    return r->doc ? PH_OK : srv_nomem(err);
 }
 
 static ph_status read_consent(ph_store *store, int64_t id, consent_read *r, ph_error *err)
@@ -80,9 +68,8 @@ static ph_status read_consent(ph_store *store, int64_t id, consent_read *r, ph_e
     memset(r, 0, sizeof(*r));
     ph_status st = ph_consent_list(store, &f, keep_consent, r, err);
     if (st == PH_OK && r->doc == NULL) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)id);
-        st = ph_error_set(err, PH_ENOTFOUND, "consent", v, "no consent %s", v);
+        srv_id_text v = srv_id_string(id);
+        st = ph_error_set(err, PH_ENOTFOUND, "consent", v.s, "no consent %s", v.s);
     }
     return st;
 }
@@ -155,7 +142,7 @@ static ph_status consent_create(srv_call *call, ph_error *err)
         return st;
     t.uscc = call->who->tenant; /* a firm grants for itself only */
     t.institution_id = institution;
-    ph_store *store = srv_worker_store(call->worker);
+    ph_store *store = srv_store(call);
     int64_t id = 0;
     consent_read r;
     st = ph_consent_grant(store, &t, &id, err);
@@ -184,7 +171,7 @@ static ph_status append_consent(void *user, const ph_consent *c, ph_error *err)
         return PH_DONE; /* the page is full */
     json_t *o = consent_json(c);
     if (o == NULL || json_array_append_new(p->items, o) != 0)
-        return out_of_memory(err);
+        return srv_nomem(err);
     p->last = c->id;
     return PH_OK;
 }
@@ -203,39 +190,27 @@ static ph_status consents_list(srv_call *call, ph_error *err)
         f.institution_id = call->who->tenant; /* granted to it */
     p.items = json_array();
     if (p.items == NULL)
-        return out_of_memory(err);
+        return srv_nomem(err);
     /* oldest first, by id */
-    st = ph_consent_list(srv_worker_store(call->worker), &f, append_consent, &p, err);
-    if (st == PH_DONE)
-        st = PH_OK;
-    if (st == PH_OK) {
-        call->result = json_pack("{s:o, s:o}", "items", p.items, "next",
-                                 srv_page_next(json_array_size(p.items), p.limit, p.last));
-        return call->result ? PH_OK : out_of_memory(err);
-    }
-    json_decref(p.items);
-    return st;
+    st = ph_consent_list(srv_store(call), &f, append_consent, &p, err);
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), p.limit, p.last), err);
 }
 
-/* ---- POST /v1/consents/{id}/revoke ------------------------------------------------------------ */
-
-static const char *const NO_MEMBERS[] = {NULL};
+/* ---- POST /v1/consents/{id}/revoke ----------------------------------------------------------- */
 
 static ph_status consent_revoke(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
     consent_read r = {0};
-    ph_store *store = srv_worker_store(call->worker);
-    ph_status st = call->body == NULL ? PH_OK : srv_body_check(call, NO_MEMBERS, err);
+    ph_store *store = srv_store(call);
+    ph_status st = srv_body_empty(call, err);
     if (st == PH_OK)
         st = srv_path_id(call, 0, "consent", &id, err);
     if (st == PH_OK)
         st = read_consent(store, id, &r, err);
-    if (st == PH_OK && !srv_owns(call, r.uscc, NULL)) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)id);
-        st = srv_refuse(call, err, "consent", v, "no consent %s", v);
-    }
+    if (st == PH_OK && !srv_owns(call, r.uscc, NULL)) 
+        st = srv_refuse_id(call, err, "consent", id);
     json_decref(r.doc);
     r.doc = NULL;
     if (st == PH_OK)
@@ -248,7 +223,7 @@ static ph_status consent_revoke(srv_call *call, ph_error *err)
     return PH_OK;
 }
 
-/* ---- GET /v1/access-log -------------------------------------------------------------------------- */
+/* ---- GET /v1/access-log ---------------------------------------------------------------------- */
 
 typedef struct log_page {
     ph_store *store;
@@ -270,7 +245,7 @@ static ph_status append_entry(void *user, const ph_audit_entry *e, ph_error *err
                 return ph_error_set(err, why.code, why.field, why.value, "%s", why.message);
             p->name = ph_strdup(ph_store_ctx(p->store), e->institution_id);
             if (p->name == NULL)
-                return out_of_memory(err);
+                return srv_nomem(err);
         }
         snprintf(p->name_of, sizeof(p->name_of), "%s", e->institution_id);
     }
@@ -280,7 +255,7 @@ static ph_status append_entry(void *user, const ph_audit_entry *e, ph_error *err
                           e->outcome, "what", e->what, "sources", e->sources, "reason",
                           e->reason);
     if (o == NULL || json_array_append_new(p->items, o) != 0)
-        return out_of_memory(err);
+        return srv_nomem(err);
     p->last = e->seq;
     return PH_OK;
 }
@@ -295,27 +270,17 @@ static ph_status access_log_list(srv_call *call, ph_error *err)
     f.uscc = call->who->tenant; /* a firm reads who read its own data */
     log_page p;
     memset(&p, 0, sizeof(p));
-    p.store = srv_worker_store(call->worker);
+    p.store = srv_store(call);
     p.items = json_array();
     if (p.items == NULL)
-        return out_of_memory(err);
+        return srv_nomem(err);
     st = ph_audit_list(p.store, &f, append_entry, &p, err);
     ph_free(ph_store_ctx(p.store), p.name);
-    if (st == PH_OK) {
-        call->result = json_pack("{s:o, s:o}", "items", p.items, "next",
-                                 srv_page_next(json_array_size(p.items), f.limit, p.last));
-        return call->result ? PH_OK : out_of_memory(err);
-    }
-    json_decref(p.items);
-    return st;
+    return srv_answer_list(call, st, p.items,
+                           srv_page_next(json_array_size(p.items), f.limit, p.last), err);
 }
 
-/* ---- GET /v1/enterprises/{uscc}/profile ---------------------------------------------------------- */
-
-static json_t *number_or_null(double x)
-{
-    return isnan(x) ? json_null() : json_real(x);
-}
+/* ---- GET /v1/enterprises/{uscc}/profile ------------------------------------------------------ */
 
 static json_t *profile_json(const ph_profile *p)
 {
@@ -326,7 +291,7 @@ static json_t *profile_json(const ph_profile *p)
         const ph_profile_dimension_score *dim = &s->dimensions[d];
         if (json_array_append_new(dims, json_pack("{s:s, s:s, s:o, s:f}", "name", dim->name,
                                                   "name_zh", dim->name_zh, "score",
-                                                  number_or_null(dim->score), "coverage",
+                                                  srv_json_number_or_null(dim->score), "coverage",
                                                   dim->coverage)) != 0) {
             json_decref(dims);
             dims = NULL;
@@ -337,9 +302,9 @@ static json_t *profile_json(const ph_profile *p)
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:o, s:{s:s, s:s, s:s, s:s, s:s}, s:o, "
                      "s:o, s:o, s:I}",
                      "uscc", reg->uscc, "name", reg->name, "industry", reg->industry_code,
-                     "size_class", reg->size_class, "asof", date_json(ph_profile_asof(p)),
+                     "size_class", reg->size_class, "asof", srv_json_date(ph_profile_asof(p)),
                      "purpose", ph_feed_purpose_name(ph_profile_purpose(p)), "peers_asof",
-                     date_json(ph_profile_peers_asof(p)), "class", "name", s->class_name,
+                     srv_json_date(ph_profile_peers_asof(p)), "class", "name", s->class_name,
                      "name_zh", s->class_zh, "name_en", s->class_en, "subclass", s->subclass,
                      "reason", s->class_reason, "dimensions", dims, "sources_consented",
                      sources_json(ph_profile_allowed(p)), "sources_not_consented",
@@ -359,14 +324,14 @@ static ph_status profile_get(srv_call *call, ph_error *err)
         st = srv_query_date(call, "asof", &req.asof, err);
     ph_profile *p = NULL;
     if (st == PH_OK)
-        st = ph_profile_read(srv_worker_store(call->worker), &req, &p, err);
+        st = ph_profile_read(srv_store(call), &req, &p, err);
     if (st == PH_EDENIED) /* the gate refused and logged it; the server's log says so too */
         snprintf(call->refused, sizeof(call->refused), "no consent from %.24s", req.uscc);
     if (st != PH_OK)
         return st;
     call->result = profile_json(p);
     ph_profile_free(p);
-    return call->result ? PH_OK : out_of_memory(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 const srv_route srv_routes_consents[] = {

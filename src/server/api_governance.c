@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "api_lg_util.h"
+#include "api_query.h"
 #include "puhui/market.h"
 #include "puhui/policy_store.h"
 #include "puhui/registry.h"
@@ -33,7 +33,7 @@ static ph_status add_policy(void *user, const ph_policy_entry *e, ph_error *err)
 {
     json_t *o = policy_json(e);
     if (o == NULL || json_array_append_new(user, o) != 0)
-        return lg_nomem(err);
+        return srv_nomem(err);
     return PH_OK;
 }
 
@@ -48,43 +48,25 @@ static ph_status policy_list(srv_call *call, ph_error *err)
 {
     json_t *items = json_array();
     if (items == NULL)
-        return lg_nomem(err);
+        return srv_nomem(err);
     ph_status st =
-        ph_policy_store_list(lg_store(call), policy_lender(call), add_policy, items, err);
-    if (st != PH_OK) {
-        json_decref(items);
-        return st;
-    }
-    /* A few versions per lender: one page. */
-    call->result = lg_list_json(items, 0);
-    return call->result ? PH_OK : lg_nomem(err);
-}
-
-/* ?activate: absent, "true" or "false". */
-static ph_status query_bool(const srv_call *call, const char *name, int *out, ph_error *err)
-{
-    const char *v = srv_query(call, name);
-    if (v == NULL)
-        return PH_OK;
-    if (strcmp(v, "true") == 0 || strcmp(v, "false") == 0) {
-        *out = v[0] == 't';
-        return PH_OK;
-    }
-    return ph_error_set(err, PH_EINVAL, name, v, "expected true or false");
+        ph_policy_store_list(srv_store(call), policy_lender(call), add_policy, items, err);
+    return srv_answer_list(call, st, items, 0, err); /* a few versions per lender: one page */
 }
 
 static ph_status policy_load(srv_call *call, ph_error *err)
 {
-    int activate = 0;
-    ph_status st = query_bool(call, "activate", &activate, err);
+    int flag = -1;
+    ph_status st = srv_query_flag(call, "activate", &flag, err);
     if (st != PH_OK)
         return st;
+    int activate = flag == 1;
     if (call->who->role != SRV_ROLE_INSTITUTION || call->scope != SRV_SCOPE_OWN)
         return ph_error_set(err, PH_EDENIED, "role", srv_role_name(call->who->role),
                             "a policy is loaded by its lender");
     ph_policy_entry *e = NULL;
     /* The body is the document itself: the store keeps its exact bytes. */
-    st = ph_policy_store_load_text(lg_store(call), call->body_text ? call->body_text : "",
+    st = ph_policy_store_load_text(srv_store(call), call->body_text ? call->body_text : "",
                                    call->body_len, "body", call->who->tenant, activate, &e, err);
     if (st == PH_EDENIED)
         snprintf(call->refused, sizeof(call->refused), "policy of lender %.100s", err->value);
@@ -95,7 +77,7 @@ static ph_status policy_load(srv_call *call, ph_error *err)
                              "checksum", e->checksum, "stored", e->stored);
     ph_policy_entry_free(e);
     if (call->result == NULL)
-        return lg_nomem(err);
+        return srv_nomem(err);
     if (activate)
         srv_worker_policies_changed(call->worker);
     call->status = 201;
@@ -122,26 +104,23 @@ static ph_status match_policy(void *user, const ph_policy_entry *entry, ph_error
 static int another_lenders_policy(srv_call *call, const char *name, int64_t version)
 {
     policy_match m = {name, version, 0};
-    return ph_policy_store_list(lg_store(call), NULL, match_policy, &m, NULL) == PH_OK && m.found;
+    return ph_policy_store_list(srv_store(call), NULL, match_policy, &m, NULL) == PH_OK && m.found;
 }
 
 static ph_status policy_activate(srv_call *call, ph_error *err)
 {
-    ph_status st = PH_OK;
-    /* {} or no body at all */
-    if (call->body != NULL || call->body_len > 0)
-        st = srv_body_check(call, (const char *const[]){NULL}, err);
-    const char *name = lg_path_text(call, 0);
+    ph_status st = srv_body_empty(call, err);
+    const char *name = srv_path_text(call, 0);
     int64_t version = 0;
     if (st == PH_OK)
-        st = lg_path_id(call, 1, "version", &version, err);
+        st = srv_path_id(call, 1, "version", &version, err);
     if (st == PH_OK && (call->who->role != SRV_ROLE_INSTITUTION || call->scope != SRV_SCOPE_OWN))
         st = ph_error_set(err, PH_EDENIED, "role", srv_role_name(call->who->role),
                           "a policy is activated by its lender");
     /* Only the caller's own lender is ever named: another lender's policy
      * of the same name is not found, and the refusal is logged. */
     if (st == PH_OK)
-        st = ph_policy_store_activate(lg_store(call), call->who->tenant, name, version, err);
+        st = ph_policy_store_activate(srv_store(call), call->who->tenant, name, version, err);
     if (st == PH_ENOTFOUND && another_lenders_policy(call, name, version)) {
         /* the same words as a missing version (copied: err is rewritten) */
         char field[PH_ERROR_FIELD_MAX], value[PH_ERROR_VALUE_MAX], detail[PH_ERROR_DETAIL_MAX];
@@ -155,7 +134,7 @@ static ph_status policy_activate(srv_call *call, ph_error *err)
     srv_worker_policies_changed(call->worker);
     call->result = json_pack("{s:s, s:s, s:I, s:b}", "lender", call->who->tenant, "name", name,
                              "version", (json_int_t)version, "active", 1);
-    return call->result ? PH_OK : lg_nomem(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 /* ---- models -------------------------------------------------------------------------------- */
@@ -184,7 +163,7 @@ static ph_status add_model(void *user, const ph_registry_entry *e, ph_error *err
 {
     json_t *o = model_json(e);
     if (o == NULL || json_array_append_new(user, o) != 0)
-        return lg_nomem(err);
+        return srv_nomem(err);
     return PH_OK;
 }
 
@@ -192,40 +171,30 @@ static ph_status model_list(srv_call *call, ph_error *err)
 {
     json_t *items = json_array();
     if (items == NULL)
-        return lg_nomem(err);
-    ph_status st = ph_registry_list(lg_store(call), NULL, add_model, items, err);
-    if (st != PH_OK) {
-        json_decref(items);
-        return st;
-    }
-    call->result = lg_list_json(items, 0);
-    return call->result ? PH_OK : lg_nomem(err);
-}
-
-static json_t *text_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
+        return srv_nomem(err);
+    ph_status st = ph_registry_list(srv_store(call), NULL, add_model, items, err);
+    return srv_answer_list(call, st, items, 0, err);
 }
 
 static ph_status add_event(void *user, const ph_registry_event *ev, ph_error *err)
 {
     json_t *o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s}", "seq", (json_int_t)ev->seq, "at",
-                          ev->at ? ev->at : "", "from", text_or_null(ev->from), "to",
+                          ev->at ? ev->at : "", "from", srv_json_text_or_null(ev->from), "to",
                           ev->to ? ev->to : "", "actor", ev->actor ? ev->actor : "", "note",
                           ev->note ? ev->note : "");
     if (o == NULL || json_array_append_new(user, o) != 0)
-        return lg_nomem(err);
+        return srv_nomem(err);
     return PH_OK;
 }
 
 static ph_status model_show(srv_call *call, ph_error *err)
 {
-    const char *name = lg_path_text(call, 0);
+    const char *name = srv_path_text(call, 0);
     int64_t version = 0;
-    ph_status st = lg_path_id(call, 1, "version", &version, err);
+    ph_status st = srv_path_id(call, 1, "version", &version, err);
     ph_registry_entry *e = NULL;
     if (st == PH_OK)
-        st = ph_registry_get(lg_store(call), name, version, &e, err);
+        st = ph_registry_get(srv_store(call), name, version, &e, err);
     if (st != PH_OK)
         return st;
     json_t *o = model_json(e);
@@ -234,9 +203,9 @@ static ph_status model_show(srv_call *call, ph_error *err)
     if (o == NULL || events == NULL) {
         json_decref(o);
         json_decref(events);
-        return lg_nomem(err);
+        return srv_nomem(err);
     }
-    st = ph_registry_events(lg_store(call), name, version, add_event, events, err);
+    st = ph_registry_events(srv_store(call), name, version, add_event, events, err);
     json_object_set_new(o, "events", events);
     if (st != PH_OK) {
         json_decref(o);
@@ -253,9 +222,9 @@ static ph_status period(const srv_call *call, ph_date *from, ph_date *to, ph_err
 {
     *from = 0;
     *to = 0;
-    ph_status st = lg_query_date(call, "from", from, err);
+    ph_status st = srv_query_date(call, "from", from, err);
     if (st == PH_OK)
-        st = lg_query_date(call, "to", to, err);
+        st = srv_query_date(call, "to", to, err);
     if (st == PH_OK && *from && *to && *to < *from)
         st = ph_error_set(err, PH_EINVAL, "to", srv_query(call, "to"),
                           "expected a day on or after 'from' (%s)", srv_query(call, "from"));
@@ -292,20 +261,20 @@ static ph_status market_stats(srv_call *call, ph_error *err)
     ph_status st = period(call, &from, &to, err);
     ph_market_report *r = NULL;
     if (st == PH_OK)
-        st = ph_market_report_build(lg_store(call), from, to, &r, err);
+        st = ph_market_report_build(srv_store(call), from, to, &r, err);
     if (st != PH_OK)
         return st;
     json_t *lenders = json_array();
     for (size_t i = 0; lenders != NULL && i < r->n_lenders; i++)
         json_array_append_new(lenders, lender_stats_json(&r->lenders[i]));
-    call->result = json_pack("{s:o, s:o, s:I, s:I, s:o, s:o, s:o}", "from", lg_date_json(from),
-                             "to", lg_date_json(to), "applications", (json_int_t)r->applications,
+    call->result = json_pack("{s:o, s:o, s:I, s:I, s:o, s:o, s:o}", "from", srv_json_date(from),
+                             "to", srv_json_date(to), "applications", (json_int_t)r->applications,
                              "with_offer", (json_int_t)r->with_offer, "offer_rate",
                              srv_json_rate(count_ratio(r->with_offer, r->applications)),
                              "lenders", lenders, "total",
                              lender_stats_json(&r->lenders[r->n_lenders]));
     ph_market_report_free(r);
-    return call->result ? PH_OK : lg_nomem(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 static ph_status market_segments(srv_call *call, ph_error *err)
@@ -315,7 +284,7 @@ static ph_status market_segments(srv_call *call, ph_error *err)
     ph_status st = period(call, &from, &to, err);
     ph_market_segments *s = NULL;
     if (st == PH_OK)
-        st = ph_market_segments_build(lg_store(call), by ? by : "city", from, to, &s, err);
+        st = ph_market_segments_build(srv_store(call), by ? by : "city", from, to, &s, err);
     if (st != PH_OK)
         return st;
     json_t *items = json_array();
@@ -331,11 +300,11 @@ static ph_status market_segments(srv_call *call, ph_error *err)
                              srv_json_rate(g->avg_rate), "first_time",
                              (json_int_t)g->first_time));
     }
-    call->result = json_pack("{s:s, s:o, s:o, s:I, s:o}", "by", s->by, "from", lg_date_json(from),
-                             "to", lg_date_json(to), "min_firms",
+    call->result = json_pack("{s:s, s:o, s:o, s:I, s:o}", "by", s->by, "from", srv_json_date(from),
+                             "to", srv_json_date(to), "min_firms",
                              (json_int_t)PH_MARKET_SEGMENT_MIN_FIRMS, "items", items);
     ph_market_segments_free(s);
-    return call->result ? PH_OK : lg_nomem(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 const srv_route srv_routes_governance[] = {

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "api_lg_util.h"
+#include "api_query.h"
 #include "puhui/enterprise.h"
 #include "puhui/ledger.h"
 #include "puhui/loan.h"
@@ -59,9 +59,9 @@ static json_t *loan_json(const ph_loan_info *l)
     json_object_set_new(o, "guarantor", l->guarantor[0] ? json_string(l->guarantor) : json_null());
     json_object_set_new(o, "guarantee_fee", srv_json_rate(l->guarantee_fee));
     json_object_set_new(o, "subsidy_rate", srv_json_rate(l->subsidy_rate));
-    json_object_set_new(o, "opened", lg_date_json(l->booked_on));
-    json_object_set_new(o, "matures", lg_date_json(l->maturity_on));
-    json_object_set_new(o, "last_event_on", lg_date_json(l->last_event_on));
+    json_object_set_new(o, "opened", srv_json_date(l->booked_on));
+    json_object_set_new(o, "matures", srv_json_date(l->maturity_on));
+    json_object_set_new(o, "last_event_on", srv_json_date(l->last_event_on));
     return o;
 }
 
@@ -69,33 +69,44 @@ static json_t *loan_json(const ph_loan_info *l)
  * did not exist, with the library's own words for a missing loan. */
 static ph_status owned_loan(srv_call *call, int64_t id, ph_loan_info *out, ph_error *err)
 {
-    ph_status st = ph_loan_get(lg_store(call), id, out, err);
+    ph_status st = ph_loan_get(srv_store(call), id, out, err);
     if (st != PH_OK)
         return st;
     if (srv_owns(call, out->uscc, out->lender))
         return PH_OK;
     ph_loan_info_free(call->ctx, out);
-    char v[24];
-    snprintf(v, sizeof(v), "%lld", (long long)id);
-    return srv_refuse(call, err, "loan", v, "no loan with that id");
+    /* the library's words for a missing loan */
+    return srv_refuse(call, err, "loan", srv_id_string(id).s, "no loan with that id");
+}
+
+/* Path parameter 0 as a loan of the caller's; `info` NULL: only checked. */
+static ph_status path_loan(srv_call *call, int64_t *id, ph_loan_info *info, ph_error *err)
+{
+    ph_loan_info own;
+    ph_status st = srv_path_id(call, 0, "loan", id, err);
+    if (st == PH_OK)
+        st = owned_loan(call, *id, info ? info : &own, err);
+    if (st == PH_OK && info == NULL)
+        ph_loan_info_free(call->ctx, &own);
+    return st;
 }
 
 /* The loan as the answer. */
 static ph_status answer_loan(srv_call *call, int64_t id, ph_error *err)
 {
     ph_loan_info info;
-    ph_status st = ph_loan_get(lg_store(call), id, &info, err);
+    ph_status st = ph_loan_get(srv_store(call), id, &info, err);
     if (st != PH_OK)
         return st;
     call->result = loan_json(&info);
     ph_loan_info_free(call->ctx, &info);
-    return call->result ? PH_OK : lg_nomem(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 /* The open business day: every servicing event happens on it. */
 static ph_status open_day(srv_call *call, ph_date *out, ph_error *err)
 {
-    ph_status st = ph_cob_open_day(lg_store(call), out, err);
+    ph_status st = ph_cob_open_day(srv_store(call), out, err);
     if (st == PH_OK && *out == 0)
         st = ph_error_set(err, PH_EINVAL, "loan", NULL, "the book is empty: there is no open day");
     return st;
@@ -112,23 +123,22 @@ static ph_status loan_accept(srv_call *call, ph_error *err)
     if (st == PH_OK)
         st = srv_body_int(call, "decision_id", 1, &decision, err);
     if (st == PH_OK && decision <= 0)
-        st = lg_bad_int(err, "decision_id", decision, "a decision id, 1 or more");
+        st = ph_error_set(err, PH_EINVAL, "decision_id", srv_id_string(decision).s,
+                          "expected a decision id, 1 or more");
     if (st == PH_OK)
         st = srv_body_money(call, "amount", 0, &amount, err);
     if (st == PH_OK && call->body && json_object_get(call->body, "amount") && amount <= 0)
         st = ph_error_set(err, PH_EINVAL, "amount",
                           json_string_value(json_object_get(call->body, "amount")),
                           "expected more than 0 and at most the offer");
-    ph_store *store = lg_store(call);
+    ph_store *store = srv_store(call);
     ph_market_offer offer;
     memset(&offer, 0, sizeof(offer));
     if (st == PH_OK)
         st = ph_market_offer_get(store, decision, &offer, err);
-    if (st == PH_OK && !srv_owns(call, offer.uscc, NULL)) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)decision);
-        return srv_refuse(call, err, "decision", v, "no decision with that id");
-    }
+    if (st == PH_OK && !srv_owns(call, offer.uscc, NULL)) /* the words of ph_market_offer_get */
+        return srv_refuse(call, err, "decision", srv_id_string(decision).s,
+                          "no decision with that id");
     /* Booked on the open business day, or on the offer's own day when the
      * book has not reached it yet (the library judges the offer's validity). */
     ph_date open = 0;
@@ -180,7 +190,7 @@ static ph_status loan_list(srv_call *call, ph_error *err)
 {
     loan_page p;
     memset(&p, 0, sizeof(p));
-    ph_status st = lg_page_args(call, &p.limit, &p.after, err);
+    ph_status st = srv_query_page(call, &p.limit, &p.after, err);
     if (st != PH_OK)
         return st;
     /* An enterprise sees its own loans, an institution its book; a scope
@@ -197,17 +207,13 @@ static ph_status loan_list(srv_call *call, ph_error *err)
     }
     p.items = json_array();
     if (p.items == NULL)
-        return lg_nomem(err);
+        return srv_nomem(err);
     /* one more than the page: whether a next page exists */
-    st = ph_loan_list_page(lg_store(call), uscc, lender, p.after, p.limit + 1, page_loan, &p,
+    st = ph_loan_list_page(srv_store(call), uscc, lender, p.after, p.limit + 1, page_loan, &p,
                            err);
     if (st == PH_OK && p.failed)
-        st = lg_nomem(err);
-    if (st == PH_OK)
-        call->result = lg_list_json(p.items, p.more ? p.next : 0);
-    else
-        json_decref(p.items);
-    return st == PH_OK && call->result == NULL ? lg_nomem(err) : st;
+        st = srv_nomem(err);
+    return srv_answer_list(call, st, p.items, p.more ? p.next : 0, err);
 }
 
 /* ---- GET /v1/loans/{id} ----------------------------------------------------------------- */
@@ -215,15 +221,13 @@ static ph_status loan_list(srv_call *call, ph_error *err)
 static ph_status loan_show(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
-    ph_status st = lg_path_id(call, 0, "loan", &id, err);
     ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
+    ph_status st = path_loan(call, &id, &info, err);
     if (st != PH_OK)
         return st;
     call->result = loan_json(&info);
     ph_loan_info_free(call->ctx, &info);
-    return call->result ? PH_OK : lg_nomem(err);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 /* ---- GET /v1/loans/{id}/schedule --------------------------------------------------------- */
@@ -234,8 +238,8 @@ static int add_instalment(const ph_instalment *row, void *user)
     if (o == NULL)
         return 1;
     json_object_set_new(o, "k", json_integer(row->k));
-    json_object_set_new(o, "due_on", lg_date_json(row->due_on));
-    json_object_set_new(o, "period_start", lg_date_json(row->period_start));
+    json_object_set_new(o, "due_on", srv_json_date(row->due_on));
+    json_object_set_new(o, "period_start", srv_json_date(row->period_start));
     json_object_set_new(o, "principal", srv_json_money(row->principal));
     json_object_set_new(o, "interest", srv_json_money(row->interest));
     json_object_set_new(o, "balance_after", srv_json_money(row->balance_after));
@@ -245,20 +249,16 @@ static int add_instalment(const ph_instalment *row, void *user)
 static ph_status loan_schedule(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
-    ph_status st = lg_path_id(call, 0, "loan", &id, err);
-    ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
+    ph_status st = path_loan(call, &id, NULL, err);
     if (st != PH_OK)
         return st;
-    ph_loan_info_free(call->ctx, &info);
     json_t *items = json_array();
     if (items == NULL)
-        return lg_nomem(err);
-    st = ph_loan_schedule(lg_store(call), id, add_instalment, items, err);
+        return srv_nomem(err);
+    st = ph_loan_schedule(srv_store(call), id, add_instalment, items, err);
     if (st == PH_OK) {
         call->result = json_pack("{s:I, s:o}", "loan_id", (json_int_t)id, "items", items);
-        return call->result ? PH_OK : lg_nomem(err);
+        return call->result ? PH_OK : srv_nomem(err);
     }
     json_decref(items);
     return st;
@@ -272,7 +272,7 @@ static int add_statement_line(const ph_ledger_statement_line *l, void *user)
     if (o == NULL)
         return 1;
     json_object_set_new(o, "entry_id", json_integer(l->entry_id));
-    json_object_set_new(o, "date", lg_date_json(l->value_date));
+    json_object_set_new(o, "date", srv_json_date(l->value_date));
     json_object_set_new(o, "event", json_string(l->event ? l->event : ""));
     json_object_set_new(o, "memo", json_string(l->memo ? l->memo : ""));
     json_object_set_new(o, "account", json_string(l->account ? l->account : ""));
@@ -286,59 +286,71 @@ static int add_statement_line(const ph_ledger_statement_line *l, void *user)
 static ph_status loan_statement(srv_call *call, ph_error *err)
 {
     int64_t id = 0;
-    ph_status st = lg_path_id(call, 0, "loan", &id, err);
     ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
+    ph_status st = path_loan(call, &id, &info, err);
     if (st != PH_OK)
         return st;
     /* By default the loan's whole life up to the open business day. */
     ph_date from = info.booked_on, to = 0;
     ph_loan_info_free(call->ctx, &info);
-    st = ph_cob_open_day(lg_store(call), &to, err);
+    st = ph_cob_open_day(srv_store(call), &to, err);
     if (st == PH_OK && to < from)
         to = from;
     if (st == PH_OK)
-        st = lg_query_date(call, "from", &from, err);
+        st = srv_query_date(call, "from", &from, err);
     if (st == PH_OK)
-        st = lg_query_date(call, "to", &to, err);
+        st = srv_query_date(call, "to", &to, err);
     json_t *items = st == PH_OK ? json_array() : NULL;
     if (st == PH_OK && items == NULL)
-        st = lg_nomem(err);
+        st = srv_nomem(err);
     if (st == PH_OK)
-        st = ph_ledger_loan_statement(lg_store(call), id, from, to, add_statement_line, items,
+        st = ph_ledger_loan_statement(srv_store(call), id, from, to, add_statement_line, items,
                                       err);
     if (st != PH_OK) {
         json_decref(items);
         return st;
     }
     call->result = json_pack("{s:I, s:o, s:o, s:o}", "loan_id", (json_int_t)id, "from",
-                             lg_date_json(from), "to", lg_date_json(to), "items", items);
-    return call->result ? PH_OK : lg_nomem(err);
+                             srv_json_date(from), "to", srv_json_date(to), "items", items);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 /* ---- POST /v1/loans/{id}/draws ------------------------------------------------------------ */
+
+/*
+ * A draw's or a repayment's arguments, checked in the order the client reads
+ * them back: the loan id, the body (amount; reference when asked for), the
+ * loan being the caller's, and the open business day the event happens on.
+ */
+static ph_status servicing_args(srv_call *call, const char *const *allowed, int64_t *id,
+                                ph_money *amount, const char **reference, ph_date *on,
+                                ph_error *err)
+{
+    ph_status st = srv_path_id(call, 0, "loan", id, err);
+    if (st == PH_OK)
+        st = srv_body_check(call, allowed, err);
+    if (st == PH_OK)
+        st = srv_body_money(call, "amount", 1, amount, err);
+    if (st == PH_OK && reference != NULL)
+        st = srv_body_string(call, "reference", 0, reference, err);
+    ph_loan_info info;
+    if (st == PH_OK)
+        st = owned_loan(call, *id, &info, err);
+    if (st != PH_OK)
+        return st;
+    ph_loan_info_free(call->ctx, &info);
+    return open_day(call, on, err);
+}
 
 static ph_status loan_draw(srv_call *call, ph_error *err)
 {
     static const char *const allowed[] = {"amount", NULL};
     int64_t id = 0;
     ph_money amount = 0;
-    ph_status st = lg_path_id(call, 0, "loan", &id, err);
-    if (st == PH_OK)
-        st = srv_body_check(call, allowed, err);
-    if (st == PH_OK)
-        st = srv_body_money(call, "amount", 1, &amount, err);
-    ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
-    if (st != PH_OK)
-        return st;
-    ph_loan_info_free(call->ctx, &info);
     ph_date on = 0;
-    st = open_day(call, &on, err);
+    ph_status st = servicing_args(call, allowed, &id, &amount, NULL, &on, err);
     if (st == PH_OK)
-        st = ph_loan_draw(lg_store(call), id, on, amount, err);
+        st = ph_loan_draw(srv_store(call), id, on, amount, err);
     if (st == PH_OK)
         st = answer_loan(call, id, err);
     return st;
@@ -362,33 +374,20 @@ static ph_status loan_repay(srv_call *call, ph_error *err)
     int64_t id = 0;
     ph_money amount = 0;
     const char *reference = NULL;
-    ph_status st = lg_path_id(call, 0, "loan", &id, err);
-    if (st == PH_OK)
-        st = srv_body_check(call, allowed, err);
-    if (st == PH_OK)
-        st = srv_body_money(call, "amount", 1, &amount, err);
-    if (st == PH_OK)
-        st = srv_body_string(call, "reference", 0, &reference, err);
-    ph_loan_info info;
-    if (st == PH_OK)
-        st = owned_loan(call, id, &info, err);
-    if (st != PH_OK)
-        return st;
-    ph_loan_info_free(call->ctx, &info);
     ph_date on = 0;
     ph_loan_payment paid;
     memset(&paid, 0, sizeof(paid));
-    st = open_day(call, &on, err);
+    ph_status st = servicing_args(call, allowed, &id, &amount, &reference, &on, err);
     if (st == PH_OK)
-        st = ph_loan_repay_ref(lg_store(call), id, on, amount, reference, &paid, err);
+        st = ph_loan_repay_ref(srv_store(call), id, on, amount, reference, &paid, err);
     if (st == PH_OK)
         st = answer_loan(call, id, err);
     if (st != PH_OK)
         return st;
     json_t *loan = call->result;
     call->result = json_pack("{s:o, s:b, s:o, s:o}", "allocated", payment_json(&paid), "closed",
-                             paid.closed, "on", lg_date_json(on), "loan", loan);
-    return call->result ? PH_OK : lg_nomem(err);
+                             paid.closed, "on", srv_json_date(on), "loan", loan);
+    return call->result ? PH_OK : srv_nomem(err);
 }
 
 /* ---- GET /v1/portfolio ---------------------------------------------------------------------- */
@@ -449,7 +448,7 @@ static int add_lender(const char *lender, const ph_book_summary *b, void *user)
     ph_error why;
     ph_error_clear(&why);
     /* an institution that is not registered is shown by its id */
-    if (ph_institution_name(lg_store(r->call), lender, &name, &why) != PH_OK)
+    if (ph_institution_name(srv_store(r->call), lender, &name, &why) != PH_OK)
         name = NULL;
     json_t *row = json_pack("{s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:s}", "lender", lender,
                             "lender_name", name ? name : lender, "loans", (json_int_t)b->loans,
@@ -459,7 +458,7 @@ static int add_lender(const char *lender, const ph_book_summary *b, void *user)
                             colour_of(b->npl_ratio));
     ph_free(r->call->ctx, name);
     if (row == NULL || json_array_append_new(r->rows, row) != 0) {
-        r->st = lg_nomem(r->err);
+        r->st = srv_nomem(r->err);
         return 1;
     }
     return 0;
@@ -467,7 +466,7 @@ static int add_lender(const char *lender, const ph_book_summary *b, void *user)
 
 static ph_status portfolio(srv_call *call, ph_error *err)
 {
-    ph_store *store = lg_store(call);
+    ph_store *store = srv_store(call);
     ph_book_summary b;
     ph_date last = 0;
     ph_status st = ph_cob_last_day(store, &last, err);
@@ -482,8 +481,8 @@ static ph_status portfolio(srv_call *call, ph_error *err)
         return st;
     json_t *o = summary_json(&b);
     if (o == NULL)
-        return lg_nomem(err);
-    json_object_set_new(o, "asof", last ? lg_date_json(last) : json_null());
+        return srv_nomem(err);
+    json_object_set_new(o, "asof", srv_json_date(last));
     json_object_set_new(o, "view", json_string(own ? "own" : "aggregate"));
     if (own) {
         json_object_set_new(o, "lender", json_string(call->who->tenant));
@@ -491,7 +490,7 @@ static ph_status portfolio(srv_call *call, ph_error *err)
         lender_rows r = {call, json_array(), PH_OK, err};
         if (r.rows == NULL) {
             json_decref(o);
-            return lg_nomem(err);
+            return srv_nomem(err);
         }
         st = ph_book_lenders(store, add_lender, &r, err);
         if (st == PH_OK)

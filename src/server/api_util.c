@@ -103,54 +103,73 @@ static json_t *member(const srv_call *call, const char *name, int required, ph_s
     return v;
 }
 
+static int is_string(const json_t *v)
+{
+    return json_is_string(v);
+}
+
+static int is_integer(const json_t *v)
+{
+    return json_is_integer(v);
+}
+
+static int is_boolean(const json_t *v)
+{
+    return json_is_boolean(v);
+}
+
+/* The member `name` when present and of the right type (`is_type`); NULL
+ * with *st PH_OK when absent and not required, else NULL with the error. */
+static json_t *typed_member(const srv_call *call, const char *name, int required,
+                            int (*is_type)(const json_t *), const char *expected, ph_status *st,
+                            ph_error *err)
+{
+    json_t *v = member(call, name, required, st, err);
+    if (v != NULL && !is_type(v)) {
+        *st = wrong_type(name, v, expected, err);
+        v = NULL;
+    }
+    return v;
+}
+
 ph_status srv_body_string(const srv_call *call, const char *name, int required, const char **out,
                           ph_error *err)
 {
     ph_status st;
-    json_t *v = member(call, name, required, &st, err);
-    if (v == NULL)
-        return st;
-    if (!json_is_string(v))
-        return wrong_type(name, v, "a string", err);
-    *out = json_string_value(v);
-    return PH_OK;
+    json_t *v = typed_member(call, name, required, is_string, "a string", &st, err);
+    if (v != NULL)
+        *out = json_string_value(v);
+    return st;
 }
 
 ph_status srv_body_int(const srv_call *call, const char *name, int required, int64_t *out,
                        ph_error *err)
 {
     ph_status st;
-    json_t *v = member(call, name, required, &st, err);
-    if (v == NULL)
-        return st;
-    if (!json_is_integer(v))
-        return wrong_type(name, v, "an integer", err);
-    *out = (int64_t)json_integer_value(v);
-    return PH_OK;
+    json_t *v = typed_member(call, name, required, is_integer, "an integer", &st, err);
+    if (v != NULL)
+        *out = (int64_t)json_integer_value(v);
+    return st;
 }
 
 ph_status srv_body_bool(const srv_call *call, const char *name, int required, int *out,
                         ph_error *err)
 {
     ph_status st;
-    json_t *v = member(call, name, required, &st, err);
-    if (v == NULL)
-        return st;
-    if (!json_is_boolean(v))
-        return wrong_type(name, v, "true or false", err);
-    *out = json_is_true(v);
-    return PH_OK;
+    json_t *v = typed_member(call, name, required, is_boolean, "true or false", &st, err);
+    if (v != NULL)
+        *out = json_is_true(v);
+    return st;
 }
 
 ph_status srv_body_money(const srv_call *call, const char *name, int required, int64_t *out,
                          ph_error *err)
 {
     ph_status st;
-    json_t *v = member(call, name, required, &st, err);
+    json_t *v = typed_member(call, name, required, is_string,
+                             "an amount in yuan as a string, such as \"300000.00\"", &st, err);
     if (v == NULL)
         return st;
-    if (!json_is_string(v))
-        return wrong_type(name, v, "an amount in yuan as a string, such as \"300000.00\"", err);
     const char *s = json_string_value(v);
     ph_money fen;
     st = ph_money_parse(s, json_string_length(v), &fen, err);
