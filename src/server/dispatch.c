@@ -385,7 +385,8 @@ static ph_status authenticate(request *rq, ph_error *err)
         key++;
     ph_apikey_info info;
     ph_error kerr;
-    ph_status st = ph_apikey_authenticate(rq->w->store, key, strlen(key), &info, &kerr);
+    ph_status st =
+        ph_apikey_authenticator_check(rq->w->auth, key, strlen(key), &info, &kerr);
     if (st == PH_EDENIED)
         return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
                             "the API key is malformed, unknown or revoked");

@@ -21,6 +21,7 @@
 #include <event2/listener.h>
 #include <sodium.h>
 
+#include "puhui/apikey.h"
 #include "puhui/market.h"
 #include "puhui/schema.h"
 #include "server/srv.h"
@@ -257,6 +258,8 @@ static ph_status worker_init(ph_server *srv, srv_worker *w, int index, ph_error 
     if (st == PH_OK)
         st = ph_store_require_schema(w->store, ph_schema_latest(), "puhui serve", err);
     if (st == PH_OK)
+        st = ph_apikey_authenticator_new(w->store, &w->auth, err);
+    if (st == PH_OK)
         st = srv_metrics_init(&w->metrics, srv->ctx, srv->n_routes, err);
     if (st != PH_OK)
         return st;
@@ -308,6 +311,7 @@ static void worker_free(ph_server *srv, srv_worker *w)
     if (w->reply_owned)
         free(w->reply_data);
     ph_market_free(w->market);
+    ph_apikey_authenticator_free(w->auth);
     ph_store_free(w->store);
     srv_metrics_free(&w->metrics, srv->ctx);
     for (int i = 0; i < 2; i++)

@@ -72,6 +72,7 @@ struct srv_worker {
     ph_server *srv;
     int index;
     ph_store *store;
+    struct ph_apikey_authenticator *auth; /* the key check's statement, kept */
     ph_market *market;
     unsigned market_generation;
     struct event_base *base;
