@@ -451,25 +451,15 @@ static ph_status denied(ph_error *err)
     return ph_error_set(err, PH_EDENIED, "key", NULL, DENIED_MESSAGE);
 }
 
-ph_status ph_apikey_authenticate(ph_store *store, const char *key, size_t len,
-                                 ph_apikey_info *out, ph_error *err)
+#define AUTH_SQL                                                                         \
+    "SELECT hash, role, tenant, label, created_at, revoked_at FROM api_key WHERE id = ?"
+
+/* Check `key` (already parsed to `id`) against the row `stmt` reads; the
+ * statement is left stepped (the caller resets or frees it). */
+static ph_status check_key(ph_stmt *stmt, const char *key, size_t len, int64_t id,
+                           ph_apikey_info *out, ph_error *err)
 {
-    if (store == NULL || out == NULL || (key == NULL && len > 0))
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_apikey_authenticate: store, out and key must not be NULL");
-    int64_t id = 0;
-    if (!ph_apikey_parse(key, len, &id))
-        return denied(err);
-    ph_status st = sodium_ready(err);
-    if (st != PH_OK)
-        return st;
-    ph_stmt *stmt = NULL;
-    st = ph_store_prepare(store,
-                          "SELECT hash, role, tenant, label, created_at, revoked_at "
-                          "FROM api_key WHERE id = ?",
-                          &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 1, id, err);
+    ph_status st = ph_stmt_bind_int64(stmt, 1, id, err);
     if (st == PH_OK)
         st = ph_stmt_step(stmt, err);
     if (st == PH_DONE)
@@ -491,8 +481,82 @@ ph_status ph_apikey_authenticate(ph_store *store, const char *key, size_t len,
         info.id = id;
         st = read_info(stmt, 1, &info, err);
     }
-    ph_stmt_free(stmt);
     if (st == PH_OK)
         *out = info;
     return st;
+}
+
+ph_status ph_apikey_authenticate(ph_store *store, const char *key, size_t len,
+                                 ph_apikey_info *out, ph_error *err)
+{
+    if (store == NULL || out == NULL || (key == NULL && len > 0))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_apikey_authenticate: store, out and key must not be NULL");
+    int64_t id = 0;
+    if (!ph_apikey_parse(key, len, &id))
+        return denied(err);
+    ph_status st = sodium_ready(err);
+    if (st != PH_OK)
+        return st;
+    ph_stmt *stmt = NULL;
+    st = ph_store_prepare(store, AUTH_SQL, &stmt, err);
+    if (st == PH_OK)
+        st = check_key(stmt, key, len, id, out, err);
+    ph_stmt_free(stmt);
+    return st;
+}
+
+/* --- The authenticator: the same check with its statement kept --------------------- */
+
+struct ph_apikey_authenticator {
+    ph_store *store;
+    ph_stmt *stmt; /* prepared at the first check */
+};
+
+ph_status ph_apikey_authenticator_new(ph_store *store, ph_apikey_authenticator **out,
+                                      ph_error *err)
+{
+    if (store == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_apikey_authenticator_new: store and out must not be NULL");
+    ph_apikey_authenticator *a = ph_calloc(ph_store_ctx(store), 1, sizeof(*a));
+    if (a == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    a->store = store;
+    *out = a;
+    return PH_OK;
+}
+
+ph_status ph_apikey_authenticator_check(ph_apikey_authenticator *a, const char *key, size_t len,
+                                        ph_apikey_info *out, ph_error *err)
+{
+    if (a == NULL || out == NULL || (key == NULL && len > 0))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_apikey_authenticator_check: authenticator, out and key must "
+                            "not be NULL");
+    int64_t id = 0;
+    if (!ph_apikey_parse(key, len, &id))
+        return denied(err);
+    ph_status st = sodium_ready(err);
+    if (st == PH_OK && a->stmt == NULL)
+        st = ph_store_prepare(a->store, AUTH_SQL, &a->stmt, err);
+    if (st != PH_OK)
+        return st;
+    st = check_key(a->stmt, key, len, id, out, err);
+    /* Reset now, so the statement holds no read transaction between requests
+     * (a writer's checkpoint would otherwise wait on it). */
+    ph_error ignored;
+    if (ph_stmt_reset(a->stmt, &ignored) != PH_OK && st == PH_OK) {
+        ph_stmt_free(a->stmt); /* prepared again at the next check */
+        a->stmt = NULL;
+    }
+    return st;
+}
+
+void ph_apikey_authenticator_free(ph_apikey_authenticator *a)
+{
+    if (a == NULL)
+        return;
+    ph_stmt_free(a->stmt);
+    ph_free(ph_store_ctx(a->store), a);
 }

@@ -39,6 +39,9 @@ typedef struct request {
     size_t bytes;
     srv_identity who;
     const char *refused;        /* a refusal's reason, or NULL */
+    const char *authorization;  /* the headers read, found in check_limits' one pass */
+    const char *client_id;
+    size_t n_headers, header_bytes;
     char refused_buf[160];
 } request;
 
@@ -113,6 +116,15 @@ static void log_string(srv_worker *w, const char *s)
     log_raw(w, "\"", 1);
 }
 
+/* A string known to need no escaping (generated or checked request ids,
+ * method names, route patterns, role names). */
+static void log_plain(srv_worker *w, const char *s)
+{
+    log_raw(w, "\"", 1);
+    log_raw(w, s, strlen(s));
+    log_raw(w, "\"", 1);
+}
+
 static void log_uint(srv_worker *w, uint64_t v)
 {
     char digits[24];
@@ -158,14 +170,14 @@ static void access_log(request *rq, uint64_t dur_us)
     log_raw(w, ".", 1);
     log_raw(w, ms, 3);
     log_raw(w, "Z\",\"request_id\":", 16);
-    log_string(w, rq->id);
+    log_plain(w, rq->id); /* ours, or a client's checked by srv_request_id_ok */
     log_raw(w, ",\"method\":", 10);
-    log_string(w, rq->method);
+    log_plain(w, rq->method);
     log_raw(w, ",\"path\":", 8);
     log_string(w, rq->path);
     log_raw(w, ",\"route\":", 9);
     if (rq->route < w->srv->n_routes)
-        log_string(w, w->srv->routes[rq->route]->pattern);
+        log_plain(w, w->srv->routes[rq->route]->pattern);
     else
         log_raw(w, "null", 4);
     log_raw(w, ",\"status\":", 10);
@@ -175,7 +187,7 @@ static void access_log(request *rq, uint64_t dur_us)
     log_raw(w, ",\"dur_us\":", 10);
     log_uint(w, dur_us);
     log_raw(w, ",\"role\":", 8);
-    log_string(w, srv_role_name(rq->who.role));
+    log_plain(w, srv_role_name(rq->who.role));
     log_raw(w, ",\"tenant\":", 10);
     log_string(w, rq->who.tenant);
     log_raw(w, ",\"key_id\":", 10);
@@ -291,6 +303,26 @@ static void count_connection(srv_worker *w, struct evhttp_request *req)
 
 /* ---- the checks before the handler ---------------------------------------------------------- */
 
+/* One pass over the headers: their count and bytes for the limits, and the
+ * two that the request reads later (evhttp_find_header would walk them
+ * again, once for each). */
+static void scan_headers(request *rq)
+{
+    struct evkeyvalq *in = evhttp_request_get_input_headers(rq->req);
+    size_t count = 0, bytes = strlen(evhttp_request_get_uri(rq->req)) + strlen(rq->method) + 11;
+    for (struct evkeyval *h = in->tqh_first; h; h = h->next.tqe_next) {
+        size_t klen = strlen(h->key);
+        count++;
+        bytes += klen + strlen(h->value) + 4;
+        if (klen == 13 && !rq->authorization && strcasecmp(h->key, "Authorization") == 0)
+            rq->authorization = h->value;
+        else if (klen == 12 && !rq->client_id && strcasecmp(h->key, "X-Request-Id") == 0)
+            rq->client_id = h->value;
+    }
+    rq->n_headers = count;
+    rq->header_bytes = bytes;
+}
+
 /* 0 when within the limits; else the problem has been sent. */
 static int check_limits(request *rq)
 {
@@ -308,12 +340,7 @@ static int check_limits(request *rq)
         send_problem(rq, 503, "too-many-connections", "Too many connections", &err);
         return 1;
     }
-    struct evkeyvalq *in = evhttp_request_get_input_headers(rq->req);
-    size_t count = 0, bytes = strlen(evhttp_request_get_uri(rq->req)) + strlen(rq->method) + 11;
-    for (struct evkeyval *h = in->tqh_first; h; h = h->next.tqe_next) {
-        count++;
-        bytes += strlen(h->key) + strlen(h->value) + 4;
-    }
+    size_t count = rq->n_headers, bytes = rq->header_bytes;
     if (count > (size_t)o->max_headers || bytes > o->max_header_bytes) {
         char value[24];
         if (count > (size_t)o->max_headers) {
@@ -346,8 +373,7 @@ static int check_limits(request *rq)
  * for a missing, malformed, unknown or revoked key; a store error as is. */
 static ph_status authenticate(request *rq, ph_error *err)
 {
-    struct evkeyvalq *in = evhttp_request_get_input_headers(rq->req);
-    const char *auth = evhttp_find_header(in, "Authorization");
+    const char *auth = rq->authorization;
     if (!auth)
         return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
                             "this route needs an API key: send Authorization: Bearer <key>");
@@ -359,7 +385,8 @@ static ph_status authenticate(request *rq, ph_error *err)
         key++;
     ph_apikey_info info;
     ph_error kerr;
-    ph_status st = ph_apikey_authenticate(rq->w->store, key, strlen(key), &info, &kerr);
+    ph_status st =
+        ph_apikey_authenticator_check(rq->w->auth, key, strlen(key), &info, &kerr);
     if (st == PH_EDENIED)
         return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
                             "the API key is malformed, unknown or revoked");
@@ -422,7 +449,7 @@ static void run_route(request *rq)
     srv_worker *w = rq->w;
     ph_server *srv = w->srv;
     ph_error err;
-    ph_error_clear(&err);
+    err.code = PH_OK; /* every other member is written by ph_error_set before use */
     char params_buf[2048], allow[64];
     srv_call call;
     memset(&call, 0, sizeof call);
@@ -555,10 +582,9 @@ void srv_dispatch(struct evhttp_request *req, void *arg)
     rq.path = uri ? evhttp_uri_get_path(uri) : NULL;
     if (!rq.path || !*rq.path)
         rq.path = "/";
-    const char *client_id = evhttp_find_header(evhttp_request_get_input_headers(req),
-                                               "X-Request-Id");
-    if (srv_request_id_ok(client_id))
-        snprintf(rq.id, sizeof rq.id, "%s", client_id);
+    scan_headers(&rq);
+    if (srv_request_id_ok(rq.client_id))
+        snprintf(rq.id, sizeof rq.id, "%s", rq.client_id);
     else
         make_request_id(rq.id, srv->boot_id, (uint64_t)w->index, ++w->seq);
 

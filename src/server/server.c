@@ -19,9 +19,9 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/listener.h>
-#include <event2/thread.h>
 #include <sodium.h>
 
+#include "puhui/apikey.h"
 #include "puhui/market.h"
 #include "puhui/schema.h"
 #include "server/srv.h"
@@ -233,15 +233,32 @@ static void worker_stop(evutil_socket_t fd, short what, void *arg)
         event_base_loopexit(w->base, NULL);
 }
 
+/* A non-blocking close-on-exec pipe. */
+static int make_pipe(int fds[2])
+{
+    if (pipe(fds) != 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
 static ph_status worker_init(ph_server *srv, srv_worker *w, int index, ph_error *err)
 {
     w->srv = srv;
     w->index = index;
+    w->stop_pipe[0] = w->stop_pipe[1] = -1;
+    if (make_pipe(w->stop_pipe) != 0)
+        return ph_error_set(err, PH_EIO, NULL, NULL, "cannot make a pipe: %s", strerror(errno));
     ph_store_options so = {0};
     so.must_exist = 1;
     ph_status st = ph_store_open(srv->ctx, srv->store_uri, &so, &w->store, err);
     if (st == PH_OK)
         st = ph_store_require_schema(w->store, ph_schema_latest(), "puhui serve", err);
+    if (st == PH_OK)
+        st = ph_apikey_authenticator_new(w->store, &w->auth, err);
     if (st == PH_OK)
         st = srv_metrics_init(&w->metrics, srv->ctx, srv->n_routes, err);
     if (st != PH_OK)
@@ -269,10 +286,11 @@ static ph_status worker_init(ph_server *srv, srv_worker *w, int index, ph_error 
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot listen in worker %d", index);
     }
     w->listener = listener;
-    w->stop_event = event_new(w->base, -1, 0, worker_stop, w);
+    w->stop_event = event_new(w->base, w->stop_pipe[0], EV_READ, worker_stop, w);
     w->tick_event = event_new(w->base, -1, EV_PERSIST, worker_tick, w);
     struct timeval tick = {0, TICK_MS * 1000};
-    if (!w->stop_event || !w->tick_event || event_add(w->tick_event, &tick) != 0)
+    if (!w->stop_event || !w->tick_event || event_add(w->tick_event, &tick) != 0 ||
+        event_add(w->stop_event, NULL) != 0)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot create the worker's events");
     return PH_OK;
 }
@@ -293,8 +311,12 @@ static void worker_free(ph_server *srv, srv_worker *w)
     if (w->reply_owned)
         free(w->reply_data);
     ph_market_free(w->market);
+    ph_apikey_authenticator_free(w->auth);
     ph_store_free(w->store);
     srv_metrics_free(&w->metrics, srv->ctx);
+    for (int i = 0; i < 2; i++)
+        if (w->stop_pipe[i] >= 0)
+            close(w->stop_pipe[i]);
 }
 
 static void *worker_main(void *arg)
@@ -314,8 +336,12 @@ ph_status ph_server_new(const ph_ctx *ctx, const ph_server_options *opts, ph_ser
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_server_new needs a context, options with a store URI and an "
                             "output");
-    if (evthread_use_pthreads() != 0 || sodium_init() < 0)
-        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot set up libevent's threads");
+    /* No evthread_use_pthreads(): each worker's event_base is touched by its
+     * own thread only (the stop arrives through the worker's pipe), so
+     * libevent needs no locks; they cost about 600 instructions of a
+     * /healthz request under callgrind (docs/api.md#speed). */
+    if (sodium_init() < 0)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot initialise libsodium");
     ph_server *srv = ph_calloc(ctx, 1, sizeof *srv);
     if (!srv)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
@@ -328,14 +354,8 @@ ph_status ph_server_new(const ph_ctx *ctx, const ph_server_options *opts, ph_ser
     ph_status st = apply_defaults(srv, opts, err);
     if (st == PH_OK)
         st = srv_routes_collect(ctx, &srv->routes, &srv->n_routes, err);
-    if (st == PH_OK && pipe(srv->stop_pipe) != 0)
+    if (st == PH_OK && make_pipe(srv->stop_pipe) != 0)
         st = ph_error_set(err, PH_EIO, NULL, NULL, "cannot make a pipe: %s", strerror(errno));
-    if (st == PH_OK) {
-        fcntl(srv->stop_pipe[0], F_SETFL, O_NONBLOCK);
-        fcntl(srv->stop_pipe[1], F_SETFL, O_NONBLOCK);
-        fcntl(srv->stop_pipe[0], F_SETFD, FD_CLOEXEC);
-        fcntl(srv->stop_pipe[1], F_SETFD, FD_CLOEXEC);
-    }
     if (st == PH_OK && srv->access_log) {
         srv->log_fd = open(srv->access_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
         if (srv->log_fd < 0)
@@ -439,8 +459,10 @@ ph_status ph_server_run(ph_server *srv, ph_error *err)
     if (st == PH_OK)
         event_base_dispatch(control);
     for (int i = 0; i < srv->n_workers; i++)
-        if (srv->workers[i].thread_started)
-            event_active(srv->workers[i].stop_event, EV_READ, 0);
+        if (srv->workers[i].thread_started) {
+            ssize_t rc = write(srv->workers[i].stop_pipe[1], "x", 1);
+            (void)rc; /* a full pipe already holds a stop */
+        }
     for (int i = 0; i < srv->n_workers; i++)
         if (srv->workers[i].thread_started) {
             pthread_join(srv->workers[i].thread, NULL);

@@ -72,12 +72,14 @@ struct srv_worker {
     ph_server *srv;
     int index;
     ph_store *store;
+    struct ph_apikey_authenticator *auth; /* the key check's statement, kept */
     ph_market *market;
     unsigned market_generation;
     struct event_base *base;
     struct evhttp *http;
     struct evconnlistener *listener;
-    struct event *stop_event;   /* activated by the control thread */
+    struct event *stop_event;   /* reads stop_pipe: the control thread writes a byte */
+    int stop_pipe[2];           /* per worker, so no libevent lock is ever needed */
     struct event *tick_event;   /* flushes the access log; checks the drain deadline */
     pthread_t thread;
     int thread_started;
