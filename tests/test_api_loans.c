@@ -259,6 +259,15 @@ static void draw_over_the_limit_is_refused(void **state)
     ph_assert_error(api_call(p, srv_routes_loans, SRV_ROLE_ENTERPRISE, firm, "POST",
                              "/v1/loans/{id}/draws", id, NULL, "{\"amount\":\"30000.01\"}"),
                     PH_EINVAL, &p->err, NULL);
+    /* the amount is echoed as sent, without the library's grouping commas (review item 9) */
+    assert_string_equal(p->err.field, "amount");
+    assert_string_equal(p->err.value, "30000.01");
+    ph_assert_error(api_call(p, srv_routes_loans, SRV_ROLE_ENTERPRISE, firm, "POST",
+                             "/v1/loans/{id}/repayments", id, NULL,
+                             "{\"amount\":\"92233720368547758.07\"}"),
+                    PH_EINVAL, &p->err, NULL);
+    assert_string_equal(p->err.field, "amount");
+    assert_string_equal(p->err.value, "92233720368547758.07");
     /* a lender has no draw row */
     assert_int_equal(api_call(p, srv_routes_loans, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_A"),
                               "POST", "/v1/loans/{id}/draws", id, NULL, "{\"amount\":\"1.00\"}"),

@@ -508,6 +508,12 @@ static ph_status appeals_list(srv_call *call, ph_error *err)
 static const char *const DECIDE_MEMBERS[] = {"outcome", "reviewer", "reason", "limit", "rate",
                                              NULL};
 
+/* The appeal library names the members themselves, without the value sent. */
+static const srv_member_map DECIDE_MAP[] = {
+    {"outcome", 0, "outcome", 0}, {"reviewer", 0, "reviewer", 0}, {"reason", 0, "reason", 0},
+    {"limit", 0, "limit", 0},     {"rate", 0, "rate", 0},         {NULL, 0, NULL, 0},
+};
+
 typedef struct appeal_owner {
     const srv_call *call;
     int owned;
@@ -558,8 +564,10 @@ static ph_status appeal_decide(srv_call *call, ph_error *err)
     if (st == PH_OK && !o.owned) 
         st = srv_refuse_id(call, err, "appeal", id);
     if (st == PH_OK)
-        st = ph_appeal_decide(srv_store(call), id, how, reviewer, reason, limit,
-                              rate, err);
+        st = srv_name_member(call,
+                             ph_appeal_decide(srv_store(call), id, how, reviewer, reason, limit,
+                                              rate, err),
+                             DECIDE_MAP, err);
     if (st == PH_OK)
         st = answer_appeal(call, id, 200, err);
     return st;

@@ -342,6 +342,14 @@ static ph_status servicing_args(srv_call *call, const char *const *allowed, int6
     return open_day(call, on, err);
 }
 
+/* The loan library echoes an amount formatted its own way ("1,000.00"); the
+ * problem echoes the client's text. */
+static const srv_member_map SERVICING_MAP[] = {
+    {"amount", 0, "amount", 0},
+    {"reference", 0, "reference", 0},
+    {NULL, 0, NULL, 0},
+};
+
 static ph_status loan_draw(srv_call *call, ph_error *err)
 {
     static const char *const allowed[] = {"amount", NULL};
@@ -350,7 +358,8 @@ static ph_status loan_draw(srv_call *call, ph_error *err)
     ph_date on = 0;
     ph_status st = servicing_args(call, allowed, &id, &amount, NULL, &on, err);
     if (st == PH_OK)
-        st = ph_loan_draw(srv_store(call), id, on, amount, err);
+        st = srv_name_member(call, ph_loan_draw(srv_store(call), id, on, amount, err),
+                             SERVICING_MAP, err);
     if (st == PH_OK)
         st = answer_loan(call, id, err);
     return st;
@@ -379,7 +388,9 @@ static ph_status loan_repay(srv_call *call, ph_error *err)
     memset(&paid, 0, sizeof(paid));
     ph_status st = servicing_args(call, allowed, &id, &amount, &reference, &on, err);
     if (st == PH_OK)
-        st = ph_loan_repay_ref(srv_store(call), id, on, amount, reference, &paid, err);
+        st = srv_name_member(
+            call, ph_loan_repay_ref(srv_store(call), id, on, amount, reference, &paid, err),
+            SERVICING_MAP, err);
     if (st == PH_OK)
         st = answer_loan(call, id, err);
     if (st != PH_OK)
