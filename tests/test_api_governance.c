@@ -428,6 +428,51 @@ static void market_small_cells(void **state)
     assert_int_equal(api_int(p->answer, "suppressed_firms"), 1);
 }
 
+/* Issue 18 review item 11: every handler refuses a query parameter it does
+ * not know, naming it and listing the ones it takes. */
+static void unknown_query_parameters(void **state)
+{
+    api_fx *p = api_fx_get(state);
+    const srv_route *const tables[] = {srv_routes_applications, srv_routes_consents,
+                                       srv_routes_governance, srv_routes_loans,
+                                       srv_routes_session};
+    static const char *const path_params[] = {"1", "1", NULL};
+    size_t checked = 0;
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        for (const srv_route *r = tables[t]; r->method != NULL; r++) {
+            /* a role the authorisation table lets through, so the handler runs */
+            srv_role role = SRV_ROLE_ENTERPRISE;
+            while (role < SRV_ROLE_COUNT &&
+                   srv_authz_scope(role, r->resource, r->action) == SRV_SCOPE_NONE)
+                role++;
+            if (role == SRV_ROLE_COUNT)
+                continue;
+            const char *tenant = role == SRV_ROLE_ENTERPRISE    ? api_name(p, "FIRM_A")
+                                 : role == SRV_ROLE_INSTITUTION ? api_name(p, "LENDER_A")
+                                                                : "";
+            ph_status st = api_call(p, tables[t], role, tenant, r->method, r->pattern, path_params,
+                                    "zzz=1", strcmp(r->method, "POST") == 0 ? "{}" : NULL);
+            if (st != PH_EINVAL || strcmp(p->err.field, "zzz") != 0 ||
+                strcmp(p->err.value, "1") != 0 || strstr(p->err.detail, "unknown query") == NULL)
+                fail_msg("%s %s: status %d field '%s': %s", r->method, r->pattern, (int)st,
+                         p->err.field, p->err.message);
+            checked++;
+        }
+    }
+    assert_true(checked >= 25);
+    /* the known ones are listed */
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/market/segments", NULL, "by=size&form=2025-12-01", NULL),
+                     PH_EINVAL);
+    assert_string_equal(p->err.field, "form");
+    assert_non_null(strstr(p->err.detail, "expected one of: by, from, to"));
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/models", NULL, "limit=5", NULL),
+                     PH_EINVAL);
+    assert_string_equal(p->err.field, "limit");
+    assert_non_null(strstr(p->err.detail, "takes none"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +486,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(market_segments, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(segments_fold_small, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(market_small_cells, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(unknown_query_parameters, api_setup, api_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

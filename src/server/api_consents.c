@@ -131,6 +131,9 @@ static ph_status read_sources(const srv_call *call, unsigned purpose, ph_source_
 
 static ph_status consent_create(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_consent_terms t;
     memset(&t, 0, sizeof(t));
     const char *institution = NULL, *purpose = NULL, *until = NULL;
@@ -188,8 +191,14 @@ static ph_status append_consent(void *user, const ph_consent *c, ph_error *err)
     return PH_OK;
 }
 
+/* The query parameters consents_list takes. */
+static const char *const CONSENTS_LIST_QUERY[] = {"limit", "after", NULL};
+
 static ph_status consents_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, CONSENTS_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     consent_page p = {0, 0, 0, NULL};
     ph_status st = srv_query_page(call, &p.limit, &p.after, err);
     if (st != PH_OK)
@@ -213,6 +222,9 @@ static ph_status consents_list(srv_call *call, ph_error *err)
 
 static ph_status consent_revoke(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     consent_read r = {0};
     ph_store *store = srv_store(call);
@@ -272,8 +284,14 @@ static ph_status append_entry(void *user, const ph_audit_entry *e, ph_error *err
     return PH_OK;
 }
 
+/* The query parameters access_log_list takes. */
+static const char *const ACCESS_LOG_LIST_QUERY[] = {"limit", "after", NULL};
+
 static ph_status access_log_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, ACCESS_LOG_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_audit_filter f;
     memset(&f, 0, sizeof(f));
     ph_status st = srv_query_page(call, &f.limit, &f.before, err);
@@ -324,8 +342,14 @@ static json_t *profile_json(const ph_profile *p)
                      (json_int_t)ph_profile_log_seq(p));
 }
 
+/* The query parameters profile_get takes. */
+static const char *const PROFILE_GET_QUERY[] = {"purpose", "asof", NULL};
+
 static ph_status profile_get(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, PROFILE_GET_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_profile_request req;
     memset(&req, 0, sizeof(req));
     req.uscc = call->n_params > 0 ? call->params[0] : "";

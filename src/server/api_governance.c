@@ -46,6 +46,9 @@ static const char *policy_lender(const srv_call *call)
 
 static ph_status policy_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     json_t *items = json_array();
     if (items == NULL)
         return srv_nomem(err);
@@ -54,8 +57,14 @@ static ph_status policy_list(srv_call *call, ph_error *err)
     return srv_answer_list(call, st, items, 0, err); /* a few versions per lender: one page */
 }
 
+/* The query parameters policy_load takes. */
+static const char *const POLICY_LOAD_QUERY[] = {"activate", NULL};
+
 static ph_status policy_load(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, POLICY_LOAD_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     int flag = -1;
     ph_status st = srv_query_flag(call, "activate", &flag, err);
     if (st != PH_OK)
@@ -109,6 +118,9 @@ static int another_lenders_policy(srv_call *call, const char *name, int64_t vers
 
 static ph_status policy_activate(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_status st = srv_body_empty(call, err);
     const char *name = srv_path_text(call, 0);
     int64_t version = 0;
@@ -169,6 +181,9 @@ static ph_status add_model(void *user, const ph_registry_entry *e, ph_error *err
 
 static ph_status model_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     json_t *items = json_array();
     if (items == NULL)
         return srv_nomem(err);
@@ -189,6 +204,9 @@ static ph_status add_event(void *user, const ph_registry_event *ev, ph_error *er
 
 static ph_status model_show(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     const char *name = srv_path_text(call, 0);
     int64_t version = 0;
     ph_status st = srv_path_id(call, 1, "version", &version, err);
@@ -265,8 +283,14 @@ static int lender_row_visible(const srv_call *call, const ph_market_lender_stats
            (call->who->role == SRV_ROLE_INSTITUTION && strcmp(call->who->tenant, s->lender) == 0);
 }
 
+/* The query parameters market_stats takes. */
+static const char *const MARKET_STATS_QUERY[] = {"from", "to", NULL};
+
 static ph_status market_stats(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, MARKET_STATS_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_date from = 0, to = 0;
     ph_status st = period(call, &from, &to, err);
     ph_market_report *r = NULL;
@@ -298,8 +322,14 @@ static ph_status market_stats(srv_call *call, ph_error *err)
     return call->result ? PH_OK : srv_nomem(err);
 }
 
+/* The query parameters market_segments takes. */
+static const char *const MARKET_SEGMENTS_QUERY[] = {"by", "from", "to", NULL};
+
 static ph_status market_segments(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, MARKET_SEGMENTS_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_date from = 0, to = 0;
     const char *by = srv_query(call, "by");
     ph_status st = period(call, &from, &to, err);

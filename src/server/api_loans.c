@@ -116,6 +116,9 @@ static ph_status open_day(srv_call *call, ph_date *out, ph_error *err)
 
 static ph_status loan_accept(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     static const char *const allowed[] = {"decision_id", "amount", NULL};
     int64_t decision = 0;
     ph_money amount = 0;
@@ -186,8 +189,14 @@ static int page_loan(const ph_loan_info *info, void *user)
     return 0;
 }
 
+/* The query parameters loan_list takes. */
+static const char *const LOAN_LIST_QUERY[] = {"limit", "after", NULL};
+
 static ph_status loan_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, LOAN_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     loan_page p;
     memset(&p, 0, sizeof(p));
     ph_status st = srv_query_page(call, &p.limit, &p.after, err);
@@ -220,6 +229,9 @@ static ph_status loan_list(srv_call *call, ph_error *err)
 
 static ph_status loan_show(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     ph_loan_info info;
     ph_status st = path_loan(call, &id, &info, err);
@@ -248,6 +260,9 @@ static int add_instalment(const ph_instalment *row, void *user)
 
 static ph_status loan_schedule(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     ph_status st = path_loan(call, &id, NULL, err);
     if (st != PH_OK)
@@ -283,8 +298,14 @@ static int add_statement_line(const ph_ledger_statement_line *l, void *user)
     return json_array_append_new(user, o) != 0;
 }
 
+/* The query parameters loan_statement takes. */
+static const char *const LOAN_STATEMENT_QUERY[] = {"from", "to", NULL};
+
 static ph_status loan_statement(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, LOAN_STATEMENT_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     ph_loan_info info;
     ph_status st = path_loan(call, &id, &info, err);
@@ -352,6 +373,9 @@ static const srv_member_map SERVICING_MAP[] = {
 
 static ph_status loan_draw(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     static const char *const allowed[] = {"amount", NULL};
     int64_t id = 0;
     ph_money amount = 0;
@@ -379,6 +403,9 @@ static json_t *payment_json(const ph_loan_payment *p)
 
 static ph_status loan_repay(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     static const char *const allowed[] = {"amount", "reference", NULL};
     int64_t id = 0;
     ph_money amount = 0;
@@ -477,6 +504,9 @@ static int add_lender(const char *lender, const ph_book_summary *b, void *user)
 
 static ph_status portfolio(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_store *store = srv_store(call);
     ph_book_summary b;
     ph_date last = 0;

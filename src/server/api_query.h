@@ -88,6 +88,14 @@ typedef struct srv_member_map {
 ph_status srv_name_member(const srv_call *call, ph_status st, const srv_member_map *map,
                           ph_error *err);
 
+/*
+ * The query parameters a route takes, as data beside its handler (a
+ * NULL-ended list; NULL: none): a parameter not in `known` is PH_EINVAL
+ * naming it, with its value, and listing the known ones. Each handler calls
+ * it first, so that a misspelt ?limt=5 is not silently ignored.
+ */
+ph_status srv_query_check(const srv_call *call, const char *const *known, ph_error *err);
+
 /* srv_refuse (api.h) of row `id` named `field`, with the words of a missing
  * row: "no decision 42". */
 ph_status srv_refuse_id(srv_call *call, ph_error *err, const char *field, int64_t id);

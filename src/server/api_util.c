@@ -91,6 +91,32 @@ ph_status srv_body_check(const srv_call *call, const char *const *allowed, ph_er
     return PH_OK;
 }
 
+ph_status srv_query_check(const srv_call *call, const char *const *known, ph_error *err)
+{
+    for (size_t q = 0; q < call->n_query; q++) {
+        const char *name = call->query[q].name;
+        int ok = 0;
+        for (size_t i = 0; known != NULL && known[i] != NULL && !ok; i++)
+            ok = strcmp(known[i], name) == 0;
+        if (ok)
+            continue;
+        char list[PH_ERROR_DETAIL_MAX] = "";
+        size_t used = 0;
+        for (size_t i = 0; known != NULL && known[i] != NULL; i++) {
+            int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", known[i]);
+            if (n < 0 || (size_t)n >= sizeof(list) - used)
+                break;
+            used += (size_t)n;
+        }
+        if (used == 0)
+            return ph_error_set(err, PH_EINVAL, name, call->query[q].value,
+                                "unknown query parameter '%s'; this route takes none", name);
+        return ph_error_set(err, PH_EINVAL, name, call->query[q].value,
+                            "unknown query parameter '%s'; expected one of: %s", name, list);
+    }
+    return PH_OK;
+}
+
 /* The member `name`, or NULL when absent (a JSON null counts as absent). */
 static json_t *member(const srv_call *call, const char *name, int required, ph_status *st,
                       ph_error *err)
