@@ -139,9 +139,17 @@ static ph_status loan_accept(srv_call *call, ph_error *err)
     memset(&offer, 0, sizeof(offer));
     if (st == PH_OK)
         st = ph_market_offer_get(store, decision, &offer, err);
-    if (st == PH_OK && !srv_owns(call, offer.uscc, NULL)) /* the words of ph_market_offer_get */
-        return srv_refuse(call, err, "decision", srv_id_string(decision).s,
-                          "no decision with that id");
+    /* Another firm's decision, or a shadow (a challenger's decision that was
+     * not served): the firm was never given it, so it answers as a missing
+     * one, in the words of ph_market_offer_get. */
+    if (st == PH_OK && (!srv_owns(call, offer.uscc, NULL) || !offer.served)) {
+        st = srv_refuse(call, err, "decision", srv_id_string(decision).s,
+                        "no decision with that id");
+        if (srv_owns(call, offer.uscc, NULL)) /* the access log says which refusal */
+            snprintf(call->refused, sizeof(call->refused), "decision %s is a shadow",
+                     srv_id_string(decision).s);
+        return st;
+    }
     /* Booked on the open business day, or on the offer's own day when the
      * book has not reached it yet (the library judges the offer's validity). */
     ph_date open = 0;
