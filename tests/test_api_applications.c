@@ -399,6 +399,13 @@ static void test_appeals(void **state)
                   "/v1/appeals/{id}/decision", API_PARAMS(a), NULL,
                   "{\"outcome\": \"uphold\", \"reviewer\": \"x\"}");
     api_assert_bad(st, f, "reason");
+    /* the library's refusal of a negative limit echoes the value sent (review item 9) */
+    st = api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_A"), "POST",
+                  "/v1/appeals/{id}/decision", API_PARAMS(a), NULL,
+                  "{\"outcome\": \"overturn\", \"reviewer\": \"x\", \"reason\": \"y\", \"limit\": "
+                  "\"-100.00\"}");
+    api_assert_bad(st, f, "limit");
+    assert_string_equal(f->err.value, "-100.00");
     char sql[128]; /* the refused and bad decisions left it open */
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM appeal WHERE status = 'open' AND id = %s", a);
     assert_int_equal(ph_test_query_int(f->store, sql), 1);

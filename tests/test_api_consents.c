@@ -104,8 +104,11 @@ static void test_grant_bad_bodies_store_nothing(void **state)
         {"{\"institution\": \"@I@\", \"purpose\": \"credit\", \"until\": \"2026-13-01\"}",
          "until"},
         {"{\"institution\": \"@I@\", \"purpose\": \"credit\"}", "until"},
+        /* the library's "expires_on" is the request's "until" (issue 18 review item 9) */
         {"{\"institution\": \"@I@\", \"purpose\": \"credit\", \"until\": \"9999-12-31\"}",
-         "expires_on"},
+         "until"},
+        {"{\"institution\": \"@I@\", \"purpose\": \"credit\", \"until\": \"2020-01-01\"}",
+         "until"},
     };
     int64_t consents = api_count(f, "consent");
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -117,13 +120,21 @@ static void test_grant_bad_bodies_store_nothing(void **state)
             fail_msg("case %zu (%s): status %d field '%s': %s", i, body, (int)st, f->err.field,
                      f->err.message);
     }
-    /* an unknown institution: 404, nothing stored */
+    /* the value is echoed as sent */
     char body[256];
+    snprintf(body, sizeof(body), "{\"institution\": \"%s\", \"purpose\": \"credit\", "
+                                 "\"until\": \"2020-01-01\"}", api_name(f, "LENDER_A"));
+    api_assert_bad(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                            "/v1/consents", NULL, NULL, body),
+                   f, "until");
+    assert_string_equal(f->err.value, "2020-01-01");
+    /* an unknown institution: a bad member of the request (400), nothing stored */
     snprintf(body, sizeof(body), "{\"institution\": \"NOBODY\", \"purpose\": \"credit\", "
                                  "\"until\": \"%s\"}", until);
-    assert_int_equal(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
-                              "/v1/consents", NULL, NULL, body),
-                     PH_ENOTFOUND);
+    api_assert_bad(api_call(f, R, SRV_ROLE_ENTERPRISE, api_name(f, "FIRM_C"), "POST",
+                            "/v1/consents", NULL, NULL, body),
+                   f, "institution");
+    assert_string_equal(f->err.value, "NOBODY");
     assert_int_equal(api_count(f, "consent"), consents);
 }
 
@@ -214,6 +225,11 @@ static void test_profile_and_access_log(void **state)
                             "asof=2025-12-31", NULL);
     assert_int_equal(st, PH_EDENIED);
     assert_true(f->call.refused[0] != '\0');
+    /* the problem names the firm asked for, and the institution and purpose */
+    assert_string_equal(f->err.field, "uscc");
+    assert_string_equal(f->err.value, api_name(f, "FIRM_C"));
+    assert_non_null(strstr(f->err.detail, api_name(f, "LENDER_A")));
+    assert_non_null(strstr(f->err.detail, "credit"));
     assert_int_equal(api_count(f, "access_log"), log + 2);
     st = api_call(f, R, SRV_ROLE_INSTITUTION, api_name(f, "LENDER_A"), "GET",
                   "/v1/enterprises/{uscc}/profile", API_PARAMS(api_name(f, "FIRM_A")),

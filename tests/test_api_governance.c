@@ -256,7 +256,8 @@ static void market_stats(void **state)
                           "GET", "/v1/market/stats", NULL, "from=2020-01-01&to=2020-01-31", NULL),
                  &p->err);
     assert_int_equal(api_int(p->answer, "applications"), 0);
-    assert_string_equal(api_str(p->answer, "offer_rate"), "0");
+    /* no firm: under the minimum cell, so no share is published */
+    assert_true(json_is_null(json_object_get(p->answer, "offer_rate")));
     /* bad periods are named */
     assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
                               "/v1/market/stats", NULL, "from=2025-12-31&to=2025-12-01", NULL),
@@ -292,12 +293,11 @@ static void market_segments(void **state)
             firms += api_int(g, "firms");
             assert_true(api_int(g, "approved") <= api_int(g, "applications"));
             assert_true(api_int(g, "first_time") <= api_int(g, "approved"));
-            /* no segment shows fewer than the minimum of firms, "other" aside */
-            if (strcmp(api_str(g, "key"), "other") != 0)
-                assert_true(api_int(g, "firms") >= PH_MARKET_SEGMENT_MIN_FIRMS);
+            /* no segment shows fewer than the minimum of firms, "other" included */
+            assert_true(api_int(g, "firms") >= PH_MARKET_MIN_FIRMS);
         }
-        assert_int_equal(apps, 120);
-        assert_int_equal(firms, 120);
+        assert_int_equal(apps + api_int(r, "suppressed_firms"), 120);
+        assert_int_equal(firms + api_int(r, "suppressed_firms"), 120);
         char *text = json_dumps(r, JSON_COMPACT);
         assert_null(strstr(text, api_name(p, "FIRM_A")));
         assert_null(strstr(text, "uscc"));
@@ -330,12 +330,21 @@ static void segments_fold_small(void **state)
                            "uscc FROM application ORDER BY id LIMIT 2)");
     ph_market_segments *s = NULL;
     ph_assert_ok(ph_market_segments_build(p->store, "size", 0, 0, &s, &err), &err);
-    assert_int_equal(s->n, 3);
+    /* "other" would hold those 2 firms: under the minimum itself, left out */
+    assert_int_equal(s->n, 2);
+    assert_int_equal(s->suppressed_firms, 2);
     assert_string_equal(s->items[0].key, "micro");
     assert_string_equal(s->items[1].key, "small");
+    ph_market_segments_free(s);
+    /* with a third, "other" reaches the minimum and is shown */
+    ph_test_exec(p->store, "UPDATE enterprise SET size_class = 'medium' WHERE uscc = (SELECT "
+                           "uscc FROM application ORDER BY id LIMIT 1 OFFSET 2)");
+    ph_assert_ok(ph_market_segments_build(p->store, "size", 0, 0, &s, &err), &err);
+    assert_int_equal(s->n, 3);
+    assert_int_equal(s->suppressed_firms, 0);
     assert_string_equal(s->items[2].key, "other");
     assert_string_equal(s->items[2].label, "其他");
-    assert_int_equal(s->items[2].firms, 2);
+    assert_int_equal(s->items[2].firms, 3);
     assert_int_equal(s->items[0].applications + s->items[1].applications +
                          s->items[2].applications,
                      120);
@@ -356,6 +365,115 @@ static void segments_fold_small(void **state)
     assert_int_equal(ph_market_segments_build(NULL, "size", 0, 0, &s, &err), PH_EMISUSE);
 }
 
+/* Issue 18 review, item 4: one application alone on a day. Another lender,
+ * the regulator and the operator must not see its lender's figures for that
+ * one firm (nor the total, which would give them back); the lender sees its
+ * own row. Segments hold "other" to the same minimum. */
+static void market_small_cells(void **state)
+{
+    api_fx *p = api_fx_get(state);
+    char sql[256];
+    /* this test's copy only: move one application to a day of its own */
+    ph_test_exec(p->store, "DROP TRIGGER application_frozen");
+    snprintf(sql, sizeof(sql),
+             "UPDATE application SET asof = '2019-06-03' WHERE id = (SELECT application_id "
+             "FROM decision WHERE id = %lld)",
+             (long long)api_id(p, "DECISION_A"));
+    ph_test_exec(p->store, sql);
+    const char *day = "from=2019-06-03&to=2019-06-03";
+    const char *lender_a = api_name(p, "LENDER_A"), *lender_b = api_name(p, "LENDER_B");
+    struct {
+        srv_role role;
+        const char *tenant;
+    } others[] = {{SRV_ROLE_INSTITUTION, lender_b}, {SRV_ROLE_REGULATOR, ""}, {SRV_ROLE_ADMIN, ""}};
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        ph_assert_ok(api_call(p, srv_routes_governance, others[i].role, others[i].tenant, "GET",
+                              "/v1/market/stats", NULL, day, NULL),
+                     &p->err);
+        json_t *r = p->answer;
+        assert_int_equal(api_int(r, "applications"), 1);
+        /* the leak first: LENDER_A's row for that one firm */
+        json_t *lenders = json_object_get(r, "lenders");
+        for (size_t k = 0; k < json_array_size(lenders); k++)
+            assert_string_not_equal(api_str(json_array_get(lenders, k), "lender"), lender_a);
+        assert_int_equal(api_int(r, "min_firms"), PH_MARKET_MIN_FIRMS);
+        assert_true(api_int(r, "suppressed_lenders") >= 1);
+        assert_true(json_is_null(json_object_get(r, "total")));
+        assert_true(json_is_null(json_object_get(r, "with_offer")));
+        /* the regulator and the operator see no lender row of one firm at all */
+        if (others[i].role != SRV_ROLE_INSTITUTION)
+            assert_int_equal(json_array_size(lenders), 0);
+    }
+    /* the lender itself sees its own row in full */
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender_a, "GET",
+                          "/v1/market/stats", NULL, day, NULL),
+                 &p->err);
+    json_t *lenders = json_object_get(p->answer, "lenders");
+    int seen = 0;
+    for (size_t k = 0; k < json_array_size(lenders); k++) {
+        json_t *row = json_array_get(lenders, k);
+        if (strcmp(api_str(row, "lender"), lender_a) == 0) {
+            seen = 1;
+            assert_int_equal(api_int(row, "firms"), 1);
+            assert_int_equal(api_int(row, "approved"), 1);
+        }
+    }
+    assert_true(seen);
+    /* segments: the lone firm's segment folds into "other", which is still
+     * under the minimum, so it is left out and counted */
+    ph_assert_ok(api_call(p, srv_routes_governance, SRV_ROLE_INSTITUTION, lender_b, "GET",
+                          "/v1/market/segments", NULL, "by=city&from=2019-06-03&to=2019-06-03",
+                          NULL),
+                 &p->err);
+    assert_int_equal(json_array_size(json_object_get(p->answer, "items")), 0);
+    assert_int_equal(api_int(p->answer, "suppressed_firms"), 1);
+}
+
+/* Issue 18 review item 11: every handler refuses a query parameter it does
+ * not know, naming it and listing the ones it takes. */
+static void unknown_query_parameters(void **state)
+{
+    api_fx *p = api_fx_get(state);
+    const srv_route *const tables[] = {srv_routes_applications, srv_routes_consents,
+                                       srv_routes_governance, srv_routes_loans,
+                                       srv_routes_session};
+    static const char *const path_params[] = {"1", "1", NULL};
+    size_t checked = 0;
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        for (const srv_route *r = tables[t]; r->method != NULL; r++) {
+            /* a role the authorisation table lets through, so the handler runs */
+            srv_role role = SRV_ROLE_ENTERPRISE;
+            while (role < SRV_ROLE_COUNT &&
+                   srv_authz_scope(role, r->resource, r->action) == SRV_SCOPE_NONE)
+                role++;
+            if (role == SRV_ROLE_COUNT)
+                continue;
+            const char *tenant = role == SRV_ROLE_ENTERPRISE    ? api_name(p, "FIRM_A")
+                                 : role == SRV_ROLE_INSTITUTION ? api_name(p, "LENDER_A")
+                                                                : "";
+            ph_status st = api_call(p, tables[t], role, tenant, r->method, r->pattern, path_params,
+                                    "zzz=1", strcmp(r->method, "POST") == 0 ? "{}" : NULL);
+            if (st != PH_EINVAL || strcmp(p->err.field, "zzz") != 0 ||
+                strcmp(p->err.value, "1") != 0 || strstr(p->err.detail, "unknown query") == NULL)
+                fail_msg("%s %s: status %d field '%s': %s", r->method, r->pattern, (int)st,
+                         p->err.field, p->err.message);
+            checked++;
+        }
+    }
+    assert_true(checked >= 25);
+    /* the known ones are listed */
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/market/segments", NULL, "by=size&form=2025-12-01", NULL),
+                     PH_EINVAL);
+    assert_string_equal(p->err.field, "form");
+    assert_non_null(strstr(p->err.detail, "expected one of: by, from, to"));
+    assert_int_equal(api_call(p, srv_routes_governance, SRV_ROLE_REGULATOR, "", "GET",
+                              "/v1/models", NULL, "limit=5", NULL),
+                     PH_EINVAL);
+    assert_string_equal(p->err.field, "limit");
+    assert_non_null(strstr(p->err.detail, "takes none"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -368,6 +486,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(market_stats, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(market_segments, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(segments_fold_small, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(market_small_cells, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(unknown_query_parameters, api_setup, api_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,6 +259,15 @@ static void draw_over_the_limit_is_refused(void **state)
     ph_assert_error(api_call(p, srv_routes_loans, SRV_ROLE_ENTERPRISE, firm, "POST",
                              "/v1/loans/{id}/draws", id, NULL, "{\"amount\":\"30000.01\"}"),
                     PH_EINVAL, &p->err, NULL);
+    /* the amount is echoed as sent, without the library's grouping commas (review item 9) */
+    assert_string_equal(p->err.field, "amount");
+    assert_string_equal(p->err.value, "30000.01");
+    ph_assert_error(api_call(p, srv_routes_loans, SRV_ROLE_ENTERPRISE, firm, "POST",
+                             "/v1/loans/{id}/repayments", id, NULL,
+                             "{\"amount\":\"92233720368547758.07\"}"),
+                    PH_EINVAL, &p->err, NULL);
+    assert_string_equal(p->err.field, "amount");
+    assert_string_equal(p->err.value, "92233720368547758.07");
     /* a lender has no draw row */
     assert_int_equal(api_call(p, srv_routes_loans, SRV_ROLE_INSTITUTION, api_name(p, "LENDER_A"),
                               "POST", "/v1/loans/{id}/draws", id, NULL, "{\"amount\":\"1.00\"}"),
@@ -351,6 +360,44 @@ static void accept_an_offer(void **state)
     assert_int_equal(api_int(p->answer, "decision_id"), decision);
     assert_string_equal(api_str(p->answer, "opened"), api_name(p, "OPEN_DAY"));
     api_assert_balanced(p);
+}
+
+/* Issue 18 review (unconfirmed item): a shadow decision (a challenger's, not
+ * served) of the firm's own application was never given to the firm, so
+ * accepting it answers as a decision that does not exist (404, refused),
+ * not with the library's "a shadow decision cannot be accepted". */
+static void shadow_decision_is_not_found(void **state)
+{
+    api_fx *p = api_fx_get(state);
+    /* the platform has no challenger: record one's shadow of DECISION_A, as
+     * the market records a challenger's decision (served 0) */
+    char sql[1024];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO decision (application_id, lender, policy_name, policy_version, "
+             "policy_checksum, role, served, model, model_version, score, pd, approved, "
+             "limit_fen, rate, offer_fen, subsidy_rate, award_fen, apr, net_apr, reasons, inputs, "
+             "trace, decided_at) SELECT application_id, lender, policy_name, policy_version, "
+             "policy_checksum, 'challenger', 0, model, model_version, score, pd, approved, "
+             "limit_fen, rate, offer_fen, subsidy_rate, award_fen, apr, net_apr, reasons, inputs, "
+             "trace, decided_at FROM decision WHERE id = %lld",
+             (long long)api_id(p, "DECISION_A"));
+    ph_test_exec(p->store, sql);
+    int64_t shadow = count(p, "SELECT MAX(id) FROM decision");
+    ph_market_offer offer;
+    ph_error err;
+    ph_assert_ok(ph_market_offer_get(p->store, shadow, &offer, &err), &err);
+    assert_false(offer.served);
+    assert_string_equal(offer.uscc, api_name(p, "FIRM_A"));
+    int64_t loans = api_count(p, "loan");
+    char body[64];
+    snprintf(body, sizeof(body), "{\"decision_id\":%lld}", (long long)shadow);
+    ph_status st = api_call(p, srv_routes_loans, SRV_ROLE_ENTERPRISE, api_name(p, "FIRM_A"),
+                            "POST", "/v1/loans", NULL, NULL, body);
+    api_assert_refused(st, p);
+    assert_string_equal(p->err.field, "decision");
+    assert_non_null(strstr(p->err.detail, "no decision with that id"));
+    assert_null(strstr(p->err.message, "shadow"));
+    assert_int_equal(api_count(p, "loan"), loans);
 }
 
 static void portfolio_views(void **state)
@@ -482,6 +529,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_bodies_store_nothing, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(draw_over_the_limit_is_refused, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(repayment_is_allocated, api_setup, api_teardown),
+        cmocka_unit_test_setup_teardown(shadow_decision_is_not_found, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(accept_an_offer, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(portfolio_views, api_setup, api_teardown),
         cmocka_unit_test_setup_teardown(book_by_lender, api_setup, api_teardown),

@@ -262,6 +262,8 @@ PH_EXTERN ph_status ph_market_result_write_json(const ph_market_result *result, 
 typedef struct ph_market_lender_stats {
     const char *lender;       /* the institution id; "" for the total */
     const char *lender_name;  /* its registered name, else the id; "all lenders" for the total */
+    int64_t firms;            /* distinct firms among the applications it decided (for the
+                                 total: among every application of the period) */
     int64_t asked;            /* applications it decided */
     int64_t not_asked;        /* applications it was not asked: appetite or consent */
     int64_t approved;
@@ -279,6 +281,7 @@ typedef struct ph_market_lender_stats {
 typedef struct ph_market_report {
     const ph_ctx *ctx;
     int64_t applications;
+    int64_t firms;            /* distinct firms that applied */
     int64_t with_offer;       /* applications with at least one offer */
     size_t n_lenders;
     ph_market_lender_stats *lenders; /* by lender id; lenders[n_lenders] is the total */
@@ -295,9 +298,12 @@ PH_EXTERN void ph_market_report_free(ph_market_report *report);
 
 /* ---- the market by segment ---------------------------------------------------------- */
 
-/* Segments of fewer firms than this are folded into one segment "other",
- * so that no published figure is one firm's (docs/marketplace.md). */
-#define PH_MARKET_SEGMENT_MIN_FIRMS 3
+/* The smallest cell the market publishes: a segment, the folded "other"
+ * segment, or a lender's row of the market view must count at least this
+ * many distinct firms, so that no published figure is one firm's, nor one
+ * lender's decision about one firm (docs/marketplace.md#the-smallest-cell). */
+#define PH_MARKET_MIN_FIRMS 3
+#define PH_MARKET_SEGMENT_MIN_FIRMS PH_MARKET_MIN_FIRMS
 
 /* One segment's applications over the period. Strings are the segments'
  * (whole, never NULL), valid until ph_market_segments_free. */
@@ -323,6 +329,8 @@ typedef struct ph_market_segments {
     const char *by;           /* "city", "industry" or "size" (static) */
     size_t n;
     ph_market_segment *items; /* by key; "other" last */
+    int64_t suppressed_firms; /* firms of small segments left out: "other" itself counted
+                                 fewer than PH_MARKET_MIN_FIRMS firms (0 when none) */
 } ph_market_segments;
 
 /*
@@ -330,7 +338,9 @@ typedef struct ph_market_segments {
  * by `by`: "city" (the prefecture-level city of the firm's registered
  * county), "industry" (its industry section) or "size" (its size class), as
  * the firm's registration (table enterprise) says now. Segments of fewer
- * than PH_MARKET_SEGMENT_MIN_FIRMS firms are folded into "other". Cost: one
+ * than PH_MARKET_SEGMENT_MIN_FIRMS firms are folded into "other", and "other"
+ * is left out (its firms counted in suppressed_firms) when it is still
+ * under that minimum. Cost: one
  * scan of the period's applications with their served decisions, one JSON
  * parse of the facts of each application with an offer. Errors: PH_EINVAL
  * (field "by") for another grouping, (field "to") for to < from;

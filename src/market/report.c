@@ -179,6 +179,43 @@ static ph_status read_applications(ph_store *store, report_build *b, ph_market_r
     return st == PH_DONE ? PH_OK : st;
 }
 
+/* Distinct firms per lender among the applications it decided (served
+ * decisions), and among every application of the period: the cell sizes the
+ * server checks against PH_MARKET_MIN_FIRMS before it shows a row. */
+static ph_status read_firms(ph_store *store, report_build *b, ph_market_report *r, ph_date from,
+                            ph_date to, ph_error *err)
+{
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(
+        store,
+        "SELECT d.lender, COUNT(DISTINCT a.uscc) FROM decision d JOIN application a ON a.id = "
+        "d.application_id WHERE d.served = 1 AND a.asof BETWEEN ?1 AND ?2 GROUP BY d.lender",
+        &stmt, err);
+    if (st == PH_OK)
+        st = market_bind_period(stmt, 1, from, to, err);
+    while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
+        lender_acc *a = lender_of(b, ph_stmt_column_text(stmt, 0), err);
+        if (a == NULL)
+            st = PH_ENOMEM;
+        else
+            a->s.firms = ph_stmt_column_int64(stmt, 1);
+    }
+    ph_stmt_free(stmt);
+    if (st != PH_DONE)
+        return st;
+    stmt = NULL;
+    st = ph_store_prepare(store,
+                          "SELECT COUNT(DISTINCT a.uscc) FROM application a WHERE a.asof "
+                          "BETWEEN ?1 AND ?2",
+                          &stmt, err);
+    if (st == PH_OK)
+        st = market_bind_period(stmt, 1, from, to, err);
+    if (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK)
+        r->firms = ph_stmt_column_int64(stmt, 0);
+    ph_stmt_free(stmt);
+    return st == PH_OK || st == PH_DONE ? PH_OK : st;
+}
+
 static ph_rate weighted(i128 sum, ph_money amount)
 {
     if (amount <= 0)
@@ -284,6 +321,8 @@ ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
     st = read_decisions(store, &b, from, to, err);
     if (st == PH_OK)
         st = read_applications(store, &b, r, from, to, err);
+    if (st == PH_OK)
+        st = read_firms(store, &b, r, from, to, err);
     lender_acc *t = st == PH_OK ? ph_calloc(ctx, 1, sizeof(*t)) : NULL;
     if (st == PH_OK && t == NULL)
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the report");
@@ -296,6 +335,7 @@ ph_status ph_market_report_build(ph_store *store, ph_date from, ph_date to,
             qsort(b.acc, b.n, sizeof(lender_acc), by_lender);
         r->n_lenders = b.n; /* the total is lenders[n]: freed with them */
         st = total(ctx, &b, t, err);
+        t->s.firms = r->firms;
         for (size_t i = 0; st == PH_OK && i <= b.n; i++) {
             lender_acc *a = i < b.n ? &b.acc[i] : t;
             st = finish_stats(store, a, i < b.n ? a->lender : "",

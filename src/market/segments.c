@@ -4,7 +4,8 @@
  * how many applications got an offer, how much was offered at what
  * amount-weighted rate, and how many first-time borrowers (首贷户) got one.
  * Aggregates only: a segment of fewer than PH_MARKET_SEGMENT_MIN_FIRMS firms
- * is folded into "other", so that no figure is one firm's.
+ * is folded into "other", and "other" is left out when still that small, so
+ * that no figure is one firm's.
  */
 #include "market_internal.h"
 #include "core/i128.h"
@@ -157,9 +158,11 @@ static ph_rate half_even(i128 num, i128 den)
 }
 
 /* Fold every segment of fewer than PH_MARKET_SEGMENT_MIN_FIRMS firms into
- * one "other" segment at the end (itself shown even when small: it is a
- * sum of segments, never named after one firm's place). */
-static ph_status fold_small(segments_build *b, ph_error *err)
+ * one "other" segment at the end. "other" is held to the same minimum: when
+ * it still counts fewer firms it is left out, and only how many firms were
+ * left out is told (*suppressed), since one or two firms' figures would be
+ * theirs whatever the segment is called. */
+static ph_status fold_small(segments_build *b, int64_t *suppressed, ph_error *err)
 {
     segment_acc other;
     memset(&other, 0, sizeof(other));
@@ -184,8 +187,13 @@ static ph_status fold_small(segments_build *b, ph_error *err)
         ph_free(b->ctx, (char *)a->s.label_en);
     }
     b->n = kept;
+    *suppressed = 0;
     if (!folded)
         return PH_OK;
+    if (other.s.firms < PH_MARKET_MIN_FIRMS) {
+        *suppressed = other.s.firms;
+        return PH_OK;
+    }
     segment_acc *a = open_segment(b, "other", "其他", "other", err);
     if (a == NULL)
         return PH_ENOMEM;
@@ -241,8 +249,9 @@ ph_status ph_market_segments_build(ph_store *store, const char *by, ph_date from
     ph_stmt_free(s);
     if (st == PH_DONE)
         st = PH_OK;
+    int64_t suppressed = 0;
     if (st == PH_OK)
-        st = fold_small(&b, err);
+        st = fold_small(&b, &suppressed, err);
     ph_market_segments *r = NULL;
     if (st == PH_OK) {
         r = ph_malloc(ctx, sizeof(*r));
@@ -258,6 +267,7 @@ ph_status ph_market_segments_build(ph_store *store, const char *by, ph_date from
             r->by = q->by;
             r->n = b.n;
             r->items = items;
+            r->suppressed_firms = suppressed;
         }
     }
     if (st != PH_OK) {

@@ -185,6 +185,9 @@ static ph_status answer_result(srv_call *call, const ph_market_result *r, ph_err
 
 static ph_status application_create(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_application app;
     memset(&app, 0, sizeof(app));
     const char *uscc = call->who->tenant, *asof = NULL;
@@ -258,6 +261,9 @@ static ph_status append_summary(void *user, const ph_market_decision *d, ph_erro
 
 static ph_status application_get(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_store *store = srv_store(call);
     int64_t id = 0;
     application_read r = {0};
@@ -309,8 +315,15 @@ static ph_status append_page(void *user, const ph_market_decision *d, ph_error *
     return append_summary(p->items, d, err);
 }
 
+/* The query parameters decisions_list takes. */
+static const char *const DECISIONS_LIST_QUERY[] = {"approved", "from", "to", "limit", "after",
+                                                   NULL};
+
 static ph_status decisions_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, DECISIONS_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_market_decision_filter f;
     memset(&f, 0, sizeof(f));
     int approved = -1;
@@ -355,6 +368,9 @@ static ph_status keep_last_appeal(void *user, const ph_appeal *a, ph_error *err)
 
 static ph_status decision_get(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     decision_read r;
     ph_status st = read_owned_decision(call, 1, &id, &r, err);
@@ -382,6 +398,9 @@ static ph_status decision_get(srv_call *call, ph_error *err)
 
 static ph_status decision_trace(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     decision_read r;
     ph_status st = read_owned_decision(call, 0, &id, &r, err);
@@ -408,6 +427,9 @@ static ph_status decision_trace(srv_call *call, ph_error *err)
 
 static ph_status decision_replay(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     decision_read r;
     ph_status st = srv_body_empty(call, err);
@@ -448,6 +470,9 @@ static const char *const APPEAL_MEMBERS[] = {"grounds", NULL};
 
 static ph_status appeal_create(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0, appeal_id = 0;
     decision_read r;
     const char *grounds = NULL;
@@ -486,8 +511,14 @@ static ph_status append_appeal(void *user, const ph_appeal *a, ph_error *err)
     return PH_OK;
 }
 
+/* The query parameters appeals_list takes. */
+static const char *const APPEALS_LIST_QUERY[] = {"status", "limit", "after", NULL};
+
 static ph_status appeals_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, APPEALS_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     appeal_page p = {call, srv_query(call, "status"), 0, 0, NULL, 0};
     if (p.status != NULL && strcmp(p.status, "open") != 0 && strcmp(p.status, "upheld") != 0 &&
         strcmp(p.status, "overturned") != 0)
@@ -508,6 +539,12 @@ static ph_status appeals_list(srv_call *call, ph_error *err)
 static const char *const DECIDE_MEMBERS[] = {"outcome", "reviewer", "reason", "limit", "rate",
                                              NULL};
 
+/* The appeal library names the members themselves, without the value sent. */
+static const srv_member_map DECIDE_MAP[] = {
+    {"outcome", 0, "outcome", 0}, {"reviewer", 0, "reviewer", 0}, {"reason", 0, "reason", 0},
+    {"limit", 0, "limit", 0},     {"rate", 0, "rate", 0},         {NULL, 0, NULL, 0},
+};
+
 typedef struct appeal_owner {
     const srv_call *call;
     int owned;
@@ -523,6 +560,9 @@ static ph_status check_appeal_owner(void *user, const ph_appeal *a, ph_error *er
 
 static ph_status appeal_decide(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     const char *outcome = NULL, *reviewer = NULL, *reason = NULL, *rate_text = NULL;
     ph_money limit = 0;
@@ -558,8 +598,10 @@ static ph_status appeal_decide(srv_call *call, ph_error *err)
     if (st == PH_OK && !o.owned) 
         st = srv_refuse_id(call, err, "appeal", id);
     if (st == PH_OK)
-        st = ph_appeal_decide(srv_store(call), id, how, reviewer, reason, limit,
-                              rate, err);
+        st = srv_name_member(call,
+                             ph_appeal_decide(srv_store(call), id, how, reviewer, reason, limit,
+                                              rate, err),
+                             DECIDE_MAP, err);
     if (st == PH_OK)
         st = answer_appeal(call, id, 200, err);
     return st;

@@ -78,6 +78,18 @@ static ph_status read_consent(ph_store *store, int64_t id, consent_read *r, ph_e
 
 static const char *const CONSENT_MEMBERS[] = {"institution", "purpose", "sources", "until", NULL};
 
+/* The consent library's fields as the request's members: its last day is
+ * "until" here, and an institution it does not know is a bad member of the
+ * request (400), not a missing resource. */
+static const srv_member_map CONSENT_MAP[] = {
+    {"expires_on", 0, "until", 0},
+    {"institution", PH_ENOTFOUND, "institution", PH_EINVAL},
+    {"institution", 0, "institution", 0},
+    {"purpose", 0, "purpose", 0},
+    {"sources", 0, "sources", 0},
+    {NULL, 0, NULL, 0},
+};
+
 /* "sources": an array of feed names; absent: every stored feed serving the purpose. */
 static ph_status read_sources(const srv_call *call, unsigned purpose, ph_source_set *out,
                               ph_error *err)
@@ -119,6 +131,9 @@ static ph_status read_sources(const srv_call *call, unsigned purpose, ph_source_
 
 static ph_status consent_create(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_consent_terms t;
     memset(&t, 0, sizeof(t));
     const char *institution = NULL, *purpose = NULL, *until = NULL;
@@ -145,7 +160,7 @@ static ph_status consent_create(srv_call *call, ph_error *err)
     ph_store *store = srv_store(call);
     int64_t id = 0;
     consent_read r;
-    st = ph_consent_grant(store, &t, &id, err);
+    st = srv_name_member(call, ph_consent_grant(store, &t, &id, err), CONSENT_MAP, err);
     if (st == PH_OK)
         st = read_consent(store, id, &r, err);
     if (st != PH_OK)
@@ -176,8 +191,14 @@ static ph_status append_consent(void *user, const ph_consent *c, ph_error *err)
     return PH_OK;
 }
 
+/* The query parameters consents_list takes. */
+static const char *const CONSENTS_LIST_QUERY[] = {"limit", "after", NULL};
+
 static ph_status consents_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, CONSENTS_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     consent_page p = {0, 0, 0, NULL};
     ph_status st = srv_query_page(call, &p.limit, &p.after, err);
     if (st != PH_OK)
@@ -201,6 +222,9 @@ static ph_status consents_list(srv_call *call, ph_error *err)
 
 static ph_status consent_revoke(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     consent_read r = {0};
     ph_store *store = srv_store(call);
@@ -260,8 +284,14 @@ static ph_status append_entry(void *user, const ph_audit_entry *e, ph_error *err
     return PH_OK;
 }
 
+/* The query parameters access_log_list takes. */
+static const char *const ACCESS_LOG_LIST_QUERY[] = {"limit", "after", NULL};
+
 static ph_status access_log_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, ACCESS_LOG_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_audit_filter f;
     memset(&f, 0, sizeof(f));
     ph_status st = srv_query_page(call, &f.limit, &f.before, err);
@@ -312,8 +342,14 @@ static json_t *profile_json(const ph_profile *p)
                      (json_int_t)ph_profile_log_seq(p));
 }
 
+/* The query parameters profile_get takes. */
+static const char *const PROFILE_GET_QUERY[] = {"purpose", "asof", NULL};
+
 static ph_status profile_get(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, PROFILE_GET_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_profile_request req;
     memset(&req, 0, sizeof(req));
     req.uscc = call->n_params > 0 ? call->params[0] : "";
@@ -325,8 +361,17 @@ static ph_status profile_get(srv_call *call, ph_error *err)
     ph_profile *p = NULL;
     if (st == PH_OK)
         st = ph_profile_read(srv_store(call), &req, &p, err);
-    if (st == PH_EDENIED) /* the gate refused and logged it; the server's log says so too */
+    if (st == PH_EDENIED) { /* the gate refused and logged it; the server's log says so too */
         snprintf(call->refused, sizeof(call->refused), "no consent from %.24s", req.uscc);
+        /* the gate's sentence says why; the problem names the firm asked for
+         * (the path's uscc) and, in the expectation, the institution and purpose */
+        char why[PH_ERROR_DETAIL_MAX];
+        snprintf(why, sizeof(why), "%s", err ? err->detail : "");
+        ph_error_set(err, PH_EDENIED, "uscc", req.uscc,
+                     "a live consent from this firm to institution %s for purpose %s (%s)",
+                     req.institution_id, purpose ? purpose : ph_feed_purpose_name(req.purpose),
+                     why);
+    }
     if (st != PH_OK)
         return st;
     call->result = profile_json(p);

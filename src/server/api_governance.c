@@ -46,6 +46,9 @@ static const char *policy_lender(const srv_call *call)
 
 static ph_status policy_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     json_t *items = json_array();
     if (items == NULL)
         return srv_nomem(err);
@@ -54,8 +57,14 @@ static ph_status policy_list(srv_call *call, ph_error *err)
     return srv_answer_list(call, st, items, 0, err); /* a few versions per lender: one page */
 }
 
+/* The query parameters policy_load takes. */
+static const char *const POLICY_LOAD_QUERY[] = {"activate", NULL};
+
 static ph_status policy_load(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, POLICY_LOAD_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     int flag = -1;
     ph_status st = srv_query_flag(call, "activate", &flag, err);
     if (st != PH_OK)
@@ -109,6 +118,9 @@ static int another_lenders_policy(srv_call *call, const char *name, int64_t vers
 
 static ph_status policy_activate(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_status st = srv_body_empty(call, err);
     const char *name = srv_path_text(call, 0);
     int64_t version = 0;
@@ -169,6 +181,9 @@ static ph_status add_model(void *user, const ph_registry_entry *e, ph_error *err
 
 static ph_status model_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     json_t *items = json_array();
     if (items == NULL)
         return srv_nomem(err);
@@ -189,6 +204,9 @@ static ph_status add_event(void *user, const ph_registry_event *ev, ph_error *er
 
 static ph_status model_show(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     const char *name = srv_path_text(call, 0);
     int64_t version = 0;
     ph_status st = srv_path_id(call, 1, "version", &version, err);
@@ -244,8 +262,9 @@ static json_t *lender_stats_json(const ph_market_lender_stats *s)
     for (size_t i = 0; reasons != NULL && i < s->n_reasons; i++)
         json_array_append_new(reasons, json_pack("{s:s, s:I}", "code", s->reason_code[i], "count",
                                                  (json_int_t)s->reason_count[i]));
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o}",
-                     "lender", s->lender, "lender_name", s->lender_name, "asked",
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I, s:I, s:I, s:o}",
+                     "lender", s->lender, "lender_name", s->lender_name, "firms",
+                     (json_int_t)s->firms, "asked",
                      (json_int_t)s->asked, "not_asked", (json_int_t)s->not_asked, "approved",
                      (json_int_t)s->approved, "approval_rate",
                      srv_json_rate(count_ratio(s->approved, s->asked)), "offered",
@@ -255,8 +274,23 @@ static json_t *lender_stats_json(const ph_market_lender_stats *s)
                      "challenger", (json_int_t)s->challenger, "reasons", reasons);
 }
 
+/* Whether the caller may see a lender's row: a row of fewer than
+ * PH_MARKET_MIN_FIRMS firms would show that lender's decisions about one or
+ * two firms, so only the lender itself sees it (docs/api.md#market). */
+static int lender_row_visible(const srv_call *call, const ph_market_lender_stats *s)
+{
+    return s->firms >= PH_MARKET_MIN_FIRMS ||
+           (call->who->role == SRV_ROLE_INSTITUTION && strcmp(call->who->tenant, s->lender) == 0);
+}
+
+/* The query parameters market_stats takes. */
+static const char *const MARKET_STATS_QUERY[] = {"from", "to", NULL};
+
 static ph_status market_stats(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, MARKET_STATS_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_date from = 0, to = 0;
     ph_status st = period(call, &from, &to, err);
     ph_market_report *r = NULL;
@@ -265,20 +299,37 @@ static ph_status market_stats(srv_call *call, ph_error *err)
     if (st != PH_OK)
         return st;
     json_t *lenders = json_array();
-    for (size_t i = 0; lenders != NULL && i < r->n_lenders; i++)
-        json_array_append_new(lenders, lender_stats_json(&r->lenders[i]));
-    call->result = json_pack("{s:o, s:o, s:I, s:I, s:o, s:o, s:o}", "from", srv_json_date(from),
-                             "to", srv_json_date(to), "applications", (json_int_t)r->applications,
-                             "with_offer", (json_int_t)r->with_offer, "offer_rate",
-                             srv_json_rate(count_ratio(r->with_offer, r->applications)),
-                             "lenders", lenders, "total",
-                             lender_stats_json(&r->lenders[r->n_lenders]));
+    int64_t hidden = 0;
+    for (size_t i = 0; lenders != NULL && i < r->n_lenders; i++) {
+        if (lender_row_visible(call, &r->lenders[i]))
+            json_array_append_new(lenders, lender_stats_json(&r->lenders[i]));
+        else
+            hidden++;
+    }
+    /* The total (and which applications got an offer) less the rows shown
+     * would give a hidden row back: it is shown only when nothing is hidden
+     * and the whole period counts enough firms. */
+    int whole = hidden == 0 && r->firms >= PH_MARKET_MIN_FIRMS;
+    call->result = json_pack(
+        "{s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:o}", "from", srv_json_date(from), "to",
+        srv_json_date(to), "min_firms", (json_int_t)PH_MARKET_MIN_FIRMS, "applications",
+        (json_int_t)r->applications, "firms", (json_int_t)r->firms, "with_offer",
+        whole ? json_integer(r->with_offer) : json_null(), "offer_rate",
+        whole ? srv_json_rate(count_ratio(r->with_offer, r->applications)) : json_null(),
+        "lenders", lenders, "suppressed_lenders", (json_int_t)hidden, "total",
+        whole ? lender_stats_json(&r->lenders[r->n_lenders]) : json_null());
     ph_market_report_free(r);
     return call->result ? PH_OK : srv_nomem(err);
 }
 
+/* The query parameters market_segments takes. */
+static const char *const MARKET_SEGMENTS_QUERY[] = {"by", "from", "to", NULL};
+
 static ph_status market_segments(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, MARKET_SEGMENTS_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     ph_date from = 0, to = 0;
     const char *by = srv_query(call, "by");
     ph_status st = period(call, &from, &to, err);
@@ -300,9 +351,10 @@ static ph_status market_segments(srv_call *call, ph_error *err)
                              srv_json_rate(g->avg_rate), "first_time",
                              (json_int_t)g->first_time));
     }
-    call->result = json_pack("{s:s, s:o, s:o, s:I, s:o}", "by", s->by, "from", srv_json_date(from),
-                             "to", srv_json_date(to), "min_firms",
-                             (json_int_t)PH_MARKET_SEGMENT_MIN_FIRMS, "items", items);
+    call->result = json_pack("{s:s, s:o, s:o, s:I, s:o, s:I}", "by", s->by, "from",
+                             srv_json_date(from), "to", srv_json_date(to), "min_firms",
+                             (json_int_t)PH_MARKET_MIN_FIRMS, "items", items, "suppressed_firms",
+                             (json_int_t)s->suppressed_firms);
     ph_market_segments_free(s);
     return call->result ? PH_OK : srv_nomem(err);
 }

@@ -116,6 +116,9 @@ static ph_status open_day(srv_call *call, ph_date *out, ph_error *err)
 
 static ph_status loan_accept(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     static const char *const allowed[] = {"decision_id", "amount", NULL};
     int64_t decision = 0;
     ph_money amount = 0;
@@ -136,9 +139,17 @@ static ph_status loan_accept(srv_call *call, ph_error *err)
     memset(&offer, 0, sizeof(offer));
     if (st == PH_OK)
         st = ph_market_offer_get(store, decision, &offer, err);
-    if (st == PH_OK && !srv_owns(call, offer.uscc, NULL)) /* the words of ph_market_offer_get */
-        return srv_refuse(call, err, "decision", srv_id_string(decision).s,
-                          "no decision with that id");
+    /* Another firm's decision, or a shadow (a challenger's decision that was
+     * not served): the firm was never given it, so it answers as a missing
+     * one, in the words of ph_market_offer_get. */
+    if (st == PH_OK && (!srv_owns(call, offer.uscc, NULL) || !offer.served)) {
+        st = srv_refuse(call, err, "decision", srv_id_string(decision).s,
+                        "no decision with that id");
+        if (srv_owns(call, offer.uscc, NULL)) /* the access log says which refusal */
+            snprintf(call->refused, sizeof(call->refused), "decision %s is a shadow",
+                     srv_id_string(decision).s);
+        return st;
+    }
     /* Booked on the open business day, or on the offer's own day when the
      * book has not reached it yet (the library judges the offer's validity). */
     ph_date open = 0;
@@ -186,8 +197,14 @@ static int page_loan(const ph_loan_info *info, void *user)
     return 0;
 }
 
+/* The query parameters loan_list takes. */
+static const char *const LOAN_LIST_QUERY[] = {"limit", "after", NULL};
+
 static ph_status loan_list(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, LOAN_LIST_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     loan_page p;
     memset(&p, 0, sizeof(p));
     ph_status st = srv_query_page(call, &p.limit, &p.after, err);
@@ -220,6 +237,9 @@ static ph_status loan_list(srv_call *call, ph_error *err)
 
 static ph_status loan_show(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     ph_loan_info info;
     ph_status st = path_loan(call, &id, &info, err);
@@ -248,6 +268,9 @@ static int add_instalment(const ph_instalment *row, void *user)
 
 static ph_status loan_schedule(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     ph_status st = path_loan(call, &id, NULL, err);
     if (st != PH_OK)
@@ -283,8 +306,14 @@ static int add_statement_line(const ph_ledger_statement_line *l, void *user)
     return json_array_append_new(user, o) != 0;
 }
 
+/* The query parameters loan_statement takes. */
+static const char *const LOAN_STATEMENT_QUERY[] = {"from", "to", NULL};
+
 static ph_status loan_statement(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, LOAN_STATEMENT_QUERY, err);
+    if (query_st != PH_OK)
+        return query_st;
     int64_t id = 0;
     ph_loan_info info;
     ph_status st = path_loan(call, &id, &info, err);
@@ -342,15 +371,27 @@ static ph_status servicing_args(srv_call *call, const char *const *allowed, int6
     return open_day(call, on, err);
 }
 
+/* The loan library echoes an amount formatted its own way ("1,000.00"); the
+ * problem echoes the client's text. */
+static const srv_member_map SERVICING_MAP[] = {
+    {"amount", 0, "amount", 0},
+    {"reference", 0, "reference", 0},
+    {NULL, 0, NULL, 0},
+};
+
 static ph_status loan_draw(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     static const char *const allowed[] = {"amount", NULL};
     int64_t id = 0;
     ph_money amount = 0;
     ph_date on = 0;
     ph_status st = servicing_args(call, allowed, &id, &amount, NULL, &on, err);
     if (st == PH_OK)
-        st = ph_loan_draw(srv_store(call), id, on, amount, err);
+        st = srv_name_member(call, ph_loan_draw(srv_store(call), id, on, amount, err),
+                             SERVICING_MAP, err);
     if (st == PH_OK)
         st = answer_loan(call, id, err);
     return st;
@@ -370,6 +411,9 @@ static json_t *payment_json(const ph_loan_payment *p)
 
 static ph_status loan_repay(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     static const char *const allowed[] = {"amount", "reference", NULL};
     int64_t id = 0;
     ph_money amount = 0;
@@ -379,7 +423,9 @@ static ph_status loan_repay(srv_call *call, ph_error *err)
     memset(&paid, 0, sizeof(paid));
     ph_status st = servicing_args(call, allowed, &id, &amount, &reference, &on, err);
     if (st == PH_OK)
-        st = ph_loan_repay_ref(srv_store(call), id, on, amount, reference, &paid, err);
+        st = srv_name_member(
+            call, ph_loan_repay_ref(srv_store(call), id, on, amount, reference, &paid, err),
+            SERVICING_MAP, err);
     if (st == PH_OK)
         st = answer_loan(call, id, err);
     if (st != PH_OK)
@@ -466,6 +512,9 @@ static int add_lender(const char *lender, const ph_book_summary *b, void *user)
 
 static ph_status portfolio(srv_call *call, ph_error *err)
 {
+    ph_status query_st = srv_query_check(call, NULL, err); /* takes none */
+    if (query_st != PH_OK)
+        return query_st;
     ph_store *store = srv_store(call);
     ph_book_summary b;
     ph_date last = 0;

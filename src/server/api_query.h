@@ -67,6 +67,35 @@ json_t *srv_json_text_or_null(const char *s);
 /* A number, or null when NaN (not known). */
 json_t *srv_json_number_or_null(double x);
 
+/*
+ * The library names its own fields ("expires_on", an institution that is
+ * "not found"); a problem document names the request's member and echoes the
+ * value as the client sent it. One row per library field a handler's library
+ * call may name: `field` (with `code`, or any code when 0) becomes `member`,
+ * answered with `answer` (the library's code when 0). Ended by a row of NULL.
+ */
+typedef struct srv_member_map {
+    const char *field;   /* the library's field */
+    ph_status code;      /* the library's status this row applies to; 0: any */
+    const char *member;  /* the request's member: a body member or a query parameter */
+    ph_status answer;    /* the status to answer with; 0: the library's */
+} srv_member_map;
+
+/* Apply `map` to the error of a library call that returned `st` (PH_OK and
+ * fields not in the map pass unchanged); the member's value is the client's
+ * text (a string member's characters, another member's JSON, a query
+ * parameter's decoded value). Returns the status to answer with. */
+ph_status srv_name_member(const srv_call *call, ph_status st, const srv_member_map *map,
+                          ph_error *err);
+
+/*
+ * The query parameters a route takes, as data beside its handler (a
+ * NULL-ended list; NULL: none): a parameter not in `known` is PH_EINVAL
+ * naming it, with its value, and listing the known ones. Each handler calls
+ * it first, so that a misspelt ?limt=5 is not silently ignored.
+ */
+ph_status srv_query_check(const srv_call *call, const char *const *known, ph_error *err);
+
 /* srv_refuse (api.h) of row `id` named `field`, with the words of a missing
  * row: "no decision 42". */
 ph_status srv_refuse_id(srv_call *call, ph_error *err, const char *field, int64_t id);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "api_query.h"
 #include "puhui/money.h"
 
 const char *srv_query(const srv_call *call, const char *name)
@@ -86,6 +87,32 @@ ph_status srv_body_check(const srv_call *call, const char *const *allowed, ph_er
         }
         return ph_error_set(err, PH_EINVAL, key, NULL, "unknown member '%s'; expected one of: %s",
                             key, used ? list : "(none)");
+    }
+    return PH_OK;
+}
+
+ph_status srv_query_check(const srv_call *call, const char *const *known, ph_error *err)
+{
+    for (size_t q = 0; q < call->n_query; q++) {
+        const char *name = call->query[q].name;
+        int ok = 0;
+        for (size_t i = 0; known != NULL && known[i] != NULL && !ok; i++)
+            ok = strcmp(known[i], name) == 0;
+        if (ok)
+            continue;
+        char list[PH_ERROR_DETAIL_MAX] = "";
+        size_t used = 0;
+        for (size_t i = 0; known != NULL && known[i] != NULL; i++) {
+            int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", known[i]);
+            if (n < 0 || (size_t)n >= sizeof(list) - used)
+                break;
+            used += (size_t)n;
+        }
+        if (used == 0)
+            return ph_error_set(err, PH_EINVAL, name, call->query[q].value,
+                                "unknown query parameter '%s'; this route takes none", name);
+        return ph_error_set(err, PH_EINVAL, name, call->query[q].value,
+                            "unknown query parameter '%s'; expected one of: %s", name, list);
     }
     return PH_OK;
 }
@@ -179,6 +206,40 @@ ph_status srv_body_money(const srv_call *call, const char *name, int required, i
     }
     *out = fen;
     return PH_OK;
+}
+
+/* The client's own text of a body member or query parameter (NULL when it
+ * sent neither). */
+static const char *sent_text(const srv_call *call, const char *member, char *buf, size_t size)
+{
+    json_t *v = call->body ? json_object_get(call->body, member) : NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (v != NULL) {
+        member_text(v, buf, size);
+        return buf;
+    }
+    return srv_query(call, member);
+}
+
+ph_status srv_name_member(const srv_call *call, ph_status st, const srv_member_map *map,
+                          ph_error *err)
+{
+    if (st == PH_OK || err == NULL)
+        return st;
+    const srv_member_map *row = NULL;
+    for (size_t i = 0; map != NULL && map[i].field != NULL && row == NULL; i++)
+        if (strcmp(map[i].field, err->field) == 0 && (map[i].code == 0 || map[i].code == st))
+            row = &map[i];
+    if (row == NULL)
+        return st;
+    char buf[PH_ERROR_VALUE_MAX];
+    const char *sent = sent_text(call, row->member, buf, sizeof(buf));
+    char value[PH_ERROR_VALUE_MAX], detail[PH_ERROR_DETAIL_MAX];
+    snprintf(value, sizeof(value), "%s", sent ? sent : err->value);
+    snprintf(detail, sizeof(detail), "%s", err->detail);
+    return ph_error_set(err, row->answer ? row->answer : st, row->member, value[0] ? value : NULL,
+                        "%s", detail);
 }
 
 json_t *srv_json_money(int64_t fen)
