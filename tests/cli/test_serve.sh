@@ -244,6 +244,9 @@ check "two Authorization headers are 401" contains "$out" '401|'
 req -H "Authorization: Bearer $KEY2" -H "Authorization: Bearer $KEY2" "$BASE/v1/whoami"
 check "two Authorization headers: a problem naming the header" contains "$CODE $BODY" '401 '
 check "two Authorization headers: says why" contains "$BODY" 'one Authorization header'
+req -X POST -H "Authorization: Bearer $KEY2" --data '{}' "$BASE/v1/applications"
+check "403 detail: 'an admin key'" contains "$CODE $BODY" '403 '
+check "403 detail: 'an admin key'" contains "$BODY" 'an admin key may not create application'
 req "$BASE/healthz?limit=500&limit=abc"
 check "a repeated parameter is 400" [ "$CODE" = 400 ]
 check "a repeated parameter is named" contains "$BODY" '"field":"limit"'
