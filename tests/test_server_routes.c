@@ -95,7 +95,7 @@ static void test_route_find(void **state)
     assert_int_equal(srv_route_find(routes, 4, "DELETE", "/v1/loans", &index, buf, sizeof buf,
                                     params, &n, allow, sizeof allow),
                      SRV_MATCH_NO_METHOD);
-    assert_string_equal(allow, "GET, POST");
+    assert_string_equal(allow, "GET, HEAD, POST");
     assert_int_equal(srv_route_find(routes, 4, "GET", "/v1/loans/7/draws", &index, buf,
                                     sizeof buf, params, &n, allow, sizeof allow),
                      SRV_MATCH_NO_METHOD);

@@ -41,6 +41,7 @@ typedef struct request {
     const char *refused;        /* a refusal's reason, or NULL */
     const char *authorization;  /* the headers read, found in check_limits' one pass */
     const char *client_id;
+    int n_authorization;        /* more than one is refused */
     size_t n_headers, header_bytes;
     char refused_buf[160];
 } request;
@@ -62,6 +63,8 @@ static const char *method_name(enum evhttp_cmd_type cmd)
     case EVHTTP_REQ_DELETE: return "DELETE";
     case EVHTTP_REQ_OPTIONS: return "OPTIONS";
     case EVHTTP_REQ_PATCH: return "PATCH";
+    case EVHTTP_REQ_TRACE: return "TRACE";
+    case EVHTTP_REQ_CONNECT: return "CONNECT";
     default: return "OTHER";
     }
 }
@@ -203,12 +206,32 @@ static void access_log(request *rq, uint64_t dur_us)
 
 /* ---- replies -------------------------------------------------------------------------------- */
 
+/* The connection slot of a request's connection, or NULL. */
+static srv_conn *conn_of(srv_worker *w, struct evhttp_connection *conn)
+{
+    evutil_socket_t fd = conn ? bufferevent_getfd(evhttp_connection_get_bufferevent(conn)) : -1;
+    if (fd < 0 || (size_t)fd >= w->n_conns || w->conns[fd].conn != conn)
+        return NULL;
+    return &w->conns[fd];
+}
+
+int srv_drain_done(const srv_worker *w)
+{
+    int64_t now = srv_now_ms();
+    return now >= w->drain_deadline_ms || (w->pending == 0 && now >= w->drain_quiet_ms);
+}
+
+/* The reply has been written out. A connection that fails first never gets
+ * here: connection_closed takes its replies off w->pending instead. */
 static void reply_done(struct evhttp_request *req, void *arg)
 {
-    (void)req;
     srv_worker *w = arg;
-    w->pending--;
-    if (w->draining && w->pending == 0)
+    srv_conn *c = conn_of(w, evhttp_request_get_connection(req));
+    if (c && c->pending > 0)
+        c->pending--;
+    if (w->pending > 0)
+        w->pending--;
+    if (w->draining && srv_drain_done(w))
         event_base_loopexit(w->base, NULL);
 }
 
@@ -219,11 +242,24 @@ static void send_body(request *rq, int status, const char *type, const char *dat
     evhttp_add_header(out, "X-Request-Id", rq->id);
     if (rq->w->draining)
         evhttp_add_header(out, "Connection", "close");
-    evbuffer_add(evhttp_request_get_output_buffer(rq->req), data, len);
+    /* HEAD: the headers a GET would send, its Content-Length included, and
+     * no body (libevent 2.1 writes whatever the output buffer holds, and adds
+     * Content-Length only to answers that carry a body). */
+    if (evhttp_request_get_command(rq->req) == EVHTTP_REQ_HEAD) {
+        char length[24];
+        snprintf(length, sizeof length, "%zu", len);
+        evhttp_add_header(out, "Content-Length", length);
+    } else {
+        evbuffer_add(evhttp_request_get_output_buffer(rq->req), data, len);
+    }
     rq->status = status;
     rq->bytes = len;
-    rq->w->pending++;
-    evhttp_request_set_on_complete_cb(rq->req, reply_done, rq->w);
+    srv_conn *c = conn_of(rq->w, evhttp_request_get_connection(rq->req));
+    if (c) { /* always, as count_connection ran first; else the drain's deadline ends it */
+        c->pending++;
+        rq->w->pending++;
+        evhttp_request_set_on_complete_cb(rq->req, reply_done, rq->w);
+    }
     evhttp_send_reply(rq->req, status, srv_reason(status), NULL);
 }
 
@@ -266,37 +302,50 @@ static void refuse(request *rq, srv_refusal why, const char *reason)
 /* ---- counting connections ------------------------------------------------------------------
  * libevent 2.1 has no hook on a new server connection, so a connection is
  * counted at its first request (remembered by its fd) and uncounted by the
- * close callback set then. A connection that never sends a request is not
- * counted; libevent closes it after the timeout. */
+ * close callback set then, which also takes its unwritten replies off the
+ * worker's pending count (libevent calls no on-complete callback for the
+ * replies of a connection that fails). A connection that never sends a
+ * request is not counted; libevent closes it after the timeout. */
+
+static int conn_reserve(srv_worker *w, int fd)
+{
+    if (fd < 0)
+        return 0;
+    if ((size_t)fd < w->n_conns)
+        return 1;
+    size_t n = (size_t)fd * 2 + 64;
+    srv_conn *grown = realloc(w->conns, n * sizeof *grown);
+    if (!grown)
+        return 0;
+    memset(grown + w->n_conns, 0, (n - w->n_conns) * sizeof *grown);
+    w->conns = grown;
+    w->n_conns = n;
+    return 1;
+}
 
 static void connection_closed(struct evhttp_connection *conn, void *arg)
 {
     srv_worker *w = arg;
-    evutil_socket_t fd = bufferevent_getfd(evhttp_connection_get_bufferevent(conn));
-    if (fd >= 0 && (size_t)fd < w->n_conns && w->conns[fd] == conn) {
-        w->conns[fd] = NULL;
-        atomic_fetch_sub_explicit(&w->srv->connections, 1, memory_order_relaxed);
-    }
+    srv_conn *c = conn_of(w, conn);
+    if (!c)
+        return;
+    w->pending -= c->pending;
+    if (w->pending < 0)
+        w->pending = 0;
+    memset(c, 0, sizeof *c);
+    atomic_fetch_sub_explicit(&w->srv->connections, 1, memory_order_relaxed);
+    if (w->draining && srv_drain_done(w))
+        event_base_loopexit(w->base, NULL);
 }
 
 static void count_connection(srv_worker *w, struct evhttp_request *req)
 {
     struct evhttp_connection *conn = evhttp_request_get_connection(req);
     evutil_socket_t fd = conn ? bufferevent_getfd(evhttp_connection_get_bufferevent(conn)) : -1;
-    if (fd < 0)
+    if (!conn_reserve(w, fd) || w->conns[fd].conn == conn)
         return;
-    if ((size_t)fd >= w->n_conns) {
-        size_t n = (size_t)fd * 2 + 64;
-        struct evhttp_connection **grown = realloc(w->conns, n * sizeof *grown);
-        if (!grown)
-            return;
-        memset(grown + w->n_conns, 0, (n - w->n_conns) * sizeof *grown);
-        w->conns = grown;
-        w->n_conns = n;
-    }
-    if (w->conns[fd] == conn)
-        return;
-    w->conns[fd] = conn;
+    w->conns[fd].conn = conn;
+    w->conns[fd].pending = 0;
     atomic_fetch_add_explicit(&w->srv->connections, 1, memory_order_relaxed);
     evhttp_connection_set_closecb(conn, connection_closed, w);
 }
@@ -314,8 +363,11 @@ static void scan_headers(request *rq)
         size_t klen = strlen(h->key);
         count++;
         bytes += klen + strlen(h->value) + 4;
-        if (klen == 13 && !rq->authorization && strcasecmp(h->key, "Authorization") == 0)
-            rq->authorization = h->value;
+        if (klen == 13 && strcasecmp(h->key, "Authorization") == 0) {
+            if (!rq->authorization)
+                rq->authorization = h->value;
+            rq->n_authorization++;
+        }
         else if (klen == 12 && !rq->client_id && strcasecmp(h->key, "X-Request-Id") == 0)
             rq->client_id = h->value;
     }
@@ -380,9 +432,16 @@ static ph_status authenticate(request *rq, ph_error *err)
     if (strncasecmp(auth, "Bearer ", 7) != 0)
         return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
                             "expected Authorization: Bearer <key>");
+    if (rq->n_authorization > 1)
+        return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
+                            "expected one Authorization header, got %d", rq->n_authorization);
     const char *key = auth + 7;
     while (*key == ' ')
         key++;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f)
+            return ph_error_set(err, PH_EDENIED, "Authorization", NULL,
+                                "the API key is malformed, unknown or revoked");
     ph_apikey_info info;
     ph_error kerr;
     ph_status st =
@@ -400,20 +459,85 @@ static ph_status authenticate(request *rq, ph_error *err)
     return PH_OK;
 }
 
-static ph_status parse_query(request *rq, struct evkeyvalq *kv, srv_call *call, ph_error *err)
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Percent-decode [from, end) into *to (NUL-terminated, advanced past it).
+ * 0 for a '%' without two hex digits after it, or an escaped NUL. */
+static int decode_part(const char *from, const char *end, char **to)
+{
+    char *out = *to;
+    for (const char *p = from; p < end; p++) {
+        if (*p != '%') {
+            *out++ = *p;
+            continue;
+        }
+        if (end - p < 3 || hex_value(p[1]) < 0 || hex_value(p[2]) < 0)
+            return 0;
+        char c = (char)(hex_value(p[1]) * 16 + hex_value(p[2]));
+        if (c == '\0')
+            return 0;
+        *out++ = c;
+        p += 2;
+    }
+    *out++ = '\0';
+    *to = out;
+    return 1;
+}
+
+/*
+ * The query's name=value pairs, percent-decoded into call->query (the
+ * strings in *store, malloc'd). Strict, so that a client never gets an
+ * answer for a parameter other than the one it sent: a bad escape ("%zz"),
+ * an escaped NUL ("%00"), an empty name or a repeated name is a 400 naming
+ * the parameter. '+' is kept as is. An empty pair ("a=1&&b=2") is skipped.
+ */
+static ph_status parse_query(request *rq, char **store, srv_call *call, ph_error *err)
 {
     const char *query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(rq->req));
     if (!query || !*query)
         return PH_OK;
-    if (evhttp_parse_query_str(query, kv) != 0)
-        return ph_error_set(err, PH_EINVAL, "query", query, "a query of name=value pairs");
-    for (struct evkeyval *q = kv->tqh_first; q; q = q->next.tqe_next) {
+    size_t len = strlen(query);
+    char *out = malloc(2 * len + 2);
+    if (!out)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the query");
+    *store = out;
+    for (const char *p = query; *p;) {
+        const char *amp = strchr(p, '&');
+        const char *end = amp ? amp : p + strlen(p);
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        const char *name_end = eq ? eq : end;
+        if (end == p) {
+            p = amp ? amp + 1 : end;
+            continue;
+        }
+        char raw[128];
+        snprintf(raw, sizeof raw, "%.*s", (int)(end - p), p);
+        char *name = out;
+        if (name_end == p || !decode_part(p, name_end, &out) || !*name)
+            return ph_error_set(err, PH_EINVAL, "query", raw,
+                                "name=value pairs, each name percent-encoded (%%XX, not %%00)");
+        char *value = out;
+        if (!decode_part(eq ? eq + 1 : end, end, &out))
+            return ph_error_set(err, PH_EINVAL, name, raw,
+                                "a value percent-encoded as %%XX with two hex digits, and no "
+                                "%%00");
+        for (size_t i = 0; i < call->n_query; i++)
+            if (strcmp(call->query[i].name, name) == 0)
+                return ph_error_set(err, PH_EINVAL, name, raw,
+                                    "the parameter '%s' once (it is repeated)", name);
         if (call->n_query == SRV_MAX_QUERY)
             return ph_error_set(err, PH_EINVAL, "query", query, "at most %d query parameters",
                                 SRV_MAX_QUERY);
-        call->query[call->n_query].name = q->key;
-        call->query[call->n_query].value = q->value;
+        call->query[call->n_query].name = name;
+        call->query[call->n_query].value = value;
         call->n_query++;
+        p = amp ? amp + 1 : end;
     }
     return PH_OK;
 }
@@ -462,6 +586,7 @@ static void run_route(request *rq)
         return;
     }
     if (m == SRV_MATCH_NO_METHOD) {
+        refuse(rq, SRV_REFUSE_METHOD, NULL);
         evhttp_add_header(evhttp_request_get_output_headers(rq->req), "Allow", allow);
         ph_error_set(&err, PH_EINVAL, "method", rq->method, "%s allows %s", rq->path, allow);
         send_problem(rq, 405, "method-not-allowed", "Method not allowed", &err);
@@ -484,20 +609,19 @@ static void run_route(request *rq)
         }
         call.scope = srv_authz_scope(rq->who.role, route->resource, route->action);
         if (call.scope == SRV_SCOPE_NONE) {
+            const char *role = srv_role_name(rq->who.role);
             snprintf(rq->refused_buf, sizeof rq->refused_buf, "no %s %s for role %s",
-                     route->resource, route->action, srv_role_name(rq->who.role));
+                     route->resource, route->action, role);
             refuse(rq, SRV_REFUSE_FORBIDDEN, rq->refused_buf);
-            ph_error_set(&err, PH_EDENIED, "role", srv_role_name(rq->who.role),
-                         "a %s key may not %s %s", srv_role_name(rq->who.role), route->action,
+            ph_error_set(&err, PH_EDENIED, "role", role, "%s %s key may not %s %s",
+                         role[0] && strchr("aeiou", role[0]) ? "an" : "a", role, route->action,
                          route->resource);
             send_problem(rq, 403, "forbidden", "Forbidden", &err);
             return;
         }
     }
 
-    struct evkeyvalq query;
-    query.tqh_first = NULL;
-    query.tqh_last = &query.tqh_first;
+    char *query_text = NULL;
     char *body_text = NULL;
     call.worker = w;
     call.ctx = srv->ctx;
@@ -505,7 +629,7 @@ static void run_route(request *rq)
     call.method = rq->method;
     call.path = rq->path;
     call.route = route->pattern;
-    ph_status st = parse_query(rq, &query, &call, &err);
+    ph_status st = parse_query(rq, &query_text, &call, &err);
     if (st == PH_OK)
         st = parse_body(rq, &call, &body_text, &err);
     if (st == PH_OK) {
@@ -538,7 +662,7 @@ static void run_route(request *rq)
     ph_free(srv->ctx, call.raw_json);
     json_decref(call.body);
     free(body_text);
-    evhttp_clear_headers(&query);
+    free(query_text);
 }
 
 static char *put_uint(char *at, uint64_t v)

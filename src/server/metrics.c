@@ -26,7 +26,7 @@ static const char *const bucket_le[SRV_BUCKETS] = {"0.0005", "0.001", "0.0025", 
 static const char *const method_names[SRV_METHOD_COUNT] = {"GET", "POST", "other"};
 static const char *const refusal_names[SRV_REFUSE_COUNT] = {
     "unauthenticated", "forbidden", "tenant", "body_too_large", "too_many_headers",
-    "too_many_connections"};
+    "too_many_connections", "method_not_allowed"};
 
 const char *srv_refusal_name(srv_refusal why)
 {

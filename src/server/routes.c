@@ -142,8 +142,11 @@ srv_match srv_route_find(const srv_route *const *routes, size_t count, const cha
         }
         path_found = 1;
         if (!strstr(allow, routes[i]->method)) {
+            /* HEAD is answered wherever GET is, so Allow says so. */
+            int get = strcmp(routes[i]->method, "GET") == 0;
             size_t len = strlen(allow);
-            snprintf(allow + len, allow_size - len, "%s%s", len ? ", " : "", routes[i]->method);
+            snprintf(allow + len, allow_size - len, "%s%s%s", len ? ", " : "", routes[i]->method,
+                     get ? ", HEAD" : "");
         }
     }
     return path_found ? SRV_MATCH_NO_METHOD : SRV_MATCH_NO_PATH;

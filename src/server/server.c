@@ -28,6 +28,11 @@
 
 /* How often a worker writes out its access log lines, and checks its drain. */
 #define TICK_MS 250
+/* After a stop, how long a worker still reads and answers requests on its
+ * open connections: those already in the socket buffers, or on their way. */
+#define DRAIN_QUIET_MS 200
+/* How long a worker stops accepting when it runs out of file descriptors. */
+#define ACCEPT_PAUSE_MS 100
 
 int64_t srv_now_ms(void)
 {
@@ -214,7 +219,7 @@ static void worker_tick(evutil_socket_t fd, short what, void *arg)
     (void)what;
     srv_worker *w = arg;
     srv_access_log_flush(w);
-    if (w->draining && srv_now_ms() >= w->drain_deadline_ms)
+    if (w->draining && srv_drain_done(w))
         event_base_loopexit(w->base, NULL);
 }
 
@@ -226,11 +231,105 @@ static void worker_stop(evutil_socket_t fd, short what, void *arg)
     if (w->draining)
         return;
     w->draining = 1;
+    w->drain_quiet_ms = srv_now_ms() + DRAIN_QUIET_MS;
     w->drain_deadline_ms = srv_now_ms() + (int64_t)w->srv->opts.timeout_s * 1000;
     if (w->listener)
         evconnlistener_disable(w->listener);
-    if (w->pending == 0)
-        event_base_loopexit(w->base, NULL);
+    /* The loop runs on: requests already on open connections are answered
+     * (with Connection: close) until the quiet time is over and every reply
+     * is written out, or the deadline comes (worker_tick, reply_done). */
+}
+
+/* ---- accepting: a pause when the process is out of file descriptors ------------------------ */
+
+static void accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    srv_worker *w = arg;
+    if (!w->draining)
+        evconnlistener_enable(w->listener);
+}
+
+static int find_worker(const struct event_base *base, const struct event *ev, void *arg)
+{
+    (void)base;
+    if (event_get_callback(ev) != worker_tick)
+        return 0;
+    *(srv_worker **)arg = event_get_callback_arg(ev);
+    return 1;
+}
+
+/* accept(2) failed with an error that is not "try again". Out of file
+ * descriptors (EMFILE, ENFILE) or memory, the pending connection stays in
+ * the backlog and the socket stays readable: without a pause the loop would
+ * spin on it. Logged once per episode (no failure for a second ends one). */
+static void accept_failed(struct evconnlistener *listener, void *arg)
+{
+    /* `arg` is evhttp's (evhttp_bind_listener set the listener's argument):
+     * the worker is found by its tick event, always pending on its base. */
+    (void)arg;
+    srv_worker *w = NULL;
+    event_base_foreach_event(evconnlistener_get_base(listener), find_worker, &w);
+    if (!w) { /* cannot happen; still, never spin */
+        evconnlistener_disable(listener);
+        return;
+    }
+    int e = EVUTIL_SOCKET_ERROR();
+    int64_t now = srv_now_ms();
+    if (now - w->accept_error_ms > 1000 || w->accept_error_ms == 0)
+        ph_log(w->srv->ctx, PH_LOG_WARN,
+               "worker %d: cannot accept connections: %s; pausing %d ms at a time until it can",
+               w->index, strerror(e), ACCEPT_PAUSE_MS);
+    w->accept_error_ms = now;
+    evconnlistener_disable(listener);
+    struct timeval pause = {0, ACCEPT_PAUSE_MS * 1000};
+    event_add(w->accept_event, &pause);
+}
+
+/* ---- NUL bytes: made visible ----------------------------------------------------------------- */
+
+/*
+ * Called as bytes arrive in a connection's input buffer, before libevent
+ * parses them. libevent 2.1 keeps the request line and headers as C strings,
+ * cut at a NUL, so "Authorization: Bearer KEY\0junk" would read as the key
+ * alone. A NUL byte is never valid in a request to this server (not in a
+ * request line or header, RFC 9110 5.5; not in JSON; bodies are JSON), so
+ * each one is turned into 0x01 in place: a control byte that the key check,
+ * the router and the JSON parser all refuse (docs/api.md#limits). Costs a
+ * memchr over the new bytes, no copy.
+ */
+static void nul_scan(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
+{
+    (void)arg;
+    size_t len = evbuffer_get_length(buf);
+    size_t added = info->n_added < len ? info->n_added : len;
+    struct evbuffer_ptr at;
+    if (added == 0 || evbuffer_ptr_set(buf, &at, len - added, EVBUFFER_PTR_SET) != 0)
+        return;
+    for (;;) {
+        at = evbuffer_search(buf, "", 1, &at);
+        if (at.pos < 0)
+            return;
+        struct evbuffer_iovec v;
+        if (evbuffer_peek(buf, 1, &at, &v, 1) < 1 || v.iov_len < 1)
+            return;
+        *(char *)v.iov_base = '\x01';
+        if (evbuffer_ptr_set(buf, &at, 1, EVBUFFER_PTR_ADD) != 0)
+            return;
+    }
+}
+
+/* A new connection's bufferevent: libevent's own kind, with nul_scan on its input. */
+static struct bufferevent *new_connection_bev(struct event_base *base, void *arg)
+{
+    (void)arg;
+    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+    if (bev && !evbuffer_add_cb(bufferevent_get_input(bev), nul_scan, NULL)) {
+        bufferevent_free(bev);
+        return NULL;
+    }
+    return bev;
 }
 
 /* A non-blocking close-on-exec pipe. */
@@ -269,9 +368,14 @@ static ph_status worker_init(ph_server *srv, srv_worker *w, int index, ph_error 
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot create an event loop");
     const ph_server_options *o = &srv->opts;
     evhttp_set_gencb(w->http, srv_dispatch, w);
+    /* Every method libevent knows reaches the dispatcher, which answers a
+     * 405 problem with Allow; a method libevent does not know ("FOO") is
+     * answered by libevent 2.1 itself with a plain 501 (docs/api.md#errors). */
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
                                             EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+                                            EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH |
+                                            EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
+    evhttp_set_bevcb(w->http, new_connection_bev, w);
     /* libevent's own caps sit above ours (twice), so a request a little over
      * our limit reaches the callback and gets a problem document; one far over
      * gets libevent's plain answer (docs/api.md#limits). */
@@ -286,11 +390,13 @@ static ph_status worker_init(ph_server *srv, srv_worker *w, int index, ph_error 
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot listen in worker %d", index);
     }
     w->listener = listener;
+    evconnlistener_set_error_cb(listener, accept_failed);
+    w->accept_event = evtimer_new(w->base, accept_resume, w);
     w->stop_event = event_new(w->base, w->stop_pipe[0], EV_READ, worker_stop, w);
     w->tick_event = event_new(w->base, -1, EV_PERSIST, worker_tick, w);
     struct timeval tick = {0, TICK_MS * 1000};
-    if (!w->stop_event || !w->tick_event || event_add(w->tick_event, &tick) != 0 ||
-        event_add(w->stop_event, NULL) != 0)
+    if (!w->stop_event || !w->tick_event || !w->accept_event ||
+        event_add(w->tick_event, &tick) != 0 || event_add(w->stop_event, NULL) != 0)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "cannot create the worker's events");
     return PH_OK;
 }
@@ -301,6 +407,8 @@ static void worker_free(ph_server *srv, srv_worker *w)
         event_free(w->tick_event);
     if (w->stop_event)
         event_free(w->stop_event);
+    if (w->accept_event)
+        event_free(w->accept_event);
     if (w->http)
         evhttp_free(w->http); /* frees the listener, not the shared socket */
     if (w->base)

@@ -35,6 +35,7 @@ typedef enum srv_refusal {
     SRV_REFUSE_BODY,            /* body over the limit: 413 */
     SRV_REFUSE_HEADERS,         /* too many headers or header bytes: 431 */
     SRV_REFUSE_CONNECTIONS,     /* over max connections: 503 */
+    SRV_REFUSE_METHOD,          /* a method no route of the path has: 405 */
     SRV_REFUSE_COUNT
 } srv_refusal;
 
@@ -68,6 +69,12 @@ char *srv_metrics_render(const ph_server *srv, size_t *len);
 
 /* ---- the server and its workers (server.c) ------------------------------------------------ */
 
+/* One connection of a worker, found by its fd. */
+typedef struct srv_conn {
+    struct evhttp_connection *conn; /* counted in srv->connections; NULL when free */
+    long pending;                   /* its replies not yet written out (in w->pending) */
+} srv_conn;
+
 struct srv_worker {
     ph_server *srv;
     int index;
@@ -81,13 +88,16 @@ struct srv_worker {
     struct event *stop_event;   /* reads stop_pipe: the control thread writes a byte */
     int stop_pipe[2];           /* per worker, so no libevent lock is ever needed */
     struct event *tick_event;   /* flushes the access log; checks the drain deadline */
+    struct event *accept_event; /* re-enables the listener after a pause (EMFILE) */
+    int64_t accept_error_ms;    /* the last accept failure: one log line per episode */
     pthread_t thread;
     int thread_started;
     int draining;
-    int64_t drain_deadline_ms;
+    int64_t drain_deadline_ms;  /* give up on replies still being written */
+    int64_t drain_quiet_ms;     /* until then, requests already sent are still read */
     long pending;               /* replies sent but not yet written out */
     uint64_t seq;               /* request ids */
-    struct evhttp_connection **conns; /* by fd: the connections counted in srv->connections */
+    struct srv_conn *conns;     /* by fd: the connections counted in srv->connections */
     size_t n_conns;
     srv_metrics metrics;
     char *log_buf;              /* the access log lines not yet written */
@@ -151,7 +161,8 @@ int srv_pattern_match(const char *pattern, const char *path, char *buf, size_t s
 typedef enum srv_match { SRV_MATCH_OK, SRV_MATCH_NO_PATH, SRV_MATCH_NO_METHOD } srv_match;
 
 /* Find the route of method + path among `routes`. On OK: *index and the
- * params. On NO_METHOD: `allow` holds "GET, POST" (the methods the path has).
+ * params. On NO_METHOD: `allow` holds "GET, HEAD, POST" (the methods the path has,
+ * HEAD wherever GET is).
  * HEAD matches a GET route. */
 srv_match srv_route_find(const srv_route *const *routes, size_t count, const char *method,
                          const char *path, size_t *index, char *buf, size_t size,
@@ -190,6 +201,8 @@ struct evhttp_request;
 void srv_dispatch(struct evhttp_request *req, void *worker);
 /* Write the worker's buffered access log lines (whole lines, one write(2)). */
 void srv_access_log_flush(srv_worker *w);
+/* Whether a draining worker may stop now (no reply left, the quiet time over). */
+int srv_drain_done(const srv_worker *w);
 
 /* ---- public routes (routes.c) ----------------------------------------------------------------------- */
 

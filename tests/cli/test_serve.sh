@@ -194,4 +194,161 @@ check "port in use names the address" contains "$ERR" "127.0.0.1:$PORT"
 stop_server
 run 2 --db "$DB" serve --listen nonsense
 check "a bad address is an input error naming it" contains "$ERR" "nonsense"
+
+# ---- review of issue 18: HEAD, the key's bytes, the query, methods, the drain, EMFILE ----
+start_server
+KEY2=$("$PUHUI" --db "$DB" key create --role admin --label edges 2>/dev/null)
+# raw REQUEST-BYTES (python escapes): every answer on one connection, as
+# "STATUS|content-length|body length|allow" lines; HEAD answers read no body.
+raw() {
+    $PY - "$PORT" "$1" <<'EOF'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+data = sys.argv[2].encode().decode("unicode_escape").encode("latin-1")
+s.sendall(data)
+s.settimeout(1.0)
+buf = b""
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+except socket.timeout:
+    pass
+methods = [line.split(b" ")[0] for line in data.split(b"\r\n") if line.split(b" ")[-1:] == [b"HTTP/1.1"]]
+for m in methods:
+    head, sep, buf = buf.partition(b"\r\n\r\n")
+    if not sep:
+        print("TRUNCATED"); break
+    lines = head.decode("latin-1").split("\r\n")
+    h = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:]}
+    n = 0 if m == b"HEAD" else int(h.get("content-length", "0"))
+    body, buf = buf[:n], buf[n:]
+    print("%s|%s|%d|%s|%s" % (lines[0].split(" ")[1], h.get("content-length", "-"), len(body),
+                              h.get("allow", ""), body.decode("latin-1")[:60]))
+if buf:
+    print("EXCESS %d" % len(buf))
+EOF
+}
+out=$(raw 'HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')
+check "HEAD: the GET's Content-Length and no body" contains "$out" '200|15|0|'
+check "HEAD: the next answer on the connection parses" contains "$out" '200|15|15||{"status":"ok"}'
+check "HEAD: nothing in excess" [ "$(echo "$out" | grep -c EXCESS)" = 0 ]
+out=$(raw "GET /v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $KEY2\\x00junk\r\n\r\n")
+check "a key followed by a NUL byte and more is 401" contains "$out" '401|'
+out=$(raw "GET /v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $KEY2\r\n\r\n")
+check "the same key alone is 200" contains "$out" '200|'
+out=$(raw "GET /v1/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer $KEY2\r\nAuthorization: Bearer phk_1_00\r\n\r\n")
+check "two Authorization headers are 401" contains "$out" '401|'
+req -H "Authorization: Bearer $KEY2" -H "Authorization: Bearer $KEY2" "$BASE/v1/whoami"
+check "two Authorization headers: a problem naming the header" contains "$CODE $BODY" '401 '
+check "two Authorization headers: says why" contains "$BODY" 'one Authorization header'
+req -X POST -H "Authorization: Bearer $KEY2" --data '{}' "$BASE/v1/applications"
+check "403 detail: 'an admin key'" contains "$CODE $BODY" '403 '
+check "403 detail: 'an admin key'" contains "$BODY" 'an admin key may not create application'
+req "$BASE/healthz?limit=500&limit=abc"
+check "a repeated parameter is 400" [ "$CODE" = 400 ]
+check "a repeated parameter is named" contains "$BODY" '"field":"limit"'
+req "$BASE/healthz?limit=1%00"
+check "an escaped NUL is 400 naming the parameter" contains "$CODE $BODY" '400 '
+check "an escaped NUL names the parameter" contains "$BODY" '"field":"limit"'
+req "$BASE/healthz?x=%zz"
+check "a bad escape is 400 naming the parameter" contains "$CODE $BODY" '"field":"x"'
+req "$BASE/healthz?v=1&a%20b=c%2Fd"
+check "a well-formed query is fine" [ "$CODE" = 200 ]
+for m in TRACE OPTIONS PUT DELETE; do
+    req -X "$m" "$BASE/healthz"
+    check "$m is a 405 problem" is_problem 405
+    check "$m: Allow lists HEAD with GET" contains "$HDRS" "Allow: GET, HEAD"
+done
+req "$BASE/metrics"
+check "405s are counted" contains "$BODY" 'puhui_http_refusals_total{reason="method_not_allowed"} 4'
+req -I "$BASE/readyz"
+check "curl -I: HEAD 200" [ "$CODE" = 200 ]
+check "curl -I: Content-Length given" grep -qi '^content-length: [1-9]' "$WORK/hdrs"
+
+# A client pipelines 50 requests and closes without reading any answer: the
+# stop that follows does not wait for the replies that can never be written.
+$PY - "$PORT" <<'EOF'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 50)
+time.sleep(0.5)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+s.close()
+time.sleep(0.3)
+EOF
+t0=$(date +%s%N)
+stop_server
+t1=$(date +%s%N)
+check "SIGTERM after a client vanished: exit 0" [ "$STOP_CODE" = 0 ]
+check "405s are logged" grep -q '"method":"TRACE".*"status":405' "$WORK/access.log"
+check "SIGTERM after a client vanished: well under the 10 s timeout ($(( (t1 - t0) / 1000000 )) ms)" \
+    [ $(( (t1 - t0) / 1000000 )) -lt 3000 ]
+
+# Requests on their way when SIGTERM comes, on open connections, are answered.
+start_server
+$PY - "$PORT" "$SERVER_PID" <<'EOF' >"$WORK/drain.out"
+import os, signal, socket, sys, time
+port, pid = int(sys.argv[1]), int(sys.argv[2])
+conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(40)]
+for c in conns:  # one answered request each: every connection is open and known
+    c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    c.recv(4096)
+for c in conns:  # a request on its way: its head is in, its end comes just after the stop
+    c.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\n")
+time.sleep(0.1)
+os.kill(pid, signal.SIGTERM)
+time.sleep(0.05)
+for c in conns:
+    c.sendall(b"\r\n")
+answered = 0
+for c in conns:
+    c.settimeout(5)
+    try:
+        if c.recv(4096).startswith(b"HTTP/1.1 200"):
+            answered += 1
+    except OSError:
+        pass
+print(answered)
+EOF
+stop_server
+check "requests on their way at SIGTERM are answered ($(cat "$WORK/drain.out")/40)" [ "$(cat "$WORK/drain.out")" = 40 ]
+check "the drain exits 0" [ "$STOP_CODE" = 0 ]
+
+# Out of file descriptors: the server pauses accepting, logs once, and
+# answers again once connections close.
+(
+    ulimit -n 48
+    exec "$PUHUI" --db "$DB" serve --listen 127.0.0.1:0 --threads 1 2>"$WORK/emfile.err"
+) &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    grep -q 'serving on' "$WORK/emfile.err" 2>/dev/null && break
+    sleep 0.05
+done
+PORT=$(sed -n 's|.*serving on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/emfile.err")
+$PY - "$PORT" <<'EOF'
+import socket, sys, time
+conns = []
+for _ in range(80):
+    try:
+        conns.append(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1))
+    except OSError:
+        pass
+time.sleep(2)
+for c in conns:
+    c.close()
+time.sleep(0.5)
+EOF
+emfile_lines=$(wc -l <"$WORK/emfile.err")
+check "EMFILE: the log stays small ($emfile_lines lines)" [ "$emfile_lines" -lt 10 ]
+check "EMFILE: one line says so" grep -q 'cannot accept connections: Too many open files' "$WORK/emfile.err"
+BASE="http://127.0.0.1:$PORT"
+req --max-time 5 "$BASE/healthz"
+check "EMFILE: /healthz answers once connections close" [ "$CODE" = 200 ]
+stop_server
+check "EMFILE: exit 0" [ "$STOP_CODE" = 0 ]
 finish
