@@ -93,7 +93,12 @@ typedef struct ph_backend {
     /* The length in bytes of the value as last read by column_text or
      * column_blob (text may hold NUL bytes); 0 for SQL NULL. */
     size_t (*column_bytes)(ph_backend_stmt *stmt, int col);
-    void (*finalize)(ph_backend_stmt *stmt); /* never NULL here */
+    /* Done with the statement: finalise it, or (a backend with a statement
+     * cache) reset it, clear its bindings and keep it for the next prepare
+     * of the same SQL. Never NULL here. */
+    void (*finalize)(ph_backend_stmt *stmt);
+    /* Idle statements kept for reuse on this connection (tests). */
+    size_t (*cached_statements)(const ph_backend_conn *conn);
 
     /* --- schema introspection ------------------------------------------ */
     /* The user tables (not the backend's own bookkeeping tables), sorted by

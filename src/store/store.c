@@ -382,6 +382,11 @@ void store_set_prepare_hook(ph_store *store, store_prepare_hook hook, void *user
     store->prepare_hook_user = user;
 }
 
+size_t store_cached_statements(const ph_store *store)
+{
+    return store != NULL ? store->backend->cached_statements(store->conn) : 0;
+}
+
 int64_t ph_store_changes(ph_store *store)
 {
     return store != NULL ? store->backend->changes(store->conn) : 0;
@@ -538,6 +543,11 @@ ph_status ph_stmt_step(ph_stmt *stmt, ph_error *err)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_stmt_step: stmt is NULL");
     ph_status st = stmt->store->backend->step(stmt->impl, err);
     stmt->state = st == PH_OK ? STMT_ROW : STMT_DONE;
+    /* A step may compile the statement again for a schema changed since
+     * it was prepared (a cached statement outlives migrations), and
+     * `SELECT *` then has other columns. */
+    if (st == PH_OK)
+        stmt->column_count = stmt->store->backend->column_count(stmt->impl);
     sync_transaction(stmt->store);
     return st;
 }

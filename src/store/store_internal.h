@@ -7,6 +7,8 @@
 
 #include "puhui/store.h"
 
+#include <stddef.h>
+
 /*
  * Guard the open transaction for the store's own use (migrations): while
  * guarded, ph_store_begin, ph_store_commit and ph_store_rollback are
@@ -26,5 +28,10 @@ ph_status store_has_table(ph_store *store, const char *table, int *exists, ph_er
  */
 typedef void (*store_prepare_hook)(void *user, const char *sql);
 void store_set_prepare_hook(ph_store *store, store_prepare_hook hook, void *user);
+
+/* How many idle prepared statements the store's connection keeps for reuse
+ * (the SQLite backend's statement cache), so tests can see hits, misses and
+ * eviction. */
+size_t store_cached_statements(const ph_store *store);
 
 #endif /* PH_STORE_INTERNAL_H */
