@@ -44,10 +44,17 @@ PID=$!
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.05; done
 URL="http://127.0.0.1:$PORT/"
 
-peak=$(DELAY_MS=0 wrk -t1 -c4 -d10s -s "$WORK/soak.lua" "$URL" | awk '/Requests\/sec/ { print $2 }')
+DELAY_MS=0 wrk -t1 -c4 -d10s -s "$WORK/soak.lua" "$URL" >"$WORK/peak.txt"
+peak=$(awk '/Requests\/sec/ { print $2 }' "$WORK/peak.txt")
+# wrk's latency column in ms ("8.44ms", "1.02s", "900us")
+lat=$(awk '$1 == "Latency" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+      print (u == "s") ? v * 1000 : (u == "us") ? v / 1000 : v; exit }' "$WORK/peak.txt")
 CONNS=4
-DELAY=$(awk -v p="$peak" -v c="$CONNS" 'BEGIN { d = c * 1000 / (p / 2); printf "%d", d < 1 ? 1 : d }')
-echo "soak: peak ${peak} req/s; now ${SECS}s at about half ($CONNS connections, ${DELAY} ms between requests each)"
+# each connection waits DELAY between answers: 4 connections at (DELAY + latency) each
+# make half the peak rate
+DELAY=$(awk -v p="$peak" -v c="$CONNS" -v l="$lat" 'BEGIN { d = c * 1000 / (p / 2) - l;
+        printf "%d", d < 1 ? 1 : d }')
+echo "soak: peak ${peak} req/s (mean latency ${lat} ms); now ${SECS}s at about half ($CONNS connections, ${DELAY} ms between requests each)"
 
 rss() { awk '/VmRSS/ { print $2 }' "/proc/$PID/status"; }
 ( t=0; while kill -0 "$PID" 2>/dev/null && [ $t -le "$SECS" ]; do echo "$t $(rss)"; sleep 10; t=$((t + 10)); done ) \
@@ -65,6 +72,7 @@ rsslast=$(tail -1 "$WORK/rss.txt" | cut -d' ' -f2)
 rssmax=$(sort -k2 -n "$WORK/rss.txt" | tail -1 | cut -d' ' -f2)
 echo "soak: server CPU $(awk -v a="$c0" -v b="$c1" -v t="$(getconf CLK_TCK)" 'BEGIN { print (b - a) / t }') s over ${SECS}s"
 echo "soak: RSS after 60 s ${rss60} KB, at the end ${rsslast} KB, highest ${rssmax} KB"
+echo "soak: $(awk '/Requests\/sec/ { print $2 }' "$WORK/wrk.txt") req/s sustained against a peak of ${peak} req/s"
 echo "soak: non-2xx ${non2xx}; ${sockerr:-no socket errors}"
 kill -TERM "$PID"; wait "$PID"; status=$?; PID=""
 [ "$status" -eq 0 ] || { echo "soak: FAIL: the server exited $status on SIGTERM"; exit 1; }
