@@ -197,14 +197,18 @@ typedef struct ph_consent_filter {
                                    not revoked, granted_on <= today <= expires_on */
     int64_t id;                 /* 0: every consent; else only consent `id` (one
                                    indexed read: an ownership check) */
+    unsigned purpose;           /* 0: every purpose; else one PH_PURPOSE_* bit: only
+                                   consents for it (the early warning's daily re-check
+                                   of monitoring consents) */
 } ph_consent_filter;
 
 typedef ph_status (*ph_consent_fn)(void *user, const ph_consent *consent, ph_error *err);
 
 /* Call fn for each consent matching `filter` (NULL: all), by id. A callback
  * status other than PH_OK stops the walk and is returned. Errors: PH_EMISUSE
- * for NULL store or fn; PH_ERANGE (field "clock") when live_only is set and
- * the context's clock gives no date; store errors. */
+ * for NULL store or fn; PH_EINVAL (field "purpose") for a purpose that is
+ * not 0 or one PH_PURPOSE_* bit; PH_ERANGE (field "clock") when live_only is
+ * set and the context's clock gives no date; store errors. */
 PH_EXTERN ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter,
                                     ph_consent_fn fn, void *user, ph_error *err);
 

@@ -123,6 +123,22 @@ PH_EXTERN ph_status ph_enterprise_each(ph_store *store, ph_enterprise_fn fn, voi
 PH_EXTERN ph_status ph_institution_each(ph_store *store, ph_institution_fn fn, void *user,
                                         ph_error *err);
 
+/* One registered firm's place among its peers: its county (region_code)
+ * and its GB/T 4754 section letter, as the registry holds them today. */
+typedef ph_status (*ph_enterprise_place_fn)(void *user, const char *uscc, int32_t region_code,
+                                            char section, ph_error *err);
+
+/*
+ * Every registered enterprise in USCC order with its county and industry
+ * section: the bulk read the early warning registers its firms and their
+ * peer groups from (monitor.h), so that no other module reads `enterprise`.
+ * One scan of the table; the statement is open during the calls, so fn must
+ * not write to the store. Errors: PH_EMISUSE for a NULL store or fn; the
+ * callback's status; store errors.
+ */
+PH_EXTERN ph_status ph_enterprise_each_place(ph_store *store, ph_enterprise_place_fn fn,
+                                             void *user, ph_error *err);
+
 /*
  * The writers' upserts, prepared for a caller that binds and steps them
  * once per row (ingest, in its own transaction); free with ph_stmt_free.

@@ -228,6 +228,35 @@ typedef ph_status (*ph_rejected_fn)(void *user, const ph_rejected_row *row, ph_e
 PH_EXTERN ph_status ph_ingest_each_rejected(ph_store *store, const char *feed, uint64_t limit,
                                             ph_rejected_fn fn, void *user, ph_error *err);
 
+/* One file an ingestion finished, for ph_ingest_files_after. Strings are
+ * valid during the callback only. */
+typedef struct ph_ingest_file_info {
+    int64_t id;          /* its ingest_file row: the file_id of the rows it wrote */
+    int64_t run_id;
+    const char *feed;    /* the catalogue's name */
+    const char *path;    /* as stored: absolute */
+    const char *finished_at;
+    uint64_t rows, accepted, superseded, rejected;
+} ph_ingest_file_info;
+
+typedef ph_status (*ph_ingest_file_fn)(void *user, const ph_ingest_file_info *file,
+                                       ph_error *err);
+
+/*
+ * Every file whose ingestion is done (state 'done') with an id above
+ * `after`, by id: what a consumer of new rows reads after its cursor (the
+ * early warning's `puhui watch --follow`, monitor.h), the rows of file F
+ * being those of the feed tables with file_id F. Files still running or
+ * failed are not reported (a running file's id may come before a done one:
+ * a consumer keeps as cursor the highest id it took). One indexed range
+ * read of ingest_file; the statement is open during the calls, so fn must
+ * not write to the store. Errors: PH_EMISUSE for a NULL store or fn;
+ * PH_EINVAL (field "after") for a negative id; PH_ESCHEMA before schema 3;
+ * fn's status; store errors.
+ */
+PH_EXTERN ph_status ph_ingest_files_after(ph_store *store, int64_t after, ph_ingest_file_fn fn,
+                                          void *user, ph_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -305,6 +305,35 @@ PH_EXTERN ph_status ph_loan_list_page(ph_store *store, const char *uscc, const c
                                       int64_t after, int64_t limit, ph_loan_fn fn, void *user,
                                       ph_error *err);
 
+/* A loan's place in the book over time, as ph_loan_each_span reports it:
+ * enough to tell who owes whom on a day without reading the loan whole.
+ * Strings are valid during the callback only. */
+typedef struct ph_loan_span {
+    int64_t id;
+    const char *uscc;
+    const char *lender;
+    int revolving;        /* 1: a revolving line (ph_loan_freeze applies) */
+    ph_date booked_on;
+    ph_date ended_on;     /* the day it left the book (repaid, renewed or written off:
+                             its last event), 0 while it is active */
+    uint32_t flags;       /* PH_LOAN_FROZEN, PH_LOAN_DEFAULTED, ... now */
+} ph_loan_span;
+
+typedef ph_status (*ph_loan_span_fn)(void *user, const ph_loan_span *span, ph_error *err);
+
+/*
+ * Every loan of the book by id, with its firm, lender, kind and the days it
+ * was in the book: a loan is in the book on day D when booked_on <= D and
+ * (ended_on == 0 or D <= ended_on). What the early warning reads once to
+ * know which firm each lender watches on each day (monitor.h). Cost: one
+ * scan of the contracts joined to their states; the statement is open
+ * during the calls, so fn must not write to the store. Errors: PH_EMISUSE
+ * for a NULL store or fn; PH_ESCHEMA before the loan book; PH_EINVAL for a
+ * stored date that does not parse; fn's status; store errors.
+ */
+PH_EXTERN ph_status ph_loan_each_span(ph_store *store, ph_loan_span_fn fn, void *user,
+                                      ph_error *err);
+
 /* The current schedule: instalment rows in order. */
 typedef int (*ph_instalment_fn)(const ph_instalment *row, void *user);
 PH_EXTERN ph_status ph_loan_schedule(ph_store *store, int64_t loan_id, ph_instalment_fn fn,

@@ -361,6 +361,13 @@ ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter, ph_c
     ph_consent_filter all;
     memset(&all, 0, sizeof(all));
     const ph_consent_filter *f = filter ? filter : &all;
+    const char *purpose = NULL;
+    if (f->purpose != 0 && (purpose = ph_feed_purpose_name(f->purpose)) == NULL) {
+        char v[24];
+        snprintf(v, sizeof(v), "%u", f->purpose);
+        return ph_error_set(err, PH_EINVAL, "purpose", v,
+                            "expected 0 (every purpose) or one purpose bit");
+    }
     char asof[PH_DATE_FORMAT_MAX] = "";
     if (f->live_only) {
         /* live today, by the wall clock: the gate's rule (gate.c) */
@@ -374,8 +381,9 @@ ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter, ph_c
     char sql[512];
     snprintf(sql, sizeof(sql),
              "SELECT id, uscc, institution_id, purpose, sources, raw_access, granted_on, "
-             "expires_on, created_at, revoked_at FROM consent WHERE 1 = 1%s%s%s%s ORDER BY id",
+             "expires_on, created_at, revoked_at FROM consent WHERE 1 = 1%s%s%s%s%s ORDER BY id",
              f->id ? " AND id = ?" : "", f->uscc ? " AND uscc = ?" : "", f->institution_id ? " AND institution_id = ?" : "",
+             purpose ? " AND purpose = ?" : "",
              f->live_only ? " AND revoked_at IS NULL AND granted_on <= ? AND expires_on >= ?"
                           : "");
     ph_stmt *stmt = NULL;
@@ -387,6 +395,8 @@ ph_status ph_consent_list(ph_store *store, const ph_consent_filter *filter, ph_c
         st = ph_stmt_bind_text(stmt, param++, f->uscc, -1, err);
     if (st == PH_OK && f->institution_id)
         st = ph_stmt_bind_text(stmt, param++, f->institution_id, -1, err);
+    if (st == PH_OK && purpose)
+        st = ph_stmt_bind_text(stmt, param++, purpose, -1, err);
     if (st == PH_OK && f->live_only) {
         st = ph_stmt_bind_text(stmt, param++, asof, -1, err);
         if (st == PH_OK)

@@ -111,6 +111,26 @@ ph_status ph_enterprise_each(ph_store *store, ph_enterprise_fn fn, void *user, p
     return st == PH_DONE ? PH_OK : st;
 }
 
+ph_status ph_enterprise_each_place(ph_store *store, ph_enterprise_place_fn fn, void *user,
+                                   ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_enterprise_each_place: store and fn must not be NULL");
+    ph_stmt *stmt = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT uscc, region_code, industry_section FROM enterprise "
+                                    "ORDER BY uscc",
+                                    &stmt, err);
+    while (st == PH_OK && (st = ph_stmt_step(stmt, err)) == PH_OK) {
+        const char *section = ph_stmt_column_text(stmt, 2);
+        st = fn(user, ph_stmt_column_text(stmt, 0), (int32_t)ph_stmt_column_int64(stmt, 1),
+                section != NULL ? section[0] : '\0', err);
+    }
+    ph_stmt_free(stmt);
+    return st == PH_DONE ? PH_OK : st;
+}
+
 ph_status ph_institution_each(ph_store *store, ph_institution_fn fn, void *user, ph_error *err)
 {
     if (store == NULL || fn == NULL)

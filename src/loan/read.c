@@ -397,3 +397,47 @@ ph_status ph_book_lenders(ph_store *store, ph_book_lender_fn fn, void *user, ph_
     ph_stmt_free(s);
     return st == PH_DONE || st == PH_OK ? PH_OK : st;
 }
+
+/* ---- spans: who owed whom, when ------------------------------------------------------------- */
+
+static ph_status span_date(ph_stmt *s, int col, ph_date *out, ph_error *err)
+{
+    const char *text = ph_stmt_column_text(s, col);
+    if (text == NULL)
+        return ph_error_set(err, PH_EINVAL, ph_stmt_column_name(s, col), "NULL",
+                            "expected a date YYYY-MM-DD in the loan book");
+    return ph_date_parse(text, strlen(text), out, err);
+}
+
+ph_status ph_loan_each_span(ph_store *store, ph_loan_span_fn fn, void *user, ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_each_span: NULL argument");
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT l.id, l.uscc, l.lender, l.method, l.booked_on, s.status, "
+                              "s.last_event_on, s.flags FROM loan l JOIN loan_state s "
+                              "ON s.loan_id = l.id ORDER BY l.id",
+                              &s, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        ph_loan_span span;
+        memset(&span, 0, sizeof(span));
+        span.id = ph_stmt_column_int64(s, 0);
+        span.uscc = ph_stmt_column_text(s, 1);
+        span.lender = ph_stmt_column_text(s, 2);
+        const char *method = ph_stmt_column_text(s, 3);
+        span.revolving = method != NULL &&
+                         strcmp(method, ph_schedule_method_name(PH_METHOD_REVOLVING)) == 0;
+        const char *status = ph_stmt_column_text(s, 5);
+        span.flags = (uint32_t)ph_stmt_column_int64(s, 7);
+        st = span_date(s, 4, &span.booked_on, err);
+        if (st == PH_OK && (status == NULL || strcmp(status, loan_status_name(LOAN_ACTIVE)) != 0))
+            st = span_date(s, 6, &span.ended_on, err);
+        if (st == PH_OK)
+            st = fn(user, &span, err);
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
