@@ -95,7 +95,7 @@ static const ph_migration FUTURE[] = {
     {9, "nine", "CREATE TABLE t9 (x)", NULL}, {10, "ten", "CREATE TABLE t10 (x)", NULL},
     {11, "eleven", "CREATE TABLE t11 (x)", NULL}, {12, "twelve", "CREATE TABLE t12 (x)", NULL},
     {13, "thirteen", "CREATE TABLE t13 (x)", NULL}, {14, "fourteen", "CREATE TABLE t14 (x)", NULL},
-    {15, "fifteen", "CREATE TABLE t15 (x)", NULL},
+    {15, "fifteen", "CREATE TABLE t15 (x)", NULL}, {16, "sixteen", "CREATE TABLE t16 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -220,18 +220,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 15, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 16, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 15 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 16 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 15 is newer than this puhui "
-                                     "(knows up to 14); upgrade puhui");
-    assert_int_equal(schema_version(store), 15);
+    assert_string_equal(err.message, "database schema version 16 is newer than this puhui "
+                                     "(knows up to 15); upgrade puhui");
+    assert_int_equal(schema_version(store), 16);
     ph_store_free(store);
 }
 
@@ -430,6 +430,8 @@ static void test_trigger_definitions(void **state)
         {"access_log", "access_log_no_delete"},
         {"access_checkpoint", "access_checkpoint_no_update"},
         {"access_checkpoint", "access_checkpoint_no_delete"},
+        {"warning_alert_event", "warning_alert_event_no_update"},
+        {"warning_alert_event", "warning_alert_event_no_delete"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *definition = ph_schema_trigger_definition(names[i][1]);
@@ -452,7 +454,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 14);
+    assert_int_equal(ph_schema_latest(), 15);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -520,8 +522,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 12);
-    assert_int_equal(schema_version(store), 14);
+    assert_int_equal(applied, 13);
+    assert_int_equal(schema_version(store), 15);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -632,8 +634,8 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 15, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 14, got 15");
+    ph_assert_error(ph_schema_migrate(store, 16, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 15, got 16");
     ph_store_free(store);
 }
 
@@ -699,7 +701,7 @@ static void test_early_warning_feed_tables(void **state)
                      2 * 19);
     ph_test_exec(old, "INSERT INTO feed_vat_invoices VALUES ('91330100MA27XYZ12A', '2025-01', "
                       "1234567, 3, 0, 0, 1, 1.0, '2025-02-15', 1, 2, 42)");
-    ph_assert_ok(ph_schema_migrate(old, -1, &applied, &err), &err);
+    ph_assert_ok(ph_schema_migrate(old, 14, &applied, &err), &err);
     assert_int_equal(applied, 1);
     assert_int_equal(schema_version(old), 14);
     assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM feed_vat_invoices"), 1);
@@ -736,7 +738,7 @@ static void test_early_warning_feed_tables(void **state)
                      1);
 
     ph_store *fresh = open_store(fx, "fresh14.db");
-    ph_assert_ok(ph_schema_migrate(fresh, -1, &applied, &err), &err);
+    ph_assert_ok(ph_schema_migrate(fresh, 14, &applied, &err), &err);
     assert_int_equal(applied, 14);
     char *a = schema_text(old), *b = schema_text(fresh);
     assert_string_equal(a, b);
@@ -745,6 +747,95 @@ static void test_early_warning_feed_tables(void **state)
     free(b);
     ph_store_free(old);
     ph_store_free(fresh);
+}
+
+/* Version 15, the early warning's store: a rule set's bytes never change
+ * and at most one set is active; an alert keeps what the engine said and
+ * moves only along the legal states; what happens to it is appended. */
+static void test_early_warning_store(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_store *store = open_store(fx, "warning.db");
+    int applied = -1;
+    ph_assert_ok(ph_schema_migrate(store, 14, &applied, &err), &err);
+    assert_false(table_exists(store, "warning_rules"));
+    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE "
+                                              "version = 15 AND name = 'early warning'"),
+                     1);
+    static const char *const tables[] = {"warning_rules", "warning_run", "warning_alert",
+                                         "warning_alert_event"};
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+        assert_true(table_exists(store, tables[i]));
+
+    ph_test_exec(store, "INSERT INTO warning_rules (name, version, checksum, size, text, file, "
+                        "loaded_at, active) VALUES ('brief', 1, printf('%064d', 0), 2, x'7b7d', "
+                        "'r.json', 'now', 1)");
+    expect_exec(store, "UPDATE warning_rules SET text = x'00'", PH_EINVAL,
+                "warning_rules: a loaded version cannot be changed, only activated");
+    expect_exec(store, "DELETE FROM warning_rules", PH_EINVAL,
+                "warning_rules keeps every loaded version: rows cannot be deleted");
+    expect_exec(store, "INSERT INTO warning_rules (name, version, checksum, size, text, file, "
+                       "loaded_at, active) VALUES ('other', 1, printf('%064d', 1), 2, x'7b7d', "
+                       "'o.json', 'now', 1)",
+                PH_EEXISTS, "UNIQUE constraint failed: warning_rules.active");
+    expect_exec(store, "INSERT INTO warning_rules (name, version, checksum, size, text, file, "
+                       "loaded_at) VALUES ('brief', 1, printf('%064d', 1), 2, x'7b7d', "
+                       "'o.json', 'now')",
+                PH_EEXISTS, "UNIQUE constraint failed: warning_rules.name, warning_rules.version");
+    ph_test_exec(store, "UPDATE warning_rules SET active = 0");
+
+    ph_test_exec(store, "INSERT INTO warning_run (rule_set_id, mode, started_at) VALUES "
+                        "(1, 'replay', 'now')");
+    expect_exec(store, "INSERT INTO warning_run (rule_set_id, mode, started_at) VALUES "
+                       "(1, 'batch', 'now')",
+                PH_EINVAL, "CHECK constraint failed: mode IN ('replay', 'follow')");
+    ph_test_exec(store, "INSERT INTO warning_alert (run_id, day, uscc, institution_id, "
+                        "rule_set_id, rule, level, action, evidence, created_at, updated_at) "
+                        "VALUES (1, '2025-03-01', '91330100MA27XYZ12A', 'BANK01', 1, "
+                        "'inflow_drop_2w', 'red', 'freeze', '{}', 'now', 'now')");
+    expect_exec(store, "INSERT INTO warning_alert (run_id, day, uscc, institution_id, "
+                       "rule_set_id, rule, level, action, evidence, created_at, updated_at) "
+                       "VALUES (1, '2025-03-01', '91330100MA27XYZ12A', 'BANK01', 1, "
+                       "'r', 'red', 'shout', '{}', 'now', 'now')",
+                PH_EINVAL,
+                "CHECK constraint failed: action IN ('alert', 'inspection', 'pause_draws', "
+                "'freeze')");
+    expect_exec(store, "UPDATE warning_alert SET evidence = '{\"x\":1}'", PH_EINVAL,
+                "warning_alert: an alert cannot be changed, only acknowledged, escalated or "
+                "closed");
+    expect_exec(store, "UPDATE warning_alert SET state = 'open'", PH_EINVAL,
+                "warning_alert: illegal state transition");
+    ph_test_exec(store, "UPDATE warning_alert SET state = 'acknowledged', updated_at = 'later'");
+    expect_exec(store, "UPDATE warning_alert SET state = 'open'", PH_EINVAL,
+                "warning_alert: illegal state transition");
+    ph_test_exec(store, "UPDATE warning_alert SET state = 'escalated'");
+    ph_test_exec(store, "UPDATE warning_alert SET state = 'closed'");
+    expect_exec(store, "UPDATE warning_alert SET state = 'escalated'", PH_EINVAL,
+                "warning_alert: illegal state transition");
+    expect_exec(store, "DELETE FROM warning_alert", PH_EINVAL,
+                "warning_alert: alerts cannot be deleted, only closed");
+
+    ph_test_exec(store, "INSERT INTO warning_alert_event (alert_id, at, event, by_whom, "
+                        "reason) VALUES (1, 'now', 'ack', 'Li Wei', '')");
+    ph_test_exec(store, "INSERT INTO warning_alert_event (alert_id, at, event, by_whom, "
+                        "reason, loan_id) VALUES (1, 'now', 'freeze', 'puhui watch', 'r', 7)");
+    expect_exec(store, "INSERT INTO warning_alert_event (alert_id, at, event, by_whom, reason) "
+                       "VALUES (1, 'now', 'close', 'Li Wei', '')",
+                PH_EINVAL, "CHECK constraint failed: event <> 'close' OR reason <> ''");
+    expect_exec(store, "INSERT INTO warning_alert_event (alert_id, at, event, by_whom, reason) "
+                       "VALUES (1, 'now', 'pause', 'puhui watch', 'r')",
+                PH_EINVAL,
+                "CHECK constraint failed: (event IN ('freeze', 'pause', 'resume')) = (loan_id "
+                "IS NOT NULL)");
+    expect_exec(store, "UPDATE warning_alert_event SET by_whom = 'Wang'", PH_EINVAL,
+                "warning_alert_event is append-only: events cannot be changed");
+    expect_exec(store, "DELETE FROM warning_alert_event", PH_EINVAL,
+                "warning_alert_event is append-only: events cannot be deleted");
+    ph_store_free(store);
 }
 
 int main(void)
@@ -759,6 +850,7 @@ int main(void)
         cmocka_unit_test(test_malformed_lists),
         cmocka_unit_test(test_platform_schema),
         cmocka_unit_test(test_trigger_definitions),
+        cmocka_unit_test(test_early_warning_store),
         cmocka_unit_test(test_early_warning_feed_tables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -60,6 +60,19 @@
  *   feed_public_opinion with their history tables, and a uscc index on both
  *   logistics_gps tables (its key starts with the trip).
  *
+ * Version 15, "early warning" (monitor.h, docs/watch.md):
+ *   warning_rules(id, name, version, checksum, size, text, file, loaded_at,
+ *                 active)  rule sets by version, exact bytes; only `active`
+ *     changes, at most one is active, never deleted;
+ *   warning_run(id, rule_set_id, mode, from_day, to_day, started_at,
+ *               finished_at, events, hits, checkpoint, cursor_file_id);
+ *   warning_alert(id, run_id, day, uscc, institution_id, loan_id,
+ *                 rule_set_id, rule, level, action, evidence, state,
+ *                 created_at, updated_at)  only state moves, by the legal
+ *     transitions (triggers), never deleted;
+ *   warning_alert_event(id, alert_id, at, event, by_whom, reason, loan_id)
+ *     append-only (triggers).
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions

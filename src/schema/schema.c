@@ -756,6 +756,108 @@ static const char API_KEY_SQL[] =
     "CREATE TRIGGER api_key_no_delete BEFORE DELETE ON api_key "
     "BEGIN SELECT RAISE(ABORT, 'api_key: keys cannot be deleted, only revoked'); END;";
 
+/* Version 15: the early warning's store (src/monitor, include/puhui/monitor.h).
+ * warning_rules: rule sets (warning.h) by name and version with their exact
+ *   bytes and BLAKE2b-256 checksum, like policies: a loaded version never
+ *   changes (only `active`), rows are never deleted, at most one is active
+ *   (the set `puhui watch` runs; none: the built-in default).
+ * warning_run: one replay or follow session: the rule set it ran, the days
+ *   it covered, its counts, and for follow (or a replay asked to keep it) the
+ *   engine's checkpoint and the last ingest_file consumed (cursor_file_id).
+ * warning_alert: one rule hit for one watched firm and one lender (the
+ *   institution whose account manager gets it), with the engine's evidence;
+ *   only `state` (and updated_at) change, along open -> acknowledged |
+ *   escalated | closed, acknowledged -> escalated | closed, escalated ->
+ *   closed; never deleted.
+ * warning_alert_event: what happened to an alert, append-only: a person's
+ *   ack, close (with a reason) or escalate, and the watch's own actions on a
+ *   line (freeze, pause, resume: loan_id names the line). */
+static const char EARLY_WARNING_SQL[] =
+    "CREATE TABLE warning_rules ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL CHECK (name <> ''),"
+    "  version INTEGER NOT NULL CHECK (version >= 1),"
+    "  checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  text BLOB NOT NULL,"
+    "  file TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL,"
+    "  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),"
+    "  UNIQUE (name, version)"
+    ");"
+    "CREATE UNIQUE INDEX warning_rules_one_active ON warning_rules(active) WHERE active = 1;"
+    "CREATE TRIGGER warning_rules_no_delete BEFORE DELETE ON warning_rules "
+    "BEGIN SELECT RAISE(ABORT, 'warning_rules keeps every loaded version: rows cannot be "
+    "deleted'); END;"
+    "CREATE TRIGGER warning_rules_frozen BEFORE UPDATE OF id, name, version, checksum, size, "
+    "text, file, loaded_at ON warning_rules "
+    "BEGIN SELECT RAISE(ABORT, 'warning_rules: a loaded version cannot be changed, only "
+    "activated'); END;"
+    "CREATE TABLE warning_run ("
+    "  id INTEGER PRIMARY KEY,"
+    "  rule_set_id INTEGER NOT NULL REFERENCES warning_rules(id),"
+    "  mode TEXT NOT NULL CHECK (mode IN ('replay', 'follow')),"
+    "  from_day TEXT,"
+    "  to_day TEXT,"
+    "  started_at TEXT NOT NULL,"
+    "  finished_at TEXT,"
+    "  events INTEGER NOT NULL DEFAULT 0 CHECK (events >= 0),"
+    "  hits INTEGER NOT NULL DEFAULT 0 CHECK (hits >= 0),"
+    "  checkpoint BLOB,"
+    "  cursor_file_id INTEGER NOT NULL DEFAULT 0 CHECK (cursor_file_id >= 0)"
+    ");"
+    "CREATE INDEX warning_run_mode ON warning_run(mode, id);"
+    "CREATE TABLE warning_alert ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES warning_run(id),"
+    "  day TEXT NOT NULL CHECK (length(day) = 10),"
+    "  uscc TEXT NOT NULL CHECK (length(uscc) = 18),"
+    "  institution_id TEXT NOT NULL CHECK (institution_id <> ''),"
+    "  loan_id INTEGER,"
+    "  rule_set_id INTEGER NOT NULL REFERENCES warning_rules(id),"
+    "  rule TEXT NOT NULL CHECK (rule <> ''),"
+    "  level TEXT NOT NULL CHECK (level IN ('green', 'yellow', 'red')),"
+    "  action TEXT NOT NULL CHECK (action IN ('alert', 'inspection', 'pause_draws', "
+    "'freeze')),"
+    "  evidence TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open'"
+    "    CHECK (state IN ('open', 'acknowledged', 'escalated', 'closed')),"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL"
+    ");"
+    "CREATE INDEX warning_alert_uscc ON warning_alert(uscc, id);"
+    "CREATE INDEX warning_alert_institution ON warning_alert(institution_id, id);"
+    "CREATE INDEX warning_alert_rule ON warning_alert(rule, id);"
+    "CREATE INDEX warning_alert_run ON warning_alert(run_id, id);"
+    "CREATE TRIGGER warning_alert_frozen BEFORE UPDATE OF id, run_id, day, uscc, "
+    "institution_id, loan_id, rule_set_id, rule, level, action, evidence, created_at "
+    "ON warning_alert "
+    "BEGIN SELECT RAISE(ABORT, 'warning_alert: an alert cannot be changed, only "
+    "acknowledged, escalated or closed'); END;"
+    "CREATE TRIGGER warning_alert_state BEFORE UPDATE OF state ON warning_alert "
+    "WHEN NOT ((OLD.state = 'open' AND NEW.state IN ('acknowledged', 'escalated', 'closed')) "
+    "OR (OLD.state = 'acknowledged' AND NEW.state IN ('escalated', 'closed')) "
+    "OR (OLD.state = 'escalated' AND NEW.state = 'closed')) "
+    "BEGIN SELECT RAISE(ABORT, 'warning_alert: illegal state transition'); END;"
+    "CREATE TRIGGER warning_alert_no_delete BEFORE DELETE ON warning_alert "
+    "BEGIN SELECT RAISE(ABORT, 'warning_alert: alerts cannot be deleted, only closed'); END;"
+    "CREATE TABLE warning_alert_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  alert_id INTEGER NOT NULL REFERENCES warning_alert(id),"
+    "  at TEXT NOT NULL,"
+    "  event TEXT NOT NULL CHECK (event IN ('ack', 'close', 'escalate', 'freeze', 'pause', "
+    "'resume')),"
+    "  by_whom TEXT NOT NULL CHECK (by_whom <> ''),"
+    "  reason TEXT NOT NULL DEFAULT '',"
+    "  loan_id INTEGER,"
+    "  CHECK (event <> 'close' OR reason <> ''),"
+    "  CHECK ((event IN ('freeze', 'pause', 'resume')) = (loan_id IS NOT NULL))"
+    ");"
+    "CREATE INDEX warning_alert_event_alert ON warning_alert_event(alert_id, id);"
+    "CREATE INDEX warning_alert_event_loan ON warning_alert_event(loan_id, id);"
+    WARNING_ALERT_EVENT_NO_UPDATE_TRIGGER ";"
+    WARNING_ALERT_EVENT_NO_DELETE_TRIGGER ";";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -772,6 +874,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {12, "loan book", LOAN_BOOK_SQL, NULL},
     {13, "api keys", API_KEY_SQL, NULL},
     {14, "early-warning feeds", NULL, schema_create_early_warning_feed_tables},
+    {15, "early warning", EARLY_WARNING_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
@@ -796,6 +899,8 @@ static const struct {
     {"journal_line_no_delete", JOURNAL_LINE_NO_DELETE_TRIGGER},
     {"ledger_subledger_no_update", LEDGER_SUBLEDGER_NO_UPDATE_TRIGGER},
     {"ledger_subledger_no_delete", LEDGER_SUBLEDGER_NO_DELETE_TRIGGER},
+    {"warning_alert_event_no_update", WARNING_ALERT_EVENT_NO_UPDATE_TRIGGER},
+    {"warning_alert_event_no_delete", WARNING_ALERT_EVENT_NO_DELETE_TRIGGER},
 };
 
 const char *ph_schema_trigger_definition(const char *name)

@@ -40,4 +40,15 @@
 #define LEDGER_SUBLEDGER_NO_DELETE_TRIGGER                                                  \
     LEDGER_APPEND_ONLY_TRIGGER("ledger_subledger", "delete", "deleted")
 
+/* Version 15, the early warning (src/monitor): what happened to an alert is
+ * appended, never edited. */
+#define WARNING_ALERT_EVENT_NO_UPDATE_TRIGGER                                               \
+    "CREATE TRIGGER warning_alert_event_no_update BEFORE UPDATE ON warning_alert_event "    \
+    "BEGIN SELECT RAISE(ABORT, 'warning_alert_event is append-only: events cannot be "       \
+    "changed'); END"
+#define WARNING_ALERT_EVENT_NO_DELETE_TRIGGER                                               \
+    "CREATE TRIGGER warning_alert_event_no_delete BEFORE DELETE ON warning_alert_event "    \
+    "BEGIN SELECT RAISE(ABORT, 'warning_alert_event is append-only: events cannot be "       \
+    "deleted'); END"
+
 #endif
