@@ -45,5 +45,6 @@
 #include "puhui/subsidy.h"
 #include "puhui/uscc.h"
 #include "puhui/value.h"
+#include "puhui/warning.h"
 
 #endif

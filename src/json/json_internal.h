@@ -88,4 +88,21 @@ ph_status pjson_get_money(const json_t *object, const char *path, const char *ke
 ph_status pjson_get_rate(const json_t *object, const char *path, const char *key, ph_rate *out,
                          ph_error *err);
 
+
+/* Where a member is (json_locate.c). One step of a path: a member `key`, or
+ * (key NULL) the element `index`. jansson keeps no positions for values, so
+ * a loader that finds a bad value after parsing names its line by walking
+ * the text along the path. */
+typedef struct pjson_step {
+    const char *key;
+    size_t index;
+} pjson_step;
+
+/* Walk text[0..len) along path[0..n): 1 and the 1-based line and column of
+ * the last step (a member's key, an element's first character), or 0 when
+ * the path is not there (or a key is written with escapes). Keys are
+ * compared byte for byte. n == 0 locates the top-level value. */
+int pjson_locate(const char *text, size_t len, const pjson_step *path, size_t n,
+                 uint64_t *line, uint64_t *column);
+
 #endif /* PH_JSON_INTERNAL_H */

@@ -8,7 +8,6 @@
  * bank, and shares that do not sum to 100% must not lose or invent money.
  */
 #include "loan/share_internal.h"
-#include "loan/share_locate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +23,7 @@ static const char *const TRIGGER_MEMBERS[] = {"dpd", "write_off", NULL};
 typedef struct loader {
     const char *text;
     size_t len;
-    share_json_step path[MAX_DEPTH]; /* where the member being read is */
+    pjson_step path[MAX_DEPTH]; /* where the member being read is */
     size_t depth;
     ph_share_schemes *out;
 } loader;
@@ -49,7 +48,7 @@ static void locate(const loader *ld, const char *source, ph_error *err)
 {
     uint64_t line = 0, column = 0;
     for (size_t n = ld->depth + 1; n-- > 0;)
-        if (share_json_locate(ld->text, ld->len, ld->path, n, &line, &column))
+        if (pjson_locate(ld->text, ld->len, ld->path, n, &line, &column))
             break;
     ph_error_locate(err, source, line, column);
 }

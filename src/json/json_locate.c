@@ -9,7 +9,7 @@
  * when an error is reported, so it favours being short over being fast; it
  * still checks every bound, so odd text gives "not found", never a crash.
  */
-#include "loan/share_locate.h"
+#include "json/json_internal.h"
 
 #include <string.h>
 
@@ -155,7 +155,7 @@ static int find_element(walker *w, size_t index)
     }
 }
 
-int share_json_locate(const char *text, size_t len, const share_json_step *path, size_t n,
+int pjson_locate(const char *text, size_t len, const pjson_step *path, size_t n,
                       uint64_t *line, uint64_t *column)
 {
     walker w = {text, text + len, 1, 1};
