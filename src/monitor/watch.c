@@ -726,6 +726,7 @@ static ph_status last_session(session *s, unsigned char **cp, size_t *cp_len, ph
         st = ph_stmt_step(q, err);
     if (st == PH_OK) {
         s->run_id = ph_stmt_column_int64(q, 0);
+        s->sum.run_id = s->run_id;
         s->cursor = ph_stmt_column_int64(q, 1);
         const char *day = ph_stmt_column_text(q, 2);
         if (day != NULL)
