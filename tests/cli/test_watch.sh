@@ -95,6 +95,7 @@ run 0 warning alert show "$FREEZE"
 check "the red alert's evidence" contains "$OUT" '"event":"unload"'
 check "and its action on the line" contains "$OUT" "freeze"
 check "the loan named" contains "$OUT" "on loan $LINE"
+check "and the firm's colour now" contains "$OUT" "the firm's colour now: "
 run 0 warning alerts --level red
 check "alerts by level filter" contains "$OUT" "gps_unload_off_route"
 run 0 warning alerts --by level
