@@ -276,8 +276,12 @@ static void emit_trip(gen_firm_ctx *fc, fleet *fl, gen_rng *r, ph_date start, ph
     int n = 0;
     uint32_t stops = gen_poisson(r, long_haul ? 1.4 : 0.25);
     uint32_t drops = gen_poisson(r, k->drops);
-    for (uint32_t i = 0; i < stops && n < 5; i++)
-        ev[n++] = (gps_event){0.1 + 0.8 * gen_uniform(r), EV_STOP, gen_chance(r, p_stop)};
+    /* one draw per statement: the order of the expressions of an initializer
+     * list, like that of a call's arguments, is the compiler's choice */
+    for (uint32_t i = 0; i < stops && n < 5; i++) {
+        double at = 0.1 + 0.8 * gen_uniform(r);
+        ev[n++] = (gps_event){at, EV_STOP, gen_chance(r, p_stop)};
+    }
     for (uint32_t i = 0; i < drops && n < 9; i++)
         ev[n++] = (gps_event){0.1 + 0.8 * gen_uniform(r), EV_UNLOAD, 0};
     /* goods diverted: part of the load unloaded off the route on the way, or
