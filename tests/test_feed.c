@@ -88,6 +88,9 @@ static const struct {
      "loan_id,uscc,month,balance,days_past_due,overdue_amount"},
     {"supply_chain", "feeds/supply_chain.csv", "chain_id,supplier_uscc,buyer_uscc",
      "chain_id,core_uscc,tier,supplier_uscc,buyer_uscc,since,annual_volume"},
+    {"logistics_gps", "feeds/logistics_gps.csv", "trip_id,seq",
+     "trip_id,seq,uscc,date,vehicle,event,on_route,division,km"},
+    {"public_opinion", "feeds/public_opinion.csv", "uscc,date", "uscc,date,mentions,score"},
     {"lenders", "reference/lenders.csv", "lender_id",
      "lender_id,name,type,scope,serves_counties,min_amount,max_amount,max_term_months,"
      "target_sizes,industries,credit_share,spread_min_bp,spread_max_bp,max_apr_bp"},
@@ -144,7 +147,7 @@ static void test_areas_in_order_and_paths_in_their_directory(void **state)
         snprintf(expected, sizeof(expected), "%s/%s.csv", ph_feed_area_name(feed->area), stem);
         assert_string_equal(feed->path, expected);
     }
-    assert_int_equal(per_area[PH_FEED_AREA_FEEDS], 15);
+    assert_int_equal(per_area[PH_FEED_AREA_FEEDS], 17);
     assert_int_equal(per_area[PH_FEED_AREA_REFERENCE], 4);
     assert_int_equal(per_area[PH_FEED_AREA_TRUTH], 5);
 }
@@ -223,6 +226,19 @@ static void test_feed_metadata(void **state)
     assert_int_equal(ph_feed_find("patents")->lag_days, 30);
     assert_int_equal(ph_feed_find("supply_chain")->purposes, PH_PURPOSE_SUPPLY_CHAIN);
     assert_int_equal(ph_feed_find("litigation")->frequency, PH_FREQ_EVENT);
+    /* the early-warning feeds (issue 19): monitoring only, known the next day */
+    const ph_feed *gps = ph_feed_find("logistics_gps");
+    assert_int_equal(gps->frequency, PH_FREQ_EVENT);
+    assert_int_equal(gps->lag_days, 1);
+    assert_int_equal(gps->purposes, PH_PURPOSE_MONITORING);
+    assert_string_equal(gps->time_column, "date");
+    assert_string_equal(gps->title_zh, "物流轨迹");
+    const ph_feed *opinion = ph_feed_find("public_opinion");
+    assert_int_equal(opinion->frequency, PH_FREQ_DAILY);
+    assert_int_equal(opinion->lag_days, 1);
+    assert_int_equal(opinion->purposes, PH_PURPOSE_MONITORING);
+    assert_string_equal(opinion->time_column, "date");
+    assert_string_equal(opinion->title_zh, "舆情");
 }
 
 static int count_members(const char *values)
@@ -306,6 +322,21 @@ static void test_spec_details_of_columns(void **state)
     assert_int_equal(column("truth_pd", "pd_12m")->decimals, 6);
     assert_int_equal(column("truth_pd", "health")->decimals, 4);
     assert_int_equal(column("litigation", "case_no")->type, PH_FIELD_ID);
+    assert_string_equal(column("logistics_gps", "event")->values, "depart|stop|unload|arrive");
+    assert_string_equal(column("logistics_gps", "on_route")->values, "Y|N");
+    assert_int_equal(column("logistics_gps", "division")->type, PH_FIELD_DIVISION);
+    assert_string_equal(column("logistics_gps", "km")->unit, "km");
+    assert_int_equal(column("logistics_gps", "seq")->min, 1);
+    col = column("public_opinion", "score");
+    assert_int_equal(col->type, PH_FIELD_DECIMAL);
+    assert_int_equal(col->min, -1);
+    assert_int_equal(col->max, 1);
+    assert_int_equal(col->decimals, 4);
+    assert_good(col, (const char *const[]){"-1", "-1.0000", "-0.4375", "0", "0.0625", "1.0000",
+                                           NULL});
+    assert_bad(col, "1.0001", "expected a number from -1 to 1");
+    assert_bad(col, "-0.12345", "at most 4 decimals");
+    assert_bad(column("public_opinion", "mentions"), "0", "expected");
 }
 
 static void test_find(void **state)

@@ -95,6 +95,7 @@ static const ph_migration FUTURE[] = {
     {9, "nine", "CREATE TABLE t9 (x)", NULL}, {10, "ten", "CREATE TABLE t10 (x)", NULL},
     {11, "eleven", "CREATE TABLE t11 (x)", NULL}, {12, "twelve", "CREATE TABLE t12 (x)", NULL},
     {13, "thirteen", "CREATE TABLE t13 (x)", NULL}, {14, "fourteen", "CREATE TABLE t14 (x)", NULL},
+    {15, "fifteen", "CREATE TABLE t15 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -219,18 +220,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 14, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 15, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 14 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 15 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 14 is newer than this puhui "
-                                     "(knows up to 13); upgrade puhui");
-    assert_int_equal(schema_version(store), 14);
+    assert_string_equal(err.message, "database schema version 15 is newer than this puhui "
+                                     "(knows up to 14); upgrade puhui");
+    assert_int_equal(schema_version(store), 15);
     ph_store_free(store);
 }
 
@@ -451,7 +452,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 13);
+    assert_int_equal(ph_schema_latest(), 14);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -519,16 +520,16 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 11);
-    assert_int_equal(schema_version(store), 13);
+    assert_int_equal(applied, 12);
+    assert_int_equal(schema_version(store), 14);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
         stored += (size_t)ph_schema_feed_stored(ph_feed_at(i));
-    assert_int_equal(stored, 19);
+    assert_int_equal(stored, 21);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM sqlite_schema WHERE "
                                               "type = 'table' AND name LIKE 'feed\\_%' ESCAPE '\\'"),
-                     2 * 19);
+                     2 * 21);
     assert_false(table_exists(store, "feed_truth_pd"));
     assert_true(table_exists(store, "feed_vat_invoices_history"));
     /* money is fen, the key is the primary key, provenance is required */
@@ -631,9 +632,119 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 14, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 13, got 14");
+    ph_assert_error(ph_schema_migrate(store, 15, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 14, got 15");
     ph_store_free(store);
+}
+
+/* Every object of the schema, as text, in name order (rootpages left out:
+ * they depend on the order tables were made, not on what they are). */
+static char *schema_text(ph_store *store)
+{
+    ph_stmt *stmt = NULL;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_assert_ok(ph_store_prepare(store,
+                                  "SELECT type, name, tbl_name, ifnull(sql, '') FROM sqlite_schema "
+                                  "WHERE name <> 'schema_migrations' ORDER BY type, name",
+                                  &stmt, &err),
+                 &err);
+    size_t len = 0, cap = 1 << 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    text[0] = '\0';
+    while (ph_stmt_step(stmt, &err) == PH_OK) {
+        for (int c = 0; c < 4; c++) {
+            const char *v = ph_stmt_column_text(stmt, c);
+            size_t n = strlen(v) + 1;
+            while (len + n + 1 > cap) {
+                cap *= 2;
+                text = realloc(text, cap);
+                assert_non_null(text);
+            }
+            memcpy(text + len, v, n - 1);
+            len += n - 1;
+            text[len++] = c == 3 ? '\n' : '|';
+            text[len] = '\0';
+        }
+    }
+    ph_stmt_free(stmt);
+    return text;
+}
+
+/* Version 14 makes the early-warning feeds' tables: a database that stopped
+ * at 13 lacks them, gets them by upgrading, and ends with the very schema a
+ * fresh database has. */
+static void test_early_warning_feed_tables(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("vat_invoices")), 3);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("lenders")), 3);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("logistics_gps")), 14);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("public_opinion")), 14);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("truth_pd")), 0);
+    assert_int_equal(ph_schema_feed_version(NULL), 0);
+
+    ph_store *old = open_store(fx, "at13.db");
+    int applied = -1;
+    ph_assert_ok(ph_schema_migrate(old, 13, &applied, &err), &err);
+    assert_int_equal(applied, 13);
+    assert_true(table_exists(old, "feed_supply_chain_history"));
+    assert_false(table_exists(old, "feed_logistics_gps"));
+    assert_false(table_exists(old, "feed_public_opinion_history"));
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM sqlite_schema WHERE "
+                                            "type = 'table' AND name LIKE 'feed\\_%' ESCAPE '\\'"),
+                     2 * 19);
+    ph_test_exec(old, "INSERT INTO feed_vat_invoices VALUES ('91330100MA27XYZ12A', '2025-01', "
+                      "1234567, 3, 0, 0, 1, 1.0, '2025-02-15', 1, 2, 42)");
+    ph_assert_ok(ph_schema_migrate(old, -1, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(schema_version(old), 14);
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM feed_vat_invoices"), 1);
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM schema_migrations WHERE "
+                                            "version = 14 AND name = 'early-warning feeds'"),
+                     1);
+    assert_true(table_exists(old, "feed_logistics_gps"));
+    assert_true(table_exists(old, "feed_logistics_gps_history"));
+    assert_true(table_exists(old, "feed_public_opinion"));
+    assert_true(table_exists(old, "feed_public_opinion_history"));
+    /* a firm's trips are found without a scan, in both tables; the opinion
+     * key starts with the firm */
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+                                            "'index' AND name IN ('feed_logistics_gps_uscc', "
+                                            "'feed_logistics_gps_history_uscc')"),
+                     2);
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+                                            "'index' AND tbl_name LIKE 'feed_public_opinion%' "
+                                            "AND sql IS NOT NULL"),
+                     1); /* the history table's key index */
+    /* the catalog's columns, with the key as primary key */
+    ph_test_exec(old, "INSERT INTO feed_logistics_gps VALUES ('T0000000100001', 1, "
+                      "'91330100MA27XYZ12A', '2025-01-02', 'LU-A12345', 'depart', 'Y', 370102, "
+                      "0, '2025-01-03', 1, 2, 7)");
+    expect_exec(old, "INSERT INTO feed_logistics_gps VALUES ('T0000000100001', 1, "
+                     "'91330100MA27XYZ12A', '2025-01-02', 'LU-A12345', 'stop', 'N', 370102, "
+                     "12, '2025-01-03', 1, 3, 8)",
+                PH_EEXISTS, "UNIQUE constraint failed: feed_logistics_gps.trip_id, "
+                            "feed_logistics_gps.seq");
+    ph_test_exec(old, "INSERT INTO feed_public_opinion VALUES ('91330100MA27XYZ12A', "
+                      "'2025-01-02', 3, -0.4375, '2025-01-03', 1, 2, 9)");
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM feed_public_opinion WHERE "
+                                            "score < -0.43 AND score > -0.44"),
+                     1);
+
+    ph_store *fresh = open_store(fx, "fresh14.db");
+    ph_assert_ok(ph_schema_migrate(fresh, -1, &applied, &err), &err);
+    assert_int_equal(applied, 14);
+    char *a = schema_text(old), *b = schema_text(fresh);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "feed_logistics_gps_history_uscc"));
+    free(a);
+    free(b);
+    ph_store_free(old);
+    ph_store_free(fresh);
 }
 
 int main(void)
@@ -648,6 +759,7 @@ int main(void)
         cmocka_unit_test(test_malformed_lists),
         cmocka_unit_test(test_platform_schema),
         cmocka_unit_test(test_trigger_definitions),
+        cmocka_unit_test(test_early_warning_feed_tables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -55,6 +55,11 @@
  *   ledger_subledger(id, entry_id, loan_id, account, debit, credit);
  *     all three append-only (triggers).
  *
+ * Version 14, "early-warning feeds": the tables of the feeds added to the
+ *   catalog for post-loan early warning (issue 19), feed_logistics_gps and
+ *   feed_public_opinion with their history tables, and a uscc index on both
+ *   logistics_gps tables (its key starts with the trip).
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions
@@ -109,6 +114,12 @@ PH_EXTERN const char *ph_schema_trigger_definition(const char *name);
 /* 1 when `feed` is stored in the database (feeds/ and reference/ areas),
  * 0 for truth files and NULL. */
 PH_EXTERN int ph_schema_feed_stored(const ph_feed *feed);
+
+/* The schema version whose migration creates the tables of a stored feed:
+ * 3 for the feeds the catalog had then, a later one for a feed added since
+ * (14 for logistics_gps and public_opinion); 0 for a feed that is not
+ * stored, or NULL. Ingestion requires it before it reads the feed's file. */
+PH_EXTERN int ph_schema_feed_version(const ph_feed *feed);
 
 /* The table of a stored feed: "feed_vat_invoices", or with `history` set
  * "feed_vat_invoices_history". Errors: PH_EINVAL for a feed that is not
@@ -187,8 +198,10 @@ static inline int ph_schema_version_holds(ph_version_span span, ph_date day)
     return span.from <= day && day < span.until;
 }
 
-/* The DDL of every feed table, as migration 3 runs it (for documentation and
- * tests). *out is allocated with ctx; free it with ph_free. */
+/* The DDL of every feed table, as migrations 3 and 14 run it, feed by feed
+ * in catalog order (for documentation and tests; migration 5's indexes on
+ * the history tables of migration 3's feeds are not in it). *out is
+ * allocated with ctx; free it with ph_free. */
 PH_EXTERN ph_status ph_schema_feed_ddl(const ph_ctx *ctx, char **out, ph_error *err);
 
 #ifdef __cplusplus

@@ -221,6 +221,43 @@ static const ph_feed_column supply_chain[] = {
     MONEY("annual_volume", "confirmed purchases over the 12 months before the window"),
 };
 
+/* The two feeds of post-loan early warning (issue 19): what a firm's trucks do
+ * and what is said about it. Neither is read for credit: a truck trip or a
+ * newspaper article says little about a firm before it borrows, and much
+ * about a borrower drifting towards default. */
+static const ph_feed_column logistics_gps[] = {
+    REQ("trip_id", ID, NULL,
+        "the truck trip, from departure to arrival, e.g. T0000012300007; unique in the file"),
+    INT("seq", 1, INT64_MAX, NULL, "the event's place in its trip: 1 (the departure), 2, ..."),
+    REQ("uscc", USCC, NULL,
+        "Unified Social Credit Code of the firm that runs the truck: a road carrier (section "
+        "G) or a trading firm (section F) with its own fleet"),
+    REQ("date", DATE, NULL, "day of the event; a long trip spans several days"),
+    REQ("vehicle", ID, NULL,
+        "the truck, by its plate in ASCII: the province in pinyin, the city letter and five "
+        "characters, e.g. LU-B3K512 for 鲁B3K512"),
+    ENUM("event", "depart|stop|unload|arrive",
+         "what happened: depart (leaves the depot, seq 1), stop (a halt of more than 15 "
+         "minutes without unloading: rest, fuel, waiting), unload (goods taken off the "
+         "truck), arrive (the trip ends, the last event)"),
+    ENUM("on_route", YES_NO,
+         "N when the event happened off the trip's planned route (more than 5 km from it); an "
+         "off-route unload is the classic sign of goods diverted (货物转移) before a default"),
+    REQ("division", DIVISION, NULL,
+        "where it happened: the GB/T 2260 county-level code of the place"),
+    INT("km", 0, 0, "km", "kilometres driven since the departure: 0 at depart, never falling"),
+};
+
+static const ph_feed_column public_opinion[] = {
+    FIRM_USCC,
+    REQ("date", DATE, NULL, "day of the mentions"),
+    INT("mentions", 1, INT64_MAX, NULL,
+        "news articles and social-media posts that named the firm that day"),
+    DECIMAL("score", -1, 1, 4,
+            "the day's mean sentiment, from -1 (very negative: unpaid suppliers or wages, "
+            "lawsuits, closure rumours) through 0 (neutral) to 1 (very positive)"),
+};
+
 /* --- reference/ -------------------------------------------------------------- */
 
 static const ph_feed_column lenders[] = {
@@ -422,6 +459,25 @@ static const ph_feed catalog[] = {
      "One row per confirmed supplier-buyer link in a core enterprise's chain, with the volume "
      "of the last 12 months.",
      COLUMNS(supply_chain), "since"},
+    {"logistics_gps", "feeds/logistics_gps.csv", FEEDS, "物流轨迹",
+     "freight vehicle monitoring platform (道路货运车辆公共监管与服务平台): satellite "
+     "positions (北斗) of heavy trucks",
+     PH_FREQ_EVENT, 1, "trip_id,seq", MONITORING, 1,
+     "One row per event of a truck trip of a firm that runs a fleet: road carriers (section "
+     "G) and the trading firms (section F) with trucks of their own. A trip starts with "
+     "depart, ends with arrive and has stops and unloads between. Trips follow the firm's "
+     "business; events off the planned route, above all an unload, are what post-loan "
+     "monitoring watches for: goods diverted before a default. A healthy fleet has its "
+     "detours too.",
+     COLUMNS(logistics_gps), "date"},
+    {"public_opinion", "feeds/public_opinion.csv", FEEDS, "舆情",
+     "public-opinion monitoring services (舆情监测): news sites and social media",
+     PH_FREQ_DAILY, 1, "uscc,date", MONITORING, 1,
+     "One row per firm and day with at least one mention in the news or on social media; a "
+     "day without a row had none. A firm in trouble is talked about more, and badly (unpaid "
+     "suppliers and wages, lawsuits, closure rumours), but a healthy firm has its bad days "
+     "too: one negative day is a weak signal.",
+     COLUMNS(public_opinion), "date"},
 
     {"lenders", "reference/lenders.csv", REFERENCE, "合作金融机构", PLATFORM, PH_FREQ_STATIC,
      0, "lender_id", CREDIT, 1,

@@ -585,6 +585,16 @@ static ph_status check_headers(ph_ingest *ing, const ing_input *inputs, size_t n
 {
     ph_status st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < n; i++) {
+        /* a feed added to the catalog after the feed tables came (version
+         * 3) needs the migration that made its tables */
+        char what[96];
+        snprintf(what, sizeof(what), "the feed %s", inputs[i].feed->name);
+        st = ph_store_require_schema(ing->store, ph_schema_feed_version(inputs[i].feed), what,
+                                     err);
+        if (st != PH_OK) {
+            ph_error_locate(err, inputs[i].path, 0, 0);
+            break;
+        }
         ing_source *src = NULL;
         st = ing_source_open(ing->ctx, inputs[i].path, inputs[i].format, inputs[i].feed, &src,
                              err);

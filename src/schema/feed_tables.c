@@ -11,7 +11,10 @@
  *
  * A released migration must not change, and these tables are built from the
  * catalog, so a catalog change to a stored feed (a new format version) must
- * come with a new migration that alters its table.
+ * come with a new migration that alters its table, and a feed added to the
+ * catalog gets its tables from a new migration (FEED_SINCE below), never
+ * from migration 3: a database made before the feed existed is then brought
+ * up to date by the same statements that build a fresh one.
  */
 #include <string.h>
 
@@ -30,6 +33,29 @@ int ph_schema_feed_stored(const ph_feed *feed)
 {
     return feed != NULL &&
            (feed->area == PH_FEED_AREA_FEEDS || feed->area == PH_FEED_AREA_REFERENCE);
+}
+
+/* The migration that creates the tables of each feed added to the catalog
+ * after migration 3, which created those of every feed it had then. A new
+ * stored feed gets a row here with the version of its migration. */
+static const struct {
+    const char *feed;
+    int version;
+} FEED_SINCE[] = {
+    {"logistics_gps", 14}, /* issue 19: post-loan early warning */
+    {"public_opinion", 14},
+};
+
+#define FEED_TABLES_FIRST 3 /* migration 3, "data hub feeds" */
+
+int ph_schema_feed_version(const ph_feed *feed)
+{
+    if (!ph_schema_feed_stored(feed))
+        return 0;
+    for (size_t i = 0; i < sizeof(FEED_SINCE) / sizeof(FEED_SINCE[0]); i++)
+        if (strcmp(FEED_SINCE[i].feed, feed->name) == 0)
+            return FEED_SINCE[i].version;
+    return FEED_TABLES_FIRST;
 }
 
 ph_status ph_schema_feed_table(const ph_feed *feed, int history, char *buf, size_t size,
@@ -179,34 +205,42 @@ static void append_feed_ddl(sql_text *t, const ph_feed *feed)
     sql_append(t, ");\n");
 
     /* Reading one firm's rows must not scan the feed: index every USCC
-     * column the key does not start with. */
+     * column the key does not start with. Migration 5 added the same index
+     * to the history tables of migration 3's feeds (feature reads as of a
+     * past day look there too); a later feed's tables get it at once. */
     size_t lead = strcspn(feed->key, ",");
     for (size_t i = 0; i < feed->column_count; i++) {
         const char *name = feed->columns[i].name;
         if (feed->columns[i].type != PH_FIELD_USCC ||
             (strlen(name) == lead && strncmp(feed->key, name, lead) == 0))
             continue;
-        sql_append(t, "CREATE INDEX ");
-        sql_append(t, table);
-        sql_append(t, "_");
-        sql_append(t, name);
-        sql_append(t, " ON ");
-        sql_append(t, table);
-        sql_append(t, " (");
-        sql_append(t, name);
-        sql_append(t, ");\n");
+        for (int h = 0; h < 2; h++) {
+            if (h == 1 && ph_schema_feed_version(feed) == FEED_TABLES_FIRST)
+                break;
+            const char *on = h ? history : table;
+            sql_append(t, "CREATE INDEX ");
+            sql_append(t, on);
+            sql_append(t, "_");
+            sql_append(t, name);
+            sql_append(t, " ON ");
+            sql_append(t, on);
+            sql_append(t, " (");
+            sql_append(t, name);
+            sql_append(t, ");\n");
+        }
     }
 }
 
-ph_status ph_schema_feed_ddl(const ph_ctx *ctx, char **out, ph_error *err)
+/* The DDL of the stored feeds whose tables migration `version` creates
+ * (every version when `version` is 0), in catalog order. */
+static ph_status feed_ddl(const ph_ctx *ctx, int version, char **out, ph_error *err)
 {
-    if (ctx == NULL || out == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_schema_feed_ddl: ctx and out must not be NULL");
     sql_text t = {ctx, NULL, 0, 0, 0};
-    for (size_t i = 0; i < ph_feed_count(); i++)
-        if (ph_schema_feed_stored(ph_feed_at(i)))
+    for (size_t i = 0; i < ph_feed_count(); i++) {
+        int since = ph_schema_feed_version(ph_feed_at(i));
+        if (since != 0 && (version == 0 || since == version))
             append_feed_ddl(&t, ph_feed_at(i));
+    }
     if (t.failed || t.data == NULL) {
         ph_free(ctx, t.data);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory building feed tables");
@@ -215,13 +249,31 @@ ph_status ph_schema_feed_ddl(const ph_ctx *ctx, char **out, ph_error *err)
     return PH_OK;
 }
 
-ph_status schema_create_feed_tables(ph_store *store, ph_error *err)
+ph_status ph_schema_feed_ddl(const ph_ctx *ctx, char **out, ph_error *err)
+{
+    if (ctx == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_schema_feed_ddl: ctx and out must not be NULL");
+    return feed_ddl(ctx, 0, out, err);
+}
+
+static ph_status create_feed_tables(ph_store *store, int version, ph_error *err)
 {
     char *sql = NULL;
-    ph_status st = ph_schema_feed_ddl(ph_store_ctx(store), &sql, err);
+    ph_status st = feed_ddl(ph_store_ctx(store), version, &sql, err);
     if (st != PH_OK)
         return st;
     st = ph_store_exec(store, sql, err);
     ph_free(ph_store_ctx(store), sql);
     return st;
+}
+
+ph_status schema_create_feed_tables(ph_store *store, ph_error *err)
+{
+    return create_feed_tables(store, FEED_TABLES_FIRST, err);
+}
+
+ph_status schema_create_early_warning_feed_tables(ph_store *store, ph_error *err)
+{
+    return create_feed_tables(store, 14, err);
 }

@@ -771,6 +771,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {11, "general ledger", GENERAL_LEDGER_SQL, NULL},
     {12, "loan book", LOAN_BOOK_SQL, NULL},
     {13, "api keys", API_KEY_SQL, NULL},
+    {14, "early-warning feeds", NULL, schema_create_early_warning_feed_tables},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
