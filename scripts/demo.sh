@@ -46,8 +46,10 @@ printf 'uscc,name,month,sales\n%s,"\274\303\304\317",2025-11,9000.00\n' \
 "$puhui" csv check "$demo/vat_good.csv" "$demo/vat_gbk.csv" --require uscc,month,sales || true
 
 province="$demo/province"
-step "a synthetic province: 20,000 firms over 24 months from 2024-01, seed 1, 0.1% dirty rows ($province)"
-"$puhui" gen --enterprises 20000 --months 24 --seed 1 --dirty 0.001 --out "$province" --force
+# 36 months: two years of history to assess and lend on (2024-2025), and the
+# year the book runs (2026), whose feeds the early warning watches.
+step "a synthetic province: 20,000 firms over 36 months from 2024-01, seed 1, 0.1% dirty rows ($province)"
+"$puhui" gen --enterprises 20000 --months 36 --seed 1 --dirty 0.001 --out "$province" --force
 echo
 head -3 "$province/feeds/registration.csv" "$province/feeds/payments_daily.csv"
 echo
@@ -58,7 +60,8 @@ echo "truth/ holds what the feeds were drawn from (each firm's health, its true 
 echo "to score models and early warnings against; a model must never read it."
 
 step "the data hub takes the province in: every field checked, bad rows quarantined, good rows land"
-echo "(the data is known as of 2026-01-01, the day after the window; about half a minute)"
+echo "(a dated row is known from its date plus its feed's lag, so the 2026 rows stay out of every"
+echo " decision dated 2025; snapshots are known from 2026-01-01; about half a minute)"
 "$puhui" --db "$db" ingest --known-on 2026-01-01 "$province"
 
 step "quarantine: each bad row with its file, line, field, value and reason (first 6)"

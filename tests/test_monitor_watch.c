@@ -159,15 +159,16 @@ static ph_store *make_db(fixture *fx, const char *name)
         int64_t id = 0;
         ph_assert_ok(ph_consent_grant(s, &t, &id, &err), &err);
     }
-    /* March 2025: A and B and C read badly on the 2nd; A's truck unloads
+    /* March 2025 (each row known a day after its date, the feeds' lag, so
+     * the days below are the days known): A and B and C read badly on the 2nd; A's truck unloads
      * off route on the 6th; B reads badly again on the 7th */
-    opinion(s, fx->a, "2025-03-02", "-0.8");
-    opinion(s, fx->b, "2025-03-02", "-0.9");
-    opinion(s, fx->c, "2025-03-02", "-0.9");
-    opinion(s, fx->a, "2025-03-03", "0.2");
-    gps(s, "T1", 1, fx->a, "2025-03-06", "depart", "Y");
-    gps(s, "T1", 2, fx->a, "2025-03-06", "unload", "N");
-    opinion(s, fx->b, "2025-03-07", "-0.7");
+    opinion(s, fx->a, "2025-03-01", "-0.8");
+    opinion(s, fx->b, "2025-03-01", "-0.9");
+    opinion(s, fx->c, "2025-03-01", "-0.9");
+    opinion(s, fx->a, "2025-03-02", "0.2");
+    gps(s, "T1", 1, fx->a, "2025-03-05", "depart", "Y");
+    gps(s, "T1", 2, fx->a, "2025-03-05", "unload", "N");
+    opinion(s, fx->b, "2025-03-06", "-0.7");
     return s;
 }
 
@@ -470,8 +471,8 @@ static void test_follow(void **state)
     assert_int_equal(files, 0);
 
     char text[512];
-    snprintf(text, sizeof(text), "uscc,date,mentions,score\n%s,2025-03-02,3,-0.8000\n%s,"
-                                 "2025-03-05,4,0.1000\n",
+    snprintf(text, sizeof(text), "uscc,date,mentions,score\n%s,2025-03-01,3,-0.8000\n%s,"
+                                 "2025-03-04,4,0.1000\n",
              fx->a, fx->a);
     ingest_file(fx, s, "public_opinion.csv", text);
     ph_assert_ok(ph_monitor_follow_poll(f, &files, &err), &err);
@@ -493,9 +494,9 @@ static void test_follow(void **state)
     /* a new follower goes on from the stored session: an old row is late,
      * a row of the open day and a later one are taken */
     snprintf(text, sizeof(text), "trip_id,seq,uscc,date,vehicle,event,on_route,division,km\n"
-                                 "T9,1,%s,2025-03-01,LU-A12345,depart,Y,370102,0\n"
-                                 "T9,2,%s,2025-03-05,LU-A12345,unload,N,370102,12\n"
-                                 "T9,3,%s,2025-03-06,LU-A12345,arrive,Y,370102,30\n",
+                                 "T9,1,%s,2025-02-28,LU-A12345,depart,Y,370102,0\n"
+                                 "T9,2,%s,2025-03-04,LU-A12345,unload,N,370102,12\n"
+                                 "T9,3,%s,2025-03-05,LU-A12345,arrive,Y,370102,30\n",
              fx->a, fx->a, fx->a);
     ingest_file(fx, s, "logistics_gps.csv", text);
     ph_assert_ok(ph_monitor_follow_open(s, &fo, &f, &err), &err);

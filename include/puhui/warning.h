@@ -84,7 +84,9 @@ PH_EXTERN const ph_feed_column *ph_warn_field_at(size_t feed_index, size_t i);
 
 /* One event: one row of a monitored feed about one registered firm. */
 typedef struct ph_warn_event {
-    ph_date day;          /* the row's date (its feed's time column; a month: its last day) */
+    ph_date day;          /* the day it happened or became known: the store side
+                             dates a row by its feed's time column (a month: its last
+                             day) plus the feed's lag (docs/watch.md) */
     uint32_t firm;        /* ph_warn_engine_add_firm's index */
     uint16_t feed;        /* ph_warn_feed_index */
     uint16_t reserved;    /* 0 */

@@ -3,8 +3,11 @@
  * time order by one query, merged across feeds by day (ties in the engine's
  * feed order), so the engine sees one stream in time order.
  *
- * A row becomes an event as warning.h says: its day is the feed's time
- * column (a month: its last day), its firm the feed's `uscc` column, its
+ * A row becomes an event as warning.h says: its day is the day the
+ * platform could know it — the feed's time column (a month: its last day)
+ * plus the feed's lag (docs/formats: credit_status 10 days, litigation 3,
+ * the daily feeds 1) — so a replay acts only on what was known, and a
+ * backtest's lead times are not flattered by data that had not arrived; its firm the feed's `uscc` column, its
  * values the catalogue's int, money, share, decimal and enum columns in
  * order (money in fen as stored, share and decimal from the REAL column to
  * 1e-8 units, an enum as its position in the column's list). Empty fields
@@ -33,6 +36,7 @@ typedef struct feed_reader {
     int feed;                 /* ph_warn_feed_index */
     const ph_feed *f;
     int monthly;              /* the time column is a MONTH */
+    int lag;                  /* the feed's lag: an event is dated when the platform knows it */
     size_t nfields;
     const ph_feed_column *field[PH_WARN_FIELDS];
     char table[96];
@@ -119,6 +123,7 @@ static ph_status reader_init(feed_reader *r, int feed, int by_files, ph_error *e
                             "expected a monitored feed with a firm and a time column");
     int t = ph_feed_column_index(r->f, r->f->time_column);
     r->monthly = t >= 0 && r->f->columns[t].type == PH_FIELD_MONTH;
+    r->lag = r->f->lag_days;
     r->nfields = ph_warn_field_count((size_t)feed);
     for (size_t i = 0; i < r->nfields; i++)
         r->field[i] = ph_warn_field_at((size_t)feed, i);
@@ -196,10 +201,12 @@ static ph_status read_day(const feed_reader *r, ph_date *out, ph_error *err)
         if (ph_month_parse(s, strlen(s), &m, NULL) != PH_OK ||
             ph_month_last_day(m, out, NULL) != PH_OK)
             return bad_value(r, 0, "a month YYYY-MM", err);
+        *out += r->lag;
         return PH_OK;
     }
     if (ph_date_parse(s, strlen(s), out, NULL) != PH_OK)
         return bad_value(r, 0, "a date YYYY-MM-DD", err);
+    *out += r->lag;
     return PH_OK;
 }
 
@@ -297,20 +304,32 @@ static ph_status open_month(watch_source *src, ph_error *err)
         st = ph_month_last_day(src->month, &last, err);
     if (st != PH_OK)
         return st;
-    char a[PH_DATE_FORMAT_MAX], b[PH_DATE_FORMAT_MAX], m[PH_MONTH_FORMAT_MAX];
-    watch_day_text(first < src->from ? src->from : first, a);
-    watch_day_text(last > src->to ? src->to : last, b);
-    if (ph_month_format(src->month, m, sizeof(m), err) != PH_OK)
-        return PH_EINVAL;
+    /* the chunk's days, clipped to the range; a row belongs to the chunk whose
+     * days hold the day it is known (its date, a month's last day, plus the
+     * feed's lag), so its data date is read `lag` days earlier */
+    ph_date lo = first < src->from ? src->from : first, hi = last > src->to ? src->to : last;
     for (size_t i = 0; st == PH_OK && i < src->n; i++) {
         feed_reader *r = &src->r[i];
+        char a[PH_DATE_FORMAT_MAX], b[PH_DATE_FORMAT_MAX], m[PH_MONTH_FORMAT_MAX];
         r->active = 0;
         r->has_head = 0;
-        /* a month's row is dated its last day: read it with the month that
-         * ends inside the range */
-        if (r->monthly && (last < src->from || last > src->to))
-            continue;
-        st = r->monthly ? bind_texts(r->stmt, m, m, err) : bind_texts(r->stmt, a, b, err);
+        if (r->monthly) {
+            /* the one month whose last day + lag falls in [lo, hi], if any */
+            ph_month month = ph_month_of(hi - r->lag);
+            ph_date month_last = 0;
+            st = ph_month_last_day(month, &month_last, err);
+            if (st != PH_OK)
+                break;
+            if (month_last + r->lag < lo || month_last + r->lag > hi)
+                continue;
+            if (ph_month_format(month, m, sizeof(m), err) != PH_OK)
+                return PH_EINVAL;
+            st = bind_texts(r->stmt, m, m, err);
+        } else {
+            watch_day_text(lo - r->lag, a);
+            watch_day_text(hi - r->lag, b);
+            st = bind_texts(r->stmt, a, b, err);
+        }
         r->active = st == PH_OK;
         if (st == PH_OK)
             st = reader_step(src, r, err);

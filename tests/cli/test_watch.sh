@@ -139,15 +139,15 @@ cp "$WORK/base.db" "$WORK/f.db"
 run 0 --db "$WORK/f.db" watch --follow --once
 files=$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM ingest_file WHERE state = 'done'")
 check "follow consumed every ingested file ($files)" contains "$OUT" "files consumed: $files;"
-check "and reached the end of the data" contains "$OUT" "2024-12-31"
+check "and reached the end of the data (the last month of the credit bureau, known 10 days after)" contains "$OUT" "2025-01-10"
 OTHER=$(awk -F, 'NR == 7 { print $1 }' "$PROV/feeds/registration.csv")
 mkdir -p "$WORK/late"
-printf 'uscc,date,mentions,score\n%s,2024-06-01,3,-0.9000\n%s,2025-01-03,4,-0.9000\n' "$OTHER" "$OTHER" \
+printf 'uscc,date,mentions,score\n%s,2024-06-01,3,-0.9000\n%s,2025-01-12,4,-0.9000\n' "$OTHER" "$OTHER" \
     >"$WORK/late/public_opinion.csv"
-run 0 --db "$WORK/f.db" ingest --known-on 2025-01-05 "$WORK/late/public_opinion.csv"
+run 0 --db "$WORK/f.db" ingest --known-on 2025-01-13 "$WORK/late/public_opinion.csv"
 run 0 --db "$WORK/f.db" watch --follow --once
 check "a late row: file, line, feed, day and the day reached" \
-    contains "$ERR" "late/public_opinion.csv:2: feed public_opinion, firm $OTHER, day 2024-06-01: before 2024-12-31"
+    contains "$ERR" "late/public_opinion.csv:2: feed public_opinion, firm $OTHER, day 2024-06-02: before 2025-01-10"
 check "it is skipped, the rest taken" contains "$OUT" "late rows skipped: 1"
 check "the session goes on" [ "$(sqlite3 "$WORK/f.db" "SELECT count(*) FROM warning_run WHERE mode = 'follow'")" = 1 ]
 set +e
