@@ -630,6 +630,30 @@ static void on_backtest_day(void *user, ph_date day, int64_t events)
                                (uint64_t)(m->to - m->from + 1));
 }
 
+/* Each rule of the set on its own: which earn their place. */
+static void print_by_rule(ph_cli *cli, const ph_monitor_backtest_result *r, long long h)
+{
+    static const int numeric[] = {0, 1, 1, 1, 1, 1};
+    const char *hdr[] = {"rule", "firms hit", "default <= horizon", "precision (%)",
+                         "defaults warned", "median lead (days)"};
+    ph_cli_table *t = ph_cli_table_new(hdr, numeric, 6);
+    for (size_t i = 0; i < r->rule_count; i++) {
+        const ph_monitor_rule_figures *x = &r->by_rule[i];
+        char a[32], b[32], c[32], d[32], e[32];
+        snprintf(a, sizeof(a), "%lld", (long long)x->firms);
+        snprintf(b, sizeof(b), "%lld", (long long)x->defaulted);
+        num(c, sizeof(c), x->precision * 100, 1);
+        snprintf(d, sizeof(d), "%lld", (long long)x->caught);
+        num(e, sizeof(e), x->median_lead, 1);
+        const char *cells[] = {x->rule, a, b, c, d, e};
+        ph_cli_table_add(t, cells);
+    }
+    fprintf(cli->out, "\nby rule (%s; a hit judged as a red is, over %lld days):\n",
+            r->rules_name, h);
+    ph_cli_table_print(cli, t, NULL);
+    ph_cli_table_free(t);
+}
+
 static int warning_backtest(ph_cli *cli, int argc, char **argv)
 {
     const char *truth = NULL, *from = NULL, *to = NULL, *truth_end = NULL, *rules = NULL;
@@ -689,6 +713,20 @@ static int warning_backtest(ph_cli *cli, int argc, char **argv)
                                 figures_json(r.rules_name, r.rules_version, &r.rules),
                                 "baseline",
                                 figures_json(r.baseline_name, r.baseline_version, &r.baseline));
+        json_t *list = json_array();
+        for (size_t i = 0; doc != NULL && list != NULL && i < r.rule_count; i++) {
+            const ph_monitor_rule_figures *x = &r.by_rule[i];
+            json_t *one = json_pack("{s:s, s:I, s:I, s:I}", "rule", x->rule, "firms",
+                                  (json_int_t)x->firms, "defaulted", (json_int_t)x->defaulted,
+                                  "caught", (json_int_t)x->caught);
+            json_object_set_new(one, "precision", isnan(x->precision) ? json_null()
+                                                                       : json_real(x->precision));
+            json_object_set_new(one, "median_lead", isnan(x->median_lead)
+                                                        ? json_null()
+                                                        : json_real(x->median_lead));
+            json_array_append_new(list, one);
+        }
+        json_object_set_new(doc, "by_rule", list);
         ph_cli_print_json(cli, doc);
         return PH_EXIT_OK;
     }
@@ -725,6 +763,7 @@ static int warning_backtest(ph_cli *cli, int argc, char **argv)
             x->months, h);
     ph_cli_table_print(cli, t, NULL);
     ph_cli_table_free(t);
+    print_by_rule(cli, &r, h);
     return PH_EXIT_OK;
 }
 

@@ -150,8 +150,19 @@ static void test_figures_by_hand(void **state)
     assert_int_equal(f.false_alarms, 5);
     assert_int_equal(f.onsets_excluded, 0);
     near(f.months, (double)(day("2025-11-01") - day("2025-01-01") + 1) * 12.0 / 365.25);
-    /* the leads do not depend on the horizon */
-    near(f.lead_red.median, 120.5);
+    /* a lead is a warning of the default: within the horizon before it, so
+     * with 60 days no red counts (61 and 180 days) and no yellow either (F1's
+     * yellows are 142 and 92 days before, F2's only colour its red) */
+    assert_int_equal(f.lead_red.n, 0);
+    assert_int_equal(f.lead_yellow.n, 0);
+    assert_int_equal(f.caught_red, 0);
+    /* with 120 days F1's red counts (61 days), its yellow of 03-01 (92 days)
+     * is its first within the horizon, F2's red (180) does not */
+    f = compute(120);
+    assert_int_equal(f.lead_red.n, 1);
+    near(f.lead_red.median, 61.0);
+    assert_int_equal(f.lead_yellow.n, 1);
+    near(f.lead_yellow.median, 92.0);
 }
 
 static void test_edges(void **state)

@@ -477,7 +477,8 @@ typedef struct ph_monitor_lead {
  * The figures (docs/watch.md#the-backtest). "Onset": a change from green
  * to yellow or red (an alarm starting); "first yellow": the first change to
  * yellow or red, "first red" the first to red, of the firm, within
- * [from, to] and before its default day.
+ * [from, to], before its default day and at most `horizon` days before it
+ * (a warning of that default: so a lead is at most the horizon).
  *   firms, defaults: monitored firms, and those of them with a default in
  *     [from, to];
  *   lead_yellow, lead_red: default day - first yellow (red) day, over the
@@ -528,6 +529,20 @@ typedef struct ph_monitor_backtest_opts {
     void *user;
 } ph_monitor_backtest_opts;
 
+/* How one rule of the set did on its own: a risk modeller's view of which
+ * rule earns its place. "Hit": a rule's alert (a HIT report) for a firm not
+ * yet in default, in the judged window [from, truth_end - horizon]. */
+typedef struct ph_monitor_rule_figures {
+    char rule[48];
+    int64_t firms;          /* firms the rule hit in the judged window */
+    int64_t defaulted;      /* of them, firms that default within the horizon after a hit */
+    double precision;       /* defaulted / firms (NaN when firms is 0) */
+    int64_t caught;         /* defaults in the period with a hit within the horizon before */
+    double median_lead;     /* days from the first such hit to the default (NaN: none) */
+} ph_monitor_rule_figures;
+
+#define PH_MONITOR_RULES_MAX 32 /* rules reported by rule; the rest are left out */
+
 typedef struct ph_monitor_backtest_result {
     char rules_name[128];
     int64_t rules_version;
@@ -536,6 +551,8 @@ typedef struct ph_monitor_backtest_result {
     int all_firms;
     int64_t events;             /* events read (each given to both engines) */
     ph_monitor_figures rules, baseline;
+    size_t rule_count;          /* the rule set's rules, by rule (at most PH_MONITOR_RULES_MAX) */
+    ph_monitor_rule_figures by_rule[PH_MONITOR_RULES_MAX];
 } ph_monitor_backtest_result;
 
 /*

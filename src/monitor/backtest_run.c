@@ -6,6 +6,7 @@
  * the platform measures its own rules). The monitored firms are chosen as
  * the watch chooses them, by the book and the live consents, or all.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,17 +18,47 @@
 
 #define BATCH_EVENTS 4096
 
-/* The colour changes one engine reported. */
+/* One rule hit, for the figures by rule. */
+typedef struct hit_rec {
+    uint32_t firm;
+    ph_date day;
+    uint16_t rule;
+} hit_rec;
+
+/* The colour changes (and the hits) one engine reported. */
 typedef struct changes {
     const ph_ctx *ctx;
+    const ph_warn_rules *rules;
     ph_monitor_level_change *list;  /* uscc filled in at the end */
     uint32_t *firm;
     size_t n, cap;
+    hit_rec *hits;
+    size_t nhits, hits_cap;
 } changes;
+
+static ph_status on_hit(changes *c, const ph_warn_report *r, ph_error *err)
+{
+    if (c->nhits == c->hits_cap) {
+        size_t cap = c->hits_cap ? c->hits_cap * 2 : 1024;
+        hit_rec *h = ph_realloc(c->ctx, c->hits, cap * sizeof(*h));
+        if (h == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the hits");
+        c->hits = h;
+        c->hits_cap = cap;
+    }
+    uint16_t rule = 0;
+    for (size_t i = 0; i < ph_warn_rules_count(c->rules); i++)
+        if (strcmp(ph_warn_rules_at(c->rules, i)->id, r->rule) == 0)
+            rule = (uint16_t)i;
+    c->hits[c->nhits++] = (hit_rec){r->firm, r->day, rule};
+    return PH_OK;
+}
 
 static ph_status on_level(void *user, const ph_warn_report *r, ph_error *err)
 {
     changes *c = user;
+    if (r->kind == PH_WARN_HIT)
+        return on_hit(c, r, err);
     if (r->kind != PH_WARN_LEVEL)
         return PH_OK;
     if (c->n == c->cap) {
@@ -246,6 +277,76 @@ static ph_status figures(run *r, int e, const ph_monitor_backtest_opts *o,
     return ph_monitor_backtest(r->ctx, &in, out, err);
 }
 
+static int cmp_days(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The figures by rule, from the hits of the rule set's engine: per rule, per
+ * firm, its first hit judged (before any default) and its first hit within
+ * the horizon before a default in the period. */
+static ph_status by_rule(run *r, const ph_monitor_backtest_opts *o, ph_monitor_backtest_result *res,
+                         ph_error *err)
+{
+    const changes *c = &r->ch[0];
+    int32_t horizon = o->horizon_days > 0 ? o->horizon_days : 180;
+    ph_date truth_end = o->truth_end != 0 ? o->truth_end : o->to;
+    ph_date judged_end = truth_end - horizon;
+    size_t nrules = ph_warn_rules_count(r->rules[0]);
+    if (nrules > PH_MONITOR_RULES_MAX)
+        nrules = PH_MONITOR_RULES_MAX;
+    size_t nf = r->firms.count;
+    ph_date *def = ph_calloc(r->ctx, nf + 1, sizeof(ph_date));
+    uint8_t *seen = ph_calloc(r->ctx, nf + 1, 1);
+    int64_t *lead = ph_calloc(r->ctx, nf + 1, sizeof(int64_t));
+    ph_status st = def && seen && lead ? PH_OK
+                                       : ph_error_set(err, PH_ENOMEM, NULL, NULL,
+                                                      "out of memory for the backtest");
+    for (size_t i = 0; st == PH_OK && i < r->truth.n; i++) {
+        int64_t f = watch_firms_find(&r->firms, r->truth.list[i].uscc, 18);
+        if (f >= 0 && (def[f] == 0 || r->truth.list[i].day < def[f]))
+            def[f] = r->truth.list[i].day;
+    }
+    for (size_t k = 0; st == PH_OK && k < nrules; k++) {
+        ph_monitor_rule_figures *x = &res->by_rule[k];
+        memset(x, 0, sizeof(*x));
+        snprintf(x->rule, sizeof(x->rule), "%s", ph_warn_rules_at(r->rules[0], k)->id);
+        memset(seen, 0, nf + 1);
+        size_t nlead = 0;
+        /* seen: 1 judged hit counted, 2 lead counted, 3 both */
+        for (size_t i = 0; i < c->nhits; i++) {
+            const hit_rec *h = &c->hits[i];
+            if (h->rule != k || h->firm >= nf || h->day < o->from || h->day > o->to)
+                continue;
+            ph_date d = def[h->firm];
+            if (d != 0 && h->day >= d)
+                continue; /* in default already */
+            int in_time = d != 0 && (int64_t)d - h->day <= horizon;
+            if (!(seen[h->firm] & 1) && h->day <= judged_end) {
+                seen[h->firm] |= 1;
+                x->firms++;
+                x->defaulted += in_time;
+            }
+            if (!(seen[h->firm] & 2) && in_time && d >= o->from && d <= o->to) {
+                seen[h->firm] |= 2;
+                lead[nlead++] = (int64_t)d - h->day;
+            }
+        }
+        x->precision = x->firms > 0 ? (double)x->defaulted / (double)x->firms : NAN;
+        x->caught = (int64_t)nlead;
+        qsort(lead, nlead, sizeof(int64_t), cmp_days);
+        x->median_lead = nlead == 0 ? NAN
+                         : nlead % 2 ? (double)lead[nlead / 2]
+                                     : (lead[nlead / 2 - 1] + lead[nlead / 2]) / 2.0;
+    }
+    res->rule_count = nrules;
+    ph_free(r->ctx, def);
+    ph_free(r->ctx, seen);
+    ph_free(r->ctx, lead);
+    return st;
+}
+
 static void run_free(run *r)
 {
     for (int e = 0; e < 2; e++) {
@@ -253,6 +354,7 @@ static void run_free(run *r)
         ph_warn_rules_free(r->rules[e]);
         ph_free(r->ctx, r->ch[e].list);
         ph_free(r->ctx, r->ch[e].firm);
+        ph_free(r->ctx, r->ch[e].hits);
     }
     watch_book_free(r->book);
     watch_firms_free(&r->firms);
@@ -292,6 +394,7 @@ ph_status ph_monitor_backtest_run(ph_store *store, const ph_monitor_backtest_opt
     }
     for (int e = 0; st == PH_OK && e < 2; e++) {
         r->ch[e].ctx = ctx;
+        r->ch[e].rules = r->rules[e];
         ph_warn_engine_opts eo = {on_level, &r->ch[e]};
         st = ph_warn_engine_new(ctx, r->rules[e], &eo, &r->eng[e], err);
     }
@@ -324,6 +427,8 @@ ph_status ph_monitor_backtest_run(ph_store *store, const ph_monitor_backtest_opt
     memset(&res, 0, sizeof(res));
     for (int e = 0; st == PH_OK && e < 2; e++)
         st = figures(r, e, opts, monitored, nmon, e == 0 ? &res.rules : &res.baseline, err);
+    if (st == PH_OK)
+        st = by_rule(r, opts, &res, err);
     if (st == PH_OK) {
         snprintf(res.rules_name, sizeof(res.rules_name), "%s", ph_warn_rules_name(r->rules[0]));
         res.rules_version = ph_warn_rules_version(r->rules[0]);

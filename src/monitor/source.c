@@ -314,13 +314,19 @@ static ph_status open_month(watch_source *src, ph_error *err)
         r->active = 0;
         r->has_head = 0;
         if (r->monthly) {
-            /* the one month whose last day + lag falls in [lo, hi], if any */
-            ph_month month = ph_month_of(hi - r->lag);
-            ph_date month_last = 0;
-            st = ph_month_last_day(month, &month_last, err);
+            /* the one month whose last day + lag falls in [lo, hi], if any: the
+             * month of lo - lag or of hi - lag (a lag is shorter than a month) */
+            ph_month month = 0;
+            int found = 0;
+            for (int k = 0; k < 2 && st == PH_OK && !found; k++) {
+                month = ph_month_of((k == 0 ? lo : hi) - r->lag);
+                ph_date month_last = 0;
+                st = ph_month_last_day(month, &month_last, err);
+                found = st == PH_OK && month_last + r->lag >= lo && month_last + r->lag <= hi;
+            }
             if (st != PH_OK)
                 break;
-            if (month_last + r->lag < lo || month_last + r->lag > hi)
+            if (!found)
                 continue;
             if (ph_month_format(month, m, sizeof(m), err) != PH_OK)
                 return PH_EINVAL;
