@@ -73,6 +73,8 @@ int ph_loan_repay_batch_cli(ph_cli *cli, ph_store *store, const char *path);
 int ph_cmd_ledger(ph_cli *cli, int argc, char **argv);
 int ph_cmd_serve(ph_cli *cli, int argc, char **argv);
 int ph_cmd_key(ph_cli *cli, int argc, char **argv);
+int ph_cmd_watch(ph_cli *cli, int argc, char **argv);
+int ph_cmd_warning(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the

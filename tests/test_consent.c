@@ -153,7 +153,7 @@ static void test_source_sets(void **state)
                         "registration,vat_invoices,payments_daily,supply_chain,core_enterprises");
     assert_true(set == ph_source_set_for_purpose(PH_PURPOSE_SUPPLY_CHAIN));
     ph_assert_ok(ph_source_set_parse("all", 0, &set, &err), &err);
-    assert_int_equal(__builtin_popcountll(set), 19); /* every stored feed, no truth file */
+    assert_int_equal(__builtin_popcountll(set), 21); /* every stored feed, no truth file */
     ph_assert_ok(ph_source_set_parse("all", PH_PURPOSE_CREDIT, &set, &err), &err);
     assert_true((set & sources("patents")) != 0);
     assert_true((set & sources("supply_chain")) == 0);
@@ -220,7 +220,7 @@ static listed list(fixture *fx, const char *uscc, const char *institution, int l
     memset(&l, 0, sizeof(l));
     if (today != NULL)
         set_today(fx, today);
-    ph_consent_filter f = {uscc, institution, live, 0};
+    ph_consent_filter f = {uscc, institution, live, 0, 0};
     ph_error err;
     ph_assert_ok(ph_consent_list(fx->store, &f, collect, &l, &err), &err);
     return l;
@@ -258,7 +258,7 @@ static void test_grant_and_list(void **state)
     assert_int_equal(l.count, 1);
     assert_int_equal(l.ids[0], 1);
     /* one consent by id, alone or with its firm */
-    ph_consent_filter by_id = {NULL, NULL, 0, 2};
+    ph_consent_filter by_id = {NULL, NULL, 0, 2, 0};
     listed one;
     memset(&one, 0, sizeof(one));
     ph_error e2;
@@ -269,6 +269,15 @@ static void test_grant_and_list(void **state)
     memset(&one, 0, sizeof(one));
     ph_assert_ok(ph_consent_list(fx->store, &by_id, collect, &one, &e2), &e2);
     assert_int_equal(one.count, 0);
+    /* one purpose only: the early warning's daily re-check */
+    ph_consent_filter by_purpose = {NULL, NULL, 0, 0, PH_PURPOSE_MONITORING};
+    memset(&one, 0, sizeof(one));
+    ph_assert_ok(ph_consent_list(fx->store, &by_purpose, collect, &one, &e2), &e2);
+    assert_int_equal(one.count, 1);
+    assert_int_equal(one.ids[0], 2);
+    by_purpose.purpose = PH_PURPOSE_CREDIT | PH_PURPOSE_MONITORING;
+    ph_assert_error(ph_consent_list(fx->store, &by_purpose, collect, &one, &e2), PH_EINVAL, &e2,
+                    "field purpose, value '3': expected 0 (every purpose) or one purpose bit");
     l = list(fx, NULL, NULL, 1, "2025-03-01"); /* only the first has started */
     assert_int_equal(l.count, 1);
     assert_int_equal(l.ids[0], 1);

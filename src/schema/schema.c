@@ -766,6 +766,8 @@ static const char API_KEY_SQL[] =
  *   engine's checkpoint and the last ingest_file consumed (cursor_file_id).
  * warning_alert: one rule hit for one watched firm and one lender (the
  *   institution whose account manager gets it), with the engine's evidence;
+ *   one per run, day, firm, lender and rule (so a follow that re-reads a
+ *   day after a crash does not write it twice);
  *   only `state` (and updated_at) change, along open -> acknowledged |
  *   escalated | closed, acknowledged -> escalated | closed, escalated ->
  *   closed; never deleted.
@@ -828,7 +830,8 @@ static const char EARLY_WARNING_SQL[] =
     "CREATE INDEX warning_alert_uscc ON warning_alert(uscc, id);"
     "CREATE INDEX warning_alert_institution ON warning_alert(institution_id, id);"
     "CREATE INDEX warning_alert_rule ON warning_alert(rule, id);"
-    "CREATE INDEX warning_alert_run ON warning_alert(run_id, id);"
+    "CREATE UNIQUE INDEX warning_alert_once ON warning_alert(run_id, day, uscc, "
+    "institution_id, rule);"
     "CREATE TRIGGER warning_alert_frozen BEFORE UPDATE OF id, run_id, day, uscc, "
     "institution_id, loan_id, rule_set_id, rule, level, action, evidence, created_at "
     "ON warning_alert "
