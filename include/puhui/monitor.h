@@ -171,7 +171,8 @@ typedef struct ph_monitor_summary {
     int64_t gate_denied;       /* of which refused */
     int64_t alerts;            /* alerts written */
     int64_t alerts_by_level[3]; /* by ph_warn_level */
-    int64_t lines_frozen;      /* revolving lines frozen by a freeze */
+    int64_t lines_frozen;      /* revolving lines a freeze now holds (frozen by it, or
+                                  frozen already by a pause or a person) */
     int64_t lines_paused;      /* revolving lines frozen by a pause */
     int64_t lines_resumed;     /* paused lines unfrozen when their firm was green again */
     int64_t files;             /* follow: ingest files consumed */

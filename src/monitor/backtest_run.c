@@ -65,6 +65,9 @@ static void truth_free(truth *t)
 {
     ph_free(t->ctx, t->list);
     ph_free(t->ctx, t->uscc);
+    t->list = NULL;
+    t->uscc = NULL;
+    t->n = t->cap = 0;
 }
 
 static ph_status read_truth(const ph_ctx *ctx, const char *path, truth *t, ph_error *err)

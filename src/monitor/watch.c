@@ -355,15 +355,14 @@ static ph_status apply_act(session *s, const act *x, ph_date open_day, ph_error 
         if (x->action == PH_WARN_FREEZE) {
             snprintf(reason, sizeof(reason), "early warning %s (alert %lld): %s", x->rule,
                      (long long)x->alert, x->evidence);
-            if (!frozen) {
+            if (!frozen)
                 st = ph_loan_freeze(s->store, x->lines[i], open_day, 1, reason, err);
-                if (st == PH_OK)
-                    s->sum.lines_frozen++;
-            }
             /* frozen by a pause or a person before: now held by the freeze */
             if (st == PH_OK)
                 st = watch_alert_line_event(s->store, x->alert, "freeze", x->lines[i], reason,
                                             err);
+            if (st == PH_OK)
+                s->sum.lines_frozen++;
         } else if (!frozen) {
             snprintf(reason, sizeof(reason), "draws paused: %s (alert %lld)", x->rule,
                      (long long)x->alert);
