@@ -314,7 +314,7 @@ static ph_status owned_alert(srv_call *call, int64_t id, ph_error *err)
 
 /*
  * Until monitor.h's filter takes an id to start after and a day range
- * (/work/notes/watch_requests.md), the page is cut here: the walk skips ids
+ * (asked of the store's owner), the page is cut here: the walk skips ids
  * up to `after` and days outside [from, to], and stops once the page is
  * full. Oldest first, like the other review queues (appeals).
  */
