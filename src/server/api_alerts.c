@@ -386,10 +386,10 @@ static ph_status alerts_list(srv_call *call, ph_error *err)
     p.items = json_array();
     if (p.items == NULL)
         return srv_nomem(err);
-    st = srv_name_member(call, ph_monitor_alerts(srv_store(call), &f, page_alert, &p, err),
-                         ALERT_FILTER_MAP, err);
-    if (st == PH_DONE)
+    st = ph_monitor_alerts(srv_store(call), &f, page_alert, &p, err);
+    if (st == PH_DONE) /* the page is full: not an error, and err was never written */
         st = PH_OK;
+    st = srv_name_member(call, st, ALERT_FILTER_MAP, err);
     rule_sets sets = {srv_store(call), 0, {0}, {NULL}};
     for (size_t i = 0; st == PH_OK && i < json_array_size(p.items); i++)
         st = add_rule_set(&sets, json_array_get(p.items, i), err);
