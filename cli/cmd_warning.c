@@ -382,6 +382,7 @@ typedef struct shown {
     ph_cli *cli;
     json_t *doc;
     ph_cli_table *events;
+    char uscc[PH_USCC_LEN + 1];
 } shown;
 
 static ph_status show_alert(void *user, const ph_monitor_alert *a, ph_error *err)
@@ -390,6 +391,7 @@ static ph_status show_alert(void *user, const ph_monitor_alert *a, ph_error *err
     shown *s = user;
     char id[24], day[PH_DATE_FORMAT_MAX], loan[24];
     alert_cells(a, id, day, loan);
+    snprintf(s->uscc, sizeof(s->uscc), "%s", a->uscc ? a->uscc : "");
     if (s->cli->format == PH_FORMAT_JSON) {
         json_t *evidence = json_loads(a->evidence ? a->evidence : "{}", 0, NULL);
         s->doc = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s}", "id",
@@ -446,16 +448,34 @@ static int alert_show(ph_cli *cli, int argc, char **argv)
         return code;
     static const char *const headers[] = {"at", "event", "by", "loan", "reason"};
     static const int numeric[] = {0, 0, 0, 1, 0};
-    shown s = {cli, NULL, ph_cli_table_new(headers, numeric, 5)};
+    shown s = {cli, NULL, ph_cli_table_new(headers, numeric, 5), ""};
     ph_error err;
     ph_status st = ph_monitor_alert_get(store, id, show_alert, show_event, &s, &err);
+    ph_monitor_colour colour;
+    int found = 0;
+    if (st == PH_OK)
+        st = ph_monitor_firm_colour(store, s.uscc, &colour, &found, &err);
     ph_store_free(store);
+    char since[PH_DATE_FORMAT_MAX] = "";
+    if (found && ph_date_format(colour.day, since, sizeof(since), NULL) != PH_OK)
+        snprintf(since, sizeof(since), "?");
+    const char *now = ph_warn_level_name(found ? colour.level : PH_WARN_GREEN);
     if (st == PH_OK) {
         if (cli->format == PH_FORMAT_JSON) {
-            if (s.doc != NULL)
+            if (s.doc != NULL) {
                 json_object_set_new(s.doc, "events", ph_cli_table_json(s.events));
+                json_object_set_new(s.doc, "firm_colour",
+                                    found ? json_pack("{s:s, s:s, s:s}", "level", now, "since",
+                                                      since, "rule", colour.rule)
+                                          : json_pack("{s:s}", "level", now));
+            }
             ph_cli_print_json(cli, s.doc);
         } else {
+            if (found)
+                fprintf(cli->out, "the firm's colour now: %s since %s (%s)\n", now, since,
+                        colour.rule);
+            else
+                fprintf(cli->out, "the firm's colour now: green (never raised)\n");
             fputc('\n', cli->out);
             ph_cli_table_print(cli, s.events, "events");
         }

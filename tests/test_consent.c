@@ -157,6 +157,12 @@ static void test_source_sets(void **state)
     ph_assert_ok(ph_source_set_parse("all", PH_PURPOSE_CREDIT, &set, &err), &err);
     assert_true((set & sources("patents")) != 0);
     assert_true((set & sources("supply_chain")) == 0);
+    /* the early-warning feeds serve monitoring only */
+    assert_true((set & sources("logistics_gps,public_opinion")) == 0);
+    ph_assert_ok(ph_source_set_parse("all", PH_PURPOSE_MONITORING, &set, &err), &err);
+    assert_true(set == (set | sources("logistics_gps,public_opinion")));
+    ph_assert_error(ph_source_set_parse("public_opinion", PH_PURPOSE_CREDIT, &set, &err),
+                    PH_EINVAL, &err, "public_opinion serves monitoring only");
 
     ph_source_set before = set;
     ph_assert_error(ph_source_set_parse("vat_invoices,nope", 0, &set, &err), PH_EINVAL, &err,

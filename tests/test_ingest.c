@@ -572,6 +572,24 @@ static void test_file_errors(void **state)
                     "field schema_version: the quarantine needs schema version 9 or later, the "
                     "database has 2; run `puhui init`");
     ph_store_free(old);
+    /* a feed added after migration 3 needs the migration that made its
+     * tables: at 13 there is no logistics_gps table to write */
+    char *at13_path = ph_test_path(f->dir, "at13.db");
+    remove(at13_path);
+    ph_assert_ok(ph_store_open(f->ctx, at13_path, NULL, &old, &err), &err);
+    ph_assert_ok(ph_schema_migrate(old, 13, NULL, &err), &err);
+    char *gps = write_file(f, "h5", "logistics_gps.csv",
+                           "trip_id,seq,uscc,date,vehicle,event,on_route,division,km\n");
+    ph_assert_error(ph_ingest_test_run(old, (const char *[]){gps}, 1, NULL, 2, 0, NULL, &err),
+                    PH_ESCHEMA, &err,
+                    "logistics_gps.csv: field schema_version: the feed logistics_gps needs "
+                    "schema version 14 or later, the database has 13; run `puhui init`");
+    assert_text(old, "SELECT count(*) FROM ingest_file", "0");
+    ph_assert_ok(ph_schema_migrate(old, -1, NULL, &err), &err);
+    ph_assert_ok(ph_ingest_test_run(old, (const char *[]){gps}, 1, NULL, 2, 0, NULL, &err), &err);
+    ph_store_free(old);
+    free(at13_path);
+    free(gps);
     free(old_path);
     free(missing);
     free(extra);
@@ -609,15 +627,15 @@ static void test_manifest_checksums(void **state)
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, (const char *[]){dir}, 1, "2024-03-31", 2, 0, &ing,
                                     &err), &err);
-    assert_int_equal(ph_ingest_result_count(ing), 19); /* 15 feeds + 4 reference, no truth */
+    assert_int_equal(ph_ingest_result_count(ing), 21); /* 17 feeds + 4 reference, no truth */
     assert_string_equal(ph_ingest_result_at(ing, 0)->feed, "registration");
     for (size_t i = 1; i < 5; i++)
         assert_non_null(strstr(ph_ingest_result_at(ing, i)->path, "/reference/"));
-    for (size_t i = 0; i < 19; i++)
+    for (size_t i = 0; i < 21; i++)
         assert_int_equal(ph_ingest_result_at(ing, i)->counts.rejected, 0);
     ph_ingest_free(ing);
     assert_text(store, "SELECT count(*) FROM ingest_file WHERE path LIKE '%/truth/%'", "0");
-    assert_text(store, "SELECT count(*) FROM ingest_file WHERE checksum LIKE 'blake2b-256:%'", "19");
+    assert_text(store, "SELECT count(*) FROM ingest_file WHERE checksum LIKE 'blake2b-256:%'", "21");
 
     /* one changed byte: the directory is refused before anything is read */
     char *vat = ph_test_path(dir, "feeds/vat_invoices.csv");
@@ -631,7 +649,7 @@ static void test_manifest_checksums(void **state)
                     PH_EINVAL, &err, "feeds/vat_invoices.csv': checksum mismatch: ");
     assert_non_null(strstr(err.message, "manifest.json lists blake2b-256:"));
     assert_non_null(strstr(err.message, "so it is not ingested"));
-    assert_text(store, "SELECT count(*) FROM ingest_file", "19");
+    assert_text(store, "SELECT count(*) FROM ingest_file", "21");
     free(vat);
     free(dir);
     ph_store_free(store);

@@ -432,6 +432,8 @@ static void test_trigger_definitions(void **state)
         {"access_checkpoint", "access_checkpoint_no_delete"},
         {"warning_alert_event", "warning_alert_event_no_update"},
         {"warning_alert_event", "warning_alert_event_no_delete"},
+        {"warning_level", "warning_level_no_update"},
+        {"warning_level", "warning_level_no_delete"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         const char *definition = ph_schema_trigger_definition(names[i][1]);
@@ -767,7 +769,7 @@ static void test_early_warning_store(void **state)
                                               "version = 15 AND name = 'early warning'"),
                      1);
     static const char *const tables[] = {"warning_rules", "warning_run", "warning_alert",
-                                         "warning_alert_event"};
+                                         "warning_alert_event", "warning_level"};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
         assert_true(table_exists(store, tables[i]));
 
@@ -835,6 +837,20 @@ static void test_early_warning_store(void **state)
                 "warning_alert_event is append-only: events cannot be changed");
     expect_exec(store, "DELETE FROM warning_alert_event", PH_EINVAL,
                 "warning_alert_event is append-only: events cannot be deleted");
+
+    ph_test_exec(store, "INSERT INTO warning_level (run_id, day, uscc, level, previous, rule, "
+                        "evidence) VALUES (1, '2025-03-01', '91330100MA27XYZ12A', 'red', "
+                        "'green', 'inflow_drop_2w', '{}')");
+    expect_exec(store, "INSERT INTO warning_level (run_id, day, uscc, level, previous, rule, "
+                       "evidence) VALUES (1, '2025-03-01', '91330100MA27XYZ12A', 'red', "
+                       "'yellow', 'x', '{}')",
+                PH_EEXISTS,
+                "UNIQUE constraint failed: warning_level.run_id, warning_level.uscc, "
+                "warning_level.day, warning_level.level");
+    expect_exec(store, "UPDATE warning_level SET level = 'green'", PH_EINVAL,
+                "warning_level is append-only: colours cannot be changed");
+    expect_exec(store, "DELETE FROM warning_level", PH_EINVAL,
+                "warning_level is append-only: colours cannot be deleted");
     ph_store_free(store);
 }
 

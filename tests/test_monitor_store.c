@@ -248,6 +248,21 @@ static void test_alerts(void **state)
     ph_assert_ok(ph_monitor_alerts(fx->store, &f, on_alert, &s, &err), &err);
     assert_int_equal(s.alerts, 1);
     f.limit = 0;
+    f.after_id = 1; /* a keyset page */
+    memset(&s, 0, sizeof(s));
+    ph_assert_ok(ph_monitor_alerts(fx->store, &f, on_alert, &s, &err), &err);
+    assert_int_equal(s.alerts, 2);
+    f.after_id = 0;
+    ph_date d = 0;
+    ph_assert_ok(ph_date_parse("2025-03-02", 10, &d, &err), &err);
+    f.from = f.to = d; /* the second alert's day only */
+    memset(&s, 0, sizeof(s));
+    ph_assert_ok(ph_monitor_alerts(fx->store, &f, on_alert, &s, &err), &err);
+    assert_int_equal(s.alerts, 1);
+    f.from = d + 1;
+    ph_assert_error(ph_monitor_alerts(fx->store, &f, on_alert, &s, &err), PH_EINVAL, &err,
+                    "field to, value '2025-03-02': expected a last day on or after the first");
+    f.from = f.to = 0;
     char counts[256] = "";
     ph_assert_ok(ph_monitor_alert_counts(fx->store, &f, PH_MONITOR_BY_RULE, on_count, counts,
                                          &err),

@@ -287,6 +287,21 @@ static void test_watch_with_consent(void **state)
     assert_string_equal(ph_stmt_column_text(q, 0), "pause:1,resume:1,freeze:1");
     ph_stmt_free(q);
 
+    /* the colours: A yellow on the 2nd, green (calm) on the 4th, red on the
+     * 6th, green on the 8th; C, never watched, has none */
+    assert_int_equal(query(s, "SELECT count(*) FROM warning_level WHERE uscc = '%s'", fx->a), 4);
+    assert_int_equal(sum.level_changes, 6); /* and B's yellow and green */
+    ph_monitor_colour colour;
+    int found = 0;
+    ph_assert_ok(ph_monitor_firm_colour(s, fx->a, &colour, &found, &err), &err);
+    assert_int_equal(found, 1);
+    assert_int_equal(colour.level, PH_WARN_GREEN);
+    assert_int_equal(colour.previous, PH_WARN_RED);
+    assert_int_equal(colour.day, day("2025-03-08"));
+    assert_string_equal(colour.rule, "calm");
+    ph_assert_ok(ph_monitor_firm_colour(s, fx->c, &colour, &found, &err), &err);
+    assert_int_equal(found, 0);
+
     /* a second run on the same wall-clock day logs nothing new; the next
      * day logs A again (B's consent is revoked: not watched, not logged) */
     sum = watch(s, fx, "2025-03-01", "2025-03-03", NULL);

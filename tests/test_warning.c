@@ -237,6 +237,7 @@ static void test_rules_errors(void **state)
                       "   \"level\": \"red\"}]}",
                       "rules[0].window, value '99': expected a whole number from 1 to 52", 4);
     expect_load_error("{\"name\": \"t\", \"version\": 0, \"rules\": []}", "version", 1);
+    expect_load_error("{\"name\": \"t\",\n \"versio\": 1, \"rules\": []}", "unknown member", 2);
     expect_load_error("{\"name\": \"t\", \"version\": 1, \"rules\": []}",
                       "expected at least one rule", 1);
     expect_load_error("{\"name\": \"t\", \"version\": 1, \"rules\": [}", "rules.json", 0);

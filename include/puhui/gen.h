@@ -5,8 +5,9 @@
  * (Shandong's GB/T 2260 codes by default) and of the data feeds a provincial
  * platform receives about them: registration, VAT invoices, tax, social
  * security, electricity, payment flows, courts, penalties, patents,
- * subsidies, the credit bureau and supply chains; plus the market's lenders,
- * guarantors, risk pools and core enterprises. Beside the feeds it writes
+ * subsidies, the credit bureau, supply chains, trucks' GPS events and public
+ * opinion; plus the market's lenders, guarantors, risk pools and core
+ * enterprises. Beside the feeds it writes
  * the ground truth the feeds are drawn from: each firm's latent health, its
  * true 12-month probability of default at every month end and its default
  * date, so that models and early warnings can be scored honestly.

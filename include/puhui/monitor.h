@@ -146,6 +146,12 @@ typedef ph_status (*ph_monitor_rules_fn)(void *user, const ph_monitor_rules_entr
 PH_EXTERN ph_status ph_monitor_rules_list(ph_store *store, ph_monitor_rules_fn fn, void *user,
                                           ph_error *err);
 
+/* ph_monitor_rules_get by the row's id (what an alert's rule_set_id names):
+ * the same checks, the same outputs. Errors: PH_ENOTFOUND (field "id");
+ * as ph_monitor_rules_get otherwise. */
+PH_EXTERN ph_status ph_monitor_rules_get_id(ph_store *store, int64_t id, ph_warn_rules **rules,
+                                            ph_monitor_rules_entry **entry, ph_error *err);
+
 /* Free an entry (NULL is fine). */
 PH_EXTERN void ph_monitor_rules_entry_free(ph_monitor_rules_entry *entry);
 
@@ -163,7 +169,7 @@ typedef struct ph_monitor_summary {
     int64_t events;            /* events given to the engine */
     int64_t skipped_rows;      /* rows of firms that are not registered */
     int64_t hits;              /* rule hits the engine reported for watched firms */
-    int64_t level_changes;
+    int64_t level_changes;     /* colour changes of watched firms (warning_level rows) */
     int64_t firms;             /* firms registered with the engine (the peers) */
     int64_t firms_watched;     /* firms watched on at least one day */
     int64_t pairs_watched;     /* firm and lender pairs watched on at least one day */
@@ -323,6 +329,8 @@ typedef struct ph_monitor_alert_filter {
     const char *state;          /* NULL: any */
     int64_t run_id;             /* 0: every run */
     int64_t limit;              /* at most this many, by id; 0: all */
+    int64_t after_id;           /* keyset page: only alerts with id > after_id; 0: all */
+    ph_date from, to;           /* only alerts whose day is in [from, to]; 0: open end */
 } ph_monitor_alert_filter;
 
 typedef ph_status (*ph_monitor_alert_fn)(void *user, const ph_monitor_alert *alert,
@@ -330,8 +338,8 @@ typedef ph_status (*ph_monitor_alert_fn)(void *user, const ph_monitor_alert *ale
 
 /* The alerts matching `filter` (NULL: all), oldest (lowest id) first. One
  * indexed read; fn must not write to the store. Errors: PH_EINVAL (field
- * "level", "state" or "limit") for a bad filter; PH_EMISUSE; PH_ESCHEMA;
- * fn's status; store errors. */
+ * "level", "state", "limit", "after" or "to") for a bad filter; PH_EMISUSE;
+ * PH_ESCHEMA; fn's status; store errors. */
 PH_EXTERN ph_status ph_monitor_alerts(ph_store *store, const ph_monitor_alert_filter *filter,
                                       ph_monitor_alert_fn fn, void *user, ph_error *err);
 
@@ -408,6 +416,26 @@ PH_EXTERN const char *ph_monitor_alert_op_name(ph_monitor_alert_op op);
  */
 PH_EXTERN ph_status ph_monitor_alert_act(ph_store *store, int64_t id, ph_monitor_alert_op op,
                                          const char *by, const char *reason, ph_error *err);
+
+/* ---- a firm's colour ------------------------------------------------------------------- */
+
+/* A watched firm's colour as the engine last reported it (warning_level). */
+typedef struct ph_monitor_colour {
+    ph_warn_level level;
+    ph_warn_level previous;
+    ph_date day;              /* the day it changed */
+    char rule[64];            /* the rule that raised it, or "calm" for a step down */
+    int64_t run_id;
+} ph_monitor_colour;
+
+/*
+ * The last colour change of firm `uscc` any watch wrote: *found 1 and *out
+ * filled, or *found 0 (never watched, or never left green: green). With the
+ * engine's hysteresis, unlike the highest open alert. One indexed read.
+ * Errors: PH_EMISUSE for NULL arguments; PH_ESCHEMA; store errors.
+ */
+PH_EXTERN ph_status ph_monitor_firm_colour(ph_store *store, const char *uscc,
+                                           ph_monitor_colour *out, int *found, ph_error *err);
 
 /* ---- the backtest --------------------------------------------------------------------- */
 

@@ -71,7 +71,9 @@
  *                 created_at, updated_at)  only state moves, by the legal
  *     transitions (triggers), never deleted;
  *   warning_alert_event(id, alert_id, at, event, by_whom, reason, loan_id)
- *     append-only (triggers).
+ *     append-only (triggers);
+ *   warning_level(id, run_id, day, uscc, level, previous, rule, evidence)
+ *     every colour change of a watched firm, append-only (triggers).
  *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the

@@ -89,8 +89,12 @@ static void emit_litigation(gen_firm_ctx *fc, gen_rng *r)
             while (i + 1 < sizeof(case_kinds) / sizeof(case_kinds[0]) && x >= case_kinds[i].weight)
                 x -= case_kinds[i++].weight;
             const case_kind *k = &case_kinds[i];
-            put_case(fc, r, k, random_day(r, run, t), revenue * k->amount_scale * gen_lognormal(r, 0.0, 0.8),
-                     serial++);
+            /* two draws: made one after the other, never as two arguments of
+             * one call, whose order C leaves to the compiler (gcc and clang
+             * differ); this is the order gcc's output always had */
+            double amount = revenue * k->amount_scale * gen_lognormal(r, 0.0, 0.8);
+            ph_date filed = random_day(r, run, t);
+            put_case(fc, r, k, filed, amount, serial++);
         }
     }
     /* After a default on a loan the lender sues, and enforcement often follows. */
@@ -278,8 +282,9 @@ static void emit_subsidies(gen_firm_ctx *fc, gen_rng *r)
             const programme *pg = &programmes[i];
             if (!qualifies(fc, i) || !gen_chance(r, pg->monthly_chance))
                 continue;
-            gen_put_subsidy(fc, random_day(r, fc->run, t), pg->name,
-                            pg->min_yuan + pg->span_yuan * gen_uniform(r), pg->payer);
+            /* the amount, then the day: in sequence (see emit_litigation) */
+            double yuan = pg->min_yuan + pg->span_yuan * gen_uniform(r);
+            gen_put_subsidy(fc, random_day(r, fc->run, t), pg->name, yuan, pg->payer);
         }
     }
 }

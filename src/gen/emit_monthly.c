@@ -219,7 +219,8 @@ void gen_emit_monthly(gen_firm_ctx *fc)
     int power_monthly = (f->flags & GEN_FIRM_POWER) && fc->ind->section != 'C';
     gen_rng traits;
     gen_rng_init(&traits, run->opt.seed, GEN_STREAM_TRAITS, fc->index);
-    double concentration = 0.12 + 0.6 * gen_uniform(&traits) * gen_uniform(&traits);
+    double u1 = gen_uniform(&traits), u2 = gen_uniform(&traits); /* in sequence */
+    double concentration = 0.12 + 0.6 * u1 * u2;
     for (int t = 0; t < run->months; t++) {
         sales[t] = gen_sales_base(run, f, p, t, 0);
         if (t < p->first || t >= p->end)

@@ -5,6 +5,7 @@
  *   dynamics.c    macro and industry paths, latent health, defaults, and
  *                 the exact 12-month PD tables
  *   emit_*.c      one file per family of feeds: rows from a firm's path
+ *                 (emit_watch.c: the early-warning feeds, trucks and opinion)
  *   buf.c         row building, number formatting, dirty-row injection
  *   writer.c      files, checksums, the manifest
  *   pipeline.c    blocks of firms across threads, written in order
@@ -41,6 +42,8 @@ typedef enum gen_feed_id {
     GEN_F_CREDIT_LOANS,
     GEN_F_CREDIT_STATUS,
     GEN_F_SUPPLY_CHAIN,
+    GEN_F_GPS,
+    GEN_F_OPINION,
     GEN_F_LENDERS,
     GEN_F_GUARANTORS,
     GEN_F_RISK_POOLS,
@@ -331,6 +334,9 @@ void gen_emit_daily(gen_firm_ctx *fc);
 void gen_emit_events(gen_firm_ctx *fc);
 void gen_emit_credit(gen_firm_ctx *fc);
 void gen_emit_truth(gen_firm_ctx *fc);
+/* logistics_gps and public_opinion (emit_watch.c); called last, so that the
+ * firm's shared dirty-row stream has made every other feed's draws first */
+void gen_emit_watch(gen_firm_ctx *fc);
 /* Who pays a subsidy: the province, the firm's city or its county. */
 typedef enum { GEN_PAYER_PROVINCE, GEN_PAYER_CITY, GEN_PAYER_COUNTY } gen_payer_level;
 /* One row of feeds/subsidies.csv (programmes from several emitters). */

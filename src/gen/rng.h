@@ -36,7 +36,9 @@ enum {
     GEN_STREAM_NAME,
     GEN_STREAM_POWER,
     GEN_STREAM_TRAITS,
-    GEN_STREAM_CONSUMER
+    GEN_STREAM_CONSUMER,
+    GEN_STREAM_GPS,       /* logistics_gps: the fleet, then its trips */
+    GEN_STREAM_OPINION    /* public_opinion */
 };
 
 static inline uint64_t gen_splitmix64(uint64_t *x)

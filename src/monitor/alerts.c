@@ -47,20 +47,28 @@ static ph_status check_filter(const ph_monitor_alert_filter *f, ph_error *err)
             return ph_error_set(err, PH_EINVAL, "state", f->state,
                                 "expected open, acknowledged, escalated or closed");
     }
-    if (f->limit < 0 || f->run_id < 0) {
+    if (f->limit < 0 || f->run_id < 0 || f->after_id < 0) {
         char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)(f->limit < 0 ? f->limit : f->run_id));
-        return ph_error_set(err, PH_EINVAL, f->limit < 0 ? "limit" : "run", v,
+        int64_t bad = f->limit < 0 ? f->limit : f->run_id < 0 ? f->run_id : f->after_id;
+        snprintf(v, sizeof(v), "%lld", (long long)bad);
+        return ph_error_set(err, PH_EINVAL,
+                            f->limit < 0 ? "limit" : f->run_id < 0 ? "run" : "after", v,
                             "expected 0 or more");
+    }
+    if (f->from != 0 && f->to != 0 && f->to < f->from) {
+        char v[PH_DATE_FORMAT_MAX];
+        return ph_error_set(err, PH_EINVAL, "to", watch_day_text(f->to, v),
+                            "expected a last day on or after the first");
     }
     return PH_OK;
 }
 
-/* The WHERE of a filter, parameters ?1..?6 (bound by bind_filter). */
+/* The WHERE of a filter, parameters ?1..?9 (bound by bind_filter). */
 #define FILTER_WHERE                                                                         \
     " WHERE (?1 IS NULL OR level = ?1) AND (?2 IS NULL OR rule = ?2) AND "                  \
     "(?3 IS NULL OR institution_id = ?3) AND (?4 IS NULL OR uscc = ?4) AND "                \
-    "(?5 IS NULL OR state = ?5) AND (?6 = 0 OR run_id = ?6)"
+    "(?5 IS NULL OR state = ?5) AND (?6 = 0 OR run_id = ?6) AND id > ?7 AND "               \
+    "(?8 IS NULL OR day >= ?8) AND (?9 IS NULL OR day <= ?9)"
 
 static ph_status bind_filter(ph_stmt *s, const ph_monitor_alert_filter *f, ph_error *err)
 {
@@ -71,6 +79,14 @@ static ph_status bind_filter(ph_stmt *s, const ph_monitor_alert_filter *f, ph_er
                       : ph_stmt_bind_null(s, i + 1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, 6, f->run_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 7, f->after_id, err);
+    ph_date days[2] = {f->from, f->to};
+    for (int i = 0; st == PH_OK && i < 2; i++) {
+        char text[PH_DATE_FORMAT_MAX];
+        st = days[i] != 0 ? ph_stmt_bind_text(s, 8 + i, watch_day_text(days[i], text), -1, err)
+                          : ph_stmt_bind_null(s, 8 + i, err);
+    }
     return st;
 }
 
@@ -116,12 +132,12 @@ ph_status ph_monitor_alerts(ph_store *store, const ph_monitor_alert_filter *filt
         st = require(store, err);
     ph_stmt *s = NULL;
     if (st == PH_OK)
-        st = ph_store_prepare(store, ALERT_COLUMNS FILTER_WHERE " ORDER BY id LIMIT ?7", &s,
+        st = ph_store_prepare(store, ALERT_COLUMNS FILTER_WHERE " ORDER BY id LIMIT ?10", &s,
                               err);
     if (st == PH_OK)
         st = bind_filter(s, f, err);
     if (st == PH_OK) /* a large bound is portable where LIMIT -1 is not */
-        st = ph_stmt_bind_int64(s, 7, f->limit > 0 ? f->limit : INT64_MAX, err);
+        st = ph_stmt_bind_int64(s, 10, f->limit > 0 ? f->limit : INT64_MAX, err);
     while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
         ph_monitor_alert a;
         st = read_alert(s, &a, err);
@@ -425,5 +441,49 @@ ph_status ph_monitor_alert_act(ph_store *store, int64_t id, ph_monitor_alert_op 
         st = ph_store_commit(store, err);
     if (st != PH_OK)
         ph_store_rollback(store, NULL);
+    return st;
+}
+
+/* ---- a firm's colour ------------------------------------------------------------------ */
+
+ph_status ph_monitor_firm_colour(ph_store *store, const char *uscc, ph_monitor_colour *out,
+                                 int *found, ph_error *err)
+{
+    if (store == NULL || uscc == NULL || out == NULL || found == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_monitor_firm_colour: NULL argument");
+    ph_status st = require(store, err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT level, previous, day, rule, run_id FROM warning_level "
+                              "WHERE uscc = ? ORDER BY id DESC LIMIT 1",
+                              &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, uscc, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_DONE) {
+        *found = 0;
+        st = PH_OK;
+    } else if (st == PH_OK) {
+        ph_monitor_colour c;
+        memset(&c, 0, sizeof(c));
+        int level = ph_warn_level_parse(ph_stmt_column_text(s, 0));
+        int previous = ph_warn_level_parse(ph_stmt_column_text(s, 1));
+        c.level = level >= 0 ? (ph_warn_level)level : PH_WARN_GREEN;
+        c.previous = previous >= 0 ? (ph_warn_level)previous : PH_WARN_GREEN;
+        const char *day = ph_stmt_column_text(s, 2);
+        st = day != NULL ? ph_date_parse(day, strlen(day), &c.day, err)
+                         : ph_error_set(err, PH_ESTORE, "day", NULL, "a colour without a day");
+        const char *rule = ph_stmt_column_text(s, 3);
+        snprintf(c.rule, sizeof(c.rule), "%s", rule != NULL ? rule : "");
+        c.run_id = ph_stmt_column_int64(s, 4);
+        if (st == PH_OK) {
+            *out = c;
+            *found = 1;
+        }
+    }
+    ph_stmt_free(s);
     return st;
 }

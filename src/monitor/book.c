@@ -68,8 +68,9 @@ static int cmp_str(const void *a, const void *b)
 
 static int64_t find_lender(const watch_book *b, const char *id)
 {
-    char *const *hit = id != NULL ? bsearch(&id, b->lender, b->nlenders, sizeof(char *), cmp_str)
-                                  : NULL;
+    char *const *hit = id != NULL && b->nlenders > 0
+                           ? bsearch(&id, b->lender, b->nlenders, sizeof(char *), cmp_str)
+                           : NULL;
     return hit != NULL ? (int64_t)(hit - b->lender) : -1;
 }
 

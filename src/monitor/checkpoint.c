@@ -206,6 +206,25 @@ ph_status ph_warn_engine_restore(const ph_ctx *ctx, const ph_warn_rules *rules,
         if (eng->link[i].supplier >= eng->nfirms || eng->link[i].buyer >= eng->nfirms)
             st = corrupt(source, "a supply-chain link names a firm it does not hold", err);
     for (size_t i = 0; st == PH_OK && i < eng->nfirms; i++)
+        eng->firm[i].uscc[18] = '\0'; /* a text, whatever the bytes said */
+    if (st == PH_OK && (closed < 0 || closed > PH_DATE_MAX))
+        st = corrupt(source, "its day closed is not a date", err);
+    size_t used = 0;
+    for (size_t i = 0; st == PH_OK && i < eng->gtab_cap; i++) {
+        used += eng->gtab[i].key != 0;
+        if (eng->gtab[i].key != 0 && (eng->gtab[i].group < 0 ||
+                                      (size_t)eng->gtab[i].group >= eng->ngroups))
+            st = corrupt(source, "a peer group is out of range", err);
+    }
+    if (st == PH_OK && (used != eng->ngroups || (eng->ngroups > 0 &&
+                                                 eng->ngroups * 2 + 2 > eng->gtab_cap)))
+        st = corrupt(source, "its peer groups do not add up", err);
+    for (size_t i = 0; st == PH_OK && i < rules->count; i++)
+        for (size_t f = 0; st == PH_OK && f < eng->nfirms; f++)
+            if (eng->rs[i].hit_level[f] > PH_WARN_RED ||
+                (eng->rs[i].streak != NULL && eng->rs[i].streak[f] < 0))
+                st = corrupt(source, "a rule's state is out of range", err);
+    for (size_t i = 0; st == PH_OK && i < eng->nfirms; i++)
         if (eng->firm[i].group < 0 || (size_t)eng->firm[i].group >= eng->ngroups ||
             eng->firm[i].level > PH_WARN_RED)
             st = corrupt(source, "a firm's group or colour is out of range", err);

@@ -410,7 +410,7 @@ static ph_warn_level supported_level(const ph_warn_engine *eng, uint32_t f, ph_d
     int level = 0, n = 0;
     for (size_t i = 0; i < set->count; i++) {
         int32_t last = eng->rs[i].last_hit[f];
-        if (last == 0 || day - last >= set->memory_days)
+        if (last == 0 || (int64_t)day - last >= set->memory_days)
             continue;
         int lv = eng->rs[i].hit_level[f];
         if (lv > level)
@@ -449,7 +449,8 @@ static ph_status raise_level(ph_warn_engine *eng, uint32_t f, ph_date day, const
     int first = 1;
     for (size_t i = 0; i < eng->rules->count; i++) {
         int32_t last = eng->rs[i].last_hit[f];
-        if (last != 0 && day - last < eng->rules->memory_days && eng->rs[i].hit_level[f] > 0) {
+        if (last != 0 && (int64_t)day - last < eng->rules->memory_days &&
+            eng->rs[i].hit_level[f] > 0) {
             ev_raw(&b, "%s\"%s\"", first ? "" : ",", eng->rules->rule[i].info.id);
             first = 0;
         }
@@ -474,7 +475,8 @@ static ph_status calm_down(ph_warn_engine *eng, ph_date day, ph_error *err)
         for (int l = PH_WARN_YELLOW; l <= (int)now; l++)
             firm->at_level[l] = day;
         int level = firm->level;
-        if ((int)now >= level || day - firm->at_level[level] < eng->rules->calm_days[level])
+        if ((int)now >= level ||
+            (int64_t)day - firm->at_level[level] < eng->rules->calm_days[level])
             continue;
         ev_buf b = {eng->evidence, sizeof(eng->evidence), 0};
         ev_raw(&b, "{");
@@ -507,7 +509,7 @@ static ph_status hit(ph_warn_engine *eng, size_t ri, uint32_t f, ph_date day, ph
     const warn_rule *r = &eng->rules->rule[ri];
     s->last_hit[f] = day;
     s->hit_level[f] = (uint8_t)level;
-    int fresh = s->last_alert[f] == 0 || day - s->last_alert[f] >= repeat_days;
+    int fresh = s->last_alert[f] == 0 || (int64_t)day - s->last_alert[f] >= repeat_days;
     ph_status st = PH_OK;
     if (fresh) {
         s->last_alert[f] = day;
@@ -697,7 +699,7 @@ static ph_status run_event_rule(ph_warn_engine *eng, size_t ri, const ph_warn_ev
         }
     }
     slots[r->slot_days_since] =
-        has_prev ? ph_value_decimal((int64_t)(ev->day - s->prev_day[f]) * PH_DECIMAL_ONE)
+        has_prev ? ph_value_decimal(((int64_t)ev->day - s->prev_day[f]) * PH_DECIMAL_ONE)
                  : ph_value_null();
     ph_value out;
     if (st == PH_OK)
@@ -711,7 +713,7 @@ static ph_status run_event_rule(ph_warn_engine *eng, size_t ri, const ph_warn_ev
     int c = r->count_at_least;
     memmove(recent, recent + 1, (size_t)(c - 1) * sizeof(int32_t));
     recent[c - 1] = ev->day;
-    if (recent[0] == 0 || ev->day - recent[0] >= r->count_days)
+    if (recent[0] == 0 || (int64_t)ev->day - recent[0] >= r->count_days)
         return PH_OK;
     char text[1024];
     ev_buf b = {text, sizeof(text), 0};
@@ -744,7 +746,9 @@ static void add_to_slot(const warn_rule *r, warn_rule_state *s, uint32_t f, cons
     int64_t v = r->field >= 0 ? ev->v[r->field] : 1;
     if (s->first_period[f] == 0)
         s->first_period[f] = (int32_t)(p + 1);
-    int32_t n = s->cnt[at]++;
+    int32_t n = s->cnt[at];
+    if (n < INT32_MAX)
+        s->cnt[at] = n + 1;
     switch (r->agg) {
     case AGG_MIN:
         s->acc[at] = n == 0 || v < s->acc[at] ? v : s->acc[at];
@@ -752,8 +756,9 @@ static void add_to_slot(const warn_rule *r, warn_rule_state *s, uint32_t f, cons
     case AGG_MAX:
         s->acc[at] = n == 0 || v > s->acc[at] ? v : s->acc[at];
         break;
-    default:
-        s->acc[at] += v;
+    default: /* a sum saturates rather than wraps: no real feed comes near */
+        if (__builtin_add_overflow(s->acc[at], v, &s->acc[at]))
+            s->acc[at] = v > 0 ? INT64_MAX : INT64_MIN;
     }
 }
 
@@ -773,8 +778,8 @@ static int aggregate(const warn_rule *r, const warn_rule_state *s, uint32_t f, i
             if (c > 0 && (!any || (r->agg == AGG_MIN ? s->acc[at] < acc : s->acc[at] > acc)))
                 acc = s->acc[at];
             any |= c > 0;
-        } else {
-            acc += s->acc[at];
+        } else if (__builtin_add_overflow(acc, s->acc[at], &acc)) {
+            acc = s->acc[at] > 0 ? INT64_MAX : INT64_MIN;
         }
     }
     *events = n;
@@ -824,11 +829,12 @@ static ph_status window_values(const warn_rule *r, const warn_rule_state *s, uin
     for (int i = 0; i < WV_COUNT; i++)
         v[i] = ph_value_null();
     int32_t first = s->first_period[f];
-    if (first == 0 || p - (first - 1) + 1 < r->window + r->baseline)
+    if (first == 0 || p - ((int64_t)first - 1) + 1 < r->window + r->baseline)
         return PH_OK;
     int64_t value = 0, events = 0;
     ph_status st = PH_OK;
-    if (aggregate(r, s, f, p - r->window + 1, p, &value, &events))
+    if (aggregate(r, s, f, p - r->window + 1, p, &value, &events) &&
+        (r->agg != AGG_MEAN || events > 0))
         st = as_decimal(r, value, events, 1, 1, &v[WV_VALUE], err);
     v[WV_EVENTS] = ph_value_decimal(events * PH_DECIMAL_ONE);
     if (st == PH_OK && r->baseline > 0) {
@@ -888,7 +894,8 @@ static ph_status judge(ph_warn_engine *eng, size_t ri, uint32_t f, int64_t p, co
         s->streak[f] = 0;
         return PH_OK;
     }
-    s->streak[f]++;
+    if (s->streak[f] < INT32_MAX)
+        s->streak[f]++;
     if (s->streak[f] == r->consecutive)
         return window_hit(eng, ri, f, p, v, err);
     if (s->streak[f] > r->consecutive) { /* still holding: keeps the colour, no new alert */

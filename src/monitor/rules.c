@@ -556,9 +556,11 @@ static ph_status load_root(loader *ld, const ph_ctx *ctx, const json_t *root, ph
                                        "expected an object with name, version and rules"),
                       err);
     ph_status st = check_members(ld, 0, root, "", TOP_MEMBERS, err);
+    if (st != PH_OK)
+        return st;
     const char *name = NULL;
     int64_t version = 0;
-    if (st == PH_OK) {
+    {
         at_member(ld, 0, "name");
         st = pjson_get_string(root, "", "name", &name, err);
         if (st != PH_OK)

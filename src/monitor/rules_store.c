@@ -449,6 +449,24 @@ ph_status ph_monitor_rules_get(ph_store *store, const char *name, int64_t versio
     return PH_OK;
 }
 
+ph_status ph_monitor_rules_get_id(ph_store *store, int64_t id, ph_warn_rules **rules,
+                                  ph_monitor_rules_entry **entry, ph_error *err)
+{
+    if (store == NULL || (rules == NULL && entry == NULL))
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_monitor_rules_get_id: store is NULL, or rules and entry both "
+                            "are");
+    ph_monitor_rules_entry *e = NULL;
+    ph_status st = require(store, err);
+    if (st == PH_OK)
+        st = get_by_id(store, id, &e, err);
+    /* by name and version: the checks and the compile of ph_monitor_rules_get */
+    if (st == PH_OK)
+        st = ph_monitor_rules_get(store, e->name, e->version, rules, entry, err);
+    ph_monitor_rules_entry_free(e);
+    return st;
+}
+
 ph_status ph_monitor_rules_text(ph_store *store, int64_t id, char **text, size_t *len,
                                 ph_error *err)
 {

@@ -295,6 +295,45 @@ static ph_status alert_for(void *user, uint32_t firm, const char *lender, int64_
     return PH_OK;
 }
 
+/* Inside write_alerts' transaction: every colour change of the flush. */
+static ph_status write_levels(session *s, ph_error *err)
+{
+    ph_stmt *q = NULL;
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < s->npend; i++) {
+        const pending *p = &s->pend[i];
+        if (p->kind != PH_WARN_LEVEL)
+            continue;
+        if (q == NULL)
+            st = ph_store_prepare(s->store,
+                                  "INSERT INTO warning_level (run_id, day, uscc, level, previous, "
+                                  "rule, evidence) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                                  "ON CONFLICT DO NOTHING",
+                                  &q, err);
+        char day[PH_DATE_FORMAT_MAX];
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(q, 1, s->run_id, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(q, 2, watch_day_text(p->day, day), -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(q, 3, s->firms.uscc[p->firm], -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(q, 4, ph_warn_level_name(p->level), -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(q, 5, ph_warn_level_name(p->previous), -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(q, 6, p->rule, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(q, 7, p->evidence, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_step(q, err);
+        if (st == PH_DONE)
+            st = PH_OK;
+    }
+    ph_stmt_free(q);
+    return st;
+}
+
 static ph_status write_alerts(session *s, ph_error *err)
 {
     alert_ctx a;
@@ -321,6 +360,8 @@ static ph_status write_alerts(session *s, ph_error *err)
         st = watch_book_each_watcher(s->book, p->firm, p->day, alert_for, &a, err);
     }
     ph_stmt_free(a.insert);
+    if (st == PH_OK)
+        st = write_levels(s, err);
     if (st == PH_OK)
         st = ph_store_commit(s->store, err);
     if (st != PH_OK)

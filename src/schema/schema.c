@@ -773,7 +773,10 @@ static const char API_KEY_SQL[] =
  *   closed; never deleted.
  * warning_alert_event: what happened to an alert, append-only: a person's
  *   ack, close (with a reason) or escalate, and the watch's own actions on a
- *   line (freeze, pause, resume: loan_id names the line). */
+ *   line (freeze, pause, resume: loan_id names the line).
+ * warning_level: every change of a watched firm's colour the engine reported
+ *   (the rule that raised it, or "calm"), append-only: a firm's colour now is
+ *   its last row. */
 static const char EARLY_WARNING_SQL[] =
     "CREATE TABLE warning_rules ("
     "  id INTEGER PRIMARY KEY,"
@@ -859,7 +862,21 @@ static const char EARLY_WARNING_SQL[] =
     "CREATE INDEX warning_alert_event_alert ON warning_alert_event(alert_id, id);"
     "CREATE INDEX warning_alert_event_loan ON warning_alert_event(loan_id, id);"
     WARNING_ALERT_EVENT_NO_UPDATE_TRIGGER ";"
-    WARNING_ALERT_EVENT_NO_DELETE_TRIGGER ";";
+    WARNING_ALERT_EVENT_NO_DELETE_TRIGGER ";"
+    "CREATE TABLE warning_level ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES warning_run(id),"
+    "  day TEXT NOT NULL CHECK (length(day) = 10),"
+    "  uscc TEXT NOT NULL CHECK (length(uscc) = 18),"
+    "  level TEXT NOT NULL CHECK (level IN ('green', 'yellow', 'red')),"
+    "  previous TEXT NOT NULL CHECK (previous IN ('green', 'yellow', 'red')),"
+    "  rule TEXT NOT NULL,"
+    "  evidence TEXT NOT NULL,"
+    "  UNIQUE (run_id, uscc, day, level)"
+    ");"
+    "CREATE INDEX warning_level_uscc ON warning_level(uscc, id);"
+    WARNING_LEVEL_NO_UPDATE_TRIGGER ";"
+    WARNING_LEVEL_NO_DELETE_TRIGGER ";";
 
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
@@ -904,6 +921,8 @@ static const struct {
     {"ledger_subledger_no_delete", LEDGER_SUBLEDGER_NO_DELETE_TRIGGER},
     {"warning_alert_event_no_update", WARNING_ALERT_EVENT_NO_UPDATE_TRIGGER},
     {"warning_alert_event_no_delete", WARNING_ALERT_EVENT_NO_DELETE_TRIGGER},
+    {"warning_level_no_update", WARNING_LEVEL_NO_UPDATE_TRIGGER},
+    {"warning_level_no_delete", WARNING_LEVEL_NO_DELETE_TRIGGER},
 };
 
 const char *ph_schema_trigger_definition(const char *name)

@@ -50,5 +50,13 @@
     "CREATE TRIGGER warning_alert_event_no_delete BEFORE DELETE ON warning_alert_event "    \
     "BEGIN SELECT RAISE(ABORT, 'warning_alert_event is append-only: events cannot be "       \
     "deleted'); END"
+#define WARNING_LEVEL_NO_UPDATE_TRIGGER                                                     \
+    "CREATE TRIGGER warning_level_no_update BEFORE UPDATE ON warning_level "                \
+    "BEGIN SELECT RAISE(ABORT, 'warning_level is append-only: colours cannot be changed'); " \
+    "END"
+#define WARNING_LEVEL_NO_DELETE_TRIGGER                                                     \
+    "CREATE TRIGGER warning_level_no_delete BEFORE DELETE ON warning_level "                \
+    "BEGIN SELECT RAISE(ABORT, 'warning_level is append-only: colours cannot be deleted'); " \
+    "END"
 
 #endif
