@@ -8,12 +8,14 @@ import { disposeCharts } from './charts.js';
 import * as firm from './firm.js';
 import * as lender from './lender.js';
 import * as regulator from './regulator.js';
+import * as alerts from './alerts.js';
 
 // Each role's views, in menu order; the first is the landing view.
 const REGULATOR_VIEWS = [
   { id: 'market', nav: 'nav.market', render: regulator.market },
   { id: 'lenders', nav: 'nav.lenders', render: regulator.lenders },
   { id: 'models', nav: 'nav.models', render: regulator.models },
+  { id: 'alerts', nav: 'nav.alert_summary', render: regulator.alerts },
 ];
 const VIEWS = {
   enterprise: [
@@ -21,12 +23,14 @@ const VIEWS = {
     { id: 'consents', nav: 'nav.consents', render: firm.consents },
     { id: 'access', nav: 'nav.access', render: firm.accessLog },
     { id: 'loans', nav: 'nav.loans', render: firm.loans },
+    { id: 'monitoring', nav: 'nav.monitoring', render: firm.monitoring },
   ],
   institution: [
     { id: 'queue', nav: 'nav.queue', render: lender.queue },
     { id: 'decision', nav: null, render: lender.decision, parent: 'queue' },
     { id: 'portfolio', nav: 'nav.portfolio', render: lender.portfolio },
     { id: 'appeals', nav: 'nav.appeals', render: lender.appeals },
+    { id: 'alerts', nav: 'nav.alerts', render: alerts.alerts },
   ],
   regulator: REGULATOR_VIEWS,
   admin: REGULATOR_VIEWS,
@@ -124,8 +128,12 @@ async function render() {
   const [id, ...args] = currentPath();
   const view = views.find((v) => v.id === id) || views[0];
   const active = view ? (view.parent || view.id) : '';
-  app.append(h('nav', { class: 'tabs', 'aria-label': t('nav.label') }, views.filter((v) => v.nav).map((v) =>
-    h('a', { href: '#/' + v.id, class: v.id === active ? 'active' : null, 'aria-current': v.id === active ? 'page' : null, 'data-view': v.id }, t(v.nav)))));
+  const nav = h('nav', { class: 'tabs', 'aria-label': t('nav.label') }, views.filter((v) => v.nav).map((v) =>
+    h('a', { href: '#/' + v.id, class: v.id === active ? 'active' : null, 'aria-current': v.id === active ? 'page' : null, 'data-view': v.id }, t(v.nav))));
+  app.append(nav);
+  // On a phone the tabs scroll sideways: keep the current one in sight.
+  const current = nav.querySelector('a.active');
+  if (current && nav.scrollWidth > nav.clientWidth) nav.scrollLeft = Math.max(0, current.offsetLeft - 24);
   app.append(main, footer());
   if (!view) {
     main.append(h('p', { class: 'empty' }, t('signin.no_views')));

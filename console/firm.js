@@ -1,10 +1,11 @@
 // The firm's views (an enterprise key): apply and compare offers, consents,
-// who read my data, my loans.
+// who read my data, my loans, who monitors me.
 import { t } from './i18n.js';
 import { api, query } from './api.js';
 import { h, card, table, field, fill, problemBox, confirmDialog, badge, notice, kpis, clear } from './ui.js';
 import { money, percent, percentNumber, count, text } from './format.js';
 import { chart, barOption } from './charts.js';
+import { levelBadge } from './alerts.js';
 
 const PURPOSES = ['working_capital', 'equipment', 'trade', 'expansion', 'agriculture', 'green_upgrade'];
 const TERMS = [6, 12, 24, 36];
@@ -236,3 +237,23 @@ function repayForm(el, id) {
   } }, field('loan.repay_amount', amount), h('button', { type: 'submit' }, t('loan.repay')), out);
 }
 
+
+// Who monitors the firm (GET /v1/monitoring): each lender it let monitor it,
+// the consent, whether the lender watches it now, and the colour of that
+// lender's open alerts. The alerts themselves are the lender's.
+export async function monitoring(root) {
+  const body = h('div');
+  root.append(card('firm.monitoring.title', h('p', { class: 'lead' }, t('firm.monitoring.lead')), body));
+  await fill(body, async () => {
+    const data = await api('GET', '/v1/monitoring');
+    const yes = (v) => badge(t(v ? 'common.yes' : 'common.no'), v ? 'ok' : 'muted');
+    return table([
+      { key: 'firm.monitoring.lender', cell: (m) => text(m.lender_name || m.lender) },
+      { key: 'firm.monitoring.consent', cell: (m) => t('firm.monitoring.consent_span', { id: m.consent.consent_id, from: text(m.consent.granted_on), until: text(m.consent.expires_on) }) },
+      { key: 'firm.monitoring.live', cell: (m) => yes(m.live) },
+      { key: 'firm.monitoring.borrower', cell: (m) => yes(m.borrower) },
+      { key: 'firm.monitoring.watched', cell: (m) => yes(m.watched) },
+      { key: 'firm.monitoring.colour', cell: (m) => levelBadge(m.colour) },
+    ], data.items, { emptyKey: 'firm.monitoring.none' });
+  });
+}

@@ -1,10 +1,12 @@
 // The regulator's views (aggregates only): the market by segment, lenders'
-// approval rates, prices, first-time borrowers, NPL and colours, the models.
+// approval rates, prices, first-time borrowers, NPL and colours, the models,
+// and the early warning's counts over the market.
 import { t, getLang } from './i18n.js';
 import { api, query } from './api.js';
 import { h, card, table, fill, badge, kpis } from './ui.js';
 import { money, percent, percentNumber, count, text, yuanNumber } from './format.js';
 import { chart, barOption } from './charts.js';
+import { LEVELS, levelBadge, ruleTitle } from './alerts.js';
 
 const SEGMENTS = ['city', 'industry', 'size'];
 
@@ -107,5 +109,49 @@ export async function models(root) {
       { key: 'model.state_by', cell: (m) => text(m.state_by) },
       { key: 'model.checksum', cell: (m) => h('code', { class: 'hash', title: m.checksum || '' }, text(m.checksum).slice(0, 12)) },
     ], data.items, { emptyKey: 'reg.models.none' });
+  });
+}
+
+// Early warning across the market (GET /v1/alerts/summary, view aggregate):
+// alerts and firms by colour, a bar chart and a table by rule. Rows of fewer
+// than min_firms firms are left out by the server, and then so is the total.
+export async function alerts(root) {
+  const body = h('div');
+  root.append(body);
+  await fill(body, async () => {
+    const s = await api('GET', '/v1/alerts/summary');
+    const byLevel = Object.fromEntries((s.by_level || []).map((r) => [r.level, r]));
+    const rules = s.by_rule || [];
+    const hidden = (s.suppressed_levels || 0) + (s.suppressed_rules || 0);
+    const chartOption = barOption(rules.map((r) => ruleTitle(r.rule, r.rule_title)), [
+      { name: t('reg.alerts.yellow'), data: rules.map((r) => r.yellow) },
+      { name: t('reg.alerts.red'), data: rules.map((r) => r.red) },
+    ], { horizontal: true, labels: true });
+    chartOption.color = ['#d08a2e', '#b5473f'];
+    return h('div', {},
+      card('reg.alerts.title', h('p', { class: 'lead' }, t('reg.alerts.lead', { min: s.min_firms ?? 3 })),
+        kpis([
+          ['reg.alerts.total', s.total ? count(s.total.alerts) : t('reg.alerts.withheld')],
+          ['reg.alerts.open', s.total ? count(s.total.open) : t('reg.alerts.withheld')],
+          ...LEVELS.map((l) => ['colour_alerts.' + l, byLevel[l] ? t('reg.alerts.alerts_firms', { alerts: count(byLevel[l].alerts), firms: count(byLevel[l].firms) }) : t('fmt.none'), l === 'red' ? 'bad' : l === 'yellow' ? 'warn' : '']),
+        ]),
+        hidden ? h('p', { class: 'notice warn suppressed' }, t('reg.alerts.suppressed', { levels: s.suppressed_levels, rules: s.suppressed_rules, min: s.min_firms ?? 3 })) : null),
+      card('reg.alerts.by_rule',
+        rules.length ? chart(chartOption, { name: 'alerts-by-rule', tall: rules.length > 6 }) : null,
+        table([
+          { key: 'reg.alerts.rule', cell: (r) => h('span', { title: r.rule }, ruleTitle(r.rule, r.rule_title)) },
+          { key: 'reg.alerts.alerts', num: true, cell: (r) => count(r.alerts) },
+          { key: 'reg.alerts.yellow', num: true, cell: (r) => count(r.yellow) },
+          { key: 'reg.alerts.red', num: true, cell: (r) => count(r.red) },
+          { key: 'reg.alerts.firms', num: true, cell: (r) => count(r.firms) },
+          { key: 'reg.alerts.open', num: true, cell: (r) => count(r.open) },
+        ], rules, { cls: 'compact', emptyKey: 'reg.alerts.none' })),
+      card('reg.alerts.by_level',
+        table([
+          { key: 'alert.level', cell: (r) => levelBadge(r.level) },
+          { key: 'reg.alerts.alerts', num: true, cell: (r) => count(r.alerts) },
+          { key: 'reg.alerts.firms', num: true, cell: (r) => count(r.firms) },
+          { key: 'reg.alerts.open', num: true, cell: (r) => count(r.open) },
+        ], s.by_level || [], { cls: 'compact', emptyKey: 'reg.alerts.none' })));
   });
 }

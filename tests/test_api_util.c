@@ -82,8 +82,8 @@ static void unknown_members(void **state)
 static void tenancy(void **state)
 {
     (void)state;
-    srv_identity firm = {SRV_ROLE_ENTERPRISE, "91370000DB16P8RU83", 1};
-    srv_identity bank = {SRV_ROLE_INSTITUTION, "L1", 2};
+    srv_identity firm = {SRV_ROLE_ENTERPRISE, "91370000DB16P8RU83", 1, "the owner"};
+    srv_identity bank = {SRV_ROLE_INSTITUTION, "L1", 2, ""};
     srv_call c;
     memset(&c, 0, sizeof(c));
     c.scope = SRV_SCOPE_OWN;

@@ -37,6 +37,7 @@ typedef struct srv_identity {
     srv_role role;
     char tenant[64];
     int64_t key_id;
+    char label[128];       /* the key's label ("ABC credit desk"; may be ""): who acts */
 } srv_identity;
 
 /* ---- authorisation (authz.c: the role x resource x action table) ------------------------- */
@@ -97,6 +98,9 @@ typedef struct srv_call {
     char *raw_json;                     /* or: JSON text to send as is (ph_malloc'd with ctx) */
     size_t raw_len;
     char refused[160];                  /* why a tenant was refused ("" when not); logged */
+    int error_http;                     /* on an error: answer with this HTTP status and */
+    const char *error_slug;             /* problem type slug and title instead of the */
+    const char *error_title;            /* status map's (0 / NULL: the map's) */
     const char *lender_outcome[8];      /* decisions made: "L001:offer" for the metrics (may be empty) */
     size_t n_outcomes;
 } srv_call;
@@ -115,6 +119,7 @@ typedef struct srv_route {
     srv_handler handler;
 } srv_route;
 
+extern const srv_route srv_routes_alerts[];       /* api_alerts.c: early-warning alerts, a firm's monitoring */
 extern const srv_route srv_routes_applications[]; /* api_applications.c: applications, decisions, appeals */
 extern const srv_route srv_routes_consents[];     /* api_consents.c: consents, access log, profiles */
 extern const srv_route srv_routes_governance[];   /* api_governance.c: policies, models, market */

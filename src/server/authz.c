@@ -9,7 +9,11 @@
  *   - an institution sees only its own applications, decisions, loans and
  *     policies, and a firm's profile only through the consent gate;
  *   - a firm sees only itself, including who read its data;
- *   - the regulator sees aggregates and the model registry, never a firm's rows.
+ *   - the regulator sees aggregates and the model registry, never a firm's rows;
+ *   - an early-warning alert is its lender's working file: the lender reads and
+ *     works its own, the regulator and the operator count them over the market,
+ *     and a firm reads who monitors it and the colour it has, not the alerts
+ *     (src/server/api_alerts.c says why).
  */
 #include <string.h>
 
@@ -46,6 +50,7 @@ static const authz_row AUTHZ[] = {
     {E, "loan", "read", OWN},
     {E, "loan", "draw", OWN},
     {E, "loan", "repay", OWN},
+    {E, "monitoring", "read", OWN},
 
     /* a lender, guarantor or core enterprise */
     {I, "session", "read", OWN},
@@ -64,6 +69,11 @@ static const authz_row AUTHZ[] = {
     {I, "model", "read", ALL},
     {I, "market", "read", AGG},
     {I, "portfolio", "read", OWN},
+    {I, "alert", "read", OWN},
+    {I, "alert", "ack", OWN},
+    {I, "alert", "close", OWN},
+    {I, "alert", "escalate", OWN},
+    {I, "alert", "summary", OWN},
 
     /* the regulator: aggregates and the registry */
     {R, "session", "read", OWN},
@@ -71,6 +81,7 @@ static const authz_row AUTHZ[] = {
     {R, "portfolio", "read", AGG},
     {R, "model", "read", ALL},
     {R, "policy", "read", ALL},
+    {R, "alert", "summary", AGG},
 
     /* the platform's operator */
     {A, "session", "read", OWN},
@@ -79,6 +90,7 @@ static const authz_row AUTHZ[] = {
     {A, "market", "read", AGG},
     {A, "portfolio", "read", AGG},
     {A, "decision", "replay", ALL},
+    {A, "alert", "summary", AGG},
 };
 
 srv_scope srv_authz_scope(srv_role role, const char *resource, const char *action)

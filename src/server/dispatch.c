@@ -456,6 +456,7 @@ static ph_status authenticate(request *rq, ph_error *err)
     rq->who.role = (srv_role)info.role;
     snprintf(rq->who.tenant, sizeof rq->who.tenant, "%s", info.tenant);
     rq->who.key_id = info.id;
+    snprintf(rq->who.label, sizeof rq->who.label, "%s", info.label);
     return PH_OK;
 }
 
@@ -646,7 +647,7 @@ static void run_route(request *rq)
             srv_metrics_store_error(&w->metrics);
         if (err.code != st)
             ph_error_set(&err, st, NULL, NULL, "%s", ph_status_name(st));
-        send_problem(rq, 0, NULL, NULL, &err);
+        send_problem(rq, call.error_http, call.error_slug, call.error_title, &err);
     } else if (w->reply_data) {
         send_body(rq, call.status ? call.status : 200, w->reply_type, w->reply_data,
                   w->reply_len);

@@ -21,6 +21,7 @@ static const srv_route *const route_tables[] = {
     srv_routes_consents,
     srv_routes_governance,
     srv_routes_loans,
+    srv_routes_alerts,
 };
 
 ph_status srv_routes_collect(const ph_ctx *ctx, const srv_route ***out, size_t *count,

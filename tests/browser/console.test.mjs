@@ -367,6 +367,88 @@ test('a lender opens its queue, a decision\'s reasons and trace, its portfolio a
   await p.close();
 });
 
+test('a lender works its alerts: colour chips, the list, an alert\'s evidence, acknowledge, then close with a reason', async () => {
+  const p = await openPage();
+  const { page } = p;
+  await signIn(page, 'institution');
+  for (const lang of LANGS) {
+    await setLang(page, lang);
+    await go(page, 'alerts');
+    assert.equal(await page.locator('.chips .chip').count(), 4, 'all, red, yellow, green');
+    assert.ok(await page.locator('.alert-list table tbody tr').count() > 0, 'LENDER_A has alerts (tests/http/platform.sh)');
+    await shot(page, 'lender-alerts-' + lang);
+  }
+  await setLang(page, 'zh');
+  await go(page, 'alerts');
+  // A colour chip filters the list to that colour.
+  const level = await page.locator('.alert-list table tbody tr .badge.level').first().getAttribute('data-level');
+  await page.locator('.chips .chip[data-level="' + level + '"]').click();
+  await page.waitForFunction(() => !document.querySelector('.alert-list .loading'));
+  const levels = await page.locator('.alert-list table tbody tr .badge.level').evaluateAll((els) => els.map((e) => e.dataset.level));
+  assert.ok(levels.length > 0 && levels.every((l) => l === level), 'the chip leaves one colour: ' + levels.join(','));
+  await page.locator('.chips .chip[data-level="all"]').click();
+  await page.waitForFunction(() => !document.querySelector('.alert-list .loading'));
+
+  // The platform's ALERT_A: its evidence as a table, then acknowledged in the panel.
+  await page.locator('.alert-list table tbody tr', { hasText: new RegExp('^' + env.ALERT_A + '\\b') }).first().click();
+  const detail = page.locator('article.alert-detail[data-alert="' + env.ALERT_A + '"]');
+  await detail.waitFor();
+  assert.ok(await detail.locator('table.evidence tbody tr').count() > 0, 'the evidence as a table');
+  assert.equal(await detail.locator('h2 .alert-state').getAttribute('data-state'), 'open');
+  await shot(page, 'lender-alert-zh');
+  await detail.locator('button[data-op=ack]').click();
+  await page.locator('article.alert-detail h2 .alert-state[data-state="acknowledged"]').waitFor();
+  assert.equal(await page.locator('article.alert-detail button[data-op=ack]').isDisabled(), true, 'acknowledged once');
+  const row = page.locator('.alert-list table tbody tr', { hasText: new RegExp('^' + env.ALERT_A + '\\b') }).first();
+  assert.equal(await row.locator('.alert-state').getAttribute('data-state'), 'acknowledged', 'the list shows the new state');
+  const acked = await call(keys.institution, 'GET', '/v1/alerts/' + env.ALERT_A);
+  assert.equal(acked.state, 'acknowledged');
+  assert.deepEqual(acked.events.map((e) => [e.event, e.by]), [['ack', 'browser test institution']]);
+  await shot(page, 'lender-alert-acknowledged-zh');
+
+  // Closing needs a reason: the server's problem is shown, then a reason closes it.
+  p.expectFailure('/close', 400);
+  await page.locator('article.alert-detail button[data-op=close]').click();
+  await page.locator('article.alert-detail .problem').waitFor();
+  assert.match(await page.locator('article.alert-detail .problem').textContent(), /字段reason/);
+  await page.locator('article.alert-detail textarea[name=reason]').fill('Visited on site: seasonal dip, orders booked for March.');
+  await page.locator('article.alert-detail button[data-op=close]').click();
+  await page.locator('article.alert-detail h2 .alert-state[data-state="closed"]').waitFor();
+  assert.equal(await page.locator('article.alert-detail .alert-act').count(), 0, 'a closed alert has no actions');
+  assert.equal(await page.locator('article.alert-detail table.events tbody tr').count(), 2, 'ack and close in its history');
+  await setLang(page, 'en');
+  await page.locator('article.alert-detail h2 .alert-state[data-state="closed"]').waitFor();
+  await shot(page, 'lender-alert-closed-en');
+  await setLang(page, 'zh');
+  p.check();
+  await p.close();
+});
+
+test('a lender\'s alerts and a firm\'s monitoring on a phone', async () => {
+  const views = [['institution', 'alerts', 'lender-alerts-phone-'], ['institution', 'alerts/' + env.ALERT_A, 'lender-alert-phone-'],
+    ['enterprise', 'monitoring', 'firm-monitoring-phone-']];
+  for (const [role, view, name] of views) {
+    const p = await openPage({ width: 390, height: 844 });
+    const { page } = p;
+    await signIn(page, role);
+    for (const lang of LANGS) {
+      await setLang(page, lang);
+      await go(page, view);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, view + ': no sideways scrolling on a phone (overflow ' + overflow + ' px)');
+      if (view === 'monitoring') {
+        assert.ok(await page.locator('main table tbody tr .badge.level').count() > 0,
+          'FIRM_A is monitored by its lender (tests/http/platform.sh)');
+      } else if (view !== 'alerts') {
+        await page.locator('article.alert-detail table.evidence').waitFor();
+      }
+      await shot(page, name + lang);
+    }
+    p.check();
+    await p.close();
+  }
+});
+
 test('the regulator sees the market by segment, lenders\' rates and colours, and the model registry', async () => {
   const p = await openPage();
   const { page } = p;
@@ -384,7 +466,15 @@ test('the regulator sees the market by segment, lenders\' rates and colours, and
     await go(page, 'models');
     assert.ok(await page.locator('main table tbody tr').count() > 0, 'the platform registers a model');
     await shot(page, 'regulator-models-' + lang);
+    await go(page, 'alerts');
+    await page.locator('[data-chart="alerts-by-rule"] svg').first().waitFor();
+    await shot(page, 'regulator-alerts-' + lang);
   }
+  // The market's counts hide groups of fewer than 3 firms, and say so.
+  const summary = await call(keys.regulator, 'GET', '/v1/alerts/summary');
+  const hidden = summary.suppressed_levels + summary.suppressed_rules;
+  assert.equal(await page.locator('main .suppressed').count(), hidden > 0 ? 1 : 0);
+  assert.equal(await page.locator('main table tbody tr').count(), summary.by_rule.length + summary.by_level.length);
   assert.equal(titles.zh, '市场概况');
   assert.equal(titles.en, 'The market');
   // The regulator has no firm's views: the firm's hash falls back to the market.

@@ -12,15 +12,18 @@ import net from 'node:net';
 import { startPlatform, describeViolations, rowCount } from './lib.mjs';
 
 const MAX_BODY = 65536;
-const TABLES = ['application', 'decision', 'appeal', 'consent', 'loan', 'loan_event', 'policy', 'api_key'];
+const TABLES = ['application', 'decision', 'appeal', 'consent', 'loan', 'loan_event', 'policy', 'api_key',
+                'warning_alert_event'];
 
 let P;
 let counts;
 let loanBefore;
+let alertBefore;
 before(async () => {
     P = await startPlatform('bad_requests', { extraArgs: ['--max-body', String(MAX_BODY)] });
     counts = Object.fromEntries(TABLES.map((t) => [t, rowCount(P.db, t)]));
     loanBefore = await P.api('GET', `/v1/loans/${P.ids.LOAN_A}`, { key: P.keys.enterpriseA });
+    alertBefore = await P.api('GET', `/v1/alerts/${P.ids.ALERT_A}`, { key: P.keys.institutionA });
 });
 after(async () => { if (P && !P.stopped) await P.stop(); });
 
@@ -169,6 +172,40 @@ test('repeated, NUL-bearing and badly escaped query parameters are 400 naming th
         await refused(name, { method: 'GET', path, status: 400, field });
     const ok = await P.api('GET', '/v1/loans?limit=2', { key: P.keys.enterpriseA });
     assert.equal(ok.status, 200);
+});
+
+test('the alerts: unknown query parameters, bad ids, bad filters and bodies, close without a reason', async () => {
+    const A = P.ids.ALERT_A;
+    const get = (name, path, field, value) => refused(name, { method: 'GET', path, key: 'institutionA', status: 400, field, value });
+    await get('a misspelt limit', '/v1/alerts?limt=5', 'limt', '5');
+    await get('a parameter of another list', '/v1/alerts?approved=true', 'approved', 'true');
+    await get('the summary takes none', '/v1/alerts/summary?level=red', 'level', 'red');
+    await get('one alert takes none', `/v1/alerts/${A}?evidence=1`, 'evidence', '1');
+    await refused('the firm\'s view takes none', { method: 'GET', path: '/v1/monitoring?firm=x', key: 'enterpriseA', status: 400, field: 'firm' });
+    await get('a level that is not a colour', '/v1/alerts?level=purple', 'level', 'purple');
+    await get('a state that is not one', '/v1/alerts?state=done', 'state', 'done');
+    await get('a day that is not one', '/v1/alerts?from=2025-02-30', 'from', '2025-02-30');
+    await get('from after to', '/v1/alerts?from=2025-06-01&to=2025-01-01', 'to', '2025-01-01');
+    await get('an empty firm', '/v1/alerts?firm=', 'firm');
+    await get('a limit too large', '/v1/alerts?limit=501', 'limit', '501');
+    await get('after that is not an id', '/v1/alerts?after=-3', 'after', '-3');
+    for (const id of ['abc', '0', '-1', '1.5', '01', '99999999999999999999']) {
+        await get(`an alert id '${id}'`, `/v1/alerts/${id}`, 'alert', id);
+        await refused(`ack of alert id '${id}'`, { path: `/v1/alerts/${id}/ack`, key: 'institutionA', body: {}, status: 400, field: 'alert', value: id });
+    }
+    const post = (name, path, body, field, value, raw) =>
+        refused(name, { path, key: 'institutionA', body, raw, status: 400, field, value });
+    await post('close without a body', `/v1/alerts/${A}/close`, undefined, 'reason');
+    await post('close with {}', `/v1/alerts/${A}/close`, {}, 'reason');
+    await post('close with an empty reason', `/v1/alerts/${A}/close`, { reason: '' }, 'reason');
+    await post('a reason that is a number', `/v1/alerts/${A}/close`, { reason: 42 }, 'reason', '42');
+    await post('an unknown member', `/v1/alerts/${A}/ack`, { by: 'someone else' }, 'by');
+    await post('a body that is not an object', `/v1/alerts/${A}/escalate`, undefined, 'body', undefined, '["x"]');
+    await post('malformed JSON', `/v1/alerts/${A}/ack`, undefined, undefined, undefined, '{"reason": ');
+    await refused('a query parameter on a move', { path: `/v1/alerts/${A}/ack?force=1`, key: 'institutionA', body: {}, status: 400, field: 'force' });
+    /* the alert did not move */
+    const now = await P.api('GET', `/v1/alerts/${A}`, { key: P.keys.institutionA });
+    assert.equal(now.body, alertBefore.body);
 });
 
 test('HEAD answers the GET\'s headers with its Content-Length and no body', async () => {

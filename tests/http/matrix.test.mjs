@@ -27,6 +27,7 @@ const EXPECT = {
         'consent.create': 'own', 'consent.read': 'own', 'consent.revoke': 'own',
         'access_log.read': 'own',
         'loan.create': 'own', 'loan.read': 'own', 'loan.draw': 'own', 'loan.repay': 'own',
+        'monitoring.read': 'own',
     },
     institution: {
         'session.read': 'own',
@@ -35,15 +36,17 @@ const EXPECT = {
         'loan.read': 'own', 'loan.repay': 'own',
         'policy.create': 'own', 'policy.read': 'own', 'policy.activate': 'own',
         'model.read': 'all', 'market.read': 'aggregate', 'portfolio.read': 'own',
+        'alert.read': 'own', 'alert.ack': 'own', 'alert.close': 'own', 'alert.escalate': 'own', 'alert.summary': 'own',
     },
     regulator: {
         'session.read': 'own',
         'market.read': 'aggregate', 'portfolio.read': 'aggregate', 'model.read': 'all', 'policy.read': 'all',
+        'alert.summary': 'aggregate',
     },
     admin: {
         'session.read': 'own',
         'model.read': 'all', 'policy.read': 'all', 'market.read': 'aggregate', 'portfolio.read': 'aggregate',
-        'decision.replay': 'all',
+        'decision.replay': 'all', 'alert.summary': 'aggregate',
     },
 };
 
@@ -123,6 +126,22 @@ const OPS = [
       own: (c) => ({ path: `/v1/models/${encodeURIComponent(c.need('MODEL').name)}/versions/${c.need('MODEL').version}` }), other: null },
     { op: 'GET /v1/market/stats', ra: 'market.read', own: () => ({ path: '/v1/market/stats' }), other: null },
     { op: 'GET /v1/market/segments', ra: 'market.read', own: () => ({ path: '/v1/market/segments?by=city' }), other: null },
+    /* early warning: ALERT_A is lender A's (about one of its borrowers), ALERT_B lender B's */
+    { op: 'GET /v1/alerts', ra: 'alert.read', own: () => ({ path: '/v1/alerts?limit=500' }), other: null },
+    { op: 'GET /v1/alerts/summary', ra: 'alert.summary', own: () => ({ path: '/v1/alerts/summary' }), other: null },
+    { op: 'GET /v1/alerts/{}', ra: 'alert.read',
+      own: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_A}` }), other: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_B}` }) },
+    /* ack, escalate, close run in that order on ALERT_A: each is a legal move; a repeat is a 409 (its state) */
+    { op: 'POST /v1/alerts/{}/ack', ra: 'alert.ack', state: [409],
+      own: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_A}/ack`, body: {} }),
+      other: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_B}/ack`, body: {} }) },
+    { op: 'POST /v1/alerts/{}/escalate', ra: 'alert.escalate', state: [409],
+      own: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_A}/escalate`, body: { reason: 'the matrix: to the risk department' } }),
+      other: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_B}/escalate`, body: {} }) },
+    { op: 'POST /v1/alerts/{}/close', ra: 'alert.close', state: [409],
+      own: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_A}/close`, body: { reason: 'the matrix: visited, explained' } }),
+      other: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_B}/close`, body: { reason: 'not my alert' } }) },
+    { op: 'GET /v1/monitoring', ra: 'monitoring.read', own: () => ({ path: '/v1/monitoring' }), other: null },
 ];
 
 /* Mutations run after every read, in this order: none undoes what a later one needs. */
@@ -131,6 +150,7 @@ const MUTATION_ORDER = [
     'POST /v1/appeals/{}/decision', 'POST /v1/consents', 'POST /v1/loans/{}/draws',
     'POST /v1/loans/{}/repayments', 'POST /v1/applications', 'POST /v1/consents/{}/revoke',
     'POST /v1/policies/{}/versions/{}/activate',
+    'POST /v1/alerts/{}/ack', 'POST /v1/alerts/{}/escalate', 'POST /v1/alerts/{}/close',
 ];
 
 const normal = (method, template) => `${method} ${template.replace(/\{[^}]+\}/g, '{}')}`;

@@ -7,7 +7,8 @@
 #
 # writes DIR/platform.db and DIR/platform.env (NAME=value lines naming the
 # firms, lenders, decisions and loans the tests use as "own" and "another
-# tenant's" rows). Tests copy the db before writing to it. About 30 s.
+# tenant's" rows, and ALERT_A / ALERT_B, an early-warning alert of each
+# lender). Tests copy the db before writing to it. About 30 s.
 set -euo pipefail
 PUHUI=$(realpath "$1")
 DIR=$2
@@ -68,7 +69,23 @@ for d in $(q "SELECT d.id FROM decision d JOIN application a ON a.id = d.applica
               AND a.uscc NOT IN ('$FIRM_A', '$FIRM_B') ORDER BY d.id LIMIT 3"); do
     p loan accept --decision "$d" --on 2025-12-31
 done
+# and four of LENDER_B's, so both lenders have borrowers to watch
+for d in $(q "SELECT d.id FROM decision d JOIN application a ON a.id = d.application_id
+              WHERE d.lender = '$LENDER_B' AND d.served = 1 AND d.approved = 1
+              AND a.uscc NOT IN (SELECT uscc FROM loan) ORDER BY d.id LIMIT 4"); do
+    p loan accept --decision "$d" --on 2025-12-31
+done
 p cob --through 2026-01-10
+# Early warning: every borrower lets its lender monitor it, and the watch
+# replays the platform's feeds (2024-01 .. 2025-12, which end where the book
+# begins) with the book of 2025-12-31 for every day, so both lenders have
+# alerts (about a second).
+q "SELECT DISTINCT uscc || ' ' || lender FROM loan ORDER BY 1" | while read -r u l; do
+    p consent grant --enterprise "$u" --institution "$l" --purpose monitoring --until "$UNTIL"
+done
+p watch --from 2024-01-01 --to 2025-12-31 --book-on 2025-12-31
+ALERT_A=$(q "SELECT min(id) FROM warning_alert WHERE institution_id = '$LENDER_A'")
+ALERT_B=$(q "SELECT min(id) FROM warning_alert WHERE institution_id = '$LENDER_B'")
 # a firm with no consent and no application, for refusals
 FIRM_C=$(awk -F, 'NR == 200 { print $1 }' "$DIR/prov/feeds/registration.csv")
 
@@ -83,11 +100,14 @@ DECISION_B=$DECISION_B
 DECLINE_A=$DECLINE_A
 LOAN_A=$LOAN_A
 LOAN_B=$LOAN_B
+ALERT_A=$ALERT_A
+ALERT_B=$ALERT_B
 REGULATOR=
 ASOF=2025-12-31
 OPEN_DAY=2026-01-11
 ENV
-for v in FIRM_A FIRM_B FIRM_C LENDER_A LENDER_B DECISION_A DECISION_B DECLINE_A LOAN_A LOAN_B; do
+for v in FIRM_A FIRM_B FIRM_C LENDER_A LENDER_B DECISION_A DECISION_B DECLINE_A LOAN_A LOAN_B \
+         ALERT_A ALERT_B; do
     [ -n "${!v}" ] || { echo "platform.sh: $v is empty" >&2; exit 1; }
 done
 rm -rf "$DIR/prov"
