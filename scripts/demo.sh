@@ -273,9 +273,20 @@ awk -F, 'NR > 1 && substr($6, 1, 7) == "2025-12" && $4 != "bill_discount" {
         printf "%s,%s,%d,working_capital,2025-12-%02d,%d\n", $2, amount, term,
                1 + 7 * int((a[3] - 1) / 7), ($5 == "guaranteed") }' \
     "$province/feeds/credit_loans.csv" >"$market/borrowers.csv"
-awk -F, 'NR > 1 { print $2 }' "$province/feeds/credit_loans.csv" | sort -u >"$market/with_loans.txt"
-awk -F, 'NR > 1 && $14 != "medium" { print $1 }' "$province/feeds/registration.csv" \
-    | sort | comm -23 - "$market/with_loans.txt" | awk 'NR % 25 == 0 {
+awk -F, 'NR > 1 { print $2 }' "$province/feeds/credit_loans.csv" | LC_ALL=C sort -u \
+    >"$market/with_loans.txt"
+# the firms the hub registered: the registration rows but the bad ones the
+# generator injected (truth/dirty.csv lists them; ingest quarantined each)
+awk -F, 'FNR == NR { if ($1 == "feeds/registration.csv") bad[$2]; next }
+         FNR > 1 && !(FNR in bad) { print $1 "," $14 }' \
+    "$province/truth/dirty.csv" "$province/feeds/registration.csv" | LC_ALL=C sort -u \
+    >"$market/registered.csv"
+LC_ALL=C sort -t, -k1,1 "$market/borrowers.csv" \
+    | LC_ALL=C join -t, -o 1.1,1.2,1.3,1.4,1.5,1.6 - "$market/registered.csv" \
+    >"$market/borrowers.tmp"
+mv "$market/borrowers.tmp" "$market/borrowers.csv"
+awk -F, '$2 != "medium" { print $1 }' "$market/registered.csv" \
+    | LC_ALL=C comm -23 - "$market/with_loans.txt" | awk 'NR % 25 == 0 {
         printf "%s,%d,12,%s,2025-12-%02d,0\n", $1, 100000 + (NR % 4) * 100000,
                (NR % 3 ? "working_capital" : "trade"), 1 + 7 * (NR % 5) }' >"$market/first_time.csv"
 { echo enterprise,amount,term,purpose,asof,guarantor

@@ -312,15 +312,11 @@ static ph_status owned_alert(srv_call *call, int64_t id, ph_error *err)
 
 /* ---- GET /v1/alerts ---------------------------------------------------------------------- */
 
-/*
- * Until monitor.h's filter takes an id to start after and a day range
- * (asked of the store's owner), the page is cut here: the walk skips ids
- * up to `after` and days outside [from, to], and stops once the page is
- * full. Oldest first, like the other review queues (appeals).
- */
+/* A page: the store walks the lender's alerts from `after` within the day
+ * range (monitor.h's keyset filter), oldest first like the other review
+ * queues (appeals), and stops one past the page. */
 typedef struct alert_page {
-    int64_t after, limit;
-    ph_date from, to;
+    int64_t limit;
     json_t *items;
     int64_t last;
 } alert_page;
@@ -328,8 +324,6 @@ typedef struct alert_page {
 static ph_status page_alert(void *user, const ph_monitor_alert *a, ph_error *err)
 {
     alert_page *p = user;
-    if (a->id <= p->after || (p->from != 0 && a->day < p->from) || (p->to != 0 && a->day > p->to))
-        return PH_OK;
     if ((int64_t)json_array_size(p->items) >= p->limit)
         return PH_DONE; /* the page is full: stop the walk */
     json_t *o = alert_json(a);
@@ -364,14 +358,15 @@ static ph_status alerts_list(srv_call *call, ph_error *err)
     f.rule = srv_query(call, "rule");
     f.state = srv_query(call, "state");
     f.uscc = srv_query(call, "firm");
-    ph_status st = srv_query_date(call, "from", &p.from, err);
+    ph_status st = srv_query_date(call, "from", &f.from, err);
     if (st == PH_OK)
-        st = srv_query_date(call, "to", &p.to, err);
-    if (st == PH_OK && p.from != 0 && p.to != 0 && p.from > p.to)
+        st = srv_query_date(call, "to", &f.to, err);
+    if (st == PH_OK && f.from != 0 && f.to != 0 && f.from > f.to)
         st = ph_error_set(err, PH_EINVAL, "to", srv_query(call, "to"),
                           "expected a day on or after from (%s)", srv_query(call, "from"));
     if (st == PH_OK)
-        st = srv_query_page(call, &p.limit, &p.after, err);
+        st = srv_query_page(call, &p.limit, &f.after_id, err);
+    f.limit = p.limit + 1; /* one past the page tells the walk to stop */
     if (st == PH_OK && f.uscc != NULL && f.uscc[0] == '\0')
         st = ph_error_set(err, PH_EINVAL, "firm", "", "expected a firm's USCC");
     if (st != PH_OK)
