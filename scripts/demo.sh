@@ -359,6 +359,57 @@ step "a modelling sample from the book: labels from the platform's own records, 
     --features "$demo/features.csv" --registration "$province/feeds/registration.csv" \
     --out "$models/book_sample.csv"
 
+step "post-loan early warning: the book watched over 2026 by the default rules (docs/warning.md)"
+# Today is the book's first business day of 2027: every borrower with a live
+# loan also holds a working-capital line at its lender (随借随还), and every
+# borrower lets its lender monitor it (consent judged today, for three years).
+"$puhui" --db "$db" loan list | awk 'NR > 2 && $9 == "active" { print $2, $3 }' | sort -u \
+    >"$demo/active.txt"
+{ echo reference,uscc,lender,product,method,amount,rate,term,booked_on
+  awk '{ printf "LINE-%s,%s,%s,working capital line,revolving,100000.00,4.35%%,12,2027-01-01\n",
+         $1, $1, $2 }' "$demo/active.txt"; } >"$demo/lines.csv"
+"$puhui" --db "$db" loan import "$demo/lines.csv"
+"$puhui" --db "$db" loan list | awk 'NR > 2 && NF >= 10 { print $3, $2 }' | sort -u >"$demo/borrowers.txt"
+for lender in $(cut -d' ' -f1 "$demo/borrowers.txt" | sort -u); do
+    awk -v l="$lender" '$1 == l { print $2 }' "$demo/borrowers.txt" >"$demo/borrowers_one.txt"
+    "$puhui" --db "$db" consent grant --enterprises "$demo/borrowers_one.txt" \
+        --institution "$lender" --purpose monitoring --until "$(date -d '1095 days' +%F)"
+done
+echo
+echo "the rules (puhui warning rules default; a lender loads its own with puhui warning rules load):"
+"$puhui" --db "$db" warning rules show | head -16
+echo
+echo "\$ puhui watch --from 2026-01-01 --to 2026-12-31   (the year's feeds, in time order; about 10 s)"
+"$puhui" --db "$db" watch --from 2026-01-01 --to 2026-12-31
+echo
+"$puhui" --db "$db" warning alerts --by level
+
+step "one red alert: the values the rule read, and the line it froze"
+red=$("$puhui" --db "$db" --format json warning alerts --level red | python3 -c '
+import json, sys
+alerts = [a for a in json.load(sys.stdin) if a["action"] == "freeze"]
+print(alerts[0]["id"] if alerts else "")')
+if [ -n "$red" ]; then
+    "$puhui" --db "$db" warning alert show "$red"
+    line=$("$puhui" --db "$db" --format json warning alerts --level red | python3 -c '
+import json, sys
+print(next(a["loan"] for a in json.load(sys.stdin) if a["id"] == int(sys.argv[1])))' "$red")
+    echo
+    echo "\$ puhui loan draw --loan $line --amount 10,000"
+    "$puhui" --db "$db" loan draw --loan "$line" --amount 10,000 || true
+    "$puhui" --db "$db" warning alert ack "$red" --by "account manager Wang Fang" \
+        --reason "called the firm; visit booked"
+fi
+
+step "the backtest: the rules against the simulation's defaults, beside a baseline that watches only days past due"
+echo "-- the book's borrowers over 2026 (few defaults: a small book)"
+"$puhui" --db "$db" warning backtest --truth "$province/truth/defaults.csv" \
+    --from 2026-01-01 --to 2026-12-31 | sed -n '/^figure/,/^false alarms/p'
+echo
+echo "-- every firm of the province over 2025-2026 (about 40 s)"
+"$puhui" --db "$db" warning backtest --truth "$province/truth/defaults.csv" \
+    --from 2025-01-01 --to 2026-12-31 --all-firms
+
 step "the platform online: puhui serve, and the API called as a firm, a lender and the regulator"
 port=${PUHUI_DEMO_PORT:-8080}
 if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
@@ -399,14 +450,16 @@ echo "-- the firm $firm: its loan, and who read its data"
 call "$firm_key" "/v1/loans/$loan" 22
 call "$firm_key" "/v1/access-log?limit=1" 14
 echo
-echo "-- its lender $lender: the book by category; another lender's loan is not found (and logged)"
+echo "-- its lender $lender: the book by category, its early-warning alerts; another lender's loan is not found (and logged)"
 call "$bank_key" "/v1/portfolio" 12
+call "$bank_key" "/v1/alerts/summary" 14
 other=$("$puhui" --db "$db" loan list | awk -v l="$lender" 'NR > 2 && $3 != l { print $1; exit }')
 call "$bank_key" "/v1/loans/$other" 12
 echo
-echo "-- the regulator: the market by city, and every lender's NPL colour (aggregates only)"
+echo "-- the regulator: the market by city, every lender's NPL colour, the alerts by colour (aggregates only)"
 call "$regulator_key" "/v1/market/segments?by=city" 18
 call "$regulator_key" "/v1/portfolio" 20 lenders
+call "$regulator_key" "/v1/alerts/summary" 14
 echo "\$ curl $base/metrics | grep puhui_http_requests_total"
 curl -sS "$base/metrics" | grep '^puhui_http_requests_total' | head -6
 echo
