@@ -148,11 +148,16 @@ ph_status warn_engine_alloc(const ph_ctx *ctx, const ph_warn_rules *rules,
     eng->feed_event = ph_calloc(ctx, eng->nfeeds * n + 1, sizeof(int));
     eng->feed_nwindow = ph_calloc(ctx, eng->nfeeds + 1, sizeof(size_t));
     eng->feed_nevent = ph_calloc(ctx, eng->nfeeds + 1, sizeof(size_t));
+    eng->field = ph_calloc(ctx, eng->nfeeds * PH_WARN_FIELDS + 1, sizeof(*eng->field));
     if (eng->rs == NULL || eng->feed_window == NULL || eng->feed_event == NULL ||
-        eng->feed_nwindow == NULL || eng->feed_nevent == NULL) {
+        eng->feed_nwindow == NULL || eng->feed_nevent == NULL || eng->field == NULL) {
         ph_warn_engine_free(eng);
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     }
+    /* ph_warn_field_at walks the catalogue: once here, not twice a field per event */
+    for (size_t f = 0; f < eng->nfeeds; f++)
+        for (size_t k = 0; k < ph_warn_field_count(f); k++)
+            eng->field[f * PH_WARN_FIELDS + k] = ph_warn_field_at(f, k);
     for (size_t i = 0; i < n; i++) {
         const warn_rule *r = &rules->rule[i];
         eng->rs[i].slots = r->window + r->baseline + 1;
@@ -216,6 +221,7 @@ void ph_warn_engine_free(ph_warn_engine *eng)
     ph_free(ctx, eng->feed_event);
     ph_free(ctx, eng->feed_nwindow);
     ph_free(ctx, eng->feed_nevent);
+    ph_free(ctx, eng->field);
     ph_free(ctx, eng);
 }
 
@@ -653,10 +659,15 @@ static ph_status contagion(ph_warn_engine *eng, size_t source_rule, uint32_t f, 
 
 /* ---- event rules ---------------------------------------------------------------------- */
 
-static ph_status field_value(const warn_rule *r, int i, int64_t raw, int rank, ph_value *out,
+/* Field i of the rule's feed, from the engine's table (ph_warn_field_at). */
+static const ph_feed_column *field_col(const ph_warn_engine *eng, const warn_rule *r, int i)
+{
+    return eng->field[(size_t)r->feed * PH_WARN_FIELDS + (size_t)i];
+}
+
+static ph_status field_value(const ph_feed_column *col, int64_t raw, int rank, ph_value *out,
                              char *label, size_t size, ph_error *err)
 {
-    const ph_feed_column *col = ph_warn_field_at((size_t)r->feed, (size_t)i);
     if (col->type == PH_FIELD_ENUM) {
         if (rank) {
             *out = ph_value_decimal(raw * PH_DECIMAL_ONE);
@@ -686,9 +697,10 @@ static ph_status run_event_rule(ph_warn_engine *eng, size_t ri, const ph_warn_ev
     int has_prev = s->prev_day[f] != 0;
     ph_status st = PH_OK;
     for (int i = 0; i < k && st == PH_OK; i++) {
-        st = field_value(r, i, ev->v[i], 0, &slots[r->slot_val[i]], labels[2 * i], 48, err);
+        const ph_feed_column *col = field_col(eng, r, i);
+        st = field_value(col, ev->v[i], 0, &slots[r->slot_val[i]], labels[2 * i], 48, err);
         if (st == PH_OK && has_prev)
-            st = field_value(r, i, prev[i], 0, &slots[r->slot_prev[i]], labels[2 * i + 1], 48,
+            st = field_value(col, prev[i], 0, &slots[r->slot_prev[i]], labels[2 * i + 1], 48,
                              err);
         else
             slots[r->slot_prev[i]] = ph_value_null();
@@ -722,7 +734,7 @@ static ph_status run_event_rule(ph_warn_engine *eng, size_t ri, const ph_warn_ev
     ev_raw(&b, "\"%s\"", r->info.feed);
     ev_date(&b, "day", ev->day);
     for (int i = 0; i < k; i++) {
-        const ph_feed_column *col = ph_warn_field_at((size_t)r->feed, (size_t)i);
+        const ph_feed_column *col = field_col(eng, r, i);
         char name[80];
         ev_decimal(&b, col->name, &slots[r->slot_val[i]]);
         snprintf(name, sizeof(name), "prev_%s", col->name);

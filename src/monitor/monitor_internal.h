@@ -137,6 +137,7 @@ struct ph_warn_engine {
     int *feed_window, *feed_event; /* rule indices by feed: nfeeds x count */
     size_t *feed_nwindow, *feed_nevent;
     size_t nfeeds;
+    const ph_feed_column **field; /* nfeeds x PH_WARN_FIELDS: ph_warn_field_at's answers */
     char evidence[2048];
 };
 
