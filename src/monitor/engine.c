@@ -782,8 +782,12 @@ static int aggregate(const warn_rule *r, const warn_rule_state *s, uint32_t f, i
 {
     int64_t acc = 0, n = 0;
     int any = 0;
+    /* period p's slot is slot_of(p): one division for the first, then step round the ring */
+    size_t base = (size_t)f * (size_t)s->slots, slots = (size_t)s->slots, k = slot_of(s, from);
     for (int64_t p = from; p <= to; p++) {
-        size_t at = (size_t)f * (size_t)s->slots + slot_of(s, p);
+        size_t at = base + k;
+        if (++k == slots)
+            k = 0;
         int32_t c = s->cnt[at];
         n += c;
         if (r->agg == AGG_MIN || r->agg == AGG_MAX) {
@@ -832,6 +836,14 @@ static ph_value ratio_of(const ph_value *a, const ph_value *b)
     return ph_value_decimal(q);
 }
 
+/* Whether firm f has the history period p needs: a first event of the
+ * rule's feed at least window + baseline periods back (none: it has none). */
+static int has_history(const warn_rule *r, const warn_rule_state *s, uint32_t f, int64_t p)
+{
+    int32_t first = s->first_period[f];
+    return first != 0 && p - ((int64_t)first - 1) + 1 >= r->window + r->baseline;
+}
+
 /* The window value, baseline and (for peers) the firm's index of firm f for
  * period p into v[WV_*]; 0 when the firm has too little history. */
 static ph_status window_values(const warn_rule *r, const warn_rule_state *s, uint32_t f,
@@ -840,8 +852,7 @@ static ph_status window_values(const warn_rule *r, const warn_rule_state *s, uin
     *ready = 0;
     for (int i = 0; i < WV_COUNT; i++)
         v[i] = ph_value_null();
-    int32_t first = s->first_period[f];
-    if (first == 0 || p - ((int64_t)first - 1) + 1 < r->window + r->baseline)
+    if (!has_history(r, s, f, p))
         return PH_OK;
     int64_t value = 0, events = 0;
     ph_status st = PH_OK;
@@ -940,6 +951,8 @@ static ph_status close_window(ph_warn_engine *eng, size_t ri, int64_t p, ph_erro
         for (uint32_t f = 0; f < eng->nfirms && st == PH_OK; f++) {
             int ready = 0;
             eng->peer_ok[f] = 0;
+            if (!has_history(r, s, f, p)) /* window_values would say: not ready */
+                continue;
             st = window_values(r, s, f, p, v, &ready, err);
             ph_value x = r->baseline > 0 ? ratio_of(&v[WV_VALUE], &v[WV_BASELINE]) : v[WV_VALUE];
             if (st != PH_OK || !ready || x.kind != PH_VALUE_DECIMAL)
@@ -967,7 +980,7 @@ static ph_status close_window(ph_warn_engine *eng, size_t ri, int64_t p, ph_erro
             ph_value x = ph_value_decimal(eng->peer_x[f]);
             v[WV_PEERS] = ph_value_decimal(eng->gsum[g] / eng->gcnt[g]);
             v[WV_RATIO] = ratio_of(&x, &v[WV_PEERS]);
-        } else {
+        } else if (has_history(r, s, f, p)) {
             st = window_values(r, s, f, p, v, &ready, err);
         }
         if (st == PH_OK && !ready) {
@@ -979,9 +992,12 @@ static ph_status close_window(ph_warn_engine *eng, size_t ri, int64_t p, ph_erro
         if (st == PH_OK)
             st = judge(eng, ri, f, p, v, err);
     }
-    /* the next period starts empty */
+    /* the next period starts empty (a firm that never had an event of the
+     * feed has every slot empty already: not touching it saves a cache miss) */
     size_t next = slot_of(s, p + 1);
     for (uint32_t f = 0; f < eng->nfirms; f++) {
+        if (s->first_period[f] == 0)
+            continue;
         size_t at = (size_t)f * (size_t)s->slots + next;
         s->acc[at] = 0;
         s->cnt[at] = 0;
