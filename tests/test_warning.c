@@ -570,6 +570,58 @@ static void test_checkpoint_restart(void **state)
     free(parts.text);
 }
 
+/* ---- registering a firm again ------------------------------------------------------ */
+
+/* Registering a USCC again gives its index (and sets its watched flag),
+ * among hundreds of firms and after a restore, whose firms the engine must
+ * still find. */
+static void test_register_again(void **state)
+{
+    (void)state;
+    ph_warn_rules *rules = load(EVENTS);
+    log_buf log = {0};
+    ph_warn_engine *eng = engine(rules, &log, 7);
+    ph_error err;
+    char uscc[19];
+    uint32_t index = 0;
+    for (int i = 7; i < 300; i++) {
+        snprintf(uscc, sizeof(uscc), "91370102MA%08d", i + 1);
+        ph_assert_ok(ph_warn_engine_add_firm(eng, uscc, 370102, 'C', 1, &index, &err), &err);
+        assert_int_equal(index, i);
+    }
+    for (int i = 299; i >= 0; i -= 7) {
+        snprintf(uscc, sizeof(uscc), "91370102MA%08d", i + 1);
+        ph_assert_ok(ph_warn_engine_add_firm(eng, uscc, 370102, 'C', 1, &index, &err), &err);
+        assert_int_equal(index, i);
+    }
+    assert_int_equal(ph_warn_engine_firm_count(eng), 300);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    ph_assert_ok(ph_warn_engine_checkpoint(eng, &buf, &len, &err), &err);
+    ph_warn_engine_free(eng);
+    ph_warn_engine_opts opts = {log_report, &log};
+    ph_assert_ok(ph_warn_engine_restore(ctx, rules, buf, len, "cp", &opts, &eng, &err), &err);
+    ph_assert_ok(ph_warn_engine_add_firm(eng, USCC[3], 370102, 'C', 0, &index, &err), &err);
+    assert_int_equal(index, 3);
+    ph_assert_ok(ph_warn_engine_add_firm(eng, "91370102MA00000250", 370102, 'C', 1, &index, &err),
+                 &err);
+    assert_int_equal(index, 249);
+    ph_assert_ok(ph_warn_engine_add_firm(eng, "91370102MB00000001", 370102, 'C', 1, &index, &err),
+                 &err);
+    assert_int_equal(index, 300);
+    assert_int_equal(ph_warn_engine_firm_count(eng), 301);
+    /* firm 3 is no longer watched: its overdue does not fire, firm 4's does */
+    int dpd = field_of("credit_status", "days_past_due");
+    push(eng, day_of("2026-05-31"), 3, "credit_status", dpd, 10);
+    assert_int_equal(log.hits, 0);
+    push(eng, day_of("2026-05-31"), 4, "credit_status", dpd, 10);
+    assert_int_equal(log.hits, 1);
+    ph_warn_engine_free(eng);
+    ph_free(ctx, buf);
+    ph_warn_rules_free(rules);
+    free(log.text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_contagion),
         cmocka_unit_test(test_order_and_watching),
         cmocka_unit_test(test_checkpoint_restart),
+        cmocka_unit_test(test_register_again),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -222,6 +222,7 @@ void ph_warn_engine_free(ph_warn_engine *eng)
     ph_free(ctx, eng->feed_nwindow);
     ph_free(ctx, eng->feed_nevent);
     ph_free(ctx, eng->field);
+    ph_free(ctx, eng->uscc_tab);
     ph_free(ctx, eng);
 }
 
@@ -260,6 +261,43 @@ ph_status warn_engine_group_of(ph_warn_engine *eng, char section, int32_t divisi
     return PH_OK;
 }
 
+/* The USCC index: open addressing over uscc_cap (a power of two) slots,
+ * each 0 or 1 + a firm's index. Derived from the firms, not checkpointed:
+ * firms [0, uscc_count) are in it, and the rest (a restored engine's) are
+ * added when a firm is next registered. */
+static size_t uscc_slot(const ph_warn_engine *eng, const char *uscc)
+{
+    uint64_t h = 0xCBF29CE484222325ull; /* FNV-1a */
+    for (int i = 0; i < 18; i++)
+        h = (h ^ (unsigned char)uscc[i]) * 0x100000001B3ull;
+    size_t mask = eng->uscc_cap - 1, at = (size_t)(h ^ (h >> 32)) & mask;
+    while (eng->uscc_tab[at] != 0 && memcmp(eng->firm[eng->uscc_tab[at] - 1].uscc, uscc, 18) != 0)
+        at = (at + 1) & mask;
+    return at;
+}
+
+/* Index every registered firm, with room for one more at half load. */
+static ph_status uscc_index(ph_warn_engine *eng, ph_error *err)
+{
+    if ((eng->nfirms + 1) * 2 > eng->uscc_cap) {
+        size_t cap = eng->uscc_cap ? eng->uscc_cap : 64;
+        while ((eng->nfirms + 1) * 2 > cap)
+            cap *= 2;
+        uint32_t *t = ph_calloc(eng->ctx, cap, sizeof(uint32_t));
+        if (t == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+        ph_free(eng->ctx, eng->uscc_tab);
+        eng->uscc_tab = t;
+        eng->uscc_cap = cap;
+        eng->uscc_count = 0;
+    }
+    /* a later firm with the same USCC wins, as the search from the end found it */
+    for (; eng->uscc_count < eng->nfirms; eng->uscc_count++)
+        eng->uscc_tab[uscc_slot(eng, eng->firm[eng->uscc_count].uscc)] =
+            (uint32_t)eng->uscc_count + 1;
+    return PH_OK;
+}
+
 ph_status ph_warn_engine_add_firm(ph_warn_engine *eng, const char *uscc, int32_t division,
                                   char section, int watched, uint32_t *index, ph_error *err)
 {
@@ -270,15 +308,19 @@ ph_status ph_warn_engine_add_firm(ph_warn_engine *eng, const char *uscc, int32_t
     if (section < 'A' || section > 'Z')
         return ph_error_setn(err, PH_EINVAL, "industry", &section, 1,
                              "expected an industry section letter A to T");
-    /* A repeat is rare (the caller registers each firm once); a linear
-     * search keeps the engine free of a second index to checkpoint. */
-    for (size_t i = eng->nfirms; i-- > 0;)
-        if (memcmp(eng->firm[i].uscc, uscc, 18) == 0) {
-            eng->firm[i].watched = watched != 0;
-            *index = (uint32_t)i;
-            return PH_OK;
-        }
-    ph_status st = PH_OK;
+    /* A repeat is rare (the caller registers each firm once), but a search
+     * through every firm made registering n firms cost n^2 / 2 comparisons
+     * (minutes for a million): the USCC index, derived and not checkpointed. */
+    ph_status st = uscc_index(eng, err);
+    if (st != PH_OK)
+        return st;
+    size_t slot = uscc_slot(eng, uscc);
+    if (eng->uscc_tab[slot] != 0) {
+        size_t i = eng->uscc_tab[slot] - 1;
+        eng->firm[i].watched = watched != 0;
+        *index = (uint32_t)i;
+        return PH_OK;
+    }
     if (eng->nfirms == eng->cap)
         st = warn_engine_reserve(eng, eng->cap * 2, err);
     int32_t group = 0;
@@ -293,6 +335,8 @@ ph_status ph_warn_engine_add_firm(ph_warn_engine *eng, const char *uscc, int32_t
     f->section = section;
     f->division = division;
     f->group = group;
+    eng->uscc_tab[slot] = (uint32_t)eng->nfirms + 1;
+    eng->uscc_count = eng->nfirms + 1;
     *index = (uint32_t)eng->nfirms++;
     eng->adj_dirty = 1;
     return PH_OK;
