@@ -22,6 +22,10 @@
 
 #define GROUP_NONE (-1)
 
+/* The peer pass's scratch per firm (eng->peer_x): the firm's index, and the
+ * window value, baseline and events pass 1 read, which pass 2 reuses. */
+enum { PX_INDEX, PX_VALUE, PX_BASELINE, PX_EVENTS, PEER_X };
+
 static int64_t floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -98,7 +102,7 @@ ph_status warn_engine_reserve(ph_warn_engine *eng, size_t cap, ph_error *err)
     if (st == PH_OK)
         st = grow(ctx, (void **)&eng->dist, old, cap, sizeof(uint8_t), err);
     if (st == PH_OK)
-        st = grow(ctx, (void **)&eng->peer_x, old, cap, sizeof(int64_t), err);
+        st = grow(ctx, (void **)&eng->peer_x, old * PEER_X, cap * PEER_X, sizeof(int64_t), err);
     if (st == PH_OK)
         st = grow(ctx, (void **)&eng->peer_ok, old, cap, sizeof(uint8_t), err);
     if (st == PH_OK)
@@ -1001,7 +1005,11 @@ static ph_status close_window(ph_warn_engine *eng, size_t ri, int64_t p, ph_erro
             ph_value x = r->baseline > 0 ? ratio_of(&v[WV_VALUE], &v[WV_BASELINE]) : v[WV_VALUE];
             if (st != PH_OK || !ready || x.kind != PH_VALUE_DECIMAL)
                 continue;
-            eng->peer_x[f] = x.as.decimal;
+            int64_t *px = &eng->peer_x[(size_t)f * PEER_X];
+            px[PX_INDEX] = x.as.decimal;
+            px[PX_VALUE] = v[WV_VALUE].as.decimal;
+            px[PX_BASELINE] = v[WV_BASELINE].as.decimal; /* unread when there is no baseline */
+            px[PX_EVENTS] = v[WV_EVENTS].as.decimal;
             eng->peer_ok[f] = 1;
             int32_t g = eng->firm[f].group;
             if (__builtin_add_overflow(eng->gsum[g], x.as.decimal, &eng->gsum[g]))
@@ -1020,8 +1028,17 @@ static ph_status close_window(ph_warn_engine *eng, size_t ri, int64_t p, ph_erro
                 s->streak[f] = 0;
                 continue;
             }
-            st = window_values(r, s, f, p, v, &ready, err);
-            ph_value x = ph_value_decimal(eng->peer_x[f]);
+            /* what window_values said in pass 1: with an index, the value is a
+             * decimal, and so is the baseline when there is one */
+            const int64_t *px = &eng->peer_x[(size_t)f * PEER_X];
+            for (int i = 0; i < WV_COUNT; i++)
+                v[i] = ph_value_null();
+            v[WV_VALUE] = ph_value_decimal(px[PX_VALUE]);
+            if (r->baseline > 0)
+                v[WV_BASELINE] = ph_value_decimal(px[PX_BASELINE]);
+            v[WV_EVENTS] = ph_value_decimal(px[PX_EVENTS]);
+            ready = 1;
+            ph_value x = ph_value_decimal(px[PX_INDEX]);
             v[WV_PEERS] = ph_value_decimal(eng->gsum[g] / eng->gcnt[g]);
             v[WV_RATIO] = ratio_of(&x, &v[WV_PEERS]);
         } else if (has_history(r, s, f, p)) {

@@ -129,7 +129,7 @@ struct ph_warn_engine {
     uint32_t *adj_start;      /* nfirms + 1 */
     warn_link *adj;           /* per firm: (chain, neighbour, 0) */
     uint8_t *dist;            /* graph walk scratch, 0xFF: not reached */
-    int64_t *peer_x;          /* peer pass scratch, per firm */
+    int64_t *peer_x;          /* peer pass scratch, 4 per firm (engine.c: PX_*) */
     uint8_t *peer_ok;
     int64_t *gsum;
     int32_t *gcnt;
