@@ -19,9 +19,11 @@
  *     engine's events per second are given as a ratio of the peer's: the
  *     engine running only those two rules over only those events (like for
  *     like), and the default run.
- *  3. Memory per monitored firm: ph_warn_engine_bytes_per_firm, and the
- *     growth of the process's resident memory over the default run divided
- *     by the firms (peak for the first run, current for the replay).
+ *  3. Memory per monitored firm: ph_warn_engine_bytes_per_firm (the state a
+ *     checkpoint holds), the engine's heap at its peak (state, scratch and
+ *     index, counted by a counting allocator in the context) and the growth
+ *     of the process's peak resident memory over the default run (the first
+ *     phase, so nothing earlier hides it), each divided by the firms.
  *  4. The time to replay --replay-months of a --replay-firms province
  *     (default 1,000,000 x 24, the province of the issue) through the
  *     default set, measured, not extrapolated (0 skips it).
@@ -832,6 +834,55 @@ static long status_kb(const char *key)
     return kb;
 }
 
+/* ---- the library's heap: a counting allocator ---------------------------------------- */
+
+/* Every allocation through the context carries its size in a 16-byte
+ * prefix, so that the bytes the engine holds are known exactly, whatever
+ * the C library keeps from earlier phases (its RSS does not fall back). One
+ * thread: plain counters. */
+typedef struct heap_count {
+    size_t live, peak;
+} heap_count;
+
+static void *count_malloc(void *user, size_t size)
+{
+    heap_count *h = user;
+    size_t *p = malloc(size + 16);
+    if (p == NULL)
+        return NULL;
+    *p = size;
+    h->live += size;
+    if (h->live > h->peak)
+        h->peak = h->live;
+    return (char *)p + 16;
+}
+
+static void count_free(void *user, void *ptr)
+{
+    heap_count *h = user;
+    if (ptr == NULL)
+        return;
+    size_t *p = (size_t *)((char *)ptr - 16);
+    h->live -= *p;
+    free(p);
+}
+
+static void *count_realloc(void *user, void *ptr, size_t size)
+{
+    heap_count *h = user;
+    if (ptr == NULL)
+        return count_malloc(user, size);
+    size_t *p = (size_t *)((char *)ptr - 16), old = *p;
+    size_t *q = realloc(p, size + 16);
+    if (q == NULL)
+        return NULL;
+    *q = size;
+    h->live = h->live - old + size;
+    if (h->live > h->peak)
+        h->peak = h->live;
+    return (char *)q + 16;
+}
+
 /* ---- the engine's run ----------------------------------------------------------------- */
 
 typedef struct run {
@@ -839,6 +890,7 @@ typedef struct run {
     double reg_wall, reg_cpu, push_wall, push_cpu, close_wall, close_cpu;
     size_t bytes_per_firm;
     long rss0, hwm0, rss1, hwm1; /* kB, before the engine and after its run */
+    size_t heap_peak;            /* bytes the engine held at most (the allocator's count) */
     int64_t level_now[3];
 } run;
 
@@ -854,8 +906,8 @@ static double run_wall(const run *r)
 
 /* Replay the province through `rules`: the feeds of `mask`, every firm
  * watched, day by day. */
-static int run_engine(const ph_ctx *ctx, province *p, const ph_warn_rules *rules, unsigned mask,
-                      tally *t, run *r)
+static int run_engine(const ph_ctx *ctx, heap_count *heap, province *p,
+                      const ph_warn_rules *rules, unsigned mask, tally *t, run *r)
 {
     memset(r, 0, sizeof(*r));
     province_rewind(p);
@@ -870,6 +922,8 @@ static int run_engine(const ph_ctx *ctx, province *p, const ph_warn_rules *rules
     memset(b.e, 0, b.cap * sizeof(ph_warn_event));
     r->rss0 = status_kb("VmRSS");
     r->hwm0 = status_kb("VmHWM");
+    size_t live0 = heap->live;
+    heap->peak = heap->live;
     ph_error err;
     ph_warn_engine *eng = NULL;
     ph_warn_engine_opts opts = {on_report, t};
@@ -917,6 +971,7 @@ static int run_engine(const ph_ctx *ctx, province *p, const ph_warn_rules *rules
     r->bytes_per_firm = ph_warn_engine_bytes_per_firm(eng);
     r->rss1 = status_kb("VmRSS");
     r->hwm1 = status_kb("VmHWM");
+    r->heap_peak = heap->peak - live0;
     ph_warn_engine_free(eng);
     free(b.e);
     return st == PH_OK ? 0 : -1;
@@ -1238,11 +1293,18 @@ int main(int argc, char **argv)
         if (bad)
             return 2;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each phase's lines as they come, into a pipe too */
     ph_ctx *ctx = NULL;
     ph_error err;
     ph_warn_rules *rules = NULL, *two = NULL;
     char two_text[16384];
-    if (ph_ctx_new(NULL, &ctx, &err) != PH_OK) {
+    heap_count heap = {0, 0};
+    ph_allocator counting = {count_malloc, count_realloc, count_free, &heap};
+    ph_ctx_options ctx_options;
+    memset(&ctx_options, 0, sizeof(ctx_options));
+    ctx_options.allocator = &counting;
+    ctx_options.log_level = PH_LOG_WARN;
+    if (ph_ctx_new(&ctx_options, &ctx, &err) != PH_OK) {
         fprintf(stderr, "bench_warning: %s\n", err.message);
         return 1;
     }
@@ -1273,7 +1335,7 @@ int main(int argc, char **argv)
     run ra, rb;
     tally_init(&ta, rules);
     tally_init(&tb, two);
-    if (run_engine(ctx, &p, rules, MASK_ALL, &ta, &ra) != 0)
+    if (run_engine(ctx, &heap, &p, rules, MASK_ALL, &ta, &ra) != 0)
         return 1;
     print_run("default rule set", &p, &ra, &ta);
     printf("  events per firm-day by feed (this run / puhui gen's):");
@@ -1281,9 +1343,10 @@ int main(int argc, char **argv)
         printf("%s %s %.4f/%.4f", f ? "," : "", FEED_NAME[f],
                (double)ra.events[f] / (double)p.n / p.days, GEN_DENSITY[f]);
     double peak_per_firm = (double)(ra.hwm1 - ra.hwm0) * 1024.0 / (double)p.n;
-    printf("\n  memory: %zu bytes per firm (ph_warn_engine_bytes_per_firm); peak RSS %ld -> %ld "
-           "MB: %.0f bytes per firm\n\n",
-           ra.bytes_per_firm, ra.hwm0 / 1024, ra.hwm1 / 1024, peak_per_firm);
+    printf("\n  memory per firm: %zu bytes of state (ph_warn_engine_bytes_per_firm), %.0f bytes "
+           "of heap at the peak (state, scratch, index), peak RSS %ld -> %ld MB: %.0f bytes\n\n",
+           ra.bytes_per_firm, (double)ra.heap_peak / (double)p.n, ra.hwm0 / 1024, ra.hwm1 / 1024,
+           peak_per_firm);
 
     /* 2. the two windowed rules alone, their two feeds, and the SQLite peer */
     peer pr;
@@ -1291,7 +1354,7 @@ int main(int argc, char **argv)
     double peer_cpu = 0, peer_wall = 0;
     memset(&rb, 0, sizeof(rb));
     if (with_peer) {
-        if (run_engine(ctx, &p, two, MASK_WINDOWED, &tb, &rb) != 0)
+        if (run_engine(ctx, &heap, &p, two, MASK_WINDOWED, &tb, &rb) != 0)
             return 1;
         print_run("the two windowed rules only (payments and electricity events)", &p, &rb, &tb);
         int same = same_hits(&ta.list[0], &tb.list[0]) && same_hits(&ta.list[1], &tb.list[1]);
@@ -1334,13 +1397,12 @@ int main(int argc, char **argv)
                          (double)distress / 100) != 0)
             return 1;
         tally_init(&tr, rules);
-        if (run_engine(ctx, &rp, rules, MASK_ALL, &tr, &rr) != 0)
+        if (run_engine(ctx, &heap, &rp, rules, MASK_ALL, &tr, &rr) != 0)
             return 1;
         print_run("replay, default rule set", &rp, &rr, &tr);
-        printf("  memory: %zu bytes per firm; RSS %ld -> %ld MB over the run: %.0f bytes per "
-               "firm\n\n",
-               rr.bytes_per_firm, rr.rss0 / 1024, rr.rss1 / 1024,
-               (double)(rr.rss1 - rr.rss0) * 1024.0 / (double)rp.n);
+        printf("  memory per firm: %zu bytes of state, %.0f bytes of heap at the peak; process "
+               "peak RSS %ld MB\n\n",
+               rr.bytes_per_firm, (double)rr.heap_peak / (double)rp.n, rr.hwm1 / 1024);
         replayed = 1;
         tally_free(&tr);
     }
@@ -1383,13 +1445,15 @@ int main(int argc, char **argv)
                mismatches == 0 ? "yes, every one" : "NO", ta.list[0].n, ta.list[1].n, mismatches);
     }
     printf("%-58s %zu\n", "memory: engine state, bytes per firm", ra.bytes_per_firm);
+    printf("%-58s %.0f\n", "memory: engine heap at its peak per firm, bytes",
+           (double)ra.heap_peak / (double)firms);
     printf("%-58s %.0f\n", "memory: peak RSS growth per firm, bytes", peak_per_firm);
     if (replayed)
-        printf("%-58s %.1f s CPU, %.1f s wall, %.1fM events (%.2fM per CPU s); %.0f bytes RSS "
-               "per firm\n",
+        printf("%-58s %.1f s CPU, %.1f s wall, %.1fM events (%.2fM per CPU s); heap %.0f "
+               "bytes per firm\n",
                "replay (measured)", run_cpu(&rr), run_wall(&rr), (double)rr.total / 1e6,
                per_second((double)rr.total, run_cpu(&rr)) / 1e6,
-               (double)(rr.rss1 - rr.rss0) * 1024.0 / (double)replay_firms);
+               (double)rr.heap_peak / (double)replay_firms);
     printf("peak RSS %ld MB\n", bench_peak_rss_mb());
     if (replayed)
         province_free(&rp);
