@@ -132,6 +132,28 @@ size_t ph_warn_engine_bytes_per_firm(const ph_warn_engine *eng)
     return n;
 }
 
+/* The labels of an enum column's "a|b|c" as text values into `out` (NULL:
+ * only count them), pointing into the catalogue's text as warn_enum_label
+ * would copy them out into its 48 bytes; how many. 0 for another column. */
+static size_t enum_labels(const ph_feed_column *col, ph_value *out)
+{
+    if (col == NULL || col->type != PH_FIELD_ENUM || col->values == NULL)
+        return 0;
+    const char *p = col->values;
+    for (size_t n = 0;; n++) {
+        size_t len = strcspn(p, "|");
+        if (out != NULL) {
+            out[n] = ph_value_null();
+            out[n].kind = PH_VALUE_TEXT;
+            out[n].as.text.ptr = p;
+            out[n].as.text.len = len < 48 ? len : 47;
+        }
+        if (p[len] != '|')
+            return n + 1;
+        p += len + 1;
+    }
+}
+
 ph_status warn_engine_alloc(const ph_ctx *ctx, const ph_warn_rules *rules,
                             const ph_warn_engine_opts *opts, ph_warn_engine **out, ph_error *err)
 {
@@ -162,6 +184,22 @@ ph_status warn_engine_alloc(const ph_ctx *ctx, const ph_warn_rules *rules,
     for (size_t f = 0; f < eng->nfeeds; f++)
         for (size_t k = 0; k < ph_warn_field_count(f); k++)
             eng->field[f * PH_WARN_FIELDS + k] = ph_warn_field_at(f, k);
+    /* and the enum fields' labels as text values, once: counted, then made */
+    size_t nfields = eng->nfeeds * PH_WARN_FIELDS, nlabels = 0;
+    for (size_t k = 0; k < nfields; k++)
+        nlabels += enum_labels(eng->field[k], NULL);
+    eng->enum_label = ph_calloc(ctx, nlabels + 1, sizeof(ph_value));
+    eng->enum_first = ph_calloc(ctx, nfields + 1, sizeof(uint32_t));
+    eng->enum_count = ph_calloc(ctx, nfields + 1, sizeof(uint32_t));
+    if (eng->enum_label == NULL || eng->enum_first == NULL || eng->enum_count == NULL) {
+        ph_warn_engine_free(eng);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    for (size_t k = 0, at = 0; k < nfields; k++) {
+        eng->enum_first[k] = (uint32_t)at;
+        eng->enum_count[k] = (uint32_t)enum_labels(eng->field[k], &eng->enum_label[at]);
+        at += eng->enum_count[k];
+    }
     for (size_t i = 0; i < n; i++) {
         const warn_rule *r = &rules->rule[i];
         eng->rs[i].slots = r->window + r->baseline + 1;
@@ -226,6 +264,9 @@ void ph_warn_engine_free(ph_warn_engine *eng)
     ph_free(ctx, eng->feed_nwindow);
     ph_free(ctx, eng->feed_nevent);
     ph_free(ctx, eng->field);
+    ph_free(ctx, eng->enum_label);
+    ph_free(ctx, eng->enum_first);
+    ph_free(ctx, eng->enum_count);
     ph_free(ctx, eng->uscc_tab);
     ph_free(ctx, eng);
 }
@@ -713,16 +754,17 @@ static const ph_feed_column *field_col(const ph_warn_engine *eng, const warn_rul
     return eng->field[(size_t)r->feed * PH_WARN_FIELDS + (size_t)i];
 }
 
-static ph_status field_value(const ph_feed_column *col, int64_t raw, int rank, ph_value *out,
-                             char *label, size_t size, ph_error *err)
+/* Field i's raw value as a variable: an enum's label (null for a code
+ * without one), else a decimal. */
+static ph_status field_value(const ph_warn_engine *eng, const warn_rule *r, int i, int64_t raw,
+                             ph_value *out, ph_error *err)
 {
+    size_t at = (size_t)r->feed * PH_WARN_FIELDS + (size_t)i;
+    const ph_feed_column *col = eng->field[at];
     if (col->type == PH_FIELD_ENUM) {
-        if (rank) {
-            *out = ph_value_decimal(raw * PH_DECIMAL_ONE);
-            return PH_OK;
-        }
-        const char *s = warn_enum_label(col, raw, label, size);
-        *out = s != NULL ? ph_value_text(s) : ph_value_null();
+        *out = raw >= 0 && raw < (int64_t)eng->enum_count[at]
+                   ? eng->enum_label[eng->enum_first[at] + (size_t)raw]
+                   : ph_value_null();
         return PH_OK;
     }
     ph_decimal d = 0;
@@ -740,16 +782,13 @@ static ph_status run_event_rule(ph_warn_engine *eng, size_t ri, const ph_warn_ev
     uint32_t f = ev->firm;
     int k = r->nfields;
     ph_value slots[4 * PH_WARN_FIELDS + 1];
-    char labels[2 * PH_WARN_FIELDS][48];
     int64_t *prev = &s->prev[(size_t)f * (size_t)k];
     int has_prev = s->prev_day[f] != 0;
     ph_status st = PH_OK;
     for (int i = 0; i < k && st == PH_OK; i++) {
-        const ph_feed_column *col = field_col(eng, r, i);
-        st = field_value(col, ev->v[i], 0, &slots[r->slot_val[i]], labels[2 * i], 48, err);
+        st = field_value(eng, r, i, ev->v[i], &slots[r->slot_val[i]], err);
         if (st == PH_OK && has_prev)
-            st = field_value(col, prev[i], 0, &slots[r->slot_prev[i]], labels[2 * i + 1], 48,
-                             err);
+            st = field_value(eng, r, i, prev[i], &slots[r->slot_prev[i]], err);
         else
             slots[r->slot_prev[i]] = ph_value_null();
         if (st == PH_OK && r->slot_rank[i] >= 0) {

@@ -138,6 +138,8 @@ struct ph_warn_engine {
     size_t *feed_nwindow, *feed_nevent;
     size_t nfeeds;
     const ph_feed_column **field; /* nfeeds x PH_WARN_FIELDS: ph_warn_field_at's answers */
+    ph_value *enum_label;     /* every enum field's labels, text values into the catalogue */
+    uint32_t *enum_first, *enum_count; /* by field as `field`: its first label, how many */
     uint32_t *uscc_tab;       /* USCC index (engine.c): 1 + firm index by hash; 0: empty */
     size_t uscc_cap, uscc_count; /* its slots; firms [0, uscc_count) are in it */
     char evidence[2048];
