@@ -13,7 +13,11 @@
 # times XGBoost: about 3 minutes in all, 200 MB in $TMPDIR, removed), then any
 # others; bench_gbdt_shap through bench/peer_gbdt.py (train-gbdt against
 # scikit-learn on German credit and against python3-xgboost's training speed,
-# TreeSHAP against pred_contribs: about 2 minutes, 45 MB in $TMPDIR, removed).
+# TreeSHAP against pred_contribs: about 2 minutes, 45 MB in $TMPDIR, removed);
+# bench_warning (the early-warning engine: 100,000 firms x 24 months through
+# the default rule set, the same two windowed rules in SQLite window functions
+# in memory, then the 1,000,000-firm province's 24 months: about 5 minutes,
+# 1.3 GB of memory, SQLite's sort spills in $TMPDIR).
 # The full-size province (1,000,000 x 24, about 17 GB) is left to be run by
 # hand:
 #   build/bench_gen --enterprises 1000000
