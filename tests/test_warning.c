@@ -460,10 +460,14 @@ static void test_order_and_watching(void **state)
     assert_int_equal(log.hits, 0);
     ph_assert_ok(ph_warn_engine_watch(eng, 1, 1, &err), &err);
     push(eng, day_of("2026-06-30"), 1, "credit_status", dpd, 40);
-    /* watched again: what it did unwatched was never seen, so the overdue is new to
-     * the engine and fires */
+    /* watched again: its row of May, taken while unwatched, is still its previous
+     * row, so June's overdue is not new and nothing fires */
+    assert_int_equal(log.hits, 0);
+    push(eng, day_of("2026-07-31"), 1, "credit_status", dpd, 0);
+    push(eng, day_of("2026-08-31"), 1, "credit_status", dpd, 5);
     assert_int_equal(log.hits, 1);
-    assert_non_null(strstr(log.text, "2026-06-30 HIT 91370102MA00000002 overdue"));
+    assert_non_null(strstr(log.text, "2026-08-31 HIT 91370102MA00000002 overdue"));
+    assert_non_null(strstr(log.text, "\"days_past_due\":\"5\",\"prev_days_past_due\":\"0\""));
     ph_assert_error(ph_warn_engine_watch(eng, 7, 0, &err), PH_EINVAL, &err, "no firm 7");
     ph_assert_error(ph_warn_engine_add_firm(eng, "123", 370102, 'C', 1, &(uint32_t){0}, &err),
                     PH_EINVAL, &err, "expected 18 characters");

@@ -146,7 +146,9 @@ ph_status ph_monitor_backtest(const ph_ctx *ctx, const ph_monitor_backtest_input
         int in_time = f->default_day != 0 && f->default_day - c->day <= horizon;
         /* a lead is a warning of this default: a colour taken within the
          * horizon before it (an alarm two years earlier warned of nothing) */
-        if (in_time && c->level >= PH_WARN_YELLOW && f->first_yellow == 0)
+        /* a colour taken: a rise, never a red calming down to yellow */
+        if (in_time && c->level > c->previous && c->level >= PH_WARN_YELLOW &&
+            f->first_yellow == 0)
             f->first_yellow = c->day;
         if (in_time && c->level == PH_WARN_RED && f->first_red == 0)
             f->first_red = c->day;

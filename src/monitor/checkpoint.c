@@ -173,6 +173,25 @@ ph_status ph_warn_engine_restore(const ph_ctx *ctx, const ph_warn_rules *rules,
         !get(&r, &ngroups, 8) || !get(&r, &gcap, 8) || nfirms > r.left || nlinks > r.left ||
         gcap > r.left || ngroups > gcap)
         return corrupt(source, "its header is cut short", err);
+    /* the exact length the counts imply, checked before anything is
+     * allocated: a checksum anyone can compute proves no honesty, so a short
+     * file claiming a million firms must not cost a million firms' memory */
+    uint64_t per_firm = sizeof(warn_firm);
+    for (size_t i = 0; i < rules->count; i++) {
+        warn_rule_state probe;
+        memset(&probe, 0, sizeof(probe));
+        probe.slots = rules->rule[i].window + rules->rule[i].baseline + 1;
+        rule_array a[16];
+        size_t n = rule_arrays(&rules->rule[i], &probe, a);
+        for (size_t k = 0; k < n; k++)
+            per_firm += a[k].per_firm;
+    }
+    uint64_t expected = per_firm * nfirms + nlinks * sizeof(warn_link) +
+                        gcap * sizeof(warn_group_key);
+    if (nfirms > UINT32_MAX || expected != r.left)
+        return corrupt(source, "its length is not what its counts of firms, links and groups "
+                               "need",
+                       err);
     ph_warn_engine *eng = NULL;
     ph_status st = warn_engine_alloc(ctx, rules, opts, &eng, err);
     if (st == PH_OK)

@@ -394,10 +394,15 @@ ph_status ph_warn_engine_watch(ph_warn_engine *eng, uint32_t index, int watched,
     if (index >= eng->nfirms)
         return ph_error_set(err, PH_EINVAL, "firm", NULL, "no firm %u is registered", index);
     eng->firm[index].watched = watched != 0;
-    if (!watched) /* a streak does not survive a gap in watching */
-        for (size_t i = 0; i < eng->rules->count; i++)
+    if (!watched) /* a streak or a count of matches does not survive a gap in watching */
+        for (size_t i = 0; i < eng->rules->count; i++) {
+            const warn_rule *r = &eng->rules->rule[i];
             if (eng->rs[i].streak != NULL)
                 eng->rs[i].streak[index] = 0;
+            if (eng->rs[i].recent != NULL)
+                memset(&eng->rs[i].recent[(size_t)index * (size_t)r->count_at_least], 0,
+                       (size_t)r->count_at_least * sizeof(int32_t));
+        }
     return PH_OK;
 }
 
@@ -694,7 +699,12 @@ static ph_status contagion(ph_warn_engine *eng, size_t source_rule, uint32_t f, 
                         if (known || nseen == 256)
                             continue;
                         seen[nseen++] = v;
-                        if (eng->dist[v] == 0xFF && nreached < 256) {
+                        if (eng->dist[v] == 0xFF) {
+                            /* a firm past the list is not marked either, so
+                             * no mark outlives this walk (dist is scratch,
+                             * never in a checkpoint) */
+                            if (nreached == 256)
+                                continue;
                             reached[nreached] = v;
                             chain_of[nreached++] = chain;
                         }
@@ -772,6 +782,16 @@ static ph_status field_value(const ph_warn_engine *eng, const warn_rule *r, int 
     if (st == PH_OK)
         *out = ph_value_decimal(d);
     return st;
+}
+
+/* The event becomes the rule's previous row for its firm. */
+static void keep_as_previous(ph_warn_engine *eng, size_t ri, const ph_warn_event *ev)
+{
+    const warn_rule *r = &eng->rules->rule[ri];
+    warn_rule_state *s = &eng->rs[ri];
+    memcpy(&s->prev[(size_t)ev->firm * (size_t)r->nfields], ev->v,
+           (size_t)r->nfields * sizeof(int64_t));
+    s->prev_day[ev->firm] = ev->day;
 }
 
 static ph_status run_event_rule(ph_warn_engine *eng, size_t ri, const ph_warn_event *ev,
@@ -1180,8 +1200,13 @@ ph_status ph_warn_engine_push(ph_warn_engine *eng, const ph_warn_event *events, 
             int ri = eng->feed_window[feed * nrules + k];
             add_to_slot(&eng->rules->rule[ri], &eng->rs[ri], ev->firm, ev);
         }
-        if (!eng->firm[ev->firm].watched)
+        /* an unwatched firm's row is still the previous row of its next
+         * one, so a firm watched later compares with what really came before */
+        if (!eng->firm[ev->firm].watched) {
+            for (size_t k = 0; k < eng->feed_nevent[feed]; k++)
+                keep_as_previous(eng, (size_t)eng->feed_event[feed * nrules + k], ev);
             continue;
+        }
         for (size_t k = 0; k < eng->feed_nevent[feed] && st == PH_OK; k++)
             st = run_event_rule(eng, (size_t)eng->feed_event[feed * nrules + k], ev, err);
         if (st != PH_OK)

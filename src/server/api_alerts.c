@@ -493,7 +493,9 @@ static ph_status add_count(void *user, const ph_monitor_alert_count *c, ph_error
         json_object_set_new(o, "level", json_string(c->key));
     }
     json_object_set_new(o, "alerts", json_integer(c->alerts));
-    if (r->by_rule) {
+    /* the market's rule rows carry no colours: summed over the rules shown
+     * they would give back a colour's count its row hid */
+    if (r->by_rule && !r->aggregate) {
         json_object_set_new(o, "yellow", json_integer(c->yellow));
         json_object_set_new(o, "red", json_integer(c->red));
     }
