@@ -123,11 +123,11 @@ export async function alerts(root) {
     const byLevel = Object.fromEntries((s.by_level || []).map((r) => [r.level, r]));
     const rules = s.by_rule || [];
     const hidden = (s.suppressed_levels || 0) + (s.suppressed_rules || 0);
+    // the market's rule rows carry no colours (summed, they would give a hidden colour back)
     const chartOption = barOption(rules.map((r) => ruleTitle(r.rule, r.rule_title)), [
-      { name: t('reg.alerts.yellow'), data: rules.map((r) => r.yellow) },
-      { name: t('reg.alerts.red'), data: rules.map((r) => r.red) },
+      { name: t('reg.alerts.alerts'), data: rules.map((r) => r.alerts) },
     ], { horizontal: true, labels: true });
-    chartOption.color = ['#d08a2e', '#b5473f'];
+    chartOption.color = ['#d08a2e'];
     return h('div', {},
       card('reg.alerts.title', h('p', { class: 'lead' }, t('reg.alerts.lead', { min: s.min_firms ?? 3 })),
         kpis([
@@ -141,8 +141,6 @@ export async function alerts(root) {
         table([
           { key: 'reg.alerts.rule', cell: (r) => h('span', { title: r.rule }, ruleTitle(r.rule, r.rule_title)) },
           { key: 'reg.alerts.alerts', num: true, cell: (r) => count(r.alerts) },
-          { key: 'reg.alerts.yellow', num: true, cell: (r) => count(r.yellow) },
-          { key: 'reg.alerts.red', num: true, cell: (r) => count(r.red) },
           { key: 'reg.alerts.firms', num: true, cell: (r) => count(r.firms) },
           { key: 'reg.alerts.open', num: true, cell: (r) => count(r.open) },
         ], rules, { cls: 'compact', emptyKey: 'reg.alerts.none' })),
