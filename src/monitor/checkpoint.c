@@ -248,6 +248,8 @@ ph_status ph_warn_engine_restore(const ph_ctx *ctx, const ph_warn_rules *rules,
             eng->firm[i].level > PH_WARN_RED)
             st = corrupt(source, "a firm's group or colour is out of range", err);
     eng->adj_dirty = 1;
+    if (st == PH_OK)
+        warn_engine_derive_baselines(eng);
     if (st != PH_OK) {
         ph_warn_engine_free(eng);
         return st;

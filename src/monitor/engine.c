@@ -17,6 +17,8 @@
  */
 #include "monitor/monitor_internal.h"
 
+#include "core/i128.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -90,6 +92,10 @@ ph_status warn_engine_reserve(ph_warn_engine *eng, size_t cap, ph_error *err)
                 st = grow(ctx, (void **)&s->acc, old * k, cap * k, sizeof(int64_t), err);
             if (st == PH_OK)
                 st = grow(ctx, (void **)&s->cnt, old * k, cap * k, sizeof(int32_t), err);
+            if (st == PH_OK && s->running)
+                st = grow(ctx, (void **)&s->bsum, old, cap, sizeof(int64_t), err);
+            if (st == PH_OK && s->running)
+                st = grow(ctx, (void **)&s->bcnt, old, cap, sizeof(int64_t), err);
         } else if (st == PH_OK && r->info.kind == PH_WARN_RULE_EVENT) {
             size_t k = (size_t)r->nfields, c = (size_t)r->count_at_least;
             st = grow(ctx, (void **)&s->prev, old * k, cap * k, sizeof(int64_t), err);
@@ -203,6 +209,8 @@ ph_status warn_engine_alloc(const ph_ctx *ctx, const ph_warn_rules *rules,
     for (size_t i = 0; i < n; i++) {
         const warn_rule *r = &rules->rule[i];
         eng->rs[i].slots = r->window + r->baseline + 1;
+        eng->rs[i].running = r->info.kind == PH_WARN_RULE_WINDOW && r->baseline > 0 &&
+                             (r->agg == AGG_SUM || r->agg == AGG_COUNT || r->agg == AGG_MEAN);
         if (r->feed < 0)
             continue;
         size_t f = (size_t)r->feed;
@@ -244,6 +252,8 @@ void ph_warn_engine_free(ph_warn_engine *eng)
         ph_free(ctx, s->streak);
         ph_free(ctx, s->acc);
         ph_free(ctx, s->cnt);
+        ph_free(ctx, s->bsum);
+        ph_free(ctx, s->bcnt);
         ph_free(ctx, s->prev);
         ph_free(ctx, s->prev_day);
         ph_free(ctx, s->recent);
@@ -914,31 +924,49 @@ static int aggregate(const warn_rule *r, const warn_rule_state *s, uint32_t f, i
 
 /* The aggregate as a decimal, a sum or count scaled by `scale_num /
  * scale_den` (a baseline's periods to the window's). */
+/* n / d rounded half-even, d > 0, into *out; 0 when it does not fit an
+ * int64: the one rounding division of the library (core/i128.h) that
+ * ph_decimal_div and ph_decimal_mul end with, called here directly, since a
+ * day close makes three per firm and the general path with its checks was a
+ * tenth of the engine. */
+static int div_half_even(i128 n, int64_t d, int64_t *out)
+{
+    return i128_to_i64(i128_div_round(n, d, PH_ROUND_HALF_EVEN), out);
+}
+
 static ph_status as_decimal(const warn_rule *r, int64_t value, int64_t events, int64_t scale_num,
                             int64_t scale_den, ph_value *out, ph_error *err)
 {
     ph_decimal d = 0;
     ph_field_type type = r->agg == AGG_COUNT ? PH_FIELD_INT : r->field_type;
     ph_status st = warn_to_decimal(type, value, &d, err);
-    if (st == PH_OK && r->agg == AGG_MEAN)
+    /* a mean: d / events (ph_decimal_div of events units) */
+    if (st == PH_OK && r->agg == AGG_MEAN && !div_half_even(d, events, &d))
         st = ph_decimal_div(d, events * PH_DECIMAL_ONE, PH_ROUND_HALF_EVEN, &d, err);
+    /* a sum or count over the baseline scaled to the window: d x num / den,
+     * the product exact (num is whole) as ph_decimal_mul's */
     if (st == PH_OK && scale_num != scale_den && r->agg != AGG_MEAN && r->agg != AGG_MIN &&
         r->agg != AGG_MAX) {
-        ph_decimal num = scale_num * PH_DECIMAL_ONE, den = scale_den * PH_DECIMAL_ONE;
-        st = ph_decimal_mul(d, num, PH_ROUND_HALF_EVEN, &d, err);
-        if (st == PH_OK)
-            st = ph_decimal_div(d, den, PH_ROUND_HALF_EVEN, &d, err);
+        i128 product = (i128)d * scale_num;
+        if (product > INT64_MAX || product < INT64_MIN || !div_half_even(product, scale_den, &d)) {
+            ph_decimal num = scale_num * PH_DECIMAL_ONE, den = scale_den * PH_DECIMAL_ONE;
+            st = ph_decimal_mul(d, num, PH_ROUND_HALF_EVEN, &d, err);
+            if (st == PH_OK)
+                st = ph_decimal_div(d, den, PH_ROUND_HALF_EVEN, &d, err);
+        }
     }
     if (st == PH_OK)
         *out = ph_value_decimal(d);
     return st;
 }
 
+/* a / b as ph_decimal_div would give it; null without a positive divisor or
+ * when the quotient does not fit */
 static ph_value ratio_of(const ph_value *a, const ph_value *b)
 {
     ph_decimal q = 0;
     if (a->kind != PH_VALUE_DECIMAL || b->kind != PH_VALUE_DECIMAL || b->as.decimal <= 0 ||
-        ph_decimal_div(a->as.decimal, b->as.decimal, PH_ROUND_HALF_EVEN, &q, NULL) != PH_OK)
+        !div_half_even((i128)a->as.decimal * PH_DECIMAL_ONE, b->as.decimal, &q))
         return ph_value_null();
     return ph_value_decimal(q);
 }
@@ -949,6 +977,71 @@ static int has_history(const warn_rule *r, const warn_rule_state *s, uint32_t f,
 {
     int32_t first = s->first_period[f];
     return first != 0 && p - ((int64_t)first - 1) + 1 >= r->window + r->baseline;
+}
+
+/* The raw sums of periods [from, to] of firm f's ring, saturating as
+ * aggregate() does; 0 when a sum saturated. */
+static int ring_sums(const warn_rule_state *s, uint32_t f, int64_t from, int64_t to,
+                     int64_t *acc, int64_t *cnt)
+{
+    int exact = 1;
+    *acc = *cnt = 0;
+    for (int64_t p = from; p <= to; p++) {
+        size_t at = (size_t)f * (size_t)s->slots + slot_of(s, p);
+        *cnt += s->cnt[at];
+        if (__builtin_add_overflow(*acc, s->acc[at], acc)) {
+            *acc = s->acc[at] > 0 ? INT64_MAX : INT64_MIN;
+            exact = 0;
+        }
+    }
+    return exact;
+}
+
+/*
+ * A sum's or mean's baseline is the same B periods a period later less the
+ * one that leaves plus the one that enters, so it is kept running instead of
+ * summed over the ring at every close (a power rule's 28 days, twice a day:
+ * a quarter of a close). After period p closes, bsum and bcnt hold the
+ * baseline of p + 1, [p + 2 - W - B, p + 1 - W]: both ends are still in the
+ * ring (its slot for p + 1 is cleared after this). A sum that would
+ * overflow is summed again from the ring, saturating as aggregate() does,
+ * so the figures are aggregate()'s whatever the values.
+ */
+static void roll_baseline(const warn_rule *r, warn_rule_state *s, size_t nfirms, int64_t p)
+{
+    int64_t enter = p + 1 - r->window, leave = p + 1 - r->window - r->baseline;
+    size_t in = slot_of(s, enter), out = slot_of(s, leave);
+    for (uint32_t f = 0; f < nfirms; f++) {
+        if (s->first_period[f] == 0)
+            continue;
+        size_t base = (size_t)f * (size_t)s->slots;
+        s->bcnt[f] += (int64_t)s->cnt[base + in] - s->cnt[base + out];
+        int64_t sum = 0;
+        if (s->bsum[f] == INT64_MAX || s->bsum[f] == INT64_MIN ||
+            __builtin_add_overflow(s->bsum[f], s->acc[base + in], &sum) ||
+            __builtin_sub_overflow(sum, s->acc[base + out], &sum))
+            (void)ring_sums(s, f, leave + 1, enter, &sum, &s->bcnt[f]);
+        s->bsum[f] = sum;
+    }
+}
+
+/* After a restore: the running baselines of the next period to close. */
+void warn_engine_derive_baselines(ph_warn_engine *eng)
+{
+    for (size_t i = 0; i < eng->rules->count; i++) {
+        const warn_rule *r = &eng->rules->rule[i];
+        warn_rule_state *s = &eng->rs[i];
+        if (!s->running || eng->closed == 0)
+            continue;
+        /* the last period closed: the one ending on or before the day closed */
+        int64_t q = period_of(r, eng->closed);
+        if (period_end(r, q) != eng->closed)
+            q--;
+        for (uint32_t f = 0; f < eng->nfirms; f++)
+            if (s->first_period[f] != 0)
+                (void)ring_sums(s, f, q + 2 - r->window - r->baseline, q + 1 - r->window,
+                                &s->bsum[f], &s->bcnt[f]);
+    }
 }
 
 /* The window value, baseline and (for peers) the firm's index of firm f for
@@ -970,7 +1063,15 @@ static ph_status window_values(const warn_rule *r, const warn_rule_state *s, uin
     if (st == PH_OK && r->baseline > 0) {
         int64_t bv = 0, be = 0;
         int64_t to = p - r->window;
-        if (aggregate(r, s, f, to - r->baseline + 1, to, &bv, &be))
+        int ok = 0;
+        if (s->running) { /* the same figures as aggregate(), kept running */
+            be = s->bcnt[f];
+            bv = r->agg == AGG_COUNT ? be : s->bsum[f];
+            ok = r->agg != AGG_MEAN || be > 0;
+        } else {
+            ok = aggregate(r, s, f, to - r->baseline + 1, to, &bv, &be);
+        }
+        if (ok)
             st = as_decimal(r, bv, be, r->window, r->baseline, &v[WV_BASELINE], err);
     }
     if (st == PH_OK && r->cmp == CMP_BASELINE)
@@ -1112,6 +1213,8 @@ static ph_status close_window(ph_warn_engine *eng, size_t ri, int64_t p, ph_erro
         if (st == PH_OK)
             st = judge(eng, ri, f, p, v, err);
     }
+    if (s->running)
+        roll_baseline(r, s, eng->nfirms, p);
     /* the next period starts empty (a firm that never had an event of the
      * feed has every slot empty already: not touching it saves a cache miss) */
     size_t next = slot_of(s, p + 1);

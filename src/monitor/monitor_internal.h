@@ -96,6 +96,10 @@ typedef struct warn_rule_state {
     int32_t *streak;          /* periods in a row the condition held */
     int64_t *acc;             /* per period: sum, min or max of the field (raw units) */
     int32_t *cnt;             /* per period: events */
+    /* derived, not in a checkpoint: a sum or mean's baseline for the next
+     * period to close, kept running (see engine.c) */
+    int running;              /* 1 when the rule keeps them */
+    int64_t *bsum, *bcnt;
     /* event rules */
     int64_t *prev;            /* the last event's fields (nfields per firm) */
     int32_t *prev_day;        /* its day; 0: none */
@@ -147,6 +151,8 @@ struct ph_warn_engine {
 
 /* engine.c: grow the per-firm arrays to hold `cap` firms (new entries 0). */
 ph_status warn_engine_reserve(ph_warn_engine *eng, size_t cap, ph_error *err);
+/* engine.c: after a restore, the running sums derived from the rings. */
+void warn_engine_derive_baselines(ph_warn_engine *eng);
 /* engine.c: the rule arrays' sizes per firm, for the checkpoint. */
 size_t warn_rule_state_bytes(const warn_rule *r);
 /* engine.c: an engine without firms, its rule lookup built. */
