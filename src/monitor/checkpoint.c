@@ -46,31 +46,6 @@ static void put_u64(writer *w, uint64_t v)
     put(w, &v, sizeof(v));
 }
 
-/* Every array of rule i, firms [0, n): the same order on write and read. */
-typedef struct rule_array {
-    void **p;
-    size_t per_firm; /* bytes per firm */
-} rule_array;
-
-static size_t rule_arrays(const warn_rule *r, warn_rule_state *s, rule_array *out)
-{
-    size_t n = 0;
-    out[n++] = (rule_array){(void **)&s->last_hit, sizeof(int32_t)};
-    out[n++] = (rule_array){(void **)&s->last_alert, sizeof(int32_t)};
-    out[n++] = (rule_array){(void **)&s->hit_level, sizeof(uint8_t)};
-    if (r->info.kind == PH_WARN_RULE_WINDOW) {
-        out[n++] = (rule_array){(void **)&s->first_period, sizeof(int32_t)};
-        out[n++] = (rule_array){(void **)&s->streak, sizeof(int32_t)};
-        out[n++] = (rule_array){(void **)&s->acc, (size_t)s->slots * sizeof(int64_t)};
-        out[n++] = (rule_array){(void **)&s->cnt, (size_t)s->slots * sizeof(int32_t)};
-    } else if (r->info.kind == PH_WARN_RULE_EVENT) {
-        out[n++] = (rule_array){(void **)&s->prev, (size_t)r->nfields * sizeof(int64_t)};
-        out[n++] = (rule_array){(void **)&s->prev_day, sizeof(int32_t)};
-        out[n++] = (rule_array){(void **)&s->recent, (size_t)r->count_at_least * sizeof(int32_t)};
-    }
-    return n;
-}
-
 ph_status ph_warn_engine_checkpoint(const ph_warn_engine *eng, unsigned char **buf, size_t *len,
                                     ph_error *err)
 {
@@ -91,8 +66,8 @@ ph_status ph_warn_engine_checkpoint(const ph_warn_engine *eng, unsigned char **b
     put(&w, eng->link, eng->nlinks * sizeof(warn_link));
     put(&w, eng->gtab, eng->gtab_cap * sizeof(warn_group_key));
     for (size_t i = 0; i < eng->rules->count; i++) {
-        rule_array a[16];
-        size_t n = rule_arrays(&eng->rules->rule[i], &eng->rs[i], a);
+        warn_rule_array a[WARN_RULE_ARRAYS];
+        size_t n = warn_rule_arrays(&eng->rules->rule[i], &eng->rs[i], a);
         for (size_t k = 0; k < n; k++)
             put(&w, *a[k].p, eng->nfirms * a[k].per_firm);
     }
@@ -177,15 +152,8 @@ ph_status ph_warn_engine_restore(const ph_ctx *ctx, const ph_warn_rules *rules,
      * allocated: a checksum anyone can compute proves no honesty, so a short
      * file claiming a million firms must not cost a million firms' memory */
     uint64_t per_firm = sizeof(warn_firm);
-    for (size_t i = 0; i < rules->count; i++) {
-        warn_rule_state probe;
-        memset(&probe, 0, sizeof(probe));
-        probe.slots = rules->rule[i].window + rules->rule[i].baseline + 1;
-        rule_array a[16];
-        size_t n = rule_arrays(&rules->rule[i], &probe, a);
-        for (size_t k = 0; k < n; k++)
-            per_firm += a[k].per_firm;
-    }
+    for (size_t i = 0; i < rules->count; i++)
+        per_firm += warn_rule_state_bytes(&rules->rule[i]);
     uint64_t expected = per_firm * nfirms + nlinks * sizeof(warn_link) +
                         gcap * sizeof(warn_group_key);
     if (nfirms > UINT32_MAX || expected != r.left)
@@ -213,8 +181,8 @@ ph_status ph_warn_engine_restore(const ph_ctx *ctx, const ph_warn_rules *rules,
                  get(&r, eng->link, eng->nlinks * sizeof(warn_link)) &&
                  get(&r, eng->gtab, eng->gtab_cap * sizeof(warn_group_key));
         for (size_t i = 0; ok && i < rules->count; i++) {
-            rule_array a[16];
-            size_t n = rule_arrays(&rules->rule[i], &eng->rs[i], a);
+            warn_rule_array a[WARN_RULE_ARRAYS];
+            size_t n = warn_rule_arrays(&rules->rule[i], &eng->rs[i], a);
             for (size_t k = 0; ok && k < n; k++)
                 ok = get(&r, *a[k].p, eng->nfirms * a[k].per_firm);
         }

@@ -116,16 +116,36 @@ ph_status warn_engine_reserve(ph_warn_engine *eng, size_t cap, ph_error *err)
     return st;
 }
 
+size_t warn_rule_arrays(const warn_rule *r, warn_rule_state *s, warn_rule_array *out)
+{
+    size_t n = 0;
+    out[n++] = (warn_rule_array){(void **)&s->last_hit, sizeof(int32_t)};
+    out[n++] = (warn_rule_array){(void **)&s->last_alert, sizeof(int32_t)};
+    out[n++] = (warn_rule_array){(void **)&s->hit_level, sizeof(uint8_t)};
+    if (r->info.kind == PH_WARN_RULE_WINDOW) {
+        size_t slots = (size_t)(r->window + r->baseline + 1);
+        out[n++] = (warn_rule_array){(void **)&s->first_period, sizeof(int32_t)};
+        out[n++] = (warn_rule_array){(void **)&s->streak, sizeof(int32_t)};
+        out[n++] = (warn_rule_array){(void **)&s->acc, slots * sizeof(int64_t)};
+        out[n++] = (warn_rule_array){(void **)&s->cnt, slots * sizeof(int32_t)};
+    } else if (r->info.kind == PH_WARN_RULE_EVENT) {
+        out[n++] = (warn_rule_array){(void **)&s->prev, (size_t)r->nfields * sizeof(int64_t)};
+        out[n++] = (warn_rule_array){(void **)&s->prev_day, sizeof(int32_t)};
+        out[n++] = (warn_rule_array){(void **)&s->recent,
+                                     (size_t)r->count_at_least * sizeof(int32_t)};
+    }
+    return n;
+}
+
 size_t warn_rule_state_bytes(const warn_rule *r)
 {
-    size_t n = 2 * sizeof(int32_t) + 1;
-    if (r->info.kind == PH_WARN_RULE_WINDOW)
-        n += 2 * sizeof(int32_t) +
-             (size_t)(r->window + r->baseline + 1) * (sizeof(int64_t) + sizeof(int32_t));
-    else if (r->info.kind == PH_WARN_RULE_EVENT)
-        n += (size_t)r->nfields * sizeof(int64_t) + sizeof(int32_t) +
-             (size_t)r->count_at_least * sizeof(int32_t);
-    return n;
+    warn_rule_state probe;
+    warn_rule_array a[WARN_RULE_ARRAYS];
+    memset(&probe, 0, sizeof(probe));
+    size_t n = warn_rule_arrays(r, &probe, a), bytes = 0;
+    for (size_t k = 0; k < n; k++)
+        bytes += a[k].per_firm;
+    return bytes;
 }
 
 size_t ph_warn_engine_bytes_per_firm(const ph_warn_engine *eng)
@@ -139,8 +159,8 @@ size_t ph_warn_engine_bytes_per_firm(const ph_warn_engine *eng)
 }
 
 /* The labels of an enum column's "a|b|c" as text values into `out` (NULL:
- * only count them), pointing into the catalogue's text as warn_enum_label
- * would copy them out into its 48 bytes; how many. 0 for another column. */
+ * only count them), pointing into the catalogue's text, each cut at 47
+ * bytes as the engine always cut a label; how many. 0 for another column. */
 static size_t enum_labels(const ph_feed_column *col, ph_value *out)
 {
     if (col == NULL || col->type != PH_FIELD_ENUM || col->values == NULL)

@@ -82,25 +82,6 @@ int warn_field_index(size_t feed_index, const char *name)
     return -1;
 }
 
-/* The n-th member of an enum column's "a|b|c" list, copied to buf. */
-const char *warn_enum_label(const ph_feed_column *col, int64_t code, char *buf, size_t size)
-{
-    const char *p = col->values;
-    for (int64_t i = 0; p != NULL && i < code; i++) {
-        p = strchr(p, '|');
-        if (p != NULL)
-            p++;
-    }
-    if (p == NULL || code < 0 || size == 0)
-        return NULL;
-    size_t len = strcspn(p, "|");
-    if (len >= size)
-        len = size - 1;
-    memcpy(buf, p, len);
-    buf[len] = '\0';
-    return buf;
-}
-
 int64_t warn_enum_code(const ph_feed_column *col, const char *label, size_t len)
 {
     const char *p = col->values;

@@ -64,7 +64,6 @@ struct ph_warn_rules {
 
 /* feeds.c */
 int warn_field_index(size_t feed_index, const char *name);
-const char *warn_enum_label(const ph_feed_column *col, int64_t code, char *buf, size_t size);
 int64_t warn_enum_code(const ph_feed_column *col, const char *label, size_t len);
 
 /* A field's raw event value as an expression value (money fen -> yuan). */
@@ -153,7 +152,16 @@ struct ph_warn_engine {
 ph_status warn_engine_reserve(ph_warn_engine *eng, size_t cap, ph_error *err);
 /* engine.c: after a restore, the running sums derived from the rings. */
 void warn_engine_derive_baselines(ph_warn_engine *eng);
-/* engine.c: the rule arrays' sizes per firm, for the checkpoint. */
+/* engine.c: every per-firm array of a rule, with its bytes per firm, in
+ * the one order the checkpoint writes and reads them (at most
+ * WARN_RULE_ARRAYS); the derived ones (running baselines) are not among them. */
+#define WARN_RULE_ARRAYS 8
+typedef struct warn_rule_array {
+    void **p;
+    size_t per_firm;
+} warn_rule_array;
+size_t warn_rule_arrays(const warn_rule *r, warn_rule_state *s, warn_rule_array *out);
+/* engine.c: a rule's bytes of state per firm: the sum of its arrays. */
 size_t warn_rule_state_bytes(const warn_rule *r);
 /* engine.c: an engine without firms, its rule lookup built. */
 ph_status warn_engine_alloc(const ph_ctx *ctx, const ph_warn_rules *rules,

@@ -262,22 +262,31 @@ static ph_status store_row(ph_store *store, const new_row *row, int64_t *id, int
                         row->checksum);
 }
 
-static ph_status get_by_id(ph_store *store, int64_t id, ph_monitor_rules_entry **out,
-                           ph_error *err)
+/* The row of rule set `id` read by `sql` (one '?' for the id), stepped to it:
+ * PH_ENOTFOUND (field "id") when there is none. *stmt is set either way. */
+static ph_status step_to_id(ph_store *store, const char *sql, int64_t id, ph_stmt **stmt,
+                            ph_error *err)
 {
-    ph_stmt *stmt = NULL;
-    ph_status st = ph_store_prepare(store,
-                                    "SELECT " ENTRY_COLUMNS " FROM warning_rules WHERE id = ?",
-                                    &stmt, err);
+    *stmt = NULL;
+    ph_status st = ph_store_prepare(store, sql, stmt, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 1, id, err);
+        st = ph_stmt_bind_int64(*stmt, 1, id, err);
     if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
+        st = ph_stmt_step(*stmt, err);
     if (st == PH_DONE) {
         char v[24];
         snprintf(v, sizeof(v), "%lld", (long long)id);
         st = ph_error_set(err, PH_ENOTFOUND, "id", v, "no rule set is stored with this id");
     }
+    return st;
+}
+
+static ph_status get_by_id(ph_store *store, int64_t id, ph_monitor_rules_entry **out,
+                           ph_error *err)
+{
+    ph_stmt *stmt = NULL;
+    ph_status st = step_to_id(store, "SELECT " ENTRY_COLUMNS " FROM warning_rules WHERE id = ?",
+                              id, &stmt, err);
     if (st == PH_OK) {
         ph_monitor_rules_entry e;
         read_entry(stmt, ph_store_ctx(store), &e);
@@ -476,18 +485,8 @@ ph_status ph_monitor_rules_text(ph_store *store, int64_t id, char **text, size_t
     ph_status st = require(store, err);
     ph_stmt *stmt = NULL;
     if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT " ENTRY_COLUMNS ", text FROM warning_rules WHERE id = ?",
-                              &stmt, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_int64(stmt, 1, id, err);
-    if (st == PH_OK)
-        st = ph_stmt_step(stmt, err);
-    if (st == PH_DONE) {
-        char v[24];
-        snprintf(v, sizeof(v), "%lld", (long long)id);
-        st = ph_error_set(err, PH_ENOTFOUND, "id", v, "no rule set is stored with this id");
-    }
+        st = step_to_id(store, "SELECT " ENTRY_COLUMNS ", text FROM warning_rules WHERE id = ?",
+                        id, &stmt, err);
     if (st == PH_OK) {
         ph_monitor_rules_entry e;
         read_entry(stmt, ph_store_ctx(store), &e);
