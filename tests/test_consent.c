@@ -149,11 +149,11 @@ static void test_source_sets(void **state)
 
     ph_assert_ok(ph_source_set_parse("all", PH_PURPOSE_SUPPLY_CHAIN, &set, &err), &err);
     ph_assert_ok(ph_source_set_format(set, buf, sizeof(buf), &err), &err);
-    assert_string_equal(buf,
-                        "registration,vat_invoices,payments_daily,supply_chain,core_enterprises");
+    assert_string_equal(buf, "registration,vat_invoices,payments_daily,supply_chain,"
+                             "warehouse_lots,warehouse_iot,commodity_prices,core_enterprises");
     assert_true(set == ph_source_set_for_purpose(PH_PURPOSE_SUPPLY_CHAIN));
     ph_assert_ok(ph_source_set_parse("all", 0, &set, &err), &err);
-    assert_int_equal(__builtin_popcountll(set), 21); /* every stored feed, no truth file */
+    assert_int_equal(__builtin_popcountll(set), 24); /* every stored feed, no truth file */
     ph_assert_ok(ph_source_set_parse("all", PH_PURPOSE_CREDIT, &set, &err), &err);
     assert_true((set & sources("patents")) != 0);
     assert_true((set & sources("supply_chain")) == 0);
@@ -304,7 +304,8 @@ static void test_grant_and_list(void **state)
     assert_int_equal(ph_test_query_int(fx->store,
                                        "SELECT COUNT(*) FROM consent WHERE id = 3 AND sources "
                                        "= 'registration,vat_invoices,payments_daily,"
-                                       "supply_chain,core_enterprises'"),
+                                       "supply_chain,warehouse_lots,warehouse_iot,"
+                                       "commodity_prices,core_enterprises'"),
                      1);
 }
 

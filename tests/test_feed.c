@@ -91,6 +91,12 @@ static const struct {
     {"logistics_gps", "feeds/logistics_gps.csv", "trip_id,seq",
      "trip_id,seq,uscc,date,vehicle,event,on_route,division,km"},
     {"public_opinion", "feeds/public_opinion.csv", "uscc,date", "uscc,date,mentions,score"},
+    {"warehouse_lots", "feeds/warehouse_lots.csv", "warehouse_id,lot",
+     "warehouse_id,lot,owner_uscc,commodity,quantity_kg,stored_on,removed_on,lat,lon,geofence_m"},
+    {"warehouse_iot", "feeds/warehouse_iot.csv", "warehouse_id,lot,date",
+     "warehouse_id,lot,date,weight_kg,temperature_c,lat,lon"},
+    {"commodity_prices", "feeds/commodity_prices.csv", "commodity,date",
+     "commodity,date,price_per_kg"},
     {"lenders", "reference/lenders.csv", "lender_id",
      "lender_id,name,type,scope,serves_counties,min_amount,max_amount,max_term_months,"
      "target_sizes,industries,credit_share,spread_min_bp,spread_max_bp,max_apr_bp"},
@@ -107,6 +113,8 @@ static const struct {
      "power_covered,social_covered"},
     {"truth_dirty", "truth/dirty.csv", "file,line", "file,line,kind,field,detail"},
     {"truth_macro", "truth/macro.csv", "month,series", "month,series,value"},
+    {"truth_warehouse_anomalies", "truth/warehouse_anomalies.csv", "warehouse_id,lot",
+     "warehouse_id,lot,date,kind"},
 };
 #define SPEC_COUNT (sizeof(spec) / sizeof(spec[0]))
 
@@ -147,9 +155,9 @@ static void test_areas_in_order_and_paths_in_their_directory(void **state)
         snprintf(expected, sizeof(expected), "%s/%s.csv", ph_feed_area_name(feed->area), stem);
         assert_string_equal(feed->path, expected);
     }
-    assert_int_equal(per_area[PH_FEED_AREA_FEEDS], 17);
+    assert_int_equal(per_area[PH_FEED_AREA_FEEDS], 20);
     assert_int_equal(per_area[PH_FEED_AREA_REFERENCE], 4);
-    assert_int_equal(per_area[PH_FEED_AREA_TRUTH], 5);
+    assert_int_equal(per_area[PH_FEED_AREA_TRUTH], 6);
 }
 
 static void test_names_and_paths_are_unique(void **state)
@@ -239,6 +247,21 @@ static void test_feed_metadata(void **state)
     assert_int_equal(opinion->purposes, PH_PURPOSE_MONITORING);
     assert_string_equal(opinion->time_column, "date");
     assert_string_equal(opinion->title_zh, "舆情");
+    /* the warehouse feeds (issue 20): supply-chain finance, lots known the
+     * next day, prices the same day */
+    const ph_feed *lots = ph_feed_find("warehouse_lots");
+    assert_int_equal(lots->frequency, PH_FREQ_STATIC);
+    assert_int_equal(lots->purposes, PH_PURPOSE_SUPPLY_CHAIN);
+    assert_string_equal(lots->time_column, "stored_on");
+    const ph_feed *iot = ph_feed_find("warehouse_iot");
+    assert_int_equal(iot->frequency, PH_FREQ_DAILY);
+    assert_int_equal(iot->lag_days, 1);
+    assert_string_equal(iot->time_column, "date");
+    const ph_feed *prices = ph_feed_find("commodity_prices");
+    assert_int_equal(prices->frequency, PH_FREQ_DAILY);
+    assert_int_equal(prices->lag_days, 0);
+    assert_int_equal(prices->purposes, PH_PURPOSE_SUPPLY_CHAIN);
+    assert_null(ph_feed_find("truth_warehouse_anomalies")->time_column);
 }
 
 static int count_members(const char *values)
@@ -287,7 +310,7 @@ static void test_column_invariants(void **state)
     static const char *const optional[][2] = {
         {"registration", "status_date"}, {"vat_invoices", "top_buyer_share"},
         {"tax_payments", "paid_on"},     {"litigation", "closed_on"},
-        {"truth_dirty", "field"},
+        {"truth_dirty", "field"},        {"warehouse_lots", "removed_on"},
     };
     size_t found = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -337,6 +360,25 @@ static void test_spec_details_of_columns(void **state)
     assert_bad(col, "1.0001", "expected a number from -1 to 1");
     assert_bad(col, "-0.12345", "at most 4 decimals");
     assert_bad(column("public_opinion", "mentions"), "0", "expected");
+    /* the warehouse feeds: one commodity list, positions to 6 places,
+     * temperatures signed to 1 place, prices in yuan */
+    assert_string_equal(column("warehouse_lots", "commodity")->values,
+                        "steel|copper|aluminium|soybean|corn|cotton|rubber|coal");
+    assert_string_equal(column("commodity_prices", "commodity")->values,
+                        column("warehouse_lots", "commodity")->values);
+    assert_string_equal(column("truth_warehouse_anomalies", "kind")->values,
+                        "weight_drop|geofence");
+    col = column("warehouse_iot", "lat");
+    assert_int_equal(col->decimals, 6);
+    assert_good(col, (const char *const[]){"36.651000", "-33.8", "90", NULL});
+    assert_bad(col, "36.6510001", "at most 6 decimals");
+    assert_bad(col, "91", "expected a number from -90 to 90");
+    col = column("warehouse_iot", "temperature_c");
+    assert_good(col, (const char *const[]){"-3.5", "0.0", "27.1", NULL});
+    assert_bad(col, "12.25", "at most 1 decimal");
+    assert_int_equal(column("commodity_prices", "price_per_kg")->type, PH_FIELD_MONEY);
+    assert_int_equal(column("warehouse_lots", "owner_uscc")->type, PH_FIELD_USCC);
+    assert_bad(column("warehouse_lots", "quantity_kg"), "0", "expected");
 }
 
 static void test_find(void **state)
@@ -344,7 +386,7 @@ static void test_find(void **state)
     (void)state;
     assert_ptr_equal(ph_feed_find("registration"), ph_feed_at(0));
     assert_ptr_equal(ph_feed_find("vat_invoices"), ph_feed_at(1));
-    assert_ptr_equal(ph_feed_find("truth_macro"), ph_feed_at(ph_feed_count() - 1));
+    assert_ptr_equal(ph_feed_find("truth_warehouse_anomalies"), ph_feed_at(ph_feed_count() - 1));
     assert_null(ph_feed_find("VAT_INVOICES"));
     assert_null(ph_feed_find("vat_invoices.csv"));
     assert_null(ph_feed_find(""));

@@ -96,6 +96,7 @@ static const ph_migration FUTURE[] = {
     {11, "eleven", "CREATE TABLE t11 (x)", NULL}, {12, "twelve", "CREATE TABLE t12 (x)", NULL},
     {13, "thirteen", "CREATE TABLE t13 (x)", NULL}, {14, "fourteen", "CREATE TABLE t14 (x)", NULL},
     {15, "fifteen", "CREATE TABLE t15 (x)", NULL}, {16, "sixteen", "CREATE TABLE t16 (x)", NULL},
+    {17, "seventeen", "CREATE TABLE t17 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -220,18 +221,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 16, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 17, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 16 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 17 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 16 is newer than this puhui "
-                                     "(knows up to 15); upgrade puhui");
-    assert_int_equal(schema_version(store), 16);
+    assert_string_equal(err.message, "database schema version 17 is newer than this puhui "
+                                     "(knows up to 16); upgrade puhui");
+    assert_int_equal(schema_version(store), 17);
     ph_store_free(store);
 }
 
@@ -456,7 +457,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 15);
+    assert_int_equal(ph_schema_latest(), 16);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -524,16 +525,16 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 13);
-    assert_int_equal(schema_version(store), 15);
+    assert_int_equal(applied, 14);
+    assert_int_equal(schema_version(store), 16);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
         stored += (size_t)ph_schema_feed_stored(ph_feed_at(i));
-    assert_int_equal(stored, 21);
+    assert_int_equal(stored, 24);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM sqlite_schema WHERE "
                                               "type = 'table' AND name LIKE 'feed\\_%' ESCAPE '\\'"),
-                     2 * 21);
+                     2 * 24);
     assert_false(table_exists(store, "feed_truth_pd"));
     assert_true(table_exists(store, "feed_vat_invoices_history"));
     /* money is fen, the key is the primary key, provenance is required */
@@ -636,8 +637,8 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 16, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 15, got 16");
+    ph_assert_error(ph_schema_migrate(store, 17, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 16, got 17");
     ph_store_free(store);
 }
 
@@ -751,6 +752,83 @@ static void test_early_warning_feed_tables(void **state)
     ph_store_free(fresh);
 }
 
+/* Version 16 makes the warehouse feeds' tables (issue 20): a database that
+ * stopped at 15 lacks them, gets them by upgrading, and ends with the very
+ * schema a fresh database has; the column names are the ones the
+ * warehouse-receipt module reads. */
+static void test_warehouse_feed_tables(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("warehouse_lots")), 16);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("warehouse_iot")), 16);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("commodity_prices")), 16);
+    assert_int_equal(ph_schema_feed_version(ph_feed_find("truth_warehouse_anomalies")), 0);
+
+    ph_store *old = open_store(fx, "at15.db");
+    int applied = -1;
+    ph_assert_ok(ph_schema_migrate(old, 15, &applied, &err), &err);
+    assert_false(table_exists(old, "feed_warehouse_lots"));
+    assert_false(table_exists(old, "feed_warehouse_iot_history"));
+    assert_false(table_exists(old, "feed_commodity_prices"));
+    assert_false(table_exists(old, "feed_truth_warehouse_anomalies"));
+    ph_test_exec(old, "INSERT INTO feed_public_opinion VALUES ('91330100MA27XYZ12A', "
+                      "'2025-01-02', 3, -0.4375, '2025-01-03', 1, 2, 9)");
+    ph_assert_ok(ph_schema_migrate(old, 16, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(schema_version(old), 16);
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM feed_public_opinion"), 1);
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM schema_migrations WHERE "
+                                            "version = 16 AND name = 'warehouse feeds'"),
+                     1);
+    static const char *const tables[] = {
+        "feed_warehouse_lots", "feed_warehouse_lots_history", "feed_warehouse_iot",
+        "feed_warehouse_iot_history", "feed_commodity_prices", "feed_commodity_prices_history",
+    };
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+        assert_true(table_exists(old, tables[i]));
+    assert_false(table_exists(old, "feed_truth_warehouse_anomalies"));
+    /* an owner's lots are found without a scan, in both tables */
+    assert_int_equal(ph_test_query_int(old, "SELECT COUNT(*) FROM sqlite_schema WHERE type = "
+                                            "'index' AND name IN ('feed_warehouse_lots_owner_uscc', "
+                                            "'feed_warehouse_lots_history_owner_uscc')"),
+                     2);
+    /* the columns by name, as the receipt registry reads them, and the keys */
+    ph_test_exec(old, "INSERT INTO feed_warehouse_lots (warehouse_id, lot, owner_uscc, commodity, "
+                      "quantity_kg, stored_on, removed_on, lat, lon, geofence_m, known_on, file_id, "
+                      "line, row_hash) VALUES ('WH0001', 'L00000001001', "
+                      "'91330100MA27XYZ12A', 'steel', 25000, '2025-01-02', NULL, 36.651, "
+                      "117.12, 500, '2025-01-03', 1, 2, 7)");
+    expect_exec(old, "INSERT INTO feed_warehouse_lots (warehouse_id, lot, owner_uscc, commodity, "
+                     "quantity_kg, stored_on, lat, lon, geofence_m, known_on, file_id, line, "
+                     "row_hash) VALUES ('WH0001', 'L00000001001', '91330100MA27XYZ12A', "
+                     "'copper', 1000, '2025-01-05', 36.651, 117.12, 500, '2025-01-06', 1, 3, 8)",
+                PH_EEXISTS, "UNIQUE constraint failed: feed_warehouse_lots.warehouse_id, "
+                            "feed_warehouse_lots.lot");
+    ph_test_exec(old, "INSERT INTO feed_warehouse_iot (warehouse_id, lot, date, weight_kg, "
+                      "temperature_c, lat, lon, known_on, file_id, line, row_hash) VALUES "
+                      "('WH0001', 'L00000001001', '2025-01-02', 24980, -2.5, 36.651003, "
+                      "117.120004, '2025-01-03', 2, 2, 9)");
+    ph_test_exec(old, "INSERT INTO feed_commodity_prices (commodity, date, price_per_kg_fen, "
+                      "known_on, file_id, line, row_hash) VALUES ('steel', '2025-01-02', 391, "
+                      "'2025-01-02', 3, 2, 10)");
+    assert_int_equal(ph_test_query_int(old, "SELECT price_per_kg_fen * quantity_kg FROM "
+                                            "feed_commodity_prices JOIN feed_warehouse_lots "
+                                            "USING (commodity)"),
+                     9775000);
+
+    ph_store *fresh = open_store(fx, "fresh16.db");
+    ph_assert_ok(ph_schema_migrate(fresh, 16, &applied, &err), &err);
+    assert_int_equal(applied, 16);
+    char *a = schema_text(old), *b = schema_text(fresh);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    ph_store_free(old);
+    ph_store_free(fresh);
+}
+
 /* Version 15, the early warning's store: a rule set's bytes never change
  * and at most one set is active; an alert keeps what the engine said and
  * moves only along the legal states; what happens to it is appended. */
@@ -763,7 +841,7 @@ static void test_early_warning_store(void **state)
     int applied = -1;
     ph_assert_ok(ph_schema_migrate(store, 14, &applied, &err), &err);
     assert_false(table_exists(store, "warning_rules"));
-    ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
+    ph_assert_ok(ph_schema_migrate(store, 15, &applied, &err), &err);
     assert_int_equal(applied, 1);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE "
                                               "version = 15 AND name = 'early warning'"),
@@ -868,6 +946,7 @@ int main(void)
         cmocka_unit_test(test_trigger_definitions),
         cmocka_unit_test(test_early_warning_store),
         cmocka_unit_test(test_early_warning_feed_tables),
+        cmocka_unit_test(test_warehouse_feed_tables),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -75,6 +75,12 @@
  *   warning_level(id, run_id, day, uscc, level, previous, rule, evidence)
  *     every colour change of a watched firm, append-only (triggers).
  *
+ * Version 16, "warehouse feeds": the tables of the feeds added to the
+ *   catalog for warehouse-receipt finance (issue 20): feed_warehouse_lots
+ *   (key warehouse_id, lot; an owner_uscc index), feed_warehouse_iot (key
+ *   warehouse_id, lot, date) and feed_commodity_prices (key commodity, date;
+ *   price_per_kg_fen), each with its history table.
+ *
  * Feed tables. Every feed of the catalog's feeds/ and reference/ areas is
  * stored in feed_<name> (the current version of each row; primary key = the
  * feed's natural key; WITHOUT ROWID) and feed_<name>_history (the versions
@@ -132,7 +138,8 @@ PH_EXTERN int ph_schema_feed_stored(const ph_feed *feed);
 
 /* The schema version whose migration creates the tables of a stored feed:
  * 3 for the feeds the catalog had then, a later one for a feed added since
- * (14 for logistics_gps and public_opinion); 0 for a feed that is not
+ * (14 for logistics_gps and public_opinion, 16 for warehouse_lots,
+ * warehouse_iot and commodity_prices); 0 for a feed that is not
  * stored, or NULL. Ingestion requires it before it reads the feed's file. */
 PH_EXTERN int ph_schema_feed_version(const ph_feed *feed);
 

@@ -258,6 +258,53 @@ static const ph_feed_column public_opinion[] = {
             "lawsuits, closure rumours) through 0 (neutral) to 1 (very positive)"),
 };
 
+/* The feeds of warehouse-receipt finance (仓单质押, issue 20): the lots in
+ * bonded and third-party warehouses, what their IoT trackers report every
+ * day, and the market price that values them. A lender that takes a lot as
+ * collateral watches its weight and position: goods quietly taken out (a
+ * weight drop) or moved away (outside the geofence) are what a receipt's
+ * pledge must catch, most often in the months before the owner defaults. */
+#define COMMODITIES "steel|copper|aluminium|soybean|corn|cotton|rubber|coal"
+
+static const ph_feed_column warehouse_lots[] = {
+    REQ("warehouse_id", ID, NULL, "the warehouse, e.g. WH0001"),
+    REQ("lot", ID, NULL,
+        "the lot (货位/批次) in that warehouse, e.g. L00012345001; one owner and one "
+        "commodity"),
+    REQ("owner_uscc", USCC, NULL,
+        "Unified Social Credit Code of the goods' owner: a manufacturer (section C) or a "
+        "wholesaler (division F51)"),
+    ENUM("commodity", COMMODITIES, "what the lot holds"),
+    INT("quantity_kg", 1, INT64_MAX, "kg", "weight stored on stored_on"),
+    REQ("stored_on", DATE, NULL, "day the lot came into the warehouse"),
+    OPT("removed_on", DATE, NULL,
+        "day the lot left the warehouse (released to its owner); empty while it is still "
+        "there at the window end"),
+    DECIMAL("lat", -90, 90, 6, "latitude of the warehouse, decimal degrees (WGS-84)"),
+    DECIMAL("lon", -180, 180, 6, "longitude of the warehouse, decimal degrees (WGS-84)"),
+    INT("geofence_m", 1, 100000, "m",
+        "radius of the warehouse's geofence around lat, lon: a tracker outside it means the "
+        "goods have left"),
+};
+
+static const ph_feed_column warehouse_iot[] = {
+    REQ("warehouse_id", ID, NULL, "the warehouse (warehouse_lots)"),
+    REQ("lot", ID, NULL, "the lot (warehouse_lots)"),
+    REQ("date", DATE, NULL, "day of the reading (the day's last report)"),
+    INT("weight_kg", 0, 0, "kg",
+        "weight on the lot's load cells: the stored quantity with a small noise, unless goods "
+        "were taken out"),
+    DECIMAL("temperature_c", -50, 80, 1, "temperature at the lot, degrees Celsius"),
+    DECIMAL("lat", -90, 90, 6, "latitude reported by the lot's tracker, decimal degrees"),
+    DECIMAL("lon", -180, 180, 6, "longitude reported by the lot's tracker, decimal degrees"),
+};
+
+static const ph_feed_column commodity_prices[] = {
+    ENUM("commodity", COMMODITIES, "the commodity"),
+    REQ("date", DATE, NULL, "trading day of the price"),
+    MONEY("price_per_kg", "spot price of one kilogram, in yuan, at the day's close"),
+};
+
 /* --- reference/ -------------------------------------------------------------- */
 
 static const ph_feed_column lenders[] = {
@@ -370,6 +417,15 @@ static const ph_feed_column truth_macro[] = {
     DECIMAL("value", 0, 0, 4, "value of the factor in the month"),
 };
 
+static const ph_feed_column truth_warehouse_anomalies[] = {
+    REQ("warehouse_id", ID, NULL, "the warehouse (feeds/warehouse_lots.csv)"),
+    REQ("lot", ID, NULL, "the lot"),
+    REQ("date", DATE, NULL, "first day the anomaly shows in feeds/warehouse_iot.csv"),
+    ENUM("kind", "weight_drop|geofence",
+         "what was injected: weight_drop (goods taken out without a release: the weight falls "
+         "and stays down) or geofence (the lot's tracker reports outside the geofence)"),
+};
+
 /* --- the catalog ---------------------------------------------------------------- */
 
 #define FEEDS PH_FEED_AREA_FEEDS
@@ -478,6 +534,29 @@ static const ph_feed catalog[] = {
      "suppliers and wages, lawsuits, closure rumours), but a healthy firm has its bad days "
      "too: one negative day is a weak signal.",
      COLUMNS(public_opinion), "date"},
+    {"warehouse_lots", "feeds/warehouse_lots.csv", FEEDS, "仓储货物",
+     "warehouse operators' storage management systems (仓储管理系统), bonded and third-party "
+     "warehouses",
+     PH_FREQ_STATIC, 1, "warehouse_id,lot", SUPPLY_CHAIN, 1,
+     "One row per lot of goods stored in a warehouse during the window, with its owner, "
+     "commodity and weight, and the warehouse's position and geofence: what a warehouse "
+     "receipt (仓单) is registered from.",
+     COLUMNS(warehouse_lots), "stored_on"},
+    {"warehouse_iot", "feeds/warehouse_iot.csv", FEEDS, "仓储物联网",
+     "warehouse IoT platforms: load cells, temperature sensors and trackers on each lot",
+     PH_FREQ_DAILY, 1, "warehouse_id,lot,date", SUPPLY_CHAIN, 1,
+     "One row per lot and day while the lot is in the warehouse: weight, temperature and the "
+     "tracker's position. Normally the weight holds and the tracker stays inside the "
+     "geofence; goods taken out (a weight drop) or moved away (a position outside the "
+     "geofence) are what a pledge's monitoring watches for, most often before the owner "
+     "defaults. A healthy owner's lot has its rare glitches too.",
+     COLUMNS(warehouse_iot), "date"},
+    {"commodity_prices", "feeds/commodity_prices.csv", FEEDS, "大宗商品价格",
+     "commodity exchanges and spot price indices (期货交易所、现货价格指数)",
+     PH_FREQ_DAILY, 0, "commodity,date", SUPPLY_CHAIN, 1,
+     "One row per commodity and day: the spot price per kilogram that values a lot pledged "
+     "in a warehouse.",
+     COLUMNS(commodity_prices), "date"},
 
     {"lenders", "reference/lenders.csv", REFERENCE, "合作金融机构", PLATFORM, PH_FREQ_STATIC,
      0, "lender_id", CREDIT, 1,
@@ -522,6 +601,11 @@ static const ph_feed catalog[] = {
      "One row per month and factor: the province-wide macro factor and each industry's "
      "factor.",
      COLUMNS(truth_macro), "month"},
+    {"truth_warehouse_anomalies", "truth/warehouse_anomalies.csv", TRUTH, "注入的仓储异常",
+     SIMULATOR, PH_FREQ_STATIC, 0, "warehouse_id,lot", 0, 1,
+     "One row per lot whose IoT readings carry an injected anomaly (at most one a lot), with "
+     "the first day it shows, so that a warehouse check can be scored on what it catches.",
+     COLUMNS(truth_warehouse_anomalies), NULL},
 };
 
 size_t ph_feed_count(void)

@@ -44,6 +44,9 @@ static const struct {
 } FEED_SINCE[] = {
     {"logistics_gps", 14}, /* issue 19: post-loan early warning */
     {"public_opinion", 14},
+    {"warehouse_lots", 16}, /* issue 20: warehouse receipts */
+    {"warehouse_iot", 16},
+    {"commodity_prices", 16},
 };
 
 #define FEED_TABLES_FIRST 3 /* migration 3, "data hub feeds" */
@@ -276,4 +279,9 @@ ph_status schema_create_feed_tables(ph_store *store, ph_error *err)
 ph_status schema_create_early_warning_feed_tables(ph_store *store, ph_error *err)
 {
     return create_feed_tables(store, 14, err);
+}
+
+ph_status schema_create_warehouse_feed_tables(ph_store *store, ph_error *err)
+{
+    return create_feed_tables(store, 16, err);
 }

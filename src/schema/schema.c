@@ -895,6 +895,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {13, "api keys", API_KEY_SQL, NULL},
     {14, "early-warning feeds", NULL, schema_create_early_warning_feed_tables},
     {15, "early warning", EARLY_WARNING_SQL, NULL},
+    {16, "warehouse feeds", NULL, schema_create_warehouse_feed_tables},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

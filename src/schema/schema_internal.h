@@ -12,4 +12,8 @@ ph_status schema_create_feed_tables(ph_store *store, ph_error *err);
  * public_opinion; ph_schema_feed_version 14). */
 ph_status schema_create_early_warning_feed_tables(ph_store *store, ph_error *err);
 
+/* Migration 16's: the tables of the warehouse feeds (warehouse_lots,
+ * warehouse_iot, commodity_prices; ph_schema_feed_version 16). */
+ph_status schema_create_warehouse_feed_tables(ph_store *store, ph_error *err);
+
 #endif

@@ -47,7 +47,7 @@ check "grant json has raw" [ "$(json "$WORK/out" 'd["raw"]')" = "True" ]
 run 0 consent grant --enterprise "$U1" --institution BANK02 --purpose supply_chain \
     --until "$(day 300)"
 check "all is every source of the purpose, written out" contains "$OUT" \
-    "use registration,vat_invoices,payments_daily,supply_chain,core_enterprises for supply-chain finance"
+    "use registration,vat_invoices,payments_daily,supply_chain,warehouse_lots,warehouse_iot,commodity_prices,core_enterprises for supply-chain finance"
 
 run 2 consent grant --enterprise 91370102MA00000000 --institution BANK01 --purpose credit --until "$UNTIL"
 check "unknown enterprise named" contains "$ERR" \

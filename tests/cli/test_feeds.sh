@@ -6,14 +6,14 @@ set -e
 FORMATS="$(cd "$(dirname "$0")/../.." && pwd)/docs/formats"
 
 run 0 feeds list
-check "list has a header" contains "$OUT" "name                 path                            frequency  key"
-check "list shows vat_invoices" contains "$OUT" "vat_invoices         feeds/vat_invoices.csv          monthly    uscc,month"
-check "list shows the truth file names" contains "$OUT" "truth_pd             truth/pd.csv"
-check "list has every feed" [ "$(echo "$OUT" | wc -l)" -eq 27 ]
+check "list has a header" contains "$OUT" "name                       path                            frequency  key"
+check "list shows vat_invoices" contains "$OUT" "vat_invoices               feeds/vat_invoices.csv          monthly    uscc,month"
+check "list shows the truth file names" contains "$OUT" "truth_pd                   truth/pd.csv"
+check "list has every feed" [ "$(echo "$OUT" | wc -l)" -eq 31 ]
 run 0 --format json feeds list
 check "json list" contains "$OUT" '"path": "truth/dirty.csv"'
 check "json column count is a number" contains "$OUT" '"columns": 16'
-command -v python3 >/dev/null && check "json list is valid" python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))) == 26' "$WORK/out"
+command -v python3 >/dev/null && check "json list is valid" python3 -c 'import json,sys; assert len(json.load(open(sys.argv[1]))) == 30' "$WORK/out"
 
 run 0 feeds show tax_grades
 check "show has the title" contains "$OUT" "# tax_grades — 纳税信用等级"
@@ -23,7 +23,7 @@ run 0 feeds show truth_dirty
 check "truth pages warn" contains "$OUT" "a model must never read this file"
 
 run 0 feeds doc --out "$WORK/formats"
-check "doc says what it wrote" contains "$OUT" "wrote 27 files to $WORK/formats"
+check "doc says what it wrote" contains "$OUT" "wrote 31 files to $WORK/formats"
 check "docs/formats is up to date (regenerate with: puhui feeds doc --out docs/formats)" \
     diff -r "$FORMATS" "$WORK/formats"
 run 0 feeds doc --out="$WORK/formats"
