@@ -154,7 +154,7 @@ static void test_deterministic(void **state)
     assert_memory_equal(m1, m2, n1);
     assert_true(n1 != n3 || memcmp(m1, m3, n1) != 0);
     assert_int_equal(a.total_rows, b.total_rows);
-    assert_int_equal(a.file_count, 26);
+    assert_int_equal(a.file_count, 30);
     for (size_t i = 0; i < a.file_count; i++)
         assert_string_equal(a.files[i].checksum, b.files[i].checksum);
     assert_string_not_equal(a.files[0].checksum, c.files[0].checksum);

@@ -627,15 +627,15 @@ static void test_manifest_checksums(void **state)
     ph_error err;
     ph_assert_ok(ph_ingest_test_run(store, (const char *[]){dir}, 1, "2024-03-31", 2, 0, &ing,
                                     &err), &err);
-    assert_int_equal(ph_ingest_result_count(ing), 21); /* 17 feeds + 4 reference, no truth */
+    assert_int_equal(ph_ingest_result_count(ing), 24); /* 20 feeds + 4 reference, no truth */
     assert_string_equal(ph_ingest_result_at(ing, 0)->feed, "registration");
     for (size_t i = 1; i < 5; i++)
         assert_non_null(strstr(ph_ingest_result_at(ing, i)->path, "/reference/"));
-    for (size_t i = 0; i < 21; i++)
+    for (size_t i = 0; i < 24; i++)
         assert_int_equal(ph_ingest_result_at(ing, i)->counts.rejected, 0);
     ph_ingest_free(ing);
     assert_text(store, "SELECT count(*) FROM ingest_file WHERE path LIKE '%/truth/%'", "0");
-    assert_text(store, "SELECT count(*) FROM ingest_file WHERE checksum LIKE 'blake2b-256:%'", "21");
+    assert_text(store, "SELECT count(*) FROM ingest_file WHERE checksum LIKE 'blake2b-256:%'", "24");
 
     /* one changed byte: the directory is refused before anything is read */
     char *vat = ph_test_path(dir, "feeds/vat_invoices.csv");
@@ -649,7 +649,7 @@ static void test_manifest_checksums(void **state)
                     PH_EINVAL, &err, "feeds/vat_invoices.csv': checksum mismatch: ");
     assert_non_null(strstr(err.message, "manifest.json lists blake2b-256:"));
     assert_non_null(strstr(err.message, "so it is not ingested"));
-    assert_text(store, "SELECT count(*) FROM ingest_file", "21");
+    assert_text(store, "SELECT count(*) FROM ingest_file", "24");
     free(vat);
     free(dir);
     ph_store_free(store);

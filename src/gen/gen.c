@@ -192,6 +192,7 @@ static void run_free(gen_run *run)
     ph_free(run->ctx, run->date_text);
     ph_free(run->ctx, run->firms);
     ph_free(run->ctx, run->links);
+    ph_free(run->ctx, run->prices);
 }
 
 static void fill_groups(ph_gen_summary *s, const gen_run *run, const gen_stats *st)
@@ -229,6 +230,7 @@ static ph_status write_province(gen_run *run, gen_writer *w, ph_error *err)
     gen_emit_reference(run, &b);
     gen_emit_supply(run, &b, dirty.rate > 0.0 ? &dirty : NULL);
     gen_emit_macro(run, &b);
+    gen_emit_prices(run, &b);
     ph_status st = gen_writer_block(w, &b, err);
     gen_block_free(&b, run->ctx);
     return st;
@@ -283,6 +285,8 @@ ph_status ph_gen_run(const ph_ctx *ctx, const ph_gen_options *opts, ph_gen_summa
         st = gen_dynamics_build(&run, online_threads(opts->threads), err);
     if (st == PH_OK)
         st = gen_supply_build(&run, err);
+    if (st == PH_OK)
+        st = gen_warehouses_build(&run, err);
     if (st == PH_OK)
         st = gen_writer_open(&w, opts->out_dir, run.feeds, err);
     if (st == PH_OK)

@@ -5,7 +5,8 @@
  *   dynamics.c    macro and industry paths, latent health, defaults, and
  *                 the exact 12-month PD tables
  *   emit_*.c      one file per family of feeds: rows from a firm's path
- *                 (emit_watch.c: the early-warning feeds, trucks and opinion)
+ *                 (emit_watch.c: the early-warning feeds, trucks and opinion;
+ *                 emit_warehouse.c: warehouse lots, their IoT readings, prices)
  *   buf.c         row building, number formatting, dirty-row injection
  *   writer.c      files, checksums, the manifest
  *   pipeline.c    blocks of firms across threads, written in order
@@ -44,6 +45,9 @@ typedef enum gen_feed_id {
     GEN_F_SUPPLY_CHAIN,
     GEN_F_GPS,
     GEN_F_OPINION,
+    GEN_F_WH_LOTS,
+    GEN_F_WH_IOT,
+    GEN_F_PRICES,
     GEN_F_LENDERS,
     GEN_F_GUARANTORS,
     GEN_F_RISK_POOLS,
@@ -53,6 +57,7 @@ typedef enum gen_feed_id {
     GEN_F_TRUTH_FIRMS,
     GEN_F_TRUTH_DIRTY,
     GEN_F_TRUTH_MACRO,
+    GEN_F_TRUTH_WAREHOUSE,
     GEN_F_COUNT
 } gen_feed_id;
 
@@ -182,6 +187,14 @@ typedef struct gen_firm {
 #define GEN_SQRT1_2 0.70710678118654752440 /* 1/sqrt(2), for the normal CDF via erfc */
 #define GEN_PD_GRID 281      /* health grid points of the PD tables */
 
+/* A warehouse of the province (emit_warehouse.c): WH0001 is the first. */
+#define GEN_COMMODITIES 8
+#define GEN_MAX_WAREHOUSES (PH_GEN_MAX_CITIES * 4)
+typedef struct gen_warehouse {
+    double lat, lon;               /* WGS-84, 6 places */
+    int geofence_m;
+} gen_warehouse;
+
 typedef struct gen_run {
     const ph_ctx *ctx;
     ph_gen_options opt;
@@ -216,6 +229,13 @@ typedef struct gen_run {
     /* supply chains, built before the blocks */
     struct gen_chain_link *links;
     size_t link_count;
+
+    /* warehouses (per_city of each city, in city order) and the daily spot
+     * prices of the window, [commodity][day] in yuan per kg */
+    gen_warehouse warehouses[GEN_MAX_WAREHOUSES];
+    size_t warehouse_count;
+    double *prices;
+    int price_days;
 
     const ph_feed *feeds[GEN_F_COUNT];
     gen_date_cache dates;
@@ -337,6 +357,9 @@ void gen_emit_truth(gen_firm_ctx *fc);
 /* logistics_gps and public_opinion (emit_watch.c); called last, so that the
  * firm's shared dirty-row stream has made every other feed's draws first */
 void gen_emit_watch(gen_firm_ctx *fc);
+/* warehouse_lots, warehouse_iot and truth/warehouse_anomalies
+ * (emit_warehouse.c); called after gen_emit_watch, for the same reason */
+void gen_emit_warehouse(gen_firm_ctx *fc);
 /* Who pays a subsidy: the province, the firm's city or its county. */
 typedef enum { GEN_PAYER_PROVINCE, GEN_PAYER_CITY, GEN_PAYER_COUNTY } gen_payer_level;
 /* One row of feeds/subsidies.csv (programmes from several emitters). */
@@ -353,6 +376,10 @@ void gen_institution_codes(gen_run *run);
 ph_status gen_manifest_write(const gen_run *run, const ph_gen_summary *s, ph_error *err);
 void gen_emit_supply(const gen_run *run, gen_block *block, gen_dirty *dirty);
 void gen_emit_macro(const gen_run *run, gen_block *block);
+/* The warehouses and the price paths (after the macro path), then the
+ * prices' file. */
+ph_status gen_warehouses_build(gen_run *run, ph_error *err);
+void gen_emit_prices(const gen_run *run, gen_block *block);
 
 /* days in window month t (negative t: the burn-in) */
 int gen_days_in_window_month(const gen_run *run, int t);

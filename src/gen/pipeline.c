@@ -162,7 +162,8 @@ static void fill_block(const gen_run *run, gen_block *b, uint64_t index, gen_pat
         gen_emit_events(&fc);
         gen_emit_credit(&fc);
         gen_emit_truth(&fc);
-        gen_emit_watch(&fc); /* last: see gen_emit_watch */
+        gen_emit_watch(&fc); /* after the others: see gen_emit_watch */
+        gen_emit_warehouse(&fc);
         stats_firm(&b->stats, run, &fc);
     }
 }

@@ -38,7 +38,9 @@ enum {
     GEN_STREAM_TRAITS,
     GEN_STREAM_CONSUMER,
     GEN_STREAM_GPS,       /* logistics_gps: the fleet, then its trips */
-    GEN_STREAM_OPINION    /* public_opinion */
+    GEN_STREAM_OPINION,   /* public_opinion */
+    GEN_STREAM_WAREHOUSE, /* the warehouses (index 0), then each firm's lots (index + 1) */
+    GEN_STREAM_PRICES     /* commodity_prices, one stream a commodity */
 };
 
 static inline uint64_t gen_splitmix64(uint64_t *x)

@@ -18,9 +18,10 @@ static const char *const feed_names[GEN_F_COUNT] = {
     "registration", "vat_invoices", "tax_payments", "tax_grades", "social_security",
     "electricity_daily", "electricity_monthly", "payments_daily", "litigation", "penalties",
     "patents", "subsidies", "credit_loans", "credit_status", "supply_chain",
-    "logistics_gps", "public_opinion",
+    "logistics_gps", "public_opinion", "warehouse_lots", "warehouse_iot", "commodity_prices",
     "lenders", "guarantors", "risk_pools", "core_enterprises",
     "truth_pd", "truth_defaults", "truth_firms", "truth_dirty", "truth_macro",
+    "truth_warehouse_anomalies",
 };
 
 ph_status gen_feeds_resolve(const ph_feed **feeds, ph_error *err)

@@ -49,7 +49,7 @@ verify_manifest() {
     written=$(cd "$dir" && find . -type f ! -name manifest.json | sed 's|^\./||' | sort)
     listed=$(cut -d' ' -f1 <<<"$entries" | sort)
     [ "$written" = "$listed" ] || { echo "  files written and files listed differ"; bad=1; }
-    [ "$(wc -l <<<"$listed")" -eq 26 ] || { echo "  $(wc -l <<<"$listed") files listed, expected 26"; bad=1; }
+    [ "$(wc -l <<<"$listed")" -eq 30 ] || { echo "  $(wc -l <<<"$listed") files listed, expected 30"; bad=1; }
     [ "$bad" -eq 0 ]
 }
 
@@ -98,7 +98,7 @@ for f in files:
     assert len(header.split(",")) == catalog[f["path"]]["columns"], f["path"]
 ' "$WORK/catalog.json" "$WORK/a"
 run 0 csv check "$WORK"/a/*/*.csv
-check "every file is well-formed CSV" [ "$(grep -c '  ok$' <<<"$OUT")" -eq 26 ]
+check "every file is well-formed CSV" [ "$(grep -c '  ok$' <<<"$OUT")" -eq 30 ]
 check "truth/dirty.csv of a clean run has only its header" \
     [ "$(cat "$WORK/a/truth/dirty.csv")" = "file,line,kind,field,detail" ]
 
