@@ -461,12 +461,177 @@ static void test_reopen_and_torn_tail(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+/* ---- checkpoints and bundles --------------------------------------------------------------- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&text, &cap, '\0', f);
+    fclose(f);
+    assert_true(n >= 0);
+    *len = (size_t)n;
+    return text;
+}
+
+/* Replace the first occurrence of `from` in text by `to` (same length). */
+static void patch(char *text, const char *from, const char *to)
+{
+    char *p = strstr(text, from);
+    assert_non_null(p);
+    assert_int_equal(strlen(from), strlen(to));
+    memcpy(p, to, strlen(to));
+}
+
+static void test_checkpoints_and_bundles(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_cp", &ctx, &dir);
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    char *sk = ph_test_path(dir, "log.key"), *vk = ph_test_path(dir, "log.vkey");
+    char *sk2 = ph_test_path(dir, "other.key"), *vk2 = ph_test_path(dir, "other.vkey");
+    ph_assert_ok(ph_evidence_keygen(ctx, "test.local/log", sk, vk, &err), &err);
+    ph_assert_error(ph_evidence_keygen(ctx, "test.local/log", sk, vk, &err), PH_EEXISTS, &err,
+                    "refusing to overwrite");
+    ph_assert_ok(ph_evidence_keygen(ctx, "test.local/log", sk2, vk2, &err), &err);
+    struct stat sb;
+    assert_int_equal(stat(sk, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    size_t vlen = 0, vlen2 = 0;
+    char *vkey = slurp(vk, &vlen), *vkey2 = slurp(vk2, &vlen2);
+    for (uint64_t i = 0; i < 100; i++) {
+        char text[64];
+        leaf_text(i, text, sizeof(text));
+        ph_assert_ok(ph_evidence_append(log, text, strlen(text), NULL, &err), &err);
+    }
+    char *note = NULL;
+    ph_assert_ok(ph_evidence_checkpoint(log, sk, &note, &err), &err);
+    assert_non_null(strstr(note, "test.local/log\n100\n"));
+    ph_evidence_checkpoint_info cp;
+    ph_assert_ok(ph_evidence_checkpoint_open(note, strlen(note), vkey, &cp, &err), &err);
+    assert_string_equal(cp.origin, "test.local/log");
+    assert_int_equal(cp.size, 100);
+    uint8_t root[H];
+    ph_assert_ok(ph_evidence_root(log, 100, root, &err), &err);
+    assert_memory_equal(cp.root, root, H);
+    /* the same text is in <dir>/checkpoint */
+    char *logdir = ph_test_path(dir, "log"), cpath[1024];
+    snprintf(cpath, sizeof(cpath), "%s/checkpoint", logdir);
+    size_t clen = 0;
+    char *stored = slurp(cpath, &clen);
+    assert_string_equal(stored, note);
+    free(stored);
+
+    /* another key's verifier: no signature by it */
+    ph_assert_error(ph_evidence_checkpoint_open(note, strlen(note), vkey2, &cp, &err),
+                    PH_EVERIFY, &err, "no signature by the key");
+    /* an edited size: well formed, but the signature no longer verifies */
+    char *forged = strdup(note);
+    patch(forged, "\n100\n", "\n101\n");
+    ph_assert_error(ph_evidence_checkpoint_open(forged, strlen(forged), vkey, &cp, &err),
+                    PH_EVERIFY, &err, "does not verify");
+    free(forged);
+    /* one flipped signature character */
+    forged = strdup(note);
+    char *sig = strrchr(forged, ' ') + 20; /* past the key id */
+    *sig = *sig == 'A' ? 'B' : 'A';
+    ph_assert_error(ph_evidence_checkpoint_open(forged, strlen(forged), vkey, &cp, &err),
+                    PH_EVERIFY, &err, "does not verify");
+    free(forged);
+    /* malformed: located */
+    forged = strdup(note);
+    patch(forged, "\n100\n", "\n1x0\n");
+    ph_assert_error(ph_evidence_checkpoint_open(forged, strlen(forged), vkey, &cp, &err),
+                    PH_EINVAL, &err, "checkpoint:2:2: not a checkpoint: the tree size");
+    free(forged);
+    const char *no_blank = "test.local/log\n100\nAAAA\n";
+    ph_assert_error(ph_evidence_checkpoint_open(no_blank, strlen(no_blank), vkey, &cp, &err),
+                    PH_EINVAL, &err, "no blank line");
+    ph_assert_error(ph_evidence_checkpoint_open(note, strlen(note), "test.local/log+zz", &cp,
+                                                &err),
+                    PH_EINVAL, &err, "verifier key");
+
+    /* a bundle of three leaves verifies against the checkpoint, offline */
+    char *bpath = ph_test_path(dir, "b.json");
+    uint64_t idx[3] = {0, 57, 99};
+    ph_assert_ok(ph_evidence_bundle_write(log, idx, 3, 100, bpath, &err), &err);
+    size_t blen = 0, leaves = 0;
+    char *bundle = slurp(bpath, &blen);
+    ph_assert_ok(ph_evidence_bundle_verify(ctx, bundle, blen, note, strlen(note), vkey, &leaves,
+                                           &err),
+                 &err);
+    assert_int_equal(leaves, 3);
+    /* a leaf's bytes edited (another event's base64 of the same length) */
+    char *forged_bundle = strdup(bundle);
+    patch(forged_bundle, "\"data\": \"eyJ0eXBlIjoidGVzdCIsImkiOjU3fQ==\"",
+          "\"data\": \"eyJ0eXBlIjoidGVzdCIsImkiOjU4fQ==\"");
+    ph_assert_error(ph_evidence_bundle_verify(ctx, forged_bundle, blen, note, strlen(note), vkey,
+                                              &leaves, &err),
+                    PH_EVERIFY, &err, "leaf 57 (the bundle's leaves[1]) is not in the");
+    free(forged_bundle);
+    /* a malformed proof hash: located in the bundle's text */
+    forged_bundle = strdup(bundle);
+    char *proof = strstr(strstr(forged_bundle, "\"proof\""), "[");
+    char *q = strchr(proof, '"');
+    q[1] = '!';
+    ph_assert_error(ph_evidence_bundle_verify(ctx, forged_bundle, blen, note, strlen(note), vkey,
+                                              &leaves, &err),
+                    PH_EINVAL, &err, "leaves[0].proof[0]");
+    assert_string_equal(err.source, "bundle");
+    assert_true(err.line > 1);
+    free(forged_bundle);
+    const char *junk = "{\"format\": \"puhui-evidence-bundle/1\", \"extra\": 1}";
+    ph_assert_error(ph_evidence_bundle_verify(ctx, junk, strlen(junk), note, strlen(note), vkey,
+                                              &leaves, &err),
+                    PH_EINVAL, &err, "bundle:1:39: field extra: unknown member");
+    ph_assert_error(ph_evidence_bundle_verify(ctx, "{\"format\":", 10, note, strlen(note), vkey,
+                                              &leaves, &err),
+                    PH_EINVAL, &err, "invalid JSON");
+
+    /* the log grows: the old bundle does not match the new checkpoint */
+    ph_assert_ok(ph_evidence_append(log, "more", 4, NULL, &err), &err);
+    char *note2 = NULL;
+    ph_assert_ok(ph_evidence_checkpoint(log, sk, &note2, &err), &err);
+    ph_assert_error(ph_evidence_bundle_verify(ctx, bundle, blen, note2, strlen(note2), vkey,
+                                              &leaves, &err),
+                    PH_EVERIFY, &err, "tree of 100 leaves, the checkpoint signs a tree of 101");
+    /* ...and the two checkpoints are consistent */
+    ph_evidence_checkpoint_info cp2;
+    ph_assert_ok(ph_evidence_checkpoint_open(note, strlen(note), vkey, &cp, &err), &err);
+    ph_assert_ok(ph_evidence_checkpoint_open(note2, strlen(note2), vkey, &cp2, &err), &err);
+    uint8_t path[PH_EVIDENCE_MAX_PATH][H];
+    size_t k = 0;
+    ph_assert_ok(ph_evidence_prove_consistency(log, cp.size, cp2.size, path, &k, &err), &err);
+    ph_assert_ok(ph_merkle_verify_consistency(cp.size, cp2.size, cp.root, cp2.root,
+                                              (const uint8_t(*)[H])path, k, &err),
+                 &err);
+    ph_free(ctx, note);
+    ph_free(ctx, note2);
+    free(bundle);
+    free(bpath);
+    free(vkey);
+    free(vkey2);
+    free(logdir);
+    free(sk);
+    free(vk);
+    free(sk2);
+    free(vk2);
+    ph_evidence_free(log);
+    ph_test_env_close(ctx, dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_shared_vectors),
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_reopen_and_torn_tail),
+        cmocka_unit_test(test_checkpoints_and_bundles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
