@@ -76,6 +76,7 @@ int ph_cmd_serve(ph_cli *cli, int argc, char **argv);
 int ph_cmd_key(ph_cli *cli, int argc, char **argv);
 int ph_cmd_watch(ph_cli *cli, int argc, char **argv);
 int ph_cmd_warning(ph_cli *cli, int argc, char **argv);
+int ph_cmd_evidence(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the
@@ -138,6 +139,17 @@ int ph_cli_parse_named(ph_cli *cli, const char *command, int argc, char **argv, 
  * first" error when it is missing. Prints the error and returns NULL on
  * failure, setting *exit_code. */
 ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code);
+
+/* The evidence log's directory: `dir` when given (--evidence DIR), else
+ * "<db path>.evidence", into buf. */
+const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size_t size);
+
+/* Open the evidence log for a command that appends to it (docs/evidence.md):
+ * in `dir` (NULL: cli_evidence_dir's default). With `create`, a missing log
+ * is made with its key pair (DIR/log.key, 0600, and DIR/log.vkey), named
+ * "puhui.local/evidence". Prints the error and returns NULL on failure,
+ * setting *exit_code. Free with ph_evidence_free, after committing. */
+ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code);
 
 /*
  * Tabular output shared by every command: `--format table` prints aligned

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -57,6 +58,39 @@ ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code)
                "database";
     else if (st == PH_EBUSY)
         hint = "another process holds the database; try again when it has finished";
+    *exit_code = ph_cli_fail(cli, st, &err, hint);
+    return NULL;
+}
+
+const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size_t size)
+{
+    if (dir != NULL)
+        snprintf(buf, size, "%s", dir);
+    else
+        snprintf(buf, size, "%s.evidence", cli->db_path);
+    return buf;
+}
+
+ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code)
+{
+    char path[4096], key[4200], vkey[4200];
+    cli_evidence_dir(cli, dir, path, sizeof(path));
+    snprintf(key, sizeof(key), "%s/log.key", path);
+    snprintf(vkey, sizeof(vkey), "%s/log.vkey", path);
+    ph_evidence_log *log = NULL;
+    ph_error err;
+    ph_status st = ph_evidence_open(cli->ctx, path, NULL, create, &log, &err);
+    /* a log made here gets its keys at once, so that it can be checkpointed */
+    if (st == PH_OK && create && access(key, F_OK) != 0)
+        st = ph_evidence_keygen(cli->ctx, ph_evidence_origin(log), key, vkey, &err);
+    if (st == PH_OK)
+        return log;
+    ph_evidence_free(log);
+    const char *hint = NULL;
+    if (st == PH_ENOTFOUND)
+        hint = "create it with 'puhui evidence init', or point --evidence at an existing log";
+    else if (st == PH_EBUSY)
+        hint = "another process is writing to the evidence log; try again when it has finished";
     *exit_code = ph_cli_fail(cli, st, &err, hint);
     return NULL;
 }
