@@ -151,6 +151,13 @@ const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size
  * setting *exit_code. Free with ph_evidence_free, after committing. */
 ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code);
 
+/* The last signed checkpoint of the log in dir (a directory, as
+ * cli_evidence_dir gives): DIR/checkpoint read and checked with DIR/log.vkey.
+ * PH_ENOTFOUND ("sign one with `puhui evidence checkpoint`") when there is
+ * none yet. Bundles are written against its size. */
+ph_status cli_evidence_last_checkpoint(ph_cli *cli, const char *dir,
+                                       ph_evidence_checkpoint_info *cp, ph_error *err);
+
 /*
  * Tabular output shared by every command: `--format table` prints aligned
  * columns (Chinese counts two columns wide), `--format json` prints an

@@ -132,29 +132,6 @@ static int cmd_checkpoint(ph_cli *cli, const ev_opts *o)
     return PH_EXIT_OK;
 }
 
-/* The last signed checkpoint's size (DIR/checkpoint, checked with DIR/log.vkey). */
-static ph_status last_checkpoint(ph_cli *cli, const char *dir, ph_evidence_checkpoint_info *cp,
-                                 ph_error *err)
-{
-    char path[4200], vpath[4200];
-    snprintf(path, sizeof(path), "%s/checkpoint", dir);
-    snprintf(vpath, sizeof(vpath), "%s/log.vkey", dir);
-    char *note = NULL, *vkey = NULL;
-    size_t len = 0, vlen = 0;
-    ph_status st = ph_read_file(cli->ctx, path, "checkpoint", &note, &len, err);
-    if (st == PH_EIO && errno == ENOENT)
-        st = ph_error_set(err, PH_ENOTFOUND, "file", path,
-                          "no signed checkpoint yet: sign one with `puhui evidence checkpoint`, "
-                          "or give --size");
-    if (st == PH_OK)
-        st = ph_read_file(cli->ctx, vpath, "verifier key", &vkey, &vlen, err);
-    if (st == PH_OK)
-        st = ph_evidence_checkpoint_open(note, len, vkey, cp, err);
-    ph_free(cli->ctx, note);
-    ph_free(cli->ctx, vkey);
-    return st;
-}
-
 /* ---- prove and consistency ------------------------------------------------------------------ */
 
 static int cmd_prove(ph_cli *cli, const ev_opts *o)
@@ -185,7 +162,8 @@ static int cmd_prove(ph_cli *cli, const ev_opts *o)
     if (log != NULL && o->size == NULL) {
         char dir[4096];
         ph_evidence_checkpoint_info cp;
-        st = last_checkpoint(cli, cli_evidence_dir(cli, o->dir, dir, sizeof(dir)), &cp, &err);
+        memset(&cp, 0, sizeof(cp));
+        st = cli_evidence_last_checkpoint(cli, cli_evidence_dir(cli, o->dir, dir, sizeof(dir)), &cp, &err);
         size = cp.size;
     }
     if (log != NULL && st == PH_OK)
@@ -225,7 +203,8 @@ static int cmd_consistency(ph_cli *cli, const ev_opts *o)
     if (o->to == NULL) {
         char dir[4096];
         ph_evidence_checkpoint_info cp;
-        st = last_checkpoint(cli, cli_evidence_dir(cli, o->dir, dir, sizeof(dir)), &cp, &err);
+        memset(&cp, 0, sizeof(cp));
+        st = cli_evidence_last_checkpoint(cli, cli_evidence_dir(cli, o->dir, dir, sizeof(dir)), &cp, &err);
         to = cp.size;
     }
     uint8_t path[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH], r1[PH_EVIDENCE_HASH],

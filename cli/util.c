@@ -95,6 +95,30 @@ ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int
     return NULL;
 }
 
+ph_status cli_evidence_last_checkpoint(ph_cli *cli, const char *dir,
+                                       ph_evidence_checkpoint_info *cp, ph_error *err)
+{
+    char path[4200], vpath[4200];
+    snprintf(path, sizeof(path), "%s/checkpoint", dir);
+    snprintf(vpath, sizeof(vpath), "%s/log.vkey", dir);
+    char *note = NULL, *vkey = NULL;
+    size_t len = 0, vlen = 0;
+    ph_status st = PH_OK;
+    if (access(path, F_OK) != 0 && errno == ENOENT)
+        st = ph_error_set(err, PH_ENOTFOUND, "file", path,
+                          "no signed checkpoint yet: sign one with `puhui evidence checkpoint`, "
+                          "or give --size");
+    else
+        st = ph_read_file(cli->ctx, path, "checkpoint", &note, &len, err);
+    if (st == PH_OK)
+        st = ph_read_file(cli->ctx, vpath, "verifier key", &vkey, &vlen, err);
+    if (st == PH_OK)
+        st = ph_evidence_checkpoint_open(note, len, vkey, cp, err);
+    ph_free(cli->ctx, note);
+    ph_free(cli->ctx, vkey);
+    return st;
+}
+
 int ph_cli_parse_int(ph_cli *cli, const char *command, const char *option, const char *text,
                      long long min, long long max, long long *out)
 {
