@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -461,6 +463,78 @@ static void test_reopen_and_torn_tail(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+/* A writer killed (SIGKILL) at a random moment: every leaf it committed
+ * is there on reopen, the tail it had not committed is cut or whole, and
+ * the tree is sound (proofs of the first and last leaves verify). */
+static void test_killed_writer(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_kill", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    for (int round = 0; round < 3; round++) {
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            ph_evidence_log *log = NULL;
+            if (ph_evidence_open(ctx, logdir, "test.local/log", 1, &log, &err) != PH_OK)
+                _exit(1);
+            for (uint64_t i = ph_evidence_size(log);; i++) {
+                char text[64];
+                leaf_text(i, text, sizeof(text));
+                if (ph_evidence_append(log, text, strlen(text), NULL, &err) != PH_OK)
+                    _exit(1);
+                if (i % 97 == 0) {
+                    if (ph_evidence_commit(log, &err) != PH_OK)
+                        _exit(1);
+                    uint64_t done = i + 1;
+                    if (write(fds[1], &done, sizeof(done)) != sizeof(done))
+                        _exit(1);
+                }
+            }
+        }
+        close(fds[1]);
+        uint64_t committed = 0, got = 0;
+        while (committed < 3000u * (unsigned)(round + 1) &&
+               read(fds[0], &got, sizeof(got)) == (ssize_t)sizeof(got))
+            committed = got;
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        close(fds[0]);
+        assert_true(WIFSIGNALED(status));
+        ph_evidence_log *log = NULL;
+        ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+        uint64_t n = ph_evidence_size(log);
+        assert_true(n >= committed);
+        uint8_t root[H], lh[H], path[PH_EVIDENCE_MAX_PATH][H];
+        ph_assert_ok(ph_evidence_root(log, n, root, &err), &err);
+        uint64_t probe[4] = {0, committed / 2, committed - 1, n - 1};
+        for (int k = 0; k < 4; k++) {
+            const uint8_t *data = NULL;
+            size_t len = 0, plen = 0;
+            char text[64];
+            leaf_text(probe[k], text, sizeof(text));
+            ph_assert_ok(ph_evidence_leaf_data(log, probe[k], &data, &len, &err), &err);
+            assert_int_equal(len, strlen(text));
+            assert_memory_equal(data, text, len);
+            ph_merkle_leaf_hash(data, len, lh);
+            ph_assert_ok(ph_evidence_prove_inclusion(log, probe[k], n, path, &plen, &err), &err);
+            ph_assert_ok(ph_merkle_verify_inclusion(probe[k], n, lh, (const uint8_t(*)[H])path,
+                                                    plen, root, &err),
+                         &err);
+        }
+        ph_evidence_free(log);
+    }
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
 /* ---- checkpoints and bundles --------------------------------------------------------------- */
 
 static char *slurp(const char *path, size_t *len)
@@ -631,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_shared_vectors),
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_reopen_and_torn_tail),
+        cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
