@@ -151,6 +151,10 @@ const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size
  * setting *exit_code. Free with ph_evidence_free, after committing. */
 ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code);
 
+/* ph_read_file, NUL-terminated (the bytes may hold NULs: *len counts them). */
+ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,
+                        size_t *len, ph_error *err);
+
 /* The last signed checkpoint of the log in dir (a directory, as
  * cli_evidence_dir gives): DIR/checkpoint read and checked with DIR/log.vkey.
  * PH_ENOTFOUND ("sign one with `puhui evidence checkpoint`") when there is

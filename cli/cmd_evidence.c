@@ -263,11 +263,11 @@ static int cmd_verify(ph_cli *cli, const ev_opts *o)
     char *bundle = NULL, *note = NULL, *vkey = NULL;
     size_t blen = 0, nlen = 0, vlen = 0, leaves = 0;
     ph_error err;
-    ph_status st = ph_read_file(cli->ctx, o->bundle, "bundle", &bundle, &blen, &err);
+    ph_status st = cli_read_text(cli, o->bundle, "bundle", &bundle, &blen, &err);
     if (st == PH_OK)
-        st = ph_read_file(cli->ctx, o->checkpoint, "checkpoint", &note, &nlen, &err);
+        st = cli_read_text(cli, o->checkpoint, "checkpoint", &note, &nlen, &err);
     if (st == PH_OK)
-        st = ph_read_file(cli->ctx, o->key, "verifier key", &vkey, &vlen, &err);
+        st = cli_read_text(cli, o->key, "verifier key", &vkey, &vlen, &err);
     if (st == PH_OK && (memchr(vkey, '\0', vlen) != NULL))
         st = ph_error_set(&err, PH_EINVAL, "file", o->key, "the verifier key holds a NUL byte");
     ph_evidence_checkpoint_info cp;

@@ -95,6 +95,23 @@ ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int
     return NULL;
 }
 
+ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,
+                        size_t *len, ph_error *err)
+{
+    char *data = NULL;
+    ph_status st = ph_read_file(cli->ctx, path, what, &data, len, err);
+    if (st != PH_OK)
+        return st;
+    char *grown = ph_realloc(cli->ctx, data, *len + 1);
+    if (grown == NULL) {
+        ph_free(cli->ctx, data);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    grown[*len] = '\0';
+    *text = grown;
+    return PH_OK;
+}
+
 ph_status cli_evidence_last_checkpoint(ph_cli *cli, const char *dir,
                                        ph_evidence_checkpoint_info *cp, ph_error *err)
 {
@@ -109,9 +126,9 @@ ph_status cli_evidence_last_checkpoint(ph_cli *cli, const char *dir,
                           "no signed checkpoint yet: sign one with `puhui evidence checkpoint`, "
                           "or give --size");
     else
-        st = ph_read_file(cli->ctx, path, "checkpoint", &note, &len, err);
+        st = cli_read_text(cli, path, "checkpoint", &note, &len, err);
     if (st == PH_OK)
-        st = ph_read_file(cli->ctx, vpath, "verifier key", &vkey, &vlen, err);
+        st = cli_read_text(cli, vpath, "verifier key", &vkey, &vlen, err);
     if (st == PH_OK)
         st = ph_evidence_checkpoint_open(note, len, vkey, cp, err);
     ph_free(cli->ctx, note);
