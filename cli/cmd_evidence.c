@@ -3,6 +3,7 @@
  *                | prove --index I[,I...] [--size N] --out BUNDLE
  *                | consistency --from N1 [--to N2] [--out FILE]
  *                | verify --bundle B --checkpoint C --key VKEY
+ *                | verify --consistency FILE --old C1 --checkpoint C2 --key VKEY
  *   (every subcommand but verify takes --evidence DIR, default <db>.evidence,
  *    and --key FILE for the secret key, default DIR/log.key)
  *
@@ -22,6 +23,7 @@
 
 typedef struct ev_opts {
     const char *dir, *key, *name, *index, *size, *out, *from, *to, *bundle, *checkpoint;
+    const char *consistency, *old;
 } ev_opts;
 
 static int parse_u64(ph_cli *cli, const char *option, const char *text, uint64_t *out)
@@ -249,8 +251,114 @@ static int cmd_consistency(ph_cli *cli, const ev_opts *o)
 
 /* ---- verify: offline ------------------------------------------------------------------------ */
 
+/* verify --consistency FILE --old OLD --checkpoint NEW --key VKEY: the
+ * proof (as `evidence consistency` writes it) joins the two signed trees.
+ * The roots come from the checkpoints, never from the proof file. */
+static int verify_consistency(ph_cli *cli, const ev_opts *o)
+{
+    char *proof_text = NULL, *old_note = NULL, *new_note = NULL, *vkey = NULL;
+    size_t plen = 0, olen = 0, nlen = 0, vlen = 0;
+    ph_error err;
+    ph_evidence_checkpoint_info c1, c2;
+    memset(&c1, 0, sizeof(c1));
+    memset(&c2, 0, sizeof(c2));
+    const char *bad_file = NULL;
+    ph_status st = cli_read_text(cli, o->consistency, "consistency proof", &proof_text, &plen,
+                                 &err);
+    if (st == PH_OK)
+        st = cli_read_text(cli, o->old, "old checkpoint", &old_note, &olen, &err);
+    if (st == PH_OK)
+        st = cli_read_text(cli, o->checkpoint, "checkpoint", &new_note, &nlen, &err);
+    if (st == PH_OK)
+        st = cli_read_text(cli, o->key, "verifier key", &vkey, &vlen, &err);
+    if (st == PH_OK && (st = ph_evidence_checkpoint_open(old_note, olen, vkey, &c1, &err)) != PH_OK)
+        bad_file = o->old;
+    if (st == PH_OK &&
+        (st = ph_evidence_checkpoint_open(new_note, nlen, vkey, &c2, &err)) != PH_OK)
+        bad_file = o->checkpoint;
+    json_t *doc = NULL;
+    uint8_t path[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
+    size_t k = 0;
+    if (st == PH_OK) {
+        json_error_t jerr;
+        doc = json_loadb(proof_text, plen, JSON_REJECT_DUPLICATES, &jerr);
+        json_t *arr = json_object_get(doc, "proof");
+        json_t *s1 = json_object_get(doc, "size1"), *s2 = json_object_get(doc, "size2");
+        if (doc == NULL) {
+            st = ph_error_set(&err, PH_EINVAL, NULL, NULL, "invalid JSON: %s", jerr.text);
+            ph_error_locate(&err, o->consistency, (uint64_t)(jerr.line > 0 ? jerr.line : 0),
+                            (uint64_t)(jerr.column > 0 ? jerr.column : 0));
+        } else if (!json_is_array(arr) || json_array_size(arr) > PH_EVIDENCE_MAX_PATH ||
+                   !json_is_integer(s1) || !json_is_integer(s2)) {
+            st = ph_error_set(&err, PH_EINVAL, "file", o->consistency,
+                              "expected a consistency proof as `puhui evidence consistency` "
+                              "writes it: size1, size2 and proof, an array of at most 64 "
+                              "hashes");
+        } else if ((uint64_t)json_integer_value(s1) != c1.size ||
+                   (uint64_t)json_integer_value(s2) != c2.size) {
+            st = ph_error_set(&err, PH_EVERIFY, "file", o->consistency,
+                              "the proof joins trees of %lld and %lld leaves, the checkpoints "
+                              "sign %llu and %llu",
+                              (long long)json_integer_value(s1),
+                              (long long)json_integer_value(s2), (unsigned long long)c1.size,
+                              (unsigned long long)c2.size);
+        } else {
+            k = json_array_size(arr);
+            for (size_t i = 0; i < k && st == PH_OK; i++) {
+                json_t *h = json_array_get(arr, i);
+                unsigned char raw[PH_EVIDENCE_HASH + 3];
+                size_t got = 0;
+                const char *end = NULL;
+                const char *text = json_string_value(h);
+                if (text == NULL ||
+                    sodium_base642bin(raw, sizeof(raw), text, json_string_length(h), NULL,
+                                      &got, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+                    end != text + json_string_length(h) || got != PH_EVIDENCE_HASH)
+                    st = ph_error_set(&err, PH_EINVAL, "file", o->consistency,
+                                      "proof[%zu] is not a hash: base64 of 32 bytes", i);
+                else
+                    memcpy(path[i], raw, PH_EVIDENCE_HASH);
+            }
+        }
+    }
+    if (st == PH_OK && strcmp(c1.origin, c2.origin) != 0)
+        st = ph_error_set(&err, PH_EVERIFY, "origin", c2.origin,
+                          "the checkpoints are of two logs ('%s' and '%s')", c1.origin,
+                          c2.origin);
+    if (st == PH_OK)
+        st = ph_merkle_verify_consistency(c1.size, c2.size, c1.root, c2.root,
+                                          (const uint8_t(*)[PH_EVIDENCE_HASH])path, k, &err);
+    json_decref(doc);
+    ph_free(cli->ctx, proof_text);
+    ph_free(cli->ctx, old_note);
+    ph_free(cli->ctx, new_note);
+    ph_free(cli->ctx, vkey);
+    if (st != PH_OK) {
+        if (bad_file != NULL && st == PH_EINVAL)
+            ph_error_locate(&err, bad_file, err.line, err.column);
+        return ph_cli_fail(cli, st, &err,
+                           st == PH_EVERIFY ? "the newer checkpoint does not extend the older "
+                                              "one: the log was rewritten or forked"
+                                            : NULL);
+    }
+    fprintf(cli->out,
+            "verified: the log %s at tree size %llu extends its tree at size %llu (nothing "
+            "signed before was changed)\n",
+            c2.origin, (unsigned long long)c2.size, (unsigned long long)c1.size);
+    return PH_EXIT_OK;
+}
+
 static int cmd_verify(ph_cli *cli, const ev_opts *o)
 {
+    if (o->consistency != NULL || o->old != NULL) {
+        if (o->consistency == NULL || o->old == NULL || o->checkpoint == NULL || o->key == NULL ||
+            o->bundle != NULL || o->dir != NULL)
+            return ph_cli_usage_error(cli, CMD,
+                                      "'evidence verify --consistency' needs --consistency "
+                                      "FILE --old OLD_CHECKPOINT --checkpoint CHECKPOINT --key "
+                                      "VKEY (and no --bundle or --evidence)");
+        return verify_consistency(cli, o);
+    }
     if (o->bundle == NULL || o->checkpoint == NULL || o->key == NULL)
         return ph_cli_usage_error(cli, CMD,
                                   "'evidence verify' needs --bundle B --checkpoint C --key "
@@ -319,6 +427,7 @@ int ph_cmd_evidence(ph_cli *cli, int argc, char **argv)
         {"--size", &o.size, NULL},        {"--out", &o.out, NULL},
         {"--from", &o.from, NULL},        {"--to", &o.to, NULL},
         {"--bundle", &o.bundle, NULL},    {"--checkpoint", &o.checkpoint, NULL},
+        {"--consistency", &o.consistency, NULL}, {"--old", &o.old, NULL},
     };
     if (strcmp(sub, "append") == 0) {
         /* FILE arguments mixed with the options */

@@ -504,6 +504,7 @@ static const ph_cli_command commands[] = {
      "       puhui evidence prove --index I[,I...] [--size N] --out BUNDLE [--evidence DIR]\n"
      "       puhui evidence consistency --from N1 [--to N2] [--out FILE] [--evidence DIR]\n"
      "       puhui evidence verify --bundle BUNDLE --checkpoint NOTE --key VKEY\n"
+     "       puhui evidence verify --consistency FILE --old NOTE1 --checkpoint NOTE2 --key VKEY\n"
      "\n"
      "An RFC 9162 Merkle tree log in the directory DIR (default: the database's path\n"
      "with .evidence added), of the platform's records: voucher, order and warehouse\n"
@@ -517,7 +518,9 @@ static const ph_cli_command commands[] = {
      "--size N). consistency prints the proof that the tree of N1 leaves is a prefix\n"
      "of the tree of N2 (default: the last checkpoint's size). verify is offline: it\n"
      "reads only the three files and checks that every leaf in the bundle is in the\n"
-     "tree the checkpoint signs under the verifier key; exit code 3 when it is not.\n",
+     "tree the checkpoint signs under the verifier key; exit code 3 when it is not.\n"
+     "verify --consistency checks, as offline, that the tree NOTE2 signs extends the\n"
+     "one NOTE1 signs, with a proof from consistency --out FILE.\n",
      ph_cmd_evidence},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"

@@ -83,6 +83,24 @@ check "not JSON" contains "$ERR" "invalid JSON"
 run 0 evidence checkpoint
 run 0 evidence consistency --from 5
 check "a consistency proof from 5 to 7" contains "$OUT" '"size2": 7'
+cp "$EV/checkpoint" "$P/cp7"
+run 0 evidence consistency --from 5 --out "$P/c57.json"
+run 0 evidence verify --consistency "$P/c57.json" --old "$P/cp5" --checkpoint "$P/cp7" --key "$P/log.vkey"
+check "the new checkpoint extends the old one" contains "$OUT" "at tree size 7 extends its tree at size 5"
+# a forked log: same origin and key, other leaves - its checkpoint at 7 is not an extension
+run 0 evidence init --evidence "$WORK/fork" --key "$WORK/fork-own.key" --name test.local/evidence
+cp "$EV/log.key" "$WORK/fork.key"
+for i in 0 1 2 3 4; do run 0 evidence append --evidence "$WORK/fork" "$WORK/e$i.json"; done
+printf 'rewritten' >"$WORK/r.json"
+run 0 evidence append --evidence "$WORK/fork" "$WORK/r.json" "$WORK/e6.json"
+run 0 evidence checkpoint --evidence "$WORK/fork" --key "$WORK/fork.key"
+cp "$WORK/fork/checkpoint" "$P/fork7"
+run 3 evidence verify --consistency "$P/c57.json" --old "$P/cp5" --checkpoint "$P/fork7" --key "$P/log.vkey"
+check "a fork is caught" contains "$ERR" "does not extend the older one"
+run 3 evidence verify --consistency "$P/c57.json" --old "$P/cp5" --checkpoint "$P/cp5" --key "$P/log.vkey"
+check "sizes that do not match the proof" contains "$ERR" "the checkpoints sign 5 and 5"
+run 2 evidence verify --consistency "$P/c57.json" --old "$P/cp5" --key "$P/log.vkey"
+check "consistency needs both checkpoints" contains "$ERR" "needs --consistency FILE --old"
 run 2 evidence consistency --from 0
 check "from the empty tree: refused" contains "$ERR" "empty tree"
 run 2 evidence prove --index 9 --out "$WORK/x.json"
