@@ -15,7 +15,8 @@
 enum {
     PH_EXIT_OK = 0,
     PH_EXIT_FAILURE = 1, /* the command could not do its job */
-    PH_EXIT_USAGE = 2    /* usage error or bad input: fix the command or the data */
+    PH_EXIT_USAGE = 2,   /* usage error or bad input: fix the command or the data */
+    PH_EXIT_VERIFY = 3   /* PH_EVERIFY: a proof or signature does not verify */
 };
 
 typedef enum ph_cli_format { PH_FORMAT_TABLE, PH_FORMAT_JSON } ph_cli_format;
@@ -75,6 +76,7 @@ int ph_cmd_serve(ph_cli *cli, int argc, char **argv);
 int ph_cmd_key(ph_cli *cli, int argc, char **argv);
 int ph_cmd_watch(ph_cli *cli, int argc, char **argv);
 int ph_cmd_warning(ph_cli *cli, int argc, char **argv);
+int ph_cmd_evidence(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the
@@ -137,6 +139,28 @@ int ph_cli_parse_named(ph_cli *cli, const char *command, int argc, char **argv, 
  * first" error when it is missing. Prints the error and returns NULL on
  * failure, setting *exit_code. */
 ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code);
+
+/* The evidence log's directory: `dir` when given (--evidence DIR), else
+ * "<db path>.evidence", into buf. */
+const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size_t size);
+
+/* Open the evidence log for a command that appends to it (docs/evidence.md):
+ * in `dir` (NULL: cli_evidence_dir's default). With `create`, a missing log
+ * is made with its key pair (DIR/log.key, 0600, and DIR/log.vkey), named
+ * "puhui.local/evidence". Prints the error and returns NULL on failure,
+ * setting *exit_code. Free with ph_evidence_free, after committing. */
+ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code);
+
+/* ph_read_file, NUL-terminated (the bytes may hold NULs: *len counts them). */
+ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,
+                        size_t *len, ph_error *err);
+
+/* The last signed checkpoint of the log in dir (a directory, as
+ * cli_evidence_dir gives): DIR/checkpoint read and checked with DIR/log.vkey.
+ * PH_ENOTFOUND ("sign one with `puhui evidence checkpoint`") when there is
+ * none yet. Bundles are written against its size. */
+ph_status cli_evidence_last_checkpoint(ph_cli *cli, const char *dir,
+                                       ph_evidence_checkpoint_info *cp, ph_error *err);
 
 /*
  * Tabular output shared by every command: `--format table` prints aligned

@@ -499,6 +499,31 @@ static const ph_cli_command commands[] = {
      "minus the horizon are excluded and counted; --truth-end defaults to --to),\n"
      "recall. The firms are those watched (book and consents) or --all-firms.\n",
      ph_cmd_warning},
+    {"evidence", "the evidence log: append, signed checkpoints, proofs, offline verification",
+     "usage: puhui evidence init [--name ORIGIN] [--evidence DIR] [--key FILE]\n"
+     "       puhui evidence append FILE... [--evidence DIR]\n"
+     "       puhui evidence checkpoint [--evidence DIR] [--key FILE]\n"
+     "       puhui evidence prove --index I[,I...] [--size N] --out BUNDLE [--evidence DIR]\n"
+     "       puhui evidence consistency --from N1 [--to N2] [--out FILE] [--evidence DIR]\n"
+     "       puhui evidence verify --bundle BUNDLE --checkpoint NOTE --key VKEY\n"
+     "       puhui evidence verify --consistency FILE --old NOTE1 --checkpoint NOTE2 --key VKEY\n"
+     "\n"
+     "An RFC 9162 Merkle tree log in the directory DIR (default: the database's path\n"
+     "with .evidence added), of the platform's records: voucher, order and warehouse\n"
+     "receipt events and others append canonical JSON leaves to it (docs/evidence.md).\n"
+     "init makes the log named ORIGIN (default puhui.local/evidence) and its Ed25519\n"
+     "key pair: DIR/log.key (secret, mode 0600; --key to put it elsewhere) and\n"
+     "DIR/log.vkey (the verifier key to publish). append adds each FILE's bytes as one\n"
+     "leaf and prints its index. checkpoint signs the current tree as a C2SP\n"
+     "tlog-checkpoint (printed and written to DIR/checkpoint). prove writes a bundle of\n"
+     "the leaves' bytes and inclusion proofs against the last checkpoint's tree (or\n"
+     "--size N). consistency prints the proof that the tree of N1 leaves is a prefix\n"
+     "of the tree of N2 (default: the last checkpoint's size). verify is offline: it\n"
+     "reads only the three files and checks that every leaf in the bundle is in the\n"
+     "tree the checkpoint signs under the verifier key; exit code 3 when it is not.\n"
+     "verify --consistency checks, as offline, that the tree NOTE2 signs extends the\n"
+     "one NOTE1 signs, with a proof from consistency --out FILE.\n",
+     ph_cmd_evidence},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"
      "\n"

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -12,6 +13,8 @@ int ph_cli_fail(ph_cli *cli, ph_status status, const ph_error *err, const char *
             (err && err->message[0]) ? err->message : ph_status_name(status));
     if (hint != NULL)
         fprintf(cli->err, "hint: %s\n", hint);
+    if (status == PH_EVERIFY)
+        return PH_EXIT_VERIFY; /* the evidence is false, not the command */
     return ph_status_is_input_error(status) ? PH_EXIT_USAGE : PH_EXIT_FAILURE;
 }
 
@@ -57,6 +60,80 @@ ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code)
         hint = "another process holds the database; try again when it has finished";
     *exit_code = ph_cli_fail(cli, st, &err, hint);
     return NULL;
+}
+
+const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size_t size)
+{
+    if (dir != NULL)
+        snprintf(buf, size, "%s", dir);
+    else
+        snprintf(buf, size, "%s.evidence", cli->db_path);
+    return buf;
+}
+
+ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code)
+{
+    char path[4096], key[4200], vkey[4200];
+    cli_evidence_dir(cli, dir, path, sizeof(path));
+    snprintf(key, sizeof(key), "%s/log.key", path);
+    snprintf(vkey, sizeof(vkey), "%s/log.vkey", path);
+    ph_evidence_log *log = NULL;
+    ph_error err;
+    ph_status st = ph_evidence_open(cli->ctx, path, NULL, create, &log, &err);
+    /* a log made here gets its keys at once, so that it can be checkpointed */
+    if (st == PH_OK && create && access(key, F_OK) != 0)
+        st = ph_evidence_keygen(cli->ctx, ph_evidence_origin(log), key, vkey, &err);
+    if (st == PH_OK)
+        return log;
+    ph_evidence_free(log);
+    const char *hint = NULL;
+    if (st == PH_ENOTFOUND)
+        hint = "create it with 'puhui evidence init', or point --evidence at an existing log";
+    else if (st == PH_EBUSY)
+        hint = "another process is writing to the evidence log; try again when it has finished";
+    *exit_code = ph_cli_fail(cli, st, &err, hint);
+    return NULL;
+}
+
+ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,
+                        size_t *len, ph_error *err)
+{
+    char *data = NULL;
+    ph_status st = ph_read_file(cli->ctx, path, what, &data, len, err);
+    if (st != PH_OK)
+        return st;
+    char *grown = ph_realloc(cli->ctx, data, *len + 1);
+    if (grown == NULL) {
+        ph_free(cli->ctx, data);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    grown[*len] = '\0';
+    *text = grown;
+    return PH_OK;
+}
+
+ph_status cli_evidence_last_checkpoint(ph_cli *cli, const char *dir,
+                                       ph_evidence_checkpoint_info *cp, ph_error *err)
+{
+    char path[4200], vpath[4200];
+    snprintf(path, sizeof(path), "%s/checkpoint", dir);
+    snprintf(vpath, sizeof(vpath), "%s/log.vkey", dir);
+    char *note = NULL, *vkey = NULL;
+    size_t len = 0, vlen = 0;
+    ph_status st = PH_OK;
+    if (access(path, F_OK) != 0 && errno == ENOENT)
+        st = ph_error_set(err, PH_ENOTFOUND, "file", path,
+                          "no signed checkpoint yet: sign one with `puhui evidence checkpoint`, "
+                          "or give --size");
+    else
+        st = cli_read_text(cli, path, "checkpoint", &note, &len, err);
+    if (st == PH_OK)
+        st = cli_read_text(cli, vpath, "verifier key", &vkey, &vlen, err);
+    if (st == PH_OK)
+        st = ph_evidence_checkpoint_open(note, len, vkey, cp, err);
+    ph_free(cli->ctx, note);
+    ph_free(cli->ctx, vkey);
+    return st;
 }
 
 int ph_cli_parse_int(ph_cli *cli, const char *command, const char *option, const char *text,

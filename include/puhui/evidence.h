@@ -101,7 +101,7 @@ PH_EXTERN ph_status ph_evidence_leaf_hash(ph_evidence_log *log, uint64_t index,
                                           uint8_t out[PH_EVIDENCE_HASH], ph_error *err);
 
 /* The stored bytes of leaf index: *data points into the log (valid until
- * the next append or ph_evidence_free), *len their length. */
+ * the next append, commit or ph_evidence_free), *len their length. */
 PH_EXTERN ph_status ph_evidence_leaf_data(ph_evidence_log *log, uint64_t index,
                                           const uint8_t **data, size_t *len, ph_error *err);
 

@@ -15,6 +15,7 @@
 #include "puhui/date.h"
 #include "puhui/dtable.h"
 #include "puhui/enterprise.h"
+#include "puhui/evidence.h"
 #include "puhui/expr.h"
 #include "puhui/features.h"
 #include "puhui/feed.h"
