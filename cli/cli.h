@@ -15,7 +15,8 @@
 enum {
     PH_EXIT_OK = 0,
     PH_EXIT_FAILURE = 1, /* the command could not do its job */
-    PH_EXIT_USAGE = 2    /* usage error or bad input: fix the command or the data */
+    PH_EXIT_USAGE = 2,   /* usage error or bad input: fix the command or the data */
+    PH_EXIT_VERIFY = 3   /* PH_EVERIFY: a proof or signature does not verify */
 };
 
 typedef enum ph_cli_format { PH_FORMAT_TABLE, PH_FORMAT_JSON } ph_cli_format;

@@ -21,7 +21,8 @@ static void print_overview(FILE *out)
           "environment: PUHUI_DB (the database), PUHUI_PROGRESS=1|0 (the progress line of\n"
           "long commands on standard error: forced on or off; by default only on a terminal)\n"
           "\n"
-          "exit codes: 0 success, 1 failure, 2 usage error or bad input\n",
+          "exit codes: 0 success, 1 failure, 2 usage error or bad input, 3 a proof or signature\n"
+          "does not verify\n",
           out);
 }
 

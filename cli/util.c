@@ -12,6 +12,8 @@ int ph_cli_fail(ph_cli *cli, ph_status status, const ph_error *err, const char *
             (err && err->message[0]) ? err->message : ph_status_name(status));
     if (hint != NULL)
         fprintf(cli->err, "hint: %s\n", hint);
+    if (status == PH_EVERIFY)
+        return PH_EXIT_VERIFY; /* the evidence is false, not the command */
     return ph_status_is_input_error(status) ? PH_EXIT_USAGE : PH_EXIT_FAILURE;
 }
 

@@ -64,6 +64,8 @@ static void test_status_names(void **state)
     assert_string_equal(ph_status_name(PH_EBUSY), "PH_EBUSY");
     assert_string_equal(ph_status_name(PH_EDENIED), "PH_EDENIED");
     assert_true(ph_status_is_input_error(PH_EDENIED));
+    assert_string_equal(ph_status_name(PH_EVERIFY), "PH_EVERIFY");
+    assert_true(ph_status_is_input_error(PH_EVERIFY));
     assert_string_equal(ph_status_name((ph_status)-99), "PH_UNKNOWN");
     assert_true(ph_status_is_input_error(PH_EINVAL));
     assert_false(ph_status_is_input_error(PH_EIO));

@@ -44,7 +44,8 @@ typedef enum ph_status {
     PH_ESCHEMA = -8,    /* database schema is newer than this library */
     PH_EMISUSE = -9,    /* API misuse: NULL argument, buffer too small, bad state */
     PH_EBUSY = -10,     /* resource busy: database locked past the timeout */
-    PH_EDENIED = -11    /* not permitted: no live consent for this read */
+    PH_EDENIED = -11,   /* not permitted: no live consent for this read */
+    PH_EVERIFY = -12    /* a proof or signature does not verify */
 } ph_status;
 
 /* Short, stable name of a status: "PH_EINVAL". */

@@ -7,7 +7,8 @@
  * Formats are those of signed notes (C2SP signed-note): the secret key file
  * "PRIVATE+KEY+<name>+<key id>+<base64(0x01 || seed)>", the key id the first
  * 4 bytes of SHA-256(name || "\n" || 0x01 || public key), and the signature
- * line "— <name> <base64(key id || signature)>" after a blank line.
+ * line "— <name> <base64(key id || signature)>" after a blank line. The
+ * formats' code is shared with the evidence log (core/signed_note.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,51 +21,24 @@
 #include <sodium.h>
 
 #include "access/access_internal.h"
+#include "core/signed_note.h"
 
-#define KEY_PREFIX "PRIVATE+KEY+" PH_AUDIT_KEY_NAME "+"
-#define SIGNATURE_DASH "\xe2\x80\x94 " /* U+2014 EM DASH and a space */
-#define ED25519_ALG 0x01
+#define SIGNATURE_DASH NOTE_SIG_DASH
+#define KEYGEN_CMD "puhui audit keygen"
 
 static const char GENESIS_HEX[PH_AUDIT_HASH_HEX] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-static ph_status sodium_ready(ph_error *err)
-{
-    if (sodium_init() < 0)
-        return ph_error_set(err, PH_ESTORE, NULL, NULL, "libsodium could not be initialised");
-    return PH_OK;
-}
-
-/* The signed-note key id of an Ed25519 public key named PH_AUDIT_KEY_NAME. */
-static void key_id_of(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], unsigned char id[4])
-{
-    crypto_hash_sha256_state state;
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    const unsigned char sep[2] = {'\n', ED25519_ALG};
-    crypto_hash_sha256_init(&state);
-    crypto_hash_sha256_update(&state, (const unsigned char *)PH_AUDIT_KEY_NAME,
-                              strlen(PH_AUDIT_KEY_NAME));
-    crypto_hash_sha256_update(&state, sep, sizeof(sep));
-    crypto_hash_sha256_update(&state, pk, crypto_sign_PUBLICKEYBYTES);
-    crypto_hash_sha256_final(&state, digest);
-    memcpy(id, digest, 4);
-}
-
 static void key_id_hex(const unsigned char pk[crypto_sign_PUBLICKEYBYTES],
                        char out[PH_AUDIT_KEY_ID_MAX])
 {
-    unsigned char id[4];
-    key_id_of(pk, id);
-    sodium_bin2hex(out, PH_AUDIT_KEY_ID_MAX, id, sizeof(id));
+    note_key_id_hex(PH_AUDIT_KEY_NAME, pk, out);
 }
 
 static int decode_base64(const char *text, size_t len, unsigned char *out, size_t size,
                          size_t *got)
 {
-    const char *end = NULL;
-    return sodium_base642bin(out, size, text, len, NULL, got, &end,
-                             sodium_base64_VARIANT_ORIGINAL) == 0 &&
-           end == text + len;
+    return note_base64_decode(text, len, out, size, got);
 }
 
 /* --- keygen ------------------------------------------------------------------------ */
@@ -75,141 +49,13 @@ ph_status ph_audit_keygen(const char *path, char public_key[PH_AUDIT_PUBKEY_MAX]
     if (path == NULL || public_key == NULL || key_id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_audit_keygen: path, public_key and key_id must not be NULL");
-    ph_status st = sodium_ready(err);
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    ph_status st = note_keygen(PH_AUDIT_KEY_NAME, path, KEYGEN_CMD, pk, key_id, err);
     if (st != PH_OK)
         return st;
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-    unsigned char seed[1 + crypto_sign_SEEDBYTES];
-    char line[256];
-    seed[0] = ED25519_ALG;
-    randombytes_buf(seed + 1, crypto_sign_SEEDBYTES);
-    crypto_sign_seed_keypair(pk, sk, seed + 1);
-    key_id_hex(pk, key_id);
-    char b64[sodium_base64_ENCODED_LEN(sizeof(seed), sodium_base64_VARIANT_ORIGINAL)];
-    sodium_bin2base64(b64, sizeof(b64), seed, sizeof(seed), sodium_base64_VARIANT_ORIGINAL);
-    int n = snprintf(line, sizeof(line), KEY_PREFIX "%s+%s\n", key_id, b64);
     sodium_bin2base64(public_key, PH_AUDIT_PUBKEY_MAX, pk, sizeof(pk),
                       sodium_base64_VARIANT_ORIGINAL);
-    sodium_memzero(sk, sizeof(sk));
-    sodium_memzero(seed, sizeof(seed));
-    sodium_memzero(b64, sizeof(b64));
-    /* O_EXCL: never replace a key that may have signed published checkpoints */
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        int e = errno;
-        sodium_memzero(line, sizeof(line));
-        if (e == EEXIST)
-            return ph_error_set(err, PH_EEXISTS, "file", path,
-                                "refusing to overwrite an existing key file: a key that "
-                                "signed published checkpoints must be kept; choose a new path");
-        return ph_error_set(err, PH_EIO, "file", path, "cannot create the key file: %s",
-                            strerror(e));
-    }
-    ssize_t wrote = write(fd, line, (size_t)n);
-    int e = wrote == n ? 0 : wrote < 0 ? errno : EIO;
-    if (e == 0 && fsync(fd) != 0)
-        e = errno;
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    sodium_memzero(line, sizeof(line));
-    if (e != 0) {
-        (void)unlink(path);
-        return ph_error_set(err, PH_EIO, "file", path, "cannot write the key file: %s",
-                            strerror(e));
-    }
     return PH_OK;
-}
-
-/* --- reading the secret key ----------------------------------------------------------- */
-
-static ph_status bad_key_file(const char *path, const char *what, ph_error *err)
-{
-    return ph_error_set(err, PH_EINVAL, "file", path,
-                        "line 1: %s; expected one line " KEY_PREFIX
-                        "<8 hex digits>+<base64 of 33 bytes>, as `puhui audit keygen` writes",
-                        what);
-}
-
-/* The key file's text into `text` (NUL-terminated, *len bytes), read with
- * open/read straight into the caller's buffer (no stdio buffer keeps a copy
- * of the seed on the heap). Refused when group or others may read it, as
- * ssh refuses a private key they can read: a key others could copy cannot
- * vouch that only the platform signed. */
-static ph_status read_key_text(const char *path, char *text, size_t size, size_t *len,
-                               ph_error *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0)
-        return ph_error_set(err, PH_EIO, "file", path, "cannot open the key file: %s",
-                            strerror(errno));
-    struct stat sb;
-    ph_status st = PH_OK;
-    if (fstat(fd, &sb) != 0)
-        st = ph_error_set(err, PH_EIO, "file", path, "cannot stat the key file: %s",
-                          strerror(errno));
-    else if (!S_ISREG(sb.st_mode))
-        st = ph_error_set(err, PH_EINVAL, "file", path,
-                          "expected a regular file holding the checkpoint secret key");
-    else if ((sb.st_mode & 0077) != 0)
-        st = ph_error_set(err, PH_EINVAL, "file", path,
-                          "permissions %04o are too open: the checkpoint secret key must be "
-                          "readable by its owner only (chmod 600 %s), as `puhui audit keygen` "
-                          "creates it",
-                          (unsigned)(sb.st_mode & 07777), path);
-    size_t got = 0;
-    while (st == PH_OK && got < size - 1) {
-        ssize_t n = read(fd, text + got, size - 1 - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            st = ph_error_set(err, PH_EIO, "file", path, "cannot read the key file: %s",
-                              strerror(errno));
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    (void)close(fd);
-    text[got] = '\0';
-    *len = got;
-    return st;
-}
-
-/* The secret key in `path` into sk (wiped by the caller), its key id hex. */
-static ph_status read_secret_key(const char *path, unsigned char sk[crypto_sign_SECRETKEYBYTES],
-                                 char key_id[PH_AUDIT_KEY_ID_MAX], ph_error *err)
-{
-    char text[256];
-    size_t len = 0;
-    ph_status st = read_key_text(path, text, sizeof(text), &len, err);
-    if (st != PH_OK) {
-        sodium_memzero(text, sizeof(text));
-        return st;
-    }
-    unsigned char seed[1 + crypto_sign_SEEDBYTES];
-    size_t got = 0;
-    char *nl = memchr(text, '\n', len);
-    size_t line_len = nl ? (size_t)(nl - text) : len;
-    size_t prefix = strlen(KEY_PREFIX);
-    if (len == sizeof(text) - 1 || (nl != NULL && (size_t)(nl - text) + 1 != len))
-        st = bad_key_file(path, "more than one short line", err);
-    else if (line_len < prefix + 10 || memcmp(text, KEY_PREFIX, prefix) != 0 ||
-             text[prefix + 8] != '+')
-        st = bad_key_file(path, "not a checkpoint secret key", err);
-    else if (!decode_base64(text + prefix + 9, line_len - prefix - 9, seed, sizeof(seed),
-                            &got) ||
-             got != sizeof(seed) || seed[0] != ED25519_ALG)
-        st = bad_key_file(path, "the key is not base64 of 0x01 and a 32-byte Ed25519 seed", err);
-    if (st == PH_OK) {
-        unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-        crypto_sign_seed_keypair(pk, sk, seed + 1);
-        key_id_hex(pk, key_id);
-        if (memcmp(key_id, text + prefix, 8) != 0)
-            st = bad_key_file(path, "the key id does not match the key (the file was edited)",
-                              err);
-    }
-    sodium_memzero(seed, sizeof(seed));
-    sodium_memzero(text, sizeof(text));
-    return st;
 }
 
 /* --- the note ------------------------------------------------------------------------- */
@@ -315,19 +161,18 @@ static ph_status store_checkpoint(ph_store *store, ph_audit_checkpoint *c, ph_er
 }
 
 /* Inside the transaction: verify, read the head, sign, store. */
-static ph_status sign_head(ph_store *store, const unsigned char sk[crypto_sign_SECRETKEYBYTES],
-                           ph_audit_checkpoint *c, ph_error *err)
+static ph_status sign_head(ph_store *store, const note_signer *signer, ph_audit_checkpoint *c,
+                           ph_error *err)
 {
     /* the signer's own public key: every checkpoint it signed before must
      * verify and sign a head the log still has, or the log was rewritten
      * under it and this signature would cover the forgery. (Checkpoints
      * deleted from the database cannot be seen here: the published notes
      * catch that, docs/consent.md#signed-checkpoints.) */
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
-    crypto_sign_ed25519_sk_to_pk(pk, sk);
+    const unsigned char *pk = signer->pk;
     access_keys own;
     memset(&own, 0, sizeof(own));
-    memcpy(own.key[0], pk, sizeof(pk));
+    memcpy(own.key[0], pk, crypto_sign_PUBLICKEYBYTES);
     own.count = 1;
     own.skip_other_keys = 1;
     ph_audit_report r;
@@ -339,13 +184,9 @@ static ph_status sign_head(ph_store *store, const unsigned char sk[crypto_sign_S
     if (st != PH_OK)
         return st;
     int body = format_body(c->note, sizeof(c->note), c->size, c->head, c->at);
-    unsigned char raw[4 + crypto_sign_BYTES];
-    key_id_of(pk, raw);
-    crypto_sign_detached(raw + 4, NULL, (const unsigned char *)c->note, (size_t)body, sk);
-    char b64[sodium_base64_ENCODED_LEN(sizeof(raw), sodium_base64_VARIANT_ORIGINAL)];
-    sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw), sodium_base64_VARIANT_ORIGINAL);
-    snprintf(c->note + body, sizeof(c->note) - (size_t)body, "\n" SIGNATURE_DASH "%s %s\n",
-             PH_AUDIT_KEY_NAME, b64);
+    c->note[body] = '\n';
+    (void)note_sign_line(signer, c->note, (size_t)body, c->note, (size_t)body + 1,
+                         sizeof(c->note));
     key_id_hex(pk, c->key_id);
     return store_checkpoint(store, c, err);
 }
@@ -357,22 +198,18 @@ ph_status ph_audit_checkpoint_sign(ph_store *store, const char *key_path,
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_audit_checkpoint_sign: store, key_path and out must not be "
                             "NULL");
-    ph_status st = sodium_ready(err);
-    if (st != PH_OK)
-        return st;
-    unsigned char sk[crypto_sign_SECRETKEYBYTES];
-    char key_id[PH_AUDIT_KEY_ID_MAX];
-    st = read_secret_key(key_path, sk, key_id, err);
+    note_signer signer;
+    ph_status st = note_read_secret(key_path, PH_AUDIT_KEY_NAME, KEYGEN_CMD, &signer, err);
     if (st == PH_OK)
         st = ph_store_begin(store, err);
     if (st != PH_OK) {
-        sodium_memzero(sk, sizeof(sk));
+        note_signer_wipe(&signer);
         return st;
     }
     ph_audit_checkpoint c;
     memset(&c, 0, sizeof(c));
-    st = sign_head(store, sk, &c, err);
-    sodium_memzero(sk, sizeof(sk));
+    st = sign_head(store, &signer, &c, err);
+    note_signer_wipe(&signer);
     if (st == PH_OK)
         st = ph_store_commit(store, err);
     if (st != PH_OK)

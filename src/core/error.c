@@ -25,6 +25,7 @@ const char *ph_status_name(ph_status status)
     case PH_EMISUSE: return "PH_EMISUSE";
     case PH_EBUSY: return "PH_EBUSY";
     case PH_EDENIED: return "PH_EDENIED";
+    case PH_EVERIFY: return "PH_EVERIFY";
     }
     return "PH_UNKNOWN";
 }
@@ -32,7 +33,7 @@ const char *ph_status_name(ph_status status)
 int ph_status_is_input_error(ph_status status)
 {
     return status == PH_EINVAL || status == PH_ERANGE || status == PH_ENOTFOUND ||
-           status == PH_EEXISTS || status == PH_EDENIED;
+           status == PH_EEXISTS || status == PH_EDENIED || status == PH_EVERIFY;
 }
 
 void ph_error_clear(ph_error *err)

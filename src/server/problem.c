@@ -20,6 +20,7 @@ static const status_row status_rows[] = {
     {PH_ENOTFOUND, 404, "not-found", "Not found"},
     {PH_EEXISTS, 409, "exists", "Already exists"},
     {PH_EDENIED, 403, "forbidden", "Forbidden"},
+    {PH_EVERIFY, 422, "does-not-verify", "A proof or signature does not verify"},
     {PH_EBUSY, 503, "busy", "Busy, try again"},
     {PH_ESCHEMA, 500, "internal", "Internal error"},
     {PH_ESTORE, 500, "internal", "Internal error"},
