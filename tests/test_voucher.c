@@ -667,6 +667,123 @@ static void test_event_leaf(void **state)
     ph_free(fx->ctx, leaf);
 }
 
+/* ---- evidence: leaves, proof, tampering ---------------------------------------------------------- */
+
+static ph_evidence_log *open_log(fixture *fx)
+{
+    ph_error err;
+    ph_evidence_log *log = NULL;
+    char *dir = ph_test_path(fx->dir, "p.db.evidence");
+    ph_assert_ok(ph_evidence_open(fx->ctx, dir, "puhui.test/evidence", 1, &log, &err), &err);
+    free(dir);
+    return log;
+}
+
+/* Every event of a tree is a leaf of the log whose bytes are the row's
+ * canonical bytes; the tree proves against the log. Then someone with
+ * write access to the database drops the append-only trigger and edits
+ * one event: the leaf recomputed from the row no longer matches the log,
+ * and its inclusion proof against the tree's root fails. */
+static void test_evidence_and_tamper(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = open_log(fx);
+    char id[PH_VOUCHER_ID_MAX], ids[2][PH_VOUCHER_ID_MAX], next[PH_VOUCHER_ID_MAX];
+    ph_voucher_issue_args a = {.issuer = fx->core, .to = fx->t[0], .face = 100000000,
+                               .on = day("2025-03-01"), .maturity = day("2025-06-01")};
+    ph_assert_ok(ph_voucher_issue(fx->store, log, &a, id, &err), &err);
+    ph_money parts[] = {60000000, 40000000};
+    ph_assert_ok(ph_voucher_split(fx->store, log, id, fx->t[0], day("2025-03-02"), parts, 2, ids,
+                                  &err),
+                 &err);
+    ph_assert_ok(ph_voucher_transfer(fx->store, log, ids[0], fx->t[0], fx->t[1],
+                                     day("2025-03-03"), 0, next, &err),
+                 &err);
+    /* a batch: three operations in the caller's unit, one log commit */
+    ph_assert_ok(ph_store_begin_unit(fx->store, &err), &err);
+    ph_assert_ok(ph_voucher_finance(fx->store, log, ids[1], fx->t[0], "BANK01",
+                                    day("2025-03-04"), NULL, &err),
+                 &err);
+    ph_assert_error(ph_voucher_finance(fx->store, log, ids[1], fx->t[0], "BANK01",
+                                       day("2025-03-04"), NULL, &err),
+                    PH_EEXISTS, &err, "financed");
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    ph_assert_ok(ph_store_end_unit(fx->store, 1, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 4);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM voucher_event WHERE "
+                                                  "leaf_index = seq - 1"),
+                     4);
+    /* the log holds exactly the bytes the rows give */
+    events x = {0};
+    ph_assert_ok(ph_voucher_events(fx->store, id, take_event, &x, &err), &err);
+    assert_int_equal(x.n, 4);
+    for (int i = 0; i < x.n; i++) {
+        char *leaf = NULL;
+        size_t len = 0;
+        const uint8_t *data = NULL;
+        size_t dlen = 0;
+        ph_assert_ok(ph_voucher_event_leaf(fx->ctx, &x.e[i], &leaf, &len, &err), &err);
+        ph_assert_ok(ph_evidence_leaf_data(log, (uint64_t)x.e[i].leaf_index, &data, &dlen, &err),
+                     &err);
+        assert_int_equal(dlen, len);
+        assert_memory_equal(data, leaf, len);
+        ph_free(fx->ctx, leaf);
+    }
+    size_t proved = 0;
+    ph_assert_ok(ph_voucher_prove(fx->store, log, next, 4, NULL, &proved, &err), &err);
+    assert_int_equal(proved, 4);
+    ph_assert_error(ph_voucher_prove(fx->store, log, next, 3, NULL, &proved, &err), PH_EINVAL,
+                    &err, "past the checkpoint's 3 leaves");
+
+    /* the tampering */
+    ph_test_exec(fx->store, "DROP TRIGGER voucher_event_no_update");
+    ph_test_exec(fx->store, "UPDATE voucher_event SET amount = amount + 100 WHERE type = "
+                            "'transfer'");
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 4, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "event 3 (transfer of voucher V000002, leaf 2): the stored row no longer "
+                    "gives the leaf the evidence log holds");
+    /* and the proof of the recomputed leaf against the tree's root fails */
+    memset(&x, 0, sizeof(x));
+    ph_assert_ok(ph_voucher_events(fx->store, id, take_event, &x, &err), &err);
+    char *leaf = NULL;
+    size_t len = 0;
+    ph_assert_ok(ph_voucher_event_leaf(fx->ctx, &x.e[2], &leaf, &len, &err), &err);
+    uint8_t hash[PH_EVIDENCE_HASH], root[PH_EVIDENCE_HASH];
+    uint8_t path[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
+    size_t n = 0;
+    ph_merkle_leaf_hash(leaf, len, hash);
+    ph_free(fx->ctx, leaf);
+    ph_assert_ok(ph_evidence_root(log, 4, root, &err), &err);
+    ph_assert_ok(ph_evidence_prove_inclusion(log, 2, 4, path, &n, &err), &err);
+    ph_assert_error(ph_merkle_verify_inclusion(2, 4, hash, (const uint8_t(*)[PH_EVIDENCE_HASH])path,
+                                               n, root, &err),
+                    PH_EVERIFY, &err, NULL);
+    ph_evidence_free(log);
+}
+
+static void test_prove_needs_logged_events(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    char id[PH_VOUCHER_ID_MAX];
+    issue(fx, 100, "2025-03-01", "2025-06-01", id); /* no log */
+    ph_evidence_log *log = open_log(fx);
+    ph_voucher_issue_args a = {.issuer = fx->core, .to = fx->t[0], .face = 100,
+                               .on = day("2025-03-01"), .maturity = day("2025-06-01")};
+    char other[PH_VOUCHER_ID_MAX];
+    ph_assert_ok(ph_voucher_issue(fx->store, log, &a, other, &err), &err);
+    size_t proved = 0;
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 1, NULL, &proved, &err), PH_EINVAL, &err,
+                    "event 1 (issue of voucher V000001) was recorded without an evidence log");
+    ph_assert_ok(ph_voucher_prove(fx->store, log, other, 1, NULL, &proved, &err), &err);
+    assert_int_equal(proved, 1);
+    ph_assert_error(ph_voucher_prove(fx->store, log, other, 2, NULL, &proved, &err), PH_EINVAL,
+                    &err, "expected 1 to the log's 1 leaves");
+    ph_evidence_free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -679,6 +796,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lineage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_random_ops_keep_the_sum, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_leaf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evidence_and_tamper, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prove_needs_logged_events, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,18 +9,8 @@
 
 #define VOUCHER_SCHEMA 17
 
-/* The status a failed verification gives. PH_EVERIFY (-12) is added to
- * common.h by the evidence log (branch wt-evidence); until it is on main the
- * voucher module says PH_EINVAL, as issue 20's contract allows. */
-#ifdef PH_HAVE_EVERIFY
+/* A recomputed leaf that does not match the log (docs/errors.md). */
 #define VOUCHER_EVERIFY PH_EVERIFY
-#else
-#define VOUCHER_EVERIFY PH_EINVAL
-/* s as the inside of a JSON string ('"', '\\' and control bytes escaped)
- * into out, cut to fit (cap >= 1). */
-void voucher_json_escape(char *out, size_t cap, const char *s);
-
-#endif
 
 /* One operation's transaction. `nested`: the caller had a unit open, so the
  * caller commits the log and the store; otherwise the operation commits the
