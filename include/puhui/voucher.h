@@ -22,7 +22,11 @@
  * the store. Called inside a unit of the caller's (ph_store_begin_unit), a
  * function neither commits the store nor the log: the caller commits the
  * log (ph_evidence_commit) before it ends the unit, so that a batch costs
- * one fdatasync and one store commit.
+ * one fdatasync and one store commit. Inside a unit an operation takes no
+ * savepoint of its own: a refused operation (PH_EINVAL, PH_ENOTFOUND,
+ * PH_EEXISTS, PH_ERANGE: every rule is checked before the first write)
+ * writes nothing and the batch may go on; after any other error (the
+ * store, memory, the log) end the unit with a rollback.
  *
  * Errors follow docs/errors.md: a refusal names the field, the value and
  * what was expected ("parts sum to 999,999.00 yuan but voucher V000003 is

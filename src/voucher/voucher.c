@@ -57,12 +57,34 @@ ph_status voucher_begin(voucher_tx *t, ph_store *store, ph_evidence_log *log, ph
     t->log = log;
     t->ctx = ph_store_ctx(store);
     t->nested = ph_store_in_transaction(store);
-    ph_status st = voucher_require(store, err);
-    return st == PH_OK ? ph_store_begin(store, err) : st;
+    /* the schema is checked only when a statement fails (voucher_end): an
+     * operation costs one query less, and the message is the same */
+    /* Inside the caller's unit no savepoint is taken: a savepoint per
+     * operation cost a third of a batch (its sub-journal is written out).
+     * Every rule is checked before the first write, so a refused operation
+     * writes nothing; one that fails after writing (a store, memory or log
+     * error) leaves the unit for the caller to roll back (voucher.h). */
+    return t->nested ? PH_OK : ph_store_begin(store, err);
+}
+
+/* A statement failed on a missing table: say which schema is needed. */
+static ph_status explain_schema(ph_store *store, ph_status st, ph_error *err)
+{
+    if (st != PH_ESTORE || err == NULL || strstr(err->message, "no such table") == NULL)
+        return st;
+    ph_error why;
+    ph_status need = voucher_require(store, &why);
+    if (need == PH_OK)
+        return st;
+    if (err != NULL)
+        *err = why;
+    return need;
 }
 
 ph_status voucher_end(voucher_tx *t, ph_status st, ph_error *err)
 {
+    if (t->nested)
+        return explain_schema(t->store, st, err);
     if (st == PH_OK && t->log != NULL && !t->nested)
         st = ph_evidence_commit(t->log, err);
     if (st == PH_OK) {
@@ -72,7 +94,7 @@ ph_status voucher_end(voucher_tx *t, ph_status st, ph_error *err)
         return st;
     }
     (void)ph_store_rollback(t->store, NULL);
-    return st;
+    return explain_schema(t->store, st, err);
 }
 
 /* ---- rows ------------------------------------------------------------------------------------ */
@@ -525,14 +547,10 @@ ph_status ph_voucher_transfer(ph_store *store, ph_evidence_log *log, const char 
 static const char *const LENDING_KINDS[] = {"state_bank",   "commercial_bank", "rural_bank",
                                             "village_bank", "micro_lender",    "digital_bank"};
 
-ph_status ph_voucher_spread(ph_store *store, const char *grade, ph_rate *out, ph_error *err)
+static ph_status grade_spread(ph_store *store, const char *grade, ph_rate *out, ph_error *err)
 {
-    if (store == NULL || grade == NULL || out == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_spread: NULL argument");
     char text[PH_RATE_FORMAT_MAX];
-    ph_status st = voucher_require(store, err);
-    if (st == PH_OK)
-        st = query_text(store, "SELECT spread FROM voucher_grade_spread WHERE grade = ?", grade,
+    ph_status st = query_text(store, "SELECT spread FROM voucher_grade_spread WHERE grade = ?", grade,
                         NULL, text, sizeof(text), err);
     if (st == PH_DONE)
         return ph_error_set(err, PH_ENOTFOUND, "grade", grade,
@@ -541,6 +559,14 @@ ph_status ph_voucher_spread(ph_store *store, const char *grade, ph_rate *out, ph
     if (st == PH_OK)
         st = ph_rate_parse_percent(text, strlen(text), out, err);
     return st;
+}
+
+ph_status ph_voucher_spread(ph_store *store, const char *grade, ph_rate *out, ph_error *err)
+{
+    if (store == NULL || grade == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_spread: NULL argument");
+    ph_status st = voucher_require(store, err);
+    return st == PH_OK ? grade_spread(store, grade, out, err) : st;
 }
 
 ph_status ph_voucher_set_spread(ph_store *store, const char *grade, ph_rate spread,
@@ -610,7 +636,7 @@ ph_status ph_voucher_finance(ph_store *store, ph_evidence_log *log, const char *
     if (st == PH_OK)
         st = ph_market_lpr(store, on, &lpr, err);
     if (st == PH_OK)
-        st = ph_voucher_spread(store, v.grade, &spread, err);
+        st = grade_spread(store, v.grade, &spread, err);
     if (st == PH_OK)
         st = ph_rate_add(lpr, spread, &v.rate, err);
     if (st == PH_OK)
