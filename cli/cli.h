@@ -77,6 +77,7 @@ int ph_cmd_key(ph_cli *cli, int argc, char **argv);
 int ph_cmd_watch(ph_cli *cli, int argc, char **argv);
 int ph_cmd_warning(ph_cli *cli, int argc, char **argv);
 int ph_cmd_evidence(ph_cli *cli, int argc, char **argv);
+int ph_cmd_voucher(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the

@@ -524,6 +524,34 @@ static const ph_cli_command commands[] = {
      "verify --consistency checks, as offline, that the tree NOTE2 signs extends the\n"
      "one NOTE1 signs, with a proof from consistency --out FILE.\n",
      ph_cmd_evidence},
+    {"voucher", "digital claim vouchers: issue, split, transfer, finance, settle, lineage, prove",
+     "usage: puhui voucher issue --issuer USCC --to USCC --amount YUAN --maturity D [--on D]\n"
+     "                           [--ref PAYABLE]\n"
+     "       puhui voucher split ID --from USCC --parts A,B,... [--on D]\n"
+     "       puhui voucher transfer ID --from USCC --to USCC [--on D] [--max-tier N]\n"
+     "       puhui voucher finance ID --from USCC --lender ID [--on D]\n"
+     "       puhui voucher settle ID [--on D]\n"
+     "       puhui voucher show ID | lineage ID\n"
+     "       puhui voucher list [--holder USCC] [--issuer USCC] [--root ID] [--current]\n"
+     "       puhui voucher prove ID [--out BUNDLE] [--size N] [--evidence DIR]\n"
+     "       puhui voucher spread GRADE RATE | late --from D --to D\n"
+     "\n"
+     "A core enterprise (institution kind core_enterprise, rated in\n"
+     "feed_core_enterprises) issues a voucher to a tier-1 supplier for a confirmed\n"
+     "payable. Its holder splits it into parts that sum exactly to it, transfers a\n"
+     "part to one of its own suppliers (feed_supply_chain; tier + 1, at most\n"
+     "--max-tier, default and cap 7), or finances it at a lender on or before\n"
+     "maturity: discount = face x (LPR + the grade's spread) x days / 360, rounded\n"
+     "half up to the fen; a part is financed at most once. settle pays every current\n"
+     "part at or after maturity (to its financier, else its holder) and records the\n"
+     "days late ('late' lists them). lineage prints the tree; its current parts sum\n"
+     "to the face. --on defaults to today.\n"
+     "Every event is appended to the evidence log at --evidence DIR, by default\n"
+     "<db>.evidence (--no-evidence: none). prove recomputes each event of the tree\n"
+     "from the database, checks it against the log and the last signed checkpoint\n"
+     "(DIR/checkpoint, DIR/log.vkey; or --size N) and writes the proof bundle.\n"
+     "docs/supply_chain.md.\n",
+     ph_cmd_voucher},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"
      "\n"

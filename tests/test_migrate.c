@@ -96,7 +96,7 @@ static const ph_migration FUTURE[] = {
     {11, "eleven", "CREATE TABLE t11 (x)", NULL}, {12, "twelve", "CREATE TABLE t12 (x)", NULL},
     {13, "thirteen", "CREATE TABLE t13 (x)", NULL}, {14, "fourteen", "CREATE TABLE t14 (x)", NULL},
     {15, "fifteen", "CREATE TABLE t15 (x)", NULL}, {16, "sixteen", "CREATE TABLE t16 (x)", NULL},
-    {17, "seventeen", "CREATE TABLE t17 (x)", NULL},
+    {17, "seventeen", "CREATE TABLE t17 (x)", NULL}, {18, "eighteen", "CREATE TABLE t18 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -221,18 +221,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 17, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 18, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 17 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 18 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 17 is newer than this puhui "
-                                     "(knows up to 16); upgrade puhui");
-    assert_int_equal(schema_version(store), 17);
+    assert_string_equal(err.message, "database schema version 18 is newer than this puhui "
+                                     "(knows up to 17); upgrade puhui");
+    assert_int_equal(schema_version(store), 18);
     ph_store_free(store);
 }
 
@@ -457,7 +457,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 16);
+    assert_int_equal(ph_schema_latest(), 17);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -525,8 +525,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 14);
-    assert_int_equal(schema_version(store), 16);
+    assert_int_equal(applied, 15);
+    assert_int_equal(schema_version(store), 17);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -637,8 +637,8 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 17, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 16, got 17");
+    ph_assert_error(ph_schema_migrate(store, 18, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 17, got 18");
     ph_store_free(store);
 }
 
@@ -829,6 +829,55 @@ static void test_warehouse_feed_tables(void **state)
     ph_store_free(fresh);
 }
 
+/* Version 17, the claim vouchers: a part's columns never change, its status
+ * moves only forward, events are append-only and a part is financed at most
+ * once - the store refuses, whatever program writes. */
+static void test_claim_voucher_store(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_error_clear(&err);
+    ph_store *store = open_store(fx, "voucher.db");
+    int applied = -1;
+    ph_assert_ok(ph_schema_migrate(store, 16, &applied, &err), &err);
+    assert_false(table_exists(store, "voucher"));
+    ph_assert_ok(ph_schema_migrate(store, 17, &applied, &err), &err);
+    assert_int_equal(applied, 1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM schema_migrations WHERE "
+                                              "version = 17 AND name = 'claim vouchers'"),
+                     1);
+    assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM voucher_grade_spread"), 4);
+    ph_test_exec(store, "INSERT INTO institution (id, name, kind) VALUES ('BANK01', 'b', "
+                        "'commercial_bank')");
+    ph_test_exec(store, "INSERT INTO voucher (id, seq, root_id, issuer_uscc, face, maturity, "
+                        "grade, payable_ref, holder_uscc, tier, created_on) VALUES ('V000001', "
+                        "1, 'V000001', '91370100MA3C00001X', 100, '2026-06-30', 'AA', '', "
+                        "'91370102MA3C00002Y', 1, '2026-01-05')");
+    expect_exec(store, "UPDATE voucher SET face = 99", PH_EINVAL,
+                "voucher: a part cannot be changed, only split, transferred, financed or settled");
+    expect_exec(store, "UPDATE voucher SET status = 'bogus'", PH_EINVAL,
+                "voucher: illegal status transition");
+    ph_test_exec(store, "UPDATE voucher SET status = 'financed'");
+    expect_exec(store, "UPDATE voucher SET status = 'held'", PH_EINVAL,
+                "voucher: illegal status transition");
+    expect_exec(store, "DELETE FROM voucher", PH_EINVAL, "voucher: parts cannot be deleted");
+    ph_test_exec(store, "INSERT INTO voucher_financing (voucher_id, lender, day, rate, days, "
+                        "discount, advance) VALUES ('V000001', 'BANK01', '2026-02-01', '3.80%', "
+                        "149, 2, 98)");
+    expect_exec(store, "INSERT INTO voucher_financing (voucher_id, lender, day, rate, days, "
+                       "discount, advance) VALUES ('V000001', 'BANK01', '2026-02-02', '3.80%', "
+                       "148, 2, 98)",
+                PH_EEXISTS, "UNIQUE constraint failed: voucher_financing.voucher_id");
+    ph_test_exec(store, "INSERT INTO voucher_event (seq, voucher_id, type, day, actor, "
+                        "counterparty, amount, detail) VALUES (1, 'V000001', 'issue', "
+                        "'2026-01-05', 'a', 'b', 100, '{}')");
+    expect_exec(store, "UPDATE voucher_event SET amount = 1", PH_EINVAL,
+                "voucher_event is append-only: events cannot be changed");
+    expect_exec(store, "DELETE FROM voucher_event", PH_EINVAL,
+                "voucher_event is append-only: events cannot be deleted");
+    ph_store_free(store);
+}
+
 /* Version 15, the early warning's store: a rule set's bytes never change
  * and at most one set is active; an alert keeps what the engine said and
  * moves only along the legal states; what happens to it is appended. */
@@ -945,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_platform_schema),
         cmocka_unit_test(test_trigger_definitions),
         cmocka_unit_test(test_early_warning_store),
+        cmocka_unit_test(test_claim_voucher_store),
         cmocka_unit_test(test_early_warning_feed_tables),
         cmocka_unit_test(test_warehouse_feed_tables),
     };

@@ -46,6 +46,7 @@
 #include "puhui/subsidy.h"
 #include "puhui/uscc.h"
 #include "puhui/value.h"
+#include "puhui/voucher.h"
 #include "puhui/warning.h"
 
 #endif

@@ -878,6 +878,106 @@ static const char EARLY_WARNING_SQL[] =
     WARNING_LEVEL_NO_UPDATE_TRIGGER ";"
     WARNING_LEVEL_NO_DELETE_TRIGGER ";";
 
+/* Version 17: digital claim vouchers (数字债权凭证; src/voucher,
+ * include/puhui/voucher.h, docs/supply_chain.md).
+ * voucher: one row per part. The issued voucher has no parent; a split makes
+ *   children of the same holder summing exactly to the parent, a transfer one
+ *   child of the full face held by the recipient (tier + 1). Lineage is the
+ *   parent/child tree; the current holders are its leaves (status held or
+ *   financed, later settled) and their faces sum to the root's. Only status
+ *   moves, along held -> split | transferred | financed | settled and
+ *   financed -> settled; rows are never deleted.
+ * voucher_event: what happened, append-only (issue, split, transfer,
+ *   finance, settle): who acted, towards whom, the amount, a canonical JSON
+ *   detail, and the evidence log's leaf index of the event's canonical bytes
+ *   (NULL when no log was given).
+ * voucher_financing: a part is discounted at most once: voucher_id is
+ *   UNIQUE, so the store refuses a second financing whatever the code does.
+ * voucher_settlement: what the issuer paid at maturity for each leaf, to
+ *   whom (the financier, else the holder) and how many days late.
+ * voucher_grade_spread: the spread over the LPR for each issuer grade, as
+ *   data (defaults AAA 0.30%, AA+ 0.50%, AA 0.80%, AA- 1.20%). */
+static const char CLAIM_VOUCHER_SQL[] =
+    "CREATE TABLE voucher ("
+    "  id TEXT PRIMARY KEY,"
+    "  seq INTEGER NOT NULL UNIQUE CHECK (seq > 0),"
+    "  root_id TEXT NOT NULL,"
+    "  parent_id TEXT REFERENCES voucher(id),"
+    "  issuer_uscc TEXT NOT NULL CHECK (length(issuer_uscc) = 18),"
+    "  face BIGINT NOT NULL CHECK (face > 0),"
+    "  maturity TEXT NOT NULL CHECK (length(maturity) = 10),"
+    "  grade TEXT NOT NULL CHECK (grade IN ('AAA', 'AA+', 'AA', 'AA-')),"
+    "  payable_ref TEXT NOT NULL,"
+    "  holder_uscc TEXT NOT NULL CHECK (length(holder_uscc) = 18),"
+    "  tier INTEGER NOT NULL CHECK (tier BETWEEN 1 AND 7),"
+    "  status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'split', 'transferred', "
+    "'financed', 'settled')),"
+    "  created_on TEXT NOT NULL CHECK (length(created_on) = 10),"
+    "  CHECK ((parent_id IS NULL) = (root_id = id))"
+    ");"
+    "CREATE INDEX voucher_root ON voucher(root_id, seq);"
+    "CREATE INDEX voucher_parent ON voucher(parent_id, seq);"
+    "CREATE INDEX voucher_holder ON voucher(holder_uscc, seq);"
+    "CREATE INDEX voucher_issuer ON voucher(issuer_uscc, seq);"
+    "CREATE TRIGGER voucher_frozen BEFORE UPDATE OF id, seq, root_id, parent_id, issuer_uscc, "
+    "face, maturity, grade, payable_ref, holder_uscc, tier, created_on ON voucher "
+    "BEGIN SELECT RAISE(ABORT, 'voucher: a part cannot be changed, only split, transferred, "
+    "financed or settled'); END;"
+    "CREATE TRIGGER voucher_status BEFORE UPDATE OF status ON voucher "
+    "WHEN NOT ((OLD.status = 'held' AND NEW.status IN ('split', 'transferred', 'financed', "
+    "'settled')) OR (OLD.status = 'financed' AND NEW.status = 'settled')) "
+    "BEGIN SELECT RAISE(ABORT, 'voucher: illegal status transition'); END;"
+    "CREATE TRIGGER voucher_no_delete BEFORE DELETE ON voucher "
+    "BEGIN SELECT RAISE(ABORT, 'voucher: parts cannot be deleted'); END;"
+    "CREATE TABLE voucher_event ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  voucher_id TEXT NOT NULL REFERENCES voucher(id),"
+    "  type TEXT NOT NULL CHECK (type IN ('issue', 'split', 'transfer', 'finance', 'settle')),"
+    "  day TEXT NOT NULL CHECK (length(day) = 10),"
+    "  actor TEXT NOT NULL,"
+    "  counterparty TEXT NOT NULL,"
+    "  amount BIGINT NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  leaf_index BIGINT"
+    ");"
+    "CREATE INDEX voucher_event_voucher ON voucher_event(voucher_id, seq);"
+    VOUCHER_EVENT_NO_UPDATE_TRIGGER ";"
+    VOUCHER_EVENT_NO_DELETE_TRIGGER ";"
+    "CREATE TABLE voucher_financing ("
+    "  voucher_id TEXT NOT NULL UNIQUE REFERENCES voucher(id),"
+    "  lender TEXT NOT NULL REFERENCES institution(id),"
+    "  day TEXT NOT NULL CHECK (length(day) = 10),"
+    "  rate TEXT NOT NULL,"
+    "  days INTEGER NOT NULL CHECK (days >= 0),"
+    "  discount BIGINT NOT NULL CHECK (discount >= 0),"
+    "  advance BIGINT NOT NULL CHECK (advance >= 0)"
+    ");"
+    "CREATE INDEX voucher_financing_lender ON voucher_financing(lender);"
+    "CREATE TRIGGER voucher_financing_no_update BEFORE UPDATE ON voucher_financing "
+    "BEGIN SELECT RAISE(ABORT, 'voucher_financing: a financing cannot be changed'); END;"
+    "CREATE TRIGGER voucher_financing_no_delete BEFORE DELETE ON voucher_financing "
+    "BEGIN SELECT RAISE(ABORT, 'voucher_financing: a financing cannot be deleted'); END;"
+    "CREATE TABLE voucher_settlement ("
+    "  voucher_id TEXT NOT NULL UNIQUE REFERENCES voucher(id),"
+    "  issuer_uscc TEXT NOT NULL,"
+    "  paid_to TEXT NOT NULL,"
+    "  maturity TEXT NOT NULL,"
+    "  day TEXT NOT NULL CHECK (length(day) = 10),"
+    "  days_late INTEGER NOT NULL CHECK (days_late >= 0),"
+    "  amount BIGINT NOT NULL CHECK (amount > 0)"
+    ");"
+    "CREATE INDEX voucher_settlement_day ON voucher_settlement(day);"
+    "CREATE TRIGGER voucher_settlement_no_update BEFORE UPDATE ON voucher_settlement "
+    "BEGIN SELECT RAISE(ABORT, 'voucher_settlement: a settlement cannot be changed'); END;"
+    "CREATE TRIGGER voucher_settlement_no_delete BEFORE DELETE ON voucher_settlement "
+    "BEGIN SELECT RAISE(ABORT, 'voucher_settlement: a settlement cannot be deleted'); END;"
+    "CREATE TABLE voucher_grade_spread ("
+    "  grade TEXT PRIMARY KEY CHECK (grade IN ('AAA', 'AA+', 'AA', 'AA-')),"
+    "  spread TEXT NOT NULL"
+    ");"
+    "INSERT INTO voucher_grade_spread (grade, spread) VALUES ('AAA', '0.30%'), "
+    "('AA+', '0.50%'), ('AA', '0.80%'), ('AA-', '1.20%');";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -896,6 +996,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {14, "early-warning feeds", NULL, schema_create_early_warning_feed_tables},
     {15, "early warning", EARLY_WARNING_SQL, NULL},
     {16, "warehouse feeds", NULL, schema_create_warehouse_feed_tables},
+    {17, "claim vouchers", CLAIM_VOUCHER_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))
@@ -924,6 +1025,8 @@ static const struct {
     {"warning_alert_event_no_delete", WARNING_ALERT_EVENT_NO_DELETE_TRIGGER},
     {"warning_level_no_update", WARNING_LEVEL_NO_UPDATE_TRIGGER},
     {"warning_level_no_delete", WARNING_LEVEL_NO_DELETE_TRIGGER},
+    {"voucher_event_no_update", VOUCHER_EVENT_NO_UPDATE_TRIGGER},
+    {"voucher_event_no_delete", VOUCHER_EVENT_NO_DELETE_TRIGGER},
 };
 
 const char *ph_schema_trigger_definition(const char *name)

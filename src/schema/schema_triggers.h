@@ -59,4 +59,13 @@
     "BEGIN SELECT RAISE(ABORT, 'warning_level is append-only: colours cannot be deleted'); " \
     "END"
 
+/* Version 17, the claim vouchers (src/voucher): events are appended, never
+ * edited; the evidence log holds their canonical bytes besides. */
+#define VOUCHER_EVENT_NO_UPDATE_TRIGGER                                                     \
+    "CREATE TRIGGER voucher_event_no_update BEFORE UPDATE ON voucher_event "                \
+    "BEGIN SELECT RAISE(ABORT, 'voucher_event is append-only: events cannot be changed'); END"
+#define VOUCHER_EVENT_NO_DELETE_TRIGGER                                                     \
+    "CREATE TRIGGER voucher_event_no_delete BEFORE DELETE ON voucher_event "                \
+    "BEGIN SELECT RAISE(ABORT, 'voucher_event is append-only: events cannot be deleted'); END"
+
 #endif
