@@ -1,0 +1,81 @@
+/* Shared by test_trade_order.c and test_trade_receipt.c: a store at the
+ * latest schema with a few firms, lenders, a supply-chain link and the
+ * three warehouse feed tables (created here with the contract's columns
+ * until helper feeds' v16 lands; IF NOT EXISTS so the tests run after). */
+#ifndef TRADE_FIXTURE_H
+#define TRADE_FIXTURE_H
+
+#include "ph_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SELLER "91330100MA0000001A"
+#define BUYER "91330100MA0000002B"
+#define SUPPLIER "91330100MA0000003C"
+#define STRANGER "91330100MA0000004D"
+#define OWNER "91330100MA0000005E"
+#define BANK "BANK01"
+#define BANK2 "BANK02"
+
+typedef struct fixture {
+    char *dir;
+    ph_ctx *ctx;
+    ph_store *store;
+} fixture;
+
+static const char TRADE_FEEDS[] =
+    "CREATE TABLE IF NOT EXISTS feed_warehouse_lots (warehouse_id TEXT NOT NULL, lot TEXT NOT "
+    "NULL, owner_uscc TEXT NOT NULL, commodity TEXT NOT NULL, quantity_kg INTEGER NOT NULL, "
+    "stored_on TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL, geofence_m INTEGER NOT NULL, "
+    "known_on TEXT NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL, row_hash INTEGER "
+    "NOT NULL, PRIMARY KEY (warehouse_id, lot));"
+    "CREATE TABLE IF NOT EXISTS feed_warehouse_iot (warehouse_id TEXT NOT NULL, lot TEXT NOT "
+    "NULL, date TEXT NOT NULL, weight_kg INTEGER, temperature_c REAL, lat REAL, lon REAL, "
+    "known_on TEXT NOT NULL, file_id INTEGER NOT NULL, line INTEGER NOT NULL, row_hash INTEGER "
+    "NOT NULL, PRIMARY KEY (warehouse_id, lot, date));"
+    "CREATE TABLE IF NOT EXISTS feed_commodity_prices (commodity TEXT NOT NULL, date TEXT NOT "
+    "NULL, price_per_kg_fen INTEGER NOT NULL, known_on TEXT NOT NULL, file_id INTEGER NOT NULL, "
+    "line INTEGER NOT NULL, row_hash INTEGER NOT NULL, PRIMARY KEY (commodity, date));";
+
+static int trade_setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof(*fx));
+    assert_non_null(fx);
+    ph_test_env_open("trade", &fx->ctx, &fx->dir);
+    fx->store = ph_test_open_db(fx->ctx, fx->dir, "t.db");
+    ph_test_exec(fx->store, TRADE_FEEDS);
+    ph_test_exec(fx->store,
+                 "INSERT INTO enterprise (uscc, name, region_code, industry_section) VALUES "
+                 "('" SELLER "', 'Seller', 330100, 'C'), ('" BUYER "', 'Buyer', 330100, 'C'),"
+                 "('" SUPPLIER "', 'Supplier', 330100, 'C'), ('" STRANGER "', 'Stranger', "
+                 "330100, 'F'), ('" OWNER "', 'Owner', 330100, 'F');"
+                 "INSERT INTO institution (id, name, kind) VALUES ('" BANK "', 'Bank one', "
+                 "'commercial_bank'), ('" BANK2 "', 'Bank two', 'rural_bank'), ('GOV', 'Gov', "
+                 "'government');"
+                 "INSERT INTO feed_supply_chain (chain_id, core_uscc, tier, supplier_uscc, "
+                 "buyer_uscc, since, annual_volume_fen, known_on, file_id, line, row_hash) VALUES "
+                 "('SC0001', '" BUYER "', 2, '" SUPPLIER "', '" SELLER "', '2024-01-01', "
+                 "100000000, '2025-01-01', 0, 1, 0);");
+    *state = fx;
+    return 0;
+}
+
+static int trade_teardown(void **state)
+{
+    fixture *fx = *state;
+    ph_store_free(fx->store);
+    ph_test_env_close(fx->ctx, fx->dir);
+    free(fx);
+    return 0;
+}
+
+static ph_date day_of(const char *s)
+{
+    ph_date d = 0;
+    assert_int_equal(ph_date_parse(s, strlen(s), &d, NULL), PH_OK);
+    return d;
+}
+
+#endif
