@@ -161,7 +161,7 @@ ph_status ph_order_confirm(ph_store *store, const ph_order *o, ph_evidence_log *
     st = run(store,
              "INSERT INTO trade_order (id, buyer_uscc, seller_uscc, amount, confirmed_on, "
              "due_on) VALUES (?, ?, ?, ?, ?, ?)",
-             "ttittt", err, o->id, o->buyer_uscc, o->seller_uscc, (int64_t)o->amount, c, d);
+             "tttitt", err, o->id, o->buyer_uscc, o->seller_uscc, (int64_t)o->amount, c, d);
     if (st == PH_EEXISTS)
         st = ph_error_set(err, PH_EEXISTS, "id", o->id, "expected a new order id: it exists");
     if (st == PH_OK) {
