@@ -78,6 +78,9 @@ int ph_cmd_watch(ph_cli *cli, int argc, char **argv);
 int ph_cmd_warning(ph_cli *cli, int argc, char **argv);
 int ph_cmd_evidence(ph_cli *cli, int argc, char **argv);
 int ph_cmd_voucher(ph_cli *cli, int argc, char **argv);
+/* cli/cmd_trade.c: order financing and warehouse receipts */
+int ph_cmd_order(ph_cli *cli, int argc, char **argv);
+int ph_cmd_receipt(ph_cli *cli, int argc, char **argv);
 
 /* Split "a,b,c" (NULL or "": no items) at commas into a NULL-terminated
  * list, empty items skipped, with room for `spare` more entries before the

@@ -552,6 +552,39 @@ static const ph_cli_command commands[] = {
      "(DIR/checkpoint, DIR/log.vkey; or --size N) and writes the proof bundle.\n"
      "docs/supply_chain.md.\n",
      ph_cmd_voucher},
+    {"order", "order financing: confirm, advance (<= 80%), whitelisted payments, settle",
+     "usage: puhui order confirm --id ID --buyer USCC --seller USCC --amount YUAN\n"
+     "                          --confirmed D --due D\n"
+     "       puhui order advance ID --lender INST --amount YUAN --rate PCT --on D\n"
+     "       puhui order whitelist --seller USCC --supplier USCC --on D\n"
+     "       puhui order pay ID --to USCC --amount YUAN --on D\n"
+     "       puhui order settle ID --amount YUAN --on D\n"
+     "       puhui order events [ID]\n"
+     "   each change: [--evidence DIR | --no-evidence]\n"
+     "\n"
+     "A lender advances at most 80% of a confirmed order (trade_limit) to the seller,\n"
+     "booked in the loan book. The advance pays only the seller's suppliers in the\n"
+     "supply chain or on its whitelist; another payee is refused and the refusal\n"
+     "recorded. The buyer's payment repays the loan (interest first) and the rest goes\n"
+     "to the seller. Every event appends a leaf to the evidence log (default\n"
+     "<db>.evidence). docs/supply_chain_trade.md.\n",
+     ph_cmd_order},
+    {"receipt", "warehouse receipts: register, pledge (once), value, margin calls, IoT alerts",
+     "usage: puhui receipt register --warehouse W --lot L --on D\n"
+     "       puhui receipt pledge ID --lender INST --amount YUAN --on D\n"
+     "       puhui receipt release ID --on D\n"
+     "       puhui receipt value ID --on D\n"
+     "       puhui receipt margin --on D\n"
+     "       puhui receipt iot --from D1 --to D2\n"
+     "       puhui receipt events [ID]\n"
+     "   each change: [--evidence DIR | --no-evidence]\n"
+     "\n"
+     "A receipt registers a lot of the warehouse feed, once. A receipt has at most one\n"
+     "live pledge (the store refuses a second). Value = quantity x market price x\n"
+     "haircut; margin records a margin call at LTV >= 70% and a liquidation notice at\n"
+     ">= 80%. iot checks the warehouse readings: weight drop, geofence, temperature.\n"
+     "docs/supply_chain_trade.md.\n",
+     ph_cmd_receipt},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"
      "\n"

@@ -978,6 +978,152 @@ static const char CLAIM_VOUCHER_SQL[] =
     "INSERT INTO voucher_grade_spread (grade, spread) VALUES ('AAA', '0.30%'), "
     "('AA+', '0.50%'), ('AA', '0.80%'), ('AA-', '1.20%');";
 
+/* Version 18: order financing and warehouse receipts (src/trade, order.h,
+ * receipt.h, docs/supply_chain_trade.md). Money is BIGINT fen, rates BIGINT
+ * 1e-8 (ph_rate), dates TEXT 'YYYY-MM-DD'.
+ * trade_limit: the thresholds as data (advance cap, margin call, liquidation
+ *   notice, weight tolerance), changed here, not in code.
+ * receipt_commodity: per commodity the valuation haircut and the
+ *   temperature range (tenths of a degree) the goods tolerate.
+ * trade_order: a confirmed order (buyer pays seller by due_on);
+ * order_advance: at most one advance per order (the primary key), booked in
+ *   the loan book as loan_id (reference 'order:<id>');
+ * order_whitelist: a seller's explicit additions to its suppliers;
+ * order_event, receipt_event: append-only, one row per state change and per
+ *   refused payment, with the evidence log's leaf_index (NULL without a log);
+ * receipt: the registry, unique by (warehouse_id, lot);
+ * receipt_pledge: a receipt has at most one live pledge (partial unique
+ *   index: the store refuses the second, whatever the code does);
+ * receipt_alert: one IoT anomaly per receipt, day and kind. */
+static const char TRADE_SQL[] =
+    "CREATE TABLE trade_limit ("
+    "  name TEXT PRIMARY KEY,"
+    "  rate BIGINT NOT NULL CHECK (rate >= 0)"
+    ");"
+    "INSERT INTO trade_limit (name, rate) VALUES ('order_advance_cap', 80000000),"
+    "  ('receipt_margin_call', 70000000), ('receipt_liquidation', 80000000),"
+    "  ('receipt_weight_tolerance', 5000000);"
+    "CREATE TABLE receipt_commodity ("
+    "  commodity TEXT PRIMARY KEY,"
+    "  haircut BIGINT NOT NULL CHECK (haircut > 0 AND haircut <= 100000000),"
+    "  temp_min_c10 INTEGER NOT NULL,"
+    "  temp_max_c10 INTEGER NOT NULL,"
+    "  CHECK (temp_min_c10 < temp_max_c10)"
+    ");"
+    "INSERT INTO receipt_commodity (commodity, haircut, temp_min_c10, temp_max_c10) VALUES"
+    "  ('steel', 70000000, -300, 500), ('copper', 75000000, -300, 500),"
+    "  ('aluminium', 70000000, -300, 500), ('soybean', 60000000, -100, 250),"
+    "  ('corn', 60000000, -100, 250), ('cotton', 60000000, -100, 300),"
+    "  ('rubber', 60000000, -100, 350), ('coal', 55000000, -300, 400);"
+    "CREATE TABLE trade_order ("
+    "  id TEXT PRIMARY KEY CHECK (id <> '' AND length(id) <= 64),"
+    "  buyer_uscc TEXT NOT NULL CHECK (length(buyer_uscc) = 18),"
+    "  seller_uscc TEXT NOT NULL CHECK (length(seller_uscc) = 18),"
+    "  amount BIGINT NOT NULL CHECK (amount > 0),"
+    "  confirmed_on TEXT NOT NULL CHECK (length(confirmed_on) = 10),"
+    "  due_on TEXT NOT NULL CHECK (length(due_on) = 10 AND due_on > confirmed_on),"
+    "  status TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'financed', 'paid')),"
+    "  CHECK (buyer_uscc <> seller_uscc)"
+    ");"
+    "CREATE INDEX trade_order_seller ON trade_order(seller_uscc);"
+    "CREATE TABLE order_advance ("
+    "  order_id TEXT PRIMARY KEY REFERENCES trade_order(id),"
+    "  lender TEXT NOT NULL CHECK (lender <> ''),"
+    "  on_day TEXT NOT NULL CHECK (length(on_day) = 10),"
+    "  amount BIGINT NOT NULL CHECK (amount > 0),"
+    "  rate BIGINT NOT NULL CHECK (rate >= 0),"
+    "  loan_id INTEGER NOT NULL,"
+    "  paid_out BIGINT NOT NULL DEFAULT 0 CHECK (paid_out >= 0 AND paid_out <= amount),"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'repaid'))"
+    ");"
+    "CREATE TABLE order_whitelist ("
+    "  seller_uscc TEXT NOT NULL CHECK (length(seller_uscc) = 18),"
+    "  supplier_uscc TEXT NOT NULL CHECK (length(supplier_uscc) = 18),"
+    "  added_on TEXT NOT NULL,"
+    "  PRIMARY KEY (seller_uscc, supplier_uscc)"
+    ");"
+    "CREATE TABLE order_event ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  subject TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('confirm', 'advance', 'whitelist', 'pay', "
+    "'pay_refused', 'repay', 'remit')),"
+    "  on_day TEXT NOT NULL CHECK (length(on_day) = 10),"
+    "  actor TEXT NOT NULL,"
+    "  counterparty TEXT NOT NULL DEFAULT '',"
+    "  amount BIGINT NOT NULL DEFAULT 0,"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  leaf_index BIGINT"
+    ");"
+    "CREATE INDEX order_event_subject ON order_event(subject, seq);"
+    "CREATE TRIGGER order_event_no_update BEFORE UPDATE ON order_event "
+    "BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;"
+    "CREATE TRIGGER order_event_no_delete BEFORE DELETE ON order_event "
+    "BEGIN SELECT RAISE(ABORT, 'order_event is append-only'); END;"
+    "CREATE TABLE receipt ("
+    "  id TEXT PRIMARY KEY,"
+    "  warehouse_id TEXT NOT NULL CHECK (warehouse_id <> ''),"
+    "  lot TEXT NOT NULL CHECK (lot <> ''),"
+    "  owner_uscc TEXT NOT NULL CHECK (length(owner_uscc) = 18),"
+    "  commodity TEXT NOT NULL REFERENCES receipt_commodity(commodity),"
+    "  quantity_kg BIGINT NOT NULL CHECK (quantity_kg > 0),"
+    "  stored_on TEXT NOT NULL CHECK (length(stored_on) = 10),"
+    "  lat_e6 BIGINT NOT NULL CHECK (lat_e6 BETWEEN -90000000 AND 90000000),"
+    "  lon_e6 BIGINT NOT NULL CHECK (lon_e6 BETWEEN -180000000 AND 180000000),"
+    "  geofence_m BIGINT NOT NULL CHECK (geofence_m > 0),"
+    "  registered_on TEXT NOT NULL CHECK (length(registered_on) = 10),"
+    "  UNIQUE (warehouse_id, lot)"
+    ");"
+    "CREATE TRIGGER receipt_frozen BEFORE UPDATE ON receipt "
+    "BEGIN SELECT RAISE(ABORT, 'receipt: a registered receipt cannot be changed'); END;"
+    "CREATE TRIGGER receipt_no_delete BEFORE DELETE ON receipt "
+    "BEGIN SELECT RAISE(ABORT, 'receipt: receipts cannot be deleted'); END;"
+    "CREATE TABLE receipt_pledge ("
+    "  id INTEGER PRIMARY KEY,"
+    "  receipt_id TEXT NOT NULL REFERENCES receipt(id),"
+    "  lender TEXT NOT NULL CHECK (lender <> ''),"
+    "  exposure BIGINT NOT NULL CHECK (exposure > 0),"
+    "  pledged_on TEXT NOT NULL CHECK (length(pledged_on) = 10),"
+    "  status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('live', 'released')),"
+    "  released_on TEXT,"
+    "  CHECK ((status = 'released') = (released_on IS NOT NULL))"
+    ");"
+    "CREATE UNIQUE INDEX receipt_pledge_one_live ON receipt_pledge(receipt_id) "
+    "WHERE status = 'live';"
+    "CREATE TRIGGER receipt_pledge_frozen BEFORE UPDATE OF id, receipt_id, lender, exposure, "
+    "pledged_on ON receipt_pledge "
+    "BEGIN SELECT RAISE(ABORT, 'receipt_pledge: a pledge cannot be changed, only released'); "
+    "END;"
+    "CREATE TRIGGER receipt_pledge_release_once BEFORE UPDATE OF status ON receipt_pledge "
+    "WHEN OLD.status <> 'live' "
+    "BEGIN SELECT RAISE(ABORT, 'receipt_pledge: a released pledge stays released'); END;"
+    "CREATE TRIGGER receipt_pledge_no_delete BEFORE DELETE ON receipt_pledge "
+    "BEGIN SELECT RAISE(ABORT, 'receipt_pledge: pledges cannot be deleted'); END;"
+    "CREATE TABLE receipt_alert ("
+    "  id INTEGER PRIMARY KEY,"
+    "  receipt_id TEXT NOT NULL REFERENCES receipt(id),"
+    "  day TEXT NOT NULL CHECK (length(day) = 10),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('weight_drop', 'geofence', 'temperature')),"
+    "  detail TEXT NOT NULL,"
+    "  UNIQUE (receipt_id, day, kind)"
+    ");"
+    "CREATE TABLE receipt_event ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  subject TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('register', 'pledge', 'margin_call', "
+    "'liquidation', 'release', 'alert')),"
+    "  on_day TEXT NOT NULL CHECK (length(on_day) = 10),"
+    "  actor TEXT NOT NULL,"
+    "  counterparty TEXT NOT NULL DEFAULT '',"
+    "  amount BIGINT NOT NULL DEFAULT 0,"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  leaf_index BIGINT"
+    ");"
+    "CREATE INDEX receipt_event_subject ON receipt_event(subject, seq);"
+    "CREATE TRIGGER receipt_event_no_update BEFORE UPDATE ON receipt_event "
+    "BEGIN SELECT RAISE(ABORT, 'receipt_event is append-only'); END;"
+    "CREATE TRIGGER receipt_event_no_delete BEFORE DELETE ON receipt_event "
+    "BEGIN SELECT RAISE(ABORT, 'receipt_event is append-only'); END;";
+
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
@@ -997,6 +1143,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {15, "early warning", EARLY_WARNING_SQL, NULL},
     {16, "warehouse feeds", NULL, schema_create_warehouse_feed_tables},
     {17, "claim vouchers", CLAIM_VOUCHER_SQL, NULL},
+    {18, "order financing and warehouse receipts", TRADE_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

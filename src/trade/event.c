@@ -1,0 +1,274 @@
+/*
+ * The trade events and their evidence leaves (trade_internal.h).
+ *
+ * A leaf is compact JSON with its keys in one fixed order and money as a
+ * decimal string of yuan with two places (never a float), so the bytes are
+ * a function of the stored row alone: ph_order_event_leaf and
+ * ph_receipt_event_leaf rebuild them, and a row edited after the fact no
+ * longer hashes to the leaf the log holds.
+ *
+ * Order of writes (include/puhui/evidence.h): append the leaf, store its
+ * index in the row, commit the log, commit the store. The log may then hold
+ * a leaf the store rolled back, never the reverse.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "puhui/enterprise.h"
+#include "trade_internal.h"
+
+void trade_money(ph_money m, char buf[PH_MONEY_FORMAT_MAX])
+{
+    if (ph_money_format(m, PH_MONEY_GROUPING, buf, PH_MONEY_FORMAT_MAX, NULL) != PH_OK)
+        snprintf(buf, PH_MONEY_FORMAT_MAX, "?");
+}
+
+void trade_day(ph_date d, char buf[PH_DATE_FORMAT_MAX])
+{
+    if (ph_date_format(d, buf, PH_DATE_FORMAT_MAX, NULL) != PH_OK)
+        snprintf(buf, PH_DATE_FORMAT_MAX, "?");
+}
+
+void trade_percent(ph_rate r, char buf[PH_RATE_FORMAT_MAX])
+{
+    /* r is 1e-8; a percentage with 2 places is r / 1e4, rounded half-up */
+    int64_t hundredths = (r >= 0 ? r + 5000 : r - 5000) / 10000;
+    int64_t a = hundredths < 0 ? -hundredths : hundredths;
+    snprintf(buf, PH_RATE_FORMAT_MAX, "%s%lld.%02lld%%", hundredths < 0 ? "-" : "",
+             (long long)(a / 100), (long long)(a % 100));
+}
+
+/* A growing byte buffer for one leaf. */
+typedef struct leafbuf {
+    const ph_ctx *ctx;
+    char *data;
+    size_t len, cap;
+    int failed;
+} leafbuf;
+
+static void put(leafbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = ph_realloc(b->ctx, b->data, cap);
+        if (grown == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void puts_(leafbuf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+/* A JSON string: quote, backslash and control bytes escaped; other bytes
+ * (UTF-8 included) as they are. */
+static void put_string(leafbuf *b, const char *s)
+{
+    put(b, "\"", 1);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p != '\0'; p++) {
+        char esc[8];
+        if (*p == '"' || *p == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)*p;
+            put(b, esc, 2);
+        } else if (*p < 0x20) {
+            snprintf(esc, sizeof(esc), "\\u%04x", *p);
+            put(b, esc, 6);
+        } else {
+            put(b, (const char *)p, 1);
+        }
+    }
+    put(b, "\"", 1);
+}
+
+ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, char **out,
+                     size_t *len, ph_error *err)
+{
+    if (ctx == NULL || kind == NULL || e == NULL || out == NULL || len == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "trade leaf: NULL argument");
+    char day[PH_DATE_FORMAT_MAX], money[PH_MONEY_FORMAT_MAX], type[64];
+    ph_status st = ph_date_format(e->on, day, sizeof(day), err);
+    if (st == PH_OK)
+        st = ph_money_format(e->amount, 0, money, sizeof(money), err);
+    if (st != PH_OK)
+        return st;
+    snprintf(type, sizeof(type), "%s.%s", kind, e->type ? e->type : "");
+    leafbuf b = {ctx, NULL, 0, 0, 0};
+    puts_(&b, "{\"type\":");
+    put_string(&b, type);
+    puts_(&b, ",\"id\":");
+    put_string(&b, e->subject);
+    puts_(&b, ",\"on\":");
+    put_string(&b, day);
+    puts_(&b, ",\"actor\":");
+    put_string(&b, e->actor);
+    puts_(&b, ",\"counterparty\":");
+    put_string(&b, e->counterparty);
+    puts_(&b, ",\"amount\":");
+    put_string(&b, money);
+    puts_(&b, ",\"detail\":");
+    put_string(&b, e->detail);
+    puts_(&b, "}");
+    if (b.failed) {
+        ph_free(ctx, b.data);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory building a leaf");
+    }
+    *out = b.data;
+    *len = b.len;
+    return PH_OK;
+}
+
+ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *table,
+                            const char *kind, const trade_event *e, ph_error *err)
+{
+    const ph_ctx *ctx = ph_store_ctx(store);
+    int64_t leaf_index = -1;
+    if (log != NULL) {
+        char *leaf = NULL;
+        size_t len = 0;
+        ph_status st = trade_leaf(ctx, kind, e, &leaf, &len, err);
+        if (st != PH_OK)
+            return st;
+        uint64_t index = 0;
+        st = ph_evidence_append(log, leaf, len, &index, err);
+        ph_free(ctx, leaf);
+        if (st != PH_OK)
+            return st;
+        leaf_index = (int64_t)index;
+    }
+    char day[PH_DATE_FORMAT_MAX];
+    ph_status st = ph_date_format(e->on, day, sizeof(day), err);
+    if (st != PH_OK)
+        return st;
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO %s (subject, type, on_day, actor, counterparty, amount, detail, "
+             "leaf_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             table);
+    ph_stmt *s = NULL;
+    st = ph_store_prepare(store, sql, &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, e->subject, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, e->type, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 3, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 4, e->actor ? e->actor : "", -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 5, e->counterparty ? e->counterparty : "", -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 6, e->amount, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 7, e->detail ? e->detail : "", -1, err);
+    if (st == PH_OK)
+        st = leaf_index < 0 ? ph_stmt_bind_null(s, 8, err)
+                            : ph_stmt_bind_int64(s, 8, leaf_index, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+ph_status trade_finish(ph_store *store, ph_evidence_log *log, ph_status st, ph_error *err)
+{
+    if (st == PH_OK && log != NULL)
+        st = ph_evidence_commit(log, err);
+    if (st == PH_OK)
+        st = ph_store_commit(store, err);
+    if (st != PH_OK)
+        ph_store_rollback(store, NULL);
+    return st;
+}
+
+ph_status trade_limit_get(ph_store *store, const char *name, ph_rate *out, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store, "SELECT rate FROM trade_limit WHERE name = ?", &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, name, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK)
+        *out = ph_stmt_column_int64(s, 0);
+    else if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "trade_limit", name,
+                          "expected the limit in table trade_limit");
+    ph_stmt_free(s);
+    return st;
+}
+
+ph_status trade_check_lender(ph_store *store, const char *field, const char *id, ph_error *err)
+{
+    static const char *const LENDING[] = {"state_bank",  "commercial_bank", "rural_bank",
+                                          "village_bank", "micro_lender",    "digital_bank"};
+    char kind[PH_INSTITUTION_KIND_MAX];
+    int found = 0;
+    ph_status st = ph_institution_kind(store, id, kind, &found, err);
+    if (st != PH_OK)
+        return st;
+    if (!found)
+        return ph_error_set(err, PH_EINVAL, field, id, "expected a registered institution");
+    for (size_t i = 0; i < sizeof(LENDING) / sizeof(LENDING[0]); i++)
+        if (strcmp(kind, LENDING[i]) == 0)
+            return PH_OK;
+    return ph_error_set(err, PH_EINVAL, field, id,
+                        "expected a lender (a bank, micro-lender or digital bank); it is a %s",
+                        kind);
+}
+
+ph_status trade_check_firm(ph_store *store, const char *field, const char *uscc, ph_error *err)
+{
+    int found = 0;
+    ph_status st = ph_enterprise_exists(store, uscc, &found, err);
+    if (st == PH_OK && !found)
+        st = ph_error_set(err, PH_EINVAL, field, uscc, "expected a registered firm");
+    return st;
+}
+
+ph_status trade_events(ph_store *store, const char *table, const char *subject,
+                       trade_event_row_fn fn, void *user, ph_error *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT seq, subject, type, on_day, actor, counterparty, amount, detail, "
+             "leaf_index FROM %s %s ORDER BY seq",
+             table, subject ? "WHERE subject = ?" : "");
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_require_schema(store, TRADE_SCHEMA, "order financing and "
+                                           "warehouse receipts", err);
+    if (st == PH_OK)
+        st = ph_store_prepare(store, sql, &s, err);
+    if (st == PH_OK && subject != NULL)
+        st = ph_stmt_bind_text(s, 1, subject, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        trade_event e;
+        const char *day = ph_stmt_column_text(s, 3);
+        if (ph_date_parse(day, strlen(day), &e.on, err) != PH_OK) {
+            st = PH_EINVAL;
+            break;
+        }
+        e.subject = ph_stmt_column_text(s, 1);
+        e.type = ph_stmt_column_text(s, 2);
+        e.actor = ph_stmt_column_text(s, 4);
+        e.counterparty = ph_stmt_column_text(s, 5);
+        e.amount = ph_stmt_column_int64(s, 6);
+        e.detail = ph_stmt_column_text(s, 7);
+        int64_t leaf = ph_stmt_column_is_null(s, 8) ? -1 : ph_stmt_column_int64(s, 8);
+        st = fn(user, ph_stmt_column_int64(s, 0), &e, leaf, err);
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}

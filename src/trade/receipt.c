@@ -1,0 +1,526 @@
+/*
+ * Warehouse receipts: registry, pledges, valuation and margin calls
+ * (include/puhui/receipt.h, docs/supply_chain_trade.md). The IoT check is
+ * receipt_iot.c.
+ *
+ * Why the store, not only this code, refuses a double pledge: two lenders
+ * pledging the same goods at the same moment would both pass a check made
+ * before the insert. The partial unique index receipt_pledge_one_live
+ * (receipt_id WHERE status = 'live') makes the second insert fail whatever
+ * the code does; this file only turns that failure into words naming the
+ * live pledge. The registry's UNIQUE (warehouse_id, lot) does the same for
+ * registering the same lot twice.
+ *
+ * Valuation is exact: gross = quantity_kg x price in fen per kg (exact),
+ * value = gross x haircut rounded half-up to the fen once, LTV = exposure /
+ * value as a ph_rate rounded half-up; the thresholds compare ph_rates.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trade_internal.h"
+
+static ph_status need(ph_store *store, ph_error *err)
+{
+    if (store == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "receipt: NULL store");
+    return ph_store_require_schema(store, TRADE_SCHEMA, "warehouse receipts", err);
+}
+
+static void copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* ---- register ------------------------------------------------------------------------------- */
+
+ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const char *lot,
+                              ph_date on, ph_evidence_log *log, char id[PH_RECEIPT_ID_MAX],
+                              ph_error *err)
+{
+    if (warehouse_id == NULL || lot == NULL || id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_register: NULL argument");
+    ph_status st = need(store, err);
+    if (st != PH_OK)
+        return st;
+    char owner[32] = "", commodity[32] = "", stored[16] = "", day[PH_DATE_FORMAT_MAX];
+    int64_t qty = 0, fence = 0, lat = 0, lon = 0;
+    trade_day(on, day);
+    ph_stmt *s = NULL;
+    st = ph_store_prepare(store,
+                          "SELECT owner_uscc, commodity, quantity_kg, stored_on, lat, lon, "
+                          "geofence_m FROM feed_warehouse_lots WHERE warehouse_id = ? AND lot = ?",
+                          &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, warehouse_id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, lot, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "lot", lot,
+                          "expected a lot of warehouse %s in the warehouse feed "
+                          "(feed_warehouse_lots)",
+                          warehouse_id);
+    if (st == PH_OK) {
+        copy(owner, sizeof(owner), ph_stmt_column_text(s, 0));
+        copy(commodity, sizeof(commodity), ph_stmt_column_text(s, 1));
+        qty = ph_stmt_column_int64(s, 2);
+        copy(stored, sizeof(stored), ph_stmt_column_text(s, 3));
+        lat = llround(ph_stmt_column_double(s, 4) * 1e6);
+        lon = llround(ph_stmt_column_double(s, 5) * 1e6);
+        fence = ph_stmt_column_int64(s, 6);
+    }
+    ph_stmt_free(s);
+    if (st != PH_OK)
+        return st;
+    ph_date stored_on = 0;
+    if (ph_date_parse(stored, strlen(stored), &stored_on, NULL) != PH_OK || on < stored_on)
+        return ph_error_set(err, PH_EINVAL, "on", day,
+                            "expected the day the goods were stored (%s) or later", stored);
+    st = ph_store_begin(store, err);
+    if (st != PH_OK)
+        return st;
+    int64_t next = 0;
+    st = ph_store_prepare(store,
+                          "SELECT COALESCE(MAX(CAST(substr(id, 2) AS INTEGER)), 0) + 1 FROM receipt",
+                          &s, err);
+    if (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK)
+        next = ph_stmt_column_int64(s, 0);
+    ph_stmt_free(s);
+    char rid[PH_RECEIPT_ID_MAX];
+    snprintf(rid, sizeof(rid), "R%06lld", (long long)next);
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "INSERT INTO receipt (id, warehouse_id, lot, owner_uscc, commodity, "
+                              "quantity_kg, stored_on, lat_e6, lon_e6, geofence_m, registered_on) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              &s, err);
+    if (st == PH_OK) {
+        const char *text[] = {rid, warehouse_id, lot, owner, commodity};
+        for (int i = 0; st == PH_OK && i < 5; i++)
+            st = ph_stmt_bind_text(s, i + 1, text[i], -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(s, 6, qty, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(s, 7, stored, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(s, 8, lat, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(s, 9, lon, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_int64(s, 10, fence, err);
+        if (st == PH_OK)
+            st = ph_stmt_bind_text(s, 11, day, -1, err);
+        if (st == PH_OK)
+            st = ph_stmt_step(s, err);
+        ph_stmt_free(s);
+        if (st == PH_DONE)
+            st = PH_OK;
+    }
+    if (st == PH_EEXISTS) {
+        char have[PH_RECEIPT_ID_MAX] = "?";
+        ph_stmt *q = NULL;
+        if (ph_store_prepare(store, "SELECT id FROM receipt WHERE warehouse_id = ? AND lot = ?",
+                             &q, NULL) == PH_OK &&
+            ph_stmt_bind_text(q, 1, warehouse_id, -1, NULL) == PH_OK &&
+            ph_stmt_bind_text(q, 2, lot, -1, NULL) == PH_OK && ph_stmt_step(q, NULL) == PH_OK)
+            copy(have, sizeof(have), ph_stmt_column_text(q, 0));
+        ph_stmt_free(q);
+        st = ph_error_set(err, PH_EEXISTS, "lot", lot,
+                          "expected goods not yet registered: lot %s of warehouse %s is receipt "
+                          "%s already",
+                          lot, warehouse_id, have);
+    } else if (st == PH_EINVAL && err != NULL && strstr(err->message, "FOREIGN KEY") != NULL) {
+        st = ph_error_set(err, PH_EINVAL, "commodity", commodity,
+                          "expected a commodity of table receipt_commodity");
+    }
+    if (st == PH_OK) {
+        char detail[160];
+        snprintf(detail, sizeof(detail), "%s lot %s: %lld kg of %s", warehouse_id, lot,
+                 (long long)qty, commodity);
+        trade_event e = {rid, "register", on, "platform", owner, 0, detail};
+        st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
+    }
+    st = trade_finish(store, log, st, err);
+    if (st == PH_OK)
+        memcpy(id, rid, sizeof(rid));
+    return st;
+}
+
+/* ---- reading a receipt ---------------------------------------------------------------------- */
+
+typedef struct receipt_row {
+    char id[PH_RECEIPT_ID_MAX];
+    char owner[32], commodity[32];
+    int64_t quantity_kg;
+    ph_rate haircut;
+    int pledged;
+    int64_t pledge_id;
+    char lender[256];
+    ph_money exposure;
+    char pledged_on[16];
+} receipt_row;
+
+static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, ph_error *err)
+{
+    memset(r, 0, sizeof(*r));
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(
+        store,
+        "SELECT r.id, r.owner_uscc, r.commodity, r.quantity_kg, c.haircut, p.id, p.lender, "
+        "p.exposure, p.pledged_on FROM receipt r JOIN receipt_commodity c ON c.commodity = "
+        "r.commodity LEFT JOIN receipt_pledge p ON p.receipt_id = r.id AND p.status = 'live' "
+        "WHERE r.id = ?",
+        &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "receipt", id, "expected a registered receipt");
+    if (st == PH_OK) {
+        copy(r->id, sizeof(r->id), ph_stmt_column_text(s, 0));
+        copy(r->owner, sizeof(r->owner), ph_stmt_column_text(s, 1));
+        copy(r->commodity, sizeof(r->commodity), ph_stmt_column_text(s, 2));
+        r->quantity_kg = ph_stmt_column_int64(s, 3);
+        r->haircut = ph_stmt_column_int64(s, 4);
+        if (!ph_stmt_column_is_null(s, 5)) {
+            r->pledged = 1;
+            r->pledge_id = ph_stmt_column_int64(s, 5);
+            copy(r->lender, sizeof(r->lender), ph_stmt_column_text(s, 6));
+            r->exposure = ph_stmt_column_int64(s, 7);
+            copy(r->pledged_on, sizeof(r->pledged_on), ph_stmt_column_text(s, 8));
+        }
+    }
+    ph_stmt_free(s);
+    return st;
+}
+
+/* ---- pledge and release --------------------------------------------------------------------- */
+
+ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
+                            ph_money exposure, ph_date on, ph_evidence_log *log,
+                            int64_t *pledge_id, ph_error *err)
+{
+    if (id == NULL || lender == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_pledge: NULL argument");
+    ph_status st = need(store, err);
+    receipt_row r;
+    if (st == PH_OK)
+        st = receipt_read(store, id, &r, err);
+    if (st == PH_OK)
+        st = trade_check_lender(store, "lender", lender, err);
+    if (st != PH_OK)
+        return st;
+    char m[PH_MONEY_FORMAT_MAX], day[PH_DATE_FORMAT_MAX];
+    trade_money(exposure, m);
+    trade_day(on, day);
+    if (exposure <= 0)
+        return ph_error_set(err, PH_EINVAL, "amount", m, "expected an exposure of more than 0");
+    /* No check for a live pledge here: the store refuses it (see the top). */
+    st = ph_store_begin(store, err);
+    if (st != PH_OK)
+        return st;
+    ph_stmt *s = NULL;
+    int64_t pid = 0;
+    st = ph_store_prepare(store,
+                          "INSERT INTO receipt_pledge (receipt_id, lender, exposure, pledged_on) "
+                          "VALUES (?, ?, ?, ?) RETURNING id",
+                          &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, lender, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 3, exposure, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 4, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step_id(s, &pid, err);
+    ph_stmt_free(s);
+    if (st == PH_EEXISTS) {
+        ph_store_rollback(store, NULL);
+        receipt_row live;
+        char e2[PH_MONEY_FORMAT_MAX] = "?";
+        if (receipt_read(store, id, &live, NULL) == PH_OK && live.pledged)
+            trade_money(live.exposure, e2);
+        else
+            snprintf(live.lender, sizeof(live.lender), "?");
+        return ph_error_set(err, PH_EEXISTS, "receipt", id,
+                            "expected a receipt without a live pledge: it is pledged to %s "
+                            "(pledge %lld, %s yuan, since %s); release it first",
+                            live.lender, (long long)live.pledge_id, e2, live.pledged_on);
+    }
+    if (st == PH_OK) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "pledge %lld", (long long)pid);
+        trade_event e = {id, "pledge", on, lender, r.owner, exposure, detail};
+        st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
+    }
+    st = trade_finish(store, log, st, err);
+    if (st == PH_OK && pledge_id != NULL)
+        *pledge_id = pid;
+    return st;
+}
+
+ph_status ph_receipt_release(ph_store *store, const char *id, ph_date on, ph_evidence_log *log,
+                             ph_error *err)
+{
+    if (id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_release: NULL argument");
+    ph_status st = need(store, err);
+    receipt_row r;
+    if (st == PH_OK)
+        st = receipt_read(store, id, &r, err);
+    if (st != PH_OK)
+        return st;
+    if (!r.pledged)
+        return ph_error_set(err, PH_EINVAL, "receipt", id,
+                            "expected a receipt with a live pledge to release");
+    char day[PH_DATE_FORMAT_MAX];
+    trade_day(on, day);
+    if (strcmp(day, r.pledged_on) < 0)
+        return ph_error_set(err, PH_EINVAL, "on", day, "expected the pledge's day %s or later",
+                            r.pledged_on);
+    st = ph_store_begin(store, err);
+    if (st != PH_OK)
+        return st;
+    ph_stmt *s = NULL;
+    st = ph_store_prepare(store,
+                          "UPDATE receipt_pledge SET status = 'released', released_on = ? "
+                          "WHERE id = ? AND status = 'live'",
+                          &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 2, r.pledge_id, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    ph_stmt_free(s);
+    if (st == PH_DONE)
+        st = ph_store_changes(store) == 1
+                 ? PH_OK
+                 : ph_error_set(err, PH_EINVAL, "receipt", id,
+                                "expected a live pledge: another process released it");
+    if (st == PH_OK) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "pledge %lld released on repayment",
+                 (long long)r.pledge_id);
+        trade_event e = {id, "release", on, r.lender, r.owner, r.exposure, detail};
+        st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
+    }
+    return trade_finish(store, log, st, err);
+}
+
+/* ---- valuation and margin calls ------------------------------------------------------------- */
+
+static ph_status value_of(ph_store *store, const receipt_row *r, ph_date on,
+                          ph_receipt_value *v, ph_error *err)
+{
+    memset(v, 0, sizeof(*v));
+    v->quantity_kg = r->quantity_kg;
+    v->haircut = r->haircut;
+    char day[PH_DATE_FORMAT_MAX];
+    trade_day(on, day);
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT price_per_kg_fen, date FROM feed_commodity_prices "
+                                    "WHERE commodity = ? AND date <= ? ORDER BY date DESC LIMIT 1",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, r->commodity, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "commodity", r->commodity,
+                          "expected a market price on or before %s (feed_commodity_prices)",
+                          day);
+    if (st == PH_OK) {
+        v->price_per_kg = ph_stmt_column_int64(s, 0);
+        const char *d = ph_stmt_column_text(s, 1);
+        st = ph_date_parse(d, strlen(d), &v->priced_on, err);
+    }
+    ph_stmt_free(s);
+    if (st == PH_OK)
+        st = ph_money_mul_int(v->price_per_kg, v->quantity_kg, &v->gross, err);
+    if (st == PH_OK)
+        st = ph_money_muldiv(v->gross, v->haircut, PH_RATE_ONE, PH_ROUND_HALF_UP, &v->value,
+                             err);
+    if (st == PH_OK && r->pledged) {
+        v->exposure = r->exposure;
+        if (v->value > 0)
+            st = ph_money_muldiv(r->exposure, PH_RATE_ONE, v->value, PH_ROUND_HALF_UP, &v->ltv,
+                                 err);
+        else
+            v->ltv = PH_RATE_MAX;
+    }
+    return st;
+}
+
+ph_status ph_receipt_valuation(ph_store *store, const char *id, ph_date on,
+                               ph_receipt_value *out, ph_error *err)
+{
+    if (id == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_valuation: NULL argument");
+    ph_status st = need(store, err);
+    receipt_row r;
+    if (st == PH_OK)
+        st = receipt_read(store, id, &r, err);
+    ph_receipt_value v;
+    if (st == PH_OK)
+        st = value_of(store, &r, on, &v, err);
+    if (st == PH_OK)
+        *out = v;
+    return st;
+}
+
+/* Whether event `type` of receipt `id` was recorded on `day` already. */
+static ph_status recorded(ph_store *store, const char *id, const char *type, const char *day,
+                          int *yes, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT 1 FROM receipt_event WHERE subject = ? AND type = ? "
+                                    "AND on_day = ?",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, type, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 3, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK || st == PH_DONE) {
+        *yes = st == PH_OK;
+        st = PH_OK;
+    }
+    ph_stmt_free(s);
+    return st;
+}
+
+ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *log,
+                                  ph_receipt_margin_fn fn, void *user, int64_t *calls,
+                                  ph_error *err)
+{
+    ph_status st = need(store, err);
+    if (st != PH_OK)
+        return st;
+    ph_rate call = 0, liquidation = 0;
+    st = trade_limit_get(store, "receipt_margin_call", &call, err);
+    if (st == PH_OK)
+        st = trade_limit_get(store, "receipt_liquidation", &liquidation, err);
+    if (st != PH_OK)
+        return st;
+    const ph_ctx *ctx = ph_store_ctx(store);
+    st = ph_store_begin(store, err);
+    if (st != PH_OK)
+        return st;
+    /* the live pledges' receipts first, then each valued and written */
+    char (*ids)[PH_RECEIPT_ID_MAX] = NULL;
+    size_t n = 0, cap = 0;
+    ph_stmt *s = NULL;
+    st = ph_store_prepare(store,
+                          "SELECT receipt_id FROM receipt_pledge WHERE status = 'live' "
+                          "ORDER BY receipt_id",
+                          &s, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        if (n == cap) {
+            size_t c = cap ? cap * 2 : 16;
+            void *g = ph_realloc(ctx, ids, c * PH_RECEIPT_ID_MAX);
+            if (g == NULL) {
+                st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+                break;
+            }
+            ids = g;
+            cap = c;
+        }
+        copy(ids[n++], PH_RECEIPT_ID_MAX, ph_stmt_column_text(s, 0));
+    }
+    ph_stmt_free(s);
+    if (st == PH_DONE)
+        st = PH_OK;
+    int64_t count = 0;
+    char day[PH_DATE_FORMAT_MAX];
+    trade_day(on, day);
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        receipt_row r;
+        ph_receipt_value v;
+        st = receipt_read(store, ids[i], &r, err);
+        if (st == PH_OK)
+            st = value_of(store, &r, on, &v, err);
+        if (st != PH_OK)
+            break;
+        ph_receipt_margin verdict = v.ltv >= liquidation ? PH_RECEIPT_MARGIN_LIQUIDATION
+                                    : v.ltv >= call      ? PH_RECEIPT_MARGIN_CALL
+                                                         : PH_RECEIPT_MARGIN_OK;
+        if (verdict != PH_RECEIPT_MARGIN_OK) {
+            const char *type =
+                verdict == PH_RECEIPT_MARGIN_LIQUIDATION ? "liquidation" : "margin_call";
+            int yes = 0;
+            st = recorded(store, r.id, type, day, &yes, err);
+            if (st == PH_OK && !yes) {
+                char detail[256], ltv[PH_RATE_FORMAT_MAX], lim[PH_RATE_FORMAT_MAX],
+                    val[PH_MONEY_FORMAT_MAX], exp[PH_MONEY_FORMAT_MAX];
+                trade_percent(v.ltv, ltv);
+                trade_percent(verdict == PH_RECEIPT_MARGIN_LIQUIDATION ? liquidation : call, lim);
+                trade_money(v.value, val);
+                trade_money(v.exposure, exp);
+                snprintf(detail, sizeof(detail),
+                         "LTV %s >= %s: exposure %s yuan on a valuation of %s yuan", ltv, lim,
+                         exp, val);
+                trade_event e = {r.id, type, on, r.lender, r.owner, v.exposure, detail};
+                st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
+                count++;
+            }
+        }
+        if (st == PH_OK && fn != NULL)
+            fn(user, r.id, &v, verdict);
+    }
+    ph_free(ctx, ids);
+    st = trade_finish(store, log, st, err);
+    if (st == PH_OK && calls != NULL)
+        *calls = count;
+    return st;
+}
+
+/* ---- events --------------------------------------------------------------------------------- */
+
+typedef struct event_walk {
+    ph_receipt_event_fn fn;
+    void *user;
+} event_walk;
+
+static ph_status each_event(void *user, int64_t seq, const trade_event *t, int64_t leaf,
+                            ph_error *err)
+{
+    event_walk *w = user;
+    ph_receipt_event e = {seq,       t->subject, t->type,   t->on, t->actor,
+                          t->counterparty, t->amount, t->detail, leaf};
+    return w->fn(w->user, &e, err);
+}
+
+ph_status ph_receipt_events(ph_store *store, const char *id, ph_receipt_event_fn fn, void *user,
+                            ph_error *err)
+{
+    if (store == NULL || fn == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_events: NULL argument");
+    event_walk w = {fn, user};
+    return trade_events(store, "receipt_event", id, each_event, &w, err);
+}
+
+ph_status ph_receipt_event_leaf(const ph_ctx *ctx, const ph_receipt_event *e, char **out,
+                                size_t *len, ph_error *err)
+{
+    if (e == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_event_leaf: NULL argument");
+    trade_event t = {e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
+                     e->detail};
+    return trade_leaf(ctx, "receipt", &t, out, len, err);
+}

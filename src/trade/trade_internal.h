@@ -1,0 +1,66 @@
+/*
+ * src/trade private: the event rows and evidence leaves shared by order
+ * financing (order.c) and warehouse receipts (receipt.c, receipt_iot.c).
+ * Both keep an append-only event table of the same shape, so one writer
+ * and one leaf builder serve both: the leaf is rebuilt from the row alone.
+ */
+#ifndef TRADE_INTERNAL_H
+#define TRADE_INTERNAL_H
+
+#include "puhui/evidence.h"
+#include "puhui/order.h"
+#include "puhui/receipt.h"
+#include "puhui/store.h"
+
+/* The schema version that holds the trade tables. */
+#define TRADE_SCHEMA 18
+
+/* One event, as stored (table order_event or receipt_event). */
+typedef struct trade_event {
+    const char *subject, *type;
+    ph_date on;
+    const char *actor, *counterparty;
+    ph_money amount;
+    const char *detail;
+} trade_event;
+
+/* The canonical leaf: {"type":"<kind>.<type>","id":..,"on":..,"actor":..,
+ * "counterparty":..,"amount":"123.45","detail":..}; kind "order" or
+ * "receipt". */
+ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, char **out,
+                     size_t *len, ph_error *err);
+
+/* Inside the caller's transaction: build the leaf, append it to the log
+ * (when not NULL), insert the row into `table` ("order_event" or
+ * "receipt_event") with the leaf's index. */
+ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *table,
+                            const char *kind, const trade_event *e, ph_error *err);
+
+/* Commit the log (when not NULL), then the store; on failure roll the store
+ * back. Returns st unchanged when st is not PH_OK (after the rollback). */
+ph_status trade_finish(ph_store *store, ph_evidence_log *log, ph_status st, ph_error *err);
+
+/* Format helpers. */
+void trade_money(ph_money m, char buf[PH_MONEY_FORMAT_MAX]);
+void trade_day(ph_date d, char buf[PH_DATE_FORMAT_MAX]);
+/* A ph_rate as a percentage with 2 places ("80.00%"). */
+void trade_percent(ph_rate r, char buf[PH_RATE_FORMAT_MAX]);
+
+/* A limit of trade_limit by name. */
+ph_status trade_limit_get(ph_store *store, const char *name, ph_rate *out, ph_error *err);
+
+/* Whether `id` is an institution of a lending kind; PH_EINVAL (field
+ * `field`) otherwise. */
+ph_status trade_check_lender(ph_store *store, const char *field, const char *id,
+                             ph_error *err);
+/* Whether `uscc` is a registered firm; PH_EINVAL (field `field`) otherwise. */
+ph_status trade_check_firm(ph_store *store, const char *field, const char *uscc,
+                           ph_error *err);
+
+/* Read the events of `table` for subject (NULL: all). */
+typedef ph_status (*trade_event_row_fn)(void *user, int64_t seq, const trade_event *e,
+                                        int64_t leaf_index, ph_error *err);
+ph_status trade_events(ph_store *store, const char *table, const char *subject,
+                       trade_event_row_fn fn, void *user, ph_error *err);
+
+#endif

@@ -1,0 +1,165 @@
+/* Order financing (src/trade/order.c): the 80% cap with the numbers, one
+ * advance per order, the advance booked in the loan book, payments only to
+ * whitelisted suppliers (a refusal refused AND recorded), the buyer's
+ * payment repaying the loan with its interest first and the rest to the
+ * seller; every event with an evidence leaf. */
+#include "trade_fixture.h"
+
+#include "puhui/cob.h"
+#include "puhui/loan.h"
+#include "puhui/order.h"
+
+static void confirm(fixture *fx, const char *id, ph_money amount)
+{
+    ph_error err;
+    ph_order o = {id, BUYER, SELLER, amount, day_of("2026-03-01"), day_of("2026-05-30")};
+    ph_assert_ok(ph_order_confirm(fx->store, &o, NULL, &err), &err);
+}
+
+static void test_confirm_and_cap(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    confirm(fx, "PO1", 100000000); /* 1,000,000.00 yuan */
+    ph_order dup = {"PO1", BUYER, SELLER, 5, day_of("2026-03-01"), day_of("2026-05-30")};
+    ph_assert_error(ph_order_confirm(fx->store, &dup, NULL, &err), PH_EEXISTS, &err, "exists");
+    ph_order bad = {"PO2", BUYER, SELLER, 5, day_of("2026-03-01"), day_of("2026-03-01")};
+    ph_assert_error(ph_order_confirm(fx->store, &bad, NULL, &err), PH_EINVAL, &err,
+                    "expected a due day after the confirmation day 2026-03-01");
+    ph_order unknown = {"PO3", "91330100MA0000009X", SELLER, 5, day_of("2026-03-01"),
+                        day_of("2026-04-01")};
+    ph_assert_error(ph_order_confirm(fx->store, &unknown, NULL, &err), PH_EINVAL, &err,
+                    "expected a registered firm");
+
+    /* above the cap: refused with the numbers, nothing booked */
+    ph_assert_error(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000001,
+                                     4 * PH_RATE_PERCENT, NULL, NULL, &err),
+                    PH_EINVAL, &err,
+                    "800,000.01 yuan is 80.00% of order PO1's 1,000,000.00 yuan; expected at "
+                    "most 80.00%: 800,000.00 yuan");
+    ph_assert_error(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 90000000,
+                                     4 * PH_RATE_PERCENT, NULL, NULL, &err),
+                    PH_EINVAL, &err, "is 90.00% of order PO1");
+    ph_assert_error(ph_order_advance(fx->store, "PO1", "GOV", day_of("2026-03-02"), 1,
+                                     4 * PH_RATE_PERCENT, NULL, NULL, &err),
+                    PH_EINVAL, &err, "expected a lender");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM loan"), 0);
+
+    /* exactly 80%: booked in the loan book, to the seller */
+    int64_t loan = 0;
+    ph_assert_ok(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000000,
+                                  4 * PH_RATE_PERCENT, NULL, &loan, &err),
+                 &err);
+    ph_loan_info info;
+    ph_assert_ok(ph_loan_get(fx->store, loan, &info, &err), &err);
+    assert_string_equal(info.uscc, SELLER);
+    assert_string_equal(info.lender, BANK);
+    assert_int_equal(info.amount, 80000000);
+    ph_loan_info_free(fx->ctx, &info);
+    /* a second advance of the same order */
+    ph_assert_error(ph_order_advance(fx->store, "PO1", BANK2, day_of("2026-03-02"), 100, 0, NULL,
+                                     NULL, &err),
+                    PH_EEXISTS, &err, "expected an order not yet financed");
+}
+
+static void test_whitelist_payments_and_settle(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = NULL;
+    char *dir = ph_test_path(fx->dir, "evidence");
+    ph_assert_ok(ph_evidence_open(fx->ctx, dir, "puhui.test/evidence", 1, &log, &err), &err);
+    ph_order o = {"PO1", BUYER, SELLER, 100000000, day_of("2026-03-01"), day_of("2026-05-30")};
+    ph_assert_ok(ph_order_confirm(fx->store, &o, log, &err), &err);
+    int64_t loan = 0;
+    ph_assert_ok(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000000,
+                                  4 * PH_RATE_PERCENT, log, &loan, &err),
+                 &err);
+
+    /* the seller's supplier in the chain: paid */
+    ph_assert_ok(ph_order_pay(fx->store, "PO1", SUPPLIER, day_of("2026-03-02"), 30000000, log,
+                              &err),
+                 &err);
+    /* anyone else: refused, and the refusal recorded */
+    ph_assert_error(ph_order_pay(fx->store, "PO1", STRANGER, day_of("2026-03-02"), 1000000, log,
+                                 &err),
+                    PH_EDENIED, &err, "refused, and the refusal recorded");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM order_event WHERE type "
+                                                  "= 'pay_refused' AND counterparty = '" STRANGER
+                                                  "' AND amount = 1000000 AND leaf_index IS NOT "
+                                                  "NULL"),
+                     1);
+    /* added to the whitelist explicitly: then paid */
+    int ok = 1;
+    ph_assert_ok(ph_order_whitelisted(fx->store, SELLER, STRANGER, &ok, &err), &err);
+    assert_int_equal(ok, 0);
+    ph_assert_ok(ph_order_whitelist_add(fx->store, SELLER, STRANGER, day_of("2026-03-03"), log,
+                                        &err),
+                 &err);
+    ph_assert_ok(ph_order_pay(fx->store, "PO1", STRANGER, day_of("2026-03-03"), 1000000, log,
+                              &err),
+                 &err);
+    /* more than is left of the advance (800,000 - 310,000 = 490,000) */
+    ph_assert_error(ph_order_pay(fx->store, "PO1", SUPPLIER, day_of("2026-03-03"), 49000001, log,
+                                 &err),
+                    PH_EINVAL, &err, "at most the 490,000.00 yuan left");
+
+    /* the buyer pays the whole order at the due day: the loan (principal + interest) first */
+    ph_assert_ok(ph_cob_through(fx->store, day_of("2026-05-29"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    ph_order_settlement s;
+    ph_assert_ok(ph_order_settle(fx->store, "PO1", day_of("2026-05-30"), 100000000, log, &s,
+                                 &err),
+                 &err);
+    assert_int_equal(s.loan_closed, 1);
+    assert_true(s.to_lender > 80000000);              /* interest on top of the principal */
+    assert_true(s.to_lender < 80000000 + 1000000);    /* 4% for ~3 months: < 10,000 yuan */
+    assert_int_equal(s.to_lender + s.to_seller, 100000000);
+    ph_loan_info info;
+    ph_assert_ok(ph_loan_get(fx->store, loan, &info, &err), &err);
+    assert_string_not_equal(info.status, "active");
+    ph_loan_info_free(fx->ctx, &info);
+    ph_assert_error(ph_order_settle(fx->store, "PO1", day_of("2026-05-30"), 5, log, NULL, &err),
+                    PH_EINVAL, &err, "the buyer has paid it");
+
+    /* every event has its leaf; the events' leaves rebuild from the rows */
+    assert_int_equal(ph_test_query_int(fx->store,
+                                       "SELECT COUNT(*) FROM order_event WHERE leaf_index IS "
+                                       "NULL"),
+                     0);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM order_event"),
+                     (int64_t)ph_evidence_size(log));
+    ph_evidence_free(log);
+    free(dir);
+}
+
+static void test_partial_payment(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    confirm(fx, "PO7", 10000000);
+    ph_assert_ok(ph_order_advance(fx->store, "PO7", BANK, day_of("2026-03-01"), 8000000,
+                                  5 * PH_RATE_PERCENT, NULL, NULL, &err),
+                 &err);
+    ph_assert_ok(ph_cob_through(fx->store, day_of("2026-03-31"), NULL, NULL, NULL, NULL, &err),
+                 &err);
+    /* the buyer pays less than the loan: all to the lender, nothing to the seller */
+    ph_order_settlement s;
+    ph_assert_ok(ph_order_settle(fx->store, "PO7", day_of("2026-04-01"), 5000000, NULL, &s,
+                                 &err),
+                 &err);
+    assert_int_equal(s.to_lender, 5000000);
+    assert_int_equal(s.to_seller, 0);
+    assert_int_equal(s.loan_closed, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_confirm_and_cap, trade_setup, trade_teardown),
+        cmocka_unit_test_setup_teardown(test_whitelist_payments_and_settle, trade_setup,
+                                        trade_teardown),
+        cmocka_unit_test_setup_teardown(test_partial_payment, trade_setup, trade_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
