@@ -23,7 +23,12 @@
  * ph_decimal (1e-8 units), an enum as its position in the column's list of
  * values (0-based). A rule names the feed and its fields by their catalogue
  * names. The store side (src/monitor/source.c) reads the feed tables into
- * these events.
+ * these events. After the catalogue's feeds come the platform's own records
+ * that serve monitoring, described by a ph_feed of the same form that is
+ * not in the catalogue (its path NULL; no feed table, no consent names it):
+ * voucher_late_settlements, a claim voucher's part paid after its maturity
+ * (voucher.h; fields days_late, amount), which the store side reads
+ * through the voucher module.
  *
  * Errors follow docs/errors.md.
  */
@@ -71,8 +76,9 @@ PH_EXTERN int ph_warn_action_parse(const char *name);
 #define PH_WARN_FIELDS 6 /* values an event carries at most */
 
 /* The feeds an event may come from: every catalogue feed serving
- * monitoring, in catalogue order. Their count, the feed of `index` (NULL
- * past the end) and the index of feed `name` (-1: none such). */
+ * monitoring, in catalogue order, then the platform's own records (above).
+ * Their count, the feed of `index` (NULL past the end) and the index of
+ * feed `name` (-1: none such). */
 PH_EXTERN size_t ph_warn_feed_count(void);
 PH_EXTERN const ph_feed *ph_warn_feed_at(size_t index);
 PH_EXTERN int ph_warn_feed_index(const char *name);

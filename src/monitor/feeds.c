@@ -4,8 +4,43 @@
  * its columns that carry a value a rule can read (int, money, share,
  * decimal, enum), in catalogue order. Adding a monitored feed to the
  * catalogue makes it available to rules with no change here.
+ *
+ * After them come the platform's own records that serve monitoring: rows
+ * no source delivers and nobody ingests, kept by another module of the
+ * platform and read through its public function (source.c). They are
+ * described as a feed is, so that a rule names them, the engine reads
+ * their fields and a mistake lists them like any feed; they come last, so
+ * the catalogue feeds keep their indexes (and a checkpoint its meaning).
+ * A consent does not name them (they are not a source a firm consents to:
+ * docs/watch.md#the-platforms-own-records), so they add nothing to a rule
+ * set's sources (rules.c).
  */
 #include "monitor/monitor_internal.h"
+
+/* voucher.h's ph_voucher_late_settlements: a core enterprise paid a part of
+ * a claim voucher after its maturity. The row is the firm that waited for
+ * the money (the part's holder: docs/watch.md says why not the issuer). */
+static const ph_feed_column VOUCHER_LATE_COLUMNS[] = {
+    {"voucher_id", PH_FIELD_ID, 1, NULL, NULL, 0, 0, 0, "the part settled late"},
+    {"uscc", PH_FIELD_USCC, 1, NULL, NULL, 0, 0, 0,
+     "the firm paid late: the part's holder, to whom the issuer owed it"},
+    {"issuer_uscc", PH_FIELD_USCC, 1, NULL, NULL, 0, 0, 0,
+     "the core enterprise that issued the voucher and paid late"},
+    {"day", PH_FIELD_DATE, 1, NULL, NULL, 0, 0, 0, "the day the issuer paid"},
+    {"days_late", PH_FIELD_INT, 1, "days", NULL, 1, 36600, 0,
+     "days after the voucher's maturity that it was paid (at least 1)"},
+    {"amount", PH_FIELD_MONEY, 1, "yuan", NULL, 0, 0, 0, "what was paid: the part's face"},
+};
+
+static const ph_feed RECORDS[] = {
+    {"voucher_late_settlements", NULL, PH_FEED_AREA_REFERENCE, "数字债权凭证逾期兑付",
+     "the platform's claim-voucher registry (src/voucher, voucher_settlement)", PH_FREQ_EVENT, 0,
+     "voucher_id", PH_PURPOSE_MONITORING | PH_PURPOSE_SUPPLY_CHAIN, 1,
+     "One row per part of a claim voucher whose issuer paid its holder after maturity; a part "
+     "paid to the lender that financed it is about no registered firm.",
+     sizeof(VOUCHER_LATE_COLUMNS) / sizeof(VOUCHER_LATE_COLUMNS[0]), VOUCHER_LATE_COLUMNS, "day"},
+};
+#define NRECORDS (sizeof(RECORDS) / sizeof(RECORDS[0]))
 
 static int carries_value(ph_field_type t)
 {
@@ -19,12 +54,24 @@ static int monitored(const ph_feed *f)
            f->time_column != NULL;
 }
 
-size_t ph_warn_feed_count(void)
+/* The catalogue's monitored feeds: indexes [0, this). */
+static size_t catalogue_count(void)
 {
     size_t n = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
         n += monitored(ph_feed_at(i));
     return n;
+}
+
+size_t ph_warn_feed_count(void)
+{
+    return catalogue_count() + NRECORDS;
+}
+
+int warn_feed_is_record(size_t index)
+{
+    size_t first = catalogue_count();
+    return index >= first && index < first + NRECORDS;
 }
 
 const ph_feed *ph_warn_feed_at(size_t index)
@@ -34,7 +81,7 @@ const ph_feed *ph_warn_feed_at(size_t index)
         if (monitored(f) && index-- == 0)
             return f;
     }
-    return NULL;
+    return index < NRECORDS ? &RECORDS[index] : NULL;
 }
 
 int ph_warn_feed_index(const char *name)
@@ -50,6 +97,9 @@ int ph_warn_feed_index(const char *name)
             return n;
         n++;
     }
+    for (size_t i = 0; i < NRECORDS; i++)
+        if (strcmp(RECORDS[i].name, name) == 0)
+            return n + (int)i;
     return -1;
 }
 

@@ -63,6 +63,10 @@ struct ph_warn_rules {
 };
 
 /* feeds.c */
+/* 1 when monitored feed `index` is one of the platform's own records
+ * (voucher_late_settlements), not a catalogue feed: no consent names it, no
+ * feed table holds it. */
+int warn_feed_is_record(size_t index);
 int warn_field_index(size_t feed_index, const char *name);
 int64_t warn_enum_code(const ph_feed_column *col, const char *label, size_t len);
 

@@ -502,7 +502,8 @@ static ph_status load_rule(loader *ld, const ph_ctx *ctx, const json_t *o, size_
         st = load_event(ld, ctx, o, path, r, err);
     else
         st = load_graph(ld, o, path, set, i, err);
-    if (st == PH_OK && r->feed >= 0)
+    /* a platform record is no source a consent names (feeds.c) */
+    if (st == PH_OK && r->feed >= 0 && !warn_feed_is_record((size_t)r->feed))
         st = ph_source_set_add(&set->sources, r->info.feed, err);
     if (st == PH_OK && kind == PH_WARN_RULE_GRAPH)
         r->info.level = r->tier_level[0];
@@ -600,6 +601,17 @@ static ph_status load_root(loader *ld, const ph_ctx *ctx, const json_t *root, ph
     for (size_t i = 0; st == PH_OK && i < json_array_size(rules); i++) {
         set->count = i + 1;
         st = load_rule(ld, ctx, json_array_get(rules, i), i, set, err);
+    }
+    /* the watch asks the consent gate for the feeds the set reads: a set of
+     * the platform's own records alone would ask for none */
+    if (st == PH_OK && set->sources == 0) {
+        at_member(ld, 0, "rules");
+        st = locate(ld,
+                    ph_error_set(err, PH_EINVAL, "rules", NULL,
+                                 "expected at least one rule reading a feed of the catalogue: a "
+                                 "watched firm consents to those feeds, and "
+                                 "voucher_late_settlements is the platform's own record"),
+                    err);
     }
     return st;
 }

@@ -15,9 +15,18 @@
  * per firm and month in SQL (money summed, everything else the largest), so
  * a firm with three loans is one event with its worst days past due.
  *
- * Memory: one row per feed. A replay reads a month of rows at a time (the
- * database sorts a month, not the history); a follow reads the rows of the
- * new files, one query per feed.
+ * The platform's own records (feeds.c) are not feed tables: their rows are
+ * read through the module that owns them, a month at a time like the rest,
+ * into a buffer, and merged the same way (after every catalogue feed on a
+ * tie). voucher_late_settlements is ph_voucher_late_settlements: an event
+ * of the part's holder (paid_to; a part paid to its financier is about no
+ * registered firm and is skipped and counted), dated the day paid (the
+ * platform records it that day: no lag), its fields days_late and amount.
+ * A follow reads ingest files only, so it does not read them.
+ *
+ * Memory: one row per feed, and a month of a record's rows. A replay reads
+ * a month of rows at a time (the database sorts a month, not the history);
+ * a follow reads the rows of the new files, one query per feed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +34,7 @@
 #include "puhui/feed.h"
 #include "puhui/schema.h"
 #include "puhui/value.h"
+#include "puhui/voucher.h"
 
 #include "monitor/monitor_internal.h"
 #include "monitor/watch_internal.h"
@@ -46,6 +56,11 @@ typedef struct feed_reader {
     int has_head;
     watch_row head;
     char uscc[19];
+    /* a platform record: the chunk's rows, read through its module */
+    int record;
+    watch_row *rows;          /* rows[next .. nrows) are still to come */
+    char (*row_uscc)[19];
+    size_t nrows, next, rows_cap;
 } feed_reader;
 
 struct watch_source {
@@ -112,11 +127,24 @@ static void cat(char *buf, size_t size, const char *a, const char *b, const char
     }
 }
 
+static void record_fields(feed_reader *r)
+{
+    r->nfields = ph_warn_field_count((size_t)r->feed);
+    for (size_t i = 0; i < r->nfields; i++)
+        r->field[i] = ph_warn_field_at((size_t)r->feed, i);
+}
+
 static ph_status reader_init(feed_reader *r, int feed, int by_files, ph_error *err)
 {
     memset(r, 0, sizeof(*r));
     r->feed = feed;
     r->f = ph_warn_feed_at((size_t)feed);
+    if (r->f != NULL && warn_feed_is_record((size_t)feed)) {
+        r->record = 1;
+        record_fields(r);
+        snprintf(r->table, sizeof(r->table), "%s", r->f->name);
+        return PH_OK;
+    }
     const char *firm = r->f != NULL ? firm_column(r->f) : NULL;
     if (r->f == NULL || firm == NULL || r->f->time_column == NULL)
         return ph_error_set(err, PH_EINVAL, "feed", r->f != NULL ? r->f->name : NULL,
@@ -246,11 +274,91 @@ static ph_status read_field(const feed_reader *r, size_t i, int64_t *out, ph_err
     }
 }
 
+/* ---- the platform's own records ------------------------------------------------------- */
+
+typedef struct record_fill {
+    watch_source *src;
+    feed_reader *r;
+} record_fill;
+
+static ph_status record_push(record_fill *fill, const char *uscc, ph_date day,
+                             const int64_t *v, size_t nv, ph_error *err)
+{
+    watch_source *src = fill->src;
+    feed_reader *r = fill->r;
+    int64_t firm = uscc != NULL ? watch_firms_find(src->firms, uscc, strlen(uscc)) : -1;
+    if (firm < 0) {
+        src->skipped++;
+        return PH_OK;
+    }
+    if (r->nrows == r->rows_cap) {
+        size_t cap = r->rows_cap ? r->rows_cap * 2 : 64;
+        watch_row *rows = ph_realloc(src->ctx, r->rows, cap * sizeof(*rows));
+        if (rows != NULL)
+            r->rows = rows;
+        char(*u)[19] = rows != NULL ? ph_realloc(src->ctx, r->row_uscc, cap * sizeof(*u)) : NULL;
+        if (u == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory for the %s rows",
+                                r->f->name);
+        r->row_uscc = u;
+        r->rows_cap = cap;
+    }
+    watch_row *row = &r->rows[r->nrows];
+    memset(row, 0, sizeof(*row));
+    row->ev.day = day;
+    row->ev.firm = (uint32_t)firm;
+    row->ev.feed = (uint16_t)r->feed;
+    for (size_t i = 0; i < nv && i < PH_WARN_FIELDS; i++)
+        row->ev.v[i] = v[i];
+    memcpy(r->row_uscc[r->nrows], uscc, 18);
+    r->row_uscc[r->nrows][18] = '\0';
+    r->nrows++;
+    return PH_OK;
+}
+
+/* One late settlement: the fields in the record's order (feeds.c). */
+static ph_status take_settlement(void *user, const ph_voucher_settlement *s, ph_error *err)
+{
+    record_fill *fill = user;
+    int64_t v[PH_WARN_FIELDS] = {0};
+    for (size_t i = 0; i < fill->r->nfields; i++) {
+        const char *name = fill->r->field[i]->name;
+        v[i] = strcmp(name, "days_late") == 0 ? s->days_late
+               : strcmp(name, "amount") == 0  ? s->amount
+                                              : 0;
+    }
+    return record_push(fill, s->paid_to, s->on, v, fill->r->nfields, err);
+}
+
+/* The record's rows known on lo..hi, in time order, into r->rows. */
+static ph_status record_read(watch_source *src, feed_reader *r, ph_date lo, ph_date hi,
+                             ph_error *err)
+{
+    r->nrows = r->next = 0;
+    record_fill fill = {src, r};
+    if (strcmp(r->f->name, "voucher_late_settlements") == 0)
+        return ph_voucher_late_settlements(src->store, lo, hi, take_settlement, &fill, err);
+    return ph_error_set(err, PH_EMISUSE, "feed", r->f->name,
+                        "expected a platform record the watch knows how to read");
+}
+
 /* Step reader r to its next row of a registered firm: has_head set, or
  * cleared at the end of its statement. */
 static ph_status reader_step(watch_source *src, feed_reader *r, ph_error *err)
 {
     r->has_head = 0;
+    if (r->record) {
+        if (r->active && r->next < r->nrows) {
+            r->head = r->rows[r->next];
+            memcpy(r->uscc, r->row_uscc[r->next], sizeof(r->uscc));
+            r->head.uscc = r->uscc;
+            r->next++;
+            r->has_head = 1;
+        } else {
+            r->active = 0;
+        }
+        return PH_OK;
+    }
     while (r->active) {
         ph_status st = ph_stmt_step(r->stmt, err);
         if (st == PH_DONE) {
@@ -313,6 +421,13 @@ static ph_status open_month(watch_source *src, ph_error *err)
         char a[PH_DATE_FORMAT_MAX], b[PH_DATE_FORMAT_MAX], m[PH_MONTH_FORMAT_MAX];
         r->active = 0;
         r->has_head = 0;
+        if (r->record) {
+            st = record_read(src, r, lo, hi, err);
+            r->active = st == PH_OK;
+            if (st == PH_OK)
+                st = reader_step(src, r, err);
+            continue;
+        }
         if (r->monthly) {
             /* the one month whose last day + lag falls in [lo, hi], if any: the
              * month of lo - lag or of hi - lag (a lag is shorter than a month) */
@@ -364,8 +479,11 @@ static ph_status source_new(ph_store *store, const watch_firms *firms, uint64_t 
         if ((feeds & ((uint64_t)1 << f)) == 0)
             continue;
         feed_reader *r = &src->r[src->n];
+        /* a follow reads ingest files: a platform record is in none */
+        if (by_files && warn_feed_is_record(f))
+            continue;
         st = reader_init(r, (int)f, by_files, err);
-        if (st == PH_OK)
+        if (st == PH_OK && !r->record)
             st = ph_store_prepare(store, r->sql, &r->stmt, err);
         if (st == PH_OK)
             src->n++;
@@ -455,8 +573,11 @@ void watch_source_free(watch_source *src)
 {
     if (src == NULL)
         return;
-    for (size_t i = 0; i < src->n; i++)
+    for (size_t i = 0; i < src->n; i++) {
         ph_stmt_free(src->r[i].stmt);
+        ph_free(src->ctx, src->r[i].rows);
+        ph_free(src->ctx, src->r[i].row_uscc);
+    }
     ph_free(src->ctx, src->r);
     ph_free(src->ctx, src);
 }
