@@ -61,7 +61,7 @@ check "a condition that does not compile says where and what" contains "$ERR" "u
 run 1 warning rules load "$WORK/nothing.json"
 check "a missing file is named" contains "$ERR" "nothing.json"
 check "nothing bad was stored" [ "$(sqlite3 "$PUHUI_DB" "SELECT count(*) FROM warning_rules")" = 0 ]
-sed 's/"version": 1/"version": 2/' "$WORK/default.json" >"$WORK/v2.json"
+sed 's/"version": 2/"version": 3/' "$WORK/default.json" >"$WORK/v2.json"
 run 0 warning rules load "$WORK/v2.json" --activate
 check "a set loaded and activated" contains "$OUT" "it is the active set"
 run 0 warning rules load "$WORK/v2.json"
@@ -78,7 +78,7 @@ cp "$PUHUI_DB" "$WORK/base.db"
 # ---- a replay -------------------------------------------------------------------------------
 run 0 watch --from 2024-01-01 --to 2024-12-31
 echo "$OUT" | sed 's/^/# /'
-check "the run used the active set" contains "$OUT" "rule set: province default version 2"
+check "the run used the active set" contains "$OUT" "rule set: province default version 3"
 check "the consented borrowers are watched" contains "$OUT" "150 watched (150 firm-lender pairs"
 check "the gate: one check per pair" contains "$OUT" "consent gate: 150 checks logged, 0 refused"
 frozen=$(echo "$OUT" | sed -n 's/^lines: \([0-9]*\) frozen, \([0-9]*\) paused.*/\1 \2/p')
