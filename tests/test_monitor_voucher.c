@@ -269,6 +269,59 @@ static void test_on_time_settlement_is_silent(void **state)
     ph_store_free(s);
 }
 
+/* The alerts but their ids, runs and timestamps. */
+static void dump(ph_store *s, char *out, size_t cap)
+{
+    ph_stmt *q = NULL;
+    ph_error err;
+    ph_assert_ok(ph_store_prepare(s,
+                                  "SELECT day || uscc || rule || level || evidence FROM "
+                                  "warning_alert ORDER BY id",
+                                  &q, &err),
+                 &err);
+    size_t len = 0;
+    out[0] = '\0';
+    while (ph_stmt_step(q, &err) == PH_OK) {
+        len += (size_t)snprintf(out + len, cap - len, "%s\n", ph_stmt_column_text(q, 0));
+        assert_true(len < cap);
+    }
+    ph_stmt_free(q);
+}
+
+/* A replay cut before the day paid and resumed from its checkpoint reads
+ * the settlement in the resumed part and writes what one run writes. */
+static void test_resume_across_the_day_paid(void **state)
+{
+    fixture *fx = *state;
+    ph_store *one = make_db(fx, "one.db", "2025-06-05");
+    ph_store *two = make_db(fx, "two.db", "2025-06-05");
+    watch(one);
+    ph_monitor_watch_opts o;
+    memset(&o, 0, sizeof(o));
+    o.from = day("2025-05-25");
+    o.to = day("2025-06-03");
+    o.keep_checkpoint = 1;
+    ph_monitor_summary first, rest;
+    ph_error err;
+    ph_assert_ok(ph_monitor_watch(two, &o, &first, &err), &err);
+    assert_int_equal(first.events, 0);
+    memset(&o, 0, sizeof(o));
+    o.to = day("2025-06-15");
+    o.resume = first.checkpoint;
+    o.resume_len = first.checkpoint_len;
+    ph_assert_ok(ph_monitor_watch(two, &o, &rest, &err), &err);
+    assert_int_equal(rest.from, day("2025-06-04"));
+    assert_int_equal(rest.events, 1);
+    static char a[8192], b[8192];
+    dump(one, a, sizeof(a));
+    dump(two, b, sizeof(b));
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "voucher_paid_late"));
+    ph_monitor_summary_free(fx->ctx, &first);
+    ph_store_free(one);
+    ph_store_free(two);
+}
+
 /* A late settlement outside the days replayed is not read. */
 static void test_outside_the_days(void **state)
 {
@@ -325,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_late_settlement_spreads),
         cmocka_unit_test(test_on_time_settlement_is_silent),
         cmocka_unit_test(test_outside_the_days),
+        cmocka_unit_test(test_resume_across_the_day_paid),
         cmocka_unit_test(test_the_record_as_a_feed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
