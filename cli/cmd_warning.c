@@ -137,11 +137,23 @@ static void print_rules(ph_cli *cli, const ph_warn_rules *rules, const ph_monito
     }
     char sources[PH_SOURCE_SET_FORMAT_MAX] = "";
     (void)ph_source_set_format(ph_warn_rules_sources(rules), sources, sizeof(sources), NULL);
+    /* the platform's own records a rule reads (no catalogue feed: no consent
+     * names them, docs/watch.md#the-platforms-own-records), once each */
+    char records[256] = "";
+    for (size_t i = 0; i < ph_warn_rules_count(rules); i++) {
+        const char *feed = ph_warn_rules_at(rules, i)->feed;
+        if (feed == NULL || ph_feed_find(feed) != NULL || strstr(records, feed) != NULL)
+            continue;
+        size_t len = strlen(records);
+        snprintf(records + len, sizeof(records) - len, "%s%s", len ? "," : "", feed);
+    }
     if (cli->format == PH_FORMAT_JSON) {
         json_t *doc = json_pack("{s:s, s:I, s:s, s:s, s:b}", "name", ph_warn_rules_name(rules),
                                 "version", (json_int_t)ph_warn_rules_version(rules), "checksum",
                                 ph_warn_rules_checksum(rules), "sources", sources, "stored",
                                 e != NULL);
+        if (doc != NULL)
+            json_object_set_new(doc, "records", json_string(records));
         if (doc != NULL && e != NULL) {
             json_object_set_new(doc, "id", json_integer(e->id));
             json_object_set_new(doc, "active", json_boolean(e->active));
@@ -161,7 +173,11 @@ static void print_rules(ph_cli *cli, const ph_warn_rules *rules, const ph_monito
                               "active), BLAKE2b-256 %s\n",
                     ph_warn_rules_name(rules), (long long)ph_warn_rules_version(rules),
                     ph_warn_rules_checksum(rules));
-        fprintf(cli->out, "reads (a monitoring consent must cover): %s\n\n", sources);
+        fprintf(cli->out, "reads (a monitoring consent must cover): %s\n", sources);
+        if (records[0] != '\0')
+            fprintf(cli->out, "and the platform's own records (no consent names them): %s\n",
+                    records);
+        fputc('\n', cli->out);
         ph_cli_table_print(cli, t, NULL);
     }
     ph_cli_table_free(t);

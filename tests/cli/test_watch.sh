@@ -51,6 +51,7 @@ check "the default set is printed to copy and edit" contains "$OUT" '"name": "pr
 run 0 warning rules show
 check "without an active set the built-in default runs" contains "$OUT" "the built-in default: no set is active"
 check "show names the feeds a consent must cover" contains "$OUT" "public_opinion"
+check "show names the platform's own record apart" contains "$OUT" "and the platform's own records (no consent names them): voucher_late_settlements"
 printf '{"name": "bad", "version": 1,\n "rules": [\n  {"id": "a", "kind": "event", "feed": "nowhere",\n   "when": "1 = 1", "level": "red"}]}\n' >"$WORK/bad.json"
 run 2 warning rules load "$WORK/bad.json"
 check "an unknown feed: file, line, column, member, value, expected" \
