@@ -742,8 +742,8 @@ static void test_evidence_and_tamper(void **state)
                             "'transfer'");
     ph_assert_error(ph_voucher_prove(fx->store, log, id, 4, NULL, &proved, &err), PH_EVERIFY,
                     &err,
-                    "event 3 (transfer of voucher V000002, leaf 2): the stored row no longer "
-                    "gives the leaf the evidence log holds");
+                    "event 3 (transfer of voucher V000002) is leaf 2, but the stored row no "
+                    "longer gives the leaf the evidence log holds");
     /* and the proof of the recomputed leaf against the tree's root fails */
     memset(&x, 0, sizeof(x));
     ph_assert_ok(ph_voucher_events(fx->store, id, take_event, &x, &err), &err);
