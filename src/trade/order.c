@@ -561,3 +561,9 @@ ph_status ph_order_event_leaf(const ph_ctx *ctx, const ph_order_event *e, char *
                      e->detail};
     return trade_leaf(ctx, "order", &t, out, len, err);
 }
+
+ph_status ph_order_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
+                         const char *bundle_path, size_t *leaves, ph_error *err)
+{
+    return trade_prove(store, log, "order_event", "order", id, size, bundle_path, leaves, err);
+}

@@ -524,3 +524,9 @@ ph_status ph_receipt_event_leaf(const ph_ctx *ctx, const ph_receipt_event *e, ch
                      e->detail};
     return trade_leaf(ctx, "receipt", &t, out, len, err);
 }
+
+ph_status ph_receipt_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
+                           const char *bundle_path, size_t *leaves, ph_error *err)
+{
+    return trade_prove(store, log, "receipt_event", "receipt", id, size, bundle_path, leaves, err);
+}

@@ -63,4 +63,12 @@ typedef ph_status (*trade_event_row_fn)(void *user, int64_t seq, const trade_eve
 ph_status trade_events(ph_store *store, const char *table, const char *subject,
                        trade_event_row_fn fn, void *user, ph_error *err);
 
+/* Prove subject id's events of `table` (kind "order" or "receipt") against
+ * the log's tree of size leaves: each row's leaf rebuilt (trade_leaf) and
+ * claimed (ph_evidence_claims_check), then the bundle written to
+ * bundle_path (NULL: none). ph_order_prove and ph_receipt_prove. */
+ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,
+                      const char *id, uint64_t size, const char *bundle_path, size_t *leaves,
+                      ph_error *err);
+
 #endif
