@@ -1,14 +1,12 @@
 /*
- * puhui order confirm|advance|whitelist|pay|settle|events ...
- * puhui receipt register|pledge|release|value|margin|iot|events ...
+ * puhui order confirm|advance|whitelist|pay|settle|events|prove ...
+ * puhui receipt register|pledge|release|value|margin|iot|events|prove ...
  *
  * Order financing and warehouse receipts (order.h, receipt.h,
- * docs/supply_chain_trade.md). Every state change appends an evidence leaf
- * to the log at --evidence DIR (default: <db>.evidence); --no-evidence
- * records none. The opener is local until helper evidence's
- * cli_evidence_open lands in cli/util.c (then this calls it).
+ * docs/supply_chain.md). Every state change appends an evidence leaf to the
+ * log at --evidence DIR (default: <db>.evidence); --no-evidence records
+ * none. prove is the voucher's (cli/prove_records.c).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -94,26 +92,11 @@ static int need_id(ph_cli *cli, const char *command, const opts *o)
     return PH_EXIT_OK;
 }
 
-/* The evidence log: --evidence DIR, else <db>.evidence; none with --no-evidence. */
+/* The evidence log: --evidence DIR, else <db>.evidence; none with --no-evidence
+ * (cli_evidence_for_events, as voucher). */
 static int open_log(ph_cli *cli, const opts *o, ph_evidence_log **log)
 {
-    *log = NULL;
-    if (o->no_evidence)
-        return PH_EXIT_OK;
-    const char *dir = opt(o, "evidence");
-    char *owned = NULL;
-    if (dir == NULL) {
-        size_t n = strlen(cli->db_path) + sizeof(".evidence");
-        owned = malloc(n);
-        if (owned == NULL)
-            return PH_EXIT_FAILURE;
-        snprintf(owned, n, "%s.evidence", cli->db_path);
-        dir = owned;
-    }
-    ph_error err;
-    ph_status st = ph_evidence_open(cli->ctx, dir, "puhui.local/evidence", 1, log, &err);
-    free(owned);
-    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+    return cli_evidence_for_events(cli, opt(o, "evidence"), o->no_evidence, log);
 }
 
 static void print_leaf(ph_cli *cli, ph_evidence_log *log)
@@ -142,6 +125,8 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
     if (argc < 2)
         return ph_cli_usage_error(cli, "order", "a subcommand is required");
     const char *sub = argv[1];
+    if (strcmp(sub, "prove") == 0)
+        return cli_prove_records(cli, "order", argc, argv, ph_order_prove, "order");
     opts o;
     int code = parse_opts(cli, "order", argc, argv, &o);
     if (code != PH_EXIT_OK)
@@ -294,6 +279,8 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
     if (argc < 2)
         return ph_cli_usage_error(cli, "receipt", "a subcommand is required");
     const char *sub = argv[1];
+    if (strcmp(sub, "prove") == 0)
+        return cli_prove_records(cli, "receipt", argc, argv, ph_receipt_prove, "receipt");
     opts o;
     int code = parse_opts(cli, "receipt", argc, argv, &o);
     if (code != PH_EXIT_OK)

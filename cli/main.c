@@ -560,6 +560,7 @@ static const ph_cli_command commands[] = {
      "       puhui order pay ID --to USCC --amount YUAN --on D\n"
      "       puhui order settle ID --amount YUAN --on D\n"
      "       puhui order events [ID]\n"
+     "       puhui order prove ID [--out BUNDLE] [--size N] [--evidence DIR]\n"
      "   each change: [--evidence DIR | --no-evidence]\n"
      "\n"
      "A lender advances at most 80% of a confirmed order (trade_limit) to the seller,\n"
@@ -567,7 +568,9 @@ static const ph_cli_command commands[] = {
      "supply chain or on its whitelist; another payee is refused and the refusal\n"
      "recorded. The buyer's payment repays the loan (interest first) and the rest goes\n"
      "to the seller. Every event appends a leaf to the evidence log (default\n"
-     "<db>.evidence). docs/supply_chain_trade.md.\n",
+     "<db>.evidence). prove recomputes each event of the order from the database,\n"
+     "checks it against the log and the last signed checkpoint (or --size N) and\n"
+     "writes the proof bundle, as voucher prove. docs/supply_chain.md.\n",
      ph_cmd_order},
     {"receipt", "warehouse receipts: register, pledge (once), value, margin calls, IoT alerts",
      "usage: puhui receipt register --warehouse W --lot L --on D\n"
@@ -577,13 +580,15 @@ static const ph_cli_command commands[] = {
      "       puhui receipt margin --on D\n"
      "       puhui receipt iot --from D1 --to D2\n"
      "       puhui receipt events [ID]\n"
+     "       puhui receipt prove ID [--out BUNDLE] [--size N] [--evidence DIR]\n"
      "   each change: [--evidence DIR | --no-evidence]\n"
      "\n"
      "A receipt registers a lot of the warehouse feed, once. A receipt has at most one\n"
      "live pledge (the store refuses a second). Value = quantity x market price x\n"
      "haircut; margin records a margin call at LTV >= 70% and a liquidation notice at\n"
      ">= 80%. iot checks the warehouse readings: weight drop, geofence, temperature.\n"
-     "docs/supply_chain_trade.md.\n",
+     "Every event appends a leaf to the evidence log (default <db>.evidence); prove\n"
+     "proves a receipt's events as order prove does. docs/supply_chain.md.\n",
      ph_cmd_receipt},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"
