@@ -248,6 +248,14 @@ static void test_evidence_leaves(void **state)
     ph_assert_ok(ph_receipt_events(fx->store, id, check_leaf, &l, &err), &err);
     assert_int_equal(l.events, 3);
     assert_int_equal(l.matched, 3);
+    /* ...so the receipt's history proves against the log */
+    size_t proved = 0;
+    ph_assert_ok(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), &err);
+    assert_int_equal(proved, 3);
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 2, NULL, &proved, &err), PH_EINVAL,
+                    &err, "(release of receipt R000001) is leaf 2, past the checkpoint's 2 leaves");
+    ph_assert_error(ph_receipt_prove(fx->store, log, "R999999", 3, NULL, &proved, &err),
+                    PH_ENOTFOUND, &err, "no events of this receipt to prove");
     /* the leaf's bytes are fixed: keys in order, money in yuan with 2 places */
     ph_receipt_event e = {0, "R000001", "pledge", day_of("2026-01-12"), BANK, OWNER,
                           300000000, "pledge 1", 0};
@@ -266,6 +274,10 @@ static void test_evidence_leaves(void **state)
     ph_assert_ok(ph_receipt_events(fx->store, id, check_leaf, &l, &err), &err);
     assert_int_equal(l.events, 3);
     assert_int_equal(l.matched, 2);
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "(pledge of receipt R000001) is leaf 1, but the stored row no longer gives "
+                    "the leaf the evidence log holds");
     ph_evidence_free(log);
     free(dir);
 }
