@@ -83,8 +83,8 @@ int cli_prove_records(ph_cli *cli, const char *command, int argc, char **argv, c
         return ph_cli_fail(cli, st, &err,
                            st == PH_ESCHEMA ? "run 'puhui init' to upgrade the database"
                            : st == PH_EVERIFY
-                               ? "the database no longer matches the evidence log: a stored row "
-                                 "was changed after it was logged"
+                               ? "the database no longer matches the evidence log, which keeps "
+                                 "the event as it was recorded"
                                : NULL);
     fprintf(cli->out,
             "%zu events of %s %s recomputed from the database match the evidence log and are "

@@ -1,5 +1,5 @@
 /*
- * puhui — order financing (订单融资; docs/supply_chain_trade.md).
+ * puhui — order financing (订单融资; docs/supply_chain.md).
  *
  * A buyer confirms an order to a seller (amount, confirmed_on, due_on). A
  * lender advances up to a cap of the order (trade_limit

@@ -1,5 +1,5 @@
 /*
- * puhui — warehouse receipts (仓单质押; docs/supply_chain_trade.md).
+ * puhui — warehouse receipts (仓单质押; docs/supply_chain.md).
  *
  * A receipt registers one lot of goods in one warehouse, from the
  * warehouse feed (feed_warehouse_lots): the registry is unique by

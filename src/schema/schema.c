@@ -979,7 +979,7 @@ static const char CLAIM_VOUCHER_SQL[] =
     "('AA+', '0.50%'), ('AA', '0.80%'), ('AA-', '1.20%');";
 
 /* Version 18: order financing and warehouse receipts (src/trade, order.h,
- * receipt.h, docs/supply_chain_trade.md). Money is BIGINT fen, rates BIGINT
+ * receipt.h, docs/supply_chain.md). Money is BIGINT fen, rates BIGINT
  * 1e-8 (ph_rate), dates TEXT 'YYYY-MM-DD'.
  * trade_limit: the thresholds as data (advance cap, margin call, liquidation
  *   notice, weight tolerance), changed here, not in code.

@@ -314,8 +314,8 @@ ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, 
     if (own)
         (void)ph_store_rollback(store, NULL);
     if (st == PH_OK && ph_evidence_claims_count(p.claims) == 0)
-        st = ph_error_set(err, PH_ENOTFOUND, kind, id, "expected a %s with events to prove; "
-                          "there are none", kind);
+        st = ph_error_set(err, PH_ENOTFOUND, kind, id,
+                          "no events of this %s to prove: expected a known %s id", kind, kind);
     if (st == PH_OK && bundle_path != NULL)
         st = ph_evidence_claims_bundle(p.claims, bundle_path, err);
     if (st == PH_OK && leaves != NULL)

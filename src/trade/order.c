@@ -1,5 +1,5 @@
 /*
- * Order financing (include/puhui/order.h, docs/supply_chain_trade.md).
+ * Order financing (include/puhui/order.h, docs/supply_chain.md).
  *
  * Why here and not in the loan book: the loan book knows loans, not
  * orders. This module knows the order, the cap on the advance, where the

@@ -1,6 +1,6 @@
 /*
  * Warehouse receipts: registry, pledges, valuation and margin calls
- * (include/puhui/receipt.h, docs/supply_chain_trade.md). The IoT check is
+ * (include/puhui/receipt.h, docs/supply_chain.md). The IoT check is
  * receipt_iot.c.
  *
  * Why the store, not only this code, refuses a double pledge: two lenders
