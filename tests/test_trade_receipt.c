@@ -16,7 +16,9 @@ static void seed_lots(fixture *fx)
                  "('WH0001', 'L00000001', '" OWNER "', 'copper', 100000, '2026-01-05', NULL, "
                  "30.274100, 120.155100, 500, '2026-01-05', 0, 1, 0),"
                  "('WH0001', 'L00000002', '" OWNER "', 'steel', 200000, '2026-01-05', NULL, "
-                 "30.274100, 120.155100, 500, '2026-01-05', 0, 2, 0);"
+                 "30.274100, 120.155100, 500, '2026-01-05', 0, 2, 0),"
+                 "('WH0001', 'L00000003', '" OWNER "', 'steel', 5000, '2026-01-05', "
+                 "'2026-01-20', 30.274100, 120.155100, 500, '2026-01-05', 0, 3, 0);"
                  "INSERT INTO feed_commodity_prices VALUES "
                  "('copper', '2026-01-01', 6800, '2026-01-01', 0, 1, 0),"
                  "('copper', '2026-02-01', 5000, '2026-02-01', 0, 2, 0),"
@@ -44,6 +46,12 @@ static void test_register_pledge_release(void **state)
     ph_assert_error(ph_receipt_register(fx->store, "WH0009", "L1", day_of("2026-01-11"), NULL,
                                         id2, &err),
                     PH_ENOTFOUND, &err, "feed_warehouse_lots");
+    /* goods that have left the warehouse back nothing */
+    ph_assert_error(ph_receipt_register(fx->store, "WH0001", "L00000003", day_of("2026-01-20"),
+                                        NULL, id2, &err),
+                    PH_EINVAL, &err,
+                    "lot L00000003 left warehouse WH0001 on 2026-01-20: expected goods still "
+                    "stored on 2026-01-20");
 
     /* pledge; a second live pledge refused, naming the first */
     int64_t p1 = 0;

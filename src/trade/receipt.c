@@ -46,13 +46,14 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
     ph_status st = need(store, err);
     if (st != PH_OK)
         return st;
-    char owner[32] = "", commodity[32] = "", stored[16] = "", day[PH_DATE_FORMAT_MAX];
+    char owner[32] = "", commodity[32] = "", stored[16] = "", removed[16] = "";
+    char day[PH_DATE_FORMAT_MAX];
     int64_t qty = 0, fence = 0, lat = 0, lon = 0;
     trade_day(on, day);
     ph_stmt *s = NULL;
     st = ph_store_prepare(store,
                           "SELECT owner_uscc, commodity, quantity_kg, stored_on, lat, lon, "
-                          "geofence_m FROM feed_warehouse_lots WHERE warehouse_id = ? AND lot = ?",
+                          "geofence_m, removed_on FROM feed_warehouse_lots WHERE warehouse_id = ? AND lot = ?",
                           &s, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 1, warehouse_id, -1, err);
@@ -73,6 +74,7 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
         lat = llround(ph_stmt_column_double(s, 4) * 1e6);
         lon = llround(ph_stmt_column_double(s, 5) * 1e6);
         fence = ph_stmt_column_int64(s, 6);
+        copy(removed, sizeof(removed), ph_stmt_column_text(s, 7));
     }
     ph_stmt_free(s);
     if (st != PH_OK)
@@ -81,6 +83,13 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
     if (ph_date_parse(stored, strlen(stored), &stored_on, NULL) != PH_OK || on < stored_on)
         return ph_error_set(err, PH_EINVAL, "on", day,
                             "expected the day the goods were stored (%s) or later", stored);
+    /* goods that have left the warehouse cannot back a receipt */
+    ph_date removed_on = 0;
+    if (removed[0] != '\0' &&
+        (ph_date_parse(removed, strlen(removed), &removed_on, NULL) != PH_OK || on >= removed_on))
+        return ph_error_set(err, PH_EINVAL, "lot", lot,
+                            "lot %s left warehouse %s on %s: expected goods still stored on %s",
+                            lot, warehouse_id, removed, day);
     st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
