@@ -211,6 +211,37 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
 
 /* ---- pledge and release --------------------------------------------------------------------- */
 
+static ph_status value_of(ph_store *store, const receipt_row *r, ph_date on,
+                          ph_receipt_value *v, ph_error *err);
+
+/* A pledge starts at or below the margin-call LTV: a loan already past it
+ * on the day it is made would be called at once. */
+static ph_status check_pledge_ltv(ph_store *store, const receipt_row *r, ph_money exposure,
+                                  ph_date on, ph_error *err)
+{
+    ph_rate call = 0;
+    ph_receipt_value v;
+    ph_money most = 0;
+    ph_status st = trade_limit_get(store, "receipt_margin_call", &call, err);
+    if (st == PH_OK)
+        st = value_of(store, r, on, &v, err);
+    if (st == PH_OK)
+        st = ph_money_muldiv(v.value, call, PH_RATE_ONE, PH_ROUND_DOWN, &most, err);
+    if (st != PH_OK || exposure <= most)
+        return st;
+    char m[PH_MONEY_FORMAT_MAX], cap[PH_MONEY_FORMAT_MAX], value[PH_MONEY_FORMAT_MAX];
+    char pct[PH_RATE_FORMAT_MAX], day[PH_DATE_FORMAT_MAX];
+    trade_money(exposure, m);
+    trade_money(most, cap);
+    trade_money(v.value, value);
+    trade_percent(call, pct);
+    trade_day(on, day);
+    return ph_error_set(err, PH_EINVAL, "amount", m,
+                        "expected an exposure of at most %s yuan: the margin-call LTV %s of "
+                        "the receipt's value %s yuan on %s (quantity x price x haircut)",
+                        cap, pct, value, day);
+}
+
 ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
                             ph_money exposure, ph_date on, ph_evidence_log *log,
                             int64_t *pledge_id, ph_error *err)
@@ -230,6 +261,9 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
     trade_day(on, day);
     if (exposure <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected an exposure of more than 0");
+    st = check_pledge_ltv(store, &r, exposure, on, err);
+    if (st != PH_OK)
+        return st;
     /* No check for a live pledge here: the store refuses it (see the top). */
     st = ph_store_begin(store, err);
     if (st != PH_OK)
