@@ -507,6 +507,8 @@ static const ph_cli_command commands[] = {
      "       puhui evidence consistency --from N1 [--to N2] [--out FILE] [--evidence DIR]\n"
      "       puhui evidence verify --bundle BUNDLE --checkpoint NOTE --key VKEY\n"
      "       puhui evidence verify --consistency FILE --old NOTE1 --checkpoint NOTE2 --key VKEY\n"
+     "       puhui evidence anchor [--evidence DIR]\n"
+     "       puhui evidence audit [--evidence DIR]\n"
      "\n"
      "An RFC 9162 Merkle tree log in the directory DIR (default: the database's path\n"
      "with .evidence added), of the platform's records: voucher, order and warehouse\n"
@@ -522,7 +524,11 @@ static const ph_cli_command commands[] = {
      "reads only the three files and checks that every leaf in the bundle is in the\n"
      "tree the checkpoint signs under the verifier key; exit code 3 when it is not.\n"
      "verify --consistency checks, as offline, that the tree NOTE2 signs extends the\n"
-     "one NOTE1 signs, with a proof from consistency --out FILE.\n",
+     "one NOTE1 signs, with a proof from consistency --out FILE.\n"
+     "anchor appends every consent grant and revocation, stored decision and the\n"
+     "access log's head not yet in the log (checkpoint does this first, when the\n"
+     "database exists). audit rebuilds every anchored record's leaf from the database\n"
+     "and lists those that no longer match (exit code 3): rows edited after the fact.\n",
      ph_cmd_evidence},
     {"voucher", "digital claim vouchers: issue, split, transfer, finance, settle, lineage, prove",
      "usage: puhui voucher issue --issuer USCC --to USCC --amount YUAN --maturity D [--on D]\n"

@@ -29,7 +29,16 @@ static void test_confirm_and_cap(void **state)
     ph_order unknown = {"PO3", "91330100MA0000009X", SELLER, 5, day_of("2026-03-01"),
                         day_of("2026-04-01")};
     ph_assert_error(ph_order_confirm(fx->store, &unknown, NULL, &err), PH_EINVAL, &err,
-                    "expected a registered firm");
+                    "expected a registered firm or a core enterprise");
+    /* a core enterprise confirms orders too; a lender does not buy */
+    ph_test_exec(fx->store, "INSERT INTO institution (id, name, kind) VALUES "
+                            "('91330100MA0000010C', 'Core', 'core_enterprise')");
+    ph_order by_core = {"PO4", "91330100MA0000010C", SELLER, 5, day_of("2026-03-01"),
+                        day_of("2026-04-01")};
+    ph_assert_ok(ph_order_confirm(fx->store, &by_core, NULL, &err), &err);
+    ph_order by_bank = {"PO5", BANK, SELLER, 5, day_of("2026-03-01"), day_of("2026-04-01")};
+    ph_assert_error(ph_order_confirm(fx->store, &by_bank, NULL, &err), PH_EINVAL, &err,
+                    "expected a registered firm or a core enterprise");
 
     /* above the cap: refused with the numbers, nothing booked */
     ph_assert_error(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000001,

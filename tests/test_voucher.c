@@ -314,7 +314,7 @@ static void test_finance(void **state)
     /* a financed part is neither split nor passed on */
     ph_assert_error(ph_voucher_transfer(fx->store, NULL, ids[1], fx->t[0], fx->t[1],
                                         day("2025-05-26"), 0, next, &err),
-                    PH_EINVAL, &err, "a financed part cannot be passed on or split at BANK01");
+                    PH_EINVAL, &err, "it is financed already, at BANK01; a part is financed at most once");
     /* a spread is data: AA at 1.00% from now on */
     ph_rate spread = 0;
     ph_assert_ok(ph_voucher_spread(fx->store, "AA", &spread, &err), &err);

@@ -238,6 +238,22 @@ ph_status trade_check_firm(ph_store *store, const char *field, const char *uscc,
     return st;
 }
 
+ph_status trade_check_buyer(ph_store *store, const char *field, const char *uscc,
+                            ph_error *err)
+{
+    /* the buyer who confirms an order is most often a core enterprise, which
+     * the platform knows as an institution, not a registered small firm */
+    char kind[PH_INSTITUTION_KIND_MAX] = "";
+    int firm = 0, institution = 0;
+    ph_status st = ph_enterprise_exists(store, uscc, &firm, err);
+    if (st == PH_OK && !firm)
+        st = ph_institution_kind(store, uscc, kind, &institution, err);
+    if (st == PH_OK && !firm && (!institution || strcmp(kind, "core_enterprise") != 0))
+        st = ph_error_set(err, PH_EINVAL, field, uscc,
+                          "expected a registered firm or a core enterprise");
+    return st;
+}
+
 ph_status trade_events(ph_store *store, const char *table, const char *subject,
                        trade_event_row_fn fn, void *user, ph_error *err)
 {

@@ -147,7 +147,7 @@ ph_status ph_order_confirm(ph_store *store, const ph_order *o, ph_evidence_log *
     if (strcmp(o->buyer_uscc, o->seller_uscc) == 0)
         return ph_error_set(err, PH_EINVAL, "seller", o->seller_uscc,
                             "expected a seller other than the buyer");
-    st = trade_check_firm(store, "buyer", o->buyer_uscc, err);
+    st = trade_check_buyer(store, "buyer", o->buyer_uscc, err);
     if (st == PH_OK)
         st = trade_check_firm(store, "seller", o->seller_uscc, err);
     if (st != PH_OK)

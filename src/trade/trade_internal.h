@@ -54,6 +54,9 @@ ph_status trade_limit_get(ph_store *store, const char *name, ph_rate *out, ph_er
 ph_status trade_check_lender(ph_store *store, const char *field, const char *id,
                              ph_error *err);
 /* Whether `uscc` is a registered firm; PH_EINVAL (field `field`) otherwise. */
+/* A buyer confirming an order: a registered firm or a core enterprise. */
+ph_status trade_check_buyer(ph_store *store, const char *field, const char *uscc,
+                            ph_error *err);
 ph_status trade_check_firm(ph_store *store, const char *field, const char *uscc,
                            ph_error *err);
 
