@@ -298,8 +298,8 @@ static int cmd_settle(ph_cli *cli, int argc, char **argv)
     if (st != PH_OK)
         return fail(cli, st, &err);
     char y[PH_MONEY_FORMAT_MAX];
-    fprintf(cli->out, "settled the tree of %s: %zu part%s paid, %s yuan\n", id, parts, parts == 1 ? "" : "s",
-            yuan(paid, y));
+    fprintf(cli->out, "settled the tree of %s: %zu part%s paid, %s yuan\n", id, parts,
+            parts == 1 ? "" : "s", yuan(paid, y));
     return PH_EXIT_OK;
 }
 
