@@ -148,12 +148,33 @@ ph_store *ph_cli_open_store(ph_cli *cli, int must_exist, int *exit_code);
  * "<db path>.evidence", into buf. */
 const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size_t size);
 
-/* Open the evidence log for a command that appends to it (docs/evidence.md):
- * in `dir` (NULL: cli_evidence_dir's default). With `create`, a missing log
- * is made with its key pair (DIR/log.key, 0600, and DIR/log.vkey), named
- * "puhui.local/evidence". Prints the error and returns NULL on failure,
- * setting *exit_code. Free with ph_evidence_free, after committing. */
+/* Open the evidence log (docs/evidence.md) in `dir` (NULL: cli_evidence_dir's
+ * default), whatever its origin. With `create`, a missing log is made with
+ * its key pair (DIR/log.key, 0600, and DIR/log.vkey), named
+ * "puhui.local/evidence". Another process writing to the log is waited for
+ * up to 5 s (one writer at a time). Prints the error and returns NULL on
+ * failure, setting *exit_code. Free with ph_evidence_free, after
+ * committing. */
 ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code);
+
+/* The log a command that records events appends to: --evidence DIR (`dir`,
+ * NULL: <db>.evidence), created with its keys when missing, or none (*log
+ * NULL) with --no-evidence (`none`). The same for voucher, order and
+ * receipt. Returns the exit code (PH_EXIT_OK, or the error printed). */
+int cli_evidence_for_events(ph_cli *cli, const char *dir, int none, ph_evidence_log **log);
+
+/* `puhui voucher|order|receipt prove ID [--out BUNDLE] [--size N]
+ * [--evidence DIR]` (cli/prove_records.c): argv[2] is ID. Opens the store
+ * and the log (never creates it), takes the size of the last signed
+ * checkpoint (its root checked against the log's) unless --size is given,
+ * and calls `prove`, the module's ph_<x>_prove; prints "N events of
+ * <subject> ID recomputed from the database match the evidence log ...". An
+ * edited row is PH_EVERIFY: exit code 3. */
+typedef ph_status (*cli_prove_fn)(ph_store *store, ph_evidence_log *log, const char *id,
+                                  uint64_t size, const char *bundle_path, size_t *leaves,
+                                  ph_error *err);
+int cli_prove_records(ph_cli *cli, const char *command, int argc, char **argv, cli_prove_fn prove,
+                      const char *subject);
 
 /* ph_read_file, NUL-terminated (the bytes may hold NULs: *len counts them). */
 ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,

@@ -4,20 +4,27 @@
  *                | consistency --from N1 [--to N2] [--out FILE]
  *                | verify --bundle B --checkpoint C --key VKEY
  *                | verify --consistency FILE --old C1 --checkpoint C2 --key VKEY
+ *                | anchor | audit
  *   (every subcommand but verify takes --evidence DIR, default <db>.evidence,
  *    and --key FILE for the secret key, default DIR/log.key)
  *
  * The evidence log (evidence.h, docs/evidence.md). `verify` is the offline
  * verifier: it reads the three files it is given and nothing else - no
  * database, no log - so a participant can run it on their own machine.
+ * `anchor` appends the platform's consents, decisions and access-log head
+ * (anchor.h); `checkpoint` does the same first, so that every signed
+ * checkpoint covers them; `audit` rebuilds every anchored leaf from the
+ * database and names each record that no longer matches (exit code 3).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "cli.h"
+#include "puhui/anchor.h"
 
 #define CMD "evidence"
 
@@ -46,6 +53,81 @@ static void key_path(const ph_cli *cli, const ev_opts *o, char *buf, size_t size
 static int fail(ph_cli *cli, ph_status st, const ph_error *err)
 {
     return ph_cli_fail(cli, st, err, NULL);
+}
+
+/* ---- anchor and audit ------------------------------------------------------------------------ */
+
+/* Anchor the records the log does not hold yet and say what was added. */
+static int sweep(ph_cli *cli, ph_store *store, ph_evidence_log *log)
+{
+    ph_anchor_report r;
+    ph_error err;
+    ph_status st = ph_anchor_sweep(store, log, &r, &err);
+    if (st != PH_OK)
+        return fail(cli, st, &err);
+    if (r.leaves == 0)
+        fprintf(cli->out, "anchored nothing new: the log holds every consent, decision and "
+                          "the access log's head\n");
+    else
+        fprintf(cli->out,
+                "anchored %llu record(s) as leaves %llu..%llu: %lld consent grant(s), %lld "
+                "revocation(s), %lld decision(s), %s\n",
+                (unsigned long long)r.leaves, (unsigned long long)r.first_leaf,
+                (unsigned long long)(r.first_leaf + r.leaves - 1), (long long)r.grants,
+                (long long)r.revocations, (long long)r.decisions,
+                r.heads ? "the access log's head" : "the access log's head unchanged");
+    return PH_EXIT_OK;
+}
+
+static int cmd_anchor(ph_cli *cli, const ev_opts *o)
+{
+    int code = PH_EXIT_OK;
+    ph_store *store = ph_cli_open_store(cli, 1, &code);
+    if (store == NULL)
+        return code;
+    ph_evidence_log *log = cli_evidence_open(cli, o->dir, 1, &code);
+    if (log != NULL)
+        code = sweep(cli, store, log);
+    ph_evidence_free(log);
+    ph_store_free(store);
+    return code;
+}
+
+static ph_status print_mismatch(void *user, const ph_anchor_mismatch *m, ph_error *err)
+{
+    (void)err;
+    ph_cli *cli = user;
+    fprintf(cli->out, "%s %lld (leaf %llu): %s\n", m->source, (long long)m->key,
+            (unsigned long long)m->leaf_index, m->problem);
+    return PH_OK;
+}
+
+static int cmd_audit(ph_cli *cli, const ev_opts *o)
+{
+    int code = PH_EXIT_OK;
+    ph_store *store = ph_cli_open_store(cli, 1, &code);
+    if (store == NULL)
+        return code;
+    ph_evidence_log *log = cli_evidence_open(cli, o->dir, 0, &code);
+    if (log != NULL) {
+        int64_t checked = 0, bad = 0;
+        ph_error err;
+        ph_status st = ph_anchor_check(store, log, print_mismatch, cli, &checked, &bad, &err);
+        if (st != PH_OK) {
+            code = fail(cli, st, &err);
+        } else if (bad > 0) {
+            fprintf(cli->err,
+                    "puhui: %lld of %lld anchored record(s) no longer match the evidence log\n",
+                    (long long)bad, (long long)checked);
+            code = PH_EXIT_VERIFY;
+        } else {
+            fprintf(cli->out, "%lld anchored record(s) match the evidence log\n",
+                    (long long)checked);
+        }
+    }
+    ph_evidence_free(log);
+    ph_store_free(store);
+    return code;
 }
 
 /* ---- init ---------------------------------------------------------------------------------- */
@@ -123,6 +205,18 @@ static int cmd_checkpoint(ph_cli *cli, const ev_opts *o)
         return code;
     char key[4200];
     key_path(cli, o, key, sizeof(key));
+    /* the platform's records first, so the checkpoint covers them; a log
+     * kept without a database (--evidence on its own) has none */
+    if (access(cli->db_path, F_OK) == 0) {
+        ph_store *store = ph_cli_open_store(cli, 1, &code);
+        if (store != NULL)
+            code = sweep(cli, store, log);
+        ph_store_free(store);
+        if (code != PH_EXIT_OK) {
+            ph_evidence_free(log);
+            return code;
+        }
+    }
     char *note = NULL;
     ph_error err;
     ph_status st = ph_evidence_checkpoint(log, key, &note, &err);
@@ -417,7 +511,7 @@ int ph_cmd_evidence(ph_cli *cli, int argc, char **argv)
     if (argc < 2)
         return ph_cli_usage_error(cli, CMD,
                                   "'evidence' needs a subcommand: init, append, checkpoint, "
-                                  "prove, consistency or verify");
+                                  "prove, consistency, verify, anchor or audit");
     const char *sub = argv[1];
     ev_opts o;
     memset(&o, 0, sizeof(o));
@@ -464,8 +558,12 @@ int ph_cmd_evidence(ph_cli *cli, int argc, char **argv)
         return cmd_consistency(cli, &o);
     if (strcmp(sub, "verify") == 0)
         return cmd_verify(cli, &o);
+    if (strcmp(sub, "anchor") == 0)
+        return cmd_anchor(cli, &o);
+    if (strcmp(sub, "audit") == 0)
+        return cmd_audit(cli, &o);
     return ph_cli_usage_error(cli, CMD,
                               "unknown subcommand '%s': expected init, append, checkpoint, "
-                              "prove, consistency or verify",
+                              "prove, consistency, verify, anchor or audit",
                               sub);
 }

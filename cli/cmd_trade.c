@@ -1,14 +1,12 @@
 /*
- * puhui order confirm|advance|whitelist|pay|settle|events ...
- * puhui receipt register|pledge|release|value|margin|iot|events ...
+ * puhui order confirm|advance|whitelist|pay|settle|events|prove ...
+ * puhui receipt register|pledge|release|value|margin|iot|events|prove ...
  *
  * Order financing and warehouse receipts (order.h, receipt.h,
- * docs/supply_chain_trade.md). Every state change appends an evidence leaf
- * to the log at --evidence DIR (default: <db>.evidence); --no-evidence
- * records none. The opener is local until helper evidence's
- * cli_evidence_open lands in cli/util.c (then this calls it).
+ * docs/supply_chain.md). Every state change appends an evidence leaf to the
+ * log at --evidence DIR (default: <db>.evidence); --no-evidence records
+ * none. prove is the voucher's (cli/prove_records.c).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -94,33 +92,22 @@ static int need_id(ph_cli *cli, const char *command, const opts *o)
     return PH_EXIT_OK;
 }
 
-/* The evidence log: --evidence DIR, else <db>.evidence; none with --no-evidence. */
+/* The evidence log: --evidence DIR, else <db>.evidence; none with --no-evidence
+ * (cli_evidence_for_events, as voucher). */
 static int open_log(ph_cli *cli, const opts *o, ph_evidence_log **log)
 {
-    *log = NULL;
-    if (o->no_evidence)
-        return PH_EXIT_OK;
-    const char *dir = opt(o, "evidence");
-    char *owned = NULL;
-    if (dir == NULL) {
-        size_t n = strlen(cli->db_path) + sizeof(".evidence");
-        owned = malloc(n);
-        if (owned == NULL)
-            return PH_EXIT_FAILURE;
-        snprintf(owned, n, "%s.evidence", cli->db_path);
-        dir = owned;
-    }
-    ph_error err;
-    ph_status st = ph_evidence_open(cli->ctx, dir, "puhui.local/evidence", 1, log, &err);
-    free(owned);
-    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+    return cli_evidence_for_events(cli, opt(o, "evidence"), o->no_evidence, log);
 }
 
-static void print_leaf(ph_cli *cli, ph_evidence_log *log)
+/* The leaves the command appended: the log had `before` leaves when opened. */
+static void print_leaves(ph_cli *cli, ph_evidence_log *log, uint64_t before)
 {
-    if (log != NULL && ph_evidence_size(log) > 0)
-        fprintf(cli->out, "evidence: leaf %llu\n",
-                (unsigned long long)(ph_evidence_size(log) - 1));
+    uint64_t after = log != NULL ? ph_evidence_size(log) : 0;
+    if (after == before + 1)
+        fprintf(cli->out, "evidence: leaf %llu\n", (unsigned long long)before);
+    else if (after > before)
+        fprintf(cli->out, "evidence: leaves %llu..%llu\n", (unsigned long long)before,
+                (unsigned long long)(after - 1));
 }
 
 /* ---- order ---------------------------------------------------------------------------------- */
@@ -142,6 +129,8 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
     if (argc < 2)
         return ph_cli_usage_error(cli, "order", "a subcommand is required");
     const char *sub = argv[1];
+    if (strcmp(sub, "prove") == 0)
+        return cli_prove_records(cli, "order", argc, argv, ph_order_prove, "order");
     opts o;
     int code = parse_opts(cli, "order", argc, argv, &o);
     if (code != PH_EXIT_OK)
@@ -196,6 +185,7 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
         ph_store_free(store);
         return code;
     }
+    uint64_t before = log != NULL ? ph_evidence_size(log) : 0;
     ph_error err;
     ph_status st = PH_OK;
     char m[PH_MONEY_FORMAT_MAX], m2[PH_MONEY_FORMAT_MAX];
@@ -235,7 +225,7 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
         st = ph_order_events(store, o.positional, print_order_event, cli, &err);
     }
     if (st == PH_OK || st == PH_EDENIED)
-        print_leaf(cli, log);
+        print_leaves(cli, log, before);
     ph_evidence_free(log);
     ph_store_free(store);
     return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
@@ -263,7 +253,8 @@ static void print_value(ph_cli *cli, const char *id, const ph_receipt_value *v)
     ph_money_format(v->value, PH_MONEY_GROUPING, value, sizeof(value), NULL);
     ph_money_format(v->exposure, PH_MONEY_GROUPING, exp, sizeof(exp), NULL);
     ph_rate_format_percent(v->haircut, hc, sizeof(hc), NULL);
-    ph_rate_format_percent(v->ltv, ltv, sizeof(ltv), NULL);
+    /* the LTV to two places, as the margin rules state their thresholds */
+    ph_rate_format_percent((v->ltv + 5000) / 10000 * 10000, ltv, sizeof(ltv), NULL);
     ph_date_format(v->priced_on, day, sizeof(day), NULL);
     fprintf(cli->out,
             "%s: %lld kg x %s yuan/kg (%s) x haircut %s = %s yuan; exposure %s yuan, LTV %s\n",
@@ -294,6 +285,8 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
     if (argc < 2)
         return ph_cli_usage_error(cli, "receipt", "a subcommand is required");
     const char *sub = argv[1];
+    if (strcmp(sub, "prove") == 0)
+        return cli_prove_records(cli, "receipt", argc, argv, ph_receipt_prove, "receipt");
     opts o;
     int code = parse_opts(cli, "receipt", argc, argv, &o);
     if (code != PH_EXIT_OK)
@@ -334,6 +327,7 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
         ph_store_free(store);
         return code;
     }
+    uint64_t before = log != NULL ? ph_evidence_size(log) : 0;
     ph_error err;
     ph_status st = PH_OK;
     if (strcmp(sub, "register") == 0) {
@@ -371,7 +365,7 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
         st = ph_receipt_events(store, o.positional, print_receipt_event, cli, &err);
     }
     if (st == PH_OK)
-        print_leaf(cli, log);
+        print_leaves(cli, log, before);
     ph_evidence_free(log);
     ph_store_free(store);
     return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);

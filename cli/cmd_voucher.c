@@ -10,18 +10,16 @@
  * (every command that changes state: [--evidence DIR | --no-evidence])
  *
  * Digital claim vouchers (voucher.h, docs/supply_chain.md). Every event is
- * appended to the evidence log at --evidence DIR, by default <db>.evidence.
+ * appended to the evidence log at --evidence DIR, by default <db>.evidence
+ * (cli_evidence_for_events, as order and receipt).
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 #include "puhui/voucher.h"
 
 #define CMD "voucher"
-#define DEFAULT_ORIGIN "puhui.local/evidence"
 
 static int fail(ph_cli *cli, ph_status st, const ph_error *err)
 {
@@ -65,46 +63,6 @@ static const char *dtext(ph_date d, char buf[PH_DATE_FORMAT_MAX])
     return buf;
 }
 
-/* The evidence log: --evidence DIR, else <db>.evidence; none with --no-evidence. */
-static int open_log(ph_cli *cli, const char *dir_opt, int none, ph_evidence_log **log)
-{
-    *log = NULL;
-    if (none)
-        return PH_EXIT_OK;
-    char *dir = NULL;
-    if (dir_opt != NULL)
-        dir = strdup(dir_opt);
-    else {
-        size_t n = strlen(cli->db_path) + sizeof(".evidence");
-        dir = malloc(n);
-        if (dir != NULL)
-            snprintf(dir, n, "%s.evidence", cli->db_path);
-    }
-    if (dir == NULL) {
-        fputs("puhui: error: out of memory\n", cli->err);
-        return PH_EXIT_FAILURE;
-    }
-    struct stat sb;
-    int exists = stat(dir, &sb) == 0;
-    ph_error err;
-    /* one writer at a time holds the log (flock): wait for it as the store
-     * waits for its write lock, up to 5 s, rather than fail at once */
-    ph_status st = PH_EBUSY;
-    for (int tries = 0; st == PH_EBUSY && tries < 500; tries++) {
-        if (tries > 0) {
-            struct timespec pause = {0, 10 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
-        st = ph_evidence_open(cli->ctx, dir, exists ? NULL : DEFAULT_ORIGIN, !exists, log, &err);
-    }
-    free(dir);
-    if (st != PH_OK)
-        return ph_cli_fail(cli, st, &err,
-                           st == PH_EBUSY ? "another process writes the evidence log; try again"
-                                          : NULL);
-    return PH_EXIT_OK;
-}
-
 /* Open store and log together; on failure both are closed. */
 static int open_both(ph_cli *cli, const char *dir, int none, ph_store **store,
                      ph_evidence_log **log)
@@ -113,7 +71,7 @@ static int open_both(ph_cli *cli, const char *dir, int none, ph_store **store,
     *store = ph_cli_open_store(cli, 1, &code);
     if (*store == NULL)
         return code;
-    code = open_log(cli, dir, none, log);
+    code = cli_evidence_for_events(cli, dir, none, log);
     if (code != PH_EXIT_OK) {
         ph_store_free(*store);
         *store = NULL;
@@ -340,8 +298,8 @@ static int cmd_settle(ph_cli *cli, int argc, char **argv)
     if (st != PH_OK)
         return fail(cli, st, &err);
     char y[PH_MONEY_FORMAT_MAX];
-    fprintf(cli->out, "settled the tree of %s: %zu parts paid, %s yuan\n", id, parts,
-            yuan(paid, y));
+    fprintf(cli->out, "settled the tree of %s: %zu part%s paid, %s yuan\n", id, parts,
+            parts == 1 ? "" : "s", yuan(paid, y));
     return PH_EXIT_OK;
 }
 
@@ -566,91 +524,11 @@ static int cmd_show(ph_cli *cli, int argc, char **argv)
     return PH_EXIT_OK;
 }
 
-/* ---- prove ---------------------------------------------------------------------------------- */
-
-/* The size of the last signed checkpoint in dir (dir/checkpoint, checked
- * with dir/log.vkey). */
-static int checkpoint_size(ph_cli *cli, ph_evidence_log *log, const char *dir, uint64_t *size)
-{
-    char path[4200];
-    char *note = NULL, *vkey = NULL;
-    size_t nlen = 0, vlen = 0;
-    ph_error err;
-    snprintf(path, sizeof(path), "%s/checkpoint", dir);
-    ph_status st = ph_read_file(cli->ctx, path, "checkpoint", &note, &nlen, &err);
-    if (st != PH_OK)
-        return ph_cli_fail(cli, st, &err,
-                           "sign one with 'puhui evidence checkpoint', or give --size N");
-    snprintf(path, sizeof(path), "%s/log.vkey", dir);
-    st = ph_read_file(cli->ctx, path, "verifier key", &vkey, &vlen, &err);
-    char key[1024] = "";
-    if (st == PH_OK) {
-        size_t k = vlen < sizeof(key) - 1 ? vlen : sizeof(key) - 1;
-        memcpy(key, vkey, k);
-        key[strcspn(key, "\r\n")] = '\0';
-    }
-    ph_evidence_checkpoint_info info;
-    if (st == PH_OK)
-        st = ph_evidence_checkpoint_open(note, nlen, key, &info, &err);
-    uint8_t root[PH_EVIDENCE_HASH];
-    if (st == PH_OK)
-        st = ph_evidence_root(log, info.size, root, &err);
-    if (st == PH_OK && memcmp(root, info.root, sizeof(root)) != 0)
-        st = ph_error_set(&err, PH_EVERIFY, "checkpoint", dir,
-                          "the log's tree of %llu leaves does not have the checkpoint's root",
-                          (unsigned long long)info.size);
-    ph_free(cli->ctx, note);
-    ph_free(cli->ctx, vkey);
-    if (st != PH_OK)
-        return ph_cli_fail(cli, st, &err, NULL);
-    *size = info.size;
-    return PH_EXIT_OK;
-}
+/* ---- prove (cli/prove_records.c, as order and receipt) ----------------------------------------- */
 
 static int cmd_prove(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 3 || argv[2][0] == '-')
-        return ph_cli_usage_error(cli, CMD, "'voucher prove' needs a voucher ID");
-    const char *out = NULL, *size_text = NULL, *evidence = NULL;
-    const ph_cli_named opts[] = {
-        {"--out", &out, NULL}, {"--size", &size_text, NULL}, {"--evidence", &evidence, NULL}};
-    int code = ph_cli_parse_named(cli, CMD, argc, argv, 3, opts, 3);
-    if (code != PH_EXIT_OK)
-        return code;
-    long long size = 0;
-    if (size_text != NULL &&
-        (code = ph_cli_parse_int(cli, CMD, "--size", size_text, 1, INT64_MAX, &size)) !=
-            PH_EXIT_OK)
-        return code;
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s%s", evidence ? evidence : cli->db_path,
-             evidence ? "" : ".evidence");
-    struct stat sb;
-    if (stat(dir, &sb) != 0) {
-        fprintf(cli->err, "puhui: error: no evidence log at %s\n", dir);
-        return PH_EXIT_USAGE;
-    }
-    ph_store *store = NULL;
-    ph_evidence_log *log = NULL;
-    if ((code = open_both(cli, dir, 0, &store, &log)) != PH_EXIT_OK)
-        return code;
-    uint64_t n = (uint64_t)size;
-    if (size == 0 && (code = checkpoint_size(cli, log, dir, &n)) != PH_EXIT_OK) {
-        close_both(store, log);
-        return code;
-    }
-    ph_error err;
-    size_t leaves = 0;
-    ph_status st = ph_voucher_prove(store, log, argv[2], n, out, &leaves, &err);
-    close_both(store, log);
-    if (st != PH_OK)
-        return fail(cli, st, &err);
-    fprintf(cli->out,
-            "%zu events of the tree of %s recomputed from the database match the evidence log "
-            "and are included in its tree of %llu leaves%s%s\n",
-            leaves, argv[2], (unsigned long long)n, out ? "; bundle written to " : "",
-            out ? out : "");
-    return PH_EXIT_OK;
+    return cli_prove_records(cli, CMD, argc, argv, ph_voucher_prove, "the tree of");
 }
 
 /* ---- spread, late ------------------------------------------------------------------------------ */

@@ -507,6 +507,8 @@ static const ph_cli_command commands[] = {
      "       puhui evidence consistency --from N1 [--to N2] [--out FILE] [--evidence DIR]\n"
      "       puhui evidence verify --bundle BUNDLE --checkpoint NOTE --key VKEY\n"
      "       puhui evidence verify --consistency FILE --old NOTE1 --checkpoint NOTE2 --key VKEY\n"
+     "       puhui evidence anchor [--evidence DIR]\n"
+     "       puhui evidence audit [--evidence DIR]\n"
      "\n"
      "An RFC 9162 Merkle tree log in the directory DIR (default: the database's path\n"
      "with .evidence added), of the platform's records: voucher, order and warehouse\n"
@@ -522,7 +524,11 @@ static const ph_cli_command commands[] = {
      "reads only the three files and checks that every leaf in the bundle is in the\n"
      "tree the checkpoint signs under the verifier key; exit code 3 when it is not.\n"
      "verify --consistency checks, as offline, that the tree NOTE2 signs extends the\n"
-     "one NOTE1 signs, with a proof from consistency --out FILE.\n",
+     "one NOTE1 signs, with a proof from consistency --out FILE.\n"
+     "anchor appends every consent grant and revocation, stored decision and the\n"
+     "access log's head not yet in the log (checkpoint does this first, when the\n"
+     "database exists). audit rebuilds every anchored record's leaf from the database\n"
+     "and lists those that no longer match (exit code 3): rows edited after the fact.\n",
      ph_cmd_evidence},
     {"voucher", "digital claim vouchers: issue, split, transfer, finance, settle, lineage, prove",
      "usage: puhui voucher issue --issuer USCC --to USCC --amount YUAN --maturity D [--on D]\n"
@@ -560,6 +566,7 @@ static const ph_cli_command commands[] = {
      "       puhui order pay ID --to USCC --amount YUAN --on D\n"
      "       puhui order settle ID --amount YUAN --on D\n"
      "       puhui order events [ID]\n"
+     "       puhui order prove ID [--out BUNDLE] [--size N] [--evidence DIR]\n"
      "   each change: [--evidence DIR | --no-evidence]\n"
      "\n"
      "A lender advances at most 80% of a confirmed order (trade_limit) to the seller,\n"
@@ -567,7 +574,9 @@ static const ph_cli_command commands[] = {
      "supply chain or on its whitelist; another payee is refused and the refusal\n"
      "recorded. The buyer's payment repays the loan (interest first) and the rest goes\n"
      "to the seller. Every event appends a leaf to the evidence log (default\n"
-     "<db>.evidence). docs/supply_chain_trade.md.\n",
+     "<db>.evidence). prove recomputes each event of the order from the database,\n"
+     "checks it against the log and the last signed checkpoint (or --size N) and\n"
+     "writes the proof bundle, as voucher prove. docs/supply_chain.md.\n",
      ph_cmd_order},
     {"receipt", "warehouse receipts: register, pledge (once), value, margin calls, IoT alerts",
      "usage: puhui receipt register --warehouse W --lot L --on D\n"
@@ -577,13 +586,15 @@ static const ph_cli_command commands[] = {
      "       puhui receipt margin --on D\n"
      "       puhui receipt iot --from D1 --to D2\n"
      "       puhui receipt events [ID]\n"
+     "       puhui receipt prove ID [--out BUNDLE] [--size N] [--evidence DIR]\n"
      "   each change: [--evidence DIR | --no-evidence]\n"
      "\n"
      "A receipt registers a lot of the warehouse feed, once. A receipt has at most one\n"
      "live pledge (the store refuses a second). Value = quantity x market price x\n"
      "haircut; margin records a margin call at LTV >= 70% and a liquidation notice at\n"
      ">= 80%. iot checks the warehouse readings: weight drop, geofence, temperature.\n"
-     "docs/supply_chain_trade.md.\n",
+     "Every event appends a leaf to the evidence log (default <db>.evidence); prove\n"
+     "proves a receipt's events as order prove does. docs/supply_chain.md.\n",
      ph_cmd_receipt},
     {"risk-share", "losses shared by party; guarantors' leverage and compensation; pools",
      "usage: puhui risk-share\n"

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -79,7 +80,17 @@ ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int
     snprintf(vkey, sizeof(vkey), "%s/log.vkey", path);
     ph_evidence_log *log = NULL;
     ph_error err;
-    ph_status st = ph_evidence_open(cli->ctx, path, NULL, create, &log, &err);
+    /* one writer at a time holds the log (flock): wait for it as the store
+     * waits for its write lock, up to 5 s, rather than fail at once - two
+     * processes recording events at the same moment both get their turn */
+    ph_status st = PH_EBUSY;
+    for (int tries = 0; st == PH_EBUSY && tries < 500; tries++) {
+        if (tries > 0) {
+            struct timespec pause = {0, 10 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+        st = ph_evidence_open(cli->ctx, path, NULL, create, &log, &err);
+    }
     /* a log made here gets its keys at once, so that it can be checkpointed */
     if (st == PH_OK && create && access(key, F_OK) != 0)
         st = ph_evidence_keygen(cli->ctx, ph_evidence_origin(log), key, vkey, &err);
@@ -93,6 +104,16 @@ ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int
         hint = "another process is writing to the evidence log; try again when it has finished";
     *exit_code = ph_cli_fail(cli, st, &err, hint);
     return NULL;
+}
+
+int cli_evidence_for_events(ph_cli *cli, const char *dir, int none, ph_evidence_log **log)
+{
+    *log = NULL;
+    if (none)
+        return PH_EXIT_OK;
+    int code = PH_EXIT_OK;
+    *log = cli_evidence_open(cli, dir, 1, &code);
+    return code;
 }
 
 ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,

@@ -699,6 +699,79 @@ static void test_checkpoints_and_bundles(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+/* Records proving themselves (ph_evidence_claims_*): each claim "leaf i
+ * holds these bytes" is checked against the log, the ones that hold go into
+ * one bundle that verifies offline; a claim with other bytes (an edited
+ * row), no index (recorded without a log) or an index past the tree is
+ * refused naming the record, and is not bundled. */
+static void test_claims(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_claims", &ctx, &dir);
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    char *sk = ph_test_path(dir, "log.key"), *vk = ph_test_path(dir, "log.vkey");
+    ph_assert_ok(ph_evidence_keygen(ctx, "test.local/log", sk, vk, &err), &err);
+    char text[64];
+    for (uint64_t i = 0; i < 10; i++) {
+        leaf_text(i, text, sizeof(text));
+        ph_assert_ok(ph_evidence_append(log, text, strlen(text), NULL, &err), &err);
+        if (i == 7) {
+            char *note = NULL;
+            ph_assert_ok(ph_evidence_checkpoint(log, sk, &note, &err), &err);
+            ph_free(ctx, note);
+        }
+    }
+    ph_evidence_claims *c = NULL;
+    ph_assert_error(ph_evidence_claims_new(log, 0, &c, &err), PH_EINVAL, &err,
+                    "field size, value '0': expected 1 to the log's 10 leaves");
+    ph_assert_error(ph_evidence_claims_new(log, 11, &c, &err), PH_EINVAL, &err,
+                    "expected 1 to the log's 10 leaves");
+    assert_null(c);
+    ph_assert_ok(ph_evidence_claims_new(log, 8, &c, &err), &err);
+    leaf_text(2, text, sizeof(text));
+    ph_assert_ok(ph_evidence_claims_check(c, 2, text, strlen(text), "t", "2", "row 2", &err),
+                 &err);
+    leaf_text(5, text, sizeof(text));
+    ph_assert_ok(ph_evidence_claims_check(c, 5, text, strlen(text), "t", "5", "row 5", &err),
+                 &err);
+    /* row 3 edited after it was logged: its bytes are leaf 4's */
+    leaf_text(4, text, sizeof(text));
+    ph_assert_error(ph_evidence_claims_check(c, 3, text, strlen(text), "t", "3", "row 3", &err),
+                    PH_EVERIFY, &err,
+                    "field t, value '3': row 3 is leaf 3, but the stored row no longer gives the "
+                    "leaf the evidence log holds");
+    ph_assert_error(ph_evidence_claims_check(c, -1, text, strlen(text), "t", "4", "row 4", &err),
+                    PH_EINVAL, &err, "row 4 was recorded without an evidence log");
+    leaf_text(9, text, sizeof(text));
+    ph_assert_error(ph_evidence_claims_check(c, 9, text, strlen(text), "t", "9", "row 9", &err),
+                    PH_EINVAL, &err, "row 9 is leaf 9, past the checkpoint's 8 leaves");
+    assert_int_equal(ph_evidence_claims_count(c), 2);
+    /* the bundle of the two that hold verifies against the checkpoint */
+    char *bpath = ph_test_path(dir, "claims.json"), *logdir = ph_test_path(dir, "log"),
+         cpath[1024];
+    ph_assert_ok(ph_evidence_claims_bundle(c, bpath, &err), &err);
+    ph_evidence_claims_free(c);
+    snprintf(cpath, sizeof(cpath), "%s/checkpoint", logdir);
+    size_t blen = 0, nlen = 0, vlen = 0, leaves = 0;
+    char *bundle = slurp(bpath, &blen), *note = slurp(cpath, &nlen), *vkey = slurp(vk, &vlen);
+    ph_assert_ok(ph_evidence_bundle_verify(ctx, bundle, blen, note, nlen, vkey, &leaves, &err),
+                 &err);
+    assert_int_equal(leaves, 2);
+    assert_non_null(strstr(bundle, "\"tree_size\": 8"));
+    free(bundle);
+    free(note);
+    free(vkey);
+    free(bpath);
+    free(logdir);
+    free(sk);
+    free(vk);
+    ph_evidence_free(log);
+    ph_test_env_close(ctx, dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_reopen_and_torn_tail),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
+        cmocka_unit_test(test_claims),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,7 +97,7 @@ static const ph_migration FUTURE[] = {
     {13, "thirteen", "CREATE TABLE t13 (x)", NULL}, {14, "fourteen", "CREATE TABLE t14 (x)", NULL},
     {15, "fifteen", "CREATE TABLE t15 (x)", NULL}, {16, "sixteen", "CREATE TABLE t16 (x)", NULL},
     {17, "seventeen", "CREATE TABLE t17 (x)", NULL}, {18, "eighteen", "CREATE TABLE t18 (x)", NULL},
-    {19, "nineteen", "CREATE TABLE t19 (x)", NULL},
+    {19, "nineteen", "CREATE TABLE t19 (x)", NULL}, {20, "twenty", "CREATE TABLE t20 (x)", NULL},
 };
 
 static int is_utc_iso8601(const char *s)
@@ -222,18 +222,18 @@ static void test_newer_database_is_refused(void **state)
     ph_store *store = open_store(fx, "future.db");
     ph_error err;
     ph_error_clear(&err);
-    ph_assert_ok(ph_store_migrate(store, FUTURE, 19, -1, NULL, &err), &err);
+    ph_assert_ok(ph_store_migrate(store, FUTURE, 20, -1, NULL, &err), &err);
     int applied = -7;
     ph_assert_error(ph_store_migrate(store, FUTURE, 2, -1, &applied, &err), PH_ESCHEMA, &err,
                     NULL);
-    assert_string_equal(err.message, "database schema version 19 is newer than this puhui "
+    assert_string_equal(err.message, "database schema version 20 is newer than this puhui "
                                      "(knows up to 2); upgrade puhui");
     assert_int_equal(applied, -7);
     /* the same with the platform's own schema */
     ph_assert_error(ph_schema_migrate(store, -1, &applied, &err), PH_ESCHEMA, &err, NULL);
-    assert_string_equal(err.message, "database schema version 19 is newer than this puhui "
-                                     "(knows up to 18); upgrade puhui");
-    assert_int_equal(schema_version(store), 19);
+    assert_string_equal(err.message, "database schema version 20 is newer than this puhui "
+                                     "(knows up to 19); upgrade puhui");
+    assert_int_equal(schema_version(store), 20);
     ph_store_free(store);
 }
 
@@ -458,7 +458,7 @@ static void test_platform_schema(void **state)
     ph_store *store = open_store(fx, "puhui.db");
     ph_error err;
     ph_error_clear(&err);
-    assert_int_equal(ph_schema_latest(), 18);
+    assert_int_equal(ph_schema_latest(), 19);
     int applied = -1;
     /* version 1 first, with data in it, as an older puhui would have left it */
     ph_assert_ok(ph_schema_migrate(store, 1, &applied, &err), &err);
@@ -526,8 +526,8 @@ static void test_platform_schema(void **state)
 
     /* version 3 adds the data hub: a table pair per stored feed, none for truth */
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
-    assert_int_equal(applied, 16);
-    assert_int_equal(schema_version(store), 18);
+    assert_int_equal(applied, 17);
+    assert_int_equal(schema_version(store), 19);
     assert_int_equal(ph_test_query_int(store, "SELECT COUNT(*) FROM enterprise"), 1);
     size_t stored = 0;
     for (size_t i = 0; i < ph_feed_count(); i++)
@@ -638,8 +638,8 @@ static void test_platform_schema(void **state)
 
     ph_assert_ok(ph_schema_migrate(store, -1, &applied, &err), &err);
     assert_int_equal(applied, 0);
-    ph_assert_error(ph_schema_migrate(store, 19, &applied, &err), PH_ERANGE, &err,
-                    "from 0 to 18, got 19");
+    ph_assert_error(ph_schema_migrate(store, 20, &applied, &err), PH_ERANGE, &err,
+                    "from 0 to 19, got 20");
     ph_store_free(store);
 }
 

@@ -29,7 +29,16 @@ static void test_confirm_and_cap(void **state)
     ph_order unknown = {"PO3", "91330100MA0000009X", SELLER, 5, day_of("2026-03-01"),
                         day_of("2026-04-01")};
     ph_assert_error(ph_order_confirm(fx->store, &unknown, NULL, &err), PH_EINVAL, &err,
-                    "expected a registered firm");
+                    "expected a registered firm or a core enterprise");
+    /* a core enterprise confirms orders too; a lender does not buy */
+    ph_test_exec(fx->store, "INSERT INTO institution (id, name, kind) VALUES "
+                            "('91330100MA0000010C', 'Core', 'core_enterprise')");
+    ph_order by_core = {"PO4", "91330100MA0000010C", SELLER, 5, day_of("2026-03-01"),
+                        day_of("2026-04-01")};
+    ph_assert_ok(ph_order_confirm(fx->store, &by_core, NULL, &err), &err);
+    ph_order by_bank = {"PO5", BANK, SELLER, 5, day_of("2026-03-01"), day_of("2026-04-01")};
+    ph_assert_error(ph_order_confirm(fx->store, &by_bank, NULL, &err), PH_EINVAL, &err,
+                    "expected a registered firm or a core enterprise");
 
     /* above the cap: refused with the numbers, nothing booked */
     ph_assert_error(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000001,
@@ -129,6 +138,23 @@ static void test_whitelist_payments_and_settle(void **state)
                      0);
     assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM order_event"),
                      (int64_t)ph_evidence_size(log));
+    /* ...and the order's history proves against the log: every event of PO1
+     * (the whitelist addition is the seller's, not the order's) */
+    size_t proved = 0;
+    uint64_t size = ph_evidence_size(log);
+    ph_assert_ok(ph_order_prove(fx->store, log, "PO1", size, NULL, &proved, &err), &err);
+    assert_int_equal((int64_t)proved,
+                     ph_test_query_int(fx->store,
+                                       "SELECT COUNT(*) FROM order_event WHERE subject = 'PO1'"));
+    assert_true(proved >= 7);
+    ph_assert_error(ph_order_prove(fx->store, log, "PO9", size, NULL, &proved, &err),
+                    PH_ENOTFOUND, &err, "no events of this order to prove");
+    /* the recorded refusal edited away: the proof fails naming it */
+    ph_test_exec(fx->store, "DROP TRIGGER order_event_no_update;"
+                            "UPDATE order_event SET counterparty = '" SUPPLIER "' WHERE type = "
+                            "'pay_refused'");
+    ph_assert_error(ph_order_prove(fx->store, log, "PO1", size, NULL, &proved, &err), PH_EVERIFY,
+                    &err, "(pay_refused of order PO1) is leaf");
     ph_evidence_free(log);
     free(dir);
 }

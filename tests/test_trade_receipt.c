@@ -16,11 +16,14 @@ static void seed_lots(fixture *fx)
                  "('WH0001', 'L00000001', '" OWNER "', 'copper', 100000, '2026-01-05', NULL, "
                  "30.274100, 120.155100, 500, '2026-01-05', 0, 1, 0),"
                  "('WH0001', 'L00000002', '" OWNER "', 'steel', 200000, '2026-01-05', NULL, "
-                 "30.274100, 120.155100, 500, '2026-01-05', 0, 2, 0);"
+                 "30.274100, 120.155100, 500, '2026-01-05', 0, 2, 0),"
+                 "('WH0001', 'L00000003', '" OWNER "', 'steel', 5000, '2026-01-05', "
+                 "'2026-01-20', 30.274100, 120.155100, 500, '2026-01-05', 0, 3, 0);"
                  "INSERT INTO feed_commodity_prices VALUES "
                  "('copper', '2026-01-01', 6800, '2026-01-01', 0, 1, 0),"
                  "('copper', '2026-02-01', 5000, '2026-02-01', 0, 2, 0),"
-                 "('steel', '2026-01-01', 380, '2026-01-01', 0, 3, 0);");
+                 "('steel', '2026-01-01', 380, '2026-01-01', 0, 3, 0),"
+                 "('steel', '2026-02-03', 350, '2026-02-03', 0, 4, 0);");
 }
 
 static void test_register_pledge_release(void **state)
@@ -44,6 +47,12 @@ static void test_register_pledge_release(void **state)
     ph_assert_error(ph_receipt_register(fx->store, "WH0009", "L1", day_of("2026-01-11"), NULL,
                                         id2, &err),
                     PH_ENOTFOUND, &err, "feed_warehouse_lots");
+    /* goods that have left the warehouse back nothing */
+    ph_assert_error(ph_receipt_register(fx->store, "WH0001", "L00000003", day_of("2026-01-20"),
+                                        NULL, id2, &err),
+                    PH_EINVAL, &err,
+                    "lot L00000003 left warehouse WH0001 on 2026-01-20: expected goods still "
+                    "stored on 2026-01-20");
 
     /* pledge; a second live pledge refused, naming the first */
     int64_t p1 = 0;
@@ -94,9 +103,15 @@ static void test_register_pledge_release(void **state)
                                          &calls, &err),
                  &err);
     assert_int_equal(calls, 0);
-    /* a margin call between 70% and 80%: pledge R000002 for 1,900,000 on 200,000 kg x 3.80 x
-     * 70% = 532,000.00 -> no; use 400,000.00: LTV 75.19% -> call */
-    ph_assert_ok(ph_receipt_pledge(fx->store, id2, BANK2, 40000000, day_of("2026-02-02"), NULL,
+    /* a pledge starts at or below the margin-call LTV: 200,000 kg x 3.80 x 70% = 532,000.00,
+     * so at most 372,400.00; 360,000.00 is taken, and when steel falls to 3.50 the value is
+     * 490,000.00 and the LTV 73.47%: a margin call between 70% and 80% */
+    ph_assert_error(ph_receipt_pledge(fx->store, id2, BANK2, 37240001, day_of("2026-02-02"),
+                                      NULL, NULL, &err),
+                    PH_EINVAL, &err,
+                    "expected an exposure of at most 372,400.00 yuan: the margin-call LTV "
+                    "70.00% of the receipt's value 532,000.00 yuan on 2026-02-02");
+    ph_assert_ok(ph_receipt_pledge(fx->store, id2, BANK2, 36000000, day_of("2026-02-02"), NULL,
                                    NULL, &err),
                  &err);
     ph_assert_ok(ph_receipt_margin_check(fx->store, day_of("2026-02-03"), NULL, NULL, NULL,
@@ -195,6 +210,33 @@ static void test_iot_alerts(void **state)
     ph_assert_error(ph_receipt_iot_check(fx->store, day_of("2026-03-31"), day_of("2026-03-01"),
                                          NULL, NULL, NULL, NULL, &err),
                     PH_EINVAL, &err, "expected a day on or after 2026-03-31");
+
+    /* an episode is told once: goods light for three days raise one alert, a
+     * check that starts in the middle of it none, and a new drop after a
+     * normal day another */
+    ph_test_exec(fx->store,
+                 "INSERT INTO feed_warehouse_iot VALUES "
+                 "('WH0001', 'L00000001', '2026-04-01', 70000, 12.5, 30.274100, 120.155100, "
+                 "'2026-04-01', 0, 6, 0),"
+                 "('WH0001', 'L00000001', '2026-04-02', 70100, 12.5, 30.274100, 120.155100, "
+                 "'2026-04-02', 0, 7, 0),"
+                 "('WH0001', 'L00000001', '2026-04-03', 69900, 12.5, 30.274100, 120.155100, "
+                 "'2026-04-03', 0, 8, 0),"
+                 "('WH0001', 'L00000001', '2026-04-04', 100000, 12.5, 30.274100, 120.155100, "
+                 "'2026-04-04', 0, 9, 0),"
+                 "('WH0001', 'L00000001', '2026-04-05', 60000, 12.5, 30.274100, 120.155100, "
+                 "'2026-04-05', 0, 10, 0);");
+    ph_assert_ok(ph_receipt_iot_check(fx->store, day_of("2026-04-02"), day_of("2026-04-03"),
+                                      NULL, NULL, NULL, &count, &err),
+                 &err);
+    assert_int_equal(count, 0);
+    ph_assert_ok(ph_receipt_iot_check(fx->store, day_of("2026-04-01"), day_of("2026-04-30"),
+                                      NULL, NULL, NULL, &count, &err),
+                 &err);
+    assert_int_equal(count, 2);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM receipt_alert WHERE "
+                                                  "day IN ('2026-04-01', '2026-04-05')"),
+                     2);
 }
 
 typedef struct leaves {
@@ -248,6 +290,14 @@ static void test_evidence_leaves(void **state)
     ph_assert_ok(ph_receipt_events(fx->store, id, check_leaf, &l, &err), &err);
     assert_int_equal(l.events, 3);
     assert_int_equal(l.matched, 3);
+    /* ...so the receipt's history proves against the log */
+    size_t proved = 0;
+    ph_assert_ok(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), &err);
+    assert_int_equal(proved, 3);
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 2, NULL, &proved, &err), PH_EINVAL,
+                    &err, "(release of receipt R000001) is leaf 2, past the checkpoint's 2 leaves");
+    ph_assert_error(ph_receipt_prove(fx->store, log, "R999999", 3, NULL, &proved, &err),
+                    PH_ENOTFOUND, &err, "no events of this receipt to prove");
     /* the leaf's bytes are fixed: keys in order, money in yuan with 2 places */
     ph_receipt_event e = {0, "R000001", "pledge", day_of("2026-01-12"), BANK, OWNER,
                           300000000, "pledge 1", 0};
@@ -266,6 +316,10 @@ static void test_evidence_leaves(void **state)
     ph_assert_ok(ph_receipt_events(fx->store, id, check_leaf, &l, &err), &err);
     assert_int_equal(l.events, 3);
     assert_int_equal(l.matched, 2);
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "(pledge of receipt R000001) is leaf 1, but the stored row no longer gives "
+                    "the leaf the evidence log holds");
     ph_evidence_free(log);
     free(dir);
 }

@@ -314,7 +314,7 @@ static void test_finance(void **state)
     /* a financed part is neither split nor passed on */
     ph_assert_error(ph_voucher_transfer(fx->store, NULL, ids[1], fx->t[0], fx->t[1],
                                         day("2025-05-26"), 0, next, &err),
-                    PH_EINVAL, &err, "a financed part cannot be passed on or split at BANK01");
+                    PH_EINVAL, &err, "it is financed already, at BANK01; a part is financed at most once");
     /* a spread is data: AA at 1.00% from now on */
     ph_rate spread = 0;
     ph_assert_ok(ph_voucher_spread(fx->store, "AA", &spread, &err), &err);
@@ -742,8 +742,8 @@ static void test_evidence_and_tamper(void **state)
                             "'transfer'");
     ph_assert_error(ph_voucher_prove(fx->store, log, id, 4, NULL, &proved, &err), PH_EVERIFY,
                     &err,
-                    "event 3 (transfer of voucher V000002, leaf 2): the stored row no longer "
-                    "gives the leaf the evidence log holds");
+                    "event 3 (transfer of voucher V000002) is leaf 2, but the stored row no "
+                    "longer gives the leaf the evidence log holds");
     /* and the proof of the recomputed leaf against the tree's root fails */
     memset(&x, 0, sizeof(x));
     ph_assert_ok(ph_voucher_events(fx->store, id, take_event, &x, &err), &err);

@@ -170,6 +170,59 @@ PH_EXTERN ph_status ph_evidence_bundle_verify(const ph_ctx *ctx, const char *bun
                                               size_t note_len, const char *vkey,
                                               size_t *leaves, ph_error *err);
 
+/* ---- proving a module's records: claims checked, then one bundle ----------------------------- */
+
+/*
+ * A module that logs its events proves them the same way (vouchers, orders,
+ * warehouse receipts): it rebuilds each event's leaf bytes from its stored
+ * row and claims "leaf INDEX holds these bytes". Every claim is checked
+ * against the log - the recomputed leaf's hash against the hash the log
+ * stored, and its inclusion proof against the root of the tree of `size`
+ * leaves (normally the last signed checkpoint's) - and the leaves proved go
+ * into one bundle (ph_evidence_bundle_write). A row changed after it was
+ * logged gives other bytes, so its claim fails with PH_EVERIFY naming it.
+ *
+ *   ph_evidence_claims *c;
+ *   ph_evidence_claims_new(log, size, &c, err);
+ *   for each event: ph_evidence_claims_check(c, row.leaf_index, bytes, len,
+ *                                            "voucher_event", "12",
+ *                                            "event 12 (split of voucher V000003)", err);
+ *   ph_evidence_claims_bundle(c, path, err);   (when wanted)
+ *   ph_evidence_claims_free(c);
+ */
+typedef struct ph_evidence_claims ph_evidence_claims;
+
+/* Start proving against the tree of size leaves: PH_EINVAL (field "size")
+ * unless 1 <= size <= the log's size. The log stays the caller's and must
+ * outlive the claims. */
+PH_EXTERN ph_status ph_evidence_claims_new(ph_evidence_log *log, uint64_t size,
+                                           ph_evidence_claims **out, ph_error *err);
+
+/* Check one claim: the record (table, its key; `what` names it in messages,
+ * e.g. "event 12 (split of voucher V000003)") says it is leaf `index` with
+ * the bytes data[0..len). Errors, each naming the record:
+ *   PH_EINVAL (field "leaf_index") when index < 0 (the record was made
+ *     without a log) or index >= size (past the tree: sign a newer
+ *     checkpoint);
+ *   PH_EVERIFY (field table, value key) when the bytes do not hash to the
+ *     log's stored leaf hash, or the leaf's inclusion proof does not lead to
+ *     the tree's root.
+ * O(log size). A claim checked is remembered for the bundle. */
+PH_EXTERN ph_status ph_evidence_claims_check(ph_evidence_claims *claims, int64_t index,
+                                             const void *data, size_t len, const char *table,
+                                             const char *key, const char *what,
+                                             ph_error *err);
+
+/* The number of claims checked so far. */
+PH_EXTERN size_t ph_evidence_claims_count(const ph_evidence_claims *claims);
+
+/* Write the bundle of every leaf claimed so far against the tree of size
+ * leaves to path (ph_evidence_bundle_write). */
+PH_EXTERN ph_status ph_evidence_claims_bundle(ph_evidence_claims *claims, const char *path,
+                                              ph_error *err);
+
+PH_EXTERN void ph_evidence_claims_free(ph_evidence_claims *claims);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 /*
- * puhui — order financing (订单融资; docs/supply_chain_trade.md).
+ * puhui — order financing (订单融资; docs/supply_chain.md).
  *
  * A buyer confirms an order to a seller (amount, confirmed_on, due_on). A
  * lender advances up to a cap of the order (trade_limit
@@ -127,6 +127,22 @@ PH_EXTERN ph_status ph_order_events(ph_store *store, const char *id, ph_order_ev
  * row no longer matches the log. */
 PH_EXTERN ph_status ph_order_event_leaf(const ph_ctx *ctx, const ph_order_event *e,
                                         char **out, size_t *len, ph_error *err);
+
+/* Prove order id's history against the log's tree of `size` leaves
+ * (normally the last signed checkpoint's size): every event of the order
+ * (subject id) has its leaf rebuilt from the stored row and checked against
+ * the log (ph_evidence_claims_check: the stored leaf hash and the inclusion
+ * proof), then the bundle of those leaves is written to bundle_path (NULL:
+ * check only). *leaves (may be NULL) receives the number of events proved.
+ * Errors: PH_EVERIFY naming the event whose row was changed after it was
+ * logged; PH_EINVAL (field "leaf_index") for an event recorded without a
+ * log or past size, (field "size") for a size of 0 or past the log;
+ * PH_ENOTFOUND when the order has no events. The whitelist's additions
+ * (subject: the seller) are the seller's, not the order's, and are not in
+ * the bundle. */
+PH_EXTERN ph_status ph_order_prove(ph_store *store, ph_evidence_log *log, const char *id,
+                                   uint64_t size, const char *bundle_path, size_t *leaves,
+                                   ph_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /*
- * puhui — warehouse receipts (仓单质押; docs/supply_chain_trade.md).
+ * puhui — warehouse receipts (仓单质押; docs/supply_chain.md).
  *
  * A receipt registers one lot of goods in one warehouse, from the
  * warehouse feed (feed_warehouse_lots): the registry is unique by
@@ -135,6 +135,12 @@ PH_EXTERN ph_status ph_receipt_events(ph_store *store, const char *id, ph_receip
  * "receipt.<type>". */
 PH_EXTERN ph_status ph_receipt_event_leaf(const ph_ctx *ctx, const ph_receipt_event *e,
                                           char **out, size_t *len, ph_error *err);
+
+/* Prove receipt id's history (register, pledges, margin calls, releases,
+ * alerts) against the log's tree of `size` leaves, as ph_order_prove. */
+PH_EXTERN ph_status ph_receipt_prove(ph_store *store, ph_evidence_log *log, const char *id,
+                                     uint64_t size, const char *bundle_path, size_t *leaves,
+                                     ph_error *err);
 
 #ifdef __cplusplus
 }

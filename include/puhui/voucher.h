@@ -244,11 +244,12 @@ PH_EXTERN ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_ev
  * must have a leaf index below size; its leaf is recomputed from the stored
  * row and checked against the log - the leaf hash stored there, and the
  * inclusion proof against the root of that tree - then the bundle of those
- * leaves is written to bundle_path (NULL: check only). *leaves (may be
- * NULL) receives the number of events proved. Errors: PH_EVERIFY-class
- * (see docs/supply_chain.md) naming the event whose stored row no longer
- * matches its leaf (an edited row); PH_EINVAL (field "leaf_index") for an
- * event recorded without a log or past size.
+ * leaves is written to bundle_path (NULL: check only); the checks are the
+ * log's (ph_evidence_claims_check). *leaves (may be NULL) receives the
+ * number of events proved. Errors: PH_EVERIFY naming the event whose stored
+ * row no longer matches its leaf (an edited row); PH_EINVAL (field
+ * "leaf_index") for an event recorded without a log or past size, (field
+ * "size") for a size of 0 or past the log; PH_ENOTFOUND for an unknown id.
  */
 PH_EXTERN ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id,
                                      uint64_t size, const char *bundle_path, size_t *leaves,

@@ -979,7 +979,7 @@ static const char CLAIM_VOUCHER_SQL[] =
     "('AA+', '0.50%'), ('AA', '0.80%'), ('AA-', '1.20%');";
 
 /* Version 18: order financing and warehouse receipts (src/trade, order.h,
- * receipt.h, docs/supply_chain_trade.md). Money is BIGINT fen, rates BIGINT
+ * receipt.h, docs/supply_chain.md). Money is BIGINT fen, rates BIGINT
  * 1e-8 (ph_rate), dates TEXT 'YYYY-MM-DD'.
  * trade_limit: the thresholds as data (advance cap, margin call, liquidation
  *   notice, weight tolerance), changed here, not in code.
@@ -1125,6 +1125,20 @@ static const char TRADE_SQL[] =
     "BEGIN SELECT RAISE(ABORT, 'receipt_event is append-only'); END;";
 
 /* Append new versions here: {N, "name", SQL, apply-or-NULL}. */
+/* Version 19: what the platform anchors in the evidence log (src/anchor,
+ * anchor.h, docs/evidence.md#what-is-anchored): one row per record given a
+ * leaf — a consent grant or revocation (record: the consent id), a decision
+ * (its id) or the access log's head (its seq). Rows are only added; the
+ * primary key stops a record being anchored twice. */
+static const char EVIDENCE_ANCHOR_SQL[] =
+    "CREATE TABLE evidence_anchor ("
+    "  source TEXT NOT NULL CHECK (source IN ("
+    "    'consent.grant', 'consent.revoke', 'decision', 'access.head')),"
+    "  record BIGINT NOT NULL,"
+    "  leaf_index BIGINT NOT NULL CHECK (leaf_index >= 0),"
+    "  PRIMARY KEY (source, record)"
+    ");";
+
 static const ph_migration SCHEMA_MIGRATIONS[] = {
     {1, "core registry", CORE_REGISTRY_SQL, NULL},
     {2, "reference data", REFERENCE_DATA_SQL, seed_reference_data},
@@ -1144,6 +1158,7 @@ static const ph_migration SCHEMA_MIGRATIONS[] = {
     {16, "warehouse feeds", NULL, schema_create_warehouse_feed_tables},
     {17, "claim vouchers", CLAIM_VOUCHER_SQL, NULL},
     {18, "order financing and warehouse receipts", TRADE_SQL, NULL},
+    {19, "evidence anchors", EVIDENCE_ANCHOR_SQL, NULL},
 };
 
 #define SCHEMA_MIGRATION_COUNT (sizeof(SCHEMA_MIGRATIONS) / sizeof(SCHEMA_MIGRATIONS[0]))

@@ -238,6 +238,22 @@ ph_status trade_check_firm(ph_store *store, const char *field, const char *uscc,
     return st;
 }
 
+ph_status trade_check_buyer(ph_store *store, const char *field, const char *uscc,
+                            ph_error *err)
+{
+    /* the buyer who confirms an order is most often a core enterprise, which
+     * the platform knows as an institution, not a registered small firm */
+    char kind[PH_INSTITUTION_KIND_MAX] = "";
+    int firm = 0, institution = 0;
+    ph_status st = ph_enterprise_exists(store, uscc, &firm, err);
+    if (st == PH_OK && !firm)
+        st = ph_institution_kind(store, uscc, kind, &institution, err);
+    if (st == PH_OK && !firm && (!institution || strcmp(kind, "core_enterprise") != 0))
+        st = ph_error_set(err, PH_EINVAL, field, uscc,
+                          "expected a registered firm or a core enterprise");
+    return st;
+}
+
 ph_status trade_events(ph_store *store, const char *table, const char *subject,
                        trade_event_row_fn fn, void *user, ph_error *err)
 {
@@ -271,4 +287,55 @@ ph_status trade_events(ph_store *store, const char *table, const char *subject,
     }
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
+}
+
+/* ---- proving: the rows' leaves rebuilt and claimed (evidence.h) ---------------------------- */
+
+typedef struct prove_state {
+    const ph_ctx *ctx;
+    const char *table, *kind;
+    ph_evidence_claims *claims;
+} prove_state;
+
+static ph_status prove_one(void *user, int64_t seq, const trade_event *e, int64_t leaf_index,
+                           ph_error *err)
+{
+    prove_state *p = user;
+    char key[24], what[200];
+    snprintf(key, sizeof(key), "%lld", (long long)seq);
+    snprintf(what, sizeof(what), "event %s (%s of %s %s)", key, e->type, p->kind, e->subject);
+    char *leaf = NULL;
+    size_t len = 0;
+    ph_status st = trade_leaf(p->ctx, p->kind, e, &leaf, &len, err);
+    if (st == PH_OK)
+        st = ph_evidence_claims_check(p->claims, leaf_index, leaf, len, p->table, key, what, err);
+    ph_free(p->ctx, leaf);
+    return st;
+}
+
+ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,
+                      const char *id, uint64_t size, const char *bundle_path, size_t *leaves,
+                      ph_error *err)
+{
+    if (store == NULL || log == NULL || id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_%s_prove: NULL argument", kind);
+    prove_state p = {.ctx = ph_store_ctx(store), .table = table, .kind = kind};
+    ph_status st = ph_evidence_claims_new(log, size, &p.claims, err);
+    /* one snapshot of the store for the whole walk */
+    int own = st == PH_OK && !ph_store_in_transaction(store);
+    if (own)
+        st = ph_store_begin_read(store, err);
+    if (st == PH_OK)
+        st = trade_events(store, table, id, prove_one, &p, err);
+    if (own)
+        (void)ph_store_rollback(store, NULL);
+    if (st == PH_OK && ph_evidence_claims_count(p.claims) == 0)
+        st = ph_error_set(err, PH_ENOTFOUND, kind, id,
+                          "no events of this %s to prove: expected a known %s id", kind, kind);
+    if (st == PH_OK && bundle_path != NULL)
+        st = ph_evidence_claims_bundle(p.claims, bundle_path, err);
+    if (st == PH_OK && leaves != NULL)
+        *leaves = ph_evidence_claims_count(p.claims);
+    ph_evidence_claims_free(p.claims);
+    return st;
 }

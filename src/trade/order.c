@@ -1,5 +1,5 @@
 /*
- * Order financing (include/puhui/order.h, docs/supply_chain_trade.md).
+ * Order financing (include/puhui/order.h, docs/supply_chain.md).
  *
  * Why here and not in the loan book: the loan book knows loans, not
  * orders. This module knows the order, the cap on the advance, where the
@@ -147,7 +147,7 @@ ph_status ph_order_confirm(ph_store *store, const ph_order *o, ph_evidence_log *
     if (strcmp(o->buyer_uscc, o->seller_uscc) == 0)
         return ph_error_set(err, PH_EINVAL, "seller", o->seller_uscc,
                             "expected a seller other than the buyer");
-    st = trade_check_firm(store, "buyer", o->buyer_uscc, err);
+    st = trade_check_buyer(store, "buyer", o->buyer_uscc, err);
     if (st == PH_OK)
         st = trade_check_firm(store, "seller", o->seller_uscc, err);
     if (st != PH_OK)
@@ -560,4 +560,10 @@ ph_status ph_order_event_leaf(const ph_ctx *ctx, const ph_order_event *e, char *
     trade_event t = {e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
                      e->detail};
     return trade_leaf(ctx, "order", &t, out, len, err);
+}
+
+ph_status ph_order_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
+                         const char *bundle_path, size_t *leaves, ph_error *err)
+{
+    return trade_prove(store, log, "order_event", "order", id, size, bundle_path, leaves, err);
 }

@@ -1,6 +1,6 @@
 /*
  * Warehouse receipts: registry, pledges, valuation and margin calls
- * (include/puhui/receipt.h, docs/supply_chain_trade.md). The IoT check is
+ * (include/puhui/receipt.h, docs/supply_chain.md). The IoT check is
  * receipt_iot.c.
  *
  * Why the store, not only this code, refuses a double pledge: two lenders
@@ -46,13 +46,14 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
     ph_status st = need(store, err);
     if (st != PH_OK)
         return st;
-    char owner[32] = "", commodity[32] = "", stored[16] = "", day[PH_DATE_FORMAT_MAX];
+    char owner[32] = "", commodity[32] = "", stored[16] = "", removed[16] = "";
+    char day[PH_DATE_FORMAT_MAX];
     int64_t qty = 0, fence = 0, lat = 0, lon = 0;
     trade_day(on, day);
     ph_stmt *s = NULL;
     st = ph_store_prepare(store,
                           "SELECT owner_uscc, commodity, quantity_kg, stored_on, lat, lon, "
-                          "geofence_m FROM feed_warehouse_lots WHERE warehouse_id = ? AND lot = ?",
+                          "geofence_m, removed_on FROM feed_warehouse_lots WHERE warehouse_id = ? AND lot = ?",
                           &s, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 1, warehouse_id, -1, err);
@@ -73,6 +74,7 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
         lat = llround(ph_stmt_column_double(s, 4) * 1e6);
         lon = llround(ph_stmt_column_double(s, 5) * 1e6);
         fence = ph_stmt_column_int64(s, 6);
+        copy(removed, sizeof(removed), ph_stmt_column_text(s, 7));
     }
     ph_stmt_free(s);
     if (st != PH_OK)
@@ -81,6 +83,13 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
     if (ph_date_parse(stored, strlen(stored), &stored_on, NULL) != PH_OK || on < stored_on)
         return ph_error_set(err, PH_EINVAL, "on", day,
                             "expected the day the goods were stored (%s) or later", stored);
+    /* goods that have left the warehouse cannot back a receipt */
+    ph_date removed_on = 0;
+    if (removed[0] != '\0' &&
+        (ph_date_parse(removed, strlen(removed), &removed_on, NULL) != PH_OK || on >= removed_on))
+        return ph_error_set(err, PH_EINVAL, "lot", lot,
+                            "lot %s left warehouse %s on %s: expected goods still stored on %s",
+                            lot, warehouse_id, removed, day);
     st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
@@ -202,6 +211,37 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
 
 /* ---- pledge and release --------------------------------------------------------------------- */
 
+static ph_status value_of(ph_store *store, const receipt_row *r, ph_date on,
+                          ph_receipt_value *v, ph_error *err);
+
+/* A pledge starts at or below the margin-call LTV: a loan already past it
+ * on the day it is made would be called at once. */
+static ph_status check_pledge_ltv(ph_store *store, const receipt_row *r, ph_money exposure,
+                                  ph_date on, ph_error *err)
+{
+    ph_rate call = 0;
+    ph_receipt_value v;
+    ph_money most = 0;
+    ph_status st = trade_limit_get(store, "receipt_margin_call", &call, err);
+    if (st == PH_OK)
+        st = value_of(store, r, on, &v, err);
+    if (st == PH_OK)
+        st = ph_money_muldiv(v.value, call, PH_RATE_ONE, PH_ROUND_DOWN, &most, err);
+    if (st != PH_OK || exposure <= most)
+        return st;
+    char m[PH_MONEY_FORMAT_MAX], cap[PH_MONEY_FORMAT_MAX], value[PH_MONEY_FORMAT_MAX];
+    char pct[PH_RATE_FORMAT_MAX], day[PH_DATE_FORMAT_MAX];
+    trade_money(exposure, m);
+    trade_money(most, cap);
+    trade_money(v.value, value);
+    trade_percent(call, pct);
+    trade_day(on, day);
+    return ph_error_set(err, PH_EINVAL, "amount", m,
+                        "expected an exposure of at most %s yuan: the margin-call LTV %s of "
+                        "the receipt's value %s yuan on %s (quantity x price x haircut)",
+                        cap, pct, value, day);
+}
+
 ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
                             ph_money exposure, ph_date on, ph_evidence_log *log,
                             int64_t *pledge_id, ph_error *err)
@@ -221,6 +261,9 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
     trade_day(on, day);
     if (exposure <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected an exposure of more than 0");
+    st = check_pledge_ltv(store, &r, exposure, on, err);
+    if (st != PH_OK)
+        return st;
     /* No check for a live pledge here: the store refuses it (see the top). */
     st = ph_store_begin(store, err);
     if (st != PH_OK)
@@ -523,4 +566,10 @@ ph_status ph_receipt_event_leaf(const ph_ctx *ctx, const ph_receipt_event *e, ch
     trade_event t = {e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
                      e->detail};
     return trade_leaf(ctx, "receipt", &t, out, len, err);
+}
+
+ph_status ph_receipt_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
+                           const char *bundle_path, size_t *leaves, ph_error *err)
+{
+    return trade_prove(store, log, "receipt_event", "receipt", id, size, bundle_path, leaves, err);
 }

@@ -16,6 +16,11 @@
  * the engine. An IoT alert is about a lot, raised by this check; it is
  * stored once per receipt, day and kind, with an evidence leaf.
  *
+ * An alert marks the start of an episode: goods 30% light stay light, and
+ * the lender needs to hear it once, not every day. A reading that is
+ * anomalous raises an alert only when the lot's previous reading (the day
+ * before the window included) was not anomalous in the same way.
+ *
  * The readings are read whole first, then the alerts written, so that no
  * write runs while a read of the same connection is open.
  */
@@ -61,8 +66,9 @@ static anomaly *add(anomalies *list)
     return x;
 }
 
-static ph_status read_anomalies(ph_store *store, const char *from, const char *to,
-                                ph_rate tolerance, anomalies *list, ph_error *err)
+static ph_status read_anomalies(ph_store *store, const char *before, const char *from,
+                                const char *to, ph_rate tolerance, anomalies *list,
+                                ph_error *err)
 {
     ph_stmt *s = NULL;
     ph_status st = ph_store_prepare(
@@ -74,10 +80,18 @@ static ph_status read_anomalies(ph_store *store, const char *from, const char *t
         "WHERE i.date >= ? AND i.date <= ? AND i.date >= r.stored_on ORDER BY r.id, i.date",
         &s, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 1, from, -1, err);
+        st = ph_stmt_bind_text(s, 1, before, -1, err);
     if (st == PH_OK)
         st = ph_stmt_bind_text(s, 2, to, -1, err);
+    char prev_receipt[PH_RECEIPT_ID_MAX] = "";
+    int prev[3] = {0, 0, 0};
     while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        /* the episode state restarts with each receipt */
+        if (strcmp(prev_receipt, ph_stmt_column_text(s, 0)) != 0) {
+            snprintf(prev_receipt, sizeof(prev_receipt), "%s", ph_stmt_column_text(s, 0));
+            prev[0] = prev[1] = prev[2] = 0;
+        }
+        int in_window = strcmp(ph_stmt_column_text(s, 10), from) >= 0;
         int64_t qty = ph_stmt_column_int64(s, 4);
         double wlat = (double)ph_stmt_column_int64(s, 5) / 1e6;
         double wlon = (double)ph_stmt_column_int64(s, 6) / 1e6;
@@ -120,7 +134,9 @@ static ph_status read_anomalies(ph_store *store, const char *from, const char *t
                              (double)tmin / 10, (double)tmax / 10);
                 }
             }
-            if (kind == NULL)
+            int was = prev[k];
+            prev[k] = kind != NULL;
+            if (kind == NULL || was || !in_window)
                 continue;
             anomaly *a = add(list);
             if (a == NULL) {
@@ -146,9 +162,10 @@ ph_status ph_receipt_iot_check(ph_store *store, ph_date from, ph_date to, ph_evi
 {
     if (store == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_iot_check: NULL store");
-    char f[PH_DATE_FORMAT_MAX], t[PH_DATE_FORMAT_MAX];
+    char f[PH_DATE_FORMAT_MAX], t[PH_DATE_FORMAT_MAX], b[PH_DATE_FORMAT_MAX];
     trade_day(from, f);
     trade_day(to, t);
+    trade_day(from - 1, b);
     if (to < from)
         return ph_error_set(err, PH_EINVAL, "to", t, "expected a day on or after %s", f);
     ph_status st = ph_store_require_schema(store, TRADE_SCHEMA, "warehouse receipts", err);
@@ -161,7 +178,7 @@ ph_status ph_receipt_iot_check(ph_store *store, ph_date from, ph_date to, ph_evi
     st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
-    st = read_anomalies(store, f, t, tolerance, &list, err);
+    st = read_anomalies(store, b, f, t, tolerance, &list, err);
     int64_t n = 0;
     for (size_t i = 0; st == PH_OK && i < list.n; i++) {
         anomaly *a = &list.a[i];

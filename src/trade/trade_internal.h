@@ -54,6 +54,9 @@ ph_status trade_limit_get(ph_store *store, const char *name, ph_rate *out, ph_er
 ph_status trade_check_lender(ph_store *store, const char *field, const char *id,
                              ph_error *err);
 /* Whether `uscc` is a registered firm; PH_EINVAL (field `field`) otherwise. */
+/* A buyer confirming an order: a registered firm or a core enterprise. */
+ph_status trade_check_buyer(ph_store *store, const char *field, const char *uscc,
+                            ph_error *err);
 ph_status trade_check_firm(ph_store *store, const char *field, const char *uscc,
                            ph_error *err);
 
@@ -62,5 +65,13 @@ typedef ph_status (*trade_event_row_fn)(void *user, int64_t seq, const trade_eve
                                         int64_t leaf_index, ph_error *err);
 ph_status trade_events(ph_store *store, const char *table, const char *subject,
                        trade_event_row_fn fn, void *user, ph_error *err);
+
+/* Prove subject id's events of `table` (kind "order" or "receipt") against
+ * the log's tree of size leaves: each row's leaf rebuilt (trade_leaf) and
+ * claimed (ph_evidence_claims_check), then the bundle written to
+ * bundle_path (NULL: none). ph_order_prove and ph_receipt_prove. */
+ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,
+                      const char *id, uint64_t size, const char *bundle_path, size_t *leaves,
+                      ph_error *err);
 
 #endif

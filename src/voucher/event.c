@@ -189,76 +189,27 @@ ph_status ph_voucher_events(ph_store *store, const char *id, ph_voucher_event_fn
 
 /* ---- proving ------------------------------------------------------------------------------- */
 
+/* Each event claims the leaf it names; the log checks the claims (evidence.h:
+ * ph_evidence_claims_*), as it does for orders and warehouse receipts. */
 typedef struct prove_state {
-    ph_evidence_log *log;
     const ph_ctx *ctx;
-    uint64_t size;
-    uint8_t root[PH_EVIDENCE_HASH];
-    uint64_t *indices;
-    size_t n, cap;
+    ph_evidence_claims *claims;
 } prove_state;
 
 static ph_status prove_one(void *user, const ph_voucher_event *e, ph_error *err)
 {
     prove_state *p = user;
-    char seq[24];
+    char seq[24], what[160];
     snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
-    if (e->leaf_index < 0)
-        return ph_error_set(err, PH_EINVAL, "leaf_index", seq,
-                            "event %s (%s of voucher %s) was recorded without an evidence log: "
-                            "it cannot be proved",
-                            seq, e->type, e->voucher_id);
-    if ((uint64_t)e->leaf_index >= p->size)
-        return ph_error_set(err, PH_EINVAL, "leaf_index", seq,
-                            "event %s (%s of voucher %s) is leaf %lld, past the checkpoint's "
-                            "%llu leaves; sign a newer checkpoint (`puhui evidence checkpoint`)",
-                            seq, e->type, e->voucher_id, (long long)e->leaf_index,
-                            (unsigned long long)p->size);
+    snprintf(what, sizeof(what), "event %s (%s of voucher %s)", seq, e->type, e->voucher_id);
     char *leaf = NULL;
     size_t len = 0;
     ph_status st = ph_voucher_event_leaf(p->ctx, e, &leaf, &len, err);
-    if (st != PH_OK)
-        return st;
-    uint8_t mine[PH_EVIDENCE_HASH], logged[PH_EVIDENCE_HASH];
-    ph_merkle_leaf_hash(leaf, len, mine);
+    if (st == PH_OK)
+        st = ph_evidence_claims_check(p->claims, e->leaf_index, leaf, len, "voucher_event", seq,
+                                      what, err);
     ph_free(p->ctx, leaf);
-    uint64_t index = (uint64_t)e->leaf_index;
-    st = ph_evidence_leaf_hash(p->log, index, logged, err);
-    if (st != PH_OK)
-        return st;
-    if (memcmp(mine, logged, sizeof(mine)) != 0)
-        return ph_error_set(err, VOUCHER_EVERIFY, "voucher_event", seq,
-                            "event %s (%s of voucher %s, leaf %llu): the stored row no longer "
-                            "gives the leaf the evidence log holds; the row was changed after "
-                            "it was logged",
-                            seq, e->type, e->voucher_id, (unsigned long long)index);
-    /* and the leaf as recomputed is in the checkpoint's tree */
-    uint8_t path[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
-    size_t n = 0;
-    st = ph_evidence_prove_inclusion(p->log, index, p->size, path, &n, err);
-    if (st == PH_OK) {
-        ph_error inner;
-        st = ph_merkle_verify_inclusion(index, p->size, mine, (const uint8_t(*)[PH_EVIDENCE_HASH])path,
-                                        n, p->root, &inner);
-        if (st != PH_OK)
-            return ph_error_set(err, VOUCHER_EVERIFY, "voucher_event", seq,
-                                "event %s (%s of voucher %s, leaf %llu) does not verify against "
-                                "the tree of %llu leaves: %s",
-                                seq, e->type, e->voucher_id, (unsigned long long)index,
-                                (unsigned long long)p->size, inner.message);
-    }
-    if (st != PH_OK)
-        return st;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 32;
-        uint64_t *grown = ph_realloc(p->ctx, p->indices, cap * sizeof(*grown));
-        if (grown == NULL)
-            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-        p->indices = grown;
-        p->cap = cap;
-    }
-    p->indices[p->n++] = index;
-    return PH_OK;
+    return st;
 }
 
 ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
@@ -266,15 +217,9 @@ ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id
 {
     if (store == NULL || log == NULL || id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove: NULL argument");
-    prove_state p = {.log = log, .ctx = ph_store_ctx(store), .size = size};
-    if (size == 0 || size > ph_evidence_size(log)) {
-        char v[24];
-        snprintf(v, sizeof(v), "%llu", (unsigned long long)size);
-        return ph_error_set(err, PH_EINVAL, "size", v, "expected 1 to the log's %llu leaves",
-                            (unsigned long long)ph_evidence_size(log));
-    }
+    prove_state p = {.ctx = ph_store_ctx(store)};
+    ph_status st = ph_evidence_claims_new(log, size, &p.claims, err);
     /* one snapshot of the store for the whole walk */
-    ph_status st = ph_evidence_root(log, size, p.root, err);
     int own = st == PH_OK && !ph_store_in_transaction(store);
     if (own)
         st = ph_store_begin_read(store, err);
@@ -282,12 +227,12 @@ ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id
         st = ph_voucher_events(store, id, prove_one, &p, err);
     if (own)
         (void)ph_store_rollback(store, NULL);
-    if (st == PH_OK && p.n == 0)
+    if (st == PH_OK && ph_evidence_claims_count(p.claims) == 0)
         st = ph_error_set(err, PH_ENOTFOUND, "voucher", id, "no events to prove");
     if (st == PH_OK && bundle_path != NULL)
-        st = ph_evidence_bundle_write(log, p.indices, p.n, size, bundle_path, err);
+        st = ph_evidence_claims_bundle(p.claims, bundle_path, err);
     if (st == PH_OK && leaves != NULL)
-        *leaves = p.n;
-    ph_free(p.ctx, p.indices);
+        *leaves = ph_evidence_claims_count(p.claims);
+    ph_evidence_claims_free(p.claims);
     return st;
 }

@@ -309,19 +309,20 @@ static ph_status check_holder(const ph_voucher *v, const char *holder, ph_date o
                               const char *what, ph_error *err)
 {
     char d1[PH_DATE_FORMAT_MAX], d2[PH_DATE_FORMAT_MAX];
+    if (v->status == PH_VOUCHER_FINANCED)
+        return ph_error_set(err, strcmp(what, "finance") == 0 ? PH_EEXISTS : PH_EINVAL,
+                            "voucher", v->id,
+                            "cannot %s voucher %s: it is financed already, at %s; a part is "
+                            "financed at most once and then belongs to its financier until "
+                            "settled",
+                            what, v->id, v->lender);
     if (v->status != PH_VOUCHER_HELD) {
         const char *why = v->status == PH_VOUCHER_SPLIT ? "it was split; act on its parts"
                           : v->status == PH_VOUCHER_TRANSFERRED
                               ? "it was transferred; the recipient holds the new part"
-                          : v->status == PH_VOUCHER_FINANCED
-                              ? "it is financed: a financed part cannot be passed on or split"
                               : "it is settled";
-        return ph_error_set(err, v->status == PH_VOUCHER_FINANCED && strcmp(what, "finance") == 0
-                                     ? PH_EEXISTS
-                                     : PH_EINVAL,
-                            "voucher", v->id, "cannot %s voucher %s: %s%s%s", what, v->id, why,
-                            v->status == PH_VOUCHER_FINANCED ? " at " : "",
-                            v->status == PH_VOUCHER_FINANCED ? v->lender : "");
+        return ph_error_set(err, PH_EINVAL, "voucher", v->id, "cannot %s voucher %s: %s", what,
+                            v->id, why);
     }
     if (holder == NULL || strcmp(holder, v->holder) != 0)
         return ph_error_set(err, PH_EINVAL, "from", holder ? holder : "",

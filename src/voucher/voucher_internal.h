@@ -9,9 +9,6 @@
 
 #define VOUCHER_SCHEMA 17
 
-/* A recomputed leaf that does not match the log (docs/errors.md). */
-#define VOUCHER_EVERIFY PH_EVERIFY
-
 /* One operation's transaction. `nested`: the caller had a unit open, so the
  * caller commits the log and the store; otherwise the operation commits the
  * log (fdatasync) and then the store. */

@@ -4,7 +4,9 @@
 # by a Python fixture until the generator's warehouse feeds land): the 80%
 # cap refused with the numbers, a payment outside the whitelist refused and
 # recorded, the buyer's payment splitting between lender and seller, a
-# second pledge refused, a margin call, an IoT alert, evidence leaves.
+# second pledge refused, a margin call, an IoT alert, evidence leaves; the
+# order's and the receipt's histories proved and verified offline, and an
+# edited event row making the proof fail (exit 3).
 set -e
 . "$(dirname "$0")/lib.sh"
 export PUHUI_DB="$WORK/trade.db"
@@ -76,4 +78,64 @@ check "geofence alert" contains "$OUT" "geofence"
 run 0 receipt release R000001 --on 2026-02-10
 run 0 receipt events R000001
 check "events with leaves" contains "$OUT" "release"
+
+# ---- the evidence: an order's and a receipt's histories proved, checked offline
+EV="$PUHUI_DB.evidence"
+check "the log made by the first event has its key pair" [ -f "$EV/log.key" -a -f "$EV/log.vkey" ]
+run 0 evidence checkpoint
+mkdir "$WORK/participant"
+P="$WORK/participant"
+cp "$EV/checkpoint" "$EV/log.vkey" "$P/"
+run 0 order prove PO1 --out "$P/po1.json"
+check "order proved" contains "$OUT" "events of order PO1 recomputed from the database match the evidence log"
+check "bundle written" contains "$OUT" "bundle written to $P/po1.json"
+run 0 receipt prove R000001 --out "$P/r1.json"
+check "receipt proved" contains "$OUT" "events of receipt R000001 recomputed from the database match"
+for b in po1 r1; do
+    run 0 --db "$WORK/no-such.db" evidence verify --bundle "$P/$b.json" --checkpoint "$P/checkpoint" --key "$P/log.vkey"
+    check "$b verified offline" contains "$OUT" "verified:"
+done
+check "verify touched no database" [ ! -e "$WORK/no-such.db" ]
+run 2 receipt prove R000001 --out "$P/x.json" --size 0
+check "a bad size" contains "$ERR" "--size takes a whole number from 1"
+run 2 order prove PO9 --out "$P/x.json"
+check "an unknown order" contains "$ERR" "no events of this order to prove"
+
+# an event recorded after the checkpoint is past its tree
+run 0 order confirm --id PO2 --buyer $BUYER --seller $SELLER --amount 10.00 \
+    --confirmed 2026-06-01 --due 2026-07-01
+run 2 order prove PO2
+check "past the checkpoint" contains "$ERR" "past the checkpoint's"
+# --no-evidence: no leaf, so nothing to prove
+run 0 order confirm --id PO3 --buyer $BUYER --seller $SELLER --amount 10.00 \
+    --confirmed 2026-06-01 --due 2026-07-01 --no-evidence
+check "no leaf recorded" [ "$OUT" = "order PO3 confirmed" ]
+run 2 order prove PO3 --size 1
+check "recorded without a log" contains "$ERR" "was recorded without an evidence log"
+# a log made by 'evidence init' under another name serves the trade commands too
+run 0 evidence init --evidence "$WORK/named" --name other.local/evidence
+run 0 order confirm --id PO4 --buyer $BUYER --seller $SELLER --amount 10.00 \
+    --confirmed 2026-06-01 --due 2026-07-01 --evidence "$WORK/named"
+check "the named log's leaf 0" contains "$OUT" "evidence: leaf 0"
+
+# someone with the database drops the append-only triggers and edits the
+# recorded refusal and the pledge: each proof now fails (exit 3), naming the event
+/usr/bin/python3 - "$PUHUI_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("""
+DROP TRIGGER order_event_no_update;
+UPDATE order_event SET counterparty = (SELECT counterparty FROM order_event WHERE type = 'pay'
+  LIMIT 1) WHERE type = 'pay_refused';
+DROP TRIGGER receipt_event_no_update;
+UPDATE receipt_event SET amount = 100 WHERE type = 'pledge';
+""")
+db.commit()
+PY
+run 3 order prove PO1 --out "$P/po1-again.json"
+check "the edited refusal is named" contains "$ERR" "(pay_refused of order PO1) is leaf"
+check "...as a changed row" contains "$ERR" "the stored row no longer gives the leaf the evidence log holds"
+check "no bundle for a failed proof" [ ! -e "$P/po1-again.json" ]
+run 3 receipt prove R000001 --out "$P/r1-again.json"
+check "the edited pledge is named" contains "$ERR" "(pledge of receipt R000001) is leaf"
 finish

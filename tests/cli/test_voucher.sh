@@ -101,6 +101,15 @@ LEAVES=$(sqlite3 "$PUHUI_DB" "SELECT COUNT(*) FROM voucher_event WHERE leaf_inde
 check "every event logged" [ "$LEAVES" = "$(sqlite3 "$PUHUI_DB" "SELECT COUNT(*) FROM voucher_event")" ]
 run 0 voucher prove V000008 --size "$LEAVES"
 check "proved" contains "$OUT" "events of the tree of V000008 recomputed from the database match"
+# the log the first event made has its key pair: sign, prove against the
+# checkpoint, verify offline
+check "the new log got its keys" [ -f "$PUHUI_DB.evidence/log.key" -a -f "$PUHUI_DB.evidence/log.vkey" ]
+run 0 evidence checkpoint
+run 0 voucher prove V000008 --out "$WORK/v8.json"
+check "against the checkpoint" contains "$OUT" "included in its tree of $LEAVES leaves; bundle written to $WORK/v8.json"
+run 0 evidence verify --bundle "$WORK/v8.json" --checkpoint "$PUHUI_DB.evidence/checkpoint" \
+    --key "$PUHUI_DB.evidence/log.vkey"
+check "verified offline" contains "$OUT" "verified: $LEAVES leaves"
 sqlite3 "$PUHUI_DB" "DROP TRIGGER voucher_event_no_update;
   UPDATE voucher_event SET counterparty = '$FAR' WHERE type = 'transfer' AND voucher_id = 'V000004'"
 run 3 voucher prove V000008 --size "$LEAVES"
