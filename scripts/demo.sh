@@ -6,7 +6,7 @@ puhui=${1:-build/puhui}
 demo=out/demo
 mkdir -p "$demo"
 db="$demo/puhui.db"
-rm -f "$db" "$db-wal" "$db-shm"
+rm -rf "$db" "$db-wal" "$db-shm" "$db.evidence" "$demo/participant"
 
 if [ -t 1 ]; then bold=$(printf '\033[1m'); plain=$(printf '\033[0m'); else bold=; plain=; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
@@ -359,6 +359,76 @@ step "a modelling sample from the book: labels from the platform's own records, 
     --features "$demo/features.csv" --registration "$province/feeds/registration.csv" \
     --out "$models/book_sample.csv"
 
+step "supply-chain finance: claim vouchers from three core enterprises, passed down five tiers (docs/supply_chain.md)"
+# Every voucher, order and receipt event is a leaf of the evidence log
+# (docs/evidence.md), a Merkle tree kept beside the database with its key.
+# The third chain starts at a borrower of the book: its core enterprise pays
+# late, which the early warning below sees.
+"$puhui" --db "$db" evidence init --name puhui.demo/evidence
+"$puhui" --db "$db" loan list | awk 'NR > 2 && $9 == "active" { print $2 }' | sort -u \
+    >"$demo/book_firms.txt"
+python3 scripts/demo_chain_paths.py "$province/feeds/supply_chain.csv" \
+    "$province/feeds/registration.csv" "$demo/book_firms.txt" >"$demo/chains.txt"
+# say ARGS...: run puhui, show what it says, keep it in $out; the nth voucher id in it
+say() { out=$("$puhui" --db "$db" "$@"); printf '%s\n' "$out"; }
+vid() { printf '%s\n' "$out" | grep -o 'V[0-9]\{6\}' | sed -n "${1:-1}p"; }
+n=0
+roots=
+while read -r core t1 t2 t3 t4 t5; do
+    n=$((n + 1))
+    amount=$((1200000 - n * 200000))
+    echo
+    echo "-- core enterprise $core pays its tier-1 supplier with a voucher of $amount yuan"
+    say voucher issue --issuer "$core" --to "$t1" --amount "$amount" --maturity 2026-09-30 \
+        --on 2026-03-02 --ref "PAYABLE-2026-0$n"
+    root=$(vid 1)
+    roots="$roots $root"
+    say voucher split "$root" --from "$t1" --parts "$((amount * 6 / 10)),$((amount * 4 / 10))" \
+        --on 2026-03-10
+    keep=$(vid 2) part=$(vid 3)
+    holder=$t1 day=16
+    for next in "$t2" "$t3" "$t4" "$t5"; do
+        say voucher transfer "$part" --from "$holder" --to "$next" --on "2026-03-$day"
+        part=$(vid 2) holder=$next day=$((day + 3))
+    done
+    # the third tier-1 supplier keeps its 60% to maturity
+    [ "$n" -lt 3 ] &&
+        "$puhui" --db "$db" voucher finance "$keep" --from "$t1" --lender "$bank" --on 2026-04-15
+    "$puhui" --db "$db" voucher finance "$part" --from "$holder" --lender "$rural" --on 2026-05-06
+    last_part=$part last_holder=$holder
+done <"$demo/chains.txt"
+first=$(echo $roots | cut -d' ' -f1)
+late=$(echo $roots | cut -d' ' -f3)
+
+echo
+echo "-- what is refused, with the reason (exit code 2; nothing is stored)"
+"$puhui" --db "$db" voucher finance "$last_part" --from "$last_holder" --lender "$digital" \
+    --on 2026-05-07 || true
+set -- $(sed -n 1p "$demo/chains.txt")
+other=$(sed -n 2p "$demo/chains.txt" | cut -d' ' -f4)
+say voucher issue --issuer "$1" --to "$2" --amount 50000 --maturity 2026-09-30 --on 2026-06-01 \
+    --ref PAYABLE-2026-09 >/dev/null
+small=$(vid 1)
+"$puhui" --db "$db" voucher split "$small" --from "$2" --parts 30000,19999.99 --on 2026-06-02 || true
+"$puhui" --db "$db" voucher transfer "$small" --from "$2" --to "$other" --on 2026-06-02 || true
+"$puhui" --db "$db" voucher finance "$small" --from "$2" --lender "$bank" --on 2026-10-01 || true
+
+echo
+echo "-- at maturity each core enterprise pays every part: to the bank that financed it, else its"
+echo "   holder; the third pays 19 days late (the early warning below hears of it)"
+for v in $roots $small; do
+    on=2026-09-30
+    [ "$v" = "$late" ] && on=2026-10-19
+    "$puhui" --db "$db" voucher settle "$v" --on "$on"
+done
+echo
+echo "\$ puhui voucher late --from 2026-09-01 --to 2026-12-31"
+"$puhui" --db "$db" voucher late --from 2026-09-01 --to 2026-12-31
+
+echo
+echo "-- one voucher's lineage: from the issue to every part, whose faces sum to the face value"
+"$puhui" --db "$db" voucher lineage "$first"
+
 step "post-loan early warning: the book watched over 2026 by the default rules (docs/warning.md)"
 # Today is the book's first business day of 2027: every borrower with a live
 # loan also holds a working-capital line at its lender (随借随还), and every
@@ -377,12 +447,15 @@ for lender in $(cut -d' ' -f1 "$demo/borrowers.txt" | sort -u); do
 done
 echo
 echo "the rules (puhui warning rules default; a lender loads its own with puhui warning rules load):"
-"$puhui" --db "$db" warning rules show | head -16
+"$puhui" --db "$db" warning rules show | head -18
 echo
 echo "\$ puhui watch --from 2026-01-01 --to 2026-12-31   (the year's feeds, in time order; about 10 s)"
 "$puhui" --db "$db" watch --from 2026-01-01 --to 2026-12-31
 echo
 "$puhui" --db "$db" warning alerts --by level
+echo
+echo "the core enterprise's late voucher payment, told to the lender of the firm it paid late:"
+"$puhui" --db "$db" warning alerts --rule voucher_paid_late
 
 step "one red alert: the values the rule read, and the line it froze"
 red=$("$puhui" --db "$db" --format json warning alerts --level red | python3 -c '
@@ -409,6 +482,66 @@ echo
 echo "-- every firm of the province over 2025-2026 (about 40 s)"
 "$puhui" --db "$db" warning backtest --truth "$province/truth/defaults.csv" \
     --from 2025-01-01 --to 2026-12-31 --all-firms
+
+step "order financing: 80% of a confirmed order at most, paid only to the seller's own suppliers"
+set -- $(sed -n 2p "$demo/chains.txt")
+buyer=$1 seller=$2 supplier=$3
+stranger=$(sed -n 1p "$demo/chains.txt" | cut -d' ' -f3)
+"$puhui" --db "$db" order confirm --id PO-2026-1228 --buyer "$buyer" --seller "$seller" \
+    --amount 2,000,000 --confirmed 2026-12-28 --due 2027-01-29
+"$puhui" --db "$db" order advance PO-2026-1228 --lender "$bank" --amount 1,700,000 --rate 3.85% \
+    --on 2027-01-01 || true
+"$puhui" --db "$db" order advance PO-2026-1228 --lender "$bank" --amount 1,600,000 --rate 3.85% \
+    --on 2027-01-01
+"$puhui" --db "$db" order pay PO-2026-1228 --to "$supplier" --amount 900,000 --on 2027-01-04
+"$puhui" --db "$db" order pay PO-2026-1228 --to "$stranger" --amount 100,000 --on 2027-01-04 || true
+echo "(the book closes every business day up to the order's due day)"
+"$puhui" --db "$db" cob --through 2027-01-28 >/dev/null
+"$puhui" --db "$db" order settle PO-2026-1228 --amount 2,000,000 --on 2027-01-29
+"$puhui" --db "$db" order events PO-2026-1228
+
+step "warehouse receipts: one registry, one pledge per lot, valuation, and the sensors' alert"
+set -- $(awk -F, 'NR == FNR { if (FNR > 1 && $7 == "") stored[$1 "," $2] = $6; next }
+     FNR > 1 && $3 >= "2026-06-01" && stored[$1 "," $2] != "" {
+         print $1, $2, stored[$1 "," $2], $3; exit }' \
+    "$province/feeds/warehouse_lots.csv" "$province/truth/warehouse_anomalies.csv")
+wh=$1 lot=$2 from=$(date -d "$3 + 1 day" +%F) to=$(date -d "$4 + 10 days" +%F)
+say receipt register --warehouse "$wh" --lot "$lot" --on "$from"
+r=$(printf '%s\n' "$out" | grep -o 'R[0-9]\{6\}' | head -1)
+say receipt value "$r" --on "$from"
+value=$(printf '%s\n' "$out" | sed -n 's/.* = \([0-9,.]*\) yuan;.*/\1/p' | tr -d ,)
+"$puhui" --db "$db" receipt pledge "$r" --lender "$bank" --on "$from" \
+    --amount "$(awk -v v="$value" 'BEGIN { printf "%.2f", v * 0.6 }')"
+"$puhui" --db "$db" receipt pledge "$r" --lender "$rural" --amount 1,000 --on "$from" || true
+echo
+echo "\$ puhui receipt iot --from $from --to $to   (the lot's daily weight, temperature and position)"
+"$puhui" --db "$db" receipt iot --from "$from" --to "$to"
+"$puhui" --db "$db" receipt margin --on "$to"
+
+step "evidence: the platform signs the log; a supplier checks one voucher's history offline"
+"$puhui" --db "$db" evidence checkpoint
+"$puhui" --db "$db" voucher prove "$first" --out "$demo/voucher.bundle"
+participant="$demo/participant"
+mkdir -p "$participant"
+cp "$db.evidence/checkpoint" "$db.evidence/log.vkey" "$demo/voucher.bundle" "$participant/"
+puhui_path=$(cd "$(dirname "$puhui")" && pwd)/$(basename "$puhui")
+echo
+echo "\$ puhui evidence verify --bundle voucher.bundle --checkpoint checkpoint --key log.vkey"
+echo "(on the supplier's own machine: no database, no log, only these three files)"
+(cd "$participant" && "$puhui_path" evidence verify --bundle voucher.bundle \
+    --checkpoint checkpoint --key log.vkey)
+echo
+echo "-- a bundle whose leaf was moved (exit code 3), and one with a broken hash (exit code 2)"
+sed '0,/"index": 0,/s//"index": 1,/' "$participant/voucher.bundle" >"$participant/moved.bundle"
+(cd "$participant" && "$puhui_path" evidence verify --bundle moved.bundle \
+    --checkpoint checkpoint --key log.vkey) || true
+sed '0,/"proof": \[/{n;s/"[^"]*"/"not base64!"/}' "$participant/voucher.bundle" \
+    >"$participant/broken.bundle"
+(cd "$participant" && "$puhui_path" evidence verify --bundle broken.bundle \
+    --checkpoint checkpoint --key log.vkey) || true
+echo
+echo "\$ puhui evidence audit   (every anchored consent, decision and access-log head against the log)"
+"$puhui" --db "$db" evidence audit
 
 step "the platform online: puhui serve, and the API called as a firm, a lender and the regulator"
 port=${PUHUI_DEMO_PORT:-8080}
