@@ -47,6 +47,8 @@ struct ph_backend_conn {
     int busy_timeout_ms;
     cache_entry cache[STMT_CACHE_CAPACITY];
     size_t cached;  /* entries in use at the front of cache[] */
+    sqlite3_stmt *has_object; /* sqlite_has_object's query, compiled once: every
+                                 schema check runs it (ph_store_require_schema) */
     uint64_t clock; /* counts returns, for least-recently-used eviction */
 };
 
@@ -252,6 +254,7 @@ static void close_conn(ph_backend_conn *conn)
     /* close_v2 cannot fail for want of finalised statements: store.c
      * finalises every statement before it closes, and the cache goes here. */
     cache_clear(conn);
+    sqlite3_finalize(conn->has_object);
     sqlite3_close_v2(conn->db);
     ph_free(conn->ctx, conn->path);
     ph_free(conn->ctx, conn);
@@ -790,10 +793,12 @@ static ph_status sqlite_has_object(ph_backend_conn *conn, const char *type, cons
 {
     static const char sql[] = "SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ? "
                               "AND (?3 IS NULL OR tbl_name = ?3)";
-    sqlite3_stmt *stmt = NULL;
-    int rc = sqlite3_prepare_v2(conn->db, sql, -1, &stmt, NULL);
+    int rc = SQLITE_OK;
+    if (conn->has_object == NULL)
+        rc = sqlite3_prepare_v2(conn->db, sql, -1, &conn->has_object, NULL);
     if (rc != SQLITE_OK)
         return fail(conn, rc, sql, err);
+    sqlite3_stmt *stmt = conn->has_object;
     rc = sqlite3_bind_text(stmt, 1, type, -1, SQLITE_STATIC);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_text(stmt, 2, name, -1, SQLITE_TRANSIENT);
@@ -807,7 +812,9 @@ static ph_status sqlite_has_object(ph_backend_conn *conn, const char *type, cons
         *exists = rc == SQLITE_ROW;
     else
         st = fail(conn, rc, sql, err);
-    sqlite3_finalize(stmt);
+    /* ready for the next check, holding no read of the schema open */
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
     return st;
 }
 
