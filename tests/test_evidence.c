@@ -463,6 +463,50 @@ static void test_reopen_and_torn_tail(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+static void overwrite(const char *dir, const char *name, off_t at, const void *bytes, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pwrite(fd, bytes, n, at), (ssize_t)n);
+    close(fd);
+}
+
+
+/* An index entry in the middle that points past the leaves file: the leaf
+ * is served with a length that runs off the mapping. */
+static void test_bad_index_entry(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_badindex", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    for (uint64_t i = 0; i < 1000; i++) {
+        char text[64];
+        leaf_text(i, text, sizeof(text));
+        ph_assert_ok(ph_evidence_append(log, text, strlen(text), NULL, &err), &err);
+    }
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    ph_evidence_free(log);
+    uint8_t big[8] = {0, 0, 0, 0, 0, 0, 0, 0x40};
+    overwrite(logdir, "index", 500 * 8, big, 8);
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    ph_assert_error(ph_evidence_leaf_data(log, 500, &data, &len, &err), PH_EIO, &err,
+                    "index");
+    /* its neighbours are whole: 499 ends where it did, 501 starts where 500 claims to end */
+    ph_assert_ok(ph_evidence_leaf_data(log, 499, &data, &len, &err), &err);
+    ph_assert_error(ph_evidence_leaf_data(log, 501, &data, &len, &err), PH_EIO, &err, "index");
+    ph_evidence_free(log);
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
 /* A writer killed (SIGKILL) at a random moment: every leaf it committed
  * is there on reopen, the tail it had not committed is cut or whole, and
  * the tree is sound (proofs of the first and last leaves verify). */
@@ -778,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_shared_vectors),
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_reopen_and_torn_tail),
+        cmocka_unit_test(test_bad_index_entry),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
         cmocka_unit_test(test_claims),

@@ -179,6 +179,29 @@ static void test_partial_payment(void **state)
     assert_int_equal(s.loan_closed, 0);
 }
 
+/* An order the buyer has paid (no advance was taken) is closed: an advance
+ * booked against it could never be repaid from the buyer's payment, and
+ * would reopen the order for a second settlement. */
+static void test_no_advance_after_paid(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    confirm(fx, "PO8", 10000000);
+    ph_order_settlement s;
+    ph_assert_ok(ph_order_settle(fx->store, "PO8", day_of("2026-03-05"), 10000000, NULL, &s,
+                                 &err),
+                 &err);
+    assert_int_equal(s.to_seller, 10000000);
+    ph_assert_error(ph_order_advance(fx->store, "PO8", BANK, day_of("2026-03-06"), 8000000,
+                                     5 * PH_RATE_PERCENT, NULL, NULL, &err),
+                    PH_EINVAL, &err, "paid");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM loan"), 0);
+    assert_int_equal(ph_test_query_int(fx->store,
+                                       "SELECT COUNT(*) FROM trade_order WHERE id = 'PO8' AND "
+                                       "status = 'paid'"),
+                     1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_whitelist_payments_and_settle, trade_setup,
                                         trade_teardown),
         cmocka_unit_test_setup_teardown(test_partial_payment, trade_setup, trade_teardown),
+        cmocka_unit_test_setup_teardown(test_no_advance_after_paid, trade_setup, trade_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -674,6 +674,14 @@ ph_status ph_evidence_leaf_data(ph_evidence_log *log, uint64_t index, const uint
         st = leaf_end(log, index, &end, err);
     if (st != PH_OK)
         return st;
+    /* the index is trusted only at its tail by recovery: an entry before it
+     * that runs backwards or past the leaf data would read off the mapping */
+    if (end < start || end > log->data_end)
+        return ph_error_set(err, PH_EIO, "index", NULL,
+                            "the evidence log's index is damaged at leaf %llu: it ends at byte "
+                            "%llu, after a start at %llu, in %llu bytes of leaves",
+                            (unsigned long long)index, (unsigned long long)end,
+                            (unsigned long long)start, (unsigned long long)log->data_end);
     if (end == start) {
         *data = (const uint8_t *)"";
         *len = 0;

@@ -214,6 +214,12 @@ ph_status ph_order_advance(ph_store *store, const char *id, const char *lender, 
                             "%lld)",
                             o.lender, when, (long long)o.loan_id);
     }
+    /* a paid order is closed: an advance could not be repaid from the buyer's
+     * payment, and would reopen the order for a second settlement */
+    if (strcmp(o.status, "paid") == 0)
+        return ph_error_set(err, PH_EINVAL, "order", id,
+                            "expected an order not yet paid: the buyer has paid it, so there is "
+                            "no payment left to repay an advance");
     if (amount <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected an advance of more than 0");
     if (on < o.confirmed_on || on >= o.due_on) {
