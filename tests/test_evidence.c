@@ -430,8 +430,9 @@ static void test_reopen_and_torn_tail(void **state)
     assert_int_equal(ph_evidence_size(log), 1000);
     ph_evidence_free(log);
 
-    /* zeros where the last leaf's hashes were (a file extended but never
-     * written): the leaf is dropped, not trusted */
+    /* zeros where the last committed leaf's hashes were: no crash does
+     * that (they were synced before the size file named them), so the log
+     * is refused as damaged rather than silently shortened */
     char path[1024];
     snprintf(path, sizeof(path), "%s/hashes", logdir);
     int fd = open(path, O_WRONLY);
@@ -439,8 +440,15 @@ static void test_reopen_and_torn_tail(void **state)
     uint8_t zeros[H] = {0};
     assert_int_equal(pwrite(fd, zeros, H, hashes - H), H);
     close(fd);
+    ph_assert_error(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), PH_EIO, &err,
+                    "last committed leaf (999)");
+    /* a log made before the size file (none): its tail is checked as it
+     * always was - the leaf is dropped, not trusted - and the size file made */
+    snprintf(path, sizeof(path), "%s/size", logdir);
+    assert_int_equal(unlink(path), 0);
     ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
     assert_int_equal(ph_evidence_size(log), 999);
+    assert_int_equal(file_size(logdir, "size"), 1024);
     ph_assert_ok(ph_evidence_root(log, 999, again, &err), &err);
     char text[64];
     leaf_text(999, text, sizeof(text));
@@ -473,6 +481,105 @@ static void overwrite(const char *dir, const char *name, off_t at, const void *b
     close(fd);
 }
 
+
+/* The whole of a small file in dir (*n = 0 when there is none). */
+static void read_small(const char *dir, const char *name, uint8_t *buf, size_t cap, size_t *n)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    *n = 0;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return;
+    ssize_t got = read(fd, buf, cap);
+    close(fd);
+    assert_true(got >= 0);
+    *n = (size_t)got;
+}
+
+static void write_small(const char *dir, const char *name, const uint8_t *buf, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, buf, n), (ssize_t)n);
+    close(fd);
+}
+
+static void append_leaves(ph_evidence_log *log, uint64_t from, uint64_t to)
+{
+    ph_error err;
+    for (uint64_t i = from; i < to; i++) {
+        char text[64];
+        leaf_text(i, text, sizeof(text));
+        ph_assert_ok(ph_evidence_append(log, text, strlen(text), NULL, &err), &err);
+    }
+}
+
+/* Every leaf's stored hash is its bytes' hash. */
+static int leaves_sound(ph_evidence_log *log)
+{
+    ph_error err;
+    for (uint64_t i = 0; i < ph_evidence_size(log); i++) {
+        const uint8_t *data = NULL;
+        size_t len = 0;
+        uint8_t want[H], have[H];
+        ph_assert_ok(ph_evidence_leaf_data(log, i, &data, &len, &err), &err);
+        ph_merkle_leaf_hash(data, len, want);
+        ph_assert_ok(ph_evidence_leaf_hash(log, i, have, &err), &err);
+        if (memcmp(want, have, H) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* A crash in the middle of a commit: the kernel wrote the pages of the
+ * batch out of order - its last page reached the disk, one before it did
+ * not and reads as zeros - and the commit never recorded its size. The
+ * tail recomputes, so a recovery that trusts the files' tails kept every
+ * leaf and served one whose stored hash is not its bytes' hash; the log
+ * cuts back to the size the last finished commit recorded. (Damage inside
+ * committed data, which no crash makes, is what ph_evidence_check finds.) */
+static void test_damage_before_the_tail(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_middle", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    append_leaves(log, 0, 1000);
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    ph_evidence_free(log);
+    uint8_t saved[4096];
+    size_t saved_n = 0;
+    read_small(logdir, "size", saved, sizeof(saved), &saved_n);
+
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+    append_leaves(log, 1000, 2000);
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    ph_evidence_free(log);
+    /* leaf 1500's hash never reached the disk, nor the batch's size */
+    uint8_t zeros[H] = {0};
+    uint64_t m = 1500, before = 2 * m - (uint64_t)__builtin_popcountll(m);
+    overwrite(logdir, "hashes", (off_t)(before * H), zeros, H);
+    if (saved_n > 0)
+        write_small(logdir, "size", saved, saved_n);
+
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+    assert_true(leaves_sound(log));
+    assert_int_equal(ph_evidence_size(log), 1000);
+    /* and the log goes on from there: the same tree as before the crash */
+    append_leaves(log, 1000, 2000);
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    assert_true(leaves_sound(log));
+    ph_evidence_free(log);
+    assert_int_equal(file_size(logdir, "hashes"), (off_t)((2 * 2000 - 6) * H));
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
 
 /* An index entry in the middle that points past the leaves file: the leaf
  * is served with a length that runs off the mapping. */
@@ -822,6 +929,7 @@ int main(void)
         cmocka_unit_test(test_shared_vectors),
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_reopen_and_torn_tail),
+        cmocka_unit_test(test_damage_before_the_tail),
         cmocka_unit_test(test_bad_index_entry),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),

@@ -12,21 +12,30 @@
  *             hash of its last leaf m = (j+1)*2^l - 1, l places on, and leaf
  *             m's own hash is preceded by S(m) = 2m - popcount(m) hashes (the
  *             complete nodes among the first m leaves, all levels).
+ *   size      the committed size: how many leaves (and bytes of leaf data)
+ *             the last finished commit made durable, in two checksummed
+ *             records (see "the committed size" below)
  *   lock      held with flock by the one writer
  *
  * Why this shape: a proof or a root needs O(log n) complete-subtree hashes,
  * each one read at a computed position of a memory-mapped file, never a
  * tree walk or a database query; an append adds one leaf hash and, on
  * average, one parent, all buffered. ph_evidence_commit writes the buffers
- * and fdatasyncs the three files, so a batch of leaves costs three syncs.
+ * and fdatasyncs the three files, then records the new size in `size` and
+ * fdatasyncs it: a batch of leaves costs four syncs.
  *
- * Crash recovery: the files are not written in a fixed order, so after a
- * crash their tails may disagree. On open the log keeps the largest size n
- * that all three hold entirely (index: 8n bytes, hashes: 2n - popcount(n)
- * hashes, leaves: up to the end index gives for leaf n-1), checks that the
- * last leaf's stored hash and the parents it completed recompute, steps
- * back while they do not, and cuts every file to exactly that. What was
- * committed is always kept, since every commit synced all three.
+ * Crash recovery: pages of a batch being committed reach the disk in no
+ * particular order, so after a crash a page in the middle of the batch may
+ * read as zeros while the files' tails look whole - checking only the last
+ * leaf would keep a leaf whose stored hash is not its bytes' hash. The size
+ * file is what decides: it is written only after the leaves it counts were
+ * synced, so on open every file is cut back to exactly the committed size,
+ * and what lies past it (the unfinished batch, whatever its state) is
+ * dropped. The last committed leaf is checked to recompute; if it does not,
+ * or a file is shorter than the committed size, the log was damaged by
+ * something other than a crash and open refuses it (PH_EIO). A log made
+ * before the size file (none there) is recovered as it was then - the
+ * largest size whose last leaf recomputes - and gets its size file.
  */
 #define _DEFAULT_SOURCE /* flock */
 #include <errno.h>
@@ -69,6 +78,10 @@ struct ph_evidence_log {
     uint64_t size;      /* leaves appended */
     uint64_t committed; /* leaves durable */
     uint64_t data_end;  /* bytes of leaf data appended */
+    uint64_t committed_end; /* bytes of leaf data durable */
+    int size_fd;            /* `size`: the committed size */
+    unsigned size_slot;     /* the record of `size` the next commit writes */
+    int created;            /* a file was made by this open */
     /* left[l]: the hash of the last node at level l when its index is even,
      * waiting for its right sibling */
     uint8_t left[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
@@ -328,6 +341,138 @@ static ph_status take_lock(ph_evidence_log *log, ph_error *err)
     return PH_OK;
 }
 
+/* ---- the committed size ------------------------------------------------------------------ */
+
+/*
+ * `size` holds the committed size twice, in records at bytes 0 and 512
+ * (separate sectors: a write torn by a crash spoils one record, never both).
+ * A record is "PHEVSZ01", the number of leaves and the bytes of leaf data
+ * (little-endian uint64 each), and the first 8 bytes of the SHA-256 of those
+ * 24 bytes, so a torn record is seen as such. A commit writes the record
+ * the commit before it did not: the valid record with the larger size is
+ * the last commit, and a record torn while being written leaves the one
+ * before it - an older commit, whose leaves were synced before it was.
+ */
+#define SIZE_FILE "size"
+#define SIZE_MAGIC "PHEVSZ01"
+#define SIZE_REC 32
+#define SIZE_SLOT 512
+#define SIZE_LEN (2 * SIZE_SLOT)
+
+static void size_record(uint64_t n, uint64_t end, uint8_t rec[SIZE_REC])
+{
+    uint8_t sum[crypto_hash_sha256_BYTES];
+    memcpy(rec, SIZE_MAGIC, 8);
+    put_le64(rec + 8, n);
+    put_le64(rec + 16, end);
+    crypto_hash_sha256(sum, rec, 24);
+    memcpy(rec + 24, sum, 8);
+}
+
+static int size_record_read(const uint8_t *rec, uint64_t *n, uint64_t *end)
+{
+    uint8_t want[SIZE_REC];
+    uint64_t a = get_le64(rec + 8), b = get_le64(rec + 16);
+    size_record(a, b, want);
+    if (memcmp(want, rec, SIZE_REC) != 0)
+        return 0;
+    *n = a;
+    *end = b;
+    return 1;
+}
+
+static ph_status pwrite_all(int fd, const uint8_t *p, size_t n, uint64_t at)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = pwrite(fd, p + done, n - done, (off_t)(at + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* The committed size from `size`: *known 0 when the file is missing (a log
+ * made before it existed) or holds no valid record. */
+static ph_status size_read(ph_evidence_log *log, int *known, uint64_t *n, uint64_t *end,
+                           ph_error *err)
+{
+    *known = 0;
+    char *path = join(log->ctx, log->dir, SIZE_FILE);
+    if (path == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    log->size_fd = open(path, O_RDWR | O_CLOEXEC);
+    int e = errno;
+    ph_free(log->ctx, path);
+    if (log->size_fd < 0)
+        return e == ENOENT ? PH_OK : io_error(log, NULL, "cannot open the size file in", e, err);
+    uint8_t buf[SIZE_LEN];
+    memset(buf, 0, sizeof(buf));
+    ssize_t got;
+    while ((got = pread(log->size_fd, buf, sizeof(buf), 0)) < 0 && errno == EINTR)
+        ;
+    if (got < 0)
+        return io_error(log, NULL, "cannot read the size file in", errno, err);
+    for (unsigned slot = 0; slot < 2; slot++) {
+        uint64_t a = 0, b = 0;
+        if (!size_record_read(buf + slot * SIZE_SLOT, &a, &b) || (*known && a < *n))
+            continue;
+        *known = 1;
+        *n = a;
+        *end = b;
+        log->size_slot = slot ^ 1u; /* the next commit writes the other record */
+    }
+    if (!*known)
+        ph_log(log->ctx, PH_LOG_WARN,
+               "evidence log %s: the size file holds no valid record; the committed size is "
+               "recovered from the files' tails, as for a log made before the size file",
+               log->dir);
+    return PH_OK;
+}
+
+/* Make `size` anew holding n leaves of end bytes in both records (a new log,
+ * or one made before the size file), synced. */
+static ph_status size_create(ph_evidence_log *log, uint64_t n, uint64_t end, ph_error *err)
+{
+    char *path = join(log->ctx, log->dir, SIZE_FILE);
+    if (path == NULL)
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    if (log->size_fd >= 0)
+        close(log->size_fd);
+    log->size_fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int e = errno;
+    ph_free(log->ctx, path);
+    if (log->size_fd < 0)
+        return io_error(log, NULL, "cannot create the size file in", e, err);
+    uint8_t buf[SIZE_LEN];
+    memset(buf, 0, sizeof(buf));
+    size_record(n, end, buf);
+    size_record(n, end, buf + SIZE_SLOT);
+    if ((e = pwrite_all(log->size_fd, buf, sizeof(buf), 0)) != 0 ||
+        (e = fdatasync(log->size_fd) != 0 ? errno : 0) != 0)
+        return io_error(log, NULL, "cannot write the size file in", e, err);
+    log->size_slot = 0;
+    log->created = 1;
+    return PH_OK;
+}
+
+/* Record n leaves of end bytes as committed: one record, synced. */
+static ph_status size_write(ph_evidence_log *log, uint64_t n, uint64_t end, ph_error *err)
+{
+    uint8_t rec[SIZE_REC];
+    size_record(n, end, rec);
+    int e = pwrite_all(log->size_fd, rec, sizeof(rec), (uint64_t)log->size_slot * SIZE_SLOT);
+    if (e == 0 && fdatasync(log->size_fd) != 0)
+        e = errno;
+    if (e != 0)
+        return io_error(log, NULL, "cannot record the committed size in", e, err);
+    log->size_slot ^= 1u;
+    return PH_OK;
+}
+
 /* ---- recovery -------------------------------------------------------------------------- */
 
 /* 1 when leaf n-1's stored hash and the parents it completed recompute. */
@@ -392,12 +537,40 @@ static ph_status cut(ph_evidence_log *log, afile *f, uint64_t len, ph_error *err
         return PH_OK;
     afile_unmap(f);
     if (ftruncate(f->fd, (off_t)len) != 0 || fdatasync(f->fd) != 0)
-        return io_error(log, f, "cannot cut the torn tail of", errno, err);
+        return io_error(log, f, "cannot cut the uncommitted tail of", errno, err);
     f->disk = len;
     return PH_OK;
 }
 
-static ph_status recover(ph_evidence_log *log, ph_error *err)
+/* The files hold the n committed leaves of end bytes whole: what every
+ * commit synced before it recorded its size. */
+static ph_status committed_whole(ph_evidence_log *log, uint64_t n, uint64_t end, ph_error *err)
+{
+    uint64_t need[3] = {end, n * 8, stored_count(n) * PH_EVIDENCE_HASH};
+    afile *files[3] = {&log->leaves, &log->index, &log->hashes};
+    for (int i = 0; i < 3; i++)
+        if (files[i]->disk < need[i])
+            return ph_error_set(err, PH_EIO, "file", files[i]->name,
+                                "the evidence log in %s has lost committed leaves: %s holds "
+                                "%llu bytes, but the %llu leaves its size file records "
+                                "committed need %llu",
+                                log->dir, files[i]->name, (unsigned long long)files[i]->disk,
+                                (unsigned long long)n, (unsigned long long)need[i]);
+    uint64_t last = 0;
+    ph_status st = n > 0 ? leaf_end(log, n - 1, &last, err) : PH_OK;
+    if (st == PH_OK && last != end)
+        st = ph_error_set(err, PH_EIO, "file", "index",
+                          "the evidence log in %s is damaged: its index ends leaf %llu at byte "
+                          "%llu, but the size file records %llu bytes of leaves committed",
+                          log->dir, (unsigned long long)(n - 1), (unsigned long long)last,
+                          (unsigned long long)end);
+    return st;
+}
+
+/* Logs made before the size file: the largest size whose last leaf and the
+ * parents it completed recompute. Trusts everything before that leaf (what
+ * the size file now makes unnecessary). */
+static ph_status tail_size(ph_evidence_log *log, uint64_t *out, uint64_t *end, ph_error *err)
 {
     uint64_t n = 0;
     ph_status st = whole_size(log, &n, err);
@@ -408,27 +581,63 @@ static ph_status recover(ph_evidence_log *log, ph_error *err)
             break;
         n--;
     }
-    uint64_t end = 0;
+    *end = 0;
     if (st == PH_OK && n > 0)
-        st = leaf_end(log, n - 1, &end, err);
+        st = leaf_end(log, n - 1, end, err);
+    *out = n;
+    return st;
+}
+
+/* The frontier: the last node of each level whose index is even. */
+static ph_status load_frontier(ph_evidence_log *log, ph_error *err)
+{
+    uint64_t n = log->size;
+    for (unsigned lv = 0; lv < PH_EVIDENCE_MAX_PATH && (n >> lv) != 0; lv++) {
+        ph_status st = PH_OK;
+        if (((n >> lv) & 1) == 1 &&
+            (st = node_at(log, lv, (n >> lv) - 1, log->left[lv], err)) != PH_OK)
+            return st;
+    }
+    return PH_OK;
+}
+
+static ph_status recover(ph_evidence_log *log, ph_error *err)
+{
+    uint64_t n = 0, end = 0;
+    int known = 0;
+    ph_status st = size_read(log, &known, &n, &end, err);
+    if (st == PH_OK && known)
+        st = committed_whole(log, n, end, err);
+    else if (st == PH_OK)
+        st = tail_size(log, &n, &end, err);
     if (st != PH_OK)
         return st;
-    if (n < log->index.disk / 8 || log->index.disk % 8 != 0)
+    /* every commit synced the leaves before their size: a last committed
+     * leaf that does not recompute is damage no crash makes */
+    int sound = 1;
+    if (known && n > 0 && (st = tail_sound(log, n, &sound, err)) != PH_OK)
+        return st;
+    if (!sound)
+        return ph_error_set(err, PH_EIO, "dir", log->dir,
+                            "the evidence log in %s is damaged: its last committed leaf (%llu) "
+                            "or a parent it completed does not recompute from the leaf's bytes; "
+                            "`puhui evidence check` finds the first damaged leaf",
+                            log->dir, (unsigned long long)(n - 1));
+    if (log->leaves.disk > end || log->index.disk > n * 8 ||
+        log->hashes.disk > stored_count(n) * PH_EVIDENCE_HASH)
         ph_log(log->ctx, PH_LOG_WARN,
-               "evidence log %s: a torn tail after leaf %llu was cut off (a crash before "
-               "a commit)",
+               "evidence log %s: leaves appended after the %llu committed were never "
+               "committed (a crash before a commit) and are cut off",
                log->dir, (unsigned long long)n);
     if ((st = cut(log, &log->index, n * 8, err)) != PH_OK ||
         (st = cut(log, &log->hashes, stored_count(n) * PH_EVIDENCE_HASH, err)) != PH_OK ||
         (st = cut(log, &log->leaves, end, err)) != PH_OK)
         return st;
+    if (!known && (st = size_create(log, n, end, err)) != PH_OK)
+        return st;
     log->size = log->committed = n;
-    log->data_end = end;
-    /* the frontier: the last node of each level whose index is even */
-    for (unsigned lv = 0; lv < PH_EVIDENCE_MAX_PATH && (n >> lv) != 0; lv++)
-        if (((n >> lv) & 1) == 1 && (st = node_at(log, lv, (n >> lv) - 1, log->left[lv], err)) != PH_OK)
-            return st;
-    return PH_OK;
+    log->data_end = log->committed_end = end;
+    return load_frontier(log, err);
 }
 
 /* ---- open and close -------------------------------------------------------------------- */
@@ -452,6 +661,7 @@ ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin, int
     }
     log->ctx = ctx;
     log->lock_fd = -1;
+    log->size_fd = -1;
     log->leaves.fd = log->index.fd = log->hashes.fd = -1;
     char *meta = join(ctx, dir, "meta");
     struct stat sb;
@@ -510,6 +720,8 @@ void ph_evidence_free(ph_evidence_log *log)
     afile_close(ctx, &log->leaves);
     afile_close(ctx, &log->index);
     afile_close(ctx, &log->hashes);
+    if (log->size_fd >= 0)
+        close(log->size_fd);
     if (log->lock_fd >= 0)
         close(log->lock_fd); /* releases the flock */
     ph_free(ctx, log->dir);
@@ -589,7 +801,12 @@ ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err)
     for (int i = 0; i < 3; i++)
         if (fdatasync(files[i]->fd) != 0)
             return io_error(log, files[i], "cannot sync", errno, err);
+    /* the leaves are durable: now, and only now, their size */
+    ph_status st = size_write(log, log->size, log->data_end, err);
+    if (st != PH_OK)
+        return st;
     log->committed = log->size;
+    log->committed_end = log->data_end;
     return PH_OK;
 }
 
