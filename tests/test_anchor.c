@@ -219,6 +219,28 @@ static void test_misuse(void **state)
     ph_store_free(old);
 }
 
+/* A sweep that fails after appending leaves and before committing the log
+ * (here the decisions cannot be read) keeps none of them: the log's size is
+ * unchanged, and the next sweep's leaves follow the last committed one. */
+static void test_failed_sweep_leaves_no_leaf(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    grant(fx, fx->firm);
+    ph_anchor_report r;
+    ph_assert_ok(ph_anchor_sweep(fx->store, fx->log, &r, &err), &err);
+    assert_int_equal(ph_evidence_size(fx->log), 1);
+    grant(fx, fx->other);
+    ph_test_exec(fx->store, "ALTER TABLE decision RENAME TO decision_away");
+    assert_int_not_equal(ph_anchor_sweep(fx->store, fx->log, &r, &err), PH_OK);
+    assert_int_equal(ph_evidence_size(fx->log), 1);
+    ph_test_exec(fx->store, "ALTER TABLE decision_away RENAME TO decision");
+    ph_assert_ok(ph_anchor_sweep(fx->store, fx->log, &r, &err), &err);
+    assert_int_equal(r.grants, 1);
+    assert_int_equal(r.first_leaf, 1);
+    assert_int_equal(ph_evidence_size(fx->log), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +248,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_finds_an_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_leaves_before_anchors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_sweep_leaves_no_leaf, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

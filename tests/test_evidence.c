@@ -581,6 +581,70 @@ static void test_damage_before_the_tail(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+/* ph_evidence_rollback drops what was appended since the last commit: a few
+ * buffered leaves, then more than the 4 MiB buffer (written out, unsynced,
+ * so cut from the files); the tree and the next index are as if they had
+ * never been appended, and a reopened log agrees. */
+static void test_rollback(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_rollback", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    ph_assert_ok(ph_evidence_rollback(log, &err), &err); /* nothing to drop */
+    append_leaves(log, 0, 1000);
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    uint8_t root[H], again[H];
+    ph_assert_ok(ph_evidence_root(log, 1000, root, &err), &err);
+    off_t leaves = file_size(logdir, "leaves"), hashes = file_size(logdir, "hashes");
+
+    append_leaves(log, 5000, 5007);
+    ph_assert_ok(ph_evidence_rollback(log, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 1000);
+    /* past the buffer: written out to the files, then cut */
+    static char big[64 * 1024];
+    memset(big, 'x', sizeof(big));
+    for (int i = 0; i < 100; i++)
+        ph_assert_ok(ph_evidence_append(log, big, sizeof(big), NULL, &err), &err);
+    assert_true(file_size(logdir, "leaves") > leaves);
+    ph_assert_ok(ph_evidence_rollback(log, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 1000);
+    assert_int_equal(file_size(logdir, "leaves"), leaves);
+    assert_int_equal(file_size(logdir, "hashes"), hashes);
+    ph_assert_ok(ph_evidence_root(log, 1000, again, &err), &err);
+    assert_memory_equal(root, again, H);
+    ph_assert_error(ph_evidence_leaf_hash(log, 1000, again, &err), PH_ENOTFOUND, &err, NULL);
+
+    /* the next leaf is 1000, in the tree a log without the dropped leaves has */
+    uint64_t index = 0;
+    char text[64];
+    leaf_text(1000, text, sizeof(text));
+    ph_assert_ok(ph_evidence_append(log, text, strlen(text), &index, &err), &err);
+    assert_int_equal(index, 1000);
+    append_leaves(log, 1001, 1500);
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    ph_assert_ok(ph_evidence_root(log, 1500, root, &err), &err);
+    assert_true(leaves_sound(log));
+    ph_evidence_free(log);
+    char *fresh_dir = ph_test_path(dir, "fresh");
+    ph_assert_ok(ph_evidence_open(ctx, fresh_dir, "test.local/log", 1, &log, &err), &err);
+    append_leaves(log, 0, 1500);
+    ph_assert_ok(ph_evidence_root(log, 1500, again, &err), &err);
+    assert_memory_equal(root, again, H);
+    ph_evidence_free(log);
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 1500);
+    ph_assert_ok(ph_evidence_root(log, 1500, again, &err), &err);
+    assert_memory_equal(root, again, H);
+    ph_evidence_free(log);
+    free(fresh_dir);
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
 /* An index entry in the middle that points past the leaves file: the leaf
  * is served with a length that runs off the mapping. */
 static void test_bad_index_entry(void **state)
@@ -931,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_reopen_and_torn_tail),
         cmocka_unit_test(test_damage_before_the_tail),
         cmocka_unit_test(test_bad_index_entry),
+        cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
         cmocka_unit_test(test_claims),

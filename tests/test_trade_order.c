@@ -202,6 +202,34 @@ static void test_no_advance_after_paid(void **state)
                      1);
 }
 
+/* An operation that fails after appending its leaf (its event row refused
+ * by a trigger) takes the leaf with it: the log's size is unchanged and
+ * the next operation's leaf follows the last committed one. */
+static void test_failed_operation_leaves_no_leaf(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = NULL;
+    char *dir = ph_test_path(fx->dir, "evidence");
+    ph_assert_ok(ph_evidence_open(fx->ctx, dir, "puhui.test/evidence", 1, &log, &err), &err);
+    free(dir);
+    ph_order o = {"PO9", BUYER, SELLER, 100000000, day_of("2026-03-01"), day_of("2026-05-30")};
+    ph_assert_ok(ph_order_confirm(fx->store, &o, log, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 1);
+    ph_test_exec(fx->store, "CREATE TRIGGER refuse BEFORE INSERT ON order_event WHEN "
+                            "NEW.subject = 'PO10' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    o.id = "PO10";
+    assert_int_not_equal(ph_order_confirm(fx->store, &o, log, &err), PH_OK);
+    assert_int_equal(ph_evidence_size(log), 1);
+    ph_test_exec(fx->store, "DROP TRIGGER refuse");
+    ph_assert_ok(ph_order_confirm(fx->store, &o, log, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 2);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT leaf_index FROM order_event WHERE "
+                                                  "subject = 'PO10'"),
+                     1);
+    ph_evidence_free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +238,8 @@ int main(void)
                                         trade_teardown),
         cmocka_unit_test_setup_teardown(test_partial_payment, trade_setup, trade_teardown),
         cmocka_unit_test_setup_teardown(test_no_advance_after_paid, trade_setup, trade_teardown),
+        cmocka_unit_test_setup_teardown(test_failed_operation_leaves_no_leaf, trade_setup,
+                                        trade_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -784,6 +784,41 @@ static void test_prove_needs_logged_events(void **state)
     ph_evidence_free(log);
 }
 
+/* An operation that fails after appending its leaf (here the event row is
+ * refused by a trigger) takes its leaf with it: the log's size is
+ * unchanged, and the next operation's leaf follows the last committed one. */
+static void test_failed_operation_leaves_no_leaf(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = open_log(fx);
+    char id[PH_VOUCHER_ID_MAX], ids[2][PH_VOUCHER_ID_MAX];
+    ph_voucher_issue_args a = {.issuer = fx->core, .to = fx->t[0], .face = 100000000,
+                               .on = day("2025-03-01"), .maturity = day("2025-06-01")};
+    ph_assert_ok(ph_voucher_issue(fx->store, log, &a, id, &err), &err);
+    assert_int_equal(ph_evidence_size(log), 1);
+    ph_test_exec(fx->store, "CREATE TRIGGER refuse BEFORE INSERT ON voucher_event WHEN "
+                            "NEW.type = 'split' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    ph_money parts[] = {60000000, 40000000};
+    assert_int_not_equal(ph_voucher_split(fx->store, log, id, fx->t[0], day("2025-03-02"), parts,
+                                          2, ids, &err),
+                         PH_OK);
+    assert_int_equal(ph_evidence_size(log), 1);
+    ph_test_exec(fx->store, "DROP TRIGGER refuse");
+    ph_assert_ok(ph_voucher_split(fx->store, log, id, fx->t[0], day("2025-03-02"), parts, 2, ids,
+                                  &err),
+                 &err);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT MIN(leaf_index) FROM voucher_event "
+                                                  "WHERE type = 'split'"),
+                     1);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM voucher_event WHERE "
+                                                  "leaf_index = seq - 1"),
+                     ph_test_query_int(fx->store, "SELECT COUNT(*) FROM voucher_event"));
+    assert_int_equal(ph_evidence_size(log),
+                     (uint64_t)ph_test_query_int(fx->store, "SELECT COUNT(*) FROM voucher_event"));
+    ph_evidence_free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -798,6 +833,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_event_leaf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidence_and_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prove_needs_logged_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_operation_leaves_no_leaf, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,6 +85,16 @@ PH_EXTERN ph_status ph_evidence_append(ph_evidence_log *log, const void *data, s
 /* Make every leaf appended so far durable (written and fdatasync'ed). */
 PH_EXTERN ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err);
 
+/* Drop every leaf appended since the last commit (the log's size goes back
+ * to the committed size; the next append gets the index after the last
+ * committed leaf). For an operation that appended its events' leaves and
+ * then failed before committing the log: without it, the next operation's
+ * commit would make the failed one's leaves durable, and its own leaves
+ * would not follow the last recorded one. Nothing to drop: PH_OK. PH_EIO
+ * when leaves already written out past the committed size cannot be cut
+ * from their files. O(log n). */
+PH_EXTERN ph_status ph_evidence_rollback(ph_evidence_log *log, ph_error *err);
+
 /* The number of leaves, committed or not. */
 PH_EXTERN uint64_t ph_evidence_size(const ph_evidence_log *log);
 

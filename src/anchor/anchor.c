@@ -283,6 +283,8 @@ ph_status ph_anchor_sweep(ph_store *store, ph_evidence_log *log, ph_anchor_repor
     /* the leaves are durable before any anchor names them */
     if (st == PH_OK)
         st = ph_evidence_commit(log, err);
+    else
+        (void)ph_evidence_rollback(log, NULL); /* no leaf of a failed sweep is kept */
     if (st == PH_OK)
         st = record_anchors(&s, err);
     ph_free(s.ctx, s.revoked);

@@ -810,6 +810,41 @@ ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err)
     return PH_OK;
 }
 
+/* Back to the committed length: bytes written out past it are cut, bytes
+ * buffered past it dropped. */
+static ph_status afile_back(ph_evidence_log *log, afile *f, uint64_t len, ph_error *err)
+{
+    if (len >= f->disk) {
+        f->len = (size_t)(len - f->disk);
+        return PH_OK;
+    }
+    f->len = 0;
+    afile_unmap(f);
+    if (ftruncate(f->fd, (off_t)len) != 0)
+        return io_error(log, f, "cannot cut the rolled back leaves from", errno, err);
+    f->disk = len;
+    return PH_OK;
+}
+
+ph_status ph_evidence_rollback(ph_evidence_log *log, ph_error *err)
+{
+    if (log == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_evidence_rollback: NULL log");
+    if (log->committed == log->size)
+        return PH_OK;
+    uint64_t n = log->committed;
+    ph_status st = afile_back(log, &log->leaves, log->committed_end, err);
+    if (st == PH_OK)
+        st = afile_back(log, &log->index, n * 8, err);
+    if (st == PH_OK)
+        st = afile_back(log, &log->hashes, stored_count(n) * PH_EVIDENCE_HASH, err);
+    if (st != PH_OK)
+        return st;
+    log->size = n;
+    log->data_end = log->committed_end;
+    return load_frontier(log, err);
+}
+
 /* ---- reading --------------------------------------------------------------------------- */
 
 static ph_status check_size(const ph_evidence_log *log, uint64_t size, ph_error *err)

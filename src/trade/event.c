@@ -184,6 +184,8 @@ ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *t
 
 ph_status trade_finish(ph_store *store, ph_evidence_log *log, ph_status st, ph_error *err)
 {
+    if (st != PH_OK && log != NULL)
+        (void)ph_evidence_rollback(log, NULL); /* the failed operation's leaves go too */
     if (st == PH_OK && log != NULL)
         st = ph_evidence_commit(log, err);
     if (st == PH_OK)

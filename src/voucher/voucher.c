@@ -93,6 +93,10 @@ ph_status voucher_end(voucher_tx *t, ph_status st, ph_error *err)
             (void)ph_store_rollback(t->store, NULL);
         return st;
     }
+    /* the leaves of a failed operation go with its rows: the next commit
+     * would make them durable, out of the order of the ones recorded */
+    if (t->log != NULL)
+        (void)ph_evidence_rollback(t->log, NULL);
     (void)ph_store_rollback(t->store, NULL);
     return explain_schema(t->store, st, err);
 }
