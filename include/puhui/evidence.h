@@ -82,7 +82,11 @@ PH_EXTERN void ph_evidence_free(ph_evidence_log *log);
 PH_EXTERN ph_status ph_evidence_append(ph_evidence_log *log, const void *data, size_t len,
                                        uint64_t *index, ph_error *err);
 
-/* Make every leaf appended so far durable (written and fdatasync'ed). */
+/* Make every leaf appended so far durable (written and fdatasync'ed, then
+ * the new size recorded and synced). A failed write or sync (PH_EIO) breaks
+ * the handle: a failed fdatasync may have dropped what it could not write,
+ * so every later append, commit and rollback returns PH_EIO saying the log
+ * must be reopened; reopening recovers the last finished commit. */
 PH_EXTERN ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err);
 
 /* Drop every leaf appended since the last commit (the log's size goes back

@@ -33,4 +33,15 @@ int evidence_hash_from_b64(const char *text, size_t len, uint8_t out[PH_EVIDENCE
 const char *evidence_dir(const ph_evidence_log *log);
 const ph_ctx *evidence_ctx(const ph_evidence_log *log);
 
+/* The sync the log calls on a file (whole 0: fdatasync) or on its directory
+ * (whole 1: fsync); 0 or -1 with errno, as they return. Tests pass their
+ * own to fail a sync as a failing disk does, or to see which are made. */
+typedef int (*evidence_sync_fn)(void *user, int fd, int whole);
+
+/* ph_evidence_open with the log's syncs made through sync (NULL: the
+ * system's). */
+ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, int create,
+                             evidence_sync_fn sync, void *sync_user, ph_evidence_log **out,
+                             ph_error *err);
+
 #endif /* PH_EVIDENCE_INTERNAL_H */

@@ -82,6 +82,10 @@ struct ph_evidence_log {
     int size_fd;            /* `size`: the committed size */
     unsigned size_slot;     /* the record of `size` the next commit writes */
     int created;            /* a file was made by this open */
+    evidence_sync_fn sync;  /* NULL: fdatasync / fsync */
+    void *sync_user;
+    int broken;             /* a write or sync failed: reopen (log_failed) */
+    char broken_why[PH_ERROR_DETAIL_MAX];
     /* left[l]: the hash of the last node at level l when its index is even,
      * waiting for its right sibling */
     uint8_t left[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
@@ -117,6 +121,45 @@ static ph_status io_error(const ph_evidence_log *log, const afile *f, const char
 {
     return ph_error_set(err, PH_EIO, "file", f ? f->name : log->dir, "%s %s/%s: %s", what,
                         log->dir, f ? f->name : "", strerror(e));
+}
+
+/* fdatasync (whole: fsync, for a directory), or the test's stand-in. */
+static int log_sync(const ph_evidence_log *log, int fd, int whole)
+{
+    if (log->sync != NULL)
+        return log->sync(log->sync_user, fd, whole);
+    return whole ? fsync(fd) : fdatasync(fd);
+}
+
+/*
+ * After a failed write or sync nothing is known of what the files hold past
+ * the last commit: a failed fdatasync may have dropped the dirty pages it
+ * could not write and marked them clean, so a retried commit would report
+ * success over lost leaves. The log is marked broken: every later append,
+ * commit or rollback is refused with PH_EIO until it is reopened, which
+ * recovers the last commit from the size file.
+ */
+static ph_status io_fail(ph_evidence_log *log, const afile *f, const char *what, int e,
+                         ph_error *err)
+{
+    ph_error mine;
+    ph_status st = io_error(log, f, what, e, &mine);
+    if (!log->broken) {
+        log->broken = 1;
+        snprintf(log->broken_why, sizeof(log->broken_why), "%s", mine.detail);
+    }
+    if (err != NULL)
+        *err = mine;
+    return st;
+}
+
+static ph_status refuse_broken(const ph_evidence_log *log, ph_error *err)
+{
+    return ph_error_set(err, PH_EIO, "dir", log->dir,
+                        "the evidence log in %s must be reopened: an earlier write or sync "
+                        "failed (%s), so what its files hold past the last commit is unknown; "
+                        "reopening recovers the last commit",
+                        log->dir, log->broken_why);
 }
 
 static char *join(const ph_ctx *ctx, const char *dir, const char *name)
@@ -173,7 +216,7 @@ static ph_status afile_write_out(ph_evidence_log *log, afile *f, ph_error *err)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return io_error(log, f, "cannot write", w < 0 ? errno : EIO, err);
+            return io_fail(log, f, "cannot write", w < 0 ? errno : EIO, err);
         done += (size_t)w;
     }
     f->disk += f->len;
@@ -452,7 +495,7 @@ static ph_status size_create(ph_evidence_log *log, uint64_t n, uint64_t end, ph_
     size_record(n, end, buf);
     size_record(n, end, buf + SIZE_SLOT);
     if ((e = pwrite_all(log->size_fd, buf, sizeof(buf), 0)) != 0 ||
-        (e = fdatasync(log->size_fd) != 0 ? errno : 0) != 0)
+        (e = log_sync(log, log->size_fd, 0) != 0 ? errno : 0) != 0)
         return io_error(log, NULL, "cannot write the size file in", e, err);
     log->size_slot = 0;
     log->created = 1;
@@ -465,10 +508,10 @@ static ph_status size_write(ph_evidence_log *log, uint64_t n, uint64_t end, ph_e
     uint8_t rec[SIZE_REC];
     size_record(n, end, rec);
     int e = pwrite_all(log->size_fd, rec, sizeof(rec), (uint64_t)log->size_slot * SIZE_SLOT);
-    if (e == 0 && fdatasync(log->size_fd) != 0)
+    if (e == 0 && log_sync(log, log->size_fd, 0) != 0)
         e = errno;
     if (e != 0)
-        return io_error(log, NULL, "cannot record the committed size in", e, err);
+        return io_fail(log, NULL, "cannot record the committed size in", e, err);
     log->size_slot ^= 1u;
     return PH_OK;
 }
@@ -536,7 +579,7 @@ static ph_status cut(ph_evidence_log *log, afile *f, uint64_t len, ph_error *err
     if (f->disk == len)
         return PH_OK;
     afile_unmap(f);
-    if (ftruncate(f->fd, (off_t)len) != 0 || fdatasync(f->fd) != 0)
+    if (ftruncate(f->fd, (off_t)len) != 0 || log_sync(log, f->fd, 0) != 0)
         return io_error(log, f, "cannot cut the uncommitted tail of", errno, err);
     f->disk = len;
     return PH_OK;
@@ -645,6 +688,13 @@ static ph_status recover(ph_evidence_log *log, ph_error *err)
 ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin, int create,
                            ph_evidence_log **out, ph_error *err)
 {
+    return evidence_open_with(ctx, dir, origin, create, NULL, NULL, out, err);
+}
+
+ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, int create,
+                             evidence_sync_fn sync, void *sync_user, ph_evidence_log **out,
+                             ph_error *err)
+{
     if (ctx == NULL || dir == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_evidence_open: ctx, dir and out must not be NULL");
@@ -660,6 +710,8 @@ ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin, int
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     }
     log->ctx = ctx;
+    log->sync = sync;
+    log->sync_user = sync_user;
     log->lock_fd = -1;
     log->size_fd = -1;
     log->leaves.fd = log->index.fd = log->hashes.fd = -1;
@@ -750,6 +802,8 @@ ph_status ph_evidence_append(ph_evidence_log *log, const void *data, size_t len,
         return ph_error_set(err, PH_ERANGE, "leaf", NULL,
                             "a leaf of %zu bytes is larger than the %u bytes allowed", len,
                             MAX_LEAF);
+    if (log->broken)
+        return refuse_broken(log, err);
     uint64_t i = log->size;
     uint8_t h[PH_EVIDENCE_HASH], end[8];
     ph_merkle_leaf_hash(data, len, h);
@@ -790,6 +844,8 @@ ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err)
 {
     if (log == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_evidence_commit: NULL log");
+    if (log->broken)
+        return refuse_broken(log, err);
     if (log->committed == log->size)
         return PH_OK;
     afile *files[3] = {&log->leaves, &log->hashes, &log->index};
@@ -799,8 +855,8 @@ ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err)
             return st;
     }
     for (int i = 0; i < 3; i++)
-        if (fdatasync(files[i]->fd) != 0)
-            return io_error(log, files[i], "cannot sync", errno, err);
+        if (log_sync(log, files[i]->fd, 0) != 0)
+            return io_fail(log, files[i], "cannot sync", errno, err);
     /* the leaves are durable: now, and only now, their size */
     ph_status st = size_write(log, log->size, log->data_end, err);
     if (st != PH_OK)
@@ -821,7 +877,7 @@ static ph_status afile_back(ph_evidence_log *log, afile *f, uint64_t len, ph_err
     f->len = 0;
     afile_unmap(f);
     if (ftruncate(f->fd, (off_t)len) != 0)
-        return io_error(log, f, "cannot cut the rolled back leaves from", errno, err);
+        return io_fail(log, f, "cannot cut the rolled back leaves from", errno, err);
     f->disk = len;
     return PH_OK;
 }
@@ -830,6 +886,8 @@ ph_status ph_evidence_rollback(ph_evidence_log *log, ph_error *err)
 {
     if (log == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_evidence_rollback: NULL log");
+    if (log->broken)
+        return refuse_broken(log, err);
     if (log->committed == log->size)
         return PH_OK;
     uint64_t n = log->committed;
