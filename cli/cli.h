@@ -157,6 +157,12 @@ const char *cli_evidence_dir(const ph_cli *cli, const char *dir, char *buf, size
  * committing. */
 ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int *exit_code);
 
+/* Open the evidence log in `dir` (NULL: the default) for reading only
+ * (ph_evidence_open_read): no writer lock, so a proof or an audit neither
+ * waits for nor blocks a process recording events; it sees the committed
+ * leaves. Prints the error and returns NULL on failure, setting *exit_code. */
+ph_evidence_log *cli_evidence_open_read(ph_cli *cli, const char *dir, int *exit_code);
+
 /* The log a command that records events appends to: --evidence DIR (`dir`,
  * NULL: <db>.evidence), created with its keys when missing, or none (*log
  * NULL) with --no-evidence (`none`). The same for voucher, order and

@@ -108,7 +108,7 @@ static int cmd_audit(ph_cli *cli, const ev_opts *o)
     ph_store *store = ph_cli_open_store(cli, 1, &code);
     if (store == NULL)
         return code;
-    ph_evidence_log *log = cli_evidence_open(cli, o->dir, 0, &code);
+    ph_evidence_log *log = cli_evidence_open_read(cli, o->dir, &code);
     if (log != NULL) {
         int64_t checked = 0, bad = 0;
         ph_error err;
@@ -252,7 +252,7 @@ static int cmd_prove(ph_cli *cli, const ev_opts *o)
         code = parse_u64(cli, "--size", o->size, &size);
     ph_evidence_log *log = NULL;
     if (code == PH_EXIT_OK)
-        log = cli_evidence_open(cli, o->dir, 0, &code);
+        log = cli_evidence_open_read(cli, o->dir, &code);
     ph_error err;
     ph_status st = PH_OK;
     if (log != NULL && o->size == NULL) {
@@ -291,7 +291,7 @@ static int cmd_consistency(ph_cli *cli, const ev_opts *o)
         code = parse_u64(cli, "--to", o->to, &to);
     if (code != PH_EXIT_OK)
         return code;
-    ph_evidence_log *log = cli_evidence_open(cli, o->dir, 0, &code);
+    ph_evidence_log *log = cli_evidence_open_read(cli, o->dir, &code);
     if (log == NULL)
         return code;
     ph_error err;

@@ -58,7 +58,7 @@ int cli_prove_records(ph_cli *cli, const char *command, int argc, char **argv, c
     ph_store *store = ph_cli_open_store(cli, 1, &code);
     if (store == NULL)
         return code;
-    ph_evidence_log *log = cli_evidence_open(cli, evidence, 0, &code);
+    ph_evidence_log *log = cli_evidence_open_read(cli, evidence, &code);
     if (log == NULL) {
         ph_store_free(store);
         return code;

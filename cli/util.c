@@ -106,6 +106,22 @@ ph_evidence_log *cli_evidence_open(ph_cli *cli, const char *dir, int create, int
     return NULL;
 }
 
+ph_evidence_log *cli_evidence_open_read(ph_cli *cli, const char *dir, int *exit_code)
+{
+    char path[4096];
+    cli_evidence_dir(cli, dir, path, sizeof(path));
+    ph_evidence_log *log = NULL;
+    ph_error err;
+    ph_status st = ph_evidence_open_read(cli->ctx, path, NULL, &log, &err);
+    if (st == PH_OK)
+        return log;
+    *exit_code = ph_cli_fail(cli, st, &err,
+                             st == PH_ENOTFOUND ? "create it with 'puhui evidence init', or point "
+                                                  "--evidence at an existing log"
+                                                : NULL);
+    return NULL;
+}
+
 int cli_evidence_for_events(ph_cli *cli, const char *dir, int none, ph_evidence_log **log)
 {
     *log = NULL;

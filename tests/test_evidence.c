@@ -720,6 +720,57 @@ static void test_failed_sync_breaks_the_log(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+/* A reader (ph_evidence_open_read) takes no lock: it opens and proves while
+ * a writer holds the log, seeing the committed leaves only - not the
+ * writer's uncommitted ones - as of its open; it cannot write. */
+static void test_reader_beside_a_writer(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_reader", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    ph_evidence_log *w = open_log(ctx, dir, "log"), *r = NULL, *r2 = NULL;
+    append_leaves(w, 0, 300);
+    ph_assert_ok(ph_evidence_commit(w, &err), &err);
+    append_leaves(w, 300, 310); /* not committed */
+    ph_assert_ok(ph_evidence_open_read(ctx, logdir, "test.local/log", &r, &err), &err);
+    assert_int_equal(ph_evidence_size(r), 300);
+    uint8_t root[H], wroot[H], lh[H], path[PH_EVIDENCE_MAX_PATH][H];
+    size_t n = 0;
+    ph_assert_ok(ph_evidence_root(r, 300, root, &err), &err);
+    ph_assert_ok(ph_evidence_root(w, 300, wroot, &err), &err);
+    assert_memory_equal(root, wroot, H);
+    ph_assert_ok(ph_evidence_prove_inclusion(r, 123, 300, path, &n, &err), &err);
+    ph_assert_ok(ph_evidence_leaf_hash(r, 123, lh, &err), &err);
+    ph_assert_ok(ph_merkle_verify_inclusion(123, 300, lh, (const uint8_t(*)[H])path, n, root,
+                                            &err),
+                 &err);
+    ph_assert_error(ph_evidence_leaf_hash(r, 305, lh, &err), PH_ENOTFOUND, &err, NULL);
+    ph_assert_error(ph_evidence_append(r, "x", 1, NULL, &err), PH_EMISUSE, &err, "read-only");
+    ph_assert_error(ph_evidence_commit(r, &err), PH_EMISUSE, &err, "read-only");
+    /* the writer commits and goes on: the open reader keeps its snapshot,
+     * a new one sees the commit */
+    ph_assert_ok(ph_evidence_commit(w, &err), &err);
+    append_leaves(w, 310, 2000);
+    assert_int_equal(ph_evidence_size(r), 300);
+    assert_true(leaves_sound(r));
+    ph_assert_ok(ph_evidence_open_read(ctx, logdir, NULL, &r2, &err), &err);
+    assert_int_equal(ph_evidence_size(r2), 310);
+    ph_evidence_free(r2);
+    ph_evidence_free(r);
+    ph_evidence_free(w);
+    ph_assert_error(ph_evidence_open_read(ctx, logdir, "other.local/log", &r, &err), PH_EINVAL,
+                    &err, "named 'test.local/log'");
+    char *missing = ph_test_path(dir, "nolog");
+    ph_assert_error(ph_evidence_open_read(ctx, missing, NULL, &r, &err), PH_ENOTFOUND, &err,
+                    NULL);
+    free(missing);
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
 /* An index entry in the middle that points past the leaves file: the leaf
  * is served with a length that runs off the mapping. */
 static void test_bad_index_entry(void **state)
@@ -1072,6 +1123,7 @@ int main(void)
         cmocka_unit_test(test_bad_index_entry),
         cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_failed_sync_breaks_the_log),
+        cmocka_unit_test(test_reader_beside_a_writer),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
         cmocka_unit_test(test_claims),

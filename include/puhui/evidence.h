@@ -21,8 +21,9 @@
  *     checkpoint and the log's public key (the offline verifier).
  *
  * One writer at a time per directory (an advisory lock taken by
- * ph_evidence_open; PH_EBUSY when another process holds it). Errors follow
- * docs/errors.md.
+ * ph_evidence_open; PH_EBUSY when another process holds it); readers
+ * (ph_evidence_open_read) take no lock and see the committed leaves.
+ * Errors follow docs/errors.md.
  */
 #ifndef PUHUI_EVIDENCE_H
 #define PUHUI_EVIDENCE_H
@@ -75,6 +76,17 @@ PH_EXTERN ph_status ph_merkle_verify_consistency(uint64_t size1, uint64_t size2,
  * cut off on open. */
 PH_EXTERN ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin,
                                      int create, ph_evidence_log **out, ph_error *err);
+
+/* Open the log in dir for reading only: no writer lock is taken, so a
+ * reader neither waits for nor blocks the writer. It sees the committed
+ * leaves as the size file records them at this call (a snapshot: leaves the
+ * writer commits later need another open) and never the writer's
+ * uncommitted ones. Every reading function works on it; append, commit and
+ * ph_evidence_checkpoint return PH_EMISUSE. PH_ENOTFOUND when there is no
+ * log; PH_EIO when the committed leaves are missing or damaged. */
+PH_EXTERN ph_status ph_evidence_open_read(ph_ctx *ctx, const char *dir, const char *origin,
+                                          ph_evidence_log **out, ph_error *err);
+
 PH_EXTERN void ph_evidence_free(ph_evidence_log *log);
 
 /* Append one leaf; *index (may be NULL) is its position, 0-based. Buffered:

@@ -82,6 +82,7 @@ struct ph_evidence_log {
     int size_fd;            /* `size`: the committed size */
     unsigned size_slot;     /* the record of `size` the next commit writes */
     int created;            /* a file was made by this open */
+    int readonly;           /* ph_evidence_open_read: no lock, no writes */
     evidence_sync_fn sync;  /* NULL: fdatasync / fsync */
     void *sync_user;
     int broken;             /* a write or sync failed: reopen (log_failed) */
@@ -162,6 +163,14 @@ static ph_status refuse_broken(const ph_evidence_log *log, ph_error *err)
                         log->dir, log->broken_why);
 }
 
+static ph_status refuse_readonly(const ph_evidence_log *log, const char *what, ph_error *err)
+{
+    return ph_error_set(err, PH_EMISUSE, "dir", log->dir,
+                        "cannot %s the evidence log in %s: it was opened read-only "
+                        "(ph_evidence_open_read); open it with ph_evidence_open to write",
+                        what, log->dir);
+}
+
 static char *join(const ph_ctx *ctx, const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
@@ -178,7 +187,11 @@ static ph_status afile_open(ph_evidence_log *log, afile *f, const char *name, ph
     char *path = join(log->ctx, log->dir, name);
     if (path == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    f->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    f->fd = open(path, log->readonly ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CLOEXEC);
+    if (f->fd < 0 && errno == ENOENT && !log->readonly) {
+        f->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        log->created = 1;
+    }
     int e = errno;
     ph_free(log->ctx, path);
     if (f->fd < 0)
@@ -447,7 +460,7 @@ static ph_status size_read(ph_evidence_log *log, int *known, uint64_t *n, uint64
     char *path = join(log->ctx, log->dir, SIZE_FILE);
     if (path == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    log->size_fd = open(path, O_RDWR | O_CLOEXEC);
+    log->size_fd = open(path, (log->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
     int e = errno;
     ph_free(log->ctx, path);
     if (log->size_fd < 0)
@@ -666,6 +679,19 @@ static ph_status recover(ph_evidence_log *log, ph_error *err)
                             "or a parent it completed does not recompute from the leaf's bytes; "
                             "`puhui evidence check` finds the first damaged leaf",
                             log->dir, (unsigned long long)(n - 1));
+    if (log->readonly) {
+        /* a reader sees the committed leaves only, whatever a writer is
+         * appending past them */
+        afile *files[3] = {&log->leaves, &log->index, &log->hashes};
+        uint64_t lens[3] = {end, n * 8, stored_count(n) * PH_EVIDENCE_HASH};
+        for (int i = 0; i < 3; i++) {
+            afile_unmap(files[i]);
+            files[i]->disk = lens[i];
+        }
+        log->size = log->committed = n;
+        log->data_end = log->committed_end = end;
+        return PH_OK;
+    }
     if (log->leaves.disk > end || log->index.disk > n * 8 ||
         log->hashes.disk > stored_count(n) * PH_EVIDENCE_HASH)
         ph_log(log->ctx, PH_LOG_WARN,
@@ -685,15 +711,32 @@ static ph_status recover(ph_evidence_log *log, ph_error *err)
 
 /* ---- open and close -------------------------------------------------------------------- */
 
+static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int create,
+                          int readonly, evidence_sync_fn sync, void *sync_user,
+                          ph_evidence_log **out, ph_error *err);
+
 ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin, int create,
                            ph_evidence_log **out, ph_error *err)
 {
-    return evidence_open_with(ctx, dir, origin, create, NULL, NULL, out, err);
+    return open_log(ctx, dir, origin, create, 0, NULL, NULL, out, err);
+}
+
+ph_status ph_evidence_open_read(ph_ctx *ctx, const char *dir, const char *origin,
+                                ph_evidence_log **out, ph_error *err)
+{
+    return open_log(ctx, dir, origin, 0, 1, NULL, NULL, out, err);
 }
 
 ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, int create,
                              evidence_sync_fn sync, void *sync_user, ph_evidence_log **out,
                              ph_error *err)
+{
+    return open_log(ctx, dir, origin, create, 0, sync, sync_user, out, err);
+}
+
+static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int create,
+                          int readonly, evidence_sync_fn sync, void *sync_user,
+                          ph_evidence_log **out, ph_error *err)
 {
     if (ctx == NULL || dir == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
@@ -710,6 +753,7 @@ ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, i
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     }
     log->ctx = ctx;
+    log->readonly = readonly;
     log->sync = sync;
     log->sync_user = sync_user;
     log->lock_fd = -1;
@@ -731,7 +775,7 @@ ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, i
         st = ph_error_set(err, PH_EINVAL, "dir", dir,
                           "expected a directory for the evidence log");
     }
-    if (st == PH_OK)
+    if (st == PH_OK && !readonly)
         st = take_lock(log, err);
     if (st == PH_OK) {
         if (stat(meta, &sb) == 0) {
@@ -802,6 +846,8 @@ ph_status ph_evidence_append(ph_evidence_log *log, const void *data, size_t len,
         return ph_error_set(err, PH_ERANGE, "leaf", NULL,
                             "a leaf of %zu bytes is larger than the %u bytes allowed", len,
                             MAX_LEAF);
+    if (log->readonly)
+        return refuse_readonly(log, "append to", err);
     if (log->broken)
         return refuse_broken(log, err);
     uint64_t i = log->size;
@@ -844,6 +890,8 @@ ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err)
 {
     if (log == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_evidence_commit: NULL log");
+    if (log->readonly)
+        return refuse_readonly(log, "commit", err);
     if (log->broken)
         return refuse_broken(log, err);
     if (log->committed == log->size)

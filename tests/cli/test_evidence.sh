@@ -38,6 +38,21 @@ run 0 evidence append "$WORK/e5.json" "$WORK/e6.json"
 run 0 evidence prove --index 1,3 --out "$WORK/b.json"
 check "proved against the last checkpoint (5), not the log (7)" contains "$OUT" "tree of 5 leaves"
 
+# --- readers take no lock: prove and consistency while another process holds the writer's ------
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a")
+fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$EV/lock" "$WORK/locked" &
+HOLDER=$!
+for _ in $(seq 100); do [ -e "$WORK/locked" ] && break; sleep 0.05; done
+check "another process holds the writer's lock" [ -e "$WORK/locked" ]
+run 0 evidence prove --index 1 --out "$WORK/b1.json"
+check "prove reads beside the writer" contains "$OUT" "tree of 5 leaves"
+run 0 evidence consistency --from 2 --to 5
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null || true
+
 # --- the offline verifier: only the three files ------------------------------------------------
 mkdir "$WORK/participant"
 cp "$WORK/b.json" "$WORK/cp5" "$EV/log.vkey" "$WORK/participant/"
