@@ -653,15 +653,26 @@ typedef struct syncs {
     int fail_in; /* > 0: the sync that many from now fails once, with EIO */
     int files;   /* fdatasyncs of files seen */
     int dirs;    /* fsyncs of directories seen */
+    ino_t dir_ino[16]; /* the first ones' inodes */
 } syncs;
+
+static int synced_dir(const syncs *s, ino_t ino)
+{
+    for (int i = 0; i < s->dirs && i < 16; i++)
+        if (s->dir_ino[i] == ino)
+            return 1;
+    return 0;
+}
 
 static int test_sync(void *user, int fd, int whole)
 {
     syncs *s = user;
     struct stat sb;
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode))
+    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (s->dirs < 16)
+            s->dir_ino[s->dirs] = sb.st_ino;
         s->dirs++;
-    else
+    } else
         s->files++;
     if (s->fail_in > 0 && --s->fail_in == 0) {
         errno = EIO;
@@ -767,6 +778,46 @@ static void test_reader_beside_a_writer(void **state)
     ph_assert_error(ph_evidence_open_read(ctx, missing, NULL, &r, &err), PH_ENOTFOUND, &err,
                     NULL);
     free(missing);
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
+/* The names a log makes survive a crash: creating a log syncs its
+ * directory (the files named in it) and the directory's parent (its own
+ * name); signing a checkpoint syncs the directory after the rename that put
+ * it in place. A plain reopen makes no name and syncs no directory. */
+static void test_directories_synced(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_dirsync", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    struct stat top, own;
+    assert_int_equal(stat(dir, &top), 0);
+    syncs s = {0};
+    ph_evidence_log *log = NULL;
+    ph_assert_ok(evidence_open_with(ctx, logdir, "test.local/log", 1, test_sync, &s, &log, &err),
+                 &err);
+    assert_int_equal(stat(logdir, &own), 0);
+    assert_true(synced_dir(&s, top.st_ino));
+    assert_true(synced_dir(&s, own.st_ino));
+    char *sk = ph_test_path(logdir, "log.key"), *vk = ph_test_path(logdir, "log.vkey");
+    ph_assert_ok(ph_evidence_keygen(ctx, "test.local/log", sk, vk, &err), &err);
+    append_leaves(log, 0, 3);
+    memset(&s, 0, sizeof(s));
+    char *note = NULL;
+    ph_assert_ok(ph_evidence_checkpoint(log, sk, &note, &err), &err);
+    ph_free(ctx, note);
+    assert_true(synced_dir(&s, own.st_ino));
+    ph_evidence_free(log);
+    memset(&s, 0, sizeof(s));
+    ph_assert_ok(evidence_open_with(ctx, logdir, NULL, 0, test_sync, &s, &log, &err), &err);
+    assert_int_equal(s.dirs, 0);
+    ph_evidence_free(log);
+    free(sk);
+    free(vk);
     free(logdir);
     ph_test_env_close(ctx, dir);
 }
@@ -1124,6 +1175,7 @@ int main(void)
         cmocka_unit_test(test_rollback),
         cmocka_unit_test(test_failed_sync_breaks_the_log),
         cmocka_unit_test(test_reader_beside_a_writer),
+        cmocka_unit_test(test_directories_synced),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
         cmocka_unit_test(test_claims),

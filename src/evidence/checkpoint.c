@@ -19,8 +19,11 @@
 
 #define KEYGEN_CMD "puhui evidence init"
 
-static ph_status write_file_atomic(const char *path, const char *text, size_t len, int mode,
-                                   ph_error *err)
+/* Write path whole or not at all: a temporary file, synced, renamed over
+ * it, then the directory synced so that the rename itself survives a crash
+ * (through log's sync when there is a log). */
+static ph_status write_file_atomic(const ph_evidence_log *log, const char *path, const char *text,
+                                   size_t len, int mode, ph_error *err)
 {
     size_t n = strlen(path) + 8;
     char tmp[4096];
@@ -51,7 +54,7 @@ static ph_status write_file_atomic(const char *path, const char *text, size_t le
         (void)unlink(tmp);
         return ph_error_set(err, PH_EIO, "file", path, "cannot write: %s", strerror(e));
     }
-    return PH_OK;
+    return evidence_sync_parent(log, path, err);
 }
 
 ph_status ph_evidence_keygen(const ph_ctx *ctx, const char *name, const char *secret_path,
@@ -69,7 +72,7 @@ ph_status ph_evidence_keygen(const ph_ctx *ctx, const char *name, const char *se
     note_verifier_string(name, pk, vkey, sizeof(vkey));
     size_t n = strlen(vkey);
     vkey[n++] = '\n';
-    return write_file_atomic(verifier_path, vkey, n, 0644, err);
+    return write_file_atomic(NULL, verifier_path, vkey, n, 0644, err);
 }
 
 ph_status ph_evidence_checkpoint(ph_evidence_log *log, const char *secret_path, char **note,
@@ -109,7 +112,7 @@ ph_status ph_evidence_checkpoint(ph_evidence_log *log, const char *secret_path, 
         st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
     } else {
         sprintf(path, "%s/" EVIDENCE_CHECKPOINT, evidence_dir(log));
-        st = write_file_atomic(path, text, len, 0644, err);
+        st = write_file_atomic(log, path, text, len, 0644, err);
     }
     ph_free(evidence_ctx(log), path);
     if (st != PH_OK) {

@@ -44,4 +44,8 @@ ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, i
                              evidence_sync_fn sync, void *sync_user, ph_evidence_log **out,
                              ph_error *err);
 
+/* fsync the directory holding path (a file made or renamed there), through
+ * log's sync (NULL: fsync). PH_EIO on failure. */
+ph_status evidence_sync_parent(const ph_evidence_log *log, const char *path, ph_error *err);
+
 #endif /* PH_EVIDENCE_INTERNAL_H */

@@ -163,6 +163,48 @@ static ph_status refuse_broken(const ph_evidence_log *log, ph_error *err)
                         log->dir, log->broken_why);
 }
 
+/* The directory path names live in (its parent for a file or directory
+ * path), into buf. */
+static void parent_of(const char *path, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", path);
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash == NULL)
+        snprintf(buf, size, ".");
+    else if (slash == buf)
+        buf[1] = '\0';
+    else
+        *slash = '\0';
+}
+
+/* fsync a directory: the names made or renamed in it survive a crash. */
+static ph_status sync_dir(const ph_evidence_log *log, const char *dir, ph_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return ph_error_set(err, PH_EIO, "dir", dir, "cannot open %s to sync it: %s", dir,
+                            strerror(errno));
+    int r = log != NULL ? log_sync(log, fd, 1) : fsync(fd);
+    int e = errno;
+    close(fd);
+    if (r != 0)
+        return ph_error_set(err, PH_EIO, "dir", dir,
+                            "cannot sync the directory %s (the names made in it may not "
+                            "survive a crash): %s",
+                            dir, strerror(e));
+    return PH_OK;
+}
+
+ph_status evidence_sync_parent(const ph_evidence_log *log, const char *path, ph_error *err)
+{
+    char dir[4096];
+    parent_of(path, dir, sizeof(dir));
+    return sync_dir(log, dir, err);
+}
+
 static ph_status refuse_readonly(const ph_evidence_log *log, const char *what, ph_error *err)
 {
     return ph_error_set(err, PH_EMISUSE, "dir", log->dir,
@@ -771,6 +813,8 @@ static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int 
                               "no evidence log here: create it with `puhui evidence init`");
         else if (mkdir(dir, 0755) != 0)
             st = io_error(log, NULL, "cannot create the directory", errno, err);
+        else /* the directory's own name, in its parent */
+            st = evidence_sync_parent(log, dir, err);
     } else if (!S_ISDIR(sb.st_mode)) {
         st = ph_error_set(err, PH_EINVAL, "dir", dir,
                           "expected a directory for the evidence log");
@@ -789,6 +833,7 @@ static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int 
         } else {
             snprintf(log->origin, sizeof(log->origin), "%s", origin ? origin : DEFAULT_ORIGIN);
             st = write_meta(log, meta, err);
+            log->created = 1;
         }
     }
     ph_free(ctx, meta);
@@ -800,6 +845,10 @@ static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int 
         st = afile_open(log, &log->hashes, "hashes", err);
     if (st == PH_OK)
         st = recover(log, err);
+    /* the files made here are named in the directory: sync it, or a crash
+     * could leave a log whose size file or leaves were never there */
+    if (st == PH_OK && log->created)
+        st = sync_dir(log, dir, err);
     if (st != PH_OK) {
         ph_evidence_free(log);
         return st;
