@@ -509,6 +509,7 @@ static const ph_cli_command commands[] = {
      "       puhui evidence verify --consistency FILE --old NOTE1 --checkpoint NOTE2 --key VKEY\n"
      "       puhui evidence anchor [--evidence DIR]\n"
      "       puhui evidence audit [--evidence DIR]\n"
+     "       puhui evidence check [--evidence DIR]\n"
      "\n"
      "An RFC 9162 Merkle tree log in the directory DIR (default: the database's path\n"
      "with .evidence added), of the platform's records: voucher, order and warehouse\n"
@@ -528,7 +529,10 @@ static const ph_cli_command commands[] = {
      "anchor appends every consent grant and revocation, stored decision and the\n"
      "access log's head not yet in the log (checkpoint does this first, when the\n"
      "database exists). audit rebuilds every anchored record's leaf from the database\n"
-     "and lists those that no longer match (exit code 3): rows edited after the fact.\n",
+     "and lists those that no longer match (exit code 3): rows edited after the fact.\n"
+     "check recomputes every stored leaf hash and parent of the log (damage on disk\n"
+     "inside the committed leaves, which no crash makes). prove, consistency, audit\n"
+     "and check only read the log: they take no lock and do not wait for a writer.\n",
      ph_cmd_evidence},
     {"voucher", "digital claim vouchers: issue, split, transfer, finance, settle, lineage, prove",
      "usage: puhui voucher issue --issuer USCC --to USCC --amount YUAN --maturity D [--on D]\n"

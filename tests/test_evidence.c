@@ -484,6 +484,16 @@ static void overwrite(const char *dir, const char *name, off_t at, const void *b
 }
 
 
+static void read_at(const char *dir, const char *name, off_t at, void *bytes, size_t n)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY);
+    assert_true(fd >= 0);
+    assert_int_equal(pread(fd, bytes, n, at), (ssize_t)n);
+    close(fd);
+}
+
 /* The whole of a small file in dir (*n = 0 when there is none). */
 static void read_small(const char *dir, const char *name, uint8_t *buf, size_t cap, size_t *n)
 {
@@ -818,6 +828,60 @@ static void test_directories_synced(void **state)
     ph_evidence_free(log);
     free(sk);
     free(vk);
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
+/* Damage inside the committed leaves - no crash makes it, so no open looks
+ * for it past the last leaf - is found by ph_evidence_check, which names the
+ * first damaged leaf: a stored leaf hash, a stored parent, the last leaf
+ * (which a writer's open refuses and a reader's open lets the check read). */
+static void test_check_finds_damage(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_check", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    append_leaves(log, 0, 2000);
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    uint64_t checked = 0;
+    ph_assert_ok(ph_evidence_check(log, &checked, &err), &err);
+    assert_int_equal(checked, 2000);
+    ph_evidence_free(log);
+
+    uint8_t zeros[H] = {0}, saved[H];
+    uint64_t m = 1500, at = 2 * m - (uint64_t)__builtin_popcountll(m); /* leaf 1500's hash */
+    read_at(logdir, "hashes", (off_t)(at * H), saved, H);
+    overwrite(logdir, "hashes", (off_t)(at * H), zeros, H);
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+    ph_assert_error(ph_evidence_check(log, &checked, &err), PH_EIO, &err,
+                    "damaged at leaf 1500: its stored hash");
+    assert_int_equal(checked, 1500);
+    ph_evidence_free(log);
+    overwrite(logdir, "hashes", (off_t)(at * H), saved, H);
+
+    /* the parent of leaves 1500 and 1501, stored right after 1501's hash */
+    m = 1501;
+    at = 2 * m - (uint64_t)__builtin_popcountll(m) + 1;
+    read_at(logdir, "hashes", (off_t)(at * H), saved, H);
+    overwrite(logdir, "hashes", (off_t)(at * H), zeros, H);
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), &err);
+    ph_assert_error(ph_evidence_check(log, NULL, &err), PH_EIO, &err,
+                    "stored node over leaves 1500 to 1501");
+    ph_evidence_free(log);
+    overwrite(logdir, "hashes", (off_t)(at * H), saved, H);
+
+    /* the last leaf's bytes: a writer refuses the log, a reader checks it */
+    overwrite(logdir, "leaves", file_size(logdir, "leaves") - 1, "#", 1);
+    ph_assert_error(ph_evidence_open(ctx, logdir, NULL, 0, &log, &err), PH_EIO, &err,
+                    "last committed leaf (1999)");
+    ph_assert_ok(ph_evidence_open_read(ctx, logdir, NULL, &log, &err), &err);
+    ph_assert_error(ph_evidence_check(log, &checked, &err), PH_EIO, &err, "damaged at leaf 1999");
+    assert_int_equal(checked, 1999);
+    ph_evidence_free(log);
     free(logdir);
     ph_test_env_close(ctx, dir);
 }
@@ -1176,6 +1240,7 @@ int main(void)
         cmocka_unit_test(test_failed_sync_breaks_the_log),
         cmocka_unit_test(test_reader_beside_a_writer),
         cmocka_unit_test(test_directories_synced),
+        cmocka_unit_test(test_check_finds_damage),
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
         cmocka_unit_test(test_claims),

@@ -711,9 +711,11 @@ static ph_status recover(ph_evidence_log *log, ph_error *err)
     if (st != PH_OK)
         return st;
     /* every commit synced the leaves before their size: a last committed
-     * leaf that does not recompute is damage no crash makes */
+     * leaf that does not recompute is damage no crash makes (a writer
+     * refuses it; a reader, which changes nothing, leaves it to
+     * ph_evidence_check and the verifiers) */
     int sound = 1;
-    if (known && n > 0 && (st = tail_sound(log, n, &sound, err)) != PH_OK)
+    if (known && n > 0 && !log->readonly && (st = tail_sound(log, n, &sound, err)) != PH_OK)
         return st;
     if (!sound)
         return ph_error_set(err, PH_EIO, "dir", log->dir,
@@ -1187,5 +1189,62 @@ ph_status ph_evidence_prove_consistency(ph_evidence_log *log, uint64_t size1, ui
     for (size_t i = 0; i < k; i++)
         memcpy(path[out++], after[k - 1 - i], PH_EVIDENCE_HASH);
     *n = out;
+    return PH_OK;
+}
+
+/* ---- the full check ------------------------------------------------------------------------- */
+
+ph_status ph_evidence_check(ph_evidence_log *log, uint64_t *checked, ph_error *err)
+{
+    if (log == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_evidence_check: NULL log");
+    if (checked != NULL)
+        *checked = 0;
+    uint64_t start = 0;
+    for (uint64_t i = 0; i < log->size; i++) {
+        uint64_t end = 0;
+        ph_status st = leaf_end(log, i, &end, err);
+        if (st != PH_OK)
+            return st;
+        if (end < start || end > log->data_end)
+            return ph_error_set(err, PH_EIO, "index", NULL,
+                                "the evidence log in %s is damaged at leaf %llu: the index ends "
+                                "it at byte %llu, after its start at %llu, in %llu bytes of "
+                                "leaves",
+                                log->dir, (unsigned long long)i, (unsigned long long)end,
+                                (unsigned long long)start, (unsigned long long)log->data_end);
+        const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
+                                          : (const uint8_t *)"";
+        if (data == NULL)
+            return PH_EIO;
+        uint8_t want[PH_EVIDENCE_HASH], got[PH_EVIDENCE_HASH], l[PH_EVIDENCE_HASH];
+        ph_merkle_leaf_hash(data, (size_t)(end - start), want);
+        if ((st = node_at(log, 0, i, got, err)) != PH_OK)
+            return st;
+        if (sodium_memcmp(want, got, PH_EVIDENCE_HASH) != 0)
+            return ph_error_set(err, PH_EIO, "hashes", NULL,
+                                "the evidence log in %s is damaged at leaf %llu: its stored hash "
+                                "is not the hash of its bytes",
+                                log->dir, (unsigned long long)i);
+        /* each parent leaf i completes, from the stored children */
+        for (unsigned lv = 0; ((i >> lv) & 1) == 1; lv++) {
+            if ((st = node_at(log, lv, (i >> lv) - 1, l, err)) != PH_OK ||
+                (st = node_at(log, lv, i >> lv, got, err)) != PH_OK)
+                return st;
+            evidence_node_hash(l, got, want);
+            if ((st = node_at(log, lv + 1, i >> (lv + 1), got, err)) != PH_OK)
+                return st;
+            if (sodium_memcmp(want, got, PH_EVIDENCE_HASH) != 0)
+                return ph_error_set(
+                    err, PH_EIO, "hashes", NULL,
+                    "the evidence log in %s is damaged at leaf %llu: the stored node over "
+                    "leaves %llu to %llu is not the hash of its two children",
+                    log->dir, (unsigned long long)i,
+                    (unsigned long long)((i >> (lv + 1)) << (lv + 1)), (unsigned long long)i);
+        }
+        start = end;
+        if (checked != NULL)
+            *checked = i + 1;
+    }
     return PH_OK;
 }

@@ -50,6 +50,8 @@ check "another process holds the writer's lock" [ -e "$WORK/locked" ]
 run 0 evidence prove --index 1 --out "$WORK/b1.json"
 check "prove reads beside the writer" contains "$OUT" "tree of 5 leaves"
 run 0 evidence consistency --from 2 --to 5
+run 0 evidence check
+check "check recomputes the committed leaves" contains "$OUT" "7 committed leaves checked"
 kill "$HOLDER"
 wait "$HOLDER" 2>/dev/null || true
 
@@ -120,5 +122,10 @@ run 2 evidence consistency --from 0
 check "from the empty tree: refused" contains "$ERR" "empty tree"
 run 2 evidence prove --index 9 --out "$WORK/x.json"
 check "a leaf past the checkpoint" contains "$ERR" "leaf 9 is not in a tree of 7 leaves"
+
+# --- check finds damage inside the committed leaves --------------------------------------------
+printf '\377' | dd of="$EV/hashes" bs=1 seek=40 conv=notrunc status=none
+run 1 evidence check
+check "check names the damaged leaf" contains "$ERR" "damaged at leaf 1"
 
 finish
