@@ -165,6 +165,7 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
 typedef struct receipt_row {
     char id[PH_RECEIPT_ID_MAX];
     char owner[32], commodity[32];
+    char warehouse_id[64], lot[64], registered_on[16];
     int64_t quantity_kg;
     ph_rate haircut;
     int pledged;
@@ -181,7 +182,7 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
     ph_status st = ph_store_prepare(
         store,
         "SELECT r.id, r.owner_uscc, r.commodity, r.quantity_kg, c.haircut, p.id, p.lender, "
-        "p.exposure, p.pledged_on FROM receipt r JOIN receipt_commodity c ON c.commodity = "
+        "p.exposure, p.pledged_on, r.warehouse_id, r.lot, r.registered_on FROM receipt r JOIN receipt_commodity c ON c.commodity = "
         "r.commodity LEFT JOIN receipt_pledge p ON p.receipt_id = r.id AND p.status = 'live' "
         "WHERE r.id = ?",
         &s, err);
@@ -197,6 +198,9 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
         copy(r->commodity, sizeof(r->commodity), ph_stmt_column_text(s, 2));
         r->quantity_kg = ph_stmt_column_int64(s, 3);
         r->haircut = ph_stmt_column_int64(s, 4);
+        copy(r->warehouse_id, sizeof(r->warehouse_id), ph_stmt_column_text(s, 9));
+        copy(r->lot, sizeof(r->lot), ph_stmt_column_text(s, 10));
+        copy(r->registered_on, sizeof(r->registered_on), ph_stmt_column_text(s, 11));
         if (!ph_stmt_column_is_null(s, 5)) {
             r->pledged = 1;
             r->pledge_id = ph_stmt_column_int64(s, 5);
@@ -242,6 +246,45 @@ static ph_status check_pledge_ltv(ph_store *store, const receipt_row *r, ph_mone
                         cap, pct, value, day);
 }
 
+/* The goods must still back the receipt on the day of a pledge: not before
+ * the receipt was registered, and not on or after the day the lot left the
+ * warehouse (feed_warehouse_lots.removed_on, when the feed says so). */
+static ph_status check_pledge_day(ph_store *store, const receipt_row *r, ph_date on,
+                                  ph_error *err)
+{
+    char day[PH_DATE_FORMAT_MAX];
+    trade_day(on, day);
+    if (strcmp(day, r->registered_on) < 0)
+        return ph_error_set(err, PH_EINVAL, "on", day,
+                            "expected the receipt's registration day %s or later: receipt %s "
+                            "did not exist on %s",
+                            r->registered_on, r->id, day);
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT removed_on FROM feed_warehouse_lots WHERE "
+                                    "warehouse_id = ? AND lot = ? AND removed_on IS NOT NULL "
+                                    "AND removed_on <= ?",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, r->warehouse_id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, r->lot, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 3, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK) {
+        char removed[16];
+        copy(removed, sizeof(removed), ph_stmt_column_text(s, 0));
+        st = ph_error_set(err, PH_EINVAL, "receipt", r->id,
+                          "lot %s left warehouse %s on %s: expected goods still stored on %s "
+                          "to pledge receipt %s",
+                          r->lot, r->warehouse_id, removed, day, r->id);
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
 ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
                             ph_money exposure, ph_date on, ph_evidence_log *log,
                             int64_t *pledge_id, ph_error *err)
@@ -261,7 +304,9 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
     trade_day(on, day);
     if (exposure <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected an exposure of more than 0");
-    st = check_pledge_ltv(store, &r, exposure, on, err);
+    st = check_pledge_day(store, &r, on, err);
+    if (st == PH_OK)
+        st = check_pledge_ltv(store, &r, exposure, on, err);
     if (st != PH_OK)
         return st;
     /* No check for a live pledge here: the store refuses it (see the top). */
@@ -450,7 +495,7 @@ static ph_status recorded(ph_store *store, const char *id, const char *type, con
 
 ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *log,
                                   ph_receipt_margin_fn fn, void *user, int64_t *calls,
-                                  ph_error *err)
+                                  int64_t *unpriced, ph_error *err)
 {
     ph_status st = need(store, err);
     if (st != PH_OK)
@@ -489,17 +534,36 @@ ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *
     ph_stmt_free(s);
     if (st == PH_DONE)
         st = PH_OK;
-    int64_t count = 0;
+    int64_t count = 0, no_price = 0;
     char day[PH_DATE_FORMAT_MAX];
     trade_day(on, day);
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         receipt_row r;
         ph_receipt_value v;
         st = receipt_read(store, ids[i], &r, err);
-        if (st == PH_OK)
-            st = value_of(store, &r, on, &v, err);
         if (st != PH_OK)
             break;
+        /* a commodity without a market price on or before the day: this
+         * receipt cannot be valued, the others still are (reported, not
+         * recorded: nothing changed) */
+        ph_error why;
+        ph_status vs = value_of(store, &r, on, &v, &why);
+        if (vs == PH_ENOTFOUND && strcmp(why.field, "commodity") == 0) {
+            memset(&v, 0, sizeof(v));
+            v.quantity_kg = r.quantity_kg;
+            v.haircut = r.haircut;
+            v.exposure = r.exposure;
+            no_price++;
+            if (fn != NULL)
+                fn(user, r.id, &v, PH_RECEIPT_MARGIN_UNPRICED);
+            continue;
+        }
+        if (vs != PH_OK) {
+            st = vs;
+            if (err != NULL)
+                *err = why;
+            break;
+        }
         ph_receipt_margin verdict = v.ltv >= liquidation ? PH_RECEIPT_MARGIN_LIQUIDATION
                                     : v.ltv >= call      ? PH_RECEIPT_MARGIN_CALL
                                                          : PH_RECEIPT_MARGIN_OK;
@@ -530,6 +594,8 @@ ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *
     st = trade_finish(store, log, st, err);
     if (st == PH_OK && calls != NULL)
         *calls = count;
+    if (st == PH_OK && unpriced != NULL)
+        *unpriced = no_price;
     return st;
 }
 
