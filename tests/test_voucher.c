@@ -873,7 +873,8 @@ static void test_prove_catches_deleted_event(void **state)
                     "part V000003: status is settled in the store but the logged events give "
                     "financed");
     /* and the finance event too: financed with no finance event */
-    ph_test_exec(fx->store, "DROP TRIGGER voucher_status; DROP TRIGGER voucher_settlement_no_delete;"
+    ph_test_exec(fx->store, "DROP TRIGGER voucher_status;"
+                            "DROP TRIGGER voucher_settlement_no_delete;"
                             "DROP TRIGGER voucher_financing_no_delete");
     ph_test_exec(fx->store, "UPDATE voucher SET status = 'financed' WHERE id = 'V000003';"
                             "UPDATE voucher SET status = 'held' WHERE id = 'V000004';"

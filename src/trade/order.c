@@ -443,17 +443,20 @@ static ph_money paid_total(const ph_loan_payment *p)
     return sum;
 }
 
-/* Repay the advance's loan from `amount`: in full when it covers what is
- * owed, else as much as it covers. The loan book decides what is owed
- * (accrued interest included); its refusals tell which case this is. */
+/* Repay the advance's loan from `amount` under `reference`: in full when
+ * it covers what is owed, else as much as it covers. The loan book decides
+ * what is owed (accrued interest included); its refusals tell which case
+ * this is. A refused attempt stores nothing, so the reference is free for
+ * the next; the one that succeeds stores it with the loan's event. */
 static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money amount,
-                            ph_money *to_lender, int *closed, ph_error *err)
+                            const char *reference, ph_money *to_lender, int *closed,
+                            ph_error *err)
 {
     ph_loan_payment p;
     memset(&p, 0, sizeof(p));
     ph_error e1;
     ph_error_clear(&e1);
-    ph_status st = ph_loan_prepay(store, loan, on, amount, 0, &p, &e1);
+    ph_status st = ph_loan_prepay_ref(store, loan, on, amount, 0, reference, &p, &e1);
     if (st == PH_OK) {
         *to_lender = amount;
         *closed = p.closed;
@@ -461,7 +464,7 @@ static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money 
     }
     if (st == PH_EINVAL && strcmp(e1.field, "amount") == 0 &&
         strstr(e1.detail, "more than is owed") != NULL) {
-        st = ph_loan_prepay(store, loan, on, 0, 1, &p, err);
+        st = ph_loan_prepay_ref(store, loan, on, 0, 1, reference, &p, err);
         if (st == PH_OK) {
             *to_lender = paid_total(&p);
             *closed = p.closed;
@@ -470,7 +473,7 @@ static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money 
     }
     if (st == PH_EINVAL && strcmp(e1.field, "amount") == 0 &&
         strstr(e1.detail, "a prepayment first pays") != NULL) {
-        st = ph_loan_repay(store, loan, on, amount, &p, err);
+        st = ph_loan_repay_ref(store, loan, on, amount, reference, &p, err);
         if (st == PH_OK) {
             *to_lender = amount;
             *closed = p.closed;
@@ -482,6 +485,48 @@ static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money 
     return st;
 }
 
+/* What the buyer has paid of order id so far: its repay and remit events
+ * (each payment of the buyer is split into these two). */
+static ph_status buyer_paid(ph_store *store, const char *id, ph_money *out, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT coalesce(sum(amount), 0) FROM order_event WHERE "
+                                    "subject = ? AND type IN ('repay', 'remit')",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK)
+        *out = ph_stmt_column_int64(s, 0);
+    ph_stmt_free(s);
+    return st;
+}
+
+/*
+ * The order of writes, and why a crash anywhere is safe:
+ *   1. the loan repayment, in the loan book's own transaction (the loan
+ *      functions refuse to run inside another), under a reference derived
+ *      from the order's loan and what the buyer had paid before this
+ *      payment: "order-pay:L<loan>:<fen paid before>";
+ *   2. the order's state and events in one transaction, the log committed
+ *      before it (trade_finish).
+ * A crash after 1 and before 2 leaves the loan repaid with no order event.
+ * The retry derives the same reference (nothing the order records has
+ * changed), finds the repayment in the loan book (ph_loan_payment_by_ref)
+ * instead of paying again, and goes on to 2 with what was paid then, on
+ * the day it was paid. The reference does not hold the day on purpose: a
+ * retry on the next day must find the payment too, not pay again. Step 2
+ * re-reads what the buyer has paid inside its transaction, so two
+ * processes settling the same payment record it once.
+ *
+ * Partial payments: the buyer may pay the order in several payments, none
+ * above what it still owes (refused with the numbers). Each repays the loan
+ * first, as much as it covers, the rest goes to the seller; the order is
+ * paid when the payments reach its amount. A payment that leaves the loan
+ * open leaves the advance open for the next payment to repay.
+ */
 ph_status ph_order_settle(ph_store *store, const char *id, ph_date on, ph_money amount,
                           ph_evidence_log *log, ph_order_settlement *out, ph_error *err)
 {
@@ -500,25 +545,73 @@ ph_status ph_order_settle(ph_store *store, const char *id, ph_date on, ph_money 
                             "expected an order not yet paid: the buyer has paid it");
     if (amount <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected a payment of more than 0");
+    ph_money before = 0;
+    st = buyer_paid(store, id, &before, err);
+    if (st != PH_OK)
+        return st;
+    ph_money left = o.amount - before;
+    if (amount > left) {
+        char l[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX], t[PH_MONEY_FORMAT_MAX];
+        trade_money(left, l);
+        trade_money(before, b);
+        trade_money(o.amount, t);
+        return ph_error_set(err, PH_EINVAL, "amount", m,
+                            "expected at most the %s yuan order %s still owes (%s yuan of its "
+                            "%s paid)",
+                            l, id, b, t);
+    }
     ph_order_settlement s = {0, 0, 0};
+    char reference[PH_LOAN_REFERENCE_MAX + 1] = "";
     if (o.advanced && strcmp(o.advance_status, "open") == 0) {
-        st = repay_loan(store, o.loan_id, on, amount, &s.to_lender, &s.loan_closed, err);
+        snprintf(reference, sizeof(reference), "order-pay:L%lld:%lld", (long long)o.loan_id,
+                 (long long)before);
+        ph_loan_ref_payment done;
+        int found = 0;
+        st = ph_loan_payment_by_ref(store, reference, &done, &found, err);
+        if (st == PH_OK && !found) {
+            st = repay_loan(store, o.loan_id, on, amount, reference, &s.to_lender,
+                            &s.loan_closed, err);
+            /* another process paid it under the same reference meanwhile */
+            if (st == PH_EEXISTS && err != NULL && strcmp(err->field, "reference") == 0)
+                st = ph_loan_payment_by_ref(store, reference, &done, &found, err);
+        }
         if (st != PH_OK)
             return st;
+        if (found) {
+            /* paid before a crash: record what was paid, on the day it was */
+            if (done.amount > amount) {
+                char d[PH_MONEY_FORMAT_MAX];
+                trade_money(done.amount, d);
+                return ph_error_set(err, PH_EINVAL, "amount", m,
+                                    "expected at least the %s yuan loan %lld was repaid under "
+                                    "reference %s: this payment was applied already",
+                                    d, (long long)o.loan_id, reference);
+            }
+            s.to_lender = done.amount;
+            s.loan_closed = done.closed;
+            on = done.on;
+        }
     }
     s.to_seller = amount - s.to_lender;
     st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
-    if (s.loan_closed)
+    ph_money again = 0;
+    st = buyer_paid(store, id, &again, err);
+    if (st == PH_OK && again != before)
+        st = ph_error_set(err, PH_EEXISTS, "order", id,
+                          "expected the payment once: another payment of order %s was recorded "
+                          "meanwhile",
+                          id);
+    if (st == PH_OK && s.loan_closed)
         st = run(store, "UPDATE order_advance SET status = 'repaid' WHERE order_id = ?", "t",
                  err, id);
-    if (st == PH_OK)
+    if (st == PH_OK && before + amount == o.amount)
         st = run(store, "UPDATE trade_order SET status = 'paid' WHERE id = ?", "t", err, id);
     if (st == PH_OK && s.to_lender > 0) {
-        char detail[96];
-        snprintf(detail, sizeof(detail), "loan %lld %s", (long long)o.loan_id,
-                 s.loan_closed ? "repaid in full" : "repaid in part");
+        char detail[160];
+        snprintf(detail, sizeof(detail), "loan %lld %s (reference %s)", (long long)o.loan_id,
+                 s.loan_closed ? "repaid in full" : "repaid in part", reference);
         trade_event e = {id, "repay", on, o.buyer, o.lender, s.to_lender, detail};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }

@@ -182,7 +182,8 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
     ph_status st = ph_store_prepare(
         store,
         "SELECT r.id, r.owner_uscc, r.commodity, r.quantity_kg, c.haircut, p.id, p.lender, "
-        "p.exposure, p.pledged_on, r.warehouse_id, r.lot, r.registered_on FROM receipt r JOIN receipt_commodity c ON c.commodity = "
+        "p.exposure, p.pledged_on, r.warehouse_id, r.lot, r.registered_on FROM receipt r "
+        "JOIN receipt_commodity c ON c.commodity = "
         "r.commodity LEFT JOIN receipt_pledge p ON p.receipt_id = r.id AND p.status = 'live' "
         "WHERE r.id = ?",
         &s, err);

@@ -72,7 +72,7 @@ static const char *day_text(ph_date d, char *buf)
     return voucher_day(d, buf);
 }
 
-/* ---- gathering and checking the events -------------------------------------------------------- */
+/* ---- gathering and checking the events ------------------------------------------------- */
 
 static ph_status take(void *user, const ph_voucher_event *e, ph_error *err)
 {
@@ -315,7 +315,7 @@ static ph_status replay_events(replay *r, ph_error *err)
     return st;
 }
 
-/* ---- comparing with the store ------------------------------------------------------------------ */
+/* ---- comparing with the store ------------------------------------------------------------ */
 
 static ph_status differs(const char *part, const char *column, const char *stored,
                          const char *logged, ph_error *err)
