@@ -149,6 +149,89 @@ static void test_whitelist_payments_and_settle(void **state)
     assert_true(proved >= 7);
     ph_assert_error(ph_order_prove(fx->store, log, "PO9", size, NULL, &proved, &err),
                     PH_ENOTFOUND, &err, "no events of this order to prove");
+    ph_evidence_free(log);
+    free(dir);
+}
+
+/* The order's rows against what its logged events give: an amount, a status
+ * or a paid-out edited in the store, or an event deleted, is PH_EVERIFY
+ * naming the order and the column; two payments alike in every field are
+ * two different leaves. */
+static void test_prove_catches_edited_state(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = NULL;
+    char *dir = ph_test_path(fx->dir, "evidence");
+    ph_assert_ok(ph_evidence_open(fx->ctx, dir, "puhui.test/evidence", 1, &log, &err), &err);
+    ph_order o = {"PO1", BUYER, SELLER, 100000000, day_of("2026-03-01"), day_of("2026-05-30")};
+    ph_assert_ok(ph_order_confirm(fx->store, &o, log, &err), &err);
+    ph_assert_ok(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000000,
+                                  4 * PH_RATE_PERCENT, log, NULL, &err),
+                 &err);
+    ph_assert_ok(ph_order_pay(fx->store, "PO1", SUPPLIER, day_of("2026-03-02"), 100000, log,
+                              &err),
+                 &err);
+    ph_assert_ok(ph_order_pay(fx->store, "PO1", SUPPLIER, day_of("2026-03-02"), 100000, log,
+                              &err),
+                 &err);
+    const uint8_t *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    ph_assert_ok(ph_evidence_leaf_data(log, 2, &a, &alen, &err), &err);
+    ph_assert_ok(ph_evidence_leaf_data(log, 3, &b, &blen, &err), &err);
+    assert_true(alen != blen || memcmp(a, b, alen) != 0);
+    uint8_t ha[PH_EVIDENCE_HASH], hb[PH_EVIDENCE_HASH];
+    ph_assert_ok(ph_evidence_leaf_hash(log, 2, ha, &err), &err);
+    ph_assert_ok(ph_evidence_leaf_hash(log, 3, hb, &err), &err);
+    assert_memory_not_equal(ha, hb, PH_EVIDENCE_HASH);
+    size_t proved = 0;
+    ph_assert_ok(ph_order_prove(fx->store, log, "PO1", 4, NULL, &proved, &err), &err);
+    assert_int_equal(proved, 4);
+
+    ph_test_exec(fx->store, "UPDATE trade_order SET amount = 200000000");
+    ph_assert_error(ph_order_prove(fx->store, log, "PO1", 4, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "order PO1: amount is 2,000,000.00 in the store but the logged events give "
+                    "1,000,000.00");
+    ph_test_exec(fx->store, "UPDATE trade_order SET amount = 100000000, status = 'paid'");
+    ph_assert_error(ph_order_prove(fx->store, log, "PO1", 4, NULL, &proved, &err), PH_EVERIFY,
+                    &err, "order PO1: status is paid in the store but the logged events give "
+                          "financed");
+    ph_test_exec(fx->store, "UPDATE trade_order SET status = 'financed';"
+                            "UPDATE order_advance SET loan_id = loan_id + 7");
+    ph_assert_error(ph_order_prove(fx->store, log, "PO1", 4, NULL, &proved, &err), PH_EVERIFY,
+                    &err, "order PO1: advance loan_id is");
+    ph_test_exec(fx->store, "UPDATE order_advance SET loan_id = loan_id - 7");
+    ph_assert_ok(ph_order_prove(fx->store, log, "PO1", 4, NULL, &proved, &err), &err);
+    /* a payment's event deleted: paid_out no longer follows from the events */
+    ph_test_exec(fx->store, "DROP TRIGGER order_event_no_delete;"
+                            "DELETE FROM order_event WHERE seq = (SELECT max(seq) FROM "
+                            "order_event)");
+    ph_assert_error(ph_order_prove(fx->store, log, "PO1", 4, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "order PO1: advance paid_out is 2,000.00 in the store but the logged events "
+                    "give 1,000.00");
+    ph_evidence_free(log);
+    free(dir);
+}
+
+static void test_refusal_edited(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = NULL;
+    char *dir = ph_test_path(fx->dir, "evidence");
+    ph_assert_ok(ph_evidence_open(fx->ctx, dir, "puhui.test/evidence", 1, &log, &err), &err);
+    ph_order o = {"PO1", BUYER, SELLER, 100000000, day_of("2026-03-01"), day_of("2026-05-30")};
+    ph_assert_ok(ph_order_confirm(fx->store, &o, log, &err), &err);
+    ph_assert_ok(ph_order_advance(fx->store, "PO1", BANK, day_of("2026-03-02"), 80000000,
+                                  4 * PH_RATE_PERCENT, log, NULL, &err),
+                 &err);
+    ph_assert_error(ph_order_pay(fx->store, "PO1", STRANGER, day_of("2026-03-02"), 1000000, log,
+                                 &err),
+                    PH_EDENIED, &err, NULL);
+    uint64_t size = ph_evidence_size(log);
+    size_t proved = 0;
     /* the recorded refusal edited away: the proof fails naming it */
     ph_test_exec(fx->store, "DROP TRIGGER order_event_no_update;"
                             "UPDATE order_event SET counterparty = '" SUPPLIER "' WHERE type = "
@@ -295,6 +378,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_partial_payment, trade_setup, trade_teardown),
         cmocka_unit_test_setup_teardown(test_settle_retry_after_crash, trade_setup,
                                         trade_teardown),
+        cmocka_unit_test_setup_teardown(test_prove_catches_edited_state, trade_setup,
+                                        trade_teardown),
+        cmocka_unit_test_setup_teardown(test_refusal_edited, trade_setup, trade_teardown),
         cmocka_unit_test_setup_teardown(test_no_advance_after_paid, trade_setup, trade_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -299,15 +299,52 @@ static void test_evidence_leaves(void **state)
     ph_assert_error(ph_receipt_prove(fx->store, log, "R999999", 3, NULL, &proved, &err),
                     PH_ENOTFOUND, &err, "no events of this receipt to prove");
     /* the leaf's bytes are fixed: keys in order, money in yuan with 2 places */
-    ph_receipt_event e = {0, "R000001", "pledge", day_of("2026-01-12"), BANK, OWNER,
-                          300000000, "pledge 1", 0};
+    ph_receipt_event e = {2, "R000001", "pledge", day_of("2026-01-12"), BANK, OWNER,
+                          300000000, "{\"pledge\":1}", 0};
     char *bytes = NULL;
     size_t len = 0;
     ph_assert_ok(ph_receipt_event_leaf(fx->ctx, &e, &bytes, &len, &err), &err);
-    assert_string_equal(bytes, "{\"type\":\"receipt.pledge\",\"id\":\"R000001\",\"on\":"
-                               "\"2026-01-12\",\"actor\":\"BANK01\",\"counterparty\":\"" OWNER
-                               "\",\"amount\":\"3000000.00\",\"detail\":\"pledge 1\"}");
+    assert_string_equal(bytes, "{\"type\":\"receipt.pledge\",\"seq\":2,\"id\":\"R000001\","
+                               "\"on\":\"2026-01-12\",\"actor\":\"BANK01\",\"counterparty\":\""
+                               OWNER "\",\"amount\":\"3000000.00\",\"detail\":{\"pledge\":1}}");
     ph_free(fx->ctx, bytes);
+    /* the seq is in the leaf: the same event with another seq is another leaf */
+    e.seq = 3;
+    char *other = NULL;
+    ph_assert_ok(ph_receipt_event_leaf(fx->ctx, &e, &other, &len, &err), &err);
+    assert_string_not_equal(other, "{\"type\":\"receipt.pledge\",\"seq\":2,\"id\":\"R000001\","
+                                   "\"on\":\"2026-01-12\",\"actor\":\"BANK01\",\"counterparty\":"
+                                   "\"" OWNER "\",\"amount\":\"3000000.00\",\"detail\":"
+                                   "{\"pledge\":1}}");
+    ph_free(fx->ctx, other);
+
+    /* the state: the rows against what the logged events give. The pledge's
+     * exposure raised in receipt_pledge (its event untouched) */
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_pledge_frozen;"
+                            "UPDATE receipt_pledge SET exposure = exposure + 1");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001, pledge 1: exposure is 3,000,000.01 in the store but the "
+                    "logged events give 3,000,000.00");
+    ph_test_exec(fx->store, "UPDATE receipt_pledge SET exposure = exposure - 1");
+    /* the release's event deleted: the pledge is released with no event saying so */
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_event_no_delete;"
+                            "CREATE TEMP TABLE kept AS SELECT * FROM receipt_event WHERE type = "
+                            "'release'; DELETE FROM receipt_event WHERE type = 'release'");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001, pledge 1: status is released in the store but the logged "
+                    "events give live");
+    ph_test_exec(fx->store, "INSERT INTO receipt_event SELECT * FROM kept");
+    /* the registered quantity raised */
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_frozen;"
+                            "UPDATE receipt SET quantity_kg = 200000");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001: quantity_kg is 200000 in the store but the logged events "
+                    "give 100000");
+    ph_test_exec(fx->store, "UPDATE receipt SET quantity_kg = 100000");
+    ph_assert_ok(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), &err);
 
     /* someone edits the stored pledge's exposure: its leaf no longer matches */
     ph_test_exec(fx->store, "DROP TRIGGER receipt_event_no_update;"
