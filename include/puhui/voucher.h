@@ -243,11 +243,20 @@ PH_EXTERN ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_ev
  * (normally the last signed checkpoint's size): every event of the tree
  * must have a leaf index below size; its leaf is recomputed from the stored
  * row and checked against the log - the leaf hash stored there, and the
- * inclusion proof against the root of that tree - then the bundle of those
- * leaves is written to bundle_path (NULL: check only); the checks are the
- * log's (ph_evidence_claims_check). *leaves (may be NULL) receives the
- * number of events proved. Errors: PH_EVERIFY naming the event whose stored
- * row no longer matches its leaf (an edited row); PH_EINVAL (field
+ * inclusion proof against the root of that tree; the checks are the log's
+ * (ph_evidence_claims_check). Then the state: the events, now known to be
+ * the logged ones, are replayed from the issue, rebuilding every part (id,
+ * parent, issuer, face, maturity, grade, payable_ref, holder, tier, status,
+ * created_on), its financing (lender, day, rate, days, discount, advance)
+ * and its settlement (issuer, paid_to, maturity, day, days late, amount),
+ * and each is compared with the store's rows. Only then is the bundle of
+ * the leaves written to bundle_path (NULL: check only). *leaves (may be
+ * NULL) receives the number of events proved. Errors: PH_EVERIFY naming the
+ * event whose stored row no longer matches its leaf (an edited row), or
+ * the part and column whose stored value the logged events do not give
+ * ("part V000004: holder_uscc is X in the store but the logged events give
+ * Y"; a part row no event creates; a status whose event was deleted, e.g.
+ * financed with no finance event); PH_EINVAL (field
  * "leaf_index") for an event recorded without a log or past size, (field
  * "size") for a size of 0 or past the log; PH_ENOTFOUND for an unknown id.
  */

@@ -129,7 +129,8 @@ static ph_status on_consent(void *user, const ph_consent *c, ph_error *err)
             s->report->grants++;
     }
     if (st == PH_OK && c->revoked_at != NULL &&
-        bsearch(&c->id, s->revoked, s->n_revoked, sizeof(int64_t), cmp_i64) == NULL) {
+        (s->n_revoked == 0 ||
+         bsearch(&c->id, s->revoked, s->n_revoked, sizeof(int64_t), cmp_i64) == NULL)) {
         st = anchor_consent_leaf(s->ctx, c, 1, &leaf, err);
         if (st == PH_OK)
             st = append(s, ANCHOR_REVOKE, c->id, &leaf, err);

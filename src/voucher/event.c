@@ -1,5 +1,6 @@
 /*
- * The vouchers' events and their evidence (voucher.h, evidence.h).
+ * The vouchers' events and their evidence (voucher.h, evidence.h); the proof,
+ * which replays them against the parts' rows, is replay.c.
  *
  * An event's leaf in the evidence log is a pure function of its stored row
  * (ph_voucher_event_leaf), so anyone with the database and the log can
@@ -185,54 +186,4 @@ ph_status ph_voucher_events(ph_store *store, const char *id, ph_voucher_event_fn
     }
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
-}
-
-/* ---- proving ------------------------------------------------------------------------------- */
-
-/* Each event claims the leaf it names; the log checks the claims (evidence.h:
- * ph_evidence_claims_*), as it does for orders and warehouse receipts. */
-typedef struct prove_state {
-    const ph_ctx *ctx;
-    ph_evidence_claims *claims;
-} prove_state;
-
-static ph_status prove_one(void *user, const ph_voucher_event *e, ph_error *err)
-{
-    prove_state *p = user;
-    char seq[24], what[160];
-    snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
-    snprintf(what, sizeof(what), "event %s (%s of voucher %s)", seq, e->type, e->voucher_id);
-    char *leaf = NULL;
-    size_t len = 0;
-    ph_status st = ph_voucher_event_leaf(p->ctx, e, &leaf, &len, err);
-    if (st == PH_OK)
-        st = ph_evidence_claims_check(p->claims, e->leaf_index, leaf, len, "voucher_event", seq,
-                                      what, err);
-    ph_free(p->ctx, leaf);
-    return st;
-}
-
-ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
-                           const char *bundle_path, size_t *leaves, ph_error *err)
-{
-    if (store == NULL || log == NULL || id == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove: NULL argument");
-    prove_state p = {.ctx = ph_store_ctx(store)};
-    ph_status st = ph_evidence_claims_new(log, size, &p.claims, err);
-    /* one snapshot of the store for the whole walk */
-    int own = st == PH_OK && !ph_store_in_transaction(store);
-    if (own)
-        st = ph_store_begin_read(store, err);
-    if (st == PH_OK)
-        st = ph_voucher_events(store, id, prove_one, &p, err);
-    if (own)
-        (void)ph_store_rollback(store, NULL);
-    if (st == PH_OK && ph_evidence_claims_count(p.claims) == 0)
-        st = ph_error_set(err, PH_ENOTFOUND, "voucher", id, "no events to prove");
-    if (st == PH_OK && bundle_path != NULL)
-        st = ph_evidence_claims_bundle(p.claims, bundle_path, err);
-    if (st == PH_OK && leaves != NULL)
-        *leaves = ph_evidence_claims_count(p.claims);
-    ph_evidence_claims_free(p.claims);
-    return st;
 }
