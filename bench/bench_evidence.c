@@ -2,7 +2,7 @@
  * bench_evidence [--leaves N] [--batch B] [--proofs P] [--dir DIR]
  *
  * The evidence log's two targets (issue 20): durable appends (leaves per
- * second, with ph_evidence_commit - three fdatasyncs - after every batch of
+ * second, with ph_evidence_commit - four fdatasyncs - after every batch of
  * B leaves; wall and CPU seconds side by side) and proof generation at N
  * leaves (inclusion and consistency, mean and p99 in microseconds, each
  * proof timed alone, every 64th one verified outside the timing).
