@@ -397,6 +397,38 @@ static void test_failed_operation_leaves_no_leaf(void **state)
     ph_evidence_free(log);
 }
 
+/* An advance interrupted after its loan was booked (its own transaction)
+ * and before the advance was recorded: the same advance again adopts that
+ * loan rather than booking a second or failing for good; an advance on
+ * other terms is refused, naming the loan. */
+static void test_advance_retry_after_crash(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    confirm(fx, "PO11", 10000000);
+    ph_test_exec(fx->store, "CREATE TRIGGER crash BEFORE INSERT ON order_advance "
+                            "BEGIN SELECT RAISE(ABORT, 'crash'); END;");
+    assert_int_not_equal(ph_order_advance(fx->store, "PO11", BANK, day_of("2026-03-02"),
+                                          8000000, 5 * PH_RATE_PERCENT, NULL, NULL, &err),
+                         PH_OK);
+    ph_test_exec(fx->store, "DROP TRIGGER crash");
+    int64_t booked = ph_test_query_int(fx->store, "SELECT id FROM loan WHERE reference = "
+                                                  "'order:PO11'");
+    assert_true(booked > 0);
+    ph_assert_error(ph_order_advance(fx->store, "PO11", BANK, day_of("2026-03-02"), 7000000,
+                                     5 * PH_RATE_PERCENT, NULL, NULL, &err),
+                    PH_EEXISTS, &err, "on other terms than this advance");
+    int64_t loan = 0;
+    ph_assert_ok(ph_order_advance(fx->store, "PO11", BANK, day_of("2026-03-02"), 8000000,
+                                  5 * PH_RATE_PERCENT, NULL, &loan, &err),
+                 &err);
+    assert_int_equal(loan, booked);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM loan"), 1);
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT loan_id FROM order_advance WHERE "
+                                                  "order_id = 'PO11'"),
+                     booked);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +442,8 @@ int main(void)
                                         trade_teardown),
         cmocka_unit_test_setup_teardown(test_refusal_edited, trade_setup, trade_teardown),
         cmocka_unit_test_setup_teardown(test_no_advance_after_paid, trade_setup, trade_teardown),
+        cmocka_unit_test_setup_teardown(test_advance_retry_after_crash, trade_setup,
+                                        trade_teardown),
         cmocka_unit_test_setup_teardown(test_failed_operation_leaves_no_leaf, trade_setup,
                                         trade_teardown),
     };

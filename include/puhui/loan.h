@@ -306,6 +306,14 @@ typedef struct ph_loan_info {
 
 PH_EXTERN ph_status ph_loan_get(ph_store *store, int64_t loan_id, ph_loan_info *out,
                                 ph_error *err);
+
+/* The id of the loan booked with external reference `reference` (an
+ * import's), into *loan_id; 0 when the book holds none. Lets a caller that
+ * books through ph_loan_import in its own transaction find, after a crash,
+ * the loan its interrupted attempt booked. Cost: one indexed read. Errors:
+ * PH_EMISUSE for NULL arguments; store errors. */
+PH_EXTERN ph_status ph_loan_find_reference(ph_store *store, const char *reference,
+                                           int64_t *loan_id, ph_error *err);
 PH_EXTERN void ph_loan_info_free(const ph_ctx *ctx, ph_loan_info *info);
 
 /* Every loan (of one firm or lender when not NULL), by id; fn's non-zero

@@ -441,3 +441,21 @@ ph_status ph_loan_each_span(ph_store *store, ph_loan_span_fn fn, void *user, ph_
     ph_stmt_free(s);
     return st == PH_DONE ? PH_OK : st;
 }
+
+ph_status ph_loan_find_reference(ph_store *store, const char *reference, int64_t *loan_id,
+                                 ph_error *err)
+{
+    if (store == NULL || reference == NULL || loan_id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_find_reference: NULL argument");
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    ph_stmt *s = NULL;
+    if (st == PH_OK)
+        st = ph_store_prepare(store, "SELECT id FROM loan WHERE reference = ?", &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, reference, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    *loan_id = st == PH_OK ? ph_stmt_column_int64(s, 0) : 0;
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}

@@ -191,6 +191,36 @@ static int64_t term_months(ph_date from, ph_date to)
     return months;
 }
 
+/* The loan an interrupted advance of order `id` booked under `reference`,
+ * when it is the loan this advance would book (same firm, lender, amount,
+ * rate and day); PH_EEXISTS otherwise. */
+static ph_status adopt_loan(ph_store *store, const char *id, const char *reference,
+                            const ph_loan_import_row *row, int64_t *loan, ph_error *err)
+{
+    ph_loan_info info;
+    ph_status st = ph_loan_find_reference(store, reference, loan, err);
+    if (st == PH_OK && *loan == 0)
+        st = ph_error_set(err, PH_ESTORE, "order", id,
+                          "the loan book skipped the advance's loan but holds no loan with "
+                          "reference %s",
+                          reference);
+    if (st != PH_OK)
+        return st;
+    st = ph_loan_get(store, *loan, &info, err);
+    if (st != PH_OK)
+        return st;
+    int same = strcmp(info.uscc, row->uscc) == 0 && strcmp(info.lender, row->lender) == 0 &&
+               info.amount == row->amount && info.rate == row->rate &&
+               info.booked_on == row->booked_on;
+    ph_loan_info_free(ph_store_ctx(store), &info);
+    if (!same)
+        return ph_error_set(err, PH_EEXISTS, "order", id,
+                            "expected an order not yet financed: the loan book holds loan %lld "
+                            "with reference %s, on other terms than this advance",
+                            (long long)*loan, reference);
+    return PH_OK;
+}
+
 ph_status ph_order_advance(ph_store *store, const char *id, const char *lender, ph_date on,
                            ph_money amount, ph_rate rate, ph_evidence_log *log,
                            int64_t *loan_id, ph_error *err)
@@ -276,12 +306,15 @@ ph_status ph_order_advance(ph_store *store, const char *id, const char *lender, 
     st = ph_loan_import(store, &row, 1, &rep, err);
     if (st != PH_OK)
         return st;
-    if (rep.imported != 1)
-        return ph_error_set(err, PH_EEXISTS, "order", id,
-                            "expected an order not yet financed: the loan book holds a loan "
-                            "with reference %s already",
-                            reference);
     int64_t loan = rep.first_id;
+    /* the reference is booked already: an earlier attempt booked the loan
+     * and stopped before recording the advance; the same advance adopts
+     * that loan, a different one is refused */
+    if (rep.imported != 1) {
+        st = adopt_loan(store, id, reference, &row, &loan, err);
+        if (st != PH_OK)
+            return st;
+    }
 
     st = ph_store_begin(store, err);
     if (st != PH_OK)
