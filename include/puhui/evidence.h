@@ -77,6 +77,17 @@ PH_EXTERN ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *o
                                      int create, ph_evidence_log **out, ph_error *err);
 PH_EXTERN void ph_evidence_free(ph_evidence_log *log);
 
+/* Open the log in dir for reading only, as a server that publishes proofs
+ * does beside the one writer: no lock is taken (a writer may be appending
+ * meanwhile), nothing is created or cut. The log holds the leaves the files
+ * held whole, and sound, at this call (a torn or unfinished tail is not
+ * counted); leaves appended later are not seen - open again to see them.
+ * Appending, committing and checkpointing are PH_EMISUSE. PH_ENOTFOUND
+ * (field "dir") when dir holds no log. Cost: a few opens and O(log n)
+ * reads. */
+PH_EXTERN ph_status ph_evidence_open_readonly(const ph_ctx *ctx, const char *dir,
+                                              ph_evidence_log **out, ph_error *err);
+
 /* Append one leaf; *index (may be NULL) is its position, 0-based. Buffered:
  * durable only after ph_evidence_commit. */
 PH_EXTERN ph_status ph_evidence_append(ph_evidence_log *log, const void *data, size_t len,
@@ -160,6 +171,13 @@ PH_EXTERN ph_status ph_evidence_bundle_write(ph_evidence_log *log, const uint64_
                                              size_t n, uint64_t size, const char *path,
                                              ph_error *err);
 
+/* The same bundle as ph_evidence_bundle_write, byte for byte, in memory:
+ * *text (NUL-terminated; ph_free it with the log's ctx) and *len, for a
+ * program that sends it rather than writes it (puhui serve). */
+PH_EXTERN ph_status ph_evidence_bundle_text(ph_evidence_log *log, const uint64_t *indices,
+                                            size_t n, uint64_t size, char **text, size_t *len,
+                                            ph_error *err);
+
 /* Check a bundle (its text) against a signed checkpoint and verifier key:
  * PH_OK when every leaf is included in the checkpoint's tree; otherwise
  * PH_EVERIFY naming the first leaf that fails, or PH_EINVAL located in the
@@ -220,6 +238,10 @@ PH_EXTERN size_t ph_evidence_claims_count(const ph_evidence_claims *claims);
  * leaves to path (ph_evidence_bundle_write). */
 PH_EXTERN ph_status ph_evidence_claims_bundle(ph_evidence_claims *claims, const char *path,
                                               ph_error *err);
+
+/* The same bundle in memory (ph_evidence_bundle_text). */
+PH_EXTERN ph_status ph_evidence_claims_bundle_text(ph_evidence_claims *claims, char **text,
+                                                   size_t *len, ph_error *err);
 
 PH_EXTERN void ph_evidence_claims_free(ph_evidence_claims *claims);
 

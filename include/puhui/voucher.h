@@ -193,6 +193,8 @@ typedef struct ph_voucher_filter {
     const char *issuer;
     const char *root;        /* the parts of one tree */
     int current_only;        /* only current parts (held, financed, settled leaves) */
+    const char *lender;      /* the parts financed by this lender */
+    const char *after;       /* the parts made after this one (a page's cursor: its last id) */
 } ph_voucher_filter;
 
 /* Every part matching filter (may be NULL), in id order. A status other
@@ -254,6 +256,21 @@ PH_EXTERN ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_ev
 PH_EXTERN ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id,
                                      uint64_t size, const char *bundle_path, size_t *leaves,
                                      ph_error *err);
+
+/*
+ * Prove one part's own history, for its holder or its financier (puhui
+ * serve, GET /v1/vouchers/{id}/proof): the events of the part and of its
+ * ancestors up to the issued voucher - the issue, each split and transfer
+ * that led to the part, and what was done to the part itself - checked as
+ * ph_voucher_prove checks them, but not the events of its siblings' or its
+ * descendants' branches, which are other firms' business. The bundle
+ * (ph_evidence_claims_bundle_text: the bytes ph_voucher_prove would write)
+ * is *bundle (ph_free it with the store's ctx), *len its length; *leaves
+ * (may be NULL) the number of events. Errors as ph_voucher_prove's.
+ */
+PH_EXTERN ph_status ph_voucher_prove_part(ph_store *store, ph_evidence_log *log, const char *id,
+                                          uint64_t size, char **bundle, size_t *len,
+                                          size_t *leaves, ph_error *err);
 
 /* ---- late settlements, for the early warning ------------------------------------------------ */
 

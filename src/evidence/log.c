@@ -72,6 +72,7 @@ struct ph_evidence_log {
     /* left[l]: the hash of the last node at level l when its index is even,
      * waiting for its right sibling */
     uint8_t left[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
+    int readonly; /* ph_evidence_open_readonly: no lock, no append, nothing cut */
 };
 
 const char *evidence_dir(const ph_evidence_log *log) { return log->dir; }
@@ -122,7 +123,8 @@ static ph_status afile_open(ph_evidence_log *log, afile *f, const char *name, ph
     char *path = join(log->ctx, log->dir, name);
     if (path == NULL)
         return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
-    f->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    f->fd = log->readonly ? open(path, O_RDONLY | O_CLOEXEC)
+                          : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     int e = errno;
     ph_free(log->ctx, path);
     if (f->fd < 0)
@@ -502,6 +504,68 @@ ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin, int
     return PH_OK;
 }
 
+/* A reader's view (evidence.h): the files opened read-only, no lock, the
+ * size the files hold whole and sound at this moment (as recovery finds it,
+ * but nothing is cut: a torn tail is simply not counted). The writer never
+ * shrinks what it committed, so every leaf counted here stays readable. */
+ph_status ph_evidence_open_readonly(const ph_ctx *ctx, const char *dir, ph_evidence_log **out,
+                                    ph_error *err)
+{
+    if (ctx == NULL || dir == NULL || out == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_evidence_open_readonly: ctx, dir and out must not be NULL");
+    *out = NULL;
+    if (sodium_init() < 0)
+        return ph_error_set(err, PH_ESTORE, NULL, NULL, "libsodium could not be initialised");
+    ph_evidence_log *log = ph_calloc(ctx, 1, sizeof(*log));
+    if (log == NULL || (log->dir = ph_strdup(ctx, dir)) == NULL) {
+        ph_free(ctx, log);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    log->ctx = ctx;
+    log->readonly = 1;
+    log->lock_fd = -1;
+    log->leaves.fd = log->index.fd = log->hashes.fd = -1;
+    ph_status st = PH_OK;
+    char *meta = join(ctx, dir, "meta");
+    struct stat sb;
+    if (meta == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    else if (stat(meta, &sb) != 0)
+        st = errno == ENOENT || errno == ENOTDIR
+                 ? ph_error_set(err, PH_ENOTFOUND, "dir", dir, "no evidence log here")
+                 : io_error(log, NULL, "cannot reach meta in", errno, err);
+    else
+        st = read_meta(log, meta, NULL, err);
+    ph_free(ctx, meta);
+    if (st == PH_OK)
+        st = afile_open(log, &log->leaves, "leaves", err);
+    if (st == PH_OK)
+        st = afile_open(log, &log->index, "index", err);
+    if (st == PH_OK)
+        st = afile_open(log, &log->hashes, "hashes", err);
+    uint64_t n = 0, end = 0;
+    if (st == PH_OK)
+        st = whole_size(log, &n, err);
+    while (st == PH_OK && n > 0) {
+        int sound = 0;
+        st = tail_sound(log, n, &sound, err);
+        if (st != PH_OK || sound)
+            break;
+        n--;
+    }
+    if (st == PH_OK && n > 0)
+        st = leaf_end(log, n - 1, &end, err);
+    if (st != PH_OK) {
+        ph_evidence_free(log);
+        return st;
+    }
+    log->size = log->committed = n;
+    log->data_end = end;
+    *out = log;
+    return PH_OK;
+}
+
 void ph_evidence_free(ph_evidence_log *log)
 {
     if (log == NULL)
@@ -534,6 +598,9 @@ ph_status ph_evidence_append(ph_evidence_log *log, const void *data, size_t len,
     if (log == NULL || (data == NULL && len > 0))
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_evidence_append: log and data must not be NULL");
+    if (log->readonly)
+        return ph_error_set(err, PH_EMISUSE, "dir", log->dir,
+                            "ph_evidence_append: the log was opened read-only");
     if (len > MAX_LEAF)
         return ph_error_set(err, PH_ERANGE, "leaf", NULL,
                             "a leaf of %zu bytes is larger than the %u bytes allowed", len,
@@ -578,6 +645,9 @@ ph_status ph_evidence_commit(ph_evidence_log *log, ph_error *err)
 {
     if (log == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_evidence_commit: NULL log");
+    if (log->readonly)
+        return ph_error_set(err, PH_EMISUSE, "dir", log->dir,
+                            "ph_evidence_commit: the log was opened read-only");
     if (log->committed == log->size)
         return PH_OK;
     afile *files[3] = {&log->leaves, &log->hashes, &log->index};

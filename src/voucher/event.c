@@ -236,3 +236,74 @@ ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id
     ph_evidence_claims_free(p.claims);
     return st;
 }
+
+/* ---- proving one part's history, for its holder or financier ----------------------------------- */
+
+#define PART_CHAIN_MAX 4096 /* ancestors of a part: far above any real tree's height */
+
+typedef struct part_state {
+    prove_state p;
+    char (*chain)[PH_VOUCHER_ID_MAX]; /* the part and its ancestors */
+    size_t n;
+} part_state;
+
+static ph_status prove_in_chain(void *user, const ph_voucher_event *e, ph_error *err)
+{
+    part_state *s = user;
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->chain[i], e->voucher_id) == 0)
+            return prove_one(&s->p, e, err);
+    return PH_OK;
+}
+
+ph_status ph_voucher_prove_part(ph_store *store, ph_evidence_log *log, const char *id,
+                                uint64_t size, char **bundle, size_t *len, size_t *leaves,
+                                ph_error *err)
+{
+    if (store == NULL || log == NULL || id == NULL || bundle == NULL || len == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove_part: NULL argument");
+    *bundle = NULL;
+    *len = 0;
+    part_state s = {.p = {.ctx = ph_store_ctx(store)}};
+    ph_status st = ph_evidence_claims_new(log, size, &s.p.claims, err);
+    int own = st == PH_OK && !ph_store_in_transaction(store);
+    if (own)
+        st = ph_store_begin_read(store, err);
+    /* the chain of title: the part, its parent, ... up to the issued voucher */
+    size_t cap = 0;
+    ph_voucher v;
+    snprintf(v.parent_id, sizeof(v.parent_id), "%s", id);
+    while (st == PH_OK && v.parent_id[0] != '\0') {
+        if (s.n == PART_CHAIN_MAX) {
+            st = ph_error_set(err, PH_ESTORE, "voucher", id,
+                              "the part has more than %d ancestors", PART_CHAIN_MAX);
+            break;
+        }
+        char next[PH_VOUCHER_ID_MAX];
+        memcpy(next, v.parent_id, sizeof(next));
+        st = s.n == 0 ? ph_voucher_get(store, next, &v, err) : voucher_read(store, next, &v, err);
+        if (st == PH_OK && s.n == cap) {
+            cap = cap ? 2 * cap : 16;
+            void *grown = ph_realloc(s.p.ctx, s.chain, cap * sizeof(*s.chain));
+            if (grown == NULL)
+                st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+            else
+                s.chain = grown;
+        }
+        if (st == PH_OK)
+            memcpy(s.chain[s.n++], v.id, PH_VOUCHER_ID_MAX);
+    }
+    if (st == PH_OK)
+        st = ph_voucher_events(store, id, prove_in_chain, &s, err);
+    if (own)
+        (void)ph_store_rollback(store, NULL);
+    if (st == PH_OK && ph_evidence_claims_count(s.p.claims) == 0)
+        st = ph_error_set(err, PH_ENOTFOUND, "voucher", id, "no events to prove");
+    if (st == PH_OK)
+        st = ph_evidence_claims_bundle_text(s.p.claims, bundle, len, err);
+    if (st == PH_OK && leaves != NULL)
+        *leaves = ph_evidence_claims_count(s.p.claims);
+    ph_evidence_claims_free(s.p.claims);
+    ph_free(s.p.ctx, s.chain);
+    return st;
+}
