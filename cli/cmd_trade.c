@@ -265,6 +265,14 @@ static void print_margin(void *user, const char *id, const ph_receipt_value *v,
                          ph_receipt_margin verdict)
 {
     ph_cli *cli = user;
+    if (verdict == PH_RECEIPT_MARGIN_UNPRICED) {
+        char exp[PH_MONEY_FORMAT_MAX];
+        ph_money_format(v->exposure, PH_MONEY_GROUPING, exp, sizeof(exp), NULL);
+        fprintf(cli->out, "%s: %lld kg, exposure %s yuan: UNPRICED (no market price on or "
+                          "before the day; not valued)\n",
+                id, (long long)v->quantity_kg, exp);
+        return;
+    }
     print_value(cli, id, v);
     if (verdict != PH_RECEIPT_MARGIN_OK)
         fprintf(cli->out, "  -> %s\n",
@@ -351,10 +359,12 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
         if (st == PH_OK)
             print_value(cli, o.positional, &v);
     } else if (strcmp(sub, "margin") == 0) {
-        int64_t calls = 0;
-        st = ph_receipt_margin_check(store, on, log, print_margin, cli, &calls, &err);
+        int64_t calls = 0, unpriced = 0;
+        st = ph_receipt_margin_check(store, on, log, print_margin, cli, &calls, &unpriced, &err);
         if (st == PH_OK)
             fprintf(cli->out, "%lld margin event(s) recorded\n", (long long)calls);
+        if (st == PH_OK && unpriced > 0)
+            fprintf(cli->out, "%lld receipt(s) unpriced\n", (long long)unpriced);
     } else if (strcmp(sub, "iot") == 0) {
         int64_t n = 0;
         st = ph_receipt_iot_check(store, on, to, log, print_alert, cli, &n, &err);

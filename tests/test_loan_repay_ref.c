@@ -111,12 +111,39 @@ static void test_bad_reference(void **state)
                  &err);
 }
 
+/* A prepayment under a reference is applied once too, and a caller that
+ * crashed can read what a reference paid (ph_loan_payment_by_ref). */
+static void test_prepay_reference(void **state)
+{
+    fixture *f = *state;
+    ph_error err;
+    ph_loan_ref_payment p;
+    int found = 1;
+    ph_assert_ok(ph_loan_payment_by_ref(f->store, "PRE-1", &p, &found, &err), &err);
+    assert_int_equal(found, 0);
+    ph_money before = cash(f->store);
+    ph_assert_ok(ph_loan_prepay_ref(f->store, 1, day("2026-02-06"), 0, 1, "PRE-1", NULL, &err),
+                 &err);
+    ph_money paid = cash(f->store) - before;
+    assert_true(paid > 11000000);
+    ph_assert_error(ph_loan_prepay_ref(f->store, 1, day("2026-02-06"), 0, 1, "PRE-1", NULL, &err),
+                    PH_EEXISTS, &err, "applied already: loan 1 repaid");
+    ph_assert_ok(ph_loan_payment_by_ref(f->store, "PRE-1", &p, &found, &err), &err);
+    assert_int_equal(found, 1);
+    assert_int_equal(p.loan_id, 1);
+    assert_int_equal(p.on, day("2026-02-06"));
+    assert_string_equal(p.kind, "prepay");
+    assert_int_equal(p.amount, paid);
+    assert_int_equal(p.closed, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_reference_applies_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_without_reference_unchanged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_reference, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prepay_reference, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

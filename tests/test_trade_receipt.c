@@ -88,11 +88,11 @@ static void test_register_pledge_release(void **state)
     /* January: no call. February's price 50.00: value 3,750,000, LTV 80% -> liquidation */
     int64_t calls = -1;
     ph_assert_ok(ph_receipt_margin_check(fx->store, day_of("2026-01-20"), NULL, NULL, NULL,
-                                         &calls, &err),
+                                         &calls, NULL, &err),
                  &err);
     assert_int_equal(calls, 0);
     ph_assert_ok(ph_receipt_margin_check(fx->store, day_of("2026-02-02"), NULL, NULL, NULL,
-                                         &calls, &err),
+                                         &calls, NULL, &err),
                  &err);
     assert_int_equal(calls, 1);
     assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM receipt_event WHERE "
@@ -100,7 +100,7 @@ static void test_register_pledge_release(void **state)
                      1);
     /* the same day again: recorded once */
     ph_assert_ok(ph_receipt_margin_check(fx->store, day_of("2026-02-02"), NULL, NULL, NULL,
-                                         &calls, &err),
+                                         &calls, NULL, &err),
                  &err);
     assert_int_equal(calls, 0);
     /* a pledge starts at or below the margin-call LTV: 200,000 kg x 3.80 x 70% = 532,000.00,
@@ -115,7 +115,7 @@ static void test_register_pledge_release(void **state)
                                    NULL, &err),
                  &err);
     ph_assert_ok(ph_receipt_margin_check(fx->store, day_of("2026-02-03"), NULL, NULL, NULL,
-                                         &calls, &err),
+                                         &calls, NULL, &err),
                  &err);
     assert_int_equal(calls, 2);
     assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM receipt_event WHERE "
@@ -299,15 +299,52 @@ static void test_evidence_leaves(void **state)
     ph_assert_error(ph_receipt_prove(fx->store, log, "R999999", 3, NULL, &proved, &err),
                     PH_ENOTFOUND, &err, "no events of this receipt to prove");
     /* the leaf's bytes are fixed: keys in order, money in yuan with 2 places */
-    ph_receipt_event e = {0, "R000001", "pledge", day_of("2026-01-12"), BANK, OWNER,
-                          300000000, "pledge 1", 0};
+    ph_receipt_event e = {2, "R000001", "pledge", day_of("2026-01-12"), BANK, OWNER,
+                          300000000, "{\"pledge\":1}", 0};
     char *bytes = NULL;
     size_t len = 0;
     ph_assert_ok(ph_receipt_event_leaf(fx->ctx, &e, &bytes, &len, &err), &err);
-    assert_string_equal(bytes, "{\"type\":\"receipt.pledge\",\"id\":\"R000001\",\"on\":"
-                               "\"2026-01-12\",\"actor\":\"BANK01\",\"counterparty\":\"" OWNER
-                               "\",\"amount\":\"3000000.00\",\"detail\":\"pledge 1\"}");
+    assert_string_equal(bytes, "{\"type\":\"receipt.pledge\",\"seq\":2,\"id\":\"R000001\","
+                               "\"on\":\"2026-01-12\",\"actor\":\"BANK01\",\"counterparty\":\""
+                               OWNER "\",\"amount\":\"3000000.00\",\"detail\":{\"pledge\":1}}");
     ph_free(fx->ctx, bytes);
+    /* the seq is in the leaf: the same event with another seq is another leaf */
+    e.seq = 3;
+    char *other = NULL;
+    ph_assert_ok(ph_receipt_event_leaf(fx->ctx, &e, &other, &len, &err), &err);
+    assert_string_not_equal(other, "{\"type\":\"receipt.pledge\",\"seq\":2,\"id\":\"R000001\","
+                                   "\"on\":\"2026-01-12\",\"actor\":\"BANK01\",\"counterparty\":"
+                                   "\"" OWNER "\",\"amount\":\"3000000.00\",\"detail\":"
+                                   "{\"pledge\":1}}");
+    ph_free(fx->ctx, other);
+
+    /* the state: the rows against what the logged events give. The pledge's
+     * exposure raised in receipt_pledge (its event untouched) */
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_pledge_frozen;"
+                            "UPDATE receipt_pledge SET exposure = exposure + 1");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001, pledge 1: exposure is 3,000,000.01 in the store but the "
+                    "logged events give 3,000,000.00");
+    ph_test_exec(fx->store, "UPDATE receipt_pledge SET exposure = exposure - 1");
+    /* the release's event deleted: the pledge is released with no event saying so */
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_event_no_delete;"
+                            "CREATE TEMP TABLE kept AS SELECT * FROM receipt_event WHERE type = "
+                            "'release'; DELETE FROM receipt_event WHERE type = 'release'");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001, pledge 1: status is released in the store but the logged "
+                    "events give live");
+    ph_test_exec(fx->store, "INSERT INTO receipt_event SELECT * FROM kept");
+    /* the registered quantity raised */
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_frozen;"
+                            "UPDATE receipt SET quantity_kg = 200000");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001: quantity_kg is 200000 in the store but the logged events "
+                    "give 100000");
+    ph_test_exec(fx->store, "UPDATE receipt SET quantity_kg = 100000");
+    ph_assert_ok(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), &err);
 
     /* someone edits the stored pledge's exposure: its leaf no longer matches */
     ph_test_exec(fx->store, "DROP TRIGGER receipt_event_no_update;"
@@ -324,6 +361,106 @@ static void test_evidence_leaves(void **state)
     free(dir);
 }
 
+typedef struct verdicts {
+    int n, unpriced;
+    char last_unpriced[PH_RECEIPT_ID_MAX];
+    ph_money unpriced_exposure;
+} verdicts;
+
+static void on_verdict(void *user, const char *id, const ph_receipt_value *v,
+                       ph_receipt_margin verdict)
+{
+    verdicts *x = user;
+    x->n++;
+    if (verdict == PH_RECEIPT_MARGIN_UNPRICED) {
+        x->unpriced++;
+        snprintf(x->last_unpriced, sizeof(x->last_unpriced), "%s", id);
+        x->unpriced_exposure = v->exposure;
+    }
+}
+
+/* One receipt without a market price on the day does not stop the margin
+ * run: it is reported unpriced (to the callback and in the count) and the
+ * others are valued and called as usual. */
+static void test_margin_unpriced(void **state)
+{
+    fixture *fx = *state;
+    seed_lots(fx);
+    ph_test_exec(fx->store,
+                 "INSERT INTO feed_warehouse_lots VALUES "
+                 "('WH0001', 'L00000004', '" OWNER "', 'corn', 100000, '2026-01-05', NULL, "
+                 "30.274100, 120.155100, 500, '2026-01-05', 0, 4, 0);"
+                 "INSERT INTO feed_commodity_prices VALUES "
+                 "('corn', '2026-01-01', 250, '2026-01-01', 0, 5, 0);");
+    ph_error err;
+    char a[PH_RECEIPT_ID_MAX], b[PH_RECEIPT_ID_MAX];
+    ph_assert_ok(ph_receipt_register(fx->store, "WH0001", "L00000001", day_of("2026-01-10"),
+                                     NULL, a, &err),
+                 &err);
+    ph_assert_ok(ph_receipt_register(fx->store, "WH0001", "L00000004", day_of("2026-01-10"),
+                                     NULL, b, &err),
+                 &err);
+    ph_assert_ok(ph_receipt_pledge(fx->store, a, BANK, 300000000, day_of("2026-01-12"), NULL,
+                                   NULL, &err),
+                 &err);
+    ph_assert_ok(ph_receipt_pledge(fx->store, b, BANK2, 1000000, day_of("2026-01-12"), NULL,
+                                   NULL, &err),
+                 &err);
+    /* corn's prices withdrawn from the feed: the receipt cannot be valued */
+    ph_test_exec(fx->store, "DELETE FROM feed_commodity_prices WHERE commodity = 'corn'");
+    verdicts x = {0};
+    int64_t calls = -1, unpriced = -1;
+    ph_assert_ok(ph_receipt_margin_check(fx->store, day_of("2026-02-02"), NULL, on_verdict, &x,
+                                         &calls, &unpriced, &err),
+                 &err);
+    assert_int_equal(x.n, 2);
+    assert_int_equal(x.unpriced, 1);
+    assert_string_equal(x.last_unpriced, b);
+    assert_int_equal(x.unpriced_exposure, 1000000);
+    assert_int_equal(unpriced, 1);
+    assert_int_equal(calls, 1); /* copper's liquidation notice, as without corn */
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM receipt_event WHERE "
+                                                  "type = 'liquidation' AND subject = "
+                                                  "'R000001'"),
+                     1);
+    /* the valuation itself still says why */
+    ph_receipt_value v;
+    ph_assert_error(ph_receipt_valuation(fx->store, b, day_of("2026-02-02"), &v, &err),
+                    PH_ENOTFOUND, &err, "expected a market price on or before 2026-02-02");
+}
+
+/* A pledge needs goods that back the receipt on the day: not before the
+ * receipt was registered, not once the lot has left the warehouse. */
+static void test_pledge_days(void **state)
+{
+    fixture *fx = *state;
+    seed_lots(fx);
+    ph_error err;
+    char id[PH_RECEIPT_ID_MAX];
+    /* L00000003 (steel, 5,000 kg) left WH0001 on 2026-01-20 */
+    ph_assert_ok(ph_receipt_register(fx->store, "WH0001", "L00000003", day_of("2026-01-10"),
+                                     NULL, id, &err),
+                 &err);
+    ph_assert_error(ph_receipt_pledge(fx->store, id, BANK, 100000, day_of("2026-01-09"), NULL,
+                                      NULL, &err),
+                    PH_EINVAL, &err,
+                    "field on, value '2026-01-09': expected the receipt's registration day "
+                    "2026-01-10 or later");
+    ph_assert_error(ph_receipt_pledge(fx->store, id, BANK, 100000, day_of("2026-01-20"), NULL,
+                                      NULL, &err),
+                    PH_EINVAL, &err,
+                    "lot L00000003 left warehouse WH0001 on 2026-01-20: expected goods still "
+                    "stored on 2026-01-20 to pledge receipt R000001");
+    ph_assert_error(ph_receipt_pledge(fx->store, id, BANK, 100000, day_of("2026-03-01"), NULL,
+                                      NULL, &err),
+                    PH_EINVAL, &err, "left warehouse WH0001 on 2026-01-20");
+    assert_int_equal(ph_test_query_int(fx->store, "SELECT COUNT(*) FROM receipt_pledge"), 0);
+    /* the day before it left, it backs a pledge */
+    ph_assert_ok(ph_receipt_pledge(fx->store, id, BANK, 100000, day_of("2026-01-19"), NULL, NULL,
+                                   &err),
+                 &err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +468,8 @@ int main(void)
                                         trade_teardown),
         cmocka_unit_test_setup_teardown(test_iot_alerts, trade_setup, trade_teardown),
         cmocka_unit_test_setup_teardown(test_evidence_leaves, trade_setup, trade_teardown),
+        cmocka_unit_test_setup_teardown(test_margin_unpriced, trade_setup, trade_teardown),
+        cmocka_unit_test_setup_teardown(test_pledge_days, trade_setup, trade_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -784,6 +784,123 @@ static void test_prove_needs_logged_events(void **state)
     ph_evidence_free(log);
 }
 
+/* The proof must cover the parts' state, not only the event rows: someone
+ * with the database moves a current part to another firm (dropping the
+ * frozen trigger). Every event row is untouched, so every claimed leaf still
+ * matches - yet the store now says another firm holds the part, and the
+ * settlement would pay it. The proof of the voucher's history must fail. */
+static void test_prove_catches_edited_part(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = open_log(fx);
+    char id[PH_VOUCHER_ID_MAX], next[PH_VOUCHER_ID_MAX];
+    ph_voucher_issue_args a = {.issuer = fx->core, .to = fx->t[0], .face = 100000000,
+                               .on = day("2025-03-01"), .maturity = day("2025-06-01")};
+    ph_assert_ok(ph_voucher_issue(fx->store, log, &a, id, &err), &err);
+    ph_assert_ok(ph_voucher_transfer(fx->store, log, id, fx->t[0], fx->t[1], day("2025-03-03"), 0,
+                                     next, &err),
+                 &err);
+    size_t proved = 0;
+    ph_assert_ok(ph_voucher_prove(fx->store, log, next, 2, NULL, &proved, &err), &err);
+    sqlf(fx->store, "DROP TRIGGER voucher_frozen; UPDATE voucher SET holder_uscc = '%s' WHERE "
+                    "id = '%s'",
+         fx->out, next);
+    char want[256];
+    snprintf(want, sizeof(want),
+             "part V000002: holder_uscc is %s in the store but the logged events give %s",
+             fx->out, fx->t[1]);
+    ph_assert_error(ph_voucher_prove(fx->store, log, next, 2, NULL, &proved, &err), PH_EVERIFY,
+                    &err, want);
+    ph_evidence_free(log);
+}
+
+/* A whole tree (split, transfer, finance, settle) proves, its state
+ * included. Then rows the events do not account for: a deleted finance
+ * event leaves a part financed with no event saying so; a deleted settle
+ * event a settled part; a financing edited; a part row added with no event
+ * creating it. Each is PH_EVERIFY naming the part and the column. */
+static void test_prove_catches_deleted_event(void **state)
+{
+    fixture *fx = *state;
+    ph_error err;
+    ph_evidence_log *log = open_log(fx);
+    char id[PH_VOUCHER_ID_MAX], ids[2][PH_VOUCHER_ID_MAX], next[PH_VOUCHER_ID_MAX];
+    ph_voucher_issue_args a = {.issuer = fx->core, .to = fx->t[0], .face = 100000000,
+                               .on = day("2025-03-01"), .maturity = day("2025-06-01"),
+                               .payable_ref = "AP-\"7\""};
+    ph_assert_ok(ph_voucher_issue(fx->store, log, &a, id, &err), &err);
+    ph_money parts[] = {60000000, 40000000};
+    ph_assert_ok(ph_voucher_split(fx->store, log, id, fx->t[0], day("2025-03-02"), parts, 2, ids,
+                                  &err),
+                 &err);
+    ph_assert_ok(ph_voucher_transfer(fx->store, log, ids[0], fx->t[0], fx->t[1],
+                                     day("2025-03-03"), 0, next, &err),
+                 &err);
+    ph_assert_ok(ph_voucher_finance(fx->store, log, ids[1], fx->t[0], "BANK01",
+                                    day("2025-03-04"), NULL, &err),
+                 &err);
+    size_t n = 0, proved = 0;
+    ph_money paid = 0;
+    ph_assert_ok(ph_voucher_settle(fx->store, log, id, day("2025-06-03"), &n, &paid, &err), &err);
+    ph_assert_ok(ph_voucher_prove(fx->store, log, next, 6, NULL, &proved, &err), &err);
+    assert_int_equal(proved, 6);
+
+    /* the settlement of V000003 paid someone else */
+    ph_test_exec(fx->store, "DROP TRIGGER voucher_settlement_no_update");
+    ph_test_exec(fx->store, "UPDATE voucher_settlement SET paid_to = 'BANK02' WHERE voucher_id = "
+                            "'V000003'");
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "part V000003: settlement paid_to is BANK02 in the store but the logged "
+                    "events give BANK01");
+    ph_test_exec(fx->store, "UPDATE voucher_settlement SET paid_to = 'BANK01' WHERE voucher_id = "
+                            "'V000003'");
+    ph_assert_ok(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), &err);
+
+    /* the financing's advance raised */
+    ph_test_exec(fx->store, "DROP TRIGGER voucher_financing_no_update");
+    ph_test_exec(fx->store, "UPDATE voucher_financing SET advance = advance + 1");
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), PH_EVERIFY,
+                    &err, "part V000003: financing advance is");
+    ph_test_exec(fx->store, "UPDATE voucher_financing SET advance = advance - 1");
+
+    /* the settle events deleted: the parts are settled with no event saying so */
+    ph_test_exec(fx->store, "DROP TRIGGER voucher_event_no_delete");
+    ph_test_exec(fx->store, "DELETE FROM voucher_event WHERE type = 'settle'");
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "part V000003: status is settled in the store but the logged events give "
+                    "financed");
+    /* and the finance event too: financed with no finance event */
+    ph_test_exec(fx->store, "DROP TRIGGER voucher_status;"
+                            "DROP TRIGGER voucher_settlement_no_delete;"
+                            "DROP TRIGGER voucher_financing_no_delete");
+    ph_test_exec(fx->store, "UPDATE voucher SET status = 'financed' WHERE id = 'V000003';"
+                            "UPDATE voucher SET status = 'held' WHERE id = 'V000004';"
+                            "DELETE FROM voucher_settlement");
+    ph_assert_ok(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), &err);
+    ph_test_exec(fx->store, "DELETE FROM voucher_event WHERE type = 'finance'");
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "part V000003: status is financed in the store but the logged events give "
+                    "held");
+
+    /* a part nobody created */
+    ph_test_exec(fx->store, "UPDATE voucher SET status = 'held' WHERE id = 'V000003';"
+                            "DELETE FROM voucher_financing");
+    ph_assert_ok(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), &err);
+    sqlf(fx->store,
+         "INSERT INTO voucher (id, seq, root_id, parent_id, issuer_uscc, face, maturity, grade, "
+         "payable_ref, holder_uscc, tier, status, created_on) SELECT 'V000099', 99, root_id, "
+         "id, issuer_uscc, face, maturity, grade, payable_ref, '%s', tier + 1, 'held', "
+         "created_on FROM voucher WHERE id = 'V000004'",
+         fx->out);
+    ph_assert_error(ph_voucher_prove(fx->store, log, id, 6, NULL, &proved, &err), PH_EVERIFY,
+                    &err, "part V000099: the store holds it");
+    ph_evidence_free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -798,6 +915,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_event_leaf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_evidence_and_tamper, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prove_needs_logged_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prove_catches_edited_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prove_catches_deleted_event, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,28 @@ PH_EXTERN ph_status ph_loan_repay_ref(ph_store *store, int64_t loan_id, ph_date 
 PH_EXTERN ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
                                    int full, ph_loan_payment *out, ph_error *err);
 
+/* ph_loan_prepay with an external reference, as ph_loan_repay_ref: stored
+ * UNIQUE with the event, a reference seen before refused first (PH_EEXISTS,
+ * field "reference"), nothing stored then. reference NULL is
+ * ph_loan_prepay. */
+PH_EXTERN ph_status ph_loan_prepay_ref(ph_store *store, int64_t loan_id, ph_date on,
+                                       ph_money amount, int full, const char *reference,
+                                       ph_loan_payment *out, ph_error *err);
+
+/* The repayment or prepayment a reference applied, for a caller that
+ * retries after a crash and must learn what was paid rather than pay again. */
+typedef struct ph_loan_ref_payment {
+    int64_t loan_id;
+    ph_date on;
+    char kind[16];              /* "repay" or "prepay" */
+    ph_money amount;            /* what the event paid (a full prepayment: all that was owed) */
+    int closed;                 /* 1 when the loan is closed now */
+} ph_loan_ref_payment;
+
+/* *found 1 and *out filled when an event carries `reference`, else 0. */
+PH_EXTERN ph_status ph_loan_payment_by_ref(ph_store *store, const char *reference,
+                                           ph_loan_ref_payment *out, int *found, ph_error *err);
+
 /*
  * Renew without repaying principal (无还本续贷): a new loan for the
  * outstanding principal over `term_months` from the day, at the contract

@@ -94,9 +94,20 @@ typedef struct ph_order_settlement {
 
 /*
  * The buyer pays `amount` for order `id` on `on`: the advance's loan is
- * repaid first (ph_loan_prepay in full when the payment covers it, else as
- * much as it covers), the rest goes to the seller. An order without an
- * advance: everything to the seller. out may be NULL.
+ * repaid first (prepaid in full when the payment covers it, else as much as
+ * it covers), the rest goes to the seller. An order without an advance:
+ * everything to the seller. The buyer may pay in several payments: one
+ * above what the order still owes (its amount less the buyer's payments so
+ * far) is refused with the numbers (PH_EINVAL, field "amount"); the order
+ * is 'paid' when the payments reach its amount; a payment that leaves the
+ * loan open leaves the advance open for the next one.
+ *
+ * Safe to retry after a crash: the loan is repaid in the loan book's own
+ * transaction under the reference "order-pay:L<loan>:<fen paid before>"
+ * (ph_loan_prepay_ref / ph_loan_repay_ref), then the order's state and
+ * events are written in one transaction. A retry finds a repayment made
+ * before a crash (ph_loan_payment_by_ref), does not pay again, and records
+ * it on the day it was made. out may be NULL.
  */
 PH_EXTERN ph_status ph_order_settle(ph_store *store, const char *id, ph_date on,
                                     ph_money amount, ph_evidence_log *log,

@@ -52,7 +52,10 @@ PH_EXTERN ph_status ph_receipt_register(ph_store *store, const char *warehouse_i
                                         char id[PH_RECEIPT_ID_MAX], ph_error *err);
 
 /* Pledge receipt `id` to `lender` (a lending institution) for `exposure`
- * on `on`. *pledge_id (may be NULL) is the pledge. */
+ * on `on`. Refused (PH_EINVAL) on a day before the receipt was registered
+ * (field "on") or on or after the day its lot left the warehouse
+ * (feed_warehouse_lots.removed_on; field "receipt"), and above the
+ * margin-call LTV. *pledge_id (may be NULL) is the pledge. */
 PH_EXTERN ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
                                       ph_money exposure, ph_date on, ph_evidence_log *log,
                                       int64_t *pledge_id, ph_error *err);
@@ -79,7 +82,8 @@ PH_EXTERN ph_status ph_receipt_valuation(ph_store *store, const char *id, ph_dat
 typedef enum ph_receipt_margin {
     PH_RECEIPT_MARGIN_OK = 0,
     PH_RECEIPT_MARGIN_CALL = 1,
-    PH_RECEIPT_MARGIN_LIQUIDATION = 2
+    PH_RECEIPT_MARGIN_LIQUIDATION = 2,
+    PH_RECEIPT_MARGIN_UNPRICED = 3 /* no market price on or before the day: not valued */
 } ph_receipt_margin;
 
 typedef void (*ph_receipt_margin_fn)(void *user, const char *id, const ph_receipt_value *v,
@@ -88,10 +92,14 @@ typedef void (*ph_receipt_margin_fn)(void *user, const char *id, const ph_receip
 /* Value every live pledge on `on`; record a 'margin_call' or 'liquidation'
  * event (one per receipt, day and kind) for each that crosses its
  * threshold. fn (may be NULL) is called for every live pledge; *calls
- * (may be NULL) counts the events recorded. One transaction. */
+ * (may be NULL) counts the events recorded. A receipt whose commodity has
+ * no market price on or before the day cannot be valued: it is reported to
+ * fn as PH_RECEIPT_MARGIN_UNPRICED (v with its quantity, haircut and
+ * exposure, no price, value or LTV) and counted in *unpriced (may be NULL),
+ * and the others are checked; nothing is recorded for it. One transaction. */
 PH_EXTERN ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *log,
                                             ph_receipt_margin_fn fn, void *user,
-                                            int64_t *calls, ph_error *err);
+                                            int64_t *calls, int64_t *unpriced, ph_error *err);
 
 typedef struct ph_receipt_alert {
     const char *receipt_id, *warehouse_id, *lot, *owner_uscc;

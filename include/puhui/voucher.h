@@ -245,11 +245,20 @@ PH_EXTERN ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_ev
  * (normally the last signed checkpoint's size): every event of the tree
  * must have a leaf index below size; its leaf is recomputed from the stored
  * row and checked against the log - the leaf hash stored there, and the
- * inclusion proof against the root of that tree - then the bundle of those
- * leaves is written to bundle_path (NULL: check only); the checks are the
- * log's (ph_evidence_claims_check). *leaves (may be NULL) receives the
- * number of events proved. Errors: PH_EVERIFY naming the event whose stored
- * row no longer matches its leaf (an edited row); PH_EINVAL (field
+ * inclusion proof against the root of that tree; the checks are the log's
+ * (ph_evidence_claims_check). Then the state: the events, now known to be
+ * the logged ones, are replayed from the issue, rebuilding every part (id,
+ * parent, issuer, face, maturity, grade, payable_ref, holder, tier, status,
+ * created_on), its financing (lender, day, rate, days, discount, advance)
+ * and its settlement (issuer, paid_to, maturity, day, days late, amount),
+ * and each is compared with the store's rows. Only then is the bundle of
+ * the leaves written to bundle_path (NULL: check only). *leaves (may be
+ * NULL) receives the number of events proved. Errors: PH_EVERIFY naming the
+ * event whose stored row no longer matches its leaf (an edited row), or
+ * the part and column whose stored value the logged events do not give
+ * ("part V000004: holder_uscc is X in the store but the logged events give
+ * Y"; a part row no event creates; a status whose event was deleted, e.g.
+ * financed with no finance event); PH_EINVAL (field
  * "leaf_index") for an event recorded without a log or past size, (field
  * "size") for a size of 0 or past the log; PH_ENOTFOUND for an unknown id.
  */
@@ -259,14 +268,18 @@ PH_EXTERN ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, cons
 
 /*
  * Prove one part's own history, for its holder or its financier (puhui
- * serve, GET /v1/vouchers/{id}/proof): the events of the part and of its
- * ancestors up to the issued voucher - the issue, each split and transfer
- * that led to the part, and what was done to the part itself - checked as
- * ph_voucher_prove checks them, but not the events of its siblings' or its
- * descendants' branches, which are other firms' business. The bundle
- * (ph_evidence_claims_bundle_text: the bytes ph_voucher_prove would write)
- * is *bundle (ph_free it with the store's ctx), *len its length; *leaves
- * (may be NULL) the number of events. Errors as ph_voucher_prove's.
+ * serve, GET /v1/vouchers/{id}/proof). The whole tree is checked exactly as
+ * ph_voucher_prove checks it (every event's leaf against the log, then the
+ * replay compared with the rows), so nothing is proved from a tree whose
+ * rows no longer match the log; but the bundle holds only the part's chain
+ * of title: the events of the part and of its ancestors up to the issued
+ * voucher - the issue, each split and transfer that led to the part, and
+ * what was done to the part itself - not the events of its siblings' or its
+ * descendants' branches, which are other firms' business. *bundle
+ * (NUL-terminated; ph_free it with the log's ctx) is what
+ * ph_evidence_bundle_write would write for those leaves, *len its length;
+ * *leaves (may be NULL) the number of events in it. Errors as
+ * ph_voucher_prove's.
  */
 PH_EXTERN ph_status ph_voucher_prove_part(ph_store *store, ph_evidence_log *log, const char *id,
                                           uint64_t size, char **bundle, size_t *len,

@@ -445,10 +445,51 @@ static ph_status rebuild(loan_evt *e, ph_error *err)
 ph_status ph_loan_prepay(ph_store *store, int64_t loan_id, ph_date on, ph_money amount, int full,
                          ph_loan_payment *out, ph_error *err)
 {
+    return ph_loan_prepay_ref(store, loan_id, on, amount, full, NULL, out, err);
+}
+
+ph_status ph_loan_payment_by_ref(ph_store *store, const char *reference,
+                                 ph_loan_ref_payment *out, int *found, ph_error *err)
+{
+    if (store == NULL || reference == NULL || out == NULL || found == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_loan_payment_by_ref: NULL argument");
+    memset(out, 0, sizeof(*out));
+    *found = 0;
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_require_schema(store, 12, "the loan book", err);
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT e.loan_id, e.on_date, e.kind, e.amount_fen, l.status FROM "
+                              "loan_event e JOIN loan_state l ON l.loan_id = e.loan_id "
+                              "WHERE e.reference = ?",
+                              &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, reference, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK) {
+        const char *t = ph_stmt_column_text(s, 1);
+        out->loan_id = ph_stmt_column_int64(s, 0);
+        st = ph_date_parse(t ? t : "", t ? strlen(t) : 0, &out->on, err);
+        t = ph_stmt_column_text(s, 2);
+        snprintf(out->kind, sizeof(out->kind), "%s", t ? t : "");
+        out->amount = ph_stmt_column_int64(s, 3);
+        t = ph_stmt_column_text(s, 4);
+        out->closed = t != NULL && strcmp(t, "closed") == 0;
+        *found = st == PH_OK;
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
+ph_status ph_loan_prepay_ref(ph_store *store, int64_t loan_id, ph_date on, ph_money amount,
+                             int full, const char *reference, ph_loan_payment *out,
+                             ph_error *err)
+{
     if (!full && amount <= 0)
         return bad_amount(amount, "expected a prepayment of more than 0 (or --full)", err);
     loan_evt e;
-    ph_status st = loan_event_open(store, loan_id, on, &e, err);
+    ph_status st = loan_event_open_ref(store, loan_id, on, reference, &e, err);
     if (st != PH_OK)
         return st;
     if (e.c.method == PH_METHOD_REVOLVING)

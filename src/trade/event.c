@@ -105,9 +105,13 @@ ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, 
     if (st != PH_OK)
         return st;
     snprintf(type, sizeof(type), "%s.%s", kind, e->type ? e->type : "");
+    char seq[32];
+    snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
     leafbuf b = {ctx, NULL, 0, 0, 0};
     puts_(&b, "{\"type\":");
     put_string(&b, type);
+    puts_(&b, ",\"seq\":");
+    puts_(&b, seq);
     puts_(&b, ",\"id\":");
     put_string(&b, e->subject);
     puts_(&b, ",\"on\":");
@@ -118,8 +122,10 @@ ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, 
     put_string(&b, e->counterparty);
     puts_(&b, ",\"amount\":");
     put_string(&b, money);
+    /* the detail is a JSON object this module wrote (canonical: keys in a
+     * fixed order, no spaces), taken as it is stored */
     puts_(&b, ",\"detail\":");
-    put_string(&b, e->detail);
+    puts_(&b, e->detail != NULL && e->detail[0] != '\0' ? e->detail : "{}");
     puts_(&b, "}");
     if (b.failed) {
         ph_free(ctx, b.data);
@@ -130,11 +136,50 @@ ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, 
     return PH_OK;
 }
 
+void trade_json_escape(char *out, size_t cap, const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        char tmp[8];
+        size_t k;
+        if (*p == '"' || *p == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)*p;
+            k = 2;
+        } else if (*p < 0x20) {
+            k = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+        } else {
+            tmp[0] = (char)*p;
+            k = 1;
+        }
+        if (w + k + 1 > cap)
+            break;
+        memcpy(out + w, tmp, k);
+        w += k;
+    }
+    out[w] = '\0';
+}
+
 ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *table,
-                            const char *kind, const trade_event *e, ph_error *err)
+                            const char *kind, const trade_event *given, ph_error *err)
 {
     const ph_ctx *ctx = ph_store_ctx(store);
     int64_t leaf_index = -1;
+    /* the seq is taken before the insert (max + 1 inside the write
+     * transaction) because the leaf covers it and the row is never updated */
+    trade_event copy = *given;
+    const trade_event *e = &copy;
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT coalesce(max(seq), 0) + 1 FROM %s", table);
+    ph_stmt *q = NULL;
+    ph_status sst = ph_store_prepare(store, sql, &q, err);
+    if (sst == PH_OK)
+        sst = ph_stmt_step(q, err);
+    if (sst == PH_OK)
+        copy.seq = ph_stmt_column_int64(q, 0);
+    ph_stmt_free(q);
+    if (sst != PH_OK)
+        return sst;
     if (log != NULL) {
         char *leaf = NULL;
         size_t len = 0;
@@ -152,10 +197,9 @@ ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *t
     ph_status st = ph_date_format(e->on, day, sizeof(day), err);
     if (st != PH_OK)
         return st;
-    char sql[256];
     snprintf(sql, sizeof(sql),
              "INSERT INTO %s (subject, type, on_day, actor, counterparty, amount, detail, "
-             "leaf_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             "leaf_index, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
              table);
     ph_stmt *s = NULL;
     st = ph_store_prepare(store, sql, &s, err);
@@ -176,6 +220,8 @@ ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *t
     if (st == PH_OK)
         st = leaf_index < 0 ? ph_stmt_bind_null(s, 8, err)
                             : ph_stmt_bind_int64(s, 8, leaf_index, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_int64(s, 9, e->seq, err);
     if (st == PH_OK)
         st = ph_stmt_step(s, err);
     ph_stmt_free(s);
@@ -282,6 +328,7 @@ ph_status trade_events(ph_store *store, const char *table, const char *subject,
         e.counterparty = ph_stmt_column_text(s, 5);
         e.amount = ph_stmt_column_int64(s, 6);
         e.detail = ph_stmt_column_text(s, 7);
+        e.seq = ph_stmt_column_int64(s, 0);
         int64_t leaf = ph_stmt_column_is_null(s, 8) ? -1 : ph_stmt_column_int64(s, 8);
         st = fn(user, ph_stmt_column_int64(s, 0), &e, leaf, err);
     }
@@ -289,13 +336,41 @@ ph_status trade_events(ph_store *store, const char *table, const char *subject,
     return st == PH_DONE ? PH_OK : st;
 }
 
-/* ---- proving: the rows' leaves rebuilt and claimed (evidence.h) ---------------------------- */
+/* ---- proving: the rows' leaves rebuilt and claimed (evidence.h), then the state --------- */
 
 typedef struct prove_state {
     const ph_ctx *ctx;
     const char *table, *kind;
     ph_evidence_claims *claims;
+    trade_event *ev;  /* the events checked, their strings owned */
+    size_t n, cap;
+    int failed;
 } prove_state;
+
+static char *dup(prove_state *p, const char *s)
+{
+    size_t n = strlen(s ? s : "");
+    char *d = ph_malloc(p->ctx, n + 1);
+    if (d == NULL) {
+        p->failed = 1;
+        return NULL;
+    }
+    memcpy(d, s ? s : "", n + 1);
+    return d;
+}
+
+static void free_events(prove_state *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        trade_event *e = &p->ev[i];
+        ph_free(p->ctx, (char *)e->subject);
+        ph_free(p->ctx, (char *)e->type);
+        ph_free(p->ctx, (char *)e->actor);
+        ph_free(p->ctx, (char *)e->counterparty);
+        ph_free(p->ctx, (char *)e->detail);
+    }
+    ph_free(p->ctx, p->ev);
+}
 
 static ph_status prove_one(void *user, int64_t seq, const trade_event *e, int64_t leaf_index,
                            ph_error *err)
@@ -310,12 +385,39 @@ static ph_status prove_one(void *user, int64_t seq, const trade_event *e, int64_
     if (st == PH_OK)
         st = ph_evidence_claims_check(p->claims, leaf_index, leaf, len, p->table, key, what, err);
     ph_free(p->ctx, leaf);
-    return st;
+    if (st != PH_OK)
+        return st;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 16;
+        trade_event *grown = ph_realloc(p->ctx, p->ev, cap * sizeof(*grown));
+        if (grown == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+        p->ev = grown;
+        p->cap = cap;
+    }
+    trade_event *c = &p->ev[p->n++];
+    *c = *e;
+    c->subject = dup(p, e->subject);
+    c->type = dup(p, e->type);
+    c->actor = dup(p, e->actor);
+    c->counterparty = dup(p, e->counterparty);
+    c->detail = dup(p, e->detail);
+    return p->failed ? ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory") : PH_OK;
+}
+
+ph_status trade_differs(const char *table, const char *key, const char *what,
+                        const char *column, const char *stored, const char *logged,
+                        ph_error *err)
+{
+    return ph_error_set(err, PH_EVERIFY, table, key,
+                        "%s: %s is %s in the store but the logged events give %s", what, column,
+                        stored != NULL && stored[0] ? stored : "(none)",
+                        logged != NULL && logged[0] ? logged : "(none)");
 }
 
 ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,
                       const char *id, uint64_t size, const char *bundle_path, size_t *leaves,
-                      ph_error *err)
+                      trade_state_fn state, ph_error *err)
 {
     if (store == NULL || log == NULL || id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_%s_prove: NULL argument", kind);
@@ -327,15 +429,19 @@ ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, 
         st = ph_store_begin_read(store, err);
     if (st == PH_OK)
         st = trade_events(store, table, id, prove_one, &p, err);
-    if (own)
-        (void)ph_store_rollback(store, NULL);
     if (st == PH_OK && ph_evidence_claims_count(p.claims) == 0)
         st = ph_error_set(err, PH_ENOTFOUND, kind, id,
                           "no events of this %s to prove: expected a known %s id", kind, kind);
+    /* the rows' state against what the logged events give */
+    if (st == PH_OK && state != NULL)
+        st = state(store, id, p.ev, p.n, err);
+    if (own)
+        (void)ph_store_rollback(store, NULL);
     if (st == PH_OK && bundle_path != NULL)
         st = ph_evidence_claims_bundle(p.claims, bundle_path, err);
     if (st == PH_OK && leaves != NULL)
         *leaves = ph_evidence_claims_count(p.claims);
     ph_evidence_claims_free(p.claims);
+    free_events(&p);
     return st;
 }

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json/json_internal.h"
 #include "puhui/cob.h"
 #include "puhui/loan.h"
 #include "trade_internal.h"
@@ -36,6 +37,7 @@ typedef struct order_row {
     int advanced;           /* an order_advance row exists */
     char lender[256];
     ph_money advance, paid_out;
+    ph_rate rate;
     int64_t loan_id;
     char advance_status[16];
     ph_date advanced_on;
@@ -65,7 +67,7 @@ static ph_status order_read(ph_store *store, const char *id, order_row *o, ph_er
     ph_status st = ph_store_prepare(
         store,
         "SELECT o.id, o.buyer_uscc, o.seller_uscc, o.amount, o.confirmed_on, o.due_on, "
-        "o.status, a.lender, a.amount, a.paid_out, a.loan_id, a.status, a.on_day "
+        "o.status, a.lender, a.amount, a.paid_out, a.loan_id, a.status, a.on_day, a.rate "
         "FROM trade_order o LEFT JOIN order_advance a ON a.order_id = o.id WHERE o.id = ?",
         &s, err);
     if (st == PH_OK)
@@ -91,6 +93,7 @@ static ph_status order_read(ph_store *store, const char *id, order_row *o, ph_er
             o->loan_id = ph_stmt_column_int64(s, 10);
             copy(o->advance_status, sizeof(o->advance_status), ph_stmt_column_text(s, 11));
             st = parse_day(ph_stmt_column_text(s, 12), &o->advanced_on, err);
+            o->rate = ph_stmt_column_int64(s, 13);
         }
     }
     ph_stmt_free(s);
@@ -166,9 +169,9 @@ ph_status ph_order_confirm(ph_store *store, const ph_order *o, ph_evidence_log *
         st = ph_error_set(err, PH_EEXISTS, "id", o->id, "expected a new order id: it exists");
     if (st == PH_OK) {
         char detail[64];
-        snprintf(detail, sizeof(detail), "due %s", d);
+        snprintf(detail, sizeof(detail), "{\"due\":\"%s\"}", d);
         trade_event e = {o->id, "confirm", o->confirmed_on, o->buyer_uscc, o->seller_uscc,
-                         o->amount, detail};
+                         o->amount, detail, 0};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }
     return trade_finish(store, log, st, err);
@@ -291,10 +294,12 @@ ph_status ph_order_advance(ph_store *store, const char *id, const char *lender, 
         st = run(store, "UPDATE trade_order SET status = 'financed' WHERE id = ?", "t", err,
                  id);
     if (st == PH_OK) {
+        /* the rate exact (the stored one), not the two places of messages */
         char detail[128], r[PH_RATE_FORMAT_MAX];
-        trade_percent(rate, r);
-        snprintf(detail, sizeof(detail), "loan %lld at %s", (long long)loan, r);
-        trade_event e = {id, "advance", on, lender, o.seller, amount, detail};
+        (void)ph_rate_format_percent(rate, r, sizeof(r), NULL);
+        snprintf(detail, sizeof(detail), "{\"loan\":%lld,\"rate\":\"%s\"}", (long long)loan,
+                 r);
+        trade_event e = {id, "advance", on, lender, o.seller, amount, detail, 0};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }
     st = trade_finish(store, log, st, err);
@@ -363,7 +368,7 @@ ph_status ph_order_whitelist_add(ph_store *store, const char *seller, const char
         st = ph_error_set(err, PH_EEXISTS, "supplier", supplier,
                           "expected a supplier not yet on %s's whitelist", seller);
     if (st == PH_OK) {
-        trade_event e = {seller, "whitelist", on, seller, supplier, 0, "supplier added"};
+        trade_event e = {seller, "whitelist", on, seller, supplier, 0, "{\"added\":true}", 0};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }
     return trade_finish(store, log, st, err);
@@ -402,7 +407,8 @@ ph_status ph_order_pay(ph_store *store, const char *id, const char *to, ph_date 
         st = ph_store_begin(store, err);
         if (st == PH_OK) {
             trade_event e = {id, "pay_refused", on, o.seller, to, amount,
-                             "not a supplier of the seller nor on its whitelist"};
+                             "{\"reason\":\"not a supplier of the seller nor on its "
+                             "whitelist\"}", 0};
             st = trade_event_write(store, log, "order_event", "order", &e, err);
             st = trade_finish(store, log, st, err);
         }
@@ -427,7 +433,7 @@ ph_status ph_order_pay(ph_store *store, const char *id, const char *to, ph_date 
     st = run(store, "UPDATE order_advance SET paid_out = paid_out + ? WHERE order_id = ?", "it",
              err, (int64_t)amount, id);
     if (st == PH_OK) {
-        trade_event e = {id, "pay", on, o.seller, to, amount, "paid from the advance"};
+        trade_event e = {id, "pay", on, o.seller, to, amount, "{}", 0};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }
     return trade_finish(store, log, st, err);
@@ -443,17 +449,20 @@ static ph_money paid_total(const ph_loan_payment *p)
     return sum;
 }
 
-/* Repay the advance's loan from `amount`: in full when it covers what is
- * owed, else as much as it covers. The loan book decides what is owed
- * (accrued interest included); its refusals tell which case this is. */
+/* Repay the advance's loan from `amount` under `reference`: in full when
+ * it covers what is owed, else as much as it covers. The loan book decides
+ * what is owed (accrued interest included); its refusals tell which case
+ * this is. A refused attempt stores nothing, so the reference is free for
+ * the next; the one that succeeds stores it with the loan's event. */
 static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money amount,
-                            ph_money *to_lender, int *closed, ph_error *err)
+                            const char *reference, ph_money *to_lender, int *closed,
+                            ph_error *err)
 {
     ph_loan_payment p;
     memset(&p, 0, sizeof(p));
     ph_error e1;
     ph_error_clear(&e1);
-    ph_status st = ph_loan_prepay(store, loan, on, amount, 0, &p, &e1);
+    ph_status st = ph_loan_prepay_ref(store, loan, on, amount, 0, reference, &p, &e1);
     if (st == PH_OK) {
         *to_lender = amount;
         *closed = p.closed;
@@ -461,7 +470,7 @@ static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money 
     }
     if (st == PH_EINVAL && strcmp(e1.field, "amount") == 0 &&
         strstr(e1.detail, "more than is owed") != NULL) {
-        st = ph_loan_prepay(store, loan, on, 0, 1, &p, err);
+        st = ph_loan_prepay_ref(store, loan, on, 0, 1, reference, &p, err);
         if (st == PH_OK) {
             *to_lender = paid_total(&p);
             *closed = p.closed;
@@ -470,7 +479,7 @@ static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money 
     }
     if (st == PH_EINVAL && strcmp(e1.field, "amount") == 0 &&
         strstr(e1.detail, "a prepayment first pays") != NULL) {
-        st = ph_loan_repay(store, loan, on, amount, &p, err);
+        st = ph_loan_repay_ref(store, loan, on, amount, reference, &p, err);
         if (st == PH_OK) {
             *to_lender = amount;
             *closed = p.closed;
@@ -482,6 +491,48 @@ static ph_status repay_loan(ph_store *store, int64_t loan, ph_date on, ph_money 
     return st;
 }
 
+/* What the buyer has paid of order id so far: its repay and remit events
+ * (each payment of the buyer is split into these two). */
+static ph_status buyer_paid(ph_store *store, const char *id, ph_money *out, ph_error *err)
+{
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT coalesce(sum(amount), 0) FROM order_event WHERE "
+                                    "subject = ? AND type IN ('repay', 'remit')",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK)
+        *out = ph_stmt_column_int64(s, 0);
+    ph_stmt_free(s);
+    return st;
+}
+
+/*
+ * The order of writes, and why a crash anywhere is safe:
+ *   1. the loan repayment, in the loan book's own transaction (the loan
+ *      functions refuse to run inside another), under a reference derived
+ *      from the order's loan and what the buyer had paid before this
+ *      payment: "order-pay:L<loan>:<fen paid before>";
+ *   2. the order's state and events in one transaction, the log committed
+ *      before it (trade_finish).
+ * A crash after 1 and before 2 leaves the loan repaid with no order event.
+ * The retry derives the same reference (nothing the order records has
+ * changed), finds the repayment in the loan book (ph_loan_payment_by_ref)
+ * instead of paying again, and goes on to 2 with what was paid then, on
+ * the day it was paid. The reference does not hold the day on purpose: a
+ * retry on the next day must find the payment too, not pay again. Step 2
+ * re-reads what the buyer has paid inside its transaction, so two
+ * processes settling the same payment record it once.
+ *
+ * Partial payments: the buyer may pay the order in several payments, none
+ * above what it still owes (refused with the numbers). Each repays the loan
+ * first, as much as it covers, the rest goes to the seller; the order is
+ * paid when the payments reach its amount. A payment that leaves the loan
+ * open leaves the advance open for the next payment to repay.
+ */
 ph_status ph_order_settle(ph_store *store, const char *id, ph_date on, ph_money amount,
                           ph_evidence_log *log, ph_order_settlement *out, ph_error *err)
 {
@@ -500,31 +551,79 @@ ph_status ph_order_settle(ph_store *store, const char *id, ph_date on, ph_money 
                             "expected an order not yet paid: the buyer has paid it");
     if (amount <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected a payment of more than 0");
+    ph_money before = 0;
+    st = buyer_paid(store, id, &before, err);
+    if (st != PH_OK)
+        return st;
+    ph_money left = o.amount - before;
+    if (amount > left) {
+        char l[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX], t[PH_MONEY_FORMAT_MAX];
+        trade_money(left, l);
+        trade_money(before, b);
+        trade_money(o.amount, t);
+        return ph_error_set(err, PH_EINVAL, "amount", m,
+                            "expected at most the %s yuan order %s still owes (%s yuan of its "
+                            "%s paid)",
+                            l, id, b, t);
+    }
     ph_order_settlement s = {0, 0, 0};
+    char reference[PH_LOAN_REFERENCE_MAX + 1] = "";
     if (o.advanced && strcmp(o.advance_status, "open") == 0) {
-        st = repay_loan(store, o.loan_id, on, amount, &s.to_lender, &s.loan_closed, err);
+        snprintf(reference, sizeof(reference), "order-pay:L%lld:%lld", (long long)o.loan_id,
+                 (long long)before);
+        ph_loan_ref_payment done;
+        int found = 0;
+        st = ph_loan_payment_by_ref(store, reference, &done, &found, err);
+        if (st == PH_OK && !found) {
+            st = repay_loan(store, o.loan_id, on, amount, reference, &s.to_lender,
+                            &s.loan_closed, err);
+            /* another process paid it under the same reference meanwhile */
+            if (st == PH_EEXISTS && err != NULL && strcmp(err->field, "reference") == 0)
+                st = ph_loan_payment_by_ref(store, reference, &done, &found, err);
+        }
         if (st != PH_OK)
             return st;
+        if (found) {
+            /* paid before a crash: record what was paid, on the day it was */
+            if (done.amount > amount) {
+                char d[PH_MONEY_FORMAT_MAX];
+                trade_money(done.amount, d);
+                return ph_error_set(err, PH_EINVAL, "amount", m,
+                                    "expected at least the %s yuan loan %lld was repaid under "
+                                    "reference %s: this payment was applied already",
+                                    d, (long long)o.loan_id, reference);
+            }
+            s.to_lender = done.amount;
+            s.loan_closed = done.closed;
+            on = done.on;
+        }
     }
     s.to_seller = amount - s.to_lender;
     st = ph_store_begin(store, err);
     if (st != PH_OK)
         return st;
-    if (s.loan_closed)
+    ph_money again = 0;
+    st = buyer_paid(store, id, &again, err);
+    if (st == PH_OK && again != before)
+        st = ph_error_set(err, PH_EEXISTS, "order", id,
+                          "expected the payment once: another payment of order %s was recorded "
+                          "meanwhile",
+                          id);
+    if (st == PH_OK && s.loan_closed)
         st = run(store, "UPDATE order_advance SET status = 'repaid' WHERE order_id = ?", "t",
                  err, id);
-    if (st == PH_OK)
+    if (st == PH_OK && before + amount == o.amount)
         st = run(store, "UPDATE trade_order SET status = 'paid' WHERE id = ?", "t", err, id);
     if (st == PH_OK && s.to_lender > 0) {
-        char detail[96];
-        snprintf(detail, sizeof(detail), "loan %lld %s", (long long)o.loan_id,
-                 s.loan_closed ? "repaid in full" : "repaid in part");
-        trade_event e = {id, "repay", on, o.buyer, o.lender, s.to_lender, detail};
+        char detail[200];
+        snprintf(detail, sizeof(detail),
+                 "{\"loan\":%lld,\"closed\":%s,\"reference\":\"%s\"}", (long long)o.loan_id,
+                 s.loan_closed ? "true" : "false", reference);
+        trade_event e = {id, "repay", on, o.buyer, o.lender, s.to_lender, detail, 0};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }
     if (st == PH_OK && s.to_seller > 0) {
-        trade_event e = {id, "remit", on, o.buyer, o.seller, s.to_seller,
-                         "the rest of the buyer's payment"};
+        trade_event e = {id, "remit", on, o.buyer, o.seller, s.to_seller, "{}", 0};
         st = trade_event_write(store, log, "order_event", "order", &e, err);
     }
     st = trade_finish(store, log, st, err);
@@ -563,13 +662,173 @@ ph_status ph_order_event_leaf(const ph_ctx *ctx, const ph_order_event *e, char *
 {
     if (e == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_event_leaf: NULL argument");
-    trade_event t = {e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
-                     e->detail};
+    trade_event t = {e->subject, e->type, e->on,    e->actor,
+                     e->counterparty, e->amount, e->detail, e->seq};
     return trade_leaf(ctx, "order", &t, out, len, err);
+}
+
+/* ---- proving the state ---------------------------------------------------------------------- */
+
+/* The order as its logged events make it: confirm (buyer, seller, amount,
+ * confirmed_on, detail due), advance (lender, day, amount, detail loan and
+ * rate), pay (paid_out), repay (detail closed: the advance repaid) and
+ * remit (with repay, the buyer's payments: paid when they reach the
+ * amount). */
+static ph_status order_replay(const char *id, const trade_event *ev, size_t n, order_row *x,
+                              int *confirmed, ph_error *err)
+{
+    memset(x, 0, sizeof(*x));
+    *confirmed = 0;
+    ph_money buyer_total = 0;
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        const trade_event *e = &ev[i];
+        json_t *d = NULL;
+        const char *text = e->detail && e->detail[0] ? e->detail : "{}";
+        st = pjson_load_text(text, strlen(text), "order_event.detail", &d, err);
+        if (st == PH_OK && !json_is_object(d))
+            st = ph_error_set(err, PH_EVERIFY, "order_event", text,
+                              "event %lld: the detail is not a JSON object", (long long)e->seq);
+        const char *s = NULL;
+        int64_t loan = 0;
+        int closed = 0;
+        if (st != PH_OK) {
+            /* nothing */
+        } else if (strcmp(e->type, "confirm") == 0) {
+            if (*confirmed)
+                st = ph_error_set(err, PH_EVERIFY, "order", id,
+                                  "order %s: event %lld confirms it a second time", id,
+                                  (long long)e->seq);
+            *confirmed = 1;
+            copy(x->id, sizeof(x->id), e->subject);
+            copy(x->buyer, sizeof(x->buyer), e->actor);
+            copy(x->seller, sizeof(x->seller), e->counterparty);
+            x->amount = e->amount;
+            x->confirmed_on = e->on;
+            copy(x->status, sizeof(x->status), "confirmed");
+            if (st == PH_OK)
+                st = pjson_get_string(d, "detail", "due", &s, err);
+            if (st == PH_OK)
+                st = parse_day(s, &x->due_on, err);
+        } else if (!*confirmed) {
+            st = ph_error_set(err, PH_EVERIFY, "order", id,
+                              "order %s: event %lld (%s) comes before any logged confirmation",
+                              id, (long long)e->seq, e->type);
+        } else if (strcmp(e->type, "advance") == 0) {
+            if (x->advanced)
+                st = ph_error_set(err, PH_EVERIFY, "order", id,
+                                  "order %s: event %lld advances it a second time", id,
+                                  (long long)e->seq);
+            x->advanced = 1;
+            copy(x->lender, sizeof(x->lender), e->actor);
+            x->advanced_on = e->on;
+            x->advance = e->amount;
+            copy(x->advance_status, sizeof(x->advance_status), "open");
+            copy(x->status, sizeof(x->status), "financed");
+            if (st == PH_OK)
+                st = pjson_get_int(d, "detail", "loan", &x->loan_id, err);
+            if (st == PH_OK && (st = pjson_get_string(d, "detail", "rate", &s, err)) == PH_OK)
+                st = ph_rate_parse_percent(s, strlen(s), &x->rate, err);
+        } else if (strcmp(e->type, "pay") == 0) {
+            x->paid_out += e->amount;
+        } else if (strcmp(e->type, "repay") == 0) {
+            buyer_total += e->amount;
+            st = pjson_get_int(d, "detail", "loan", &loan, err);
+            if (st == PH_OK)
+                st = pjson_get_bool(d, "detail", "closed", &closed, err);
+            if (st == PH_OK && closed)
+                copy(x->advance_status, sizeof(x->advance_status), "repaid");
+        } else if (strcmp(e->type, "remit") == 0) {
+            buyer_total += e->amount;
+        } else if (strcmp(e->type, "pay_refused") != 0 && strcmp(e->type, "whitelist") != 0) {
+            st = ph_error_set(err, PH_EVERIFY, "type", e->type, "event %lld: unknown event type",
+                              (long long)e->seq);
+        }
+        json_decref(d);
+    }
+    if (st == PH_OK && *confirmed && buyer_total == x->amount)
+        copy(x->status, sizeof(x->status), "paid");
+    return st;
+}
+
+static ph_status order_state(ph_store *store, const char *id, const trade_event *ev, size_t n,
+                             ph_error *err)
+{
+    order_row x, o;
+    int confirmed = 0;
+    ph_status st = order_replay(id, ev, n, &x, &confirmed, err);
+    if (st != PH_OK)
+        return st;
+    ph_error why;
+    ph_status have = order_read(store, id, &o, &why);
+    if (have == PH_ENOTFOUND)
+        return confirmed ? ph_error_set(err, PH_EVERIFY, "order", id,
+                                        "order %s: the logged events confirm it but the store "
+                                        "has no row for it",
+                                        id)
+                         : PH_OK; /* a seller's whitelist additions only */
+    if (have != PH_OK) {
+        if (err != NULL)
+            *err = why;
+        return have;
+    }
+    char what[PH_ORDER_ID_MAX + 16];
+    snprintf(what, sizeof(what), "order %s", id);
+    if (!confirmed)
+        return ph_error_set(err, PH_EVERIFY, "order", id,
+                            "%s: the store holds it but no logged event confirms it", what);
+    char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
+#define DIFF_TEXT(col, sv, lv)                                                                   \
+    if (st == PH_OK && strcmp(sv, lv) != 0)                                                      \
+    st = trade_differs("order", id, what, col, sv, lv, err)
+#define DIFF_MONEY(col, sv, lv)                                                                  \
+    if (st == PH_OK && (sv) != (lv)) {                                                           \
+        trade_money(sv, a);                                                                      \
+        trade_money(lv, b);                                                                      \
+        st = trade_differs("order", id, what, col, a, b, err);                                  \
+    }
+#define DIFF_DAY(col, sv, lv)                                                                    \
+    if (st == PH_OK && (sv) != (lv)) {                                                           \
+        trade_day(sv, a);                                                                        \
+        trade_day(lv, b);                                                                        \
+        st = trade_differs("order", id, what, col, a, b, err);                                  \
+    }
+    DIFF_TEXT("buyer_uscc", o.buyer, x.buyer);
+    DIFF_TEXT("seller_uscc", o.seller, x.seller);
+    DIFF_MONEY("amount", o.amount, x.amount);
+    DIFF_DAY("confirmed_on", o.confirmed_on, x.confirmed_on);
+    DIFF_DAY("due_on", o.due_on, x.due_on);
+    DIFF_TEXT("status", o.status, x.status);
+    if (st == PH_OK && o.advanced != x.advanced)
+        st = trade_differs("order", id, what, "advance", o.advanced ? "an advance" : "none",
+                           x.advanced ? "an advance" : "none", err);
+    if (st == PH_OK && x.advanced) {
+        DIFF_TEXT("advance lender", o.lender, x.lender);
+        DIFF_DAY("advance on_day", o.advanced_on, x.advanced_on);
+        DIFF_MONEY("advance amount", o.advance, x.advance);
+        DIFF_MONEY("advance paid_out", o.paid_out, x.paid_out);
+        DIFF_TEXT("advance status", o.advance_status, x.advance_status);
+        if (st == PH_OK && o.loan_id != x.loan_id) {
+            snprintf(a, sizeof(a), "%lld", (long long)o.loan_id);
+            snprintf(b, sizeof(b), "%lld", (long long)x.loan_id);
+            st = trade_differs("order", id, what, "advance loan_id", a, b, err);
+        }
+        if (st == PH_OK && o.rate != x.rate) {
+            char ra[PH_RATE_FORMAT_MAX], rb[PH_RATE_FORMAT_MAX];
+            (void)ph_rate_format_percent(o.rate, ra, sizeof(ra), NULL);
+            (void)ph_rate_format_percent(x.rate, rb, sizeof(rb), NULL);
+            st = trade_differs("order", id, what, "advance rate", ra, rb, err);
+        }
+    }
+#undef DIFF_TEXT
+#undef DIFF_MONEY
+#undef DIFF_DAY
+    return st;
 }
 
 ph_status ph_order_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
                          const char *bundle_path, size_t *leaves, ph_error *err)
 {
-    return trade_prove(store, log, "order_event", "order", id, size, bundle_path, leaves, err);
+    return trade_prove(store, log, "order_event", "order", id, size, bundle_path, leaves,
+                       order_state, err);
 }

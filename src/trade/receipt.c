@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json/json_internal.h"
 #include "trade_internal.h"
 
 static ph_status need(ph_store *store, ph_error *err)
@@ -148,10 +149,18 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
                           "expected a commodity of table receipt_commodity");
     }
     if (st == PH_OK) {
-        char detail[160];
-        snprintf(detail, sizeof(detail), "%s lot %s: %lld kg of %s", warehouse_id, lot,
-                 (long long)qty, commodity);
-        trade_event e = {rid, "register", on, "platform", owner, 0, detail};
+        /* everything the receipt row holds, so that a proof can compare it */
+        char detail[768], w[200], l[200], c[100];
+        trade_json_escape(w, sizeof(w), warehouse_id);
+        trade_json_escape(l, sizeof(l), lot);
+        trade_json_escape(c, sizeof(c), commodity);
+        snprintf(detail, sizeof(detail),
+                 "{\"warehouse_id\":\"%s\",\"lot\":\"%s\",\"commodity\":\"%s\","
+                 "\"quantity_kg\":%lld,\"stored_on\":\"%s\",\"lat_e6\":%lld,\"lon_e6\":%lld,"
+                 "\"geofence_m\":%lld}",
+                 w, l, c, (long long)qty, stored, (long long)lat, (long long)lon,
+                 (long long)fence);
+        trade_event e = {rid, "register", on, "platform", owner, 0, detail, 0};
         st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
     }
     st = trade_finish(store, log, st, err);
@@ -165,6 +174,7 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
 typedef struct receipt_row {
     char id[PH_RECEIPT_ID_MAX];
     char owner[32], commodity[32];
+    char warehouse_id[64], lot[64], registered_on[16];
     int64_t quantity_kg;
     ph_rate haircut;
     int pledged;
@@ -181,7 +191,8 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
     ph_status st = ph_store_prepare(
         store,
         "SELECT r.id, r.owner_uscc, r.commodity, r.quantity_kg, c.haircut, p.id, p.lender, "
-        "p.exposure, p.pledged_on FROM receipt r JOIN receipt_commodity c ON c.commodity = "
+        "p.exposure, p.pledged_on, r.warehouse_id, r.lot, r.registered_on FROM receipt r "
+        "JOIN receipt_commodity c ON c.commodity = "
         "r.commodity LEFT JOIN receipt_pledge p ON p.receipt_id = r.id AND p.status = 'live' "
         "WHERE r.id = ?",
         &s, err);
@@ -197,6 +208,9 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
         copy(r->commodity, sizeof(r->commodity), ph_stmt_column_text(s, 2));
         r->quantity_kg = ph_stmt_column_int64(s, 3);
         r->haircut = ph_stmt_column_int64(s, 4);
+        copy(r->warehouse_id, sizeof(r->warehouse_id), ph_stmt_column_text(s, 9));
+        copy(r->lot, sizeof(r->lot), ph_stmt_column_text(s, 10));
+        copy(r->registered_on, sizeof(r->registered_on), ph_stmt_column_text(s, 11));
         if (!ph_stmt_column_is_null(s, 5)) {
             r->pledged = 1;
             r->pledge_id = ph_stmt_column_int64(s, 5);
@@ -242,6 +256,45 @@ static ph_status check_pledge_ltv(ph_store *store, const receipt_row *r, ph_mone
                         cap, pct, value, day);
 }
 
+/* The goods must still back the receipt on the day of a pledge: not before
+ * the receipt was registered, and not on or after the day the lot left the
+ * warehouse (feed_warehouse_lots.removed_on, when the feed says so). */
+static ph_status check_pledge_day(ph_store *store, const receipt_row *r, ph_date on,
+                                  ph_error *err)
+{
+    char day[PH_DATE_FORMAT_MAX];
+    trade_day(on, day);
+    if (strcmp(day, r->registered_on) < 0)
+        return ph_error_set(err, PH_EINVAL, "on", day,
+                            "expected the receipt's registration day %s or later: receipt %s "
+                            "did not exist on %s",
+                            r->registered_on, r->id, day);
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT removed_on FROM feed_warehouse_lots WHERE "
+                                    "warehouse_id = ? AND lot = ? AND removed_on IS NOT NULL "
+                                    "AND removed_on <= ?",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, r->warehouse_id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 2, r->lot, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 3, day, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_OK) {
+        char removed[16];
+        copy(removed, sizeof(removed), ph_stmt_column_text(s, 0));
+        st = ph_error_set(err, PH_EINVAL, "receipt", r->id,
+                          "lot %s left warehouse %s on %s: expected goods still stored on %s "
+                          "to pledge receipt %s",
+                          r->lot, r->warehouse_id, removed, day, r->id);
+    }
+    ph_stmt_free(s);
+    return st == PH_DONE ? PH_OK : st;
+}
+
 ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
                             ph_money exposure, ph_date on, ph_evidence_log *log,
                             int64_t *pledge_id, ph_error *err)
@@ -261,7 +314,9 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
     trade_day(on, day);
     if (exposure <= 0)
         return ph_error_set(err, PH_EINVAL, "amount", m, "expected an exposure of more than 0");
-    st = check_pledge_ltv(store, &r, exposure, on, err);
+    st = check_pledge_day(store, &r, on, err);
+    if (st == PH_OK)
+        st = check_pledge_ltv(store, &r, exposure, on, err);
     if (st != PH_OK)
         return st;
     /* No check for a live pledge here: the store refuses it (see the top). */
@@ -300,8 +355,8 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
     }
     if (st == PH_OK) {
         char detail[64];
-        snprintf(detail, sizeof(detail), "pledge %lld", (long long)pid);
-        trade_event e = {id, "pledge", on, lender, r.owner, exposure, detail};
+        snprintf(detail, sizeof(detail), "{\"pledge\":%lld}", (long long)pid);
+        trade_event e = {id, "pledge", on, lender, r.owner, exposure, detail, 0};
         st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
     }
     st = trade_finish(store, log, st, err);
@@ -351,9 +406,8 @@ ph_status ph_receipt_release(ph_store *store, const char *id, ph_date on, ph_evi
                                 "expected a live pledge: another process released it");
     if (st == PH_OK) {
         char detail[64];
-        snprintf(detail, sizeof(detail), "pledge %lld released on repayment",
-                 (long long)r.pledge_id);
-        trade_event e = {id, "release", on, r.lender, r.owner, r.exposure, detail};
+        snprintf(detail, sizeof(detail), "{\"pledge\":%lld}", (long long)r.pledge_id);
+        trade_event e = {id, "release", on, r.lender, r.owner, r.exposure, detail, 0};
         st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
     }
     return trade_finish(store, log, st, err);
@@ -450,7 +504,7 @@ static ph_status recorded(ph_store *store, const char *id, const char *type, con
 
 ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *log,
                                   ph_receipt_margin_fn fn, void *user, int64_t *calls,
-                                  ph_error *err)
+                                  int64_t *unpriced, ph_error *err)
 {
     ph_status st = need(store, err);
     if (st != PH_OK)
@@ -489,17 +543,36 @@ ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *
     ph_stmt_free(s);
     if (st == PH_DONE)
         st = PH_OK;
-    int64_t count = 0;
+    int64_t count = 0, no_price = 0;
     char day[PH_DATE_FORMAT_MAX];
     trade_day(on, day);
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         receipt_row r;
         ph_receipt_value v;
         st = receipt_read(store, ids[i], &r, err);
-        if (st == PH_OK)
-            st = value_of(store, &r, on, &v, err);
         if (st != PH_OK)
             break;
+        /* a commodity without a market price on or before the day: this
+         * receipt cannot be valued, the others still are (reported, not
+         * recorded: nothing changed) */
+        ph_error why;
+        ph_status vs = value_of(store, &r, on, &v, &why);
+        if (vs == PH_ENOTFOUND && strcmp(why.field, "commodity") == 0) {
+            memset(&v, 0, sizeof(v));
+            v.quantity_kg = r.quantity_kg;
+            v.haircut = r.haircut;
+            v.exposure = r.exposure;
+            no_price++;
+            if (fn != NULL)
+                fn(user, r.id, &v, PH_RECEIPT_MARGIN_UNPRICED);
+            continue;
+        }
+        if (vs != PH_OK) {
+            st = vs;
+            if (err != NULL)
+                *err = why;
+            break;
+        }
         ph_receipt_margin verdict = v.ltv >= liquidation ? PH_RECEIPT_MARGIN_LIQUIDATION
                                     : v.ltv >= call      ? PH_RECEIPT_MARGIN_CALL
                                                          : PH_RECEIPT_MARGIN_OK;
@@ -513,12 +586,13 @@ ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *
                     val[PH_MONEY_FORMAT_MAX], exp[PH_MONEY_FORMAT_MAX];
                 trade_percent(v.ltv, ltv);
                 trade_percent(verdict == PH_RECEIPT_MARGIN_LIQUIDATION ? liquidation : call, lim);
-                trade_money(v.value, val);
-                trade_money(v.exposure, exp);
+                (void)ph_money_format(v.value, 0, val, sizeof(val), NULL);
+                (void)ph_money_format(v.exposure, 0, exp, sizeof(exp), NULL);
                 snprintf(detail, sizeof(detail),
-                         "LTV %s >= %s: exposure %s yuan on a valuation of %s yuan", ltv, lim,
-                         exp, val);
-                trade_event e = {r.id, type, on, r.lender, r.owner, v.exposure, detail};
+                         "{\"ltv\":\"%s\",\"limit\":\"%s\",\"exposure\":\"%s\","
+                         "\"value\":\"%s\"}",
+                         ltv, lim, exp, val);
+                trade_event e = {r.id, type, on, r.lender, r.owner, v.exposure, detail, 0};
                 st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
                 count++;
             }
@@ -530,6 +604,8 @@ ph_status ph_receipt_margin_check(ph_store *store, ph_date on, ph_evidence_log *
     st = trade_finish(store, log, st, err);
     if (st == PH_OK && calls != NULL)
         *calls = count;
+    if (st == PH_OK && unpriced != NULL)
+        *unpriced = no_price;
     return st;
 }
 
@@ -563,13 +639,332 @@ ph_status ph_receipt_event_leaf(const ph_ctx *ctx, const ph_receipt_event *e, ch
 {
     if (e == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_event_leaf: NULL argument");
-    trade_event t = {e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
-                     e->detail};
+    trade_event t = {e->subject,      e->type,   e->on,     e->actor,
+                     e->counterparty, e->amount, e->detail, e->seq};
     return trade_leaf(ctx, "receipt", &t, out, len, err);
+}
+
+/* ---- proving the state ---------------------------------------------------------------------- */
+
+/* A pledge or an alert as the logged events make it. */
+typedef struct rp_pledge {
+    int64_t id;
+    const char *lender;
+    ph_money exposure;
+    ph_date pledged_on, released_on; /* released_on 0: live */
+} rp_pledge;
+
+typedef struct rp_alert {
+    ph_date day;
+    char kind[32];
+    char detail[520];
+} rp_alert;
+
+typedef struct rp_state {
+    const ph_ctx *ctx;
+    int registered;
+    const char *owner;
+    ph_date registered_on, stored_on;
+    char warehouse_id[200], lot[200], commodity[100];
+    int64_t quantity_kg, lat_e6, lon_e6, geofence_m;
+    rp_pledge *pledges;
+    size_t n_pledges;
+    rp_alert *alerts;
+    size_t n_alerts;
+} rp_state;
+
+static ph_status rp_int(const json_t *d, const char *key, int64_t *out, ph_error *err)
+{
+    return pjson_get_int(d, "detail", key, out, err);
+}
+
+static ph_status rp_text(const json_t *d, const char *key, char *out, size_t cap, ph_error *err)
+{
+    const char *s = NULL;
+    ph_status st = pjson_get_string(d, "detail", key, &s, err);
+    if (st == PH_OK)
+        copy(out, cap, s);
+    return st;
+}
+
+static ph_status rp_apply(rp_state *x, const char *id, const trade_event *e, const json_t *d,
+                          ph_error *err)
+{
+    ph_status st = PH_OK;
+    if (strcmp(e->type, "register") == 0) {
+        char stored[16] = "";
+        if (x->registered)
+            return ph_error_set(err, PH_EVERIFY, "receipt", id,
+                                "receipt %s: event %lld registers it a second time", id,
+                                (long long)e->seq);
+        x->registered = 1;
+        x->owner = e->counterparty;
+        x->registered_on = e->on;
+        st = rp_text(d, "warehouse_id", x->warehouse_id, sizeof(x->warehouse_id), err);
+        if (st == PH_OK)
+            st = rp_text(d, "lot", x->lot, sizeof(x->lot), err);
+        if (st == PH_OK)
+            st = rp_text(d, "commodity", x->commodity, sizeof(x->commodity), err);
+        if (st == PH_OK)
+            st = rp_int(d, "quantity_kg", &x->quantity_kg, err);
+        if (st == PH_OK)
+            st = rp_text(d, "stored_on", stored, sizeof(stored), err);
+        if (st == PH_OK)
+            st = ph_date_parse(stored, strlen(stored), &x->stored_on, err);
+        if (st == PH_OK)
+            st = rp_int(d, "lat_e6", &x->lat_e6, err);
+        if (st == PH_OK)
+            st = rp_int(d, "lon_e6", &x->lon_e6, err);
+        if (st == PH_OK)
+            st = rp_int(d, "geofence_m", &x->geofence_m, err);
+        return st;
+    }
+    if (!x->registered)
+        return ph_error_set(err, PH_EVERIFY, "receipt", id,
+                            "receipt %s: event %lld (%s) comes before any logged registration",
+                            id, (long long)e->seq, e->type);
+    if (strcmp(e->type, "pledge") == 0) {
+        int64_t pid = 0;
+        st = rp_int(d, "pledge", &pid, err);
+        for (size_t i = 0; st == PH_OK && i < x->n_pledges; i++)
+            if (x->pledges[i].released_on == 0)
+                st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                                  "receipt %s: event %lld pledges it while pledge %lld is live",
+                                  id, (long long)e->seq, (long long)x->pledges[i].id);
+        if (st != PH_OK)
+            return st;
+        rp_pledge *g = ph_realloc(x->ctx, x->pledges, (x->n_pledges + 1) * sizeof(*g));
+        if (g == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+        x->pledges = g;
+        g[x->n_pledges++] = (rp_pledge){pid, e->actor, e->amount, e->on, 0};
+        return PH_OK;
+    }
+    if (strcmp(e->type, "release") == 0) {
+        int64_t pid = 0;
+        st = rp_int(d, "pledge", &pid, err);
+        rp_pledge *p = NULL;
+        for (size_t i = 0; st == PH_OK && i < x->n_pledges; i++)
+            if (x->pledges[i].id == pid && x->pledges[i].released_on == 0)
+                p = &x->pledges[i];
+        if (st == PH_OK && p == NULL)
+            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                              "receipt %s: event %lld releases pledge %lld, which no logged "
+                              "event left live",
+                              id, (long long)e->seq, (long long)pid);
+        if (st == PH_OK)
+            p->released_on = e->on;
+        return st;
+    }
+    if (strcmp(e->type, "alert") == 0) {
+        rp_alert *g = ph_realloc(x->ctx, x->alerts, (x->n_alerts + 1) * sizeof(*g));
+        if (g == NULL)
+            return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+        x->alerts = g;
+        rp_alert *a = &g[x->n_alerts++];
+        memset(a, 0, sizeof(*a));
+        a->day = e->on;
+        st = rp_text(d, "kind", a->kind, sizeof(a->kind), err);
+        if (st == PH_OK)
+            st = rp_text(d, "detail", a->detail, sizeof(a->detail), err);
+        return st;
+    }
+    if (strcmp(e->type, "margin_call") == 0 || strcmp(e->type, "liquidation") == 0)
+        return PH_OK; /* a notice: it changes no row */
+    return ph_error_set(err, PH_EVERIFY, "type", e->type, "event %lld: unknown event type",
+                        (long long)e->seq);
+}
+
+static ph_status rp_cmp_text(const char *id, const char *what, const char *column,
+                             const char *stored, const char *logged, ph_error *err)
+{
+    stored = stored ? stored : "";
+    logged = logged ? logged : "";
+    return strcmp(stored, logged) == 0
+               ? PH_OK
+               : trade_differs("receipt", id, what, column, stored, logged, err);
+}
+
+static ph_status rp_cmp_int(const char *id, const char *what, const char *column, int64_t stored,
+                            int64_t logged, ph_error *err)
+{
+    if (stored == logged)
+        return PH_OK;
+    char a[24], b[24];
+    snprintf(a, sizeof(a), "%lld", (long long)stored);
+    snprintf(b, sizeof(b), "%lld", (long long)logged);
+    return trade_differs("receipt", id, what, column, a, b, err);
+}
+
+static ph_status rp_cmp_day(const char *id, const char *what, const char *column,
+                            const char *stored, ph_date logged, ph_error *err)
+{
+    char b[PH_DATE_FORMAT_MAX] = "";
+    if (logged != 0)
+        trade_day(logged, b);
+    return rp_cmp_text(id, what, column, stored, b, err);
+}
+
+static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, ph_error *err)
+{
+    char what[PH_RECEIPT_ID_MAX + 16];
+    snprintf(what, sizeof(what), "receipt %s", id);
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store,
+                                    "SELECT warehouse_id, lot, owner_uscc, commodity, "
+                                    "quantity_kg, stored_on, lat_e6, lon_e6, geofence_m, "
+                                    "registered_on FROM receipt WHERE id = ?",
+                                    &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    if (st == PH_OK)
+        st = ph_stmt_step(s, err);
+    if (st == PH_DONE)
+        st = x->registered ? ph_error_set(err, PH_EVERIFY, "receipt", id,
+                                          "%s: the logged events register it but the store has "
+                                          "no row for it",
+                                          what)
+                           : PH_OK;
+    else if (st == PH_OK && !x->registered)
+        st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                          "%s: the store holds it but no logged event registers it", what);
+    else if (st == PH_OK) {
+        st = rp_cmp_text(id, what, "warehouse_id", ph_stmt_column_text(s, 0), x->warehouse_id,
+                         err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, what, "lot", ph_stmt_column_text(s, 1), x->lot, err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, what, "owner_uscc", ph_stmt_column_text(s, 2), x->owner, err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, what, "commodity", ph_stmt_column_text(s, 3), x->commodity,
+                             err);
+        if (st == PH_OK)
+            st = rp_cmp_int(id, what, "quantity_kg", ph_stmt_column_int64(s, 4), x->quantity_kg,
+                            err);
+        if (st == PH_OK)
+            st = rp_cmp_day(id, what, "stored_on", ph_stmt_column_text(s, 5), x->stored_on, err);
+        if (st == PH_OK)
+            st = rp_cmp_int(id, what, "lat_e6", ph_stmt_column_int64(s, 6), x->lat_e6, err);
+        if (st == PH_OK)
+            st = rp_cmp_int(id, what, "lon_e6", ph_stmt_column_int64(s, 7), x->lon_e6, err);
+        if (st == PH_OK)
+            st = rp_cmp_int(id, what, "geofence_m", ph_stmt_column_int64(s, 8), x->geofence_m,
+                            err);
+        if (st == PH_OK)
+            st = rp_cmp_day(id, what, "registered_on", ph_stmt_column_text(s, 9),
+                            x->registered_on, err);
+    }
+    ph_stmt_free(s);
+    s = NULL;
+    /* the pledges, in the order they were made */
+    size_t i = 0;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT id, lender, exposure, pledged_on, status, released_on "
+                              "FROM receipt_pledge WHERE receipt_id = ? ORDER BY id",
+                              &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        int64_t pid = ph_stmt_column_int64(s, 0);
+        char pw[64];
+        snprintf(pw, sizeof(pw), "receipt %s, pledge %lld", id, (long long)pid);
+        if (i >= x->n_pledges) {
+            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                              "%s: the store holds it but no logged event pledges it", pw);
+            break;
+        }
+        const rp_pledge *p = &x->pledges[i++];
+        st = rp_cmp_int(id, pw, "id", pid, p->id, err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, pw, "lender", ph_stmt_column_text(s, 1), p->lender, err);
+        if (st == PH_OK && ph_stmt_column_int64(s, 2) != p->exposure) {
+            char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
+            trade_money(ph_stmt_column_int64(s, 2), a);
+            trade_money(p->exposure, b);
+            st = trade_differs("receipt", id, pw, "exposure", a, b, err);
+        }
+        if (st == PH_OK)
+            st = rp_cmp_day(id, pw, "pledged_on", ph_stmt_column_text(s, 3), p->pledged_on, err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, pw, "status", ph_stmt_column_text(s, 4),
+                             p->released_on ? "released" : "live", err);
+        if (st == PH_OK)
+            st = rp_cmp_day(id, pw, "released_on", ph_stmt_column_text(s, 5), p->released_on,
+                            err);
+    }
+    ph_stmt_free(s);
+    s = NULL;
+    if (st == PH_DONE)
+        st = i == x->n_pledges
+                 ? PH_OK
+                 : ph_error_set(err, PH_EVERIFY, "receipt", id,
+                                "%s: the logged events make pledge %lld but the store has no "
+                                "row for it",
+                                what, (long long)x->pledges[i].id);
+    /* the alerts, in the order they were raised */
+    i = 0;
+    if (st == PH_OK)
+        st = ph_store_prepare(store,
+                              "SELECT day, kind, detail FROM receipt_alert WHERE receipt_id = ? "
+                              "ORDER BY id",
+                              &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        char aw[64];
+        snprintf(aw, sizeof(aw), "receipt %s, alert %zu", id, i + 1);
+        if (i >= x->n_alerts) {
+            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                              "%s: the store holds it but no logged event raises it", aw);
+            break;
+        }
+        const rp_alert *a = &x->alerts[i++];
+        st = rp_cmp_day(id, aw, "day", ph_stmt_column_text(s, 0), a->day, err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, aw, "kind", ph_stmt_column_text(s, 1), a->kind, err);
+        if (st == PH_OK)
+            st = rp_cmp_text(id, aw, "detail", ph_stmt_column_text(s, 2), a->detail, err);
+    }
+    ph_stmt_free(s);
+    if (st == PH_DONE)
+        st = i == x->n_alerts ? PH_OK
+                              : ph_error_set(err, PH_EVERIFY, "receipt", id,
+                                             "%s: the logged events raise alert %zu but the "
+                                             "store has no row for it",
+                                             what, i + 1);
+    return st;
+}
+
+static ph_status receipt_state(ph_store *store, const char *id, const trade_event *ev, size_t n,
+                               ph_error *err)
+{
+    rp_state x;
+    memset(&x, 0, sizeof(x));
+    x.ctx = ph_store_ctx(store);
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        json_t *d = NULL;
+        const char *text = ev[i].detail && ev[i].detail[0] ? ev[i].detail : "{}";
+        st = pjson_load_text(text, strlen(text), "receipt_event.detail", &d, err);
+        if (st == PH_OK && !json_is_object(d))
+            st = ph_error_set(err, PH_EVERIFY, "receipt_event", text,
+                              "event %lld: the detail is not a JSON object",
+                              (long long)ev[i].seq);
+        if (st == PH_OK)
+            st = rp_apply(&x, id, &ev[i], d, err);
+        json_decref(d);
+    }
+    if (st == PH_OK)
+        st = rp_compare(store, id, &x, err);
+    ph_free(x.ctx, x.pledges);
+    ph_free(x.ctx, x.alerts);
+    return st;
 }
 
 ph_status ph_receipt_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
                            const char *bundle_path, size_t *leaves, ph_error *err)
 {
-    return trade_prove(store, log, "receipt_event", "receipt", id, size, bundle_path, leaves, err);
+    return trade_prove(store, log, "receipt_event", "receipt", id, size, bundle_path, leaves,
+                       receipt_state, err);
 }

@@ -206,9 +206,12 @@ ph_status ph_receipt_iot_check(ph_store *store, ph_date from, ph_date to, ph_evi
         ph_date day = 0;
         st = ph_date_parse(a->day, strlen(a->day), &day, err);
         if (st == PH_OK) {
-            trade_event e = {a->receipt, "alert", day, "platform", a->owner, 0, a->detail};
-            char detail[240];
-            snprintf(detail, sizeof(detail), "%s: %s", a->kind, a->detail);
+            trade_event e = {a->receipt, "alert", day, "platform", a->owner, 0, a->detail, 0};
+            char detail[640], k[64], text[520];
+            trade_json_escape(k, sizeof(k), a->kind);
+            trade_json_escape(text, sizeof(text), a->detail);
+            snprintf(detail, sizeof(detail), "{\"kind\":\"%s\",\"detail\":\"%s\"}", k,
+                     text);
             e.detail = detail;
             st = trade_event_write(store, log, "receipt_event", "receipt", &e, err);
         }

@@ -15,18 +15,22 @@
 /* The schema version that holds the trade tables. */
 #define TRADE_SCHEMA 18
 
-/* One event, as stored (table order_event or receipt_event). */
+/* One event, as stored (table order_event or receipt_event). detail is a
+ * JSON object's canonical text, written by this module. seq is the row's
+ * key (trade_event_write assigns it; last, so that writers may leave it). */
 typedef struct trade_event {
     const char *subject, *type;
     ph_date on;
     const char *actor, *counterparty;
     ph_money amount;
     const char *detail;
+    int64_t seq;
 } trade_event;
 
-/* The canonical leaf: {"type":"<kind>.<type>","id":..,"on":..,"actor":..,
- * "counterparty":..,"amount":"123.45","detail":..}; kind "order" or
- * "receipt". */
+/* The canonical leaf: {"type":"<kind>.<type>","seq":12,"id":..,"on":..,
+ * "actor":..,"counterparty":..,"amount":"123.45","detail":{..}}; kind
+ * "order" or "receipt". The seq makes two events alike in every other
+ * field two different leaves. */
 ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, char **out,
                      size_t *len, ph_error *err);
 
@@ -39,6 +43,10 @@ ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *t
 /* Commit the log (when not NULL), then the store; on failure roll the store
  * back. Returns st unchanged when st is not PH_OK (after the rollback). */
 ph_status trade_finish(ph_store *store, ph_evidence_log *log, ph_status st, ph_error *err);
+
+/* s as the inside of a JSON string ('"', '\\' and control bytes escaped)
+ * into out, cut to fit (cap >= 1): for the details' text fields. */
+void trade_json_escape(char *out, size_t cap, const char *s);
 
 /* Format helpers. */
 void trade_money(ph_money m, char buf[PH_MONEY_FORMAT_MAX]);
@@ -66,12 +74,25 @@ typedef ph_status (*trade_event_row_fn)(void *user, int64_t seq, const trade_eve
 ph_status trade_events(ph_store *store, const char *table, const char *subject,
                        trade_event_row_fn fn, void *user, ph_error *err);
 
+/* The state check of a proof: the subject's events (checked against the
+ * log, in seq order) replayed and compared with the module's rows.
+ * PH_EVERIFY naming the record and column that differ. */
+typedef ph_status (*trade_state_fn)(ph_store *store, const char *id, const trade_event *events,
+                                    size_t n, ph_error *err);
+
 /* Prove subject id's events of `table` (kind "order" or "receipt") against
  * the log's tree of size leaves: each row's leaf rebuilt (trade_leaf) and
- * claimed (ph_evidence_claims_check), then the bundle written to
+ * claimed (ph_evidence_claims_check); then state (may be NULL) compares the
+ * rows with what the events give; then the bundle is written to
  * bundle_path (NULL: none). ph_order_prove and ph_receipt_prove. */
 ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,
                       const char *id, uint64_t size, const char *bundle_path, size_t *leaves,
-                      ph_error *err);
+                      trade_state_fn state, ph_error *err);
+
+/* "<what>: <column> is <stored> in the store but the logged events give
+ * <logged>", PH_EVERIFY (field table, value key). */
+ph_status trade_differs(const char *table, const char *key, const char *what,
+                        const char *column, const char *stored, const char *logged,
+                        ph_error *err);
 
 #endif
