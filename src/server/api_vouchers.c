@@ -293,6 +293,17 @@ static ph_status voucher_proof(srv_call *call, ph_error *err)
     ph_evidence_free(log);
     if (st == PH_EINVAL && strcmp(err->field, "leaf_index") == 0)
         return not_yet(call, st); /* an event past the checkpoint, or recorded without a log */
+    if (st == PH_EVERIFY) {
+        /* the whole tree is checked, and the library names the row at fault -
+         * which may be another firm's part, its holder's USCC in the words:
+         * the operator reads it in the server's log, the caller is told that
+         * the records of its voucher's tree do not match (422) */
+        ph_log(call->ctx, PH_LOG_WARN, "GET %s: %s", call->path, err->message);
+        return ph_error_set(err, PH_EVERIFY, "voucher", id,
+                            "the platform's records of this voucher's tree no longer match its "
+                            "evidence log; no proof is given from them (the operator's log "
+                            "says which record)");
+    }
     if (st != PH_OK)
         return st;
     call->raw_json = bundle;
