@@ -34,11 +34,12 @@ static const char *default_console(void)
 int ph_cmd_serve(ph_cli *cli, int argc, char **argv)
 {
     const char *listen = NULL, *threads = NULL, *console = NULL, *access_log = NULL,
-               *max_body = NULL, *max_connections = NULL;
+               *max_body = NULL, *max_connections = NULL, *evidence = NULL;
     const ph_cli_named opts[] = {
         {"--listen", &listen, NULL},         {"--threads", &threads, NULL},
         {"--console", &console, NULL},       {"--access-log", &access_log, NULL},
-        {"--max-body", &max_body, NULL},     {"--max-connections", &max_connections, NULL}};
+        {"--max-body", &max_body, NULL},     {"--max-connections", &max_connections, NULL},
+        {"--evidence", &evidence, NULL}};
     int code = ph_cli_parse_named(cli, "serve", argc, argv, 1, opts, sizeof opts / sizeof opts[0]);
     if (code != PH_EXIT_OK)
         return code;
@@ -67,6 +68,12 @@ int ph_cmd_serve(ph_cli *cli, int argc, char **argv)
     if (console && !is_dir(console))
         return ph_cli_usage_error(cli, "serve", "--console %s: not a directory", console);
     o.console_dir = console ? console : default_console();
+    /* the evidence log the server publishes, read only: a missing one is not an
+     * error (the evidence routes answer 404 until `puhui evidence init`) */
+    char evidence_dir[4096];
+    if (evidence && !is_dir(evidence))
+        return ph_cli_usage_error(cli, "serve", "--evidence %s: not a directory", evidence);
+    o.evidence_dir = cli_evidence_dir(cli, evidence, evidence_dir, sizeof evidence_dir);
 
     ph_server *srv = NULL;
     ph_error err;

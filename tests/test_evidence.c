@@ -1228,6 +1228,71 @@ static void test_claims(void **state)
     ph_test_env_close(ctx, dir);
 }
 
+/* A reader beside the writer (puhui serve): no lock taken, so the writer goes
+ * on; the reader sees the leaves whole at its open, a torn tail is not counted
+ * and nothing is cut; it cannot append; its bundle text is the file's bytes. */
+static void test_readonly_reader(void **state)
+{
+    (void)state;
+    ph_ctx *ctx = NULL;
+    char *dir = NULL;
+    ph_error err;
+    ph_test_env_open("evidence_ro", &ctx, &dir);
+    char *logdir = ph_test_path(dir, "log");
+    ph_evidence_log *ro = NULL;
+    ph_assert_error(ph_evidence_open_read(ctx, logdir, NULL, &ro, &err), PH_ENOTFOUND, &err,
+                    "no evidence log here");
+    ph_evidence_log *log = open_log(ctx, dir, "log");
+    char text[64];
+    for (uint64_t i = 0; i < 100; i++) {
+        leaf_text(i, text, sizeof(text));
+        ph_assert_ok(ph_evidence_append(log, text, strlen(text), NULL, &err), &err);
+    }
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    /* the writer holds its lock; a reader opens all the same */
+    ph_assert_ok(ph_evidence_open_read(ctx, logdir, NULL, &ro, &err), &err);
+    assert_int_equal(ph_evidence_size(ro), 100);
+    assert_string_equal(ph_evidence_origin(ro), "test.local/log");
+    uint8_t a[H], b[H];
+    ph_assert_ok(ph_evidence_root(log, 100, a, &err), &err);
+    ph_assert_ok(ph_evidence_root(ro, 100, b, &err), &err);
+    assert_memory_equal(a, b, H);
+    ph_assert_error(ph_evidence_append(ro, "x", 1, NULL, &err), PH_EMISUSE, &err, "read-only");
+    ph_assert_error(ph_evidence_commit(ro, &err), PH_EMISUSE, &err, "read-only");
+    /* the bundle in memory is the file writer's bytes */
+    uint64_t idx[2] = {3, 97};
+    char *bpath = ph_test_path(dir, "b.json");
+    ph_assert_ok(ph_evidence_bundle_write(log, idx, 2, 100, bpath, &err), &err);
+    size_t flen = 0, tlen = 0;
+    char *file = slurp(bpath, &flen), *mem = NULL;
+    ph_assert_ok(ph_evidence_bundle_text(ro, idx, 2, 100, &mem, &tlen, &err), &err);
+    assert_int_equal(tlen, flen);
+    assert_memory_equal(mem, file, flen);
+    assert_int_equal(mem[tlen], '\0');
+    ph_free(ctx, mem);
+    free(file);
+    /* the writer goes on; the reader keeps the size it opened with */
+    for (uint64_t i = 100; i < 150; i++) {
+        leaf_text(i, text, sizeof(text));
+        ph_assert_ok(ph_evidence_append(log, text, strlen(text), NULL, &err), &err);
+    }
+    ph_assert_ok(ph_evidence_commit(log, &err), &err);
+    assert_int_equal(ph_evidence_size(ro), 100);
+    ph_evidence_free(ro);
+    ph_evidence_free(log);
+    /* a torn tail is not counted and not cut by a reader */
+    off_t leaves = file_size(logdir, "leaves");
+    append_file(logdir, "leaves", "{\"type\":\"torn", 13);
+    append_file(logdir, "index", "\x01\x02\x03", 3);
+    ph_assert_ok(ph_evidence_open_read(ctx, logdir, NULL, &ro, &err), &err);
+    assert_int_equal(ph_evidence_size(ro), 150);
+    ph_evidence_free(ro);
+    assert_int_equal(file_size(logdir, "leaves"), leaves + 13);
+    free(bpath);
+    free(logdir);
+    ph_test_env_close(ctx, dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1244,6 +1309,7 @@ int main(void)
         cmocka_unit_test(test_killed_writer),
         cmocka_unit_test(test_checkpoints_and_bundles),
         cmocka_unit_test(test_claims),
+        cmocka_unit_test(test_readonly_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

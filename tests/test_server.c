@@ -1,6 +1,7 @@
 /* The server's life through its public API (include/puhui/server.h): the
  * errors of ph_server_new, a real request over a socket, ph_server_stop from
- * another thread, and a stop that comes before the run. */
+ * another thread, a stop that comes before the run, and the evidence log's
+ * public files. */
 #include "ph_test.h"
 
 #include <arpa/inet.h>
@@ -12,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "puhui/evidence.h"
 #include "puhui/server.h"
 
 static ph_ctx *ctx;
@@ -163,12 +165,77 @@ static void test_stop_before_run(void **state)
     ph_server_free(NULL);
 }
 
+/* The evidence log's public files: served as written, without a key, only
+ * read (the log's writer keeps its lock); none yet, or no log, is a 404. */
+static void test_evidence_files(void **state)
+{
+    (void)state;
+    ph_error err;
+    char *logdir = ph_test_path(dir, "server.db.evidence");
+    ph_evidence_log *log = NULL;
+    ph_assert_ok(ph_evidence_open(ctx, logdir, NULL, 1, &log, &err), &err);
+    char *sk = ph_test_path(logdir, "log.key"), *vk = ph_test_path(logdir, "log.vkey");
+    ph_assert_ok(ph_evidence_keygen(ctx, ph_evidence_origin(log), sk, vk, &err), &err);
+    ph_server *srv = NULL;
+    ph_server_options o = options("127.0.0.1:0");
+    o.access_log = "/dev/null";
+    o.evidence_dir = logdir;
+    ph_assert_ok(ph_server_new(ctx, &o, &srv, &err), &err);
+    pthread_t thread;
+    assert_int_equal(pthread_create(&thread, NULL, run_server, srv), 0);
+    char answer[4096];
+    fetch(ph_server_port(srv), "GET /v1/evidence/checkpoint HTTP/1.0\r\n\r\n", answer,
+          sizeof answer);
+    assert_non_null(strstr(answer, " 404 "));
+    assert_non_null(strstr(answer, "no signed checkpoint yet"));
+    /* the writer (still holding its lock) appends and signs; the server reads the note */
+    ph_assert_ok(ph_evidence_append(log, "{\"type\":\"test\"}", 15, NULL, &err), &err);
+    char *note = NULL;
+    ph_assert_ok(ph_evidence_checkpoint(log, sk, &note, &err), &err);
+    fetch(ph_server_port(srv), "GET /v1/evidence/checkpoint HTTP/1.0\r\n\r\n", answer,
+          sizeof answer);
+    assert_non_null(strstr(answer, " 200 "));
+    assert_non_null(strstr(answer, "Content-Type: text/plain; charset=utf-8"));
+    const char *body = strstr(answer, "\r\n\r\n");
+    assert_non_null(body);
+    assert_string_equal(body + 4, note);
+    fetch(ph_server_port(srv), "GET /v1/evidence/key HTTP/1.0\r\n\r\n", answer, sizeof answer);
+    assert_non_null(strstr(answer, " 200 "));
+    size_t vlen = 0;
+    char *vkey = NULL;
+    ph_assert_ok(ph_read_file(ctx, vk, NULL, &vkey, &vlen, &err), &err);
+    body = strstr(answer, "\r\n\r\n");
+    assert_non_null(body);
+    assert_int_equal(strlen(body + 4), vlen);
+    assert_memory_equal(body + 4, vkey, vlen);
+    ph_server_stop(srv);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    ph_server_free(srv);
+    /* a server without an evidence log says so */
+    o.evidence_dir = NULL;
+    ph_assert_ok(ph_server_new(ctx, &o, &srv, &err), &err);
+    assert_int_equal(pthread_create(&thread, NULL, run_server, srv), 0);
+    fetch(ph_server_port(srv), "GET /v1/evidence/key HTTP/1.0\r\n\r\n", answer, sizeof answer);
+    assert_non_null(strstr(answer, " 404 "));
+    assert_non_null(strstr(answer, "publishes no evidence log"));
+    ph_server_stop(srv);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    ph_server_free(srv);
+    ph_free(ctx, vkey);
+    ph_free(ctx, note);
+    ph_evidence_free(log);
+    free(sk);
+    free(vk);
+    free(logdir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_errors),
         cmocka_unit_test(test_run_request_stop),
         cmocka_unit_test(test_stop_before_run),
+        cmocka_unit_test(test_evidence_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

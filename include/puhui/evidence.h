@@ -86,7 +86,7 @@ PH_EXTERN ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *o
  * log; PH_EIO when a file is shorter than the committed leaves need. Unlike
  * a writer's open it does not check the last leaf: ph_evidence_check reads
  * a damaged log this way. */
-PH_EXTERN ph_status ph_evidence_open_read(ph_ctx *ctx, const char *dir, const char *origin,
+PH_EXTERN ph_status ph_evidence_open_read(const ph_ctx *ctx, const char *dir, const char *origin,
                                           ph_evidence_log **out, ph_error *err);
 
 PH_EXTERN void ph_evidence_free(ph_evidence_log *log);
@@ -196,6 +196,13 @@ PH_EXTERN ph_status ph_evidence_bundle_write(ph_evidence_log *log, const uint64_
                                              size_t n, uint64_t size, const char *path,
                                              ph_error *err);
 
+/* The same bundle as ph_evidence_bundle_write, byte for byte, in memory:
+ * *text (NUL-terminated; ph_free it with the log's ctx) and *len, for a
+ * program that sends it rather than writes it (puhui serve). */
+PH_EXTERN ph_status ph_evidence_bundle_text(ph_evidence_log *log, const uint64_t *indices,
+                                            size_t n, uint64_t size, char **text, size_t *len,
+                                            ph_error *err);
+
 /* Check a bundle (its text) against a signed checkpoint and verifier key:
  * PH_OK when every leaf is included in the checkpoint's tree; otherwise
  * PH_EVERIFY naming the first leaf that fails, or PH_EINVAL located in the
@@ -256,6 +263,10 @@ PH_EXTERN size_t ph_evidence_claims_count(const ph_evidence_claims *claims);
  * leaves to path (ph_evidence_bundle_write). */
 PH_EXTERN ph_status ph_evidence_claims_bundle(ph_evidence_claims *claims, const char *path,
                                               ph_error *err);
+
+/* The same bundle in memory (ph_evidence_bundle_text). */
+PH_EXTERN ph_status ph_evidence_claims_bundle_text(ph_evidence_claims *claims, char **text,
+                                                   size_t *len, ph_error *err);
 
 PH_EXTERN void ph_evidence_claims_free(ph_evidence_claims *claims);
 

@@ -45,6 +45,10 @@ typedef struct ph_server_options {
     size_t max_header_bytes;     /* the request line and headers together; 0: 16 KiB */
     int timeout_s;               /* read and write timeout in seconds; 0: 10 */
     int max_connections;         /* open connections, all workers together; 0: 4096 */
+    const char *evidence_dir;    /* the evidence log (docs/evidence.md) whose checkpoint, verifier
+                                    key and proofs the server publishes; only ever read, never
+                                    locked or written (puhui serve: <db>.evidence). NULL: none
+                                    (the evidence routes answer 404) */
 } ph_server_options;
 
 typedef struct ph_server ph_server;

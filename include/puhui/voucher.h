@@ -193,6 +193,8 @@ typedef struct ph_voucher_filter {
     const char *issuer;
     const char *root;        /* the parts of one tree */
     int current_only;        /* only current parts (held, financed, settled leaves) */
+    const char *lender;      /* the parts financed by this lender */
+    const char *after;       /* the parts made after this one (a page's cursor: its last id) */
 } ph_voucher_filter;
 
 /* Every part matching filter (may be NULL), in id order. A status other
@@ -263,6 +265,25 @@ PH_EXTERN ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_ev
 PH_EXTERN ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id,
                                      uint64_t size, const char *bundle_path, size_t *leaves,
                                      ph_error *err);
+
+/*
+ * Prove one part's own history, for its holder or its financier (puhui
+ * serve, GET /v1/vouchers/{id}/proof). The whole tree is checked exactly as
+ * ph_voucher_prove checks it (every event's leaf against the log, then the
+ * replay compared with the rows), so nothing is proved from a tree whose
+ * rows no longer match the log; but the bundle holds only the part's chain
+ * of title: the events of the part and of its ancestors up to the issued
+ * voucher - the issue, each split and transfer that led to the part, and
+ * what was done to the part itself - not the events of its siblings' or its
+ * descendants' branches, which are other firms' business. *bundle
+ * (NUL-terminated; ph_free it with the log's ctx) is what
+ * ph_evidence_bundle_write would write for those leaves, *len its length;
+ * *leaves (may be NULL) the number of events in it. Errors as
+ * ph_voucher_prove's.
+ */
+PH_EXTERN ph_status ph_voucher_prove_part(ph_store *store, ph_evidence_log *log, const char *id,
+                                          uint64_t size, char **bundle, size_t *len,
+                                          size_t *leaves, ph_error *err);
 
 /* ---- late settlements, for the early warning ------------------------------------------------ */
 

@@ -27,12 +27,11 @@
 #define BUNDLE_FORMAT "puhui-evidence-bundle/1"
 #define MAX_BUNDLE_LEAVES 1000000
 
-ph_status ph_evidence_bundle_write(ph_evidence_log *log, const uint64_t *indices, size_t n,
-                                   uint64_t size, const char *path, ph_error *err)
+/* The bundle's document (the caller json_decref's *out). */
+static ph_status bundle_build(ph_evidence_log *log, const uint64_t *indices, size_t n,
+                              uint64_t size, json_t **out, ph_error *err)
 {
-    if (log == NULL || (indices == NULL && n > 0) || path == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_evidence_bundle_write: log, indices and path must not be NULL");
+    *out = NULL;
     if (size > ph_evidence_size(log))
         return ph_error_set(err, PH_ERANGE, "size", NULL,
                             "a tree of %llu leaves was asked for, but the log has %llu",
@@ -88,9 +87,55 @@ ph_status ph_evidence_bundle_write(ph_evidence_log *log, const uint64_t *indices
         json_array_append_new(leaves, leaf);
     }
     if (st == PH_OK)
+        *out = doc;
+    else
+        json_decref(doc);
+    return st;
+}
+
+ph_status ph_evidence_bundle_write(ph_evidence_log *log, const uint64_t *indices, size_t n,
+                                   uint64_t size, const char *path, ph_error *err)
+{
+    if (log == NULL || (indices == NULL && n > 0) || path == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_evidence_bundle_write: log, indices and path must not be NULL");
+    json_t *doc = NULL;
+    ph_status st = bundle_build(log, indices, n, size, &doc, err);
+    if (st == PH_OK)
         st = pjson_save_file(doc, path, err);
     json_decref(doc);
     return st;
+}
+
+ph_status ph_evidence_bundle_text(ph_evidence_log *log, const uint64_t *indices, size_t n,
+                                  uint64_t size, char **text, size_t *len, ph_error *err)
+{
+    if (log == NULL || (indices == NULL && n > 0) || text == NULL || len == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_evidence_bundle_text: log, indices, text and len must not be "
+                            "NULL");
+    *text = NULL;
+    *len = 0;
+    json_t *doc = NULL;
+    ph_status st = bundle_build(log, indices, n, size, &doc, err);
+    if (st != PH_OK)
+        return st;
+    /* the bytes the file writer writes: the same dump and a newline */
+    char *dumped = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+    json_decref(doc);
+    size_t k = dumped != NULL ? strlen(dumped) : 0;
+    char *copy = dumped != NULL ? ph_malloc(evidence_ctx(log), k + 2) : NULL;
+    if (copy == NULL) {
+        free(dumped);
+        return ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    }
+    memcpy(copy, dumped, k);
+    copy[k] = '\n';
+    copy[k + 1] = '\0';
+    free(dumped);
+    *text = copy;
+    *len = k + 1;
+    return PH_OK;
 }
 
 /* ---- verification ----------------------------------------------------------------------- */

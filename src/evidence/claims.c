@@ -113,6 +113,15 @@ ph_status ph_evidence_claims_bundle(ph_evidence_claims *c, const char *path, ph_
     return ph_evidence_bundle_write(c->log, c->indices, c->n, c->size, path, err);
 }
 
+ph_status ph_evidence_claims_bundle_text(ph_evidence_claims *c, char **text, size_t *len,
+                                         ph_error *err)
+{
+    if (c == NULL || text == NULL || len == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
+                            "ph_evidence_claims_bundle_text: NULL argument");
+    return ph_evidence_bundle_text(c->log, c->indices, c->n, c->size, text, len, err);
+}
+
 void ph_evidence_claims_free(ph_evidence_claims *c)
 {
     if (c == NULL)

@@ -755,7 +755,7 @@ static ph_status recover(ph_evidence_log *log, ph_error *err)
 
 /* ---- open and close -------------------------------------------------------------------- */
 
-static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int create,
+static ph_status open_log(const ph_ctx *ctx, const char *dir, const char *origin, int create,
                           int readonly, evidence_sync_fn sync, void *sync_user,
                           ph_evidence_log **out, ph_error *err);
 
@@ -765,7 +765,7 @@ ph_status ph_evidence_open(ph_ctx *ctx, const char *dir, const char *origin, int
     return open_log(ctx, dir, origin, create, 0, NULL, NULL, out, err);
 }
 
-ph_status ph_evidence_open_read(ph_ctx *ctx, const char *dir, const char *origin,
+ph_status ph_evidence_open_read(const ph_ctx *ctx, const char *dir, const char *origin,
                                 ph_evidence_log **out, ph_error *err)
 {
     return open_log(ctx, dir, origin, 0, 1, NULL, NULL, out, err);
@@ -778,7 +778,7 @@ ph_status evidence_open_with(ph_ctx *ctx, const char *dir, const char *origin, i
     return open_log(ctx, dir, origin, create, 0, sync, sync_user, out, err);
 }
 
-static ph_status open_log(ph_ctx *ctx, const char *dir, const char *origin, int create,
+static ph_status open_log(const ph_ctx *ctx, const char *dir, const char *origin, int create,
                           int readonly, evidence_sync_fn sync, void *sync_user,
                           ph_evidence_log **out, ph_error *err)
 {
@@ -893,6 +893,9 @@ ph_status ph_evidence_append(ph_evidence_log *log, const void *data, size_t len,
     if (log == NULL || (data == NULL && len > 0))
         return ph_error_set(err, PH_EMISUSE, NULL, NULL,
                             "ph_evidence_append: log and data must not be NULL");
+    if (log->readonly)
+        return ph_error_set(err, PH_EMISUSE, "dir", log->dir,
+                            "ph_evidence_append: the log was opened read-only");
     if (len > MAX_LEAF)
         return ph_error_set(err, PH_ERANGE, "leaf", NULL,
                             "a leaf of %zu bytes is larger than the %u bytes allowed", len,

@@ -59,6 +59,9 @@ typedef struct srv_worker srv_worker;
 
 /* The worker's own store connection. */
 ph_store *srv_worker_store(srv_worker *w);
+/* The evidence log's directory the server publishes from (read-only), or NULL
+ * when it has none (ph_server_options.evidence_dir). */
+const char *srv_worker_evidence_dir(srv_worker *w);
 /* The worker's marketplace, opened on first use and reopened when a policy was
  * loaded or activated since (by any worker). */
 ph_status srv_worker_market(srv_worker *w, ph_market **out, ph_error *err);
@@ -125,6 +128,7 @@ extern const srv_route srv_routes_consents[];     /* api_consents.c: consents, a
 extern const srv_route srv_routes_governance[];   /* api_governance.c: policies, models, market */
 extern const srv_route srv_routes_loans[];        /* api_loans.c: loans, portfolio */
 extern const srv_route srv_routes_session[];      /* api_session.c: GET /v1/whoami */
+extern const srv_route srv_routes_vouchers[];     /* api_vouchers.c: claim vouchers and their proofs */
 
 /* ---- helpers for handlers (api_util.c) --------------------------------------------------- */
 

@@ -13,7 +13,11 @@
  *   - an early-warning alert is its lender's working file: the lender reads and
  *     works its own, the regulator and the operator count them over the market,
  *     and a firm reads who monitors it and the colour it has, not the alerts
- *     (src/server/api_alerts.c says why).
+ *     (src/server/api_alerts.c says why);
+ *   - a claim voucher's part is its holder's and its financier's: a firm lists the
+ *     parts it holds and proves those it holds or held, a lender those it financed;
+ *     the regulator and the operator have no voucher row (no firm's rows; the
+ *     evidence log's checkpoint and key are public to everyone).
  */
 #include <string.h>
 
@@ -51,6 +55,8 @@ static const authz_row AUTHZ[] = {
     {E, "loan", "draw", OWN},
     {E, "loan", "repay", OWN},
     {E, "monitoring", "read", OWN},
+    {E, "voucher", "read", OWN},
+    {E, "voucher", "prove", OWN},
 
     /* a lender, guarantor or core enterprise */
     {I, "session", "read", OWN},
@@ -74,6 +80,8 @@ static const authz_row AUTHZ[] = {
     {I, "alert", "close", OWN},
     {I, "alert", "escalate", OWN},
     {I, "alert", "summary", OWN},
+    {I, "voucher", "read", OWN},
+    {I, "voucher", "prove", OWN},
 
     /* the regulator: aggregates and the registry */
     {R, "session", "read", OWN},

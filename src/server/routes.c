@@ -22,6 +22,7 @@ static const srv_route *const route_tables[] = {
     srv_routes_governance,
     srv_routes_loans,
     srv_routes_alerts,
+    srv_routes_vouchers,
 };
 
 ph_status srv_routes_collect(const ph_ctx *ctx, const srv_route ***out, size_t *count,
@@ -287,6 +288,61 @@ static ph_status get_console(srv_call *call, ph_error *err)
     return PH_OK;
 }
 
+/* ---- the evidence log's public files ------------------------------------------------------ */
+
+/* The whole of DIR/name, malloc'd, as a text/plain answer: what a participant
+ * checks proofs against (docs/evidence.md#how-a-participant-verifies). Only
+ * read, never locked: the writer replaces the checkpoint by rename, so a read
+ * sees the old note or the new one, whole. */
+static ph_status evidence_file(srv_call *call, const char *name, const char *missing,
+                               ph_error *err)
+{
+    const char *dir = call->worker->srv->evidence_dir;
+    if (!dir)
+        return ph_error_set(err, PH_ENOTFOUND, "path", call->path,
+                            "this server publishes no evidence log (puhui serve --evidence DIR)");
+    char file[4096];
+    int w = snprintf(file, sizeof file, "%s/%s", dir, name);
+    int fd = w > 0 && (size_t)w < sizeof file ? open(file, O_RDONLY | O_CLOEXEC) : -1;
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
+        if (fd >= 0)
+            close(fd);
+        return ph_error_set(err, PH_ENOTFOUND, "path", call->path, "%s", missing);
+    }
+    size_t size = (size_t)st.st_size;
+    char *data = malloc(size ? size : 1);
+    size_t got = 0;
+    while (data && got < size) {
+        ssize_t r = read(fd, data + got, size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!data || got != size) {
+        free(data);
+        return ph_error_set(err, PH_EIO, "path", file, "cannot read the evidence log's %s", name);
+    }
+    srv_worker_reply(call->worker, "text/plain; charset=utf-8", data, size, 1);
+    return PH_OK;
+}
+
+static ph_status get_evidence_checkpoint(srv_call *call, ph_error *err)
+{
+    return evidence_file(call, "checkpoint",
+                         "no signed checkpoint yet: the platform signs one with `puhui evidence "
+                         "checkpoint`",
+                         err);
+}
+
+static ph_status get_evidence_key(srv_call *call, ph_error *err)
+{
+    return evidence_file(call, "log.vkey", "the evidence log has no verifier key yet", err);
+}
+
 /* Public: no key, no authz row (resource NULL). */
 const srv_route srv_routes_public[] = {
     {"GET", "/healthz", NULL, NULL, get_healthz},
@@ -294,5 +350,7 @@ const srv_route srv_routes_public[] = {
     {"GET", "/metrics", NULL, NULL, get_metrics},
     {"GET", "/openapi.json", NULL, NULL, get_openapi},
     {"GET", "/console/{*}", NULL, NULL, get_console},
+    {"GET", "/v1/evidence/checkpoint", NULL, NULL, get_evidence_checkpoint},
+    {"GET", "/v1/evidence/key", NULL, NULL, get_evidence_key},
     {NULL, NULL, NULL, NULL, NULL},
 };

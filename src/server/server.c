@@ -48,6 +48,11 @@ ph_store *srv_worker_store(srv_worker *w)
     return w->store;
 }
 
+const char *srv_worker_evidence_dir(srv_worker *w)
+{
+    return w->srv->evidence_dir;
+}
+
 ph_status srv_worker_market(srv_worker *w, ph_market **out, ph_error *err)
 {
     unsigned generation = atomic_load(&w->srv->policy_generation);
@@ -123,12 +128,14 @@ static ph_status apply_defaults(ph_server *srv, const ph_server_options *in, ph_
                           err)) != PH_OK ||
         (st = copy_string(srv->ctx, in->store_uri, &srv->store_uri, err)) != PH_OK ||
         (st = copy_string(srv->ctx, in->console_dir, &srv->console_dir, err)) != PH_OK ||
-        (st = copy_string(srv->ctx, in->access_log, &srv->access_log, err)) != PH_OK)
+        (st = copy_string(srv->ctx, in->access_log, &srv->access_log, err)) != PH_OK ||
+        (st = copy_string(srv->ctx, in->evidence_dir, &srv->evidence_dir, err)) != PH_OK)
         return st;
     o->listen = srv->listen;
     o->store_uri = srv->store_uri;
     o->console_dir = srv->console_dir;
     o->access_log = srv->access_log;
+    o->evidence_dir = srv->evidence_dir;
     return PH_OK;
 }
 
@@ -604,5 +611,6 @@ void ph_server_free(ph_server *srv)
     ph_free(ctx, srv->store_uri);
     ph_free(ctx, srv->console_dir);
     ph_free(ctx, srv->access_log);
+    ph_free(ctx, srv->evidence_dir);
     ph_free(ctx, srv);
 }

@@ -114,7 +114,7 @@ struct srv_worker {
 struct ph_server {
     const ph_ctx *ctx;
     ph_server_options opts;     /* the defaults applied; strings point into the copies below */
-    char *listen, *store_uri, *console_dir, *access_log;
+    char *listen, *store_uri, *console_dir, *access_log, *evidence_dir;
     int fd;                     /* the listening socket, shared by the workers */
     int port;
     int n_workers;

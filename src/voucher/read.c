@@ -39,6 +39,9 @@ ph_status ph_voucher_list(ph_store *store, const ph_voucher_filter *filter, ph_v
                               "AND (? IS NULL OR v.issuer_uscc = ?) "
                               "AND (? IS NULL OR v.root_id = ?) "
                               "AND (? = 0 OR v.status IN ('held', 'financed', 'settled')) "
+                              "AND (? IS NULL OR f.lender = ?) "
+                              "AND (? IS NULL OR v.seq > (SELECT a.seq FROM voucher a "
+                              "WHERE a.id = ?)) "
                               "ORDER BY v.seq",
                               &s, err);
     if (st == PH_OK)
@@ -49,6 +52,10 @@ ph_status ph_voucher_list(ph_store *store, const ph_voucher_filter *filter, ph_v
         st = bind_opt(s, 5, f->root, err);
     if (st == PH_OK)
         st = ph_stmt_bind_int64(s, 7, f->current_only ? 1 : 0, err);
+    if (st == PH_OK)
+        st = bind_opt(s, 8, f->lender, err);
+    if (st == PH_OK)
+        st = bind_opt(s, 10, f->after, err);
     while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
         ph_voucher v;
         st = voucher_row(s, &v, err);

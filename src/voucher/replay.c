@@ -550,3 +550,72 @@ ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id
     replay_free(&r);
     return st;
 }
+
+/* ---- one part's chain of title, for its holder or financier (puhui serve) -------------------- */
+
+ph_status ph_voucher_prove_part(ph_store *store, ph_evidence_log *log, const char *id,
+                                uint64_t size, char **bundle, size_t *len, size_t *leaves,
+                                ph_error *err)
+{
+    if (store == NULL || log == NULL || id == NULL || bundle == NULL || len == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove_part: NULL argument");
+    *bundle = NULL;
+    *len = 0;
+    replay r;
+    memset(&r, 0, sizeof(r));
+    r.ctx = ph_store_ctx(store);
+    /* the whole tree is checked as ph_voucher_prove checks it (every leaf,
+     * then the replay against the rows), so no proof is given from a tree
+     * whose rows no longer match the log; only the bundle is narrower */
+    ph_status st = ph_evidence_claims_new(log, size, &r.claims, err);
+    int own = st == PH_OK && !ph_store_in_transaction(store);
+    if (own)
+        st = ph_store_begin_read(store, err);
+    ph_voucher v;
+    if (st == PH_OK)
+        st = voucher_require(store, err);
+    if (st == PH_OK)
+        st = voucher_read(store, id, &v, err);
+    if (st == PH_OK)
+        copy(r.root, sizeof(r.root), v.root_id);
+    if (st == PH_OK)
+        st = ph_voucher_events(store, id, take, &r, err);
+    if (st == PH_OK && r.n_ev == 0)
+        st = ph_error_set(err, PH_ENOTFOUND, "voucher", id, "no events to prove");
+    if (st == PH_OK)
+        st = replay_events(&r, err);
+    if (st == PH_OK)
+        st = compare_parts(store, &r, err);
+    if (st == PH_OK)
+        st = compare_settlements(store, &r, err);
+    if (own)
+        (void)ph_store_rollback(store, NULL);
+    /* the chain of title: the part and its ancestors, as the replay made them
+     * (a chain is at most the tree's parts long) */
+    const char **chain = NULL;
+    size_t n_chain = 0;
+    if (st == PH_OK && (chain = ph_calloc(r.ctx, r.n + 1, sizeof(*chain))) == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    for (rpart *p = st == PH_OK ? find(&r, id) : NULL; p != NULL && n_chain <= r.n;
+         p = p->v.parent_id[0] != '\0' ? find(&r, p->v.parent_id) : NULL)
+        chain[n_chain++] = p->v.id;
+    uint64_t *idx = NULL;
+    size_t k = 0;
+    if (st == PH_OK && (idx = ph_calloc(r.ctx, r.n_ev, sizeof(*idx))) == NULL)
+        st = ph_error_set(err, PH_ENOMEM, NULL, NULL, "out of memory");
+    for (size_t i = 0; st == PH_OK && i < r.n_ev; i++)
+        for (size_t j = 0; j < n_chain; j++)
+            if (strcmp(r.ev[i].e.voucher_id, chain[j]) == 0) {
+                idx[k++] = (uint64_t)r.ev[i].e.leaf_index; /* checked: inside the tree */
+                break;
+            }
+    if (st == PH_OK)
+        st = ph_evidence_bundle_text(log, idx, k, size, bundle, len, err);
+    if (st == PH_OK && leaves != NULL)
+        *leaves = k;
+    ph_free(r.ctx, idx);
+    ph_free(r.ctx, chain);
+    ph_evidence_claims_free(r.claims);
+    replay_free(&r);
+    return st;
+}

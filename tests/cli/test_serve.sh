@@ -65,6 +65,12 @@ req "$BASE/openapi.json"
 printf '%s' "$BODY" >"$WORK/openapi.json"
 check "openapi.json is the embedded 3.1 document" $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["openapi"]=="3.1.0" and "/healthz" in d["paths"]' "$WORK/openapi.json"
 
+# the evidence log is <db>.evidence by default; there is none here: 404 problems
+req "$BASE/v1/evidence/checkpoint"
+check "no evidence log: the checkpoint is a 404 problem" is_problem 404
+req "$BASE/v1/evidence/key"
+check "no evidence log: the key is a 404 problem" is_problem 404
+
 req "$BASE/console/"
 check "console index" contains "$CODE $HDRS" "200"
 check "console index is html" contains "$HDRS" "text/html"
@@ -143,7 +149,7 @@ check "metrics refusals" contains "$BODY" 'puhui_http_refusals_total{reason="una
 check "metrics 413 refusal" contains "$BODY" 'puhui_http_refusals_total{reason="body_too_large"} 1'
 check "metrics in flight" contains "$BODY" 'puhui_http_in_flight 1'
 check "metrics store errors" contains "$BODY" 'puhui_store_errors_total 0'
-requests_sent=22
+requests_sent=24
 
 # SIGTERM while a reply is being written: it is finished, then exit 0.
 curl -s --limit-rate 10M -o "$WORK/big.out" "$BASE/console/big.bin" &
@@ -196,6 +202,8 @@ check "port in use names the address" contains "$ERR" "127.0.0.1:$PORT"
 stop_server
 run 2 --db "$DB" serve --listen nonsense
 check "a bad address is an input error naming it" contains "$ERR" "nonsense"
+run 2 --db "$DB" serve --listen 127.0.0.1:0 --evidence "$WORK/no-such-dir"
+check "--evidence must be a directory" contains "$ERR" "--evidence $WORK/no-such-dir: not a directory"
 
 # ---- review of issue 18: HEAD, the key's bytes, the query, methods, the drain, EMFILE ----
 start_server

@@ -100,6 +100,9 @@ export async function startPlatform(name, { extraArgs = [] } = {}) {
         const from = path.join(env.platformDir, 'platform.db' + suffix);
         if (fs.existsSync(from)) fs.copyFileSync(from, db + suffix);
     }
+    /* the evidence log beside it (the server publishes <db>.evidence, read-only) */
+    const evidence = path.join(env.platformDir, 'platform.db.evidence');
+    if (fs.existsSync(evidence)) fs.cpSync(evidence, db + '.evidence', { recursive: true });
 
     const keyFor = (role, tenant, label) => {
         const args = ['key', 'create', '--role', role, '--label', label];

@@ -28,6 +28,7 @@ const EXPECT = {
         'access_log.read': 'own',
         'loan.create': 'own', 'loan.read': 'own', 'loan.draw': 'own', 'loan.repay': 'own',
         'monitoring.read': 'own',
+        'voucher.read': 'own', 'voucher.prove': 'own',
     },
     institution: {
         'session.read': 'own',
@@ -37,6 +38,7 @@ const EXPECT = {
         'policy.create': 'own', 'policy.read': 'own', 'policy.activate': 'own',
         'model.read': 'all', 'market.read': 'aggregate', 'portfolio.read': 'own',
         'alert.read': 'own', 'alert.ack': 'own', 'alert.close': 'own', 'alert.escalate': 'own', 'alert.summary': 'own',
+        'voucher.read': 'own', 'voucher.prove': 'own',
     },
     regulator: {
         'session.read': 'own',
@@ -50,7 +52,8 @@ const EXPECT = {
     },
 };
 
-const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json']);
+const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /openapi.json',
+                        'GET /v1/evidence/checkpoint', 'GET /v1/evidence/key']);
 
 /*
  * Every operation the contract names: what it is, and how to call it on the caller's own row
@@ -142,6 +145,13 @@ const OPS = [
       own: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_A}/close`, body: { reason: 'the matrix: visited, explained' } }),
       other: (c) => ({ path: `/v1/alerts/${c.ids.ALERT_B}/close`, body: { reason: 'not my alert' } }) },
     { op: 'GET /v1/monitoring', ra: 'monitoring.read', own: () => ({ path: '/v1/monitoring' }), other: null },
+    /* claim vouchers: VOUCHER_A is held by VFIRM_A (its key: voucherFirm) and financed by lender A,
+     * VOUCHER_B held by VFIRM_B and financed by lender B (platform.sh) */
+    { op: 'GET /v1/vouchers', ra: 'voucher.read', ownKey: { enterprise: 'voucherFirm' },
+      own: () => ({ path: '/v1/vouchers?limit=500' }), other: null },
+    { op: 'GET /v1/vouchers/{}/proof', ra: 'voucher.prove', ownKey: { enterprise: 'voucherFirm' },
+      own: (c) => ({ path: `/v1/vouchers/${c.ids.VOUCHER_A}/proof` }),
+      other: (c) => ({ path: `/v1/vouchers/${c.ids.VOUCHER_B}/proof` }) },
 ];
 
 /* Mutations run after every read, in this order: none undoes what a later one needs. */
@@ -182,6 +192,10 @@ async function setup(P) {
                                                         decline.json.uscc, '--label', 'http tests: declined firm']).trim();
         P.tenants.declineFirm = decline.json.uscc;
     }
+    /* the firm holding VOUCHER_A gets a key */
+    P.keys.voucherFirm = puhuiCli(P.env.bin, P.db, ['key', 'create', '--role', 'enterprise', '--tenant', ids.VFIRM_A,
+                                                    '--label', 'http tests: voucher holder']).trim();
+    P.tenants.voucherFirm = ids.VFIRM_A;
     const appeal = await P.api('POST', `/v1/decisions/${ids.DECLINE_A}/appeals`,
         { key: P.keys.declineFirm, body: { grounds: 'the matrix set-up: please look again' } });
     if (appeal.status === 201) found.APPEAL_A = id(appeal.json, ['appeal_id', 'id']);
@@ -240,7 +254,7 @@ function tenantOf(name) {
 /* The other tenants' ids, from the caller's side. */
 function foreignIds(role, tenant) {
     const i = P.ids;
-    if (role === 'enterprise') return [i.FIRM_A, i.FIRM_B, i.FIRM_C].filter((x) => x !== tenant);
+    if (role === 'enterprise') return [i.FIRM_A, i.FIRM_B, i.FIRM_C, i.VFIRM_A, i.VFIRM_B].filter((x) => x && x !== tenant);
     if (role === 'institution') return [i.LENDER_A, i.LENDER_B].filter((x) => x !== tenant);
     return [];
 }
@@ -314,7 +328,7 @@ test('every operation of the document is in the matrix, and the matrix is the do
 });
 
 test('the public endpoints answer every caller', async () => {
-    for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json']) {
+    for (const p of ['/healthz', '/readyz', '/metrics', '/openapi.json', '/v1/evidence/checkpoint', '/v1/evidence/key']) {
         for (const role of ROLES) {
             const res = await P.api('GET', p, { key: keyOf(role, false) });
             assert.equal(res.status, 200, `${role} GET ${p}: ${res.status}`);

@@ -7,8 +7,11 @@
 #
 # writes DIR/platform.db and DIR/platform.env (NAME=value lines naming the
 # firms, lenders, decisions and loans the tests use as "own" and "another
-# tenant's" rows, and ALERT_A / ALERT_B, an early-warning alert of each
-# lender). Tests copy the db before writing to it. About 30 s.
+# tenant's" rows, ALERT_A / ALERT_B, an early-warning alert of each lender,
+# and VOUCHER_A / VOUCHER_B, a voucher part each lender financed, held by
+# VFIRM_A / VFIRM_B), and DIR/platform.db.evidence, the evidence log with a
+# signed checkpoint over the vouchers' events. Tests copy the db (and the log)
+# before writing to them. About 30 s.
 set -euo pipefail
 PUHUI=$(realpath "$1")
 DIR=$2
@@ -16,9 +19,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 F=${PUHUI_FIXTURES:-$HERE/../fixtures}
 mkdir -p "$DIR"
 DIR=$(realpath "$DIR")
-rm -f "$DIR"/platform.db* "$DIR/platform.env"
+rm -rf "$DIR"/platform.db* "$DIR/platform.env"
 export PUHUI_DB="$DIR/platform.db.building"
-rm -f "$PUHUI_DB"*
+rm -rf "$PUHUI_DB"*
 p() { "$PUHUI" "$@" >/dev/null; }
 q() { sqlite3 "$PUHUI_DB" "$1"; }
 
@@ -86,6 +89,30 @@ done
 p watch --from 2024-01-01 --to 2025-12-31 --book-on 2025-12-31
 ALERT_A=$(q "SELECT min(id) FROM warning_alert WHERE institution_id = '$LENDER_A'")
 ALERT_B=$(q "SELECT min(id) FROM warning_alert WHERE institution_id = '$LENDER_B'")
+# Supply-chain finance: a core enterprise issues a voucher to a tier-1
+# supplier (VFIRM_A), which splits it and passes one part to its own
+# supplier (VFIRM_B); VFIRM_A's part is financed at lender A, VFIRM_B's at
+# lender B; the evidence log (<db>.evidence, made by the first event) is
+# checkpointed, so the server can prove every event.
+read -r CORE VFIRM_A VFIRM_B <<<"$(q "SELECT s1.core_uscc, s1.supplier_uscc, s2.supplier_uscc
+    FROM feed_supply_chain s1
+    JOIN feed_supply_chain s2 ON s2.buyer_uscc = s1.supplier_uscc AND s2.supplier_uscc <> s1.supplier_uscc
+    JOIN enterprise e1 ON e1.uscc = s1.supplier_uscc JOIN enterprise e2 ON e2.uscc = s2.supplier_uscc
+    JOIN feed_core_enterprises c ON c.uscc = s1.core_uscc
+    JOIN institution i ON i.id = s1.core_uscc AND i.kind = 'core_enterprise'
+    WHERE s1.tier = 1 AND s1.buyer_uscc = s1.core_uscc ORDER BY 1, 2, 3 LIMIT 1" | tr '|' ' ')"
+p voucher issue --issuer "$CORE" --to "$VFIRM_A" --amount 1000000 --maturity 2026-06-30 \
+    --on 2025-12-01 --ref AP-PLATFORM-1
+ROOT=$(q "SELECT id FROM voucher WHERE parent_id IS NULL ORDER BY seq LIMIT 1")
+p voucher split "$ROOT" --from "$VFIRM_A" --parts 300000,700000 --on 2025-12-02
+read -r PART_1 PART_2 <<<"$(q "SELECT id FROM voucher WHERE parent_id = '$ROOT' ORDER BY seq" | tr '\n' ' ')"
+p voucher transfer "$PART_2" --from "$VFIRM_A" --to "$VFIRM_B" --on 2025-12-03
+VOUCHER_B=$(q "SELECT id FROM voucher WHERE parent_id = '$PART_2'")
+VOUCHER_A=$PART_1
+p voucher finance "$VOUCHER_A" --from "$VFIRM_A" --lender "$LENDER_A" --on 2025-12-10
+p voucher finance "$VOUCHER_B" --from "$VFIRM_B" --lender "$LENDER_B" --on 2025-12-10
+p evidence checkpoint
+
 # a firm with no consent and no application, for refusals
 FIRM_C=$(awk -F, 'NR == 200 { print $1 }' "$DIR/prov/feeds/registration.csv")
 
@@ -102,15 +129,20 @@ LOAN_A=$LOAN_A
 LOAN_B=$LOAN_B
 ALERT_A=$ALERT_A
 ALERT_B=$ALERT_B
+VFIRM_A=$VFIRM_A
+VFIRM_B=$VFIRM_B
+VOUCHER_A=$VOUCHER_A
+VOUCHER_B=$VOUCHER_B
 REGULATOR=
 ASOF=2025-12-31
 OPEN_DAY=2026-01-11
 ENV
 for v in FIRM_A FIRM_B FIRM_C LENDER_A LENDER_B DECISION_A DECISION_B DECLINE_A LOAN_A LOAN_B \
-         ALERT_A ALERT_B; do
+         ALERT_A ALERT_B VFIRM_A VFIRM_B VOUCHER_A VOUCHER_B; do
     [ -n "${!v}" ] || { echo "platform.sh: $v is empty" >&2; exit 1; }
 done
 rm -rf "$DIR/prov"
 mv "$PUHUI_DB" "$DIR/platform.db"
+mv "$PUHUI_DB.evidence" "$DIR/platform.db.evidence"
 rm -f "$PUHUI_DB"-wal "$PUHUI_DB"-shm
 echo "platform.sh: $DIR/platform.db ($(cat "$DIR/platform.env" | tr '\n' ' '))"

@@ -13,6 +13,7 @@
 
 struct srv_worker {
     ph_store *store;
+    char *evidence_dir; /* the platform's evidence log, only read */
     ph_market *market; /* opened on first use, as the server's worker does */
     int policies_changed;
 };
@@ -20,6 +21,11 @@ struct srv_worker {
 ph_store *srv_worker_store(srv_worker *w)
 {
     return w->store;
+}
+
+const char *srv_worker_evidence_dir(srv_worker *w)
+{
+    return w->evidence_dir;
 }
 
 ph_status srv_worker_market(srv_worker *w, ph_market **out, ph_error *err)
@@ -110,6 +116,8 @@ int api_setup(void **state)
     free(from);
     free(to);
     s->worker.store = f->store;
+    /* the platform's evidence log beside its db (never written by a handler) */
+    s->worker.evidence_dir = ph_test_path(platform, "platform.db.evidence");
     f->worker = &s->worker;
     *state = s;
     return 0;
@@ -136,6 +144,7 @@ int api_teardown(void **state)
         return 0;
     clear_call(s);
     ph_market_free(s->worker.market);
+    free(s->worker.evidence_dir);
     ph_store_free(s->fx.store);
     ph_test_env_close(s->fx.ctx, s->fx.dir);
     free(s);
