@@ -573,6 +573,25 @@ static ph_status size_write(ph_evidence_log *log, uint64_t n, uint64_t end, ph_e
 
 /* ---- recovery -------------------------------------------------------------------------- */
 
+/* Whether the bytes [start, end) of leaf i hash to its stored hash
+ * (*match); want: their hash. The caller has checked start <= end and
+ * that the bytes are in the file. */
+static ph_status leaf_matches(ph_evidence_log *log, uint64_t i, uint64_t start, uint64_t end,
+                              uint8_t want[PH_EVIDENCE_HASH], int *match, ph_error *err)
+{
+    const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
+                                      : (const uint8_t *)"";
+    if (data == NULL)
+        return PH_EIO;
+    uint8_t got[PH_EVIDENCE_HASH];
+    ph_merkle_leaf_hash(data, (size_t)(end - start), want);
+    ph_status st = node_at(log, 0, i, got, err);
+    if (st != PH_OK)
+        return st;
+    *match = sodium_memcmp(want, got, PH_EVIDENCE_HASH) == 0;
+    return PH_OK;
+}
+
 /* 1 when leaf n-1's stored hash and the parents it completed recompute. */
 static ph_status tail_sound(ph_evidence_log *log, uint64_t n, int *sound, ph_error *err)
 {
@@ -587,16 +606,10 @@ static ph_status tail_sound(ph_evidence_log *log, uint64_t n, int *sound, ph_err
         return st;
     if (end < start || end > log->leaves.disk)
         return PH_OK;
-    const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
-                                      : (const uint8_t *)"";
-    if (data == NULL)
-        return PH_EIO;
     uint8_t want[PH_EVIDENCE_HASH], got[PH_EVIDENCE_HASH], l[PH_EVIDENCE_HASH];
-    ph_merkle_leaf_hash(data, (size_t)(end - start), want);
-    if ((st = node_at(log, 0, i, got, err)) != PH_OK)
+    int match = 0;
+    if ((st = leaf_matches(log, i, start, end, want, &match, err)) != PH_OK || !match)
         return st;
-    if (sodium_memcmp(want, got, PH_EVIDENCE_HASH) != 0)
-        return PH_OK;
     for (unsigned lv = 0; ((i >> lv) & 1) == 1; lv++) {
         if ((st = node_at(log, lv, (i >> lv) - 1, l, err)) != PH_OK)
             return st;
@@ -1227,15 +1240,11 @@ ph_status ph_evidence_check(ph_evidence_log *log, uint64_t *checked, ph_error *e
                                 "leaves",
                                 log->dir, (unsigned long long)i, (unsigned long long)end,
                                 (unsigned long long)start, (unsigned long long)log->data_end);
-        const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
-                                          : (const uint8_t *)"";
-        if (data == NULL)
-            return PH_EIO;
         uint8_t want[PH_EVIDENCE_HASH], got[PH_EVIDENCE_HASH], l[PH_EVIDENCE_HASH];
-        ph_merkle_leaf_hash(data, (size_t)(end - start), want);
-        if ((st = node_at(log, 0, i, got, err)) != PH_OK)
+        int match = 0;
+        if ((st = leaf_matches(log, i, start, end, want, &match, err)) != PH_OK)
             return st;
-        if (sodium_memcmp(want, got, PH_EVIDENCE_HASH) != 0)
+        if (!match)
             return ph_error_set(err, PH_EIO, "hashes", NULL,
                                 "the evidence log in %s is damaged at leaf %llu: its stored hash "
                                 "is not the hash of its bytes",
