@@ -169,6 +169,12 @@ ph_evidence_log *cli_evidence_open_read(ph_cli *cli, const char *dir, int *exit_
  * receipt. Returns the exit code (PH_EXIT_OK, or the error printed). */
 int cli_evidence_for_events(ph_cli *cli, const char *dir, int none, ph_evidence_log **log);
 
+/* The database (--db, must exist) and then cli_evidence_for_events' log, for
+ * a command that records events; on failure neither is left open (*store
+ * and *log NULL). Returns the exit code (PH_EXIT_OK, or the error printed). */
+int cli_open_for_events(ph_cli *cli, const char *dir, int none, ph_store **store,
+                        ph_evidence_log **log);
+
 /* `puhui voucher|order|receipt prove ID [--out BUNDLE] [--size N]
  * [--evidence DIR]` (cli/prove_records.c): argv[2] is ID. Opens the store
  * and the log (never creates it), takes the size of the last signed

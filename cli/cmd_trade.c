@@ -92,22 +92,66 @@ static int need_id(ph_cli *cli, const char *command, const opts *o)
     return PH_EXIT_OK;
 }
 
-/* The evidence log: --evidence DIR, else <db>.evidence; none with --no-evidence
- * (cli_evidence_for_events, as voucher). */
-static int open_log(ph_cli *cli, const opts *o, ph_evidence_log **log)
+/* What `order SUB` and `receipt SUB` share before their own options: SUB is
+ * required, and prove is cli_prove_records'. Returns 1 when SUB's options
+ * parsed into o, else 0 with *code the command's exit code. */
+static int parse_sub(ph_cli *cli, const char *command, int argc, char **argv,
+                     cli_prove_fn prove, opts *o, int *code)
 {
-    return cli_evidence_for_events(cli, opt(o, "evidence"), o->no_evidence, log);
+    if (argc < 2) {
+        *code = ph_cli_usage_error(cli, command, "a subcommand is required");
+        return 0;
+    }
+    if (strcmp(argv[1], "prove") == 0) {
+        *code = cli_prove_records(cli, command, argc, argv, prove, command);
+        return 0;
+    }
+    *code = parse_opts(cli, command, argc, argv, o);
+    return *code == PH_EXIT_OK;
 }
 
-/* The leaves the command appended: the log had `before` leaves when opened. */
-static void print_leaves(ph_cli *cli, ph_evidence_log *log, uint64_t before)
+/* The store and, for a subcommand that `records` events, the evidence log:
+ * --evidence DIR, else <db>.evidence; none with --no-evidence
+ * (cli_open_for_events, as voucher). `before`: the leaves the log had. */
+typedef struct opened {
+    ph_store *store;
+    ph_evidence_log *log;
+    uint64_t before;
+} opened;
+
+static int open_both(ph_cli *cli, const opts *o, int records, opened *w)
 {
-    uint64_t after = log != NULL ? ph_evidence_size(log) : 0;
-    if (after == before + 1)
-        fprintf(cli->out, "evidence: leaf %llu\n", (unsigned long long)before);
-    else if (after > before)
-        fprintf(cli->out, "evidence: leaves %llu..%llu\n", (unsigned long long)before,
+    int code = cli_open_for_events(cli, opt(o, "evidence"), o->no_evidence || !records,
+                                   &w->store, &w->log);
+    w->before = w->log != NULL ? ph_evidence_size(w->log) : 0;
+    return code;
+}
+
+/* Close both, after printing the leaves the command appended when `leaves`;
+ * the exit code of `st` (its error printed). */
+static int close_both(ph_cli *cli, opened *w, int leaves, ph_status st, const ph_error *err)
+{
+    uint64_t after = w->log != NULL ? ph_evidence_size(w->log) : 0;
+    if (leaves && after == w->before + 1)
+        fprintf(cli->out, "evidence: leaf %llu\n", (unsigned long long)w->before);
+    else if (leaves && after > w->before)
+        fprintf(cli->out, "evidence: leaves %llu..%llu\n", (unsigned long long)w->before,
                 (unsigned long long)(after - 1));
+    ph_evidence_free(w->log);
+    ph_store_free(w->store);
+    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, err, NULL);
+}
+
+/* One event row, tab-separated: order and receipt events have the same fields. */
+static void print_event(ph_cli *cli, int64_t seq, const char *subject, const char *type,
+                        ph_date on, const char *actor, const char *counterparty,
+                        ph_money amount, const char *detail, int64_t leaf)
+{
+    char day[PH_DATE_FORMAT_MAX], m[PH_MONEY_FORMAT_MAX];
+    ph_date_format(on, day, sizeof(day), NULL);
+    ph_money_format(amount, PH_MONEY_GROUPING, m, sizeof(m), NULL);
+    fprintf(cli->out, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%lld\n", (long long)seq, subject, type,
+            day, actor, counterparty, m, detail, (long long)leaf);
 }
 
 /* ---- order ---------------------------------------------------------------------------------- */
@@ -115,26 +159,18 @@ static void print_leaves(ph_cli *cli, ph_evidence_log *log, uint64_t before)
 static ph_status print_order_event(void *user, const ph_order_event *e, ph_error *err)
 {
     (void)err;
-    ph_cli *cli = user;
-    char day[PH_DATE_FORMAT_MAX], m[PH_MONEY_FORMAT_MAX];
-    ph_date_format(e->on, day, sizeof(day), NULL);
-    ph_money_format(e->amount, PH_MONEY_GROUPING, m, sizeof(m), NULL);
-    fprintf(cli->out, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%lld\n", (long long)e->seq, e->subject,
-            e->type, day, e->actor, e->counterparty, m, e->detail, (long long)e->leaf_index);
+    print_event(user, e->seq, e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
+                e->detail, e->leaf_index);
     return PH_OK;
 }
 
 int ph_cmd_order(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 2)
-        return ph_cli_usage_error(cli, "order", "a subcommand is required");
-    const char *sub = argv[1];
-    if (strcmp(sub, "prove") == 0)
-        return cli_prove_records(cli, "order", argc, argv, ph_order_prove, "order");
     opts o;
-    int code = parse_opts(cli, "order", argc, argv, &o);
-    if (code != PH_EXIT_OK)
+    int code = PH_EXIT_OK;
+    if (!parse_sub(cli, "order", argc, argv, ph_order_prove, &o, &code))
         return code;
+    const char *sub = argv[1];
     ph_order ord = {0};
     ph_money amount = 0;
     ph_date on = 0;
@@ -177,15 +213,11 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
     } else if (strcmp(sub, "events") != 0) {
         return ph_cli_usage_error(cli, "order", "unknown subcommand '%s'", sub);
     }
-    ph_store *store = ph_cli_open_store(cli, 1, &code);
-    if (store == NULL)
+    opened w;
+    if ((code = open_both(cli, &o, strcmp(sub, "events") != 0, &w)) != PH_EXIT_OK)
         return code;
-    ph_evidence_log *log = NULL;
-    if (strcmp(sub, "events") != 0 && (code = open_log(cli, &o, &log)) != PH_EXIT_OK) {
-        ph_store_free(store);
-        return code;
-    }
-    uint64_t before = log != NULL ? ph_evidence_size(log) : 0;
+    ph_store *store = w.store;
+    ph_evidence_log *log = w.log;
     ph_error err;
     ph_status st = PH_OK;
     char m[PH_MONEY_FORMAT_MAX], m2[PH_MONEY_FORMAT_MAX];
@@ -224,11 +256,7 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
         fprintf(cli->out, "seq\torder\ttype\ton\tactor\tcounterparty\tamount\tdetail\tleaf\n");
         st = ph_order_events(store, o.positional, print_order_event, cli, &err);
     }
-    if (st == PH_OK || st == PH_EDENIED)
-        print_leaves(cli, log, before);
-    ph_evidence_free(log);
-    ph_store_free(store);
-    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+    return close_both(cli, &w, st == PH_OK || st == PH_EDENIED, st, &err);
 }
 
 /* ---- receipt -------------------------------------------------------------------------------- */
@@ -236,12 +264,8 @@ int ph_cmd_order(ph_cli *cli, int argc, char **argv)
 static ph_status print_receipt_event(void *user, const ph_receipt_event *e, ph_error *err)
 {
     (void)err;
-    ph_cli *cli = user;
-    char day[PH_DATE_FORMAT_MAX], m[PH_MONEY_FORMAT_MAX];
-    ph_date_format(e->on, day, sizeof(day), NULL);
-    ph_money_format(e->amount, PH_MONEY_GROUPING, m, sizeof(m), NULL);
-    fprintf(cli->out, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%lld\n", (long long)e->seq, e->subject,
-            e->type, day, e->actor, e->counterparty, m, e->detail, (long long)e->leaf_index);
+    print_event(user, e->seq, e->subject, e->type, e->on, e->actor, e->counterparty, e->amount,
+                e->detail, e->leaf_index);
     return PH_OK;
 }
 
@@ -290,15 +314,11 @@ static void print_alert(void *user, const ph_receipt_alert *a)
 
 int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 2)
-        return ph_cli_usage_error(cli, "receipt", "a subcommand is required");
-    const char *sub = argv[1];
-    if (strcmp(sub, "prove") == 0)
-        return cli_prove_records(cli, "receipt", argc, argv, ph_receipt_prove, "receipt");
     opts o;
-    int code = parse_opts(cli, "receipt", argc, argv, &o);
-    if (code != PH_EXIT_OK)
+    int code = PH_EXIT_OK;
+    if (!parse_sub(cli, "receipt", argc, argv, ph_receipt_prove, &o, &code))
         return code;
+    const char *sub = argv[1];
     const char *a = NULL, *b = NULL;
     ph_money amount = 0;
     ph_date on = 0, to = 0;
@@ -326,16 +346,12 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
     } else if (strcmp(sub, "events") != 0) {
         return ph_cli_usage_error(cli, "receipt", "unknown subcommand '%s'", sub);
     }
-    ph_store *store = ph_cli_open_store(cli, 1, &code);
-    if (store == NULL)
-        return code;
     int reads = strcmp(sub, "events") == 0 || strcmp(sub, "value") == 0;
-    ph_evidence_log *log = NULL;
-    if (!reads && (code = open_log(cli, &o, &log)) != PH_EXIT_OK) {
-        ph_store_free(store);
+    opened w;
+    if ((code = open_both(cli, &o, !reads, &w)) != PH_EXIT_OK)
         return code;
-    }
-    uint64_t before = log != NULL ? ph_evidence_size(log) : 0;
+    ph_store *store = w.store;
+    ph_evidence_log *log = w.log;
     ph_error err;
     ph_status st = PH_OK;
     if (strcmp(sub, "register") == 0) {
@@ -374,9 +390,5 @@ int ph_cmd_receipt(ph_cli *cli, int argc, char **argv)
         fprintf(cli->out, "seq\treceipt\ttype\ton\tactor\tcounterparty\tamount\tdetail\tleaf\n");
         st = ph_receipt_events(store, o.positional, print_receipt_event, cli, &err);
     }
-    if (st == PH_OK)
-        print_leaves(cli, log, before);
-    ph_evidence_free(log);
-    ph_store_free(store);
-    return st == PH_OK ? PH_EXIT_OK : ph_cli_fail(cli, st, &err, NULL);
+    return close_both(cli, &w, st == PH_OK, st, &err);
 }

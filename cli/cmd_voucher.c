@@ -63,40 +63,62 @@ static const char *dtext(ph_date d, char buf[PH_DATE_FORMAT_MAX])
     return buf;
 }
 
-/* Open store and log together; on failure both are closed. */
-static int open_both(ph_cli *cli, const char *dir, int none, ph_store **store,
-                     ph_evidence_log **log)
+/* A subcommand that changes state: its voucher ID (argv[2]; issue has none),
+ * the options every one of them takes (--on, --evidence DIR, --no-evidence),
+ * and the store and log it writes to. */
+typedef struct change {
+    const char *id, *on, *evidence;
+    int none;
+    ph_store *store;
+    ph_evidence_log *log;
+} change;
+
+#define OWN_MAX 6
+
+/* Parse `voucher SUB [ID]`: its own options `own` (n, at most OWN_MAX) and
+ * the common ones. The ID, when `with_id`, must come first. */
+static int parse_change(ph_cli *cli, const char *sub, int with_id, int argc, char **argv,
+                        const ph_cli_named *own, size_t n, change *c)
 {
-    int code = PH_EXIT_OK;
-    *store = ph_cli_open_store(cli, 1, &code);
-    if (*store == NULL)
-        return code;
-    code = cli_evidence_for_events(cli, dir, none, log);
-    if (code != PH_EXIT_OK) {
-        ph_store_free(*store);
-        *store = NULL;
+    memset(c, 0, sizeof(*c));
+    if (with_id) {
+        if (argc < 3 || argv[2][0] == '-')
+            return ph_cli_usage_error(cli, CMD, "'voucher %s' needs a voucher ID", sub);
+        c->id = argv[2];
     }
-    return code;
+    ph_cli_named opts[OWN_MAX + 3];
+    if (n > 0)
+        memcpy(opts, own, n * sizeof(*own));
+    opts[n] = (ph_cli_named){"--on", &c->on, NULL};
+    opts[n + 1] = (ph_cli_named){"--evidence", &c->evidence, NULL};
+    opts[n + 2] = (ph_cli_named){"--no-evidence", NULL, &c->none};
+    return ph_cli_parse_named(cli, CMD, argc, argv, with_id ? 3 : 2, opts, n + 3);
 }
 
-static void close_both(ph_store *store, ph_evidence_log *log)
+/* Open store and log together; on failure both are closed. */
+static int open_change(ph_cli *cli, change *c)
 {
-    ph_evidence_free(log);
-    ph_store_free(store);
+    return cli_open_for_events(cli, c->evidence, c->none, &c->store, &c->log);
+}
+
+/* Close both; the exit code of `st` (its error printed). */
+static int close_change(ph_cli *cli, change *c, ph_status st, const ph_error *err)
+{
+    ph_evidence_free(c->log);
+    ph_store_free(c->store);
+    return st == PH_OK ? PH_EXIT_OK : fail(cli, st, err);
 }
 
 /* ---- issue -------------------------------------------------------------------------------- */
 
 static int cmd_issue(ph_cli *cli, int argc, char **argv)
 {
-    const char *issuer = NULL, *to = NULL, *amount = NULL, *maturity = NULL, *on = NULL,
-               *ref = NULL, *evidence = NULL;
-    int none = 0;
-    const ph_cli_named opts[] = {{"--issuer", &issuer, NULL},     {"--to", &to, NULL},
-                                 {"--amount", &amount, NULL},     {"--maturity", &maturity, NULL},
-                                 {"--on", &on, NULL},             {"--ref", &ref, NULL},
-                                 {"--evidence", &evidence, NULL}, {"--no-evidence", NULL, &none}};
-    int code = ph_cli_parse_named(cli, CMD, argc, argv, 2, opts, 8);
+    const char *issuer = NULL, *to = NULL, *amount = NULL, *maturity = NULL, *ref = NULL;
+    const ph_cli_named own[] = {{"--issuer", &issuer, NULL}, {"--to", &to, NULL},
+                                {"--amount", &amount, NULL}, {"--maturity", &maturity, NULL},
+                                {"--ref", &ref, NULL}};
+    change c;
+    int code = parse_change(cli, "issue", 0, argc, argv, own, 5, &c);
     if (code != PH_EXIT_OK)
         return code;
     if (issuer == NULL || to == NULL || amount == NULL || maturity == NULL)
@@ -110,20 +132,16 @@ static int cmd_issue(ph_cli *cli, int argc, char **argv)
         return ph_cli_fail(cli, st, &err, NULL);
     }
     if ((code = parse_day(cli, "--maturity", maturity, &a.maturity)) != PH_EXIT_OK ||
-        (code = parse_on(cli, on, &a.on)) != PH_EXIT_OK)
-        return code;
-    ph_store *store = NULL;
-    ph_evidence_log *log = NULL;
-    if ((code = open_both(cli, evidence, none, &store, &log)) != PH_EXIT_OK)
+        (code = parse_on(cli, c.on, &a.on)) != PH_EXIT_OK ||
+        (code = open_change(cli, &c)) != PH_EXIT_OK)
         return code;
     char id[PH_VOUCHER_ID_MAX];
-    st = ph_voucher_issue(store, log, &a, id, &err);
+    st = ph_voucher_issue(c.store, c.log, &a, id, &err);
     ph_voucher v;
     if (st == PH_OK)
-        st = ph_voucher_get(store, id, &v, &err);
-    close_both(store, log);
-    if (st != PH_OK)
-        return fail(cli, st, &err);
+        st = ph_voucher_get(c.store, id, &v, &err);
+    if ((code = close_change(cli, &c, st, &err)) != PH_EXIT_OK)
+        return code;
     char y[PH_MONEY_FORMAT_MAX], d[PH_DATE_FORMAT_MAX];
     fprintf(cli->out, "issued %s: %s yuan by %s to %s (tier 1), grade %s, matures %s\n", v.id,
             yuan(v.face, y), v.issuer, v.holder, v.grade, dtext(v.maturity, d));
@@ -134,22 +152,16 @@ static int cmd_issue(ph_cli *cli, int argc, char **argv)
 
 static int cmd_split(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 3 || argv[2][0] == '-')
-        return ph_cli_usage_error(cli, CMD, "'voucher split' needs a voucher ID");
-    const char *id = argv[2], *from = NULL, *parts = NULL, *on = NULL, *evidence = NULL;
-    int none = 0;
-    const ph_cli_named opts[] = {{"--from", &from, NULL},
-                                 {"--parts", &parts, NULL},
-                                 {"--on", &on, NULL},
-                                 {"--evidence", &evidence, NULL},
-                                 {"--no-evidence", NULL, &none}};
-    int code = ph_cli_parse_named(cli, CMD, argc, argv, 3, opts, 5);
+    const char *from = NULL, *parts = NULL;
+    const ph_cli_named own[] = {{"--from", &from, NULL}, {"--parts", &parts, NULL}};
+    change c;
+    int code = parse_change(cli, "split", 1, argc, argv, own, 2, &c);
     if (code != PH_EXIT_OK)
         return code;
     if (from == NULL || parts == NULL)
         return ph_cli_usage_error(cli, CMD, "'voucher split' needs --from and --parts A,B,...");
     ph_date day = 0;
-    if ((code = parse_on(cli, on, &day)) != PH_EXIT_OK)
+    if ((code = parse_on(cli, c.on, &day)) != PH_EXIT_OK)
         return code;
     /* the amounts: "300000,700000.00" (commas separate parts, so no grouping) */
     ph_money amounts[PH_VOUCHER_MAX_PARTS];
@@ -174,17 +186,14 @@ static int cmd_split(ph_cli *cli, int argc, char **argv)
         if (*p == ',')
             p++;
     }
-    ph_store *store = NULL;
-    ph_evidence_log *log = NULL;
-    if ((code = open_both(cli, evidence, none, &store, &log)) != PH_EXIT_OK)
+    if ((code = open_change(cli, &c)) != PH_EXIT_OK)
         return code;
     char ids[PH_VOUCHER_MAX_PARTS][PH_VOUCHER_ID_MAX];
-    ph_status st = ph_voucher_split(store, log, id, from, day, amounts, n, ids, &err);
-    close_both(store, log);
-    if (st != PH_OK)
-        return fail(cli, st, &err);
+    ph_status st = ph_voucher_split(c.store, c.log, c.id, from, day, amounts, n, ids, &err);
+    if ((code = close_change(cli, &c, st, &err)) != PH_EXIT_OK)
+        return code;
     char y[PH_MONEY_FORMAT_MAX];
-    fprintf(cli->out, "split %s into %zu parts:", id, n);
+    fprintf(cli->out, "split %s into %zu parts:", c.id, n);
     for (size_t i = 0; i < n; i++)
         fprintf(cli->out, "%s %s %s", i ? "," : "", ids[i], yuan(amounts[i], y));
     fputc('\n', cli->out);
@@ -195,15 +204,11 @@ static int cmd_split(ph_cli *cli, int argc, char **argv)
 
 static int cmd_transfer(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 3 || argv[2][0] == '-')
-        return ph_cli_usage_error(cli, CMD, "'voucher transfer' needs a voucher ID");
-    const char *id = argv[2], *from = NULL, *to = NULL, *on = NULL, *max = NULL,
-               *evidence = NULL;
-    int none = 0;
-    const ph_cli_named opts[] = {{"--from", &from, NULL},         {"--to", &to, NULL},
-                                 {"--on", &on, NULL},             {"--max-tier", &max, NULL},
-                                 {"--evidence", &evidence, NULL}, {"--no-evidence", NULL, &none}};
-    int code = ph_cli_parse_named(cli, CMD, argc, argv, 3, opts, 6);
+    const char *from = NULL, *to = NULL, *max = NULL;
+    const ph_cli_named own[] = {
+        {"--from", &from, NULL}, {"--to", &to, NULL}, {"--max-tier", &max, NULL}};
+    change c;
+    int code = parse_change(cli, "transfer", 1, argc, argv, own, 3, &c);
     if (code != PH_EXIT_OK)
         return code;
     if (from == NULL || to == NULL)
@@ -213,56 +218,43 @@ static int cmd_transfer(ph_cli *cli, int argc, char **argv)
     if ((max != NULL &&
          (code = ph_cli_parse_int(cli, CMD, "--max-tier", max, 1, PH_VOUCHER_MAX_TIER,
                                   &max_tier)) != PH_EXIT_OK) ||
-        (code = parse_on(cli, on, &day)) != PH_EXIT_OK)
-        return code;
-    ph_store *store = NULL;
-    ph_evidence_log *log = NULL;
-    if ((code = open_both(cli, evidence, none, &store, &log)) != PH_EXIT_OK)
+        (code = parse_on(cli, c.on, &day)) != PH_EXIT_OK ||
+        (code = open_change(cli, &c)) != PH_EXIT_OK)
         return code;
     ph_error err;
     char next[PH_VOUCHER_ID_MAX];
     ph_voucher v;
-    ph_status st = ph_voucher_transfer(store, log, id, from, to, day, (int)max_tier, next, &err);
+    ph_status st =
+        ph_voucher_transfer(c.store, c.log, c.id, from, to, day, (int)max_tier, next, &err);
     if (st == PH_OK)
-        st = ph_voucher_get(store, next, &v, &err);
-    close_both(store, log);
-    if (st != PH_OK)
-        return fail(cli, st, &err);
+        st = ph_voucher_get(c.store, next, &v, &err);
+    if ((code = close_change(cli, &c, st, &err)) != PH_EXIT_OK)
+        return code;
     char y[PH_MONEY_FORMAT_MAX];
-    fprintf(cli->out, "transferred %s to %s: new part %s, %s yuan, tier %d\n", id, to, v.id,
+    fprintf(cli->out, "transferred %s to %s: new part %s, %s yuan, tier %d\n", c.id, to, v.id,
             yuan(v.face, y), v.tier);
     return PH_EXIT_OK;
 }
 
 static int cmd_finance(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 3 || argv[2][0] == '-')
-        return ph_cli_usage_error(cli, CMD, "'voucher finance' needs a voucher ID");
-    const char *id = argv[2], *from = NULL, *lender = NULL, *on = NULL, *evidence = NULL;
-    int none = 0;
-    const ph_cli_named opts[] = {{"--from", &from, NULL},
-                                 {"--lender", &lender, NULL},
-                                 {"--on", &on, NULL},
-                                 {"--evidence", &evidence, NULL},
-                                 {"--no-evidence", NULL, &none}};
-    int code = ph_cli_parse_named(cli, CMD, argc, argv, 3, opts, 5);
+    const char *from = NULL, *lender = NULL;
+    const ph_cli_named own[] = {{"--from", &from, NULL}, {"--lender", &lender, NULL}};
+    change c;
+    int code = parse_change(cli, "finance", 1, argc, argv, own, 2, &c);
     if (code != PH_EXIT_OK)
         return code;
     if (from == NULL || lender == NULL)
         return ph_cli_usage_error(cli, CMD, "'voucher finance' needs --from and --lender");
     ph_date day = 0;
-    if ((code = parse_on(cli, on, &day)) != PH_EXIT_OK)
-        return code;
-    ph_store *store = NULL;
-    ph_evidence_log *log = NULL;
-    if ((code = open_both(cli, evidence, none, &store, &log)) != PH_EXIT_OK)
+    if ((code = parse_on(cli, c.on, &day)) != PH_EXIT_OK ||
+        (code = open_change(cli, &c)) != PH_EXIT_OK)
         return code;
     ph_error err;
     ph_voucher v;
-    ph_status st = ph_voucher_finance(store, log, id, from, lender, day, &v, &err);
-    close_both(store, log);
-    if (st != PH_OK)
-        return fail(cli, st, &err);
+    ph_status st = ph_voucher_finance(c.store, c.log, c.id, from, lender, day, &v, &err);
+    if ((code = close_change(cli, &c, st, &err)) != PH_EXIT_OK)
+        return code;
     char y1[PH_MONEY_FORMAT_MAX], y2[PH_MONEY_FORMAT_MAX], y3[PH_MONEY_FORMAT_MAX],
         rate[PH_RATE_FORMAT_MAX];
     (void)ph_rate_format_percent(v.rate, rate, sizeof(rate), NULL);
@@ -276,29 +268,20 @@ static int cmd_finance(ph_cli *cli, int argc, char **argv)
 
 static int cmd_settle(ph_cli *cli, int argc, char **argv)
 {
-    if (argc < 3 || argv[2][0] == '-')
-        return ph_cli_usage_error(cli, CMD, "'voucher settle' needs a voucher ID");
-    const char *id = argv[2], *on = NULL, *evidence = NULL;
-    int none = 0;
-    const ph_cli_named opts[] = {
-        {"--on", &on, NULL}, {"--evidence", &evidence, NULL}, {"--no-evidence", NULL, &none}};
-    int code = ph_cli_parse_named(cli, CMD, argc, argv, 3, opts, 3);
+    change c;
+    int code = parse_change(cli, "settle", 1, argc, argv, NULL, 0, &c);
     ph_date day = 0;
-    if (code != PH_EXIT_OK || (code = parse_on(cli, on, &day)) != PH_EXIT_OK)
-        return code;
-    ph_store *store = NULL;
-    ph_evidence_log *log = NULL;
-    if ((code = open_both(cli, evidence, none, &store, &log)) != PH_EXIT_OK)
+    if (code != PH_EXIT_OK || (code = parse_on(cli, c.on, &day)) != PH_EXIT_OK ||
+        (code = open_change(cli, &c)) != PH_EXIT_OK)
         return code;
     ph_error err;
     size_t parts = 0;
     ph_money paid = 0;
-    ph_status st = ph_voucher_settle(store, log, id, day, &parts, &paid, &err);
-    close_both(store, log);
-    if (st != PH_OK)
-        return fail(cli, st, &err);
+    ph_status st = ph_voucher_settle(c.store, c.log, c.id, day, &parts, &paid, &err);
+    if ((code = close_change(cli, &c, st, &err)) != PH_EXIT_OK)
+        return code;
     char y[PH_MONEY_FORMAT_MAX];
-    fprintf(cli->out, "settled the tree of %s: %zu part%s paid, %s yuan\n", id, parts,
+    fprintf(cli->out, "settled the tree of %s: %zu part%s paid, %s yuan\n", c.id, parts,
             parts == 1 ? "" : "s", yuan(paid, y));
     return PH_EXIT_OK;
 }
@@ -310,6 +293,18 @@ static int open_read(ph_cli *cli, ph_store **store)
     int code = PH_EXIT_OK;
     *store = ph_cli_open_store(cli, 1, &code);
     return *store == NULL ? code : PH_EXIT_OK;
+}
+
+/* The end of a listing: the store closed, the table printed when `st` is
+ * PH_OK (else its error) and freed. */
+static int print_table(ph_cli *cli, ph_store *store, ph_cli_table *t, ph_status st,
+                       const ph_error *err)
+{
+    ph_store_free(store);
+    if (st == PH_OK)
+        ph_cli_table_print(cli, t, NULL);
+    ph_cli_table_free(t);
+    return st == PH_OK ? PH_EXIT_OK : fail(cli, st, err);
 }
 
 static void add_row(ph_cli_table *t, const ph_voucher *v, const char *tree)
@@ -349,11 +344,7 @@ static int cmd_list(ph_cli *cli, int argc, char **argv)
     ph_cli_table *t = ph_cli_table_new(HEADERS, NUMERIC, 7);
     ph_error err;
     ph_status st = ph_voucher_list(store, &f, list_row, t, &err);
-    ph_store_free(store);
-    if (st == PH_OK)
-        ph_cli_table_print(cli, t, NULL);
-    ph_cli_table_free(t);
-    return st == PH_OK ? PH_EXIT_OK : fail(cli, st, &err);
+    return print_table(cli, store, t, st, &err);
 }
 
 /* The lineage: parts depth first; drawn once all are known, since a branch's
@@ -586,11 +577,7 @@ static int cmd_late(ph_cli *cli, int argc, char **argv)
     ph_cli_table *t = ph_cli_table_new(h, num, 7);
     ph_error err;
     ph_status st = ph_voucher_late_settlements(store, d1, d2, late_row, t, &err);
-    ph_store_free(store);
-    if (st == PH_OK)
-        ph_cli_table_print(cli, t, NULL);
-    ph_cli_table_free(t);
-    return st == PH_OK ? PH_EXIT_OK : fail(cli, st, &err);
+    return print_table(cli, store, t, st, &err);
 }
 
 int ph_cmd_voucher(ph_cli *cli, int argc, char **argv)

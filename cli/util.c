@@ -132,6 +132,22 @@ int cli_evidence_for_events(ph_cli *cli, const char *dir, int none, ph_evidence_
     return code;
 }
 
+int cli_open_for_events(ph_cli *cli, const char *dir, int none, ph_store **store,
+                        ph_evidence_log **log)
+{
+    int code = PH_EXIT_OK;
+    *log = NULL;
+    *store = ph_cli_open_store(cli, 1, &code);
+    if (*store == NULL)
+        return code;
+    code = cli_evidence_for_events(cli, dir, none, log);
+    if (code != PH_EXIT_OK) {
+        ph_store_free(*store);
+        *store = NULL;
+    }
+    return code;
+}
+
 ph_status cli_read_text(ph_cli *cli, const char *path, const char *what, char **text,
                         size_t *len, ph_error *err)
 {

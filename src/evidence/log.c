@@ -573,6 +573,25 @@ static ph_status size_write(ph_evidence_log *log, uint64_t n, uint64_t end, ph_e
 
 /* ---- recovery -------------------------------------------------------------------------- */
 
+/* Whether the bytes [start, end) of leaf i hash to its stored hash
+ * (*match); want: their hash. The caller has checked start <= end and
+ * that the bytes are in the file. */
+static ph_status leaf_matches(ph_evidence_log *log, uint64_t i, uint64_t start, uint64_t end,
+                              uint8_t want[PH_EVIDENCE_HASH], int *match, ph_error *err)
+{
+    const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
+                                      : (const uint8_t *)"";
+    if (data == NULL)
+        return PH_EIO;
+    uint8_t got[PH_EVIDENCE_HASH];
+    ph_merkle_leaf_hash(data, (size_t)(end - start), want);
+    ph_status st = node_at(log, 0, i, got, err);
+    if (st != PH_OK)
+        return st;
+    *match = sodium_memcmp(want, got, PH_EVIDENCE_HASH) == 0;
+    return PH_OK;
+}
+
 /* 1 when leaf n-1's stored hash and the parents it completed recompute. */
 static ph_status tail_sound(ph_evidence_log *log, uint64_t n, int *sound, ph_error *err)
 {
@@ -587,16 +606,10 @@ static ph_status tail_sound(ph_evidence_log *log, uint64_t n, int *sound, ph_err
         return st;
     if (end < start || end > log->leaves.disk)
         return PH_OK;
-    const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
-                                      : (const uint8_t *)"";
-    if (data == NULL)
-        return PH_EIO;
     uint8_t want[PH_EVIDENCE_HASH], got[PH_EVIDENCE_HASH], l[PH_EVIDENCE_HASH];
-    ph_merkle_leaf_hash(data, (size_t)(end - start), want);
-    if ((st = node_at(log, 0, i, got, err)) != PH_OK)
+    int match = 0;
+    if ((st = leaf_matches(log, i, start, end, want, &match, err)) != PH_OK || !match)
         return st;
-    if (sodium_memcmp(want, got, PH_EVIDENCE_HASH) != 0)
-        return PH_OK;
     for (unsigned lv = 0; ((i >> lv) & 1) == 1; lv++) {
         if ((st = node_at(log, lv, (i >> lv) - 1, l, err)) != PH_OK)
             return st;
@@ -1107,45 +1120,73 @@ ph_status ph_evidence_leaf_data(ph_evidence_log *log, uint64_t index, const uint
     return PH_OK;
 }
 
-/* RFC 9162 §2.1.3.1 PATH(m, D[0:n]) without recursion: descend from the
- * root; each step adds the sibling subtree's hash, and the list is read
- * bottom-up at the end. Once the walk turns left into a complete subtree
- * every later sibling is one stored node, so at most one ragged hash is
- * folded: O(log n) reads and hashes. */
+/* The walk both proofs make from the root of a tree of `size` leaves
+ * towards m: the leaf m (inclusion), or the old tree of the first m leaves
+ * (consistency, `old`), where it ends at the subtree equal to that tree.
+ * Each step hashes the sibling subtree it does not descend into, top down
+ * into sib; a proof lists them bottom-up. Once the walk turns left into a
+ * complete subtree every later sibling is one stored node, so at most one
+ * ragged hash is folded: O(log n) reads and hashes. */
+typedef struct walk {
+    uint8_t sib[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
+    size_t k;        /* siblings in sib */
+    uint64_t a, w;   /* the subtree it ended at: w leaves from a */
+    int whole;       /* it never turned right (for old: the whole old tree) */
+} walk;
+
+static ph_status descend(ph_evidence_log *log, uint64_t m, uint64_t size, int old, walk *wk,
+                         ph_error *err)
+{
+    ph_status st = PH_OK;
+    wk->k = 0;
+    wk->a = 0;
+    wk->w = size;
+    wk->whole = 1;
+    while ((old ? m != wk->w : wk->w > 1) && st == PH_OK) {
+        uint64_t half = evidence_split(wk->w);
+        if (old ? m <= half : m < half) {
+            st = range_hash(log, wk->a + half, wk->w - half, wk->sib[wk->k++], err);
+            wk->w = half;
+        } else {
+            st = range_hash(log, wk->a, half, wk->sib[wk->k++], err);
+            wk->a += half;
+            m -= half;
+            wk->w -= half;
+            wk->whole = 0;
+        }
+    }
+    return st;
+}
+
+/* The arguments both proofs check first: none NULL (`fn` names the
+ * function), and a tree of `size` leaves the log has. */
+static ph_status proof_args(const ph_evidence_log *log, const void *path, const size_t *n,
+                            uint64_t size, const char *fn, ph_error *err)
+{
+    if (log == NULL || path == NULL || n == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "%s: NULL argument", fn);
+    return check_size(log, size, err);
+}
+
+/* RFC 9162 §2.1.3.1 PATH(m, D[0:n]) without recursion: the walk to the
+ * leaf, its siblings read bottom-up. */
 ph_status ph_evidence_prove_inclusion(ph_evidence_log *log, uint64_t index, uint64_t size,
                                       uint8_t path[][PH_EVIDENCE_HASH], size_t *n,
                                       ph_error *err)
 {
-    if (log == NULL || path == NULL || n == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_evidence_prove_inclusion: NULL argument");
-    ph_status st = check_size(log, size, err);
+    ph_status st = proof_args(log, path, n, size, "ph_evidence_prove_inclusion", err);
     if (st != PH_OK)
         return st;
     if (index >= size)
         return ph_error_set(err, PH_ERANGE, "index", NULL,
                             "leaf %llu is not in a tree of %llu leaves",
                             (unsigned long long)index, (unsigned long long)size);
-    uint8_t top_down[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
-    size_t k = 0;
-    uint64_t a = 0, m = index, w = size;
-    while (w > 1 && st == PH_OK) {
-        uint64_t half = evidence_split(w);
-        if (m < half) {
-            st = range_hash(log, a + half, w - half, top_down[k++], err);
-            w = half;
-        } else {
-            st = range_hash(log, a, half, top_down[k++], err);
-            a += half;
-            m -= half;
-            w -= half;
-        }
-    }
-    if (st != PH_OK)
+    walk wk;
+    if ((st = descend(log, index, size, 0, &wk, err)) != PH_OK)
         return st;
-    for (size_t i = 0; i < k; i++)
-        memcpy(path[i], top_down[k - 1 - i], PH_EVIDENCE_HASH);
-    *n = k;
+    for (size_t i = 0; i < wk.k; i++)
+        memcpy(path[i], wk.sib[wk.k - 1 - i], PH_EVIDENCE_HASH);
+    *n = wk.k;
     return PH_OK;
 }
 
@@ -1157,10 +1198,7 @@ ph_status ph_evidence_prove_consistency(ph_evidence_log *log, uint64_t size1, ui
                                         uint8_t path[][PH_EVIDENCE_HASH], size_t *n,
                                         ph_error *err)
 {
-    if (log == NULL || path == NULL || n == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL,
-                            "ph_evidence_prove_consistency: NULL argument");
-    ph_status st = check_size(log, size2, err);
+    ph_status st = proof_args(log, path, n, size2, "ph_evidence_prove_consistency", err);
     if (st != PH_OK)
         return st;
     if (size1 == 0 || size1 > size2)
@@ -1168,29 +1206,15 @@ ph_status ph_evidence_prove_consistency(ph_evidence_log *log, uint64_t size1, ui
                             "expected an old size from 1 to the new size %llu, got %llu (a "
                             "proof from the empty tree proves nothing)",
                             (unsigned long long)size2, (unsigned long long)size1);
-    uint8_t after[PH_EVIDENCE_MAX_PATH][PH_EVIDENCE_HASH];
-    size_t k = 0, out = 0;
-    uint64_t a = 0, m = size1, w = size2;
-    int whole = 1; /* b: still the whole old tree */
-    while (m != w && st == PH_OK) {
-        uint64_t half = evidence_split(w);
-        if (m <= half) {
-            st = range_hash(log, a + half, w - half, after[k++], err);
-            w = half;
-        } else {
-            st = range_hash(log, a, half, after[k++], err);
-            a += half;
-            m -= half;
-            w -= half;
-            whole = 0;
-        }
-    }
-    if (st == PH_OK && !whole)
-        st = range_hash(log, a, w, path[out++], err);
+    walk wk;
+    size_t out = 0;
+    st = descend(log, size1, size2, 1, &wk, err);
+    if (st == PH_OK && !wk.whole)
+        st = range_hash(log, wk.a, wk.w, path[out++], err);
     if (st != PH_OK)
         return st;
-    for (size_t i = 0; i < k; i++)
-        memcpy(path[out++], after[k - 1 - i], PH_EVIDENCE_HASH);
+    for (size_t i = 0; i < wk.k; i++)
+        memcpy(path[out++], wk.sib[wk.k - 1 - i], PH_EVIDENCE_HASH);
     *n = out;
     return PH_OK;
 }
@@ -1216,15 +1240,11 @@ ph_status ph_evidence_check(ph_evidence_log *log, uint64_t *checked, ph_error *e
                                 "leaves",
                                 log->dir, (unsigned long long)i, (unsigned long long)end,
                                 (unsigned long long)start, (unsigned long long)log->data_end);
-        const uint8_t *data = end > start ? afile_at(log, &log->leaves, start, end - start, err)
-                                          : (const uint8_t *)"";
-        if (data == NULL)
-            return PH_EIO;
         uint8_t want[PH_EVIDENCE_HASH], got[PH_EVIDENCE_HASH], l[PH_EVIDENCE_HASH];
-        ph_merkle_leaf_hash(data, (size_t)(end - start), want);
-        if ((st = node_at(log, 0, i, got, err)) != PH_OK)
+        int match = 0;
+        if ((st = leaf_matches(log, i, start, end, want, &match, err)) != PH_OK)
             return st;
-        if (sodium_memcmp(want, got, PH_EVIDENCE_HASH) != 0)
+        if (!match)
             return ph_error_set(err, PH_EIO, "hashes", NULL,
                                 "the evidence log in %s is damaged at leaf %llu: its stored hash "
                                 "is not the hash of its bytes",

@@ -82,11 +82,9 @@ static const struct warehouse_model {
     double weight_noise;        /* sd of the load cells' reading, share of the weight */
     double jitter;              /* tracker inside: within jitter x geofence of the centre */
     double temp_mean, temp_swing, temp_noise; /* the warehouse's air, degrees C */
-    /* distress(h), the approach of a default: as in emit_watch.c */
-    double distress_center, distress_width;
-    int pre_lead, pre_full, pre_fade;
     /* an anomaly per lot-day with probability
-     * (day_base + day_distress * distress + day_pre * pre) */
+     * (day_base + day_distress * distress + day_pre * pre), distress and pre
+     * as gen_distress and gen_pre_default (distress.c) */
     double day_base, day_distress, day_pre;
     double weight_drop_share;   /* the rest are geofence breaches */
     double drop_min, drop_span; /* share of the goods taken out */
@@ -107,11 +105,6 @@ static const struct warehouse_model {
     .temp_mean = 14.0,
     .temp_swing = 13.5,
     .temp_noise = 1.5,
-    .distress_center = 1.8,
-    .distress_width = 0.35,
-    .pre_lead = 150,
-    .pre_full = 30,
-    .pre_fade = 60,
     .day_base = 0.00004,
     .day_distress = 0.004,
     .day_pre = 0.008,
@@ -225,36 +218,6 @@ void gen_emit_prices(const gen_run *run, gen_block *block)
 
 /* --- a firm's lots ----------------------------------------------------------------- */
 
-static double distress_of(double health)
-{
-    return 1.0 / (1.0 + exp((health + model.distress_center) / model.distress_width));
-}
-
-/* 0..1: how close `day` is to the firm's default (0 when it has none). */
-static double pre_default(const gen_path *p, ph_date day)
-{
-    if (!p->default_date)
-        return 0.0;
-    int before = (int)(p->default_date - day);
-    if (before > model.pre_lead)
-        return 0.0;
-    if (before > model.pre_full)
-        return (double)(model.pre_lead - before) / (model.pre_lead - model.pre_full);
-    if (before >= 0)
-        return 1.0;
-    return fmax(0.0, 1.0 + (double)before / model.pre_fade);
-}
-
-/* The last day the firm exists in the window (as in emit_watch.c). */
-static ph_date last_day(const gen_firm_ctx *fc)
-{
-    const gen_path *p = fc->path;
-    if ((p->status == GEN_STATUS_DEREGISTERED || p->status == GEN_STATUS_REVOKED) &&
-        p->status_date < fc->run->window_last)
-        return p->status_date;
-    return fc->run->window_last;
-}
-
 static const owner_kind *owner_kind_of(const gen_firm_ctx *fc)
 {
     const gen_industry *ind = fc->ind;
@@ -324,7 +287,7 @@ static void emit_lot(lot_ctx *x, ph_date stored, int stay)
     const gen_run *run = fc->run;
     const gen_path *p = fc->path;
     gen_rng *r = x->r;
-    ph_date last = last_day(fc);
+    ph_date last = gen_last_day(fc);
     ph_date removed = stored + stay;
     if (removed > last)
         removed = last + 1; /* the firm closes: its goods leave with it */
@@ -358,8 +321,8 @@ static void emit_lot(lot_ctx *x, ph_date stored, int stay)
     for (ph_date day = from; day < removed && day <= run->window_last; day++) {
         int t = month_of(run, day);
         if (!anomaly) {
-            double distress = distress_of(p->health[t + GEN_LAG]);
-            double pre = pre_default(p, day);
+            double distress = gen_distress(p->health[t + GEN_LAG]);
+            double pre = gen_pre_default(p, day);
             double h = model.day_base + model.day_distress * distress + model.day_pre * pre;
             if (gen_chance(r, h)) {
                 anomaly = 1;
@@ -425,7 +388,7 @@ void gen_emit_warehouse(gen_firm_ctx *fc)
     if (home >= run->warehouse_count)
         home = gen_below(&r, run->warehouse_count);
 
-    ph_date last = last_day(fc);
+    ph_date last = gen_last_day(fc);
     unsigned serial = 0;
     for (int t = -1; t < p->end && serial < MAX_LOTS; t++) {
         /* t = -1: what is in store when the window opens */

@@ -23,15 +23,8 @@
 
 /* The model's parameters: calibration data, not logic. */
 static const struct watch_model {
-    /* distress(h): 0 for a healthy firm, towards 1 as the month's health h
-     * falls below -center (a logistic of this width). Healthy firms sit
-     * around 0 (5% below -1.3); defaulters are near -3 in their last three
-     * months. */
-    double distress_center, distress_width;
-    /* the approach of a default: 0 until pre_lead days before the default
-     * date, rising to 1 at pre_full days before, held through the default
-     * and fading over pre_fade days after it */
-    int pre_lead, pre_full, pre_fade;
+    /* distress d and the approach of a default p: gen_distress and
+     * gen_pre_default (distress.c) */
 
     /* trucks: a trip is diverted (one of its unloads off the planned route)
      * with probability div_base + div_distress * distress + div_pre * pre;
@@ -54,11 +47,6 @@ static const struct watch_model {
     double mood, mood_distress, mood_pre, mood_floor, noise;
     double bad_day, bad_mood, bad_extra;
 } model = {
-    .distress_center = 1.8,
-    .distress_width = 0.35,
-    .pre_lead = 150,
-    .pre_full = 30,
-    .pre_fade = 60,
     .div_base = 0.004,
     .div_distress = 0.20,
     .div_pre = 0.35,
@@ -123,37 +111,6 @@ static const struct {
 #define MAX_SERIAL 99999        /* trip ids carry a 5-digit serial per firm */
 #define MAX_CITY_COUNTIES 32
 #define MAX_EVENTS 16
-
-static double distress_of(double health)
-{
-    return 1.0 / (1.0 + exp((health + model.distress_center) / model.distress_width));
-}
-
-/* 0..1: how close `day` is to the firm's default (0 when it has none). */
-static double pre_default(const gen_path *p, ph_date day)
-{
-    if (!p->default_date)
-        return 0.0;
-    int before = (int)(p->default_date - day);
-    if (before > model.pre_lead)
-        return 0.0;
-    if (before > model.pre_full)
-        return (double)(model.pre_lead - before) / (model.pre_lead - model.pre_full);
-    if (before >= 0)
-        return 1.0;
-    return fmax(0.0, 1.0 + (double)before / model.pre_fade);
-}
-
-/* The last day the firm exists in the window: its deregistration or
- * revocation, else the window's end. */
-static ph_date last_day(const gen_firm_ctx *fc)
-{
-    const gen_path *p = fc->path;
-    if ((p->status == GEN_STATUS_DEREGISTERED || p->status == GEN_STATUS_REVOKED) &&
-        p->status_date < fc->run->window_last)
-        return p->status_date;
-    return fc->run->window_last;
-}
 
 /* --- logistics_gps ------------------------------------------------------------ */
 
@@ -268,7 +225,7 @@ static void emit_trip(gen_firm_ctx *fc, fleet *fl, gen_rng *r, ph_date start, ph
                    ? random_county(run, r)
                    : fl->city_counties[gen_below(r, (uint64_t)fl->city_count)];
     int days = 1 + (int)(route / model.day_km);
-    double pre = pre_default(fc->path, start);
+    double pre = gen_pre_default(fc->path, start);
     double p_div = model.div_base + model.div_distress * distress + model.div_pre * pre;
     double p_stop = model.stop_base + model.stop_distress * distress + model.stop_pre * pre;
 
@@ -364,7 +321,7 @@ static void emit_gps(gen_firm_ctx *fc)
              (unsigned long long)(fc->index % 100000000u));
     fl.serial = 0;
 
-    ph_date last = last_day(fc);
+    ph_date last = gen_last_day(fc);
     for (int t = p->first; t < p->end; t++) {
         ph_date first = run->month_first[t + GEN_LAG];
         int days = gen_days_in_window_month(run, t);
@@ -386,7 +343,7 @@ static void emit_gps(gen_firm_ctx *fc)
             }
             start[j] = d;
         }
-        double distress = distress_of(p->health[t + GEN_LAG]);
+        double distress = gen_distress(p->health[t + GEN_LAG]);
         for (uint32_t i = 0; i < trips; i++)
             if (first + start[i] <= last)
                 emit_trip(fc, &fl, &r, first + start[i], last, distress);
@@ -397,7 +354,7 @@ static void emit_gps(gen_firm_ctx *fc)
 
 static void put_opinion(gen_firm_ctx *fc, gen_rng *r, ph_date day, double distress)
 {
-    double pre = pre_default(fc->path, day);
+    double pre = gen_pre_default(fc->path, day);
     uint32_t mentions =
         1 + gen_poisson(r, model.extra + model.extra_distress * distress + model.extra_pre * pre);
     double mood = fmax(model.mood_floor,
@@ -425,13 +382,13 @@ static void emit_opinion(gen_firm_ctx *fc)
     gen_rng_init(&r, run->opt.seed, GEN_STREAM_OPINION, fc->index);
     double base = model.mention_rate[f->size_class < PH_GEN_SIZES ? f->size_class : 0]
                   * (1.0 + fc->ind->retail_share);
-    ph_date last = last_day(fc);
+    ph_date last = gen_last_day(fc);
     for (int t = p->first; t < p->end; t++) {
         ph_date first = run->month_first[t + GEN_LAG];
         int days = gen_days_in_window_month(run, t);
         int from = f->registered_on > first ? (int)(f->registered_on - first) : 0;
-        double distress = distress_of(p->health[t + GEN_LAG]);
-        double pre = pre_default(p, first + days / 2);
+        double distress = gen_distress(p->health[t + GEN_LAG]);
+        double pre = gen_pre_default(p, first + days / 2);
         double rate = fmin(model.rate_cap,
                            base * (1.0 + model.rate_distress * distress + model.rate_pre * pre));
         /* the days with mentions, by geometric gaps: one draw per row rather

@@ -6,7 +6,8 @@
  *                 the exact 12-month PD tables
  *   emit_*.c      one file per family of feeds: rows from a firm's path
  *                 (emit_watch.c: the early-warning feeds, trucks and opinion;
- *                 emit_warehouse.c: warehouse lots, their IoT readings, prices)
+ *                 emit_warehouse.c: warehouse lots, their IoT readings, prices;
+ *                 distress.c: the distress and approach of a default both use)
  *   buf.c         row building, number formatting, dirty-row injection
  *   writer.c      files, checksums, the manifest
  *   pipeline.c    blocks of firms across threads, written in order
@@ -360,6 +361,16 @@ void gen_emit_watch(gen_firm_ctx *fc);
 /* warehouse_lots, warehouse_iot and truth/warehouse_anomalies
  * (emit_warehouse.c); called after gen_emit_watch, for the same reason */
 void gen_emit_warehouse(gen_firm_ctx *fc);
+
+/* distress.c: how close a firm is to trouble, for the early-warning
+ * emitters (emit_watch.c, emit_warehouse.c) alike. */
+/* 0 for a healthy firm, towards 1 as the month's health falls */
+double gen_distress(double health);
+/* 0..1: how close `day` is to the firm's default (0 when it has none) */
+double gen_pre_default(const gen_path *p, ph_date day);
+/* The last day the firm exists in the window: its deregistration or
+ * revocation, else the window's end. */
+ph_date gen_last_day(const gen_firm_ctx *fc);
 /* Who pays a subsidy: the province, the firm's city or its county. */
 typedef enum { GEN_PAYER_PROVINCE, GEN_PAYER_CITY, GEN_PAYER_COUNTY } gen_payer_level;
 /* One row of feeds/subsidies.csv (programmes from several emitters). */
