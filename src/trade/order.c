@@ -100,6 +100,16 @@ static ph_status order_read(ph_store *store, const char *id, order_row *o, ph_er
     return st;
 }
 
+/* The trade schema, then order id into o: what every operation on one
+ * order reads first. */
+static ph_status need_order(ph_store *store, const char *id, order_row *o, ph_error *err)
+{
+    ph_status st = need(store, err);
+    if (st == PH_OK)
+        st = order_read(store, id, o, err);
+    return st;
+}
+
 /* Run one statement with text/int64 parameters given as a format: 't' text,
  * 'i' int64. */
 static ph_status run(ph_store *store, const char *sql, const char *types, ph_error *err, ...)
@@ -227,10 +237,8 @@ ph_status ph_order_advance(ph_store *store, const char *id, const char *lender, 
 {
     if (id == NULL || lender == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_advance: NULL argument");
-    ph_status st = need(store, err);
     order_row o;
-    if (st == PH_OK)
-        st = order_read(store, id, &o, err);
+    ph_status st = need_order(store, id, &o, err);
     if (st == PH_OK)
         st = trade_check_lender(store, "lender", lender, err);
     if (st != PH_OK)
@@ -412,10 +420,8 @@ ph_status ph_order_pay(ph_store *store, const char *id, const char *to, ph_date 
 {
     if (id == NULL || to == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_pay: NULL argument");
-    ph_status st = need(store, err);
     order_row o;
-    if (st == PH_OK)
-        st = order_read(store, id, &o, err);
+    ph_status st = need_order(store, id, &o, err);
     if (st != PH_OK)
         return st;
     char m[PH_MONEY_FORMAT_MAX];
@@ -571,10 +577,8 @@ ph_status ph_order_settle(ph_store *store, const char *id, ph_date on, ph_money 
 {
     if (id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_settle: NULL argument");
-    ph_status st = need(store, err);
     order_row o;
-    if (st == PH_OK)
-        st = order_read(store, id, &o, err);
+    ph_status st = need_order(store, id, &o, err);
     if (st != PH_OK)
         return st;
     char m[PH_MONEY_FORMAT_MAX];
