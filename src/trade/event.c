@@ -417,6 +417,63 @@ ph_status trade_differs(const char *table, const char *key, const char *what,
                         logged != NULL && logged[0] ? logged : "(none)");
 }
 
+ph_status trade_cmp_text(const char *table, const char *key, const char *what,
+                         const char *column, const char *stored, const char *logged,
+                         ph_error *err)
+{
+    stored = stored ? stored : "";
+    logged = logged ? logged : "";
+    return strcmp(stored, logged) == 0
+               ? PH_OK
+               : trade_differs(table, key, what, column, stored, logged, err);
+}
+
+ph_status trade_cmp_int(const char *table, const char *key, const char *what,
+                        const char *column, int64_t stored, int64_t logged, ph_error *err)
+{
+    if (stored == logged)
+        return PH_OK;
+    char a[24], b[24];
+    snprintf(a, sizeof(a), "%lld", (long long)stored);
+    snprintf(b, sizeof(b), "%lld", (long long)logged);
+    return trade_differs(table, key, what, column, a, b, err);
+}
+
+ph_status trade_cmp_money(const char *table, const char *key, const char *what,
+                          const char *column, ph_money stored, ph_money logged, ph_error *err)
+{
+    if (stored == logged)
+        return PH_OK;
+    char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
+    trade_money(stored, a);
+    trade_money(logged, b);
+    return trade_differs(table, key, what, column, a, b, err);
+}
+
+ph_status trade_cmp_day(const char *table, const char *key, const char *what,
+                        const char *column, ph_date stored, ph_date logged, ph_error *err)
+{
+    if (stored == logged)
+        return PH_OK;
+    char a[PH_DATE_FORMAT_MAX], b[PH_DATE_FORMAT_MAX];
+    trade_day(stored, a);
+    trade_day(logged, b);
+    return trade_differs(table, key, what, column, a, b, err);
+}
+
+ph_status trade_detail_load(const char *table, const trade_event *e, json_t **d, ph_error *err)
+{
+    char name[32];
+    snprintf(name, sizeof(name), "%s.detail", table);
+    const char *text = e->detail && e->detail[0] ? e->detail : "{}";
+    *d = NULL;
+    ph_status st = pjson_load_text(text, strlen(text), name, d, err);
+    if (st == PH_OK && !json_is_object(*d))
+        st = ph_error_set(err, PH_EVERIFY, table, text,
+                          "event %lld: the detail is not a JSON object", (long long)e->seq);
+    return st;
+}
+
 ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,
                       const char *id, uint64_t size, const char *bundle_path, size_t *leaves,
                       trade_state_fn state, ph_error *err)

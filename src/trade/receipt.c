@@ -778,24 +778,16 @@ static ph_status rp_apply(rp_state *x, const char *id, const trade_event *e, con
 static ph_status rp_cmp_text(const char *id, const char *what, const char *column,
                              const char *stored, const char *logged, ph_error *err)
 {
-    stored = stored ? stored : "";
-    logged = logged ? logged : "";
-    return strcmp(stored, logged) == 0
-               ? PH_OK
-               : trade_differs("receipt", id, what, column, stored, logged, err);
+    return trade_cmp_text("receipt", id, what, column, stored, logged, err);
 }
 
 static ph_status rp_cmp_int(const char *id, const char *what, const char *column, int64_t stored,
                             int64_t logged, ph_error *err)
 {
-    if (stored == logged)
-        return PH_OK;
-    char a[24], b[24];
-    snprintf(a, sizeof(a), "%lld", (long long)stored);
-    snprintf(b, sizeof(b), "%lld", (long long)logged);
-    return trade_differs("receipt", id, what, column, a, b, err);
+    return trade_cmp_int("receipt", id, what, column, stored, logged, err);
 }
 
+/* the store holds days as text: the logged day (none: "") compared as text */
 static ph_status rp_cmp_day(const char *id, const char *what, const char *column,
                             const char *stored, ph_date logged, ph_error *err)
 {
@@ -878,12 +870,9 @@ static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, 
         st = rp_cmp_int(id, pw, "id", pid, p->id, err);
         if (st == PH_OK)
             st = rp_cmp_text(id, pw, "lender", ph_stmt_column_text(s, 1), p->lender, err);
-        if (st == PH_OK && ph_stmt_column_int64(s, 2) != p->exposure) {
-            char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
-            trade_money(ph_stmt_column_int64(s, 2), a);
-            trade_money(p->exposure, b);
-            st = trade_differs("receipt", id, pw, "exposure", a, b, err);
-        }
+        if (st == PH_OK)
+            st = trade_cmp_money("receipt", id, pw, "exposure", ph_stmt_column_int64(s, 2),
+                                 p->exposure, err);
         if (st == PH_OK)
             st = rp_cmp_day(id, pw, "pledged_on", ph_stmt_column_text(s, 3), p->pledged_on, err);
         if (st == PH_OK)
@@ -945,12 +934,7 @@ static ph_status receipt_state(ph_store *store, const char *id, const trade_even
     ph_status st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         json_t *d = NULL;
-        const char *text = ev[i].detail && ev[i].detail[0] ? ev[i].detail : "{}";
-        st = pjson_load_text(text, strlen(text), "receipt_event.detail", &d, err);
-        if (st == PH_OK && !json_is_object(d))
-            st = ph_error_set(err, PH_EVERIFY, "receipt_event", text,
-                              "event %lld: the detail is not a JSON object",
-                              (long long)ev[i].seq);
+        st = trade_detail_load("receipt_event", &ev[i], &d, err);
         if (st == PH_OK)
             st = rp_apply(&x, id, &ev[i], d, err);
         json_decref(d);
