@@ -136,30 +136,6 @@ ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, 
     return PH_OK;
 }
 
-void trade_json_escape(char *out, size_t cap, const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        char tmp[8];
-        size_t k;
-        if (*p == '"' || *p == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)*p;
-            k = 2;
-        } else if (*p < 0x20) {
-            k = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-        } else {
-            tmp[0] = (char)*p;
-            k = 1;
-        }
-        if (w + k + 1 > cap)
-            break;
-        memcpy(out + w, tmp, k);
-        w += k;
-    }
-    out[w] = '\0';
-}
-
 ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *table,
                             const char *kind, const trade_event *given, ph_error *err)
 {

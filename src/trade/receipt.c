@@ -151,9 +151,9 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
     if (st == PH_OK) {
         /* everything the receipt row holds, so that a proof can compare it */
         char detail[768], w[200], l[200], c[100];
-        trade_json_escape(w, sizeof(w), warehouse_id);
-        trade_json_escape(l, sizeof(l), lot);
-        trade_json_escape(c, sizeof(c), commodity);
+        pjson_escape_into(w, sizeof(w), warehouse_id);
+        pjson_escape_into(l, sizeof(l), lot);
+        pjson_escape_into(c, sizeof(c), commodity);
         snprintf(detail, sizeof(detail),
                  "{\"warehouse_id\":\"%s\",\"lot\":\"%s\",\"commodity\":\"%s\","
                  "\"quantity_kg\":%lld,\"stored_on\":\"%s\",\"lat_e6\":%lld,\"lon_e6\":%lld,"

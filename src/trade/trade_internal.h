@@ -45,10 +45,6 @@ ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *t
  * back. Returns st unchanged when st is not PH_OK (after the rollback). */
 ph_status trade_finish(ph_store *store, ph_evidence_log *log, ph_status st, ph_error *err);
 
-/* s as the inside of a JSON string ('"', '\\' and control bytes escaped)
- * into out, cut to fit (cap >= 1): for the details' text fields. */
-void trade_json_escape(char *out, size_t cap, const char *s);
-
 /* Format helpers. */
 void trade_money(ph_money m, char buf[PH_MONEY_FORMAT_MAX]);
 void trade_day(ph_date d, char buf[PH_DATE_FORMAT_MAX]);

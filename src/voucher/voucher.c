@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json/json_internal.h"
 #include "puhui/market.h"
 
 #include "voucher/voucher_internal.h"
@@ -420,7 +421,7 @@ ph_status ph_voucher_issue(ph_store *store, ph_evidence_log *log,
     }
     if (st == PH_OK) {
         char detail[640], face[PH_MONEY_FORMAT_MAX], ref[400];
-        voucher_json_escape(ref, sizeof(ref), v.payable_ref);
+        pjson_escape_into(ref, sizeof(ref), v.payable_ref);
         snprintf(detail, sizeof(detail),
                  "{\"holder\":\"%s\",\"face\":\"%s\",\"maturity\":\"%s\",\"grade\":\"%s\","
                  "\"payable_ref\":\"%s\",\"tier\":1}",
