@@ -775,26 +775,46 @@ static ph_status rp_apply(rp_state *x, const char *id, const trade_event *e, con
                         (long long)e->seq);
 }
 
-static ph_status rp_cmp_text(const char *id, const char *what, const char *column,
-                             const char *stored, const char *logged, ph_error *err)
-{
-    return trade_cmp_text("receipt", id, what, column, stored, logged, err);
-}
+/* A column of a stored row and the value the logged events give it:
+ * kind 't' text, 'i' integer, 'm' money, 'd' a day (stored as text; the
+ * logged day 0, none, compares as ""). */
+typedef struct rp_col {
+    const char *column;
+    char kind;
+    const char *text; /* 't' */
+    int64_t value;    /* 'i', 'm', 'd' */
+} rp_col;
 
-static ph_status rp_cmp_int(const char *id, const char *what, const char *column, int64_t stored,
-                            int64_t logged, ph_error *err)
+/* The row s has stepped to, column i against c[i] for each i in turn: the
+ * first difference is named (trade_differs, table "receipt", key id). */
+static ph_status rp_cmp_row(ph_stmt *s, const char *id, const char *what, const rp_col *c,
+                            size_t n, ph_error *err)
 {
-    return trade_cmp_int("receipt", id, what, column, stored, logged, err);
-}
-
-/* the store holds days as text: the logged day (none: "") compared as text */
-static ph_status rp_cmp_day(const char *id, const char *what, const char *column,
-                            const char *stored, ph_date logged, ph_error *err)
-{
-    char b[PH_DATE_FORMAT_MAX] = "";
-    if (logged != 0)
-        trade_day(logged, b);
-    return rp_cmp_text(id, what, column, stored, b, err);
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        const char *column = c[i].column;
+        char day[PH_DATE_FORMAT_MAX] = "";
+        switch (c[i].kind) {
+        case 't':
+            st = trade_cmp_text("receipt", id, what, column, ph_stmt_column_text(s, (int)i),
+                                c[i].text, err);
+            break;
+        case 'd':
+            if (c[i].value != 0)
+                trade_day((ph_date)c[i].value, day);
+            st = trade_cmp_text("receipt", id, what, column, ph_stmt_column_text(s, (int)i), day,
+                                err);
+            break;
+        case 'm':
+            st = trade_cmp_money("receipt", id, what, column, ph_stmt_column_int64(s, (int)i),
+                                 c[i].value, err);
+            break;
+        default:
+            st = trade_cmp_int("receipt", id, what, column, ph_stmt_column_int64(s, (int)i),
+                               c[i].value, err);
+        }
+    }
+    return st;
 }
 
 static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, ph_error *err)
@@ -821,30 +841,19 @@ static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, 
         st = ph_error_set(err, PH_EVERIFY, "receipt", id,
                           "%s: the store holds it but no logged event registers it", what);
     else if (st == PH_OK) {
-        st = rp_cmp_text(id, what, "warehouse_id", ph_stmt_column_text(s, 0), x->warehouse_id,
-                         err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, what, "lot", ph_stmt_column_text(s, 1), x->lot, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, what, "owner_uscc", ph_stmt_column_text(s, 2), x->owner, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, what, "commodity", ph_stmt_column_text(s, 3), x->commodity,
-                             err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "quantity_kg", ph_stmt_column_int64(s, 4), x->quantity_kg,
-                            err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, what, "stored_on", ph_stmt_column_text(s, 5), x->stored_on, err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "lat_e6", ph_stmt_column_int64(s, 6), x->lat_e6, err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "lon_e6", ph_stmt_column_int64(s, 7), x->lon_e6, err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "geofence_m", ph_stmt_column_int64(s, 8), x->geofence_m,
-                            err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, what, "registered_on", ph_stmt_column_text(s, 9),
-                            x->registered_on, err);
+        const rp_col cols[] = {
+            {"warehouse_id", 't', x->warehouse_id, 0},
+            {"lot", 't', x->lot, 0},
+            {"owner_uscc", 't', x->owner, 0},
+            {"commodity", 't', x->commodity, 0},
+            {"quantity_kg", 'i', NULL, x->quantity_kg},
+            {"stored_on", 'd', NULL, x->stored_on},
+            {"lat_e6", 'i', NULL, x->lat_e6},
+            {"lon_e6", 'i', NULL, x->lon_e6},
+            {"geofence_m", 'i', NULL, x->geofence_m},
+            {"registered_on", 'd', NULL, x->registered_on},
+        };
+        st = rp_cmp_row(s, id, what, cols, sizeof(cols) / sizeof(cols[0]), err);
     }
     ph_stmt_free(s);
     s = NULL;
@@ -867,20 +876,15 @@ static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, 
             break;
         }
         const rp_pledge *p = &x->pledges[i++];
-        st = rp_cmp_int(id, pw, "id", pid, p->id, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, pw, "lender", ph_stmt_column_text(s, 1), p->lender, err);
-        if (st == PH_OK)
-            st = trade_cmp_money("receipt", id, pw, "exposure", ph_stmt_column_int64(s, 2),
-                                 p->exposure, err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, pw, "pledged_on", ph_stmt_column_text(s, 3), p->pledged_on, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, pw, "status", ph_stmt_column_text(s, 4),
-                             p->released_on ? "released" : "live", err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, pw, "released_on", ph_stmt_column_text(s, 5), p->released_on,
-                            err);
+        const rp_col cols[] = {
+            {"id", 'i', NULL, p->id},
+            {"lender", 't', p->lender, 0},
+            {"exposure", 'm', NULL, p->exposure},
+            {"pledged_on", 'd', NULL, p->pledged_on},
+            {"status", 't', p->released_on ? "released" : "live", 0},
+            {"released_on", 'd', NULL, p->released_on},
+        };
+        st = rp_cmp_row(s, id, pw, cols, sizeof(cols) / sizeof(cols[0]), err);
     }
     ph_stmt_free(s);
     s = NULL;
@@ -909,11 +913,12 @@ static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, 
             break;
         }
         const rp_alert *a = &x->alerts[i++];
-        st = rp_cmp_day(id, aw, "day", ph_stmt_column_text(s, 0), a->day, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, aw, "kind", ph_stmt_column_text(s, 1), a->kind, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, aw, "detail", ph_stmt_column_text(s, 2), a->detail, err);
+        const rp_col cols[] = {
+            {"day", 'd', NULL, a->day},
+            {"kind", 't', a->kind, 0},
+            {"detail", 't', a->detail, 0},
+        };
+        st = rp_cmp_row(s, id, aw, cols, sizeof(cols) / sizeof(cols[0]), err);
     }
     ph_stmt_free(s);
     if (st == PH_DONE)
