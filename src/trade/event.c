@@ -404,37 +404,45 @@ ph_status trade_cmp_text(const char *table, const char *key, const char *what,
                : trade_differs(table, key, what, column, stored, logged, err);
 }
 
-ph_status trade_cmp_int(const char *table, const char *key, const char *what,
-                        const char *column, int64_t stored, int64_t logged, ph_error *err)
+/* v as text by kind: 'm' money in yuan, 'd' a date, otherwise decimal. */
+static void number_text(char kind, int64_t v, char *buf, size_t cap)
+{
+    if (kind == 'm')
+        trade_money(v, buf);
+    else if (kind == 'd')
+        trade_day((ph_date)v, buf);
+    else
+        snprintf(buf, cap, "%lld", (long long)v);
+}
+
+static ph_status cmp_number(const char *table, const char *key, const char *what,
+                            const char *column, char kind, int64_t stored, int64_t logged,
+                            ph_error *err)
 {
     if (stored == logged)
         return PH_OK;
-    char a[24], b[24];
-    snprintf(a, sizeof(a), "%lld", (long long)stored);
-    snprintf(b, sizeof(b), "%lld", (long long)logged);
+    char a[PH_MONEY_FORMAT_MAX + PH_DATE_FORMAT_MAX + 24], b[sizeof(a)];
+    number_text(kind, stored, a, sizeof(a));
+    number_text(kind, logged, b, sizeof(b));
     return trade_differs(table, key, what, column, a, b, err);
+}
+
+ph_status trade_cmp_int(const char *table, const char *key, const char *what,
+                        const char *column, int64_t stored, int64_t logged, ph_error *err)
+{
+    return cmp_number(table, key, what, column, 'i', stored, logged, err);
 }
 
 ph_status trade_cmp_money(const char *table, const char *key, const char *what,
                           const char *column, ph_money stored, ph_money logged, ph_error *err)
 {
-    if (stored == logged)
-        return PH_OK;
-    char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
-    trade_money(stored, a);
-    trade_money(logged, b);
-    return trade_differs(table, key, what, column, a, b, err);
+    return cmp_number(table, key, what, column, 'm', stored, logged, err);
 }
 
 ph_status trade_cmp_day(const char *table, const char *key, const char *what,
                         const char *column, ph_date stored, ph_date logged, ph_error *err)
 {
-    if (stored == logged)
-        return PH_OK;
-    char a[PH_DATE_FORMAT_MAX], b[PH_DATE_FORMAT_MAX];
-    trade_day(stored, a);
-    trade_day(logged, b);
-    return trade_differs(table, key, what, column, a, b, err);
+    return cmp_number(table, key, what, column, 'd', stored, logged, err);
 }
 
 ph_status trade_detail_load(const char *table, const trade_event *e, json_t **d, ph_error *err)
