@@ -817,6 +817,122 @@ static ph_status rp_cmp_row(ph_stmt *s, const char *id, const char *what, const 
     return st;
 }
 
+/* The rows of one kind a receipt has besides its own (pledges, alerts),
+ * stored in the order the logged events made them. */
+typedef struct rp_rows {
+    const char *sql;  /* its rows, bound to the receipt id, in order */
+    const char *verb; /* "no logged event <verb> it" */
+    size_t (*count)(const rp_state *x);
+    /* the name of stored row s, the i-th (from 0), in messages */
+    void (*name)(ph_stmt *s, const char *id, size_t i, char *buf, size_t cap);
+    /* the columns of logged row i into out (at most RP_ROW_COLS); how many */
+    size_t (*cols)(const rp_state *x, size_t i, rp_col *out);
+    /* what logged row i is: "make pledge 3", "raise alert 2" */
+    void (*made)(const rp_state *x, size_t i, char *buf, size_t cap);
+} rp_rows;
+
+#define RP_ROW_COLS 6
+
+static size_t rp_pledge_count(const rp_state *x)
+{
+    return x->n_pledges;
+}
+
+static void rp_pledge_name(ph_stmt *s, const char *id, size_t i, char *buf, size_t cap)
+{
+    (void)i;
+    snprintf(buf, cap, "receipt %s, pledge %lld", id, (long long)ph_stmt_column_int64(s, 0));
+}
+
+static size_t rp_pledge_cols(const rp_state *x, size_t i, rp_col *out)
+{
+    const rp_pledge *p = &x->pledges[i];
+    out[0] = (rp_col){"id", 'i', NULL, p->id};
+    out[1] = (rp_col){"lender", 't', p->lender, 0};
+    out[2] = (rp_col){"exposure", 'm', NULL, p->exposure};
+    out[3] = (rp_col){"pledged_on", 'd', NULL, p->pledged_on};
+    out[4] = (rp_col){"status", 't', p->released_on ? "released" : "live", 0};
+    out[5] = (rp_col){"released_on", 'd', NULL, p->released_on};
+    return 6;
+}
+
+static void rp_pledge_made(const rp_state *x, size_t i, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "make pledge %lld", (long long)x->pledges[i].id);
+}
+
+static size_t rp_alert_count(const rp_state *x)
+{
+    return x->n_alerts;
+}
+
+static void rp_alert_name(ph_stmt *s, const char *id, size_t i, char *buf, size_t cap)
+{
+    (void)s;
+    snprintf(buf, cap, "receipt %s, alert %zu", id, i + 1);
+}
+
+static size_t rp_alert_cols(const rp_state *x, size_t i, rp_col *out)
+{
+    const rp_alert *a = &x->alerts[i];
+    out[0] = (rp_col){"day", 'd', NULL, a->day};
+    out[1] = (rp_col){"kind", 't', a->kind, 0};
+    out[2] = (rp_col){"detail", 't', a->detail, 0};
+    return 3;
+}
+
+static void rp_alert_made(const rp_state *x, size_t i, char *buf, size_t cap)
+{
+    (void)x;
+    snprintf(buf, cap, "raise alert %zu", i + 1);
+}
+
+static const rp_rows RP_PLEDGES = {
+    "SELECT id, lender, exposure, pledged_on, status, released_on FROM receipt_pledge WHERE "
+    "receipt_id = ? ORDER BY id",
+    "pledges", rp_pledge_count, rp_pledge_name, rp_pledge_cols, rp_pledge_made};
+
+static const rp_rows RP_ALERTS = {
+    "SELECT day, kind, detail FROM receipt_alert WHERE receipt_id = ? ORDER BY id", "raises",
+    rp_alert_count, rp_alert_name, rp_alert_cols, rp_alert_made};
+
+/* The stored rows of kind k against the logged ones, one by one: the first
+ * difference, a stored row no event makes or a logged one the store lacks
+ * is named. */
+static ph_status rp_cmp_rows(ph_store *store, const char *id, const char *what,
+                             const rp_state *x, const rp_rows *k, ph_error *err)
+{
+    size_t n = k->count(x), i = 0;
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store, k->sql, &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        char name[64];
+        k->name(s, id, i, name, sizeof(name));
+        if (i >= n) {
+            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                              "%s: the store holds it but no logged event %s it", name,
+                              k->verb);
+            break;
+        }
+        rp_col cols[RP_ROW_COLS];
+        size_t m = k->cols(x, i++, cols);
+        st = rp_cmp_row(s, id, name, cols, m, err);
+    }
+    ph_stmt_free(s);
+    if (st == PH_DONE && i != n) {
+        char made[48];
+        k->made(x, i, made, sizeof(made));
+        st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                          "%s: the logged events %s but the store has no row for it", what,
+                          made);
+    } else if (st == PH_DONE) {
+        st = PH_OK;
+    }
+    return st;
+}
+
 static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, ph_error *err)
 {
     char what[PH_RECEIPT_ID_MAX + 16];
@@ -856,77 +972,12 @@ static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, 
         st = rp_cmp_row(s, id, what, cols, sizeof(cols) / sizeof(cols[0]), err);
     }
     ph_stmt_free(s);
-    s = NULL;
-    /* the pledges, in the order they were made */
-    size_t i = 0;
+    /* the pledges, in the order they were made; the alerts, in the order
+     * they were raised */
     if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT id, lender, exposure, pledged_on, status, released_on "
-                              "FROM receipt_pledge WHERE receipt_id = ? ORDER BY id",
-                              &s, err);
+        st = rp_cmp_rows(store, id, what, x, &RP_PLEDGES, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 1, id, -1, err);
-    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
-        int64_t pid = ph_stmt_column_int64(s, 0);
-        char pw[64];
-        snprintf(pw, sizeof(pw), "receipt %s, pledge %lld", id, (long long)pid);
-        if (i >= x->n_pledges) {
-            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
-                              "%s: the store holds it but no logged event pledges it", pw);
-            break;
-        }
-        const rp_pledge *p = &x->pledges[i++];
-        const rp_col cols[] = {
-            {"id", 'i', NULL, p->id},
-            {"lender", 't', p->lender, 0},
-            {"exposure", 'm', NULL, p->exposure},
-            {"pledged_on", 'd', NULL, p->pledged_on},
-            {"status", 't', p->released_on ? "released" : "live", 0},
-            {"released_on", 'd', NULL, p->released_on},
-        };
-        st = rp_cmp_row(s, id, pw, cols, sizeof(cols) / sizeof(cols[0]), err);
-    }
-    ph_stmt_free(s);
-    s = NULL;
-    if (st == PH_DONE)
-        st = i == x->n_pledges
-                 ? PH_OK
-                 : ph_error_set(err, PH_EVERIFY, "receipt", id,
-                                "%s: the logged events make pledge %lld but the store has no "
-                                "row for it",
-                                what, (long long)x->pledges[i].id);
-    /* the alerts, in the order they were raised */
-    i = 0;
-    if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT day, kind, detail FROM receipt_alert WHERE receipt_id = ? "
-                              "ORDER BY id",
-                              &s, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 1, id, -1, err);
-    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
-        char aw[64];
-        snprintf(aw, sizeof(aw), "receipt %s, alert %zu", id, i + 1);
-        if (i >= x->n_alerts) {
-            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
-                              "%s: the store holds it but no logged event raises it", aw);
-            break;
-        }
-        const rp_alert *a = &x->alerts[i++];
-        const rp_col cols[] = {
-            {"day", 'd', NULL, a->day},
-            {"kind", 't', a->kind, 0},
-            {"detail", 't', a->detail, 0},
-        };
-        st = rp_cmp_row(s, id, aw, cols, sizeof(cols) / sizeof(cols[0]), err);
-    }
-    ph_stmt_free(s);
-    if (st == PH_DONE)
-        st = i == x->n_alerts ? PH_OK
-                              : ph_error_set(err, PH_EVERIFY, "receipt", id,
-                                             "%s: the logged events raise alert %zu but the "
-                                             "store has no row for it",
-                                             what, i + 1);
+        st = rp_cmp_rows(store, id, what, x, &RP_ALERTS, err);
     return st;
 }
 
