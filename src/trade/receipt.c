@@ -223,6 +223,16 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
     return st;
 }
 
+/* The trade schema, then receipt id into r: what every operation on one
+ * receipt reads first. */
+static ph_status need_receipt(ph_store *store, const char *id, receipt_row *r, ph_error *err)
+{
+    ph_status st = need(store, err);
+    if (st == PH_OK)
+        st = receipt_read(store, id, r, err);
+    return st;
+}
+
 /* ---- pledge and release --------------------------------------------------------------------- */
 
 static ph_status value_of(ph_store *store, const receipt_row *r, ph_date on,
@@ -301,10 +311,8 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
 {
     if (id == NULL || lender == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_pledge: NULL argument");
-    ph_status st = need(store, err);
     receipt_row r;
-    if (st == PH_OK)
-        st = receipt_read(store, id, &r, err);
+    ph_status st = need_receipt(store, id, &r, err);
     if (st == PH_OK)
         st = trade_check_lender(store, "lender", lender, err);
     if (st != PH_OK)
@@ -370,10 +378,8 @@ ph_status ph_receipt_release(ph_store *store, const char *id, ph_date on, ph_evi
 {
     if (id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_release: NULL argument");
-    ph_status st = need(store, err);
     receipt_row r;
-    if (st == PH_OK)
-        st = receipt_read(store, id, &r, err);
+    ph_status st = need_receipt(store, id, &r, err);
     if (st != PH_OK)
         return st;
     if (!r.pledged)
@@ -465,10 +471,8 @@ ph_status ph_receipt_valuation(ph_store *store, const char *id, ph_date on,
 {
     if (id == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_valuation: NULL argument");
-    ph_status st = need(store, err);
     receipt_row r;
-    if (st == PH_OK)
-        st = receipt_read(store, id, &r, err);
+    ph_status st = need_receipt(store, id, &r, err);
     ph_receipt_value v;
     if (st == PH_OK)
         st = value_of(store, &r, on, &v, err);
