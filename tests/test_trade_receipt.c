@@ -345,6 +345,32 @@ static void test_evidence_leaves(void **state)
                     "give 100000");
     ph_test_exec(fx->store, "UPDATE receipt SET quantity_kg = 100000");
     ph_assert_ok(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), &err);
+    /* a pledge or an alert the store holds that no logged event makes, and a
+     * logged pledge the store lost */
+    ph_test_exec(fx->store, "INSERT INTO receipt_pledge (id, receipt_id, lender, exposure, "
+                            "pledged_on, status, released_on) VALUES (2, 'R000001', 'BANK01', "
+                            "100, '2026-01-20', 'released', '2026-01-21')");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001, pledge 2: the store holds it but no logged event "
+                    "pledges it");
+    ph_test_exec(fx->store, "DROP TRIGGER receipt_pledge_no_delete;"
+                            "DELETE FROM receipt_pledge WHERE id = 2;"
+                            "CREATE TEMP TABLE kept_pledge AS SELECT * FROM receipt_pledge;"
+                            "DELETE FROM receipt_pledge");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001: the logged events make pledge 1 but the store has no row "
+                    "for it");
+    ph_test_exec(fx->store, "INSERT INTO receipt_pledge SELECT * FROM kept_pledge");
+    ph_test_exec(fx->store, "INSERT INTO receipt_alert (receipt_id, day, kind, detail) VALUES "
+                            "('R000001', '2026-01-20', 'geofence', 'moved')");
+    ph_assert_error(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), PH_EVERIFY,
+                    &err,
+                    "receipt R000001, alert 1: the store holds it but no logged event raises "
+                    "it");
+    ph_test_exec(fx->store, "DELETE FROM receipt_alert");
+    ph_assert_ok(ph_receipt_prove(fx->store, log, id, 3, NULL, &proved, &err), &err);
 
     /* someone edits the stored pledge's exposure: its leaf no longer matches */
     ph_test_exec(fx->store, "DROP TRIGGER receipt_event_no_update;"

@@ -90,6 +90,30 @@ void pjson_member_name(const char *path, const char *key, char *buf, size_t size
         snprintf(buf, size, "%s", key);
 }
 
+void pjson_escape_into(char *out, size_t cap, const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        char tmp[8];
+        size_t k;
+        if (*p == '"' || *p == '\\') {
+            tmp[0] = '\\';
+            tmp[1] = (char)*p;
+            k = 2;
+        } else if (*p < 0x20) {
+            k = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+        } else {
+            tmp[0] = (char)*p;
+            k = 1;
+        }
+        if (w + k + 1 > cap)
+            break;
+        memcpy(out + w, tmp, k);
+        w += k;
+    }
+    out[w] = '\0';
+}
+
 const char *pjson_type_name(const json_t *v)
 {
     switch (json_typeof(v)) {

@@ -76,6 +76,13 @@ void pjson_member_name(const char *path, const char *key, char *buf, size_t size
  * "a boolean", "null": what a value is, for "expected X, got Y" messages. */
 const char *pjson_type_name(const json_t *v);
 
+/* s (NULL: "") as the inside of a JSON string - '"' and '\\' escaped with a
+ * backslash, control bytes as \u00XX, every other byte as it is - into out,
+ * cut before the first escaped piece that does not fit (cap >= 1): the text
+ * fields of the canonical evidence leaves and event details that the voucher
+ * and trade modules write by hand. */
+void pjson_escape_into(char *out, size_t cap, const char *s);
+
 /*
  * Money and rates are never read through a double. Money is a string in
  * yuan ("12345.67", "12,345.67") or an integer number of yuan; a JSON real

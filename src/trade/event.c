@@ -136,30 +136,6 @@ ph_status trade_leaf(const ph_ctx *ctx, const char *kind, const trade_event *e, 
     return PH_OK;
 }
 
-void trade_json_escape(char *out, size_t cap, const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        char tmp[8];
-        size_t k;
-        if (*p == '"' || *p == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)*p;
-            k = 2;
-        } else if (*p < 0x20) {
-            k = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-        } else {
-            tmp[0] = (char)*p;
-            k = 1;
-        }
-        if (w + k + 1 > cap)
-            break;
-        memcpy(out + w, tmp, k);
-        w += k;
-    }
-    out[w] = '\0';
-}
-
 ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *table,
                             const char *kind, const trade_event *given, ph_error *err)
 {
@@ -415,6 +391,71 @@ ph_status trade_differs(const char *table, const char *key, const char *what,
                         "%s: %s is %s in the store but the logged events give %s", what, column,
                         stored != NULL && stored[0] ? stored : "(none)",
                         logged != NULL && logged[0] ? logged : "(none)");
+}
+
+ph_status trade_cmp_text(const char *table, const char *key, const char *what,
+                         const char *column, const char *stored, const char *logged,
+                         ph_error *err)
+{
+    stored = stored ? stored : "";
+    logged = logged ? logged : "";
+    return strcmp(stored, logged) == 0
+               ? PH_OK
+               : trade_differs(table, key, what, column, stored, logged, err);
+}
+
+/* v as text by kind: 'm' money in yuan, 'd' a date, otherwise decimal. */
+static void number_text(char kind, int64_t v, char *buf, size_t cap)
+{
+    if (kind == 'm')
+        trade_money(v, buf);
+    else if (kind == 'd')
+        trade_day((ph_date)v, buf);
+    else
+        snprintf(buf, cap, "%lld", (long long)v);
+}
+
+static ph_status cmp_number(const char *table, const char *key, const char *what,
+                            const char *column, char kind, int64_t stored, int64_t logged,
+                            ph_error *err)
+{
+    if (stored == logged)
+        return PH_OK;
+    char a[PH_MONEY_FORMAT_MAX + PH_DATE_FORMAT_MAX + 24], b[sizeof(a)];
+    number_text(kind, stored, a, sizeof(a));
+    number_text(kind, logged, b, sizeof(b));
+    return trade_differs(table, key, what, column, a, b, err);
+}
+
+ph_status trade_cmp_int(const char *table, const char *key, const char *what,
+                        const char *column, int64_t stored, int64_t logged, ph_error *err)
+{
+    return cmp_number(table, key, what, column, 'i', stored, logged, err);
+}
+
+ph_status trade_cmp_money(const char *table, const char *key, const char *what,
+                          const char *column, ph_money stored, ph_money logged, ph_error *err)
+{
+    return cmp_number(table, key, what, column, 'm', stored, logged, err);
+}
+
+ph_status trade_cmp_day(const char *table, const char *key, const char *what,
+                        const char *column, ph_date stored, ph_date logged, ph_error *err)
+{
+    return cmp_number(table, key, what, column, 'd', stored, logged, err);
+}
+
+ph_status trade_detail_load(const char *table, const trade_event *e, json_t **d, ph_error *err)
+{
+    char name[32];
+    snprintf(name, sizeof(name), "%s.detail", table);
+    const char *text = e->detail && e->detail[0] ? e->detail : "{}";
+    *d = NULL;
+    ph_status st = pjson_load_text(text, strlen(text), name, d, err);
+    if (st == PH_OK && !json_is_object(*d))
+        st = ph_error_set(err, PH_EVERIFY, table, text,
+                          "event %lld: the detail is not a JSON object", (long long)e->seq);
+    return st;
 }
 
 ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, const char *kind,

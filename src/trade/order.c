@@ -100,6 +100,16 @@ static ph_status order_read(ph_store *store, const char *id, order_row *o, ph_er
     return st;
 }
 
+/* The trade schema, then order id into o: what every operation on one
+ * order reads first. */
+static ph_status need_order(ph_store *store, const char *id, order_row *o, ph_error *err)
+{
+    ph_status st = need(store, err);
+    if (st == PH_OK)
+        st = order_read(store, id, o, err);
+    return st;
+}
+
 /* Run one statement with text/int64 parameters given as a format: 't' text,
  * 'i' int64. */
 static ph_status run(ph_store *store, const char *sql, const char *types, ph_error *err, ...)
@@ -227,10 +237,8 @@ ph_status ph_order_advance(ph_store *store, const char *id, const char *lender, 
 {
     if (id == NULL || lender == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_advance: NULL argument");
-    ph_status st = need(store, err);
     order_row o;
-    if (st == PH_OK)
-        st = order_read(store, id, &o, err);
+    ph_status st = need_order(store, id, &o, err);
     if (st == PH_OK)
         st = trade_check_lender(store, "lender", lender, err);
     if (st != PH_OK)
@@ -412,10 +420,8 @@ ph_status ph_order_pay(ph_store *store, const char *id, const char *to, ph_date 
 {
     if (id == NULL || to == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_pay: NULL argument");
-    ph_status st = need(store, err);
     order_row o;
-    if (st == PH_OK)
-        st = order_read(store, id, &o, err);
+    ph_status st = need_order(store, id, &o, err);
     if (st != PH_OK)
         return st;
     char m[PH_MONEY_FORMAT_MAX];
@@ -571,10 +577,8 @@ ph_status ph_order_settle(ph_store *store, const char *id, ph_date on, ph_money 
 {
     if (id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_order_settle: NULL argument");
-    ph_status st = need(store, err);
     order_row o;
-    if (st == PH_OK)
-        st = order_read(store, id, &o, err);
+    ph_status st = need_order(store, id, &o, err);
     if (st != PH_OK)
         return st;
     char m[PH_MONEY_FORMAT_MAX];
@@ -717,11 +721,7 @@ static ph_status order_replay(const char *id, const trade_event *ev, size_t n, o
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         const trade_event *e = &ev[i];
         json_t *d = NULL;
-        const char *text = e->detail && e->detail[0] ? e->detail : "{}";
-        st = pjson_load_text(text, strlen(text), "order_event.detail", &d, err);
-        if (st == PH_OK && !json_is_object(d))
-            st = ph_error_set(err, PH_EVERIFY, "order_event", text,
-                              "event %lld: the detail is not a JSON object", (long long)e->seq);
+        st = trade_detail_load("order_event", e, &d, err);
         const char *s = NULL;
         int64_t loan = 0;
         int closed = 0;
@@ -810,42 +810,25 @@ static ph_status order_state(ph_store *store, const char *id, const trade_event 
     if (!confirmed)
         return ph_error_set(err, PH_EVERIFY, "order", id,
                             "%s: the store holds it but no logged event confirms it", what);
-    char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
-#define DIFF_TEXT(col, sv, lv)                                                                   \
-    if (st == PH_OK && strcmp(sv, lv) != 0)                                                      \
-    st = trade_differs("order", id, what, col, sv, lv, err)
-#define DIFF_MONEY(col, sv, lv)                                                                  \
-    if (st == PH_OK && (sv) != (lv)) {                                                           \
-        trade_money(sv, a);                                                                      \
-        trade_money(lv, b);                                                                      \
-        st = trade_differs("order", id, what, col, a, b, err);                                  \
-    }
-#define DIFF_DAY(col, sv, lv)                                                                    \
-    if (st == PH_OK && (sv) != (lv)) {                                                           \
-        trade_day(sv, a);                                                                        \
-        trade_day(lv, b);                                                                        \
-        st = trade_differs("order", id, what, col, a, b, err);                                  \
-    }
-    DIFF_TEXT("buyer_uscc", o.buyer, x.buyer);
-    DIFF_TEXT("seller_uscc", o.seller, x.seller);
-    DIFF_MONEY("amount", o.amount, x.amount);
-    DIFF_DAY("confirmed_on", o.confirmed_on, x.confirmed_on);
-    DIFF_DAY("due_on", o.due_on, x.due_on);
-    DIFF_TEXT("status", o.status, x.status);
+#define DIFF(kind, col, sv, lv)                                                                  \
+    if (st == PH_OK)                                                                             \
+    st = trade_cmp_##kind("order", id, what, col, sv, lv, err)
+    DIFF(text, "buyer_uscc", o.buyer, x.buyer);
+    DIFF(text, "seller_uscc", o.seller, x.seller);
+    DIFF(money, "amount", o.amount, x.amount);
+    DIFF(day, "confirmed_on", o.confirmed_on, x.confirmed_on);
+    DIFF(day, "due_on", o.due_on, x.due_on);
+    DIFF(text, "status", o.status, x.status);
     if (st == PH_OK && o.advanced != x.advanced)
         st = trade_differs("order", id, what, "advance", o.advanced ? "an advance" : "none",
                            x.advanced ? "an advance" : "none", err);
     if (st == PH_OK && x.advanced) {
-        DIFF_TEXT("advance lender", o.lender, x.lender);
-        DIFF_DAY("advance on_day", o.advanced_on, x.advanced_on);
-        DIFF_MONEY("advance amount", o.advance, x.advance);
-        DIFF_MONEY("advance paid_out", o.paid_out, x.paid_out);
-        DIFF_TEXT("advance status", o.advance_status, x.advance_status);
-        if (st == PH_OK && o.loan_id != x.loan_id) {
-            snprintf(a, sizeof(a), "%lld", (long long)o.loan_id);
-            snprintf(b, sizeof(b), "%lld", (long long)x.loan_id);
-            st = trade_differs("order", id, what, "advance loan_id", a, b, err);
-        }
+        DIFF(text, "advance lender", o.lender, x.lender);
+        DIFF(day, "advance on_day", o.advanced_on, x.advanced_on);
+        DIFF(money, "advance amount", o.advance, x.advance);
+        DIFF(money, "advance paid_out", o.paid_out, x.paid_out);
+        DIFF(text, "advance status", o.advance_status, x.advance_status);
+        DIFF(int, "advance loan_id", o.loan_id, x.loan_id);
         if (st == PH_OK && o.rate != x.rate) {
             char ra[PH_RATE_FORMAT_MAX], rb[PH_RATE_FORMAT_MAX];
             (void)ph_rate_format_percent(o.rate, ra, sizeof(ra), NULL);
@@ -853,9 +836,7 @@ static ph_status order_state(ph_store *store, const char *id, const trade_event 
             st = trade_differs("order", id, what, "advance rate", ra, rb, err);
         }
     }
-#undef DIFF_TEXT
-#undef DIFF_MONEY
-#undef DIFF_DAY
+#undef DIFF
     return st;
 }
 

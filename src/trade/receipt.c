@@ -151,9 +151,9 @@ ph_status ph_receipt_register(ph_store *store, const char *warehouse_id, const c
     if (st == PH_OK) {
         /* everything the receipt row holds, so that a proof can compare it */
         char detail[768], w[200], l[200], c[100];
-        trade_json_escape(w, sizeof(w), warehouse_id);
-        trade_json_escape(l, sizeof(l), lot);
-        trade_json_escape(c, sizeof(c), commodity);
+        pjson_escape_into(w, sizeof(w), warehouse_id);
+        pjson_escape_into(l, sizeof(l), lot);
+        pjson_escape_into(c, sizeof(c), commodity);
         snprintf(detail, sizeof(detail),
                  "{\"warehouse_id\":\"%s\",\"lot\":\"%s\",\"commodity\":\"%s\","
                  "\"quantity_kg\":%lld,\"stored_on\":\"%s\",\"lat_e6\":%lld,\"lon_e6\":%lld,"
@@ -220,6 +220,16 @@ static ph_status receipt_read(ph_store *store, const char *id, receipt_row *r, p
         }
     }
     ph_stmt_free(s);
+    return st;
+}
+
+/* The trade schema, then receipt id into r: what every operation on one
+ * receipt reads first. */
+static ph_status need_receipt(ph_store *store, const char *id, receipt_row *r, ph_error *err)
+{
+    ph_status st = need(store, err);
+    if (st == PH_OK)
+        st = receipt_read(store, id, r, err);
     return st;
 }
 
@@ -301,10 +311,8 @@ ph_status ph_receipt_pledge(ph_store *store, const char *id, const char *lender,
 {
     if (id == NULL || lender == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_pledge: NULL argument");
-    ph_status st = need(store, err);
     receipt_row r;
-    if (st == PH_OK)
-        st = receipt_read(store, id, &r, err);
+    ph_status st = need_receipt(store, id, &r, err);
     if (st == PH_OK)
         st = trade_check_lender(store, "lender", lender, err);
     if (st != PH_OK)
@@ -370,10 +378,8 @@ ph_status ph_receipt_release(ph_store *store, const char *id, ph_date on, ph_evi
 {
     if (id == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_release: NULL argument");
-    ph_status st = need(store, err);
     receipt_row r;
-    if (st == PH_OK)
-        st = receipt_read(store, id, &r, err);
+    ph_status st = need_receipt(store, id, &r, err);
     if (st != PH_OK)
         return st;
     if (!r.pledged)
@@ -465,10 +471,8 @@ ph_status ph_receipt_valuation(ph_store *store, const char *id, ph_date on,
 {
     if (id == NULL || out == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_receipt_valuation: NULL argument");
-    ph_status st = need(store, err);
     receipt_row r;
-    if (st == PH_OK)
-        st = receipt_read(store, id, &r, err);
+    ph_status st = need_receipt(store, id, &r, err);
     ph_receipt_value v;
     if (st == PH_OK)
         st = value_of(store, &r, on, &v, err);
@@ -775,34 +779,162 @@ static ph_status rp_apply(rp_state *x, const char *id, const trade_event *e, con
                         (long long)e->seq);
 }
 
-static ph_status rp_cmp_text(const char *id, const char *what, const char *column,
-                             const char *stored, const char *logged, ph_error *err)
+/* A column of a stored row and the value the logged events give it:
+ * kind 't' text, 'i' integer, 'm' money, 'd' a day (stored as text; the
+ * logged day 0, none, compares as ""). */
+typedef struct rp_col {
+    const char *column;
+    char kind;
+    const char *text; /* 't' */
+    int64_t value;    /* 'i', 'm', 'd' */
+} rp_col;
+
+/* The row s has stepped to, column i against c[i] for each i in turn: the
+ * first difference is named (trade_differs, table "receipt", key id). */
+static ph_status rp_cmp_row(ph_stmt *s, const char *id, const char *what, const rp_col *c,
+                            size_t n, ph_error *err)
 {
-    stored = stored ? stored : "";
-    logged = logged ? logged : "";
-    return strcmp(stored, logged) == 0
-               ? PH_OK
-               : trade_differs("receipt", id, what, column, stored, logged, err);
+    ph_status st = PH_OK;
+    for (size_t i = 0; st == PH_OK && i < n; i++) {
+        const char *column = c[i].column;
+        char day[PH_DATE_FORMAT_MAX] = "";
+        switch (c[i].kind) {
+        case 't':
+            st = trade_cmp_text("receipt", id, what, column, ph_stmt_column_text(s, (int)i),
+                                c[i].text, err);
+            break;
+        case 'd':
+            if (c[i].value != 0)
+                trade_day((ph_date)c[i].value, day);
+            st = trade_cmp_text("receipt", id, what, column, ph_stmt_column_text(s, (int)i), day,
+                                err);
+            break;
+        case 'm':
+            st = trade_cmp_money("receipt", id, what, column, ph_stmt_column_int64(s, (int)i),
+                                 c[i].value, err);
+            break;
+        default:
+            st = trade_cmp_int("receipt", id, what, column, ph_stmt_column_int64(s, (int)i),
+                               c[i].value, err);
+        }
+    }
+    return st;
 }
 
-static ph_status rp_cmp_int(const char *id, const char *what, const char *column, int64_t stored,
-                            int64_t logged, ph_error *err)
+/* The rows of one kind a receipt has besides its own (pledges, alerts),
+ * stored in the order the logged events made them. */
+typedef struct rp_rows {
+    const char *sql;  /* its rows, bound to the receipt id, in order */
+    const char *verb; /* "no logged event <verb> it" */
+    size_t (*count)(const rp_state *x);
+    /* the name of stored row s, the i-th (from 0), in messages */
+    void (*name)(ph_stmt *s, const char *id, size_t i, char *buf, size_t cap);
+    /* the columns of logged row i into out (at most RP_ROW_COLS); how many */
+    size_t (*cols)(const rp_state *x, size_t i, rp_col *out);
+    /* what logged row i is: "make pledge 3", "raise alert 2" */
+    void (*made)(const rp_state *x, size_t i, char *buf, size_t cap);
+} rp_rows;
+
+#define RP_ROW_COLS 6
+
+static size_t rp_pledge_count(const rp_state *x)
 {
-    if (stored == logged)
-        return PH_OK;
-    char a[24], b[24];
-    snprintf(a, sizeof(a), "%lld", (long long)stored);
-    snprintf(b, sizeof(b), "%lld", (long long)logged);
-    return trade_differs("receipt", id, what, column, a, b, err);
+    return x->n_pledges;
 }
 
-static ph_status rp_cmp_day(const char *id, const char *what, const char *column,
-                            const char *stored, ph_date logged, ph_error *err)
+static void rp_pledge_name(ph_stmt *s, const char *id, size_t i, char *buf, size_t cap)
 {
-    char b[PH_DATE_FORMAT_MAX] = "";
-    if (logged != 0)
-        trade_day(logged, b);
-    return rp_cmp_text(id, what, column, stored, b, err);
+    (void)i;
+    snprintf(buf, cap, "receipt %s, pledge %lld", id, (long long)ph_stmt_column_int64(s, 0));
+}
+
+static size_t rp_pledge_cols(const rp_state *x, size_t i, rp_col *out)
+{
+    const rp_pledge *p = &x->pledges[i];
+    out[0] = (rp_col){"id", 'i', NULL, p->id};
+    out[1] = (rp_col){"lender", 't', p->lender, 0};
+    out[2] = (rp_col){"exposure", 'm', NULL, p->exposure};
+    out[3] = (rp_col){"pledged_on", 'd', NULL, p->pledged_on};
+    out[4] = (rp_col){"status", 't', p->released_on ? "released" : "live", 0};
+    out[5] = (rp_col){"released_on", 'd', NULL, p->released_on};
+    return 6;
+}
+
+static void rp_pledge_made(const rp_state *x, size_t i, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "make pledge %lld", (long long)x->pledges[i].id);
+}
+
+static size_t rp_alert_count(const rp_state *x)
+{
+    return x->n_alerts;
+}
+
+static void rp_alert_name(ph_stmt *s, const char *id, size_t i, char *buf, size_t cap)
+{
+    (void)s;
+    snprintf(buf, cap, "receipt %s, alert %zu", id, i + 1);
+}
+
+static size_t rp_alert_cols(const rp_state *x, size_t i, rp_col *out)
+{
+    const rp_alert *a = &x->alerts[i];
+    out[0] = (rp_col){"day", 'd', NULL, a->day};
+    out[1] = (rp_col){"kind", 't', a->kind, 0};
+    out[2] = (rp_col){"detail", 't', a->detail, 0};
+    return 3;
+}
+
+static void rp_alert_made(const rp_state *x, size_t i, char *buf, size_t cap)
+{
+    (void)x;
+    snprintf(buf, cap, "raise alert %zu", i + 1);
+}
+
+static const rp_rows RP_PLEDGES = {
+    "SELECT id, lender, exposure, pledged_on, status, released_on FROM receipt_pledge WHERE "
+    "receipt_id = ? ORDER BY id",
+    "pledges", rp_pledge_count, rp_pledge_name, rp_pledge_cols, rp_pledge_made};
+
+static const rp_rows RP_ALERTS = {
+    "SELECT day, kind, detail FROM receipt_alert WHERE receipt_id = ? ORDER BY id", "raises",
+    rp_alert_count, rp_alert_name, rp_alert_cols, rp_alert_made};
+
+/* The stored rows of kind k against the logged ones, one by one: the first
+ * difference, a stored row no event makes or a logged one the store lacks
+ * is named. */
+static ph_status rp_cmp_rows(ph_store *store, const char *id, const char *what,
+                             const rp_state *x, const rp_rows *k, ph_error *err)
+{
+    size_t n = k->count(x), i = 0;
+    ph_stmt *s = NULL;
+    ph_status st = ph_store_prepare(store, k->sql, &s, err);
+    if (st == PH_OK)
+        st = ph_stmt_bind_text(s, 1, id, -1, err);
+    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
+        char name[64];
+        k->name(s, id, i, name, sizeof(name));
+        if (i >= n) {
+            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                              "%s: the store holds it but no logged event %s it", name,
+                              k->verb);
+            break;
+        }
+        rp_col cols[RP_ROW_COLS];
+        size_t m = k->cols(x, i++, cols);
+        st = rp_cmp_row(s, id, name, cols, m, err);
+    }
+    ph_stmt_free(s);
+    if (st == PH_DONE && i != n) {
+        char made[48];
+        k->made(x, i, made, sizeof(made));
+        st = ph_error_set(err, PH_EVERIFY, "receipt", id,
+                          "%s: the logged events %s but the store has no row for it", what,
+                          made);
+    } else if (st == PH_DONE) {
+        st = PH_OK;
+    }
+    return st;
 }
 
 static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, ph_error *err)
@@ -829,110 +961,27 @@ static ph_status rp_compare(ph_store *store, const char *id, const rp_state *x, 
         st = ph_error_set(err, PH_EVERIFY, "receipt", id,
                           "%s: the store holds it but no logged event registers it", what);
     else if (st == PH_OK) {
-        st = rp_cmp_text(id, what, "warehouse_id", ph_stmt_column_text(s, 0), x->warehouse_id,
-                         err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, what, "lot", ph_stmt_column_text(s, 1), x->lot, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, what, "owner_uscc", ph_stmt_column_text(s, 2), x->owner, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, what, "commodity", ph_stmt_column_text(s, 3), x->commodity,
-                             err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "quantity_kg", ph_stmt_column_int64(s, 4), x->quantity_kg,
-                            err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, what, "stored_on", ph_stmt_column_text(s, 5), x->stored_on, err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "lat_e6", ph_stmt_column_int64(s, 6), x->lat_e6, err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "lon_e6", ph_stmt_column_int64(s, 7), x->lon_e6, err);
-        if (st == PH_OK)
-            st = rp_cmp_int(id, what, "geofence_m", ph_stmt_column_int64(s, 8), x->geofence_m,
-                            err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, what, "registered_on", ph_stmt_column_text(s, 9),
-                            x->registered_on, err);
+        const rp_col cols[] = {
+            {"warehouse_id", 't', x->warehouse_id, 0},
+            {"lot", 't', x->lot, 0},
+            {"owner_uscc", 't', x->owner, 0},
+            {"commodity", 't', x->commodity, 0},
+            {"quantity_kg", 'i', NULL, x->quantity_kg},
+            {"stored_on", 'd', NULL, x->stored_on},
+            {"lat_e6", 'i', NULL, x->lat_e6},
+            {"lon_e6", 'i', NULL, x->lon_e6},
+            {"geofence_m", 'i', NULL, x->geofence_m},
+            {"registered_on", 'd', NULL, x->registered_on},
+        };
+        st = rp_cmp_row(s, id, what, cols, sizeof(cols) / sizeof(cols[0]), err);
     }
     ph_stmt_free(s);
-    s = NULL;
-    /* the pledges, in the order they were made */
-    size_t i = 0;
+    /* the pledges, in the order they were made; the alerts, in the order
+     * they were raised */
     if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT id, lender, exposure, pledged_on, status, released_on "
-                              "FROM receipt_pledge WHERE receipt_id = ? ORDER BY id",
-                              &s, err);
+        st = rp_cmp_rows(store, id, what, x, &RP_PLEDGES, err);
     if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 1, id, -1, err);
-    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
-        int64_t pid = ph_stmt_column_int64(s, 0);
-        char pw[64];
-        snprintf(pw, sizeof(pw), "receipt %s, pledge %lld", id, (long long)pid);
-        if (i >= x->n_pledges) {
-            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
-                              "%s: the store holds it but no logged event pledges it", pw);
-            break;
-        }
-        const rp_pledge *p = &x->pledges[i++];
-        st = rp_cmp_int(id, pw, "id", pid, p->id, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, pw, "lender", ph_stmt_column_text(s, 1), p->lender, err);
-        if (st == PH_OK && ph_stmt_column_int64(s, 2) != p->exposure) {
-            char a[PH_MONEY_FORMAT_MAX], b[PH_MONEY_FORMAT_MAX];
-            trade_money(ph_stmt_column_int64(s, 2), a);
-            trade_money(p->exposure, b);
-            st = trade_differs("receipt", id, pw, "exposure", a, b, err);
-        }
-        if (st == PH_OK)
-            st = rp_cmp_day(id, pw, "pledged_on", ph_stmt_column_text(s, 3), p->pledged_on, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, pw, "status", ph_stmt_column_text(s, 4),
-                             p->released_on ? "released" : "live", err);
-        if (st == PH_OK)
-            st = rp_cmp_day(id, pw, "released_on", ph_stmt_column_text(s, 5), p->released_on,
-                            err);
-    }
-    ph_stmt_free(s);
-    s = NULL;
-    if (st == PH_DONE)
-        st = i == x->n_pledges
-                 ? PH_OK
-                 : ph_error_set(err, PH_EVERIFY, "receipt", id,
-                                "%s: the logged events make pledge %lld but the store has no "
-                                "row for it",
-                                what, (long long)x->pledges[i].id);
-    /* the alerts, in the order they were raised */
-    i = 0;
-    if (st == PH_OK)
-        st = ph_store_prepare(store,
-                              "SELECT day, kind, detail FROM receipt_alert WHERE receipt_id = ? "
-                              "ORDER BY id",
-                              &s, err);
-    if (st == PH_OK)
-        st = ph_stmt_bind_text(s, 1, id, -1, err);
-    while (st == PH_OK && (st = ph_stmt_step(s, err)) == PH_OK) {
-        char aw[64];
-        snprintf(aw, sizeof(aw), "receipt %s, alert %zu", id, i + 1);
-        if (i >= x->n_alerts) {
-            st = ph_error_set(err, PH_EVERIFY, "receipt", id,
-                              "%s: the store holds it but no logged event raises it", aw);
-            break;
-        }
-        const rp_alert *a = &x->alerts[i++];
-        st = rp_cmp_day(id, aw, "day", ph_stmt_column_text(s, 0), a->day, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, aw, "kind", ph_stmt_column_text(s, 1), a->kind, err);
-        if (st == PH_OK)
-            st = rp_cmp_text(id, aw, "detail", ph_stmt_column_text(s, 2), a->detail, err);
-    }
-    ph_stmt_free(s);
-    if (st == PH_DONE)
-        st = i == x->n_alerts ? PH_OK
-                              : ph_error_set(err, PH_EVERIFY, "receipt", id,
-                                             "%s: the logged events raise alert %zu but the "
-                                             "store has no row for it",
-                                             what, i + 1);
+        st = rp_cmp_rows(store, id, what, x, &RP_ALERTS, err);
     return st;
 }
 
@@ -945,12 +994,7 @@ static ph_status receipt_state(ph_store *store, const char *id, const trade_even
     ph_status st = PH_OK;
     for (size_t i = 0; st == PH_OK && i < n; i++) {
         json_t *d = NULL;
-        const char *text = ev[i].detail && ev[i].detail[0] ? ev[i].detail : "{}";
-        st = pjson_load_text(text, strlen(text), "receipt_event.detail", &d, err);
-        if (st == PH_OK && !json_is_object(d))
-            st = ph_error_set(err, PH_EVERIFY, "receipt_event", text,
-                              "event %lld: the detail is not a JSON object",
-                              (long long)ev[i].seq);
+        st = trade_detail_load("receipt_event", &ev[i], &d, err);
         if (st == PH_OK)
             st = rp_apply(&x, id, &ev[i], d, err);
         json_decref(d);

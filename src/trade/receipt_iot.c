@@ -208,8 +208,8 @@ ph_status ph_receipt_iot_check(ph_store *store, ph_date from, ph_date to, ph_evi
         if (st == PH_OK) {
             trade_event e = {a->receipt, "alert", day, "platform", a->owner, 0, a->detail, 0};
             char detail[640], k[64], text[520];
-            trade_json_escape(k, sizeof(k), a->kind);
-            trade_json_escape(text, sizeof(text), a->detail);
+            pjson_escape_into(k, sizeof(k), a->kind);
+            pjson_escape_into(text, sizeof(text), a->detail);
             snprintf(detail, sizeof(detail), "{\"kind\":\"%s\",\"detail\":\"%s\"}", k,
                      text);
             e.detail = detail;

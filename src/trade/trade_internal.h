@@ -7,6 +7,7 @@
 #ifndef TRADE_INTERNAL_H
 #define TRADE_INTERNAL_H
 
+#include "json/json_internal.h"
 #include "puhui/evidence.h"
 #include "puhui/order.h"
 #include "puhui/receipt.h"
@@ -43,10 +44,6 @@ ph_status trade_event_write(ph_store *store, ph_evidence_log *log, const char *t
 /* Commit the log (when not NULL), then the store; on failure roll the store
  * back. Returns st unchanged when st is not PH_OK (after the rollback). */
 ph_status trade_finish(ph_store *store, ph_evidence_log *log, ph_status st, ph_error *err);
-
-/* s as the inside of a JSON string ('"', '\\' and control bytes escaped)
- * into out, cut to fit (cap >= 1): for the details' text fields. */
-void trade_json_escape(char *out, size_t cap, const char *s);
 
 /* Format helpers. */
 void trade_money(ph_money m, char buf[PH_MONEY_FORMAT_MAX]);
@@ -94,5 +91,25 @@ ph_status trade_prove(ph_store *store, ph_evidence_log *log, const char *table, 
 ph_status trade_differs(const char *table, const char *key, const char *what,
                         const char *column, const char *stored, const char *logged,
                         ph_error *err);
+
+/* The comparisons of a proof's state check: PH_OK when the store's value
+ * equals the logged one, else trade_differs(table, key, what, column, ..)
+ * with both values as text (NULL text reads as ""; money in yuan, days as
+ * dates, integers in decimal). */
+ph_status trade_cmp_text(const char *table, const char *key, const char *what,
+                         const char *column, const char *stored, const char *logged,
+                         ph_error *err);
+ph_status trade_cmp_int(const char *table, const char *key, const char *what,
+                        const char *column, int64_t stored, int64_t logged, ph_error *err);
+ph_status trade_cmp_money(const char *table, const char *key, const char *what,
+                          const char *column, ph_money stored, ph_money logged, ph_error *err);
+ph_status trade_cmp_day(const char *table, const char *key, const char *what,
+                        const char *column, ph_date stored, ph_date logged, ph_error *err);
+
+/* Event e's detail ("{}" when empty) of `table` ("order_event" or
+ * "receipt_event") loaded into *d, which must be a JSON object (PH_EVERIFY
+ * naming the event otherwise). The caller json_decref()s *d whatever this
+ * returns. */
+ph_status trade_detail_load(const char *table, const trade_event *e, json_t **d, ph_error *err);
 
 #endif

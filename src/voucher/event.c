@@ -17,31 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json/json_internal.h"
 #include "voucher/voucher_internal.h"
-
-void voucher_json_escape(char *out, size_t cap, const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        char tmp[8];
-        size_t k;
-        if (*p == '"' || *p == '\\') {
-            tmp[0] = '\\';
-            tmp[1] = (char)*p;
-            k = 2;
-        } else if (*p < 0x20) {
-            k = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-        } else {
-            tmp[0] = (char)*p;
-            k = 1;
-        }
-        if (w + k + 1 > cap)
-            break;
-        memcpy(out + w, tmp, k);
-        w += k;
-    }
-    out[w] = '\0';
-}
 
 ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_event *e, char **out,
                                 size_t *len, ph_error *err)
@@ -51,10 +28,10 @@ ph_status ph_voucher_event_leaf(const ph_ctx *ctx, const ph_voucher_event *e, ch
     char type[40], id[PH_VOUCHER_ID_MAX * 2 + 8], actor[PH_VOUCHER_PARTY_MAX * 6],
         counterparty[PH_VOUCHER_PARTY_MAX * 6], day[PH_DATE_FORMAT_MAX],
         amount[PH_MONEY_FORMAT_MAX];
-    voucher_json_escape(type, sizeof(type), e->type);
-    voucher_json_escape(id, sizeof(id), e->voucher_id);
-    voucher_json_escape(actor, sizeof(actor), e->actor);
-    voucher_json_escape(counterparty, sizeof(counterparty), e->counterparty);
+    pjson_escape_into(type, sizeof(type), e->type);
+    pjson_escape_into(id, sizeof(id), e->voucher_id);
+    pjson_escape_into(actor, sizeof(actor), e->actor);
+    pjson_escape_into(counterparty, sizeof(counterparty), e->counterparty);
     voucher_day(e->on, day);
     voucher_yuan(e->amount, 0, amount);
     const char *detail = e->detail != NULL && e->detail[0] != '\0' ? e->detail : "{}";

@@ -508,15 +508,17 @@ static ph_status compare_settlements(ph_store *store, replay *r, ph_error *err)
 
 /* ---- the proof ------------------------------------------------------------------------------- */
 
-ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
-                           const char *bundle_path, size_t *leaves, ph_error *err)
+/* The checks every proof of a tree makes: the tree of voucher id replayed
+ * from its logged events, each event's leaf checked against the log of the
+ * given size, and the replay compared with the part and settlement rows,
+ * all under one read snapshot of the store.  r is set up here; the caller
+ * frees r->claims and r whatever this returns. */
+static ph_status prove_tree(ph_store *store, ph_evidence_log *log, const char *id,
+                            uint64_t size, replay *r, ph_error *err)
 {
-    if (store == NULL || log == NULL || id == NULL)
-        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove: NULL argument");
-    replay r;
-    memset(&r, 0, sizeof(r));
-    r.ctx = ph_store_ctx(store);
-    ph_status st = ph_evidence_claims_new(log, size, &r.claims, err);
+    memset(r, 0, sizeof(*r));
+    r->ctx = ph_store_ctx(store);
+    ph_status st = ph_evidence_claims_new(log, size, &r->claims, err);
     /* one snapshot of the store for the whole walk */
     int own = st == PH_OK && !ph_store_in_transaction(store);
     if (own)
@@ -527,21 +529,31 @@ ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id
     if (st == PH_OK)
         st = voucher_read(store, id, &v, err);
     if (st == PH_OK)
-        copy(r.root, sizeof(r.root), v.root_id);
+        copy(r->root, sizeof(r->root), v.root_id);
     /* every event's leaf against the log first: an edited event row is
      * named as such, before its effects are compared */
     if (st == PH_OK)
-        st = ph_voucher_events(store, id, take, &r, err);
-    if (st == PH_OK && r.n_ev == 0)
+        st = ph_voucher_events(store, id, take, r, err);
+    if (st == PH_OK && r->n_ev == 0)
         st = ph_error_set(err, PH_ENOTFOUND, "voucher", id, "no events to prove");
     if (st == PH_OK)
-        st = replay_events(&r, err);
+        st = replay_events(r, err);
     if (st == PH_OK)
-        st = compare_parts(store, &r, err);
+        st = compare_parts(store, r, err);
     if (st == PH_OK)
-        st = compare_settlements(store, &r, err);
+        st = compare_settlements(store, r, err);
     if (own)
         (void)ph_store_rollback(store, NULL);
+    return st;
+}
+
+ph_status ph_voucher_prove(ph_store *store, ph_evidence_log *log, const char *id, uint64_t size,
+                           const char *bundle_path, size_t *leaves, ph_error *err)
+{
+    if (store == NULL || log == NULL || id == NULL)
+        return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove: NULL argument");
+    replay r;
+    ph_status st = prove_tree(store, log, id, size, &r, err);
     if (st == PH_OK && bundle_path != NULL)
         st = ph_evidence_claims_bundle(r.claims, bundle_path, err);
     if (st == PH_OK && leaves != NULL)
@@ -561,35 +573,11 @@ ph_status ph_voucher_prove_part(ph_store *store, ph_evidence_log *log, const cha
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_prove_part: NULL argument");
     *bundle = NULL;
     *len = 0;
-    replay r;
-    memset(&r, 0, sizeof(r));
-    r.ctx = ph_store_ctx(store);
     /* the whole tree is checked as ph_voucher_prove checks it (every leaf,
      * then the replay against the rows), so no proof is given from a tree
      * whose rows no longer match the log; only the bundle is narrower */
-    ph_status st = ph_evidence_claims_new(log, size, &r.claims, err);
-    int own = st == PH_OK && !ph_store_in_transaction(store);
-    if (own)
-        st = ph_store_begin_read(store, err);
-    ph_voucher v;
-    if (st == PH_OK)
-        st = voucher_require(store, err);
-    if (st == PH_OK)
-        st = voucher_read(store, id, &v, err);
-    if (st == PH_OK)
-        copy(r.root, sizeof(r.root), v.root_id);
-    if (st == PH_OK)
-        st = ph_voucher_events(store, id, take, &r, err);
-    if (st == PH_OK && r.n_ev == 0)
-        st = ph_error_set(err, PH_ENOTFOUND, "voucher", id, "no events to prove");
-    if (st == PH_OK)
-        st = replay_events(&r, err);
-    if (st == PH_OK)
-        st = compare_parts(store, &r, err);
-    if (st == PH_OK)
-        st = compare_settlements(store, &r, err);
-    if (own)
-        (void)ph_store_rollback(store, NULL);
+    replay r;
+    ph_status st = prove_tree(store, log, id, size, &r, err);
     /* the chain of title: the part and its ancestors, as the replay made them
      * (a chain is at most the tree's parts long) */
     const char **chain = NULL;

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json/json_internal.h"
 #include "puhui/market.h"
 
 #include "voucher/voucher_internal.h"
@@ -345,6 +346,23 @@ static ph_status check_holder(const ph_voucher *v, const char *holder, ph_date o
     return PH_OK;
 }
 
+/* Opens the operation `what` on part `id`: begins t, reads the part into v
+ * and checks it as check_holder does. On a refusal the operation is ended
+ * here (voucher_end) and its status returned; on PH_OK the caller goes on
+ * and ends t itself. */
+static ph_status begin_held(voucher_tx *t, ph_store *store, ph_evidence_log *log, const char *id,
+                            const char *holder, ph_date on, const char *what, ph_voucher *v,
+                            ph_error *err)
+{
+    ph_status st = voucher_begin(t, store, log, err);
+    if (st != PH_OK)
+        return st;
+    st = voucher_read(store, id, v, err);
+    if (st == PH_OK)
+        st = check_holder(v, holder, on, what, err);
+    return st == PH_OK ? PH_OK : voucher_end(t, st, err);
+}
+
 /* ---- issue ---------------------------------------------------------------------------------- */
 
 ph_status ph_voucher_issue(ph_store *store, ph_evidence_log *log,
@@ -403,7 +421,7 @@ ph_status ph_voucher_issue(ph_store *store, ph_evidence_log *log,
     }
     if (st == PH_OK) {
         char detail[640], face[PH_MONEY_FORMAT_MAX], ref[400];
-        voucher_json_escape(ref, sizeof(ref), v.payable_ref);
+        pjson_escape_into(ref, sizeof(ref), v.payable_ref);
         snprintf(detail, sizeof(detail),
                  "{\"holder\":\"%s\",\"face\":\"%s\",\"maturity\":\"%s\",\"grade\":\"%s\","
                  "\"payable_ref\":\"%s\",\"tier\":1}",
@@ -441,14 +459,11 @@ ph_status ph_voucher_split(ph_store *store, ph_evidence_log *log, const char *id
             return PH_ERANGE;
     }
     voucher_tx t;
-    ph_status st = voucher_begin(&t, store, log, err);
+    ph_voucher v;
+    ph_status st = begin_held(&t, store, log, id, holder, on, "split", &v, err);
     if (st != PH_OK)
         return st;
-    ph_voucher v;
-    st = voucher_read(store, id, &v, err);
-    if (st == PH_OK)
-        st = check_holder(&v, holder, on, "split", err);
-    if (st == PH_OK && sum != v.face)
+    if (sum != v.face)
         st = ph_error_set(err, PH_EINVAL, "parts", voucher_yuan(sum, 1, y1),
                           "parts sum to %s yuan but voucher %s is %s; the parts of a split "
                           "must sum exactly to it",
@@ -505,14 +520,11 @@ ph_status ph_voucher_transfer(ph_store *store, ph_evidence_log *log, const char 
                             PH_VOUCHER_MAX_TIER);
     }
     voucher_tx t;
-    ph_status st = voucher_begin(&t, store, log, err);
+    ph_voucher v;
+    ph_status st = begin_held(&t, store, log, id, from, on, "transfer", &v, err);
     if (st != PH_OK)
         return st;
-    ph_voucher v;
-    st = voucher_read(store, id, &v, err);
-    if (st == PH_OK)
-        st = check_holder(&v, from, on, "transfer", err);
-    if (st == PH_OK && strcmp(to, v.holder) == 0)
+    if (strcmp(to, v.holder) == 0)
         st = ph_error_set(err, PH_EINVAL, "to", to, "voucher %s is held by this firm already",
                           v.id);
     if (st == PH_OK && v.tier + 1 > max_tier) {
@@ -610,20 +622,15 @@ ph_status ph_voucher_finance(ph_store *store, ph_evidence_log *log, const char *
     if (store == NULL || id == NULL || lender == NULL)
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_finance: NULL argument");
     voucher_tx t;
-    ph_status st = voucher_begin(&t, store, log, err);
-    if (st != PH_OK)
-        return st;
     ph_voucher v;
     char kind[32], d[PH_DATE_FORMAT_MAX];
-    st = voucher_read(store, id, &v, err);
-    if (st == PH_OK)
-        st = check_holder(&v, holder, on, "finance", err);
-    if (st == PH_OK) {
-        st = query_text(store, "SELECT kind FROM institution WHERE id = ?", lender, NULL, kind,
-                        sizeof(kind), err);
-        if (st == PH_DONE)
-            st = ph_error_set(err, PH_ENOTFOUND, "lender", lender, "no such institution");
-    }
+    ph_status st = begin_held(&t, store, log, id, holder, on, "finance", &v, err);
+    if (st != PH_OK)
+        return st;
+    st = query_text(store, "SELECT kind FROM institution WHERE id = ?", lender, NULL, kind,
+                    sizeof(kind), err);
+    if (st == PH_DONE)
+        st = ph_error_set(err, PH_ENOTFOUND, "lender", lender, "no such institution");
     if (st == PH_OK) {
         int lends = 0;
         for (size_t i = 0; i < sizeof(LENDING_KINDS) / sizeof(LENDING_KINDS[0]); i++)

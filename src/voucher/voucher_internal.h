@@ -46,8 +46,4 @@ const char *voucher_day(ph_date d, char *buf);
 /* "1,000,000.00" (grouped) or "1000000.00" (plain) into buf (PH_MONEY_FORMAT_MAX). */
 const char *voucher_yuan(ph_money m, int grouped, char *buf);
 
-/* s as the inside of a JSON string ('"', '\\' and control bytes escaped)
- * into out, cut to fit (cap >= 1). */
-void voucher_json_escape(char *out, size_t cap, const char *s);
-
 #endif
