@@ -99,6 +99,11 @@ PH_EXTERN ph_status ph_institution_kind(ph_store *store, const char *id,
                                         char kind[PH_INSTITUTION_KIND_MAX], int *found,
                                         ph_error *err);
 
+/* 1 when institutions of `kind` lend (the banks, micro-lenders and digital
+ * banks of the schema's list), 0 for guarantors, governments, core
+ * enterprises, regulators and anything else (NULL included). */
+PH_EXTERN int ph_institution_kind_lends(const char *kind);
+
 /*
  * The name of institution `id`, whole, into *out (free with ph_free and the
  * store's context). Errors: PH_EMISUSE for a NULL argument; PH_ENOTFOUND for

@@ -40,6 +40,16 @@ ph_status ph_institution_exists(ph_store *store, const char *id, int *found, ph_
     return row_exists(store, "SELECT 1 FROM institution WHERE id = ?", id, found, err);
 }
 
+int ph_institution_kind_lends(const char *kind)
+{
+    static const char *const LENDING[] = {"state_bank",   "commercial_bank", "rural_bank",
+                                          "village_bank", "micro_lender",    "digital_bank"};
+    for (size_t i = 0; kind != NULL && i < sizeof(LENDING) / sizeof(LENDING[0]); i++)
+        if (strcmp(kind, LENDING[i]) == 0)
+            return 1;
+    return 0;
+}
+
 ph_status ph_institution_kind(ph_store *store, const char *id, char kind[PH_INSTITUTION_KIND_MAX],
                               int *found, ph_error *err)
 {

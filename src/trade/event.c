@@ -236,8 +236,6 @@ ph_status trade_limit_get(ph_store *store, const char *name, ph_rate *out, ph_er
 
 ph_status trade_check_lender(ph_store *store, const char *field, const char *id, ph_error *err)
 {
-    static const char *const LENDING[] = {"state_bank",  "commercial_bank", "rural_bank",
-                                          "village_bank", "micro_lender",    "digital_bank"};
     char kind[PH_INSTITUTION_KIND_MAX];
     int found = 0;
     ph_status st = ph_institution_kind(store, id, kind, &found, err);
@@ -245,9 +243,8 @@ ph_status trade_check_lender(ph_store *store, const char *field, const char *id,
         return st;
     if (!found)
         return ph_error_set(err, PH_EINVAL, field, id, "expected a registered institution");
-    for (size_t i = 0; i < sizeof(LENDING) / sizeof(LENDING[0]); i++)
-        if (strcmp(kind, LENDING[i]) == 0)
-            return PH_OK;
+    if (ph_institution_kind_lends(kind))
+        return PH_OK;
     return ph_error_set(err, PH_EINVAL, field, id,
                         "expected a lender (a bank, micro-lender or digital bank); it is a %s",
                         kind);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "json/json_internal.h"
+#include "puhui/enterprise.h"
 #include "puhui/market.h"
 
 #include "voucher/voucher_internal.h"
@@ -561,9 +562,6 @@ ph_status ph_voucher_transfer(ph_store *store, ph_evidence_log *log, const char 
 
 /* ---- finance ---------------------------------------------------------------------------------- */
 
-static const char *const LENDING_KINDS[] = {"state_bank",   "commercial_bank", "rural_bank",
-                                            "village_bank", "micro_lender",    "digital_bank"};
-
 static ph_status grade_spread(ph_store *store, const char *grade, ph_rate *out, ph_error *err)
 {
     char text[PH_RATE_FORMAT_MAX];
@@ -623,19 +621,16 @@ ph_status ph_voucher_finance(ph_store *store, ph_evidence_log *log, const char *
         return ph_error_set(err, PH_EMISUSE, NULL, NULL, "ph_voucher_finance: NULL argument");
     voucher_tx t;
     ph_voucher v;
-    char kind[32], d[PH_DATE_FORMAT_MAX];
+    char kind[PH_INSTITUTION_KIND_MAX], d[PH_DATE_FORMAT_MAX];
+    int found = 0;
     ph_status st = begin_held(&t, store, log, id, holder, on, "finance", &v, err);
     if (st != PH_OK)
         return st;
-    st = query_text(store, "SELECT kind FROM institution WHERE id = ?", lender, NULL, kind,
-                    sizeof(kind), err);
-    if (st == PH_DONE)
+    st = ph_institution_kind(store, lender, kind, &found, err);
+    if (st == PH_OK && !found)
         st = ph_error_set(err, PH_ENOTFOUND, "lender", lender, "no such institution");
     if (st == PH_OK) {
-        int lends = 0;
-        for (size_t i = 0; i < sizeof(LENDING_KINDS) / sizeof(LENDING_KINDS[0]); i++)
-            lends |= strcmp(kind, LENDING_KINDS[i]) == 0;
-        if (!lends)
+        if (!ph_institution_kind_lends(kind))
             st = ph_error_set(err, PH_EINVAL, "lender", lender,
                               "this institution is a %s; a voucher is financed at a bank or "
                               "micro lender",
